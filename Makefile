@@ -1,0 +1,39 @@
+# FrontDesk — the two commands that matter: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint sample bench i18n clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## run: open the app as desk1 on a private copy of sample.db (the tracked file is never written)
+run: $(STAMP)
+	$(BIN)/frontdesk --user $${FRONTDESK_USER:-desk1}
+
+## test: the whole suite (the PostgreSQL half runs when FRONTDESK_TEST_PG is set)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check data tui screens widgets tests
+
+## sample: regenerate the tracked demo database (about 2 000 households)
+sample: $(STAMP)
+	$(BIN)/frontdesk sample --out sample.db --owners 2000 --seed 1 --force
+
+bench: $(STAMP)
+	$(BIN)/frontdesk bench
+
+## i18n: recompile the gettext catalogs after editing the .po files
+i18n: $(STAMP)
+	$(BIN)/pybabel compile -d data/locale -D frontdesk
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,83 @@
+"""The one database handle: opening SQLite or PostgreSQL, pragmas, and write transactions."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+from peewee import Database, DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import parse as parse_url
+
+#: Every model is bound to this proxy; `open_database` points it at a real database once.
+db = DatabaseProxy()
+
+#: SQLite busy timeout, seconds (SPEC §4: at least 5 s).
+BUSY_TIMEOUT_S = 10
+
+SQLITE_PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("foreign_keys", 1),
+    ("busy_timeout", BUSY_TIMEOUT_S * 1000),
+    ("synchronous", "normal"),
+    ("cache_size", -32_000),  # 32 MB page cache per connection
+    ("temp_store", "memory"),
+)
+
+
+class BaseModel(Model):
+    """Base of every FrontDesk model: bound to the shared handle, snake_case table names."""
+
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+def is_postgres_url(target: str) -> bool:
+    """True when `target` names a PostgreSQL server rather than a SQLite file."""
+    return urlparse(target).scheme in ("postgres", "postgresql", "postgresext")
+
+
+def make_database(target: str) -> Database:
+    """Build (without connecting) a peewee database for a SQLite path or a PostgreSQL URL."""
+    if is_postgres_url(target):
+        params = parse_url(target)
+        name = params.pop("database")
+        return PostgresqlDatabase(name, autorollback=True, **params)
+    path = target.removeprefix("sqlite:///") if target.startswith("sqlite:") else target
+    if path != ":memory:":
+        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    # lock_type makes every transaction BEGIN IMMEDIATE: writers queue on the busy
+    # timeout instead of failing with "database is locked" on lock upgrade.
+    return SqliteDatabase(
+        os.path.expanduser(path),
+        pragmas=SQLITE_PRAGMAS,
+        timeout=BUSY_TIMEOUT_S,
+        lock_type="IMMEDIATE",
+    )
+
+
+def open_database(target: str) -> Database:
+    """Point the shared handle at `target` and connect. Returns the real database."""
+    if not db.is_closed() if db.obj is not None else False:
+        db.close()
+    real = make_database(target)
+    db.initialize(real)
+    real.connect(reuse_if_open=True)
+    return real
+
+
+def close_database() -> None:
+    """Close this thread's connection, if any."""
+    if db.obj is not None and not db.is_closed():
+        db.close()
+
+
+def transaction():
+    """A write transaction (BEGIN IMMEDIATE on SQLite); nests as a savepoint."""
+    return db.atomic()
+
+
+def is_sqlite() -> bool:
+    """True when the shared handle points at SQLite."""
+    return isinstance(db.obj, SqliteDatabase)

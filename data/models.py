@@ -1,0 +1,468 @@
+"""Peewee models for FrontDesk's whole domain (SPEC §6).
+
+Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
+(roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
+English labels live in `data.vocab` and the translation catalogs.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from data.clock import now
+from data.db import BaseModel
+
+# --- address: community → building → entrance → room -----------------------------
+
+
+class Community(BaseModel):
+    """小区: a residential estate the company manages."""
+
+    id = AutoField()
+    name = CharField(max_length=100, unique=True)
+    code = CharField(max_length=20, unique=True)
+    address = CharField(max_length=200, default="")
+    phone = CharField(max_length=30, default="")
+    created_at = DateTimeField(default=now)
+
+
+class Building(BaseModel):
+    """楼栋: a building of a community, named by its number ("3")."""
+
+    id = AutoField()
+    community = ForeignKeyField(Community, backref="buildings", on_delete="RESTRICT")
+    code = CharField(max_length=20)
+    floors = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("community", "code"), True),)
+
+
+class Entrance(BaseModel):
+    """单元: an entrance (stairwell) of a building."""
+
+    id = AutoField()
+    building = ForeignKeyField(Building, backref="entrances", on_delete="RESTRICT")
+    code = CharField(max_length=20)
+
+    class Meta:
+        indexes = ((("building", "code"), True),)
+
+
+class Room(BaseModel):
+    """房屋: a flat; `code` is the canonical `楼栋-单元-房号`, unique within its community."""
+
+    id = AutoField()
+    community = ForeignKeyField(Community, backref="rooms", on_delete="RESTRICT")
+    building = ForeignKeyField(Building, backref="rooms", on_delete="RESTRICT")
+    entrance = ForeignKeyField(Entrance, backref="rooms", on_delete="RESTRICT")
+    number = CharField(max_length=20)
+    code = CharField(max_length=60, index=True)  # prefix lookups "3-2", "3-2-5"
+    floor = IntegerField(default=0)
+    area_m2 = DecimalField(max_digits=8, decimal_places=2, null=True)
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("community", "code"), True),)
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+class Person(BaseModel):
+    """A resident: owner, co-owner, tenant or family member (roles live on Occupancy)."""
+
+    id = AutoField()
+    name = CharField(max_length=60, index=True)
+    # Search keys kept beside the name (filled by data.search when the name changes):
+    name_pinyin = CharField(max_length=200, default="", index=True)  # "zhangxiaoming"
+    name_initials = CharField(max_length=60, default="", index=True)  # "zxm"
+    gender = CharField(max_length=1, default="")  # "M", "F" or ""
+    id_number = CharField(max_length=18, null=True, index=True)  # GB 11643, upper-case X
+    id_number_rev = CharField(max_length=18, null=True, index=True)  # reversed: tail lookups
+    birth_date = DateField(null=True)
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+    version = IntegerField(default=1)  # optimistic concurrency
+
+
+class Occupancy(BaseModel):
+    """A person's tie to a room over time: owner, co_owner, tenant or family."""
+
+    id = AutoField()
+    person = ForeignKeyField(Person, backref="occupancies", on_delete="CASCADE")
+    room = ForeignKeyField(Room, backref="occupancies", on_delete="RESTRICT")
+    role = CharField(max_length=12)  # data.vocab.OCCUPANCY_ROLES
+    start_date = DateField(null=True)
+    end_date = DateField(null=True)  # NULL while current
+    is_primary_contact = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("room", "end_date"), False), (("person", "end_date"), False))
+
+
+class Phone(BaseModel):
+    """A phone number of a person, stored normalised ("13800138000", "021-12345678-801")."""
+
+    id = AutoField()
+    person = ForeignKeyField(Person, backref="phones", on_delete="CASCADE")
+    number = CharField(max_length=30, index=True)
+    digits_rev = CharField(max_length=30, index=True)  # all digits reversed: tail lookups
+    kind = CharField(max_length=10, default="mobile")  # mobile | landline
+    label = CharField(max_length=20, default="")  # 本人, 家属, 单位 …
+    is_primary = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("person", "number"), True),)
+
+
+class Vehicle(BaseModel):
+    """A vehicle of a person, plate normalised without separator ("沪A12345")."""
+
+    id = AutoField()
+    person = ForeignKeyField(Person, backref="vehicles", on_delete="CASCADE")
+    plate = CharField(max_length=12, index=True)
+    plate_tail = CharField(max_length=12, index=True)  # plate without province: "A12345"
+    description = CharField(max_length=60, default="")
+    parking_space = CharField(max_length=30, default="")
+
+
+class Tag(BaseModel):
+    """A label on people (业委会委员, 独居老人, …)."""
+
+    id = AutoField()
+    name = CharField(max_length=30, unique=True)
+    color = CharField(max_length=20, default="")
+
+
+class PersonTag(BaseModel):
+    id = AutoField()
+    person = ForeignKeyField(Person, backref="person_tags", on_delete="CASCADE")
+    tag = ForeignKeyField(Tag, backref="person_tags", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("person", "tag"), True),)
+
+
+# --- staff ---------------------------------------------------------------------------
+
+
+class Staff(BaseModel):
+    """A staff account: desk, tech, supervisor, manager or admin."""
+
+    id = AutoField()
+    login = CharField(max_length=40, unique=True)
+    name = CharField(max_length=60)
+    role = CharField(max_length=12)  # data.vocab.STAFF_ROLES
+    phone = CharField(max_length=30, default="")
+    community = ForeignKeyField(Community, null=True, backref="staff", on_delete="SET NULL")
+    os_login = CharField(max_length=40, null=True, unique=True)  # SSH login mapped to it
+    password_hash = CharField(max_length=200, null=True)
+    must_change_password = BooleanField(default=False)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+
+class Territory(BaseModel):
+    """A building in a staff member's territory (地域)."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, backref="territories", on_delete="CASCADE")
+    building = ForeignKeyField(Building, backref="territories", on_delete="CASCADE")
+    since = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("staff", "building"), True),)
+
+
+class PersonNote(BaseModel):
+    """A note on a person's timeline, by a staff member."""
+
+    id = AutoField()
+    person = ForeignKeyField(Person, backref="notes", on_delete="CASCADE")
+    staff = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
+    text = TextField()
+    created_at = DateTimeField(default=now, index=True)
+
+
+# --- work orders -----------------------------------------------------------------------
+
+
+class Category(BaseModel):
+    """A node of the work-order category tree (水电 › 水管漏水)."""
+
+    id = AutoField()
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    code = CharField(max_length=30, unique=True)
+    name = CharField(max_length=40)
+    name_en = CharField(max_length=60, default="")
+    kind = CharField(max_length=12, default="repair")  # default work-order kind
+    sort_order = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class SlaPolicy(BaseModel):
+    """Response and resolution deadlines for a category × priority (NULL category = default)."""
+
+    id = AutoField()
+    category = ForeignKeyField(Category, null=True, backref="sla_policies", on_delete="CASCADE")
+    kind = CharField(max_length=12, default="repair")
+    priority = CharField(max_length=12)  # data.vocab.PRIORITIES
+    response_minutes = IntegerField()
+    resolution_minutes = IntegerField()
+    working_time = BooleanField(default=False)  # count working hours over the holiday calendar
+
+    class Meta:
+        indexes = ((("kind", "category", "priority"), True),)
+
+
+class WorkOrder(BaseModel):
+    """工单: a repair, complaint, inquiry or suggestion, with its deadlines and state."""
+
+    id = AutoField()
+    number = CharField(max_length=24, unique=True)  # BX-20261127-0001
+    kind = CharField(max_length=12)  # repair | complaint | inquiry | suggestion
+    category = ForeignKeyField(Category, null=True, backref="work_orders", on_delete="RESTRICT")
+    priority = CharField(max_length=12, default="normal")
+    channel = CharField(max_length=12, default="phone")  # phone | visit | wechat | patrol
+    status = CharField(max_length=12, default="new")
+    title = CharField(max_length=120)
+    description = TextField(default="")
+    community = ForeignKeyField(Community, backref="work_orders", on_delete="RESTRICT")
+    building = ForeignKeyField(Building, null=True, backref="work_orders", on_delete="RESTRICT")
+    room = ForeignKeyField(Room, null=True, backref="work_orders", on_delete="RESTRICT")
+    location = CharField(max_length=120, default="")  # public place when no room
+    person = ForeignKeyField(Person, null=True, backref="work_orders", on_delete="SET NULL")
+    contact_phone = CharField(max_length=30, default="")
+    assignee = ForeignKeyField(Staff, null=True, backref="assigned_orders", on_delete="SET NULL")
+    created_by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(default=now, index=True)
+    updated_at = DateTimeField(default=now)
+    appointment_at = DateTimeField(null=True)
+    response_due = DateTimeField(null=True)
+    resolution_due = DateTimeField(null=True)
+    responded_at = DateTimeField(null=True)
+    resolved_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True)
+    hold_since = DateTimeField(null=True)
+    held_minutes = IntegerField(default=0)  # clock stopped this long while on hold
+    escalation_level = IntegerField(default=0)
+    rating = IntegerField(null=True)  # 1–5 from the callback
+    callback_comment = TextField(default="")
+    callback_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    callback_at = DateTimeField(null=True)
+    merged_into = ForeignKeyField("self", null=True, backref="merged", on_delete="SET NULL")
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("status", "resolution_due", "id"), False),  # open queue by deadline, keyset
+            (("assignee", "status", "resolution_due"), False),  # 我的
+            (("building", "status"), False),
+            (("community", "status", "resolution_due"), False),
+            (("person", "created_at"), False),  # owner timeline
+            (("room", "created_at"), False),  # room card
+        )
+
+
+class WorkOrderHistory(BaseModel):
+    """One change of a work order: who, when, what, note."""
+
+    id = AutoField()
+    work_order = ForeignKeyField(WorkOrder, backref="history", on_delete="CASCADE")
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    at = DateTimeField(default=now)
+    action = CharField(max_length=20)  # create, assign, start, hold, resume, resolve, …
+    from_status = CharField(max_length=12, default="")
+    to_status = CharField(max_length=12, default="")
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("work_order", "at"), False),)
+
+
+class WorkOrderLink(BaseModel):
+    """Two related work orders (same leak seen from two flats)."""
+
+    id = AutoField()
+    source = ForeignKeyField(WorkOrder, backref="links_out", on_delete="CASCADE")
+    target = ForeignKeyField(WorkOrder, backref="links_in", on_delete="CASCADE")
+    kind = CharField(max_length=12, default="related")
+
+    class Meta:
+        indexes = ((("source", "target"), True),)
+
+
+class CostLine(BaseModel):
+    """Materials or labour on a work order, paid by the owner or the company."""
+
+    id = AutoField()
+    work_order = ForeignKeyField(WorkOrder, backref="cost_lines", on_delete="CASCADE")
+    kind = CharField(max_length=12)  # material | labour
+    description = CharField(max_length=120)
+    quantity = DecimalField(max_digits=10, decimal_places=2, default=1)
+    unit_price = DecimalField(max_digits=10, decimal_places=2)
+    payer = CharField(max_length=12, default="owner")  # owner | company
+    created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+
+# --- calls -------------------------------------------------------------------------------
+
+
+class Call(BaseModel):
+    """A phone call in or out, matched to a person or staff member when the number is known."""
+
+    id = AutoField()
+    direction = CharField(max_length=3)  # in | out
+    number = CharField(max_length=30, index=True)  # normalised
+    person = ForeignKeyField(Person, null=True, backref="calls", on_delete="SET NULL")
+    caller_staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    staff = ForeignKeyField(Staff, backref="calls", on_delete="RESTRICT")
+    started_at = DateTimeField(default=now, index=True)
+    duration_s = IntegerField(default=0)
+    category = CharField(max_length=12, default="other")
+    summary = TextField(default="")
+    outcome = CharField(max_length=12, default="")
+    callback_due = DateTimeField(null=True, index=True)
+    callback_assignee = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    callback_done_at = DateTimeField(null=True)
+    work_order = ForeignKeyField(WorkOrder, null=True, backref="calls", on_delete="SET NULL")
+    recording = CharField(max_length=300, default="")
+
+    class Meta:
+        indexes = ((("person", "started_at"), False), (("staff", "started_at"), False))
+
+
+# --- calendar ----------------------------------------------------------------------------
+
+
+class Event(BaseModel):
+    """A calendar entry: appointment, meeting, inspection, activity, call, memo or task.
+
+    A recurring series has an RFC 5545 `rrule`; an exception (one occurrence moved or
+    cancelled) is a row with `series` set and `recurrence_id` the original start.
+    """
+
+    id = AutoField()
+    uid = CharField(max_length=80, unique=True)  # stable iCalendar UID
+    kind = CharField(max_length=12)  # data.vocab.EVENT_KINDS
+    title = CharField(max_length=120)
+    description = TextField(default="")
+    location = CharField(max_length=120, default="")
+    organiser = ForeignKeyField(Staff, null=True, backref="organised_events", on_delete="SET NULL")
+    start = DateTimeField(index=True)
+    end = DateTimeField()
+    all_day = BooleanField(default=False)
+    rrule = CharField(max_length=300, null=True)
+    series_until = DateTimeField(null=True, index=True)  # last occurrence end, NULL = open
+    series = ForeignKeyField("self", null=True, backref="exceptions", on_delete="CASCADE")
+    recurrence_id = DateTimeField(null=True)
+    cancelled = BooleanField(default=False)
+    person = ForeignKeyField(Person, null=True, backref="events", on_delete="SET NULL")
+    room = ForeignKeyField(Room, null=True, backref="events", on_delete="SET NULL")
+    work_order = ForeignKeyField(WorkOrder, null=True, backref="events", on_delete="SET NULL")
+    reminder_minutes = IntegerField(null=True)
+    due = DateTimeField(null=True)  # tasks
+    done = BooleanField(default=False)  # tasks
+    created_at = DateTimeField(default=now)
+    version = IntegerField(default=1)
+
+
+class EventAttendee(BaseModel):
+    id = AutoField()
+    event = ForeignKeyField(Event, backref="attendees", on_delete="CASCADE")
+    staff = ForeignKeyField(Staff, backref="attending", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("event", "staff"), True), (("staff", "event"), False))
+
+
+# --- notifications, audit, settings ------------------------------------------------------
+
+
+class Notification(BaseModel):
+    """A message to one staff member; `dedupe_key` makes senders idempotent."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, backref="notifications", on_delete="CASCADE")
+    kind = CharField(max_length=20)  # assigned, escalation, reminder, callback, mention
+    title = CharField(max_length=200)
+    body = TextField(default="")
+    entity = CharField(max_length=20, default="")
+    entity_id = IntegerField(null=True)
+    dedupe_key = CharField(max_length=120, null=True, unique=True)
+    created_at = DateTimeField(default=now)
+    read_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("staff", "read_at", "created_at"), False),)
+
+
+class AuditLog(BaseModel):
+    """Append-only trail: who changed which field of which record, from what to what."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    at = DateTimeField(default=now, index=True)
+    action = CharField(max_length=10)  # create | update | delete | reveal
+    entity = CharField(max_length=30)
+    entity_id = IntegerField()
+    field = CharField(max_length=40, default="")
+    old_value = TextField(null=True)
+    new_value = TextField(null=True)
+
+    class Meta:
+        indexes = ((("entity", "entity_id", "at"), False), (("staff", "at"), False))
+
+
+class Setting(BaseModel):
+    """Company-wide settings (severe-weather stretch, callback promise, …)."""
+
+    key = CharField(max_length=60, primary_key=True)
+    value = TextField(default="")
+    updated_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    updated_at = DateTimeField(default=now)
+
+
+#: Every model, in dependency order (creation, copying, counting).
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    Community,
+    Building,
+    Entrance,
+    Room,
+    Person,
+    Occupancy,
+    Phone,
+    Vehicle,
+    Tag,
+    PersonTag,
+    Staff,
+    Territory,
+    PersonNote,
+    Category,
+    SlaPolicy,
+    WorkOrder,
+    WorkOrderHistory,
+    WorkOrderLink,
+    CostLine,
+    Call,
+    Event,
+    EventAttendee,
+    Notification,
+    AuditLog,
+    Setting,
+)

@@ -1,0 +1,90 @@
+"""Schema versioning on Peewee's migration runner: status, the start-up check, and migrate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from playhouse.migrations import Runner
+
+from data.db import db
+from data.i18n import _
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+HISTORY_TABLE = "schema_migration"
+
+
+class SchemaError(Exception):
+    """The database's schema does not match this program's."""
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    """Where a database stands against this program's migrations."""
+
+    applied: tuple[str, ...]
+    pending: tuple[str, ...]
+    unknown: tuple[str, ...]  # applied by a newer FrontDesk: this program must not touch it
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.applied and not self.unknown
+
+    @property
+    def is_current(self) -> bool:
+        return not self.pending and not self.unknown
+
+
+def _runner() -> Runner:
+    return Runner(db.obj, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
+
+
+def status() -> SchemaStatus:
+    """Compare the database's migration history with the migrations shipped here."""
+    rows = _runner().status()
+    return SchemaStatus(
+        applied=tuple(m.name for m in rows if m.applied and m.path is not None),
+        pending=tuple(m.name for m in rows if not m.applied),
+        unknown=tuple(m.name for m in rows if m.path is None),
+    )
+
+
+def migrate() -> list[str]:
+    """Apply every pending migration in order; refuse a database of a newer schema."""
+    current = status()
+    if current.unknown:
+        raise SchemaError(_newer_message(current))
+    return _runner().up()
+
+
+def check() -> SchemaStatus:
+    """The start-up check: raise SchemaError unless the database is exactly current.
+
+    A database with no tables at all is set up on the spot (there is nothing to lose);
+    an older one is migrated only when asked (`frontdesk migrate`).
+    """
+    current = status()
+    if current.unknown:
+        raise SchemaError(_newer_message(current))
+    if current.is_empty and not _has_tables():
+        migrate()
+        return status()
+    if current.pending:
+        raise SchemaError(
+            _(
+                "This database uses an older schema ({count} migration(s) pending: {names}). "
+                "Back it up, then run `frontdesk migrate`."
+            ).format(count=len(current.pending), names=", ".join(current.pending))
+        )
+    return current
+
+
+def _has_tables() -> bool:
+    return bool([t for t in db.get_tables() if t != HISTORY_TABLE])
+
+
+def _newer_message(current: SchemaStatus) -> str:
+    return _(
+        "This database was written by a newer FrontDesk (unknown migrations: {names}). "
+        "Upgrade FrontDesk before opening it; nothing was changed."
+    ).format(names=", ".join(current.unknown))

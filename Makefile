@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint sample bench i18n clean
+.PHONY: run test lint sample bench i18n i18n-update clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ sample: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/frontdesk bench
+
+## i18n-update: merge new message ids from the code into the .po catalogs
+i18n-update: $(STAMP)
+	$(BIN)/pybabel extract -k _ -k N_ -k ngettext:1,2 --no-location --sort-output --omit-header \
+		-o build/frontdesk.pot data tui screens widgets
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i build/frontdesk.pot -d data/locale -D frontdesk
 
 ## i18n: recompile the gettext catalogs after editing the .po files
 i18n: $(STAMP)

@@ -43,7 +43,7 @@ def make_database(target: str) -> Database:
     if is_postgres_url(target):
         params = parse_url(target)
         name = params.pop("database")
-        return PostgresqlDatabase(name, autorollback=True, **params)
+        return PostgresqlDatabase(name, **params)
     path = target.removeprefix("sqlite:///") if target.startswith("sqlite:") else target
     if path != ":memory:":
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -81,3 +81,15 @@ def transaction():
 def is_sqlite() -> bool:
     """True when the shared handle points at SQLite."""
     return isinstance(db.obj, SqliteDatabase)
+
+
+def change_token() -> object | None:
+    """A value that changes whenever any connection commits (SQLite), for cheap polling.
+
+    Returns None on PostgreSQL, where callers fall back to a slower periodic refresh.
+    """
+    if not is_sqlite():
+        return None
+    conn = db.connection()
+    (version,) = conn.execute("PRAGMA data_version").fetchone()
+    return (version, conn.total_changes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import os
+from functools import lru_cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -29,7 +30,7 @@ def set_language(lang: str | None) -> str:
     else:
         raise ValueError(f"unknown language {lang!r}: use zh or en")
     if lang == "zh":
-        _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh_CN"])
+        _translation = _catalog("zh_CN")
     else:
         _translation = gettext.NullTranslations()
     _language = lang
@@ -51,9 +52,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+def in_language(message: str, lang: str) -> str:
+    """Translate `message` into `lang` ("zh" or "en") whatever the current language."""
+    if lang == "en":
+        return message
+    return _catalog("zh_CN").gettext(message)
+
+
+@lru_cache(maxsize=4)
+def _catalog(locale: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[locale])
+
+
 def N_(message: str) -> str:
     """Mark `message` for translation without translating it now."""
     return message
 
 
-set_language(None) if (LOCALE_DIR / "zh_CN").exists() else None
+set_language(None)

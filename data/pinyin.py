@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 #: Compound (two-character) surnames and their readings.
 COMPOUND_SURNAMES: dict[str, tuple[str, str]] = {
     "欧阳": ("ou", "yang"), "司马": ("si", "ma"), "诸葛": ("zhu", "ge"),
@@ -39,6 +37,10 @@ SURNAME_READINGS: dict[str, str] = {
 @lru_cache(maxsize=65536)
 def _syllables(text: str) -> tuple[str, ...]:
     """Toneless pinyin of each character; characters without pinyin are kept as they are."""
+    # Imported here: pypinyin's dictionaries cost ~150 ms and ~50 MB, which a session
+    # should pay only when it actually converts a name, not at start-up.
+    from pypinyin import Style, lazy_pinyin
+
     return tuple(s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors="default"))
 
 

@@ -8,13 +8,14 @@ from pathlib import Path
 from playhouse.migrations import Runner
 
 from data.db import db
+from data.errors import FrontDeskError
 from data.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 HISTORY_TABLE = "schema_migration"
 
 
-class SchemaError(Exception):
+class SchemaError(FrontDeskError):
     """The database's schema does not match this program's."""
 
 

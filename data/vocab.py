@@ -77,6 +77,15 @@ EVENT_KINDS = {
     "task": N_("Task"),
 }
 
+NOTIFICATION_KINDS = {
+    "assigned": N_("Assigned to me"),
+    "escalation": N_("Escalation"),
+    "reminder": N_("Reminder"),
+    "callback": N_("Callback due"),
+    "mention": N_("Mention"),
+    "system": N_("System"),
+}
+
 
 def label(table: dict[str, str], code: str) -> str:
     """The translated label of `code` in `table`, or the code itself when unknown."""

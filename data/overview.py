@@ -1,0 +1,231 @@
+"""今日概览: the counts and short lists the desk needs first thing in the morning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from data.clock import now as clock_now
+from data.models import Call, Event, EventAttendee, Notification, Person, Room, Staff, WorkOrder
+from data.recurrence import occurrences
+
+#: At most this many rows in any list of the home screen.
+LIST_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class HomeCounts:
+    """The numbers on the home screen."""
+
+    new_orders: int
+    overdue_orders: int
+    appointments_today: int
+    callbacks_due: int
+    awaiting_visit: int
+    unread_notifications: int
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    id: int
+    number: str
+    title: str
+    status: str
+    priority: str
+    place: str
+    assignee: str
+    created_at: dt.datetime
+    due: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    event_id: int
+    start: dt.datetime
+    end: dt.datetime
+    kind: str
+    title: str
+    location: str
+
+
+@dataclass(frozen=True)
+class CallbackRow:
+    call_id: int
+    due: dt.datetime
+    number: str
+    person: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    id: int
+    created_at: dt.datetime
+    kind: str
+    title: str
+
+
+def _day(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(at.date(), dt.time())
+    return start, start + dt.timedelta(days=1)
+
+
+def _live_orders():
+    return WorkOrder.select().where(WorkOrder.merged_into.is_null())
+
+
+def _new_orders_query():
+    return _live_orders().where(WorkOrder.status == "new")
+
+
+def _overdue_query(at: dt.datetime):
+    # On hold the clock is stopped, so an order on hold is never counted overdue.
+    resolution_missed = WorkOrder.status.in_(("new", "assigned", "in_progress")) & (
+        WorkOrder.resolution_due < at
+    )
+    response_missed = (
+        WorkOrder.status.in_(("new", "assigned"))
+        & WorkOrder.responded_at.is_null()
+        & (WorkOrder.response_due < at)
+    )
+    return _live_orders().where(resolution_missed | response_missed)
+
+
+def _awaiting_visit_query():
+    return _live_orders().where(WorkOrder.status == "resolved")
+
+
+def _callbacks_query(staff_id: int, at: dt.datetime):
+    _, day_end = _day(at)
+    return Call.select().where(
+        Call.callback_due.is_null(False),
+        Call.callback_due < day_end,
+        Call.callback_done_at.is_null(),
+        (Call.callback_assignee == staff_id) | Call.callback_assignee.is_null(),
+    )
+
+
+def _unread_query(staff_id: int):
+    return Notification.select().where(
+        Notification.staff == staff_id, Notification.read_at.is_null()
+    )
+
+
+def home_counts(staff_id: int, at: dt.datetime | None = None) -> HomeCounts:
+    """Counts for the home screen of `staff_id` at `at` (default: now)."""
+    at = at or clock_now()
+    return HomeCounts(
+        new_orders=_new_orders_query().count(),
+        overdue_orders=_overdue_query(at).count(),
+        appointments_today=len(my_agenda(staff_id, at)),
+        callbacks_due=_callbacks_query(staff_id, at).count(),
+        awaiting_visit=_awaiting_visit_query().count(),
+        unread_notifications=_unread_query(staff_id).count(),
+    )
+
+
+def _order_rows(query) -> list[OrderRow]:
+    assignee = Staff.alias()
+    rows = (
+        query.select(WorkOrder, Room.code, assignee.name)
+        .join(Room, JOIN.LEFT_OUTER, on=(WorkOrder.room == Room.id))
+        .switch(WorkOrder)
+        .join(assignee, JOIN.LEFT_OUTER, on=(WorkOrder.assignee == assignee.id))
+        .limit(LIST_LIMIT)
+        .objects()
+    )
+    result = []
+    for row in rows:
+        result.append(
+            OrderRow(
+                id=row.id,
+                number=row.number,
+                title=row.title,
+                status=row.status,
+                priority=row.priority,
+                place=getattr(row, "code", None) or row.location,
+                assignee=getattr(row, "name", None) or "",
+                created_at=row.created_at,
+                due=row.resolution_due,
+            )
+        )
+    return result
+
+
+def new_orders() -> list[OrderRow]:
+    """Work orders waiting to be dispatched, oldest first."""
+    return _order_rows(_new_orders_query().order_by(WorkOrder.created_at, WorkOrder.id))
+
+
+def overdue_orders(at: dt.datetime | None = None) -> list[OrderRow]:
+    """Open work orders past a deadline, most overdue first."""
+    at = at or clock_now()
+    return _order_rows(_overdue_query(at).order_by(WorkOrder.resolution_due, WorkOrder.id))
+
+
+def awaiting_visit_orders() -> list[OrderRow]:
+    """Resolved work orders whose owner has not been called back yet, oldest first."""
+    return _order_rows(_awaiting_visit_query().order_by(WorkOrder.resolved_at, WorkOrder.id))
+
+
+def my_agenda(staff_id: int, at: dt.datetime | None = None) -> list[AgendaRow]:
+    """Every calendar occurrence `staff_id` attends on the day of `at`, by start time."""
+    at = at or clock_now()
+    day_start, day_end = _day(at)
+    mine = Event.select(Event.id).join(EventAttendee).where(EventAttendee.staff == staff_id)
+    single = Event.select().where(
+        Event.id.in_(mine),
+        Event.rrule.is_null(),
+        Event.cancelled == False,  # noqa: E712 (peewee expression)
+        Event.start < day_end,
+        Event.end > day_start,
+    )
+    series = Event.select().where(
+        Event.id.in_(mine),
+        Event.rrule.is_null(False),
+        Event.start < day_end,
+        Event.series_until.is_null() | (Event.series_until >= day_start),
+    )
+    rows: list[AgendaRow] = [
+        AgendaRow(e.id, e.start, e.end, e.kind, e.title, e.location) for e in single
+    ]
+    for event in series:
+        handled = [
+            x.recurrence_id
+            for x in Event.select(Event.recurrence_id).where(Event.series == event.id)
+        ]
+        for start, end in occurrences(
+            event.start, event.end, event.rrule, day_start, day_end, handled
+        ):
+            rows.append(AgendaRow(event.id, start, end, event.kind, event.title, event.location))
+    rows.sort(key=lambda r: (r.start, r.event_id))
+    return rows[:LIST_LIMIT]
+
+
+def callbacks_due(staff_id: int, at: dt.datetime | None = None) -> list[CallbackRow]:
+    """Callbacks promised for today or earlier and not yet made, mine or unassigned."""
+    at = at or clock_now()
+    query = (
+        _callbacks_query(staff_id, at)
+        .select(Call, Person.name)
+        .join(Person, JOIN.LEFT_OUTER, on=(Call.person == Person.id))
+        .order_by(Call.callback_due, Call.id)
+        .limit(LIST_LIMIT)
+        .objects()
+    )
+    return [
+        CallbackRow(c.id, c.callback_due, c.number, getattr(c, "name", None) or "", c.summary)
+        for c in query
+    ]
+
+
+def unread_notifications(staff_id: int) -> list[NotificationRow]:
+    """Unread notifications of `staff_id`, newest first."""
+    query = _unread_query(staff_id).order_by(Notification.created_at.desc(), Notification.id.desc())
+    return [
+        NotificationRow(n.id, n.created_at, n.kind, n.title) for n in query.limit(LIST_LIMIT)
+    ]
+
+

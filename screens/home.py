@@ -1,0 +1,242 @@
+"""今日概览: the home screen — live counts for the desk, each a key away from its list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from data import overview
+from data.clock import today as clock_today
+from data.i18n import N_, _
+from data.vocab import EVENT_KINDS, NOTIFICATION_KINDS, PRIORITIES, WORK_ORDER_STATUSES, label
+from widgets.app_header import AppHeader
+from widgets.bindings import translate_bindings
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One count on the home screen and the list behind it."""
+
+    key: str
+    id: str
+    title: str  # message id
+    columns: tuple[str, ...]  # message ids
+
+
+PANELS: tuple[Panel, ...] = (
+    Panel("1", "new_orders", N_("To dispatch"), (N_("No."), N_("Title"), N_("Room"), N_("Priority"), N_("Created"))),
+    Panel("2", "overdue_orders", N_("Overdue"), (N_("No."), N_("Title"), N_("Room"), N_("Assignee"), N_("Due"))),
+    Panel("3", "appointments_today", N_("My day"), (N_("Time"), N_("Kind"), N_("Title"), N_("Location"))),
+    Panel("4", "callbacks_due", N_("Call back"), (N_("Due"), N_("Number"), N_("Name"), N_("Summary"))),
+    Panel("5", "awaiting_visit", N_("Follow-up"), (N_("No."), N_("Title"), N_("Room"), N_("Assignee"), N_("Status"))),
+    Panel("6", "unread_notifications", N_("Unread"), (N_("Time"), N_("Kind"), N_("Title"))),
+)
+
+
+def _hm(value: dt.datetime | None, today: dt.date) -> str:
+    if value is None:
+        return ""
+    if value.date() == today:
+        return value.strftime("%H:%M")
+    return value.strftime("%m-%d %H:%M")
+
+
+class CountTile(Static):
+    """A number with its key and title; the selected tile is highlighted."""
+
+    DEFAULT_CSS = """
+    CountTile {
+        width: 1fr; height: 4; border: round $primary-muted; content-align: center middle;
+        text-align: center; padding: 0 0;
+    }
+    CountTile.-selected { border: round $accent; background: $boost; }
+    CountTile.-alert .count { color: $error; }
+    """
+
+    def __init__(self, panel: Panel) -> None:
+        super().__init__(id=f"tile-{panel.id}", markup=False)
+        self.panel = panel
+        self.count: int | None = None
+
+    def set_count(self, count: int) -> None:
+        self.count = count
+        self._paint()
+
+    def on_mount(self) -> None:
+        self._paint()
+
+    def _paint(self) -> None:
+        value = "…" if self.count is None else str(self.count)
+        text = Text(justify="center")
+        text.append(value + "\n", style="bold")
+        text.append(f"{self.panel.key} {_(self.panel.title)}")
+        self.update(text)
+
+
+class HomeScreen(Screen):
+    """Counts of new and overdue work orders, my day, callbacks and unread notifications."""
+
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("1", "show_panel('new_orders')", N_("To dispatch"), show=False),
+        Binding("2", "show_panel('overdue_orders')", N_("Overdue"), show=False),
+        Binding("3", "show_panel('appointments_today')", N_("My day"), show=False),
+        Binding("4", "show_panel('callbacks_due')", N_("Call back"), show=False),
+        Binding("5", "show_panel('awaiting_visit')", N_("Follow-up"), show=False),
+        Binding("6", "show_panel('unread_notifications')", N_("Unread"), show=False),
+        Binding("left,h", "step_panel(-1)", N_("Previous list"), show=False),
+        Binding("right,l", "step_panel(1)", N_("Next list"), show=False),
+        Binding("r", "refresh_counts", N_("Refresh")),
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
+    ]
+
+    class CountsLoaded(Message):
+        """Counts and the selected list were read from the database."""
+
+        def __init__(self, counts: overview.HomeCounts, panel: str, rows: list[Any]) -> None:
+            super().__init__()
+            self.counts = counts
+            self.panel = panel
+            self.rows = rows
+
+    def __init__(self) -> None:
+        super().__init__(id="home")
+        translate_bindings(self)
+        self.selected = PANELS[0].id
+        self.counts: overview.HomeCounts | None = None
+
+    @property
+    def screen_title(self) -> str:
+        return _("Today")
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        with Horizontal(id="tiles"):
+            for panel in PANELS:
+                yield CountTile(panel)
+        yield Label("", id="list-title", markup=False)
+        yield DataTable(id="home-list", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._mark_selected()
+        self.query_one(DataTable).focus()
+        self.action_refresh_counts()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh_counts()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_show_panel(self, panel_id: str) -> None:
+        self.selected = panel_id
+        self._mark_selected()
+        self.action_refresh_counts()
+
+    def action_step_panel(self, step: int) -> None:
+        ids = [p.id for p in PANELS]
+        self.action_show_panel(ids[(ids.index(self.selected) + step) % len(ids)])
+
+    def action_refresh_counts(self) -> None:
+        self.load(self.selected)
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="home", exit_on_error=False)
+    def load(self, panel_id: str) -> None:
+        """Read the counts and the selected list in a worker thread."""
+        staff_id = self.app.staff.id
+        counts = overview.home_counts(staff_id)
+        readers = {
+            "new_orders": overview.new_orders,
+            "overdue_orders": overview.overdue_orders,
+            "appointments_today": lambda: overview.my_agenda(staff_id),
+            "callbacks_due": lambda: overview.callbacks_due(staff_id),
+            "awaiting_visit": overview.awaiting_visit_orders,
+            "unread_notifications": lambda: overview.unread_notifications(staff_id),
+        }
+        rows = readers[panel_id]()
+        self.post_message(self.CountsLoaded(counts, panel_id, rows))
+
+    def on_home_screen_counts_loaded(self, message: CountsLoaded) -> None:
+        self.counts = message.counts
+        for panel in PANELS:
+            tile = self.query_one(f"#tile-{panel.id}", CountTile)
+            count = getattr(message.counts, panel.id)
+            tile.set_count(count)
+            tile.set_class(panel.id == "overdue_orders" and count > 0, "-alert")
+        self.app.show_unread(message.counts.unread_notifications)
+        if message.panel == self.selected:
+            self._fill_table(message.panel, message.rows)
+
+    def _mark_selected(self) -> None:
+        for panel in PANELS:
+            self.query_one(f"#tile-{panel.id}", CountTile).set_class(
+                panel.id == self.selected, "-selected"
+            )
+
+    def _fill_table(self, panel_id: str, rows: list[Any]) -> None:
+        panel = next(p for p in PANELS if p.id == panel_id)
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns(*(_(c) for c in panel.columns))
+        today = clock_today()
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in self._cells(panel_id, row, today)))
+        total = getattr(self.counts, panel_id) if self.counts else len(rows)
+        title = _(panel.title)
+        if not rows:
+            caption = _("{title}: nothing here.").format(title=title)
+        elif total > len(rows):
+            caption = _("{title}: first {shown} of {total}").format(
+                title=title, shown=len(rows), total=total
+            )
+        else:
+            caption = _("{title}: {total}").format(title=title, total=total)
+        self.query_one("#list-title", Label).update(caption)
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+
+    def _cells(self, panel_id: str, row: Any, today: dt.date) -> tuple[str, ...]:
+        if panel_id == "new_orders":
+            return (
+                row.number,
+                row.title,
+                row.place,
+                label(PRIORITIES, row.priority),
+                _hm(row.created_at, today),
+            )
+        if panel_id == "overdue_orders":
+            return (row.number, row.title, row.place, row.assignee, _hm(row.due, today))
+        if panel_id == "awaiting_visit":
+            return (
+                row.number,
+                row.title,
+                row.place,
+                row.assignee,
+                label(WORK_ORDER_STATUSES, row.status),
+            )
+        if panel_id == "appointments_today":
+            span = f"{row.start:%H:%M}-{row.end:%H:%M}"
+            return (span, label(EVENT_KINDS, row.kind), row.title, row.location)
+        if panel_id == "callbacks_due":
+            return (_hm(row.due, today), row.number, row.person, row.summary)
+        return (_hm(row.created_at, today), label(NOTIFICATION_KINDS, row.kind), row.title)

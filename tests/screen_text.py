@@ -1,0 +1,18 @@
+"""Reading what a headless app shows, as plain text, for assertions."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from textual.app import App
+
+
+def screen_text(app: App) -> str:
+    """Everything on the app's screen, row by row, as the user would read it."""
+    svg = app.export_screenshot()
+    rows: dict[str, list[str]] = {}
+    for match in re.finditer(r'<text [^>]*y="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
+        rows.setdefault(match.group(1), []).append(html.unescape(re.sub(r"<[^>]+>", "", match.group(2))))
+    lines = ["".join(parts).replace("\xa0", " ") for _, parts in sorted(rows.items(), key=lambda kv: float(kv[0]))]
+    return "\n".join(lines)

@@ -1,0 +1,157 @@
+"""The app shell at 80×24: header, home counts, lists, palette, language, global keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable
+
+from data import i18n
+from data.db import close_database, open_database
+from data.staff import sign_in
+from tests import factories as f
+from tests.screen_text import screen_text
+from tui.app import FrontDeskApp
+
+NOW = dt.datetime(2026, 11, 27, 10, 0)
+
+
+@pytest.fixture
+def world(sqlite_url, monkeypatch):
+    monkeypatch.setenv("FRONTDESK_NOW", NOW.isoformat(sep=" "))
+    open_database(sqlite_url)
+    comm, me = f.community(), f.staff("desk1", "李娜")
+    tech = f.staff("tech1", "赵师傅", "tech")
+    flat = f.room(comm)
+    f.work_order(me, comm, room_=flat, title="楼道灯不亮")
+    f.work_order(me, comm, title="厨房水管漏水")
+    f.work_order(me, comm, status="assigned", assignee=tech, title="电梯异响",
+                 resolution_due=NOW - dt.timedelta(hours=2))
+    f.call(me, callback_due=NOW - dt.timedelta(hours=1), assignee=me, summary="回电确认维修时间")
+    f.notification(me, "[red]x[/red] 新工单")
+    yield sqlite_url
+    close_database()
+
+
+async def _settled(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_home_shows_the_staff_member_and_live_counts(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        text = screen_text(app)
+        assert "李娜(desk1)" in text
+        assert "客服" in text
+        assert "demo.db" in text
+        assert "今日概览" in text
+        assert "待派单" in text
+        tile = app.screen.query_one("#tile-new_orders")
+        assert tile.count == 2
+        assert app.screen.query_one("#tile-overdue_orders").count == 1
+        assert app.screen.query_one("#tile-callbacks_due").count == 1
+        assert app.screen.query_one("#tile-unread_notifications").count == 1
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        assert "楼道灯不亮" in text and "3-2-501" in text
+
+
+async def test_number_keys_open_the_list_behind_each_count(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        await pilot.press("2")
+        await _settled(app, pilot)
+        text = screen_text(app)
+        assert "电梯异响" in text and "赵师傅" in text
+        assert "楼道灯不亮" not in text
+        await pilot.press("4")
+        await _settled(app, pilot)
+        assert "回电确认维修时间" in screen_text(app)
+        await pilot.press("6")
+        await _settled(app, pilot)
+        # A title that looks like markup is shown as typed, not as red text.
+        assert "[red]x[/red] 新工单" in screen_text(app)
+
+
+async def test_counts_refresh_when_another_session_writes(world):
+    import sqlite3
+
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        assert app.screen.query_one("#tile-new_orders").count == 2
+        other = sqlite3.connect(world)
+        other.execute(
+            "INSERT INTO work_order (number, kind, priority, channel, status, title, description,"
+            " community_id, location, contact_phone, created_by_id, created_at, updated_at,"
+            " held_minutes, escalation_level, callback_comment, version)"
+            " VALUES ('BX-20261127-0999','repair','normal','phone','new','门禁坏了','',1,'','',1,"
+            " '2026-11-27 09:00:00','2026-11-27 09:00:00',0,0,'',1)")
+        other.commit()
+        other.close()
+        app._poll_changes()
+        await _settled(app, pilot)
+        assert app.screen.query_one("#tile-new_orders").count == 3
+
+
+async def test_english_interface(world):
+    i18n.set_language("en")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        text = screen_text(app)
+        assert "Desk clerk" in text
+        assert "To dispatch" in text
+        assert "Quit" in text
+        assert "待派单" not in text
+
+
+async def test_screen_keys_of_later_issues_do_nothing_yet(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        home = app.screen
+        for key in ("f3", "f4", "f5", "f6"):
+            await pilot.press(key)
+            assert app.screen is home
+
+
+async def test_palette_finds_actions_by_pinyin_initials(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"tc")  # 退出 Quit
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "退出 · Quit · tc" in text
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_f1_shows_the_keys_of_the_screen(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")
+
+
+async def test_ctrl_q_quits(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0

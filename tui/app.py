@@ -1,0 +1,199 @@
+"""The FrontDesk App: global keys (SPEC §8), header, command palette, screen registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from data.db import change_token
+from data.i18n import N_, _, in_language
+from data.pinyin import initials
+from data.staff import StaffInfo
+from screens.home import HomeScreen
+from widgets.app_header import AppHeader
+from widgets.bindings import translate_bindings
+from widgets.confirm import ConfirmModal
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    """A top-level screen reachable by a function key and from the palette."""
+
+    name: str
+    key: str
+    title: str  # English message id; Chinese from the catalog
+    factory: Callable[[], Screen] | None  # None until the issue that builds it lands
+
+
+#: Every top-level screen of SPEC §8. A None factory means "not built yet": its key is
+#: hidden and does nothing, and the palette does not offer it.
+SCREENS: tuple[ScreenEntry, ...] = (
+    ScreenEntry("home", "escape", N_("Today"), HomeScreen),
+    ScreenEntry("owners", "f2", N_("Owners"), None),
+    ScreenEntry("tickets", "f3", N_("Work orders"), None),
+    ScreenEntry("calendar", "f4", N_("Calendar"), None),
+    ScreenEntry("calls", "f5", N_("Calls"), None),
+    ScreenEntry("inbox", "f6", N_("Notifications"), None),
+)
+
+#: Screens in the stack when the home screen is on top (Textual's base screen + home).
+HOME_DEPTH = 2
+
+#: How often the app asks the database whether anything changed (cheap on SQLite).
+POLL_SECONDS = 2.0
+#: Without cheap change detection (PostgreSQL, until LISTEN/NOTIFY), refresh this often.
+SLOW_REFRESH_SECONDS = 30.0
+
+
+class FrontDeskApp(App):
+    """物业前台 FrontDesk."""
+
+    CSS_PATH = Path(__file__).parent / "app.tcss"
+    TITLE = "FrontDesk"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "toggle_help", N_("Help"), tooltip=N_("Keys of this screen")),
+        Binding("f2", "open_screen('owners')", N_("Owners")),
+        Binding("f3", "open_screen('tickets')", N_("Work orders")),
+        Binding("f4", "open_screen('calendar')", N_("Calendar")),
+        Binding("f5", "open_screen('calls')", N_("Calls")),
+        Binding("f6", "open_screen('inbox')", N_("Notifications")),
+        Binding("escape", "back", N_("Back"), show=False),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+    ]
+
+    def __init__(self, staff: StaffInfo, database_label: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.staff = staff
+        self.database_label = database_label
+        self.unread = 0
+        self._last_token: object | None = None
+        self._since_refresh = 0.0
+
+    # --- shell ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.title = _("FrontDesk")
+        # Pushed rather than returned by get_default_screen: Textual loads a screen's
+        # CSS_PATH when it is pushed, not for the default screen.
+        self.push_screen(HomeScreen())
+        self._last_token = change_token()
+        self.set_interval(POLL_SECONDS, self._poll_changes, name="change-poll")
+
+    def header_parts(self) -> dict[str, str]:
+        """What every screen's header shows about the session."""
+        return {
+            "product": _("FrontDesk"),
+            "staff": f"{self.staff.name}({self.staff.login}) {self.staff.role_label}",
+            "database": self.database_label,
+            "unread": self._unread_text(),
+        }
+
+    def _unread_text(self) -> str:
+        return _("✉ {count}").format(count=self.unread) if self.unread else ""
+
+    def show_unread(self, count: int) -> None:
+        """Show `count` unread notifications in every open screen's header."""
+        self.unread = count
+        for screen in self.screen_stack:
+            for header in screen.query(AppHeader):
+                header.show(unread=self._unread_text())
+
+    def _poll_changes(self) -> None:
+        """Refresh the current screen when another session committed something."""
+        self._since_refresh += POLL_SECONDS
+        token = change_token()
+        changed = token != self._last_token if token is not None else (
+            self._since_refresh >= SLOW_REFRESH_SECONDS
+        )
+        self._last_token = token
+        if changed:
+            self._since_refresh = 0.0
+            refresh = getattr(self.screen, "action_refresh_counts", None) or getattr(
+                self.screen, "refresh_data", None
+            )
+            if refresh is not None:
+                refresh()
+
+    # --- global actions --------------------------------------------------------------------
+
+    def _entry(self, name: str) -> ScreenEntry:
+        return next(entry for entry in SCREENS if entry.name == name)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_screen" and parameters:
+            return self._entry(str(parameters[0])).factory is not None
+        return True
+
+    def action_open_screen(self, name: str) -> None:
+        entry = self._entry(name)
+        if entry.factory is None:
+            return
+        if name == "home":
+            while len(self.screen_stack) > HOME_DEPTH:
+                self.pop_screen()
+            return
+        for screen in self.screen_stack:
+            if getattr(screen, "registry_name", None) == name:
+                # Already open: bring it to the top rather than stacking a second copy.
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        screen = entry.factory()
+        screen.registry_name = name  # type: ignore[attr-defined]
+        self.push_screen(screen)
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    async def action_back(self) -> None:
+        if len(self.screen_stack) <= HOME_DEPTH:
+            return
+        if getattr(self.screen, "is_dirty", False):
+            self.push_screen(
+                ConfirmModal(_("Discard what you typed on this screen?")),
+                lambda ok: self.pop_screen() if ok else None,
+            )
+            return
+        self.pop_screen()
+
+    async def action_quit(self) -> None:
+        if any(getattr(s, "is_dirty", False) for s in self.screen_stack):
+            self.push_screen(
+                ConfirmModal(_("Some typed input is not saved. Quit anyway?")),
+                lambda ok: self.exit() if ok else None,
+            )
+            return
+        self.exit()
+
+    # --- command palette -------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every screen and action, findable by Chinese name, English name or pinyin initials."""
+        for entry in SCREENS:
+            if entry.factory is None:
+                continue
+            yield self._command(
+                entry.title,
+                _("Open the screen ({key})").format(key=entry.key.upper()),
+                lambda name=entry.name: self.action_open_screen(name),
+            )
+        for title, help_text, callback in getattr(screen, "palette_commands", lambda: [])():
+            yield self._command(title, help_text, callback)
+        yield self._command(N_("Help"), _("Keys of this screen (F1)"), self.action_toggle_help)
+        yield self._command(N_("Change theme"), _("Colours of the interface"), self.action_change_theme)
+        yield self._command(N_("Quit"), _("Leave FrontDesk (Ctrl+Q)"), self.action_quit)
+
+    @staticmethod
+    def _command(title: str, help_text: str, callback: Callable) -> SystemCommand:
+        chinese = in_language(title, "zh")
+        return SystemCommand(f"{chinese} · {title} · {initials(chinese)}", help_text, callback)

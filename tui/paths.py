@@ -1,0 +1,50 @@
+"""Where FrontDesk keeps its files: the default database, the demo copy, the label shown."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+from platformdirs import user_data_dir
+
+from data.db import is_postgres_url
+
+#: The tracked demo database at the top of the checkout (never opened for writing).
+SAMPLE_DB = Path(__file__).resolve().parent.parent / "sample.db"
+
+
+def data_dir() -> Path:
+    """The user's FrontDesk data directory (created on demand)."""
+    path = Path(user_data_dir("frontdesk", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database() -> str:
+    """`FRONTDESK_DB`, else the user's own database — a copy of sample.db on first run."""
+    configured = os.environ.get("FRONTDESK_DB")
+    if configured:
+        return configured
+    target = data_dir() / "frontdesk.db"
+    sample = Path(os.environ.get("FRONTDESK_SAMPLE", SAMPLE_DB))
+    if not target.exists() and sample.exists():
+        # Copy to a temporary name first so a crash mid-copy never leaves half a database.
+        partial = target.with_suffix(".db.partial")
+        shutil.copyfile(sample, partial)
+        os.replace(partial, target)
+    return str(target)
+
+
+def database_label(target: str) -> str:
+    """A short, password-free name of the database for the header."""
+    if is_postgres_url(target):
+        url = urlparse(target)
+        return f"pg://{url.hostname or 'localhost'}{url.path}"
+    path = Path(target).expanduser()
+    home = Path.home()
+    try:
+        return "~/" + str(path.resolve().relative_to(home))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,44 @@
+"""A yes/no question as a modal: enter or y confirms, escape or n cancels."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+from data.i18n import N_, _
+from widgets.bindings import translate_bindings
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Ask `question`; dismisses with True (confirm) or False (cancel)."""
+
+    DEFAULT_CSS = """
+    ConfirmModal { align: center middle; }
+    ConfirmModal > Vertical {
+        width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2;
+    }
+    ConfirmModal .hint { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("y,enter", "confirm", N_("Yes")),
+        Binding("n,escape", "cancel", N_("No")),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question, markup=False)
+            yield Label(_("y / enter: yes    n / esc: no"), classes="hint", markup=False)
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

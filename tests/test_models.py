@@ -9,7 +9,7 @@ import pytest
 from peewee import IntegrityError
 
 from data.db import db, transaction
-from data.models import Community, Occupancy, Person, Phone, PersonTag, Tag, WorkOrder
+from data.models import Community, Occupancy, Person, PersonTag, Phone, Tag, WorkOrder
 from tests import factories as f
 
 

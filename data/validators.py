@@ -1,0 +1,556 @@
+"""Validators and normalisers for typed input: free text, room codes, phones, ID numbers, plates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from data import clock
+from data.errors import ValidationError
+from data.i18n import _
+
+# ---------------------------------------------------------------------------
+# Width folding
+# ---------------------------------------------------------------------------
+
+#: Full-width ASCII (U+FF01–U+FF5E) maps to ASCII by a fixed offset; U+3000 is the
+#: ideographic space that Chinese input methods type.
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH_TABLE[0x3000] = 0x20
+
+#: Dashes an input method or a pasted document may put where "-" was meant.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"
+_DASH_TABLE = {ord(c): "-" for c in _DASHES}
+
+
+def fold_width(text: str) -> str:
+    """Return `text` with full-width ASCII letters, digits and punctuation (and the
+    ideographic space) replaced by their ordinary half-width forms."""
+    return text.translate(_WIDTH_TABLE)
+
+
+def _fold(text: str) -> str:
+    """Width-fold, turn dash look-alikes into "-", upper-case and strip."""
+    return fold_width(text).translate(_DASH_TABLE).upper().strip()
+
+
+# ---------------------------------------------------------------------------
+# Free text
+# ---------------------------------------------------------------------------
+
+
+def _is_refused_char(ch: str) -> bool:
+    """Control characters (C0 other than tab/newline, DEL, C1) and lone surrogates."""
+    cp = ord(ch)
+    if cp < 0x20:
+        return ch not in "\t\n"
+    # Lone surrogates cannot be encoded as UTF-8, so the database would reject them.
+    return 0x7F <= cp <= 0x9F or 0xD800 <= cp <= 0xDFFF
+
+
+def clean_text(
+    value: str, field: str, *, multiline: bool = False, max_length: int | None = None
+) -> str:
+    """Return `value` with leading/trailing whitespace stripped, or raise ValidationError.
+
+    Control characters other than tab and newline are refused (naming the character as
+    ``U+001B`` and its position), so escape sequences never reach the database or the
+    terminal. ``\\r\\n`` is read as one newline; in multi-line mode a lone ``\\r`` is a
+    newline too, in single-line mode it is refused. Single-line text may not contain a
+    line break (one at either end is stripped like any whitespace). `max_length` counts
+    characters after stripping. Markup-like text such as ``[red]x[/red]`` is ordinary text.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(field, _("Expected text."))
+    for pos, ch in enumerate(value, start=1):
+        if ch == "\r" and (multiline or value[pos : pos + 1] == "\n"):
+            continue
+        if _is_refused_char(ch):
+            raise ValidationError(
+                field,
+                _(
+                    "The text contains the control character {code} at position {pos}, "
+                    "which cannot be stored; please delete it and type the text again."
+                ).format(code=f"U+{ord(ch):04X}", pos=pos),
+            )
+    text = value.replace("\r\n", "\n")
+    if multiline:
+        text = text.replace("\r", "\n")
+    text = text.strip()
+    if not multiline and "\n" in text:
+        raise ValidationError(
+            field, _("Line breaks are not allowed here; please keep the text on one line.")
+        )
+    if max_length is not None and len(text) > max_length:
+        raise ValidationError(
+            field,
+            _("At most {limit} characters are allowed here; this text has {length}.").format(
+                limit=max_length, length=len(text)
+            ),
+        )
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Room codes
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoomCode:
+    """A room's address inside a community: building (楼栋), entrance (单元), room (房号)."""
+
+    building: str
+    entrance: str
+    number: str
+
+    @property
+    def code(self) -> str:
+        """The canonical form, such as ``3-2-501``."""
+        return f"{self.building}-{self.entrance}-{self.number}"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+_BUILDING = r"(?P<b>[0-9A-Z]{1,4})"
+_ENTRANCE = r"(?P<e>[0-9A-Z]{1,3})"
+_ROOM = r"(?P<r>[0-9]{1,6})"
+# "楼" alone is deliberately not a building marker: "3楼" means the third floor.
+_BUILDING_SEP = r"\s*(?:-|号楼|号栋|号幢|号座|栋|幢|座|\#)\s*"
+_ENTRANCE_SEP = r"\s*(?:-|单元)\s*"
+_ROOM_SUFFIX = r"(?:\s*(?:室|号))?"
+
+_ROOM_FULL_RE = re.compile(
+    rf"{_BUILDING}{_BUILDING_SEP}{_ENTRANCE}{_ENTRANCE_SEP}{_ROOM}{_ROOM_SUFFIX}"
+)
+_ROOM_PREFIX_RE = re.compile(
+    rf"{_BUILDING}{_BUILDING_SEP}"
+    rf"(?:{_ENTRANCE}(?:{_ENTRANCE_SEP}(?:{_ROOM}{_ROOM_SUFFIX})?)?)?"
+)
+
+
+def _drop_zeros(part: str) -> str:
+    """Drop leading zeros from an all-digit code part ("03" → "3"); keep letter codes."""
+    return (part.lstrip("0") or "0") if part.isdigit() else part
+
+
+def _room_code_error() -> ValidationError:
+    return ValidationError(
+        "room",
+        _(
+            "A room code is building-entrance-room, such as 3-2-501; "
+            "3栋2单元501 and 3号楼2单元501室 are accepted too."
+        ),
+    )
+
+
+def parse_room_code(text: str) -> RoomCode:
+    """Parse a full room code written as ``3-2-501``, ``3栋2单元501``, ``3号楼2单元501室``,
+    ``3幢…``, ``3座…``, ``3#2单元501``, ``A-1-1201`` (full-width forms too).
+
+    Leading zeros are dropped from every numeric part ("03-02-0501" → "3-2-501"); letters
+    are upper-cased. Raises ValidationError (field "room") listing the accepted forms.
+    """
+    m = _ROOM_FULL_RE.fullmatch(_fold(text)) if isinstance(text, str) else None
+    if m is None:
+        raise _room_code_error()
+    building, entrance, number = (_drop_zeros(m[g]) for g in ("b", "e", "r"))
+    if "0" in (building, entrance, number):
+        raise _room_code_error()
+    return RoomCode(building, entrance, number)
+
+
+def parse_room_prefix(text: str) -> tuple[str, ...] | None:
+    """Read a partial room code typed into search: ``3-2`` → ("3", "2"), ``3-2-5`` →
+    ("3", "2", "5"), ``3栋`` / ``3号楼`` / ``3-`` → ("3",), ``3栋2单元`` → ("3", "2").
+
+    A bare number ("3", "501") is not a room prefix (it could be the tail of a phone
+    number), nor is anything else that does not look like a room code: both give None.
+    Never raises. Leading zeros are dropped as in `parse_room_code`.
+    """
+    if not isinstance(text, str):
+        return None
+    m = _ROOM_PREFIX_RE.fullmatch(_fold(text))
+    if m is None:
+        return None
+    parts = [_drop_zeros(m[g]) for g in ("b", "e", "r") if m[g] is not None]
+    if parts[:2].count("0"):
+        return None
+    if len(parts) == 3 and parts[2] == "0":
+        # "3-2-0" or "3-2-05"-style zero prefixes: rooms are stored without leading zeros.
+        parts.pop()
+    return tuple(parts)
+
+
+# ---------------------------------------------------------------------------
+# Phone numbers
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A normalised mainland phone number.
+
+    `number` is ``13800138000`` for a mobile, ``021-12345678`` or ``0571-8765432-801``
+    (area code, subscriber number, optional extension) for a landline.
+    """
+
+    number: str
+    kind: str  # "mobile" | "landline"
+
+    @property
+    def digits(self) -> str:
+        """The dialled digits without separators or extension (area code included), for
+        matching a caller ID or the last digits a clerk types."""
+        if self.kind == "mobile":
+            return self.number
+        return "".join(self.number.split("-")[:2])
+
+    @property
+    def extension(self) -> str:
+        """The landline extension, or ""."""
+        parts = self.number.split("-")
+        return parts[2] if self.kind == "landline" and len(parts) == 3 else ""
+
+    @property
+    def masked(self) -> str:
+        """The number with its middle hidden, for lists and printouts (see `mask_phone`)."""
+        if self.kind == "mobile":
+            return f"{self.number[:3]}****{self.number[-4:]}"
+        area, subscriber, *ext = self.number.split("-")
+        hidden = "*" * (len(subscriber) - 4) + subscriber[-4:]
+        return "-".join([area, hidden, *ext])
+
+    def __str__(self) -> str:
+        return self.number
+
+
+_PHONE_CHARS_RE = re.compile(r"[0-9\s\-.()+]*")
+_EXTENSION_RE = re.compile(r"(?P<main>.*?)\s*(?:转|分机|EXT\.?|X|\#)\s*(?P<ext>[0-9]{1,6})")
+
+
+def _phone_error(message: str) -> ValidationError:
+    return ValidationError("phone", message)
+
+
+def _landline_error() -> ValidationError:
+    return _phone_error(
+        _(
+            "A landline is the area code and a 7–8 digit number, optionally with an "
+            "extension, such as 021-12345678 or 0571-8765432-801."
+        )
+    )
+
+
+def _area_code(national: str) -> str | None:
+    """The area code (with its 0) at the start of a national landline number: 010 and
+    020–029 have three digits, every other area code four (0571, 0755)."""
+    if national.startswith(("010", "02")):
+        return national[:3]
+    if len(national) > 1 and national[1] in "3456789":
+        return national[:4]
+    return None
+
+
+def normalize_phone(text: str) -> PhoneNumber:
+    """Normalise a mainland mobile or landline number, or raise ValidationError ("phone").
+
+    Mobiles: ``1[3-9]`` + 9 digits, with an optional ``+86`` / ``0086`` / ``86`` prefix,
+    spaces, hyphens, dots, parentheses and full-width digits → ``13800138000``.
+    Landlines: 0 + area code (010 and 02X have three digits, the others four) + 7–8
+    digits, with an optional extension written ``-801``, ``ext 801``, ``转801`` or
+    ``#801`` → ``0571-8765432-801``; ``+86 21 12345678`` is read as ``021-12345678``.
+    """
+    raw = _fold(text) if isinstance(text, str) else ""
+    if not raw:
+        raise _phone_error(_("Enter a phone number."))
+    ext = ""
+    m = _EXTENSION_RE.fullmatch(raw)
+    if m is not None:
+        raw, ext = m["main"], m["ext"]
+    plus = raw.find("+")
+    if not _PHONE_CHARS_RE.fullmatch(raw) or (
+        # "+" only in front of the country code: "+86 …" or "(+86) …".
+        plus >= 0 and (raw[:plus].strip("( ") or "+" in raw[plus + 1 :])
+    ):
+        raise _phone_error(
+            _(
+                "A phone number may contain only digits, spaces, hyphens, parentheses and "
+                "a leading +86, such as +86 138 0013 8000 or 021-12345678."
+            )
+        )
+    groups = re.findall(r"[0-9]+", raw)
+    digits = "".join(groups)
+    if not digits:
+        raise _phone_error(_("Enter a phone number."))
+
+    # Country code: "+86", "0086", or a bare "86" (no domestic number starts with 86 and
+    # is 11 digits or longer, so the bare form is not ambiguous).
+    international = False
+    if plus >= 0 or digits.startswith("00"):
+        if plus >= 0 and digits.startswith("86"):
+            digits, groups = digits[2:], _drop_digits(groups, 2)
+        elif digits.startswith("0086"):
+            digits, groups = digits[4:], _drop_digits(groups, 4)
+        else:
+            raise _phone_error(_("Only mainland China numbers (country code +86) are accepted."))
+        international = True
+    elif digits.startswith("86") and len(digits) >= 11:
+        digits, groups = digits[2:], _drop_digits(groups, 2)
+        international = True
+    if not digits:
+        raise _phone_error(_("Enter a phone number."))
+
+    if international and (
+        not digits.startswith(("0", "1")) or (digits.startswith("10") and len(digits) <= 10)
+    ):
+        # +86 21 12345678, +86 10 12345678: the trunk 0 is left out of the international form.
+        digits = "0" + digits
+        groups = ["0" + groups[0], *groups[1:]]
+
+    if 7 <= len(digits) <= 8 and not digits.startswith(
+        ("0", "13", "14", "15", "16", "17", "18", "19")
+    ):
+        raise _phone_error(
+            _(
+                "A landline needs its area code: add it in front, such as "
+                "021-12345678 or 0571-8765432."
+            )
+        )
+
+    if digits.startswith("1"):
+        if len(digits) != 11:
+            raise _phone_error(
+                _(
+                    "A mobile number has 11 digits starting 13–19, such as 138 0013 8000; "
+                    "this one has {count}."
+                ).format(count=len(digits))
+            )
+        if digits[1] not in "3456789":
+            raise _phone_error(
+                _("A mobile number has 11 digits starting 13–19, such as 138 0013 8000.")
+            )
+        if ext:
+            raise _phone_error(_("A mobile number has no extension; remove the part after it."))
+        return PhoneNumber(digits, "mobile")
+
+    if not digits.startswith("0"):
+        if 9 <= len(digits) <= 12:
+            raise _phone_error(
+                _("A landline area code starts with 0, such as 021-12345678 or 0571-8765432.")
+            )
+        raise _phone_error(
+            _(
+                "Enter a mobile number (11 digits, such as 138 0013 8000) or a landline "
+                "with its area code (such as 021-12345678)."
+            )
+        )
+
+    area = _area_code(digits)
+    if area is None:
+        raise _landline_error()
+    subscriber = digits[len(area) :]
+    if not ext and len(groups) > 1:
+        # "021-12345678-801", "010-2000000-0": the last group is the extension when what
+        # comes before it is a whole subscriber number ("021-1234-5678" is not).
+        head = subscriber[: len(subscriber) - len(groups[-1])]
+        if 7 <= len(head) <= 8 and len(groups[-1]) <= 6:
+            subscriber, ext = head, groups[-1]
+    if not 7 <= len(subscriber) <= 8 or subscriber.startswith("0"):
+        raise _landline_error()
+    number = f"{area}-{subscriber}" + (f"-{ext}" if ext else "")
+    return PhoneNumber(number, "landline")
+
+
+def _drop_digits(groups: list[str], count: int) -> list[str]:
+    """Remove the first `count` digits from a list of digit groups."""
+    out = list(groups)
+    while count and out:
+        take = min(count, len(out[0]))
+        out[0] = out[0][take:]
+        count -= take
+        if not out[0]:
+            out.pop(0)
+    return out
+
+
+def mask_phone(number: str) -> str:
+    """Mask a stored phone number for display.
+
+    Mobiles keep the first 3 and last 4 digits (``138****8000``); landlines keep the area
+    code, the last 4 digits of the subscriber number and any extension
+    (``021-****5678``, ``0571-***5432-801``). Anything that is not a valid number is
+    masked to its last 4 characters, so this never raises.
+    """
+    try:
+        return normalize_phone(number).masked
+    except ValidationError:
+        text = "".join(ch for ch in str(number) if not ch.isspace())
+        return "*" * max(len(text) - 4, 0) + text[-4:] if len(text) > 4 else "*" * len(text)
+
+
+# ---------------------------------------------------------------------------
+# Resident ID numbers (GB 11643-1999)
+# ---------------------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_RE = re.compile(r"[0-9]{17}[0-9X]")
+_ID_EARLIEST = dt.date(1900, 1, 1)
+
+
+def _id_check_char(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def _id_date(id18: str) -> dt.date | None:
+    try:
+        return dt.date(int(id18[6:10]), int(id18[10:12]), int(id18[12:14]))
+    except ValueError:
+        return None
+
+
+def validate_id_number(text: str) -> str:
+    """Check a resident ID number and return its 18 characters, upper-case.
+
+    Spaces are ignored and a lowercase x is accepted. Checks the shape (17 digits then a
+    digit or X), the birth date (a real date from 1900 to today) and the ISO 7064
+    MOD 11-2 check digit. Raises ValidationError (field "id_number").
+    """
+    value = re.sub(r"\s+", "", fold_width(text)).upper() if isinstance(text, str) else ""
+    if len(value) == 15 and value.isdigit():
+        raise ValidationError(
+            "id_number",
+            _(
+                "Old 15-digit ID numbers are not accepted; please enter the 18-character "
+                "number from the current ID card."
+            ),
+        )
+    if not _ID_RE.fullmatch(value):
+        raise ValidationError(
+            "id_number",
+            _(
+                "A resident ID number has 18 characters: 17 digits, then a digit or X "
+                "(this one has {count} characters)."
+            ).format(count=len(value)),
+        )
+    born = _id_date(value)
+    if born is None or not _ID_EARLIEST <= born <= clock.today():
+        raise ValidationError(
+            "id_number",
+            _(
+                "Characters 7–14 of an ID number are the birth date (YYYYMMDD); "
+                "{date} is not a possible birth date. Please re-check the number."
+            ).format(date=value[6:14]),
+        )
+    if _id_check_char(value[:17]) != value[17]:
+        raise ValidationError(
+            "id_number",
+            _(
+                "The check digit (last character) does not match the rest of the ID "
+                "number; please re-check the number."
+            ),
+        )
+    return value
+
+
+def id_birth_date(id18: str) -> dt.date:
+    """The birth date encoded in a validated 18-character ID number."""
+    born = _id_date(id18)
+    if born is None:
+        raise ValueError(f"not a valid ID number: {id18!r}")
+    return born
+
+
+def id_gender(id18: str) -> str:
+    """Return "M" or "F" from a validated ID number (the 17th digit is odd for men)."""
+    return "M" if int(id18[16]) % 2 else "F"
+
+
+def mask_id_number(id18: str) -> str:
+    """Show the first 3 and last 4 characters only: ``310***********123X``."""
+    if len(id18) <= 7:
+        return "*" * len(id18)
+    return id18[:3] + "*" * (len(id18) - 7) + id18[-4:]
+
+
+def make_id_number(area: str, birth: dt.date, seq: int) -> str:
+    """Build a valid ID number from a 6-digit area code, a birth date and a sequence number
+    0–999 (odd for men, even for women), with its check digit. For sample data and tests."""
+    if not (len(area) == 6 and area.isdigit()):
+        raise ValueError(f"area must be 6 digits, not {area!r}")
+    if not 0 <= seq <= 999:
+        raise ValueError(f"seq must be 0–999, not {seq}")
+    first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
+    if len(first17) != 17:
+        raise ValueError(f"birth year must have 4 digits, not {birth.year}")
+    return first17 + _id_check_char(first17)
+
+
+# ---------------------------------------------------------------------------
+# Vehicle plates
+# ---------------------------------------------------------------------------
+
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE_SUFFIXES = "挂学警港澳"
+_PLATE_LETTER = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, no O
+_ALNUM = f"[0-9{_PLATE_LETTER}]"
+_PLATE_RE = re.compile(
+    rf"[{PROVINCES}][{_PLATE_LETTER}]"
+    rf"(?:{_ALNUM}{{5}}|{_ALNUM}{{4}}[{_PLATE_SUFFIXES}]|[DF]{_ALNUM}{{5}}|[0-9]{{5}}[DF])"
+)
+#: Spaces, hyphens, dots and the middle-dot look-alikes people type between the parts.
+_PLATE_SEPARATORS_RE = re.compile(r"[\s\-.·•・･‧∙⋅]+")
+_PLATE_QUERY_RE = re.compile(rf"[{PROVINCES}]?[0-9A-Z]*[{_PLATE_SUFFIXES}]?")
+
+
+def _plate_text(text: str) -> str:
+    return _PLATE_SEPARATORS_RE.sub("", _fold(text))
+
+
+def normalize_plate(text: str) -> str:
+    """Normalise a licence plate to ``沪A12345`` (new-energy: ``沪AD12345``, ``粤B12345D``).
+
+    Accepts separators (space, hyphen, ``.``, ``·``, ``•``, ``・``), lowercase and
+    full-width letters and digits. Raises ValidationError (field "plate").
+    """
+    value = _plate_text(text) if isinstance(text, str) else ""
+    if _PLATE_RE.fullmatch(value):
+        return value
+    if not value or value[0] not in PROVINCES:
+        message = _(
+            "A plate starts with the province character and the city letter, such as 沪A·12345."
+        )
+    elif any(ch in "IO" for ch in value[1:]):
+        message = _("Plates never use the letters I or O; did you mean 1 or 0?")
+    else:
+        message = _(
+            "A plate is the province character, a letter and 5 letters or digits "
+            "(沪A·12345), or 6 for a new-energy car (沪A·D12345, 粤B·12345D)."
+        )
+    raise ValidationError("plate", message)
+
+
+def format_plate(plate: str) -> str:
+    """Show a plate the way it is painted: ``沪A·12345``."""
+    value = normalize_plate(plate)
+    return f"{value[:2]}·{value[2:]}"
+
+
+def plate_tail(plate: str) -> str:
+    """The plate without its province character: ``A12345``."""
+    return normalize_plate(plate)[1:]
+
+
+def parse_plate_query(text: str) -> str | None:
+    """Normalise a partial plate typed into search (``沪a·12`` → ``沪A12``), or None when
+    the text holds nothing that could be part of a plate. Never raises."""
+    if not isinstance(text, str):
+        return None
+    value = _plate_text(text)
+    if not value or len(value) > 8 or not _PLATE_QUERY_RE.fullmatch(value):
+        return None
+    return value

@@ -87,6 +87,9 @@ class Person(BaseModel):
     # Search keys kept beside the name (filled by data.search when the name changes):
     name_pinyin = CharField(max_length=200, default="", index=True)  # "zhangxiaoming"
     name_initials = CharField(max_length=60, default="", index=True)  # "zxm"
+    # The common reading when the surname reads otherwise (单 shan ⇒ alt "dan…"), else "".
+    name_pinyin_alt = CharField(max_length=200, default="")
+    name_initials_alt = CharField(max_length=60, default="")
     gender = CharField(max_length=1, default="")  # "M", "F" or ""
     id_number = CharField(max_length=18, null=True, index=True)  # GB 11643, upper-case X
     id_number_rev = CharField(max_length=18, null=True, index=True)  # reversed: tail lookups
@@ -95,6 +98,25 @@ class Person(BaseModel):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
     version = IntegerField(default=1)  # optimistic concurrency
+
+    class Meta:
+        indexes = (
+            # Mixed pinyin ("zhangxm"): range on initials, filter on pinyin, index only.
+            (("name_initials", "name_pinyin"), False),
+            (("name_initials_alt", "name_pinyin_alt"), False),
+        )
+
+
+class PersonNameKey(BaseModel):
+    """Every proper suffix of a person's name ("晓明", "明" for 张晓明), so that any part of
+    a name — even one character — is an indexed prefix lookup, never a scan."""
+
+    id = AutoField()
+    key = CharField(max_length=60)
+    person = ForeignKeyField(Person, backref="name_keys", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("key", "person"), True),)
 
 
 class Occupancy(BaseModel):
@@ -445,6 +467,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Entrance,
     Room,
     Person,
+    PersonNameKey,
     Occupancy,
     Phone,
     Vehicle,

@@ -34,6 +34,62 @@ SURNAME_READINGS: dict[str, str] = {
 }
 
 
+#: Every Mandarin syllable as pypinyin writes it without tones (ü as v), for splitting
+#: typed pinyin such as "zhangxm" into syllables and initials.
+SYLLABLES = frozenset(
+    """a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai
+    can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua
+    chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de
+    dei den deng di dia dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa
+    fan fang fei fen feng fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai
+    guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai huan huang
+    hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang
+    kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei
+    leng li lia lian liang liao lie lin ling liu lo long lou lu luan lue lun luo lv lve ma mai
+    man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne
+    nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nue nun nuo nv nve o ou
+    pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao
+    qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui
+    run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shei shen sheng shi
+    shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan
+    tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen
+    weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye
+    yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan
+    zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi
+    zong zou zu zuan zui zun zuo""".split()
+)
+
+
+def split_typed_pinyin(text: str, limit: int = 4) -> list[list[str]]:
+    """Ways to read typed letters as syllables and initials, fewest pieces first.
+
+    Each piece is a whole syllable or a single letter standing for a syllable's initial;
+    the last piece may be an unfinished syllable. "zhangxm" → [["zhang", "x", "m"], …].
+    """
+    text = text.lower()
+    results: list[list[str]] = []
+    budget = [2000]  # bounds the work on long or odd input
+
+    def walk(start: int, pieces: list[str]) -> None:
+        budget[0] -= 1
+        if len(results) >= 64 or budget[0] < 0:
+            return
+        if start == len(text):
+            results.append(list(pieces))
+            return
+        rest = text[start:]
+        for end in range(len(rest), 1, -1):  # whole syllables, longest first
+            piece = rest[:end]
+            last = start + end == len(text)
+            if piece in SYLLABLES or (last and any(s.startswith(piece) for s in SYLLABLES)):
+                walk(start + end, pieces + [piece])
+        walk(start + 1, pieces + [rest[0]])  # one letter: an initial
+
+    walk(0, [])
+    results.sort(key=lambda pieces: (len(pieces), pieces))
+    return results[:limit]
+
+
 @lru_cache(maxsize=65536)
 def _syllables(text: str) -> tuple[str, ...]:
     """Toneless pinyin of each character; characters without pinyin are kept as they are."""

@@ -113,6 +113,24 @@ def db_url(request, tmp_path) -> Iterator[str]:
         _drop_pg_schema(base, schema_name)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url_unmigrated(request, tmp_path) -> Iterator[str]:
+    """The shared handle opened on a new, empty database on each backend."""
+    if request.param == "sqlite":
+        open_database(str(tmp_path / "empty.db"))
+        yield str(tmp_path / "empty.db")
+        close_database()
+        return
+    base = request.getfixturevalue("pg_database_url")
+    url, schema_name = _pg_schema_url(base)
+    open_database(url)
+    try:
+        yield url
+    finally:
+        close_database()
+        _drop_pg_schema(base, schema_name)
+
+
 @pytest.fixture
 def database(db_url):
     """The shared handle opened on a fresh, migrated database (SQLite and PostgreSQL)."""

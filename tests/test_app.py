@@ -35,9 +35,11 @@ def world(sqlite_url, monkeypatch):
 
 
 async def _settled(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let workers finish, their messages be handled and the screen repaint."""
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause(0.05)
 
 
 async def test_home_shows_the_staff_member_and_live_counts(world):

@@ -1,0 +1,421 @@
+"""Owner search: one query string — name, pinyin, initials, phone, room, plate or ID tail.
+
+Every kind of query is answered by index range lookups (prefix searches on stored keys),
+never by scanning a table, and each lookup is bounded, so a query costs the same on ten
+thousand owners and on a million. Hits are ranked exact before partial, current owners
+before past occupants, owners before co-owners before tenants before family.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from peewee import Expression, Field
+
+from data.db import is_sqlite
+from data.models import (
+    Community,
+    Occupancy,
+    Person,
+    PersonNameKey,
+    PersonTag,
+    Phone,
+    Room,
+    Tag,
+    Vehicle,
+)
+from data.pinyin import split_typed_pinyin
+from data.validators import fold_width, mask_phone, parse_plate_query, parse_room_prefix
+
+#: Default and largest number of hits a search returns.
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+#: Rooms a room-code query lists at most (a whole entrance is well below this).
+ROOM_LIMIT = 300
+
+MATCH_KINDS = ("name", "pinyin", "initials", "phone", "room", "plate", "id_number")
+
+EXACT, PREFIX, PARTIAL = 0, 1, 2
+ROLE_RANK = {"owner": 0, "co_owner": 1, "tenant": 2, "family": 3}
+PAST_RANK = 4
+NO_ROOM_RANK = 5
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LETTERS = re.compile(r"^[a-z]+$")
+_DIGITS_ONLY = re.compile(r"^[\d\s\-+().]+$")
+_ID_TAIL = re.compile(r"^\d{3,17}x$", re.I)
+
+
+@dataclass(frozen=True)
+class OwnerHit:
+    """A person found by a search, with what the result table and the CLI show."""
+
+    id: int
+    name: str
+    role: str  # best current role, or the last one when only past occupancies exist
+    current: bool  # has a current occupancy
+    rooms: tuple[str, ...]  # current rooms first
+    communities: tuple[str, ...]  # community of each room, same order
+    phones: tuple[str, ...]  # normalised
+    plates: tuple[str, ...]
+    tags: tuple[str, ...]
+    matched: str  # one of MATCH_KINDS
+    exact: bool
+
+    @property
+    def masked_phones(self) -> tuple[str, ...]:
+        return tuple(mask_phone(p) for p in self.phones)
+
+
+@dataclass(frozen=True)
+class RoomHit:
+    """A room whose code the query named exactly (shown as the room card)."""
+
+    id: int
+    code: str
+    community_id: int
+    community: str
+
+
+@dataclass
+class SearchResult:
+    """What a query found and how it was understood."""
+
+    query: str
+    understood: tuple[str, ...] = ()  # the kinds of lookup that were run
+    hits: list[OwnerHit] = field(default_factory=list)
+    rooms: list[RoomHit] = field(default_factory=list)
+    too_short: bool = False  # e.g. 1–3 digits: not enough to search by
+
+
+@dataclass
+class _Candidate:
+    person_id: int
+    matched: str
+    quality: int
+    room_rank: int = NO_ROOM_RANK  # for room queries: the role in the matched room
+
+
+# --- prefix lookups that use an index on both backends --------------------------------------
+
+
+def _prefix(field_: Field, prefix: str) -> Expression:
+    """`field_` starts with `prefix`, as an index range (SQLite) or LIKE 'p%' (PostgreSQL,
+    served by the text_pattern_ops indexes of migration 0002)."""
+    if is_sqlite():
+        return (field_ >= prefix) & (field_ < prefix + "\U0010ffff")
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Expression(field_, "LIKE", escaped + "%")
+
+
+def _community_filter(query, community_id: int | None):
+    if community_id is None:
+        return query
+    in_community = (
+        Occupancy.select(Occupancy.person)
+        .join(Room)
+        .where(Room.community == community_id)
+    )
+    return query.where(Person.id.in_(in_community))
+
+
+# --- strategies ------------------------------------------------------------------------------
+
+
+def _by_person_field(
+    field_: Field, value: str, matched: str, cap: int, community_id: int | None
+) -> list[_Candidate]:
+    """Exact matches of a Person column first, then prefix matches."""
+    found: list[_Candidate] = []
+    exact = _community_filter(Person.select(Person.id).where(field_ == value), community_id)
+    for row in exact.limit(cap):
+        found.append(_Candidate(row.id, matched, EXACT))
+    prefix = _community_filter(
+        Person.select(Person.id).where(_prefix(field_, value), field_ != value), community_id
+    )
+    for row in prefix.order_by(field_, Person.id).limit(cap):
+        found.append(_Candidate(row.id, matched, PREFIX))
+    return found
+
+
+def _by_name(text: str, cap: int, community_id: int | None) -> list[_Candidate]:
+    found = _by_person_field(Person.name, text, "name", cap, community_id)
+    # Any other part of the name: a prefix of one of its stored suffixes.
+    keyed = _community_filter(
+        Person.select(Person.id)
+        .join(PersonNameKey)
+        .where(_prefix(PersonNameKey.key, text))
+        .distinct(),
+        community_id,
+    )
+    for row in keyed.limit(cap):
+        found.append(_Candidate(row.id, "name", PARTIAL))
+    return found
+
+
+def _by_pinyin(letters: str, cap: int, community_id: int | None) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for pinyin, initials in (
+        (Person.name_pinyin, Person.name_initials),
+        (Person.name_pinyin_alt, Person.name_initials_alt),
+    ):
+        found += _by_person_field(pinyin, letters, "pinyin", cap, community_id)
+        found += _by_person_field(initials, letters, "initials", cap, community_id)
+        for pieces in split_typed_pinyin(letters):
+            if all(len(p) == 1 for p in pieces) or len(pieces) == 1:
+                continue  # plain initials or one syllable: covered above
+            typed_initials = "".join(p[0] for p in pieces)
+            lead = ""
+            for piece in pieces:  # the whole syllables typed before the first initial
+                if len(piece) == 1:
+                    lead += piece
+                    break
+                lead += piece
+            pattern = re.compile("^" + "".join(
+                re.escape(p) + "[a-z]*" for p in pieces))
+            query = _community_filter(
+                Person.select(Person.id, pinyin.alias("py")).where(
+                    _prefix(initials, typed_initials), _prefix(pinyin, lead)
+                ),
+                community_id,
+            )
+            for row in query.limit(cap * 4).dicts():
+                if pattern.match(row["py"]):
+                    found.append(_Candidate(row["id"], "pinyin", PREFIX))
+    return found
+
+
+def _by_phone(digits: str, cap: int, community_id: int | None) -> list[_Candidate]:
+    """Whole numbers or their last 4+ digits, through the reversed-digits index."""
+    found = []
+    query = _community_filter(
+        Person.select(Person.id, Phone.digits_rev)
+        .join(Phone)
+        .where(_prefix(Phone.digits_rev, digits[::-1])),
+        community_id,
+    )
+    for row in query.limit(cap).objects():
+        quality = EXACT if row.digits_rev == digits[::-1] else PREFIX
+        found.append(_Candidate(row.id, "phone", quality))
+    return found
+
+
+def _by_id_tail(tail: str, cap: int, community_id: int | None) -> list[_Candidate]:
+    tail = tail.upper()
+    query = _community_filter(
+        Person.select(Person.id, Person.id_number).where(
+            _prefix(Person.id_number_rev, tail[::-1])
+        ),
+        community_id,
+    )
+    return [
+        _Candidate(row.id, "id_number", EXACT if row.id_number == tail else PREFIX)
+        for row in query.limit(cap)
+    ]
+
+
+def _by_plate(plate: str, cap: int, community_id: int | None) -> list[_Candidate]:
+    found = []
+    column = Vehicle.plate if _CJK.match(plate) else Vehicle.plate_tail
+    query = _community_filter(
+        Person.select(Person.id, column.alias("p")).join(Vehicle).where(_prefix(column, plate)),
+        community_id,
+    )
+    for row in query.limit(cap).dicts():
+        found.append(_Candidate(row["id"], "plate", EXACT if row["p"] == plate else PREFIX))
+    return found
+
+
+def _rooms_by_code(
+    parts: tuple[str, ...], community_id: int | None
+) -> tuple[list[RoomHit], bool]:
+    """Rooms whose code is, or starts with, the typed parts; True when the code was whole."""
+    code = "-".join(parts)
+    query = (
+        Room.select(Room.id, Room.code, Room.community, Community.name)
+        .join(Community)
+        .switch(Room)
+    )
+    if community_id is not None:
+        query = query.where(Room.community == community_id)
+    exact = list(query.where(Room.code == code).order_by(Community.name).limit(ROOM_LIMIT).objects())
+    # "3-2" means that entrance ("3-2-…"); "3-2-5" means rooms starting 5 on it.
+    prefix = code + "-" if len(parts) < 3 else code
+    partial = list(
+        query.where(_prefix(Room.code, prefix), Room.code != code)
+        .order_by(Room.code, Room.id)
+        .limit(ROOM_LIMIT)
+        .objects()
+    )
+    rooms = [RoomHit(r.id, r.code, r.community_id, r.name) for r in exact + partial]
+    return rooms, bool(exact) and len(parts) == 3
+
+
+def _occupants(room_ids: list[int], exact_ids: set[int], cap: int) -> list[_Candidate]:
+    if not room_ids:
+        return []
+    rows = (
+        Occupancy.select(Occupancy.person, Occupancy.role, Occupancy.end_date, Occupancy.room)
+        .where(Occupancy.room.in_(room_ids))
+        .limit(cap * 4)
+    )
+    found = []
+    for occ in rows:
+        rank = PAST_RANK if occ.end_date is not None else ROLE_RANK.get(occ.role, PAST_RANK)
+        quality = EXACT if occ.room_id in exact_ids else PREFIX
+        found.append(_Candidate(occ.person_id, "room", quality, rank))
+    return found
+
+
+# --- putting it together ---------------------------------------------------------------------
+
+
+def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None = None) -> SearchResult:
+    """Find people by whatever the clerk typed. See the module docstring for the forms."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    text = " ".join(fold_width(query or "").split())
+    result = SearchResult(query=query)
+    if not text:
+        return result
+    compact = text.replace(" ", "")
+    lowered = compact.lower()
+    cap = limit
+    candidates: list[_Candidate] = []
+    understood: list[str] = []
+
+    room_parts = parse_room_prefix(text)
+    if room_parts is not None:
+        understood.append("room")
+        rooms, whole = _rooms_by_code(room_parts, community_id)
+        exact_ids = {r.id for r in rooms if r.code == "-".join(room_parts)}
+        if whole:
+            result.rooms = [r for r in rooms if r.id in exact_ids]
+        candidates += _occupants([r.id for r in rooms], exact_ids, cap)
+
+    if _CJK.search(compact):
+        plate = parse_plate_query(compact) if len(compact) >= 2 and not _CJK.search(compact[1:]) else None
+        if plate:
+            understood.append("plate")
+            candidates += _by_plate(plate, cap, community_id)
+        if room_parts is None and not plate:
+            understood.append("name")
+            candidates += _by_name(compact, cap, community_id)
+    elif _DIGITS_ONLY.match(text) and room_parts is None:
+        digits = re.sub(r"\D", "", text)
+        if digits.startswith("86") and len(digits) == 13:
+            digits = digits[2:]
+        if len(digits) < 4:
+            result.too_short = True
+        else:
+            understood += ["phone", "id_number"]
+            candidates += _by_phone(digits, cap, community_id)
+            candidates += _by_id_tail(digits, cap, community_id)
+    elif _ID_TAIL.match(lowered):
+        understood.append("id_number")
+        candidates += _by_id_tail(lowered, cap, community_id)
+    elif _LETTERS.match(lowered):
+        understood.append("pinyin")
+        candidates += _by_pinyin(lowered, cap, community_id)
+        candidates += _by_name(compact, cap, community_id)  # names written in Latin letters
+    elif room_parts is None:
+        plate = parse_plate_query(compact)
+        if plate and re.search(r"[a-z]", lowered) and re.search(r"\d", compact):
+            understood.append("plate")
+            candidates += _by_plate(plate, cap, community_id)
+        understood.append("name")
+        candidates += _by_name(compact, cap, community_id)
+
+    result.understood = tuple(understood)
+    result.hits = _rank(candidates, limit)
+    return result
+
+
+def _rank(candidates: Iterable[_Candidate], limit: int) -> list[OwnerHit]:
+    best: dict[int, _Candidate] = {}
+    for cand in candidates:
+        held = best.get(cand.person_id)
+        if held is None or (cand.quality, cand.room_rank) < (held.quality, held.room_rank):
+            best[cand.person_id] = cand
+    if not best:
+        return []
+    # Hydrate a bounded set: the best-quality candidates first.
+    ordered = sorted(best.values(), key=lambda c: (c.quality, c.room_rank, c.person_id))
+    chosen = ordered[: max(limit * 2, 100)]
+    cards = _hydrate([c.person_id for c in chosen])
+    hits = []
+    for cand in chosen:
+        card = cards.get(cand.person_id)
+        if card is None:
+            continue
+        role_rank = cand.room_rank if cand.matched == "room" else card["rank"]
+        hits.append(
+            (
+                (cand.quality, role_rank, card["name"], cand.person_id),
+                OwnerHit(
+                    id=cand.person_id,
+                    name=card["name"],
+                    role=card["role"],
+                    current=card["current"],
+                    rooms=tuple(card["rooms"]),
+                    communities=tuple(card["communities"]),
+                    phones=tuple(card["phones"]),
+                    plates=tuple(card["plates"]),
+                    tags=tuple(card["tags"]),
+                    matched=cand.matched,
+                    exact=cand.quality == EXACT,
+                ),
+            )
+        )
+    hits.sort(key=lambda pair: pair[0])
+    return [hit for _key, hit in hits[:limit]]
+
+
+def _hydrate(person_ids: list[int]) -> dict[int, dict]:
+    """Rooms, phones, plates and tags of a bounded set of people, in four queries."""
+    cards: dict[int, dict] = {
+        p.id: {
+            "name": p.name, "rooms": [], "communities": [], "phones": [], "plates": [],
+            "tags": [], "role": "", "rank": NO_ROOM_RANK, "current": False,
+        }
+        for p in Person.select(Person.id, Person.name).where(Person.id.in_(person_ids))
+    }
+    occupancies = (
+        Occupancy.select(Occupancy.person, Occupancy.role, Occupancy.end_date, Room.code, Community.name)
+        .join(Room)
+        .join(Community)
+        .where(Occupancy.person.in_(person_ids))
+        .order_by(Occupancy.end_date.is_null().desc(), Occupancy.start_date.desc(), Occupancy.id)
+        .objects()
+    )
+    for occ in occupancies:
+        card = cards.get(occ.person_id)
+        if card is None:
+            continue
+        current = occ.end_date is None
+        rank = ROLE_RANK.get(occ.role, PAST_RANK) if current else PAST_RANK
+        if rank < card["rank"] or not card["role"]:
+            card["rank"], card["role"] = min(rank, card["rank"]), occ.role
+        card["current"] = card["current"] or current
+        if current or not card["rooms"]:
+            card["rooms"].append(occ.code)
+            card["communities"].append(occ.name)
+    for phone in (
+        Phone.select(Phone.person, Phone.number)
+        .where(Phone.person.in_(person_ids))
+        .order_by(Phone.is_primary.desc(), Phone.id)
+    ):
+        cards[phone.person_id]["phones"].append(phone.number)
+    for vehicle in Vehicle.select(Vehicle.person, Vehicle.plate).where(Vehicle.person.in_(person_ids)):
+        cards[vehicle.person_id]["plates"].append(vehicle.plate)
+    for pt in (
+        PersonTag.select(PersonTag.person, Tag.name)
+        .join(Tag)
+        .where(PersonTag.person.in_(person_ids))
+        .order_by(Tag.name)
+        .objects()
+    ):
+        cards[pt.person_id]["tags"].append(pt.name)
+    return cards
+

@@ -6,8 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from peewee import fn
-
 from data.clock import now, today
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
@@ -247,6 +245,26 @@ def add_vehicle(person_id: int, raw_plate: str, description: str = "", parking_s
         ).id
 
 
+def update_vehicle(vehicle_id: int, raw_plate: str, description: str = "", parking_space: str = "") -> None:
+    """Change a vehicle's plate, description or parking space."""
+    plate = normalize_plate(raw_plate)
+    with transaction():
+        row = Vehicle.get_or_none(Vehicle.id == vehicle_id)
+        if row is None:
+            raise NotFoundError(_("That vehicle no longer exists."))
+        clash = Vehicle.select().where(
+            Vehicle.person == row.person_id, Vehicle.plate == plate, Vehicle.id != vehicle_id
+        )
+        if clash.exists():
+            raise ValidationError("plate", _("This person already has the plate {plate}.").format(plate=plate))
+        Vehicle.update(
+            plate=plate,
+            plate_tail=plate_tail(plate),
+            description=clean_text(description, "description", max_length=60),
+            parking_space=clean_text(parking_space, "parking_space", max_length=30),
+        ).where(Vehicle.id == vehicle_id).execute()
+
+
 def remove_vehicle(vehicle_id: int) -> None:
     with transaction():
         Vehicle.delete().where(Vehicle.id == vehicle_id).execute()
@@ -362,6 +380,3 @@ def change_owner(room_id: int, new_owner_ids: list[int], on: dt.date | None = No
                 person=person_id, room=room_id, role="owner" if i == 0 else "co_owner", start_date=on
             )
 
-
-def people_count() -> int:
-    return Person.select(fn.COUNT(Person.id)).scalar()

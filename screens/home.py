@@ -184,7 +184,9 @@ class HomeScreen(Screen):
             tile.set_class(panel.id == "overdue_orders" and count > 0, "-alert")
         self.app.show_unread(message.counts.unread_notifications)
         if message.panel == self.selected:
-            self._fill_table(message.panel, message.rows)
+            # After the next refresh: a DataTable filled before its first layout keeps
+            # header-wide columns in a real terminal (seen with Textual 8.2.8).
+            self.call_after_refresh(self._fill_table, message.panel, message.rows)
 
     def _mark_selected(self) -> None:
         for panel in PANELS:

@@ -15,6 +15,7 @@ from data.i18n import N_, _, in_language
 from data.pinyin import initials
 from data.staff import StaffInfo
 from screens.home import HomeScreen
+from screens.owners import OwnersScreen
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
@@ -34,7 +35,7 @@ class ScreenEntry:
 #: hidden and does nothing, and the palette does not offer it.
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("home", "escape", N_("Today"), HomeScreen),
-    ScreenEntry("owners", "f2", N_("Owners"), None),
+    ScreenEntry("owners", "f2", N_("Owners"), OwnersScreen),
     ScreenEntry("tickets", "f3", N_("Work orders"), None),
     ScreenEntry("calendar", "f4", N_("Calendar"), None),
     ScreenEntry("calls", "f5", N_("Calls"), None),

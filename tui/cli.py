@@ -8,6 +8,7 @@ import getpass
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 
 from data import i18n
@@ -46,6 +47,22 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--phone", default="")
     q = staff_sub.add_parser("list", help=_("list staff accounts"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    p = sub.add_parser("owners", help=_("owners: search"))
+    owners_sub = p.add_subparsers(dest="owners_command", metavar="ACTION", required=True)
+    q = owners_sub.add_parser("search", help=_("the same search as the TUI"))
+    q.add_argument("queries", nargs="+", metavar="QUERY", help=_("a query; - reads one query a line from stdin"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    q.add_argument("--limit", type=int, default=20, metavar="K", help=_("hits per query (default 20)"))
+    q.add_argument("--community", metavar="NAME", help=_("only this community"))
+
+    p = sub.add_parser("import", help=_("import data"))
+    import_sub = p.add_subparsers(dest="import_command", metavar="WHAT", required=True)
+    q = import_sub.add_parser("owners", help=_("import an owner roster (.csv or .xlsx)"))
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--community", metavar="NAME", help=_("community of every row when the file has no 小区 column"))
+    q.add_argument("--skip-invalid", action="store_true", help=_("import the valid rows, list the others"))
+    q.add_argument("--rejects", metavar="PATH", help=_("where to write the rejected rows (default FILE.rejects.csv)"))
 
     p = sub.add_parser("bench", help=_("the benchmark suite (SPEC §10)"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
@@ -127,6 +144,71 @@ def cmd_staff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_owners(args: argparse.Namespace) -> int:
+    from data.people import community_by_name
+    from data.search import search
+
+    _open(args)
+    community_id = community_by_name(args.community).id if args.community else None
+    queries: list[str] = []
+    for q in args.queries:
+        if q == "-":
+            queries += [line.rstrip("\n") for line in sys.stdin if line.strip()]
+        else:
+            queries.append(q)
+    if args.limit < 1:
+        raise FrontDeskError(_("--limit must be at least 1."))
+    for query in queries:
+        result = search(query, limit=args.limit, community_id=community_id)
+        if args.json:
+            _emit_json({
+                "query": query,
+                "hits": [
+                    {
+                        "id": h.id, "name": h.name, "role": h.role, "current": h.current,
+                        "rooms": list(h.rooms), "communities": list(h.communities),
+                        "phones": list(h.masked_phones), "plates": list(h.plates),
+                        "tags": list(h.tags), "matched": h.matched,
+                    }
+                    for h in result.hits
+                ],
+                "rooms": [{"id": r.id, "code": r.code, "community": r.community} for r in result.rooms],
+            })
+            continue
+        print(_("# {query}: {count} found").format(query=query, count=len(result.hits)))
+        if result.too_short:
+            print(_("  (type at least 4 digits of a phone or ID number, or a room such as 3-2-501)"))
+        for h in result.hits:
+            rooms = " ".join(f"{c}{r}" for r, c in zip(h.rooms, h.communities, strict=False))
+            phone = h.masked_phones[0] if h.phones else ""
+            print(f"  {h.id:>8}  {h.name:<6}  {rooms}  {phone}  [{h.matched}]")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from data.roster import import_owners
+
+    _open(args)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if sys.stderr.isatty() and (now - last[0] > 0.2 or done == total):
+            last[0] = now
+            width = 30
+            filled = int(width * done / max(total, 1))
+            print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
+            if done == total:
+                print(file=sys.stderr)
+
+    report = import_owners(
+        args.file, community=args.community, skip_invalid=args.skip_invalid,
+        rejects_path=args.rejects, progress=progress,
+    )
+    print(report.summary())
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from tui.bench import run_bench
 
@@ -138,6 +220,8 @@ COMMANDS = {
     "sample": cmd_sample,
     "migrate": cmd_migrate,
     "staff": cmd_staff,
+    "owners": cmd_owners,
+    "import": cmd_import,
     "bench": cmd_bench,
 }
 

@@ -1,0 +1,264 @@
+"""The owner card and the room card: one person or one room with everything around them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from data.errors import NotFoundError
+from data.i18n import _
+from data.models import (
+    Call,
+    Community,
+    Event,
+    Occupancy,
+    Person,
+    PersonNote,
+    PersonTag,
+    Phone,
+    Room,
+    Staff,
+    Tag,
+    Vehicle,
+    WorkOrder,
+)
+from data.vocab import OPEN_STATUSES
+
+#: Timeline entries per page.
+TIMELINE_PAGE = 20
+#: People and work orders a room card lists at most.
+ROOM_CARD_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Occupant:
+    occupancy_id: int
+    person_id: int
+    name: str
+    role: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class RoomLine:
+    """A room on an owner card: the person's tie to it and who else lives there now."""
+
+    occupancy_id: int
+    room_id: int
+    code: str
+    community: str
+    role: str
+    start: dt.date | None
+    end: dt.date | None
+    others: tuple[Occupant, ...]
+
+
+@dataclass(frozen=True)
+class PhoneLine:
+    id: int
+    number: str
+    kind: str
+    label: str
+    is_primary: bool
+
+
+@dataclass(frozen=True)
+class VehicleLine:
+    id: int
+    plate: str
+    description: str
+    parking_space: str
+
+
+@dataclass(frozen=True)
+class OwnerCard:
+    id: int
+    name: str
+    gender: str
+    id_number: str | None
+    birth_date: dt.date | None
+    note: str
+    version: int
+    tags: tuple[str, ...]
+    rooms: tuple[RoomLine, ...]
+    phones: tuple[PhoneLine, ...]
+    vehicles: tuple[VehicleLine, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """Something that happened to a person: a work order, call, appointment or note."""
+
+    at: dt.datetime
+    kind: str  # work_order | call | event | note
+    id: int
+    title: str
+    detail: str
+
+    @property
+    def cursor(self) -> tuple[dt.datetime, str, int]:
+        return (self.at, self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    id: int
+    number: str
+    title: str
+    status: str
+    created_at: dt.datetime
+    resolution_due: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class RoomCard:
+    id: int
+    code: str
+    community_id: int
+    community: str
+    current: tuple[Occupant, ...]
+    past: tuple[Occupant, ...]
+    open_orders: tuple[OrderLine, ...]
+
+
+def _occupant(occ: Occupancy, name: str) -> Occupant:
+    return Occupant(occ.id, occ.person_id, name, occ.role, occ.start_date, occ.end_date)
+
+
+def owner_card(person_id: int) -> OwnerCard:
+    """A person with their rooms (and co-occupants), phones, vehicles and tags."""
+    person = Person.get_or_none(Person.id == person_id)
+    if person is None:
+        raise NotFoundError(_("This person no longer exists."))
+    occupancies = list(
+        Occupancy.select(Occupancy, Room.code, Community.name.alias("community_name"))
+        .join(Room)
+        .join(Community)
+        .where(Occupancy.person == person_id)
+        .order_by(Occupancy.end_date.is_null().desc(), Occupancy.start_date.desc(), Occupancy.id)
+        .objects()
+    )
+    room_ids = [o.room_id for o in occupancies]
+    others: dict[int, list[Occupant]] = {}
+    if room_ids:
+        query = (
+            Occupancy.select(Occupancy, Person.name)
+            .join(Person)
+            .where(
+                Occupancy.room.in_(room_ids),
+                Occupancy.end_date.is_null(),
+                Occupancy.person != person_id,
+            )
+            .order_by(Occupancy.id)
+            .limit(ROOM_CARD_LIMIT)
+            .objects()
+        )
+        for occ in query:
+            others.setdefault(occ.room_id, []).append(_occupant(occ, occ.name))
+    rooms = tuple(
+        RoomLine(
+            o.id, o.room_id, o.code, o.community_name, o.role, o.start_date, o.end_date,
+            tuple(others.get(o.room_id, ())) if o.end_date is None else (),
+        )
+        for o in occupancies
+    )
+    phones = tuple(
+        PhoneLine(p.id, p.number, p.kind, p.label, p.is_primary)
+        for p in Phone.select().where(Phone.person == person_id).order_by(Phone.is_primary.desc(), Phone.id)
+    )
+    vehicles = tuple(
+        VehicleLine(v.id, v.plate, v.description, v.parking_space)
+        for v in Vehicle.select().where(Vehicle.person == person_id).order_by(Vehicle.id)
+    )
+    tags = tuple(
+        t.name
+        for t in Tag.select(Tag.name).join(PersonTag).where(PersonTag.person == person_id).order_by(Tag.name)
+    )
+    return OwnerCard(
+        person.id, person.name, person.gender, person.id_number, person.birth_date, person.note,
+        person.version, tags, rooms, phones, vehicles,
+    )
+
+
+def timeline(
+    person_id: int,
+    before: tuple[dt.datetime, str, int] | None = None,
+    limit: int = TIMELINE_PAGE,
+) -> list[TimelineEntry]:
+    """One page of a person's timeline, newest first; pass the last entry's `cursor` as
+    `before` for the next page. Each source is read with its own bounded, indexed query."""
+    at_limit = before[0] if before else dt.datetime.max
+    entries: list[TimelineEntry] = []
+
+    orders = (
+        WorkOrder.select(WorkOrder.id, WorkOrder.number, WorkOrder.title, WorkOrder.status, WorkOrder.created_at)
+        .where(WorkOrder.person == person_id, WorkOrder.created_at <= at_limit)
+        .order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc())
+        .limit(limit + 1)
+    )
+    entries += [TimelineEntry(o.created_at, "work_order", o.id, f"{o.number} {o.title}", o.status) for o in orders]
+    calls = (
+        Call.select(Call.id, Call.started_at, Call.direction, Call.summary, Call.category)
+        .where(Call.person == person_id, Call.started_at <= at_limit)
+        .order_by(Call.started_at.desc(), Call.id.desc())
+        .limit(limit + 1)
+    )
+    entries += [TimelineEntry(c.started_at, "call", c.id, c.summary, c.direction) for c in calls]
+    events = (
+        Event.select(Event.id, Event.start, Event.title, Event.kind)
+        .where(Event.person == person_id, Event.start <= at_limit)
+        .order_by(Event.start.desc(), Event.id.desc())
+        .limit(limit + 1)
+    )
+    entries += [TimelineEntry(e.start, "event", e.id, e.title, e.kind) for e in events]
+    notes = (
+        PersonNote.select(PersonNote.id, PersonNote.created_at, PersonNote.text, Staff.name)
+        .join(Staff)
+        .where(PersonNote.person == person_id, PersonNote.created_at <= at_limit)
+        .order_by(PersonNote.created_at.desc(), PersonNote.id.desc())
+        .limit(limit + 1)
+        .objects()
+    )
+    entries += [TimelineEntry(n.created_at, "note", n.id, n.text, n.name) for n in notes]
+
+    entries.sort(key=lambda e: (e.at, e.kind, e.id), reverse=True)
+    if before is not None:
+        entries = [e for e in entries if e.cursor < before]
+    return entries[:limit]
+
+
+def room_card(room_id: int) -> RoomCard:
+    """A room: who lives there now, who did before, and its open work orders."""
+    room = (
+        Room.select(Room, Community.name.alias("community_name"))
+        .join(Community)
+        .where(Room.id == room_id)
+        .objects()
+        .first()
+    )
+    if room is None:
+        raise NotFoundError(_("This room no longer exists."))
+    occupants = (
+        Occupancy.select(Occupancy, Person.name)
+        .join(Person)
+        .where(Occupancy.room == room_id)
+        .order_by(Occupancy.end_date.is_null().desc(), Occupancy.start_date.desc(), Occupancy.id)
+        .limit(ROOM_CARD_LIMIT)
+        .objects()
+    )
+    rank = {"owner": 0, "co_owner": 1, "tenant": 2, "family": 3}
+    current, past = [], []
+    for occ in occupants:
+        (current if occ.end_date is None else past).append(_occupant(occ, occ.name))
+    current.sort(key=lambda o: (rank.get(o.role, 9), o.occupancy_id))
+    orders = (
+        WorkOrder.select()
+        .where(WorkOrder.room == room_id, WorkOrder.status.in_(OPEN_STATUSES))
+        .order_by(WorkOrder.created_at.desc())
+        .limit(ROOM_CARD_LIMIT)
+    )
+    return RoomCard(
+        room.id, room.code, room.community_id, room.community_name, tuple(current), tuple(past),
+        tuple(OrderLine(o.id, o.number, o.title, o.status, o.created_at, o.resolution_due) for o in orders),
+    )

@@ -1,0 +1,421 @@
+"""The owner card (a person, their rooms, phones, vehicles, tags and timeline) and the room card."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from data import cards, people
+from data.errors import FrontDeskError
+from data.i18n import N_, _
+from data.validators import format_plate, mask_id_number
+from data.vocab import (
+    CALL_CATEGORIES,
+    EVENT_KINDS,
+    OCCUPANCY_ROLES,
+    WORK_ORDER_STATUSES,
+    label,
+)
+from screens import owner_forms
+from widgets.app_header import AppHeader
+from widgets.bindings import translate_bindings
+from widgets.confirm import ConfirmModal
+
+TIMELINE_KINDS = {
+    "work_order": N_("Work order"),
+    "call": N_("Call"),
+    "event": N_("Appointment"),
+    "note": N_("Note"),
+}
+
+
+def _since(start, end) -> str:
+    if end is not None:
+        return _("{start} – {end}").format(start=start or "?", end=end)
+    return _("since {start}").format(start=start) if start else ""
+
+
+class OwnerCardScreen(Screen):
+    """Everything about one person; every change is a key away."""
+
+    CSS_PATH = "owner_card.tcss"
+    BINDINGS = [
+        Binding("e", "edit_person", N_("Edit")),
+        Binding("n", "add_note", N_("Note")),
+        Binding("p", "add_phone", N_("Phone")),
+        Binding("v", "add_vehicle", N_("Vehicle")),
+        Binding("t", "edit_tags", N_("Tags")),
+        Binding("m", "move_in", N_("Move in")),
+        Binding("enter", "edit_item", N_("Edit item"), show=False),
+        Binding("x,delete", "remove_item", N_("Remove/move out")),
+        Binding("tab", "switch_list", N_("Details/timeline"), show=False),
+        Binding("pagedown", "next_page", N_("Older"), show=False),
+        Binding("pageup", "first_page", N_("Newest"), show=False),
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
+    ]
+
+    class CardLoaded(Message):
+        def __init__(self, card: cards.OwnerCard, entries: list[cards.TimelineEntry], page: int) -> None:
+            super().__init__()
+            self.card = card
+            self.entries = entries
+            self.page = page
+
+    def __init__(self, person_id: int) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.person_id = person_id
+        self.card: cards.OwnerCard | None = None
+        self.items: list[tuple[str, object]] = []  # what each details row stands for
+        self.entries: list[cards.TimelineEntry] = []
+        self.page_cursors: list[tuple | None] = [None]  # `before` of each page shown
+
+    @property
+    def screen_title(self) -> str:
+        return _("Owner card")
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static("", id="card-summary", markup=False)
+        yield DataTable(id="card-items", cursor_type="row")
+        yield Label("", id="timeline-title", markup=False)
+        yield DataTable(id="card-timeline", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        items = self.query_one("#card-items", DataTable)
+        items.add_columns(_("Item"), _("Value"), _("Details"))
+        timeline = self.query_one("#card-timeline", DataTable)
+        timeline.add_columns(_("Time"), _("Kind"), _("What"), _("Status"))
+        items.focus()
+        self.load()
+
+    def refresh_data(self) -> None:
+        self.load(self.page_cursors[-1], len(self.page_cursors) - 1)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    @work(thread=True, exclusive=True, group="owner-card", exit_on_error=False)
+    def load(self, before: tuple | None = None, page: int = 0) -> None:
+        try:
+            card = cards.owner_card(self.person_id)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self._gone, exc.message)
+            return
+        entries = cards.timeline(self.person_id, before)
+        self.post_message(self.CardLoaded(card, entries, page))
+
+    def _gone(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False)
+        if self.app.screen is self:
+            self.app.pop_screen()
+
+    def on_owner_card_screen_card_loaded(self, message: CardLoaded) -> None:
+        self.card = card = message.card
+        self.entries = message.entries
+        self.query_one("#card-summary", Static).update(self._summary(card))
+        self._fill_items(card)
+        self._fill_timeline(message.entries, message.page)
+
+    def _summary(self, card: cards.OwnerCard) -> Text:
+        text = Text()
+        text.append(card.name, style="bold")
+        gender = {"M": _("Male"), "F": _("Female")}.get(card.gender, "")
+        bits = [b for b in (gender, str(card.birth_date or "")) if b]
+        if card.id_number:
+            bits.append(_("ID {number}").format(number=mask_id_number(card.id_number)))
+        if bits:
+            text.append("  " + " · ".join(bits))
+        if card.tags:
+            text.append("\n")
+            for tag in card.tags:
+                text.append(f" {tag} ", style="reverse")
+                text.append(" ")
+        if card.note:
+            text.append("\n" + card.note.splitlines()[0])
+        return text
+
+    def _fill_items(self, card: cards.OwnerCard) -> None:
+        table = self.query_one("#card-items", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.items = []
+        for room in card.rooms:
+            role = label(OCCUPANCY_ROLES, room.role)
+            others = "、".join(f"{o.name}({label(OCCUPANCY_ROLES, o.role)})" for o in room.others)
+            detail = _since(room.start, room.end)
+            if others:
+                detail += "  " + _("with {people}").format(people=others)
+            value = f"{room.code} {room.community}"
+            table.add_row(Text(_("Room") + " · " + role), Text(value), Text(detail))
+            self.items.append(("room", room))
+        for phone in card.phones:
+            kind = _("Mobile") if phone.kind == "mobile" else _("Landline")
+            table.add_row(Text(_("Phone") + " · " + kind), Text(phone.number), Text(phone.label))
+            self.items.append(("phone", phone))
+        for vehicle in card.vehicles:
+            detail = " ".join(b for b in (vehicle.description, vehicle.parking_space) if b)
+            table.add_row(Text(_("Vehicle")), Text(format_plate(vehicle.plate)), Text(detail))
+            self.items.append(("vehicle", vehicle))
+        if not self.items:
+            table.add_row(Text(_("(no rooms, phones or vehicles yet: m, p, v add them)")), Text(""), Text(""))
+            self.items.append(("none", None))
+        table.move_cursor(row=min(max(cursor, 0), len(self.items) - 1))
+
+    def _fill_timeline(self, entries: list[cards.TimelineEntry], page: int) -> None:
+        table = self.query_one("#card-timeline", DataTable)
+        table.clear()
+        tables = {"work_order": WORK_ORDER_STATUSES, "event": EVENT_KINDS, "call": CALL_CATEGORIES}
+        for entry in entries:
+            detail = entry.detail
+            if entry.kind == "call":
+                detail = _("inbound") if entry.detail == "in" else _("outbound")
+            elif entry.kind in tables:
+                detail = label(tables[entry.kind], entry.detail)
+            table.add_row(
+                Text(entry.at.strftime("%Y-%m-%d %H:%M")),
+                Text(_(TIMELINE_KINDS[entry.kind])),
+                Text(entry.title.replace("\n", " ")),
+                Text(detail),
+            )
+        older = _("pgdn older") if len(entries) >= cards.TIMELINE_PAGE else ""
+        title = _("Timeline, page {page}").format(page=page + 1)
+        if not entries:
+            title = _("Timeline: nothing yet.")
+        self.query_one("#timeline-title", Label).update(f"{title}  {older}".rstrip())
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def _after(self, result) -> None:
+        if result is not None:
+            self.refresh_data()
+
+    def action_edit_person(self) -> None:
+        if self.card:
+            self.app.push_screen(owner_forms.person_form(self.card), self._after)
+
+    def action_add_note(self) -> None:
+        self.app.push_screen(owner_forms.note_form(self.person_id, self.app.staff.id), self._after)
+
+    def action_add_phone(self) -> None:
+        self.app.push_screen(owner_forms.phone_form(self.person_id), self._after)
+
+    def action_add_vehicle(self) -> None:
+        self.app.push_screen(owner_forms.vehicle_form(self.person_id), self._after)
+
+    def action_edit_tags(self) -> None:
+        if self.card:
+            self.app.push_screen(owner_forms.tags_form(self.card), self._after)
+
+    def action_move_in(self) -> None:
+        community = self.card.rooms[0].community if self.card and self.card.rooms else ""
+        self.app.push_screen(owner_forms.move_in_form(self.person_id, community), self._after)
+
+    def _selected_item(self) -> tuple[str, object] | None:
+        table = self.query_one("#card-items", DataTable)
+        if self.focused is not table or not self.items:
+            return None
+        return self.items[min(table.cursor_row, len(self.items) - 1)]
+
+    def action_edit_item(self) -> None:
+        item = self._selected_item()
+        if item is None:
+            return
+        kind, value = item
+        if kind == "phone":
+            self.app.push_screen(owner_forms.phone_form(self.person_id, value), self._after)
+        elif kind == "vehicle":
+            self.app.push_screen(owner_forms.vehicle_form(self.person_id, value), self._after)
+        elif kind == "room":
+            self.app.push_screen(RoomCardScreen(value.room_id))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "card-items":
+            self.action_edit_item()
+
+    def action_remove_item(self) -> None:
+        item = self._selected_item()
+        if item is None or item[0] == "none":
+            return
+        kind, value = item
+        if kind == "phone":
+            question = _("Remove the number {number}?").format(number=value.number)
+            act = lambda: people.remove_phone(value.id)  # noqa: E731
+        elif kind == "vehicle":
+            question = _("Remove the vehicle {plate}?").format(plate=format_plate(value.plate))
+            act = lambda: people.remove_vehicle(value.id)  # noqa: E731
+        else:
+            if value.end is not None:
+                self.notify(_("Already moved out of {room}.").format(room=value.code), markup=False)
+                return
+            question = _("Record that {name} moved out of {room} today?").format(
+                name=self.card.name if self.card else "", room=value.code)
+            act = lambda: people.move_out(value.occupancy_id)  # noqa: E731
+
+        def confirmed(ok: bool | None) -> None:
+            if not ok:
+                return
+            try:
+                act()
+            except FrontDeskError as exc:
+                self.notify(exc.message, severity="error", markup=False)
+            self.refresh_data()
+
+        self.app.push_screen(ConfirmModal(question), confirmed)
+
+    def action_switch_list(self) -> None:
+        items, timeline = self.query_one("#card-items"), self.query_one("#card-timeline")
+        (timeline if self.focused is items else items).focus()
+
+    def action_next_page(self) -> None:
+        if len(self.entries) >= cards.TIMELINE_PAGE:
+            self.page_cursors.append(self.entries[-1].cursor)
+            self.load(self.page_cursors[-1], len(self.page_cursors) - 1)
+
+    def action_first_page(self) -> None:
+        self.page_cursors = [None]
+        self.load(None, 0)
+
+    def action_cursor_down(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_up()
+
+
+class RoomCardScreen(Screen):
+    """One room: who lives there, who did, and its open work orders."""
+
+    CSS_PATH = "owner_card.tcss"
+    BINDINGS = [
+        Binding("n", "new_resident", N_("New resident")),
+        Binding("w", "change_owner", N_("Change of owner")),
+        Binding("x,delete", "move_out", N_("Move out")),
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
+    ]
+
+    class RoomLoaded(Message):
+        def __init__(self, card: cards.RoomCard) -> None:
+            super().__init__()
+            self.card = card
+
+    def __init__(self, room_id: int) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.room_id = room_id
+        self.card: cards.RoomCard | None = None
+        self.people_rows: list[cards.Occupant] = []
+
+    @property
+    def screen_title(self) -> str:
+        return _("Room card")
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static("", id="card-summary", markup=False)
+        yield DataTable(id="room-people", cursor_type="row")
+        yield Label("", id="timeline-title", markup=False)
+        yield DataTable(id="room-orders", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#room-people", DataTable).add_columns(_("Name"), _("Role"), _("Dates"))
+        self.query_one("#room-orders", DataTable).add_columns(_("No."), _("Title"), _("Status"), _("Created"))
+        self.query_one("#room-people").focus()
+        self.load()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="room-card", exit_on_error=False)
+    def load(self) -> None:
+        self.post_message(self.RoomLoaded(cards.room_card(self.room_id)))
+
+    def on_room_card_screen_room_loaded(self, message: RoomLoaded) -> None:
+        self.card = card = message.card
+        summary = Text()
+        summary.append(f"{card.community} {card.code}", style="bold")
+        summary.append("  " + _("{current} living here, {orders} open work orders").format(
+            current=len(card.current), orders=len(card.open_orders)))
+        self.query_one("#card-summary", Static).update(summary)
+        table = self.query_one("#room-people", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.people_rows = list(card.current) + list(card.past)
+        for occ in card.current:
+            table.add_row(Text(occ.name), Text(label(OCCUPANCY_ROLES, occ.role)), Text(_since(occ.start, None)))
+        for occ in card.past:
+            table.add_row(Text(occ.name, style="dim"),
+                          Text(_("former {role}").format(role=label(OCCUPANCY_ROLES, occ.role)), style="dim"),
+                          Text(_since(occ.start, occ.end), style="dim"))
+        if not self.people_rows:
+            table.add_row(Text(_("Nobody is recorded here yet: n adds a resident.")), Text(""), Text(""))
+        else:
+            table.move_cursor(row=min(max(cursor, 0), len(self.people_rows) - 1))
+        orders = self.query_one("#room-orders", DataTable)
+        orders.clear()
+        for order in card.open_orders:
+            orders.add_row(Text(order.number), Text(order.title), Text(label(WORK_ORDER_STATUSES, order.status)),
+                           Text(order.created_at.strftime("%Y-%m-%d %H:%M")))
+        title = _("Open work orders: {count}").format(count=len(card.open_orders))
+        self.query_one("#timeline-title", Label).update(title)
+
+    def _selected(self) -> cards.Occupant | None:
+        table = self.query_one("#room-people", DataTable)
+        if not self.people_rows or self.focused is not table:
+            return None
+        return self.people_rows[min(table.cursor_row, len(self.people_rows) - 1)]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "room-people" and (occ := self._selected()) is not None:
+            self.app.push_screen(OwnerCardScreen(occ.person_id))
+
+    def action_new_resident(self) -> None:
+        if self.card:
+            self.app.push_screen(owner_forms.new_resident_form(self.room_id, self.card.code),
+                                 lambda r: self.load() if r else None)
+
+    def action_change_owner(self) -> None:
+        if self.card:
+            self.app.push_screen(owner_forms.change_owner_form(self.room_id, self.card.code),
+                                 lambda r: self.load() if r else None)
+
+    def action_move_out(self) -> None:
+        occ = self._selected()
+        if occ is None or occ.end is not None:
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                try:
+                    people.move_out(occ.occupancy_id)
+                except FrontDeskError as exc:
+                    self.notify(exc.message, severity="error", markup=False)
+                self.load()
+
+        self.app.push_screen(
+            ConfirmModal(_("Record that {name} moved out of {room} today?").format(
+                name=occ.name, room=self.card.code if self.card else "")),
+            confirmed,
+        )
+
+    def action_cursor_down(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_up()

@@ -1,0 +1,210 @@
+"""The forms of the owner and room cards: person, phone, vehicle, tags, note, move-in, sale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from data import people
+from data.cards import OwnerCard, PhoneLine, VehicleLine
+from data.clock import today as clock_today
+from data.db import transaction
+from data.errors import ValidationError
+from data.i18n import _
+from data.people import PersonInput
+from data.vocab import OCCUPANCY_ROLES, label
+from widgets.form import FormField, FormModal
+
+
+def _gender_options() -> list[tuple[str, str]]:
+    return [(_("Male"), "M"), (_("Female"), "F")]
+
+
+def _role_options() -> list[tuple[str, str]]:
+    return [(label(OCCUPANCY_ROLES, code), code) for code in OCCUPANCY_ROLES]
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, _("Write the date as YYYY-MM-DD, such as 2026-11-27.")) from None
+
+
+def _duplicate_warning(values: dict[str, str], exclude_id: int | None = None) -> str | None:
+    data = PersonInput(name=values.get("name", ""), id_number=values.get("id_number", ""),
+                       phones=[values["phone"]] if values.get("phone") else [])
+    found = people.find_duplicates(data, exclude_id=exclude_id)
+    if not found:
+        return None
+    reasons = {"id_number": _("same ID number"), "name_phone": _("same name and phone")}
+    listed = "、".join(f"{d.name} (#{d.person_id}, {reasons[d.reason]})" for d in found)
+    return _("Possible duplicate: {people}. Press F10 again to save anyway, or esc.").format(people=listed)
+
+
+def person_form(card: OwnerCard | None = None) -> FormModal:
+    """New person (with a first phone) or edit of an existing one; dismisses with the id."""
+    fields = [
+        FormField("name", _("Name"), card.name if card else ""),
+        FormField("gender", _("Gender"), card.gender if card else "", kind="select",
+                  options=_gender_options()),
+        FormField("id_number", _("ID number"), (card.id_number or "") if card else "",
+                  placeholder=_("18 characters, optional")),
+    ]
+    if card is None:
+        fields.append(FormField("phone", _("Mobile"), placeholder="138 0013 8000"))
+    fields.append(FormField("note", _("Note"), card.note if card else "", kind="text"))
+
+    def save(values: dict[str, str]) -> int:
+        data = PersonInput(
+            name=values["name"], gender=values["gender"], id_number=values["id_number"],
+            note=values["note"], phones=[values["phone"]] if values.get("phone") else [],
+        )
+        if card is None:
+            return people.create_person(data)
+        people.update_person(card.id, data, expected_version=card.version)
+        return card.id
+
+    title = _("Edit {name}").format(name=card.name) if card else _("New person")
+    return FormModal(title, fields, save,
+                     check=lambda v: _duplicate_warning(v, card.id if card else None))
+
+
+def phone_form(person_id: int, phone: PhoneLine | None = None) -> FormModal:
+    fields = [
+        FormField("phone", _("Number"), phone.number if phone else "",
+                  placeholder="138 0013 8000 / 021-12345678-801"),
+        FormField("label", _("Label"), phone.label if phone else "", placeholder=_("self, family, work…")),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        if phone is None:
+            return people.add_phone(person_id, values["phone"], values["label"])
+        people.update_phone(phone.id, values["phone"], values["label"])
+        return phone.id
+
+    return FormModal(_("Edit phone") if phone else _("Add phone"), fields, save)
+
+
+def vehicle_form(person_id: int, vehicle: VehicleLine | None = None) -> FormModal:
+    fields = [
+        FormField("plate", _("Plate"), vehicle.plate if vehicle else "", placeholder="沪A·12345"),
+        FormField("description", _("Vehicle"), vehicle.description if vehicle else "",
+                  placeholder=_("colour, make")),
+        FormField("parking_space", _("Parking"), vehicle.parking_space if vehicle else ""),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        if vehicle is None:
+            return people.add_vehicle(person_id, values["plate"], values["description"], values["parking_space"])
+        people.update_vehicle(vehicle.id, values["plate"], values["description"], values["parking_space"])
+        return vehicle.id
+
+    return FormModal(_("Edit vehicle") if vehicle else _("Add vehicle"), fields, save)
+
+
+def tags_form(card: OwnerCard) -> FormModal:
+    fields = [FormField("tags", _("Tags"), "、".join(card.tags),
+                        help=_("Separate tags with 、 , or ; — e.g. 业委会委员、独居老人"))]
+
+    def save(values: dict[str, str]) -> list[str]:
+        raw = values["tags"]
+        for sep in ("，", ",", ";", "；", " "):
+            raw = raw.replace(sep, "、")
+        return people.set_tags(card.id, raw.split("、"))
+
+    return FormModal(_("Tags of {name}").format(name=card.name), fields, save)
+
+
+def note_form(person_id: int, staff_id: int) -> FormModal:
+    fields = [FormField("note", _("Note"), kind="text")]
+    return FormModal(_("Add a note"), fields,
+                     lambda values: people.add_note(person_id, staff_id, values["note"]))
+
+
+def move_in_form(person_id: int, default_community: str = "") -> FormModal:
+    """Tie a person to a room (creating the room if the code is new to the community)."""
+    fields = [
+        FormField("community", _("Community"), default_community),
+        FormField("room", _("Room"), placeholder="3-2-501"),
+        FormField("role", _("Role"), "owner", kind="select", options=_role_options()),
+        FormField("start", _("Since"), clock_today().isoformat()),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        try:
+            community = people.community_by_name(values["community"])
+        except Exception as exc:  # NotFoundError: show it under the field
+            raise ValidationError("community", str(exc)) from exc
+        room_id = people.ensure_room(community.id, _room_code(values["room"]))
+        return people.move_in(person_id, room_id, values["role"], _date(values["start"], "start"))
+
+    return FormModal(_("Move into a room"), fields, save)
+
+
+def _room_code(text: str):
+    from data.validators import parse_room_code
+
+    try:
+        return parse_room_code(text)
+    except ValidationError as exc:
+        raise ValidationError("room", exc.message) from exc
+
+
+def new_resident_form(room_id: int, room_code: str) -> FormModal:
+    """A new person who lives in (or owns) this room, with a first phone."""
+    fields = [
+        FormField("name", _("Name")),
+        FormField("role", _("Role"), "owner", kind="select", options=_role_options()),
+        FormField("phone", _("Mobile"), placeholder="138 0013 8000"),
+        FormField("id_number", _("ID number"), placeholder=_("18 characters, optional")),
+        FormField("start", _("Since"), clock_today().isoformat()),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        start = _date(values["start"], "start")
+        data = PersonInput(name=values["name"], id_number=values["id_number"],
+                           phones=[values["phone"]] if values["phone"] else [])
+        with transaction():
+            existing = people.find_duplicates(data)
+            person_id = existing[0].person_id if existing else people.create_person(data)
+            people.move_in(person_id, room_id, values["role"] or "owner", start)
+        return person_id
+
+    return FormModal(_("New resident of {room}").format(room=room_code), fields, save,
+                     check=lambda v: _existing_note(v))
+
+
+def _existing_note(values: dict[str, str]) -> str | None:
+    data = PersonInput(name=values.get("name", ""), id_number=values.get("id_number", ""),
+                       phones=[values["phone"]] if values.get("phone") else [])
+    found = people.find_duplicates(data)
+    if not found:
+        return None
+    return _("{name} (#{id}) is already known: F10 again links that person to the room instead of "
+             "creating a new one.").format(name=found[0].name, id=found[0].person_id)
+
+
+def change_owner_form(room_id: int, room_code: str) -> FormModal:
+    """A sale: the current owners move out, the new owner moves in (found or created)."""
+    fields = [
+        FormField("name", _("New owner")),
+        FormField("phone", _("Mobile"), placeholder="138 0013 8000"),
+        FormField("id_number", _("ID number"), placeholder=_("18 characters, optional")),
+        FormField("start", _("Date"), clock_today().isoformat()),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        on = _date(values["start"], "start")
+        data = PersonInput(name=values["name"], id_number=values["id_number"],
+                           phones=[values["phone"]] if values["phone"] else [])
+        with transaction():
+            existing = people.find_duplicates(data)
+            person_id = existing[0].person_id if existing else people.create_person(data)
+            people.change_owner(room_id, [person_id], on)
+        return person_id
+
+    return FormModal(_("Change of owner of {room}").format(room=room_code), fields, save,
+                     check=lambda v: _existing_note(v))

@@ -1,0 +1,227 @@
+"""业主 (F2): one search box over names, pinyin, phones, rooms, plates and ID tails."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label
+
+from data import search as owner_search
+from data.i18n import N_, _
+from data.vocab import OCCUPANCY_ROLES, label
+from widgets.app_header import AppHeader
+from widgets.bindings import translate_bindings
+
+#: Pause after the last keystroke before searching (the worker is exclusive, so a new
+#: keystroke cancels the pending search).
+DEBOUNCE_S = 0.12
+#: Hits shown (a page; the status line says when there are more).
+PAGE = 100
+
+MATCH_LABELS = {
+    "name": N_("name"),
+    "pinyin": N_("pinyin"),
+    "initials": N_("initials"),
+    "phone": N_("phone"),
+    "room": N_("room"),
+    "plate": N_("plate"),
+    "id_number": N_("ID number"),
+}
+
+
+class OwnersScreen(Screen):
+    """Search as you type; enter opens the owner card (or the room card of a room row)."""
+
+    CSS_PATH = "owners.tcss"
+    BINDINGS = [
+        Binding("slash", "focus_search", N_("Search")),
+        Binding("enter", "open", N_("Open"), show=False),
+        Binding("down", "to_results", N_("Results"), show=False),
+        Binding("n", "new_person", N_("New")),
+        Binding("c", "toggle_community", N_("My community")),
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
+    ]
+
+    class OwnersFound(Message):
+        """A search finished."""
+
+        def __init__(self, query: str, result: owner_search.SearchResult, elapsed_ms: float) -> None:
+            super().__init__()
+            self.query = query
+            self.result = result
+            self.elapsed_ms = elapsed_ms
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.initial_query = query
+        self.only_my_community = False
+        self.result: owner_search.SearchResult | None = None
+        self.rows: list[tuple[str, int]] = []  # ("room"|"person", id) per table row
+
+    @property
+    def screen_title(self) -> str:
+        return _("Owners")
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Input(
+            self.initial_query,
+            placeholder=_("Name, pinyin, phone tail, room 3-2-501, plate or ID tail"),
+            id="owner-query",
+        )
+        yield Label(_("Type to search."), id="owner-status", markup=False)
+        yield DataTable(id="owner-results", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("Name"), _("Rooms"), _("Community"), _("Role"), _("Phone"), _("Tags"), _("Matched"))
+        self.query_one(Input).focus()
+        if self.initial_query:
+            self.run_search(self.initial_query)
+
+    def refresh_data(self) -> None:
+        """Another session changed something: search again, keeping the cursor."""
+        self.run_search(self.query_one(Input).value, debounce=False)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    # --- searching --------------------------------------------------------------------------
+
+    @on(Input.Changed, "#owner-query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#owner-query")
+    def _query_submitted(self) -> None:
+        if self.rows:
+            table = self.query_one(DataTable)
+            table.focus()
+            if len(self.rows) == 1:
+                self.action_open()
+
+    @work(thread=True, exclusive=True, group="owner-search", exit_on_error=False)
+    def run_search(self, query: str, debounce: bool = True) -> None:
+        """Debounce, then search in a worker thread and post OwnersFound."""
+        from textual.worker import get_current_worker
+
+        if debounce:
+            time.sleep(DEBOUNCE_S)
+            if get_current_worker().is_cancelled:
+                return
+        community = self.app.staff.community_id if self.only_my_community else None
+        began = time.perf_counter()
+        result = owner_search.search(query, limit=PAGE, community_id=community)
+        elapsed = (time.perf_counter() - began) * 1000
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.OwnersFound(query, result, elapsed))
+
+    def on_owners_screen_owners_found(self, message: OwnersFound) -> None:
+        if message.query != self.query_one(Input).value:
+            return  # a newer query is on its way
+        self.result = message.result
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.rows = []
+        for room in message.result.rooms:
+            table.add_row(
+                Text("🏠 " + room.code, style="bold"),
+                Text(room.code),
+                Text(room.community),
+                Text(_("Room card")),
+                Text(""),
+                Text(""),
+                Text(_(MATCH_LABELS["room"])),
+            )
+            self.rows.append(("room", room.id))
+        for hit in message.result.hits:
+            role = label(OCCUPANCY_ROLES, hit.role) if hit.role else ""
+            if hit.role and not hit.current:
+                role = _("former {role}").format(role=role)
+            table.add_row(
+                Text(hit.name),
+                Text(" ".join(hit.rooms)),
+                Text(hit.communities[0] if hit.communities else ""),
+                Text(role),
+                Text(hit.masked_phones[0] if hit.phones else ""),
+                Text("、".join(hit.tags)),
+                Text(_(MATCH_LABELS.get(hit.matched, hit.matched))),
+            )
+            self.rows.append(("person", hit.id))
+        if self.rows:
+            table.move_cursor(row=min(cursor, len(self.rows) - 1))
+        self.query_one("#owner-status", Label).update(self._status(message))
+
+    def _status(self, message: OwnersFound) -> str:
+        result = message.result
+        scope = _(" · my community only") if self.only_my_community else ""
+        if not message.query.strip():
+            return _("Type to search.") + scope
+        if result.too_short:
+            return _("Type at least 4 digits of a phone or ID number, or a room such as 3-2-501.")
+        count = len(result.hits)
+        if not count and not result.rooms:
+            return _("Nothing found for “{query}”.").format(query=message.query.strip()) + scope
+        more = _(" (first {page}; type more to narrow)").format(page=PAGE) if count >= PAGE else ""
+        return _("{count} found in {ms:.0f} ms{more}").format(count=count, ms=message.elapsed_ms, more=more) + scope
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_to_results(self) -> None:
+        if self.rows:
+            self.query_one(DataTable).focus()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While typing in the search box, letters are text, not commands.
+        if action in ("new_person", "toggle_community", "cursor_down", "cursor_up", "focus_search"):
+            return not isinstance(self.focused, Input)
+        return True
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0:
+            return
+        kind, record_id = self.rows[min(table.cursor_row, len(self.rows) - 1)]
+        from screens.owner_card import OwnerCardScreen, RoomCardScreen
+
+        self.app.push_screen(OwnerCardScreen(record_id) if kind == "person" else RoomCardScreen(record_id))
+
+    def action_new_person(self) -> None:
+        from screens.owner_card import OwnerCardScreen
+        from screens.owner_forms import person_form
+
+        def opened(person_id: int | None) -> None:
+            if person_id:
+                self.app.push_screen(OwnerCardScreen(person_id))
+
+        self.app.push_screen(person_form(), opened)
+
+    def action_toggle_community(self) -> None:
+        if self.app.staff.community_id is None:
+            self.notify(_("Your account has no community of its own; ask an administrator."),
+                        severity="warning", markup=False)
+            return
+        self.only_my_community = not self.only_my_community
+        self.refresh_data()

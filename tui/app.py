@@ -15,10 +15,15 @@ from data.i18n import N_, _, in_language
 from data.pinyin import initials
 from data.staff import StaffInfo
 from screens.home import HomeScreen
-from screens.owners import OwnersScreen
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+
+
+def _owners_screen() -> Screen:
+    from screens.owners import OwnersScreen  # loaded on first F2, not at start-up
+
+    return OwnersScreen()
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class ScreenEntry:
 #: hidden and does nothing, and the palette does not offer it.
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("home", "escape", N_("Today"), HomeScreen),
-    ScreenEntry("owners", "f2", N_("Owners"), OwnersScreen),
+    ScreenEntry("owners", "f2", N_("Owners"), _owners_screen),
     ScreenEntry("tickets", "f3", N_("Work orders"), None),
     ScreenEntry("calendar", "f4", N_("Calendar"), None),
     ScreenEntry("calls", "f5", N_("Calls"), None),

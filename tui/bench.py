@@ -48,23 +48,30 @@ else:
             self.call_after_refresh(self.exit)
 
     Timed(staff, db).run(headless=True, size=(80, 24))
+
+# Peak resident memory of this process image (VmHWM: reset by exec, unlike ru_maxrss,
+# which keeps the parent's size from before the fork).
+with open("/proc/self/status") as status:
+    peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+print("VmHWM_kB", peak)
 """
 
 
 def _start_once(kind: str, db: str) -> tuple[float, float]:
     """Seconds from spawn to exit, and peak resident memory in MB, of one child."""
     began = time.perf_counter()
-    proc = subprocess.Popen(
+    proc = subprocess.run(
         [sys.executable, "-c", CHILD, kind, db],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         env={**os.environ, "TEXTUAL": ""},
     )
-    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - began
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{kind} start failed: {proc.stderr.read().decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss / 1024
+    if proc.returncode != 0:
+        raise RuntimeError(f"{kind} start failed: {proc.stderr.decode(errors='replace')}")
+    peak_kb = next(
+        int(line.split()[1]) for line in proc.stdout.decode().splitlines() if line.startswith("VmHWM_kB")
+    )
+    return elapsed, peak_kb / 1024
 
 
 def bench_startup(db: str, runs: int) -> dict[str, float]:
@@ -90,6 +97,109 @@ def bench_startup(db: str, runs: int) -> dict[str, float]:
     }
 
 
+#: Database sizes of SPEC §10, in owners (households).
+SIZES = (10_000, 1_000_000)
+#: Queries per kind and size.
+QUERIES_PER_KIND = 200
+QUERY_KINDS = ("name2", "initials", "pinyin", "phone_tail", "room", "plate")
+
+
+def bench_dir() -> Path:
+    """Where generated benchmark databases are cached between runs."""
+    from platformdirs import user_cache_dir
+
+    path = Path(os.environ.get("FRONTDESK_BENCH_DIR") or user_cache_dir("frontdesk", appauthor=False)) / "bench"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def bench_database(owners: int, say=print) -> str:
+    """The cached benchmark database of `owners` households, generated once (seed 7)."""
+    from data.sample import generate
+    from data.schema import MIGRATIONS_DIR
+
+    # A new migration changes the schema: the cache key includes the newest one.
+    newest = max(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+    path = bench_dir() / f"owners-{owners}-{newest}.db"
+    if not path.exists():
+        say(_("Generating the {owners}-owner benchmark database once (cached at {path})…").format(
+            owners=owners, path=path))
+        began = time.perf_counter()
+        generate(str(path), owners=owners, seed=7, progress=lambda text: None)
+        say(_("  done in {s:.0f} s, {mb:.0f} MB").format(
+            s=time.perf_counter() - began, mb=path.stat().st_size / 1e6))
+    return str(path)
+
+
+def query_mix(count: int, seed: int = 11) -> dict[str, list[str]]:
+    """Queries of each kind drawn from real rows of the open database (deterministic)."""
+    import random
+
+    from data.models import Person, Phone, Room, Vehicle
+
+    rng = random.Random(seed)
+    top = Person.select(Person.id).order_by(Person.id.desc()).limit(1).scalar() or 1
+    names, initials, pinyins, tails, rooms, plates = [], [], [], [], [], []
+    while len(names) < count:
+        person = Person.get_or_none(Person.id == rng.randint(1, top))
+        if person is None or len(person.name) < 2:
+            continue
+        start = rng.randint(0, len(person.name) - 2)
+        names.append(person.name[start:start + 2])
+        initials.append(person.name_initials)
+        pinyins.append(person.name_pinyin[: max(4, len(person.name_pinyin) - rng.randint(0, 3))])
+    top_phone = Phone.select(Phone.id).order_by(Phone.id.desc()).limit(1).scalar() or 1
+    while len(tails) < count:
+        phone = Phone.get_or_none(Phone.id == rng.randint(1, top_phone))
+        if phone is not None:
+            tails.append(phone.number[-4:])
+    top_room = Room.select(Room.id).order_by(Room.id.desc()).limit(1).scalar() or 1
+    while len(rooms) < count:
+        room = Room.get_or_none(Room.id == rng.randint(1, top_room))
+        if room is not None:
+            rooms.append(room.code)
+    top_vehicle = Vehicle.select(Vehicle.id).order_by(Vehicle.id.desc()).limit(1).scalar() or 1
+    while len(plates) < count:
+        vehicle = Vehicle.get_or_none(Vehicle.id == rng.randint(1, top_vehicle))
+        if vehicle is not None:
+            plates.append(vehicle.plate[:2] + "·" + vehicle.plate[2:])
+    return dict(zip(QUERY_KINDS, (names, initials, pinyins, tails, rooms, plates), strict=True))
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def bench_search(db: str, count: int = QUERIES_PER_KIND) -> dict[str, dict[str, float]]:
+    """p50/p95 milliseconds per query kind, each query run once after a warm-up pass."""
+    from data.db import close_database, open_database
+    from data.search import search
+
+    open_database(db)
+    try:
+        mix = query_mix(count)
+        figures = {}
+        for kind, queries in mix.items():
+            for query in queries[:20]:  # warm the page cache for this kind
+                search(query)
+            times, empty = [], 0
+            for query in queries:
+                began = time.perf_counter()
+                result = search(query)
+                times.append((time.perf_counter() - began) * 1000)
+                empty += not result.hits and not result.rooms
+            figures[kind] = {
+                "p50_ms": round(_percentile(times, 50), 2),
+                "p95_ms": round(_percentile(times, 95), 2),
+                "no_hit": empty,
+            }
+        return figures
+    finally:
+        close_database()
+
+
 def _demo_copy(workdir: Path) -> str:
     from tui.paths import SAMPLE_DB
 
@@ -105,8 +215,28 @@ def _demo_copy(workdir: Path) -> str:
     return str(target)
 
 
-def run_bench(*, runs: int = 5, as_json: bool = False) -> int:
+def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = SIZES) -> int:
     """Run every benchmark and print the figures; returns the exit status."""
+    say = (lambda text: print(text, file=sys.stderr, flush=True)) if as_json else print
+    per_size: dict[int, dict[str, dict[str, float]]] = {}
+    for owners in sizes:
+        db = bench_database(owners, say)
+        per_size[owners] = bench_search(db)
+        for kind, figures in per_size[owners].items():
+            record = {"bench": "search", "owners": owners, "kind": kind, **figures}
+            if as_json:
+                print(json.dumps(record, ensure_ascii=False))
+    if not as_json:
+        _print_search(per_size)
+    if len(sizes) >= 2:
+        small, large = per_size[sizes[0]], per_size[sizes[-1]]
+        ratios = {k: round(large[k]["p95_ms"] / max(small[k]["p95_ms"], 0.001), 2) for k in large}
+        if as_json:
+            print(json.dumps({"bench": "search_ratio", "sizes": [sizes[0], sizes[-1]], **ratios}))
+        else:
+            print(_("  p95 ratio {large} / {small}: {ratios}").format(
+                large=sizes[-1], small=sizes[0],
+                ratios="  ".join(f"{k} {v:.2f}×" for k, v in ratios.items())))
     with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
         db = _demo_copy(Path(tmp))
         startup = bench_startup(db, runs)
@@ -122,3 +252,16 @@ def run_bench(*, runs: int = 5, as_json: bool = False) -> int:
         print(_("  ratio             {t:8.2f} ×      {m:6.2f} ×   (targets ≤ 1.3 × and ≤ 1.6 ×)").format(
             t=startup["start_ratio"], m=startup["rss_ratio"]))
     return 0
+
+
+def _print_search(per_size: dict[int, dict[str, dict[str, float]]]) -> None:
+    print(_("Owner search, {n} queries per kind (milliseconds; target p95 ≤ 20 ms at 1 M):").format(
+        n=QUERIES_PER_KIND))
+    header = "  " + _("kind").ljust(12) + "".join(f"{owners:>22,}" for owners in per_size)
+    print(header)
+    kinds = next(iter(per_size.values())).keys()
+    for kind in kinds:
+        cells = "".join(
+            f"{per_size[o][kind]['p50_ms']:>10.2f} /{per_size[o][kind]['p95_ms']:>9.2f}" for o in per_size
+        )
+        print("  " + kind.ljust(12) + cells + "   (p50 / p95)")

@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help=_("the benchmark suite (SPEC §10)"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     p.add_argument("--runs", type=int, default=5, metavar="N", help=_("repetitions per measure"))
+    p.add_argument("--sizes", default="10000,1000000", metavar="N,N",
+                   help=_("database sizes in owners (default 10000,1000000)"))
     return parser
 
 
@@ -212,7 +214,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from tui.bench import run_bench
 
-    return run_bench(runs=args.runs, as_json=args.json)
+    try:
+        sizes = tuple(int(x) for x in args.sizes.split(",") if x.strip())
+    except ValueError:
+        raise FrontDeskError(_("--sizes takes owner counts separated by commas, such as 10000,1000000.")) from None
+    return run_bench(runs=args.runs, as_json=args.json, sizes=sizes)
 
 
 COMMANDS = {

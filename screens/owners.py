@@ -52,11 +52,10 @@ class OwnersScreen(Screen):
     class OwnersFound(Message):
         """A search finished."""
 
-        def __init__(self, query: str, result: owner_search.SearchResult, elapsed_ms: float) -> None:
+        def __init__(self, query: str, result: owner_search.SearchResult) -> None:
             super().__init__()
             self.query = query
             self.result = result
-            self.elapsed_ms = elapsed_ms
 
     def __init__(self, query: str = "") -> None:
         super().__init__()
@@ -119,11 +118,9 @@ class OwnersScreen(Screen):
             if get_current_worker().is_cancelled:
                 return
         community = self.app.staff.community_id if self.only_my_community else None
-        began = time.perf_counter()
         result = owner_search.search(query, limit=PAGE, community_id=community)
-        elapsed = (time.perf_counter() - began) * 1000
         if not get_current_worker().is_cancelled:
-            self.post_message(self.OwnersFound(query, result, elapsed))
+            self.post_message(self.OwnersFound(query, result))
 
     def on_owners_screen_owners_found(self, message: OwnersFound) -> None:
         if message.query != self.query_one(Input).value:
@@ -173,7 +170,7 @@ class OwnersScreen(Screen):
         if not count and not result.rooms:
             return _("Nothing found for “{query}”.").format(query=message.query.strip()) + scope
         more = _(" (first {page}; type more to narrow)").format(page=PAGE) if count >= PAGE else ""
-        return _("{count} found in {ms:.0f} ms{more}").format(count=count, ms=message.elapsed_ms, more=more) + scope
+        return _("{count} found{more}").format(count=count, more=more) + scope
 
     # --- actions ----------------------------------------------------------------------------
 

@@ -1,0 +1,343 @@
+"""The demo-database generator: reproducible, realistic, complete; and the reference data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from data import schema
+from data.db import close_database, db, open_database
+from data.models import Category, SlaPolicy, Tag
+from data.pinyin import COMPOUND_SURNAMES as COMPOUND_READINGS
+from data.pinyin import SURNAME_READINGS
+from data.sample import COMPOUND_SURNAMES, POLYPHONIC_SURNAMES, SampleStats, dump, generate
+from data.seed import CATEGORY_TREE, DEFAULT_SLA, DEFAULT_TAGS, ensure_reference_data
+from data.validators import normalize_phone, normalize_plate, validate_id_number
+from data.vocab import OPEN_STATUSES, WORK_ORDER_PREFIXES, WORK_ORDER_STATUSES
+
+TODAY = dt.date(2025, 6, 18)  # a Wednesday, safely in the past of the real clock
+ANCHOR = "2025-06-18 09:00:00"
+
+
+def _generate(path: Path, owners: int, seed: int = 1) -> SampleStats:
+    try:
+        return generate(str(path), owners=owners, seed=seed, today=TODAY)
+    finally:
+        close_database()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> sqlite3.Connection:
+    """A 300-household sample, read through a plain read-only connection."""
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    stats = _generate(path, owners=300)
+    assert stats.counts["person"] > 300
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    yield conn
+    conn.close()
+
+
+def _one(conn: sqlite3.Connection, sql: str, *args) -> object:
+    return conn.execute(sql, args).fetchone()[0]
+
+
+def _gb11643_ok(number: str) -> bool:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(number[:17], weights, strict=True))
+    return len(number) == 18 and "10X98765432"[total % 11] == number[17]
+
+
+# --- reproducibility ----------------------------------------------------------------------
+
+
+def test_same_seed_and_day_give_the_same_database(tmp_path):
+    _generate(tmp_path / "a.db", owners=150)
+    _generate(tmp_path / "b.db", owners=150)
+    _generate(tmp_path / "c.db", owners=150, seed=2)
+    first = dump(str(tmp_path / "a.db"))
+    assert first == dump(str(tmp_path / "b.db"))
+    assert first != dump(str(tmp_path / "c.db"))
+    assert 'INSERT INTO "work_order"' in first
+
+
+def test_refuses_to_overwrite_without_force(tmp_path):
+    target = tmp_path / "demo.db"
+    target.write_text("keep me")
+    with pytest.raises(FileExistsError):
+        _generate(target, owners=50)
+    assert target.read_text() == "keep me"
+    stats = generate(str(target), owners=50, today=TODAY, force=True)
+    close_database()
+    assert stats.path == str(target)
+    assert stats.counts["work_order"] == 75
+    assert stats.seconds > 0
+    assert not (tmp_path / "demo.db.partial").exists()
+    conn = sqlite3.connect(target)
+    assert _one(conn, "PRAGMA journal_mode") == "wal"
+    conn.close()
+
+
+def test_progress_is_reported(tmp_path):
+    messages: list[str] = []
+    generate(str(tmp_path / "p.db"), owners=50, today=TODAY, progress=messages.append)
+    close_database()
+    assert messages[-1] == "done"
+    assert any(m.startswith("people") for m in messages)
+
+
+# --- the generated database ------------------------------------------------------------------
+
+
+def test_schema_is_current_and_references_hold(sample, tmp_path):
+    assert sample.execute("PRAGMA foreign_key_check").fetchall() == []
+    path = sample.execute("PRAGMA database_list").fetchone()[2]
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(copy) as dst:
+        sample.backup(dst)
+    open_database(str(copy))
+    try:
+        assert schema.check().is_current
+    finally:
+        close_database()
+    assert path
+
+
+def test_staff_accounts(sample):
+    staff = dict(sample.execute("SELECT login, role FROM staff"))
+    expected = {"admin": "admin", "super1": "supervisor", "manager1": "manager"}
+    expected |= {f"desk{i}": "desk" for i in range(1, 6)}
+    expected |= {f"tech{i}": "tech" for i in range(1, 9)}
+    assert staff == expected
+    for (phone,) in sample.execute("SELECT phone FROM staff"):
+        assert re.fullmatch(r"1[3-9]\d{9}", phone)
+    assert _one(sample, "SELECT community_id FROM staff WHERE login = 'desk1'") == 1
+
+
+def test_every_building_has_exactly_one_technician(sample):
+    counts = sample.execute(
+        "SELECT b.id, count(t.id) FROM building b LEFT JOIN territory t ON t.building_id = b.id "
+        "AND t.staff_id IN (SELECT id FROM staff WHERE role = 'tech') GROUP BY b.id"
+    ).fetchall()
+    assert counts and all(n == 1 for _b, n in counts)
+    first_community = {b for (b,) in sample.execute("SELECT id FROM building WHERE community_id = 1")}
+    supervised = {
+        b for (b,) in sample.execute(
+            "SELECT building_id FROM territory JOIN staff ON staff.id = staff_id "
+            "WHERE login = 'super1'"
+        )
+    }
+    assert supervised == first_community
+
+
+def test_addresses(sample):
+    assert _one(sample, "SELECT count(*) FROM community") == 2
+    codes = [c for (c,) in sample.execute("SELECT code FROM room")]
+    assert all(re.fullmatch(r"\d+-[1-3]-\d{3,4}", c) for c in codes)
+    bad = _one(sample, "SELECT count(*) FROM room r JOIN building b ON b.id = r.building_id "
+                       "JOIN entrance e ON e.id = r.entrance_id "
+                       "WHERE r.code != b.code || '-' || e.code || '-' || r.number "
+                       "OR r.floor * 100 > CAST(r.number AS INTEGER)")
+    assert bad == 0
+    rooms = _one(sample, "SELECT count(*) FROM room")
+    occupied = _one(sample, "SELECT count(DISTINCT room_id) FROM occupancy WHERE end_date IS NULL")
+    assert 0.03 < 1 - occupied / rooms < 0.3  # some vacant rooms, not too many
+
+
+def test_work_order_statuses_and_deadlines(sample):
+    statuses = {s for (s,) in sample.execute("SELECT DISTINCT status FROM work_order")}
+    assert statuses == set(WORK_ORDER_STATUSES)
+    open_list = ",".join(f"'{s}'" for s in OPEN_STATUSES)
+    overdue = _one(sample, f"SELECT count(*) FROM work_order WHERE status IN ({open_list}) "
+                           "AND resolution_due < ?", ANCHOR)
+    assert overdue >= 1
+    assert _one(sample, "SELECT count(*) FROM work_order WHERE status = 'on_hold' "
+                        "AND hold_since IS NOT NULL") >= 1
+    assert _one(sample, "SELECT count(*) FROM work_order WHERE status = 'on_hold' "
+                        "AND hold_since IS NULL") == 0
+    assert _one(sample, "SELECT count(*) FROM work_order WHERE created_at > ? OR updated_at > ? "
+                        "OR resolved_at > ? OR closed_at > ?", ANCHOR, ANCHOR, ANCHOR, ANCHOR) == 0
+    assert _one(sample, "SELECT count(*) FROM work_order WHERE status = 'new' "
+                        "AND created_at >= '2025-06-18'") == 10
+    # Times follow the status path.
+    assert _one(sample, "SELECT count(*) FROM work_order WHERE responded_at < created_at "
+                        "OR resolved_at < responded_at OR callback_at < resolved_at "
+                        "OR closed_at < callback_at OR response_due < created_at") == 0
+    assert _one(sample, "SELECT count(*) FROM work_order WHERE status IN ('visited', 'closed') "
+                        "AND (rating IS NULL OR callback_at IS NULL)") == 0
+    assert _one(sample, "SELECT count(*) FROM work_order WHERE status IN ('assigned', "
+                        "'in_progress', 'on_hold', 'resolved', 'visited', 'closed') "
+                        "AND assignee_id IS NULL") == 0
+    assert _one(sample, "SELECT count(*) FROM work_order w JOIN staff s ON s.id = w.assignee_id "
+                        "JOIN territory t ON t.building_id = w.building_id AND t.staff_id = s.id "
+                        "WHERE w.kind = 'repair'") == _one(
+        sample, "SELECT count(*) FROM work_order WHERE kind = 'repair' AND assignee_id IS NOT NULL")
+    assert _one(sample, "SELECT count(*) FROM work_order WHERE room_id IS NULL "
+                        "AND location != ''") >= 1
+
+
+def test_work_order_numbers_and_history(sample):
+    prefixes = "|".join(WORK_ORDER_PREFIXES.values())
+    rows = sample.execute("SELECT number, kind, created_at FROM work_order").fetchall()
+    for number, kind, created in rows:
+        assert re.fullmatch(rf"({prefixes})-\d{{8}}-\d{{4}}", number)
+        assert number.startswith(WORK_ORDER_PREFIXES[kind])
+        assert number[3:11] == created[:10].replace("-", "")
+    # Each order's history starts with "create" and ends in the order's status.
+    last = dict(sample.execute(
+        "SELECT work_order_id, to_status FROM work_order_history h WHERE id = "
+        "(SELECT max(id) FROM work_order_history WHERE work_order_id = h.work_order_id)"
+    ))
+    for wid, status in sample.execute("SELECT id, status FROM work_order"):
+        assert last[wid] == status
+    assert _one(sample, "SELECT count(*) FROM work_order w WHERE NOT EXISTS (SELECT 1 FROM "
+                        "work_order_history h WHERE h.work_order_id = w.id AND h.action = 'create')") == 0
+    assert _one(sample, "SELECT count(*) FROM cost_line") >= 1
+
+
+def test_people_names_and_pinyin(sample):
+    owners = sample.execute(
+        "SELECT DISTINCT p.name, p.name_pinyin, p.name_initials FROM person p "
+        "JOIN occupancy o ON o.person_id = p.id WHERE o.role = 'owner'"
+    ).fetchall()
+    for surname in POLYPHONIC_SURNAMES:
+        mine = [(n, py) for n, py, _i in owners if n[0] == surname and n[:2] not in COMPOUND_READINGS]
+        assert mine, surname
+        assert all(py.startswith(SURNAME_READINGS[surname]) for _n, py in mine), mine
+    assert any(n.startswith("单") and py.startswith("shan") for n, py, _i in owners)
+    for compound in COMPOUND_SURNAMES:
+        assert any(n.startswith(compound) for n, _py, _i in owners), compound
+    lengths = {len(n) for (n,) in sample.execute("SELECT name FROM person")}
+    assert {2, 3, 4} <= lengths
+    for name, pinyin, initials in owners:
+        assert pinyin.isascii() and pinyin.islower() and len(initials) == len(name)
+
+
+def test_id_numbers_phones_and_plates(sample):
+    people = sample.execute("SELECT id_number, id_number_rev, birth_date, gender FROM person").fetchall()
+    with_id = [p for p in people if p[0] is not None]
+    assert 0.6 < len(with_id) / len(people) < 0.8
+    for number, rev, birth, gender in with_id:
+        assert _gb11643_ok(number), number
+        assert validate_id_number(number) == number
+        assert rev == number[::-1]
+        assert number[6:14] == birth.replace("-", "")
+        assert int(number[16]) % 2 == (1 if gender == "M" else 0)
+    assert len({p[0] for p in with_id}) == len(with_id)
+    for number, digits_rev, kind in sample.execute("SELECT number, digits_rev, kind FROM phone"):
+        assert normalize_phone(number).number == number
+        assert digits_rev == re.sub(r"\D", "", number)[::-1]
+        assert kind == ("mobile" if number.startswith("1") else "landline")
+    plates = sample.execute("SELECT plate, plate_tail FROM vehicle").fetchall()
+    assert plates
+    for plate, tail in plates:
+        assert normalize_plate(plate) == plate
+        assert tail == plate[1:]
+    assert any(len(plate) == 8 for plate, _t in plates)
+
+
+def test_occupancies(sample):
+    roles = dict(sample.execute("SELECT role, count(*) FROM occupancy GROUP BY role"))
+    assert set(roles) == {"owner", "co_owner", "tenant", "family"}
+    assert _one(sample, "SELECT count(*) FROM occupancy WHERE end_date IS NOT NULL") >= 1
+    assert _one(sample, "SELECT count(*) FROM occupancy WHERE end_date < start_date") == 0
+    two_rooms = _one(sample, "SELECT count(*) FROM (SELECT person_id FROM occupancy WHERE "
+                             "role = 'owner' AND end_date IS NULL GROUP BY person_id "
+                             "HAVING count(*) = 2)")
+    assert two_rooms >= 1
+    # Every occupied room has exactly one current primary contact.
+    assert _one(sample, "SELECT count(*) FROM (SELECT room_id FROM occupancy WHERE end_date IS NULL "
+                        "GROUP BY room_id HAVING sum(is_primary_contact) != 1)") == 0
+    assert _one(sample, "SELECT count(*) FROM person_tag") >= 1
+    assert _one(sample, "SELECT count(*) FROM person_note") >= 1
+
+
+def test_calls(sample):
+    total = _one(sample, "SELECT count(*) FROM call")
+    assert total == 600
+    linked = _one(sample, "SELECT count(*) FROM call WHERE work_order_id IS NOT NULL")
+    assert 0.15 * total < linked < 0.45 * total
+    assert _one(sample, "SELECT count(*) FROM call c JOIN work_order w ON w.id = c.work_order_id "
+                        "WHERE c.person_id IS NOT w.person_id") == 0
+    assert _one(sample, "SELECT count(*) FROM call WHERE person_id IS NULL") >= 1
+    desk1 = _one(sample, "SELECT id FROM staff WHERE login = 'desk1'")
+    overdue = _one(sample, "SELECT count(*) FROM call WHERE callback_due < ? AND "
+                           "callback_done_at IS NULL AND callback_assignee_id = ?", ANCHOR, desk1)
+    due_today = _one(sample, "SELECT count(*) FROM call WHERE callback_due >= ? AND "
+                             "callback_due < '2025-06-19' AND callback_done_at IS NULL "
+                             "AND callback_assignee_id = ?", ANCHOR, desk1)
+    assert overdue >= 1 and due_today >= 1
+    assert _one(sample, "SELECT count(*) FROM call WHERE started_at > ?", ANCHOR) == 0
+
+
+def test_calendar(sample):
+    weekly = sample.execute(
+        "SELECT id, start FROM event WHERE kind = 'inspection' AND rrule = 'FREQ=WEEKLY;BYDAY=MO'"
+    ).fetchall()
+    assert len(weekly) == 2  # one per community
+    assert all(dt.datetime.fromisoformat(start).weekday() == 0 for _i, start in weekly)
+    assert _one(sample, "SELECT count(*) FROM event WHERE series_id IS NOT NULL") >= 1
+    assert _one(sample, "SELECT count(*) FROM event WHERE rrule = 'FREQ=MONTHLY;BYMONTHDAY=1'") == 1
+    tech1 = _one(sample, "SELECT id FROM staff WHERE login = 'tech1'")
+    today = _one(sample, "SELECT count(*) FROM event e JOIN event_attendee a ON a.event_id = e.id "
+                         "WHERE e.kind = 'appointment' AND a.staff_id = ? AND e.start >= '2025-06-18' "
+                         "AND e.start < '2025-06-19' AND e.work_order_id IS NOT NULL "
+                         "AND e.room_id IS NOT NULL", tech1)
+    assert today >= 3
+    kinds = {k for (k,) in sample.execute("SELECT DISTINCT kind FROM event")}
+    assert {"appointment", "meeting", "inspection", "activity", "memo", "task"} <= kinds
+    uids = [u for (u,) in sample.execute("SELECT uid FROM event ORDER BY id")]
+    assert uids == [f"{i}@frontdesk" for i in range(1, len(uids) + 1)]
+    assert _one(sample, "SELECT count(*) FROM event e WHERE NOT EXISTS "
+                        "(SELECT 1 FROM event_attendee a WHERE a.event_id = e.id)") == 0
+
+
+def test_notifications_and_settings(sample):
+    for login in ("desk1", "tech1"):
+        unread = _one(sample, "SELECT count(*) FROM notification n JOIN staff s ON s.id = n.staff_id "
+                              "WHERE s.login = ? AND n.read_at IS NULL", login)
+        assert unread >= 2, login
+    assert _one(sample, "SELECT value FROM setting WHERE key = 'callback_target_percent'") == "80"
+
+
+# --- reference data ----------------------------------------------------------------------------
+
+
+def test_reference_data_is_idempotent(sqlite_database):
+    ensure_reference_data()
+    counts = (Category.select().count(), SlaPolicy.select().count(), Tag.select().count())
+    ensure_reference_data()
+    assert (Category.select().count(), SlaPolicy.select().count(), Tag.select().count()) == counts
+    assert counts[1] == len(DEFAULT_SLA)
+    assert counts[2] == len(DEFAULT_TAGS)
+    assert counts[0] == sum(1 + len(top.children) for top in CATEGORY_TREE)
+    leak = Category.get(Category.code == "plumbing.leak")
+    assert (leak.parent.code, leak.name, leak.kind) == ("plumbing", "水管漏水", "repair")
+    assert Category.get(Category.code == "noise").kind == "complaint"
+    for top in CATEGORY_TREE:
+        assert 2 <= len(top.children) <= 5
+    urgent = SlaPolicy.get(SlaPolicy.kind == "repair", SlaPolicy.priority == "urgent",
+                           SlaPolicy.category.is_null())
+    assert (urgent.response_minutes, urgent.resolution_minutes) == (15, 120)
+
+
+def test_reference_data_fills_in_what_is_missing(sqlite_database):
+    ensure_reference_data()
+    Tag.delete().where(Tag.name == "VIP").execute()
+    SlaPolicy.delete().where(SlaPolicy.kind == "complaint").execute()
+    ensure_reference_data()
+    assert Tag.select().where(Tag.name == "VIP").count() == 1
+    complaint = SlaPolicy.get(SlaPolicy.kind == "complaint")
+    assert (complaint.response_minutes, complaint.resolution_minutes) == (1440, 10080)
+    assert db.obj is not None
+
+
+def test_default_sla_table_matches_the_spec():
+    assert DEFAULT_SLA[("repair", "critical")] == (5, 120)
+    assert DEFAULT_SLA[("repair", "quick")] == (45, 1440)
+    assert DEFAULT_SLA[("repair", "normal")] == (30, 1440)
+    assert DEFAULT_SLA[("inquiry", "normal")] == (240, 2880)
+    assert DEFAULT_SLA[("suggestion", "normal")].resolution_minutes == 2880

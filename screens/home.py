@@ -137,6 +137,13 @@ class HomeScreen(Screen):
     def on_screen_resume(self) -> None:
         self.action_refresh_counts()
 
+    def palette_commands(self):
+        """This screen's actions for the command palette: (title id, help, callback)."""
+        for panel in PANELS:
+            yield (panel.title, _("Home list ({key})").format(key=panel.key),
+                   lambda panel_id=panel.id: self.action_show_panel(panel_id))
+        yield (N_("Refresh"), _("Read the counts again (r)"), self.action_refresh_counts)
+
     # --- actions ---------------------------------------------------------------------------
 
     def action_show_panel(self, panel_id: str) -> None:

@@ -92,7 +92,7 @@ class OwnerCardScreen(Screen):
         items = self.query_one("#card-items", DataTable)
         items.add_columns(_("Item"), _("Value"), _("Details"))
         timeline = self.query_one("#card-timeline", DataTable)
-        timeline.add_columns(_("Time"), _("Kind"), _("What"), _("Status"))
+        timeline.add_columns(_("Time"), _("Kind"), _("What"), _("Details"))
         items.focus()
         self.load()
 
@@ -190,6 +190,15 @@ class OwnerCardScreen(Screen):
         if not entries:
             title = _("Timeline: nothing yet.")
         self.query_one("#timeline-title", Label).update(f"{title}  {older}".rstrip())
+
+    def palette_commands(self):
+        """This screen's actions for the command palette: (title id, help, callback)."""
+        yield (N_("Edit person"), _("Name, gender, ID number, note (e)"), self.action_edit_person)
+        yield (N_("Add note"), _("A note on the timeline (n)"), self.action_add_note)
+        yield (N_("Add phone"), _("Another number (p)"), self.action_add_phone)
+        yield (N_("Add vehicle"), _("A plate (v)"), self.action_add_vehicle)
+        yield (N_("Edit tags"), _("业委会委员, 独居老人 … (t)"), self.action_edit_tags)
+        yield (N_("Move in"), _("Tie this person to a room (m)"), self.action_move_in)
 
     # --- actions ----------------------------------------------------------------------------
 

@@ -172,6 +172,11 @@ class OwnersScreen(Screen):
         more = _(" (first {page}; type more to narrow)").format(page=PAGE) if count >= PAGE else ""
         return _("{count} found{more}").format(count=count, more=more) + scope
 
+    def palette_commands(self):
+        """This screen's actions for the command palette: (title id, help, callback)."""
+        yield (N_("New person"), _("Add an owner, tenant or family member (n)"), self.action_new_person)
+        yield (N_("My community only"), _("Narrow the search to your community (c)"), self.action_toggle_community)
+
     # --- actions ----------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:

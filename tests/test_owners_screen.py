@@ -151,4 +151,4 @@ async def test_room_code_shows_the_room_card_even_when_empty(world):
         await pilot.press("enter")  # one row: the room, opened directly
         await settle(app, pilot)
         assert isinstance(app.screen, RoomCardScreen)
-        assert "Nobody" in screen_text(app) or "暂无" in screen_text(app) or "还没有" in screen_text(app)
+        assert "此房屋还没有登记住户" in screen_text(app)

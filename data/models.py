@@ -88,7 +88,7 @@ class Person(BaseModel):
     name_pinyin = CharField(max_length=200, default="", index=True)  # "zhangxiaoming"
     name_initials = CharField(max_length=60, default="", index=True)  # "zxm"
     # The common reading when the surname reads otherwise (单 shan ⇒ alt "dan…"), else "".
-    name_pinyin_alt = CharField(max_length=200, default="")
+    name_pinyin_alt = CharField(max_length=200, default="", index=True)
     name_initials_alt = CharField(max_length=60, default="")
     gender = CharField(max_length=1, default="")  # "M", "F" or ""
     id_number = CharField(max_length=18, null=True, index=True)  # GB 11643, upper-case X

@@ -127,17 +127,15 @@ def _community_filter(query, community_id: int | None):
 def _by_person_field(
     field_: Field, value: str, matched: str, cap: int, community_id: int | None
 ) -> list[_Candidate]:
-    """Exact matches of a Person column first, then prefix matches."""
-    found: list[_Candidate] = []
-    exact = _community_filter(Person.select(Person.id).where(field_ == value), community_id)
-    for row in exact.limit(cap):
-        found.append(_Candidate(row.id, matched, EXACT))
-    prefix = _community_filter(
-        Person.select(Person.id).where(_prefix(field_, value), field_ != value), community_id
+    """People whose column starts with `value`, in one index range read. The exact match
+    sorts first among the strings with that prefix, so it is never cut off by the limit."""
+    query = _community_filter(
+        Person.select(Person.id, field_.alias("v")).where(_prefix(field_, value)), community_id
     )
-    for row in prefix.order_by(field_, Person.id).limit(cap):
-        found.append(_Candidate(row.id, matched, PREFIX))
-    return found
+    return [
+        _Candidate(row["id"], matched, EXACT if row["v"] == value else PREFIX)
+        for row in query.order_by(field_, Person.id).limit(cap).dicts()
+    ]
 
 
 def _by_name(text: str, cap: int, community_id: int | None) -> list[_Candidate]:
@@ -196,9 +194,9 @@ def _by_phone(digits: str, cap: int, community_id: int | None) -> list[_Candidat
         .where(_prefix(Phone.digits_rev, digits[::-1])),
         community_id,
     )
-    for row in query.limit(cap).objects():
-        quality = EXACT if row.digits_rev == digits[::-1] else PREFIX
-        found.append(_Candidate(row.id, "phone", quality))
+    for person_id, digits_rev in query.limit(cap).tuples():
+        quality = EXACT if digits_rev == digits[::-1] else PREFIX
+        found.append(_Candidate(person_id, "phone", quality))
     return found
 
 
@@ -211,8 +209,8 @@ def _by_id_tail(tail: str, cap: int, community_id: int | None) -> list[_Candidat
         community_id,
     )
     return [
-        _Candidate(row.id, "id_number", EXACT if row.id_number == tail else PREFIX)
-        for row in query.limit(cap)
+        _Candidate(person_id, "id_number", EXACT if id_number == tail else PREFIX)
+        for person_id, id_number in query.limit(cap).tuples()
     ]
 
 
@@ -262,10 +260,10 @@ def _occupants(room_ids: list[int], exact_ids: set[int], cap: int) -> list[_Cand
         .limit(cap * 4)
     )
     found = []
-    for occ in rows:
-        rank = PAST_RANK if occ.end_date is not None else ROLE_RANK.get(occ.role, PAST_RANK)
-        quality = EXACT if occ.room_id in exact_ids else PREFIX
-        found.append(_Candidate(occ.person_id, "room", quality, rank))
+    for person_id, role, end_date, room_id in rows.tuples():
+        rank = PAST_RANK if end_date is not None else ROLE_RANK.get(role, PAST_RANK)
+        quality = EXACT if room_id in exact_ids else PREFIX
+        found.append(_Candidate(person_id, "room", quality, rank))
     return found
 
 
@@ -373,13 +371,14 @@ def _rank(candidates: Iterable[_Candidate], limit: int) -> list[OwnerHit]:
 
 
 def _hydrate(person_ids: list[int]) -> dict[int, dict]:
-    """Rooms, phones, plates and tags of a bounded set of people, in four queries."""
+    """Rooms, phones, plates and tags of a bounded set of people, in five plain queries
+    (tuples, not model objects: this runs on every keystroke)."""
     cards: dict[int, dict] = {
-        p.id: {
-            "name": p.name, "rooms": [], "communities": [], "phones": [], "plates": [],
+        pid: {
+            "name": name, "rooms": [], "communities": [], "phones": [], "plates": [],
             "tags": [], "role": "", "rank": NO_ROOM_RANK, "current": False,
         }
-        for p in Person.select(Person.id, Person.name).where(Person.id.in_(person_ids))
+        for pid, name in Person.select(Person.id, Person.name).where(Person.id.in_(person_ids)).tuples()
     }
     occupancies = (
         Occupancy.select(Occupancy.person, Occupancy.role, Occupancy.end_date, Room.code, Community.name)
@@ -387,35 +386,37 @@ def _hydrate(person_ids: list[int]) -> dict[int, dict]:
         .join(Community)
         .where(Occupancy.person.in_(person_ids))
         .order_by(Occupancy.end_date.is_null().desc(), Occupancy.start_date.desc(), Occupancy.id)
-        .objects()
+        .tuples()
     )
-    for occ in occupancies:
-        card = cards.get(occ.person_id)
+    for pid, role, end_date, code, community in occupancies:
+        card = cards.get(pid)
         if card is None:
             continue
-        current = occ.end_date is None
-        rank = ROLE_RANK.get(occ.role, PAST_RANK) if current else PAST_RANK
+        current = end_date is None
+        rank = ROLE_RANK.get(role, PAST_RANK) if current else PAST_RANK
         if rank < card["rank"] or not card["role"]:
-            card["rank"], card["role"] = min(rank, card["rank"]), occ.role
+            card["rank"], card["role"] = min(rank, card["rank"]), role
         card["current"] = card["current"] or current
         if current or not card["rooms"]:
-            card["rooms"].append(occ.code)
-            card["communities"].append(occ.name)
-    for phone in (
+            card["rooms"].append(code)
+            card["communities"].append(community)
+    phones = (
         Phone.select(Phone.person, Phone.number)
         .where(Phone.person.in_(person_ids))
         .order_by(Phone.is_primary.desc(), Phone.id)
-    ):
-        cards[phone.person_id]["phones"].append(phone.number)
-    for vehicle in Vehicle.select(Vehicle.person, Vehicle.plate).where(Vehicle.person.in_(person_ids)):
-        cards[vehicle.person_id]["plates"].append(vehicle.plate)
-    for pt in (
+        .tuples()
+    )
+    for pid, number in phones:
+        cards[pid]["phones"].append(number)
+    for pid, plate in Vehicle.select(Vehicle.person, Vehicle.plate).where(Vehicle.person.in_(person_ids)).tuples():
+        cards[pid]["plates"].append(plate)
+    tags = (
         PersonTag.select(PersonTag.person, Tag.name)
         .join(Tag)
         .where(PersonTag.person.in_(person_ids))
         .order_by(Tag.name)
-        .objects()
-    ):
-        cards[pt.person_id]["tags"].append(pt.name)
+        .tuples()
+    )
+    for pid, tag in tags:
+        cards[pid]["tags"].append(tag)
     return cards
-

@@ -152,3 +152,46 @@ async def test_room_code_shows_the_room_card_even_when_empty(world):
         await settle(app, pilot)
         assert isinstance(app.screen, RoomCardScreen)
         assert "此房屋还没有登记住户" in screen_text(app)
+
+
+async def test_admin_imports_a_roster_from_the_palette(sqlite_url):
+    from pathlib import Path
+
+    from data.staff import add_staff
+    from screens.roster_import import ImportScreen
+
+    open_database(sqlite_url)
+    f.community("锦绣花园")
+    f.community("阳光水岸")
+    add_staff("admin", "管理员", "admin")
+    roster = Path(__file__).parent / "data" / "roster_good.csv"
+    app = FrontDeskApp(sign_in("admin"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_import_roster()
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#field-path", Input).value = str(roster)
+        await pilot.press("f10")
+        await settle(app, pilot, 0.2)
+        assert isinstance(app.screen, ImportScreen)
+        await settle(app, pilot, 0.2)
+        assert not app.screen.running
+        summary = app.screen.query_one("#import-result").text
+        assert "已导入" in summary and "roster_good.csv" in summary
+        assert Person.select().count() >= 10
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ImportScreen)
+    close_database()
+
+
+async def test_desk_clerks_do_not_get_the_import(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert not any("Import owner roster" in t for t in titles)
+        app.action_import_roster()
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)  # refused with a message, no form

@@ -47,6 +47,9 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("inbox", "f6", N_("Notifications"), None),
 )
 
+#: Roles allowed to import rosters (kept here so the palette need not import the screen).
+IMPORT_ROLES = ("admin",)
+
 #: Screens in the stack when the home screen is on top (Textual's base screen + home).
 HOME_DEPTH = 2
 
@@ -181,6 +184,20 @@ class FrontDeskApp(App):
             return
         self.exit()
 
+    def action_import_roster(self) -> None:
+        """Ask for a roster file and import it with a progress bar (administrators only)."""
+        from screens.roster_import import ImportScreen, import_form
+
+        if self.staff.role not in IMPORT_ROLES:
+            self.notify(_("Only administrators import rosters."), severity="error", markup=False)
+            return
+
+        def start(values: dict[str, str] | None) -> None:
+            if values:
+                self.push_screen(ImportScreen(values["path"], values["community"], values["skip"] == "yes"))
+
+        self.push_screen(import_form(), start)
+
     # --- command palette -------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -195,6 +212,9 @@ class FrontDeskApp(App):
             )
         for title, help_text, callback in getattr(screen, "palette_commands", lambda: [])():
             yield self._command(title, help_text, callback)
+        if self.staff.role in IMPORT_ROLES:
+            yield self._command(N_("Import owner roster"), _("A .csv or .xlsx roster (administrators)"),
+                                self.action_import_roster)
         yield self._command(N_("Help"), _("Keys of this screen (F1)"), self.action_toggle_help)
         yield self._command(N_("Change theme"), _("Colours of the interface"), self.action_change_theme)
         yield self._command(N_("Quit"), _("Leave FrontDesk (Ctrl+Q)"), self.action_quit)

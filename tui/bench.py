@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -118,9 +119,11 @@ def bench_database(owners: int, say=print) -> str:
     from data.sample import generate
     from data.schema import MIGRATIONS_DIR
 
-    # A new migration changes the schema: the cache key includes the newest one.
-    newest = max(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
-    path = bench_dir() / f"owners-{owners}-{newest}.db"
+    # Any change to the migrations changes the schema: the cache key is their digest.
+    digest = hashlib.sha256()
+    for migration in sorted(MIGRATIONS_DIR.glob("[0-9]*.py")):
+        digest.update(migration.read_bytes())
+    path = bench_dir() / f"owners-{owners}-{digest.hexdigest()[:12]}.db"
     if not path.exists():
         say(_("Generating the {owners}-owner benchmark database once (cached at {path})…").format(
             owners=owners, path=path))

@@ -20,6 +20,7 @@ def up(migrator, db):
     migrator.migrate(migrator.add_column('person', 'name_initials_alt', CharField(max_length=60, default='')))
     migrator.migrate(migrator.add_index('person', ('name_initials', 'name_pinyin')))
     migrator.migrate(migrator.add_index('person', ('name_initials_alt', 'name_pinyin_alt')))
+    migrator.migrate(migrator.add_index('person', ('name_pinyin_alt',)))
     if isinstance(db, PostgresqlDatabase):
         _pattern_indexes(db)
     _backfill(db)
@@ -72,6 +73,7 @@ def _backfill(db):
 
 
 def down(migrator, db):
+    migrator.migrate(migrator.drop_index('person', 'person_name_pinyin_alt'))
     if isinstance(db, PostgresqlDatabase):
         for name in PATTERN_INDEXES:
             db.execute_sql('DROP INDEX IF EXISTS "%s"' % name)

@@ -1,0 +1,117 @@
+"""导入业主名册: the roster import of `frontdesk import owners`, for administrators in the TUI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Label, ProgressBar, TextArea
+
+from data.errors import FrontDeskError, ValidationError
+from data.i18n import N_, _
+from widgets.bindings import translate_bindings
+from widgets.form import FormField, FormModal
+
+
+def import_form() -> FormModal:
+    """Ask for the file, the community and whether to skip bad rows; dismisses with them."""
+    fields = [
+        FormField("path", _("File"), placeholder="/home/desk/业主名册.xlsx",
+                  help=_(".csv (UTF-8 or GBK) or .xlsx; headers 小区 房号 姓名 身份 手机 证件号码 车牌 标签 备注")),
+        FormField("community", _("Community"), placeholder=_("only when the file has no 小区 column")),
+        FormField("skip", _("Bad rows"), "no", kind="select",
+                  options=[(_("import nothing"), "no"), (_("skip them, import the rest"), "yes")]),
+    ]
+
+    def check(values: dict[str, str]) -> dict[str, str]:
+        path = Path(values["path"].strip()).expanduser()
+        if not values["path"].strip():
+            raise ValidationError("path", _("Enter the path of the roster file."))
+        if not path.is_file():
+            raise ValidationError("path", _("File not found: {path}").format(path=path))
+        return {**values, "path": str(path)}
+
+    return FormModal(_("Import an owner roster"), fields, check)
+
+
+class ImportScreen(ModalScreen[None]):
+    """Runs the import in a worker with a progress bar, then shows the summary."""
+
+    DEFAULT_CSS = """
+    ImportScreen { align: center middle; }
+    ImportScreen > Vertical {
+        width: 78; max-width: 100%; height: 20; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ImportScreen #import-title { text-style: bold; }
+    ImportScreen TextArea { height: 1fr; }
+    """
+    BINDINGS = [Binding("escape", "close", N_("Close"))]
+
+    class Progressed(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
+    class Finished(Message):
+        def __init__(self, text: str, ok: bool) -> None:
+            super().__init__()
+            self.text, self.ok = text, ok
+
+    def __init__(self, path: str, community: str, skip_invalid: bool) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.path, self.community, self.skip_invalid = path, community, skip_invalid
+        self.running = True
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_("Importing {path}").format(path=self.path), id="import-title", markup=False)
+            yield ProgressBar(id="import-progress", show_eta=False)
+            yield TextArea("", id="import-result", read_only=True, soft_wrap=True)
+            yield Label(_("esc closes when the import has finished"), markup=False)
+
+    def on_mount(self) -> None:
+        self.run_import()
+
+    @work(thread=True, exclusive=True, group="roster-import", exit_on_error=False)
+    def run_import(self) -> None:
+        from data.roster import import_owners
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % max(1, total // 100) == 0:  # about a hundred updates
+                self.post_message(self.Progressed(done, total))
+
+        try:
+            report = import_owners(
+                self.path,
+                community=self.community or None,
+                skip_invalid=self.skip_invalid,
+                progress=progress,
+            )
+        except FrontDeskError as exc:
+            self.post_message(self.Finished(exc.message, ok=False))
+            return
+        self.post_message(self.Finished(report.summary(), ok=True))
+
+    def on_import_screen_progressed(self, message: Progressed) -> None:
+        self.query_one(ProgressBar).update(total=message.total, progress=message.done)
+
+    def on_import_screen_finished(self, message: Finished) -> None:
+        self.running = False
+        bar = self.query_one(ProgressBar)
+        if message.ok:
+            bar.update(total=bar.total or 1, progress=bar.total or 1)
+        self.query_one(TextArea).text = message.text
+        self.query_one(TextArea).focus()
+
+    def action_close(self) -> None:
+        if self.running:
+            self.notify(_("The import is still running; it cannot be stopped half-way."), markup=False)
+            return
+        self.dismiss(None)

@@ -195,3 +195,22 @@ async def test_desk_clerks_do_not_get_the_import(world):
         app.action_import_roster()
         await pilot.pause()
         assert not isinstance(app.screen, FormModal)  # refused with a message, no form
+
+
+async def test_control_characters_are_refused_in_a_form(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        app.screen.query_one(DataTable).focus()
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#field-name", Input).value = "王\x1b[2J芳"
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.screen is form
+        assert "U+001B" in screen_text(app)
+        assert form.query_one("#field-name", Input).value == "王\x1b[2J芳"  # nothing lost
+        assert Person.select().where(Person.name.contains("王")).count() == 0

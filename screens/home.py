@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -86,7 +87,7 @@ class CountTile(Static):
 class HomeScreen(Screen):
     """Counts of new and overdue work orders, my day, callbacks and unread notifications."""
 
-    CSS_PATH = "home.tcss"
+    CSS_PATH = Path(__file__).parent / "home.tcss"  # absolute: subclasses elsewhere keep it
     BINDINGS = [
         Binding("1", "show_panel('new_orders')", N_("To dispatch"), show=False),
         Binding("2", "show_panel('overdue_orders')", N_("Overdue"), show=False),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -40,10 +42,32 @@ def _since(start, end) -> str:
     return _("since {start}").format(start=start) if start else ""
 
 
-class OwnerCardScreen(Screen):
-    """Everything about one person; every change is a key away."""
+class CardScreen(Screen):
+    """The layout both cards share: a summary, a short list, a title and a long list."""
 
-    CSS_PATH = "owner_card.tcss"
+    CSS_PATH = Path(__file__).parent / "owner_card.tcss"  # absolute: subclasses elsewhere keep it
+    LIST_IDS = ("card-items", "card-timeline")
+
+    def compose(self) -> ComposeResult:
+        upper, lower = self.LIST_IDS
+        yield AppHeader()
+        yield Static("", id="card-summary", markup=False)
+        yield DataTable(id=upper, cursor_type="row")
+        yield Label("", id="timeline-title", markup=False)
+        yield DataTable(id=lower, cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def action_cursor_down(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_up()
+
+
+class OwnerCardScreen(CardScreen):
+    """Everything about one person; every change is a key away."""
     BINDINGS = [
         Binding("e", "edit_person", N_("Edit")),
         Binding("n", "add_note", N_("Note")),
@@ -79,14 +103,6 @@ class OwnerCardScreen(Screen):
     @property
     def screen_title(self) -> str:
         return _("Owner card")
-
-    def compose(self) -> ComposeResult:
-        yield AppHeader()
-        yield Static("", id="card-summary", markup=False)
-        yield DataTable(id="card-items", cursor_type="row")
-        yield Label("", id="timeline-title", markup=False)
-        yield DataTable(id="card-timeline", cursor_type="row", zebra_stripes=True)
-        yield Footer()
 
     def on_mount(self) -> None:
         items = self.query_one("#card-items", DataTable)
@@ -292,19 +308,11 @@ class OwnerCardScreen(Screen):
         self.page_cursors = [None]
         self.load(None, 0)
 
-    def action_cursor_down(self) -> None:
-        if isinstance(self.focused, DataTable):
-            self.focused.action_cursor_down()
 
-    def action_cursor_up(self) -> None:
-        if isinstance(self.focused, DataTable):
-            self.focused.action_cursor_up()
-
-
-class RoomCardScreen(Screen):
+class RoomCardScreen(CardScreen):
     """One room: who lives there, who did, and its open work orders."""
 
-    CSS_PATH = "owner_card.tcss"
+    LIST_IDS = ("room-people", "room-orders")
     BINDINGS = [
         Binding("n", "new_resident", N_("New resident")),
         Binding("w", "change_owner", N_("Change of owner")),
@@ -328,14 +336,6 @@ class RoomCardScreen(Screen):
     @property
     def screen_title(self) -> str:
         return _("Room card")
-
-    def compose(self) -> ComposeResult:
-        yield AppHeader()
-        yield Static("", id="card-summary", markup=False)
-        yield DataTable(id="room-people", cursor_type="row")
-        yield Label("", id="timeline-title", markup=False)
-        yield DataTable(id="room-orders", cursor_type="row", zebra_stripes=True)
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#room-people", DataTable).add_columns(_("Name"), _("Role"), _("Dates"))
@@ -420,11 +420,3 @@ class RoomCardScreen(Screen):
                 name=occ.name, room=self.card.code if self.card else "")),
             confirmed,
         )
-
-    def action_cursor_down(self) -> None:
-        if isinstance(self.focused, DataTable):
-            self.focused.action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        if isinstance(self.focused, DataTable):
-            self.focused.action_cursor_up()

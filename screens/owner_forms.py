@@ -33,10 +33,24 @@ def _date(value: str, field: str) -> dt.date | None:
         raise ValidationError(field, _("Write the date as YYYY-MM-DD, such as 2026-11-27.")) from None
 
 
+def _person_input(values: dict[str, str]) -> PersonInput:
+    """What a person form holds, as the data layer takes it (the phone field is optional)."""
+    return PersonInput(
+        name=values.get("name", ""), gender=values.get("gender", ""),
+        id_number=values.get("id_number", ""), note=values.get("note", ""),
+        phones=[values["phone"]] if values.get("phone") else [],
+    )
+
+
+def _find_or_create(values: dict[str, str]) -> int:
+    """The person a form names: someone already known (same ID, or name and phone) or new."""
+    data = _person_input(values)
+    existing = people.find_duplicates(data)
+    return existing[0].person_id if existing else people.create_person(data)
+
+
 def _duplicate_warning(values: dict[str, str], exclude_id: int | None = None) -> str | None:
-    data = PersonInput(name=values.get("name", ""), id_number=values.get("id_number", ""),
-                       phones=[values["phone"]] if values.get("phone") else [])
-    found = people.find_duplicates(data, exclude_id=exclude_id)
+    found = people.find_duplicates(_person_input(values), exclude_id=exclude_id)
     if not found:
         return None
     reasons = {"id_number": _("same ID number"), "name_phone": _("same name and phone")}
@@ -58,10 +72,7 @@ def person_form(card: OwnerCard | None = None) -> FormModal:
     fields.append(FormField("note", _("Note"), card.note if card else "", kind="text"))
 
     def save(values: dict[str, str]) -> int:
-        data = PersonInput(
-            name=values["name"], gender=values["gender"], id_number=values["id_number"],
-            note=values["note"], phones=[values["phone"]] if values.get("phone") else [],
-        )
+        data = _person_input(values)
         if card is None:
             return people.create_person(data)
         people.update_person(card.id, data, expected_version=card.version)
@@ -165,22 +176,17 @@ def new_resident_form(room_id: int, room_code: str) -> FormModal:
 
     def save(values: dict[str, str]) -> int:
         start = _date(values["start"], "start")
-        data = PersonInput(name=values["name"], id_number=values["id_number"],
-                           phones=[values["phone"]] if values["phone"] else [])
         with transaction():
-            existing = people.find_duplicates(data)
-            person_id = existing[0].person_id if existing else people.create_person(data)
+            person_id = _find_or_create(values)
             people.move_in(person_id, room_id, values["role"] or "owner", start)
         return person_id
 
     return FormModal(_("New resident of {room}").format(room=room_code), fields, save,
-                     check=lambda v: _existing_note(v))
+                     check=_existing_note)
 
 
 def _existing_note(values: dict[str, str]) -> str | None:
-    data = PersonInput(name=values.get("name", ""), id_number=values.get("id_number", ""),
-                       phones=[values["phone"]] if values.get("phone") else [])
-    found = people.find_duplicates(data)
+    found = people.find_duplicates(_person_input(values))
     if not found:
         return None
     return _("{name} (#{id}) is already known: F10 again links that person to the room instead of "
@@ -198,13 +204,10 @@ def change_owner_form(room_id: int, room_code: str) -> FormModal:
 
     def save(values: dict[str, str]) -> int:
         on = _date(values["start"], "start")
-        data = PersonInput(name=values["name"], id_number=values["id_number"],
-                           phones=[values["phone"]] if values["phone"] else [])
         with transaction():
-            existing = people.find_duplicates(data)
-            person_id = existing[0].person_id if existing else people.create_person(data)
+            person_id = _find_or_create(values)
             people.change_owner(room_id, [person_id], on)
         return person_id
 
     return FormModal(_("Change of owner of {room}").format(room=room_code), fields, save,
-                     check=lambda v: _existing_note(v))
+                     check=_existing_note)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -22,7 +23,7 @@ from widgets.bindings import translate_bindings
 #: keystroke cancels the pending search).
 DEBOUNCE_S = 0.12
 #: Hits shown (a page; the status line says when there are more).
-PAGE = 100
+PAGE = 50
 
 MATCH_LABELS = {
     "name": N_("name"),
@@ -38,7 +39,7 @@ MATCH_LABELS = {
 class OwnersScreen(Screen):
     """Search as you type; enter opens the owner card (or the room card of a room row)."""
 
-    CSS_PATH = "owners.tcss"
+    CSS_PATH = Path(__file__).parent / "owners.tcss"  # absolute: subclasses elsewhere keep it
     BINDINGS = [
         Binding("slash", "focus_search", N_("Search")),
         Binding("enter", "open", N_("Open"), show=False),

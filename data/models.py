@@ -451,6 +451,19 @@ class AuditLog(BaseModel):
         indexes = ((("entity", "entity_id", "at"), False), (("staff", "at"), False))
 
 
+class SavedFilter(BaseModel):
+    """A staff member's named work-order queue filter (JSON of data.queue.QueueFilter)."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, backref="saved_filters", on_delete="CASCADE")
+    name = CharField(max_length=40)
+    spec = TextField()
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("staff", "name"), True),)
+
+
 class Setting(BaseModel):
     """Company-wide settings (severe-weather stretch, callback promise, …)."""
 
@@ -487,5 +500,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     EventAttendee,
     Notification,
     AuditLog,
+    SavedFilter,
     Setting,
 )

@@ -51,11 +51,16 @@ def status() -> SchemaStatus:
 
 
 def migrate() -> list[str]:
-    """Apply every pending migration in order; refuse a database of a newer schema."""
+    """Apply every pending migration in order, then make sure the reference data (category
+    tree, default SLA table, tags) is there; refuse a database of a newer schema."""
+    from data.seed import ensure_reference_data
+
     current = status()
     if current.unknown:
         raise SchemaError(_newer_message(current))
-    return _runner().up()
+    applied = _runner().up()
+    ensure_reference_data()
+    return applied
 
 
 def check() -> SchemaStatus:

@@ -22,6 +22,7 @@ DEFAULT_SLA: dict[tuple[str, str], SlaTarget] = {
     ("repair", "urgent"): SlaTarget(15, 120),
     ("repair", "quick"): SlaTarget(45, 1440),
     ("repair", "normal"): SlaTarget(30, 1440),
+    ("repair", "low"): SlaTarget(60, 2880),  # complex or non-urgent: 48 h (SPEC §11)
     ("complaint", "normal"): SlaTarget(1440, 10080),
     ("inquiry", "normal"): SlaTarget(240, 2880),
     ("suggestion", "normal"): SlaTarget(240, 2880),

@@ -48,6 +48,13 @@ PRIORITIES = {
     "urgent": N_("Urgent"),
     "quick": N_("Quick repair"),
     "normal": N_("Normal"),
+    "low": N_("Low"),
+}
+
+#: Words a clerk or a script may use for a priority (issue 4's CLI, SPEC §11's classes).
+PRIORITY_WORDS = {
+    "特急": "critical", "紧急": "urgent", "高": "quick", "急修": "quick",
+    "普通": "normal", "一般": "normal", "低": "low",
 }
 
 CHANNELS = {

@@ -1,0 +1,296 @@
+"""The work-order queue: views, filters, saved filters and keyset pages (never all rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+
+from peewee import JOIN, fn
+
+from data.clock import now as clock_now
+from data.db import transaction
+from data.errors import NotFoundError, ValidationError
+from data.i18n import N_, _
+from data.models import Building, Category, Room, SavedFilter, Staff, WorkOrder
+from data.validators import clean_text
+from data.vocab import OPEN_STATUSES, PRIORITIES, WORK_ORDER_STATUSES
+
+#: Rows per page.
+PAGE_SIZE = 50
+#: "将超时": a running deadline within this many hours counts as due soon.
+DUE_SOON_HOURS = 2
+#: Counts stop here ("1000+"): counting a million rows for a header is not worth it.
+COUNT_CAP = 1000
+
+VIEWS = {
+    "new": N_("To dispatch"),
+    "mine": N_("Mine"),
+    "overdue": N_("Overdue / due soon"),
+    "on_hold": N_("On hold"),
+    "callback": N_("To call back"),
+    "all": N_("All"),
+}
+
+
+@dataclass
+class QueueFilter:
+    """Narrowing of a view; every field optional. Dates are creation dates, inclusive."""
+
+    building_id: int | None = None
+    category_id: int | None = None  # includes its children
+    priority: str | None = None
+    status: str | None = None
+    assignee_id: int | None = None
+    created_from: dt.date | None = None
+    created_to: dt.date | None = None
+    community_id: int | None = None
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        for key in ("created_from", "created_to"):
+            if data[key] is not None:
+                data[key] = data[key].isoformat()
+        return json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> QueueFilter:
+        data = json.loads(text or "{}")
+        for key in ("created_from", "created_to"):
+            if data.get(key):
+                data[key] = dt.date.fromisoformat(data[key])
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in asdict(self).values())
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    number: str
+    kind: str
+    title: str
+    status: str
+    priority: str
+    room: str
+    location: str
+    assignee: str
+    created_at: dt.datetime
+    deadline: dt.datetime | None  # the one to watch: response until answered, then resolution
+    overdue: bool
+    version: int
+    resolution_due: dt.datetime | None
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    next_cursor: tuple | None  # pass as `after` for the next page; None on the last page
+    total: int  # capped at COUNT_CAP + 1
+    view: str
+    filter: QueueFilter = field(default_factory=QueueFilter)
+
+    @property
+    def total_text(self) -> str:
+        return f"{COUNT_CAP}+" if self.total > COUNT_CAP else str(self.total)
+
+
+def _view_where(view: str, staff_id: int, at: dt.datetime):
+    soon = at + dt.timedelta(hours=DUE_SOON_HOURS)
+    if view == "new":
+        return WorkOrder.status == "new"
+    if view == "mine":
+        return (WorkOrder.assignee == staff_id) & WorkOrder.status.in_(OPEN_STATUSES)
+    if view == "overdue":
+        running = WorkOrder.status.in_(("new", "assigned", "in_progress"))
+        response = WorkOrder.responded_at.is_null() & (WorkOrder.response_due < soon)
+        return running & ((WorkOrder.resolution_due < soon) | response)
+    if view == "on_hold":
+        return WorkOrder.status == "on_hold"
+    if view == "callback":
+        return WorkOrder.status == "resolved"
+    if view == "all":
+        return None
+    raise ValidationError("view", _("Unknown view “{view}”: use one of {views}.").format(
+        view=view, views=", ".join(VIEWS)))
+
+
+def _filter_where(query, flt: QueueFilter):
+    if flt.building_id is not None:
+        query = query.where(WorkOrder.building == flt.building_id)
+    if flt.community_id is not None:
+        query = query.where(WorkOrder.community == flt.community_id)
+    if flt.category_id is not None:
+        children = Category.select(Category.id).where(Category.parent == flt.category_id)
+        query = query.where(
+            (WorkOrder.category == flt.category_id) | WorkOrder.category.in_(children)
+        )
+    if flt.priority:
+        if flt.priority not in PRIORITIES:
+            raise ValidationError("priority", _("Unknown priority “{p}”: use one of {ps}.").format(
+                p=flt.priority, ps=", ".join(PRIORITIES)))
+        query = query.where(WorkOrder.priority == flt.priority)
+    if flt.status:
+        if flt.status not in WORK_ORDER_STATUSES:
+            raise ValidationError("status", _("Unknown status “{s}”: use one of {ss}.").format(
+                s=flt.status, ss=", ".join(WORK_ORDER_STATUSES)))
+        query = query.where(WorkOrder.status == flt.status)
+    if flt.assignee_id is not None:
+        query = query.where(WorkOrder.assignee == flt.assignee_id)
+    if flt.created_from is not None:
+        query = query.where(WorkOrder.created_at >= dt.datetime.combine(flt.created_from, dt.time()))
+    if flt.created_to is not None:
+        end = dt.datetime.combine(flt.created_to, dt.time()) + dt.timedelta(days=1)
+        query = query.where(WorkOrder.created_at < end)
+    return query
+
+
+def _base(view: str, staff_id: int, flt: QueueFilter, at: dt.datetime):
+    query = WorkOrder.select(WorkOrder.id).where(WorkOrder.merged_into.is_null())
+    where = _view_where(view, staff_id, at)
+    if where is not None:
+        query = query.where(where)
+    return _filter_where(query, flt)
+
+
+def queue_page(
+    view: str,
+    staff_id: int,
+    flt: QueueFilter | None = None,
+    after: tuple | None = None,
+    limit: int = PAGE_SIZE,
+    at: dt.datetime | None = None,
+) -> QueuePage:
+    """One page of a view, by deadline (by creation, newest first, for "all"), keyset-paged:
+    pass the page's `next_cursor` as `after` for the next page."""
+    flt = flt or QueueFilter()
+    at = at or clock_now()
+    limit = max(1, min(limit, 200))
+    by_created = view == "all"
+    ids = _base(view, staff_id, flt, at)
+    if by_created:
+        if after is not None:
+            created, last_id = after
+            ids = ids.where(
+                (WorkOrder.created_at < created) | ((WorkOrder.created_at == created) & (WorkOrder.id < last_id))
+            )
+        ids = ids.order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc())
+    else:
+        if after is not None:
+            due, last_id = after
+            ids = ids.where(
+                (WorkOrder.resolution_due > due) | ((WorkOrder.resolution_due == due) & (WorkOrder.id > last_id))
+            )
+        ids = ids.order_by(WorkOrder.resolution_due, WorkOrder.id)
+    page_ids = [row.id for row in ids.limit(limit + 1)]
+    more = len(page_ids) > limit
+    page_ids = page_ids[:limit]
+    rows = _rows(page_ids, at)
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = (last.created_at, last.id) if by_created else (last.resolution_due, last.id)
+    total = _base(view, staff_id, flt, at).limit(COUNT_CAP + 1).count()
+    return QueuePage(rows, next_cursor, total, view, flt)
+
+
+def _rows(ids: list[int], at: dt.datetime) -> list[QueueRow]:
+    if not ids:
+        return []
+    assignee = Staff.alias()
+    query = (
+        WorkOrder.select(WorkOrder, Room.code.alias("room_code"), assignee.name.alias("assignee_name"))
+        .join(Room, JOIN.LEFT_OUTER, on=(WorkOrder.room == Room.id))
+        .switch(WorkOrder)
+        .join(assignee, JOIN.LEFT_OUTER, on=(WorkOrder.assignee == assignee.id))
+        .where(WorkOrder.id.in_(ids))
+        .objects()
+    )
+    by_id = {}
+    for o in query:
+        running = o.status in ("new", "assigned", "in_progress")
+        respond_first = o.responded_at is None and o.response_due is not None
+        deadline = o.response_due if respond_first and o.status in OPEN_STATUSES else o.resolution_due
+        if o.status not in OPEN_STATUSES:
+            deadline = None
+        overdue = running and (
+            (o.resolution_due is not None and o.resolution_due < at)
+            or (respond_first and o.response_due < at)
+        )
+        by_id[o.id] = QueueRow(
+            o.id, o.number, o.kind, o.title, o.status, o.priority, o.room_code or "", o.location,
+            o.assignee_name or "", o.created_at, deadline, overdue, o.version, o.resolution_due,
+        )
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def countdown(deadline: dt.datetime | None, at: dt.datetime | None = None) -> str:
+    """A deadline as the time left ("2h15m", "40m") or overdue ("-1d3h"); "" when none."""
+    if deadline is None:
+        return ""
+    at = at or clock_now()
+    seconds = int((deadline - at).total_seconds())
+    sign = "-" if seconds < 0 else ""
+    minutes = abs(seconds) // 60
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}d{hours}h"
+    if hours:
+        return f"{sign}{hours}h{mins:02d}m"
+    return f"{sign}{mins}m"
+
+
+# --- saved filters ---------------------------------------------------------------------------
+
+
+def save_filter(staff_id: int, name: str, flt: QueueFilter) -> None:
+    """Save (or replace) a named filter of this staff member."""
+    name = clean_text(name, "name", max_length=40)
+    if not name:
+        raise ValidationError("name", _("Give the filter a name, such as 3号楼漏水."))
+    with transaction():
+        SavedFilter.delete().where(SavedFilter.staff == staff_id, SavedFilter.name == name).execute()
+        SavedFilter.create(staff=staff_id, name=name, spec=flt.to_json(), created_at=clock_now())
+
+
+def saved_filters(staff_id: int) -> list[tuple[str, QueueFilter]]:
+    rows = SavedFilter.select().where(SavedFilter.staff == staff_id).order_by(SavedFilter.name)
+    return [(r.name, QueueFilter.from_json(r.spec)) for r in rows]
+
+
+def delete_filter(staff_id: int, name: str) -> None:
+    with transaction():
+        deleted = SavedFilter.delete().where(SavedFilter.staff == staff_id, SavedFilter.name == name).execute()
+    if not deleted:
+        raise NotFoundError(_("No saved filter “{name}”.").format(name=name))
+
+
+# --- lookups for filter forms ----------------------------------------------------------------
+
+
+def buildings(community_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, "小区 楼栋") for filter choices, bounded."""
+    from data.models import Community
+
+    query = (
+        Building.select(Building.id, Building.code, Community.name)
+        .join(Community)
+        .order_by(Community.name, fn.LENGTH(Building.code), Building.code)
+        .limit(500)
+    )
+    if community_id is not None:
+        query = query.where(Building.community == community_id)
+    return [(b.id, f"{b.community.name} {b.code}栋") for b in query]
+
+
+def categories() -> list[tuple[int, str]]:
+    """(id, "水电 › 水管漏水") of every active category, parents first."""
+    rows = list(Category.select().where(Category.active == True).order_by(Category.sort_order))  # noqa: E712
+    by_id = {c.id: c for c in rows}
+    out = []
+    for c in sorted(rows, key=lambda c: (by_id[c.parent_id].sort_order if c.parent_id in by_id else c.sort_order,
+                                         c.parent_id is not None, c.sort_order)):
+        out.append((c.id, f"{by_id[c.parent_id].name} › {c.name}" if c.parent_id in by_id else c.name))
+    return out

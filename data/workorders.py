@@ -1,0 +1,738 @@
+"""Work orders (工单): numbering, the status machine, SLA deadlines, hold, callback, merge.
+
+Every change goes through `_change`, which checks the transition, bumps the version
+(optimistic concurrency), stamps `updated_at` and writes a history row — all in one
+write transaction. Screens and the CLI get plain `OrderView` values back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from peewee import JOIN, IntegrityError, fn
+
+from data.clock import now as clock_now
+from data.db import transaction
+from data.errors import FrontDeskError, NotFoundError, ValidationError
+from data.i18n import N_, _
+from data.models import (
+    Category,
+    Community,
+    CostLine,
+    Person,
+    Room,
+    Setting,
+    SlaPolicy,
+    Staff,
+    WorkOrder,
+    WorkOrderHistory,
+    WorkOrderLink,
+)
+from data.seed import DEFAULT_SLA, SlaTarget
+from data.validators import clean_text
+from data.vocab import (
+    CHANNELS,
+    OPEN_STATUSES,
+    PRIORITIES,
+    WORK_ORDER_KINDS,
+    WORK_ORDER_PREFIXES,
+    WORK_ORDER_STATUSES,
+    label,
+)
+
+#: action → (statuses it may start from, status it leads to; None = stays).
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "assign": (("new", "assigned"), "assigned"),
+    "reassign": (("assigned", "in_progress", "on_hold"), None),
+    "start": (("new", "assigned"), "in_progress"),
+    "hold": (("in_progress",), "on_hold"),
+    "resume": (("on_hold",), "in_progress"),
+    "resolve": (("in_progress",), "resolved"),
+    "callback": (("resolved",), "visited"),
+    "close": (("resolved", "visited"), "closed"),
+    "reopen": (("resolved", "visited", "closed"), "in_progress"),
+    "cancel": (("new", "assigned", "on_hold"), "cancelled"),
+    "merge": (("new", "assigned", "in_progress", "on_hold"), "cancelled"),
+}
+
+ACTION_LABELS = {
+    "create": N_("Created"),
+    "assign": N_("Assigned"),
+    "reassign": N_("Reassigned"),
+    "start": N_("Started"),
+    "hold": N_("Put on hold"),
+    "resume": N_("Resumed"),
+    "resolve": N_("Resolved"),
+    "callback": N_("Called back"),
+    "close": N_("Closed"),
+    "reopen": N_("Reopened"),
+    "cancel": N_("Cancelled"),
+    "merge": N_("Merged"),
+    "link": N_("Linked"),
+    "note": N_("Note"),
+    "priority": N_("Priority changed"),
+    "cost": N_("Cost added"),
+    "stretch": N_("Deadline stretched"),
+    "escalate": N_("Escalated"),
+}
+
+#: Severe-weather stretch of ordinary deadlines (SPEC §11: commonly by half).
+STRETCH_FACTOR = 1.5
+STRETCH_SETTING = "severe_weather_stretch"
+#: Statuses whose deadlines still run (on hold the clock is stopped).
+RUNNING_STATUSES = ("new", "assigned", "in_progress")
+#: A rating at or below this is an unhappy owner: the callback offers to reopen.
+UNHAPPY_RATING = 2
+
+
+class ConflictError(FrontDeskError):
+    """The work order changed since the version the user saw."""
+
+    def __init__(self, message: str, current_version: int):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """A work order as screens and the CLI show it."""
+
+    id: int
+    number: str
+    kind: str
+    category: str
+    category_id: int | None
+    priority: str
+    channel: str
+    status: str
+    title: str
+    description: str
+    community: str
+    community_id: int
+    room: str
+    room_id: int | None
+    building_id: int | None
+    location: str
+    person: str
+    person_id: int | None
+    contact_phone: str
+    assignee: str
+    assignee_login: str
+    assignee_id: int | None
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    appointment_at: dt.datetime | None
+    response_due: dt.datetime | None
+    resolution_due: dt.datetime | None
+    responded_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    hold_since: dt.datetime | None
+    held_minutes: int
+    escalation_level: int
+    rating: int | None
+    callback_comment: str
+    merged_into: str
+    version: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def overdue(self, at: dt.datetime | None = None) -> bool:
+        """A running deadline has passed (never while on hold: the clock is stopped)."""
+        at = at or clock_now()
+        if self.status not in RUNNING_STATUSES:
+            return False
+        if self.resolution_due and self.resolution_due < at:
+            return True
+        return bool(self.responded_at is None and self.response_due and self.response_due < at)
+
+    def next_deadline(self) -> dt.datetime | None:
+        """The deadline the clerk should watch: response until answered, then resolution."""
+        if self.status not in OPEN_STATUSES:
+            return None
+        if self.responded_at is None and self.response_due:
+            return self.response_due
+        return self.resolution_due
+
+    def as_json(self, at: dt.datetime | None = None) -> dict:
+        """The JSON object of the CLI (issue contract: id … version)."""
+        return {
+            "id": self.id, "number": self.number, "kind": self.kind, "category": self.category,
+            "priority": self.priority, "channel": self.channel, "status": self.status,
+            "title": self.title, "room": self.room, "community": self.community,
+            "location": self.location, "person": self.person, "person_id": self.person_id,
+            "assignee": self.assignee_login, "created": _iso(self.created_at),
+            "respond_due": _iso(self.response_due), "resolve_due": _iso(self.resolution_due),
+            "overdue": self.overdue(at), "escalation_level": self.escalation_level,
+            "rating": self.rating, "version": self.version,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: dt.datetime
+    staff: str
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CostView:
+    id: int
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    payer: str
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat(sep=" ", timespec="minutes") if value else None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _view_query():
+    assignee, creator, target = Staff.alias(), Staff.alias(), WorkOrder.alias()
+    return (
+        WorkOrder.select(
+            WorkOrder,
+            Category.name.alias("category_name"),
+            Community.name.alias("community_name"),
+            Room.code.alias("room_code"),
+            Person.name.alias("person_name"),
+            assignee.name.alias("assignee_name"),
+            assignee.login.alias("assignee_login"),
+            creator.name.alias("creator_name"),
+            target.number.alias("merged_number"),
+        )
+        .join(Community, on=(WorkOrder.community == Community.id))
+        .switch(WorkOrder)
+        .join(Category, JOIN.LEFT_OUTER, on=(WorkOrder.category == Category.id))
+        .switch(WorkOrder)
+        .join(Room, JOIN.LEFT_OUTER, on=(WorkOrder.room == Room.id))
+        .switch(WorkOrder)
+        .join(Person, JOIN.LEFT_OUTER, on=(WorkOrder.person == Person.id))
+        .switch(WorkOrder)
+        .join(assignee, JOIN.LEFT_OUTER, on=(WorkOrder.assignee == assignee.id))
+        .switch(WorkOrder)
+        .join(creator, JOIN.LEFT_OUTER, on=(WorkOrder.created_by == creator.id))
+        .switch(WorkOrder)
+        .join(target, JOIN.LEFT_OUTER, on=(WorkOrder.merged_into == target.id))
+    )
+
+
+def view_from_row(row) -> OrderView:
+    """An OrderView of a row selected through `_view_query()` (with `.objects()`)."""
+    return OrderView(
+        id=row.id, number=row.number, kind=row.kind, category=row.category_name or "",
+        category_id=row.category_id, priority=row.priority, channel=row.channel,
+        status=row.status, title=row.title, description=row.description,
+        community=row.community_name or "", community_id=row.community_id,
+        room=row.room_code or "", room_id=row.room_id, building_id=row.building_id,
+        location=row.location, person=row.person_name or "", person_id=row.person_id,
+        contact_phone=row.contact_phone, assignee=row.assignee_name or "",
+        assignee_login=row.assignee_login or "", assignee_id=row.assignee_id,
+        created_by=row.creator_name or "", created_at=row.created_at, updated_at=row.updated_at,
+        appointment_at=row.appointment_at, response_due=row.response_due,
+        resolution_due=row.resolution_due, responded_at=row.responded_at,
+        resolved_at=row.resolved_at, closed_at=row.closed_at, hold_since=row.hold_since,
+        held_minutes=row.held_minutes, escalation_level=row.escalation_level, rating=row.rating,
+        callback_comment=row.callback_comment, merged_into=row.merged_number or "",
+        version=row.version,
+    )
+
+
+def get_order(ref: int | str) -> OrderView:
+    """A work order by id or by number (BX-20261127-0001); NotFoundError otherwise."""
+    query = _view_query()
+    text = str(ref).strip()
+    if text.isdigit():
+        query = query.where(WorkOrder.id == int(text))
+    else:
+        query = query.where(WorkOrder.number == text.upper())
+    row = query.objects().first()
+    if row is None:
+        raise NotFoundError(_("No work order {ref}.").format(ref=text))
+    return view_from_row(row)
+
+
+def history(order_id: int, limit: int = 200) -> list[HistoryLine]:
+    """The history of a work order, oldest first."""
+    rows = (
+        WorkOrderHistory.select(WorkOrderHistory, Staff.name)
+        .join(Staff, JOIN.LEFT_OUTER)
+        .where(WorkOrderHistory.work_order == order_id)
+        .order_by(WorkOrderHistory.at, WorkOrderHistory.id)
+        .limit(limit)
+        .objects()
+    )
+    return [
+        HistoryLine(r.at, getattr(r, "name", None) or "", r.action, r.from_status, r.to_status, r.note)
+        for r in rows
+    ]
+
+
+def costs(order_id: int) -> list[CostView]:
+    return [
+        CostView(c.id, c.kind, c.description, c.quantity, c.unit_price, c.payer)
+        for c in CostLine.select().where(CostLine.work_order == order_id).order_by(CostLine.id)
+    ]
+
+
+def linked_orders(order_id: int) -> list[tuple[int, str, str, str]]:
+    """(id, number, title, status) of every work order linked to or merged with this one."""
+    links = WorkOrderLink.select(WorkOrderLink.source, WorkOrderLink.target).where(
+        (WorkOrderLink.source == order_id) | (WorkOrderLink.target == order_id)
+    )
+    ids = {lk.source_id for lk in links} | {lk.target_id for lk in links}
+    merged = WorkOrder.select(WorkOrder.id).where(WorkOrder.merged_into == order_id)
+    ids |= {m.id for m in merged}
+    ids.discard(order_id)
+    rows = WorkOrder.select(WorkOrder.id, WorkOrder.number, WorkOrder.title, WorkOrder.status).where(
+        WorkOrder.id.in_(list(ids))
+    )
+    return sorted((r.id, r.number, r.title, r.status) for r in rows) if ids else []
+
+
+# --- SLA -------------------------------------------------------------------------------------
+
+
+def sla_for(kind: str, category_id: int | None, priority: str) -> SlaTarget:
+    """The SLA of a kind × category × priority: the category's own policy, else its parent's,
+    else the kind's default for that priority, else the kind's normal one (SPEC §11)."""
+    chain: list[int | None] = []
+    current = category_id
+    while current is not None and len(chain) < 5:
+        chain.append(current)
+        current = Category.select(Category.parent).where(Category.id == current).scalar()
+    for cat in chain + [None]:
+        policy = SlaPolicy.get_or_none(
+            (SlaPolicy.kind == kind)
+            & (SlaPolicy.priority == priority)
+            & (SlaPolicy.category.is_null() if cat is None else SlaPolicy.category == cat)
+        )
+        if policy is not None:
+            return SlaTarget(policy.response_minutes, policy.resolution_minutes)
+    return DEFAULT_SLA.get((kind, priority)) or DEFAULT_SLA.get((kind, "normal")) or SlaTarget(30, 1440)
+
+
+def stretch_active() -> bool:
+    """Whether the severe-weather stretch is switched on."""
+    row = Setting.get_or_none(Setting.key == STRETCH_SETTING)
+    return bool(row and row.value == "on")
+
+
+def _deadlines(created: dt.datetime, target: SlaTarget, held_minutes: int, stretched: bool,
+               priority: str) -> tuple[dt.datetime, dt.datetime]:
+    factor = STRETCH_FACTOR if stretched and priority in ("quick", "normal", "low") else 1.0
+    held = dt.timedelta(minutes=held_minutes)
+    return (
+        created + dt.timedelta(minutes=target.response_minutes * factor) + held,
+        created + dt.timedelta(minutes=target.resolution_minutes * factor) + held,
+    )
+
+
+def set_severe_weather(on: bool, staff_id: int) -> int:
+    """Switch the severe-weather stretch on or off; open ordinary deadlines × 1.5 while on.
+    Records who switched it (setting and each order's history). Returns orders changed."""
+    changed = 0
+    with transaction():
+        Setting.insert(key=STRETCH_SETTING, value="on" if on else "off", updated_by=staff_id,
+                       updated_at=clock_now()).on_conflict(
+            conflict_target=[Setting.key],
+            update={Setting.value: "on" if on else "off", Setting.updated_by: staff_id,
+                    Setting.updated_at: clock_now()},
+        ).execute()
+        orders = WorkOrder.select().where(
+            WorkOrder.status.in_(OPEN_STATUSES), WorkOrder.priority.in_(("quick", "normal", "low"))
+        )
+        for order in orders:
+            # On hold, the current pause is not in held_minutes yet: resume() adds it then.
+            target = sla_for(order.kind, order.category_id, order.priority)
+            response_due, resolution_due = _deadlines(order.created_at, target, order.held_minutes,
+                                                      on, order.priority)
+            WorkOrder.update(response_due=response_due, resolution_due=resolution_due,
+                             version=WorkOrder.version + 1).where(WorkOrder.id == order.id).execute()
+            WorkOrderHistory.create(
+                work_order=order.id, staff=staff_id, at=clock_now(), action="stretch",
+                from_status=order.status, to_status=order.status,
+                note=_("Severe-weather stretch on (deadlines × 1.5)") if on
+                else _("Severe-weather stretch off"),
+            )
+            changed += 1
+    return changed
+
+
+# --- creating --------------------------------------------------------------------------------
+
+
+def _next_number(kind: str, day: dt.date) -> str:
+    prefix = f"{WORK_ORDER_PREFIXES[kind]}-{day:%Y%m%d}-"
+    last = (
+        WorkOrder.select(fn.MAX(WorkOrder.number))
+        .where((WorkOrder.number >= prefix) & (WorkOrder.number < prefix + "~"))
+        .scalar()
+    )
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+@dataclass
+class NewOrder:
+    """What the new-order form or `tickets new` says (codes, not labels)."""
+
+    kind: str
+    title: str
+    community_id: int
+    room_id: int | None = None
+    person_id: int | None = None
+    category_id: int | None = None
+    priority: str = "normal"
+    channel: str = "phone"
+    description: str = ""
+    location: str = ""
+    contact_phone: str = ""
+    appointment_at: dt.datetime | None = None
+
+
+def create_order(data: NewOrder, staff_id: int) -> OrderView:
+    """Open a work order: validated, numbered, deadlines from the SLA, history 'create'."""
+    if data.kind not in WORK_ORDER_KINDS:
+        raise ValidationError("kind", _("Unknown kind “{kind}”: use one of {kinds}.").format(
+            kind=data.kind, kinds=", ".join(WORK_ORDER_KINDS)))
+    if data.priority not in PRIORITIES:
+        raise ValidationError("priority", _("Unknown priority “{p}”: use one of {ps}.").format(
+            p=data.priority, ps=", ".join(PRIORITIES)))
+    if data.channel not in CHANNELS:
+        raise ValidationError("channel", _("Unknown channel “{c}”: use one of {cs}.").format(
+            c=data.channel, cs=", ".join(CHANNELS)))
+    title = clean_text(data.title, "title", max_length=120)
+    description = clean_text(data.description, "description", multiline=True, max_length=4000)
+    location = clean_text(data.location, "location", max_length=120)
+    if not title:
+        title = description.splitlines()[0][:60] if description else ""
+    if not title:
+        raise ValidationError("title", _("Say in a few words what is wrong, such as 厨房水管漏水."))
+    if data.room_id is None and not location:
+        raise ValidationError("room", _("Give the room, or the public place (such as 2号楼电梯)."))
+    building_id = None
+    if data.room_id is not None:
+        room = Room.get_or_none(Room.id == data.room_id)
+        if room is None:
+            raise NotFoundError(_("That room no longer exists."))
+        if room.community_id != data.community_id:
+            raise ValidationError("room", _("The room is not in that community."))
+        building_id = room.building_id
+    created = clock_now()
+    target = sla_for(data.kind, data.category_id, data.priority)
+    response_due, resolution_due = _deadlines(created, target, 0, stretch_active(), data.priority)
+    for _attempt in range(5):
+        try:
+            with transaction():
+                order = WorkOrder.create(
+                    number=_next_number(data.kind, created.date()), kind=data.kind,
+                    category=data.category_id, priority=data.priority, channel=data.channel,
+                    status="new", title=title, description=description,
+                    community=data.community_id, building=building_id, room=data.room_id,
+                    location=location, person=data.person_id, contact_phone=data.contact_phone,
+                    created_by=staff_id, created_at=created, updated_at=created,
+                    appointment_at=data.appointment_at, response_due=response_due,
+                    resolution_due=resolution_due,
+                )
+                WorkOrderHistory.create(work_order=order, staff=staff_id, at=created, action="create",
+                                        from_status="", to_status="new", note="")
+            return get_order(order.id)
+        except IntegrityError:
+            continue  # another session took the number at the same moment: take the next
+    raise FrontDeskError(_("Could not number the work order; please try again."))
+
+
+# --- changing --------------------------------------------------------------------------------
+
+
+def _load_for_change(order_id: int, expected_version: int | None) -> WorkOrder:
+    order = WorkOrder.get_or_none(WorkOrder.id == order_id)
+    if order is None:
+        raise NotFoundError(_("No work order {ref}.").format(ref=order_id))
+    if expected_version is not None and order.version != expected_version:
+        raise ConflictError(
+            _("{number} was changed by someone else (now version {current}, you had {seen}); "
+              "look at it again before changing it.").format(
+                number=order.number, current=order.version, seen=expected_version),
+            order.version,
+        )
+    return order
+
+
+def _check(order: WorkOrder, action: str) -> str | None:
+    allowed, to = TRANSITIONS[action]
+    if order.status not in allowed:
+        raise ValidationError(
+            "status",
+            _("{number} is {status}: it cannot be {action} (possible from: {allowed}).").format(
+                number=order.number,
+                status=label(WORK_ORDER_STATUSES, order.status),
+                action=_(ACTION_LABELS[action]),
+                allowed="、".join(label(WORK_ORDER_STATUSES, s) for s in allowed),
+            ),
+        )
+    return to
+
+
+def _change(
+    order_id: int,
+    staff_id: int | None,
+    action: str,
+    *,
+    note: str = "",
+    expected_version: int | None = None,
+    to_status: str | None = None,
+    **fields,
+) -> OrderView:
+    """Apply one action: transition check, field updates, version bump, history row."""
+    note = clean_text(note, "note", multiline=True, max_length=2000)
+    at = clock_now()
+    with transaction():
+        order = _load_for_change(order_id, expected_version)
+        if action in TRANSITIONS:
+            to_status = _check(order, action) or order.status
+        to_status = to_status or order.status
+        updates = {"status": to_status, "updated_at": at, "version": order.version + 1, **fields}
+        rows = (
+            WorkOrder.update(**updates)
+            .where(WorkOrder.id == order_id, WorkOrder.version == order.version)
+            .execute()
+        )
+        if rows != 1:  # changed between our read and write (PostgreSQL read committed)
+            raise ConflictError(_("The work order was changed meanwhile; please try again."), order.version)
+        WorkOrderHistory.create(work_order=order_id, staff=staff_id, at=at, action=action,
+                                from_status=order.status, to_status=to_status, note=note)
+    return get_order(order_id)
+
+
+def _staff(staff_id: int) -> Staff:
+    staff = Staff.get_or_none(Staff.id == staff_id)
+    if staff is None or not staff.active:
+        raise NotFoundError(_("No active staff member with id {id}.").format(id=staff_id))
+    return staff
+
+
+def staff_by_login(login: str) -> Staff:
+    staff = Staff.get_or_none(Staff.login == login.strip())
+    if staff is None or not staff.active:
+        raise NotFoundError(_("No active staff member with the login “{login}”.").format(login=login))
+    return staff
+
+
+def assign(order_id: int, assignee_id: int, staff_id: int, *, reason: str = "",
+           expected_version: int | None = None) -> OrderView:
+    """Dispatch to a technician (or reassign: a reason is then required)."""
+    order = _load_for_change(order_id, expected_version)
+    assignee = _staff(assignee_id)
+    if order.assignee_id not in (None, assignee_id):
+        if not reason.strip():
+            raise ValidationError("reason", _("Say why the work order goes to someone else."))
+        return _change(order_id, staff_id, "reassign",
+                       note=_("{old} → {new}: {reason}").format(
+                           old=_staff_name(order.assignee_id), new=assignee.name, reason=reason),
+                       expected_version=expected_version, assignee=assignee_id)
+    note = reason or _("to {name}").format(name=assignee.name)
+    return _change(order_id, staff_id, "assign", note=note, expected_version=expected_version,
+                   assignee=assignee_id)
+
+
+def _staff_name(staff_id: int | None) -> str:
+    return Staff.select(Staff.name).where(Staff.id == staff_id).scalar() or ""
+
+
+def _require(text: str, field: str) -> str:
+    if not text or not text.strip():
+        raise ValidationError(field, _("Give a reason."))
+    return text
+
+
+def start(order_id: int, staff_id: int, *, note: str = "", expected_version: int | None = None) -> OrderView:
+    """The technician starts work (the first response, if none yet)."""
+    order = _load_for_change(order_id, expected_version)
+    fields = {}
+    if order.responded_at is None:
+        fields["responded_at"] = clock_now()
+    if order.assignee_id is None:
+        fields["assignee"] = staff_id
+    return _change(order_id, staff_id, "start", note=note, expected_version=expected_version, **fields)
+
+
+def hold(order_id: int, staff_id: int, reason: str, *, expected_version: int | None = None) -> OrderView:
+    """Put on hold (waiting for the owner or parts): the SLA clock stops."""
+    return _change(order_id, staff_id, "hold", note=_require(reason, "reason"),
+                   expected_version=expected_version, hold_since=clock_now())
+
+
+def resume(order_id: int, staff_id: int, *, note: str = "", expected_version: int | None = None) -> OrderView:
+    """Resume work: the time on hold is added to both deadlines."""
+    order = _load_for_change(order_id, expected_version)
+    at = clock_now()
+    paused = at - order.hold_since if order.hold_since else dt.timedelta()
+    minutes = int(paused.total_seconds() // 60)
+    shift = dt.timedelta(minutes=minutes)
+    return _change(
+        order_id, staff_id, "resume", note=note, expected_version=expected_version,
+        hold_since=None, held_minutes=order.held_minutes + minutes,
+        response_due=order.response_due + shift if order.response_due else None,
+        resolution_due=order.resolution_due + shift if order.resolution_due else None,
+    )
+
+
+def resolve(order_id: int, staff_id: int, note: str, *, expected_version: int | None = None) -> OrderView:
+    """Work done: what was done is required."""
+    return _change(order_id, staff_id, "resolve", note=_require(note, "note"),
+                   expected_version=expected_version, resolved_at=clock_now())
+
+
+def record_callback(order_id: int, staff_id: int, rating: int, comment: str = "", *,
+                    reopen_if_unhappy: bool = False, expected_version: int | None = None) -> OrderView:
+    """回访: the owner's rating 1–5 and comment; an unhappy owner may reopen it in one step."""
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        raise ValidationError("rating", _("The rating is a number from 1 to 5.")) from None
+    if not 1 <= rating <= 5:
+        raise ValidationError("rating", _("The rating is a number from 1 to 5."))
+    comment = clean_text(comment, "comment", multiline=True, max_length=2000)
+    with transaction():
+        view = _change(
+            order_id, staff_id, "callback", note=_("rating {rating}: {comment}").format(
+                rating=rating, comment=comment).rstrip(": "),
+            expected_version=expected_version, rating=rating, callback_comment=comment,
+            callback_by=staff_id, callback_at=clock_now(),
+        )
+        if reopen_if_unhappy and rating <= UNHAPPY_RATING:
+            view = reopen(order_id, staff_id, _("Owner unhappy at the callback: {comment}").format(
+                comment=comment or rating))
+    return view
+
+
+def close(order_id: int, staff_id: int, *, note: str = "", expected_version: int | None = None) -> OrderView:
+    return _change(order_id, staff_id, "close", note=note, expected_version=expected_version,
+                   closed_at=clock_now())
+
+
+def reopen(order_id: int, staff_id: int, reason: str, *, expected_version: int | None = None) -> OrderView:
+    """Back to work: resolution and callback are cleared, the same technician keeps it."""
+    return _change(order_id, staff_id, "reopen", note=_require(reason, "reason"),
+                   expected_version=expected_version, resolved_at=None, closed_at=None,
+                   escalation_level=0)
+
+
+def cancel(order_id: int, staff_id: int, reason: str, *, expected_version: int | None = None) -> OrderView:
+    return _change(order_id, staff_id, "cancel", note=_require(reason, "reason"),
+                   expected_version=expected_version, closed_at=clock_now(), hold_since=None)
+
+
+def set_priority(order_id: int, priority: str, staff_id: int, *,
+                 expected_version: int | None = None) -> OrderView:
+    """Change the priority: the deadlines follow the new SLA (from the creation time)."""
+    if priority not in PRIORITIES:
+        raise ValidationError("priority", _("Unknown priority “{p}”: use one of {ps}.").format(
+            p=priority, ps=", ".join(PRIORITIES)))
+    order = _load_for_change(order_id, expected_version)
+    if order.status not in OPEN_STATUSES:
+        raise ValidationError("priority", _("Only an open work order changes priority."))
+    target = sla_for(order.kind, order.category_id, priority)
+    response_due, resolution_due = _deadlines(order.created_at, target, order.held_minutes,
+                                              stretch_active(), priority)
+    return _change(order_id, staff_id, "priority",
+                   note=f"{label(PRIORITIES, order.priority)} → {label(PRIORITIES, priority)}",
+                   expected_version=expected_version, priority=priority,
+                   response_due=response_due, resolution_due=resolution_due)
+
+
+def add_note(order_id: int, staff_id: int, text: str) -> OrderView:
+    return _change(order_id, staff_id, "note", note=_require(text, "note"))
+
+
+def merge(duplicate_id: int, into_id: int, staff_id: int) -> OrderView:
+    """Merge a duplicate into another open work order: it points there, keeps its history
+    and is cancelled."""
+    if duplicate_id == into_id:
+        raise ValidationError("merge", _("A work order cannot be merged into itself."))
+    target = get_order(into_id)
+    if target.status not in OPEN_STATUSES:
+        raise ValidationError("merge", _("Merge into an open work order ({number} is {status}).").format(
+            number=target.number, status=label(WORK_ORDER_STATUSES, target.status)))
+    with transaction():
+        view = _change(duplicate_id, staff_id, "merge",
+                       note=_("merged into {number}").format(number=target.number),
+                       merged_into=into_id, closed_at=clock_now(), hold_since=None)
+        WorkOrderHistory.create(work_order=into_id, staff=staff_id, at=clock_now(), action="merge",
+                                from_status=target.status, to_status=target.status,
+                                note=_("{number} merged into this one").format(number=view.number))
+    return view
+
+
+def link(order_id: int, other_id: int, staff_id: int) -> None:
+    """Mark two work orders as related (both histories say so)."""
+    if order_id == other_id:
+        raise ValidationError("link", _("A work order cannot be linked to itself."))
+    a, b = get_order(order_id), get_order(other_id)
+    with transaction():
+        exists = WorkOrderLink.select().where(
+            ((WorkOrderLink.source == a.id) & (WorkOrderLink.target == b.id))
+            | ((WorkOrderLink.source == b.id) & (WorkOrderLink.target == a.id))
+        ).exists()
+        if exists:
+            raise ValidationError("link", _("{a} and {b} are already linked.").format(a=a.number, b=b.number))
+        WorkOrderLink.create(source=a.id, target=b.id)
+        for this, other in ((a, b), (b, a)):
+            WorkOrderHistory.create(work_order=this.id, staff=staff_id, at=clock_now(), action="link",
+                                    from_status=this.status, to_status=this.status,
+                                    note=_("related to {number}").format(number=other.number))
+
+
+def add_cost(order_id: int, staff_id: int, kind: str, description: str, quantity: str | Decimal,
+             unit_price: str | Decimal, payer: str) -> int:
+    """A cost line (material or labour, paid by the owner or the company)."""
+    if kind not in ("material", "labour"):
+        raise ValidationError("kind", _("A cost is material or labour."))
+    if payer not in ("owner", "company"):
+        raise ValidationError("payer", _("The owner or the company pays."))
+    description = clean_text(description, "description", max_length=120)
+    if not description:
+        raise ValidationError("description", _("Say what the cost is for, such as 角阀 or 人工."))
+    qty, price = _decimal(quantity, "quantity"), _decimal(unit_price, "unit_price")
+    if qty <= 0:
+        raise ValidationError("quantity", _("The quantity is more than 0."))
+    if price < 0:
+        raise ValidationError("unit_price", _("The price cannot be negative."))
+    with transaction():
+        order = _load_for_change(order_id, None)
+        line = CostLine.create(work_order=order_id, kind=kind, description=description, quantity=qty,
+                               unit_price=price, payer=payer, created_by=staff_id, created_at=clock_now())
+        WorkOrderHistory.create(work_order=order_id, staff=staff_id, at=clock_now(), action="cost",
+                                from_status=order.status, to_status=order.status,
+                                note=f"{description} {qty} × {price}")
+    return line.id
+
+
+def _decimal(value: str | Decimal, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip().replace("，", ".").replace("¥", "").replace("元", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(field, _("Write a number, such as 12.50.")) from None
+    if not number.is_finite():
+        raise ValidationError(field, _("Write a number, such as 12.50."))
+    return number.quantize(Decimal("0.01"))
+

@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from peewee import fn
+
 from data.i18n import _
 
 #: A child process that starts the real FrontDesk TUI headless and exits once the home
@@ -205,6 +207,43 @@ def bench_search(db: str, count: int = QUERIES_PER_KIND) -> dict[str, dict[str, 
         close_database()
 
 
+def bench_queue(db: str, runs: int = 20) -> dict[str, dict[str, float]]:
+    """First and next page of each queue view: p50/p95 milliseconds over `runs` reads."""
+    from data.db import close_database, open_database
+    from data.models import Staff, WorkOrder
+    from data.queue import VIEWS, queue_page
+
+    open_database(db)
+    try:
+        # "Mine" for the technician with the most open work: the heaviest personal queue.
+        busiest = (
+            WorkOrder.select(WorkOrder.assignee, fn.COUNT(WorkOrder.id).alias("n"))
+            .where(WorkOrder.status.in_(("assigned", "in_progress", "on_hold")))
+            .group_by(WorkOrder.assignee).order_by(fn.COUNT(WorkOrder.id).desc()).limit(1).scalar()
+        ) or Staff.select(Staff.id).limit(1).scalar()
+        figures = {}
+        for view in VIEWS:
+            first_times, next_times = [], []
+            for _run in range(runs):
+                began = time.perf_counter()
+                page = queue_page(view, busiest)
+                first_times.append((time.perf_counter() - began) * 1000)
+                if page.next_cursor is not None:
+                    began = time.perf_counter()
+                    queue_page(view, busiest, after=page.next_cursor)
+                    next_times.append((time.perf_counter() - began) * 1000)
+            figures[view] = {
+                "first_p50_ms": round(_percentile(first_times, 50), 1),
+                "first_p95_ms": round(_percentile(first_times, 95), 1),
+                "next_p50_ms": round(_percentile(next_times, 50), 1) if next_times else None,
+                "next_p95_ms": round(_percentile(next_times, 95), 1) if next_times else None,
+                "rows": page.total_text,
+            }
+        return figures
+    finally:
+        close_database()
+
+
 def bench_keystroke(db: str, count: int = 40) -> dict[str, float]:
     """Last keystroke to repainted results in the headless owners screen, debounce removed."""
     import asyncio
@@ -298,6 +337,20 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
             print(_("  p95 ratio {large} / {small}: {ratios}").format(
                 large=sizes[-1], small=sizes[0],
                 ratios="  ".join(f"{k} {v:.2f}×" for k, v in ratios.items())))
+    queue = {owners: bench_queue(bench_database(owners, say)) for owners in sizes}
+    for owners, views in queue.items():
+        if as_json:
+            for view, figures in views.items():
+                print(json.dumps({"bench": "queue", "owners": owners, "view": view, **figures}))
+        else:
+            print(_("Work-order queue, {owners} owners (ms; target first page ≤ 100 ms at 1 M work orders):").format(
+                owners=owners))
+            for view, f in views.items():
+                print(f"  {view:<10} {f['first_p50_ms']:>7} / {f['first_p95_ms']:>7}   "
+                      f"{f['next_p50_ms'] if f['next_p50_ms'] is not None else '-':>7} / "
+                      f"{f['next_p95_ms'] if f['next_p95_ms'] is not None else '-':>7}   {f['rows']:>6}")
+            print("  " + _("(first page p50 / p95, next page p50 / p95, rows in the view)"))
+
     from screens.owners import DEBOUNCE_S
 
     keystroke = {owners: bench_keystroke(bench_database(owners, say)) for owners in sizes}

@@ -159,6 +159,10 @@ class HomeScreen(Screen):
     def action_refresh_counts(self) -> None:
         self.load(self.selected)
 
+    def refresh_data(self) -> None:
+        """Another session changed something: read the counts and the list again."""
+        self.load(self.selected)
+
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
 

@@ -124,9 +124,7 @@ class FrontDeskApp(App):
         self._last_token = token
         if changed:
             self._since_refresh = 0.0
-            refresh = getattr(self.screen, "action_refresh_counts", None) or getattr(
-                self.screen, "refresh_data", None
-            )
+            refresh = getattr(self.screen, "refresh_data", None)
             if refresh is not None:
                 refresh()
 

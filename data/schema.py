@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from playhouse.migrations import Runner
-
 from data.db import db
 from data.errors import FrontDeskError
 from data.i18n import _
@@ -36,17 +34,35 @@ class SchemaStatus:
         return not self.pending and not self.unknown
 
 
-def _runner() -> Runner:
+def _runner():
+    # Imported here: the runner pulls in playhouse.migrate and argparse, which every
+    # start-up would pay for; the check below only reads the history table.
+    from playhouse.migrations import Runner
+
     return Runner(db.obj, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
 
 
+def shipped() -> tuple[str, ...]:
+    """Names of the migrations this program carries, in order."""
+    return tuple(sorted((p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py")), key=_order))
+
+
+def _order(name: str) -> tuple[int, str]:
+    digits = name.split("_", 1)[0]
+    return (int(digits) if digits.isdigit() else -1, name)
+
+
 def status() -> SchemaStatus:
-    """Compare the database's migration history with the migrations shipped here."""
-    rows = _runner().status()
+    """Compare the database's migration history (the runner's table) with the migrations
+    shipped here."""
+    done: set[str] = set()
+    if HISTORY_TABLE in db.get_tables():
+        done = {name for (name,) in db.execute_sql(f'SELECT name FROM "{HISTORY_TABLE}"').fetchall()}
+    ours = shipped()
     return SchemaStatus(
-        applied=tuple(m.name for m in rows if m.applied and m.path is not None),
-        pending=tuple(m.name for m in rows if not m.applied),
-        unknown=tuple(m.name for m in rows if m.path is None),
+        applied=tuple(n for n in ours if n in done),
+        pending=tuple(n for n in ours if n not in done),
+        unknown=tuple(sorted(done - set(ours), key=_order)),
     )
 
 

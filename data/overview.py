@@ -73,7 +73,9 @@ def _day(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _live_orders():
-    return WorkOrder.select().where(WorkOrder.merged_into.is_null())
+    # Merged orders are cancelled, so the status conditions of each count exclude them;
+    # filtering on merged_into IS NULL would only steer SQLite onto the wrong index.
+    return WorkOrder.select()
 
 
 def _new_orders_query():
@@ -155,8 +157,9 @@ def _order_rows(query) -> list[OrderRow]:
 
 
 def new_orders() -> list[OrderRow]:
-    """Work orders waiting to be dispatched, oldest first."""
-    return _order_rows(_new_orders_query().order_by(WorkOrder.created_at, WorkOrder.id))
+    """Work orders waiting to be dispatched, nearest deadline first (the queue's order, and
+    the one the (status, resolution_due, id) index serves without a sort)."""
+    return _order_rows(_new_orders_query().order_by(WorkOrder.resolution_due, WorkOrder.id))
 
 
 def overdue_orders(at: dt.datetime | None = None) -> list[OrderRow]:
@@ -166,8 +169,8 @@ def overdue_orders(at: dt.datetime | None = None) -> list[OrderRow]:
 
 
 def awaiting_visit_orders() -> list[OrderRow]:
-    """Resolved work orders whose owner has not been called back yet, oldest first."""
-    return _order_rows(_awaiting_visit_query().order_by(WorkOrder.resolved_at, WorkOrder.id))
+    """Resolved work orders whose owner has not been called back yet, by deadline."""
+    return _order_rows(_awaiting_visit_query().order_by(WorkOrder.resolution_due, WorkOrder.id))
 
 
 def my_agenda(staff_id: int, at: dt.datetime | None = None) -> list[AgendaRow]:

@@ -16,3 +16,18 @@ def screen_text(app: App) -> str:
         rows.setdefault(match.group(1), []).append(html.unescape(re.sub(r"<[^>]+>", "", match.group(2))))
     lines = ["".join(parts).replace("\xa0", " ") for _, parts in sorted(rows.items(), key=lambda kv: float(kv[0]))]
     return "\n".join(lines)
+
+
+async def wait_for(pilot, predicate, timeout: float = 5.0) -> None:
+    """Pause until `predicate()` is true (workers, messages and repaints take their time on a
+    busy machine); fail with a clear message after `timeout` seconds."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout} s: {predicate.__doc__ or predicate}")
+        await pilot.pause(0.02)
+        await asyncio.sleep(0)
+    await pilot.pause()

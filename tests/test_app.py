@@ -11,7 +11,7 @@ from data import i18n
 from data.db import close_database, open_database
 from data.staff import sign_in
 from tests import factories as f
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, wait_for
 from tui.app import FrontDeskApp
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
@@ -46,6 +46,7 @@ async def test_home_shows_the_staff_member_and_live_counts(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await _settled(app, pilot)
+        await wait_for(pilot, lambda: "楼道灯不亮" in screen_text(app))
         text = screen_text(app)
         assert "李娜(desk1)" in text
         assert "客服" in text
@@ -68,14 +69,16 @@ async def test_number_keys_open_the_list_behind_each_count(world):
         await _settled(app, pilot)
         await pilot.press("2")
         await _settled(app, pilot)
+        await wait_for(pilot, lambda: "电梯异响" in screen_text(app))
         text = screen_text(app)
         assert "电梯异响" in text and "赵师傅" in text
         assert "楼道灯不亮" not in text
         await pilot.press("4")
         await _settled(app, pilot)
-        assert "回电确认维修时间" in screen_text(app)
+        await wait_for(pilot, lambda: "回电确认维修时间" in screen_text(app))
         await pilot.press("6")
         await _settled(app, pilot)
+        await wait_for(pilot, lambda: "新工单" in screen_text(app))
         # A title that looks like markup is shown as typed, not as red text.
         assert "[red]x[/red] 新工单" in screen_text(app)
 
@@ -118,7 +121,7 @@ async def test_screen_keys_of_later_issues_do_nothing_yet(world):
     async with app.run_test(size=(80, 24)) as pilot:
         await _settled(app, pilot)
         home = app.screen
-        for key in ("f3", "f4", "f5", "f6"):
+        for key in ("f4", "f5", "f6"):
             await pilot.press(key)
             assert app.screen is home
 

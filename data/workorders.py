@@ -58,7 +58,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 }
 
 ACTION_LABELS = {
-    "create": N_("Created"),
+    "create": N_("Opened"),
     "assign": N_("Assigned"),
     "reassign": N_("Reassigned"),
     "start": N_("Started"),
@@ -85,6 +85,8 @@ STRETCH_SETTING = "severe_weather_stretch"
 RUNNING_STATUSES = ("new", "assigned", "in_progress")
 #: A rating at or below this is an unhappy owner: the callback offers to reopen.
 UNHAPPY_RATING = 2
+#: Quantities and prices stay below this (CostLine's DECIMAL(10, 2) columns).
+MAX_AMOUNT = Decimal("100000000")
 
 
 class ConflictError(FrontDeskError):
@@ -356,9 +358,11 @@ def set_severe_weather(on: bool, staff_id: int) -> int:
             update={Setting.value: "on" if on else "off", Setting.updated_by: staff_id,
                     Setting.updated_at: clock_now()},
         ).execute()
-        orders = WorkOrder.select().where(
+        # Read them all first: on SQLite, updating resolution_due while a cursor walks the
+        # (status, resolution_due) index makes the cursor meet the moved rows again.
+        orders = list(WorkOrder.select().where(
             WorkOrder.status.in_(OPEN_STATUSES), WorkOrder.priority.in_(("quick", "normal", "low"))
-        )
+        ))
         for order in orders:
             # On hold, the current pause is not in held_minutes yet: resume() adds it then.
             target = sla_for(order.kind, order.category_id, order.priority)
@@ -381,9 +385,12 @@ def set_severe_weather(on: bool, staff_id: int) -> int:
 
 def _next_number(kind: str, day: dt.date) -> str:
     prefix = f"{WORK_ORDER_PREFIXES[kind]}-{day:%Y%m%d}-"
+    # Longest first: past 9999 the sequence grows a digit, and "…-9999" > "…-10000" as text.
     last = (
-        WorkOrder.select(fn.MAX(WorkOrder.number))
+        WorkOrder.select(WorkOrder.number)
         .where((WorkOrder.number >= prefix) & (WorkOrder.number < prefix + "~"))
+        .order_by(fn.LENGTH(WorkOrder.number).desc(), WorkOrder.number.desc())
+        .limit(1)
         .scalar()
     )
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
@@ -613,9 +620,11 @@ def record_callback(order_id: int, staff_id: int, rating: int, comment: str = ""
         raise ValidationError("rating", _("The rating is a number from 1 to 5."))
     comment = clean_text(comment, "comment", multiline=True, max_length=2000)
     with transaction():
+        # Not `.rstrip(": ")` of one message: a translation may use a full-width colon.
+        note = (_("rating {rating}: {comment}").format(rating=rating, comment=comment) if comment
+                else _("rating {rating}").format(rating=rating))
         view = _change(
-            order_id, staff_id, "callback", note=_("rating {rating}: {comment}").format(
-                rating=rating, comment=comment).rstrip(": "),
+            order_id, staff_id, "callback", note=note,
             expected_version=expected_version, rating=rating, callback_comment=comment,
             callback_by=staff_id, callback_at=clock_now(),
         )
@@ -631,10 +640,15 @@ def close(order_id: int, staff_id: int, *, note: str = "", expected_version: int
 
 
 def reopen(order_id: int, staff_id: int, reason: str, *, expected_version: int | None = None) -> OrderView:
-    """Back to work: resolution and callback are cleared, the same technician keeps it."""
+    """Back to work: resolution and callback are cleared, the same technician keeps it, and
+    the resolution clock starts again from now (the SLA's span, stretched if the weather
+    stretch is on) — otherwise a reopened order would be overdue, and escalate, at once."""
+    order = _load_for_change(order_id, expected_version)
+    target = sla_for(order.kind, order.category_id, order.priority)
+    _response, resolution_due = _deadlines(clock_now(), target, 0, stretch_active(), order.priority)
     return _change(order_id, staff_id, "reopen", note=_require(reason, "reason"),
                    expected_version=expected_version, resolved_at=None, closed_at=None,
-                   escalation_level=0)
+                   escalation_level=0, resolution_due=resolution_due)
 
 
 def cancel(order_id: int, staff_id: int, reason: str, *, expected_version: int | None = None) -> OrderView:
@@ -660,8 +674,11 @@ def set_priority(order_id: int, priority: str, staff_id: int, *,
                    response_due=response_due, resolution_due=resolution_due)
 
 
-def add_note(order_id: int, staff_id: int, text: str) -> OrderView:
-    return _change(order_id, staff_id, "note", note=_require(text, "note"))
+def add_note(order_id: int, staff_id: int, text: str, *,
+             expected_version: int | None = None) -> OrderView:
+    """A note in the history (any status); bumps the version like every change."""
+    return _change(order_id, staff_id, "note", note=_require(text, "note"),
+                   expected_version=expected_version)
 
 
 def merge(duplicate_id: int, into_id: int, staff_id: int) -> OrderView:
@@ -734,5 +751,7 @@ def _decimal(value: str | Decimal, field: str) -> Decimal:
         raise ValidationError(field, _("Write a number, such as 12.50.")) from None
     if not number.is_finite():
         raise ValidationError(field, _("Write a number, such as 12.50."))
+    if abs(number) >= MAX_AMOUNT:  # the column holds 10 digits, 2 after the point
+        raise ValidationError(field, _("At most {limit}.").format(limit=MAX_AMOUNT - Decimal("0.01")))
     return number.quantize(Decimal("0.01"))
 

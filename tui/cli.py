@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from data import i18n
 from data.errors import FrontDeskError
 from data.i18n import _
+from tui import cli_tickets
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=5, metavar="N", help=_("repetitions per measure"))
     p.add_argument("--sizes", default="10000,1000000", metavar="N,N",
                    help=_("database sizes in owners (default 10000,1000000)"))
+    cli_tickets.add_parsers(sub)
     return parser
 
 
@@ -229,6 +231,7 @@ COMMANDS = {
     "owners": cmd_owners,
     "import": cmd_import,
     "bench": cmd_bench,
+    **cli_tickets.COMMANDS,
 }
 
 
@@ -247,7 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except FrontDeskError as exc:
         print(_("frontdesk: {message}").format(message=exc), file=sys.stderr)
-        return 2
+        from data.workorders import ConflictError  # loaded already if it can be one
+
+        return 3 if isinstance(exc, ConflictError) else 2
     except FileExistsError as exc:
         print(_("frontdesk: {path} exists; pass --force to replace it.").format(path=exc.filename or exc),
               file=sys.stderr)

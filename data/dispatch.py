@@ -1,0 +1,249 @@
+"""Dispatch suggestions: which technician should take a work order (issue 4 §4).
+
+The rule: the active technician whose territory holds the order's building, least loaded,
+not booked on the calendar at the appointment time. Busy technicians sort after free
+ones, then territory before the rest (same community before other communities), then the
+number of open orders, then login. Technicians are few (tens), so they are loaded whole;
+work orders and events are only read through bounded, indexed queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import fn
+
+from data.errors import NotFoundError
+from data.i18n import _
+from data.models import Building, Community, Event, EventAttendee, Staff, Territory, WorkOrder
+from data.recurrence import occurrences
+from data.vocab import OPEN_STATUSES
+
+#: How long a home visit is assumed to take when checking the calendar.
+VISIT_LENGTH = dt.timedelta(hours=1)
+#: Calendar kinds that do not book a person's time (a memo or a to-do is not an engagement).
+NOT_BOOKINGS = ("memo", "task")
+
+# Tiers of closeness to the work order, best first.
+_TERRITORY, _COMMUNITY, _ELSEWHERE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A technician who could take the work order, with why (for the dispatcher)."""
+
+    staff_id: int
+    login: str
+    name: str
+    open_orders: int
+    in_territory: bool
+    busy: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Booking:
+    start: dt.datetime
+    title: str
+
+
+def technicians() -> list[tuple[int, str, str]]:
+    """(id, login, name) of every active technician, by login."""
+    rows = (
+        Staff.select(Staff.id, Staff.login, Staff.name)
+        .where(Staff.role == "tech", Staff.active == True)  # noqa: E712 (peewee expression)
+        .order_by(Staff.login)
+    )
+    return [(s.id, s.login, s.name) for s in rows]
+
+
+def suggest(order_id: int, at: dt.datetime | None = None, limit: int = 5) -> list[Suggestion]:
+    """Technicians for a work order, best first: `[0]` is the suggestion.
+
+    Busy means booked at the order's appointment time (for `VISIT_LENGTH`); without an
+    appointment nobody is busy. `at` is accepted for callers that pin the clock; the load
+    is the open orders as they stand, so it does not change the answer.
+    """
+    del at
+    order = WorkOrder.get_or_none(WorkOrder.id == order_id)
+    if order is None:
+        raise NotFoundError(_("No work order {ref}.").format(ref=order_id))
+    techs = technicians()
+    if not techs or limit < 1:
+        return []
+    ids = [t[0] for t in techs]
+    tiers = _tiers(order, ids)
+    loads = _loads(ids)
+    bookings = _bookings(ids, order) if order.appointment_at else {}
+    building = (
+        Building.select(Building.code).where(Building.id == order.building_id).scalar()
+        if order.building_id
+        else None
+    )
+    community = Community.select(Community.name).where(Community.id == order.community_id).scalar()
+
+    out = []
+    for staff_id, login, name in techs:
+        tier = tiers.get(staff_id, _ELSEWHERE)
+        booking = bookings.get(staff_id)
+        out.append(
+            Suggestion(
+                staff_id=staff_id,
+                login=login,
+                name=name,
+                open_orders=loads.get(staff_id, 0),
+                in_territory=tier == _TERRITORY,
+                busy=booking is not None,
+                reason=_reason(tier, building, community or "", loads.get(staff_id, 0),
+                               order.appointment_at, booking),
+            )
+        )
+    out.sort(key=lambda s: (s.busy, tiers.get(s.staff_id, _ELSEWHERE), s.open_orders, s.login))
+    return out[:limit]
+
+
+def _tiers(order: WorkOrder, tech_ids: list[int]) -> dict[int, int]:
+    """Each technician's closeness to the order: its building's territory, its community, or
+    elsewhere. A public place (no building) is the territory of the community's technicians."""
+    rows = (
+        Territory.select(Territory.staff, Territory.building, Building.community)
+        .join(Building)
+        .where(Territory.staff.in_(tech_ids))
+        .tuples()
+    )
+    tiers: dict[int, int] = {}
+    for staff_id, building_id, community_id in rows:
+        if order.building_id is not None and building_id == order.building_id:
+            tier = _TERRITORY
+        elif community_id == order.community_id:
+            tier = _TERRITORY if order.building_id is None else _COMMUNITY
+        else:
+            continue
+        tiers[staff_id] = min(tier, tiers.get(staff_id, _ELSEWHERE))
+    # A technician attached to the community without a territory still belongs to it.
+    for staff_id in Staff.select(Staff.id).where(
+        Staff.id.in_(tech_ids), Staff.community == order.community_id
+    ).tuples():
+        sid = staff_id[0]
+        tier = _TERRITORY if order.building_id is None else _COMMUNITY
+        tiers[sid] = min(tier, tiers.get(sid, _ELSEWHERE))
+    return tiers
+
+
+def _loads(tech_ids: list[int]) -> dict[int, int]:
+    """Open work orders per technician (index assignee + status)."""
+    rows = (
+        WorkOrder.select(WorkOrder.assignee, fn.COUNT(WorkOrder.id))
+        .where(WorkOrder.assignee.in_(tech_ids), WorkOrder.status.in_(OPEN_STATUSES))
+        .group_by(WorkOrder.assignee)
+        .tuples()
+    )
+    return {staff_id: count for staff_id, count in rows}
+
+
+def _bookings(tech_ids: list[int], order: WorkOrder) -> dict[int, _Booking]:
+    """The first calendar engagement of each technician overlapping the visit window.
+
+    Single events and moved occurrences (exception rows) count as they are; recurring
+    series are expanded, skipping occurrences an exception row moved or cancelled. The
+    order's own appointment does not make its technician busy for it.
+    """
+    window_start = order.appointment_at
+    window_end = window_start + VISIT_LENGTH
+    attending = EventAttendee.select(EventAttendee.event).where(EventAttendee.staff.in_(tech_ids))
+    not_this_order = Event.work_order.is_null() | (Event.work_order != order.id)
+    relevant = not_this_order & Event.kind.not_in(NOT_BOOKINGS)
+    found: dict[int, list[_Booking]] = {}
+
+    techs = set(tech_ids)
+
+    def attendees_of(event_ids: list[int]) -> dict[int, list[int]]:
+        """Every attendee of these events (technicians or not: an exception row with
+        attendees of its own does not inherit its series')."""
+        who: dict[int, list[int]] = {}
+        if not event_ids:
+            return who
+        for event_id, staff_id in (
+            EventAttendee.select(EventAttendee.event, EventAttendee.staff)
+            .where(EventAttendee.event.in_(event_ids))
+            .tuples()
+        ):
+            who.setdefault(event_id, []).append(staff_id)
+        return who
+
+    # Single events and exception rows (a moved occurrence) overlapping the window.
+    singles = list(
+        Event.select(Event.id, Event.start, Event.title, Event.series)
+        .where(
+            Event.id.in_(attending) | Event.series.in_(
+                Event.select(Event.id).where(Event.id.in_(attending), Event.rrule.is_null(False))
+            ),
+            Event.rrule.is_null(),
+            Event.cancelled == False,  # noqa: E712 (peewee expression)
+            Event.start < window_end,
+            Event.end > window_start,
+            relevant,
+        )
+        .limit(500)
+    )
+    # Recurring series that may have an occurrence in the window.
+    series = list(
+        Event.select(Event.id, Event.start, Event.end, Event.rrule, Event.title)
+        .where(
+            Event.id.in_(attending),
+            Event.rrule.is_null(False),
+            Event.series.is_null(),
+            Event.cancelled == False,  # noqa: E712 (peewee expression)
+            Event.start < window_end,
+            Event.series_until.is_null() | (Event.series_until > window_start),
+            relevant,
+        )
+        .limit(500)
+    )
+    series_ids = [s.id for s in series]
+    who = attendees_of([e.id for e in singles] + series_ids)
+    for event in singles:
+        # An exception row without attendees of its own inherits its series'.
+        people = who.get(event.id)
+        if people is None and event.series_id is not None:
+            people = attendees_of([event.series_id]).get(event.series_id, [])
+        for staff_id in techs.intersection(people or ()):
+            found.setdefault(staff_id, []).append(_Booking(event.start, event.title))
+    if series_ids:
+        handled: dict[int, list[dt.datetime]] = {}
+        for series_id, original in (
+            Event.select(Event.series, Event.recurrence_id)
+            .where(Event.series.in_(series_ids), Event.recurrence_id.is_null(False))
+            .tuples()
+        ):
+            handled.setdefault(series_id, []).append(original)
+        for event in series:
+            for start, _end in occurrences(event.start, event.end, event.rrule, window_start,
+                                           window_end, handled.get(event.id, ())):
+                for staff_id in techs.intersection(who.get(event.id, ())):
+                    found.setdefault(staff_id, []).append(_Booking(start, event.title))
+    return {staff_id: min(items, key=lambda b: b.start) for staff_id, items in found.items()}
+
+
+def _reason(tier: int, building: str | None, community: str, load: int,
+            appointment: dt.datetime | None, booking: _Booking | None) -> str:
+    """A short explanation such as "3号楼 in territory · 2 open · free at 14:00"."""
+    parts = []
+    if tier == _TERRITORY:
+        if building:
+            parts.append(_("building {building} in territory").format(building=building))
+        else:
+            parts.append(_("works in {community}").format(community=community))
+    elif tier == _COMMUNITY:
+        parts.append(_("elsewhere in {community}").format(community=community))
+    else:
+        parts.append(_("outside {community}").format(community=community))
+    parts.append(_("{count} open").format(count=load))
+    if appointment is not None:
+        if booking is None:
+            parts.append(_("free at {time}").format(time=f"{appointment:%H:%M}"))
+        else:
+            parts.append(_("booked at {time}: {title}").format(
+                time=f"{booking.start:%H:%M}", title=booking.title))
+    return " · ".join(parts)

@@ -1,0 +1,539 @@
+"""The `frontdesk tickets …` and `frontdesk escalate` commands (issue 4 §7).
+
+For on-call technicians and scripts: the same rules as the TUI, through `data.workorders`,
+`data.queue`, `data.dispatch` and `data.escalation`. Heavy imports happen inside the
+command functions so that `frontdesk --help` and the TUI start stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
+
+from data.errors import NotFoundError, ValidationError
+from data.i18n import _
+
+#: Words accepted for each coded option, besides the code itself and its labels.
+KIND_WORDS = {"报修": "repair", "投诉": "complaint", "咨询": "inquiry", "建议": "suggestion"}
+CHANNEL_WORDS = {"电话": "phone", "来访": "visit", "微信": "wechat", "巡查": "patrol"}
+STATUS_WORDS = {
+    "待派单": "new", "已派单": "assigned", "处理中": "in_progress", "挂起": "on_hold",
+    "已完成": "resolved", "已回访": "visited", "已关闭": "closed", "已取消": "cancelled",
+}
+#: Longest title taken from the first line of --text.
+TITLE_LENGTH = 40
+#: Default number of orders `tickets list` prints.
+LIST_DEFAULT = 50
+
+
+# --- parsers ---------------------------------------------------------------------------------
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register `tickets` (new, list, show, update) and `escalate` on the main parser."""
+    p = sub.add_parser("tickets", help=_("work orders: new, list, show, update"))
+    tickets = p.add_subparsers(dest="tickets_command", metavar="ACTION", required=True)
+
+    q = tickets.add_parser("new", help=_("open a work order"))
+    q.add_argument("--kind", required=True, help="报修|投诉|咨询|建议 (repair, complaint, inquiry, suggestion)")
+    q.add_argument("--room", required=True, metavar="CODE", help=_("room code, such as 3-2-501"))
+    q.add_argument("--community", metavar="NAME", help=_("community, when the room code exists in several"))
+    q.add_argument("--person", type=int, metavar="ID", help=_("the person who reported it"))
+    q.add_argument("--category", required=True, metavar="NAME",
+                   help=_("category name or code, such as 水管漏水 or plumbing.leak"))
+    q.add_argument("--priority", default="普通", help="特急|紧急|高|普通|低 (critical, urgent, quick, normal, low)")
+    q.add_argument("--text", required=True, metavar="TEXT", help=_("what is wrong; the first line is the title"))
+    q.add_argument("--channel", default="电话", help="电话|来访|微信|巡查 (phone, visit, wechat, patrol)")
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = tickets.add_parser("list", help=_("list work orders, by deadline"))
+    q.add_argument("--mine", action="store_true", help=_("only those assigned to me"))
+    q.add_argument("--overdue", action="store_true", help=_("only overdue or due soon"))
+    q.add_argument("--status", metavar="S", help=_("only this status"))
+    q.add_argument("--building", metavar="B", help=_("only this building, such as 3"))
+    q.add_argument("--community", metavar="NAME", help=_("only this community"))
+    q.add_argument("--assignee", metavar="LOGIN", help=_("only those assigned to this login"))
+    q.add_argument("--limit", type=int, default=LIST_DEFAULT, metavar="N",
+                   help=_("at most N work orders (default 50)"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = tickets.add_parser("show", help=_("details, history and costs of a work order"))
+    q.add_argument("ref", metavar="ID|NUMBER")
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = tickets.add_parser("update", help=_("change the status, the assignee, or add a note"))
+    q.add_argument("ref", metavar="ID|NUMBER")
+    q.add_argument("--status", metavar="S", help=_("the new status"))
+    q.add_argument("--assignee", metavar="LOGIN", help=_("assign or reassign (a reassignment needs --note)"))
+    q.add_argument("--note", metavar="TEXT", help=_("a note; the reason for hold, cancel, reassign, reopen"))
+    q.add_argument("--rating", metavar="1-5", help=_("the owner's rating at the callback (status visited)"))
+    q.add_argument("--if-version", type=int, metavar="V", dest="if_version",
+                   help=_("refuse (exit status 3) if the work order changed since version V"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    p = sub.add_parser("escalate", help=_("escalate missed deadlines (safe from cron)"))
+    p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> None:
+    from tui.cli import _open as open_db
+
+    open_db(args)
+
+
+def _sign_in(args: argparse.Namespace):
+    from data.staff import sign_in
+
+    return sign_in(args.user or os.environ.get("FRONTDESK_USER") or getpass.getuser())
+
+
+def _emit(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def _code(value: str, codes: dict[str, str], extra: dict[str, str], option: str) -> str:
+    """A code from what was typed: the code, its English or Chinese label, or a known word."""
+    from data.i18n import in_language
+
+    text = " ".join(value.split())
+    words = {code: code for code in codes}
+    for code, message in codes.items():
+        words[message.lower()] = code
+        words[in_language(message, "zh")] = code
+    words.update(extra)
+    found = words.get(text) or words.get(text.lower())
+    if found is None:
+        choices = "、".join(dict.fromkeys([*extra, *codes]))
+        raise ValidationError(option, _("Unknown value “{value}”: use one of {choices}.").format(
+            value=text, choices=choices))
+    return found
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    """`text` cut or padded to `width` terminal cells (CJK characters take two)."""
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)
+
+
+def _money(value: Decimal) -> str:
+    """Two decimals whatever the backend returned ("2" on SQLite, "2.00" on PostgreSQL)."""
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def _short_title(text: str) -> str:
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
+
+
+def _find_room(code: str, community: str | None):
+    """(community_id, room_id) of a room code; refuses an unknown room and, without
+    --community, a code that several communities have (listing them)."""
+    from data.models import Community, Room
+    from data.people import community_by_name
+    from data.validators import parse_room_code
+
+    rc = parse_room_code(code)
+    if community:
+        comm = community_by_name(community)
+        room = Room.get_or_none((Room.community == comm.id) & (Room.code == rc.code))
+        if room is None:
+            raise NotFoundError(_("{community} has no room {room}.").format(
+                community=comm.name, room=rc.code))
+        return comm.id, room.id
+    rows = list(
+        Room.select(Room.id, Room.community, Community.name)
+        .join(Community)
+        .where(Room.code == rc.code)
+        .order_by(Community.name)
+        .limit(50)
+        .objects()
+    )
+    if not rows:
+        raise NotFoundError(_("No community has a room {room}.").format(room=rc.code))
+    if len(rows) > 1:
+        raise ValidationError("--room", _(
+            "Room {room} exists in several communities: {names}. Say which with --community."
+        ).format(room=rc.code, names="、".join(r.name for r in rows)))
+    return rows[0].community_id, rows[0].id
+
+
+def _find_category(text: str) -> int:
+    from data.models import Category
+
+    name = text.strip()
+    cat = Category.get_or_none(Category.code == name.lower())
+    if cat is not None:
+        return cat.id
+    rows = list(Category.select(Category.id, Category.code).where(
+        (Category.name == name) | (Category.name_en == name)).limit(10))
+    if len(rows) == 1:
+        return rows[0].id
+    if len(rows) > 1:
+        raise ValidationError("--category", _(
+            "Several categories are called “{name}”: use a code ({codes}).").format(
+                name=name, codes=", ".join(r.code for r in rows)))
+    raise NotFoundError(_(
+        "No category “{name}”: use a name such as 水管漏水 or a code such as plumbing.leak."
+    ).format(name=name))
+
+
+def _find_building(code: str, community: str | None) -> tuple[int, int]:
+    """(community_id, building_id) of a building code ("3", "3号楼", "3栋")."""
+    from data.models import Building, Community
+    from data.people import community_by_name
+
+    text = code.strip().upper()
+    for suffix in ("号楼", "号栋", "号幢", "栋", "幢", "座", "#"):
+        text = text.removesuffix(suffix)
+    if text.isdigit():
+        text = text.lstrip("0") or "0"
+    query = (
+        Building.select(Building.id, Building.community, Community.name)
+        .join(Community)
+        .where(Building.code == text)
+        .order_by(Community.name)
+        .limit(50)
+    )
+    if community:
+        query = query.where(Building.community == community_by_name(community).id)
+    rows = list(query.objects())
+    if not rows:
+        raise NotFoundError(_("No building {building}.").format(building=code))
+    if len(rows) > 1:
+        raise ValidationError("--building", _(
+            "Building {building} exists in several communities: {names}. Say which with --community."
+        ).format(building=code, names="、".join(r.name for r in rows)))
+    return rows[0].community_id, rows[0].id
+
+
+def _order_line(row, at) -> str:
+    """One aligned line of `tickets list`."""
+    from data.queue import countdown
+    from data.vocab import PRIORITIES, WORK_ORDER_STATUSES, label
+
+    where = row.room or row.location
+    return "  ".join((
+        _pad(row.number, 16),
+        _pad(label(WORK_ORDER_STATUSES, row.status), 8),
+        _pad(label(PRIORITIES, row.priority), 6),
+        _pad(where, 10),
+        _pad(row.assignee, 8),
+        _pad(countdown(row.deadline, at) if row.deadline else "", 8),
+        row.title,
+    )).rstrip()
+
+
+def _print_order(view, at) -> None:
+    """The plain-text details of a work order."""
+    from data.queue import countdown
+    from data.vocab import CHANNELS, PRIORITIES, WORK_ORDER_KINDS, WORK_ORDER_STATUSES, label
+
+    def when(value) -> str:
+        return f"{value:%Y-%m-%d %H:%M}" if value else "—"
+
+    deadline = view.next_deadline()
+    lines = [
+        f"{view.number}  {view.title}",
+        _("Status: {status} (version {version})").format(
+            status=label(WORK_ORDER_STATUSES, view.status), version=view.version),
+        _("Kind: {kind} · {category} · {priority} · {channel}").format(
+            kind=label(WORK_ORDER_KINDS, view.kind), category=view.category or "—",
+            priority=label(PRIORITIES, view.priority), channel=label(CHANNELS, view.channel)),
+        _("Where: {community} {room}").format(community=view.community,
+                                             room=view.room or view.location),
+        _("Person: {person} {phone}").format(person=view.person or "—",
+                                             phone=view.contact_phone).rstrip(),
+        _("Assignee: {assignee}").format(assignee=view.assignee or "—"),
+        _("Created: {created} by {by}").format(created=when(view.created_at), by=view.created_by),
+        _("Respond by: {due} · Resolve by: {resolve}").format(
+            due=when(view.response_due), resolve=when(view.resolution_due)),
+    ]
+    if deadline is not None:
+        lines.append(_("Time left: {left}{overdue}").format(
+            left=countdown(deadline, at), overdue=_(" (overdue)") if view.overdue(at) else ""))
+    if view.rating is not None:
+        lines.append(_("Rating: {rating} {comment}").format(rating=view.rating,
+                                                           comment=view.callback_comment))
+    if view.merged_into:
+        lines.append(_("Merged into {number}").format(number=view.merged_into))
+    if view.description and view.description != view.title:
+        lines += ["", view.description]
+    print("\n".join(lines))
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_tickets(args: argparse.Namespace) -> int:
+    """`frontdesk tickets new|list|show|update`."""
+    _open(args)
+    action: Callable[[argparse.Namespace], int] = {
+        "new": _tickets_new, "list": _tickets_list, "show": _tickets_show, "update": _tickets_update,
+    }[args.tickets_command]
+    return action(args)
+
+
+def _tickets_new(args: argparse.Namespace) -> int:
+    from data import dispatch, workorders
+    from data.models import Person
+    from data.vocab import CHANNELS, PRIORITIES, PRIORITY_WORDS, WORK_ORDER_KINDS
+
+    staff = _sign_in(args)
+    kind = _code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "--kind")
+    priority = _code(args.priority, PRIORITIES, PRIORITY_WORDS, "--priority")
+    channel = _code(args.channel, CHANNELS, CHANNEL_WORDS, "--channel")
+    community_id, room_id = _find_room(args.room, args.community)
+    category_id = _find_category(args.category)
+    if args.person is not None and not Person.select().where(Person.id == args.person).exists():
+        raise NotFoundError(_("No person with id {id}.").format(id=args.person))
+    if not args.text.strip():
+        raise ValidationError("--text", _("Say in a few words what is wrong, such as 厨房水管漏水."))
+    view = workorders.create_order(
+        workorders.NewOrder(
+            kind=kind, title=_short_title(args.text), community_id=community_id, room_id=room_id,
+            person_id=args.person, category_id=category_id, priority=priority, channel=channel,
+            description=args.text,
+        ),
+        staff.id,
+    )
+    suggestions = dispatch.suggest(view.id, limit=1)
+    if args.json:
+        _emit({**view.as_json(), "suggested": suggestions[0].login if suggestions else None})
+        return 0
+    print(_("Opened {number}: {title}").format(number=view.number, title=view.title))
+    _print_order(view, None)
+    if suggestions:
+        s = suggestions[0]
+        print(_("Suggested technician: {name} ({login}) — {reason}").format(
+            name=s.name, login=s.login, reason=s.reason))
+    return 0
+
+
+def _tickets_list(args: argparse.Namespace) -> int:
+    from data import workorders
+    from data.clock import now
+    from data.people import community_by_name
+    from data.queue import QueueFilter, queue_page
+    from data.vocab import WORK_ORDER_STATUSES
+
+    if args.limit < 1:
+        raise ValidationError("--limit", _("--limit must be at least 1."))
+    staff = _sign_in(args)
+    flt = QueueFilter()
+    if args.status:
+        flt.status = _code(args.status, WORK_ORDER_STATUSES, STATUS_WORDS, "--status")
+    if args.building:
+        flt.community_id, flt.building_id = _find_building(args.building, args.community)
+    elif args.community:
+        flt.community_id = community_by_name(args.community).id
+    if args.assignee:
+        flt.assignee_id = workorders.staff_by_login(args.assignee).id
+    if args.overdue:
+        view = "overdue"
+        if args.mine:
+            flt.assignee_id = staff.id
+    else:
+        view = "mine" if args.mine else "all"
+    at = now()
+    rows, after = [], None
+    while len(rows) < args.limit:
+        page = queue_page(view, staff.id, flt, after=after, limit=min(args.limit - len(rows), 200), at=at)
+        rows += page.rows
+        after = page.next_cursor
+        if after is None:
+            break
+    if args.json:
+        for row in rows:
+            _emit(workorders.get_order(row.id).as_json(at))
+        return 0
+    for row in rows:
+        print(_order_line(row, at))
+    if not rows:
+        print(_("No work orders."))
+    return 0
+
+
+def _tickets_show(args: argparse.Namespace) -> int:
+    from data import workorders
+    from data.clock import now
+
+    _sign_in(args)
+    at = now()
+    view = workorders.get_order(args.ref)
+    history = workorders.history(view.id)
+    costs = workorders.costs(view.id)
+    links = workorders.linked_orders(view.id)
+    if args.json:
+        _emit({
+            **view.as_json(at),
+            "description": view.description,
+            "merged_into": view.merged_into or None,
+            "history": [
+                {"at": f"{h.at:%Y-%m-%d %H:%M}", "staff": h.staff, "action": h.action,
+                 "from": h.from_status, "to": h.to_status, "note": h.note}
+                for h in history
+            ],
+            "costs": [
+                {"kind": c.kind, "description": c.description, "quantity": _money(c.quantity),
+                 "unit_price": _money(c.unit_price), "amount": _money(c.amount), "payer": c.payer}
+                for c in costs
+            ],
+            "links": [{"id": i, "number": n, "title": t, "status": s} for i, n, t, s in links],
+        })
+        return 0
+    from data.vocab import WORK_ORDER_STATUSES, label
+    from data.workorders import ACTION_LABELS
+
+    _print_order(view, at)
+    print()
+    print(_("History:"))
+    for h in history:
+        action = _(ACTION_LABELS[h.action]) if h.action in ACTION_LABELS else h.action
+        move = ""
+        if h.from_status != h.to_status:
+            move = f" {label(WORK_ORDER_STATUSES, h.from_status) if h.from_status else ''}→" \
+                   f"{label(WORK_ORDER_STATUSES, h.to_status)}"
+        note = f"  {h.note}" if h.note else ""
+        print(f"  {h.at:%m-%d %H:%M}  {_pad(h.staff or '—', 8)}  {action}{move}{note}")
+    if costs:
+        print()
+        print(_("Costs:"))
+        payers = {"owner": _("owner pays"), "company": _("company pays")}
+        kinds = {"material": _("material"), "labour": _("labour")}
+        for c in costs:
+            print(f"  {kinds.get(c.kind, c.kind)}  {c.description}  {_money(c.quantity)} × "
+                  f"{_money(c.unit_price)} = {_money(c.amount)}  {payers.get(c.payer, c.payer)}")
+        print(_("  total {amount}").format(amount=_money(sum((c.amount for c in costs), Decimal(0)))))
+    if links:
+        print()
+        print(_("Related:"))
+        for _id, number, title, status in links:
+            print(f"  {number}  {label(WORK_ORDER_STATUSES, status)}  {title}")
+    return 0
+
+
+def _tickets_update(args: argparse.Namespace) -> int:
+    from data import workorders
+    from data.vocab import WORK_ORDER_STATUSES
+
+    staff = _sign_in(args)
+    view = workorders.get_order(args.ref)
+    status = _code(args.status, WORK_ORDER_STATUSES, STATUS_WORDS, "--status") if args.status else None
+    if status is None and args.rating is not None:
+        status = "visited"
+    if args.rating is not None and status != "visited":
+        raise ValidationError("--rating", _("--rating goes with --status visited (the callback)."))
+    note = args.note or ""
+    if status is None and not args.assignee and not note.strip():
+        raise ValidationError("update", _("Nothing to change: give --status, --assignee or --note."))
+    version = args.if_version
+
+    def need_note(message: str) -> str:
+        if not note.strip():
+            raise ValidationError("--note", message)
+        return note
+
+    if args.assignee:
+        assignee = workorders.staff_by_login(args.assignee)
+        if status not in (None, "assigned", "in_progress"):
+            raise ValidationError("--assignee", _(
+                "--assignee goes with --status assigned or in_progress, or alone."))
+        if assignee.id != view.assignee_id or status == "assigned" or view.status == "new":
+            view = workorders.assign(view.id, assignee.id, staff.id, reason=note,
+                                     expected_version=version)
+            version = view.version
+            note = ""  # said as the reason of the assignment
+        if status == "assigned":
+            status = None
+    if status is not None:
+        view = _apply_status(view, status, staff, note, args.rating, version, need_note)
+    elif note.strip():
+        view = workorders.add_note(view.id, staff.id, note, expected_version=version)
+    if args.json:
+        _emit(view.as_json())
+    else:
+        from data.vocab import label
+
+        print(_("{number} is now {status} (version {version}).").format(
+            number=view.number, status=label(WORK_ORDER_STATUSES, view.status), version=view.version))
+    return 0
+
+
+def _apply_status(view, status: str, staff, note: str, rating: str | None, version: int | None,
+                  need_note: Callable[[str], str]):
+    """Map a target status to the action of data.workorders for the current status."""
+    from data import workorders
+    from data.vocab import WORK_ORDER_STATUSES, label
+
+    current = view.status
+    if status == "assigned":
+        assignee_id = view.assignee_id or (staff.id if staff.role == "tech" else None)
+        if assignee_id is None:
+            raise ValidationError("--assignee", _("Say to whom with --assignee LOGIN."))
+        return workorders.assign(view.id, assignee_id, staff.id, reason=note,
+                                 expected_version=version)
+    if status == "in_progress":
+        if current == "on_hold":
+            return workorders.resume(view.id, staff.id, note=note, expected_version=version)
+        if current in ("resolved", "visited", "closed"):
+            reason = need_note(_("Reopening needs the reason: add --note TEXT."))
+            return workorders.reopen(view.id, staff.id, reason, expected_version=version)
+        return workorders.start(view.id, staff.id, note=note, expected_version=version)
+    if status == "on_hold":
+        reason = need_note(_("Putting on hold needs the reason: add --note TEXT."))
+        return workorders.hold(view.id, staff.id, reason, expected_version=version)
+    if status == "resolved":
+        done = need_note(_("Resolving needs what was done: add --note TEXT."))
+        return workorders.resolve(view.id, staff.id, done, expected_version=version)
+    if status == "visited":
+        if rating is None:
+            raise ValidationError("--rating", _("The callback needs the owner's rating: add --rating 1-5."))
+        return workorders.record_callback(view.id, staff.id, rating, note, expected_version=version)
+    if status == "closed":
+        return workorders.close(view.id, staff.id, note=note, expected_version=version)
+    if status == "cancelled":
+        reason = need_note(_("Cancelling needs the reason: add --note TEXT."))
+        return workorders.cancel(view.id, staff.id, reason, expected_version=version)
+    raise ValidationError("--status", _("A work order cannot be set back to {status}.").format(
+        status=label(WORK_ORDER_STATUSES, status)))
+
+
+def cmd_escalate(args: argparse.Namespace) -> int:
+    """`frontdesk escalate`: the idempotent sweep, for cron."""
+    from data.escalation import sweep
+
+    _open(args)
+    done = sweep()
+    for e in done:
+        if args.json:
+            _emit({"id": e.order_id, "number": e.number, "level": e.level, "notified": list(e.notified)})
+        else:
+            print(_("{number}: level {level}, told {people}").format(
+                number=e.number, level=e.level, people=", ".join(e.notified) or "—"))
+    if not done and not args.json:
+        print(_("Nothing to escalate."))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "tickets": cmd_tickets,
+    "escalate": cmd_escalate,
+}

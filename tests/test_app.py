@@ -160,3 +160,21 @@ async def test_ctrl_q_quits(world):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_running_sessions_sweep_escalations_and_tell_the_supervisor(world):
+    from data.models import Notification
+
+    f.staff("super1", "周主管", "supervisor")
+    app = FrontDeskApp(sign_in("super1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        app.sweep_escalations()
+        await _settled(app, pilot)
+        notes = list(Notification.select().where(Notification.kind == "escalation"))
+        assert [n.staff.login for n in notes] == ["super1"]
+        assert "BX-20261127-0003" in notes[0].title
+        await wait_for(pilot, lambda: any("BX-20261127-0003" in str(n.message) for n in app._notifications))
+        app.sweep_escalations()  # a second sweep notifies nobody again
+        await _settled(app, pilot)
+        assert Notification.select().where(Notification.kind == "escalation").count() == 1

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -26,6 +27,12 @@ def _owners_screen() -> Screen:
     return OwnersScreen()
 
 
+def _tickets_screen() -> Screen:
+    from screens.queue import QueueScreen  # loaded on first F3, not at start-up
+
+    return QueueScreen()
+
+
 @dataclass(frozen=True)
 class ScreenEntry:
     """A top-level screen reachable by a function key and from the palette."""
@@ -41,7 +48,7 @@ class ScreenEntry:
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("home", "escape", N_("Today"), HomeScreen),
     ScreenEntry("owners", "f2", N_("Owners"), _owners_screen),
-    ScreenEntry("tickets", "f3", N_("Work orders"), None),
+    ScreenEntry("tickets", "f3", N_("Work orders"), _tickets_screen),
     ScreenEntry("calendar", "f4", N_("Calendar"), None),
     ScreenEntry("calls", "f5", N_("Calls"), None),
     ScreenEntry("inbox", "f6", N_("Notifications"), None),
@@ -52,6 +59,10 @@ IMPORT_ROLES = ("admin",)
 
 #: Screens in the stack when the home screen is on top (Textual's base screen + home).
 HOME_DEPTH = 2
+
+#: Running sessions sweep for missed work-order deadlines this often (cron may too; the
+#: sweep is idempotent, so several sessions sweeping at once notify each person once).
+SWEEP_SECONDS = 60.0
 
 #: How often the app asks the database whether anything changed (cheap on SQLite).
 POLL_SECONDS = 2.0
@@ -94,6 +105,7 @@ class FrontDeskApp(App):
         self.push_screen(HomeScreen())
         self._last_token = change_token()
         self.set_interval(POLL_SECONDS, self._poll_changes, name="change-poll")
+        self.set_interval(SWEEP_SECONDS, self.sweep_escalations, name="escalation-sweep")
 
     def header_parts(self) -> dict[str, str]:
         """What every screen's header shows about the session."""
@@ -127,6 +139,19 @@ class FrontDeskApp(App):
             refresh = getattr(self.screen, "refresh_data", None)
             if refresh is not None:
                 refresh()
+
+    @work(thread=True, exclusive=True, group="escalation", exit_on_error=False)
+    def sweep_escalations(self) -> None:
+        """Escalate work orders whose deadlines passed; tell this user if they were notified."""
+        from data.escalation import sweep
+
+        mine = [e for e in sweep() if self.staff.login in e.notified]
+        if mine:
+            self.call_from_thread(self._escalated_to_me, [e.number for e in mine])
+
+    def _escalated_to_me(self, numbers: list[str]) -> None:
+        self.notify(_("Escalated to you: {numbers}").format(numbers=", ".join(numbers)),
+                    severity="warning", markup=False)
 
     # --- global actions --------------------------------------------------------------------
 

@@ -292,6 +292,7 @@ class WorkOrder(BaseModel):
     class Meta:
         indexes = (
             (("status", "resolution_due", "id"), False),  # open queue by deadline, keyset
+            (("status", "response_due", "id"), False),  # 待派单 by its response deadline
             (("assignee", "status", "resolution_due"), False),  # 我的
             (("building", "status"), False),
             (("community", "status", "resolution_due"), False),

@@ -164,12 +164,15 @@ def queue_page(
     limit: int = PAGE_SIZE,
     at: dt.datetime | None = None,
 ) -> QueuePage:
-    """One page of a view, by deadline (by creation, newest first, for "all"), keyset-paged:
-    pass the page's `next_cursor` as `after` for the next page."""
+    """One page of a view, keyset-paged (pass the page's `next_cursor` as `after` for the
+    next page). 待派单 sorts by the response deadline (nobody has answered yet), the other
+    views by the resolution deadline, "all" by creation, newest first. Each row's
+    `deadline` is the one its view sorts by."""
     flt = flt or QueueFilter()
     at = at or clock_now()
     limit = max(1, min(limit, 200))
     by_created = view == "all"
+    due = WorkOrder.response_due if view == "new" else WorkOrder.resolution_due
     ids = _base(view, staff_id, flt, at)
     if by_created:
         if after is not None:
@@ -180,24 +183,22 @@ def queue_page(
         ids = ids.order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc())
     else:
         if after is not None:
-            due, last_id = after
-            ids = ids.where(
-                (WorkOrder.resolution_due > due) | ((WorkOrder.resolution_due == due) & (WorkOrder.id > last_id))
-            )
-        ids = ids.order_by(WorkOrder.resolution_due, WorkOrder.id)
+            last_due, last_id = after
+            ids = ids.where((due > last_due) | ((due == last_due) & (WorkOrder.id > last_id)))
+        ids = ids.order_by(due, WorkOrder.id)
     page_ids = [row.id for row in ids.limit(limit + 1)]
     more = len(page_ids) > limit
     page_ids = page_ids[:limit]
-    rows = _rows(page_ids, at)
+    rows = _rows(page_ids, at, sort_by_response=view == "new")
     next_cursor = None
     if more and rows:
         last = rows[-1]
-        next_cursor = (last.created_at, last.id) if by_created else (last.resolution_due, last.id)
+        next_cursor = (last.created_at, last.id) if by_created else (last.deadline, last.id)
     total = _base(view, staff_id, flt, at).limit(COUNT_CAP + 1).count()
     return QueuePage(rows, next_cursor, total, view, flt)
 
 
-def _rows(ids: list[int], at: dt.datetime) -> list[QueueRow]:
+def _rows(ids: list[int], at: dt.datetime, *, sort_by_response: bool = False) -> list[QueueRow]:
     if not ids:
         return []
     assignee = Staff.alias()
@@ -213,8 +214,11 @@ def _rows(ids: list[int], at: dt.datetime) -> list[QueueRow]:
     for o in query:
         running = o.status in ("new", "assigned", "in_progress")
         respond_first = o.responded_at is None and o.response_due is not None
-        deadline = o.response_due if respond_first and o.status in OPEN_STATUSES else o.resolution_due
-        if o.status not in OPEN_STATUSES:
+        if sort_by_response:
+            deadline = o.response_due
+        elif o.status in OPEN_STATUSES:
+            deadline = o.resolution_due
+        else:
             deadline = None
         overdue = running and (
             (o.resolution_due is not None and o.resolution_due < at)

@@ -80,6 +80,7 @@ class QueueRow:
     deadline: dt.datetime | None  # the one to watch: response until answered, then resolution
     overdue: bool
     version: int
+    response_due: dt.datetime | None
     resolution_due: dt.datetime | None
 
 
@@ -167,7 +168,8 @@ def queue_page(
     """One page of a view, keyset-paged (pass the page's `next_cursor` as `after` for the
     next page). 待派单 sorts by the response deadline (nobody has answered yet), the other
     views by the resolution deadline, "all" by creation, newest first. Each row's
-    `deadline` is the one its view sorts by."""
+    `deadline` is the one to watch: the response deadline until someone answers, then the
+    resolution deadline."""
     flt = flt or QueueFilter()
     at = at or clock_now()
     limit = max(1, min(limit, 200))
@@ -189,16 +191,19 @@ def queue_page(
     page_ids = [row.id for row in ids.limit(limit + 1)]
     more = len(page_ids) > limit
     page_ids = page_ids[:limit]
-    rows = _rows(page_ids, at, sort_by_response=view == "new")
+    rows = _rows(page_ids, at)
     next_cursor = None
     if more and rows:
         last = rows[-1]
-        next_cursor = (last.created_at, last.id) if by_created else (last.deadline, last.id)
+        if by_created:
+            next_cursor = (last.created_at, last.id)
+        else:
+            next_cursor = (last.response_due if view == "new" else last.resolution_due, last.id)
     total = _base(view, staff_id, flt, at).limit(COUNT_CAP + 1).count()
     return QueuePage(rows, next_cursor, total, view, flt)
 
 
-def _rows(ids: list[int], at: dt.datetime, *, sort_by_response: bool = False) -> list[QueueRow]:
+def _rows(ids: list[int], at: dt.datetime) -> list[QueueRow]:
     if not ids:
         return []
     assignee = Staff.alias()
@@ -214,19 +219,20 @@ def _rows(ids: list[int], at: dt.datetime, *, sort_by_response: bool = False) ->
     for o in query:
         running = o.status in ("new", "assigned", "in_progress")
         respond_first = o.responded_at is None and o.response_due is not None
-        if sort_by_response:
-            deadline = o.response_due
-        elif o.status in OPEN_STATUSES:
-            deadline = o.resolution_due
-        else:
+        if o.status not in OPEN_STATUSES:
             deadline = None
+        elif respond_first:
+            deadline = o.response_due
+        else:
+            deadline = o.resolution_due
         overdue = running and (
             (o.resolution_due is not None and o.resolution_due < at)
             or (respond_first and o.response_due < at)
         )
         by_id[o.id] = QueueRow(
             o.id, o.number, o.kind, o.title, o.status, o.priority, o.room_code or "", o.location,
-            o.assignee_name or "", o.created_at, deadline, overdue, o.version, o.resolution_due,
+            o.assignee_name or "", o.created_at, deadline, overdue, o.version, o.response_due,
+            o.resolution_due,
         )
     return [by_id[i] for i in ids if i in by_id]
 

@@ -78,6 +78,21 @@ ACTION_LABELS = {
     "escalate": N_("Escalated"),
 }
 
+#: The actions as verb phrases, for refusals ("you cannot {start it} now").
+ACTION_VERBS = {
+    "assign": N_("assign it"),
+    "reassign": N_("reassign it"),
+    "start": N_("start it"),
+    "hold": N_("put it on hold"),
+    "resume": N_("resume it"),
+    "resolve": N_("resolve it"),
+    "callback": N_("record its callback"),
+    "close": N_("close it"),
+    "reopen": N_("reopen it"),
+    "cancel": N_("cancel it"),
+    "merge": N_("merge it"),
+}
+
 #: Severe-weather stretch of ordinary deadlines (SPEC §11: commonly by half).
 STRETCH_FACTOR = 1.5
 STRETCH_SETTING = "severe_weather_stretch"
@@ -484,19 +499,25 @@ def _load_for_change(order_id: int, expected_version: int | None) -> WorkOrder:
     return order
 
 
+def refusal(number: str, status: str, action: str) -> str | None:
+    """Why `action` is not possible for an order in `status`, or None when it is. Screens ask
+    first, so a clerk is told before typing a reason rather than after."""
+    allowed, _to = TRANSITIONS[action]
+    if status in allowed:
+        return None
+    return _("{number} is {status}: you cannot {action} now (possible from: {allowed}).").format(
+        number=number,
+        status=label(WORK_ORDER_STATUSES, status),
+        action=_(ACTION_VERBS[action]),
+        allowed="、".join(label(WORK_ORDER_STATUSES, s) for s in allowed),
+    )
+
+
 def _check(order: WorkOrder, action: str) -> str | None:
-    allowed, to = TRANSITIONS[action]
-    if order.status not in allowed:
-        raise ValidationError(
-            "status",
-            _("{number} is {status}: it cannot be {action} (possible from: {allowed}).").format(
-                number=order.number,
-                status=label(WORK_ORDER_STATUSES, order.status),
-                action=_(ACTION_LABELS[action]),
-                allowed="、".join(label(WORK_ORDER_STATUSES, s) for s in allowed),
-            ),
-        )
-    return to
+    message = refusal(order.number, order.status, action)
+    if message:
+        raise ValidationError("status", message)
+    return TRANSITIONS[action][1]
 
 
 def _change(

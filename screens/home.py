@@ -31,16 +31,24 @@ class Panel:
     key: str
     id: str
     title: str  # message id
-    columns: tuple[str, ...]  # message ids
+    columns: tuple[tuple[str, int], ...]  # (message id, width in cells)
 
 
+# Fixed widths (fitting 80 columns): auto-sized columns of a DataTable filled before its
+# first layout sometimes stay as narrow as their headers in a real terminal.
 PANELS: tuple[Panel, ...] = (
-    Panel("1", "new_orders", N_("To dispatch"), (N_("No."), N_("Title"), N_("Room"), N_("Priority"), N_("Created"))),
-    Panel("2", "overdue_orders", N_("Overdue"), (N_("No."), N_("Title"), N_("Room"), N_("Assignee"), N_("Due"))),
-    Panel("3", "appointments_today", N_("My day"), (N_("Time"), N_("Kind"), N_("Title"), N_("Location"))),
-    Panel("4", "callbacks_due", N_("Call back"), (N_("Due"), N_("Number"), N_("Name"), N_("Summary"))),
-    Panel("5", "awaiting_visit", N_("Follow-up"), (N_("No."), N_("Title"), N_("Room"), N_("Assignee"), N_("Status"))),
-    Panel("6", "unread_notifications", N_("Unread"), (N_("Time"), N_("Kind"), N_("Title"))),
+    Panel("1", "new_orders", N_("To dispatch"),
+          ((N_("No."), 16), (N_("Title"), 24), (N_("Room"), 10), (N_("Priority"), 6), (N_("Created"), 11))),
+    Panel("2", "overdue_orders", N_("Overdue"),
+          ((N_("No."), 16), (N_("Title"), 24), (N_("Room"), 10), (N_("Assignee"), 6), (N_("Due"), 11))),
+    Panel("3", "appointments_today", N_("My day"),
+          ((N_("Time"), 11), (N_("Kind"), 8), (N_("Title"), 30), (N_("Location"), 20))),
+    Panel("4", "callbacks_due", N_("Call back"),
+          ((N_("Due"), 11), (N_("Number"), 13), (N_("Name"), 8), (N_("Summary"), 36))),
+    Panel("5", "awaiting_visit", N_("Follow-up"),
+          ((N_("No."), 16), (N_("Title"), 24), (N_("Room"), 10), (N_("Assignee"), 6), (N_("Status"), 8))),
+    Panel("6", "unread_notifications", N_("Unread"),
+          ((N_("Time"), 11), (N_("Kind"), 10), (N_("Title"), 50))),
 )
 
 
@@ -196,9 +204,7 @@ class HomeScreen(Screen):
             tile.set_class(panel.id == "overdue_orders" and count > 0, "-alert")
         self.app.show_unread(message.counts.unread_notifications)
         if message.panel == self.selected:
-            # After the next refresh: a DataTable filled before its first layout keeps
-            # header-wide columns in a real terminal (seen with Textual 8.2.8).
-            self.call_after_refresh(self._fill_table, message.panel, message.rows)
+            self._fill_table(message.panel, message.rows)
 
     def _mark_selected(self) -> None:
         for panel in PANELS:
@@ -211,7 +217,8 @@ class HomeScreen(Screen):
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_columns(*(_(c) for c in panel.columns))
+        for title, width in panel.columns:
+            table.add_column(_(title), width=width)
         today = clock_today()
         for row in rows:
             table.add_row(*(Text(cell) for cell in self._cells(panel_id, row, today)))

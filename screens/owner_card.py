@@ -55,7 +55,7 @@ class CardScreen(Screen):
         yield DataTable(id=upper, cursor_type="row")
         yield Label("", id="timeline-title", markup=False)
         yield DataTable(id=lower, cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)  # the cards have many keys: keep them on one 80-column line
 
     def action_cursor_down(self) -> None:
         if isinstance(self.focused, DataTable):
@@ -75,6 +75,7 @@ class OwnerCardScreen(CardScreen):
         Binding("v", "add_vehicle", N_("Vehicle")),
         Binding("t", "edit_tags", N_("Tags")),
         Binding("m", "move_in", N_("Move in")),
+        Binding("o", "new_order", N_("New work order")),
         Binding("enter", "edit_item", N_("Edit item"), show=False),
         Binding("x,delete", "remove_item", N_("Remove/move out")),
         Binding("tab", "switch_list", N_("Details/timeline"), show=False),
@@ -295,6 +296,14 @@ class OwnerCardScreen(CardScreen):
 
         self.app.push_screen(ConfirmModal(question), confirmed)
 
+    def action_new_order(self) -> None:
+        """A new work order for this person, in the room selected (else their current one)."""
+        from screens.workorder_forms import open_new_order
+
+        item = self._selected_item()
+        room_id = item[1].room_id if item and item[0] == "room" and item[1].end is None else None
+        open_new_order(self, person_id=self.person_id, room_id=room_id)
+
     def action_switch_list(self) -> None:
         items, timeline = self.query_one("#card-items"), self.query_one("#card-timeline")
         (timeline if self.focused is items else items).focus()
@@ -316,6 +325,7 @@ class RoomCardScreen(CardScreen):
     BINDINGS = [
         Binding("n", "new_resident", N_("New resident")),
         Binding("w", "change_owner", N_("Change of owner")),
+        Binding("o", "new_order", N_("New work order")),
         Binding("x,delete", "move_out", N_("Move out")),
         Binding("j", "cursor_down", N_("Down"), show=False),
         Binding("k", "cursor_up", N_("Up"), show=False),
@@ -391,6 +401,12 @@ class RoomCardScreen(CardScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "room-people" and (occ := self._selected()) is not None:
             self.app.push_screen(OwnerCardScreen(occ.person_id))
+
+    def action_new_order(self) -> None:
+        """A new work order for this room (and its community)."""
+        from screens.workorder_forms import open_new_order
+
+        open_new_order(self, room_id=self.room_id)
 
     def action_new_resident(self) -> None:
         if self.card:

@@ -44,7 +44,7 @@ class OwnersScreen(Screen):
         Binding("slash", "focus_search", N_("Search")),
         Binding("enter", "open", N_("Open"), show=False),
         Binding("down", "to_results", N_("Results"), show=False),
-        Binding("n", "new_person", N_("New")),
+        Binding("n", "new_person", N_("New person")),
         Binding("c", "toggle_community", N_("My community")),
         Binding("j", "cursor_down", N_("Down"), show=False),
         Binding("k", "cursor_up", N_("Up"), show=False),

@@ -207,6 +207,12 @@ class FrontDeskApp(App):
             return
         self.exit()
 
+    def action_new_order(self) -> None:
+        """The new-order form, from anywhere (the cards prefill person and room with `o`)."""
+        from screens.workorder_forms import open_new_order
+
+        open_new_order(self.screen)
+
     def action_import_roster(self) -> None:
         """Ask for a roster file and import it with a progress bar (administrators only)."""
         from screens.roster_import import ImportScreen, import_form
@@ -233,8 +239,12 @@ class FrontDeskApp(App):
                 _("Open the screen ({key})").format(key=entry.key.upper()),
                 lambda name=entry.name: self.action_open_screen(name),
             )
-        for title, help_text, callback in getattr(screen, "palette_commands", lambda: [])():
+        screen_commands = list(getattr(screen, "palette_commands", lambda: [])())
+        for title, help_text, callback in screen_commands:
             yield self._command(title, help_text, callback)
+        if not any(title == N_("New work order") for title, _h, _c in screen_commands):
+            yield self._command(N_("New work order"), _("Repair, complaint, inquiry or suggestion"),
+                                self.action_new_order)
         if self.staff.role in IMPORT_ROLES:
             yield self._command(N_("Import owner roster"), _("A .csv or .xlsx roster (administrators)"),
                                 self.action_import_roster)

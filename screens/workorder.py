@@ -1,0 +1,486 @@
+"""One work order (工单): its details, history, costs and links, and every action by key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from data import workorders
+from data.clock import now as clock_now
+from data.errors import FrontDeskError
+from data.i18n import N_, _
+from data.queue import DUE_SOON_HOURS, countdown
+from data.vocab import (
+    CHANNELS,
+    OPEN_STATUSES,
+    PRIORITIES,
+    WORK_ORDER_KINDS,
+    WORK_ORDER_STATUSES,
+    label,
+)
+from screens import workorder_forms as forms
+from widgets.app_header import AppHeader
+from widgets.bindings import translate_bindings
+from widgets.confirm import ConfirmModal
+
+#: The keys the footer shows for each status: the next steps, four at most so that they fit
+#: at 80 columns beside the global keys. Every key works in every status (a refused action
+#: says why), and F1 lists them all.
+FOOTER_KEYS = {
+    "new": ("assign", "start", "cancel_order", "merge"),
+    "assigned": ("assign", "start", "cancel_order", "merge"),
+    "in_progress": ("hold", "resolve", "cost", "assign"),
+    "on_hold": ("start", "cancel_order", "assign", "cost"),
+    "resolved": ("callback", "close_order", "reopen", "cost"),
+    "visited": ("close_order", "reopen", "note"),
+    "closed": ("reopen", "note"),
+    "cancelled": ("note",),
+}
+
+
+def _stamp(value: dt.datetime | None, today: dt.date) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%H:%M") if value.date() == today else value.strftime("%m-%d %H:%M")
+
+
+def deadline_text(due: dt.datetime | None, done: dt.datetime | None, running: bool,
+                  at: dt.datetime) -> Text:
+    """A deadline with its countdown: red when passed, yellow when due soon, dim when the
+    clock is stopped, and when it was met (or missed) once done."""
+    if due is None:
+        return Text("—")
+    text = Text(_stamp(due, at.date()))
+    if done is not None:
+        late = done > due
+        text.append(" ")
+        text.append(_("done {time}").format(time=_stamp(done, at.date())),
+                    style="red" if late else "green")
+        return text
+    left = countdown(due, at)
+    if not running:
+        style = "dim"
+    elif due < at:
+        style = "bold red"
+    elif due - at <= dt.timedelta(hours=DUE_SOON_HOURS):
+        style = "yellow"
+    else:
+        style = ""
+    text.append(f" ({left})", style=style)
+    return text
+
+
+class WorkOrderScreen(Screen):
+    """Details, history, costs and links of one work order; a key for every action."""
+
+    CSS_PATH = Path(__file__).parent / "workorder.tcss"  # absolute: subclasses elsewhere keep it
+    BINDINGS = [
+        Binding("a", "assign", N_("Assign"), tooltip=N_("Dispatch to a technician (the suggestion first)")),
+        Binding("s", "start", N_("Start"), tooltip=N_("Start work, or resume it after a hold")),
+        Binding("p", "hold", N_("Hold"), tooltip=N_("Put on hold with a reason: the SLA clock stops")),
+        Binding("r", "resolve", N_("Resolve"), tooltip=N_("What was done, and its costs")),
+        Binding("v", "callback", N_("Callback"), tooltip=N_("The owner's rating and comment")),
+        Binding("z,C", "close_order", N_("Close"), tooltip=N_("Close a resolved or called-back order")),
+        Binding("o", "reopen", N_("Reopen"), tooltip=N_("Back to work, with a reason")),
+        Binding("x", "cancel_order", N_("Cancel"), tooltip=N_("Cancel with a reason")),
+        Binding("m", "merge", N_("Merge/link"), tooltip=N_("Merge into another order, or link them")),
+        Binding("e", "priority", N_("Priority"), tooltip=N_("Change the priority (deadlines follow)")),
+        Binding("c", "cost", N_("Cost"), tooltip=N_("Add a cost line")),
+        Binding("n", "note", N_("Note"), tooltip=N_("Add a note to the history")),
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
+    ]
+
+    class OrderLoaded(Message):
+        """The order, its history, costs and links were read."""
+
+        def __init__(self, view: workorders.OrderView, history: list[workorders.HistoryLine],
+                     costs: list[workorders.CostView], links: list[tuple[int, str, str, str]]) -> None:
+            super().__init__()
+            self.view, self.history, self.costs, self.links = view, history, costs, links
+
+    class TechniciansFound(Message):
+        """Suggestions and technicians for the assign picker were read."""
+
+        def __init__(self, suggestions: list, technicians: list[tuple[int, str, str]]) -> None:
+            super().__init__()
+            self.suggestions, self.technicians = suggestions, technicians
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self._bindings_as_defined = dict(self._bindings.key_to_bindings)
+        self.order_id = order_id
+        self.view: workorders.OrderView | None = None
+        self.history: list[workorders.HistoryLine] = []
+        self._filled_once = False
+
+    @property
+    def screen_title(self) -> str:
+        return _("Work order")
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static("", id="wo-details", markup=False)
+        yield Label("", id="wo-history-title", markup=False)
+        yield DataTable(id="wo-history", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="wo-extra", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#wo-history", DataTable)
+        table.add_column(_("Time"), width=11)
+        table.add_column(_("Who"), width=6)
+        table.add_column(_("Action"), width=8)
+        table.add_column(_("Status"), width=13)
+        # The note takes what the other columns, their padding and the scrollbar leave.
+        table.add_column(_("Note"), width=max(20, self.app.size.width - (11 + 6 + 8 + 13) - 2 * 5 - 2))
+        table.focus()
+        self.load()
+
+    def refresh_data(self) -> None:
+        """Another session changed something (or we did): read the order again."""
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def palette_commands(self):
+        """This screen's actions for the command palette: (title id, help, callback)."""
+        yield (N_("New work order"), _("Open a new work order (from the queue: n)"), self.action_new_order)
+        for binding in self.BINDINGS:
+            if binding.show and binding.tooltip:
+                yield (binding.description, _(binding.tooltip) + f" ({binding.key.split(',')[0]})",
+                       getattr(self, f"action_{binding.action}"))
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="work-order", exit_on_error=False)
+    def load(self) -> None:
+        try:
+            view = workorders.get_order(self.order_id)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self._gone, exc.message)
+            return
+        self.post_message(self.OrderLoaded(view, workorders.history(self.order_id),
+                                           workorders.costs(self.order_id),
+                                           workorders.linked_orders(self.order_id)))
+
+    def _gone(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False)
+        if self.app.screen is self:
+            self.app.pop_screen()
+
+    def on_work_order_screen_order_loaded(self, message: OrderLoaded) -> None:
+        self.view = message.view
+        self.history = message.history
+        at = clock_now()
+        self.query_one("#wo-details", Static).update(self._details(message.view, at))
+        self.query_one("#wo-extra", Static).update(self._extra(message.costs, message.links))
+        self.query_one("#wo-history-title", Label).update(
+            _("History ({count}, oldest first) · enter shows a whole note").format(count=len(message.history)))
+        self._show_keys(message.view)
+        if self._filled_once:
+            self._fill_history(message.history, at)
+        else:
+            # After the first layout: a DataTable filled before it keeps header-wide
+            # columns in a real terminal (seen with Textual 8.2.8, as on the home screen).
+            self._filled_once = True
+            self.call_after_refresh(self._fill_history, message.history, at)
+
+    def _details(self, v: workorders.OrderView, at: dt.datetime) -> Text:
+        today = at.date()
+        text = Text()
+        text.append(v.number, style="bold")
+        text.append("  ")
+        text.append(f" {label(WORK_ORDER_STATUSES, v.status)} ", style="reverse bold")
+        bits = [label(WORK_ORDER_KINDS, v.kind), v.category, label(PRIORITIES, v.priority),
+                label(CHANNELS, v.channel)]
+        text.append("  " + " · ".join(b for b in bits if b))
+        if v.overdue(at):
+            text.append("  ")
+            text.append(_("OVERDUE"), style="bold red")
+        text.append("\n")
+        text.append(v.title, style="bold")
+        text.append("\n")
+        place = f"{v.community} {v.room}" if v.room else f"{v.community} {v.location}"
+        text.append(place.strip())
+        if v.person or v.contact_phone:
+            text.append(" · " + " ".join(b for b in (v.person, v.contact_phone) if b))
+        text.append("\n")
+        line = [_("Assignee {name}").format(name=v.assignee or "—"),
+                _("created {time} by {name}").format(time=_stamp(v.created_at, today), name=v.created_by)]
+        if v.appointment_at:
+            line.append(_("appointment {time}").format(time=_stamp(v.appointment_at, today)))
+        text.append(" · ".join(line) + "\n")
+        running = v.status in workorders.RUNNING_STATUSES
+        text.append(_("Response") + " ")
+        text.append_text(deadline_text(v.response_due, v.responded_at, running, at))
+        text.append("  " + _("Resolution") + " ")
+        resolved = v.resolved_at if v.status not in OPEN_STATUSES else None
+        text.append_text(deadline_text(v.resolution_due, resolved, running, at))
+        extra = []
+        if v.hold_since:
+            extra.append(_("on hold since {time}").format(time=_stamp(v.hold_since, today)))
+        if v.escalation_level:
+            extra.append(_("escalated to level {level}").format(level=v.escalation_level))
+        if v.rating is not None:
+            extra.append(_("rated {rating}/5").format(rating=v.rating)
+                         + (f" “{v.callback_comment}”" if v.callback_comment else ""))
+        if v.merged_into:
+            extra.append(_("merged into {number}").format(number=v.merged_into))
+        if extra:
+            text.append("\n" + " · ".join(extra))
+        if v.description and v.description.strip() != v.title:
+            text.append("\n" + v.description.strip().splitlines()[0], style="italic")
+        return text
+
+    def _extra(self, costs: list[workorders.CostView], links: list[tuple[int, str, str, str]]) -> Text:
+        text = Text()
+        if costs:
+            totals: dict[str, Decimal] = {}
+            for c in costs:
+                totals[c.payer] = totals.get(c.payer, Decimal("0")) + c.amount
+            items = "; ".join(f"{c.description} {format(c.quantity.normalize(), 'f')}×{c.unit_price:.2f}"
+                              f"={c.amount:.2f}({label(forms.PAYERS, c.payer)})" for c in costs)
+            text.append(_("Costs") + ": ", style="bold")
+            text.append(items + "\n")
+            text.append(_("Total") + ": ", style="bold")
+            text.append(" · ".join(f"{label(forms.PAYERS, payer)} {amount:.2f}" for payer, amount in totals.items()))
+        if links:
+            if costs:
+                text.append("\n")
+            text.append(_("Linked") + ": ", style="bold")
+            text.append("; ".join(f"{number} {title} ({label(WORK_ORDER_STATUSES, status)})"
+                                  for _id, number, title, status in links))
+        return text
+
+    def _fill_history(self, history: list[workorders.HistoryLine], at: dt.datetime) -> None:
+        table = self.query_one("#wo-history", DataTable)
+        cursor = table.cursor_row
+        at_end = cursor >= table.row_count - 1  # follow new entries unless reading older ones
+        table.clear()
+        for line in history:
+            moved = (f"{label(WORK_ORDER_STATUSES, line.from_status)}→{label(WORK_ORDER_STATUSES, line.to_status)}"
+                     if line.from_status != line.to_status else "")
+            if not line.from_status:
+                moved = label(WORK_ORDER_STATUSES, line.to_status)
+            table.add_row(
+                Text(_stamp(line.at, at.date())),
+                Text(line.staff),
+                Text(label(workorders.ACTION_LABELS, line.action)),
+                Text(moved),
+                Text(" ".join(line.note.split())),
+            )
+        if history:
+            table.move_cursor(row=len(history) - 1 if at_end else min(max(cursor, 0), len(history) - 1))
+
+    def _show_keys(self, v: workorders.OrderView) -> None:
+        """Show in the footer the keys the order's status allows now (all keys still work)."""
+        shown = set(FOOTER_KEYS.get(v.status, ("note",)))
+        described = {
+            "start": _("Resume") if v.status == "on_hold" else _("Start"),
+            "assign": _("Reassign") if v.assignee_id else _("Assign"),
+        }
+        for key, bindings in self._bindings_as_defined.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, show=b.action in shown, description=described.get(b.action, b.description))
+                if b.show else b
+                for b in bindings
+            ]
+        self.refresh_bindings()
+
+    # --- acting ----------------------------------------------------------------------------
+
+    @property
+    def staff_id(self) -> int:
+        return self.app.staff.id
+
+    def _refused(self, message: str, *, conflict: bool = False) -> None:
+        self.notify(message, severity="error", markup=False, timeout=8)
+        if conflict:
+            self.refresh_data()
+
+    def _do(self, act: Callable[[], Any]) -> None:
+        """Run one change now; a refusal shows the data layer's message, a conflict reloads."""
+        try:
+            act()
+        except workorders.ConflictError as exc:
+            self._refused(exc.message, conflict=True)
+            return
+        except FrontDeskError as exc:
+            self._refused(exc.message)
+            return
+        self.refresh_data()
+
+    def _after_form(self, result: Any) -> None:
+        if isinstance(result, forms.Refused):
+            self._refused(result.message, conflict=result.conflict)
+        elif result is not None:
+            self.refresh_data()
+
+    def _not_allowed(self, action: str) -> bool:
+        """Refuse at once, with the data layer's wording, an action the status does not allow
+        (rather than after the user typed a reason)."""
+        v = self.view
+        if v is None:
+            return True
+        message = workorders.refusal(v.number, v.status, action)
+        if message:
+            self._refused(message)
+        return message is not None
+
+    def action_assign(self) -> None:
+        if self.view is None or self._not_allowed("reassign" if self.view.assignee_id else "assign"):
+            return
+        self.find_technicians()
+
+    @work(thread=True, exclusive=True, group="work-order-dispatch", exit_on_error=False)
+    def find_technicians(self) -> None:
+        from data import dispatch
+
+        try:
+            suggestions = dispatch.suggest(self.order_id)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self._refused, exc.message)
+            return
+        self.post_message(self.TechniciansFound(suggestions, dispatch.technicians()))
+
+    def on_work_order_screen_technicians_found(self, message: TechniciansFound) -> None:
+        v = self.view
+        if v is None:
+            return
+        title = _("Assign {number}: ★ is the suggestion").format(number=v.number)
+
+        def picked(staff_id: int | None) -> None:
+            if staff_id is None or staff_id == v.assignee_id:
+                return
+            if v.assignee_id is None:
+                self._do(lambda: workorders.assign(v.id, staff_id, self.staff_id, expected_version=v.version))
+                return
+            self.app.push_screen(forms.reason_form(
+                _("Reassign {number}: why?").format(number=v.number),
+                lambda reason: workorders.assign(v.id, staff_id, self.staff_id, reason=reason,
+                                                 expected_version=v.version)), self._after_form)
+
+        self.app.push_screen(forms.technician_picker(message.suggestions, message.technicians, title), picked)
+
+    def action_start(self) -> None:
+        v = self.view
+        if v is None:
+            return
+        if v.status == "on_hold":
+            self._do(lambda: workorders.resume(v.id, self.staff_id, expected_version=v.version))
+        else:
+            self._do(lambda: workorders.start(v.id, self.staff_id, expected_version=v.version))
+
+    def action_hold(self) -> None:
+        v = self.view
+        if v is None or self._not_allowed("hold"):
+            return
+        self.app.push_screen(forms.reason_form(
+            _("Put {number} on hold: waiting for what?").format(number=v.number),
+            lambda reason: workorders.hold(v.id, self.staff_id, reason, expected_version=v.version)),
+            self._after_form)
+
+    def action_resolve(self) -> None:
+        v = self.view
+        if v is None or self._not_allowed("resolve"):
+            return
+        self.app.push_screen(forms.resolve_form(v, self.staff_id), self._after_form)
+
+    def action_callback(self) -> None:
+        v = self.view
+        if v is None or self._not_allowed("callback"):
+            return
+        self.app.push_screen(forms.callback_form(v, self.staff_id), self._after_form)
+
+    def action_close_order(self) -> None:
+        v = self.view
+        if v is None or self._not_allowed("close"):
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._do(lambda: workorders.close(v.id, self.staff_id, expected_version=v.version))
+
+        self.app.push_screen(ConfirmModal(_("Close {number}?").format(number=v.number)), confirmed)
+
+    def action_reopen(self) -> None:
+        v = self.view
+        if v is None or self._not_allowed("reopen"):
+            return
+        self.app.push_screen(forms.reason_form(
+            _("Reopen {number}: why?").format(number=v.number),
+            lambda reason: workorders.reopen(v.id, self.staff_id, reason, expected_version=v.version)),
+            self._after_form)
+
+    def action_cancel_order(self) -> None:
+        v = self.view
+        if v is None or self._not_allowed("cancel"):
+            return
+        self.app.push_screen(forms.reason_form(
+            _("Cancel {number}: why?").format(number=v.number),
+            lambda reason: workorders.cancel(v.id, self.staff_id, reason, expected_version=v.version)),
+            self._after_form)
+
+    def action_merge(self) -> None:
+        if self.view is not None:
+            self.app.push_screen(forms.merge_form(self.view, self.staff_id), self._after_form)
+
+    def action_priority(self) -> None:
+        v = self.view
+        if v is None:
+            return
+        if v.status not in OPEN_STATUSES:
+            self._refused(_("Only an open work order changes priority."))
+            return
+        self.app.push_screen(forms.priority_form(
+            v.priority,
+            lambda p: workorders.set_priority(v.id, p, self.staff_id, expected_version=v.version),
+            _("Priority of {number}").format(number=v.number)), self._after_form)
+
+    def action_cost(self) -> None:
+        if self.view is not None:
+            self.app.push_screen(forms.cost_form(self.view, self.staff_id), self._after_form)
+
+    def action_note(self) -> None:
+        v = self.view
+        if v is None:
+            return
+        self.app.push_screen(forms.reason_form(
+            _("Note on {number}").format(number=v.number),
+            lambda text: workorders.add_note(v.id, self.staff_id, text), label_text=_("Note")),
+            self._after_form)
+
+    def action_new_order(self) -> None:
+        forms.open_new_order(self)
+
+    def action_show_note(self) -> None:
+        table = self.query_one("#wo-history", DataTable)
+        if self.history and 0 <= table.cursor_row < len(self.history):
+            line = self.history[table.cursor_row]
+            if line.note:
+                self.notify(f"{label(workorders.ACTION_LABELS, line.action)}: {line.note}", markup=False,
+                            timeout=10)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_show_note()
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#wo-history", DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#wo-history", DataTable).action_cursor_up()

@@ -1,0 +1,496 @@
+"""The work-order forms (new order, reasons, resolve with costs, callback, merge/link, filters)
+and the small list modals (technician picker, saved filters, missed deadlines)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Label
+
+from data import cards, people, workorders
+from data.db import transaction
+from data.errors import FrontDeskError, NotFoundError, ValidationError
+from data.i18n import N_, _
+from data.queue import QueueFilter
+from data.vocab import (
+    CHANNELS,
+    OCCUPANCY_ROLES,
+    PRIORITIES,
+    WORK_ORDER_KINDS,
+    WORK_ORDER_STATUSES,
+    label,
+)
+from widgets.bindings import translate_bindings
+from widgets.form import FormField, FormModal
+
+COST_KINDS = {"material": N_("Material"), "labour": N_("Labour")}
+PAYERS = {"owner": N_("Owner"), "company": N_("Company")}
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A form's action the data layer refused as a whole (not one field's input): the
+    screen shows `message`; `conflict` means the order changed meanwhile and is reloaded."""
+
+    message: str
+    conflict: bool = False
+
+
+def _options(table: dict[str, str]) -> list[tuple[str, str]]:
+    return [(label(table, code), code) for code in table]
+
+
+def _any(options: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Select options led by "any" (value ""), so a chosen value can be cleared again."""
+    return [(_("(any)"), ""), *options]
+
+
+def guarded(act: Callable[[dict[str, str]], Any], fields: Iterable[str],
+            rename: dict[str, str] | None = None) -> Callable[[dict[str, str]], Any]:
+    """Wrap a form's save: a field's error stays under that field (renamed through `rename`
+    where the data layer calls it differently); a refusal of the action itself, or a
+    concurrent change, closes the form with `Refused` instead of keeping stale input."""
+    names = set(fields)
+    rename = rename or {}
+
+    def save(values: dict[str, str]) -> Any:
+        try:
+            return act(values)
+        except workorders.ConflictError as exc:
+            return Refused(exc.message, conflict=True)
+        except ValidationError as exc:
+            field = rename.get(exc.field, exc.field)
+            if field in names:
+                raise ValidationError(field, exc.message) from exc
+            if exc.field == "status":
+                return Refused(exc.message)
+            raise FrontDeskError(exc.message) from exc
+
+    return save
+
+
+def _date(text: str, field: str) -> dt.date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, _("Write the date as YYYY-MM-DD, such as 2026-11-27.")) from None
+
+
+def _when(text: str, field: str) -> dt.datetime | None:
+    text = " ".join(text.split())
+    if not text:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ValidationError(
+            field, _("Write the time as YYYY-MM-DD HH:MM, such as 2026-11-28 09:30.")) from None
+
+
+# --- the new work order ------------------------------------------------------------------------
+
+
+def _resolve_room(text: str, community_text: str, community_id: int | None) -> tuple[int | None, int | None]:
+    """(room id, community id) of what the form says; the community alone for a public place."""
+    from data import search
+
+    if community_text.strip():
+        try:
+            community_id = people.community_by_name(community_text).id
+        except NotFoundError as exc:
+            raise ValidationError("community", exc.message) from exc
+    if not text.strip():
+        return None, community_id
+    from data.validators import parse_room_code
+
+    code = parse_room_code(text).code  # ValidationError("room") names the accepted forms
+    rooms = [r for r in search.search(code, limit=1, community_id=community_id).rooms if r.code == code]
+    if not rooms:
+        if community_id is not None:
+            raise ValidationError("room", _("There is no room {code} in that community.").format(code=code))
+        raise ValidationError("room", _("There is no room {code} in any community.").format(code=code))
+    if len(rooms) > 1:
+        raise ValidationError("community", _("{code} is in {names}: which one?").format(
+            code=code, names="、".join(r.community for r in rooms)))
+    return rooms[0].id, rooms[0].community_id
+
+
+def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int | None = None,
+                   community_id: int | None = None) -> FormModal:
+    """A new work order, with the person and room prefilled; dismisses with its id."""
+    phone, room_code, community_name = "", "", ""
+    persons: list[tuple[str, str]] = []  # (name, id) choices: the person, the room's residents
+    if person_id is not None:
+        card = cards.owner_card(person_id)
+        phone = card.phones[0].number if card.phones else ""
+        persons.append((card.name, str(card.id)))
+        current = [r for r in card.rooms if r.end is None]
+        if room_id is None and current:
+            room_id = current[0].room_id
+    if room_id is not None:
+        room = cards.room_card(room_id)
+        room_code, community_name, community_id = room.code, room.community, room.community_id
+        persons += [(f"{o.name} ({label(OCCUPANCY_ROLES, o.role)})", str(o.person_id))
+                    for o in room.current if str(o.person_id) not in {v for _n, v in persons}]
+    # A community the caller named without a room: used when the field is left empty.
+    fallback_community = community_id if not community_name else None
+    from data.queue import categories
+
+    fields = [
+        FormField("title", _("Title"), placeholder=_("厨房水管漏水, 2号楼电梯异响 …")),
+        FormField("kind", _("Kind"), "repair", kind="select", options=_options(WORK_ORDER_KINDS)),
+        FormField("category", _("Category"), kind="select",
+                  options=[(name, str(cid)) for cid, name in categories()]),
+        FormField("priority", _("Priority"), "normal", kind="select", options=_options(PRIORITIES)),
+        FormField("room", _("Room"), room_code, placeholder="3-2-501 / 3栋2单元501"),
+        FormField("community", _("Community"), community_name,
+                  placeholder=_("needed when the room code is in several communities")),
+        FormField("location", _("Public place"), placeholder=_("instead of a room: 2号楼电梯, 东门 …")),
+        FormField("person", _("Person"), str(person_id or ""), kind="select", options=persons,
+                  placeholder=_("(nobody)")),
+        FormField("phone", _("Contact phone"), phone, placeholder="138 0013 8000"),
+        FormField("channel", _("Channel"), "phone", kind="select", options=_options(CHANNELS)),
+        FormField("appointment", _("Appointment"), placeholder=_("YYYY-MM-DD HH:MM, optional")),
+        FormField("description", _("Description"), kind="text"),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        from data.validators import normalize_phone
+
+        found_room, found_community = _resolve_room(values["room"], values["community"], fallback_community)
+        if found_community is None:
+            raise ValidationError("community", _("Say which community the public place is in."))
+        number = normalize_phone(values["phone"]).number if values["phone"].strip() else ""
+        order = workorders.NewOrder(
+            kind=values["kind"] or "repair", title=values["title"], community_id=found_community,
+            room_id=found_room, person_id=int(values["person"]) if values["person"] else None,
+            category_id=int(values["category"]) if values["category"] else None,
+            priority=values["priority"] or "normal", channel=values["channel"] or "phone",
+            description=values["description"], location=values["location"] if found_room is None else "",
+            contact_phone=number, appointment_at=_when(values["appointment"], "appointment"),
+        )
+        return workorders.create_order(order, staff_id).id
+
+    return FormModal(_("New work order"), fields, save)
+
+
+def open_new_order(screen: Screen, **prefill: int | None) -> None:
+    """Push the new-order form (prefilled with person_id, room_id, community_id); the new
+    work order opens on its own screen when it is saved."""
+    from screens.workorder import WorkOrderScreen
+
+    def opened(order_id: int | None) -> None:
+        if order_id:
+            screen.app.push_screen(WorkOrderScreen(order_id))
+
+    try:
+        form = new_order_form(screen.app.staff.id, **prefill)
+    except FrontDeskError as exc:  # the person or room is gone meanwhile
+        screen.notify(exc.message, severity="error", markup=False)
+        return
+    screen.app.push_screen(form, opened)
+
+
+# --- actions on one work order -----------------------------------------------------------------
+
+
+def reason_form(title: str, act: Callable[[str], Any], *, label_text: str | None = None) -> FormModal:
+    """One reason (or note), several lines; `act(text)` does the change."""
+    fields = [FormField("reason", label_text or _("Reason"), kind="text")]
+    return FormModal(title, fields, guarded(lambda v: act(v["reason"]), ["reason"], {"note": "reason"}))
+
+
+def _cost_fields() -> list[FormField]:
+    return [
+        FormField("kind", _("Cost"), "material", kind="select", options=_options(COST_KINDS)),
+        FormField("description", _("For"), placeholder=_("角阀, 人工 …")),
+        FormField("quantity", _("Quantity"), "1"),
+        FormField("unit_price", _("Unit price"), placeholder="35.00"),
+        FormField("payer", _("Paid by"), "owner", kind="select", options=_options(PAYERS)),
+    ]
+
+
+def _add_cost(order_id: int, staff_id: int, values: dict[str, str]) -> int:
+    return workorders.add_cost(order_id, staff_id, values["kind"], values["description"],
+                               values["quantity"], values["unit_price"], values["payer"])
+
+
+def resolve_form(view: workorders.OrderView, staff_id: int) -> FormModal:
+    """What was done, and optionally one cost line (more with c afterwards)."""
+    fields = [FormField("note", _("What was done"), kind="text"), *_cost_fields()]
+    fields[2].help = _("Optional: leave it empty when nothing was charged.")
+
+    def act(values: dict[str, str]) -> workorders.OrderView:
+        with transaction():  # the resolution and its cost, or neither
+            done = workorders.resolve(view.id, staff_id, values["note"], expected_version=view.version)
+            if values["description"].strip() or values["unit_price"].strip():
+                _add_cost(view.id, staff_id, values)
+        return done
+
+    return FormModal(_("Resolve {number}").format(number=view.number), fields,
+                     guarded(act, [f.name for f in fields]))
+
+
+def cost_form(view: workorders.OrderView, staff_id: int) -> FormModal:
+    fields = _cost_fields()
+    return FormModal(_("Cost of {number}").format(number=view.number), fields,
+                     guarded(lambda v: _add_cost(view.id, staff_id, v), [f.name for f in fields]))
+
+
+def callback_form(view: workorders.OrderView, staff_id: int) -> FormModal:
+    """回访: rating and comment; an unhappy owner (≤ 2) reopens it in the same step."""
+    fields = [
+        FormField("rating", _("Rating"), placeholder=_("1–5 (5 very satisfied)")),
+        FormField("comment", _("Comment"), kind="text"),
+        FormField("reopen", _("If unhappy"), "yes", kind="select",
+                  options=[(_("reopen now"), "yes"), (_("keep it resolved"), "no")],
+                  help=_("Applies to a rating of {rating} or less.").format(rating=workorders.UNHAPPY_RATING)),
+    ]
+
+    def act(values: dict[str, str]) -> workorders.OrderView:
+        return workorders.record_callback(
+            view.id, staff_id, values["rating"].strip(), values["comment"],
+            reopen_if_unhappy=values["reopen"] != "no", expected_version=view.version)
+
+    return FormModal(_("Callback of {number}").format(number=view.number), fields,
+                     guarded(act, [f.name for f in fields]))
+
+
+def merge_form(view: workorders.OrderView, staff_id: int) -> FormModal:
+    """Merge this order into another (a duplicate) or link the two (related)."""
+    fields = [
+        FormField("mode", _("Do"), "merge", kind="select",
+                  options=[(_("merge this one into"), "merge"), (_("link it with"), "link")]),
+        FormField("other", _("Work order"), placeholder="BX-20261127-0002"),
+    ]
+
+    def act(values: dict[str, str]) -> Any:
+        if not values["other"].strip():
+            raise ValidationError("other", _("Type the number of the other work order."))
+        try:
+            other = workorders.get_order(values["other"])
+        except NotFoundError as exc:
+            raise ValidationError("other", exc.message) from exc
+        if values["mode"] == "link":
+            workorders.link(view.id, other.id, staff_id)
+            return other.id
+        return workorders.merge(view.id, other.id, staff_id)
+
+    return FormModal(_("Merge or link {number}").format(number=view.number), fields,
+                     guarded(act, ["mode", "other"], {"merge": "other", "link": "other"}))
+
+
+def priority_form(current: str, act: Callable[[str], Any], title: str) -> FormModal:
+    fields = [FormField("priority", _("Priority"), current, kind="select", options=_options(PRIORITIES))]
+    return FormModal(title, fields, guarded(lambda v: act(v["priority"]), ["priority"]))
+
+
+# --- queue forms -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """Choices of the filter form, read once by the queue screen."""
+
+    buildings: list[tuple[int, str]]
+    categories: list[tuple[int, str]]
+    technicians: list[tuple[int, str, str]]
+
+    def describe(self, flt: QueueFilter) -> str:
+        """A filter in a few words, such as "锦绣花园 3栋 · 紧急 · 11-01–11-30"."""
+        parts = []
+        names = {"building_id": dict(self.buildings), "category_id": dict(self.categories),
+                 "assignee_id": {t[0]: t[2] for t in self.technicians}}
+        for key in ("building_id", "category_id"):
+            value = getattr(flt, key)
+            if value is not None:
+                parts.append(names[key].get(value, f"#{value}"))
+        if flt.priority:
+            parts.append(label(PRIORITIES, flt.priority))
+        if flt.status:
+            parts.append(label(WORK_ORDER_STATUSES, flt.status))
+        if flt.assignee_id is not None:
+            parts.append(names["assignee_id"].get(flt.assignee_id, f"#{flt.assignee_id}"))
+        if flt.created_from or flt.created_to:
+            parts.append(f"{flt.created_from or ''}–{flt.created_to or ''}")
+        return " · ".join(parts) if parts else _("no filter")
+
+
+def filter_form(current: QueueFilter, lookups: Lookups) -> FormModal:
+    """Narrow the queue; dismisses with the new QueueFilter."""
+    def text(value: object) -> str:
+        return "" if value is None else str(value)
+
+    fields = [
+        FormField("building", _("Building"), text(current.building_id), kind="select",
+                  options=_any((name, str(i)) for i, name in lookups.buildings)),
+        FormField("category", _("Category"), text(current.category_id), kind="select",
+                  options=_any((name, str(i)) for i, name in lookups.categories)),
+        FormField("priority", _("Priority"), text(current.priority), kind="select",
+                  options=_any(_options(PRIORITIES))),
+        FormField("status", _("Status"), text(current.status), kind="select",
+                  options=_any(_options(WORK_ORDER_STATUSES))),
+        FormField("assignee", _("Assignee"), text(current.assignee_id), kind="select",
+                  options=_any((f"{name} ({login})", str(i)) for i, login, name in lookups.technicians)),
+        FormField("created_from", _("Created from"), text(current.created_from), placeholder="2026-11-01"),
+        FormField("created_to", _("Created to"), text(current.created_to), placeholder="2026-11-30"),
+    ]
+
+    def save(values: dict[str, str]) -> QueueFilter:
+        def number(key: str) -> int | None:
+            return int(values[key]) if values[key] else None
+
+        start, end = _date(values["created_from"], "created_from"), _date(values["created_to"], "created_to")
+        if start and end and end < start:
+            raise ValidationError("created_to", _("The end date is before the start date."))
+        return QueueFilter(
+            building_id=number("building"), category_id=number("category"),
+            priority=values["priority"] or None, status=values["status"] or None,
+            assignee_id=number("assignee"), created_from=start, created_to=end,
+            community_id=current.community_id,
+        )
+
+    return FormModal(_("Filter the queue"), fields, save)
+
+
+def save_filter_form(staff_id: int, flt: QueueFilter, description: str) -> FormModal:
+    from data.queue import save_filter
+
+    fields = [FormField("name", _("Name"), placeholder=_("3号楼漏水, 本周紧急 …"), help=description)]
+
+    def save(values: dict[str, str]) -> str:
+        save_filter(staff_id, values["name"], flt)
+        return values["name"].strip()
+
+    return FormModal(_("Save this filter"), fields, save)
+
+
+# --- list modals -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PickRow:
+    """One row of a PickerModal: cells (shown as text) and the value it stands for."""
+
+    cells: tuple[str, ...]
+    value: Any = None
+    style: str = ""
+
+
+class PickerModal(ModalScreen[Any]):
+    """A short list in a modal: enter or y takes the highlighted row, escape cancels.
+
+    With `selectable=False` it is a read-only report: enter and escape close it.
+    """
+
+    DEFAULT_CSS = """
+    PickerModal { align: center middle; }
+    PickerModal > Vertical {
+        width: 78; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    PickerModal #picker-title { text-style: bold; }
+    PickerModal DataTable { height: auto; max-height: 14; }
+    PickerModal #picker-hint { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("y", "accept", N_("Take it")),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
+    ]
+
+    def __init__(self, title: str, columns: list[tuple[str, int | None]], rows: list[PickRow], *,
+                 hint: str = "", selectable: bool = True, empty: str = "") -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.picker_title = title
+        self.columns = columns
+        self.rows = rows
+        self.hint = hint or (_("enter / y: take the highlighted row · esc: cancel") if selectable
+                             else _("enter / esc: close"))
+        self.selectable = selectable
+        self.empty = empty
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.picker_title, id="picker-title", markup=False)
+            yield DataTable(id="picker-table", cursor_type="row", zebra_stripes=True)
+            if not self.rows and self.empty:
+                yield Label(self.empty, markup=False)
+            yield Label(self.hint, id="picker-hint", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for title, width in self.columns:
+            table.add_column(title, width=width)
+        for row in self.rows:
+            table.add_row(*(Text(cell, style=row.style) for cell in row.cells))
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_accept()
+
+    def action_accept(self) -> None:
+        if not self.selectable or not self.rows:
+            self.dismiss(None)
+            return
+        table = self.query_one(DataTable)
+        self.dismiss(self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)].value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+
+def technician_picker(suggestions: list, technicians: list[tuple[int, str, str]], title: str) -> PickerModal:
+    """Suggestions first (the first one highlighted: one key takes it), then every other
+    technician. `suggestions` are data.dispatch.Suggestion values; their reason says the
+    territory, the open orders and whether the appointment time is free."""
+    rows = []
+    for i, s in enumerate(suggestions):
+        style = "bold" if i == 0 else "dim" if s.busy else ""
+        rows.append(PickRow(("★" if i == 0 else "", f"{s.name} ({s.login})", s.reason), s.staff_id, style))
+    offered = {s.staff_id for s in suggestions}
+    for staff_id, login, name in technicians:
+        if staff_id not in offered:
+            rows.append(PickRow(("", f"{name} ({login})", ""), staff_id))
+    columns = [("", 1), (_("Technician"), 16), (_("Why"), 51)]
+    return PickerModal(title, columns, rows, empty=_("No active technicians."))
+
+
+def saved_filter_picker(saved: list[tuple[str, QueueFilter]], lookups: Lookups) -> PickerModal:
+    rows = [PickRow((name, lookups.describe(flt)), (name, flt)) for name, flt in saved]
+    return PickerModal(_("Saved filters"), [(_("Name"), 16), (_("Filter"), 52)], rows)
+
+
+def missed_report(rows: list, year: int, month: int) -> PickerModal:
+    """Missed deadlines of the month per technician (data.escalation.MissedRow values)."""
+    table = [
+        PickRow((f"{r.name} ({r.login})", str(r.response_missed), str(r.resolution_missed), str(r.total),
+                 _("review") if r.flagged else ""), r.staff_id, "bold red" if r.flagged else "")
+        for r in rows
+    ]
+    columns = [(_("Assignee"), 18), (_("Response"), 8), (_("Resolution"), 10), (_("Total"), 6),
+               (_("Flag"), 10)]
+    title = _("Missed deadlines {year}-{month:02d} (3 or more: flagged for review)").format(
+        year=year, month=month)
+    return PickerModal(title, columns, table, selectable=False,
+                       empty=_("Nobody missed a deadline this month."))

@@ -346,6 +346,63 @@ def sla_for(kind: str, category_id: int | None, priority: str) -> SlaTarget:
     return DEFAULT_SLA.get((kind, priority)) or DEFAULT_SLA.get((kind, "normal")) or SlaTarget(30, 1440)
 
 
+@dataclass(frozen=True)
+class SlaRow:
+    """One policy of the SLA table (category "" = the default of its kind and priority)."""
+
+    id: int
+    kind: str
+    category: str
+    category_code: str
+    priority: str
+    response_minutes: int
+    resolution_minutes: int
+
+
+def sla_table() -> list[SlaRow]:
+    """The whole SLA table: defaults first, then category policies."""
+    rows = (
+        SlaPolicy.select(SlaPolicy, Category.name, Category.code)
+        .join(Category, JOIN.LEFT_OUTER)
+        .order_by(SlaPolicy.category.is_null(False), SlaPolicy.kind, SlaPolicy.priority, SlaPolicy.id)
+        .objects()
+    )
+    return [
+        SlaRow(r.id, r.kind, getattr(r, "name", None) or "", getattr(r, "code", None) or "", r.priority,
+               r.response_minutes, r.resolution_minutes)
+        for r in rows
+    ]
+
+
+def set_sla(kind: str, priority: str, response_minutes: int, resolution_minutes: int,
+            category_id: int | None = None) -> SlaRow:
+    """Set (add or change) a policy. New work orders use it; open ones keep their deadlines."""
+    if kind not in WORK_ORDER_KINDS:
+        raise ValidationError("kind", _("Unknown kind “{kind}”: use one of {kinds}.").format(
+            kind=kind, kinds=", ".join(WORK_ORDER_KINDS)))
+    if priority not in PRIORITIES:
+        raise ValidationError("priority", _("Unknown priority “{p}”: use one of {ps}.").format(
+            p=priority, ps=", ".join(PRIORITIES)))
+    for field_name, value in (("response", response_minutes), ("resolution", resolution_minutes)):
+        if not isinstance(value, int) or value <= 0:
+            raise ValidationError(field_name, _("Give the minutes as a whole number above 0."))
+    if resolution_minutes < response_minutes:
+        raise ValidationError("resolution", _("The resolution deadline cannot come before the response."))
+    with transaction():
+        where = (SlaPolicy.kind == kind) & (SlaPolicy.priority == priority) & (
+            SlaPolicy.category.is_null() if category_id is None else SlaPolicy.category == category_id)
+        policy = SlaPolicy.get_or_none(where)
+        if policy is None:
+            SlaPolicy.create(kind=kind, priority=priority, category=category_id,
+                             response_minutes=response_minutes, resolution_minutes=resolution_minutes)
+        else:
+            SlaPolicy.update(response_minutes=response_minutes, resolution_minutes=resolution_minutes).where(
+                SlaPolicy.id == policy.id).execute()
+    return next(r for r in sla_table() if r.kind == kind and r.priority == priority and (
+        (r.category_code == "") if category_id is None else
+        r.category_code == Category.get_by_id(category_id).code))
+
+
 def stretch_active() -> bool:
     """Whether the severe-weather stretch is switched on."""
     row = Setting.get_or_none(Setting.key == STRETCH_SETTING)

@@ -344,3 +344,28 @@ def test_escalate_json(db, capsys, monkeypatch):
     assert capsys.readouterr().out.strip() == _("Nothing to escalate.")
     open_database(db.url)
     assert Notification.select().where(Notification.kind == "escalation").count() == 2
+
+
+def test_sla_table_is_editable_and_new_orders_follow_it(sqlite_url, capsys):
+    from data import workorders
+
+    open_database(sqlite_url)
+    f.staff("super1", "周主管", "supervisor")
+    close_database()
+    main = cli.main
+    assert main(["--db", sqlite_url, "sla", "list", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {"kind": "repair", "priority": "normal", "category": None,
+            "response_minutes": 30, "resolution_minutes": 1440} in rows
+    assert main(["--db", sqlite_url, "--user", "super1", "sla", "set", "报修", "一般",
+                 "--response", "20", "--resolution", "720", "--category", "水管漏水"]) == 0
+    assert main(["--db", sqlite_url, "--user", "super1", "sla", "set", "报修", "一般",
+                 "--response", "60", "--resolution", "30"]) == 2
+    assert "resolution" in capsys.readouterr().err
+    open_database(sqlite_url)
+    from data.models import Category
+
+    leak = Category.get(Category.code == "plumbing.leak").id
+    assert workorders.sla_for("repair", leak, "normal") == (20, 720)
+    assert workorders.sla_for("repair", None, "normal") == (30, 1440)
+    close_database()

@@ -79,6 +79,17 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("escalate", help=_("escalate missed deadlines (safe from cron)"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
+    p = sub.add_parser("sla", help=_("the SLA table: deadlines per kind, category and priority"))
+    sla = p.add_subparsers(dest="sla_command", metavar="ACTION", required=True)
+    q = sla.add_parser("list", help=_("show the SLA table"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    q = sla.add_parser("set", help=_("set a deadline policy (new work orders use it)"))
+    q.add_argument("kind", help="报修|投诉|咨询|建议")
+    q.add_argument("priority", help="特急|紧急|急修|一般|低 (critical, urgent, quick, normal, low)")
+    q.add_argument("--response", type=int, required=True, metavar="MIN", help=_("minutes to the first response"))
+    q.add_argument("--resolution", type=int, required=True, metavar="MIN", help=_("minutes to resolution"))
+    q.add_argument("--category", metavar="NAME", help=_("only this category (else the default of the kind)"))
+
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -516,6 +527,34 @@ def _apply_status(view, status: str, staff, note: str, rating: str | None, versi
         status=label(WORK_ORDER_STATUSES, status)))
 
 
+def cmd_sla(args: argparse.Namespace) -> int:
+    """`frontdesk sla list|set`: read or edit the SLA table."""
+    from data import workorders
+    from data.vocab import PRIORITIES, PRIORITY_WORDS, WORK_ORDER_KINDS, label
+
+    _open(args)
+    if args.sla_command == "set":
+        _sign_in(args)  # a known staff member changes the table
+        kind = _code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "kind")
+        priority = _code(args.priority, PRIORITIES, PRIORITY_WORDS, "priority")
+        category_id = _find_category(args.category) if args.category else None
+        row = workorders.set_sla(kind, priority, args.response, args.resolution, category_id)
+        print(_("{kind} {priority} {category}: respond within {response} min, resolve within {resolution} min.").format(
+            kind=label(WORK_ORDER_KINDS, row.kind), priority=label(PRIORITIES, row.priority),
+            category=row.category or _("(default)"), response=row.response_minutes,
+            resolution=row.resolution_minutes))
+        return 0
+    for row in workorders.sla_table():
+        if args.json:
+            print(json.dumps({"kind": row.kind, "priority": row.priority, "category": row.category_code or None,
+                              "response_minutes": row.response_minutes,
+                              "resolution_minutes": row.resolution_minutes}, ensure_ascii=False))
+        else:
+            print(f"{label(WORK_ORDER_KINDS, row.kind):<6} {label(PRIORITIES, row.priority):<6} "
+                  f"{(row.category or _('(default)')):<12} {row.response_minutes:>6} {row.resolution_minutes:>7}")
+    return 0
+
+
 def cmd_escalate(args: argparse.Namespace) -> int:
     """`frontdesk escalate`: the idempotent sweep, for cron."""
     from data.escalation import sweep
@@ -536,4 +575,5 @@ def cmd_escalate(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "tickets": cmd_tickets,
     "escalate": cmd_escalate,
+    "sla": cmd_sla,
 }

@@ -20,6 +20,7 @@ class ConfirmModal(ModalScreen[bool]):
     ConfirmModal > Vertical {
         width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2;
     }
+    ConfirmModal Label { width: 100%; }  /* long questions wrap instead of being cut */
     ConfirmModal .hint { color: $text-muted; margin-top: 1; }
     """
     BINDINGS = [

@@ -51,9 +51,9 @@ class FormModal(ModalScreen[Any]):
     FormModal .form-label { width: 14; padding: 1 1 0 0; text-align: right; }
     FormModal .form-field { width: 1fr; }
     FormModal TextArea { height: 5; }
-    FormModal .form-error { color: $error; padding: 0 0 0 14; height: auto; }
-    FormModal .form-help { color: $text-muted; padding: 0 0 0 14; height: auto; }
-    FormModal #form-message { color: $warning; height: auto; }
+    FormModal .form-error { color: $error; padding: 0 0 0 14; height: auto; width: 100%; }
+    FormModal .form-help { color: $text-muted; padding: 0 0 0 14; height: auto; width: 100%; }
+    FormModal #form-message { color: $warning; height: auto; width: 100%; }
     FormModal #form-keys { color: $text-muted; }
     """
     BINDINGS = [

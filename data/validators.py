@@ -554,3 +554,26 @@ def parse_plate_query(text: str) -> str | None:
     if not value or len(value) > 8 or not _PLATE_QUERY_RE.fullmatch(value):
         return None
     return value
+
+
+def parse_date(text: str, field: str) -> dt.date | None:
+    """A date typed as YYYY-MM-DD (full-width digits too); None when left empty."""
+    value = fold_width(text).strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(field, _("Write the date as YYYY-MM-DD, such as 2026-11-27.")) from None
+
+
+def parse_datetime(text: str, field: str) -> dt.datetime | None:
+    """A time typed as YYYY-MM-DD HH:MM; None when left empty."""
+    value = " ".join(fold_width(text).split())
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ValidationError(
+            field, _("Write the time as YYYY-MM-DD HH:MM, such as 2026-11-28 09:30.")) from None

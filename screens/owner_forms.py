@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from data import people
 from data.cards import OwnerCard, PhoneLine, VehicleLine
 from data.clock import today as clock_today
@@ -11,6 +9,7 @@ from data.db import transaction
 from data.errors import ValidationError
 from data.i18n import _
 from data.people import PersonInput
+from data.validators import parse_date
 from data.vocab import OCCUPANCY_ROLES, label
 from widgets.form import FormField, FormModal
 
@@ -21,16 +20,6 @@ def _gender_options() -> list[tuple[str, str]]:
 
 def _role_options() -> list[tuple[str, str]]:
     return [(label(OCCUPANCY_ROLES, code), code) for code in OCCUPANCY_ROLES]
-
-
-def _date(value: str, field: str) -> dt.date | None:
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(field, _("Write the date as YYYY-MM-DD, such as 2026-11-27.")) from None
 
 
 def _person_input(values: dict[str, str]) -> PersonInput:
@@ -150,7 +139,7 @@ def move_in_form(person_id: int, default_community: str = "") -> FormModal:
         except Exception as exc:  # NotFoundError: show it under the field
             raise ValidationError("community", str(exc)) from exc
         room_id = people.ensure_room(community.id, _room_code(values["room"]))
-        return people.move_in(person_id, room_id, values["role"], _date(values["start"], "start"))
+        return people.move_in(person_id, room_id, values["role"], parse_date(values["start"], "start"))
 
     return FormModal(_("Move into a room"), fields, save)
 
@@ -175,7 +164,7 @@ def new_resident_form(room_id: int, room_code: str) -> FormModal:
     ]
 
     def save(values: dict[str, str]) -> int:
-        start = _date(values["start"], "start")
+        start = parse_date(values["start"], "start")
         with transaction():
             person_id = _find_or_create(values)
             people.move_in(person_id, room_id, values["role"] or "owner", start)
@@ -203,7 +192,7 @@ def change_owner_form(room_id: int, room_code: str) -> FormModal:
     ]
 
     def save(values: dict[str, str]) -> int:
-        on = _date(values["start"], "start")
+        on = parse_date(values["start"], "start")
         with transaction():
             person_id = _find_or_create(values)
             people.change_owner(room_id, [person_id], on)

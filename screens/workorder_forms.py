@@ -3,7 +3,6 @@ and the small list modals (technician picker, saved filters, missed deadlines)."
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from data.db import transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.queue import QueueFilter
+from data.validators import parse_date, parse_datetime
 from data.vocab import (
     CHANNELS,
     OCCUPANCY_ROLES,
@@ -75,27 +75,6 @@ def guarded(act: Callable[[dict[str, str]], Any], fields: Iterable[str],
             raise FrontDeskError(exc.message) from exc
 
     return save
-
-
-def _date(text: str, field: str) -> dt.date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(field, _("Write the date as YYYY-MM-DD, such as 2026-11-27.")) from None
-
-
-def _when(text: str, field: str) -> dt.datetime | None:
-    text = " ".join(text.split())
-    if not text:
-        return None
-    try:
-        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise ValidationError(
-            field, _("Write the time as YYYY-MM-DD HH:MM, such as 2026-11-28 09:30.")) from None
 
 
 # --- the new work order ------------------------------------------------------------------------
@@ -178,7 +157,7 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
             category_id=int(values["category"]) if values["category"] else None,
             priority=values["priority"] or "normal", channel=values["channel"] or "phone",
             description=values["description"], location=values["location"] if found_room is None else "",
-            contact_phone=number, appointment_at=_when(values["appointment"], "appointment"),
+            contact_phone=number, appointment_at=parse_datetime(values["appointment"], "appointment"),
         )
         return workorders.create_order(order, staff_id).id
 
@@ -351,7 +330,7 @@ def filter_form(current: QueueFilter, lookups: Lookups) -> FormModal:
         def number(key: str) -> int | None:
             return int(values[key]) if values[key] else None
 
-        start, end = _date(values["created_from"], "created_from"), _date(values["created_to"], "created_to")
+        start, end = parse_date(values["created_from"], "created_from"), parse_date(values["created_to"], "created_to")
         if start and end and end < start:
             raise ValidationError("created_to", _("The end date is before the start date."))
         return QueueFilter(

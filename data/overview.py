@@ -65,6 +65,8 @@ class NotificationRow:
     created_at: dt.datetime
     kind: str
     title: str
+    entity: str
+    entity_id: int | None
 
 
 def _day(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -228,7 +230,20 @@ def unread_notifications(staff_id: int) -> list[NotificationRow]:
     """Unread notifications of `staff_id`, newest first."""
     query = _unread_query(staff_id).order_by(Notification.created_at.desc(), Notification.id.desc())
     return [
-        NotificationRow(n.id, n.created_at, n.kind, n.title) for n in query.limit(LIST_LIMIT)
+        NotificationRow(n.id, n.created_at, n.kind, n.title, n.entity, n.entity_id)
+        for n in query.limit(LIST_LIMIT)
     ]
+
+
+def mark_read(notification_id: int, staff_id: int) -> None:
+    """Mark one of `staff_id`'s notifications read (someone else's is left alone)."""
+    from data.db import transaction
+
+    with transaction():
+        Notification.update(read_at=clock_now()).where(
+            Notification.id == notification_id,
+            Notification.staff == staff_id,
+            Notification.read_at.is_null(),
+        ).execute()
 
 

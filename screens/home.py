@@ -124,6 +124,7 @@ class HomeScreen(Screen):
         translate_bindings(self)
         self.selected = PANELS[0].id
         self.counts: overview.HomeCounts | None = None
+        self.rows: list[Any] = []  # what each row of the list stands for
 
     @property
     def screen_title(self) -> str:
@@ -220,6 +221,7 @@ class HomeScreen(Screen):
         for title, width in panel.columns:
             table.add_column(_(title), width=width)
         today = clock_today()
+        self.rows = list(rows)
         for row in rows:
             table.add_row(*(Text(cell) for cell in self._cells(panel_id, row, today)))
         total = getattr(self.counts, panel_id) if self.counts else len(rows)
@@ -235,6 +237,23 @@ class HomeScreen(Screen):
         self.query_one("#list-title", Label).update(caption)
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """enter opens what the row is: the work order, or a notification's work order."""
+        if not self.rows or event.cursor_row >= len(self.rows):
+            return
+        row = self.rows[event.cursor_row]
+        order_id = None
+        if self.selected in ("new_orders", "overdue_orders", "awaiting_visit"):
+            order_id = row.id
+        elif self.selected == "unread_notifications":
+            overview.mark_read(row.id, self.app.staff.id)
+            order_id = row.entity_id if row.entity == "work_order" else None
+            self.refresh_data()
+        if order_id is not None:
+            from screens.workorder import WorkOrderScreen
+
+            self.app.push_screen(WorkOrderScreen(order_id))
 
     def _cells(self, panel_id: str, row: Any, today: dt.date) -> tuple[str, ...]:
         if panel_id == "new_orders":

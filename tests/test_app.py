@@ -178,3 +178,16 @@ async def test_running_sessions_sweep_escalations_and_tell_the_supervisor(world)
         app.sweep_escalations()  # a second sweep notifies nobody again
         await _settled(app, pilot)
         assert Notification.select().where(Notification.kind == "escalation").count() == 1
+
+
+async def test_enter_on_a_home_row_opens_the_work_order(world):
+    from screens.workorder import WorkOrderScreen
+
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        await wait_for(pilot, lambda: "楼道灯不亮" in screen_text(app))
+        await pilot.press("enter")
+        await _settled(app, pilot)
+        assert isinstance(app.screen, WorkOrderScreen)
+        assert "BX-20261127-000" in screen_text(app)

@@ -1,4 +1,5 @@
-"""Reference data every database needs: the work-order category tree, default SLAs, tags."""
+"""Reference data every database needs: the work-order category tree, default SLAs, tags,
+and the default call scripts (data.calls)."""
 
 from __future__ import annotations
 
@@ -165,3 +166,8 @@ def ensure_reference_data() -> None:
         for name, color in DEFAULT_TAGS:
             if name not in tags:
                 Tag.insert(name=name, color=color).execute()
+
+        # Imported here: data.workorders imports this module, and data.calls reaches it.
+        from data.calls import ensure_default_scripts
+
+        ensure_default_scripts()

@@ -74,6 +74,64 @@ CALL_CATEGORIES = {
     "other": N_("Other"),
 }
 
+#: Words a clerk or a script may use for a call category (issue 5's CLI).
+CALL_CATEGORY_WORDS = {
+    "报修": "repair", "投诉": "complaint", "咨询": "inquiry", "缴费": "payment",
+    "回访": "callback", "通知": "notice", "其他": "other", "其它": "other",
+}
+
+CALL_DIRECTIONS = {
+    "in": N_("Inbound"),
+    "out": N_("Outbound"),
+}
+
+#: Words for a call's direction.
+CALL_DIRECTION_WORDS = {"呼入": "in", "来电": "in", "呼出": "out", "去电": "out", "外呼": "out"}
+
+#: How a call ended. The first five are what a clerk picks for a conversation; the last
+#: three are what an unanswered dialling records (call lists log them too). "" = not said.
+CALL_OUTCOMES = {
+    "resolved": N_("Resolved on the phone"),  # 已解答: the caller's question was dealt with on the phone
+    "ticket": N_("Work order opened"),  # 已转工单
+    "callback": N_("Callback needed"),  # 需回电: someone must call back (callback due)
+    "transferred": N_("Transferred"),  # 已转接: put through to someone else
+    "info": N_("Noted only"),  # 仅记录: nothing to do
+    "no_answer": N_("No answer"),  # 未接通
+    "rejected": N_("Rejected"),  # 拒接
+    "invalid": N_("Invalid number"),  # 空号
+}
+
+#: Outcomes of calls that reached nobody: they count against the answered rate.
+UNANSWERED_OUTCOMES = ("no_answer", "rejected")
+#: Outcomes of calls that could not have been answered (a dead number): left out of it.
+UNREACHABLE_OUTCOMES = ("invalid",)
+
+CALL_LIST_KINDS = {
+    "callback": N_("Satisfaction callbacks"),  # 回访
+    "adhoc": N_("Call list"),  # 外呼
+}
+
+#: Outcomes of one attempt on a call-list item.
+LIST_OUTCOMES = {
+    "connected": N_("Connected"),  # 接通
+    "no_answer": N_("No answer"),  # 未接
+    "rejected": N_("Rejected"),  # 拒接
+    "invalid": N_("Invalid number"),  # 空号
+    "later": N_("Call again later"),  # 稍后再拨 (needs a retry time)
+}
+
+CALL_ITEM_STATUSES = {
+    "pending": N_("To call"),
+    "done": N_("Done"),
+}
+
+INCIDENT_KINDS = {
+    "water_cut": N_("Water cut"),  # 停水
+    "power_cut": N_("Power cut"),  # 停电
+    "lift_down": N_("Lift out of service"),  # 电梯停运
+    "gas_work": N_("Gas maintenance"),  # 燃气检修
+}
+
 EVENT_KINDS = {
     "appointment": N_("Home visit"),
     "meeting": N_("Meeting"),

@@ -239,13 +239,19 @@ class HomeScreen(Screen):
             table.move_cursor(row=min(cursor, len(rows) - 1))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """enter opens what the row is: the work order, or a notification's work order."""
+        """enter opens what the row is: the work order, the callbacks to make, or a
+        notification's work order."""
         if not self.rows or event.cursor_row >= len(self.rows):
             return
         row = self.rows[event.cursor_row]
         order_id = None
         if self.selected in ("new_orders", "overdue_orders", "awaiting_visit"):
             order_id = row.id
+        elif self.selected == "callbacks_due":
+            from screens.calls import CallsScreen
+
+            self.app.push_screen(CallsScreen(mode="callbacks"))
+            return
         elif self.selected == "unread_notifications":
             overview.mark_read(row.id, self.app.staff.id)
             order_id = row.entity_id if row.entity == "work_order" else None

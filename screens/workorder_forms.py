@@ -106,13 +106,21 @@ def _resolve_room(text: str, community_text: str, community_id: int | None) -> t
 
 
 def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int | None = None,
-                   community_id: int | None = None) -> FormModal:
-    """A new work order, with the person and room prefilled; dismisses with its id."""
-    phone, room_code, community_name = "", "", ""
+                   community_id: int | None = None, title: str = "", description: str = "",
+                   kind: str = "repair", phone: str = "", call_id: int | None = None,
+                   after_save: Callable[[int], Any] | None = None) -> FormModal:
+    """A new work order, with the person and room prefilled; dismisses with its id.
+
+    `title`, `description`, `kind` and `phone` prefill those fields (a call's summary and
+    number). The order is saved in one transaction with linking it to the logged call
+    `call_id`, and with `after_save(order_id)` (which may log the call it came from): a
+    refusal there saves neither."""
+    room_code, community_name = "", ""
+    prefilled_phone = phone
     persons: list[tuple[str, str]] = []  # (name, id) choices: the person, the room's residents
     if person_id is not None:
         card = cards.owner_card(person_id)
-        phone = card.phones[0].number if card.phones else ""
+        phone = prefilled_phone or (card.phones[0].number if card.phones else "")
         persons.append((card.name, str(card.id)))
         current = [r for r in card.rooms if r.end is None]
         if room_id is None and current:
@@ -127,8 +135,9 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
     from data.queue import categories
 
     fields = [
-        FormField("title", _("Title"), placeholder=_("厨房水管漏水, 2号楼电梯异响 …")),
-        FormField("kind", _("Kind"), "repair", kind="select", options=_options(WORK_ORDER_KINDS)),
+        FormField("title", _("Title"), title, placeholder=_("厨房水管漏水, 2号楼电梯异响 …")),
+        FormField("kind", _("Kind"), kind if kind in WORK_ORDER_KINDS else "repair", kind="select",
+                  options=_options(WORK_ORDER_KINDS)),
         FormField("category", _("Category"), kind="select",
                   options=[(name, str(cid)) for cid, name in categories()]),
         FormField("priority", _("Priority"), "normal", kind="select", options=_options(PRIORITIES)),
@@ -141,7 +150,7 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
         FormField("phone", _("Contact phone"), phone, placeholder="138 0013 8000"),
         FormField("channel", _("Channel"), "phone", kind="select", options=_options(CHANNELS)),
         FormField("appointment", _("Appointment"), placeholder=_("YYYY-MM-DD HH:MM, optional")),
-        FormField("description", _("Description"), kind="text"),
+        FormField("description", _("Description"), description, kind="text"),
     ]
 
     def save(values: dict[str, str]) -> int:
@@ -159,18 +168,34 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
             description=values["description"], location=values["location"] if found_room is None else "",
             contact_phone=number, appointment_at=parse_datetime(values["appointment"], "appointment"),
         )
-        return workorders.create_order(order, staff_id).id
+        if call_id is None and after_save is None:
+            return workorders.create_order(order, staff_id).id
+        with transaction():  # the order and its call, or neither
+            order_id = workorders.create_order(order, staff_id).id
+            if call_id is not None:
+                from data import calls
+
+                calls.link_work_order(call_id, order_id, staff_id)
+            if after_save is not None:
+                after_save(order_id)
+        return order_id
 
     return FormModal(_("New work order"), fields, save)
 
 
-def open_new_order(screen: Screen, **prefill: int | None) -> None:
-    """Push the new-order form (prefilled with person_id, room_id, community_id); the new
-    work order opens on its own screen when it is saved."""
+def open_new_order(screen: Screen, *, then: Callable[[int], Any] | None = None,
+                   **prefill: Any) -> None:
+    """Push the new-order form (prefilled with person_id, room_id, community_id, title,
+    description, kind, phone; linked to call_id; see `new_order_form`). When it is saved,
+    `then(order_id)` runs if given, else the new work order opens on its own screen."""
     from screens.workorder import WorkOrderScreen
 
     def opened(order_id: int | None) -> None:
-        if order_id:
+        if not order_id:
+            return
+        if then is not None:
+            then(order_id)
+        else:
             screen.app.push_screen(WorkOrderScreen(order_id))
 
     try:

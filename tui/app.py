@@ -33,6 +33,12 @@ def _tickets_screen() -> Screen:
     return QueueScreen()
 
 
+def _calls_screen() -> Screen:
+    from screens.calls import CallsScreen  # loaded on first F5, not at start-up
+
+    return CallsScreen()
+
+
 @dataclass(frozen=True)
 class ScreenEntry:
     """A top-level screen reachable by a function key and from the palette."""
@@ -50,7 +56,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("owners", "f2", N_("Owners"), _owners_screen),
     ScreenEntry("tickets", "f3", N_("Work orders"), _tickets_screen),
     ScreenEntry("calendar", "f4", N_("Calendar"), None),
-    ScreenEntry("calls", "f5", N_("Calls"), None),
+    ScreenEntry("calls", "f5", N_("Calls"), _calls_screen),
     ScreenEntry("inbox", "f6", N_("Notifications"), None),
 )
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from data import i18n
 from data.errors import FrontDeskError
 from data.i18n import _
-from tui import cli_tickets
+from tui import cli_calls, cli_tickets
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", default="10000,1000000", metavar="N,N",
                    help=_("database sizes in owners (default 10000,1000000)"))
     cli_tickets.add_parsers(sub)
+    cli_calls.add_parsers(sub)
     return parser
 
 
@@ -232,6 +233,7 @@ COMMANDS = {
     "import": cmd_import,
     "bench": cmd_bench,
     **cli_tickets.COMMANDS,
+    **cli_calls.COMMANDS,
 }
 
 

@@ -1,0 +1,252 @@
+"""The `frontdesk calls …` commands (issue 5 §9): log a call, list calls and callbacks,
+statistics — the same rules as the calls screen, through `data.calls`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+
+from data.errors import ValidationError
+from data.i18n import _
+from tui.cli_tickets import _code, _emit, _open, _pad, _sign_in
+
+#: Default number of calls `calls list` prints, and the default statistics span in days.
+LIST_DEFAULT = 50
+STATS_DAYS = 30
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register `calls` (log, list, callbacks, stats) on the main parser."""
+    p = sub.add_parser("calls", help=_("phone calls: log, list, callbacks, stats"))
+    calls = p.add_subparsers(dest="calls_command", metavar="ACTION", required=True)
+
+    q = calls.add_parser("log", help=_("log a call; answers with the matched person"))
+    q.add_argument("--number", required=True, metavar="N", help=_("the caller's or the called number"))
+    q.add_argument("--direction", required=True, metavar="in|out", help=_("in (a call to us) or out (a call we made)"))
+    q.add_argument("--category", default="other", metavar="C",
+                   help="报修|投诉|咨询|缴费|回访|通知|其他 (repair, complaint, inquiry, payment, callback, notice, other)")
+    q.add_argument("--summary", default="", metavar="TEXT", help=_("what was said"))
+    q.add_argument("--duration", default="0", metavar="SECONDS", help=_("how long the call lasted, in seconds"))
+    q.add_argument("--outcome", default="", metavar="O",
+                   help="resolved, ticket, callback, transferred, info, no_answer, rejected, invalid")
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calls.add_parser("list", help=_("the call log, newest first"))
+    q.add_argument("--mine", action="store_true", help=_("only the calls I took or made"))
+    q.add_argument("--since", metavar="DATE", help=_("from this day on (YYYY-MM-DD)"))
+    q.add_argument("--limit", type=int, default=LIST_DEFAULT, metavar="N",
+                   help=_("at most N calls (default 50)"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calls.add_parser("callbacks", help=_("promised callbacks not made yet, by due time"))
+    q.add_argument("--mine", action="store_true", help=_("only those assigned to me"))
+    q.add_argument("--overdue", action="store_true", help=_("only those already due"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calls.add_parser("stats", help=_("call statistics (default: the last 30 days)"))
+    q.add_argument("--since", metavar="DATE", help=_("first day (YYYY-MM-DD)"))
+    q.add_argument("--until", metavar="DATE", help=_("last day (YYYY-MM-DD, default today)"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    from data.validators import parse_date
+
+    return parse_date(text, option) if text else None
+
+
+def _when(value: dt.datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if value else ""
+
+
+def _direction_word(code: str) -> str:
+    from data.vocab import CALL_DIRECTIONS, label
+
+    return label(CALL_DIRECTIONS, code)
+
+
+def _call_line(view) -> str:
+    from data.vocab import CALL_CATEGORIES, CALL_OUTCOMES, label
+
+    who = view.person or view.caller_staff or "—"
+    summary = view.summary.splitlines()[0] if view.summary else ""
+    return "  ".join((
+        _pad(_when(view.started_at), 16),
+        _pad(_direction_word(view.direction), 8),
+        _pad(view.number or "—", 16),
+        _pad(who, 8),
+        _pad(label(CALL_CATEGORIES, view.category), 6),
+        _pad(label(CALL_OUTCOMES, view.outcome) if view.outcome else "", 14),
+        _pad(f"{view.duration_s}s", 6),
+        _pad(view.staff, 8),
+        summary,
+    )).rstrip()
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_calls(args: argparse.Namespace) -> int:
+    """`frontdesk calls log|list|callbacks|stats`."""
+    _open(args)
+    action: Callable[[argparse.Namespace], int] = {
+        "log": _calls_log, "list": _calls_list, "callbacks": _calls_callbacks, "stats": _calls_stats,
+    }[args.calls_command]
+    return action(args)
+
+
+def _calls_log(args: argparse.Namespace) -> int:
+    from data import calls
+    from data.vocab import (
+        CALL_CATEGORIES,
+        CALL_CATEGORY_WORDS,
+        CALL_DIRECTION_WORDS,
+        CALL_DIRECTIONS,
+        CALL_OUTCOMES,
+        WORK_ORDER_STATUSES,
+        label,
+    )
+
+    staff = _sign_in(args)
+    direction = _code(args.direction, CALL_DIRECTIONS, CALL_DIRECTION_WORDS, "--direction")
+    category = _code(args.category, CALL_CATEGORIES, CALL_CATEGORY_WORDS, "--category")
+    outcome = _code(args.outcome, CALL_OUTCOMES, {}, "--outcome") if args.outcome.strip() else ""
+    try:
+        duration = int(str(args.duration).strip())
+    except ValueError:
+        raise ValidationError("--duration", _("Give the duration in whole seconds, such as 95.")) from None
+    number = calls.normalize_number(args.number)
+    match = calls.match_caller(number)
+    view = calls.log_call(
+        calls.CallInput(direction=direction, number=number, category=category,
+                        summary=args.summary, outcome=outcome, duration_s=duration),
+        staff.id,
+    )
+    if args.json:
+        _emit({
+            **view.as_json(),
+            "staff_caller": match.staff_login,
+            "rooms": [{"id": i, "code": c, "community": m} for i, c, m in match.rooms],
+            "open_orders": [{"id": i, "number": n, "title": t, "status": s}
+                            for i, n, t, s in match.open_orders],
+            "ambiguous": [{"id": i, "name": n} for i, n in match.ambiguous],
+            "incident": ({"id": match.incident.id, "kind": match.incident.kind,
+                          "title": match.incident.title} if match.incident else None),
+        })
+        return 0
+    print(_("Logged call {id}: {direction} {number}").format(
+        id=view.id, direction=_direction_word(view.direction), number=view.number or "—"))
+    if match.person_id is not None:
+        print(_("Caller: {name}").format(name=match.name))
+    elif match.ambiguous:
+        print(_("Several people have this number: {names}").format(
+            names="、".join(f"{n} ({i})" for i, n in match.ambiguous)))
+    elif match.staff_login:
+        print(_("Caller: colleague {name} ({login})").format(name=match.staff_name, login=match.staff_login))
+    else:
+        print(_("Unknown number: no person has it yet."))
+    for _id, code, community in match.rooms:
+        print(_("  Room: {community} {room}").format(community=community, room=code))
+    for _id, number, title, status in match.open_orders:
+        print(_("  Open work order: {number} {status} {title}").format(
+            number=number, status=label(WORK_ORDER_STATUSES, status), title=title))
+    if match.incident is not None:
+        print(_("  Incident: {title} (until {ends})").format(
+            title=match.incident.title, ends=_when(match.incident.ends)))
+    return 0
+
+
+def _calls_list(args: argparse.Namespace) -> int:
+    from data.calls import CallFilter, call_history
+
+    if args.limit < 1:
+        raise ValidationError("--limit", _("--limit must be at least 1."))
+    staff = _sign_in(args)
+    flt = CallFilter(staff_id=staff.id if args.mine else None, since=_date(args.since, "--since"))
+    rows, after = [], None
+    while len(rows) < args.limit:
+        page = call_history(flt, after=after, limit=min(args.limit - len(rows), 200))
+        rows += page.rows
+        after = page.next_cursor
+        if after is None:
+            break
+    for view in rows:
+        if args.json:
+            _emit(view.as_json())
+        else:
+            print(_call_line(view))
+    if not rows and not args.json:
+        print(_("No calls."))
+    return 0
+
+
+def _calls_callbacks(args: argparse.Namespace) -> int:
+    from data.calls import callbacks
+    from data.clock import now
+
+    staff = _sign_in(args)
+    at = now()
+    rows = callbacks(staff.id if args.mine else None, overdue_only=args.overdue, at=at, limit=1000)
+    for view in rows:
+        overdue = view.callback_overdue(at)
+        if args.json:
+            _emit({**view.as_json(), "overdue": overdue})
+            continue
+        summary = view.summary.splitlines()[0] if view.summary else ""
+        print("  ".join((
+            _pad(_when(view.callback_due), 16),
+            _pad(_("overdue") if overdue else "", 8),
+            _pad(view.number or "—", 16),
+            _pad(view.person or "—", 8),
+            _pad(view.callback_assignee or "—", 8),
+            summary,
+        )).rstrip())
+    if not rows and not args.json:
+        print(_("No callbacks waiting."))
+    return 0
+
+
+def _calls_stats(args: argparse.Namespace) -> int:
+    from data.calls import call_stats
+    from data.clock import today
+    from data.vocab import CALL_CATEGORIES, CALL_OUTCOMES, label
+
+    _sign_in(args)
+    until = _date(args.until, "--until") or today()
+    since = _date(args.since, "--since") or until - dt.timedelta(days=STATS_DAYS - 1)
+    stats = call_stats(since, until)
+    if args.json:
+        _emit(stats.as_json())
+        return 0
+
+    def percent(rate: float, base: int) -> str:
+        return f"{rate:.1%}" if base else "—"
+
+    print(_("Calls {since} – {until}: {total} ({inbound} in, {outbound} out)").format(
+        since=since, until=until, total=stats.total, inbound=stats.inbound, outbound=stats.outbound))
+    print(_("Answered: {answered} of {needed} ({rate}); average talk time {avg:.0f} s").format(
+        answered=stats.answered, needed=stats.needed_answer,
+        rate=percent(stats.answered_rate, stats.needed_answer), avg=stats.avg_duration_s))
+    print(_("Callbacks kept on time: {on_time} of {due} ({rate})").format(
+        on_time=stats.callbacks_on_time, due=stats.callbacks_due,
+        rate=percent(stats.callbacks_on_time_rate, stats.callbacks_due)))
+    print()
+    print(_("By day (in / out):"))
+    for day, inbound, outbound in stats.by_day:
+        print(f"  {day:%m-%d}  {inbound:>4}  {outbound:>4}")
+    print(_("By staff member (calls, average talk time):"))
+    for name, count, avg in stats.by_staff:
+        print(f"  {_pad(name, 10)}{count:>5}  {avg:>6.0f}s")
+    print(_("By category:"))
+    for code, count in stats.by_category:
+        print(f"  {_pad(label(CALL_CATEGORIES, code), 10)}{count:>5}")
+    print(_("By outcome:"))
+    for code, count in stats.by_outcome:
+        print(f"  {_pad(label(CALL_OUTCOMES, code) if code else '—', 12)}{count:>5}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "calls": cmd_calls,
+}

@@ -380,3 +380,30 @@ def change_owner(room_id: int, new_owner_ids: list[int], on: dt.date | None = No
                 person=person_id, room=room_id, role="owner" if i == 0 else "co_owner", start_date=on
             )
 
+
+def find_building(code: str, community: str | None = None, *, option: str = "building") -> tuple[int, int]:
+    """(community_id, building_id) of a building code ("3", "3号楼", "3栋"); a code found in
+    several communities needs the community (name or code)."""
+
+    text = code.strip().upper()
+    for suffix in ("号楼", "号栋", "号幢", "栋", "幢", "座", "#"):
+        text = text.removesuffix(suffix)
+    if text.isdigit():
+        text = text.lstrip("0") or "0"
+    query = (
+        Building.select(Building.id, Building.community, Community.name)
+        .join(Community)
+        .where(Building.code == text)
+        .order_by(Community.name)
+        .limit(50)
+    )
+    if community:
+        query = query.where(Building.community == community_by_name(community).id)
+    rows = list(query.objects())
+    if not rows:
+        raise NotFoundError(_("No building {building}.").format(building=code))
+    if len(rows) > 1:
+        raise ValidationError(option, _(
+            "Building {building} exists in several communities: {names}. Say which with --community."
+        ).format(building=code, names="、".join(r.name for r in rows)))
+    return rows[0].community_id, rows[0].id

@@ -386,6 +386,66 @@ class CallsScreen(Screen):
                 yield (title, _("Calls: {mode} ({key})").format(mode=_(title), key=key),
                        lambda name=name: self.action_mode(name))
         yield (N_("Build 回访 list"), _("From resolved work orders (o, then g)"), self.action_build_list)
+        yield (N_("Incidents"), _("Outages going on now, and how many owners called"), self.action_incidents)
+        if self.app.staff.role in ("supervisor", "manager", "admin"):
+            yield (N_("Declare an incident"), _("停水, 停电 … for some buildings, with a script for callers"),
+                   self.action_declare_incident)
+
+    # --- incidents (停水, 停电, 电梯停运, 燃气检修) --------------------------------------------
+
+    def action_incidents(self) -> None:
+        """The outages going on now, with their calls and callers, in a read-only list."""
+        from data.vocab import INCIDENT_KINDS
+        from screens.workorder_forms import PickerModal, PickRow
+
+        rows = [
+            PickRow((label(INCIDENT_KINDS, view.kind), view.title, "、".join(view.buildings),
+                     f"{view.ends:%m-%d %H:%M}", str(view.calls), str(view.callers)), view.id)
+            for view in call_data.active_incidents()
+        ]
+        columns = [(_("Kind"), 8), (_("Title"), 18), (_("Buildings"), 16), (_("Until"), 11),
+                   (_("Calls"), 5), (_("Callers"), 5)]
+        self.app.push_screen(PickerModal(_("Incidents going on now"), columns, rows, selectable=False,
+                                         empty=_("No incident is going on.")))
+
+    def action_declare_incident(self) -> None:
+        """A supervisor declares an outage: kind, buildings, time range and the callers' script."""
+        from data.people import find_building
+        from data.validators import parse_datetime
+        from data.vocab import INCIDENT_KINDS
+        from widgets.form import FormField, FormModal
+
+        now = clock_now()
+        fields = [
+            FormField("kind", _("Kind"), "water_cut", kind="select",
+                      options=[(label(INCIDENT_KINDS, code), code) for code in INCIDENT_KINDS]),
+            FormField("title", _("Title"), placeholder=_("3号楼管道检修停水")),
+            FormField("community", _("Community")),
+            FormField("buildings", _("Buildings"), placeholder="3, 5"),
+            FormField("starts", _("From"), f"{now:%Y-%m-%d %H:%M}"),
+            FormField("ends", _("Until"), placeholder=f"{now:%Y-%m-%d} 18:00"),
+            FormField("script", _("Script"), kind="text",
+                      placeholder=_("What the desk tells callers")),
+        ]
+
+        def save(values: dict[str, str]) -> int:
+            codes = [c for c in values["buildings"].replace("，", ",").replace("、", ",").split(",") if c.strip()]
+            if not codes:
+                raise ValidationError("buildings", _("Choose at least one affected building."))
+            building_ids = [find_building(code, values["community"] or None, option="buildings")[1]
+                            for code in codes]
+            view = call_data.declare_incident(
+                values["kind"], values["title"], building_ids,
+                parse_datetime(values["starts"], "starts"), parse_datetime(values["ends"], "ends"),
+                values["script"], self.app.staff.id)
+            return view.id
+
+        def declared(incident_id: int | None) -> None:
+            if incident_id:
+                self.notify(_("Incident declared: calls from its buildings open with its script."),
+                            markup=False)
+
+        self.app.push_screen(FormModal(_("Declare an incident"), fields, save), declared)
 
     # --- modes ---------------------------------------------------------------------------------
 

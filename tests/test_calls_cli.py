@@ -160,3 +160,32 @@ def test_stats_default_range_and_json(db, capsys):
     assert "Calls 2026-10-29 – 2026-11-27: 5 (5 in, 0 out)" in out and "李娜" in out
     assert run(db, "--lang", "en", "calls", "stats", "--since", "2026-11-27", "--until", "2026-11-01") == 2
     assert "after the end date" in capsys.readouterr().err
+
+
+def test_incidents_declared_listed_and_ended_from_the_cli(sqlite_url, capsys, monkeypatch):
+    from data import people
+    from data.db import close_database, open_database
+    from tests import factories as fx
+    from tui import cli
+
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-11-27 10:00")
+    open_database(sqlite_url)
+    comm = fx.community("锦绣花园")
+    people.ensure_room(comm.id, "3-1-101")
+    fx.staff("super1", "周主管", "supervisor")
+    fx.staff("desk1", "李娜", "desk")
+    close_database()
+    args = ["--db", sqlite_url, "--user", "super1", "calls", "incident", "declare", "--kind", "停水",
+            "--title", "3号楼停水", "--buildings", "3", "--from", "2026-11-27 09:00",
+            "--until", "2026-11-27 18:00", "--script", "预计18点恢复", "--json"]
+    assert cli.main(args) == 0
+    declared = json.loads(capsys.readouterr().out)
+    assert declared["kind"] == "water_cut" and declared["buildings"] == ["锦绣花园 3 号楼"]
+    assert cli.main(["--db", sqlite_url, "calls", "incident", "list", "--json"]) == 0
+    assert [json.loads(x)["title"] for x in capsys.readouterr().out.splitlines()] == ["3号楼停水"]
+    assert cli.main(["--db", sqlite_url, "--user", "desk1", "calls", "incident", "end", str(declared["id"])]) == 2
+    assert "主管" in capsys.readouterr().err  # desk clerks may not end it
+    assert cli.main(["--db", sqlite_url, "--user", "super1", "calls", "incident", "end", str(declared["id"])]) == 0
+    capsys.readouterr()
+    assert cli.main(["--db", sqlite_url, "calls", "incident", "list", "--json"]) == 0
+    assert capsys.readouterr().out == ""

@@ -617,3 +617,41 @@ async def test_the_footer_keys_fit_and_follow_the_mode(world, clock):
         await settle(app, pilot, 0.2)
         keys = {b.binding.action for b in screen.active_bindings.values() if b.enabled and b.binding.show}
         assert {"save_call", "work_order", "callback", "dial"} <= keys and "new_call" not in keys
+
+
+async def test_a_supervisor_declares_an_incident_and_the_desk_sees_it(world, clock):
+    from data.models import Incident
+    from data.staff import sign_in as staff_sign_in
+    from screens.calls import CallsScreen
+    from screens.workorder_forms import PickerModal
+    from widgets.form import FormModal
+
+    app = FrontDeskApp(staff_sign_in("super1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CallsScreen)
+        titles = [t for t, _h, _c in screen.palette_commands()]
+        assert "Declare an incident" in titles
+        screen.action_declare_incident()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        for name, value in (("title", "3号楼停水"), ("buildings", "3"), ("ends", "2026-11-27 18:00"),
+                            ("script", "预计18点恢复供水")):
+            widget = form.query_one(f"#field-{name}")
+            if hasattr(widget, "text") and not hasattr(widget, "value"):
+                widget.text = value
+            else:
+                widget.value = value
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormModal)
+        incident = Incident.get()
+        assert (incident.kind, incident.title, incident.script) == ("water_cut", "3号楼停水", "预计18点恢复供水")
+        screen.action_incidents()
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerModal)
+        assert "3号楼停水" in screen_text(app)

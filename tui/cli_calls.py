@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import json
+import os
 from collections.abc import Callable
 
 from data.errors import ValidationError
@@ -43,6 +46,22 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--mine", action="store_true", help=_("only those assigned to me"))
     q.add_argument("--overdue", action="store_true", help=_("only those already due"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calls.add_parser("incident", help=_("outages (停水, 停电, 电梯停运, 燃气检修): declare, list, end"))
+    inc = q.add_subparsers(dest="incident_command", metavar="ACTION", required=True)
+    r = inc.add_parser("declare", help=_("declare an outage for some buildings (supervisors)"))
+    r.add_argument("--kind", required=True, help="停水|停电|电梯停运|燃气检修 (water_cut, power_cut, lift_down, gas_work)")
+    r.add_argument("--title", required=True)
+    r.add_argument("--buildings", required=True, metavar="B[,B…]", help=_("building codes, such as 3,5"))
+    r.add_argument("--community", metavar="NAME", help=_("needed when a building code is in several communities"))
+    r.add_argument("--from", dest="starts", required=True, metavar="YYYY-MM-DD HH:MM")
+    r.add_argument("--until", dest="ends", required=True, metavar="YYYY-MM-DD HH:MM")
+    r.add_argument("--script", default="", help=_("what the desk tells callers"))
+    r.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    r = inc.add_parser("list", help=_("outages going on now, with how many owners called"))
+    r.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    r = inc.add_parser("end", help=_("end an outage now (supervisors)"))
+    r.add_argument("id", type=int)
 
     q = calls.add_parser("stats", help=_("call statistics (default: the last 30 days)"))
     q.add_argument("--since", metavar="DATE", help=_("first day (YYYY-MM-DD)"))
@@ -92,6 +111,7 @@ def cmd_calls(args: argparse.Namespace) -> int:
     _open(args)
     action: Callable[[argparse.Namespace], int] = {
         "log": _calls_log, "list": _calls_list, "callbacks": _calls_callbacks, "stats": _calls_stats,
+        "incident": _calls_incident,
     }[args.calls_command]
     return action(args)
 
@@ -244,6 +264,53 @@ def _calls_stats(args: argparse.Namespace) -> int:
     print(_("By outcome:"))
     for code, count in stats.by_outcome:
         print(f"  {_pad(label(CALL_OUTCOMES, code) if code else '—', 12)}{count:>5}")
+    return 0
+
+
+def _incident_json(view) -> dict:
+    return {"id": view.id, "kind": view.kind, "title": view.title, "buildings": list(view.buildings),
+            "starts": _when(view.starts), "ends": _when(view.ends), "script": view.script,
+            "calls": view.calls, "callers": view.callers}
+
+
+def _calls_incident(args: argparse.Namespace) -> int:
+    """`frontdesk calls incident declare|list|end`."""
+    from data import calls
+    from data.people import find_building
+    from data.staff import sign_in
+    from data.validators import parse_datetime
+    from data.vocab import INCIDENT_KINDS, label
+
+    if args.incident_command == "list":
+        for view in calls.active_incidents():
+            if args.json:
+                print(json.dumps(_incident_json(view), ensure_ascii=False))
+            else:
+                print(_("#{id} {kind} {title}: {starts} – {ends}, {buildings}; {calls} calls from {callers} owners").format(
+                    id=view.id, kind=label(INCIDENT_KINDS, view.kind), title=view.title,
+                    starts=_when(view.starts), ends=_when(view.ends), buildings="、".join(view.buildings),
+                    calls=view.calls, callers=view.callers))
+        return 0
+    staff = sign_in(args.user or os.environ.get("FRONTDESK_USER") or getpass.getuser())
+    if args.incident_command == "end":
+        view = calls.end_incident(args.id, staff.id)
+        print(_("Incident #{id} ended.").format(id=view.id))
+        return 0
+    kinds = {label(INCIDENT_KINDS, code): code for code in INCIDENT_KINDS}
+    kind = args.kind if args.kind in INCIDENT_KINDS else kinds.get(args.kind.strip())
+    if kind is None:
+        raise ValidationError("--kind", _("Unknown value “{value}”: use one of {choices}.").format(
+            value=args.kind, choices="、".join([*kinds, *INCIDENT_KINDS])))
+    building_ids = [find_building(code, args.community, option="--buildings")[1]
+                    for code in args.buildings.replace("，", ",").split(",") if code.strip()]
+    starts = parse_datetime(args.starts, "--from")
+    ends = parse_datetime(args.ends, "--until")
+    view = calls.declare_incident(kind, args.title, building_ids, starts, ends, args.script, staff.id)
+    if args.json:
+        print(json.dumps(_incident_json(view), ensure_ascii=False))
+    else:
+        print(_("Incident #{id} declared: {title}, {buildings}, until {ends}.").format(
+            id=view.id, title=view.title, buildings="、".join(view.buildings), ends=_when(view.ends)))
     return 0
 
 

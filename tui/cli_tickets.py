@@ -207,32 +207,9 @@ def _find_category(text: str) -> int:
 
 
 def _find_building(code: str, community: str | None) -> tuple[int, int]:
-    """(community_id, building_id) of a building code ("3", "3号楼", "3栋")."""
-    from data.models import Building, Community
-    from data.people import community_by_name
+    from data.people import find_building
 
-    text = code.strip().upper()
-    for suffix in ("号楼", "号栋", "号幢", "栋", "幢", "座", "#"):
-        text = text.removesuffix(suffix)
-    if text.isdigit():
-        text = text.lstrip("0") or "0"
-    query = (
-        Building.select(Building.id, Building.community, Community.name)
-        .join(Community)
-        .where(Building.code == text)
-        .order_by(Community.name)
-        .limit(50)
-    )
-    if community:
-        query = query.where(Building.community == community_by_name(community).id)
-    rows = list(query.objects())
-    if not rows:
-        raise NotFoundError(_("No building {building}.").format(building=code))
-    if len(rows) > 1:
-        raise ValidationError("--building", _(
-            "Building {building} exists in several communities: {names}. Say which with --community."
-        ).format(building=code, names="、".join(r.name for r in rows)))
-    return rows[0].community_id, rows[0].id
+    return find_building(code, community, option="--building")
 
 
 def _order_line(row, at) -> str:

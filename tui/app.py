@@ -134,6 +134,8 @@ class FrontDeskApp(App):
 
     def _poll_changes(self) -> None:
         """Refresh the current screen when another session committed something."""
+        if not self.screen_stack or not self.is_running:
+            return  # the app is shutting down: the timer fired after the screens went
         self._since_refresh += POLL_SECONDS
         token = change_token()
         changed = token != self._last_token if token is not None else (

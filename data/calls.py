@@ -62,7 +62,7 @@ from data.models import (
 )
 from data.pinyin import COMPOUND_SURNAMES
 from data.search import _prefix
-from data.validators import _fold, clean_text, normalize_phone
+from data.validators import _fold, clean_text, decode_text, normalize_phone
 from data.vocab import (
     CALL_CATEGORIES,
     CALL_DIRECTIONS,
@@ -1112,15 +1112,6 @@ def build_list_from_search(query: str, staff_id: int, assignee_id: int | None = 
     return _new_list("adhoc", _list_name(name, _("Call list {date}")), staff_id, assignee_id, items)
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
-
-
 def build_list_from_file(path: str, staff_id: int, assignee_id: int | None = None,
                          name: str | None = None) -> int:
     """A call list from a file of numbers: one a line, or the first column of a CSV (a
@@ -1132,7 +1123,7 @@ def build_list_from_file(path: str, staff_id: int, assignee_id: int | None = Non
     if not file.is_file():
         raise ValidationError("file", _("File not found: {path}").format(path=file))
     try:
-        text = _decode(file.read_bytes())
+        text = decode_text(file.read_bytes())
     except (OSError, UnicodeDecodeError) as exc:
         raise ValidationError("file", _("Cannot read {path}: {reason}").format(path=file, reason=exc)) from None
     numbers: list[str] = []

@@ -22,6 +22,7 @@ from data.people import PersonInput
 from data.validators import (
     RoomCode,
     clean_text,
+    decode_text,
     fold_width,
     normalize_phone,
     normalize_plate,
@@ -227,19 +228,9 @@ def _unreadable(path: Path, reason: object) -> FrontDeskError:
     return FrontDeskError(_("Cannot read {path}: {reason}").format(path=path, reason=reason))
 
 
-def _decode(data: bytes) -> str:
-    """UTF-16 when it has a BOM, else UTF-8 (BOM or not), else GB18030 (which covers GBK)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
-
-
 def _read_csv(path: Path) -> _Table:
     try:
-        text = _decode(path.read_bytes())
+        text = decode_text(path.read_bytes())
     except UnicodeDecodeError:
         raise _unreadable(
             path, _("it is neither UTF-8 nor GBK text; save it from Excel as “CSV UTF-8”.")

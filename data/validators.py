@@ -577,3 +577,15 @@ def parse_datetime(text: str, field: str) -> dt.datetime | None:
     except ValueError:
         raise ValidationError(
             field, _("Write the time as YYYY-MM-DD HH:MM, such as 2026-11-28 09:30.")) from None
+
+
+def decode_text(data: bytes) -> str:
+    """Text a property office saves from Excel or Notepad: UTF-16 when it has a BOM, else
+    UTF-8 (BOM or not), else GB18030 (which covers GBK). Raises UnicodeDecodeError when it
+    is none of them."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")

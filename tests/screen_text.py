@@ -1,4 +1,4 @@
-"""Reading what a headless app shows, as plain text, for assertions."""
+"""Pilot helpers: what a headless app shows as plain text, waiting for it, notifications."""
 
 from __future__ import annotations
 
@@ -31,3 +31,24 @@ async def wait_for(pilot, predicate, timeout: float = 5.0) -> None:
         await pilot.pause(0.02)
         await asyncio.sleep(0)
     await pilot.pause()
+
+
+async def settle(app, pilot, seconds: float = 0.0) -> None:
+    """Let workers finish, their messages be handled and the screen repaint."""
+    for _ in range(3):
+        await pilot.pause(seconds)
+        await app.workers.wait_for_complete()
+    await pilot.pause(0.05)
+
+
+def record_notifications(app) -> list[str]:
+    """Every message the app shows as a notification from now on, in order."""
+    shown: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        shown.append(str(message))
+        return original(message, *args, **kwargs)
+
+    app.notify = notify
+    return shown

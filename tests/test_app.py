@@ -11,7 +11,7 @@ from data import i18n
 from data.db import close_database, open_database
 from data.staff import sign_in
 from tests import factories as f
-from tests.screen_text import screen_text, wait_for
+from tests.screen_text import screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
@@ -34,18 +34,11 @@ def world(sqlite_url, monkeypatch):
     close_database()
 
 
-async def _settled(app, pilot) -> None:
-    """Let workers finish, their messages be handled and the screen repaint."""
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
-
 
 async def test_home_shows_the_staff_member_and_live_counts(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settled(app, pilot)
+        await settle(app, pilot)
         await wait_for(pilot, lambda: "楼道灯不亮" in screen_text(app))
         text = screen_text(app)
         assert "李娜(desk1)" in text
@@ -66,18 +59,18 @@ async def test_home_shows_the_staff_member_and_live_counts(world):
 async def test_number_keys_open_the_list_behind_each_count(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settled(app, pilot)
+        await settle(app, pilot)
         await pilot.press("2")
-        await _settled(app, pilot)
+        await settle(app, pilot)
         await wait_for(pilot, lambda: "电梯异响" in screen_text(app))
         text = screen_text(app)
         assert "电梯异响" in text and "赵师傅" in text
         assert "楼道灯不亮" not in text
         await pilot.press("4")
-        await _settled(app, pilot)
+        await settle(app, pilot)
         await wait_for(pilot, lambda: "回电确认维修时间" in screen_text(app))
         await pilot.press("6")
-        await _settled(app, pilot)
+        await settle(app, pilot)
         await wait_for(pilot, lambda: "新工单" in screen_text(app))
         # A title that looks like markup is shown as typed, not as red text.
         assert "[red]x[/red] 新工单" in screen_text(app)
@@ -88,7 +81,7 @@ async def test_counts_refresh_when_another_session_writes(world):
 
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settled(app, pilot)
+        await settle(app, pilot)
         assert app.screen.query_one("#tile-new_orders").count == 2
         other = sqlite3.connect(world)
         other.execute(
@@ -100,7 +93,7 @@ async def test_counts_refresh_when_another_session_writes(world):
         other.commit()
         other.close()
         app._poll_changes()
-        await _settled(app, pilot)
+        await settle(app, pilot)
         assert app.screen.query_one("#tile-new_orders").count == 3
 
 
@@ -108,7 +101,7 @@ async def test_english_interface(world):
     i18n.set_language("en")
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settled(app, pilot)
+        await settle(app, pilot)
         text = screen_text(app)
         assert "Desk clerk" in text
         assert "To dispatch" in text
@@ -119,7 +112,7 @@ async def test_english_interface(world):
 async def test_screen_keys_of_later_issues_do_nothing_yet(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settled(app, pilot)
+        await settle(app, pilot)
         home = app.screen
         for key in ("f4", "f6"):
             await pilot.press(key)
@@ -129,7 +122,7 @@ async def test_screen_keys_of_later_issues_do_nothing_yet(world):
 async def test_palette_finds_actions_by_pinyin_initials(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settled(app, pilot)
+        await settle(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"tc")  # 退出 Quit
@@ -144,7 +137,7 @@ async def test_palette_finds_actions_by_pinyin_initials(world):
 async def test_f1_shows_the_keys_of_the_screen(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settled(app, pilot)
+        await settle(app, pilot)
         await pilot.press("f1")
         await pilot.pause()
         assert app.screen.query("HelpPanel")
@@ -156,7 +149,7 @@ async def test_f1_shows_the_keys_of_the_screen(world):
 async def test_ctrl_q_quits(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settled(app, pilot)
+        await settle(app, pilot)
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
@@ -168,15 +161,15 @@ async def test_running_sessions_sweep_escalations_and_tell_the_supervisor(world)
     f.staff("super1", "周主管", "supervisor")
     app = FrontDeskApp(sign_in("super1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settled(app, pilot)
+        await settle(app, pilot)
         app.sweep_escalations()
-        await _settled(app, pilot)
+        await settle(app, pilot)
         notes = list(Notification.select().where(Notification.kind == "escalation"))
         assert [n.staff.login for n in notes] == ["super1"]
         assert "BX-20261127-0003" in notes[0].title
         await wait_for(pilot, lambda: any("BX-20261127-0003" in str(n.message) for n in app._notifications))
         app.sweep_escalations()  # a second sweep notifies nobody again
-        await _settled(app, pilot)
+        await settle(app, pilot)
         assert Notification.select().where(Notification.kind == "escalation").count() == 1
 
 
@@ -185,9 +178,9 @@ async def test_enter_on_a_home_row_opens_the_work_order(world):
 
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settled(app, pilot)
+        await settle(app, pilot)
         await wait_for(pilot, lambda: "楼道灯不亮" in screen_text(app))
         await pilot.press("enter")
-        await _settled(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, WorkOrderScreen)
         assert "BX-20261127-000" in screen_text(app)

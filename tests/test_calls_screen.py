@@ -20,7 +20,7 @@ from screens import calls as calls_screen
 from screens.call_forms import BigNumberModal, CallDetailsModal, RatingModal, group_number
 from screens.calls import CallsScreen, dial
 from tests import factories as f
-from tests.screen_text import screen_text, wait_for
+from tests.screen_text import record_notifications, screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 from widgets.confirm import ConfirmModal
 from widgets.form import FormModal
@@ -62,24 +62,6 @@ def world(sqlite_url, monkeypatch):
     close_database()
 
 
-async def settle(app, pilot, seconds: float = 0.0) -> None:
-    """Let workers finish, their messages be handled and the screen repaint."""
-    for _ in range(3):
-        await pilot.pause(seconds)
-        await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
-
-
-def record_notifications(app) -> list[str]:
-    shown: list[str] = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        shown.append(str(message))
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
-    return shown
 
 
 class Keys:

@@ -15,7 +15,7 @@ from data.staff import sign_in
 from screens.owner_card import OwnerCardScreen, RoomCardScreen
 from screens.owners import OwnersScreen
 from tests import factories as f
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, settle
 from tui.app import FrontDeskApp
 from widgets.form import FormModal
 
@@ -35,12 +35,6 @@ def world(sqlite_url, monkeypatch):
     yield {"person": pid, "tenant": tenant}
     close_database()
 
-
-async def settle(app, pilot, seconds: float = 0.0) -> None:
-    for _ in range(3):
-        await pilot.pause(seconds)
-        await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
 
 
 async def open_owners(app, pilot, query: str) -> None:

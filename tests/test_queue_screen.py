@@ -19,7 +19,7 @@ from screens.queue import QueueScreen
 from screens.workorder import WorkOrderScreen
 from screens.workorder_forms import PickerModal
 from tests import factories as f
-from tests.screen_text import screen_text
+from tests.screen_text import record_notifications, screen_text, settle
 from tui.app import FrontDeskApp
 from widgets.confirm import ConfirmModal
 from widgets.form import FormModal
@@ -46,25 +46,6 @@ def world(sqlite_url, monkeypatch):
     close_database()
 
 
-async def settle(app, pilot, seconds: float = 0.0) -> None:
-    """Let workers finish, their messages be handled and the screen repaint."""
-    for _ in range(3):
-        await pilot.pause(seconds)
-        await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
-
-
-def record_notifications(app) -> list[str]:
-    """Every message the app shows as a notification, in order."""
-    shown: list[str] = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        shown.append(str(message))
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
-    return shown
 
 
 async def open_queue(app, pilot, view_key: str = "1") -> QueueScreen:

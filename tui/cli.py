@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from data import i18n
 from data.errors import FrontDeskError
 from data.i18n import _
-from tui import cli_calls, cli_tickets
+from tui import cli_calendar, cli_calls, cli_tickets
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("database sizes in owners (default 10000,1000000)"))
     cli_tickets.add_parsers(sub)
     cli_calls.add_parsers(sub)
+    cli_calendar.add_parsers(sub)
     return parser
 
 
@@ -234,6 +235,7 @@ COMMANDS = {
     "bench": cmd_bench,
     **cli_tickets.COMMANDS,
     **cli_calls.COMMANDS,
+    **cli_calendar.COMMANDS,
 }
 
 

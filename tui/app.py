@@ -150,13 +150,15 @@ class FrontDeskApp(App):
 
     @work(thread=True, exclusive=True, group="escalation", exit_on_error=False)
     def sweep_escalations(self) -> None:
-        """Escalate work orders whose deadlines passed and notify callbacks that fell due
-        (both idempotent); tell this user if an escalation reached them."""
+        """Escalate work orders whose deadlines passed, notify callbacks that fell due and
+        send calendar reminders (all idempotent); tell this user if an escalation reached them."""
+        from data.calendar import send_reminders
         from data.calls import notify_due_callbacks
         from data.escalation import sweep
 
         mine = [e for e in sweep() if self.staff.login in e.notified]
         notify_due_callbacks()
+        send_reminders()
         if mine:
             self.call_from_thread(self._escalated_to_me, [e.number for e in mine])
 

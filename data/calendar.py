@@ -1,0 +1,763 @@
+"""The staff calendar (issue 6): events and their recurrence exceptions, conflicts,
+agenda and free/busy, and reminders.
+
+A recurring series is one `Event` row with an RFC 5545 `rrule`; moving or cancelling one
+occurrence writes an exception row (`series` = the series, `recurrence_id` = the original
+start). `series_until` (end of the last occurrence, NULL when the rule never ends) keeps
+every range query bounded. Times are naive Asia/Shanghai wall-clock times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shlex
+import subprocess
+import uuid
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import islice
+
+from data.clock import now as clock_now
+from data.db import transaction
+from data.errors import FrontDeskError, NotFoundError, ValidationError
+from data.i18n import _
+from data.models import AuditLog, Event, EventAttendee, Notification, Room, Staff, WorkOrder
+from data.recurrence import occurrences, parse_rrule
+from data.validators import clean_text
+from data.vocab import EVENT_KINDS
+
+log = logging.getLogger(__name__)
+
+#: Kinds that are notes rather than bookings: they never make anyone busy.
+NOT_BUSY_KINDS = frozenset({"memo", "task"})
+#: How far ahead an open-ended new series is checked for conflicts, by default.
+HORIZON_DAYS = 90
+#: Conflicts named in the message of ConflictsFound; the rest are counted.
+CONFLICTS_NAMED = 5
+#: Occurrences walked to find the end of a COUNT/UNTIL series (a guard, never reached).
+MAX_EXPANSION = 100_000
+#: Seconds a reminder hook may run.
+HOOK_TIMEOUT_S = 30
+
+EDITABLE = frozenset({
+    "kind", "title", "description", "location", "start", "end", "rrule", "attendee_ids",
+    "reminder_minutes", "room_id", "person_id", "work_order_id", "all_day",
+})
+
+
+# --- values ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One occurrence of an event as the screens see it."""
+
+    event_id: int  # the series for a regular occurrence, the exception row for a moved one
+    series_id: int | None  # the series this occurrence belongs to (None: a one-off event)
+    start: dt.datetime
+    end: dt.datetime
+    kind: str
+    title: str
+    location: str
+    attendees: tuple[str, ...]  # logins
+    rrule: str | None
+    recurrence_id: dt.datetime | None  # the original start, for occurrences of a series
+    room: str
+    work_order_number: str
+    cancelled: bool
+
+
+@dataclass
+class EventInput:
+    """What a form or the CLI gives to create an event."""
+
+    kind: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    attendee_ids: list[int]
+    rrule: str | None = None
+    location: str = ""
+    description: str = ""
+    room_id: int | None = None
+    person_id: int | None = None
+    work_order_id: int | None = None
+    reminder_minutes: int | None = None
+    all_day: bool = False
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An attendee's existing occurrence that overlaps what is being booked."""
+
+    staff_login: str
+    staff_name: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    event_id: int
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder due for one attendee of one occurrence."""
+
+    event_id: int
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    location: str
+    staff_id: int
+    login: str
+    minutes: int
+    dedupe_key: str
+
+
+class ConflictsFound(FrontDeskError):
+    """Booking would double-book an attendee; `conflicts` lists every clash."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        lines = [
+            _("{name} ({login}) already has “{title}” {start}–{end}").format(
+                name=c.staff_name, login=c.staff_login, title=c.title,
+                start=f"{c.start:%Y-%m-%d %H:%M}", end=_span_end(c.start, c.end))
+            for c in conflicts[:CONFLICTS_NAMED]
+        ]
+        if len(conflicts) > CONFLICTS_NAMED:
+            lines.append(_("and {count} more").format(count=len(conflicts) - CONFLICTS_NAMED))
+        super().__init__(
+            _("Time conflict: {details}. Book anyway with a reason (--force --reason …).").format(
+                details="; ".join(lines)))
+        self.conflicts = conflicts
+
+
+def _span_end(start: dt.datetime, end: dt.datetime) -> str:
+    return f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+
+
+# --- rules and validation -----------------------------------------------------------------------
+
+
+def _rule_parts(rule: str) -> list[tuple[str, str]]:
+    text = rule.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    parts = []
+    for piece in text.split(";"):
+        if piece.strip():
+            key, _sep, value = piece.partition("=")
+            parts.append((key.strip().upper(), value.strip()))
+    return parts
+
+
+def _rule_text(parts: list[tuple[str, str]]) -> str:
+    return ";".join(f"{k}={v}" for k, v in parts)
+
+
+def _normalise_rule(rule: str | None, start: dt.datetime) -> str | None:
+    """The rule without an RRULE: prefix, keys upper-case; None for an empty rule.
+    ValidationError when it does not parse."""
+    if rule is None or not rule.strip():
+        return None
+    text = _rule_text(_rule_parts(rule))
+    parse_rrule(text, start)
+    return text
+
+
+def series_until(start: dt.datetime, end: dt.datetime, rule: str | None) -> dt.datetime | None:
+    """End of the last occurrence: `end` for a one-off, None for a rule without an end."""
+    if not rule:
+        return end
+    parsed = parse_rrule(rule, start)
+    if getattr(parsed, "_count", None) is None and getattr(parsed, "_until", None) is None:
+        return None
+    last = deque(islice(parsed, MAX_EXPANSION), maxlen=1)
+    if not last:
+        return start  # a rule with no occurrence at all: nothing to show after its start
+    return last[0] + (end - start)
+
+
+def _check_times(start: dt.datetime, end: dt.datetime) -> None:
+    if start is None or end is None:
+        raise ValidationError("start", _("An event needs a start and an end."))
+    if end <= start:
+        raise ValidationError("end", _("The end must be after the start."))
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in EVENT_KINDS:
+        raise ValidationError("kind", _("Unknown event kind “{value}”: use one of {choices}.").format(
+            value=kind, choices=", ".join(EVENT_KINDS)))
+    return kind
+
+
+def _check_attendees(ids: Iterable[int]) -> list[int]:
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    found = {s.id for s in Staff.select(Staff.id).where(Staff.id.in_(wanted))} if wanted else set()
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise ValidationError("attendees", _("No staff member with id {ids}.").format(
+            ids=", ".join(map(str, missing))))
+    return wanted
+
+
+def _check_reminder(minutes: int | None) -> int | None:
+    if minutes is None:
+        return None
+    if not isinstance(minutes, int) or minutes < 0 or minutes > 60 * 24 * 14:
+        raise ValidationError("reminder", _("A reminder is 0 to 20160 minutes (two weeks) before."))
+    return minutes
+
+
+def _audit(staff_id: int | None, action: str, event_id: int, field: str = "",
+           old: str | None = None, new: str | None = None) -> None:
+    AuditLog.create(staff=staff_id, at=clock_now(), action=action, entity="event",
+                    entity_id=event_id, field=field, old_value=old, new_value=new)
+
+
+def _new_uid() -> str:
+    return f"{uuid.uuid4()}@frontdesk"
+
+
+def _get(event_id: int) -> Event:
+    event = Event.get_or_none(Event.id == event_id)
+    if event is None:
+        raise NotFoundError(_("No event with id {id}.").format(id=event_id))
+    return event
+
+
+def _attendee_ids(event_id: int) -> list[int]:
+    return [a.staff_id for a in EventAttendee.select(EventAttendee.staff)
+            .where(EventAttendee.event == event_id).order_by(EventAttendee.id)]
+
+
+def _set_attendees(event_id: int, staff_ids: list[int]) -> None:
+    EventAttendee.delete().where(EventAttendee.event == event_id).execute()
+    if staff_ids:
+        EventAttendee.insert_many([{"event": event_id, "staff": s} for s in staff_ids]).execute()
+
+
+# --- expansion -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Slot:
+    row: Event
+    start: dt.datetime
+    end: dt.datetime
+    recurrence_id: dt.datetime | None
+    series_id: int | None
+
+
+def _slots(event_ids, window_start: dt.datetime, window_end: dt.datetime, *,
+           include_cancelled: bool = False, ignore_event_id: int | None = None,
+           extra=None) -> list[_Slot]:
+    """Every occurrence overlapping [window_start, window_end) of the events selected by
+    `event_ids` (a subquery of ids, or None for all), series expanded and exceptions
+    applied. Bounded: one-offs by start/end, series by start and series_until."""
+    def scoped(query):
+        if event_ids is not None:
+            query = query.where(Event.id.in_(event_ids))
+        if ignore_event_id is not None:
+            query = query.where(Event.id != ignore_event_id,
+                                Event.series.is_null() | (Event.series != ignore_event_id))
+        if extra is not None:
+            query = query.where(extra)
+        return query
+
+    singles = scoped(Event.select().where(
+        Event.rrule.is_null(), Event.start < window_end, Event.end > window_start))
+    if not include_cancelled:
+        singles = singles.where(Event.cancelled == False)  # noqa: E712 (peewee expression)
+    series = list(scoped(Event.select().where(
+        Event.rrule.is_null(False), Event.series.is_null(), Event.start < window_end,
+        Event.series_until.is_null() | (Event.series_until > window_start))))
+    out = [_Slot(e, e.start, e.end, e.recurrence_id, e.series_id) for e in singles]
+    if series:
+        handled: dict[int, list[dt.datetime]] = {}
+        for x in Event.select(Event.series, Event.recurrence_id).where(
+                Event.series.in_([s.id for s in series])):
+            handled.setdefault(x.series_id, []).append(x.recurrence_id)
+        for s in series:
+            for start, end in occurrences(s.start, s.end, s.rrule, window_start, window_end,
+                                          handled.get(s.id, ())):
+                out.append(_Slot(s, start, end, start, s.id))
+    out.sort(key=lambda slot: (slot.start, slot.row.id))
+    return out
+
+
+def _attending(staff_ids: list[int] | None):
+    if staff_ids is None:
+        return None
+    return EventAttendee.select(EventAttendee.event).where(EventAttendee.staff.in_(staff_ids))
+
+
+def _logins_by_event(event_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
+    found: dict[int, list[tuple[int, str, str]]] = {}
+    if not event_ids:
+        return found
+    rows = (EventAttendee.select(EventAttendee.event, Staff.id, Staff.login, Staff.name)
+            .join(Staff).where(EventAttendee.event.in_(event_ids))
+            .order_by(Staff.login).tuples())
+    for event_id, sid, login, name in rows:
+        found.setdefault(event_id, []).append((sid, login, name))
+    return found
+
+
+def agenda(staff_ids: list[int] | None, start: dt.datetime, end: dt.datetime, *,
+           include_cancelled: bool = False) -> list[Occurrence]:
+    """Every occurrence in [start, end) that one of `staff_ids` attends (None: everyone's),
+    by start time; cancelled occurrences only when asked."""
+    slots = _slots(_attending(staff_ids), start, end, include_cancelled=include_cancelled)
+    ids = sorted({s.row.id for s in slots})
+    people = _logins_by_event(ids)
+    room_ids = {s.row.room_id for s in slots if s.row.room_id}
+    order_ids = {s.row.work_order_id for s in slots if s.row.work_order_id}
+    rooms = ({r.id: r.code for r in Room.select(Room.id, Room.code).where(Room.id.in_(room_ids))}
+             if room_ids else {})
+    orders = ({w.id: w.number for w in WorkOrder.select(WorkOrder.id, WorkOrder.number)
+               .where(WorkOrder.id.in_(order_ids))} if order_ids else {})
+    series_rules = {}
+    exception_series = {s.series_id for s in slots if s.row.rrule is None and s.series_id}
+    if exception_series:
+        series_rules = {e.id: e.rrule for e in Event.select(Event.id, Event.rrule)
+                        .where(Event.id.in_(exception_series))}
+    return [
+        Occurrence(
+            event_id=s.row.id, series_id=s.series_id, start=s.start, end=s.end, kind=s.row.kind,
+            title=s.row.title, location=s.row.location,
+            attendees=tuple(login for _sid, login, _n in people.get(s.row.id, ())),
+            rrule=s.row.rrule or series_rules.get(s.series_id), recurrence_id=s.recurrence_id,
+            room=rooms.get(s.row.room_id, ""), work_order_number=orders.get(s.row.work_order_id, ""),
+            cancelled=bool(s.row.cancelled),
+        )
+        for s in slots
+    ]
+
+
+def free_busy(staff_ids: list[int], start: dt.datetime,
+              end: dt.datetime) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    """For each staff member, their busy intervals within [start, end): merged, clipped to
+    the range, sorted. Memos and tasks do not make anyone busy."""
+    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {s: [] for s in staff_ids}
+    if not staff_ids:
+        return busy
+    slots = _slots(_attending(staff_ids), start, end, extra=Event.kind.not_in(tuple(NOT_BUSY_KINDS)))
+    people = _logins_by_event(sorted({s.row.id for s in slots}))
+    for slot in slots:
+        for sid, _login, _name in people.get(slot.row.id, ()):
+            if sid in busy:
+                busy[sid].append((max(slot.start, start), min(slot.end, end)))
+    for sid, spans in busy.items():
+        merged: list[tuple[dt.datetime, dt.datetime]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        busy[sid] = merged
+    return busy
+
+
+def conflicts_for(attendee_ids: list[int], start: dt.datetime, end: dt.datetime,
+                  rrule: str | None = None, *, ignore_event_id: int | None = None,
+                  horizon_days: int = HORIZON_DAYS) -> list[Conflict]:
+    """Every existing occurrence of the attendees that overlaps an occurrence of the event
+    being booked (its occurrences up to `horizon_days` after `start` when it recurs).
+    `ignore_event_id` leaves out that event and its exceptions (the one being edited)."""
+    if not attendee_ids:
+        return []
+    if rrule:
+        horizon = start + dt.timedelta(days=horizon_days)
+        wanted = occurrences(start, end, rrule, start, horizon)
+    else:
+        wanted = [(start, end)]
+    if not wanted:
+        return []
+    window_start, window_end = wanted[0][0], max(b for _a, b in wanted)
+    slots = _slots(_attending(attendee_ids), window_start, window_end,
+                   ignore_event_id=ignore_event_id, extra=Event.kind.not_in(tuple(NOT_BUSY_KINDS)))
+    if not slots:
+        return []
+    people = _logins_by_event(sorted({s.row.id for s in slots}))
+    asked = set(attendee_ids)
+    found: dict[tuple, Conflict] = {}
+    for slot in slots:
+        if not any(a < slot.end and slot.start < b for a, b in wanted):
+            continue
+        for sid, login, name in people.get(slot.row.id, ()):
+            if sid in asked:
+                found.setdefault((login, slot.start, slot.row.id),
+                                 Conflict(login, name, slot.row.title, slot.start, slot.end,
+                                          slot.row.id))
+    return sorted(found.values(), key=lambda c: (c.start, c.staff_login, c.event_id))
+
+
+def _conflict_note(conflicts: list[Conflict], reason: str) -> str:
+    what = "; ".join(f"{c.staff_login} “{c.title}” {c.start:%Y-%m-%d %H:%M}" for c in conflicts[:20])
+    return _("Booked despite conflicts ({what}). Reason: {reason}").format(
+        what=what, reason=reason or _("none given"))
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def create_event(data: EventInput, staff_id: int, *, force: bool = False,
+                 reason: str = "") -> tuple[int, list[Conflict]]:
+    """Book an event for its attendees; returns (id, conflicts booked over).
+
+    Raises ValidationError on bad input, ConflictsFound when an attendee is busy and
+    `force` is not given; with `force` the clash and `reason` go into the description and
+    the audit trail.
+    """
+    kind = _check_kind(data.kind)
+    title = clean_text(data.title, "title", max_length=120)
+    if not title:
+        raise ValidationError("title", _("An event needs a title."))
+    location = clean_text(data.location or "", "location", max_length=120)
+    description = clean_text(data.description or "", "description", multiline=True)
+    reason = clean_text(reason or "", "reason", multiline=True)
+    _check_times(data.start, data.end)
+    rule = _normalise_rule(data.rrule, data.start)
+    reminder = _check_reminder(data.reminder_minutes)
+    with transaction():
+        attendees = _check_attendees(data.attendee_ids)
+        conflicts = conflicts_for(attendees, data.start, data.end, rule)
+        if conflicts and not force:
+            raise ConflictsFound(conflicts)
+        if conflicts:
+            note = _conflict_note(conflicts, reason)
+            description = f"{description}\n\n{note}".strip()
+        event = Event.create(
+            uid=_new_uid(), kind=kind, title=title, description=description, location=location,
+            organiser=staff_id, start=data.start, end=data.end, all_day=data.all_day,
+            rrule=rule, series_until=series_until(data.start, data.end, rule),
+            person=data.person_id, room=data.room_id, work_order=data.work_order_id,
+            reminder_minutes=reminder, created_at=clock_now(),
+        )
+        _set_attendees(event.id, attendees)
+        _audit(staff_id, "create", event.id, "title", None, title)
+        if conflicts:
+            _audit(staff_id, "create", event.id, "conflicts", None, _conflict_note(conflicts, reason))
+    return event.id, conflicts
+
+
+def _is_occurrence(series: Event, original_start: dt.datetime) -> bool:
+    return original_start in parse_rrule(series.rrule, series.start)
+
+
+def _exception(series: Event, original_start: dt.datetime) -> Event | None:
+    return Event.get_or_none(Event.series == series.id, Event.recurrence_id == original_start)
+
+
+def _new_exception(series: Event, original_start: dt.datetime, start: dt.datetime,
+                   end: dt.datetime, cancelled: bool) -> Event:
+    row = Event.create(
+        uid=f"{series.uid}#{original_start:%Y%m%dT%H%M%S}", kind=series.kind, title=series.title,
+        description=series.description, location=series.location, organiser=series.organiser_id,
+        start=start, end=end, all_day=series.all_day, rrule=None, series_until=end,
+        series=series.id, recurrence_id=original_start, cancelled=cancelled,
+        person=series.person_id, room=series.room_id, work_order=series.work_order_id,
+        reminder_minutes=series.reminder_minutes, created_at=clock_now(),
+    )
+    _set_attendees(row.id, _attendee_ids(series.id))
+    return row
+
+
+def _series_occurrence(event_id: int, original_start: dt.datetime) -> tuple[Event, Event | None]:
+    """(series or one-off, existing exception row or None) for an occurrence."""
+    event = _get(event_id)
+    if event.series_id is not None:  # an exception row was named: work on it
+        return _get(event.series_id), event
+    if event.rrule is None:
+        return event, None
+    if not _is_occurrence(event, original_start):
+        raise ValidationError("start", _("“{title}” has no occurrence at {start}.").format(
+            title=event.title, start=f"{original_start:%Y-%m-%d %H:%M}"))
+    return event, _exception(event, original_start)
+
+
+def move_occurrence(event_id: int, original_start: dt.datetime, new_start: dt.datetime,
+                    new_end: dt.datetime, staff_id: int, *, force: bool = False,
+                    reason: str = "") -> int:
+    """Move one occurrence (of a series: through an exception row; a one-off: itself).
+    Returns the id of the row that now holds the occurrence. ConflictsFound unless `force`."""
+    _check_times(new_start, new_end)
+    with transaction():
+        owner, exception = _series_occurrence(event_id, original_start)
+        holder = exception or owner
+        conflicts = conflicts_for(_attendee_ids(holder.id), new_start, new_end,
+                                  ignore_event_id=owner.id)
+        if conflicts and not force:
+            raise ConflictsFound(conflicts)
+        old = f"{holder.start:%Y-%m-%d %H:%M}" if owner.rrule is None or exception else \
+            f"{original_start:%Y-%m-%d %H:%M}"
+        if owner.rrule is None:
+            Event.update(start=new_start, end=new_end, series_until=new_end,
+                         version=Event.version + 1).where(Event.id == owner.id).execute()
+            row_id = owner.id
+        elif exception is not None:
+            Event.update(start=new_start, end=new_end, series_until=new_end, cancelled=False,
+                         version=Event.version + 1).where(Event.id == exception.id).execute()
+            row_id = exception.id
+        else:
+            row_id = _new_exception(owner, original_start, new_start, new_end, False).id
+        _audit(staff_id, "update", row_id, "start", old, f"{new_start:%Y-%m-%d %H:%M}")
+        if conflicts:
+            _audit(staff_id, "update", row_id, "conflicts", None, _conflict_note(conflicts, reason))
+    return row_id
+
+
+def cancel_occurrence(event_id: int, original_start: dt.datetime, staff_id: int) -> None:
+    """Cancel one occurrence of a series (the others stay), or a one-off event."""
+    with transaction():
+        owner, exception = _series_occurrence(event_id, original_start)
+        if owner.rrule is None:
+            row_id = owner.id
+            Event.update(cancelled=True, version=Event.version + 1).where(
+                Event.id == row_id).execute()
+        elif exception is not None:
+            row_id = exception.id
+            Event.update(cancelled=True, version=Event.version + 1).where(
+                Event.id == row_id).execute()
+        else:
+            row_id = _new_exception(owner, original_start, original_start,
+                                    original_start + (owner.end - owner.start), True).id
+        _audit(staff_id, "update", row_id, "cancelled", "0", "1")
+
+
+def _cut_rule(rule: str, before: dt.datetime) -> str:
+    """`rule` ending with the last occurrence before `before` (UNTIL replaces COUNT)."""
+    parts = [(k, v) for k, v in _rule_parts(rule) if k not in ("COUNT", "UNTIL")]
+    until = before - dt.timedelta(seconds=1)
+    parts.append(("UNTIL", f"{until:%Y%m%dT%H%M%S}"))
+    return _rule_text(parts)
+
+
+def _rest_rule(series: Event, from_start: dt.datetime) -> str:
+    """The series' rule for the part from `from_start` on (COUNT reduced by those before)."""
+    parts = _rule_parts(series.rrule)
+    keys = dict(parts)
+    if "COUNT" in keys:
+        before = len(parse_rrule(series.rrule, series.start).between(
+            series.start, from_start, inc=False)) + 1  # the first one (= series.start)
+        left = max(int(keys["COUNT"]) - before, 1)
+        parts = [(k, str(left) if k == "COUNT" else v) for k, v in parts]
+    return _rule_text(parts)
+
+
+def _apply(event: Event, changes: dict) -> tuple[dict, list[int] | None]:
+    """Validated column values from `changes`, and the new attendees (None: unchanged)."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], _("This cannot be changed here."))
+    values: dict = {}
+    if "kind" in changes:
+        values["kind"] = _check_kind(changes["kind"])
+    if "title" in changes:
+        values["title"] = clean_text(changes["title"], "title", max_length=120)
+        if not values["title"]:
+            raise ValidationError("title", _("An event needs a title."))
+    if "location" in changes:
+        values["location"] = clean_text(changes["location"] or "", "location", max_length=120)
+    if "description" in changes:
+        values["description"] = clean_text(changes["description"] or "", "description",
+                                           multiline=True)
+    if "reminder_minutes" in changes:
+        values["reminder_minutes"] = _check_reminder(changes["reminder_minutes"])
+    for key, column in (("room_id", "room"), ("person_id", "person"),
+                        ("work_order_id", "work_order")):
+        if key in changes:
+            values[column] = changes[key]
+    if "all_day" in changes:
+        values["all_day"] = bool(changes["all_day"])
+    attendees = _check_attendees(changes["attendee_ids"]) if "attendee_ids" in changes else None
+    return values, attendees
+
+
+def _rebase_exceptions(series: Event, old_start: dt.datetime, exceptions) -> None:
+    """After a series' start or rule changed: shift its exceptions' original starts by the
+    same amount, and drop those that no longer match an occurrence."""
+    delta = series.start - old_start
+    rule = parse_rrule(series.rrule, series.start)
+    for x in exceptions:
+        rid = x.recurrence_id + delta
+        if rid in rule:
+            Event.update(series=series.id, recurrence_id=rid,
+                         uid=f"{series.uid}#{rid:%Y%m%dT%H%M%S}").where(Event.id == x.id).execute()
+        else:
+            Event.delete().where(Event.id == x.id).execute()
+
+
+def _propagate(series_id: int, values: dict, attendees: list[int] | None) -> None:
+    """Carry a series' changed fields (not its times) and attendees to its exceptions."""
+    ids = [x.id for x in Event.select(Event.id).where(Event.series == series_id)]
+    if not ids:
+        return
+    if values:
+        Event.update(**values, version=Event.version + 1).where(Event.id.in_(ids)).execute()
+    if attendees is not None:
+        for x in ids:
+            _set_attendees(x, attendees)
+
+
+def edit_series(event_id: int, changes: dict, staff_id: int, *,
+                from_start: dt.datetime | None = None) -> int:
+    """Change a whole series (or a one-off event), or with `from_start` "this and following":
+    the series is cut before `from_start` and a new series with the changes starts there.
+    `changes` may hold kind, title, description, location, start, end, rrule, attendee_ids,
+    reminder_minutes, room_id, person_id, work_order_id, all_day. Returns the id of the
+    event that carries the changes."""
+    with transaction():
+        event = _get(event_id)
+        if event.series_id is not None:
+            event = _get(event.series_id)
+        values, attendees = _apply(event, changes)
+        if from_start is None or event.rrule is None or from_start <= event.start:
+            return _edit_whole(event, changes, values, attendees, staff_id)
+        if not _is_occurrence(event, from_start):
+            raise ValidationError("start", _("“{title}” has no occurrence at {start}.").format(
+                title=event.title, start=f"{from_start:%Y-%m-%d %H:%M}"))
+        duration = event.end - event.start
+        start = changes.get("start") or from_start
+        end = changes.get("end") or start + duration
+        _check_times(start, end)
+        rule = (_normalise_rule(changes["rrule"], start) if "rrule" in changes
+                else _rest_rule(event, from_start))
+        cut = _cut_rule(event.rrule, from_start)
+        Event.update(rrule=cut, series_until=series_until(event.start, event.end, cut),
+                     version=Event.version + 1).where(Event.id == event.id).execute()
+        new = Event.create(
+            uid=_new_uid(), kind=values.get("kind", event.kind),
+            title=values.get("title", event.title),
+            description=values.get("description", event.description),
+            location=values.get("location", event.location), organiser=event.organiser_id,
+            start=start, end=end, all_day=values.get("all_day", event.all_day), rrule=rule,
+            series_until=series_until(start, end, rule),
+            person=values.get("person", event.person_id), room=values.get("room", event.room_id),
+            work_order=values.get("work_order", event.work_order_id),
+            reminder_minutes=values.get("reminder_minutes", event.reminder_minutes),
+            created_at=clock_now(),
+        )
+        _set_attendees(new.id, attendees if attendees is not None else _attendee_ids(event.id))
+        later = list(Event.select().where(Event.series == event.id,
+                                          Event.recurrence_id >= from_start))
+        if rule:
+            _rebase_exceptions(new, from_start, later)
+            _propagate(new.id, values, attendees)
+        else:
+            Event.delete().where(Event.id.in_([x.id for x in later])).execute()
+        _audit(staff_id, "update", event.id, "rrule", event.rrule, cut)
+        _audit(staff_id, "create", new.id, "title", None, new.title)
+    return new.id
+
+
+def _edit_whole(event: Event, changes: dict, values: dict, attendees: list[int] | None,
+                staff_id: int) -> int:
+    old_start, old_rule = event.start, event.rrule
+    start = changes.get("start") or event.start
+    end = changes.get("end") or (start + (event.end - event.start))
+    _check_times(start, end)
+    rule = _normalise_rule(changes["rrule"], start) if "rrule" in changes else event.rrule
+    values.update(start=start, end=end, rrule=rule, series_until=series_until(start, end, rule))
+    Event.update(**values, version=Event.version + 1).where(Event.id == event.id).execute()
+    if attendees is not None:
+        _set_attendees(event.id, attendees)
+    if start != old_start or rule != old_rule:
+        exceptions = list(Event.select().where(Event.series == event.id))
+        if rule:
+            _rebase_exceptions(_get(event.id), old_start, exceptions)
+        else:
+            Event.delete().where(Event.series == event.id).execute()
+    _propagate(event.id, {k: v for k, v in values.items()
+                          if k not in ("start", "end", "rrule", "series_until")}, attendees)
+    for key, value in values.items():
+        if key != "series_until" and value != getattr(event, key if key not in (
+                "room", "person", "work_order") else f"{key}_id"):
+            _audit(staff_id, "update", event.id, key, str(getattr(event, key, "")), str(value))
+    return event.id
+
+
+def delete_event(event_id: int, staff_id: int) -> None:
+    """Delete an event with its whole series; naming one moved occurrence cancels just it
+    (deleting its row would bring the original occurrence back)."""
+    with transaction():
+        event = _get(event_id)
+        if event.series_id is not None:
+            Event.update(cancelled=True, version=Event.version + 1).where(
+                Event.id == event.id).execute()
+            _audit(staff_id, "update", event.id, "cancelled", "0", "1")
+            return
+        ids = [event.id] + [x.id for x in Event.select(Event.id).where(Event.series == event.id)]
+        EventAttendee.delete().where(EventAttendee.event.in_(ids)).execute()
+        Event.delete().where(Event.series == event.id).execute()
+        Event.delete().where(Event.id == event.id).execute()
+        _audit(staff_id, "delete", event.id, "title", event.title, None)
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+def due_reminders(at: dt.datetime | None = None) -> list[Reminder]:
+    """Reminders due at `at` (default now): for every occurrence with a reminder that starts
+    within its reminder minutes, one per attendee."""
+    from peewee import fn
+
+    at = at or clock_now()
+    longest = Event.select(fn.MAX(Event.reminder_minutes)).where(
+        Event.reminder_minutes.is_null(False)).scalar()
+    if longest is None:
+        return []
+    slots = _slots(None, at, at + dt.timedelta(minutes=longest, seconds=1),
+                   extra=Event.reminder_minutes.is_null(False))
+    slots = [s for s in slots
+             if at <= s.start <= at + dt.timedelta(minutes=s.row.reminder_minutes)]
+    people = _logins_by_event(sorted({s.row.id for s in slots}))
+    out = []
+    for s in slots:
+        key_id = s.series_id or s.row.id
+        for sid, login, _name in people.get(s.row.id, ()):
+            out.append(Reminder(
+                event_id=s.row.id, start=s.start, end=s.end, title=s.row.title,
+                location=s.row.location, staff_id=sid, login=login,
+                minutes=s.row.reminder_minutes,
+                dedupe_key=f"reminder:{key_id}:{s.start:%Y%m%dT%H%M}:{sid}"))
+    return out
+
+
+def _run_hook(hook: str, reminder: Reminder) -> None:
+    try:
+        args = [
+            arg.replace("{login}", reminder.login).replace("{title}", reminder.title)
+            .replace("{start}", f"{reminder.start:%Y-%m-%d %H:%M}")
+            for arg in shlex.split(hook)
+        ]
+        done = subprocess.run(args, capture_output=True, timeout=HOOK_TIMEOUT_S, check=False)
+        if done.returncode != 0:
+            log.warning("reminder hook %r for %s exited with %s: %s", hook, reminder.login,
+                        done.returncode, done.stderr.decode(errors="replace").strip()[:500])
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        log.warning("reminder hook %r for %s failed: %s", hook, reminder.login, exc)
+
+
+def send_reminders(at: dt.datetime | None = None, hook: str | None = None) -> int:
+    """Notify every attendee of due reminders, once per person and occurrence however often
+    (and from however many processes) this runs; run `hook` (placeholders {login}, {title},
+    {start}) for each reminder newly sent. Returns how many were newly sent."""
+    at = at or clock_now()
+    sent = 0
+    for r in due_reminders(at):
+        with transaction():
+            inserted = Notification.insert(
+                staff=r.staff_id, kind="reminder", title=r.title[:200],
+                body=_("{start} {title} {location}").format(
+                    start=f"{r.start:%Y-%m-%d %H:%M}", title=r.title, location=r.location).strip(),
+                entity="event", entity_id=r.event_id, dedupe_key=r.dedupe_key, created_at=at,
+            ).on_conflict_ignore().as_rowcount().execute()
+        if inserted:
+            sent += 1
+            if hook:
+                _run_hook(hook, r)
+    return sent

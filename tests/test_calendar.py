@@ -1,0 +1,246 @@
+"""data.calendar on SQLite and PostgreSQL: recurrence with exceptions, this-and-following
+edits, conflicts (recurring ones too), free/busy and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from data import calendar as cal
+from data.calendar import ConflictsFound, EventInput
+from data.errors import ValidationError
+from data.models import AuditLog, Event, Notification
+from tests import factories as f
+
+D = dt.datetime
+MON = D(2026, 11, 30, 9, 0)  # a Monday
+
+
+@pytest.fixture
+def staff(database):
+    return f.staff("tech1", "王师傅", "tech"), f.staff("tech2", "刘师傅", "tech"), f.staff("desk1")
+
+
+def ev(attendees, start, end, *, title="上门维修", kind="appointment", rrule=None, **kw):
+    return EventInput(kind=kind, title=title, start=start, end=end,
+                      attendee_ids=[s.id for s in attendees], rrule=rrule, **kw)
+
+
+def starts(occs):
+    return [o.start for o in occs]
+
+
+def test_weekly_count_and_until_and_monthly(staff):
+    tech1, tech2, desk = staff
+    weekly, _ = cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), title="巡查",
+                                    kind="inspection", rrule="RRULE:FREQ=WEEKLY;COUNT=3"), desk.id)
+    row = Event.get_by_id(weekly)
+    assert row.rrule == "FREQ=WEEKLY;COUNT=3"
+    assert row.series_until == D(2026, 12, 14, 10, 0)
+    occs = cal.agenda([tech1.id], D(2026, 11, 1), D(2027, 1, 1))
+    assert starts(occs) == [MON, D(2026, 12, 7, 9), D(2026, 12, 14, 9)]
+    assert occs[0].series_id == weekly and occs[0].recurrence_id == MON
+    assert occs[0].attendees == ("tech1",)
+
+    until, _ = cal.create_event(ev([tech2], MON, MON + dt.timedelta(hours=1),
+                                   rrule="FREQ=DAILY;UNTIL=20261202T235959"), desk.id)
+    assert Event.get_by_id(until).series_until == D(2026, 12, 2, 10, 0)
+    assert len(cal.agenda([tech2.id], D(2026, 11, 1), D(2027, 1, 1))) == 3
+
+    monthly, _ = cal.create_event(ev([desk], D(2026, 1, 15, 14), D(2026, 1, 15, 16), title="业主大会",
+                                     kind="meeting", rrule="FREQ=MONTHLY;BYMONTHDAY=15"), desk.id)
+    assert Event.get_by_id(monthly).series_until is None  # open-ended
+    occs = cal.agenda([desk.id], D(2026, 11, 1), D(2027, 2, 1))
+    assert starts(occs) == [D(2026, 11, 15, 14), D(2026, 12, 15, 14), D(2027, 1, 15, 14)]
+    # Only attendees' events: tech1's series is not desk's.
+    assert all(o.event_id == monthly for o in occs)
+
+
+def test_validation(staff):
+    tech1, _, desk = staff
+    with pytest.raises(ValidationError) as err:
+        cal.create_event(ev([tech1], MON, MON), desk.id)
+    assert err.value.field == "end"
+    with pytest.raises(ValidationError) as err:
+        cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), kind="party"), desk.id)
+    assert err.value.field == "kind"
+    with pytest.raises(ValidationError) as err:
+        cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), rrule="FREQ=SOMETIMES"), desk.id)
+    assert err.value.field == "rrule"
+    with pytest.raises(ValidationError) as err:
+        cal.create_event(EventInput("meeting", "x", MON, MON + dt.timedelta(hours=1), [99999]), desk.id)
+    assert err.value.field == "attendees"
+    assert Event.select().count() == 0
+
+
+def test_moved_and_cancelled_occurrences(staff):
+    tech1, _, desk = staff
+    series, _ = cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), title="巡查",
+                                    kind="inspection", rrule="FREQ=WEEKLY;COUNT=4"), desk.id)
+    second, third = D(2026, 12, 7, 9), D(2026, 12, 14, 9)
+    moved = cal.move_occurrence(series, second, D(2026, 12, 8, 15), D(2026, 12, 8, 16), desk.id)
+    cal.cancel_occurrence(series, third, desk.id)
+    row = Event.get_by_id(moved)
+    assert (row.series_id, row.recurrence_id) == (series, second)
+    occs = cal.agenda([tech1.id], D(2026, 11, 1), D(2027, 1, 1))
+    assert starts(occs) == [MON, D(2026, 12, 8, 15), D(2026, 12, 21, 9)]
+    assert occs[1].event_id == moved and occs[1].series_id == series
+    assert occs[1].attendees == ("tech1",) and occs[1].rrule == "FREQ=WEEKLY;COUNT=4"
+    with_cancelled = cal.agenda([tech1.id], D(2026, 11, 1), D(2027, 1, 1), include_cancelled=True)
+    assert [o.cancelled for o in with_cancelled] == [False, False, True, False]
+    # Moving the moved one again updates its exception row.
+    assert cal.move_occurrence(moved, second, D(2026, 12, 9, 9), D(2026, 12, 9, 10), desk.id) == moved
+    assert D(2026, 12, 9, 9) in starts(cal.agenda([tech1.id], D(2026, 12, 1), D(2026, 12, 31)))
+    # Not an occurrence of the rule.
+    with pytest.raises(ValidationError):
+        cal.cancel_occurrence(series, D(2026, 12, 1, 9), desk.id)
+    # Deleting the series takes its exceptions with it.
+    cal.delete_event(series, desk.id)
+    assert Event.select().count() == 0
+    assert cal.agenda([tech1.id], D(2026, 11, 1), D(2027, 1, 1)) == []
+
+
+def test_this_and_following(staff):
+    tech1, tech2, desk = staff
+    series, _ = cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), title="巡查",
+                                    kind="inspection", rrule="FREQ=WEEKLY;COUNT=6"), desk.id)
+    fifth = D(2026, 12, 28, 9)
+    moved = cal.move_occurrence(series, fifth, D(2026, 12, 29, 9), D(2026, 12, 29, 10), desk.id)
+    third = D(2026, 12, 14, 9)
+    new = cal.edit_series(series, {"title": "消防巡查", "start": D(2026, 12, 14, 14),
+                                   "attendee_ids": [tech2.id]}, desk.id, from_start=third)
+    old, rest = Event.get_by_id(series), Event.get_by_id(new)
+    assert "COUNT" not in old.rrule and "UNTIL=20261214T085959" in old.rrule
+    assert old.series_until == D(2026, 12, 7, 10)
+    assert rest.rrule == "FREQ=WEEKLY;COUNT=4" and rest.series_until == D(2027, 1, 4, 15)
+    assert rest.uid != old.uid
+    first = cal.agenda(None, D(2026, 11, 1), D(2027, 2, 1))
+    assert [(o.start, o.title) for o in first] == [
+        (MON, "巡查"), (D(2026, 12, 7, 9), "巡查"),
+        (D(2026, 12, 14, 14), "消防巡查"), (D(2026, 12, 21, 14), "消防巡查"),
+        (D(2026, 12, 29, 9), "消防巡查"),  # the moved one went along, re-anchored
+        (D(2027, 1, 4, 14), "消防巡查"),
+    ]
+    assert Event.get_by_id(moved).series_id == new
+    assert Event.get_by_id(moved).recurrence_id == D(2026, 12, 28, 14)
+    assert cal.agenda([tech1.id], D(2026, 12, 10), D(2027, 2, 1)) == []  # now tech2's
+
+    # Whole series: a new location everywhere, the moved occurrence's time kept.
+    cal.edit_series(new, {"location": "3号楼"}, desk.id)
+    later = cal.agenda([tech2.id], D(2026, 12, 10), D(2027, 2, 1))
+    assert {o.location for o in later} == {"3号楼"}
+    assert D(2026, 12, 29, 9) in starts(later)
+    # The whole series moved two hours later: the moved one keeps its own time.
+    cal.edit_series(new, {"start": D(2026, 12, 14, 16)}, desk.id)
+    assert starts(cal.agenda([tech2.id], D(2026, 12, 10), D(2027, 2, 1))) == [
+        D(2026, 12, 14, 16), D(2026, 12, 21, 16), D(2026, 12, 29, 9), D(2027, 1, 4, 16)]
+
+
+def test_conflicts_recurring_inspection_vs_appointment(staff):
+    tech1, tech2, desk = staff
+    inspection, _ = cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=2), title="每周巡查",
+                                        kind="inspection", rrule="FREQ=WEEKLY;BYDAY=MO"), desk.id)
+    visit = ev([tech1, tech2], D(2026, 12, 14, 10), D(2026, 12, 14, 11))  # a Monday, 10–11
+    with pytest.raises(ConflictsFound) as err:
+        cal.create_event(visit, desk.id)
+    assert [(c.staff_login, c.title, c.start, c.event_id) for c in err.value.conflicts] == [
+        ("tech1", "每周巡查", D(2026, 12, 14, 9), inspection)]
+    assert "王师傅" in str(err.value) and "2026-12-14 09:00" in str(err.value)
+    assert Event.select().count() == 1
+    # Touching ends do not collide; the cancelled occurrence does not either.
+    assert cal.conflicts_for([tech1.id], D(2026, 12, 14, 11), D(2026, 12, 14, 12)) == []
+    cal.cancel_occurrence(inspection, D(2026, 12, 14, 9), desk.id)
+    assert cal.conflicts_for([tech1.id], visit.start, visit.end) == []
+    # A recurring booking against a one-off.
+    one_off, _ = cal.create_event(ev([tech2], D(2027, 1, 6, 15), D(2027, 1, 6, 16)), desk.id)
+    found = cal.conflicts_for([tech2.id], D(2026, 12, 2, 15, 30), D(2026, 12, 2, 16, 30),
+                              "FREQ=WEEKLY;BYDAY=WE")
+    assert [(c.event_id, c.start) for c in found] == [(one_off, D(2027, 1, 6, 15))]
+    # Memos never block.
+    cal.create_event(ev([tech2], D(2027, 2, 1, 9), D(2027, 2, 1, 10), kind="memo"), desk.id)
+    assert cal.conflicts_for([tech2.id], D(2027, 2, 1, 9), D(2027, 2, 1, 10)) == []
+
+
+def test_force_with_reason_and_move_conflict(staff):
+    tech1, _, desk = staff
+    first, _ = cal.create_event(ev([tech1], D(2026, 12, 1, 9), D(2026, 12, 1, 10)), desk.id)
+    second, conflicts = cal.create_event(ev([tech1], D(2026, 12, 1, 9, 30), D(2026, 12, 1, 10, 30)),
+                                         desk.id, force=True, reason="业主只有这个时间")
+    assert [c.event_id for c in conflicts] == [first]
+    assert "业主只有这个时间" in Event.get_by_id(second).description
+    audit = AuditLog.get(AuditLog.entity == "event", AuditLog.entity_id == second,
+                         AuditLog.field == "conflicts")
+    assert "业主只有这个时间" in audit.new_value and audit.staff_id == desk.id
+    series, _ = cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), kind="inspection",
+                                    rrule="FREQ=DAILY;COUNT=5"), desk.id, force=True)
+    with pytest.raises(ConflictsFound):
+        cal.move_occurrence(series, D(2026, 12, 2, 9), D(2026, 12, 1, 9), D(2026, 12, 1, 10),
+                            desk.id)
+    # Its own series never conflicts with the moved occurrence.
+    cal.move_occurrence(series, D(2026, 12, 2, 9), D(2026, 12, 2, 8), D(2026, 12, 2, 9, 30), desk.id)
+
+
+def test_free_busy(staff):
+    tech1, tech2, desk = staff
+    cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=2), kind="inspection",
+                        rrule="FREQ=DAILY;COUNT=3"), desk.id)
+    cal.create_event(ev([tech1], D(2026, 12, 1, 10), D(2026, 12, 1, 12)), desk.id, force=True)
+    busy = cal.free_busy([tech1.id, tech2.id], D(2026, 12, 1), D(2026, 12, 2, 10))
+    assert busy == {
+        tech1.id: [(D(2026, 12, 1, 9), D(2026, 12, 1, 12)), (D(2026, 12, 2, 9), D(2026, 12, 2, 10))],
+        tech2.id: [],
+    }
+
+
+def test_reminders_fire_once(staff, tmp_path):
+    tech1, tech2, desk = staff
+    series, _ = cal.create_event(ev([tech1, tech2], MON, MON + dt.timedelta(hours=1), kind="meeting",
+                                    rrule="FREQ=DAILY;COUNT=3", reminder_minutes=30), desk.id)
+    cal.create_event(ev([desk], MON, MON + dt.timedelta(hours=1), kind="meeting"), desk.id)
+    assert cal.due_reminders(D(2026, 11, 30, 8, 0)) == []
+    due = cal.due_reminders(D(2026, 11, 30, 8, 45))
+    assert sorted(r.login for r in due) == ["tech1", "tech2"]
+    out = tmp_path / "hook.txt"
+    hook = f"{sys.executable} -c \"import sys; open({str(out)!r}, 'a').write(' '.join(sys.argv[1:]) + chr(10))\" {{login}} {{start}}"
+    assert cal.send_reminders(D(2026, 11, 30, 8, 45), hook=hook) == 2
+    assert cal.send_reminders(D(2026, 11, 30, 8, 50), hook=hook) == 0  # idempotent
+    assert sorted(out.read_text().splitlines()) == ["tech1 2026-11-30 09:00", "tech2 2026-11-30 09:00"]
+    assert Notification.select().where(Notification.kind == "reminder").count() == 2
+    # The next day's occurrence has its own reminder.
+    assert cal.send_reminders(D(2026, 12, 1, 8, 31)) == 2
+    # A moved occurrence reminds at its new time.
+    cal.move_occurrence(series, D(2026, 12, 2, 9), D(2026, 12, 2, 14), D(2026, 12, 2, 15), desk.id)
+    assert cal.send_reminders(D(2026, 12, 2, 8, 45)) == 0
+    assert cal.send_reminders(D(2026, 12, 2, 13, 45)) == 2
+
+
+def test_failing_hook_is_logged_not_raised(staff, caplog):
+    tech1, _, desk = staff
+    cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), reminder_minutes=10), desk.id)
+    assert cal.send_reminders(D(2026, 11, 30, 8, 55), hook="/nonexistent/sms-gateway {login}") == 1
+    assert "reminder hook" in caplog.text
+    assert cal.send_reminders(D(2026, 11, 30, 8, 56), hook="false") == 0
+
+
+def test_hook_runs_without_a_shell(staff):
+    # The hook runs without a shell: shell syntax is passed through as plain arguments.
+    tech1, _, desk = staff
+    cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), title="a;b",
+                        reminder_minutes=10), desk.id)
+    calls = []
+    real = subprocess.run
+
+    def spy(args, **kw):
+        calls.append((args, kw.get("shell", False)))
+        return real(["true"], **kw)
+
+    import data.calendar as module
+    module.subprocess.run = spy
+    try:
+        cal.send_reminders(D(2026, 11, 30, 8, 55), hook="echo {title} {login}")
+    finally:
+        module.subprocess.run = real
+    assert calls == [(["echo", "a;b", "tech1"], False)]

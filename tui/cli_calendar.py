@@ -1,0 +1,194 @@
+"""The `frontdesk calendar add|agenda` and `frontdesk remind` commands (issue 6 §4, §9).
+
+The same rules as the calendar screen, through `data.calendar`: a booking that collides
+with an attendee's calendar is refused (exit status 2) unless `--force` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+
+from data.errors import NotFoundError, ValidationError
+from data.i18n import _
+
+#: Chinese words accepted for --kind, besides the codes and their labels.
+KIND_WORDS = {"上门预约": "appointment", "上门": "appointment", "会议": "meeting",
+              "巡查": "inspection", "社区活动": "activity", "活动": "activity",
+              "电话": "call", "备忘": "memo", "任务": "task"}
+#: Days `calendar agenda` shows by default.
+AGENDA_DAYS = 7
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register `calendar` (add, agenda) and `remind` on the main parser."""
+    p = sub.add_parser("calendar", help=_("the staff calendar: add, agenda"))
+    calendar = p.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
+
+    q = calendar.add_parser("add", help=_("book an event; refused when an attendee is busy"))
+    q.add_argument("--staff", required=True, metavar="LOGIN[,LOGIN…]", help=_("the attendees"))
+    q.add_argument("--title", required=True, metavar="T")
+    q.add_argument("--start", required=True, metavar="YYYY-MM-DD HH:MM")
+    q.add_argument("--end", required=True, metavar="YYYY-MM-DD HH:MM")
+    q.add_argument("--kind", default="appointment",
+                   help="appointment|meeting|inspection|activity|call|memo|task (上门预约, 会议, 巡查 …)")
+    q.add_argument("--rrule", metavar="RRULE", help=_("repeat rule, such as FREQ=WEEKLY;BYDAY=MO;COUNT=10"))
+    q.add_argument("--location", default="", metavar="TEXT")
+    q.add_argument("--reminder", type=int, metavar="MIN", help=_("remind the attendees this many minutes before"))
+    q.add_argument("--force", action="store_true", help=_("book even when an attendee is busy"))
+    q.add_argument("--reason", default="", metavar="TEXT", help=_("why it is booked despite a conflict"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calendar.add_parser("agenda", help=_("the coming occurrences of a staff member"))
+    q.add_argument("--staff", metavar="LOGIN", help=_("whose agenda (default: me)"))
+    q.add_argument("--days", type=int, default=AGENDA_DAYS, metavar="N",
+                   help=_("from today, this many days (default 7)"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    p = sub.add_parser("remind", help=_("send due calendar reminders (cron-safe, idempotent)"))
+    p.add_argument("--hook", metavar="CMD",
+                   help=_("also run this command per reminder; placeholders {login} {title} {start}"))
+    p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+
+def _open(args: argparse.Namespace) -> None:
+    from tui.cli import _open as open_db
+
+    open_db(args)
+
+
+def _emit(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def _staff_ids(text: str, option: str) -> list[int]:
+    from data.models import Staff
+
+    logins = [x.strip() for x in text.replace("，", ",").split(",") if x.strip()]
+    if not logins:
+        raise ValidationError(option, _("Name at least one staff login."))
+    found = {s.login: s.id for s in Staff.select(Staff.id, Staff.login).where(Staff.login.in_(logins))}
+    missing = [x for x in logins if x not in found]
+    if missing:
+        raise NotFoundError(_("No staff member with login {logins}.").format(logins=", ".join(missing)))
+    return [found[x] for x in logins]
+
+
+def _kind(value: str) -> str:
+    from data.i18n import in_language
+    from data.vocab import EVENT_KINDS
+
+    text = value.strip()
+    if text in EVENT_KINDS:
+        return text
+    if text in KIND_WORDS:
+        return KIND_WORDS[text]
+    for code, message in EVENT_KINDS.items():
+        if text.lower() in (in_language(message, "en").lower(), in_language(message, "zh").lower()):
+            return code
+    raise ValidationError("--kind", _("Unknown value “{value}”: use one of {choices}.").format(
+        value=value, choices="、".join(EVENT_KINDS)))
+
+
+def _when(value: dt.datetime) -> str:
+    return f"{value:%Y-%m-%d %H:%M}"
+
+
+def _conflict_json(c) -> dict:
+    return {"login": c.staff_login, "name": c.staff_name, "title": c.title,
+            "start": _when(c.start), "end": _when(c.end), "event_id": c.event_id}
+
+
+def _occurrence_json(o) -> dict:
+    return {
+        "event_id": o.event_id, "series_id": o.series_id, "start": _when(o.start),
+        "end": _when(o.end), "kind": o.kind, "title": o.title, "location": o.location,
+        "attendees": list(o.attendees), "rrule": o.rrule,
+        "recurrence_id": _when(o.recurrence_id) if o.recurrence_id else None,
+        "room": o.room, "work_order": o.work_order_number,
+    }
+
+
+def _me(args: argparse.Namespace):
+    from tui.cli_tickets import _sign_in
+
+    return _sign_in(args)
+
+
+def _calendar_add(args: argparse.Namespace) -> int:
+    from data import calendar
+    from data.validators import parse_datetime
+
+    me = _me(args)
+    data = calendar.EventInput(
+        kind=_kind(args.kind), title=args.title,
+        start=parse_datetime(args.start, "--start"), end=parse_datetime(args.end, "--end"),
+        attendee_ids=_staff_ids(args.staff, "--staff"), rrule=args.rrule,
+        location=args.location, reminder_minutes=args.reminder,
+    )
+    try:
+        event_id, conflicts = calendar.create_event(data, me.id, force=args.force, reason=args.reason)
+    except calendar.ConflictsFound as exc:
+        if args.json:
+            _emit({"booked": False, "conflicts": [_conflict_json(c) for c in exc.conflicts]})
+        print(_("frontdesk: {message}").format(message=exc), file=sys.stderr)
+        return 2
+    if args.json:
+        _emit({"booked": True, "id": event_id, "conflicts": [_conflict_json(c) for c in conflicts]})
+        return 0
+    print(_("Booked #{id}: {title} {start}–{end}.").format(
+        id=event_id, title=data.title.strip(), start=_when(data.start), end=f"{data.end:%H:%M}"))
+    for c in conflicts:
+        print(_("  despite: {name} ({login}) “{title}” {start}").format(
+            name=c.staff_name, login=c.staff_login, title=c.title, start=_when(c.start)))
+    return 0
+
+
+def _calendar_agenda(args: argparse.Namespace) -> int:
+    from data import calendar
+    from data.clock import now
+
+    if args.days < 1:
+        raise ValidationError("--days", _("--days must be at least 1."))
+    staff_id = _staff_ids(args.staff, "--staff")[0] if args.staff else _me(args).id
+    start = dt.datetime.combine(now().date(), dt.time())
+    occs = calendar.agenda([staff_id], start, start + dt.timedelta(days=args.days))
+    for o in occs:
+        if args.json:
+            _emit(_occurrence_json(o))
+        else:
+            repeat = " ↻" if o.series_id else ""
+            place = f"  {o.room or o.location}" if (o.room or o.location) else ""
+            print(f"{_when(o.start)}–{o.end:%H:%M}  {o.title}{repeat}{place}  [{', '.join(o.attendees)}]")
+    if not occs and not args.json:
+        print(_("Nothing booked in the next {days} days.").format(days=args.days))
+    return 0
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    _open(args)
+    if args.calendar_command == "add":
+        return _calendar_add(args)
+    return _calendar_agenda(args)
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    """Send the reminders due now; safe to run every minute from cron."""
+    from data import calendar
+
+    _open(args)
+    sent = calendar.send_reminders(hook=args.hook)
+    if args.json:
+        _emit({"sent": sent})
+    else:
+        print(_("{count} reminders sent.").format(count=sent))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "calendar": cmd_calendar,
+    "remind": cmd_remind,
+}

@@ -505,6 +505,16 @@ class Setting(BaseModel):
     updated_at = DateTimeField(default=now)
 
 
+class Holiday(BaseModel):
+    """A public holiday (放假) or a 调休 make-up working day (kind "workday"), one per date.
+    Editable and importable per year (data.holidays)."""
+
+    id = AutoField()
+    day = DateField(unique=True)
+    name = CharField(max_length=40)
+    kind = CharField(max_length=8, default="holiday")  # holiday | workday
+
+
 # --- phone service: call lists and scripts (issue 5) ---------------------------------------
 
 
@@ -599,6 +609,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     AuditLog,
     SavedFilter,
     Setting,
+    Holiday,
     CallList,
     CallListItem,
     CallAttempt,

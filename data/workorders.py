@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from peewee import JOIN, IntegrityError, fn
 
+from data.calendar import sync_work_order_appointment
 from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
@@ -76,6 +77,7 @@ ACTION_LABELS = {
     "cost": N_("Cost added"),
     "stretch": N_("Deadline stretched"),
     "escalate": N_("Escalated"),
+    "appointment": N_("Appointment set"),
 }
 
 #: The actions as verb phrases, for refusals ("you cannot {start it} now").
@@ -533,6 +535,7 @@ def create_order(data: NewOrder, staff_id: int) -> OrderView:
                 )
                 WorkOrderHistory.create(work_order=order, staff=staff_id, at=created, action="create",
                                         from_status="", to_status="new", note="")
+                sync_work_order_appointment(order.id, staff_id)
             return get_order(order.id)
         except IntegrityError:
             continue  # another session took the number at the same moment: take the next
@@ -605,6 +608,8 @@ def _change(
             raise ConflictError(_("The work order was changed meanwhile; please try again."), order.version)
         WorkOrderHistory.create(work_order=order_id, staff=staff_id, at=at, action=action,
                                 from_status=order.status, to_status=to_status, note=note)
+        # The technician's calendar follows the order (assignee, appointment, status).
+        sync_work_order_appointment(order_id, staff_id)
     return get_order(order_id)
 
 
@@ -637,6 +642,19 @@ def assign(order_id: int, assignee_id: int, staff_id: int, *, reason: str = "",
     note = reason or _("to {name}").format(name=assignee.name)
     return _change(order_id, staff_id, "assign", note=note, expected_version=expected_version,
                    assignee=assignee_id)
+
+
+def set_appointment(order_id: int, when: dt.datetime | None, staff_id: int, *,
+                    expected_version: int | None = None) -> OrderView:
+    """Set (or with None clear) the on-site appointment (上门预约) of an open work order; the
+    assignee's calendar follows. A history row records the change."""
+    order = _load_for_change(order_id, expected_version)
+    if order.status not in OPEN_STATUSES:
+        raise ValidationError("appointment", _("Only an open work order takes an appointment."))
+    old = f"{order.appointment_at:%Y-%m-%d %H:%M}" if order.appointment_at else "—"
+    new = f"{when:%Y-%m-%d %H:%M}" if when else "—"
+    return _change(order_id, staff_id, "appointment", note=f"{old} → {new}",
+                   expected_version=expected_version, appointment_at=when)
 
 
 def _staff_name(staff_id: int | None) -> str:

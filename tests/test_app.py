@@ -114,7 +114,7 @@ async def test_screen_keys_of_later_issues_do_nothing_yet(world):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         home = app.screen
-        for key in ("f4", "f6"):
+        for key in ("f6",):
             await pilot.press(key)
             assert app.screen is home
 

@@ -48,6 +48,11 @@ async def _settle(pilot) -> None:
     for _ in range(3):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
+    # Cursor blink off: a blinking cursor caught on or off makes the snapshot flap.
+    from textual.widgets import Input
+
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
     await pilot.pause(0.1)
 
 

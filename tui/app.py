@@ -33,6 +33,12 @@ def _tickets_screen() -> Screen:
     return QueueScreen()
 
 
+def _calendar_screen() -> Screen:
+    from screens.calendar import CalendarScreen  # loaded on first F4, not at start-up
+
+    return CalendarScreen()
+
+
 def _calls_screen() -> Screen:
     from screens.calls import CallsScreen  # loaded on first F5, not at start-up
 
@@ -55,7 +61,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("home", "escape", N_("Today"), HomeScreen),
     ScreenEntry("owners", "f2", N_("Owners"), _owners_screen),
     ScreenEntry("tickets", "f3", N_("Work orders"), _tickets_screen),
-    ScreenEntry("calendar", "f4", N_("Calendar"), None),
+    ScreenEntry("calendar", "f4", N_("Calendar"), _calendar_screen),
     ScreenEntry("calls", "f5", N_("Calls"), _calls_screen),
     ScreenEntry("inbox", "f6", N_("Notifications"), None),
 )

@@ -1,4 +1,4 @@
-"""The `frontdesk calendar add|agenda` and `frontdesk remind` commands (issue 6 §4, §9).
+"""The `frontdesk calendar add|agenda|export|import` and `frontdesk remind` commands (issue 6 §4, §9).
 
 The same rules as the calendar screen, through `data.calendar`: a booking that collides
 with an attendee's calendar is refused (exit status 2) unless `--force` is given.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
 
@@ -25,7 +26,7 @@ AGENDA_DAYS = 7
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register `calendar` (add, agenda) and `remind` on the main parser."""
-    p = sub.add_parser("calendar", help=_("the staff calendar: add, agenda"))
+    p = sub.add_parser("calendar", help=_("the staff calendar: add, agenda, export, import, holidays"))
     calendar = p.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
 
     q = calendar.add_parser("add", help=_("book an event; refused when an attendee is busy"))
@@ -46,6 +47,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--staff", metavar="LOGIN", help=_("whose agenda (default: me)"))
     q.add_argument("--days", type=int, default=AGENDA_DAYS, metavar="N",
                    help=_("from today, this many days (default 7)"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calendar.add_parser("export", help=_("write a staff member's calendar as an iCalendar file"))
+    q.add_argument("--staff", required=True, metavar="LOGIN", help=_("whose calendar"))
+    q.add_argument("--out", required=True, metavar="FILE.ics", help=_("the file to write"))
+
+    q = calendar.add_parser("import", help=_("read an iCalendar file into my calendar (by UID)"))
+    q.add_argument("file", metavar="FILE.ics")
+    q.add_argument("--staff", metavar="LOGIN", help=_("whose calendar (default: me)"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calendar.add_parser("holidays", help=_("list the holidays and 调休 working days, or import a year"))
+    q.add_argument("--year", type=int, metavar="Y", help=_("which year (default: this year)"))
+    q.add_argument("--import", dest="import_file", metavar="FILE",
+                   help=_("a CSV of 日期,名称,类型 (放假 or 上班) to add or replace"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     p = sub.add_parser("remind", help=_("send due calendar reminders (cron-safe, idempotent)"))
@@ -135,6 +151,7 @@ def _calendar_add(args: argparse.Namespace) -> int:
         if args.json:
             _emit({"booked": False, "conflicts": [_conflict_json(c) for c in exc.conflicts]})
         print(_("frontdesk: {message}").format(message=exc), file=sys.stderr)
+        print(_("To book it anyway: add --force --reason TEXT."), file=sys.stderr)
         return 2
     if args.json:
         _emit({"booked": True, "id": event_id, "conflicts": [_conflict_json(c) for c in conflicts]})
@@ -168,10 +185,74 @@ def _calendar_agenda(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calendar_export(args: argparse.Namespace) -> int:
+    from data.ical import export_ics
+
+    staff_id = _staff_ids(args.staff, "--staff")[0]
+    text = export_ics(staff_id)
+    try:
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except OSError as exc:
+        raise ValidationError("--out", _("Cannot write {path}: {error}").format(
+            path=args.out, error=exc.strerror or exc)) from exc
+    print(_("{count} events written to {path}.").format(
+        count=text.count("BEGIN:VEVENT"), path=args.out))
+    return 0
+
+
+def _calendar_import(args: argparse.Namespace) -> int:
+    from data.ical import import_ics
+
+    staff_id = _staff_ids(args.staff, "--staff")[0] if args.staff else _me(args).id
+    try:
+        with open(args.file, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError("file", _("Cannot read {path}: {error}").format(
+            path=args.file, error=exc)) from exc
+    result = import_ics(text, staff_id)
+    if args.json:
+        _emit({"created": result.created, "updated": result.updated, "skipped": result.skipped})
+    else:
+        print(_("Imported: {created} new, {updated} updated, {skipped} unchanged.").format(
+            created=result.created, updated=result.updated, skipped=result.skipped))
+    return 0
+
+
+def _calendar_holidays(args: argparse.Namespace) -> int:
+    from data import holidays
+    from data.clock import now
+
+    if args.import_file:
+        if not os.path.isfile(args.import_file):
+            raise NotFoundError(_("No file {path}.").format(path=args.import_file))
+        count = holidays.import_holidays(args.import_file)
+        if not args.json:
+            print(_("{count} dates imported.").format(count=count))
+    year = args.year or now().year
+    days = holidays.holidays_between(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    for h in days:
+        if args.json:
+            _emit({"date": h.day.isoformat(), "name": h.name, "kind": h.kind})
+        else:
+            kind = _(holidays.HOLIDAY_KINDS[h.kind])
+            print(f"{h.day:%Y-%m-%d}  {h.name}  {kind}")
+    if not days and not args.json:
+        print(_("No holidays recorded for {year}: import them with --import FILE.").format(year=year))
+    return 0
+
+
 def cmd_calendar(args: argparse.Namespace) -> int:
     _open(args)
+    if args.calendar_command == "holidays":
+        return _calendar_holidays(args)
     if args.calendar_command == "add":
         return _calendar_add(args)
+    if args.calendar_command == "export":
+        return _calendar_export(args)
+    if args.calendar_command == "import":
+        return _calendar_import(args)
     return _calendar_agenda(args)
 
 

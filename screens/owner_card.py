@@ -27,6 +27,7 @@ from screens import owner_forms
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.tables import fill_table
 
 TIMELINE_KINDS = {
     "work_order": N_("Work order"),
@@ -107,9 +108,9 @@ class OwnerCardScreen(CardScreen):
 
     def on_mount(self) -> None:
         items = self.query_one("#card-items", DataTable)
-        items.add_columns(_("Item"), _("Value"), _("Details"))
+        items.add_columns(*self._item_headers())
         timeline = self.query_one("#card-timeline", DataTable)
-        timeline.add_columns(_("Time"), _("Kind"), _("What"), _("Details"))
+        timeline.add_columns(*self._timeline_headers())
         items.focus()
         self.load()
 
@@ -159,10 +160,16 @@ class OwnerCardScreen(CardScreen):
             text.append("\n" + card.note.splitlines()[0])
         return text
 
+    @staticmethod
+    def _item_headers() -> tuple[str, ...]:
+        return (_("Item"), _("Value"), _("Details"))
+
+    @staticmethod
+    def _timeline_headers() -> tuple[str, ...]:
+        return (_("Time"), _("Kind"), _("What"), _("Details"))
+
     def _fill_items(self, card: cards.OwnerCard) -> None:
-        table = self.query_one("#card-items", DataTable)
-        cursor = table.cursor_row
-        table.clear()
+        rows: list[tuple[Text, ...]] = []
         self.items = []
         for room in card.rooms:
             role = label(OCCUPANCY_ROLES, room.role)
@@ -171,24 +178,23 @@ class OwnerCardScreen(CardScreen):
             if others:
                 detail += "  " + _("with {people}").format(people=others)
             value = f"{room.code} {room.community}"
-            table.add_row(Text(_("Room") + " · " + role), Text(value), Text(detail))
+            rows.append((Text(_("Room") + " · " + role), Text(value), Text(detail)))
             self.items.append(("room", room))
         for phone in card.phones:
             kind = _("Mobile") if phone.kind == "mobile" else _("Landline")
-            table.add_row(Text(_("Phone") + " · " + kind), Text(phone.number), Text(phone.label))
+            rows.append((Text(_("Phone") + " · " + kind), Text(phone.number), Text(phone.label)))
             self.items.append(("phone", phone))
         for vehicle in card.vehicles:
             detail = " ".join(b for b in (vehicle.description, vehicle.parking_space) if b)
-            table.add_row(Text(_("Vehicle")), Text(format_plate(vehicle.plate)), Text(detail))
+            rows.append((Text(_("Vehicle")), Text(format_plate(vehicle.plate)), Text(detail)))
             self.items.append(("vehicle", vehicle))
         if not self.items:
-            table.add_row(Text(_("(no rooms, phones or vehicles yet: m, p, v add them)")), Text(""), Text(""))
+            rows.append((Text(_("(no rooms, phones or vehicles yet: m, p, v add them)")), Text(""), Text("")))
             self.items.append(("none", None))
-        table.move_cursor(row=min(max(cursor, 0), len(self.items) - 1))
+        fill_table(self.query_one("#card-items", DataTable), self._item_headers(), rows)
 
     def _fill_timeline(self, entries: list[cards.TimelineEntry], page: int) -> None:
-        table = self.query_one("#card-timeline", DataTable)
-        table.clear()
+        rows: list[tuple[Text, ...]] = []
         tables = {"work_order": WORK_ORDER_STATUSES, "event": EVENT_KINDS, "call": CALL_CATEGORIES}
         for entry in entries:
             detail = entry.detail
@@ -196,12 +202,13 @@ class OwnerCardScreen(CardScreen):
                 detail = _("inbound") if entry.detail == "in" else _("outbound")
             elif entry.kind in tables:
                 detail = label(tables[entry.kind], entry.detail)
-            table.add_row(
+            rows.append((
                 Text(entry.at.strftime("%Y-%m-%d %H:%M")),
                 Text(_(TIMELINE_KINDS[entry.kind])),
                 Text(entry.title.replace("\n", " ")),
                 Text(detail),
-            )
+            ))
+        fill_table(self.query_one("#card-timeline", DataTable), self._timeline_headers(), rows)
         older = _("pgdn older") if len(entries) >= cards.TIMELINE_PAGE else ""
         title = _("Timeline, page {page}").format(page=page + 1)
         if not entries:
@@ -348,8 +355,8 @@ class RoomCardScreen(CardScreen):
         return _("Room card")
 
     def on_mount(self) -> None:
-        self.query_one("#room-people", DataTable).add_columns(_("Name"), _("Role"), _("Dates"))
-        self.query_one("#room-orders", DataTable).add_columns(_("No."), _("Title"), _("Status"), _("Created"))
+        self.query_one("#room-people", DataTable).add_columns(*self._people_headers())
+        self.query_one("#room-orders", DataTable).add_columns(*self._order_headers())
         self.query_one("#room-people").focus()
         self.load()
 
@@ -370,27 +377,34 @@ class RoomCardScreen(CardScreen):
         summary.append("  " + _("{current} living here, {orders} open work orders").format(
             current=len(card.current), orders=len(card.open_orders)))
         self.query_one("#card-summary", Static).update(summary)
-        table = self.query_one("#room-people", DataTable)
-        cursor = table.cursor_row
-        table.clear()
         self.people_rows = list(card.current) + list(card.past)
+        people_rows: list[tuple[Text, ...]] = []
         for occ in card.current:
-            table.add_row(Text(occ.name), Text(label(OCCUPANCY_ROLES, occ.role)), Text(_since(occ.start, None)))
+            people_rows.append((Text(occ.name), Text(label(OCCUPANCY_ROLES, occ.role)),
+                                Text(_since(occ.start, None))))
         for occ in card.past:
-            table.add_row(Text(occ.name, style="dim"),
-                          Text(_("former {role}").format(role=label(OCCUPANCY_ROLES, occ.role)), style="dim"),
-                          Text(_since(occ.start, occ.end), style="dim"))
+            people_rows.append((Text(occ.name, style="dim"),
+                                Text(_("former {role}").format(role=label(OCCUPANCY_ROLES, occ.role)), style="dim"),
+                                Text(_since(occ.start, occ.end), style="dim")))
         if not self.people_rows:
-            table.add_row(Text(_("Nobody is recorded here yet: n adds a resident.")), Text(""), Text(""))
-        else:
-            table.move_cursor(row=min(max(cursor, 0), len(self.people_rows) - 1))
-        orders = self.query_one("#room-orders", DataTable)
-        orders.clear()
-        for order in card.open_orders:
-            orders.add_row(Text(order.number), Text(order.title), Text(label(WORK_ORDER_STATUSES, order.status)),
-                           Text(order.created_at.strftime("%Y-%m-%d %H:%M")))
+            people_rows.append((Text(_("Nobody is recorded here yet: n adds a resident.")), Text(""), Text("")))
+        fill_table(self.query_one("#room-people", DataTable), self._people_headers(), people_rows)
+        order_rows = [
+            (Text(order.number), Text(order.title), Text(label(WORK_ORDER_STATUSES, order.status)),
+             Text(order.created_at.strftime("%Y-%m-%d %H:%M")))
+            for order in card.open_orders
+        ]
+        fill_table(self.query_one("#room-orders", DataTable), self._order_headers(), order_rows)
         title = _("Open work orders: {count}").format(count=len(card.open_orders))
         self.query_one("#timeline-title", Label).update(title)
+
+    @staticmethod
+    def _people_headers() -> tuple[str, ...]:
+        return (_("Name"), _("Role"), _("Dates"))
+
+    @staticmethod
+    def _order_headers() -> tuple[str, ...]:
+        return (_("No."), _("Title"), _("Status"), _("Created"))
 
     def _selected(self) -> cards.Occupant | None:
         table = self.query_one("#room-people", DataTable)

@@ -15,7 +15,7 @@ from data.staff import sign_in
 from screens.owner_card import OwnerCardScreen, RoomCardScreen
 from screens.owners import OwnersScreen
 from tests import factories as f
-from tests.screen_text import screen_text, settle
+from tests.screen_text import screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 from widgets.form import FormModal
 
@@ -82,7 +82,7 @@ async def test_open_the_card_and_add_a_note(world):
         await settle(app, pilot)
         assert isinstance(app.screen, OwnerCardScreen)
         assert [n.text for n in PersonNote.select()] == ["周六上午在家 [b]"]
-        assert "周六上午在家 [b]" in screen_text(app)
+        await wait_for(pilot, lambda: "周六上午在家 [b]" in screen_text(app))
 
 
 async def test_a_bad_phone_is_refused_with_a_message_and_nothing_is_lost(world):

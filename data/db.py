@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -32,6 +34,16 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+class FrontDeskSqlite(SqliteDatabase):
+    """SQLite with the audit trail's TEMP triggers on every connection (data.audit)."""
+
+    def _add_conn_hooks(self, conn):
+        super()._add_conn_hooks(conn)
+        from data.audit import install_sqlite
+
+        install_sqlite(conn)
+
+
 def is_postgres_url(target: str) -> bool:
     """True when `target` names a PostgreSQL server rather than a SQLite file."""
     return urlparse(target).scheme in ("postgres", "postgresql", "postgresext")
@@ -51,7 +63,7 @@ def make_database(target: str) -> Database:
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
     # lock_type makes every transaction BEGIN IMMEDIATE: writers queue on the busy
     # timeout instead of failing with "database is locked" on lock upgrade.
-    return SqliteDatabase(
+    return FrontDeskSqlite(
         os.path.expanduser(path),
         pragmas=SQLITE_PRAGMAS,
         timeout=BUSY_TIMEOUT_S,
@@ -75,9 +87,16 @@ def close_database() -> None:
         db.close()
 
 
-def transaction():
-    """A write transaction (BEGIN IMMEDIATE on SQLite); nests as a savepoint."""
-    return db.atomic()
+@contextlib.contextmanager
+def transaction() -> Iterator[object]:
+    """A write transaction (BEGIN IMMEDIATE on SQLite); nests as a savepoint. On
+    PostgreSQL it hands the audit triggers the acting staff member and the clock."""
+    with db.atomic() as txn:
+        if not is_sqlite():
+            from data.audit import pg_transaction_settings
+
+            pg_transaction_settings()
+        yield txn
 
 
 def is_sqlite() -> bool:

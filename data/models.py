@@ -478,9 +478,15 @@ class AuditLog(BaseModel):
     field = CharField(max_length=40, default="")
     old_value = TextField(null=True)
     new_value = TextField(null=True)
+    parent_entity = CharField(max_length=30, default="")  # the record this row belongs to
+    parent_id = IntegerField(null=True)
 
     class Meta:
-        indexes = ((("entity", "entity_id", "at"), False), (("staff", "at"), False))
+        indexes = (
+            (("entity", "entity_id", "at"), False),
+            (("staff", "at"), False),
+            (("parent_entity", "parent_id", "at"), False),
+        )
 
 
 class SavedFilter(BaseModel):

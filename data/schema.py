@@ -74,7 +74,10 @@ def migrate() -> list[str]:
     current = status()
     if current.unknown:
         raise SchemaError(_newer_message(current))
+    from data.audit import install
+
     applied = _runner().up()
+    install()  # the audit triggers see the migrated tables
     ensure_reference_data()
     return applied
 

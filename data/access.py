@@ -1,0 +1,126 @@
+"""Who is acting, and what each role may do (issue 7): the one permission table that the
+TUI and the CLI both obey, because the data layer asks it before every guarded step.
+
+A process has one signed-in staff member (a TUI session or a CLI run): `act_as` sets it
+at sign-in. Data functions that already receive the acting `staff_id` check that
+account; others check the current actor. No actor at all means the system itself
+(migrations, the sample generator, cron sweeps): it may do everything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from data.errors import PermissionDenied
+from data.i18n import N_, _
+
+DESK, TECH, SUPERVISOR, MANAGER, ADMIN = "desk", "tech", "supervisor", "manager", "admin"
+EVERYONE = frozenset({DESK, TECH, SUPERVISOR, MANAGER, ADMIN})
+LEADS = frozenset({SUPERVISOR, MANAGER, ADMIN})
+
+#: action → (roles allowed, what the refusal says is needed). Desk staff dispatch a new
+#: order to the building's technician (the everyday flow); changing an assignee that is
+#: already set is a supervisor's reassignment.
+RULES: dict[str, tuple[frozenset[str], str]] = {
+    "order.create": (EVERYONE, N_("open work orders")),
+    "order.update": (EVERYONE, N_("change work orders")),
+    "order.dispatch": (frozenset({DESK}) | LEADS, N_("dispatch work orders")),
+    "order.reassign": (LEADS, N_("reassign work orders")),
+    "order.merge": (LEADS, N_("merge work orders")),
+    "order.cancel": (LEADS, N_("cancel work orders")),
+    "order.see_all": (frozenset({DESK}) | LEADS, N_("see every work order")),
+    "person.create": (frozenset({DESK}) | LEADS, N_("register owners")),
+    "person.update": (frozenset({DESK}) | LEADS, N_("change owners' records")),
+    "person.delete": (LEADS, N_("delete records")),
+    "person.merge": (LEADS, N_("merge owners")),
+    "event.delete_any": (LEADS, N_("delete other people's events")),
+    "reveal.phone": (EVERYONE, N_("see full phone numbers")),
+    "reveal.id": (frozenset({DESK}) | LEADS, N_("see ID numbers")),
+    "reports": (LEADS, N_("see reports")),
+    "audit.read": (LEADS, N_("read the audit trail")),
+    "sla.manage": (LEADS, N_("change SLA policies")),
+    "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
+    "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
+    "import": (frozenset({ADMIN}), N_("import data")),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The staff member a check is about."""
+
+    id: int
+    login: str
+    role: str
+
+
+_lock = threading.Lock()
+_current: Actor | None = None
+
+
+def act_as(staff) -> None:
+    """Make `staff` (anything with id, login, role; None for the system) the acting account."""
+    global _current
+    with _lock:
+        _current = None if staff is None else Actor(staff.id, staff.login, staff.role)
+
+
+@contextlib.contextmanager
+def acting(staff) -> Iterator[None]:
+    """`act_as(staff)` for a block, then back to whoever acted before (tests, CLI steps)."""
+    before = _current
+    act_as(staff)
+    try:
+        yield
+    finally:
+        act_as(before)
+
+
+def current() -> Actor | None:
+    """The acting account, or None for the system."""
+    return _current
+
+
+def current_id() -> int | None:
+    return _current.id if _current else None
+
+
+def actor_for(staff_id: int | None) -> Actor | None:
+    """The account behind `staff_id` (one primary-key read), else the current actor."""
+    if staff_id is None:
+        return _current
+    if _current is not None and _current.id == staff_id:
+        return _current
+    from data.models import Staff
+
+    row = Staff.get_or_none(Staff.id == staff_id)
+    if row is None:
+        return _current
+    return Actor(row.id, row.login, row.role)
+
+
+def can(action: str, staff_id: int | None = None) -> bool:
+    """May the account (or the current actor) do `action`? The system may do everything."""
+    who = actor_for(staff_id)
+    if who is None:
+        return True
+    roles, _needed = RULES[action]
+    return who.role in roles
+
+
+def require(action: str, staff_id: int | None = None) -> None:
+    """Raise PermissionDenied, saying what the role may not do and who may, unless allowed."""
+    if can(action, staff_id):
+        return
+    who = actor_for(staff_id)
+    roles, needed = RULES[action]
+    from data.vocab import STAFF_ROLES, label
+
+    allowed = "、".join(label(STAFF_ROLES, r) for r in STAFF_ROLES if r in roles)
+    raise PermissionDenied(
+        _("As {role} you may not {what}: that is for {allowed}.").format(
+            role=label(STAFF_ROLES, who.role), what=_(needed), allowed=allowed)
+    )

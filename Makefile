@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint sample bench i18n i18n-update clean
+.PHONY: run test lint sample bench soak i18n i18n-update clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,14 @@ sample: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/frontdesk bench
 
+## soak: 32 processes × 200 mixed read-modify-write transactions on a new SQLite file; fails
+## on any error or lost update (SOAK_DB=postgresql://… for an empty PostgreSQL database)
+soak: $(STAMP)
+	$(BIN)/frontdesk $(if $(SOAK_DB),--db '$(SOAK_DB)') soak
+
 ## i18n-update: merge new message ids from the code into the .po catalogs
 i18n-update: $(STAMP)
+	mkdir -p build
 	$(BIN)/pybabel extract -k _ -k N_ -k ngettext:1,2 --no-location --sort-output --omit-header \
 		-o build/frontdesk.pot data tui screens widgets
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i build/frontdesk.pot -d data/locale -D frontdesk

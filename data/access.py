@@ -42,6 +42,7 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "reports": (LEADS, N_("see reports")),
     "audit.read": (LEADS, N_("read the audit trail")),
     "sla.manage": (LEADS, N_("change SLA policies")),
+    "holidays.manage": (LEADS, N_("edit the holiday calendar")),
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),
@@ -58,11 +59,14 @@ class Actor:
 
 
 _lock = threading.Lock()
-_current: Actor | None = None
+_current: Actor | None = None  # the process's signed-in account
+_local = threading.local()  # a block of one thread acting as someone else (or the system)
+_UNSET = object()
 
 
 def act_as(staff) -> None:
-    """Make `staff` (anything with id, login, role; None for the system) the acting account."""
+    """Make `staff` (anything with id, login, role; None for the system) the acting account
+    of the whole process — done once at sign-in."""
     global _current
     with _lock:
         _current = None if staff is None else Actor(staff.id, staff.login, staff.role)
@@ -70,35 +74,40 @@ def act_as(staff) -> None:
 
 @contextlib.contextmanager
 def acting(staff) -> Iterator[None]:
-    """`act_as(staff)` for a block, then back to whoever acted before (tests, CLI steps)."""
-    before = _current
-    act_as(staff)
+    """This thread acts as `staff` (None: the system, e.g. a deadline sweep a session runs
+    in the background) for a block; other threads keep the process's account."""
+    before = getattr(_local, "actor", _UNSET)
+    _local.actor = None if staff is None else Actor(staff.id, staff.login, staff.role)
     try:
         yield
     finally:
-        act_as(before)
+        if before is _UNSET:
+            del _local.actor
+        else:
+            _local.actor = before
 
 
 def current() -> Actor | None:
     """The acting account, or None for the system."""
-    return _current
+    actor = getattr(_local, "actor", _UNSET)
+    return _current if actor is _UNSET else actor
 
 
 def current_id() -> int | None:
-    return _current.id if _current else None
+    actor = current()
+    return actor.id if actor else None
 
 
 def actor_for(staff_id: int | None) -> Actor | None:
     """The account behind `staff_id` (one primary-key read), else the current actor."""
-    if staff_id is None:
-        return _current
-    if _current is not None and _current.id == staff_id:
-        return _current
+    actor = current()
+    if staff_id is None or (actor is not None and actor.id == staff_id):
+        return actor
     from data.models import Staff
 
     row = Staff.get_or_none(Staff.id == staff_id)
     if row is None:
-        return _current
+        return actor
     return Actor(row.id, row.login, row.role)
 
 

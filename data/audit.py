@@ -217,6 +217,16 @@ RETURNS text LANGUAGE sql IMMUTABLE AS $$
     ELSE val END
 $$;
 
+CREATE OR REPLACE FUNCTION fd_audit_text(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  -- Values spelled as SQLite stores them: booleans 1/0, timestamps with a space.
+  SELECT CASE jsonb_typeof(v)
+    WHEN 'boolean' THEN CASE WHEN v = 'true'::jsonb THEN '1' ELSE '0' END
+    WHEN 'null' THEN NULL
+    WHEN 'string' THEN CASE WHEN (v #>> '{}') ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d'
+                            THEN replace(v #>> '{}', 'T', ' ') ELSE v #>> '{}' END
+    ELSE v #>> '{}' END
+$$;
+
 CREATE OR REPLACE FUNCTION fd_audit() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   actor integer := NULLIF(current_setting('frontdesk.staff', true), '')::integer;
@@ -239,20 +249,20 @@ BEGIN
     INSERT INTO audit_log (staff_id, at, action, entity, entity_id, field, old_value, new_value,
                            parent_entity, parent_id)
     VALUES (actor, at_, 'create', TG_TABLE_NAME, (n ->> 'id')::integer, '', NULL,
-            fd_audit_mask(label_col, n ->> label_col, phones, ids, secrets), parent_entity, pid);
+            fd_audit_mask(label_col, fd_audit_text(n -> label_col), phones, ids, secrets), parent_entity, pid);
   ELSIF TG_OP = 'DELETE' THEN
     INSERT INTO audit_log (staff_id, at, action, entity, entity_id, field, old_value, new_value,
                            parent_entity, parent_id)
     VALUES (actor, at_, 'delete', TG_TABLE_NAME, (o ->> 'id')::integer, '',
-            fd_audit_mask(label_col, o ->> label_col, phones, ids, secrets), NULL, parent_entity, pid);
+            fd_audit_mask(label_col, fd_audit_text(o -> label_col), phones, ids, secrets), NULL, parent_entity, pid);
   ELSE
     FOR k IN SELECT jsonb_object_keys(n) LOOP
       CONTINUE WHEN k = ANY(skip) OR (o -> k) IS NOT DISTINCT FROM (n -> k);
       INSERT INTO audit_log (staff_id, at, action, entity, entity_id, field, old_value, new_value,
                              parent_entity, parent_id)
       VALUES (actor, at_, 'update', TG_TABLE_NAME, (n ->> 'id')::integer, k,
-              fd_audit_mask(k, o ->> k, phones, ids, secrets),
-              fd_audit_mask(k, n ->> k, phones, ids, secrets), parent_entity, pid);
+              fd_audit_mask(k, fd_audit_text(o -> k), phones, ids, secrets),
+              fd_audit_mask(k, fd_audit_text(n -> k), phones, ids, secrets), parent_entity, pid);
     END LOOP;
   END IF;
   RETURN NULL;
@@ -340,17 +350,6 @@ class Entry:
                 "old": self.old, "new": self.new, "parent": self.parent}
 
 
-def _normal(value: str | None) -> str | None:
-    """PostgreSQL's JSON spelling of timestamps and booleans, as SQLite writes them."""
-    if value is None:
-        return None
-    if value in ("true", "false"):
-        return "1" if value == "true" else "0"
-    if len(value) >= 19 and value[10] == "T" and value[4] == "-" and value[13] == ":":
-        return value.replace("T", " ", 1)
-    return value
-
-
 def _entries(where, limit: int) -> list[Entry]:
     rows = (AuditLog.select(AuditLog, Staff.login)
             .join(Staff, on=(AuditLog.staff == Staff.id), join_type=JOIN.LEFT_OUTER)
@@ -358,7 +357,7 @@ def _entries(where, limit: int) -> list[Entry]:
     return [
         Entry(at=r["at"], login=r["login"] or _("system"), action=r["action"],
               entity=r["entity"], entity_id=r["entity_id"], field=r["field"],
-              old=_normal(r["old_value"]), new=_normal(r["new_value"]),
+              old=r["old_value"], new=r["new_value"],
               parent=f"{r['parent_entity']}#{r['parent_id']}" if r["parent_entity"] else "")
         for r in rows
     ]

@@ -19,11 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
+from data import access, audit
 from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import _
-from data.models import AuditLog, Event, EventAttendee, Notification, Room, Staff, WorkOrder
+from data.models import Event, EventAttendee, Notification, Room, Staff, WorkOrder
 from data.recurrence import occurrences, parse_rrule
 from data.validators import clean_text
 from data.vocab import EVENT_KINDS
@@ -43,8 +44,18 @@ HOOK_TIMEOUT_S = 30
 
 EDITABLE = frozenset({
     "kind", "title", "description", "location", "start", "end", "rrule", "attendee_ids",
-    "reminder_minutes", "room_id", "person_id", "work_order_id", "all_day",
+    "reminder_minutes", "room_id", "person_id", "work_order_id", "all_day", "due",
 })
+#: What `edit_occurrence` may change in one occurrence of a series.
+OCCURRENCE_EDITABLE = frozenset({
+    "kind", "title", "description", "location", "start", "end", "attendee_ids", "due",
+})
+#: Changes that can make an edited event clash with someone's calendar.
+_BOOKING_KEYS = frozenset({"start", "end", "rrule", "attendee_ids", "kind"})
+#: A task given only its due time is shown for this long from it.
+TASK_MINUTES = 30
+#: Tasks that `tasks` lists at most.
+TASKS_LIMIT = 200
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -67,16 +78,19 @@ class Occurrence:
     room: str
     work_order_number: str
     cancelled: bool
+    done: bool = False  # tasks: ticked off
+    due: dt.datetime | None = None  # tasks: when it is due
 
 
 @dataclass
 class EventInput:
-    """What a form or the CLI gives to create an event."""
+    """What a form or the CLI gives to create an event. A task may give only `due` (start
+    and end None): it is then shown for half an hour from its due time."""
 
     kind: str
     title: str
-    start: dt.datetime
-    end: dt.datetime
+    start: dt.datetime | None
+    end: dt.datetime | None
     attendee_ids: list[int]
     rrule: str | None = None
     location: str = ""
@@ -86,6 +100,7 @@ class EventInput:
     work_order_id: int | None = None
     reminder_minutes: int | None = None
     all_day: bool = False
+    due: dt.datetime | None = None  # tasks only
 
 
 @dataclass(frozen=True)
@@ -186,6 +201,20 @@ def _check_times(start: dt.datetime, end: dt.datetime) -> None:
         raise ValidationError("end", _("The end must be after the start."))
 
 
+def _task_times(kind: str, start: dt.datetime | None, end: dt.datetime | None,
+                due: dt.datetime | None) -> tuple[dt.datetime, dt.datetime, dt.datetime | None]:
+    """(start, end, due) of a new event. A task given only its due time is shown for
+    TASK_MINUTES from it; a task given a start and an end is due at its end."""
+    if due is not None and kind != "task":
+        raise ValidationError("due", _("Only a task has a due time."))
+    if kind == "task" and start is None and end is None:
+        if due is None:
+            raise ValidationError("due", _("A task needs a due time (or a start and an end)."))
+        return due, due + dt.timedelta(minutes=TASK_MINUTES), due
+    _check_times(start, end)
+    return start, end, (due or end) if kind == "task" else None
+
+
 def _check_kind(kind: str) -> str:
     if kind not in EVENT_KINDS:
         raise ValidationError("kind", _("Unknown event kind “{value}”: use one of {choices}.").format(
@@ -213,8 +242,9 @@ def _check_reminder(minutes: int | None) -> int | None:
 
 def _audit(staff_id: int | None, action: str, event_id: int, field: str = "",
            old: str | None = None, new: str | None = None) -> None:
-    AuditLog.create(staff=staff_id, at=clock_now(), action=action, entity="event",
-                    entity_id=event_id, field=field, old_value=old, new_value=new)
+    """What the audit triggers (data.audit) cannot see: the reason given for booking over
+    a conflict. Field changes themselves are recorded by the triggers."""
+    audit.record(action, "event", event_id, field, old=old, new=new, staff_id=staff_id)
 
 
 def _new_uid() -> str:
@@ -311,6 +341,12 @@ def agenda(staff_ids: list[int] | None, start: dt.datetime, end: dt.datetime, *,
     """Every occurrence in [start, end) that one of `staff_ids` attends (None: everyone's),
     by start time; cancelled occurrences only when asked."""
     slots = _slots(_attending(staff_ids), start, end, include_cancelled=include_cancelled)
+    return _occurrences(slots)
+
+
+def _occurrences(slots: list[_Slot]) -> list[Occurrence]:
+    """The Occurrence values of `slots`, with attendees, room codes and work-order numbers
+    read in one query each."""
     ids = sorted({s.row.id for s in slots})
     people = _logins_by_event(ids)
     room_ids = {s.row.room_id for s in slots if s.row.room_id}
@@ -331,10 +367,27 @@ def agenda(staff_ids: list[int] | None, start: dt.datetime, end: dt.datetime, *,
             attendees=tuple(login for _sid, login, _n in people.get(s.row.id, ())),
             rrule=s.row.rrule or series_rules.get(s.series_id), recurrence_id=s.recurrence_id,
             room=rooms.get(s.row.room_id, ""), work_order_number=orders.get(s.row.work_order_id, ""),
-            cancelled=bool(s.row.cancelled),
+            cancelled=bool(s.row.cancelled), done=bool(s.row.done),
+            due=s.row.due + (s.start - s.row.start) if s.row.due else None,  # per occurrence
         )
         for s in slots
     ]
+
+
+def tasks(staff_ids: list[int] | None, include_done: bool = False) -> list[Occurrence]:
+    """The one-off tasks that one of `staff_ids` attends (None: everyone's), open ones only
+    unless `include_done`, by due time (a task without one by its start); at most
+    TASKS_LIMIT. Repeating tasks show in the agenda instead."""
+    from peewee import fn
+
+    query = Event.select().where(Event.kind == "task", Event.rrule.is_null(),
+                                 Event.series.is_null(), Event.cancelled == False)  # noqa: E712
+    if staff_ids is not None:
+        query = query.where(Event.id.in_(_attending(staff_ids)))
+    if not include_done:
+        query = query.where(Event.done == False)  # noqa: E712 (peewee expression)
+    rows = query.order_by(fn.COALESCE(Event.due, Event.start), Event.id).limit(TASKS_LIMIT)
+    return _occurrences([_Slot(r, r.start, r.end, None, None) for r in rows])
 
 
 def free_busy(staff_ids: list[int], start: dt.datetime,
@@ -363,15 +416,18 @@ def free_busy(staff_ids: list[int], start: dt.datetime,
 
 def conflicts_for(attendee_ids: list[int], start: dt.datetime, end: dt.datetime,
                   rrule: str | None = None, *, ignore_event_id: int | None = None,
-                  horizon_days: int = HORIZON_DAYS) -> list[Conflict]:
+                  horizon_days: int = HORIZON_DAYS,
+                  check_from: dt.datetime | None = None) -> list[Conflict]:
     """Every existing occurrence of the attendees that overlaps an occurrence of the event
-    being booked (its occurrences up to `horizon_days` after `start` when it recurs).
-    `ignore_event_id` leaves out that event and its exceptions (the one being edited)."""
+    being booked (its occurrences up to `horizon_days` after `start` — or after
+    `check_from`, when later — when it recurs). `ignore_event_id` leaves out that event
+    and its exceptions (the one being edited)."""
     if not attendee_ids:
         return []
     if rrule:
-        horizon = start + dt.timedelta(days=horizon_days)
-        wanted = occurrences(start, end, rrule, start, horizon)
+        first = max(start, check_from) if check_from is not None else start
+        horizon = first + dt.timedelta(days=horizon_days)
+        wanted = occurrences(start, end, rrule, first, horizon)
     else:
         wanted = [(start, end)]
     if not wanted:
@@ -419,12 +475,12 @@ def create_event(data: EventInput, staff_id: int, *, force: bool = False,
     location = clean_text(data.location or "", "location", max_length=120)
     description = clean_text(data.description or "", "description", multiline=True)
     reason = clean_text(reason or "", "reason", multiline=True)
-    _check_times(data.start, data.end)
-    rule = _normalise_rule(data.rrule, data.start)
+    start, end, due = _task_times(kind, data.start, data.end, data.due)
+    rule = _normalise_rule(data.rrule, start)
     reminder = _check_reminder(data.reminder_minutes)
     with transaction():
         attendees = _check_attendees(data.attendee_ids)
-        conflicts = conflicts_for(attendees, data.start, data.end, rule)
+        conflicts = conflicts_for(attendees, start, end, rule)
         if conflicts and not force:
             raise ConflictsFound(conflicts)
         if conflicts:
@@ -432,13 +488,12 @@ def create_event(data: EventInput, staff_id: int, *, force: bool = False,
             description = f"{description}\n\n{note}".strip()
         event = Event.create(
             uid=_new_uid(), kind=kind, title=title, description=description, location=location,
-            organiser=staff_id, start=data.start, end=data.end, all_day=data.all_day,
-            rrule=rule, series_until=series_until(data.start, data.end, rule),
+            organiser=staff_id, start=start, end=end, all_day=data.all_day,
+            rrule=rule, series_until=series_until(start, end, rule),
             person=data.person_id, room=data.room_id, work_order=data.work_order_id,
-            reminder_minutes=reminder, created_at=clock_now(),
+            reminder_minutes=reminder, due=due, created_at=clock_now(),
         )
         _set_attendees(event.id, attendees)
-        _audit(staff_id, "create", event.id, "title", None, title)
         if conflicts:
             _audit(staff_id, "create", event.id, "conflicts", None, _conflict_note(conflicts, reason))
     return event.id, conflicts
@@ -452,6 +507,11 @@ def _exception(series: Event, original_start: dt.datetime) -> Event | None:
     return Event.get_or_none(Event.series == series.id, Event.recurrence_id == original_start)
 
 
+def _shifted_due(row: Event, new_start: dt.datetime) -> dt.datetime | None:
+    """A task's due time moved along with its start (None when it has none)."""
+    return row.due + (new_start - row.start) if row.due is not None else None
+
+
 def _new_exception(series: Event, original_start: dt.datetime, start: dt.datetime,
                    end: dt.datetime, cancelled: bool) -> Event:
     row = Event.create(
@@ -460,7 +520,8 @@ def _new_exception(series: Event, original_start: dt.datetime, start: dt.datetim
         start=start, end=end, all_day=series.all_day, rrule=None, series_until=end,
         series=series.id, recurrence_id=original_start, cancelled=cancelled,
         person=series.person_id, room=series.room_id, work_order=series.work_order_id,
-        reminder_minutes=series.reminder_minutes, created_at=clock_now(),
+        reminder_minutes=series.reminder_minutes, due=_shifted_due(series, start),
+        done=series.done, created_at=clock_now(),
     )
     _set_attendees(row.id, _attendee_ids(series.id))
     return row
@@ -492,19 +553,18 @@ def move_occurrence(event_id: int, original_start: dt.datetime, new_start: dt.da
                                   ignore_event_id=owner.id)
         if conflicts and not force:
             raise ConflictsFound(conflicts)
-        old = f"{holder.start:%Y-%m-%d %H:%M}" if owner.rrule is None or exception else \
-            f"{original_start:%Y-%m-%d %H:%M}"
         if owner.rrule is None:
             Event.update(start=new_start, end=new_end, series_until=new_end,
+                         due=_shifted_due(owner, new_start),
                          version=Event.version + 1).where(Event.id == owner.id).execute()
             row_id = owner.id
         elif exception is not None:
             Event.update(start=new_start, end=new_end, series_until=new_end, cancelled=False,
+                         due=_shifted_due(exception, new_start),
                          version=Event.version + 1).where(Event.id == exception.id).execute()
             row_id = exception.id
         else:
             row_id = _new_exception(owner, original_start, new_start, new_end, False).id
-        _audit(staff_id, "update", row_id, "start", old, f"{new_start:%Y-%m-%d %H:%M}")
         if conflicts:
             _audit(staff_id, "update", row_id, "conflicts", None, _conflict_note(conflicts, reason))
     return row_id
@@ -525,7 +585,6 @@ def cancel_occurrence(event_id: int, original_start: dt.datetime, staff_id: int)
         else:
             row_id = _new_exception(owner, original_start, original_start,
                                     original_start + (owner.end - owner.start), True).id
-        _audit(staff_id, "update", row_id, "cancelled", "0", "1")
 
 
 def _cut_rule(rule: str, before: dt.datetime) -> str:
@@ -573,6 +632,10 @@ def _apply(event: Event, changes: dict) -> tuple[dict, list[int] | None]:
             values[column] = changes[key]
     if "all_day" in changes:
         values["all_day"] = bool(changes["all_day"])
+    if "due" in changes:
+        if changes["due"] is not None and values.get("kind", event.kind) != "task":
+            raise ValidationError("due", _("Only a task has a due time."))
+        values["due"] = changes["due"]
     attendees = _check_attendees(changes["attendee_ids"]) if "attendee_ids" in changes else None
     return values, attendees
 
@@ -596,6 +659,8 @@ def _propagate(series_id: int, values: dict, attendees: list[int] | None) -> Non
     ids = [x.id for x in Event.select(Event.id).where(Event.series == series_id)]
     if not ids:
         return
+    values = {k: v for k, v in values.items()
+              if k not in ("start", "end", "rrule", "series_until", "due")}
     if values:
         Event.update(**values, version=Event.version + 1).where(Event.id.in_(ids)).execute()
     if attendees is not None:
@@ -603,20 +668,48 @@ def _propagate(series_id: int, values: dict, attendees: list[int] | None) -> Non
             _set_attendees(x, attendees)
 
 
+def _check_booking(event: Event, changes: dict, attendees: list[int] | None, start: dt.datetime,
+                   end: dt.datetime, rule: str | None, *, force: bool,
+                   ignore_event_id: int) -> list[Conflict]:
+    """Conflicts that an edit brings (none when it changes nothing that books time):
+    everyone's when the times, rule or kind change, else only the added attendees'.
+    ConflictsFound unless `force`."""
+    if not _BOOKING_KEYS & set(changes) or event.cancelled:
+        return []
+    kind = changes.get("kind", event.kind)
+    if kind in NOT_BUSY_KINDS:
+        return []
+    current = _attendee_ids(event.id)
+    who = attendees if attendees is not None else current
+    if not (_BOOKING_KEYS - {"attendee_ids"}) & set(changes):
+        who = [a for a in who if a not in current]
+    found = conflicts_for(who, start, end, rule, ignore_event_id=ignore_event_id,
+                          check_from=clock_now())
+    if found and not force:
+        raise ConflictsFound(found)
+    return found
+
+
 def edit_series(event_id: int, changes: dict, staff_id: int, *,
-                from_start: dt.datetime | None = None) -> int:
+                from_start: dt.datetime | None = None, force: bool = False,
+                reason: str = "") -> int:
     """Change a whole series (or a one-off event), or with `from_start` "this and following":
     the series is cut before `from_start` and a new series with the changes starts there.
     `changes` may hold kind, title, description, location, start, end, rrule, attendee_ids,
-    reminder_minutes, room_id, person_id, work_order_id, all_day. Returns the id of the
-    event that carries the changes."""
+    reminder_minutes, room_id, person_id, work_order_id, all_day, due. Returns the id of the
+    event that carries the changes.
+
+    New times or attendees are checked against the attendees' calendars (the event's own
+    series left out; a series from now on, HORIZON_DAYS ahead): ConflictsFound unless
+    `force`, and then the clash and `reason` go into the audit trail."""
+    reason = clean_text(reason or "", "reason", multiline=True)
     with transaction():
         event = _get(event_id)
         if event.series_id is not None:
             event = _get(event.series_id)
         values, attendees = _apply(event, changes)
         if from_start is None or event.rrule is None or from_start <= event.start:
-            return _edit_whole(event, changes, values, attendees, staff_id)
+            return _edit_whole(event, changes, values, attendees, staff_id, force, reason)
         if not _is_occurrence(event, from_start):
             raise ValidationError("start", _("“{title}” has no occurrence at {start}.").format(
                 title=event.title, start=f"{from_start:%Y-%m-%d %H:%M}"))
@@ -626,6 +719,8 @@ def edit_series(event_id: int, changes: dict, staff_id: int, *,
         _check_times(start, end)
         rule = (_normalise_rule(changes["rrule"], start) if "rrule" in changes
                 else _rest_rule(event, from_start))
+        conflicts = _check_booking(event, changes, attendees, start, end, rule, force=force,
+                                   ignore_event_id=event.id)
         cut = _cut_rule(event.rrule, from_start)
         Event.update(rrule=cut, series_until=series_until(event.start, event.end, cut),
                      version=Event.version + 1).where(Event.id == event.id).execute()
@@ -639,7 +734,8 @@ def edit_series(event_id: int, changes: dict, staff_id: int, *,
             person=values.get("person", event.person_id), room=values.get("room", event.room_id),
             work_order=values.get("work_order", event.work_order_id),
             reminder_minutes=values.get("reminder_minutes", event.reminder_minutes),
-            created_at=clock_now(),
+            due=values["due"] if "due" in values else _shifted_due(event, start),
+            done=event.done, created_at=clock_now(),
         )
         _set_attendees(new.id, attendees if attendees is not None else _attendee_ids(event.id))
         later = list(Event.select().where(Event.series == event.id,
@@ -649,18 +745,22 @@ def edit_series(event_id: int, changes: dict, staff_id: int, *,
             _propagate(new.id, values, attendees)
         else:
             Event.delete().where(Event.id.in_([x.id for x in later])).execute()
-        _audit(staff_id, "update", event.id, "rrule", event.rrule, cut)
-        _audit(staff_id, "create", new.id, "title", None, new.title)
+        if conflicts:
+            _audit(staff_id, "create", new.id, "conflicts", None, _conflict_note(conflicts, reason))
     return new.id
 
 
 def _edit_whole(event: Event, changes: dict, values: dict, attendees: list[int] | None,
-                staff_id: int) -> int:
+                staff_id: int, force: bool, reason: str) -> int:
     old_start, old_rule = event.start, event.rrule
     start = changes.get("start") or event.start
     end = changes.get("end") or (start + (event.end - event.start))
     _check_times(start, end)
     rule = _normalise_rule(changes["rrule"], start) if "rrule" in changes else event.rrule
+    conflicts = _check_booking(event, changes, attendees, start, end, rule, force=force,
+                               ignore_event_id=event.id)
+    if "due" not in values:
+        values["due"] = _shifted_due(event, start)  # a task's due time moves with it
     values.update(start=start, end=end, rrule=rule, series_until=series_until(start, end, rule))
     Event.update(**values, version=Event.version + 1).where(Event.id == event.id).execute()
     if attendees is not None:
@@ -671,13 +771,64 @@ def _edit_whole(event: Event, changes: dict, values: dict, attendees: list[int] 
             _rebase_exceptions(_get(event.id), old_start, exceptions)
         else:
             Event.delete().where(Event.series == event.id).execute()
-    _propagate(event.id, {k: v for k, v in values.items()
-                          if k not in ("start", "end", "rrule", "series_until")}, attendees)
-    for key, value in values.items():
-        if key != "series_until" and value != getattr(event, key if key not in (
-                "room", "person", "work_order") else f"{key}_id"):
-            _audit(staff_id, "update", event.id, key, str(getattr(event, key, "")), str(value))
+    _propagate(event.id, values, attendees)
+    if conflicts:
+        _audit(staff_id, "update", event.id, "conflicts", None, _conflict_note(conflicts, reason))
     return event.id
+
+
+def edit_occurrence(event_id: int, original_start: dt.datetime, changes: dict, staff_id: int,
+                    *, force: bool = False, reason: str = "") -> int:
+    """Change one occurrence of a series — kind, title, description, location, start, end,
+    attendee_ids, due — through its exception row (made when it has none yet); the rest of
+    the series stays. A one-off event is edited as a whole. Returns the id of the row that
+    holds the occurrence. New times or attendees: ConflictsFound unless `force`, and then
+    the clash and `reason` go into the audit trail."""
+    unknown = set(changes) - OCCURRENCE_EDITABLE
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], _(
+            "This cannot be changed for one occurrence; change the whole series."))
+    reason = clean_text(reason or "", "reason", multiline=True)
+    with transaction():
+        owner, exception = _series_occurrence(event_id, original_start)
+        if owner.rrule is None:
+            return edit_series(owner.id, changes, staff_id, force=force, reason=reason)
+        if exception is not None and exception.cancelled:
+            raise ValidationError("start", _(
+                "That occurrence is cancelled; move it to bring it back first."))
+        holder = exception or _new_exception(
+            owner, original_start, original_start, original_start + (owner.end - owner.start), False)
+        values, attendees = _apply(holder, changes)
+        start = changes.get("start") or holder.start
+        end = changes.get("end") or start + (holder.end - holder.start)
+        _check_times(start, end)
+        conflicts = _check_booking(holder, changes, attendees, start, end, None, force=force,
+                                   ignore_event_id=owner.id)
+        if "due" not in values:
+            values["due"] = _shifted_due(holder, start)
+        values.update(start=start, end=end, series_until=end)
+        Event.update(**values, version=Event.version + 1).where(Event.id == holder.id).execute()
+        if attendees is not None:
+            _set_attendees(holder.id, attendees)
+        if conflicts:
+            _audit(staff_id, "update", holder.id, "conflicts", None,
+                   _conflict_note(conflicts, reason))
+    return holder.id
+
+
+def set_task_done(event_id: int, done: bool, staff_id: int) -> None:
+    """Tick a task off (or, with done False, open it again); audited. ValidationError when
+    the event is not a task."""
+    with transaction():
+        event = _get(event_id)
+        if event.kind != "task":
+            raise ValidationError("kind", _(
+                "“{title}” is not a task: only tasks are ticked off as done.").format(
+                title=event.title))
+        if bool(event.done) == bool(done):
+            return
+        Event.update(done=bool(done), version=Event.version + 1).where(
+            Event.id == event.id).execute()
 
 
 def delete_event(event_id: int, staff_id: int) -> None:
@@ -685,16 +836,20 @@ def delete_event(event_id: int, staff_id: int) -> None:
     (deleting its row would bring the original occurrence back)."""
     with transaction():
         event = _get(event_id)
+        owner = _get(event.series_id) if event.series_id is not None else event
+        # Yours to delete: you organised it, or nobody did and you attend it.
+        mine = owner.organiser_id == staff_id or (
+            owner.organiser_id is None and staff_id in _attendee_ids(owner.id))
+        if not mine:
+            access.require("event.delete_any", staff_id)
         if event.series_id is not None:
             Event.update(cancelled=True, version=Event.version + 1).where(
                 Event.id == event.id).execute()
-            _audit(staff_id, "update", event.id, "cancelled", "0", "1")
             return
         ids = [event.id] + [x.id for x in Event.select(Event.id).where(Event.series == event.id)]
         EventAttendee.delete().where(EventAttendee.event.in_(ids)).execute()
         Event.delete().where(Event.series == event.id).execute()
         Event.delete().where(Event.id == event.id).execute()
-        _audit(staff_id, "delete", event.id, "title", event.title, None)
 
 
 # --- reminders -----------------------------------------------------------------------------------
@@ -796,7 +951,6 @@ def sync_work_order_appointment(order_id: int, staff_id: int | None) -> int | No
         if event is not None and not event.cancelled:
             Event.update(cancelled=True, version=Event.version + 1).where(
                 Event.id == event.id).execute()
-            _audit(staff_id, "update", event.id, "cancelled", "0", "1")
         return event.id if event is not None else None
     start = order.appointment_at
     end = start + dt.timedelta(minutes=APPOINTMENT_MINUTES)
@@ -810,16 +964,12 @@ def sync_work_order_appointment(order_id: int, staff_id: int | None) -> int | No
     if event is None:
         event = Event.create(uid=_new_uid(), kind="appointment", organiser=staff_id,
                              work_order=order_id, rrule=None, created_at=clock_now(), **values)
-        _audit(staff_id, "create", event.id, "title", None, title)
     else:
         changed = {k: v for k, v in values.items()
                    if getattr(event, k if k not in ("room", "person") else f"{k}_id") != v}
         if changed:
             Event.update(**changed, version=Event.version + 1).where(
                 Event.id == event.id).execute()
-            if "start" in changed:
-                _audit(staff_id, "update", event.id, "start", f"{event.start:%Y-%m-%d %H:%M}",
-                       f"{start:%Y-%m-%d %H:%M}")
     if _attendee_ids(event.id) != [order.assignee_id]:
         _set_attendees(event.id, [order.assignee_id])
     return event.id

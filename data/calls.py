@@ -38,6 +38,7 @@ from pathlib import Path
 
 from peewee import JOIN, Case, fn
 
+from data import access
 from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import NotFoundError, PermissionDenied, ValidationError
@@ -62,7 +63,7 @@ from data.models import (
 )
 from data.pinyin import COMPOUND_SURNAMES
 from data.search import _prefix
-from data.validators import _fold, clean_text, decode_text, normalize_phone
+from data.validators import _fold, clean_text, decode_text, normalize_phone, show_controls
 from data.vocab import (
     CALL_CATEGORIES,
     CALL_DIRECTIONS,
@@ -1117,7 +1118,8 @@ def build_list_from_file(path: str, staff_id: int, assignee_id: int | None = Non
     """A call list from a file of numbers: one a line, or the first column of a CSV (a
     header line without digits is skipped, as are blank lines and numbers seen before).
     Each number is normalised and matched to a person. All or nothing: when any line is not
-    a number, ValidationError lists every such line by number and no list is made."""
+    a number (control characters included: a line holding one is refused, never stripped),
+    ValidationError lists every such line by number and no list is made."""
     _list_staff(staff_id, assignee_id)
     file = Path(path).expanduser()
     if not file.is_file():
@@ -1140,7 +1142,8 @@ def build_list_from_file(path: str, staff_id: int, assignee_id: int | None = Non
         except ValidationError:
             bad.append((line_no, value))
     if bad:
-        shown = "; ".join(_("line {line}: “{text}”").format(line=n, text=v[:30]) for n, v in bad[:50])
+        shown = "; ".join(_("line {line}: “{text}”").format(line=n, text=show_controls(v[:30]))
+                          for n, v in bad[:50])
         more = "; …" if len(bad) > 50 else ""
         raise ValidationError("file", _(
             "{count} line(s) of {file} are not phone numbers, so no list was made: {lines}"
@@ -1458,7 +1461,10 @@ def call_stats(since: dt.date, until: dt.date, staff_id: int | None = None, *,
     """Statistics of the calls started from `since` to `until` (both included), in SQL
     aggregates that give the same numbers on SQLite and PostgreSQL. `staff_id` keeps that
     staff member's calls, and the callbacks assigned to them. See the module docstring for
-    the answered rate, the average duration and the callbacks kept on time."""
+    the answered rate, the average duration and the callbacks kept on time. Anyone may
+    see their own; everyone's, or a colleague's, is a report (supervisors)."""
+    if staff_id is None or staff_id != access.current_id():
+        access.require("reports")
     if since > until:
         raise ValidationError("since", _("The start date ({since}) is after the end date ({until}).").format(
             since=since, until=until))

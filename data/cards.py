@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from data import access
 from data.errors import NotFoundError
 from data.i18n import _
 from data.models import (
@@ -22,6 +23,7 @@ from data.models import (
     Vehicle,
     WorkOrder,
 )
+from data.privacy import shown_id_number
 from data.vocab import OPEN_STATUSES
 
 #: Timeline entries per page.
@@ -73,6 +75,10 @@ class VehicleLine:
 
 @dataclass(frozen=True)
 class OwnerCard:
+    """One person. `id_number` is as the acting role may see it (masked, or None for
+    technicians: `data.privacy.shown_id_number`); phones are full here, and every screen
+    shows them masked unless revealed (`data.privacy.reveal_person`, audited)."""
+
     id: int
     name: str
     gender: str
@@ -175,9 +181,12 @@ def owner_card(person_id: int) -> OwnerCard:
         t.name
         for t in Tag.select(Tag.name).join(PersonTag).where(PersonTag.person == person_id).order_by(Tag.name)
     )
+    # The birth date is read from the ID number: a role that may not see the one does not
+    # see the other either.
+    birth_date = person.birth_date if access.can("reveal.id") else None
     return OwnerCard(
-        person.id, person.name, person.gender, person.id_number, person.birth_date, person.note,
-        person.version, tags, rooms, phones, vehicles,
+        person.id, person.name, person.gender, shown_id_number(person.id_number), birth_date,
+        person.note, person.version, tags, rooms, phones, vehicles,
     )
 
 

@@ -105,12 +105,12 @@ def is_sqlite() -> bool:
 
 
 def change_token() -> object | None:
-    """A value that changes whenever any connection commits (SQLite), for cheap polling.
-
-    Returns None on PostgreSQL, where callers fall back to a slower periodic refresh.
-    """
+    """A value that changes whenever another connection commits, for cheap polling:
+    SQLite's data_version, PostgreSQL's LISTEN/NOTIFY count (data.changes)."""
     if not is_sqlite():
-        return None
+        from data.changes import pg_token
+
+        return pg_token()
     conn = db.connection()
     (version,) = conn.execute("PRAGMA data_version").fetchone()
     return (version, conn.total_changes)

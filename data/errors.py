@@ -32,3 +32,8 @@ class NotFoundError(FrontDeskError, LookupError):
 
 class PermissionDenied(FrontDeskError):
     """The signed-in staff member may not do this."""
+
+
+class AuthError(FrontDeskError):
+    """Signing in failed: wrong or missing password, a locked account, a temporary password
+    that must be changed first."""

@@ -1,6 +1,11 @@
 """The holiday calendar (issue 6 §5): Chinese public holidays (放假) and the 调休 make-up
 working days, so views can show them and SLA clocks can count working time.
 
+Working time is the company's working hours (a setting, 08:30–17:30 unless changed) on
+working days: weekdays that are not holidays, and weekend days that are 调休 working days.
+`add_working_minutes` and `working_minutes_between` do that arithmetic for SLA policies
+that count working time (data.workorders).
+
 The `holiday` table is editable and importable per year: the State Council publishes each
 year's arrangement in the autumn before, and a clerk imports it as a small CSV
 (`日期,名称,类型`, type 放假/holiday or 上班/调休/workday) with
@@ -16,17 +21,20 @@ import io
 import os
 from dataclasses import dataclass
 
+from data import access
+from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import ValidationError
 from data.i18n import N_, _
-from data.models import Holiday
+from data.models import Holiday, Setting
+from data.validators import clean_text
 
 HOLIDAY_KINDS = {"holiday": N_("Holiday"), "workday": N_("Make-up working day")}
 #: Words accepted in the CSV's type column.
 KIND_WORDS = {"holiday": "holiday", "放假": "holiday", "假日": "holiday", "休": "holiday",
               "workday": "workday", "上班": "workday", "调休": "workday", "班": "workday"}
 
-#: The 2026 arrangement (国务院办公厅, published November 2025). Each later year is imported.
+#: The 2026 arrangement (国务院办公厅, 国办发明电〔2025〕7号). Each later year is imported.
 _RANGES_2026 = (
     ("元旦", "holiday", "2026-01-01", "2026-01-03"),
     ("元旦调休", "workday", "2026-01-04", "2026-01-04"),
@@ -119,7 +127,11 @@ def parse_csv(text: str) -> list[HolidayDay]:
         if len(cells) < 2:
             raise ValidationError("csv", _("Line {line}: give 日期,名称,类型.").format(line=number))
         day = _parse_day(cells[0], number)
-        name = cells[1][:40]
+        try:
+            name = clean_text(cells[1], "name")[:40]
+        except ValidationError as exc:
+            raise ValidationError("name", _("Line {line}: {problem}").format(
+                line=number, problem=exc.message)) from None
         if not name:
             raise ValidationError("name", _("Line {line}: the name is missing.").format(line=number))
         word = cells[2] if len(cells) > 2 and cells[2] else "holiday"
@@ -134,6 +146,7 @@ def parse_csv(text: str) -> list[HolidayDay]:
 def import_holidays(path_or_text: str) -> int:
     """Import a holiday CSV (a path, or the text itself): each date is added or replaced,
     all or nothing. Returns how many dates were written."""
+    access.require("holidays.manage")
     text = path_or_text
     if "\n" not in path_or_text and os.path.isfile(path_or_text):
         with open(path_or_text, encoding="utf-8-sig") as handle:
@@ -146,3 +159,162 @@ def import_holidays(path_or_text: str) -> int:
             if not updated:
                 Holiday.create(day=h.day, name=h.name, kind=h.kind)
     return len(days)
+
+
+# --- working time --------------------------------------------------------------------------
+
+#: Setting key of the working hours, stored as "08:30-17:30".
+WORKING_HOURS_SETTING = "working_hours"
+DEFAULT_WORKING_HOURS = (dt.time(8, 30), dt.time(17, 30))
+#: Working-time arithmetic never looks further than this (a guard against a calendar in
+#: which no working day comes, such as one imported with every day a holiday).
+MAX_SPAN_DAYS = 3 * 366
+#: Holidays are read in spans of at least this many days (one query per span, not per day).
+_CHUNK_DAYS = 62
+
+WorkingHours = tuple[dt.time, dt.time]
+
+
+def parse_working_hours(text: str) -> WorkingHours:
+    """"08:30-17:30" (also "8:30~17:30", "8:30至17:30", full-width colons) as (open, close).
+    ValidationError unless both are times of day and the day closes after it opens."""
+    value = (text or "").strip().replace("：", ":").replace("～", "~")
+    for sep in ("至", "~", "–", "—"):
+        value = value.replace(sep, "-")
+    parts = [p.strip() for p in value.split("-")]
+    example = _("Give the working hours as HH:MM-HH:MM, such as 08:30-17:30.")
+    if len(parts) != 2:
+        raise ValidationError("working_hours", example)
+    try:
+        opens, closes = (dt.time.fromisoformat(_two_digit_hour(p)) for p in parts)
+    except ValueError:
+        raise ValidationError("working_hours", example) from None
+    if closes <= opens:
+        raise ValidationError("working_hours", _("The working day must end after it starts "
+                                                 "(“{value}”).").format(value=text))
+    return opens, closes
+
+
+def _two_digit_hour(text: str) -> str:
+    hour, sep, rest = text.partition(":")
+    if not sep or not hour.isdigit() or len(hour) > 2 or len(rest) != 2 or not rest.isdigit():
+        raise ValueError(text)
+    return f"{int(hour):02d}:{rest}"
+
+
+def format_working_hours(hours: WorkingHours) -> str:
+    return f"{hours[0]:%H:%M}-{hours[1]:%H:%M}"
+
+
+def working_hours() -> WorkingHours:
+    """The company's working hours (the `working_hours` setting, else 08:30–17:30)."""
+    row = Setting.get_or_none(Setting.key == WORKING_HOURS_SETTING)
+    if row is None or not row.value.strip():
+        return DEFAULT_WORKING_HOURS
+    try:
+        return parse_working_hours(row.value)
+    except ValidationError:  # edited by hand into nonsense: keep the clocks running
+        return DEFAULT_WORKING_HOURS
+
+
+def set_working_hours(text: str, staff_id: int | None) -> WorkingHours:
+    """Set the working hours ("08:30-17:30"), recording who did. Deadlines computed from now
+    on use them; existing deadlines stay as they are."""
+    access.require("sla.manage", staff_id)
+    hours = parse_working_hours(text)
+    value = format_working_hours(hours)
+    with transaction():
+        Setting.insert(key=WORKING_HOURS_SETTING, value=value, updated_by=staff_id,
+                       updated_at=clock_now()).on_conflict(
+            conflict_target=[Setting.key],
+            update={Setting.value: value, Setting.updated_by: staff_id,
+                    Setting.updated_at: clock_now()},
+        ).execute()
+    return hours
+
+
+class _WorkingDays:
+    """Whether days are working days, reading the holiday table span by span (one query
+    for each span of days, not one per day)."""
+
+    def __init__(self, first: dt.date, span_days: int):
+        self._kinds: dict[dt.date, str] = {}
+        self._first = first
+        self._last = first - dt.timedelta(days=1)  # nothing read yet
+        self._read_to(first + dt.timedelta(days=max(span_days, _CHUNK_DAYS)))
+
+    def _read_to(self, last: dt.date) -> None:
+        rows = Holiday.select(Holiday.day, Holiday.kind).where(
+            Holiday.day > self._last, Holiday.day <= last)
+        for row in rows:
+            self._kinds[_as_date(row.day)] = row.kind
+        self._last = last
+
+    def __call__(self, day: dt.date) -> bool:
+        if day > self._last:
+            self._read_to(max(day, self._last + dt.timedelta(days=_CHUNK_DAYS)))
+        kind = self._kinds.get(day)
+        if kind is not None:
+            return kind == "workday"
+        return day.weekday() < 5
+
+
+def _span_guess(minutes: float, hours: WorkingHours) -> int:
+    """Calendar days that `minutes` of working time likely take: five working days a week,
+    plus room for a Golden Week."""
+    per_day = (dt.datetime.combine(dt.date.min, hours[1])
+               - dt.datetime.combine(dt.date.min, hours[0])).total_seconds() / 60
+    return int(minutes / per_day * 7 / 5) + 14
+
+
+def _too_far(start: dt.datetime) -> ValidationError:
+    return ValidationError("working_time", _(
+        "No working time found within {years} years after {start}: check the holiday "
+        "calendar.").format(years=MAX_SPAN_DAYS // 366, start=f"{start:%Y-%m-%d %H:%M}"))
+
+
+def add_working_minutes(start: dt.datetime, minutes: float,
+                        hours: WorkingHours | None = None) -> dt.datetime:
+    """The moment `minutes` of working time after `start`: only working hours on working
+    days count. A deadline that uses up a day exactly falls at its closing time (17:30),
+    not at the next opening. 0 minutes is `start` itself. ValidationError when no such
+    moment lies within three years (a holiday table without working days)."""
+    if minutes < 0:
+        raise ValidationError("minutes", _("Working time cannot be negative."))
+    if minutes == 0:
+        return start
+    opens, closes = hours or working_hours()
+    left = dt.timedelta(minutes=minutes)
+    is_working = _WorkingDays(start.date(), _span_guess(minutes, (opens, closes)))
+    day = start.date()
+    for _offset in range(MAX_SPAN_DAYS):
+        if is_working(day):
+            begin = max(start, dt.datetime.combine(day, opens))
+            end = dt.datetime.combine(day, closes)
+            if begin < end:
+                if left <= end - begin:
+                    return begin + left
+                left -= end - begin
+        day += dt.timedelta(days=1)
+    raise _too_far(start)
+
+
+def working_minutes_between(start: dt.datetime, end: dt.datetime,
+                            hours: WorkingHours | None = None) -> int:
+    """Whole minutes of working time in [start, end) (0 when end is not after start)."""
+    if end <= start:
+        return 0
+    if (end.date() - start.date()).days > MAX_SPAN_DAYS:
+        raise _too_far(start)
+    opens, closes = hours or working_hours()
+    is_working = _WorkingDays(start.date(), (end.date() - start.date()).days)
+    total = dt.timedelta()
+    day = start.date()
+    while day <= end.date():
+        if is_working(day):
+            begin = max(start, dt.datetime.combine(day, opens))
+            finish = min(end, dt.datetime.combine(day, closes))
+            if begin < finish:
+                total += finish - begin
+        day += dt.timedelta(days=1)
+    return int(total.total_seconds() // 60)

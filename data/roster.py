@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from data import people
+from data import access, people
 from data.db import transaction
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import _
@@ -701,15 +701,18 @@ def import_owners(
     Every row is validated before anything is written; then all rows are written in one
     transaction. With invalid rows, ImportRejected lists them all and nothing changes,
     unless `skip_invalid`: then the valid rows are imported and the others are written to
-    `rejects_path` (default ``<stem>.rejects.csv`` next to the file). A row is merged into
-    a person already known by the same ID number, or the same name and a same phone (or
-    the same name already in the same room), adding only what is new: importing a file
-    twice changes nothing the second time.
+    `rejects_path` (default ``<stem>.rejects.csv`` next to the file). A cell holding a
+    control character (other than tab and newline) makes its row invalid like any other
+    bad cell: the row is refused with the character named, never stored stripped. A row is
+    merged into a person already known by the same ID number, or the same name and a same
+    phone (or the same name already in the same room), adding only what is new: importing
+    a file twice changes nothing the second time.
 
     `progress(done, total)` counts rows (total = the data rows of the file) once each row
     has been validated and written, or skipped. Validating is fast (about 30 µs a row), so
     the count advances while the slow part, writing, runs; a rejected file draws no bar.
     """
+    access.require("import")
     started = time.perf_counter()
     file = Path(path).expanduser()
     table = _read_file(file)

@@ -10,6 +10,7 @@ households take a few minutes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import random
 import sqlite3
@@ -18,7 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from data import schema
+from data import audit, schema
+from data.auth import hash_password
 from data.clock import today as clock_today
 from data.db import close_database, db, open_database
 from data.models import ALL_MODELS
@@ -118,6 +120,9 @@ _NOTES = (
     "曾对物业费计费有异议，已当面解释", "家中养狗，上门注意", "要求维修人员穿鞋套",
     "听力不好，请发短信或当面沟通", "业委会成员，重要通知请当面送达",
 )
+
+#: The password of every sample account (temporary: changed at the first sign-in with it).
+SAMPLE_PASSWORD = "frontdesk"
 
 #: Staff accounts of every sample: (login, name, role).
 STAFF: tuple[tuple[str, str, str], ...] = (
@@ -412,22 +417,23 @@ def generate(
         path.unlink(missing_ok=True)
 
     say = progress or (lambda _msg: None)
-    open_database(str(partial))
-    try:
-        schema.migrate()
-        times = _Times(today)
-        anchor = times.fmt(0)
-        # The runner stamps its history with the wall clock; pin it for reproducibility.
-        db.execute_sql("UPDATE schema_migration SET applied = ?", (anchor,))
-        ensure_reference_data()
-        conn: sqlite3.Connection = db.connection()
-        _Builder(conn, owners, seed, times, say).run()
-        counts = {
-            m._meta.table_name: conn.execute(f'SELECT count(*) FROM "{m._meta.table_name}"').fetchone()[0]
-            for m in ALL_MODELS
-        }
-    finally:
-        close_database()
+    with audit.suspended():  # demo data: no audit rows (and no wall-clock stamps)
+        open_database(str(partial))
+        try:
+            schema.migrate()
+            times = _Times(today)
+            anchor = times.fmt(0)
+            # The runner stamps its history with the wall clock; pin it for reproducibility.
+            db.execute_sql("UPDATE schema_migration SET applied = ?", (anchor,))
+            ensure_reference_data()
+            conn: sqlite3.Connection = db.connection()
+            _Builder(conn, owners, seed, times, say).run()
+            counts = {
+                m._meta.table_name: conn.execute(f'SELECT count(*) FROM "{m._meta.table_name}"').fetchone()[0]
+                for m in ALL_MODELS
+            }
+        finally:
+            close_database()
     for path in _sidecars(target):
         path.unlink(missing_ok=True)
     os.replace(partial, target)
@@ -612,10 +618,15 @@ class _Builder:
         rnd = _rng(self.seed, "staff")
         go_live = self.t.fmt(-_GO_LIVE_DAYS * _DAY)
         rows = []
+        # One real argon2id hash of the demo password for every account, its salt drawn from
+        # the seed so that the same seed writes the same file; temporary, as an
+        # administrator's would be.
+        salt = hashlib.sha256(f"frontdesk-sample-{self.seed}".encode()).digest()[:16]
+        demo_hash = hash_password(SAMPLE_PASSWORD, salt=salt)
         for i, (login, name, role) in enumerate(STAFF, start=1):
             phone = _MOBILE_PREFIXES[int(rnd.random() * len(_MOBILE_PREFIXES))] + f"{int(rnd.random() * 1e8):08d}"
             community = 1 if login == "desk1" else (2 if login == "desk2" else None)
-            rows.append((i, login, name, role, phone, community, None, None, 0, 0, None, 1, go_live))
+            rows.append((i, login, name, role, phone, community, None, demo_hash, 1, 0, None, 1, go_live))
         self.conn.executemany(
             "INSERT INTO staff (id, login, name, role, phone, community_id, os_login, "
             "password_hash, must_change_password, failed_logins, locked_until, active, created_at) "
@@ -1507,5 +1518,5 @@ class _Builder:
         )
 
 
-__all__ = ["COMPOUND_SURNAMES", "DEFAULT_TAGS", "POLYPHONIC_SURNAMES", "STAFF", "SampleStats",
+__all__ = ["COMPOUND_SURNAMES", "DEFAULT_TAGS", "POLYPHONIC_SURNAMES", "SAMPLE_PASSWORD", "STAFF", "SampleStats",
            "dump", "generate"]

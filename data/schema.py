@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.db import db
+from data.db import db, is_sqlite
 from data.errors import FrontDeskError
 from data.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 HISTORY_TABLE = "schema_migration"
+log = logging.getLogger(__name__)
 
 
 class SchemaError(FrontDeskError):
@@ -66,18 +69,33 @@ def status() -> SchemaStatus:
     )
 
 
-def migrate() -> list[str]:
+def migrate(*, backed_up: Callable[[Path], None] | None = None) -> list[str]:
     """Apply every pending migration in order, then make sure the reference data (category
-    tree, default SLA table, tags) is there; refuse a database of a newer schema."""
+    tree, default SLA table, tags) is there; refuse a database of a newer schema.
+
+    A SQLite file that holds tables is first copied beside itself when migrations are
+    pending (`data.backup.before_migration`); `backed_up(path)` is told where."""
     from data.seed import ensure_reference_data
 
     current = status()
     if current.unknown:
         raise SchemaError(_newer_message(current))
+    if current.pending and _has_tables():
+        from data.backup import before_migration
+
+        saved = before_migration(current.pending[0])
+        if saved is not None:
+            log.info("backed up %s before migrating", saved)
+            if backed_up is not None:
+                backed_up(saved)
     from data.audit import install
 
     applied = _runner().up()
     install()  # the audit triggers see the migrated tables
+    if not is_sqlite():
+        from data.changes import install_postgres
+
+        install_postgres()  # live updates: LISTEN/NOTIFY
     ensure_reference_data()
     return applied
 

@@ -1,11 +1,15 @@
-"""Staff accounts: lookup of the signed-in member, and adding and listing accounts."""
+"""Staff accounts: lookup of the signed-in member, and adding and listing accounts.
+
+Signing in with a password, locking and the administrator's account actions are in
+`data.auth`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from data.db import transaction
-from data.errors import NotFoundError, ValidationError
+from data.errors import AuthError, NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Staff
 from data.vocab import STAFF_ROLES, label
@@ -21,6 +25,8 @@ class StaffInfo:
     role: str
     phone: str
     community_id: int | None
+    #: The password is a temporary one an administrator set: change it before working.
+    must_change_password: bool = False
 
     @property
     def role_label(self) -> str:
@@ -28,13 +34,48 @@ class StaffInfo:
 
 
 def _info(row: Staff) -> StaffInfo:
-    return StaffInfo(row.id, row.login, row.name, row.role, row.phone, row.community_id)
+    return StaffInfo(row.id, row.login, row.name, row.role, row.phone, row.community_id,
+                     bool(row.must_change_password))
+
+
+def unknown_login(login: str) -> NotFoundError:
+    """The refusal of a login that has no account, with the command that adds one."""
+    return NotFoundError(
+        _(
+            "No staff account for login “{login}”. An administrator adds one with:\n"
+            "  frontdesk staff add {login} --name 姓名 --role desk\n"
+            "(roles: desk, tech, supervisor, manager, admin), then you can sign in."
+        ).format(login=login)
+    )
+
+
+def disabled_account(login: str) -> AuthError:
+    """The refusal of a disabled account."""
+    return AuthError(
+        _("The staff account “{login}” is disabled. Ask an administrator.").format(login=login)
+    )
+
+
+def find_account(login: str) -> Staff:
+    """The account row for a FrontDesk login (else one whose OS login is mapped to it),
+    or NotFoundError saying how to add it. Disabled accounts are returned too."""
+    login = (login or "").strip()
+    row = (
+        Staff.select().where(Staff.login == login).first()
+        or Staff.select().where(Staff.os_login == login).first()
+    ) if login else None
+    if row is None:
+        raise unknown_login(login)
+    return row
 
 
 def sign_in(login: str) -> StaffInfo:
-    """The active account for an OS or FrontDesk login, or NotFoundError saying how to add it.
+    """The active account for an OS or FrontDesk login, without a password, or
+    NotFoundError saying how to add it.
 
-    An account whose `os_login` is mapped to the login wins over one merely named so.
+    For tests, benchmarks and the system; people sign in through `data.auth`
+    (`resolve_session`, then `authenticate` when a password is needed). An account whose
+    `os_login` is mapped to the login wins over one merely named so.
     """
     login = (login or "").strip()
     row = (
@@ -42,24 +83,32 @@ def sign_in(login: str) -> StaffInfo:
         or Staff.select().where(Staff.login == login).first()
     )
     if row is None:
-        raise NotFoundError(
-            _(
-                "No staff account for login “{login}”. An administrator adds one with:\n"
-                "  frontdesk staff add {login} --name 姓名 --role desk\n"
-                "(roles: desk, tech, supervisor, manager, admin), then you can sign in."
-            ).format(login=login)
-        )
+        raise unknown_login(login)
     if not row.active:
-        raise NotFoundError(
-            _("The staff account “{login}” is disabled. Ask an administrator.").format(login=login)
-        )
+        raise disabled_account(login)
     return _info(row)
 
 
-def add_staff(login: str, name: str, role: str, phone: str = "") -> StaffInfo:
-    """Create a staff account; refuses a taken login or an unknown role."""
+def add_staff(
+    login: str,
+    name: str,
+    role: str,
+    phone: str = "",
+    by: int | None = None,
+    *,
+    os_login: str | None = None,
+    password: str | None = None,
+) -> StaffInfo:
+    """Create a staff account; refuses a taken login or an unknown role.
+
+    Only an administrator may (`by`, else the acting account; none is the system).
+    `os_login` maps the SSH login that signs in as this account without a password;
+    `password` is a temporary one, to be changed at the first sign-in.
+    """
+    from data import access
     from data.validators import clean_text, normalize_phone
 
+    access.require("staff.manage", by)
     login = clean_text(login, "login", max_length=40)
     name = clean_text(name, "name", max_length=60)
     if not login or not login.replace("_", "").replace("-", "").replace(".", "").isalnum():
@@ -75,12 +124,25 @@ def add_staff(login: str, name: str, role: str, phone: str = "") -> StaffInfo:
             )
         )
     number = normalize_phone(phone).number if phone.strip() else ""
+    password_hash = None
+    if password is not None:
+        from data.auth import check_new_password, hash_password
+
+        check_new_password(login, password)
+        password_hash = hash_password(password)
     with transaction():
         if Staff.select().where(Staff.login == login).exists():
             raise ValidationError(
                 "login", _("The login “{login}” is taken.").format(login=login)
             )
-        row = Staff.create(login=login, name=name, role=role, phone=number)
+        row = Staff.create(login=login, name=name, role=role, phone=number,
+                           password_hash=password_hash,
+                           must_change_password=password_hash is not None)
+        if os_login:
+            from data.auth import map_login
+
+            map_login(login, os_login, by)
+            row = Staff.get_by_id(row.id)
     return _info(row)
 
 

@@ -49,6 +49,30 @@ def _is_refused_char(ch: str) -> bool:
     return 0x7F <= cp <= 0x9F or 0xD800 <= cp <= 0xDFFF
 
 
+#: Control characters as their Unicode "control pictures" (U+241B ␛ for ESC, U+2407 ␇ for
+#: BEL, U+2421 ␡ for DEL); C1 controls and lone surrogates as U+FFFD. One character each,
+#: so positions (and the spans of a rich Text) stay where they were.
+_VISIBLE_TABLE: dict[int, int] = {cp: 0x2400 + cp for cp in range(0x20)}
+_VISIBLE_TABLE[0x7F] = 0x2421
+_VISIBLE_TABLE.update({cp: 0xFFFD for cp in range(0x80, 0xA0)})
+_VISIBLE_TABLE.update({cp: 0xFFFD for cp in range(0xD800, 0xE000)})
+_VISIBLE_KEEP_TAB_NL = {cp: to for cp, to in _VISIBLE_TABLE.items() if cp not in (0x09, 0x0A)}
+_SHOWN_AS_PICTURE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def show_controls(text: str, *, keep: str = "\t\n") -> str:
+    """`text` with every control character except those in `keep` (tab and newline) made
+    visible: ESC reads ``␛``, BEL ``␇``, DEL ``␡``, a C1 control ``�``.
+
+    For showing text stored before validation or written by another program: it reads
+    literally and cannot steer the terminal (an ``ESC [2J`` shows as ``␛[2J``). Text that
+    `clean_text` accepted comes back unchanged (the same object).
+    """
+    if keep == "\t\n":
+        return text.translate(_VISIBLE_KEEP_TAB_NL) if _SHOWN_AS_PICTURE_RE.search(text) else text
+    return text.translate({cp: to for cp, to in _VISIBLE_TABLE.items() if chr(cp) not in keep})
+
+
 def clean_text(
     value: str, field: str, *, multiline: bool = False, max_length: int | None = None
 ) -> str:

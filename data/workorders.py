@@ -13,10 +13,12 @@ from decimal import Decimal, InvalidOperation
 
 from peewee import JOIN, IntegrityError, fn
 
+from data import access, territory
 from data.calendar import sync_work_order_appointment
 from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
+from data.holidays import add_working_minutes, working_minutes_between
 from data.i18n import N_, _
 from data.models import (
     Category,
@@ -31,8 +33,9 @@ from data.models import (
     WorkOrderHistory,
     WorkOrderLink,
 )
-from data.seed import DEFAULT_SLA, SlaTarget
-from data.validators import clean_text
+from data.seed import DEFAULT_SLA
+from data.seed import SlaTarget as _MinutesPair
+from data.validators import clean_text, normalize_phone
 from data.vocab import (
     CHANNELS,
     OPEN_STATUSES,
@@ -285,6 +288,7 @@ def get_order(ref: int | str) -> OrderView:
     row = query.objects().first()
     if row is None:
         raise NotFoundError(_("No work order {ref}.").format(ref=text))
+    territory.check_order_visible(row)
     return view_from_row(row)
 
 
@@ -329,6 +333,38 @@ def linked_orders(order_id: int) -> list[tuple[int, str, str, str]]:
 # --- SLA -------------------------------------------------------------------------------------
 
 
+class SlaTarget(_MinutesPair):
+    """Minutes to the first response and to resolution, and whether they count working time
+    (working hours on working days, data.holidays) rather than calendar time.
+
+    Still the (response, resolution) pair of data.seed, so a calendar-time target compares
+    equal to its pair; a working-time one never does."""
+
+    working_time: bool
+
+    def __new__(cls, response_minutes: int, resolution_minutes: int, working_time: bool = False):
+        self = super().__new__(cls, response_minutes, resolution_minutes)
+        self.working_time = bool(working_time)
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return tuple.__eq__(self, other) and self.working_time == bool(
+            getattr(other, "working_time", False))
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((tuple(self), self.working_time))
+
+    def __repr__(self) -> str:
+        return (f"SlaTarget(response_minutes={self.response_minutes}, resolution_minutes="
+                f"{self.resolution_minutes}, working_time={self.working_time})")
+
+
 def sla_for(kind: str, category_id: int | None, priority: str) -> SlaTarget:
     """The SLA of a kind × category × priority: the category's own policy, else its parent's,
     else the kind's default for that priority, else the kind's normal one (SPEC §11)."""
@@ -344,8 +380,10 @@ def sla_for(kind: str, category_id: int | None, priority: str) -> SlaTarget:
             & (SlaPolicy.category.is_null() if cat is None else SlaPolicy.category == cat)
         )
         if policy is not None:
-            return SlaTarget(policy.response_minutes, policy.resolution_minutes)
-    return DEFAULT_SLA.get((kind, priority)) or DEFAULT_SLA.get((kind, "normal")) or SlaTarget(30, 1440)
+            return SlaTarget(policy.response_minutes, policy.resolution_minutes,
+                             policy.working_time)
+    default = DEFAULT_SLA.get((kind, priority)) or DEFAULT_SLA.get((kind, "normal")) or (30, 1440)
+    return SlaTarget(*default)
 
 
 @dataclass(frozen=True)
@@ -359,6 +397,7 @@ class SlaRow:
     priority: str
     response_minutes: int
     resolution_minutes: int
+    working_time: bool = False  # counts working hours on working days, not calendar time
 
 
 def sla_table() -> list[SlaRow]:
@@ -371,14 +410,17 @@ def sla_table() -> list[SlaRow]:
     )
     return [
         SlaRow(r.id, r.kind, getattr(r, "name", None) or "", getattr(r, "code", None) or "", r.priority,
-               r.response_minutes, r.resolution_minutes)
+               r.response_minutes, r.resolution_minutes, bool(r.working_time))
         for r in rows
     ]
 
 
 def set_sla(kind: str, priority: str, response_minutes: int, resolution_minutes: int,
-            category_id: int | None = None) -> SlaRow:
-    """Set (add or change) a policy. New work orders use it; open ones keep their deadlines."""
+            category_id: int | None = None, working_time: bool | None = None) -> SlaRow:
+    """Set (add or change) a policy. New work orders use it; open ones keep their deadlines.
+    `working_time` True counts the minutes in working hours on working days, False in
+    calendar time; None keeps what the policy had (calendar time for a new one)."""
+    access.require("sla.manage")
     if kind not in WORK_ORDER_KINDS:
         raise ValidationError("kind", _("Unknown kind “{kind}”: use one of {kinds}.").format(
             kind=kind, kinds=", ".join(WORK_ORDER_KINDS)))
@@ -394,12 +436,13 @@ def set_sla(kind: str, priority: str, response_minutes: int, resolution_minutes:
         where = (SlaPolicy.kind == kind) & (SlaPolicy.priority == priority) & (
             SlaPolicy.category.is_null() if category_id is None else SlaPolicy.category == category_id)
         policy = SlaPolicy.get_or_none(where)
+        values = {"response_minutes": response_minutes, "resolution_minutes": resolution_minutes}
+        if working_time is not None:
+            values["working_time"] = bool(working_time)
         if policy is None:
-            SlaPolicy.create(kind=kind, priority=priority, category=category_id,
-                             response_minutes=response_minutes, resolution_minutes=resolution_minutes)
+            SlaPolicy.create(kind=kind, priority=priority, category=category_id, **values)
         else:
-            SlaPolicy.update(response_minutes=response_minutes, resolution_minutes=resolution_minutes).where(
-                SlaPolicy.id == policy.id).execute()
+            SlaPolicy.update(**values).where(SlaPolicy.id == policy.id).execute()
     return next(r for r in sla_table() if r.kind == kind and r.priority == priority and (
         (r.category_code == "") if category_id is None else
         r.category_code == Category.get_by_id(category_id).code))
@@ -413,17 +456,40 @@ def stretch_active() -> bool:
 
 def _deadlines(created: dt.datetime, target: SlaTarget, held_minutes: int, stretched: bool,
                priority: str) -> tuple[dt.datetime, dt.datetime]:
+    """(response due, resolution due) of an order created at `created` that has been on hold
+    `held_minutes` (working minutes when the target counts working time: see `resume`)."""
     factor = STRETCH_FACTOR if stretched and priority in ("quick", "normal", "low") else 1.0
-    held = dt.timedelta(minutes=held_minutes)
-    return (
-        created + dt.timedelta(minutes=target.response_minutes * factor) + held,
-        created + dt.timedelta(minutes=target.resolution_minutes * factor) + held,
-    )
+    spans = (target.response_minutes * factor + held_minutes,
+             target.resolution_minutes * factor + held_minutes)
+    if getattr(target, "working_time", False):
+        return add_working_minutes(created, spans[0]), add_working_minutes(created, spans[1])
+    return created + dt.timedelta(minutes=spans[0]), created + dt.timedelta(minutes=spans[1])
+
+
+def _held_shift(order: WorkOrder, until: dt.datetime) -> tuple[int, dt.datetime | None,
+                                                                 dt.datetime | None]:
+    """Resuming at `until`: the minutes the hold stopped the clock for, and both deadlines
+    moved by them. Under a working-time policy only the working time on hold counts, and
+    each deadline moves by that much working time — the same as computing it afresh with
+    the held working minutes added (adding working time is additive), and it keeps a
+    deadline restarted at a reopen."""
+    if order.hold_since is None:
+        return 0, order.response_due, order.resolution_due
+    target = sla_for(order.kind, order.category_id, order.priority)
+    if target.working_time:
+        minutes = working_minutes_between(order.hold_since, until)
+        return minutes, *(add_working_minutes(due, minutes) if due else None
+                          for due in (order.response_due, order.resolution_due))
+    minutes = int((until - order.hold_since).total_seconds() // 60)
+    shift = dt.timedelta(minutes=minutes)
+    return minutes, *(due + shift if due else None
+                      for due in (order.response_due, order.resolution_due))
 
 
 def set_severe_weather(on: bool, staff_id: int) -> int:
     """Switch the severe-weather stretch on or off; open ordinary deadlines × 1.5 while on.
     Records who switched it (setting and each order's history). Returns orders changed."""
+    access.require("sla.manage", staff_id)
     changed = 0
     with transaction():
         Setting.insert(key=STRETCH_SETTING, value="on" if on else "off", updated_by=staff_id,
@@ -491,6 +557,7 @@ class NewOrder:
 
 def create_order(data: NewOrder, staff_id: int) -> OrderView:
     """Open a work order: validated, numbered, deadlines from the SLA, history 'create'."""
+    access.require("order.create", staff_id)
     if data.kind not in WORK_ORDER_KINDS:
         raise ValidationError("kind", _("Unknown kind “{kind}”: use one of {kinds}.").format(
             kind=data.kind, kinds=", ".join(WORK_ORDER_KINDS)))
@@ -503,6 +570,8 @@ def create_order(data: NewOrder, staff_id: int) -> OrderView:
     title = clean_text(data.title, "title", max_length=120)
     description = clean_text(data.description, "description", multiline=True, max_length=4000)
     location = clean_text(data.location, "location", max_length=120)
+    contact_phone = (normalize_phone(data.contact_phone).number
+                     if data.contact_phone.strip() else "")
     if not title:
         title = description.splitlines()[0][:60] if description else ""
     if not title:
@@ -528,7 +597,7 @@ def create_order(data: NewOrder, staff_id: int) -> OrderView:
                     category=data.category_id, priority=data.priority, channel=data.channel,
                     status="new", title=title, description=description,
                     community=data.community_id, building=building_id, room=data.room_id,
-                    location=location, person=data.person_id, contact_phone=data.contact_phone,
+                    location=location, person=data.person_id, contact_phone=contact_phone,
                     created_by=staff_id, created_at=created, updated_at=created,
                     appointment_at=data.appointment_at, response_due=response_due,
                     resolution_due=resolution_due,
@@ -595,6 +664,8 @@ def _change(
     at = clock_now()
     with transaction():
         order = _load_for_change(order_id, expected_version)
+        territory.check_order_visible(order, staff_id)
+        access.require(ACTION_PERMISSIONS.get(action, "order.update"), staff_id)
         if action in TRANSITIONS:
             to_status = _check(order, action) or order.status
         to_status = to_status or order.status
@@ -608,9 +679,28 @@ def _change(
             raise ConflictError(_("The work order was changed meanwhile; please try again."), order.version)
         WorkOrderHistory.create(work_order=order_id, staff=staff_id, at=at, action=action,
                                 from_status=order.status, to_status=to_status, note=note)
+        _notify(order, staff_id, fields.get("assignee"), note)
         # The technician's calendar follows the order (assignee, appointment, status).
         sync_work_order_appointment(order_id, staff_id)
     return get_order(order_id)
+
+
+#: What each action needs beyond "order.update" (data.access.RULES).
+ACTION_PERMISSIONS = {"assign": "order.dispatch", "reassign": "order.reassign",
+                      "merge": "order.merge", "cancel": "order.cancel"}
+
+
+def _notify(order: WorkOrder, staff_id: int | None, assignee: int | None, note: str) -> None:
+    """Tell the new assignee (unless they assigned it themselves) and whoever a note
+    mentions with @login — in the transaction of the change."""
+    from data import notifications
+
+    if assignee and assignee != staff_id and assignee != order.assignee_id:
+        notifications.send(assignee, "assigned", _("{number} assigned to you: {title}").format(
+            number=order.number, title=order.title), entity="work_order", entity_id=order.id)
+    if note and ("@" in note or "＠" in note):
+        notifications.send_mentions(note, _("{number}: you were mentioned").format(
+            number=order.number), by=staff_id, entity="work_order", entity_id=order.id)
 
 
 def _staff(staff_id: int) -> Staff:
@@ -685,17 +775,15 @@ def hold(order_id: int, staff_id: int, reason: str, *, expected_version: int | N
 
 
 def resume(order_id: int, staff_id: int, *, note: str = "", expected_version: int | None = None) -> OrderView:
-    """Resume work: the time on hold is added to both deadlines."""
+    """Resume work: the time on hold is added to both deadlines (under a working-time SLA,
+    the working time on hold, added as working time: nights and holidays on hold do not
+    count twice)."""
     order = _load_for_change(order_id, expected_version)
-    at = clock_now()
-    paused = at - order.hold_since if order.hold_since else dt.timedelta()
-    minutes = int(paused.total_seconds() // 60)
-    shift = dt.timedelta(minutes=minutes)
+    minutes, response_due, resolution_due = _held_shift(order, clock_now())
     return _change(
         order_id, staff_id, "resume", note=note, expected_version=expected_version,
         hold_since=None, held_minutes=order.held_minutes + minutes,
-        response_due=order.response_due + shift if order.response_due else None,
-        resolution_due=order.resolution_due + shift if order.resolution_due else None,
+        response_due=response_due, resolution_due=resolution_due,
     )
 
 
@@ -780,6 +868,7 @@ def add_note(order_id: int, staff_id: int, text: str, *,
 def merge(duplicate_id: int, into_id: int, staff_id: int) -> OrderView:
     """Merge a duplicate into another open work order: it points there, keeps its history
     and is cancelled."""
+    access.require("order.merge", staff_id)
     if duplicate_id == into_id:
         raise ValidationError("merge", _("A work order cannot be merged into itself."))
     target = get_order(into_id)

@@ -1,41 +1,60 @@
-"""日程 (F4): the staff calendar — day, week and agenda views, the team view, quick-add,
-cancel, delete and move an occurrence (issue 6, item 7)."""
+"""日程 (F4): the staff calendar — day, week, month and agenda views, the team view, open
+tasks, holidays (休/班), quick-add, edit, cancel, delete and move an occurrence, and the
+iCalendar export (issue 6, items 5, 7 and 8)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 from textual.worker import get_current_worker
 
-from data import calendar
+from data import calendar, ical
 from data.calendar import ConflictsFound, EventInput, Occurrence
 from data.clock import now as clock_now
 from data.dates import parse_day, parse_quick_add
 from data.errors import FrontDeskError, ValidationError
+from data.holidays import HolidayDay, holidays_between
 from data.i18n import N_, _
-from data.models import Room, Staff
+from data.models import Event, Room, Staff
+from data.validators import clean_text, show_controls
 from data.vocab import EVENT_KINDS, label
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
 from widgets.form import FormField, FormModal
+from widgets.history import show_history
 
 #: The week view's rows: one per hour, earlier and later occurrences in the first and last.
 FIRST_HOUR, LAST_HOUR = 8, 20
 AGENDA_DAYS = 14
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
-VIEWS = {"day": N_("Day"), "week": N_("Week"), "agenda": N_("Agenda")}
+VIEWS = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month"), "agenda": N_("Agenda"),
+         "tasks": N_("Open tasks")}
+#: Holidays (放假, 休) and make-up working days (调休, 班): the lead translates them to 休 / 班.
+HOLIDAY_MARKS = {"holiday": N_("Holiday"), "workday": N_("Workday")}
+#: Shorter English marks for cells where the whole word does not fit.
+SHORT_MARKS = {"Holiday": "Off", "Workday": "Work"}
 WEEK_CELL = 8  # cells per day column at 80 columns
+MONTH_CELL = 9  # 7 × (9 + 2 padding) = 77 columns
+MONTH_ROW = 3  # lines per week in the month view: the day, then two titles
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+SCOPES = {"one": N_("This occurrence"), "following": N_("This and following"),
+          "series": N_("The whole series")}
 
 
 def _parse_when(text: str, field: str) -> dt.datetime:
@@ -46,7 +65,69 @@ def _parse_when(text: str, field: str) -> dt.datetime:
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+    """`text` in at most `width` terminal cells (汉字 take two), "…" where it is cut."""
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _plain(text: str) -> Text:
+    """Stored text for a cell: literal, control characters shown (␛), never sent as such."""
+    return Text(show_controls(text))
+
+
+def _cell(text: str, width: int, style: str = "") -> Text:
+    return Text(_clip(text, width), style=style)
+
+
+def _mark(kind: str, room: int | None = None) -> str:
+    """休 / 班 (Holiday / Workday); in `room` cells, an English word shortened if need be."""
+    msgid = HOLIDAY_MARKS.get(kind, kind)
+    text = _(msgid)
+    if room is not None and text == msgid and cell_len(text) > room:
+        text = SHORT_MARKS.get(msgid, text)
+    return text
+
+
+def _holiday_line(holiday: HolidayDay) -> str:
+    return f"{show_controls(holiday.name)} · {_mark(holiday.kind)}"
+
+
+def _month_grid(day: dt.date) -> tuple[dt.date, dt.date]:
+    """First Monday and last Sunday of the weeks that hold `day`'s month."""
+    first = day.replace(day=1)
+    last = first + relativedelta(months=1) - dt.timedelta(days=1)
+    return first - dt.timedelta(days=first.weekday()), last + dt.timedelta(days=6 - last.weekday())
+
+
+def _title(occ: Occurrence) -> str:
+    """The title as listed (control characters shown, never sent to the terminal); a task
+    with its box, ☐ open or ✓ done."""
+    title = show_controls(occ.title)
+    if occ.kind == "task":
+        return ("✓ " if occ.done else "☐ ") + title
+    return title
+
+
+@dataclass
+class _Clash:
+    """A change refused for conflicts; `attempt(force, reason)` makes it."""
+
+    message: str
+    attempt: Callable[[bool, str], Any]
+
+
+def _attempt(attempt: Callable[[bool, str], Any]) -> Any:
+    """Make a change; when attendees are busy, return a _Clash to ask about instead."""
+    try:
+        return attempt(False, "")
+    except ConflictsFound as exc:
+        return _Clash(exc.message, attempt)
 
 
 class CalendarScreen(Screen):
@@ -56,35 +137,45 @@ class CalendarScreen(Screen):
     BINDINGS = [
         Binding("d", "view('day')", N_("Day")),
         Binding("w", "view('week')", N_("Week")),
+        Binding("m", "view('month')", N_("Month")),
         Binding("A", "view('agenda')", N_("Agenda")),
-        Binding("left,h", "step_day(-1)", N_("Previous day"), show=False, priority=True),
-        Binding("right,l", "step_day(1)", N_("Next day"), show=False, priority=True),
-        Binding("left_square_bracket", "step_period(-1)", N_("Previous period"), show=False),
-        Binding("right_square_bracket", "step_period(1)", N_("Next period"), show=False),
-        Binding("t", "today", N_("Back to today")),
+        Binding("a", "quick_add", N_("Add"), tooltip=N_("Quick-add from one line")),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Edit the occurrence under the cursor")),
         Binding("g", "go_to", N_("Go to"), tooltip=N_("Go to a date: 2026-12-03, 12-3, 明天, 下周一")),
         Binding("s", "pick_staff", N_("Staff"), tooltip=N_("Whose calendar: logins, comma-separated")),
-        Binding("a", "quick_add", N_("Add"), tooltip=N_("Quick-add from one line")),
+        Binding("t", "today", N_("Back to today")),
+        Binding("T", "view('tasks')", N_("Open tasks"), show=False),
+        Binding("space", "toggle_done", N_("Done"), show=False,
+                tooltip=N_("Tick a task off, or open it again")),
+        Binding("E", "export", N_("Export"), show=False,
+                tooltip=N_("Write this calendar to an iCalendar (.ics) file")),
+        Binding("left,h", "step_day(-1)", N_("Previous day"), show=False, priority=True),
+        Binding("right,l", "step_day(1)", N_("Next day"), show=False, priority=True),
+        Binding("up,k", "cursor_up", N_("Up"), show=False, priority=True),
+        Binding("down,j", "cursor_down", N_("Down"), show=False, priority=True),
+        Binding("left_square_bracket", "step_period(-1)", N_("Previous period"), show=False),
+        Binding("right_square_bracket", "step_period(1)", N_("Next period"), show=False),
         Binding("x", "cancel_occurrence", N_("Cancel one"), show=False),
         Binding("X", "delete_event", N_("Delete series"), show=False),
         Binding("v", "move", N_("Move"), show=False),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
+        Binding("H", "history", N_("History"), show=False,
+                tooltip=N_("Who changed what on this event (supervisors)")),
     ]
 
     class Loaded(Message):
-        """The occurrences of a period were read."""
+        """The occurrences and holidays of a period were read."""
 
-        def __init__(self, key: tuple, occurrences: list[Occurrence]) -> None:
+        def __init__(self, key: tuple, occurrences: list[Occurrence],
+                     holidays: list[HolidayDay]) -> None:
             super().__init__()
-            self.key, self.occurrences = key, occurrences
+            self.key, self.occurrences, self.holidays = key, occurrences, holidays
 
     class Done(Message):
-        """A change was stored (past tense: what happened)."""
+        """A change was stored, or a file written (past tense: what happened)."""
 
-        def __init__(self, text: str, error: bool = False) -> None:
+        def __init__(self, text: str, error: bool = False, reload: bool = True) -> None:
             super().__init__()
-            self.text, self.error = text, error
+            self.text, self.error, self.reload = text, error, reload
 
     def __init__(self) -> None:
         super().__init__()
@@ -93,7 +184,10 @@ class CalendarScreen(Screen):
         self.day = clock_now().date()
         self.staff: list[tuple[int, str]] = []  # (id, login); me, from on_mount
         self.occurrences: list[Occurrence] = []
+        self.holidays: dict[dt.date, HolidayDay] = {}
         self.row_occurrences: list[Occurrence | None] = []
+        self._filled_key: tuple | None = None
+        self._hour_hint: int | None = None  # week view → day view: the row to land on
 
     @property
     def screen_title(self) -> str:
@@ -120,10 +214,13 @@ class CalendarScreen(Screen):
     def palette_commands(self):
         yield (N_("Day"), _("Calendar day view (d)"), lambda: self.action_view("day"))
         yield (N_("Week"), _("Calendar week view (w)"), lambda: self.action_view("week"))
+        yield (N_("Month"), _("Calendar month view (m)"), lambda: self.action_view("month"))
         yield (N_("Agenda"), _("The next 14 days (A)"), lambda: self.action_view("agenda"))
+        yield (N_("Tasks"), _("My open tasks (T)"), lambda: self.action_view("tasks"))
         yield (N_("Go to"), _("Go to a date (g)"), self.action_go_to)
         yield (N_("Staff"), _("Whose calendar (s)"), self.action_pick_staff)
         yield (N_("Add"), _("Quick-add from one line (a)"), self.action_quick_add)
+        yield (N_("Export calendar"), _("Write an iCalendar (.ics) file (E)"), self.action_export)
 
     # --- period ------------------------------------------------------------------------------
 
@@ -132,70 +229,109 @@ class CalendarScreen(Screen):
         if self.view_name == "week":
             first = self.day - dt.timedelta(days=self.day.weekday())
             return first, first + dt.timedelta(days=6)
+        if self.view_name == "month":
+            return _month_grid(self.day)
         if self.view_name == "agenda":
             return self.day, self.day + dt.timedelta(days=AGENDA_DAYS - 1)
         return self.day, self.day
 
     def _key(self) -> tuple:
+        if self.view_name == "tasks":  # open tasks, whatever the day
+            return ("tasks", None, None, tuple(self.staff))
         first, last = self.period()
         return (self.view_name, first, last, tuple(self.staff))
 
     def _paint_title(self) -> None:
         first, last = self.period()
-        view = _(VIEWS[self.view_name])
-        who = ", ".join(login for _id, login in self.staff)
-        if first == last:
-            span = f"{first:%Y-%m-%d} {_(WEEKDAYS[first.weekday()])}"
+        parts = [_(VIEWS[self.view_name])]
+        if self.view_name == "tasks":
+            pass
+        elif self.view_name == "month":
+            parts.append(f"{self.day:%Y-%m}")
+        elif first == last:
+            parts.append(f"{first:%Y-%m-%d} {_(WEEKDAYS[first.weekday()])}")
         else:
-            span = f"{first:%Y-%m-%d} – {last:%m-%d}"
-        self.query_one("#cal-title", Label).update(f"{view} · {span} · {who}")
+            parts.append(f"{first:%Y-%m-%d} – {last:%m-%d}")
+        if self.view_name in ("week", "month"):  # the day under the cursor
+            parts.append(f"{self.day:%m-%d} {_(WEEKDAYS[self.day.weekday()])}")
+        holiday = self.holidays.get(self.day)
+        if holiday is not None and self.view_name != "tasks":
+            parts.append(_holiday_line(holiday))
+        parts.append(", ".join(login for _id, login in self.staff))
+        self.query_one("#cal-title", Label).update(" · ".join(parts))
 
     @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)
     def load(self) -> None:
         key = self._key()
-        first, last = key[1], key[2]
-        start = dt.datetime.combine(first, dt.time())
-        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
+        staff_ids = [sid for sid, _login in self.staff]
         try:
-            found = calendar.agenda([sid for sid, _login in self.staff], start, end)
+            if key[0] == "tasks":
+                found, holidays = calendar.tasks(staff_ids), []
+            else:
+                first, last = key[1], key[2]
+                found = calendar.agenda(staff_ids, dt.datetime.combine(first, dt.time()),
+                                        dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
+                holidays = holidays_between(first, last)
         except FrontDeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(key, found))
+            self.post_message(self.Loaded(key, found, holidays))
 
     def on_calendar_screen_loaded(self, message: Loaded) -> None:
         if message.key != self._key():
             return
         self.occurrences = message.occurrences
-        self._fill()
+        self.holidays = {h.day: h for h in message.holidays}
+        previous, self._filled_key = self._filled_key, message.key
+        # The same period again keeps the cursor; another week keeps the week view's hour.
+        keep = message.key == previous or (previous or ("",))[0] == message.key[0] == "week"
+        self._fill(keep=keep)
 
     # --- painting ----------------------------------------------------------------------------
 
-    def _fill(self) -> None:
+    def _fill(self, keep: bool = False) -> None:
+        """Repaint the table; with `keep`, the cursor stays on its row."""
         self._paint_title()
         table = self.query_one(DataTable)
+        old = table.cursor_coordinate
         table.clear(columns=True)
+        table.header_height = 1
         self.row_occurrences = []
         if self.view_name == "week":
             self._fill_week(table)
+        elif self.view_name == "month":
+            self._fill_month(table)
         elif self.view_name == "agenda":
             self._fill_agenda(table)
+        elif self.view_name == "tasks":
+            self._fill_tasks(table)
         elif len(self.staff) > 1:
             self._fill_team(table)
         else:
             self._fill_day(table)
+        self._place_cursor(old if keep else None)
 
     def _fill_week(self, table: DataTable) -> None:
         table.cursor_type = "cell"
         first, _last = self.period()
         today = clock_now().date()
+        marked = any(first <= day <= first + dt.timedelta(days=6) for day in self.holidays)
+        if marked:  # a second header line: 休 国庆节 / 班 国庆节调休
+            table.header_height = 2
         table.add_column("", width=2)
         for i in range(7):
             day = first + dt.timedelta(days=i)
-            head = f"{_(WEEKDAYS[i])} {day.day}" + ("*" if day == today else "")
-            table.add_column(Text(head, style="bold reverse" if day == today else ""),
-                             width=WEEK_CELL)
+            head = Text(f"{_(WEEKDAYS[i])} {day.day}" + ("*" if day == today else ""),
+                        style="bold reverse" if day == today else "")
+            holiday = self.holidays.get(day)
+            if marked:
+                head.append("\n")
+            if holiday is not None:
+                mark = _mark(holiday.kind, WEEK_CELL // 2)
+                head.append(mark, style=self._mark_style(holiday.kind))
+                head.append(_clip(f" {show_controls(holiday.name)}", WEEK_CELL - cell_len(mark)))
+            table.add_column(head, width=WEEK_CELL)
         cells: dict[tuple[int, int], list[str]] = {}
         for occ in self.occurrences:
             hour = min(max(occ.start.hour, FIRST_HOUR), LAST_HOUR)
@@ -203,17 +339,50 @@ class CalendarScreen(Screen):
             # The row gives the hour: only minutes past it, or a time outside the rows, show.
             when = (f"{occ.start:%H:%M}" if occ.start.hour != hour
                     else f":{occ.start:%M}" if occ.start.minute else "")
-            cells.setdefault((hour, col), []).append(f"{when}{occ.title}")
+            cells.setdefault((hour, col), []).append(f"{when}{_title(occ)}")
         for hour in range(FIRST_HOUR, LAST_HOUR + 1):
             row: list[Any] = [f"{hour:02d}"]
             for col in range(7):
-                text = " ".join(cells.get((hour, col), []))
-                cell = Text(text)
-                cell.truncate(WEEK_CELL, overflow="ellipsis")
-                row.append(cell)
+                row.append(_cell(" ".join(cells.get((hour, col), [])), WEEK_CELL))
             table.add_row(*row)
-        now_hour = min(max(clock_now().hour, FIRST_HOUR), LAST_HOUR)
-        table.move_cursor(row=now_hour - FIRST_HOUR, column=self.day.weekday() + 1)
+
+    @staticmethod
+    def _mark_style(kind: str) -> str:
+        return "bold red" if kind == "holiday" else "bold blue"
+
+    def _fill_month(self, table: DataTable) -> None:
+        table.cursor_type = "cell"
+        first, last = self.period()
+        today = clock_now().date()
+        for name in WEEKDAYS:
+            table.add_column(_(name), width=MONTH_CELL)
+        by_day: dict[dt.date, list[Occurrence]] = {}
+        for occ in self.occurrences:
+            by_day.setdefault(occ.start.date(), []).append(occ)
+        day = first
+        while day <= last:
+            row = []
+            for _i in range(7):
+                row.append(self._month_cell(day, by_day.get(day, []), today))
+                day += dt.timedelta(days=1)
+            table.add_row(*row, height=MONTH_ROW)
+
+    def _month_cell(self, day: dt.date, occs: list[Occurrence], today: dt.date) -> Text:
+        """The day number (with * today), 休/班, then up to two titles or one and "+N"."""
+        head = Text(f"{day.day}" + ("*" if day == today else ""),
+                    style="bold underline" if day == today else "bold")
+        holiday = self.holidays.get(day)
+        if holiday is not None:
+            head.append(" ")
+            head.append(_mark(holiday.kind, 4), style=self._mark_style(holiday.kind))
+        titles = [_title(o) for o in occs]
+        if len(titles) > MONTH_ROW - 1:
+            titles = [titles[0], _("+{count} more").format(count=len(titles) - 1)]
+        lines = [head] + [_cell(t, MONTH_CELL) for t in titles]
+        cell = Text("\n").join(lines)
+        if day.month != self.day.month:
+            cell.stylize("dim")
+        return cell
 
     def _fill_day(self, table: DataTable) -> None:
         table.cursor_type = "row"
@@ -222,10 +391,14 @@ class CalendarScreen(Screen):
         table.add_column(_("Title"), width=22)
         table.add_column(_("Location"), width=10)
         table.add_column(_("With"), width=12)
+        holiday = self.holidays.get(self.day)
+        if holiday is not None:
+            table.add_row("", "", Text(_holiday_line(holiday), style="bold"), "", "")
+            self.row_occurrences.append(None)
         for occ in self.occurrences:
             table.add_row(
                 f"{occ.start:%H:%M}-{occ.end:%H:%M}", label(EVENT_KINDS, occ.kind),
-                Text(occ.title), Text(occ.location or occ.room), Text(",".join(occ.attendees)))
+                Text(_title(occ)), _plain(occ.location or occ.room), _plain(",".join(occ.attendees)))
             self.row_occurrences.append(occ)
         self._no_rows(table)
 
@@ -235,44 +408,109 @@ class CalendarScreen(Screen):
         width = max(8, (self.app.size.width - 16) // len(self.staff) - 2)
         for _sid, login in self.staff:
             table.add_column(login, width=width)
+        holiday = self.holidays.get(self.day)
+        if holiday is not None:
+            table.add_row(_cell(_holiday_line(holiday), 11, "bold"), *[""] * len(self.staff))
+            self.row_occurrences.append(None)
         for occ in self.occurrences:
-            cells = [Text(_clip(occ.title, width)) if login in occ.attendees else ""
+            cells = [_cell(_title(occ), width) if login in occ.attendees else ""
                      for _sid, login in self.staff]
             table.add_row(f"{occ.start:%H:%M}-{occ.end:%H:%M}", *cells)
             self.row_occurrences.append(occ)
         self._no_rows(table)
 
     def _fill_agenda(self, table: DataTable) -> None:
+        """The next days, with a line for each holiday or make-up working day."""
         table.cursor_type = "row"
         table.add_column(_("Date"), width=11)
         table.add_column(_("Time"), width=11)
         table.add_column(_("Kind"), width=8)
         table.add_column(_("Title"), width=22)
         table.add_column(_("Location"), width=12)
+        holidays = sorted(self.holidays.values(), key=lambda h: h.day)
         for occ in self.occurrences:
             day = occ.start.date()
+            while holidays and holidays[0].day <= day:
+                self._agenda_holiday(table, holidays.pop(0))
             table.add_row(f"{day:%m-%d} {_(WEEKDAYS[day.weekday()])}",
                           f"{occ.start:%H:%M}-{occ.end:%H:%M}", label(EVENT_KINDS, occ.kind),
-                          Text(occ.title), Text(occ.location or occ.room))
+                          Text(_title(occ)), _plain(occ.location or occ.room))
+            self.row_occurrences.append(occ)
+        for holiday in holidays:
+            self._agenda_holiday(table, holiday)
+        self._no_rows(table)
+
+    def _fill_tasks(self, table: DataTable) -> None:
+        """My open tasks by due time; overdue ones in red."""
+        table.cursor_type = "row"
+        table.add_column(_("Due"), width=11)
+        table.add_column(_("Time"), width=5)
+        table.add_column(_("Title"), width=30)
+        table.add_column(_("Location"), width=12)
+        table.add_column(_("With"), width=10)
+        now = clock_now()
+        for occ in self.occurrences:
+            due = occ.due or occ.start
+            style = "bold red" if due < now else ""
+            table.add_row(Text(f"{due:%m-%d} {_(WEEKDAYS[due.weekday()])}", style=style),
+                          Text(f"{due:%H:%M}", style=style), Text(_title(occ)),
+                          _plain(occ.location or occ.room), _plain(",".join(occ.attendees)))
             self.row_occurrences.append(occ)
         self._no_rows(table)
 
+    def _agenda_holiday(self, table: DataTable, holiday: HolidayDay) -> None:
+        day = holiday.day
+        table.add_row(f"{day:%m-%d} {_(WEEKDAYS[day.weekday()])}", "", "",
+                      Text(_holiday_line(holiday), style="bold"), "")
+        self.row_occurrences.append(None)
+
     def _no_rows(self, table: DataTable) -> None:
-        if not self.row_occurrences:
-            table.add_row(Text(_("Nothing booked.")), *[""] * (len(table.columns) - 1))
+        if not any(self.row_occurrences):
+            text = _("No open tasks.") if self.view_name == "tasks" else _("Nothing booked.")
+            widths = [column.width for column in table.columns.values()]
+            cells: list[Any] = [""] * len(widths)
+            cells[widths.index(max(widths))] = Text(text)  # the widest column: not cut
+            table.add_row(*cells)
             self.row_occurrences.append(None)
+
+    def _place_cursor(self, old: Coordinate | None = None) -> None:
+        """Week and month: on self.day (week: on the old row, or the hour now). Lists: on
+        the old row when the same period is shown again, else on the first occurrence."""
+        table = self.query_one(DataTable)
+        if self.view_name == "week":
+            row = old.row if old is not None else (
+                min(max(clock_now().hour, FIRST_HOUR), LAST_HOUR) - FIRST_HOUR)
+            table.move_cursor(row=row, column=self.day.weekday() + 1, animate=False)
+        elif self.view_name == "month":
+            first, _last = self.period()
+            table.move_cursor(row=(self.day - first).days // 7, column=self.day.weekday(),
+                              animate=False)
+        elif old is not None:
+            table.move_cursor(row=min(old.row, max(table.row_count - 1, 0)), animate=False)
+        else:
+            rows = [i for i, o in enumerate(self.row_occurrences) if o is not None]
+            if self._hour_hint is not None:
+                rows = [i for i in rows if min(max(self.row_occurrences[i].start.hour,
+                        FIRST_HOUR), LAST_HOUR) >= self._hour_hint] or rows[-1:]
+            self._hour_hint = None
+            table.move_cursor(row=rows[0] if rows else 0, animate=False)
 
     def selected(self) -> Occurrence | None:
         table = self.query_one(DataTable)
-        if self.view_name == "week" or not self.row_occurrences:
+        if self.view_name in ("week", "month") or not self.row_occurrences:
             return None
         row = table.cursor_row
         return self.row_occurrences[row] if 0 <= row < len(self.row_occurrences) else None
 
     # --- moving ------------------------------------------------------------------------------
 
-    def _go(self, day: dt.date) -> None:
+    def _go(self, day: dt.date, *, reload: bool = True) -> None:
+        """Show `day`; without `reload`, a day inside the period shown only moves the cursor."""
         self.day = day
+        if not reload and self._key() == self._filled_key:
+            self._paint_title()
+            self._place_cursor(self.query_one(DataTable).cursor_coordinate)
+            return
         self._paint_title()
         self.load()
 
@@ -281,20 +519,49 @@ class CalendarScreen(Screen):
         self._go(self.day)
 
     def action_step_day(self, step: int) -> None:
-        self._go(self.day + dt.timedelta(days=step))
+        self._go(self.day + dt.timedelta(days=step), reload=False)
 
     def action_step_period(self, step: int) -> None:
-        days = {"day": 1, "week": 7, "agenda": AGENDA_DAYS}[self.view_name]
+        if self.view_name == "month":
+            self._go(self.day + relativedelta(months=step))
+            return
+        days = {"day": 1, "week": 7, "agenda": AGENDA_DAYS, "tasks": 7}[self.view_name]
         self._go(self.day + dt.timedelta(days=step * days))
 
     def action_today(self) -> None:
         self._go(clock_now().date())
 
     def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
+        if self.view_name == "month":
+            self._go(self.day + dt.timedelta(days=7), reload=False)
+        else:
+            self.query_one(DataTable).action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
+        if self.view_name == "month":
+            self._go(self.day - dt.timedelta(days=7), reload=False)
+        else:
+            self.query_one(DataTable).action_cursor_up()
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        """enter in the week or month view: open that day (week: at that hour)."""
+        if self.view_name not in ("week", "month"):
+            return
+        first, _last = self.period()
+        if self.view_name == "week":
+            if event.coordinate.column == 0:
+                return
+            day = first + dt.timedelta(days=event.coordinate.column - 1)
+            self._hour_hint = FIRST_HOUR + event.coordinate.row
+        else:
+            day = first + dt.timedelta(days=event.coordinate.row * 7 + event.coordinate.column)
+        self.day = day
+        self.action_view("day")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """enter on an occurrence: edit it."""
+        if self.selected() is not None:
+            self.action_edit()
 
     def action_go_to(self) -> None:
         def save(values: dict[str, str]) -> dt.date:
@@ -305,18 +572,29 @@ class CalendarScreen(Screen):
                 "day", _("Date"), placeholder="2026-12-03, 12-3, 明天, 下周一")], save),
             lambda day: self._go(day) if day else None)
 
+    @staticmethod
+    def _staff_ids(logins: list[str], field: str) -> list[tuple[int, str]]:
+        """(id, login) for each login, in order; a ValidationError on `field` names the
+        logins that are no one's."""
+        logins = list(dict.fromkeys(p.strip().lstrip("@") for p in logins if p.strip()))
+        found = {s.login: s.id for s in Staff.select(Staff.id, Staff.login)
+                 .where(Staff.login.in_(logins))} if logins else {}
+        missing = [p for p in logins if p not in found]
+        if missing:
+            raise ValidationError(field, _("No staff member {logins}.").format(
+                logins=", ".join(missing)))
+        return [(found[p], p) for p in logins]
+
+    @staticmethod
+    def _split_logins(text: str) -> list[str]:
+        return [p for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
+
     def action_pick_staff(self) -> None:
         def save(values: dict[str, str]) -> list[tuple[int, str]]:
-            logins = [p.strip().lstrip("@") for p in values["logins"].replace("，", ",").split(",")]
-            logins = [p for p in logins if p]
+            logins = self._split_logins(values["logins"])
             if not logins:
                 raise ValidationError("logins", _("Type at least one login."))
-            found = {s.login: s.id for s in Staff.select().where(Staff.login.in_(logins))}
-            missing = [p for p in logins if p not in found]
-            if missing:
-                raise ValidationError("logins", _("No staff member {logins}.").format(
-                    logins=", ".join(missing)))
-            return [(found[p], p) for p in logins]
+            return self._staff_ids(logins, "logins")
 
         def picked(staff: list[tuple[int, str]] | None) -> None:
             if staff:
@@ -329,6 +607,26 @@ class CalendarScreen(Screen):
         self.app.push_screen(FormModal(_("Whose calendar"), [FormField(
             "logins", _("Logins"), current, help=_("Several, comma-separated: the team view"))],
             save), picked)
+
+    # --- conflicts -----------------------------------------------------------------------------
+
+    def _then(self, title: str, done: Callable[[Any], None]) -> Callable[[Any], None]:
+        """What to do with a form's result: `done(result)`; for a _Clash, the conflict shown
+        and a reason asked for, then the change made anyway and `done(result)`."""
+
+        def after(result: Any) -> None:
+            if result is None:
+                return
+            if not isinstance(result, _Clash):
+                done(result)
+                return
+            self.notify(result.message, severity="warning", markup=False)
+            self.app.push_screen(
+                FormModal(title, [FormField("reason", _("Reason"), help=result.message)],
+                          lambda values: result.attempt(True, values["reason"])),
+                after)
+
+        return after
 
     # --- booking -----------------------------------------------------------------------------
 
@@ -349,27 +647,23 @@ class CalendarScreen(Screen):
             except ValidationError as exc:
                 raise ValidationError("line", exc.message) from None
             data = self._event_input(quick)
-            try:
-                calendar.create_event(data, self.app.staff.id)
-            except ConflictsFound as exc:
-                return ("conflict", data, exc.message)
-            return ("booked", data, "")
+
+            def book(force: bool, reason: str) -> EventInput:
+                calendar.create_event(data, self.app.staff.id, force=force, reason=reason)
+                return data
+
+            return _attempt(book)
 
         self.app.push_screen(
             FormModal(_("Quick add"), [FormField(
                 "line", _("Event"), placeholder="明天 14:00-15:00 3-2-501 上门维修 @tech1")],
                 save, check=check),
-            self._after_booking)
+            self._then(_("Book anyway?"), self._booked))
 
     def _event_input(self, quick) -> EventInput:
         ids = [self.app.staff.id]
         if quick.logins:
-            found = {s.login: s.id for s in Staff.select().where(Staff.login.in_(list(quick.logins)))}
-            missing = [p for p in quick.logins if p not in found]
-            if missing:
-                raise ValidationError("line", _("No staff member {logins}.").format(
-                    logins=", ".join(missing)))
-            ids = [found[p] for p in quick.logins]
+            ids = [sid for sid, _login in self._staff_ids(list(quick.logins), "line")]
         room_id = None
         if quick.room_code:
             rooms = Room.select(Room.id, Room.community).where(Room.code == quick.room_code)
@@ -379,36 +673,34 @@ class CalendarScreen(Screen):
                           attendee_ids=ids, room_id=room_id,
                           location=quick.room_code or "")
 
-    def _after_booking(self, result: Any) -> None:
-        if not result:
-            return
-        outcome, data, message = result
-        if outcome == "booked":
-            self.notify(_("Booked “{title}” {start}.").format(
-                title=data.title, start=f"{data.start:{DATETIME_FORMAT}}"), markup=False)
-            self._go(data.start.date())
-            return
-
-        def save(values: dict[str, str]) -> EventInput:
-            calendar.create_event(data, self.app.staff.id, force=True, reason=values["reason"])
-            return data
-
-        self.notify(message, severity="warning", markup=False)
-        self.app.push_screen(FormModal(
-            _("Book anyway?"), [FormField("reason", _("Reason"), help=message)], save),
-            lambda booked: self._after_booking(("booked", booked, "")) if booked else None)
+    def _booked(self, data: EventInput) -> None:
+        self.notify(_("Booked “{title}” {start}.").format(
+            title=data.title, start=f"{data.start:{DATETIME_FORMAT}}"), markup=False)
+        self._go(data.start.date())
 
     # --- one occurrence ----------------------------------------------------------------------
 
     def _occurrence_or_say(self) -> Occurrence | None:
         occ = self.selected()
         if occ is None:
-            self.notify(_("Choose an occurrence in the day or agenda view first."), markup=False)
+            if self.view_name in ("week", "month"):
+                self.notify(_("Open the day first (enter, or d for the day view), then choose "
+                              "the occurrence."), markup=False)
+            else:
+                self.notify(_("Choose an occurrence in the day or agenda view first."),
+                            markup=False)
         return occ
 
     @staticmethod
     def _original(occ: Occurrence) -> dt.datetime:
         return occ.recurrence_id or occ.start
+
+    def action_history(self) -> None:
+        """H: the audit trail of the selected event, its series for a moved occurrence
+        (supervisors and above)."""
+        occ = self._occurrence_or_say()
+        if occ is not None:
+            show_history(self, "event", occ.series_id or occ.event_id, occ.title)
 
     def action_cancel_occurrence(self) -> None:
         occ = self._occurrence_or_say()
@@ -427,6 +719,15 @@ class CalendarScreen(Screen):
         self.app.push_screen(ConfirmModal(question),
                              lambda ok: self._change("delete", occ) if ok else None)
 
+    def action_toggle_done(self) -> None:
+        occ = self._occurrence_or_say()
+        if occ is None:
+            return
+        if occ.kind != "task":
+            self.notify(_("“{title}” is not a task.").format(title=occ.title), markup=False)
+            return
+        self._change("done", occ)
+
     @work(thread=True, group="calendar-change", exit_on_error=False)
     def _change(self, what: str, occ: Occurrence) -> None:
         staff_id = self.app.staff.id
@@ -434,6 +735,9 @@ class CalendarScreen(Screen):
             if what == "cancel":
                 calendar.cancel_occurrence(occ.event_id, self._original(occ), staff_id)
                 text = _("Cancelled “{title}” on {start}.")
+            elif what == "done":
+                calendar.set_task_done(occ.event_id, not occ.done, staff_id)
+                text = _("Open again: “{title}”.") if occ.done else _("Done: “{title}”.")
             else:
                 calendar.delete_event(occ.series_id or occ.event_id, staff_id)
                 text = _("Deleted “{title}”.")
@@ -444,7 +748,8 @@ class CalendarScreen(Screen):
 
     def on_calendar_screen_done(self, message: Done) -> None:
         self.notify(message.text, severity="error" if message.error else "information", markup=False)
-        self.load()
+        if message.reload:
+            self.load()
 
     def action_move(self) -> None:
         occ = self._occurrence_or_say()
@@ -454,34 +759,184 @@ class CalendarScreen(Screen):
         def save(values: dict[str, str]) -> Any:
             start = _parse_when(values["start"], "start")
             end = _parse_when(values["end"], "end")
-            try:
+
+            def move(force: bool, reason: str) -> tuple[dt.datetime, dt.datetime]:
                 calendar.move_occurrence(occ.event_id, self._original(occ), start, end,
-                                         self.app.staff.id)
-            except ConflictsFound as exc:
-                return ("conflict", start, end, exc.message)
-            return ("moved", start, end, "")
+                                         self.app.staff.id, force=force, reason=reason)
+                return start, end
+
+            return _attempt(move)
+
+        def moved(times: tuple[dt.datetime, dt.datetime]) -> None:
+            self.notify(_("Moved “{title}” to {start}.").format(
+                title=occ.title, start=f"{times[0]:{DATETIME_FORMAT}}"), markup=False)
+            self._go(times[0].date())
 
         self.app.push_screen(FormModal(_("Move “{title}”").format(title=occ.title), [
             FormField("start", _("Start"), f"{occ.start:{DATETIME_FORMAT}}"),
             FormField("end", _("End"), f"{occ.end:{DATETIME_FORMAT}}"),
-        ], save), lambda result: self._after_move(occ, result))
+        ], save), self._then(_("Move anyway?"), moved))
 
-    def _after_move(self, occ: Occurrence, result: Any) -> None:
-        if not result:
+    # --- edit ----------------------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        occ = self._occurrence_or_say()
+        if occ is None:
             return
-        outcome, start, end, message = result
-        if outcome == "moved":
-            self.notify(_("Moved “{title}” to {start}.").format(
-                title=occ.title, start=f"{start:{DATETIME_FORMAT}}"), markup=False)
-            self._go(start.date())
+        row = Event.get_or_none(Event.id == occ.event_id)
+        if row is None:
+            self.notify(_("“{title}” is gone: someone deleted it.").format(title=occ.title),
+                        severity="warning", markup=False)
+            self.load()
             return
+        fields = [
+            FormField("title", _("Title"), occ.title),
+            FormField("kind", _("Kind"), occ.kind, kind="select",
+                      options=[(label(EVENT_KINDS, k), k) for k in EVENT_KINDS]),
+            FormField("start", _("Start"), f"{occ.start:{DATETIME_FORMAT}}"),
+            FormField("end", _("End"), f"{occ.end:{DATETIME_FORMAT}}"),
+            FormField("location", _("Location"), occ.location),
+            FormField("attendees", _("With"), ", ".join(occ.attendees),
+                      help=_("Logins, comma-separated")),
+            FormField("description", _("Description"), row.description or "", kind="text"),
+        ]
+        recurring = occ.series_id is not None or bool(occ.rrule)
+        if recurring:
+            fields.append(FormField("scope", _("Change"), "one", kind="select",
+                                    options=[(_(text), key) for key, text in SCOPES.items()]))
+        initial = {f.name: f.value for f in fields}
 
         def save(values: dict[str, str]) -> Any:
-            calendar.move_occurrence(occ.event_id, self._original(occ), start, end,
-                                     self.app.staff.id, force=True, reason=values["reason"])
-            return ("moved", start, end, "")
+            changes = self._changes(occ, initial, values)
+            if not changes:
+                return "unchanged"
+            change = self._edit_call(occ, values.get("scope", "series"), changes)
+            return _attempt(change)
 
-        self.notify(message, severity="warning", markup=False)
+        def saved(result: Any) -> None:
+            if result == "unchanged":
+                self.notify(_("Nothing changed."), markup=False)
+                return
+            self.notify(_("Saved “{title}”.").format(title=result), markup=False)
+            self.load()
+
+        self.app.push_screen(FormModal(_("Edit “{title}”").format(title=occ.title), fields, save),
+                             self._then(_("Save anyway?"), saved))
+
+    def _changes(self, occ: Occurrence, initial: dict[str, str],
+                 values: dict[str, str]) -> dict[str, Any]:
+        """What the form changes, as `calendar.edit_*` takes it; ValidationError on a field."""
+        changes: dict[str, Any] = {}
+        for name in ("title", "kind", "location", "description"):
+            if values[name] != initial[name]:
+                changes[name] = values[name]
+        if "title" in changes and not changes["title"].strip():
+            raise ValidationError("title", _("An event needs a title."))
+        start = _parse_when(values["start"], "start")
+        end = _parse_when(values["end"], "end")
+        if end <= start:
+            raise ValidationError("end", _("The end must be after the start."))
+        if start != occ.start or end != occ.end:
+            changes["start"], changes["end"] = start, end
+        if values["attendees"] != initial["attendees"]:
+            logins = self._split_logins(values["attendees"])
+            if not logins:
+                raise ValidationError("attendees", _("Type at least one login."))
+            people = self._staff_ids(logins, "attendees")
+            if sorted(login for _sid, login in people) != sorted(occ.attendees):
+                changes["attendee_ids"] = [sid for sid, _login in people]
+        return changes
+
+    def _edit_call(self, occ: Occurrence, scope: str,
+                   changes: dict[str, Any]) -> Callable[[bool, str], str]:
+        """The data-layer call for `scope` (one / following / series), as attempt(force,
+        reason) returning the title saved."""
+        staff_id = self.app.staff.id
+        title = changes.get("title", occ.title).strip()
+        original = self._original(occ)
+        if occ.series_id is None and not occ.rrule:
+            scope = "series"  # a one-off event: it is its own series
+        if scope == "series" and "start" in changes and (occ.series_id or occ.rrule):
+            # The form shows this occurrence's times: move the series' start by as much.
+            series = Event.get_by_id(occ.series_id or occ.event_id)
+            start = series.start + (changes["start"] - occ.start)
+            changes = {**changes, "start": start, "end": start + (changes["end"] - changes["start"])}
+
+        def call(force: bool, reason: str) -> str:
+            try:
+                if scope == "one":
+                    calendar.edit_occurrence(occ.event_id, original, changes, staff_id,
+                                             force=force, reason=reason)
+                else:
+                    calendar.edit_series(occ.series_id or occ.event_id, changes, staff_id,
+                                         from_start=original if scope == "following" else None,
+                                         force=force, reason=reason)
+            except ValidationError as exc:
+                if exc.field == "attendee_ids":
+                    raise ValidationError("attendees", exc.message) from None
+                raise
+            return title
+
+        return call
+
+    # --- export --------------------------------------------------------------------------------
+
+    def action_export(self, path_text: str | None = None) -> None:
+        staff_id, login = self.staff[0]
+        default = path_text or f"~/{login}-calendar.ics"
+
+        def save(values: dict[str, str]) -> Path:
+            return self._export_path(values["path"], login)
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            if not path.exists():
+                self._export(staff_id, path)
+                return
+            self.app.push_screen(
+                ConfirmModal(_("{path} exists. Overwrite it?").format(path=path)),
+                lambda ok: self._export(staff_id, path) if ok else self.action_export(str(path)))
+
         self.app.push_screen(FormModal(
-            _("Move anyway?"), [FormField("reason", _("Reason"), help=message)], save),
-            lambda moved: self._after_move(occ, moved))
+            _("Export the calendar of {login}").format(login=login),
+            [FormField("path", _("File"), default,
+                       help=_("An iCalendar file (.ics) for phones and other calendars"))],
+            save), chosen)
+
+    @staticmethod
+    def _export_path(text: str, login: str) -> Path:
+        """The file to write, or a ValidationError on "path" that says what is wrong."""
+        text = clean_text(text, "path")
+        if not text:
+            raise ValidationError("path", _("Type the file to write, e.g. ~/{login}-calendar.ics.")
+                                  .format(login=login))
+        path = Path(os.path.expanduser(text)).absolute()
+        if path.is_dir():
+            raise ValidationError("path", _("{path} is a folder: add a file name, e.g. {example}.")
+                                  .format(path=path, example=path / f"{login}-calendar.ics"))
+        if not path.parent.is_dir():
+            raise ValidationError("path", _("There is no folder {folder}.").format(
+                folder=path.parent))
+        target = path if path.exists() else path.parent
+        if not os.access(target, os.W_OK):
+            raise ValidationError("path", _("Cannot write to {path}: not allowed.").format(
+                path=target))
+        return path
+
+    @work(thread=True, group="calendar-export", exit_on_error=False)
+    def _export(self, staff_id: int, path: Path) -> None:
+        try:
+            text = ical.export_ics(staff_id)
+        except FrontDeskError as exc:
+            self.post_message(self.Done(exc.message, error=True, reload=False))
+            return
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            self.post_message(self.Done(_("Could not write {path}: {error}").format(
+                path=path, error=exc.strerror or exc), error=True, reload=False))
+            return
+        count = text.count("BEGIN:VEVENT")
+        self.post_message(self.Done(_("Exported {count} events to {path}.").format(
+            count=count, path=path), reload=False))

@@ -17,10 +17,11 @@ from textual.widgets import Digits, Label, Static
 
 from data.errors import ValidationError
 from data.i18n import N_, _
-from data.validators import parse_date, parse_datetime
+from data.validators import mask_phone, parse_date, parse_datetime
 from data.vocab import CALL_CATEGORIES, CALL_DIRECTIONS, CALL_OUTCOMES, label
 from widgets.bindings import translate_bindings
 from widgets.form import FormField, FormModal
+from widgets.safe import plain, safe_text
 
 
 def _options(table: dict[str, str]) -> list[tuple[str, str]]:
@@ -192,13 +193,16 @@ class CallDetailsModal(ModalScreen[str | None]):
         Binding("w,o", "choose('order')", N_("Work order")),
         Binding("b", "choose('callback')", N_("Call back later")),
         Binding("d", "choose('dial')", N_("Dial")),
+        Binding("r,R", "choose('reveal')", N_("Reveal")),
         Binding("escape,enter", "close", N_("Close")),
     ]
 
-    def __init__(self, call: Any) -> None:
+    def __init__(self, call: Any, *, revealed: bool = False) -> None:
+        """`revealed`: show the number in full (the screen revealed it, audited); else masked."""
         super().__init__()
         translate_bindings(self)
         self.call = call
+        self.revealed = revealed
 
     def compose(self) -> ComposeResult:
         call = self.call
@@ -206,15 +210,17 @@ class CallDetailsModal(ModalScreen[str | None]):
             direction=label(CALL_DIRECTIONS, call.direction), time=stamp(call.started_at))
         with Vertical():
             yield Label(title, id="details-title", markup=False)
-            yield Static(self._body(call), id="details-body", markup=False)
+            yield Static(safe_text(self._body(call, self.revealed)), id="details-body")
             order = _("w opens its work order") if call.work_order_id else _("w makes a work order of it")
-            yield Label(_("{order} · b call back · d dial · esc close").format(order=order),
-                        id="details-keys", markup=False)
+            reveal = _("r hides the number") if self.revealed else _("r reveals the number")
+            yield Label(_("{order} · b call back · d dial · {reveal} · esc close").format(
+                order=order, reveal=reveal), id="details-keys", markup=False)
 
     @staticmethod
-    def _body(call: Any) -> Text:
+    def _body(call: Any, revealed: bool = False) -> Text:
+        number = group_number(call.number) if revealed or not call.number else mask_phone(call.number)
         rows = [
-            (_("Number"), group_number(call.number)),
+            (_("Number"), number),
             (_("Caller"), call.person or _("(unknown number)")),
             (_("Taken by"), call.staff),
             (_("Duration"), minutes(call.duration_s)),
@@ -243,7 +249,8 @@ class CallDetailsModal(ModalScreen[str | None]):
 
 
 class BigNumberModal(ModalScreen[None]):
-    """No dial command configured: the number large, in groups, for dialling by hand."""
+    """No dial command configured: the number large, in groups, for dialling by hand.
+    In full on purpose (issue 7 masks numbers elsewhere): the clerk must read it to dial."""
 
     DEFAULT_CSS = """
     BigNumberModal { align: center middle; }
@@ -268,7 +275,7 @@ class BigNumberModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         grouped = group_number(self.number)
         with Vertical():
-            yield Label(self.who or _("Dial by hand"), id="big-who", markup=False)
+            yield Label(plain(self.who or _("Dial by hand")), id="big-who")
             # Digits draws 0-9 and a few signs three lines high; the extension word is not one.
             yield Digits(re.sub(r"[^0-9 ]", "", grouped.split(f" {_('ext.')} ")[0]), id="big-digits")
             yield Label(grouped, id="big-text", markup=False)

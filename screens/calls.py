@@ -16,17 +16,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
+from data import access, privacy
 from data import calls as call_data
 from data.clock import now as clock_now
 from data.dialout import DIAL_ENV, DialResult, dial, dial_command  # noqa: F401 (DIAL_ENV: tests)
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
+from data.validators import mask_phone, show_controls
 from data.vocab import (
     CALL_CATEGORIES,
     CALL_LIST_KINDS,
@@ -43,6 +46,7 @@ from screens.call_forms import group_number, minutes, stamp
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.safe import plain, safe_text
 
 #: The screen's modes: key, tab title.
 MODES = {
@@ -226,6 +230,7 @@ class CallsScreen(Screen):
         Binding("f", "filter", N_("Filter"), tooltip=N_("Direction, category, staff, dates")),
         Binding("F", "clear_filter", N_("Clear filter"), show=False),
         Binding("m", "toggle_mine", N_("Mine/all"), show=False),
+        Binding("r,R", "reveal", N_("Reveal"), tooltip=N_("Show the selected call's number in full (recorded)")),
         Binding("left_square_bracket", "shift_period(-1)", N_("Earlier"), key_display="["),
         Binding("right_square_bracket", "shift_period(1)", N_("Later"), key_display="]"),
         Binding("pagedown", "next_page", N_("Next page"), show=False, priority=True),
@@ -239,14 +244,14 @@ class CallsScreen(Screen):
         "call": {"save_call", "enter", "work_order", "callback", "incident", "person", "outcome", "dial",
                  "digit"},
         "list": {"build_list", "pick_list", "dial", "digit"},
-        "history": {"filter", "clear_filter", "next_page", "previous_page"},
+        "history": {"filter", "clear_filter", "next_page", "previous_page", "reveal"},
         "stats": {"shift_period"},
-        "callbacks": {"dial", "toggle_mine"},
+        "callbacks": {"dial", "toggle_mine", "reveal"},
     }
     #: Actions whose key is a letter or a digit: off while the focus is in a text field.
     TYPED_KEYS = {"new_call", "mode", "work_order", "callback", "incident", "person", "outcome", "dial",
                   "build_list", "pick_list", "filter", "clear_filter", "toggle_mine", "shift_period",
-                  "digit", "enter"}
+                  "digit", "enter", "reveal"}
 
     # --- messages ------------------------------------------------------------------------------
 
@@ -301,6 +306,8 @@ class CallsScreen(Screen):
         # callbacks
         self.callbacks_mine = True
         self.callback_rows: list = []
+        # Calls whose number `r` revealed (audited); the log shows the others masked.
+        self.revealed_calls: set[int] = set()
         self._filled: set[str] = set()
         self._item_shown = 0.0
 
@@ -656,17 +663,17 @@ class CallsScreen(Screen):
             text.append("  ")
             text.append(_("↻ {due} {who}").format(due=draft.callback_due.strftime("%m-%d %H:%M"),
                                                    who=draft.callback_assignee), style="yellow")
-        self.query_one("#call-status", Label).update(text)
+        self.query_one("#call-status", Label).update(safe_text(text))
 
     def _paint_call(self) -> None:
         self._paint_status()
         self._paint_tabs()
-        self.query_one("#call-match", Static).update(self._match_text())
+        self.query_one("#call-match", Static).update(safe_text(self._match_text()))
         incident = self._incident()
         banner = self.query_one("#call-incident", Static)
         banner.display = incident is not None
         if incident is not None:
-            banner.update(self._incident_text(incident))
+            banner.update(safe_text(self._incident_text(incident)))
         self.refresh_bindings()
 
     def _incident(self) -> Any:
@@ -707,6 +714,7 @@ class CallsScreen(Screen):
             return text
         if match.person_id is not None:
             text.append(match.name, style="bold")
+            # In full, unlike the call log: this is the number the clerk is talking to.
             text.append(f"  {group_number(match.number)}\n")
         elif match.staff_login:
             text.append(_("Staff member {name} ({login})").format(name=match.name, login=match.staff_login),
@@ -854,7 +862,7 @@ class CallsScreen(Screen):
         for title, body in message.scripts:
             text.append(title + "\n", style="bold")
             text.append(body + "\n\n")
-        self.query_one("#call-script", Static).update(text)
+        self.query_one("#call-script", Static).update(safe_text(text))
 
     # the keys of a call
 
@@ -1063,7 +1071,7 @@ class CallsScreen(Screen):
                     self.notify(exc.message, severity="error", markup=False)
                     return
                 self.notify(_("{number} is now {name}'s; their earlier calls follow.").format(
-                    number=group_number(number), name=name), markup=False)
+                    number=group_number(number), name=show_controls(name)), markup=False)
                 self.lookup(self.query_one("#call-number", Input).value, debounce=False)
 
         if hasattr(call_data, "attach_number"):
@@ -1187,7 +1195,7 @@ class CallsScreen(Screen):
         self._columns(table, [(_("List"), 0), (_("Kind"), 8), (_("Assignee"), 6), (_("Done"), 7),
                               (_("To call"), 7), (_("Created"), 11)], 0)
         for lst in self.lists:
-            table.add_row(Text(lst.name), Text(label(CALL_LIST_KINDS, lst.kind)), Text(lst.assignee or ""),
+            table.add_row(plain(lst.name), Text(label(CALL_LIST_KINDS, lst.kind)), plain(lst.assignee or ""),
                           Text(f"{lst.done}/{lst.total}", justify="right"), Text(str(lst.pending), justify="right"),
                           Text(lst.created_at.strftime("%m-%d %H:%M")))
         if self.lists:
@@ -1219,7 +1227,7 @@ class CallsScreen(Screen):
             progress.append("  " + _("{done} of {total} done").format(done=lst.done, total=lst.total))
             if lst.pending:
                 progress.append("  " + _("{pending} to call").format(pending=lst.pending))
-        self.query_one("#list-status", Label).update(progress)
+        self.query_one("#list-status", Label).update(safe_text(progress))
         box = self.query_one("#list-item", Static)
         keys = self.query_one("#list-keys", Label)
         if item is None:
@@ -1234,7 +1242,7 @@ class CallsScreen(Screen):
         text = Text()
         text.append(item.name or _("(unknown)"), style="bold")
         text.append("  ")
-        text.append(group_number(item.number), style="bold")
+        text.append(group_number(item.number), style="bold")  # in full: the number to dial now
         if item.room:
             text.append("  🏠 " + item.room)
         if item.work_order_number:
@@ -1246,7 +1254,7 @@ class CallsScreen(Screen):
                 n=item.attempts, outcome=label(LIST_OUTCOMES, item.last_outcome)), style="yellow")
             if item.retry_at:
                 text.append(" · " + _("again at {time}").format(time=item.retry_at.strftime("%m-%d %H:%M")))
-        box.update(text)
+        box.update(safe_text(text))
         self._item_shown = monotonic()
         outcome_keys = Text()
         for i, code in enumerate(LIST_OUTCOMES):
@@ -1264,7 +1272,7 @@ class CallsScreen(Screen):
             text.append(body + "\n\n")
         if not scripts:
             text.append(_("No script for this list."), style="dim")
-        self.query_one("#list-script", Static).update(text)
+        self.query_one("#list-script", Static).update(safe_text(text))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         table_id = event.data_table.id
@@ -1347,7 +1355,7 @@ class CallsScreen(Screen):
             self.notify(exc.message, severity="error", markup=False)
             return
         note_input.value = ""
-        self.notify(_("{name}: {outcome}.").format(name=item.name or group_number(item.number),
+        self.notify(_("{name}: {outcome}.").format(name=show_controls(item.name) or group_number(item.number),
                                                      outcome=label(LIST_OUTCOMES, outcome)), markup=False)
         self.item = None
         self.load_list(self.list_id)
@@ -1377,11 +1385,11 @@ class CallsScreen(Screen):
             table.add_row(
                 Text(call.started_at.strftime("%m-%d %H:%M")),
                 Text("←" if call.direction == "in" else "→"),
-                Text(call.number),
-                Text(call.person or ""),
+                Text(self._shown_number(call)),
+                plain(call.person or ""),
                 Text(label(CALL_CATEGORIES, call.category)),
                 Text(minutes(call.duration_s), justify="right"),
-                Text(call.summary.replace("\n", " ")),
+                plain(call.summary.replace("\n", " ")),
                 Text("✓" if call.work_order_id else ""),
             )
         if self.history_rows:
@@ -1393,7 +1401,7 @@ class CallsScreen(Screen):
         if not self.history_rows:
             status += " · " + _("no calls")
         status += " · " + _("enter: details")
-        self.query_one("#history-status", Label).update(status)
+        self.query_one("#history-status", Label).update(plain(status))  # names staff
 
     def _history_filter(self) -> Any:
         return self.history_filter or call_data.CallFilter()
@@ -1437,8 +1445,50 @@ class CallsScreen(Screen):
                 self._schedule(call)
             elif what == "dial":
                 self.run_dial(call.number, call.person or "")
+            elif what == "reveal" and self._toggle_reveal(call):
+                self.open_call()  # the details again, the number as it is now shown
 
-        self.app.push_screen(forms.CallDetailsModal(call), chosen)
+        self.app.push_screen(forms.CallDetailsModal(call, revealed=call.id in self.revealed_calls), chosen)
+
+    # --- privacy: numbers in the log are masked -------------------------------------------------
+    # The live call panel (the caller's number as typed or matched) and the dial-out
+    # BigNumberModal show numbers in full: the clerk is talking to that number, or must read
+    # it to dial it by hand. A call list item is the number about to be dialled, likewise.
+
+    def _shown_number(self, call: Any) -> str:
+        """A logged call's number: masked unless `r` revealed it."""
+        if not call.number or call.id in self.revealed_calls:
+            return call.number
+        return mask_phone(call.number)
+
+    def _toggle_reveal(self, call: Any) -> bool:
+        """Reveal a call's number through the data layer (recorded), or mask it again.
+        False when refused (the message is shown)."""
+        if call.id in self.revealed_calls:
+            self.revealed_calls.discard(call.id)
+            return True
+        try:
+            privacy.reveal_call_number(call.id, staff_id=self.app.staff.id)
+        except FrontDeskError as exc:
+            self.notify(exc.message, severity="error", markup=False, timeout=8)
+            return False
+        self.revealed_calls.add(call.id)
+        return True
+
+    def action_reveal(self) -> None:
+        """r: the selected call's number in full (history, callbacks); r again masks it."""
+        if self.mode == "history":
+            table, rows, column = self.query_one("#history-table", DataTable), self.history_rows, 2
+        elif self.mode == "callbacks":
+            table, rows, column = self.query_one("#callbacks-table", DataTable), self.callback_rows, 1
+        else:
+            return
+        call = self._cursor(table, rows)
+        if call is None or not self._toggle_reveal(call):
+            return
+        old = table.get_cell_at(Coordinate(table.cursor_row, column))
+        table.update_cell_at(Coordinate(table.cursor_row, column),
+                             Text(self._shown_number(call), style=getattr(old, "style", "")))
 
     def _call_order(self, call: Any) -> None:
         from screens.workorder import WorkOrderScreen
@@ -1450,7 +1500,8 @@ class CallsScreen(Screen):
         summary = call.summary.strip()
         open_new_order(self, person_id=call.person_id, call_id=call.id,
                        title=summary.splitlines()[0][:60] if summary else "", description=summary,
-                       kind=CATEGORY_KIND.get(call.category, "repair"), phone=call.number)
+                       kind=CATEGORY_KIND.get(call.category, "repair"), phone=call.number,
+                       phone_masked=call.id not in self.revealed_calls)
 
     def _schedule(self, call: Any) -> None:
         def act(due: dt.datetime, assignee_id: int) -> Any:
@@ -1474,7 +1525,9 @@ class CallsScreen(Screen):
     def load_stats(self) -> None:
         since, until = self._period()
         try:
-            stats = call_data.call_stats(since, until)
+            # Everyone's numbers are a supervisor's report; a clerk sees their own.
+            mine = None if access.can("reports") else self.app.staff.id
+            stats = call_data.call_stats(since, until, staff_id=mine)
         except FrontDeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
             return
@@ -1501,7 +1554,7 @@ class CallsScreen(Screen):
             text.append("\n")
             text.append(" · ".join(f"{name} {n} ({minutes(round(avg))})" for name, n, avg in stats.by_staff[:4]),
                         style="dim")
-        self.query_one("#stats-figures", Static).update(text)
+        self.query_one("#stats-figures", Static).update(safe_text(text))
         self._plot_days(stats)
         self._plot_counts("#stats-category", _("By category"),
                           [(label(CALL_CATEGORIES, code), n) for code, n in stats.by_category])
@@ -1567,8 +1620,8 @@ class CallsScreen(Screen):
             overdue += late
             style = "bold red" if late else ""
             table.add_row(Text(call.callback_due.strftime("%m-%d %H:%M") if call.callback_due else "", style=style),
-                          Text(call.number, style=style), Text(call.person or ""),
-                          Text(call.callback_assignee or ""), Text(call.summary.replace("\n", " ")))
+                          Text(self._shown_number(call), style=style), plain(call.person or ""),
+                          plain(call.callback_assignee or ""), plain(call.summary.replace("\n", " ")))
         if self.callback_rows:
             table.move_cursor(row=min(max(cursor, 0), len(self.callback_rows) - 1))
         whose = _("My callbacks") if self.callbacks_mine else _("All callbacks")

@@ -22,6 +22,7 @@ from data.i18n import N_, _
 from data.vocab import EVENT_KINDS, NOTIFICATION_KINDS, PRIORITIES, WORK_ORDER_STATUSES, label
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
+from widgets.safe import plain
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ class HomeScreen(Screen):
         today = clock_today()
         self.rows = list(rows)
         for row in rows:
-            table.add_row(*(Text(cell) for cell in self._cells(panel_id, row, today)))
+            table.add_row(*(plain(cell) for cell in self._cells(panel_id, row, today)))
         total = getattr(self.counts, panel_id) if self.counts else len(rows)
         title = _(panel.title)
         if not rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -12,10 +13,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from data import cards, people
+from data import cards, people, privacy
 from data.errors import FrontDeskError
 from data.i18n import N_, _
-from data.validators import format_plate, mask_id_number
+from data.validators import format_plate, mask_id_number, mask_phone
 from data.vocab import (
     CALL_CATEGORIES,
     EVENT_KINDS,
@@ -27,6 +28,8 @@ from screens import owner_forms
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.history import show_history
+from widgets.safe import safe_text
 from widgets.tables import fill_table
 
 TIMELINE_KINDS = {
@@ -79,6 +82,12 @@ class OwnerCardScreen(CardScreen):
         Binding("o", "new_order", N_("New work order")),
         Binding("enter", "edit_item", N_("Edit item"), show=False),
         Binding("x,delete", "remove_item", N_("Remove/move out")),
+        # Off the footer, which is full at 80 columns: the summary line shows the r hint,
+        # and F1 and the palette list both.
+        Binding("r,R", "reveal", N_("Reveal"), tooltip=N_("Show the phones and ID number in full (recorded)"),
+                show=False),
+        Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this card (supervisors)"),
+                show=False),
         Binding("tab", "switch_list", N_("Details/timeline"), show=False),
         Binding("pagedown", "next_page", N_("Older"), show=False),
         Binding("pageup", "first_page", N_("Newest"), show=False),
@@ -101,6 +110,11 @@ class OwnerCardScreen(CardScreen):
         self.items: list[tuple[str, object]] = []  # what each details row stands for
         self.entries: list[cards.TimelineEntry] = []
         self.page_cursors: list[tuple | None] = [None]  # `before` of each page shown
+        # What `r` revealed (audited): phone ids shown in full, and the full ID number.
+        # Phones are full in the card; everything else is shown masked.
+        self.revealed_phones: set[int] = set()
+        self.revealed_id: str | None = None
+        self.revealed = False
 
     @property
     def screen_title(self) -> str:
@@ -138,19 +152,33 @@ class OwnerCardScreen(CardScreen):
     def on_owner_card_screen_card_loaded(self, message: CardLoaded) -> None:
         self.card = card = message.card
         self.entries = message.entries
-        self.query_one("#card-summary", Static).update(self._summary(card))
-        self._fill_items(card)
+        self._show_card(card)
         self._fill_timeline(message.entries, message.page)
+
+    def _show_card(self, card: cards.OwnerCard) -> None:
+        self.query_one("#card-summary", Static).update(safe_text(self._summary(card)))
+        self._fill_items(card)
+
+    def _shown_id(self, card: cards.OwnerCard) -> str | None:
+        """The ID number in full when revealed (and still the same), else as the card has it."""
+        if self.revealed and self.revealed_id and card.id_number == mask_id_number(self.revealed_id):
+            return self.revealed_id
+        return card.id_number
+
+    def _shown_phone(self, phone: cards.PhoneLine) -> str:
+        return phone.number if phone.id in self.revealed_phones else mask_phone(phone.number)
 
     def _summary(self, card: cards.OwnerCard) -> Text:
         text = Text()
         text.append(card.name, style="bold")
         gender = {"M": _("Male"), "F": _("Female")}.get(card.gender, "")
         bits = [b for b in (gender, str(card.birth_date or "")) if b]
-        if card.id_number:
-            bits.append(_("ID {number}").format(number=mask_id_number(card.id_number)))
+        if shown_id := self._shown_id(card):  # technicians get no ID number at all
+            bits.append(_("ID {number}").format(number=shown_id))
         if bits:
             text.append("  " + " · ".join(bits))
+        if card.phones or card.id_number:
+            text.append("  " + (_("r: mask again") if self.revealed else _("r: show in full")), style="dim")
         if card.tags:
             text.append("\n")
             for tag in card.tags:
@@ -182,7 +210,7 @@ class OwnerCardScreen(CardScreen):
             self.items.append(("room", room))
         for phone in card.phones:
             kind = _("Mobile") if phone.kind == "mobile" else _("Landline")
-            rows.append((Text(_("Phone") + " · " + kind), Text(phone.number), Text(phone.label)))
+            rows.append((Text(_("Phone") + " · " + kind), Text(self._shown_phone(phone)), Text(phone.label)))
             self.items.append(("phone", phone))
         for vehicle in card.vehicles:
             detail = " ".join(b for b in (vehicle.description, vehicle.parking_space) if b)
@@ -223,6 +251,8 @@ class OwnerCardScreen(CardScreen):
         yield (N_("Add vehicle"), _("A plate (v)"), self.action_add_vehicle)
         yield (N_("Edit tags"), _("业委会委员, 独居老人 … (t)"), self.action_edit_tags)
         yield (N_("Move in"), _("Tie this person to a room (m)"), self.action_move_in)
+        yield (N_("Reveal"), _("Show the phones and ID number in full (recorded) (r)"), self.action_reveal)
+        yield (N_("History"), _("Who changed what on this card (H)"), self.action_history)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -232,7 +262,10 @@ class OwnerCardScreen(CardScreen):
 
     def action_edit_person(self) -> None:
         if self.card:
-            self.app.push_screen(owner_forms.person_form(self.card), self._after)
+            # The form shows the ID number as the card does (masked, unless revealed); a
+            # masked one saved unchanged keeps the stored number (data.people.update_person).
+            card = replace(self.card, id_number=self._shown_id(self.card))
+            self.app.push_screen(owner_forms.person_form(card), self._after)
 
     def action_add_note(self) -> None:
         self.app.push_screen(owner_forms.note_form(self.person_id, self.app.staff.id), self._after)
@@ -263,6 +296,9 @@ class OwnerCardScreen(CardScreen):
             return
         kind, value = item
         if kind == "phone":
+            # Editing a number shows it: that is a reveal, recorded like `r`.
+            if value.id not in self.revealed_phones and not self._reveal():
+                return
             self.app.push_screen(owner_forms.phone_form(self.person_id, value), self._after)
         elif kind == "vehicle":
             self.app.push_screen(owner_forms.vehicle_form(self.person_id, value), self._after)
@@ -279,7 +315,7 @@ class OwnerCardScreen(CardScreen):
             return
         kind, value = item
         if kind == "phone":
-            question = _("Remove the number {number}?").format(number=value.number)
+            question = _("Remove the number {number}?").format(number=self._shown_phone(value))
             act = lambda: people.remove_phone(value.id)  # noqa: E731
         elif kind == "vehicle":
             question = _("Remove the vehicle {plate}?").format(plate=format_plate(value.plate))
@@ -310,6 +346,36 @@ class OwnerCardScreen(CardScreen):
         item = self._selected_item()
         room_id = item[1].room_id if item and item[0] == "room" and item[1].end is None else None
         open_new_order(self, person_id=self.person_id, room_id=room_id)
+
+    def _reveal(self) -> bool:
+        """Reveal this person's numbers through the data layer (which records it); say why
+        not when the role may not. True when revealed."""
+        try:
+            revealed = privacy.reveal_person(self.person_id, staff_id=self.app.staff.id)
+        except FrontDeskError as exc:
+            self.notify(exc.message, severity="error", markup=False, timeout=8)
+            return False
+        self.revealed = True
+        self.revealed_phones = set(revealed.phones)
+        self.revealed_id = revealed.id_number
+        if self.card is not None:
+            self._show_card(self.card)
+        return True
+
+    def action_reveal(self) -> None:
+        """r: the phones and the ID number (when the role may see it) in full, recorded in
+        the audit trail; r again masks them."""
+        if self.revealed:
+            self.revealed, self.revealed_phones, self.revealed_id = False, set(), None
+            if self.card is not None:
+                self._show_card(self.card)
+            return
+        if self._reveal():
+            self.notify(_("Shown in full; this is recorded. r hides them again."), markup=False)
+
+    def action_history(self) -> None:
+        """H: the card's audit trail (supervisors and above)."""
+        show_history(self, "person", self.person_id, self.card.name if self.card else f"#{self.person_id}")
 
     def action_switch_list(self) -> None:
         items, timeline = self.query_one("#card-items"), self.query_one("#card-timeline")
@@ -376,7 +442,7 @@ class RoomCardScreen(CardScreen):
         summary.append(f"{card.community} {card.code}", style="bold")
         summary.append("  " + _("{current} living here, {orders} open work orders").format(
             current=len(card.current), orders=len(card.open_orders)))
-        self.query_one("#card-summary", Static).update(summary)
+        self.query_one("#card-summary", Static).update(safe_text(summary))
         self.people_rows = list(card.current) + list(card.past)
         people_rows: list[tuple[Text, ...]] = []
         for occ in card.current:

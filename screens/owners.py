@@ -18,6 +18,7 @@ from data.i18n import N_, _
 from data.vocab import OCCUPANCY_ROLES, label
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
+from widgets.safe import plain
 
 #: Pause after the last keystroke before searching (the worker is exclusive, so a new
 #: keystroke cancels the pending search).
@@ -135,7 +136,7 @@ class OwnersScreen(Screen):
             table.add_row(
                 Text("🏠 " + room.code, style="bold"),
                 Text(room.code),
-                Text(room.community),
+                plain(room.community),
                 Text(_("Room card")),
                 Text(""),
                 Text(""),
@@ -147,12 +148,12 @@ class OwnersScreen(Screen):
             if hit.role and not hit.current:
                 role = _("former {role}").format(role=role)
             table.add_row(
-                Text(hit.name),
-                Text(" ".join(hit.rooms)),
-                Text(hit.communities[0] if hit.communities else ""),
+                plain(hit.name),
+                plain(" ".join(hit.rooms)),
+                plain(hit.communities[0] if hit.communities else ""),
                 Text(role),
                 Text(hit.masked_phones[0] if hit.phones else ""),
-                Text("、".join(hit.tags)),
+                plain("、".join(hit.tags)),
                 Text(_(MATCH_LABELS.get(hit.matched, hit.matched))),
             )
             self.rows.append(("person", hit.id))

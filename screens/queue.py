@@ -27,6 +27,7 @@ from screens import workorder_forms as forms
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.safe import plain, safe_text
 
 VIEW_NAMES = tuple(queue.VIEWS)
 #: Roles that may switch the severe-weather stretch (SPEC §11).
@@ -224,11 +225,11 @@ class QueueScreen(Screen):
         return [
             Text("✓" if row.id in self.marked else "", style="bold"),
             Text(row.number),
-            Text(row.title),
-            Text(row.room or row.location),
+            plain(row.title),
+            plain(row.room or row.location),
             priority,
             Text(label(WORK_ORDER_STATUSES, row.status)),
-            Text(row.assignee),
+            plain(row.assignee),
             due,
         ]
 
@@ -255,7 +256,7 @@ class QueueScreen(Screen):
             text.append(_("stretch ×1.5"), style="bold yellow")
         if page.next_cursor is not None:
             text.append(" · " + _("pgdn more"))
-        self.query_one("#queue-status", Label).update(text)
+        self.query_one("#queue-status", Label).update(safe_text(text))  # the filter names places
         self._show_keys()
 
     def _show_keys(self) -> None:

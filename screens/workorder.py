@@ -17,11 +17,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from data import workorders
+from data import privacy, workorders
 from data.clock import now as clock_now
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.queue import DUE_SOON_HOURS, countdown
+from data.validators import mask_phone, show_controls
 from data.vocab import (
     CHANNELS,
     OPEN_STATUSES,
@@ -34,6 +35,8 @@ from screens import workorder_forms as forms
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.history import show_history
+from widgets.safe import plain, safe_text
 
 #: The keys the footer shows for each status: the next steps, four at most so that they fit
 #: at 80 columns beside the global keys. Every key works in every status (a refused action
@@ -99,6 +102,9 @@ class WorkOrderScreen(Screen):
         Binding("e", "priority", N_("Priority"), tooltip=N_("Change the priority (deadlines follow)")),
         Binding("c", "cost", N_("Cost"), tooltip=N_("Add a cost line")),
         Binding("n", "note", N_("Note"), tooltip=N_("Add a note to the history")),
+        # r is Resolve here: R reveals, as it does (besides r) on the owner card and calls.
+        Binding("R", "reveal", N_("Reveal"), tooltip=N_("Show the contact phone in full (recorded)")),
+        Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this order (supervisors)")),
         Binding("j", "cursor_down", N_("Down"), show=False),
         Binding("k", "cursor_up", N_("Up"), show=False),
     ]
@@ -126,6 +132,7 @@ class WorkOrderScreen(Screen):
         self.view: workorders.OrderView | None = None
         self.history: list[workorders.HistoryLine] = []
         self._filled_once = False
+        self.phone_revealed = False  # R: the contact phone in full (audited)
 
     @property
     def screen_title(self) -> str:
@@ -187,8 +194,8 @@ class WorkOrderScreen(Screen):
         self.view = message.view
         self.history = message.history
         at = clock_now()
-        self.query_one("#wo-details", Static).update(self._details(message.view, at))
-        self.query_one("#wo-extra", Static).update(self._extra(message.costs, message.links))
+        self.query_one("#wo-details", Static).update(safe_text(self._details(message.view, at)))
+        self.query_one("#wo-extra", Static).update(safe_text(self._extra(message.costs, message.links)))
         self.query_one("#wo-history-title", Label).update(
             _("History ({count}, oldest first) · enter shows a whole note").format(count=len(message.history)))
         self._show_keys(message.view)
@@ -218,7 +225,8 @@ class WorkOrderScreen(Screen):
         place = f"{v.community} {v.room}" if v.room else f"{v.community} {v.location}"
         text.append(place.strip())
         if v.person or v.contact_phone:
-            text.append(" · " + " ".join(b for b in (v.person, v.contact_phone) if b))
+            phone = v.contact_phone if self.phone_revealed else mask_phone(v.contact_phone) if v.contact_phone else ""
+            text.append(" · " + " ".join(b for b in (v.person, phone) if b))
         text.append("\n")
         line = [_("Assignee {name}").format(name=v.assignee or "—"),
                 _("created {time} by {name}").format(time=_stamp(v.created_at, today), name=v.created_by)]
@@ -279,10 +287,10 @@ class WorkOrderScreen(Screen):
                 moved = label(WORK_ORDER_STATUSES, line.to_status)
             table.add_row(
                 Text(_stamp(line.at, at.date())),
-                Text(line.staff),
+                plain(line.staff),
                 Text(label(workorders.ACTION_LABELS, line.action)),
                 Text(moved),
-                Text(" ".join(line.note.split())),
+                plain(" ".join(line.note.split())),
             )
         if history:
             table.move_cursor(row=len(history) - 1 if at_end else min(max(cursor, 0), len(history) - 1))
@@ -468,13 +476,37 @@ class WorkOrderScreen(Screen):
     def action_new_order(self) -> None:
         forms.open_new_order(self)
 
+    def action_reveal(self) -> None:
+        """R: the contact phone in full, recorded in the audit trail; R again masks it."""
+        v = self.view
+        if v is None:
+            return
+        if self.phone_revealed:
+            self.phone_revealed = False
+        else:
+            if not v.contact_phone:
+                self.notify(_("This work order has no contact phone."), markup=False)
+                return
+            try:
+                privacy.reveal_order_phone(v.id, staff_id=self.staff_id)
+            except FrontDeskError as exc:
+                self._refused(exc.message)
+                return
+            self.phone_revealed = True
+        self.query_one("#wo-details", Static).update(safe_text(self._details(v, clock_now())))
+
+    def action_history(self) -> None:
+        """H: the order's audit trail (supervisors and above)."""
+        v = self.view
+        show_history(self, "work_order", self.order_id, v.number if v else f"#{self.order_id}")
+
     def action_show_note(self) -> None:
         table = self.query_one("#wo-history", DataTable)
         if self.history and 0 <= table.cursor_row < len(self.history):
             line = self.history[table.cursor_row]
             if line.note:
-                self.notify(f"{label(workorders.ACTION_LABELS, line.action)}: {line.note}", markup=False,
-                            timeout=10)
+                action = label(workorders.ACTION_LABELS, line.action)
+                self.notify(f"{action}: {show_controls(line.note)}", markup=False, timeout=10)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_show_note()

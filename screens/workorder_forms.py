@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,7 +18,7 @@ from data.db import transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.queue import QueueFilter
-from data.validators import parse_date, parse_datetime
+from data.validators import mask_phone, parse_date, parse_datetime
 from data.vocab import (
     CHANNELS,
     OCCUPANCY_ROLES,
@@ -30,6 +29,7 @@ from data.vocab import (
 )
 from widgets.bindings import translate_bindings
 from widgets.form import FormField, FormModal
+from widgets.safe import plain
 
 COST_KINDS = {"material": N_("Material"), "labour": N_("Labour")}
 PAYERS = {"owner": N_("Owner"), "company": N_("Company")}
@@ -108,19 +108,29 @@ def _resolve_room(text: str, community_text: str, community_id: int | None) -> t
 def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int | None = None,
                    community_id: int | None = None, title: str = "", description: str = "",
                    kind: str = "repair", phone: str = "", call_id: int | None = None,
-                   after_save: Callable[[int], Any] | None = None) -> FormModal:
+                   after_save: Callable[[int], Any] | None = None, phone_masked: bool = False) -> FormModal:
     """A new work order, with the person and room prefilled; dismisses with its id.
 
     `title`, `description`, `kind` and `phone` prefill those fields (a call's summary and
     number). The order is saved in one transaction with linking it to the logged call
     `call_id`, and with `after_save(order_id)` (which may log the call it came from): a
-    refusal there saves neither."""
+    refusal there saves neither. `phone_masked` shows a passed `phone` masked (a number from
+    the call log), as the person's own number always is."""
     room_code, community_name = "", ""
     prefilled_phone = phone
+    # The owner's own number is prefilled masked (privacy, issue 7): left as shown, it saves
+    # the full number behind it. A number passed in (the caller's, in a call) shows as is.
+    stored_phone, shown_phone = "", ""
+    if prefilled_phone and phone_masked:
+        stored_phone, shown_phone = prefilled_phone, mask_phone(prefilled_phone)
+        phone = shown_phone
     persons: list[tuple[str, str]] = []  # (name, id) choices: the person, the room's residents
     if person_id is not None:
         card = cards.owner_card(person_id)
-        phone = prefilled_phone or (card.phones[0].number if card.phones else "")
+        if not prefilled_phone and card.phones:
+            stored_phone = card.phones[0].number
+            shown_phone = mask_phone(stored_phone)
+        phone = shown_phone or prefilled_phone
         persons.append((card.name, str(card.id)))
         current = [r for r in card.rooms if r.end is None]
         if room_id is None and current:
@@ -159,7 +169,11 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
         found_room, found_community = _resolve_room(values["room"], values["community"], fallback_community)
         if found_community is None:
             raise ValidationError("community", _("Say which community the public place is in."))
-        number = normalize_phone(values["phone"]).number if values["phone"].strip() else ""
+        typed = values["phone"].strip()
+        if stored_phone and typed == shown_phone:
+            number = stored_phone
+        else:
+            number = normalize_phone(typed).number if typed else ""
         order = workorders.NewOrder(
             kind=values["kind"] or "repair", title=values["title"], community_id=found_community,
             room_id=found_room, person_id=int(values["person"]) if values["person"] else None,
@@ -429,7 +443,7 @@ class PickerModal(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.picker_title, id="picker-title", markup=False)
+            yield Label(plain(self.picker_title), id="picker-title")
             yield DataTable(id="picker-table", cursor_type="row", zebra_stripes=True)
             if not self.rows and self.empty:
                 yield Label(self.empty, markup=False)
@@ -440,7 +454,7 @@ class PickerModal(ModalScreen[Any]):
         for title, width in self.columns:
             table.add_column(title, width=width)
         for row in self.rows:
-            table.add_row(*(Text(cell, style=row.style) for cell in row.cells))
+            table.add_row(*(plain(cell, style=row.style) for cell in row.cells))
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

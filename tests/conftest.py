@@ -9,8 +9,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from data import i18n, schema
+from data import access, i18n, schema
 from data.db import close_database, db, open_database
+from tests.factories import TEST_PASSWORD
 
 PG_URL = os.environ.get("FRONTDESK_TEST_PG", "")
 PG_SKIP_REASON = "FRONTDESK_TEST_PG is not set: no PostgreSQL server to test against"
@@ -24,11 +25,17 @@ def _isolate_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
-    for name in ("FRONTDESK_DB", "FRONTDESK_LANG", "FRONTDESK_USER", "FRONTDESK_NOW"):
+    for name in ("FRONTDESK_DB", "FRONTDESK_LANG", "FRONTDESK_USER", "FRONTDESK_NOW",
+                 "FRONTDESK_NEW_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
+    # The accounts tests make (tests.factories.staff) have this password: the CLI signs in
+    # with it when `--user` names an account the OS login is not mapped to.
+    monkeypatch.setenv("FRONTDESK_PASSWORD", TEST_PASSWORD)
     i18n.set_language("zh")
+    access.act_as(None)
     yield
     close_database()
+    access.act_as(None)
     i18n.set_language("zh")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 
 from data.models import (
@@ -35,8 +36,22 @@ def room(comm: Community, building: str = "3", entrance: str = "2", number: str 
     )
 
 
-def staff(login: str = "desk1", name: str = "李娜", role: str = "desk") -> Staff:
-    return Staff.create(login=login, name=name, role=role)
+#: The password of every account `staff()` makes (conftest hands it to the CLI as
+#: FRONTDESK_PASSWORD).
+TEST_PASSWORD = "test-password-1"
+
+
+@functools.cache
+def password_hash(password: str = TEST_PASSWORD) -> str:
+    """A cheap argon2id hash (a hash carries its parameters, so verifying it is cheap too)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(password)
+
+
+def staff(login: str = "desk1", name: str = "李娜", role: str = "desk", **fields) -> Staff:
+    fields.setdefault("password_hash", password_hash())
+    return Staff.create(login=login, name=name, role=role, **fields)
 
 
 def person(name: str = "张晓明") -> Person:

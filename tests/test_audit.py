@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from peewee import DatabaseError
 
-from data import access, audit
+from data import access, audit, i18n
 from data.db import transaction
 from data.errors import PermissionDenied
 from data.models import AuditLog, Person, Staff, WorkOrder
@@ -94,6 +94,7 @@ def test_the_trail_is_append_only(staff):
 
 
 def test_history_shows_the_record_and_its_parts_to_supervisors_only(staff):
+    i18n.set_language("en")
     pid = create_person(PersonInput(name="张晓明"))
     add_phone(pid, "13900139000")
     with pytest.raises(PermissionDenied, match="audit trail"):

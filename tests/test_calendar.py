@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from data import access
 from data import calendar as cal
 from data.calendar import ConflictsFound, EventInput
 from data.errors import ValidationError
@@ -244,3 +245,243 @@ def test_hook_runs_without_a_shell(staff):
     finally:
         module.subprocess.run = real
     assert calls == [(["echo", "a;b", "tech1"], False)]
+
+
+# --- tasks -----------------------------------------------------------------------------------------
+
+
+def audits(event_id: int, field: str) -> list[tuple[str | None, str | None, int | None]]:
+    """(old, new, staff) of the event's audit rows for `field`."""
+    return [(a.old_value, a.new_value, a.staff_id) for a in AuditLog.select().where(
+        AuditLog.entity == "event", AuditLog.entity_id == event_id, AuditLog.field == field)]
+
+
+def test_tasks_with_a_due_time_and_done(staff):
+    tech1, tech2, desk = staff
+    due = D(2026, 12, 1, 17)
+    task, _ = cal.create_event(EventInput("task", "整理回访记录", None, None, [desk.id], due=due),
+                               desk.id)
+    row = Event.get_by_id(task)
+    assert (row.start, row.end, row.due, row.done) == (due, due + dt.timedelta(minutes=30), due, False)
+    # A task with a start and an end is due at its end; tasks never make anyone busy.
+    later, _ = cal.create_event(ev([desk], D(2026, 12, 2, 9), D(2026, 12, 2, 10), title="核对资料",
+                                   kind="task"), desk.id)
+    assert Event.get_by_id(later).due == D(2026, 12, 2, 10)
+    cal.create_event(ev([tech1], D(2026, 11, 30, 9), D(2026, 11, 30, 10), title="检查消防通道",
+                        kind="task"), desk.id)
+    assert cal.conflicts_for([desk.id], due, due + dt.timedelta(minutes=30)) == []
+    occ = cal.agenda([desk.id], D(2026, 12, 1), D(2026, 12, 2))[0]
+    assert (occ.event_id, occ.due, occ.done) == (task, due, False)
+    assert [o.title for o in cal.tasks([desk.id])] == ["整理回访记录", "核对资料"]
+    assert [o.title for o in cal.tasks(None)] == ["检查消防通道", "整理回访记录", "核对资料"]
+
+    with access.acting(desk):  # the session's account: the audit trail names it
+        cal.set_task_done(task, True, desk.id)
+    row = Event.get_by_id(task)
+    assert row.done and row.version == 2
+    assert ("0", "1", desk.id) in audits(task, "done")
+    assert [o.title for o in cal.tasks([desk.id])] == ["核对资料"]
+    done = cal.tasks([desk.id], include_done=True)
+    assert [(o.title, o.done) for o in done] == [("整理回访记录", True), ("核对资料", False)]
+    assert cal.agenda([desk.id], D(2026, 12, 1), D(2026, 12, 2))[0].done
+    cal.set_task_done(task, True, desk.id)  # already done: nothing changes
+    assert Event.get_by_id(task).version == 2
+    cal.set_task_done(task, False, tech2.id)
+    assert not Event.get_by_id(task).done and Event.get_by_id(task).version == 3
+
+
+def test_task_input_is_checked(staff):
+    tech1, _, desk = staff
+    meeting, _ = cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), kind="meeting"),
+                                  desk.id)
+    with pytest.raises(ValidationError) as err:
+        cal.set_task_done(meeting, True, desk.id)
+    assert err.value.field == "kind" and "上门维修" in err.value.message
+    with pytest.raises(ValidationError) as err:
+        cal.create_event(EventInput("task", "无期限", None, None, [desk.id]), desk.id)
+    assert err.value.field == "due"
+    with pytest.raises(ValidationError) as err:
+        cal.create_event(ev([desk], MON, MON + dt.timedelta(hours=1), kind="meeting",
+                            due=MON), desk.id)
+    assert err.value.field == "due"
+    with pytest.raises(ValidationError) as err:
+        cal.edit_series(meeting, {"due": MON}, desk.id)
+    assert err.value.field == "due"
+    with pytest.raises(cal.NotFoundError):
+        cal.set_task_done(999999, True, desk.id)
+    assert Event.select().count() == 1
+
+
+def test_cli_done_and_undo(sqlite_url, capsys):
+    import getpass
+
+    from data.db import close_database, open_database
+    from data.models import Staff
+    from tui import cli
+
+    open_database(sqlite_url)
+    desk = f.staff("desk1")
+    Staff.update(os_login=getpass.getuser()).where(Staff.id == desk.id).execute()  # signs in as it
+    task, _ = cal.create_event(EventInput("task", "整理回访记录", None, None, [desk.id],
+                                          due=D(2026, 12, 1, 17)), desk.id)
+    meeting, _ = cal.create_event(ev([desk], MON, MON + dt.timedelta(hours=1), kind="meeting"),
+                                  desk.id)
+    close_database()
+
+    def run(*argv: str) -> int:
+        close_database()
+        try:
+            return cli.main(["--db", sqlite_url, *argv])
+        finally:
+            close_database()
+
+    assert run("calendar", "done", str(task), "--json") == 0
+    assert capsys.readouterr().out.strip() == f'{{"id": {task}, "done": true}}'
+    assert run("calendar", "done", str(task), "--undo") == 0
+    assert str(task) in capsys.readouterr().out
+    assert run("calendar", "done", str(meeting)) == 2
+    assert "kind" in capsys.readouterr().err
+    open_database(sqlite_url)
+    assert not Event.get_by_id(task).done
+
+
+# --- editing with conflicts ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def booked(staff, monkeypatch):
+    """tech2 has a one-off visit Tuesday 1 Dec 10–11; tech1 a weekly Monday inspection 9–10."""
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-11-27 09:00")
+    tech1, tech2, desk = staff
+    visit, _ = cal.create_event(ev([tech2], D(2026, 12, 1, 10), D(2026, 12, 1, 11)), desk.id)
+    weekly, _ = cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), title="巡查",
+                                    kind="inspection", rrule="FREQ=WEEKLY;COUNT=6"), desk.id)
+    return tech1, tech2, desk, visit, weekly
+
+
+def test_edit_series_checks_conflicts(booked):
+    tech1, tech2, desk, visit, weekly = booked
+    # Moving the whole series onto Tuesdays 10:00 with tech2: clashes with the visit.
+    change = {"rrule": "FREQ=WEEKLY;BYDAY=TU;COUNT=6", "start": D(2026, 12, 1, 10),
+              "attendee_ids": [tech1.id, tech2.id]}
+    with pytest.raises(ConflictsFound) as err:
+        cal.edit_series(weekly, change, desk.id)
+    assert [(c.staff_login, c.event_id, c.start) for c in err.value.conflicts] == [
+        ("tech2", visit, D(2026, 12, 1, 10))]
+    assert Event.get_by_id(weekly).start == MON  # nothing changed
+    assert cal.edit_series(weekly, change, desk.id, force=True, reason="巡查改到周二") == weekly
+    assert Event.get_by_id(weekly).start == D(2026, 12, 1, 10)
+    [(_old, note, by)] = audits(weekly, "conflicts")
+    assert "巡查改到周二" in note and "tech2" in note and by == desk.id
+    # Its own occurrences never clash with it, and changes that book no time are not checked.
+    cal.edit_series(weekly, {"start": D(2026, 12, 1, 10, 30)}, desk.id, force=True)
+    cal.edit_series(weekly, {"title": "消防巡查", "location": "2号楼"}, desk.id)
+    assert Event.get_by_id(weekly).title == "消防巡查"
+
+
+def test_edit_series_checks_added_attendees_and_this_and_following(booked):
+    tech1, tech2, desk, visit, weekly = booked
+    one_off, _ = cal.create_event(ev([tech1], D(2026, 12, 1, 10), D(2026, 12, 1, 11),
+                                     title="业主回访"), desk.id)
+    with pytest.raises(ConflictsFound):  # tech2 added: busy with the visit
+        cal.edit_series(one_off, {"attendee_ids": [tech1.id, tech2.id]}, desk.id)
+    # A memo keeps no one busy, so turning it into one books nothing.
+    cal.edit_series(one_off, {"kind": "memo", "attendee_ids": [tech1.id, tech2.id]}, desk.id)
+    # This and following: from 14 Dec, Tuesdays at 10:00 — tech2's visit is before that.
+    other, _ = cal.create_event(ev([tech1], D(2026, 12, 15, 10), D(2026, 12, 15, 11),
+                                   title="业委会"), desk.id)
+    change = {"rrule": "FREQ=WEEKLY;BYDAY=TU;COUNT=3", "start": D(2026, 12, 15, 10, 30)}
+    with pytest.raises(ConflictsFound) as err:
+        cal.edit_series(weekly, change, desk.id, from_start=D(2026, 12, 14, 9))
+    assert [c.event_id for c in err.value.conflicts] == [other]
+    assert "UNTIL" not in Event.get_by_id(weekly).rrule  # not cut
+    new = cal.edit_series(weekly, change, desk.id, from_start=D(2026, 12, 14, 9), force=True,
+                          reason="业委会改期")
+    assert "业委会改期" in audits(new, "conflicts")[0][1]
+
+
+def test_edit_one_occurrence(booked):
+    tech1, tech2, desk, visit, weekly = booked
+    second = D(2026, 12, 7, 9)
+    with access.acting(desk):
+        row_id = cal.edit_occurrence(weekly, second, {"title": "巡查（加查电梯）", "location": "电梯机房",
+                                                      "description": "带上钥匙"}, desk.id)
+    row = Event.get_by_id(row_id)
+    assert (row.series_id, row.recurrence_id, row.start) == (weekly, second, second)
+    occs = cal.agenda([tech1.id], D(2026, 11, 1), D(2027, 1, 31))
+    assert [(o.start, o.title) for o in occs][:3] == [
+        (MON, "巡查"), (second, "巡查（加查电梯）"), (D(2026, 12, 14, 9), "巡查")]
+    assert occs[1].location == "电梯机房" and occs[1].event_id == row_id
+    assert ("巡查", "巡查（加查电梯）", desk.id) in audits(row_id, "title")
+    # Editing it again updates the same exception row: new time and attendees.
+    again = cal.edit_occurrence(weekly, second, {"start": D(2026, 12, 8, 14),
+                                                 "attendee_ids": [tech2.id]}, desk.id)
+    assert again == row_id
+    row = Event.get_by_id(row_id)
+    assert (row.start, row.end, row.series_until) == (
+        D(2026, 12, 8, 14), D(2026, 12, 8, 15), D(2026, 12, 8, 15))
+    assert [o.title for o in cal.agenda([tech2.id], D(2026, 12, 8), D(2026, 12, 9))] == ["巡查（加查电梯）"]
+    assert cal.agenda([tech1.id], D(2026, 12, 8), D(2026, 12, 9)) == []
+    # Naming the exception row itself works too.
+    assert cal.edit_occurrence(row_id, second, {"kind": "meeting"}, desk.id) == row_id
+    assert Event.get_by_id(row_id).kind == "meeting" and Event.get_by_id(weekly).kind == "inspection"
+
+
+def test_edit_one_occurrence_conflicts_and_bad_input(booked):
+    tech1, tech2, desk, visit, weekly = booked
+    first = MON
+    with pytest.raises(ConflictsFound) as err:  # onto tech2's visit, with tech2
+        cal.edit_occurrence(weekly, first, {"start": D(2026, 12, 1, 10),
+                                            "attendee_ids": [tech1.id, tech2.id]}, desk.id)
+    assert [c.event_id for c in err.value.conflicts] == [visit]
+    assert Event.select().where(Event.series == weekly).count() == 0  # no exception left
+    row_id = cal.edit_occurrence(weekly, first, {"start": D(2026, 12, 1, 10),
+                                                 "attendee_ids": [tech1.id, tech2.id]}, desk.id,
+                                 force=True, reason="一起去")
+    assert "一起去" in audits(row_id, "conflicts")[0][1]
+    with pytest.raises(ValidationError) as err:
+        cal.edit_occurrence(weekly, D(2026, 12, 7, 9), {"rrule": "FREQ=DAILY"}, desk.id)
+    assert err.value.field == "rrule"
+    with pytest.raises(ValidationError) as err:
+        cal.edit_occurrence(weekly, D(2026, 12, 8, 9), {"title": "x"}, desk.id)
+    assert err.value.field == "start"  # not an occurrence
+    with pytest.raises(ValidationError) as err:
+        cal.edit_occurrence(weekly, D(2026, 12, 7, 9), {"end": D(2026, 12, 7, 8)}, desk.id)
+    assert err.value.field == "end"
+    with pytest.raises(ValidationError) as err:
+        cal.edit_occurrence(weekly, D(2026, 12, 7, 9), {"title": "  "}, desk.id)
+    assert err.value.field == "title"
+    cal.cancel_occurrence(weekly, D(2026, 12, 14, 9), desk.id)
+    with pytest.raises(ValidationError):
+        cal.edit_occurrence(weekly, D(2026, 12, 14, 9), {"title": "x"}, desk.id)
+    # A one-off is edited as a whole, with the same conflict check.
+    with pytest.raises(ConflictsFound):
+        cal.edit_occurrence(visit, D(2026, 12, 1, 10), {"attendee_ids": [tech1.id, tech2.id]},
+                            desk.id)
+    assert cal.edit_occurrence(visit, D(2026, 12, 1, 10), {"title": "上门换表"}, desk.id) == visit
+    assert Event.get_by_id(visit).title == "上门换表"
+
+
+def test_a_task_due_time_moves_with_it(staff):
+    _tech1, _tech2, desk = staff
+    task, _ = cal.create_event(EventInput("task", "整理回访记录", None, None, [desk.id],
+                                          due=D(2026, 12, 1, 17)), desk.id)
+    cal.move_occurrence(task, D(2026, 12, 1, 17), D(2026, 12, 2, 10), D(2026, 12, 2, 10, 30), desk.id)
+    assert Event.get_by_id(task).due == D(2026, 12, 2, 10)
+    cal.edit_series(task, {"start": D(2026, 12, 3, 9)}, desk.id)
+    assert Event.get_by_id(task).due == D(2026, 12, 3, 9)
+    cal.edit_series(task, {"due": D(2026, 12, 4, 12)}, desk.id)
+    assert Event.get_by_id(task).due == D(2026, 12, 4, 12)
+    # A daily task: each occurrence's own due time, and done one by one.
+    daily, _ = cal.create_event(ev([desk], MON, MON + dt.timedelta(minutes=30), title="巡楼登记",
+                                   kind="task", rrule="FREQ=DAILY;COUNT=3"), desk.id)
+    second = cal.edit_occurrence(daily, D(2026, 12, 1, 9), {"start": D(2026, 12, 1, 11)}, desk.id)
+    assert Event.get_by_id(second).due == D(2026, 12, 1, 11, 30)
+    cal.set_task_done(second, True, desk.id)
+    occs = cal.agenda([desk.id], MON, D(2026, 12, 3))
+    assert [(o.title, o.done, o.due) for o in occs if o.title == "巡楼登记"] == [
+        ("巡楼登记", False, MON + dt.timedelta(minutes=30)),
+        ("巡楼登记", True, D(2026, 12, 1, 11, 30)),
+        ("巡楼登记", False, D(2026, 12, 2, 9, 30))]
+    cal.edit_series(daily, {"title": "巡楼登记表"}, desk.id)
+    assert Event.get_by_id(second).due == D(2026, 12, 1, 11, 30)  # kept its own

@@ -30,6 +30,7 @@ def db(sqlite_url, monkeypatch) -> SimpleNamespace:
     people.move_in(owner, room, "owner")
     desk1 = f.staff("desk1", "李娜", "desk")
     desk2 = f.staff("desk2", "王芳", "desk")
+    f.staff("super1", "陈静", "supervisor")
     WorkOrder.create(number="BX-20261126-0001", kind="repair", title="厨房水管漏水",
                      community=comm.id, room=room, person=owner, created_by=desk1,
                      status="assigned", created_at=dt.datetime(2026, 11, 26, 9, 0))
@@ -121,7 +122,8 @@ def test_list_newest_first_mine_since_and_limit(db, capsys):
     assert len(out_json(capsys)) == 2
     assert run(db, "calls", "list") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 5 and "张晓明" in lines[0] and "13800138000" in lines[0]
+    assert len(lines) == 5 and "张晓明" in lines[0] and "138****8000" in lines[0]  # masked (issue 7)
+    assert "13800138000" not in "\n".join(lines)
     assert run(db, "--lang", "en", "calls", "list", "--since", "27.11.2026") == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
 
@@ -141,7 +143,9 @@ def test_callbacks_mine_and_overdue(db, capsys):
 
 
 def test_stats_default_range_and_json(db, capsys):
-    assert run(db, "calls", "stats", "--since", "2026-11-25", "--until", "2026-11-26", "--json") == 0
+    # Everyone's statistics are a supervisor's report.
+    assert run(db, "calls", "stats", "--since", "2026-11-25", "--until", "2026-11-26", "--json",
+               user="super1") == 0
     [stats] = out_json(capsys)
     assert (stats["total"], stats["inbound"], stats["outbound"], stats["answered"]) == (4, 4, 0, 4)
     assert stats["by_day"] == [{"day": "2026-11-25", "in": 1, "out": 0},
@@ -151,11 +155,11 @@ def test_stats_default_range_and_json(db, capsys):
     assert stats["by_category"] == {"inquiry": 4}
     # Callbacks due on the 26th: desk2's (overdue) and desk1's made on time.
     assert (stats["callbacks_due"], stats["callbacks_on_time"]) == (2, 1)
-    assert run(db, "calls", "stats", "--json") == 0
+    assert run(db, "calls", "stats", "--json", user="super1") == 0
     [default] = out_json(capsys)
     assert (default["since"], default["until"], default["total"]) == ("2026-10-29", "2026-11-27", 5)
     assert len(default["by_day"]) == 30
-    assert run(db, "--lang", "en", "calls", "stats") == 0
+    assert run(db, "--lang", "en", "calls", "stats", user="super1") == 0
     out = capsys.readouterr().out
     assert "Calls 2026-10-29 – 2026-11-27: 5 (5 in, 0 out)" in out and "李娜" in out
     assert run(db, "--lang", "en", "calls", "stats", "--since", "2026-11-27", "--until", "2026-11-01") == 2

@@ -54,7 +54,9 @@ def test_staff_add_and_list(sqlite_url, capsys):
     assert "boss" in capsys.readouterr().err
     assert run("--db", sqlite_url, "staff", "list", "--json") == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert rows == [{"login": "wangfang", "name": "王芳", "role": "desk", "phone": ""}]
+    assert rows == [{"login": "wangfang", "name": "王芳", "role": "desk", "phone": "",
+                     "os_login": None, "active": True, "locked_until": None,
+                     "must_change_password": False}]
 
 
 def test_migrate_a_new_database(tmp_path, capsys):
@@ -112,10 +114,23 @@ def _digest(path: Path) -> str:
 @pytest.mark.skipif(not paths.SAMPLE_DB.exists(), reason="sample.db is not generated yet")
 def test_first_run_copies_sample_db_and_never_writes_it(tmp_path, monkeypatch):
     """`make run` opens the user's copy; the tracked sample.db keeps its bytes."""
+    import getpass
+    import sqlite3
+
     before = _digest(paths.SAMPLE_DB)
     target = paths.default_database()
     assert Path(target).parent == paths.data_dir()
-    assert _digest(Path(target)) == before  # a faithful copy
+    copy, sample = sqlite3.connect(target), sqlite3.connect(f"file:{paths.SAMPLE_DB}?immutable=1", uri=True)
+    count = "SELECT count(*) FROM person"
+    assert copy.execute(count).fetchone() == sample.execute(count).fetchone()  # a faithful copy
+    # … in which the OS login opens as desk1 without a password (`make run`)
+    mapped = "SELECT login FROM staff WHERE os_login IS NOT NULL"
+    assert copy.execute(mapped).fetchall() == [("desk1",)]
+    assert copy.execute("SELECT os_login FROM staff WHERE login = 'desk1'").fetchone() == (getpass.getuser(),)
+    assert sample.execute(mapped).fetchall() == []
+    copy.close()
+    sample.close()
+    assert not Path(target + "-wal").exists()
     open_database(target)
     from data.schema import check
 

@@ -85,7 +85,8 @@ def load(w, login: str, n: int) -> None:
     staff_id = getattr(w, login)
     for _i in range(n):
         wo.assign(new(w, w.room5).id, staff_id, w.desk)
-    done = wo.start(new(w, w.room5).id, staff_id)
+    done = wo.assign(new(w, w.room5).id, staff_id, w.desk)  # dispatched, then worked
+    done = wo.start(done.id, staff_id)
     wo.resolve(done.id, staff_id, "修好了")
 
 
@@ -286,7 +287,7 @@ def test_on_hold_resolved_and_closed_orders_never_escalate(w, monkeypatch):
     held = wo.start(new(w, w.room3).id, w.tech_a)
     wo.hold(held.id, w.tech_a, "等配件")
     resolved = wo.resolve(wo.start(new(w, w.room3).id, w.tech_b).id, w.tech_b, "好了")
-    cancelled = wo.cancel(new(w, w.room3).id, w.desk, "重复")
+    cancelled = wo.cancel(new(w, w.room3).id, w.super_b, "重复")
     assert escalation.sweep(T0 + dt.timedelta(days=60)) == []
     for order in (held, resolved, cancelled):
         assert not escalations(order.id) and not told(order.id)

@@ -80,3 +80,22 @@ def test_cli_lists_and_imports(sqlite_url, tmp_path, capsys):
         assert Holiday.select().where(Holiday.day == d(2027, 1, 1)).count() == 1
     finally:
         close_database()
+
+
+def _days(first: str, last: str = "") -> list[dt.date]:
+    day, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last or first)
+    return [day + dt.timedelta(days=n) for n in range((end - day).days + 1)]
+
+
+def test_2026_defaults_match_the_state_council_notice():
+    """国办发明电〔2025〕7号: every 放假 date and every 调休 working day of 2026."""
+    off = (_days("2026-01-01", "2026-01-03") + _days("2026-02-15", "2026-02-23")
+           + _days("2026-04-04", "2026-04-06") + _days("2026-05-01", "2026-05-05")
+           + _days("2026-06-19", "2026-06-21") + _days("2026-09-25", "2026-09-27")
+           + _days("2026-10-01", "2026-10-07"))
+    on = [d(2026, 1, 4), d(2026, 2, 14), d(2026, 2, 28), d(2026, 5, 9), d(2026, 9, 20),
+          d(2026, 10, 10)]
+    assert sorted(day for day, _n, kind in holidays.DEFAULTS if kind == "holiday") == off
+    assert sorted(day for day, _n, kind in holidays.DEFAULTS if kind == "workday") == on
+    assert all(day.weekday() >= 5 for day in on)  # make-up days are weekend days
+    assert len(off) == 3 + 9 + 3 + 5 + 3 + 3 + 7

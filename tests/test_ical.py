@@ -147,3 +147,71 @@ def test_cli_export_and_import(sqlite_url, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == {"created": 0, "updated": 0, "skipped": 2}
     assert run("calendar", "export", "--staff", "nobody", "--out", str(out)) != 0
     assert run("calendar", "import", str(tmp_path / "missing.ics")) != 0
+
+
+def all_day_events(tech, desk):
+    """A one-day memo, a two-day inspection, and a weekly all-day series until 21 Dec with
+    its second day cancelled and its third moved to the Wednesday."""
+    memo, _ = cal.create_event(EventInput(
+        kind="memo", title="3号楼停水检修", start=D(2026, 12, 3), end=D(2026, 12, 4),
+        attendee_ids=[tech.id], all_day=True), desk.id)
+    check, _ = cal.create_event(EventInput(
+        kind="inspection", title="电梯年检", start=D(2026, 12, 10), end=D(2026, 12, 12),
+        attendee_ids=[tech.id], all_day=True), desk.id)
+    weekly, _ = cal.create_event(EventInput(
+        kind="memo", title="值班", start=MON.replace(hour=0), end=MON.replace(hour=0) + dt.timedelta(days=1),
+        attendee_ids=[tech.id], all_day=True, rrule="FREQ=WEEKLY;UNTIL=20261221T235959"), desk.id)
+    cal.cancel_occurrence(weekly, D(2026, 12, 7), desk.id)
+    cal.move_occurrence(weekly, D(2026, 12, 14), D(2026, 12, 16), D(2026, 12, 17), desk.id,
+                        force=True)
+    return memo, check, weekly
+
+
+def test_all_day_events_export_as_dates_and_round_trip(people, tmp_path):
+    tech, desk = people
+    memo, check, weekly = all_day_events(tech, desk)
+    before = occ_key(cal.agenda([tech.id], *RANGE))
+    text = ical.export_ics(tech.id)
+    parsed = icalendar.Calendar.from_ical(text)
+    by_uid: dict[str, list] = {}
+    for e in parsed.walk("VEVENT"):
+        by_uid.setdefault(str(e["UID"]), []).append(e)
+    [one] = by_uid[Event.get_by_id(memo).uid]
+    assert type(one["DTSTART"].dt) is dt.date and one["DTSTART"].dt == dt.date(2026, 12, 3)
+    assert one["DTEND"].dt == dt.date(2026, 12, 4)  # exclusive: the day after
+    assert "DTSTART;VALUE=DATE:20261203" in text and "TZID" not in one["DTSTART"].params
+    [two] = by_uid[Event.get_by_id(check).uid]
+    assert (two["DTSTART"].dt, two["DTEND"].dt) == (dt.date(2026, 12, 10), dt.date(2026, 12, 12))
+    master, moved = sorted(by_uid[Event.get_by_id(weekly).uid], key=lambda e: "RECURRENCE-ID" in e)
+    assert master["DTSTART"].dt == dt.date(2026, 11, 30)
+    assert master["RRULE"]["UNTIL"] == [dt.date(2026, 12, 21)]
+    assert [d.dt for d in master["EXDATE"].dts] == [dt.date(2026, 12, 7)]
+    assert moved["RECURRENCE-ID"].dt == dt.date(2026, 12, 14)
+    assert (moved["DTSTART"].dt, moved["DTEND"].dt) == (dt.date(2026, 12, 16), dt.date(2026, 12, 17))
+    # Timed events stay timed.
+    cal.create_event(EventInput(kind="meeting", title="例会", start=D(2026, 12, 2, 9),
+                                end=D(2026, 12, 2, 10), attendee_ids=[tech.id]), desk.id)
+    timed = next(e for e in icalendar.Calendar.from_ical(ical.export_ics(tech.id)).walk("VEVENT")
+                 if str(e["SUMMARY"]) == "例会")
+    assert timed["DTSTART"].dt == D(2026, 12, 2, 9, tzinfo=ical.TZ)
+
+    close_database()
+    open_database(str(tmp_path / "fresh.db"))
+    schema.migrate()
+    other = f.staff("tech9", "赵师傅", "tech")
+    assert ical.import_ics(text, other.id) == ical.ImportResult(created=3, updated=0, skipped=0)
+    assert occ_key(cal.agenda([other.id], *RANGE)) == before
+    assert all(row.all_day for row in Event.select())
+    assert ical.import_ics(text, other.id).skipped == 3
+
+
+def test_import_of_a_foreign_all_day_event(people):
+    _tech, desk = people
+    text = "\r\n".join([
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//phone//EN",
+        "BEGIN:VEVENT", "UID:holiday-1@phone", "DTSTAMP:20261120T000000Z",
+        "DTSTART;VALUE=DATE:20261224", "SUMMARY:平安夜活动",  # no DTEND: one day
+        "END:VEVENT", "END:VCALENDAR", ""])
+    assert ical.import_ics(text, desk.id).created == 1
+    row = Event.get(Event.uid == "holiday-1@phone")
+    assert (row.start, row.end, row.all_day) == (D(2026, 12, 24), D(2026, 12, 25), True)

@@ -21,6 +21,7 @@ def world(database):
     comm = f.community()
     return {
         "comm": comm, "room": f.room(comm), "desk": f.staff("desk1"),
+        "super": f.staff("super1", "陈静", "supervisor"),
         "tech1": f.staff("tech1", "王师傅", "tech"), "tech2": f.staff("tech2", "刘师傅", "tech"),
     }
 
@@ -50,7 +51,7 @@ def test_created_with_appointment_then_assigned(world):
 def test_reassign_moves_it_and_set_appointment_moves_it(world):
     order = new_order(world)
     wo.assign(order.id, world["tech1"].id, world["desk"].id)
-    wo.assign(order.id, world["tech2"].id, world["desk"].id, reason="tech1 病假")
+    wo.assign(order.id, world["tech2"].id, world["super"].id, reason="tech1 病假")
     assert cal.agenda([world["tech1"].id], *WEEK) == []
     [occ] = cal.agenda([world["tech2"].id], *WEEK)
     later = D(2026, 12, 4, 9, 30)
@@ -81,7 +82,7 @@ def test_set_appointment_on_assigned_order_and_clearing(world):
 def test_cancel_takes_it_off_the_calendar(world):
     order = new_order(world)
     wo.assign(order.id, world["tech1"].id, world["desk"].id)
-    wo.cancel(order.id, world["desk"].id, "业主自行修好")
+    wo.cancel(order.id, world["super"].id, "业主自行修好")
     assert cal.agenda([world["tech1"].id], *WEEK) == []
     [event] = events_of(order.id)
     assert event.cancelled
@@ -99,6 +100,6 @@ def test_close_takes_it_off_the_calendar(world):
 
 def test_closed_order_refuses_an_appointment(world):
     order = new_order(world)
-    wo.cancel(order.id, world["desk"].id, "重复")
+    wo.cancel(order.id, world["super"].id, "重复")
     with pytest.raises(wo.ValidationError):
         wo.set_appointment(order.id, AT, world["desk"].id)

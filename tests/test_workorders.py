@@ -14,7 +14,16 @@ from data import people, schema
 from data import workorders as wo
 from data.db import close_database, open_database
 from data.errors import NotFoundError, ValidationError
-from data.models import Category, CostLine, Setting, SlaPolicy, WorkOrder, WorkOrderHistory
+from data.models import (
+    Category,
+    CostLine,
+    Room,
+    Setting,
+    SlaPolicy,
+    Territory,
+    WorkOrder,
+    WorkOrderHistory,
+)
 from data.seed import DEFAULT_SLA
 from data.vocab import WORK_ORDER_STATUSES, label
 from tests import factories as f
@@ -28,12 +37,16 @@ def _world() -> SimpleNamespace:
     """A community with one room, a desk clerk, two technicians and a supervisor."""
     comm = f.community("锦绣花园")
     room_id = people.ensure_room(comm.id, "3-2-501")
+    tech, tech2 = f.staff("tech1", "王建国", "tech"), f.staff("tech2", "赵师傅", "tech")
+    building = Room.get_by_id(room_id).building_id
+    for technician in (tech, tech2):  # both look after 3号楼: they may work its orders
+        Territory.create(staff=technician, building=building)
     return SimpleNamespace(
         community_id=comm.id,
         room_id=room_id,
         desk=f.staff("desk1", "李娜", "desk").id,
-        tech=f.staff("tech1", "王建国", "tech").id,
-        tech2=f.staff("tech2", "赵师傅", "tech").id,
+        tech=tech.id,
+        tech2=tech2.id,
         sup=f.staff("super1", "陈静", "supervisor").id,
         leak=Category.get(Category.code == "plumbing.leak").id,
     )
@@ -115,7 +128,7 @@ def set_clock(monkeypatch, text: str) -> dt.datetime:
 #: How each action is called, and the note its history row must carry.
 ACTIONS = {
     "assign": lambda w, o: wo.assign(o.id, w.tech, w.desk),
-    "reassign": lambda w, o: wo.assign(o.id, w.tech2, w.desk, reason="王师傅请假"),
+    "reassign": lambda w, o: wo.assign(o.id, w.tech2, w.sup, reason="王师傅请假"),
     "start": lambda w, o: wo.start(o.id, w.tech, note="已到现场"),
     "hold": lambda w, o: wo.hold(o.id, w.tech, "等配件"),
     "resume": lambda w, o: wo.resume(o.id, w.tech, note="配件到了"),
@@ -123,17 +136,17 @@ ACTIONS = {
     "callback": lambda w, o: wo.record_callback(o.id, w.desk, 5, "很满意"),
     "close": lambda w, o: wo.close(o.id, w.desk, note="归档"),
     "reopen": lambda w, o: wo.reopen(o.id, w.desk, "业主说还在漏"),
-    "cancel": lambda w, o: wo.cancel(o.id, w.desk, "业主自己修好了"),
-    "merge": lambda w, o: wo.merge(o.id, new(w, title="同一处漏水").id, w.desk),
+    "cancel": lambda w, o: wo.cancel(o.id, w.sup, "业主自己修好了"),
+    "merge": lambda w, o: wo.merge(o.id, new(w, title="同一处漏水").id, w.sup),
 }
 NOTE_HAS = {
     "assign": "王建国", "reassign": "王师傅请假", "start": "已到现场", "hold": "等配件",
     "resume": "配件到了", "resolve": "换了角阀", "callback": "很满意", "close": "归档",
     "reopen": "业主说还在漏", "cancel": "业主自己修好了", "merge": "-",
 }
-ACTORS = {"assign": "desk", "reassign": "desk", "start": "tech", "hold": "tech", "resume": "tech",
+ACTORS = {"assign": "desk", "reassign": "sup", "start": "tech", "hold": "tech", "resume": "tech",
           "resolve": "tech", "callback": "desk", "close": "desk", "reopen": "desk",
-          "cancel": "desk", "merge": "desk"}
+          "cancel": "sup", "merge": "sup"}
 
 
 def test_every_action_has_a_way_to_call_it():
@@ -202,10 +215,10 @@ def test_reassigning_needs_a_reason_and_names_both(mw):
     w = mw
     order = wo.assign(new(w).id, w.tech, w.desk)
     with pytest.raises(ValidationError) as refused:
-        wo.assign(order.id, w.tech2, w.desk)
+        wo.assign(order.id, w.tech2, w.sup)
     assert refused.value.field == "reason"
     assert wo.get_order(order.id).assignee_id == w.tech
-    order = wo.assign(order.id, w.tech2, w.desk, reason="请假")
+    order = wo.assign(order.id, w.tech2, w.sup, reason="请假")
     note = history_rows(order.id)[-1].note
     assert "王建国" in note and "赵师傅" in note and "请假" in note
 
@@ -216,7 +229,7 @@ def test_assigning_to_an_unknown_or_inactive_staff_member_is_refused(w):
     order = new(w)
     Staff.update(active=False).where(Staff.id == w.tech2).execute()
     with pytest.raises(NotFoundError):
-        wo.assign(order.id, w.tech2, w.desk)
+        wo.assign(order.id, w.tech2, w.sup)
     with pytest.raises(NotFoundError):
         wo.assign(order.id, 99999, w.desk)
     assert wo.get_order(order.id).status == "new"
@@ -390,9 +403,9 @@ def test_severe_weather_stretch(w, monkeypatch):
     # Created while it is on: stretched from the start.
     assert new(w).resolution_due == dt.datetime(2026, 11, 27, 10, 30) + dt.timedelta(minutes=2160)
 
-    wo.set_severe_weather(False, w.desk)
+    wo.set_severe_weather(False, w.sup)
     assert not wo.stretch_active()
-    assert Setting.get_by_id(wo.STRETCH_SETTING).updated_by_id == w.desk
+    assert Setting.get_by_id(wo.STRETCH_SETTING).updated_by_id == w.sup
     for o in (normal, quick, low, urgent, done, held):
         after = wo.get_order(o.id)
         assert (after.response_due, after.resolution_due) == (
@@ -409,7 +422,7 @@ def test_set_priority_recomputes_the_deadlines(mw, monkeypatch):
     assert history_rows(order.id)[-1].action == "priority"
     with pytest.raises(ValidationError):
         wo.set_priority(order.id, "whenever", w.sup)
-    closed = wo.cancel(new(w).id, w.desk, "重复")
+    closed = wo.cancel(new(w).id, w.sup, "重复")
     with pytest.raises(ValidationError):
         wo.set_priority(closed.id, "urgent", w.sup)
 
@@ -456,7 +469,7 @@ def test_merge_keeps_the_pointer_and_the_history(mw):
     w = mw
     target, dup = new(w, title="3号楼漏水"), new(w, title="楼上漏水")
     wo.assign(dup.id, w.tech, w.desk)
-    merged = wo.merge(dup.id, target.id, w.desk)
+    merged = wo.merge(dup.id, target.id, w.sup)
     assert merged.status == "cancelled" and merged.merged_into == target.number
     assert [h.action for h in history_rows(dup.id)] == ["create", "assign", "merge"]
     assert target.number in history_rows(dup.id)[-1].note
@@ -470,14 +483,14 @@ def test_merge_refuses_itself_a_closed_order_and_a_merged_one(mw):
     w = mw
     a, b = new(w), new(w)
     with pytest.raises(ValidationError):
-        wo.merge(a.id, a.id, w.desk)
+        wo.merge(a.id, a.id, w.sup)
     closed = wo.close(_resolved(w).id, w.desk)
     with pytest.raises(ValidationError) as refused:
-        wo.merge(a.id, closed.id, w.desk)
+        wo.merge(a.id, closed.id, w.sup)
     assert closed.number in str(refused.value)
-    wo.merge(b.id, a.id, w.desk)
+    wo.merge(b.id, a.id, w.sup)
     with pytest.raises(ValidationError):
-        wo.merge(a.id, b.id, w.desk)  # b is merged (cancelled) now
+        wo.merge(a.id, b.id, w.sup)  # b is merged (cancelled) now
     assert wo.get_order(a.id).status == "new"
 
 
@@ -547,8 +560,8 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(mw):
     order = wo.assign(new(w).id, w.tech, w.desk)  # version 2
     calls = [
         lambda: wo.start(order.id, w.tech, expected_version=1),
-        lambda: wo.assign(order.id, w.tech2, w.desk, reason="换人", expected_version=1),
-        lambda: wo.cancel(order.id, w.desk, "重复", expected_version=1),
+        lambda: wo.assign(order.id, w.tech2, w.sup, reason="换人", expected_version=1),
+        lambda: wo.cancel(order.id, w.sup, "重复", expected_version=1),
         lambda: wo.add_note(order.id, w.desk, "业主来电催", expected_version=1),
         lambda: wo.set_priority(order.id, "urgent", w.desk, expected_version=1),
     ]

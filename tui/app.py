@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.screen import Screen
 
+from data import access
 from data.db import change_token
 from data.i18n import N_, _, in_language
 from data.pinyin import initials
@@ -19,6 +21,7 @@ from screens.home import HomeScreen
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.safe import ControlFilter
 
 
 def _owners_screen() -> Screen:
@@ -102,11 +105,19 @@ class FrontDeskApp(App):
     def __init__(self, staff: StaffInfo, database_label: str) -> None:
         super().__init__()
         translate_bindings(self)
+        access.act_as(staff)  # the data layer checks every step against this account
         self.staff = staff
         self.database_label = database_label
         self.unread = 0
         self._last_token: object | None = None
         self._since_refresh = 0.0
+        self._control_filter = ControlFilter()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then one that drops control characters a widget may still
+        render from legacy data (widgets/safe.py): nothing stored reaches the terminal as
+        an escape sequence."""
+        return [*super().get_line_filters(), self._control_filter]
 
     # --- shell ---------------------------------------------------------------------------
 
@@ -162,9 +173,10 @@ class FrontDeskApp(App):
         from data.calls import notify_due_callbacks
         from data.escalation import sweep
 
-        mine = [e for e in sweep() if self.staff.login in e.notified]
-        notify_due_callbacks()
-        send_reminders()
+        with access.acting(None):  # the company's own deadlines, not this user's steps
+            mine = [e for e in sweep() if self.staff.login in e.notified]
+            notify_due_callbacks()
+            send_reminders()
         if mine:
             self.call_from_thread(self._escalated_to_me, [e.number for e in mine])
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from data import i18n
 from data.errors import FrontDeskError
 from data.i18n import _
-from tui import cli_calendar, cli_calls, cli_tickets
+from tui import cli_admin, cli_audit, cli_calendar, cli_calls, cli_territory, cli_tickets
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,8 +46,24 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--name", required=True)
     q.add_argument("--role", required=True, help="desk, tech, supervisor, manager, admin")
     q.add_argument("--phone", default="")
+    q.add_argument("--os-login", metavar="OS_LOGIN",
+                   help=_("the SSH login that signs in as this account without a password"))
+    q.add_argument("--password-stdin", action="store_true",
+                   help=_("read a temporary password from the first line of stdin"))
     q = staff_sub.add_parser("list", help=_("list staff accounts"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    q = staff_sub.add_parser("disable", help=_("disable an account: it can no longer sign in"))
+    q.add_argument("login", metavar="LOGIN")
+    q = staff_sub.add_parser("enable", help=_("enable a disabled or locked account again"))
+    q.add_argument("login", metavar="LOGIN")
+    q = staff_sub.add_parser(
+        "passwd", help=_("change your password, or set a temporary one for LOGIN (administrators)"))
+    q.add_argument("login", metavar="LOGIN")
+    q = staff_sub.add_parser(
+        "map-login", help=_("map an OS (SSH) login to an account: it signs in without a password"))
+    q.add_argument("login", metavar="LOGIN")
+    q.add_argument("os_login", nargs="?", metavar="OS_LOGIN")
+    q.add_argument("--clear", action="store_true", help=_("remove the account's mapping"))
 
     p = sub.add_parser("owners", help=_("owners: search"))
     owners_sub = p.add_subparsers(dest="owners_command", metavar="ACTION", required=True)
@@ -56,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     q.add_argument("--limit", type=int, default=20, metavar="K", help=_("hits per query (default 20)"))
     q.add_argument("--community", metavar="NAME", help=_("only this community"))
+    q.add_argument("--reveal", action="store_true",
+                   help=_("phones in full (each person shown is recorded in the audit trail)"))
 
     p = sub.add_parser("import", help=_("import data"))
     import_sub = p.add_subparsers(dest="import_command", metavar="WHAT", required=True)
@@ -73,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     cli_tickets.add_parsers(sub)
     cli_calls.add_parsers(sub)
     cli_calendar.add_parsers(sub)
+    cli_audit.add_parsers(sub)
+    cli_territory.add_parsers(sub)
+    cli_admin.add_parsers(sub)
     return parser
 
 
@@ -93,12 +114,11 @@ def _emit_json(obj: object) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from data.staff import sign_in
     from tui.paths import database_label
+    from tui.session import open_session
 
     target = _open(args)
-    login = args.user or os.environ.get("FRONTDESK_USER") or getpass.getuser()
-    staff = sign_in(login)
+    staff = open_session(args, tui=True).staff
     from tui.app import FrontDeskApp
 
     FrontDeskApp(staff, database_label(target)).run()
@@ -125,7 +145,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from data import schema
 
     target = _open(args, check=False)
-    applied = schema.migrate()
+
+    def backed_up(path) -> None:
+        print(_("Backed up {db} to {path} before migrating.").format(db=target, path=path))
+
+    applied = schema.migrate(backed_up=backed_up)
     if applied:
         print(_("Applied to {db}: {names}").format(db=target, names=", ".join(applied)))
     else:
@@ -134,19 +158,89 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
-    from data.staff import add_staff, list_staff
+    from data import auth
+    from tui.session import open_session
 
     _open(args)
-    if args.staff_command == "add":
-        info = add_staff(args.login, args.name, args.role, args.phone)
+    # Until the database has an active administrator, staff commands run as the system,
+    # so that the first one can be added (whoever can open the database could anyway).
+    session = None
+    if auth.has_admin():
+        session = open_session(args, allow_temporary=args.staff_command == "passwd")
+    by = session.staff.id if session else None
+    command = args.staff_command
+    if command == "add":
+        password = None
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        from data.staff import add_staff
+
+        info = add_staff(args.login, args.name, args.role, args.phone, by,
+                         os_login=args.os_login, password=password)
         print(_("Added {login} ({name}, {role}).").format(
             login=info.login, name=info.name, role=info.role_label))
         return 0
-    for info in list_staff():
-        if args.json:
-            _emit_json({"login": info.login, "name": info.name, "role": info.role, "phone": info.phone})
+    if command == "list":
+        for account in auth.accounts():
+            if args.json:
+                _emit_json({
+                    "login": account.login, "name": account.name, "role": account.role,
+                    "phone": account.phone, "os_login": account.os_login,
+                    "active": account.active,
+                    "locked_until": f"{account.locked_until:%Y-%m-%d %H:%M:%S}" if account.locked_until else None,
+                    "must_change_password": account.must_change_password,
+                })
+            else:
+                from tui.cli_tickets import _pad
+
+                print(f"{_pad(account.login, 12)} {_pad(account.name, 8)} "
+                      f"{_pad(account.role_label, 13)} {_pad(account.os_login or '-', 12)} "
+                      f"{account.state}".rstrip())
+        return 0
+    if command == "disable":
+        info = auth.disable(args.login, by)
+        print(_("Disabled {login}: it can no longer sign in.").format(login=info.login))
+        return 0
+    if command == "enable":
+        info = auth.enable(args.login, by)
+        print(_("Enabled {login}.").format(login=info.login))
+        return 0
+    if command == "map-login":
+        if args.clear == bool(args.os_login):
+            raise FrontDeskError(_("Give the OS login to map, or --clear to remove the mapping."))
+        info = auth.map_login(args.login, None if args.clear else args.os_login, by)
+        if args.clear:
+            print(_("{login} has no OS login now.").format(login=info.login))
         else:
-            print(f"{info.login:<12} {info.name:<8} {info.role_label}")
+            print(_("The OS login {os_login} now signs in as {login} without a password.").format(
+                os_login=args.os_login.strip(), login=info.login))
+        return 0
+    return _staff_passwd(args, session)
+
+
+def _staff_passwd(args: argparse.Namespace, session) -> int:
+    """`staff passwd LOGIN`: one's own password, or a temporary one an administrator sets."""
+    from data import auth
+    from tui.session import interactive, prompt_new_password
+
+    if session is not None and args.login.strip() == session.staff.login:
+        old = session.password
+        if old is None and auth.has_password(session.staff.id):
+            old = os.environ.get("FRONTDESK_PASSWORD")
+            if old is None:
+                if not interactive():
+                    raise FrontDeskError(_(
+                        "Your current password is needed: set FRONTDESK_PASSWORD or run this "
+                        "in a terminal."))
+                old = getpass.getpass(_("Current password: "))
+        new = prompt_new_password(session.staff.login)
+        auth.change_password(session.staff.id, old, new)
+        print(_("Password changed for {login}.").format(login=session.staff.login))
+        return 0
+    new = prompt_new_password(args.login.strip())
+    info = auth.set_password(args.login, new, by_staff_id=session.staff.id if session else None)
+    print(_("Set a temporary password for {login}: it must be changed at the next sign-in.").format(
+        login=info.login))
     return 0
 
 
@@ -164,8 +258,22 @@ def cmd_owners(args: argparse.Namespace) -> int:
             queries.append(q)
     if args.limit < 1:
         raise FrontDeskError(_("--limit must be at least 1."))
+    if args.reveal:  # full numbers are for a known staff member, and recorded
+        from data import access
+        from tui.cli_tickets import _sign_in
+
+        _sign_in(args)
+        access.require("reveal.phone")
+
+    def phones(h) -> list[str]:
+        return list(h.phones if args.reveal else h.masked_phones)
+
     for query in queries:
         result = search(query, limit=args.limit, community_id=community_id)
+        if args.reveal:
+            from data.privacy import record_reveals
+
+            record_reveals("person", [h.id for h in result.hits if h.phones], "phones")
         if args.json:
             _emit_json({
                 "query": query,
@@ -173,7 +281,7 @@ def cmd_owners(args: argparse.Namespace) -> int:
                     {
                         "id": h.id, "name": h.name, "role": h.role, "current": h.current,
                         "rooms": list(h.rooms), "communities": list(h.communities),
-                        "phones": list(h.masked_phones), "plates": list(h.plates),
+                        "phones": phones(h), "plates": list(h.plates),
                         "tags": list(h.tags), "matched": h.matched,
                     }
                     for h in result.hits
@@ -186,7 +294,7 @@ def cmd_owners(args: argparse.Namespace) -> int:
             print(_("  (type at least 4 digits of a phone or ID number, or a room such as 3-2-501)"))
         for h in result.hits:
             rooms = " ".join(f"{c}{r}" for r, c in zip(h.rooms, h.communities, strict=False))
-            phone = h.masked_phones[0] if h.phones else ""
+            phone = phones(h)[0] if h.phones else ""
             print(f"  {h.id:>8}  {h.name:<6}  {rooms}  {phone}  [{h.matched}]")
     return 0
 
@@ -236,11 +344,40 @@ COMMANDS = {
     **cli_tickets.COMMANDS,
     **cli_calls.COMMANDS,
     **cli_calendar.COMMANDS,
+    **cli_audit.COMMANDS,
+    **cli_territory.COMMANDS,
+    **cli_admin.COMMANDS,
 }
+
+
+class _VisibleControls:
+    """A text stream that shows control characters as symbols (␛ for ESC): what a command
+    prints of stored text can never steer the terminal. Carriage returns (progress bars)
+    pass through."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from data.validators import show_controls
+
+        return self._stream.write(show_controls(text, keep="\t\n\r"))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `frontdesk` console command."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _VisibleControls(stdout), _VisibleControls(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The language must be known before the parser's help texts are built.
     lang = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"), None)

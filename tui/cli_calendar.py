@@ -1,4 +1,5 @@
-"""The `frontdesk calendar add|agenda|export|import` and `frontdesk remind` commands (issue 6 §4, §9).
+"""The `frontdesk calendar add|agenda|done|export|import|holidays` and `frontdesk remind` commands
+(issue 6 §4, §9).
 
 The same rules as the calendar screen, through `data.calendar`: a booking that collides
 with an attendee's calendar is refused (exit status 2) unless `--force` is given.
@@ -47,6 +48,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--staff", metavar="LOGIN", help=_("whose agenda (default: me)"))
     q.add_argument("--days", type=int, default=AGENDA_DAYS, metavar="N",
                    help=_("from today, this many days (default 7)"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calendar.add_parser("done", help=_("tick a task off as done (or open it again with --undo)"))
+    q.add_argument("event_id", type=int, metavar="EVENT_ID", help=_("the task's event id"))
+    q.add_argument("--undo", action="store_true", help=_("mark it not done again"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     q = calendar.add_parser("export", help=_("write a staff member's calendar as an iCalendar file"))
@@ -220,6 +226,21 @@ def _calendar_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calendar_done(args: argparse.Namespace) -> int:
+    from data import calendar
+
+    me = _me(args)
+    done = not args.undo
+    calendar.set_task_done(args.event_id, done, me.id)
+    if args.json:
+        _emit({"id": args.event_id, "done": done})
+    elif done:
+        print(_("Task #{id} done.").format(id=args.event_id))
+    else:
+        print(_("Task #{id} open again.").format(id=args.event_id))
+    return 0
+
+
 def _calendar_holidays(args: argparse.Namespace) -> int:
     from data import holidays
     from data.clock import now
@@ -249,6 +270,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         return _calendar_holidays(args)
     if args.calendar_command == "add":
         return _calendar_add(args)
+    if args.calendar_command == "done":
+        return _calendar_done(args)
     if args.calendar_command == "export":
         return _calendar_export(args)
     if args.calendar_command == "import":

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
-import os
 from collections.abc import Callable
 
+from data import access
 from data.errors import ValidationError
 from data.i18n import _
 from tui.cli_tickets import _code, _emit, _open, _pad, _sign_in
@@ -40,11 +39,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--since", metavar="DATE", help=_("from this day on (YYYY-MM-DD)"))
     q.add_argument("--limit", type=int, default=LIST_DEFAULT, metavar="N",
                    help=_("at most N calls (default 50)"))
+    q.add_argument("--reveal", action="store_true",
+                   help=_("numbers in full (each call shown is recorded in the audit trail)"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     q = calls.add_parser("callbacks", help=_("promised callbacks not made yet, by due time"))
     q.add_argument("--mine", action="store_true", help=_("only those assigned to me"))
     q.add_argument("--overdue", action="store_true", help=_("only those already due"))
+    q.add_argument("--reveal", action="store_true",
+                   help=_("numbers in full (each call shown is recorded in the audit trail)"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     q = calls.add_parser("incident", help=_("outages (停水, 停电, 电梯停运, 燃气检修): declare, list, end"))
@@ -85,7 +88,22 @@ def _direction_word(code: str) -> str:
     return label(CALL_DIRECTIONS, code)
 
 
-def _call_line(view) -> str:
+def _number(view, reveal: bool) -> str:
+    """A logged call's number as printed: masked (issue 7) unless --reveal."""
+    from data.validators import mask_phone
+
+    return view.number if reveal or not view.number else mask_phone(view.number)
+
+
+def _reveal(rows: list, reveal: bool) -> None:
+    """--reveal: check the role and record one reveal per call shown, before printing."""
+    if reveal:
+        from data.privacy import record_reveals
+
+        record_reveals("call", [view.id for view in rows], "number")
+
+
+def _call_line(view, reveal: bool = False) -> str:
     from data.vocab import CALL_CATEGORIES, CALL_OUTCOMES, label
 
     who = view.person or view.caller_staff or "—"
@@ -93,7 +111,7 @@ def _call_line(view) -> str:
     return "  ".join((
         _pad(_when(view.started_at), 16),
         _pad(_direction_word(view.direction), 8),
-        _pad(view.number or "—", 16),
+        _pad(_number(view, reveal) or "—", 16),
         _pad(who, 8),
         _pad(label(CALL_CATEGORIES, view.category), 6),
         _pad(label(CALL_OUTCOMES, view.outcome) if view.outcome else "", 14),
@@ -155,6 +173,7 @@ def _calls_log(args: argparse.Namespace) -> int:
                           "title": match.incident.title} if match.incident else None),
         })
         return 0
+    # The number the clerk has just given is echoed in full (the call log masks it later).
     print(_("Logged call {id}: {direction} {number}").format(
         id=view.id, direction=_direction_word(view.direction), number=view.number or "—"))
     if match.person_id is not None:
@@ -191,11 +210,12 @@ def _calls_list(args: argparse.Namespace) -> int:
         after = page.next_cursor
         if after is None:
             break
+    _reveal(rows, args.reveal)
     for view in rows:
         if args.json:
-            _emit(view.as_json())
+            _emit({**view.as_json(), "number": _number(view, args.reveal)})
         else:
-            print(_call_line(view))
+            print(_call_line(view, args.reveal))
     if not rows and not args.json:
         print(_("No calls."))
     return 0
@@ -208,16 +228,17 @@ def _calls_callbacks(args: argparse.Namespace) -> int:
     staff = _sign_in(args)
     at = now()
     rows = callbacks(staff.id if args.mine else None, overdue_only=args.overdue, at=at, limit=1000)
+    _reveal(rows, args.reveal)
     for view in rows:
         overdue = view.callback_overdue(at)
         if args.json:
-            _emit({**view.as_json(), "overdue": overdue})
+            _emit({**view.as_json(), "number": _number(view, args.reveal), "overdue": overdue})
             continue
         summary = view.summary.splitlines()[0] if view.summary else ""
         print("  ".join((
             _pad(_when(view.callback_due), 16),
             _pad(_("overdue") if overdue else "", 8),
-            _pad(view.number or "—", 16),
+            _pad(_number(view, args.reveal) or "—", 16),
             _pad(view.person or "—", 8),
             _pad(view.callback_assignee or "—", 8),
             summary,
@@ -232,10 +253,11 @@ def _calls_stats(args: argparse.Namespace) -> int:
     from data.clock import today
     from data.vocab import CALL_CATEGORIES, CALL_OUTCOMES, label
 
-    _sign_in(args)
+    staff = _sign_in(args)
     until = _date(args.until, "--until") or today()
     since = _date(args.since, "--since") or until - dt.timedelta(days=STATS_DAYS - 1)
-    stats = call_stats(since, until)
+    # Everyone's numbers are a supervisor's report; a clerk gets their own.
+    stats = call_stats(since, until, staff_id=None if access.can("reports") else staff.id)
     if args.json:
         _emit(stats.as_json())
         return 0
@@ -277,7 +299,6 @@ def _calls_incident(args: argparse.Namespace) -> int:
     """`frontdesk calls incident declare|list|end`."""
     from data import calls
     from data.people import find_building
-    from data.staff import sign_in
     from data.validators import parse_datetime
     from data.vocab import INCIDENT_KINDS, label
 
@@ -291,7 +312,7 @@ def _calls_incident(args: argparse.Namespace) -> int:
                     starts=_when(view.starts), ends=_when(view.ends), buildings="、".join(view.buildings),
                     calls=view.calls, callers=view.callers))
         return 0
-    staff = sign_in(args.user or os.environ.get("FRONTDESK_USER") or getpass.getuser())
+    staff = _sign_in(args)
     if args.incident_command == "end":
         view = calls.end_incident(args.id, staff.id)
         print(_("Incident #{id} ended.").format(id=view.id))

@@ -8,9 +8,7 @@ command functions so that `frontdesk --help` and the TUI start stay fast.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
@@ -64,6 +62,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     q = tickets.add_parser("show", help=_("details, history and costs of a work order"))
     q.add_argument("ref", metavar="ID|NUMBER")
+    q.add_argument("--reveal", action="store_true",
+                   help=_("the contact phone in full (recorded in the audit trail)"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     q = tickets.add_parser("update", help=_("change the status, the assignee, or add a note"))
@@ -89,6 +89,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--response", type=int, required=True, metavar="MIN", help=_("minutes to the first response"))
     q.add_argument("--resolution", type=int, required=True, metavar="MIN", help=_("minutes to resolution"))
     q.add_argument("--category", metavar="NAME", help=_("only this category (else the default of the kind)"))
+    clock = q.add_mutually_exclusive_group()
+    clock.add_argument("--working-time", dest="working_time", action="store_true", default=None,
+                       help=_("count only working hours on working days (holidays and weekends off)"))
+    clock.add_argument("--calendar-time", dest="working_time", action="store_false",
+                       help=_("count every minute, nights and holidays too (the default)"))
+    q = sla.add_parser("hours", help=_("show or set the working hours that working-time policies count"))
+    q.add_argument("hours", nargs="?", metavar="HH:MM-HH:MM", help=_("such as 08:30-17:30"))
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -101,9 +108,9 @@ def _open(args: argparse.Namespace) -> None:
 
 
 def _sign_in(args: argparse.Namespace):
-    from data.staff import sign_in
+    from tui.session import sign_in
 
-    return sign_in(args.user or os.environ.get("FRONTDESK_USER") or getpass.getuser())
+    return sign_in(args)
 
 
 def _emit(obj: object) -> None:
@@ -229,10 +236,15 @@ def _order_line(row, at) -> str:
     )).rstrip()
 
 
-def _print_order(view, at) -> None:
-    """The plain-text details of a work order."""
+def _print_order(view, at, phone: str | None = None) -> None:
+    """The plain-text details of a work order; the contact phone masked unless `phone`
+    gives it as revealed."""
     from data.queue import countdown
+    from data.validators import mask_phone
     from data.vocab import CHANNELS, PRIORITIES, WORK_ORDER_KINDS, WORK_ORDER_STATUSES, label
+
+    if phone is None:
+        phone = mask_phone(view.contact_phone) if view.contact_phone else ""
 
     def when(value) -> str:
         return f"{value:%Y-%m-%d %H:%M}" if value else "—"
@@ -247,8 +259,7 @@ def _print_order(view, at) -> None:
             priority=label(PRIORITIES, view.priority), channel=label(CHANNELS, view.channel)),
         _("Where: {community} {room}").format(community=view.community,
                                              room=view.room or view.location),
-        _("Person: {person} {phone}").format(person=view.person or "—",
-                                             phone=view.contact_phone).rstrip(),
+        _("Person: {person} {phone}").format(person=view.person or "—", phone=phone).rstrip(),
         _("Assignee: {assignee}").format(assignee=view.assignee or "—"),
         _("Created: {created} by {by}").format(created=when(view.created_at), by=view.created_by),
         _("Respond by: {due} · Resolve by: {resolve}").format(
@@ -360,18 +371,24 @@ def _tickets_list(args: argparse.Namespace) -> int:
 
 
 def _tickets_show(args: argparse.Namespace) -> int:
-    from data import workorders
+    from data import privacy, workorders
     from data.clock import now
+    from data.validators import mask_phone
 
     _sign_in(args)
     at = now()
     view = workorders.get_order(args.ref)
+    if args.reveal and view.contact_phone:
+        phone = privacy.reveal_order_phone(view.id)  # checks the role, records the reveal
+    else:
+        phone = mask_phone(view.contact_phone) if view.contact_phone else ""
     history = workorders.history(view.id)
     costs = workorders.costs(view.id)
     links = workorders.linked_orders(view.id)
     if args.json:
         _emit({
             **view.as_json(at),
+            "contact_phone": phone or None,
             "description": view.description,
             "merged_into": view.merged_into or None,
             "history": [
@@ -390,7 +407,7 @@ def _tickets_show(args: argparse.Namespace) -> int:
     from data.vocab import WORK_ORDER_STATUSES, label
     from data.workorders import ACTION_LABELS
 
-    _print_order(view, at)
+    _print_order(view, at, phone)
     print()
     print(_("History:"))
     for h in history:
@@ -510,25 +527,48 @@ def cmd_sla(args: argparse.Namespace) -> int:
     from data.vocab import PRIORITIES, PRIORITY_WORDS, WORK_ORDER_KINDS, label
 
     _open(args)
+    if args.sla_command == "hours":
+        return _sla_hours(args)
     if args.sla_command == "set":
         _sign_in(args)  # a known staff member changes the table
         kind = _code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "kind")
         priority = _code(args.priority, PRIORITIES, PRIORITY_WORDS, "priority")
         category_id = _find_category(args.category) if args.category else None
-        row = workorders.set_sla(kind, priority, args.response, args.resolution, category_id)
-        print(_("{kind} {priority} {category}: respond within {response} min, resolve within {resolution} min.").format(
+        row = workorders.set_sla(kind, priority, args.response, args.resolution, category_id,
+                                 working_time=args.working_time)
+        print(_("{kind} {priority} {category}: respond within {response} min, resolve within {resolution} min ({clock}).").format(
             kind=label(WORK_ORDER_KINDS, row.kind), priority=label(PRIORITIES, row.priority),
             category=row.category or _("(default)"), response=row.response_minutes,
-            resolution=row.resolution_minutes))
+            resolution=row.resolution_minutes, clock=_sla_clock(row.working_time)))
         return 0
     for row in workorders.sla_table():
         if args.json:
             print(json.dumps({"kind": row.kind, "priority": row.priority, "category": row.category_code or None,
                               "response_minutes": row.response_minutes,
-                              "resolution_minutes": row.resolution_minutes}, ensure_ascii=False))
+                              "resolution_minutes": row.resolution_minutes,
+                              "working_time": row.working_time}, ensure_ascii=False))
         else:
             print(f"{label(WORK_ORDER_KINDS, row.kind):<6} {label(PRIORITIES, row.priority):<6} "
-                  f"{(row.category or _('(default)')):<12} {row.response_minutes:>6} {row.resolution_minutes:>7}")
+                  f"{(row.category or _('(default)')):<12} {row.response_minutes:>6} {row.resolution_minutes:>7}"
+                  f"  {_sla_clock(row.working_time)}")
+    return 0
+
+
+def _sla_clock(working_time: bool) -> str:
+    return _("working time") if working_time else _("calendar time")
+
+
+def _sla_hours(args: argparse.Namespace) -> int:
+    """`frontdesk sla hours [HH:MM-HH:MM]`: show or set the working hours."""
+    from data import holidays
+
+    if args.hours:
+        staff = _sign_in(args)  # a known staff member changes them
+        hours = holidays.set_working_hours(args.hours, staff.id)
+    else:
+        hours = holidays.working_hours()
+    print(_("Working hours: {hours}, on working days (weekends and holidays off, 调休 days on).")
+          .format(hours=holidays.format_working_hours(hours)))
     return 0
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -13,6 +16,8 @@ from data.db import is_postgres_url
 
 #: The tracked demo database at the top of the checkout (never opened for writing).
 SAMPLE_DB = Path(__file__).resolve().parent.parent / "sample.db"
+#: The demo account the user's OS login opens as in their copy of sample.db.
+DEMO_LOGIN = "desk1"
 
 
 def data_dir() -> Path:
@@ -33,8 +38,26 @@ def default_database() -> str:
         # Copy to a temporary name first so a crash mid-copy never leaves half a database.
         partial = target.with_suffix(".db.partial")
         shutil.copyfile(sample, partial)
+        map_os_login(partial, getpass.getuser(), DEMO_LOGIN)
         os.replace(partial, target)
     return str(target)
+
+
+def map_os_login(path: Path, os_login: str, login: str) -> None:
+    """Map `os_login` to the account `login` in the SQLite file at `path`, unless another
+    account has it already: the demo opens as that account without a password."""
+    conn = sqlite3.connect(path)
+    try:
+        with contextlib.suppress(sqlite3.Error), conn:  # a convenience: never block the copy
+            conn.execute(
+                "UPDATE staff SET os_login = ? WHERE login = ? AND os_login IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM staff WHERE os_login = ?)",
+                (os_login, login, os_login),
+            )
+        # Fold the change into the main file before it is moved (no -wal left behind).
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 def database_label(target: str) -> str:

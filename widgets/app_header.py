@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
+from widgets.safe import plain
+
 
 class AppHeader(Horizontal):
     """Shows who is signed in and on which database; the screen title sits in the middle.
@@ -37,4 +39,4 @@ class AppHeader(Horizontal):
         """Update any of the header's parts; text is shown literally, never as markup."""
         for part, value in parts.items():
             if part in self.PARTS and value is not None:
-                self.query_one(f"#header-{part}", Label).update(value)
+                self.query_one(f"#header-{part}", Label).update(plain(value))

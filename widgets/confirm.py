@@ -10,6 +10,7 @@ from textual.widgets import Label
 
 from data.i18n import N_, _
 from widgets.bindings import translate_bindings
+from widgets.safe import plain
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -35,7 +36,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, markup=False)
+            yield Label(plain(self.question))  # it may quote stored names
             yield Label(_("y / enter: yes    n / esc: no"), classes="hint", markup=False)
 
     def action_confirm(self) -> None:

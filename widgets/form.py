@@ -8,7 +8,7 @@ by it is shown under the field it names and nothing typed is lost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from textual.app import ComposeResult
@@ -19,8 +19,10 @@ from textual.widgets import Input, Label, Select, TextArea
 
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
+from data.validators import show_controls
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.safe import plain
 
 
 @dataclass
@@ -75,15 +77,18 @@ class FormModal(ModalScreen[Any]):
         super().__init__()
         translate_bindings(self)
         self.form_title = title
-        self.fields = fields
+        # A stored value with control characters (legacy data) is shown, and saved if left
+        # as it is, with them as visible pictures (␛), so the clerk can see and delete them.
+        self.fields = [replace(f, value=show_controls(f.value)) if isinstance(f.value, str) else f
+                       for f in fields]
         self.save_callback = save
         self.check_callback = check
         self._warned_for: dict[str, str] | None = None
-        self._initial = {f.name: f.value for f in fields}
+        self._initial = {f.name: f.value for f in self.fields}
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.form_title, id="form-title", markup=False)
+            yield Label(plain(self.form_title), id="form-title")
             with VerticalScroll():
                 for f in self.fields:
                     with Horizontal(classes="form-row"):
@@ -101,8 +106,10 @@ class FormModal(ModalScreen[Any]):
     def _widget(self, f: FormField):
         wid = f"field-{f.name}"
         if f.kind == "select":
+            # Text, not str: Select parses a str option as markup, and options are often
+            # stored names (people, categories).
             return Select(
-                [(label, value) for label, value in f.options],
+                [(plain(label), value) for label, value in f.options],
                 value=f.value if f.value in [v for _l, v in f.options] else Select.NULL,
                 allow_blank=not f.value,
                 prompt=f.placeholder or _("Choose"),
@@ -154,20 +161,20 @@ class FormModal(ModalScreen[Any]):
             warning = self.check_callback(values)
             if warning:
                 self._warned_for = values
-                message.update(warning)
+                message.update(plain(warning))
                 return
         try:
             result = self.save_callback(values)
         except ValidationError as exc:
             target = self.query(f"#error-{exc.field}")
             if target:
-                target.first(Label).update(exc.message)
+                target.first(Label).update(plain(exc.message))
                 self.query_one(f"#field-{exc.field}").focus()
             else:
-                message.update(str(exc))
+                message.update(plain(str(exc)))
             return
         except FrontDeskError as exc:
-            message.update(exc.message)
+            message.update(plain(exc.message))
             return
         self.dismiss(result)
 

@@ -1,0 +1,342 @@
+"""Signing in (issue 7): passwords (argon2id), lock-out after wrong passwords, OS-login
+mapping, and the administrator's account actions.
+
+Who a session is: an account whose `os_login` is the SSH login signs in without a password
+(sshd has proved who they are); any other account needs its password. Five wrong passwords
+in a row lock the account for fifteen minutes. A password an administrator set is
+temporary: it must be changed at the first sign-in. After a successful sign-in the caller
+makes the account the acting one with `data.access.act_as`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.low_level import hash_secret
+from peewee import IntegrityError
+
+from data import access, clock
+from data.db import transaction
+from data.errors import AuthError, NotFoundError, ValidationError
+from data.i18n import _
+from data.models import Staff
+from data.staff import StaffInfo, _info, disabled_account, find_account, unknown_login
+from data.vocab import STAFF_ROLES, label
+
+#: Wrong passwords in a row that lock an account, and for how long.
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+#: Length limits of a new password.
+MIN_LENGTH = 8
+MAX_LENGTH = 128
+
+#: argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: t=3, 64 MiB, p=4).
+#: A hash carries its own parameters, so hashes made with other costs still verify.
+_hasher = PasswordHasher()
+
+_OS_LOGIN = re.compile(r"^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}\$?$")
+
+
+# --- hashing -----------------------------------------------------------------------------------
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """The argon2id hash of `password` (a random salt unless one is given: the sample
+    generator gives one so that the same seed writes the same database)."""
+    if salt is None:
+        return _hasher.hash(password)
+    return hash_secret(
+        password.encode(), salt, time_cost=_hasher.time_cost, memory_cost=_hasher.memory_cost,
+        parallelism=_hasher.parallelism, hash_len=_hasher.hash_len, type=Type.ID,
+    ).decode()
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Does `password` match the stored hash? False for no hash or an unreadable one."""
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_new_password(login: str, new: str, old: str | None = None) -> None:
+    """Raise ValidationError("password", …) unless `new` is acceptable for `login`: at least
+    8 characters, no control characters, not the login, not the old password."""
+    if not isinstance(new, str) or len(new) < MIN_LENGTH:
+        raise ValidationError("password", _(
+            "A password needs at least {count} characters.").format(count=MIN_LENGTH))
+    if len(new) > MAX_LENGTH:
+        raise ValidationError("password", _(
+            "A password has at most {count} characters.").format(count=MAX_LENGTH))
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in new):
+        raise ValidationError("password", _(
+            "A password may not contain control characters (such as tab or a line break)."))
+    if new.strip().casefold() == (login or "").strip().casefold():
+        raise ValidationError("password", _("The password may not be the login."))
+    if old is not None and new == old:
+        raise ValidationError("password", _("The new password must differ from the old one."))
+
+
+# --- signing in --------------------------------------------------------------------------------
+
+
+def _when(moment: dt.datetime) -> str:
+    """A lock's end as a clerk reads it: the time today, else the date and time."""
+    if moment.date() == clock.now().date():
+        return f"{moment:%H:%M}"
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _locked(row: Staff) -> AuthError:
+    return AuthError(_(
+        "The account “{login}” is locked after {count} wrong passwords until {until}. "
+        "Try again then, or ask an administrator (frontdesk staff enable {login})."
+    ).format(login=row.login, count=MAX_FAILURES, until=_when(row.locked_until)))
+
+
+def _is_locked(row: Staff) -> bool:
+    return row.locked_until is not None and row.locked_until > clock.now()
+
+
+def _no_password(row: Staff) -> AuthError:
+    return AuthError(_(
+        "The account “{login}” has no password yet. Ask an administrator to set one "
+        "(frontdesk staff passwd {login}) or to map your OS login to it "
+        "(frontdesk staff map-login {login} OS_LOGIN)."
+    ).format(login=row.login))
+
+
+def _record_failure(row: Staff) -> AuthError:
+    """Count a wrong password (in the database, so concurrent sessions add up) and lock the
+    account at the fifth; the error to raise once the count is committed."""
+    now = clock.now()
+    with transaction():
+        Staff.update(failed_logins=Staff.failed_logins + 1).where(Staff.id == row.id).execute()
+        locked = (
+            Staff.update(failed_logins=0, locked_until=now + dt.timedelta(minutes=LOCK_MINUTES))
+            .where((Staff.id == row.id) & (Staff.failed_logins >= MAX_FAILURES))
+            .execute()
+        )
+        fresh = Staff.get_by_id(row.id)
+    if locked:
+        return AuthError(_(
+            "Wrong password. The account “{login}” is now locked for {minutes} minutes, "
+            "until {until}."
+        ).format(login=row.login, minutes=LOCK_MINUTES, until=_when(fresh.locked_until)))
+    left = max(MAX_FAILURES - fresh.failed_logins, 1)
+    return AuthError(_(
+        "Wrong password for “{login}”. Wrong tries left before the account is locked for "
+        "{minutes} minutes: {left}."
+    ).format(login=row.login, left=left, minutes=LOCK_MINUTES))
+
+
+def resolve_session(os_login: str, requested: str | None) -> tuple[StaffInfo, bool]:
+    """The account a session is for, and whether it needs its password.
+
+    The account mapped to the OS login signs in without a password when nothing else is
+    requested or the requested login is that account's. Any other requested login (or,
+    with none, the account named like the OS login) needs its password. Unknown logins
+    raise NotFoundError with the command that adds one; disabled accounts AuthError.
+    The info of a password-free session never asks for a password change.
+    """
+    os_login = (os_login or "").strip()
+    requested = (requested or "").strip() or None
+    mapped = Staff.select().where(Staff.os_login == os_login).first() if os_login else None
+    if mapped is not None and requested in (None, mapped.login, mapped.os_login):
+        if not mapped.active:
+            raise disabled_account(mapped.login)
+        return replace(_info(mapped), must_change_password=False), False
+    row = find_account(requested or os_login)
+    if not row.active:
+        raise disabled_account(row.login)
+    return _info(row), True
+
+
+def authenticate(login: str, password: str) -> StaffInfo:
+    """The account, if `password` is its password; else AuthError saying why (and, for a
+    wrong password, how many tries are left). Five wrong passwords in a row lock the account
+    for 15 minutes; a right one resets the count. `must_change_password` on the result
+    means the caller must have the password changed before anything else."""
+    row = find_account(login)
+    if not row.active:
+        raise disabled_account(row.login)
+    if _is_locked(row):
+        raise _locked(row)
+    if not row.password_hash:
+        raise _no_password(row)
+    if not verify_password(row.password_hash, password or ""):
+        raise _record_failure(row)
+    if row.failed_logins or row.locked_until is not None:
+        with transaction():
+            Staff.update(failed_logins=0, locked_until=None).where(Staff.id == row.id).execute()
+    return _info(row)
+
+
+def change_password(staff_id: int, old: str | None, new: str) -> StaffInfo:
+    """Replace one's own password (`old` is checked when the account has one; an account
+    signed in by its OS login without a password sets its first one). Clears the
+    temporary flag, the failure count and any lock."""
+    row = Staff.get_or_none(Staff.id == staff_id)
+    if row is None:
+        raise NotFoundError(_("No such staff account."))
+    if not row.active:
+        raise disabled_account(row.login)
+    if row.password_hash:
+        if _is_locked(row):
+            raise _locked(row)
+        if not verify_password(row.password_hash, old or ""):
+            raise _record_failure(row)
+    check_new_password(row.login, new, old if row.password_hash else None)
+    new_hash = hash_password(new)
+    with transaction():
+        Staff.update(password_hash=new_hash, must_change_password=False, failed_logins=0,
+                     locked_until=None).where(Staff.id == row.id).execute()
+        row = Staff.get_by_id(row.id)
+    return _info(row)
+
+
+# --- the administrator's account actions --------------------------------------------------------
+
+
+def _account(login: str) -> Staff:
+    row = Staff.get_or_none(Staff.login == (login or "").strip())
+    if row is None:
+        raise unknown_login((login or "").strip())
+    return row
+
+
+def set_password(login: str, new: str, *, by_staff_id: int | None, temporary: bool = True) -> StaffInfo:
+    """An administrator sets `login`'s password; a temporary one (the default) must be
+    changed at the next sign-in. Also lifts a lock."""
+    access.require("staff.manage", by_staff_id)
+    row = _account(login)
+    check_new_password(row.login, new)
+    new_hash = hash_password(new)
+    with transaction():
+        Staff.update(password_hash=new_hash, must_change_password=temporary, failed_logins=0,
+                     locked_until=None).where(Staff.id == row.id).execute()
+        row = Staff.get_by_id(row.id)
+    return _info(row)
+
+
+def disable(login: str, by: int | None) -> StaffInfo:
+    """An administrator disables an account: it can no longer sign in (its records stay)."""
+    access.require("staff.manage", by)
+    row = _account(login)
+    me = access.actor_for(by)
+    if me is not None and me.id == row.id:
+        raise ValidationError("login", _(
+            "You cannot disable your own account; ask another administrator."))
+    with transaction():
+        Staff.update(active=False).where(Staff.id == row.id).execute()
+        row = Staff.get_by_id(row.id)
+    return _info(row)
+
+
+def enable(login: str, by: int | None) -> StaffInfo:
+    """An administrator enables a disabled account again, and lifts any lock."""
+    access.require("staff.manage", by)
+    row = _account(login)
+    with transaction():
+        Staff.update(active=True, failed_logins=0, locked_until=None).where(
+            Staff.id == row.id).execute()
+        row = Staff.get_by_id(row.id)
+    return _info(row)
+
+
+def _taken(os_login: str, other: Staff | None) -> ValidationError:
+    if other is None:  # gone again since the clash: say it plainly
+        return ValidationError("os_login", _(
+            "The OS login “{os_login}” is already mapped to another account.").format(
+                os_login=os_login))
+    return ValidationError("os_login", _(
+        "The OS login “{os_login}” is already mapped to {name} ({login}). Clear that first: "
+        "frontdesk staff map-login {login} --clear"
+    ).format(os_login=os_login, name=other.name, login=other.login))
+
+
+def map_login(login: str, os_login: str | None, by: int | None) -> StaffInfo:
+    """An administrator maps an OS (SSH) login to the account, so that it signs in without
+    a password; None or "" clears the mapping. Refuses an OS login mapped to another
+    account, naming it."""
+    access.require("staff.manage", by)
+    row = _account(login)
+    os_login = (os_login or "").strip() or None
+    if os_login is not None and not _OS_LOGIN.match(os_login):
+        raise ValidationError("os_login", _(
+            "An OS login is up to 32 letters, digits, '.', '_' or '-', such as wangfang."))
+    try:
+        with transaction():
+            if os_login is not None:
+                other = Staff.select().where(
+                    (Staff.os_login == os_login) & (Staff.id != row.id)).first()
+                if other is not None:
+                    raise _taken(os_login, other)
+            Staff.update(os_login=os_login).where(Staff.id == row.id).execute()
+            row = Staff.get_by_id(row.id)
+    except IntegrityError:  # mapped by another session between the check and the write
+        raise _taken(os_login or "", Staff.select().where(Staff.os_login == os_login).first()) from None
+    return _info(row)
+
+
+# --- listing ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    """A staff account as `frontdesk staff list` shows it."""
+
+    login: str
+    name: str
+    role: str
+    phone: str
+    os_login: str | None
+    active: bool
+    locked_until: dt.datetime | None
+    has_password: bool
+    must_change_password: bool
+
+    @property
+    def role_label(self) -> str:
+        return label(STAFF_ROLES, self.role)
+
+    @property
+    def state(self) -> str:
+        """Disabled, locked until …, temporary password, no password, or empty."""
+        if not self.active:
+            return _("disabled")
+        if self.locked_until is not None:
+            return _("locked until {until}").format(until=_when(self.locked_until))
+        if not self.has_password:
+            return _("no password") if not self.os_login else ""
+        if self.must_change_password:
+            return _("temporary password")
+        return ""
+
+
+def accounts() -> list[Account]:
+    """Every staff account by login, with its sign-in state (a lock only while it holds)."""
+    now = clock.now()
+    return [
+        Account(row.login, row.name, row.role, row.phone, row.os_login, bool(row.active),
+                row.locked_until if row.locked_until and row.locked_until > now else None,
+                bool(row.password_hash), bool(row.must_change_password))
+        for row in Staff.select().order_by(Staff.login)
+    ]
+
+
+def has_admin() -> bool:
+    """Is there an active administrator? Until there is, the CLI's staff commands run as
+    the system, so that the first administrator can be added."""
+    return Staff.select().where((Staff.role == "admin") & (Staff.active == True)).exists()  # noqa: E712
+
+
+def has_password(staff_id: int) -> bool:
+    """Has the account a password (else it signs in by its OS login only)?"""
+    return Staff.select().where((Staff.id == staff_id) & Staff.password_hash.is_null(False)).exists()

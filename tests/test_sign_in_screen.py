@@ -1,0 +1,92 @@
+"""The TUI sign-in screen at 80×24: a wrong password says how many tries are left, the right
+one signs in, and a temporary password is replaced before the app opens."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from data.db import close_database, open_database
+from data.models import Staff
+from screens.sign_in import SignInApp
+from tests import factories as f
+from tests.screen_text import screen_text, settle, wait_for
+
+NOW = "2026-11-27 10:00"
+
+
+@pytest.fixture
+def accounts(sqlite_url, monkeypatch):
+    monkeypatch.setenv("FRONTDESK_NOW", NOW)
+    open_database(sqlite_url)
+    f.staff("super1", "陈静", "supervisor", password_hash=f.password_hash("rightpass1"),
+            must_change_password=True)
+    f.staff("desk2", "李婷婷", "desk", password_hash=f.password_hash("deskpass22"))
+    yield sqlite_url
+    close_database()
+
+
+async def _type(pilot, text: str) -> None:
+    await pilot.press(*text, "enter")
+
+
+async def test_wrong_then_right_password_then_the_first_use_change(accounts):
+    app = SignInApp("super1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "物业前台 FrontDesk — 登录" in text and "super1" in text and "密码" in text
+        assert app.screen.focused.id == "password"  # the login is filled in already
+        await _type(pilot, "wrongpass")
+        await wait_for(pilot, lambda: "再输错 4 次" in screen_text(app))
+        assert "“super1”的密码错误" in screen_text(app)
+        assert app.screen.query_one("#password", Input).value == ""
+        assert "wrongpass" not in screen_text(app)  # a password is never shown
+        await _type(pilot, "rightpass1")
+        await wait_for(pilot, lambda: "临时密码" in screen_text(app))
+        assert app.screen.focused.id == "new-password"
+        await _type(pilot, "rightpass1")  # the old one again: refused at once
+        await wait_for(pilot, lambda: "新密码不能与旧密码相同" in screen_text(app))
+        await _type(pilot, "brandnew99")
+        await _type(pilot, "brandnew98")  # typo in the repetition
+        await wait_for(pilot, lambda: "两次输入的密码不一致" in screen_text(app))
+        assert app.screen.focused.id == "new-password"
+        await _type(pilot, "brandnew99")
+        await _type(pilot, "brandnew99")
+        await wait_for(pilot, lambda: app.return_value is not None)
+    signed = app.return_value
+    assert (signed.login, signed.must_change_password) == ("super1", False)
+    row = Staff.get(Staff.login == "super1")
+    assert not row.must_change_password and row.failed_logins == 0
+
+
+async def test_another_login_and_a_locked_account(accounts, monkeypatch):
+    app = SignInApp("super1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        login = app.screen.query_one("#login", Input)
+        login.value = ""
+        login.focus()
+        await _type(pilot, "desk2")
+        assert app.screen.focused.id == "password"
+        for _ in range(5):
+            await _type(pilot, "nopenope1")
+            await settle(app, pilot)
+        await wait_for(pilot, lambda: "10:15 解锁" in screen_text(app))
+        await _type(pilot, "deskpass22")  # locked: the right password waits too
+        await wait_for(pilot, lambda: "已锁定" in screen_text(app) and app.return_value is None)
+        await settle(app, pilot)
+        assert "连续 5 次密码错误已锁定" in screen_text(app)
+        monkeypatch.setenv("FRONTDESK_NOW", "2026-11-27 10:20")
+        await _type(pilot, "deskpass22")
+        await wait_for(pilot, lambda: app.return_value is not None)
+    assert app.return_value.login == "desk2"
+
+
+async def test_escape_leaves_without_signing_in(accounts):
+    app = SignInApp("desk2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_value is None

@@ -1,0 +1,124 @@
+"""Administration commands (issue 8): `backup`, `restore`, `copy` (SQLite → PostgreSQL) and
+`soak` (many writers at once, nothing lost).
+
+Like `migrate`, they need no sign-in: whoever can reach the database file or server can
+copy it anyway; the operating system's permissions are what guards them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from data.errors import FrontDeskError
+from data.i18n import _
+from tui.cli_tickets import _emit, _pad
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register `backup`, `restore`, `copy` and `soak` on the main parser."""
+    p = sub.add_parser("backup", help=_("online, consistent copy of the database"))
+    p.add_argument("path", metavar="PATH", help=_("the backup file to write"))
+    p.add_argument("--force", action="store_true", help=_("replace PATH if it exists"))
+
+    p = sub.add_parser("restore", help=_("replace the database with a checked backup (SQLite)"))
+    p.add_argument("path", metavar="PATH", help=_("the backup file to restore"))
+    p.add_argument("--force", action="store_true",
+                   help=_("replace the database if it exists (it is kept beside it as a .bak file)"))
+
+    p = sub.add_parser("copy", help=_("copy a SQLite database into a new PostgreSQL database"))
+    p.add_argument("--from", dest="source", required=True, metavar="SQLITE_PATH",
+                   help=_("the SQLite file to copy (only read)"))
+    p.add_argument("--to", dest="target", required=True, metavar="POSTGRESQL_URL",
+                   help=_("postgresql://user@host:port/dbname of a new, empty database"))
+    p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    from tui.soak import add_arguments
+
+    p = sub.add_parser("soak", help=_(
+        "many processes writing at once; fails on any error or lost update"))
+    add_arguments(p)
+
+
+def _database(args: argparse.Namespace) -> str:
+    from tui.paths import default_database
+
+    return args.db or default_database()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """`frontdesk backup PATH [--force]`."""
+    from data.backup import backup
+    from tui.cli import _open
+
+    source = _open(args, check=False)  # an older schema is worth backing up too
+    result = backup(args.path, force=args.force)
+    print(_("Backed up {db} to {path} ({size:.1f} MB in {seconds:.1f} s).").format(
+        db=_label(source), path=result.path, size=result.size / 1e6, seconds=result.seconds))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """`frontdesk restore PATH [--force]`."""
+    from data.backup import restore
+
+    target = _database(args)
+    result = restore(args.path, target, force=args.force)
+    if result.previous:
+        print(_("The database that was there is kept as {path}.").format(path=result.previous))
+    print(_("Restored {path} into {db}.").format(path=args.path, db=result.target))
+    if result.check.pending:
+        print(_("The backup uses an older schema ({count} migration(s) pending): run "
+                "`frontdesk migrate` before opening it.").format(count=len(result.check.pending)))
+    return 0
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    """`frontdesk copy --from SQLITE_PATH --to postgresql://…`."""
+    from data.copy import copy_database
+
+    def progress(table: str, rows: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(_("  {table}: {rows} rows").format(table=table, rows=rows), file=sys.stderr, flush=True)
+
+    report = copy_database(args.source, args.target, progress=progress)
+    for check in report.tables:
+        verdict = "OK" if check.ok else "MISMATCH"
+        if args.json:
+            _emit({"table": check.table, "source_rows": check.source_rows,
+                   "target_rows": check.target_rows, "source_checksum": check.source_sum,
+                   "target_checksum": check.target_sum, "result": verdict})
+        else:
+            print(f"{_pad(check.table, 20)} {check.source_rows:>10} {check.target_rows:>10}  "
+                  f"{verdict if check.ok else _('MISMATCH')}")
+    if not args.json:
+        print(_("Copied {rows} rows in {seconds:.1f} s.").format(
+            rows=report.rows, seconds=report.seconds))
+    if not report.ok:
+        bad = [c.table for c in report.tables if not c.ok]
+        raise FrontDeskError(_("The copy does not match the source in {tables}: do not use it.")
+                             .format(tables=", ".join(bad)))
+    return 0
+
+
+def cmd_soak(args: argparse.Namespace) -> int:
+    """`frontdesk soak [--processes N] [--transactions N]`: on --db when given (an empty
+    database), else on a new SQLite file that is removed afterwards — never the user's own."""
+    from tui.soak import run_from_args
+
+    return run_from_args(args, args.db)
+
+
+def _label(target: str) -> str:
+    from tui.paths import database_label
+
+    return database_label(target)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "copy": cmd_copy,
+    "soak": cmd_soak,
+}

@@ -1,0 +1,116 @@
+"""Who a CLI run or a TUI session is: the one sign-in every `frontdesk` command goes through.
+
+The OS login (sshd has proved it) signs in as the account mapped to it without a password;
+`--user LOGIN` or `FRONTDESK_USER` asks for another account, which needs its password:
+`FRONTDESK_PASSWORD`, else a prompt on the terminal (the TUI's sign-in screen for the TUI),
+else a refusal. A temporary password must be changed before anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from dataclasses import dataclass
+
+from data import access
+from data.errors import AuthError
+from data.i18n import _
+from data.staff import StaffInfo
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in account and the password it signed in with (None: by its OS login)."""
+
+    staff: StaffInfo
+    password: str | None
+
+
+def requested_login(args: argparse.Namespace) -> str | None:
+    """The login asked for: `--user`, else FRONTDESK_USER, else none (the OS login's)."""
+    return getattr(args, "user", None) or os.environ.get("FRONTDESK_USER") or None
+
+
+def interactive() -> bool:
+    """Can we prompt? (stdin and stderr are a terminal)."""
+    try:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def prompt_new_password(login: str) -> str:
+    """A new password typed twice at the terminal (asks again when they differ or break a
+    rule); FRONTDESK_NEW_PASSWORD instead when it is set."""
+    from data.auth import check_new_password
+    from data.errors import ValidationError
+
+    given = os.environ.get("FRONTDESK_NEW_PASSWORD")
+    if given is not None:
+        return given
+    if not interactive():
+        raise AuthError(_(
+            "A new password for “{login}” is needed: set FRONTDESK_NEW_PASSWORD or run this "
+            "in a terminal.").format(login=login))
+    while True:
+        first = getpass.getpass(_("New password for {login}: ").format(login=login))
+        try:
+            check_new_password(login, first)
+        except ValidationError as exc:
+            print(exc.message, file=sys.stderr)
+            continue
+        if getpass.getpass(_("Type it again: ")) == first:
+            return first
+        print(_("The two passwords differ; try again."), file=sys.stderr)
+
+
+def open_session(args: argparse.Namespace, *, allow_temporary: bool = False,
+                 tui: bool = False) -> Session:
+    """Sign in as the OS login's account or the requested one, then act as it.
+
+    A password comes from FRONTDESK_PASSWORD, else the TUI's sign-in screen (`tui`) or a
+    prompt on the terminal, else the run is refused. A temporary password is changed
+    right away when we can prompt; otherwise the run is refused, saying how to change it
+    — unless `allow_temporary` (the `staff passwd` command that changes it).
+    """
+    from data.auth import authenticate, change_password, resolve_session
+
+    staff, needs_password = resolve_session(getpass.getuser(), requested_login(args))
+    password: str | None = None
+    if needs_password:
+        password = os.environ.get("FRONTDESK_PASSWORD")
+        if password is None and tui:
+            from screens.sign_in import SignInApp
+
+            signed = SignInApp(staff.login).run()
+            if signed is None:
+                raise AuthError(_("Not signed in."))
+            access.act_as(signed)
+            return Session(signed, None)
+        if password is None:
+            if not interactive():
+                raise AuthError(_(
+                    "“{login}” signs in with a password: set FRONTDESK_PASSWORD or run this in "
+                    "a terminal.").format(login=staff.login))
+            password = getpass.getpass(_("Password for {login}: ").format(login=staff.login))
+        staff = authenticate(staff.login, password)
+        if staff.must_change_password and not allow_temporary:
+            if not interactive():
+                raise AuthError(_(
+                    "The password of “{login}” is temporary: change it first with\n"
+                    "  frontdesk --user {login} staff passwd {login}\n"
+                    "(the new one from FRONTDESK_NEW_PASSWORD or typed twice)."
+                ).format(login=staff.login))
+            print(_("Your password is temporary: choose a new one."), file=sys.stderr)
+            new = prompt_new_password(staff.login)
+            staff = change_password(staff.id, password, new)
+            password = new
+    access.act_as(staff)
+    return Session(staff, password)
+
+
+def sign_in(args: argparse.Namespace, *, allow_temporary: bool = False) -> StaffInfo:
+    """The signed-in, acting account of this CLI run (see `open_session`)."""
+    return open_session(args, allow_temporary=allow_temporary).staff

@@ -1,0 +1,195 @@
+"""The history panel (issue 7): one record's audit trail — who created, changed, deleted or
+revealed what, and when — as a modal any screen opens with `H` through `show_history`.
+
+Reading the trail is for supervisors, managers and administrators (`audit.read`): for
+anyone else `show_history` shows the data layer's refusal instead of opening the panel.
+Unlike the other widgets this modal reads `data.audit` itself (in a worker), so that every
+screen opens the same panel with one call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label
+
+from data import access, audit
+from data.errors import FrontDeskError
+from data.i18n import N_, _
+from widgets.bindings import translate_bindings
+from widgets.safe import plain
+from widgets.tables import fill_table
+
+#: How each kind of audit row reads in the panel.
+ACTIONS = {
+    "create": N_("Added"),  # not "Created": that msgid is a column header (创建时间)
+    "update": N_("Changed"),
+    "delete": N_("Deleted"),
+    "reveal": N_("Revealed"),
+}
+
+
+def show_history(screen: Any, entity: str, entity_id: int, title: str) -> None:
+    """Open the history of one record (`entity` is its table name: person, work_order,
+    event, call), or tell a role that may not read the audit trail why not."""
+    staff = getattr(screen.app, "staff", None)
+    staff_id = getattr(staff, "id", None)
+    try:
+        access.require("audit.read", staff_id)
+    except FrontDeskError as exc:
+        screen.notify(exc.message, severity="error", markup=False, timeout=8)
+        return
+    screen.app.push_screen(HistoryModal(entity, entity_id, title, staff_id=staff_id))
+
+
+def _stamp(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else str(value)[:16]
+
+
+def _value(value: str | None) -> str:
+    return " ".join(value.split()) if value else "—"
+
+
+def entry_cells(entry: audit.Entry, entity: str) -> tuple[str, str, str, str, str]:
+    """Time, who, what, which field and the change of one audit row, as plain strings."""
+    where = entry.field
+    if entry.entity != entity:  # a part of the record: a person's phone, an event's attendee
+        where = f"{entry.entity}.{entry.field}" if entry.field else entry.entity
+    if entry.action == "update":
+        change = f"{_value(entry.old)} → {_value(entry.new)}"
+    elif entry.action == "create":
+        change = _value(entry.new)
+    elif entry.action == "delete":
+        change = _value(entry.old)
+    else:
+        change = ""
+    action = _(ACTIONS[entry.action]) if entry.action in ACTIONS else entry.action
+    return _stamp(entry.at), entry.login, action, where, change
+
+
+class HistoryModal(ModalScreen[None]):
+    """One record's audit trail, newest first; `/` narrows it, enter shows a whole row,
+    escape closes. Texts are shown as typed (never markup)."""
+
+    DEFAULT_CSS = """
+    HistoryModal { align: center middle; }
+    HistoryModal > Vertical {
+        width: 100%; max-width: 110; height: 100%; max-height: 32;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    HistoryModal #history-title { text-style: bold; width: 100%; }
+    HistoryModal #history-filter { margin: 0; }
+    HistoryModal DataTable { height: 1fr; }
+    HistoryModal #history-status { color: $text-muted; width: 100%; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", N_("Close")),
+        Binding("slash", "search", N_("Search"), key_display="/"),
+        Binding("enter", "show_entry", N_("Whole change"), show=False),
+    ]
+
+    class HistoryLoaded(Message):
+        """The audit rows were read (or refused: `error`)."""
+
+        def __init__(self, entries: list[audit.Entry], error: str = "") -> None:
+            super().__init__()
+            self.entries, self.error = entries, error
+
+    def __init__(self, entity: str, entity_id: int, title: str, *, staff_id: int | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.entity, self.entity_id, self.title_text = entity, entity_id, title
+        self.staff_id = staff_id
+        self.entries: list[audit.Entry] = []
+        self.shown: list[audit.Entry] = []
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(plain(_("History: {what}").format(what=self.title_text)), id="history-title")
+            yield Input(placeholder=_("Search: staff, field or value"), id="history-filter", compact=True)
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Label(_("Reading the history …"), id="history-status", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#history-table", DataTable).focus()
+        self.load()
+
+    @staticmethod
+    def _headers() -> tuple[str, ...]:
+        return (_("Time"), _("Who"), _("Action"), _("Field"), _("Change"))
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def load(self) -> None:
+        try:
+            entries = audit.history(self.entity, self.entity_id, staff_id=self.staff_id)
+        except FrontDeskError as exc:
+            self.post_message(self.HistoryLoaded([], exc.message))
+            return
+        self.post_message(self.HistoryLoaded(entries))
+
+    def on_history_modal_history_loaded(self, message: HistoryLoaded) -> None:
+        if message.error:
+            self.app.notify(message.error, severity="error", markup=False, timeout=8)
+            self.dismiss(None)
+            return
+        self.entries = message.entries
+        self.loaded = True
+        self._fill()
+
+    def _matches(self, entry: audit.Entry, words: list[str]) -> bool:
+        haystack = " ".join(entry_cells(entry, self.entity)).casefold()
+        return all(word in haystack for word in words)
+
+    def _fill(self) -> None:
+        words = self.query_one("#history-filter", Input).value.casefold().split()
+        self.shown = [e for e in self.entries if self._matches(e, words)] if words else list(self.entries)
+        rows = [tuple(plain(cell) for cell in entry_cells(e, self.entity)) for e in self.shown]
+        fill_table(self.query_one("#history-table", DataTable), self._headers(), rows)
+        if not self.entries:
+            status = _("Nothing recorded yet.")
+        elif words:
+            status = _("{shown} of {count} rows match").format(shown=len(self.shown), count=len(self.entries))
+        else:
+            status = _("{count} rows, newest first").format(count=len(self.entries))
+            if len(self.entries) >= audit.PAGE:
+                status += " · " + _("older ones: frontdesk audit")
+        status += " · " + _("/ search · enter: whole change · esc: close")
+        self.query_one("#history-status", Label).update(Text(status))
+
+    @on(Input.Changed, "#history-filter")
+    def _filter_changed(self) -> None:
+        if self.loaded:
+            self._fill()
+
+    @on(Input.Submitted, "#history-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#history-table", DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "/" typed in the search field is text.
+        return not (action == "search" and isinstance(self.focused, Input))
+
+    def action_search(self) -> None:
+        self.query_one("#history-filter", Input).focus()
+
+    def action_show_entry(self) -> None:
+        table = self.query_one("#history-table", DataTable)
+        if self.focused is not table or not self.shown:
+            return
+        entry = self.shown[min(table.cursor_row, len(self.shown) - 1)]
+        at, who, action, where, change = entry_cells(entry, self.entity)
+        self.app.notify(" ".join(b for b in (at, who, action, where, change) if b), markup=False, timeout=10)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_show_entry()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

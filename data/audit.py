@@ -344,6 +344,17 @@ class Entry:
     parent: str = ""
     extra: dict = field(default_factory=dict)
 
+    def change(self, shown) -> str:
+        """The change as one text, each value passed through `shown`: "old → new" for an
+        update, the record's name for a create or a delete, nothing for a reveal."""
+        if self.action == "update":
+            return f"{shown(self.old)} → {shown(self.new)}"
+        if self.action == "create":
+            return shown(self.new)
+        if self.action == "delete":
+            return shown(self.old)
+        return ""
+
     def as_json(self) -> dict:
         return {"at": f"{self.at:%Y-%m-%d %H:%M:%S}", "staff": self.login, "action": self.action,
                 "entity": self.entity, "id": self.entity_id, "field": self.field,

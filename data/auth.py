@@ -193,9 +193,14 @@ def change_password(staff_id: int, old: str | None, new: str) -> StaffInfo:
         if not verify_password(row.password_hash, old or ""):
             raise _record_failure(row)
     check_new_password(row.login, new, old if row.password_hash else None)
+    return _store_password(row, new, temporary=False)
+
+
+def _store_password(row: Staff, new: str, *, temporary: bool) -> StaffInfo:
+    """Hash and store a checked password; clears failures and any lock."""
     new_hash = hash_password(new)
     with transaction():
-        Staff.update(password_hash=new_hash, must_change_password=False, failed_logins=0,
+        Staff.update(password_hash=new_hash, must_change_password=temporary, failed_logins=0,
                      locked_until=None).where(Staff.id == row.id).execute()
         row = Staff.get_by_id(row.id)
     return _info(row)
@@ -217,12 +222,7 @@ def set_password(login: str, new: str, *, by_staff_id: int | None, temporary: bo
     access.require("staff.manage", by_staff_id)
     row = _account(login)
     check_new_password(row.login, new)
-    new_hash = hash_password(new)
-    with transaction():
-        Staff.update(password_hash=new_hash, must_change_password=temporary, failed_logins=0,
-                     locked_until=None).where(Staff.id == row.id).execute()
-        row = Staff.get_by_id(row.id)
-    return _info(row)
+    return _store_password(row, new, temporary=temporary)
 
 
 def disable(login: str, by: int | None) -> StaffInfo:

@@ -156,6 +156,14 @@ def backup(target: str | Path, *, force: bool = False) -> BackupResult:
     if is_sqlite():
         if db.obj.database == ":memory:":
             raise BackupError(_("An in-memory database cannot be backed up."))
+        live = Path(db.obj.database).expanduser().resolve()
+        if Path(target).expanduser().resolve() in [live, *_sidecars(live)]:
+            raise BackupError(_("{path} is the database itself: give the backup another name.")
+                              .format(path=target))
+        if db.in_transaction():
+            # The backup API cannot read through a connection that is writing (it would
+            # wait for itself): back up between transactions.
+            raise BackupError(_("A backup cannot be taken inside a write transaction."))
         path = copy_sqlite(db.connection(), target, force=force)
     else:
         path = _pg_dump(target, force=force)
@@ -315,8 +323,10 @@ def _exclusive(path: Path) -> Iterator[sqlite3.Connection | None]:
         except sqlite3.DatabaseError:
             yield None  # not a database (damaged, or something else): nothing to lock
             return
-        yield conn
+        # In EXCLUSIVE locking mode the lock outlives the transaction; ending it lets this
+        # connection be the source of a backup (a writing source makes backup_step LOCKED).
         conn.execute("COMMIT")
+        yield conn
     finally:
         conn.close()  # folds any -wal into the old file and removes it
 
@@ -338,6 +348,14 @@ def restore(source: str | Path, target: str | Path, *, force: bool = False) -> R
         raise BackupError(_("There is no file {path}.").format(path=src))
     if dest.exists() and src.resolve() == dest.resolve():
         raise BackupError(_("{path} is the database itself: give a backup file.").format(path=src))
+    wal = src.with_name(src.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        # A live database copied with cp: its last commits are in the -wal beside it, and a
+        # copy of the main file alone would silently lose them.
+        raise BackupError(_(
+            "{path} is a database in use (its -wal file holds recent changes), not a backup: "
+            "make one with `frontdesk --db {path} backup NEW_PATH` and restore that."
+        ).format(path=src))
     check_backup(src)  # refuse early, before anything is copied
     if dest.exists() and not force:
         raise BackupError(_(

@@ -22,7 +22,7 @@ from itertools import islice
 from data import access, audit
 from data.clock import now as clock_now
 from data.db import transaction
-from data.errors import FrontDeskError, NotFoundError, ValidationError
+from data.errors import ConflictError, FrontDeskError, NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Event, EventAttendee, Notification, Room, Staff, WorkOrder
 from data.recurrence import occurrences, parse_rrule
@@ -258,6 +258,16 @@ def _get(event_id: int) -> Event:
     return event
 
 
+def _check_version(event: Event, expected_version: int | None) -> None:
+    """ConflictError when someone saved `event` since the version the user's form read."""
+    if expected_version is not None and event.version != expected_version:
+        raise ConflictError(
+            _("Someone else changed “{title}” meanwhile; look at their change first.").format(
+                title=event.title),
+            event.version,
+        )
+
+
 def _attendee_ids(event_id: int) -> list[int]:
     return [a.staff_id for a in EventAttendee.select(EventAttendee.staff)
             .where(EventAttendee.event == event_id).order_by(EventAttendee.id)]
@@ -334,6 +344,31 @@ def _logins_by_event(event_ids: list[int]) -> dict[int, list[tuple[int, str, str
     for event_id, sid, login, name in rows:
         found.setdefault(event_id, []).append((sid, login, name))
     return found
+
+
+@dataclass(frozen=True)
+class EventState:
+    """One event row as an edit form shows it, with its version (optimistic saving)."""
+
+    id: int
+    version: int
+    series_id: int | None
+    kind: str
+    title: str
+    location: str
+    description: str
+    start: dt.datetime
+    end: dt.datetime
+    rrule: str | None
+    attendees: tuple[str, ...]  # logins, sorted
+
+
+def event_state(event_id: int) -> EventState:
+    """An event row now (NotFoundError when someone deleted it)."""
+    row = _get(event_id)
+    logins = tuple(login for _sid, login, _name in _logins_by_event([row.id]).get(row.id, []))
+    return EventState(row.id, row.version, row.series_id, row.kind, row.title, row.location,
+                      row.description, row.start, row.end, row.rrule, logins)
 
 
 def agenda(staff_ids: list[int] | None, start: dt.datetime, end: dt.datetime, *,
@@ -692,7 +727,7 @@ def _check_booking(event: Event, changes: dict, attendees: list[int] | None, sta
 
 def edit_series(event_id: int, changes: dict, staff_id: int, *,
                 from_start: dt.datetime | None = None, force: bool = False,
-                reason: str = "") -> int:
+                reason: str = "", expected_version: int | None = None) -> int:
     """Change a whole series (or a one-off event), or with `from_start` "this and following":
     the series is cut before `from_start` and a new series with the changes starts there.
     `changes` may hold kind, title, description, location, start, end, rrule, attendee_ids,
@@ -701,10 +736,12 @@ def edit_series(event_id: int, changes: dict, staff_id: int, *,
 
     New times or attendees are checked against the attendees' calendars (the event's own
     series left out; a series from now on, HORIZON_DAYS ahead): ConflictsFound unless
-    `force`, and then the clash and `reason` go into the audit trail."""
+    `force`, and then the clash and `reason` go into the audit trail. With
+    `expected_version`, ConflictError when the row `event_id` has another version now."""
     reason = clean_text(reason or "", "reason", multiline=True)
     with transaction():
         event = _get(event_id)
+        _check_version(event, expected_version)
         if event.series_id is not None:
             event = _get(event.series_id)
         values, attendees = _apply(event, changes)
@@ -778,18 +815,22 @@ def _edit_whole(event: Event, changes: dict, values: dict, attendees: list[int] 
 
 
 def edit_occurrence(event_id: int, original_start: dt.datetime, changes: dict, staff_id: int,
-                    *, force: bool = False, reason: str = "") -> int:
+                    *, force: bool = False, reason: str = "",
+                    expected_version: int | None = None) -> int:
     """Change one occurrence of a series — kind, title, description, location, start, end,
     attendee_ids, due — through its exception row (made when it has none yet); the rest of
     the series stays. A one-off event is edited as a whole. Returns the id of the row that
     holds the occurrence. New times or attendees: ConflictsFound unless `force`, and then
-    the clash and `reason` go into the audit trail."""
+    the clash and `reason` go into the audit trail. With `expected_version`, ConflictError
+    when the row `event_id` (the series, or the moved occurrence's own row) has another
+    version now."""
     unknown = set(changes) - OCCURRENCE_EDITABLE
     if unknown:
         raise ValidationError(sorted(unknown)[0], _(
             "This cannot be changed for one occurrence; change the whole series."))
     reason = clean_text(reason or "", "reason", multiline=True)
     with transaction():
+        _check_version(_get(event_id), expected_version)
         owner, exception = _series_occurrence(event_id, original_start)
         if owner.rrule is None:
             return edit_series(owner.id, changes, staff_id, force=force, reason=reason)

@@ -289,7 +289,7 @@ def copy_database(source_path: str, target_url: str, *,
             raise CopyError(_(
                 "The target database already holds FrontDesk data (rows in {tables}): copy only "
                 "into a new, empty database or schema. Nothing was changed."
-            ).format(tables=", ".join(busy)))
+            ).format(tables=", ".join(busy[:5]) + (" …" if len(busy) > 5 else "")))
         schema.migrate()
         checks: dict[str, _Checksum] = {}
         # One read transaction on the source: every table from the same moment.

@@ -37,3 +37,13 @@ class PermissionDenied(FrontDeskError):
 class AuthError(FrontDeskError):
     """Signing in failed: wrong or missing password, a locked account, a temporary password
     that must be changed first."""
+
+
+class ConflictError(FrontDeskError):
+    """Someone else saved the record since the version the user's form was read at: nothing
+    was written. `current_version` is the record's version now (a save that means to
+    overwrite, after the user saw what changed, passes it as its expected version)."""
+
+    def __init__(self, message: str, current_version: int | None = None):
+        super().__init__(message)
+        self.current_version = current_version

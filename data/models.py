@@ -584,6 +584,25 @@ class Script(BaseModel):
         indexes = ((("category", "title"), True),)
 
 
+# --- drafts (issue 8) ------------------------------------------------------------------------
+
+
+class Draft(BaseModel):
+    """A form's typed but unsaved values, kept when the session hung up (SIGHUP) and offered
+    back at the staff member's next sign-in (data.drafts). `values` and `context` are JSON."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, backref="+", on_delete="CASCADE")
+    form_key = CharField(max_length=40)  # which form: "person.edit", "workorder.new", …
+    title = CharField(max_length=200)
+    values = TextField(default="{}")  # field name → typed text
+    context = TextField(default="{}")  # what reopening the form needs (a person id, …)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("staff", "created_at"), False),)
+
+
 #: Every model, in dependency order (creation, copying, counting).
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Community,
@@ -620,4 +639,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     CallListItem,
     CallAttempt,
     Script,
+    Draft,
 )

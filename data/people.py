@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from data import access
 from data.clock import now, today
 from data.db import transaction
-from data.errors import NotFoundError, ValidationError
+from data.errors import ConflictError, NotFoundError, ValidationError
 from data.i18n import _
 from data.models import (
     Building,
@@ -169,14 +169,20 @@ def update_person(person_id: int, data: PersonInput, *, expected_version: int | 
     with transaction():
         person = _person(person_id)
         if expected_version is not None and person.version != expected_version:
-            raise ValidationError(
-                "version",
+            raise ConflictError(
                 _("Someone else changed this person meanwhile; reload to see their change."),
+                person.version,
             )
         values.update(search_key_values(values["name"]))
         values["updated_at"] = now()
         values["version"] = person.version + 1
-        Person.update(**values).where(Person.id == person_id).execute()
+        rows = Person.update(**values).where(Person.id == person_id,
+                                             Person.version == person.version).execute()
+        if rows != 1:  # changed between our read and write (PostgreSQL read committed)
+            raise ConflictError(
+                _("Someone else changed this person meanwhile; reload to see their change."),
+                None,
+            )
         if values["name"] != person.name:
             _write_name_keys(person_id, values["name"])
 

@@ -52,26 +52,26 @@ def reveal_person(person_id: int, staff_id: int | None = None) -> Revealed:
     return Revealed(phones, id_number)
 
 
+def _reveal_one(model, entity: str, field_name: str, record_id: int, missing: str,
+                staff_id: int | None) -> str:
+    access.require("reveal.phone", staff_id)
+    row = model.get_or_none(model.id == record_id)
+    if row is None:
+        raise NotFoundError(missing.format(id=record_id))
+    with transaction():
+        audit.record("reveal", entity, record_id, field_name, staff_id=staff_id)
+    return getattr(row, field_name)
+
+
 def reveal_order_phone(order_id: int, staff_id: int | None = None) -> str:
     """A work order's contact phone in full (audited)."""
-    access.require("reveal.phone", staff_id)
-    order = WorkOrder.get_or_none(WorkOrder.id == order_id)
-    if order is None:
-        raise NotFoundError(_("No work order #{id}.").format(id=order_id))
-    with transaction():
-        audit.record("reveal", "work_order", order_id, "contact_phone", staff_id=staff_id)
-    return order.contact_phone
+    return _reveal_one(WorkOrder, "work_order", "contact_phone", order_id,
+                       _("No work order #{id}."), staff_id)
 
 
 def reveal_call_number(call_id: int, staff_id: int | None = None) -> str:
     """A call's number in full (audited)."""
-    access.require("reveal.phone", staff_id)
-    call = Call.get_or_none(Call.id == call_id)
-    if call is None:
-        raise NotFoundError(_("No call #{id}.").format(id=call_id))
-    with transaction():
-        audit.record("reveal", "call", call_id, "number", staff_id=staff_id)
-    return call.number
+    return _reveal_one(Call, "call", "number", call_id, _("No call #{id}."), staff_id)
 
 
 def record_reveals(entity: str, entity_ids: list[int], field_name: str,

@@ -443,7 +443,7 @@ def generate(
 
 def _sidecars(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
-            path.with_name(path.name + "-journal")]
+            path.with_name(path.name + "-journal"), path.with_name(path.name + "-txlock")]
 
 
 def dump(path: str) -> str:

@@ -13,10 +13,10 @@ from decimal import Decimal, InvalidOperation
 
 from peewee import JOIN, IntegrityError, fn
 
-from data import access, territory
+from data import access, errors, territory
 from data.calendar import sync_work_order_appointment
 from data.clock import now as clock_now
-from data.db import transaction
+from data.db import db, is_sqlite, transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.holidays import add_working_minutes, working_minutes_between
 from data.i18n import N_, _
@@ -109,12 +109,11 @@ UNHAPPY_RATING = 2
 MAX_AMOUNT = Decimal("100000000")
 
 
-class ConflictError(FrontDeskError):
+class ConflictError(errors.ConflictError):
     """The work order changed since the version the user saw."""
 
     def __init__(self, message: str, current_version: int):
-        super().__init__(message)
-        self.current_version = current_version
+        super().__init__(message, current_version)
 
 
 @dataclass(frozen=True)
@@ -524,7 +523,13 @@ def set_severe_weather(on: bool, staff_id: int) -> int:
 
 
 def _next_number(kind: str, day: dt.date) -> str:
+    """The next number of the day for `kind`; call inside the transaction that uses it. On
+    PostgreSQL (read committed) sessions numbering the same prefix take turns on an
+    advisory lock held to the end of the transaction, so none reads a stale maximum; on
+    SQLite the write transaction is already exclusive."""
     prefix = f"{WORK_ORDER_PREFIXES[kind]}-{day:%Y%m%d}-"
+    if not is_sqlite():
+        db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (prefix,))
     # Longest first: past 9999 the sequence grows a digit, and "…-9999" > "…-10000" as text.
     last = (
         WorkOrder.select(WorkOrder.number)

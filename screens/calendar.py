@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +23,20 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 from textual.worker import get_current_worker
 
-from data import calendar, ical
+from data import calendar, ical, versions
 from data.calendar import ConflictsFound, EventInput, Occurrence
 from data.clock import now as clock_now
 from data.dates import parse_day, parse_quick_add
-from data.errors import FrontDeskError, ValidationError
+from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.holidays import HolidayDay, holidays_between
 from data.i18n import N_, _
-from data.models import Event, Room, Staff
+from data.models import Room, Staff
 from data.validators import clean_text, show_controls
 from data.vocab import EVENT_KINDS, label
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.conflict import RecordState, VersionGuard
 from widgets.form import FormField, FormModal
 from widgets.history import show_history
 
@@ -55,6 +56,30 @@ MONTH_ROW = 3  # lines per week in the month view: the day, then two titles
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 SCOPES = {"one": N_("This occurrence"), "following": N_("This and following"),
           "series": N_("The whole series")}
+#: Draft keys of the forms screens.drafts can reopen.
+QUICK_ADD = "calendar.quick_add"
+EVENT_EDIT = "calendar.edit"
+_OCCURRENCE_TIMES = ("start", "end", "recurrence_id", "due")
+
+
+def occurrence_context(occ: Occurrence) -> dict[str, Any]:
+    """An occurrence as JSON-ready values (a draft of its edit form keeps it)."""
+    values = asdict(occ)
+    for key in _OCCURRENCE_TIMES:
+        if values[key] is not None:
+            values[key] = values[key].isoformat()
+    values["attendees"] = list(occ.attendees)
+    return values
+
+
+def occurrence_from(context: dict[str, Any]) -> Occurrence:
+    """The occurrence `occurrence_context` described."""
+    values = dict(context)
+    for key in _OCCURRENCE_TIMES:
+        if values.get(key):
+            values[key] = dt.datetime.fromisoformat(values[key])
+    values["attendees"] = tuple(values.get("attendees") or ())
+    return Occurrence(**values)
 
 
 def _parse_when(text: str, field: str) -> dt.datetime:
@@ -120,6 +145,19 @@ class _Clash:
 
     message: str
     attempt: Callable[[bool, str], Any]
+
+
+def _and_then(callback: Callable[[Any], Any],
+              then: Callable[[], Any] | None) -> Callable[[Any], Any]:
+    """`callback(result)`, then `then()` when given."""
+    if then is None:
+        return callback
+
+    def both(result: Any) -> None:
+        callback(result)
+        then()
+
+    return both
 
 
 def _attempt(attempt: Callable[[bool, str], Any]) -> Any:
@@ -631,6 +669,12 @@ class CalendarScreen(Screen):
     # --- booking -----------------------------------------------------------------------------
 
     def action_quick_add(self) -> None:
+        self.open_quick_add()
+
+    def open_quick_add(self, restore: dict[str, str] | None = None,
+                       on_close: Callable[[], Any] | None = None) -> FormModal:
+        """The quick-add form; `restore` puts a draft's typed line back in it; `on_close()`
+        runs once it is closed."""
         today = clock_now().date()
 
         def check(values: dict[str, str]) -> str | None:
@@ -654,11 +698,13 @@ class CalendarScreen(Screen):
 
             return _attempt(book)
 
-        self.app.push_screen(
-            FormModal(_("Quick add"), [FormField(
-                "line", _("Event"), placeholder="明天 14:00-15:00 3-2-501 上门维修 @tech1")],
-                save, check=check),
-            self._then(_("Book anyway?"), self._booked))
+        form = FormModal(_("Quick add"), [FormField(
+            "line", _("Event"), placeholder="明天 14:00-15:00 3-2-501 上门维修 @tech1")],
+            save, check=check, draft_key=QUICK_ADD)
+        if restore is not None:
+            form.restore(restore)
+        self.app.push_screen(form, _and_then(self._then(_("Book anyway?"), self._booked), on_close))
+        return form
 
     def _event_input(self, quick) -> EventInput:
         ids = [self.app.staff.id]
@@ -781,14 +827,22 @@ class CalendarScreen(Screen):
 
     def action_edit(self) -> None:
         occ = self._occurrence_or_say()
-        if occ is None:
-            return
-        row = Event.get_or_none(Event.id == occ.event_id)
-        if row is None:
+        if occ is not None:
+            self.open_edit(occ)
+
+    def open_edit(self, occ: Occurrence, *, restore: dict[str, str] | None = None,
+                  guard_state: dict[str, Any] | None = None,
+                  on_close: Callable[[], Any] | None = None) -> FormModal | None:
+        """The edit form of one occurrence. Saving checks the version it was opened at: a
+        change someone saved meanwhile is shown before anything is overwritten. `restore`
+        and `guard_state` reopen it from a draft; `on_close()` runs once it is closed."""
+        try:
+            row = calendar.event_state(occ.event_id)
+        except NotFoundError:
             self.notify(_("“{title}” is gone: someone deleted it.").format(title=occ.title),
                         severity="warning", markup=False)
             self.load()
-            return
+            return None
         fields = [
             FormField("title", _("Title"), occ.title),
             FormField("kind", _("Kind"), occ.kind, kind="select",
@@ -804,13 +858,13 @@ class CalendarScreen(Screen):
         if recurring:
             fields.append(FormField("scope", _("Change"), "one", kind="select",
                                     options=[(_(text), key) for key, text in SCOPES.items()]))
-        initial = {f.name: f.value for f in fields}
+        guard = self._event_guard(occ, row.version, fields)
 
         def save(values: dict[str, str]) -> Any:
-            changes = self._changes(occ, initial, values)
+            changes = self._changes(occ, guard.base, values)
             if not changes:
                 return "unchanged"
-            change = self._edit_call(occ, values.get("scope", "series"), changes)
+            change = self._edit_call(occ, values.get("scope", "series"), changes, guard)
             return _attempt(change)
 
         def saved(result: Any) -> None:
@@ -820,15 +874,42 @@ class CalendarScreen(Screen):
             self.notify(_("Saved “{title}”.").format(title=result), markup=False)
             self.load()
 
-        self.app.push_screen(FormModal(_("Edit “{title}”").format(title=occ.title), fields, save),
-                             self._then(_("Save anyway?"), saved))
+        form = FormModal(_("Edit “{title}”").format(title=occ.title), fields, save, guard=guard,
+                         draft_key=EVENT_EDIT, draft_context={"occurrence": occurrence_context(occ)})
+        if restore is not None:
+            form.restore(restore, guard_state)
+        self.app.push_screen(form, _and_then(self._then(_("Save anyway?"), saved), on_close))
+        return form
 
-    def _changes(self, occ: Occurrence, initial: dict[str, str],
+    @staticmethod
+    def _event_guard(occ: Occurrence, version: int, fields: list[FormField]) -> VersionGuard:
+        """The occurrence's row (a series, a moved occurrence, a one-off event) as the form
+        was opened; `current` reads it again in the form's terms."""
+
+        def current(guard: VersionGuard) -> RecordState:
+            now = calendar.event_state(occ.event_id)
+            start, end = now.start, now.end
+            if now.rrule:  # a series: this occurrence's day at the series' time now
+                start = dt.datetime.combine(occ.start.date(), now.start.time())
+                end = start + (now.end - now.start)
+            values = {"title": now.title, "kind": now.kind, "start": f"{start:{DATETIME_FORMAT}}",
+                      "end": f"{end:{DATETIME_FORMAT}}", "location": now.location,
+                      "attendees": ", ".join(now.attendees), "description": now.description}
+            stamps = versions.changed_since("event", occ.event_id)
+            if "event_attendee" in stamps:
+                stamps.setdefault("attendees", stamps["event_attendee"])
+            return RecordState(values, now.version, stamps)
+
+        base = {f.name: f.value for f in fields if f.name != "scope"}
+        return VersionGuard(version, base, current)
+
+    def _changes(self, occ: Occurrence, base: dict[str, str],
                  values: dict[str, str]) -> dict[str, Any]:
-        """What the form changes, as `calendar.edit_*` takes it; ValidationError on a field."""
+        """What the form changes against `base` (what it was opened with, or reloaded), as
+        `calendar.edit_*` takes it; ValidationError on a field."""
         changes: dict[str, Any] = {}
         for name in ("title", "kind", "location", "description"):
-            if values[name] != initial[name]:
+            if values[name] != base[name]:
                 changes[name] = values[name]
         if "title" in changes and not changes["title"].strip():
             raise ValidationError("title", _("An event needs a title."))
@@ -836,21 +917,22 @@ class CalendarScreen(Screen):
         end = _parse_when(values["end"], "end")
         if end <= start:
             raise ValidationError("end", _("The end must be after the start."))
-        if start != occ.start or end != occ.end:
+        if start != _parse_when(base["start"], "start") or end != _parse_when(base["end"], "end"):
             changes["start"], changes["end"] = start, end
-        if values["attendees"] != initial["attendees"]:
+        if values["attendees"] != base["attendees"]:
             logins = self._split_logins(values["attendees"])
             if not logins:
                 raise ValidationError("attendees", _("Type at least one login."))
             people = self._staff_ids(logins, "attendees")
-            if sorted(login for _sid, login in people) != sorted(occ.attendees):
+            before = sorted(p.strip().lstrip("@") for p in self._split_logins(base["attendees"]))
+            if sorted(login for _sid, login in people) != before:
                 changes["attendee_ids"] = [sid for sid, _login in people]
         return changes
 
-    def _edit_call(self, occ: Occurrence, scope: str,
-                   changes: dict[str, Any]) -> Callable[[bool, str], str]:
+    def _edit_call(self, occ: Occurrence, scope: str, changes: dict[str, Any],
+                   guard: VersionGuard) -> Callable[[bool, str], str]:
         """The data-layer call for `scope` (one / following / series), as attempt(force,
-        reason) returning the title saved."""
+        reason) returning the title saved; it saves only over the version in `guard`."""
         staff_id = self.app.staff.id
         title = changes.get("title", occ.title).strip()
         original = self._original(occ)
@@ -858,19 +940,23 @@ class CalendarScreen(Screen):
             scope = "series"  # a one-off event: it is its own series
         if scope == "series" and "start" in changes and (occ.series_id or occ.rrule):
             # The form shows this occurrence's times: move the series' start by as much.
-            series = Event.get_by_id(occ.series_id or occ.event_id)
-            start = series.start + (changes["start"] - occ.start)
+            series = calendar.event_state(occ.series_id or occ.event_id)
+            start = series.start + (changes["start"] - _parse_when(guard.base["start"], "start"))
             changes = {**changes, "start": start, "end": start + (changes["end"] - changes["start"])}
 
         def call(force: bool, reason: str) -> str:
             try:
                 if scope == "one":
                     calendar.edit_occurrence(occ.event_id, original, changes, staff_id,
-                                             force=force, reason=reason)
+                                             force=force, reason=reason,
+                                             expected_version=guard.version)
                 else:
-                    calendar.edit_series(occ.series_id or occ.event_id, changes, staff_id,
+                    # The row the form read (a moved occurrence's own row is checked, and
+                    # its series changed).
+                    calendar.edit_series(occ.event_id, changes, staff_id,
                                          from_start=original if scope == "following" else None,
-                                         force=force, reason=reason)
+                                         force=force, reason=reason,
+                                         expected_version=guard.version)
             except ValidationError as exc:
                 if exc.field == "attendee_ids":
                     raise ValidationError("attendees", exc.message) from None

@@ -1189,9 +1189,10 @@ class CallsScreen(Screen):
         lists, list_id, current, item = values
         if list_id != self.list_id:
             return  # the clerk picked another list meanwhile
-        self.lists, self.list_view = list(lists), current
         table = self.query_one("#list-table", DataTable)
         cursor = table.cursor_row
+        keep = _id_at(self.lists, cursor)
+        self.lists, self.list_view = list(lists), current
         self._columns(table, [(_("List"), 0), (_("Kind"), 8), (_("Assignee"), 6), (_("Done"), 7),
                               (_("To call"), 7), (_("Created"), 11)], 0)
         for lst in self.lists:
@@ -1199,7 +1200,7 @@ class CallsScreen(Screen):
                           Text(f"{lst.done}/{lst.total}", justify="right"), Text(str(lst.pending), justify="right"),
                           Text(lst.created_at.strftime("%m-%d %H:%M")))
         if self.lists:
-            table.move_cursor(row=min(max(cursor, 0), len(self.lists) - 1))
+            table.move_cursor(row=_row_of(self.lists, keep, cursor))
         switch = self.query_one("#list-switch", ContentSwitcher)
         if list_id is None:
             switch.current = "list-table"
@@ -1373,10 +1374,11 @@ class CallsScreen(Screen):
         self.post_message(self.ModeLoaded("history", page))
 
     def _show_history(self, page: Any) -> None:
-        self.history_page = page
-        self.history_rows = list(page.rows)
         table = self.query_one("#history-table", DataTable)
         cursor = table.cursor_row
+        keep = _id_at(self.history_rows, cursor)
+        self.history_page = page
+        self.history_rows = list(page.rows)
         category_width = min(8, max(cell_len(label(CALL_CATEGORIES, c)) for c in CALL_CATEGORIES))
         self._columns(table, [(_("Time"), 11), ("", 1), (_("Number"), 13), (_("Name"), 6),
                               (_("Category"), category_width), (_("Length"), 5), (_("Summary"), 0),
@@ -1393,7 +1395,7 @@ class CallsScreen(Screen):
                 Text("✓" if call.work_order_id else ""),
             )
         if self.history_rows:
-            table.move_cursor(row=min(max(cursor, 0), len(self.history_rows) - 1))
+            table.move_cursor(row=_row_of(self.history_rows, keep, cursor))
         status = _("{filter} · page {page}").format(
             filter=forms.describe_filter(self._history_filter(), self._staff_list()), page=len(self.history_cursors))
         if page.next_cursor is not None:
@@ -1609,9 +1611,10 @@ class CallsScreen(Screen):
 
     def _show_callbacks(self, values: tuple[list, dt.datetime]) -> None:
         rows, at = values
-        self.callback_rows = list(rows)
         table = self.query_one("#callbacks-table", DataTable)
         cursor = table.cursor_row
+        keep = _id_at(self.callback_rows, cursor)
+        self.callback_rows = list(rows)
         self._columns(table, [(_("Due"), 11), (_("Number"), 13), (_("Name"), 6), (_("Assignee"), 6),
                               (_("Summary"), 0)], 4)
         overdue = 0
@@ -1623,7 +1626,7 @@ class CallsScreen(Screen):
                           Text(self._shown_number(call), style=style), plain(call.person or ""),
                           plain(call.callback_assignee or ""), plain(call.summary.replace("\n", " ")))
         if self.callback_rows:
-            table.move_cursor(row=min(max(cursor, 0), len(self.callback_rows) - 1))
+            table.move_cursor(row=_row_of(self.callback_rows, keep, cursor))
         whose = _("My callbacks") if self.callbacks_mine else _("All callbacks")
         status = Text(_("{whose}: {count}").format(whose=whose, count=len(self.callback_rows)))
         if overdue:
@@ -1648,6 +1651,17 @@ class CallsScreen(Screen):
                          category=row.category, callback_of=row.id,
                          summary=_("Callback: {summary}").format(summary=row.summary) if row.summary else "")
         self.action_mode("call")
+
+
+def _id_at(rows: list, cursor: int) -> int | None:
+    """The id of the record at row `cursor` of a table showing `rows`."""
+    return getattr(rows[cursor], "id", None) if 0 <= cursor < len(rows) else None
+
+
+def _row_of(rows: list, keep: int | None, cursor: int) -> int:
+    """Where the cursor goes after a refill: on the record it was on, else where it was."""
+    ids = [getattr(row, "id", None) for row in rows]
+    return ids.index(keep) if keep is not None and keep in ids else min(max(cursor, 0), len(rows) - 1)
 
 
 def _percent(rate: float | None) -> str:

@@ -61,6 +61,14 @@ def _hm(value: dt.datetime | None, today: dt.date) -> str:
     return value.strftime("%m-%d %H:%M")
 
 
+def _row_key(row: Any) -> object:
+    """What a row of a home list stands for (a work order, a call, an occurrence …)."""
+    for attr in ("id", "call_id"):
+        if hasattr(row, attr):
+            return getattr(row, attr)
+    return (getattr(row, "event_id", None), getattr(row, "start", None))
+
+
 class CountTile(Static):
     """A number with its key and title; the selected tile is highlighted."""
 
@@ -126,6 +134,7 @@ class HomeScreen(Screen):
         self.selected = PANELS[0].id
         self.counts: overview.HomeCounts | None = None
         self.rows: list[Any] = []  # what each row of the list stands for
+        self._filled_panel: str | None = None  # the list the table shows
 
     @property
     def screen_title(self) -> str:
@@ -218,6 +227,11 @@ class HomeScreen(Screen):
         panel = next(p for p in PANELS if p.id == panel_id)
         table = self.query_one(DataTable)
         cursor = table.cursor_row
+        # A refresh keeps the cursor on the same record, wherever new rows put it.
+        keep = None
+        if panel_id == self._filled_panel and self.rows and 0 <= cursor < len(self.rows):
+            keep = _row_key(self.rows[cursor])
+        self._filled_panel = panel_id
         table.clear(columns=True)
         for title, width in panel.columns:
             table.add_column(_(title), width=width)
@@ -237,7 +251,8 @@ class HomeScreen(Screen):
             caption = _("{title}: {total}").format(title=title, total=total)
         self.query_one("#list-title", Label).update(caption)
         if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1))
+            keys = [_row_key(row) for row in rows]
+            table.move_cursor(row=keys.index(keep) if keep in keys else min(max(cursor, 0), len(rows) - 1))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """enter opens what the row is: the work order, the callbacks to make, or a
@@ -254,9 +269,14 @@ class HomeScreen(Screen):
             self.app.push_screen(CallsScreen(mode="callbacks"))
             return
         elif self.selected == "unread_notifications":
+            from screens.inbox import screen_for
+
             overview.mark_read(row.id, self.app.staff.id)
-            order_id = row.entity_id if row.entity == "work_order" else None
             self.refresh_data()
+            screen = screen_for(row.entity, row.entity_id)  # a reminder's day is in the inbox (F6)
+            if screen is not None:
+                self.app.push_screen(screen)
+            return
         if order_id is not None:
             from screens.workorder import WorkOrderScreen
 

@@ -86,6 +86,8 @@ class OwnerCardScreen(CardScreen):
         # and F1 and the palette list both.
         Binding("r,R", "reveal", N_("Reveal"), tooltip=N_("Show the phones and ID number in full (recorded)"),
                 show=False),
+        Binding("D", "delete_person", N_("Delete owner"), show=False,
+                tooltip=N_("Delete this person with their phones and notes (supervisors)")),
         Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this card (supervisors)"),
                 show=False),
         Binding("tab", "switch_list", N_("Details/timeline"), show=False),
@@ -372,6 +374,35 @@ class OwnerCardScreen(CardScreen):
             return
         if self._reveal():
             self.notify(_("Shown in full; this is recorded. r hides them again."), markup=False)
+
+    def action_delete_person(self) -> None:
+        """D: delete the person (supervisors and administrators; the data layer refuses
+        everyone else, before anything is asked)."""
+        from data import access
+
+        if not access.can("person.delete", self.app.staff.id):
+            try:
+                access.require("person.delete", self.app.staff.id)
+            except FrontDeskError as exc:
+                self.notify(exc.message, severity="error", markup=False, timeout=8)
+            return
+        name = self.card.name if self.card else f"#{self.person_id}"
+
+        def confirmed(ok: bool | None) -> None:
+            if not ok:
+                return
+            try:
+                people.delete_person(self.person_id, self.app.staff.id)
+            except FrontDeskError as exc:
+                self.notify(exc.message, severity="error", markup=False)
+                return
+            self.notify(_("{name} was deleted; the audit trail keeps the record.").format(name=name),
+                        markup=False)
+            self.app.pop_screen()
+
+        self.app.push_screen(ConfirmModal(_("Delete {name} with their phones, vehicles, tags and "
+                                            "notes? Work orders and calls keep their text.").format(
+                                                name=name)), confirmed)
 
     def action_history(self) -> None:
         """H: the card's audit trail (supervisors and above)."""

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from data import people
+from data import cards, people, versions
 from data.cards import OwnerCard, PhoneLine, VehicleLine
 from data.clock import today as clock_today
 from data.db import transaction
 from data.errors import ValidationError
 from data.i18n import _
 from data.people import PersonInput
-from data.validators import parse_date
+from data.validators import mask_id_number, parse_date
 from data.vocab import OCCUPANCY_ROLES, label
+from widgets.conflict import RecordState, VersionGuard
 from widgets.form import FormField, FormModal
+
+#: Draft keys of the forms screens.drafts can reopen.
+PERSON_EDIT = "person.edit"
+PERSON_NOTE = "person.note"
 
 
 def _gender_options() -> list[tuple[str, str]]:
@@ -60,16 +65,42 @@ def person_form(card: OwnerCard | None = None) -> FormModal:
         fields.append(FormField("phone", _("Mobile"), placeholder="138 0013 8000"))
     fields.append(FormField("note", _("Note"), card.note if card else "", kind="text"))
 
+    guard = _person_guard(card, fields) if card is not None else None
+
     def save(values: dict[str, str]) -> int:
         data = _person_input(values)
         if card is None:
             return people.create_person(data)
-        people.update_person(card.id, data, expected_version=card.version)
+        people.update_person(card.id, data, expected_version=guard.version)
         return card.id
 
     title = _("Edit {name}").format(name=card.name) if card else _("New person")
     return FormModal(title, fields, save,
-                     check=lambda v: _duplicate_warning(v, card.id if card else None))
+                     check=lambda v: _duplicate_warning(v, card.id if card else None),
+                     guard=guard, draft_key=PERSON_EDIT if card else None,
+                     draft_context={"person_id": card.id} if card else None)
+
+
+def _person_values(card: OwnerCard, id_shown: str) -> dict[str, str]:
+    return {"name": card.name, "gender": card.gender, "id_number": id_shown, "note": card.note}
+
+
+def _person_guard(card: OwnerCard, fields: list[FormField]) -> VersionGuard:
+    """The person as the edit form was opened; `current` reads them again, with who changed
+    what meanwhile when the acting role may read the audit trail."""
+
+    def current(guard: VersionGuard) -> RecordState:
+        now = cards.owner_card(card.id)
+        shown = now.id_number or ""
+        opened = guard.base.get("id_number", "")
+        if opened and shown and mask_id_number(opened) == shown:
+            shown = opened  # the same number, shown in full when the form was opened
+        return RecordState(_person_values(now, shown), now.version,
+                           versions.changed_since("person", card.id))
+
+    opened = {f.name: f.value for f in fields}
+    return VersionGuard(card.version, {k: opened.get(k, "") for k in ("name", "gender", "id_number", "note")},
+                        current)
 
 
 def phone_form(person_id: int, phone: PhoneLine | None = None) -> FormModal:
@@ -121,7 +152,8 @@ def tags_form(card: OwnerCard) -> FormModal:
 def note_form(person_id: int, staff_id: int) -> FormModal:
     fields = [FormField("note", _("Note"), kind="text")]
     return FormModal(_("Add a note"), fields,
-                     lambda values: people.add_note(person_id, staff_id, values["note"]))
+                     lambda values: people.add_note(person_id, staff_id, values["note"]),
+                     draft_key=PERSON_NOTE, draft_context={"person_id": person_id})
 
 
 def move_in_form(person_id: int, default_community: str = "") -> FormModal:

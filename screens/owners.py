@@ -130,6 +130,8 @@ class OwnersScreen(Screen):
         self.result = message.result
         table = self.query_one(DataTable)
         cursor = table.cursor_row
+        # A refresh keeps the cursor on the same person or room, wherever new rows put it.
+        keep = self.rows[cursor] if 0 <= cursor < len(self.rows) else None
         table.clear()
         self.rows = []
         for room in message.result.rooms:
@@ -158,7 +160,8 @@ class OwnersScreen(Screen):
             )
             self.rows.append(("person", hit.id))
         if self.rows:
-            table.move_cursor(row=min(cursor, len(self.rows) - 1))
+            table.move_cursor(row=self.rows.index(keep) if keep in self.rows
+                              else min(max(cursor, 0), len(self.rows) - 1))
         self.query_one("#owner-status", Label).update(self._status(message))
 
     def _status(self, message: OwnersFound) -> str:

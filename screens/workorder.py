@@ -378,10 +378,12 @@ class WorkOrderScreen(Screen):
             if v.assignee_id is None:
                 self._do(lambda: workorders.assign(v.id, staff_id, self.staff_id, expected_version=v.version))
                 return
+            guard = forms.order_guard(v)
             self.app.push_screen(forms.reason_form(
                 _("Reassign {number}: why?").format(number=v.number),
                 lambda reason: workorders.assign(v.id, staff_id, self.staff_id, reason=reason,
-                                                 expected_version=v.version)), self._after_form)
+                                                 expected_version=guard.version),
+                guard=guard), self._after_form)
 
         self.app.push_screen(forms.technician_picker(message.suggestions, message.technicians, title), picked)
 
@@ -398,22 +400,23 @@ class WorkOrderScreen(Screen):
         v = self.view
         if v is None or self._not_allowed("hold"):
             return
+        guard = forms.order_guard(v)
         self.app.push_screen(forms.reason_form(
             _("Put {number} on hold: waiting for what?").format(number=v.number),
-            lambda reason: workorders.hold(v.id, self.staff_id, reason, expected_version=v.version)),
-            self._after_form)
+            lambda reason: workorders.hold(v.id, self.staff_id, reason, expected_version=guard.version),
+            guard=guard), self._after_form)
 
     def action_resolve(self) -> None:
         v = self.view
         if v is None or self._not_allowed("resolve"):
             return
-        self.app.push_screen(forms.resolve_form(v, self.staff_id), self._after_form)
+        self.app.push_screen(forms.resolve_form(v, self.staff_id, forms.order_guard(v)), self._after_form)
 
     def action_callback(self) -> None:
         v = self.view
         if v is None or self._not_allowed("callback"):
             return
-        self.app.push_screen(forms.callback_form(v, self.staff_id), self._after_form)
+        self.app.push_screen(forms.callback_form(v, self.staff_id, forms.order_guard(v)), self._after_form)
 
     def action_close_order(self) -> None:
         v = self.view
@@ -430,19 +433,21 @@ class WorkOrderScreen(Screen):
         v = self.view
         if v is None or self._not_allowed("reopen"):
             return
+        guard = forms.order_guard(v)
         self.app.push_screen(forms.reason_form(
             _("Reopen {number}: why?").format(number=v.number),
-            lambda reason: workorders.reopen(v.id, self.staff_id, reason, expected_version=v.version)),
-            self._after_form)
+            lambda reason: workorders.reopen(v.id, self.staff_id, reason, expected_version=guard.version),
+            guard=guard), self._after_form)
 
     def action_cancel_order(self) -> None:
         v = self.view
         if v is None or self._not_allowed("cancel"):
             return
+        guard = forms.order_guard(v)
         self.app.push_screen(forms.reason_form(
             _("Cancel {number}: why?").format(number=v.number),
-            lambda reason: workorders.cancel(v.id, self.staff_id, reason, expected_version=v.version)),
-            self._after_form)
+            lambda reason: workorders.cancel(v.id, self.staff_id, reason, expected_version=guard.version),
+            guard=guard), self._after_form)
 
     def action_merge(self) -> None:
         if self.view is not None:
@@ -455,10 +460,11 @@ class WorkOrderScreen(Screen):
         if v.status not in OPEN_STATUSES:
             self._refused(_("Only an open work order changes priority."))
             return
+        guard = forms.order_guard(v)
         self.app.push_screen(forms.priority_form(
             v.priority,
-            lambda p: workorders.set_priority(v.id, p, self.staff_id, expected_version=v.version),
-            _("Priority of {number}").format(number=v.number)), self._after_form)
+            lambda p: workorders.set_priority(v.id, p, self.staff_id, expected_version=guard.version),
+            _("Priority of {number}").format(number=v.number), guard), self._after_form)
 
     def action_cost(self) -> None:
         if self.view is not None:

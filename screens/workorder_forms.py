@@ -28,6 +28,7 @@ from data.vocab import (
     label,
 )
 from widgets.bindings import translate_bindings
+from widgets.conflict import RecordState, VersionGuard
 from widgets.form import FormField, FormModal
 from widgets.safe import plain
 
@@ -54,10 +55,13 @@ def _any(options: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def guarded(act: Callable[[dict[str, str]], Any], fields: Iterable[str],
-            rename: dict[str, str] | None = None) -> Callable[[dict[str, str]], Any]:
+            rename: dict[str, str] | None = None, *,
+            guard: VersionGuard | None = None) -> Callable[[dict[str, str]], Any]:
     """Wrap a form's save: a field's error stays under that field (renamed through `rename`
-    where the data layer calls it differently); a refusal of the action itself, or a
-    concurrent change, closes the form with `Refused` instead of keeping stale input."""
+    where the data layer calls it differently); a refusal of the action itself closes the
+    form with `Refused`. A concurrent change goes to the form when it has a `guard` (it
+    stays open with what was typed and shows what changed; a refusal, too, then stays in
+    the form); without one it closes the form with `Refused` too."""
     names = set(fields)
     rename = rename or {}
 
@@ -65,13 +69,17 @@ def guarded(act: Callable[[dict[str, str]], Any], fields: Iterable[str],
         try:
             return act(values)
         except workorders.ConflictError as exc:
+            if guard is not None:
+                raise
             return Refused(exc.message, conflict=True)
         except ValidationError as exc:
             field = rename.get(exc.field, exc.field)
             if field in names:
                 raise ValidationError(field, exc.message) from exc
-            if exc.field == "status":
+            if exc.field == "status" and guard is None:
                 return Refused(exc.message)
+            # With a guard the form stays open: after a reload the status may no longer
+            # allow the action, and what was typed is kept while the user decides.
             raise FrontDeskError(exc.message) from exc
 
     return save
@@ -116,6 +124,11 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
     `call_id`, and with `after_save(order_id)` (which may log the call it came from): a
     refusal there saves neither. `phone_masked` shows a passed `phone` masked (a number from
     the call log), as the person's own number always is."""
+    # A draft reopens the form with the same prefill (what `after_save` would have done,
+    # such as logging the call the order came from, cannot be kept).
+    prefill = {"person_id": person_id, "room_id": room_id, "community_id": community_id,
+               "title": title, "description": description, "kind": kind, "phone": phone,
+               "call_id": call_id, "phone_masked": phone_masked}
     room_code, community_name = "", ""
     prefilled_phone = phone
     # The owner's own number is prefilled masked (privacy, issue 7): left as shown, it saves
@@ -194,39 +207,56 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
                 after_save(order_id)
         return order_id
 
-    return FormModal(_("New work order"), fields, save)
+    return FormModal(_("New work order"), fields, save, draft_key=NEW_ORDER,
+                     draft_context={"prefill": prefill})
+
+
+#: Draft key of the new-order form (screens.drafts reopens it).
+NEW_ORDER = "workorder.new"
+#: What a draft's prefill may hold (new_order_form's keyword arguments kept in JSON).
+DRAFT_PREFILL = ("person_id", "room_id", "community_id", "title", "description", "kind",
+                 "phone", "call_id", "phone_masked")
 
 
 def open_new_order(screen: Screen, *, then: Callable[[int], Any] | None = None,
-                   **prefill: Any) -> None:
+                   restore: dict[str, str] | None = None, on_close: Callable[[], Any] | None = None,
+                   **prefill: Any) -> FormModal | None:
     """Push the new-order form (prefilled with person_id, room_id, community_id, title,
     description, kind, phone; linked to call_id; see `new_order_form`). When it is saved,
-    `then(order_id)` runs if given, else the new work order opens on its own screen."""
+    `then(order_id)` runs if given, else the new work order opens on its own screen.
+    `restore` puts a draft's typed values back in; `on_close()` runs once it is closed."""
     from screens.workorder import WorkOrderScreen
 
     def opened(order_id: int | None) -> None:
-        if not order_id:
-            return
-        if then is not None:
-            then(order_id)
-        else:
-            screen.app.push_screen(WorkOrderScreen(order_id))
+        if order_id:
+            if then is not None:
+                then(order_id)
+            else:
+                screen.app.push_screen(WorkOrderScreen(order_id))
+        if on_close is not None:
+            on_close()
 
     try:
         form = new_order_form(screen.app.staff.id, **prefill)
     except FrontDeskError as exc:  # the person or room is gone meanwhile
         screen.notify(exc.message, severity="error", markup=False)
-        return
+        return None
+    if restore is not None:
+        form.restore(restore)
     screen.app.push_screen(form, opened)
+    return form
 
 
 # --- actions on one work order -----------------------------------------------------------------
 
 
-def reason_form(title: str, act: Callable[[str], Any], *, label_text: str | None = None) -> FormModal:
-    """One reason (or note), several lines; `act(text)` does the change."""
+def reason_form(title: str, act: Callable[[str], Any], *, label_text: str | None = None,
+                guard: VersionGuard | None = None) -> FormModal:
+    """One reason (or note), several lines; `act(text)` does the change (with `guard`, over
+    the version in it: see `order_guard`)."""
     fields = [FormField("reason", label_text or _("Reason"), kind="text")]
-    return FormModal(title, fields, guarded(lambda v: act(v["reason"]), ["reason"], {"note": "reason"}))
+    return FormModal(title, fields, guarded(lambda v: act(v["reason"]), ["reason"], {"note": "reason"},
+                                            guard=guard), guard=guard)
 
 
 def _cost_fields() -> list[FormField]:
@@ -244,20 +274,22 @@ def _add_cost(order_id: int, staff_id: int, values: dict[str, str]) -> int:
                                values["quantity"], values["unit_price"], values["payer"])
 
 
-def resolve_form(view: workorders.OrderView, staff_id: int) -> FormModal:
+def resolve_form(view: workorders.OrderView, staff_id: int,
+                 guard: VersionGuard | None = None) -> FormModal:
     """What was done, and optionally one cost line (more with c afterwards)."""
     fields = [FormField("note", _("What was done"), kind="text"), *_cost_fields()]
     fields[2].help = _("Optional: leave it empty when nothing was charged.")
 
     def act(values: dict[str, str]) -> workorders.OrderView:
         with transaction():  # the resolution and its cost, or neither
-            done = workorders.resolve(view.id, staff_id, values["note"], expected_version=view.version)
+            done = workorders.resolve(view.id, staff_id, values["note"],
+                                      expected_version=guard.version if guard else view.version)
             if values["description"].strip() or values["unit_price"].strip():
                 _add_cost(view.id, staff_id, values)
         return done
 
     return FormModal(_("Resolve {number}").format(number=view.number), fields,
-                     guarded(act, [f.name for f in fields]))
+                     guarded(act, [f.name for f in fields], guard=guard), guard=guard)
 
 
 def cost_form(view: workorders.OrderView, staff_id: int) -> FormModal:
@@ -266,7 +298,8 @@ def cost_form(view: workorders.OrderView, staff_id: int) -> FormModal:
                      guarded(lambda v: _add_cost(view.id, staff_id, v), [f.name for f in fields]))
 
 
-def callback_form(view: workorders.OrderView, staff_id: int) -> FormModal:
+def callback_form(view: workorders.OrderView, staff_id: int,
+                  guard: VersionGuard | None = None) -> FormModal:
     """回访: rating and comment; an unhappy owner (≤ 2) reopens it in the same step."""
     fields = [
         FormField("rating", _("Rating"), placeholder=_("1–5 (5 very satisfied)")),
@@ -279,10 +312,11 @@ def callback_form(view: workorders.OrderView, staff_id: int) -> FormModal:
     def act(values: dict[str, str]) -> workorders.OrderView:
         return workorders.record_callback(
             view.id, staff_id, values["rating"].strip(), values["comment"],
-            reopen_if_unhappy=values["reopen"] != "no", expected_version=view.version)
+            reopen_if_unhappy=values["reopen"] != "no",
+            expected_version=guard.version if guard else view.version)
 
     return FormModal(_("Callback of {number}").format(number=view.number), fields,
-                     guarded(act, [f.name for f in fields]))
+                     guarded(act, [f.name for f in fields], guard=guard), guard=guard)
 
 
 def merge_form(view: workorders.OrderView, staff_id: int) -> FormModal:
@@ -309,9 +343,71 @@ def merge_form(view: workorders.OrderView, staff_id: int) -> FormModal:
                      guarded(act, ["mode", "other"], {"merge": "other", "link": "other"}))
 
 
-def priority_form(current: str, act: Callable[[str], Any], title: str) -> FormModal:
+def priority_form(current: str, act: Callable[[str], Any], title: str,
+                  guard: VersionGuard | None = None) -> FormModal:
     fields = [FormField("priority", _("Priority"), current, kind="select", options=_options(PRIORITIES))]
-    return FormModal(title, fields, guarded(lambda v: act(v["priority"]), ["priority"]))
+    return FormModal(title, fields, guarded(lambda v: act(v["priority"]), ["priority"], guard=guard),
+                     guard=guard)
+
+
+# --- someone else changed the order meanwhile ----------------------------------------------------
+
+#: The order's fields a conflict lists (record names differ from the forms' own fields,
+#: except the priority, which the priority form edits).
+ORDER_FIELDS = {
+    "status": N_("Status"), "assignee": N_("Assignee"), "priority": N_("Priority"),
+    "appointment": N_("Appointment"), "order_title": N_("Title"),
+    "order_description": N_("Description"), "category": N_("Category"), "place": N_("Place"),
+    "rated": N_("Rating"), "callback_comment": N_("Callback comment"),
+}
+#: Audit-trail columns of work_order → the names above.
+_AUDITED = {"status": "status", "assignee_id": "assignee", "priority": "priority",
+            "appointment_at": "appointment", "title": "order_title",
+            "description": "order_description", "category_id": "category", "room_id": "place",
+            "location": "place", "rating": "rated", "callback_comment": "callback_comment"}
+
+
+def _order_values(v: workorders.OrderView) -> dict[str, str]:
+    assignee = f"{v.assignee} ({v.assignee_login})" if v.assignee_login else v.assignee
+    return {
+        "status": v.status, "assignee": assignee or "", "priority": v.priority,
+        "appointment": f"{v.appointment_at:%Y-%m-%d %H:%M}" if v.appointment_at else "",
+        "order_title": v.title, "order_description": v.description, "category": v.category,
+        "place": f"{v.community} {v.room or v.location}".strip(),
+        "rated": "" if v.rating is None else str(v.rating), "callback_comment": v.callback_comment,
+    }
+
+
+def _order_shown(name: str, value: str) -> str:
+    if name == "status":
+        return label(WORK_ORDER_STATUSES, value) if value else value
+    if name == "priority":
+        return label(PRIORITIES, value) if value else value
+    return value
+
+
+def order_guard(view: workorders.OrderView) -> VersionGuard:
+    """The order as a form about it was opened. A conflict lists what changed in its fields
+    and what was done to it meanwhile (its history names who, for everyone who sees it)."""
+    from data import versions
+
+    def current(guard: VersionGuard) -> RecordState:
+        now = workorders.get_order(view.id)
+        # Every change adds one history entry and one version: the newest entries since the
+        # version the form was opened at are what happened meanwhile.
+        steps = versions.order_steps(view.id, limit=min(max(now.version - guard.version, 0), 20))
+        stamps = {_AUDITED[k]: stamp for k, stamp in
+                  versions.changed_since("work_order", view.id).items() if k in _AUDITED}
+        if steps:
+            stamps[""] = versions.Stamp(steps[0].login, steps[0].at)
+        notes = tuple(
+            f"{s.at:%m-%d %H:%M} {s.login or '—'}: {label(workorders.ACTION_LABELS, s.action)}"
+            + (f" — {' '.join(s.note.split())}" if s.note.strip() else "")
+            for s in reversed(steps))
+        return RecordState(_order_values(now), now.version, stamps, notes)
+
+    return VersionGuard(view.version, _order_values(view), current,
+                        labels={k: _(v) for k, v in ORDER_FIELDS.items()}, show=_order_shown)
 
 
 # --- queue forms -------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from urllib.parse import urlparse
@@ -88,36 +90,116 @@ def _drop_pg_schema(base_url: str, schema_name: str) -> None:
     conn.close()
 
 
-@pytest.fixture
-def sqlite_url(tmp_path) -> str:
-    """Path of a fresh, migrated SQLite file (not opened in this thread)."""
-    path = tmp_path / "frontdesk.db"
+class _PgShared:
+    """One migrated schema for the run's PostgreSQL tests, put back to its just-migrated
+    content before each test (TRUNCATE and re-insert the reference rows: about a tenth of
+    what creating and migrating a schema per test costs). Falls back to a fresh schema
+    if the reset cannot take its locks in time."""
+
+    def __init__(self, base_url: str) -> None:
+        import psycopg2
+
+        from data.models import ALL_MODELS
+
+        self.base_url = base_url
+        self.url, self.schema_name = _pg_schema_url(base_url)
+        open_database(self.url)
+        schema.migrate()
+        close_database()
+        self.tables = [m._meta.table_name for m in ALL_MODELS]
+        self.conn = psycopg2.connect(base_url)
+        self.conn.autocommit = True
+        cur = self.conn.cursor()
+        cur.execute(f'SET search_path TO "{self.schema_name}"')
+        self.rows: dict[str, tuple[list[str], list[tuple]]] = {}
+        for table in self.tables:
+            cur.execute(f'SELECT * FROM "{table}"')
+            columns = [d[0] for d in cur.description]
+            order = "id" if "id" in columns else columns[0]
+            cur.execute(f'SELECT * FROM "{table}" ORDER BY "{order}"')
+            self.rows[table] = (columns, cur.fetchall())
+
+    def reset(self) -> None:
+        cur = self.conn.cursor()
+        cur.execute("BEGIN")
+        try:
+            cur.execute("SET LOCAL lock_timeout = '5s'")
+            cur.execute("SET LOCAL frontdesk.audit = 'off'")
+            cur.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in self.tables)
+                        + " RESTART IDENTITY CASCADE")
+            for table in self.tables:
+                columns, rows = self.rows[table]
+                if not rows:
+                    continue
+                names = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                cur.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+                if "id" in columns:
+                    cur.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                                f'(SELECT max(id) FROM "{table}"))')
+            cur.execute("COMMIT")
+        except Exception:
+            cur.execute("ROLLBACK")
+            raise
+
+
+@pytest.fixture(scope="session")
+def _pg_shared(pg_database_url) -> Iterator[_PgShared]:
+    shared = _PgShared(pg_database_url)
+    yield shared
+    shared.conn.close()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory) -> str:
+    """One migrated SQLite file per test session, checkpointed into a single file: each
+    test gets a copy (a file copy costs milliseconds, a migration a few hundred)."""
+    path = tmp_path_factory.mktemp("template") / "frontdesk.db"
     open_database(str(path))
     schema.migrate()
     close_database()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
     return str(path)
+
+
+def _fresh_sqlite(template: str, path) -> str:
+    shutil.copyfile(template, path)
+    return str(path)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, _sqlite_template) -> str:
+    """Path of a fresh, migrated SQLite file (not opened in this thread)."""
+    return _fresh_sqlite(_sqlite_template, tmp_path / "frontdesk.db")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path) -> Iterator[str]:
     """A fresh, migrated database on each backend: yields its URL or path."""
     if request.param == "sqlite":
-        path = tmp_path / "frontdesk.db"
-        open_database(str(path))
+        yield _fresh_sqlite(request.getfixturevalue("_sqlite_template"), tmp_path / "frontdesk.db")
+        return
+    shared = request.getfixturevalue("_pg_shared")
+    try:
+        shared.reset()
+    except Exception:  # a connection of an earlier test still holds a lock: a schema of its own
+        base = request.getfixturevalue("pg_database_url")
+        url, schema_name = _pg_schema_url(base)
+        open_database(url)
         schema.migrate()
         close_database()
-        yield str(path)
+        try:
+            yield url
+        finally:
+            close_database()
+            _drop_pg_schema(base, schema_name)
         return
-    base = request.getfixturevalue("pg_database_url")
-    url, schema_name = _pg_schema_url(base)
-    open_database(url)
-    schema.migrate()
-    close_database()
     try:
-        yield url
+        yield shared.url
     finally:
         close_database()
-        _drop_pg_schema(base, schema_name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -116,10 +116,10 @@ def test_backup_skips_a_transaction_still_open_and_does_not_wait_for_it(sqlite_d
 def test_backup_refuses_an_existing_file_unless_forced(sqlite_url, tmp_path, capsys):
     target = tmp_path / "b.db"
     target.write_text("old")
-    assert main(["--db", sqlite_url, "backup", str(target)]) == 2
+    assert main(["--lang", "en", "--db", sqlite_url, "backup", str(target)]) == 2
     assert "already exists; pass --force" in capsys.readouterr().err
     assert target.read_text() == "old"
-    assert main(["--db", sqlite_url, "backup", str(target), "--force"]) == 0
+    assert main(["--lang", "en", "--db", sqlite_url, "backup", str(target), "--force"]) == 0
     assert "Backed up" in capsys.readouterr().out
     assert _integrity(target) == "ok"
     conn = sqlite3.connect(target)
@@ -128,7 +128,7 @@ def test_backup_refuses_an_existing_file_unless_forced(sqlite_url, tmp_path, cap
 
 
 def test_backup_names_a_missing_folder(sqlite_url, tmp_path, capsys):
-    assert main(["--db", sqlite_url, "backup", str(tmp_path / "nowhere" / "b.db")]) == 2
+    assert main(["--lang", "en", "--db", sqlite_url, "backup", str(tmp_path / "nowhere" / "b.db")]) == 2
     assert "does not exist" in capsys.readouterr().err
 
 
@@ -149,11 +149,11 @@ def test_restore_refuses_a_damaged_file(good_backup, sqlite_url, tmp_path, capsy
     data = bytearray(good_backup.read_bytes())
     page = 4096
     assert len(data) > 6 * page
-    for offset in (2 * page + 100, 4 * page + 200):  # garbage into b-tree pages
+    for offset in (2 * page, 4 * page):  # garbage over two b-tree pages' headers
         data[offset:offset + 400] = bytes((i * 37 + 11) % 256 for i in range(400))
     damaged.write_bytes(bytes(data))
     before = Path(sqlite_url).read_bytes()
-    assert main(["--db", sqlite_url, "restore", str(damaged), "--force"]) == 2
+    assert main(["--lang", "en", "--db", sqlite_url, "restore", str(damaged), "--force"]) == 2
     err = capsys.readouterr().err
     assert "cannot be restored" in err and "damaged" in err and "Nothing was changed" in err
     assert Path(sqlite_url).read_bytes() == before
@@ -201,9 +201,9 @@ def test_restore_replaces_the_database_and_keeps_the_old_one(good_backup, sqlite
     f.person("备份后")  # only in the live database
     close_database()
     Path(sqlite_url + "-shm").write_bytes(b"stale")  # a crashed session's leftovers
-    assert main(["--db", sqlite_url, "restore", str(good_backup)]) == 2
+    assert main(["--lang", "en", "--db", sqlite_url, "restore", str(good_backup)]) == 2
     assert "pass --force" in capsys.readouterr().err
-    assert main(["--db", sqlite_url, "restore", str(good_backup), "--force"]) == 0
+    assert main(["--lang", "en", "--db", sqlite_url, "restore", str(good_backup), "--force"]) == 0
     out = capsys.readouterr().out
     assert "Restored" in out and ".before-restore-" in out
     assert not Path(sqlite_url + "-shm").exists() or Path(sqlite_url + "-shm").read_bytes() != b"stale"
@@ -241,7 +241,7 @@ def test_restore_of_an_older_schema_says_to_migrate(sqlite_url, tmp_path, capsys
     open_database(str(old))
     Runner(db.obj, str(schema.MIGRATIONS_DIR), table_name=schema.HISTORY_TABLE).up(target="0001_initial")
     close_database()
-    assert main(["--db", str(tmp_path / "target.db"), "restore", str(old)]) == 0
+    assert main(["--lang", "en", "--db", str(tmp_path / "target.db"), "restore", str(old)]) == 0
     assert "frontdesk migrate" in capsys.readouterr().out
 
 
@@ -280,10 +280,10 @@ def test_migrate_command_reports_the_backup(tmp_path, capsys):
     path = tmp_path / "company.db"
     _old_database(path)
     close_database()
-    assert main(["--db", str(path), "migrate"]) == 0
+    assert main(["--lang", "en", "--db", str(path), "migrate"]) == 0
     out = capsys.readouterr().out
     assert "before migrating" in out and ".before-0002_search_keys-" in out
-    assert main(["--db", str(path), "migrate"]) == 0  # nothing pending: no second backup
+    assert main(["--lang", "en", "--db", str(path), "migrate"]) == 0  # nothing pending: no second backup
     assert len(list(tmp_path.glob("*.bak"))) == 1
 
 
@@ -310,7 +310,7 @@ def test_pg_backup_with_pg_dump(pg_database_url, tmp_path, capsys):
         f.person("备份")
         close_database()
         target = tmp_path / "pg.dump"
-        assert main(["--db", url, "backup", str(target)]) == 0
+        assert main(["--lang", "en", "--db", url, "backup", str(target)]) == 0
         assert "Backed up" in capsys.readouterr().out
         listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True,
                                  text=True, check=True).stdout
@@ -333,3 +333,18 @@ def test_pg_backup_without_pg_dump_says_what_to_install(pg_database_url, tmp_pat
 def test_restore_into_postgresql_points_at_pg_restore(good_backup):
     with pytest.raises(BackupError, match="pg_restore"):
         backup.restore(good_backup, "postgresql://u@h/db", force=True)
+
+
+def test_backup_refuses_to_overwrite_the_database_itself(sqlite_url, capsys):
+    before = Path(sqlite_url).read_bytes()
+    assert main(["--lang", "en", "--db", sqlite_url, "backup", sqlite_url, "--force"]) == 2
+    assert "is the database itself" in capsys.readouterr().err
+    assert Path(sqlite_url).read_bytes() == before
+
+
+def test_restore_refuses_a_live_database_copied_with_its_wal(sqlite_url, tmp_path):
+    open_database(sqlite_url)
+    f.person("活的")  # committed into the -wal, not yet into the main file
+    with pytest.raises(BackupError, match="database in use"):
+        backup.restore(sqlite_url, tmp_path / "elsewhere.db")
+    close_database()

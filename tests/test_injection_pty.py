@@ -66,7 +66,7 @@ def stored(pieces: tuple[str, ...]) -> tuple[str, ...]:
     return (" ".join(pieces), *pieces)
 
 
-KEYS = {"f2": b"\x1bOQ", "f3": b"\x1bOR", "f4": b"\x1bOS", "f5": b"\x1b[15~",
+KEYS = {"f2": b"\x1bOQ", "f3": b"\x1bOR", "f4": b"\x1bOS", "f5": b"\x1b[15~", "f6": b"\x1b[17~",
         "escape": b"\x1b", "enter": b"\r", "ctrl+q": b"\x11", "tab": b"\t", "down": b"\x1b[B"}
 
 
@@ -308,6 +308,9 @@ def test_stored_text_reads_literally_and_never_reaches_the_terminal(tmp_path):
                                      *[literal(piece) for piece in NASTY])
         term.press("escape", "c")
         seen["callbacks"] = term.wait_for("My callbacks: 7", *each("来电", 30))
+
+        term.press("f6")
+        seen["inbox"] = term.wait_for("7 unread", *each("通知", 30))
     finally:
         term.close()
     output = bytes(term.output)

@@ -225,3 +225,31 @@ async def test_h_on_the_calendar_shows_the_selected_event_history(world):
         assert isinstance(app.screen, HistoryModal)
         await wait_for(pilot, lambda: "会议室 [2]" in screen_text(app))
         assert "location" in screen_text(app) and "desk1" in screen_text(app)
+
+
+async def test_D_deletes_an_owner_for_a_supervisor_and_is_refused_to_the_desk(world):
+    from data.models import Person
+    from widgets.confirm import ConfirmModal
+
+    i18n.set_language("en")
+    desk = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await open_card(desk, pilot, world["person"])
+        seen = record_notifications(desk)
+        await pilot.press("D")
+        await settle(desk, pilot)
+        assert not isinstance(desk.screen, ConfirmModal)  # refused before anything is asked
+        assert any("may not delete records" in text for text in seen)
+    assert Person.get_or_none(Person.id == world["person"]) is not None
+    boss = FrontDeskApp(sign_in("super1"), "demo.db")
+    async with boss.run_test(size=(80, 24)) as pilot:
+        await open_card(boss, pilot, world["person"])
+        await pilot.press("D")
+        await settle(boss, pilot)
+        assert isinstance(boss.screen, ConfirmModal) and "张晓明" in screen_text(boss)
+        await pilot.press("y")
+        await settle(boss, pilot)
+        assert not isinstance(boss.screen, OwnerCardScreen)
+    assert Person.get_or_none(Person.id == world["person"]) is None
+    deleted = AuditLog.get(AuditLog.entity == "person", AuditLog.action == "delete")
+    assert (deleted.old_value, deleted.staff.login) == ("张晓明", "super1")

@@ -22,6 +22,7 @@ from tests import factories as f
 from tests.screen_text import record_notifications, screen_text, settle
 from tui.app import FrontDeskApp
 from widgets.confirm import ConfirmModal
+from widgets.conflict import ConflictModal
 from widgets.form import FormModal
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
@@ -497,10 +498,23 @@ async def test_a_concurrent_change_is_not_overwritten(world, monkeypatch):
         await pilot.press("x")  # cancel, from what the screen shows (assigned)
         await settle(app, pilot)
         assert isinstance(app.screen, FormModal)
+        form = app.screen
         await pilot.press(*"业主取消", "f10")
         await settle(app, pilot)
+        # The form stays with the reason; the conflict modal says what happened meanwhile.
+        assert isinstance(app.screen, ConflictModal)
+        text = screen_text(app)
+        assert "Status: 'Assigned' → 'In progress'" in text and "tech2: Started" in text
+        await pilot.press("r")  # reload: the order as it is now; the reason stays
+        await settle(app, pilot)
+        assert app.screen is form and form.values()["reason"] == "业主取消"
+        await pilot.press("f10")  # a refusal now is said in the form, which keeps the reason
+        await settle(app, pilot)
+        assert app.screen is form and form.values()["reason"] == "业主取消"
+        assert "you may not" in str(form.query_one("#form-message").render())
+        await pilot.press("escape", "y")  # discard what was typed
+        await settle(app, pilot)
         assert isinstance(app.screen, WorkOrderScreen)
-        assert "changed by someone else" in shown[-1]
         assert screen.view.version == seen + 1 and screen.view.status == "in_progress"  # reloaded
     assert WorkOrder.get_by_id(order.id).status == "in_progress"
     assert history_actions(order.id) == ["start"]

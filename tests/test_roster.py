@@ -461,22 +461,32 @@ def cli_db(sqlite_url):
     open_database(sqlite_url)
     f.community("锦绣花园")
     f.community("阳光水岸")
+    f.staff("admin", "周建华", "admin")  # only administrators import
+    f.staff("desk1", "李娜", "desk")
     close_database()
     return sqlite_url
 
 
+def test_cli_import_is_for_administrators(cli_db, capsys):
+    assert main(["--db", cli_db, "--user", "desk1", "--lang", "en", "import", "owners", str(GOOD)]) == 2
+    assert "import data" in capsys.readouterr().err
+    open_database(cli_db)
+    assert Person.select().count() == 0
+    close_database()
+
+
 def test_cli_imports_a_roster_and_prints_the_summary(cli_db, capsys):
-    assert main(["--db", cli_db, "--lang", "en", "import", "owners", str(GOOD)]) == 0
+    assert main(["--db", cli_db, "--user", "admin", "--lang", "en", "import", "owners", str(GOOD)]) == 0
     out = capsys.readouterr().out
     assert f"Imported {GOOD}: 12 rows" in out
     assert "11 new" in out
 
-    assert main(["--db", cli_db, "--lang", "en", "import", "owners", str(XLSX)]) == 0
+    assert main(["--db", cli_db, "--user", "admin", "--lang", "en", "import", "owners", str(XLSX)]) == 0
     assert "Rows with nothing new: 12." in capsys.readouterr().out
 
 
 def test_cli_rejects_a_file_with_bad_rows_on_stderr(cli_db, capsys):
-    assert main(["--db", cli_db, "--lang", "en", "import", "owners", str(MIXED)]) == 2
+    assert main(["--db", cli_db, "--user", "admin", "--lang", "en", "import", "owners", str(MIXED)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "nothing was imported" in captured.err
@@ -488,7 +498,7 @@ def test_cli_rejects_a_file_with_bad_rows_on_stderr(cli_db, capsys):
 
 def test_cli_skip_invalid_reports_the_skipped_rows(cli_db, capsys, tmp_path):
     rejects = tmp_path / "rejects.csv"
-    argv = ["--db", cli_db, "--lang", "en", "import", "owners", str(MIXED),
+    argv = ["--db", cli_db, "--user", "admin", "--lang", "en", "import", "owners", str(MIXED),
             "--skip-invalid", "--rejects", str(rejects)]
     assert main(argv) == 0
     out = capsys.readouterr().out
@@ -498,6 +508,6 @@ def test_cli_skip_invalid_reports_the_skipped_rows(cli_db, capsys, tmp_path):
 
 def test_cli_missing_community_option(cli_db, capsys, tmp_path):
     path = write_csv(tmp_path, "1-1-101,甲", header="房号,姓名")
-    assert main(["--db", cli_db, "import", "owners", path]) == 2
+    assert main(["--db", cli_db, "--user", "admin", "import", "owners", path]) == 2
     assert "--community" in capsys.readouterr().err
-    assert main(["--db", cli_db, "import", "owners", path, "--community", "锦绣花园"]) == 0
+    assert main(["--db", cli_db, "--user", "admin", "import", "owners", path, "--community", "锦绣花园"]) == 0

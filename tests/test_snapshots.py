@@ -85,3 +85,22 @@ def test_owner_card(demo, snap_compare):
 
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_card)
+
+
+def test_inbox(demo, snap_compare):
+    from data import notifications
+    from data.db import transaction
+
+    me = sign_in("desk1")
+    with transaction():
+        notifications.send(me.id, "mention", "张晓明: you were mentioned", body="@desk1 周六上午在家，可上门",
+                           entity="person", entity_id=demo["owner"])
+    notifications.mark_read(me.id, [notifications.inbox(me.id)[-1].id])
+
+    async def open_inbox(pilot):
+        await _settle(pilot)
+        await pilot.press("f6")
+        await _settle(pilot)
+
+    app = FrontDeskApp(me, "demo.db")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_inbox)

@@ -12,11 +12,13 @@ from textual.binding import Binding
 from textual.filter import LineFilter
 from textual.screen import Screen
 
-from data import access
+from data import access, notifications
 from data.db import change_token
 from data.i18n import N_, _, in_language
 from data.pinyin import initials
 from data.staff import StaffInfo
+from data.validators import show_controls
+from data.vocab import NOTIFICATION_KINDS, label
 from screens.home import HomeScreen
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
@@ -48,6 +50,12 @@ def _calls_screen() -> Screen:
     return CallsScreen()
 
 
+def _inbox_screen() -> Screen:
+    from screens.inbox import InboxScreen  # loaded on first F6, not at start-up
+
+    return InboxScreen()
+
+
 @dataclass(frozen=True)
 class ScreenEntry:
     """A top-level screen reachable by a function key and from the palette."""
@@ -66,7 +74,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("tickets", "f3", N_("Work orders"), _tickets_screen),
     ScreenEntry("calendar", "f4", N_("Calendar"), _calendar_screen),
     ScreenEntry("calls", "f5", N_("Calls"), _calls_screen),
-    ScreenEntry("inbox", "f6", N_("Notifications"), None),
+    ScreenEntry("inbox", "f6", N_("Notifications"), _inbox_screen),
 )
 
 #: Roles allowed to import rosters (kept here so the palette need not import the screen).
@@ -83,6 +91,13 @@ SWEEP_SECONDS = 60.0
 POLL_SECONDS = 2.0
 #: Without cheap change detection (PostgreSQL, until LISTEN/NOTIFY), refresh this often.
 SLOW_REFRESH_SECONDS = 30.0
+
+#: New notifications shown as toasts one by one; beyond this, one "and N more" toast.
+TOASTS_AT_ONCE = 3
+#: Seconds a notification toast stays on screen.
+TOAST_SECONDS = 8.0
+#: New notifications read per poll at most (the inbox shows the rest).
+NEW_NOTES_LIMIT = 100
 
 
 class FrontDeskApp(App):
@@ -110,6 +125,7 @@ class FrontDeskApp(App):
         self.database_label = database_label
         self.unread = 0
         self._last_token: object | None = None
+        self._last_note_id = 0  # the newest notification already shown (or there at start)
         self._since_refresh = 0.0
         self._control_filter = ControlFilter()
 
@@ -127,8 +143,13 @@ class FrontDeskApp(App):
         # CSS_PATH when it is pushed, not for the default screen.
         self.push_screen(HomeScreen())
         self._last_token = change_token()
+        # Toasts are for what arrives from now on; the inbox and the count cover the rest.
+        self._last_note_id = notifications.last_id(self.staff.id)
+        self.check_notifications()
         self.set_interval(POLL_SECONDS, self._poll_changes, name="change-poll")
         self.set_interval(SWEEP_SECONDS, self.sweep_escalations, name="escalation-sweep")
+        self._catch_hangup()
+        self.offer_drafts()
 
     def header_parts(self) -> dict[str, str]:
         """What every screen's header shows about the session."""
@@ -161,9 +182,42 @@ class FrontDeskApp(App):
         self._last_token = token
         if changed:
             self._since_refresh = 0.0
+            self.check_notifications()
+            # Only the screen on top, and only if it is a list or card: a modal form being
+            # typed in has no refresh_data, so what is typed is never disturbed.
             refresh = getattr(self.screen, "refresh_data", None)
             if refresh is not None:
                 refresh()
+
+    @work(thread=True, group="notifications", exit_on_error=False)
+    def check_notifications(self) -> None:
+        """Read notifications newer than the last one shown, and the unread count, off the UI
+        thread; toast the new ones and update every header."""
+        me, after = self.staff.id, self._last_note_id
+        new: list[notifications.Note] = []
+        while len(new) < NEW_NOTES_LIMIT:
+            batch = notifications.newer_than(me, after)
+            if not batch:
+                break
+            new.extend(batch)
+            after = batch[-1].id
+        count = notifications.unread_count(me)
+        self.call_from_thread(self._notes_arrived, new, count)
+
+    def _notes_arrived(self, new: list[notifications.Note], count: int) -> None:
+        """Toast what this session has not shown yet (two checks may overlap), at most
+        TOASTS_AT_ONCE of them; toasts never take the focus from what is being typed."""
+        fresh = [note for note in new if note.id > self._last_note_id]
+        if fresh:
+            self._last_note_id = max(note.id for note in fresh)
+        for note in fresh[:TOASTS_AT_ONCE]:
+            self.notify(show_controls(note.title), title=label(NOTIFICATION_KINDS, note.kind),
+                        severity="warning" if note.kind == "escalation" else "information",
+                        timeout=TOAST_SECONDS, markup=False)
+        if len(fresh) > TOASTS_AT_ONCE:
+            self.notify(_("and {count} more: F6 shows them all").format(count=len(fresh) - TOASTS_AT_ONCE),
+                        title=_("Notifications"), timeout=TOAST_SECONDS, markup=False)
+        self.show_unread(count)
 
     @work(thread=True, exclusive=True, group="escalation", exit_on_error=False)
     def sweep_escalations(self) -> None:
@@ -175,14 +229,59 @@ class FrontDeskApp(App):
 
         with access.acting(None):  # the company's own deadlines, not this user's steps
             mine = [e for e in sweep() if self.staff.login in e.notified]
-            notify_due_callbacks()
-            send_reminders()
-        if mine:
-            self.call_from_thread(self._escalated_to_me, [e.number for e in mine])
+            due = notify_due_callbacks()
+            reminded = send_reminders()
+        if mine or due or reminded:
+            # What reached this user shows as toasts now, not a poll later (the check skips
+            # what it has shown, so the poll that follows does not repeat them).
+            self.call_from_thread(self.check_notifications)
 
-    def _escalated_to_me(self, numbers: list[str]) -> None:
-        self.notify(_("Escalated to you: {numbers}").format(numbers=", ".join(numbers)),
-                    severity="warning", markup=False)
+    # --- hang-up: typed input kept as drafts (issue 8) --------------------------------------
+
+    def _catch_hangup(self) -> None:
+        """An SSH hang-up (SIGHUP) keeps every open form's typed input before the app goes.
+        A Python-level handler runs on the main thread at once, before the input thread's
+        failing reads of the vanished terminal can take the app down."""
+        import signal
+        import threading
+
+        if hasattr(signal, "SIGHUP") and threading.current_thread() is threading.main_thread():
+            self._hangup_before = signal.signal(signal.SIGHUP, lambda _signum, _frame: self.hang_up())
+
+    def hang_up(self) -> None:
+        """The SIGHUP handler: every open form's typed, unsaved values become drafts of this
+        staff member (offered back at their next sign-in), then the app exits."""
+        if getattr(self, "_hung_up", False):
+            return
+        self._hung_up = True
+        from screens.drafts import keep_open_forms
+
+        try:
+            keep_open_forms(self)
+        finally:
+            self.exit()
+
+    def on_unmount(self) -> None:
+        import signal
+
+        before = getattr(self, "_hangup_before", None)
+        if before is not None:
+            signal.signal(signal.SIGHUP, before)
+            self._hangup_before = None
+
+    @work(thread=True, exclusive=True, group="drafts", exit_on_error=False)
+    def offer_drafts(self) -> None:
+        """At sign-in: the drafts a hang-up kept for this staff member, offered back."""
+        from data.drafts import drafts
+
+        found = drafts(self.staff.id)
+        if found:
+            self.call_from_thread(self._offer_drafts, found)
+
+    def _offer_drafts(self, found: list) -> None:
+        from screens.drafts import offer
+
+        offer(self, found)
 
     # --- global actions --------------------------------------------------------------------
 

@@ -301,8 +301,10 @@ def cmd_owners(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from data.roster import import_owners
+    from tui.session import sign_in
 
     _open(args)
+    sign_in(args)  # importing is an administrator's step (data.access)
     last = [0.0]
 
     def progress(done: int, total: int) -> None:

@@ -42,9 +42,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _database(args: argparse.Namespace) -> str:
-    from tui.paths import default_database
+    """The database a restore replaces: --db, FRONTDESK_DB, else the user's own file —
+    named without creating it (a first run would otherwise copy the demo data there)."""
+    import os
 
-    return args.db or default_database()
+    from tui.paths import data_dir
+
+    return args.db or os.environ.get("FRONTDESK_DB") or str(data_dir() / "frontdesk.db")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -83,15 +87,19 @@ def cmd_copy(args: argparse.Namespace) -> int:
             print(_("  {table}: {rows} rows").format(table=table, rows=rows), file=sys.stderr, flush=True)
 
     report = copy_database(args.source, args.target, progress=progress)
+    if not args.json:
+        table, source, copied, checksum = _("table"), _("source rows"), _("copied rows"), _("checksum")
+        print(f"{_pad(table, 20)} {_pad(source, 12):>12} {_pad(copied, 12):>12}  {checksum}")
+    ok, mismatch = _("OK"), _("MISMATCH")
     for check in report.tables:
-        verdict = "OK" if check.ok else "MISMATCH"
         if args.json:
             _emit({"table": check.table, "source_rows": check.source_rows,
                    "target_rows": check.target_rows, "source_checksum": check.source_sum,
-                   "target_checksum": check.target_sum, "result": verdict})
+                   "target_checksum": check.target_sum,
+                   "result": "OK" if check.ok else "MISMATCH"})
         else:
-            print(f"{_pad(check.table, 20)} {check.source_rows:>10} {check.target_rows:>10}  "
-                  f"{verdict if check.ok else _('MISMATCH')}")
+            print(f"{_pad(check.table, 20)} {check.source_rows:>12} {check.target_rows:>12}  "
+                  f"{ok if check.ok else mismatch}")
     if not args.json:
         print(_("Copied {rows} rows in {seconds:.1f} s.").format(
             rows=report.rows, seconds=report.seconds))

@@ -48,14 +48,7 @@ def _cell(value: str | None) -> str:
 
 
 def _line(entry) -> str:
-    if entry.action == "update":
-        change = f"{_cell(entry.old)} → {_cell(entry.new)}"
-    elif entry.action == "create":
-        change = _cell(entry.new)
-    elif entry.action == "delete":
-        change = _cell(entry.old)
-    else:
-        change = ""
+    change = entry.change(_cell)
     record = f"{entry.entity}#{entry.entity_id}"
     if entry.parent:
         record += f" ({entry.parent})"

@@ -194,7 +194,8 @@ def _change(order_id: int, staff_id: int, note: str, result: WorkerResult) -> No
             continue
         result.changes[order_id] = result.changes.get(order_id, 0) + 1
         return
-    raise RuntimeError(f"order {order_id}: still conflicting after {MAX_RETRIES} attempts")
+    raise RuntimeError(_("Work order {id} still conflicted after {n} attempts.").format(
+        id=order_id, n=MAX_RETRIES))
 
 
 def run_worker(seeded: Seeded, index: int, count: int, seed_value: int, ready, go,
@@ -380,7 +381,9 @@ def print_report(report: SoakReport, *, as_json: bool = False, out=None) -> None
         db="PostgreSQL" if report.target.startswith("postgres") else "SQLite"), file=out)
     from tui.cli_tickets import _pad
 
-    print(f"{_pad(_('kind'), 14)}{_('count'):>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}", file=out)
+    kind_header, count_header = _("kind"), _("count")
+    print(f"{_pad(kind_header, 14)}{count_header:>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}",
+          file=out)
     for kind in KINDS:
         s = _stats(report.latencies.get(kind, []))
         print(f"{_pad(kind_names[kind], 14)}{s['count']:>8}{s['p50_ms']:>10.1f}{s['p99_ms']:>10.1f}"

@@ -3,6 +3,11 @@
 A screen describes the fields (`FormField`), passes a `save` callable that does the real
 work through `data/` and returns the value to dismiss with; a `ValidationError` raised
 by it is shown under the field it names and nothing typed is lost.
+
+A form that edits a record others may change too gets a `VersionGuard` (widgets.conflict):
+when the save finds a newer version, the form stays open with what was typed and the
+conflict modal shows what the other person changed, offering reload or overwrite. A form
+can also be kept as a draft when the session hangs up (`draft()`, `restore()`).
 """
 
 from __future__ import annotations
@@ -17,12 +22,23 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, TextArea
 
-from data.errors import FrontDeskError, ValidationError
+from data.errors import ConflictError, FrontDeskError, ValidationError
 from data.i18n import N_, _
 from data.validators import show_controls
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.conflict import (
+    ConflictModal,
+    FieldChange,
+    RecordState,
+    VersionGuard,
+    quoted,
+    stamp_text,
+)
 from widgets.safe import plain
+
+#: The draft key of a form no screen knows how to reopen: restored as a plain copy.
+GENERIC_DRAFT = "form"
 
 
 @dataclass
@@ -71,9 +87,14 @@ class FormModal(ModalScreen[Any]):
         save: Callable[[dict[str, str]], Any],
         *,
         check: Callable[[dict[str, str]], str | None] | None = None,
+        guard: VersionGuard | None = None,
+        draft_key: str | None = None,
+        draft_context: dict[str, Any] | None = None,
     ) -> None:
         """`check` may return a warning (e.g. a possible duplicate): shown once, and a
-        second save goes ahead anyway."""
+        second save goes ahead anyway. `guard`: the record's version and values the form
+        was opened with (its save passes `guard.version`). `draft_key` and `draft_context`
+        name the form and what reopening it needs (screens.drafts), for a draft."""
         super().__init__()
         translate_bindings(self)
         self.form_title = title
@@ -85,6 +106,12 @@ class FormModal(ModalScreen[Any]):
         self.check_callback = check
         self._warned_for: dict[str, str] | None = None
         self._initial = {f.name: f.value for f in self.fields}
+        self.guard = guard
+        if guard is not None:  # compared with what the fields show (see above)
+            guard.base = {k: show_controls(v) for k, v in guard.base.items()}
+        self.draft_key = draft_key
+        self.draft_context: dict[str, Any] = dict(draft_context or {})
+        self._pending: dict[str, str] | None = None  # restored values, set once mounted
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -102,6 +129,9 @@ class FormModal(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         self.query_one(f"#field-{self.fields[0].name}").focus()
+        if self._pending is not None:
+            self._fill(self._pending)
+            self._pending = None
 
     def _widget(self, f: FormField):
         wid = f"field-{f.name}"
@@ -142,6 +172,58 @@ class FormModal(ModalScreen[Any]):
     def is_dirty(self) -> bool:
         return self.is_mounted and self.values() != self._initial
 
+    def typed_values(self) -> dict[str, str]:
+        """What is typed now ({} before the form is on screen)."""
+        return self.values() if self.is_mounted else {}
+
+    def _set_value(self, name: str, value: str) -> None:
+        widget = self.query_one(f"#field-{name}")
+        if isinstance(widget, Select):
+            spec = next(f for f in self.fields if f.name == name)
+            if value in [v for _l, v in spec.options]:
+                widget.value = value
+            elif not spec.value:  # the select allows a blank (see _widget)
+                widget.value = Select.NULL
+        elif isinstance(widget, TextArea):
+            widget.text = value
+        else:
+            widget.value = value
+
+    def _fill(self, values: dict[str, str]) -> None:
+        for f in self.fields:
+            if f.name in values:
+                self._set_value(f.name, show_controls(str(values[f.name])))
+
+    def restore(self, values: dict[str, str], guard: dict[str, Any] | None = None) -> None:
+        """Put a draft's `values` in the fields (now, or when the form is mounted); with
+        `guard` (VersionGuard.snapshot of the draft) the save compares with what the form
+        was first opened with, so a change made since the draft shows as a conflict."""
+        if guard and self.guard is not None:
+            self.guard.restore(guard)
+        if self.is_mounted:
+            self._fill(values)
+        else:
+            self._pending = dict(values)
+
+    def draft(self) -> tuple[str, str, dict[str, str], dict[str, Any]] | None:
+        """(form key, title, typed values, context) to keep when the session ends with this
+        form open and typed in; None when nothing was typed. A form without a key keeps
+        its fields' description, to be shown again as a copy of what was typed."""
+        if not self.is_dirty:
+            return None
+        context = dict(self.draft_context)
+        if self.guard is not None:
+            context["guard"] = self.guard.snapshot()
+        key = self.draft_key
+        if key is None:
+            key = GENERIC_DRAFT
+            context["fields"] = [
+                {"name": f.name, "label": f.label, "kind": f.kind,
+                 "options": [list(o) for o in f.options]}
+                for f in self.fields
+            ]
+        return key, self.form_title, self.values(), context
+
     # --- actions -----------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -165,6 +247,12 @@ class FormModal(ModalScreen[Any]):
                 return
         try:
             result = self.save_callback(values)
+        except ConflictError as exc:
+            if self.guard is None:
+                message.update(plain(exc.message))
+            else:
+                self._conflict(exc)
+            return
         except ValidationError as exc:
             target = self.query(f"#error-{exc.field}")
             if target:
@@ -177,6 +265,89 @@ class FormModal(ModalScreen[Any]):
             message.update(plain(exc.message))
             return
         self.dismiss(result)
+
+    # --- someone else saved meanwhile ---------------------------------------------------------
+
+    def _label(self, name: str) -> str:
+        for f in self.fields:
+            if f.name == name:
+                return f.label
+        return self.guard.labels.get(name, name) if self.guard else name
+
+    def _shown(self, name: str, value: str) -> str:
+        """A field's value as the user reads it: a choice by its label."""
+        for f in self.fields:
+            if f.name == name and f.kind == "select":
+                return next((label for label, v in f.options if v == value), value)
+        if self.guard is not None and self.guard.show is not None:
+            return self.guard.show(name, value)
+        return value
+
+    def _conflict(self, exc: ConflictError) -> None:
+        """The save found a newer version: show what changed; the form keeps what was typed."""
+        guard = self.guard
+        assert guard is not None
+        message = self.query_one("#form-message", Label)
+        try:
+            state = guard.current(guard)
+        except FrontDeskError as gone:  # deleted meanwhile: nothing to reload or overwrite
+            message.update(plain(f"{exc.message} {gone.message}"))
+            return
+        state = replace(state, values={k: show_controls(v) for k, v in state.values.items()})
+        changes = [
+            FieldChange(name, self._label(name), self._shown(name, guard.base.get(name, "")),
+                        self._shown(name, value), state.stamps.get(name) or state.stamps.get(""))
+            for name, value in state.values.items()
+            if value != guard.base.get(name, "")
+        ]
+        who = stamp_text(state.stamps.get(""))
+        self.app.push_screen(ConflictModal(changes, state.notes, who),
+                             lambda answer: self._answered(answer, state))
+
+    def _answered(self, answer: str | None, state: RecordState) -> None:
+        message = self.query_one("#form-message", Label)
+        if answer == "reload":
+            message.update(plain(self._reload(state)))
+        elif answer == "overwrite":
+            assert self.guard is not None
+            self.guard.move_to(state)
+            self.action_save()
+        else:
+            message.update(_("Not saved: someone else changed it meanwhile. F10 to decide again."))
+
+    def _reload(self, state: RecordState) -> str:
+        """The record's current values in the fields, except a field only the user changed
+        (the other person left it as it was): that keeps what was typed. Says what happened."""
+        guard = self.guard
+        assert guard is not None
+        typed = self.values()
+        replaced: list[str] = []
+        lost: list[str] = []  # the user's typing in a field the other person changed too
+        kept: list[str] = []
+        for f in self.fields:
+            if f.name not in state.values:
+                continue
+            base, now, mine = guard.base.get(f.name, ""), state.values[f.name], typed[f.name]
+            if now == base:
+                if mine != base:
+                    kept.append(f.label)
+                continue
+            if mine != now:
+                self._set_value(f.name, now)
+                if mine != base:
+                    lost.append(_("{field} (you had typed {text})").format(
+                        field=f.label, text=quoted(self._shown(f.name, mine))))
+                else:
+                    replaced.append(f.label)
+        guard.move_to(state)
+        parts = [_("Reloaded.")]
+        if replaced or lost:
+            parts.append(_("Now as saved by the other person: {fields}.").format(
+                fields="、".join(replaced + lost)))
+        if kept:
+            parts.append(_("Kept what you typed: {fields}.").format(fields="、".join(kept)))
+        parts.append(_("F10 saves."))
+        return " ".join(parts)
 
     def action_cancel(self) -> None:
         if self.is_dirty:

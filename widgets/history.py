@@ -62,14 +62,7 @@ def entry_cells(entry: audit.Entry, entity: str) -> tuple[str, str, str, str, st
     where = entry.field
     if entry.entity != entity:  # a part of the record: a person's phone, an event's attendee
         where = f"{entry.entity}.{entry.field}" if entry.field else entry.entity
-    if entry.action == "update":
-        change = f"{_value(entry.old)} → {_value(entry.new)}"
-    elif entry.action == "create":
-        change = _value(entry.new)
-    elif entry.action == "delete":
-        change = _value(entry.old)
-    else:
-        change = ""
+    change = entry.change(_value)
     action = _(ACTIONS[entry.action]) if entry.action in ACTIONS else entry.action
     return _stamp(entry.at), entry.login, action, where, change
 

@@ -14,16 +14,14 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from data.calendar import appointment_event, conflicts_for
 from data.errors import NotFoundError
 from data.i18n import _
-from data.models import Building, Community, Event, EventAttendee, Staff, Territory, WorkOrder
-from data.recurrence import occurrences
+from data.models import Building, Community, Staff, Territory, WorkOrder
 from data.vocab import OPEN_STATUSES
 
 #: How long a home visit is assumed to take when checking the calendar.
 VISIT_LENGTH = dt.timedelta(hours=1)
-#: Calendar kinds that do not book a person's time (a memo or a to-do is not an engagement).
-NOT_BOOKINGS = ("memo", "task")
 
 # Tiers of closeness to the work order, best first.
 _TERRITORY, _COMMUNITY, _ELSEWHERE = 0, 1, 2
@@ -143,87 +141,22 @@ def _loads(tech_ids: list[int]) -> dict[int, int]:
 
 
 def _bookings(tech_ids: list[int], order: WorkOrder) -> dict[int, _Booking]:
-    """The first calendar engagement of each technician overlapping the visit window.
-
-    Single events and moved occurrences (exception rows) count as they are; recurring
-    series are expanded, skipping occurrences an exception row moved or cancelled. The
-    order's own appointment does not make its technician busy for it.
-    """
+    """The first calendar engagement of each technician overlapping the visit window, as
+    the calendar's own conflict check sees it (recurring series expanded, moved and
+    cancelled occurrences honoured, memos and tasks never busy). The order's own
+    appointment does not make its technician busy for it."""
     window_start = order.appointment_at
-    window_end = window_start + VISIT_LENGTH
-    attending = EventAttendee.select(EventAttendee.event).where(EventAttendee.staff.in_(tech_ids))
-    not_this_order = Event.work_order.is_null() | (Event.work_order != order.id)
-    relevant = not_this_order & Event.kind.not_in(NOT_BOOKINGS)
-    found: dict[int, list[_Booking]] = {}
-
-    techs = set(tech_ids)
-
-    def attendees_of(event_ids: list[int]) -> dict[int, list[int]]:
-        """Every attendee of these events (technicians or not: an exception row with
-        attendees of its own does not inherit its series')."""
-        who: dict[int, list[int]] = {}
-        if not event_ids:
-            return who
-        for event_id, staff_id in (
-            EventAttendee.select(EventAttendee.event, EventAttendee.staff)
-            .where(EventAttendee.event.in_(event_ids))
-            .tuples()
-        ):
-            who.setdefault(event_id, []).append(staff_id)
-        return who
-
-    # Single events and exception rows (a moved occurrence) overlapping the window.
-    singles = list(
-        Event.select(Event.id, Event.start, Event.title, Event.series)
-        .where(
-            Event.id.in_(attending) | Event.series.in_(
-                Event.select(Event.id).where(Event.id.in_(attending), Event.rrule.is_null(False))
-            ),
-            Event.rrule.is_null(),
-            Event.cancelled == False,  # noqa: E712 (peewee expression)
-            Event.start < window_end,
-            Event.end > window_start,
-            relevant,
-        )
-        .limit(500)
-    )
-    # Recurring series that may have an occurrence in the window.
-    series = list(
-        Event.select(Event.id, Event.start, Event.end, Event.rrule, Event.title)
-        .where(
-            Event.id.in_(attending),
-            Event.rrule.is_null(False),
-            Event.series.is_null(),
-            Event.cancelled == False,  # noqa: E712 (peewee expression)
-            Event.start < window_end,
-            Event.series_until.is_null() | (Event.series_until > window_start),
-            relevant,
-        )
-        .limit(500)
-    )
-    series_ids = [s.id for s in series]
-    who = attendees_of([e.id for e in singles] + series_ids)
-    for event in singles:
-        # An exception row without attendees of its own inherits its series'.
-        people = who.get(event.id)
-        if people is None and event.series_id is not None:
-            people = attendees_of([event.series_id]).get(event.series_id, [])
-        for staff_id in techs.intersection(people or ()):
-            found.setdefault(staff_id, []).append(_Booking(event.start, event.title))
-    if series_ids:
-        handled: dict[int, list[dt.datetime]] = {}
-        for series_id, original in (
-            Event.select(Event.series, Event.recurrence_id)
-            .where(Event.series.in_(series_ids), Event.recurrence_id.is_null(False))
-            .tuples()
-        ):
-            handled.setdefault(series_id, []).append(original)
-        for event in series:
-            for start, _end in occurrences(event.start, event.end, event.rrule, window_start,
-                                           window_end, handled.get(event.id, ())):
-                for staff_id in techs.intersection(who.get(event.id, ())):
-                    found.setdefault(staff_id, []).append(_Booking(start, event.title))
-    return {staff_id: min(items, key=lambda b: b.start) for staff_id, items in found.items()}
+    own = appointment_event(order.id)
+    clashes = conflicts_for(tech_ids, window_start, window_start + VISIT_LENGTH,
+                            ignore_event_id=own.id if own is not None else None)
+    ids = {login: sid for sid, login in
+           Staff.select(Staff.id, Staff.login).where(Staff.id.in_(tech_ids)).tuples()}
+    found: dict[int, _Booking] = {}
+    for clash in clashes:  # sorted by start: the first one per technician wins
+        staff_id = ids.get(clash.staff_login)
+        if staff_id is not None and staff_id not in found:
+            found[staff_id] = _Booking(clash.start, clash.title)
+    return found
 
 
 def _reason(tier: int, building: str | None, community: str, load: int,

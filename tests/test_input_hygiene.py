@@ -190,12 +190,16 @@ def test_every_entry_point_refuses_control_characters_naming_the_field(town, ent
     assert _snapshot() == before  # nothing half-saved
 
 
-@pytest.mark.parametrize(("entry", "field", "call"), ENTRY_POINTS, ids=[e[0] for e in ENTRY_POINTS])
+#: Entry points of free text stored as typed (logins, queries, dates, tags and phone numbers
+#: are validated or normalised into something else).
+FREE_TEXT = [e for e in ENTRY_POINTS if not e[0].startswith((
+    "staff.add_staff login", "calls.build_list_from_search query", "dates.", "people.set_tags",
+    "people.update_phone", "people.add_phone"))]
+
+
+@pytest.mark.parametrize(("entry", "field", "call"), FREE_TEXT, ids=[e[0] for e in FREE_TEXT])
 def test_markup_is_ordinary_text_at_every_entry_point(town, entry, field, call):
     """`[red]x[/red]` and `[/` are stored as typed (shown literally, never parsed)."""
-    if entry.startswith(("staff.add_staff login", "calls.build_list_from_search query",
-                         "dates.", "people.set_tags", "people.update_phone", "people.add_phone")):
-        pytest.skip("not free text, or not stored as typed")
     call(town, "[red]x[/red] [/")
 
 

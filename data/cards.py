@@ -132,6 +132,15 @@ def _occupant(occ: Occupancy, name: str) -> Occupant:
     return Occupant(occ.id, occ.person_id, name, occ.role, occ.start_date, occ.end_date)
 
 
+def _visible_orders():
+    """The work orders the acting account may see (a technician: their own and their
+    territory's); TRUE for everyone else."""
+    from data.territory import order_visibility
+
+    visible = order_visibility()
+    return visible if visible is not None else WorkOrder.id.is_null(False)
+
+
 def owner_card(person_id: int) -> OwnerCard:
     """A person with their rooms (and co-occupants), phones, vehicles and tags."""
     person = Person.get_or_none(Person.id == person_id)
@@ -202,7 +211,7 @@ def timeline(
 
     orders = (
         WorkOrder.select(WorkOrder.id, WorkOrder.number, WorkOrder.title, WorkOrder.status, WorkOrder.created_at)
-        .where(WorkOrder.person == person_id, WorkOrder.created_at <= at_limit)
+        .where(WorkOrder.person == person_id, WorkOrder.created_at <= at_limit, _visible_orders())
         .order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc())
         .limit(limit + 1)
     )
@@ -263,7 +272,7 @@ def room_card(room_id: int) -> RoomCard:
     current.sort(key=lambda o: (rank.get(o.role, 9), o.occupancy_id))
     orders = (
         WorkOrder.select()
-        .where(WorkOrder.room == room_id, WorkOrder.status.in_(OPEN_STATUSES))
+        .where(WorkOrder.room == room_id, WorkOrder.status.in_(OPEN_STATUSES), _visible_orders())
         .order_by(WorkOrder.created_at.desc())
         .limit(ROOM_CARD_LIMIT)
     )

@@ -48,6 +48,9 @@ class FrontDeskSqlite(SqliteDatabase):
     some waited past the busy timeout ("database is locked"). Every write transaction
     first takes an exclusive `flock` on `<database>-txlock`: the kernel hands the lock
     from writer to writer, nobody starves, and a killed process releases it at once.
+    The wait has no timeout of its own: a writer waits as long as the transactions ahead
+    of it take (milliseconds each); only a process stopped inside a transaction (SIGSTOP)
+    would hold the others, as a stopped PostgreSQL session holding row locks would.
     """
 
     def _add_conn_hooks(self, conn):

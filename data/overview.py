@@ -77,7 +77,12 @@ def _day(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
 def _live_orders():
     # Merged orders are cancelled, so the status conditions of each count exclude them;
     # filtering on merged_into IS NULL would only steer SQLite onto the wrong index.
-    return WorkOrder.select()
+    # A technician's home screen counts and lists only their own and their territory's.
+    from data.territory import order_visibility
+
+    visible = order_visibility()
+    query = WorkOrder.select()
+    return query.where(visible) if visible is not None else query
 
 
 def _new_orders_query():

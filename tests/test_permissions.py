@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from data import access, audit, cards, i18n, people, queue, territory
+from data import access, audit, cards, i18n, overview, people, queue, territory
 from data import workorders as wo
 from data.errors import PermissionDenied
 from data.models import Person, Room, Territory, WorkOrder, WorkOrderHistory
@@ -56,6 +56,11 @@ def test_a_technician_sees_and_changes_only_their_work(w):
     lent = w["order"](w["room5"], "灯不亮", assignee=s["tech1"].id, status="assigned")
     assert ids("all", s["tech1"]) == {in_mine, lent}
     assert ids("all", s["desk1"]) == {in_mine, theirs, lent}
+    with access.acting(s["tech1"]):  # the home screen's counts and lists too
+        assert overview.home_counts(s["tech1"].id).new_orders == 1
+        assert [r.id for r in overview.new_orders()] == [in_mine]
+    with access.acting(s["desk1"]):
+        assert overview.home_counts(s["desk1"].id).new_orders == 2
     with access.acting(s["tech1"]):
         with pytest.raises(PermissionDenied, match="neither assigned to you nor in your territory"):
             wo.get_order(theirs)
@@ -156,3 +161,15 @@ def test_the_cli_obeys_the_same_rules(w, db_url, capsys):
     assert cli.main(["--db", url, "--user", "tech1", "--lang", "en", "tickets", "show", str(order)]) == 2
     assert "neither assigned to you nor in your territory" in capsys.readouterr().err
     assert cli.main(["--db", url, "--user", "tech2", "tickets", "show", str(order)]) == 0
+
+
+def test_a_technicians_cards_list_only_their_work(w):
+    s = w["staff"]
+    mine = w["order"](w["room3"], "厨房漏水", person=w["owner"])
+    theirs = w["order"](w["room5"], "门锁坏了", person=w["owner"])
+    with access.acting(s["tech1"]):
+        shown = {e.id for e in cards.timeline(w["owner"]) if e.kind == "work_order"}
+        assert shown == {mine}
+        assert [o.id for o in cards.room_card(w["room5"]).open_orders] == []
+    with access.acting(s["desk1"]):
+        assert {e.id for e in cards.timeline(w["owner"]) if e.kind == "work_order"} == {mine, theirs}

@@ -178,9 +178,17 @@ def _append_only_sqlite() -> list[str]:
     ]
 
 
+def installed_sqlite(conn) -> bool:
+    """Whether this connection has the TEMP triggers already."""
+    return conn.execute("SELECT 1 FROM temp.sqlite_master WHERE type = 'trigger' "
+                        "AND name = 'fd_audit_no_delete'").fetchone() is not None
+
+
 def install_sqlite(conn) -> None:
     """Register the functions and (re)create the TEMP triggers on one SQLite connection.
-    Does nothing on a database without the audit table's current shape (before migrate)."""
+    Does nothing on a database without the audit table's current shape (before migrate).
+    data.db calls it before a connection's first write transaction: a connection that
+    only reads (most of a session's worker threads) never pays for compiling them."""
     conn.create_function("fd_actor", 0, access.current_id)
     conn.create_function("fd_now", 0, stamp)
     conn.create_function("fd_audit_on", 0, lambda: 1 if enabled() else 0)

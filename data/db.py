@@ -40,8 +40,9 @@ _lock_files = threading.local()  # database path → this thread's fd of its wri
 
 
 class FrontDeskSqlite(SqliteDatabase):
-    """SQLite with the audit trail's TEMP triggers on every connection (data.audit), and
-    writers queued fairly.
+    """SQLite with the audit trail's TEMP triggers on every connection that writes (data.audit;
+    every write runs in `transaction()`, whose BEGIN installs them first), and writers
+    queued fairly.
 
     SQLite's busy handler lets a newcomer take the write lock ahead of a writer that has
     been waiting for seconds (the waiters sleep in growing steps), so with thirty writers
@@ -52,12 +53,6 @@ class FrontDeskSqlite(SqliteDatabase):
     of it take (milliseconds each); only a process stopped inside a transaction (SIGSTOP)
     would hold the others, as a stopped PostgreSQL session holding row locks would.
     """
-
-    def _add_conn_hooks(self, conn):
-        super()._add_conn_hooks(conn)
-        from data.audit import install_sqlite
-
-        install_sqlite(conn)
 
     def _lock_fd(self) -> int | None:
         if self.database == ":memory:" or not self.database:
@@ -76,6 +71,11 @@ class FrontDeskSqlite(SqliteDatabase):
         return fd
 
     def begin(self, lock_type=None):
+        from data.audit import install_sqlite, installed_sqlite
+
+        conn = self.connection()
+        if not installed_sqlite(conn):  # the audit triggers, before this connection's first write
+            install_sqlite(conn)
         fd = self._lock_fd()
         if fd is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)

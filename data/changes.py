@@ -68,11 +68,18 @@ class PgListener:
 _listener: PgListener | None = None
 
 
-def pg_token() -> tuple[str, int]:
-    """How many changes this session has heard of (PostgreSQL)."""
+def pg_token() -> tuple[str, int] | None:
+    """How many changes this session has heard of (PostgreSQL); None when it cannot listen
+    (the caller then falls back to refreshing on a slow timer)."""
     global _listener
-    if _listener is None or _listener.target is not db.obj:
-        if _listener is not None:
-            _listener.close()
-        _listener = PgListener()
-    return ("pg", _listener.poll())
+    import psycopg2
+
+    try:
+        if _listener is None or _listener.target is not db.obj:
+            if _listener is not None:
+                _listener.close()
+            _listener = PgListener()
+        return ("pg", _listener.poll())
+    except psycopg2.Error:
+        _listener = None  # the server went away: listen again on the next poll
+        return None

@@ -24,6 +24,7 @@ from data.models import (
     WorkOrder,
 )
 from data.privacy import shown_id_number
+from data.territory import visible_only
 from data.vocab import OPEN_STATUSES
 
 #: Timeline entries per page.
@@ -132,15 +133,6 @@ def _occupant(occ: Occupancy, name: str) -> Occupant:
     return Occupant(occ.id, occ.person_id, name, occ.role, occ.start_date, occ.end_date)
 
 
-def _visible_orders():
-    """The work orders the acting account may see (a technician: their own and their
-    territory's); TRUE for everyone else."""
-    from data.territory import order_visibility
-
-    visible = order_visibility()
-    return visible if visible is not None else WorkOrder.id.is_null(False)
-
-
 def owner_card(person_id: int) -> OwnerCard:
     """A person with their rooms (and co-occupants), phones, vehicles and tags."""
     person = Person.get_or_none(Person.id == person_id)
@@ -209,9 +201,9 @@ def timeline(
     at_limit = before[0] if before else dt.datetime.max
     entries: list[TimelineEntry] = []
 
-    orders = (
+    orders = visible_only(  # a technician: their own and their territory's
         WorkOrder.select(WorkOrder.id, WorkOrder.number, WorkOrder.title, WorkOrder.status, WorkOrder.created_at)
-        .where(WorkOrder.person == person_id, WorkOrder.created_at <= at_limit, _visible_orders())
+        .where(WorkOrder.person == person_id, WorkOrder.created_at <= at_limit)
         .order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc())
         .limit(limit + 1)
     )
@@ -270,9 +262,9 @@ def room_card(room_id: int) -> RoomCard:
     for occ in occupants:
         (current if occ.end_date is None else past).append(_occupant(occ, occ.name))
     current.sort(key=lambda o: (rank.get(o.role, 9), o.occupancy_id))
-    orders = (
+    orders = visible_only(
         WorkOrder.select()
-        .where(WorkOrder.room == room_id, WorkOrder.status.in_(OPEN_STATUSES), _visible_orders())
+        .where(WorkOrder.room == room_id, WorkOrder.status.in_(OPEN_STATUSES))
         .order_by(WorkOrder.created_at.desc())
         .limit(ROOM_CARD_LIMIT)
     )

@@ -78,11 +78,9 @@ def _live_orders():
     # Merged orders are cancelled, so the status conditions of each count exclude them;
     # filtering on merged_into IS NULL would only steer SQLite onto the wrong index.
     # A technician's home screen counts and lists only their own and their territory's.
-    from data.territory import order_visibility
+    from data.territory import visible_only
 
-    visible = order_visibility()
-    query = WorkOrder.select()
-    return query.where(visible) if visible is not None else query
+    return visible_only(WorkOrder.select())
 
 
 def _new_orders_query():

@@ -13,7 +13,7 @@ from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.models import Building, Category, Room, SavedFilter, Staff, WorkOrder
-from data.territory import order_visibility
+from data.territory import visible_only
 from data.validators import clean_text
 from data.vocab import OPEN_STATUSES, PRIORITIES, WORK_ORDER_STATUSES
 
@@ -155,9 +155,7 @@ def _base(view: str, staff_id: int, flt: QueueFilter, at: dt.datetime):
     where = _view_where(view, staff_id, at)
     if where is not None:
         query = query.where(where)
-    visible = order_visibility(staff_id)  # technicians: their own and their territory's
-    if visible is not None:
-        query = query.where(visible)
+    query = visible_only(query, staff_id)  # technicians: their own and their territory's
     return _filter_where(query, flt)
 
 

@@ -145,6 +145,13 @@ def order_visibility(staff_id: int | None = None):
         Territory.select(Territory.building).where(Territory.staff == who.id))
 
 
+def visible_only(query, staff_id: int | None = None):
+    """`query` of work orders narrowed to what the account (default: the acting one) may
+    see; unchanged for roles that see every order."""
+    visible = order_visibility(staff_id)
+    return query if visible is None else query.where(visible)
+
+
 def check_order_visible(order: WorkOrder, staff_id: int | None = None) -> None:
     """PermissionDenied unless the account may see and change this order."""
     who = access.actor_for(staff_id)

@@ -28,14 +28,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.db import db, is_postgres_url, is_sqlite
+from data.db import db, is_postgres_url, is_sqlite, sidecars
 from data.errors import FrontDeskError
 from data.i18n import _
 
 #: The first bytes of every SQLite database file.
 SQLITE_MAGIC = b"SQLite format 3\x00"
-#: Sidecar files SQLite keeps next to a database.
-SIDECARS = ("-wal", "-shm", "-journal")
 #: How many integrity problems a refusal names at most.
 SHOW_PROBLEMS = 3
 
@@ -74,10 +72,6 @@ class RestoreResult:
 # --- small file helpers ------------------------------------------------------------------------
 
 
-def _sidecars(path: Path) -> list[Path]:
-    return [path.with_name(path.name + suffix) for suffix in SIDECARS]
-
-
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -97,7 +91,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _discard(path: Path) -> None:
-    for p in [path, *_sidecars(path)]:
+    for p in [path, *sidecars(path)]:
         p.unlink(missing_ok=True)
 
 
@@ -157,7 +151,7 @@ def backup(target: str | Path, *, force: bool = False) -> BackupResult:
         if db.obj.database == ":memory:":
             raise BackupError(_("An in-memory database cannot be backed up."))
         live = Path(db.obj.database).expanduser().resolve()
-        if Path(target).expanduser().resolve() in [live, *_sidecars(live)]:
+        if Path(target).expanduser().resolve() in [live, *sidecars(live)]:
             raise BackupError(_("{path} is the database itself: give the backup another name.")
                               .format(path=target))
         if db.in_transaction():
@@ -383,7 +377,7 @@ def restore(source: str | Path, target: str | Path, *, force: bool = False) -> R
         # Sidecars of the old file must not meet the new one: SQLite would replay an old
         # -wal into it. Releasing the lock above folded and removed them; this is for the
         # leftovers of a crashed process.
-        for sidecar in _sidecars(dest):
+        for sidecar in sidecars(dest):
             sidecar.unlink(missing_ok=True)
         os.replace(partial, dest)
         _fsync_dir(dest.parent)

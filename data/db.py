@@ -36,6 +36,15 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+#: Files SQLite (and the writers' queue below) keep beside a database file.
+SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal", "-txlock")
+
+
+def sidecars(path: Path) -> list[Path]:
+    """The sidecar files of the SQLite database at `path` (whether they exist or not)."""
+    return [path.with_name(path.name + suffix) for suffix in SIDECAR_SUFFIXES]
+
+
 _lock_files = threading.local()  # database path → this thread's fd of its write-lock file
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from data import audit, schema
 from data.auth import hash_password
 from data.clock import today as clock_today
-from data.db import close_database, db, open_database
+from data.db import close_database, db, open_database, sidecars
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
 from data.seed import DEFAULT_SLA, DEFAULT_TAGS, ensure_reference_data
@@ -442,8 +442,7 @@ def generate(
 
 
 def _sidecars(path: Path) -> list[Path]:
-    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
-            path.with_name(path.name + "-journal"), path.with_name(path.name + "-txlock")]
+    return [path, *sidecars(path)]
 
 
 def dump(path: str) -> str:

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from data import access, people
+from data import access, limits, people
 from data.db import transaction
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import _
 from data.models import Community, Occupancy, Person, PersonTag, Phone, Room, Tag, Vehicle
 from data.people import PersonInput
+from data.limits import quote
 from data.validators import (
+    MixedEncodingError,
     RoomCode,
     clean_text,
     decode_text,
@@ -217,6 +219,8 @@ def _read_file(path: Path) -> _Table:
     if suffix == ".csv":
         return _read_csv(path)
     if suffix == ".xlsx":
+        limits.check_file_size(path, limits.ROSTER_XLSX_MAX_BYTES, _("an owner roster"))
+        _check_xlsx_parts(path)
         return _read_xlsx(path)
     raise FrontDeskError(
         _("Cannot import {name}: only .csv and .xlsx files are accepted "
@@ -229,25 +233,133 @@ def _unreadable(path: Path, reason: object) -> FrontDeskError:
 
 
 def _read_csv(path: Path) -> _Table:
+    data = limits.read_bytes_limited(path, limits.ROSTER_CSV_MAX_BYTES, _("an owner roster"))
     try:
-        text = decode_text(path.read_bytes())
+        text = decode_text(data)
+    except MixedEncodingError as exc:
+        raise _unreadable(path, exc.message) from None
     except UnicodeDecodeError:
         raise _unreadable(
             path, _("it is neither UTF-8 nor GBK text; save it from Excel as “CSV UTF-8”.")
         ) from None
-    except OSError as exc:
-        raise _unreadable(path, exc.strerror or exc) from exc
+    del data
     if "\x00" in text:
         raise _unreadable(path, _("this is not a text CSV file."))
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    bounds = _Bounds(path)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for number, record in enumerate(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1
+        ):
+            bounds.row(number, record, blank=not any(c.strip() for c in record))
+            if header is None:
+                header = record
+            elif any(c.strip() for c in record):
+                rows.append((number, record))
     except csv.Error as exc:
         raise _unreadable(path, exc) from exc
-    if not records:
+    if header is None:
         raise FrontDeskError(_("{path} is empty.").format(path=path))
-    return _Table(header=records[0], rows=list(enumerate(records[1:], start=2)))
+    return _Table(header=header, rows=rows)
+
+
+class _Bounds:
+    """Counts rows and cells while a sheet is read, refusing it (FrontDeskError) at the
+    first row past `limits.IMPORT_MAX_ROWS`, the first cell past `IMPORT_MAX_CELLS` or
+    `IMPORT_MAX_COLUMNS`, and any cell over `CELL_MAX_CHARS` characters, naming the row
+    and column."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.cells = 0
+
+    def row(self, number: int, cells: list, *, blank: bool) -> None:
+        if number > limits.IMPORT_MAX_ROWS + 1:  # the header is row 1
+            raise self._refuse(_("it has more than {limit} rows; split it into smaller files.")
+                               .format(limit=limits.IMPORT_MAX_ROWS))
+        if blank:
+            return
+        if len(cells) > limits.IMPORT_MAX_COLUMNS and any(
+            c not in (None, "") for c in cells[limits.IMPORT_MAX_COLUMNS :]
+        ):
+            raise self._refuse(_("row {row} has more than {limit} columns.").format(
+                row=number, limit=limits.IMPORT_MAX_COLUMNS))
+        for column, value in enumerate(cells, start=1):
+            if value is None or value == "":
+                continue
+            self.cells += 1
+            if isinstance(value, str) and len(value) > limits.CELL_MAX_CHARS:
+                raise self._refuse(_(
+                    "row {row}, column {column} holds {length} characters; a cell may hold "
+                    "at most {limit}."
+                ).format(row=number, column=_column_letter(column), length=len(value),
+                         limit=limits.CELL_MAX_CHARS))
+        if self.cells > limits.IMPORT_MAX_CELLS:
+            raise self._refuse(_("it has more than {limit} filled cells; split it into smaller "
+                                 "files.").format(limit=limits.IMPORT_MAX_CELLS))
+
+    def _refuse(self, reason: str) -> FrontDeskError:
+        return _unreadable(self.path, reason + " " + _("Nothing was imported."))
+
+
+def _column_letter(index: int) -> str:
+    """1 → "A", 27 → "AA": the column as a spreadsheet names it."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _check_xlsx_parts(path: Path) -> None:
+    """Refuse an .xlsx file whose parts would take too much memory or time to read, from
+    the zip's list of parts alone, before openpyxl opens it: too many parts, a part too
+    big once uncompressed, or compressed so well (a zip bomb: one character repeated
+    millions of times) that it cannot be a spreadsheet. See `data.limits`."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _unreadable(path, _("it is not an Excel .xlsx workbook ({error}).").format(
+            error=type(exc).__name__)) from None
+
+    def refuse(reason: str) -> FrontDeskError:
+        return _unreadable(path, _("it is not a roster Excel could have saved: {reason} "
+                                   "Nothing was imported.").format(reason=reason))
+
+    if len(parts) > limits.XLSX_MAX_MEMBERS:
+        raise refuse(_("it holds {count} parts (at most {limit}).").format(
+            count=len(parts), limit=limits.XLSX_MAX_MEMBERS))
+    total = 0
+    for part in parts:
+        name = part.filename.lower()
+        if name.startswith("xl/worksheets/"):
+            limit = limits.XLSX_SHEET_MAX_BYTES
+        elif name.endswith("sharedstrings.xml"):
+            limit = limits.XLSX_SHARED_STRINGS_MAX_BYTES
+        else:
+            limit = limits.XLSX_PART_MAX_BYTES
+        size = part.file_size
+        total += size
+        shown = quote(part.filename)
+        if size > limit:
+            raise refuse(_("its part {part} is {size} uncompressed (at most {limit}).").format(
+                part=shown, size=limits.format_size(size), limit=limits.format_size(limit)))
+        if size > limits.XLSX_RATIO_FROM_BYTES and size > limits.XLSX_MAX_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise refuse(_("its part {part} is {size} uncompressed from {packed}, more than "
+                           "{ratio} times smaller, which only a zip bomb is.").format(
+                part=shown, size=limits.format_size(size),
+                packed=limits.format_size(part.compress_size), ratio=limits.XLSX_MAX_RATIO))
+    if total > limits.XLSX_TOTAL_MAX_BYTES:
+        raise refuse(_("its parts are {size} uncompressed (at most {limit}).").format(
+            size=limits.format_size(total), limit=limits.format_size(limits.XLSX_TOTAL_MAX_BYTES)))
 
 
 def _cell_text(value: object) -> str:
@@ -286,12 +398,17 @@ def _read_xlsx(path: Path) -> _Table:
         numeric: set[tuple[int, int]] = set()
         header: list[str] | None = None
         blank_run = 0
-        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+        bounds = _Bounds(path)
+        sheet_rows = workbook.worksheets[0].iter_rows(
+            values_only=True, max_col=limits.IMPORT_MAX_COLUMNS + 1)
+        for number, values in enumerate(sheet_rows, start=1):
             cells = [_cell_text(v) for v in values]
+            blank = not any(c.strip() for c in cells)
+            bounds.row(number, cells, blank=blank)
             if header is None:
                 header = cells
                 continue
-            if not any(c.strip() for c in cells):
+            if blank:
                 blank_run += 1
                 if blank_run > _MAX_BLANK_RUN:
                     break
@@ -305,7 +422,7 @@ def _read_xlsx(path: Path) -> _Table:
     except FrontDeskError:
         raise
     except Exception as exc:
-        raise _unreadable(path, exc) from exc
+        raise _unreadable(path, quote(exc, 200)) from exc
     finally:
         workbook.close()
     if header is None:
@@ -329,14 +446,17 @@ def _map_columns(header: list[str], *, need_community: bool) -> dict[str, int]:
         if name in columns:
             raise FrontDeskError(
                 _("The columns “{first}” and “{second}” both mean {meaning}; keep only one.").format(
-                    first=header[columns[name]].strip(), second=raw.strip(), meaning=FIELD_HEADERS[name]
+                    first=quote(header[columns[name]].strip()), second=quote(raw.strip()),
+                    meaning=FIELD_HEADERS[name]
                 )
             )
         columns[name] = i
     required = (["community"] if need_community else []) + ["room", "name"]
     missing = [f for f in required if f not in columns]
     if missing:
-        found = "、".join(h.strip() for h in header if h.strip()) or _("(none)")
+        # At most a few dozen characters of what the file holds (a header cell can be huge).
+        found = quote("、".join(quote(h.strip(), 20) for h in header[:10] if h.strip()),
+                      60) or _("(none)")
         message = _("The first row must hold the column headers; missing: {missing}. Found: {found}.").format(
             missing="、".join(FIELD_HEADERS[f] for f in missing), found=found
         )
@@ -412,7 +532,7 @@ class _Validator:
             if community_id is None:
                 known = "、".join(self.community_names[:20])
                 fail("community", _("No community called “{name}”. Known: {names}").format(
-                    name=community_text, names=known))
+                    name=quote(community_text), names=known))
         elif community_id is None and "community" in self.columns and not errors:
             fail("community", _("Enter the community (小区), or pass --community for the blank cells."))
 
@@ -439,14 +559,14 @@ class _Validator:
         role = ROLE_WORDS.get(role_text.lower() if role_text else "业主")
         if role is None:
             fail("role", _("Unknown role “{role}”: write 业主, 共有人, 租户 or 家属 (blank means 业主).")
-                 .format(role=role_text))
+                 .format(role=quote(role_text)))
 
         phones: list[str] = []
         for raw in _split(cell("phones", max_length=200), _LIST_SEPARATORS):
             try:
                 number = normalize_phone(raw).number
             except ValidationError as exc:
-                message = _("“{text}”: {message}").format(text=raw, message=exc.message)
+                message = _("“{text}”: {message}").format(text=quote(raw), message=exc.message)
                 if (line, self.columns["phones"]) in self.table.numeric and not raw.startswith("1"):
                     message += " " + _("Excel may have dropped the leading 0 of a number cell: "
                                        "format the column as text and type the number again.")
@@ -472,7 +592,7 @@ class _Validator:
             try:
                 plate = normalize_plate(raw)
             except ValidationError as exc:
-                fail("plates", _("“{text}”: {message}").format(text=raw, message=exc.message))
+                fail("plates", _("“{text}”: {message}").format(text=quote(raw), message=exc.message))
                 continue
             if plate not in plates:
                 plates.append(plate)
@@ -480,7 +600,7 @@ class _Validator:
         tags: list[str] = []
         for raw in _split(cell("tags", max_length=300), _TAG_SEPARATORS):
             if len(raw) > 30:
-                fail("tags", _("“{text}”: a tag has at most 30 characters.").format(text=raw))
+                fail("tags", _("“{text}”: a tag has at most 30 characters.").format(text=quote(raw)))
             elif raw not in tags:
                 tags.append(raw)
 

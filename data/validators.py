@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from data import clock
@@ -40,37 +41,81 @@ def _fold(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
+#: Characters that change how text displays without showing themselves (SPEC §7, security
+#: review finding 19), refused like control characters and shown as symbols when stored:
+#: - bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
+#:   reorder what follows ("\u202eevil" reads "live"), and the bidi marks U+200E, U+200F and
+#:   U+061C: a mark cannot reverse letters, but it moves digits and punctuation around it
+#:   and nobody types one at a front desk, so marks are refused too;
+#: - zero-width and invisible characters: U+200B–U+200D (zero-width space, non-joiner,
+#:   joiner: the joiner also glues emoji sequences, which names and notes here do not need),
+#:   U+2060–U+2064 (word joiner, invisible operators), U+206A–U+206F (deprecated format
+#:   controls) and U+FEFF (a byte-order mark inside text);
+#: - the line and paragraph separators U+2028 and U+2029, which some terminals and editors
+#:   break lines at: a "single line" holding one would show as two.
+INVISIBLE_CHARS = frozenset(
+    [0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0xFEFF, *range(0x200B, 0x200E),
+     *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x2070)]
+)
+
+
 def _is_refused_char(ch: str) -> bool:
-    """Control characters (C0 other than tab/newline, DEL, C1) and lone surrogates."""
+    """Control characters (C0 other than tab/newline, DEL, C1), lone surrogates and the
+    invisible characters of `INVISIBLE_CHARS`."""
     cp = ord(ch)
     if cp < 0x20:
         return ch not in "\t\n"
     # Lone surrogates cannot be encoded as UTF-8, so the database would reject them.
-    return 0x7F <= cp <= 0x9F or 0xD800 <= cp <= 0xDFFF
+    return 0x7F <= cp <= 0x9F or 0xD800 <= cp <= 0xDFFF or cp in INVISIBLE_CHARS
 
 
 #: Control characters as their Unicode "control pictures" (U+241B ␛ for ESC, U+2407 ␇ for
-#: BEL, U+2421 ␡ for DEL); C1 controls and lone surrogates as U+FFFD. One character each,
-#: so positions (and the spans of a rich Text) stay where they were.
+#: BEL, U+2421 ␡ for DEL); C1 controls, lone surrogates and the invisible characters
+#: (bidi controls, zero-width characters) as U+FFFD �; the line and paragraph separators
+#: as U+2424 ␤. One character each, so positions (and the spans of a rich Text) stay where
+#: they were.
 _VISIBLE_TABLE: dict[int, int] = {cp: 0x2400 + cp for cp in range(0x20)}
 _VISIBLE_TABLE[0x7F] = 0x2421
 _VISIBLE_TABLE.update({cp: 0xFFFD for cp in range(0x80, 0xA0)})
 _VISIBLE_TABLE.update({cp: 0xFFFD for cp in range(0xD800, 0xE000)})
+_VISIBLE_TABLE.update({cp: 0xFFFD for cp in INVISIBLE_CHARS})
+_VISIBLE_TABLE[0x2028] = _VISIBLE_TABLE[0x2029] = 0x2424
 _VISIBLE_KEEP_TAB_NL = {cp: to for cp, to in _VISIBLE_TABLE.items() if cp not in (0x09, 0x0A)}
-_SHOWN_AS_PICTURE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_SHOWN_AS_PICTURE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+    + "".join(sorted(chr(cp) for cp in INVISIBLE_CHARS)) + "]"
+)
 
 
 def show_controls(text: str, *, keep: str = "\t\n") -> str:
     """`text` with every control character except those in `keep` (tab and newline) made
-    visible: ESC reads ``␛``, BEL ``␇``, DEL ``␡``, a C1 control ``�``.
+    visible: ESC reads ``␛``, BEL ``␇``, DEL ``␡``, a C1 control ``�``; so do the invisible
+    characters of `INVISIBLE_CHARS` (a bidi override or a zero-width space reads ``�``, a
+    line separator ``␤``).
 
     For showing text stored before validation or written by another program: it reads
-    literally and cannot steer the terminal (an ``ESC [2J`` shows as ``␛[2J``). Text that
-    `clean_text` accepted comes back unchanged (the same object).
+    literally and cannot steer the terminal (an ``ESC [2J`` shows as ``␛[2J``) nor reorder
+    or hide what is shown. Text that `clean_text` accepted comes back unchanged (the same
+    object).
     """
     if keep == "\t\n":
         return text.translate(_VISIBLE_KEEP_TAB_NL) if _SHOWN_AS_PICTURE_RE.search(text) else text
     return text.translate({cp: to for cp, to in _VISIBLE_TABLE.items() if chr(cp) not in keep})
+
+
+def refused_char_message(ch: str, pos: int) -> str:
+    """What `clean_text` says about the refused character `ch` at 1-based position `pos`."""
+    code = f"U+{ord(ch):04X}"
+    if ord(ch) in INVISIBLE_CHARS:
+        return _(
+            "The text contains the invisible character {code} ({name}) at position {pos}, "
+            "which changes how the text is displayed; please delete it and type the text "
+            "again."
+        ).format(code=code, name=unicodedata.name(ch, code), pos=pos)
+    return _(
+        "The text contains the control character {code} at position {pos}, "
+        "which cannot be stored; please delete it and type the text again."
+    ).format(code=code, pos=pos)
 
 
 def clean_text(
@@ -80,7 +125,9 @@ def clean_text(
 
     Control characters other than tab and newline are refused (naming the character as
     ``U+001B`` and its position), so escape sequences never reach the database or the
-    terminal. ``\\r\\n`` is read as one newline; in multi-line mode a lone ``\\r`` is a
+    terminal; so are the invisible characters of `INVISIBLE_CHARS` (bidi overrides,
+    zero-width characters, line separators), in single-line and multi-line text alike.
+    ``\\r\\n`` is read as one newline; in multi-line mode a lone ``\\r`` is a
     newline too, in single-line mode it is refused. Single-line text may not contain a
     line break (one at either end is stripped like any whitespace). `max_length` counts
     characters after stripping. Markup-like text such as ``[red]x[/red]`` is ordinary text.
@@ -91,13 +138,7 @@ def clean_text(
         if ch == "\r" and (multiline or value[pos : pos + 1] == "\n"):
             continue
         if _is_refused_char(ch):
-            raise ValidationError(
-                field,
-                _(
-                    "The text contains the control character {code} at position {pos}, "
-                    "which cannot be stored; please delete it and type the text again."
-                ).format(code=f"U+{ord(ch):04X}", pos=pos),
-            )
+            raise ValidationError(field, refused_char_message(ch, pos))
     text = value.replace("\r\n", "\n")
     if multiline:
         text = text.replace("\r", "\n")
@@ -603,13 +644,47 @@ def parse_datetime(text: str, field: str) -> dt.datetime | None:
             field, _("Write the time as YYYY-MM-DD HH:MM, such as 2026-11-28 09:30.")) from None
 
 
+class MixedEncodingError(UnicodeDecodeError):
+    """A text file that starts as UTF-8 and goes on in another encoding (a GBK file with
+    lines pasted from a UTF-8 one): `line` is the first line that is not UTF-8, and
+    `message` says so in the user's language."""
+
+    def __init__(self, data: bytes, start: int, line: int):
+        super().__init__("utf-8", data[start : start + 4], 0, 1, "invalid UTF-8 after UTF-8 text")
+        self.line = line
+        self.message = _(
+            "line {line} is not valid UTF-8 although the start of the file is: save the "
+            "whole file as UTF-8 (or as GBK)."
+        ).format(line=line)
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def decode_text(data: bytes) -> str:
     """Text a property office saves from Excel or Notepad: UTF-16 when it has a BOM, else
     UTF-8 (BOM or not), else GB18030 (which covers GBK). Raises UnicodeDecodeError when it
-    is none of them."""
+    is none of them, and MixedEncodingError (a UnicodeDecodeError) when its first line is
+    UTF-8 holding Chinese text (or it has a UTF-8 BOM) but a later line is not UTF-8: read
+    as GBK such a file would give mojibake ("灏忓尯" for "小区") instead of an error."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        _refuse_mixed(data, exc.start)
         return data.decode("gb18030")
+
+
+def _refuse_mixed(data: bytes, bad: int) -> None:
+    """Raise MixedEncodingError when the UTF-8 read of `data` failed at byte `bad` after a
+    first line that is plainly UTF-8: a BOM, or a whole line holding a character of three
+    UTF-8 bytes or more (Chinese). GBK bytes rarely form such a sequence, and never a whole
+    line of them."""
+    line_end = data.find(b"\n")
+    utf8_start = data.startswith(b"\xef\xbb\xbf")
+    if not utf8_start and 0 <= line_end < bad:
+        first = data[:line_end].decode("utf-8")
+        utf8_start = any(ord(ch) >= 0x800 for ch in first)
+    if utf8_start:
+        raise MixedEncodingError(data, bad, data.count(b"\n", 0, bad) + 1)

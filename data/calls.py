@@ -38,7 +38,7 @@ from pathlib import Path
 
 from peewee import JOIN, Case, fn
 
-from data import access
+from data import access, limits
 from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import NotFoundError, PermissionDenied, ValidationError
@@ -1124,10 +1124,15 @@ def build_list_from_file(path: str, staff_id: int, assignee_id: int | None = Non
     file = Path(path).expanduser()
     if not file.is_file():
         raise ValidationError("file", _("File not found: {path}").format(path=file))
+    data = limits.read_bytes_limited(file, limits.CALL_LIST_MAX_BYTES, _("a file of phone numbers"))
     try:
-        text = decode_text(file.read_bytes())
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError("file", _("Cannot read {path}: {reason}").format(path=file, reason=exc)) from None
+        text = decode_text(data)
+    except UnicodeDecodeError as exc:
+        # A MixedEncodingError names the first line that is not UTF-8.
+        reason = getattr(exc, "message", None) or _(
+            "it is neither UTF-8 nor GBK text; save it as “CSV UTF-8”.")
+        raise ValidationError("file", _("Cannot read {path}: {reason}").format(
+            path=file, reason=reason)) from None
     numbers: list[str] = []
     bad: list[tuple[int, str]] = []
     for line_no, line in enumerate(text.splitlines(), start=1):

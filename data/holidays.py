@@ -21,13 +21,14 @@ import io
 import os
 from dataclasses import dataclass
 
-from data import access
+from data import access, limits
 from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import ValidationError
 from data.i18n import N_, _
+from data.limits import quote
 from data.models import Holiday, Setting
-from data.validators import clean_text
+from data.validators import MixedEncodingError, clean_text, decode_text
 
 HOLIDAY_KINDS = {"holiday": N_("Holiday"), "workday": N_("Make-up working day")}
 #: Words accepted in the CSV's type column.
@@ -109,9 +110,9 @@ def _parse_day(text: str, line: int) -> dt.date:
     try:
         year, month, day = (int(x) for x in value.split("-"))
         return dt.date(year, month, day)
-    except ValueError as exc:
+    except ValueError:
         raise ValidationError("date", _("Line {line}: “{value}” is not a date such as 2027-01-01.")
-                              .format(line=line, value=text)) from exc
+                              .format(line=line, value=quote(text))) from None
 
 
 def parse_csv(text: str) -> list[HolidayDay]:
@@ -138,7 +139,7 @@ def parse_csv(text: str) -> list[HolidayDay]:
         kind = KIND_WORDS.get(word.lower())
         if kind is None:
             raise ValidationError("kind", _("Line {line}: type “{value}” is neither 放假 nor 上班.")
-                                  .format(line=number, value=word))
+                                  .format(line=number, value=quote(word)))
         out[day] = HolidayDay(day, name, kind)
     return sorted(out.values(), key=lambda h: h.day)
 
@@ -148,9 +149,20 @@ def import_holidays(path_or_text: str) -> int:
     all or nothing. Returns how many dates were written."""
     access.require("holidays.manage")
     text = path_or_text
+    what = _("a holiday CSV")
     if "\n" not in path_or_text and os.path.isfile(path_or_text):
-        with open(path_or_text, encoding="utf-8-sig") as handle:
-            text = handle.read()
+        data = limits.read_bytes_limited(path_or_text, limits.HOLIDAY_CSV_MAX_BYTES, what)
+        try:
+            text = decode_text(data)
+        except MixedEncodingError as exc:
+            raise ValidationError("file", _("Cannot read {path}: {reason}").format(
+                path=path_or_text, reason=exc.message)) from None
+        except UnicodeDecodeError:
+            raise ValidationError("file", _("Cannot read {path}: {reason}").format(
+                path=path_or_text, reason=_("it is neither UTF-8 nor GBK text; save it as "
+                                            "“CSV UTF-8”."))) from None
+    elif len(text) > limits.HOLIDAY_CSV_MAX_BYTES:
+        raise limits.too_big(_("The text"), len(text.encode()), limits.HOLIDAY_CSV_MAX_BYTES, what)
     days = parse_csv(text)
     with transaction():
         for h in days:

@@ -17,9 +17,9 @@ from data import access, limits, people
 from data.db import transaction
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import _
+from data.limits import quote
 from data.models import Community, Occupancy, Person, PersonTag, Phone, Room, Tag, Vehicle
 from data.people import PersonInput
-from data.limits import quote
 from data.validators import (
     MixedEncodingError,
     RoomCode,
@@ -329,7 +329,7 @@ def _check_xlsx_parts(path: Path) -> None:
             error=type(exc).__name__)) from None
 
     def refuse(reason: str) -> FrontDeskError:
-        return _unreadable(path, _("it is not a roster Excel could have saved: {reason} "
+        return _unreadable(path, _("it does not look like a workbook Excel saved: {reason} "
                                    "Nothing was imported.").format(reason=reason))
 
     if len(parts) > limits.XLSX_MAX_MEMBERS:
@@ -353,8 +353,8 @@ def _check_xlsx_parts(path: Path) -> None:
         if size > limits.XLSX_RATIO_FROM_BYTES and size > limits.XLSX_MAX_RATIO * max(
             part.compress_size, 1
         ):
-            raise refuse(_("its part {part} is {size} uncompressed from {packed}, more than "
-                           "{ratio} times smaller, which only a zip bomb is.").format(
+            raise refuse(_("its part {part} expands from {packed} to {size}, more than "
+                           "{ratio} times, as only a zip bomb does.").format(
                 part=shown, size=limits.format_size(size),
                 packed=limits.format_size(part.compress_size), ratio=limits.XLSX_MAX_RATIO))
     if total > limits.XLSX_TOTAL_MAX_BYTES:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -245,15 +244,16 @@ def _read_csv(path: Path) -> _Table:
     del data
     if "\x00" in text:
         raise _unreadable(path, _("this is not a text CSV file."))
-    first_line = text.split("\n", 1)[0]
+    first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     bounds = _Bounds(path)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     try:
-        for number, record in enumerate(
-            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1
-        ):
+        # Lines one at a time, not io.StringIO: StringIO keeps a copy of the whole text at
+        # four bytes a character (64 MB for a 16 MB file).
+        lines = (m.group() for m in _LINE.finditer(text))
+        for number, record in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
             bounds.row(number, record, blank=not any(c.strip() for c in record))
             if header is None:
                 header = record
@@ -264,6 +264,10 @@ def _read_csv(path: Path) -> _Table:
     if header is None:
         raise FrontDeskError(_("{path} is empty.").format(path=path))
     return _Table(header=header, rows=rows)
+
+
+#: A line with its ending (\r\n, \r or \n), or the last line without one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 class _Bounds:
@@ -360,6 +364,38 @@ def _check_xlsx_parts(path: Path) -> None:
     if total > limits.XLSX_TOTAL_MAX_BYTES:
         raise refuse(_("its parts are {size} uncompressed (at most {limit}).").format(
             size=limits.format_size(total), limit=limits.format_size(limits.XLSX_TOTAL_MAX_BYTES)))
+    for part in parts:
+        if part.filename.lower().endswith("sharedstrings.xml"):
+            count = _count_shared_strings(path, part)
+            if count > limits.XLSX_MAX_SHARED_STRINGS:
+                raise refuse(_("it holds more than {limit} different texts.").format(
+                    limit=limits.XLSX_MAX_SHARED_STRINGS))
+
+
+#: The start tag of a shared string (<si>, <x:si …>, <si/>): one per string, however the
+#: XML is written (a "<" inside text is escaped, so text cannot fake one; CDATA only adds).
+_SI_START = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s/>]")
+
+
+def _count_shared_strings(path: Path, part) -> int:
+    """How many strings the shared strings part holds, counted on the stream (about 50 ms
+    for 30 MB): openpyxl's memory grows with the count, not only the size."""
+    import zipfile
+
+    count = 0
+    tail = b""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+            while chunk := stream.read(1 << 20):
+                buffer = tail + chunk
+                count += sum(1 for m in _SI_START.finditer(buffer) if m.end() > len(tail))
+                if count > limits.XLSX_MAX_SHARED_STRINGS:
+                    break
+                tail = buffer[-64:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _unreadable(path, _("it is not an Excel .xlsx workbook ({error}).").format(
+            error=type(exc).__name__)) from None
+    return count
 
 
 def _cell_text(value: object) -> str:

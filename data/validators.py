@@ -672,7 +672,8 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        _refuse_mixed(data, exc.start)
+        # utf-8-sig counts positions after the BOM it skipped.
+        _refuse_mixed(data, exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0))
         return data.decode("gb18030")
 
 

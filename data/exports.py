@@ -154,7 +154,10 @@ def export_dir() -> Path:
     if not folder.exists():
         try:
             folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-            os.chmod(folder, FOLDER_MODE, follow_symlinks=False)  # whatever the umask
+            # 0750 whatever the umask; a setgid bit inherited from the exports root stays, so
+            # the files keep the group the read-only share serves (README).
+            inherited = os.lstat(folder).st_mode & stat.S_ISGID
+            os.chmod(folder, FOLDER_MODE | inherited, follow_symlinks=False)
         except OSError as exc:
             raise ExportError(_("Cannot create the export folder {folder}: {reason}").format(
                 folder=_short(folder), reason=exc.strerror or exc)) from exc

@@ -84,6 +84,16 @@ def test_export_dir_setting_is_per_login(clerk, tmp_path):
     assert path.read_bytes() == b"x" and (path.stat().st_mode & 0o777) == 0o640
 
 
+def test_a_per_login_folder_keeps_the_group_of_a_setgid_exports_root(clerk, tmp_path):
+    shared = tmp_path / "exports"
+    shared.mkdir()
+    shared.chmod(0o3770)  # README: the root the read-only share serves
+    set_setting("export_dir", str(shared / "{login}"))
+    path = write_export("calendar", "ics", b"x")
+    assert (path.parent.stat().st_mode & 0o7777) == 0o2750
+    assert path.stat().st_gid == shared.stat().st_gid
+
+
 def test_a_relative_export_dir_setting_is_refused(clerk):
     set_setting("export_dir", "exports/{login}")
     with pytest.raises(ExportError, match="must be an absolute folder"):

@@ -62,6 +62,35 @@ def _wait_listening(port: int, daemon: subprocess.Popen, log: Path, timeout: flo
     raise AssertionError(f"sshd did not listen within {timeout} s: {log.read_text(errors='replace')[-2000:]}")
 
 
+def _processes_of(user: str) -> list[int]:
+    import pwd
+
+    try:
+        uid = pwd.getpwnam(user).pw_uid
+    except KeyError:
+        return []
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == uid:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def _end_sessions(user: str, timeout: float = 5) -> None:
+    """Let the throwaway user's session processes end (sshd's per-connection children
+    outlive the listener), then end the stragglers, by pid: userdel refuses a user in use."""
+    import signal
+
+    deadline = time.monotonic() + timeout
+    while _processes_of(user) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in _processes_of(user):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.fixture
 def jail():
     """A throwaway clerk whose home they cannot write, and sshd with the README's snippet
@@ -133,7 +162,12 @@ def jail():
                 daemon.kill()
                 daemon.wait(timeout=10)
         if created:
-            subprocess.run([_tool("userdel"), user], timeout=TIMEOUT, capture_output=True, check=False)
+            _end_sessions(user)
+            for force in ([], ["--force"]):
+                done = subprocess.run([_tool("userdel"), *force, user], timeout=TIMEOUT,
+                                      capture_output=True, check=False)
+                if done.returncode == 0:
+                    break
         shutil.rmtree(root, ignore_errors=True)
 
 

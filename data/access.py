@@ -46,6 +46,7 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),
+    "settings.manage": (frozenset({ADMIN}), N_("read or change the company settings")),
 }
 
 

@@ -142,6 +142,17 @@ def copy_sqlite(source: sqlite3.Connection, target: str | Path, *, force: bool =
     return path
 
 
+def refuse_live_database(target: str | Path, *, error: type[FrontDeskError] = BackupError) -> None:
+    """Raise `error` when `target` (symbolic links followed) is the open SQLite database or
+    one of its sidecars: a backup, an export or a rejects file must never overwrite them."""
+    if db.obj is None or not is_sqlite() or db.obj.database in ("", ":memory:"):
+        return
+    live = Path(db.obj.database).expanduser().resolve()
+    if Path(target).expanduser().resolve() in [live, *sidecars(live)]:
+        raise error(_("{path} is the database itself: give the file another name.")
+                    .format(path=target))
+
+
 def backup(target: str | Path, *, force: bool = False) -> BackupResult:
     """Back up the database the shared handle is open on to `target` (a file)."""
     started = time.perf_counter()
@@ -150,10 +161,7 @@ def backup(target: str | Path, *, force: bool = False) -> BackupResult:
     if is_sqlite():
         if db.obj.database == ":memory:":
             raise BackupError(_("An in-memory database cannot be backed up."))
-        live = Path(db.obj.database).expanduser().resolve()
-        if Path(target).expanduser().resolve() in [live, *sidecars(live)]:
-            raise BackupError(_("{path} is the database itself: give the backup another name.")
-                              .format(path=target))
+        refuse_live_database(target)
         if db.in_transaction():
             # The backup API cannot read through a connection that is writing (it would
             # wait for itself): back up between transactions.

@@ -819,23 +819,46 @@ def default_rejects_path(path: str | Path) -> Path:
     return p.with_name(f"{p.stem}.rejects.csv")
 
 
-def _write_rejects(target: Path, table: _Table, errors: list[RowError]) -> None:
-    """The bad rows as they were, plus 行号 and 原因, as CSV that Excel opens (UTF-8 BOM)."""
+def _rejects_csv(table: _Table, errors: list[RowError]) -> str:
+    """The bad rows as they were, plus 行号 and 原因, as CSV text. Every cell that a
+    spreadsheet would run as a formula (=, +, -, @, tab, CR) is written as text."""
+    from data.exports import safe_row
+
     reasons: dict[int, list[str]] = {}
     for e in errors:
         reasons.setdefault(e.row, []).append(f"{e.column}: {e.message}" if e.column else e.message)
     width = len(table.header)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(safe_row([*table.header, REJECTS_ROW_HEADER, REJECTS_REASON_HEADER]))
+    for line, cells in table.rows:
+        if line in reasons:
+            padded = (cells + [""] * width)[:width]
+            writer.writerow(safe_row([*padded, line, "；".join(reasons[line])]))
+    return out.getvalue()
+
+
+def _write_rejects(target: Path | None, table: _Table, errors: list[RowError]) -> Path:
+    """Write the rejects file as CSV that Excel opens (UTF-8 BOM): to `target` (never the
+    open database or one of its sidecars), or, when None, as a new file of the user's
+    export folder (data.exports). Returns where it went."""
+    from data.exports import ExportError, refuse_database, write_text_export
+
+    text = _rejects_csv(table, errors)
+    if target is None:
+        try:
+            return write_text_export("rejects", "csv", text, encoding="utf-8-sig")
+        except ExportError as exc:
+            raise FrontDeskError(_("Cannot write the rejected rows: {reason} Nothing was imported.")
+                                 .format(reason=exc.message)) from exc
+    refuse_database(target)
     try:
         with target.open("w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([*table.header, REJECTS_ROW_HEADER, REJECTS_REASON_HEADER])
-            for line, cells in table.rows:
-                if line in reasons:
-                    padded = (cells + [""] * width)[:width]
-                    writer.writerow([*padded, line, "；".join(reasons[line])])
+            out.write(text)
     except OSError as exc:
         raise FrontDeskError(_("Cannot write the rejected rows to {path}: {reason}").format(
             path=target, reason=exc.strerror or exc)) from exc
+    return target
 
 
 def _data_rows(table: _Table) -> Iterator[tuple[int, list[str]]]:
@@ -850,6 +873,7 @@ def import_owners(
     community: str | None = None,
     skip_invalid: bool = False,
     rejects_path: str | None = None,
+    rejects_to_exports: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import an owner roster (.csv or .xlsx) and return what was done.
@@ -857,7 +881,8 @@ def import_owners(
     Every row is validated before anything is written; then all rows are written in one
     transaction. With invalid rows, ImportRejected lists them all and nothing changes,
     unless `skip_invalid`: then the valid rows are imported and the others are written to
-    `rejects_path` (default ``<stem>.rejects.csv`` next to the file). A cell holding a
+    `rejects_path` (default ``<stem>.rejects.csv`` next to the file; with
+    `rejects_to_exports`, a new file of the user's export folder, as the TUI does). A cell holding a
     control character (other than tab and newline) makes its row invalid like any other
     bad cell: the row is refused with the character named, never stored stripped. A row is
     merged into a person already known by the same ID number, or the same name and a same
@@ -888,9 +913,11 @@ def import_owners(
     if report.rejected and not skip_invalid:
         raise ImportRejected(str(path), report.rejected, report.rows)
     if report.rejected:
-        target = Path(rejects_path).expanduser() if rejects_path else default_rejects_path(file)
-        _write_rejects(target, table, report.rejected)
-        report.rejects_path = str(target)
+        if rejects_to_exports:
+            target = None
+        else:
+            target = Path(rejects_path).expanduser() if rejects_path else default_rejects_path(file)
+        report.rejects_path = str(_write_rejects(target, table, report.rejected))
 
     total = len(table.rows)
     with transaction():

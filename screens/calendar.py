@@ -5,7 +5,6 @@ iCalendar export (issue 6, items 5, 7 and 8)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,10 +27,11 @@ from data.calendar import ConflictsFound, EventInput, Occurrence
 from data.clock import now as clock_now
 from data.dates import parse_day, parse_quick_add
 from data.errors import FrontDeskError, NotFoundError, ValidationError
+from data.exports import print_command, print_file, write_text_export
 from data.holidays import HolidayDay, holidays_between
 from data.i18n import N_, _
 from data.models import Room, Staff
-from data.validators import clean_text, show_controls
+from data.validators import show_controls
 from data.vocab import EVENT_KINDS, label
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
@@ -967,62 +967,43 @@ class CalendarScreen(Screen):
 
     # --- export --------------------------------------------------------------------------------
 
-    def action_export(self, path_text: str | None = None) -> None:
+    class Exported(Message):
+        """The calendar was written to a new file of the export folder."""
+
+        def __init__(self, path: Path, count: int, can_print: bool) -> None:
+            super().__init__()
+            self.path, self.count, self.can_print = path, count, can_print
+
+    def action_export(self) -> None:
+        """Write the calendar shown to a new .ics file of the user's export folder: the app
+        names the file, never the user (a clerk under a forced SSH command must not be able
+        to write ~/.ssh/rc or the database; issue 12)."""
         staff_id, login = self.staff[0]
-        default = path_text or f"~/{login}-calendar.ics"
-
-        def save(values: dict[str, str]) -> Path:
-            return self._export_path(values["path"], login)
-
-        def chosen(path: Path | None) -> None:
-            if path is None:
-                return
-            if not path.exists():
-                self._export(staff_id, path)
-                return
-            self.app.push_screen(
-                ConfirmModal(_("{path} exists. Overwrite it?").format(path=path)),
-                lambda ok: self._export(staff_id, path) if ok else self.action_export(str(path)))
-
-        self.app.push_screen(FormModal(
-            _("Export the calendar of {login}").format(login=login),
-            [FormField("path", _("File"), default,
-                       help=_("An iCalendar file (.ics) for phones and other calendars"))],
-            save), chosen)
-
-    @staticmethod
-    def _export_path(text: str, login: str) -> Path:
-        """The file to write, or a ValidationError on "path" that says what is wrong."""
-        text = clean_text(text, "path")
-        if not text:
-            raise ValidationError("path", _("Type the file to write, e.g. ~/{login}-calendar.ics.")
-                                  .format(login=login))
-        path = Path(os.path.expanduser(text)).absolute()
-        if path.is_dir():
-            raise ValidationError("path", _("{path} is a folder: add a file name, e.g. {example}.")
-                                  .format(path=path, example=path / f"{login}-calendar.ics"))
-        if not path.parent.is_dir():
-            raise ValidationError("path", _("There is no folder {folder}.").format(
-                folder=path.parent))
-        target = path if path.exists() else path.parent
-        if not os.access(target, os.W_OK):
-            raise ValidationError("path", _("Cannot write to {path}: not allowed.").format(
-                path=target))
-        return path
+        self._export(staff_id, login)
 
     @work(thread=True, group="calendar-export", exit_on_error=False)
-    def _export(self, staff_id: int, path: Path) -> None:
+    def _export(self, staff_id: int, login: str) -> None:
+        me = self.app.staff.login
+        kind = "calendar" if login == me else f"calendar_{login}"
         try:
             text = ical.export_ics(staff_id)
+            path = write_text_export(kind, "ics", text)
+            can_print = bool(print_command())
         except FrontDeskError as exc:
             self.post_message(self.Done(exc.message, error=True, reload=False))
             return
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            self.post_message(self.Done(_("Could not write {path}: {error}").format(
-                path=path, error=exc.strerror or exc), error=True, reload=False))
+        self.post_message(self.Exported(path, text.count("BEGIN:VEVENT"), can_print))
+
+    def on_calendar_screen_exported(self, message: Exported) -> None:
+        told = _("Exported {count} events to {name} in the folder {folder}.").format(
+            count=message.count, name=message.path.name, folder=message.path.parent)
+        if not message.can_print:
+            self.notify(told, markup=False, timeout=10)
             return
-        count = text.count("BEGIN:VEVENT")
-        self.post_message(self.Done(_("Exported {count} events to {path}.").format(
-            count=count, path=path), reload=False))
+        self.app.push_screen(ConfirmModal(told + "\n" + _("Print it?")),
+                             lambda ok: self._print(message.path) if ok else None)
+
+    @work(thread=True, group="calendar-export", exit_on_error=False)
+    def _print(self, path: Path) -> None:
+        result = print_file(path)
+        self.post_message(self.Done(result.message, error=not result.ok, reload=False))

@@ -92,6 +92,7 @@ class ImportScreen(ModalScreen[None]):
                 self.path,
                 community=self.community or None,
                 skip_invalid=self.skip_invalid,
+                rejects_to_exports=True,  # never a file the user names (issue 12)
                 progress=progress,
             )
         except FrontDeskError as exc:

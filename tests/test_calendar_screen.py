@@ -6,7 +6,6 @@ this and following or a whole event, tasks ticked off, and the iCalendar export.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import icalendar
 import pytest
@@ -14,6 +13,7 @@ from textual.widgets import DataTable, Input, Select
 
 from data import i18n
 from data.db import close_database, open_database
+from data.exports import default_export_dir
 from data.models import AuditLog, Event, EventAttendee
 from data.staff import sign_in
 from screens.calendar import CalendarScreen
@@ -449,7 +449,7 @@ async def test_space_ticks_a_task_off_and_T_lists_open_tasks(world):
 # --- export ---------------------------------------------------------------------------------
 
 
-async def test_E_exports_the_calendar_and_asks_before_overwriting(world, tmp_path):
+async def test_E_exports_the_calendar_into_the_export_folder_without_asking_for_a_path(world):
     f.event(world["tech1"], dt.datetime(2026, 11, 28, 14), dt.datetime(2026, 11, 28, 15),
             title="更换水表")
     f.event(world["desk"], dt.datetime(2026, 11, 28, 14), dt.datetime(2026, 11, 28, 15),
@@ -459,37 +459,35 @@ async def test_E_exports_the_calendar_and_asks_before_overwriting(world, tmp_pat
         screen = await open_calendar(app, pilot)
         shown = record_notifications(app)
         await press(app, pilot, "E")
-        form = app.screen
-        assert isinstance(form, FormModal)
-        assert form.query_one("#field-path", Input).value == "~/tech1-calendar.ics"
-        await press(app, pilot, "f10")
-        assert app.screen is screen
-        path = Path.home() / "tech1-calendar.ics"
+        assert app.screen is screen  # no form: the app names the file
+        folder = default_export_dir()
+        path = folder / "calendar-tech1-20261127-100000.ics"
         parsed = icalendar.Calendar.from_ical(path.read_text(encoding="utf-8"))
         titles = sorted(str(e["SUMMARY"]) for e in parsed.walk("VEVENT"))
         assert titles == ["更换水表", "消防巡查"]
-        assert any(f"Exported 2 events to {path}" in s for s in shown)
-        path.write_text("old", encoding="utf-8")
-        await press(app, pilot, "E", "f10")
-        assert isinstance(app.screen, ConfirmModal) and "Overwrite" in screen_text(app)
-        await press(app, pilot, "n")  # no: the form again, to choose another file
-        assert isinstance(app.screen, FormModal)
-        assert path.read_text(encoding="utf-8") == "old"
-        await press(app, pilot, "f10", "y")
-        assert app.screen is screen and "BEGIN:VCALENDAR" in path.read_text(encoding="utf-8")
+        assert any(f"Exported 2 events to {path.name} in the folder {folder}" in s for s in shown)
+        await press(app, pilot, "E")  # the same second: a new file, the first one kept
+        second = folder / "calendar-tech1-20261127-100000-1.ics"
+        assert "BEGIN:VCALENDAR" in second.read_text(encoding="utf-8")
+        assert "更换水表" in path.read_text(encoding="utf-8")
 
 
-async def test_export_refuses_a_folder_or_a_missing_folder(world, tmp_path):
+async def test_export_offers_printing_when_a_print_command_is_configured(world, tmp_path):
+    from data.models import Setting
+
+    log = tmp_path / "printed.txt"
+    script = tmp_path / "fakelp"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {log}\n', encoding="utf-8")
+    script.chmod(0o755)
+    Setting.create(key="print_command", value=f"{script} -d 前台 {{file}}")
     app = FrontDeskApp(sign_in("tech1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_calendar(app, pilot)
+        screen = await open_calendar(app, pilot)
+        shown = record_notifications(app)
         await press(app, pilot, "E")
-        form = app.screen
-        form.query_one("#field-path", Input).value = str(tmp_path)
-        await press(app, pilot, "f10")
-        assert app.screen is form and "is a folder" in screen_text(app)
-        assert form.query_one("#field-path", Input).value == str(tmp_path)  # kept
-        form.query_one("#field-path", Input).value = str(tmp_path / "no" / "such" / "x.ics")
-        await press(app, pilot, "f10")
-        assert app.screen is form and "There is no folder" in screen_text(app)
-        assert not (tmp_path / "no").exists()
+        assert isinstance(app.screen, ConfirmModal) and "Print it?" in screen_text(app)
+        await press(app, pilot, "y")
+        assert app.screen is screen
+        path = default_export_dir() / "calendar-tech1-20261127-100000.ics"
+        assert log.read_text(encoding="utf-8").splitlines() == ["-d", "前台", str(path)]
+        assert any(f"Sent {path.name} to the printer" in s for s in shown)

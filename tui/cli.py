@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from data import i18n
 from data.errors import FrontDeskError
 from data.i18n import _
-from tui import cli_admin, cli_audit, cli_calendar, cli_calls, cli_territory, cli_tickets
+from tui import (
+    cli_admin,
+    cli_audit,
+    cli_calendar,
+    cli_calls,
+    cli_settings,
+    cli_territory,
+    cli_tickets,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_audit.add_parsers(sub)
     cli_territory.add_parsers(sub)
     cli_admin.add_parsers(sub)
+    cli_settings.add_parsers(sub)
     return parser
 
 
@@ -349,6 +358,7 @@ COMMANDS = {
     **cli_audit.COMMANDS,
     **cli_territory.COMMANDS,
     **cli_admin.COMMANDS,
+    **cli_settings.COMMANDS,
 }
 
 

@@ -192,9 +192,11 @@ def _calendar_agenda(args: argparse.Namespace) -> int:
 
 
 def _calendar_export(args: argparse.Namespace) -> int:
+    from data.exports import refuse_database
     from data.ical import export_ics
 
     staff_id = _staff_ids(args.staff, "--staff")[0]
+    refuse_database(args.out)  # never the open database or its -wal/-shm (issue 12)
     text = export_ics(staff_id)
     try:
         with open(args.out, "w", encoding="utf-8", newline="") as out:

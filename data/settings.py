@@ -1,0 +1,92 @@
+"""Company settings an administrator sets from the command line (`frontdesk settings`):
+the programs the app runs (dial, print) and where exported files go — a short list of
+known keys, each checked before it is stored."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from data import access
+from data.clock import now as clock_now
+from data.db import transaction
+from data.errors import ValidationError
+from data.i18n import N_, _
+from data.models import Setting
+from data.validators import clean_text
+
+
+def _command(key: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        try:
+            shlex.split(value)
+        except ValueError as exc:
+            raise ValidationError(key, _("“{value}” is not a valid command line ({error}).").format(
+                value=value[:60], error=exc)) from None
+        return value
+
+    return check
+
+
+def _folder(value: str) -> str:
+    if value and not os.path.isabs(os.path.expanduser(value)):
+        raise ValidationError("export_dir", _(
+            "Give an absolute folder, such as /srv/frontdesk/exports/{login} ({login} is "
+            "replaced by the staff member's login)."))
+    return value
+
+
+@dataclass(frozen=True)
+class KnownSetting:
+    """A setting `frontdesk settings` may read and change."""
+
+    key: str
+    help: str  # N_(): translated where shown
+    check: Callable[[str], str]
+
+
+KNOWN: dict[str, KnownSetting] = {s.key: s for s in (
+    KnownSetting("dial_command", N_("the program that dials a number: {number} is replaced "
+                                    "by the number (e.g. softphone call {number})"),
+                 _command("dial_command")),
+    KnownSetting("print_command", N_("the program that prints an exported file: {file} is "
+                                     "replaced by the file (e.g. lp -d 前台打印机 {file})"),
+                 _command("print_command")),
+    KnownSetting("export_dir", N_("each user's export folder; {login} is replaced by the "
+                                  "login (default: the user's data folder/exports)"),
+                 _folder),
+)}
+
+
+def _known(key: str) -> KnownSetting:
+    known = KNOWN.get(key.strip())
+    if known is None:
+        raise ValidationError("KEY", _("Unknown setting “{key}”: use one of {keys}.").format(
+            key=key[:40], keys=", ".join(KNOWN)))
+    return known
+
+
+def get_setting(key: str) -> str:
+    """The value of a known setting ("" when it is not set)."""
+    access.require("settings.manage")
+    known = _known(key)
+    row = Setting.get_or_none(Setting.key == known.key)
+    return row.value if row is not None else ""
+
+
+def set_setting(key: str, value: str, staff_id: int | None = None) -> str:
+    """Store a known setting after checking it, recording who did; "" clears it. Returns
+    the value stored."""
+    access.require("settings.manage", staff_id)
+    known = _known(key)
+    value = known.check(clean_text(value, known.key, max_length=500))
+    with transaction():
+        Setting.insert(key=known.key, value=value, updated_by=staff_id,
+                       updated_at=clock_now()).on_conflict(
+            conflict_target=[Setting.key],
+            update={Setting.value: value, Setting.updated_by: staff_id,
+                    Setting.updated_at: clock_now()},
+        ).execute()
+    return value

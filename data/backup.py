@@ -28,12 +28,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.db import db, is_postgres_url, is_sqlite, sidecars
+from data.db import SQLITE_MAGIC, db, is_postgres_url, is_sqlite, share_like, sidecars
 from data.errors import FrontDeskError
 from data.i18n import _
 
-#: The first bytes of every SQLite database file.
-SQLITE_MAGIC = b"SQLite format 3\x00"
 #: How many integrity problems a refusal names at most.
 SHOW_PROBLEMS = 3
 
@@ -76,6 +74,16 @@ def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _share_like(path: Path, database: str | Path) -> None:
+    """`path` (a copy of a database) gets the database file's group and mode, umask or not:
+    never readable by more people than the database, and usable by the same group."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        share_like(fd, database)
     finally:
         os.close(fd)
 
@@ -128,6 +136,9 @@ def copy_sqlite(source: sqlite3.Connection, target: str | Path, *, force: bool =
             dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
+        live = next((row[2] for row in source.execute("PRAGMA database_list") if row[1] == "main"), "")
+        if live:
+            _share_like(partial, live)
         _fsync_file(partial)
         os.replace(partial, path)
         _fsync_dir(path.parent)
@@ -304,9 +315,10 @@ def check_backup(path: str | Path) -> BackupCheck:
 
 
 @contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[sqlite3.Connection | None]:
-    """Hold SQLite's exclusive lock on the database `path` for a block and yield that
-    connection; BackupError if anyone has the file open. In WAL mode every open connection
+def exclusive_access(path: Path) -> Iterator[sqlite3.Connection | None]:
+    """Hold SQLite's exclusive lock on the existing database file `path` for a block and
+    yield that connection; BackupError if anyone has the file open (restore and
+    `sample --force` replace a file only when nobody has it open). In WAL mode every open connection
     keeps a shared lock on the file, so an idle session counts too (it would go on writing
     into the replaced file). Yields None when `path` is not a SQLite database at all."""
     conn = sqlite3.connect(path, timeout=0, isolation_level=None)
@@ -376,7 +388,7 @@ def restore(source: str | Path, target: str | Path, *, force: bool = False) -> R
         if dest.exists():
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             keep = dest.with_name(f"{dest.name}.before-restore-{stamp}.bak")
-            with _exclusive(dest) as conn:
+            with exclusive_access(dest) as conn:
                 if conn is not None:
                     previous = copy_sqlite(conn, keep, force=True)
                 else:
@@ -387,6 +399,8 @@ def restore(source: str | Path, target: str | Path, *, force: bool = False) -> R
         # leftovers of a crashed process.
         for sidecar in sidecars(dest):
             sidecar.unlink(missing_ok=True)
+        if dest.exists():
+            _share_like(partial, dest)  # the desk users' group may go on writing it
         os.replace(partial, dest)
         _fsync_dir(dest.parent)
     except BaseException:

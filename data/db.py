@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import grp
 import os
+import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from peewee import Database, DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseError as PeeweeDatabaseError
+
+from data.errors import FrontDeskError
+from data.i18n import _
 
 #: Every model is bound to this proxy; `open_database` points it at a real database once.
 db = DatabaseProxy()
@@ -26,6 +33,16 @@ SQLITE_PRAGMAS = (
     ("cache_size", -32_000),  # 32 MB page cache per connection
     ("temp_store", "memory"),
 )
+#: A database this user may only read: no pragma that writes the file (journal_mode).
+SQLITE_READ_ONLY_PRAGMAS = tuple(p for p in SQLITE_PRAGMAS if p[0] != "journal_mode")
+
+#: The first bytes of every SQLite database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseFileError(FrontDeskError):
+    """The database file cannot be used as it is: missing, not a database, damaged, or not
+    readable or writable for this user. The message names the file and what to do."""
 
 
 class BaseModel(Model):
@@ -46,6 +63,60 @@ def sidecars(path: Path) -> list[Path]:
 
 
 _lock_files = threading.local()  # database path → this thread's fd of its write-lock file
+
+
+def _mode_text(mode: int) -> str:
+    return stat.filemode(stat.S_IFREG | (mode & 0o777))[1:]
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def share_like(fd: int, database: str | Path) -> None:
+    """Give the open file `fd` (a file FrontDesk made beside a database: the writers' lock,
+    a backup, a new demo file) the database file's group and permission bits, whatever
+    the umask: in a shared deployment every member of the group may use it. Best effort:
+    only the file's owner may change them, and only to a group the owner is in."""
+    try:
+        want = os.stat(database)
+        have = os.fstat(fd)
+    except OSError:
+        return
+    if have.st_uid != os.geteuid() and os.geteuid() != 0:
+        return
+    if have.st_gid != want.st_gid:
+        with contextlib.suppress(OSError):
+            os.fchown(fd, -1, want.st_gid)
+    if have.st_mode & 0o777 != want.st_mode & 0o666:
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, want.st_mode & 0o666)
+
+
+def _open_lock_file(database: str) -> int:
+    """Open (creating it if need be) `<database>-txlock` with the database's group and mode."""
+    path = database + "-txlock"
+    flags = os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW
+    try:
+        try:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            fd = os.open(path, flags)
+    except OSError as exc:
+        try:
+            info = os.stat(database)
+            mode, group = _mode_text(info.st_mode & 0o666), _group_name(info.st_gid)
+        except OSError:
+            mode, group = "rw-rw----", "?"
+        raise DatabaseFileError(_(
+            "Cannot open the lock file {path} for writing ({reason}): like the database it "
+            "needs mode {mode} and group {group}, in a folder the group may write."
+        ).format(path=path, reason=exc.strerror or exc, mode=mode, group=group)) from exc
+    share_like(fd, database)
+    return fd
 
 
 class FrontDeskSqlite(SqliteDatabase):
@@ -71,17 +142,39 @@ class FrontDeskSqlite(SqliteDatabase):
             fds = _lock_files.fds = {}
         fd = fds.get(self.database)
         if fd is None:
-            path = self.database + "-txlock"
-            try:  # the database file's permissions: every desk user may write both
-                mode = os.stat(self.database).st_mode & 0o666
-            except OSError:
-                mode = 0o644
-            fd = fds[self.database] = os.open(path, os.O_RDWR | os.O_CREAT, mode)
+            # The database file's group and mode, umask or not: every desk user may write both.
+            fd = fds[self.database] = _open_lock_file(self.database)
         return fd
+
+    #: Opened read-only (this user may not write the file): how SQLite is asked to open it.
+    read_only: str | None = None
+
+    def _connect(self):
+        if not self.read_only:
+            return super()._connect()
+        uri = f"file:{quote(os.path.abspath(self.database))}?{self.read_only}"
+        conn = sqlite3.connect(uri, uri=True, timeout=self._timeout, isolation_level=None,
+                               **self.connect_params)
+        try:
+            self._add_conn_hooks(conn)
+        except Exception:
+            conn.close()
+            raise
+        return conn
+
+    def _close(self, conn):
+        try:
+            super()._close(conn)
+        finally:  # the lock file's fd lives as long as this thread's connection
+            fd = getattr(_lock_files, "fds", {}).pop(self.database, None)
+            if fd is not None:
+                os.close(fd)
 
     def begin(self, lock_type=None):
         from data.audit import install_sqlite, installed_sqlite
 
+        if self.read_only:
+            raise DatabaseFileError(read_only_message(self.database))
         conn = self.connection()
         if not installed_sqlite(conn):  # the audit triggers, before this connection's first write
             install_sqlite(conn)
@@ -117,8 +210,87 @@ def is_postgres_url(target: str) -> bool:
     return urlparse(target).scheme in ("postgres", "postgresql", "postgresext")
 
 
-def make_database(target: str) -> Database:
-    """Build (without connecting) a peewee database for a SQLite path or a PostgreSQL URL."""
+def read_only_message(path: str) -> str:
+    """Why a write to the SQLite file `path` cannot happen, and what it needs."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return _(
+        "{path} is read-only for you, so this command cannot change it: writing needs write "
+        "permission on the file (mode rw-rw---- for the desk users' group) and on its folder {folder}."
+    ).format(path=path, folder=folder)
+
+
+def _writable(path: str) -> bool:
+    """May this user write the SQLite file `path` in WAL mode (the file, and its -wal and
+    -shm beside it, which SQLite creates in the folder when they are missing)?"""
+    if not os.access(path, os.R_OK | os.W_OK):
+        return False
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.access(folder, os.W_OK | os.X_OK):
+        return True
+    return all(os.access(path + s, os.R_OK | os.W_OK) for s in ("-wal", "-shm"))
+
+
+def check_sqlite_file(path: str, *, create: bool = False) -> str | None:
+    """Check the SQLite file `path` before it is opened; raise DatabaseFileError naming the
+    file and what to do when it cannot be. Returns how to open it read-only (a URI query)
+    when this user may read but not write it, else None.
+
+    Without `create` a missing file is an error (a mistyped path must not silently become
+    a new, empty database); with it the file may be made, but never its folders."""
+    file = Path(path)
+    if not file.exists():
+        if not create:
+            raise DatabaseFileError(_(
+                "No database at {path} — check the path, or create one with "
+                "`frontdesk --db {path} migrate`."
+            ).format(path=path))
+        if not file.parent.is_dir():
+            raise DatabaseFileError(_(
+                "The folder {folder} does not exist: create it first (migrate makes the "
+                "database file, not its folders)."
+            ).format(folder=file.parent))
+        return None
+    if file.is_dir():
+        raise DatabaseFileError(_(
+            "{path} is a folder, not a database file: give the path of the database file."
+        ).format(path=path))
+    try:
+        with open(file, "rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+        size = file.stat().st_size
+    except OSError as exc:
+        info = _safe_stat(path)
+        raise DatabaseFileError(_(
+            "Cannot read {path} ({reason}): the desk users need read and write permission "
+            "on it (mode rw-rw----, group {group})."
+        ).format(path=path, reason=exc.strerror or exc,
+                 group=_group_name(info.st_gid) if info else "?")) from exc
+    if size and head != SQLITE_MAGIC:
+        raise DatabaseFileError(_(
+            "{path} is not a FrontDesk database (not even a SQLite file): check the path."
+        ).format(path=path))
+    if _writable(path):
+        return None
+    if os.path.exists(path + "-shm") or os.access(os.path.dirname(os.path.abspath(path)),
+                                                  os.W_OK | os.X_OK):
+        return "mode=ro"
+    # A WAL database needs its -shm, which cannot be made here; nobody has the file open
+    # (an open WAL database always has one), so it is read as the unchanging file it is.
+    return "mode=ro&immutable=1"
+
+
+def _safe_stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def make_database(target: str, *, create: bool = False) -> Database:
+    """Build (without connecting) a peewee database for a SQLite path or a PostgreSQL URL.
+
+    A SQLite file is checked first (`check_sqlite_file`): it must exist unless `create`,
+    and one this user may only read is opened read-only."""
     if is_postgres_url(target):
         # Imported here: playhouse.db_url loads every driver it knows (~10 ms).
         from playhouse.db_url import parse as parse_url
@@ -127,26 +299,65 @@ def make_database(target: str) -> Database:
         name = params.pop("database")
         return PostgresqlDatabase(name, **params)
     path = target.removeprefix("sqlite:///") if target.startswith("sqlite:") else target
-    if path != ":memory:":
-        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    path = os.path.expanduser(path)
+    read_only = None if path == ":memory:" else check_sqlite_file(path, create=create)
     # lock_type makes every transaction BEGIN IMMEDIATE: writers queue on the busy
     # timeout instead of failing with "database is locked" on lock upgrade.
-    return FrontDeskSqlite(
-        os.path.expanduser(path),
-        pragmas=SQLITE_PRAGMAS,
+    real = FrontDeskSqlite(
+        path,
+        pragmas=SQLITE_READ_ONLY_PRAGMAS if read_only else SQLITE_PRAGMAS,
         timeout=BUSY_TIMEOUT_S,
         lock_type="IMMEDIATE",
     )
+    real.read_only = read_only
+    return real
 
 
-def open_database(target: str) -> Database:
-    """Point the shared handle at `target` and connect. Returns the real database."""
+def open_database(target: str, *, create: bool = False) -> Database:
+    """Point the shared handle at `target` and connect. Returns the real database.
+
+    A SQLite file must exist unless `create` (`frontdesk migrate`, a new demo or test
+    file); a file that cannot be used raises DatabaseFileError naming it."""
     if not db.is_closed() if db.obj is not None else False:
         db.close()
-    real = make_database(target)
+    real = make_database(target, create=create)
     db.initialize(real)
-    real.connect(reuse_if_open=True)
+    try:
+        real.connect(reuse_if_open=True)
+    except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
+        problem = database_problem(exc)
+        if problem is None:
+            raise
+        raise problem from exc
     return real
+
+
+def database_problem(exc: BaseException) -> DatabaseFileError | None:
+    """What a SQLite error raised while using the shared handle says about its file, as a
+    message naming the file and what to do; None for any other error."""
+    if not is_sqlite() or not isinstance(exc, sqlite3.DatabaseError | PeeweeDatabaseError):
+        return None
+    path = db.obj.database
+    text = str(exc).lower()
+    if "file is not a database" in text:
+        message = _("{path} is not a FrontDesk database (not even a SQLite file): check the path.")
+    elif "malformed" in text or "database corrupt" in text:
+        message = _("{path} is damaged (SQLite: database disk image is malformed): restore the "
+                    "last backup with `frontdesk --db {path} restore BACKUP`.")
+    elif "readonly" in text or "read-only" in text:
+        return DatabaseFileError(read_only_message(path))
+    elif "unable to open" in text:
+        message = _("SQLite cannot open {path}: the desk users need read and write permission "
+                    "on the file and on its folder {folder}.")
+    elif "disk i/o error" in text:
+        message = _("Reading or writing {path} failed (disk I/O error): check the disk and the "
+                    "permissions of the file, its -wal and -shm files and its folder {folder}.")
+    elif "database or disk is full" in text:
+        message = _("The disk holding {path} is full: free some space, then try again.")
+    else:
+        return None
+    folder = os.path.dirname(os.path.abspath(path))
+    return DatabaseFileError(message.format(path=path, folder=folder))
 
 
 def close_database() -> None:

@@ -4,6 +4,7 @@ every row, then merge it into the database in one transaction."""
 from __future__ import annotations
 
 import csv
+import io
 import datetime as dt
 import re
 import time

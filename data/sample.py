@@ -22,7 +22,9 @@ from pathlib import Path
 from data import audit, schema
 from data.auth import hash_password
 from data.clock import today as clock_today
-from data.db import close_database, db, open_database, sidecars
+from data.db import DatabaseFileError, close_database, db, open_database, share_like, sidecars
+from data.errors import FrontDeskError
+from data.i18n import _
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
 from data.seed import DEFAULT_SLA, DEFAULT_TAGS, ensure_reference_data
@@ -401,24 +403,94 @@ def generate(
 ) -> SampleStats:
     """Write a new demo database at `out` with about `owners` households.
 
-    Refuses to overwrite an existing file unless `force`. The database is built in
+    Refuses to overwrite an existing file unless `force`, and even then refuses a file
+    that a session has open or that holds a FrontDesk database other than demo data (the
+    `demo_database` setting marks demo data). The database is built in
     ``out + ".partial"`` and moved into place at the end, so a failed run leaves any
-    previous file untouched. The shared handle is closed when this returns.
+    previous file untouched and no stray files. The shared handle is closed when this returns.
     """
     started = time.perf_counter()
     if owners < 1:
         raise ValueError("owners must be at least 1")
     target = Path(out).expanduser()
+    if target.is_dir():
+        raise DatabaseFileError(_(
+            "{path} is a folder, not a database file: give the path of the database file."
+        ).format(path=target))
     if target.exists() and not force:
-        raise FileExistsError(f"{target} already exists (use force to replace it)")
+        raise SampleError(_("{path} already exists; pass --force to replace it.").format(path=target))
+    if not target.parent.is_dir():
+        raise DatabaseFileError(_(
+            "The folder {folder} does not exist: create it first (migrate makes the "
+            "database file, not its folders)."
+        ).format(folder=target.parent))
+    if target.exists():
+        _check_replaceable(target)  # refuse before minutes of work, and again at the end
     today = today or clock_today()
     partial = target.with_name(target.name + ".partial")
     for path in _sidecars(partial):
         path.unlink(missing_ok=True)
 
     say = progress or (lambda _msg: None)
+    try:
+        counts = _build(partial, owners, seed, today, say)
+        if target.exists():
+            _check_replaceable(target)  # releasing the check's lock folded the -wal in
+            fd = os.open(partial, os.O_RDONLY)
+            try:
+                share_like(fd, target)  # a shared folder's group and mode stay as they were
+            finally:
+                os.close(fd)
+        for path in sidecars(target):  # leftovers of a crashed process: never meet the new file
+            path.unlink(missing_ok=True)
+        os.replace(partial, target)
+    finally:
+        for path in _sidecars(partial):
+            path.unlink(missing_ok=True)
+    say("done")
+    return SampleStats(str(target), counts, time.perf_counter() - started)
+
+
+class SampleError(FrontDeskError):
+    """A demo database cannot be written where asked."""
+
+
+#: The `setting` row that marks a demo database (only one may be replaced by `--force`).
+DEMO_MARK = "demo_database"
+
+
+def _check_replaceable(target: Path) -> None:
+    """Refuse to replace `target` unless no session has it open and it is not a FrontDesk
+    database holding real data: one that is not a FrontDesk database, or a demo database."""
+    from data.backup import BackupError, exclusive_access
+
+    try:
+        with exclusive_access(target) as conn:
+            if conn is None:  # not a SQLite database: nothing FrontDesk could lose
+                return
+            tables = {name for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables & {schema.HISTORY_TABLE, "work_order", "staff"}:
+                return
+            marked = "setting" in tables and conn.execute(
+                "SELECT 1 FROM setting WHERE key = ? AND value = '1'", (DEMO_MARK,)).fetchone()
+    except BackupError as exc:
+        raise SampleError(_(
+            "{path} is open in a FrontDesk session or another program: close every session "
+            "on it first. Nothing was changed."
+        ).format(path=target)) from exc
+    if not marked:
+        raise SampleError(_(
+            "{path} holds a FrontDesk database that is not demo data; --force replaces only "
+            "demo databases. Nothing was changed: write the demo elsewhere."
+        ).format(path=target))
+
+
+def _build(partial: Path, owners: int, seed: int, today: dt.date,
+           say: Progress) -> dict[str, int]:
+    """Build the demo database in the new file `partial`; the row count of every table."""
     with audit.suspended():  # demo data: no audit rows (and no wall-clock stamps)
-        open_database(str(partial))
+        open_database(str(partial), create=True)
         try:
             schema.migrate()
             times = _Times(today)
@@ -434,11 +506,7 @@ def generate(
             }
         finally:
             close_database()
-    for path in _sidecars(target):
-        path.unlink(missing_ok=True)
-    os.replace(partial, target)
-    say("done")
-    return SampleStats(str(target), counts, time.perf_counter() - started)
+    return counts
 
 
 def _sidecars(path: Path) -> list[Path]:
@@ -1313,7 +1381,7 @@ class _Builder:
         occupied = self.occupied
         n_occ = len(occupied)
         mob = _MOBILE_PREFIXES
-        for _ in range(unlinked):
+        for _n in range(unlinked):
             day = -1 - int(r() * days)
             at = day * _DAY + hour_t[int(r() * len(hour_t))] * 3600 + int(r() * 3600) - _ANCHOR_S
             room = occupied[int(r() * n_occ)]
@@ -1379,7 +1447,7 @@ class _Builder:
 
     def _room_with_phone(self, r: Callable[[], float]) -> int:
         first, last = self.comm_rooms[0]
-        for _ in range(10_000):
+        for _n in range(10_000):
             room = first + int(r() * (last - first + 1))
             if self.room_contact[room] and self.person_mobile[self.room_contact[room]]:
                 return room
@@ -1511,9 +1579,11 @@ class _Builder:
         )
 
     def settings(self) -> None:
-        self.conn.execute(
+        self.conn.executemany(
             "INSERT INTO setting (key, value, updated_by_id, updated_at) VALUES (?,?,?,?)",
-            ("callback_target_percent", "80", None, self.anchor),
+            [("callback_target_percent", "80", None, self.anchor),
+             # The mark `sample --force` looks for: only a demo database may be replaced.
+             (DEMO_MARK, "1", None, self.anchor)],
         )
 
 

@@ -128,6 +128,12 @@ def _has_tables() -> bool:
 
 def _newer_message(current: SchemaStatus) -> str:
     return _(
-        "This database was written by a newer FrontDesk (unknown migrations: {names}). "
-        "Upgrade FrontDesk before opening it; nothing was changed."
-    ).format(names=", ".join(current.unknown))
+        "{db} was written by a newer FrontDesk (unknown migrations: {names}): upgrade "
+        "FrontDesk before opening it; nothing was changed."
+    ).format(db=_database_name(), names=", ".join(current.unknown))
+
+
+def _database_name() -> str:
+    """The open database as a message names it: the SQLite file, or the PostgreSQL
+    database's name (never a URL with its password)."""
+    return str(db.obj.database) if db.obj is not None else "?"

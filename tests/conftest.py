@@ -155,7 +155,7 @@ def _sqlite_template(tmp_path_factory) -> str:
     """One migrated SQLite file per test session, checkpointed into a single file: each
     test gets a copy (a file copy costs milliseconds, a migration a few hundred)."""
     path = tmp_path_factory.mktemp("template") / "frontdesk.db"
-    open_database(str(path))
+    open_database(str(path), create=True)
     schema.migrate()
     close_database()
     conn = sqlite3.connect(path)
@@ -206,7 +206,7 @@ def db_url(request, tmp_path) -> Iterator[str]:
 def db_url_unmigrated(request, tmp_path) -> Iterator[str]:
     """The shared handle opened on a new, empty database on each backend."""
     if request.param == "sqlite":
-        open_database(str(tmp_path / "empty.db"))
+        open_database(str(tmp_path / "empty.db"), create=True)
         yield str(tmp_path / "empty.db")
         close_database()
         return

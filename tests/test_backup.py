@@ -238,7 +238,7 @@ def test_restore_of_an_older_schema_says_to_migrate(sqlite_url, tmp_path, capsys
     from playhouse.migrations import Runner
 
     old = tmp_path / "old.db"
-    open_database(str(old))
+    open_database(str(old), create=True)
     Runner(db.obj, str(schema.MIGRATIONS_DIR), table_name=schema.HISTORY_TABLE).up(target="0001_initial")
     close_database()
     assert main(["--lang", "en", "--db", str(tmp_path / "target.db"), "restore", str(old)]) == 0
@@ -252,7 +252,7 @@ def _old_database(path: Path) -> None:
     """A database of the first migration only, with somebody in it."""
     from playhouse.migrations import Runner
 
-    open_database(str(path))
+    open_database(str(path), create=True)
     Runner(db.obj, str(schema.MIGRATIONS_DIR), table_name=schema.HISTORY_TABLE).up(target="0001_initial")
     db.execute_sql(
         "INSERT INTO person (name, name_pinyin, name_initials, gender, note, created_at,"
@@ -288,7 +288,7 @@ def test_migrate_command_reports_the_backup(tmp_path, capsys):
 
 
 def test_a_new_database_is_migrated_without_a_backup(tmp_path):
-    open_database(str(tmp_path / "new.db"))
+    open_database(str(tmp_path / "new.db"), create=True)
     schema.migrate()
     close_database()
     assert not list(tmp_path.glob("*.bak"))

@@ -252,7 +252,7 @@ def test_a_real_sighup_keeps_the_typed_input(tmp_path):
     if _NO_PTY is not None:
         pytest.skip(_NO_PTY)
     path = tmp_path / "hangup.db"
-    open_database(str(path))
+    open_database(str(path), create=True)
     schema.migrate()
     try:
         comm = f.community("锦绣花园")

@@ -76,7 +76,7 @@ def test_round_trip_into_a_fresh_database(people, tmp_path):
     before = occ_key(cal.agenda([tech.id], *RANGE))
     text = ical.export_ics(tech.id)
     close_database()
-    open_database(str(tmp_path / "fresh.db"))  # a fresh, migrated SQLite database
+    open_database(str(tmp_path / "fresh.db"), create=True)  # a fresh, migrated SQLite database
     schema.migrate()
     other = f.staff("tech9", "赵师傅", "tech")
     assert ical.import_ics(text, other.id) == ical.ImportResult(created=2, updated=0, skipped=0)
@@ -196,7 +196,7 @@ def test_all_day_events_export_as_dates_and_round_trip(people, tmp_path):
     assert timed["DTSTART"].dt == D(2026, 12, 2, 9, tzinfo=ical.TZ)
 
     close_database()
-    open_database(str(tmp_path / "fresh.db"))
+    open_database(str(tmp_path / "fresh.db"), create=True)
     schema.migrate()
     other = f.staff("tech9", "赵师傅", "tech")
     assert ical.import_ics(text, other.id) == ical.ImportResult(created=3, updated=0, skipped=0)

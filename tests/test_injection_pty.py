@@ -90,7 +90,7 @@ def build_database(path: Path, texts: tuple[str, ...]) -> None:
     """Owners, work orders, calls, events and notifications whose stored text holds `texts`,
     written straight to the tables (as legacy data would be), not through validation. The
     first owner's timeline holds every note, the first order's history every history note."""
-    open_database(str(path))
+    open_database(str(path), create=True)
     schema.migrate()
     try:
         comm = factories.community("锦绣花园")

@@ -14,7 +14,14 @@ from data.db import close_database, db, open_database
 from data.models import Category, SlaPolicy, Tag
 from data.pinyin import COMPOUND_SURNAMES as COMPOUND_READINGS
 from data.pinyin import SURNAME_READINGS
-from data.sample import COMPOUND_SURNAMES, POLYPHONIC_SURNAMES, SampleStats, dump, generate
+from data.sample import (
+    COMPOUND_SURNAMES,
+    POLYPHONIC_SURNAMES,
+    SampleError,
+    SampleStats,
+    dump,
+    generate,
+)
 from data.seed import CATEGORY_TREE, DEFAULT_SLA, DEFAULT_TAGS, ensure_reference_data
 from data.validators import normalize_phone, normalize_plate, validate_id_number
 from data.vocab import OPEN_STATUSES, WORK_ORDER_PREFIXES, WORK_ORDER_STATUSES
@@ -67,7 +74,7 @@ def test_same_seed_and_day_give_the_same_database(tmp_path):
 def test_refuses_to_overwrite_without_force(tmp_path):
     target = tmp_path / "demo.db"
     target.write_text("keep me")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(SampleError):
         _generate(target, owners=50)
     assert target.read_text() == "keep me"
     stats = generate(str(target), owners=50, today=TODAY, force=True)

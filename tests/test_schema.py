@@ -44,7 +44,7 @@ def test_migrate_is_idempotent(database):
 
 
 def test_check_sets_up_an_empty_database(tmp_path):
-    open_database(str(tmp_path / "new.db"))
+    open_database(str(tmp_path / "new.db"), create=True)
     current = schema.check()
     assert current.is_current
     assert "person" in db.get_tables()

@@ -106,13 +106,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace, *, check: bool = True) -> str:
+def _open(args: argparse.Namespace, *, check: bool = True, create: bool = False) -> str:
+    """Open --db (else FRONTDESK_DB, else the user's copy of the demo data) and check its
+    schema. A missing SQLite file is an error unless `create` (only `migrate` makes one)."""
     from data import schema
     from data.db import open_database
     from tui.paths import default_database
 
     target = args.db or default_database()
-    open_database(target)
+    open_database(target, create=create)
     if check:
         schema.check()
     return target
@@ -153,7 +155,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from data import schema
 
-    target = _open(args, check=False)
+    target = _open(args, check=False, create=True)
 
     def backed_up(path) -> None:
         print(_("Backed up {db} to {path} before migrating.").format(db=target, path=path))
@@ -400,7 +402,17 @@ def _main(argv: Sequence[str] | None) -> int:
         pass  # argparse reports the bad choice below
     args = _parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        try:
+            return COMMANDS[args.command](args)
+        except Exception as exc:
+            # A SQLite error about the file itself (not a database, damaged, read-only, …)
+            # becomes a message naming the file; any other error stays what it is.
+            from data.db import database_problem
+
+            problem = database_problem(exc) if not isinstance(exc, FrontDeskError) else None
+            if problem is None:
+                raise
+            raise problem from exc
     except FrontDeskError as exc:
         print(_("frontdesk: {message}").format(message=exc), file=sys.stderr)
         from data.workorders import ConflictError  # loaded already if it can be one

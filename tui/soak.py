@@ -142,7 +142,7 @@ def seed(target: str) -> Seeded:
     from data.models import Building, Community, Entrance, Room, Setting, Staff, WorkOrder
     from data.workorders import NewOrder, create_order
 
-    open_database(target)
+    open_database(target, create=True)
     schema.migrate()
     if Staff.select().exists() or WorkOrder.select().exists():
         raise FrontDeskError(_(

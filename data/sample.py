@@ -25,7 +25,8 @@ from data.clock import today as clock_today
 from data.db import close_database, db, open_database, sidecars
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
-from data.seed import DEFAULT_SLA, DEFAULT_TAGS, ensure_reference_data
+from data.seed import DEFAULT_TAGS, ensure_reference_data
+from data.sla import DEFAULT_SLA
 from data.vocab import WORK_ORDER_PREFIXES
 
 Progress = Callable[[str], None]

@@ -59,7 +59,7 @@ def current_rooms(person_ids: list[int]) -> list[tuple[int, str, str, int]]:
 
 
 def match_caller(number: str, at: dt.datetime | None = None) -> CallerMatch:
-    """Who `number` is (see the module docstring), with their current rooms, open work
+    """Who `number` is (see data.calls.numbers), with their current rooms, open work
     orders (theirs or their rooms'), last calls and any active incident on their
     buildings. An unknown number gives a match with no person and its own last calls."""
     at = at or clock_now()

@@ -23,6 +23,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check data tui screens widgets tests
+	$(BIN)/python -m pytest -q tests/test_layers.py
 
 ## sample: regenerate the tracked demo database (about 2 000 households)
 sample: $(STAMP)

@@ -27,7 +27,8 @@ from data.errors import FrontDeskError
 from data.i18n import _
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
-from data.seed import DEFAULT_SLA, DEFAULT_TAGS, ensure_reference_data
+from data.seed import DEFAULT_TAGS, ensure_reference_data
+from data.sla import DEFAULT_SLA
 from data.vocab import WORK_ORDER_PREFIXES
 
 Progress = Callable[[str], None]

@@ -1,33 +1,14 @@
-"""Reference data every database needs: the work-order category tree, default SLAs, tags,
-and the default call scripts (data.calls)."""
+"""Reference data every database needs: the work-order category tree, the default SLAs
+(data.sla), tags, and the default call scripts (data.calls)."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from data.calls import ensure_default_scripts
 from data.db import transaction
 from data.models import Category, SlaPolicy, Tag
-
-
-class SlaTarget(NamedTuple):
-    """Minutes to the first response and to resolution."""
-
-    response_minutes: int
-    resolution_minutes: int
-
-
-#: The default SLA table (SPEC §11), per (work-order kind, priority). A critical repair
-#: is handled continuously until safe; two hours is the target it is measured against.
-DEFAULT_SLA: dict[tuple[str, str], SlaTarget] = {
-    ("repair", "critical"): SlaTarget(5, 120),
-    ("repair", "urgent"): SlaTarget(15, 120),
-    ("repair", "quick"): SlaTarget(45, 1440),
-    ("repair", "normal"): SlaTarget(30, 1440),
-    ("repair", "low"): SlaTarget(60, 2880),  # complex or non-urgent: 48 h (SPEC §11)
-    ("complaint", "normal"): SlaTarget(1440, 10080),
-    ("inquiry", "normal"): SlaTarget(240, 2880),
-    ("suggestion", "normal"): SlaTarget(240, 2880),
-}
+from data.sla import DEFAULT_SLA
 
 
 class CategoryNode(NamedTuple):
@@ -166,8 +147,5 @@ def ensure_reference_data() -> None:
         for name, color in DEFAULT_TAGS:
             if name not in tags:
                 Tag.insert(name=name, color=color).execute()
-
-        # Imported here: data.workorders imports this module, and data.calls reaches it.
-        from data.calls import ensure_default_scripts
 
         ensure_default_scripts()

@@ -22,7 +22,8 @@ from data.sample import (
     dump,
     generate,
 )
-from data.seed import CATEGORY_TREE, DEFAULT_SLA, DEFAULT_TAGS, ensure_reference_data
+from data.seed import CATEGORY_TREE, DEFAULT_TAGS, ensure_reference_data
+from data.sla import DEFAULT_SLA
 from data.validators import normalize_phone, normalize_plate, validate_id_number
 from data.vocab import OPEN_STATUSES, WORK_ORDER_PREFIXES, WORK_ORDER_STATUSES
 

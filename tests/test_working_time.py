@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from data import holidays, people
+from data import holidays, people, sla
 from data import workorders as wo
 from data.db import close_database, open_database
 from data.errors import ValidationError
@@ -197,7 +197,7 @@ def test_hold_stops_only_the_working_time_on_hold(w, monkeypatch):
     assert resumed.response_due == D(2026, 11, 27, 16, 30)  # 15:30 + 60 working minutes
     # The same as computing the deadline afresh with the held working time added.
     target = wo.sla_for("repair", None, "normal")
-    assert wo._deadlines(D(2026, 11, 27, 15), target, 60, False, "normal") == (
+    assert sla.deadlines(D(2026, 11, 27, 15), target, 60, False, "normal") == (
         resumed.response_due, resumed.resolution_due)
     # A second, short hold adds up.
     set_clock(monkeypatch, "2026-11-30 10:00")

@@ -24,7 +24,7 @@ from data.models import (
     WorkOrder,
     WorkOrderHistory,
 )
-from data.seed import DEFAULT_SLA
+from data.sla import DEFAULT_SLA
 from data.vocab import WORK_ORDER_STATUSES, label
 from tests import factories as f
 from tests.conftest import _drop_pg_schema, _pg_schema_url

@@ -364,8 +364,13 @@ def accounts() -> list[Account]:
 
 
 def has_admin() -> bool:
-    """Is there an active administrator? Until there is, the CLI's staff commands run as
-    the system, so that the first administrator can be added."""
+    """Is there an active administrator? Until there is, `staff add` runs without an
+    account, so that the first one can be added, and so do `migrate`, `restore` and `copy`
+    (a new database has nobody to sign in as). False for a database without tables."""
+    from data.db import db
+
+    if Staff._meta.table_name not in db.get_tables():
+        return False
     return Staff.select().where((Staff.role == "admin") & (Staff.active == True)).exists()  # noqa: E712
 
 

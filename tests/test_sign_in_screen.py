@@ -73,7 +73,8 @@ async def test_another_login_and_wrong_passwords_lock_nobody(accounts, monkeypat
         for _ in range(5):
             await _type(pilot, "nopenope1")
             await settle(app, pilot)
-        await wait_for(pilot, lambda: "下次回答将等待 4 秒" in screen_text(app))
+        await wait_for(pilot, lambda: "已连续输错 5 次" in screen_text(app))
+        assert "下次回答将等待4" in "".join(screen_text(app).split())  # wrapped in the box
         assert "锁定" not in screen_text(app)
         await _type(pilot, "deskpass22")  # the right password still signs in, after a wait
         await wait_for(pilot, lambda: app.return_value is not None)

@@ -3,7 +3,6 @@ administrator's account actions — in `data.auth` on both databases, and throug
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import sys

@@ -226,7 +226,6 @@ class FrontDeskApp(App):
         from data.calendar import send_reminders
         from data.calls import notify_due_callbacks
         from data.escalation import sweep
-
         from data.staff import system_account
 
         # The company's own deadlines, not this user's steps: done as the built-in service

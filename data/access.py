@@ -3,13 +3,20 @@ TUI and the CLI both obey, because the data layer asks it before every guarded s
 
 A process has one signed-in staff member (a TUI session or a CLI run): `act_as` sets it
 at sign-in. Data functions that already receive the acting `staff_id` check that
-account; others check the current actor. No actor at all means the system itself
-(migrations, the sample generator, cron sweeps): it may do everything.
+account; others check the current actor. No actor at all means the code itself
+(migrations, the sample generator, tests): it may do everything. No command a person runs
+acts without an account: unattended work (cron's `escalate` and `remind`, a session's
+background sweeps) runs as a named service account, which may do only that.
+
+Who runs this process is the kernel's answer (`os_login`: the effective uid's passwd
+entry), never LOGNAME or USER, which the caller sets.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import pwd
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,8 +25,14 @@ from data.errors import PermissionDenied
 from data.i18n import N_, _
 
 DESK, TECH, SUPERVISOR, MANAGER, ADMIN = "desk", "tech", "supervisor", "manager", "admin"
+#: Unattended work (cron, the phone system, a session's sweeps): only what SERVICE_ACTIONS
+#: name, never the TUI or anything else.
+SERVICE = "service"
+#: Every person's role (a service account is not a person).
 EVERYONE = frozenset({DESK, TECH, SUPERVISOR, MANAGER, ADMIN})
 LEADS = frozenset({SUPERVISOR, MANAGER, ADMIN})
+#: The built-in service account the TUI sessions' background sweeps act as; it never signs in.
+SYSTEM_LOGIN = "system"
 
 #: action → (roles allowed, what the refusal says is needed). Desk staff dispatch a new
 #: order to the building's technician (the everyday flow); changing an assignee that is
@@ -47,7 +60,26 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),
     "settings.manage": (frozenset({ADMIN}), N_("read or change the company settings")),
+    "search.batch": (LEADS, N_("search many owners at once")),
+    "database.admin": (frozenset({ADMIN}), N_("back up, restore, copy or migrate the database")),
+    # What unattended work may do (and people who may run it by hand).
+    "escalate": (LEADS | {SERVICE}, N_("run the escalation sweep")),
+    "remind": (LEADS | {SERVICE}, N_("send the calendar reminders")),
+    "calls.ring": (frozenset({SERVICE}), N_("report ringing and hung-up calls")),
+    "report.run": (LEADS | {SERVICE}, N_("run scheduled reports")),
 }
+#: The only actions a service account may take.
+SERVICE_ACTIONS = frozenset(a for a, (roles, _n) in RULES.items() if SERVICE in roles)
+
+
+def os_login() -> str | None:
+    """The login name of the user running this process, from the kernel (the effective
+    uid's passwd entry); None for a uid with no passwd entry. Never LOGNAME, USER or
+    getpass.getuser(): whoever starts a program sets those to anything."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name or None
+    except (KeyError, AttributeError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""Signing in (issue 7): passwords (argon2id), lock-out after wrong passwords, OS-login
-mapping, and the administrator's account actions.
+"""Signing in (issue 7): passwords (argon2id), a growing delay after wrong passwords,
+OS-login mapping, and the administrator's account actions.
 
 Who a session is: an account whose `os_login` is the SSH login signs in without a password
-(sshd has proved who they are); any other account needs its password. Five wrong passwords
-in a row lock the account for fifteen minutes. A password an administrator set is
+(sshd has proved who they are); any other account needs its password. After three wrong
+passwords in a row each answer waits longer (1, 2, 4 … 30 s); nothing locks an account,
+so nobody can lock another out. A password an administrator set is
 temporary: it must be changed at the first sign-in. After a successful sign-in the caller
 makes the account the acting one with `data.access.act_as`.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass, replace
 
 from argon2 import PasswordHasher, Type
@@ -19,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import hash_secret
 from peewee import IntegrityError
 
-from data import access, clock
+from data import access, audit, clock
 from data.db import transaction
 from data.errors import AuthError, NotFoundError, ValidationError
 from data.i18n import _
@@ -27,9 +29,10 @@ from data.models import Staff
 from data.staff import StaffInfo, _info, disabled_account, find_account, unknown_login
 from data.vocab import STAFF_ROLES, label
 
-#: Wrong passwords in a row that lock an account, and for how long.
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+#: Wrong passwords in a row answered at once; after them each answer waits 1, 2, 4 … s,
+#: at most MAX_DELAY s. Nothing locks an account (anyone could lock anyone out).
+FREE_FAILURES = 3
+MAX_DELAY = 30
 #: Length limits of a new password.
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -87,21 +90,30 @@ def check_new_password(login: str, new: str, old: str | None = None) -> None:
 
 
 def _when(moment: dt.datetime) -> str:
-    """A lock's end as a clerk reads it: the time today, else the date and time."""
+    """A time as a clerk reads it: the time today, else the date and time."""
     if moment.date() == clock.now().date():
         return f"{moment:%H:%M}"
     return f"{moment:%Y-%m-%d %H:%M}"
 
 
-def _locked(row: Staff) -> AuthError:
-    return AuthError(_(
-        "The account “{login}” is locked after {count} wrong passwords until {until}. "
-        "Try again then, or ask an administrator (frontdesk staff enable {login})."
-    ).format(login=row.login, count=MAX_FAILURES, until=_when(row.locked_until)))
+def answer_delay(failures: int) -> float:
+    """Seconds a password check waits before answering, after `failures` wrong passwords
+    in a row: none for the first FREE_FAILURES, then 1, 2, 4 … up to MAX_DELAY."""
+    if failures < FREE_FAILURES:
+        return 0.0
+    return float(min(2 ** (failures - FREE_FAILURES), MAX_DELAY))
 
 
-def _is_locked(row: Staff) -> bool:
-    return row.locked_until is not None and row.locked_until > clock.now()
+#: How a password check waits (tests replace it to count instead of sleeping).
+_sleep = time.sleep
+
+
+def _slow_down(row: Staff) -> None:
+    """Wait before answering while the account has wrong passwords in a row (the count is
+    in the database, so every process and session sees it)."""
+    delay = answer_delay(row.failed_logins or 0)
+    if delay:
+        _sleep(delay)
 
 
 def _no_password(row: Staff) -> AuthError:
@@ -113,36 +125,43 @@ def _no_password(row: Staff) -> AuthError:
 
 
 def _record_failure(row: Staff) -> AuthError:
-    """Count a wrong password (in the database, so concurrent sessions add up) and lock the
-    account at the fifth; the error to raise once the count is committed."""
-    now = clock.now()
+    """Count a wrong password (in the database, so concurrent sessions add up) and record
+    it in the audit trail; the error to raise once that is committed."""
     with transaction():
         Staff.update(failed_logins=Staff.failed_logins + 1).where(Staff.id == row.id).execute()
-        locked = (
-            Staff.update(failed_logins=0, locked_until=now + dt.timedelta(minutes=LOCK_MINUTES))
-            .where((Staff.id == row.id) & (Staff.failed_logins >= MAX_FAILURES))
-            .execute()
-        )
+        audit.record("failed", "staff", row.id, "password")
         fresh = Staff.get_by_id(row.id)
-    if locked:
-        return AuthError(_(
-            "Wrong password. The account “{login}” is now locked for {minutes} minutes, "
-            "until {until}."
-        ).format(login=row.login, minutes=LOCK_MINUTES, until=_when(fresh.locked_until)))
-    left = max(MAX_FAILURES - fresh.failed_logins, 1)
+    delay = answer_delay(fresh.failed_logins)
+    if not delay:
+        return AuthError(_("Wrong password for “{login}”.").format(login=row.login))
     return AuthError(_(
-        "Wrong password for “{login}”. Wrong tries left before the account is locked for "
-        "{minutes} minutes: {left}."
-    ).format(login=row.login, left=left, minutes=LOCK_MINUTES))
+        "Wrong password for “{login}”. After {count} wrong passwords in a row, the next "
+        "answer waits {seconds} s."
+    ).format(login=row.login, count=fresh.failed_logins, seconds=int(delay)))
 
 
-def resolve_session(os_login: str, requested: str | None) -> tuple[StaffInfo, bool]:
+def _not_by_password(row: Staff) -> AuthError | None:
+    """The refusal of an account that never signs in with a password: the built-in
+    service account, and service accounts (they sign in by their mapped OS login)."""
+    if row.login == access.SYSTEM_LOGIN and row.role == access.SERVICE:
+        return AuthError(_("The built-in account “{login}” cannot sign in.").format(login=row.login))
+    if row.role == access.SERVICE:
+        return AuthError(_(
+            "“{login}” is a service account: it signs in only by its mapped OS login "
+            "(frontdesk staff map-login {login} OS_LOGIN)."
+        ).format(login=row.login))
+    return None
+
+
+def resolve_session(os_login: str | None, requested: str | None) -> tuple[StaffInfo, bool]:
     """The account a session is for, and whether it needs its password.
 
-    The account mapped to the OS login signs in without a password when nothing else is
-    requested or the requested login is that account's. Any other requested login (or,
+    `os_login` is the kernel's name of the user (`data.access.os_login`), None for a uid
+    without one. The account mapped to it signs in without a password when nothing else
+    is requested or the requested login is that account's. Any other requested login (or,
     with none, the account named like the OS login) needs its password. Unknown logins
-    raise NotFoundError with the command that adds one; disabled accounts AuthError.
+    raise NotFoundError with the command that adds one; disabled accounts AuthError, and
+    so do accounts that never sign in with a password (service accounts).
     The info of a password-free session never asks for a password change.
     """
     os_login = (os_login or "").strip()
@@ -152,24 +171,34 @@ def resolve_session(os_login: str, requested: str | None) -> tuple[StaffInfo, bo
         if not mapped.active:
             raise disabled_account(mapped.login)
         return replace(_info(mapped), must_change_password=False), False
+    if requested is None and not os_login:
+        raise AuthError(_(
+            "Your OS user has no login name, so no account is mapped to it: sign in with "
+            "--user LOGIN and that account's password."))
     row = find_account(requested or os_login)
     if not row.active:
         raise disabled_account(row.login)
+    refusal = _not_by_password(row)
+    if refusal is not None:
+        raise refusal
     return _info(row), True
 
 
 def authenticate(login: str, password: str) -> StaffInfo:
-    """The account, if `password` is its password; else AuthError saying why (and, for a
-    wrong password, how many tries are left). Five wrong passwords in a row lock the account
-    for 15 minutes; a right one resets the count. `must_change_password` on the result
-    means the caller must have the password changed before anything else."""
+    """The account, if `password` is its password; else AuthError saying why. After
+    FREE_FAILURES wrong passwords in a row, each answer waits longer (1, 2, 4 … s, at most
+    MAX_DELAY): nobody can lock an account, but guessing gets slow. Every wrong password
+    is recorded in the audit trail; a right one resets the count. `must_change_password`
+    on the result means the caller must have the password changed before anything else."""
     row = find_account(login)
     if not row.active:
         raise disabled_account(row.login)
-    if _is_locked(row):
-        raise _locked(row)
+    refusal = _not_by_password(row)
+    if refusal is not None:
+        raise refusal
     if not row.password_hash:
         raise _no_password(row)
+    _slow_down(row)
     if not verify_password(row.password_hash, password or ""):
         raise _record_failure(row)
     if row.failed_logins or row.locked_until is not None:
@@ -188,8 +217,7 @@ def change_password(staff_id: int, old: str | None, new: str) -> StaffInfo:
     if not row.active:
         raise disabled_account(row.login)
     if row.password_hash:
-        if _is_locked(row):
-            raise _locked(row)
+        _slow_down(row)
         if not verify_password(row.password_hash, old or ""):
             raise _record_failure(row)
     check_new_password(row.login, new, old if row.password_hash else None)
@@ -213,6 +241,10 @@ def _account(login: str) -> Staff:
     row = Staff.get_or_none(Staff.login == (login or "").strip())
     if row is None:
         raise unknown_login((login or "").strip())
+    if row.login == access.SYSTEM_LOGIN and row.role == access.SERVICE:
+        raise ValidationError("login", _(
+            "The built-in account “{login}” cannot be changed: the sessions' background "
+            "sweeps act as it.").format(login=row.login))
     return row
 
 
@@ -332,8 +364,13 @@ def accounts() -> list[Account]:
 
 
 def has_admin() -> bool:
-    """Is there an active administrator? Until there is, the CLI's staff commands run as
-    the system, so that the first administrator can be added."""
+    """Is there an active administrator? Until there is, `staff add` runs without an
+    account, so that the first one can be added, and so do `migrate`, `restore` and `copy`
+    (a new database has nobody to sign in as). False for a database without tables."""
+    from data.db import db
+
+    if Staff._meta.table_name not in db.get_tables():
+        return False
     return Staff.select().where((Staff.role == "admin") & (Staff.active == True)).exists()  # noqa: E712
 
 

@@ -145,6 +145,9 @@ STAFF: tuple[tuple[str, str, str], ...] = (
     ("tech6", "赵军", "tech"),
     ("tech7", "黄磊", "tech"),
     ("tech8", "吴刚", "tech"),
+    # Unattended work (cron's escalate and remind): signs in only by an OS login an
+    # administrator maps to it (frontdesk staff map-login cron cronuser), never by password.
+    ("cron", "定时任务", "service"),
 )
 _ADMIN, _SUPER, _MANAGER = 1, 2, 3
 _DESKS = (4, 5, 6, 7, 8)
@@ -694,7 +697,9 @@ class _Builder:
         for i, (login, name, role) in enumerate(STAFF, start=1):
             phone = _MOBILE_PREFIXES[int(rnd.random() * len(_MOBILE_PREFIXES))] + f"{int(rnd.random() * 1e8):08d}"
             community = 1 if login == "desk1" else (2 if login == "desk2" else None)
-            rows.append((i, login, name, role, phone, community, None, demo_hash, 1, 0, None, 1, go_live))
+            person = role != "service"  # a service account has no password and no phone
+            rows.append((i, login, name, role, phone if person else "", community, None,
+                         demo_hash if person else None, int(person), 0, None, 1, go_live))
         self.conn.executemany(
             "INSERT INTO staff (id, login, name, role, phone, community_id, os_login, "
             "password_hash, must_change_password, failed_logins, locked_until, active, created_at) "

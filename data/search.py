@@ -1,5 +1,14 @@
 """Owner search: one query string — name, pinyin, initials, phone, room, plate or ID tail.
 
+Numbers are searched without turning the search into a way round the masks (issue 12):
+a phone tail of up to 4 digits (or an ID tail of up to 4 characters) is an ordinary
+search; a longer tail short of a whole number narrows a masked number down, so it is a
+reveal — for roles that may reveal numbers, recorded in the audit trail; whole numbers
+are counted per account in the audit trail and refused beyond
+WHOLE_SEARCHES_PER_MINUTE. Roles that may not see ID numbers (technicians) never search
+by ID number and never learn that a hit matched one. The checks are against the acting
+account (data.access); with none (the code itself) nothing is limited.
+
 Every kind of query is answered by index range lookups (prefix searches on stored keys),
 never by scanning a table, and each lookup is bounded, so a query costs the same on ten
 thousand owners and on a million. Hits are ranked exact before partial, current owners
@@ -14,7 +23,10 @@ from dataclasses import dataclass, field
 
 from peewee import Expression, Field
 
+from data import access
 from data.db import is_sqlite
+from data.errors import ValidationError
+from data.i18n import _
 from data.models import (
     Community,
     Occupancy,
@@ -27,7 +39,13 @@ from data.models import (
     Vehicle,
 )
 from data.pinyin import split_typed_pinyin
-from data.validators import fold_width, mask_phone, parse_plate_query, parse_room_prefix
+from data.validators import (
+    fold_width,
+    mask_phone,
+    normalize_phone,
+    parse_plate_query,
+    parse_room_prefix,
+)
 
 #: Default and largest number of hits a search returns.
 DEFAULT_LIMIT = 50
@@ -36,6 +54,14 @@ MAX_LIMIT = 500
 ROOM_LIMIT = 300
 
 MATCH_KINDS = ("name", "pinyin", "initials", "phone", "room", "plate", "id_number")
+
+#: Digits of a phone tail (characters of an ID tail) searched like any query; a longer
+#: tail short of a whole number is a reveal.
+FREE_TAIL = 4
+#: Characters of a whole resident ID number.
+ID_LENGTH = 18
+#: Whole-number searches (a whole phone or ID number) one account may run a minute.
+WHOLE_SEARCHES_PER_MINUTE = 30
 
 EXACT, PREFIX, PARTIAL = 0, 1, 2
 ROLE_RANK = {"owner": 0, "co_owner": 1, "tenant": 2, "family": 3}
@@ -88,6 +114,8 @@ class SearchResult:
     hits: list[OwnerHit] = field(default_factory=list)
     rooms: list[RoomHit] = field(default_factory=list)
     too_short: bool = False  # e.g. 1–3 digits: not enough to search by
+    #: Why the query was not run for this account (then nothing was searched), else "".
+    refused: str = ""
 
 
 @dataclass
@@ -270,9 +298,13 @@ def _occupants(room_ids: list[int], exact_ids: set[int], cap: int) -> list[_Cand
 # --- putting it together ---------------------------------------------------------------------
 
 
-def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None = None) -> SearchResult:
-    """Find people by whatever the clerk typed. See the module docstring for the forms."""
+def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None = None,
+           staff_id: int | None = None) -> SearchResult:
+    """Find people by whatever the clerk typed, as the acting account (`staff_id`, else
+    data.access's current one) may: see the module docstring for the forms and the rules
+    on numbers. A query the account may not run comes back with `refused` set."""
     limit = max(1, min(limit, MAX_LIMIT))
+    reveal = False
     text = " ".join(fold_width(query or "").split())
     result = SearchResult(query=query)
     if not text:
@@ -307,12 +339,38 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
         if len(digits) < 4:
             result.too_short = True
         else:
-            understood += ["phone", "id_number"]
-            candidates += _by_phone(digits, cap, community_id)
-            candidates += _by_id_tail(digits, cap, community_id)
+            gate = _NumberGate(staff_id)
+            phone = len(digits) != ID_LENGTH  # no phone number has 18 digits
+            by_id = gate.may_see_ids and (len(digits) <= FREE_TAIL or len(digits) == ID_LENGTH
+                                          or not _is_whole_phone(digits))
+            if not phone and not by_id:
+                result.refused = _("As {role} you may not search by ID number.").format(
+                    role=gate.role_label)
+            else:
+                result.refused = gate.check(digits, whole=_is_whole_phone(digits) or not phone,
+                                            phone=phone, id_tail=by_id)
+            if result.refused:
+                return result
+            if phone:
+                understood.append("phone")
+                candidates += _by_phone(digits, cap, community_id)
+            if by_id:
+                understood.append("id_number")
+                candidates += _by_id_tail(digits, cap, community_id)
+            reveal = gate.reveals
     elif _ID_TAIL.match(lowered):
+        gate = _NumberGate(staff_id)
+        if not gate.may_see_ids:
+            result.refused = _("As {role} you may not search by ID number.").format(
+                role=gate.role_label)
+            return result
+        result.refused = gate.check(lowered, whole=len(lowered) == ID_LENGTH, phone=False,
+                                    id_tail=True)
+        if result.refused:
+            return result
         understood.append("id_number")
         candidates += _by_id_tail(lowered, cap, community_id)
+        reveal = gate.reveals
     elif _LETTERS.match(lowered):
         understood.append("pinyin")
         candidates += _by_pinyin(lowered, cap, community_id)
@@ -327,7 +385,108 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
 
     result.understood = tuple(understood)
     result.hits = _rank(candidates, limit)
+    if reveal:
+        _record_reveals(result.hits, staff_id)
     return result
+
+
+def batch_search(queries: list[str], *, limit: int = DEFAULT_LIMIT, community_id: int | None = None,
+                 staff_id: int | None = None) -> list[SearchResult]:
+    """Many queries at once (`owners search -`): supervisors and up only, and recorded in
+    the audit trail (how many queries); each query then follows the rules of `search`."""
+    from data import audit
+    from data.db import transaction
+
+    access.require("search.batch", staff_id)
+    with transaction():
+        audit.record("batch", "person", 0, "search", new=str(len(queries)), staff_id=staff_id)
+    return [search(q, limit=limit, community_id=community_id, staff_id=staff_id) for q in queries]
+
+
+# --- numbers: tails, whole numbers, reveals -------------------------------------------------
+
+
+def _is_whole_phone(digits: str) -> bool:
+    """Are these digits a whole mobile or landline number (not a tail of one)?"""
+    try:
+        normalize_phone(digits)
+    except ValidationError:
+        return False
+    return True
+
+
+class _NumberGate:
+    """What the acting account may learn from a number query, and its bookkeeping."""
+
+    def __init__(self, staff_id: int | None) -> None:
+        self.actor = access.actor_for(staff_id)
+        self.may_see_ids = access.can("reveal.id", staff_id)
+        self.may_reveal_phones = access.can("reveal.phone", staff_id)
+        self.reveals = False  # a partial tail: record the hits as reveals
+
+    @property
+    def role_label(self) -> str:
+        from data.vocab import STAFF_ROLES, label
+
+        return label(STAFF_ROLES, self.actor.role) if self.actor else ""
+
+    def check(self, typed: str, *, whole: bool, phone: bool, id_tail: bool) -> str:
+        """Empty when the query may run (a whole number is counted), else why not."""
+        if self.actor is None:
+            return ""
+        if whole:
+            return _count_whole_search(self.actor.id)
+        if len(typed) <= FREE_TAIL:
+            return ""
+        if (phone and not self.may_reveal_phones) or (id_tail and not phone and not self.may_see_ids):
+            return _(
+                "As {role} you may search by the last {count} digits of a number or by the "
+                "whole number, not by a longer part of it."
+            ).format(role=self.role_label, count=FREE_TAIL)
+        self.reveals = True
+        return ""
+
+
+def _count_whole_search(staff_id: int) -> str:
+    """Record a whole-number search by `staff_id` in the audit trail, or refuse it (and
+    record the refusal) when the account ran WHOLE_SEARCHES_PER_MINUTE in the last minute.
+    The count is in the database, so parallel processes share it."""
+    import datetime as dt
+
+    from data import audit, clock
+    from data.db import transaction
+    from data.models import AuditLog
+
+    with transaction():
+        since = clock.now() - dt.timedelta(minutes=1)
+        done = (AuditLog.select().where((AuditLog.staff == staff_id) & (AuditLog.action == "search")
+                                        & (AuditLog.at >= since)).count())
+        if done >= WHOLE_SEARCHES_PER_MINUTE:
+            audit.record("refused", "person", 0, "search", staff_id=staff_id)
+            refused = True
+        else:
+            audit.record("search", "person", 0, "number", staff_id=staff_id)
+            refused = False
+    if refused:
+        return _(
+            "More than {count} searches by a whole phone or ID number in a minute: wait a "
+            "minute. (This is recorded.)").format(count=WHOLE_SEARCHES_PER_MINUTE)
+    return ""
+
+
+def _record_reveals(hits: list[OwnerHit], staff_id: int | None) -> None:
+    """A longer tail found these people: each is a reveal of what matched, recorded like
+    the `r` reveal (data.privacy)."""
+    from data import audit
+    from data.db import transaction
+
+    fields = {"phone": "phones", "id_number": "id_number"}
+    shown = [(h.id, fields[h.matched]) for h in hits if h.matched in fields]
+    if not shown:
+        return
+    with transaction():
+        for person_id, field_name in dict.fromkeys(shown):
+            audit.record("reveal", "person", person_id, field_name, new="search", staff_id=staff_id)
 
 
 def _rank(candidates: Iterable[_Candidate], limit: int) -> list[OwnerHit]:

@@ -110,6 +110,9 @@ def add_staff(
 
     access.require("staff.manage", by)
     login = clean_text(login, "login", max_length=40)
+    if login.casefold() == access.SYSTEM_LOGIN:
+        raise ValidationError("login", _(
+            "The login “{login}” is reserved for the built-in service account.").format(login=login))
     name = clean_text(name, "name", max_length=60)
     if not login or not login.replace("_", "").replace("-", "").replace(".", "").isalnum():
         raise ValidationError(
@@ -144,6 +147,26 @@ def add_staff(
             map_login(login, os_login, by)
             row = Staff.get_by_id(row.id)
     return _info(row)
+
+
+def system_account() -> StaffInfo | None:
+    """The built-in service account that a TUI session's background sweeps (escalation,
+    callbacks, reminders) act as, so that the audit trail names an account; created on
+    first use. It has no password and no OS login, and signing in as it is refused.
+    None when an older database has a person's account of that login (then the sweeps
+    act as nobody, as they did before)."""
+    from peewee import IntegrityError
+
+    from data import access
+
+    row = Staff.get_or_none(Staff.login == access.SYSTEM_LOGIN)
+    if row is None:
+        try:
+            with transaction():
+                row = Staff.create(login=access.SYSTEM_LOGIN, name="系统", role=access.SERVICE)
+        except IntegrityError:  # another session made it first
+            row = Staff.get(Staff.login == access.SYSTEM_LOGIN)
+    return _info(row) if row.role == access.SERVICE else None
 
 
 def list_staff() -> list[StaffInfo]:

@@ -17,6 +17,7 @@ STAFF_ROLES = {
     "supervisor": N_("Supervisor"),
     "manager": N_("Manager"),
     "admin": N_("Administrator"),
+    "service": N_("Service account"),
 }
 
 WORK_ORDER_KINDS = {

@@ -169,6 +169,8 @@ class OwnersScreen(Screen):
         scope = _(" · my community only") if self.only_my_community else ""
         if not message.query.strip():
             return _("Type to search.") + scope
+        if result.refused:
+            return result.refused
         if result.too_short:
             return _("Type at least 4 digits of a phone or ID number, or a room such as 3-2-501.")
         count = len(result.hits)

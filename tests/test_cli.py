@@ -46,8 +46,10 @@ def test_unknown_login_is_refused_with_how_to_add_it(sqlite_url, capsys):
     assert "nobody" in err and "frontdesk staff add nobody" in err
 
 
-def test_staff_add_and_list(sqlite_url, capsys):
-    assert run("--db", sqlite_url, "staff", "add", "wangfang", "--name", "王芳", "--role", "desk") == 0
+def test_staff_add_and_list(sqlite_url, capsys, monkeypatch):
+    monkeypatch.setattr("data.access.os_login", lambda: "wangfang")
+    assert run("--db", sqlite_url, "staff", "add", "wangfang", "--name", "王芳", "--role", "desk",
+               "--os-login", "wangfang") == 0
     assert run("--db", sqlite_url, "staff", "add", "wangfang", "--name", "王芳", "--role", "desk") == 2
     assert "wangfang" in capsys.readouterr().err
     assert run("--db", sqlite_url, "staff", "add", "x1", "--name", "某", "--role", "boss") == 2
@@ -55,7 +57,7 @@ def test_staff_add_and_list(sqlite_url, capsys):
     assert run("--db", sqlite_url, "staff", "list", "--json") == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert rows == [{"login": "wangfang", "name": "王芳", "role": "desk", "phone": "",
-                     "os_login": None, "active": True, "locked_until": None,
+                     "os_login": "wangfang", "active": True, "locked_until": None,
                      "must_change_password": False}]
 
 
@@ -68,8 +70,15 @@ def test_migrate_a_new_database(tmp_path, capsys):
     assert target in out and "0001" not in out
 
 
-def test_owners_search_json(sqlite_url, capsys):
+def _signed_in(monkeypatch, role: str = "desk") -> None:
+    """An account of `role` mapped to the (pretended) OS login of the test run."""
+    f.staff(f"{role}9", "测试", role, os_login="fdtest")
+    monkeypatch.setattr("data.access.os_login", lambda: "fdtest")
+
+
+def test_owners_search_json(sqlite_url, capsys, monkeypatch):
     open_database(sqlite_url)
+    _signed_in(monkeypatch)
     comm = f.community("锦绣花园")
     room = people.ensure_room(comm.id, "3-2-501")
     pid = people.create_person(PersonInput(name="张晓明", phones=["13800138000"]))
@@ -91,6 +100,7 @@ def test_owners_search_reads_queries_from_stdin(sqlite_url, capsys, monkeypatch)
     import io
 
     open_database(sqlite_url)
+    _signed_in(monkeypatch, "supervisor")  # a batch is a supervisor's
     comm = f.community()
     pid = people.create_person(PersonInput(name="单田芳", phones=["13600002222"]))
     people.move_in(pid, people.ensure_room(comm.id, "1-1-101"), "owner")
@@ -100,8 +110,9 @@ def test_owners_search_reads_queries_from_stdin(sqlite_url, capsys, monkeypatch)
     assert [(line["query"], line["hits"][0]["name"]) for line in lines] == [("stf", "单田芳"), ("2222", "单田芳")]
 
 
-def test_json_output_is_not_ascii_escaped(sqlite_url, capsys):
+def test_json_output_is_not_ascii_escaped(sqlite_url, capsys, monkeypatch):
     open_database(sqlite_url)
+    _signed_in(monkeypatch)
     people.create_person(PersonInput(name="曾国藩"))
     assert run("--db", sqlite_url, "owners", "search", "--json", "zgf") == 0
     assert "曾国藩" in capsys.readouterr().out
@@ -114,8 +125,9 @@ def _digest(path: Path) -> str:
 @pytest.mark.skipif(not paths.SAMPLE_DB.exists(), reason="sample.db is not generated yet")
 def test_first_run_copies_sample_db_and_never_writes_it(tmp_path, monkeypatch):
     """`make run` opens the user's copy; the tracked sample.db keeps its bytes."""
-    import getpass
     import sqlite3
+
+    from data import access
 
     before = _digest(paths.SAMPLE_DB)
     target = paths.default_database()
@@ -126,7 +138,7 @@ def test_first_run_copies_sample_db_and_never_writes_it(tmp_path, monkeypatch):
     # … in which the OS login opens as desk1 without a password (`make run`)
     mapped = "SELECT login FROM staff WHERE os_login IS NOT NULL"
     assert copy.execute(mapped).fetchall() == [("desk1",)]
-    assert copy.execute("SELECT os_login FROM staff WHERE login = 'desk1'").fetchone() == (getpass.getuser(),)
+    assert copy.execute("SELECT os_login FROM staff WHERE login = 'desk1'").fetchone() == (access.os_login(),)
     assert sample.execute(mapped).fetchall() == []
     copy.close()
     sample.close()

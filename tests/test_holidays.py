@@ -12,6 +12,7 @@ from data import holidays
 from data.db import close_database, open_database
 from data.errors import ValidationError
 from data.models import Holiday
+from tests import factories as f
 from tui import cli
 
 d = dt.date
@@ -58,10 +59,14 @@ def test_import_adds_replaces_and_is_all_or_nothing(database, tmp_path):
 
 
 def test_cli_lists_and_imports(sqlite_url, tmp_path, capsys):
+    open_database(sqlite_url)
+    f.staff("super1", "陈静", "supervisor")  # importing holidays is a supervisor's step
+    close_database()
+
     def run(*argv):
         close_database()
         try:
-            return cli.main(["--db", sqlite_url, *argv])
+            return cli.main(["--db", sqlite_url, "--user", "super1", *argv])
         finally:
             close_database()
 

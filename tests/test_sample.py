@@ -119,8 +119,10 @@ def test_staff_accounts(sample):
     expected = {"admin": "admin", "super1": "supervisor", "manager1": "manager"}
     expected |= {f"desk{i}": "desk" for i in range(1, 6)}
     expected |= {f"tech{i}": "tech" for i in range(1, 9)}
+    expected |= {"cron": "service"}  # unattended work: no password, signs in by an OS login
     assert staff == expected
-    for (phone,) in sample.execute("SELECT phone FROM staff"):
+    assert _one(sample, "SELECT password_hash FROM staff WHERE login = 'cron'") is None
+    for (phone,) in sample.execute("SELECT phone FROM staff WHERE role <> 'service'"):
         assert re.fullmatch(r"1[3-9]\d{9}", phone)
     assert _one(sample, "SELECT community_id FROM staff WHERE login = 'desk1'") == 1
 

@@ -1,5 +1,5 @@
-"""The TUI sign-in screen at 80×24: a wrong password says how many tries are left, the right
-one signs in, and a temporary password is replaced before the app opens."""
+"""The TUI sign-in screen at 80×24: a wrong password says so (and, after three, how long the
+next answer waits), the right one signs in, and a temporary password is replaced before the app opens."""
 
 from __future__ import annotations
 
@@ -38,8 +38,7 @@ async def test_wrong_then_right_password_then_the_first_use_change(accounts):
         assert "物业前台 FrontDesk — 登录" in text and "super1" in text and "密码" in text
         assert app.screen.focused.id == "password"  # the login is filled in already
         await _type(pilot, "wrongpass")
-        await wait_for(pilot, lambda: "再输错 4 次" in screen_text(app))
-        assert "“super1”的密码错误" in screen_text(app)
+        await wait_for(pilot, lambda: "“super1”的密码错误" in screen_text(app))
         assert app.screen.query_one("#password", Input).value == ""
         assert "wrongpass" not in screen_text(app)  # a password is never shown
         await _type(pilot, "rightpass1")
@@ -60,7 +59,9 @@ async def test_wrong_then_right_password_then_the_first_use_change(accounts):
     assert not row.must_change_password and row.failed_logins == 0
 
 
-async def test_another_login_and_a_locked_account(accounts, monkeypatch):
+async def test_another_login_and_wrong_passwords_lock_nobody(accounts, monkeypatch):
+    waits: list[float] = []
+    monkeypatch.setattr("data.auth._sleep", waits.append)
     app = SignInApp("super1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -72,15 +73,13 @@ async def test_another_login_and_a_locked_account(accounts, monkeypatch):
         for _ in range(5):
             await _type(pilot, "nopenope1")
             await settle(app, pilot)
-        await wait_for(pilot, lambda: "10:15 解锁" in screen_text(app))
-        await _type(pilot, "deskpass22")  # locked: the right password waits too
-        await wait_for(pilot, lambda: "已锁定" in screen_text(app) and app.return_value is None)
-        await settle(app, pilot)
-        assert "连续 5 次密码错误已锁定" in screen_text(app)
-        monkeypatch.setenv("FRONTDESK_NOW", "2026-11-27 10:20")
-        await _type(pilot, "deskpass22")
+        await wait_for(pilot, lambda: "已连续输错 5 次" in screen_text(app))
+        assert "下次回答将等待4" in "".join(screen_text(app).split())  # wrapped in the box
+        assert "锁定" not in screen_text(app)
+        await _type(pilot, "deskpass22")  # the right password still signs in, after a wait
         await wait_for(pilot, lambda: app.return_value is not None)
     assert app.return_value.login == "desk2"
+    assert waits == [1, 2, 4]
 
 
 async def test_escape_leaves_without_signing_in(accounts):

@@ -336,16 +336,16 @@ def test_cancel_needs_a_reason(db, capsys):
 
 def test_escalate_json(db, capsys, monkeypatch):
     order = new_ticket(db, capsys)
-    assert run(db, "escalate", "--json") == 0
+    assert run(db, "escalate", "--json", user="super1") == 0  # cron's or a lead's sweep
     assert capsys.readouterr().out == ""
     monkeypatch.setenv("FRONTDESK_NOW", "2026-11-29 09:00")  # both deadlines long gone
-    assert run(db, "escalate", "--json") == 0
+    assert run(db, "escalate", "--json", user="super1") == 0
     rows = out_json(capsys)
     assert rows == [
         {"id": order["id"], "number": order["number"], "level": 1, "notified": ["super1"]},
         {"id": order["id"], "number": order["number"], "level": 2, "notified": ["manager1"]},
     ]
-    assert run(db, "escalate") == 0  # idempotent
+    assert run(db, "escalate", user="super1") == 0  # idempotent
     assert capsys.readouterr().out.strip() == _("Nothing to escalate.")
     open_database(db.url)
     assert Notification.select().where(Notification.kind == "escalation").count() == 2
@@ -358,7 +358,7 @@ def test_sla_table_is_editable_and_new_orders_follow_it(sqlite_url, capsys):
     f.staff("super1", "周主管", "supervisor")
     close_database()
     main = cli.main
-    assert main(["--db", sqlite_url, "sla", "list", "--json"]) == 0
+    assert main(["--db", sqlite_url, "--user", "super1", "sla", "list", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {"kind": "repair", "priority": "normal", "category": None,
             "response_minutes": 30, "resolution_minutes": 1440, "working_time": False} in rows

@@ -226,8 +226,11 @@ class FrontDeskApp(App):
         from data.calendar import send_reminders
         from data.calls import notify_due_callbacks
         from data.escalation import sweep
+        from data.staff import system_account
 
-        with access.acting(None):  # the company's own deadlines, not this user's steps
+        # The company's own deadlines, not this user's steps: done as the built-in service
+        # account, so that the audit trail names who did them.
+        with access.acting(system_account()):
             mine = [e for e in sweep() if self.staff.login in e.notified]
             due = notify_due_callbacks()
             reminded = send_reminders()

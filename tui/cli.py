@@ -154,8 +154,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from data import schema
+    from tui.session import sign_in_admin_if_any
 
     target = _open(args, check=False, create=True)
+    sign_in_admin_if_any(args)  # a database with an administrator is migrated by one
 
     def backed_up(path) -> None:
         print(_("Backed up {db} to {path} before migrating.").format(db=target, path=path))
@@ -173,10 +175,11 @@ def cmd_staff(args: argparse.Namespace) -> int:
     from tui.session import open_session
 
     _open(args)
-    # Until the database has an active administrator, staff commands run as the system,
-    # so that the first one can be added (whoever can open the database could anyway).
+    # Until the database has an active administrator, `staff add` runs without an
+    # account, so that the first one can be added (whoever can open the database could
+    # anyway); every other staff command signs in.
     session = None
-    if auth.has_admin():
+    if auth.has_admin() or args.staff_command != "add":
         session = open_session(args, allow_temporary=args.staff_command == "passwd")
     by = session.staff.id if session else None
     command = args.staff_command
@@ -255,32 +258,46 @@ def _staff_passwd(args: argparse.Namespace, session) -> int:
     return 0
 
 
+#: More QUERY arguments than this make a batch, like `-` (supervisors and up, recorded).
+MAX_QUERIES = 5
+
+
 def cmd_owners(args: argparse.Namespace) -> int:
+    from data import search as owner_search
     from data.people import community_by_name
-    from data.search import search
+    from tui.session import sign_in
 
     _open(args)
+    sign_in(args)  # a search answers as the signed-in account's role may see
     community_id = community_by_name(args.community).id if args.community else None
+    if args.limit < 1:
+        raise FrontDeskError(_("--limit must be at least 1."))
+    if args.reveal:  # full numbers are for a known staff member, and recorded
+        from data import access
+
+        access.require("reveal.phone")
     queries: list[str] = []
+    from_stdin = "-" in args.queries
     for q in args.queries:
         if q == "-":
             queries += [line.rstrip("\n") for line in sys.stdin if line.strip()]
         else:
             queries.append(q)
-    if args.limit < 1:
-        raise FrontDeskError(_("--limit must be at least 1."))
-    if args.reveal:  # full numbers are for a known staff member, and recorded
-        from data import access
-        from tui.cli_tickets import _sign_in
-
-        _sign_in(args)
-        access.require("reveal.phone")
+    if from_stdin or len(queries) > MAX_QUERIES:
+        results = owner_search.batch_search(queries, limit=args.limit, community_id=community_id)
+    else:
+        results = [owner_search.search(q, limit=args.limit, community_id=community_id)
+                   for q in queries]
 
     def phones(h) -> list[str]:
         return list(h.phones if args.reveal else h.masked_phones)
 
-    for query in queries:
-        result = search(query, limit=args.limit, community_id=community_id)
+    refused = 0
+    for query, result in zip(queries, results, strict=True):
+        if result.refused:
+            refused += 1
+            print(_("frontdesk: {message}").format(message=result.refused), file=sys.stderr)
+            continue
         if args.reveal:
             from data.privacy import record_reveals
 
@@ -307,7 +324,7 @@ def cmd_owners(args: argparse.Namespace) -> int:
             rooms = " ".join(f"{c}{r}" for r, c in zip(h.rooms, h.communities, strict=False))
             phone = phones(h)[0] if h.phones else ""
             print(f"  {h.id:>8}  {h.name:<6}  {rooms}  {phone}  [{h.matched}]")
-    return 0
+    return 2 if refused else 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:

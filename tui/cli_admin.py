@@ -1,8 +1,10 @@
 """Administration commands (issue 8): `backup`, `restore`, `copy` (SQLite → PostgreSQL) and
 `soak` (many writers at once, nothing lost).
 
-Like `migrate`, they need no sign-in: whoever can reach the database file or server can
-copy it anyway; the operating system's permissions are what guards them.
+Like `migrate`, `backup`, `restore` and `copy` are an administrator's once the database
+has an active one (every staff member's OS user can write the SQLite file the app works
+on, so the file's permissions alone guard nothing); a new database, with nobody to sign
+in as, needs no sign-in. `soak` works only on an empty database or a file of its own.
 """
 
 from __future__ import annotations
@@ -51,12 +53,40 @@ def _database(args: argparse.Namespace) -> str:
     return args.db or os.environ.get("FRONTDESK_DB") or str(data_dir() / "frontdesk.db")
 
 
+def _admin_of_file(path: str, args: argparse.Namespace) -> None:
+    """Sign in as an administrator of the SQLite database at `path`, if it is one that has
+    an active administrator; the shared handle is closed again. A missing file, or one
+    that is not a database (being restored over), has nobody to sign in as."""
+    from pathlib import Path
+
+    from peewee import DatabaseError
+
+    from data.db import close_database, is_postgres_url, open_database
+    from tui.session import sign_in_admin_if_any
+
+    file = Path(path.removeprefix("sqlite:///")).expanduser()
+    if is_postgres_url(path) or not file.is_file():
+        return
+    with open(file, "rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            return
+    try:
+        open_database(str(file))
+        sign_in_admin_if_any(args)
+    except DatabaseError:
+        return  # a damaged file: restoring over it is the way out
+    finally:
+        close_database()
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """`frontdesk backup PATH [--force]`."""
     from data.backup import backup
     from tui.cli import _open
+    from tui.session import sign_in_admin_if_any
 
     source = _open(args, check=False)  # an older schema is worth backing up too
+    sign_in_admin_if_any(args)  # a copy of everything, password hashes too
     result = backup(args.path, force=args.force)
     print(_("Backed up {db} to {path} ({size:.1f} MB in {seconds:.1f} s).").format(
         db=_label(source), path=result.path, size=result.size / 1e6, seconds=result.seconds))
@@ -68,6 +98,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from data.backup import restore
 
     target = _database(args)
+    _admin_of_file(target, args)  # replacing a company's database is an administrator's step
     result = restore(args.path, target, force=args.force)
     if result.previous:
         print(_("The database that was there is kept as {path}.").format(path=result.previous))
@@ -86,6 +117,7 @@ def cmd_copy(args: argparse.Namespace) -> int:
         if not args.json and sys.stderr.isatty():
             print(_("  {table}: {rows} rows").format(table=table, rows=rows), file=sys.stderr, flush=True)
 
+    _admin_of_file(args.source, args)  # a copy of everything, password hashes too
     report = copy_database(args.source, args.target, progress=progress)
     if not args.json:
         table, source, copied, checksum = _("table"), _("source rows"), _("copied rows"), _("checksum")

@@ -140,6 +140,12 @@ def _me(args: argparse.Namespace):
     return _sign_in(args)
 
 
+def _me_for(args: argparse.Namespace, action: str):
+    from tui.cli_tickets import _sign_in
+
+    return _sign_in(args, action)
+
+
 def _calendar_add(args: argparse.Namespace) -> int:
     from data import calendar
     from data.validators import parse_datetime
@@ -176,7 +182,8 @@ def _calendar_agenda(args: argparse.Namespace) -> int:
 
     if args.days < 1:
         raise ValidationError("--days", _("--days must be at least 1."))
-    staff_id = _staff_ids(args.staff, "--staff")[0] if args.staff else _me(args).id
+    me = _me(args)  # anyone's agenda, as the calendar screen shows it, but signed in
+    staff_id = _staff_ids(args.staff, "--staff")[0] if args.staff else me.id
     start = dt.datetime.combine(now().date(), dt.time())
     occs = calendar.agenda([staff_id], start, start + dt.timedelta(days=args.days))
     for o in occs:
@@ -195,6 +202,7 @@ def _calendar_export(args: argparse.Namespace) -> int:
     from data.exports import refuse_database
     from data.ical import export_ics
 
+    _me(args)  # anyone's calendar, as the calendar screen shows it, but signed in
     staff_id = _staff_ids(args.staff, "--staff")[0]
     refuse_database(args.out)  # never the open database or its -wal/-shm (issue 12)
     text = export_ics(staff_id)
@@ -210,9 +218,13 @@ def _calendar_export(args: argparse.Namespace) -> int:
 
 
 def _calendar_import(args: argparse.Namespace) -> int:
+    from data import access
     from data.ical import import_ics
 
-    staff_id = _staff_ids(args.staff, "--staff")[0] if args.staff else _me(args).id
+    me = _me(args)
+    staff_id = _staff_ids(args.staff, "--staff")[0] if args.staff else me.id
+    if staff_id != me.id:  # it may change their events: supervisors' right over others'
+        access.require("event.delete_any")
     try:
         with open(args.file, encoding="utf-8-sig") as handle:
             text = handle.read()
@@ -247,6 +259,7 @@ def _calendar_holidays(args: argparse.Namespace) -> int:
     from data import holidays
     from data.clock import now
 
+    _me(args)  # the import is for supervisors and up (data.holidays checks)
     if args.import_file:
         if not os.path.isfile(args.import_file):
             raise NotFoundError(_("No file {path}.").format(path=args.import_file))
@@ -286,6 +299,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from data import calendar
 
     _open(args)
+    _me_for(args, "remind")  # cron runs it as a service account
     sent = calendar.send_reminders(hook=args.hook)
     if args.json:
         _emit({"sent": sent})

@@ -107,10 +107,10 @@ def _open(args: argparse.Namespace) -> None:
     open_db(args)
 
 
-def _sign_in(args: argparse.Namespace):
+def _sign_in(args: argparse.Namespace, action: str | None = None):
     from tui.session import sign_in
 
-    return sign_in(args)
+    return sign_in(args, action=action)
 
 
 def _emit(obj: object) -> None:
@@ -527,10 +527,10 @@ def cmd_sla(args: argparse.Namespace) -> int:
     from data.vocab import PRIORITIES, PRIORITY_WORDS, WORK_ORDER_KINDS, label
 
     _open(args)
+    staff = _sign_in(args)  # every command signs in, reading ones too
     if args.sla_command == "hours":
-        return _sla_hours(args)
+        return _sla_hours(args, staff)
     if args.sla_command == "set":
-        _sign_in(args)  # a known staff member changes the table
         kind = _code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "kind")
         priority = _code(args.priority, PRIORITIES, PRIORITY_WORDS, "priority")
         category_id = _find_category(args.category) if args.category else None
@@ -558,12 +558,11 @@ def _sla_clock(working_time: bool) -> str:
     return _("working time") if working_time else _("calendar time")
 
 
-def _sla_hours(args: argparse.Namespace) -> int:
+def _sla_hours(args: argparse.Namespace, staff) -> int:
     """`frontdesk sla hours [HH:MM-HH:MM]`: show or set the working hours."""
     from data import holidays
 
     if args.hours:
-        staff = _sign_in(args)  # a known staff member changes them
         hours = holidays.set_working_hours(args.hours, staff.id)
     else:
         hours = holidays.working_hours()
@@ -573,10 +572,11 @@ def _sla_hours(args: argparse.Namespace) -> int:
 
 
 def cmd_escalate(args: argparse.Namespace) -> int:
-    """`frontdesk escalate`: the idempotent sweep, for cron."""
+    """`frontdesk escalate`: the idempotent sweep, for cron (as a service account)."""
     from data.escalation import sweep
 
     _open(args)
+    _sign_in(args, "escalate")
     done = sweep()
     for e in done:
         if args.json:

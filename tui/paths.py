@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 import shutil
 import sqlite3
@@ -38,7 +37,11 @@ def default_database() -> str:
         # Copy to a temporary name first so a crash mid-copy never leaves half a database.
         partial = target.with_suffix(".db.partial")
         shutil.copyfile(sample, partial)
-        map_os_login(partial, getpass.getuser(), DEMO_LOGIN)
+        from data.access import os_login
+
+        me = os_login()  # the kernel's name for this user, never LOGNAME
+        if me:
+            map_os_login(partial, me, DEMO_LOGIN)
         os.replace(partial, target)
     return str(target)
 

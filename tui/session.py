@@ -1,9 +1,11 @@
 """Who a CLI run or a TUI session is: the one sign-in every `frontdesk` command goes through.
 
-The OS login (sshd has proved it) signs in as the account mapped to it without a password;
+The OS login (sshd has proved it; the kernel names it, `data.access.os_login`, never
+LOGNAME or USER) signs in as the account mapped to it without a password;
 `--user LOGIN` or `FRONTDESK_USER` asks for another account, which needs its password:
 `FRONTDESK_PASSWORD`, else a prompt on the terminal (the TUI's sign-in screen for the TUI),
-else a refusal. A temporary password must be changed before anything else.
+else a refusal. A temporary password must be changed before anything else. A service
+account (cron) may run only the commands meant for it (`escalate`, `remind`).
 """
 
 from __future__ import annotations
@@ -66,18 +68,30 @@ def prompt_new_password(login: str) -> str:
         print(_("The two passwords differ; try again."), file=sys.stderr)
 
 
+def _service_check(staff: StaffInfo, action: str | None, tui: bool) -> None:
+    """A service account opens no TUI and runs only its own commands."""
+    if staff.role != access.SERVICE:
+        return
+    if tui or action not in access.SERVICE_ACTIONS:
+        raise AuthError(_(
+            "“{login}” is a service account: it may only run unattended work "
+            "(frontdesk escalate, frontdesk remind), not this.").format(login=staff.login))
+
+
 def open_session(args: argparse.Namespace, *, allow_temporary: bool = False,
-                 tui: bool = False) -> Session:
+                 tui: bool = False, action: str | None = None) -> Session:
     """Sign in as the OS login's account or the requested one, then act as it.
 
     A password comes from FRONTDESK_PASSWORD, else the TUI's sign-in screen (`tui`) or a
     prompt on the terminal, else the run is refused. A temporary password is changed
     right away when we can prompt; otherwise the run is refused, saying how to change it
-    — unless `allow_temporary` (the `staff passwd` command that changes it).
+    — unless `allow_temporary` (the `staff passwd` command that changes it). `action`, when
+    given, is the permission (data.access.RULES) the command needs: checked here.
     """
     from data.auth import authenticate, change_password, resolve_session
 
-    staff, needs_password = resolve_session(getpass.getuser(), requested_login(args))
+    staff, needs_password = resolve_session(access.os_login(), requested_login(args))
+    _service_check(staff, action, tui)
     password: str | None = None
     if needs_password:
         password = os.environ.get("FRONTDESK_PASSWORD")
@@ -87,6 +101,7 @@ def open_session(args: argparse.Namespace, *, allow_temporary: bool = False,
             signed = SignInApp(staff.login).run()
             if signed is None:
                 raise AuthError(_("Not signed in."))
+            _service_check(signed, action, tui)
             access.act_as(signed)
             return Session(signed, None)
         if password is None:
@@ -107,10 +122,26 @@ def open_session(args: argparse.Namespace, *, allow_temporary: bool = False,
             new = prompt_new_password(staff.login)
             staff = change_password(staff.id, password, new)
             password = new
+    _service_check(staff, action, tui)
     access.act_as(staff)
+    if action is not None:
+        access.require(action)
     return Session(staff, password)
 
 
-def sign_in(args: argparse.Namespace, *, allow_temporary: bool = False) -> StaffInfo:
-    """The signed-in, acting account of this CLI run (see `open_session`)."""
-    return open_session(args, allow_temporary=allow_temporary).staff
+def sign_in(args: argparse.Namespace, *, allow_temporary: bool = False,
+            action: str | None = None) -> StaffInfo:
+    """The signed-in, acting account of this CLI run (see `open_session`); `action` is the
+    permission the command needs, if one."""
+    return open_session(args, allow_temporary=allow_temporary, action=action).staff
+
+
+def sign_in_admin_if_any(args: argparse.Namespace) -> Session | None:
+    """Database-wide steps (`migrate`, `backup`, `restore`, `copy`) on the open database:
+    an administrator's, once it has an active one; a new database has nobody to sign in
+    as, so then they run without an account (None)."""
+    from data.auth import has_admin
+
+    if not has_admin():
+        return None
+    return open_session(args, action="database.admin")

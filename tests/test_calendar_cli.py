@@ -105,8 +105,14 @@ def test_remind_is_idempotent(db, capsys, monkeypatch):
     monkeypatch.setenv("FRONTDESK_NOW", "2026-11-30 08:40")
     assert run(db, "remind", "--json") == 0
     assert lines(capsys) == [{"sent": 1}]
-    assert run(db, "remind", "--json", "--hook", "false {login}") == 0
-    assert lines(capsys) == [{"sent": 0}]
+    # The inbox delivery does not use up the hook's: a failing hook exits 1 and is tried
+    # again (issue 12, finding 15), until it succeeds once.
+    assert run(db, "remind", "--json", "--hook", "false {login}") == 1
+    assert lines(capsys) == [{"sent": 0, "hooked": 0, "failed": 1}]
+    assert run(db, "remind", "--json", "--hook", "true {login}") == 0
+    assert lines(capsys) == [{"sent": 0, "hooked": 1, "failed": 0}]
+    assert run(db, "remind", "--json", "--hook", "true {login}") == 0
+    assert lines(capsys) == [{"sent": 0, "hooked": 0, "failed": 0}]
     open_database(db.url)
     assert Notification.select().where(Notification.kind == "reminder").count() == 1
     close_database()

@@ -208,17 +208,13 @@ def series_until(start: dt.datetime, end: dt.datetime, rule: str | None) -> dt.d
     if getattr(parsed, "_count", None) is None and getattr(parsed, "_until", None) is None:
         return None
     count, last = 0, None
-    for last in islice(parsed, MAX_EXPANSION + 1):
-        count += 1
+    for occurrence in islice(parsed, MAX_EXPANSION + 1):
+        count, last = count + 1, occurrence
     if last is None:
         return start  # a rule with no occurrence at all: nothing to show after its start
     if count > MAX_EXPANSION:
         return None  # too long to walk: kept open-ended, so it is never cut short
     return last + (end - start)
-    count = sum(1 for _ in islice(parse_rrule(rule, start), MAX_EXPANSION + 1))
-    if count > MAX_EXPANSION:
-        return None  # too long to walk: kept open-ended, never cut short
-    return walked[-1] + (end - start)
 
 
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:

@@ -413,7 +413,7 @@ def _parse_event(vevent, masters: dict, overrides: list, item: _Item | None) -> 
         "start": start, "end": end, "all_day": all_day, "rrule": rule,
         "series_until": series_until(start, end, rule),
         "cancelled": str(vevent.get("STATUS") or "").upper() == "CANCELLED" and not rule,
-    }, {}, item.line if item else 1, _quote(title))
+    }, {}, (item.props.get("UID") or item.line) if item else 1, _quote(title))
     if rule:
         for rid in _exdates(vevent):
             wanted.exceptions[rid] = (rid, rid + (end - start), True)

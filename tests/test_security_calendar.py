@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from data import calendar as cal
-from data import ical, schema
+from data import i18n, ical, schema
 from data import workorders as wo
 from data.calendar import ConflictsFound, EventInput
 from data.db import close_database, db, open_database
@@ -27,6 +27,14 @@ from tui import cli
 
 D = dt.datetime
 NOW = "2026-12-07 09:00"  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The assertions read the English wording."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)
 
 
 def run(url: str, *argv: str, user: str = "desk1") -> int:

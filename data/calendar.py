@@ -207,6 +207,8 @@ def series_until(start: dt.datetime, end: dt.datetime, rule: str | None) -> dt.d
     parsed = parse_rrule(rule, start)
     if getattr(parsed, "_count", None) is None and getattr(parsed, "_until", None) is None:
         return None
+    if (getattr(parsed, "_count", None) or 0) > MAX_EXPANSION:
+        return None  # too long to walk: kept open-ended, so it is never cut short
     count, last = 0, None
     for occurrence in islice(parsed, MAX_EXPANSION + 1):
         count, last = count + 1, occurrence
@@ -336,11 +338,13 @@ class _Slot:
 
 def _slots(event_ids, window_start: dt.datetime, window_end: dt.datetime, *,
            include_cancelled: bool = False, ignore_event_id: int | None = None,
-           extra=None) -> list[_Slot]:
+           extra=None, next_only: bool = False) -> list[_Slot]:
     """Every occurrence overlapping [window_start, window_end) of the events selected by
     `event_ids` (a subquery of ids, or None for all), series expanded and exceptions
     applied. Bounded: one-offs by start/end, series by start and series_until, and the
-    expansion of all series together by one recurrence Budget (MAX_OCCURRENCES)."""
+    expansion of all series together by one recurrence Budget (MAX_OCCURRENCES).
+    `next_only`: of each series only its first occurrence that starts in the window (what
+    a reminder is about), however many series there are."""
     def scoped(query):
         if event_ids is not None:
             query = query.where(Event.id.in_(event_ids))
@@ -366,10 +370,17 @@ def _slots(event_ids, window_start: dt.datetime, window_end: dt.datetime, *,
             handled.setdefault(x.series_id, []).append(x.recurrence_id)
         budget = Budget()
         for s in series:
-            for start, end in occurrences(s.start, s.end, s.rrule, window_start, window_end,
-                                          handled.get(s.id, ()), budget):
+            if next_only:
+                own = Budget(occurrences=1, steps=budget.steps)
+                found = occurrences(s.start, s.end, s.rrule, window_start, window_end,
+                                    handled.get(s.id, ()), own, starting=True)
+                budget.steps = own.steps
+            else:
+                found = occurrences(s.start, s.end, s.rrule, window_start, window_end,
+                                    handled.get(s.id, ()), budget)
+            for start, end in found:
                 out.append(_Slot(s, start, end, start, s.id))
-            if budget.spent:
+            if budget.steps <= 0 or (budget.spent and not next_only):
                 log.warning("calendar expansion stopped at its cap (%s–%s)", window_start, window_end)
                 break
     out.sort(key=lambda slot: (slot.start, slot.row.id))
@@ -960,7 +971,7 @@ def due_reminders(at: dt.datetime | None = None) -> list[Reminder]:
         return []
     longest = min(longest, MAX_REMINDER_MINUTES)
     slots = _slots(None, at, at + dt.timedelta(minutes=longest, seconds=1),
-                   extra=Event.reminder_minutes.is_null(False))
+                   extra=Event.reminder_minutes.is_null(False), next_only=True)
     slots = [s for s in slots
              if at <= s.start <= at + dt.timedelta(minutes=min(s.row.reminder_minutes,
                                                                MAX_REMINDER_MINUTES))]

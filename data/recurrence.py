@@ -118,30 +118,32 @@ def occurrences(
     window_end: dt.datetime,
     skip: Iterable[dt.datetime] = (),
     budget: Budget | None = None,
+    starting: bool = False,
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    """(start, end) of every occurrence overlapping [window_start, window_end), within
-    `budget` (a fresh one, MAX_OCCURRENCES and MAX_STEPS, when not given): expansion
-    stops when it is spent.
+    """(start, end) of every occurrence overlapping [window_start, window_end) — with
+    `starting`, only those that start in it — within `budget` (a fresh one,
+    MAX_OCCURRENCES and MAX_STEPS, when not given): expansion stops when it is spent.
 
     `skip` lists original starts handled by exception rows (moved or cancelled).
     """
     duration = end - start
+    lower = window_start if starting else window_start - duration
     if not rule:
-        return [(start, end)] if start < window_end and end > window_start else []
+        return [(start, end)] if start < window_end and end > window_start and start >= lower else []
     budget = budget if budget is not None else Budget()
     if budget.spent:
         return []
     skipped = set(skip)
     found = []
     parsed = parse_rrule(rule, start)
-    first = _fast_forward(parsed, rule, start, window_start - duration)
+    first = _fast_forward(parsed, rule, start, lower)
     if first != start:
         parsed = parse_rrule(rule, first)
     for occ in parsed:  # every step counts against the budget, those before the window too
         budget.steps -= 1
         if occ >= window_end or budget.steps < 0:
             break
-        if occ in skipped or occ + duration <= window_start:
+        if occ in skipped or occ + duration <= window_start or occ < lower:
             continue
         found.append((occ, occ + duration))
         budget.occurrences -= 1

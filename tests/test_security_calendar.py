@@ -209,6 +209,29 @@ def test_finding08_an_hourly_series_reminds_each_person_once_per_run(office, tmp
     assert Notification.select().where(Notification.kind == "reminder").count() == 4
 
 
+def test_finding08_many_hourly_series_each_remind_despite_the_expansion_cap(office):
+    open_database(office.url)
+    # 40 hourly series with 7-day reminders: 40 × 168 occurrences, more than one query's
+    # cap; each still reminds of its next round.
+    for i in range(40):
+        row = Event.create(uid=f"round{i}@x", kind="inspection", title=f"巡逻{i}",
+                           organiser=office.manager, start=D(2026, 12, 7, 10), rrule="FREQ=HOURLY",
+                           end=D(2026, 12, 7, 10, 10), series_until=None,
+                           reminder_minutes=7 * 24 * 60, created_at=D(2026, 12, 1))
+        EventAttendee.create(event=row.id, staff=office.tech1)
+    assert 40 * 168 > MAX_OCCURRENCES
+    due = cal.due_reminders(D(2026, 12, 7, 9))
+    assert len(due) == 40 and {r.start for r in due} == {D(2026, 12, 7, 10)}
+
+
+def test_finding08_the_edit_forms_refuse_a_minutely_rule_too(office):
+    open_database(office.url)
+    with pytest.raises(ValidationError) as err:
+        cal.edit_series(office.series, {"rrule": "FREQ=MINUTELY"}, office.manager)
+    assert err.value.field == "rrule" and "at most hourly" in err.value.message
+    assert Event.get_by_id(office.series).rrule == "FREQ=MONTHLY;BYMONTHDAY=10"
+
+
 # --- finding 9: bounded expansion ----------------------------------------------------------------
 
 

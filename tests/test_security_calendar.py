@@ -160,6 +160,9 @@ def test_finding06_migration_0010_replaces_counter_uids(database):
                          organiser=desk.id, start=D(2026, 12, 18, 14), end=D(2026, 12, 18, 15),
                          series=first.id, recurrence_id=D(2026, 12, 17, 14),
                          created_at=D(2026, 12, 1))
+    counted = Event.create(uid="7@frontdesk", kind="meeting", title="例会", organiser=desk.id,
+                           start=D(2026, 12, 25, 14), end=D(2026, 12, 25, 15), series=first.id,
+                           recurrence_id=D(2026, 12, 24, 14), created_at=D(2026, 12, 1))
     foreign = Event.create(uid="abc@phone", kind="meeting", title="外来", organiser=desk.id,
                            start=D(2026, 12, 10, 9), end=D(2026, 12, 10, 10), created_at=D(2026, 12, 1))
     spec = importlib.util.spec_from_file_location(
@@ -170,6 +173,7 @@ def test_finding06_migration_0010_replaces_counter_uids(database):
     new = Event.get_by_id(first.id).uid
     assert re.fullmatch(r"[0-9a-f]{32}@frontdesk", new)
     assert Event.get_by_id(moved.id).uid == f"{new}#20261217T140000"
+    assert re.fullmatch(r"[0-9a-f]{32}@frontdesk", Event.get_by_id(counted.id).uid)
     assert Event.get_by_id(foreign.id).uid == "abc@phone"
 
 

@@ -4,9 +4,9 @@ migration).
 
 `event.uid` exists since 0001 (unique), but older databases and demo data hold counters
 such as `5@frontdesk`, which anyone can guess to aim an iCalendar import at someone else's
-event. Every such UID (and its occurrence rows' `5@frontdesk#20261207T093000`) is replaced
-by a random one (uuid4 hex); UIDs that came from an imported file are kept, so the same
-file still updates what it created. `reminder_delivery` keeps the inbox's and the hook's
+event. Every such UID (a series', an occurrence row's, and a series' occurrence rows'
+`5@frontdesk#20261207T093000`) is replaced by a random one (uuid4 hex); UIDs that came
+from an imported file are kept, so the same file still updates what it created. `reminder_delivery` keeps the inbox's and the hook's
 deliveries apart (see data.models.ReminderDelivery)."""
 # Python-side defaults (clock.now) are not part of the DDL, so the frozen model leaves them out.
 import re
@@ -49,12 +49,14 @@ def up(migrator, db):
             indexes = ((('key', 'channel'), True),)
 
     db.create_tables([ReminderDelivery])
-    masters = [(row.id, row.uid) for row in
-               Event.select(Event.id, Event.uid).where(Event.series.is_null()).order_by(Event.id)
-               if GUESSABLE.match(row.uid)]
-    for event_id, old in masters:
+    guessable = [(row.id, row.uid, row.series_id) for row in
+                 Event.select(Event.id, Event.uid, Event.series).order_by(Event.id)
+                 if GUESSABLE.match(row.uid)]
+    for event_id, old, series_id in guessable:
         new = f"{uuid.uuid4().hex}@frontdesk"
         Event.update(uid=new).where(Event.id == event_id).execute()
+        if series_id is not None:
+            continue
         for x in Event.select(Event.id, Event.uid).where(Event.series == event_id):
             if x.uid.startswith(old + "#"):
                 Event.update(uid=new + x.uid[len(old):]).where(Event.id == x.id).execute()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import shlex
 import subprocess
 import uuid
-from collections import deque
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -24,9 +25,17 @@ from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import ConflictError, FrontDeskError, NotFoundError, ValidationError
 from data.i18n import _
-from data.models import Event, EventAttendee, Notification, Room, Staff, WorkOrder
-from data.recurrence import occurrences, parse_rrule
-from data.validators import clean_text
+from data.models import (
+    Event,
+    EventAttendee,
+    Notification,
+    ReminderDelivery,
+    Room,
+    Staff,
+    WorkOrder,
+)
+from data.recurrence import Budget, check_bounded, occurrences, parse_rrule
+from data.validators import clean_text, show_controls
 from data.vocab import EVENT_KINDS
 
 log = logging.getLogger(__name__)
@@ -37,10 +46,19 @@ NOT_BUSY_KINDS = frozenset({"memo", "task"})
 HORIZON_DAYS = 90
 #: Conflicts named in the message of ConflictsFound; the rest are counted.
 CONFLICTS_NAMED = 5
-#: Occurrences walked to find the end of a COUNT/UNTIL series (a guard, never reached).
+#: Occurrences walked to find the end of a COUNT/UNTIL series; a longer one is stored as
+#: open-ended (series_until NULL), so range queries and conflict checks still see it.
 MAX_EXPANSION = 100_000
 #: Seconds a reminder hook may run.
 HOOK_TIMEOUT_S = 30
+#: Longest reminder lead time: seven days before.
+MAX_REMINDER_MINUTES = 7 * 24 * 60
+#: Longest window an agenda or view expands (longer asks are cut to it).
+MAX_WINDOW_DAYS = 400
+#: Reminder delivery channels: the staff member's inbox, and the `remind --hook` command.
+INBOX, HOOK = "inbox", "hook"
+#: A hook delivery claimed this long ago and never finished (its run died) is tried again.
+HOOK_CLAIM_STALE_S = 2 * HOOK_TIMEOUT_S
 
 EDITABLE = frozenset({
     "kind", "title", "description", "location", "start", "end", "rrule", "attendee_ids",
@@ -178,6 +196,7 @@ def _normalise_rule(rule: str | None, start: dt.datetime) -> str | None:
         return None
     text = _rule_text(_rule_parts(rule))
     parse_rrule(text, start)
+    check_bounded(text)
     return text
 
 
@@ -188,10 +207,16 @@ def series_until(start: dt.datetime, end: dt.datetime, rule: str | None) -> dt.d
     parsed = parse_rrule(rule, start)
     if getattr(parsed, "_count", None) is None and getattr(parsed, "_until", None) is None:
         return None
-    last = deque(islice(parsed, MAX_EXPANSION), maxlen=1)
-    if not last:
+    if (getattr(parsed, "_count", None) or 0) > MAX_EXPANSION:
+        return None  # too long to walk: kept open-ended, so it is never cut short
+    count, last = 0, None
+    for occurrence in islice(parsed, MAX_EXPANSION + 1):
+        count, last = count + 1, occurrence
+    if last is None:
         return start  # a rule with no occurrence at all: nothing to show after its start
-    return last[0] + (end - start)
+    if count > MAX_EXPANSION:
+        return None  # too long to walk: kept open-ended, so it is never cut short
+    return last + (end - start)
 
 
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:
@@ -235,8 +260,10 @@ def _check_attendees(ids: Iterable[int]) -> list[int]:
 def _check_reminder(minutes: int | None) -> int | None:
     if minutes is None:
         return None
-    if not isinstance(minutes, int) or minutes < 0 or minutes > 60 * 24 * 14:
-        raise ValidationError("reminder", _("A reminder is 0 to 20160 minutes (two weeks) before."))
+    if not isinstance(minutes, int) or minutes < 0 or minutes > MAX_REMINDER_MINUTES:
+        raise ValidationError("reminder", _(
+            "A reminder is 0 to {max} minutes (seven days) before; {value} is refused.").format(
+            max=MAX_REMINDER_MINUTES, value=str(minutes)[:12]))
     return minutes
 
 
@@ -248,7 +275,25 @@ def _audit(staff_id: int | None, action: str, event_id: int, field: str = "",
 
 
 def _new_uid() -> str:
-    return f"{uuid.uuid4()}@frontdesk"
+    """A new event's iCalendar UID: random (uuid4), so that it cannot be guessed."""
+    return f"{uuid.uuid4().hex}@frontdesk"
+
+
+def _is_mine(owner: Event, staff_id: int | None) -> bool:
+    """Yours: you organised it, or nobody did and you attend it (`owner`: a series or a
+    one-off event)."""
+    return staff_id is not None and (owner.organiser_id == staff_id or (
+        owner.organiser_id is None and staff_id in _attendee_ids(owner.id)))
+
+
+def may_change(event_id: int, staff_id: int | None) -> bool:
+    """May `staff_id` (None: the current actor) change or remove the event `event_id` (one
+    occurrence row means its series)? Their own events, and anyone's for the roles with
+    `event.delete_any` — the rule `delete_event` enforces."""
+    event = _get(event_id)
+    owner = _get(event.series_id) if event.series_id is not None else event
+    who = staff_id if staff_id is not None else access.current_id()
+    return _is_mine(owner, who) or access.can("event.delete_any", who)
 
 
 def _get(event_id: int) -> Event:
@@ -293,10 +338,13 @@ class _Slot:
 
 def _slots(event_ids, window_start: dt.datetime, window_end: dt.datetime, *,
            include_cancelled: bool = False, ignore_event_id: int | None = None,
-           extra=None) -> list[_Slot]:
+           extra=None, next_only: bool = False) -> list[_Slot]:
     """Every occurrence overlapping [window_start, window_end) of the events selected by
     `event_ids` (a subquery of ids, or None for all), series expanded and exceptions
-    applied. Bounded: one-offs by start/end, series by start and series_until."""
+    applied. Bounded: one-offs by start/end, series by start and series_until, and the
+    expansion of all series together by one recurrence Budget (MAX_OCCURRENCES).
+    `next_only`: of each series only its first occurrence that starts in the window (what
+    a reminder is about), however many series there are."""
     def scoped(query):
         if event_ids is not None:
             query = query.where(Event.id.in_(event_ids))
@@ -320,10 +368,21 @@ def _slots(event_ids, window_start: dt.datetime, window_end: dt.datetime, *,
         for x in Event.select(Event.series, Event.recurrence_id).where(
                 Event.series.in_([s.id for s in series])):
             handled.setdefault(x.series_id, []).append(x.recurrence_id)
+        budget = Budget()
         for s in series:
-            for start, end in occurrences(s.start, s.end, s.rrule, window_start, window_end,
-                                          handled.get(s.id, ())):
+            if next_only:
+                own = Budget(occurrences=1, steps=budget.steps)
+                found = occurrences(s.start, s.end, s.rrule, window_start, window_end,
+                                    handled.get(s.id, ()), own, starting=True)
+                budget.steps = own.steps
+            else:
+                found = occurrences(s.start, s.end, s.rrule, window_start, window_end,
+                                    handled.get(s.id, ()), budget)
+            for start, end in found:
                 out.append(_Slot(s, start, end, start, s.id))
+            if budget.steps <= 0 or (budget.spent and not next_only):
+                log.warning("calendar expansion stopped at its cap (%s–%s)", window_start, window_end)
+                break
     out.sort(key=lambda slot: (slot.start, slot.row.id))
     return out
 
@@ -374,7 +433,9 @@ def event_state(event_id: int) -> EventState:
 def agenda(staff_ids: list[int] | None, start: dt.datetime, end: dt.datetime, *,
            include_cancelled: bool = False) -> list[Occurrence]:
     """Every occurrence in [start, end) that one of `staff_ids` attends (None: everyone's),
-    by start time; cancelled occurrences only when asked."""
+    by start time; cancelled occurrences only when asked. A window longer than
+    MAX_WINDOW_DAYS is cut to that many days from `start`."""
+    end = min(end, start + dt.timedelta(days=MAX_WINDOW_DAYS))
     slots = _slots(_attending(staff_ids), start, end, include_cancelled=include_cancelled)
     return _occurrences(slots)
 
@@ -475,8 +536,12 @@ def conflicts_for(attendee_ids: list[int], start: dt.datetime, end: dt.datetime,
     people = _logins_by_event(sorted({s.row.id for s in slots}))
     asked = set(attendee_ids)
     found: dict[tuple, Conflict] = {}
+    # Every wanted occurrence lasts as long as the others, so their ends are in the order of
+    # their starts: the last one starting before a slot ends is the one that may overlap it.
+    wanted_starts = [a for a, _b in wanted]
     for slot in slots:
-        if not any(a < slot.end and slot.start < b for a, b in wanted):
+        before = bisect_left(wanted_starts, slot.end)
+        if not before or wanted[before - 1][1] <= slot.start:
             continue
         for sid, login, name in people.get(slot.row.id, ()):
             if sid in asked:
@@ -878,10 +943,7 @@ def delete_event(event_id: int, staff_id: int) -> None:
     with transaction():
         event = _get(event_id)
         owner = _get(event.series_id) if event.series_id is not None else event
-        # Yours to delete: you organised it, or nobody did and you attend it.
-        mine = owner.organiser_id == staff_id or (
-            owner.organiser_id is None and staff_id in _attendee_ids(owner.id))
-        if not mine:
+        if not _is_mine(owner, staff_id):
             access.require("event.delete_any", staff_id)
         if event.series_id is not None:
             Event.update(cancelled=True, version=Event.version + 1).where(
@@ -897,8 +959,9 @@ def delete_event(event_id: int, staff_id: int) -> None:
 
 
 def due_reminders(at: dt.datetime | None = None) -> list[Reminder]:
-    """Reminders due at `at` (default now): for every occurrence with a reminder that starts
-    within its reminder minutes, one per attendee."""
+    """Reminders due at `at` (default now): for every event with a reminder, its next
+    occurrence if that starts within its reminder minutes, one per attendee — never more
+    than one per event and person, however often the event repeats."""
     from peewee import fn
 
     at = at or clock_now()
@@ -906,15 +969,21 @@ def due_reminders(at: dt.datetime | None = None) -> list[Reminder]:
         Event.reminder_minutes.is_null(False)).scalar()
     if longest is None:
         return []
+    longest = min(longest, MAX_REMINDER_MINUTES)
     slots = _slots(None, at, at + dt.timedelta(minutes=longest, seconds=1),
-                   extra=Event.reminder_minutes.is_null(False))
+                   extra=Event.reminder_minutes.is_null(False), next_only=True)
     slots = [s for s in slots
-             if at <= s.start <= at + dt.timedelta(minutes=s.row.reminder_minutes)]
+             if at <= s.start <= at + dt.timedelta(minutes=min(s.row.reminder_minutes,
+                                                               MAX_REMINDER_MINUTES))]
     people = _logins_by_event(sorted({s.row.id for s in slots}))
     out = []
-    for s in slots:
+    seen: set[tuple[int, int]] = set()
+    for s in slots:  # by start: the first slot of an event is its next occurrence
         key_id = s.series_id or s.row.id
         for sid, login, _name in people.get(s.row.id, ()):
+            if (key_id, sid) in seen:
+                continue
+            seen.add((key_id, sid))
             out.append(Reminder(
                 event_id=s.row.id, start=s.start, end=s.end, title=s.row.title,
                 location=s.row.location, staff_id=sid, login=login,
@@ -923,40 +992,133 @@ def due_reminders(at: dt.datetime | None = None) -> list[Reminder]:
     return out
 
 
-def _run_hook(hook: str, reminder: Reminder) -> None:
+_PLACEHOLDER = re.compile(r"\{(login|title|start)\}")
+
+
+def hook_args(hook: str, reminder: Reminder) -> list[str]:
+    """The hook's argument list for `reminder`: the command split like a shell would (never
+    run by one), each {login} {title} {start} replaced in one pass (so a title's own
+    braces stay as typed); a command without placeholders gets `-- LOGIN TITLE START`
+    appended. ValueError when the command line does not split."""
+    values = {"login": reminder.login, "title": reminder.title,
+              "start": f"{reminder.start:%Y-%m-%d %H:%M}"}
+    args = shlex.split(hook)
+    if not args:
+        raise ValueError(_("the hook command is empty"))
+    if any(_PLACEHOLDER.search(arg) for arg in args):
+        return [_PLACEHOLDER.sub(lambda m: values[m.group(1)], arg) for arg in args]
+    return [*args, "--", values["login"], values["title"], values["start"]]
+
+
+def _run_hook(hook: str, reminder: Reminder) -> str:
+    """Run the hook for one reminder: "" when it succeeded, else why not (one line)."""
     try:
-        args = [
-            arg.replace("{login}", reminder.login).replace("{title}", reminder.title)
-            .replace("{start}", f"{reminder.start:%Y-%m-%d %H:%M}")
-            for arg in shlex.split(hook)
-        ]
-        done = subprocess.run(args, capture_output=True, timeout=HOOK_TIMEOUT_S, check=False)
-        if done.returncode != 0:
-            log.warning("reminder hook %r for %s exited with %s: %s", hook, reminder.login,
-                        done.returncode, done.stderr.decode(errors="replace").strip()[:500])
+        args = hook_args(hook, reminder)
+        done = subprocess.run(args, capture_output=True, timeout=HOOK_TIMEOUT_S, check=False,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return _("did not finish within {seconds} s").format(seconds=HOOK_TIMEOUT_S)
+    except FileNotFoundError as exc:
+        return _("command not found: {program}").format(program=str(exc.filename or hook)[:80])
     except (OSError, ValueError, subprocess.SubprocessError) as exc:
-        log.warning("reminder hook %r for %s failed: %s", hook, reminder.login, exc)
+        return str(exc)[:200]
+    if done.returncode != 0:
+        first = next((line.strip() for line in done.stderr.decode(errors="replace").splitlines()
+                      if line.strip()), "")
+        return (_("exited with status {status}").format(status=done.returncode)
+                + (f": {show_controls(first)[:120]}" if first else ""))
+    return ""
+
+
+@dataclass(frozen=True)
+class HookFailure:
+    """A reminder whose hook run failed: it is tried again at the next run."""
+
+    login: str
+    title: str
+    start: dt.datetime
+    error: str
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    """What one reminder run did: inbox notifications newly sent, hook runs that succeeded,
+    and the hook runs that failed."""
+
+    sent: int
+    hooked: int = 0
+    failed: tuple[HookFailure, ...] = ()
+
+
+def _deliver_inbox(r: Reminder, at: dt.datetime) -> bool:
+    """The inbox delivery of `r`, once however many processes try; True when this call made it."""
+    with transaction():
+        claimed = ReminderDelivery.insert(
+            key=r.dedupe_key, channel=INBOX, staff=r.staff_id, event=r.event_id,
+            occurrence=r.start, state="sent", attempts=1, updated_at=at,
+        ).on_conflict_ignore().as_rowcount().execute()
+        if not claimed:
+            return False
+        Notification.insert(
+            staff=r.staff_id, kind="reminder", title=r.title[:200],
+            body=_("{start} {title} {location}").format(
+                start=f"{r.start:%Y-%m-%d %H:%M}", title=r.title, location=r.location).strip(),
+            entity="event", entity_id=r.event_id, dedupe_key=r.dedupe_key, created_at=at,
+        ).on_conflict_ignore().execute()
+    return True
+
+
+def _claim_hook(r: Reminder, at: dt.datetime) -> bool:
+    """Claim the hook delivery of `r` for this run: True when it is not yet sent and no other
+    run is at it (a failed one, or one claimed long ago by a run that died, is claimed again)."""
+    stale = at - dt.timedelta(seconds=HOOK_CLAIM_STALE_S)
+    with transaction():
+        claimed = ReminderDelivery.insert(
+            key=r.dedupe_key, channel=HOOK, staff=r.staff_id, event=r.event_id,
+            occurrence=r.start, state="pending", attempts=1, updated_at=at,
+        ).on_conflict_ignore().as_rowcount().execute()
+        if claimed:
+            return True
+        return bool(ReminderDelivery.update(
+            state="pending", attempts=ReminderDelivery.attempts + 1, updated_at=at,
+        ).where(ReminderDelivery.key == r.dedupe_key, ReminderDelivery.channel == HOOK,
+                (ReminderDelivery.state == "failed")
+                | ((ReminderDelivery.state == "pending") & (ReminderDelivery.updated_at < stale))
+                ).execute())
+
+
+def run_reminders(at: dt.datetime | None = None, hook: str | None = None) -> ReminderRun:
+    """Deliver the due reminders: to every attendee's inbox once per occurrence, and with
+    `hook` (placeholders {login} {title} {start}, else those three appended after `--`)
+    through the hook once per occurrence too — recorded as sent only when the hook
+    succeeded, so a failed run is tried again at the next one. The two channels keep
+    separate records: a session filling the inbox (hook None) leaves the hook's delivery
+    to `frontdesk remind --hook`. Safe to run from many processes at once."""
+    at = at or clock_now()
+    sent = hooked = 0
+    failed: list[HookFailure] = []
+    for r in due_reminders(at):
+        if _deliver_inbox(r, at):
+            sent += 1
+        if not hook or not _claim_hook(r, at):
+            continue
+        error = _run_hook(hook, r)
+        with transaction():
+            ReminderDelivery.update(
+                state="failed" if error else "sent", error=error[:200], updated_at=clock_now(),
+            ).where(ReminderDelivery.key == r.dedupe_key, ReminderDelivery.channel == HOOK).execute()
+        if error:
+            log.warning("reminder hook for %s failed: %s", r.login, error)
+            failed.append(HookFailure(r.login, r.title, r.start, error))
+        else:
+            hooked += 1
+    return ReminderRun(sent, hooked, tuple(failed))
 
 
 def send_reminders(at: dt.datetime | None = None, hook: str | None = None) -> int:
-    """Notify every attendee of due reminders, once per person and occurrence however often
-    (and from however many processes) this runs; run `hook` (placeholders {login}, {title},
-    {start}) for each reminder newly sent. Returns how many were newly sent."""
-    at = at or clock_now()
-    sent = 0
-    for r in due_reminders(at):
-        with transaction():
-            inserted = Notification.insert(
-                staff=r.staff_id, kind="reminder", title=r.title[:200],
-                body=_("{start} {title} {location}").format(
-                    start=f"{r.start:%Y-%m-%d %H:%M}", title=r.title, location=r.location).strip(),
-                entity="event", entity_id=r.event_id, dedupe_key=r.dedupe_key, created_at=at,
-            ).on_conflict_ignore().as_rowcount().execute()
-        if inserted:
-            sent += 1
-            if hook:
-                _run_hook(hook, r)
-    return sent
+    """`run_reminders`, counting the inbox notifications newly sent (what a session's sweep
+    needs to know)."""
+    return run_reminders(at, hook).sent
 
 
 # --- work-order appointments ---------------------------------------------------------------------

@@ -8,8 +8,10 @@ import shlex
 import subprocess
 from dataclasses import dataclass
 
+from data.errors import ValidationError
 from data.i18n import _
 from data.models import Setting
+from data.validators import normalize_phone
 
 #: Where the dial command is configured: the company-wide setting, or (taking precedence,
 #: for one desk's own softphone) this environment variable.
@@ -40,7 +42,13 @@ def dial_command() -> str:
 
 def dial(template: str, number: str, timeout: float = DIAL_TIMEOUT_S) -> DialResult:
     """Run `template` (such as ``softphone call {number}``) for `number`: split like a shell
-    would, but run without one, `{number}` substituted (or the number appended)."""
+    would, but run without one, `{number}` substituted (or `-- NUMBER` appended). Only a
+    number that normalises (`data.validators.normalize_phone`) is dialled, in its
+    normalised form, so typed text never reaches the command as an option."""
+    try:
+        number = normalize_phone(number).number
+    except ValidationError as exc:
+        return DialResult(False, _("Not dialled: {error}").format(error=exc.message))
     try:
         args = shlex.split(template)
     except ValueError as exc:
@@ -51,7 +59,7 @@ def dial(template: str, number: str, timeout: float = DIAL_TIMEOUT_S) -> DialRes
     if any("{number}" in arg for arg in args):
         args = [arg.replace("{number}", number) for arg in args]
     else:
-        args.append(number)
+        args += ["--", number]
     program = args[0]
     try:
         done = subprocess.run(args, capture_output=True, text=True, errors="replace", timeout=timeout,

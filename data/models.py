@@ -466,6 +466,27 @@ class Notification(BaseModel):
         indexes = ((("staff", "read_at", "created_at"), False),)
 
 
+class ReminderDelivery(BaseModel):
+    """One calendar reminder delivered through one channel — the staff member's inbox, or
+    the `remind --hook` command (SMS): each channel keeps its own record, so a session
+    filling the inbox never uses up the hook's delivery. A hook delivery is `sent` only
+    when the hook succeeded; `failed` and stale `pending` ones are tried again."""
+
+    id = AutoField()
+    key = CharField(max_length=120)  # the reminder's dedupe key (event, occurrence, staff)
+    channel = CharField(max_length=10)  # inbox | hook
+    staff = ForeignKeyField(Staff, backref="+", on_delete="CASCADE")
+    event = ForeignKeyField(Event, backref="+", on_delete="CASCADE")
+    occurrence = DateTimeField()  # the start of the occurrence reminded of
+    state = CharField(max_length=10)  # sent | pending | failed
+    attempts = IntegerField(default=0)
+    error = CharField(max_length=200, default="")
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("key", "channel"), True),)
+
+
 class AuditLog(BaseModel):
     """Append-only trail: who changed which field of which record, from what to what."""
 
@@ -631,6 +652,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Event,
     EventAttendee,
     Notification,
+    ReminderDelivery,
     AuditLog,
     SavedFilter,
     Setting,

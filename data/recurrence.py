@@ -1,14 +1,28 @@
-"""Expanding recurring calendar events (RFC 5545 RRULE through dateutil) into occurrences."""
+"""Expanding recurring calendar events (RFC 5545 RRULE through dateutil) into occurrences,
+within bounds: rules finer than hourly are refused where a rule enters, and every
+expansion stops at a budget of occurrences and of rule steps per query."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import HOURLY, rrulestr
 
 from data.errors import ValidationError
 from data.i18n import _
+
+#: Occurrences one query (an agenda, a view, a conflict check, a reminder run) expands at
+#: most, over all its events; expansion stops there.
+MAX_OCCURRENCES = 5000
+#: Rule steps (occurrences walked, shown or not) one query takes at most, over all its
+#: events: a guard against a series that starts long before the window.
+MAX_STEPS = 200_000
+#: Occurrences a rule may give in one calendar day (an hourly patrol round: 24).
+MAX_PER_DAY = 24
+#: Frequencies a new rule may have (finer ones, SECONDLY and MINUTELY, are refused).
+ALLOWED_FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY")
 
 
 def parse_rrule(rule: str, start: dt.datetime):
@@ -18,13 +32,82 @@ def parse_rrule(rule: str, start: dt.datetime):
         text = text[6:]
     try:
         return rrulestr(text, dtstart=start)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError(
             "rrule",
             _("Not a valid repeat rule (RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO): {error}").format(
-                error=exc
+                error=str(exc)[:80]
             ),
         ) from exc
+
+
+def _parts(rule: str) -> dict[str, str]:
+    text = rule.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    out = {}
+    for piece in text.split(";"):
+        key, _sep, value = piece.partition("=")
+        if key.strip():
+            out[key.strip().upper()] = value.strip().upper()
+    return out
+
+
+def check_bounded(rule: str) -> None:
+    """ValidationError unless `rule` repeats at most hourly and at most MAX_PER_DAY times
+    a day (FREQ=SECONDLY/MINUTELY, or BYHOUR × BYMINUTE × BYSECOND giving more, refused)."""
+    parts = _parts(rule)
+    freq = parts.get("FREQ", "")
+    if freq not in ALLOWED_FREQS:
+        raise ValidationError("rrule", _(
+            "A repeat rule may repeat at most hourly (FREQ={freq} is refused): use HOURLY, "
+            "DAILY, WEEKLY, MONTHLY or YEARLY.").format(freq=freq[:20]))
+
+    def count(key: str) -> int:
+        value = parts.get(key, "")
+        return len([v for v in value.split(",") if v.strip()]) or 1
+
+    try:
+        interval = max(int(parts.get("INTERVAL", "1") or 1), 1)
+    except ValueError:
+        interval = 1
+    if freq == "HOURLY":
+        hours = -(-24 // interval)
+        if "BYHOUR" in parts:
+            hours = min(hours, count("BYHOUR"))
+    else:
+        hours = count("BYHOUR")
+    per_day = hours * count("BYMINUTE") * count("BYSECOND")
+    if per_day > MAX_PER_DAY:
+        raise ValidationError("rrule", _(
+            "A repeat rule may give at most {max} occurrences a day; this one gives {count}.").format(
+            max=MAX_PER_DAY, count=per_day))
+
+
+@dataclass
+class Budget:
+    """What one query may still expand: occurrences kept and rule steps walked."""
+
+    occurrences: int = MAX_OCCURRENCES
+    steps: int = MAX_STEPS
+
+    @property
+    def spent(self) -> bool:
+        return self.occurrences <= 0 or self.steps <= 0
+
+
+def _fast_forward(parsed, rule: str, start: dt.datetime, before: dt.datetime) -> dt.datetime:
+    """A later start on the same grid as `start` (whole intervals of an hourly or finer
+    rule without COUNT or BYSETPOS), at or before `before`, so that the walk need not
+    begin at a start long past; `start` itself otherwise. BY* filters are absolute and
+    UNTIL is a date, so they give the same occurrences from either start."""
+    freq = getattr(parsed, "_freq", None)
+    parts = _parts(rule)
+    if freq is None or freq < HOURLY or "COUNT" in parts or "BYSETPOS" in parts or before <= start:
+        return start
+    unit = {HOURLY: 3600, HOURLY + 1: 60, HOURLY + 2: 1}[freq]
+    period = dt.timedelta(seconds=unit * max(getattr(parsed, "_interval", 1) or 1, 1))
+    return start + period * ((before - start) // period)
 
 
 def occurrences(
@@ -34,19 +117,36 @@ def occurrences(
     window_start: dt.datetime,
     window_end: dt.datetime,
     skip: Iterable[dt.datetime] = (),
+    budget: Budget | None = None,
+    starting: bool = False,
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    """(start, end) of every occurrence overlapping [window_start, window_end).
+    """(start, end) of every occurrence overlapping [window_start, window_end) — with
+    `starting`, only those that start in it — within `budget` (a fresh one,
+    MAX_OCCURRENCES and MAX_STEPS, when not given): expansion stops when it is spent.
 
     `skip` lists original starts handled by exception rows (moved or cancelled).
     """
     duration = end - start
+    lower = window_start if starting else window_start - duration
     if not rule:
-        return [(start, end)] if start < window_end and end > window_start else []
+        return [(start, end)] if start < window_end and end > window_start and start >= lower else []
+    budget = budget if budget is not None else Budget()
+    if budget.spent:
+        return []
     skipped = set(skip)
     found = []
-    for occ in parse_rrule(rule, start).between(window_start - duration, window_end, inc=True):
-        if occ in skipped:
+    parsed = parse_rrule(rule, start)
+    first = _fast_forward(parsed, rule, start, lower)
+    if first != start:
+        parsed = parse_rrule(rule, first)
+    for occ in parsed:  # every step counts against the budget, those before the window too
+        budget.steps -= 1
+        if occ >= window_end or budget.steps < 0:
+            break
+        if occ in skipped or occ + duration <= window_start or occ < lower:
             continue
-        if occ < window_end and occ + duration > window_start:
-            found.append((occ, occ + duration))
+        found.append((occ, occ + duration))
+        budget.occurrences -= 1
+        if budget.occurrences <= 0:
+            break
     return found

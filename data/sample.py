@@ -1474,6 +1474,7 @@ class _Builder:
                              "done, created_at, version", "events")
         attendees = self.writer("event_attendee", "id, event_id, staff_id")
         state = {"eid": 0, "aid": 0}
+        uids = _rng(self.seed, "event-uid")  # random-looking UIDs, not guessable counters
 
         def event(kind: str, title: str, start: int, end: int, organiser: int | None,
                   who: Sequence[int], *, description: str = "", location: str = "",
@@ -1485,7 +1486,7 @@ class _Builder:
             state["eid"] += 1
             eid = state["eid"]
             created = created if created is not None else min(start, 0) - 3 * _DAY
-            events.add((eid, f"{eid}@frontdesk", kind, title, description, location, organiser,
+            events.add((eid, f"{uids.getrandbits(128):032x}@frontdesk", kind, title, description, location, organiser,
                         fmt(start), fmt(end), 1 if all_day else 0, rrule, None, series,
                         fmt(recurrence_id) if recurrence_id is not None else None,
                         1 if cancelled else 0, person, room, wo, reminder,

@@ -108,8 +108,14 @@ def test_remind_is_idempotent(db, capsys, monkeypatch):
     close_database()
     assert run(db, "remind", "--json", user="super1") == 0  # people's reminders: cron's or a lead's
     assert lines(capsys) == [{"sent": 1}]
-    assert run(db, "remind", "--json", "--hook", "false {login}", user="super1") == 0
-    assert lines(capsys) == [{"sent": 0}]
+    # The inbox delivery does not use up the hook's: a failing hook exits 1 and is tried
+    # again (issue 12, finding 15), until it succeeds once.
+    assert run(db, "remind", "--json", "--hook", "false {login}", user="super1") == 1
+    assert lines(capsys) == [{"sent": 0, "hooked": 0, "failed": 1}]
+    assert run(db, "remind", "--json", "--hook", "true {login}", user="super1") == 0
+    assert lines(capsys) == [{"sent": 0, "hooked": 1, "failed": 0}]
+    assert run(db, "remind", "--json", "--hook", "true {login}", user="super1") == 0
+    assert lines(capsys) == [{"sent": 0, "hooked": 0, "failed": 0}]
     open_database(db.url)
     assert Notification.select().where(Notification.kind == "reminder").count() == 1
     close_database()

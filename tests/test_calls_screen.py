@@ -503,12 +503,17 @@ def script(tmp_path, body: str) -> str:
 
 def test_dial_runs_the_command_without_a_shell(tmp_path):
     out = tmp_path / "dialled"
-    command = script(tmp_path, f'printf "%s" "$2" > "{out}"\n')
-    result = dial(f"{command} call {{number}}", "13800138000; rm -rf /")
+    command = script(tmp_path, f'printf "%s|" "$@" > "{out}"\n')
+    result = dial(f"{command} call {{number}}", "+86 138-0013-8000")
     assert result.ok
-    assert out.read_text() == "13800138000; rm -rf /"  # one argument, never a shell command
-    assert dial(command + " call", "13800138000").ok  # without {number} the number is appended
-    assert out.read_text() == "13800138000"
+    assert out.read_text() == "call|13800138000|"  # one argument, normalised, no shell
+    # Without {number} the number is appended after "--" (issue 12, finding 17).
+    assert dial(command + " call", "13800138000").ok
+    assert out.read_text() == "call|--|13800138000|"
+    # What does not normalise is never dialled (it used to go through as typed).
+    out.unlink()
+    assert not dial(f"{command} call {{number}}", "13800138000; rm -rf /").ok
+    assert not out.exists()
 
 
 def test_dial_reports_failures(tmp_path):
@@ -521,9 +526,9 @@ def test_dial_reports_failures(tmp_path):
     assert "more" not in result.message
     missing = dial("no-such-softphone {number}", "13800138000")
     assert not missing.ok and "command not found: no-such-softphone" in missing.message
-    slow = dial(script(tmp_path, "sleep 5\n") + " {number}", "1", timeout=0.2)
+    slow = dial(script(tmp_path, "sleep 5\n") + " {number}", "13800138000", timeout=0.2)
     assert not slow.ok and "did not finish" in slow.message
-    assert not dial('softphone "call {number}', "1").ok  # unbalanced quote
+    assert not dial('softphone "call {number}', "13800138000").ok  # unbalanced quote
 
 
 def test_numbers_are_grouped_for_dialling_by_hand():

@@ -142,9 +142,11 @@ def test_cli_export_and_import(sqlite_url, tmp_path, capsys):
     assert len(icalendar.Calendar.from_ical(out.read_text(encoding="utf-8")).walk("VEVENT")) == 3
     capsys.readouterr()
     assert run("calendar", "import", str(out), "--json") == 0
-    assert json.loads(capsys.readouterr().out) == {"created": 0, "updated": 2, "skipped": 0}
+    assert json.loads(capsys.readouterr().out) == {"created": 0, "updated": 2, "skipped": 0,
+                                                    "refused": 0}
     assert run("calendar", "import", str(out), "--json") == 0
-    assert json.loads(capsys.readouterr().out) == {"created": 0, "updated": 0, "skipped": 2}
+    assert json.loads(capsys.readouterr().out) == {"created": 0, "updated": 0, "skipped": 2,
+                                                    "refused": 0}
     assert run("calendar", "export", "--staff", "nobody", "--out", str(out)) != 0
     assert run("calendar", "import", str(tmp_path / "missing.ics")) != 0
 

@@ -180,8 +180,9 @@ def _calendar_agenda(args: argparse.Namespace) -> int:
     from data import calendar
     from data.clock import now
 
-    if args.days < 1:
-        raise ValidationError("--days", _("--days must be at least 1."))
+    if args.days < 1 or args.days > calendar.MAX_WINDOW_DAYS:
+        raise ValidationError("--days", _("--days must be 1 to {max}.").format(
+            max=calendar.MAX_WINDOW_DAYS))
     me = _me(args)  # anyone's agenda, as the calendar screen shows it, but signed in
     staff_id = _staff_ids(args.staff, "--staff")[0] if args.staff else me.id
     start = dt.datetime.combine(now().date(), dt.time())
@@ -219,24 +220,25 @@ def _calendar_export(args: argparse.Namespace) -> int:
 
 def _calendar_import(args: argparse.Namespace) -> int:
     from data import access
-    from data.ical import import_ics
+    from data.ical import import_ics_file
 
     me = _me(args)
     staff_id = _staff_ids(args.staff, "--staff")[0] if args.staff else me.id
     if staff_id != me.id:  # it may change their events: supervisors' right over others'
         access.require("event.delete_any")
-    try:
-        with open(args.file, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError("file", _("Cannot read {path}: {error}").format(
-            path=args.file, error=exc)) from exc
-    result = import_ics(text, staff_id)
+    result = import_ics_file(args.file, staff_id)
     if args.json:
-        _emit({"created": result.created, "updated": result.updated, "skipped": result.skipped})
+        _emit({"created": result.created, "updated": result.updated, "skipped": result.skipped,
+               "refused": len(result.refused)})
     else:
         print(_("Imported: {created} new, {updated} updated, {skipped} unchanged.").format(
             created=result.created, updated=result.updated, skipped=result.skipped))
+    for message in result.refused:
+        print(_("frontdesk: {message}").format(message=message), file=sys.stderr)
+    if result.refused:
+        print(_("frontdesk: {count} event(s) refused; the others were imported.").format(
+            count=len(result.refused)), file=sys.stderr)
+        return 2
     return 0
 
 
@@ -295,16 +297,30 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
-    """Send the reminders due now; safe to run every minute from cron."""
+    """Send the reminders due now; safe to run every minute from cron. With --hook, a
+    reminder whose hook run failed is tried again at the next run, and this run exits 1."""
     from data import calendar
 
     _open(args)
     _me_for(args, "remind")  # cron runs it as a service account
-    sent = calendar.send_reminders(hook=args.hook)
+    run = calendar.run_reminders(hook=args.hook)
     if args.json:
-        _emit({"sent": sent})
+        out: dict = {"sent": run.sent}
+        if args.hook:
+            out.update(hooked=run.hooked, failed=len(run.failed))
+        _emit(out)
     else:
-        print(_("{count} reminders sent.").format(count=sent))
+        print(_("{count} reminders sent.").format(count=run.sent))
+        if args.hook:
+            print(_("{count} sent through the hook.").format(count=run.hooked))
+    for failure in run.failed:
+        print(_("frontdesk: the reminder hook failed for {login} (“{title}” {start}): {error}").format(
+            login=failure.login, title=failure.title[:40], start=_when(failure.start),
+            error=failure.error), file=sys.stderr)
+    if run.failed:
+        print(_("frontdesk: {count} reminder(s) not sent through the hook; the next run tries them again.")
+              .format(count=len(run.failed)), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -22,17 +22,15 @@ from data import calls as call_data
 from data.clock import now as clock_now
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
-from data.validators import show_controls
 from data.vocab import (
     CALL_CATEGORIES,
     CALL_OUTCOMES,
-    OCCUPANCY_ROLES,
     UNANSWERED_OUTCOMES,
     label,
 )
 from screens import call_forms as forms
 from screens.call_forms import group_number, minutes
-from screens.calls.caller_text import idle_text, incident_text, match_text
+from screens.calls.caller import CallerSearch, idle_text, incident_text, match_text
 from screens.calls.pane import (
     CALLBACK_AFTER,
     CATEGORY_KIND,
@@ -76,7 +74,7 @@ class CallDraft:
     frozen_s: int | None = None  # the duration, once the call is being saved
 
 
-class InboundCallPane(CallsPane):
+class InboundCallPane(CallerSearch, CallsPane):
     """The call in progress (or, without one, what the screen's keys do). It has the focus
     only during a call, so its keys are then the footer: the tabs' keys still work but
     are not shown (the tab line shows them)."""
@@ -107,13 +105,6 @@ class InboundCallPane(CallsPane):
         def __init__(self, query: str, match: Any, hits: list, note: str = "") -> None:
             super().__init__()
             self.query, self.match, self.hits, self.note = query, match, hits, note
-
-    class PeopleFound(Message):
-        """The search of `a` (who is calling) found these people."""
-
-        def __init__(self, query: str, hits: list) -> None:
-            super().__init__()
-            self.query, self.hits = query, hits
 
     class ScriptsFilled(Message):
         def __init__(self, scripts: list[tuple[str, str]]) -> None:
@@ -198,7 +189,7 @@ class InboundCallPane(CallsPane):
         self.query_one("#call-category", ChoiceStrip).set_choices(self._category_choices(), category)
         self.query_one("#call-outcome", ChoiceStrip).set_choices(self._outcome_choices(), self.draft.outcome)
         self._show_panel()
-        self._paint_call()
+        self.paint_call()
         if number:
             self.lookup(number, debounce=False)
         self.fill_scripts(category, person_id, None)
@@ -243,7 +234,8 @@ class InboundCallPane(CallsPane):
                                                    who=draft.callback_assignee), style="yellow")
         self.query_one("#call-status", Label).update(safe_text(text))
 
-    def _paint_call(self) -> None:
+    def paint_call(self) -> None:
+        """The call's status, what is known of the caller, the incident banner."""
         self.paint_status()
         query = self.query_one("#call-number", Input).value.strip()
         self.query_one("#call-match", Static).update(
@@ -334,7 +326,7 @@ class InboundCallPane(CallsPane):
         self.match, self.hits, self._match_note = message.match, message.hits, message.note
         if self.match is not None and self.draft.person_id is None and self.match.person_id is not None:
             self.draft.person_name = self.match.name
-        self._paint_call()
+        self.paint_call()
         person = self._person_id()
         if person != before:
             self.fill_scripts(self.draft.category, person, self._first_order())
@@ -506,7 +498,7 @@ class InboundCallPane(CallsPane):
         self.draft.incident_id = None if self.draft.incident_id == incident.id else incident.id
         if self.draft.category is None:
             self.query_one("#call-category", ChoiceStrip).choose("inquiry")
-        self._paint_call()
+        self.paint_call()
 
     def action_dial(self) -> None:
         """d: dial the caller's number."""
@@ -515,105 +507,3 @@ class InboundCallPane(CallsPane):
         typed = self.query_one("#call-number", Input).value.strip()
         number = typed if looks_like_number(typed) else getattr(self.match, "number", "") or ""
         self.dial_selected(number, self.draft.person_name or getattr(self.match, "name", "") or "")
-
-    # --- who is calling ------------------------------------------------------------------------
-
-    def action_person(self) -> None:
-        """a: who is calling — among the people sharing the number, or by a search."""
-        if self.draft is None:
-            return
-        ambiguous = getattr(self.match, "ambiguous", ()) or ()
-        if ambiguous:
-            from screens.workorder_forms import PickerModal, PickRow
-
-            rows = [PickRow((name,), (pid, name)) for pid, name in ambiguous]
-
-            def picked(value: tuple[int, str] | None) -> None:
-                if value is not None:
-                    self._attach_person(value[0], value[1], "")
-
-            self.app.push_screen(PickerModal(_("Who is calling?"), [(_("Name"), 30)], rows), picked)
-            return
-        if self.hits:
-            self._pick_hit(self.hits)
-            return
-
-        def searched(query: str | None) -> None:
-            if query:
-                self.search_people(query)
-
-        self.app.push_screen(forms.person_search_form(), searched)
-
-    @work(thread=True, exclusive=True, group="call-people", exit_on_error=False)
-    def search_people(self, query: str) -> None:
-        from data import search
-
-        hits = list(search.search(query, limit=20).hits)
-        self.post_message(self.PeopleFound(query, hits))
-
-    def on_inbound_call_pane_people_found(self, message: PeopleFound) -> None:
-        if not message.hits:
-            self.notify(_("Nobody found for “{query}”.").format(query=message.query), severity="warning",
-                        markup=False)
-        elif len(message.hits) == 1:
-            self._take_hit(message.hits[0])
-        else:
-            self._pick_hit(message.hits)
-
-    def _pick_hit(self, hits: list) -> None:
-        from screens.workorder_forms import PickerModal, PickRow
-
-        rows = [PickRow((h.name, " ".join(h.rooms[:2]), h.masked_phones[0] if h.phones else "",
-                         label(OCCUPANCY_ROLES, h.role) if h.role else ""), h) for h in hits]
-
-        def picked(hit: Any) -> None:
-            if hit is not None:
-                self._take_hit(hit)
-
-        columns = [(_("Name"), 10), (_("Rooms"), 24), (_("Phone"), 14), (_("Role"), 10)]
-        self.app.push_screen(PickerModal(_("Who is calling?"), columns, rows,
-                                         empty=_("Nobody found.")), picked)
-
-    def _take_hit(self, hit: Any) -> None:
-        """A person found by search: their number fills the field when none was typed,
-        else the typed (unknown) number is attached to them for this call."""
-        number_input = self.query_one("#call-number", Input)
-        typed = number_input.value.strip()
-        if looks_like_number(typed) and self.match is not None:
-            self._attach_person(hit.id, hit.name, typed)
-            return
-        if self.draft is not None:
-            self.draft.person_id, self.draft.person_name = hit.id, hit.name
-        if hit.phones:
-            number_input.value = hit.phones[0]  # the match follows (Input.Changed)
-        else:
-            self.match, self.hits = None, []
-            self._match_note = _("{name} has no phone on file.").format(name=hit.name)
-            self._paint_call()
-        self.query_one("#call-category").focus()
-
-    def _attach_person(self, person_id: int, name: str, number: str) -> None:
-        if self.draft is None:
-            return
-        self.draft.person_id, self.draft.person_name = person_id, name
-        self._paint_call()
-        self.fill_scripts(self.draft.category, person_id, None)
-        self.query_one("#call-category").focus()
-        if not number or getattr(self.match, "person_id", None) is not None or getattr(self.match, "ambiguous", ()):
-            return
-
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                try:
-                    call_data.attach_number(number, person_id, self.app.staff.id)
-                except FrontDeskError as exc:
-                    self.notify(exc.message, severity="error", markup=False)
-                    return
-                self.notify(_("{number} is now {name}'s; their earlier calls follow.").format(
-                    number=group_number(number), name=show_controls(name)), markup=False)
-                self.lookup(self.query_one("#call-number", Input).value, debounce=False)
-
-        if hasattr(call_data, "attach_number"):
-            self.app.push_screen(ConfirmModal(_("Add {number} to {name}'s phones? Earlier calls from it "
-                                                "will show on their card.").format(
-                number=group_number(number), name=name)), confirmed)

@@ -17,7 +17,7 @@ from data import calls as call_data
 from data.clock import now as clock_now
 from data.errors import FrontDeskError
 from data.i18n import N_, _
-from screens.calls.pane import CallLogPane, cursor_row, id_at, row_of
+from screens.calls.pane import CallLogPane, RevealedNumbers, cursor_row, id_at, row_of
 from widgets.safe import plain
 
 
@@ -46,7 +46,7 @@ class CallbacksPane(CallLogPane):
             super().__init__()
             self.call = call
 
-    def __init__(self, revealed: Any, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, revealed: RevealedNumbers, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(revealed, id=id)
         self.mine = True
 

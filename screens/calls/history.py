@@ -24,6 +24,7 @@ from screens.calls.pane import (
     CALLBACK_AFTER,
     CATEGORY_KIND,
     CallLogPane,
+    RevealedNumbers,
     cursor_row,
     id_at,
     quarter,
@@ -54,7 +55,7 @@ class CallHistoryPane(CallLogPane):
             super().__init__()
             self.page = page
 
-    def __init__(self, revealed: Any, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, revealed: RevealedNumbers, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(revealed, id=id)
         self.filter: Any = None
         self.cursors: list[Any] = [None]

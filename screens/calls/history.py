@@ -1,0 +1,189 @@
+"""The call history of the calls screen (h): every call, filtered, a page at a time;
+enter opens one, and from there its work order, a callback or dialling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Label
+
+from data import calls as call_data
+from data.clock import now as clock_now
+from data.errors import FrontDeskError
+from data.i18n import N_, _
+from data.vocab import CALL_CATEGORIES, label
+from screens import call_forms as forms
+from screens.call_forms import minutes, stamp
+from screens.calls.pane import (
+    CALLBACK_AFTER,
+    CATEGORY_KIND,
+    CallLogPane,
+    RevealedNumbers,
+    cursor_row,
+    id_at,
+    quarter,
+    row_of,
+)
+from widgets.safe import plain
+
+#: Calls per history page.
+HISTORY_PAGE = 50
+
+
+class CallHistoryPane(CallLogPane):
+    """Every call, newest first, a keyset page at a time, narrowed by a filter."""
+
+    BINDINGS = [
+        Binding("f", "filter", N_("Filter"), tooltip=N_("Direction, category, staff, dates")),
+        Binding("F", "clear_filter", N_("Clear filter"), show=False),
+        Binding("r,R", "reveal", N_("Reveal"), tooltip=N_("Show the selected call's number in full (recorded)")),
+        Binding("pagedown", "next_page", N_("Next page"), show=False, priority=True),
+        Binding("pageup", "previous_page", N_("Previous page"), show=False, priority=True),
+    ]
+    TYPED_KEYS = CallLogPane.TYPED_KEYS | {"filter", "clear_filter", "reveal"}
+    TABLE = "#history-table"
+    NUMBER_COLUMN = 2
+
+    class HistoryLoaded(Message):
+        def __init__(self, page: Any) -> None:
+            super().__init__()
+            self.page = page
+
+    def __init__(self, revealed: RevealedNumbers, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(revealed, id=id)
+        self.filter: Any = None
+        self.cursors: list[Any] = [None]
+        self.page: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="history-status", markup=False)
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+
+    def load(self) -> None:
+        self.load_history()
+
+    def focus_pane(self) -> None:
+        self.query_one("#history-table").focus()
+
+    @work(thread=True, exclusive=True, group="call-history", exit_on_error=False)
+    def load_history(self) -> None:
+        try:
+            page = call_data.call_history(self.filter, after=self.cursors[-1], limit=HISTORY_PAGE)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
+            return
+        self.post_message(self.HistoryLoaded(page))
+
+    def on_call_history_pane_history_loaded(self, message: HistoryLoaded) -> None:
+        self.show_loaded(self._show_history, message.page)
+
+    def _show_history(self, page: Any) -> None:
+        table = self.query_one("#history-table", DataTable)
+        cursor = table.cursor_row
+        keep = id_at(self.rows, cursor)
+        self.page = page
+        self.rows = list(page.rows)
+        category_width = min(8, max(cell_len(label(CALL_CATEGORIES, c)) for c in CALL_CATEGORIES))
+        self.columns(table, [(_("Time"), 11), ("", 1), (_("Number"), 13), (_("Name"), 6),
+                             (_("Category"), category_width), (_("Length"), 5), (_("Summary"), 0),
+                             (_("WO"), 2)], 6)
+        for call in self.rows:
+            table.add_row(
+                Text(call.started_at.strftime("%m-%d %H:%M")),
+                Text("←" if call.direction == "in" else "→"),
+                Text(self.revealed.shown(call)),
+                plain(call.person or ""),
+                Text(label(CALL_CATEGORIES, call.category)),
+                Text(minutes(call.duration_s), justify="right"),
+                plain(call.summary.replace("\n", " ")),
+                Text("✓" if call.work_order_id else ""),
+            )
+        if self.rows:
+            table.move_cursor(row=row_of(self.rows, keep, cursor))
+        status = _("{filter} · page {page}").format(
+            filter=forms.describe_filter(self._filter(), self.host.staff_list()), page=len(self.cursors))
+        if page.next_cursor is not None:
+            status += " · " + _("pgdn more")
+        if not self.rows:
+            status += " · " + _("no calls")
+        status += " · " + _("enter: details")
+        self.query_one("#history-status", Label).update(plain(status))  # names staff
+
+    def _filter(self) -> Any:
+        return self.filter or call_data.CallFilter()
+
+    def action_next_page(self) -> None:
+        if self.page is not None and self.page.next_cursor is not None:
+            self.cursors.append(self.page.next_cursor)
+            self.query_one("#history-table", DataTable).move_cursor(row=0)
+            self.load_history()
+
+    def action_previous_page(self) -> None:
+        if len(self.cursors) > 1:
+            self.cursors.pop()
+            self.query_one("#history-table", DataTable).move_cursor(row=0)
+            self.load_history()
+
+    def action_filter(self) -> None:
+        def chosen(flt: Any) -> None:
+            if flt is not None:
+                self.filter = flt
+                self.cursors = [None]
+                self.load_history()
+
+        self.app.push_screen(forms.filter_form(self._filter(), self.host.staff_list()), chosen)
+
+    def action_clear_filter(self) -> None:
+        self.filter = None
+        self.cursors = [None]
+        self.load_history()
+
+    @on(DataTable.RowSelected, "#history-table")
+    def open_call(self) -> None:
+        """enter on a call: its details; from there its work order, a callback or dialling."""
+        call = cursor_row(self.query_one("#history-table", DataTable), self.rows)
+        if call is None:
+            return
+
+        def chosen(what: str | None) -> None:
+            if what == "order":
+                self._call_order(call)
+            elif what == "callback":
+                self._schedule(call)
+            elif what == "dial":
+                self.run_dial(call.number, call.person or "")
+            elif what == "reveal" and self.toggle_reveal(call):
+                self.open_call()  # the details again, the number as it is now shown
+
+        self.app.push_screen(forms.CallDetailsModal(call, revealed=call.id in self.revealed), chosen)
+
+    def _call_order(self, call: Any) -> None:
+        from screens.workorder import WorkOrderScreen
+        from screens.workorder_forms import open_new_order
+
+        if call.work_order_id:
+            self.app.push_screen(WorkOrderScreen(call.work_order_id))
+            return
+        summary = call.summary.strip()
+        open_new_order(self.screen, person_id=call.person_id, call_id=call.id,
+                       title=summary.splitlines()[0][:60] if summary else "", description=summary,
+                       kind=CATEGORY_KIND.get(call.category, "repair"), phone=call.number,
+                       phone_masked=call.id not in self.revealed)
+
+    def _schedule(self, call: Any) -> None:
+        def act(due: Any, assignee_id: int) -> Any:
+            return call_data.schedule_callback(call.id, due, assignee_id, self.app.staff.id)
+
+        def done(view: Any) -> None:
+            if view is not None:
+                self.notify(_("Callback scheduled for {due}.").format(due=stamp(view.callback_due)), markup=False)
+                self.host.refresh_data()
+
+        due = call.callback_due or quarter(clock_now() + CALLBACK_AFTER)
+        self.app.push_screen(forms.callback_form(self.host.staff_list(), self.app.staff.id, due, act), done)

@@ -1,0 +1,509 @@
+"""The call panel of the calls screen (n): the call in progress, its timer, the caller
+matched by number or found by name or room, one-key category and outcome, the scripts,
+and the keys that save it, turn it into a work order or promise a callback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, Static, TextArea
+from textual.worker import get_current_worker
+
+from data import calls as call_data
+from data.clock import now as clock_now
+from data.errors import FrontDeskError, ValidationError
+from data.i18n import N_, _
+from data.vocab import (
+    CALL_CATEGORIES,
+    CALL_OUTCOMES,
+    UNANSWERED_OUTCOMES,
+    label,
+)
+from screens import call_forms as forms
+from screens.call_forms import group_number, minutes
+from screens.calls.caller import CallerSearch, idle_text, incident_text, match_text
+from screens.calls.pane import (
+    CALLBACK_AFTER,
+    CATEGORY_KIND,
+    TAB_BINDINGS,
+    CallsPane,
+    looks_like_number,
+    phone_like,
+    quarter,
+    read_scripts,
+    timer_now,
+)
+from widgets.choice_strip import ChoiceStrip
+from widgets.confirm import ConfirmModal
+from widgets.safe import safe_text
+
+#: Pause after the last keystroke in the number field before matching or searching.
+DEBOUNCE_S = 0.15
+#: Outcomes the clerk cycles through with u, by direction (the first is the default).
+CALL_OUTCOME_CHOICES = {
+    "in": ("resolved", "transferred", "info", "callback", "ticket"),
+    "out": ("resolved", "no_answer", "rejected", "invalid", "callback", "ticket"),
+}
+
+
+@dataclass
+class CallDraft:
+    """The call in progress on the panel (what is not in its widgets)."""
+
+    direction: str
+    started_at: dt.datetime
+    started_mono: float
+    person_id: int | None = None
+    person_name: str = ""
+    category: str | None = None
+    outcome: str = ""
+    callback_due: dt.datetime | None = None
+    callback_assignee_id: int | None = None
+    callback_assignee: str = ""
+    incident_id: int | None = None
+    callback_of: int | None = None  # the call whose callback this is: done once saved
+    frozen_s: int | None = None  # the duration, once the call is being saved
+
+
+class InboundCallPane(CallerSearch, CallsPane):
+    """The call in progress (or, without one, what the screen's keys do). It has the focus
+    only during a call, so its keys are then the footer: the tabs' keys still work but
+    are not shown (the tab line shows them)."""
+
+    BINDINGS = [
+        *(replace(b, show=False) for b in TAB_BINDINGS),
+        Binding("f10", "save_call", N_("Save"), tooltip=N_("Save the call")),
+        Binding("ctrl+s", "save_call", N_("Save"), show=False),
+        Binding("enter", "enter", N_("Save/open"), show=False),
+        Binding("w", "work_order", N_("Work order"), tooltip=N_("Turn the call into a work order")),
+        Binding("b", "callback", N_("Call back later"), tooltip=N_("Schedule a callback")),
+        Binding("i", "incident", N_("Incident"), tooltip=N_("Tag the call to the outage it is about")),
+        Binding("a", "person", N_("Caller"), tooltip=N_("Find the caller by name or room; attach the number")),
+        Binding("u", "outcome", N_("Outcome"), show=False),
+        Binding("d", "dial", N_("Dial"), tooltip=N_("Dial the selected number")),
+        Binding("escape", "escape", N_("Back"), show=False),
+        *(Binding(str(i), f"digit({i})", str(i), show=False) for i in range(1, 8)),
+    ]
+    TYPED_KEYS = CallsPane.TYPED_KEYS | {"work_order", "callback", "incident", "person", "outcome", "dial",
+                                         "digit", "enter"}
+    #: The keys of a call (all off without one).
+    CALL_ACTIONS = frozenset({"save_call", "enter", "work_order", "callback", "incident", "person", "outcome",
+                              "dial", "digit", "escape"})
+
+    class CallerFound(Message):
+        """The number field was matched (a number) or searched (a name, a room)."""
+
+        def __init__(self, query: str, match: Any, hits: list, note: str = "") -> None:
+            super().__init__()
+            self.query, self.match, self.hits, self.note = query, match, hits, note
+
+    class ScriptsFilled(Message):
+        def __init__(self, scripts: list[tuple[str, str]]) -> None:
+            super().__init__()
+            self.scripts = scripts
+
+    class CallEnded(Message):
+        """The call was saved or dropped: the panel is free."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.draft: CallDraft | None = None
+        self.match: Any = None  # data.calls.CallerMatch of the number field
+        self.hits: list = []  # owner search hits, when the number field holds a name or room
+        self._match_note = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="call-idle", markup=False)
+        with Horizontal(id="call-panel"):
+            with Vertical(id="call-left"):
+                yield Label("", id="call-status", markup=False)
+                with Horizontal(id="call-number-row"):
+                    yield Label(_("Number"), classes="call-caption", markup=False)
+                    yield Input(placeholder=_("caller's number, or a name or room to search"),
+                                id="call-number", compact=True)
+                yield Static("", id="call-incident", markup=False)
+                with VerticalScroll(id="call-match-box", can_focus=False):
+                    yield Static("", id="call-match", markup=False)
+                yield ChoiceStrip(_("Category"), self._category_choices(), id="call-category")
+                yield ChoiceStrip(_("Outcome (u)"), [], numbered=False, id="call-outcome")
+                yield TextArea(id="call-summary", compact=True, soft_wrap=True,
+                               placeholder=_("Summary. Then tab: w work order, b call back, "
+                                             "enter save"))
+            with VerticalScroll(id="call-script-box"):
+                yield Static("", id="call-script", markup=False)
+
+    def on_mount(self) -> None:
+        self._show_panel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
+        if action in self.CALL_ACTIONS and self.draft is None:
+            return False
+        if action == "incident":
+            return self.incident() is not None
+        return True
+
+    def focus_pane(self) -> None:
+        if self.draft is None:
+            self.screen.set_focus(None)  # no call: nothing, so letters are the screen's keys
+        elif not self.query_one("#call-number", Input).value:
+            self.query_one("#call-number").focus()
+        else:
+            self.query_one("#call-summary").focus()
+
+    def _show_panel(self) -> None:
+        active = self.draft is not None
+        self.query_one("#call-idle").display = not active
+        self.query_one("#call-panel").display = active
+        if not active:
+            self.query_one("#call-idle", Static).update(idle_text())
+
+    @staticmethod
+    def _category_choices() -> list[tuple[str, str]]:
+        return [(code, label(CALL_CATEGORIES, code)) for code in CALL_CATEGORIES]
+
+    # --- starting and ending a call ------------------------------------------------------------
+
+    def start_call(self, direction: str, *, number: str = "", person_id: int | None = None,
+                   person_name: str = "", category: str | None = None, summary: str = "",
+                   callback_of: int | None = None) -> None:
+        """A new call on the panel: inbound, or outbound (a callback) with what is known."""
+        self.draft = CallDraft(direction, clock_now(), timer_now(), person_id=person_id,
+                               person_name=person_name, category=category,
+                               outcome=CALL_OUTCOME_CHOICES[direction][0], callback_of=callback_of)
+        self.match, self.hits, self._match_note = None, [], ""
+        number_input = self.query_one("#call-number", Input)
+        with number_input.prevent(Input.Changed):
+            number_input.value = number
+        self.query_one("#call-summary", TextArea).text = summary
+        self.query_one("#call-category", ChoiceStrip).set_choices(self._category_choices(), category)
+        self.query_one("#call-outcome", ChoiceStrip).set_choices(self._outcome_choices(), self.draft.outcome)
+        self._show_panel()
+        self.paint_call()
+        if number:
+            self.lookup(number, debounce=False)
+        self.fill_scripts(category, person_id, None)
+
+    def _outcome_choices(self) -> list[tuple[str, str]]:
+        direction = self.draft.direction if self.draft else "in"
+        return [(code, label(CALL_OUTCOMES, code)) for code in CALL_OUTCOME_CHOICES[direction]]
+
+    def _end_call(self) -> None:
+        self.draft = None
+        self.match, self.hits, self._match_note = None, [], ""
+        number_input = self.query_one("#call-number", Input)
+        with number_input.prevent(Input.Changed):
+            number_input.value = ""
+        self.query_one("#call-summary", TextArea).text = ""
+        self._show_panel()
+        self.screen.set_focus(None)
+        self.post_message(self.CallEnded())
+        self.refresh_bindings()
+
+    def elapsed(self) -> int:
+        """How long the call has gone on, in seconds (frozen while it is being saved)."""
+        if self.draft is None:
+            return 0
+        if self.draft.frozen_s is not None:
+            return self.draft.frozen_s
+        return max(0, int(timer_now() - self.draft.started_mono))
+
+    def paint_status(self) -> None:
+        """The call's line: direction, timer, callback."""
+        draft = self.draft
+        if draft is None:
+            return
+        arrow = _("Inbound") if draft.direction == "in" else _("Outbound")
+        text = Text()
+        text.append(f"● {arrow} {minutes(self.elapsed())}", style="bold red")
+        if draft.callback_of is not None:
+            text.append("  " + _("(a callback)"), style="bold")
+        if draft.callback_due is not None:
+            text.append("  ")
+            text.append(_("↻ {due} {who}").format(due=draft.callback_due.strftime("%m-%d %H:%M"),
+                                                   who=draft.callback_assignee), style="yellow")
+        self.query_one("#call-status", Label).update(safe_text(text))
+
+    def paint_call(self) -> None:
+        """The call's status, what is known of the caller, the incident banner."""
+        self.paint_status()
+        query = self.query_one("#call-number", Input).value.strip()
+        self.query_one("#call-match", Static).update(
+            safe_text(match_text(self.draft, self.match, self.hits, self._match_note, query)))
+        incident = self.incident()
+        banner = self.query_one("#call-incident", Static)
+        banner.display = incident is not None
+        if incident is not None:
+            tagged = self.draft is not None and self.draft.incident_id == incident.id
+            banner.update(safe_text(incident_text(incident, tagged)))
+        self.refresh_bindings()
+
+    def incident(self) -> Any:
+        """The incident (outage) of the caller's building, during a call."""
+        return getattr(self.match, "incident", None) if self.draft is not None else None
+
+    async def action_escape(self) -> None:
+        """escape during a call: drop it, once confirmed."""
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._end_call()
+
+        self.app.push_screen(ConfirmModal(_("Discard this call? It has not been saved.")), confirmed)
+
+    def action_enter(self) -> None:
+        self.action_save_call()
+
+    def action_digit(self, n: int) -> None:
+        choices = self.query_one("#call-category", ChoiceStrip).choices
+        if n <= len(choices):
+            self.query_one("#call-category", ChoiceStrip).choose(choices[n - 1][0])
+            self.query_one("#call-summary").focus()
+
+    # --- the number field ----------------------------------------------------------------------
+
+    @on(Input.Changed, "#call-number")
+    def _number_changed(self, event: Input.Changed) -> None:
+        if self.draft is not None:
+            self.lookup(event.value)
+
+    @on(Input.Submitted, "#call-number")
+    def _number_submitted(self, event: Input.Submitted) -> None:
+        query = event.value.strip()
+        if query and not looks_like_number(query) and self.hits:
+            if len(self.hits) == 1:
+                self._take_hit(self.hits[0])
+            else:
+                self._pick_hit(self.hits)
+            return
+        if query and self.match is None:
+            # A short number (110, 95588) is searched as a phone tail while typed; enter
+            # takes it as the number it is.
+            self.lookup(query, debounce=False, as_number=phone_like(query))
+        self.query_one("#call-category").focus()
+
+    @work(thread=True, exclusive=True, group="call-lookup", exit_on_error=False)
+    def lookup(self, query: str, debounce: bool = True, as_number: bool = False) -> None:
+        """Match a number (or search a name or room) after the debounce, in a worker."""
+        if debounce:
+            time.sleep(DEBOUNCE_S)
+            if get_current_worker().is_cancelled:
+                return
+        query = query.strip()
+        match, hits, note = None, [], ""
+        if not query:
+            pass
+        elif as_number or looks_like_number(query):
+            try:
+                match = call_data.match_caller(query, clock_now())
+            except ValidationError:
+                note = _("Not a complete phone number yet.")
+            except FrontDeskError as exc:
+                note = exc.message
+        else:
+            from data import search
+
+            result = search.search(query, limit=8)
+            hits = list(result.hits)
+            if not hits:
+                note = _("Nobody found for “{query}”.").format(query=query)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.CallerFound(query, match, hits, note))
+
+    def on_inbound_call_pane_caller_found(self, message: CallerFound) -> None:
+        if self.draft is None or message.query != self.query_one("#call-number", Input).value.strip():
+            return
+        before = getattr(self.match, "person_id", None)
+        self.match, self.hits, self._match_note = message.match, message.hits, message.note
+        if self.match is not None and self.draft.person_id is None and self.match.person_id is not None:
+            self.draft.person_name = self.match.name
+        self.paint_call()
+        person = self._person_id()
+        if person != before:
+            self.fill_scripts(self.draft.category, person, self._first_order())
+
+    def _person_id(self) -> int | None:
+        if self.draft is not None and self.draft.person_id is not None:
+            return self.draft.person_id
+        return getattr(self.match, "person_id", None)
+
+    def _first_order(self) -> int | None:
+        """The work order a script's {工单号} means: the caller's latest open one, except
+        for a repair call, which is about to open a new one."""
+        orders = getattr(self.match, "open_orders", ()) or ()
+        if not orders or (self.draft is not None and self.draft.category == "repair"):
+            return None
+        return orders[0][0]
+
+    # --- category, outcome, scripts ------------------------------------------------------------
+
+    @on(ChoiceStrip.Changed, "#call-category")
+    def _category_changed(self, event: ChoiceStrip.Changed) -> None:
+        if self.draft is not None:
+            self.draft.category = event.value
+            self.fill_scripts(event.value, self._person_id(), self._first_order())
+
+    @on(ChoiceStrip.Changed, "#call-outcome")
+    def _outcome_changed(self, event: ChoiceStrip.Changed) -> None:
+        if self.draft is not None and event.value:
+            self.draft.outcome = event.value
+
+    def action_outcome(self) -> None:
+        self.query_one("#call-outcome", ChoiceStrip).action_step(1)
+
+    @work(thread=True, exclusive=True, group="call-scripts", exit_on_error=False)
+    def fill_scripts(self, category: str | None, person_id: int | None, work_order_id: int | None) -> None:
+        """The scripts of `category`, filled for the person and work order, in a worker."""
+        filled = read_scripts(category, person_id, work_order_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.ScriptsFilled(filled))
+
+    def on_inbound_call_pane_scripts_filled(self, message: ScriptsFilled) -> None:
+        text = Text()
+        incident = self.incident()
+        if incident is not None and incident.script:
+            text.append(_("Incident script") + "\n", style="bold red")
+            text.append(incident.script + "\n\n")
+        if not message.scripts:
+            text.append(_("No script for this category."), style="dim")
+        for title, body in message.scripts:
+            text.append(title + "\n", style="bold")
+            text.append(body + "\n\n")
+        self.query_one("#call-script", Static).update(safe_text(text))
+
+    # --- the keys of a call --------------------------------------------------------------------
+
+    def _summary(self) -> str:
+        return self.query_one("#call-summary", TextArea).text.strip()
+
+    def _call_input(self, *, work_order_id: int | None = None, outcome: str | None = None) -> Any:
+        draft = self.draft
+        assert draft is not None
+        number = self.query_one("#call-number", Input).value.strip()
+        if not looks_like_number(number):
+            number = getattr(self.match, "number", "") or ""
+        return call_data.CallInput(
+            direction=draft.direction, number=number, category=draft.category or "other",
+            summary=self._summary(), outcome=outcome or draft.outcome, duration_s=self.elapsed(),
+            started_at=draft.started_at, person_id=self._person_id(),
+            callback_due=draft.callback_due, callback_assignee_id=draft.callback_assignee_id,
+            work_order_id=work_order_id, incident_id=draft.incident_id,
+        )
+
+    def _log(self, data: Any) -> Any:
+        """Log the call (and mark the callback it answers done): one transaction."""
+        from data.db import transaction
+
+        staff_id = self.app.staff.id
+        with transaction():
+            view = call_data.log_call(data, staff_id)
+            reached = view.outcome not in UNANSWERED_OUTCOMES
+            if self.draft is not None and self.draft.callback_of is not None and reached:
+                call_data.complete_callback(self.draft.callback_of, staff_id,
+                                            note=_("Called back: call {id}").format(id=view.id))
+        return view
+
+    def action_save_call(self) -> None:
+        """enter / F10: log the call as it is."""
+        if self.draft is None:
+            return
+        self.draft.frozen_s = self.elapsed()
+        try:
+            view = self._log(self._call_input())
+        except FrontDeskError as exc:
+            self.draft.frozen_s = None
+            self._refused(exc)
+            return
+        self._saved(view, None)
+
+    def _refused(self, exc: FrontDeskError) -> None:
+        if isinstance(exc, ValidationError) and exc.field == "number":
+            self.query_one("#call-number").focus()
+        self.notify(exc.message, severity="error", markup=False)
+
+    def _saved(self, view: Any, order_number: str | None) -> None:
+        who = view.person or group_number(view.number)
+        if order_number:
+            message = _("Call with {who} saved ({duration}); work order {number} opened.").format(
+                who=who, duration=minutes(view.duration_s), number=order_number)
+        else:
+            message = _("Call with {who} saved ({duration}).").format(who=who, duration=minutes(view.duration_s))
+        self.notify(message, markup=False)
+        self._end_call()
+
+    def action_work_order(self) -> None:
+        """w: the new-order form with person, room and summary; saving it logs the call too."""
+        draft = self.draft
+        if draft is None:
+            return
+        from screens.workorder_forms import open_new_order
+
+        summary = self._summary()
+        rooms = getattr(self.match, "rooms", ()) or ()
+        logged: list[Any] = []
+
+        def log(order_id: int) -> None:
+            logged.append(self._log(self._call_input(work_order_id=order_id, outcome="ticket")))
+
+        def then(order_id: int) -> None:
+            from data.workorders import get_order
+
+            if logged:
+                self._saved(logged[0], get_order(order_id).number)
+
+        number = getattr(self.match, "number", "") or ""  # normalised
+        # The timer runs on while the form is open: the call is logged when the order is
+        # saved, with the duration up to then.
+        open_new_order(
+            self.screen, then=then, person_id=self._person_id(), room_id=rooms[0][0] if rooms else None,
+            title=summary.splitlines()[0][:60] if summary else "", description=summary,
+            kind=CATEGORY_KIND.get(draft.category or "", "repair"),
+            phone=number, after_save=log,
+        )
+
+    def action_callback(self) -> None:
+        """b: when to call back and who does (me by default); saved with the call."""
+        draft = self.draft
+        if draft is None:
+            return
+        due = draft.callback_due or quarter(clock_now() + CALLBACK_AFTER)
+        staff = self.host.staff_list()
+
+        def chosen(value: tuple[dt.datetime, int] | None) -> None:
+            if value is None or self.draft is None:
+                return
+            self.draft.callback_due, self.draft.callback_assignee_id = value
+            self.draft.callback_assignee = next((s.name for s in staff if s.id == value[1]), "")
+            if self.draft.outcome == CALL_OUTCOME_CHOICES[self.draft.direction][0]:
+                self.query_one("#call-outcome", ChoiceStrip).choose("callback")
+            self.paint_status()
+
+        self.app.push_screen(forms.callback_form(staff, draft.callback_assignee_id or self.app.staff.id, due),
+                             chosen)
+
+    def action_incident(self) -> None:
+        """i: tag the call to the incident of the caller's building (again: untag)."""
+        incident = self.incident()
+        if incident is None or self.draft is None:
+            return
+        self.draft.incident_id = None if self.draft.incident_id == incident.id else incident.id
+        if self.draft.category is None:
+            self.query_one("#call-category", ChoiceStrip).choose("inquiry")
+        self.paint_call()
+
+    def action_dial(self) -> None:
+        """d: dial the caller's number."""
+        if self.draft is None:
+            return
+        typed = self.query_one("#call-number", Input).value.strip()
+        number = typed if looks_like_number(typed) else getattr(self.match, "number", "") or ""
+        self.dial_selected(number, self.draft.person_name or getattr(self.match, "name", "") or "")

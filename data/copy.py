@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from peewee import AutoField, Database, DateField, DateTimeField, OperationalError, SqliteDatabase
 
-from data import audit, schema
+from data import access, audit, schema
 from data.db import close_database, db, is_postgres_url, open_database, transaction
 from data.errors import FrontDeskError
 from data.i18n import _
@@ -290,10 +290,13 @@ def copy_database(source_path: str, target_url: str, *,
                 "The target database already holds FrontDesk data (rows in {tables}): copy only "
                 "into a new, empty database or schema. Nothing was changed."
             ).format(tables=", ".join(busy[:5]) + (" …" if len(busy) > 5 else "")))
-        schema.migrate()
+        # A copy is not something a person did on the target, whose accounts do not exist
+        # yet: nobody acts there (the signed-in administrator is the source's).
+        with access.acting(None):
+            schema.migrate()
         checks: dict[str, _Checksum] = {}
         # One read transaction on the source: every table from the same moment.
-        with source.atomic():
+        with source.atomic(), access.acting(None):
             with audit.suspended(), transaction():
                 present = [m._meta.table_name for m in ALL_MODELS]
                 # What migrate put there (holidays, categories, …) makes way for the

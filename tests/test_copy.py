@@ -42,6 +42,10 @@ def source(tmp_path_factory) -> str:
     finally:
         access.act_as(None)
         close_database()
+    # `copy` is an administrator's: this OS user signs in as the demo's admin.
+    from tui.paths import map_os_login
+
+    map_os_login(path, access.os_login(), "admin")
     return str(path)
 
 

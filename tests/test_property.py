@@ -1,0 +1,292 @@
+"""The property structure (issue 14 item 1): communities, rooms with areas, types, states
+and contacts, parking spaces, whom to call first, the room list import and its CLI."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from data import access, i18n, people
+from data import property as prop
+from data.errors import NotFoundError, PermissionDenied, ValidationError
+from data.models import Community, ParkingSpace, Room
+from data.people import PersonInput
+from data.roster import ImportRejected
+from tests import factories as f
+from tui import cli
+
+
+@pytest.fixture
+def w(database):
+    i18n.set_language("en")
+    staff = {login: f.staff(login, name, role) for login, name, role in (
+        ("desk1", "李娜", "desk"), ("admin1", "孙管理", "admin"))}
+    return staff
+
+
+# --- communities ----------------------------------------------------------------------------
+
+
+def test_a_community_gets_its_code_from_the_pinyin_initials_and_a_normalised_phone(w):
+    cid = prop.add_community(prop.CommunityInput("锦绣花园", phone="021 5555 1234", developer="绿城地产"))
+    other = prop.add_community(prop.CommunityInput("金秀华苑"))  # same initials JXHY
+    rows = {r.id: r for r in prop.list_communities()}
+    assert (rows[cid].code, rows[cid].phone, rows[cid].developer) == ("JXHY", "021-55551234", "绿城地产")
+    assert rows[other].code == "JXHY2"
+
+
+def test_community_names_and_codes_are_unique_and_phones_validated(w):
+    cid = prop.add_community(prop.CommunityInput("锦绣花园", code="jx"))
+    with pytest.raises(ValidationError) as caught:
+        prop.add_community(prop.CommunityInput(" 锦绣花园 "))
+    assert caught.value.field == "name" and "already exists" in caught.value.message
+    with pytest.raises(ValidationError) as caught:
+        prop.add_community(prop.CommunityInput("阳光水岸", code="JX"))
+    assert caught.value.field == "code" and "锦绣花园" in caught.value.message
+    with pytest.raises(ValidationError) as caught:
+        prop.add_community(prop.CommunityInput("阳光水岸", phone="12345"))
+    assert caught.value.field == "phone"
+    prop.update_community(cid, prop.CommunityInput("锦绣花园一期", code="JX", address="上海市长宁路1号"))
+    view = prop.community_view(cid)
+    assert (view.name, view.code, view.address) == ("锦绣花园一期", "JX", "上海市长宁路1号")
+    assert Community.select().count() == 1
+
+
+def test_only_administrators_manage_communities_and_rooms(w):
+    access.act_as(w["desk1"])
+    with pytest.raises(PermissionDenied) as caught:
+        prop.add_community(prop.CommunityInput("阳光水岸"))
+    assert "manage communities" in str(caught.value) and "Administrator" in str(caught.value)
+    access.act_as(w["admin1"])
+    cid = prop.add_community(prop.CommunityInput("阳光水岸"))
+    access.act_as(w["desk1"])
+    with pytest.raises(PermissionDenied):
+        prop.save_room(cid, "3-2-501", prop.RoomInput(area="89.5"))
+    assert not Room.select().exists()
+
+
+# --- rooms ----------------------------------------------------------------------------------
+
+
+def test_a_room_keeps_areas_as_decimals_with_its_type_state_and_delivery(w):
+    cid = prop.add_community(prop.CommunityInput("锦绣花园"))
+    rid, created, changed = prop.save_room(cid, "3栋2单元501", prop.RoomInput(
+        area="120.36㎡", inner_area="98.5", room_type="住宅", state="出租", delivery_date="2019-06-30"))
+    assert created and changed
+    view = prop.room_view(rid)
+    assert view.code == "3-2-501"
+    assert (view.area_m2, view.inner_area_m2) == (Decimal("120.36"), Decimal("98.50"))
+    assert (view.room_type, view.state, str(view.delivery_date)) == ("residential", "rented", "2019-06-30")
+    assert Decimal(str(Room.get_by_id(rid).area_m2)) == Decimal("120.36")
+    # The same facts again change nothing.
+    assert prop.save_room(cid, "3-2-501", prop.RoomInput(area="120.36", inner_area="98.50")) == (rid, False, False)
+
+
+@pytest.mark.parametrize(("area", "inner", "field", "words"), [
+    ("0", "", "area", "more than 0"),
+    ("-5", "", "area", "more than 0"),
+    ("89.505", "", "area", "two decimals"),
+    ("八十", "", "area", "square metres"),
+    ("80", "90", "inner_area", "cannot be larger"),
+])
+def test_bad_areas_are_refused_naming_the_field(w, area, inner, field, words):
+    cid = prop.add_community(prop.CommunityInput("锦绣花园"))
+    with pytest.raises(ValidationError) as caught:
+        prop.save_room(cid, "3-2-501", prop.RoomInput(area=area, inner_area=inner))
+    assert caught.value.field == field and words in caught.value.message
+    assert not Room.select().exists()
+
+
+def test_room_type_and_state_words_are_checked(w):
+    cid = prop.add_community(prop.CommunityInput("锦绣花园"))
+    rid, _c, _ch = prop.save_room(cid, "S-1-101", prop.RoomInput(room_type="商铺", state="未交付",
+                                                                  developer_held=True))
+    view = prop.room_view(rid)
+    assert (view.room_type, view.state, view.developer_held) == ("shop", "undelivered", True)
+    with pytest.raises(ValidationError) as caught:
+        prop.update_room(rid, prop.RoomInput(state="租掉了"))
+    assert caught.value.field == "state" and "Vacant" in caught.value.message
+
+
+def test_room_contacts_come_first_then_the_occupants_own_contacts(w):
+    cid = prop.add_community(prop.CommunityInput("锦绣花园"))
+    rid, _c, _ch = prop.save_room(cid, "3-2-501", prop.RoomInput(area="89.50"))
+    owner = people.create_person(PersonInput(name="王奶奶", phones=["13800138001"]))
+    son = people.create_person(PersonInput(name="王强", phones=["13900139002"]))
+    niece = people.create_person(PersonInput(name="李梅", phones=["13700137003"]))
+    neighbour = people.create_person(PersonInput(name="赵邻", phones=["13600136004"]))
+    people.move_in(owner, rid, "owner")
+    assert [(c.name, c.why) for c in prop.room_contacts(rid)] == [("王奶奶", "occupant")]
+    prop.set_person_contacts(owner, "13900139002", f"#{niece}")
+    assert [(c.name, c.number, c.why) for c in prop.room_contacts(rid)] == [
+        ("王强", "13900139002", "owner_contact"), ("王奶奶", "13800138001", "occupant"),
+        ("李梅", "13700137003", "owner_emergency")]
+    prop.set_room_contacts(rid, f"#{neighbour} 赵邻", "13900139002")
+    assert [(c.name, c.why) for c in prop.room_contacts(rid)] == [
+        ("赵邻", "room_contact"), ("王强", "room_emergency"), ("王奶奶", "occupant"),
+        ("李梅", "owner_emergency")]
+    view = prop.room_view(rid)
+    assert (view.contact.name, view.emergency.name) == ("赵邻", "王强")
+    assert prop.call_numbers([owner]) == {owner: "13900139002"}
+    with pytest.raises(ValidationError) as caught:
+        prop.set_person_contacts(owner, f"#{owner}", None)
+    assert caught.value.field == "contact"
+    with pytest.raises(ValidationError) as caught:
+        prop.set_room_contacts(rid, "13500000000", None)
+    assert "Nobody has the phone number" in caught.value.message
+
+
+# --- parking spaces -------------------------------------------------------------------------
+
+
+def test_parking_spaces_are_their_own_records_with_unique_codes(w):
+    cid = prop.add_community(prop.CommunityInput("锦绣花园"))
+    other = prop.add_community(prop.CommunityInput("阳光水岸"))
+    owner = people.create_person(PersonInput(name="张晓明", phones=["13800138000"]))
+    sid = prop.add_parking_space(cid, prop.ParkingSpaceInput(
+        "b2 034", kind="产权", area="13.20", holder="13800138000", plate="沪a·12345"))
+    prop.add_parking_space(cid, prop.ParkingSpaceInput("B2-035", kind="租赁"))
+    prop.add_parking_space(other, prop.ParkingSpaceInput("B2-034", kind="临时"))  # another community
+    found = prop.find_parking_space(cid, "B2 034")
+    assert (found.id, found.code, found.kind, found.area_m2, found.holder.id, found.plate) == (
+        sid, "B2-034", "titled", Decimal("13.20"), owner, "沪A12345")
+    with pytest.raises(ValidationError) as caught:
+        prop.add_parking_space(cid, prop.ParkingSpaceInput("B2-034"))
+    assert caught.value.field == "code" and "already exists" in caught.value.message
+    with pytest.raises(ValidationError) as caught:
+        prop.add_parking_space(cid, prop.ParkingSpaceInput("B2-036", kind="租赁", area="12"))
+    assert caught.value.field == "area"
+    with pytest.raises(ValidationError) as caught:
+        prop.add_parking_space(cid, prop.ParkingSpaceInput("B2-036", plate="12345"))
+    assert caught.value.field == "plate"
+    assert [s.code for s in prop.parking_spaces(cid)] == ["B2-034", "B2-035"]
+    assert [s.code for s in prop.parking_spaces(kind="临时")] == ["B2-034"]
+    view = prop.update_parking_space(sid, prop.ParkingSpaceInput("B2-034", kind="租赁", holder=""))
+    assert (view.kind, view.area_m2, view.holder) == ("rented", None, None)
+    assert ParkingSpace.select().count() == 3
+
+
+# --- import rooms ----------------------------------------------------------------------------
+
+ROOM_LIST = (
+    "小区,楼栋,单元,房号,建筑面积,套内面积,类型,状态,交房日期\n"
+    "锦绣花园,3,2,501,89.50,72.30,住宅,自住,2019/6/30\n"
+    "锦绣花园,3,2,502,120.36,,住宅,出租,2019-06-30\n"
+    "锦绣花园,S,1,101,143.80,130,商铺,空置,\n"
+)
+
+
+def test_import_rooms_from_csv_then_again_changes_nothing(w, tmp_path):
+    prop.add_community(prop.CommunityInput("锦绣花园"))
+    path = tmp_path / "房屋清单.csv"
+    path.write_text(ROOM_LIST, encoding="utf-8")
+    from data.room_import import import_rooms
+
+    report = import_rooms(str(path))
+    assert (report.rooms_created, report.rooms_updated, report.rows_unchanged) == (3, 0, 0)
+    room = Room.get(Room.code == "3-2-501")
+    assert (Decimal(str(room.area_m2)), room.state, str(room.delivery_date)) == (
+        Decimal("89.50"), "occupied", "2019-06-30")
+    assert Room.get(Room.code == "S-1-101").room_type == "shop"
+    again = import_rooms(str(path))
+    assert (again.rooms_created, again.rooms_updated, again.rows_unchanged) == (0, 0, 3)
+    path.write_text(ROOM_LIST.replace("89.50,72.30", "90.10,72.30"), encoding="utf-8")
+    changed = import_rooms(str(path))
+    assert (changed.rooms_created, changed.rooms_updated, changed.rows_unchanged) == (0, 1, 2)
+    assert Decimal(str(Room.get(Room.code == "3-2-501").area_m2)) == Decimal("90.10")
+
+
+def test_import_rooms_from_xlsx_with_one_full_room_code_column(w, tmp_path):
+    from openpyxl import Workbook
+
+    from data.room_import import import_rooms
+
+    prop.add_community(prop.CommunityInput("锦绣花园"))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["房号", "面积", "房屋类型", "状态"])
+    sheet.append(["12-1-101", 310.5, "别墅", "装修中"])
+    sheet.append(["3-2-501", 89.5, "住宅", "自住"])
+    path = tmp_path / "rooms.xlsx"
+    book.save(path)
+    report = import_rooms(str(path), community="锦绣花园")
+    assert report.rooms_created == 2
+    villa = prop.room_view(Room.get(Room.code == "12-1-101").id)
+    assert (villa.area_m2, villa.room_type, villa.state) == (Decimal("310.50"), "villa", "renovating")
+
+
+def test_a_bad_room_list_changes_nothing_and_names_rows_and_the_missing_community(w, tmp_path):
+    from data.room_import import import_rooms
+
+    prop.add_community(prop.CommunityInput("锦绣花园"))
+    path = tmp_path / "rooms.csv"
+    path.write_text(ROOM_LIST + "新城小区,1,1,101,80,,住宅,自住,\n锦绣花园,3,2,503,-1,,住宅,自住,\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_rooms(str(path))
+    text = str(caught.value)
+    assert "frontdesk community add 新城小区" in text and "Row 6" in text
+    assert not Room.select().exists()
+    report = import_rooms(str(path), skip_invalid=True, rejects_path=str(tmp_path / "bad.csv"))
+    assert report.rooms_created == 3 and report.rows_rejected == 2
+    assert "新城小区" in (tmp_path / "bad.csv").read_text(encoding="utf-8-sig")
+    with pytest.raises(NotFoundError) as missing:
+        import_rooms(str(path), community="不存在")
+    assert "frontdesk community add 不存在" in str(missing.value)
+
+
+def test_only_administrators_import_rooms(w, tmp_path):
+    from data.room_import import import_rooms
+
+    prop.add_community(prop.CommunityInput("锦绣花园"))
+    path = tmp_path / "rooms.csv"
+    path.write_text(ROOM_LIST, encoding="utf-8")
+    access.act_as(w["desk1"])
+    with pytest.raises(PermissionDenied):
+        import_rooms(str(path))
+    assert not Room.select().exists()
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_the_community_commands(w, db_url, tmp_path, capsys):
+    url = str(db_url)
+    base = ["--db", url, "--lang", "en"]
+    assert cli.main([*base, "--user", "desk1", "community", "add", "阳光水岸"]) == 2
+    assert "manage communities" in capsys.readouterr().err
+    assert cli.main([*base, "--user", "admin1", "community", "add", "阳光水岸",
+                     "--phone", "021-5555 1234", "--developer", "万科"]) == 0
+    assert "YGSA" in capsys.readouterr().out
+    assert cli.main([*base, "--user", "admin1", "community", "add", "锦绣花园", "--phone", "123"]) == 2
+    assert "frontdesk:" in capsys.readouterr().err
+    assert cli.main([*base, "--user", "admin1", "community", "edit", "YGSA", "--address", "长宁路1号"]) == 0
+    capsys.readouterr()
+    assert cli.main([*base, "--user", "desk1", "community", "list", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["name"], r["code"], r["address"], r["phone"], r["developer"]) for r in rows] == [
+        ("阳光水岸", "YGSA", "长宁路1号", "021-55551234", "万科")]
+
+    path = tmp_path / "rooms.csv"
+    path.write_text(ROOM_LIST.replace("锦绣花园", "阳光水岸"), encoding="utf-8")
+    assert cli.main([*base, "--user", "admin1", "import", "rooms", str(path)]) == 0
+    assert "3 new" in capsys.readouterr().out
+    assert cli.main([*base, "--user", "admin1", "community", "rooms", "阳光水岸", "3", "--json"]) == 0
+    rooms = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["code"], r["area_m2"], r["state"]) for r in rooms] == [
+        ("3-2-501", "89.50", "occupied"), ("3-2-502", "120.36", "rented")]
+    missing = tmp_path / "other.csv"
+    missing.write_text("房号,面积\n1-1-101,80\n", encoding="utf-8")
+    assert cli.main([*base, "--user", "admin1", "import", "rooms", str(missing),
+                     "--community", "新城"]) == 2
+    assert "frontdesk community add 新城" in capsys.readouterr().err
+
+    assert cli.main([*base, "--user", "desk1", "community", "parking", "add", "阳光水岸", "b2-034",
+                     "--kind", "产权", "--area", "12.5", "--plate", "沪A·12345"]) == 0
+    assert "B2-034" in capsys.readouterr().out
+    assert cli.main([*base, "--user", "desk1", "community", "parking", "list", "阳光水岸", "--json"]) == 0
+    spaces = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert spaces == [{"id": 1, "community": "阳光水岸", "code": "B2-034", "kind": "titled",
+                       "area_m2": "12.50", "holder": None, "plate": "沪A12345", "note": ""}]

@@ -8,12 +8,12 @@ English labels live in `data.vocab` and the translation catalogs.
 from __future__ import annotations
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
     DateField,
     DateTimeField,
-    SQL,
     DecimalField,
     DeferredForeignKey,
     ForeignKeyField,

@@ -4,8 +4,8 @@ every row, then merge it into the database in one transaction."""
 from __future__ import annotations
 
 import csv
-import io
 import datetime as dt
+import io
 import re
 import time
 from collections.abc import Callable, Iterator

@@ -114,7 +114,7 @@ def test_room_contacts_come_first_then_the_occupants_own_contacts(w):
     cid = prop.add_community(prop.CommunityInput("锦绣花园"))
     rid, _c, _ch = prop.save_room(cid, "3-2-501", prop.RoomInput(area="89.50"))
     owner = people.create_person(PersonInput(name="王奶奶", phones=["13800138001"]))
-    son = people.create_person(PersonInput(name="王强", phones=["13900139002"]))
+    people.create_person(PersonInput(name="王强", phones=["13900139002"]))
     niece = people.create_person(PersonInput(name="李梅", phones=["13700137003"]))
     neighbour = people.create_person(PersonInput(name="赵邻", phones=["13600136004"]))
     people.move_in(owner, rid, "owner")
@@ -290,3 +290,114 @@ def test_the_community_commands(w, db_url, tmp_path, capsys):
     spaces = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert spaces == [{"id": 1, "community": "阳光水岸", "code": "B2-034", "kind": "titled",
                        "area_m2": "12.50", "holder": None, "plate": "沪A12345", "note": ""}]
+
+
+# --- who gets called, and what the cards show ------------------------------------------------
+
+
+def test_a_callback_list_calls_the_contact_person_the_owner_chose(w):
+    from data.calls import build_callback_list, list_items
+    from data.models import WorkOrder
+
+    cid = prop.add_community(prop.CommunityInput("锦绣花园"))
+    rid, _c, _ch = prop.save_room(cid, "3-2-501", prop.RoomInput())
+    owner = people.create_person(PersonInput(name="王奶奶", phones=["13800138001"]))
+    people.create_person(PersonInput(name="王强", phones=["13900139002"]))
+    prop.set_person_contacts(owner, "13900139002", None)
+    order = f.work_order(w["desk1"], Community.get_by_id(cid), status="resolved", room_=Room.get_by_id(rid))
+    WorkOrder.update(person=owner).where(WorkOrder.id == order.id).execute()
+    list_id = build_callback_list(w["desk1"].id)
+    assert [(i.number, i.work_order_id) for i in list_items(list_id)] == [("13900139002", order.id)]
+
+
+def test_the_cards_show_the_room_facts_and_the_contact_people(w):
+    from data import cards
+
+    cid = prop.add_community(prop.CommunityInput("锦绣花园"))
+    rid, _c, _ch = prop.save_room(cid, "3-2-501", prop.RoomInput(
+        area="89.50", inner_area="72.30", state="自住", delivery_date="2019-06-30"))
+    owner = people.create_person(PersonInput(name="王奶奶", phones=["13800138001"]))
+    son = people.create_person(PersonInput(name="王强", phones=["13900139002"]))
+    people.move_in(owner, rid, "owner")
+    prop.set_person_contacts(owner, f"#{son}", None)
+    prop.set_room_contacts(rid, f"#{son}", None)
+    card = cards.room_card(rid)
+    assert (card.area_m2, card.inner_area_m2, card.state, card.contact) == (
+        Decimal("89.50"), Decimal("72.30"), "occupied", "王强")
+    assert cards.owner_card(owner).contact == "王强"
+
+
+# --- the administrator's screen ---------------------------------------------------------------
+
+
+async def test_the_property_screen_adds_a_community_and_edits_a_rooms_area(sqlite_url):
+    from data.db import close_database, open_database
+    from data.staff import sign_in
+    from screens.property import PropertyScreen
+    from tests.screen_text import screen_text, settle
+    from tui.app import FrontDeskApp
+    from widgets.form import FormModal
+
+    open_database(sqlite_url)
+    f.staff("admin1", "孙管理", "admin")
+    cid = prop.add_community(prop.CommunityInput("锦绣花园"))
+    rid, _c, _ch = prop.save_room(cid, "3-2-501", prop.RoomInput(area="89.50"))
+    app = FrontDeskApp(sign_in("admin1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_open_property()
+        await settle(app, pilot, 0.2)
+        assert isinstance(app.screen, PropertyScreen)
+        text = screen_text(app)
+        assert "锦绣花园" in text and "3-2-501" in text and "89.50" in text
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal)
+        await pilot.press(*"阳光水岸")
+        await pilot.press("f10")
+        await settle(app, pilot, 0.2)
+        assert isinstance(app.screen, PropertyScreen)
+        assert Community.get(Community.name == "阳光水岸").code == "YGSA"
+        assert "阳光水岸" in screen_text(app)
+        # Back to 锦绣花园 (enter on its row), then its room: edit the area.
+        rows = [c.name for c in app.screen.communities]
+        app.screen.query_one("#property-communities").move_cursor(row=rows.index("锦绣花园"))
+        await pilot.press("enter")
+        await settle(app, pilot, 0.2)
+        assert "3-2-501" in screen_text(app)
+        await pilot.press("tab", "tab")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal)
+        area = app.screen.query_one("#field-area")
+        area.value = "120.36"
+        await pilot.press("f10")
+        await settle(app, pilot, 0.2)
+        assert isinstance(app.screen, PropertyScreen)
+        assert prop.room_view(rid).area_m2 == Decimal("120.36")
+        assert "120.36" in screen_text(app)
+    close_database()
+
+
+async def test_the_room_card_shows_area_and_contact(sqlite_url):
+    from data.db import close_database, open_database
+    from data.staff import sign_in
+    from screens.owner_card import RoomCardScreen
+    from tests.screen_text import screen_text, settle
+    from tui.app import FrontDeskApp
+
+    open_database(sqlite_url)
+    f.staff("desk1", "李娜")
+    cid = prop.add_community(prop.CommunityInput("锦绣花园"))
+    rid, _c, _ch = prop.save_room(cid, "3-2-501", prop.RoomInput(area="89.50", inner_area="72.30",
+                                                                  state="自住"))
+    son = people.create_person(PersonInput(name="王强", phones=["13900139002"]))
+    prop.set_room_contacts(rid, f"#{son}", None)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(RoomCardScreen(rid))
+        await settle(app, pilot, 0.2)
+        text = screen_text(app)
+        assert "89.50 m²" in text and "72.30" in text and "自住" in text and "王强" in text
+    close_database()

@@ -401,3 +401,32 @@ async def test_the_room_card_shows_area_and_contact(sqlite_url):
         text = screen_text(app)
         assert "89.50 m²" in text and "72.30" in text and "自住" in text and "王强" in text
     close_database()
+
+
+def test_migration_0011_keeps_rooms_and_sets_their_state_from_who_lives_there(db_url_unmigrated):
+    from playhouse.migrations import Runner
+
+    from data import schema
+    from data.db import db
+
+    Runner(db.obj, str(schema.MIGRATIONS_DIR), table_name=schema.HISTORY_TABLE).up(target="0008_drafts")
+    for sql in (
+        "INSERT INTO community (id, name, code, address, phone, created_at) VALUES "
+        "(1, '锦绣花园', 'JX', '', '', '2026-01-01 00:00:00')",
+        "INSERT INTO building (id, community_id, code, floors) VALUES (1, 1, '3', 6)",
+        "INSERT INTO entrance (id, building_id, code) VALUES (1, 1, '2')",
+        "INSERT INTO room (id, community_id, building_id, entrance_id, number, code, floor, note) VALUES "
+        "(1, 1, 1, 1, '501', '3-2-501', 5, ''), (2, 1, 1, 1, '502', '3-2-502', 5, ''),"
+        " (3, 1, 1, 1, '503', '3-2-503', 5, '')",
+        "INSERT INTO person (id, name, name_pinyin, name_initials, name_pinyin_alt, name_initials_alt,"
+        " gender, note, created_at, updated_at, version) VALUES"
+        " (1, '张晓明', '', '', '', '', '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1),"
+        " (2, '李芳', '', '', '', '', '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)",
+        "INSERT INTO occupancy (person_id, room_id, role, is_primary_contact) VALUES "
+        "(1, 1, 'owner', FALSE), (2, 2, 'tenant', FALSE)",
+    ):
+        db.execute_sql(sql)
+    schema.migrate()
+    assert [(r.code, r.room_type, r.state) for r in Room.select().order_by(Room.code)] == [
+        ("3-2-501", "residential", "occupied"), ("3-2-502", "residential", "rented"),
+        ("3-2-503", "residential", "vacant")]

@@ -59,6 +59,8 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),
+    "property.manage": (frozenset({ADMIN}), N_("manage communities, buildings and rooms")),
+    "parking.manage": (frozenset({DESK}) | LEADS, N_("manage parking spaces")),
     "settings.manage": (frozenset({ADMIN}), N_("read or change the company settings")),
     "search.batch": (LEADS, N_("search many owners at once")),
     "database.admin": (frozenset({ADMIN}), N_("back up, restore, copy or migrate the database")),

@@ -66,6 +66,7 @@ TABLES: tuple[Audited, ...] = (
     Audited("building", "code"),
     Audited("entrance", "code"),
     Audited("room", "code"),
+    Audited("parking_space", "code"),
     Audited("tag", "name"),
     Audited("work_order", "number", phones=frozenset({"contact_phone"})),
     Audited("cost_line", "description", ("work_order", "work_order_id")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from data import access
 from data.errors import NotFoundError
@@ -24,6 +25,7 @@ from data.models import (
     WorkOrder,
 )
 from data.privacy import shown_id_number
+from data.property import person_contacts, room_view
 from data.territory import visible_only
 from data.vocab import OPEN_STATUSES
 
@@ -91,6 +93,8 @@ class OwnerCard:
     rooms: tuple[RoomLine, ...]
     phones: tuple[PhoneLine, ...]
     vehicles: tuple[VehicleLine, ...]
+    contact: str = ""  # the chosen contact person's name (联系人), "" none
+    emergency: str = ""  # the emergency contact's name
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,15 @@ class RoomCard:
     current: tuple[Occupant, ...]
     past: tuple[Occupant, ...]
     open_orders: tuple[OrderLine, ...]
+    # The room's facts (issue 14, data.property): areas in m², type, state, delivery.
+    area_m2: Decimal | None = None
+    inner_area_m2: Decimal | None = None
+    room_type: str = "residential"
+    state: str = "vacant"
+    delivery_date: dt.date | None = None
+    developer_held: bool = False
+    contact: str = ""  # the chosen contact person's name, "" none
+    emergency: str = ""
 
 
 def _occupant(occ: Occupancy, name: str) -> Occupant:
@@ -185,9 +198,11 @@ def owner_card(person_id: int) -> OwnerCard:
     # The birth date is read from the ID number: a role that may not see the one does not
     # see the other either.
     birth_date = person.birth_date if access.can("reveal.id") else None
+    contact, emergency = person_contacts(person.id)
     return OwnerCard(
         person.id, person.name, person.gender, shown_id_number(person.id_number), birth_date,
         person.note, person.version, tags, rooms, phones, vehicles,
+        contact.name if contact else "", emergency.name if emergency else "",
     )
 
 
@@ -268,7 +283,11 @@ def room_card(room_id: int) -> RoomCard:
         .order_by(WorkOrder.created_at.desc())
         .limit(ROOM_CARD_LIMIT)
     )
+    facts = room_view(room_id)
     return RoomCard(
         room.id, room.code, room.community_id, room.community_name, tuple(current), tuple(past),
         tuple(OrderLine(o.id, o.number, o.title, o.status, o.created_at, o.resolution_due) for o in orders),
+        facts.area_m2, facts.inner_area_m2, facts.room_type, facts.state, facts.delivery_date,
+        facts.developer_held, facts.contact.name if facts.contact else "",
+        facts.emergency.name if facts.emergency else "",
     )

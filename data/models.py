@@ -8,12 +8,14 @@ English labels live in `data.vocab` and the translation catalogs.
 from __future__ import annotations
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
     DateField,
     DateTimeField,
     DecimalField,
+    DeferredForeignKey,
     ForeignKeyField,
     IntegerField,
     TextField,
@@ -34,15 +36,23 @@ class Community(BaseModel):
     address = CharField(max_length=200, default="")
     phone = CharField(max_length=30, default="")
     created_at = DateTimeField(default=now)
+    # 建设单位: the developer, who holds the unsold or undelivered rooms (migration 0011).
+    developer = CharField(max_length=100, default="", constraints=[SQL("DEFAULT ''")])
 
 
 class Building(BaseModel):
-    """楼栋: a building of a community, named by its number ("3")."""
+    """楼栋: a building of a community, named by its number ("3"); villas and shops are
+    buildings with one room."""
 
     id = AutoField()
     community = ForeignKeyField(Community, backref="buildings", on_delete="RESTRICT")
     code = CharField(max_length=20)
     floors = IntegerField(default=0)
+    # Migration 0011: the phase (期, "" when the community has one), the name people use
+    # ("A座", "12号别墅", "商铺S"; "" shows the code) and its kind (data.vocab.ROOM_TYPES).
+    phase = CharField(max_length=10, default="", constraints=[SQL("DEFAULT ''")])
+    name = CharField(max_length=40, default="", constraints=[SQL("DEFAULT ''")])
+    kind = CharField(max_length=12, default="residential", constraints=[SQL("DEFAULT 'residential'")])
 
     class Meta:
         indexes = ((("community", "code"), True),)
@@ -69,8 +79,19 @@ class Room(BaseModel):
     number = CharField(max_length=20)
     code = CharField(max_length=60, index=True)  # prefix lookups "3-2", "3-2-5"
     floor = IntegerField(default=0)
-    area_m2 = DecimalField(max_digits=8, decimal_places=2, null=True)
+    area_m2 = DecimalField(max_digits=8, decimal_places=2, null=True)  # 建筑面积
     note = TextField(default="")
+    # Migration 0011 (data.property): 套内面积, type and state (data.vocab.ROOM_TYPES,
+    # ROOM_STATES), delivery, whether the developer (建设单位) still holds it, and the
+    # people to call first about it (a family member who need not live there).
+    inner_area_m2 = DecimalField(max_digits=8, decimal_places=2, null=True)
+    room_type = CharField(max_length=12, default="residential", constraints=[SQL("DEFAULT 'residential'")])
+    state = CharField(max_length=12, default="vacant", constraints=[SQL("DEFAULT 'vacant'")])
+    delivery_date = DateField(null=True)
+    developer_held = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
+    contact_person = DeferredForeignKey("Person", null=True, backref="contact_rooms", on_delete="SET NULL")
+    emergency_contact = DeferredForeignKey("Person", null=True, backref="emergency_rooms",
+                                           on_delete="SET NULL")
 
     class Meta:
         indexes = ((("community", "code"), True),)
@@ -98,6 +119,10 @@ class Person(BaseModel):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
     version = IntegerField(default=1)  # optimistic concurrency
+    # Migration 0011: whom to call instead (联系人, e.g. the son of an elderly owner) and in
+    # an emergency; either may be a family member who lives elsewhere.
+    contact_person = ForeignKeyField("self", null=True, backref="contact_for", on_delete="SET NULL")
+    emergency_contact = ForeignKeyField("self", null=True, backref="emergency_for", on_delete="SET NULL")
 
     class Meta:
         indexes = (
@@ -158,6 +183,25 @@ class Vehicle(BaseModel):
     plate_tail = CharField(max_length=12, index=True)  # plate without province: "A12345"
     description = CharField(max_length=60, default="")
     parking_space = CharField(max_length=30, default="")
+
+
+class ParkingSpace(BaseModel):
+    """车位: a parking space, its own record (not a room), with a code such as "B2-034"
+    unique within its community. Titled (产权) spaces may have their own area; rented (租赁)
+    and temporary (临时) ones do not. Migration 0011."""
+
+    id = AutoField()
+    community = ForeignKeyField(Community, backref="parking_spaces", on_delete="RESTRICT")
+    code = CharField(max_length=20)
+    kind = CharField(max_length=12, default="rented")  # data.vocab.PARKING_KINDS
+    area_m2 = DecimalField(max_digits=8, decimal_places=2, null=True)
+    holder = ForeignKeyField(Person, null=True, backref="parking_spaces", on_delete="SET NULL")
+    plate = CharField(max_length=12, default="", index=True)  # normalised like Vehicle.plate
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("community", "code"), True),)
 
 
 class Tag(BaseModel):
@@ -629,12 +673,13 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Community,
     Building,
     Entrance,
-    Room,
-    Person,
+    Person,  # before Room: a room names its contact people (migration 0011)
     PersonNameKey,
+    Room,
     Occupancy,
     Phone,
     Vehicle,
+    ParkingSpace,
     Tag,
     PersonTag,
     Staff,

@@ -210,16 +210,39 @@ class _Table:
     numeric: set[tuple[int, int]] = field(default_factory=set)  # (row, column) typed as numbers
 
 
-def _read_file(path: Path) -> _Table:
+def read_table(path: Path, what: str | None = None) -> _Table:
+    """The cells of a .csv or .xlsx file (header and data rows, as text), within every
+    limit of `data.limits`; FrontDeskError when it cannot be read. `what` names the kind of
+    file in size refusals (translated; default "an owner roster"). Shared by the other
+    imports (data.room_import)."""
+    return _read_file(path, what)
+
+
+#: Public names of the reading helpers the other imports share.
+Table = _Table
+
+
+def header_key(text: str) -> str:
+    """A header cell as looked up: " 手机（多个用/分隔）* " → "手机"."""
+    return _header_key(text)
+
+
+def write_rejects(target: Path | None, table: _Table, errors: list[RowError]) -> Path:
+    """Write the rejected rows of `table` (see `_write_rejects`); returns where they went."""
+    return _write_rejects(target, table, errors)
+
+
+def _read_file(path: Path, what: str | None = None) -> _Table:
+    what = what or _("an owner roster")
     if not path.exists():
         raise FrontDeskError(_("File not found: {path}").format(path=path))
     if path.is_dir():
         raise FrontDeskError(_("{path} is a folder; name the roster file inside it.").format(path=path))
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path)
+        return _read_csv(path, what)
     if suffix == ".xlsx":
-        limits.check_file_size(path, limits.ROSTER_XLSX_MAX_BYTES, _("an owner roster"))
+        limits.check_file_size(path, limits.ROSTER_XLSX_MAX_BYTES, what)
         _check_xlsx_parts(path)
         return _read_xlsx(path)
     raise FrontDeskError(
@@ -232,8 +255,8 @@ def _unreadable(path: Path, reason: object) -> FrontDeskError:
     return FrontDeskError(_("Cannot read {path}: {reason}").format(path=path, reason=reason))
 
 
-def _read_csv(path: Path) -> _Table:
-    data = limits.read_bytes_limited(path, limits.ROSTER_CSV_MAX_BYTES, _("an owner roster"))
+def _read_csv(path: Path, what: str | None = None) -> _Table:
+    data = limits.read_bytes_limited(path, limits.ROSTER_CSV_MAX_BYTES, what or _("an owner roster"))
     try:
         text = decode_text(data)
     except MixedEncodingError as exc:

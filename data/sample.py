@@ -573,6 +573,7 @@ class _Builder:
         self.places()
         self.staff()
         self.people()
+        self.property_facts()
         self.work_orders()
         self.calls()
         self.calendar()
@@ -587,6 +588,46 @@ class _Builder:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+
+    def property_facts(self) -> None:
+        """Room facts, parking spaces and contact people (issue 14), derived from what was
+        generated (so the same seed gives the same content): inner areas about 80 % of the
+        floor area; most rooms 自住 or 出租 from who lives there, the empty ones 空置 and some
+        装修中 or 未交付 (held by the developer); a delivery date per building; the car park
+        spaces of residents' vehicles (产权 with an area, 租赁, 临时); and a son or
+        daughter as the contact person of owners living alone (独居老人)."""
+        conn = self.conn
+        conn.execute("UPDATE community SET developer = name || '置业有限公司'")
+        conn.execute(
+            "UPDATE room SET inner_area_m2 = ROUND(area_m2 * (0.78 + (id % 7) * 0.01), 2), "
+            "delivery_date = printf('%04d-%02d-%02d', 2008 + building_id % 14, 1 + building_id % 12, "
+            "1 + building_id % 28)")
+        conn.execute("UPDATE room SET state = 'occupied' WHERE id IN "
+                     "(SELECT room_id FROM occupancy WHERE end_date IS NULL)")
+        conn.execute("UPDATE room SET state = 'rented' WHERE id IN "
+                     "(SELECT room_id FROM occupancy WHERE end_date IS NULL AND role = 'tenant')")
+        conn.execute("UPDATE room SET state = 'renovating' WHERE state = 'vacant' AND id % 5 = 0")
+        conn.execute("UPDATE room SET state = 'undelivered', developer_held = 1, delivery_date = NULL "
+                     "WHERE state = 'vacant' AND id % 3 = 0")
+        # Parking spaces: one per code and community, from the residents' vehicles.
+        conn.execute(
+            "INSERT INTO parking_space (community_id, code, kind, area_m2, holder_id, plate, note, "
+            "created_at) "
+            "SELECT community_id, code, CASE vid % 4 WHEN 0 THEN 'titled' WHEN 1 THEN 'titled' "
+            "WHEN 2 THEN 'rented' ELSE 'temporary' END, "
+            "CASE WHEN vid % 4 < 2 THEN ROUND(12.5 + (vid % 8) * 0.1, 2) END, person_id, plate, '', ? "
+            # SQLite takes the bare columns from the row of MIN(v.id): the first vehicle's.
+            "FROM (SELECT r.community_id, v.parking_space AS code, MIN(v.id) AS vid, v.person_id, "
+            "v.plate FROM vehicle v JOIN occupancy o ON o.person_id = v.person_id "
+            "AND o.end_date IS NULL JOIN room r ON r.id = o.room_id WHERE v.parking_space != '' "
+            "GROUP BY r.community_id, v.parking_space)", (self.t.fmt(0),))
+        # Owners living alone: a family member of another household (the next person who
+        # has a phone) is the one to call first.
+        conn.execute(
+            "UPDATE person SET contact_person_id = (SELECT MIN(p.person_id) FROM phone p "
+            "WHERE p.person_id > person.id) WHERE id IN (SELECT pt.person_id FROM person_tag pt "
+            "JOIN tag t ON t.id = pt.tag_id WHERE t.name = '独居老人')")
+        self.say("room facts, parking spaces, contacts")
 
     def writer(self, table: str, columns: str, label: str = "") -> _Writer:
         return _Writer(self.conn, table, columns, self.say, label)

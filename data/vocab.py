@@ -11,6 +11,50 @@ OCCUPANCY_ROLES = {
     "family": N_("Family member"),
 }
 
+#: A room's type (房屋类型); a building's kind uses the same codes (a 商铺 building holds shops).
+ROOM_TYPES = {
+    "residential": N_("Residential"),  # 住宅
+    "shop": N_("Shop"),  # 商铺
+    "garage": N_("Garage"),  # 车库/车位
+    "storage": N_("Storage room"),  # 储藏室
+    "villa": N_("Villa"),  # 别墅
+    "office": N_("Office"),  # 办公
+}
+
+#: Words of a room list's 类型 column (and of the CLI) for a room type.
+ROOM_TYPE_WORDS = {
+    "住宅": "residential", "住房": "residential", "商铺": "shop", "商业": "shop", "门面": "shop",
+    "车库": "garage", "车位": "garage", "储藏室": "storage", "储物间": "storage", "杂物间": "storage",
+    "别墅": "villa", "办公": "office", "写字楼": "office",
+}
+
+#: A room's state (房屋状态).
+ROOM_STATES = {
+    "undelivered": N_("Not delivered"),  # 未交付
+    "vacant": N_("Vacant"),  # 空置
+    "occupied": N_("Owner-occupied"),  # 自住
+    "rented": N_("Rented out"),  # 出租
+    "renovating": N_("Being renovated"),  # 装修中
+}
+
+ROOM_STATE_WORDS = {
+    "未交付": "undelivered", "未交房": "undelivered", "空置": "vacant", "空房": "vacant",
+    "自住": "occupied", "已入住": "occupied", "入住": "occupied", "出租": "rented", "已出租": "rented",
+    "装修中": "renovating", "装修": "renovating",
+}
+
+#: A parking space's kind (车位性质).
+PARKING_KINDS = {
+    "titled": N_("Titled"),  # 产权: bought, with its own title (and area)
+    "rented": N_("Rented"),  # 租赁
+    "temporary": N_("Temporary"),  # 临时
+}
+
+PARKING_KIND_WORDS = {
+    "产权": "titled", "产权车位": "titled", "租赁": "rented", "租用": "rented", "月租": "rented",
+    "临时": "temporary", "临停": "temporary",
+}
+
 STAFF_ROLES = {
     "desk": N_("Desk clerk"),
     "tech": N_("Technician"),

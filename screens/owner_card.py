@@ -21,6 +21,8 @@ from data.vocab import (
     CALL_CATEGORIES,
     EVENT_KINDS,
     OCCUPANCY_ROLES,
+    ROOM_STATES,
+    ROOM_TYPES,
     WORK_ORDER_STATUSES,
     label,
 )
@@ -181,6 +183,9 @@ class OwnerCardScreen(CardScreen):
             text.append("  " + " · ".join(bits))
         if card.phones or card.id_number:
             text.append("  " + (_("r: mask again") if self.revealed else _("r: show in full")), style="dim")
+        contacts = _contacts_text(card.contact, card.emergency)
+        if contacts:
+            text.append("\n" + contacts)
         if card.tags:
             text.append("\n")
             for tag in card.tags:
@@ -422,6 +427,36 @@ class OwnerCardScreen(CardScreen):
         self.load(None, 0)
 
 
+def _contacts_text(contact: str, emergency: str) -> str:
+    """"Contact person 王强 · Emergency contact 李梅", or "" when neither is chosen."""
+    bits = []
+    if contact:
+        bits.append(_("Contact person {name}").format(name=contact))
+    if emergency:
+        bits.append(_("Emergency contact {name}").format(name=emergency))
+    return " · ".join(bits)
+
+
+def _room_facts(card: cards.RoomCard) -> str:
+    """A room's area, type, state and delivery on one line, its contact people on the next
+    (SPEC §6, issue 14)."""
+    bits = []
+    if card.area_m2 is not None:
+        area = _("{area} m²").format(area=f"{card.area_m2:.2f}")
+        if card.inner_area_m2 is not None:
+            area += " " + _("(inner {area} m²)").format(area=f"{card.inner_area_m2:.2f}")
+        bits.append(area)
+    else:
+        bits.append(_("area not recorded"))
+    bits += [label(ROOM_TYPES, card.room_type), label(ROOM_STATES, card.state)]
+    if card.developer_held:
+        bits.append(_("held by the developer"))
+    if card.delivery_date:
+        bits.append(_("delivered {date}").format(date=card.delivery_date.isoformat()))
+    contacts = _contacts_text(card.contact, card.emergency)
+    return " · ".join(bits) + ("\n" + contacts if contacts else "")
+
+
 class RoomCardScreen(CardScreen):
     """One room: who lives there, who did, and its open work orders."""
 
@@ -473,6 +508,7 @@ class RoomCardScreen(CardScreen):
         summary.append(f"{card.community} {card.code}", style="bold")
         summary.append("  " + _("{current} living here, {orders} open work orders").format(
             current=len(card.current), orders=len(card.open_orders)))
+        summary.append("\n" + _room_facts(card))
         self.query_one("#card-summary", Static).update(safe_text(summary))
         self.people_rows = list(card.current) + list(card.past)
         people_rows: list[tuple[Text, ...]] = []

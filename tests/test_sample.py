@@ -353,3 +353,20 @@ def test_default_sla_table_matches_the_spec():
     assert DEFAULT_SLA[("repair", "normal")] == (30, 1440)
     assert DEFAULT_SLA[("inquiry", "normal")] == (240, 2880)
     assert DEFAULT_SLA[("suggestion", "normal")].resolution_minutes == 2880
+
+
+def test_rooms_have_areas_states_and_the_car_park_its_spaces(sample):
+    states = dict(sample.execute("SELECT state, count(*) FROM room GROUP BY state").fetchall())
+    assert states["occupied"] > states.get("rented", 0) > 0
+    assert states.get("vacant", 0) + states.get("renovating", 0) + states.get("undelivered", 0) > 0
+    assert sample.execute("SELECT count(*) FROM room WHERE state = 'undelivered' AND NOT developer_held"
+                          ).fetchone() == (0,)
+    assert sample.execute("SELECT count(*) FROM room WHERE inner_area_m2 IS NULL OR inner_area_m2 >= area_m2"
+                          ).fetchone() == (0,)
+    kinds = dict(sample.execute("SELECT kind, count(*) FROM parking_space GROUP BY kind").fetchall())
+    assert set(kinds) == {"titled", "rented", "temporary"}
+    assert sample.execute("SELECT count(*) FROM parking_space WHERE (kind = 'titled') != (area_m2 IS NOT NULL)"
+                          ).fetchone() == (0,)
+    assert sample.execute(
+        "SELECT count(*) FROM person p JOIN person_tag pt ON pt.person_id = p.id JOIN tag t ON t.id = pt.tag_id"
+        " WHERE t.name = '独居老人' AND p.contact_person_id IS NOT NULL").fetchone()[0] > 0

@@ -360,6 +360,15 @@ class FrontDeskApp(App):
 
         self.push_screen(import_form(), start)
 
+    def action_open_property(self) -> None:
+        """The property structure: communities, buildings, rooms (administrators only)."""
+        from screens.property import PROPERTY_ROLES, PropertyScreen
+
+        if self.staff.role not in PROPERTY_ROLES:
+            self.notify(_("Only administrators manage communities and rooms."), severity="error", markup=False)
+            return
+        self.push_screen(PropertyScreen())
+
     # --- command palette -------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -381,6 +390,9 @@ class FrontDeskApp(App):
         if self.staff.role in IMPORT_ROLES:
             yield self._command(N_("Import owner roster"), _("A .csv or .xlsx roster (administrators)"),
                                 self.action_import_roster)
+            yield self._command(N_("Property structure"),
+                                _("Communities, buildings and rooms with their areas (administrators)"),
+                                self.action_open_property)
         yield self._command(N_("Help"), _("Keys of this screen (F1)"), self.action_toggle_help)
         yield self._command(N_("Change theme"), _("Colours of the interface"), self.action_change_theme)
         yield self._command(N_("Quit"), _("Leave FrontDesk (Ctrl+Q)"), self.action_quit)

@@ -19,6 +19,7 @@ from tui import (
     cli_audit,
     cli_calendar,
     cli_calls,
+    cli_community,
     cli_settings,
     cli_territory,
     cli_tickets,
@@ -90,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--community", metavar="NAME", help=_("community of every row when the file has no 小区 column"))
     q.add_argument("--skip-invalid", action="store_true", help=_("import the valid rows, list the others"))
     q.add_argument("--rejects", metavar="PATH", help=_("where to write the rejected rows (default FILE.rejects.csv)"))
+    q = import_sub.add_parser("rooms", help=_("import a room list with areas (.csv or .xlsx, administrators)"))
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--community", metavar="NAME", help=_("community of every row when the file has no 小区 column"))
+    q.add_argument("--skip-invalid", action="store_true", help=_("import the valid rows, list the others"))
+    q.add_argument("--rejects", metavar="PATH", help=_("where to write the rejected rows (default FILE.rejects.csv)"))
 
     p = sub.add_parser("bench", help=_("the benchmark suite (SPEC §10)"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
@@ -103,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_territory.add_parsers(sub)
     cli_admin.add_parsers(sub)
     cli_settings.add_parsers(sub)
+    cli_community.add_parsers(sub)
     return parser
 
 
@@ -333,6 +340,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     _open(args)
     sign_in(args)  # importing is an administrator's step (data.access)
+    if args.import_command == "rooms":
+        from data.room_import import import_rooms
+
+        print(import_rooms(args.file, community=args.community, skip_invalid=args.skip_invalid,
+                           rejects_path=args.rejects).summary())
+        return 0
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -378,6 +391,7 @@ COMMANDS = {
     **cli_territory.COMMANDS,
     **cli_admin.COMMANDS,
     **cli_settings.COMMANDS,
+    **cli_community.COMMANDS,
 }
 
 

@@ -27,7 +27,6 @@ from data.models import (
     CallListItem,
     Occupancy,
     Person,
-    Phone,
     Room,
     Staff,
     WorkOrder,
@@ -116,21 +115,19 @@ def _list_staff(staff_id: int, assignee_id: int | None) -> None:
 
 
 def _first_phones(person_ids: Iterable[int]) -> dict[int, str]:
-    ids = list(set(person_ids))
-    out: dict[int, str] = {}
-    for i in range(0, len(ids), 500):
-        rows = (Phone.select(Phone.person, Phone.number).where(Phone.person.in_(ids[i:i + 500]))
-                .order_by(Phone.is_primary.desc(), Phone.id).tuples())
-        for pid, number in rows:
-            out.setdefault(pid, number)
-    return out
+    # The number to call each person on: their chosen contact person's (联系人: the son of
+    # an elderly owner) when they have one, else their own first phone (data.property).
+    from data.property import call_numbers
+
+    return call_numbers(person_ids)
 
 
 def build_callback_list(staff_id: int, assignee_id: int | None = None,
                         name: str | None = None) -> int:
     """The 回访 list: every resolved work order (waiting for its satisfaction callback)
     that is not on an open callback list already, oldest resolution first, called on its
-    contact phone or else the person's first phone (orders with neither are left out).
+    contact phone, else the phone of the contact person the owner chose (data.property),
+    else the person's first phone (orders with none are left out).
     Returns the list id; ValidationError when there is nothing to call."""
     _list_staff(staff_id, assignee_id)
     listed = (

@@ -278,7 +278,8 @@ _STATUS_MIX: tuple[tuple[float, tuple[tuple[str, float], ...]], ...] = (
           ("visited", 12), ("cancelled", 5))),
     (336, (("new", 0.5), ("assigned", 1), ("in_progress", 3), ("on_hold", 3), ("resolved", 30),
            ("visited", 40), ("closed", 18), ("cancelled", 4.5))),
-    (1e9, (("on_hold", 0.5), ("in_progress", 0.5), ("resolved", 3), ("visited", 12),
+    # A stuck order or two months old, not a dozen: the desk would have chased them.
+    (1e9, (("on_hold", 0.5), ("in_progress", 0.1), ("resolved", 3), ("visited", 12),
            ("closed", 80), ("cancelled", 4))),
 )
 
@@ -1446,7 +1447,8 @@ class _Builder:
                 slot = t.at(call_day, 10 + int(r() * 8), 30 * int(r() * 2))
                 due = slot if slot > at + 1800 else slot + _DAY
                 assignee = staff
-                if due < -3600 and r() < 0.93:
+                # Most are made; the few missed are recent: older ones were chased long ago.
+                if due < -3600 and (r() < 0.93 or due < -2 * _DAY):
                     done = max(at + 300, due - int(r() * 3 * 3600))
             seq += 1
             put((at, seq, "out" if outgoing else "in", number, person or None, staff, duration,

@@ -261,7 +261,7 @@ def test_shift_moves_one_offs_by_days_series_by_weeks_and_keeps_real_dates(demo)
 def test_shift_refuses_a_database_that_is_not_demo_data(database):
     comm, desk = f.community(), f.staff("desk1")
     f.work_order(desk, comm)
-    with pytest.raises(DemoError, match="not demo data"):
+    with pytest.raises(DemoError, match="demo_database"):
         shift_to_today(NOW.date())
     assert WorkOrder.get().number == "BX-20261127-0001"
 

@@ -281,11 +281,13 @@ _STATUS_MIX: tuple[tuple[float, tuple[tuple[str, float], ...]], ...] = (
           ("visited", 12), ("cancelled", 5))),
     (336, (("new", 0.5), ("assigned", 1), ("in_progress", 3), ("on_hold", 3), ("resolved", 30),
            ("visited", 40), ("closed", 18), ("cancelled", 4.5))),
-    (1e9, (("on_hold", 0.5), ("in_progress", 0.5), ("resolved", 3), ("visited", 12),
+    # A stuck order or two months old, not a dozen: the desk would have chased them.
+    (1e9, (("on_hold", 0.5), ("in_progress", 0.1), ("resolved", 3), ("visited", 12),
            ("closed", 80), ("cancelled", 4))),
 )
 
 _DAY = 86_400
+_DIGITS_ONLY = str.maketrans("", "", "- :")
 _ANCHOR_S = 9 * 3600  # the anchor is today at 09:00
 _PAST_DAYS = 1100  # oldest timestamp the generator writes (person records imported at go-live)
 _FUTURE_DAYS = 400
@@ -352,6 +354,25 @@ class _Times:
 
     def yyyymmdd(self, t: int) -> str:
         return self.date(t).replace("-", "")
+
+
+def _escalation_steps(status: str, created: int, response_due: int, resolution_due: int,
+                      responded: int | None) -> list[tuple[int, int]]:
+    """(level, time reached) of each escalation level a running order has reached by the
+    anchor (time 0), by the rule of data.escalation.due_level."""
+    if status not in ("new", "assigned", "in_progress"):
+        return []
+    if resolution_due < 0:
+        steps = [(1, resolution_due)]
+        if status in ("new", "assigned") and responded is None and response_due < resolution_due:
+            steps = [(1, response_due)]
+        second = resolution_due + (resolution_due - created) // 2
+        if second < 0:
+            steps.append((2, second))
+        return steps
+    if status in ("new", "assigned") and responded is None and response_due < 0:
+        return [(1, response_due)]
+    return []
 
 
 class _Writer:
@@ -461,6 +482,8 @@ class SampleError(FrontDeskError):
 
 #: The `setting` row that marks a demo database (only one may be replaced by `--force`).
 DEMO_MARK = "demo_database"
+#: The `setting` row holding the day (YYYY-MM-DD) a demo database's dates are made for.
+DEMO_ANCHOR = "demo_anchor"
 
 
 def _check_replaceable(target: Path) -> None:
@@ -1099,6 +1122,8 @@ class _Builder:
         self.appointments: list[tuple] = []  # (wo, start, room, person, tech, organiser, title)
         self.wo_for_calls: list[tuple] = []  # orders of the last 90 days with a caller
         self.overdue_orders: list[int] = []
+        self.escalated: list[tuple[int, int, int]] = []  # (order, level, when reached)
+        self.order_names: dict[int, tuple[str, str]] = {}  # escalated order → (number, title)
         self.tech1_orders: list[tuple[int, str, str]] = []
         last_in_building: dict[int, int] = {}
         hid = cid = lid = 0
@@ -1234,7 +1259,7 @@ class _Builder:
                             steps.append(("close", "visited", "closed",
                                           _SUPER if r() < 0.5 else desk,
                                           3600 + int(r() * 2 * _DAY), "回访完成，工单关闭"))
-                budget = age - 60
+                budget = max(0, age - 60)  # an order of the last minute has no time for steps
                 span = sum(s[4] for s in steps)
                 factor = budget / span if span > budget else 1.0
 
@@ -1275,8 +1300,14 @@ class _Builder:
                 escalation = 0
                 is_open = status in ("new", "assigned", "in_progress")
                 if is_open and resolution_due < 0:
-                    escalation = 1 if resolution_due > -_DAY else 2
                     self.overdue_orders.append(wid)
+                if is_open:
+                    # The level data.escalation.due_level gives at the anchor, and when each
+                    # level was reached: the sweeps of the days before have told everyone.
+                    for level, reached in _escalation_steps(status, t0, response_due,
+                                                            resolution_due, responded):
+                        escalation = level
+                        self.escalated.append((wid, level, reached))
                 elif resolved is not None and resolved > resolution_due:
                     escalation = 1
 
@@ -1298,6 +1329,8 @@ class _Builder:
                 number = f"{px}-{ymd}-{seqs[px]:04d}"
                 if forced_tech1:
                     self.tech1_orders.append((wid, number, title))
+                if escalation and is_open:
+                    self.order_names[wid] = (number, title)
 
                 merged = None
                 if status == "cancelled" and steps[-1][5] == "重复报修":
@@ -1460,7 +1493,8 @@ class _Builder:
                 slot = t.at(call_day, 10 + int(r() * 8), 30 * int(r() * 2))
                 due = slot if slot > at + 1800 else slot + _DAY
                 assignee = staff
-                if due < -3600 and r() < 0.93:
+                # Most are made; the few missed are recent: older ones were chased long ago.
+                if due < -3600 and (r() < 0.93 or due < -2 * _DAY):
                     done = max(at + 300, due - int(r() * 3 * 3600))
             seq += 1
             put((at, seq, "out" if outgoing else "in", number, person or None, staff, duration,
@@ -1472,7 +1506,7 @@ class _Builder:
                             "calls")
         calls.total = total
         call_id = 0
-        self.desk1_callbacks: list[int] = []
+        self.due_callbacks: list[tuple] = []  # (call, assignee, due, person, number), due by now
         for day in sorted(by_day):
             rows = by_day.pop(day)
             rows.sort()
@@ -1487,8 +1521,8 @@ class _Builder:
                            category, summary, outcome,
                            fmt(due) if due is not None else None, assignee,
                            fmt(done) if done is not None else None, wid, recording))
-                if assignee == _DESKS[0] and done is None and due is not None and due > -2 * _DAY:
-                    self.desk1_callbacks.append(call_id)
+                if done is None and due is not None and due <= 0:
+                    self.due_callbacks.append((call_id, assignee or staff, due, person, number))
         calls.flush()
         self.say(f"calls {call_id}")
 
@@ -1614,12 +1648,26 @@ class _Builder:
         for i, wid in enumerate(self.overdue_orders[-2:]):
             note(_DESKS[0], "escalation", "工单已超时，请跟进", "work_order", wid, -1800 * (i + 1),
                  False)
-            note(_SUPER, "escalation", "工单已超时，请跟进", "work_order", wid, -1800 * (i + 1),
-                 False)
-        for i, call_id in enumerate(self.desk1_callbacks[:3]):
-            note(_DESKS[0], "callback", "有待回电的来电", "call", call_id, -900 * (i + 1), i == 2)
         note(_DESKS[0], "reminder", "今日 16:00 整理本周回访记录", "event", self.review_task,
              -300, False)
+        # What the sweeps of the days before sent (data.escalation, data.calls), under their
+        # own dedupe keys, so the first sweep of a session does not send it all again: read,
+        # except what came since yesterday's end of the working day.
+        since = t.at(-1, 17)
+        for wid, level, at in self.escalated:
+            nid += 1
+            staff = _SUPER if level == 1 else _MANAGER  # as data.escalation._recipients
+            number, title = self.order_names[wid]
+            rows.append((nid, staff, "escalation", f"{level} 级：{number} {title} —— 已超过期限",
+                         "", "work_order", wid, f"escalation:{wid}:{level}:{staff}",
+                         t.fmt(at), None if at >= since else t.fmt(at + 1800)))
+        for call_id, staff, due, person, number in self.due_callbacks:
+            nid += 1
+            who = self.person_name[person] if person else number[:3] + "****" + number[-4:]
+            stamp = t.fmt(due)
+            rows.append((nid, staff, "callback", f"回电 {who}", "",
+                         "call", call_id, f"callback:{call_id}:{stamp[:16].translate(_DIGITS_ONLY)}",
+                         stamp, None if due >= since else t.fmt(due + 1200)))
         self.conn.executemany(
             "INSERT INTO notification (id, staff_id, kind, title, body, entity, entity_id, "
             "dedupe_key, created_at, read_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -1631,7 +1679,9 @@ class _Builder:
             "INSERT INTO setting (key, value, updated_by_id, updated_at) VALUES (?,?,?,?)",
             [("callback_target_percent", "80", None, self.anchor),
              # The mark `sample --force` looks for: only a demo database may be replaced.
-             (DEMO_MARK, "1", None, self.anchor)],
+             (DEMO_MARK, "1", None, self.anchor),
+             # The day the data was made for: data.demo moves a copy to another day.
+             (DEMO_ANCHOR, self.t.today.isoformat(), None, self.anchor)],
         )
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from platformdirs import user_data_dir
 
-from data.db import is_postgres_url
+from data.db import is_postgres_url, sidecars
 
 #: The tracked demo database at the top of the checkout (never opened for writing).
 SAMPLE_DB = Path(__file__).resolve().parent.parent / "sample.db"
@@ -37,13 +37,35 @@ def default_database() -> str:
         # Copy to a temporary name first so a crash mid-copy never leaves half a database.
         partial = target.with_suffix(".db.partial")
         shutil.copyfile(sample, partial)
+        move_to_today(partial)
         from data.access import os_login
 
         me = os_login()  # the kernel's name for this user, never LOGNAME
         if me:
             map_os_login(partial, me, DEMO_LOGIN)
         os.replace(partial, target)
+        for path in sidecars(partial):
+            path.unlink(missing_ok=True)
     return str(target)
+
+
+def move_to_today(path: Path) -> None:
+    """Move the demo copy at `path` to today (data.clock, so FRONTDESK_NOW counts): a new
+    user opens on a working morning, not on the day the sample was made. A convenience: a
+    copy that cannot be moved (a sample without the demo mark) opens as it is."""
+    from peewee import PeeweeException
+
+    from data.db import close_database, open_database
+    from data.demo import shift_to_today
+    from data.errors import FrontDeskError
+
+    try:
+        open_database(str(path))
+        shift_to_today()  # one transaction: a refusal or an error leaves the copy as it was
+    except (FrontDeskError, PeeweeException, sqlite3.Error):
+        pass
+    finally:
+        close_database()
 
 
 def map_os_login(path: Path, os_login: str, login: str) -> None:

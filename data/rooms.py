@@ -135,7 +135,7 @@ _BUILDING = (rf"(?:(?P<b>[0-9A-Z]{{1,4}})(?P<bs>{_B_MARK}|-)"
 _ENTRANCE = rf"(?:(?P<e>[0-9A-Z]{{1,3}}){_E_MARK})?"
 _FLOOR = r"(?:(?P<f>[0-9]{1,3})(?:层|楼))?"
 _NUMBER = r"(?P<r>[0-9]{1,6})(?P<rs>室|号)?"
-_COMMUNITY = rf"(?P<c>[^0-9A-Z]{{1,40}}?)"
+_COMMUNITY = r"(?P<c>[^0-9A-Z]{1,40}?)"
 
 _ROOM_BODY = rf"{_PHASE}{_BUILDING}{_ENTRANCE}{_FLOOR}{_NUMBER}"
 _ROOM_RE = re.compile(_ROOM_BODY)

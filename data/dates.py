@@ -27,7 +27,8 @@ from typing import TypeVar
 
 from data.errors import ValidationError
 from data.i18n import N_, _
-from data.validators import clean_text, fold_width, parse_room_code
+from data.rooms import PARKING, parse_room
+from data.validators import clean_text, fold_width
 from data.vocab import EVENT_KINDS, label
 
 # ---------------------------------------------------------------------------
@@ -462,11 +463,13 @@ def parse_quick_add(line: str, today: dt.date, *, default_minutes: int = 60) -> 
 
 
 def _room(token: str) -> str | None:
-    """The canonical room code a token is, or None."""
+    """The canonical room code a token is (data.rooms.parse_room: every form a clerk types,
+    ``3栋2单元501``, ``A座1203``, ``1-101``…), or None. A parking space is not a room."""
     try:
-        return parse_room_code(token).code
+        parsed = parse_room(token)
     except ValidationError:
         return None
+    return None if parsed.kind == PARKING else parsed.code
 
 
 def _day_and_time(

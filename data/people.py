@@ -26,6 +26,7 @@ from data.models import (
     Vehicle,
 )
 from data.pinyin import name_readings
+from data.rooms import ParsedRoom
 from data.validators import (
     RoomCode,
     clean_text,
@@ -34,7 +35,6 @@ from data.validators import (
     mask_id_number,
     normalize_phone,
     normalize_plate,
-    parse_room_code,
     plate_tail,
     validate_id_number,
 )
@@ -350,19 +350,30 @@ def community_by_name(name: str) -> Community:
     return found
 
 
-def ensure_room(community_id: int, code: RoomCode | str) -> int:
-    """The id of a room, creating its building, entrance and room when missing."""
-    rc = parse_room_code(code) if isinstance(code, str) else code
-    existing = Room.get_or_none((Room.community == community_id) & (Room.code == rc.code))
+def ensure_room(community_id: int, code: ParsedRoom | RoomCode | str) -> int:
+    """The id of a room, creating its building, entrance and room when missing.
+
+    The room is looked up by every code that names it (`data.rooms_lookup.find_rooms`):
+    ``1-101`` lands on a room stored as ``1-1-101`` and the other way round; a new room
+    without an entrance is stored under the default entrance, with its canonical code."""
+    from data.rooms import PARKING, parse_room, room_code_error
+    from data.rooms_lookup import room_in_community
+
+    if isinstance(code, ParsedRoom):
+        parsed = code
+    else:
+        parsed = parse_room(code if isinstance(code, str) else code.code)
+    if parsed.kind == PARKING:
+        raise room_code_error(parsed.code)
+    existing = room_in_community(community_id, parsed)
     if existing is not None:
-        return existing.id
+        return existing
     with transaction():
-        building, _b = Building.get_or_create(community=community_id, code=rc.building)
-        entrance, _e = Entrance.get_or_create(building=building, code=rc.entrance)
-        floor = int(rc.number) // 100 if rc.number.isdigit() and len(rc.number) >= 3 else 0
+        building, _b = Building.get_or_create(community=community_id, code=parsed.building_code)
+        entrance, _e = Entrance.get_or_create(building=building, code=parsed.stored_entrance)
         return Room.create(
             community=community_id, building=building, entrance=entrance,
-            number=rc.number, code=rc.code, floor=floor,
+            number=parsed.number, code=parsed.code, floor=parsed.derived_floor,
         ).id
 
 
@@ -427,11 +438,15 @@ def find_building(code: str, community: str | None = None, *, option: str = "bui
     """(community_id, building_id) of a building code ("3", "3号楼", "3栋"); a code found in
     several communities needs the community (name or code)."""
 
-    text = code.strip().upper()
-    for suffix in ("号楼", "号栋", "号幢", "栋", "幢", "座", "#"):
-        text = text.removesuffix(suffix)
-    if text.isdigit():
-        text = text.lstrip("0") or "0"
+    from data.rooms import parse_room_prefix
+
+    parts = parse_room_prefix(code) or parse_room_prefix(code.strip() + "-")
+    if parts is not None and len(parts) == 1:
+        text = parts[0]  # "3栋", "3号楼", "三栋", "1期3栋", "A座"
+    else:
+        text = code.strip().upper()
+        if text.isdigit():
+            text = text.lstrip("0") or "0"
     query = (
         Building.select(Building.id, Building.community, Community.name)
         .join(Community)

@@ -20,15 +20,14 @@ from data.i18n import _
 from data.limits import quote
 from data.models import Community, Occupancy, Person, PersonTag, Phone, Room, Tag, Vehicle
 from data.people import PersonInput
+from data.rooms import PARKING, ParsedRoom, parse_room, room_code_error
 from data.validators import (
     MixedEncodingError,
-    RoomCode,
     clean_text,
     decode_text,
     fold_width,
     normalize_phone,
     normalize_plate,
-    parse_room_code,
     validate_id_number,
 )
 
@@ -535,7 +534,7 @@ class _Row:
 
     line: int
     community_id: int
-    room: RoomCode
+    room: ParsedRoom
     name: str
     role: str
     phones: list[str]
@@ -587,6 +586,37 @@ class _Validator:
 
         community_id = self.default_community
         community_text = " ".join(cell("community", max_length=100).split())
+        room_errors = len(errors)
+        room: ParsedRoom | None = None
+        room_text = cell("room", max_length=60)
+        if not room_text:
+            if len(errors) == room_errors:
+                fail("room", _("Enter the room, such as 3-2-501."))
+        else:
+            try:
+                room = parse_room(room_text)
+                if room.kind == PARKING:
+                    raise room_code_error(room_text)
+            except ValidationError as exc:
+                room = None
+                message = exc.message
+                if _DATE_TEXT.fullmatch(room_text):
+                    message += " " + _("Excel turned this room code into a date: format the "
+                                       "column as text and type the code again.")
+                fail("room", message)
+        # A community written in front of the room code ("锦绣花园3-2-501") stands for the
+        # 小区 cell; both written must agree.
+        written = " ".join(room.community.split()) if room is not None and room.community else ""
+        if written and written not in self.communities:
+            fail("room", _("No community called “{name}”. Known: {names}").format(
+                name=quote(written), names="、".join(self.community_names[:20])))
+            room = None
+        elif written and community_text and self.communities.get(community_text) != self.communities[written]:
+            fail("room", _("The room code names the community {name}, which is not the one in "
+                           "the community column.").format(name=quote(written)))
+            room = None
+        elif written and not community_text:
+            community_text = written
         if community_text:
             community_id = self.communities.get(community_text)
             if community_id is None:
@@ -595,21 +625,6 @@ class _Validator:
                     name=quote(community_text), names=known))
         elif community_id is None and "community" in self.columns and not errors:
             fail("community", _("Enter the community (小区), or pass --community for the blank cells."))
-
-        room: RoomCode | None = None
-        room_text = cell("room", max_length=60)
-        if not room_text:
-            if not any(e.column == self.header("room") for e in errors):
-                fail("room", _("Enter the room, such as 3-2-501."))
-        else:
-            try:
-                room = parse_room_code(room_text)
-            except ValidationError as exc:
-                message = exc.message
-                if _DATE_TEXT.fullmatch(room_text):
-                    message += " " + _("Excel turned this room code into a date: format the "
-                                       "column as text and type the code again.")
-                fail("room", message)
 
         name = " ".join(cell("name", max_length=60).split())
         if not name and not any(e.column == self.header("name") for e in errors):
@@ -711,11 +726,13 @@ class _Writer:
             query = Person.select(Person.id_number).where(Person.id_number.in_(ids[i : i + _CHUNK]))
             self.known_ids.update(p.id_number for p in query)
 
-    def room(self, community_id: int, code: RoomCode) -> tuple[int, bool]:
+    def room(self, community_id: int, code: ParsedRoom) -> tuple[int, bool]:
+        # Any code naming the room finds it: "1-101" the room stored as "1-1-101".
+        for alias in code.codes:
+            room_id = self.rooms.get((community_id, alias))
+            if room_id is not None:
+                return room_id, False
         key = (community_id, code.code)
-        room_id = self.rooms.get(key)
-        if room_id is not None:
-            return room_id, False
         room_id = people.ensure_room(community_id, code)
         self.rooms[key] = room_id
         self.report.rooms_created += 1

@@ -39,12 +39,14 @@ from data.models import (
     Vehicle,
 )
 from data.pinyin import split_typed_pinyin
+from data.rooms import PARKING, ParsedRoom, parse_room, parse_room_prefix
+from data.rooms_lookup import find_rooms
 from data.validators import (
+    PhoneNumber,
     fold_width,
     mask_phone,
     normalize_phone,
     parse_plate_query,
-    parse_room_prefix,
 )
 
 #: Default and largest number of hits a search returns.
@@ -255,28 +257,66 @@ def _by_plate(plate: str, cap: int, community_id: int | None) -> list[_Candidate
 
 
 def _rooms_by_code(
-    parts: tuple[str, ...], community_id: int | None
-) -> tuple[list[RoomHit], bool]:
-    """Rooms whose code is, or starts with, the typed parts; True when the code was whole."""
-    code = "-".join(parts)
-    query = (
-        Room.select(Room.id, Room.code, Room.community, Community.name)
-        .join(Community)
-        .switch(Room)
-    )
-    if community_id is not None:
-        query = query.where(Room.community == community_id)
-    exact = list(query.where(Room.code == code).order_by(Community.name).limit(ROOM_LIMIT).objects())
-    # "3-2" means that entrance ("3-2-…"); "3-2-5" means rooms starting 5 on it.
-    prefix = code + "-" if len(parts) < 3 else code
-    partial = list(
-        query.where(_prefix(Room.code, prefix), Room.code != code)
-        .order_by(Room.code, Room.id)
-        .limit(ROOM_LIMIT)
-        .objects()
-    )
-    rooms = [RoomHit(r.id, r.code, r.community_id, r.name) for r in exact + partial]
-    return rooms, bool(exact) and len(parts) == 3
+    parts: tuple[str, ...] | None, whole: ParsedRoom | None, community_id: int | None
+) -> tuple[list[RoomHit], set[int]]:
+    """Rooms the typed code names (`whole`: through data.rooms_lookup, the lookup forms and
+    the CLI use, aliases included) and rooms whose code starts with the typed parts; with
+    the ids of the rooms named whole."""
+    exact: list[RoomHit] = []
+    if whole is not None:
+        exact = [RoomHit(c.id, c.code, c.community_id, c.community)
+                 for c in find_rooms(whole, community_id)]
+    exact_ids = {r.id for r in exact}
+    partial: list[RoomHit] = []
+    if parts is not None:
+        code = "-".join(parts)
+        query = (
+            Room.select(Room.id, Room.code, Room.community, Community.name)
+            .join(Community)
+            .switch(Room)
+        )
+        if community_id is not None:
+            query = query.where(Room.community == community_id)
+        # "3-2" means that entrance ("3-2-…"); "3-2-5" means rooms starting 5 on it.
+        prefix = code + "-" if len(parts) < 3 else code
+        rows = (query.where(_prefix(Room.code, prefix), Room.code != code)
+                .order_by(Room.code, Room.id).limit(ROOM_LIMIT).objects())
+        partial = [RoomHit(r.id, r.code, r.community_id, r.name) for r in rows
+                   if r.id not in exact_ids]
+        if whole is None:
+            # No whole code: the exact code of a partial one ("3-2-5" is also room 5).
+            same = query.where(Room.code == code).order_by(Community.name).limit(ROOM_LIMIT)
+            partial = [RoomHit(r.id, r.code, r.community_id, r.name) for r in same.objects()] + partial
+    return exact + partial, exact_ids
+
+
+def _whole_room(text: str, community_id: int | None) -> tuple[ParsedRoom | None, int | None]:
+    """The whole room code `text` is (not a parking space), and the community it names in
+    front (``锦绣花园3-2-501``), else (None, community_id)."""
+    try:
+        parsed = parse_room(text)
+    except ValidationError:
+        return None, community_id
+    if parsed.kind == PARKING:
+        return None, community_id
+    if parsed.community:
+        named = Community.get_or_none((Community.name == parsed.community)
+                                      | (Community.code == parsed.community))
+        if named is None or (community_id is not None and named.id != community_id):
+            return None, community_id
+        community_id = named.id
+    return parsed, community_id
+
+
+def _typed_phone(text: str) -> PhoneNumber | None:
+    """The whole phone number `text` is, read by the import's normaliser (``0086…``,
+    ``+86 21 …``, ``(021)6400-1234转801``, ``021-64001234-801``), else None."""
+    if sum(ch.isdigit() for ch in text) < 7:
+        return None
+    try:
+        return normalize_phone(text)
+    except ValidationError:
+        return None
 
 
 def _occupants(room_ids: list[int], exact_ids: set[int], cap: int) -> list[_Candidate]:
@@ -315,25 +355,31 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
     candidates: list[_Candidate] = []
     understood: list[str] = []
 
-    room_parts = parse_room_prefix(text)
-    if room_parts is not None:
+    whole_room, room_community = _whole_room(text, community_id)
+    room_parts = parse_room_prefix(text) if whole_room is None or not whole_room.community else None
+    is_room = room_parts is not None or whole_room is not None
+    if is_room:
         understood.append("room")
-        rooms, whole = _rooms_by_code(room_parts, community_id)
-        exact_ids = {r.id for r in rooms if r.code == "-".join(room_parts)}
-        if whole:
+        rooms, exact_ids = _rooms_by_code(room_parts, whole_room, room_community)
+        if whole_room is not None:
             result.rooms = [r for r in rooms if r.id in exact_ids]
         candidates += _occupants([r.id for r in rooms], exact_ids, cap)
+    typed_phone = None if is_room else _typed_phone(text)
 
-    if _CJK.search(compact):
+    if typed_phone is None and _CJK.search(compact):
         plate = parse_plate_query(compact) if len(compact) >= 2 and not _CJK.search(compact[1:]) else None
         if plate:
             understood.append("plate")
             candidates += _by_plate(plate, cap, community_id)
-        if room_parts is None and not plate:
+        if not is_room and not plate:
             understood.append("name")
             candidates += _by_name(compact, cap, community_id)
-    elif _DIGITS_ONLY.match(text) and room_parts is None:
-        digits = re.sub(r"\D", "", text)
+    elif typed_phone is not None or (_DIGITS_ONLY.match(text) and not is_room):
+        if typed_phone is not None:
+            # A whole number in any form the import reads finds the number as stored.
+            digits = typed_phone.digits
+        else:
+            digits = re.sub(r"\D", "", text)
         if digits.startswith("86") and len(digits) == 13:
             digits = digits[2:]
         if len(digits) < 4:
@@ -375,7 +421,7 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
         understood.append("pinyin")
         candidates += _by_pinyin(lowered, cap, community_id)
         candidates += _by_name(compact, cap, community_id)  # names written in Latin letters
-    elif room_parts is None:
+    elif not is_room:
         plate = parse_plate_query(compact)
         if plate and re.search(r"[a-z]", lowered) and re.search(r"\d", compact):
             understood.append("plate")

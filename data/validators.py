@@ -164,7 +164,8 @@ def clean_text(
 
 @dataclass(frozen=True)
 class RoomCode:
-    """A room's address inside a community: building (楼栋), entrance (单元), room (房号)."""
+    """A room's address inside a community: building (楼栋, with its 期 in front), entrance
+    (单元, "" when the building has none) and room (房号). The parser is data.rooms."""
 
     building: str
     entrance: str
@@ -172,81 +173,37 @@ class RoomCode:
 
     @property
     def code(self) -> str:
-        """The canonical form, such as ``3-2-501``."""
-        return f"{self.building}-{self.entrance}-{self.number}"
+        """The canonical form, such as ``3-2-501``, ``1期3-2-501`` or ``1-101``."""
+        return "-".join(p for p in (self.building, self.entrance, self.number) if p)
 
     def __str__(self) -> str:
         return self.code
 
 
-_BUILDING = r"(?P<b>[0-9A-Z]{1,4})"
-_ENTRANCE = r"(?P<e>[0-9A-Z]{1,3})"
-_ROOM = r"(?P<r>[0-9]{1,6})"
-# "楼" alone is deliberately not a building marker: "3楼" means the third floor.
-_BUILDING_SEP = r"\s*(?:-|号楼|号栋|号幢|号座|栋|幢|座|\#)\s*"
-_ENTRANCE_SEP = r"\s*(?:-|单元)\s*"
-_ROOM_SUFFIX = r"(?:\s*(?:室|号))?"
-
-_ROOM_FULL_RE = re.compile(
-    rf"{_BUILDING}{_BUILDING_SEP}{_ENTRANCE}{_ENTRANCE_SEP}{_ROOM}{_ROOM_SUFFIX}"
-)
-_ROOM_PREFIX_RE = re.compile(
-    rf"{_BUILDING}{_BUILDING_SEP}"
-    rf"(?:{_ENTRANCE}(?:{_ENTRANCE_SEP}(?:{_ROOM}{_ROOM_SUFFIX})?)?)?"
-)
-
-
-def _drop_zeros(part: str) -> str:
-    """Drop leading zeros from an all-digit code part ("03" → "3"); keep letter codes."""
-    return (part.lstrip("0") or "0") if part.isdigit() else part
-
-
-def _room_code_error() -> ValidationError:
-    return ValidationError(
-        "room",
-        _(
-            "A room code is building-entrance-room, such as 3-2-501; "
-            "3栋2单元501 and 3号楼2单元501室 are accepted too."
-        ),
-    )
-
-
 def parse_room_code(text: str) -> RoomCode:
-    """Parse a full room code written as ``3-2-501``, ``3栋2单元501``, ``3号楼2单元501室``,
-    ``3幢…``, ``3座…``, ``3#2单元501``, ``A-1-1201`` (full-width forms too).
+    """Parse a whole room code in any form people type (``3-2-501``, ``3栋2单元501``,
+    ``3号楼2单元501室``, ``A座1203``, ``1期3栋2单元501``, ``1-101``, full-width and Chinese
+    numerals too): see `data.rooms.parse_room`, which this delegates to and which also
+    gives the kind (villa, shop, parking), the floor and a community written in front.
 
     Leading zeros are dropped from every numeric part ("03-02-0501" → "3-2-501"); letters
-    are upper-cased. Raises ValidationError (field "room") listing the accepted forms.
+    are upper-cased. Raises ValidationError (field "room") listing the accepted forms; a
+    parking space (``地下车库B2-034``) is not a room and is refused too.
     """
-    m = _ROOM_FULL_RE.fullmatch(_fold(text)) if isinstance(text, str) else None
-    if m is None:
-        raise _room_code_error()
-    building, entrance, number = (_drop_zeros(m[g]) for g in ("b", "e", "r"))
-    if "0" in (building, entrance, number):
-        raise _room_code_error()
-    return RoomCode(building, entrance, number)
+    from data.rooms import PARKING, parse_room, room_code_error
+
+    parsed = parse_room(text)
+    if parsed.kind == PARKING:
+        raise room_code_error(text)
+    return RoomCode(parsed.building_code, parsed.entrance or "", parsed.number)
 
 
 def parse_room_prefix(text: str) -> tuple[str, ...] | None:
-    """Read a partial room code typed into search: ``3-2`` → ("3", "2"), ``3-2-5`` →
-    ("3", "2", "5"), ``3栋`` / ``3号楼`` / ``3-`` → ("3",), ``3栋2单元`` → ("3", "2").
+    """Read a partial room code typed into search: ``3-2`` → ("3", "2"), ``3栋`` → ("3",);
+    None when it is not one. Delegates to `data.rooms.parse_room_prefix`. Never raises."""
+    from data.rooms import parse_room_prefix as _parse_prefix
 
-    A bare number ("3", "501") is not a room prefix (it could be the tail of a phone
-    number), nor is anything else that does not look like a room code: both give None.
-    Never raises. Leading zeros are dropped as in `parse_room_code`.
-    """
-    if not isinstance(text, str):
-        return None
-    m = _ROOM_PREFIX_RE.fullmatch(_fold(text))
-    if m is None:
-        return None
-    parts = [_drop_zeros(m[g]) for g in ("b", "e", "r") if m[g] is not None]
-    if parts[:2].count("0"):
-        return None
-    if len(parts) == 3 and parts[2] == "0":
-        # "3-2-0" or "3-2-05"-style zero prefixes: rooms are stored without leading zeros.
-        parts.pop()
-    return tuple(parts)
+    return _parse_prefix(text)
 
 
 # ---------------------------------------------------------------------------

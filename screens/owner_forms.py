@@ -177,10 +177,15 @@ def move_in_form(person_id: int, default_community: str = "") -> FormModal:
 
 
 def _room_code(text: str):
-    from data.validators import parse_room_code
+    """The room the form names, read by data.rooms.parse_room (every form a clerk types);
+    a parking space is not a room."""
+    from data.rooms import PARKING, parse_room, room_code_error
 
     try:
-        return parse_room_code(text)
+        parsed = parse_room(text)
+        if parsed.kind == PARKING:
+            raise room_code_error(text)
+        return parsed
     except ValidationError as exc:
         raise ValidationError("room", exc.message) from exc
 

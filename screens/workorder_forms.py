@@ -89,8 +89,9 @@ def guarded(act: Callable[[dict[str, str]], Any], fields: Iterable[str],
 
 
 def _resolve_room(text: str, community_text: str, community_id: int | None) -> tuple[int | None, int | None]:
-    """(room id, community id) of what the form says; the community alone for a public place."""
-    from data import search
+    """(room id, community id) of what the form says; the community alone for a public place.
+    The room is found by data.rooms_lookup.resolve_room, as everywhere else."""
+    from data.rooms_lookup import resolve_room
 
     if community_text.strip():
         try:
@@ -99,10 +100,12 @@ def _resolve_room(text: str, community_text: str, community_id: int | None) -> t
             raise ValidationError("community", exc.message) from exc
     if not text.strip():
         return None, community_id
-    from data.validators import parse_room_code
-
-    code = parse_room_code(text).code  # ValidationError("room") names the accepted forms
-    rooms = [r for r in search.search(code, limit=1, community_id=community_id).rooms if r.code == code]
+    try:
+        match = resolve_room(text, community_id)  # ValidationError("room") names the forms
+    except NotFoundError as exc:  # a community written in front that does not exist
+        raise ValidationError("room", exc.message) from exc
+    rooms = match.rooms
+    code = match.parsed.code
     if not rooms:
         if community_id is not None:
             raise ValidationError("room", _("There is no room {code} in that community.").format(code=code))

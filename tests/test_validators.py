@@ -257,7 +257,6 @@ def test_parse_room_code_letters_and_short_numbers(text, code):
         "3-2-501-1",
         "3-2-50A",
         "3/2/501",
-        "3栋501",
         "张三",
         "0-2-501",
         "3-0-501",

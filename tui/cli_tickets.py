@@ -162,35 +162,25 @@ def _short_title(text: str) -> str:
 
 
 def _find_room(code: str, community: str | None):
-    """(community_id, room_id) of a room code; refuses an unknown room and, without
-    --community, a code that several communities have (listing them)."""
-    from data.models import Community, Room
-    from data.people import community_by_name
-    from data.validators import parse_room_code
+    """(community_id, room_id) of a room code (data.rooms_lookup.resolve_room: every form a
+    clerk types); refuses an unknown room and, without --community, a code that several
+    communities have (listing them)."""
+    from data.rooms_lookup import resolve_room
 
-    rc = parse_room_code(code)
-    if community:
-        comm = community_by_name(community)
-        room = Room.get_or_none((Room.community == comm.id) & (Room.code == rc.code))
-        if room is None:
+    match = resolve_room(code, community)
+    rooms = match.rooms
+    if not rooms:
+        if community:
+            from data.people import community_by_name
+
             raise NotFoundError(_("{community} has no room {room}.").format(
-                community=comm.name, room=rc.code))
-        return comm.id, room.id
-    rows = list(
-        Room.select(Room.id, Room.community, Community.name)
-        .join(Community)
-        .where(Room.code == rc.code)
-        .order_by(Community.name)
-        .limit(50)
-        .objects()
-    )
-    if not rows:
-        raise NotFoundError(_("No community has a room {room}.").format(room=rc.code))
-    if len(rows) > 1:
+                community=community_by_name(community).name, room=match.parsed.code))
+        raise NotFoundError(_("No community has a room {room}.").format(room=match.parsed.code))
+    if len(rooms) > 1:
         raise ValidationError("--room", _(
             "Room {room} exists in several communities: {names}. Say which with --community."
-        ).format(room=rc.code, names="、".join(r.name for r in rows)))
-    return rows[0].community_id, rows[0].id
+        ).format(room=match.parsed.code, names="、".join(r.community for r in rooms)))
+    return rooms[0].community_id, rooms[0].id
 
 
 def _find_category(text: str) -> int:

@@ -142,11 +142,9 @@ def room_in_community(community_id: int, parsed: ParsedRoom) -> int | None:
 
 
 def _parking_spaces(code: str, community_id: int | None) -> list[RoomCandidate]:
-    """HOOK (parking spaces, helper h8): the parking spaces with this code, when the
-    structure has them (`data.models.ParkingSpace`, with `community` and `code`); none
-    before that model is merged."""
-    model = getattr(models, "ParkingSpace", None)
-    if model is None or not code:
+    """The parking spaces (车位, their own records) with this code."""
+    model = models.ParkingSpace
+    if not code:
         return []
     query = (
         model.select(model.id, model.code, model.community, Community.name)

@@ -28,7 +28,7 @@ from data.i18n import _
 from data.models import Event, EventAttendee, Room, Staff, WorkOrder
 from data.recurrence import Budget, check_bounded, occurrences, parse_rrule
 
-log = logging.getLogger("data.calendar")
+log = logging.getLogger(__name__)
 
 #: Kinds that are notes rather than bookings: they never make anyone busy.
 NOT_BUSY_KINDS = frozenset({"memo", "task"})

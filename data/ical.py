@@ -12,7 +12,7 @@ time zone, a year outside MIN_YEAR–MAX_YEAR, a rule finer than hourly, a parse
 refused whole with one line naming the event and the line; a file larger than
 MAX_ICS_BYTES or with more than MAX_ICS_EVENTS events is refused before it is parsed. An
 event whose UID is already there is updated only when the importing account may change
-it (`data.calendar.may_change`, the rule the calendar screen obeys) and never when it is
+it (`data.events.may_change`, the rule the calendar screen obeys) and never when it is
 a work order's appointment; otherwise that event is refused, named in
 `ImportResult.refused`, and the rest of the file is imported. A UID is matched against
 the UID column only: an old counter UID such as `5@frontdesk` (from an export before

@@ -19,7 +19,7 @@ from data.i18n import _
 from data.models import Event, Notification, ReminderDelivery
 from data.validators import show_controls
 
-log = logging.getLogger("data.calendar")
+log = logging.getLogger(__name__)
 
 #: Seconds a reminder hook may run.
 HOOK_TIMEOUT_S = 30

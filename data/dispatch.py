@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from data.calendar import appointment_event, conflicts_for
+from data.appointments import appointment_event
 from data.errors import NotFoundError
+from data.events import conflicts_for
 from data.i18n import _
 from data.models import Building, Community, Staff, Territory, WorkOrder
 from data.vocab import OPEN_STATUSES

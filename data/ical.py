@@ -12,7 +12,7 @@ time zone, a year outside MIN_YEAR–MAX_YEAR, a rule finer than hourly, a parse
 refused whole with one line naming the event and the line; a file larger than
 MAX_ICS_BYTES or with more than MAX_ICS_EVENTS events is refused before it is parsed. An
 event whose UID is already there is updated only when the importing account may change
-it (`data.calendar.may_change`, the rule the calendar screen obeys) and never when it is
+it (`data.events.may_change`, the rule the calendar screen obeys) and never when it is
 a work order's appointment; otherwise that event is refused, named in
 `ImportResult.refused`, and the rest of the file is imported. A UID is matched against
 the UID column only: an old counter UID such as `5@frontdesk` (from an export before
@@ -33,10 +33,10 @@ from icalendar import Event as VEvent
 from icalendar.parser import Contentline
 
 from data import access
-from data.calendar import _normalise_rule, _set_attendees, may_change, series_until
 from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
+from data.events import may_change, normalise_rule, series_until, set_attendees
 from data.i18n import _
 from data.models import Event, EventAttendee, Staff
 from data.recurrence import parse_rrule
@@ -298,7 +298,7 @@ def _import_rule(vevent, start: dt.datetime) -> str | None:
             _check_year(until, "UNTIL")
             recur["UNTIL"] = [dt.datetime.combine(until, dt.time(23, 59, 59))]
     try:
-        return _normalise_rule(recur.to_ical().decode("ascii"), start)
+        return normalise_rule(recur.to_ical().decode("ascii"), start)
     except ValidationError as exc:
         raise _ItemError("RRULE", exc.message) from exc
 
@@ -455,7 +455,7 @@ def _write_exceptions(series: Event, wanted: _Wanted, attendees: list[int]) -> N
             series=series.id, recurrence_id=rid, cancelled=cancelled,
             reminder_minutes=series.reminder_minutes, created_at=clock_now(),
         )
-        _set_attendees(row.id, attendees)
+        set_attendees(row.id, attendees)
 
 
 def _refusal(row: Event, wanted: _Wanted, actor_id: int | None) -> str | None:
@@ -512,7 +512,7 @@ def import_ics(text: str, staff_id: int, *, actor_id: int | None = None) -> Impo
             if row is None:
                 row = Event.create(uid=wanted.uid, organiser=staff_id, created_at=clock_now(),
                                    **wanted.values)
-                _set_attendees(row.id, [staff_id])
+                set_attendees(row.id, [staff_id])
                 _write_exceptions(row, wanted, [staff_id])
                 created += 1
                 continue
@@ -529,7 +529,7 @@ def import_ics(text: str, staff_id: int, *, actor_id: int | None = None) -> Impo
                 attendees.append(staff_id)
             Event.update(**wanted.values, version=Event.version + 1).where(
                 Event.id == row.id).execute()
-            _set_attendees(row.id, attendees)
+            set_attendees(row.id, attendees)
             _write_exceptions(Event.get_by_id(row.id), wanted, attendees)
             updated += 1
     return ImportResult(created, updated, skipped, tuple(refused))

@@ -3,7 +3,7 @@ callback due, a mention in a note — one row per person in `notification`, writ
 transaction of what caused it. Running sessions pick new rows up by id (`newer_than`),
 so a toast appears within a poll of the change in another process.
 
-Escalations (data.escalation), reminders (data.calendar) and callbacks (data.calls) write
+Escalations (data.escalation), reminders (data.reminders) and callbacks (data.calls) write
 their own rows with dedupe keys; this module writes "assigned" and "mention" rows and
 reads the inbox.
 """

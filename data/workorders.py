@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from peewee import JOIN, IntegrityError, fn
 
 from data import access, errors, territory
-from data.calendar import sync_work_order_appointment
+from data.appointments import sync_work_order_appointment
 from data.clock import now as clock_now
 from data.db import db, is_sqlite, transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError

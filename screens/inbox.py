@@ -30,7 +30,7 @@ from widgets.safe import plain
 UNREAD_MARK = "●"
 #: A kind label never takes more cells than this (longer ones are cut with an ellipsis).
 KIND_WIDTH_MAX = 14
-#: A reminder's body starts with its occurrence's start (data.calendar.send_reminders).
+#: A reminder's body starts with its occurrence's start (data.reminders.send_reminders).
 DAY_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 #: What enter opens, by the notification's entity (the footer hint names it).

@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from data import access
+from data import access, reminders
 from data import calendar as cal
 from data.calendar import ConflictsFound, EventInput
-from data.errors import ValidationError
+from data.errors import NotFoundError, ValidationError
 from data.models import AuditLog, Event, Notification
 from tests import factories as f
 
@@ -201,29 +201,29 @@ def test_reminders_fire_once(staff, tmp_path):
     series, _ = cal.create_event(ev([tech1, tech2], MON, MON + dt.timedelta(hours=1), kind="meeting",
                                     rrule="FREQ=DAILY;COUNT=3", reminder_minutes=30), desk.id)
     cal.create_event(ev([desk], MON, MON + dt.timedelta(hours=1), kind="meeting"), desk.id)
-    assert cal.due_reminders(D(2026, 11, 30, 8, 0)) == []
-    due = cal.due_reminders(D(2026, 11, 30, 8, 45))
+    assert reminders.due_reminders(D(2026, 11, 30, 8, 0)) == []
+    due = reminders.due_reminders(D(2026, 11, 30, 8, 45))
     assert sorted(r.login for r in due) == ["tech1", "tech2"]
     out = tmp_path / "hook.txt"
     hook = f"{sys.executable} -c \"import sys; open({str(out)!r}, 'a').write(' '.join(sys.argv[1:]) + chr(10))\" {{login}} {{start}}"
-    assert cal.send_reminders(D(2026, 11, 30, 8, 45), hook=hook) == 2
-    assert cal.send_reminders(D(2026, 11, 30, 8, 50), hook=hook) == 0  # idempotent
+    assert reminders.send_reminders(D(2026, 11, 30, 8, 45), hook=hook) == 2
+    assert reminders.send_reminders(D(2026, 11, 30, 8, 50), hook=hook) == 0  # idempotent
     assert sorted(out.read_text().splitlines()) == ["tech1 2026-11-30 09:00", "tech2 2026-11-30 09:00"]
     assert Notification.select().where(Notification.kind == "reminder").count() == 2
     # The next day's occurrence has its own reminder.
-    assert cal.send_reminders(D(2026, 12, 1, 8, 31)) == 2
+    assert reminders.send_reminders(D(2026, 12, 1, 8, 31)) == 2
     # A moved occurrence reminds at its new time.
     cal.move_occurrence(series, D(2026, 12, 2, 9), D(2026, 12, 2, 14), D(2026, 12, 2, 15), desk.id)
-    assert cal.send_reminders(D(2026, 12, 2, 8, 45)) == 0
-    assert cal.send_reminders(D(2026, 12, 2, 13, 45)) == 2
+    assert reminders.send_reminders(D(2026, 12, 2, 8, 45)) == 0
+    assert reminders.send_reminders(D(2026, 12, 2, 13, 45)) == 2
 
 
 def test_failing_hook_is_logged_not_raised(staff, caplog):
     tech1, _, desk = staff
     cal.create_event(ev([tech1], MON, MON + dt.timedelta(hours=1), reminder_minutes=10), desk.id)
-    assert cal.send_reminders(D(2026, 11, 30, 8, 55), hook="/nonexistent/sms-gateway {login}") == 1
+    assert reminders.send_reminders(D(2026, 11, 30, 8, 55), hook="/nonexistent/sms-gateway {login}") == 1
     assert "reminder hook" in caplog.text
-    assert cal.send_reminders(D(2026, 11, 30, 8, 56), hook="false") == 0
+    assert reminders.send_reminders(D(2026, 11, 30, 8, 56), hook="false") == 0
 
 
 def test_hook_runs_without_a_shell(staff):
@@ -238,10 +238,10 @@ def test_hook_runs_without_a_shell(staff):
         calls.append((args, kw.get("shell", False)))
         return real(["true"], **kw)
 
-    import data.calendar as module
+    import data.reminders as module
     module.subprocess.run = spy
     try:
-        cal.send_reminders(D(2026, 11, 30, 8, 55), hook="echo {title} {login}")
+        reminders.send_reminders(D(2026, 11, 30, 8, 55), hook="echo {title} {login}")
     finally:
         module.subprocess.run = real
     assert calls == [(["echo", "a;b", "tech1"], False)]
@@ -307,7 +307,7 @@ def test_task_input_is_checked(staff):
     with pytest.raises(ValidationError) as err:
         cal.edit_series(meeting, {"due": MON}, desk.id)
     assert err.value.field == "due"
-    with pytest.raises(cal.NotFoundError):
+    with pytest.raises(NotFoundError):
         cal.set_task_done(999999, True, desk.id)
     assert Event.select().count() == 1
 

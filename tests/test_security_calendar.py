@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from data import appointments, i18n, ical, reminders, schema
 from data import calendar as cal
-from data import i18n, ical, schema
 from data import workorders as wo
 from data.calendar import ConflictsFound, EventInput
 from data.db import close_database, db, open_database
@@ -91,7 +91,7 @@ def office(db_url, monkeypatch) -> SimpleNamespace:
                                         room_id=f.room(comm).id,
                                         appointment_at=D(2026, 12, 9, 10)), desk2.id)
     wo.assign(order.id, tech2.id, desk2.id)
-    appointment = cal.appointment_event(order.id)
+    appointment = appointments.appointment_event(order.id)
     out = SimpleNamespace(url=db_url, series=series, series_uid=Event.get_by_id(series).uid,
                           appointment=appointment.id, appointment_uid=appointment.uid,
                           tech1=tech1.id, manager=manager.id)
@@ -203,12 +203,12 @@ def test_finding08_an_hourly_series_reminds_each_person_once_per_run(office, tmp
                                 [office.tech1, office.manager], rrule="FREQ=HOURLY",
                                 reminder_minutes=7 * 24 * 60), office.manager, force=True)
     at = D(2026, 12, 7, 9)
-    assert cal.run_reminders(at, hook=hook.path) == cal.ReminderRun(sent=2, hooked=2)
+    assert reminders.run_reminders(at, hook=hook.path) == reminders.ReminderRun(sent=2, hooked=2)
     assert sorted(hook.runs()) == ["[--][manager1][夜间巡逻][2026-12-07 10:00]",
                                    "[--][tech1][夜间巡逻][2026-12-07 10:00]"]
-    assert cal.run_reminders(at + dt.timedelta(minutes=1), hook=hook.path) == cal.ReminderRun(0)
+    assert reminders.run_reminders(at + dt.timedelta(minutes=1), hook=hook.path) == reminders.ReminderRun(0)
     # Once that round has started, the next one is the one reminded of.
-    assert cal.run_reminders(D(2026, 12, 7, 10, 1), hook=hook.path) == cal.ReminderRun(2, 2)
+    assert reminders.run_reminders(D(2026, 12, 7, 10, 1), hook=hook.path) == reminders.ReminderRun(2, 2)
     assert len(hook.runs()) == 4
     assert Notification.select().where(Notification.kind == "reminder").count() == 4
 
@@ -224,7 +224,7 @@ def test_finding08_many_hourly_series_each_remind_despite_the_expansion_cap(offi
                            reminder_minutes=7 * 24 * 60, created_at=D(2026, 12, 1))
         EventAttendee.create(event=row.id, staff=office.tech1)
     assert 40 * 168 > MAX_OCCURRENCES
-    due = cal.due_reminders(D(2026, 12, 7, 9))
+    due = reminders.due_reminders(D(2026, 12, 7, 9))
     assert len(due) == 40 and {r.start for r in due} == {D(2026, 12, 7, 10)}
 
 
@@ -345,7 +345,7 @@ def reminded(office):
 def test_finding15_a_session_sweep_leaves_the_hook_delivery(reminded, tmp_path, capsys):
     hook = argdump(tmp_path)
     open_database(reminded.url)
-    assert cal.send_reminders() == 1  # what FrontDeskApp.sweep_escalations runs
+    assert reminders.send_reminders() == 1  # what FrontDeskApp.sweep_escalations runs
     assert run(reminded.url, "remind", "--hook", hook.path + " {login}", user="super1") == 0
     assert "0 reminders sent" in capsys.readouterr().out  # the inbox has it already
     assert hook.runs() == ["[tech1]"]  # but the hook ran all the same

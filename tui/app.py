@@ -223,9 +223,9 @@ class FrontDeskApp(App):
     def sweep_escalations(self) -> None:
         """Escalate work orders whose deadlines passed, notify callbacks that fell due and
         send calendar reminders (all idempotent); tell this user if an escalation reached them."""
-        from data.calendar import send_reminders
         from data.calls import notify_due_callbacks
         from data.escalation import sweep
+        from data.reminders import send_reminders
         from data.staff import system_account
 
         # The company's own deadlines, not this user's steps: done as the built-in service

@@ -299,11 +299,11 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 def cmd_remind(args: argparse.Namespace) -> int:
     """Send the reminders due now; safe to run every minute from cron. With --hook, a
     reminder whose hook run failed is tried again at the next run, and this run exits 1."""
-    from data import calendar
+    from data import reminders
 
     _open(args)
     _me_for(args, "remind")  # cron runs it as a service account
-    run = calendar.run_reminders(hook=args.hook)
+    run = reminders.run_reminders(hook=args.hook)
     if args.json:
         out: dict = {"sent": run.sent}
         if args.hook:

@@ -31,6 +31,7 @@ from pathlib import Path
 from data.db import SQLITE_MAGIC, db, is_postgres_url, is_sqlite, share_like, sidecars
 from data.errors import FrontDeskError
 from data.i18n import _
+from data.migrations import HISTORY_TABLE, shipped
 
 #: How many integrity problems a refusal names at most.
 SHOW_PROBLEMS = 3
@@ -263,8 +264,6 @@ def check_backup(path: str | Path) -> BackupCheck:
     """Check a SQLite file before it replaces a database: a SQLite file, undamaged
     (`integrity_check`), no dangling references (`foreign_key_check`), and a FrontDesk
     database of a schema this program knows. Raises BackupError saying what is wrong."""
-    from data.schema import HISTORY_TABLE, shipped
-
     file = Path(path).expanduser()
     if not file.is_file():
         raise BackupError(_("There is no file {path}.").format(path=file))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from data.errors import FrontDeskError
 from data.i18n import _
-from tui.cli_tickets import _emit, _pad
+from tui.cli.common import emit, open_db, pad
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -82,10 +82,9 @@ def _admin_of_file(path: str, args: argparse.Namespace) -> None:
 def cmd_backup(args: argparse.Namespace) -> int:
     """`frontdesk backup PATH [--force]`."""
     from data.backup import backup
-    from tui.cli import _open
     from tui.session import sign_in_admin_if_any
 
-    source = _open(args, check=False)  # an older schema is worth backing up too
+    source = open_db(args, check=False)  # an older schema is worth backing up too
     sign_in_admin_if_any(args)  # a copy of everything, password hashes too
     result = backup(args.path, force=args.force)
     print(_("Backed up {db} to {path} ({size:.1f} MB in {seconds:.1f} s).").format(
@@ -121,16 +120,16 @@ def cmd_copy(args: argparse.Namespace) -> int:
     report = copy_database(args.source, args.target, progress=progress)
     if not args.json:
         table, source, copied, checksum = _("table"), _("source rows"), _("copied rows"), _("checksum")
-        print(f"{_pad(table, 20)} {_pad(source, 12):>12} {_pad(copied, 12):>12}  {checksum}")
+        print(f"{pad(table, 20)} {pad(source, 12):>12} {pad(copied, 12):>12}  {checksum}")
     ok, mismatch = _("OK"), _("MISMATCH")
     for check in report.tables:
         if args.json:
-            _emit({"table": check.table, "source_rows": check.source_rows,
+            emit({"table": check.table, "source_rows": check.source_rows,
                    "target_rows": check.target_rows, "source_checksum": check.source_sum,
                    "target_checksum": check.target_sum,
                    "result": "OK" if check.ok else "MISMATCH"})
         else:
-            print(f"{_pad(check.table, 20)} {check.source_rows:>12} {check.target_rows:>12}  "
+            print(f"{pad(check.table, 20)} {check.source_rows:>12} {check.target_rows:>12}  "
                   f"{ok if check.ok else mismatch}")
     if not args.json:
         print(_("Copied {rows} rows in {seconds:.1f} s.").format(

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
-from tui.cli_tickets import _emit, _open, _pad, _sign_in
+from tui.cli.common import emit, open_db, pad, sign_in
 
 #: Rows printed when --limit is not given (as many as the history panel shows).
 LIMIT_DEFAULT = 200
@@ -54,10 +54,10 @@ def _line(entry) -> str:
         record += f" ({entry.parent})"
     return "  ".join((
         f"{entry.at:%Y-%m-%d %H:%M}",
-        _pad(_cell(entry.login), 10),
-        _pad(entry.action, 6),
-        _pad(record, 24),
-        _pad(entry.field, 14),
+        pad(_cell(entry.login), 10),
+        pad(entry.action, 6),
+        pad(record, 24),
+        pad(entry.field, 14),
         change,
     )).rstrip()
 
@@ -67,8 +67,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from data import audit
     from data.models import Staff
 
-    _open(args)
-    staff = _sign_in(args)
+    open_db(args)
+    staff = sign_in(args)
     if args.limit < 1:
         raise ValidationError("--limit", _("--limit must be at least 1."))
     if args.entity and args.entity not in audit.entities():
@@ -82,7 +82,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                            limit=args.limit, staff_id=staff.id)
     for entry in entries:
         if args.json:
-            _emit(entry.as_json())
+            emit(entry.as_json())
         else:
             print(_line(entry))
     if not entries and not args.json:

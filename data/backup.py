@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from peewee import DatabaseError
+
 from data.db import SQLITE_MAGIC, db, is_postgres_url, is_sqlite, share_like, sidecars
 from data.errors import FrontDeskError
 from data.i18n import _
@@ -253,6 +255,21 @@ def _pg_dump(target: str | Path, *, force: bool) -> Path:
 
 
 # --- checking and restoring ------------------------------------------------------------------------
+
+#: What reading a damaged file through the shared handle raises (restoring over it is the way out).
+DAMAGED_FILE_ERRORS: tuple[type[Exception], ...] = (DatabaseError,)
+
+
+def existing_sqlite_file(target: str) -> Path | None:
+    """The file `target` names when it is an existing file that starts like a SQLite
+    database; None for a PostgreSQL URL, a missing file or any other file."""
+    file = Path(target.removeprefix("sqlite:///")).expanduser()
+    if is_postgres_url(target) or not file.is_file():
+        return None
+    with open(file, "rb") as handle:
+        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            return None
+    return file
 
 
 def _problem(path: Path, reason: str) -> BackupError:

@@ -219,3 +219,8 @@ def map_login(login: str, os_login: str | None, by: int | None) -> StaffInfo:
 def list_staff() -> list[StaffInfo]:
     """Every staff account, by login."""
     return [staff_info(row) for row in Staff.select().order_by(Staff.login)]
+
+
+def ids_of_logins(logins: list[str]) -> dict[str, int]:
+    """login → account id for those of `logins` that have an account (the others are left out)."""
+    return {row.login: row.id for row in Staff.select(Staff.id, Staff.login).where(Staff.login.in_(logins))}

@@ -57,23 +57,17 @@ def _admin_of_file(path: str, args: argparse.Namespace) -> None:
     """Sign in as an administrator of the SQLite database at `path`, if it is one that has
     an active administrator; the shared handle is closed again. A missing file, or one
     that is not a database (being restored over), has nobody to sign in as."""
-    from pathlib import Path
-
-    from peewee import DatabaseError
-
-    from data.db import close_database, is_postgres_url, open_database
+    from data.backup import DAMAGED_FILE_ERRORS, existing_sqlite_file
+    from data.db import close_database, open_database
     from tui.session import sign_in_admin_if_any
 
-    file = Path(path.removeprefix("sqlite:///")).expanduser()
-    if is_postgres_url(path) or not file.is_file():
+    file = existing_sqlite_file(path)
+    if file is None:
         return
-    with open(file, "rb") as handle:
-        if handle.read(16) != b"SQLite format 3\x00":
-            return
     try:
         open_database(str(file))
         sign_in_admin_if_any(args)
-    except DatabaseError:
+    except DAMAGED_FILE_ERRORS:
         return  # a damaged file: restoring over it is the way out
     finally:
         close_database()

@@ -65,7 +65,7 @@ def _line(entry) -> str:
 def cmd_audit(args: argparse.Namespace) -> int:
     """`frontdesk audit [--entity E] [--id N] [--staff LOGIN] [--since …] [--limit N] [--json]`."""
     from data import audit
-    from data.models import Staff
+    from data.staff import ids_of_logins
 
     open_db(args)
     staff = sign_in(args)
@@ -75,7 +75,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise ValidationError("--entity", _("Unknown value “{value}”: use one of {choices}.").format(
             value=args.entity, choices="、".join(audit.entities())))
     since = _since(args.since)
-    if args.staff and not Staff.select().where(Staff.login == args.staff.strip()).exists():
+    if args.staff and not ids_of_logins([args.staff.strip()]):
         raise NotFoundError(_("No staff member with the login “{login}”.").format(login=args.staff.strip()))
     entries = audit.search(entity=args.entity, entity_id=args.entity_id,
                            login=args.staff.strip() if args.staff else None, since=since,

@@ -77,12 +77,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _staff_ids(text: str, option: str) -> list[int]:
-    from data.models import Staff
+    from data.staff import ids_of_logins
 
     logins = [x.strip() for x in text.replace("，", ",").split(",") if x.strip()]
     if not logins:
         raise ValidationError(option, _("Name at least one staff login."))
-    found = {s.login: s.id for s in Staff.select(Staff.id, Staff.login).where(Staff.login.in_(logins))}
+    found = ids_of_logins(logins)
     missing = [x for x in logins if x not in found]
     if missing:
         raise NotFoundError(_("No staff member with login {logins}.").format(logins=", ".join(missing)))

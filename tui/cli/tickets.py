@@ -111,58 +111,6 @@ def _short_title(text: str) -> str:
     return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
 
 
-def _find_room(code: str, community: str | None):
-    """(community_id, room_id) of a room code; refuses an unknown room and, without
-    --community, a code that several communities have (listing them)."""
-    from data.models import Community, Room
-    from data.people import community_by_name
-    from data.validators import parse_room_code
-
-    rc = parse_room_code(code)
-    if community:
-        comm = community_by_name(community)
-        room = Room.get_or_none((Room.community == comm.id) & (Room.code == rc.code))
-        if room is None:
-            raise NotFoundError(_("{community} has no room {room}.").format(
-                community=comm.name, room=rc.code))
-        return comm.id, room.id
-    rows = list(
-        Room.select(Room.id, Room.community, Community.name)
-        .join(Community)
-        .where(Room.code == rc.code)
-        .order_by(Community.name)
-        .limit(50)
-        .objects()
-    )
-    if not rows:
-        raise NotFoundError(_("No community has a room {room}.").format(room=rc.code))
-    if len(rows) > 1:
-        raise ValidationError("--room", _(
-            "Room {room} exists in several communities: {names}. Say which with --community."
-        ).format(room=rc.code, names="、".join(r.name for r in rows)))
-    return rows[0].community_id, rows[0].id
-
-
-def _find_category(text: str) -> int:
-    from data.models import Category
-
-    name = text.strip()
-    cat = Category.get_or_none(Category.code == name.lower())
-    if cat is not None:
-        return cat.id
-    rows = list(Category.select(Category.id, Category.code).where(
-        (Category.name == name) | (Category.name_en == name)).limit(10))
-    if len(rows) == 1:
-        return rows[0].id
-    if len(rows) > 1:
-        raise ValidationError("--category", _(
-            "Several categories are called “{name}”: use a code ({codes}).").format(
-                name=name, codes=", ".join(r.code for r in rows)))
-    raise NotFoundError(_(
-        "No category “{name}”: use a name such as 水管漏水 or a code such as plumbing.leak."
-    ).format(name=name))
-
-
 def _find_building(code: str, community: str | None) -> tuple[int, int]:
     from data.people import find_building
 
@@ -242,16 +190,16 @@ def cmd_tickets(args: argparse.Namespace) -> int:
 
 def _tickets_new(args: argparse.Namespace) -> int:
     from data import dispatch, workorders
-    from data.models import Person
+    from data.lookup import find_category, find_room, person_exists
     from data.vocab import CHANNELS, PRIORITIES, PRIORITY_WORDS, WORK_ORDER_KINDS
 
     staff = sign_in(args)
     kind = to_code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "--kind")
     priority = to_code(args.priority, PRIORITIES, PRIORITY_WORDS, "--priority")
     channel = to_code(args.channel, CHANNELS, CHANNEL_WORDS, "--channel")
-    community_id, room_id = _find_room(args.room, args.community)
-    category_id = _find_category(args.category)
-    if args.person is not None and not Person.select().where(Person.id == args.person).exists():
+    community_id, room_id = find_room(args.room, args.community)
+    category_id = find_category(args.category)
+    if args.person is not None and not person_exists(args.person):
         raise NotFoundError(_("No person with id {id}.").format(id=args.person))
     if not args.text.strip():
         raise ValidationError("--text", _("Say in a few words what is wrong, such as 厨房水管漏水."))
@@ -474,6 +422,7 @@ def _apply_status(view, status: str, staff, note: str, rating: str | None, versi
 def cmd_sla(args: argparse.Namespace) -> int:
     """`frontdesk sla list|set`: read or edit the SLA table."""
     from data import workorders
+    from data.lookup import find_category
     from data.vocab import PRIORITIES, PRIORITY_WORDS, WORK_ORDER_KINDS, label
 
     open_db(args)
@@ -483,7 +432,7 @@ def cmd_sla(args: argparse.Namespace) -> int:
     if args.sla_command == "set":
         kind = to_code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "kind")
         priority = to_code(args.priority, PRIORITIES, PRIORITY_WORDS, "priority")
-        category_id = _find_category(args.category) if args.category else None
+        category_id = find_category(args.category) if args.category else None
         row = workorders.set_sla(kind, priority, args.response, args.resolution, category_id,
                                  working_time=args.working_time)
         print(_("{kind} {priority} {category}: respond within {response} min, resolve within {resolution} min ({clock}).").format(

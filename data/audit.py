@@ -11,7 +11,7 @@ UPDATE and DELETE).
   adds a column is audited without touching this module.
 - PostgreSQL: one PL/pgSQL trigger function diffing `to_jsonb(OLD)` and `to_jsonb(NEW)`,
   installed by `frontdesk migrate`; `data.db.transaction()` hands it the actor and the
-  clock through `set_config('frontdesk.staff' / 'frontdesk.now', …, true)`.
+  clock (through the `before_pg_write` hook data/__init__ registers) through `set_config('frontdesk.staff' / 'frontdesk.now', …, true)`.
 
 Phones and ID numbers are stored masked in the trail and password hashes never: the
 trail is for accountability and must not become a second copy of what privacy hides.
@@ -183,6 +183,13 @@ def installed_sqlite(conn) -> bool:
     """Whether this connection has the TEMP triggers already."""
     return conn.execute("SELECT 1 FROM temp.sqlite_master WHERE type = 'trigger' "
                         "AND name = 'fd_audit_no_delete'").fetchone() is not None
+
+
+def prepare_sqlite(conn) -> None:
+    """Install the TEMP triggers on `conn` unless it has them: data.db runs this at the
+    BEGIN of every SQLite write transaction (`before_sqlite_write`, wired in data/__init__)."""
+    if not installed_sqlite(conn):
+        install_sqlite(conn)
 
 
 def install_sqlite(conn) -> None:

@@ -1,4 +1,4 @@
-"""Signing in (issue 7): passwords (argon2id), a growing delay after wrong passwords,
+"""Signing in (issue 7): passwords (argon2id, data.passwords), a growing delay after wrong passwords,
 OS-login mapping, and the administrator's account actions.
 
 Who a session is: an account whose `os_login` is the SSH login signs in without a password
@@ -12,80 +12,24 @@ makes the account the acting one with `data.access.act_as`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from dataclasses import dataclass, replace
-
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError
-from argon2.low_level import hash_secret
-from peewee import IntegrityError
 
 from data import access, audit, clock
 from data.db import transaction
 from data.errors import AuthError, NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Staff
-from data.staff import StaffInfo, _info, disabled_account, find_account, unknown_login
+from data.passwords import check_new_password, hash_password, verify_password
+from data.staff import StaffInfo, changeable_account, disabled_account, find_account
+from data.staff import map_login as map_login  # re-exported: an account action, like the others
+from data.staff import staff_info as _info
 from data.vocab import STAFF_ROLES, label
 
 #: Wrong passwords in a row answered at once; after them each answer waits 1, 2, 4 … s,
 #: at most MAX_DELAY s. Nothing locks an account (anyone could lock anyone out).
 FREE_FAILURES = 3
 MAX_DELAY = 30
-#: Length limits of a new password.
-MIN_LENGTH = 8
-MAX_LENGTH = 128
-
-#: argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: t=3, 64 MiB, p=4).
-#: A hash carries its own parameters, so hashes made with other costs still verify.
-_hasher = PasswordHasher()
-
-_OS_LOGIN = re.compile(r"^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}\$?$")
-
-
-# --- hashing -----------------------------------------------------------------------------------
-
-
-def hash_password(password: str, *, salt: bytes | None = None) -> str:
-    """The argon2id hash of `password` (a random salt unless one is given: the sample
-    generator gives one so that the same seed writes the same database)."""
-    if salt is None:
-        return _hasher.hash(password)
-    return hash_secret(
-        password.encode(), salt, time_cost=_hasher.time_cost, memory_cost=_hasher.memory_cost,
-        parallelism=_hasher.parallelism, hash_len=_hasher.hash_len, type=Type.ID,
-    ).decode()
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """Does `password` match the stored hash? False for no hash or an unreadable one."""
-    if not password_hash:
-        return False
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def check_new_password(login: str, new: str, old: str | None = None) -> None:
-    """Raise ValidationError("password", …) unless `new` is acceptable for `login`: at least
-    8 characters, no control characters, not the login, not the old password."""
-    if not isinstance(new, str) or len(new) < MIN_LENGTH:
-        raise ValidationError("password", _(
-            "A password needs at least {count} characters.").format(count=MIN_LENGTH))
-    if len(new) > MAX_LENGTH:
-        raise ValidationError("password", _(
-            "A password has at most {count} characters.").format(count=MAX_LENGTH))
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in new):
-        raise ValidationError("password", _(
-            "A password may not contain control characters (such as tab or a line break)."))
-    if new.strip().casefold() == (login or "").strip().casefold():
-        raise ValidationError("password", _("The password may not be the login."))
-    if old is not None and new == old:
-        raise ValidationError("password", _("The new password must differ from the old one."))
-
-
 # --- signing in --------------------------------------------------------------------------------
 
 
@@ -237,22 +181,11 @@ def _store_password(row: Staff, new: str, *, temporary: bool) -> StaffInfo:
 # --- the administrator's account actions --------------------------------------------------------
 
 
-def _account(login: str) -> Staff:
-    row = Staff.get_or_none(Staff.login == (login or "").strip())
-    if row is None:
-        raise unknown_login((login or "").strip())
-    if row.login == access.SYSTEM_LOGIN and row.role == access.SERVICE:
-        raise ValidationError("login", _(
-            "The built-in account “{login}” cannot be changed: the sessions' background "
-            "sweeps act as it.").format(login=row.login))
-    return row
-
-
 def set_password(login: str, new: str, *, by_staff_id: int | None, temporary: bool = True) -> StaffInfo:
     """An administrator sets `login`'s password; a temporary one (the default) must be
     changed at the next sign-in. Also lifts a lock."""
     access.require("staff.manage", by_staff_id)
-    row = _account(login)
+    row = changeable_account(login)
     check_new_password(row.login, new)
     return _store_password(row, new, temporary=temporary)
 
@@ -260,7 +193,7 @@ def set_password(login: str, new: str, *, by_staff_id: int | None, temporary: bo
 def disable(login: str, by: int | None) -> StaffInfo:
     """An administrator disables an account: it can no longer sign in (its records stay)."""
     access.require("staff.manage", by)
-    row = _account(login)
+    row = changeable_account(login)
     me = access.actor_for(by)
     if me is not None and me.id == row.id:
         raise ValidationError("login", _(
@@ -274,46 +207,11 @@ def disable(login: str, by: int | None) -> StaffInfo:
 def enable(login: str, by: int | None) -> StaffInfo:
     """An administrator enables a disabled account again, and lifts any lock."""
     access.require("staff.manage", by)
-    row = _account(login)
+    row = changeable_account(login)
     with transaction():
         Staff.update(active=True, failed_logins=0, locked_until=None).where(
             Staff.id == row.id).execute()
         row = Staff.get_by_id(row.id)
-    return _info(row)
-
-
-def _taken(os_login: str, other: Staff | None) -> ValidationError:
-    if other is None:  # gone again since the clash: say it plainly
-        return ValidationError("os_login", _(
-            "The OS login “{os_login}” is already mapped to another account.").format(
-                os_login=os_login))
-    return ValidationError("os_login", _(
-        "The OS login “{os_login}” is already mapped to {name} ({login}). Clear that first: "
-        "frontdesk staff map-login {login} --clear"
-    ).format(os_login=os_login, name=other.name, login=other.login))
-
-
-def map_login(login: str, os_login: str | None, by: int | None) -> StaffInfo:
-    """An administrator maps an OS (SSH) login to the account, so that it signs in without
-    a password; None or "" clears the mapping. Refuses an OS login mapped to another
-    account, naming it."""
-    access.require("staff.manage", by)
-    row = _account(login)
-    os_login = (os_login or "").strip() or None
-    if os_login is not None and not _OS_LOGIN.match(os_login):
-        raise ValidationError("os_login", _(
-            "An OS login is up to 32 letters, digits, '.', '_' or '-', such as wangfang."))
-    try:
-        with transaction():
-            if os_login is not None:
-                other = Staff.select().where(
-                    (Staff.os_login == os_login) & (Staff.id != row.id)).first()
-                if other is not None:
-                    raise _taken(os_login, other)
-            Staff.update(os_login=os_login).where(Staff.id == row.id).execute()
-            row = Staff.get_by_id(row.id)
-    except IntegrityError:  # mapped by another session between the check and the write
-        raise _taken(os_login or "", Staff.select().where(Staff.os_login == os_login).first()) from None
     return _info(row)
 
 

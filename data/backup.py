@@ -28,9 +28,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from peewee import DatabaseError
+
 from data.db import SQLITE_MAGIC, db, is_postgres_url, is_sqlite, share_like, sidecars
 from data.errors import FrontDeskError
 from data.i18n import _
+from data.migrations import HISTORY_TABLE, shipped
 
 #: How many integrity problems a refusal names at most.
 SHOW_PROBLEMS = 3
@@ -253,6 +256,21 @@ def _pg_dump(target: str | Path, *, force: bool) -> Path:
 
 # --- checking and restoring ------------------------------------------------------------------------
 
+#: What reading a damaged file through the shared handle raises (restoring over it is the way out).
+DAMAGED_FILE_ERRORS: tuple[type[Exception], ...] = (DatabaseError,)
+
+
+def existing_sqlite_file(target: str) -> Path | None:
+    """The file `target` names when it is an existing file that starts like a SQLite
+    database; None for a PostgreSQL URL, a missing file or any other file."""
+    file = Path(target.removeprefix("sqlite:///")).expanduser()
+    if is_postgres_url(target) or not file.is_file():
+        return None
+    with open(file, "rb") as handle:
+        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            return None
+    return file
+
 
 def _problem(path: Path, reason: str) -> BackupError:
     return BackupError(_("{path} cannot be restored: {reason} Nothing was changed.").format(
@@ -263,8 +281,6 @@ def check_backup(path: str | Path) -> BackupCheck:
     """Check a SQLite file before it replaces a database: a SQLite file, undamaged
     (`integrity_check`), no dangling references (`foreign_key_check`), and a FrontDesk
     database of a schema this program knows. Raises BackupError saying what is wrong."""
-    from data.schema import HISTORY_TABLE, shipped
-
     file = Path(path).expanduser()
     if not file.is_file():
         raise BackupError(_("There is no file {path}.").format(path=file))

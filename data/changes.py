@@ -1,7 +1,7 @@
 """Cheap change detection for live updates (issue 8): open screens refresh when another
 session commits, without re-querying everything on a timer.
 
-- SQLite: `PRAGMA data_version` changes whenever another connection commits (data.db).
+- SQLite: `PRAGMA data_version` changes whenever another connection commits.
 - PostgreSQL: a statement-level trigger on every table sends `pg_notify` on the channel
   `frontdesk_changes` with the schema name; each session LISTENs on its own connection
   and counts what arrives (`PgListener`).
@@ -9,7 +9,7 @@ session commits, without re-querying everything on a timer.
 
 from __future__ import annotations
 
-from data.db import db
+from data.db import db, is_sqlite
 
 CHANNEL = "frontdesk_changes"
 #: Tables whose changes nobody watches on screen.
@@ -83,3 +83,13 @@ def pg_token() -> tuple[str, int] | None:
     except psycopg2.Error:
         _listener = None  # the server went away: listen again on the next poll
         return None
+
+
+def change_token() -> object | None:
+    """A value that changes whenever another connection commits, for cheap polling:
+    SQLite's data_version, PostgreSQL's LISTEN/NOTIFY count (`pg_token`)."""
+    if not is_sqlite():
+        return pg_token()
+    conn = db.connection()
+    (version,) = conn.execute("PRAGMA data_version").fetchone()
+    return (version, conn.total_changes)

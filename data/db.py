@@ -9,7 +9,7 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -21,6 +21,25 @@ from data.i18n import _
 
 #: Every model is bound to this proxy; `open_database` points it at a real database once.
 db = DatabaseProxy()
+
+#: What runs before a SQLite connection's first write transaction, with the sqlite3
+#: connection (each hook checks cheaply whether it already ran on it), and at the start of
+#: every PostgreSQL write transaction. The handle knows no rule: the audit trail registers
+#: its triggers here (data/__init__.py wires it, so every process using data/ has them).
+_sqlite_write_hooks: list[Callable[[sqlite3.Connection], None]] = []
+_pg_transaction_hooks: list[Callable[[], None]] = []
+
+
+def before_sqlite_write(hook: Callable[[sqlite3.Connection], None]) -> None:
+    """Run `hook(conn)` at the BEGIN of every SQLite write transaction, before it writes."""
+    if hook not in _sqlite_write_hooks:
+        _sqlite_write_hooks.append(hook)
+
+
+def before_pg_write(hook: Callable[[], None]) -> None:
+    """Run `hook()` first thing in every PostgreSQL write transaction (`transaction()`)."""
+    if hook not in _pg_transaction_hooks:
+        _pg_transaction_hooks.append(hook)
 
 #: SQLite busy timeout, seconds (SPEC §4: at least 5 s).
 BUSY_TIMEOUT_S = 10
@@ -120,9 +139,9 @@ def _open_lock_file(database: str) -> int:
 
 
 class FrontDeskSqlite(SqliteDatabase):
-    """SQLite with the audit trail's TEMP triggers on every connection that writes (data.audit;
-    every write runs in `transaction()`, whose BEGIN installs them first), and writers
-    queued fairly.
+    """SQLite with the audit trail's TEMP triggers on every connection that writes (data.audit,
+    through `before_sqlite_write`; every write runs in `transaction()`, whose BEGIN installs
+    them first), and writers queued fairly.
 
     SQLite's busy handler lets a newcomer take the write lock ahead of a writer that has
     been waiting for seconds (the waiters sleep in growing steps), so with thirty writers
@@ -171,13 +190,11 @@ class FrontDeskSqlite(SqliteDatabase):
                 os.close(fd)
 
     def begin(self, lock_type=None):
-        from data.audit import install_sqlite, installed_sqlite
-
         if self.read_only:
             raise DatabaseFileError(read_only_message(self.database))
         conn = self.connection()
-        if not installed_sqlite(conn):  # the audit triggers, before this connection's first write
-            install_sqlite(conn)
+        for hook in _sqlite_write_hooks:  # the audit triggers, before this connection's first write
+            hook(conn)
         fd = self._lock_fd()
         if fd is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -369,12 +386,12 @@ def close_database() -> None:
 @contextlib.contextmanager
 def transaction() -> Iterator[object]:
     """A write transaction (BEGIN IMMEDIATE on SQLite); nests as a savepoint. On
-    PostgreSQL it hands the audit triggers the acting staff member and the clock."""
+    PostgreSQL it first runs the `before_pg_write` hooks (the audit trail hands its
+    triggers the acting staff member and the clock)."""
     with db.atomic() as txn:
         if not is_sqlite():
-            from data.audit import pg_transaction_settings
-
-            pg_transaction_settings()
+            for hook in _pg_transaction_hooks:
+                hook()
         yield txn
 
 
@@ -382,14 +399,3 @@ def is_sqlite() -> bool:
     """True when the shared handle points at SQLite."""
     return isinstance(db.obj, SqliteDatabase)
 
-
-def change_token() -> object | None:
-    """A value that changes whenever another connection commits, for cheap polling:
-    SQLite's data_version, PostgreSQL's LISTEN/NOTIFY count (data.changes)."""
-    if not is_sqlite():
-        from data.changes import pg_token
-
-        return pg_token()
-    conn = db.connection()
-    (version,) = conn.execute("PRAGMA data_version").fetchone()
-    return (version, conn.total_changes)

@@ -10,9 +10,9 @@ from pathlib import Path
 from data.db import db, is_sqlite
 from data.errors import FrontDeskError
 from data.i18n import _
+from data.migrations import HISTORY_TABLE, MIGRATIONS_DIR, shipped
+from data.migrations import order as _order
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HISTORY_TABLE = "schema_migration"
 log = logging.getLogger(__name__)
 
 
@@ -45,16 +45,6 @@ def _runner():
     return Runner(db.obj, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
 
 
-def shipped() -> tuple[str, ...]:
-    """Names of the migrations this program carries, in order."""
-    return tuple(sorted((p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py")), key=_order))
-
-
-def _order(name: str) -> tuple[int, str]:
-    digits = name.split("_", 1)[0]
-    return (int(digits) if digits.isdigit() else -1, name)
-
-
 def status() -> SchemaStatus:
     """Compare the database's migration history (the runner's table) with the migrations
     shipped here."""
@@ -75,14 +65,13 @@ def migrate(*, backed_up: Callable[[Path], None] | None = None) -> list[str]:
 
     A SQLite file that holds tables is first copied beside itself when migrations are
     pending (`data.backup.before_migration`); `backed_up(path)` is told where."""
+    from data.backup import before_migration
     from data.seed import ensure_reference_data
 
     current = status()
     if current.unknown:
         raise SchemaError(_newer_message(current))
     if current.pending and _has_tables():
-        from data.backup import before_migration
-
         saved = before_migration(current.pending[0])
         if saved is not None:
             log.info("backed up %s before migrating", saved)

@@ -1,18 +1,27 @@
-"""Staff accounts: lookup of the signed-in member, and adding and listing accounts.
+"""Staff accounts: lookup of the signed-in member, adding and listing accounts, and mapping
+an OS login to an account.
 
-Signing in with a password, locking and the administrator's account actions are in
-`data.auth`.
+Signing in with a password, locking and the administrator's other account actions are in
+`data.auth` (which builds on this module, never the other way round).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from peewee import IntegrityError
+
+from data import access
 from data.db import transaction
 from data.errors import AuthError, NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Staff
+from data.passwords import check_new_password, hash_password
+from data.validators import clean_text, normalize_phone
 from data.vocab import STAFF_ROLES, label
+
+_OS_LOGIN = re.compile(r"^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}\$?$")
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,8 @@ class StaffInfo:
         return label(STAFF_ROLES, self.role)
 
 
-def _info(row: Staff) -> StaffInfo:
+def staff_info(row: Staff) -> StaffInfo:
+    """The screens' view of an account row."""
     return StaffInfo(row.id, row.login, row.name, row.role, row.phone, row.community_id,
                      bool(row.must_change_password))
 
@@ -86,7 +96,7 @@ def sign_in(login: str) -> StaffInfo:
         raise unknown_login(login)
     if not row.active:
         raise disabled_account(login)
-    return _info(row)
+    return staff_info(row)
 
 
 def add_staff(
@@ -105,9 +115,6 @@ def add_staff(
     `os_login` maps the SSH login that signs in as this account without a password;
     `password` is a temporary one, to be changed at the first sign-in.
     """
-    from data import access
-    from data.validators import clean_text, normalize_phone
-
     access.require("staff.manage", by)
     login = clean_text(login, "login", max_length=40)
     if login.casefold() == access.SYSTEM_LOGIN:
@@ -129,8 +136,6 @@ def add_staff(
     number = normalize_phone(phone).number if phone.strip() else ""
     password_hash = None
     if password is not None:
-        from data.auth import check_new_password, hash_password
-
         check_new_password(login, password)
         password_hash = hash_password(password)
     with transaction():
@@ -142,11 +147,9 @@ def add_staff(
                            password_hash=password_hash,
                            must_change_password=password_hash is not None)
         if os_login:
-            from data.auth import map_login
-
             map_login(login, os_login, by)
             row = Staff.get_by_id(row.id)
-    return _info(row)
+    return staff_info(row)
 
 
 def system_account() -> StaffInfo | None:
@@ -155,10 +158,6 @@ def system_account() -> StaffInfo | None:
     first use. It has no password and no OS login, and signing in as it is refused.
     None when an older database has a person's account of that login (then the sweeps
     act as nobody, as they did before)."""
-    from peewee import IntegrityError
-
-    from data import access
-
     row = Staff.get_or_none(Staff.login == access.SYSTEM_LOGIN)
     if row is None:
         try:
@@ -166,9 +165,62 @@ def system_account() -> StaffInfo | None:
                 row = Staff.create(login=access.SYSTEM_LOGIN, name="系统", role=access.SERVICE)
         except IntegrityError:  # another session made it first
             row = Staff.get(Staff.login == access.SYSTEM_LOGIN)
-    return _info(row) if row.role == access.SERVICE else None
+    return staff_info(row) if row.role == access.SERVICE else None
+
+
+def changeable_account(login: str) -> Staff:
+    """The account row an administrator's action changes: NotFoundError for an unknown
+    login, ValidationError for the built-in service account."""
+    row = Staff.get_or_none(Staff.login == (login or "").strip())
+    if row is None:
+        raise unknown_login((login or "").strip())
+    if row.login == access.SYSTEM_LOGIN and row.role == access.SERVICE:
+        raise ValidationError("login", _(
+            "The built-in account “{login}” cannot be changed: the sessions' background "
+            "sweeps act as it.").format(login=row.login))
+    return row
+
+
+def _taken(os_login: str, other: Staff | None) -> ValidationError:
+    if other is None:  # gone again since the clash: say it plainly
+        return ValidationError("os_login", _(
+            "The OS login “{os_login}” is already mapped to another account.").format(
+                os_login=os_login))
+    return ValidationError("os_login", _(
+        "The OS login “{os_login}” is already mapped to {name} ({login}). Clear that first: "
+        "frontdesk staff map-login {login} --clear"
+    ).format(os_login=os_login, name=other.name, login=other.login))
+
+
+def map_login(login: str, os_login: str | None, by: int | None) -> StaffInfo:
+    """An administrator maps an OS (SSH) login to the account, so that it signs in without
+    a password; None or "" clears the mapping. Refuses an OS login mapped to another
+    account, naming it."""
+    access.require("staff.manage", by)
+    row = changeable_account(login)
+    os_login = (os_login or "").strip() or None
+    if os_login is not None and not _OS_LOGIN.match(os_login):
+        raise ValidationError("os_login", _(
+            "An OS login is up to 32 letters, digits, '.', '_' or '-', such as wangfang."))
+    try:
+        with transaction():
+            if os_login is not None:
+                other = Staff.select().where(
+                    (Staff.os_login == os_login) & (Staff.id != row.id)).first()
+                if other is not None:
+                    raise _taken(os_login, other)
+            Staff.update(os_login=os_login).where(Staff.id == row.id).execute()
+            row = Staff.get_by_id(row.id)
+    except IntegrityError:  # mapped by another session between the check and the write
+        raise _taken(os_login or "", Staff.select().where(Staff.os_login == os_login).first()) from None
+    return staff_info(row)
 
 
 def list_staff() -> list[StaffInfo]:
     """Every staff account, by login."""
-    return [_info(row) for row in Staff.select().order_by(Staff.login)]
+    return [staff_info(row) for row in Staff.select().order_by(Staff.login)]
+
+
+def ids_of_logins(logins: list[str]) -> dict[str, int]:
+    """login → account id for those of `logins` that have an account (the others are left out)."""
+    return {row.login: row.id for row in Staff.select(Staff.id, Staff.login).where(Staff.login.in_(logins))}

@@ -32,7 +32,7 @@ from data.models import (
     WorkOrderLink,
 )
 
-# The SLA API moved to data.sla; `name as name` re-exports what the CLI (tui/cli_tickets.py),
+# The SLA API moved to data.sla; `name as name` re-exports what the CLI (tui/cli/tickets.py),
 # the queue screen and the tests call as workorders.sla_table(), .set_severe_weather() ….
 from data.sla import STRETCH_SETTING as STRETCH_SETTING
 from data.sla import SlaRow as SlaRow

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from data.db import change_token, close_database, open_database, transaction
+from data.changes import change_token
+from data.db import close_database, open_database, transaction
 from data.models import Person
 
 

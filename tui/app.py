@@ -13,7 +13,7 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from data import access, notifications
-from data.db import change_token
+from data.changes import change_token
 from data.i18n import N_, _, in_language
 from data.pinyin import initials
 from data.staff import StaffInfo

@@ -379,7 +379,7 @@ def print_report(report: SoakReport, *, as_json: bool = False, out=None) -> None
     print(_("{n} processes × {m} transactions on {db}").format(
         n=report.processes, m=report.transactions,
         db="PostgreSQL" if report.target.startswith("postgres") else "SQLite"), file=out)
-    from tui.cli_tickets import _pad
+    from tui.cli.common import pad as _pad
 
     kind_header, count_header = _("kind"), _("count")
     print(f"{_pad(kind_header, 14)}{count_header:>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}",

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from data.errors import FrontDeskError
 from data.i18n import _
-from tui.cli_tickets import _emit, _pad
+from tui.cli.common import emit, open_db, pad
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -57,23 +57,17 @@ def _admin_of_file(path: str, args: argparse.Namespace) -> None:
     """Sign in as an administrator of the SQLite database at `path`, if it is one that has
     an active administrator; the shared handle is closed again. A missing file, or one
     that is not a database (being restored over), has nobody to sign in as."""
-    from pathlib import Path
-
-    from peewee import DatabaseError
-
-    from data.db import close_database, is_postgres_url, open_database
+    from data.backup import DAMAGED_FILE_ERRORS, existing_sqlite_file
+    from data.db import close_database, open_database
     from tui.session import sign_in_admin_if_any
 
-    file = Path(path.removeprefix("sqlite:///")).expanduser()
-    if is_postgres_url(path) or not file.is_file():
+    file = existing_sqlite_file(path)
+    if file is None:
         return
-    with open(file, "rb") as handle:
-        if handle.read(16) != b"SQLite format 3\x00":
-            return
     try:
         open_database(str(file))
         sign_in_admin_if_any(args)
-    except DatabaseError:
+    except DAMAGED_FILE_ERRORS:
         return  # a damaged file: restoring over it is the way out
     finally:
         close_database()
@@ -82,10 +76,9 @@ def _admin_of_file(path: str, args: argparse.Namespace) -> None:
 def cmd_backup(args: argparse.Namespace) -> int:
     """`frontdesk backup PATH [--force]`."""
     from data.backup import backup
-    from tui.cli import _open
     from tui.session import sign_in_admin_if_any
 
-    source = _open(args, check=False)  # an older schema is worth backing up too
+    source = open_db(args, check=False)  # an older schema is worth backing up too
     sign_in_admin_if_any(args)  # a copy of everything, password hashes too
     result = backup(args.path, force=args.force)
     print(_("Backed up {db} to {path} ({size:.1f} MB in {seconds:.1f} s).").format(
@@ -121,16 +114,16 @@ def cmd_copy(args: argparse.Namespace) -> int:
     report = copy_database(args.source, args.target, progress=progress)
     if not args.json:
         table, source, copied, checksum = _("table"), _("source rows"), _("copied rows"), _("checksum")
-        print(f"{_pad(table, 20)} {_pad(source, 12):>12} {_pad(copied, 12):>12}  {checksum}")
+        print(f"{pad(table, 20)} {pad(source, 12):>12} {pad(copied, 12):>12}  {checksum}")
     ok, mismatch = _("OK"), _("MISMATCH")
     for check in report.tables:
         if args.json:
-            _emit({"table": check.table, "source_rows": check.source_rows,
+            emit({"table": check.table, "source_rows": check.source_rows,
                    "target_rows": check.target_rows, "source_checksum": check.source_sum,
                    "target_checksum": check.target_sum,
                    "result": "OK" if check.ok else "MISMATCH"})
         else:
-            print(f"{_pad(check.table, 20)} {check.source_rows:>12} {check.target_rows:>12}  "
+            print(f"{pad(check.table, 20)} {check.source_rows:>12} {check.target_rows:>12}  "
                   f"{ok if check.ok else mismatch}")
     if not args.json:
         print(_("Copied {rows} rows in {seconds:.1f} s.").format(

@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Callable
 
 from data.i18n import _
+from tui.cli.common import open_db
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -27,10 +28,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 def cmd_settings(args: argparse.Namespace) -> int:
     """`frontdesk settings list | get KEY | set KEY VALUE` (administrators)."""
     from data.settings import KNOWN, get_setting, set_setting
-    from tui.cli import _open
     from tui.session import sign_in
 
-    _open(args)
+    open_db(args)
     staff = sign_in(args)
     if args.settings_command == "list":
         for key, known in KNOWN.items():

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from data import access
 from data.errors import ValidationError
 from data.i18n import _
-from tui.cli_tickets import _code, _emit, _open, _pad, _sign_in
+from tui.cli.common import emit, open_db, pad, sign_in, to_code
 
 #: Default number of calls `calls list` prints, and the default statistics span in days.
 LIST_DEFAULT = 50
@@ -109,14 +109,14 @@ def _call_line(view, reveal: bool = False) -> str:
     who = view.person or view.caller_staff or "—"
     summary = view.summary.splitlines()[0] if view.summary else ""
     return "  ".join((
-        _pad(_when(view.started_at), 16),
-        _pad(_direction_word(view.direction), 8),
-        _pad(_number(view, reveal) or "—", 16),
-        _pad(who, 8),
-        _pad(label(CALL_CATEGORIES, view.category), 6),
-        _pad(label(CALL_OUTCOMES, view.outcome) if view.outcome else "", 14),
-        _pad(f"{view.duration_s}s", 6),
-        _pad(view.staff, 8),
+        pad(_when(view.started_at), 16),
+        pad(_direction_word(view.direction), 8),
+        pad(_number(view, reveal) or "—", 16),
+        pad(who, 8),
+        pad(label(CALL_CATEGORIES, view.category), 6),
+        pad(label(CALL_OUTCOMES, view.outcome) if view.outcome else "", 14),
+        pad(f"{view.duration_s}s", 6),
+        pad(view.staff, 8),
         summary,
     )).rstrip()
 
@@ -126,7 +126,7 @@ def _call_line(view, reveal: bool = False) -> str:
 
 def cmd_calls(args: argparse.Namespace) -> int:
     """`frontdesk calls log|list|callbacks|stats`."""
-    _open(args)
+    open_db(args)
     action: Callable[[argparse.Namespace], int] = {
         "log": _calls_log, "list": _calls_list, "callbacks": _calls_callbacks, "stats": _calls_stats,
         "incident": _calls_incident,
@@ -146,10 +146,10 @@ def _calls_log(args: argparse.Namespace) -> int:
         label,
     )
 
-    staff = _sign_in(args)
-    direction = _code(args.direction, CALL_DIRECTIONS, CALL_DIRECTION_WORDS, "--direction")
-    category = _code(args.category, CALL_CATEGORIES, CALL_CATEGORY_WORDS, "--category")
-    outcome = _code(args.outcome, CALL_OUTCOMES, {}, "--outcome") if args.outcome.strip() else ""
+    staff = sign_in(args)
+    direction = to_code(args.direction, CALL_DIRECTIONS, CALL_DIRECTION_WORDS, "--direction")
+    category = to_code(args.category, CALL_CATEGORIES, CALL_CATEGORY_WORDS, "--category")
+    outcome = to_code(args.outcome, CALL_OUTCOMES, {}, "--outcome") if args.outcome.strip() else ""
     try:
         duration = int(str(args.duration).strip())
     except ValueError:
@@ -162,7 +162,7 @@ def _calls_log(args: argparse.Namespace) -> int:
         staff.id,
     )
     if args.json:
-        _emit({
+        emit({
             **view.as_json(),
             "staff_caller": match.staff_login,
             "rooms": [{"id": i, "code": c, "community": m} for i, c, m in match.rooms],
@@ -201,7 +201,7 @@ def _calls_list(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise ValidationError("--limit", _("--limit must be at least 1."))
-    staff = _sign_in(args)
+    staff = sign_in(args)
     flt = CallFilter(staff_id=staff.id if args.mine else None, since=_date(args.since, "--since"))
     rows, after = [], None
     while len(rows) < args.limit:
@@ -213,7 +213,7 @@ def _calls_list(args: argparse.Namespace) -> int:
     _reveal(rows, args.reveal)
     for view in rows:
         if args.json:
-            _emit({**view.as_json(), "number": _number(view, args.reveal)})
+            emit({**view.as_json(), "number": _number(view, args.reveal)})
         else:
             print(_call_line(view, args.reveal))
     if not rows and not args.json:
@@ -225,22 +225,22 @@ def _calls_callbacks(args: argparse.Namespace) -> int:
     from data.calls import callbacks
     from data.clock import now
 
-    staff = _sign_in(args)
+    staff = sign_in(args)
     at = now()
     rows = callbacks(staff.id if args.mine else None, overdue_only=args.overdue, at=at, limit=1000)
     _reveal(rows, args.reveal)
     for view in rows:
         overdue = view.callback_overdue(at)
         if args.json:
-            _emit({**view.as_json(), "number": _number(view, args.reveal), "overdue": overdue})
+            emit({**view.as_json(), "number": _number(view, args.reveal), "overdue": overdue})
             continue
         summary = view.summary.splitlines()[0] if view.summary else ""
         print("  ".join((
-            _pad(_when(view.callback_due), 16),
-            _pad(_("overdue") if overdue else "", 8),
-            _pad(_number(view, args.reveal) or "—", 16),
-            _pad(view.person or "—", 8),
-            _pad(view.callback_assignee or "—", 8),
+            pad(_when(view.callback_due), 16),
+            pad(_("overdue") if overdue else "", 8),
+            pad(_number(view, args.reveal) or "—", 16),
+            pad(view.person or "—", 8),
+            pad(view.callback_assignee or "—", 8),
             summary,
         )).rstrip())
     if not rows and not args.json:
@@ -253,13 +253,13 @@ def _calls_stats(args: argparse.Namespace) -> int:
     from data.clock import today
     from data.vocab import CALL_CATEGORIES, CALL_OUTCOMES, label
 
-    staff = _sign_in(args)
+    staff = sign_in(args)
     until = _date(args.until, "--until") or today()
     since = _date(args.since, "--since") or until - dt.timedelta(days=STATS_DAYS - 1)
     # Everyone's numbers are a supervisor's report; a clerk gets their own.
     stats = call_stats(since, until, staff_id=None if access.can("reports") else staff.id)
     if args.json:
-        _emit(stats.as_json())
+        emit(stats.as_json())
         return 0
 
     def percent(rate: float, base: int) -> str:
@@ -279,13 +279,13 @@ def _calls_stats(args: argparse.Namespace) -> int:
         print(f"  {day:%m-%d}  {inbound:>4}  {outbound:>4}")
     print(_("By staff member (calls, average talk time):"))
     for name, count, avg in stats.by_staff:
-        print(f"  {_pad(name, 10)}{count:>5}  {avg:>6.0f}s")
+        print(f"  {pad(name, 10)}{count:>5}  {avg:>6.0f}s")
     print(_("By category:"))
     for code, count in stats.by_category:
-        print(f"  {_pad(label(CALL_CATEGORIES, code), 10)}{count:>5}")
+        print(f"  {pad(label(CALL_CATEGORIES, code), 10)}{count:>5}")
     print(_("By outcome:"))
     for code, count in stats.by_outcome:
-        print(f"  {_pad(label(CALL_OUTCOMES, code) if code else '—', 12)}{count:>5}")
+        print(f"  {pad(label(CALL_OUTCOMES, code) if code else '—', 12)}{count:>5}")
     return 0
 
 
@@ -312,7 +312,7 @@ def _calls_incident(args: argparse.Namespace) -> int:
                     starts=_when(view.starts), ends=_when(view.ends), buildings="、".join(view.buildings),
                     calls=view.calls, callers=view.callers))
         return 0
-    staff = _sign_in(args)
+    staff = sign_in(args)
     if args.incident_command == "end":
         view = calls.end_incident(args.id, staff.id)
         print(_("Incident #{id} ended.").format(id=view.id))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
+from tui.cli.common import emit, open_db, pad, sign_in, to_code
 
 #: Words accepted for each coded option, besides the code itself and its labels.
 KIND_WORDS = {"报修": "repair", "投诉": "complaint", "咨询": "inquiry", "建议": "suggestion"}
@@ -101,56 +101,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace) -> None:
-    from tui.cli import _open as open_db
-
-    open_db(args)
-
-
-def _sign_in(args: argparse.Namespace, action: str | None = None):
-    from tui.session import sign_in
-
-    return sign_in(args, action=action)
-
-
-def _emit(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False, default=str))
-
-
-def _code(value: str, codes: dict[str, str], extra: dict[str, str], option: str) -> str:
-    """A code from what was typed: the code, its English or Chinese label, or a known word."""
-    from data.i18n import in_language
-
-    text = " ".join(value.split())
-    words = {code: code for code in codes}
-    for code, message in codes.items():
-        words[message.lower()] = code
-        words[in_language(message, "zh")] = code
-    words.update(extra)
-    found = words.get(text) or words.get(text.lower())
-    if found is None:
-        choices = "、".join(dict.fromkeys([*extra, *codes]))
-        raise ValidationError(option, _("Unknown value “{value}”: use one of {choices}.").format(
-            value=text, choices=choices))
-    return found
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    """`text` cut or padded to `width` terminal cells (CJK characters take two)."""
-    out, used = [], 0
-    for ch in text:
-        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        if used + w > width:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + " " * (width - used)
-
-
 def _money(value: Decimal) -> str:
     """Two decimals whatever the backend returned ("2" on SQLite, "2.00" on PostgreSQL)."""
     return str(Decimal(value).quantize(Decimal("0.01")))
@@ -159,48 +109,6 @@ def _money(value: Decimal) -> str:
 def _short_title(text: str) -> str:
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
-
-
-def _find_room(code: str, community: str | None):
-    """(community_id, room_id) of a room code (data.rooms_lookup.resolve_room: every form a
-    clerk types); refuses an unknown room and, without --community, a code that several
-    communities have (listing them)."""
-    from data.rooms_lookup import resolve_room
-
-    match = resolve_room(code, community)
-    rooms = match.rooms
-    if not rooms:
-        if community:
-            from data.people import community_by_name
-
-            raise NotFoundError(_("{community} has no room {room}.").format(
-                community=community_by_name(community).name, room=match.parsed.code))
-        raise NotFoundError(_("No community has a room {room}.").format(room=match.parsed.code))
-    if len(rooms) > 1:
-        raise ValidationError("--room", _(
-            "Room {room} exists in several communities: {names}. Say which with --community."
-        ).format(room=match.parsed.code, names="、".join(r.community for r in rooms)))
-    return rooms[0].community_id, rooms[0].id
-
-
-def _find_category(text: str) -> int:
-    from data.models import Category
-
-    name = text.strip()
-    cat = Category.get_or_none(Category.code == name.lower())
-    if cat is not None:
-        return cat.id
-    rows = list(Category.select(Category.id, Category.code).where(
-        (Category.name == name) | (Category.name_en == name)).limit(10))
-    if len(rows) == 1:
-        return rows[0].id
-    if len(rows) > 1:
-        raise ValidationError("--category", _(
-            "Several categories are called “{name}”: use a code ({codes}).").format(
-                name=name, codes=", ".join(r.code for r in rows)))
-    raise NotFoundError(_(
-        "No category “{name}”: use a name such as 水管漏水 or a code such as plumbing.leak."
-    ).format(name=name))
 
 
 def _find_building(code: str, community: str | None) -> tuple[int, int]:
@@ -216,12 +124,12 @@ def _order_line(row, at) -> str:
 
     where = row.room or row.location
     return "  ".join((
-        _pad(row.number, 16),
-        _pad(label(WORK_ORDER_STATUSES, row.status), 8),
-        _pad(label(PRIORITIES, row.priority), 6),
-        _pad(where, 10),
-        _pad(row.assignee, 8),
-        _pad(countdown(row.deadline, at) if row.deadline else "", 8),
+        pad(row.number, 16),
+        pad(label(WORK_ORDER_STATUSES, row.status), 8),
+        pad(label(PRIORITIES, row.priority), 6),
+        pad(where, 10),
+        pad(row.assignee, 8),
+        pad(countdown(row.deadline, at) if row.deadline else "", 8),
         row.title,
     )).rstrip()
 
@@ -273,7 +181,7 @@ def _print_order(view, at, phone: str | None = None) -> None:
 
 def cmd_tickets(args: argparse.Namespace) -> int:
     """`frontdesk tickets new|list|show|update`."""
-    _open(args)
+    open_db(args)
     action: Callable[[argparse.Namespace], int] = {
         "new": _tickets_new, "list": _tickets_list, "show": _tickets_show, "update": _tickets_update,
     }[args.tickets_command]
@@ -282,16 +190,16 @@ def cmd_tickets(args: argparse.Namespace) -> int:
 
 def _tickets_new(args: argparse.Namespace) -> int:
     from data import dispatch, workorders
-    from data.models import Person
+    from data.lookup import find_category, find_room, person_exists
     from data.vocab import CHANNELS, PRIORITIES, PRIORITY_WORDS, WORK_ORDER_KINDS
 
-    staff = _sign_in(args)
-    kind = _code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "--kind")
-    priority = _code(args.priority, PRIORITIES, PRIORITY_WORDS, "--priority")
-    channel = _code(args.channel, CHANNELS, CHANNEL_WORDS, "--channel")
-    community_id, room_id = _find_room(args.room, args.community)
-    category_id = _find_category(args.category)
-    if args.person is not None and not Person.select().where(Person.id == args.person).exists():
+    staff = sign_in(args)
+    kind = to_code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "--kind")
+    priority = to_code(args.priority, PRIORITIES, PRIORITY_WORDS, "--priority")
+    channel = to_code(args.channel, CHANNELS, CHANNEL_WORDS, "--channel")
+    community_id, room_id = find_room(args.room, args.community)
+    category_id = find_category(args.category)
+    if args.person is not None and not person_exists(args.person):
         raise NotFoundError(_("No person with id {id}.").format(id=args.person))
     if not args.text.strip():
         raise ValidationError("--text", _("Say in a few words what is wrong, such as 厨房水管漏水."))
@@ -305,7 +213,7 @@ def _tickets_new(args: argparse.Namespace) -> int:
     )
     suggestions = dispatch.suggest(view.id, limit=1)
     if args.json:
-        _emit({**view.as_json(), "suggested": suggestions[0].login if suggestions else None})
+        emit({**view.as_json(), "suggested": suggestions[0].login if suggestions else None})
         return 0
     print(_("Opened {number}: {title}").format(number=view.number, title=view.title))
     _print_order(view, None)
@@ -325,10 +233,10 @@ def _tickets_list(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise ValidationError("--limit", _("--limit must be at least 1."))
-    staff = _sign_in(args)
+    staff = sign_in(args)
     flt = QueueFilter()
     if args.status:
-        flt.status = _code(args.status, WORK_ORDER_STATUSES, STATUS_WORDS, "--status")
+        flt.status = to_code(args.status, WORK_ORDER_STATUSES, STATUS_WORDS, "--status")
     if args.building:
         flt.community_id, flt.building_id = _find_building(args.building, args.community)
     elif args.community:
@@ -351,7 +259,7 @@ def _tickets_list(args: argparse.Namespace) -> int:
             break
     if args.json:
         for row in rows:
-            _emit(workorders.get_order(row.id).as_json(at))
+            emit(workorders.get_order(row.id).as_json(at))
         return 0
     for row in rows:
         print(_order_line(row, at))
@@ -365,7 +273,7 @@ def _tickets_show(args: argparse.Namespace) -> int:
     from data.clock import now
     from data.validators import mask_phone
 
-    _sign_in(args)
+    sign_in(args)
     at = now()
     view = workorders.get_order(args.ref)
     if args.reveal and view.contact_phone:
@@ -376,7 +284,7 @@ def _tickets_show(args: argparse.Namespace) -> int:
     costs = workorders.costs(view.id)
     links = workorders.linked_orders(view.id)
     if args.json:
-        _emit({
+        emit({
             **view.as_json(at),
             "contact_phone": phone or None,
             "description": view.description,
@@ -407,7 +315,7 @@ def _tickets_show(args: argparse.Namespace) -> int:
             move = f" {label(WORK_ORDER_STATUSES, h.from_status) if h.from_status else ''}→" \
                    f"{label(WORK_ORDER_STATUSES, h.to_status)}"
         note = f"  {h.note}" if h.note else ""
-        print(f"  {h.at:%m-%d %H:%M}  {_pad(h.staff or '—', 8)}  {action}{move}{note}")
+        print(f"  {h.at:%m-%d %H:%M}  {pad(h.staff or '—', 8)}  {action}{move}{note}")
     if costs:
         print()
         print(_("Costs:"))
@@ -429,9 +337,9 @@ def _tickets_update(args: argparse.Namespace) -> int:
     from data import workorders
     from data.vocab import WORK_ORDER_STATUSES
 
-    staff = _sign_in(args)
+    staff = sign_in(args)
     view = workorders.get_order(args.ref)
-    status = _code(args.status, WORK_ORDER_STATUSES, STATUS_WORDS, "--status") if args.status else None
+    status = to_code(args.status, WORK_ORDER_STATUSES, STATUS_WORDS, "--status") if args.status else None
     if status is None and args.rating is not None:
         status = "visited"
     if args.rating is not None and status != "visited":
@@ -463,7 +371,7 @@ def _tickets_update(args: argparse.Namespace) -> int:
     elif note.strip():
         view = workorders.add_note(view.id, staff.id, note, expected_version=version)
     if args.json:
-        _emit(view.as_json())
+        emit(view.as_json())
     else:
         from data.vocab import label
 
@@ -514,16 +422,17 @@ def _apply_status(view, status: str, staff, note: str, rating: str | None, versi
 def cmd_sla(args: argparse.Namespace) -> int:
     """`frontdesk sla list|set`: read or edit the SLA table."""
     from data import workorders
+    from data.lookup import find_category
     from data.vocab import PRIORITIES, PRIORITY_WORDS, WORK_ORDER_KINDS, label
 
-    _open(args)
-    staff = _sign_in(args)  # every command signs in, reading ones too
+    open_db(args)
+    staff = sign_in(args)  # every command signs in, reading ones too
     if args.sla_command == "hours":
         return _sla_hours(args, staff)
     if args.sla_command == "set":
-        kind = _code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "kind")
-        priority = _code(args.priority, PRIORITIES, PRIORITY_WORDS, "priority")
-        category_id = _find_category(args.category) if args.category else None
+        kind = to_code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "kind")
+        priority = to_code(args.priority, PRIORITIES, PRIORITY_WORDS, "priority")
+        category_id = find_category(args.category) if args.category else None
         row = workorders.set_sla(kind, priority, args.response, args.resolution, category_id,
                                  working_time=args.working_time)
         print(_("{kind} {priority} {category}: respond within {response} min, resolve within {resolution} min ({clock}).").format(
@@ -565,12 +474,12 @@ def cmd_escalate(args: argparse.Namespace) -> int:
     """`frontdesk escalate`: the idempotent sweep, for cron (as a service account)."""
     from data.escalation import sweep
 
-    _open(args)
-    _sign_in(args, "escalate")
+    open_db(args)
+    sign_in(args, "escalate")
     done = sweep()
     for e in done:
         if args.json:
-            _emit({"id": e.order_id, "number": e.number, "level": e.level, "notified": list(e.notified)})
+            emit({"id": e.order_id, "number": e.number, "level": e.level, "notified": list(e.notified)})
         else:
             print(_("{number}: level {level}, told {people}").format(
                 number=e.number, level=e.level, people=", ".join(e.notified) or "—"))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 from collections.abc import Callable
 
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
+from tui.cli.common import emit, open_db, sign_in
 
 #: Chinese words accepted for --kind, besides the codes and their labels.
 KIND_WORDS = {"上门预约": "appointment", "上门": "appointment", "会议": "meeting",
@@ -76,23 +76,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
 
-def _open(args: argparse.Namespace) -> None:
-    from tui.cli import _open as open_db
-
-    open_db(args)
-
-
-def _emit(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False, default=str))
-
-
 def _staff_ids(text: str, option: str) -> list[int]:
-    from data.models import Staff
+    from data.staff import ids_of_logins
 
     logins = [x.strip() for x in text.replace("，", ",").split(",") if x.strip()]
     if not logins:
         raise ValidationError(option, _("Name at least one staff login."))
-    found = {s.login: s.id for s in Staff.select(Staff.id, Staff.login).where(Staff.login.in_(logins))}
+    found = ids_of_logins(logins)
     missing = [x for x in logins if x not in found]
     if missing:
         raise NotFoundError(_("No staff member with login {logins}.").format(logins=", ".join(missing)))
@@ -134,23 +124,11 @@ def _occurrence_json(o) -> dict:
     }
 
 
-def _me(args: argparse.Namespace):
-    from tui.cli_tickets import _sign_in
-
-    return _sign_in(args)
-
-
-def _me_for(args: argparse.Namespace, action: str):
-    from tui.cli_tickets import _sign_in
-
-    return _sign_in(args, action)
-
-
 def _calendar_add(args: argparse.Namespace) -> int:
     from data import calendar
     from data.validators import parse_datetime
 
-    me = _me(args)
+    me = sign_in(args)
     data = calendar.EventInput(
         kind=_kind(args.kind), title=args.title,
         start=parse_datetime(args.start, "--start"), end=parse_datetime(args.end, "--end"),
@@ -161,12 +139,12 @@ def _calendar_add(args: argparse.Namespace) -> int:
         event_id, conflicts = calendar.create_event(data, me.id, force=args.force, reason=args.reason)
     except calendar.ConflictsFound as exc:
         if args.json:
-            _emit({"booked": False, "conflicts": [_conflict_json(c) for c in exc.conflicts]})
+            emit({"booked": False, "conflicts": [_conflict_json(c) for c in exc.conflicts]})
         print(_("frontdesk: {message}").format(message=exc), file=sys.stderr)
         print(_("To book it anyway: add --force --reason TEXT."), file=sys.stderr)
         return 2
     if args.json:
-        _emit({"booked": True, "id": event_id, "conflicts": [_conflict_json(c) for c in conflicts]})
+        emit({"booked": True, "id": event_id, "conflicts": [_conflict_json(c) for c in conflicts]})
         return 0
     print(_("Booked #{id}: {title} {start}–{end}.").format(
         id=event_id, title=data.title.strip(), start=_when(data.start), end=f"{data.end:%H:%M}"))
@@ -183,13 +161,13 @@ def _calendar_agenda(args: argparse.Namespace) -> int:
     if args.days < 1 or args.days > calendar.MAX_WINDOW_DAYS:
         raise ValidationError("--days", _("--days must be 1 to {max}.").format(
             max=calendar.MAX_WINDOW_DAYS))
-    me = _me(args)  # anyone's agenda, as the calendar screen shows it, but signed in
+    me = sign_in(args)  # anyone's agenda, as the calendar screen shows it, but signed in
     staff_id = _staff_ids(args.staff, "--staff")[0] if args.staff else me.id
     start = dt.datetime.combine(now().date(), dt.time())
     occs = calendar.agenda([staff_id], start, start + dt.timedelta(days=args.days))
     for o in occs:
         if args.json:
-            _emit(_occurrence_json(o))
+            emit(_occurrence_json(o))
         else:
             repeat = " ↻" if o.series_id else ""
             place = f"  {o.room or o.location}" if (o.room or o.location) else ""
@@ -203,7 +181,7 @@ def _calendar_export(args: argparse.Namespace) -> int:
     from data.exports import refuse_database
     from data.ical import export_ics
 
-    _me(args)  # anyone's calendar, as the calendar screen shows it, but signed in
+    sign_in(args)  # anyone's calendar, as the calendar screen shows it, but signed in
     staff_id = _staff_ids(args.staff, "--staff")[0]
     refuse_database(args.out)  # never the open database or its -wal/-shm (issue 12)
     text = export_ics(staff_id)
@@ -222,13 +200,13 @@ def _calendar_import(args: argparse.Namespace) -> int:
     from data import access
     from data.ical import import_ics_file
 
-    me = _me(args)
+    me = sign_in(args)
     staff_id = _staff_ids(args.staff, "--staff")[0] if args.staff else me.id
     if staff_id != me.id:  # it may change their events: supervisors' right over others'
         access.require("event.delete_any")
     result = import_ics_file(args.file, staff_id)
     if args.json:
-        _emit({"created": result.created, "updated": result.updated, "skipped": result.skipped,
+        emit({"created": result.created, "updated": result.updated, "skipped": result.skipped,
                "refused": len(result.refused)})
     else:
         print(_("Imported: {created} new, {updated} updated, {skipped} unchanged.").format(
@@ -245,11 +223,11 @@ def _calendar_import(args: argparse.Namespace) -> int:
 def _calendar_done(args: argparse.Namespace) -> int:
     from data import calendar
 
-    me = _me(args)
+    me = sign_in(args)
     done = not args.undo
     calendar.set_task_done(args.event_id, done, me.id)
     if args.json:
-        _emit({"id": args.event_id, "done": done})
+        emit({"id": args.event_id, "done": done})
     elif done:
         print(_("Task #{id} done.").format(id=args.event_id))
     else:
@@ -261,7 +239,7 @@ def _calendar_holidays(args: argparse.Namespace) -> int:
     from data import holidays
     from data.clock import now
 
-    _me(args)  # the import is for supervisors and up (data.holidays checks)
+    sign_in(args)  # the import is for supervisors and up (data.holidays checks)
     if args.import_file:
         if not os.path.isfile(args.import_file):
             raise NotFoundError(_("No file {path}.").format(path=args.import_file))
@@ -272,7 +250,7 @@ def _calendar_holidays(args: argparse.Namespace) -> int:
     days = holidays.holidays_between(dt.date(year, 1, 1), dt.date(year, 12, 31))
     for h in days:
         if args.json:
-            _emit({"date": h.day.isoformat(), "name": h.name, "kind": h.kind})
+            emit({"date": h.day.isoformat(), "name": h.name, "kind": h.kind})
         else:
             kind = _(holidays.HOLIDAY_KINDS[h.kind])
             print(f"{h.day:%Y-%m-%d}  {h.name}  {kind}")
@@ -282,7 +260,7 @@ def _calendar_holidays(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
-    _open(args)
+    open_db(args)
     if args.calendar_command == "holidays":
         return _calendar_holidays(args)
     if args.calendar_command == "add":
@@ -301,14 +279,14 @@ def cmd_remind(args: argparse.Namespace) -> int:
     reminder whose hook run failed is tried again at the next run, and this run exits 1."""
     from data import reminders
 
-    _open(args)
-    _me_for(args, "remind")  # cron runs it as a service account
+    open_db(args)
+    sign_in(args, "remind")  # cron runs it as a service account
     run = reminders.run_reminders(hook=args.hook)
     if args.json:
         out: dict = {"sent": run.sent}
         if args.hook:
             out.update(hooked=run.hooked, failed=len(run.failed))
-        _emit(out)
+        emit(out)
     else:
         print(_("{count} reminders sent.").format(count=run.sent))
         if args.hook:

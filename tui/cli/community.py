@@ -8,7 +8,7 @@ import argparse
 from collections.abc import Callable
 
 from data.i18n import _
-from tui.cli_tickets import _emit, _open, _sign_in
+from tui.cli.common import emit, open_db, sign_in
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -65,8 +65,8 @@ def cmd_community(args: argparse.Namespace) -> int:
     from data import property as prop
     from data.vocab import PARKING_KINDS, ROOM_STATES, ROOM_TYPES, label
 
-    _open(args)
-    _sign_in(args)
+    open_db(args)
+    sign_in(args)
     command = args.community_command
     if command == "add":
         cid = prop.add_community(prop.CommunityInput(
@@ -79,7 +79,7 @@ def cmd_community(args: argparse.Namespace) -> int:
         rows = prop.list_communities()
         for c in rows:
             if args.json:
-                _emit({"id": c.id, "name": c.name, "code": c.code, "address": c.address,
+                emit({"id": c.id, "name": c.name, "code": c.code, "address": c.address,
                        "phone": c.phone, "developer": c.developer, "buildings": c.buildings,
                        "rooms": c.rooms})
             else:
@@ -110,7 +110,7 @@ def cmd_community(args: argparse.Namespace) -> int:
             page = prop.rooms(bid, after=after)
             for r in page:
                 if args.json:
-                    _emit({"id": r.id, "code": r.code, "floor": r.floor, "area_m2": _num(r.area_m2),
+                    emit({"id": r.id, "code": r.code, "floor": r.floor, "area_m2": _num(r.area_m2),
                            "inner_area_m2": _num(r.inner_area_m2), "type": r.room_type,
                            "state": r.state, "developer_held": r.developer_held})
                 else:
@@ -136,7 +136,7 @@ def cmd_community(args: argparse.Namespace) -> int:
     spaces = prop.parking_spaces(cid, kind=args.kind)
     for s in spaces:
         if args.json:
-            _emit(s.as_json())
+            emit(s.as_json())
         else:
             print(f"{s.community}  {s.code:<10} {label(PARKING_KINDS, s.kind)}  {_area(s.area_m2)}  "
                   f"{s.holder.name if s.holder else '-'}  {s.plate}")

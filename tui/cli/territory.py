@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Callable
 
 from data.i18n import _
-from tui.cli_tickets import _emit, _open, _sign_in
+from tui.cli.common import emit, open_db, sign_in
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -39,13 +39,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 def cmd_territory(args: argparse.Namespace) -> int:
     from data import territory
 
-    _open(args)
-    staff = _sign_in(args)
+    open_db(args)
+    staff = sign_in(args)
     if args.territory_command == "list":
         lines = territory.list_territories(args.staff)
         for line in lines:
             if args.json:
-                _emit({"staff": line.login, "name": line.name, "community": line.community,
+                emit({"staff": line.login, "name": line.name, "community": line.community,
                        "building": line.building})
             else:
                 print(f"{line.login:<12} {line.name:<8} {line.community} {line.building}")
@@ -64,7 +64,7 @@ def cmd_territory(args: argparse.Namespace) -> int:
     result = territory.move_territory(args.from_login, args.to_login, codes=codes,
                                       community=args.community, by=staff.id)
     if args.json:
-        _emit({"buildings": result.buildings, "orders": list(result.orders)})
+        emit({"buildings": result.buildings, "orders": list(result.orders)})
     else:
         print(_("{buildings} building(s) and {orders} open work order(s) moved from {old} to {new}.").format(
             buildings=result.buildings, orders=len(result.orders), old=args.from_login, new=args.to_login))

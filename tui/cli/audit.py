@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
-from tui.cli_tickets import _emit, _open, _pad, _sign_in
+from tui.cli.common import emit, open_db, pad, sign_in
 
 #: Rows printed when --limit is not given (as many as the history panel shows).
 LIMIT_DEFAULT = 200
@@ -54,10 +54,10 @@ def _line(entry) -> str:
         record += f" ({entry.parent})"
     return "  ".join((
         f"{entry.at:%Y-%m-%d %H:%M}",
-        _pad(_cell(entry.login), 10),
-        _pad(entry.action, 6),
-        _pad(record, 24),
-        _pad(entry.field, 14),
+        pad(_cell(entry.login), 10),
+        pad(entry.action, 6),
+        pad(record, 24),
+        pad(entry.field, 14),
         change,
     )).rstrip()
 
@@ -65,24 +65,24 @@ def _line(entry) -> str:
 def cmd_audit(args: argparse.Namespace) -> int:
     """`frontdesk audit [--entity E] [--id N] [--staff LOGIN] [--since …] [--limit N] [--json]`."""
     from data import audit
-    from data.models import Staff
+    from data.staff import ids_of_logins
 
-    _open(args)
-    staff = _sign_in(args)
+    open_db(args)
+    staff = sign_in(args)
     if args.limit < 1:
         raise ValidationError("--limit", _("--limit must be at least 1."))
     if args.entity and args.entity not in audit.entities():
         raise ValidationError("--entity", _("Unknown value “{value}”: use one of {choices}.").format(
             value=args.entity, choices="、".join(audit.entities())))
     since = _since(args.since)
-    if args.staff and not Staff.select().where(Staff.login == args.staff.strip()).exists():
+    if args.staff and not ids_of_logins([args.staff.strip()]):
         raise NotFoundError(_("No staff member with the login “{login}”.").format(login=args.staff.strip()))
     entries = audit.search(entity=args.entity, entity_id=args.entity_id,
                            login=args.staff.strip() if args.staff else None, since=since,
                            limit=args.limit, staff_id=staff.id)
     for entry in entries:
         if args.json:
-            _emit(entry.as_json())
+            emit(entry.as_json())
         else:
             print(_line(entry))
     if not entries and not args.json:

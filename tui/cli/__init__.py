@@ -1,0 +1,199 @@
+"""The `frontdesk` command: the TUI by default, and the scriptable commands of SPEC §5."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+
+from data import i18n
+from data.errors import FrontDeskError
+from data.i18n import _
+from tui.cli import admin, audit, calendar, calls, community, people, settings, territory, tickets
+from tui.cli.common import open_db
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="frontdesk",
+        description=_("FrontDesk 物业前台 — the front desk of a residential property company."),
+    )
+    parser.add_argument(
+        "--db", metavar="PATH_OR_URL",
+        help=_("SQLite file or postgresql:// URL (else FRONTDESK_DB, else your own copy of the demo data)"),
+    )
+    parser.add_argument("--user", metavar="LOGIN", help=_("staff login (else your OS login)"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("interface language (default zh)"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("sample", help=_("write a realistic demo database"))
+    p.add_argument("--out", required=True, metavar="PATH", help=_("the new SQLite file"))
+    p.add_argument("--owners", type=int, default=2000, metavar="N", help=_("households (default 2000)"))
+    p.add_argument("--seed", type=int, default=1, metavar="S", help=_("same seed, same content (default 1)"))
+    p.add_argument("--today", metavar="YYYY-MM-DD", help=_("the day the data is anchored on (default today)"))
+    p.add_argument("--force", action="store_true", help=_("replace PATH if it exists"))
+
+    sub.add_parser("migrate", help=_("bring the database to the current schema"))
+
+    people.add_parsers(sub)
+
+    p = sub.add_parser("bench", help=_("the benchmark suite (SPEC §10)"))
+    p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    p.add_argument("--runs", type=int, default=5, metavar="N", help=_("repetitions per measure"))
+    p.add_argument("--sizes", default="10000,1000000", metavar="N,N",
+                   help=_("database sizes in owners (default 10000,1000000)"))
+    tickets.add_parsers(sub)
+    calls.add_parsers(sub)
+    calendar.add_parsers(sub)
+    audit.add_parsers(sub)
+    territory.add_parsers(sub)
+    admin.add_parsers(sub)
+    settings.add_parsers(sub)
+    community.add_parsers(sub)
+    return parser
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from tui.paths import database_label
+    from tui.session import open_session
+
+    target = open_db(args)
+    staff = open_session(args, tui=True).staff
+    from tui.app import FrontDeskApp
+
+    FrontDeskApp(staff, database_label(target)).run()
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from data.sample import generate
+
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    if args.owners < 1:
+        raise FrontDeskError(_("--owners must be at least 1."))
+    stats = generate(
+        args.out, owners=args.owners, seed=args.seed, today=today, force=args.force,
+        progress=lambda text: print(text, file=sys.stderr, flush=True),
+    )
+    size_mb = os.path.getsize(args.out) / 1e6
+    print(_("Wrote {path}: {size:.1f} MB in {seconds:.1f} s.").format(
+        path=args.out, size=size_mb, seconds=stats.seconds))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from data import schema
+    from tui.session import sign_in_admin_if_any
+
+    target = open_db(args, check=False, create=True)
+    sign_in_admin_if_any(args)  # a database with an administrator is migrated by one
+
+    def backed_up(path) -> None:
+        print(_("Backed up {db} to {path} before migrating.").format(db=target, path=path))
+
+    applied = schema.migrate(backed_up=backed_up)
+    if applied:
+        print(_("Applied to {db}: {names}").format(db=target, names=", ".join(applied)))
+    else:
+        print(_("{db} is up to date.").format(db=target))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from tui.bench import run_bench
+
+    try:
+        sizes = tuple(int(x) for x in args.sizes.split(",") if x.strip())
+    except ValueError:
+        raise FrontDeskError(_("--sizes takes owner counts separated by commas, such as 10000,1000000.")) from None
+    return run_bench(runs=args.runs, as_json=args.json, sizes=sizes)
+
+
+COMMANDS = {
+    None: cmd_tui,
+    "sample": cmd_sample,
+    "migrate": cmd_migrate,
+    "bench": cmd_bench,
+    **people.COMMANDS,
+    **tickets.COMMANDS,
+    **calls.COMMANDS,
+    **calendar.COMMANDS,
+    **audit.COMMANDS,
+    **territory.COMMANDS,
+    **admin.COMMANDS,
+    **settings.COMMANDS,
+    **community.COMMANDS,
+}
+
+
+class _VisibleControls:
+    """A text stream that shows control characters as symbols (␛ for ESC): what a command
+    prints of stored text can never steer the terminal. Carriage returns (progress bars)
+    pass through."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from data.validators import show_controls
+
+        return self._stream.write(show_controls(text, keep="\t\n\r"))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `frontdesk` console command."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _VisibleControls(stdout), _VisibleControls(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The language must be known before the parser's help texts are built.
+    lang = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"), None)
+    lang = lang or next((a.split("=", 1)[1] for a in argv if a.startswith("--lang=")), None)
+    try:
+        i18n.set_language(lang)
+    except ValueError:
+        pass  # argparse reports the bad choice below
+    args = _parser().parse_args(argv)
+    try:
+        try:
+            return COMMANDS[args.command](args)
+        except Exception as exc:
+            # A SQLite error about the file itself (not a database, damaged, read-only, …)
+            # becomes a message naming the file; any other error stays what it is.
+            from data.db import database_problem
+
+            problem = database_problem(exc) if not isinstance(exc, FrontDeskError) else None
+            if problem is None:
+                raise
+            raise problem from exc
+    except FrontDeskError as exc:
+        print(_("frontdesk: {message}").format(message=exc), file=sys.stderr)
+        from data.workorders import ConflictError  # loaded already if it can be one
+
+        return 3 if isinstance(exc, ConflictError) else 2
+    except FileExistsError as exc:
+        print(_("frontdesk: {path} exists; pass --force to replace it.").format(path=exc.filename or exc),
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`… | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

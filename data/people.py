@@ -26,9 +26,9 @@ from data.models import (
     Vehicle,
 )
 from data.pinyin import name_readings
-from data.rooms import ParsedRoom
+from data.rooms import ParsedRoom, RoomCode
+from data.rooms_lookup import community_by_name, room_in_community
 from data.validators import (
-    RoomCode,
     clean_text,
     id_birth_date,
     id_gender,
@@ -338,18 +338,6 @@ def delete_person(person_id: int, staff_id: int | None = None) -> str:
 # --- rooms and occupancy --------------------------------------------------------------------
 
 
-def community_by_name(name: str) -> Community:
-    """The community called `name` (or with that code); NotFoundError lists the choices."""
-    text = " ".join(name.split())
-    found = Community.get_or_none((Community.name == text) | (Community.code == text))
-    if found is None:
-        names = [c.name for c in Community.select(Community.name).order_by(Community.name).limit(20)]
-        raise NotFoundError(
-            _("No community called “{name}”. Known: {names}").format(name=text, names="、".join(names))
-        )
-    return found
-
-
 def ensure_room(community_id: int, code: ParsedRoom | RoomCode | str) -> int:
     """The id of a room, creating its building, entrance and room when missing.
 
@@ -357,7 +345,6 @@ def ensure_room(community_id: int, code: ParsedRoom | RoomCode | str) -> int:
     ``1-101`` lands on a room stored as ``1-1-101`` and the other way round; a new room
     without an entrance is stored under the default entrance, with its canonical code."""
     from data.rooms import PARKING, parse_room, room_code_error
-    from data.rooms_lookup import room_in_community
 
     if isinstance(code, ParsedRoom):
         parsed = code

@@ -31,14 +31,13 @@ from data.models import (
     Room,
 )
 from data.pinyin import initials
+from data.rooms import RoomCode, parse_room_code
 from data.validators import (
-    RoomCode,
     clean_text,
     fold_width,
     normalize_phone,
     normalize_plate,
     parse_date,
-    parse_room_code,
 )
 from data.vocab import (
     PARKING_KIND_WORDS,

@@ -18,6 +18,7 @@ from data.errors import FrontDeskError, ValidationError
 from data.i18n import _
 from data.limits import quote
 from data.models import Community
+from data.rooms import RoomCode, parse_room_code
 from data.roster import (
     ImportRejected,
     RowError,
@@ -27,7 +28,7 @@ from data.roster import (
     read_table,
     write_rejects,
 )
-from data.validators import RoomCode, clean_text, fold_width, parse_room_code
+from data.validators import clean_text, fold_width
 
 #: What each column means, by its header (after `data.roster.header_key`).
 HEADER_FIELDS: dict[str, str] = {

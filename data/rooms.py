@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from data.errors import ValidationError
 from data.i18n import _
-from data.validators import _fold
+from data.validators import fold_code
 
 ROOM, VILLA, SHOP, PARKING = "room", "villa", "shop", "parking"
 ROOM_KINDS = (ROOM, VILLA, SHOP, PARKING)
@@ -159,7 +159,7 @@ def _drop_zeros(part: str) -> str:
 
 def _prepare(text: str) -> str:
     """Width-fold, upper-case, drop spaces and fold Chinese numerals."""
-    return fold_chinese_numerals("".join(_fold(text).split()))
+    return fold_chinese_numerals("".join(fold_code(text).split()))
 
 
 def room_code_error(text: str = "") -> ValidationError:
@@ -285,3 +285,37 @@ def parse_room_prefix(text: str) -> tuple[str, ...] | None:
         # "3-2-0" or "3-2-05"-style zero prefixes: rooms are stored without leading zeros.
         parts.pop()
     return tuple(parts)
+
+
+@dataclass(frozen=True)
+class RoomCode:
+    """A room's address inside a community: building (楼栋, with its 期 in front), entrance
+    (单元, "" when the building has none) and room (房号). The parser is data.rooms."""
+
+    building: str
+    entrance: str
+    number: str
+
+    @property
+    def code(self) -> str:
+        """The canonical form, such as ``3-2-501``, ``1期3-2-501`` or ``1-101``."""
+        return "-".join(p for p in (self.building, self.entrance, self.number) if p)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def parse_room_code(text: str) -> RoomCode:
+    """Parse a whole room code in any form people type (``3-2-501``, ``3栋2单元501``,
+    ``3号楼2单元501室``, ``A座1203``, ``1期3栋2单元501``, ``1-101``, full-width and Chinese
+    numerals too): see `data.rooms.parse_room`, which this delegates to and which also
+    gives the kind (villa, shop, parking), the floor and a community written in front.
+
+    Leading zeros are dropped from every numeric part ("03-02-0501" → "3-2-501"); letters
+    are upper-cased. Raises ValidationError (field "room") listing the accepted forms; a
+    parking space (``地下车库B2-034``) is not a room and is refused too.
+    """
+    parsed = parse_room(text)
+    if parsed.kind == PARKING:
+        raise room_code_error(text)
+    return RoomCode(parsed.building_code, parsed.entrance or "", parsed.number)

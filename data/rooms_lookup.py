@@ -75,14 +75,24 @@ class RoomMatch:
         return self.candidates[0]
 
 
+def community_by_name(name: str) -> Community:
+    """The community called `name` (or with that code); NotFoundError lists the choices."""
+    text = " ".join(name.split())
+    found = Community.get_or_none((Community.name == text) | (Community.code == text))
+    if found is None:
+        names = [c.name for c in Community.select(Community.name).order_by(Community.name).limit(20)]
+        raise NotFoundError(
+            _("No community called “{name}”. Known: {names}").format(name=text, names="、".join(names))
+        )
+    return found
+
+
 def community_id_for(community: int | str | None) -> int | None:
     """A community id from an id, a name or code, or None."""
     if community is None or community == "":
         return None
     if isinstance(community, int):
         return community
-    from data.people import community_by_name
-
     return community_by_name(community).id
 
 
@@ -98,8 +108,6 @@ def resolve_room(text: str | ParsedRoom, community: int | str | None = None) -> 
     shown = text if isinstance(text, str) else parsed.code
     community_id = community_id_for(community)
     if parsed.community:
-        from data.people import community_by_name
-
         named = community_by_name(parsed.community).id
         if community_id is not None and named != community_id:
             raise ValidationError("room", _(

@@ -31,7 +31,7 @@ def fold_width(text: str) -> str:
     return text.translate(_WIDTH_TABLE)
 
 
-def _fold(text: str) -> str:
+def fold_code(text: str) -> str:
     """Width-fold, turn dash look-alikes into "-", upper-case and strip."""
     return fold_width(text).translate(_DASH_TABLE).upper().strip()
 
@@ -162,50 +162,6 @@ def clean_text(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RoomCode:
-    """A room's address inside a community: building (楼栋, with its 期 in front), entrance
-    (单元, "" when the building has none) and room (房号). The parser is data.rooms."""
-
-    building: str
-    entrance: str
-    number: str
-
-    @property
-    def code(self) -> str:
-        """The canonical form, such as ``3-2-501``, ``1期3-2-501`` or ``1-101``."""
-        return "-".join(p for p in (self.building, self.entrance, self.number) if p)
-
-    def __str__(self) -> str:
-        return self.code
-
-
-def parse_room_code(text: str) -> RoomCode:
-    """Parse a whole room code in any form people type (``3-2-501``, ``3栋2单元501``,
-    ``3号楼2单元501室``, ``A座1203``, ``1期3栋2单元501``, ``1-101``, full-width and Chinese
-    numerals too): see `data.rooms.parse_room`, which this delegates to and which also
-    gives the kind (villa, shop, parking), the floor and a community written in front.
-
-    Leading zeros are dropped from every numeric part ("03-02-0501" → "3-2-501"); letters
-    are upper-cased. Raises ValidationError (field "room") listing the accepted forms; a
-    parking space (``地下车库B2-034``) is not a room and is refused too.
-    """
-    from data.rooms import PARKING, parse_room, room_code_error
-
-    parsed = parse_room(text)
-    if parsed.kind == PARKING:
-        raise room_code_error(text)
-    return RoomCode(parsed.building_code, parsed.entrance or "", parsed.number)
-
-
-def parse_room_prefix(text: str) -> tuple[str, ...] | None:
-    """Read a partial room code typed into search: ``3-2`` → ("3", "2"), ``3栋`` → ("3",);
-    None when it is not one. Delegates to `data.rooms.parse_room_prefix`. Never raises."""
-    from data.rooms import parse_room_prefix as _parse_prefix
-
-    return _parse_prefix(text)
-
-
 # ---------------------------------------------------------------------------
 # Phone numbers
 # ---------------------------------------------------------------------------
@@ -285,7 +241,7 @@ def normalize_phone(text: str) -> PhoneNumber:
     digits, with an optional extension written ``-801``, ``ext 801``, ``转801`` or
     ``#801`` → ``0571-8765432-801``; ``+86 21 12345678`` is read as ``021-12345678``.
     """
-    raw = _fold(text) if isinstance(text, str) else ""
+    raw = fold_code(text) if isinstance(text, str) else ""
     if not raw:
         raise _phone_error(_("Enter a phone number."))
     ext = ""
@@ -530,7 +486,7 @@ _PLATE_QUERY_RE = re.compile(rf"[{PROVINCES}]?[0-9A-Z]*[{_PLATE_SUFFIXES}]?")
 
 
 def _plate_text(text: str) -> str:
-    return _PLATE_SEPARATORS_RE.sub("", _fold(text))
+    return _PLATE_SEPARATORS_RE.sub("", fold_code(text))
 
 
 def normalize_plate(text: str) -> str:

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from data import clock, i18n
 from data.errors import ValidationError
+from data.rooms import RoomCode, parse_room_code, parse_room_prefix
 from data.validators import (
     PROVINCES,
     PhoneNumber,
-    RoomCode,
     clean_text,
     fold_width,
     format_plate,
@@ -25,8 +25,6 @@ from data.validators import (
     normalize_phone,
     normalize_plate,
     parse_plate_query,
-    parse_room_code,
-    parse_room_prefix,
     plate_tail,
     validate_id_number,
 )

@@ -22,7 +22,7 @@ from data.errors import ValidationError
 from data.i18n import _
 from data.models import Person, Phone, Staff
 from data.search import _prefix
-from data.validators import _fold, normalize_phone
+from data.validators import fold_code, normalize_phone
 
 #: Digits a dialable number has at least (110, 119) and at most (E.164 allows 15, plus
 #: an extension).
@@ -59,7 +59,7 @@ def normalize_number(text: str) -> str:
         return normalize_phone(text).number
     except ValidationError:
         pass
-    raw, ext = _fold(text), ""
+    raw, ext = fold_code(text), ""
     m = _EXTENSION_RE.fullmatch(raw)
     if m is not None:
         raw, ext = m["main"], m["ext"]

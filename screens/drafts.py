@@ -199,7 +199,8 @@ def _person_note(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
 
 
 def _new_order(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
-    from screens.workorder_forms import DRAFT_PREFILL, open_new_order
+    from screens.workorder import open_new_order
+    from screens.workorder_forms import DRAFT_PREFILL
 
     saved = draft.context.get("prefill") or {}
     prefill = {k: v for k, v in saved.items() if k in DRAFT_PREFILL and v not in (None, "")}

@@ -343,7 +343,7 @@ class OwnerCardScreen(CardScreen):
 
     def action_new_order(self) -> None:
         """A new work order for this person, in the room selected (else their current one)."""
-        from screens.workorder_forms import open_new_order
+        from screens.workorder import open_new_order
 
         item = self._selected_item()
         room_id = item[1].room_id if item and item[0] == "room" and item[1].end is None else None
@@ -515,7 +515,7 @@ class RoomCardScreen(CardScreen):
 
     def action_new_order(self) -> None:
         """A new work order for this room (and its community)."""
-        from screens.workorder_forms import open_new_order
+        from screens.workorder import open_new_order
 
         open_new_order(self, room_id=self.room_id)
 

@@ -7,12 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label
-
 from data import cards, people, workorders
 from data.db import transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
@@ -27,10 +21,9 @@ from data.vocab import (
     WORK_ORDER_STATUSES,
     label,
 )
-from widgets.bindings import translate_bindings
 from widgets.conflict import RecordState, VersionGuard
 from widgets.form import FormField, FormModal
-from widgets.safe import plain
+from widgets.picker import PickerModal, PickRow
 
 COST_KINDS = {"material": N_("Material"), "labour": N_("Labour")}
 PAYERS = {"owner": N_("Owner"), "company": N_("Company")}
@@ -216,35 +209,6 @@ NEW_ORDER = "workorder.new"
 #: What a draft's prefill may hold (new_order_form's keyword arguments kept in JSON).
 DRAFT_PREFILL = ("person_id", "room_id", "community_id", "title", "description", "kind",
                  "phone", "call_id", "phone_masked")
-
-
-def open_new_order(screen: Screen, *, then: Callable[[int], Any] | None = None,
-                   restore: dict[str, str] | None = None, on_close: Callable[[], Any] | None = None,
-                   **prefill: Any) -> FormModal | None:
-    """Push the new-order form (prefilled with person_id, room_id, community_id, title,
-    description, kind, phone; linked to call_id; see `new_order_form`). When it is saved,
-    `then(order_id)` runs if given, else the new work order opens on its own screen.
-    `restore` puts a draft's typed values back in; `on_close()` runs once it is closed."""
-    from screens.workorder import WorkOrderScreen
-
-    def opened(order_id: int | None) -> None:
-        if order_id:
-            if then is not None:
-                then(order_id)
-            else:
-                screen.app.push_screen(WorkOrderScreen(order_id))
-        if on_close is not None:
-            on_close()
-
-    try:
-        form = new_order_form(screen.app.staff.id, **prefill)
-    except FrontDeskError as exc:  # the person or room is gone meanwhile
-        screen.notify(exc.message, severity="error", markup=False)
-        return None
-    if restore is not None:
-        form.restore(restore)
-    screen.app.push_screen(form, opened)
-    return form
 
 
 # --- actions on one work order -----------------------------------------------------------------
@@ -491,87 +455,6 @@ def save_filter_form(staff_id: int, flt: QueueFilter, description: str) -> FormM
 
 
 # --- list modals -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PickRow:
-    """One row of a PickerModal: cells (shown as text) and the value it stands for."""
-
-    cells: tuple[str, ...]
-    value: Any = None
-    style: str = ""
-
-
-class PickerModal(ModalScreen[Any]):
-    """A short list in a modal: enter or y takes the highlighted row, escape cancels.
-
-    With `selectable=False` it is a read-only report: enter and escape close it.
-    """
-
-    DEFAULT_CSS = """
-    PickerModal { align: center middle; }
-    PickerModal > Vertical {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    PickerModal #picker-title { text-style: bold; }
-    PickerModal DataTable { height: auto; max-height: 14; }
-    PickerModal #picker-hint { color: $text-muted; }
-    """
-    BINDINGS = [
-        Binding("y", "accept", N_("Take it")),
-        Binding("escape", "cancel", N_("Cancel")),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
-    ]
-
-    def __init__(self, title: str, columns: list[tuple[str, int | None]], rows: list[PickRow], *,
-                 hint: str = "", selectable: bool = True, empty: str = "") -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.picker_title = title
-        self.columns = columns
-        self.rows = rows
-        self.hint = hint or (_("enter / y: take the highlighted row · esc: cancel") if selectable
-                             else _("enter / esc: close"))
-        self.selectable = selectable
-        self.empty = empty
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(plain(self.picker_title), id="picker-title")
-            yield DataTable(id="picker-table", cursor_type="row", zebra_stripes=True)
-            if not self.rows and self.empty:
-                yield Label(self.empty, markup=False)
-            yield Label(self.hint, id="picker-hint", markup=False)
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for title, width in self.columns:
-            table.add_column(title, width=width)
-        for row in self.rows:
-            table.add_row(*(plain(cell, style=row.style) for cell in row.cells))
-        table.focus()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_accept()
-
-    def action_accept(self) -> None:
-        if not self.selectable or not self.rows:
-            self.dismiss(None)
-            return
-        table = self.query_one(DataTable)
-        self.dismiss(self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)].value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
 
 
 def technician_picker(suggestions: list, technicians: list[tuple[int, str, str]], title: str) -> PickerModal:

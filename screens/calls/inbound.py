@@ -445,7 +445,7 @@ class InboundCallPane(CallerSearch, CallsPane):
         draft = self.draft
         if draft is None:
             return
-        from screens.workorder_forms import open_new_order
+        from screens.workorder import open_new_order
 
         summary = self._summary()
         rooms = getattr(self.match, "rooms", ()) or ()

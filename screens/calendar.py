@@ -33,12 +33,12 @@ from data.i18n import N_, _
 from data.models import Room, Staff
 from data.validators import show_controls
 from data.vocab import EVENT_KINDS, label
+from screens.audit_trail import show_history
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
 from widgets.conflict import RecordState, VersionGuard
 from widgets.form import FormField, FormModal
-from widgets.history import show_history
 
 #: The week view's rows: one per hour, earlier and later occurrences in the first and last.
 FIRST_HOUR, LAST_HOUR = 8, 20

@@ -25,10 +25,10 @@ from data.vocab import (
     label,
 )
 from screens import owner_forms
+from screens.audit_trail import show_history
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
-from widgets.history import show_history
 from widgets.safe import safe_text
 from widgets.tables import fill_table
 

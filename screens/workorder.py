@@ -33,11 +33,11 @@ from data.vocab import (
     label,
 )
 from screens import workorder_forms as forms
+from screens.audit_trail import show_history
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
 from widgets.form import FormModal
-from widgets.history import show_history
 from widgets.safe import plain, safe_text
 
 #: The keys the footer shows for each status: the next steps, four at most so that they fit

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from data import cards, people, workorders
-from data.db import transaction
+from data import calls, cards, people, workorders
+from data.calls import CallInput, CallView
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.queue import QueueFilter
@@ -109,16 +109,19 @@ def _resolve_room(text: str, community_text: str, community_id: int | None) -> t
 def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int | None = None,
                    community_id: int | None = None, title: str = "", description: str = "",
                    kind: str = "repair", phone: str = "", call_id: int | None = None,
-                   after_save: Callable[[int], Any] | None = None, phone_masked: bool = False) -> FormModal:
+                   call: Callable[[], CallInput] | None = None, callback_of: int | None = None,
+                   call_logged: Callable[[CallView], Any] | None = None,
+                   phone_masked: bool = False) -> FormModal:
     """A new work order, with the person and room prefilled; dismisses with its id.
 
     `title`, `description`, `kind` and `phone` prefill those fields (a call's summary and
-    number). The order is saved in one transaction with linking it to the logged call
-    `call_id`, and with `after_save(order_id)` (which may log the call it came from): a
-    refusal there saves neither. `phone_masked` shows a passed `phone` masked (a number from
-    the call log), as the person's own number always is."""
-    # A draft reopens the form with the same prefill (what `after_save` would have done,
-    # such as logging the call the order came from, cannot be kept).
+    number). The order is saved in one transaction (`data.calls.create_order_from_call`)
+    with linking it to the logged call `call_id`, or with logging the call being taken:
+    `call()` says it as it is when the order is saved (settling the callback `callback_of`),
+    and `call_logged` gets it as stored. A refusal there saves neither. `phone_masked` shows
+    a passed `phone` masked (a number from the call log), as the person's own number always is."""
+    # A draft reopens the form with the same prefill (the call being taken, which saving
+    # would have logged, cannot be kept).
     prefill = {"person_id": person_id, "room_id": room_id, "community_id": community_id,
                "title": title, "description": description, "kind": kind, "phone": phone,
                "call_id": call_id, "phone_masked": phone_masked}
@@ -188,16 +191,13 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
             description=values["description"], location=values["location"] if found_room is None else "",
             contact_phone=number, appointment_at=parse_datetime(values["appointment"], "appointment"),
         )
-        if call_id is None and after_save is None:
+        if call_id is None and call is None:
             return workorders.create_order(order, staff_id).id
-        with transaction():  # the order and its call, or neither
-            order_id = workorders.create_order(order, staff_id).id
-            if call_id is not None:
-                from data import calls
-
-                calls.link_work_order(call_id, order_id, staff_id)
-            if after_save is not None:
-                after_save(order_id)
+        order_id, logged = calls.create_order_from_call(
+            order, staff_id, call_id=call_id, call=call() if call is not None else None,
+            callback_of=callback_of)
+        if call_logged is not None and logged is not None:
+            call_logged(logged)
         return order_id
 
     return FormModal(_("New work order"), fields, save, draft_key=NEW_ORDER,
@@ -233,9 +233,15 @@ def _cost_fields() -> list[FormField]:
     ]
 
 
+def _cost_input(values: dict[str, str]) -> workorders.CostInput:
+    return workorders.CostInput(values["kind"], values["description"], values["quantity"],
+                                values["unit_price"], values["payer"])
+
+
 def _add_cost(order_id: int, staff_id: int, values: dict[str, str]) -> int:
-    return workorders.add_cost(order_id, staff_id, values["kind"], values["description"],
-                               values["quantity"], values["unit_price"], values["payer"])
+    cost = _cost_input(values)
+    return workorders.add_cost(order_id, staff_id, cost.kind, cost.description, cost.quantity,
+                               cost.unit_price, cost.payer)
 
 
 def resolve_form(view: workorders.OrderView, staff_id: int,
@@ -245,12 +251,10 @@ def resolve_form(view: workorders.OrderView, staff_id: int,
     fields[2].help = _("Optional: leave it empty when nothing was charged.")
 
     def act(values: dict[str, str]) -> workorders.OrderView:
-        with transaction():  # the resolution and its cost, or neither
-            done = workorders.resolve(view.id, staff_id, values["note"],
-                                      expected_version=guard.version if guard else view.version)
-            if values["description"].strip() or values["unit_price"].strip():
-                _add_cost(view.id, staff_id, values)
-        return done
+        charged = values["description"].strip() or values["unit_price"].strip()
+        return workorders.resolve_with_cost(
+            view.id, staff_id, values["note"], _cost_input(values) if charged else None,
+            expected_version=guard.version if guard else view.version)
 
     return FormModal(_("Resolve {number}").format(number=view.number), fields,
                      guarded(act, [f.name for f in fields], guard=guard), guard=guard)

@@ -104,9 +104,8 @@ def test_widgets_reach_neither_the_store_nor_the_screens_nor_the_shell():
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "broken today (issue 13), by screens/calendar.py (data.models: Room, Staff), and "
-    "data.db.transaction / close_database in screens/calls.py, screens/drafts.py, "
-    "screens/owner_forms.py and screens/workorder_forms.py; drop this mark once they ask data/"))
+    "broken today (issue 13) by screens/calendar.py only (data.models: Room, Staff); "
+    "drop this mark once the calendar screen asks data/"))
 def test_screens_reach_neither_the_store_nor_the_shell():
     assert broken(_files("screens"), ("data.db", "data.models", "peewee", "tui")) == []
 

@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from data.clock import now as clock_now
-from data.db import transaction
+from data.db import close_database, transaction
 from data.models import Draft
 from data.validators import show_controls
+
+log = logging.getLogger(__name__)
 
 #: Drafts offered back at sign-in, newest first; older ones wait their turn.
 LIST_LIMIT = 20
 TITLE_LENGTH = 200
 KEY_LENGTH = 40
+#: How long a hang-up waits for the drafts to be written before the app leaves anyway.
+WRITE_TIMEOUT_S = 15.0
+
+#: One form's draft as the hang-up finds it: key, title, values, context.
+Found = tuple[str, str, dict[str, str], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,30 @@ def save_draft(staff_id: int, form_key: str, title: str, values: dict[str, str],
     }
     with transaction():
         return Draft.insert(**row).execute()
+
+
+def save_drafts_apart(staff_id: int, found: list[Found], timeout: float = WRITE_TIMEOUT_S) -> int:
+    """Keep `found` as drafts of `staff_id`, written from a thread of its own with its own
+    database connection (a hang-up must neither join nor disturb a transaction the
+    interrupted code holds open); returns how many were written within `timeout` seconds.
+    One draft that cannot be written does not cost the others."""
+    written: list[int] = []
+
+    def write() -> None:
+        try:
+            for key, title, values, context in found:
+                try:
+                    written.append(save_draft(staff_id, key, title, values, context))
+                except Exception:  # one bad draft must not cost the others
+                    log.exception("could not keep the draft of %r", title)
+        finally:
+            close_database()
+
+    if found:
+        thread = threading.Thread(target=write, name="frontdesk-drafts", daemon=True)
+        thread.start()
+        thread.join(timeout)
+    return len(written)
 
 
 def _view(row: Draft) -> DraftView:

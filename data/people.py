@@ -421,6 +421,32 @@ def change_owner(room_id: int, new_owner_ids: list[int], on: dt.date | None = No
             )
 
 
+def find_or_create_person(data: PersonInput) -> int:
+    """The person `data` names: someone already known (same ID number, or same name and
+    phone; the first of them) or, when nobody is, a new person with those phones."""
+    existing = find_duplicates(data)
+    return existing[0].person_id if existing else create_person(data)
+
+
+def add_resident(room_id: int, data: PersonInput, role: str = "owner", start: dt.date | None = None) -> int:
+    """A new resident of a room: the person `data` names (found, or created with a first
+    phone) moves in with `role` from `start`, in one transaction; returns the person's id.
+    A refusal of either step saves neither."""
+    with transaction():
+        person_id = find_or_create_person(data)
+        move_in(person_id, room_id, role or "owner", start)
+    return person_id
+
+
+def sell_room(room_id: int, data: PersonInput, on: dt.date | None = None) -> int:
+    """A sale: the current owners and co-owners move out on `on` and the new owner `data`
+    names (found, or created) moves in, in one transaction; returns the new owner's id."""
+    with transaction():
+        person_id = find_or_create_person(data)
+        change_owner(room_id, [person_id], on)
+    return person_id
+
+
 def find_building(code: str, community: str | None = None, *, option: str = "building") -> tuple[int, int]:
     """(community_id, building_id) of a building code ("3", "3号楼", "3栋"); a code found in
     several communities needs the community (name or code)."""

@@ -1,15 +1,15 @@
 """Who changed a record while a form was open: for the conflict modal that shows, field by
-field, what another session saved meanwhile (issue 8)."""
+field, what another session saved meanwhile (issue 8).
+
+The widgets import `Stamp` from here, so this module loads no model at import time: the
+queries import the store when they run."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN
-
 from data import access
-from data.models import AuditLog, Person, Staff, WorkOrderHistory
 
 #: Audit rows read at most for one record (its newest changes are the ones that matter).
 ROWS = 200
@@ -41,6 +41,10 @@ def changed_since(entity: str, entity_id: int, *, staff_id: int | None = None) -
     named here, so no "since" is needed. Names come from the audit trail when the acting
     role may read it (supervisors and above); otherwise only the time, where the record
     keeps one (a person's last update; a work order's history names who for everyone)."""
+    from peewee import JOIN
+
+    from data.models import AuditLog, Person, Staff
+
     if access.can("audit.read", staff_id):
         rows = (AuditLog.select(AuditLog.entity, AuditLog.field, AuditLog.at, Staff.login)
                 .join(Staff, JOIN.LEFT_OUTER, on=(AuditLog.staff == Staff.id))
@@ -65,6 +69,10 @@ def changed_since(entity: str, entity_id: int, *, staff_id: int | None = None) -
 def order_steps(order_id: int, *, limit: int = 20) -> list[OrderStep]:
     """A work order's newest history entries, newest first (the history is shown to everyone
     who may see the order, so it names who did what)."""
+    from peewee import JOIN
+
+    from data.models import Staff, WorkOrderHistory
+
     if limit <= 0:
         return []
     rows = (WorkOrderHistory.select(WorkOrderHistory, Staff.login)

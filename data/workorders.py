@@ -747,6 +747,29 @@ def add_cost(order_id: int, staff_id: int, kind: str, description: str, quantity
     return line.id
 
 
+@dataclass(frozen=True)
+class CostInput:
+    """One cost line as typed in a form (checked by `add_cost`)."""
+
+    kind: str
+    description: str
+    quantity: str | Decimal
+    unit_price: str | Decimal
+    payer: str
+
+
+def resolve_with_cost(order_id: int, staff_id: int, note: str, cost: CostInput | None = None, *,
+                      expected_version: int | None = None) -> OrderView:
+    """Resolve the order and record what the work cost, in one transaction: a refused cost
+    line leaves the order as it was. Returns the order as resolved."""
+    with transaction():
+        view = resolve(order_id, staff_id, note, expected_version=expected_version)
+        if cost is not None:
+            add_cost(order_id, staff_id, cost.kind, cost.description, cost.quantity,
+                     cost.unit_price, cost.payer)
+    return view
+
+
 def _decimal(value: str | Decimal, field: str) -> Decimal:
     try:
         number = Decimal(str(value).strip().replace("，", ".").replace("¥", "").replace("元", ""))

@@ -2,15 +2,15 @@
 that staff member; at their next sign-in it is offered back and reopens the form.
 
 `keep_open_forms(app)` runs from the app's SIGHUP handler: it reads the forms on the screen
-stack at once (on the main thread, where the signal handler runs) and writes the drafts from
-a thread of its own, with its own database connection, so a transaction the interrupted
-code may hold open on the main thread's connection is neither joined nor disturbed.
+stack at once (on the main thread, where the signal handler runs) and has
+`data.drafts.save_drafts_apart` write them from a thread of its own, with its own database
+connection, so a transaction the interrupted code may hold open on the main thread's
+connection is neither joined nor disturbed.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +22,6 @@ from textual.widgets import Label
 
 from data import drafts as draft_data
 from data.clock import now as clock_now
-from data.db import close_database
 from data.drafts import DraftView
 from data.errors import FrontDeskError
 from data.i18n import N_, _
@@ -32,10 +31,7 @@ from widgets.safe import plain
 
 log = logging.getLogger(__name__)
 
-#: How long a hang-up waits for the drafts to be written before the app leaves anyway.
-WRITE_TIMEOUT_S = 15.0
-
-Found = tuple[str, str, dict[str, str], dict[str, Any]]  # key, title, values, context
+Found = draft_data.Found
 
 
 # --- hang-up: keep ---------------------------------------------------------------------------
@@ -57,32 +53,10 @@ def open_form_drafts(app: App) -> list[Found]:
     return found
 
 
-def write_drafts(staff_id: int, found: list[Found], timeout: float = WRITE_TIMEOUT_S) -> int:
-    """Write `found` as drafts of `staff_id` from a thread of its own (its own connection);
-    returns how many were written within `timeout` seconds."""
-    written: list[int] = []
-
-    def write() -> None:
-        try:
-            for key, title, values, context in found:
-                try:
-                    written.append(draft_data.save_draft(staff_id, key, title, values, context))
-                except Exception:  # one bad draft must not cost the others
-                    log.exception("could not keep the draft of %r", title)
-        finally:
-            close_database()
-
-    if found:
-        thread = threading.Thread(target=write, name="frontdesk-drafts", daemon=True)
-        thread.start()
-        thread.join(timeout)
-    return len(written)
-
-
 def keep_open_forms(app: App) -> int:
     """The hang-up: every open form's typed input kept as a draft of the signed-in staff
     member. Returns how many drafts were written."""
-    return write_drafts(app.staff.id, open_form_drafts(app))
+    return draft_data.save_drafts_apart(app.staff.id, open_form_drafts(app))
 
 
 # --- sign-in: offer ----------------------------------------------------------------------------
@@ -199,7 +173,8 @@ def _person_note(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
 
 
 def _new_order(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
-    from screens.workorder_forms import DRAFT_PREFILL, open_new_order
+    from screens.workorder import open_new_order
+    from screens.workorder_forms import DRAFT_PREFILL
 
     saved = draft.context.get("prefill") or {}
     prefill = {k: v for k, v in saved.items() if k in DRAFT_PREFILL and v not in (None, "")}

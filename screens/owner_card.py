@@ -27,10 +27,10 @@ from data.vocab import (
     label,
 )
 from screens import owner_forms
+from screens.audit_trail import show_history
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
-from widgets.history import show_history
 from widgets.safe import safe_text
 from widgets.tables import fill_table
 
@@ -348,7 +348,7 @@ class OwnerCardScreen(CardScreen):
 
     def action_new_order(self) -> None:
         """A new work order for this person, in the room selected (else their current one)."""
-        from screens.workorder_forms import open_new_order
+        from screens.workorder import open_new_order
 
         item = self._selected_item()
         room_id = item[1].room_id if item and item[0] == "room" and item[1].end is None else None
@@ -551,7 +551,7 @@ class RoomCardScreen(CardScreen):
 
     def action_new_order(self) -> None:
         """A new work order for this room (and its community)."""
-        from screens.workorder_forms import open_new_order
+        from screens.workorder import open_new_order
 
         open_new_order(self, room_id=self.room_id)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from data import cards, people, versions
 from data.cards import OwnerCard, PhoneLine, VehicleLine
 from data.clock import today as clock_today
-from data.db import transaction
 from data.errors import ValidationError
 from data.i18n import _
 from data.people import PersonInput
@@ -34,13 +33,6 @@ def _person_input(values: dict[str, str]) -> PersonInput:
         id_number=values.get("id_number", ""), note=values.get("note", ""),
         phones=[values["phone"]] if values.get("phone") else [],
     )
-
-
-def _find_or_create(values: dict[str, str]) -> int:
-    """The person a form names: someone already known (same ID, or name and phone) or new."""
-    data = _person_input(values)
-    existing = people.find_duplicates(data)
-    return existing[0].person_id if existing else people.create_person(data)
 
 
 def _duplicate_warning(values: dict[str, str], exclude_id: int | None = None) -> str | None:
@@ -202,10 +194,7 @@ def new_resident_form(room_id: int, room_code: str) -> FormModal:
 
     def save(values: dict[str, str]) -> int:
         start = parse_date(values["start"], "start")
-        with transaction():
-            person_id = _find_or_create(values)
-            people.move_in(person_id, room_id, values["role"] or "owner", start)
-        return person_id
+        return people.add_resident(room_id, _person_input(values), values["role"] or "owner", start)
 
     return FormModal(_("New resident of {room}").format(room=room_code), fields, save,
                      check=_existing_note)
@@ -229,11 +218,7 @@ def change_owner_form(room_id: int, room_code: str) -> FormModal:
     ]
 
     def save(values: dict[str, str]) -> int:
-        on = parse_date(values["start"], "start")
-        with transaction():
-            person_id = _find_or_create(values)
-            people.change_owner(room_id, [person_id], on)
-        return person_id
+        return people.sell_room(room_id, _person_input(values), parse_date(values["start"], "start"))
 
     return FormModal(_("Change of owner of {room}").format(room=room_code), fields, save,
                      check=_existing_note)

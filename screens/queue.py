@@ -327,7 +327,9 @@ class QueueScreen(Screen):
             self.app.push_screen(WorkOrderScreen(row.id))
 
     def action_new_order(self) -> None:
-        forms.open_new_order(self)
+        from screens.workorder import open_new_order
+
+        open_new_order(self)
 
     # --- filters ---------------------------------------------------------------------------
 

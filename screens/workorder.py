@@ -1,4 +1,5 @@
-"""One work order (工单): its details, history, costs and links, and every action by key."""
+"""One work order (工单): its details, history, costs and links, and every action by key;
+and `open_new_order`, the new-order form that opens the new order's screen."""
 
 from __future__ import annotations
 
@@ -32,10 +33,11 @@ from data.vocab import (
     label,
 )
 from screens import workorder_forms as forms
+from screens.audit_trail import show_history
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
-from widgets.history import show_history
+from widgets.form import FormModal
 from widgets.safe import plain, safe_text
 
 #: The keys the footer shows for each status: the next steps, four at most so that they fit
@@ -51,6 +53,37 @@ FOOTER_KEYS = {
     "closed": ("reopen", "note"),
     "cancelled": ("note",),
 }
+
+
+def open_new_order(screen: Screen, *, then: Callable[[int], Any] | None = None,
+                   restore: dict[str, str] | None = None, on_close: Callable[[], Any] | None = None,
+                   **prefill: Any) -> FormModal | None:
+    """Push the new-order form (prefilled with person_id, room_id, community_id, title,
+    description, kind, phone; linked to call_id; see `new_order_form`). When it is saved,
+    `then(order_id)` runs if given, else the new work order opens on its own screen.
+    `restore` puts a draft's typed values back in; `on_close()` runs once it is closed.
+
+    It lives here, beside the screen it opens, so that the forms module needs nothing of
+    this one (no import cycle)."""
+
+    def opened(order_id: int | None) -> None:
+        if order_id:
+            if then is not None:
+                then(order_id)
+            else:
+                screen.app.push_screen(WorkOrderScreen(order_id))
+        if on_close is not None:
+            on_close()
+
+    try:
+        form = forms.new_order_form(screen.app.staff.id, **prefill)
+    except FrontDeskError as exc:  # the person or room is gone meanwhile
+        screen.notify(exc.message, severity="error", markup=False)
+        return None
+    if restore is not None:
+        form.restore(restore)
+    screen.app.push_screen(form, opened)
+    return form
 
 
 def _stamp(value: dt.datetime | None, today: dt.date) -> str:
@@ -480,7 +513,7 @@ class WorkOrderScreen(Screen):
             self._after_form)
 
     def action_new_order(self) -> None:
-        forms.open_new_order(self)
+        open_new_order(self)
 
     def action_reveal(self) -> None:
         """R: the contact phone in full, recorded in the audit trail; R again masks it."""

@@ -7,14 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label
-
-from data import cards, people, workorders
-from data.db import transaction
+from data import calls, cards, people, workorders
+from data.calls import CallInput, CallView
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.queue import QueueFilter
@@ -27,10 +21,9 @@ from data.vocab import (
     WORK_ORDER_STATUSES,
     label,
 )
-from widgets.bindings import translate_bindings
 from widgets.conflict import RecordState, VersionGuard
 from widgets.form import FormField, FormModal
-from widgets.safe import plain
+from widgets.picker import PickerModal, PickRow
 
 COST_KINDS = {"material": N_("Material"), "labour": N_("Labour")}
 PAYERS = {"owner": N_("Owner"), "company": N_("Company")}
@@ -119,16 +112,19 @@ def _resolve_room(text: str, community_text: str, community_id: int | None) -> t
 def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int | None = None,
                    community_id: int | None = None, title: str = "", description: str = "",
                    kind: str = "repair", phone: str = "", call_id: int | None = None,
-                   after_save: Callable[[int], Any] | None = None, phone_masked: bool = False) -> FormModal:
+                   call: Callable[[], CallInput] | None = None, callback_of: int | None = None,
+                   call_logged: Callable[[CallView], Any] | None = None,
+                   phone_masked: bool = False) -> FormModal:
     """A new work order, with the person and room prefilled; dismisses with its id.
 
     `title`, `description`, `kind` and `phone` prefill those fields (a call's summary and
-    number). The order is saved in one transaction with linking it to the logged call
-    `call_id`, and with `after_save(order_id)` (which may log the call it came from): a
-    refusal there saves neither. `phone_masked` shows a passed `phone` masked (a number from
-    the call log), as the person's own number always is."""
-    # A draft reopens the form with the same prefill (what `after_save` would have done,
-    # such as logging the call the order came from, cannot be kept).
+    number). The order is saved in one transaction (`data.calls.create_order_from_call`)
+    with linking it to the logged call `call_id`, or with logging the call being taken:
+    `call()` says it as it is when the order is saved (settling the callback `callback_of`),
+    and `call_logged` gets it as stored. A refusal there saves neither. `phone_masked` shows
+    a passed `phone` masked (a number from the call log), as the person's own number always is."""
+    # A draft reopens the form with the same prefill (the call being taken, which saving
+    # would have logged, cannot be kept).
     prefill = {"person_id": person_id, "room_id": room_id, "community_id": community_id,
                "title": title, "description": description, "kind": kind, "phone": phone,
                "call_id": call_id, "phone_masked": phone_masked}
@@ -198,16 +194,13 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
             description=values["description"], location=values["location"] if found_room is None else "",
             contact_phone=number, appointment_at=parse_datetime(values["appointment"], "appointment"),
         )
-        if call_id is None and after_save is None:
+        if call_id is None and call is None:
             return workorders.create_order(order, staff_id).id
-        with transaction():  # the order and its call, or neither
-            order_id = workorders.create_order(order, staff_id).id
-            if call_id is not None:
-                from data import calls
-
-                calls.link_work_order(call_id, order_id, staff_id)
-            if after_save is not None:
-                after_save(order_id)
+        order_id, logged = calls.create_order_from_call(
+            order, staff_id, call_id=call_id, call=call() if call is not None else None,
+            callback_of=callback_of)
+        if call_logged is not None and logged is not None:
+            call_logged(logged)
         return order_id
 
     return FormModal(_("New work order"), fields, save, draft_key=NEW_ORDER,
@@ -219,35 +212,6 @@ NEW_ORDER = "workorder.new"
 #: What a draft's prefill may hold (new_order_form's keyword arguments kept in JSON).
 DRAFT_PREFILL = ("person_id", "room_id", "community_id", "title", "description", "kind",
                  "phone", "call_id", "phone_masked")
-
-
-def open_new_order(screen: Screen, *, then: Callable[[int], Any] | None = None,
-                   restore: dict[str, str] | None = None, on_close: Callable[[], Any] | None = None,
-                   **prefill: Any) -> FormModal | None:
-    """Push the new-order form (prefilled with person_id, room_id, community_id, title,
-    description, kind, phone; linked to call_id; see `new_order_form`). When it is saved,
-    `then(order_id)` runs if given, else the new work order opens on its own screen.
-    `restore` puts a draft's typed values back in; `on_close()` runs once it is closed."""
-    from screens.workorder import WorkOrderScreen
-
-    def opened(order_id: int | None) -> None:
-        if order_id:
-            if then is not None:
-                then(order_id)
-            else:
-                screen.app.push_screen(WorkOrderScreen(order_id))
-        if on_close is not None:
-            on_close()
-
-    try:
-        form = new_order_form(screen.app.staff.id, **prefill)
-    except FrontDeskError as exc:  # the person or room is gone meanwhile
-        screen.notify(exc.message, severity="error", markup=False)
-        return None
-    if restore is not None:
-        form.restore(restore)
-    screen.app.push_screen(form, opened)
-    return form
 
 
 # --- actions on one work order -----------------------------------------------------------------
@@ -272,9 +236,15 @@ def _cost_fields() -> list[FormField]:
     ]
 
 
+def _cost_input(values: dict[str, str]) -> workorders.CostInput:
+    return workorders.CostInput(values["kind"], values["description"], values["quantity"],
+                                values["unit_price"], values["payer"])
+
+
 def _add_cost(order_id: int, staff_id: int, values: dict[str, str]) -> int:
-    return workorders.add_cost(order_id, staff_id, values["kind"], values["description"],
-                               values["quantity"], values["unit_price"], values["payer"])
+    cost = _cost_input(values)
+    return workorders.add_cost(order_id, staff_id, cost.kind, cost.description, cost.quantity,
+                               cost.unit_price, cost.payer)
 
 
 def resolve_form(view: workorders.OrderView, staff_id: int,
@@ -284,12 +254,10 @@ def resolve_form(view: workorders.OrderView, staff_id: int,
     fields[2].help = _("Optional: leave it empty when nothing was charged.")
 
     def act(values: dict[str, str]) -> workorders.OrderView:
-        with transaction():  # the resolution and its cost, or neither
-            done = workorders.resolve(view.id, staff_id, values["note"],
-                                      expected_version=guard.version if guard else view.version)
-            if values["description"].strip() or values["unit_price"].strip():
-                _add_cost(view.id, staff_id, values)
-        return done
+        charged = values["description"].strip() or values["unit_price"].strip()
+        return workorders.resolve_with_cost(
+            view.id, staff_id, values["note"], _cost_input(values) if charged else None,
+            expected_version=guard.version if guard else view.version)
 
     return FormModal(_("Resolve {number}").format(number=view.number), fields,
                      guarded(act, [f.name for f in fields], guard=guard), guard=guard)
@@ -494,87 +462,6 @@ def save_filter_form(staff_id: int, flt: QueueFilter, description: str) -> FormM
 
 
 # --- list modals -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PickRow:
-    """One row of a PickerModal: cells (shown as text) and the value it stands for."""
-
-    cells: tuple[str, ...]
-    value: Any = None
-    style: str = ""
-
-
-class PickerModal(ModalScreen[Any]):
-    """A short list in a modal: enter or y takes the highlighted row, escape cancels.
-
-    With `selectable=False` it is a read-only report: enter and escape close it.
-    """
-
-    DEFAULT_CSS = """
-    PickerModal { align: center middle; }
-    PickerModal > Vertical {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    PickerModal #picker-title { text-style: bold; }
-    PickerModal DataTable { height: auto; max-height: 14; }
-    PickerModal #picker-hint { color: $text-muted; }
-    """
-    BINDINGS = [
-        Binding("y", "accept", N_("Take it")),
-        Binding("escape", "cancel", N_("Cancel")),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
-    ]
-
-    def __init__(self, title: str, columns: list[tuple[str, int | None]], rows: list[PickRow], *,
-                 hint: str = "", selectable: bool = True, empty: str = "") -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.picker_title = title
-        self.columns = columns
-        self.rows = rows
-        self.hint = hint or (_("enter / y: take the highlighted row · esc: cancel") if selectable
-                             else _("enter / esc: close"))
-        self.selectable = selectable
-        self.empty = empty
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(plain(self.picker_title), id="picker-title")
-            yield DataTable(id="picker-table", cursor_type="row", zebra_stripes=True)
-            if not self.rows and self.empty:
-                yield Label(self.empty, markup=False)
-            yield Label(self.hint, id="picker-hint", markup=False)
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for title, width in self.columns:
-            table.add_column(title, width=width)
-        for row in self.rows:
-            table.add_row(*(plain(cell, style=row.style) for cell in row.cells))
-        table.focus()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_accept()
-
-    def action_accept(self) -> None:
-        if not self.selectable or not self.rows:
-            self.dismiss(None)
-            return
-        table = self.query_one(DataTable)
-        self.dismiss(self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)].value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
 
 
 def technician_picker(suggestions: list, technicians: list[tuple[int, str, str]], title: str) -> PickerModal:

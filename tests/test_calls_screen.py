@@ -611,8 +611,8 @@ async def test_a_supervisor_declares_an_incident_and_the_desk_sees_it(world, clo
     from data.models import Incident
     from data.staff import sign_in as staff_sign_in
     from screens.calls import CallsScreen
-    from screens.workorder_forms import PickerModal
     from widgets.form import FormModal
+    from widgets.picker import PickerModal
 
     app = FrontDeskApp(staff_sign_in("super1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -148,7 +148,7 @@ async def test_a_restored_draft_still_sees_a_change_made_since(world):
 
 
 async def test_new_work_order_and_quick_add_drafts_come_back_one_after_the_other(world):
-    from screens.workorder_forms import open_new_order
+    from screens.workorder import open_new_order
 
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -13,8 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The data kernel (STYLE.md): pure helpers any layer may use.
@@ -103,10 +101,6 @@ def test_widgets_reach_neither_the_store_nor_the_screens_nor_the_shell():
                   ("data.db", "data.models", "peewee", "screens", "tui")) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "broken today (issue 13), by screens/calendar.py (data.models: Room, Staff), and "
-    "data.db.transaction / close_database in screens/calls.py, screens/drafts.py, "
-    "screens/owner_forms.py and screens/workorder_forms.py; drop this mark once they ask data/"))
 def test_screens_reach_neither_the_store_nor_the_shell():
     assert broken(_files("screens"), ("data.db", "data.models", "peewee", "tui")) == []
 

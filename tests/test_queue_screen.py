@@ -17,13 +17,13 @@ from data.staff import sign_in
 from screens.owner_card import OwnerCardScreen, RoomCardScreen
 from screens.queue import QueueScreen
 from screens.workorder import WorkOrderScreen
-from screens.workorder_forms import PickerModal
 from tests import factories as f
 from tests.screen_text import record_notifications, screen_text, settle
 from tui.app import FrontDeskApp
 from widgets.confirm import ConfirmModal
 from widgets.conflict import ConflictModal
 from widgets.form import FormModal
+from widgets.picker import PickerModal
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
 

@@ -342,7 +342,7 @@ class FrontDeskApp(App):
 
     def action_new_order(self) -> None:
         """The new-order form, from anywhere (the cards prefill person and room with `o`)."""
-        from screens.workorder_forms import open_new_order
+        from screens.workorder import open_new_order
 
         open_new_order(self.screen)
 

@@ -1,18 +1,15 @@
 """The history panel (issue 7): one record's audit trail — who created, changed, deleted or
-revealed what, and when — as a modal any screen opens with `H` through `show_history`.
-
-Reading the trail is for supervisors, managers and administrators (`audit.read`): for
-anyone else `show_history` shows the data layer's refusal instead of opening the panel.
-Unlike the other widgets this modal reads `data.audit` itself (in a worker), so that every
-screen opens the same panel with one call.
+revealed what, and when — as a modal. The panel shows the rows it is given; reading them,
+and asking whether the signed-in role may (`audit.read`), is the screens' part
+(`screens.audit_trail.show_history`, which every screen's `H` calls).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,12 +17,13 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
-from data import access, audit
-from data.errors import FrontDeskError
 from data.i18n import N_, _
 from widgets.bindings import translate_bindings
 from widgets.safe import plain
 from widgets.tables import fill_table
+
+if TYPE_CHECKING:
+    from data.audit import Entry
 
 #: How each kind of audit row reads in the panel.
 ACTIONS = {
@@ -36,19 +34,6 @@ ACTIONS = {
 }
 
 
-def show_history(screen: Any, entity: str, entity_id: int, title: str) -> None:
-    """Open the history of one record (`entity` is its table name: person, work_order,
-    event, call), or tell a role that may not read the audit trail why not."""
-    staff = getattr(screen.app, "staff", None)
-    staff_id = getattr(staff, "id", None)
-    try:
-        access.require("audit.read", staff_id)
-    except FrontDeskError as exc:
-        screen.notify(exc.message, severity="error", markup=False, timeout=8)
-        return
-    screen.app.push_screen(HistoryModal(entity, entity_id, title, staff_id=staff_id))
-
-
 def _stamp(value: Any) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else str(value)[:16]
 
@@ -57,7 +42,7 @@ def _value(value: str | None) -> str:
     return " ".join(value.split()) if value else "—"
 
 
-def entry_cells(entry: audit.Entry, entity: str) -> tuple[str, str, str, str, str]:
+def entry_cells(entry: Entry, entity: str) -> tuple[str, str, str, str, str]:
     """Time, who, what, which field and the change of one audit row, as plain strings."""
     where = entry.field
     if entry.entity != entity:  # a part of the record: a person's phone, an event's attendee
@@ -69,7 +54,8 @@ def entry_cells(entry: audit.Entry, entity: str) -> tuple[str, str, str, str, st
 
 class HistoryModal(ModalScreen[None]):
     """One record's audit trail, newest first; `/` narrows it, enter shows a whole row,
-    escape closes. Texts are shown as typed (never markup)."""
+    escape closes. Texts are shown as typed (never markup). It opens at once, saying it is
+    reading, and shows the rows when a `HistoryLoaded` message brings them."""
 
     DEFAULT_CSS = """
     HistoryModal { align: center middle; }
@@ -89,19 +75,22 @@ class HistoryModal(ModalScreen[None]):
     ]
 
     class HistoryLoaded(Message):
-        """The audit rows were read (or refused: `error`)."""
+        """The audit rows were read (or refused: `error`); `more` says older rows exist
+        beyond those read."""
 
-        def __init__(self, entries: list[audit.Entry], error: str = "") -> None:
+        def __init__(self, entries: list[Entry], error: str = "", *, more: bool = False) -> None:
             super().__init__()
-            self.entries, self.error = entries, error
+            self.entries, self.error, self.more = entries, error, more
 
-    def __init__(self, entity: str, entity_id: int, title: str, *, staff_id: int | None = None) -> None:
+    def __init__(self, entity: str, title: str) -> None:
+        """`entity` is the record's table name (person, work_order, event, call): a row of
+        another table is a part of the record and says which."""
         super().__init__()
         translate_bindings(self)
-        self.entity, self.entity_id, self.title_text = entity, entity_id, title
-        self.staff_id = staff_id
-        self.entries: list[audit.Entry] = []
-        self.shown: list[audit.Entry] = []
+        self.entity, self.title_text = entity, title
+        self.entries: list[Entry] = []
+        self.shown: list[Entry] = []
+        self.more = False
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -113,31 +102,21 @@ class HistoryModal(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#history-table", DataTable).focus()
-        self.load()
 
     @staticmethod
     def _headers() -> tuple[str, ...]:
         return (_("Time"), _("Who"), _("Action"), _("Field"), _("Change"))
-
-    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
-    def load(self) -> None:
-        try:
-            entries = audit.history(self.entity, self.entity_id, staff_id=self.staff_id)
-        except FrontDeskError as exc:
-            self.post_message(self.HistoryLoaded([], exc.message))
-            return
-        self.post_message(self.HistoryLoaded(entries))
 
     def on_history_modal_history_loaded(self, message: HistoryLoaded) -> None:
         if message.error:
             self.app.notify(message.error, severity="error", markup=False, timeout=8)
             self.dismiss(None)
             return
-        self.entries = message.entries
+        self.entries, self.more = message.entries, message.more
         self.loaded = True
         self._fill()
 
-    def _matches(self, entry: audit.Entry, words: list[str]) -> bool:
+    def _matches(self, entry: Entry, words: list[str]) -> bool:
         haystack = " ".join(entry_cells(entry, self.entity)).casefold()
         return all(word in haystack for word in words)
 
@@ -152,7 +131,7 @@ class HistoryModal(ModalScreen[None]):
             status = _("{shown} of {count} rows match").format(shown=len(self.shown), count=len(self.entries))
         else:
             status = _("{count} rows, newest first").format(count=len(self.entries))
-            if len(self.entries) >= audit.PAGE:
+            if self.more:
                 status += " · " + _("older ones: frontdesk audit")
         status += " · " + _("/ search · enter: whole change · esc: close")
         self.query_one("#history-status", Label).update(Text(status))

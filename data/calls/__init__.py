@@ -6,7 +6,8 @@ every write is validated first and runs in one write transaction.
 
 One module per part: `numbers` (the stored form of a number, and whom it reaches), `log`
 (logging calls, callbacks, history), `matching` (who is calling), `incidents`, `lists`,
-`script_library` (scripts) and `statistics`. Their public API is re-exported here, so
+`script_library` (scripts), `statistics` and `taking` (a call logged with the callback it
+settles or the work order it leads to). Their public API is re-exported here, so
 `from data.calls import log_call` is the way to reach it.
 """
 
@@ -71,6 +72,7 @@ from data.calls.script_library import (
     scripts,
 )
 from data.calls.statistics import CallStats, call_stats
+from data.calls.taking import create_order_from_call, log_call_answering
 
 __all__ = [
     "AMBIGUOUS_SHOWN",
@@ -106,6 +108,7 @@ __all__ = [
     "call_stats",
     "callbacks",
     "complete_callback",
+    "create_order_from_call",
     "declare_incident",
     "end_incident",
     "ensure_default_scripts",
@@ -116,6 +119,7 @@ __all__ = [
     "link_work_order",
     "list_items",
     "log_call",
+    "log_call_answering",
     "match_caller",
     "next_item",
     "normalize_number",

@@ -28,6 +28,7 @@ from data.errors import FrontDeskError, ValidationError
 from data.exports import print_command, print_file, write_text_export
 from data.holidays import HolidayDay, holidays_between
 from data.i18n import N_, _
+from screens.audit_trail import show_history
 from screens.calendar.booking import DATETIME_FORMAT, QuickAdd, split_logins, staff_ids
 from screens.calendar.editing import EventEditor, original_start
 from screens.calendar.views import (
@@ -44,7 +45,6 @@ from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
 from widgets.form import FormField, FormModal
-from widgets.history import show_history
 
 
 class CalendarScreen(Screen):

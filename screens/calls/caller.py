@@ -126,7 +126,7 @@ class CallerSearch:
             return
         ambiguous = getattr(self.match, "ambiguous", ()) or ()
         if ambiguous:
-            from screens.workorder_forms import PickerModal, PickRow
+            from widgets.picker import PickerModal, PickRow
 
             rows = [PickRow((name,), (pid, name)) for pid, name in ambiguous]
 
@@ -163,7 +163,7 @@ class CallerSearch:
             self._pick_hit(message.hits)
 
     def _pick_hit(self, hits: list) -> None:
-        from screens.workorder_forms import PickerModal, PickRow
+        from widgets.picker import PickerModal, PickRow
 
         rows = [PickRow((h.name, " ".join(h.rooms[:2]), h.masked_phones[0] if h.phones else "",
                          label(OCCUPANCY_ROLES, h.role) if h.role else ""), h) for h in hits]

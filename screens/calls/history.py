@@ -164,8 +164,7 @@ class CallHistoryPane(CallLogPane):
         self.app.push_screen(forms.CallDetailsModal(call, revealed=call.id in self.revealed), chosen)
 
     def _call_order(self, call: Any) -> None:
-        from screens.workorder import WorkOrderScreen
-        from screens.workorder_forms import open_new_order
+        from screens.workorder import WorkOrderScreen, open_new_order
 
         if call.work_order_id:
             self.app.push_screen(WorkOrderScreen(call.work_order_id))

@@ -25,7 +25,6 @@ from data.i18n import N_, _
 from data.vocab import (
     CALL_CATEGORIES,
     CALL_OUTCOMES,
-    UNANSWERED_OUTCOMES,
     label,
 )
 from screens import call_forms as forms
@@ -399,18 +398,12 @@ class InboundCallPane(CallerSearch, CallsPane):
             work_order_id=work_order_id, incident_id=draft.incident_id,
         )
 
-    def _log(self, data: Any) -> Any:
-        """Log the call (and mark the callback it answers done): one transaction."""
-        from data.db import transaction
+    def _callback_of(self) -> int | None:
+        return self.draft.callback_of if self.draft is not None else None
 
-        staff_id = self.app.staff.id
-        with transaction():
-            view = call_data.log_call(data, staff_id)
-            reached = view.outcome not in UNANSWERED_OUTCOMES
-            if self.draft is not None and self.draft.callback_of is not None and reached:
-                call_data.complete_callback(self.draft.callback_of, staff_id,
-                                            note=_("Called back: call {id}").format(id=view.id))
-        return view
+    def _log(self, data: Any) -> Any:
+        """Log the call (and mark the callback it answers done): one data operation."""
+        return call_data.log_call_answering(data, self.app.staff.id, self._callback_of())
 
     def action_save_call(self) -> None:
         """enter / F10: log the call as it is."""
@@ -445,14 +438,11 @@ class InboundCallPane(CallerSearch, CallsPane):
         draft = self.draft
         if draft is None:
             return
-        from screens.workorder_forms import open_new_order
+        from screens.workorder import open_new_order
 
         summary = self._summary()
         rooms = getattr(self.match, "rooms", ()) or ()
         logged: list[Any] = []
-
-        def log(order_id: int) -> None:
-            logged.append(self._log(self._call_input(work_order_id=order_id, outcome="ticket")))
 
         def then(order_id: int) -> None:
             from data.workorders import get_order
@@ -467,7 +457,8 @@ class InboundCallPane(CallerSearch, CallsPane):
             self.screen, then=then, person_id=self._person_id(), room_id=rooms[0][0] if rooms else None,
             title=summary.splitlines()[0][:60] if summary else "", description=summary,
             kind=CATEGORY_KIND.get(draft.category or "", "repair"),
-            phone=number, after_save=log,
+            phone=number, call=lambda: self._call_input(outcome="ticket"),
+            callback_of=self._callback_of(), call_logged=logged.append,
         )
 
     def action_callback(self) -> None:

@@ -216,7 +216,7 @@ class CallsScreen(Screen):
     def action_incidents(self) -> None:
         """The outages going on now, with their calls and callers, in a read-only list."""
         from data.vocab import INCIDENT_KINDS
-        from screens.workorder_forms import PickerModal, PickRow
+        from widgets.picker import PickerModal, PickRow
 
         rows = [
             PickRow((label(INCIDENT_KINDS, view.kind), view.title, "、".join(view.buildings),

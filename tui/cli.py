@@ -91,11 +91,15 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--community", metavar="NAME", help=_("community of every row when the file has no 小区 column"))
     q.add_argument("--skip-invalid", action="store_true", help=_("import the valid rows, list the others"))
     q.add_argument("--rejects", metavar="PATH", help=_("where to write the rejected rows (default FILE.rejects.csv)"))
+    q.add_argument("--sheet", metavar="NAME", help=_("the sheet of the workbook to read (default: the one "
+                                                     "whose headers are recognised)"))
     q = import_sub.add_parser("rooms", help=_("import a room list with areas (.csv or .xlsx, administrators)"))
     q.add_argument("file", metavar="FILE")
     q.add_argument("--community", metavar="NAME", help=_("community of every row when the file has no 小区 column"))
     q.add_argument("--skip-invalid", action="store_true", help=_("import the valid rows, list the others"))
     q.add_argument("--rejects", metavar="PATH", help=_("where to write the rejected rows (default FILE.rejects.csv)"))
+    q.add_argument("--sheet", metavar="NAME", help=_("the sheet of the workbook to read (default: the one "
+                                                     "whose headers are recognised)"))
 
     p = sub.add_parser("bench", help=_("the benchmark suite (SPEC §10)"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
@@ -343,9 +347,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.import_command == "rooms":
         from data.room_import import import_rooms
 
-        print(import_rooms(args.file, community=args.community, skip_invalid=args.skip_invalid,
-                           rejects_path=args.rejects).summary())
-        return 0
+        rooms = import_rooms(args.file, community=args.community, skip_invalid=args.skip_invalid,
+                             rejects_path=args.rejects, sheet=args.sheet)
+        print(rooms.summary())
+        return 2 if rooms.rows and rooms.rows_rejected >= rooms.rows else 0
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -360,10 +365,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     report = import_owners(
         args.file, community=args.community, skip_invalid=args.skip_invalid,
-        rejects_path=args.rejects, progress=progress,
+        rejects_path=args.rejects, progress=progress, sheet=args.sheet,
     )
     print(report.summary())
-    return 0
+    return 2 if report.imported_nothing else 0  # --skip-invalid and every row was bad
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

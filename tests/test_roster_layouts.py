@@ -239,3 +239,42 @@ def test_a_roster_of_a_missing_community_is_refused_naming_the_command(town, tmp
         import_owners(str(path), community="翠湖天地")
     assert "frontdesk community add 翠湖天地" in caught.value.message
     assert Person.select().count() == 0
+
+
+async def test_the_tui_import_asks_which_sheet_of_a_workbook_of_several(sqlite_url, tmp_path):
+    from textual.widgets import Input, Select
+
+    from data.staff import add_staff, sign_in
+    from screens.roster_import import ImportScreen
+    from tests.screen_text import settle
+    from tui.app import FrontDeskApp
+    from widgets.form import FormModal
+
+    open_database(sqlite_url)
+    i18n.set_language("en")
+    f.community("锦绣花园")
+    add_staff("admin", "管理员", "admin")
+    path = workbook(tmp_path / "r.xlsx", {
+        "一期": [["小区", "房号", "姓名"], ["锦绣花园", "1-1-101", "甲一"]],
+        "二期": [["小区", "房号", "姓名"], ["锦绣花园", "2-1-101", "乙二"]],
+    })
+    app = FrontDeskApp(sign_in("admin"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_import_roster()
+        await pilot.pause()
+        app.screen.query_one("#field-path", Input).value = path
+        await pilot.press("f10")
+        await settle(app, pilot, 0.2)
+        assert isinstance(app.screen, FormModal)  # the sheet choice
+        select = app.screen.query_one("#field-sheet", Select)
+        assert [v for _label, v in select._options][-2:] == ["一期", "二期"]
+        select.value = "二期"
+        await pilot.press("f10")
+        await settle(app, pilot, 0.2)
+        assert isinstance(app.screen, ImportScreen)
+        await settle(app, pilot, 0.2)
+        summary = app.screen.query_one("#import-result").text
+        assert "Sheet read: 二期" in summary
+    assert [p.name for p in Person.select()] == ["乙二"]
+    close_database()

@@ -241,9 +241,10 @@ class _Validator:
                 fail("gender", _("Write 男 or 女 (or leave it blank)."))
 
         area = None
-        if cell("area", max_length=30):
+        area_text = cell("area", max_length=30)
+        if area_text:
             try:
-                area = prop.parse_area(cell("area", max_length=30), "area")
+                area = prop.parse_area(area_text, "area")
             except ValidationError as exc:
                 fail("area", exc.message)
 

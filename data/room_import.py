@@ -240,7 +240,7 @@ def _check_date(text: str | None) -> None:
 
 
 def import_rooms(path: str, *, community: str | None = None, skip_invalid: bool = False,
-                 rejects_path: str | None = None) -> RoomImportReport:
+                 rejects_path: str | None = None, sheet: str | None = None) -> RoomImportReport:
     """Import a room list (.csv or .xlsx): every row validated first, then all written in
     one transaction (ImportRejected and nothing changed when a row is invalid, unless
     `skip_invalid`: then the others are written to a rejects file and listed)."""
@@ -248,7 +248,8 @@ def import_rooms(path: str, *, community: str | None = None, skip_invalid: bool 
     access.require("property.manage")
     started = time.perf_counter()
     file = Path(path).expanduser()
-    table = read_table(file, _("a room list"))
+    table = read_table(file, _("a room list"), sheet=sheet,
+                       known=HEADER_FIELDS.__contains__)
     default_community = prop.find_community(community) if community else None
     columns = _map_columns(table.header, need_community=default_community is None)
     report = RoomImportReport(path=str(path), rows=len(table.rows))

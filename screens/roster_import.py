@@ -23,6 +23,7 @@ def import_form() -> FormModal:
     fields = [
         FormField("path", _("File"), placeholder="/home/desk/业主名册.xlsx",
                   help=_(".csv (UTF-8 or GBK) or .xlsx; headers 小区 房号 姓名 身份 手机 证件号码 车牌 标签 备注")),
+        # (a workbook of several sheets is asked about next: sheet_form)
         FormField("community", _("Community"), placeholder=_("only when the file has no 小区 column")),
         FormField("skip", _("Bad rows"), "no", kind="select",
                   options=[(_("import nothing"), "no"), (_("skip them, import the rest"), "yes")]),
@@ -37,6 +38,40 @@ def import_form() -> FormModal:
         return {**values, "path": str(path)}
 
     return FormModal(_("Import an owner roster"), fields, check)
+
+
+_AUTO = "\x00auto"  # the sheet-choice option "recognise it" (never a sheet's name)
+
+
+def sheet_form(sheets: list[str]) -> FormModal:
+    """Which sheet of a workbook of several to import; dismisses with {"sheet": name}
+    (`_AUTO` = the sheet whose headers are recognised)."""
+    options = [(_("the one whose headers are recognised"), _AUTO)] + [(name, name) for name in sheets]
+    fields = [FormField("sheet", _("Sheet"), _AUTO, kind="select", options=options,
+                        help=_("This workbook has {count} sheets.").format(count=len(sheets)))]
+    return FormModal(_("Which sheet?"), fields, lambda values: values)
+
+
+def start_import(app, values: dict[str, str] | None) -> None:
+    """After the import form: ask which sheet when the workbook has several, then run
+    the import screen."""
+    from data.roster import sheet_names
+
+    if not values:
+        return
+    try:
+        sheets = sheet_names(Path(values["path"]))
+    except FrontDeskError:  # unreadable: the import screen says why
+        sheets = []
+
+    def run(sheet: str) -> None:
+        app.push_screen(ImportScreen(values["path"], values["community"], values["skip"] == "yes",
+                                     sheet="" if sheet == _AUTO else sheet))
+
+    if len(sheets) > 1:
+        app.push_screen(sheet_form(sheets), lambda chosen: chosen is not None and run(chosen["sheet"]))
+    else:
+        run("")
 
 
 class ImportScreen(ModalScreen[None]):
@@ -63,10 +98,11 @@ class ImportScreen(ModalScreen[None]):
             super().__init__()
             self.text, self.ok = text, ok
 
-    def __init__(self, path: str, community: str, skip_invalid: bool) -> None:
+    def __init__(self, path: str, community: str, skip_invalid: bool, *, sheet: str = "") -> None:
         super().__init__()
         translate_bindings(self)
         self.path, self.community, self.skip_invalid = path, community, skip_invalid
+        self.sheet = sheet
         self.running = True
 
     def compose(self) -> ComposeResult:
@@ -91,6 +127,7 @@ class ImportScreen(ModalScreen[None]):
             report = import_owners(
                 self.path,
                 community=self.community or None,
+                sheet=self.sheet or None,
                 skip_invalid=self.skip_invalid,
                 rejects_to_exports=True,  # never a file the user names (issue 12)
                 progress=progress,

@@ -348,17 +348,12 @@ class FrontDeskApp(App):
 
     def action_import_roster(self) -> None:
         """Ask for a roster file and import it with a progress bar (administrators only)."""
-        from screens.roster_import import ImportScreen, import_form
+        from screens.roster_import import import_form, start_import
 
         if self.staff.role not in IMPORT_ROLES:
             self.notify(_("Only administrators import rosters."), severity="error", markup=False)
             return
-
-        def start(values: dict[str, str] | None) -> None:
-            if values:
-                self.push_screen(ImportScreen(values["path"], values["community"], values["skip"] == "yes"))
-
-        self.push_screen(import_form(), start)
+        self.push_screen(import_form(), lambda values: start_import(self, values))
 
     def action_open_property(self) -> None:
         """The property structure: communities, buildings, rooms (administrators only)."""

@@ -58,11 +58,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--community", metavar="NAME", help=_("community of every row when the file has no 小区 column"))
     q.add_argument("--skip-invalid", action="store_true", help=_("import the valid rows, list the others"))
     q.add_argument("--rejects", metavar="PATH", help=_("where to write the rejected rows (default FILE.rejects.csv)"))
+    q.add_argument("--sheet", metavar="NAME", help=_("the sheet of the workbook to read (default: the one "
+                                                     "whose headers are recognised)"))
     q = import_sub.add_parser("rooms", help=_("import a room list with areas (.csv or .xlsx, administrators)"))
     q.add_argument("file", metavar="FILE")
     q.add_argument("--community", metavar="NAME", help=_("community of every row when the file has no 小区 column"))
     q.add_argument("--skip-invalid", action="store_true", help=_("import the valid rows, list the others"))
     q.add_argument("--rejects", metavar="PATH", help=_("where to write the rejected rows (default FILE.rejects.csv)"))
+    q.add_argument("--sheet", metavar="NAME", help=_("the sheet of the workbook to read (default: the one "
+                                                     "whose headers are recognised)"))
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
@@ -230,9 +234,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.import_command == "rooms":
         from data.room_import import import_rooms
 
-        print(import_rooms(args.file, community=args.community, skip_invalid=args.skip_invalid,
-                           rejects_path=args.rejects).summary())
-        return 0
+        rooms = import_rooms(args.file, community=args.community, skip_invalid=args.skip_invalid,
+                             rejects_path=args.rejects, sheet=args.sheet)
+        print(rooms.summary())
+        return 2 if rooms.rows and rooms.rows_rejected >= rooms.rows else 0
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -247,10 +252,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     report = import_owners(
         args.file, community=args.community, skip_invalid=args.skip_invalid,
-        rejects_path=args.rejects, progress=progress,
+        rejects_path=args.rejects, progress=progress, sheet=args.sheet,
     )
     print(report.summary())
-    return 0
+    return 2 if report.imported_nothing else 0  # --skip-invalid and every row was bad
 
 
 COMMANDS = {"staff": cmd_staff, "owners": cmd_owners, "import": cmd_import}

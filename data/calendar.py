@@ -98,6 +98,7 @@ class Occurrence:
     cancelled: bool
     done: bool = False  # tasks: ticked off
     due: dt.datetime | None = None  # tasks: when it is due
+    all_day: bool = False  # whole days: shown by date, not 00:00–00:00
 
 
 @dataclass
@@ -200,11 +201,13 @@ def _normalise_rule(rule: str | None, start: dt.datetime) -> str | None:
     return text
 
 
-def series_until(start: dt.datetime, end: dt.datetime, rule: str | None) -> dt.datetime | None:
-    """End of the last occurrence: `end` for a one-off, None for a rule without an end."""
+def series_until(start: dt.datetime, end: dt.datetime, rule: str | None,
+                 tzid: str | None = None) -> dt.datetime | None:
+    """End of the last occurrence: `end` for a one-off, None for a rule without an end
+    (`tzid`: the series' own zone, data.recurrence)."""
     if not rule:
         return end
-    parsed = parse_rrule(rule, start)
+    parsed = parse_rrule(rule, start, tzid)
     if getattr(parsed, "_count", None) is None and getattr(parsed, "_until", None) is None:
         return None
     if (getattr(parsed, "_count", None) or 0) > MAX_EXPANSION:
@@ -373,11 +376,11 @@ def _slots(event_ids, window_start: dt.datetime, window_end: dt.datetime, *,
             if next_only:
                 own = Budget(occurrences=1, steps=budget.steps)
                 found = occurrences(s.start, s.end, s.rrule, window_start, window_end,
-                                    handled.get(s.id, ()), own, starting=True)
+                                    handled.get(s.id, ()), own, starting=True, tzid=s.tzid)
                 budget.steps = own.steps
             else:
                 found = occurrences(s.start, s.end, s.rrule, window_start, window_end,
-                                    handled.get(s.id, ()), budget)
+                                    handled.get(s.id, ()), budget, tzid=s.tzid)
             for start, end in found:
                 out.append(_Slot(s, start, end, start, s.id))
             if budget.steps <= 0 or (budget.spent and not next_only):
@@ -465,6 +468,7 @@ def _occurrences(slots: list[_Slot]) -> list[Occurrence]:
             room=rooms.get(s.row.room_id, ""), work_order_number=orders.get(s.row.work_order_id, ""),
             cancelled=bool(s.row.cancelled), done=bool(s.row.done),
             due=s.row.due + (s.start - s.row.start) if s.row.due else None,  # per occurrence
+            all_day=bool(s.row.all_day),
         )
         for s in slots
     ]
@@ -486,6 +490,12 @@ def tasks(staff_ids: list[int] | None, include_done: bool = False) -> list[Occur
     return _occurrences([_Slot(r, r.start, r.end, None, None) for r in rows])
 
 
+def _busy():
+    """Events that make their attendees busy: not memos or tasks, not transparent ones
+    (iCalendar TRANSP:TRANSPARENT, from an import)."""
+    return Event.kind.not_in(tuple(NOT_BUSY_KINDS)) & (Event.transparent == False)  # noqa: E712
+
+
 def free_busy(staff_ids: list[int], start: dt.datetime,
               end: dt.datetime) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
     """For each staff member, their busy intervals within [start, end): merged, clipped to
@@ -493,7 +503,7 @@ def free_busy(staff_ids: list[int], start: dt.datetime,
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {s: [] for s in staff_ids}
     if not staff_ids:
         return busy
-    slots = _slots(_attending(staff_ids), start, end, extra=Event.kind.not_in(tuple(NOT_BUSY_KINDS)))
+    slots = _slots(_attending(staff_ids), start, end, extra=_busy())
     people = _logins_by_event(sorted({s.row.id for s in slots}))
     for slot in slots:
         for sid, _login, _name in people.get(slot.row.id, ()):
@@ -530,7 +540,7 @@ def conflicts_for(attendee_ids: list[int], start: dt.datetime, end: dt.datetime,
         return []
     window_start, window_end = wanted[0][0], max(b for _a, b in wanted)
     slots = _slots(_attending(attendee_ids), window_start, window_end,
-                   ignore_event_id=ignore_event_id, extra=Event.kind.not_in(tuple(NOT_BUSY_KINDS)))
+                   ignore_event_id=ignore_event_id, extra=_busy())
     if not slots:
         return []
     people = _logins_by_event(sorted({s.row.id for s in slots}))
@@ -600,7 +610,7 @@ def create_event(data: EventInput, staff_id: int, *, force: bool = False,
 
 
 def _is_occurrence(series: Event, original_start: dt.datetime) -> bool:
-    return original_start in parse_rrule(series.rrule, series.start)
+    return original_start in parse_rrule(series.rrule, series.start, series.tzid)
 
 
 def _exception(series: Event, original_start: dt.datetime) -> Event | None:
@@ -700,7 +710,7 @@ def _rest_rule(series: Event, from_start: dt.datetime) -> str:
     parts = _rule_parts(series.rrule)
     keys = dict(parts)
     if "COUNT" in keys:
-        before = len(parse_rrule(series.rrule, series.start).between(
+        before = len(parse_rrule(series.rrule, series.start, series.tzid).between(
             series.start, from_start, inc=False)) + 1  # the first one (= series.start)
         left = max(int(keys["COUNT"]) - before, 1)
         parts = [(k, str(left) if k == "COUNT" else v) for k, v in parts]
@@ -744,7 +754,7 @@ def _rebase_exceptions(series: Event, old_start: dt.datetime, exceptions) -> Non
     """After a series' start or rule changed: shift its exceptions' original starts by the
     same amount, and drop those that no longer match an occurrence."""
     delta = series.start - old_start
-    rule = parse_rrule(series.rrule, series.start)
+    rule = parse_rrule(series.rrule, series.start, series.tzid)
     for x in exceptions:
         rid = x.recurrence_id + delta
         if rid in rule:
@@ -774,7 +784,7 @@ def _check_booking(event: Event, changes: dict, attendees: list[int] | None, sta
     """Conflicts that an edit brings (none when it changes nothing that books time):
     everyone's when the times, rule or kind change, else only the added attendees'.
     ConflictsFound unless `force`."""
-    if not _BOOKING_KEYS & set(changes) or event.cancelled:
+    if not _BOOKING_KEYS & set(changes) or event.cancelled or event.transparent:
         return []
     kind = changes.get("kind", event.kind)
     if kind in NOT_BUSY_KINDS:
@@ -824,7 +834,7 @@ def edit_series(event_id: int, changes: dict, staff_id: int, *,
         conflicts = _check_booking(event, changes, attendees, start, end, rule, force=force,
                                    ignore_event_id=event.id)
         cut = _cut_rule(event.rrule, from_start)
-        Event.update(rrule=cut, series_until=series_until(event.start, event.end, cut),
+        Event.update(rrule=cut, series_until=series_until(event.start, event.end, cut, event.tzid),
                      version=Event.version + 1).where(Event.id == event.id).execute()
         new = Event.create(
             uid=_new_uid(), kind=values.get("kind", event.kind),
@@ -832,7 +842,8 @@ def edit_series(event_id: int, changes: dict, staff_id: int, *,
             description=values.get("description", event.description),
             location=values.get("location", event.location), organiser=event.organiser_id,
             start=start, end=end, all_day=values.get("all_day", event.all_day), rrule=rule,
-            series_until=series_until(start, end, rule),
+            tzid=event.tzid, transparent=event.transparent,
+            series_until=series_until(start, end, rule, event.tzid),
             person=values.get("person", event.person_id), room=values.get("room", event.room_id),
             work_order=values.get("work_order", event.work_order_id),
             reminder_minutes=values.get("reminder_minutes", event.reminder_minutes),
@@ -863,7 +874,8 @@ def _edit_whole(event: Event, changes: dict, values: dict, attendees: list[int] 
                                ignore_event_id=event.id)
     if "due" not in values:
         values["due"] = _shifted_due(event, start)  # a task's due time moves with it
-    values.update(start=start, end=end, rrule=rule, series_until=series_until(start, end, rule))
+    values.update(start=start, end=end, rrule=rule,
+                  series_until=series_until(start, end, rule, event.tzid))
     Event.update(**values, version=Event.version + 1).where(Event.id == event.id).execute()
     if attendees is not None:
         _set_attendees(event.id, attendees)

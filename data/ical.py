@@ -278,6 +278,28 @@ def _bad_line(text: str) -> tuple[int, str]:
     return 1, ""
 
 
+def _bad_value(text: str, error: str) -> ValidationError | None:
+    """The one-line message for a value the parser refused (its message ends with the
+    value): the item it is in, named by its SUMMARY, and the line; None when not found."""
+    value = error.rsplit(":", 1)[-1].strip()
+    if len(value) < 4:
+        return None
+    lines = text.splitlines()
+    number = next((n for n, line in enumerate(lines, start=1)
+                   if line[:1] not in (" ", "\t") and ":" in line
+                   and line.split(":", 1)[1].strip() == value), None)
+    if number is None:
+        return None
+    item = next((i for i in reversed(_locate(text)) if i.line <= number), None)
+    name = ""
+    if item is not None and "SUMMARY" in item.props:
+        name = lines[item.props["SUMMARY"] - 1].split(":", 1)[-1]
+    prop = _NAME.match(lines[number - 1])
+    return ValidationError("", _("Line {line}: event “{name}”: {problem}").format(
+        line=number, name=_quote(name) or "?", problem=_("{field}: not a valid value ({error}).")
+        .format(field=prop.group().upper() if prop else "?", error=_quote(value))))
+
+
 class _ItemError(Exception):
     """A rule an event breaks: the property it is about and what is wrong."""
 
@@ -535,6 +557,10 @@ def _parse(text: str, notes: list[str] | None = None) -> list[_Wanted]:
         cal = Calendar.from_ical(text)
     except (ValueError, IndexError, KeyError, TypeError) as exc:
         line, error = _bad_line(text)
+        if not error:
+            found = _bad_value(text, str(exc))
+            if found is not None:
+                raise found from exc
         raise ValidationError("file", _("Line {line}: not an iCalendar file: {error}").format(
             line=line, error=_quote(error or str(exc)))) from exc
     if isinstance(cal, list):

@@ -256,7 +256,7 @@ def _calendar_import(args: argparse.Namespace) -> int:
     else:
         print(_("Imported: {created} new, {updated} updated, {skipped} unchanged.").format(
             created=result.created, updated=result.updated, skipped=result.skipped))
-    for message in result.refused:
+    for message in (*result.notes, *result.refused):  # notes: items left out (undated tasks)
         print(_("frontdesk: {message}").format(message=message), file=sys.stderr)
     if result.refused:
         print(_("frontdesk: {count} event(s) refused; the others were imported.").format(

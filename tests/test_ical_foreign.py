@@ -225,3 +225,29 @@ def test_holiday_cn_json_and_ics_feeds_import(desk, tmp_path):
     with pytest.raises(ValidationError):
         holidays.import_holidays('{"year": 2029}')
     assert Holiday.select().count() == before
+
+
+def test_an_occurrence_of_a_berlin_series_is_cancelled_at_its_shanghai_time(desk):
+    ical.import_ics((ICS / "outlook_berlin_dst.ics").read_text(), desk.id)
+    series = Event.get(Event.uid == "040000008200E00074C5B7101A82E008-berlin")
+    cal.cancel_occurrence(series.id, D(2026, 11, 9, 16), desk.id)  # 09:00 Berlin, winter time
+    with pytest.raises(ValidationError):  # 15:00 was the summer-time hour: no occurrence then
+        cal.cancel_occurrence(series.id, D(2026, 11, 16, 15), desk.id)
+    starts = [o.start for o in cal.agenda([desk.id], *WINDOW) if not o.cancelled]
+    assert D(2026, 11, 9, 16) not in starts and D(2026, 11, 16, 16) in starts
+
+
+def test_cli_holidays_import_takes_a_holiday_cn_file(sqlite_url, tmp_path, capsys):
+    open_database(sqlite_url)
+    f.staff("super1", "陈静", "supervisor")
+    close_database()
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps(HOLIDAY_CN, ensure_ascii=False), encoding="utf-8")
+    try:
+        assert cli.main(["--db", sqlite_url, "--user", "super1", "calendar", "holidays",
+                         "--year", "2027", "--import", str(path), "--json"]) == 0
+    finally:
+        close_database()
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert rows[:2] == [{"date": "2027-01-01", "name": "元旦", "kind": "holiday"},
+                        {"date": "2027-02-06", "name": "春节", "kind": "workday"}]

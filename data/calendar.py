@@ -192,7 +192,7 @@ def create_event(data: EventInput, staff_id: int, *, force: bool = False,
 
 
 def _is_occurrence(series: Event, original_start: dt.datetime) -> bool:
-    return original_start in parse_rrule(series.rrule, series.start)
+    return original_start in parse_rrule(series.rrule, series.start, series.tzid)
 
 
 def _exception(series: Event, original_start: dt.datetime) -> Event | None:
@@ -279,7 +279,7 @@ def cancel_occurrence(event_id: int, original_start: dt.datetime, staff_id: int)
                                     original_start + (owner.end - owner.start), True).id
 
 
-def _cut_rule(rule: str, before: dt.datetime) -> str:
+def cut_rule(rule: str, before: dt.datetime) -> str:
     """`rule` ending with the last occurrence before `before` (UNTIL replaces COUNT)."""
     parts = [(k, v) for k, v in rule_parts(rule) if k not in ("COUNT", "UNTIL")]
     until = before - dt.timedelta(seconds=1)
@@ -292,7 +292,7 @@ def _rest_rule(series: Event, from_start: dt.datetime) -> str:
     parts = rule_parts(series.rrule)
     keys = dict(parts)
     if "COUNT" in keys:
-        before = len(parse_rrule(series.rrule, series.start).between(
+        before = len(parse_rrule(series.rrule, series.start, series.tzid).between(
             series.start, from_start, inc=False)) + 1  # the first one (= series.start)
         left = max(int(keys["COUNT"]) - before, 1)
         parts = [(k, str(left) if k == "COUNT" else v) for k, v in parts]
@@ -336,7 +336,7 @@ def _rebase_exceptions(series: Event, old_start: dt.datetime, exceptions) -> Non
     """After a series' start or rule changed: shift its exceptions' original starts by the
     same amount, and drop those that no longer match an occurrence."""
     delta = series.start - old_start
-    rule = parse_rrule(series.rrule, series.start)
+    rule = parse_rrule(series.rrule, series.start, series.tzid)
     for x in exceptions:
         rid = x.recurrence_id + delta
         if rid in rule:
@@ -366,7 +366,7 @@ def _check_booking(event: Event, changes: dict, attendees: list[int] | None, sta
     """Conflicts that an edit brings (none when it changes nothing that books time):
     everyone's when the times, rule or kind change, else only the added attendees'.
     ConflictsFound unless `force`."""
-    if not _BOOKING_KEYS & set(changes) or event.cancelled:
+    if not _BOOKING_KEYS & set(changes) or event.cancelled or event.transparent:
         return []
     kind = changes.get("kind", event.kind)
     if kind in NOT_BUSY_KINDS:
@@ -415,8 +415,8 @@ def edit_series(event_id: int, changes: dict, staff_id: int, *,
                 else _rest_rule(event, from_start))
         conflicts = _check_booking(event, changes, attendees, start, end, rule, force=force,
                                    ignore_event_id=event.id)
-        cut = _cut_rule(event.rrule, from_start)
-        Event.update(rrule=cut, series_until=series_until(event.start, event.end, cut),
+        cut = cut_rule(event.rrule, from_start)
+        Event.update(rrule=cut, series_until=series_until(event.start, event.end, cut, event.tzid),
                      version=Event.version + 1).where(Event.id == event.id).execute()
         new = Event.create(
             uid=new_uid(), kind=values.get("kind", event.kind),
@@ -424,7 +424,8 @@ def edit_series(event_id: int, changes: dict, staff_id: int, *,
             description=values.get("description", event.description),
             location=values.get("location", event.location), organiser=event.organiser_id,
             start=start, end=end, all_day=values.get("all_day", event.all_day), rrule=rule,
-            series_until=series_until(start, end, rule),
+            tzid=event.tzid, transparent=event.transparent,
+            series_until=series_until(start, end, rule, event.tzid),
             person=values.get("person", event.person_id), room=values.get("room", event.room_id),
             work_order=values.get("work_order", event.work_order_id),
             reminder_minutes=values.get("reminder_minutes", event.reminder_minutes),
@@ -455,7 +456,8 @@ def _edit_whole(event: Event, changes: dict, values: dict, attendees: list[int] 
                                ignore_event_id=event.id)
     if "due" not in values:
         values["due"] = _shifted_due(event, start)  # a task's due time moves with it
-    values.update(start=start, end=end, rrule=rule, series_until=series_until(start, end, rule))
+    values.update(start=start, end=end, rrule=rule,
+                  series_until=series_until(start, end, rule, event.tzid))
     Event.update(**values, version=Event.version + 1).where(Event.id == event.id).execute()
     if attendees is not None:
         set_attendees(event.id, attendees)

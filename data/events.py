@@ -67,6 +67,7 @@ class Occurrence:
     cancelled: bool
     done: bool = False  # tasks: ticked off
     due: dt.datetime | None = None  # tasks: when it is due
+    all_day: bool = False  # whole days: shown by date, not 00:00–00:00
 
 
 @dataclass
@@ -156,11 +157,13 @@ def normalise_rule(rule: str | None, start: dt.datetime) -> str | None:
     return text
 
 
-def series_until(start: dt.datetime, end: dt.datetime, rule: str | None) -> dt.datetime | None:
-    """End of the last occurrence: `end` for a one-off, None for a rule without an end."""
+def series_until(start: dt.datetime, end: dt.datetime, rule: str | None,
+                 tzid: str | None = None) -> dt.datetime | None:
+    """End of the last occurrence: `end` for a one-off, None for a rule without an end
+    (`tzid`: the series' own zone, data.recurrence)."""
     if not rule:
         return end
-    parsed = parse_rrule(rule, start)
+    parsed = parse_rrule(rule, start, tzid)
     if getattr(parsed, "_count", None) is None and getattr(parsed, "_until", None) is None:
         return None
     if (getattr(parsed, "_count", None) or 0) > MAX_EXPANSION:
@@ -267,11 +270,11 @@ def expand_slots(event_ids, window_start: dt.datetime, window_end: dt.datetime, 
             if next_only:
                 own = Budget(occurrences=1, steps=budget.steps)
                 found = occurrences(s.start, s.end, s.rrule, window_start, window_end,
-                                    handled.get(s.id, ()), own, starting=True)
+                                    handled.get(s.id, ()), own, starting=True, tzid=s.tzid)
                 budget.steps = own.steps
             else:
                 found = occurrences(s.start, s.end, s.rrule, window_start, window_end,
-                                    handled.get(s.id, ()), budget)
+                                    handled.get(s.id, ()), budget, tzid=s.tzid)
             for start, end in found:
                 out.append(Slot(s, start, end, start, s.id))
             if budget.steps <= 0 or (budget.spent and not next_only):
@@ -359,6 +362,7 @@ def _occurrences(slots: list[Slot]) -> list[Occurrence]:
             room=rooms.get(s.row.room_id, ""), work_order_number=orders.get(s.row.work_order_id, ""),
             cancelled=bool(s.row.cancelled), done=bool(s.row.done),
             due=s.row.due + (s.start - s.row.start) if s.row.due else None,  # per occurrence
+            all_day=bool(s.row.all_day),
         )
         for s in slots
     ]
@@ -380,6 +384,12 @@ def tasks(staff_ids: list[int] | None, include_done: bool = False) -> list[Occur
     return _occurrences([Slot(r, r.start, r.end, None, None) for r in rows])
 
 
+def busy_filter():
+    """Events that make their attendees busy: not memos or tasks, not transparent ones
+    (iCalendar TRANSP:TRANSPARENT, from an import)."""
+    return Event.kind.not_in(tuple(NOT_BUSY_KINDS)) & (Event.transparent == False)  # noqa: E712
+
+
 def free_busy(staff_ids: list[int], start: dt.datetime,
               end: dt.datetime) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
     """For each staff member, their busy intervals within [start, end): merged, clipped to
@@ -387,7 +397,7 @@ def free_busy(staff_ids: list[int], start: dt.datetime,
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {s: [] for s in staff_ids}
     if not staff_ids:
         return busy
-    slots = expand_slots(_attending(staff_ids), start, end, extra=Event.kind.not_in(tuple(NOT_BUSY_KINDS)))
+    slots = expand_slots(_attending(staff_ids), start, end, extra=busy_filter())
     people = logins_by_event(sorted({s.row.id for s in slots}))
     for slot in slots:
         for sid, _login, _name in people.get(slot.row.id, ()):
@@ -424,7 +434,7 @@ def conflicts_for(attendee_ids: list[int], start: dt.datetime, end: dt.datetime,
         return []
     window_start, window_end = wanted[0][0], max(b for _a, b in wanted)
     slots = expand_slots(_attending(attendee_ids), window_start, window_end,
-                   ignore_event_id=ignore_event_id, extra=Event.kind.not_in(tuple(NOT_BUSY_KINDS)))
+                   ignore_event_id=ignore_event_id, extra=busy_filter())
     if not slots:
         return []
     people = logins_by_event(sorted({s.row.id for s in slots}))

@@ -9,8 +9,13 @@ that count working time (data.workorders).
 The `holiday` table is editable and importable per year: the State Council publishes each
 year's arrangement in the autumn before, and a clerk imports it as a small CSV
 (`日期,名称,类型`, type 放假/holiday or 上班/调休/workday) with
-`frontdesk calendar holidays --import FILE`. The 2026 arrangement ships as defaults
-(migration 0006; `seed_defaults` puts it back, idempotently).
+`frontdesk calendar holidays --import FILE`. The same command takes the public feeds
+(issue 14 item 5): the holiday-cn JSON (`{"year": 2026, "days": [{"name": "元旦", "date":
+"2026-01-01", "isOffDay": true}, …]}`, isOffDay false a 调休 working day) and iCalendar
+feeds of all-day events whose title says 休/假 (a day off) or 班 (a working day; 补班),
+other events in them (festivals that are not days off) left out. The format is read from
+the text itself. The 2026 arrangement ships as defaults (migration 0006; `seed_defaults`
+puts it back, idempotently).
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
+import re
 from dataclasses import dataclass
 
 from data import access, limits
@@ -144,12 +151,115 @@ def parse_csv(text: str) -> list[HolidayDay]:
     return sorted(out.values(), key=lambda h: h.day)
 
 
+#: Days one imported file may hold (a year of days off and make-up days is about 40).
+MAX_IMPORT_DAYS = 2000
+#: Longest holiday name kept.
+NAME_CHARS = 40
+
+
+def _feed_name(text: object, where: str) -> str:
+    try:
+        name = clean_text(" ".join(str(text or "").split()), "name")[:NAME_CHARS]
+    except ValidationError as exc:
+        raise ValidationError("name", _("{where}: {problem}").format(
+            where=where, problem=exc.message)) from None
+    if not name:
+        raise ValidationError("name", _("{where}: the name is missing.").format(where=where))
+    return name
+
+
+def parse_json(text: str) -> list[HolidayDay]:
+    """The days of a holiday-cn JSON file. ValidationError names the first bad day."""
+    try:
+        data = json.loads(text.lstrip("\ufeff"))
+    except ValueError as exc:
+        raise ValidationError("json", _("Not a holiday JSON file: {error}").format(
+            error=quote(str(exc)))) from None
+    days = data.get("days") if isinstance(data, dict) else None
+    if not isinstance(days, list):
+        raise ValidationError("json", _(
+            "Not a holiday JSON file: it has no list of “days” (holiday-cn format)."))
+    if len(days) > MAX_IMPORT_DAYS:
+        raise ValidationError("json", _("The file holds {count} days; at most {max} are "
+                                        "imported at once.").format(count=len(days),
+                                                                    max=MAX_IMPORT_DAYS))
+    out: dict[dt.date, HolidayDay] = {}
+    for number, entry in enumerate(days, start=1):
+        where = _("Day {number}").format(number=number)
+        if not isinstance(entry, dict) or not isinstance(entry.get("isOffDay"), bool):
+            raise ValidationError("json", _("{where}: give name, date and isOffDay (true or "
+                                            "false).").format(where=where))
+        day = _parse_day(str(entry.get("date") or ""), number)
+        name = _feed_name(entry.get("name"), where)
+        out[day] = HolidayDay(day, name, "holiday" if entry["isOffDay"] else "workday")
+    return sorted(out.values(), key=lambda h: h.day)
+
+
+#: Words that mark an ICS feed's day: 班 a working day (补班, 上班), 休 or 假 a day off.
+_WORKDAY_MARK = re.compile("班")
+_OFF_MARK = re.compile("[休假]")
+#: Markers taken off a feed title to leave the holiday's name (“春节 补班” → 春节).
+_MARKERS = re.compile(r"[（(\[【]?\s*(补班|调休上班|上班|调休|放假|假期|休息|休|班|假)(第\d+天)?"
+                      r"\s*[）)\]】]?")
+
+
+def parse_ics(text: str) -> list[HolidayDay]:
+    """The days of an iCalendar holiday feed: all-day events whose title says 休/假 (off)
+    or 班 (a working day), each day of a multi-day one. Other events are left out."""
+    from icalendar import Calendar
+
+    try:
+        cal = Calendar.from_ical(text.lstrip("\ufeff"))
+    except (ValueError, IndexError, KeyError, TypeError) as exc:
+        raise ValidationError("ics", _("Not an iCalendar file: {error}").format(
+            error=quote(str(exc)))) from None
+    out: dict[dt.date, HolidayDay] = {}
+    for number, event in enumerate(cal.walk("VEVENT"), start=1):
+        summary = " ".join(str(event.get("SUMMARY") or "").split())
+        where = _("Event {number} “{name}”").format(number=number, name=quote(summary))
+        kind = ("workday" if _WORKDAY_MARK.search(summary)
+                else "holiday" if _OFF_MARK.search(summary) else None)
+        start = event.get("DTSTART")
+        if kind is None or start is None:
+            continue
+        first = start.dt
+        if isinstance(first, dt.datetime):
+            continue  # a timed event is no day off
+        end = event.get("DTEND")
+        last = (end.dt if end is not None and type(end.dt) is dt.date and end.dt > first
+                else first + dt.timedelta(days=1))
+        if (last - first).days > 31:
+            raise ValidationError("ics", _("{where}: lasts {days} days; a holiday lasts at "
+                                           "most 31.").format(where=where, days=(last - first).days))
+        name = _feed_name(_MARKERS.sub("", summary).strip(" -—·:：") or summary, where)
+        day = first
+        while day < last:
+            out[day] = HolidayDay(day, name, kind)
+            day += dt.timedelta(days=1)
+        if len(out) > MAX_IMPORT_DAYS:
+            raise ValidationError("ics", _("The file holds more than {max} days.").format(
+                max=MAX_IMPORT_DAYS))
+    return sorted(out.values(), key=lambda h: h.day)
+
+
+def parse_any(text: str) -> list[HolidayDay]:
+    """The days of a holiday file in any format it takes: holiday-cn JSON, an iCalendar
+    feed, or the CSV (`日期,名称,类型`), told apart by what the text begins with."""
+    head = text.lstrip("\ufeff \t\r\n")
+    if head.startswith(("{", "[")):
+        return parse_json(text)
+    if head[:15].upper().startswith("BEGIN:VCALENDAR"):
+        return parse_ics(text)
+    return parse_csv(text)
+
+
 def import_holidays(path_or_text: str) -> int:
-    """Import a holiday CSV (a path, or the text itself): each date is added or replaced,
-    all or nothing. Returns how many dates were written."""
+    """Import a holiday file — CSV, holiday-cn JSON or an iCalendar feed (`parse_any`) — a
+    path, or the text itself: each date is added or replaced, all or nothing. Returns how
+    many dates were written."""
     access.require("holidays.manage")
     text = path_or_text
-    what = _("a holiday CSV")
+    what = _("a holiday file")
     if "\n" not in path_or_text and os.path.isfile(path_or_text):
         data = limits.read_bytes_limited(path_or_text, limits.HOLIDAY_CSV_MAX_BYTES, what)
         try:
@@ -163,7 +273,7 @@ def import_holidays(path_or_text: str) -> int:
                                             "“CSV UTF-8”."))) from None
     elif len(text) > limits.HOLIDAY_CSV_MAX_BYTES:
         raise limits.too_big(_("The text"), len(text.encode()), limits.HOLIDAY_CSV_MAX_BYTES, what)
-    days = parse_csv(text)
+    days = parse_any(text)
     with transaction():
         for h in days:
             updated = (Holiday.update(name=h.name, kind=h.kind)

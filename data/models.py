@@ -466,6 +466,7 @@ class Event(BaseModel):
     end = DateTimeField()
     all_day = BooleanField(default=False)
     rrule = CharField(max_length=300, null=True)
+    tzid = CharField(max_length=64, null=True)  # own zone of an imported series (data.recurrence)
     series_until = DateTimeField(null=True, index=True)  # last occurrence end, NULL = open
     series = ForeignKeyField("self", null=True, backref="exceptions", on_delete="CASCADE")
     recurrence_id = DateTimeField(null=True)
@@ -476,6 +477,7 @@ class Event(BaseModel):
     reminder_minutes = IntegerField(null=True)
     due = DateTimeField(null=True)  # tasks
     done = BooleanField(default=False)  # tasks
+    transparent = BooleanField(default=False)  # iCalendar TRANSP:TRANSPARENT: never busy
     created_at = DateTimeField(default=now)
     version = IntegerField(default=1)
 

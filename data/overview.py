@@ -205,7 +205,8 @@ def my_agenda(staff_id: int, at: dt.datetime | None = None) -> list[AgendaRow]:
             for x in Event.select(Event.recurrence_id).where(Event.series == event.id)
         ]
         for start, end in occurrences(
-            event.start, event.end, event.rrule, day_start, day_end, handled
+            event.start, event.end, event.rrule, day_start, day_end, handled,
+            tzid=event.tzid,
         ):
             rows.append(AgendaRow(event.id, start, end, event.kind, event.title, event.location))
     rows.sort(key=lambda r: (r.start, r.event_id))

@@ -1,12 +1,23 @@
 """Expanding recurring calendar events (RFC 5545 RRULE through dateutil) into occurrences,
 within bounds: rules finer than hourly are refused where a rule enters, and every
-expansion stops at a budget of occurrences and of rule steps per query."""
+expansion stops at a budget of occurrences and of rule steps per query.
+
+Times are naive Asia/Shanghai wall-clock times. A series imported from a calendar in a
+zone with daylight saving time (Europe/Berlin, America/New_York…) keeps that zone's name
+(`Event.tzid`): its rule is expanded in its own zone — the start converted there, each
+occurrence converted back to Shanghai — so a weekly 09:00 Berlin meeting stays at 09:00
+in Berlin after the clocks change (16:00 then 15:00 in Shanghai) and a BYDAY rule picks
+the weekday of its own zone. The stored rule's UNTIL, like every stored time, is
+Shanghai time; it is converted to the zone for the expansion. Without a zone (every
+series made here) the rule is expanded in Shanghai time as it is.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import HOURLY, rrulestr
 
@@ -25,12 +36,83 @@ MAX_PER_DAY = 24
 ALLOWED_FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY")
 
 
-def parse_rrule(rule: str, start: dt.datetime):
-    """Parse an RRULE string anchored at `start`; ValidationError on a malformed rule."""
+#: The zone every stored time is in.
+HOME_ZONE = "Asia/Shanghai"
+_HOME = ZoneInfo(HOME_ZONE)
+
+
+def zone(tzid: str | None) -> ZoneInfo | None:
+    """The zone a series is expanded in: None for Shanghai time (no zone, an unknown one,
+    or Asia/Shanghai itself)."""
+    if not tzid or tzid == HOME_ZONE:
+        return None
+    try:
+        return ZoneInfo(tzid)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def to_zone(value: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """A naive Shanghai time as the naive wall-clock time in `tz`."""
+    return value.replace(tzinfo=_HOME).astimezone(tz).replace(tzinfo=None)
+
+
+def from_zone(value: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """A naive wall-clock time in `tz` as the naive Shanghai time."""
+    return value.replace(tzinfo=tz).astimezone(_HOME).replace(tzinfo=None)
+
+
+class ZonedRule:
+    """A rule expanded in its own zone, giving Shanghai times: iterates, `in`, `between`
+    and the `_count`/`_until`/`_freq`/`_interval` that callers read, like dateutil's rrule."""
+
+    def __init__(self, parsed, tz: ZoneInfo):
+        self._rule = parsed
+        self._tz = tz
+        self._count = getattr(parsed, "_count", None)
+        self._until = getattr(parsed, "_until", None)
+        self._freq = getattr(parsed, "_freq", None)
+        self._interval = getattr(parsed, "_interval", 1)
+
+    def __iter__(self):
+        for occ in self._rule:
+            yield from_zone(occ, self._tz)
+
+    def __contains__(self, when: dt.datetime) -> bool:
+        return to_zone(when, self._tz) in self._rule
+
+    def between(self, after: dt.datetime, before: dt.datetime, inc: bool = False):
+        return [from_zone(o, self._tz) for o in self._rule.between(
+            to_zone(after, self._tz), to_zone(before, self._tz), inc=inc)]
+
+
+def _until_in_zone(text: str, tz: ZoneInfo) -> str:
+    """`text` (a rule) with a naive Shanghai UNTIL given as the zone's wall-clock time."""
+    parts = []
+    for piece in text.split(";"):
+        key, sep, value = piece.partition("=")
+        if key.strip().upper() == "UNTIL" and "T" in value and not value.endswith("Z"):
+            try:
+                until = dt.datetime.strptime(value.strip(), "%Y%m%dT%H%M%S")
+            except ValueError:
+                parts.append(piece)
+                continue
+            piece = f"UNTIL={to_zone(until, tz):%Y%m%dT%H%M%S}"
+        parts.append(piece)
+    return ";".join(parts)
+
+
+def parse_rrule(rule: str, start: dt.datetime, tzid: str | None = None):
+    """Parse an RRULE string anchored at `start` (Shanghai time); with `tzid` (a zone other
+    than Shanghai) the rule is expanded in that zone and gives Shanghai times
+    (`ZonedRule`). ValidationError on a malformed rule."""
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
+    tz = zone(tzid)
     try:
+        if tz is not None:
+            return ZonedRule(rrulestr(_until_in_zone(text, tz), dtstart=to_zone(start, tz)), tz)
         return rrulestr(text, dtstart=start)
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError(
@@ -119,12 +201,14 @@ def occurrences(
     skip: Iterable[dt.datetime] = (),
     budget: Budget | None = None,
     starting: bool = False,
+    tzid: str | None = None,
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """(start, end) of every occurrence overlapping [window_start, window_end) — with
     `starting`, only those that start in it — within `budget` (a fresh one,
     MAX_OCCURRENCES and MAX_STEPS, when not given): expansion stops when it is spent.
 
-    `skip` lists original starts handled by exception rows (moved or cancelled).
+    `skip` lists original starts handled by exception rows (moved or cancelled). `tzid`:
+    the series' own zone, the rule expanded there (see the module docstring).
     """
     duration = end - start
     lower = window_start if starting else window_start - duration
@@ -135,8 +219,8 @@ def occurrences(
         return []
     skipped = set(skip)
     found = []
-    parsed = parse_rrule(rule, start)
-    first = _fast_forward(parsed, rule, start, lower)
+    parsed = parse_rrule(rule, start, tzid)
+    first = start if isinstance(parsed, ZonedRule) else _fast_forward(parsed, rule, start, lower)
     if first != start:
         parsed = parse_rrule(rule, first)
     for occ in parsed:  # every step counts against the budget, those before the window too

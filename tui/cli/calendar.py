@@ -67,7 +67,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q = calendar.add_parser("holidays", help=_("list the holidays and 调休 working days, or import a year"))
     q.add_argument("--year", type=int, metavar="Y", help=_("which year (default: this year)"))
     q.add_argument("--import", dest="import_file", metavar="FILE",
-                   help=_("a CSV of 日期,名称,类型 (放假 or 上班) to add or replace"))
+                   help=_("a file of days to add or replace: a CSV of 日期,名称,类型 (放假 or 上班), "
+                          "a holiday-cn JSON file, or an iCalendar feed of 休/班 days"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     p = sub.add_parser("remind", help=_("send due calendar reminders (cron-safe, idempotent)"))
@@ -114,10 +115,32 @@ def _conflict_json(c) -> dict:
             "start": _when(c.start), "end": _when(c.end), "event_id": c.event_id}
 
 
+def _last_day(o) -> dt.date:
+    """The last day of an all-day occurrence (its stored end is the midnight after it)."""
+    last = o.end.date() if o.end.time() == dt.time() else o.end.date() + dt.timedelta(days=1)
+    return max(last - dt.timedelta(days=1), o.start.date())
+
+
+def _span(o) -> str:
+    """When an occurrence is, as the agenda shows it: an all-day one by its dates
+    (“2026-12-10 – 2026-12-11 all day”), never 00:00–00:00."""
+    if o.all_day:
+        last = _last_day(o)
+        days = f"{o.start:%Y-%m-%d}" + (f" – {last:%Y-%m-%d}" if last != o.start.date() else "")
+        return _("{days} all day").format(days=days)
+    end = f"{o.end:%H:%M}" if o.end.date() == o.start.date() else _when(o.end)
+    return f"{_when(o.start)}–{end}"
+
+
 def _occurrence_json(o) -> dict:
+    """One occurrence for --json: an all-day one (all_day true) gives its first and last
+    dates (YYYY-MM-DD) as start and end, a timed one its times."""
+    all_day = bool(getattr(o, "all_day", False))
     return {
-        "event_id": o.event_id, "series_id": o.series_id, "start": _when(o.start),
-        "end": _when(o.end), "kind": o.kind, "title": o.title, "location": o.location,
+        "event_id": o.event_id, "series_id": o.series_id,
+        "start": f"{o.start:%Y-%m-%d}" if all_day else _when(o.start),
+        "end": f"{_last_day(o):%Y-%m-%d}" if all_day else _when(o.end), "all_day": all_day,
+        "kind": o.kind, "title": o.title, "location": o.location,
         "attendees": list(o.attendees), "rrule": o.rrule,
         "recurrence_id": _when(o.recurrence_id) if o.recurrence_id else None,
         "room": o.room, "work_order": o.work_order_number,
@@ -171,7 +194,7 @@ def _calendar_agenda(args: argparse.Namespace) -> int:
         else:
             repeat = " ↻" if o.series_id else ""
             place = f"  {o.room or o.location}" if (o.room or o.location) else ""
-            print(f"{_when(o.start)}–{o.end:%H:%M}  {o.title}{repeat}{place}  [{', '.join(o.attendees)}]")
+            print(f"{_span(o)}  {o.title}{repeat}{place}  [{', '.join(o.attendees)}]")
     if not occs and not args.json:
         print(_("Nothing booked in the next {days} days.").format(days=args.days))
     return 0
@@ -211,7 +234,7 @@ def _calendar_import(args: argparse.Namespace) -> int:
     else:
         print(_("Imported: {created} new, {updated} updated, {skipped} unchanged.").format(
             created=result.created, updated=result.updated, skipped=result.skipped))
-    for message in result.refused:
+    for message in (*result.notes, *result.refused):  # notes: items left out (undated tasks)
         print(_("frontdesk: {message}").format(message=message), file=sys.stderr)
     if result.refused:
         print(_("frontdesk: {count} event(s) refused; the others were imported.").format(

@@ -58,7 +58,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     # A reassigned order waits for its new technician (已派单) — who starts it with `s`; the
     # first response stays recorded, so the response deadline is not run again. On hold it
     # stays on hold (the clock stays stopped until the new technician resumes): see `assign`.
-    "reassign": (("assigned", "in_progress", "on_hold"), None),
+    "reassign": (("assigned", "in_progress", "on_hold"), None),  # REASSIGN_TO
     "start": (("new", "assigned"), "in_progress"),
     "hold": (("in_progress",), "on_hold"),
     "resume": (("on_hold",), "in_progress"),
@@ -69,6 +69,9 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "cancel": (("new", "assigned", "on_hold"), "cancelled"),
     "merge": (("new", "assigned", "in_progress", "on_hold"), "cancelled"),
 }
+
+#: Where a reassignment leads from each status (else it stays): see TRANSITIONS["reassign"].
+REASSIGN_TO = {"in_progress": "assigned"}
 
 ACTION_LABELS = {
     "create": N_("Opened"),
@@ -590,7 +593,7 @@ def assign(order_id: int, assignee_id: int, staff_id: int, *, reason: str = "",
                        note=_("{old} → {new}: {reason}").format(
                            old=_staff_name(order.assignee_id), new=assignee.name, reason=reason),
                        expected_version=expected_version, assignee=assignee_id,
-                       to_status="assigned" if order.status == "in_progress" else None)
+                       to_status=REASSIGN_TO.get(order.status))
     note = reason or _("to {name}").format(name=assignee.name)
     return _change(order_id, staff_id, "assign", note=note, expected_version=expected_version,
                    assignee=assignee_id)

@@ -43,6 +43,11 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "order.dispatch": (frozenset({DESK}) | LEADS, N_("dispatch work orders")),
     "order.reassign": (LEADS, N_("reassign work orders")),
     "order.merge": (LEADS, N_("merge work orders")),
+    # The 回访 asks the owner about the work independently of whoever did it: desk staff or
+    # a lead, never a technician (and never the person who worked the order, whatever their
+    # role now: data.workorders checks that). Closing follows the same rule.
+    "order.callback": (frozenset({DESK}) | LEADS, N_("record the owner's callback (回访)")),
+    "order.close": (frozenset({DESK}) | LEADS, N_("close work orders")),
     "order.cancel": (LEADS, N_("cancel work orders")),
     "order.see_all": (frozenset({DESK}) | LEADS, N_("see every work order")),
     "person.create": (frozenset({DESK}) | LEADS, N_("register owners")),

@@ -197,8 +197,10 @@ def _notify(order: WorkOrder, level: int, deadline: str, people: list[Staff],
         for n in Notification.select(Notification.dedupe_key).where(
             Notification.dedupe_key.in_(list(keys.values())))
     }
-    title = _("Level {level}: {number} {title} — {deadline} deadline missed").format(
-        level=level, number=order.number, title=order.title, deadline=_(DEADLINES[deadline]))
+    from data.notifications import order_subject
+
+    title = _("{subject}: {deadline} deadline missed (level {level})").format(
+        level=level, subject=order_subject(order.id), deadline=_(DEADLINES[deadline]))
     due = order.resolution_due if deadline == "resolution" else order.response_due
     body = _("{number} ({status}) was due {due}.").format(
         number=order.number, status=_(WORK_ORDER_STATUSES[order.status]),

@@ -232,10 +232,12 @@ def callbacks_due(staff_id: int, at: dt.datetime | None = None) -> list[Callback
 
 def unread_notifications(staff_id: int) -> list[NotificationRow]:
     """Unread notifications of `staff_id`, newest first."""
+    from data.notifications import shown
+
     query = _unread_query(staff_id).order_by(Notification.created_at.desc(), Notification.id.desc())
     return [
-        NotificationRow(n.id, n.created_at, n.kind, n.title, n.entity, n.entity_id)
-        for n in query.limit(LIST_LIMIT)
+        NotificationRow(n.id, n.at, n.kind, n.title, n.entity, n.entity_id)
+        for n in shown(query.limit(LIST_LIMIT))
     ]
 
 

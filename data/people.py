@@ -318,7 +318,8 @@ def add_note(person_id: int, staff_id: int, text: str) -> int:
     with transaction():
         person = _person(person_id)
         note_id = PersonNote.create(person=person_id, staff=staff_id, text=body, created_at=now()).id
-        notifications.send_mentions(body, _("{name}: you were mentioned").format(name=person.name),
+        who = " ".join(p for p in (person.name, notifications.person_place(person_id)) if p)
+        notifications.send_mentions(body, _("{name}: you were mentioned").format(name=who),
                                     by=staff_id, entity="person", entity_id=person_id)
         return note_id
 

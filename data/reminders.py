@@ -140,6 +140,8 @@ class ReminderRun:
 
 def _deliver_inbox(r: Reminder, at: dt.datetime) -> bool:
     """The inbox delivery of `r`, once however many processes try; True when this call made it."""
+    from data.notifications import event_subject, mask_numbers
+
     with transaction():
         claimed = ReminderDelivery.insert(
             key=r.dedupe_key, channel=INBOX, staff=r.staff_id, event=r.event_id,
@@ -147,10 +149,12 @@ def _deliver_inbox(r: Reminder, at: dt.datetime) -> bool:
         ).on_conflict_ignore().as_rowcount().execute()
         if not claimed:
             return False
+        about = event_subject(r.event_id)
+        title = f"{r.title} · {about}" if about and about not in r.title else r.title
         Notification.insert(
-            staff=r.staff_id, kind="reminder", title=r.title[:200],
-            body=_("{start} {title} {location}").format(
-                start=f"{r.start:%Y-%m-%d %H:%M}", title=r.title, location=r.location).strip(),
+            staff=r.staff_id, kind="reminder", title=mask_numbers(title)[:200],
+            body=mask_numbers(_("{start} {title} {location}").format(
+                start=f"{r.start:%Y-%m-%d %H:%M}", title=r.title, location=r.location).strip()),
             entity="event", entity_id=r.event_id, dedupe_key=r.dedupe_key, created_at=at,
         ).on_conflict_ignore().execute()
     return True

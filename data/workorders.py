@@ -55,7 +55,10 @@ from data.vocab import (
 #: action → (statuses it may start from, status it leads to; None = stays).
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "assign": (("new", "assigned"), "assigned"),
-    "reassign": (("assigned", "in_progress", "on_hold"), None),
+    # A reassigned order waits for its new technician (已派单) — who starts it with `s`; the
+    # first response stays recorded, so the response deadline is not run again. On hold it
+    # stays on hold (the clock stays stopped until the new technician resumes): see `assign`.
+    "reassign": (("assigned", "in_progress", "on_hold"), None),  # REASSIGN_TO
     "start": (("new", "assigned"), "in_progress"),
     "hold": (("in_progress",), "on_hold"),
     "resume": (("on_hold",), "in_progress"),
@@ -66,6 +69,9 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "cancel": (("new", "assigned", "on_hold"), "cancelled"),
     "merge": (("new", "assigned", "in_progress", "on_hold"), "cancelled"),
 }
+
+#: Where a reassignment leads from each status (else it stays): see TRANSITIONS["reassign"].
+REASSIGN_TO = {"in_progress": "assigned"}
 
 ACTION_LABELS = {
     "create": N_("Opened"),
@@ -484,8 +490,10 @@ def _change(
         order = _load_for_change(order_id, expected_version)
         territory.check_order_visible(order, staff_id)
         access.require(ACTION_PERMISSIONS.get(action, "order.update"), staff_id)
+        if action in INDEPENDENT_ACTIONS:
+            _check_independent(order, staff_id, action)
         if action in TRANSITIONS:
-            to_status = _check(order, action) or order.status
+            to_status = _check(order, action) or to_status or order.status
         to_status = to_status or order.status
         updates = {"status": to_status, "updated_at": at, "version": order.version + 1, **fields}
         rows = (
@@ -505,7 +513,44 @@ def _change(
 
 #: What each action needs beyond "order.update" (data.access.RULES).
 ACTION_PERMISSIONS = {"assign": "order.dispatch", "reassign": "order.reassign",
-                      "merge": "order.merge", "cancel": "order.cancel"}
+                      "merge": "order.merge", "cancel": "order.cancel",
+                      "callback": "order.callback", "close": "order.close"}
+
+#: Actions of the people who do the work: whoever took one of them on an order may not
+#: record its callback or close it (an independent 回访), even after a change of role.
+WORK_ACTIONS = ("start", "resume", "hold", "resolve")
+#: Actions that must be done by someone other than who worked the order.
+INDEPENDENT_ACTIONS = ("callback", "close")
+
+
+def worked_on(order_id: int, staff_id: int | None) -> bool:
+    """Did `staff_id` work this order (its assignee, or started, held, resumed or resolved it)?"""
+    if staff_id is None:
+        return False
+    order = WorkOrder.select(WorkOrder.assignee).where(WorkOrder.id == order_id).first()
+    if order is not None and order.assignee_id == staff_id:
+        return True
+    return WorkOrderHistory.select().where(
+        WorkOrderHistory.work_order == order_id, WorkOrderHistory.staff == staff_id,
+        WorkOrderHistory.action.in_(WORK_ACTIONS)).exists()
+
+
+def may_record_callback(order_id: int, staff_id: int | None = None) -> bool:
+    """May `staff_id` (else the signed-in account) record the 回访 of this order, or close it?
+    Screens ask before offering the keys; `_change` enforces it."""
+    if not access.can("order.callback", staff_id):
+        return False
+    who = staff_id if staff_id is not None else access.current_id()
+    return not worked_on(order_id, who)
+
+
+def _check_independent(order: WorkOrder, staff_id: int | None, action: str) -> None:
+    if staff_id is None or not worked_on(order.id, staff_id):
+        return
+    raise errors.PermissionDenied(
+        _("{number}: you worked on this order, so you may not {action}: the desk or a "
+          "supervisor asks the owner independently.").format(
+            number=order.number, action=_(ACTION_VERBS[action])))
 
 
 def _notify(order: WorkOrder, staff_id: int | None, assignee: int | None, note: str) -> None:
@@ -514,11 +559,12 @@ def _notify(order: WorkOrder, staff_id: int | None, assignee: int | None, note: 
     from data import notifications
 
     if assignee and assignee != staff_id and assignee != order.assignee_id:
-        notifications.send(assignee, "assigned", _("{number} assigned to you: {title}").format(
-            number=order.number, title=order.title), entity="work_order", entity_id=order.id)
+        notifications.send(assignee, "assigned", _("{subject}: assigned to you").format(
+            subject=notifications.order_subject(order.id)), entity="work_order", entity_id=order.id)
     if note and ("@" in note or "＠" in note):
-        notifications.send_mentions(note, _("{number}: you were mentioned").format(
-            number=order.number), by=staff_id, entity="work_order", entity_id=order.id)
+        notifications.send_mentions(note, _("{subject}: you were mentioned").format(
+            subject=notifications.order_subject(order.id)), by=staff_id, entity="work_order",
+            entity_id=order.id)
 
 
 def _staff(staff_id: int) -> Staff:
@@ -546,7 +592,8 @@ def assign(order_id: int, assignee_id: int, staff_id: int, *, reason: str = "",
         return _change(order_id, staff_id, "reassign",
                        note=_("{old} → {new}: {reason}").format(
                            old=_staff_name(order.assignee_id), new=assignee.name, reason=reason),
-                       expected_version=expected_version, assignee=assignee_id)
+                       expected_version=expected_version, assignee=assignee_id,
+                       to_status=REASSIGN_TO.get(order.status))
     note = reason or _("to {name}").format(name=assignee.name)
     return _change(order_id, staff_id, "assign", note=note, expected_version=expected_version,
                    assignee=assignee_id)

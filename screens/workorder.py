@@ -146,9 +146,11 @@ class WorkOrderScreen(Screen):
         """The order, its history, costs and links were read."""
 
         def __init__(self, view: workorders.OrderView, history: list[workorders.HistoryLine],
-                     costs: list[workorders.CostView], links: list[tuple[int, str, str, str]]) -> None:
+                     costs: list[workorders.CostView], links: list[tuple[int, str, str, str]],
+                     may_call_back: bool = True) -> None:
             super().__init__()
             self.view, self.history, self.costs, self.links = view, history, costs, links
+            self.may_call_back = may_call_back
 
     class TechniciansFound(Message):
         """Suggestions and technicians for the assign picker were read."""
@@ -166,6 +168,9 @@ class WorkOrderScreen(Screen):
         self.history: list[workorders.HistoryLine] = []
         self._filled_once = False
         self.phone_revealed = False  # R: the contact phone in full (audited)
+        #: May the signed-in account record the 回访 and close (data.workorders.may_record_callback:
+        #: desk staff and leads who did not work the order)? Until loaded, the keys are off.
+        self.may_call_back = False
 
     @property
     def screen_title(self) -> str:
@@ -216,7 +221,8 @@ class WorkOrderScreen(Screen):
             return
         self.post_message(self.OrderLoaded(view, workorders.history(self.order_id),
                                            workorders.costs(self.order_id),
-                                           workorders.linked_orders(self.order_id)))
+                                           workorders.linked_orders(self.order_id),
+                                           workorders.may_record_callback(self.order_id, self.staff_id)))
 
     def _gone(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
@@ -226,6 +232,7 @@ class WorkOrderScreen(Screen):
     def on_work_order_screen_order_loaded(self, message: OrderLoaded) -> None:
         self.view = message.view
         self.history = message.history
+        self.may_call_back = message.may_call_back
         at = clock_now()
         self.query_one("#wo-details", Static).update(safe_text(self._details(message.view, at)))
         self.query_one("#wo-extra", Static).update(safe_text(self._extra(message.costs, message.links)))
@@ -343,6 +350,13 @@ class WorkOrderScreen(Screen):
             ]
         self.refresh_bindings()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The 回访 and closing are not offered to whoever may not take them (a technician,
+        or the person who worked this order): the rule of data.workorders."""
+        if action in ("callback", "close_order"):
+            return self.may_call_back
+        return True
+
     # --- acting ----------------------------------------------------------------------------
 
     @property
@@ -393,7 +407,8 @@ class WorkOrderScreen(Screen):
         from data import dispatch
 
         try:
-            suggestions = dispatch.suggest(self.order_id)
+            # Every technician (they are few), so that each has a reason beside the name.
+            suggestions = dispatch.suggest(self.order_id, limit=100)
         except FrontDeskError as exc:
             self.app.call_from_thread(self._refused, exc.message)
             return
@@ -403,7 +418,11 @@ class WorkOrderScreen(Screen):
         v = self.view
         if v is None:
             return
-        title = _("Assign {number}: ★ is the suggestion").format(number=v.number)
+        if v.assignee_id:
+            title = _("Reassign {number} (now {name}): ★ is the suggestion").format(
+                number=v.number, name=v.assignee or "—")
+        else:
+            title = _("Assign {number}: ★ is the suggestion").format(number=v.number)
 
         def picked(staff_id: int | None) -> None:
             if staff_id is None or staff_id == v.assignee_id:
@@ -418,7 +437,8 @@ class WorkOrderScreen(Screen):
                                                  expected_version=guard.version),
                 guard=guard), self._after_form)
 
-        self.app.push_screen(forms.technician_picker(message.suggestions, message.technicians, title), picked)
+        self.app.push_screen(forms.technician_picker(message.suggestions, message.technicians, title,
+                                                     current=v.assignee_id), picked)
 
     def action_start(self) -> None:
         v = self.view
@@ -449,7 +469,8 @@ class WorkOrderScreen(Screen):
         v = self.view
         if v is None or self._not_allowed("callback"):
             return
-        self.app.push_screen(forms.callback_form(v, self.staff_id, forms.order_guard(v)), self._after_form)
+        self.app.push_screen(forms.callback_form(v, self.staff_id, forms.order_guard(v),
+                                                 phone_revealed=self.phone_revealed), self._after_form)
 
     def action_close_order(self) -> None:
         v = self.view

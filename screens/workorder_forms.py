@@ -270,8 +270,10 @@ def cost_form(view: workorders.OrderView, staff_id: int) -> FormModal:
 
 
 def callback_form(view: workorders.OrderView, staff_id: int,
-                  guard: VersionGuard | None = None) -> FormModal:
-    """回访: rating and comment; an unhappy owner (≤ 2) reopens it in the same step."""
+                  guard: VersionGuard | None = None, *, phone_revealed: bool = False) -> FormModal:
+    """回访: rating and comment; an unhappy owner (≤ 2) reopens it in the same step. The
+    title names whom to call: the owner and the contact phone, masked unless the clerk
+    revealed it on the order (R, recorded)."""
     fields = [
         FormField("rating", _("Rating"), placeholder=_("1–5 (5 very satisfied)")),
         FormField("comment", _("Comment"), kind="text"),
@@ -286,8 +288,12 @@ def callback_form(view: workorders.OrderView, staff_id: int,
             reopen_if_unhappy=values["reopen"] != "no",
             expected_version=guard.version if guard else view.version)
 
-    return FormModal(_("Callback of {number}").format(number=view.number), fields,
-                     guarded(act, [f.name for f in fields], guard=guard), guard=guard)
+    phone = view.contact_phone if phone_revealed else mask_phone(view.contact_phone)
+    who = " ".join(b for b in (view.person, phone if view.contact_phone else "") if b)
+    title = _("Callback of {number}").format(number=view.number)
+    if who:
+        title = _("Callback of {number}: call {who}").format(number=view.number, who=who)
+    return FormModal(title, fields, guarded(act, [f.name for f in fields], guard=guard), guard=guard)
 
 
 def merge_form(view: workorders.OrderView, staff_id: int) -> FormModal:
@@ -464,18 +470,28 @@ def save_filter_form(staff_id: int, flt: QueueFilter, description: str) -> FormM
 # --- list modals -------------------------------------------------------------------------------
 
 
-def technician_picker(suggestions: list, technicians: list[tuple[int, str, str]], title: str) -> PickerModal:
+def technician_picker(suggestions: list, technicians: list[tuple[int, str, str]], title: str, *,
+                      current: int | None = None) -> PickerModal:
     """Suggestions first (the first one highlighted: one key takes it), then every other
     technician. `suggestions` are data.dispatch.Suggestion values; their reason says the
-    territory, the open orders and whether the appointment time is free."""
-    rows = []
-    for i, s in enumerate(suggestions):
-        style = "bold" if i == 0 else "dim" if s.busy else ""
-        rows.append(PickRow(("★" if i == 0 else "", f"{s.name} ({s.login})", s.reason), s.staff_id, style))
+    territory, the open orders and whether the appointment time is free. On a reassignment
+    `current` is who holds the order now: listed last, marked so, never the suggestion."""
+    rows, held = [], []
+    for s in suggestions:
+        if s.staff_id == current:
+            held.append(PickRow(("", f"{s.name} ({s.login})", _("holds it now") + " · " + s.reason),
+                                s.staff_id, "dim"))
+            continue
+        first = not rows
+        style = "bold" if first else "dim" if s.busy else ""
+        rows.append(PickRow(("★" if first else "", f"{s.name} ({s.login})", s.reason), s.staff_id, style))
     offered = {s.staff_id for s in suggestions}
     for staff_id, login, name in technicians:
         if staff_id not in offered:
-            rows.append(PickRow(("", f"{name} ({login})", ""), staff_id))
+            reason = _("holds it now") if staff_id == current else ""
+            (held if staff_id == current else rows).append(
+                PickRow(("", f"{name} ({login})", reason), staff_id, "dim" if reason else ""))
+    rows.extend(held)
     columns = [("", 1), (_("Technician"), 16), (_("Why"), 51)]
     return PickerModal(title, columns, rows, empty=_("No active technicians."))
 

@@ -526,7 +526,7 @@ def test_fill_script_placeholders(world):
     number = WorkOrder.get_by_id(oid).number
     body = "{称呼}您好，{姓名}，{房号}的工单{工单号}，预约{预约时间}。{未知}{ 姓名 }"
     assert calls.fill_script(body, work_order_id=oid) == (
-        f"张先生您好，张晓明，3-2-501的工单{number}，预约11月28日 09:30。{{未知}}{{ 姓名 }}")
+        f"张先生您好，张晓明，3-2-501的工单{number}，预约11月28日 09:30。（未知）张晓明")
     assert calls.fill_script("{称呼}，{房号}", person_id=world.li) == "李女士，5-1-101"
     when = dt.datetime(2026, 12, 1, 14, 0)
     assert calls.fill_script("{预约时间}", appointment=when) == "12月1日 14:00"
@@ -534,9 +534,10 @@ def test_fill_script_placeholders(world):
     nobody = people.create_person(PersonInput(name="钱多多"))
     assert calls.fill_script("{称呼}", person_id=ouyang) == "欧阳女士"
     assert calls.fill_script("{称呼}{姓名}", person_id=nobody) == "业主钱多多"
-    # Nothing known: 称呼 falls back to 业主, the rest stays visible; never raises.
-    assert calls.fill_script("{称呼}{姓名}{房号}{工单号}{预约时间}") == "业主{姓名}{房号}{工单号}{预约时间}"
-    assert calls.fill_script("{姓名}", person_id=999_999, work_order_id=999_999) == "{姓名}"
+    # Nothing known: neutral stand-ins, never a raw placeholder; never raises.
+    assert calls.fill_script("{称呼}{姓名}{房号}{工单号}{预约时间}") == (
+        "业主业主您家（保存后生成）（待与维修师傅约定）")
+    assert calls.fill_script("{姓名}", person_id=999_999, work_order_id=999_999) == "业主"
     assert calls.fill_script("no {braces", person_id=world.zhang) == "no {braces"
 
 

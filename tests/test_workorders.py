@@ -65,7 +65,7 @@ def _matrix_url(request, tmp_path_factory):
     own work orders), so that 88 cases cost one set-up, not 88."""
     if request.param == "sqlite":
         url = str(tmp_path_factory.mktemp("matrix") / "frontdesk.db")
-        open_database(url)
+        open_database(url, create=True)
         schema.migrate()
         world = _world()
         close_database()
@@ -161,7 +161,8 @@ def test_transition(mw, action, status):
     allowed, to = wo.TRANSITIONS[action]
     if status in allowed:
         after = ACTIONS[action](mw, order)
-        expected = to or status
+        # A reassigned order in progress waits for its new technician (已派单).
+        expected = (wo.REASSIGN_TO.get(status) if action == "reassign" else None) or to or status
         assert after.status == expected
         assert after.version == order.version + 1
         rows = history_rows(order.id)

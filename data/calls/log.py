@@ -14,7 +14,7 @@ from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Call, CallListItem, Incident, Notification, Person, Phone, Staff, WorkOrder
-from data.validators import clean_text, normalize_phone
+from data.validators import clean_text, mask_phone, normalize_phone
 from data.vocab import CALL_CATEGORIES, CALL_DIRECTIONS, CALL_OUTCOMES
 
 #: The longest call the log accepts, seconds.
@@ -346,10 +346,12 @@ def notify_due_callbacks(at: dt.datetime | None = None) -> int:
     notification of kind "callback" per call and due time (a moved callback is told
     again), inserted with ON CONFLICT DO NOTHING on its dedupe key — safe to run every
     minute from several sessions. Returns how many were sent."""
+    from data.notifications import mask_numbers, order_subject, person_place
+
     at = at or clock_now()
     rows = list(
         Call.select(Call.id, Call.callback_due, Call.callback_assignee, Call.staff, Call.number,
-                    Call.summary, Person.name.alias("person_name"))
+                    Call.summary, Call.person, Call.work_order, Person.name.alias("person_name"))
         .join(Person, JOIN.LEFT_OUTER, on=(Call.person == Person.id))
         .where(Call.callback_due.is_null(False), Call.callback_done_at.is_null(),
                Call.callback_due <= at)
@@ -369,12 +371,16 @@ def notify_due_callbacks(at: dt.datetime | None = None) -> int:
         for r in rows:
             if keys[r.id] in told:
                 continue
-            who = r.person_name or r.number or _("unknown caller")
+            number = mask_phone(r.number) if r.number else ""
+            who = r.person_name or number or _("unknown caller")
+            about = (order_subject(r.work_order_id) if r.work_order_id
+                     else person_place(r.person_id))
             new.append({
                 "staff": r.callback_assignee_id or r.staff_id, "kind": "callback",
-                "title": _("Call back {who} ({number}), due {due}").format(
-                    who=who, number=r.number, due=f"{r.callback_due:%m-%d %H:%M}")[:200],
-                "body": r.summary[:1000], "entity": "call", "entity_id": r.id,
+                "title": mask_numbers(_("Call back {who} ({number}) {about}, due {due}").format(
+                    who=who, number=number, about=about,
+                    due=f"{r.callback_due:%m-%d %H:%M}").replace("  ", " "))[:200],
+                "body": mask_numbers(r.summary[:1000]), "entity": "call", "entity_id": r.id,
                 "dedupe_key": keys[r.id], "created_at": at,
             })
         if new:

@@ -14,7 +14,7 @@ from data.calls.matching import current_rooms
 from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
-from data.i18n import _, language
+from data.i18n import N_, _, language
 from data.models import Person, Room, Script, WorkOrder
 from data.pinyin import COMPOUND_SURNAMES
 from data.validators import clean_text
@@ -111,7 +111,7 @@ def save_script(category: str, title: str, body: str, staff_id: int,
         return script_id
 
 
-_PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{1,10})\}")
+_PLACEHOLDER_RE = re.compile(r"\{\s*([^{}\s]{1,10})\s*\}")
 
 
 def _salutation(name: str, gender: str) -> str:
@@ -134,8 +134,10 @@ def fill_script(body: str, *, person_id: int | None = None, work_order_id: int |
     """`body` with its placeholders filled: {姓名} the person's name, {称呼} 张先生 / 李女士
     (业主 when the gender or the person is unknown), {房号} the work order's room or the
     person's first current room, {工单号} the work order's number, {预约时间} `appointment`
-    or the work order's appointment. A placeholder that is unknown, or whose value is not
-    available, stays as it is; this never raises."""
+    or the work order's appointment. A placeholder whose value is not available yet shows a
+    neutral stand-in (`STAND_INS`: the order number "（保存后生成）" before the order is
+    saved); an unknown one shows its name in brackets. No raw "{…}" placeholder is ever read
+    to a caller; this never raises."""
     text = body if isinstance(body, str) else str(body)
     values: dict[str, str] = {}
     try:
@@ -164,4 +166,20 @@ def fill_script(body: str, *, person_id: int | None = None, work_order_id: int |
             values["预约时间"] = _when(appointment)
     except Exception:  # a script is shown beside a live call: never fail it
         pass
-    return _PLACEHOLDER_RE.sub(lambda m: values.get(m[1], m[0]), text)
+    return _PLACEHOLDER_RE.sub(lambda m: values.get(m[1]) or _stand_in(m[1]), text)
+
+
+#: What a placeholder without a value reads as (an English msgid: the interface language).
+STAND_INS = {
+    "工单号": N_("(given once saved)"),
+    "预约时间": N_("(to be agreed with the technician)"),
+    "房号": N_("your home"),
+    "姓名": N_("owner"),
+    "称呼": N_("owner"),
+}
+
+
+def _stand_in(name: str) -> str:
+    if name in STAND_INS:
+        return _(STAND_INS[name])
+    return f"（{name}）"

@@ -119,6 +119,10 @@ class InboundCallPane(CallerSearch, CallsPane):
         self.match: Any = None  # data.calls.CallerMatch of the number field
         self.hits: list = []  # owner search hits, when the number field holds a name or room
         self._match_note = ""
+        #: The number of the work order the last call became: the panel keeps showing the
+        #: caller and the script with it, to be read back, until the clerk closes it (escape)
+        #: or answers the next call.
+        self.finished_order = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="call-idle", markup=False)
@@ -161,7 +165,7 @@ class InboundCallPane(CallerSearch, CallsPane):
             self.query_one("#call-summary").focus()
 
     def _show_panel(self) -> None:
-        active = self.draft is not None
+        active = self.draft is not None or bool(self.finished_order)
         self.query_one("#call-idle").display = not active
         self.query_one("#call-panel").display = active
         if not active:
@@ -181,10 +185,14 @@ class InboundCallPane(CallerSearch, CallsPane):
                                person_name=person_name, category=category,
                                outcome=CALL_OUTCOME_CHOICES[direction][0], callback_of=callback_of)
         self.match, self.hits, self._match_note = None, [], ""
+        self.finished_order = ""
         number_input = self.query_one("#call-number", Input)
+        number_input.disabled = False
         with number_input.prevent(Input.Changed):
             number_input.value = number
-        self.query_one("#call-summary", TextArea).text = summary
+        summary_area = self.query_one("#call-summary", TextArea)
+        summary_area.read_only = False
+        summary_area.text = summary
         self.query_one("#call-category", ChoiceStrip).set_choices(self._category_choices(), category)
         self.query_one("#call-outcome", ChoiceStrip).set_choices(self._outcome_choices(), self.draft.outcome)
         self._show_panel()
@@ -197,10 +205,28 @@ class InboundCallPane(CallerSearch, CallsPane):
         direction = self.draft.direction if self.draft else "in"
         return [(code, label(CALL_OUTCOMES, code)) for code in CALL_OUTCOME_CHOICES[direction]]
 
-    def _end_call(self) -> None:
+    def _end_call(self, order_id: int | None = None, order_number: str = "") -> None:
+        """The call is saved or dropped: the panel is free. A call that became a work order
+        (`order_number`) stays on the panel, its script filled with the order, until closed."""
+        if order_number:
+            draft = self.draft
+            self.draft = None
+            self.finished_order = order_number
+            self.query_one("#call-number", Input).disabled = True
+            self.query_one("#call-summary", TextArea).read_only = True
+            self._show_panel()
+            self.paint_finished()
+            self.fill_scripts(draft.category if draft else None, self._person_id(draft), order_id)
+            self.screen.set_focus(None)
+            self.post_message(self.CallEnded())
+            self.refresh_bindings()
+            return
         self.draft = None
+        self.finished_order = ""
         self.match, self.hits, self._match_note = None, [], ""
         number_input = self.query_one("#call-number", Input)
+        number_input.disabled = False
+        self.query_one("#call-summary", TextArea).read_only = False
         with number_input.prevent(Input.Changed):
             number_input.value = ""
         self.query_one("#call-summary", TextArea).text = ""
@@ -208,6 +234,28 @@ class InboundCallPane(CallerSearch, CallsPane):
         self.screen.set_focus(None)
         self.post_message(self.CallEnded())
         self.refresh_bindings()
+
+    def close_finished(self) -> bool:
+        """escape after a call became a work order: clear the panel. False if none is shown."""
+        if not self.finished_order or self.draft is not None:
+            return False
+        self._end_call()
+        return True
+
+    def paint_finished(self) -> None:
+        """The saved call's panel: the new work order's number first, to read back."""
+        line = Text()
+        line.append("✔ " + _("Work order {number} opened").format(number=self.finished_order),
+                    style="bold green")
+        line.append("  " + _("(escape closes)"), style="dim")
+        self.query_one("#call-status", Label).update(safe_text(line))
+        text = Text()
+        text.append(_("Repair registered, work order number {number}: read it to the caller.").format(
+            number=self.finished_order) + "\n", style="bold")
+        query = self.query_one("#call-number", Input).value.strip()
+        text.append_text(match_text(None, self.match, self.hits, "", query))
+        self.query_one("#call-match", Static).update(safe_text(text))
+        self.query_one("#call-incident", Static).display = False
 
     def elapsed(self) -> int:
         """How long the call has gone on, in seconds (frozen while it is being saved)."""
@@ -330,9 +378,10 @@ class InboundCallPane(CallerSearch, CallsPane):
         if person != before:
             self.fill_scripts(self.draft.category, person, self._first_order())
 
-    def _person_id(self) -> int | None:
-        if self.draft is not None and self.draft.person_id is not None:
-            return self.draft.person_id
+    def _person_id(self, draft: CallDraft | None = None) -> int | None:
+        draft = draft or self.draft
+        if draft is not None and draft.person_id is not None:
+            return draft.person_id
         return getattr(self.match, "person_id", None)
 
     def _first_order(self) -> int | None:
@@ -423,7 +472,7 @@ class InboundCallPane(CallerSearch, CallsPane):
             self.query_one("#call-number").focus()
         self.notify(exc.message, severity="error", markup=False)
 
-    def _saved(self, view: Any, order_number: str | None) -> None:
+    def _saved(self, view: Any, order_number: str | None, order_id: int | None = None) -> None:
         who = view.person or group_number(view.number)
         if order_number:
             message = _("Call with {who} saved ({duration}); work order {number} opened.").format(
@@ -431,7 +480,7 @@ class InboundCallPane(CallerSearch, CallsPane):
         else:
             message = _("Call with {who} saved ({duration}).").format(who=who, duration=minutes(view.duration_s))
         self.notify(message, markup=False)
-        self._end_call()
+        self._end_call(order_id, order_number or "")
 
     def action_work_order(self) -> None:
         """w: the new-order form with person, room and summary; saving it logs the call too."""
@@ -448,7 +497,7 @@ class InboundCallPane(CallerSearch, CallsPane):
             from data.workorders import get_order
 
             if logged:
-                self._saved(logged[0], get_order(order_id).number)
+                self._saved(logged[0], get_order(order_id).number, order_id)
 
         number = getattr(self.match, "number", "") or ""  # normalised
         # The timer runs on while the form is open: the call is logged when the order is

@@ -209,6 +209,8 @@ class CallsScreen(Screen):
             else:
                 self.action_mode("call")
             return
+        if self.mode == "call" and self.call_pane.close_finished():
+            return  # the call that became a work order is closed: the screen stays
         await self.app.action_back()
 
     # --- incidents (停水, 停电, 电梯停运, 燃气检修) --------------------------------------------

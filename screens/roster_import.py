@@ -9,12 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, TextArea
 
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskModal
 from widgets.form import FormField, FormModal
 
 
@@ -39,7 +38,7 @@ def import_form() -> FormModal:
     return FormModal(_("Import an owner roster"), fields, check)
 
 
-class ImportScreen(ModalScreen[None]):
+class ImportScreen(DeskModal[None]):
     """Runs the import in a worker with a progress bar, then shows the summary."""
 
     DEFAULT_CSS = """
@@ -65,7 +64,6 @@ class ImportScreen(ModalScreen[None]):
 
     def __init__(self, path: str, community: str, skip_invalid: bool) -> None:
         super().__init__()
-        translate_bindings(self)
         self.path, self.community, self.skip_invalid = path, community, skip_invalid
         self.running = True
 

@@ -10,9 +10,9 @@ from textual.widgets import DataTable
 from data import i18n
 from data.db import close_database, open_database
 from data.staff import sign_in
+from screens.home import HomeScreen
 from tests import factories as f
 from tests.screen_text import screen_text, settle, wait_for
-from screens.home import HomeScreen
 from tui.app import FrontDeskApp
 from widgets.key_help import KeyHelpModal
 

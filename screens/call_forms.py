@@ -12,14 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Digits, Label, Static
 
 from data.errors import ValidationError
 from data.i18n import N_, _
 from data.validators import mask_phone, parse_date, parse_datetime
 from data.vocab import CALL_CATEGORIES, CALL_DIRECTIONS, CALL_OUTCOMES, label
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskModal
 from widgets.form import FormField, FormModal
 from widgets.safe import plain, safe_text
 
@@ -175,7 +174,7 @@ def person_search_form() -> FormModal:
 # --- modals ------------------------------------------------------------------------------------
 
 
-class CallDetailsModal(ModalScreen[str | None]):
+class CallDetailsModal(DeskModal[str | None]):
     """One call in full; dismisses with what to do next: "order" (open or create its work
     order), "callback" or "dial"; escape closes."""
 
@@ -200,7 +199,6 @@ class CallDetailsModal(ModalScreen[str | None]):
     def __init__(self, call: Any, *, revealed: bool = False) -> None:
         """`revealed`: show the number in full (the screen revealed it, audited); else masked."""
         super().__init__()
-        translate_bindings(self)
         self.call = call
         self.revealed = revealed
 
@@ -248,7 +246,7 @@ class CallDetailsModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class BigNumberModal(ModalScreen[None]):
+class BigNumberModal(DeskModal[None]):
     """No dial command configured: the number large, in groups, for dialling by hand.
     In full on purpose (issue 7 masks numbers elsewhere): the clerk must read it to dial."""
 
@@ -267,7 +265,6 @@ class BigNumberModal(ModalScreen[None]):
 
     def __init__(self, number: str, who: str = "", reason: str = "") -> None:
         super().__init__()
-        translate_bindings(self)
         self.number = number
         self.who = who
         self.reason = reason
@@ -287,7 +284,7 @@ class BigNumberModal(ModalScreen[None]):
         self.dismiss(None)
 
 
-class RatingModal(ModalScreen[int | None]):
+class RatingModal(DeskModal[int | None]):
     """回访 connected: the owner's rating, one digit; enter goes on without one (0)."""
 
     DEFAULT_CSS = """
@@ -306,7 +303,6 @@ class RatingModal(ModalScreen[int | None]):
 
     def __init__(self, order_number: str) -> None:
         super().__init__()
-        translate_bindings(self)
         self.order_number = order_number
 
     def compose(self) -> ComposeResult:

@@ -17,7 +17,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label
 
 from data import drafts as draft_data
@@ -25,7 +25,7 @@ from data.clock import now as clock_now
 from data.drafts import DraftView
 from data.errors import FrontDeskError
 from data.i18n import N_, _
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskModal
 from widgets.form import FormField, FormModal
 from widgets.safe import plain
 
@@ -62,7 +62,7 @@ def keep_open_forms(app: App) -> int:
 # --- sign-in: offer ----------------------------------------------------------------------------
 
 
-class DraftOfferModal(ModalScreen[str | None]):
+class DraftOfferModal(DeskModal[str | None]):
     """One kept draft: enter restores it, d discards it, escape leaves it for later.
     Dismisses with "restore", "discard" or None."""
 
@@ -83,7 +83,6 @@ class DraftOfferModal(ModalScreen[str | None]):
 
     def __init__(self, draft: DraftView, more: int = 0) -> None:
         super().__init__()
-        translate_bindings(self)
         self.draft = draft
         self.more = more
 

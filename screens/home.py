@@ -13,15 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from data import overview
 from data.clock import today as clock_today
 from data.i18n import N_, _
 from data.vocab import EVENT_KINDS, NOTIFICATION_KINDS, PRIORITIES, WORK_ORDER_STATUSES, label
 from widgets.app_header import AppHeader
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskScreen
 from widgets.safe import plain
 
 
@@ -101,7 +100,7 @@ class CountTile(Static):
         self.update(text)
 
 
-class HomeScreen(Screen):
+class HomeScreen(DeskScreen):
     """Counts of new and overdue work orders, my day, callbacks and unread notifications."""
 
     CSS_PATH = Path(__file__).parent / "home.tcss"  # absolute: subclasses elsewhere keep it
@@ -115,8 +114,6 @@ class HomeScreen(Screen):
         Binding("left,h", "step_panel(-1)", N_("Previous list"), show=False),
         Binding("right,l", "step_panel(1)", N_("Next list"), show=False),
         Binding("r", "refresh_counts", N_("Refresh")),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
 
     class CountsLoaded(Message):
@@ -130,7 +127,6 @@ class HomeScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__(id="home")
-        translate_bindings(self)
         self.selected = PANELS[0].id
         self.counts: overview.HomeCounts | None = None
         self.rows: list[Any] = []  # what each row of the list stands for
@@ -147,14 +143,11 @@ class HomeScreen(Screen):
                 yield CountTile(panel)
         yield Label("", id="list-title", markup=False)
         yield DataTable(id="home-list", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         self._mark_selected()
         self.query_one(DataTable).focus()
-        self.action_refresh_counts()
-
-    def on_screen_resume(self) -> None:
         self.action_refresh_counts()
 
     def palette_commands(self):

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 from textual.worker import get_current_worker
 
 from data import notifications
@@ -23,7 +23,7 @@ from data.i18n import N_, _
 from data.notifications import Note
 from data.vocab import NOTIFICATION_KINDS, label
 from widgets.app_header import AppHeader
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskScreen
 from widgets.safe import plain
 
 #: The unread marker of the first column.
@@ -81,7 +81,7 @@ def screen_for(entity: str, entity_id: int | None, day: dt.date | None = None) -
     return None
 
 
-class InboxScreen(Screen):
+class InboxScreen(DeskScreen):
     """My notifications, newest unread first; enter opens the record and marks it read."""
 
     CSS_PATH = Path(__file__).parent / "inbox.tcss"  # absolute: subclasses elsewhere keep it
@@ -91,8 +91,6 @@ class InboxScreen(Screen):
         Binding("space,m", "mark_read", N_("Read"), tooltip=N_("Mark this notification read")),
         Binding("M", "mark_all_read", N_("All read"), tooltip=N_("Mark every notification read")),
         Binding("u", "toggle_unread", N_("Unread only"), tooltip=N_("Show only unread, or everything")),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
 
     class InboxLoaded(Message):
@@ -104,7 +102,6 @@ class InboxScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.rows: list[Note] = []
         self.unread_only = False
         self.unread = 0
@@ -121,14 +118,11 @@ class InboxScreen(Screen):
         yield DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="inbox-body", markup=False)
         # Without the palette hint: at 80 columns it would push the screen's keys off.
-        yield Footer(compact=True, show_command_palette=False)
+        yield self.footer()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
         self.load()
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
 
     def refresh_data(self) -> None:
         """Something changed (here or in another session): read again, keeping the cursor

@@ -10,8 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from data import cards, people, privacy
 from data.errors import FrontDeskError
@@ -29,8 +28,8 @@ from data.vocab import (
 from screens import owner_forms
 from screens.audit_trail import show_history
 from widgets.app_header import AppHeader
-from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.desk import DeskScreen
 from widgets.safe import safe_text
 from widgets.tables import fill_table
 
@@ -48,7 +47,7 @@ def _since(start, end) -> str:
     return _("since {start}").format(start=start) if start else ""
 
 
-class CardScreen(Screen):
+class CardScreen(DeskScreen):
     """The layout both cards share: a summary, a short list, a title and a long list."""
 
     CSS_PATH = Path(__file__).parent / "owner_card.tcss"  # absolute: subclasses elsewhere keep it
@@ -61,7 +60,7 @@ class CardScreen(Screen):
         yield DataTable(id=upper, cursor_type="row")
         yield Label("", id="timeline-title", markup=False)
         yield DataTable(id=lower, cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)  # the cards have many keys: keep them on one 80-column line
+        yield self.footer()  # the cards have many keys: keep them on one 80-column line
 
     def action_cursor_down(self) -> None:
         if isinstance(self.focused, DataTable):
@@ -95,8 +94,6 @@ class OwnerCardScreen(CardScreen):
         Binding("tab", "switch_list", N_("Details/timeline"), show=False),
         Binding("pagedown", "next_page", N_("Older"), show=False),
         Binding("pageup", "first_page", N_("Newest"), show=False),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
 
     class CardLoaded(Message):
@@ -108,7 +105,6 @@ class OwnerCardScreen(CardScreen):
 
     def __init__(self, person_id: int) -> None:
         super().__init__()
-        translate_bindings(self)
         self.person_id = person_id
         self.card: cards.OwnerCard | None = None
         self.items: list[tuple[str, object]] = []  # what each details row stands for
@@ -134,9 +130,6 @@ class OwnerCardScreen(CardScreen):
 
     def refresh_data(self) -> None:
         self.load(self.page_cursors[-1], len(self.page_cursors) - 1)
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
 
     @work(thread=True, exclusive=True, group="owner-card", exit_on_error=False)
     def load(self, before: tuple | None = None, page: int = 0) -> None:
@@ -466,8 +459,6 @@ class RoomCardScreen(CardScreen):
         Binding("w", "change_owner", N_("Change of owner")),
         Binding("o", "new_order", N_("New work order")),
         Binding("x,delete", "move_out", N_("Move out")),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
 
     class RoomLoaded(Message):
@@ -477,7 +468,6 @@ class RoomCardScreen(CardScreen):
 
     def __init__(self, room_id: int) -> None:
         super().__init__()
-        translate_bindings(self)
         self.room_id = room_id
         self.card: cards.RoomCard | None = None
         self.people_rows: list[cards.Occupant] = []
@@ -493,9 +483,6 @@ class RoomCardScreen(CardScreen):
         self.load()
 
     def refresh_data(self) -> None:
-        self.load()
-
-    def on_screen_resume(self) -> None:
         self.load()
 
     @work(thread=True, exclusive=True, group="room-card", exit_on_error=False)

@@ -10,14 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from data import search as owner_search
 from data.i18n import N_, _
 from data.vocab import OCCUPANCY_ROLES, label
 from widgets.app_header import AppHeader
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskScreen
 from widgets.safe import plain
 
 #: Pause after the last keystroke before searching (the worker is exclusive, so a new
@@ -37,7 +36,7 @@ MATCH_LABELS = {
 }
 
 
-class OwnersScreen(Screen):
+class OwnersScreen(DeskScreen):
     """Search as you type; enter opens the owner card (or the room card of a room row)."""
 
     CSS_PATH = Path(__file__).parent / "owners.tcss"  # absolute: subclasses elsewhere keep it
@@ -47,8 +46,6 @@ class OwnersScreen(Screen):
         Binding("down", "to_results", N_("Results"), show=False),
         Binding("n", "new_person", N_("New person")),
         Binding("c", "toggle_community", N_("My community")),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
 
     class OwnersFound(Message):
@@ -61,7 +58,6 @@ class OwnersScreen(Screen):
 
     def __init__(self, query: str = "") -> None:
         super().__init__()
-        translate_bindings(self)
         self.initial_query = query
         self.only_my_community = False
         self.result: owner_search.SearchResult | None = None
@@ -80,7 +76,7 @@ class OwnersScreen(Screen):
         )
         yield Label(_("Type to search."), id="owner-status", markup=False)
         yield DataTable(id="owner-results", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -92,9 +88,6 @@ class OwnersScreen(Screen):
     def refresh_data(self) -> None:
         """Another session changed something: search again, keeping the cursor."""
         self.run_search(self.query_one(Input).value, debounce=False)
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
 
     # --- searching --------------------------------------------------------------------------
 

@@ -10,14 +10,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from data import property as prop
 from data.i18n import N_, _
 from data.vocab import ROOM_STATES, ROOM_TYPES, label
 from widgets.app_header import AppHeader
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskScreen
 from widgets.form import FormField, FormModal
 from widgets.tables import fill_table
 
@@ -81,7 +80,7 @@ def room_form(view: prop.RoomView) -> FormModal:
     return FormModal(_("Room {code}").format(code=view.code), fields, save)
 
 
-class PropertyScreen(Screen):
+class PropertyScreen(DeskScreen):
     """Communities (top), the chosen community's buildings, the chosen building's rooms
     (enter chooses). a adds a community; e edits the community under the cursor, or the
     room when the room list has the focus."""
@@ -91,8 +90,6 @@ class PropertyScreen(Screen):
         Binding("a", "add_community", N_("Add community")),
         Binding("e", "edit", N_("Edit")),
         Binding("escape", "app.back", N_("Back")),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
 
     class Loaded(Message):
@@ -102,7 +99,6 @@ class PropertyScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.communities: list[prop.CommunityRow] = []
         self.building_rows: list[prop.BuildingRow] = []
         self.room_rows: list[prop.RoomRow] = []
@@ -121,7 +117,7 @@ class PropertyScreen(Screen):
         yield DataTable(id="property-buildings", cursor_type="row")
         yield Label(_("Rooms"), classes="property-title")
         yield DataTable(id="property-rooms", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield self.footer()
 
     def on_mount(self) -> None:
         self.query_one("#property-communities").focus()

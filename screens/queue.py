@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 from textual.worker import get_current_worker
 
 from data import queue, workorders
@@ -25,8 +23,9 @@ from data.queue import DUE_SOON_HOURS, QueueFilter, QueuePage, QueueRow
 from data.vocab import PRIORITIES, WORK_ORDER_STATUSES, label
 from screens import workorder_forms as forms
 from widgets.app_header import AppHeader
-from widgets.bindings import translate_bindings
+from widgets.bindings import defined_bindings, show_in_footer
 from widgets.confirm import ConfirmModal
+from widgets.desk import DeskScreen
 from widgets.safe import plain, safe_text
 
 VIEW_NAMES = tuple(queue.VIEWS)
@@ -39,7 +38,7 @@ FOOTER_ACTIONS = ("new_order", "filter", "clear_filter", "save_filter", "saved_f
                   "bulk_assign", "bulk_priority", "bulk_close")
 
 
-class QueueScreen(Screen):
+class QueueScreen(DeskScreen):
     """Views 1–6 by deadline, a page at a time; marks for bulk assign, priority and close."""
 
     CSS_PATH = Path(__file__).parent / "queue.tcss"  # absolute: subclasses elsewhere keep it
@@ -62,8 +61,6 @@ class QueueScreen(Screen):
         Binding("w", "severe_weather", N_("Severe weather"), show=False),
         Binding("pagedown", "next_page", N_("Next page"), show=False, priority=True),
         Binding("pageup", "previous_page", N_("Previous page"), show=False, priority=True),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
 
     class PageLoaded(Message):
@@ -90,7 +87,7 @@ class QueueScreen(Screen):
 
     def __init__(self, view: str = "new") -> None:
         super().__init__()
-        translate_bindings(self)
+        self._bindings_as_defined = defined_bindings(self)
         self.view_name = view
         self.filter = QueueFilter()
         self.cursors: list[tuple | None] = [None]  # `after` of each page shown, first page None
@@ -113,7 +110,7 @@ class QueueScreen(Screen):
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         # Without the palette hint: at 80 columns it would push the screen's keys off
         # (ctrl+p still opens it, and offers every action of this screen).
-        yield Footer(compact=True, show_command_palette=False)
+        yield self.footer()
 
     def on_mount(self) -> None:
         self._paint_tabs()
@@ -125,9 +122,6 @@ class QueueScreen(Screen):
         row = self._cursor_row()
         self._keep_id = row.id if row is not None else None
         self.load()
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
 
     def palette_commands(self):
         """This screen's actions for the command palette: (title id, help, callback)."""
@@ -268,11 +262,7 @@ class QueueScreen(Screen):
             shown = {"new_order", "filter", "clear_filter", "save_filter"}
         else:
             shown = {"new_order", "filter", "saved_filters", "mark"}
-        for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                replace(b, show=b.action in shown) if b.action in FOOTER_ACTIONS else b for b in bindings
-            ]
-        self.refresh_bindings()
+        show_in_footer(self, self._bindings_as_defined, shown, among=FOOTER_ACTIONS)
 
     def _cursor_row(self) -> QueueRow | None:
         table = self.query_one(DataTable)

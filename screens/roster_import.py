@@ -9,12 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, TextArea
 
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskModal
 from widgets.form import FormField, FormModal
 
 
@@ -74,7 +73,7 @@ def start_import(app, values: dict[str, str] | None) -> None:
         run("")
 
 
-class ImportScreen(ModalScreen[None]):
+class ImportScreen(DeskModal[None]):
     """Runs the import in a worker with a progress bar, then shows the summary."""
 
     DEFAULT_CSS = """
@@ -100,7 +99,6 @@ class ImportScreen(ModalScreen[None]):
 
     def __init__(self, path: str, community: str, skip_invalid: bool, *, sheet: str = "") -> None:
         super().__init__()
-        translate_bindings(self)
         self.path, self.community, self.skip_invalid = path, community, skip_invalid
         self.sheet = sheet
         self.running = True

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
-from data import privacy, workorders
+from data import access, privacy, workorders
 from data.clock import now as clock_now
 from data.errors import FrontDeskError
 from data.i18n import N_, _
@@ -35,23 +34,35 @@ from data.vocab import (
 from screens import workorder_forms as forms
 from screens.audit_trail import show_history
 from widgets.app_header import AppHeader
-from widgets.bindings import translate_bindings
+from widgets.bindings import defined_bindings, show_in_footer
 from widgets.confirm import ConfirmModal
+from widgets.desk import DeskScreen
 from widgets.form import FormModal
 from widgets.safe import plain, safe_text
 
-#: The keys the footer shows for each status: the next steps, four at most so that they fit
-#: at 80 columns beside the global keys. Every key works in every status (a refused action
-#: says why), and F1 lists them all.
+#: The keys the footer shows for each status, in the order of BINDINGS (the next steps
+#: first, then note, priority and cost, which every status allows); keys the signed-in role
+#: may not use are never shown (`check_action`). Every key works in every status (a refused
+#: step says why), and F1 lists them all.
 FOOTER_KEYS = {
-    "new": ("assign", "start", "cancel_order", "merge"),
-    "assigned": ("assign", "start", "cancel_order", "merge"),
-    "in_progress": ("hold", "resolve", "cost", "assign"),
-    "on_hold": ("start", "cancel_order", "assign", "cost"),
-    "resolved": ("callback", "close_order", "reopen", "cost"),
+    "new": ("assign", "start", "note", "priority", "cost", "cancel_order", "merge"),
+    "assigned": ("assign", "start", "hold", "note", "priority", "cost", "cancel_order", "merge"),
+    "in_progress": ("resolve", "hold", "note", "priority", "cost", "assign"),
+    "on_hold": ("start", "note", "priority", "cost", "assign", "cancel_order"),
+    "resolved": ("callback", "close_order", "reopen", "note", "cost"),
     "visited": ("close_order", "reopen", "note"),
     "closed": ("reopen", "note"),
     "cancelled": ("note",),
+}
+
+#: Actions that need more than "change work orders": the permission of data/access.py the
+#: data layer checks for them (assign: dispatch, or reassign when someone holds the order).
+ACTION_PERMISSIONS = {
+    "cancel_order": "order.cancel",
+    "merge": "order.merge",
+    "callback": "order.callback",
+    "close_order": "order.close",
+    "history": "audit.read",
 }
 
 
@@ -118,28 +129,27 @@ def deadline_text(due: dt.datetime | None, done: dt.datetime | None, running: bo
     return text
 
 
-class WorkOrderScreen(Screen):
+class WorkOrderScreen(DeskScreen):
     """Details, history, costs and links of one work order; a key for every action."""
 
+    BINDING_SCOPE = "workorder"
     CSS_PATH = Path(__file__).parent / "workorder.tcss"  # absolute: subclasses elsewhere keep it
     BINDINGS = [
         Binding("a", "assign", N_("Assign"), tooltip=N_("Dispatch to a technician (the suggestion first)")),
         Binding("s", "start", N_("Start"), tooltip=N_("Start work, or resume it after a hold")),
-        Binding("p", "hold", N_("Hold"), tooltip=N_("Put on hold with a reason: the SLA clock stops")),
         Binding("r", "resolve", N_("Resolve"), tooltip=N_("What was done, and its costs")),
         Binding("v", "callback", N_("Callback"), tooltip=N_("The owner's rating and comment")),
         Binding("z,C", "close_order", N_("Close"), tooltip=N_("Close a resolved or called-back order")),
+        Binding("p", "hold", N_("Hold"), tooltip=N_("Put on hold with a reason: the SLA clock stops")),
+        Binding("n", "note", N_("Note"), tooltip=N_("Add a note to the history")),
+        Binding("e", "priority", N_("Priority"), tooltip=N_("Change the priority (deadlines follow)")),
+        Binding("c", "cost", N_("Cost"), tooltip=N_("Add a cost line")),
         Binding("o", "reopen", N_("Reopen"), tooltip=N_("Back to work, with a reason")),
         Binding("x", "cancel_order", N_("Cancel"), tooltip=N_("Cancel with a reason")),
         Binding("m", "merge", N_("Merge/link"), tooltip=N_("Merge into another order, or link them")),
-        Binding("e", "priority", N_("Priority"), tooltip=N_("Change the priority (deadlines follow)")),
-        Binding("c", "cost", N_("Cost"), tooltip=N_("Add a cost line")),
-        Binding("n", "note", N_("Note"), tooltip=N_("Add a note to the history")),
         # r is Resolve here: R reveals, as it does (besides r) on the owner card and calls.
         Binding("R", "reveal", N_("Reveal"), tooltip=N_("Show the contact phone in full (recorded)")),
         Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this order (supervisors)")),
-        Binding("j", "cursor_down", N_("Down"), show=False),
-        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
 
     class OrderLoaded(Message):
@@ -161,8 +171,8 @@ class WorkOrderScreen(Screen):
 
     def __init__(self, order_id: int) -> None:
         super().__init__()
-        translate_bindings(self)
-        self._bindings_as_defined = dict(self._bindings.key_to_bindings)
+        self._bindings_as_defined = defined_bindings(self)
+        self._footer_actions = {b.action for b in self.BINDINGS if b.show}
         self.order_id = order_id
         self.view: workorders.OrderView | None = None
         self.history: list[workorders.HistoryLine] = []
@@ -176,13 +186,28 @@ class WorkOrderScreen(Screen):
     def screen_title(self) -> str:
         return _("Work order")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A step the signed-in role may not take is not offered (nor its key): the same
+        permission table the data layer checks (data/access.py). The 回访 and closing also
+        not to whoever worked this order (data.workorders.may_record_callback)."""
+        if action in ("callback", "close_order") and not self.may_call_back:
+            return False
+        permission = self._permission(action)
+        return permission is None or access.can(permission)
+
+    def _permission(self, action: str) -> str | None:
+        if action == "assign":
+            return "order.reassign" if self.view is not None and self.view.assignee_id else "order.dispatch"
+        permission = ACTION_PERMISSIONS.get(action)
+        return permission
+
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static("", id="wo-details", markup=False)
         yield Label("", id="wo-history-title", markup=False)
         yield DataTable(id="wo-history", cursor_type="row", zebra_stripes=True)
         yield Static("", id="wo-extra", markup=False)
-        yield Footer(compact=True)
+        yield self.footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#wo-history", DataTable)
@@ -199,14 +224,11 @@ class WorkOrderScreen(Screen):
         """Another session changed something (or we did): read the order again."""
         self.load()
 
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
-
     def palette_commands(self):
         """This screen's actions for the command palette: (title id, help, callback)."""
         yield (N_("New work order"), _("Open a new work order (from the queue: n)"), self.action_new_order)
         for binding in self.BINDINGS:
-            if binding.show and binding.tooltip:
+            if binding.show and binding.tooltip and self.check_action(binding.action, ()) is not False:
                 yield (binding.description, _(binding.tooltip) + f" ({binding.key.split(',')[0]})",
                        getattr(self, f"action_{binding.action}"))
 
@@ -342,20 +364,8 @@ class WorkOrderScreen(Screen):
             "start": _("Resume") if v.status == "on_hold" else _("Start"),
             "assign": _("Reassign") if v.assignee_id else _("Assign"),
         }
-        for key, bindings in self._bindings_as_defined.items():
-            self._bindings.key_to_bindings[key] = [
-                replace(b, show=b.action in shown, description=described.get(b.action, b.description))
-                if b.show else b
-                for b in bindings
-            ]
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The 回访 and closing are not offered to whoever may not take them (a technician,
-        or the person who worked this order): the rule of data.workorders."""
-        if action in ("callback", "close_order"):
-            return self.may_call_back
-        return True
+        show_in_footer(self, self._bindings_as_defined, shown, among=self._footer_actions,
+                       descriptions=described)
 
     # --- acting ----------------------------------------------------------------------------
 

@@ -10,9 +10,11 @@ from textual.widgets import DataTable
 from data import i18n
 from data.db import close_database, open_database
 from data.staff import sign_in
+from screens.home import HomeScreen
 from tests import factories as f
 from tests.screen_text import screen_text, settle, wait_for
 from tui.app import FrontDeskApp
+from widgets.key_help import KeyHelpModal
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
 
@@ -142,10 +144,10 @@ async def test_f1_shows_the_keys_of_the_screen(world):
         await settle(app, pilot)
         await pilot.press("f1")
         await pilot.pause()
-        assert app.screen.query("HelpPanel")
+        assert isinstance(app.screen, KeyHelpModal)
         await pilot.press("f1")
         await pilot.pause()
-        assert not app.screen.query("HelpPanel")
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_ctrl_q_quits(world):

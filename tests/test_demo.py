@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from data import overview
-from data.calendar import send_reminders
 from data.calls import notify_due_callbacks
 from data.db import close_database, open_database
 from data.demo import DemoError, series_days, series_months, shift_to_today
@@ -30,6 +29,7 @@ from data.models import (
     Setting,
     WorkOrder,
 )
+from data.reminders import send_reminders
 from data.sample import dump, generate
 from data.staff import sign_in
 from tests import factories as f

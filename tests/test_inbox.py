@@ -25,6 +25,7 @@ from tests import factories as f
 from tests.screen_text import record_notifications, screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 from widgets.confirm import ConfirmModal
+from widgets.desk import DeskScreen
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
 ROOT = Path(__file__).resolve().parent.parent
@@ -290,7 +291,7 @@ async def test_a_modal_on_top_is_not_refreshed_and_the_screen_under_it_waits(wor
         home.refresh_data = lambda: calls.append("home")  # type: ignore[method-assign]
         app.push_screen(ConfirmModal("?"))
         await settle(app, pilot)
-        assert not hasattr(app.screen, "refresh_data")
+        assert not isinstance(app.screen, DeskScreen)  # the app refreshes only DeskScreens
         shown = record_notifications(app)
         in_another_session(lambda: assign(world["orders"][0], world["tech"], world["boss"])).join()
         await wait_for(pilot, lambda: shown, timeout=5)

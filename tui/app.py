@@ -20,9 +20,12 @@ from data.staff import StaffInfo
 from data.validators import show_controls
 from data.vocab import NOTIFICATION_KINDS, label
 from screens.home import HomeScreen
+from tui.keymap import load_keymap
 from widgets.app_header import AppHeader
-from widgets.bindings import translate_bindings
+from widgets.bindings import DeskCommandPalette, translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.desk import DeskPage, DeskScreen
+from widgets.key_help import KeyHelpModal, key_groups
 from widgets.safe import ControlFilter
 
 
@@ -54,6 +57,11 @@ def _inbox_screen() -> Screen:
     from screens.inbox import InboxScreen  # loaded on first F6, not at start-up
 
     return InboxScreen()
+
+
+def _dirty(screen: Screen) -> bool:
+    """Would leaving `screen` lose typed input?"""
+    return isinstance(screen, DeskPage) and screen.is_dirty
 
 
 @dataclass(frozen=True)
@@ -107,14 +115,18 @@ class FrontDeskApp(App):
     TITLE = "FrontDesk"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "toggle_help", N_("Help"), tooltip=N_("Keys of this screen")),
-        Binding("f2", "open_screen('owners')", N_("Owners")),
-        Binding("f3", "open_screen('tickets')", N_("Work orders")),
-        Binding("f4", "open_screen('calendar')", N_("Calendar")),
-        Binding("f5", "open_screen('calls')", N_("Calls")),
-        Binding("f6", "open_screen('inbox')", N_("Notifications")),
-        Binding("escape", "back", N_("Back"), show=False),
-        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        Binding("f1", "toggle_help", N_("Help"), tooltip=N_("Keys of this screen"), id="app.help"),
+        # F2–F6: listed by F1 and on the home tiles, kept out of the footer so
+        # that each screen's own keys fit at 80 columns.
+        Binding("f2", "open_screen('owners')", N_("Owners"), show=False, id="app.owners"),
+        Binding("f3", "open_screen('tickets')", N_("Work orders"), show=False, id="app.tickets"),
+        Binding("f4", "open_screen('calendar')", N_("Calendar"), show=False, id="app.calendar"),
+        Binding("f5", "open_screen('calls')", N_("Calls"), show=False, id="app.calls"),
+        Binding("f6", "open_screen('inbox')", N_("Notifications"), show=False, id="app.inbox"),
+        Binding("escape", "back", N_("Back"), show=False, id="app.back"),
+        Binding("ctrl+p", "command_palette", N_("Commands"), show=False, priority=True,
+                tooltip=N_("Every screen and action, by name or pinyin initials"), id="app.palette"),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True, id="app.quit"),
     ]
 
     def __init__(self, staff: StaffInfo, database_label: str) -> None:
@@ -128,6 +140,10 @@ class FrontDeskApp(App):
         self._last_note_id = 0  # the newest notification already shown (or there at start)
         self._since_refresh = 0.0
         self._control_filter = ControlFilter()
+        self._keymap_problem = ""
+        keymap, self._keymap_problem = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, then one that drops control characters a widget may still
@@ -150,6 +166,8 @@ class FrontDeskApp(App):
         self.set_interval(SWEEP_SECONDS, self.sweep_escalations, name="escalation-sweep")
         self._catch_hangup()
         self.offer_drafts()
+        if self._keymap_problem:
+            self.notify(self._keymap_problem, severity="warning", timeout=TOAST_SECONDS, markup=False)
 
     def header_parts(self) -> dict[str, str]:
         """What every screen's header shows about the session."""
@@ -184,10 +202,9 @@ class FrontDeskApp(App):
             self._since_refresh = 0.0
             self.check_notifications()
             # Only the screen on top, and only if it is a list or card: a modal form being
-            # typed in has no refresh_data, so what is typed is never disturbed.
-            refresh = getattr(self.screen, "refresh_data", None)
-            if refresh is not None:
-                refresh()
+            # typed in is not a DeskScreen, so what is typed is never disturbed.
+            if isinstance(self.screen, DeskScreen):
+                self.screen.refresh_data()
 
     @work(thread=True, group="notifications", exit_on_error=False)
     def check_notifications(self) -> None:
@@ -305,25 +322,34 @@ class FrontDeskApp(App):
                 self.pop_screen()
             return
         for screen in self.screen_stack:
-            if getattr(screen, "registry_name", None) == name:
+            if isinstance(screen, DeskScreen) and screen.registry_name == name:
                 # Already open: bring it to the top rather than stacking a second copy.
                 while self.screen is not screen:
                     self.pop_screen()
                 return
         screen = entry.factory()
-        screen.registry_name = name  # type: ignore[attr-defined]
+        if isinstance(screen, DeskScreen):
+            screen.registry_name = name
         self.push_screen(screen)
 
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        """F1: the keys of the screen on top (F1 again, or escape, closes the list)."""
+        if isinstance(self.screen, KeyHelpModal):
+            self.screen.dismiss(None)
+            return
+        screen = self.screen
+        title = screen.screen_title if isinstance(screen, DeskPage) else ""
+        self.push_screen(KeyHelpModal(title or _("FrontDesk"), key_groups(screen)))
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: Textual's palette, with its own words in the interface language."""
+        if self.use_command_palette and not DeskCommandPalette.is_open(self):
+            self.push_screen(DeskCommandPalette(id="--command-palette"))
 
     async def action_back(self) -> None:
         if len(self.screen_stack) <= HOME_DEPTH:
             return
-        if getattr(self.screen, "is_dirty", False):
+        if _dirty(self.screen):
             self.push_screen(
                 ConfirmModal(_("Discard what you typed on this screen?")),
                 lambda ok: self.pop_screen() if ok else None,
@@ -332,7 +358,7 @@ class FrontDeskApp(App):
         self.pop_screen()
 
     async def action_quit(self) -> None:
-        if any(getattr(s, "is_dirty", False) for s in self.screen_stack):
+        if any(_dirty(s) for s in self.screen_stack):
             self.push_screen(
                 ConfirmModal(_("Some typed input is not saved. Quit anyway?")),
                 lambda ok: self.exit() if ok else None,
@@ -376,7 +402,7 @@ class FrontDeskApp(App):
                 _("Open the screen ({key})").format(key=entry.key.upper()),
                 lambda name=entry.name: self.action_open_screen(name),
             )
-        screen_commands = list(getattr(screen, "palette_commands", lambda: [])())
+        screen_commands = list(screen.palette_commands()) if isinstance(screen, DeskPage) else []
         for title, help_text, callback in screen_commands:
             yield self._command(title, help_text, callback)
         if not any(title == N_("New work order") for title, _h, _c in screen_commands):

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
 from widgets.safe import plain
 
+#: A shortened database path keeps at least this many columns (else it is dropped).
+MIN_DATABASE_COLUMNS = 12
+
 
 class AppHeader(Horizontal):
     """Shows who is signed in and on which database; the screen title sits in the middle.
 
     On mount it asks the app for `header_parts()` (a dict with product, staff, database,
-    unread) and the screen for its `screen_title`; `show()` updates parts later.
+    unread) and the screen for its `screen_title`; `show()` updates parts later. The title
+    has priority: when the line is too narrow the database path is shortened from the left,
+    then dropped, then the staff member is shown by login only.
     """
 
     DEFAULT_CSS = """
@@ -26,6 +32,10 @@ class AppHeader(Horizontal):
 
     PARTS = ("product", "title", "unread", "staff", "database")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._parts: dict[str, str] = {}
+
     def compose(self) -> ComposeResult:
         for part in self.PARTS:
             yield Label("", id=f"header-{part}", markup=False)
@@ -35,8 +45,33 @@ class AppHeader(Horizontal):
         parts["title"] = getattr(self.screen, "screen_title", "")
         self.show(**parts)
 
+    def on_resize(self) -> None:
+        self._fit()
+
     def show(self, **parts: str) -> None:
         """Update any of the header's parts; text is shown literally, never as markup."""
         for part, value in parts.items():
             if part in self.PARTS and value is not None:
-                self.query_one(f"#header-{part}", Label).update(plain(value))
+                self._parts[part] = value
+        self._fit()
+
+    def _fit(self) -> None:
+        """Give the title the room it needs, taking it from the database path first."""
+        width = self.size.width or self.app.size.width
+        shown = dict(self._parts)
+
+        def used(names: tuple[str, ...]) -> int:
+            return sum(cell_len(shown.get(n, "")) + 2 for n in names if shown.get(n))
+
+        room = width - used(("product", "title", "unread", "staff"))
+        database = shown.get("database", "")
+        if database and cell_len(database) + 2 > room:
+            keep = room - 3  # padding and the ellipsis
+            shown["database"] = "…" + database[-keep:] if keep >= MIN_DATABASE_COLUMNS else ""
+        if used(("product", "title", "unread", "staff", "database")) > width and shown.get("staff"):
+            shown["staff"] = shown["staff"].split(" ")[0].split("(")[0]
+        for part in self.PARTS:
+            label = self.query_one(f"#header-{part}", Label)
+            value = shown.get(part, "")
+            label.update(plain(value))
+            label.display = bool(value) or part == "title"

@@ -5,15 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from data.i18n import N_, _
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskModal
 from widgets.safe import plain
 
 
-class ConfirmModal(ModalScreen[bool]):
+class ConfirmModal(DeskModal[bool]):
     """Ask `question`; dismisses with True (confirm) or False (cancel)."""
 
     DEFAULT_CSS = """
@@ -31,7 +30,6 @@ class ConfirmModal(ModalScreen[bool]):
 
     def __init__(self, question: str) -> None:
         super().__init__()
-        translate_bindings(self)
         self.question = question
 
     def compose(self) -> ComposeResult:

@@ -12,14 +12,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from data.clock import now as clock_now
 from data.i18n import N_, _
 from data.versions import Stamp
-from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.desk import DeskModal
 from widgets.safe import plain
 
 
@@ -106,7 +105,7 @@ def change_line(change: FieldChange) -> str:
     return f"{line} ({when})" if when else line
 
 
-class ConflictModal(ModalScreen[str | None]):
+class ConflictModal(DeskModal[str | None]):
     """What changed meanwhile; dismisses with "reload", "overwrite" (after a confirmation)
     or None (escape: back to the form, nothing changed)."""
 
@@ -131,7 +130,6 @@ class ConflictModal(ModalScreen[str | None]):
     def __init__(self, changes: list[FieldChange], notes: tuple[str, ...] = (),
                  who: str = "") -> None:
         super().__init__()
-        translate_bindings(self)
         self.changes = changes
         self.notes = notes
         self.who = who

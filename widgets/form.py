@@ -19,13 +19,11 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, TextArea
 
 from data.errors import ConflictError, FrontDeskError, ValidationError
 from data.i18n import N_, _
 from data.validators import show_controls
-from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
 from widgets.conflict import (
     ConflictModal,
@@ -35,6 +33,7 @@ from widgets.conflict import (
     quoted,
     stamp_text,
 )
+from widgets.desk import DeskModal
 from widgets.safe import plain
 
 #: The draft key of a form no screen knows how to reopen: restored as a plain copy.
@@ -54,7 +53,7 @@ class FormField:
     help: str = ""
 
 
-class FormModal(ModalScreen[Any]):
+class FormModal(DeskModal[Any]):
     """Fill in fields; F10, ctrl+s or enter on the last line saves; escape cancels."""
 
     DEFAULT_CSS = """
@@ -96,7 +95,6 @@ class FormModal(ModalScreen[Any]):
         was opened with (its save passes `guard.version`). `draft_key` and `draft_context`
         name the form and what reopening it needs (screens.drafts), for a draft."""
         super().__init__()
-        translate_bindings(self)
         self.form_title = title
         # A stored value with control characters (legacy data) is shown, and saved if left
         # as it is, with them as visible pictures (␛), so the clerk can see and delete them.

@@ -14,11 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
 from data.i18n import N_, _
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskModal
 from widgets.safe import plain
 from widgets.tables import fill_table
 
@@ -52,7 +51,7 @@ def entry_cells(entry: Entry, entity: str) -> tuple[str, str, str, str, str]:
     return _stamp(entry.at), entry.login, action, where, change
 
 
-class HistoryModal(ModalScreen[None]):
+class HistoryModal(DeskModal[None]):
     """One record's audit trail, newest first; `/` narrows it, enter shows a whole row,
     escape closes. Texts are shown as typed (never markup). It opens at once, saying it is
     reading, and shows the rows when a `HistoryLoaded` message brings them."""
@@ -86,7 +85,6 @@ class HistoryModal(ModalScreen[None]):
         """`entity` is the record's table name (person, work_order, event, call): a row of
         another table is a part of the record and says which."""
         super().__init__()
-        translate_bindings(self)
         self.entity, self.title_text = entity, title
         self.entries: list[Entry] = []
         self.shown: list[Entry] = []

@@ -9,11 +9,10 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from data.i18n import N_, _
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskModal
 from widgets.safe import plain
 
 
@@ -26,7 +25,7 @@ class PickRow:
     style: str = ""
 
 
-class PickerModal(ModalScreen[Any]):
+class PickerModal(DeskModal[Any]):
     """A short list in a modal: enter or y takes the highlighted row, escape cancels.
 
     With `selectable=False` it is a read-only report: enter and escape close it.
@@ -52,7 +51,6 @@ class PickerModal(ModalScreen[Any]):
     def __init__(self, title: str, columns: list[tuple[str, int | None]], rows: list[PickRow], *,
                  hint: str = "", selectable: bool = True, empty: str = "") -> None:
         super().__init__()
-        translate_bindings(self)
         self.picker_title = title
         self.columns = columns
         self.rows = rows

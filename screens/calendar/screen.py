@@ -16,8 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 from textual.worker import get_current_worker
 
 from data import calendar, ical
@@ -42,12 +41,12 @@ from screens.calendar.views import (
     month_grid,
 )
 from widgets.app_header import AppHeader
-from widgets.bindings import translate_bindings
 from widgets.confirm import ConfirmModal
+from widgets.desk import DeskScreen
 from widgets.form import FormField, FormModal
 
 
-class CalendarScreen(Screen):
+class CalendarScreen(DeskScreen):
     """Whose calendar, which period, which view; everything read in a worker thread."""
 
     CSS_PATH = Path(__file__).parent / "calendar.tcss"
@@ -96,7 +95,6 @@ class CalendarScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.view_name = "week"
         self.day = clock_now().date()
         self.staff: list[tuple[int, str]] = []  # (id, login); me, from on_mount
@@ -114,7 +112,7 @@ class CalendarScreen(Screen):
         yield AppHeader()
         yield Label("", id="cal-title", markup=False)
         yield DataTable(id="cal-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield self.footer()
 
     def on_mount(self) -> None:
         if not self.staff:
@@ -123,9 +121,6 @@ class CalendarScreen(Screen):
         self.load()
 
     def refresh_data(self) -> None:
-        self.load()
-
-    def on_screen_resume(self) -> None:
         self.load()
 
     def palette_commands(self):
@@ -377,7 +372,6 @@ class CalendarScreen(Screen):
                 self.notify(_("Choose an occurrence in the day or agenda view first."),
                             markup=False)
         return occ
-
 
     def action_history(self) -> None:
         """H: the audit trail of the selected event, its series for a moved occurrence

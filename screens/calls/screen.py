@@ -9,8 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input, Label, TextArea
+from textual.widgets import ContentSwitcher, Input, Label, TextArea
 
 from data import calls as call_data
 from data.clock import now as clock_now
@@ -25,10 +24,10 @@ from screens.calls.inbound import InboundCallPane
 from screens.calls.pane import MODES, TAB_BINDINGS, CallsPane, RevealedNumbers
 from screens.calls.stats import CallStatsPane
 from widgets.app_header import AppHeader
-from widgets.bindings import translate_bindings
+from widgets.desk import DeskScreen
 
 
-class CallsScreen(Screen):
+class CallsScreen(DeskScreen):
     """Five modes on one screen: the call panel (n), call lists (o), history (h),
     statistics (t) and my callbacks (c). The host switches the panes and carries the
     tabs' keys; each pane has its own keys, shown in the footer while it has the focus."""
@@ -44,7 +43,6 @@ class CallsScreen(Screen):
 
     def __init__(self, mode: str = "call") -> None:
         super().__init__()
-        translate_bindings(self)
         self.mode = mode if mode in MODES else "call"
         self._staff: list | None = None
         self._revealed = RevealedNumbers()  # one set for the history and the callbacks
@@ -107,14 +105,11 @@ class CallsScreen(Screen):
             yield CallStatsPane(id="mode-stats")
             yield CallbacksPane(self._revealed, id="mode-callbacks")
         # Without the palette hint: at 80 columns it would push the screen's keys off.
-        yield Footer(compact=True, show_command_palette=False)
+        yield self.footer()
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick, name="call-timer")
         self.action_mode(self.mode)
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
 
     def refresh_data(self) -> None:
         """Another session changed something: read the current mode again (the call panel

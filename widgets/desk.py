@@ -1,0 +1,116 @@
+"""The one base of every FrontDesk screen (`DeskScreen`) and modal (`DeskModal`), and the
+`DeskPage` protocol: what the app asks of the screen on top (SPEC §8).
+
+A DeskScreen has its bindings translated and given ids (for the user keymap), `j`/`k` as
+down/up in the list that has the focus, the app's header and a compact footer, and reads
+its data again when it comes back on top (`refresh_data` on resume).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
+
+from data.i18n import N_
+from widgets.app_header import AppHeader
+from widgets.bindings import translate_bindings
+
+#: A command palette entry of a screen: (title message id, help text, callback).
+PaletteCommand = tuple[str, str, Callable[[], Any]]
+
+T = TypeVar("T")
+
+
+@runtime_checkable
+class DeskPage(Protocol):
+    """What the app asks of the screen on top: its title (for the header), whether typed
+    input would be lost by leaving it, a re-read when another session changed something,
+    and its own commands for the palette."""
+
+    @property
+    def screen_title(self) -> str: ...
+
+    @property
+    def is_dirty(self) -> bool: ...
+
+    def refresh_data(self) -> None: ...
+
+    def palette_commands(self) -> Iterable[PaletteCommand]: ...
+
+
+class DeskBindings:
+    """What every FrontDesk screen and modal shares: translated bindings with ids, and the
+    DeskPage defaults (no title, nothing typed, nothing to refresh, no commands)."""
+
+    #: The prefix of this screen's binding ids (`queue` → `queue.filter`); the class name
+    #: when empty. Subclasses elsewhere (benchmarks, tests) keep their parent's ids.
+    BINDING_SCOPE: ClassVar[str] = ""
+
+    def _desk_init(self) -> None:
+        translate_bindings(self)  # type: ignore[arg-type]
+
+    @property
+    def screen_title(self) -> str:
+        return ""
+
+    @property
+    def is_dirty(self) -> bool:
+        return False
+
+    def refresh_data(self) -> None:
+        """Read what the screen shows again (another session changed something)."""
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        return ()
+
+
+class DeskScreen(DeskBindings, Screen):
+    """A top-level FrontDesk screen: header, list keys, footer, refresh on resume."""
+
+    #: The SCREENS entry (tui/app.py) this screen was opened as, if any.
+    registry_name: str = ""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._desk_init()
+
+    @staticmethod
+    def header() -> AppHeader:
+        return AppHeader()
+
+    @staticmethod
+    def footer() -> Footer:
+        """Compact and without Textual's palette hint, so the screen's keys fit at 80
+        columns (ctrl+p still opens the palette; F1 lists every key)."""
+        return Footer(compact=True, show_command_palette=False)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    # j/k: down and up in the list that has the focus (screens may define their own).
+    def action_cursor_down(self) -> None:
+        move = getattr(self.focused, "action_cursor_down", None)
+        if move is not None:
+            move()
+
+    def action_cursor_up(self) -> None:
+        move = getattr(self.focused, "action_cursor_up", None)
+        if move is not None:
+            move()
+
+
+class DeskModal(DeskBindings, ModalScreen[T]):
+    """A FrontDesk modal: translated bindings with ids; escape cancels (each modal binds it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._desk_init()

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from data import people, schema
+from data import people, schema, sla
 from data import workorders as wo
 from data.db import close_database, open_database
 from data.errors import NotFoundError, ValidationError
@@ -65,7 +65,7 @@ def _matrix_url(request, tmp_path_factory):
     own work orders), so that 88 cases cost one set-up, not 88."""
     if request.param == "sqlite":
         url = str(tmp_path_factory.mktemp("matrix") / "frontdesk.db")
-        open_database(url)
+        open_database(url, create=True)
         schema.migrate()
         world = _world()
         close_database()
@@ -385,9 +385,9 @@ def test_severe_weather_stretch(w, monkeypatch):
     held = wo.resume(held.id, w.tech)  # 60 minutes held
     before = {o.id: wo.get_order(o.id) for o in (normal, quick, low, urgent, done, held)}
 
-    assert wo.set_severe_weather(True, w.sup) == 4
-    assert wo.stretch_active()
-    setting = Setting.get_by_id(wo.STRETCH_SETTING)
+    assert sla.set_severe_weather(True, w.sup) == 4
+    assert sla.stretch_active()
+    setting = Setting.get_by_id(sla.STRETCH_SETTING)
     assert (setting.value, setting.updated_by_id) == ("on", w.sup)
     for o in (normal, quick, low):
         target = DEFAULT_SLA["repair", o.priority]
@@ -403,9 +403,9 @@ def test_severe_weather_stretch(w, monkeypatch):
     # Created while it is on: stretched from the start.
     assert new(w).resolution_due == dt.datetime(2026, 11, 27, 10, 30) + dt.timedelta(minutes=2160)
 
-    wo.set_severe_weather(False, w.sup)
-    assert not wo.stretch_active()
-    assert Setting.get_by_id(wo.STRETCH_SETTING).updated_by_id == w.sup
+    sla.set_severe_weather(False, w.sup)
+    assert not sla.stretch_active()
+    assert Setting.get_by_id(sla.STRETCH_SETTING).updated_by_id == w.sup
     for o in (normal, quick, low, urgent, done, held):
         after = wo.get_order(o.id)
         assert (after.response_due, after.resolution_due) == (

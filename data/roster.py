@@ -17,6 +17,7 @@ from data import access, limits, people
 from data.db import transaction
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import _
+from data.idnumbers import validate_id_number
 from data.limits import quote
 from data.models import Community, Occupancy, Person, PersonTag, Phone, Room, Tag, Vehicle
 from data.people import PersonInput
@@ -28,7 +29,6 @@ from data.validators import (
     fold_width,
     normalize_phone,
     normalize_plate,
-    validate_id_number,
 )
 
 #: What each column means, by the header written in the file (after `_header_key`).

@@ -145,7 +145,7 @@ class WorkOrderScreen(Screen):
     class OrderLoaded(Message):
         """The order, its history, costs and links were read."""
 
-        def __init__(self, view: workorders.OrderView, history: list[workorders.HistoryLine],
+        def __init__(self, view: workorders.OrderView, history: list[workorders.HistoryRow],
                      costs: list[workorders.CostView], links: list[tuple[int, str, str, str]]) -> None:
             super().__init__()
             self.view, self.history, self.costs, self.links = view, history, costs, links
@@ -163,7 +163,7 @@ class WorkOrderScreen(Screen):
         self._bindings_as_defined = dict(self._bindings.key_to_bindings)
         self.order_id = order_id
         self.view: workorders.OrderView | None = None
-        self.history: list[workorders.HistoryLine] = []
+        self.history: list[workorders.HistoryRow] = []
         self._filled_once = False
         self.phone_revealed = False  # R: the contact phone in full (audited)
 
@@ -308,7 +308,7 @@ class WorkOrderScreen(Screen):
                                   for _id, number, title, status in links))
         return text
 
-    def _fill_history(self, history: list[workorders.HistoryLine], at: dt.datetime) -> None:
+    def _fill_history(self, history: list[workorders.HistoryRow], at: dt.datetime) -> None:
         table = self.query_one("#wo-history", DataTable)
         cursor = table.cursor_row
         at_end = cursor >= table.row_count - 1  # follow new entries unless reading older ones

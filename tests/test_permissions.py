@@ -35,7 +35,7 @@ def w(database, monkeypatch):
 
     def order(room: int, title: str, **fields) -> int:
         with access.acting(staff["desk1"]):
-            view = wo.create_order(wo.NewOrder(kind="repair", title=title, community_id=comm.id,
+            view = wo.create_order(wo.OrderInput(kind="repair", title=title, community_id=comm.id,
                                                room_id=room), staff["desk1"].id)
         if fields:
             WorkOrder.update(**fields).where(WorkOrder.id == view.id).execute()

@@ -27,7 +27,7 @@ def world(database):
 
 
 def new_order(w, appointment_at=AT):
-    return wo.create_order(wo.NewOrder(kind="repair", title="厨房水管漏水", community_id=w["comm"].id,
+    return wo.create_order(wo.OrderInput(kind="repair", title="厨房水管漏水", community_id=w["comm"].id,
                                        room_id=w["room"].id, appointment_at=appointment_at),
                            w["desk"].id)
 

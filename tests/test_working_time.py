@@ -46,7 +46,7 @@ def w(database, monkeypatch) -> SimpleNamespace:
 
 def new(w: SimpleNamespace, *, priority: str = "normal", kind: str = "repair",
         category: int | None = None) -> wo.OrderView:
-    return wo.create_order(wo.NewOrder(kind=kind, title="厨房水管漏水", community_id=w.community_id,
+    return wo.create_order(wo.OrderInput(kind=kind, title="厨房水管漏水", community_id=w.community_id,
                                        room_id=w.room_id, priority=priority, category_id=category),
                            w.desk)
 

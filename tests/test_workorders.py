@@ -96,7 +96,7 @@ def mw(_matrix_url, monkeypatch) -> SimpleNamespace:
 def new(w: SimpleNamespace, *, kind: str = "repair", priority: str = "normal",
         category: int | None = None, title: str = "厨房水管漏水") -> wo.OrderView:
     return wo.create_order(
-        wo.NewOrder(kind=kind, title=title, community_id=w.community_id, room_id=w.room_id,
+        wo.OrderInput(kind=kind, title=title, community_id=w.community_id, room_id=w.room_id,
                     category_id=category, priority=priority),
         w.desk,
     )
@@ -600,11 +600,11 @@ def test_new_order_validation(w):
         ({"title": "漏\x1b水"}, "title"), ({"room_id": None}, "room"),
     ]:
         with pytest.raises(ValidationError) as refused:
-            wo.create_order(wo.NewOrder(**{**base, **changes}), w.desk)
+            wo.create_order(wo.OrderInput(**{**base, **changes}), w.desk)
         assert refused.value.field == field
     other = f.community("阳光水岸")
     with pytest.raises(ValidationError):
-        wo.create_order(wo.NewOrder(**{**base, "community_id": other.id}), w.desk)
+        wo.create_order(wo.OrderInput(**{**base, "community_id": other.id}), w.desk)
     assert WorkOrder.select().count() == 0
-    public = wo.create_order(wo.NewOrder(**{**base, "room_id": None, "location": "2号楼电梯"}), w.desk)
+    public = wo.create_order(wo.OrderInput(**{**base, "room_id": None, "location": "2号楼电梯"}), w.desk)
     assert public.location == "2号楼电梯" and public.building_id is None

@@ -13,7 +13,7 @@ from data.models import (
     Phone,
     Room,
 )
-from data.property.values import ContactLine, person_refs
+from data.property.values import ContactRow, person_refs
 
 
 def first_phones(person_ids: Iterable[int]) -> dict[int, str]:
@@ -45,7 +45,7 @@ def call_numbers(person_ids: Iterable[int]) -> dict[int, str]:
     return out
 
 
-def room_contacts(room_id: int) -> list[ContactLine]:
+def room_contacts(room_id: int) -> list[ContactRow]:
     """Whom to call about a room, best first: the room's chosen contact, its emergency
     contact, then the primary occupant's chosen contact, the occupant, and the occupant's
     emergency contact. Each person once, with their first phone ("" if none)."""
@@ -65,11 +65,11 @@ def room_contacts(room_id: int) -> list[ContactLine]:
                   (first.emergency_contact_id, "owner_emergency")]
     refs = person_refs(pid for pid, _w in order)
     phones = first_phones(refs)
-    lines: list[ContactLine] = []
+    lines: list[ContactRow] = []
     seen: set[int] = set()
     for pid, why in order:
         if pid is None or pid in seen or pid not in refs:
             continue
         seen.add(pid)
-        lines.append(ContactLine(pid, refs[pid].name, phones.get(pid, ""), why))
+        lines.append(ContactRow(pid, refs[pid].name, phones.get(pid, ""), why))
     return lines

@@ -191,7 +191,7 @@ class ParkingSpaceView:
 
 
 @dataclass(frozen=True)
-class ContactLine:
+class ContactRow:
     """Someone to call about a room, best first. `why`: room_contact, room_emergency,
     owner_contact (the occupant's chosen contact), occupant, owner_emergency."""
 

@@ -7,7 +7,7 @@ from data.workorders.lifecycle import (
     TRANSITIONS,
     UNHAPPY_RATING,
     ConflictError,
-    NewOrder,
+    OrderInput,
     add_note,
     assign,
     cancel,
@@ -28,7 +28,7 @@ from data.workorders.links import link, merge
 from data.workorders.views import (
     RUNNING_STATUSES,
     CostView,
-    HistoryLine,
+    HistoryRow,
     OrderView,
     costs,
     get_order,
@@ -38,7 +38,7 @@ from data.workorders.views import (
 
 __all__ = [
     "ACTION_LABELS", "RUNNING_STATUSES", "TRANSITIONS", "UNHAPPY_RATING", "ConflictError",
-    "CostInput", "CostView", "HistoryLine", "NewOrder", "OrderView", "add_cost", "add_note",
+    "CostInput", "CostView", "HistoryRow", "OrderInput", "OrderView", "add_cost", "add_note",
     "assign", "cancel", "close", "costs", "create_order", "get_order", "history", "hold", "link",
     "linked_orders", "merge", "record_callback", "refusal", "reopen", "resolve",
     "resolve_with_cost", "resume", "set_appointment", "set_priority", "staff_by_login", "start",

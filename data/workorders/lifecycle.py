@@ -125,7 +125,7 @@ def _next_number(kind: str, day: dt.date) -> str:
 
 
 @dataclass
-class NewOrder:
+class OrderInput:
     """What the new-order form or `tickets new` says (codes, not labels)."""
 
     kind: str
@@ -142,7 +142,7 @@ class NewOrder:
     appointment_at: dt.datetime | None = None
 
 
-def create_order(data: NewOrder, staff_id: int) -> OrderView:
+def create_order(data: OrderInput, staff_id: int) -> OrderView:
     """Open a work order: validated, numbered, deadlines from the SLA, history 'create'."""
     access.require("order.create", staff_id)
     if data.kind not in WORK_ORDER_KINDS:

@@ -110,7 +110,7 @@ class OrderView:
 
 
 @dataclass(frozen=True)
-class HistoryLine:
+class HistoryRow:
     at: dt.datetime
     staff: str
     action: str
@@ -206,7 +206,7 @@ def get_order(ref: int | str) -> OrderView:
     return view_from_row(row)
 
 
-def history(order_id: int, limit: int = 200) -> list[HistoryLine]:
+def history(order_id: int, limit: int = 200) -> list[HistoryRow]:
     """The history of a work order, oldest first."""
     rows = (
         WorkOrderHistory.select(WorkOrderHistory, Staff.name)
@@ -217,7 +217,7 @@ def history(order_id: int, limit: int = 200) -> list[HistoryLine]:
         .objects()
     )
     return [
-        HistoryLine(r.at, getattr(r, "name", None) or "", r.action, r.from_status, r.to_status, r.note)
+        HistoryRow(r.at, getattr(r, "name", None) or "", r.action, r.from_status, r.to_status, r.note)
         for r in rows
     ]
 

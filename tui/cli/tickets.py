@@ -204,7 +204,7 @@ def _tickets_new(args: argparse.Namespace) -> int:
     if not args.text.strip():
         raise ValidationError("--text", _("Say in a few words what is wrong, such as 厨房水管漏水."))
     view = workorders.create_order(
-        workorders.NewOrder(
+        workorders.OrderInput(
             kind=kind, title=_short_title(args.text), community_id=community_id, room_id=room_id,
             person_id=args.person, category_id=category_id, priority=priority, channel=channel,
             description=args.text,

@@ -11,6 +11,7 @@ from data.clock import now, today
 from data.db import transaction
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.i18n import _
+from data.idnumbers import id_birth_date, id_gender, mask_id_number, validate_id_number
 from data.models import (
     Building,
     Community,
@@ -28,16 +29,7 @@ from data.models import (
 from data.pinyin import name_readings
 from data.rooms import ParsedRoom, RoomCode
 from data.rooms_lookup import community_by_name, room_in_community
-from data.validators import (
-    clean_text,
-    id_birth_date,
-    id_gender,
-    mask_id_number,
-    normalize_phone,
-    normalize_plate,
-    plate_tail,
-    validate_id_number,
-)
+from data.validators import clean_text, normalize_phone, normalize_plate, plate_tail
 from data.vocab import OCCUPANCY_ROLES
 
 

@@ -124,12 +124,6 @@ def name_readings(name: str) -> list[list[str]]:
     return [plain]
 
 
-def full_pinyin(name: str) -> str:
-    """The surname-aware full pinyin, run together: 张晓明 → zhangxiaoming."""
-    readings = name_readings(name)
-    return "".join(readings[0]) if readings else ""
-
-
 def initials(name: str) -> str:
     """The surname-aware initials: 张晓明 → zxm, 单田芳 → stf."""
     readings = name_readings(name)

@@ -12,8 +12,9 @@ from data import access, audit
 from data.db import transaction
 from data.errors import NotFoundError
 from data.i18n import _
+from data.idnumbers import mask_id_number
 from data.models import Call, Person, Phone, WorkOrder
-from data.validators import mask_id_number, mask_phone
+from data.validators import mask_phone
 
 __all__ = ["mask_phone", "mask_id_number", "shown_id_number", "Revealed", "reveal_person",
            "reveal_order_phone", "reveal_call_number", "record_reveals"]

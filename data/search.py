@@ -41,6 +41,7 @@ from data.models import (
 from data.pinyin import split_typed_pinyin
 from data.rooms import PARKING, ParsedRoom, parse_room, parse_room_prefix
 from data.rooms_lookup import find_rooms
+from data.search_gate import FREE_TAIL, ID_LENGTH, NumberGate, is_whole_phone
 from data.validators import (
     PhoneNumber,
     fold_width,
@@ -56,14 +57,6 @@ MAX_LIMIT = 500
 ROOM_LIMIT = 300
 
 MATCH_KINDS = ("name", "pinyin", "initials", "phone", "room", "plate", "id_number")
-
-#: Digits of a phone tail (characters of an ID tail) searched like any query; a longer
-#: tail short of a whole number is a reveal.
-FREE_TAIL = 4
-#: Characters of a whole resident ID number.
-ID_LENGTH = 18
-#: Whole-number searches (a whole phone or ID number) one account may run a minute.
-WHOLE_SEARCHES_PER_MINUTE = 30
 
 EXACT, PREFIX, PARTIAL = 0, 1, 2
 ROLE_RANK = {"owner": 0, "co_owner": 1, "tenant": 2, "family": 3}
@@ -385,15 +378,15 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
         if len(digits) < 4:
             result.too_short = True
         else:
-            gate = _NumberGate(staff_id)
+            gate = NumberGate(staff_id)
             phone = len(digits) != ID_LENGTH  # no phone number has 18 digits
             by_id = gate.may_see_ids and (len(digits) <= FREE_TAIL or len(digits) == ID_LENGTH
-                                          or not _is_whole_phone(digits))
+                                          or not is_whole_phone(digits))
             if not phone and not by_id:
                 result.refused = _("As {role} you may not search by ID number.").format(
                     role=gate.role_label)
             else:
-                result.refused = gate.check(digits, whole=_is_whole_phone(digits) or not phone,
+                result.refused = gate.check(digits, whole=is_whole_phone(digits) or not phone,
                                             phone=phone, id_tail=by_id)
             if result.refused:
                 return result
@@ -405,7 +398,7 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
                 candidates += _by_id_tail(digits, cap, community_id)
             reveal = gate.reveals
     elif _ID_TAIL.match(lowered):
-        gate = _NumberGate(staff_id)
+        gate = NumberGate(staff_id)
         if not gate.may_see_ids:
             result.refused = _("As {role} you may not search by ID number.").format(
                 role=gate.role_label)
@@ -451,73 +444,6 @@ def batch_search(queries: list[str], *, limit: int = DEFAULT_LIMIT, community_id
 
 # --- numbers: tails, whole numbers, reveals -------------------------------------------------
 
-
-def _is_whole_phone(digits: str) -> bool:
-    """Are these digits a whole mobile or landline number (not a tail of one)?"""
-    try:
-        normalize_phone(digits)
-    except ValidationError:
-        return False
-    return True
-
-
-class _NumberGate:
-    """What the acting account may learn from a number query, and its bookkeeping."""
-
-    def __init__(self, staff_id: int | None) -> None:
-        self.actor = access.actor_for(staff_id)
-        self.may_see_ids = access.can("reveal.id", staff_id)
-        self.may_reveal_phones = access.can("reveal.phone", staff_id)
-        self.reveals = False  # a partial tail: record the hits as reveals
-
-    @property
-    def role_label(self) -> str:
-        from data.vocab import STAFF_ROLES, label
-
-        return label(STAFF_ROLES, self.actor.role) if self.actor else ""
-
-    def check(self, typed: str, *, whole: bool, phone: bool, id_tail: bool) -> str:
-        """Empty when the query may run (a whole number is counted), else why not."""
-        if self.actor is None:
-            return ""
-        if whole:
-            return _count_whole_search(self.actor.id)
-        if len(typed) <= FREE_TAIL:
-            return ""
-        if (phone and not self.may_reveal_phones) or (id_tail and not phone and not self.may_see_ids):
-            return _(
-                "As {role} you may search by the last {count} digits of a number or by the "
-                "whole number, not by a longer part of it."
-            ).format(role=self.role_label, count=FREE_TAIL)
-        self.reveals = True
-        return ""
-
-
-def _count_whole_search(staff_id: int) -> str:
-    """Record a whole-number search by `staff_id` in the audit trail, or refuse it (and
-    record the refusal) when the account ran WHOLE_SEARCHES_PER_MINUTE in the last minute.
-    The count is in the database, so parallel processes share it."""
-    import datetime as dt
-
-    from data import audit, clock
-    from data.db import transaction
-    from data.models import AuditLog
-
-    with transaction():
-        since = clock.now() - dt.timedelta(minutes=1)
-        done = (AuditLog.select().where((AuditLog.staff == staff_id) & (AuditLog.action == "search")
-                                        & (AuditLog.at >= since)).count())
-        if done >= WHOLE_SEARCHES_PER_MINUTE:
-            audit.record("refused", "person", 0, "search", staff_id=staff_id)
-            refused = True
-        else:
-            audit.record("search", "person", 0, "number", staff_id=staff_id)
-            refused = False
-    if refused:
-        return _(
-            "More than {count} searches by a whole phone or ID number in a minute: wait a "
-            "minute. (This is recorded.)").format(count=WHOLE_SEARCHES_PER_MINUTE)
-    return ""
 
 
 def _record_reveals(hits: list[OwnerHit], staff_id: int | None) -> None:

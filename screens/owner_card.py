@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Label, Static
 from data import cards, people, privacy
 from data.errors import FrontDeskError
 from data.i18n import N_, _
-from data.validators import format_plate, mask_id_number, mask_phone
+from data.idnumbers import mask_id_number
+from data.validators import format_plate, mask_phone
 from data.vocab import (
     CALL_CATEGORIES,
     EVENT_KINDS,

@@ -7,8 +7,9 @@ from data.cards import OwnerCard, PhoneLine, VehicleLine
 from data.clock import today as clock_today
 from data.errors import ValidationError
 from data.i18n import _
+from data.idnumbers import mask_id_number
 from data.people import PersonInput
-from data.validators import mask_id_number, parse_date
+from data.validators import parse_date
 from data.vocab import OCCUPANCY_ROLES, label
 from widgets.conflict import RecordState, VersionGuard
 from widgets.form import FormField, FormModal

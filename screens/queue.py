@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label
 from textual.worker import get_current_worker
 
-from data import queue, workorders
+from data import queue, sla, workorders
 from data.clock import now as clock_now
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
@@ -148,7 +148,7 @@ class QueueScreen(DeskScreen):
         lookups = None
         if self.lookups is None:
             lookups = self._read_lookups()
-        stretched = workorders.stretch_active()
+        stretched = sla.stretch_active()
         if not get_current_worker().is_cancelled:  # a newer view, filter or page is on its way
             self.post_message(self.PageLoaded(page, stretched, lookups, clock_now()))
 
@@ -509,7 +509,7 @@ class QueueScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="queue-stretch", exit_on_error=False)
     def switch_stretch(self, on: bool) -> None:
         try:
-            count = workorders.set_severe_weather(on, self.app.staff.id)
+            count = sla.set_severe_weather(on, self.app.staff.id)
         except FrontDeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
             return

@@ -155,7 +155,7 @@ class WorkOrderScreen(DeskScreen):
     class OrderLoaded(Message):
         """The order, its history, costs and links were read."""
 
-        def __init__(self, view: workorders.OrderView, history: list[workorders.HistoryLine],
+        def __init__(self, view: workorders.OrderView, history: list[workorders.HistoryRow],
                      costs: list[workorders.CostView], links: list[tuple[int, str, str, str]],
                      may_call_back: bool = True) -> None:
             super().__init__()
@@ -175,7 +175,7 @@ class WorkOrderScreen(DeskScreen):
         self._footer_actions = {b.action for b in self.BINDINGS if b.show}
         self.order_id = order_id
         self.view: workorders.OrderView | None = None
-        self.history: list[workorders.HistoryLine] = []
+        self.history: list[workorders.HistoryRow] = []
         self._filled_once = False
         self.phone_revealed = False  # R: the contact phone in full (audited)
         #: May the signed-in account record the 回访 and close (data.workorders.may_record_callback:
@@ -337,7 +337,7 @@ class WorkOrderScreen(DeskScreen):
                                   for _id, number, title, status in links))
         return text
 
-    def _fill_history(self, history: list[workorders.HistoryLine], at: dt.datetime) -> None:
+    def _fill_history(self, history: list[workorders.HistoryRow], at: dt.datetime) -> None:
         table = self.query_one("#wo-history", DataTable)
         cursor = table.cursor_row
         at_end = cursor >= table.row_count - 1  # follow new entries unless reading older ones

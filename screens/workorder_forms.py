@@ -186,7 +186,7 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
             number = stored_phone
         else:
             number = normalize_phone(typed).number if typed else ""
-        order = workorders.NewOrder(
+        order = workorders.OrderInput(
             kind=values["kind"] or "repair", title=values["title"], community_id=found_community,
             room_id=found_room, person_id=int(values["person"]) if values["person"] else None,
             category_id=int(values["category"]) if values["category"] else None,

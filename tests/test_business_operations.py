@@ -43,8 +43,8 @@ def world(database, monkeypatch) -> SimpleNamespace:
                            tech=f.staff("tech1", "王建国", "tech").id, promised=promised)
 
 
-def _new_order(w: SimpleNamespace, title: str = "厨房水管漏水") -> wo.NewOrder:
-    return wo.NewOrder(kind="repair", title=title, community_id=w.community, room_id=w.room,
+def _new_order(w: SimpleNamespace, title: str = "厨房水管漏水") -> wo.OrderInput:
+    return wo.OrderInput(kind="repair", title=title, community_id=w.community, room_id=w.room,
                        person_id=w.zhang)
 
 

@@ -43,7 +43,7 @@ def w(database, monkeypatch) -> SimpleNamespace:
 
 def resolved(w, by=None) -> wo.OrderView:
     """An order the technician started and resolved."""
-    order = wo.create_order(wo.NewOrder(kind="repair", title="卫生间地漏返味", community_id=w.comm,
+    order = wo.create_order(wo.OrderInput(kind="repair", title="卫生间地漏返味", community_id=w.comm,
                                         room_id=w.room, person_id=w.owner,
                                         contact_phone="15905298674"), w.desk)
     wo.assign(order.id, w.tech, w.desk)
@@ -130,7 +130,7 @@ def test_the_cli_refuses_a_technicians_callback_and_close_with_a_message(sqlite_
 
 
 def test_reassigning_an_order_in_progress_hands_it_back_as_assigned(w):
-    order = wo.create_order(wo.NewOrder(kind="repair", title="卫生间地漏返味", community_id=w.comm,
+    order = wo.create_order(wo.OrderInput(kind="repair", title="卫生间地漏返味", community_id=w.comm,
                                         room_id=w.room), w.desk)
     wo.assign(order.id, w.tech, w.desk)
     started = wo.start(order.id, w.tech)
@@ -154,7 +154,7 @@ def _names_the_order(title: str, number: str) -> None:
 
 
 def test_every_kind_of_notification_names_order_room_and_person_and_masks_numbers(w):
-    order = wo.create_order(wo.NewOrder(kind="repair", title="卫生间地漏返味", community_id=w.comm,
+    order = wo.create_order(wo.OrderInput(kind="repair", title="卫生间地漏返味", community_id=w.comm,
                                         room_id=w.room, person_id=w.owner,
                                         contact_phone="15905298674"), w.desk)
     # assigned, mention
@@ -232,7 +232,7 @@ def test_no_script_ever_shows_a_raw_placeholder(w, with_order, with_appointment,
     calls.ensure_default_scripts()
     order_id = None
     if with_order:
-        order = wo.create_order(wo.NewOrder(
+        order = wo.create_order(wo.OrderInput(
             kind="repair", title="卫生间地漏返味", community_id=w.comm, room_id=w.room,
             person_id=w.owner if with_person else None,
             appointment_at=dt.datetime(2026, 12, 8, 9, minute) if with_appointment else None), w.desk)

@@ -46,7 +46,7 @@ def world(sqlite_url, monkeypatch):
     from data.models import Building
 
     Territory.create(staff=tech, building=Building.get(Building.community == comm.id, Building.code == "3"))
-    order = wo.create_order(wo.NewOrder(kind="repair", title="卫生间地漏返味", community_id=comm.id,
+    order = wo.create_order(wo.OrderInput(kind="repair", title="卫生间地漏返味", community_id=comm.id,
                                         room_id=room_id, person_id=owner, contact_phone="15905298674"),
                             desk.id)
     yield {"comm": comm, "room": room_id, "owner": owner, "desk": desk, "tech": tech, "order": order}

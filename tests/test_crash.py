@@ -30,7 +30,7 @@ HALF_SAVED = textwrap.dedent("""
     from data.db import open_database, transaction
     from data.models import Room, Staff
     from data.people import PersonInput, create_person
-    from data.workorders import NewOrder, create_order
+    from data.workorders import OrderInput, create_order
 
     db_path, marker = sys.argv[1], sys.argv[2]
     open_database(db_path)
@@ -39,7 +39,7 @@ HALF_SAVED = textwrap.dedent("""
     room = Room.get()
     with transaction():
         pid = create_person(PersonInput(name="半途而废", phones=["13812345678", "13987654321"]))
-        order = create_order(NewOrder(kind="repair", title="断电前的工单", community_id=room.community_id,
+        order = create_order(OrderInput(kind="repair", title="断电前的工单", community_id=room.community_id,
                                       room_id=room.id, person_id=pid), staff.id)
         pathlib.Path(marker).write_text(f"{pid} {order.id}")
         time.sleep(120)

@@ -74,7 +74,7 @@ def w(database, monkeypatch) -> SimpleNamespace:
 def new(w, room: int | None, *, community: int | None = None, appointment: dt.datetime | None = None,
         priority: str = "normal", location: str = "") -> wo.OrderView:
     return wo.create_order(
-        wo.NewOrder(kind="repair", title="厨房水管漏水", community_id=community or w.jx, room_id=room,
+        wo.OrderInput(kind="repair", title="厨房水管漏水", community_id=community or w.jx, room_id=room,
                     priority=priority, appointment_at=appointment, location=location),
         w.desk,
     )

@@ -65,7 +65,7 @@ def town(database, monkeypatch):
     boss = f.staff("lead1", "王主管", "supervisor")
     person_id = people.create_person(PersonInput(name="张晓明", phones=["13800138000"]))
     people.add_vehicle(person_id, "沪A12345")
-    order = workorders.create_order(workorders.NewOrder(
+    order = workorders.create_order(workorders.OrderInput(
         kind="repair", title="厨房水管漏水", community_id=comm.id, room_id=room.id), boss.id)
     call = calls.log_call(CallInput("in", "13800138000", summary="询问停水",
                                     callback_due=NOW + dt.timedelta(hours=1)), boss.id)
@@ -106,7 +106,7 @@ def _vehicle_id(t: Town) -> int:
 
 def _new_order(t: Town, **changes) -> None:
     values = {"kind": "repair", "title": "漏水", "community_id": t.community_id, "room_id": t.room_id}
-    workorders.create_order(workorders.NewOrder(**{**values, **changes}), t.staff_id)
+    workorders.create_order(workorders.OrderInput(**{**values, **changes}), t.staff_id)
 
 
 def _new_event(t: Town, **changes) -> None:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: The data kernel (STYLE.md): pure helpers any layer may use.
 KERNEL = ("data/i18n.py", "data/errors.py", "data/clock.py", "data/validators.py",
-          "data/vocab.py", "data/pinyin.py", "data/rooms.py")
+          "data/vocab.py", "data/pinyin.py", "data/rooms.py", "data/idnumbers.py")
 
 
 def _module_name(path: Path) -> str:

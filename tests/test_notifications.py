@@ -18,7 +18,7 @@ def w(database, monkeypatch):
     room = people.ensure_room(comm.id, "3-2-501")
     staff = {login: f.staff(login, name, role) for login, name, role in (
         ("desk1", "李娜", "desk"), ("tech1", "赵师傅", "tech"), ("super1", "陈静", "supervisor"))}
-    order = wo.create_order(wo.NewOrder(kind="repair", title="厨房漏水", community_id=comm.id,
+    order = wo.create_order(wo.OrderInput(kind="repair", title="厨房漏水", community_id=comm.id,
                                         room_id=room), staff["desk1"].id)
     return staff, order
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from data import access, audit, cards, i18n, overview, people, queue, territory
+from data import access, audit, cards, i18n, overview, people, queue, sla, territory
 from data import workorders as wo
 from data.errors import PermissionDenied
 from data.models import Person, Room, Territory, WorkOrder, WorkOrderHistory
@@ -35,7 +35,7 @@ def w(database, monkeypatch):
 
     def order(room: int, title: str, **fields) -> int:
         with access.acting(staff["desk1"]):
-            view = wo.create_order(wo.NewOrder(kind="repair", title=title, community_id=comm.id,
+            view = wo.create_order(wo.OrderInput(kind="repair", title=title, community_id=comm.id,
                                                room_id=room), staff["desk1"].id)
         if fields:
             WorkOrder.update(**fields).where(WorkOrder.id == view.id).execute()
@@ -140,9 +140,9 @@ def test_moving_a_territory_moves_its_open_work_in_one_step(w):
 
 def test_only_supervisors_change_sla_policies(w):
     with access.acting(w["staff"]["desk1"]), pytest.raises(PermissionDenied, match="SLA"):
-        wo.set_sla("repair", "normal", 20, 600)
+        sla.set_sla("repair", "normal", 20, 600)
     with access.acting(w["staff"]["super1"]):
-        assert wo.set_sla("repair", "normal", 20, 600).response_minutes == 20
+        assert sla.set_sla("repair", "normal", 20, 600).response_minutes == 20
 
 
 def test_the_cli_obeys_the_same_rules(w, db_url, capsys):

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from textual.widgets import DataTable, Input, Select, TextArea
 
-from data import i18n, people, queue, workorders
+from data import i18n, people, queue, sla, workorders
 from data.db import close_database, open_database
 from data.models import CostLine, Room, Territory, WorkOrder, WorkOrderHistory
 from data.people import PersonInput
@@ -418,7 +418,7 @@ async def test_severe_weather_is_for_supervisors(world):
         await pilot.press("w")
         await settle(app, pilot)
         assert not isinstance(app.screen, ConfirmModal)
-        assert shown and not workorders.stretch_active()
+        assert shown and not sla.stretch_active()
     boss = FrontDeskApp(sign_in("super1"), "demo.db")
     async with boss.run_test(size=(80, 24)) as pilot:
         screen = await open_queue(boss, pilot)
@@ -427,7 +427,7 @@ async def test_severe_weather_is_for_supervisors(world):
         assert isinstance(boss.screen, ConfirmModal)
         await pilot.press("y")
         await settle(boss, pilot)
-        assert workorders.stretch_active() and screen.stretched
+        assert sla.stretch_active() and screen.stretched
 
 
 async def test_missed_deadlines_view(world):

@@ -11,6 +11,7 @@ import pytest
 
 from data import schema
 from data.db import close_database, db, open_database
+from data.idnumbers import validate_id_number
 from data.models import Category, SlaPolicy, Tag
 from data.pinyin import COMPOUND_SURNAMES as COMPOUND_READINGS
 from data.pinyin import SURNAME_READINGS
@@ -24,7 +25,7 @@ from data.sample import (
 )
 from data.seed import CATEGORY_TREE, DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA
-from data.validators import normalize_phone, normalize_plate, validate_id_number
+from data.validators import normalize_phone, normalize_plate
 from data.vocab import OPEN_STATUSES, WORK_ORDER_PREFIXES, WORK_ORDER_STATUSES
 
 TODAY = dt.date(2025, 6, 18)  # a Wednesday, safely in the past of the real clock

@@ -87,7 +87,7 @@ def office(db_url, monkeypatch) -> SimpleNamespace:
         [manager.id, tech1.id], rrule="FREQ=MONTHLY;BYMONTHDAY=10"), manager.id)
     cal.move_occurrence(series, D(2027, 1, 10, 14), D(2027, 1, 11, 14), D(2027, 1, 11, 16),
                         manager.id, force=True)
-    order = wo.create_order(wo.NewOrder(kind="repair", title="厨房水管漏水", community_id=comm.id,
+    order = wo.create_order(wo.OrderInput(kind="repair", title="厨房水管漏水", community_id=comm.id,
                                         room_id=f.room(comm).id,
                                         appointment_at=D(2026, 12, 9, 10)), desk2.id)
     wo.assign(order.id, tech2.id, desk2.id)

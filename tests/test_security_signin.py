@@ -13,11 +13,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from data import access, auth, i18n, people, search
+from data import access, auth, i18n, people, search, search_gate
 from data.db import close_database, open_database
+from data.idnumbers import make_id_number
 from data.models import AuditLog, Event, Holiday, Staff
 from data.people import PersonInput
-from data.validators import make_id_number
 from tests import factories as f
 from tui import cli
 
@@ -280,7 +280,7 @@ def test_finding04_a_longer_phone_tail_is_a_recorded_reveal(env, monkeypatch, ca
 
 
 def test_finding04_whole_number_searches_are_counted_and_limited(env, monkeypatch, capsys):
-    monkeypatch.setattr(search, "WHOLE_SEARCHES_PER_MINUTE", 3)
+    monkeypatch.setattr(search_gate, "WHOLE_SEARCHES_PER_MINUTE", 3)
     for _ in range(3):
         code, hits = _search_json(env, monkeypatch, capsys, PHONE, "deskos")
         assert code == 0 and [h["id"] for h in hits] == [env.owner]

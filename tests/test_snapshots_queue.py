@@ -39,7 +39,7 @@ def orders(sqlite_url, monkeypatch):
     f.work_order(me, comm, room_=f.room(comm, "12", "2", "1002"), title="充电桩扫码失败，充不上电",
                  resolution_due=NOW + dt.timedelta(hours=20))
     leak = next(cid for cid, name in categories() if "›" in name)
-    view = workorders.create_order(workorders.NewOrder(
+    view = workorders.create_order(workorders.OrderInput(
         kind="repair", title="厨房水管漏水", community_id=comm.id, room_id=room, person_id=owner,
         category_id=leak, priority="urgent", contact_phone="13800138000",
         description="厨房水槽下方角阀漏水，已关总阀。"), me.id)

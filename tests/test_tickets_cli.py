@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from data import people
+from data import people, sla
 from data import workorders as wo
 from data.db import close_database, open_database
 from data.i18n import _
@@ -352,8 +352,6 @@ def test_escalate_json(db, capsys, monkeypatch):
 
 
 def test_sla_table_is_editable_and_new_orders_follow_it(sqlite_url, capsys):
-    from data import workorders
-
     open_database(sqlite_url)
     f.staff("super1", "周主管", "supervisor")
     close_database()
@@ -371,6 +369,6 @@ def test_sla_table_is_editable_and_new_orders_follow_it(sqlite_url, capsys):
     from data.models import Category
 
     leak = Category.get(Category.code == "plumbing.leak").id
-    assert workorders.sla_for("repair", leak, "normal") == (20, 720)
-    assert workorders.sla_for("repair", None, "normal") == (30, 1440)
+    assert sla.sla_for("repair", leak, "normal") == (20, 720)
+    assert sla.sla_for("repair", None, "normal") == (30, 1440)
     close_database()

@@ -10,6 +10,13 @@ from hypothesis import strategies as st
 
 from data import clock, i18n
 from data.errors import ValidationError
+from data.idnumbers import (
+    id_birth_date,
+    id_gender,
+    make_id_number,
+    mask_id_number,
+    validate_id_number,
+)
 from data.rooms import RoomCode, parse_room_code, parse_room_prefix
 from data.validators import (
     PROVINCES,
@@ -17,16 +24,11 @@ from data.validators import (
     clean_text,
     fold_width,
     format_plate,
-    id_birth_date,
-    id_gender,
-    make_id_number,
-    mask_id_number,
     mask_phone,
     normalize_phone,
     normalize_plate,
     parse_plate_query,
     plate_tail,
-    validate_id_number,
 )
 
 FAST = settings(max_examples=150, deadline=None)

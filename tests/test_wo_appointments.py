@@ -8,6 +8,7 @@ import pytest
 
 from data import calendar as cal
 from data import workorders as wo
+from data.errors import ValidationError
 from data.models import Event, EventAttendee, WorkOrderHistory
 from tests import factories as f
 
@@ -27,7 +28,7 @@ def world(database):
 
 
 def new_order(w, appointment_at=AT):
-    return wo.create_order(wo.NewOrder(kind="repair", title="厨房水管漏水", community_id=w["comm"].id,
+    return wo.create_order(wo.OrderInput(kind="repair", title="厨房水管漏水", community_id=w["comm"].id,
                                        room_id=w["room"].id, appointment_at=appointment_at),
                            w["desk"].id)
 
@@ -101,5 +102,5 @@ def test_close_takes_it_off_the_calendar(world):
 def test_closed_order_refuses_an_appointment(world):
     order = new_order(world)
     wo.cancel(order.id, world["super"].id, "重复")
-    with pytest.raises(wo.ValidationError):
+    with pytest.raises(ValidationError):
         wo.set_appointment(order.id, AT, world["desk"].id)

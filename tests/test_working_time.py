@@ -40,13 +40,13 @@ def w(database, monkeypatch) -> SimpleNamespace:
         sup=f.staff("super1", "陈静", "supervisor").id,
         leak=Category.get(Category.code == "plumbing.leak").id,
     )
-    wo.set_sla("repair", "normal", 30, 240, working_time=True)
+    sla.set_sla("repair", "normal", 30, 240, working_time=True)
     return world
 
 
 def new(w: SimpleNamespace, *, priority: str = "normal", kind: str = "repair",
         category: int | None = None) -> wo.OrderView:
-    return wo.create_order(wo.NewOrder(kind=kind, title="厨房水管漏水", community_id=w.community_id,
+    return wo.create_order(wo.OrderInput(kind=kind, title="厨房水管漏水", community_id=w.community_id,
                                        room_id=w.room_id, priority=priority, category_id=category),
                            w.desk)
 
@@ -141,22 +141,22 @@ def test_working_hours_setting(database):
 
 
 def test_the_policy_carries_working_time(w):
-    target = wo.sla_for("repair", None, "normal")
+    target = sla.sla_for("repair", None, "normal")
     assert (target.response_minutes, target.resolution_minutes, target.working_time) == (30, 240, True)
     assert target != (30, 240)  # a working-time target is not the calendar pair
-    assert wo.sla_for("repair", None, "urgent") == (15, 120)  # defaults count calendar time
-    assert not wo.sla_for("repair", None, "urgent").working_time
-    rows = {(r.kind, r.priority, r.category_code): r for r in wo.sla_table()}
+    assert sla.sla_for("repair", None, "urgent") == (15, 120)  # defaults count calendar time
+    assert not sla.sla_for("repair", None, "urgent").working_time
+    rows = {(r.kind, r.priority, r.category_code): r for r in sla.sla_table()}
     assert rows["repair", "normal", ""].working_time is True
     assert rows["repair", "urgent", ""].working_time is False
     # Changing the minutes alone keeps the clock; saying so switches it.
-    assert wo.set_sla("repair", "normal", 20, 200).working_time is True
-    assert wo.set_sla("repair", "normal", 20, 200, working_time=False).working_time is False
+    assert sla.set_sla("repair", "normal", 20, 200).working_time is True
+    assert sla.set_sla("repair", "normal", 20, 200, working_time=False).working_time is False
     assert not SlaPolicy.get(SlaPolicy.kind == "repair", SlaPolicy.priority == "normal",
                              SlaPolicy.category.is_null()).working_time
-    leak = wo.set_sla("repair", "normal", 10, 120, w.leak, working_time=True)
+    leak = sla.set_sla("repair", "normal", 10, 120, w.leak, working_time=True)
     assert leak.working_time and leak.category_code == "plumbing.leak"
-    assert wo.sla_for("repair", w.leak, "normal").working_time
+    assert sla.sla_for("repair", w.leak, "normal").working_time
 
 
 def test_a_friday_evening_order_lands_on_monday(w, monkeypatch):
@@ -196,7 +196,7 @@ def test_hold_stops_only_the_working_time_on_hold(w, monkeypatch):
     assert resumed.resolution_due == D(2026, 11, 30, 11, 0)
     assert resumed.response_due == D(2026, 11, 27, 16, 30)  # 15:30 + 60 working minutes
     # The same as computing the deadline afresh with the held working time added.
-    target = wo.sla_for("repair", None, "normal")
+    target = sla.sla_for("repair", None, "normal")
     assert sla.deadlines(D(2026, 11, 27, 15), target, 60, False, "normal") == (
         resumed.response_due, resumed.resolution_due)
     # A second, short hold adds up.
@@ -228,18 +228,18 @@ def test_reopen_priority_and_stretch_follow_working_time(w, monkeypatch):
     assert reopened.resolution_due == D(2026, 11, 30, 12, 0)  # 30 min Friday, 3.5 h Monday
 
     other = new(w)  # created Friday 17:00
-    wo.set_sla("repair", "low", 60, 480, working_time=True)
+    sla.set_sla("repair", "low", 60, 480, working_time=True)
     low = wo.set_priority(other.id, "low", w.sup)
     assert low.response_due == D(2026, 11, 30, 9, 0)
     assert low.resolution_due == D(2026, 11, 30, 16, 0)
 
-    assert wo.set_severe_weather(True, w.sup) >= 2
+    assert sla.set_severe_weather(True, w.sup) >= 2
     stretched = wo.get_order(other.id)  # 720 working minutes from Friday 17:00
     assert stretched.resolution_due == D(2026, 12, 1, 11, 0)
     assert wo.get_order(other.id).response_due == D(2026, 11, 30, 9, 30)
     # Created while it is on: stretched from the start, in working time.
     assert new(w).resolution_due == D(2026, 11, 30, 14, 0)  # 360 working minutes
-    wo.set_severe_weather(False, w.sup)
+    sla.set_severe_weather(False, w.sup)
     assert wo.get_order(other.id).resolution_due == D(2026, 11, 30, 16, 0)
 
 
@@ -302,6 +302,6 @@ def test_cli_sla_set_and_list_with_working_time(sqlite_url, capsys):
     open_database(sqlite_url)
     try:
         assert holidays.working_hours() == (dt.time(9), dt.time(18))
-        assert not wo.sla_for("complaint", None, "normal").working_time
+        assert not sla.sla_for("complaint", None, "normal").working_time
     finally:
         close_database()

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from data import people, schema
+from data import people, schema, sla
 from data import workorders as wo
 from data.db import close_database, open_database
 from data.errors import NotFoundError, ValidationError
@@ -96,7 +96,7 @@ def mw(_matrix_url, monkeypatch) -> SimpleNamespace:
 def new(w: SimpleNamespace, *, kind: str = "repair", priority: str = "normal",
         category: int | None = None, title: str = "厨房水管漏水") -> wo.OrderView:
     return wo.create_order(
-        wo.NewOrder(kind=kind, title=title, community_id=w.community_id, room_id=w.room_id,
+        wo.OrderInput(kind=kind, title=title, community_id=w.community_id, room_id=w.room_id,
                     category_id=category, priority=priority),
         w.desk,
     )
@@ -386,9 +386,9 @@ def test_severe_weather_stretch(w, monkeypatch):
     held = wo.resume(held.id, w.tech)  # 60 minutes held
     before = {o.id: wo.get_order(o.id) for o in (normal, quick, low, urgent, done, held)}
 
-    assert wo.set_severe_weather(True, w.sup) == 4
-    assert wo.stretch_active()
-    setting = Setting.get_by_id(wo.STRETCH_SETTING)
+    assert sla.set_severe_weather(True, w.sup) == 4
+    assert sla.stretch_active()
+    setting = Setting.get_by_id(sla.STRETCH_SETTING)
     assert (setting.value, setting.updated_by_id) == ("on", w.sup)
     for o in (normal, quick, low):
         target = DEFAULT_SLA["repair", o.priority]
@@ -404,9 +404,9 @@ def test_severe_weather_stretch(w, monkeypatch):
     # Created while it is on: stretched from the start.
     assert new(w).resolution_due == dt.datetime(2026, 11, 27, 10, 30) + dt.timedelta(minutes=2160)
 
-    wo.set_severe_weather(False, w.sup)
-    assert not wo.stretch_active()
-    assert Setting.get_by_id(wo.STRETCH_SETTING).updated_by_id == w.sup
+    sla.set_severe_weather(False, w.sup)
+    assert not sla.stretch_active()
+    assert Setting.get_by_id(sla.STRETCH_SETTING).updated_by_id == w.sup
     for o in (normal, quick, low, urgent, done, held):
         after = wo.get_order(o.id)
         assert (after.response_due, after.resolution_due) == (
@@ -601,11 +601,11 @@ def test_new_order_validation(w):
         ({"title": "漏\x1b水"}, "title"), ({"room_id": None}, "room"),
     ]:
         with pytest.raises(ValidationError) as refused:
-            wo.create_order(wo.NewOrder(**{**base, **changes}), w.desk)
+            wo.create_order(wo.OrderInput(**{**base, **changes}), w.desk)
         assert refused.value.field == field
     other = f.community("阳光水岸")
     with pytest.raises(ValidationError):
-        wo.create_order(wo.NewOrder(**{**base, "community_id": other.id}), w.desk)
+        wo.create_order(wo.OrderInput(**{**base, "community_id": other.id}), w.desk)
     assert WorkOrder.select().count() == 0
-    public = wo.create_order(wo.NewOrder(**{**base, "room_id": None, "location": "2号楼电梯"}), w.desk)
+    public = wo.create_order(wo.OrderInput(**{**base, "room_id": None, "location": "2号楼电梯"}), w.desk)
     assert public.location == "2号楼电梯" and public.building_id is None

@@ -140,7 +140,7 @@ def seed(target: str) -> Seeded:
     from data.db import open_database, transaction
     from data.errors import FrontDeskError
     from data.models import Building, Community, Entrance, Room, Setting, Staff, WorkOrder
-    from data.workorders import NewOrder, create_order
+    from data.workorders import OrderInput, create_order
 
     open_database(target, create=True)
     schema.migrate()
@@ -159,7 +159,7 @@ def seed(target: str) -> Seeded:
         Setting.create(key=COUNTER_KEY, value="0")
     access.act_as(staff)
     try:
-        hot = [create_order(NewOrder(kind="repair", title=f"热点工单 {i}", community_id=community.id,
+        hot = [create_order(OrderInput(kind="repair", title=f"热点工单 {i}", community_id=community.id,
                                      room_id=rooms[i % ROOMS].id), staff.id).id
                for i in range(HOT_ORDERS)]
     finally:
@@ -207,7 +207,7 @@ def run_worker(seeded: Seeded, index: int, count: int, seed_value: int, ready, g
         from data import access
         from data.db import close_database, open_database
         from data.queue import queue_page
-        from data.workorders import NewOrder, create_order
+        from data.workorders import OrderInput, create_order
 
         open_database(seeded.target)
         access.act_as(SimpleNamespace(id=seeded.staff_id, login=seeded.login, role="desk"))
@@ -227,7 +227,7 @@ def run_worker(seeded: Seeded, index: int, count: int, seed_value: int, ready, g
                 _increment()
                 result.increments += 1
             elif kind == "create":
-                order = create_order(NewOrder(
+                order = create_order(OrderInput(
                     kind="repair", title=f"压测 {index}-{n}", community_id=seeded.community_id,
                     room_id=rng.choice(seeded.room_ids)), seeded.staff_id)
                 result.created.append(order.id)

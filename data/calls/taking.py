@@ -9,7 +9,7 @@ from data.calls.log import CallInput, CallView, complete_callback, link_work_ord
 from data.db import transaction
 from data.i18n import _
 from data.vocab import UNANSWERED_OUTCOMES
-from data.workorders import NewOrder, create_order
+from data.workorders import OrderInput, create_order
 
 
 def log_call_answering(data: CallInput, staff_id: int, callback_of: int | None = None) -> CallView:
@@ -23,7 +23,7 @@ def log_call_answering(data: CallInput, staff_id: int, callback_of: int | None =
     return view
 
 
-def create_order_from_call(order: NewOrder, staff_id: int, *, call_id: int | None = None,
+def create_order_from_call(order: OrderInput, staff_id: int, *, call_id: int | None = None,
                            call: CallInput | None = None,
                            callback_of: int | None = None) -> tuple[int, CallView | None]:
     """Create a work order from a call, in one transaction: linked to the logged call

@@ -10,6 +10,7 @@ from decimal import Decimal
 from data import property as prop
 from data.errors import ValidationError
 from data.i18n import _
+from data.idnumbers import validate_id_number
 from data.limits import quote
 from data.models import Community
 from data.rooms import PARKING, ParsedRoom, room_code_error
@@ -29,7 +30,6 @@ from data.validators import (
     fold_width,
     normalize_phone,
     normalize_plate,
-    validate_id_number,
 )
 
 

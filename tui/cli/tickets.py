@@ -204,7 +204,7 @@ def _tickets_new(args: argparse.Namespace) -> int:
     if not args.text.strip():
         raise ValidationError("--text", _("Say in a few words what is wrong, such as 厨房水管漏水."))
     view = workorders.create_order(
-        workorders.NewOrder(
+        workorders.OrderInput(
             kind=kind, title=_short_title(args.text), community_id=community_id, room_id=room_id,
             person_id=args.person, category_id=category_id, priority=priority, channel=channel,
             description=args.text,
@@ -421,7 +421,7 @@ def _apply_status(view, status: str, staff, note: str, rating: str | None, versi
 
 def cmd_sla(args: argparse.Namespace) -> int:
     """`frontdesk sla list|set`: read or edit the SLA table."""
-    from data import workorders
+    from data import sla
     from data.lookup import find_category
     from data.vocab import PRIORITIES, PRIORITY_WORDS, WORK_ORDER_KINDS, label
 
@@ -433,14 +433,14 @@ def cmd_sla(args: argparse.Namespace) -> int:
         kind = to_code(args.kind, WORK_ORDER_KINDS, KIND_WORDS, "kind")
         priority = to_code(args.priority, PRIORITIES, PRIORITY_WORDS, "priority")
         category_id = find_category(args.category) if args.category else None
-        row = workorders.set_sla(kind, priority, args.response, args.resolution, category_id,
-                                 working_time=args.working_time)
+        row = sla.set_sla(kind, priority, args.response, args.resolution, category_id,
+                          working_time=args.working_time)
         print(_("{kind} {priority} {category}: respond within {response} min, resolve within {resolution} min ({clock}).").format(
             kind=label(WORK_ORDER_KINDS, row.kind), priority=label(PRIORITIES, row.priority),
             category=row.category or _("(default)"), response=row.response_minutes,
             resolution=row.resolution_minutes, clock=_sla_clock(row.working_time)))
         return 0
-    for row in workorders.sla_table():
+    for row in sla.sla_table():
         if args.json:
             print(json.dumps({"kind": row.kind, "priority": row.priority, "category": row.category_code or None,
                               "response_minutes": row.response_minutes,

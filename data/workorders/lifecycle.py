@@ -1,18 +1,16 @@
-"""Work orders (工单): numbering, the status machine, hold, callback, merge; their SLA
+"""Work orders (工单): numbering, the status machine, hold, callback; their SLA
 deadlines come from data.sla.
 
-Every change goes through `_change`, which checks the transition, bumps the version
+Every change goes through `apply_change`, which checks the transition, bumps the version
 (optimistic concurrency), stamps `updated_at` and writes a history row — all in one
-write transaction. Screens and the CLI get plain `OrderView` values back.
-"""
+write transaction. Screens and the CLI get plain `OrderView` values back."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import IntegrityError, fn
 
 from data import access, errors, territory
 from data.appointments import sync_work_order_appointment
@@ -21,26 +19,12 @@ from data.db import db, is_sqlite, transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.models import (
-    Category,
-    Community,
-    CostLine,
-    Person,
     Room,
     Staff,
     WorkOrder,
     WorkOrderHistory,
-    WorkOrderLink,
 )
-
-# The SLA API moved to data.sla; `name as name` re-exports what the CLI (tui/cli/tickets.py),
-# the queue screen and the tests call as workorders.sla_table(), .set_severe_weather() ….
-from data.sla import STRETCH_SETTING as STRETCH_SETTING
-from data.sla import SlaRow as SlaRow
-from data.sla import SlaTarget as SlaTarget
 from data.sla import deadlines, held_shift, sla_for, stretch_active
-from data.sla import set_severe_weather as set_severe_weather
-from data.sla import set_sla as set_sla
-from data.sla import sla_table as sla_table
 from data.validators import clean_text, normalize_phone
 from data.vocab import (
     CHANNELS,
@@ -51,6 +35,7 @@ from data.vocab import (
     WORK_ORDER_STATUSES,
     label,
 )
+from data.workorders.views import OrderView, get_order
 
 #: action → (statuses it may start from, status it leads to; None = stays).
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -110,12 +95,8 @@ ACTION_VERBS = {
     "merge": N_("merge it"),
 }
 
-#: Statuses whose deadlines still run (on hold the clock is stopped).
-RUNNING_STATUSES = ("new", "assigned", "in_progress")
 #: A rating at or below this is an unhappy owner: the callback offers to reopen.
 UNHAPPY_RATING = 2
-#: Quantities and prices stay below this (CostLine's DECIMAL(10, 2) columns).
-MAX_AMOUNT = Decimal("100000000")
 
 
 class ConflictError(errors.ConflictError):
@@ -124,218 +105,6 @@ class ConflictError(errors.ConflictError):
     def __init__(self, message: str, current_version: int):
         super().__init__(message, current_version)
 
-
-@dataclass(frozen=True)
-class OrderView:
-    """A work order as screens and the CLI show it."""
-
-    id: int
-    number: str
-    kind: str
-    category: str
-    category_id: int | None
-    priority: str
-    channel: str
-    status: str
-    title: str
-    description: str
-    community: str
-    community_id: int
-    room: str
-    room_id: int | None
-    building_id: int | None
-    location: str
-    person: str
-    person_id: int | None
-    contact_phone: str
-    assignee: str
-    assignee_login: str
-    assignee_id: int | None
-    created_by: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    appointment_at: dt.datetime | None
-    response_due: dt.datetime | None
-    resolution_due: dt.datetime | None
-    responded_at: dt.datetime | None
-    resolved_at: dt.datetime | None
-    closed_at: dt.datetime | None
-    hold_since: dt.datetime | None
-    held_minutes: int
-    escalation_level: int
-    rating: int | None
-    callback_comment: str
-    merged_into: str
-    version: int
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    def overdue(self, at: dt.datetime | None = None) -> bool:
-        """A running deadline has passed (never while on hold: the clock is stopped)."""
-        at = at or clock_now()
-        if self.status not in RUNNING_STATUSES:
-            return False
-        if self.resolution_due and self.resolution_due < at:
-            return True
-        return bool(self.responded_at is None and self.response_due and self.response_due < at)
-
-    def next_deadline(self) -> dt.datetime | None:
-        """The deadline the clerk should watch: response until answered, then resolution."""
-        if self.status not in OPEN_STATUSES:
-            return None
-        if self.responded_at is None and self.response_due:
-            return self.response_due
-        return self.resolution_due
-
-    def as_json(self, at: dt.datetime | None = None) -> dict:
-        """The JSON object of the CLI (issue contract: id … version)."""
-        return {
-            "id": self.id, "number": self.number, "kind": self.kind, "category": self.category,
-            "priority": self.priority, "channel": self.channel, "status": self.status,
-            "title": self.title, "room": self.room, "community": self.community,
-            "location": self.location, "person": self.person, "person_id": self.person_id,
-            "assignee": self.assignee_login, "created": _iso(self.created_at),
-            "respond_due": _iso(self.response_due), "resolve_due": _iso(self.resolution_due),
-            "overdue": self.overdue(at), "escalation_level": self.escalation_level,
-            "rating": self.rating, "version": self.version,
-        }
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    at: dt.datetime
-    staff: str
-    action: str
-    from_status: str
-    to_status: str
-    note: str
-
-
-@dataclass(frozen=True)
-class CostView:
-    id: int
-    kind: str
-    description: str
-    quantity: Decimal
-    unit_price: Decimal
-    payer: str
-
-    @property
-    def amount(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat(sep=" ", timespec="minutes") if value else None
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-
-def _view_query():
-    assignee, creator, target = Staff.alias(), Staff.alias(), WorkOrder.alias()
-    return (
-        WorkOrder.select(
-            WorkOrder,
-            Category.name.alias("category_name"),
-            Community.name.alias("community_name"),
-            Room.code.alias("room_code"),
-            Person.name.alias("person_name"),
-            assignee.name.alias("assignee_name"),
-            assignee.login.alias("assignee_login"),
-            creator.name.alias("creator_name"),
-            target.number.alias("merged_number"),
-        )
-        .join(Community, on=(WorkOrder.community == Community.id))
-        .switch(WorkOrder)
-        .join(Category, JOIN.LEFT_OUTER, on=(WorkOrder.category == Category.id))
-        .switch(WorkOrder)
-        .join(Room, JOIN.LEFT_OUTER, on=(WorkOrder.room == Room.id))
-        .switch(WorkOrder)
-        .join(Person, JOIN.LEFT_OUTER, on=(WorkOrder.person == Person.id))
-        .switch(WorkOrder)
-        .join(assignee, JOIN.LEFT_OUTER, on=(WorkOrder.assignee == assignee.id))
-        .switch(WorkOrder)
-        .join(creator, JOIN.LEFT_OUTER, on=(WorkOrder.created_by == creator.id))
-        .switch(WorkOrder)
-        .join(target, JOIN.LEFT_OUTER, on=(WorkOrder.merged_into == target.id))
-    )
-
-
-def view_from_row(row) -> OrderView:
-    """An OrderView of a row selected through `_view_query()` (with `.objects()`)."""
-    return OrderView(
-        id=row.id, number=row.number, kind=row.kind, category=row.category_name or "",
-        category_id=row.category_id, priority=row.priority, channel=row.channel,
-        status=row.status, title=row.title, description=row.description,
-        community=row.community_name or "", community_id=row.community_id,
-        room=row.room_code or "", room_id=row.room_id, building_id=row.building_id,
-        location=row.location, person=row.person_name or "", person_id=row.person_id,
-        contact_phone=row.contact_phone, assignee=row.assignee_name or "",
-        assignee_login=row.assignee_login or "", assignee_id=row.assignee_id,
-        created_by=row.creator_name or "", created_at=row.created_at, updated_at=row.updated_at,
-        appointment_at=row.appointment_at, response_due=row.response_due,
-        resolution_due=row.resolution_due, responded_at=row.responded_at,
-        resolved_at=row.resolved_at, closed_at=row.closed_at, hold_since=row.hold_since,
-        held_minutes=row.held_minutes, escalation_level=row.escalation_level, rating=row.rating,
-        callback_comment=row.callback_comment, merged_into=row.merged_number or "",
-        version=row.version,
-    )
-
-
-def get_order(ref: int | str) -> OrderView:
-    """A work order by id or by number (BX-20261127-0001); NotFoundError otherwise."""
-    query = _view_query()
-    text = str(ref).strip()
-    if text.isdigit():
-        query = query.where(WorkOrder.id == int(text))
-    else:
-        query = query.where(WorkOrder.number == text.upper())
-    row = query.objects().first()
-    if row is None:
-        raise NotFoundError(_("No work order {ref}.").format(ref=text))
-    territory.check_order_visible(row)
-    return view_from_row(row)
-
-
-def history(order_id: int, limit: int = 200) -> list[HistoryLine]:
-    """The history of a work order, oldest first."""
-    rows = (
-        WorkOrderHistory.select(WorkOrderHistory, Staff.name)
-        .join(Staff, JOIN.LEFT_OUTER)
-        .where(WorkOrderHistory.work_order == order_id)
-        .order_by(WorkOrderHistory.at, WorkOrderHistory.id)
-        .limit(limit)
-        .objects()
-    )
-    return [
-        HistoryLine(r.at, getattr(r, "name", None) or "", r.action, r.from_status, r.to_status, r.note)
-        for r in rows
-    ]
-
-
-def costs(order_id: int) -> list[CostView]:
-    return [
-        CostView(c.id, c.kind, c.description, c.quantity, c.unit_price, c.payer)
-        for c in CostLine.select().where(CostLine.work_order == order_id).order_by(CostLine.id)
-    ]
-
-
-def linked_orders(order_id: int) -> list[tuple[int, str, str, str]]:
-    """(id, number, title, status) of every work order linked to or merged with this one."""
-    links = WorkOrderLink.select(WorkOrderLink.source, WorkOrderLink.target).where(
-        (WorkOrderLink.source == order_id) | (WorkOrderLink.target == order_id)
-    )
-    ids = {lk.source_id for lk in links} | {lk.target_id for lk in links}
-    merged = WorkOrder.select(WorkOrder.id).where(WorkOrder.merged_into == order_id)
-    ids |= {m.id for m in merged}
-    ids.discard(order_id)
-    rows = WorkOrder.select(WorkOrder.id, WorkOrder.number, WorkOrder.title, WorkOrder.status).where(
-        WorkOrder.id.in_(list(ids))
-    )
-    return sorted((r.id, r.number, r.title, r.status) for r in rows) if ids else []
 
 
 # --- creating --------------------------------------------------------------------------------
@@ -362,7 +131,7 @@ def _next_number(kind: str, day: dt.date) -> str:
 
 
 @dataclass
-class NewOrder:
+class OrderInput:
     """What the new-order form or `tickets new` says (codes, not labels)."""
 
     kind: str
@@ -379,7 +148,7 @@ class NewOrder:
     appointment_at: dt.datetime | None = None
 
 
-def create_order(data: NewOrder, staff_id: int) -> OrderView:
+def create_order(data: OrderInput, staff_id: int) -> OrderView:
     """Open a work order: validated, numbered, deadlines from the SLA, history 'create'."""
     access.require("order.create", staff_id)
     if data.kind not in WORK_ORDER_KINDS:
@@ -438,7 +207,7 @@ def create_order(data: NewOrder, staff_id: int) -> OrderView:
 # --- changing --------------------------------------------------------------------------------
 
 
-def _load_for_change(order_id: int, expected_version: int | None) -> WorkOrder:
+def load_for_change(order_id: int, expected_version: int | None) -> WorkOrder:
     order = WorkOrder.get_or_none(WorkOrder.id == order_id)
     if order is None:
         raise NotFoundError(_("No work order {ref}.").format(ref=order_id))
@@ -473,7 +242,7 @@ def _check(order: WorkOrder, action: str) -> str | None:
     return TRANSITIONS[action][1]
 
 
-def _change(
+def apply_change(
     order_id: int,
     staff_id: int | None,
     action: str,
@@ -487,7 +256,7 @@ def _change(
     note = clean_text(note, "note", multiline=True, max_length=2000)
     at = clock_now()
     with transaction():
-        order = _load_for_change(order_id, expected_version)
+        order = load_for_change(order_id, expected_version)
         territory.check_order_visible(order, staff_id)
         access.require(ACTION_PERMISSIONS.get(action, "order.update"), staff_id)
         if action in INDEPENDENT_ACTIONS:
@@ -584,18 +353,18 @@ def staff_by_login(login: str) -> Staff:
 def assign(order_id: int, assignee_id: int, staff_id: int, *, reason: str = "",
            expected_version: int | None = None) -> OrderView:
     """Dispatch to a technician (or reassign: a reason is then required)."""
-    order = _load_for_change(order_id, expected_version)
+    order = load_for_change(order_id, expected_version)
     assignee = _staff(assignee_id)
     if order.assignee_id not in (None, assignee_id):
         if not reason.strip():
             raise ValidationError("reason", _("Say why the work order goes to someone else."))
-        return _change(order_id, staff_id, "reassign",
+        return apply_change(order_id, staff_id, "reassign",
                        note=_("{old} → {new}: {reason}").format(
                            old=_staff_name(order.assignee_id), new=assignee.name, reason=reason),
                        expected_version=expected_version, assignee=assignee_id,
                        to_status=REASSIGN_TO.get(order.status))
     note = reason or _("to {name}").format(name=assignee.name)
-    return _change(order_id, staff_id, "assign", note=note, expected_version=expected_version,
+    return apply_change(order_id, staff_id, "assign", note=note, expected_version=expected_version,
                    assignee=assignee_id)
 
 
@@ -603,12 +372,12 @@ def set_appointment(order_id: int, when: dt.datetime | None, staff_id: int, *,
                     expected_version: int | None = None) -> OrderView:
     """Set (or with None clear) the on-site appointment (上门预约) of an open work order; the
     assignee's calendar follows. A history row records the change."""
-    order = _load_for_change(order_id, expected_version)
+    order = load_for_change(order_id, expected_version)
     if order.status not in OPEN_STATUSES:
         raise ValidationError("appointment", _("Only an open work order takes an appointment."))
     old = f"{order.appointment_at:%Y-%m-%d %H:%M}" if order.appointment_at else "—"
     new = f"{when:%Y-%m-%d %H:%M}" if when else "—"
-    return _change(order_id, staff_id, "appointment", note=f"{old} → {new}",
+    return apply_change(order_id, staff_id, "appointment", note=f"{old} → {new}",
                    expected_version=expected_version, appointment_at=when)
 
 
@@ -624,18 +393,18 @@ def _require(text: str, field: str) -> str:
 
 def start(order_id: int, staff_id: int, *, note: str = "", expected_version: int | None = None) -> OrderView:
     """The technician starts work (the first response, if none yet)."""
-    order = _load_for_change(order_id, expected_version)
+    order = load_for_change(order_id, expected_version)
     fields = {}
     if order.responded_at is None:
         fields["responded_at"] = clock_now()
     if order.assignee_id is None:
         fields["assignee"] = staff_id
-    return _change(order_id, staff_id, "start", note=note, expected_version=expected_version, **fields)
+    return apply_change(order_id, staff_id, "start", note=note, expected_version=expected_version, **fields)
 
 
 def hold(order_id: int, staff_id: int, reason: str, *, expected_version: int | None = None) -> OrderView:
     """Put on hold (waiting for the owner or parts): the SLA clock stops."""
-    return _change(order_id, staff_id, "hold", note=_require(reason, "reason"),
+    return apply_change(order_id, staff_id, "hold", note=_require(reason, "reason"),
                    expected_version=expected_version, hold_since=clock_now())
 
 
@@ -643,9 +412,9 @@ def resume(order_id: int, staff_id: int, *, note: str = "", expected_version: in
     """Resume work: the time on hold is added to both deadlines (under a working-time SLA,
     the working time on hold, added as working time: nights and holidays on hold do not
     count twice)."""
-    order = _load_for_change(order_id, expected_version)
+    order = load_for_change(order_id, expected_version)
     minutes, response_due, resolution_due = held_shift(order, clock_now())
-    return _change(
+    return apply_change(
         order_id, staff_id, "resume", note=note, expected_version=expected_version,
         hold_since=None, held_minutes=order.held_minutes + minutes,
         response_due=response_due, resolution_due=resolution_due,
@@ -654,7 +423,7 @@ def resume(order_id: int, staff_id: int, *, note: str = "", expected_version: in
 
 def resolve(order_id: int, staff_id: int, note: str, *, expected_version: int | None = None) -> OrderView:
     """Work done: what was done is required."""
-    return _change(order_id, staff_id, "resolve", note=_require(note, "note"),
+    return apply_change(order_id, staff_id, "resolve", note=_require(note, "note"),
                    expected_version=expected_version, resolved_at=clock_now())
 
 
@@ -672,7 +441,7 @@ def record_callback(order_id: int, staff_id: int, rating: int, comment: str = ""
         # Not `.rstrip(": ")` of one message: a translation may use a full-width colon.
         note = (_("rating {rating}: {comment}").format(rating=rating, comment=comment) if comment
                 else _("rating {rating}").format(rating=rating))
-        view = _change(
+        view = apply_change(
             order_id, staff_id, "callback", note=note,
             expected_version=expected_version, rating=rating, callback_comment=comment,
             callback_by=staff_id, callback_at=clock_now(),
@@ -684,7 +453,7 @@ def record_callback(order_id: int, staff_id: int, rating: int, comment: str = ""
 
 
 def close(order_id: int, staff_id: int, *, note: str = "", expected_version: int | None = None) -> OrderView:
-    return _change(order_id, staff_id, "close", note=note, expected_version=expected_version,
+    return apply_change(order_id, staff_id, "close", note=note, expected_version=expected_version,
                    closed_at=clock_now())
 
 
@@ -692,16 +461,16 @@ def reopen(order_id: int, staff_id: int, reason: str, *, expected_version: int |
     """Back to work: resolution and callback are cleared, the same technician keeps it, and
     the resolution clock starts again from now (the SLA's span, stretched if the weather
     stretch is on) — otherwise a reopened order would be overdue, and escalate, at once."""
-    order = _load_for_change(order_id, expected_version)
+    order = load_for_change(order_id, expected_version)
     target = sla_for(order.kind, order.category_id, order.priority)
     _response, resolution_due = deadlines(clock_now(), target, 0, stretch_active(), order.priority)
-    return _change(order_id, staff_id, "reopen", note=_require(reason, "reason"),
+    return apply_change(order_id, staff_id, "reopen", note=_require(reason, "reason"),
                    expected_version=expected_version, resolved_at=None, closed_at=None,
                    escalation_level=0, resolution_due=resolution_due)
 
 
 def cancel(order_id: int, staff_id: int, reason: str, *, expected_version: int | None = None) -> OrderView:
-    return _change(order_id, staff_id, "cancel", note=_require(reason, "reason"),
+    return apply_change(order_id, staff_id, "cancel", note=_require(reason, "reason"),
                    expected_version=expected_version, closed_at=clock_now(), hold_since=None)
 
 
@@ -711,13 +480,13 @@ def set_priority(order_id: int, priority: str, staff_id: int, *,
     if priority not in PRIORITIES:
         raise ValidationError("priority", _("Unknown priority “{p}”: use one of {ps}.").format(
             p=priority, ps=", ".join(PRIORITIES)))
-    order = _load_for_change(order_id, expected_version)
+    order = load_for_change(order_id, expected_version)
     if order.status not in OPEN_STATUSES:
         raise ValidationError("priority", _("Only an open work order changes priority."))
     target = sla_for(order.kind, order.category_id, priority)
     response_due, resolution_due = deadlines(order.created_at, target, order.held_minutes,
                                               stretch_active(), priority)
-    return _change(order_id, staff_id, "priority",
+    return apply_change(order_id, staff_id, "priority",
                    note=f"{label(PRIORITIES, order.priority)} → {label(PRIORITIES, priority)}",
                    expected_version=expected_version, priority=priority,
                    response_due=response_due, resolution_due=resolution_due)
@@ -726,105 +495,5 @@ def set_priority(order_id: int, priority: str, staff_id: int, *,
 def add_note(order_id: int, staff_id: int, text: str, *,
              expected_version: int | None = None) -> OrderView:
     """A note in the history (any status); bumps the version like every change."""
-    return _change(order_id, staff_id, "note", note=_require(text, "note"),
+    return apply_change(order_id, staff_id, "note", note=_require(text, "note"),
                    expected_version=expected_version)
-
-
-def merge(duplicate_id: int, into_id: int, staff_id: int) -> OrderView:
-    """Merge a duplicate into another open work order: it points there, keeps its history
-    and is cancelled."""
-    access.require("order.merge", staff_id)
-    if duplicate_id == into_id:
-        raise ValidationError("merge", _("A work order cannot be merged into itself."))
-    target = get_order(into_id)
-    if target.status not in OPEN_STATUSES:
-        raise ValidationError("merge", _("Merge into an open work order ({number} is {status}).").format(
-            number=target.number, status=label(WORK_ORDER_STATUSES, target.status)))
-    with transaction():
-        view = _change(duplicate_id, staff_id, "merge",
-                       note=_("merged into {number}").format(number=target.number),
-                       merged_into=into_id, closed_at=clock_now(), hold_since=None)
-        WorkOrderHistory.create(work_order=into_id, staff=staff_id, at=clock_now(), action="merge",
-                                from_status=target.status, to_status=target.status,
-                                note=_("{number} merged into this one").format(number=view.number))
-    return view
-
-
-def link(order_id: int, other_id: int, staff_id: int) -> None:
-    """Mark two work orders as related (both histories say so)."""
-    if order_id == other_id:
-        raise ValidationError("link", _("A work order cannot be linked to itself."))
-    a, b = get_order(order_id), get_order(other_id)
-    with transaction():
-        exists = WorkOrderLink.select().where(
-            ((WorkOrderLink.source == a.id) & (WorkOrderLink.target == b.id))
-            | ((WorkOrderLink.source == b.id) & (WorkOrderLink.target == a.id))
-        ).exists()
-        if exists:
-            raise ValidationError("link", _("{a} and {b} are already linked.").format(a=a.number, b=b.number))
-        WorkOrderLink.create(source=a.id, target=b.id)
-        for this, other in ((a, b), (b, a)):
-            WorkOrderHistory.create(work_order=this.id, staff=staff_id, at=clock_now(), action="link",
-                                    from_status=this.status, to_status=this.status,
-                                    note=_("related to {number}").format(number=other.number))
-
-
-def add_cost(order_id: int, staff_id: int, kind: str, description: str, quantity: str | Decimal,
-             unit_price: str | Decimal, payer: str) -> int:
-    """A cost line (material or labour, paid by the owner or the company)."""
-    if kind not in ("material", "labour"):
-        raise ValidationError("kind", _("A cost is material or labour."))
-    if payer not in ("owner", "company"):
-        raise ValidationError("payer", _("The owner or the company pays."))
-    description = clean_text(description, "description", max_length=120)
-    if not description:
-        raise ValidationError("description", _("Say what the cost is for, such as 角阀 or 人工."))
-    qty, price = _decimal(quantity, "quantity"), _decimal(unit_price, "unit_price")
-    if qty <= 0:
-        raise ValidationError("quantity", _("The quantity is more than 0."))
-    if price < 0:
-        raise ValidationError("unit_price", _("The price cannot be negative."))
-    with transaction():
-        order = _load_for_change(order_id, None)
-        line = CostLine.create(work_order=order_id, kind=kind, description=description, quantity=qty,
-                               unit_price=price, payer=payer, created_by=staff_id, created_at=clock_now())
-        WorkOrderHistory.create(work_order=order_id, staff=staff_id, at=clock_now(), action="cost",
-                                from_status=order.status, to_status=order.status,
-                                note=f"{description} {qty} × {price}")
-    return line.id
-
-
-@dataclass(frozen=True)
-class CostInput:
-    """One cost line as typed in a form (checked by `add_cost`)."""
-
-    kind: str
-    description: str
-    quantity: str | Decimal
-    unit_price: str | Decimal
-    payer: str
-
-
-def resolve_with_cost(order_id: int, staff_id: int, note: str, cost: CostInput | None = None, *,
-                      expected_version: int | None = None) -> OrderView:
-    """Resolve the order and record what the work cost, in one transaction: a refused cost
-    line leaves the order as it was. Returns the order as resolved."""
-    with transaction():
-        view = resolve(order_id, staff_id, note, expected_version=expected_version)
-        if cost is not None:
-            add_cost(order_id, staff_id, cost.kind, cost.description, cost.quantity,
-                     cost.unit_price, cost.payer)
-    return view
-
-
-def _decimal(value: str | Decimal, field: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip().replace("，", ".").replace("¥", "").replace("元", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(field, _("Write a number, such as 12.50.")) from None
-    if not number.is_finite():
-        raise ValidationError(field, _("Write a number, such as 12.50."))
-    if abs(number) >= MAX_AMOUNT:  # the column holds 10 digits, 2 after the point
-        raise ValidationError(field, _("At most {limit}.").format(limit=MAX_AMOUNT - Decimal("0.01")))
-    return number.quantize(Decimal("0.01"))
-

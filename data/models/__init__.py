@@ -1,0 +1,111 @@
+"""Peewee models for FrontDesk's whole domain (SPEC §6), one module per domain: people and
+property, staff (and drafts), work orders, calls (and call lists), the calendar, audit and
+settings. A new domain adds its own module here and its models to `ALL_MODELS`.
+
+Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
+(roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
+English labels live in `data.vocab` and the translation catalogs.
+"""
+
+from __future__ import annotations
+
+from data.db import BaseModel
+from data.models.audit import (
+    AuditLog,
+    Holiday,
+    Notification,
+    ReminderDelivery,
+    SavedFilter,
+    Setting,
+)
+from data.models.calendar import (
+    Event,
+    EventAttendee,
+)
+from data.models.calls import (
+    Call,
+    CallAttempt,
+    CallList,
+    CallListItem,
+    Incident,
+    IncidentBuilding,
+    Script,
+)
+from data.models.people import (
+    Building,
+    Community,
+    Entrance,
+    Occupancy,
+    ParkingSpace,
+    Person,
+    PersonNameKey,
+    PersonTag,
+    Phone,
+    Room,
+    Tag,
+    Vehicle,
+)
+from data.models.staff import (
+    Draft,
+    PersonNote,
+    Staff,
+    Territory,
+)
+from data.models.workorders import (
+    Category,
+    CostLine,
+    SlaPolicy,
+    WorkOrder,
+    WorkOrderHistory,
+    WorkOrderLink,
+)
+
+#: Every model, in dependency order (creation, copying, counting).
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    Community,
+    Building,
+    Entrance,
+    Person,  # before Room: a room names its contact people (migration 0011)
+    PersonNameKey,
+    Room,
+    Occupancy,
+    Phone,
+    Vehicle,
+    ParkingSpace,
+    Tag,
+    PersonTag,
+    Staff,
+    Territory,
+    PersonNote,
+    Category,
+    SlaPolicy,
+    WorkOrder,
+    WorkOrderHistory,
+    WorkOrderLink,
+    CostLine,
+    Incident,
+    IncidentBuilding,
+    Call,
+    Event,
+    EventAttendee,
+    Notification,
+    ReminderDelivery,
+    AuditLog,
+    SavedFilter,
+    Setting,
+    Holiday,
+    CallList,
+    CallListItem,
+    CallAttempt,
+    Script,
+    Draft,
+)
+
+__all__ = [
+    "ALL_MODELS", "Community", "Building", "Entrance", "Person", "PersonNameKey", "Room",
+    "Occupancy", "Phone", "Vehicle", "ParkingSpace", "Tag", "PersonTag", "Staff", "Territory",
+    "PersonNote", "Category", "SlaPolicy", "WorkOrder", "WorkOrderHistory", "WorkOrderLink",
+    "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
+    "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
+    "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
+]

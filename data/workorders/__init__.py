@@ -4,6 +4,7 @@ merging and linking (`links`), cost lines (`costs`); their SLA deadlines live in
 from data.workorders.costs import CostInput, add_cost, resolve_with_cost
 from data.workorders.lifecycle import (
     ACTION_LABELS,
+    REASSIGN_TO,
     TRANSITIONS,
     UNHAPPY_RATING,
     ConflictError,
@@ -14,6 +15,7 @@ from data.workorders.lifecycle import (
     close,
     create_order,
     hold,
+    may_record_callback,
     record_callback,
     refusal,
     reopen,
@@ -23,6 +25,7 @@ from data.workorders.lifecycle import (
     set_priority,
     staff_by_login,
     start,
+    worked_on,
 )
 from data.workorders.links import link, merge
 from data.workorders.views import (
@@ -37,6 +40,8 @@ from data.workorders.views import (
 )
 
 __all__ = [
+    "REASSIGN_TO",
+    "may_record_callback", "worked_on",
     "ACTION_LABELS", "RUNNING_STATUSES", "TRANSITIONS", "UNHAPPY_RATING", "ConflictError",
     "CostInput", "CostView", "HistoryRow", "OrderInput", "OrderView", "add_cost", "add_note",
     "assign", "cancel", "close", "costs", "create_order", "get_order", "history", "hold", "link",

@@ -333,6 +333,9 @@ KIND_WORDS = (
     ("meeting", ("会议", "开会", "例会")),
     ("inspection", ("巡查", "巡检")),
     ("activity", ("活动",)),
+    ("duty", ("值班",)),
+    ("email", ("电子邮件", "邮件", "email", "e-mail")),
+    ("fax", ("传真",)),
     ("call", ("电话", "回电")),
     ("memo", ("备忘",)),
     ("task", ("任务", "待办")),
@@ -366,16 +369,18 @@ class QuickAdd:
     logins: tuple[str, ...]  # staff named with @login, in the order typed
     kind: str  # a code of data.vocab.EVENT_KINDS
     understood: tuple[str, ...]  # translated pieces: "日期 2026-11-28 周六", "房号 3-2-501"
+    rrule: str | None = None  # a series: FREQ=WEEKLY;BYDAY=WE for "每周三"
 
 
 def guess_kind(title: str, *, has_room: bool = False) -> str:
     """The EVENT_KINDS code that the words of `title` suggest: the kind word found first
     in the title wins; without one, "appointment" when a room is named, else "memo"."""
+    lowered = title.lower()
     found = [
         (pos, kind)
         for kind, words in KIND_WORDS
         for word in words
-        if (pos := title.find(word)) >= 0
+        if (pos := lowered.find(word)) >= 0
     ]
     if found:
         return min(found)[1]
@@ -394,11 +399,14 @@ def _piece(read: Callable[[str], _T], text: str) -> _T | None:
         return None
 
 
-def parse_quick_add(line: str, today: dt.date, *, default_minutes: int = 60) -> QuickAdd:
+def parse_quick_add(line: str, today: dt.date, *, default_minutes: int = 60,
+                    default_day: dt.date | None = None) -> QuickAdd:
     """Read one line such as ``明天 14:00-15:00 3-2-501 上门维修 @tech1``.
 
-    The pieces are separated by spaces and may come in any order: a date (`parse_day`,
-    default today), a time or range (`parse_time_range`; a date and a time may be written
+    The pieces are separated by spaces and may come in any order: a date (`parse_day`;
+    without one `default_day` — the day under the calendar's cursor — or today), a
+    repeat (`parse_repeat`: ``每周三``, ``工作日``, ``每月1号`` make a series starting on
+    the first such day from the date), a time or range (`parse_time_range`; a date and a time may be written
     together, ``明天14:00``), a room code, ``@login`` for each staff member, and the
     title — every word that is none of these. Only the first date, time and room count;
     a second one is part of the title. Without an end the event lasts `default_minutes`;
@@ -420,9 +428,14 @@ def parse_quick_add(line: str, today: dt.date, *, default_minutes: int = 60) -> 
     day: dt.date | None = None
     times: tuple[dt.time, dt.time | None] | None = None
     room: str | None = None
+    repeat: Repeat | None = None
     words: list[str] = []
     for token in text.split():
-        if day is None and (found := _piece(lambda t: _read_day(t, today), token)):
+        if repeat is None and (found_repeat := _read_repeat(token)):
+            repeat = found_repeat
+        elif repeat is None and times is None and (pair := _repeat_and_time(token)):
+            repeat, times = pair
+        elif day is None and (found := _piece(lambda t: _read_day(t, today), token)):
             day = found
         elif times is None and (found_times := _piece(_read_time_range, token)):
             times = found_times
@@ -439,7 +452,9 @@ def parse_quick_add(line: str, today: dt.date, *, default_minutes: int = 60) -> 
             _("Say what the event is, such as: 明天 14:00-15:00 3-2-501 上门维修 @tech1."),
         )
 
-    day = day or today
+    day = day or default_day or today
+    if repeat is not None:
+        day = repeat.first_day(day)
     start_time, end_time = times or (DEFAULT_START, None)
     start = dt.datetime.combine(day, start_time)
     end = (dt.datetime.combine(day, end_time) if end_time is not None
@@ -453,13 +468,17 @@ def parse_quick_add(line: str, today: dt.date, *, default_minutes: int = 60) -> 
         ),
         (_("time {span}") if times else _("no time given: {span}")).format(span=span),
     ]
+    if repeat is not None:
+        understood[0] = _("repeats {words} {span}, from {date}").format(
+            words=repeat.words, span=span, date=day.isoformat())
     if room:
         understood.append(_("room {room}").format(room=room))
     if logins:
         understood.append(_("with {logins}").format(logins=", ".join(logins)))
     understood.append(_("kind {kind}").format(kind=label(EVENT_KINDS, kind)))
     understood.append(_("title {title}").format(title=title))
-    return QuickAdd(start, end, title, room, tuple(logins), kind, tuple(understood))
+    return QuickAdd(start, end, title, room, tuple(logins), kind, tuple(understood),
+                    repeat.rrule if repeat is not None else None)
 
 
 def _room(token: str) -> str | None:
@@ -486,3 +505,225 @@ def _day_and_time(
         except LookupError:
             continue
     return None
+
+
+# ---------------------------------------------------------------------------
+# Repeats: 每天, 工作日, 每周三, 每周一三五, 每两周, 每月1号
+# ---------------------------------------------------------------------------
+
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_CN_WEEKDAY = "一二三四五六日"
+_WORKDAYS = ("MO", "TU", "WE", "TH", "FR")
+
+_DAILY_RE = re.compile(r"(?:每天|每日|天天)")
+_WORKDAY_RE = re.compile(r"(?:每个?)?工作日")
+_WEEKLY_RE = re.compile(
+    rf"(?:每|隔)(?:(?P<n>{_NUM})|(?P<two>两))?个?(?:周|星期|礼拜)"
+    r"(?P<days>[一二三四五六日天七1-7、,]*)"
+)
+_MONTHLY_RE = re.compile(rf"每个?月(?:(?P<d>{_NUM}){_DAY_SUFFIX})?")
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A repeat a clerk wrote (每周三), as an RFC 5545 rule and as words to show back."""
+
+    rrule: str
+    words: str
+
+    def first_day(self, day: dt.date) -> dt.date:
+        """The first day on or after `day` that the rule gives (the series' first)."""
+        parts = dict(p.split("=", 1) for p in self.rrule.split(";"))
+        if "BYDAY" in parts:
+            wanted = {_BYDAY.index(d) for d in parts["BYDAY"].split(",")}
+            while day.weekday() not in wanted:
+                day += dt.timedelta(days=1)
+        elif "BYMONTHDAY" in parts:
+            day = _next_day_of_month(int(parts["BYMONTHDAY"]), day)
+        return day
+
+
+def _weekday_words(codes: list[str]) -> str:
+    return "".join(_CN_WEEKDAY[_BYDAY.index(c)] for c in codes)
+
+
+def repeat_words(rrule: str | None) -> str:
+    """The words a clerk would type for `rrule` (每周三, 工作日, 每月1号), the rule itself
+    when it says more than the words can; "" for none."""
+    if not rrule:
+        return ""
+    parts: dict[str, str] = {}
+    for piece in rrule.upper().removeprefix("RRULE:").split(";"):
+        key, _sep, value = piece.partition("=")
+        parts[key.strip()] = value.strip()
+    freq, interval = parts.pop("FREQ", ""), parts.pop("INTERVAL", "1")
+    byday = [d for d in parts.pop("BYDAY", "").split(",") if d]
+    monthday = parts.pop("BYMONTHDAY", "")
+    if parts or not interval.isdigit() or any(d not in _BYDAY for d in byday):
+        return rrule
+    n = int(interval)
+    if freq == "DAILY" and n == 1 and not byday and not monthday:
+        return "每天"
+    if freq == "WEEKLY" and not monthday and n in (1, 2):
+        if n == 1 and byday == list(_WORKDAYS):
+            return "工作日"
+        every = "每周" if n == 1 else "每两周"
+        return every + _weekday_words(byday)
+    if freq == "MONTHLY" and n == 1 and not byday and monthday.isdigit():
+        return f"每月{int(monthday)}号"
+    if freq == "MONTHLY" and n == 1 and not byday and not monthday:
+        return "每月"
+    return rrule
+
+
+def _read_repeat(text: str) -> Repeat | None:
+    """The repeat `text` (normalised here) says, or None when it is not a repeat."""
+    s = "".join(_norm(text).split())
+    if _DAILY_RE.fullmatch(s):
+        return Repeat("FREQ=DAILY", "每天")
+    if _WORKDAY_RE.fullmatch(s):
+        return Repeat("FREQ=WEEKLY;BYDAY=" + ",".join(_WORKDAYS), "工作日")
+    if m := _WEEKLY_RE.fullmatch(s):
+        if s.startswith("隔"):
+            interval = 2
+        else:
+            try:
+                interval = 2 if m["two"] else _number(m["n"]) if m["n"] else 1
+            except LookupError:
+                return None
+        if interval < 1:
+            return None
+        days: list[str] = []
+        for ch in m["days"]:
+            if ch in "、,":
+                continue
+            index = int(ch) - 1 if ch.isdigit() else _WEEKDAY_INDEX[ch]
+            if _BYDAY[index] not in days:
+                days.append(_BYDAY[index])
+        days.sort(key=_BYDAY.index)
+        rule = "FREQ=WEEKLY" + (f";INTERVAL={interval}" if interval > 1 else "")
+        if days:
+            rule += ";BYDAY=" + ",".join(days)
+        return Repeat(rule, repeat_words(rule))
+    if m := _MONTHLY_RE.fullmatch(s):
+        if not m["d"]:
+            return Repeat("FREQ=MONTHLY", "每月")
+        try:
+            day = _number(m["d"])
+        except LookupError:
+            return None
+        if not 1 <= day <= 31:
+            return None
+        rule = f"FREQ=MONTHLY;BYMONTHDAY={day}"
+        return Repeat(rule, repeat_words(rule))
+    return None
+
+
+def _repeat_and_time(token: str) -> tuple[Repeat, tuple[dt.time, dt.time | None]] | None:
+    """A repeat and a time written together ("每周三09:00-10:00"), or None."""
+    for cut in range(2, min(len(token), 12)):
+        repeat = _read_repeat(token[:cut])
+        if repeat is None:
+            continue
+        try:
+            return repeat, _read_time_range(token[cut:])
+        except LookupError:
+            continue
+    return None
+
+
+def parse_repeat(text: str) -> str | None:
+    """The RFC 5545 rule of a repeat typed into the event form: ``每天``, ``工作日``,
+    ``每周三``, ``每周一三五``, ``每两周``, ``每月1号`` — or a raw rule for experts
+    (``FREQ=WEEKLY;BYDAY=MO``, checked where it is stored: finer than hourly is refused);
+    None when empty or ``不重复``. Raises ValidationError (field "repeat")."""
+    s = " ".join(_norm(text).split()) if isinstance(text, str) else ""
+    if not s or s in ("不重复", "无", "none"):
+        return None
+    if s.upper().startswith(("FREQ=", "RRULE:")):
+        return text.strip()
+    repeat = _read_repeat(s)
+    if repeat is None:
+        raise ValidationError("repeat", _(
+            "Type a repeat such as 每天, 工作日, 每周三, 每周一三五, 每两周, 每月1号, "
+            "or a rule such as FREQ=WEEKLY;BYDAY=MO; leave it empty for none."))
+    return repeat.rrule
+
+
+# ---------------------------------------------------------------------------
+# Appointments: 明天 15:00, 周三上午, 2026-12-03 09:30
+# ---------------------------------------------------------------------------
+
+#: The time a period alone stands for (周三上午 is 09:00 that Wednesday).
+PERIOD_TIMES = {
+    "上午": dt.time(9, 0), "早上": dt.time(9, 0), "早晨": dt.time(9, 0), "中午": dt.time(12, 0),
+    "下午": dt.time(14, 0), "傍晚": dt.time(17, 0), "晚上": dt.time(19, 0),
+}
+
+
+def _read_weekday_ahead(text: str, today: dt.date) -> dt.date | None:
+    """The next such weekday from today for a weekday written alone (周三), else None."""
+    m = _WEEKDAY_RE.fullmatch("".join(_norm(text).split()))
+    if m is None or m["shift"]:
+        return None
+    day = _read_day(text, today)
+    return day + dt.timedelta(days=7) if day < today else day
+
+
+def _appointment_error(now: dt.datetime) -> ValidationError:
+    example = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(9, 30))
+    return ValidationError("appointment", _(
+        "Type the appointment as 明天 15:00, 周三上午, 下午3点 or {example}.").format(
+        example=f"{example:%Y-%m-%d %H:%M}"))
+
+
+def parse_appointment(text: str, now: dt.datetime, field: str = "appointment") -> dt.datetime | None:
+    """An appointment time as the calendar reads it: a day (`parse_day`, default today)
+    and a time (`parse_time_range`; a range's end is ignored) or a period alone
+    (``周三上午`` is 09:00, ``下午`` 14:00 — `PERIOD_TIMES`), together or apart:
+    ``明天 15:00``, ``明天15:00``, ``周三上午``, ``2026-12-03 09:30``. None when empty.
+    Raises ValidationError on `field`; its example is a date after `now`."""
+    tokens = _norm(text).split() if isinstance(text, str) else []
+    if not tokens:
+        return None
+    today = now.date()
+
+    def read_day(day_text: str) -> dt.date:
+        # A weekday alone (周三) that has passed this week is next week's: a visit is ahead.
+        day = _read_weekday_ahead(day_text, today)
+        return day if day is not None else _read_day(day_text, today)
+
+    def at(day: dt.date, rest: str) -> dt.datetime | None:
+        if rest in PERIOD_TIMES:
+            return dt.datetime.combine(day, PERIOD_TIMES[rest])
+        try:
+            return dt.datetime.combine(day, _read_time_range(rest)[0])
+        except LookupError:
+            return None
+
+    try:
+        if len(tokens) >= 2:  # 明天 15:00, 下周三 下午 3点
+            for cut in range(1, len(tokens)):
+                try:
+                    day = read_day("".join(tokens[:cut]))
+                except LookupError:
+                    continue
+                if (found := at(day, "".join(tokens[cut:]))) is not None:
+                    return found
+            if (found := at(today, "".join(tokens))) is not None:
+                return found
+        else:
+            token = tokens[0]
+            if (found := at(today, token)) is not None:  # 15:00, 下午3点: today
+                return found
+            for cut in range(1, len(token)):  # 明天15:00, 周三上午
+                try:
+                    day = read_day(token[:cut])
+                except (LookupError, ValidationError):
+                    continue
+                if (found := at(day, token[cut:])) is not None:
+                    return found
+    except ValidationError as exc:
+        raise ValidationError(field, exc.message) from None
+    error = _appointment_error(now)
+    raise ValidationError(field, error.message)

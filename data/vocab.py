@@ -182,7 +182,10 @@ EVENT_KINDS = {
     "meeting": N_("Meeting"),
     "inspection": N_("Inspection"),
     "activity": N_("Community activity"),
+    "duty": N_("Duty shift"),
     "call": N_("Phone call"),
+    "email": N_("Email"),
+    "fax": N_("Fax"),
     "memo": N_("Memo"),
     "task": N_("Task"),
 }

@@ -45,10 +45,11 @@ from widgets.safe import plain, safe_text
 #: may not use are never shown (`check_action`). Every key works in every status (a refused
 #: step says why), and F1 lists them all.
 FOOTER_KEYS = {
-    "new": ("assign", "start", "note", "priority", "cost", "cancel_order", "merge"),
-    "assigned": ("assign", "start", "hold", "note", "priority", "cost", "cancel_order", "merge"),
+    "new": ("assign", "book_visit", "start", "note", "priority", "cost", "cancel_order", "merge"),
+    "assigned": ("assign", "book_visit", "start", "hold", "note", "priority", "cost", "cancel_order",
+                 "merge"),
     "in_progress": ("resolve", "hold", "note", "priority", "cost", "assign"),
-    "on_hold": ("start", "note", "priority", "cost", "assign", "cancel_order"),
+    "on_hold": ("start", "book_visit", "note", "priority", "cost", "assign", "cancel_order"),
     "resolved": ("callback", "close_order", "reopen", "note", "cost"),
     "visited": ("close_order", "reopen", "note"),
     "closed": ("reopen", "note"),
@@ -136,6 +137,8 @@ class WorkOrderScreen(DeskScreen):
     CSS_PATH = Path(__file__).parent / "workorder.tcss"  # absolute: subclasses elsewhere keep it
     BINDINGS = [
         Binding("a", "assign", N_("Assign"), tooltip=N_("Dispatch to a technician (the suggestion first)")),
+        Binding("b", "book_visit", N_("Visit"), id="workorder.book_visit",
+                tooltip=N_("Book or move the on-site visit (上门预约) on the technician's calendar")),
         Binding("s", "start", N_("Start"), tooltip=N_("Start work, or resume it after a hold")),
         Binding("r", "resolve", N_("Resolve"), tooltip=N_("What was done, and its costs")),
         Binding("v", "callback", N_("Callback"), tooltip=N_("The owner's rating and comment")),
@@ -449,6 +452,28 @@ class WorkOrderScreen(DeskScreen):
 
         self.app.push_screen(forms.technician_picker(message.suggestions, message.technicians, title,
                                                      current=v.assignee_id), picked)
+
+    def action_book_visit(self) -> None:
+        """b: book or move the order's visit, checked against the technician's calendar."""
+        v = self.view
+        if v is None:
+            return
+        if v.status not in OPEN_STATUSES:
+            self._refused(_("Only an open work order takes an appointment."))
+            return
+        from screens.calendar.booking import anyway
+
+        def booked(result: Any) -> None:
+            if isinstance(result, forms.Refused):
+                self._after_form(result)
+                return
+            self.notify(_("Visit booked {start} with {name}: on {name}'s calendar.").format(
+                start=f"{result.start:%Y-%m-%d %H:%M}", name=result.technician_name),
+                markup=False)
+            self.refresh_data()
+
+        self.app.push_screen(forms.visit_form(v, self.staff_id),
+                             anyway(self, _("Book anyway?"), booked))
 
     def action_start(self) -> None:
         v = self.view

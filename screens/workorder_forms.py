@@ -9,10 +9,12 @@ from typing import Any
 
 from data import calls, cards, people, workorders
 from data.calls import CallInput, CallView
+from data.clock import now as clock_now
+from data.dates import parse_appointment
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.queue import QueueFilter
-from data.validators import mask_phone, parse_date, parse_datetime
+from data.validators import mask_phone, parse_date
 from data.vocab import (
     CHANNELS,
     OCCUPANCY_ROLES,
@@ -171,7 +173,7 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
                   placeholder=_("(nobody)")),
         FormField("phone", _("Contact phone"), phone, placeholder="138 0013 8000"),
         FormField("channel", _("Channel"), "phone", kind="select", options=_options(CHANNELS)),
-        FormField("appointment", _("Appointment"), placeholder=_("YYYY-MM-DD HH:MM, optional")),
+        FormField("appointment", _("Appointment"), placeholder=_("明天 15:00, 周三上午 … optional")),
         FormField("description", _("Description"), description, kind="text"),
     ]
 
@@ -192,7 +194,7 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
             category_id=int(values["category"]) if values["category"] else None,
             priority=values["priority"] or "normal", channel=values["channel"] or "phone",
             description=values["description"], location=values["location"] if found_room is None else "",
-            contact_phone=number, appointment_at=parse_datetime(values["appointment"], "appointment"),
+            contact_phone=number, appointment_at=parse_appointment(values["appointment"], clock_now()),
         )
         if call_id is None and call is None:
             return workorders.create_order(order, staff_id).id
@@ -514,3 +516,41 @@ def missed_report(rows: list, year: int, month: int) -> PickerModal:
         year=year, month=month)
     return PickerModal(title, columns, table, selectable=False,
                        empty=_("Nobody missed a deadline this month."))
+
+
+# --- the on-site visit (上门预约) ------------------------------------------------------------
+
+
+def visit_form(view: workorders.OrderView, staff_id: int) -> FormModal:
+    """Book or move the order's visit: when (明天 15:00, 周三上午) and the technician (the
+    assignee by default; name, initials or login). Saving checks the technician's
+    calendar: a clash comes back as a booking.Clash for the "Book anyway?" question;
+    otherwise it dismisses with the data.visits.VisitBooked."""
+    from data import calendar, visits
+    from screens.calendar.booking import attempt
+
+    technician = calendar.staff_ref(view.assignee_id) if view.assignee_id else None
+    when = f"{view.appointment_at:%Y-%m-%d %H:%M}" if view.appointment_at else ""
+    fields = [
+        FormField("when", _("When"), when, placeholder=_("明天 15:00, 周三上午, 12-3 9:30")),
+        FormField("technician", _("Technician"), technician.login if technician else "",
+                  placeholder=_("李建国, ljg or tech1")),
+    ]
+
+    def save(values: dict[str, str]) -> Any:
+        at = parse_appointment(values["when"], clock_now(), "when")
+        if at is None:
+            raise ValidationError("when", _("Say when the visit is: 明天 15:00, 周三上午."))
+        if not values["technician"].strip():
+            raise ValidationError("technician", _("Say which technician goes."))
+        tech = calendar.one_staff(values["technician"], "technician")
+
+        def book(force: bool, reason: str) -> Any:
+            return visits.book_visit(view.id, at, tech.id, staff_id, force=force, reason=reason,
+                                     expected_version=view.version)
+
+        return attempt(book)
+
+    verb = _("Move the visit of {number}") if view.appointment_at else _("Book a visit for {number}")
+    return FormModal(verb.format(number=view.number), fields,
+                     guarded(save, ("when", "technician"), {"appointment": "when"}))

@@ -114,6 +114,10 @@ async def test_quick_add_previews_then_books(world):
         assert Event.select().count() == 1
         await pilot.press("f10")
         await settle(app, pilot)
+        # Booked for tech1 from desk1's calendar: the offer to show tech1's (issue 15 item 7).
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await settle(app, pilot)
         assert app.screen is screen
         booked = Event.get(Event.title == "上门维修")
         assert booked.start == dt.datetime(2026, 11, 28, 14) and booked.end == dt.datetime(2026, 11, 28, 15)
@@ -136,6 +140,9 @@ async def test_a_conflict_is_refused_then_booked_with_a_reason(world):
         reason_form = app.screen
         assert isinstance(reason_form, FormModal) and "消防巡查" in screen_text(app)
         await type_in_form(app, pilot, "业主只有这个时间在家")
+        assert isinstance(app.screen, ConfirmModal)  # booked for tech1: show tech1's calendar?
+        await pilot.press("n")
+        await settle(app, pilot)
         assert app.screen is screen
         booked = Event.get(Event.title == "上门维修")
         assert booked.start == dt.datetime(2026, 11, 30, 9, 30)
@@ -200,7 +207,9 @@ async def test_team_view_shows_staff_side_by_side(world):
         screen = await open_calendar(app, pilot)
         await pilot.press("s")
         await settle(app, pilot)
-        await type_in_form(app, pilot, "tech1, desk1")
+        app.screen.query_one(Input).value = "tech1, desk1"  # the staff picker: a team view
+        await pilot.press("enter")
+        await settle(app, pilot)
         assert screen.view_name == "day"
         assert "tech1, desk1" in title_of(screen)
         table = screen.query_one(DataTable)

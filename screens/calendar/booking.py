@@ -17,7 +17,10 @@ from data.clock import now as clock_now
 from data.dates import parse_quick_add
 from data.errors import ValidationError
 from data.i18n import _
+from data.rooms_lookup import RoomCandidate, resolve_room
+from widgets.confirm import ConfirmModal
 from widgets.form import FormField, FormModal
+from widgets.picker import PickerModal, PickRow
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 #: Draft key of the quick-add form (screens.drafts can reopen it).
@@ -38,6 +41,11 @@ class CalendarHost(Protocol):
 
     def load(self) -> Any:
         """Read the period shown again."""
+
+    #: The day under the cursor: quick-add's day when the line names none.
+    day: dt.date
+    #: Whose calendars are shown: (id, login).
+    staff: list[tuple[int, str]]
 
 
 def split_logins(text: str) -> list[str]:
@@ -83,13 +91,41 @@ def attempt(change: Callable[[bool, str], Any]) -> Any:
         return Clash(exc.message, change)
 
 
+@dataclass
+class WhichRoom:
+    """A room code found in several communities: `go_on(room)` books with the one picked."""
+
+    code: str
+    candidates: tuple[RoomCandidate, ...]
+    go_on: Callable[[RoomCandidate], Any]
+
+
+def room_picker(question: WhichRoom) -> PickerModal:
+    """Which community's room: enter takes the highlighted one (the user's own first)."""
+    return PickerModal(
+        _("{code} is in several communities: which one?").format(code=question.code),
+        [(_("Community"), 24), (_("Room"), 16)],
+        [PickRow((c.community, c.code), c) for c in question.candidates])
+
+
 def anyway(screen: CalendarHost, title: str,
            done: Callable[[Any], None]) -> Callable[[Any], None]:
     """What to do with a form's result: `done(result)`; for a Clash, the conflict shown
-    and a reason asked for, then the change made anyway and `done(result)`."""
+    and a reason asked for, then the change made anyway and `done(result)`; for a
+    WhichRoom, the communities offered first."""
 
     def after(result: Any) -> None:
         if result is None:
+            return
+        if isinstance(result, WhichRoom):
+            def picked(room: RoomCandidate | None) -> None:
+                if room is None:
+                    return
+                try:
+                    after(result.go_on(room))
+                except ValidationError as exc:
+                    screen.notify(exc.message, severity="error", markup=False)
+            screen.app.push_screen(room_picker(result), picked)
             return
         if not isinstance(result, Clash):
             done(result)
@@ -118,11 +154,12 @@ class QuickAdd:
         """The quick-add form; `restore` puts a draft's typed line back in it; `on_close()`
         runs once it is closed."""
         today = clock_now().date()
+        default_day = getattr(self.screen, "day", None) or today
         staff_id = self.screen.app.staff.id
 
         def check(values: dict[str, str]) -> str | None:
             try:
-                quick = parse_quick_add(values["line"], today)
+                quick = parse_quick_add(values["line"], today, default_day=default_day)
             except ValidationError:
                 return None  # save shows the error beside the field
             return _("Understood: {pieces}. F10 again books it.").format(
@@ -130,19 +167,29 @@ class QuickAdd:
 
         def save(values: dict[str, str]) -> Any:
             try:
-                quick = parse_quick_add(values["line"], today)
+                quick = parse_quick_add(values["line"], today, default_day=default_day)
             except ValidationError as exc:
                 raise ValidationError("line", exc.message) from None
-            data = self._event_input(quick)
+            people = self._people(quick)
 
-            def book(force: bool, reason: str) -> EventInput:
-                calendar.create_event(data, staff_id, force=force, reason=reason)
-                return data
+            def booker(room: RoomCandidate | None) -> Callable[[bool, str], Booked]:
+                data = self._event_input(quick, people, room)
 
-            return attempt(book)
+                def book(force: bool, reason: str) -> Booked:
+                    calendar.create_event(data, staff_id, force=force, reason=reason)
+                    return Booked(data, people)
+
+                return book
+
+            rooms = self._rooms(quick)
+            if len(rooms) > 1:
+                return WhichRoom(quick.room_code or "", rooms,
+                                 lambda room: attempt(booker(room)))
+            return attempt(booker(rooms[0] if rooms else None))
 
         form = FormModal(_("Quick add"), [FormField(
-            "line", _("Event"), placeholder="明天 14:00-15:00 3-2-501 上门维修 @tech1")],
+            "line", _("Event"), placeholder="明天 14:00-15:00 3-2-501 上门维修 @tech1",
+            help=_("A repeat: 每周三, 每周一三五, 每天, 工作日, 每两周, 每月1号"))],
             save, check=check, draft_key=QUICK_ADD)
         if restore is not None:
             form.restore(restore)
@@ -150,19 +197,55 @@ class QuickAdd:
             form, and_then(anyway(self.screen, _("Book anyway?"), self._booked), on_close))
         return form
 
-    def _event_input(self, quick) -> EventInput:
+    def _people(self, quick) -> list[calendar.StaffRef]:
         me = self.screen.app.staff
-        ids = [me.id]
         if quick.logins:
-            ids = [sid for sid, _login in staff_ids(list(quick.logins), "line")]
-        room_id = None
-        if quick.room_code:
-            room_id = calendar.room_for_code(quick.room_code, me.community_id)
-        return EventInput(kind=quick.kind, title=quick.title, start=quick.start, end=quick.end,
-                          attendee_ids=ids, room_id=room_id,
-                          location=quick.room_code or "")
+            return calendar.staff_by_logins(list(quick.logins), "line")
+        return [calendar.StaffRef(me.id, me.login, getattr(me, "name", "") or "")]
 
-    def _booked(self, data: EventInput) -> None:
-        self.screen.notify(_("Booked “{title}” {start}.").format(
-            title=data.title, start=f"{data.start:{DATETIME_FORMAT}}"), markup=False)
+    def _rooms(self, quick) -> tuple[RoomCandidate, ...]:
+        """The rooms the line's code may be, the user's community first."""
+        if not quick.room_code:
+            return ()
+        try:
+            rooms = resolve_room(quick.room_code).rooms
+        except (ValidationError, LookupError):
+            return ()
+        mine = self.screen.app.staff.community_id
+        return tuple(sorted(rooms, key=lambda r: r.community_id != mine))
+
+    def _event_input(self, quick, people: list[calendar.StaffRef],
+                     room: RoomCandidate | None) -> EventInput:
+        location = quick.room_code or ""
+        return EventInput(kind=quick.kind, title=quick.title, start=quick.start, end=quick.end,
+                          attendee_ids=[p.id for p in people],
+                          room_id=room.id if room is not None else None,
+                          location=location, rrule=quick.rrule)
+
+    def _booked(self, booked: Booked) -> None:
+        data = booked.data
         self.screen.go(data.start.date())
+        shown = {sid for sid, _login in self.screen.staff}
+        if any(p.id in shown for p in booked.people):
+            self.screen.notify(_("Booked “{title}” {start}.").format(
+                title=data.title, start=f"{data.start:{DATETIME_FORMAT}}"), markup=False)
+            return
+        names = "、".join(p.name or p.login for p in booked.people)
+        where = _("Booked “{title}” {start} in the calendar of {names}.").format(
+            title=data.title, start=f"{data.start:{DATETIME_FORMAT}}", names=names)
+
+        def switch(ok: bool | None) -> None:
+            if ok:
+                self.screen.staff = [(p.id, p.login) for p in booked.people]
+                self.screen.go(data.start.date())
+
+        self.screen.app.push_screen(ConfirmModal(
+            where + "\n" + _("Show the calendar of {names}?").format(names=names)), switch)
+
+
+@dataclass(frozen=True)
+class Booked:
+    """A quick-add booked: what, and for whom."""
+
+    data: EventInput
+    people: list[calendar.StaffRef]

@@ -11,6 +11,7 @@ from typing import Any
 
 from data import calendar, versions
 from data.calendar import Occurrence
+from data.dates import parse_repeat, repeat_words
 from data.errors import NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.vocab import EVENT_KINDS, label
@@ -118,6 +119,8 @@ class EventEditor:
             FormField("location", _("Location"), occ.location),
             FormField("attendees", _("With"), ", ".join(occ.attendees),
                       help=_("Logins, comma-separated")),
+            FormField("repeat", _("Repeat"), repeat_words(row.rrule),
+                      placeholder=_("none; 每天, 工作日, 每周三, 每月1号 or FREQ=…")),
             FormField("description", _("Description"), row.description or "", kind="text"),
         ]
         recurring = occ.series_id is not None or bool(occ.rrule)
@@ -161,7 +164,8 @@ class EventEditor:
                 end = start + (now.end - now.start)
             values = {"title": now.title, "kind": now.kind, "start": f"{start:{DATETIME_FORMAT}}",
                       "end": f"{end:{DATETIME_FORMAT}}", "location": now.location,
-                      "attendees": ", ".join(now.attendees), "description": now.description}
+                      "attendees": ", ".join(now.attendees), "repeat": repeat_words(now.rrule),
+                      "description": now.description}
             stamps = versions.changed_since("event", occ.event_id)
             if "event_attendee" in stamps:
                 stamps.setdefault("attendees", stamps["event_attendee"])
@@ -186,6 +190,14 @@ class EventEditor:
             raise ValidationError("end", _("The end must be after the start."))
         if start != parse_when(base["start"], "start") or end != parse_when(base["end"], "end"):
             changes["start"], changes["end"] = start, end
+        if values.get("repeat", "").strip() != base.get("repeat", "").strip():
+            rule = parse_repeat(values.get("repeat", ""))
+            # An expert's raw rule is checked where it is stored (finer than hourly refused).
+            if values.get("scope", "series") == "one" and (occ.series_id or occ.rrule):
+                raise ValidationError("repeat", _(
+                    "A repeat belongs to the series: change “This and following” or “The whole "
+                    "series”."))
+            changes["rrule"] = rule
         if values["attendees"] != base["attendees"]:
             logins = split_logins(values["attendees"])
             if not logins:
@@ -227,6 +239,8 @@ class EventEditor:
             except ValidationError as exc:
                 if exc.field == "attendee_ids":
                     raise ValidationError("attendees", exc.message) from None
+                if exc.field == "rrule":
+                    raise ValidationError("repeat", exc.message) from None
                 raise
             return title
 

@@ -23,13 +23,14 @@ from data import calendar, ical
 from data.calendar import Occurrence
 from data.clock import now as clock_now
 from data.dates import parse_day
-from data.errors import FrontDeskError, ValidationError
+from data.errors import FrontDeskError
 from data.exports import print_command, print_file, write_text_export
 from data.holidays import HolidayDay, holidays_between
 from data.i18n import N_, _
 from screens.audit_trail import show_history
-from screens.calendar.booking import DATETIME_FORMAT, QuickAdd, split_logins, staff_ids
+from screens.calendar.booking import DATETIME_FORMAT, QuickAdd
 from screens.calendar.editing import EventEditor, original_start
+from screens.calendar.staff_picker import StaffPickerModal
 from screens.calendar.views import (
     AGENDA_DAYS,
     FIRST_HOUR,
@@ -313,11 +314,7 @@ class CalendarScreen(DeskScreen):
             lambda day: self.go(day) if day else None)
 
     def action_pick_staff(self) -> None:
-        def save(values: dict[str, str]) -> list[tuple[int, str]]:
-            logins = split_logins(values["logins"])
-            if not logins:
-                raise ValidationError("logins", _("Type at least one login."))
-            return staff_ids(logins, "logins")
+        """s: whose calendar, by name, pinyin initials or login (staff_picker)."""
 
         def picked(staff: list[tuple[int, str]] | None) -> None:
             if staff:
@@ -327,9 +324,7 @@ class CalendarScreen(DeskScreen):
                 self.go(self.day)
 
         current = ", ".join(login for _id, login in self.staff)
-        self.app.push_screen(FormModal(_("Whose calendar"), [FormField(
-            "logins", _("Logins"), current, help=_("Several, comma-separated: the team view"))],
-            save), picked)
+        self.app.push_screen(StaffPickerModal(current), picked)
 
     # --- booking and editing -----------------------------------------------------------------
 

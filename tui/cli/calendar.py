@@ -20,7 +20,8 @@ from tui.cli.common import emit, open_db, sign_in
 #: Chinese words accepted for --kind, besides the codes and their labels.
 KIND_WORDS = {"上门预约": "appointment", "上门": "appointment", "会议": "meeting",
               "巡查": "inspection", "社区活动": "activity", "活动": "activity",
-              "电话": "call", "备忘": "memo", "任务": "task"}
+              "电话": "call", "备忘": "memo", "任务": "task", "值班": "duty",
+              "电子邮件": "email", "邮件": "email", "传真": "fax"}
 #: Days `calendar agenda` shows by default.
 AGENDA_DAYS = 7
 
@@ -36,7 +37,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--start", required=True, metavar="YYYY-MM-DD HH:MM")
     q.add_argument("--end", required=True, metavar="YYYY-MM-DD HH:MM")
     q.add_argument("--kind", default="appointment",
-                   help="appointment|meeting|inspection|activity|call|memo|task (上门预约, 会议, 巡查 …)")
+                   help="appointment|meeting|inspection|activity|duty|call|email|fax|memo|task (上门预约, 会议, 巡查, 值班 …)")
     q.add_argument("--rrule", metavar="RRULE", help=_("repeat rule, such as FREQ=WEEKLY;BYDAY=MO;COUNT=10"))
     q.add_argument("--location", default="", metavar="TEXT")
     q.add_argument("--reminder", type=int, metavar="MIN", help=_("remind the attendees this many minutes before"))

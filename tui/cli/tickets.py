@@ -47,6 +47,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--priority", default="普通", help="特急|紧急|高|普通|低 (critical, urgent, quick, normal, low)")
     q.add_argument("--text", required=True, metavar="TEXT", help=_("what is wrong; the first line is the title"))
     q.add_argument("--channel", default="电话", help="电话|来访|微信|巡查 (phone, visit, wechat, patrol)")
+    q.add_argument("--appointment", metavar="WHEN", help=_("the on-site visit: 明天 15:00, 周三上午, 2026-12-03 09:30"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     q = tickets.add_parser("list", help=_("list work orders, by deadline"))
@@ -72,6 +73,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--assignee", metavar="LOGIN", help=_("assign or reassign (a reassignment needs --note)"))
     q.add_argument("--note", metavar="TEXT", help=_("a note; the reason for hold, cancel, reassign, reopen"))
     q.add_argument("--rating", metavar="1-5", help=_("the owner's rating at the callback (status visited)"))
+    q.add_argument("--appointment", metavar="WHEN",
+                   help=_("set or move the on-site visit: 明天 15:00, 周三上午; \"\" clears it"))
     q.add_argument("--if-version", type=int, metavar="V", dest="if_version",
                    help=_("refuse (exit status 3) if the work order changed since version V"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
@@ -159,6 +162,8 @@ def _print_order(view, at, phone: str | None = None) -> None:
                                              room=view.room or view.location),
         _("Person: {person} {phone}").format(person=view.person or "—", phone=phone).rstrip(),
         _("Assignee: {assignee}").format(assignee=view.assignee or "—"),
+        *([_("Appointment: {when}").format(when=when(view.appointment_at))]
+          if view.appointment_at else []),
         _("Created: {created} by {by}").format(created=when(view.created_at), by=view.created_by),
         _("Respond by: {due} · Resolve by: {resolve}").format(
             due=when(view.response_due), resolve=when(view.resolution_due)),
@@ -203,11 +208,17 @@ def _tickets_new(args: argparse.Namespace) -> int:
         raise NotFoundError(_("No person with id {id}.").format(id=args.person))
     if not args.text.strip():
         raise ValidationError("--text", _("Say in a few words what is wrong, such as 厨房水管漏水."))
+    appointment_at = None
+    if args.appointment is not None:
+        from data.clock import now
+        from data.dates import parse_appointment
+
+        appointment_at = parse_appointment(args.appointment, now(), "--appointment")
     view = workorders.create_order(
         workorders.OrderInput(
             kind=kind, title=_short_title(args.text), community_id=community_id, room_id=room_id,
             person_id=args.person, category_id=category_id, priority=priority, channel=channel,
-            description=args.text,
+            description=args.text, appointment_at=appointment_at,
         ),
         staff.id,
     )
@@ -345,9 +356,17 @@ def _tickets_update(args: argparse.Namespace) -> int:
     if args.rating is not None and status != "visited":
         raise ValidationError("--rating", _("--rating goes with --status visited (the callback)."))
     note = args.note or ""
-    if status is None and not args.assignee and not note.strip():
-        raise ValidationError("update", _("Nothing to change: give --status, --assignee or --note."))
+    appointment = args.appointment
+    if status is None and not args.assignee and not note.strip() and appointment is None:
+        raise ValidationError("update", _(
+            "Nothing to change: give --status, --assignee, --appointment or --note."))
     version = args.if_version
+    when = None
+    if appointment is not None:
+        from data.clock import now
+        from data.dates import parse_appointment
+
+        when = parse_appointment(appointment, now(), "--appointment")
 
     def need_note(message: str) -> str:
         if not note.strip():
@@ -366,6 +385,9 @@ def _tickets_update(args: argparse.Namespace) -> int:
             note = ""  # said as the reason of the assignment
         if status == "assigned":
             status = None
+    if appointment is not None:
+        view = workorders.set_appointment(view.id, when, staff.id, expected_version=version)
+        version = view.version
     if status is not None:
         view = _apply_status(view, status, staff, note, args.rating, version, need_note)
     elif note.strip():

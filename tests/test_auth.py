@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from functools import partial
 
 import pytest
 
@@ -15,7 +16,7 @@ from data.errors import AuthError, NotFoundError, PermissionDenied, ValidationEr
 from data.models import Staff
 from data.staff import add_staff
 from tests import factories as f
-from tui import cli
+from tests.helpers.cli import run as cli_run
 
 NOW = "2026-11-27 10:00"
 
@@ -250,12 +251,7 @@ def test_an_administrator_cannot_disable_themselves(staff):
 # --- the command line ------------------------------------------------------------------------
 
 
-def run(url: str, *argv: str, user: str | None = None) -> int:
-    close_database()
-    try:
-        return cli.main(["--lang", "en", "--db", url, *(["--user", user] if user else []), *argv])
-    finally:
-        close_database()
+run = partial(cli_run, user=None, lang="en")
 
 
 @pytest.fixture

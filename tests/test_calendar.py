@@ -15,6 +15,7 @@ from data.calendar import ConflictsFound, EventInput
 from data.errors import ValidationError
 from data.models import AuditLog, Event, Notification
 from tests import factories as f
+from tests.helpers.cli import run as cli_run
 
 D = dt.datetime
 MON = D(2026, 11, 30, 9, 0)  # a Monday
@@ -317,7 +318,6 @@ def test_cli_done_and_undo(sqlite_url, capsys):
 
     from data.db import close_database, open_database
     from data.models import Staff
-    from tui import cli
 
     open_database(sqlite_url)
     desk = f.staff("desk1")
@@ -329,11 +329,7 @@ def test_cli_done_and_undo(sqlite_url, capsys):
     close_database()
 
     def run(*argv: str) -> int:
-        close_database()
-        try:
-            return cli.main(["--db", sqlite_url, *argv])
-        finally:
-            close_database()
+        return cli_run(sqlite_url, *argv, user=None)
 
     assert run("calendar", "done", str(task), "--json") == 0
     assert capsys.readouterr().out.strip() == f'{{"id": {task}, "done": true}}'

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from types import SimpleNamespace
 
 import pytest
@@ -12,7 +11,8 @@ from data import calendar as cal
 from data.db import close_database, open_database
 from data.models import Event, Notification
 from tests import factories as f
-from tui import cli
+from tests.helpers.cli import json_lines as lines
+from tests.helpers.cli import run
 
 NOW = "2026-11-30 08:00"  # a Monday
 
@@ -30,18 +30,6 @@ def db(sqlite_url, monkeypatch) -> SimpleNamespace:
         [tech1.id], rrule="FREQ=WEEKLY;BYDAY=MO", reminder_minutes=30), desk.id)
     close_database()
     return SimpleNamespace(url=sqlite_url, series=series)
-
-
-def run(db, *argv: str, user: str = "desk1") -> int:
-    close_database()
-    try:
-        return cli.main(["--db", db.url, "--user", user, *argv])
-    finally:
-        close_database()
-
-
-def lines(capsys) -> list[dict]:
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
 
 
 def count_events(db) -> int:

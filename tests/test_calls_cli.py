@@ -13,6 +13,8 @@ from data.db import close_database, open_database
 from data.models import Call, WorkOrder
 from data.people import PersonInput
 from tests import factories as f
+from tests.helpers.cli import json_lines as out_json
+from tests.helpers.cli import run
 from tui import cli
 
 NOW = "2026-11-27 10:00"
@@ -48,18 +50,6 @@ def db(sqlite_url, monkeypatch) -> SimpleNamespace:
                     callback_done_at=done)
     close_database()
     return SimpleNamespace(url=sqlite_url, owner=owner, desk1=desk1.id, desk2=desk2.id)
-
-
-def run(db, *argv: str, user: str = "desk1") -> int:
-    close_database()
-    try:
-        return cli.main(["--db", db.url, "--user", user, *argv])
-    finally:
-        close_database()
-
-
-def out_json(capsys) -> list[dict]:
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
 
 def test_log_answers_with_the_matched_person(db, capsys):
@@ -170,7 +160,6 @@ def test_incidents_declared_listed_and_ended_from_the_cli(sqlite_url, capsys, mo
     from data import people
     from data.db import close_database, open_database
     from tests import factories as fx
-    from tui import cli
 
     monkeypatch.setenv("FRONTDESK_NOW", "2026-11-27 10:00")
     open_database(sqlite_url)

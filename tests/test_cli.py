@@ -14,15 +14,10 @@ from data import people
 from data.db import close_database, open_database
 from data.people import PersonInput
 from tests import factories as f
+from tests.helpers.cli import frontdesk
 from tui import cli, paths
 
-
-def run(*argv: str) -> int:
-    close_database()
-    try:
-        return cli.main(list(argv))
-    finally:
-        close_database()
+run = frontdesk
 
 
 def test_help_lists_the_commands(capsys):

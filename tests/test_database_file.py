@@ -19,6 +19,7 @@ import tempfile
 import textwrap
 import uuid
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -29,18 +30,13 @@ from data.db import DatabaseFileError, close_database, db, open_database, transa
 from data.models import Staff
 from data.sample import generate
 from tests import factories as f
-from tui import cli
+from tests.helpers.cli import frontdesk
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = __import__("datetime").date(2026, 11, 27)
 
 
-def run(*argv: str) -> int:
-    close_database()
-    try:
-        return cli.main(["--lang", "en", *argv])
-    finally:
-        close_database()
+run = partial(frontdesk, "--lang", "en")
 
 
 def _one_line_error(capsys) -> str:

@@ -13,7 +13,7 @@ from data.db import close_database, open_database
 from data.errors import ValidationError
 from data.models import Holiday
 from tests import factories as f
-from tui import cli
+from tests.helpers.cli import run as cli_run
 
 d = dt.date
 
@@ -63,12 +63,8 @@ def test_cli_lists_and_imports(sqlite_url, tmp_path, capsys):
     f.staff("super1", "陈静", "supervisor")  # importing holidays is a supervisor's step
     close_database()
 
-    def run(*argv):
-        close_database()
-        try:
-            return cli.main(["--db", sqlite_url, "--user", "super1", *argv])
-        finally:
-            close_database()
+    def run(*argv: str) -> int:
+        return cli_run(sqlite_url, *argv, user="super1")
 
     assert run("calendar", "holidays", "--year", "2026", "--json") == 0
     rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]

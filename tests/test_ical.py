@@ -17,7 +17,7 @@ from data.db import close_database, open_database
 from data.errors import ValidationError
 from data.models import Event
 from tests import factories as f
-from tui import cli
+from tests.helpers.cli import run as cli_run
 
 D = dt.datetime
 MON = D(2026, 11, 30, 9, 0)  # a Monday
@@ -131,12 +131,8 @@ def test_cli_export_and_import(sqlite_url, tmp_path, capsys):
     close_database()
     out = tmp_path / "tech1.ics"
 
-    def run(*argv):
-        close_database()
-        try:
-            return cli.main(["--db", sqlite_url, "--user", "desk1", *argv])
-        finally:
-            close_database()
+    def run(*argv: str) -> int:
+        return cli_run(sqlite_url, *argv, user="desk1")
 
     assert run("calendar", "export", "--staff", "tech1", "--out", str(out)) == 0
     assert len(icalendar.Calendar.from_ical(out.read_text(encoding="utf-8")).walk("VEVENT")) == 3

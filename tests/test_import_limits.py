@@ -25,7 +25,7 @@ from data.models import Holiday, Person
 from data.roster import import_owners
 from data.validators import MixedEncodingError, decode_text
 from tests import factories as f
-from tui.cli import main
+from tests.helpers.cli import run
 
 HEADER = "小区,房号,姓名,身份,手机"
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,11 +53,7 @@ def cli_db(sqlite_url):
 
 
 def _run_import(cli_db: str, path: Path, capsys) -> tuple[int, str, str]:
-    close_database()
-    try:
-        code = main(["--db", cli_db, "--user", "admin", "--lang", "en", "import", "owners", str(path)])
-    finally:
-        close_database()
+    code = run(cli_db, "import", "owners", str(path), user="admin", lang="en")
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

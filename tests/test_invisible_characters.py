@@ -9,6 +9,7 @@ Runs on SQLite and, with FRONTDESK_TEST_PG, on PostgreSQL (the CLI tests on SQLi
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,8 @@ from data.models import Call, Person
 from data.roster import ImportRejected, import_owners
 from data.validators import INVISIBLE_CHARS, clean_text, show_controls
 from tests import factories as f
+from tests.helpers.cli import run
 from tests.test_input_hygiene import ENTRY_POINTS, _snapshot, town  # noqa: F401 (fixture)
-from tui.cli import main
 
 #: The review's summary, exactly.
 REVIEW_SUMMARY = "\u202eevil\u202c \u2028second line \u200b\ufeff"
@@ -47,12 +48,7 @@ def cli_db(sqlite_url):
     return sqlite_url
 
 
-def _cli(url: str, *argv: str) -> int:
-    close_database()
-    try:
-        return main(["--db", url, "--lang", "en", *argv])
-    finally:
-        close_database()
+_cli = partial(run, user=None, lang="en")
 
 
 def test_finding19_calls_log_summary_of_the_review_is_refused_naming_character_and_position(

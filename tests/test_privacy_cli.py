@@ -15,7 +15,7 @@ from data.db import close_database, open_database
 from data.models import AuditLog, Call, WorkOrder
 from data.people import PersonInput
 from tests import factories as f
-from tui import cli
+from tests.helpers.cli import run
 
 NOW = "2026-11-27 10:00"
 
@@ -43,14 +43,6 @@ def db(sqlite_url, monkeypatch) -> SimpleNamespace:
     close_database()
     return SimpleNamespace(url=sqlite_url, owner=owner, order=order.number, order_id=order.id,
                            calls=[c.id for c in calls])
-
-
-def run(db, *argv: str, user: str = "desk1") -> int:
-    close_database()
-    try:
-        return cli.main(["--db", db.url, "--user", user, *argv])
-    finally:
-        close_database()
 
 
 def reveals(db, entity: str) -> list[tuple[int, str, str]]:

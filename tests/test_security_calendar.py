@@ -9,6 +9,7 @@ import importlib.util
 import re
 import stat
 import time
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
@@ -23,7 +24,7 @@ from data.errors import ValidationError
 from data.models import Event, EventAttendee, Notification, ReminderDelivery
 from data.recurrence import MAX_OCCURRENCES
 from tests import factories as f
-from tui import cli
+from tests.helpers.cli import run as cli_run
 
 D = dt.datetime
 NOW = "2026-12-07 09:00"  # a Monday
@@ -37,12 +38,7 @@ def _english():
     i18n.set_language(None)
 
 
-def run(url: str, *argv: str, user: str = "desk1") -> int:
-    close_database()
-    try:
-        return cli.main(["--db", url, "--lang", "en", "--user", user, *argv])
-    finally:
-        close_database()
+run = partial(cli_run, lang="en")
 
 
 def argdump(tmp_path) -> SimpleNamespace:

@@ -19,6 +19,7 @@ from data.models import AuditLog, Event, Holiday, Staff
 from data.people import PersonInput
 from data.validators import make_id_number
 from tests import factories as f
+from tests.helpers.cli import run as cli_run
 from tui import cli
 
 NOW = "2026-11-27 10:00"
@@ -61,9 +62,8 @@ def run(env, *argv: str, os_login: str = NOBODY, user: str | None = None, monkey
     if monkeypatch is not None:
         monkeypatch.setattr("data.access.os_login", lambda: os_login)
     try:
-        return cli.main(["--lang", "en", "--db", env.url, *(["--user", user] if user else []), *argv])
+        return cli_run(env, *argv, user=user, lang="en")
     finally:
-        close_database()
         access.act_as(None)
 
 

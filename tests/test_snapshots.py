@@ -15,7 +15,7 @@ from data.db import close_database, open_database
 from data.people import PersonInput
 from data.staff import sign_in
 from tests import factories as f
-from tui.app import FrontDeskApp
+from tests.helpers.snapshots import press, settle, snapshot
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
 
@@ -44,47 +44,30 @@ def demo(sqlite_url, monkeypatch):
     close_database()
 
 
-async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    # Cursor blink off: a blinking cursor caught on or off makes the snapshot flap.
-    from textual.widgets import Input
-
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await pilot.pause(0.1)
-
-
 def test_home_screen(demo, snap_compare):
-    app = FrontDeskApp(sign_in("desk1"), "demo.db")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_settle)
+    assert snapshot(snap_compare, "desk1", settle)
 
 
 def test_owners_screen_with_a_search(demo, snap_compare):
     async def search(pilot):
-        await _settle(pilot)
-        await pilot.press("f2")
-        await _settle(pilot)
+        await press("f2")(pilot)
         await pilot.press(*"3-2-501")
         await pilot.pause(0.3)
-        await _settle(pilot)
+        await settle(pilot)
 
-    app = FrontDeskApp(sign_in("desk1"), "demo.db")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=search)
+    assert snapshot(snap_compare, "desk1", search)
 
 
 def test_owner_card(demo, snap_compare):
     async def open_card(pilot):
         from screens.owner_card import OwnerCardScreen
 
-        await _settle(pilot)
+        await settle(pilot)
         people.add_note(demo["owner"], sign_in("desk1").id, "周六上午在家，可上门")
         pilot.app.push_screen(OwnerCardScreen(demo["owner"]))
-        await _settle(pilot)
+        await settle(pilot)
 
-    app = FrontDeskApp(sign_in("desk1"), "demo.db")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=open_card)
+    assert snapshot(snap_compare, "desk1", open_card)
 
 
 def test_inbox(demo, snap_compare):
@@ -97,10 +80,4 @@ def test_inbox(demo, snap_compare):
                            entity="person", entity_id=demo["owner"])
     notifications.mark_read(me.id, [notifications.inbox(me.id)[-1].id])
 
-    async def open_inbox(pilot):
-        await _settle(pilot)
-        await pilot.press("f6")
-        await _settle(pilot)
-
-    app = FrontDeskApp(me, "demo.db")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=open_inbox)
+    assert snapshot(snap_compare, "desk1", press("f6"))

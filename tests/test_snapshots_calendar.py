@@ -14,9 +14,8 @@ import pytest
 
 from data import i18n
 from data.db import close_database, open_database
-from data.staff import sign_in
 from tests import factories as f
-from tui.app import FrontDeskApp
+from tests.helpers.snapshots import press, snapshot
 
 NOW = dt.datetime(2026, 10, 8, 10, 0)  # a Thursday, the day after the holiday
 
@@ -39,30 +38,9 @@ def october(sqlite_url, monkeypatch):
     close_database()
 
 
-async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.1)
-
-
-def _open(*keys: str):
-    async def run_before(pilot) -> None:
-        await _settle(pilot)
-        await pilot.press("f4")
-        await _settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await _settle(pilot)
-
-    return run_before
-
-
 def test_calendar_month_view(october, snap_compare):
-    app = FrontDeskApp(sign_in("tech1"), "demo.db")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_open("m"))
+    assert snapshot(snap_compare, "tech1", press("f4", "m"))
 
 
 def test_calendar_week_view_with_holidays(october, snap_compare):
-    app = FrontDeskApp(sign_in("tech1"), "demo.db")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_open())
+    assert snapshot(snap_compare, "tech1", press("f4"))

@@ -16,10 +16,9 @@ import pytest
 from data import calls, i18n, people
 from data.db import close_database, open_database
 from data.people import PersonInput
-from data.staff import sign_in
 from screens import calls as calls_screen
 from tests import factories as f
-from tui.app import FrontDeskApp
+from tests.helpers.snapshots import press, settle, snapshot
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
 
@@ -48,25 +47,15 @@ def people_room(room_id: int):
     return Room.get_by_id(room_id)
 
 
-async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.1)
-
-
 def test_inbound_call_with_a_matched_owner(caller, snap_compare):
     async def inbound(pilot):
-        await _settle(pilot)
-        await pilot.press("f5")
-        await _settle(pilot)
+        await press("f5")(pilot)
         await pilot.press("n", *"13800138000")
         await pilot.pause(0.3)
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter", "1")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press(*"kitchen tap leaks", "tab")  # out of the summary: no cursor shown
-        await _settle(pilot)
+        await settle(pilot)
 
-    app = FrontDeskApp(sign_in("desk1"), "demo.db")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=inbound)
+    assert snapshot(snap_compare, "desk1", inbound)

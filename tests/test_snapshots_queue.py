@@ -15,9 +15,8 @@ from data import i18n, people, workorders
 from data.db import close_database, open_database
 from data.people import PersonInput
 from data.queue import categories
-from data.staff import sign_in
 from tests import factories as f
-from tui.app import FrontDeskApp
+from tests.helpers.snapshots import press, settle, snapshot
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
 
@@ -50,34 +49,21 @@ def orders(sqlite_url, monkeypatch):
     close_database()
 
 
-async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.1)
-
-
 def test_queue_screen(orders, snap_compare):
     async def queue(pilot):
-        await _settle(pilot)
-        await pilot.press("f3")
-        await _settle(pilot)
-        await pilot.press("6")
-        await _settle(pilot)
+        await press("f3", "6")(pilot)
         await pilot.press("down", "space")  # one marked row: the footer offers the bulk keys
-        await _settle(pilot)
+        await settle(pilot)
 
-    app = FrontDeskApp(sign_in("desk1"), "demo.db")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=queue)
+    assert snapshot(snap_compare, "desk1", queue)
 
 
 def test_work_order_screen(orders, snap_compare):
     async def order(pilot):
         from screens.workorder import WorkOrderScreen
 
-        await _settle(pilot)
+        await settle(pilot)
         pilot.app.push_screen(WorkOrderScreen(orders))
-        await _settle(pilot)
+        await settle(pilot)
 
-    app = FrontDeskApp(sign_in("desk1"), "demo.db")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=order)
+    assert snapshot(snap_compare, "desk1", order)

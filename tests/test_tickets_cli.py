@@ -16,6 +16,8 @@ from data.models import Notification, WorkOrder, WorkOrderHistory
 from data.people import PersonInput
 from data.vocab import WORK_ORDER_STATUSES, label
 from tests import factories as f
+from tests.helpers.cli import json_lines as out_json
+from tests.helpers.cli import run
 from tui import cli
 
 NOW = "2026-11-27 09:00"
@@ -45,18 +47,6 @@ def db(sqlite_url, monkeypatch) -> SimpleNamespace:
     Territory.create(staff=tech, building=Building.get(Building.community == jx.id, Building.code == "3"))
     close_database()
     return SimpleNamespace(url=sqlite_url, owner=owner, jx=jx.id, yg=yg.id)
-
-
-def run(db, *argv: str, user: str = "desk1") -> int:
-    close_database()
-    try:
-        return cli.main(["--db", db.url, "--user", user, *argv])
-    finally:
-        close_database()
-
-
-def out_json(capsys) -> list[dict]:
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
 
 def new_ticket(db, capsys, *extra: str, room: str = "3-2-501", user: str = "desk1") -> dict:

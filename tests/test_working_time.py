@@ -18,7 +18,7 @@ from data.db import close_database, open_database
 from data.errors import ValidationError
 from data.models import Category, Holiday, Setting, SlaPolicy, Staff
 from tests import factories as f
-from tui import cli
+from tests.helpers.cli import run as cli_run
 
 D = dt.datetime
 
@@ -257,11 +257,7 @@ def test_holiday_edits_move_new_deadlines_only(w, monkeypatch):
 
 def test_cli_sla_set_and_list_with_working_time(sqlite_url, capsys):
     def run(*argv: str) -> int:
-        close_database()
-        try:
-            return cli.main(["--db", sqlite_url, "--lang", "en", *argv])
-        finally:
-            close_database()
+        return cli_run(sqlite_url, *argv, user=None, lang="en")
 
     open_database(sqlite_url)
     me = f.staff("super1", "周主管", "supervisor")

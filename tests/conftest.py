@@ -19,6 +19,17 @@ PG_URL = os.environ.get("FRONTDESK_TEST_PG", "")
 PG_SKIP_REASON = "FRONTDESK_TEST_PG is not set: no PostgreSQL server to test against"
 
 
+#: Fixtures that change the machine itself (OS users and groups): their tests run alone.
+SERIAL_FIXTURES = {"group_users"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests using a fixture of SERIAL_FIXTURES are `serial`, like the files marked so."""
+    for item in items:
+        if SERIAL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.serial)
+
+
 @pytest.fixture(autouse=True)
 def _isolate_user_dirs(tmp_path_factory, monkeypatch):
     """Keep every test away from the real user's config, data and database."""

@@ -1,7 +1,7 @@
 """SVG snapshots of the main screens at 80×24 (pytest-textual-snapshot, versions pinned).
 
-Regenerate after an intended change of the look: `.venv/bin/pytest tests/test_snapshots.py
---snapshot-update`, then look at the SVGs under tests/__snapshots__/ before committing.
+Regenerate after an intended change of the look: `.venv/bin/pytest tests/snapshots/test_snapshots.py
+--snapshot-update`, then look at the SVGs under tests/snapshots/__snapshots__/ before committing.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 In English, so that adding Chinese translations does not change them; the clock is pinned
 (countdowns depend on it). Regenerate after an intended change of the look:
-`.venv/bin/pytest tests/test_snapshots_queue.py --snapshot-update`, then look at the SVGs.
+`.venv/bin/pytest tests/snapshots/test_snapshots_queue.py --snapshot-update`, then look at the SVGs.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Regenerate roster_gbk.csv and roster_good.xlsx from roster_good.csv (run once, commit the output).
 
-    .venv/bin/python tests/data/make_rosters.py
+    .venv/bin/python tests/files/make_rosters.py
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ Day holiday (国庆节, 休) and its make-up working day (调休, 班).
 
 In English, so that adding Chinese translations does not change them; the clock is pinned.
 Regenerate after an intended change of the look:
-`.venv/bin/pytest tests/test_snapshots_calendar.py --snapshot-update`, then look at the SVGs.
+`.venv/bin/pytest tests/snapshots/test_snapshots_calendar.py --snapshot-update`, then look at the SVGs.
 """
 
 from __future__ import annotations

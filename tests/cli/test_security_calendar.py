@@ -389,7 +389,7 @@ def test_finding17_dial_gets_the_normalised_number_or_nothing(tmp_path):
 def test_import_limits_are_in_the_readme():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "5 MB" in readme and "2 000" in readme and "1900–2200" in readme
 
 

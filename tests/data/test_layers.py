@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 #: The data kernel (STYLE.md): pure helpers any layer may use.
 KERNEL = ("data/i18n.py", "data/errors.py", "data/clock.py", "data/validators.py",

@@ -4,7 +4,7 @@ the match, the filled script, the category picked and a summary typed.
 In English, so that adding Chinese translations does not change it; the wall clock is pinned
 and the call timer's clock frozen (a running timer would make every run differ).
 Regenerate after an intended change of the look:
-`.venv/bin/pytest tests/test_snapshots_calls.py --snapshot-update`, then look at the SVG.
+`.venv/bin/pytest tests/snapshots/test_snapshots_calls.py --snapshot-update`, then look at the SVG.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 TIMEOUT = 20  # seconds, for every ssh client run
 FORCED_MARKER = "FRONTDESK-FORCED-COMMAND-RAN"
 
@@ -31,7 +31,8 @@ def _missing() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+pytestmark = [pytest.mark.skipif(_missing() is not None, reason=_missing() or ""),
+              pytest.mark.serial]  # a real sshd and a throwaway OS user
 
 
 def _tool(name: str) -> str:

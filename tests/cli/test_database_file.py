@@ -32,7 +32,7 @@ from data.sample import generate
 from tests import factories as f
 from tests.helpers.cli import frontdesk
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = __import__("datetime").date(2026, 11, 27)
 
 

@@ -18,9 +18,10 @@ from data.db import close_database, open_database, transaction
 from data.models import AuditLog, Occupancy, Person, Phone, Room, WorkOrder
 from tests import factories as f
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX"),
+              pytest.mark.serial]  # kills a child at a moment it waits for
 
 #: Opens the database, starts one transaction, writes a person with two phones and a work
 #: order for them, says so through the marker file, and waits to be killed before COMMIT.

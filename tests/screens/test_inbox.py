@@ -27,7 +27,7 @@ from tui.app import FrontDeskApp
 from widgets.confirm import ConfirmModal
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from data.search import search
 from tests import factories as f
 from tui.cli import main
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "files"
 GOOD = DATA / "roster_good.csv"
 GBK = DATA / "roster_gbk.csv"
 XLSX = DATA / "roster_good.xlsx"

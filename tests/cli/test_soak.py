@@ -9,7 +9,8 @@ from data.models import Setting, WorkOrder
 from tui import soak
 from tui.cli import main
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.serial]  # many processes at once
 
 
 def test_a_reduced_soak_loses_nothing(db_url_unmigrated):

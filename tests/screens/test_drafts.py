@@ -247,7 +247,7 @@ async def test_the_sighup_handler_is_installed_and_put_back(world):
 
 
 def test_a_real_sighup_keeps_the_typed_input(tmp_path):
-    from tests.test_injection_pty import _NO_PTY, Terminal, frontdesk
+    from tests.screens.test_injection_pty import _NO_PTY, Terminal, frontdesk
 
     if _NO_PTY is not None:
         pytest.skip(_NO_PTY)

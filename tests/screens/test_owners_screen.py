@@ -158,7 +158,7 @@ async def test_admin_imports_a_roster_from_the_palette(sqlite_url):
     f.community("锦绣花园")
     f.community("阳光水岸")
     add_staff("admin", "管理员", "admin")
-    roster = Path(__file__).parent / "data" / "roster_good.csv"
+    roster = Path(__file__).resolve().parents[1] / "files" / "roster_good.csv"
     app = FrontDeskApp(sign_in("admin"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)

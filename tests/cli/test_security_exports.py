@@ -29,7 +29,7 @@ from data.roster import import_owners
 from data.staff import sign_in
 from tests import factories as f
 from tests.screen_text import record_notifications, settle
-from tests.test_calendar_screen import open_calendar, press
+from tests.screens.test_calendar_screen import open_calendar, press
 from tui.app import FrontDeskApp
 from tui.cli import main
 

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from data import i18n
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "data" / "locale" / "zh_CN" / "LC_MESSAGES" / "frontdesk.po"
 MO = PO.with_suffix(".mo")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}

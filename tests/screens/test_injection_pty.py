@@ -83,7 +83,8 @@ def _pty_available() -> str | None:
 
 
 _NO_PTY = _pty_available()
-pytestmark = pytest.mark.skipif(_NO_PTY is not None, reason=str(_NO_PTY))
+pytestmark = [pytest.mark.skipif(_NO_PTY is not None, reason=str(_NO_PTY)),
+              pytest.mark.serial]  # reads a real terminal against the clock
 
 
 def build_database(path: Path, texts: tuple[str, ...]) -> None:
@@ -161,7 +162,7 @@ class Terminal:
             "LINES": str(LINES),
             "LANG": "C.UTF-8",
             "FRONTDESK_NOW": NOW,
-            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
         }
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))

@@ -21,8 +21,8 @@ from data.models import Call, Person
 from data.roster import ImportRejected, import_owners
 from data.validators import INVISIBLE_CHARS, clean_text, show_controls
 from tests import factories as f
+from tests.data.test_input_hygiene import ENTRY_POINTS, _snapshot, town  # noqa: F401 (fixture)
 from tests.helpers.cli import run
-from tests.test_input_hygiene import ENTRY_POINTS, _snapshot, town  # noqa: F401 (fixture)
 
 #: The review's summary, exactly.
 REVIEW_SUMMARY = "\u202eevil\u202c \u2028second line \u200b\ufeff"

@@ -28,7 +28,7 @@ from tests import factories as f
 from tests.helpers.cli import run
 
 HEADER = "小区,房号,姓名,身份,手机"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

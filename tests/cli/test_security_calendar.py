@@ -342,7 +342,7 @@ def test_finding15_a_session_sweep_leaves_the_hook_delivery(reminded, tmp_path, 
     hook = argdump(tmp_path)
     open_database(reminded.url)
     assert cal.send_reminders() == 1  # what FrontDeskApp.sweep_escalations runs
-    assert run(reminded.url, "remind", "--hook", hook.path + " {login}") == 0
+    assert run(reminded.url, "remind", "--hook", hook.path + " {login}", user="super1") == 0
     assert "0 reminders sent" in capsys.readouterr().out  # the inbox has it already
     assert hook.runs() == ["[tech1]"]  # but the hook ran all the same
     open_database(reminded.url)
@@ -352,26 +352,26 @@ def test_finding15_a_session_sweep_leaves_the_hook_delivery(reminded, tmp_path, 
 
 def test_finding15_a_failed_hook_exits_nonzero_and_is_retried(reminded, tmp_path, capsys):
     hook = argdump(tmp_path)
-    assert run(reminded.url, "remind", "--hook", "/nonexistent/sms-gateway {login} {title}") == 1
+    assert run(reminded.url, "remind", "--hook", "/nonexistent/sms-gateway {login} {title}", user="super1") == 1
     captured = capsys.readouterr()
     assert "1 reminders sent" in captured.out
     assert "the reminder hook failed for tech1" in captured.err
     assert "command not found: /nonexistent/sms-gateway" in captured.err
-    assert run(reminded.url, "remind", "--hook", hook.path + " {login}") == 0
+    assert run(reminded.url, "remind", "--hook", hook.path + " {login}", user="super1") == 0
     assert hook.runs() == ["[tech1]"]
-    assert run(reminded.url, "remind", "--hook", hook.path + " {login}") == 0
+    assert run(reminded.url, "remind", "--hook", hook.path + " {login}", user="super1") == 0
     assert hook.runs() == ["[tech1]"]  # sent once it succeeded, never again
 
 
 def test_finding16_a_hook_without_placeholders_gets_login_title_start(reminded, tmp_path):
     hook = argdump(tmp_path)
-    assert run(reminded.url, "remind", "--hook", hook.path) == 0
+    assert run(reminded.url, "remind", "--hook", hook.path, user="super1") == 0
     assert hook.runs() == ["[--][tech1][--output=./hook/owned $(touch x) {login}][2026-12-07 09:30]"]
 
 
 def test_finding17_titles_stay_one_literal_argument_after_placeholders(reminded, tmp_path):
     hook = argdump(tmp_path)
-    assert run(reminded.url, "remind", "--hook", hook.path + " sms {login} {title}") == 0
+    assert run(reminded.url, "remind", "--hook", hook.path + " sms {login} {title}", user="super1") == 0
     # One argument, as typed: no shell, and the {login} inside the title is not expanded.
     assert hook.runs() == ["[sms][tech1][--output=./hook/owned $(touch x) {login}]"]
 

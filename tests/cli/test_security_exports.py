@@ -299,7 +299,7 @@ def test_finding02_cli_import_rejects_refuse_the_database(cli_db, tmp_path, caps
 
 
 def test_backup_still_refuses_the_database_with_the_same_message(cli_db, capsys):
-    assert main(["--db", cli_db, "--lang", "en", "backup", cli_db, "--force"]) == 2
+    assert main(["--db", cli_db, "--lang", "en", "--user", "admin", "backup", cli_db, "--force"]) == 2
     assert f"{cli_db} is the database itself: give the file another name." in capsys.readouterr().err
 
 

@@ -340,7 +340,7 @@ def test_cli_output_shows_control_characters_instead_of_sending_them(town, capsy
     url = db.obj.database if isinstance(db.obj.database, str) else None
     if not str(url).endswith(".db"):
         pytest.skip("the CLI test runs on the SQLite file")
-    assert cli.main(["--db", url, "owners", "search", "张"]) == 0
+    assert cli.main(["--db", url, "--user", "lead1", "owners", "search", "张"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "\u241b]52;c;SGVsbG8=\u2407" in out

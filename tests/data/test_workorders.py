@@ -65,7 +65,7 @@ def _matrix_url(request, tmp_path_factory):
     own work orders), so that 88 cases cost one set-up, not 88."""
     if request.param == "sqlite":
         url = str(tmp_path_factory.mktemp("matrix") / "frontdesk.db")
-        open_database(url)
+        open_database(url, create=True)
         schema.migrate()
         world = _world()
         close_database()

@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 TEST_NODEPS := recurring-ical-events==3.8.2 x-wr-timezone==2.0.1 click==8.5.1
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint sample bench soak i18n i18n-update clean
+.PHONY: run test test-data lint sample bench soak i18n i18n-update clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,13 +20,25 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/frontdesk --user $${FRONTDESK_USER:-desk1}
 
+# Two workers (pytest-xdist; a file stays on one worker), then the tests marked `serial`
+# alone; both parts always run, and the target fails when either does.
+define pytest_both_parts
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not serial" $(1); parallel=$$?; \
+	$(BIN)/python -m pytest -q -p no:xdist -m serial $(1); serial=$$?; \
+	[ $$serial = 5 ] && serial=0; [ $$parallel = 0 ] && [ $$serial = 0 ]
+endef
+
 ## test: the whole suite (the PostgreSQL half runs when FRONTDESK_TEST_PG is set)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(call pytest_both_parts,)
+
+## test-data: the fast half, the data-layer tests (tests/data: no terminal)
+test-data: $(STAMP)
+	$(call pytest_both_parts,tests/data)
 
 lint: $(STAMP)
 	$(BIN)/ruff check data tui screens widgets tests
-	$(BIN)/python -m pytest -q tests/test_layers.py
+	$(BIN)/python -m pytest -q tests/data/test_layers.py
 
 ## sample: regenerate the tracked demo database (about 2 000 households)
 sample: $(STAMP)

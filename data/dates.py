@@ -1,6 +1,6 @@
 """Dates, times and one-line events as a desk clerk types them: 明天, 下周一, 12-3, 下午2点到3点.
 
-Pure functions, no database. Rules for ambiguous input (tested in tests/test_dates.py):
+Pure functions, no database. Rules for ambiguous input (tested in tests/data/test_dates.py):
 
 * A month and day without a year (``12-3``, ``12月3日``) mean that day of *this* year,
   even when it has passed — the calendar jumps there; nothing guesses a year.

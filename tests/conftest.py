@@ -19,6 +19,17 @@ PG_URL = os.environ.get("FRONTDESK_TEST_PG", "")
 PG_SKIP_REASON = "FRONTDESK_TEST_PG is not set: no PostgreSQL server to test against"
 
 
+#: Fixtures that change the machine itself (OS users and groups): their tests run alone.
+SERIAL_FIXTURES = {"group_users"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests using a fixture of SERIAL_FIXTURES are `serial`, like the files marked so."""
+    for item in items:
+        if SERIAL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.serial)
+
+
 @pytest.fixture(autouse=True)
 def _isolate_user_dirs(tmp_path_factory, monkeypatch):
     """Keep every test away from the real user's config, data and database."""
@@ -99,18 +110,21 @@ class _PgShared:
     def __init__(self, base_url: str) -> None:
         import psycopg2
 
-        from data.models import ALL_MODELS
-
         self.base_url = base_url
         self.url, self.schema_name = _pg_schema_url(base_url)
         open_database(self.url)
         schema.migrate()
         close_database()
-        self.tables = [m._meta.table_name for m in ALL_MODELS]
         self.conn = psycopg2.connect(base_url)
         self.conn.autocommit = True
         cur = self.conn.cursor()
         cur.execute(f'SET search_path TO "{self.schema_name}"')
+        # Every table of the schema, the migration history too: a test that writes a future
+        # migration into it must not make the next tests' databases "newer than FrontDesk".
+        cur.execute("SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = %s AND table_type = 'BASE TABLE' ORDER BY table_name",
+                    (self.schema_name,))
+        self.tables = [name for (name,) in cur.fetchall()]
         self.rows: dict[str, tuple[list[str], list[tuple]]] = {}
         for table in self.tables:
             cur.execute(f'SELECT * FROM "{table}"')

@@ -67,3 +67,28 @@ async def test_d_in_the_queue_deletes_a_saved_filter_after_asking(world):
         assert isinstance(app.screen, QueueScreen)
         assert [n for n, _f in queue.saved_filters(desk.id)] == ["急单"]
         assert any("deleted" in n for n in notes)
+
+
+async def test_i_in_the_call_history_tags_the_call_to_the_outage(world):
+    from data import calls, people
+    from data.models import Building, Call
+
+    room = people.ensure_room(world["comm"].id, "5-1-101")
+    building = Building.get(Building.community == world["comm"].id, Building.code == "5")
+    assert room
+    incident = calls.declare_incident("water_cut", "5号楼停水", [building.id], NOW - dt.timedelta(hours=1),
+                                      NOW + dt.timedelta(hours=8), "", world["sup"].id)
+    call = f.call(world["desk"], number="13700001111", summary="问停水")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        notes = record_notifications(app)
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert "问停水" in screen_text(app)
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert Call.get_by_id(call.id).incident_id == incident.id
+        assert any("Call tagged to 5号楼停水." in n for n in notes)

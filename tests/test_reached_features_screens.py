@@ -92,3 +92,35 @@ async def test_i_in_the_call_history_tags_the_call_to_the_outage(world):
         await settle(app, pilot)
         assert Call.get_by_id(call.id).incident_id == incident.id
         assert any("Call tagged to 5号楼停水." in n for n in notes)
+
+
+async def test_s_in_the_call_lists_builds_a_list_from_a_search(world):
+    from data import calls, people
+    from data.people import PersonInput
+    from widgets.form import FormModal
+
+    room = people.ensure_room(world["comm"].id, "5-1-101")
+    li = people.create_person(PersonInput(name="李芳", gender="F", phones=["13700001111"]))
+    people.move_in(li, room, "owner")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        await pilot.press("u")  # desk staff: no lists from a file
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormModal)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal)
+        await pilot.press(*"无此人", "f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal) and "found nobody" in screen_text(app)
+        app.screen.query_one("#field-query").value = "5-1"
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormModal)
+        [lst] = calls.call_lists()
+        assert lst.total == 1 and "李芳" in screen_text(app)

@@ -61,6 +61,8 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "audit.read": (LEADS, N_("read the audit trail")),
     "sla.manage": (LEADS, N_("change SLA policies")),
     "holidays.manage": (LEADS, N_("edit the holiday calendar")),
+    "scripts.manage": (LEADS, N_("edit the call scripts")),
+    "calls.list_file": (LEADS, N_("build call lists from a file")),
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),

@@ -34,6 +34,7 @@ from data.events import (
     event_attendee_ids,
     event_state,
     free_busy,
+    free_slots,
     get_event,
     is_mine,
     may_change,
@@ -57,7 +58,7 @@ __all__ = [
     "EDITABLE", "MAX_WINDOW_DAYS", "NOT_BUSY_KINDS", "OCCURRENCE_EDITABLE", "TASK_MINUTES",
     "Conflict", "ConflictsFound", "EventInput", "EventState", "Occurrence", "agenda",
     "cancel_occurrence", "conflicts_for", "create_event", "delete_event", "edit_occurrence",
-    "edit_series", "event_state", "free_busy", "may_change", "move_occurrence", "room_for_code",
+    "edit_series", "event_state", "free_busy", "free_slots", "may_change", "move_occurrence", "room_for_code",
     "set_task_done", "staff_by_logins", "StaffRef", "tasks",
 ]
 

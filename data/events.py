@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from data import access
-from data.errors import FrontDeskError, NotFoundError
+from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Event, EventAttendee, Room, Staff, WorkOrder
 from data.recurrence import Budget, check_bounded, occurrences, parse_rrule
@@ -412,6 +412,45 @@ def free_busy(staff_ids: list[int], start: dt.datetime,
                 merged.append((a, b))
         busy[sid] = merged
     return busy
+
+
+#: Days `free_slots` looks ahead at most.
+MAX_FREE_DAYS = 31
+
+
+def free_slots(staff_ids: list[int], first_day: dt.date, days: int,
+               hours: tuple[dt.time, dt.time] | None = None,
+               ) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    """For each staff member, their free time on the working days (data.holidays) of the
+    `days` days from `first_day`, within `hours` (default: the company's working hours):
+    the gaps between their busy intervals (`free_busy`), in order."""
+    from data.holidays import is_working_day, working_hours
+
+    if not 1 <= days <= MAX_FREE_DAYS:
+        raise ValidationError("days", _("Look 1 to {most} days ahead.").format(most=MAX_FREE_DAYS))
+    opens, closes = hours or working_hours()
+    if closes is None or closes <= opens:
+        raise ValidationError("hours", _("Give a range of hours that ends after it starts, such as 9:00-17:00."))
+    free: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {s: [] for s in staff_ids}
+    start = dt.datetime.combine(first_day, opens)
+    end = dt.datetime.combine(first_day + dt.timedelta(days=days - 1), closes)
+    busy = free_busy(staff_ids, start, end)
+    for offset in range(days):
+        day = first_day + dt.timedelta(days=offset)
+        if not is_working_day(day):
+            continue
+        day_start, day_end = dt.datetime.combine(day, opens), dt.datetime.combine(day, closes)
+        for sid in staff_ids:
+            at = day_start
+            for a, b in busy[sid]:
+                if b <= day_start or a >= day_end:
+                    continue
+                if a > at:
+                    free[sid].append((at, a))
+                at = max(at, b)
+            if at < day_end:
+                free[sid].append((at, day_end))
+    return free
 
 
 def conflicts_for(attendee_ids: list[int], start: dt.datetime, end: dt.datetime,

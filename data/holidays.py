@@ -14,8 +14,7 @@ year's arrangement in the autumn before, and a clerk imports it as a small CSV
 "2026-01-01", "isOffDay": true}, …]}`, isOffDay false a 调休 working day) and iCalendar
 feeds of all-day events whose title says 休/假 (a day off) or 班 (a working day; 补班),
 other events in them (festivals that are not days off) left out. The format is read from
-the text itself. The 2026 arrangement ships as defaults (migration 0006; `seed_defaults`
-puts it back, idempotently).
+the text itself. The 2026 arrangement ships as defaults (migration 0006 inserts them).
 """
 
 from __future__ import annotations
@@ -78,14 +77,6 @@ class HolidayDay:
     day: dt.date
     name: str
     kind: str  # holiday | workday
-
-
-def seed_defaults() -> int:
-    """Put the shipped defaults in (dates already present are left alone). Returns how many
-    rows were added."""
-    with transaction():
-        return (Holiday.insert_many([{"day": d, "name": n, "kind": k} for d, n, k in DEFAULTS])
-                .on_conflict_ignore().as_rowcount().execute())
 
 
 def holidays_between(start: dt.date, end: dt.date) -> list[HolidayDay]:

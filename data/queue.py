@@ -14,7 +14,7 @@ from data.errors import NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.models import Building, Category, Room, SavedFilter, Staff, WorkOrder
 from data.territory import visible_only
-from data.validators import clean_text
+from data.validators import clean_text, show_controls
 from data.vocab import OPEN_STATUSES, PRIORITIES, WORK_ORDER_STATUSES
 
 #: Rows per page.
@@ -275,10 +275,12 @@ def saved_filters(staff_id: int) -> list[tuple[str, QueueFilter]]:
 
 
 def delete_filter(staff_id: int, name: str) -> None:
+    """Delete a named filter of this staff member (NotFoundError if they have none so named)."""
+    name = name.strip() if isinstance(name, str) else ""
     with transaction():
         deleted = SavedFilter.delete().where(SavedFilter.staff == staff_id, SavedFilter.name == name).execute()
     if not deleted:
-        raise NotFoundError(_("No saved filter “{name}”.").format(name=name))
+        raise NotFoundError(_("No saved filter “{name}”.").format(name=show_controls(name[:40])))
 
 
 # --- lookups for filter forms ----------------------------------------------------------------

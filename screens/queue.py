@@ -53,6 +53,8 @@ class QueueScreen(DeskScreen):
         Binding("F", "clear_filter", N_("Clear filter"), show=False),
         Binding("s", "save_filter", N_("Save filter"), show=False),
         Binding("g", "saved_filters", N_("Saved"), tooltip=N_("Pick a saved filter")),
+        Binding("D", "delete_filter", N_("Delete saved filter"), show=False,
+                tooltip=N_("Pick one of your saved filters to delete")),
         Binding("space", "mark", N_("Mark"), tooltip=N_("Mark or unmark for A assign, P priority, C close")),
         Binding("A", "bulk_assign", N_("Assign"), show=False, tooltip=N_("Assign the marked orders")),
         Binding("P", "bulk_priority", N_("Priority"), show=False, tooltip=N_("Priority of the marked orders")),
@@ -132,6 +134,8 @@ class QueueScreen(DeskScreen):
         yield (N_("Filter"), _("Narrow the queue (f)"), self.action_filter)
         yield (N_("Save filter"), _("Keep the current filter under a name (s)"), self.action_save_filter)
         yield (N_("Saved filters"), _("Use a saved filter (g)"), self.action_saved_filters)
+        yield (N_("Delete saved filter"), _("Pick one of your saved filters to delete (D)"),
+               self.action_delete_filter)
         yield (N_("Missed deadlines"), _("Per technician, this month (S)"), self.action_missed)
         yield (N_("Severe weather"), _("Stretch open deadlines × 1.5, or end it (w)"), self.action_severe_weather)
 
@@ -365,6 +369,38 @@ class QueueScreen(DeskScreen):
                 self._reload_from_start()
 
         self.app.push_screen(forms.saved_filter_picker(saved, self._need_lookups()), picked)
+
+    def action_delete_filter(self) -> None:
+        """D: pick one of my saved filters, confirm, delete it."""
+        saved = queue.saved_filters(self.app.staff.id)
+        if not saved:
+            self.notify(_("No saved filters yet: f sets a filter, s saves it."), markup=False)
+            return
+
+        def confirmed(name: str, yes: bool | None) -> None:
+            if yes:
+                self.delete_saved_filter(name)
+
+        def picked(choice: tuple[str, QueueFilter] | None) -> None:
+            if choice is not None:
+                name = choice[0]
+                self.app.push_screen(ConfirmModal(_("Delete the saved filter “{name}”?").format(name=name)),
+                                     lambda yes: confirmed(name, yes))
+
+        picker = forms.saved_filter_picker(saved, self._need_lookups())
+        picker.picker_title = _("Delete which saved filter?")
+        self.app.push_screen(picker, picked)
+
+    @work(thread=True, exclusive=True, group="queue-filter-delete", exit_on_error=False)
+    def delete_saved_filter(self, name: str) -> None:
+        """Delete the filter in a worker (a write)."""
+        try:
+            queue.delete_filter(self.app.staff.id, name)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, _("Saved filter “{name}” deleted.").format(name=name),
+                                  markup=False)
 
     # --- marks and bulk actions ------------------------------------------------------------
 

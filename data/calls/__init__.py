@@ -65,9 +65,12 @@ from data.calls.matching import (
 from data.calls.numbers import MAX_DIGITS, MIN_DIGITS, normalize_number
 from data.calls.script_library import (
     DEFAULT_SCRIPTS,
+    PLACEHOLDERS,
     ScriptView,
+    check_placeholders,
     ensure_default_scripts,
     fill_script,
+    find_script,
     save_script,
     scripts,
 )
@@ -111,7 +114,10 @@ __all__ = [
     "create_order_from_call",
     "declare_incident",
     "end_incident",
+    "PLACEHOLDERS",
+    "check_placeholders",
     "ensure_default_scripts",
+    "find_script",
     "fill_script",
     "get_call",
     "get_incident",

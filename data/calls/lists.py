@@ -13,12 +13,12 @@ from pathlib import Path
 
 from peewee import JOIN, Case, fn
 
-from data import limits
+from data import access, limits
 from data.calls.log import active_staff, check_code, check_duration
 from data.calls.numbers import normalize_number, unique_person
 from data.clock import now as clock_now
 from data.db import transaction
-from data.errors import NotFoundError, ValidationError
+from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import _
 from data.models import (
     Call,
@@ -192,9 +192,11 @@ def build_list_from_file(path: str, staff_id: int, assignee_id: int | None = Non
     header line without digits is skipped, as are blank lines and numbers seen before).
     Each number is normalised and matched to a person. All or nothing: when any line is not
     a number (control characters included: a line holding one is refused, never stripped),
-    ValidationError lists every such line by number and no list is made."""
+    ValidationError lists every such line by number and no list is made. Supervisors and
+    up; a bare file name is looked for in the export folder first (data.exports)."""
     _list_staff(staff_id, assignee_id)
-    file = Path(path).expanduser()
+    access.require("calls.list_file", staff_id)
+    file = _list_file(path)
     if not file.is_file():
         raise ValidationError("file", _("File not found: {path}").format(path=file))
     data = limits.read_bytes_limited(file, limits.CALL_LIST_MAX_BYTES, _("a file of phone numbers"))
@@ -234,6 +236,23 @@ def build_list_from_file(path: str, staff_id: int, assignee_id: int | None = Non
             limit=MAX_LIST_ITEMS, count=len(numbers)))
     items = [{"person": unique_person(n), "number": n, "work_order": None} for n in numbers]
     return _new_list("adhoc", _list_name(name, _("Call list {date}")), staff_id, assignee_id, items)
+
+
+def _list_file(path: str) -> Path:
+    """The file `path` names: a relative name found in the export folder, else as given."""
+    file = Path(str(path or "").strip()).expanduser()
+    if str(file) in ("", "."):
+        raise ValidationError("file", _("Give the file of phone numbers, such as 通知名单.csv."))
+    if not file.is_absolute():
+        from data.exports import configured_export_dir
+
+        try:
+            in_exports = configured_export_dir() / file
+        except FrontDeskError:
+            in_exports = None
+        if in_exports is not None and in_exports.is_file():
+            return in_exports
+    return file
 
 
 def call_lists(staff_id: int | None = None, *, open_only: bool = True) -> list[CallListView]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
+from data import access
 from data.calls.log import active_staff, check_code
 from data.calls.matching import current_rooms
 from data.clock import now as clock_now
@@ -17,7 +18,7 @@ from data.errors import NotFoundError, ValidationError
 from data.i18n import N_, _, language
 from data.models import Person, Room, Script, WorkOrder
 from data.pinyin import COMPOUND_SURNAMES
-from data.validators import clean_text
+from data.validators import clean_text, show_controls
 from data.vocab import CALL_CATEGORIES
 
 
@@ -84,8 +85,10 @@ def scripts(category: str | None = None) -> list[ScriptView]:
 
 def save_script(category: str, title: str, body: str, staff_id: int,
                 script_id: int | None = None) -> int:
-    """Add a script, or change `script_id`; a title is unique within its category."""
+    """Add a script, or change `script_id` (supervisors and up); a title is unique within
+    its category, and the text may only use the known placeholders (`PLACEHOLDERS`)."""
     active_staff(staff_id)
+    access.require("scripts.manage", staff_id)
     check_code(category, CALL_CATEGORIES, "category")
     title = clean_text(title, "title", max_length=60)
     if not title:
@@ -93,6 +96,7 @@ def save_script(category: str, title: str, body: str, staff_id: int,
     body = clean_text(body, "body", multiline=True, max_length=4000)
     if not body:
         raise ValidationError("body", _("The script is empty."))
+    check_placeholders(body)
     at = clock_now()
     with transaction():
         clash = Script.select().where(Script.category == category, Script.title == title)
@@ -112,6 +116,37 @@ def save_script(category: str, title: str, body: str, staff_id: int,
 
 
 _PLACEHOLDER_RE = re.compile(r"\{\s*([^{}\s]{1,10})\s*\}")
+#: Anything written in braces, for the check of an edited script.
+_BRACES_RE = re.compile(r"\{([^{}]*)\}")
+
+
+def check_placeholders(body: str) -> None:
+    """ValidationError (field "body") naming every placeholder of `body` that
+    `fill_script` does not know (a typo such as {房间号} would be read to a caller as a
+    stand-in), with the ones it does know."""
+    unknown: list[str] = []
+    for m in _BRACES_RE.finditer(body):
+        name = m[1].strip()
+        if name not in PLACEHOLDERS and name not in unknown:
+            unknown.append(name)
+    if unknown:
+        shown = "、".join("{" + show_controls(name[:12]) + "}" for name in unknown[:8])
+        raise ValidationError("body", _("Unknown placeholder(s) {names}: use {known}.").format(
+            names=shown, known="、".join("{" + p + "}" for p in PLACEHOLDERS)))
+
+
+def find_script(title: str, category: str | None = None) -> ScriptView:
+    """The script called `title` (in `category`, when given): NotFoundError if there is
+    none, ValidationError asking for the category when several categories have one."""
+    text = " ".join(str(title or "").split())
+    found = [s for s in scripts(category) if s.title == text]
+    if not found:
+        raise NotFoundError(_("No script called “{title}”.").format(title=show_controls(text[:40])))
+    if len(found) > 1:
+        raise ValidationError("category", _("Several categories have a script called “{title}”: "
+                                            "name the category ({categories}).").format(
+            title=text, categories="、".join(s.category for s in found)))
+    return found[0]
 
 
 def _salutation(name: str, gender: str) -> str:
@@ -177,6 +212,10 @@ STAND_INS = {
     "姓名": N_("owner"),
     "称呼": N_("owner"),
 }
+
+
+#: The placeholders a script may use.
+PLACEHOLDERS = tuple(STAND_INS)
 
 
 def _stand_in(name: str) -> str:

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
+from data import access
 from data import calls as call_data
 from data.clock import now as clock_now
 from data.errors import FrontDeskError
@@ -46,11 +47,16 @@ class CallListPane(CallsPane):
     BINDINGS = [
         Binding("d", "dial", N_("Dial"), tooltip=N_("Dial the selected number")),
         Binding("g", "build_list", N_("Build 回访"), tooltip=N_("Build the 回访 list from resolved work orders")),
+        Binding("s", "list_from_search", N_("From search"), show=False,
+                tooltip=N_("A call list of the owners a search finds (3-2, 张 …)")),
+        Binding("u", "list_from_file", N_("From file"), show=False,
+                tooltip=N_("A call list from a file of numbers (export folder or a path; supervisors)")),
         Binding("l", "pick_list", N_("Other list"), show=False),
         Binding("escape", "escape", N_("Back"), show=False),
         *(Binding(str(i), f"digit({i})", str(i), show=False) for i in range(1, 8)),
     ]
-    TYPED_KEYS = CallsPane.TYPED_KEYS | {"dial", "build_list", "pick_list", "digit"}
+    TYPED_KEYS = CallsPane.TYPED_KEYS | {"dial", "build_list", "pick_list", "digit", "list_from_search",
+                                         "list_from_file"}
 
     class ListLoaded(Message):
         def __init__(self, lists: list, list_id: int | None, current: Any, item: Any) -> None:
@@ -96,6 +102,8 @@ class CallListPane(CallsPane):
             return self.item is not None
         if action == "pick_list":
             return self.list_id is not None
+        if action == "list_from_file":
+            return access.can("calls.list_file", self.app.staff.id)
         if action == "escape":
             return isinstance(self.screen.focused, Input) or self.list_id is not None
         return True
@@ -279,6 +287,25 @@ class CallListPane(CallsPane):
 
     def on_call_list_pane_list_built(self, message: ListBuilt) -> None:
         self._work_list(message.list_id)
+
+    def action_list_from_search(self) -> None:
+        """s: a call list of the owners a search finds, named as typed."""
+        self._list_form("query", _("Search"), _("3-2, 张, a phone number …"),
+                        lambda v, me: call_data.build_list_from_search(v["query"], me, me, v["name"] or None))
+
+    def action_list_from_file(self) -> None:
+        """u: a call list from a file of numbers (a name in the export folder, or a path)."""
+        self._list_form("file", _("File"), _("a name in the export folder, or a path"),
+                        lambda v, me: call_data.build_list_from_file(v["file"], me, me, v["name"] or None))
+
+    def _list_form(self, field: str, caption: str, placeholder: str, build: Any) -> None:
+        from widgets.form import FormField, FormModal
+
+        me = self.app.staff.id
+        fields = [FormField(field, caption, placeholder=placeholder),
+                  FormField("name", _("List name"), placeholder=_("(default: Call list and the date)"))]
+        form = FormModal(_("New call list"), fields, lambda values: build(values, me))
+        self.app.push_screen(form, lambda list_id: list_id and self._work_list(list_id))
 
     @on(Input.Submitted, "#list-note")
     def _note_done(self) -> None:

@@ -43,12 +43,19 @@ class CallHistoryPane(CallLogPane):
         Binding("f", "filter", N_("Filter"), tooltip=N_("Direction, category, staff, dates")),
         Binding("F", "clear_filter", N_("Clear filter"), show=False),
         Binding("r,R", "reveal", N_("Reveal"), tooltip=N_("Show the selected call's number in full (recorded)")),
+        Binding("i", "tag_incident", N_("Incident"), show=False,
+                tooltip=N_("Tag the selected call to the outage going on now")),
         Binding("pagedown", "next_page", N_("Next page"), show=False, priority=True),
         Binding("pageup", "previous_page", N_("Previous page"), show=False, priority=True),
     ]
-    TYPED_KEYS = CallLogPane.TYPED_KEYS | {"filter", "clear_filter", "reveal"}
+    TYPED_KEYS = CallLogPane.TYPED_KEYS | {"filter", "clear_filter", "reveal", "tag_incident"}
     TABLE = "#history-table"
     NUMBER_COLUMN = 2
+
+    class IncidentsFound(Message):
+        def __init__(self, call: Any, incidents: list) -> None:
+            super().__init__()
+            self.call, self.incidents = call, incidents
 
     class HistoryLoaded(Message):
         def __init__(self, page: Any) -> None:
@@ -186,3 +193,49 @@ class CallHistoryPane(CallLogPane):
 
         due = call.callback_due or quarter(clock_now() + CALLBACK_AFTER)
         self.app.push_screen(forms.callback_form(self.host.staff_list(), self.app.staff.id, due, act), done)
+
+    # --- tagging a call to an incident ---------------------------------------------------------
+
+    def action_tag_incident(self) -> None:
+        """i: tag the selected call to the incident going on now (a choice when several are)."""
+        call = cursor_row(self.query_one("#history-table", DataTable), self.rows)
+        if call is not None:
+            self.find_incidents(call)
+
+    @work(thread=True, exclusive=True, group="call-incidents", exit_on_error=False)
+    def find_incidents(self, call: Any) -> None:
+        try:
+            incidents = call_data.active_incidents(clock_now())
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
+            return
+        self.post_message(self.IncidentsFound(call, incidents))
+
+    def on_call_history_pane_incidents_found(self, message: IncidentsFound) -> None:
+        from data.vocab import INCIDENT_KINDS
+        from widgets.picker import PickerModal, PickRow
+
+        if not message.incidents:
+            self.notify(_("No outage is going on now: nothing to tag the call to."), markup=False)
+            return
+        call = message.call
+        if len(message.incidents) == 1:
+            self.tag_incident(call.id, message.incidents[0])
+            return
+        rows = [PickRow((label(INCIDENT_KINDS, i.kind), i.title, "、".join(i.buildings)), i)
+                for i in message.incidents]
+        picker = PickerModal(_("Tag the call to which outage?"),
+                             [(_("Kind"), 8), (_("Title"), 30), (_("Buildings"), 24)], rows)
+        self.app.push_screen(picker, lambda incident: incident and self.tag_incident(call.id, incident))
+
+    @work(thread=True, exclusive=True, group="call-tag", exit_on_error=False)
+    def tag_incident(self, call_id: int, incident: Any) -> None:
+        """Tag in a worker (a write), then read the page again."""
+        try:
+            call_data.tag_call(call_id, incident.id, self.app.staff.id)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, _("Call tagged to {title}.").format(title=incident.title),
+                                  markup=False)
+        self.app.call_from_thread(self.load_history)

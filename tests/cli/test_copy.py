@@ -131,6 +131,19 @@ def test_copy_command_prints_the_table(pg_target, source, capsys):
     assert "already holds FrontDesk data" in capsys.readouterr().err
 
 
+def test_copy_compare_command_checks_without_copying(pg_target, source, capsys):
+    copy_database(source, pg_target)
+    close_database()
+    assert main(["--lang", "en", "copy", "--compare", "--from", source, "--to", pg_target]) == 0
+    out = capsys.readouterr().out
+    assert "work_order" in out and "Both sides match" in out and "Copied" not in out
+    open_database(pg_target)
+    db.execute_sql("UPDATE person SET note = note || '!' WHERE id = (SELECT MIN(id) FROM person)")
+    close_database()
+    assert main(["--lang", "en", "copy", "--compare", "--from", source, "--to", pg_target]) == 2
+    assert "MISMATCH" in capsys.readouterr().out
+
+
 def test_compare_sees_a_changed_row(pg_target, source):
     copy_database(source, pg_target)
     db.execute_sql("UPDATE person SET note = note || '!' WHERE id = (SELECT MIN(id) FROM person)")

@@ -417,12 +417,12 @@ def test_list_from_a_file_matches_people(world, tmp_path):
     path = tmp_path / "numbers.csv"
     path.write_text("电话,备注\n138 0013 8000,张\n\n0571-8765432,\n95588,银行\n13800138000,重复\n",
                     encoding="utf-8")
-    items = calls.list_items(calls.build_list_from_file(str(path), world.desk1))
+    items = calls.list_items(calls.build_list_from_file(str(path), world.sup))
     assert [(i.number, i.person_id) for i in items] == [
         ("13800138000", world.zhang), ("0571-8765432", world.li), ("95588", None)]
     txt = tmp_path / "plain.txt"
     txt.write_bytes("13700000000\r\n021-55556666\r\n".encode("gb18030"))
-    items = calls.list_items(calls.build_list_from_file(str(txt), world.desk1))
+    items = calls.list_items(calls.build_list_from_file(str(txt), world.sup))
     assert [(i.number, i.person_id) for i in items] == [("13700000000", None), ("021-55556666", None)]
 
 
@@ -430,13 +430,13 @@ def test_list_from_a_file_with_bad_lines_lists_them_and_creates_nothing(world, t
     path = tmp_path / "numbers.txt"
     path.write_text("13800138000\nabc\n13700000000\n12\n", encoding="utf-8")
     with pytest.raises(ValidationError) as caught:
-        calls.build_list_from_file(str(path), world.desk1)
+        calls.build_list_from_file(str(path), world.sup)
     message = str(caught.value)
     assert "2 line(s)" in message and "line 2" in message and "line 4" in message
     assert "line 1" not in message and "line 3" not in message
     assert CallList.select().count() == 0 and CallListItem.select().count() == 0
     with pytest.raises(ValidationError):
-        calls.build_list_from_file(str(tmp_path / "missing.txt"), world.desk1)
+        calls.build_list_from_file(str(tmp_path / "missing.txt"), world.sup)
 
 
 def test_attempts_later_hides_the_item_and_three_no_answers_end_it(world):
@@ -494,7 +494,7 @@ def test_connected_callback_item_logs_the_call_and_can_record_the_rating(world):
 def test_invalid_number_ends_the_item_at_once(world, tmp_path):
     path = tmp_path / "n.txt"
     path.write_text("13700000000\n", encoding="utf-8")
-    [item] = calls.list_items(calls.build_list_from_file(str(path), world.desk1))
+    [item] = calls.list_items(calls.build_list_from_file(str(path), world.sup))
     assert calls.record_attempt(item.id, world.desk1, "invalid").status == "done"
 
 

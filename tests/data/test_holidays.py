@@ -18,9 +18,8 @@ from tests.helpers.cli import run as cli_run
 d = dt.date
 
 
-def test_2026_defaults_are_seeded_once(database):
+def test_2026_defaults_are_seeded_by_the_migration(database):
     assert Holiday.select().count() == len(holidays.DEFAULTS)
-    assert holidays.seed_defaults() == 0  # idempotent
     new_year = holidays.holidays_between(d(2026, 1, 1), d(2026, 1, 4))
     assert [(h.day, h.name, h.kind) for h in new_year] == [
         (d(2026, 1, 1), "元旦", "holiday"), (d(2026, 1, 2), "元旦", "holiday"),
@@ -28,8 +27,6 @@ def test_2026_defaults_are_seeded_once(database):
     spring = [h for h in holidays.holidays_between(d(2026, 2, 1), d(2026, 2, 28))
               if h.kind == "holiday"]
     assert (spring[0].day, spring[-1].day, len(spring)) == (d(2026, 2, 15), d(2026, 2, 23), 9)
-    Holiday.delete().where(Holiday.day == d(2026, 10, 1)).execute()
-    assert holidays.seed_defaults() == 1
 
 
 def test_working_days_over_a_holiday_and_a_make_up_saturday(database):

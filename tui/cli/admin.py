@@ -34,6 +34,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help=_("the SQLite file to copy (only read)"))
     p.add_argument("--to", dest="target", required=True, metavar="POSTGRESQL_URL",
                    help=_("postgresql://user@host:port/dbname of a new, empty database"))
+    p.add_argument("--compare", action="store_true",
+                   help=_("only compare the tables of both sides (row counts and checksums); copy nothing"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     from tui.soak import add_arguments
@@ -103,7 +105,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
-    """`frontdesk copy --from SQLITE_PATH --to postgresql://…`."""
+    """`frontdesk copy --from SQLITE_PATH --to postgresql://… [--compare]`."""
     from data.copy import copy_database
 
     def progress(table: str, rows: int) -> None:
@@ -111,20 +113,20 @@ def cmd_copy(args: argparse.Namespace) -> int:
             print(_("  {table}: {rows} rows").format(table=table, rows=rows), file=sys.stderr, flush=True)
 
     _admin_of_file(args.source, args)  # a copy of everything, password hashes too
+    if args.compare:
+        from data.copy import compare
+
+        checks = compare(args.source, args.target)
+        _print_checks(checks, args.json)
+        bad = [c.table for c in checks if not c.ok]
+        if bad:
+            raise FrontDeskError(_("The target does not match the source in {tables}.")
+                                 .format(tables=", ".join(bad)))
+        if not args.json:
+            print(_("Both sides match: {count} tables.").format(count=len(checks)))
+        return 0
     report = copy_database(args.source, args.target, progress=progress)
-    if not args.json:
-        table, source, copied, checksum = _("table"), _("source rows"), _("copied rows"), _("checksum")
-        print(f"{pad(table, 20)} {pad(source, 12):>12} {pad(copied, 12):>12}  {checksum}")
-    ok, mismatch = _("OK"), _("MISMATCH")
-    for check in report.tables:
-        if args.json:
-            emit({"table": check.table, "source_rows": check.source_rows,
-                   "target_rows": check.target_rows, "source_checksum": check.source_sum,
-                   "target_checksum": check.target_sum,
-                   "result": "OK" if check.ok else "MISMATCH"})
-        else:
-            print(f"{pad(check.table, 20)} {check.source_rows:>12} {check.target_rows:>12}  "
-                  f"{ok if check.ok else mismatch}")
+    _print_checks(report.tables, args.json)
     if not args.json:
         print(_("Copied {rows} rows in {seconds:.1f} s.").format(
             rows=report.rows, seconds=report.seconds))
@@ -133,6 +135,23 @@ def cmd_copy(args: argparse.Namespace) -> int:
         raise FrontDeskError(_("The copy does not match the source in {tables}: do not use it.")
                              .format(tables=", ".join(bad)))
     return 0
+
+
+def _print_checks(checks, as_json: bool) -> None:
+    """The table check of a copy or a comparison: a table of rows and OK / MISMATCH."""
+    if not as_json:
+        table, source, copied, checksum = _("table"), _("source rows"), _("copied rows"), _("checksum")
+        print(f"{pad(table, 20)} {pad(source, 12):>12} {pad(copied, 12):>12}  {checksum}")
+    ok, mismatch = _("OK"), _("MISMATCH")
+    for check in checks:
+        if as_json:
+            emit({"table": check.table, "source_rows": check.source_rows,
+                   "target_rows": check.target_rows, "source_checksum": check.source_sum,
+                   "target_checksum": check.target_sum,
+                   "result": "OK" if check.ok else "MISMATCH"})
+        else:
+            print(f"{pad(check.table, 20)} {check.source_rows:>12} {check.target_rows:>12}  "
+                  f"{ok if check.ok else mismatch}")
 
 
 def cmd_soak(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 
 from data.errors import NotFoundError, ValidationError
-from data.i18n import _
+from data.i18n import N_, _
 from tui.cli.common import emit, open_db, sign_in
 
 #: Chinese words accepted for --kind, besides the codes and their labels.
@@ -24,6 +24,10 @@ KIND_WORDS = {"上门预约": "appointment", "上门": "appointment", "会议": 
               "电子邮件": "email", "邮件": "email", "传真": "fax"}
 #: Days `calendar agenda` shows by default.
 AGENDA_DAYS = 7
+#: Days `calendar freebusy` looks ahead by default.
+FREE_DAYS = 5
+#: Weekday names of `calendar freebusy` (English msgids).
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -70,6 +74,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--import", dest="import_file", metavar="FILE",
                    help=_("a file of days to add or replace: a CSV of 日期,名称,类型 (放假 or 上班), "
                           "a holiday-cn JSON file, or an iCalendar feed of 休/班 days"))
+    q.add_argument("--is-working-day", dest="is_working_day", metavar="DATE",
+                   help=_("only say whether DATE is a working day (weekday, holiday or 调休)"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calendar.add_parser("freebusy", help=_("free time of staff members on the coming working days"))
+    q.add_argument("--staff", metavar="LOGIN[,LOGIN…]", help=_("whose free time (default: me)"))
+    q.add_argument("--days", type=int, default=FREE_DAYS, metavar="N",
+                   help=_("from today, this many days (default 5)"))
+    q.add_argument("--hours", metavar="HH:MM-HH:MM",
+                   help=_("within these hours, such as 9:00-12:00 or 下午2点到5点 (default: the working hours)"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     p = sub.add_parser("remind", help=_("send due calendar reminders (cron-safe, idempotent)"))
@@ -264,6 +278,19 @@ def _calendar_holidays(args: argparse.Namespace) -> int:
     from data.clock import now
 
     sign_in(args)  # the import is for supervisors and up (data.holidays checks)
+    if args.is_working_day:
+        from data.validators import parse_date
+
+        day = parse_date(args.is_working_day, "--is-working-day")
+        working = holidays.is_working_day(day)
+        named = holidays.holidays_between(day, day)
+        if args.json:
+            emit({"date": day.isoformat(), "working_day": working, "name": named[0].name if named else ""})
+        else:
+            line = (_("{date} is a working day.") if working else _("{date} is not a working day.")).format(
+                date=day.isoformat())
+            print(f"{line} {named[0].name}" if named else line)
+        return 0
     if args.import_file:
         if not os.path.isfile(args.import_file):
             raise NotFoundError(_("No file {path}.").format(path=args.import_file))
@@ -283,12 +310,50 @@ def _calendar_holidays(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calendar_freebusy(args: argparse.Namespace) -> int:
+    """`frontdesk calendar freebusy [--staff L[,L]] [--days N] [--hours A-B]`."""
+    from data.calendar import free_slots, staff_by_logins
+    from data.clock import today
+    from data.dates import parse_time_range
+
+    me = sign_in(args)
+    people = staff_by_logins(args.staff.replace("，", ",").split(","), "--staff") if args.staff else []
+    if args.staff and not people:
+        raise ValidationError("--staff", _("Name at least one staff login."))
+    refs = [(p.id, p.login, p.name) for p in people] or [(me.id, me.login, me.name)]
+    hours = None
+    if args.hours:
+        try:
+            hours = parse_time_range(args.hours)
+        except ValidationError as exc:
+            raise ValidationError("--hours", exc.message) from None
+        if hours[1] is None:
+            raise ValidationError("--hours", _("Give a range of hours, such as 9:00-17:00."))
+    free = free_slots([i for i, _l, _n in refs], today(), args.days, hours)  # type: ignore[arg-type]
+    for sid, login, name in refs:
+        if args.json:
+            emit({"login": login, "name": name,
+                  "free": [[f"{a:%Y-%m-%d %H:%M}", f"{b:%Y-%m-%d %H:%M}"] for a, b in free[sid]]})
+            continue
+        print(f"{name} ({login})")
+        by_day: dict[dt.date, list[str]] = {}
+        for a, b in free[sid]:
+            by_day.setdefault(a.date(), []).append(f"{a:%H:%M}–{b:%H:%M}")
+        for day, spans in by_day.items():
+            print(f"  {day:%Y-%m-%d} {_(WEEKDAYS[day.weekday()])}  " + "  ".join(spans))
+        if not free[sid]:
+            print("  " + _("no free time in these days"))
+    return 0
+
+
 def cmd_calendar(args: argparse.Namespace) -> int:
     open_db(args)
     if args.calendar_command == "holidays":
         return _calendar_holidays(args)
     if args.calendar_command == "add":
         return _calendar_add(args)
+    if args.calendar_command == "freebusy":
+        return _calendar_freebusy(args)
     if args.calendar_command == "done":
         return _calendar_done(args)
     if args.calendar_command == "export":

@@ -65,6 +65,34 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     r = inc.add_parser("end", help=_("end an outage now (supervisors)"))
     r.add_argument("id", type=int)
+    r = inc.add_parser("tag", help=_("tag a logged call as being about an outage"))
+    r.add_argument("call_id", type=int, metavar="CALL_ID")
+    r.add_argument("incident_id", type=int, metavar="INCIDENT_ID")
+
+    q = calls.add_parser("lists", help=_("call lists (外呼任务): list, new"))
+    lists = q.add_subparsers(dest="lists_command", metavar="ACTION", required=True)
+    r = lists.add_parser("list", help=_("the open call lists"))
+    r.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    r = lists.add_parser("new", help=_("a call list of the owners a search finds, or of a file of numbers"))
+    source = r.add_mutually_exclusive_group(required=True)
+    source.add_argument("--from-search", dest="from_search", metavar="Q",
+                        help=_("the owners this search finds (3-2, 张, a phone number …)"))
+    source.add_argument("--from-file", dest="from_file", metavar="PATH",
+                        help=_("a file of numbers, one a line or a CSV's first column "
+                               "(a bare name is looked for in the export folder; supervisors)"))
+    r.add_argument("--name", metavar="TEXT", help=_("the list's name (default: Call list and the date)"))
+    r.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calls.add_parser("scripts", help=_("call scripts (话术): list, edit"))
+    scr = q.add_subparsers(dest="scripts_command", metavar="ACTION", required=True)
+    r = scr.add_parser("list", help=_("the scripts, by category"))
+    r.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    r = scr.add_parser("edit", help=_("change a script's text or title (supervisors)"))
+    r.add_argument("name", metavar="NAME", help=_("the script's title"))
+    r.add_argument("--category", metavar="C", help=_("the script's category, when several have this title"))
+    r.add_argument("--text", metavar="TEXT",
+                   help=_("the new text; placeholders {称呼} {姓名} {房号} {工单号} {预约时间}"))
+    r.add_argument("--title", metavar="TEXT", help=_("a new title"))
 
     q = calls.add_parser("stats", help=_("call statistics (default: the last 30 days)"))
     q.add_argument("--since", metavar="DATE", help=_("first day (YYYY-MM-DD)"))
@@ -129,7 +157,7 @@ def cmd_calls(args: argparse.Namespace) -> int:
     open_db(args)
     action: Callable[[argparse.Namespace], int] = {
         "log": _calls_log, "list": _calls_list, "callbacks": _calls_callbacks, "stats": _calls_stats,
-        "incident": _calls_incident,
+        "incident": _calls_incident, "lists": _calls_lists, "scripts": _calls_scripts,
     }[args.calls_command]
     return action(args)
 
@@ -313,6 +341,12 @@ def _calls_incident(args: argparse.Namespace) -> int:
                     calls=view.calls, callers=view.callers))
         return 0
     staff = sign_in(args)
+    if args.incident_command == "tag":
+        call = calls.tag_call(args.call_id, args.incident_id, staff.id)
+        incident = calls.get_incident(args.incident_id)
+        print(_("Call {call} tagged to incident #{id} {title}.").format(
+            call=call.id, id=incident.id, title=incident.title))
+        return 0
     if args.incident_command == "end":
         view = calls.end_incident(args.id, staff.id)
         print(_("Incident #{id} ended.").format(id=view.id))
@@ -332,6 +366,66 @@ def _calls_incident(args: argparse.Namespace) -> int:
     else:
         print(_("Incident #{id} declared: {title}, {buildings}, until {ends}.").format(
             id=view.id, title=view.title, buildings="、".join(view.buildings), ends=_when(view.ends)))
+    return 0
+
+
+def _calls_lists(args: argparse.Namespace) -> int:
+    """`frontdesk calls lists list|new --from-search Q|--from-file PATH`."""
+    from data import calls
+    from data.vocab import CALL_LIST_KINDS, label
+
+    staff = sign_in(args)
+    if args.lists_command == "new":
+        if args.from_search is not None:
+            list_id = calls.build_list_from_search(args.from_search, staff.id, staff.id, args.name)
+        else:
+            list_id = calls.build_list_from_file(args.from_file, staff.id, staff.id, args.name)
+        view = next(lst for lst in calls.call_lists(open_only=False) if lst.id == list_id)
+        if args.json:
+            emit({"id": view.id, "name": view.name, "kind": view.kind, "total": view.total})
+        else:
+            print(_("Call list #{id} “{name}”: {count} numbers to call.").format(
+                id=view.id, name=view.name, count=view.total))
+        return 0
+    rows = calls.call_lists(None if access.can("reports") else staff.id)
+    for lst in rows:
+        if args.json:
+            emit({"id": lst.id, "name": lst.name, "kind": lst.kind, "assignee": lst.assignee,
+                  "done": lst.done, "total": lst.total, "pending": lst.pending})
+        else:
+            print("  ".join((pad(f"#{lst.id}", 6), pad(lst.name, 24), pad(label(CALL_LIST_KINDS, lst.kind), 8),
+                             pad(lst.assignee or "—", 8), f"{lst.done}/{lst.total}")))
+    if not rows and not args.json:
+        print(_("No open call lists."))
+    return 0
+
+
+def _calls_scripts(args: argparse.Namespace) -> int:
+    """`frontdesk calls scripts list|edit NAME [--category C] [--text …] [--title …]`."""
+    from data import calls
+    from data.vocab import CALL_CATEGORIES, CALL_CATEGORY_WORDS, label
+
+    staff = sign_in(args)
+    if args.scripts_command == "list":
+        rows = calls.scripts()
+        for view in rows:
+            if args.json:
+                emit({"id": view.id, "category": view.category, "title": view.title, "text": view.body})
+            else:
+                first = view.body.splitlines()[0] if view.body else ""
+                print("  ".join((pad(label(CALL_CATEGORIES, view.category), 6), pad(view.title, 14), first)))
+        if not rows and not args.json:
+            print(_("No scripts."))
+        return 0
+    category = (to_code(args.category, CALL_CATEGORIES, CALL_CATEGORY_WORDS, "--category")
+                if args.category else None)
+    if args.text is None and args.title is None:
+        raise ValidationError("--text", _("Give --text, --title or both."))
+    view = calls.find_script(args.name, category)
+    calls.save_script(view.category, view.title if args.title is None else args.title,
+                      view.body if args.text is None else args.text.replace("\\n", "\n"),
+                      staff.id, script_id=view.id)
+    print(_("Script “{title}” saved.").format(title=view.title if args.title is None else args.title.strip()))
     return 0
 
 

@@ -79,6 +79,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help=_("refuse (exit status 3) if the work order changed since version V"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
+    q = tickets.add_parser("filters", help=_("my saved filters of the work-order queue: list, delete"))
+    flt = q.add_subparsers(dest="filters_command", metavar="ACTION", required=True)
+    r = flt.add_parser("list", help=_("my saved filters and what each one keeps"))
+    r.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    r = flt.add_parser("delete", help=_("delete one of my saved filters"))
+    r.add_argument("name", metavar="NAME")
+
     p = sub.add_parser("escalate", help=_("escalate missed deadlines (safe from cron)"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
@@ -189,8 +196,50 @@ def cmd_tickets(args: argparse.Namespace) -> int:
     open_db(args)
     action: Callable[[argparse.Namespace], int] = {
         "new": _tickets_new, "list": _tickets_list, "show": _tickets_show, "update": _tickets_update,
+        "filters": _tickets_filters,
     }[args.tickets_command]
     return action(args)
+
+
+def _filter_words(flt) -> str:
+    """A saved filter in a few words: building, category, priority, status, assignee, dates."""
+    from data import queue
+    from data.vocab import PRIORITIES, WORK_ORDER_STATUSES, label
+
+    parts = []
+    if flt.building_id is not None:
+        parts.append(dict(queue.buildings()).get(flt.building_id, f"#{flt.building_id}"))
+    if flt.category_id is not None:
+        parts.append(dict(queue.categories()).get(flt.category_id, f"#{flt.category_id}"))
+    if flt.priority:
+        parts.append(label(PRIORITIES, flt.priority))
+    if flt.status:
+        parts.append(label(WORK_ORDER_STATUSES, flt.status))
+    if flt.assignee_id is not None:
+        parts.append(_("assignee #{id}").format(id=flt.assignee_id))
+    if flt.created_from or flt.created_to:
+        parts.append(f"{flt.created_from or ''}–{flt.created_to or ''}")
+    return " · ".join(parts) or _("no filter")
+
+
+def _tickets_filters(args: argparse.Namespace) -> int:
+    """`frontdesk tickets filters list|delete NAME`: the signed-in person's own filters."""
+    from data import queue
+
+    staff = sign_in(args)
+    if args.filters_command == "delete":
+        queue.delete_filter(staff.id, args.name)
+        print(_("Saved filter “{name}” deleted.").format(name=args.name))
+        return 0
+    saved = queue.saved_filters(staff.id)
+    for name, flt in saved:
+        if args.json:
+            emit({"name": name, "filter": json.loads(flt.to_json())})
+        else:
+            print(f"{pad(name, 20)}  {_filter_words(flt)}")
+    if not saved and not args.json:
+        print(_("No saved filters yet."))
+    return 0
 
 
 def _tickets_new(args: argparse.Namespace) -> int:

@@ -14,7 +14,16 @@ from data import access, schema
 from data.db import is_sqlite, transaction
 from data.errors import FrontDeskError
 from data.i18n import _
-from data.models import Building, Community, Entrance, Room, Setting, Staff, WorkOrder, WorkOrderHistory
+from data.models import (
+    Building,
+    Community,
+    Entrance,
+    Room,
+    Setting,
+    Staff,
+    WorkOrder,
+    WorkOrderHistory,
+)
 from data.workorders import OrderInput, add_note, create_order, get_order
 
 #: The settings row the workers increment.

@@ -1,8 +1,8 @@
 """Who changed a record while a form was open: for the conflict modal that shows, field by
 field, what another session saved meanwhile (issue 8).
 
-The widgets import `Stamp` from here, so this module loads no model at import time: the
-queries import the store when they run."""
+`Stamp` lives in the kernel (data.stamps, re-exported here) so the widgets can show it
+without importing this module; the queries import the store when they run."""
 
 from __future__ import annotations
 
@@ -10,17 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from data import access
+from data.stamps import Stamp
+
+__all__ = ["ROWS", "OrderStep", "Stamp", "changed_since", "order_steps"]
 
 #: Audit rows read at most for one record (its newest changes are the ones that matter).
 ROWS = 200
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """Who saved a change (a login; "" when the acting role may not know) and when."""
-
-    login: str
-    at: dt.datetime | None
 
 
 @dataclass(frozen=True)

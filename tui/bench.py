@@ -13,8 +13,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from peewee import fn
-
 from data.i18n import _
 
 #: A child process that starts the real FrontDesk TUI headless and exits once the home
@@ -104,7 +102,6 @@ def bench_startup(db: str, runs: int) -> dict[str, float]:
 SIZES = (10_000, 1_000_000)
 #: Queries per kind and size.
 QUERIES_PER_KIND = 200
-QUERY_KINDS = ("name2", "initials", "pinyin", "phone_tail", "room", "plate")
 
 
 def bench_dir() -> Path:
@@ -136,41 +133,6 @@ def bench_database(owners: int, say=print) -> str:
     return str(path)
 
 
-def query_mix(count: int, seed: int = 11) -> dict[str, list[str]]:
-    """Queries of each kind drawn from real rows of the open database (deterministic)."""
-    import random
-
-    from data.models import Person, Phone, Room, Vehicle
-
-    rng = random.Random(seed)
-    top = Person.select(Person.id).order_by(Person.id.desc()).limit(1).scalar() or 1
-    names, initials, pinyins, tails, rooms, plates = [], [], [], [], [], []
-    while len(names) < count:
-        person = Person.get_or_none(Person.id == rng.randint(1, top))
-        if person is None or len(person.name) < 2:
-            continue
-        start = rng.randint(0, len(person.name) - 2)
-        names.append(person.name[start:start + 2])
-        initials.append(person.name_initials)
-        pinyins.append(person.name_pinyin[: max(4, len(person.name_pinyin) - rng.randint(0, 3))])
-    top_phone = Phone.select(Phone.id).order_by(Phone.id.desc()).limit(1).scalar() or 1
-    while len(tails) < count:
-        phone = Phone.get_or_none(Phone.id == rng.randint(1, top_phone))
-        if phone is not None:
-            tails.append(phone.number[-4:])
-    top_room = Room.select(Room.id).order_by(Room.id.desc()).limit(1).scalar() or 1
-    while len(rooms) < count:
-        room = Room.get_or_none(Room.id == rng.randint(1, top_room))
-        if room is not None:
-            rooms.append(room.code)
-    top_vehicle = Vehicle.select(Vehicle.id).order_by(Vehicle.id.desc()).limit(1).scalar() or 1
-    while len(plates) < count:
-        vehicle = Vehicle.get_or_none(Vehicle.id == rng.randint(1, top_vehicle))
-        if vehicle is not None:
-            plates.append(vehicle.plate[:2] + "·" + vehicle.plate[2:])
-    return dict(zip(QUERY_KINDS, (names, initials, pinyins, tails, rooms, plates), strict=True))
-
-
 def _percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
@@ -180,6 +142,7 @@ def _percentile(values: list[float], pct: float) -> float:
 def bench_search(db: str, count: int = QUERIES_PER_KIND) -> dict[str, dict[str, float]]:
     """p50/p95 milliseconds per query kind, each query run once after a warm-up pass."""
     from data import access
+    from data.benchmarks import search_terms
     from data.db import close_database, open_database
     from data.search import search
     from data.staff import sign_in
@@ -187,7 +150,7 @@ def bench_search(db: str, count: int = QUERIES_PER_KIND) -> dict[str, dict[str, 
     open_database(db)
     try:
         access.act_as(sign_in("super1"))  # searches as a supervisor may, like the TUI
-        mix = query_mix(count)
+        mix = search_terms(count)
         figures = {}
         for kind, queries in mix.items():
             for query in queries[:20]:  # warm the page cache for this kind
@@ -213,18 +176,14 @@ def bench_search(db: str, count: int = QUERIES_PER_KIND) -> dict[str, dict[str, 
 
 def bench_queue(db: str, runs: int = 20) -> dict[str, dict[str, float]]:
     """First and next page of each queue view: p50/p95 milliseconds over `runs` reads."""
+    from data.benchmarks import queue_parameters
     from data.db import close_database, open_database
-    from data.models import Staff, WorkOrder
     from data.queue import VIEWS, queue_page
 
     open_database(db)
     try:
         # "Mine" for the technician with the most open work: the heaviest personal queue.
-        busiest = (
-            WorkOrder.select(WorkOrder.assignee, fn.COUNT(WorkOrder.id).alias("n"))
-            .where(WorkOrder.status.in_(("assigned", "in_progress", "on_hold")))
-            .group_by(WorkOrder.assignee).order_by(fn.COUNT(WorkOrder.id).desc()).limit(1).scalar()
-        ) or Staff.select(Staff.id).limit(1).scalar()
+        busiest = queue_parameters()
         figures = {}
         for view in VIEWS:
             first_times, next_times = [], []
@@ -254,13 +213,14 @@ def bench_keystroke(db: str, count: int = 40) -> dict[str, float]:
 
     from textual.widgets import Input
 
+    from data.benchmarks import search_terms
     from data.db import close_database, open_database
     from data.staff import sign_in
     from screens.owners import DEBOUNCE_S, OwnersScreen
     from tui.app import FrontDeskApp
 
     open_database(db)
-    mix = query_mix(count, seed=13)
+    mix = search_terms(count, seed=13)
     queries = [q for kind in ("name2", "initials", "phone_tail", "room") for q in mix[kind][: count // 4]]
     staff = sign_in("desk1")
     latencies: list[float] = []

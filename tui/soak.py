@@ -4,9 +4,9 @@ transactions through the data layer at once, then a check that nothing was lost.
 Each worker process opens its own database handle, acts as a seeded desk account and runs
 a random mix of:
 
-- increment: read a counter row and write it back plus one inside `transaction()` — a
-  real read-modify-write (SQLite: BEGIN IMMEDIATE holds the write lock from the start;
-  PostgreSQL: SELECT … FOR UPDATE);
+- increment: read a counter row and write it back plus one in one transaction
+  (`data.soak.increment_counter`) — a real read-modify-write (SQLite: BEGIN IMMEDIATE
+  holds the write lock from the start; PostgreSQL: SELECT … FOR UPDATE);
 - create: a work order through `data.workorders.create_order`;
 - change: a note on a busy work order with the version just read (`expected_version`),
   read again and retried on ConflictError;
@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from data.i18n import _
+from data.soak import COUNTER_KEY  # noqa: F401 - the counter's settings key, for callers
 
 KINDS = ("increment", "create", "change", "read")
 WEIGHTS = (3, 2, 3, 2)
-COUNTER_KEY = "soak.counter"
 #: Orders every worker changes: few, so that changes collide and conflicts are retried.
 HOT_ORDERS = 16
 #: Rooms the soak's orders are opened for.
@@ -136,59 +136,24 @@ def _stats(values: list[float]) -> dict:
 def seed(target: str) -> Seeded:
     """Migrate `target` (which must hold no FrontDesk data) and add what the workers use:
     a community with rooms, a desk account, the counter and the busy orders."""
-    from data import access, schema
-    from data.db import open_database, transaction
-    from data.errors import FrontDeskError
-    from data.models import Building, Community, Entrance, Room, Setting, Staff, WorkOrder
-    from data.workorders import OrderInput, create_order
+    from data import soak
+    from data.db import open_database
 
     open_database(target, create=True)
-    schema.migrate()
-    if Staff.select().exists() or WorkOrder.select().exists():
-        raise FrontDeskError(_(
-            "The soak writes test data: give it a new, empty database (this one holds staff "
-            "or work orders)."))
-    with transaction():
-        community = Community.create(name="压力测试小区", code="SOAK")
-        building = Building.create(community=community, code="1", floors=ROOMS)
-        entrance = Entrance.create(building=building, code="1")
-        rooms = [Room.create(community=community, building=building, entrance=entrance,
-                             number=f"{floor}01", code=f"1-1-{floor}01", floor=floor)
-                 for floor in range(1, ROOMS + 1)]
-        staff = Staff.create(login="soak", name="压测", role="desk")
-        Setting.create(key=COUNTER_KEY, value="0")
-    access.act_as(staff)
-    try:
-        hot = [create_order(OrderInput(kind="repair", title=f"热点工单 {i}", community_id=community.id,
-                                     room_id=rooms[i % ROOMS].id), staff.id).id
-               for i in range(HOT_ORDERS)]
-    finally:
-        access.act_as(None)
-    return Seeded(target, staff.id, staff.login, community.id, [r.id for r in rooms], hot)
+    rows = soak.seed(ROOMS, HOT_ORDERS)
+    return Seeded(target, rows.staff_id, rows.login, rows.community_id, rows.room_ids, rows.hot_ids)
 
 
 # --- one worker ----------------------------------------------------------------------------------
 
 
-def _increment() -> None:
-    from data.db import is_sqlite, transaction
-    from data.models import Setting
-
-    with transaction():
-        query = Setting.select().where(Setting.key == COUNTER_KEY)
-        if not is_sqlite():
-            query = query.for_update()  # SQLite: BEGIN IMMEDIATE already holds the write lock
-        row = query.get()
-        Setting.update(value=str(int(row.value) + 1)).where(Setting.key == COUNTER_KEY).execute()
-
-
 def _change(order_id: int, staff_id: int, note: str, result: WorkerResult) -> None:
-    from data.workorders import ConflictError, add_note, get_order
+    from data.soak import note_at_read_version
+    from data.workorders import ConflictError
 
     for _attempt in range(MAX_RETRIES):
-        version = get_order(order_id).version
         try:
-            add_note(order_id, staff_id, note, expected_version=version)
+            note_at_read_version(order_id, staff_id, note)
         except ConflictError:
             result.conflicts += 1
             continue
@@ -207,6 +172,7 @@ def run_worker(seeded: Seeded, index: int, count: int, seed_value: int, ready, g
         from data import access
         from data.db import close_database, open_database
         from data.queue import queue_page
+        from data.soak import increment_counter
         from data.workorders import OrderInput, create_order
 
         open_database(seeded.target)
@@ -224,7 +190,7 @@ def run_worker(seeded: Seeded, index: int, count: int, seed_value: int, ready, g
         started = time.perf_counter()
         try:
             if kind == "increment":
-                _increment()
+                increment_counter()
                 result.increments += 1
             elif kind == "create":
                 order = create_order(OrderInput(
@@ -322,45 +288,16 @@ def _run(target: str, processes: int, transactions: int, seed_value: int, say) -
 def verify(seeded: Seeded, results: list[WorkerResult]) -> list[str]:
     """Every lost update, as a sentence: the counter, missing orders, versions that do not
     match the changes made, notes missing from the history."""
-    from peewee import fn
-
     from data.db import close_database, open_database
-    from data.models import Setting, WorkOrder, WorkOrderHistory
+    from data.soak import lost_updates
 
+    changes: Counter[int] = Counter()
+    for r in results:
+        changes.update(r.changes)
     open_database(seeded.target)
     try:
-        lost: list[str] = []
-        increments = sum(r.increments for r in results)
-        counter = int(Setting.get(Setting.key == COUNTER_KEY).value)
-        if counter != increments:
-            lost.append(_("The counter is {value} after {n} increments.").format(
-                value=counter, n=increments))
-        created = [i for r in results for i in r.created]
-        changes: Counter[int] = Counter()
-        for r in results:
-            changes.update(r.changes)
-        orders = set(seeded.hot_ids) | set(created)
-        versions = dict(WorkOrder.select(WorkOrder.id, WorkOrder.version).tuples())
-        missing = sorted(set(created) - set(versions))
-        if missing:
-            lost.append(_("{n} created work order(s) are missing (first id {id}).").format(
-                n=len(missing), id=missing[0]))
-        notes = dict(WorkOrderHistory.select(WorkOrderHistory.work_order, fn.COUNT(WorkOrderHistory.id))
-                     .where(WorkOrderHistory.action == "note")
-                     .group_by(WorkOrderHistory.work_order).tuples())
-        for order_id in sorted(orders - set(missing)):
-            expected = 1 + changes[order_id]
-            if versions[order_id] != expected:
-                lost.append(_("Work order {id} is at version {version}, expected {expected}.").format(
-                    id=order_id, version=versions[order_id], expected=expected))
-            if notes.get(order_id, 0) != changes[order_id]:
-                lost.append(_("Work order {id} has {notes} note(s) in its history, expected "
-                              "{expected}.").format(id=order_id, notes=notes.get(order_id, 0),
-                                                    expected=changes[order_id]))
-        extra = len(versions) - len(orders)
-        if extra:
-            lost.append(_("{n} work order(s) exist that no process reported creating.").format(n=extra))
-        return lost
+        return lost_updates(seeded.hot_ids, [i for r in results for i in r.created], changes,
+                            sum(r.increments for r in results))
     finally:
         close_database()
 

@@ -16,7 +16,7 @@ from textual.widgets import Label
 
 from data.clock import now as clock_now
 from data.i18n import N_, _
-from data.versions import Stamp
+from data.stamps import Stamp
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskModal
 from widgets.safe import plain

@@ -1,12 +1,13 @@
 """The history panel (issue 7): one record's audit trail — who created, changed, deleted or
-revealed what, and when — as a modal. The panel shows the rows it is given; reading them,
-and asking whether the signed-in role may (`audit.read`), is the screens' part
-(`screens.audit_trail.show_history`, which every screen's `H` calls).
+revealed what, and when — as a modal. The panel shows the rows it is given, as plain texts
+(`HistoryRow`); reading them, turning audit entries into rows, and asking whether the
+signed-in role may (`audit.read`), is the screens' part (`screens.audit_trail.show_history`,
+which every screen's `H` calls).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import astuple, dataclass
 
 from rich.text import Text
 from textual import on
@@ -21,34 +22,20 @@ from widgets.desk import DeskModal
 from widgets.safe import plain
 from widgets.tables import fill_table
 
-if TYPE_CHECKING:
-    from data.audit import Entry
 
-#: How each kind of audit row reads in the panel.
-ACTIONS = {
-    "create": N_("Added"),  # not "Created": that msgid is a column header (创建时间)
-    "update": N_("Changed"),
-    "delete": N_("Deleted"),
-    "reveal": N_("Revealed"),
-}
+@dataclass(frozen=True)
+class HistoryRow:
+    """One audit row as the panel shows it: time, who, what was done, which field (or part
+    of the record), and the change — all plain text."""
 
+    at: str
+    who: str
+    action: str
+    where: str
+    change: str
 
-def _stamp(value: Any) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else str(value)[:16]
-
-
-def _value(value: str | None) -> str:
-    return " ".join(value.split()) if value else "—"
-
-
-def entry_cells(entry: Entry, entity: str) -> tuple[str, str, str, str, str]:
-    """Time, who, what, which field and the change of one audit row, as plain strings."""
-    where = entry.field
-    if entry.entity != entity:  # a part of the record: a person's phone, an event's attendee
-        where = f"{entry.entity}.{entry.field}" if entry.field else entry.entity
-    change = entry.change(_value)
-    action = _(ACTIONS[entry.action]) if entry.action in ACTIONS else entry.action
-    return _stamp(entry.at), entry.login, action, where, change
+    def cells(self) -> tuple[str, str, str, str, str]:
+        return astuple(self)
 
 
 class HistoryModal(DeskModal[None]):
@@ -77,17 +64,16 @@ class HistoryModal(DeskModal[None]):
         """The audit rows were read (or refused: `error`); `more` says older rows exist
         beyond those read."""
 
-        def __init__(self, entries: list[Entry], error: str = "", *, more: bool = False) -> None:
+        def __init__(self, entries: list[HistoryRow], error: str = "", *, more: bool = False) -> None:
             super().__init__()
             self.entries, self.error, self.more = entries, error, more
 
-    def __init__(self, entity: str, title: str) -> None:
-        """`entity` is the record's table name (person, work_order, event, call): a row of
-        another table is a part of the record and says which."""
+    def __init__(self, title: str) -> None:
+        """`title` names the record whose history this is."""
         super().__init__()
-        self.entity, self.title_text = entity, title
-        self.entries: list[Entry] = []
-        self.shown: list[Entry] = []
+        self.title_text = title
+        self.entries: list[HistoryRow] = []
+        self.shown: list[HistoryRow] = []
         self.more = False
         self.loaded = False
 
@@ -114,14 +100,15 @@ class HistoryModal(DeskModal[None]):
         self.loaded = True
         self._fill()
 
-    def _matches(self, entry: Entry, words: list[str]) -> bool:
-        haystack = " ".join(entry_cells(entry, self.entity)).casefold()
+    @staticmethod
+    def _matches(entry: HistoryRow, words: list[str]) -> bool:
+        haystack = " ".join(entry.cells()).casefold()
         return all(word in haystack for word in words)
 
     def _fill(self) -> None:
         words = self.query_one("#history-filter", Input).value.casefold().split()
         self.shown = [e for e in self.entries if self._matches(e, words)] if words else list(self.entries)
-        rows = [tuple(plain(cell) for cell in entry_cells(e, self.entity)) for e in self.shown]
+        rows = [tuple(plain(cell) for cell in e.cells()) for e in self.shown]
         fill_table(self.query_one("#history-table", DataTable), self._headers(), rows)
         if not self.entries:
             status = _("Nothing recorded yet.")
@@ -155,8 +142,7 @@ class HistoryModal(DeskModal[None]):
         if self.focused is not table or not self.shown:
             return
         entry = self.shown[min(table.cursor_row, len(self.shown) - 1)]
-        at, who, action, where, change = entry_cells(entry, self.entity)
-        self.app.notify(" ".join(b for b in (at, who, action, where, change) if b), markup=False, timeout=10)
+        self.app.notify(" ".join(b for b in entry.cells() if b), markup=False, timeout=10)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_show_entry()

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: The data kernel (STYLE.md): pure helpers any layer may use.
 KERNEL = ("data/i18n.py", "data/errors.py", "data/clock.py", "data/validators.py",
-          "data/vocab.py", "data/pinyin.py", "data/rooms.py", "data/idnumbers.py")
+          "data/vocab.py", "data/pinyin.py", "data/rooms.py", "data/idnumbers.py",
+          "data/limits.py", "data/stamps.py")
 
 
 def _module_name(path: Path) -> str:
@@ -99,6 +100,16 @@ def test_data_imports_no_interface():
 def test_widgets_reach_neither_the_store_nor_the_screens_nor_the_shell():
     assert broken(_files("widgets"),
                   ("data.db", "data.models", "peewee", "screens", "tui")) == []
+
+
+def test_widgets_import_nothing_of_data_but_the_kernel():
+    """Widgets show values they are given; they never query: of data/ they may use only
+    the kernel (translation, errors, the clock, validators, vocabularies, stamps)."""
+    kernel = tuple(_module_name(ROOT / path) for path in KERNEL)
+    found = broken(_files("widgets"), ("data",), allowed=kernel)
+    # `from data.i18n import _` also names data.i18n._, inside an allowed module; a bare
+    # `from data import vocab` names the package too, which alone loads nothing.
+    assert [f for f in found if not f.endswith(" imports data")] == []
 
 
 def test_screens_reach_neither_the_store_nor_the_shell():
@@ -217,12 +228,16 @@ SHELL_MAY_USE_OF_DB = ("data.db.open_database", "data.db.close_database",
                        "data.db.database_problem")
 
 
+#: The command-line code: the command groups, and the bench and the soak they run.
+CLI = ("tui/cli", "tui/bench.py", "tui/soak.py")
+
+
 def test_the_cli_reaches_the_store_only_to_open_and_close_it():
-    found = broken(_files("tui/cli"), ("data.db", "data.models", "peewee"),
+    found = broken(_files(*CLI), ("data.db", "data.models", "peewee"),
                    allowed=SHELL_MAY_USE_OF_DB)
     # `from data.db import open_database` also names data.db itself: that alone is the opening.
     lines_ok = {f.rsplit(" imports ", 1)[0] for f in broken(
-        _files("tui/cli"), SHELL_MAY_USE_OF_DB)}
+        _files(*CLI), SHELL_MAY_USE_OF_DB)}
     assert [f for f in found
             if not (f.endswith(" imports data.db") and f.rsplit(" imports ", 1)[0] in lines_ok)] == []
 

@@ -28,13 +28,13 @@ def candidate_label(candidate: RoomCandidate) -> str:
 def candidates_question(match: RoomMatch) -> str:
     """What the form says under the room field while the picker asks."""
     return _("{code} could be: {names}. Pick one, or name the community.").format(
-        code=match.parsed.code[:30], names="、".join(candidate_label(c) for c in match.candidates[:6]))
+        code=" ".join(match.text.split())[:30], names="、".join(candidate_label(c) for c in match.candidates[:6]))
 
 
 def room_picker(match: RoomMatch) -> PickerModal:
     """Which of the candidates: enter takes the highlighted one, escape goes back to the form."""
     return PickerModal(
-        _("{code} could be any of these: which one?").format(code=match.parsed.code[:30]),
+        _("{code} could be any of these: which one?").format(code=" ".join(match.text.split())[:30]),
         [(_("Room or parking space"), 60)],
         [PickRow((candidate_label(c),), c) for c in match.candidates])
 

@@ -104,12 +104,12 @@ def days_covered(occ: Occurrence, first: dt.date, last: dt.date) -> list[dt.date
 
 def time_span(occ: Occurrence) -> str:
     """The time column: "09:00-10:00", or for a whole day "All day" (全天), and for several
-    days "all day to 12-11" — never 00:00-00:00."""
+    days "all day–12-11" — never 00:00-00:00."""
     if occ.all_day:
         last = last_day(occ)
         if last == occ.start.date():
             return _("All day")
-        return _("all day to {day}").format(day=f"{last:%m-%d}")
+        return _("all day–{day}").format(day=f"{last:%m-%d}")
     return f"{occ.start:%H:%M}-{occ.end:%H:%M}"
 
 
@@ -271,7 +271,7 @@ class ViewPainter:
         """The next days, with a line for each holiday or make-up working day."""
         table.cursor_type = "row"
         table.add_column(_("Date"), width=11)
-        table.add_column(_("Time"), width=11)
+        table.add_column(_("Time"), width=13)  # "all day–12-01"
         table.add_column(_("Kind"), width=8)
         table.add_column(_("Title"), width=22)
         table.add_column(_("Location"), width=12)

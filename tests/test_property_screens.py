@@ -331,3 +331,15 @@ async def test_all_day_items_show_as_all_day_in_the_day_week_month_and_agenda_vi
         text = screen_text(app)
         # the two-day item is on both its days: two cells in the month grid
         assert text.count("外墙清") == 2
+
+
+def test_a_room_list_with_building_and_entrance_words_in_split_columns_imports(world, tmp_path):
+    from data.models import Room
+    from data.room_import import import_rooms
+
+    path = tmp_path / "房屋清单.csv"
+    path.write_text("锦绣花园房屋清单,,,,\n小区,楼栋,单元,房号,建筑面积\n"
+                    "锦绣花园,5号楼,1单元,601室,95.2\n锦绣花园,B座,,1203,143.8\n", encoding="utf-8")
+    report = import_rooms(str(path))
+    assert report.rooms_created == 2
+    assert {r.code for r in Room.select().where(Room.code.in_(["5-1-601", "B-1203"]))} == {"5-1-601", "B-1203"}

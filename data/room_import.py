@@ -25,6 +25,7 @@ from data.roster import (
     Table,
     default_rejects_path,
     header_key,
+    joined_room,
     read_table,
     write_rejects,
 )
@@ -165,8 +166,8 @@ class _Validator:
 
         room_text = cell("room") or ""
         building, entrance = cell("building"), cell("entrance")
-        if building:
-            room_text = "-".join(p for p in (building, entrance or "", room_text) if p)
+        if building:  # split over columns: 楼栋 "3号楼", 单元 "1单元", 房号 "601"
+            room_text = joined_room(building, entrance or "", room_text, default_entrance=False)
         code = None
         if not room_text:
             errors.append(RowError(line, self.header("room"), _("Enter the room, such as 3-2-501.")))

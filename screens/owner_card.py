@@ -16,6 +16,7 @@ from data import cards, people, privacy
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.idnumbers import mask_id_number
+from data.property import parking_of_people
 from data.validators import format_plate, mask_phone
 from data.vocab import (
     CALL_CATEGORIES,
@@ -82,6 +83,8 @@ class OwnerCardScreen(CardScreen):
         Binding("t", "edit_tags", N_("Tags")),
         Binding("m", "move_in", N_("Move in")),
         Binding("o", "new_order", N_("New work order")),
+        Binding("c", "edit_contacts", N_("Contacts"), show=False,
+                tooltip=N_("The contact person called first, and the emergency contact")),
         Binding("enter", "edit_item", N_("Edit item"), show=False),
         Binding("x,delete", "remove_item", N_("Remove/move out")),
         # Off the footer, which is full at 80 columns: the summary line shows the r hint,
@@ -281,6 +284,10 @@ class OwnerCardScreen(CardScreen):
         if self.card:
             self.app.push_screen(owner_forms.tags_form(self.card), self._after)
 
+    def action_edit_contacts(self) -> None:
+        if self.card:
+            self.app.push_screen(owner_forms.contacts_form(self.person_id, self.card.name), self._after)
+
     def action_move_in(self) -> None:
         community = self.card.rooms[0].community if self.card and self.card.rooms else ""
         self.app.push_screen(owner_forms.move_in_form(self.person_id, community), self._after)
@@ -451,6 +458,21 @@ def _room_facts(card: cards.RoomCard) -> str:
     return " · ".join(bits) + ("\n" + contacts if contacts else "")
 
 
+def _parking_text(spaces, community: str) -> str:
+    """"Parking: B2-034 张三 沪A·12345 · B2-035 李四": the spaces the occupants hold (another
+    community's with its name)."""
+    shown = []
+    for space in spaces[:6]:
+        where = "" if space.community == community else f"{space.community} "
+        bits = [f"{where}{space.code}", space.holder.name if space.holder else ""]
+        if space.plate:
+            bits.append(format_plate(space.plate))
+        shown.append(" ".join(b for b in bits if b))
+    more = len(spaces) - len(shown)
+    text = " · ".join(shown) + (" " + _("+{count} more").format(count=more) if more > 0 else "")
+    return _("Parking: {spaces}").format(spaces=text)
+
+
 class RoomCardScreen(CardScreen):
     """One room: who lives there, who did, and its open work orders."""
 
@@ -463,9 +485,10 @@ class RoomCardScreen(CardScreen):
     ]
 
     class RoomLoaded(Message):
-        def __init__(self, card: cards.RoomCard) -> None:
+        def __init__(self, card: cards.RoomCard, spaces=()) -> None:
             super().__init__()
             self.card = card
+            self.spaces = list(spaces)
 
     def __init__(self, room_id: int) -> None:
         super().__init__()
@@ -488,7 +511,9 @@ class RoomCardScreen(CardScreen):
 
     @work(thread=True, exclusive=True, group="room-card", exit_on_error=False)
     def load(self) -> None:
-        self.post_message(self.RoomLoaded(cards.room_card(self.room_id)))
+        card = cards.room_card(self.room_id)
+        spaces = parking_of_people(o.person_id for o in card.current)
+        self.post_message(self.RoomLoaded(card, spaces))
 
     def on_room_card_screen_room_loaded(self, message: RoomLoaded) -> None:
         self.card = card = message.card
@@ -497,6 +522,8 @@ class RoomCardScreen(CardScreen):
         summary.append("  " + _("{current} living here, {orders} open work orders").format(
             current=len(card.current), orders=len(card.open_orders)))
         summary.append("\n" + _room_facts(card))
+        if message.spaces:
+            summary.append("\n" + _parking_text(message.spaces, card.community))
         self.query_one("#card-summary", Static).update(safe_text(summary))
         self.people_rows = list(card.current) + list(card.past)
         people_rows: list[tuple[Text, ...]] = []

@@ -5,12 +5,15 @@ from __future__ import annotations
 from data import cards, people, versions
 from data.cards import OwnerCard, PhoneLine, VehicleLine
 from data.clock import today as clock_today
-from data.errors import ValidationError
+from data.errors import NotFoundError, ValidationError
 from data.i18n import _
 from data.idnumbers import mask_id_number
 from data.people import PersonInput
+from data.rooms import PARKING
+from data.rooms_lookup import RoomCandidate
 from data.validators import parse_date
 from data.vocab import OCCUPANCY_ROLES, label
+from screens.room_question import RoomAsker
 from widgets.conflict import RecordState, VersionGuard
 from widgets.form import FormField, FormModal
 
@@ -150,37 +153,98 @@ def note_form(person_id: int, staff_id: int) -> FormModal:
 
 
 def move_in_form(person_id: int, default_community: str = "") -> FormModal:
-    """Tie a person to a room (creating the room if the code is new to the community)."""
+    """Tie a person to a room (creating the room if the code is new to the community), or
+    make them the holder of a parking space when the code names one. A code found in several
+    communities, or both a room and a parking space (``B2-034``), is asked about."""
     fields = [
-        FormField("community", _("Community"), default_community),
+        FormField("community", _("Community"), default_community,
+                  placeholder=_("needed when the room code is in several communities")),
         FormField("room", _("Room"), placeholder="3-2-501"),
         FormField("role", _("Role"), "owner", kind="select", options=_role_options()),
         FormField("start", _("Since"), clock_today().isoformat()),
     ]
+    asker = RoomAsker()
 
     def save(values: dict[str, str]) -> int:
+        candidate = _room_candidate(values["room"], values["community"], asker)
+        if candidate is not None and candidate.kind == PARKING:
+            from data.property import set_parking_holder
+
+            return set_parking_holder(candidate.id, person_id)
+        start = parse_date(values["start"], "start")
+        if candidate is not None:
+            room_id = candidate.id
+        else:  # a room new to the community: created there
+            parsed = _parsed(values["room"])
+            named = values["community"].strip() or parsed.community or ""
+            if not named:
+                raise ValidationError("community", _(
+                    "{code} is not a room yet: say which community to add it to.").format(code=parsed.code))
+            try:
+                community = people.community_by_name(named)
+            except NotFoundError as exc:  # shown under the field
+                raise ValidationError("community", exc.message) from exc
+            room_id = people.ensure_room(community.id, parsed)
+        return people.move_in(person_id, room_id, values["role"], start)
+
+    form = FormModal(_("Move into a room"), fields, save)
+    asker.form = form
+    return form
+
+
+def _room_candidate(text: str, community_text: str, asker: RoomAsker) -> RoomCandidate | None:
+    """The room or parking space the form names (picked, or the only one found), None when
+    the code names nothing yet; asks when it could be several."""
+    from data.rooms_lookup import resolve_room
+
+    picked = asker.chosen(text, community_text)
+    if picked is not None:
+        return picked
+    community_id = None
+    if community_text.strip():
         try:
-            community = people.community_by_name(values["community"])
-        except Exception as exc:  # NotFoundError: show it under the field
-            raise ValidationError("community", str(exc)) from exc
-        room_id = people.ensure_room(community.id, _room_code(values["room"]))
-        return people.move_in(person_id, room_id, values["role"], parse_date(values["start"], "start"))
+            community_id = people.community_by_name(community_text).id
+        except NotFoundError as exc:
+            raise ValidationError("community", exc.message) from exc
+    try:
+        match = resolve_room(_parsed(text), community_id)
+    except (ValidationError, NotFoundError) as exc:
+        raise ValidationError("room", exc.message) from exc
+    if len(match.candidates) > 1:
+        asker.ask(text, match)
+    if match.candidates:
+        return match.candidates[0]
+    if match.parsed.kind == PARKING:
+        raise ValidationError("room", _("There is no parking space {code}.").format(code=match.parsed.code))
+    return None
 
-    return FormModal(_("Move into a room"), fields, save)
 
-
-def _room_code(text: str):
-    """The room the form names, read by data.rooms.parse_room (every form a clerk types);
-    a parking space is not a room."""
-    from data.rooms import PARKING, parse_room, room_code_error
+def _parsed(text: str):
+    from data.rooms import parse_room
 
     try:
-        parsed = parse_room(text)
-        if parsed.kind == PARKING:
-            raise room_code_error(text)
-        return parsed
+        return parse_room(text)
     except ValidationError as exc:
         raise ValidationError("room", exc.message) from exc
+
+
+def contacts_form(person_id: int, name: str) -> FormModal:
+    """An owner's chosen contact person (联系人, e.g. the son of an elderly owner), called first
+    by callbacks, call lists and notices, and their emergency contact."""
+    from data.property import person_contacts, set_person_contacts, shown_person
+
+    contact, emergency = person_contacts(person_id)
+    hint = _("a name, a phone number or #id; empty: none")
+    fields = [
+        FormField("contact", _("Contact person"), shown_person(contact), help=hint),
+        FormField("emergency", _("Emergency"), shown_person(emergency), help=hint),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        set_person_contacts(person_id, values["contact"], values["emergency"])
+        return person_id
+
+    return FormModal(_("Contacts of {name}").format(name=name), fields, save)
 
 
 def new_resident_form(room_id: int, room_code: str) -> FormModal:

@@ -1,5 +1,6 @@
 """物业结构: the administrator's screen for communities, their buildings and rooms (issue 14):
-add and edit communities, and edit a room's areas, type, state, delivery and contacts."""
+add and edit communities, and edit a room's areas, type, state, delivery and contacts; the
+community's parking spaces (车位) instead of the rooms (v), added (n) and edited (e/enter)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual.widgets import DataTable, Label
 
 from data import property as prop
 from data.i18n import N_, _
-from data.vocab import ROOM_STATES, ROOM_TYPES, label
+from data.vocab import PARKING_KINDS, ROOM_STATES, ROOM_TYPES, label
 from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
 from widgets.form import FormField, FormModal
@@ -80,28 +81,59 @@ def room_form(view: prop.RoomView) -> FormModal:
     return FormModal(_("Room {code}").format(code=view.code), fields, save)
 
 
+def parking_form(community_id: int, view: prop.ParkingSpaceView | None) -> FormModal:
+    """Add (view None) or edit a parking space of a community; dismisses with its id."""
+    fields = [
+        FormField("code", _("Code"), view.code if view else "", placeholder="B2-034"),
+        FormField("kind", _("Kind"), view.kind if view else "rented", kind="select",
+                  options=[(label(PARKING_KINDS, c), c) for c in PARKING_KINDS]),
+        FormField("area", _("Area m²"), _area(view.area_m2).replace("-", "") if view else "",
+                  help=_("only a titled (产权) space has an area of its own")),
+        FormField("holder", _("Holder"), prop.shown_person(view.holder) if view else "",
+                  help=_("owner or tenant: a name, a phone number or #id; empty: none")),
+        FormField("plate", _("Plate"), view.plate if view else "", placeholder="沪A·12345"),
+        FormField("note", _("Note"), view.note if view else ""),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        data = prop.ParkingSpaceInput(values["code"], values["kind"] or "rented", values["area"],
+                                      values["holder"], values["plate"], values["note"])
+        if view is None:
+            return prop.add_parking_space(community_id, data)
+        return prop.update_parking_space(view.id, data).id
+
+    title = _("Parking space {code}").format(code=view.code) if view else _("Add a parking space")
+    return FormModal(title, fields, save)
+
+
 class PropertyScreen(DeskScreen):
     """Communities (top), the chosen community's buildings, the chosen building's rooms
     (enter chooses). a adds a community; e edits the community under the cursor, or the
-    room when the room list has the focus."""
+    room when the room list has the focus. v shows the community's parking spaces instead
+    of the rooms; n adds one, e or enter edits the one under the cursor."""
 
     CSS_PATH = Path(__file__).parent / "property.tcss"
     BINDINGS = [
         Binding("a", "add_community", N_("Add community")),
         Binding("e", "edit", N_("Edit")),
+        Binding("v", "toggle_parking", N_("Parking/rooms")),
+        Binding("n", "add_parking", N_("Add parking space")),
         Binding("escape", "app.back", N_("Back")),
     ]
 
     class Loaded(Message):
-        def __init__(self, communities, buildings, rooms) -> None:
+        def __init__(self, communities, buildings, rooms, spaces=()) -> None:
             super().__init__()
             self.communities, self.buildings, self.rooms = communities, buildings, rooms
+            self.spaces = list(spaces)
 
     def __init__(self) -> None:
         super().__init__()
         self.communities: list[prop.CommunityRow] = []
         self.building_rows: list[prop.BuildingRow] = []
         self.room_rows: list[prop.RoomRow] = []
+        self.parking_rows: list[prop.ParkingSpaceView] = []
+        self.show_parking = False
         self.community_id: int | None = None
         self.building_id: int | None = None
 
@@ -115,12 +147,14 @@ class PropertyScreen(DeskScreen):
         yield DataTable(id="property-communities", cursor_type="row")
         yield Label(_("Buildings"), classes="property-title")
         yield DataTable(id="property-buildings", cursor_type="row")
-        yield Label(_("Rooms"), classes="property-title")
+        yield Label(_("Rooms"), classes="property-title", id="property-lower-title")
         yield DataTable(id="property-rooms", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="property-parking", cursor_type="row", zebra_stripes=True)
         yield self.footer()
 
     def on_mount(self) -> None:
         self.query_one("#property-communities").focus()
+        self.query_one("#property-parking").display = False
         self.load()
 
     def refresh_data(self) -> None:
@@ -135,12 +169,19 @@ class PropertyScreen(DeskScreen):
         bids = [b.id for b in buildings]
         building_id = self.building_id if self.building_id in bids else (bids[0] if bids else None)
         rooms = prop.rooms(building_id) if building_id else []
+        spaces = prop.parking_spaces(community_id) if community_id and self.show_parking else []
         self.community_id, self.building_id = community_id, building_id
-        self.post_message(self.Loaded(communities, buildings, rooms))
+        self.post_message(self.Loaded(communities, buildings, rooms, spaces))
 
     def on_property_screen_loaded(self, message: Loaded) -> None:
         self.communities, self.building_rows, self.room_rows = (
             message.communities, message.buildings, message.rooms)
+        self.parking_rows = message.spaces
+        fill_table(self.query_one("#property-parking", DataTable),
+                   (_("Parking space"), _("Kind"), _("Area m²"), _("Holder"), _("Plate")),
+                   [(Text(p.code), Text(label(PARKING_KINDS, p.kind)), Text(_area(p.area_m2)),
+                     Text(p.holder.name if p.holder else "-"), Text(p.plate or "-"))
+                    for p in self.parking_rows])
         fill_table(self.query_one("#property-communities", DataTable),
                    (_("Name"), _("Code"), _("Buildings"), _("Rooms"), _("Phone")),
                    [(Text(c.name), Text(c.code), Text(str(c.buildings)), Text(str(c.rooms)), Text(c.phone))
@@ -172,8 +213,31 @@ class PropertyScreen(DeskScreen):
         elif table_id == "property-buildings" and row < len(self.building_rows):
             self.building_id = self.building_rows[row].id
             self.load()
-        elif table_id == "property-rooms":
+        elif table_id in ("property-rooms", "property-parking"):
             self.action_edit()
+
+    def action_toggle_parking(self) -> None:
+        """The lower list: the chosen building's rooms, or the community's parking spaces."""
+        self.show_parking = not self.show_parking
+        rooms, parking = self.query_one("#property-rooms"), self.query_one("#property-parking")
+        rooms.display, parking.display = not self.show_parking, self.show_parking
+        title = self.query_one("#property-lower-title", Label)
+        title.update(_("Parking spaces") if self.show_parking else _("Rooms"))
+        (parking if self.show_parking else rooms).focus()
+        self.load()
+
+    def action_add_parking(self) -> None:
+        if self.community_id is None:
+            self.notify(_("Add a community first (a)."), severity="warning", markup=False)
+            return
+        if not self.show_parking:
+            self.action_toggle_parking()
+        self.app.push_screen(parking_form(self.community_id, None), self._saved_parking)
+
+    def _saved_parking(self, space_id: int | None) -> None:
+        if space_id:
+            self.notify(_("Parking space saved."), markup=False)
+            self.load()
 
     def action_add_community(self) -> None:
         self.app.push_screen(community_form(None), self._saved_community)
@@ -186,6 +250,12 @@ class PropertyScreen(DeskScreen):
 
     def action_edit(self) -> None:
         focused = self.focused
+        if isinstance(focused, DataTable) and focused.id == "property-parking":
+            row = focused.cursor_row
+            if 0 <= row < len(self.parking_rows) and self.community_id is not None:
+                self.app.push_screen(parking_form(self.community_id, self.parking_rows[row]),
+                                     self._saved_parking)
+            return
         if isinstance(focused, DataTable) and focused.id == "property-rooms":
             row = focused.cursor_row
             if 0 <= row < len(self.room_rows):

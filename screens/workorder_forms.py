@@ -23,6 +23,7 @@ from data.vocab import (
     WORK_ORDER_STATUSES,
     label,
 )
+from screens.room_question import RoomAsker, candidates_question
 from widgets.conflict import RecordState, VersionGuard
 from widgets.form import FormField, FormModal
 from widgets.picker import PickerModal, PickRow
@@ -83,32 +84,43 @@ def guarded(act: Callable[[dict[str, str]], Any], fields: Iterable[str],
 # --- the new work order ------------------------------------------------------------------------
 
 
-def _resolve_room(text: str, community_text: str, community_id: int | None) -> tuple[int | None, int | None]:
-    """(room id, community id) of what the form says; the community alone for a public place.
-    The room is found by data.rooms_lookup.resolve_room, as everywhere else."""
+def _resolve_room(text: str, community_text: str, community_id: int | None,
+                  asker: RoomAsker | None = None) -> tuple[int | None, int | None, str]:
+    """(room id, community id, place) of what the form says; the community alone for a public
+    place, and a parking space as a place (车位 B2-034) in its community. The room is found by
+    data.rooms_lookup.resolve_room, as everywhere else; a code that could be several rooms or
+    a parking space is asked about (`asker`), naming each candidate."""
+    from data.rooms import PARKING
     from data.rooms_lookup import resolve_room
 
-    if community_text.strip():
+    picked = asker.chosen(text, community_text) if asker is not None else None
+    if picked is not None:
+        candidate = picked
+    else:
+        if community_text.strip():
+            try:
+                community_id = people.community_by_name(community_text).id
+            except NotFoundError as exc:
+                raise ValidationError("community", exc.message) from exc
+        if not text.strip():
+            return None, community_id, ""
         try:
-            community_id = people.community_by_name(community_text).id
-        except NotFoundError as exc:
-            raise ValidationError("community", exc.message) from exc
-    if not text.strip():
-        return None, community_id
-    try:
-        match = resolve_room(text, community_id)  # ValidationError("room") names the forms
-    except NotFoundError as exc:  # a community written in front that does not exist
-        raise ValidationError("room", exc.message) from exc
-    rooms = match.rooms
-    code = match.parsed.code
-    if not rooms:
-        if community_id is not None:
-            raise ValidationError("room", _("There is no room {code} in that community.").format(code=code))
-        raise ValidationError("room", _("There is no room {code} in any community.").format(code=code))
-    if len(rooms) > 1:
-        raise ValidationError("community", _("{code} is in {names}: which one?").format(
-            code=code, names="、".join(r.community for r in rooms)))
-    return rooms[0].id, rooms[0].community_id
+            match = resolve_room(text, community_id)  # ValidationError("room") names the forms
+        except NotFoundError as exc:  # a community written in front that does not exist
+            raise ValidationError("room", exc.message) from exc
+        code = match.parsed.code
+        if not match.candidates:
+            if community_id is not None:
+                raise ValidationError("room", _("There is no room {code} in that community.").format(code=code))
+            raise ValidationError("room", _("There is no room {code} in any community.").format(code=code))
+        if len(match.candidates) > 1:
+            if asker is not None:
+                asker.ask(text, match)
+            raise ValidationError("room", candidates_question(match))
+        candidate = match.candidates[0]
+    if candidate.kind == PARKING:
+        return None, candidate.community_id, _("parking space {code}").format(code=candidate.code)
+    return candidate.id, candidate.community_id, ""
 
 
 def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int | None = None,
@@ -177,10 +189,13 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
         FormField("description", _("Description"), description, kind="text"),
     ]
 
+    asker = RoomAsker()
+
     def save(values: dict[str, str]) -> int:
         from data.validators import normalize_phone
 
-        found_room, found_community = _resolve_room(values["room"], values["community"], fallback_community)
+        found_room, found_community, place = _resolve_room(values["room"], values["community"],
+                                                           fallback_community, asker)
         if found_community is None:
             raise ValidationError("community", _("Say which community the public place is in."))
         typed = values["phone"].strip()
@@ -193,7 +208,8 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
             room_id=found_room, person_id=int(values["person"]) if values["person"] else None,
             category_id=int(values["category"]) if values["category"] else None,
             priority=values["priority"] or "normal", channel=values["channel"] or "phone",
-            description=values["description"], location=values["location"] if found_room is None else "",
+            description=values["description"],
+            location=(place or values["location"]) if found_room is None else "",
             contact_phone=number, appointment_at=parse_appointment(values["appointment"], clock_now()),
         )
         if call_id is None and call is None:
@@ -205,8 +221,10 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
             call_logged(logged)
         return order_id
 
-    return FormModal(_("New work order"), fields, save, draft_key=NEW_ORDER,
+    form = FormModal(_("New work order"), fields, save, draft_key=NEW_ORDER,
                      draft_context={"prefill": prefill})
+    asker.form = form
+    return form
 
 
 #: Draft key of the new-order form (screens.drafts reopens it).

@@ -26,7 +26,9 @@ from data.property.contacts import (
 from data.property.parking import (
     add_parking_space,
     find_parking_space,
+    parking_of_people,
     parking_spaces,
+    set_parking_holder,
     update_parking_space,
 )
 from data.property.rooms import (
@@ -90,6 +92,7 @@ __all__ = [
     "find_room",
     "first_phones",
     "list_communities",
+    "parking_of_people",
     "parking_spaces",
     "parse_area",
     "parse_parking_code",
@@ -102,6 +105,7 @@ __all__ = [
     "room_view",
     "rooms",
     "save_room",
+    "set_parking_holder",
     "set_person_contacts",
     "set_room_contacts",
     "shown_person",

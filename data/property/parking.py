@@ -9,6 +9,7 @@ from data.i18n import _
 from data.models import (
     Community,
     ParkingSpace,
+    Person,
 )
 from data.property.communities import get_community
 from data.property.values import (
@@ -103,3 +104,23 @@ def find_parking_space(community_id: int, code: str) -> ParkingSpaceView:
         raise NotFoundError(_("No parking space {code} in this community.").format(
             code=fold_width(code).strip()[:20]))
     return found[0]
+
+
+def set_parking_holder(space_id: int, person_id: int | None) -> int:
+    """Make a person the holder (owner or tenant) of a parking space; returns its id."""
+    access.require("parking.manage")
+    with transaction():
+        if not ParkingSpace.select().where(ParkingSpace.id == space_id).exists():
+            raise NotFoundError(_("This parking space no longer exists."))
+        if person_id is not None and not Person.select().where(Person.id == person_id).exists():
+            raise NotFoundError(_("This person no longer exists."))
+        ParkingSpace.update(holder=person_id).where(ParkingSpace.id == space_id).execute()
+    return space_id
+
+
+def parking_of_people(person_ids) -> list[ParkingSpaceView]:
+    """The parking spaces these people hold (a room card's occupants), by community and code."""
+    ids = list({i for i in person_ids if i is not None})
+    if not ids:
+        return []
+    return _parking_views(ParkingSpace.holder.in_(ids))

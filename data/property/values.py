@@ -285,8 +285,7 @@ def person_ref(text: str | None, field: str) -> int | None:
     try:
         number = normalize_phone(value).number
     except ValidationError:
-        raise ValidationError(field, _(
-            "Name the person by their phone number, or as #id (the number on their card).")) from None
+        return _person_by_name(value, field)
     ids = list({p.person_id for p in Phone.select(Phone.person).where(Phone.number == number).limit(5)})
     if not ids:
         raise ValidationError(field, _("Nobody has the phone number {number}; register the person first.")
@@ -294,6 +293,22 @@ def person_ref(text: str | None, field: str) -> int | None:
     if len(ids) > 1:
         raise ValidationError(field, _("Several people share {number}; name the person as #id.")
                               .format(number=number))
+    return ids[0]
+
+
+def _person_by_name(value: str, field: str) -> int:
+    """The one person called `value` (their full name, as on their card)."""
+    name = " ".join(value.split())
+    if len(name) > 40 or not any(ch.isalpha() for ch in name):
+        raise ValidationError(field, _(
+            "Name the person by their name, their phone number, or as #id (the number on their card)."))
+    ids = [p.id for p in Person.select(Person.id).where(Person.name == name).limit(5)]
+    if not ids:
+        raise ValidationError(field, _("Nobody is called {name}; type their phone number, or register "
+                                       "the person first.").format(name=name[:20]))
+    if len(ids) > 1:
+        raise ValidationError(field, _("Several people are called {name}; type their phone number or "
+                                       "#id instead.").format(name=name[:20]))
     return ids[0]
 
 

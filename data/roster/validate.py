@@ -48,16 +48,17 @@ _ENTRANCE_SUFFIX = re.compile(r"(单元|门)$")
 _NUMBER_SUFFIX = re.compile(r"(室|号|房)$")
 
 
-def joined_room(building: str, entrance: str, number: str) -> str:
+def joined_room(building: str, entrance: str, number: str, default_entrance: bool = True) -> str:
     """A room split over columns (楼号 "3栋", 单元 "2单元", 房号 "501室") as one code "3-2-501".
-    A 房号 cell that already holds a whole code ("3-2-501") is taken as it is."""
+    A 房号 cell that already holds a whole code ("3-2-501") is taken as it is. Without an
+    单元, the room is in entrance 1 (`default_entrance`), or left without one ("A-1203")."""
     number = fold_width(number).strip()
     if not building or "-" in number or re.search(r"[栋幢座#]|号楼|单元", number):
         return number
     parts = [_BUILDING_SUFFIX.sub("", fold_width(building).strip()),
              _ENTRANCE_SUFFIX.sub("", fold_width(entrance).strip()),
              _NUMBER_SUFFIX.sub("", number)]
-    if not parts[1]:
+    if not parts[1] and default_entrance:
         parts[1] = "1"  # a building of one entrance: 单元 1, as the room parser needs one
     return "-".join(p for p in parts if p)
 

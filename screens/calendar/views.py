@@ -83,6 +83,36 @@ def listed_title(occ: Occurrence) -> str:
     return title
 
 
+def last_day(occ: Occurrence) -> dt.date:
+    """The last day an all-day occurrence covers (its stored end is the midnight after it)."""
+    end = occ.end.date() if occ.end.time() == dt.time() else occ.end.date() + dt.timedelta(days=1)
+    return max(end - dt.timedelta(days=1), occ.start.date())
+
+
+def days_covered(occ: Occurrence, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The days of [first, last] an occurrence is listed on: every day of an all-day one,
+    the day a timed one starts."""
+    if not occ.all_day:
+        return [occ.start.date()]
+    day, end = max(occ.start.date(), first), min(last_day(occ), last)
+    out = []
+    while day <= end:
+        out.append(day)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def time_span(occ: Occurrence) -> str:
+    """The time column: "09:00-10:00", or for a whole day "All day" (全天), and for several
+    days "all day–12-11" — never 00:00-00:00."""
+    if occ.all_day:
+        last = last_day(occ)
+        if last == occ.start.date():
+            return _("All day")
+        return _("all day–{day}").format(day=f"{last:%m-%d}")
+    return f"{occ.start:%H:%M}-{occ.end:%H:%M}"
+
+
 class ViewPainter:
     """Fills the table for one view of [first, last] (`day` is the day under the cursor;
     `staff` (id, login) whose calendar; `width` the terminal's, for the team view) and
@@ -119,9 +149,15 @@ class ViewPainter:
         table.cursor_type = "cell"
         first = self.first
         today = clock_now().date()
-        marked = any(first <= day <= first + dt.timedelta(days=6) for day in self.holidays)
-        if marked:  # a second header line: 休 国庆节 / 班 国庆节调休
-            table.header_height = 2
+        week_end = first + dt.timedelta(days=6)
+        marked = any(first <= day <= week_end for day in self.holidays)
+        whole_days: dict[dt.date, list[str]] = {}  # all-day items: a header line, not at 00:00
+        for occ in self.occurrences:
+            if occ.all_day:
+                for day in days_covered(occ, first, week_end):
+                    whole_days.setdefault(day, []).append(listed_title(occ))
+        # a second header line: 休 国庆节 / 班 国庆节调休; another for the all-day items
+        table.header_height = 1 + int(marked) + int(bool(whole_days))
         table.add_column("", width=2)
         for i in range(7):
             day = first + dt.timedelta(days=i)
@@ -134,9 +170,17 @@ class ViewPainter:
                 mark = holiday_mark(holiday.kind, WEEK_CELL // 2)
                 head.append(mark, style=self._mark_style(holiday.kind))
                 head.append(clip(f" {show_controls(holiday.name)}", WEEK_CELL - cell_len(mark)))
+            if whole_days:
+                titles = whole_days.get(day, [])
+                more = f"+{len(titles) - 1}" if len(titles) > 1 else ""
+                head.append("\n")
+                if titles:
+                    head.append(clip(titles[0], WEEK_CELL - len(more)) + more, style="reverse")
             table.add_column(head, width=WEEK_CELL)
         cells: dict[tuple[int, int], list[str]] = {}
         for occ in self.occurrences:
+            if occ.all_day:
+                continue
             hour = min(max(occ.start.hour, FIRST_HOUR), LAST_HOUR)
             col = (occ.start.date() - first).days
             # The row gives the hour: only minutes past it, or a time outside the rows, show.
@@ -161,7 +205,8 @@ class ViewPainter:
             table.add_column(_(name), width=MONTH_CELL)
         by_day: dict[dt.date, list[Occurrence]] = {}
         for occ in self.occurrences:
-            by_day.setdefault(occ.start.date(), []).append(occ)
+            for covered in days_covered(occ, first, last):
+                by_day.setdefault(covered, []).append(occ)
         day = first
         while day <= last:
             row = []
@@ -200,7 +245,7 @@ class ViewPainter:
             self.row_occurrences.append(None)
         for occ in self.occurrences:
             table.add_row(
-                f"{occ.start:%H:%M}-{occ.end:%H:%M}", label(EVENT_KINDS, occ.kind),
+                time_span(occ), label(EVENT_KINDS, occ.kind),
                 Text(listed_title(occ)), plain_text(occ.location or occ.room), plain_text(",".join(occ.attendees)))
             self.row_occurrences.append(occ)
         self._no_rows(table)
@@ -218,7 +263,7 @@ class ViewPainter:
         for occ in self.occurrences:
             cells = [cell_text(listed_title(occ), width) if login in occ.attendees else ""
                      for _sid, login in self.staff]
-            table.add_row(f"{occ.start:%H:%M}-{occ.end:%H:%M}", *cells)
+            table.add_row(cell_text(time_span(occ), 11), *cells)
             self.row_occurrences.append(occ)
         self._no_rows(table)
 
@@ -226,7 +271,7 @@ class ViewPainter:
         """The next days, with a line for each holiday or make-up working day."""
         table.cursor_type = "row"
         table.add_column(_("Date"), width=11)
-        table.add_column(_("Time"), width=11)
+        table.add_column(_("Time"), width=13)  # "all day–12-01"
         table.add_column(_("Kind"), width=8)
         table.add_column(_("Title"), width=22)
         table.add_column(_("Location"), width=12)
@@ -236,7 +281,7 @@ class ViewPainter:
             while holidays and holidays[0].day <= day:
                 self._agenda_holiday(table, holidays.pop(0))
             table.add_row(f"{day:%m-%d} {_(WEEKDAYS[day.weekday()])}",
-                          f"{occ.start:%H:%M}-{occ.end:%H:%M}", label(EVENT_KINDS, occ.kind),
+                          time_span(occ), label(EVENT_KINDS, occ.kind),
                           Text(listed_title(occ)), plain_text(occ.location or occ.room))
             self.row_occurrences.append(occ)
         for holiday in holidays:

@@ -170,3 +170,30 @@ async def test_a_phone_typed_key_by_key_records_no_reveal_and_enter_on_7_digits_
         await settle(app, pilot, 0.2)
         rows = list(AuditLog.select().where(AuditLog.action == "reveal"))
         assert [(r.entity_id, r.staff.login) for r in rows] == [(desk["owner"], "desk1")]
+
+
+async def test_enter_on_closed_choice_lists_goes_on_to_the_fourth_field():
+    # Keys pressed one by one: the same keys as one burst still stop on the second list (left open).
+    from textual.widgets import Select
+
+    from tui.typeahead import TypeAhead
+    from widgets.form import FormField, FormModal
+
+    form = FormModal("t", [
+        FormField("title", "Title"),
+        FormField("kind", "Kind", "a", kind="select", options=[("A", "a"), ("B", "b")]),
+        FormField("level", "Level", "x", kind="select", options=[("X", "x"), ("Y", "y")]),
+        FormField("room", "Room"),
+    ], lambda values: values)
+
+    class One(TypeAhead):
+        def on_mount(self) -> None:
+            self.push_screen(form)
+
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"漏水", "enter", "enter", "enter", *"3-2-501")
+        await pilot.pause(0.3)
+        assert form.values() == {"title": "漏水", "kind": "a", "level": "x", "room": "3-2-501"}
+        assert not any(s.expanded for s in form.query(Select))

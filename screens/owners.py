@@ -24,6 +24,15 @@ from widgets.safe import plain
 DEBOUNCE_S = 0.12
 #: Hits shown (a page; the status line says when there are more).
 PAGE = 50
+#: A digits-only query this long is part of a number being typed: searching it would record
+#: a reveal for every prefix on the way (data.search_gate), so it is searched only on Enter.
+HELD_DIGITS = range(5, 11)
+
+
+def held_number(query: str) -> bool:
+    """Is `query` a part of a phone number that is searched only when Enter sends it?"""
+    query = query.strip()
+    return query.isdigit() and len(query) in HELD_DIGITS
 
 MATCH_LABELS = {
     "name": N_("name"),
@@ -62,6 +71,7 @@ class OwnersScreen(DeskScreen):
         self.only_my_community = False
         self.result: owner_search.SearchResult | None = None
         self.rows: list[tuple[str, int]] = []  # ("room"|"person", id) per table row
+        self.shown_query: str | None = None  # the query whose result the table shows
 
     @property
     def screen_title(self) -> str:
@@ -87,21 +97,42 @@ class OwnersScreen(DeskScreen):
 
     def refresh_data(self) -> None:
         """Another session changed something: search again, keeping the cursor."""
-        self.run_search(self.query_one(Input).value, debounce=False)
+        query = self.query_one(Input).value
+        if held_number(query) and query != self.shown_query:
+            return  # a part of a number not sent yet
+        self.run_search(query, debounce=False)
 
     # --- searching --------------------------------------------------------------------------
 
     @on(Input.Changed, "#owner-query")
     def _query_changed(self, event: Input.Changed) -> None:
+        if held_number(event.value):
+            self.query_one("#owner-status", Label).update(
+                _("Type the last 4 digits or the whole number; enter searches."))
+            return
         self.run_search(event.value)
 
     @on(Input.Submitted, "#owner-query")
     def _query_submitted(self) -> None:
+        # Typed ahead: the search of what is typed may not have landed yet; run it now, so
+        # enter acts on the hits of this query, never on the last one's.
+        self.search_now()
         if self.rows:
             table = self.query_one(DataTable)
             table.focus()
             if len(self.rows) == 1:
                 self.action_open()
+
+    def search_now(self, *, send_held: bool = True) -> None:
+        """Show the hits of what is typed now, unless they are on screen already: searched
+        here and now (the pending debounced search, landing later, finds the same query). A part of a number
+        (`held_number`) is searched only when `send_held` (enter sends it)."""
+        query = self.query_one(Input).value
+        if query == self.shown_query or (held_number(query) and not send_held):
+            return
+        community = self.app.staff.community_id if self.only_my_community else None
+        result = owner_search.search(query, limit=PAGE, community_id=community)
+        self.on_owners_screen_owners_found(self.OwnersFound(query, result))
 
     @work(thread=True, exclusive=True, group="owner-search", exit_on_error=False)
     def run_search(self, query: str, debounce: bool = True) -> None:
@@ -123,8 +154,11 @@ class OwnersScreen(DeskScreen):
         self.result = message.result
         table = self.query_one(DataTable)
         cursor = table.cursor_row
-        # A refresh keeps the cursor on the same person or room, wherever new rows put it.
-        keep = self.rows[cursor] if 0 <= cursor < len(self.rows) else None
+        # A refresh of the same query keeps the cursor on the same person or room, wherever
+        # new rows put it; a new query starts on its first hit.
+        same = message.query == self.shown_query
+        keep = self.rows[cursor] if same and 0 <= cursor < len(self.rows) else None
+        self.shown_query = message.query
         table.clear()
         self.rows = []
         for room in message.result.rooms:
@@ -153,8 +187,11 @@ class OwnersScreen(DeskScreen):
             )
             self.rows.append(("person", hit.id))
         if self.rows:
-            table.move_cursor(row=self.rows.index(keep) if keep in self.rows
-                              else min(max(cursor, 0), len(self.rows) - 1))
+            if keep in self.rows:
+                row = self.rows.index(keep)
+            else:
+                row = min(max(cursor, 0), len(self.rows) - 1) if same else 0
+            table.move_cursor(row=row)
         self.query_one("#owner-status", Label).update(self._status(message))
 
     def _status(self, message: OwnersFound) -> str:
@@ -183,6 +220,7 @@ class OwnersScreen(DeskScreen):
         self.query_one(Input).focus()
 
     def action_to_results(self) -> None:
+        self.search_now(send_held=False)  # typed ahead of the search: its hits first
         if self.rows:
             self.query_one(DataTable).focus()
 

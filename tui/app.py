@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter
 from textual.screen import Screen
@@ -21,6 +21,7 @@ from data.validators import show_controls
 from data.vocab import NOTIFICATION_KINDS, label
 from screens.home import HomeScreen
 from tui.keymap import load_keymap
+from tui.typeahead import TypeAhead
 from widgets.app_header import AppHeader
 from widgets.bindings import DeskCommandPalette, translate_bindings
 from widgets.confirm import ConfirmModal
@@ -108,7 +109,7 @@ TOAST_SECONDS = 8.0
 NEW_NOTES_LIMIT = 100
 
 
-class FrontDeskApp(App):
+class FrontDeskApp(TypeAhead):
     """物业前台 FrontDesk."""
 
     CSS_PATH = Path(__file__).parent / "app.tcss"

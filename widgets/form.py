@@ -53,6 +53,23 @@ class FormField:
     help: str = ""
 
 
+class FormSelect(Select):
+    """A form's choice list: enter on the closed list goes on to the next field, as the
+    form's hint says (space, up or down open the list; typing in it jumps to a choice)."""
+
+    BINDINGS = [
+        Binding("enter", "next_field", N_("Next field"), show=False),
+        Binding("down,space,up", "show_overlay", N_("Choose"), show=False),
+    ]
+
+    def action_next_field(self) -> None:
+        form = self.screen
+        if isinstance(form, FormModal):
+            form.field_done(self)
+        else:
+            form.focus_next()
+
+
 class FormModal(DeskModal[Any]):
     """Fill in fields; F10, ctrl+s or enter on the last line saves; escape cancels."""
 
@@ -136,7 +153,7 @@ class FormModal(DeskModal[Any]):
         if f.kind == "select":
             # Text, not str: Select parses a str option as markup, and options are often
             # stored names (people, categories).
-            return Select(
+            return FormSelect(
                 [(plain(label), value) for label, value in f.options],
                 value=f.value if f.value in [v for _l, v in f.options] else Select.NULL,
                 allow_blank=not f.value,
@@ -225,8 +242,12 @@ class FormModal(DeskModal[Any]):
     # --- actions -----------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.field_done(event.input)
+
+    def field_done(self, widget: Any) -> None:
+        """enter in a field: the next one, or save on the last."""
         inputs = [w for w in self.query(".form-field") if w.can_focus]
-        if event.input is inputs[-1]:
+        if widget is inputs[-1]:
             self.action_save()
         else:
             self.focus_next()

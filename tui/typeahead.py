@@ -1,0 +1,85 @@
+"""Keys typed ahead reach the widget the earlier keys led to, in order.
+
+Textual hands a key to the focused widget's own message queue and looks up the screen's
+bindings only when the key bubbles back to the app; a focus change made on the way
+(``widget.focus()`` is itself a message to the app) or by a message the key set off (an
+input's Submitted, a choice's Changed) lands after the keys that arrived meanwhile. So in
+a burst (a slow SSH link delivering several keys at once, an input method committing a
+word) the next keys went to the widget the focus was leaving: ``Tab 1`` in a call put the
+``1`` in the number field, ``5 Enter comment`` in the 回访 form put the comment in 评分.
+
+`TypeAhead` keeps such keys back: a key from the terminal is handled at once when nothing
+is pending, otherwise it waits in line until every message the earlier keys set off has
+been handled (focus moves included), then goes to whatever has the focus by then. Work in
+threads (a search in a worker) is not waited for: screens whose keys depend on it handle
+that themselves (the owner search runs a pending search when Enter or Down arrive first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from time import monotonic
+
+from textual import events
+from textual.app import App
+
+#: How long a held key waits for the app to finish what earlier keys set off, at most: a
+#: screen that never quietens (an animation) delays typing by this much, never loses it.
+MAX_HOLD_S = 0.5
+#: How often a held key checks again.
+POLL_S = 0.002
+
+
+class TypeAhead(App):
+    """An App whose keys from the terminal are handled strictly one after the other."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._held_keys: deque[events.Key] = deque()
+        self._feeding: asyncio.Task | None = None
+        self._released: set[int] = set()  # id() of held keys posted back to the app
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if id(event) in self._released:
+                self._released.discard(id(event))
+            elif self._held_keys or not self._quiet():
+                self._held_keys.append(event)
+                if self._feeding is None or self._feeding.done():
+                    self._feeding = asyncio.create_task(self._feed_keys())
+                return
+        await super().on_event(event)
+
+    def _quiet(self) -> bool:
+        """Nothing left to handle of what earlier keys set off: no message waiting in the
+        app (other than keys not yet handled) nor in any widget of the current screen."""
+        for message in list(self._message_queue.values):
+            if not (isinstance(message, events.Key) and not message.is_forwarded
+                    and id(message) not in self._released):
+                return False
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet
+            return True
+        for node in screen.walk_children(with_self=True):
+            if node._message_queue.qsize() or node._next_callbacks:
+                return False
+        return not self._next_callbacks
+
+    async def _feed_keys(self) -> None:
+        """Post the held keys back to the app one at a time, each once the app is quiet."""
+        while self._held_keys:
+            deadline = monotonic() + MAX_HOLD_S
+            await asyncio.sleep(0)
+            while not self._quiet() and monotonic() < deadline:
+                await asyncio.sleep(POLL_S)
+            if not self._held_keys:
+                break
+            key = self._held_keys.popleft()
+            self._released.add(id(key))
+            self.post_message(key)
+            # wait for it to be taken from the queue before judging the next one
+            while id(key) in self._released and monotonic() < deadline + MAX_HOLD_S:
+                await asyncio.sleep(POLL_S)
+            self._released.discard(id(key))

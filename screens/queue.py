@@ -187,7 +187,11 @@ class QueueScreen(DeskScreen):
         def fit(header: str, labels: list[str], cap: int) -> int:
             return min(cap, max(cell_len(text) for text in [header, *labels]))
 
+        self._short_communities = False
         place = fit(_("Place"), [self._place(row, rows) for row in rows], 18)
+        if self.app.size.width < 80 and place > 9:  # a phone: "锦绣 3-2-501"
+            self._short_communities = True
+            place = fit(_("Place"), [self._place(row, rows) for row in rows], 18)
         columns = [
             ("mark", "✓", 1),
             ("number", _("No."), 16),
@@ -209,13 +213,16 @@ class QueueScreen(DeskScreen):
             columns = [c for c in columns if c[0] != key]
         return [(k, h, max(6, title_room(columns)) if k == "title" else w) for k, h, w in columns]
 
-    @staticmethod
-    def _place(row: QueueRow, rows: list[QueueRow]) -> str:
-        """The room code, with the community in front when that code is in two communities."""
+    def _place(self, row: QueueRow, rows: list[QueueRow]) -> str:
+        """The room code, with the community in front when that code is in two communities
+        (its first two characters on a narrow screen)."""
         if not row.room:
             return row.location
         communities = {r.community for r in rows if r.room == row.room}
-        return f"{row.community} {row.room}" if len(communities) > 1 else row.room
+        if len(communities) < 2:
+            return row.room
+        name = row.community[:2] if getattr(self, "_short_communities", False) else row.community
+        return f"{name} {row.room}"
 
     def on_resize(self) -> None:
         if self.page is not None and self._filled_once:

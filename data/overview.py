@@ -88,16 +88,11 @@ def _new_orders_query():
 
 
 def _overdue_query(at: dt.datetime):
-    # On hold the clock is stopped, so an order on hold is never counted overdue.
-    resolution_missed = WorkOrder.status.in_(("new", "assigned", "in_progress")) & (
-        WorkOrder.resolution_due < at
-    )
-    response_missed = (
-        WorkOrder.status.in_(("new", "assigned"))
-        & WorkOrder.responded_at.is_null()
-        & (WorkOrder.response_due < at)
-    )
-    return _live_orders().where(resolution_missed | response_missed)
+    # The queue's 超时/将超时 view, so that the tile's count equals the list behind it; on
+    # hold the clock is stopped, so an order on hold is never counted.
+    from data.queue import view_condition
+
+    return _live_orders().where(view_condition("overdue", 0, at))
 
 
 def _awaiting_visit_query():
@@ -133,7 +128,7 @@ def home_counts(staff_id: int, at: dt.datetime | None = None) -> HomeCounts:
     )
 
 
-def _order_rows(query) -> list[OrderRow]:
+def _order_rows(query, due=lambda o: o.resolution_due) -> list[OrderRow]:
     assignee = Staff.alias()
     rows = (
         query.select(WorkOrder, Room.code, assignee.name)
@@ -155,20 +150,21 @@ def _order_rows(query) -> list[OrderRow]:
                 place=getattr(row, "code", None) or row.location,
                 assignee=getattr(row, "name", None) or "",
                 created_at=row.created_at,
-                due=row.resolution_due,
+                due=due(row),
             )
         )
     return result
 
 
 def new_orders() -> list[OrderRow]:
-    """Work orders waiting to be dispatched, nearest deadline first (the queue's order, and
-    the one the (status, resolution_due, id) index serves without a sort)."""
-    return _order_rows(_new_orders_query().order_by(WorkOrder.resolution_due, WorkOrder.id))
+    """Work orders waiting to be dispatched, nearest response deadline first (the queue's
+    order; the list shows that deadline)."""
+    return _order_rows(_new_orders_query().order_by(WorkOrder.response_due, WorkOrder.id),
+                       due=lambda o: o.response_due)
 
 
 def overdue_orders(at: dt.datetime | None = None) -> list[OrderRow]:
-    """Open work orders past a deadline, most overdue first."""
+    """Open work orders past a deadline or due within DUE_SOON_HOURS, most overdue first."""
     at = at or clock_now()
     return _order_rows(_overdue_query(at).order_by(WorkOrder.resolution_due, WorkOrder.id))
 

@@ -12,7 +12,7 @@ from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.i18n import N_, _
-from data.models import Building, Category, Room, SavedFilter, Staff, WorkOrder
+from data.models import Building, Category, Community, Room, SavedFilter, Staff, WorkOrder
 from data.territory import visible_only
 from data.validators import clean_text, show_controls
 from data.vocab import OPEN_STATUSES, PRIORITIES, WORK_ORDER_STATUSES
@@ -29,7 +29,7 @@ VIEWS = {
     "mine": N_("Mine"),
     "overdue": N_("Overdue / due soon"),
     "on_hold": N_("On hold"),
-    "callback": N_("To call back"),
+    "callback": N_("Follow-up"),
     "all": N_("All"),
 }
 
@@ -83,6 +83,7 @@ class QueueRow:
     version: int
     response_due: dt.datetime | None
     resolution_due: dt.datetime | None
+    community: str = ""  # shown when the same room code appears in two communities
 
 
 @dataclass
@@ -116,6 +117,12 @@ def _view_where(view: str, staff_id: int, at: dt.datetime):
         return None
     raise ValidationError("view", _("Unknown view “{view}”: use one of {views}.").format(
         view=view, views=", ".join(VIEWS)))
+
+
+def view_condition(view: str, staff_id: int, at: dt.datetime):
+    """The WHERE condition of a view (None for "all"): the home screen counts with the same
+    one, so its tiles equal the lists behind them."""
+    return _view_where(view, staff_id, at)
 
 
 def _filter_where(query, flt: QueueFilter):
@@ -210,8 +217,11 @@ def _rows(ids: list[int], at: dt.datetime) -> list[QueueRow]:
         return []
     assignee = Staff.alias()
     query = (
-        WorkOrder.select(WorkOrder, Room.code.alias("room_code"), assignee.name.alias("assignee_name"))
+        WorkOrder.select(WorkOrder, Room.code.alias("room_code"), assignee.name.alias("assignee_name"),
+                         Community.name.alias("community_name"))
         .join(Room, JOIN.LEFT_OUTER, on=(WorkOrder.room == Room.id))
+        .switch(WorkOrder)
+        .join(Community, JOIN.LEFT_OUTER, on=(WorkOrder.community == Community.id))
         .switch(WorkOrder)
         .join(assignee, JOIN.LEFT_OUTER, on=(WorkOrder.assignee == assignee.id))
         .where(WorkOrder.id.in_(ids))
@@ -234,7 +244,7 @@ def _rows(ids: list[int], at: dt.datetime) -> list[QueueRow]:
         by_id[o.id] = QueueRow(
             o.id, o.number, o.kind, o.title, o.status, o.priority, o.room_code or "", o.location,
             o.assignee_name or "", o.created_at, deadline, overdue, o.version, o.response_due,
-            o.resolution_due,
+            o.resolution_due, o.community_name or "",
         )
     return [by_id[i] for i in ids if i in by_id]
 

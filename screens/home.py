@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -38,8 +39,8 @@ class Panel:
 # first layout sometimes stay as narrow as their headers in a real terminal.
 PANELS: tuple[Panel, ...] = (
     Panel("1", "new_orders", N_("To dispatch"),
-          ((N_("No."), 16), (N_("Title"), 24), (N_("Room"), 10), (N_("Priority"), 6), (N_("Created"), 11))),
-    Panel("2", "overdue_orders", N_("Overdue"),
+          ((N_("No."), 16), (N_("Title"), 24), (N_("Room"), 10), (N_("Priority"), 8), (N_("Due"), 11))),
+    Panel("2", "overdue_orders", N_("Overdue / due soon"),
           ((N_("No."), 16), (N_("Title"), 24), (N_("Room"), 10), (N_("Assignee"), 6), (N_("Due"), 11))),
     Panel("3", "appointments_today", N_("My day"),
           ((N_("Time"), 11), (N_("Kind"), 8), (N_("Title"), 30), (N_("Location"), 20))),
@@ -106,7 +107,7 @@ class HomeScreen(DeskScreen):
     CSS_PATH = Path(__file__).parent / "home.tcss"  # absolute: subclasses elsewhere keep it
     BINDINGS = [
         Binding("1", "show_panel('new_orders')", N_("To dispatch"), show=False),
-        Binding("2", "show_panel('overdue_orders')", N_("Overdue"), show=False),
+        Binding("2", "show_panel('overdue_orders')", N_("Overdue / due soon"), show=False),
         Binding("3", "show_panel('appointments_today')", N_("My day"), show=False),
         Binding("4", "show_panel('callbacks_due')", N_("Call back"), show=False),
         Binding("5", "show_panel('awaiting_visit')", N_("Follow-up"), show=False),
@@ -147,8 +148,21 @@ class HomeScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self._mark_selected()
+        self._fit_tiles()
         self.query_one(DataTable).focus()
         self.action_refresh_counts()
+
+    def on_resize(self) -> None:
+        self._fit_tiles()
+        if self.counts is not None:  # the list's columns follow the new width
+            self.load(self.selected)
+
+    def _fit_tiles(self) -> None:
+        """Six tiles in a row when every label fits in its box; otherwise two rows of three
+        without borders (same height), so that no label is ever cut."""
+        widest = max(cell_len(f"{p.key} {_(p.title)}") for p in PANELS)
+        width = self.app.size.width
+        self.query_one("#tiles").set_class(width // len(PANELS) - 2 < widest, "-narrow")
 
     def palette_commands(self):
         """This screen's actions for the command palette: (title id, help, callback)."""
@@ -226,12 +240,15 @@ class HomeScreen(DeskScreen):
             keep = _row_key(self.rows[cursor])
         self._filled_panel = panel_id
         table.clear(columns=True)
-        for title, width in panel.columns:
-            table.add_column(_(title), width=width)
+        columns = self._fit_columns(panel)
+        for index in columns:
+            title, width = panel.columns[index]
+            table.add_column(_(title), width=self._title_width(panel, columns) if title == "Title" else width)
         today = clock_today()
         self.rows = list(rows)
         for row in rows:
-            table.add_row(*(plain(cell) for cell in self._cells(panel_id, row, today)))
+            cells = self._cells(panel_id, row, today)
+            table.add_row(*(plain(cells[i]) for i in columns))
         total = getattr(self.counts, panel_id) if self.counts else len(rows)
         title = _(panel.title)
         if not rows:
@@ -246,6 +263,30 @@ class HomeScreen(DeskScreen):
         if rows:
             keys = [_row_key(row) for row in rows]
             table.move_cursor(row=keys.index(keep) if keep in keys else min(max(cursor, 0), len(rows) - 1))
+
+    #: Columns given up first when the terminal is narrow (deadlines and titles stay).
+    DROPPABLE = ("Priority", "Assignee", "Status", "Kind", "Name", "Location")
+    MIN_TITLE = 10
+
+    def _spare(self, panel: Panel, columns: list[int]) -> int:
+        """Cells left over by `columns` (two of padding each, two for the scrollbar)."""
+        used = sum(panel.columns[i][1] + 2 for i in columns) + 2
+        return self.app.size.width - used
+
+    def _fit_columns(self, panel: Panel) -> list[int]:
+        """Indexes of the columns shown: all when they fit, else the droppable ones go."""
+        columns = list(range(len(panel.columns)))
+        title = next(i for i, c in enumerate(panel.columns) if c[0] == "Title")
+        for index, (name, _width) in enumerate(panel.columns):
+            if self._spare(panel, columns) + panel.columns[title][1] >= self.MIN_TITLE:
+                break
+            if name in self.DROPPABLE:
+                columns.remove(index)
+        return columns
+
+    def _title_width(self, panel: Panel, columns: list[int]) -> int:
+        title = next(i for i, c in enumerate(panel.columns) if c[0] == "Title")
+        return max(self.MIN_TITLE, panel.columns[title][1] + self._spare(panel, columns))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """enter opens what the row is: the work order, the callbacks to make, or a
@@ -282,7 +323,7 @@ class HomeScreen(DeskScreen):
                 row.title,
                 row.place,
                 label(PRIORITIES, row.priority),
-                _hm(row.created_at, today),
+                _hm(row.due, today),
             )
         if panel_id == "overdue_orders":
             return (row.number, row.title, row.place, row.assignee, _hm(row.due, today))

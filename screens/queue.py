@@ -180,17 +180,57 @@ class QueueScreen(DeskScreen):
             self._filled_once = True
             self.call_after_refresh(self._fill, message.page, message.at)
 
-    def _widths(self) -> list[int]:
-        """Column widths for the terminal's width: the title takes what the others leave."""
+    #: Columns given up first when the terminal is narrow (the deadline is never given up).
+    DROP_ORDER = ("status", "priority", "assignee")
+    #: The title keeps at least this many cells before another column is dropped.
+    MIN_TITLE = 10
+
+    def _columns(self, rows: list[QueueRow]) -> list[tuple[str, str, int]]:
+        """(key, heading, width) of the columns that fit the terminal's width: the title takes
+        what the others leave; status, priority and assignee go first, the deadline stays."""
         def fit(header: str, labels: list[str], cap: int) -> int:
             return min(cap, max(cell_len(text) for text in [header, *labels]))
 
-        priority = fit(_("Priority"), [label(PRIORITIES, p) for p in PRIORITIES], 6)
-        status = fit(_("Status"), [label(WORK_ORDER_STATUSES, s) for s in WORK_ORDER_STATUSES], 8)
-        fixed = [1, 16, 0, 9, priority, status, fit(_("Assignee"), [], 6), 8]
-        # Two cells of padding per column and two for the vertical scrollbar.
-        fixed[2] = max(8, self.app.size.width - sum(fixed) - 2 * len(fixed) - 2)
-        return fixed
+        self._short_communities = False
+        place = fit(_("Place"), [self._place(row, rows) for row in rows], 18)
+        if self.app.size.width < 80 and place > 9:  # a phone: "锦绣 3-2-501"
+            self._short_communities = True
+            place = fit(_("Place"), [self._place(row, rows) for row in rows], 18)
+        columns = [
+            ("mark", "✓", 1),
+            ("number", _("No."), 16),
+            ("title", _("Title"), 0),
+            ("place", _("Place"), max(9, place)),
+            ("priority", _("Priority"), fit(_("Priority"), [label(PRIORITIES, p) for p in PRIORITIES], 8)),
+            ("status", _("Status"), fit(_("Status"), [label(WORK_ORDER_STATUSES, s) for s in WORK_ORDER_STATUSES], 8)),
+            ("assignee", _("Assignee"), fit(_("Assignee"), [row.assignee for row in rows], 6)),
+            ("due", _("Due"), 8),
+        ]
+
+        def title_room(cols: list[tuple[str, str, int]]) -> int:
+            # Two cells of padding per column and two for the vertical scrollbar.
+            return self.app.size.width - sum(w for _k, _h, w in cols) - 2 * len(cols) - 2
+
+        for key in self.DROP_ORDER:
+            if title_room(columns) >= self.MIN_TITLE:
+                break
+            columns = [c for c in columns if c[0] != key]
+        return [(k, h, max(6, title_room(columns)) if k == "title" else w) for k, h, w in columns]
+
+    def _place(self, row: QueueRow, rows: list[QueueRow]) -> str:
+        """The room code, with the community in front when that code is in two communities
+        (its first two characters on a narrow screen)."""
+        if not row.room:
+            return row.location
+        communities = {r.community for r in rows if r.room == row.room}
+        if len(communities) < 2:
+            return row.room
+        name = row.community[:2] if getattr(self, "_short_communities", False) else row.community
+        return f"{name} {row.room}"
+
+    def on_resize(self) -> None:
+        if self.page is not None and self._filled_once:
+            self._fill(self.page, clock_now())
 
     def _fill(self, page: QueuePage, at: dt.datetime) -> None:
         table = self.query_one(DataTable)
@@ -198,18 +238,20 @@ class QueueScreen(DeskScreen):
         cursor = table.cursor_row
         self._keep_id = None
         table.clear(columns=True)
-        titles = ("✓", _("No."), _("Title"), _("Place"), _("Priority"), _("Status"), _("Assignee"), _("Due"))
-        for title, width in zip(titles, self._widths(), strict=True):
+        columns = self._columns(list(page.rows))
+        for _key, title, width in columns:
             table.add_column(title, width=width)
         self.rows = list(page.rows)
+        keys = [key for key, _title, _width in columns]
         for row in self.rows:
-            table.add_row(*self._cells(row, at))
+            cells = self._cells(row, at)
+            table.add_row(*(cells[key] for key in keys))
         if self.rows:
             ids = [r.id for r in self.rows]
             table.move_cursor(row=ids.index(keep) if keep in ids else min(max(cursor, 0), len(ids) - 1))
         self._paint_status()
 
-    def _cells(self, row: QueueRow, at: dt.datetime) -> list[Text]:
+    def _cells(self, row: QueueRow, at: dt.datetime) -> dict[str, Text]:
         style = ""
         if row.overdue:
             style = "bold red"
@@ -220,16 +262,16 @@ class QueueScreen(DeskScreen):
         due = Text(queue.countdown(row.deadline, at), style=style, justify="right")
         priority = Text(label(PRIORITIES, row.priority),
                         style="bold" if row.priority in ("critical", "urgent") else "")
-        return [
-            Text("✓" if row.id in self.marked else "", style="bold"),
-            Text(row.number),
-            plain(row.title),
-            plain(row.room or row.location),
-            priority,
-            Text(label(WORK_ORDER_STATUSES, row.status)),
-            plain(row.assignee),
-            due,
-        ]
+        return {
+            "mark": Text("✓" if row.id in self.marked else "", style="bold"),
+            "number": Text(row.number),
+            "title": plain(row.title),
+            "place": plain(self._place(row, self.rows)),
+            "priority": priority,
+            "status": Text(label(WORK_ORDER_STATUSES, row.status)),
+            "assignee": plain(row.assignee),
+            "due": due,
+        }
 
     def _paint_tabs(self) -> None:
         tabs = Text()

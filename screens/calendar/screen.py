@@ -40,6 +40,7 @@ from screens.calendar.views import (
     ViewPainter,
     holiday_line,
     month_grid,
+    week_hours,
 )
 from widgets.app_header import AppHeader
 from widgets.confirm import ConfirmModal
@@ -100,6 +101,7 @@ class CalendarScreen(DeskScreen):
         self.day = clock_now().date()
         self.staff: list[tuple[int, str]] = []  # (id, login); me, from on_mount
         self.occurrences: list[Occurrence] = []
+        self._loaded_once = False
         self.holidays: dict[dt.date, HolidayDay] = {}
         self.row_occurrences: list[Occurrence | None] = []
         self._filled_key: tuple | None = None
@@ -195,6 +197,7 @@ class CalendarScreen(DeskScreen):
         if message.key != self._key():
             return
         self.occurrences = message.occurrences
+        self._loaded_once = True
         self.holidays = {h.day: h for h in message.holidays}
         previous, self._filled_key = self._filled_key, message.key
         # The same period again keeps the cursor; another week keeps the week view's hour.
@@ -203,6 +206,11 @@ class CalendarScreen(DeskScreen):
 
     # --- painting ----------------------------------------------------------------------------
 
+    def on_resize(self) -> None:
+        """The week view's columns and hours follow the terminal's size."""
+        if self._loaded_once:
+            self._fill(keep=True)
+
     def _fill(self, keep: bool = False) -> None:
         """Repaint the table; with `keep`, the cursor stays on its row."""
         self._paint_title()
@@ -210,7 +218,7 @@ class CalendarScreen(DeskScreen):
         old = table.cursor_coordinate
         first, last = self.period()
         painter = ViewPainter(self.view_name, self.day, first, last, self.staff,
-                              self.occurrences, self.holidays, self.app.size.width)
+                              self.occurrences, self.holidays, self.app.size.width, self.app.size.height)
         self.row_occurrences = painter.paint(table)
         self._place_cursor(old if keep else None)
 
@@ -219,8 +227,9 @@ class CalendarScreen(DeskScreen):
         the old row when the same period is shown again, else on the first occurrence."""
         table = self.query_one(DataTable)
         if self.view_name == "week":
+            first_hour, last_hour = week_hours(self.app.size.height)
             row = old.row if old is not None else (
-                min(max(clock_now().hour, FIRST_HOUR), LAST_HOUR) - FIRST_HOUR)
+                min(max(clock_now().hour, first_hour), last_hour) - first_hour)
             table.move_cursor(row=row, column=self.day.weekday() + 1, animate=False)
         elif self.view_name == "month":
             first, _last = self.period()
@@ -293,7 +302,7 @@ class CalendarScreen(DeskScreen):
             if event.coordinate.column == 0:
                 return
             day = first + dt.timedelta(days=event.coordinate.column - 1)
-            self._hour_hint = FIRST_HOUR + event.coordinate.row
+            self._hour_hint = week_hours(self.app.size.height)[0] + event.coordinate.row
         else:
             day = first + dt.timedelta(days=event.coordinate.row * 7 + event.coordinate.column)
         self.day = day

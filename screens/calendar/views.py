@@ -29,6 +29,33 @@ HOLIDAY_MARKS = {"holiday": N_("Holiday"), "workday": N_("Workday")}
 #: Shorter English marks for cells where the whole word does not fit.
 SHORT_MARKS = {"Holiday": "Off", "Workday": "Work"}
 WEEK_CELL = 8  # cells per day column at 80 columns
+#: Rows of a screen the week view does not get (header, title, table header, footer, margin).
+WEEK_CHROME = 6
+
+
+def week_hours(height: int) -> tuple[int, int]:
+    """First and last hour rows of the week view for a terminal `height` rows high: 08–20,
+    and earlier and later hours (down to 00, up to 23) when there is room for them."""
+    extra = max(0, height - WEEK_CHROME - (LAST_HOUR - FIRST_HOUR + 1))
+    first = max(0, FIRST_HOUR - extra // 2)
+    last = min(23, LAST_HOUR + extra - (FIRST_HOUR - first))
+    return first, last
+
+
+def week_cell(width: int) -> int:
+    """Cells per day column: all seven days always fit (fewer characters each when narrow)."""
+    # The hour column (2) and two cells of padding per column, two for the scrollbar.
+    return max(4, (width - 2 - 2 * 8 - 2) // 7)
+
+
+def weekday_head(index: int, day: dt.date, width: int) -> str:
+    """"周一 7" or, where that does not fit, "一7" / "Mo7"."""
+    name = _(WEEKDAYS[index])
+    head = f"{name} {day.day}"
+    if cell_len(head) + 1 <= width:
+        return head
+    short = name[-1] if cell_len(name[-1]) == 2 else name[:2]
+    return f"{short}{day.day}"
 MONTH_CELL = 9  # 7 × (9 + 2 padding) = 77 columns
 MONTH_ROW = 3  # lines per week in the month view: the day, then two titles
 
@@ -120,10 +147,11 @@ class ViewPainter:
 
     def __init__(self, view_name: str, day: dt.date, first: dt.date, last: dt.date,
                  staff: list[tuple[int, str]], occurrences: list[Occurrence],
-                 holidays: dict[dt.date, HolidayDay], width: int) -> None:
+                 holidays: dict[dt.date, HolidayDay], width: int, height: int = 24) -> None:
         self.view_name, self.day, self.first, self.last = view_name, day, first, last
         self.staff, self.occurrences, self.holidays = staff, occurrences, holidays
         self.width = width
+        self.height = height
         self.row_occurrences: list[Occurrence | None] = []
 
     def paint(self, table: DataTable) -> list[Occurrence | None]:
@@ -159,38 +187,40 @@ class ViewPainter:
         # a second header line: 休 国庆节 / 班 国庆节调休; another for the all-day items
         table.header_height = 1 + int(marked) + int(bool(whole_days))
         table.add_column("", width=2)
+        cell = week_cell(self.width)
+        first_hour, last_hour = week_hours(self.height)
         for i in range(7):
             day = first + dt.timedelta(days=i)
-            head = Text(f"{_(WEEKDAYS[i])} {day.day}" + ("*" if day == today else ""),
+            head = Text(weekday_head(i, day, cell) + ("*" if day == today else ""),
                         style="bold reverse" if day == today else "")
             holiday = self.holidays.get(day)
             if marked:
                 head.append("\n")
             if holiday is not None:
-                mark = holiday_mark(holiday.kind, WEEK_CELL // 2)
+                mark = holiday_mark(holiday.kind, cell // 2)
                 head.append(mark, style=self._mark_style(holiday.kind))
-                head.append(clip(f" {show_controls(holiday.name)}", WEEK_CELL - cell_len(mark)))
+                head.append(clip(f" {show_controls(holiday.name)}", cell - cell_len(mark)))
             if whole_days:
                 titles = whole_days.get(day, [])
                 more = f"+{len(titles) - 1}" if len(titles) > 1 else ""
                 head.append("\n")
                 if titles:
-                    head.append(clip(titles[0], WEEK_CELL - len(more)) + more, style="reverse")
-            table.add_column(head, width=WEEK_CELL)
+                    head.append(clip(titles[0], cell - len(more)) + more, style="reverse")
+            table.add_column(head, width=cell)
         cells: dict[tuple[int, int], list[str]] = {}
         for occ in self.occurrences:
             if occ.all_day:
                 continue
-            hour = min(max(occ.start.hour, FIRST_HOUR), LAST_HOUR)
+            hour = min(max(occ.start.hour, first_hour), last_hour)
             col = (occ.start.date() - first).days
             # The row gives the hour: only minutes past it, or a time outside the rows, show.
             when = (f"{occ.start:%H:%M}" if occ.start.hour != hour
                     else f":{occ.start:%M}" if occ.start.minute else "")
             cells.setdefault((hour, col), []).append(f"{when}{listed_title(occ)}")
-        for hour in range(FIRST_HOUR, LAST_HOUR + 1):
+        for hour in range(first_hour, last_hour + 1):
             row: list[Any] = [f"{hour:02d}"]
             for col in range(7):
-                row.append(cell_text(" ".join(cells.get((hour, col), [])), WEEK_CELL))
+                row.append(cell_text(" ".join(cells.get((hour, col), [])), cell))
             table.add_row(*row)
 
     @staticmethod

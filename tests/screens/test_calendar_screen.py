@@ -68,7 +68,9 @@ async def test_f4_week_view_shows_a_weekly_inspection_on_its_days(world):
         assert screen.view_name == "week"
         assert "2026-11-23 – 11-29" in title_of(screen)
         table = screen.query_one(DataTable)
-        nine = table.get_row_at(9 - 8)
+        from screens.calendar.views import week_hours
+
+        nine = table.get_row_at(9 - week_hours(app.size.height)[0])  # more hours when there is room
         assert "消防" in str(nine[1]) and "消防" in str(nine[4])  # Monday and Thursday
         assert all(str(nine[c]) == "" for c in (2, 3, 5, 6, 7))
         text = screen_text(app)
@@ -279,7 +281,9 @@ async def test_enter_in_the_week_view_opens_that_day_at_that_hour(world):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_calendar(app, pilot)
         await press(app, pilot, "k", "h")  # 09:00, Thursday 11-26
-        assert screen.query_one(DataTable).cursor_coordinate == (1, 4)
+        from screens.calendar.views import week_hours
+
+        assert screen.query_one(DataTable).cursor_coordinate == (9 - week_hours(24)[0], 4)
         await press(app, pilot, "enter")
         assert screen.view_name == "day" and "2026-11-26 Thu" in title_of(screen)
         assert screen.selected().start == dt.datetime(2026, 11, 26, 9)

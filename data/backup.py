@@ -162,9 +162,27 @@ def refuse_live_database(target: str | Path, *, error: type[FrontDeskError] = Ba
     if db.obj is None or not is_sqlite() or db.obj.database in ("", ":memory:"):
         return
     live = Path(db.obj.database).expanduser().resolve()
-    if Path(target).expanduser().resolve() in [live, *sidecars(live)]:
+    wanted = Path(target).expanduser().resolve()
+    guarded = [live, *sidecars(live)]
+    if wanted in guarded or _same_file(wanted, guarded):
         raise error(_("{path} is the database itself: give the file another name.")
                     .format(path=target))
+
+
+def _same_file(target: Path, guarded: list[Path]) -> bool:
+    """True when `target` is one of `guarded` under another name (a hard link)."""
+    try:
+        mine = target.stat()
+    except OSError:
+        return False  # nothing there yet: no link to anything
+    for path in guarded:
+        try:
+            theirs = path.stat()
+        except OSError:
+            continue
+        if (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino):
+            return True
+    return False
 
 
 def backup(target: str | Path, *, force: bool = False) -> BackupResult:

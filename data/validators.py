@@ -52,10 +52,16 @@ def fold_code(text: str) -> str:
 #:   U+2060–U+2064 (word joiner, invisible operators), U+206A–U+206F (deprecated format
 #:   controls) and U+FEFF (a byte-order mark inside text);
 #: - the line and paragraph separators U+2028 and U+2029, which some terminals and editors
-#:   break lines at: a "single line" holding one would show as two.
+#:   break lines at: a "single line" holding one would show as two;
+#: - other characters that show nothing (found by the attack on the fixes): the soft hyphen
+#:   U+00AD, the combining grapheme joiner U+034F, the Hangul fillers U+115F, U+1160, U+3164
+#:   and U+FFA0 (they look blank), the Mongolian vowel separator U+180E, the variation
+#:   selectors U+FE00–U+FE0F and the tag characters U+E0000–U+E007F (invisible, used to hide
+#:   text).
 INVISIBLE_CHARS = frozenset(
-    [0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0xFEFF, *range(0x200B, 0x200E),
-     *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x2070)]
+    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x180E, 0x200E, 0x200F, 0x2028, 0x2029, 0x3164,
+     0xFEFF, 0xFFA0, *range(0x200B, 0x200E), *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+     *range(0x2066, 0x2070), *range(0xFE00, 0xFE10), *range(0xE0000, 0xE0080)]
 )
 
 

@@ -425,3 +425,22 @@ def test_cli_settings_set_and_get_are_for_administrators_and_known_keys(cli_db, 
     assert "absolute folder" in capsys.readouterr().err
     open_database(cli_db)
     assert Setting.get(Setting.key == "print_command").value == "lp -d 前台 {file}"
+
+
+def test_finding02_a_hard_link_to_the_database_is_refused_like_the_database(tmp_path):
+    """Found by the attack on the fixes: a hard link named as --out passed the path check and
+    the export overwrote the live database in place."""
+    import os
+
+    from data.backup import BackupError, refuse_live_database
+    from data.db import close_database, open_database
+
+    live = tmp_path / "live.db"
+    open_database(str(live), create=True)
+    try:
+        os.link(live, tmp_path / "hard.db")
+        with pytest.raises(BackupError, match="database itself"):
+            refuse_live_database(tmp_path / "hard.db")
+        refuse_live_database(tmp_path / "other.db")  # a new name is fine
+    finally:
+        close_database()

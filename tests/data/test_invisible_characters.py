@@ -125,3 +125,15 @@ def test_finding19_cli_prints_stored_invisible_characters_as_symbols(cli_db, cap
     out = capsys.readouterr().out
     assert not any(ord(ch) in INVISIBLE_CHARS for ch in out)
     assert "\ufffdevil\ufffd" in out
+
+
+@pytest.mark.parametrize("char", ["\u00ad", "\ufe0f", "\U000e0041", "\u3164", "\u115f"])
+def test_finding19_other_invisible_characters_found_by_the_attack_are_refused(char):
+    """The attack on the fixes typed a soft hyphen, a variation selector, a tag character and
+    the Hangul fillers: they show nothing and are refused like the others."""
+    from data.errors import ValidationError
+    from data.validators import clean_text, show_controls
+
+    with pytest.raises(ValidationError, match=f"U\\+{ord(char):04X}"):
+        clean_text(f"tag{char}x", "summary")
+    assert show_controls(f"a{char}b") == "a\ufffdb"

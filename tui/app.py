@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter
 from textual.screen import Screen
@@ -24,7 +24,7 @@ from tui.keymap import load_keymap
 from widgets.app_header import AppHeader
 from widgets.bindings import DeskCommandPalette, translate_bindings
 from widgets.confirm import ConfirmModal
-from widgets.desk import DeskPage, DeskScreen
+from widgets.desk import DeskApp, DeskPage, DeskScreen
 from widgets.key_help import KeyHelpModal, key_groups
 from widgets.safe import ControlFilter
 
@@ -108,7 +108,7 @@ TOAST_SECONDS = 8.0
 NEW_NOTES_LIMIT = 100
 
 
-class FrontDeskApp(App):
+class FrontDeskApp(DeskApp):
     """物业前台 FrontDesk."""
 
     CSS_PATH = Path(__file__).parent / "app.tcss"

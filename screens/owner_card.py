@@ -490,6 +490,10 @@ class RoomCardScreen(CardScreen):
     def load(self) -> None:
         self.post_message(self.RoomLoaded(cards.room_card(self.room_id)))
 
+    def _load_if_saved(self, saved: object) -> None:
+        if saved:
+            self.load()
+
     def on_room_card_screen_room_loaded(self, message: RoomLoaded) -> None:
         self.card = card = message.card
         summary = Text()
@@ -546,12 +550,12 @@ class RoomCardScreen(CardScreen):
     def action_new_resident(self) -> None:
         if self.card:
             self.app.push_screen(owner_forms.new_resident_form(self.room_id, self.card.code),
-                                 lambda r: self.load() if r else None)
+                                 self._load_if_saved)
 
     def action_change_owner(self) -> None:
         if self.card:
             self.app.push_screen(owner_forms.change_owner_form(self.room_id, self.card.code),
-                                 lambda r: self.load() if r else None)
+                                 self._load_if_saved)
 
     def action_move_out(self) -> None:
         occ = self._selected()

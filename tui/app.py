@@ -350,10 +350,11 @@ class FrontDeskApp(DeskApp):
         if len(self.screen_stack) <= HOME_DEPTH:
             return
         if _dirty(self.screen):
-            self.push_screen(
-                ConfirmModal(_("Discard what you typed on this screen?")),
-                lambda ok: self.pop_screen() if ok else None,
-            )
+            async def discard(ok: bool | None) -> None:
+                if ok:
+                    await self.pop_screen()
+
+            self.push_screen(ConfirmModal(_("Discard what you typed on this screen?")), discard)
             return
         self.pop_screen()
 

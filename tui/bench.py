@@ -144,7 +144,12 @@ def query_mix(count: int, seed: int = 11) -> dict[str, list[str]]:
 
     rng = random.Random(seed)
     top = Person.select(Person.id).order_by(Person.id.desc()).limit(1).scalar() or 1
-    names, initials, pinyins, tails, rooms, plates = [], [], [], [], [], []
+    names: list[str] = []
+    initials: list[str] = []
+    pinyins: list[str] = []
+    tails: list[str] = []
+    rooms: list[str] = []
+    plates: list[str] = []
     while len(names) < count:
         person = Person.get_or_none(Person.id == rng.randint(1, top))
         if person is None or len(person.name) < 2:
@@ -211,7 +216,7 @@ def bench_search(db: str, count: int = QUERIES_PER_KIND) -> dict[str, dict[str, 
         close_database()
 
 
-def bench_queue(db: str, runs: int = 20) -> dict[str, dict[str, float]]:
+def bench_queue(db: str, runs: int = 20) -> dict[str, dict[str, float | str | None]]:
     """First and next page of each queue view: p50/p95 milliseconds over `runs` reads."""
     from data.db import close_database, open_database
     from data.models import Staff, WorkOrder
@@ -344,8 +349,8 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
     queue = {owners: bench_queue(bench_database(owners, say)) for owners in sizes}
     for owners, views in queue.items():
         if as_json:
-            for view, figures in views.items():
-                print(json.dumps({"bench": "queue", "owners": owners, "view": view, **figures}))
+            for view, numbers in views.items():
+                print(json.dumps({"bench": "queue", "owners": owners, "view": view, **numbers}))
         else:
             print(_("Work-order queue, {owners} owners (ms; target first page ≤ 100 ms at 1 M work orders):").format(
                 owners=owners))

@@ -31,8 +31,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import cast
 
 from data.i18n import _
 
@@ -340,14 +342,17 @@ def verify(seeded: Seeded, results: list[WorkerResult]) -> list[str]:
         for r in results:
             changes.update(r.changes)
         orders = set(seeded.hot_ids) | set(created)
-        versions = dict(WorkOrder.select(WorkOrder.id, WorkOrder.version).tuples())
+        # cast: peewee's stubs type the rows of .tuples() as model instances still.
+        IdCounts = Iterable[tuple[int, int]]
+        versions = dict(cast(IdCounts, WorkOrder.select(WorkOrder.id, WorkOrder.version).tuples()))
         missing = sorted(set(created) - set(versions))
         if missing:
             lost.append(_("{n} created work order(s) are missing (first id {id}).").format(
                 n=len(missing), id=missing[0]))
-        notes = dict(WorkOrderHistory.select(WorkOrderHistory.work_order, fn.COUNT(WorkOrderHistory.id))
-                     .where(WorkOrderHistory.action == "note")
-                     .group_by(WorkOrderHistory.work_order).tuples())
+        notes = dict(cast(IdCounts, WorkOrderHistory.select(WorkOrderHistory.work_order,
+                                                            fn.COUNT(WorkOrderHistory.id))
+                          .where(WorkOrderHistory.action == "note")
+                          .group_by(WorkOrderHistory.work_order).tuples()))
         for order_id in sorted(orders - set(missing)):
             expected = 1 + changes[order_id]
             if versions[order_id] != expected:

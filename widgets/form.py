@@ -349,9 +349,10 @@ class FormModal(DeskModal[Any]):
 
     def action_cancel(self) -> None:
         if self.is_dirty:
-            self.app.push_screen(
-                ConfirmModal(_("Discard what you typed?")),
-                lambda ok: self.dismiss(None) if ok else None,
-            )
+            async def discard(ok: bool | None) -> None:
+                if ok:
+                    await self.dismiss(None)
+
+            self.app.push_screen(ConfirmModal(_("Discard what you typed?")), discard)
         else:
             self.dismiss(None)

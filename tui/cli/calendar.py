@@ -170,6 +170,7 @@ def _calendar_add(args: argparse.Namespace) -> int:
     if args.json:
         emit({"booked": True, "id": event_id, "conflicts": [_conflict_json(c) for c in conflicts]})
         return 0
+    assert data.start is not None  # create_event refuses an event without a start
     print(_("Booked #{id}: {title} {start}–{end}.").format(
         id=event_id, title=data.title.strip(), start=_when(data.start), end=f"{data.end:%H:%M}"))
     for c in conflicts:

@@ -24,8 +24,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+## lint: ruff, mypy (widgets/, screens/, tui/ and the data kernel; see [tool.mypy]), the layer tests
 lint: $(STAMP)
 	$(BIN)/ruff check data tui screens widgets tests
+	$(BIN)/mypy widgets screens tui
 	$(BIN)/python -m pytest -q tests/test_layers.py
 
 ## sample: regenerate the tracked demo database (about 2 000 households)

@@ -231,8 +231,9 @@ class CalendarScreen(DeskScreen):
         else:
             rows = [i for i, o in enumerate(self.row_occurrences) if o is not None]
             if self._hour_hint is not None:
-                rows = [i for i in rows if min(max(self.row_occurrences[i].start.hour,
-                        FIRST_HOUR), LAST_HOUR) >= self._hour_hint] or rows[-1:]
+                rows = [i for i, o in enumerate(self.row_occurrences)
+                        if o is not None and min(max(o.start.hour, FIRST_HOUR), LAST_HOUR)
+                        >= self._hour_hint] or rows[-1:]
             self._hour_hint = None
             table.move_cursor(row=rows[0] if rows else 0, animate=False)
 

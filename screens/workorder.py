@@ -232,7 +232,8 @@ class WorkOrderScreen(DeskScreen):
         """This screen's actions for the command palette: (title id, help, callback)."""
         yield (N_("New work order"), _("Open a new work order (from the queue: n)"), self.action_new_order)
         for binding in self.BINDINGS:
-            if binding.show and binding.tooltip and self.check_action(binding.action, ()) is not False:
+            if (isinstance(binding, Binding) and binding.show and binding.tooltip
+                    and self.check_action(binding.action, ()) is not False):
                 yield (binding.description, _(binding.tooltip) + f" ({binding.key.split(',')[0]})",
                        getattr(self, f"action_{binding.action}"))
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -29,6 +29,9 @@ from widgets.desk import DeskModal
 from widgets.form import FormField, FormModal
 from widgets.safe import plain
 
+if TYPE_CHECKING:
+    from widgets.desk import DeskApp
+
 log = logging.getLogger(__name__)
 
 Found = draft_data.Found
@@ -37,7 +40,7 @@ Found = draft_data.Found
 # --- hang-up: keep ---------------------------------------------------------------------------
 
 
-def open_form_drafts(app: App) -> list[Found]:
+def open_form_drafts(app: DeskApp) -> list[Found]:
     """What every form on the screen stack holds that was typed and not saved."""
     found: list[Found] = []
     for screen in list(app.screen_stack):
@@ -53,7 +56,7 @@ def open_form_drafts(app: App) -> list[Found]:
     return found
 
 
-def keep_open_forms(app: App) -> int:
+def keep_open_forms(app: DeskApp) -> int:
     """The hang-up: every open form's typed input kept as a draft of the signed-in staff
     member. Returns how many drafts were written."""
     return draft_data.save_drafts_apart(app.staff.id, open_form_drafts(app))
@@ -106,7 +109,7 @@ class DraftOfferModal(DeskModal[str | None]):
         self.dismiss(None)
 
 
-def offer(app: App, found: list[DraftView]) -> None:
+def offer(app: DeskApp, found: list[DraftView]) -> None:
     """Offer the drafts one by one: a restored one reopens its form and the next is offered
     when that form closes; a discarded one is deleted; escape leaves them all for later."""
     if not found:
@@ -129,7 +132,7 @@ def offer(app: App, found: list[DraftView]) -> None:
 
 # --- restoring -----------------------------------------------------------------------------------
 
-Reopener = Callable[[App, DraftView, Callable[[], None]], bool]
+Reopener = Callable[["DeskApp", DraftView, Callable[[], None]], bool]
 
 
 def _closing(then: Callable[[], None], after: Callable[[Any], Any] | None = None) -> Callable[[Any], None]:
@@ -141,7 +144,7 @@ def _closing(then: Callable[[], None], after: Callable[[Any], Any] | None = None
     return closed
 
 
-def _person_edit(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
+def _person_edit(app: DeskApp, draft: DraftView, then: Callable[[], None]) -> bool:
     from data import cards
     from screens.owner_card import OwnerCardScreen
     from screens.owner_forms import person_form
@@ -156,7 +159,7 @@ def _person_edit(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
     return True
 
 
-def _person_note(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
+def _person_note(app: DeskApp, draft: DraftView, then: Callable[[], None]) -> bool:
     from data import cards
     from screens.owner_card import OwnerCardScreen
     from screens.owner_forms import note_form
@@ -171,7 +174,7 @@ def _person_note(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
     return True
 
 
-def _new_order(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
+def _new_order(app: DeskApp, draft: DraftView, then: Callable[[], None]) -> bool:
     from screens.workorder import open_new_order
     from screens.workorder_forms import DRAFT_PREFILL
 
@@ -180,19 +183,19 @@ def _new_order(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
     return open_new_order(app.screen, restore=draft.values, on_close=then, **prefill) is not None
 
 
-def _calendar(app: App) -> Screen:
+def _calendar(app: DeskApp) -> Screen:
     """The calendar screen, opened (or brought to the top) for a restored form."""
     app.action_open_screen("calendar")
     return app.screen
 
 
-def _quick_add(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
+def _quick_add(app: DeskApp, draft: DraftView, then: Callable[[], None]) -> bool:
     screen = _calendar(app)
     screen.open_quick_add(restore=draft.values, on_close=then)  # type: ignore[attr-defined]
     return True
 
 
-def _event_edit(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
+def _event_edit(app: DeskApp, draft: DraftView, then: Callable[[], None]) -> bool:
     from screens.calendar import occurrence_from
 
     occ = occurrence_from(draft.context["occurrence"])
@@ -202,7 +205,7 @@ def _event_edit(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
     return form is not None  # None: the event is gone, the typing is shown as a copy
 
 
-def _copy(app: App, draft: DraftView, then: Callable[[], None]) -> bool:
+def _copy(app: DeskApp, draft: DraftView, then: Callable[[], None]) -> bool:
     """A form no screen can reopen (or whose record is gone): its fields again, as typed, to
     copy from; F10 or escape closes it."""
     specs = draft.context.get("fields") or [{"name": k, "label": k} for k in draft.values]
@@ -235,7 +238,7 @@ REOPENERS: dict[str, Reopener] = {
 }
 
 
-def restore(app: App, draft: DraftView, then: Callable[[], None] = lambda: None) -> None:
+def restore(app: DeskApp, draft: DraftView, then: Callable[[], None] = lambda: None) -> None:
     """Reopen the draft's form with its values; `then()` runs once that form is closed. A
     form that cannot be reopened (unknown, or its record deleted) is shown as a copy."""
     reopen = REOPENERS.get(draft.form_key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -202,7 +203,7 @@ class HomeScreen(DeskScreen):
         """Read the counts and the selected list in a worker thread."""
         staff_id = self.app.staff.id
         counts = overview.home_counts(staff_id)
-        readers = {
+        readers: dict[str, Callable[[], list[Any]]] = {
             "new_orders": overview.new_orders,
             "overdue_orders": overview.overdue_orders,
             "appointments_today": lambda: overview.my_agenda(staff_id),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -111,7 +112,9 @@ class OwnerCardScreen(CardScreen):
         super().__init__()
         self.person_id = person_id
         self.card: cards.OwnerCard | None = None
-        self.items: list[tuple[str, object]] = []  # what each details row stands for
+        # What each details row stands for: (kind, value), the value a data.cards RoomLine,
+        # PhoneLine or VehicleLine as the kind says (Any: the kind, not the type, tells them apart).
+        self.items: list[tuple[str, Any]] = []
         self.entries: list[cards.TimelineEntry] = []
         self.page_cursors: list[tuple | None] = [None]  # `before` of each page shown
         # What `r` revealed (audited): phone ids shown in full, and the full ID number.
@@ -292,7 +295,7 @@ class OwnerCardScreen(CardScreen):
         community = self.card.rooms[0].community if self.card and self.card.rooms else ""
         self.app.push_screen(owner_forms.move_in_form(self.person_id, community), self._after)
 
-    def _selected_item(self) -> tuple[str, object] | None:
+    def _selected_item(self) -> tuple[str, Any] | None:
         table = self.query_one("#card-items", DataTable)
         if self.focused is not table or not self.items:
             return None
@@ -515,6 +518,10 @@ class RoomCardScreen(CardScreen):
         spaces = parking_of_people(o.person_id for o in card.current)
         self.post_message(self.RoomLoaded(card, spaces))
 
+    def _load_if_saved(self, saved: object) -> None:
+        if saved:
+            self.load()
+
     def on_room_card_screen_room_loaded(self, message: RoomLoaded) -> None:
         self.card = card = message.card
         summary = Text()
@@ -573,12 +580,12 @@ class RoomCardScreen(CardScreen):
     def action_new_resident(self) -> None:
         if self.card:
             self.app.push_screen(owner_forms.new_resident_form(self.room_id, self.card.code),
-                                 lambda r: self.load() if r else None)
+                                 self._load_if_saved)
 
     def action_change_owner(self) -> None:
         if self.card:
             self.app.push_screen(owner_forms.change_owner_form(self.room_id, self.card.code),
-                                 lambda r: self.load() if r else None)
+                                 self._load_if_saved)
 
     def action_move_out(self) -> None:
         occ = self._selected()

@@ -67,6 +67,7 @@ def person_form(card: OwnerCard | None = None) -> FormModal:
         data = _person_input(values)
         if card is None:
             return people.create_person(data)
+        assert guard is not None  # an edit has its guard
         people.update_person(card.id, data, expected_version=guard.version)
         return card.id
 

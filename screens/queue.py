@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Label
 from textual.worker import get_current_worker
@@ -456,7 +457,7 @@ class QueueScreen(DeskScreen):
             self.marked[row.id] = row
         table = self.query_one(DataTable)
         at = table.cursor_row
-        table.update_cell_at((at, 0), Text("✓" if row.id in self.marked else "", style="bold"))
+        table.update_cell_at(Coordinate(at, 0), Text("✓" if row.id in self.marked else "", style="bold"))
         table.action_cursor_down()
         self._paint_status()
 

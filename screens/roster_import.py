@@ -67,8 +67,12 @@ def start_import(app, values: dict[str, str] | None) -> None:
         app.push_screen(ImportScreen(values["path"], values["community"], values["skip"] == "yes",
                                      sheet="" if sheet == _AUTO else sheet))
 
+    def chosen(picked: dict[str, str] | None) -> None:
+        if picked is not None:
+            run(picked["sheet"])
+
     if len(sheets) > 1:
-        app.push_screen(sheet_form(sheets), lambda chosen: chosen is not None and run(chosen["sheet"]))
+        app.push_screen(sheet_form(sheets), chosen)
     else:
         run("")
 

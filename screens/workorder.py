@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rich.text import Text
 from textual import work
@@ -36,7 +36,7 @@ from screens.audit_trail import show_history
 from widgets.app_header import AppHeader
 from widgets.bindings import defined_bindings, show_in_footer
 from widgets.confirm import ConfirmModal
-from widgets.desk import DeskScreen
+from widgets.desk import DeskApp, DeskScreen
 from widgets.form import FormModal
 from widgets.safe import plain, safe_text
 
@@ -88,7 +88,8 @@ def open_new_order(screen: Screen, *, then: Callable[[int], Any] | None = None,
             on_close()
 
     try:
-        form = forms.new_order_form(screen.app.staff.id, **prefill)
+        # cast: a screen's `app` is Textual's App to the type checker; this one is ours.
+        form = forms.new_order_form(cast(DeskApp, screen.app).staff.id, **prefill)
     except FrontDeskError as exc:  # the person or room is gone meanwhile
         screen.notify(exc.message, severity="error", markup=False)
         return None
@@ -175,7 +176,7 @@ class WorkOrderScreen(DeskScreen):
     def __init__(self, order_id: int) -> None:
         super().__init__()
         self._bindings_as_defined = defined_bindings(self)
-        self._footer_actions = {b.action for b in self.BINDINGS if b.show}
+        self._footer_actions = {b.action for b in self.BINDINGS if isinstance(b, Binding) and b.show}
         self.order_id = order_id
         self.view: workorders.OrderView | None = None
         self.history: list[workorders.HistoryRow] = []
@@ -231,7 +232,8 @@ class WorkOrderScreen(DeskScreen):
         """This screen's actions for the command palette: (title id, help, callback)."""
         yield (N_("New work order"), _("Open a new work order (from the queue: n)"), self.action_new_order)
         for binding in self.BINDINGS:
-            if binding.show and binding.tooltip and self.check_action(binding.action, ()) is not False:
+            if (isinstance(binding, Binding) and binding.show and binding.tooltip
+                    and self.check_action(binding.action, ()) is not False):
                 yield (binding.description, _(binding.tooltip) + f" ({binding.key.split(',')[0]})",
                        getattr(self, f"action_{binding.action}"))
 

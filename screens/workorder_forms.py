@@ -496,7 +496,8 @@ def technician_picker(suggestions: list, technicians: list[tuple[int, str, str]]
     technician. `suggestions` are data.dispatch.Suggestion values; their reason says the
     territory, the open orders and whether the appointment time is free. On a reassignment
     `current` is who holds the order now: listed last, marked so, never the suggestion."""
-    rows, held = [], []
+    rows: list[PickRow] = []
+    held: list[PickRow] = []
     for s in suggestions:
         if s.staff_id == current:
             held.append(PickRow(("", f"{s.name} ({s.login})", _("holds it now") + " · " + s.reason),

@@ -25,7 +25,7 @@ from tui.typeahead import TypeAhead
 from widgets.app_header import AppHeader
 from widgets.bindings import DeskCommandPalette, translate_bindings
 from widgets.confirm import ConfirmModal
-from widgets.desk import DeskPage, DeskScreen
+from widgets.desk import DeskApp, DeskPage, DeskScreen
 from widgets.key_help import KeyHelpModal, key_groups
 from widgets.safe import ControlFilter
 
@@ -109,7 +109,7 @@ TOAST_SECONDS = 8.0
 NEW_NOTES_LIMIT = 100
 
 
-class FrontDeskApp(TypeAhead):
+class FrontDeskApp(TypeAhead, DeskApp):
     """物业前台 FrontDesk."""
 
     CSS_PATH = Path(__file__).parent / "app.tcss"
@@ -351,10 +351,11 @@ class FrontDeskApp(TypeAhead):
         if len(self.screen_stack) <= HOME_DEPTH:
             return
         if _dirty(self.screen):
-            self.push_screen(
-                ConfirmModal(_("Discard what you typed on this screen?")),
-                lambda ok: self.pop_screen() if ok else None,
-            )
+            async def discard(ok: bool | None) -> None:
+                if ok:
+                    await self.pop_screen()
+
+            self.push_screen(ConfirmModal(_("Discard what you typed on this screen?")), discard)
             return
         self.pop_screen()
 

@@ -174,7 +174,7 @@ def bench_search(db: str, count: int = QUERIES_PER_KIND) -> dict[str, dict[str, 
         close_database()
 
 
-def bench_queue(db: str, runs: int = 20) -> dict[str, dict[str, float]]:
+def bench_queue(db: str, runs: int = 20) -> dict[str, dict[str, float | str | None]]:
     """First and next page of each queue view: p50/p95 milliseconds over `runs` reads."""
     from data.benchmarks import queue_parameters
     from data.db import close_database, open_database
@@ -184,7 +184,9 @@ def bench_queue(db: str, runs: int = 20) -> dict[str, dict[str, float]]:
     try:
         # "Mine" for the technician with the most open work: the heaviest personal queue.
         busiest = queue_parameters()
-        figures = {}
+        if busiest is None:
+            return {}  # no staff at all: nothing to page through
+        figures: dict[str, dict[str, float | str | None]] = {}
         for view in VIEWS:
             first_times, next_times = [], []
             for _run in range(runs):
@@ -302,14 +304,14 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
                 large=sizes[-1], small=sizes[0],
                 ratios="  ".join(f"{k} {v:.2f}×" for k, v in ratios.items())))
     queue = {owners: bench_queue(bench_database(owners, say)) for owners in sizes}
-    for owners, views in queue.items():
+    for owners, queue_views in queue.items():
         if as_json:
-            for view, figures in views.items():
-                print(json.dumps({"bench": "queue", "owners": owners, "view": view, **figures}))
+            for view, queue_figures in queue_views.items():
+                print(json.dumps({"bench": "queue", "owners": owners, "view": view, **queue_figures}))
         else:
             print(_("Work-order queue, {owners} owners (ms; target first page ≤ 100 ms at 1 M work orders):").format(
                 owners=owners))
-            for view, f in views.items():
+            for view, f in queue_views.items():
                 print(f"  {view:<10} {f['first_p50_ms']:>7} / {f['first_p95_ms']:>7}   "
                       f"{f['next_p50_ms'] if f['next_p50_ms'] is not None else '-':>7} / "
                       f"{f['next_p95_ms'] if f['next_p95_ms'] is not None else '-':>7}   {f['rows']:>6}")

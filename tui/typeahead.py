@@ -54,6 +54,7 @@ class TypeAhead(App):
     def _quiet(self) -> bool:
         """Nothing left to handle of what earlier keys set off: no message waiting in the
         app (other than keys not yet handled) nor in any widget of the current screen."""
+        message: object
         for message in list(self._message_queue.values):
             if not (isinstance(message, events.Key) and not message.is_forwarded
                     and id(message) not in self._released):

@@ -158,8 +158,12 @@ class ConflictModal(DeskModal[str | None]):
         names = "、".join(c.label for c in self.changes)
         question = (_("Overwrite their change of {fields} with what you typed?").format(fields=names)
                     if names else _("Save what you typed over their change?"))
-        self.app.push_screen(ConfirmModal(question),
-                             lambda ok: self.dismiss("overwrite") if ok else None)
+
+        async def overwrite(ok: bool | None) -> None:
+            if ok:
+                await self.dismiss("overwrite")
+
+        self.app.push_screen(ConfirmModal(question), overwrite)
 
     def action_back(self) -> None:
         self.dismiss(None)

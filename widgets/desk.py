@@ -9,8 +9,10 @@ its data again when it comes back on top (`refresh_data` on resume).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
+from textual import getters
+from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
@@ -23,6 +25,23 @@ from widgets.bindings import translate_bindings
 PaletteCommand = tuple[str, str, Callable[[], Any]]
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from data.staff import StaffInfo
+
+
+class DeskApp(App[Any]):
+    """What screens, modals and panes use of the running app beyond Textual's App; the
+    FrontDesk app (tui.app.FrontDeskApp, which they may not import) is one. Their `app`
+    is typed as this for the type checker only: at run time it is whatever app runs them."""
+
+    staff: StaffInfo
+
+    def show_unread(self, count: int) -> None:
+        raise NotImplementedError
+
+    def action_open_screen(self, name: str) -> None:
+        raise NotImplementedError
 
 
 @runtime_checkable
@@ -71,6 +90,9 @@ class DeskBindings:
 class DeskScreen(DeskBindings, Screen):
     """A top-level FrontDesk screen: header, list keys, footer, refresh on resume."""
 
+    if TYPE_CHECKING:
+        app = getters.app(DeskApp)
+
     #: The SCREENS entry (tui/app.py) this screen was opened as, if any.
     registry_name: str = ""
 
@@ -110,6 +132,9 @@ class DeskScreen(DeskBindings, Screen):
 
 class DeskModal(DeskBindings, ModalScreen[T]):
     """A FrontDesk modal: translated bindings with ids; escape cancels (each modal binds it)."""
+
+    if TYPE_CHECKING:
+        app = getters.app(DeskApp)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

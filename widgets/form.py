@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -179,8 +179,8 @@ class FormModal(DeskModal[Any]):
                 result[f.name] = "" if value is Select.NULL else str(value)
             elif isinstance(widget, TextArea):
                 result[f.name] = widget.text
-            else:
-                result[f.name] = widget.value
+            else:  # cast: _widget makes an Input of every other kind of field
+                result[f.name] = cast(Input, widget).value
         return result
 
     @property
@@ -201,8 +201,8 @@ class FormModal(DeskModal[Any]):
                 widget.value = Select.NULL
         elif isinstance(widget, TextArea):
             widget.text = value
-        else:
-            widget.value = value
+        else:  # cast: _widget makes an Input of every other kind of field
+            cast(Input, widget).value = value
 
     def _fill(self, values: dict[str, str]) -> None:
         for f in self.fields:
@@ -370,9 +370,10 @@ class FormModal(DeskModal[Any]):
 
     def action_cancel(self) -> None:
         if self.is_dirty:
-            self.app.push_screen(
-                ConfirmModal(_("Discard what you typed?")),
-                lambda ok: self.dismiss(None) if ok else None,
-            )
+            async def discard(ok: bool | None) -> None:
+                if ok:
+                    await self.dismiss(None)
+
+            self.app.push_screen(ConfirmModal(_("Discard what you typed?")), discard)
         else:
             self.dismiss(None)

@@ -3,6 +3,7 @@ the highlighted row, escape cancels; or a read-only report that enter and escape
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,7 @@ class PickerModal(DeskModal[Any]):
         Binding("k", "cursor_up", N_("Up"), show=False),
     ]
 
-    def __init__(self, title: str, columns: list[tuple[str, int | None]], rows: list[PickRow], *,
+    def __init__(self, title: str, columns: Sequence[tuple[str, int | None]], rows: list[PickRow], *,
                  hint: str = "", selectable: bool = True, empty: str = "") -> None:
         super().__init__()
         self.picker_title = title

@@ -122,8 +122,8 @@ def _supervisor(staff_id: int) -> Staff:
     return staff
 
 
-def declare_incident(kind: str, title: str, building_ids: list[int], starts: dt.datetime,
-                     ends: dt.datetime, script: str, staff_id: int) -> IncidentView:
+def declare_incident(kind: str, title: str, building_ids: list[int], starts: dt.datetime | None,
+                     ends: dt.datetime | None, script: str, staff_id: int) -> IncidentView:
     """Declare an outage for some buildings from `starts` to `ends`, with the script the desk
     reads to callers. Supervisors, managers and administrators only (PermissionDenied)."""
     _supervisor(staff_id)

@@ -427,7 +427,7 @@ def resolve(order_id: int, staff_id: int, note: str, *, expected_version: int | 
                    expected_version=expected_version, resolved_at=clock_now())
 
 
-def record_callback(order_id: int, staff_id: int, rating: int, comment: str = "", *,
+def record_callback(order_id: int, staff_id: int, rating: int | str, comment: str = "", *,
                     reopen_if_unhappy: bool = False, expected_version: int | None = None) -> OrderView:
     """回访: the owner's rating 1–5 and comment; an unhappy owner may reopen it in one step."""
     try:

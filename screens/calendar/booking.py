@@ -27,14 +27,19 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 QUICK_ADD = "calendar.quick_add"
 
 
-class CalendarHost(Protocol):
-    """What the booking and editing flows ask of the calendar screen they run on."""
+class FlowHost(Protocol):
+    """What the conflict flow (`anyway`) asks of the screen it runs on (a calendar or a
+    work order)."""
 
     @property
     def app(self) -> Any: ...
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None: ...
+
+
+class CalendarHost(FlowHost, Protocol):
+    """What the booking and editing flows ask of the calendar screen they run on."""
 
     def go(self, day: dt.date, *, reload: bool = True) -> None:
         """Show `day`; without `reload`, a day inside the period shown only moves the cursor."""
@@ -108,7 +113,7 @@ def room_picker(question: WhichRoom) -> PickerModal:
         [PickRow((c.community, c.code), c) for c in question.candidates])
 
 
-def anyway(screen: CalendarHost, title: str,
+def anyway(screen: FlowHost, title: str,
            done: Callable[[Any], None]) -> Callable[[Any], None]:
     """What to do with a form's result: `done(result)`; for a Clash, the conflict shown
     and a reason asked for, then the change made anyway and `done(result)`; for a
@@ -224,7 +229,9 @@ class QuickAdd:
 
     def _booked(self, booked: Booked) -> None:
         data = booked.data
-        self.screen.go(data.start.date())
+        assert data.start is not None  # a booked event has its start
+        day = data.start.date()
+        self.screen.go(day)
         shown = {sid for sid, _login in self.screen.staff}
         if any(p.id in shown for p in booked.people):
             self.screen.notify(_("Booked “{title}” {start}.").format(
@@ -237,7 +244,7 @@ class QuickAdd:
         def switch(ok: bool | None) -> None:
             if ok:
                 self.screen.staff = [(p.id, p.login) for p in booked.people]
-                self.screen.go(data.start.date())
+                self.screen.go(day)
 
         self.screen.app.push_screen(ConfirmModal(
             where + "\n" + _("Show the calendar of {names}?").format(names=names)), switch)

@@ -240,8 +240,9 @@ class CalendarScreen(DeskScreen):
         else:
             rows = [i for i, o in enumerate(self.row_occurrences) if o is not None]
             if self._hour_hint is not None:
-                rows = [i for i in rows if min(max(self.row_occurrences[i].start.hour,
-                        FIRST_HOUR), LAST_HOUR) >= self._hour_hint] or rows[-1:]
+                rows = [i for i, o in enumerate(self.row_occurrences)
+                        if o is not None and min(max(o.start.hour, FIRST_HOUR), LAST_HOUR)
+                        >= self._hour_hint] or rows[-1:]
             self._hour_hint = None
             table.move_cursor(row=rows[0] if rows else 0, animate=False)
 
@@ -390,16 +391,24 @@ class CalendarScreen(DeskScreen):
             return
         question = _("Cancel “{title}” on {start}? The rest of the series stays.").format(
             title=occ.title, start=f"{occ.start:{DATETIME_FORMAT}}")
-        self.app.push_screen(ConfirmModal(question),
-                             lambda ok: self._change("cancel", occ) if ok else None)
+
+        def cancel(ok: bool | None) -> None:
+            if ok:
+                self._change("cancel", occ)
+
+        self.app.push_screen(ConfirmModal(question), cancel)
 
     def action_delete_event(self) -> None:
         occ = self._occurrence_or_say()
         if occ is None:
             return
         question = _("Delete “{title}” with its whole series?").format(title=occ.title)
-        self.app.push_screen(ConfirmModal(question),
-                             lambda ok: self._change("delete", occ) if ok else None)
+
+        def delete(ok: bool | None) -> None:
+            if ok:
+                self._change("delete", occ)
+
+        self.app.push_screen(ConfirmModal(question), delete)
 
     def action_toggle_done(self) -> None:
         occ = self._occurrence_or_say()
@@ -468,8 +477,12 @@ class CalendarScreen(DeskScreen):
         if not message.can_print:
             self.notify(told, markup=False, timeout=10)
             return
-        self.app.push_screen(ConfirmModal(told + "\n" + _("Print it?")),
-                             lambda ok: self._print(message.path) if ok else None)
+
+        def print_it(ok: bool | None) -> None:
+            if ok:
+                self._print(message.path)
+
+        self.app.push_screen(ConfirmModal(told + "\n" + _("Print it?")), print_it)
 
     @work(thread=True, group="calendar-export", exit_on_error=False)
     def _print(self, path: Path) -> None:

@@ -305,7 +305,12 @@ class CallListPane(CallsPane):
         fields = [FormField(field, caption, placeholder=placeholder),
                   FormField("name", _("List name"), placeholder=_("(default: Call list and the date)"))]
         form = FormModal(_("New call list"), fields, lambda values: build(values, me))
-        self.app.push_screen(form, lambda list_id: list_id and self._work_list(list_id))
+
+        def built(list_id: Any) -> None:
+            if list_id:
+                self._work_list(list_id)
+
+        self.app.push_screen(form, built)
 
     @on(Input.Submitted, "#list-note")
     def _note_done(self) -> None:

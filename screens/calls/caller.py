@@ -4,7 +4,7 @@ call, and finding the caller (`a`) among the people sharing a number or by a sea
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -20,6 +20,13 @@ from screens import call_forms as forms
 from screens.call_forms import group_number
 from screens.calls.pane import looks_like_number
 from widgets.confirm import ConfirmModal
+
+if TYPE_CHECKING:
+    from screens.calls.pane import CallsPane
+
+    _MixedInto = CallsPane  # for the type checker: the pane this is mixed into
+else:
+    _MixedInto = object
 
 
 def idle_text() -> Text:
@@ -102,7 +109,7 @@ def match_text(draft: Any, match: Any, hits: list, note: str, query: str) -> Tex
     return text
 
 
-class CallerSearch:
+class CallerSearch(_MixedInto):
     """The call panel's `a`: who is calling, among the people sharing the number or by a
     search; a person found by search takes the call, and an unknown number typed may be
     added to their phones. Mixed into InboundCallPane, whose draft, match and hits it sets."""
@@ -112,6 +119,13 @@ class CallerSearch:
     match: Any
     hits: list
     _match_note: str
+
+    if TYPE_CHECKING:  # InboundCallPane's; the last two are workers (@work keeps no signature)
+        def paint_call(self) -> None: ...
+
+        def fill_scripts(self, *args: Any, **kwargs: Any) -> Any: ...
+
+        def lookup(self, *args: Any, **kwargs: Any) -> Any: ...
 
     class PeopleFound(Message):
         """The search of `a` (who is calling) found these people."""
@@ -201,7 +215,7 @@ class CallerSearch:
         self.paint_call()
         self.fill_scripts(self.draft.category, person_id, None)
         self.query_one("#call-category").focus()
-        if not number or getattr(self.match, "person_id", None) is not None or getattr(self.match, "ambiguous", ()):
+        if not number or getattr(self.match, "person_id", None) is not None or getattr(self.match, "ambiguous", None):
             return
 
         def confirmed(ok: bool | None) -> None:

@@ -226,7 +226,12 @@ class CallHistoryPane(CallLogPane):
                 for i in message.incidents]
         picker = PickerModal(_("Tag the call to which outage?"),
                              [(_("Kind"), 8), (_("Title"), 30), (_("Buildings"), 24)], rows)
-        self.app.push_screen(picker, lambda incident: incident and self.tag_incident(call.id, incident))
+
+        def picked(incident: Any) -> None:
+            if incident is not None:
+                self.tag_incident(call.id, incident)
+
+        self.app.push_screen(picker, picked)
 
     @work(thread=True, exclusive=True, group="call-tag", exit_on_error=False)
     def tag_incident(self, call_id: int, incident: Any) -> None:

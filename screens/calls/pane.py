@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
@@ -28,6 +28,7 @@ from widgets.bindings import translate_bindings
 
 if TYPE_CHECKING:
     from screens.calls.screen import CallsScreen
+    from widgets.desk import DeskApp
 
 #: The screen's modes: key, tab title.
 MODES = {
@@ -122,6 +123,9 @@ class CallsPane(Vertical):
     letters and digits are off while the focus is in a text field."""
 
     BINDINGS = [*TAB_BINDINGS]
+
+    if TYPE_CHECKING:
+        app = getters.app(DeskApp)
 
     #: Actions whose key is a letter or a digit: off while the focus is in a text field.
     TYPED_KEYS: frozenset[str] = frozenset({"new_call", "mode"})

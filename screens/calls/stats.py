@@ -118,8 +118,9 @@ class CallStatsPane(CallsPane, can_focus=True):
         plt.clear_figure()
         days = [day.strftime("%m-%d") for day, _i, _o in stats.by_day]
         if days:
+            # textual-plotext 1.0.1's stub names the keyword label=; plotext 5.3.2 takes labels=.
             plt.stacked_bar(days, [[i for _d, i, _o in stats.by_day], [o for _d, _i, o in stats.by_day]],
-                            labels=[chart.safe(_("in")), chart.safe(_("out"))])
+                            labels=[chart.safe(_("in")), chart.safe(_("out"))])  # type: ignore[call-arg]
             top = max(i + o for _d, i, o in stats.by_day)
             ticks = sorted({0, top // 2, top})
             plt.yticks(ticks, [str(t) for t in ticks])

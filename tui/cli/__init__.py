@@ -6,7 +6,8 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from data import i18n
 from data.errors import FrontDeskError
@@ -111,7 +112,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(runs=args.runs, as_json=args.json, sizes=sizes)
 
 
-COMMANDS = {
+#: The function of each command; None (no command) opens the app. The key is Any: a dict's
+#: key type is invariant, and each group's table is a dict[str, ...].
+COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     None: cmd_tui,
     "sample": cmd_sample,
     "migrate": cmd_migrate,

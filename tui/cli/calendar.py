@@ -184,6 +184,7 @@ def _calendar_add(args: argparse.Namespace) -> int:
     if args.json:
         emit({"booked": True, "id": event_id, "conflicts": [_conflict_json(c) for c in conflicts]})
         return 0
+    assert data.start is not None  # create_event refuses an event without a start
     print(_("Booked #{id}: {title} {start}–{end}.").format(
         id=event_id, title=data.title.strip(), start=_when(data.start), end=f"{data.end:%H:%M}"))
     for c in conflicts:
@@ -282,6 +283,8 @@ def _calendar_holidays(args: argparse.Namespace) -> int:
         from data.validators import parse_date
 
         day = parse_date(args.is_working_day, "--is-working-day")
+        if day is None:
+            raise ValidationError("--is-working-day", _("Give a date such as 2027-01-04."))
         working = holidays.is_working_day(day)
         named = holidays.holidays_between(day, day)
         if args.json:

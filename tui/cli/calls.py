@@ -225,13 +225,14 @@ def _calls_log(args: argparse.Namespace) -> int:
 
 
 def _calls_list(args: argparse.Namespace) -> int:
-    from data.calls import CallFilter, call_history
+    from data.calls import CallFilter, CallView, call_history
 
     if args.limit < 1:
         raise ValidationError("--limit", _("--limit must be at least 1."))
     staff = sign_in(args)
     flt = CallFilter(staff_id=staff.id if args.mine else None, since=_date(args.since, "--since"))
-    rows, after = [], None
+    rows: list[CallView] = []
+    after: tuple | None = None
     while len(rows) < args.limit:
         page = call_history(flt, after=after, limit=min(args.limit - len(rows), 200))
         rows += page.rows

@@ -132,8 +132,8 @@ def cmd_community(args: argparse.Namespace) -> int:
             plate=args.plate, note=args.note))
         print(_("Parking space {code} added.").format(code=prop.parse_parking_code(args.code)))
         return 0
-    cid = prop.find_community(args.community) if args.community else None
-    spaces = prop.parking_spaces(cid, kind=args.kind)
+    community_id = prop.find_community(args.community) if args.community else None
+    spaces = prop.parking_spaces(community_id, kind=args.kind)
     for s in spaces:
         if args.json:
             emit(s.as_json())

@@ -288,7 +288,7 @@ def _tickets_list(args: argparse.Namespace) -> int:
     from data import workorders
     from data.clock import now
     from data.people import community_by_name
-    from data.queue import QueueFilter, queue_page
+    from data.queue import QueueFilter, QueueRow, queue_page
     from data.vocab import WORK_ORDER_STATUSES
 
     if args.limit < 1:
@@ -310,7 +310,8 @@ def _tickets_list(args: argparse.Namespace) -> int:
     else:
         view = "mine" if args.mine else "all"
     at = now()
-    rows, after = [], None
+    rows: list[QueueRow] = []
+    after: tuple | None = None
     while len(rows) < args.limit:
         page = queue_page(view, staff.id, flt, after=after, limit=min(args.limit - len(rows), 200), at=at)
         rows += page.rows

@@ -294,7 +294,7 @@ def test_finding10_holiday_and_number_files_over_their_limits_are_refused(town, 
     monkeypatch.setattr(limits, "CALL_LIST_MAX_BYTES", 100)
     hol = tmp_path / "hol.csv"
     hol.write_text("日期,名称,类型\n" + "2027-01-01,测试节,放假\n" * 20, encoding="utf-8")
-    with pytest.raises(ValidationError, match="a holiday CSV may be at most 100 bytes"):
+    with pytest.raises(ValidationError, match="a holiday file may be at most 100 bytes"):
         holidays.import_holidays(str(hol))
     assert Holiday.select().where(Holiday.name == "测试节").count() == 0
     numbers = tmp_path / "numbers.txt"

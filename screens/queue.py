@@ -122,8 +122,9 @@ class QueueScreen(DeskScreen):
 
     def refresh_data(self) -> None:
         """Another session changed something: read the same page again, keeping the cursor."""
-        row = self._cursor_row()
-        self._keep_id = row.id if row is not None else None
+        if not getattr(self, "_new_result", False):  # a new view's page keeps its first row
+            row = self._cursor_row()
+            self._keep_id = row.id if row is not None else None
         self.load()
 
     def palette_commands(self):
@@ -238,6 +239,9 @@ class QueueScreen(DeskScreen):
         keep = self._keep_id
         cursor = table.cursor_row
         self._keep_id = None
+        if getattr(self, "_new_result", False):  # a new view, filter or page: its first row
+            self._new_result = False
+            keep, cursor = None, 0
         table.clear(columns=True)
         columns = self._columns(list(page.rows))
         for _key, title, width in columns:
@@ -320,6 +324,8 @@ class QueueScreen(DeskScreen):
     # --- views and pages -------------------------------------------------------------------
 
     def _reload_from_start(self) -> None:
+        self._new_result = True
+        self._keep_id = None
         self.cursors = [None]
         self.query_one(DataTable).move_cursor(row=0)
         self.load()
@@ -336,12 +342,14 @@ class QueueScreen(DeskScreen):
     def action_next_page(self) -> None:
         if self.page is not None and self.page.next_cursor is not None:
             self.cursors.append(self.page.next_cursor)
+            self._new_result = True
             self.query_one(DataTable).move_cursor(row=0)
             self.load()
 
     def action_previous_page(self) -> None:
         if len(self.cursors) > 1:
             self.cursors.pop()
+            self._new_result = True
             self.query_one(DataTable).move_cursor(row=0)
             self.load()
 

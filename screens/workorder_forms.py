@@ -9,6 +9,7 @@ from typing import Any
 
 from data import calls, cards, people, workorders
 from data.calls import CallInput, CallView
+from data.choices import search_keys
 from data.clock import now as clock_now
 from data.dates import parse_appointment
 from data.errors import FrontDeskError, NotFoundError, ValidationError
@@ -170,12 +171,14 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
     fallback_community = community_id if not community_name else None
     from data.queue import categories
 
+    cats = categories()
     fields = [
         FormField("title", _("Title"), title, placeholder=_("厨房水管漏水, 2号楼电梯异响 …")),
         FormField("kind", _("Kind"), kind if kind in WORK_ORDER_KINDS else "repair", kind="select",
                   options=_options(WORK_ORDER_KINDS)),
-        FormField("category", _("Category"), kind="select",
-                  options=[(name, str(cid)) for cid, name in categories()]),
+        FormField("category", _("Category"), kind="filter",
+                  options=[(name, str(cid)) for cid, name in cats],
+                  keys=[search_keys(name) for _cid, name in cats]),
         FormField("priority", _("Priority"), "normal", kind="select", options=_options(PRIORITIES)),
         FormField("room", _("Room"), room_code, placeholder="3-2-501 / 3栋2单元501"),
         FormField("community", _("Community"), community_name,
@@ -444,16 +447,19 @@ def filter_form(current: QueueFilter, lookups: Lookups) -> FormModal:
         return "" if value is None else str(value)
 
     fields = [
-        FormField("building", _("Building"), text(current.building_id), kind="select",
-                  options=_any((name, str(i)) for i, name in lookups.buildings)),
-        FormField("category", _("Category"), text(current.category_id), kind="select",
-                  options=_any((name, str(i)) for i, name in lookups.categories)),
+        FormField("building", _("Building"), text(current.building_id), kind="filter",
+                  options=_any((name, str(i)) for i, name in lookups.buildings),
+                  keys=["", *(search_keys(name) for _i, name in lookups.buildings)]),
+        FormField("category", _("Category"), text(current.category_id), kind="filter",
+                  options=_any((name, str(i)) for i, name in lookups.categories),
+                  keys=["", *(search_keys(name) for _i, name in lookups.categories)]),
         FormField("priority", _("Priority"), text(current.priority), kind="select",
                   options=_any(_options(PRIORITIES))),
         FormField("status", _("Status"), text(current.status), kind="select",
                   options=_any(_options(WORK_ORDER_STATUSES))),
-        FormField("assignee", _("Assignee"), text(current.assignee_id), kind="select",
-                  options=_any((f"{name} ({login})", str(i)) for i, login, name in lookups.technicians)),
+        FormField("assignee", _("Assignee"), text(current.assignee_id), kind="filter",
+                  options=_any((f"{name} ({login})", str(i)) for i, login, name in lookups.technicians),
+                  keys=["", *(search_keys(name, login) for _i, login, name in lookups.technicians)]),
         FormField("created_from", _("Created from"), text(current.created_from), placeholder="2026-11-01"),
         FormField("created_to", _("Created to"), text(current.created_to), placeholder="2026-11-30"),
     ]

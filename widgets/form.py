@@ -42,7 +42,8 @@ GENERIC_DRAFT = "form"
 
 @dataclass
 class FormField:
-    """One field of a form. `kind` is "input", "select" or "text" (several lines)."""
+    """One field of a form. `kind` is "input", "select", "filter" (a select filtered as you
+    type, by the option's label or its `keys`: pinyin initials, login …) or "text"."""
 
     name: str
     label: str  # already translated
@@ -51,6 +52,7 @@ class FormField:
     options: list[tuple[str, str]] = field(default_factory=list)  # (label, value) for select
     placeholder: str = ""
     help: str = ""
+    keys: list[str] = field(default_factory=list)  # search text per option, for "filter"
 
 
 class FormSelect(Select):
@@ -150,11 +152,20 @@ class FormModal(DeskModal[Any]):
 
     def _widget(self, f: FormField):
         wid = f"field-{f.name}"
-        if f.kind == "select":
+        if f.kind in ("select", "filter"):
             # Text, not str: Select parses a str option as markup, and options are often
             # stored names (people, categories).
-            return FormSelect(
+            extra: dict[str, Any] = {}
+            cls: type[FormSelect] = FormSelect
+            if f.kind == "filter":
+                from widgets.filter_choice import FilterSelect
+
+                cls = FilterSelect
+                extra["keys"] = [f"{label} {f.keys[i] if i < len(f.keys) else ''}"
+                                 for i, (label, _v) in enumerate(f.options)]
+            return cls(
                 [(plain(label), value) for label, value in f.options],
+                **extra,
                 value=f.value if f.value in [v for _l, v in f.options] else Select.NULL,
                 allow_blank=not f.value,
                 prompt=f.placeholder or _("Choose"),
@@ -296,7 +307,7 @@ class FormModal(DeskModal[Any]):
     def _shown(self, name: str, value: str) -> str:
         """A field's value as the user reads it: a choice by its label."""
         for f in self.fields:
-            if f.name == name and f.kind == "select":
+            if f.name == name and f.kind in ("select", "filter"):
                 return next((label for label, v in f.options if v == value), value)
         if self.guard is not None and self.guard.show is not None:
             return self.guard.show(name, value)

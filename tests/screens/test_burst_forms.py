@@ -1,0 +1,133 @@
+"""Bursts of keys (no pauses) through forms with choice lists reach the field the earlier keys
+led to (issue 15 item 1); staff, buildings and categories are picked by name, pinyin initials
+or login, the list filtered as you type (item 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Select
+
+from data import i18n
+from data.choices import search_keys
+from data.db import close_database, open_database
+from data.models import WorkOrder
+from data.staff import sign_in
+from screens.workorder_forms import filter_form, new_order_form
+from tests import factories as f
+from tests.test_typeahead import burst, settle
+from tui.app import FrontDeskApp
+from tui.typeahead import TypeAhead
+from widgets.filter_choice import FilterOverlay
+from widgets.form import FormField, FormModal
+
+NOW = dt.datetime(2026, 11, 27, 10, 0)
+CATEGORIES = ["水电", "水电 › 水管漏水", "水电 › 下水道堵塞", "公共 › 电梯"]
+
+
+def one_form_app(form: FormModal) -> TypeAhead:
+    class One(TypeAhead):
+        def on_mount(self) -> None:
+            self.push_screen(form)
+
+    return One()
+
+
+def shown_choices(form: FormModal, name: str) -> list[str]:
+    overlay = form.query_one(f"#field-{name}").query_one(FilterOverlay)
+    return [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+
+
+async def test_enter_enter_enter_in_one_burst_goes_past_two_closed_choice_lists():
+    form = FormModal("t", [
+        FormField("title", "Title"),
+        FormField("kind", "Kind", "a", kind="select", options=[("A", "a"), ("B", "b")]),
+        FormField("level", "Level", "x", kind="select", options=[("X", "x"), ("Y", "y")]),
+        FormField("room", "Room"),
+    ], lambda values: values)
+    app = one_form_app(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst(app, *"漏水", "enter", "enter", "enter", *"3-2-501")
+        await pilot.pause(0.4)
+        assert form.values() == {"title": "漏水", "kind": "a", "level": "x", "room": "3-2-501"}
+        assert not any(s.expanded for s in form.query(Select))
+
+
+async def test_typed_initials_filter_the_category_and_technician_lists_in_one_burst():
+    form = FormModal("t", [
+        FormField("title", "Title"),
+        FormField("category", "Category", kind="filter",
+                  options=[(c, str(i)) for i, c in enumerate(CATEGORIES)],
+                  keys=[search_keys(c) for c in CATEGORIES]),
+        FormField("tech", "Technician", kind="filter",
+                  options=[("李建国 (tech1)", "7"), ("王强 (tech2)", "8"), ("李娜 (desk1)", "9")],
+                  keys=[search_keys("李建国", "tech1"), search_keys("王强", "tech2"),
+                        search_keys("李娜", "desk1")]),
+        FormField("room", "Room"),
+    ], lambda values: values)
+    app = one_form_app(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # 水管漏水 is s-g-l-s in pinyin initials
+        burst(app, *"漏水", "enter", *"sgls")
+        await pilot.pause(0.3)
+        assert shown_choices(form, "category") == ["水电 › 水管漏水"]
+        burst(app, "enter", "enter", *"ljg")
+        await pilot.pause(0.3)
+        assert shown_choices(form, "tech") == ["李建国 (tech1)"]
+        burst(app, "backspace", "backspace")  # back to "l": both 李
+        await pilot.pause(0.3)
+        assert shown_choices(form, "tech") == ["李建国 (tech1)", "李娜 (desk1)"]
+        burst(app, "backspace", *"tech2", "enter", "enter", *"3-2-501")
+        await pilot.pause(0.4)
+        assert form.values() == {"title": "漏水", "category": "1", "tech": "8", "room": "3-2-501"}
+
+
+@pytest.fixture
+def desk(sqlite_url, monkeypatch):
+    monkeypatch.setenv("FRONTDESK_NOW", NOW.isoformat(sep=" "))
+    i18n.set_language("zh")
+    open_database(sqlite_url)
+    comm = f.community("锦绣花园")
+    f.staff("desk1", "李娜")
+    f.staff("tech1", "李建国", role="tech")
+    f.room(comm)
+    yield comm
+    close_database()
+
+
+async def test_new_work_order_typed_in_one_burst_is_stored_with_the_filtered_category(desk):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        form = new_order_form(app.staff.id)
+        app.push_screen(form)
+        await settle(app, pilot)
+        # title, kind (kept), category by initials, priority (kept), room, F10
+        burst(app, *"厨房漏水", "enter", "enter", *"sgls", "enter", "enter", "enter",
+              *"3-2-501", "f10")
+        await settle(app, pilot, 0.5)
+        order = WorkOrder.get()
+        assert order.title == "厨房漏水"
+        assert order.category.name == "水管漏水"
+        assert order.room.code == "3-2-501"
+
+
+async def test_queue_filter_finds_the_technician_by_initials_and_the_building_by_name(desk):
+    from screens.workorder_forms import Lookups
+
+    lookups = Lookups(buildings=[(1, "锦绣花园 3栋"), (2, "锦绣花园 5栋")],
+                      categories=[(2, "水电 › 水管漏水")],
+                      technicians=[(7, "tech1", "李建国"), (8, "tech2", "王强")])
+    from data.queue import QueueFilter
+
+    form = filter_form(QueueFilter(), lookups)
+    app = one_form_app(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst(app, *"5栋", "enter", "enter", "enter", "enter", "enter", *"ljg", "enter")
+        await pilot.pause(0.5)
+        values = form.values()
+        assert values["building"] == "2" and values["assignee"] == "7"

@@ -311,7 +311,7 @@ def test_finding14_big_and_crowded_files_are_refused_before_parsing(office, tmp_
     def never(*_args, **_kw):
         raise AssertionError("parsed a file that should have been refused first")
 
-    monkeypatch.setattr(ical.Calendar, "from_ical", never)
+    monkeypatch.setattr("icalendar.Calendar.from_ical", never)
     big = tmp_path / "big.ics"
     with open(big, "wb") as out:
         out.truncate(ical.MAX_ICS_BYTES + 1)

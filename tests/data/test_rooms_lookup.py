@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from data import i18n, people
-from data.dates import _room
+from data.dates.quick_add import _room
 from data.errors import NotFoundError, ValidationError
 from data.models import Room
 from data.people import PersonInput

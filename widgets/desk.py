@@ -26,8 +26,23 @@ PaletteCommand = tuple[str, str, Callable[[], Any]]
 
 T = TypeVar("T")
 
-if TYPE_CHECKING:
-    from data.staff import StaffInfo
+
+class SignedInStaff(Protocol):
+    """What screens read of the signed-in account (data.staff.StaffInfo is one): widgets
+    import nothing of data/ but the kernel, so the shape is written out here."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def login(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def community_id(self) -> int | None: ...
+    @property
+    def role_label(self) -> str: ...
 
 
 class DeskApp(App[Any]):
@@ -35,7 +50,7 @@ class DeskApp(App[Any]):
     FrontDesk app (tui.app.FrontDeskApp, which they may not import) is one. Their `app`
     is typed as this for the type checker only: at run time it is whatever app runs them."""
 
-    staff: StaffInfo
+    staff: SignedInStaff
 
     def show_unread(self, count: int) -> None:
         raise NotImplementedError

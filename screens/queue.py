@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -20,14 +19,14 @@ from data import queue, sla, workorders
 from data.clock import now as clock_now
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
-from data.queue import DUE_SOON_HOURS, QueueFilter, QueuePage, QueueRow
-from data.vocab import PRIORITIES, WORK_ORDER_STATUSES, label
+from data.queue import QueueFilter, QueuePage, QueueRow
 from screens import workorder_forms as forms
+from screens.queue_columns import queue_cells, queue_columns, queue_place
 from widgets.app_header import AppHeader
 from widgets.bindings import defined_bindings, show_in_footer
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskScreen
-from widgets.safe import plain, safe_text
+from widgets.safe import safe_text
 
 VIEW_NAMES = tuple(queue.VIEWS)
 #: Roles that may switch the severe-weather stretch (SPEC §11).
@@ -183,52 +182,12 @@ class QueueScreen(DeskScreen):
             self.call_after_refresh(self._fill, message.page, message.at)
 
     #: Columns given up first when the terminal is narrow (the deadline is never given up).
-    DROP_ORDER = ("status", "priority", "assignee")
-    #: The title keeps at least this many cells before another column is dropped.
-    MIN_TITLE = 10
-
     def _columns(self, rows: list[QueueRow]) -> list[tuple[str, str, int]]:
-        """(key, heading, width) of the columns that fit the terminal's width: the title takes
-        what the others leave; status, priority and assignee go first, the deadline stays."""
-        def fit(header: str, labels: list[str], cap: int) -> int:
-            return min(cap, max(cell_len(text) for text in [header, *labels]))
-
-        self._short_communities = False
-        place = fit(_("Place"), [self._place(row, rows) for row in rows], 18)
-        if self.app.size.width < 80 and place > 9:  # a phone: "锦绣 3-2-501"
-            self._short_communities = True
-            place = fit(_("Place"), [self._place(row, rows) for row in rows], 18)
-        columns = [
-            ("mark", "✓", 1),
-            ("number", _("No."), 16),
-            ("title", _("Title"), 0),
-            ("place", _("Place"), max(9, place)),
-            ("priority", _("Priority"), fit(_("Priority"), [label(PRIORITIES, p) for p in PRIORITIES], 8)),
-            ("status", _("Status"), fit(_("Status"), [label(WORK_ORDER_STATUSES, s) for s in WORK_ORDER_STATUSES], 8)),
-            ("assignee", _("Assignee"), fit(_("Assignee"), [row.assignee for row in rows], 6)),
-            ("due", _("Due"), 8),
-        ]
-
-        def title_room(cols: list[tuple[str, str, int]]) -> int:
-            # Two cells of padding per column and two for the vertical scrollbar.
-            return self.app.size.width - sum(w for _k, _h, w in cols) - 2 * len(cols) - 2
-
-        for key in self.DROP_ORDER:
-            if title_room(columns) >= self.MIN_TITLE:
-                break
-            columns = [c for c in columns if c[0] != key]
-        return [(k, h, max(6, title_room(columns)) if k == "title" else w) for k, h, w in columns]
+        columns, self._short_communities = queue_columns(rows, self.app.size.width)
+        return columns
 
     def _place(self, row: QueueRow, rows: list[QueueRow]) -> str:
-        """The room code, with the community in front when that code is in two communities
-        (its first two characters on a narrow screen)."""
-        if not row.room:
-            return row.location
-        communities = {r.community for r in rows if r.room == row.room}
-        if len(communities) < 2:
-            return row.room
-        name = row.community[:2] if getattr(self, "_short_communities", False) else row.community
-        return f"{name} {row.room}"
+        return queue_place(row, rows, short=getattr(self, "_short_communities", False))
 
     def on_resize(self) -> None:
         if self.page is not None and self._filled_once:
@@ -257,26 +216,7 @@ class QueueScreen(DeskScreen):
         self._paint_status()
 
     def _cells(self, row: QueueRow, at: dt.datetime) -> dict[str, Text]:
-        style = ""
-        if row.overdue:
-            style = "bold red"
-        elif row.status == "on_hold":
-            style = "dim"  # the clock is stopped
-        elif row.deadline is not None and row.deadline - at <= dt.timedelta(hours=DUE_SOON_HOURS):
-            style = "yellow"
-        due = Text(queue.countdown(row.deadline, at), style=style, justify="right")
-        priority = Text(label(PRIORITIES, row.priority),
-                        style="bold" if row.priority in ("critical", "urgent") else "")
-        return {
-            "mark": Text("✓" if row.id in self.marked else "", style="bold"),
-            "number": Text(row.number),
-            "title": plain(row.title),
-            "place": plain(self._place(row, self.rows)),
-            "priority": priority,
-            "status": Text(label(WORK_ORDER_STATUSES, row.status)),
-            "assignee": plain(row.assignee),
-            "due": due,
-        }
+        return queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows))
 
     def _paint_tabs(self) -> None:
         tabs = Text()

@@ -104,7 +104,11 @@ def test_owner_card_at_three_sizes(town, snap_compare, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_inbound_call_at_three_sizes(town, snap_compare, size):
+def test_inbound_call_at_three_sizes(town, snap_compare, size, monkeypatch):
+    import screens.calls as calls_screen
+
+    monkeypatch.setattr(calls_screen, "monotonic", lambda: 1000.0)  # the timer stays at 00:00
+
     async def inbound(pilot):
         await _settle(pilot)
         await pilot.press("f5")

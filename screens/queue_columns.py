@@ -1,0 +1,91 @@
+"""The work-order queue's columns at any terminal width: which fit, how wide, and what each
+cell shows (pure: given rows and a width, no screen state)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.cells import cell_len
+from rich.text import Text
+
+from data import queue
+from data.i18n import _
+from data.queue import DUE_SOON_HOURS, QueueRow
+from data.vocab import PRIORITIES, WORK_ORDER_STATUSES, label
+from widgets.safe import plain
+
+#: Dropped in this order when the title would get too narrow; the deadline always stays.
+DROP_ORDER = ("status", "priority", "assignee")
+#: The title keeps at least this many cells before another column is dropped.
+MIN_TITLE = 10
+
+
+def queue_place(row: QueueRow, rows: list[QueueRow], *, short: bool = False) -> str:
+    """The room code, with the community in front when that code is in two communities
+    (its first two characters on a narrow screen, `short`)."""
+    if not row.room:
+        return row.location
+    communities = {r.community for r in rows if r.room == row.room}
+    if len(communities) < 2:
+        return row.room
+    name = row.community[:2] if short else row.community
+    return f"{name} {row.room}"
+
+
+def queue_columns(rows: list[QueueRow], width: int) -> tuple[list[tuple[str, str, int]], bool]:
+    """(key, heading, width) of the columns that fit `width` cells: the title takes what the
+    others leave; status, priority and assignee go first, the deadline stays. Also whether
+    community names are shortened (a phone-sized screen)."""
+    def fit(header: str, labels: list[str], cap: int) -> int:
+        return min(cap, max(cell_len(text) for text in [header, *labels]))
+
+    short = False
+    place = fit(_("Place"), [queue_place(row, rows) for row in rows], 18)
+    if width < 80 and place > 9:  # a phone: "锦绣 3-2-501"
+        short = True
+        place = fit(_("Place"), [queue_place(row, rows, short=True) for row in rows], 18)
+    columns = [
+        ("mark", "✓", 1),
+        ("number", _("No."), 16),
+        ("title", _("Title"), 0),
+        ("place", _("Place"), max(9, place)),
+        ("priority", _("Priority"), fit(_("Priority"), [label(PRIORITIES, p) for p in PRIORITIES], 8)),
+        ("status", _("Status"), fit(_("Status"), [label(WORK_ORDER_STATUSES, s) for s in WORK_ORDER_STATUSES], 8)),
+        ("assignee", _("Assignee"), fit(_("Assignee"), [row.assignee for row in rows], 6)),
+        ("due", _("Due"), 8),
+    ]
+
+    def title_room(cols: list[tuple[str, str, int]]) -> int:
+        # Two cells of padding per column and two for the vertical scrollbar.
+        return width - sum(w for _k, _h, w in cols) - 2 * len(cols) - 2
+
+    for key in DROP_ORDER:
+        if title_room(columns) >= MIN_TITLE:
+            break
+        columns = [c for c in columns if c[0] != key]
+    return [(k, h, max(6, title_room(columns)) if k == "title" else w) for k, h, w in columns], short
+
+
+def queue_cells(row: QueueRow, at: dt.datetime, *, marked: bool, place: str) -> dict[str, Text]:
+    """Every cell of one queue row, by column key: the deadline red when missed, yellow when
+    due soon, dim while on hold (its clock is stopped)."""
+    style = ""
+    if row.overdue:
+        style = "bold red"
+    elif row.status == "on_hold":
+        style = "dim"
+    elif row.deadline is not None and row.deadline - at <= dt.timedelta(hours=DUE_SOON_HOURS):
+        style = "yellow"
+    due = Text(queue.countdown(row.deadline, at), style=style, justify="right")
+    priority = Text(label(PRIORITIES, row.priority),
+                    style="bold" if row.priority in ("critical", "urgent") else "")
+    return {
+        "mark": Text("✓" if marked else "", style="bold"),
+        "number": Text(row.number),
+        "title": plain(row.title),
+        "place": plain(place),
+        "priority": priority,
+        "status": Text(label(WORK_ORDER_STATUSES, row.status)),
+        "assignee": plain(row.assignee),
+        "due": due,
+    }

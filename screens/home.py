@@ -69,6 +69,14 @@ def _row_key(row: Any) -> object:
     return (getattr(row, "event_id", None), getattr(row, "start", None))
 
 
+def _width(title: str, width: int) -> int:
+    """A column's width in this language: the priority column fits its longest word
+    (English `Urgent repair`), taken from the title."""
+    if title == "Priority":
+        return max(width, *(cell_len(label(PRIORITIES, p)) for p in PRIORITIES))
+    return width
+
+
 class CountTile(Static):
     """A number with its key and title; the selected tile is highlighted."""
 
@@ -243,7 +251,8 @@ class HomeScreen(DeskScreen):
         columns = self._fit_columns(panel)
         for index in columns:
             title, width = panel.columns[index]
-            table.add_column(_(title), width=self._title_width(panel, columns) if title == "Title" else width)
+            table.add_column(_(title), width=self._title_width(panel, columns) if title == "Title"
+                             else _width(title, width))
         today = clock_today()
         self.rows = list(rows)
         for row in rows:
@@ -270,7 +279,7 @@ class HomeScreen(DeskScreen):
 
     def _spare(self, panel: Panel, columns: list[int]) -> int:
         """Cells left over by `columns` (two of padding each, two for the scrollbar)."""
-        used = sum(panel.columns[i][1] + 2 for i in columns) + 2
+        used = sum(_width(*panel.columns[i]) + 2 for i in columns) + 2
         return self.app.size.width - used
 
     def _fit_columns(self, panel: Panel) -> list[int]:

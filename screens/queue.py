@@ -50,6 +50,7 @@ class QueueScreen(DeskScreen):
         Binding("enter", "open", N_("Open"), show=False),
         Binding("n", "new_order", N_("New order"), tooltip=N_("New work order")),
         Binding("f", "filter", N_("Filter"), tooltip=N_("Building, category, priority, status, assignee, dates")),
+        Binding("b", "building_filter", N_("Building"), tooltip=N_("Only the orders of one building, typed in a few words")),
         Binding("F", "clear_filter", N_("Clear filter"), show=False),
         Binding("s", "save_filter", N_("Save filter"), show=False),
         Binding("g", "saved_filters", N_("Saved"), tooltip=N_("Pick a saved filter")),
@@ -381,6 +382,14 @@ class QueueScreen(DeskScreen):
                 self._reload_from_start()
 
         self.app.push_screen(forms.filter_form(self.filter, self._need_lookups()), chosen)
+
+    def action_building_filter(self) -> None:
+        def chosen(flt: QueueFilter | None) -> None:
+            if flt is not None:
+                self.filter = flt
+                self._reload_from_start()
+
+        self.app.push_screen(forms.building_filter_form(self.filter, self._need_lookups()), chosen)
 
     def action_clear_filter(self) -> None:
         if not self.filter.is_empty():

@@ -147,7 +147,7 @@ class WorkOrderScreen(DeskScreen):
         Binding("e", "priority", N_("Priority"), tooltip=N_("Change the priority (deadlines follow)")),
         Binding("c", "cost", N_("Cost"), tooltip=N_("Add a cost line")),
         Binding("o", "reopen", N_("Reopen"), tooltip=N_("Back to work, with a reason")),
-        Binding("x", "cancel_order", N_("Cancel"), tooltip=N_("Cancel with a reason")),
+        Binding("x", "cancel_order", N_("Void"), tooltip=N_("Void (cancel) the order, with a reason")),
         Binding("m", "merge", N_("Merge/link"), tooltip=N_("Merge into another order, or link them")),
         # r is Resolve here: R reveals, as it does (besides r) on the owner card and calls.
         Binding("R", "reveal", N_("Reveal"), tooltip=N_("Show the contact phone in full (recorded)")),

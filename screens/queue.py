@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label
 from textual.worker import get_current_worker
 
-from data import queue, sla, workorders
+from data import access, queue, sla, workorders
 from data.clock import now as clock_now
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
@@ -88,9 +88,12 @@ class QueueScreen(DeskScreen):
             super().__init__()
             self.kind, self.values = kind, values
 
-    def __init__(self, view: str = "new") -> None:
+    def __init__(self, view: str | None = None) -> None:
         super().__init__()
         self._bindings_as_defined = defined_bindings(self)
+        if view is None:  # a technician works his own orders; the desk dispatches new ones
+            actor = access.current()
+            view = "mine" if actor is not None and actor.role == "tech" else "new"
         self.view_name = view
         self.filter = QueueFilter()
         self.cursors: list[tuple | None] = [None]  # `after` of each page shown, first page None

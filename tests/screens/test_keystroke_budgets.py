@@ -229,16 +229,25 @@ async def test_weekly_inspection_by_quick_add_takes_at_most_4_keys(desk):
 
 
 async def test_technician_starts_and_resolves_an_order_takes_at_most_5_keys(desk):
+    from data import queue
+    from data.models import Staff
+
+    tech = Staff.get(Staff.login == "tech1")
+    first = queue.queue_page("mine", tech.id, at=NOW).rows[0]  # his most urgent order …
+    WorkOrder.update(status="assigned").where(WorkOrder.id == first.id).execute()  # … not started yet
     opened = []
 
     async def steps(keys: Keys) -> None:
         await keys.press("f3", "enter")
         opened.append(keys.app.screen.view)
         await keys.press("s", "r")
-        await keys.type("更换角阀，试水正常")
+        await keys.type("更换角阀 试水正常")
         await keys.press("f10")
 
     count, text = await run("tech1", steps)
     assert count <= 5, f"{count} keys"
     order = WorkOrder.get_by_id(opened[0].id)
-    assert order.status == "resolved"
+    assert opened[0].assignee == order.assignee.name and order.assignee.login == "tech1"  # his own
+    assert opened[0].id == first.id and opened[0].status == "assigned" and order.status == "resolved"
+    notes = [(h.action, h.note) for h in order.history]
+    assert any("更换角阀 试水正常" in note for _action, note in notes), notes[-3:]

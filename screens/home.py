@@ -69,6 +69,10 @@ def _row_key(row: Any) -> object:
     return (getattr(row, "event_id", None), getattr(row, "start", None))
 
 
+#: The column of each panel that takes the room the others leave (callbacks have a summary).
+FLEXIBLE = ("Title", "Summary")
+
+
 def _width(title: str, width: int) -> int:
     """A column's width in this language: the priority column fits its longest word
     (English `Urgent repair`), taken from the title."""
@@ -251,7 +255,7 @@ class HomeScreen(DeskScreen):
         columns = self._fit_columns(panel)
         for index in columns:
             title, width = panel.columns[index]
-            table.add_column(_(title), width=self._title_width(panel, columns) if title == "Title"
+            table.add_column(_(title), width=self._title_width(panel, columns) if title in FLEXIBLE
                              else _width(title, width))
         today = clock_today()
         self.rows = list(rows)
@@ -285,7 +289,7 @@ class HomeScreen(DeskScreen):
     def _fit_columns(self, panel: Panel) -> list[int]:
         """Indexes of the columns shown: all when they fit, else the droppable ones go."""
         columns = list(range(len(panel.columns)))
-        title = next(i for i, c in enumerate(panel.columns) if c[0] == "Title")
+        title = next(i for i, c in enumerate(panel.columns) if c[0] in FLEXIBLE)
         for index, (name, _width) in enumerate(panel.columns):
             if self._spare(panel, columns) + panel.columns[title][1] >= self.MIN_TITLE:
                 break
@@ -294,7 +298,7 @@ class HomeScreen(DeskScreen):
         return columns
 
     def _title_width(self, panel: Panel, columns: list[int]) -> int:
-        title = next(i for i, c in enumerate(panel.columns) if c[0] == "Title")
+        title = next(i for i, c in enumerate(panel.columns) if c[0] in FLEXIBLE)
         return max(self.MIN_TITLE, panel.columns[title][1] + self._spare(panel, columns))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -91,7 +91,7 @@ OPEN_STATUSES = ("new", "assigned", "in_progress", "on_hold")
 PRIORITIES = {
     "critical": N_("Critical"),
     "urgent": N_("Urgent"),
-    "quick": N_("Quick repair"),
+    "quick": N_("Urgent repair"),
     "normal": N_("Normal"),
     "low": N_("Low"),
 }

@@ -70,6 +70,18 @@ def _row_key(row: Any) -> object:
     return (getattr(row, "event_id", None), getattr(row, "start", None))
 
 
+#: The column of each panel that takes the room the others leave (callbacks have a summary).
+FLEXIBLE = ("Title", "Summary")
+
+
+def _width(title: str, width: int) -> int:
+    """A column's width in this language: the priority column fits its longest word
+    (English `Urgent repair`), taken from the title."""
+    if title == "Priority":
+        return max(width, *(cell_len(label(PRIORITIES, p)) for p in PRIORITIES))
+    return width
+
+
 class CountTile(Static):
     """A number with its key and title; the selected tile is highlighted."""
 
@@ -244,7 +256,8 @@ class HomeScreen(DeskScreen):
         columns = self._fit_columns(panel)
         for index in columns:
             title, width = panel.columns[index]
-            table.add_column(_(title), width=self._title_width(panel, columns) if title == "Title" else width)
+            table.add_column(_(title), width=self._title_width(panel, columns) if title in FLEXIBLE
+                             else _width(title, width))
         today = clock_today()
         self.rows = list(rows)
         for row in rows:
@@ -271,13 +284,13 @@ class HomeScreen(DeskScreen):
 
     def _spare(self, panel: Panel, columns: list[int]) -> int:
         """Cells left over by `columns` (two of padding each, two for the scrollbar)."""
-        used = sum(panel.columns[i][1] + 2 for i in columns) + 2
+        used = sum(_width(*panel.columns[i]) + 2 for i in columns) + 2
         return self.app.size.width - used
 
     def _fit_columns(self, panel: Panel) -> list[int]:
         """Indexes of the columns shown: all when they fit, else the droppable ones go."""
         columns = list(range(len(panel.columns)))
-        title = next(i for i, c in enumerate(panel.columns) if c[0] == "Title")
+        title = next(i for i, c in enumerate(panel.columns) if c[0] in FLEXIBLE)
         for index, (name, _width) in enumerate(panel.columns):
             if self._spare(panel, columns) + panel.columns[title][1] >= self.MIN_TITLE:
                 break
@@ -286,7 +299,7 @@ class HomeScreen(DeskScreen):
         return columns
 
     def _title_width(self, panel: Panel, columns: list[int]) -> int:
-        title = next(i for i, c in enumerate(panel.columns) if c[0] == "Title")
+        title = next(i for i, c in enumerate(panel.columns) if c[0] in FLEXIBLE)
         return max(self.MIN_TITLE, panel.columns[title][1] + self._spare(panel, columns))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

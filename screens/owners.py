@@ -206,8 +206,9 @@ class OwnersScreen(DeskScreen):
         count = len(result.hits)
         if not count and not result.rooms:
             return _("Nothing found for “{query}”.").format(query=message.query.strip()) + scope
-        more = _(" (first {page}; type more to narrow)").format(page=PAGE) if count >= PAGE else ""
-        return _("{count} found{more}").format(count=count, more=more) + scope
+        capped = count >= PAGE  # the list stops at PAGE: there may be more
+        more = _(" (first {page}; type more to narrow)").format(page=PAGE) if capped else ""
+        return _("{count} found{more}").format(count=f"{count}+" if capped else count, more=more) + scope
 
     def palette_commands(self):
         """This screen's actions for the command palette: (title id, help, callback)."""

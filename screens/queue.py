@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label
 from textual.worker import get_current_worker
 
-from data import queue, sla, workorders
+from data import access, queue, sla, workorders
 from data.clock import now as clock_now
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
@@ -50,6 +50,7 @@ class QueueScreen(DeskScreen):
         Binding("enter", "open", N_("Open"), show=False),
         Binding("n", "new_order", N_("New order"), tooltip=N_("New work order")),
         Binding("f", "filter", N_("Filter"), tooltip=N_("Building, category, priority, status, assignee, dates")),
+        Binding("b", "building_filter", N_("Building"), tooltip=N_("Only the orders of one building, typed in a few words")),
         Binding("F", "clear_filter", N_("Clear filter"), show=False),
         Binding("s", "save_filter", N_("Save filter"), show=False),
         Binding("g", "saved_filters", N_("Saved"), tooltip=N_("Pick a saved filter")),
@@ -87,9 +88,12 @@ class QueueScreen(DeskScreen):
             super().__init__()
             self.kind, self.values = kind, values
 
-    def __init__(self, view: str = "new") -> None:
+    def __init__(self, view: str | None = None) -> None:
         super().__init__()
         self._bindings_as_defined = defined_bindings(self)
+        if view is None:  # a technician works his own orders; the desk dispatches new ones
+            actor = access.current()
+            view = "mine" if actor is not None and actor.role == "tech" else "new"
         self.view_name = view
         self.filter = QueueFilter()
         self.cursors: list[tuple | None] = [None]  # `after` of each page shown, first page None
@@ -181,7 +185,6 @@ class QueueScreen(DeskScreen):
             self._filled_once = True
             self.call_after_refresh(self._fill, message.page, message.at)
 
-    #: Columns given up first when the terminal is narrow (the deadline is never given up).
     def _columns(self, rows: list[QueueRow]) -> list[tuple[str, str, int]]:
         columns, self._short_communities = queue_columns(rows, self.app.size.width)
         return columns
@@ -330,6 +333,14 @@ class QueueScreen(DeskScreen):
                 self._reload_from_start()
 
         self.app.push_screen(forms.filter_form(self.filter, self._need_lookups()), chosen)
+
+    def action_building_filter(self) -> None:
+        def chosen(flt: QueueFilter | None) -> None:
+            if flt is not None:
+                self.filter = flt
+                self._reload_from_start()
+
+        self.app.push_screen(forms.building_filter_form(self.filter, self._need_lookups()), chosen)
 
     def action_clear_filter(self) -> None:
         if not self.filter.is_empty():

@@ -49,7 +49,7 @@ def queue_columns(rows: list[QueueRow], width: int) -> tuple[list[tuple[str, str
         ("number", _("No."), 16),
         ("title", _("Title"), 0),
         ("place", _("Place"), max(9, place)),
-        ("priority", _("Priority"), fit(_("Priority"), [label(PRIORITIES, p) for p in PRIORITIES], 8)),
+        ("priority", _("Priority"), fit(_("Priority"), [label(PRIORITIES, p) for p in PRIORITIES], 13)),
         ("status", _("Status"), fit(_("Status"), [label(WORK_ORDER_STATUSES, s) for s in WORK_ORDER_STATUSES], 8)),
         ("assignee", _("Assignee"), fit(_("Assignee"), [row.assignee for row in rows], 6)),
         ("due", _("Due"), 8),

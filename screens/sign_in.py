@@ -138,11 +138,12 @@ class SignInScreen(Screen[StaffInfo | None]):
         from data.errors import ValidationError
 
         assert self.staff is not None
+        field = self.query_one("#new-password", Input)
         try:
-            check_new_password(self.staff.login, self.query_one("#new-password", Input).value,
-                               self.old_password)
+            check_new_password(self.staff.login, field.value, self.old_password)
         except ValidationError as exc:
             self._error(exc.message)
+            field.value = ""  # a refused password is typed again from the start, not appended to
             return
         self._error("")
         self.query_one("#new-again", Input).focus()

@@ -106,18 +106,17 @@ def _stamp(value: dt.datetime | None, today: dt.date) -> str:
 
 
 def deadline_text(due: dt.datetime | None, done: dt.datetime | None, running: bool,
-                  at: dt.datetime) -> Text:
+                  at: dt.datetime, done_label: str) -> Text:
     """A deadline with its countdown: red when passed, yellow when due soon, dim when the
-    clock is stopped, and when it was met (or missed) once done."""
+    clock is stopped, and when it was met (or missed) once done (`done_label`, with `{due}`
+    and `{time}`, says what was done: responded, resolved)."""
     if due is None:
         return Text("—")
-    text = Text(_stamp(due, at.date()))
     if done is not None:
         late = done > due
-        text.append(" ")
-        text.append(_("done {time}").format(time=_stamp(done, at.date())),
+        return Text(done_label.format(due=_stamp(due, at.date()), time=_stamp(done, at.date())),
                     style="red" if late else "green")
-        return text
+    text = Text(_stamp(due, at.date()))
     left = countdown(due, at)
     if not running:
         style = "dim"
@@ -149,7 +148,7 @@ class WorkOrderScreen(DeskScreen):
         Binding("e", "priority", N_("Priority"), tooltip=N_("Change the priority (deadlines follow)")),
         Binding("c", "cost", N_("Cost"), tooltip=N_("Add a cost line")),
         Binding("o", "reopen", N_("Reopen"), tooltip=N_("Back to work, with a reason")),
-        Binding("x", "cancel_order", N_("Cancel"), tooltip=N_("Cancel with a reason")),
+        Binding("x", "cancel_order", N_("Void"), tooltip=N_("Void (cancel) the order, with a reason")),
         Binding("m", "merge", N_("Merge/link"), tooltip=N_("Merge into another order, or link them")),
         # r is Resolve here: R reveals, as it does (besides r) on the owner card and calls.
         Binding("R", "reveal", N_("Reveal"), tooltip=N_("Show the contact phone in full (recorded)")),
@@ -301,11 +300,12 @@ class WorkOrderScreen(DeskScreen):
             line.append(_("appointment {time}").format(time=_stamp(v.appointment_at, today)))
         text.append(" · ".join(line) + "\n")
         running = v.status in workorders.RUNNING_STATUSES
-        text.append(_("Response") + " ")
-        text.append_text(deadline_text(v.response_due, v.responded_at, running, at))
-        text.append("  " + _("Resolution") + " ")
+        text.append(_("Respond by") + " ")
+        text.append_text(deadline_text(v.response_due, v.responded_at, running, at,
+                                       _("{due} (responded {time})")))
+        text.append(" · " + _("Resolve by") + " ")
         resolved = v.resolved_at if v.status not in OPEN_STATUSES else None
-        text.append_text(deadline_text(v.resolution_due, resolved, running, at))
+        text.append_text(deadline_text(v.resolution_due, resolved, running, at, _("{due} (resolved {time})")))
         extra = []
         if v.hold_since:
             extra.append(_("on hold since {time}").format(time=_stamp(v.hold_since, today)))
@@ -536,7 +536,7 @@ class WorkOrderScreen(DeskScreen):
             return
         guard = forms.order_guard(v)
         self.app.push_screen(forms.reason_form(
-            _("Cancel {number}: why?").format(number=v.number),
+            _("Cancel order {number}: why?").format(number=v.number),
             lambda reason: workorders.cancel(v.id, self.staff_id, reason, expected_version=guard.version),
             guard=guard), self._after_form)
 

@@ -441,6 +441,57 @@ class Lookups:
         return " · ".join(parts) if parts else _("no filter")
 
 
+def match_buildings(text: str, buildings: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The buildings a few typed words name: `锦绣 3`, `锦绣花园3栋`, `3栋` (every building 3
+    when several communities have one). Spaces do not matter; a number is a building number."""
+    import re
+
+    words = text.split()
+    if not words:
+        return []
+    squeezed = "".join(words)
+    exact = [b for b in buildings if b[1].replace(" ", "") == squeezed]
+    if exact:
+        return exact
+
+    def fits(name: str) -> bool:
+        flat = name.replace(" ", "")
+        for word in words:
+            if word.isdigit():
+                if not re.search(rf"(?<!\d){word}(栋|号楼|幢|座|$)", flat):
+                    return False
+            elif word not in flat:
+                return False
+        return True
+
+    return [b for b in buildings if fits(b[1])]
+
+
+def building_filter_form(current: QueueFilter, lookups: Lookups) -> FormModal:
+    """b in the queue: the building typed in a few words (`锦绣 3`), the rest of the filter
+    kept; an empty line shows every building. Dismisses with the new QueueFilter."""
+    from dataclasses import replace as replaced
+
+    names = dict(lookups.buildings)
+    shown = names.get(current.building_id, "") if current.building_id is not None else ""
+    fields = [FormField("building", _("Building"), shown,
+                        placeholder=_("锦绣 3, 3栋 …"))]
+
+    def save(values: dict[str, str]) -> QueueFilter:
+        if not values["building"].strip():
+            return replaced(current, building_id=None)
+        found = match_buildings(values["building"], lookups.buildings)
+        if not found:
+            raise ValidationError("building", _("No building is called “{text}”.").format(
+                text=values["building"].strip()[:30]))
+        if len(found) > 1:
+            raise ValidationError("building", _("Several buildings match: {names}; type more.").format(
+                names="、".join(name for _i, name in found[:4]) + ("…" if len(found) > 4 else "")))
+        return replaced(current, building_id=found[0][0])
+
+    return FormModal(_("Orders of one building"), fields, save)
+
+
 def filter_form(current: QueueFilter, lookups: Lookups) -> FormModal:
     """Narrow the queue; dismisses with the new QueueFilter."""
     def text(value: object) -> str:

@@ -401,7 +401,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
                 continue
             yield self._command(
                 entry.title,
-                _("Open the screen ({key})").format(key=entry.key.upper()),
+                _("Open this screen · key {key}").format(
+                    key="Esc" if entry.key == "escape" else entry.key.upper()),
                 lambda name=entry.name: self.action_open_screen(name),
             )
         screen_commands = list(screen.palette_commands()) if isinstance(screen, DeskPage) else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.dom import NoScreen
 from textual.widgets import Label
 
 from widgets.safe import plain
@@ -37,13 +38,25 @@ class AppHeader(Horizontal):
         self._parts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
+        # Filled here, not only on mount: the first frame after signing in already shows
+        # who is signed in and where (the screen's data may take a moment to load).
+        self._parts = self._known_parts()
+        shown = self._shown(self.app.size.width)
         for part in self.PARTS:
-            yield Label("", id=f"header-{part}", markup=False)
+            label = Label(plain(shown.get(part, "")), id=f"header-{part}", markup=False)
+            label.display = bool(shown.get(part)) or part == "title"
+            yield label
+
+    def _known_parts(self) -> dict[str, str]:
+        parts = dict(getattr(self.app, "header_parts", dict)())
+        try:
+            parts["title"] = getattr(self.screen, "screen_title", "")
+        except NoScreen:  # not on a screen yet
+            parts["title"] = ""
+        return {k: v for k, v in parts.items() if v is not None}
 
     def on_mount(self) -> None:
-        parts = dict(getattr(self.app, "header_parts", dict)())
-        parts["title"] = getattr(self.screen, "screen_title", "")
-        self.show(**parts)
+        self.show(**self._known_parts())
 
     def on_resize(self) -> None:
         self._fit()
@@ -57,7 +70,15 @@ class AppHeader(Horizontal):
 
     def _fit(self) -> None:
         """Give the title the room it needs, taking it from the database path first."""
-        width = self.size.width or self.app.size.width
+        shown = self._shown(self.size.width or self.app.size.width)
+        for part in self.PARTS:
+            label = self.query_one(f"#header-{part}", Label)
+            value = shown.get(part, "")
+            label.update(plain(value))
+            label.display = bool(value) or part == "title"
+
+    def _shown(self, width: int) -> dict[str, str]:
+        """The parts as they fit in `width` columns."""
         shown = dict(self._parts)
 
         def used(names: tuple[str, ...]) -> int:
@@ -70,8 +91,4 @@ class AppHeader(Horizontal):
             shown["database"] = "…" + database[-keep:] if keep >= MIN_DATABASE_COLUMNS else ""
         if used(("product", "title", "unread", "staff", "database")) > width and shown.get("staff"):
             shown["staff"] = shown["staff"].split(" ")[0].split("(")[0]
-        for part in self.PARTS:
-            label = self.query_one(f"#header-{part}", Label)
-            value = shown.get(part, "")
-            label.update(plain(value))
-            label.display = bool(value) or part == "title"
+        return shown

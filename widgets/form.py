@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -142,7 +143,7 @@ class FormModal(DeskModal[Any]):
                         yield Label(f.help, classes="form-help", markup=False)
                     yield Label("", id=f"error-{f.name}", classes="form-error", markup=False)
             yield Label("", id="form-message", markup=False)
-            yield Label(_("F10 save · enter next field · esc cancel"), id="form-keys", markup=False)
+            yield Label(_("F10 save · enter next field · esc back"), id="form-keys", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(f"#field-{self.fields[0].name}").focus()
@@ -251,6 +252,17 @@ class FormModal(DeskModal[Any]):
         return key, self.form_title, self.values(), context
 
     # --- actions -----------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _clear_error_of_changed_field(self, event: Any) -> None:
+        """A field's message goes once its value is changed (fixed): the next save says
+        again if it is still wrong."""
+        widget = event.control
+        if widget is not None and (widget.id or "").startswith("field-"):
+            for label in self.query(f"#error-{widget.id.removeprefix('field-')}").results(Label):
+                label.update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.field_done(event.input)

@@ -93,7 +93,7 @@ class CallStatsPane(CallsPane, can_focus=True):
         text.append(f"{stats.since:%Y-%m-%d} – {stats.until:%Y-%m-%d}", style="bold")
         text.append("  " + _("{total} calls: {inbound} in, {outbound} out").format(
             total=stats.total, inbound=stats.inbound, outbound=stats.outbound))
-        text.append("  [ ] " + _("move"), style="dim")
+        text.append("  " + _("[ ] {days} days earlier / later").format(days=STATS_DAYS), style="dim")
         text.append("\n")
         text.append(_("Answered {rate}").format(rate=_percent(stats.answered_rate)), style="bold")
         text.append(" · " + _("average {duration}").format(duration=minutes(round(stats.avg_duration_s))))

@@ -75,9 +75,9 @@ async def test_f1_on_a_work_order_lists_its_own_keys_first_in_chinese_and_scroll
 
 
 @pytest.mark.parametrize(("login", "offered", "not_offered"), [
-    ("desk1", ["开始", "挂起", "备注", "优先级", "费用"], ["改派", "派单", "取消", "合并"]),
-    ("tech1", ["开始", "挂起", "备注", "优先级", "费用"], ["改派", "派单", "取消", "合并"]),
-    ("super1", ["改派", "开始", "挂起", "备注", "优先级", "费用", "取消", "合并/关联"], []),
+    ("desk1", ["开始", "挂起", "备注", "优先级", "费用"], ["改派", "派单", "作废", "合并"]),
+    ("tech1", ["开始", "挂起", "备注", "优先级", "费用"], ["改派", "派单", "作废", "合并"]),
+    ("super1", ["改派", "开始", "挂起", "备注", "优先级", "费用", "作废", "合并/关联"], []),
 ])
 async def test_the_work_order_footer_offers_exactly_what_the_role_may_do(world, login, offered, not_offered):
     i18n.set_language("zh")

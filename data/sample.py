@@ -22,7 +22,15 @@ from pathlib import Path
 from data import audit, schema
 from data.auth import hash_password
 from data.clock import today as clock_today
-from data.db import DatabaseFileError, close_database, db, open_database, share_like, sidecars
+from data.db import (
+    SQLITE_MAGIC,
+    DatabaseFileError,
+    close_database,
+    db,
+    open_database,
+    share_like,
+    sidecars,
+)
 from data.errors import FrontDeskError
 from data.i18n import _
 from data.models import ALL_MODELS
@@ -494,21 +502,31 @@ def _check_replaceable(target: Path) -> None:
     from data.backup import BackupError, exclusive_access
 
     try:
-        with exclusive_access(target) as conn:
-            tables = set() if conn is None else {name for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not tables & {schema.HISTORY_TABLE, "work_order", "staff"}:
-                raise SampleError(_(
-                    "{path} is not a FrontDesk demo database; --force replaces only demo "
-                    "databases. Nothing was changed: write the demo elsewhere."
-                ).format(path=target))
-            marked = "setting" in tables and conn.execute(
-                "SELECT 1 FROM setting WHERE key = ? AND value = '1'", (DEMO_MARK,)).fetchone()
-    except BackupError as exc:
+        with open(target, "rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError:
+        head = b""
+    tables: set[str] = set()
+    marked = False
+    if head == SQLITE_MAGIC:  # notes or an empty file are never opened: SQLite would write
+        try:
+            with exclusive_access(target) as conn:
+                if conn is not None:
+                    tables = {name for (name,) in conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                    marked = "setting" in tables and bool(conn.execute(
+                        "SELECT 1 FROM setting WHERE key = ? AND value = '1'",
+                        (DEMO_MARK,)).fetchone())
+        except BackupError as exc:
+            raise SampleError(_(
+                "{path} is open in a FrontDesk session or another program: close every "
+                "session on it first. Nothing was changed."
+            ).format(path=target)) from exc
+    if not tables & {schema.HISTORY_TABLE, "work_order", "staff"}:
         raise SampleError(_(
-            "{path} is open in a FrontDesk session or another program: close every session "
-            "on it first. Nothing was changed."
-        ).format(path=target)) from exc
+            "{path} is not a FrontDesk demo database; --force replaces only demo "
+            "databases. Nothing was changed: write the demo elsewhere."
+        ).format(path=target))
     if not marked:
         raise SampleError(_(
             "{path} holds a FrontDesk database that is not demo data; --force replaces only "

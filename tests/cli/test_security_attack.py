@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -140,7 +141,8 @@ def test_attack_fake_clock_is_off_in_a_fresh_process(monkeypatch):
 
     code = "from data import clock; print(clock.now().year)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"FRONTDESK_NOW": FAKE_NOW, "PATH": "/usr/bin:/bin"}, cwd=".")
+                         env={"FRONTDESK_NOW": FAKE_NOW, "PATH": "/usr/bin:/bin"},
+                         cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == str(real_now().year)
 
 

@@ -252,8 +252,9 @@ def check_sqlite_file(path: str, *, create: bool = False) -> str | None:
     file and what to do when it cannot be. Returns how to open it read-only (a URI query)
     when this user may read but not write it, else None.
 
-    Without `create` a missing file is an error (a mistyped path must not silently become
-    a new, empty database); with it the file may be made, but never its folders."""
+    Without `create` a missing or empty (0-byte) file is an error (a mistyped path must not
+    silently become a new, empty database); with it the file may be made, but never its
+    folders."""
     file = Path(path)
     if not file.exists():
         if not create:
@@ -282,6 +283,11 @@ def check_sqlite_file(path: str, *, create: bool = False) -> str | None:
             "on it (mode rw-rw----, group {group})."
         ).format(path=path, reason=exc.strerror or exc,
                  group=_group_name(info.st_gid) if info else "?")) from exc
+    if not size and not create:  # an empty file is no database: only migrate makes one
+        raise DatabaseFileError(_(
+            "{path} is an empty file, not a database — check the path, or create one with "
+            "`frontdesk --db {path} migrate`."
+        ).format(path=path))
     if size and head != SQLITE_MAGIC:
         raise DatabaseFileError(_(
             "{path} is not a FrontDesk database (not even a SQLite file): check the path."

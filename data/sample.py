@@ -22,7 +22,15 @@ from pathlib import Path
 from data import audit, schema
 from data.auth import hash_password
 from data.clock import today as clock_today
-from data.db import DatabaseFileError, close_database, db, open_database, share_like, sidecars
+from data.db import (
+    SQLITE_MAGIC,
+    DatabaseFileError,
+    close_database,
+    db,
+    open_database,
+    share_like,
+    sidecars,
+)
 from data.errors import FrontDeskError
 from data.i18n import _
 from data.models import ALL_MODELS
@@ -429,8 +437,8 @@ def generate(
     """Write a new demo database at `out` with about `owners` households.
 
     Refuses to overwrite an existing file unless `force`, and even then refuses a file
-    that a session has open or that holds a FrontDesk database other than demo data (the
-    `demo_database` setting marks demo data). The database is built in
+    that a session has open or that is not a demo database (the `demo_database` setting
+    marks demo data): a company database, notes, another program's file. The database is built in
     ``out + ".partial"`` and moved into place at the end, so a failed run leaves any
     previous file untouched and no stray files. The shared handle is closed when this returns.
     """
@@ -480,32 +488,45 @@ class SampleError(FrontDeskError):
     """A demo database cannot be written where asked."""
 
 
-#: The `setting` row that marks a demo database (only one may be replaced by `--force`).
-DEMO_MARK = "demo_database"
+#: The `setting` row that marks a demo database (only one may be replaced by `--force`;
+#: FRONTDESK_NOW pins the clock only on such a database or a test one: data.schema).
+DEMO_MARK = schema.DEMO_MARK
 #: The `setting` row holding the day (YYYY-MM-DD) a demo database's dates are made for.
 DEMO_ANCHOR = "demo_anchor"
 
 
 def _check_replaceable(target: Path) -> None:
-    """Refuse to replace `target` unless no session has it open and it is not a FrontDesk
-    database holding real data: one that is not a FrontDesk database, or a demo database."""
+    """Refuse to replace `target` unless no session has it open and it is a demo database
+    (a FrontDesk database with the DEMO_MARK setting): never a FrontDesk database holding
+    real data, nor any other file (notes, another program's SQLite file, an empty file)."""
     from data.backup import BackupError, exclusive_access
 
     try:
-        with exclusive_access(target) as conn:
-            if conn is None:  # not a SQLite database: nothing FrontDesk could lose
-                return
-            tables = {name for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not tables & {schema.HISTORY_TABLE, "work_order", "staff"}:
-                return
-            marked = "setting" in tables and conn.execute(
-                "SELECT 1 FROM setting WHERE key = ? AND value = '1'", (DEMO_MARK,)).fetchone()
-    except BackupError as exc:
+        with open(target, "rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError:
+        head = b""
+    tables: set[str] = set()
+    marked = False
+    if head == SQLITE_MAGIC:  # notes or an empty file are never opened: SQLite would write
+        try:
+            with exclusive_access(target) as conn:
+                if conn is not None:
+                    tables = {name for (name,) in conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                    marked = "setting" in tables and bool(conn.execute(
+                        "SELECT 1 FROM setting WHERE key = ? AND value = '1'",
+                        (DEMO_MARK,)).fetchone())
+        except BackupError as exc:
+            raise SampleError(_(
+                "{path} is open in a FrontDesk session or another program: close every "
+                "session on it first. Nothing was changed."
+            ).format(path=target)) from exc
+    if not tables & {schema.HISTORY_TABLE, "work_order", "staff"}:
         raise SampleError(_(
-            "{path} is open in a FrontDesk session or another program: close every session "
-            "on it first. Nothing was changed."
-        ).format(path=target)) from exc
+            "{path} is not a FrontDesk demo database; --force replaces only demo "
+            "databases. Nothing was changed: write the demo elsewhere."
+        ).format(path=target))
     if not marked:
         raise SampleError(_(
             "{path} holds a FrontDesk database that is not demo data; --force replaces only "

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from data import clock
 from data.db import db, is_sqlite
 from data.errors import FrontDeskError
 from data.i18n import _
@@ -14,6 +15,11 @@ from data.migrations import HISTORY_TABLE, MIGRATIONS_DIR, shipped
 from data.migrations import order as _order
 
 log = logging.getLogger(__name__)
+
+#: The `setting` row the sample generator writes on a demo database.
+DEMO_MARK = "demo_database"
+#: The `setting` row the tests write on their databases (tests/conftest.py).
+TEST_MARK = "pinned_clock_allowed"
 
 
 class SchemaError(FrontDeskError):
@@ -94,13 +100,16 @@ def check() -> SchemaStatus:
 
     A database with no tables at all is set up on the spot (there is nothing to lose);
     an older one is migrated only when asked (`frontdesk migrate`).
+
+    Also decides whether FRONTDESK_NOW may pin the clock (`allow_clock_pin`).
     """
+    clock.allow_pinned(False)  # until the database is known to allow it
     current = status()
     if current.unknown:
         raise SchemaError(_newer_message(current))
     if current.is_empty and not _has_tables():
         migrate()
-        return status()
+        return status()  # a new database is nobody's demo: the real clock
     if current.pending:
         raise SchemaError(
             _(
@@ -108,7 +117,22 @@ def check() -> SchemaStatus:
                 "Back it up, then run `frontdesk migrate`."
             ).format(count=len(current.pending), names=", ".join(current.pending))
         )
+    allow_clock_pin()
     return current
+
+
+def allow_clock_pin() -> bool:
+    """Let FRONTDESK_NOW pin the clock (data.clock) only when the open database says it is
+    a demo database (DEMO_MARK) or a test database (TEST_MARK); never on a company
+    database, whatever the environment says. Returns what was decided."""
+    allowed = False
+    if "setting" in db.get_tables():
+        marks = (DEMO_MARK, TEST_MARK)
+        allowed = bool(db.execute_sql(
+            f"SELECT 1 FROM setting WHERE key IN ('{marks[0]}', '{marks[1]}') AND value = '1'"
+        ).fetchone())
+    clock.allow_pinned(allowed)
+    return allowed
 
 
 def _has_tables() -> bool:

@@ -21,6 +21,8 @@ from data.passwords import check_new_password, hash_password
 from data.validators import clean_text, normalize_phone
 from data.vocab import STAFF_ROLES, label
 
+#: A FrontDesk login: ASCII letters, digits, '.', '_' and '-' only.
+LOGIN_PATTERN = re.compile(r"[A-Za-z0-9._-]+", re.ASCII)
 _OS_LOGIN = re.compile(r"^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}\$?$")
 
 
@@ -121,9 +123,10 @@ def add_staff(
         raise ValidationError("login", _(
             "The login “{login}” is reserved for the built-in service account.").format(login=login))
     name = clean_text(name, "name", max_length=60)
-    if not login or not login.replace("_", "").replace("-", "").replace(".", "").isalnum():
+    # ASCII only: a Cyrillic "у" or a full-width letter would make a look-alike of a login.
+    if not LOGIN_PATTERN.fullmatch(login):
         raise ValidationError(
-            "login", _("A login is letters, digits, '-', '_' or '.', such as desk6.")
+            "login", _("A login is Latin letters (a–z, A–Z), digits, '-', '_' or '.', such as desk6.")
         )
     if not name:
         raise ValidationError("name", _("Give the staff member's name."))

@@ -470,11 +470,14 @@ class MixedEncodingError(UnicodeDecodeError):
     lines pasted from a UTF-8 one): `line` is the first line that is not UTF-8, and
     `message` says so in the user's language."""
 
-    def __init__(self, data: bytes, start: int, line: int):
+    def __init__(self, data: bytes, start: int, line: int, *, utf8_later: bool = False):
         super().__init__("utf-8", data[start : start + 4], 0, 1, "invalid UTF-8 after UTF-8 text")
         self.line = line
         self.message = _(
             "line {line} is not valid UTF-8 although the start of the file is: save the "
+            "whole file as UTF-8 (or as GBK)."
+        ).format(line=line) if not utf8_later else _(
+            "line {line} is UTF-8 text although the start of the file is GBK: save the "
             "whole file as UTF-8 (or as GBK)."
         ).format(line=line)
 
@@ -487,14 +490,18 @@ def decode_text(data: bytes) -> str:
     UTF-8 (BOM or not), else GB18030 (which covers GBK). Raises UnicodeDecodeError when it
     is none of them, and MixedEncodingError (a UnicodeDecodeError) when its first line is
     UTF-8 holding Chinese text (or it has a UTF-8 BOM) but a later line is not UTF-8: read
-    as GBK such a file would give mojibake ("灏忓尯" for "小区") instead of an error."""
+    as GBK such a file would give mojibake ("灏忓尯" for "小区") instead of an error. The
+    reverse mix too: a start that is only GBK and a later line of UTF-8 Chinese text
+    ("閿︾唬鑺卞洯" for "锦绣花园")."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         # utf-8-sig counts positions after the BOM it skipped.
-        _refuse_mixed(data, exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0))
+        bad = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        _refuse_mixed(data, bad)
+        _refuse_utf8_after_gbk(data, bad)
         return data.decode("gb18030")
 
 
@@ -510,3 +517,24 @@ def _refuse_mixed(data: bytes, bad: int) -> None:
         utf8_start = any(ord(ch) >= 0x800 for ch in first)
     if utf8_start:
         raise MixedEncodingError(data, bad, data.count(b"\n", 0, bad) + 1)
+
+
+def _refuse_utf8_after_gbk(data: bytes, bad: int) -> None:
+    """Raise MixedEncodingError naming the first line after the one holding byte `bad`
+    (the first that is not UTF-8: GBK) that is valid UTF-8 holding a character of three
+    UTF-8 bytes or more (Chinese). Text of GB2312 characters saved as GBK never reads as
+    such a line; read as GBK, the UTF-8 line would be mojibake."""
+    start = data.find(b"\n", bad)
+    line = data.count(b"\n", 0, bad) + 1
+    while start >= 0:
+        end = data.find(b"\n", start + 1)
+        chunk = data[start + 1 : end if end >= 0 else len(data)]
+        line += 1
+        if max(chunk, default=0) >= 0xE0:  # a lead byte of three UTF-8 bytes or more
+            try:
+                text = chunk.decode("utf-8")
+            except UnicodeDecodeError:
+                text = ""
+            if any(ord(ch) >= 0x800 for ch in text):
+                raise MixedEncodingError(data, start + 1, line, utf8_later=True)
+        start = end

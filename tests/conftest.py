@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from data import access, i18n, schema
+from data import access, audit, clock, i18n, schema
 from data.db import close_database, db, open_database
 from tests.factories import TEST_PASSWORD
 
@@ -46,6 +46,9 @@ def _isolate_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("FRONTDESK_PASSWORD", TEST_PASSWORD)
     i18n.set_language("zh")
     access.act_as(None)
+    # Tests pin the clock with FRONTDESK_NOW; in production only a demo or test database
+    # allows it (data.schema.check decides again for each database the CLI or app opens).
+    clock.allow_pinned(True)
     yield
     close_database()
     access.act_as(None)
@@ -101,6 +104,15 @@ def _drop_pg_schema(base_url: str, schema_name: str) -> None:
     conn.close()
 
 
+def mark_test_database() -> None:
+    """Mark the open, migrated database as a test database: FRONTDESK_NOW pins its clock
+    (data.schema.allow_clock_pin), as it never does on a company database."""
+    from data.models import Setting
+
+    with audit.suspended():
+        Setting.insert(key=schema.TEST_MARK, value="1").on_conflict_ignore().execute()
+
+
 class _PgShared:
     """One migrated schema for the run's PostgreSQL tests, put back to its just-migrated
     content before each test (TRUNCATE and re-insert the reference rows: about a tenth of
@@ -114,6 +126,7 @@ class _PgShared:
         self.url, self.schema_name = _pg_schema_url(base_url)
         open_database(self.url)
         schema.migrate()
+        mark_test_database()
         close_database()
         self.conn = psycopg2.connect(base_url)
         self.conn.autocommit = True
@@ -171,6 +184,7 @@ def _sqlite_template(tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("template") / "frontdesk.db"
     open_database(str(path), create=True)
     schema.migrate()
+    mark_test_database()
     close_database()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -203,6 +217,7 @@ def db_url(request, tmp_path) -> Iterator[str]:
         url, schema_name = _pg_schema_url(base)
         open_database(url)
         schema.migrate()
+        mark_test_database()
         close_database()
         try:
             yield url

@@ -58,9 +58,11 @@ def move_to_today(path: Path) -> None:
     from data.db import close_database, open_database
     from data.demo import shift_to_today
     from data.errors import FrontDeskError
+    from data.schema import allow_clock_pin
 
     try:
         open_database(str(path))
+        allow_clock_pin()  # a demo copy: FRONTDESK_NOW counts (never on a company database)
         shift_to_today()  # one transaction: a refusal or an error leaves the copy as it was
     except (FrontDeskError, PeeweeException, sqlite3.Error):
         pass

@@ -52,6 +52,7 @@ from data.calls.log import (
     get_call,
     link_work_order,
     log_call,
+    lookup_refusal,
     notify_due_callbacks,
     schedule_callback,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "list_items",
     "log_call",
     "log_call_answering",
+    "lookup_refusal",
     "match_caller",
     "next_item",
     "normalize_number",

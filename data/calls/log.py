@@ -14,6 +14,7 @@ from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Call, CallListItem, Incident, Notification, Person, Phone, Staff, WorkOrder
+from data.search_gate import count_whole_search
 from data.validators import clean_text, mask_phone, normalize_phone
 from data.vocab import CALL_CATEGORIES, CALL_DIRECTIONS, CALL_OUTCOMES
 
@@ -215,7 +216,14 @@ def _future(value: dt.datetime, at: dt.datetime, field: str) -> dt.datetime:
     return value
 
 
-def log_call(data: CallInput, staff_id: int) -> CallView:
+def lookup_refusal(number: str, staff_id: int) -> str:
+    """Count looking up who has the whole `number` (the caller match of `calls log
+    --number`) like a whole-number owner search (data.search_gate): empty when it may run,
+    else why not. An empty number looks nothing up."""
+    return count_whole_search(staff_id) if (number or "").strip() else ""
+
+
+def log_call(data: CallInput, staff_id: int, *, lookup: bool = True) -> CallView:
     """Log a call taken or made by `staff_id`.
 
     Validates everything first: direction in/out, a number (`normalize_number`; an empty
@@ -224,6 +232,8 @@ def log_call(data: CallInput, staff_id: int) -> CallView:
     the past (its assignee defaults to `staff_id`). Without `person_id` the person is matched
     by the number when exactly one person has it; a colleague's number is noted too. A
     callback makes the outcome "callback", a linked work order "ticket", unless one is given.
+    Without `lookup` (the whole-number lookup was refused: `lookup_refusal`) the call is
+    logged with neither person nor colleague matched.
     """
     at = clock_now()
     active_staff(staff_id)
@@ -258,7 +268,7 @@ def log_call(data: CallInput, staff_id: int) -> CallView:
     if data.work_order_id is not None:
         outcome = outcome or "ticket"
     person_id, caller_staff = data.person_id, None
-    if number:
+    if number and lookup:
         if person_id is None:
             person_id = unique_person(number)
         staff = matching_staff(number)

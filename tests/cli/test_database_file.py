@@ -314,11 +314,12 @@ def test_finding11_sample_force_replaces_a_demo_database_and_leaves_no_stray_fil
         assert conn.execute("SELECT value FROM setting WHERE key = 'demo_database'").fetchone() == ("1",)
 
 
-def test_finding11_sample_force_replaces_a_file_that_is_no_database(tmp_path):
+def test_finding11_sample_force_refuses_a_file_that_is_no_database(tmp_path):
+    # The attack on the fixes: --force replaced any file that was not a FrontDesk database.
     junk = tmp_path / "notes.db"
     junk.write_text("not a database")
-    assert run("sample", "--out", str(junk), "--owners", "20", "--force") == 0
-    assert junk.read_bytes().startswith(b"SQLite format 3\x00")
+    assert run("sample", "--out", str(junk), "--owners", "20", "--force") == 2
+    assert junk.read_text() == "not a database"
 
 
 # --- finding 12: a broken database file is a message, never a traceback -----------------------------

@@ -79,6 +79,11 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     with pytest.raises(SampleError):
         _generate(target, owners=50)
     assert target.read_text() == "keep me"
+    with pytest.raises(SampleError):  # --force replaces only a demo database
+        generate(str(target), owners=50, today=TODAY, force=True)
+    assert target.read_text() == "keep me"
+    _generate(target.with_name("other.db"), owners=5)
+    target.with_name("other.db").replace(target)
     stats = generate(str(target), owners=50, today=TODAY, force=True)
     close_database()
     assert stats.path == str(target)

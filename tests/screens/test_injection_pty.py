@@ -40,6 +40,7 @@ from data.models import (
 )
 from data.people import PersonInput
 from tests import factories
+from tests.conftest import mark_test_database
 
 termios = pytest.importorskip("termios", reason="no POSIX terminals on this platform")
 fcntl = pytest.importorskip("fcntl", reason="no POSIX terminals on this platform")
@@ -93,6 +94,7 @@ def build_database(path: Path, texts: tuple[str, ...]) -> None:
     first owner's timeline holds every note, the first order's history every history note."""
     open_database(str(path), create=True)
     schema.migrate()
+    mark_test_database()  # the app in the pseudo-terminal honours FRONTDESK_NOW
     try:
         comm = factories.community("锦绣花园")
         desk = Staff.create(login="desk1", name="李娜", role="desk", community=comm,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from collections.abc import Callable
 
 from data import access
@@ -183,12 +184,24 @@ def _calls_log(args: argparse.Namespace) -> int:
     except ValueError:
         raise ValidationError("--duration", _("Give the duration in whole seconds, such as 95.")) from None
     number = calls.normalize_number(args.number)
-    match = calls.match_caller(number)
+    # Who has a whole number is counted like a whole-number owner search; above the limit
+    # the call is still logged, without looking the number up.
+    refused = calls.lookup_refusal(number, staff.id)
+    match = calls.match_caller(number) if not refused else None
     view = calls.log_call(
         calls.CallInput(direction=direction, number=number, category=category,
                         summary=args.summary, outcome=outcome, duration_s=duration),
-        staff.id,
+        staff.id, lookup=not refused,
     )
+    if match is None:
+        if args.json:
+            emit({**view.as_json(), "lookup_refused": refused})
+        else:
+            print(_("Logged call {id}: {direction} {number}").format(
+                id=view.id, direction=_direction_word(view.direction), number=view.number or "—"))
+        print(_("The call is logged, but who has the number was not looked up: {reason}").format(
+            reason=refused), file=sys.stderr)
+        return 0
     if args.json:
         emit({
             **view.as_json(),

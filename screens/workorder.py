@@ -45,9 +45,8 @@ from widgets.safe import plain, safe_text
 #: may not use are never shown (`check_action`). Every key works in every status (a refused
 #: step says why), and F1 lists them all.
 FOOTER_KEYS = {
-    "new": ("assign", "book_visit", "start", "note", "priority", "cost", "cancel_order", "merge"),
-    "assigned": ("assign", "book_visit", "start", "hold", "note", "priority", "cost", "cancel_order",
-                 "merge"),
+    "new": ("assign", "book_visit", "start", "note", "priority", "cost", "cancel_order"),
+    "assigned": ("assign", "book_visit", "start", "hold", "note", "priority", "cost", "cancel_order"),
     "in_progress": ("resolve", "hold", "note", "priority", "cost", "assign"),
     "on_hold": ("start", "book_visit", "note", "priority", "cost", "assign", "cancel_order"),
     "resolved": ("callback", "close_order", "reopen", "note", "cost"),

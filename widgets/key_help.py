@@ -43,6 +43,24 @@ def _is_ours(node: DOMNode) -> bool:
     return not type(node).__module__.startswith("textual.")
 
 
+def _textual_only_actions(node: DOMNode) -> set[str]:
+    """Actions only Textual's own base classes bind on `node` (App's "Copy selected text",
+    Screen's "Focus Next"…): generic English keys that would bury the screen's own."""
+    def actions(classes) -> set[str]:
+        found: set[str] = set()
+        for cls in classes:
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding):
+                    found.add(binding.action)
+                elif isinstance(binding, tuple) and len(binding) >= 2:
+                    found.add(binding[1])
+        return found
+
+    mro = type(node).__mro__
+    theirs = actions(c for c in mro if c.__module__.startswith("textual."))
+    return theirs - actions(c for c in mro if not c.__module__.startswith("textual."))
+
+
 def key_groups(screen: Screen) -> list[tuple[str, list[KeyLine]]]:
     """(group title, keys) of the screen's active bindings, hidden ones included, those the
     signed-in role may not use left out (check_action False), as the keymap maps them."""
@@ -52,9 +70,10 @@ def key_groups(screen: Screen) -> list[tuple[str, list[KeyLine]]]:
     for node, bindings in binding_chain(screen):
         if not _is_ours(node):
             continue
+        generic = _textual_only_actions(node)
         by_action: dict[str, list[Binding]] = {}
         for binding, state in bindings:
-            if not binding.description or state is False:
+            if not binding.description or state is False or binding.action in generic:
                 continue
             by_action.setdefault(binding.action, []).append(binding)
         for action, same in by_action.items():

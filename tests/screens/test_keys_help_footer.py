@@ -77,7 +77,8 @@ async def test_f1_on_a_work_order_lists_its_own_keys_first_in_chinese_and_scroll
 @pytest.mark.parametrize(("login", "offered", "not_offered"), [
     ("desk1", ["开始", "挂起", "备注", "优先级", "费用"], ["改派", "派单", "作废", "合并"]),
     ("tech1", ["开始", "挂起", "备注", "优先级", "费用"], ["改派", "派单", "作废", "合并"]),
-    ("super1", ["改派", "开始", "挂起", "备注", "优先级", "费用", "作废", "合并/关联"], []),
+    # Merging is in F1: with it the supervisor's line ran past 80 columns and lost f1 帮助.
+    ("super1", ["改派", "开始", "挂起", "备注", "优先级", "费用", "作废", "帮助"], []),
 ])
 async def test_the_work_order_footer_offers_exactly_what_the_role_may_do(world, login, offered, not_offered):
     i18n.set_language("zh")
@@ -174,3 +175,21 @@ async def test_a_bad_keymap_file_is_ignored_with_a_clear_notice(world, tmp_path,
         assert any("按键映射文件" in n and "已忽略" in n for n in notices)
         assert "n 备注" in screen_text(app).splitlines()[-1]  # the keys as they were
         assert screen.is_running
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_f1_leaves_out_textuals_generic_english_keys(world, lang):
+    """The desk walk-through replay still found `Copy selected text`, `Focus Next` and `Focus
+    Previous` in F1: Textual's own base bindings are left out of the app's help."""
+    from widgets.key_help import key_groups
+
+    i18n.set_language(lang)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        described = [line.description for _title, lines in key_groups(app.screen) for line in lines]
+        assert described  # the screen's own keys are there
+        for generic in ("Copy selected text", "Focus Next", "Focus Previous"):
+            assert generic not in described

@@ -16,7 +16,7 @@ from data.models import WorkOrder
 from data.staff import sign_in
 from screens.workorder_forms import filter_form, new_order_form
 from tests import factories as f
-from tests.test_typeahead import burst, settle
+from tests.screens.test_typeahead import burst, settle
 from tui.app import FrontDeskApp
 from tui.typeahead import TypeAhead
 from widgets.filter_choice import FilterOverlay
@@ -131,3 +131,74 @@ async def test_queue_filter_finds_the_technician_by_initials_and_the_building_by
         await pilot.pause(0.5)
         values = form.values()
         assert values["building"] == "2" and values["assignee"] == "7"
+
+
+# --- the calls history: a new result starts on its first hit (issue 15 item 2) -------------------
+
+
+@pytest.fixture
+def calls_desk(db_url, monkeypatch):
+    """desk1 and six calls, a minute apart (newest first: 来电5 … 来电0), repairs every
+    other one (来电4, 来电2, 来电0)."""
+    from data.models import Call
+
+    monkeypatch.setenv("FRONTDESK_NOW", NOW.isoformat(sep=" "))
+    i18n.set_language("zh")
+    open_database(db_url)
+    me = f.staff("desk1", "李娜")
+    for i in range(6):
+        call = f.call(me, number=f"1390000000{i}", summary=f"来电{i}")
+        Call.update(started_at=NOW - dt.timedelta(minutes=60 - i),
+                    category="repair" if i % 2 == 0 else "inquiry").where(Call.id == call.id).execute()
+    yield me
+    close_database()
+
+
+def history_cursor(app) -> str:
+    """The summary of the call under the history's cursor."""
+    from textual.widgets import DataTable
+
+    pane = app.screen.query_one("#mode-history")
+    return pane.rows[pane.query_one(DataTable).cursor_row].summary
+
+
+async def test_calls_history_a_new_filter_starts_on_its_first_hit_a_refresh_keeps_the_call(calls_desk):
+    from data.calls import CallFilter
+    from data.models import Call
+
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5", "h")
+        await settle(app, pilot, 0.1)
+        calls = app.screen
+        await pilot.press("down", "down", "down")
+        assert history_cursor(app) == "来电2"
+        # A live refresh of the same query, a newer call on top: still on 来电2 (one row lower).
+        new = f.call(calls_desk, number="13900000009", summary="来电9")
+        Call.update(started_at=NOW).where(Call.id == new.id).execute()
+        calls.refresh_data()
+        await settle(app, pilot, 0.1)
+        assert [c.summary for c in calls.history_rows][:2] == ["来电9", "来电5"]
+        assert history_cursor(app) == "来电2"
+        # A new query (repairs only) holds 来电2 too, but starts on its first hit.
+        await pilot.press("f")
+        await settle(app, pilot)
+        app.screen.dismiss(CallFilter(category="repair"))
+        await settle(app, pilot, 0.1)
+        assert [c.summary for c in calls.history_rows] == ["来电4", "来电2", "来电0"]
+        assert history_cursor(app) == "来电4"
+        await pilot.press("down", "down")
+        calls.refresh_data()  # the same filter again: the cursor stays on 来电0
+        await settle(app, pilot, 0.1)
+        assert history_cursor(app) == "来电0"
+        # The same criteria chosen again in the form are a new search: its first hit.
+        await pilot.press("f")
+        await settle(app, pilot)
+        app.screen.dismiss(CallFilter(category="repair"))
+        await settle(app, pilot, 0.1)
+        assert history_cursor(app) == "来电4"
+        # Clearing the filter: all calls again, from the newest.
+        await pilot.press("down", "F")
+        await settle(app, pilot, 0.1)
+        assert history_cursor(app) == "来电9"

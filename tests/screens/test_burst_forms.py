@@ -130,7 +130,7 @@ async def test_queue_filter_finds_the_technician_by_initials_and_the_building_by
         burst(app, *"5栋", "enter", "enter", "enter", "enter", "enter", *"ljg", "enter")
         await pilot.pause(0.5)
         values = form.values()
-        assert values["building"] == "2" and values["assignee"] == "7"
+        assert values["building"] == "2" and values["assignee"] == "7", (values, form.focused)
 
 
 # --- the calls history: a new result starts on its first hit (issue 15 item 2) -------------------

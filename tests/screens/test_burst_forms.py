@@ -16,6 +16,7 @@ from data.models import WorkOrder
 from data.staff import sign_in
 from screens.workorder_forms import filter_form, new_order_form
 from tests import factories as f
+from tests.screen_text import wait_for
 from tests.screens.test_typeahead import burst, settle
 from tui.app import FrontDeskApp
 from tui.typeahead import TypeAhead
@@ -202,3 +203,74 @@ async def test_calls_history_a_new_filter_starts_on_its_first_hit_a_refresh_keep
         await pilot.press("down", "F")
         await settle(app, pilot, 0.1)
         assert history_cursor(app) == "来电9"
+
+
+# --- owner edit, event quick-add and sign-in typed in one burst (issue 15 item 1) ----------------
+
+
+@pytest.fixture
+def owner_desk(db_url, monkeypatch):
+    """desk1, tech1 and 张晓明 (13800138000) of 3-2-501."""
+    from data import people
+    from data.people import PersonInput
+
+    monkeypatch.setenv("FRONTDESK_NOW", NOW.isoformat(sep=" "))
+    i18n.set_language("zh")
+    open_database(db_url)
+    comm = f.community("锦绣花园")
+    f.staff("desk1", "李娜")
+    f.staff("tech1", "李建国", role="tech")
+    room = people.ensure_room(comm.id, "3-2-501")
+    pid = people.create_person(PersonInput(name="张晓明", phones=["13800138000"]))
+    people.move_in(pid, room, "owner", dt.date(2019, 5, 1))
+    yield pid
+    close_database()
+
+
+async def test_owner_name_and_phone_edited_in_one_burst_each_are_stored(owner_desk):
+    from textual.widgets import DataTable
+
+    from data.models import Person, Phone
+    from screens.owner_card import OwnerCardScreen
+
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        # F2, the name, down to the hit, open the card, e, clear the name, the new one, F10
+        burst(app, "f2", *"张晓明", "down", "enter", "e", "ctrl+u", *"张小明", "f10")
+        await settle(app, pilot, 0.5)
+        card = app.screen
+        assert isinstance(card, OwnerCardScreen) and card.person_id == owner_desk
+        assert Person.get_by_id(owner_desk).name == "张小明"
+        table = card.query_one("#card-items", DataTable)
+        table.focus()
+        await settle(app, pilot)
+        # row 0 is the room, row 1 the phone: down, enter opens it, clear, the new number, F10
+        burst(app, "home", "down", "enter", "ctrl+u", *"13900001111", "f10")
+        await settle(app, pilot, 0.5)
+        assert app.screen is card
+        assert [p.number for p in Phone.select().where(Phone.person == owner_desk)] == ["13900001111"]
+
+
+async def test_event_quick_add_typed_in_one_burst_previews_then_books(owner_desk):
+    from data.models import Event
+
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        burst(app, "f4", "a", *"明天 14:00-15:00 上门维修", "enter", "f10")
+        await settle(app, pilot, 0.5)
+        events = [(e.title, e.start, e.end) for e in Event.select()]
+        assert events == [("上门维修", dt.datetime(2026, 11, 28, 14), dt.datetime(2026, 11, 28, 15))]
+
+
+async def test_sign_in_password_typed_while_the_screen_mounts_signs_in(owner_desk):
+    from data.models import Staff
+    from screens.sign_in import SignInApp
+
+    Staff.update(password_hash=f.password_hash("deskpass22")).where(Staff.login == "desk1").execute()
+    app = SignInApp("desk1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, *"deskpass22", "enter")  # before the screen has even been mounted
+        await wait_for(pilot, lambda: app.return_value is not None)
+    assert app.return_value.login == "desk1"

@@ -36,6 +36,11 @@ from widgets.safe import plain
 HISTORY_PAGE = 50
 
 
+def same_query(one: tuple[Any, Any], other: tuple[Any, Any]) -> bool:
+    """The same filter (the very one: a filter chosen again is a new search) and page."""
+    return one[0] is other[0] and one[1] == other[1]
+
+
 class CallHistoryPane(CallLogPane):
     """Every call, newest first, a keyset page at a time, narrowed by a filter."""
 
@@ -58,15 +63,18 @@ class CallHistoryPane(CallLogPane):
             self.call, self.incidents = call, incidents
 
     class HistoryLoaded(Message):
-        def __init__(self, page: Any) -> None:
+        def __init__(self, page: Any, query: tuple[Any, Any]) -> None:
             super().__init__()
-            self.page = page
+            self.page, self.query = page, query
 
     def __init__(self, revealed: RevealedNumbers, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(revealed, id=id)
         self.filter: Any = None
         self.cursors: list[Any] = [None]
         self.page: Any = None
+        #: The query (filter, page cursor) of the rows shown: a page read for another one is
+        #: a new result, shown from its first row.
+        self._shown_query: tuple[Any, Any] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("", id="history-status", markup=False)
@@ -78,22 +86,37 @@ class CallHistoryPane(CallLogPane):
     def focus_pane(self) -> None:
         self.query_one("#history-table").focus()
 
-    @work(thread=True, exclusive=True, group="call-history", exit_on_error=False)
+    def _query(self) -> tuple[Any, Any]:
+        return (self.filter, self.cursors[-1])
+
     def load_history(self) -> None:
+        """Read the page of the current filter (a new query, or the same one again)."""
+        self._read_history(self._query())
+
+    @work(thread=True, exclusive=True, group="call-history", exit_on_error=False)
+    def _read_history(self, query: tuple[Any, Any]) -> None:
+        flt, after = query
         try:
-            page = call_data.call_history(self.filter, after=self.cursors[-1], limit=HISTORY_PAGE)
+            page = call_data.call_history(flt, after=after, limit=HISTORY_PAGE)
         except FrontDeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
             return
-        self.post_message(self.HistoryLoaded(page))
+        self.post_message(self.HistoryLoaded(page, query))
 
     def on_call_history_pane_history_loaded(self, message: HistoryLoaded) -> None:
-        self.show_loaded(self._show_history, message.page)
+        self.show_loaded(self._show_history, (message.page, message.query))
 
-    def _show_history(self, page: Any) -> None:
+    def _show_history(self, loaded: tuple[Any, tuple[Any, Any]]) -> None:
+        page, query = loaded
+        if not same_query(query, self._query()):
+            return  # read for a filter or page left since: its successor is on the way
         table = self.query_one("#history-table", DataTable)
-        cursor = table.cursor_row
-        keep = id_at(self.rows, cursor)
+        # A refresh of the query shown keeps the cursor on its record; a new one starts on
+        # its first hit.
+        same = self._shown_query is not None and same_query(query, self._shown_query)
+        cursor = table.cursor_row if same else 0
+        keep = id_at(self.rows, cursor) if same else None
+        self._shown_query = query
         self.page = page
         self.rows = list(page.rows)
         category_width = min(8, max(cell_len(label(CALL_CATEGORIES, c)) for c in CALL_CATEGORIES))
@@ -128,13 +151,11 @@ class CallHistoryPane(CallLogPane):
     def action_next_page(self) -> None:
         if self.page is not None and self.page.next_cursor is not None:
             self.cursors.append(self.page.next_cursor)
-            self.query_one("#history-table", DataTable).move_cursor(row=0)
             self.load_history()
 
     def action_previous_page(self) -> None:
         if len(self.cursors) > 1:
             self.cursors.pop()
-            self.query_one("#history-table", DataTable).move_cursor(row=0)
             self.load_history()
 
     def action_filter(self) -> None:

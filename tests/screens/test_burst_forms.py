@@ -129,8 +129,11 @@ async def test_queue_filter_finds_the_technician_by_initials_and_the_building_by
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         burst(app, *"5栋", "enter", "enter", "enter", "enter", "enter", *"ljg", "enter")
-        await pilot.pause(0.5)
-        values = form.values()
+        for _wait in range(50):  # the burst is handled in order; a loaded machine takes longer
+            await pilot.pause(0.1)
+            values = form.values()
+            if values["assignee"]:
+                break
         assert values["building"] == "2" and values["assignee"] == "7", (values, form.focused)
 
 

@@ -24,8 +24,8 @@ from data.roster import (
     RowError,
     Table,
     default_rejects_path,
-    header_key,
     joined_room,
+    map_columns,
     read_table,
     write_rejects,
 )
@@ -100,26 +100,9 @@ class _Row:
 
 
 def _map_columns(header: list[str], *, need_community: bool) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for i, raw in enumerate(header):
-        name = HEADER_FIELDS.get(header_key(raw))
-        if name is None:
-            continue
-        if name in columns:
-            raise FrontDeskError(_("The columns “{first}” and “{second}” both mean {meaning}; keep only one.").format(
-                first=quote(header[columns[name]].strip()), second=quote(raw.strip()),
-                meaning=FIELD_HEADERS[name]))
-        columns[name] = i
-    missing = (["community"] if need_community and "community" not in columns else []) + (
-        ["room"] if "room" not in columns else [])
-    if missing:
-        found = quote("、".join(quote(h.strip(), 20) for h in header[:10] if h.strip()), 60) or _("(none)")
-        message = _("The first row must hold the column headers; missing: {missing}. Found: {found}.").format(
-            missing="、".join(FIELD_HEADERS[f] for f in missing), found=found)
-        if "community" in missing:
-            message += "\n" + _("Without a 小区 column, name the community with --community.")
-        raise FrontDeskError(message)
-    return columns
+    """The room list's columns, read as the roster reads its own (data.roster.map_columns)."""
+    return map_columns(header, need_community=need_community, fields=HEADER_FIELDS,
+                       names=FIELD_HEADERS, required=("room",))
 
 
 class _Validator:

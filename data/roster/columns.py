@@ -108,29 +108,35 @@ def role_legend(texts: list[str]) -> dict[str, str]:
     return legend
 
 
-def map_columns(header: list[str], *, need_community: bool) -> dict[str, int]:
-    """Which column holds which field; raises when a required one is missing."""
+def map_columns(header: list[str], *, need_community: bool,
+                fields: dict[str, str] | None = None, names: dict[str, str] | None = None,
+                required: tuple[str, ...] = ("room", "name")) -> dict[str, int]:
+    """Which column holds which field; raises when a required one is missing. `fields` maps
+    header words to fields and `names` fields to the header a message names (the roster's by
+    default; the room list gives its own)."""
+    fields = HEADER_FIELDS if fields is None else fields
+    names = FIELD_HEADERS if names is None else names
     columns: dict[str, int] = {}
     for i, raw in enumerate(header):
-        name = HEADER_FIELDS.get(header_key(raw))
+        name = fields.get(header_key(raw))
         if name is None:
             continue
         if name in columns:
             raise FrontDeskError(
                 _("The columns “{first}” and “{second}” both mean {meaning}; keep only one.").format(
                     first=quote(header[columns[name]].strip()), second=quote(raw.strip()),
-                    meaning=FIELD_HEADERS[name]
+                    meaning=names[name]
                 )
             )
         columns[name] = i
-    required = (["community"] if need_community else []) + ["room", "name"]
-    missing = [f for f in required if f not in columns]
+    missing = [f for f in (["community"] if need_community else []) + list(required)
+               if f not in columns]
     if missing:
         # At most a few dozen characters of what the file holds (a header cell can be huge).
         found = quote("、".join(quote(h.strip(), 20) for h in header[:10] if h.strip()),
                       60) or _("(none)")
         message = _("The first row must hold the column headers; missing: {missing}. Found: {found}.").format(
-            missing="、".join(FIELD_HEADERS[f] for f in missing), found=found
+            missing="、".join(names[f] for f in missing), found=found
         )
         if "community" in missing:
             message += "\n" + _("Without a 小区 column, name the community with --community.")

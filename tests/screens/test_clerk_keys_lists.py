@@ -6,6 +6,7 @@ on-hold order asks first. Each test replays the clerk's keys at 80×24."""
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 from textual.widgets import DataTable, Input
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from data.clock import now as clock_now
 from data.db import transaction
@@ -125,6 +125,17 @@ def view_condition(view: str, staff_id: int, at: dt.datetime):
     return _view_where(view, staff_id, at)
 
 
+#: Views of open orders sorted by the deadline their rows show (`QueueRow.deadline`): the
+#: response deadline until someone answers, then the resolution deadline.
+WATCHED_VIEWS = ("mine", "overdue", "on_hold")
+
+
+def _watched_due():
+    """`QueueRow.deadline` of an open order, in SQL: what 我的, 已超时 and 挂起 sort by."""
+    respond_first = WorkOrder.responded_at.is_null() & WorkOrder.response_due.is_null(False)
+    return Case(None, [(respond_first, WorkOrder.response_due)], WorkOrder.resolution_due)
+
+
 def _filter_where(query, flt: QueueFilter):
     if flt.building_id is not None:
         query = query.where(WorkOrder.building == flt.building_id)
@@ -175,15 +186,21 @@ def queue_page(
     at: dt.datetime | None = None,
 ) -> QueuePage:
     """One page of a view, keyset-paged (pass the page's `next_cursor` as `after` for the
-    next page). 待派单 sorts by the response deadline (nobody has answered yet), the other
-    views by the resolution deadline, "all" by creation, newest first. Each row's
+    next page). 待派单 sorts by the response deadline (nobody has answered yet), 我的,
+    已超时 and 挂起 by the deadline their rows show (`WATCHED_VIEWS`), 待回访 by the
+    resolution deadline, "all" by creation, newest first. Each row's
     `deadline` is the one to watch: the response deadline until someone answers, then the
     resolution deadline."""
     flt = flt or QueueFilter()
     at = at or clock_now()
     limit = max(1, min(limit, 200))
     by_created = view == "all"
-    due = WorkOrder.response_due if view == "new" else WorkOrder.resolution_due
+    if view == "new":
+        due = WorkOrder.response_due
+    elif view in WATCHED_VIEWS:
+        due = _watched_due()
+    else:
+        due = WorkOrder.resolution_due
     ids = _base(view, staff_id, flt, at)
     if by_created:
         if after is not None:
@@ -207,7 +224,12 @@ def queue_page(
         if by_created:
             next_cursor = (last.created_at, last.id)
         else:
-            next_cursor = (last.response_due if view == "new" else last.resolution_due, last.id)
+            if view == "new":
+                next_cursor = (last.response_due, last.id)
+            elif view in WATCHED_VIEWS:
+                next_cursor = (last.deadline, last.id)
+            else:
+                next_cursor = (last.resolution_due, last.id)
     total = _base(view, staff_id, flt, at).limit(COUNT_CAP + 1).count()
     return QueuePage(rows, next_cursor, total, view, flt)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -76,6 +77,9 @@ class CardScreen(DeskScreen):
 
 class OwnerCardScreen(CardScreen):
     """Everything about one person; every change is a key away."""
+
+    #: Keys typed ahead (`enter e` from the search) wait for the card's read (tui.typeahead).
+    TYPEAHEAD_WAITS_FOR: ClassVar[tuple[str, ...]] = ("owner-card",)
     BINDINGS = [
         Binding("e", "edit_person", N_("Edit")),
         Binding("n", "add_note", N_("Note")),
@@ -122,6 +126,8 @@ class OwnerCardScreen(CardScreen):
         self.revealed_phones: set[int] = set()
         self.revealed_id: str | None = None
         self.revealed = False
+        # An action on the card asked before the card was read: run when it arrives.
+        self.pending: Callable[[], None] | None = None
 
     @property
     def screen_title(self) -> str:
@@ -158,6 +164,17 @@ class OwnerCardScreen(CardScreen):
         self.entries = message.entries
         self._show_card(card)
         self._fill_timeline(message.entries, message.page)
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending()
+
+    def _not_read_yet(self, action: Callable[[], None]) -> bool:
+        """Is the card still being read? Then `action` is kept and run when it arrives (a
+        key typed before the read came back is not dropped)."""
+        if self.card is None:
+            self.pending = action
+            return True
+        return False
 
     def _show_card(self, card: cards.OwnerCard) -> None:
         self.query_one("#card-summary", Static).update(safe_text(self._summary(card)))
@@ -268,7 +285,7 @@ class OwnerCardScreen(CardScreen):
             self.refresh_data()
 
     def action_edit_person(self) -> None:
-        if self.card:
+        if not self._not_read_yet(self.action_edit_person) and self.card:
             # The form shows the ID number as the card does (masked, unless revealed); a
             # masked one saved unchanged keeps the stored number (data.people.update_person).
             card = replace(self.card, id_number=self._shown_id(self.card))
@@ -284,14 +301,16 @@ class OwnerCardScreen(CardScreen):
         self.app.push_screen(owner_forms.vehicle_form(self.person_id), self._after)
 
     def action_edit_tags(self) -> None:
-        if self.card:
+        if not self._not_read_yet(self.action_edit_tags) and self.card:
             self.app.push_screen(owner_forms.tags_form(self.card), self._after)
 
     def action_edit_contacts(self) -> None:
-        if self.card:
+        if not self._not_read_yet(self.action_edit_contacts) and self.card:
             self.app.push_screen(owner_forms.contacts_form(self.person_id, self.card.name), self._after)
 
     def action_move_in(self) -> None:
+        if self._not_read_yet(self.action_move_in):
+            return
         community = self.card.rooms[0].community if self.card and self.card.rooms else ""
         self.app.push_screen(owner_forms.move_in_form(self.person_id, community), self._after)
 
@@ -480,6 +499,8 @@ class RoomCardScreen(CardScreen):
     """One room: who lives there, who did, and its open work orders."""
 
     LIST_IDS = ("room-people", "room-orders")
+    #: Keys typed ahead act on the people list: they wait for the room's read (tui.typeahead).
+    TYPEAHEAD_WAITS_FOR: ClassVar[tuple[str, ...]] = ("room-card",)
     BINDINGS = [
         Binding("n", "new_resident", N_("New resident")),
         Binding("w", "change_owner", N_("Change of owner")),

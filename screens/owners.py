@@ -218,7 +218,15 @@ class OwnersScreen(DeskScreen):
     # --- actions ----------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.query_one(Input).focus()
+        """The search field, its query selected: what is typed next replaces it."""
+        field = self.query_one(Input)
+        field.focus()
+        field.select_all()  # focusing selects too, but not a field that has the focus already
+
+    def reopened(self) -> None:
+        """F2 again (from a card, another screen or the results list): the search field,
+        the last query selected, the same as `/` — never the list the focus was left in."""
+        self.action_focus_search()
 
     def action_to_results(self) -> None:
         self.search_now(send_held=False)  # typed ahead of the search: its hits first

@@ -64,6 +64,9 @@ class QueueScreen(DeskScreen):
         Binding("w", "severe_weather", N_("Severe weather"), show=False),
         Binding("pagedown", "next_page", N_("Next page"), show=False, priority=True),
         Binding("pageup", "previous_page", N_("Previous page"), show=False, priority=True),
+        # The table's own home/end scroll sideways: here they are the page's first/last row.
+        Binding("home,ctrl+home", "first_row", N_("Top"), show=False, priority=True),
+        Binding("end,ctrl+end", "last_row", N_("Bottom"), show=False, priority=True),
     ]
 
     class PageLoaded(Message):
@@ -295,6 +298,13 @@ class QueueScreen(DeskScreen):
             self._new_result = True
             self.query_one(DataTable).move_cursor(row=0)
             self.load()
+
+    def action_first_row(self) -> None:
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=max(table.row_count - 1, 0))
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()

@@ -481,7 +481,13 @@ class WorkOrderScreen(DeskScreen):
         if v is None:
             return
         if v.status == "on_hold":
-            self._do(lambda: workorders.resume(v.id, self.staff_id, expected_version=v.version))
+            # Resuming restarts the SLA clock the hold stopped: asked first, as closing is.
+            def confirmed(ok: bool | None) -> None:
+                if ok:
+                    self._do(lambda: workorders.resume(v.id, self.staff_id, expected_version=v.version))
+
+            self.app.push_screen(ConfirmModal(_("Resume work on {number}?").format(number=v.number)),
+                                 confirmed)
         else:
             self._do(lambda: workorders.start(v.id, self.staff_id, expected_version=v.version))
 

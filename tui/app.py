@@ -327,6 +327,7 @@ class FrontDeskApp(TypeAhead, DeskApp):
                 # Already open: bring it to the top rather than stacking a second copy.
                 while self.screen is not screen:
                     self.pop_screen()
+                screen.reopened()
                 return
         screen = entry.factory()
         if isinstance(screen, DeskScreen):

@@ -11,8 +11,10 @@ word) the next keys went to the widget the focus was leaving: ``Tab 1`` in a cal
 `TypeAhead` keeps such keys back: a key from the terminal is handled at once when nothing
 is pending, otherwise it waits in line until every message the earlier keys set off has
 been handled (focus moves included), then goes to whatever has the focus by then. Work in
-threads (a search in a worker) is not waited for: screens whose keys depend on it handle
-that themselves (the owner search runs a pending search when Enter or Down arrive first).
+threads (a search in a worker) is not waited for, unless the screen names the worker groups
+its keys act on in `TYPEAHEAD_WAITS_FOR` (the owner card: `e` edits the card it has read);
+other screens handle that themselves (the owner search runs a pending search when Enter or
+Down arrive first).
 """
 
 from __future__ import annotations
@@ -66,6 +68,10 @@ class TypeAhead(App):
         for node in screen.walk_children(with_self=True):
             if node._message_queue.qsize() or node._next_callbacks:
                 return False
+        waits_for = getattr(screen, "TYPEAHEAD_WAITS_FOR", ())
+        if waits_for and any(worker.node is screen and worker.group in waits_for
+                             and not worker.is_finished for worker in self.workers):
+            return False  # the screen's keys act on what this worker is reading
         return not self._next_callbacks
 
     async def _feed_keys(self) -> None:

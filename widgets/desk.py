@@ -133,6 +133,10 @@ class DeskScreen(DeskBindings, Screen):
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
+    def reopened(self) -> None:
+        """Its function key brought this screen back on top (tui.app): by default the focus
+        stays where it was left."""
+
     # j/k: down and up in the list that has the focus (screens may define their own).
     def action_cursor_down(self) -> None:
         move = getattr(self.focused, "action_cursor_down", None)

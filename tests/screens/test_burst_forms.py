@@ -239,8 +239,8 @@ async def test_owner_name_and_phone_edited_in_one_burst_each_are_stored(owner_de
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        # F2, the name, down to the hit, open the card. (The card reads the owner in a worker,
-        # which type-ahead does not wait for: an `e` before it is done does nothing yet.)
+        # F2, the name, down to the hit, open the card (keys typed on wait for the card's read:
+        # tests/screens/test_clerk_keys_lists.py).
         burst(app, "f2", *"张晓明", "down", "enter")
         await settle(app, pilot, 0.3)
         # e, clear the name, the new one, F10

@@ -532,7 +532,7 @@ async def test_hold_resume_note_priority_and_a_cost(world):
         await pilot.press(*"等配件", "f10")
         await settle(app, pilot)
         assert WorkOrder.get_by_id(order.id).status == "on_hold"
-        await pilot.press("s")  # resume
+        await pilot.press("s", "y")  # resume, confirmed
         await settle(app, pilot)
         assert WorkOrder.get_by_id(order.id).status == "in_progress"
         await pilot.press("n")

@@ -4,7 +4,7 @@ and `open_new_order`, the new-order form that opens the new order's screen."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -111,7 +111,7 @@ NOTE_MIN_WIDTH = 20
 WRAP_MIN_WIDTH = 6
 
 
-def history_widths(headers: list[str], rows: list[tuple[Text, ...]], width: int) -> list[int]:
+def history_widths(headers: Sequence[str], rows: Sequence[Sequence[Text]], width: int) -> list[int]:
     """Column widths of the history table `width` cells wide (cell padding included): each
     column as wide as its widest cell, the note taking what is left. When that leaves the
     note less than NOTE_MIN_WIDTH (60 columns), the status change and then the action are

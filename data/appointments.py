@@ -1,6 +1,6 @@
 """Work-order appointments (上门预约) on the calendar: one event per work order, on its
 technician's calendar while the order has an appointment time and an assignee and is not
-closed or cancelled."""
+done (a resolved order keeps a visit that took place, never one still to come)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from data.models import Event, Room, WorkOrder
 APPOINTMENT_MINUTES = 60
 #: Work-order statuses whose appointment is called off.
 _ENDED_ORDER_STATUSES = frozenset({"closed", "cancelled"})
+#: Work-order statuses whose work is done: a visit still to come is called off, one under
+#: way ends now, one that took place stays on the calendar.
+_DONE_ORDER_STATUSES = frozenset({"resolved", "visited"})
 
 
 def appointment_event(order_id: int) -> Event | None:
@@ -28,7 +31,8 @@ def sync_work_order_appointment(order_id: int, staff_id: int | None) -> int | No
 
     With an appointment time, an assignee and the order not closed or cancelled, one
     appointment event (an hour, “{number} {title}”, the assignee attending) is created or
-    moved to match; otherwise an existing one is cancelled. Booked without a conflict check:
+    moved to match; otherwise an existing one is cancelled. Once the order is resolved, a
+    visit still to come is cancelled, one under way ends now and one past stays. Booked without a conflict check:
     the dispatcher chose the time. Call inside the work order's transaction. Returns the
     event id (None when there is none)."""
     order = WorkOrder.get_or_none(WorkOrder.id == order_id)
@@ -37,6 +41,15 @@ def sync_work_order_appointment(order_id: int, staff_id: int | None) -> int | No
     event = appointment_event(order_id)
     wanted = (order.appointment_at is not None and order.assignee_id is not None
               and order.status not in _ENDED_ORDER_STATUSES)
+    if wanted and order.status in _DONE_ORDER_STATUSES:
+        now = clock_now()
+        if event is None or event.cancelled or event.start >= now:
+            wanted = False  # done before the visit: nobody goes
+        else:
+            if event.end > now:  # done during the visit: it ends now
+                Event.update(end=now, series_until=now, version=Event.version + 1).where(
+                    Event.id == event.id).execute()
+            return event.id
     if not wanted:
         if event is not None and not event.cancelled:
             Event.update(cancelled=True, version=Event.version + 1).where(

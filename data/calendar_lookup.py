@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data.access import SERVICE
 from data.errors import ValidationError
 from data.i18n import _
 from data.models import Room, Staff
@@ -36,12 +37,14 @@ def staff_by_logins(logins: list[str], field: str) -> list[StaffRef]:
 def find_staff(text: str, limit: int = 30) -> list[StaffRef]:
     """Active staff a typed name, pinyin initials or login names (李建国, ljg, tech1, 李):
     exact matches first, then those starting with it, then those containing it; everyone
-    (by login) for empty text."""
+    (by login) for empty text. Service accounts (cron, the phone system, `system`) are
+    not people to pick and are left out."""
     from data.pinyin import initials
 
     wanted = text.strip().lstrip("@").lower()
     rows = [StaffRef(s.id, s.login, s.name) for s in
-            Staff.select(Staff.id, Staff.login, Staff.name).where(Staff.active == True)  # noqa: E712
+            Staff.select(Staff.id, Staff.login, Staff.name)
+            .where(Staff.active == True, Staff.role != SERVICE)  # noqa: E712
             .order_by(Staff.login)]
     if not wanted:
         return rows[:limit]

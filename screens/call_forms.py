@@ -81,7 +81,9 @@ def callback_form(staff: list, me_id: int, due: dt.datetime,
     `act(due, assignee_id)` returns (scheduling the callback of a saved call)."""
     fields = [
         FormField("due", _("Call back at"), stamp(due), placeholder=_("YYYY-MM-DD HH:MM")),
-        FormField("assignee", _("Who calls"), str(me_id), kind="select", options=_staff_options(staff)),
+        # People only: a service account (cron, the phone system) calls nobody back.
+        FormField("assignee", _("Who calls"), str(me_id), kind="select",
+                  options=_staff_options([s for s in staff if s.role != "service"])),
     ]
 
     def save(values: dict[str, str]) -> Any:

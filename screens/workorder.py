@@ -4,11 +4,12 @@ and `open_new_order`, the new-order form that opens the new order's screen."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -102,6 +103,30 @@ def _stamp(value: dt.datetime | None, today: dt.date) -> str:
     if value is None:
         return ""
     return value.strftime("%H:%M") if value.date() == today else value.strftime("%m-%d %H:%M")
+
+
+#: The history's note keeps at least this many cells; the columns before it wrap to leave them.
+NOTE_MIN_WIDTH = 20
+#: A column made to wrap keeps at least this many cells (three Chinese characters).
+WRAP_MIN_WIDTH = 6
+
+
+def history_widths(headers: Sequence[str], rows: Sequence[Sequence[Text]], width: int) -> list[int]:
+    """Column widths of the history table `width` cells wide (cell padding included): each
+    column as wide as its widest cell, the note taking what is left. When that leaves the
+    note less than NOTE_MIN_WIDTH (60 columns), the status change and then the action are
+    narrowed down to WRAP_MIN_WIDTH, their text wrapping in taller rows."""
+    widths = [cell_len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row[:-1]):
+            widths[i] = max(widths[i], cell_len(cell.plain))
+    widths = widths[:-1]
+    room = width - 2 * len(headers)  # one cell of padding each side of every column
+    for i in (3, 2):  # status change, then action
+        short = NOTE_MIN_WIDTH - (room - sum(widths))
+        if short > 0:
+            widths[i] = max(WRAP_MIN_WIDTH, widths[i] - short)
+    return [*widths, max(NOTE_MIN_WIDTH, room - sum(widths))]
 
 
 def deadline_text(due: dt.datetime | None, done: dt.datetime | None, running: bool,
@@ -213,12 +238,8 @@ class WorkOrderScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#wo-history", DataTable)
-        table.add_column(_("Time"), width=11)
-        table.add_column(_("Who"), width=6)
-        table.add_column(_("Action"), width=8)
-        table.add_column(_("Status"), width=13)
-        # The note takes what the other columns, their padding and the scrollbar leave.
-        table.add_column(_("Note"), width=max(20, self.app.size.width - (11 + 6 + 8 + 13) - 2 * 5 - 2))
+        for header in (_("Time"), _("Who"), _("Action"), _("Status"), _("Note")):
+            table.add_column(header)  # sized from the history once it is read (_fill_history)
         table.focus()
         self.load()
 
@@ -345,19 +366,27 @@ class WorkOrderScreen(DeskScreen):
         table = self.query_one("#wo-history", DataTable)
         cursor = table.cursor_row
         at_end = cursor >= table.row_count - 1  # follow new entries unless reading older ones
-        table.clear()
+        rows = []
         for line in history:
             moved = (f"{label(WORK_ORDER_STATUSES, line.from_status)}→{label(WORK_ORDER_STATUSES, line.to_status)}"
                      if line.from_status != line.to_status else "")
             if not line.from_status:
                 moved = label(WORK_ORDER_STATUSES, line.to_status)
-            table.add_row(
+            rows.append((
                 Text(_stamp(line.at, at.date())),
                 plain(line.staff),
                 Text(label(workorders.ACTION_LABELS, line.action)),
                 Text(moved),
                 plain(" ".join(line.note.split())),
-            )
+            ))
+        headers = [_("Time"), _("Who"), _("Action"), _("Status"), _("Note")]
+        widths = history_widths(headers, rows, (table.size.width or self.app.size.width) - 2)
+        table.clear(columns=True)
+        for header, width in zip(headers, widths, strict=True):
+            table.add_column(header, width=width)
+        for row in rows:
+            # Rows as tall as their text: an action, status change or note wraps, never cut.
+            table.add_row(*row, height=None)
         if history:
             table.move_cursor(row=len(history) - 1 if at_end else min(max(cursor, 0), len(history) - 1))
 

@@ -627,6 +627,20 @@ def visit_form(view: workorders.OrderView, staff_id: int) -> FormModal:
 
         return attempt(book)
 
+    def after_deadline(values: dict[str, str]) -> str | None:
+        """A visit after the order's resolution deadline is asked about once (F10 again books)."""
+        try:
+            at = parse_appointment(values["when"], clock_now(), "when")
+        except ValidationError:
+            return None  # the save says what is wrong with the date
+        due = view.resolution_due
+        if at is None or due is None or at <= due:
+            return None
+        return _("The visit ({visit}) is after the deadline to resolve {number} ({due}). "
+                 "F10 again books it anyway; esc goes back.").format(
+            visit=f"{at:%Y-%m-%d %H:%M}", number=view.number, due=f"{due:%Y-%m-%d %H:%M}")
+
     verb = _("Move the visit of {number}") if view.appointment_at else _("Book a visit for {number}")
     return FormModal(verb.format(number=view.number), fields,
-                     guarded(save, ("when", "technician"), {"appointment": "when"}))
+                     guarded(save, ("when", "technician"), {"appointment": "when"}),
+                     check=after_deadline)

@@ -88,7 +88,24 @@ class AppHeader(Horizontal):
         database = shown.get("database", "")
         if database and cell_len(database) + 2 > room:
             keep = room - 3  # padding and the ellipsis
-            shown["database"] = "…" + database[-keep:] if keep >= MIN_DATABASE_COLUMNS else ""
-        if used(("product", "title", "unread", "staff", "database")) > width and shown.get("staff"):
+            shown["database"] = "…" + _tail(database, keep) if keep >= MIN_DATABASE_COLUMNS else ""
+        everything = ("product", "title", "unread", "staff", "database")
+        if used(everything) > width and shown.get("staff"):
             shown["staff"] = shown["staff"].split(" ")[0].split("(")[0]
+        # Still too wide (a long name, a narrow terminal): the title keeps its place all the
+        # same — it is what tells the clerk where they are.
+        for part in ("database", "product", "staff"):
+            if used(everything) <= width:
+                break
+            shown[part] = ""
         return shown
+
+
+def _tail(text: str, cells: int) -> str:
+    """The end of `text` that fits in `cells` columns (Chinese characters take two)."""
+    kept = ""
+    for char in reversed(text):
+        if cell_len(char + kept) > cells:
+            break
+        kept = char + kept
+    return kept

@@ -145,6 +145,18 @@ class FormModal(DeskModal[Any]):
             yield Label("", id="form-message", markup=False)
             yield Label(_("F10 save · enter next field · esc back"), id="form-keys", markup=False)
 
+    #: Rows a form needs besides its fields: border 2, title 2, the message (up to 2) and
+    #: the hint line 1.
+    FRAME_ROWS = 7
+    #: The fields scroll past this many rows (on a tall screen).
+    FIELD_ROWS = 16
+
+    def on_resize(self) -> None:
+        """The fields scroll, the hint line (F10 save …) stays: CSS can cap the fields at 16
+        rows but not at "what a short screen (60×20) leaves", so that is set here."""
+        self.query_one(VerticalScroll).styles.max_height = max(
+            3, min(self.FIELD_ROWS, self.size.height - self.FRAME_ROWS))
+
     def on_mount(self) -> None:
         self.query_one(f"#field-{self.fields[0].name}").focus()
         if self._pending is not None:

@@ -14,7 +14,7 @@ from textual.notifications import SeverityLevel
 from data import calendar
 from data.calendar import ConflictsFound, EventInput
 from data.clock import now as clock_now
-from data.dates import parse_quick_add
+from data.dates import parse_quick_add, repeat_words
 from data.errors import ValidationError
 from data.i18n import _
 from data.rooms_lookup import RoomCandidate, resolve_room
@@ -233,13 +233,14 @@ class QuickAdd:
         day = data.start.date()
         self.screen.go(day)
         shown = {sid for sid, _login in self.screen.staff}
+        start = when_booked(data)
         if any(p.id in shown for p in booked.people):
             self.screen.notify(_("Booked “{title}” {start}.").format(
-                title=data.title, start=f"{data.start:{DATETIME_FORMAT}}"), markup=False)
+                title=data.title, start=start), markup=False)
             return
         names = "、".join(p.name or p.login for p in booked.people)
         where = _("Booked “{title}” {start} in the calendar of {names}.").format(
-            title=data.title, start=f"{data.start:{DATETIME_FORMAT}}", names=names)
+            title=data.title, start=start, names=names)
 
         def switch(ok: bool | None) -> None:
             if ok:
@@ -248,6 +249,16 @@ class QuickAdd:
 
         self.screen.app.push_screen(ConfirmModal(
             where + "\n" + _("Show the calendar of {names}?").format(names=names)), switch)
+
+
+def when_booked(data: EventInput) -> str:
+    """When a booked event is, for its confirmation: the start, or for a series the repeat
+    too (每周三 09:00 from 2026-12-09), so the clerk sees it repeats."""
+    assert data.start is not None
+    if not data.rrule:
+        return f"{data.start:{DATETIME_FORMAT}}"
+    return _("{repeat} {time} from {day}").format(
+        repeat=repeat_words(data.rrule), time=f"{data.start:%H:%M}", day=f"{data.start:%Y-%m-%d}")
 
 
 @dataclass(frozen=True)

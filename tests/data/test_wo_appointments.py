@@ -104,3 +104,56 @@ def test_closed_order_refuses_an_appointment(world):
     wo.cancel(order.id, world["super"].id, "重复")
     with pytest.raises(ValidationError):
         wo.set_appointment(order.id, AT, world["desk"].id)
+
+
+# --- issue 15: a completed order keeps no visit still to come -------------------------------
+
+
+def _at(monkeypatch, when: dt.datetime) -> None:
+    monkeypatch.setenv("FRONTDESK_NOW", when.strftime("%Y-%m-%d %H:%M"))
+
+
+def _resolved_order(world, monkeypatch, now: dt.datetime):
+    order = new_order(world)
+    wo.assign(order.id, world["tech1"].id, world["desk"].id)
+    _at(monkeypatch, now)
+    wo.start(order.id, world["tech1"].id)
+    wo.resolve(order.id, world["tech1"].id, "业主自己修好了")
+    return order
+
+
+def test_resolving_before_the_visit_calls_the_visit_off(world, monkeypatch):
+    order = _resolved_order(world, monkeypatch, AT - dt.timedelta(days=1))
+    assert cal.agenda([world["tech1"].id], *WEEK) == []
+    [event] = events_of(order.id)
+    assert event.cancelled
+
+
+def test_resolving_during_the_visit_ends_it_then(world, monkeypatch):
+    during = AT + dt.timedelta(minutes=20)
+    order = _resolved_order(world, monkeypatch, during)
+    [occ] = cal.agenda([world["tech1"].id], *WEEK)
+    assert (occ.start, occ.end) == (AT, during)
+    assert not events_of(order.id)[0].cancelled
+
+
+def test_resolving_after_the_visit_keeps_it_where_it_was(world, monkeypatch):
+    _resolved_order(world, monkeypatch, AT + dt.timedelta(hours=3))
+    [occ] = cal.agenda([world["tech1"].id], *WEEK)
+    assert (occ.start, occ.end) == (AT, AT + dt.timedelta(hours=1))
+
+
+def test_cancelling_before_the_visit_calls_it_off_in_the_same_change(world, monkeypatch):
+    _at(monkeypatch, AT - dt.timedelta(days=1))
+    order = new_order(world)
+    wo.assign(order.id, world["tech1"].id, world["desk"].id)
+    wo.cancel(order.id, world["super"].id, "业主不需要了")
+    assert cal.agenda([world["tech1"].id], *WEEK) == []
+    assert wo.get_order(order.id).status == "cancelled"
+
+
+def test_reopening_a_resolved_order_puts_the_visit_back(world, monkeypatch):
+    order = _resolved_order(world, monkeypatch, AT - dt.timedelta(days=1))
+    wo.reopen(order.id, world["super"].id, "业主说还在漏")
+    [occ] = cal.agenda([world["tech1"].id], *WEEK)
+    assert (occ.start, occ.end) == (AT, AT + dt.timedelta(hours=1))

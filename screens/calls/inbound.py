@@ -117,6 +117,7 @@ class InboundCallPane(CallerSearch, CallsPane):
         super().__init__(id=id)
         self.draft: CallDraft | None = None
         self.match: Any = None  # data.calls.CallerMatch of the number field
+        self._match_query: str | None = None  # the number `match` was read for
         self.hits: list = []  # owner search hits, when the number field holds a name or room
         self._match_note = ""
         #: The number of the work order the last call became: the panel keeps showing the
@@ -185,6 +186,7 @@ class InboundCallPane(CallerSearch, CallsPane):
                                person_name=person_name, category=category,
                                outcome=CALL_OUTCOME_CHOICES[direction][0], callback_of=callback_of)
         self.match, self.hits, self._match_note = None, [], ""
+        self._match_query = None
         self.finished_order = ""
         number_input = self.query_one("#call-number", Input)
         number_input.disabled = False
@@ -224,6 +226,7 @@ class InboundCallPane(CallerSearch, CallsPane):
         self.draft = None
         self.finished_order = ""
         self.match, self.hits, self._match_note = None, [], ""
+        self._match_query = None
         number_input = self.query_one("#call-number", Input)
         number_input.disabled = False
         self.query_one("#call-summary", TextArea).read_only = False
@@ -371,6 +374,7 @@ class InboundCallPane(CallerSearch, CallsPane):
             return
         before = getattr(self.match, "person_id", None)
         self.match, self.hits, self._match_note = message.match, message.hits, message.note
+        self._match_query = message.query
         if self.match is not None and self.draft.person_id is None and self.match.person_id is not None:
             self.draft.person_name = self.match.name
         self.paint_call()
@@ -454,10 +458,26 @@ class InboundCallPane(CallerSearch, CallsPane):
         """Log the call (and mark the callback it answers done): one data operation."""
         return call_data.log_call_answering(data, self.app.staff.id, self._callback_of())
 
+    def _settle_match(self) -> None:
+        """Keys typed ahead (F10 or `w` right after the number, over a slow link) must act on
+        the caller of the number typed, not wait for the lookup worker to land: a number the
+        worker has not matched yet is matched here, now (one indexed query)."""
+        query = self.query_one("#call-number", Input).value.strip()
+        if not query or getattr(self, "_match_query", None) == query or not looks_like_number(query):
+            return
+        try:
+            self.match = call_data.match_caller(query, clock_now())
+        except FrontDeskError:
+            return
+        self._match_query = query
+        if self.draft is not None and self.draft.person_id is None and self.match is not None:
+            self.draft.person_name = self.match.name
+
     def action_save_call(self) -> None:
         """enter / F10: log the call as it is."""
         if self.draft is None:
             return
+        self._settle_match()
         self.draft.frozen_s = self.elapsed()
         try:
             view = self._log(self._call_input())
@@ -489,6 +509,7 @@ class InboundCallPane(CallerSearch, CallsPane):
             return
         from screens.workorder import open_new_order
 
+        self._settle_match()
         summary = self._summary()
         rooms = getattr(self.match, "rooms", ()) or ()
         logged: list[Any] = []

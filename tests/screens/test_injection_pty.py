@@ -269,10 +269,12 @@ def test_stored_text_reads_literally_and_never_reaches_the_terminal(tmp_path):
         term.press("4")
         seen["call back"] = term.wait_for("Call back: 7", *each("来电", 22))
         term.press("6")
-        seen["unread"] = term.wait_for("Unread: 7", *each("通知", 24))
+        # A notification now leads with its order, room and person (issue 15): the person's
+        # stored name is what shows first of the stored text.
+        seen["unread"] = term.wait_for("Unread: 7", *each("测试", 18))
 
         term.press("f3")
-        seen["queue"] = term.wait_for("7 orders", *each("工单", 26))
+        seen["queue"] = term.wait_for("7 orders", *each("工单", 18))
         term.press("enter")
         seen["order"] = term.wait_for("BX-20261127-0001", literal(f"工单0{texts[0]}"),
                                       literal(f"描述0{texts[0]}"), *each("处理", 30))
@@ -283,7 +285,7 @@ def test_stored_text_reads_literally_and_never_reaches_the_terminal(tmp_path):
         seen["owners"] = term.wait_for("7 found", *each("测试", 24))
         term.press("enter", "enter")  # from the search box to the results, then the first
         seen["card"] = term.wait_for("Owner card", literal(f"测试0{texts[0]}"), literal(f"备注0{texts[0]}"),
-                                     *each("笔记", 24), *each("来电", 24)[:1], *each("工单", 24)[:1])
+                                     *each("笔记", 24), *each("来电", 24)[:1], *each("工单", 18)[:1])
 
         term.press("e")  # the edit form: the name in an Input (its end shows), the note in a TextArea
         seen["edit form"] = term.wait_for(
@@ -313,7 +315,7 @@ def test_stored_text_reads_literally_and_never_reaches_the_terminal(tmp_path):
         seen["callbacks"] = term.wait_for("My callbacks: 7", *each("来电", 30))
 
         term.press("f6")
-        seen["inbox"] = term.wait_for("7 unread", *each("通知", 30))
+        seen["inbox"] = term.wait_for("7 unread", *each("测试", 18))
     finally:
         term.close()
     output = bytes(term.output)

@@ -130,7 +130,7 @@ async def test_palette_finds_actions_by_pinyin_initials(world):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"tc")  # 退出 Quit
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "退出 · Quit · tc" in screen_text(app), 10)
         text = screen_text(app)
         assert "退出 · Quit · tc" in text
         await pilot.press("enter")

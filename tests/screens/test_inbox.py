@@ -198,7 +198,7 @@ async def test_the_palette_opens_the_inbox(world):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"tz")  # 通知
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "通知 · Notifications · tz" in screen_text(app), 10)
         assert "通知 · Notifications · tz" in screen_text(app)
         await pilot.press("enter")
         await settle(app, pilot)

@@ -14,7 +14,7 @@ from data.models import WorkOrder
 from data.staff import sign_in
 from screens.workorder import WorkOrderScreen
 from tests import factories as f
-from tests.screen_text import screen_text, settle
+from tests.screen_text import screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 from widgets.key_help import KeyHelpModal
 
@@ -85,6 +85,8 @@ async def test_the_work_order_footer_offers_exactly_what_the_role_may_do(world, 
     app = FrontDeskApp(sign_in(login), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_order(app, pilot, world["order"].id)
+        # the footer fills in once the order's permissions are known; a busy machine takes longer
+        await wait_for(pilot, lambda: all(d in footer_keys(app) for d in offered), 10)
         keys = footer_keys(app)
         for description in offered:
             assert description in keys, (login, description, keys)

@@ -62,6 +62,8 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "sla.manage": (LEADS, N_("change SLA policies")),
     "holidays.manage": (LEADS, N_("edit the holiday calendar")),
     "scripts.manage": (LEADS, N_("edit the call scripts")),
+    # SMS or WeChat to an owner through the configured command (parcels, visits, notices).
+    "message.send": (EVERYONE, N_("send messages to owners")),
     "calls.list_file": (LEADS, N_("build call lists from a file")),
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),

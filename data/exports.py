@@ -15,9 +15,7 @@ import contextlib
 import os
 import pwd
 import re
-import shlex
 import stat
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from platformdirs import user_data_dir
 
 from data.errors import FrontDeskError
 from data.i18n import _
+from data.programs import ProgramResult, command_args, run_program, shown
 
 #: Settings (the Setting table) this module reads.
 EXPORT_DIR_SETTING = "export_dir"
@@ -42,7 +41,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SHOW = 60  # characters of a path or setting a message quotes at most
 
 
 class ExportError(FrontDeskError):
@@ -50,19 +48,14 @@ class ExportError(FrontDeskError):
 
 
 @dataclass(frozen=True)
-class PrintResult:
+class PrintResult(ProgramResult):
     """How running the print command went: `message` is what the clerk reads."""
-
-    ok: bool
-    message: str
 
 
 # --- small helpers ---------------------------------------------------------------------------------
 
 
-def _short(value: object) -> str:
-    text = _CONTROL.sub("", str(value))
-    return text if len(text) <= _SHOW else "…" + text[-(_SHOW - 1):]
+_short = shown
 
 
 def _safe_part(text: str, fallback: str) -> str:
@@ -292,38 +285,10 @@ def print_file(path: str | Path, timeout: float = PRINT_TIMEOUT_S) -> PrintResul
         return PrintResult(False, _(
             "No print command is configured. An administrator sets one with: "
             "frontdesk settings set print_command \"lp -d PRINTER {file}\""))
-    try:
-        args = shlex.split(template)
-    except ValueError as exc:
-        return PrintResult(False, _("The print command “{command}” is not a valid command line "
-                                    "({error}).").format(command=_short(template), error=exc))
-    if not args:
-        return PrintResult(False, _("The print command is empty."))
-    if any("{file}" in arg for arg in args):
-        args = [arg.replace("{file}", str(file)) for arg in args]
-    else:
-        args.append(str(file))
-    program = args[0]
-    try:
-        done = subprocess.run(args, capture_output=True, text=True, errors="replace", timeout=timeout,
-                              stdin=subprocess.DEVNULL, check=False)
-    except FileNotFoundError:
-        return PrintResult(False, _("Printing failed: command not found: {program}.").format(
-            program=_short(program)))
-    except PermissionError:
-        return PrintResult(False, _("Printing failed: {program} may not be run (permission denied).")
-                           .format(program=_short(program)))
-    except subprocess.TimeoutExpired:
-        return PrintResult(False, _("Printing failed: {program} did not finish within {seconds} s.")
-                           .format(program=_short(program), seconds=int(timeout)))
-    except OSError as exc:
-        return PrintResult(False, _("Printing failed: {program}: {error}.").format(
-            program=_short(program), error=exc))
-    if done.returncode != 0:
-        first = next((line.strip() for line in done.stderr.splitlines() if line.strip()), "")
-        message = _("Printing failed: {program} exited with status {status}.").format(
-            program=_short(program), status=done.returncode)
-        if first:
-            message += " " + _CONTROL.sub("", first)[:200]
-        return PrintResult(False, message)
+    args = command_args(template, _("print command"), {"file": str(file)}, [str(file)])
+    if isinstance(args, str):
+        return PrintResult(False, args)
+    failure = run_program(args, _("Printing failed"), timeout)
+    if failure is not None:
+        return PrintResult(False, failure.message)
     return PrintResult(True, _("Sent {name} to the printer.").format(name=file.name))

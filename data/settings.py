@@ -54,6 +54,10 @@ KNOWN: dict[str, KnownSetting] = {s.key: s for s in (
     KnownSetting("print_command", N_("the program that prints an exported file: {file} is "
                                      "replaced by the file (e.g. lp -d 前台打印机 {file})"),
                  _command("print_command")),
+    KnownSetting("message_command", N_("the program that sends an SMS or WeChat message to an "
+                                       "owner: it gets the number and the text as two arguments "
+                                       "(or where {number} and {text} stand); no shell runs it"),
+                 _command("message_command")),
     KnownSetting("export_dir", N_("each user's export folder; {login} is replaced by the "
                                   "login (default: the user's data folder/exports)"),
                  _folder),

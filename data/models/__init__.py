@@ -31,6 +31,7 @@ from data.models.calls import (
     IncidentBuilding,
     Script,
 )
+from data.models.messages import OutboundMessage
 from data.models.people import (
     Building,
     Community,
@@ -99,6 +100,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     CallAttempt,
     Script,
     Draft,
+    OutboundMessage,
 )
 
 __all__ = [
@@ -108,4 +110,5 @@ __all__ = [
     "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
+    "OutboundMessage",
 ]

@@ -1,0 +1,103 @@
+"""Messages to owners (issue 16 item 8): one configurable command sends an SMS or WeChat
+message — the `message_command` setting, given the number and the text as two separate
+arguments (or where `{number}` and `{text}` stand), never through a shell. Parcels, visits
+and notices all send through `send_message`. Every message the command was run for is kept
+(`sent` or `failed`); with no command configured nothing is sent and nothing is recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from data import access
+from data.clock import now as clock_now
+from data.db import transaction
+from data.errors import ValidationError
+from data.i18n import _
+from data.models import OutboundMessage, Setting
+from data.programs import command_args, run_program
+from data.validators import clean_text, mask_phone, normalize_phone
+
+MESSAGE_SETTING = "message_command"
+MESSAGE_TIMEOUT_S = 15
+MAX_TEXT = 500
+
+
+@dataclass(frozen=True)
+class MessageResult:
+    """How sending went: `message` is what the clerk reads; `sent` is False whenever the
+    owner did not get it (no command, a bad number, the command failed)."""
+
+    sent: bool
+    message: str
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """One message as a list shows it."""
+
+    id: int
+    number: str
+    text: str
+    about: str
+    about_id: int | None
+    state: str
+    error: str
+    staff: str
+    created_at: object
+
+
+def message_command() -> str:
+    """The configured message command, or "" when none is."""
+    row = Setting.get_or_none(Setting.key == MESSAGE_SETTING)
+    return row.value.strip() if row is not None else ""
+
+
+def send_message(number: str, text: str, *, about: str = "", about_id: int | None = None,
+                 person_id: int | None = None, staff_id: int | None = None,
+                 timeout: float = MESSAGE_TIMEOUT_S) -> MessageResult:
+    """Send `text` to `number` with the configured command and record how it went. The
+    number is normalised first (only a valid mainland number is ever passed), the text
+    cleaned of control characters; both reach the program as whole arguments."""
+    access.require("message.send", staff_id)
+    try:
+        number = normalize_phone(number).number
+        text = clean_text(text, "text", multiline=True, max_length=MAX_TEXT)
+    except ValidationError as exc:
+        return MessageResult(False, _("Not sent: {error}").format(error=exc.message))
+    if not text:
+        return MessageResult(False, _("Not sent: the message is empty."))
+    template = message_command()
+    if not template:
+        return MessageResult(False, _(
+            "No message command is configured, so nothing was sent to the owner: tell them "
+            "by phone. An administrator sets one with: frontdesk settings set message_command "
+            "\"/usr/local/bin/sms-send\""))
+    args = command_args(template, _("message command"), {"number": number, "text": text},
+                        [number, text])
+    if isinstance(args, str):
+        return MessageResult(False, args)
+    failure = run_program(args, _("Sending failed"), timeout)
+    with transaction():
+        row = OutboundMessage.create(
+            number=number, text=text, person=person_id, about=about[:20], about_id=about_id,
+            staff=staff_id if staff_id is not None else access.current_id(),
+            state="failed" if failure else "sent",
+            error=(failure.message[:200] if failure else ""), created_at=clock_now())
+    if failure is not None:
+        return MessageResult(False, failure.message, row.id)
+    return MessageResult(True, _("Message sent to {number}.").format(number=mask_phone(number)), row.id)
+
+
+def messages_about(about: str, about_id: int) -> list[SentMessage]:
+    """The messages sent about one record (a parcel, a visitor, a notice), oldest first."""
+    rows = (OutboundMessage.select()
+            .where((OutboundMessage.about == about) & (OutboundMessage.about_id == about_id))
+            .order_by(OutboundMessage.id))
+    return [_view(row) for row in rows]
+
+
+def _view(row: OutboundMessage) -> SentMessage:
+    staff = row.staff.name if row.staff_id is not None else ""
+    return SentMessage(row.id, mask_phone(row.number), row.text, row.about, row.about_id, row.state,
+                       row.error, staff, row.created_at)

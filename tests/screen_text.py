@@ -33,11 +33,54 @@ async def wait_for(pilot, predicate, timeout: float = 5.0) -> None:
     await pilot.pause()
 
 
-async def settle(app, pilot, seconds: float = 0.0) -> None:
-    """Let workers finish, their messages be handled and the screen repaint."""
-    for _ in range(3):
-        await pilot.pause(seconds)
-        await app.workers.wait_for_complete()
+#: One-shot timers at most this long count as work still to do (a search's debounce, a
+#: deferred focus); longer ones (a toast's expiry) do not.
+_SHORT_TIMER_S = 1.0
+
+
+def busy(app) -> bool:
+    """Whether the app still has work queued: a message waiting in any widget's queue, a
+    short one-shot timer still to fire, or a worker running."""
+    if any(worker.is_running for worker in app.workers):
+        return True
+    if getattr(app, "_held_keys", None):  # keys typed ahead, still waiting their turn
+        return True
+    pumps = [app, *app.screen_stack]
+    for screen in app.screen_stack:
+        pumps.extend(screen.walk_children(with_self=False))
+    for pump in pumps:
+        if not pump._message_queue.empty():
+            return True
+        for timer in list(pump._timers):
+            if (timer._repeat == 0 and timer._interval <= _SHORT_TIMER_S
+                    and timer._task is not None and not timer._task.done()):
+                return True
+    return False
+
+
+async def settle(app, pilot, seconds: float = 0.0, timeout: float = 15.0) -> None:
+    """Let keys, workers, their messages and short timers play out and the screen repaint:
+    wait at least `seconds`, then until the app has been quiet for two checks in a row (a
+    busy machine takes longer; at most `timeout` seconds)."""
+    import time
+
+    from textual.worker import WorkerCancelled
+
+    start = time.monotonic()
+    quiet = 0
+    while time.monotonic() - start < timeout:
+        await pilot.pause(0.02)
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # a search superseded by the next key: not an error
+            quiet = 0
+            continue
+        if busy(app):
+            quiet = 0
+            continue
+        quiet += 1
+        if quiet >= 2 and time.monotonic() - start >= seconds:
+            break
     await pilot.pause(0.05)
 
 

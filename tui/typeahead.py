@@ -26,9 +26,12 @@ from time import monotonic
 from textual import events
 from textual.app import App
 
-#: How long a held key waits for the app to finish what earlier keys set off, at most: a
-#: screen that never quietens (an animation) delays typing by this much, never loses it.
+#: How long a held key waits for the app to finish what earlier keys set off while the app
+#: makes no progress on it: a screen that never quietens delays typing by this much, never
+#: loses it. While the app is visibly working through it (a loaded host, a screen being
+#: built), the key keeps waiting, up to MAX_WAIT_S in all.
 MAX_HOLD_S = 0.5
+MAX_WAIT_S = 3.0
 #: How often a held key checks again.
 POLL_S = 0.002
 
@@ -44,6 +47,9 @@ class TypeAhead(App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self._screen_stack:  # the app is closing: no screen to type into
+                self._held_keys.clear()
+                return
             if id(event) in self._released:
                 self._released.discard(id(event))
             elif self._held_keys or not self._quiet():
@@ -56,37 +62,49 @@ class TypeAhead(App):
     def _quiet(self) -> bool:
         """Nothing left to handle of what earlier keys set off: no message waiting in the
         app (other than keys not yet handled) nor in any widget of the current screen."""
+        return self._pending() == 0
+
+    def _pending(self) -> int:
+        """How much is left to handle of what earlier keys set off (0: nothing): messages
+        waiting in the app (other than keys not yet handled) and in every widget of the
+        current screen, callbacks due, and the screen's workers its keys wait for."""
+        pending = 0
         message: object
         for message in list(self._message_queue.values):
             if not (isinstance(message, events.Key) and not message.is_forwarded
                     and id(message) not in self._released):
-                return False
+                pending += 1
+        pending += len(self._next_callbacks)
         try:
             screen = self.screen
         except Exception:  # no screen yet
-            return True
+            return pending
         for node in screen.walk_children(with_self=True):
-            if node._message_queue.qsize() or node._next_callbacks:
-                return False
+            pending += node._message_queue.qsize() + len(node._next_callbacks)
         waits_for = getattr(screen, "TYPEAHEAD_WAITS_FOR", ())
-        if waits_for and any(worker.node is screen and worker.group in waits_for
-                             and not worker.is_finished for worker in self.workers):
-            return False  # the screen's keys act on what this worker is reading
-        return not self._next_callbacks
+        if waits_for:  # the screen's keys act on what these workers are reading
+            pending += sum(1 for worker in self.workers if worker.node is screen
+                           and worker.group in waits_for and not worker.is_finished)
+        return pending
 
     async def _feed_keys(self) -> None:
         """Post the held keys back to the app one at a time, each once the app is quiet."""
         while self._held_keys:
-            deadline = monotonic() + MAX_HOLD_S
             await asyncio.sleep(0)
-            while not self._quiet() and monotonic() < deadline:
+            start = stalled_since = monotonic()
+            last = self._pending()
+            while last and monotonic() - stalled_since < MAX_HOLD_S and monotonic() - start < MAX_WAIT_S:
                 await asyncio.sleep(POLL_S)
+                pending = self._pending()
+                if pending != last:  # the app is working through it: keep waiting
+                    last, stalled_since = pending, monotonic()
             if not self._held_keys:
                 break
             key = self._held_keys.popleft()
             self._released.add(id(key))
             self.post_message(key)
             # wait for it to be taken from the queue before judging the next one
-            while id(key) in self._released and monotonic() < deadline + MAX_HOLD_S:
+            posted = monotonic()
+            while id(key) in self._released and monotonic() < posted + MAX_WAIT_S:
                 await asyncio.sleep(POLL_S)
             self._released.discard(id(key))

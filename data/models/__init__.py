@@ -1,6 +1,6 @@
 """Peewee models for FrontDesk's whole domain (SPEC §6), one module per domain: people and
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit and
-settings. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, renovation permits. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -44,6 +44,12 @@ from data.models.people import (
     Room,
     Tag,
     Vehicle,
+)
+from data.models.renovations import (
+    Renovation,
+    RenovationEvent,
+    RenovationInspection,
+    RenovationWorker,
 )
 from data.models.staff import (
     Draft,
@@ -99,6 +105,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     CallAttempt,
     Script,
     Draft,
+    Renovation,
+    RenovationWorker,
+    RenovationInspection,
+    RenovationEvent,
 )
 
 __all__ = [
@@ -108,4 +118,5 @@ __all__ = [
     "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
+    "Renovation", "RenovationWorker", "RenovationInspection", "RenovationEvent",
 ]

@@ -78,6 +78,7 @@ ACTION_LABELS = {
     "stretch": N_("Deadline stretched"),
     "escalate": N_("Escalated"),
     "appointment": N_("Appointment set"),
+    "renovation": N_("Under renovation"),
 }
 
 #: The actions as verb phrases, for refusals ("you cannot {start it} now").
@@ -179,6 +180,8 @@ def create_order(data: OrderInput, staff_id: int) -> OrderView:
         if room.community_id != data.community_id:
             raise ValidationError("room", _("The room is not in that community."))
         building_id = room.building_id
+    from data.renovations import flag_noise_complaint  # here: data.renovations opens orders
+
     created = clock_now()
     target = sla_for(data.kind, data.category_id, data.priority)
     response_due, resolution_due = deadlines(created, target, 0, stretch_active(), data.priority)
@@ -197,6 +200,7 @@ def create_order(data: OrderInput, staff_id: int) -> OrderView:
                 )
                 WorkOrderHistory.create(work_order=order, staff=staff_id, at=created, action="create",
                                         from_status="", to_status="new", note="")
+                flag_noise_complaint(order, staff_id)  # a noise complaint about a renovation
                 sync_work_order_appointment(order.id, staff_id)
             return get_order(order.id)
         except IntegrityError:

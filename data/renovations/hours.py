@@ -147,8 +147,11 @@ def flag_noise_complaint(order: WorkOrder, staff_id: int | None) -> str | None:
 
 
 class _HistoryLine(Protocol):
-    action: str
-    note: str
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def note(self) -> str: ...
 
 
 def renovation_flag(history: Iterable[_HistoryLine]) -> str | None:

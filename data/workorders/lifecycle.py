@@ -24,6 +24,7 @@ from data.models import (
     WorkOrder,
     WorkOrderHistory,
 )
+from data.renovations.hours import flag_noise_complaint
 from data.sla import deadlines, held_shift, sla_for, stretch_active
 from data.validators import clean_text, normalize_phone
 from data.vocab import (
@@ -180,8 +181,6 @@ def create_order(data: OrderInput, staff_id: int) -> OrderView:
         if room.community_id != data.community_id:
             raise ValidationError("room", _("The room is not in that community."))
         building_id = room.building_id
-    from data.renovations import flag_noise_complaint  # here: data.renovations opens orders
-
     created = clock_now()
     target = sla_for(data.kind, data.category_id, data.priority)
     response_due, resolution_due = deadlines(created, target, 0, stretch_active(), data.priority)

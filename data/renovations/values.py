@@ -21,8 +21,8 @@ STATUSES = {
     "awaiting_acceptance": N_("Awaiting acceptance"),  # 待验收
     "accepted": N_("Accepted"),  # 已验收
     "refunded": N_("Deposit refunded"),  # 押金已退
-    "rejected": N_("Rejected"),  # 未批准
-    "cancelled": N_("Cancelled"),  # 已撤销
+    "rejected": N_("Not approved"),  # 未批准
+    "cancelled": N_("Withdrawn"),  # 已撤销
 }
 #: Words the CLI takes for a status besides the codes and labels.
 STATUS_WORDS = {
@@ -39,7 +39,7 @@ OPEN_STATUSES = ("applied", "approved", "in_progress", "awaiting_acceptance")
 
 #: An inspection's result (巡查结果).
 RESULTS = {
-    "ok": N_("OK"),  # 正常
+    "ok": N_("In order"),  # 正常
     "warning": N_("Warning"),  # 警告
     "violation": N_("Violation"),  # 违规
 }
@@ -50,7 +50,7 @@ RESULT_WORDS = {"正常": "ok", "合格": "ok", "警告": "warning", "提醒": "
 ACTION_LABELS = {
     "apply": N_("Registered"),
     "approve": N_("Approved"),
-    "reject": N_("Rejected"),
+    "reject": N_("Not approved"),
     "deposit": N_("Deposit received"),
     "rules": N_("Rules acknowledged"),
     "start": N_("Works started"),
@@ -58,7 +58,7 @@ ACTION_LABELS = {
     "finish": N_("Works finished"),
     "accept": N_("Acceptance"),
     "refund": N_("Deposit refunded"),
-    "cancel": N_("Cancelled"),
+    "cancel": N_("Withdrawn"),
 }
 
 #: The permitted hours unless a permit says otherwise: 工作日 8:00–12:00 and 14:00–18:00.

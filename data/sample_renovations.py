@@ -144,7 +144,7 @@ class _Renovations:
             self.permit(room, community, applicant, "in_progress", started - 7 - int(self.rnd.random() * 5),
                         state_before="vacant")
         rooms = int(conn.execute("SELECT count(*) FROM room").fetchone()[0])
-        others = max(len(_STATES) + 2, rooms // 100)
+        others = max(len(_STATES), rooms // 100)
         candidates = [room for room in owner_of if room not in self.used_rooms]
         self.rnd.shuffle(candidates)
         community_of = dict(conn.execute("SELECT id, community_id FROM room").fetchall())

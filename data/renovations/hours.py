@@ -138,8 +138,9 @@ def flag_noise_complaint(order: WorkOrder, staff_id: int | None) -> str | None:
         return None
     flag, number = found
     permit = Renovation.get(Renovation.number == number)
-    note = " · ".join((_(flag), _("permit {number}").format(number=number),
-                       describe_hours(permit.workday_hours, permit.rest_day_hours)))
+    # The hours of the day it was reported ("rest days: none"), not the whole rule.
+    hours = describe_hours(permit.workday_hours, permit.rest_day_hours, day_kind(order.created_at))
+    note = " · ".join((_(flag), _("permit {number}").format(number=number), hours))
     WorkOrderHistory.create(work_order=order.id, staff=staff_id, at=order.created_at,
                             action=FLAG_ACTION, from_status=order.status, to_status=order.status,
                             note=note)

@@ -383,20 +383,25 @@ def format_hours(windows: tuple[Window, ...]) -> str:
                     for b, e in windows)
 
 
-def describe_hours(workday_hours: str, rest_day_hours: str) -> str:
+def describe_hours(workday_hours: str, rest_day_hours: str, day_kind: str | None = None) -> str:
     """The permitted hours in words: "working days 08:00-12:00, 14:00-18:00; none on rest
-    days; none on public holidays"."""
+    days; none on public holidays" — or only those of one kind of day ("working", "rest",
+    "holiday": data.renovations.day_kind)."""
     sep = _(", ")
 
     def shown(stored: str) -> str:
         return sep.join(stored.split(","))
 
-    parts = [_("working days {hours}").format(hours=shown(workday_hours)) if workday_hours
-             else _("none on working days")]
-    parts.append(_("rest days {hours}").format(hours=shown(rest_day_hours)) if rest_day_hours
-                 else _("none on rest days"))
-    parts.append(_("none on public holidays"))
-    return _("; ").join(parts)
+    parts = {
+        "working": (_("working days {hours}").format(hours=shown(workday_hours)) if workday_hours
+                    else _("none on working days")),
+        "rest": (_("rest days {hours}").format(hours=shown(rest_day_hours)) if rest_day_hours
+                 else _("none on rest days")),
+        "holiday": _("none on public holidays"),
+    }
+    if day_kind is not None:
+        return parts[day_kind]
+    return _("; ").join(parts.values())
 
 
 _TAIL_RE = re.compile(r"\d{3}[\dX]")

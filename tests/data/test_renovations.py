@@ -156,7 +156,8 @@ def test_a_noise_complaint_outside_the_permitted_hours_is_flagged(w, monkeypatch
                                                   .first().id)) == flags[0]
     # The parent category 噪音 counts too, and a Saturday is outside the default hours.
     history = _complaint(w, monkeypatch, "2026-03-07 10:00", category="noise")
-    assert any(a == "renovation" and n.startswith("装修中：超出许可施工时间") for a, n in history)
+    [flag] = [n for a, n in history if a == "renovation"]
+    assert flag == f"装修中：超出许可施工时间 · 装修许可 {permit.number} · 休息日不施工"
 
 
 def test_a_noise_complaint_inside_the_permitted_hours_says_so(w, monkeypatch):
@@ -473,3 +474,47 @@ def test_list_filters_pages_and_rooms_under_renovation(w):
     assert [r.room for r in renovations.room_permits(rooms[0])] == ["7-1-101"]
     assert RenovationEvent.select().count() == 6 + 3
     assert WorkOrderHistory.select().count() == 0
+
+
+# --- the demo database -----------------------------------------------------------------------
+
+
+def test_the_sample_has_permits_in_every_state(tmp_path):
+    """About 1 % of the rooms have a permit, in every state; every room being renovated has
+    its works in progress; one violation opened a work order in the permit's room."""
+    import sqlite3
+
+    from data.db import close_database
+    from data.sample import generate
+
+    path = tmp_path / "sample.db"
+    try:
+        generate(str(path), owners=300, seed=3, today=dt.date(2026, 6, 18))
+    finally:
+        close_database()
+    conn = sqlite3.connect(path)
+    try:
+        statuses = {s for (s,) in conn.execute("SELECT DISTINCT status FROM renovation")}
+        assert statuses == set(renovations.STATUSES)
+        assert conn.execute(
+            "SELECT count(*) FROM room WHERE state = 'renovating' AND id NOT IN "
+            "(SELECT room_id FROM renovation WHERE status = 'in_progress')").fetchone()[0] == 0
+        [(order_room, permit_room)] = conn.execute(
+            "SELECT w.room_id, r.room_id FROM renovation_inspection i JOIN renovation r "
+            "ON r.id = i.renovation_id JOIN work_order w ON w.id = i.work_order_id "
+            "WHERE i.result = 'violation'").fetchall()
+        assert order_room == permit_room
+        assert conn.execute("SELECT count(*) FROM renovation_inspection WHERE result = 'warning'"
+                            ).fetchone()[0] >= 1
+        assert conn.execute("SELECT count(*) FROM renovation WHERE status = 'refunded' "
+                            "AND refunded_amount IS NOT NULL AND accepted_by_id IS NOT NULL"
+                            ).fetchone()[0] >= 1
+        # Nothing after the anchor (today 09:00), and no room with two open permits.
+        assert conn.execute("SELECT count(*) FROM renovation_event WHERE at > '2026-06-18 09:00:00'"
+                            ).fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM (SELECT room_id FROM renovation WHERE status IN "
+                            "('applied', 'approved', 'in_progress', 'awaiting_acceptance') "
+                            "GROUP BY room_id HAVING count(*) > 1)").fetchone()[0] == 0
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()

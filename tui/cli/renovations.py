@@ -143,8 +143,9 @@ def _print_permit(v) -> None:
     def when(value) -> str:
         return f"{value:%Y-%m-%d %H:%M}" if value else "—"
 
+    version = _("version {version}").format(version=v.version)
     lines = [
-        f"{v.number}  {label(STATUSES, v.status)}  ({_('version {version}').format(version=v.version)})",
+        f"{v.number}  {label(STATUSES, v.status)}  ({version})",
         _("Room: {community} {room} · applicant {applicant}").format(
             community=v.community, room=v.room, applicant=v.applicant or "—"),
         _("Contractor: {name} {phone}").format(name=v.contractor, phone=v.contractor_phone),

@@ -71,6 +71,16 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "property.manage": (frozenset({ADMIN}), N_("manage communities, buildings and rooms")),
     "parking.manage": (frozenset({DESK}) | LEADS, N_("manage parking spaces")),
     "settings.manage": (frozenset({ADMIN}), N_("read or change the company settings")),
+    # Renovation permits (装修登记, data.renovations): the desk registers the owner's
+    # application and records what happens at the counter (deposit taken, rules signed,
+    # works started or finished, the owner withdrawing); a lead approves or rejects it,
+    # records the acceptance (验收) and refunds the deposit, which is money going out;
+    # anyone on a round, technicians too, records an inspection (巡查).
+    "renovation.register": (frozenset({DESK}) | LEADS, N_("register renovation permits")),
+    "renovation.approve": (LEADS, N_("approve renovation permits")),
+    "renovation.inspect": (EVERYONE, N_("record renovation inspections")),
+    "renovation.accept": (LEADS, N_("record the acceptance of renovation works")),
+    "renovation.refund": (LEADS, N_("refund renovation deposits")),
     "search.batch": (LEADS, N_("search many owners at once")),
     "database.admin": (frozenset({ADMIN}), N_("back up, restore, copy or migrate the database")),
     # What unattended work may do (and people who may run it by hand).

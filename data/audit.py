@@ -84,6 +84,10 @@ TABLES: tuple[Audited, ...] = (
     Audited("category", "name"),
     Audited("sla_policy", "priority"),
     Audited("holiday", "name"),
+    Audited("renovation", "number", phones=frozenset({"contractor_phone"})),
+    Audited("renovation_worker", "name", ("renovation", "renovation_id"),
+            phones=frozenset({"phone"}), ids=frozenset({"id_tail"})),
+    Audited("renovation_inspection", "result", ("renovation", "renovation_id")),
 )
 
 _state = threading.local()

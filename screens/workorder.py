@@ -23,6 +23,7 @@ from data.clock import now as clock_now
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.queue import DUE_SOON_HOURS, countdown
+from data.renovations import renovation_flag
 from data.validators import mask_phone, show_controls
 from data.vocab import (
     CHANNELS,
@@ -338,6 +339,9 @@ class WorkOrderScreen(DeskScreen):
             extra.append(_("merged into {number}").format(number=v.merged_into))
         if extra:
             text.append("\n" + " · ".join(extra))
+        flag = renovation_flag(self.history)  # a noise complaint about a room under renovation
+        if flag:
+            text.append("\n" + flag, style="bold yellow")
         if v.description and v.description.strip() != v.title:
             text.append("\n" + v.description.strip().splitlines()[0], style="italic")
         return text

@@ -1,6 +1,6 @@
 """Peewee models for FrontDesk's whole domain (SPEC §6), one module per domain: people and
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit and
-settings. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, renovation permits. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -45,6 +45,12 @@ from data.models.people import (
     Room,
     Tag,
     Vehicle,
+)
+from data.models.renovations import (
+    Renovation,
+    RenovationEvent,
+    RenovationInspection,
+    RenovationWorker,
 )
 from data.models.staff import (
     Draft,
@@ -101,6 +107,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Script,
     Draft,
     OutboundMessage,
+    Renovation,
+    RenovationWorker,
+    RenovationInspection,
+    RenovationEvent,
 )
 
 __all__ = [
@@ -111,4 +121,5 @@ __all__ = [
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
     "OutboundMessage",
+    "Renovation", "RenovationWorker", "RenovationInspection", "RenovationEvent",
 ]

@@ -24,6 +24,7 @@ from data.models import (
     WorkOrder,
     WorkOrderHistory,
 )
+from data.renovations.hours import flag_noise_complaint
 from data.sla import deadlines, held_shift, sla_for, stretch_active
 from data.validators import clean_text, normalize_phone
 from data.vocab import (
@@ -78,6 +79,7 @@ ACTION_LABELS = {
     "stretch": N_("Deadline stretched"),
     "escalate": N_("Escalated"),
     "appointment": N_("Appointment set"),
+    "renovation": N_("Under renovation"),
 }
 
 #: The actions as verb phrases, for refusals ("you cannot {start it} now").
@@ -197,6 +199,7 @@ def create_order(data: OrderInput, staff_id: int) -> OrderView:
                 )
                 WorkOrderHistory.create(work_order=order, staff=staff_id, at=created, action="create",
                                         from_status="", to_status="new", note="")
+                flag_noise_complaint(order, staff_id)  # a noise complaint about a renovation
                 sync_work_order_appointment(order.id, staff_id)
             return get_order(order.id)
         except IntegrityError:

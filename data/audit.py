@@ -84,6 +84,9 @@ TABLES: tuple[Audited, ...] = (
     Audited("category", "name"),
     Audited("sla_policy", "priority"),
     Audited("holiday", "name"),
+    # A handover's items are its body as JSON: the body is enough in the trail.
+    Audited("handover", "shift", skip=frozenset({"items"})),
+    Audited("handover_community", "community_id", ("handover", "handover_id")),
 )
 
 _state = threading.local()

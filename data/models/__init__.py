@@ -31,6 +31,7 @@ from data.models.calls import (
     IncidentBuilding,
     Script,
 )
+from data.models.handover import Handover, HandoverCommunity
 from data.models.people import (
     Building,
     Community,
@@ -99,6 +100,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     CallAttempt,
     Script,
     Draft,
+    Handover,
+    HandoverCommunity,
 )
 
 __all__ = [
@@ -108,4 +111,5 @@ __all__ = [
     "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
+    "Handover", "HandoverCommunity",
 ]

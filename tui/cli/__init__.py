@@ -12,7 +12,19 @@ from typing import Any
 from data import i18n
 from data.errors import FrontDeskError
 from data.i18n import _
-from tui.cli import admin, audit, calendar, calls, community, people, settings, territory, tickets
+from tui.cli import (
+    admin,
+    audit,
+    calendar,
+    calls,
+    community,
+    duty,
+    handover,
+    people,
+    settings,
+    territory,
+    tickets,
+)
 from tui.cli.common import open_db
 
 
@@ -53,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_parsers(sub)
     settings.add_parsers(sub)
     community.add_parsers(sub)
+    duty.add_parsers(sub)
+    handover.add_parsers(sub)
     return parser
 
 
@@ -128,6 +142,8 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **admin.COMMANDS,
     **settings.COMMANDS,
     **community.COMMANDS,
+    **duty.COMMANDS,
+    **handover.COMMANDS,
 }
 
 

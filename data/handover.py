@@ -401,12 +401,12 @@ def order_items(now: dt.datetime, community_ids: list[int] | None) -> list[Hando
         deadline = r.resolution_due
         if r.status == "new" and r.response_due is not None and (deadline is None or r.response_due < deadline):
             deadline = r.response_due
-        parts = [_one_line(r.title)[:40], r.room_code or _one_line(r.location)[:20],
+        # The deadline first: it is what the next shift acts on (a narrow screen cuts the end).
+        parts = [(_("overdue since {at}") if deadline < now else _("due {at}")).format(
+                     at=f"{deadline:%m-%d %H:%M}") if deadline is not None else "",
+                 _one_line(r.title)[:40], r.room_code or _one_line(r.location)[:20],
                  label(WORK_ORDER_STATUSES, r.status), r.assignee_name or _("not dispatched")]
         text = " · ".join(p for p in parts if p)
-        if deadline is not None:
-            text += " · " + (_("overdue since {at}") if deadline < now else _("due {at}")).format(
-                at=f"{deadline:%m-%d %H:%M}")
         items.append(HandoverItem(text, r.number, "work_order", r.id))
     return list(_capped(items, total))
 

@@ -231,10 +231,10 @@ class DraftPane(HandoverPane):
             table.add_row(Text(f"【{section.title}】 {len(section.items)}", style="bold"), Text(""))
             if not section.items:
                 self.lines.append((section, ho.HandoverItem(_("nothing"))))
-                table.add_row(Text("  " + _("nothing"), style="dim"), Text(""))
+                table.add_row(Text("· " + _("nothing"), style="dim"), Text(""))
             for item in section.items:
                 self.lines.append((section, item))
-                table.add_row(plain("  · " + item.text), plain(item.ref))
+                table.add_row(plain("· " + item.text), plain(item.ref))
         if self.lines:
             table.move_cursor(row=min(max(cursor, 0), len(self.lines) - 1))
         where = "、".join(draft.communities) or _("the whole company")

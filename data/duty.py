@@ -44,6 +44,8 @@ MIDDLE_STARTS = 12
 #: A shift that starts at or after this hour, or before NIGHT_ENDS, is the night's.
 NIGHT_STARTS = 18
 NIGHT_ENDS = 4
+#: Names a shift shows on the home screen's one line before "… and others, N in all".
+NAMES_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,11 @@ def shift_at(at: dt.datetime) -> str:
     if MIDDLE_STARTS <= at.hour < NIGHT_STARTS:
         return "middle"
     return "night"
+
+
+def day_end(at: dt.datetime) -> dt.datetime:
+    """Midnight after `at` (the 24:00 of its day)."""
+    return dt.datetime.combine(at.date() + dt.timedelta(days=1), dt.time(0))
 
 
 def is_on_call(title: str) -> bool:
@@ -201,11 +208,17 @@ def current_shift(staff_id: int, at: dt.datetime) -> tuple[str, dt.datetime | No
 
 
 def roster_line(groups: list[ShiftGroup]) -> str:
-    """The day's roster in one line, for the home screen: "早班 王丽 李建国 · 夜班 张伟(备班)"."""
+    """The day's roster in one line, for the home screen: "早班 王丽 李建国 · 夜班 张伟（备班）";
+    a shift of more than NAMES_SHOWN people shows the first ones and how many."""
     if not groups:
         return _("No duty on the roster today.")
     parts = []
     for group in groups:
-        names = " ".join(r.name + (_("(on call)") if r.on_call else "") for r in group.rows)
-        parts.append(f"{group.label} {names}")
+        names = [r.name + (_("(on call)") if r.on_call else "") for r in group.rows]
+        if len(names) > NAMES_SHOWN:  # a crowded shift: the first names and how many
+            shown = _("{names} and others, {count} in all").format(
+                names=" ".join(names[:NAMES_SHOWN - 1]), count=len(names))
+        else:
+            shown = " ".join(names)
+        parts.append(f"{group.label} {shown}")
     return " · ".join(parts)

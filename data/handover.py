@@ -342,14 +342,14 @@ def callback_items(now: dt.datetime, community_ids: list[int] | None) -> list[Ha
     items = []
     for r in rows:
         number = mask_phone(r.number) if r.number else ""
-        who = r.person_name or number or _("unknown caller")
-        text = _("{due} call back {who} {number}: {summary}").format(
-            due=f"{r.callback_due:%m-%d %H:%M}", who=who, number=number if r.person_name else "",
-            summary=_one_line(r.summary)[:80] or "—")
+        who = " ".join(p for p in (r.person_name, number) if p) or _("unknown caller")
+        # The due time first, as for work orders: what the next shift acts on.
+        due = (_("overdue since {at}") if r.callback_due < now else _("due {at}")).format(
+            at=f"{r.callback_due:%m-%d %H:%M}")
+        text = due + " · " + _("call back {who}: {summary}").format(
+            who=who, summary=_one_line(r.summary)[:80] or "—")
         if r.assignee_name:
             text += " · " + r.assignee_name
-        if r.callback_due < now:
-            text += " · " + _("overdue")
         items.append(HandoverItem(" ".join(text.split()), r.order_number or _("call #{id}").format(id=r.id),
                                   "call", r.id))
     return list(_capped(items, total))

@@ -171,8 +171,8 @@ def test_the_draft_lists_callbacks_incidents_and_late_orders_of_the_clerks_commu
     assert list(sections)[:3] == ["callbacks", "incidents", "work_orders"]
     calls = [i.text for i in sections["callbacks"].items]
     assert len(calls) == 2
-    assert "物业费发票" in calls[0] and "已超时" in calls[0] and "138****8000" in calls[0]
-    assert "热水器维修结果回电" in calls[1] and "已超时" not in calls[1]
+    assert calls == ["11-30 11:00 起已超时 · 回电 张晓明 138****8000：物业费发票 · 王丽",
+                     "11-30 18:00 到期 · 回电 张晓明 138****8000：热水器维修结果回电 · 王丽"]
     assert [i.entity_id for i in sections["callbacks"].items] == [s.overdue.id, s.due.id]
     (incident,) = sections["incidents"].items
     assert "3栋二次供水检修" in incident.text and incident.entity_id == s.incident.id
@@ -284,3 +284,38 @@ def test_the_history_is_searched_by_text_dates_and_staff_a_page_at_a_time(w, mon
     assert third.next_cursor is None
     with pytest.raises(PermissionDenied):
         handover.handovers(staff_id=w.tech_a.id)
+
+
+# --- sample data ------------------------------------------------------------------------------
+
+
+def test_the_sample_has_a_weekly_roster_and_a_month_of_handovers(tmp_path, monkeypatch):
+    from data.db import close_database, open_database
+    from data.sample import generate
+
+    path = tmp_path / "sample.db"
+    try:
+        generate(str(path), owners=120, seed=3, today=dt.date(2026, 11, 30))  # a Monday
+    finally:
+        close_database()
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-11-30 10:00")
+    open_database(str(path))
+    try:
+        from data import schema
+
+        schema.check()
+        groups = {g.shift: [r.login for r in g.rows] for g in duty.duty_today(dt.date(2026, 11, 30))}
+        assert groups["morning"] == ["desk1", "desk2"] and groups["middle"] == ["desk3"]
+        assert len(groups["day"]) == 5 and groups["night"] == ["tech1"]
+        assert [g.shift for g in duty.duty_today(dt.date(2026, 12, 5))][:1] == ["morning"]  # Saturday
+        assert {r.login for r in duty.on_duty(D(2026, 11, 30, 10))} >= {"desk1", "desk2"}
+        rows = handover.handovers(limit=200).rows
+        assert len(rows) == 60 and [r.acknowledged for r in rows].count(False) == 1
+        assert not rows[0].acknowledged and rows[0].created_at == D(2026, 11, 29, 23, 55)
+        desk1 = Staff.get(Staff.login == "desk1")
+        assert [h.id for h in handover.pending_handovers(desk1.id)] == [rows[0].id]
+        view = handover.get_handover(rows[1].id)
+        assert [s.name for s in view.sections] == ["callbacks", "incidents", "work_orders"]
+        assert view.acked_by and view.acked_at > view.created_at
+    finally:
+        close_database()

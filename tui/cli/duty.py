@@ -37,9 +37,10 @@ def cmd_duty(args: argparse.Namespace) -> int:
     for group in groups:
         print(group.label)
         for row in group.rows:
-            span = f"{row.start:%H:%M}–{row.end:%H:%M}"
-            if row.end.date() != row.start.date():
-                span = f"{row.start:%H:%M}–{row.end:%m-%d %H:%M}"
+            end = f"{row.end:%H:%M}"
+            if row.end.date() != row.start.date():  # midnight is the day's 24:00
+                end = "24:00" if row.end == duty.day_end(row.start) else f"{row.end:%m-%d %H:%M}"
+            span = f"{row.start:%H:%M}–{end}"
             on_call = _("(on call)") if row.on_call else ""
             print("  " + "  ".join((pad(row.name, 10), pad(row.role_label, 8), pad(row.phone or "—", 13),
                                     span)) + (f" {on_call}" if on_call else ""))

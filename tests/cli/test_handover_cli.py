@@ -10,7 +10,7 @@ import pytest
 
 from data import calendar as cal
 from data.db import close_database, open_database
-from data.models import Call, Handover
+from data.models import AuditLog, Call, Handover, Staff
 from tests import factories as f
 from tests.helpers.cli import json_lines, run
 
@@ -88,6 +88,15 @@ def test_handover_from_draft_to_acknowledgement(db, capsys):
     shown = capsys.readouterr().out
     assert "东门道闸抬杆故障" in shown and "李婷婷 于 2026-11-30 15:30 确认接班" in shown
     assert "【待回电】" in shown and "BX-20261127-0001" in shown
+    # Both writes are in the audit trail, attributed to who did them.
+    open_database(db.url)
+    try:
+        trail = {(a.action, a.field, a.staff_id) for a in AuditLog.select().where(
+            AuditLog.entity == "handover", AuditLog.entity_id == saved["id"])}
+        desk1, desk2 = (Staff.get(Staff.login == login).id for login in ("desk1", "desk2"))
+        assert ("create", "", desk1) in trail and ("update", "acked_by_id", desk2) in trail
+    finally:
+        close_database()
 
 
 def test_handover_refuses_bad_input_and_changes_nothing(db, capsys):

@@ -155,15 +155,16 @@ async def test_the_home_screen_shows_todays_duty(desk, size):
 
 
 async def test_a_long_roster_is_cut_on_its_line_at_60_columns(desk):
-    for n in range(6):
-        tech = f.staff(f"tech{n + 2}", f"技工{n + 2}号", "tech")
-        cal.create_event(cal.EventInput(kind="duty", title="维修早班", start=NOW.replace(hour=8),
-                                        end=NOW.replace(hour=16), attendee_ids=[tech.id]), tech.id)
+    for n, (title, hour) in enumerate((("维修白班", 8), ("维修白班", 8), ("维修白班", 8), ("维修夜班", 20))):
+        tech = f.staff(f"tech{n + 2}", f"欧阳技工{n + 2}号", "tech")
+        cal.create_event(cal.EventInput(kind="duty", title=title, start=NOW.replace(hour=hour),
+                                        end=NOW.replace(hour=hour) + dt.timedelta(hours=9),
+                                        attendee_ids=[tech.id]), tech.id)
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(app, pilot)
         await wait_for(pilot, lambda: "值班：" in screen_text(app))
         rows = [row for row in screen_text(app).splitlines() if row.strip()]
         at = next(i for i, row in enumerate(rows) if "值班：" in row)
-        assert rows[at].rstrip().endswith("…") and "技工2号" in rows[at]
-        assert rows[at + 1].strip().startswith("待派单")
+        assert rows[at].rstrip().endswith("…") and "白班 欧阳技工2号" in rows[at]
+        assert rows[at + 1].strip().startswith("待派单")  # one line, then the list as before

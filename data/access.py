@@ -82,6 +82,9 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "renovation.accept": (LEADS, N_("record the acceptance of renovation works")),
     "renovation.refund": (LEADS, N_("refund renovation deposits")),
     "search.batch": (LEADS, N_("search many owners at once")),
+    # Shift handover (交接班): the desk's and its leads' register.
+    "handover.write": (frozenset({DESK}) | LEADS, N_("hand over a shift or acknowledge a handover")),
+    "handover.read": (frozenset({DESK}) | LEADS, N_("read shift handovers")),
     "database.admin": (frozenset({ADMIN}), N_("back up, restore, copy or migrate the database")),
     # What unattended work may do (and people who may run it by hand).
     "escalate": (LEADS | {SERVICE}, N_("run the escalation sweep")),

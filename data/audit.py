@@ -88,6 +88,9 @@ TABLES: tuple[Audited, ...] = (
     Audited("renovation_worker", "name", ("renovation", "renovation_id"),
             phones=frozenset({"phone"}), ids=frozenset({"id_tail"})),
     Audited("renovation_inspection", "result", ("renovation", "renovation_id")),
+    # A handover's items are its body as JSON: the body is enough in the trail.
+    Audited("handover", "shift", skip=frozenset({"items"})),
+    Audited("handover_community", "community_id", ("handover", "handover_id")),
 )
 
 _state = threading.local()

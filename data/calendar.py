@@ -183,7 +183,8 @@ def create_event(data: EventInput, staff_id: int, *, force: bool = False,
     reminder = _check_reminder(data.reminder_minutes)
     with transaction():
         attendees = _check_attendees(data.attendee_ids)
-        conflicts = conflicts_for(attendees, start, end, rule)
+        # A note or a duty shift books no one's time (as an edit into one, _check_booking).
+        conflicts = [] if kind in NOT_BUSY_KINDS else conflicts_for(attendees, start, end, rule)
         if conflicts and not force:
             raise ConflictsFound(conflicts)
         if conflicts:

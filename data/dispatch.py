@@ -1,9 +1,11 @@
 """Dispatch suggestions: which technician should take a work order (issue 4 §4).
 
 The rule: the active technician whose territory holds the order's building, least loaded,
-not booked on the calendar at the appointment time. Busy technicians sort after free
-ones, then territory before the rest (same community before other communities), then the
-number of open orders, then login. Technicians are few (tens), so they are loaded whole;
+not booked on the calendar at the appointment time, on duty (值班, data.duty). Busy
+technicians sort after free ones; then those on duty when the work is to be done (at the
+appointment, else at the moment of dispatch) before those on call (备班), before those
+off duty; then territory before the rest (same community before other communities), then
+the number of open orders, then login. Technicians are few (tens), so they are loaded whole;
 work orders and events are only read through bounded, indexed queries.
 """
 
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from peewee import fn
 
 from data.appointments import appointment_event
+from data.clock import now as clock_now
+from data.duty import on_duty_ids
 from data.errors import NotFoundError
 from data.events import conflicts_for
 from data.i18n import _
@@ -39,6 +43,9 @@ class Suggestion:
     in_territory: bool
     busy: bool
     reason: str
+    #: On duty (值班) when the work is to be done; on_call: only on call (备班) then.
+    on_duty: bool = False
+    on_call: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,10 +68,9 @@ def suggest(order_id: int, at: dt.datetime | None = None, limit: int = 5) -> lis
     """Technicians for a work order, best first: `[0]` is the suggestion.
 
     Busy means booked at the order's appointment time (for `VISIT_LENGTH`); without an
-    appointment nobody is busy. `at` is accepted for callers that pin the clock; the load
-    is the open orders as they stand, so it does not change the answer.
+    appointment nobody is busy. On duty is at the appointment time, else at `at` (the
+    moment of dispatch, now when not given). The load is the open orders as they stand.
     """
-    del at
     order = WorkOrder.get_or_none(WorkOrder.id == order_id)
     if order is None:
         raise NotFoundError(_("No work order {ref}.").format(ref=order_id))
@@ -75,6 +81,7 @@ def suggest(order_id: int, at: dt.datetime | None = None, limit: int = 5) -> lis
     tiers = _tiers(order, ids)
     loads = _loads(ids)
     bookings = _bookings(ids, order) if order.appointment_at else {}
+    duty = on_duty_ids(order.appointment_at or at or clock_now(), ids)
     building = (
         Building.select(Building.code).where(Building.id == order.building_id).scalar()
         if order.building_id
@@ -95,10 +102,13 @@ def suggest(order_id: int, at: dt.datetime | None = None, limit: int = 5) -> lis
                 in_territory=tier == _TERRITORY,
                 busy=booking is not None,
                 reason=_reason(tier, building, community or "", loads.get(staff_id, 0),
-                               order.appointment_at, booking),
+                               order.appointment_at, booking, duty.get(staff_id)),
+                on_duty=duty.get(staff_id) is True,
+                on_call=duty.get(staff_id) is False,
             )
         )
-    out.sort(key=lambda s: (s.busy, tiers.get(s.staff_id, _ELSEWHERE), s.open_orders, s.login))
+    out.sort(key=lambda s: (s.busy, _duty_rank(s), tiers.get(s.staff_id, _ELSEWHERE),
+                            s.open_orders, s.login))
     return out[:limit]
 
 
@@ -160,8 +170,14 @@ def _bookings(tech_ids: list[int], order: WorkOrder) -> dict[int, _Booking]:
     return found
 
 
+def _duty_rank(suggestion: Suggestion) -> int:
+    """On duty first, then on call, then off duty."""
+    return 0 if suggestion.on_duty else 1 if suggestion.on_call else 2
+
+
 def _reason(tier: int, building: str | None, community: str, load: int,
-            appointment: dt.datetime | None, booking: _Booking | None) -> str:
+            appointment: dt.datetime | None, booking: _Booking | None,
+            duty: bool | None = None) -> str:
     """A short explanation such as "3号楼 in territory · 2 open · free at 14:00"."""
     parts = []
     if tier == _TERRITORY:
@@ -173,6 +189,8 @@ def _reason(tier: int, building: str | None, community: str, load: int,
         parts.append(_("elsewhere in {community}").format(community=community))
     else:
         parts.append(_("outside {community}").format(community=community))
+    if duty is not None:
+        parts.append(_("on duty") if duty else _("on call"))
     parts.append(_("{count} open").format(count=load))
     if appointment is not None:
         if booking is None:

@@ -30,8 +30,10 @@ from data.recurrence import Budget, check_bounded, occurrences, parse_rrule
 
 log = logging.getLogger(__name__)
 
-#: Kinds that are notes rather than bookings: they never make anyone busy.
-NOT_BUSY_KINDS = frozenset({"memo", "task"})
+#: Kinds that are notes rather than bookings: they never make anyone busy. A duty shift
+#: (值班, data.duty) says when someone is at work, which is when visits are booked for them:
+#: it never makes them busy either (dispatch prefers those on duty).
+NOT_BUSY_KINDS = frozenset({"memo", "task", "duty"})
 #: How far ahead an open-ended new series is checked for conflicts, by default.
 HORIZON_DAYS = 90
 #: Conflicts named in the message of ConflictsFound; the rest are counted.

@@ -35,6 +35,7 @@ from data.errors import FrontDeskError
 from data.i18n import _
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
+from data.sample_handover import duty_and_handovers
 from data.seed import DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA
 from data.vocab import WORK_ORDER_PREFIXES
@@ -623,6 +624,7 @@ class _Builder:
         self.calendar()
         self.notifications()
         sample_renovations.renovations(self)
+        duty_and_handovers(self)  # the duty roster and shift handovers (data.sample_handover)
         self.settings()
         conn.execute("COMMIT")
         self.say("indexes")

@@ -130,6 +130,13 @@ class HomeScreen(DeskScreen):
         Binding("r", "refresh_counts", N_("Refresh")),
     ]
 
+    class DutyLoaded(Message):
+        """Today's duty roster was read, as one line."""
+
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
     class CountsLoaded(Message):
         """Counts and the selected list were read from the database."""
 
@@ -155,6 +162,7 @@ class HomeScreen(DeskScreen):
         with Horizontal(id="tiles"):
             for panel in PANELS:
                 yield CountTile(panel)
+        yield Label("", id="duty-line", markup=False)
         yield Label("", id="list-title", markup=False)
         yield DataTable(id="home-list", cursor_type="row", zebra_stripes=True)
         yield self.footer()
@@ -197,10 +205,12 @@ class HomeScreen(DeskScreen):
 
     def action_refresh_counts(self) -> None:
         self.load(self.selected)
+        self.load_duty()
 
     def refresh_data(self) -> None:
-        """Another session changed something: read the counts and the list again."""
+        """Another session changed something: read the counts, the list and the roster again."""
         self.load(self.selected)
+        self.load_duty()
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
@@ -225,6 +235,17 @@ class HomeScreen(DeskScreen):
         }
         rows = readers[panel_id]()
         self.post_message(self.CountsLoaded(counts, panel_id, rows))
+
+    @work(thread=True, exclusive=True, group="home-duty", exit_on_error=False)
+    def load_duty(self) -> None:
+        """Read today's duty roster (值班表) in a worker thread."""
+        from data import duty
+
+        line = duty.roster_line(duty.duty_today(clock_today()))
+        self.post_message(self.DutyLoaded(_("On duty: {roster}").format(roster=line)))
+
+    def on_home_screen_duty_loaded(self, message: DutyLoaded) -> None:
+        self.query_one("#duty-line", Label).update(Text(message.line, no_wrap=True, overflow="ellipsis"))
 
     def on_home_screen_counts_loaded(self, message: CountsLoaded) -> None:
         self.counts = message.counts

@@ -393,6 +393,20 @@ class FrontDeskApp(TypeAhead, DeskApp):
             return
         self.push_screen(PropertyScreen())
 
+    def action_open_handover(self) -> None:
+        """The shift handover (交接班): desk staff and leads."""
+        from screens.handover import HandoverScreen
+
+        if not access.can("handover.read", self.staff.id):
+            self.notify(_("Only desk staff and leads keep the shift handover."), severity="error", markup=False)
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, HandoverScreen):  # already open: bring it back on top
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        self.push_screen(HandoverScreen())
+
     # --- command palette -------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -418,6 +432,9 @@ class FrontDeskApp(TypeAhead, DeskApp):
             yield self._command(N_("Property structure"),
                                 _("Communities, buildings and rooms with their areas (administrators)"),
                                 self.action_open_property)
+        if access.can("handover.read", self.staff.id):
+            yield self._command(N_("Shift handover"), _("Draft and hand over your shift, take over the previous one, "
+                                                        "search the history"), self.action_open_handover)
         yield self._command(N_("Help"), _("Keys of this screen (F1)"), self.action_toggle_help)
         yield self._command(N_("Change theme"), _("Colours of the interface"), self.action_change_theme)
         yield self._command(N_("Quit"), _("Leave FrontDesk (Ctrl+Q)"), self.action_quit)

@@ -32,6 +32,7 @@ from data.models.calls import (
     Script,
 )
 from data.models.messages import OutboundMessage
+from data.models.handover import Handover, HandoverCommunity
 from data.models.people import (
     Building,
     Community,
@@ -111,6 +112,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     RenovationWorker,
     RenovationInspection,
     RenovationEvent,
+    Handover,
+    HandoverCommunity,
 )
 
 __all__ = [
@@ -122,4 +125,5 @@ __all__ = [
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
     "OutboundMessage",
     "Renovation", "RenovationWorker", "RenovationInspection", "RenovationEvent",
+    "Handover", "HandoverCommunity",
 ]

@@ -40,6 +40,9 @@ def demo(sqlite_url, monkeypatch):
     f.work_order(me, comm, title="电梯异响", status="assigned", assignee=tech,
                  resolution_due=NOW - dt.timedelta(hours=3))
     f.notification(me, "工单 BX-20261127-0002 已超时")
+    # Today's duty (值班) for the home screen's roster line.
+    f.event(me, NOW.replace(hour=8), NOW.replace(hour=16), title="前台早班", kind="duty")
+    f.event(tech, NOW.replace(hour=8), NOW.replace(hour=20), title="维修备班", kind="duty")
     yield {"owner": owner}
     close_database()
 

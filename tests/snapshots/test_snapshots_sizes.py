@@ -70,6 +70,12 @@ def _keys(*keys: str):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_home_at_three_sizes(town, snap_compare, size):
+    from data.models import Staff
+
+    # Today's duty (值班): the roster line under the tiles.
+    for login, hour, hours, title in (("desk1", 8, 8, "前台早班"), ("tech1", 20, 12, "维修夜班")):
+        f.event(Staff.get(Staff.login == login), NOW.replace(hour=hour),
+                NOW.replace(hour=hour) + dt.timedelta(hours=hours), title=title, kind="duty")
     assert snap_compare(FrontDeskApp(sign_in("desk1"), "demo.db"), terminal_size=size, run_before=_keys())
 
 

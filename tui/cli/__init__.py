@@ -20,6 +20,9 @@ from tui.cli import (
     community,
     people,
     renovations,
+    duty,
+    handover,
+    people,
     settings,
     territory,
     tickets,
@@ -65,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     settings.add_parsers(sub)
     community.add_parsers(sub)
     renovations.add_parsers(sub)
+    duty.add_parsers(sub)
+    handover.add_parsers(sub)
     return parser
 
 
@@ -141,6 +146,8 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **settings.COMMANDS,
     **community.COMMANDS,
     **renovations.COMMANDS,
+    **duty.COMMANDS,
+    **handover.COMMANDS,
 }
 
 

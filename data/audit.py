@@ -84,6 +84,8 @@ TABLES: tuple[Audited, ...] = (
     Audited("category", "name"),
     Audited("sla_policy", "priority"),
     Audited("holiday", "name"),
+    Audited("visitor", "name", phones=frozenset({"phone"}), ids=frozenset({"id_number"})),
+    Audited("release_pass", "number", phones=frozenset({"carrier_phone"})),
 )
 
 _state = threading.local()

@@ -46,6 +46,7 @@ from data.models.people import (
     Tag,
     Vehicle,
 )
+from data.models.registers import ReleasePass, Visitor
 from data.models.staff import (
     Draft,
     PersonNote,
@@ -101,6 +102,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Script,
     Draft,
     OutboundMessage,
+    Visitor,
+    ReleasePass,
 )
 
 __all__ = [
@@ -110,5 +113,5 @@ __all__ = [
     "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
-    "OutboundMessage",
+    "OutboundMessage", "Visitor", "ReleasePass",
 ]

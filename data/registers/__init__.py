@@ -5,7 +5,14 @@ write one function owning its transaction; the screens and the CLI get dataclass
 The gate (`guard` role) may register visitors and check passes, nothing else (data.access).
 """
 
-from data.registers.common import RoomPerson, RoomRef, room_match, room_people, room_ref
+from data.registers.common import (
+    RoomPerson,
+    RoomRef,
+    room_match,
+    room_people,
+    room_ref,
+    shown_plate,
+)
 from data.registers.passes import (
     LIST_STATES,
     OwnerChoice,
@@ -48,6 +55,6 @@ __all__ = [
     "VisitorPrefill", "VisitorView", "cancel_pass", "check_pass", "confirm_visit", "get_pass",
     "get_visitor", "issue_pass", "normalize_number", "passes_page", "person_to_call",
     "purge_visitor_details", "register_visitor", "reveal_visitors", "room_match", "room_owners",
-    "room_people", "room_ref", "sign_out", "use_pass", "visitor_by_phone", "visitor_by_plate",
+    "room_people", "room_ref", "shown_plate", "sign_out", "use_pass", "visitor_by_phone", "visitor_by_plate",
     "visitors_day",
 ]

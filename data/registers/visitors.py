@@ -126,6 +126,7 @@ class VisitorPrefill:
     plate: str
     room_id: int
     room: str
+    community_id: int
     community: str
     purpose: str
     last_seen: dt.datetime
@@ -255,7 +256,7 @@ def _prefill(where) -> VisitorPrefill | None:
     if row is None:
         return None
     return VisitorPrefill(row.id, row.name, row.phone, row.plate, row.room_id, row.room_code,
-                          row.community_name, row.purpose, row.time_in)
+                          row.community_id, row.community_name, row.purpose, row.time_in)
 
 
 def visitor_by_plate(plate: str) -> VisitorPrefill | None:

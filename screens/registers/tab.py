@@ -76,14 +76,14 @@ class RegisterTab(Vertical):
     #: Rows a page holds.
     PAGE: ClassVar[int] = 50
     #: What `n` says in the footer.
-    NEW_LABEL: ClassVar[str] = N_("New")
+    NEW_LABEL: ClassVar[str] = N_("New record")
     #: The filter line's placeholder.
     FILTER_HINT: ClassVar[str] = N_("Filter: name, room, plate …")
 
     BINDINGS = [
         Binding("slash", "focus_filter", N_("Filter"), key_display="/",
                 tooltip=N_("Narrow the list as you type; enter goes back to it")),
-        Binding("n", "new_record", N_("New")),
+        Binding("n", "new_record", N_("New record")),
         Binding("pagedown", "next_page", N_("Next page"), show=False),
         Binding("pageup", "previous_page", N_("Previous page"), show=False),
     ]

@@ -55,7 +55,7 @@ def test_the_guard_registers_lists_confirms_and_signs_out_a_visitor(db, capsys):
     assert run(db, "visitors", "out", str(made["id"]), user="guard1") == 0
     assert "10:00" in capsys.readouterr().out
     assert run(db, "visitors", "out", str(made["id"]), user="guard1") == 2
-    assert "went out already" in capsys.readouterr().err
+    assert "已于 12-06 10:00 离开" in capsys.readouterr().err
     assert run(db, "visitors", "list", "--inside", "--json", user="guard1") == 0
     assert json_lines(capsys) == []
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from data import audit, schema
+from data import audit, sample_registers, schema
 from data.auth import hash_password
 from data.clock import today as clock_today
 from data.db import (
@@ -622,6 +622,7 @@ class _Builder:
         self.calls()
         self.calendar()
         self.notifications()
+        sample_registers.registers(self)
         self.settings()
         conn.execute("COMMIT")
         self.say("indexes")

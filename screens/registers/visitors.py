@@ -159,9 +159,9 @@ class VisitorsTab(RegisterTab):
     ACTION = "visitor.register"
     COLUMNS = ((N_("In"), 5), (N_("Out"), 5), (N_("Name"), 8), (N_("Room visited"), 16),
                (N_("Phone"), 11), (N_("Plate"), 9), ("✓", 2), (N_("Purpose"), 10))
-    FLEXIBLE = 3
-    DROPPABLE = (7, 5, 4)
-    MIN_FLEX = 16
+    FLEXIBLE = 7
+    DROPPABLE = (5, 4)
+    MIN_FLEX = 6
     NEW_LABEL = N_("New visitor")
     FILTER_HINT = N_("Filter: name, room, phone digits, plate …")
 

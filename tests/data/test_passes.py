@@ -195,3 +195,55 @@ def test_the_list_pages_and_narrows_by_state_and_text(desk, monkeypatch):
     assert len(reg.passes_page(state="expired").rows) == 4
     with pytest.raises(ValidationError):
         reg.passes_page(state="lost")
+
+
+# --- the sample ---------------------------------------------------------------------------------
+
+
+def test_the_sample_has_a_guard_visitors_and_passes_in_every_state_moved_with_the_demo(tmp_path):
+    import sqlite3
+
+    from data import auth, demo
+    from data.db import close_database, open_database
+    from data.sample import SAMPLE_PASSWORD, generate
+
+    made = dt.date(2026, 1, 15)
+    path = tmp_path / "demo.db"
+    try:
+        generate(str(path), owners=300, seed=3, today=made)
+    finally:
+        close_database()
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        per_day = conn.execute(
+            "SELECT community_id, substr(time_in, 1, 10) AS d, count(*) FROM visitor "
+            "WHERE d >= '2025-12-16' AND d < '2026-01-15' GROUP BY community_id, d").fetchall()
+        assert per_day and all(5 <= n <= 15 for _c, _d, n in per_day)
+        older = conn.execute("SELECT count(*) FROM visitor WHERE time_in < '2025-12-01'").fetchone()[0]
+        assert 0 < older < len(per_day) * 10 * 11  # fewer a day before the last month
+        inside = conn.execute("SELECT count(*) FROM visitor WHERE time_out IS NULL").fetchone()[0]
+        assert inside >= 1
+        assert conn.execute("SELECT count(*) FROM visitor WHERE time_out IS NULL AND time_in < '2026-01-15'"
+                            ).fetchone() == (0,)  # only this morning's are still inside
+        assert conn.execute("SELECT count(*) FROM visitor WHERE time_in > '2026-01-15 09:00:00'"
+                            ).fetchone() == (0,)  # nobody came in after now
+        numbers = [n for (n,) in conn.execute("SELECT number FROM release_pass")]
+        assert len(numbers) == len(set(numbers))
+        assert all(n[3:11] == i[:10].replace("-", "") for n, i in conn.execute(
+            "SELECT number, issued_at FROM release_pass"))
+    finally:
+        conn.close()
+    open_database(str(path))
+    try:
+        guard = auth.authenticate("guard1", SAMPLE_PASSWORD)
+        assert (guard.name, guard.role, guard.must_change_password) == ("王保安", "guard", True)
+        with access.acting(guard):
+            states = {p.state(made) for p in reg.passes_page(limit=500).rows}
+        assert {"valid", "used", "expired", "cancelled"} <= states
+        demo.shift_to_today(dt.date(2026, 12, 7))
+        moved = {row.number[3:11] for row in ReleasePass.select().where(
+            ReleasePass.issued_at >= dt.datetime(2026, 12, 7))}
+        assert moved == {"20261207"}  # this morning's passes have today's number
+    finally:
+        close_database()

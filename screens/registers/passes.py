@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
@@ -147,7 +148,7 @@ class PassesTab(RegisterTab):
     ACTION = "pass.check"
     NEW_ACTION = "pass.issue"
     COLUMNS = ((N_("No."), 15), (N_("State"), 8), (N_("Room"), 16), (N_("Valid"), 11),
-               (N_("Carried by"), 8), (N_("Items"), 10))
+               (N_("Carried by"), 10), (N_("Items"), 10))
     FLEXIBLE = 5
     DROPPABLE = (4, 3)
     MIN_FLEX = 12
@@ -162,6 +163,11 @@ class PassesTab(RegisterTab):
     def __init__(self) -> None:
         super().__init__()
         self.state = ""
+
+    def column_width(self, index: int) -> int:
+        if index == 1:  # the state: its longest word in this language (10 cells at most)
+            return min(10, max(cell_len(label(PASS_STATES, code)) for code in PASS_STATES))
+        return super().column_width(index)
 
     def read_page(self, query: str, after: Any) -> tuple[list, Any, str]:
         page = reg.passes_page(query, state=self.state or None, after=after, limit=self.PAGE)

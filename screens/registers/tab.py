@@ -249,12 +249,20 @@ class RegisterTab(Vertical):
             columns.remove(index)
         return columns
 
+    def column_width(self, index: int) -> int:
+        """A column's width in cells in the interface language (COLUMNS by default; a
+        column of words, such as a state, may fit its longest word instead)."""
+        return self.COLUMNS[index][1]
+
     def _spare(self, columns: list[int]) -> int:
-        fixed = sum(self.COLUMNS[i][1] for i in columns if i != self.FLEXIBLE)
+        fixed = sum(self.column_width(i) for i in columns if i != self.FLEXIBLE)
         return self.app.size.width - fixed - 2 * len(columns) - 2
 
     def _widths(self, columns: list[int]) -> list[int]:
-        return [max(self.MIN_FLEX, self._spare(columns)) if i == self.FLEXIBLE else self.COLUMNS[i][1] for i in columns]
+        # Past the droppable columns, the flexible one takes what is left (never a
+        # horizontal scrollbar).
+        return [max(4, self._spare(columns)) if i == self.FLEXIBLE else self.column_width(i)
+                for i in columns]
 
     def on_resize(self) -> None:
         if self._last is not None:  # the columns follow the new width

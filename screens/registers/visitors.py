@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.message import Message
@@ -157,7 +158,7 @@ class VisitorsTab(RegisterTab):
     TITLE = N_("Visitors")
     ORDER = 10
     ACTION = "visitor.register"
-    COLUMNS = ((N_("In"), 5), (N_("Out"), 5), (N_("Name"), 8), (N_("Room visited"), 16),
+    COLUMNS = ((N_("In"), 5), (N_("Out"), 5), (N_("Name"), 8), (N_("Room visited"), 18),
                (N_("Phone"), 11), (N_("Plate"), 9), ("✓", 2), (N_("Purpose"), 10))
     FLEXIBLE = 7
     DROPPABLE = (5, 4)
@@ -172,6 +173,11 @@ class VisitorsTab(RegisterTab):
                      result: DialResult | None) -> None:
             super().__init__()
             self.view, self.person, self.result = view, person, result
+
+    def column_width(self, index: int) -> int:
+        if index == 1:  # "inside" (在内) or the time out
+            return max(5, cell_len(_("inside")))
+        return super().column_width(index)
 
     def read_page(self, query: str, after: Any) -> tuple[list, Any, str]:
         page = reg.visitors_day(query=query, after=after, limit=self.PAGE)

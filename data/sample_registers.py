@@ -109,7 +109,7 @@ def _visitors(b: Any, r: random.Random, guard: int, owners: dict[int, tuple[int,
     writer = b.writer("visitor", "name, phone, id_number, plate, community_id, room_id, purpose, time_in, "
                       "time_out, staff_id, signed_out_by_id, confirmed_at, confirmed_by_id, "
                       "confirmed_person_id, confirmed_name, purged_at, created_at", "visitors")
-    for ci, (cid, _name_) in enumerate(b.communities):
+    for ci, (cid, _community) in enumerate(b.communities):
         first, last = b.comm_rooms[ci]
         desk = b.comm_desk[cid]
         # Regulars: family, cleaners, couriers — their plate or phone comes back.
@@ -162,7 +162,7 @@ def _passes(b: Any, r: random.Random, guard: int, owners: dict[int, tuple[int, s
     for days_ago in range(90, -1, -1):
         day = today - dt.timedelta(days=days_ago)
         seq = 0
-        for ci, (cid, _name_) in enumerate(b.communities):
+        for ci, (cid, _community) in enumerate(b.communities):
             first, last = b.comm_rooms[ci]
             desk = b.comm_desk[cid]
             chance = 0.6 if days_ago <= 30 else 0.3

@@ -303,3 +303,54 @@ async def test_a_pass_issued_at_the_desk_is_checked_and_used_once_by_the_guard(g
         # The list says so too.
         await pilot.press("escape")
         await wait_for(pilot, lambda: "Used" in screen_text(app))
+
+
+async def test_d_dials_the_rooms_owner_and_the_answer_is_recorded(gate, tmp_path, monkeypatch):
+    import stat
+
+    from data.dialout import DIAL_ENV
+    from widgets.confirm import ConfirmModal
+
+    out = tmp_path / "dialled"
+    softphone = tmp_path / "softphone"
+    softphone.write_text(f'#!/bin/sh\nprintf "%s" "$1" > "{out}"\n')
+    softphone.chmod(softphone.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv(DIAL_ENV, f"{softphone} {{number}}")
+    with access.acting(gate["guard"]):
+        view = reg.register_visitor(reg.VisitorInput(name="刘访客", room="锦绣花园3-2-501"))
+    app = app_for("guard1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "d Call the owner" in screen_text(app)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert out.read_text() == "13800138000"  # the owner's phone, never the tenant's
+        assert "Did 张晓明 confirm the visit of 刘访客?" in screen_text(app)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: Visitor.get_by_id(view.id).confirmed_at is not None)
+        row = Visitor.get_by_id(view.id)
+        assert (row.confirmed_name, row.confirmed_person_id, row.confirmed_by_id) == (
+            "张晓明", gate["owner"], gate["guard"].id)
+        # The list reads it again: the visit shows as confirmed.
+        await wait_for(pilot, lambda: registers(app).tab().rows[0].confirmed_at is not None)
+
+
+async def test_without_a_dial_command_the_owners_number_is_shown_to_dial_by_hand(gate):
+    from screens.call_forms import BigNumberModal
+
+    with access.acting(gate["guard"]):
+        reg.register_visitor(reg.VisitorInput(name="刘访客", room="锦绣花园3-2-501"))
+    app = app_for("guard1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "d")
+        await wait_for(pilot, lambda: isinstance(app.screen, BigNumberModal))
+        assert "138 0013 8000" in screen_text(app) and "张晓明" in screen_text(app)
+        await pilot.press("escape")  # dialled by hand: then asked whether they confirmed
+        await settle(app, pilot)
+        assert "Did 张晓明 confirm" in screen_text(app)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert Visitor.get().confirmed_at is None

@@ -84,8 +84,9 @@ class RegisterTab(Vertical):
         Binding("slash", "focus_filter", N_("Filter"), key_display="/",
                 tooltip=N_("Narrow the list as you type; enter goes back to it")),
         Binding("n", "new_record", N_("New record")),
-        Binding("pagedown", "next_page", N_("Next page"), show=False),
-        Binding("pageup", "previous_page", N_("Previous page"), show=False),
+        # Priority: the list's own page keys would only move its cursor within the page.
+        Binding("pagedown", "next_page", N_("Next page"), show=False, priority=True),
+        Binding("pageup", "previous_page", N_("Previous page"), show=False, priority=True),
     ]
     #: Actions whose key is printable: off while the filter line is being typed in.
     TYPED_KEYS: ClassVar[frozenset[str]] = frozenset({"focus_filter", "new_record"})

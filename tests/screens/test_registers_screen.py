@@ -354,3 +354,22 @@ async def test_without_a_dial_command_the_owners_number_is_shown_to_dial_by_hand
         await pilot.press("n")
         await settle(app, pilot)
         assert Visitor.get().confirmed_at is None
+
+
+async def test_page_keys_turn_the_pages_of_the_list(gate):
+    with access.acting(gate["guard"]):
+        for n in range(55):
+            reg.register_visitor(reg.VisitorInput(
+                name=f"访客{n:02d}", room="5-1-101", time_in=dt.datetime(2026, 12, 6, 8, 0) + dt.timedelta(minutes=n)))
+    app = app_for("guard1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        tab = registers(app).tab()
+        await wait_for(pilot, lambda: len(tab.rows) == 50)
+        assert tab.rows[0].name == "访客54" and "pgdn more" in screen_text(app)
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: len(tab.rows) == 5)
+        assert [v.name for v in tab.rows] == ["访客04", "访客03", "访客02", "访客01", "访客00"]
+        assert "page 2" in screen_text(app)
+        await pilot.press("pageup")
+        await wait_for(pilot, lambda: len(tab.rows) == 50)

@@ -28,6 +28,9 @@ DESK, TECH, SUPERVISOR, MANAGER, ADMIN = "desk", "tech", "supervisor", "manager"
 #: Unattended work (cron, the phone system, a session's sweeps): only what SERVICE_ACTIONS
 #: name, never the TUI or anything else.
 SERVICE = "service"
+#: The gate (门岗, 秩序维护): registers visitors and checks release passes, nothing else
+#: (SPEC §1) — not one of EVERYONE, so no rule made for "every person" reaches the gate.
+GUARD = "guard"
 #: Every person's role (a service account is not a person).
 EVERYONE = frozenset({DESK, TECH, SUPERVISOR, MANAGER, ADMIN})
 LEADS = frozenset({SUPERVISOR, MANAGER, ADMIN})
@@ -65,6 +68,12 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     # SMS or WeChat to an owner through the configured command (parcels, visits, notices).
     "message.send": (EVERYONE, N_("send messages to owners")),
     "calls.list_file": (LEADS, N_("build call lists from a file")),
+    # The front desk's registers (issue 16): the gate registers visitors and checks passes;
+    # only the desk issues or cancels a pass (the owner's consent is taken there).
+    "visitor.register": (frozenset({DESK, GUARD}) | LEADS, N_("register visitors")),
+    "visitor.purge": (LEADS | {SERVICE}, N_("purge visitors' ID numbers and plates")),
+    "pass.issue": (frozenset({DESK}) | LEADS, N_("issue or cancel release passes")),
+    "pass.check": (frozenset({DESK, GUARD}) | LEADS, N_("check release passes at the gate")),
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),
@@ -94,6 +103,9 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
 }
 #: The only actions a service account may take.
 SERVICE_ACTIONS = frozenset(a for a, (roles, _n) in RULES.items() if SERVICE in roles)
+#: The only actions a gate guard may take (their CLI runs nothing else, their TUI shows
+#: nothing else).
+GUARD_ACTIONS = frozenset(a for a, (roles, _n) in RULES.items() if GUARD in roles)
 
 
 def os_login() -> str | None:

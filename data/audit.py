@@ -91,6 +91,8 @@ TABLES: tuple[Audited, ...] = (
     # A handover's items are its body as JSON: the body is enough in the trail.
     Audited("handover", "shift", skip=frozenset({"items"})),
     Audited("handover_community", "community_id", ("handover", "handover_id")),
+    Audited("visitor", "name", phones=frozenset({"phone"}), ids=frozenset({"id_number"})),
+    Audited("release_pass", "number", phones=frozenset({"carrier_phone"})),
 )
 
 _state = threading.local()

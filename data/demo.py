@@ -63,6 +63,7 @@ from data.models import (
     Holiday,
     Notification,
     Person,
+    ReleasePass,
     Setting,
     SlaPolicy,
     WorkOrder,
@@ -214,7 +215,6 @@ def _move_numbers(days: int) -> None:
     """Renumber the work orders whose number spells a day, and the numbers quoted in their
     notifications. Two steps (through a temporary `~` suffix) so that no UPDATE ever meets
     a number it has not moved yet."""
-    named = _matches_day(WorkOrder.number)
     order = WorkOrder.alias()
     for column in (Notification.title, Notification.body):
         old = (order.select(order.number)
@@ -226,9 +226,12 @@ def _move_numbers(days: int) -> None:
             & fn.EXISTS(order.select(SQL("1")).where(
                 (order.id == Notification.entity_id) & _matches_day(order.number)))
         ).execute()
-    WorkOrder.update(number=_new_number(WorkOrder.number, days).concat("~")).where(named).execute()
-    WorkOrder.update(number=fn.substr(WorkOrder.number, 1, fn.length(WorkOrder.number) - 1)).where(
-        WorkOrder.number.endswith("~")).execute()
+    # Release passes are numbered by their day too (FX-20260115-003).
+    for model in (WorkOrder, ReleasePass):
+        model.update(number=_new_number(model.number, days).concat("~")).where(
+            _matches_day(model.number)).execute()
+        model.update(number=fn.substr(model.number, 1, fn.length(model.number) - 1)).where(
+            model.number.endswith("~")).execute()
 
 
 def _move_dedupe_keys(days: int, weeks: int) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data import audit, sample_renovations, schema
+from data import audit, sample_registers, schema
 from data.auth import hash_password
 from data.clock import today as clock_today
 from data.db import (
@@ -625,6 +626,7 @@ class _Builder:
         self.notifications()
         sample_renovations.renovations(self)
         duty_and_handovers(self)  # the duty roster and shift handovers (data.sample_handover)
+        sample_registers.registers(self)
         self.settings()
         conn.execute("COMMIT")
         self.say("indexes")

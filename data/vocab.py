@@ -62,6 +62,7 @@ STAFF_ROLES = {
     "manager": N_("Manager"),
     "admin": N_("Administrator"),
     "service": N_("Service account"),
+    "guard": N_("Gate guard"),  # 门岗, 秩序维护
 }
 
 WORK_ORDER_KINDS = {
@@ -188,6 +189,30 @@ EVENT_KINDS = {
     "fax": N_("Fax"),
     "memo": N_("Memo"),
     "task": N_("Task"),
+}
+
+#: How the owner consented to a release pass (物品放行条).
+PASS_CONSENT = {
+    "phone": N_("By phone"),  # 电话确认
+    "in_person": N_("In person at the desk"),  # 业主到场
+    "written": N_("Written note"),  # 书面同意
+}
+
+#: Words a clerk or a script may use for a consent.
+PASS_CONSENT_WORDS = {
+    "电话": "phone", "电话确认": "phone", "来电": "phone",
+    "当面": "in_person", "到场": "in_person", "业主到场": "in_person", "现场": "in_person",
+    "书面": "written", "书面同意": "written", "字条": "written", "委托书": "written",
+}
+
+#: What a gate check of a release pass finds.
+PASS_STATES = {
+    "valid": N_("Valid"),  # 有效
+    "not_yet": N_("Not valid yet"),  # 未到日期
+    "used": N_("Used"),  # 已使用
+    "expired": N_("Expired"),  # 已过期
+    "cancelled": N_("Cancelled"),  # 已作废
+    "unknown": N_("Unknown"),  # 查无此条
 }
 
 NOTIFICATION_KINDS = {

@@ -128,6 +128,8 @@ class HomeScreen(DeskScreen):
         Binding("left,h", "step_panel(-1)", N_("Previous list"), show=False),
         Binding("right,l", "step_panel(1)", N_("Next list"), show=False),
         Binding("r", "refresh_counts", N_("Refresh")),
+        Binding("d", "open_registers", N_("Registers"),
+                tooltip=N_("访客, 放行条 … the front desk's registers (登记)")),
     ]
 
     class DutyLoaded(Message):
@@ -193,6 +195,16 @@ class HomeScreen(DeskScreen):
         yield (N_("Refresh"), _("Read the counts again (r)"), self.action_refresh_counts)
 
     # --- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_registers":  # not offered to a role that keeps no register
+            may_open = getattr(self.app, "may_open", None)
+            return may_open is None or bool(may_open("registers"))
+        return True
+
+    def action_open_registers(self) -> None:
+        """d: the registers (登记): visitors, release passes …"""
+        self.app.action_open_screen("registers")
 
     def action_show_panel(self, panel_id: str) -> None:
         self.selected = panel_id

@@ -60,6 +60,12 @@ def _inbox_screen() -> Screen:
     return InboxScreen()
 
 
+def _registers_screen() -> Screen:
+    from screens.registers import RegistersScreen  # loaded when first opened
+
+    return RegistersScreen()
+
+
 def _dirty(screen: Screen) -> bool:
     """Would leaving `screen` lose typed input?"""
     return isinstance(screen, DeskPage) and screen.is_dirty
@@ -70,9 +76,17 @@ class ScreenEntry:
     """A top-level screen reachable by a function key and from the palette."""
 
     name: str
-    key: str
+    key: str  # "" when no global key opens it (the palette and the home screen do)
     title: str  # English message id; Chinese from the catalog
     factory: Callable[[], Screen] | None  # None until the issue that builds it lands
+    #: The roles that may open it: every person's role but the gate's by default.
+    roles: frozenset[str] = access.EVERYONE
+
+
+#: Who keeps the front desk's registers: whoever may register visitors or check passes
+#: (the gate guard too, who sees nothing else).
+REGISTER_ROLES = frozenset(role for action in ("visitor.register", "pass.check")
+                           for role in access.RULES[action][0])
 
 
 #: Every top-level screen of SPEC §8. A None factory means "not built yet": its key is
@@ -84,6 +98,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("calendar", "f4", N_("Calendar"), _calendar_screen),
     ScreenEntry("calls", "f5", N_("Calls"), _calls_screen),
     ScreenEntry("inbox", "f6", N_("Notifications"), _inbox_screen),
+    ScreenEntry("registers", "", N_("Registers"), _registers_screen, REGISTER_ROLES),
 )
 
 #: Roles allowed to import rosters (kept here so the palette need not import the screen).
@@ -157,8 +172,9 @@ class FrontDeskApp(TypeAhead, DeskApp):
     def on_mount(self) -> None:
         self.title = _("FrontDesk")
         # Pushed rather than returned by get_default_screen: Textual loads a screen's
-        # CSS_PATH when it is pushed, not for the default screen.
-        self.push_screen(HomeScreen())
+        # CSS_PATH when it is pushed, not for the default screen. The gate lands on its
+        # registers (visitors, passes), which are all it may use.
+        self.push_screen(self._landing_screen())
         self._last_token = change_token()
         # Toasts are for what arrives from now on; the inbox and the count cover the rest.
         self._last_note_id = notifications.last_id(self.staff.id)
@@ -309,14 +325,33 @@ class FrontDeskApp(TypeAhead, DeskApp):
     def _entry(self, name: str) -> ScreenEntry:
         return next(entry for entry in SCREENS if entry.name == name)
 
+    def _landing_screen(self) -> Screen:
+        if self.staff.role == access.GUARD:
+            from screens.registers import RegistersScreen
+
+            screen = RegistersScreen()
+            screen.registry_name = "registers"
+            return screen
+        return HomeScreen()
+
+    def may_open(self, name: str) -> bool:
+        """Is the screen built, and may the signed-in role open it? (A gate guard opens
+        the registers only: no owners, work orders, calendar, calls or inbox.)"""
+        entry = self._entry(name)
+        if entry.factory is None:
+            return False
+        if name == "home":  # back to the first screen, whatever it is for this role
+            return True
+        return self.staff.role in entry.roles
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_screen" and parameters:
-            return self._entry(str(parameters[0])).factory is not None
+            return self.may_open(str(parameters[0]))
         return True
 
     def action_open_screen(self, name: str) -> None:
         entry = self._entry(name)
-        if entry.factory is None:
+        if not self.may_open(name) or entry.factory is None:
             return
         if name == "home":
             while len(self.screen_stack) > HOME_DEPTH:
@@ -373,6 +408,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
         """The new-order form, from anywhere (the cards prefill person and room with `o`)."""
         from screens.workorder import open_new_order
 
+        if not access.can("order.create"):
+            return
         open_new_order(self.screen)
 
     def action_import_roster(self) -> None:
@@ -412,18 +449,19 @@ class FrontDeskApp(TypeAhead, DeskApp):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every screen and action, findable by Chinese name, English name or pinyin initials."""
         for entry in SCREENS:
-            if entry.factory is None:
+            if not self.may_open(entry.name) or (entry.name == "home" and self.staff.role == access.GUARD):
                 continue
-            yield self._command(
-                entry.title,
-                _("Open this screen · key {key}").format(
-                    key="Esc" if entry.key == "escape" else entry.key.upper()),
-                lambda name=entry.name: self.action_open_screen(name),
-            )
+            if entry.key:
+                help_text = _("Open this screen · key {key}").format(
+                    key="Esc" if entry.key == "escape" else entry.key.upper())
+            else:
+                help_text = _("Open this screen")
+            yield self._command(entry.title, help_text, lambda name=entry.name: self.action_open_screen(name))
         screen_commands = list(screen.palette_commands()) if isinstance(screen, DeskPage) else []
         for title, help_text, callback in screen_commands:
             yield self._command(title, help_text, callback)
-        if not any(title == N_("New work order") for title, _h, _c in screen_commands):
+        if access.can("order.create") and not any(
+                title == N_("New work order") for title, _h, _c in screen_commands):
             yield self._command(N_("New work order"), _("Repair, complaint, inquiry or suggestion"),
                                 self.action_new_order)
         if self.staff.role in IMPORT_ROLES:

@@ -78,6 +78,19 @@ def _service_check(staff: StaffInfo, action: str | None, tui: bool) -> None:
             "(frontdesk escalate, frontdesk remind), not this.").format(login=staff.login))
 
 
+def _guard_check(staff: StaffInfo, action: str | None, tui: bool, allow_temporary: bool) -> None:
+    """A gate guard's account runs only the gate's commands (visitors, passes) and the
+    TUI (which shows them nothing else); changing their own password is theirs too."""
+    if staff.role != access.GUARD or tui or allow_temporary:
+        return
+    # A command that names its permission is refused by that rule's own words (below);
+    # one that names none (reading owners, orders, calls …) is not the gate's.
+    if action is None or action not in access.RULES:
+        raise AuthError(_(
+            "“{login}” is a gate guard's account: it may register visitors and check release "
+            "passes (frontdesk visitors, frontdesk passes), not this.").format(login=staff.login))
+
+
 def open_session(args: argparse.Namespace, *, allow_temporary: bool = False,
                  tui: bool = False, action: str | None = None) -> Session:
     """Sign in as the OS login's account or the requested one, then act as it.
@@ -92,6 +105,7 @@ def open_session(args: argparse.Namespace, *, allow_temporary: bool = False,
 
     staff, needs_password = resolve_session(access.os_login(), requested_login(args))
     _service_check(staff, action, tui)
+    _guard_check(staff, action, tui, allow_temporary)
     password: str | None = None
     if needs_password:
         password = os.environ.get("FRONTDESK_PASSWORD")
@@ -123,6 +137,7 @@ def open_session(args: argparse.Namespace, *, allow_temporary: bool = False,
             staff = change_password(staff.id, password, new)
             password = new
     _service_check(staff, action, tui)
+    _guard_check(staff, action, tui, allow_temporary)
     access.act_as(staff)
     if action is not None:
         access.require(action)

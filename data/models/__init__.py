@@ -53,6 +53,7 @@ from data.models.renovations import (
     RenovationInspection,
     RenovationWorker,
 )
+from data.models.registers import ReleasePass, Visitor
 from data.models.staff import (
     Draft,
     PersonNote,
@@ -114,6 +115,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     RenovationEvent,
     Handover,
     HandoverCommunity,
+    Visitor,
+    ReleasePass,
 )
 
 __all__ = [
@@ -126,4 +129,5 @@ __all__ = [
     "OutboundMessage",
     "Renovation", "RenovationWorker", "RenovationInspection", "RenovationEvent",
     "Handover", "HandoverCommunity",
+    "OutboundMessage", "Visitor", "ReleasePass",
 ]

@@ -126,6 +126,7 @@ def test_staff_accounts(sample):
     expected |= {f"desk{i}": "desk" for i in range(1, 6)}
     expected |= {f"tech{i}": "tech" for i in range(1, 9)}
     expected |= {"cron": "service"}  # unattended work: no password, signs in by an OS login
+    expected |= {"guard1": "guard"}  # the gate (data.sample_registers): visitors and passes only
     assert staff == expected
     assert _one(sample, "SELECT password_hash FROM staff WHERE login = 'cron'") is None
     for (phone,) in sample.execute("SELECT phone FROM staff WHERE role <> 'service'"):

@@ -23,6 +23,7 @@ from tui.cli import (
     duty,
     handover,
     people,
+    registers,
     settings,
     territory,
     tickets,
@@ -70,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     renovations.add_parsers(sub)
     duty.add_parsers(sub)
     handover.add_parsers(sub)
+    registers.add_parsers(sub)
     return parser
 
 
@@ -148,6 +150,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **renovations.COMMANDS,
     **duty.COMMANDS,
     **handover.COMMANDS,
+    **registers.COMMANDS,
 }
 
 

@@ -20,7 +20,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q = staff_sub.add_parser("add", help=_("add a staff account"))
     q.add_argument("login")
     q.add_argument("--name", required=True)
-    q.add_argument("--role", required=True, help="desk, tech, supervisor, manager, admin")
+    q.add_argument("--role", required=True, help="desk, tech, supervisor, manager, admin, guard")
     q.add_argument("--phone", default="")
     q.add_argument("--os-login", metavar="OS_LOGIN",
                    help=_("the SSH login that signs in as this account without a password"))

@@ -1,0 +1,216 @@
+"""访客登记 (issue 16 item 1): registering a visitor (name, phone, ID number, plate, the room
+visited), a room code in two communities asked about, the owner called to confirm, the
+day's list with those still inside first, signing out, a plate or phone seen before
+filling the rest, ID numbers masked, and the retention purge; on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from data import access, i18n, people
+from data import registers as reg
+from data.errors import NotFoundError, PermissionDenied, ValidationError
+from data.models import AuditLog, Visitor
+from data.people import PersonInput
+from tests import factories as f
+
+NOW = "2026-12-06 10:00"
+ID = "11010519491231002X"
+
+
+@pytest.fixture
+def gate(database, monkeypatch):
+    monkeypatch.setenv("FRONTDESK_NOW", NOW)
+    i18n.set_language("en")
+    jx, yg = f.community("锦绣花园"), f.community("阳光水岸")
+    room = people.ensure_room(jx.id, "3-2-501")
+    other = people.ensure_room(yg.id, "3-2-501")  # the same code in another community
+    only = people.ensure_room(jx.id, "5-1-101")
+    owner = people.create_person(PersonInput(name="张晓明", phones=["13800138000"]))
+    tenant = people.create_person(PersonInput(name="李租客", phones=["13900139000"]))
+    people.move_in(owner, room, "owner")
+    people.move_in(tenant, room, "tenant")
+    desk = f.staff("desk1", "李娜")
+    guard = f.staff("guard1", "王保安", "guard")
+    tech = f.staff("tech1", "赵师傅", "tech")
+    access.act_as(guard)
+    return {"jx": jx, "yg": yg, "room": room, "other": other, "only": only, "owner": owner,
+            "tenant": tenant, "desk": desk, "guard": guard, "tech": tech}
+
+
+def visitor(**fields) -> reg.VisitorView:
+    fields.setdefault("name", "刘访客")
+    fields.setdefault("room", "5-1-101")
+    return reg.register_visitor(reg.VisitorInput(**fields))
+
+
+def test_a_visitor_is_registered_with_every_detail_checked_and_stored(gate):
+    view = visitor(name=" 刘访客 ", room="3-2-501", community="锦绣花园", phone="138 0000 1111",
+                   id_number=ID.lower(), plate="沪a·12345", purpose="探亲")
+    row = Visitor.get_by_id(view.id)
+    assert (row.name, row.phone, row.id_number, row.plate, row.purpose) == (
+        "刘访客", "13800001111", ID, "沪A12345", "探亲")
+    assert row.room_id == gate["room"] and row.staff_id == gate["guard"].id
+    assert view.time_in == dt.datetime(2026, 12, 6, 10, 0) and view.inside
+    # The view never carries the ID number in full.
+    assert view.id_masked == "110***********002X" and ID not in repr(view)
+    assert view.as_json()["id_number"] == "110***********002X"
+    assert view.as_json()["phone"] == "138****1111"
+    assert view.place == "锦绣花园 3-2-501" and view.plate_shown == "沪A·12345"
+
+
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("name", "", "Give the visitor's name"),
+    ("phone", "12345", "11 digits"),
+    ("id_number", "110105194912310021", "check digit"),
+    ("plate", "沪I12345", "I or O"),
+    ("name", "刘\x1b[31m", "control character"),
+])
+def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(gate, field, value, says):
+    with pytest.raises(ValidationError) as caught:
+        visitor(**{field: value})
+    assert caught.value.field == field and says in caught.value.message
+    assert Visitor.select().count() == 0
+
+
+def test_a_room_code_in_two_communities_is_asked_about_and_an_unknown_one_refused(gate):
+    with pytest.raises(ValidationError) as caught:
+        visitor(room="3-2-501")
+    assert caught.value.field == "room"
+    assert "锦绣花园" in caught.value.message and "阳光水岸" in caught.value.message
+    match = reg.room_match("3-2-501")
+    assert {c.community for c in match.candidates} == {"锦绣花园", "阳光水岸"}
+    # The picker's choice, or the community typed, settles it.
+    assert visitor(room="3-2-501", room_id=gate["other"]).community == "阳光水岸"
+    assert visitor(room="3-2-501", community="锦绣花园").community == "锦绣花园"
+    with pytest.raises(ValidationError) as caught:
+        visitor(room="9-9-909")
+    assert caught.value.field == "room" and "There is no room" in caught.value.message
+    with pytest.raises(ValidationError) as caught:
+        visitor(room="3-2-501", community="不存在花园")
+    assert caught.value.field == "community"
+
+
+def test_the_days_list_puts_those_still_inside_first_and_pages(gate, monkeypatch):
+    early = visitor(name="早到", time_in=dt.datetime(2026, 12, 6, 8, 0))
+    late = visitor(name="晚到", time_in=dt.datetime(2026, 12, 6, 9, 30))
+    gone = visitor(name="已走", time_in=dt.datetime(2026, 12, 6, 9, 45))
+    reg.sign_out(gone.id)
+    yesterday_inside = visitor(name="昨晚没走", time_in=dt.datetime(2026, 12, 5, 20, 0))
+    yesterday_out = visitor(name="昨天走了", time_in=dt.datetime(2026, 12, 5, 19, 0))
+    reg.sign_out(yesterday_out.id)
+    page = reg.visitors_day()
+    assert [v.name for v in page.rows] == ["晚到", "早到", "昨晚没走", "已走"]
+    assert page.inside == 3 and page.next_cursor is None
+    assert [v.name for v in reg.visitors_day(inside_only=True).rows] == ["晚到", "早到", "昨晚没走"]
+    assert [v.name for v in reg.visitors_day(dt.date(2026, 12, 5)).rows] == ["昨晚没走", "昨天走了"]
+    # A page at a time, in the same order.
+    first = reg.visitors_day(limit=2)
+    second = reg.visitors_day(limit=2, after=first.next_cursor)
+    assert [v.id for v in first.rows + second.rows] == [late.id, early.id, yesterday_inside.id, gone.id]
+    assert second.next_cursor is None
+    # Narrowed by name, plate or room.
+    visitor(name="开车来", plate="沪B54321", time_in=dt.datetime(2026, 12, 6, 9, 50))
+    assert [v.name for v in reg.visitors_day(query="沪B543").rows] == ["开车来"]
+    assert [v.name for v in reg.visitors_day(query="早").rows] == ["早到"]
+
+
+def test_signing_out_once_and_not_before_coming_in(gate):
+    view = visitor()
+    out = reg.sign_out(view.id)
+    assert out.time_out == dt.datetime(2026, 12, 6, 10, 0) and not out.inside
+    assert out.signed_out_by == "王保安"
+    with pytest.raises(ValidationError) as caught:
+        reg.sign_out(view.id)
+    assert "went out already, at 12-06 10:00" in caught.value.message
+    other = visitor()
+    with pytest.raises(ValidationError):
+        reg.sign_out(other.id, at=dt.datetime(2026, 12, 6, 9, 0))
+    with pytest.raises(NotFoundError):
+        reg.sign_out(9999)
+
+
+def test_a_plate_or_phone_seen_before_fills_the_rest(gate):
+    assert reg.visitor_by_plate("沪A12345") is None
+    visitor(name="老刘", phone="13700137000", plate="沪A12345", room="5-1-101", purpose="送货",
+            time_in=dt.datetime(2026, 11, 1, 9, 0))
+    visitor(name="刘师傅", phone="13700137000", plate="沪A12345", room="3-2-501", community="锦绣花园",
+            time_in=dt.datetime(2026, 12, 1, 9, 0))
+    found = reg.visitor_by_plate("沪a 12345")
+    assert (found.name, found.phone, found.room, found.community) == ("刘师傅", "13700137000", "3-2-501", "锦绣花园")
+    assert found.room_id == gate["room"]
+    assert reg.visitor_by_phone("137-0013-7000").name == "刘师傅"
+    assert reg.visitor_by_plate("沪A99999") is None and reg.visitor_by_plate("not a plate") is None
+
+
+def test_the_owner_is_called_to_confirm_and_the_confirmation_recorded(gate):
+    view = visitor(room="3-2-501", community="锦绣花园")
+    to_call = reg.person_to_call(view.id)
+    assert (to_call.name, to_call.role, to_call.number) == ("张晓明", "owner", "13800138000")
+    # The gate got an owner's number: recorded as a reveal.
+    assert AuditLog.select().where(AuditLog.action == "reveal", AuditLog.entity == "person",
+                                   AuditLog.entity_id == gate["owner"]).count() == 1
+    done = reg.confirm_visit(view.id, person_id=to_call.person_id)
+    assert done.confirmed_name == "张晓明" and done.confirmed_by == "王保安"
+    assert done.confirmed_at == dt.datetime(2026, 12, 6, 10, 0)
+    with pytest.raises(ValidationError) as caught:
+        reg.confirm_visit(view.id)
+    assert "Confirmed already" in caught.value.message
+    # Someone who does not live there cannot be the one who confirmed.
+    again = visitor(room="3-2-501", community="锦绣花园")
+    with access.acting(None):
+        stranger = people.create_person(PersonInput(name="路人"))
+    with pytest.raises(ValidationError):
+        reg.confirm_visit(again.id, person_id=stranger)
+    assert reg.confirm_visit(again.id, by_name="李租客").confirmed_name == "李租客"
+    # A room with nobody on record cannot be confirmed by phone.
+    empty = visitor(room="5-1-101")
+    with pytest.raises(NotFoundError) as caught:
+        reg.person_to_call(empty.id)
+    assert "Nobody is on record" in caught.value.message
+
+
+def test_id_numbers_in_full_only_for_roles_that_may_see_them_and_recorded(gate):
+    view = visitor(id_number=ID, phone="13800001111")
+    with pytest.raises(PermissionDenied):
+        reg.reveal_visitors([view.id])  # the guard
+    access.act_as(gate["desk"])
+    shown = reg.reveal_visitors([view.id])
+    assert shown[view.id].id_number == ID and shown[view.id].phone == "13800001111"
+    assert AuditLog.select().where(AuditLog.action == "reveal", AuditLog.entity == "visitor",
+                                   AuditLog.entity_id == view.id).count() == 1
+
+
+def test_a_technician_may_not_register_visitors(gate):
+    access.act_as(gate["tech"])
+    with pytest.raises(PermissionDenied) as caught:
+        visitor()
+    assert "register visitors" in caught.value.message
+    with pytest.raises(PermissionDenied):
+        reg.visitors_day()
+
+
+def test_retention_blanks_old_id_numbers_and_plates_keeps_the_visits_and_records_it(gate):
+    old = visitor(id_number=ID, plate="沪A12345", time_in=dt.datetime(2026, 6, 1, 9, 0))
+    reg.sign_out(old.id, at=dt.datetime(2026, 6, 1, 11, 0))
+    recent = visitor(id_number=ID, plate="沪B12345", time_in=dt.datetime(2026, 12, 1, 9, 0))
+    reg.sign_out(recent.id, at=dt.datetime(2026, 12, 1, 10, 0))
+    inside = visitor(id_number=ID, plate="沪C12345", time_in=dt.datetime(2026, 6, 2, 9, 0))
+    with pytest.raises(PermissionDenied):
+        reg.purge_visitor_details(dt.datetime(2026, 9, 1))  # the guard
+    access.act_as(None)  # retention runs as the system (or a service account)
+    assert reg.purge_visitor_details(dt.datetime(2026, 9, 1)) == 1
+    row = Visitor.get_by_id(old.id)
+    assert row.id_number is None and row.plate == "" and row.purged_at is not None
+    assert row.name == "刘访客"  # the visit is kept
+    assert Visitor.get_by_id(recent.id).id_number == ID
+    assert Visitor.get_by_id(inside.id).plate == "沪C12345"  # not ended: kept
+    changed = {(a.field, a.old_value, a.new_value) for a in AuditLog.select().where(
+        AuditLog.entity == "visitor", AuditLog.entity_id == old.id, AuditLog.action == "update")}
+    assert ("id_number", "110***********002X", None) in changed
+    assert ("plate", "沪A12345", "") in changed
+    # A purged visit no longer fills the form.
+    assert reg.visitor_by_plate("沪A12345") is None
+    assert reg.purge_visitor_details(dt.datetime(2026, 9, 1)) == 0

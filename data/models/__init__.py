@@ -31,6 +31,7 @@ from data.models.calls import (
     IncidentBuilding,
     Script,
 )
+from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.messages import OutboundMessage
 from data.models.people import (
     Building,
@@ -101,6 +102,11 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Script,
     Draft,
     OutboundMessage,
+    KeyDeposit,
+    KeyAuthorisation,
+    KeyLoan,
+    Parcel,
+    FoundItem,
 )
 
 __all__ = [
@@ -110,5 +116,5 @@ __all__ = [
     "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
-    "OutboundMessage",
+    "OutboundMessage", "KeyDeposit", "KeyAuthorisation", "KeyLoan", "Parcel", "FoundItem",
 ]

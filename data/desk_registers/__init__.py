@@ -14,6 +14,7 @@ ask the same permissions: check `access.can` before showing them).
 from __future__ import annotations
 
 from data.desk_registers.common import MAX_PAGE, PAGE, Page, RoomRef
+from data.desk_registers.found import ACTION as FOUND_ACTION
 from data.desk_registers.found import (
     DISPOSALS,
     FOUND_KEEP_DAYS,
@@ -30,6 +31,7 @@ from data.desk_registers.found import (
     list_found,
     parse_found_state,
 )
+from data.desk_registers.keys import ACTION as KEYS_ACTION
 from data.desk_registers.keys import (
     KEY_OVERDUE,
     KEY_STATES,
@@ -53,6 +55,7 @@ from data.desk_registers.keys import (
     return_key,
     revoke_authorised,
 )
+from data.desk_registers.parcels import ACTION as PARCELS_ACTION
 from data.desk_registers.parcels import (
     CARRIERS,
     COLLECTED_HOW,
@@ -74,7 +77,7 @@ from data.desk_registers.parcels import (
 )
 
 __all__ = [
-    "CARRIERS", "COLLECTED_HOW", "DISPOSALS", "FOUND_KEEP_DAYS", "FOUND_STATES", "KEY_OVERDUE",
+    "FOUND_ACTION", "KEYS_ACTION", "PARCELS_ACTION", "CARRIERS", "COLLECTED_HOW", "DISPOSALS", "FOUND_KEEP_DAYS", "FOUND_STATES", "KEY_OVERDUE",
     "KEY_STATES", "MAX_PAGE", "PAGE", "PARCEL_OVERDUE_DAYS", "PARCEL_SIZES", "PARCEL_STATES",
     "AuthorisedInput", "AuthorisedView", "ClaimInput", "FoundInput", "FoundRow", "FoundView",
     "KeyDepositInput", "KeyLoanView", "KeyOut", "KeyRow", "KeyView", "Page", "ParcelInput",

@@ -66,10 +66,13 @@ def _keys(b: Any, rnd: random.Random, occupied: list[int]) -> int:
         mobile = b.person_mobile[person]
         desk = _desk(b, room)
         what, qty = _KEY_WHAT[int(rnd.random() * len(_KEY_WHAT))]
-        deposited = t.at(-int(30 + rnd.random() * 700), 9 + int(rnd.random() * 9), int(rnd.random() * 60))
+        day = -int(30 + rnd.random() * 700)
+        deposited = t.at(day, 9 + int(rnd.random() * 9), int(rnd.random() * 60))
         # The first deposit is out for three days (the handover flags it), the next few out today.
         state = "out" if did <= 1 + max(1, count // 8) else ("closed" if rnd.random() < 0.15 else "held")
-        closed_at = deposited + int((0.3 + rnd.random() * 0.6) * -deposited) if state == "closed" else None
+        closed_day = day + int((0.3 + rnd.random() * 0.6) * -day) if state == "closed" else None
+        closed_at = t.at(closed_day, 10 + int(rnd.random() * 8), int(rnd.random() * 60)) \
+            if closed_day is not None else None
         deposits.append((did, b.room_comm[room], room, what, qty, person, name, t.fmt(deposited), desk,
                          state, _KEY_REASONS[int(rnd.random() * len(_KEY_REASONS))],
                          t.fmt(closed_at) if closed_at is not None else None,
@@ -84,17 +87,17 @@ def _keys(b: Any, rnd: random.Random, occupied: list[int]) -> int:
         for who, phone, ident, pid in people:
             aid += 1
             authorised.append((aid, did, who, phone, ident, pid, t.fmt(deposited), desk, None, None))
-        # Past hand-outs, each back the same day.
-        end = closed_at if closed_at is not None else t.at(-4, 9)
-        at = deposited + _DAY
-        while at < end - _DAY and rnd.random() < 0.8:
+        # Past hand-outs in the daytime, each back the same day.
+        end_day = closed_day if closed_day is not None else -4
+        loan_day = day + 1 + int(rnd.random() * 10)
+        while loan_day < end_day and rnd.random() < 0.8:
             who = people[int(rnd.random() * len(people))][0]
-            out = at + int(rnd.random() * 6) * 3600
-            back = out + int((1 + rnd.random() * 8) * 3600)
+            out = t.at(loan_day, 8 + int(rnd.random() * 8), int(rnd.random() * 60))
+            back = out + int((1 + rnd.random() * 5) * 3600)
             lid += 1
             loans.append((lid, did, aid - len(people) + 1 + [p[0] for p in people].index(who), who,
                           t.fmt(out), desk, "", t.fmt(back), who, desk))
-            at += int((5 + rnd.random() * 60) * _DAY)
+            loan_day += 5 + int(rnd.random() * 60)
         if state == "out":
             who = people[min(1, len(people) - 1)][0]
             out = t.at(-3, 10, 0) if did == 1 else t.at(0, 8, int(rnd.random() * 50))
@@ -162,7 +165,9 @@ def _parcels(b: Any, rnd: random.Random, occupied: list[int]) -> int:
             messages.append((mid, mobile, text, person, "parcel", pid, desk, "sent", "",
                              t.fmt(received + 60)))
             notified, notice, message_id, told = 1, sent_text.format(number=mask_phone(mobile)), mid, person
-        at = received + int((0.1 + rnd.random() * 3) * _DAY)
+        later = int(rnd.random() * 4)
+        at = received + int((1 + rnd.random() * 4) * 3600) if later == 0 else \
+            t.at(day + later, 8 + int(rnd.random() * 13), int(rnd.random() * 60))
         if (recent and rnd.random() < 0.75) or at >= t.at(0, 8, 59):
             state, collected = "waiting", (None, "", "", "", None)
         else:
@@ -208,8 +213,9 @@ def _found(b: Any, rnd: random.Random) -> int:
         disposal = ("", "", None, None)
         roll = rnd.random()
         state = "held"
-        if roll < 0.55 or fid == 1:
-            at = min(found + int((0.1 + rnd.random() * 20) * _DAY), t.at(0, 8, 45))
+        if (roll < 0.55 or fid == 1) and found + 3600 < t.at(0, 8, 45):
+            at = min(max(found + 3600, t.at(day + int(rnd.random() * 20), 9 + int(rnd.random() * 10),
+                                            int(rnd.random() * 60))), t.at(0, 8, 45))
             mobile = f"13{int(rnd.random() * 10)}{int(rnd.random() * 100_000_000):08d}"
             claimed = (t.fmt(at), b.person_name[1 + int(rnd.random() * (len(b.person_name) - 1))],
                        mobile, f"{int(rnd.random() * 10_000):04d}" if rnd.random() < 0.5 else "",

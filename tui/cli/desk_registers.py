@@ -304,11 +304,11 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 
 def _authorised(name: str, tail: str):
-    """`--authorise NAME TAIL`: four digits are a phone tail, anything else an ID tail."""
+    """`--authorise NAME TAIL`: up to four digits are a phone tail, anything else an ID tail."""
     from data import desk_registers as reg
 
     text = tail.strip()
-    if len(text) == 4 and text.isdigit():
+    if len(text) <= 4 and text.isdigit():
         return reg.AuthorisedInput(name, phone_tail=text)
     return reg.AuthorisedInput(name, id_tail=text)
 
@@ -436,7 +436,8 @@ def _show_found(view, as_json: bool, done: str = "") -> int:
                                                              staff=view.registered_by or "—"),
     ]
     if row.state == "claimed":
-        who = "  ".join(x for x in (view.claimed_phone, view.claimed_id_tail) if x)
+        tail = _("ID …{tail}").format(tail=view.claimed_id_tail) if view.claimed_id_tail else ""
+        who = "  ".join(x for x in (view.claimed_phone, tail) if x)
         lines.append(_("Claimed {when} by {name} {who}, handed over by {staff}").format(
             when=_when(row.claimed_at), name=row.claimed_by, who=who, staff=view.handed_by or "—"))
         if view.claimed_note:

@@ -55,6 +55,14 @@ class RoomRef:
         return f"{self.community} {self.code}"
 
 
+def moved(model, record_id: int, before: str, values: dict) -> None:
+    """Move a record out of state `before`, only if it is still in it: a second desk acting
+    on the same record at the same moment is refused instead of writing twice."""
+    if not model.update(**values).where(model.id == record_id, model.state == before).execute():
+        raise ValidationError("state", _("Someone else changed this record a moment ago: look "
+                                         "at it again."))
+
+
 def page_bounds(limit: int, offset: int) -> tuple[int, int]:
     """A page's size and start, checked: 1–500 rows from 0 on."""
     if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:

@@ -26,6 +26,7 @@ from data.desk_registers.common import (
     id_tail,
     line,
     moment,
+    moved,
     page_bounds,
     staff_names,
 )
@@ -289,14 +290,9 @@ def claim_found(item_id: int, claim: ClaimInput, *, staff_id: int | None = None,
     with transaction():
         item = _item(item_id)
         _must_be_held(item)
-        item.state = "claimed"
-        item.claimed_by = name
-        item.claimed_phone = phone
-        item.claimed_id_tail = tail
-        item.claimed_at = at
-        item.claimed_staff = acting_id(staff_id)
-        item.claimed_note = remark
-        item.save()
+        moved(FoundItem, item.id, "held", {
+            "state": "claimed", "claimed_by": name, "claimed_phone": phone, "claimed_id_tail": tail,
+            "claimed_at": at, "claimed_staff": acting_id(staff_id), "claimed_note": remark})
     return _view(item_id, at)
 
 
@@ -318,12 +314,9 @@ def dispose_found(item_id: int, how: str, note: str, *, staff_id: int | None = N
                 "Found on {found:%Y-%m-%d}: an item is kept for its owner for {days} days, so it may "
                 "be disposed of from {until:%Y-%m-%d} on.").format(
                     found=item.found_at, days=FOUND_KEEP_DAYS, until=until))
-        item.state = "disposed"
-        item.disposal = disposal
-        item.disposal_note = remark
-        item.disposed_at = at
-        item.disposed_staff = acting_id(staff_id)
-        item.save()
+        moved(FoundItem, item.id, "held", {
+            "state": "disposed", "disposal": disposal, "disposal_note": remark, "disposed_at": at,
+            "disposed_staff": acting_id(staff_id)})
     return _view(item_id, at)
 
 

@@ -28,6 +28,7 @@ from data.desk_registers.common import (
     id_tail,
     line,
     moment,
+    moved,
     name_key,
     page_bounds,
     person_tails,
@@ -534,9 +535,9 @@ def hand_out_key(deposit_id: int, to: str, tail: str, *, note: str = "",
         deposit = _deposit(deposit_id)
         _must_be_at_desk(deposit)
         auth = _authorised_match(deposit, name, said)
+        moved(KeyDeposit, deposit.id, "held", {"state": "out"})
         KeyLoan.create(deposit=deposit.id, authorisation=auth.id, handed_to=auth.name, out_at=at,
                        out_staff=acting_id(staff_id), note=remark)
-        KeyDeposit.update(state="out").where(KeyDeposit.id == deposit.id).execute()
     return _view(deposit_id, at)
 
 
@@ -552,11 +553,11 @@ def return_key(deposit_id: int, *, returned_by: str = "", staff_id: int | None =
         loan = KeyLoan.get_or_none(KeyLoan.deposit == deposit.id, KeyLoan.returned_at.is_null())
         if deposit.state != "out" or loan is None:
             raise ValidationError("state", _("These keys are not out: there is nothing to take back."))
+        moved(KeyDeposit, deposit.id, "out", {"state": "held"})
         loan.returned_at = at
         loan.returned_by = by or loan.handed_to
         loan.returned_staff = acting_id(staff_id)
         loan.save()
-        KeyDeposit.update(state="held").where(KeyDeposit.id == deposit.id).execute()
     return _view(deposit_id, at)
 
 
@@ -573,13 +574,10 @@ def close_key(deposit_id: int, to: str, tail: str, *, note: str = "",
         deposit = _deposit(deposit_id)
         _must_be_at_desk(deposit)
         auth = _authorised_match(deposit, name, said)
-        deposit.state = "closed"
-        deposit.closed_at = at
-        deposit.closed_to = auth.name
-        deposit.closed_staff = acting_id(staff_id)
-        if remark:
-            deposit.note = f"{deposit.note}\n{remark}".strip()
-        deposit.save()
+        moved(KeyDeposit, deposit.id, "held", {
+            "state": "closed", "closed_at": at, "closed_to": auth.name,
+            "closed_staff": acting_id(staff_id),
+            "note": f"{deposit.note}\n{remark}".strip() if remark else deposit.note})
     return _view(deposit_id, at)
 
 

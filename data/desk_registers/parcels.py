@@ -29,6 +29,7 @@ from data.desk_registers.common import (
     line,
     mobile_of,
     moment,
+    moved,
     name_key,
     occupants,
     page_bounds,
@@ -382,13 +383,9 @@ def collect_parcel(parcel_id: int, by: str, *, pickup_code: str = "", note: str 
                 "{name} does not live in {room}: someone else collects with the pickup code from "
                 "the owner's message, or with a note saying who allowed it.").format(
                     name=name, room=room.code))
-        parcel.state = "collected"
-        parcel.collected_at = at
-        parcel.collected_by = name
-        parcel.collected_how = how
-        parcel.collected_note = remark
-        parcel.collected_staff = acting_id(staff_id)
-        parcel.save()
+        moved(Parcel, parcel.id, "waiting", {
+            "state": "collected", "collected_at": at, "collected_by": name, "collected_how": how,
+            "collected_note": remark, "collected_staff": acting_id(staff_id)})
     return _view(parcel_id, at)
 
 

@@ -223,3 +223,16 @@ def test_technicians_may_not_use_the_register(w):
     with pytest.raises(PermissionDenied):
         reg.keys_out()
     assert Phone.select().count() == 1
+
+
+def test_a_second_desk_handing_out_the_same_keys_at_the_same_moment_is_refused(w, monkeypatch):
+    """Both desks read the keys as at the desk; the second write finds them out already."""
+    from data.desk_registers import keys as keys_module
+
+    view = deposit(w)
+    reg.hand_out_key(view.id, "王阿姨", "6688", at=T0)
+    monkeypatch.setattr(keys_module, "_must_be_at_desk", lambda deposit: None)  # the stale read
+    with pytest.raises(ValidationError) as caught:
+        reg.hand_out_key(view.id, "李师傅", "12345X", at=T0)
+    assert caught.value.field == "state" and "a moment ago" in caught.value.message
+    assert [loan.handed_to for loan in KeyLoan.select()] == ["王阿姨"]

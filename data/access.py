@@ -74,6 +74,11 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "visitor.purge": (LEADS | {SERVICE}, N_("purge visitors' ID numbers and plates")),
     "pass.issue": (frozenset({DESK}) | LEADS, N_("issue or cancel release passes")),
     "pass.check": (frozenset({DESK, GUARD}) | LEADS, N_("check release passes at the gate")),
+    # The front desk's registers (issue 16): reading them too, since they name who may
+    # collect a room's keys and who claimed what.
+    "keys.manage": (frozenset({DESK}) | LEADS, N_("keep the key register (钥匙寄存)")),
+    "parcels.manage": (frozenset({DESK}) | LEADS, N_("keep the parcel register (代收)")),
+    "found.manage": (frozenset({DESK}) | LEADS, N_("keep the lost-and-found register (失物招领)")),
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),

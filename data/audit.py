@@ -93,6 +93,12 @@ TABLES: tuple[Audited, ...] = (
     Audited("handover_community", "community_id", ("handover", "handover_id")),
     Audited("visitor", "name", phones=frozenset({"phone"}), ids=frozenset({"id_number"})),
     Audited("release_pass", "number", phones=frozenset({"carrier_phone"})),
+    # The front desk's registers (issue 16): keys, parcels, lost and found.
+    Audited("key_deposit", "description"),
+    Audited("key_authorisation", "name", ("key_deposit", "deposit_id")),
+    Audited("key_loan", "handed_to", ("key_deposit", "deposit_id")),
+    Audited("parcel", "carrier", secrets=frozenset({"pickup_code"})),
+    Audited("found_item", "description", phones=frozenset({"claimed_phone"})),
 )
 
 _state = threading.local()

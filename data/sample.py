@@ -37,6 +37,7 @@ from data.i18n import _
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
 from data.sample_handover import duty_and_handovers
+from data.sample_desk_registers import desk_registers
 from data.seed import DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA
 from data.vocab import WORK_ORDER_PREFIXES
@@ -627,6 +628,7 @@ class _Builder:
         sample_renovations.renovations(self)
         duty_and_handovers(self)  # the duty roster and shift handovers (data.sample_handover)
         sample_registers.registers(self)
+        desk_registers(self)
         self.settings()
         conn.execute("COMMIT")
         self.say("indexes")

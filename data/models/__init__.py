@@ -31,6 +31,7 @@ from data.models.calls import (
     IncidentBuilding,
     Script,
 )
+from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.messages import OutboundMessage
 from data.models.handover import Handover, HandoverCommunity
 from data.models.people import (
@@ -117,6 +118,11 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     HandoverCommunity,
     Visitor,
     ReleasePass,
+    KeyDeposit,
+    KeyAuthorisation,
+    KeyLoan,
+    Parcel,
+    FoundItem,
 )
 
 __all__ = [
@@ -130,4 +136,5 @@ __all__ = [
     "Renovation", "RenovationWorker", "RenovationInspection", "RenovationEvent",
     "Handover", "HandoverCommunity",
     "OutboundMessage", "Visitor", "ReleasePass",
+    "OutboundMessage", "KeyDeposit", "KeyAuthorisation", "KeyLoan", "Parcel", "FoundItem",
 ]

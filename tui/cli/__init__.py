@@ -24,6 +24,8 @@ from tui.cli import (
     handover,
     people,
     registers,
+    desk_registers,
+    people,
     settings,
     territory,
     tickets,
@@ -72,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     duty.add_parsers(sub)
     handover.add_parsers(sub)
     registers.add_parsers(sub)
+    desk_registers.add_parsers(sub)
     return parser
 
 
@@ -151,6 +154,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **duty.COMMANDS,
     **handover.COMMANDS,
     **registers.COMMANDS,
+    **desk_registers.COMMANDS,
 }
 
 

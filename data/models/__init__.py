@@ -31,6 +31,7 @@ from data.models.calls import (
     IncidentBuilding,
     Script,
 )
+from data.models.hotline import HotlineOrder
 from data.models.messages import OutboundMessage
 from data.models.people import (
     Building,
@@ -46,6 +47,7 @@ from data.models.people import (
     Tag,
     Vehicle,
 )
+from data.models.retention import PurgeRun
 from data.models.staff import (
     Draft,
     PersonNote,
@@ -101,6 +103,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Script,
     Draft,
     OutboundMessage,
+    HotlineOrder,
+    PurgeRun,
 )
 
 __all__ = [
@@ -111,4 +115,5 @@ __all__ = [
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
     "OutboundMessage",
+    "HotlineOrder", "PurgeRun",
 ]

@@ -160,7 +160,7 @@ def _order_line(row, at, reply: bool = False) -> str:
         pad(countdown(row.deadline, at) if row.deadline else "", 8),
     ]
     if reply:
-        cells.append(pad(_reply_cell(row, at), 10))
+        cells.append(pad(_reply_cell(row, at), 12))
     return "  ".join((*cells, row.title)).rstrip()
 
 
@@ -650,7 +650,11 @@ def cmd_escalate(args: argparse.Namespace) -> int:
     done = sweep()
     for e in done:
         if args.json:
-            emit({"id": e.order_id, "number": e.number, "level": e.level, "notified": list(e.notified)})
+            emit({"id": e.order_id, "number": e.number, "level": e.level, "notified": list(e.notified),
+                  **({"deadline": e.deadline} if e.deadline else {})})
+        elif e.deadline:  # the 12345 hotline's reply deadline
+            print(_("{number}: 12345 reply overdue, told {people}").format(
+                number=e.number, people=", ".join(e.notified) or "—"))
         else:
             print(_("{number}: level {level}, told {people}").format(
                 number=e.number, level=e.level, people=", ".join(e.notified) or "—"))

@@ -424,7 +424,9 @@ class WorkOrderScreen(DeskScreen):
         """Show in the footer the keys the order's status allows now (all keys still work)."""
         shown = set(FOOTER_KEYS.get(v.status, ("note",)))
         if v.hotline is not None and not v.hotline.replied:
+            # The reply the hotline waits for, in the footer's room of the cost (c still works).
             shown.add("hotline_reply")
+            shown.discard("cost")
         described = {
             "start": _("Resume") if v.status == "on_hold" else _("Start"),
             "assign": _("Reassign") if v.assignee_id else _("Assign"),

@@ -53,6 +53,8 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "order.close": (frozenset({DESK}) | LEADS, N_("close work orders")),
     "order.cancel": (LEADS, N_("cancel work orders")),
     "order.see_all": (frozenset({DESK}) | LEADS, N_("see every work order")),
+    # The reply to a complaint the 12345 citizen hotline forwarded (data.hotline).
+    "hotline.reply": (frozenset({DESK}) | LEADS, N_("record the reply to the 12345 hotline")),
     "person.create": (frozenset({DESK}) | LEADS, N_("register owners")),
     "person.update": (frozenset({DESK}) | LEADS, N_("change owners' records")),
     "person.delete": (LEADS, N_("delete records")),
@@ -105,6 +107,9 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "remind": (LEADS | {SERVICE}, N_("send the calendar reminders")),
     "calls.ring": (frozenset({SERVICE}), N_("report ringing and hung-up calls")),
     "report.run": (LEADS | {SERVICE}, N_("run scheduled reports")),
+    # Purging personal data past its retention period (data.retention): cron's service
+    # account, or an administrator by hand.
+    "retention.purge": (frozenset({ADMIN, SERVICE}), N_("purge personal data past its retention period")),
 }
 #: The only actions a service account may take.
 SERVICE_ACTIONS = frozenset(a for a, (roles, _n) in RULES.items() if SERVICE in roles)

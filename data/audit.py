@@ -73,7 +73,9 @@ TABLES: tuple[Audited, ...] = (
     Audited("work_order_link", "kind", ("work_order", "source_id")),
     Audited("event", "title", skip=frozenset({"series_until", "uid"})),
     Audited("event_attendee", "staff_id", ("event", "event_id")),
-    Audited("call", "number", phones=frozenset({"number"})),
+    # A recording reference is personal data with its own retention period (data.retention):
+    # the trail records that it changed, never what it was, so a purge leaves no copy here.
+    Audited("call", "number", phones=frozenset({"number"}), secrets=frozenset({"recording"})),
     Audited("call_list", "name"),
     Audited("call_list_item", "number", ("call_list", "call_list_id"), phones=frozenset({"number"})),
     Audited("incident", "title"),
@@ -99,6 +101,8 @@ TABLES: tuple[Audited, ...] = (
     Audited("key_loan", "handed_to", ("key_deposit", "deposit_id")),
     Audited("parcel", "carrier", secrets=frozenset({"pickup_code"})),
     Audited("found_item", "description", phones=frozenset({"claimed_phone"})),
+    Audited("hotline_order", "ref", ("work_order", "work_order_id")),
+    Audited("purge_run", "name"),
 )
 
 _state = threading.local()

@@ -1,5 +1,10 @@
 """Escalation of missed deadlines (issue 4 §3) and the month's missed-deadline report.
 
+The same sweep escalates the reply deadline of a complaint forwarded by the 12345 citizen
+hotline (data.hotline): a reply not recorded by the hotline's deadline goes to level 1 (the
+building's supervisor) once, whatever the order's status; `hotline_order.escalated_at` is
+set by a conditional UPDATE in the same way.
+
 `sweep` is idempotent and safe to run from cron every minute and from several sessions at
 once: a level is raised by a conditional UPDATE (`… WHERE escalation_level = <old>`), and
 only the process whose UPDATE changed the row writes the history entry; notifications carry
@@ -16,7 +21,14 @@ from peewee import fn
 from data.clock import now as clock_now
 from data.db import transaction
 from data.i18n import N_, _
-from data.models import Notification, Staff, Territory, WorkOrder, WorkOrderHistory
+from data.models import (
+    HotlineOrder,
+    Notification,
+    Staff,
+    Territory,
+    WorkOrder,
+    WorkOrderHistory,
+)
 from data.vocab import WORK_ORDER_STATUSES
 
 #: Statuses whose deadlines run (on hold the clock is stopped; closed ones are done).
@@ -31,6 +43,8 @@ FLAG_AT = 3
 SWEEP_BATCH = 500
 
 DEADLINES = {"response": N_("response"), "resolution": N_("resolution")}
+#: `Escalation.deadline` of a missed reply to the 12345 hotline (SLA levels leave it "").
+HOTLINE_REPLY = "hotline_reply"
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,7 @@ class Escalation:
     number: str
     level: int
     notified: tuple[str, ...]  # logins
+    deadline: str = ""  # "" for the SLA's deadlines, HOTLINE_REPLY for the hotline's
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,8 @@ def sweep(at: dt.datetime | None = None) -> list[Escalation]:
     done: list[Escalation] = []
     for order_id in _candidates(at):
         done.extend(_escalate(order_id, at))
+    for hotline_id in _overdue_replies(at):
+        done.extend(_escalate_reply(hotline_id, at))
     return done
 
 
@@ -154,6 +171,65 @@ def _escalate(order_id: int, at: dt.datetime) -> list[Escalation]:
             )
             out.append(Escalation(order_id, order.number, level, tuple(notified)))
     return out
+
+
+def _overdue_replies(at: dt.datetime) -> list[int]:
+    """Ids of hotline orders whose reply deadline passed unreplied and not escalated yet
+    (the (replied_at, reply_due) index)."""
+    return [row.id for row in HotlineOrder.select(HotlineOrder.id).where(
+        HotlineOrder.replied_at.is_null(), HotlineOrder.reply_due < at,
+        HotlineOrder.escalated_at.is_null(),
+    ).order_by(HotlineOrder.reply_due).limit(SWEEP_BATCH)]
+
+
+def _escalate_reply(hotline_id: int, at: dt.datetime) -> list[Escalation]:
+    """Escalate one missed reply to the hotline: level 1's people told once, the order's
+    history says it. A reply recorded meanwhile, or another sweep first, does nothing."""
+    with transaction():
+        won = (HotlineOrder.update(escalated_at=at)
+               .where(HotlineOrder.id == hotline_id, HotlineOrder.escalated_at.is_null(),
+                      HotlineOrder.replied_at.is_null(), HotlineOrder.reply_due < at)
+               .execute())
+        if won != 1:
+            return []
+        row = HotlineOrder.get_by_id(hotline_id)
+        order = WorkOrder.get_by_id(row.work_order_id)
+        people = _recipients(order, 1)
+        notified = _notify_reply(order, row, people, at)
+        WorkOrderHistory.create(
+            work_order=order.id, staff=None, at=at, action="escalate",
+            from_status=order.status, to_status=order.status,
+            note=_("12345 {ref}: reply deadline {due} missed; told {people}").format(
+                ref=row.ref, due=f"{row.reply_due:%Y-%m-%d %H:%M}",
+                people="、".join(s.name for s in people) or _("nobody (no such staff)")),
+        )
+    return [Escalation(order.id, order.number, 1, tuple(notified), HOTLINE_REPLY)]
+
+
+def _notify_reply(order: WorkOrder, row: HotlineOrder, people: list[Staff],
+                  at: dt.datetime) -> list[str]:
+    """One notification per person (dedupe key hotline:ORDER:STAFF). Returns the logins
+    newly told."""
+    if not people:
+        return []
+    keys = {s.id: f"hotline:{order.id}:{s.id}" for s in people}
+    told_before = {
+        n.dedupe_key
+        for n in Notification.select(Notification.dedupe_key).where(
+            Notification.dedupe_key.in_(list(keys.values())))
+    }
+    from data.notifications import order_subject
+
+    title = _("{subject}: 12345 reply deadline missed").format(subject=order_subject(order.id))
+    body = _("{number}: the reply to the 12345 hotline ({ref}) was due {due}.").format(
+        number=order.number, ref=row.ref, due=f"{row.reply_due:%Y-%m-%d %H:%M}")
+    Notification.insert_many([
+        {"staff": s.id, "kind": "escalation", "title": title[:200], "body": body,
+         "entity": "work_order", "entity_id": order.id, "dedupe_key": keys[s.id],
+         "created_at": at}
+        for s in people
+    ]).on_conflict_ignore().execute()
+    return [s.login for s in people if keys[s.id] not in told_before]
 
 
 def _missed_deadline(order: WorkOrder, at: dt.datetime, level: int) -> str:

@@ -12,7 +12,16 @@ from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.i18n import N_, _
-from data.models import Building, Category, Community, Room, SavedFilter, Staff, WorkOrder
+from data.models import (
+    Building,
+    Category,
+    Community,
+    HotlineOrder,
+    Room,
+    SavedFilter,
+    Staff,
+    WorkOrder,
+)
 from data.territory import visible_only
 from data.validators import clean_text, show_controls
 from data.vocab import OPEN_STATUSES, PRIORITIES, WORK_ORDER_STATUSES
@@ -33,6 +42,14 @@ VIEWS = {
     "all": N_("All"),
 }
 
+#: The queue's 12345-hotline filter (QueueFilter.hotline): every order the hotline
+#: forwarded, those whose reply is not recorded yet, those whose reply deadline passed.
+HOTLINE_FILTERS = {
+    "all": N_("12345 hotline"),
+    "unreplied": N_("12345 not replied"),
+    "overdue": N_("12345 reply overdue"),
+}
+
 
 @dataclass
 class QueueFilter:
@@ -46,6 +63,7 @@ class QueueFilter:
     created_from: dt.date | None = None
     created_to: dt.date | None = None
     community_id: int | None = None
+    hotline: str | None = None  # HOTLINE_FILTERS
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -84,6 +102,9 @@ class QueueRow:
     response_due: dt.datetime | None
     resolution_due: dt.datetime | None
     community: str = ""  # shown when the same room code appears in two communities
+    reply_due: dt.datetime | None = None  # the 12345 hotline's reply deadline, if it came from there
+    replied: bool = False  # the reply to the hotline is recorded (its deadline stopped)
+    reply_overdue: bool = False  # the hotline's reply deadline passed with no reply
 
 
 @dataclass
@@ -136,7 +157,7 @@ def _watched_due():
     return Case(None, [(respond_first, WorkOrder.response_due)], WorkOrder.resolution_due)
 
 
-def _filter_where(query, flt: QueueFilter):
+def _filter_where(query, flt: QueueFilter, at: dt.datetime | None = None):
     if flt.building_id is not None:
         query = query.where(WorkOrder.building == flt.building_id)
     if flt.community_id is not None:
@@ -163,7 +184,22 @@ def _filter_where(query, flt: QueueFilter):
     if flt.created_to is not None:
         end = dt.datetime.combine(flt.created_to, dt.time()) + dt.timedelta(days=1)
         query = query.where(WorkOrder.created_at < end)
+    if flt.hotline:
+        query = query.where(WorkOrder.id.in_(_hotline_ids(flt.hotline, at or clock_now())))
     return query
+
+
+def _hotline_ids(which: str, at: dt.datetime):
+    """The ids of the hotline's orders a QueueFilter.hotline value keeps (a subquery)."""
+    if which not in HOTLINE_FILTERS:
+        raise ValidationError("hotline", _("Unknown hotline filter “{f}”: use one of {fs}.").format(
+            f=which, fs=", ".join(HOTLINE_FILTERS)))
+    ids = HotlineOrder.select(HotlineOrder.work_order)
+    if which == "unreplied":
+        ids = ids.where(HotlineOrder.replied_at.is_null())
+    elif which == "overdue":
+        ids = ids.where(HotlineOrder.replied_at.is_null(), HotlineOrder.reply_due < at)
+    return ids
 
 
 def _base(view: str, staff_id: int, flt: QueueFilter, at: dt.datetime):
@@ -174,7 +210,7 @@ def _base(view: str, staff_id: int, flt: QueueFilter, at: dt.datetime):
     if where is not None:
         query = query.where(where)
     query = visible_only(query, staff_id)  # technicians: their own and their territory's
-    return _filter_where(query, flt)
+    return _filter_where(query, flt, at)
 
 
 def queue_page(
@@ -249,6 +285,9 @@ def _rows(ids: list[int], at: dt.datetime) -> list[QueueRow]:
         .where(WorkOrder.id.in_(ids))
         .objects()
     )
+    replies = {h.work_order_id: (h.reply_due, h.replied_at) for h in HotlineOrder.select(
+        HotlineOrder.work_order, HotlineOrder.reply_due, HotlineOrder.replied_at).where(
+        HotlineOrder.work_order.in_(ids))}
     by_id = {}
     for o in query:
         running = o.status in ("new", "assigned", "in_progress")
@@ -267,8 +306,18 @@ def _rows(ids: list[int], at: dt.datetime) -> list[QueueRow]:
             o.id, o.number, o.kind, o.title, o.status, o.priority, o.room_code or "", o.location,
             o.assignee_name or "", o.created_at, deadline, overdue, o.version, o.response_due,
             o.resolution_due, o.community_name or "",
+            *_reply_cells(replies.get(o.id), at),
         )
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _reply_cells(reply: tuple[dt.datetime, dt.datetime | None] | None,
+                 at: dt.datetime) -> tuple[dt.datetime | None, bool, bool]:
+    """(reply due, replied, reply overdue) of a queue row from its hotline row, if any."""
+    if reply is None:
+        return None, False, False
+    due, replied_at = reply
+    return due, replied_at is not None, replied_at is None and due < at
 
 
 def countdown(deadline: dt.datetime | None, at: dt.datetime | None = None) -> str:

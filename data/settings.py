@@ -1,6 +1,6 @@
 """Company settings an administrator sets from the command line (`frontdesk settings`):
-the programs the app runs (dial, print) and where exported files go — a short list of
-known keys, each checked before it is stored."""
+the programs the app runs (dial, print), where exported files go and how long personal data
+is kept (data.retention) — a short list of known keys, each checked before it is stored."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from data.db import transaction
 from data.errors import ValidationError
 from data.i18n import N_, _
 from data.models import Setting
+from data.retention import PERIODS, check_days
 from data.validators import clean_text
 
 
@@ -38,6 +39,10 @@ def _folder(value: str) -> str:
     return value
 
 
+def _days(key: str) -> Callable[[str], str]:
+    return lambda value: check_days(value, key)
+
+
 @dataclass(frozen=True)
 class KnownSetting:
     """A setting `frontdesk settings` may read and change."""
@@ -45,6 +50,7 @@ class KnownSetting:
     key: str
     help: str  # N_(): translated where shown
     check: Callable[[str], str]
+    default: str = ""  # what counts when it is not set ("" = nothing)
 
 
 KNOWN: dict[str, KnownSetting] = {s.key: s for s in (
@@ -61,6 +67,9 @@ KNOWN: dict[str, KnownSetting] = {s.key: s for s in (
     KnownSetting("export_dir", N_("each user's export folder; {login} is replaced by the "
                                   "login (default: the user's data folder/exports)"),
                  _folder),
+    # How long personal data is kept (data.retention, `frontdesk purge`): whole days.
+    *(KnownSetting(period.setting, period.what, _days(period.setting), str(period.default_days))
+      for period in PERIODS.values()),
 )}
 
 

@@ -108,6 +108,9 @@ CHANNELS = {
     "visit": N_("Walk-in"),
     "wechat": N_("WeChat"),
     "patrol": N_("Patrol"),
+    # Forwarded by the 12345 citizen hotline (市民热线) with its own reference and a reply
+    # deadline (data.hotline).
+    "hotline": N_("12345 hotline"),
 }
 
 CALL_CATEGORIES = {

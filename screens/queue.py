@@ -144,6 +144,9 @@ class QueueScreen(DeskScreen):
         yield (N_("Saved filters"), _("Use a saved filter (g)"), self.action_saved_filters)
         yield (N_("Delete saved filter"), _("Pick one of your saved filters to delete (D)"),
                self.action_delete_filter)
+        yield (N_("12345 hotline orders"), _("Only the orders the 12345 hotline forwarded, with "
+                                             "their reply deadline (f sets it too)"),
+               self.action_hotline_filter)
         yield (N_("Missed deadlines"), _("Per technician, this month (S)"), self.action_missed)
         yield (N_("Severe weather"), _("Stretch open deadlines × 1.5, or end it (w)"), self.action_severe_weather)
 
@@ -189,7 +192,8 @@ class QueueScreen(DeskScreen):
             self.call_after_refresh(self._fill, message.page, message.at)
 
     def _columns(self, rows: list[QueueRow]) -> list[tuple[str, str, int]]:
-        columns, self._short_communities = queue_columns(rows, self.app.size.width)
+        columns, self._short_communities = queue_columns(rows, self.app.size.width,
+                                                         reply=self.filter.hotline is not None)
         return columns
 
     def _place(self, row: QueueRow, rows: list[QueueRow]) -> str:
@@ -351,6 +355,13 @@ class QueueScreen(DeskScreen):
                 self._reload_from_start()
 
         self.app.push_screen(forms.building_filter_form(self.filter, self._need_lookups()), chosen)
+
+    def action_hotline_filter(self) -> None:
+        """Only the 12345 hotline's orders (the filter form's 12345 choice), reply deadline shown."""
+        from dataclasses import replace
+
+        self.filter = replace(self.filter, hotline="all")
+        self._reload_from_start()
 
     def action_clear_filter(self) -> None:
         if not self.filter.is_empty():

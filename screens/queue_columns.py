@@ -32,10 +32,12 @@ def queue_place(row: QueueRow, rows: list[QueueRow], *, short: bool = False) -> 
     return f"{name} {row.room}"
 
 
-def queue_columns(rows: list[QueueRow], width: int) -> tuple[list[tuple[str, str, int]], bool]:
+def queue_columns(rows: list[QueueRow], width: int, *,
+                  reply: bool = False) -> tuple[list[tuple[str, str, int]], bool]:
     """(key, heading, width) of the columns that fit `width` cells: the title takes what the
-    others leave; status, priority and assignee go first, the deadline stays. Also whether
-    community names are shortened (a phone-sized screen)."""
+    others leave; status, priority and assignee go first, the deadline stays. With `reply`
+    (the queue filtered to the 12345 hotline's orders) the hotline's reply deadline has a
+    column too. Also whether community names are shortened (a phone-sized screen)."""
     def fit(header: str, labels: list[str], cap: int) -> int:
         return min(cap, max(cell_len(text) for text in [header, *labels]))
 
@@ -54,6 +56,8 @@ def queue_columns(rows: list[QueueRow], width: int) -> tuple[list[tuple[str, str
         ("assignee", _("Assignee"), fit(_("Assignee"), [row.assignee for row in rows], 6)),
         ("due", _("Due"), 8),
     ]
+    if reply:
+        columns.insert(-1, ("reply", _("Reply by"), 8))
 
     def title_room(cols: list[tuple[str, str, int]]) -> int:
         # Two cells of padding per column and two for the vertical scrollbar.
@@ -64,6 +68,21 @@ def queue_columns(rows: list[QueueRow], width: int) -> tuple[list[tuple[str, str
             break
         columns = [c for c in columns if c[0] != key]
     return [(k, h, max(6, title_room(columns)) if k == "title" else w) for k, h, w in columns], short
+
+
+def reply_cell(row: QueueRow, at: dt.datetime) -> Text:
+    """The 12345 reply deadline of a row: its countdown (red once overdue, yellow when due
+    soon), 已答复 once the reply is recorded, empty for an order not from the hotline."""
+    if row.reply_due is None:
+        return Text("")
+    if row.replied:
+        return Text(_("replied"), style="green", justify="right")
+    style = ""
+    if row.reply_overdue:
+        style = "bold red"
+    elif row.reply_due - at <= dt.timedelta(hours=DUE_SOON_HOURS):
+        style = "yellow"
+    return Text(queue.countdown(row.reply_due, at), style=style, justify="right")
 
 
 def queue_cells(row: QueueRow, at: dt.datetime, *, marked: bool, place: str) -> dict[str, Text]:
@@ -80,6 +99,7 @@ def queue_cells(row: QueueRow, at: dt.datetime, *, marked: bool, place: str) -> 
     priority = Text(label(PRIORITIES, row.priority),
                     style="bold" if row.priority in ("critical", "urgent") else "")
     return {
+        "reply": reply_cell(row, at),
         "mark": Text("✓" if marked else "", style="bold"),
         "number": Text(row.number),
         "title": plain(row.title),

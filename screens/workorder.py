@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Label, Static
 from data import access, privacy, workorders
 from data.clock import now as clock_now
 from data.errors import FrontDeskError
+from data.hotline import HotlineView
 from data.i18n import N_, _
 from data.queue import DUE_SOON_HOURS, countdown
 from data.renovations import renovation_flag
@@ -65,6 +66,7 @@ ACTION_PERMISSIONS = {
     "callback": "order.callback",
     "close_order": "order.close",
     "history": "audit.read",
+    "hotline_reply": "hotline.reply",
 }
 
 
@@ -155,6 +157,27 @@ def deadline_text(due: dt.datetime | None, done: dt.datetime | None, running: bo
     return text
 
 
+def hotline_text(h: HotlineView, at: dt.datetime) -> Text:
+    """The 12345 line of a work order: the hotline's reference and the reply deadline with
+    what is left (red once overdue), or the reply recorded (red when it came late)."""
+    text = Text("12345 ", style="bold")
+    text.append(h.ref)
+    text.append(" · " + _("reply by") + " ")
+    if h.replied_at is not None:
+        text.append(_("{due} (replied {time} by {name})").format(
+            due=_stamp(h.reply_due, at.date()), time=_stamp(h.replied_at, at.date()),
+            name=h.replied_by or "—"), style="red" if h.replied_late() else "green")
+        return text
+    text.append(_stamp(h.reply_due, at.date()))
+    left = countdown(h.reply_due, at).lstrip("-")
+    if h.reply_overdue(at):
+        text.append(" (" + _("overdue {left}").format(left=left) + ")", style="bold red")
+    else:
+        soon = h.reply_due - at <= dt.timedelta(hours=DUE_SOON_HOURS)
+        text.append(" (" + _("{left} left").format(left=left) + ")", style="yellow" if soon else "")
+    return text
+
+
 class WorkOrderScreen(DeskScreen):
     """Details, history, costs and links of one work order; a key for every action."""
 
@@ -175,6 +198,8 @@ class WorkOrderScreen(DeskScreen):
         Binding("o", "reopen", N_("Reopen"), tooltip=N_("Back to work, with a reason")),
         Binding("x", "cancel_order", N_("Void"), tooltip=N_("Void (cancel) the order, with a reason")),
         Binding("m", "merge", N_("Merge/link"), tooltip=N_("Merge into another order, or link them")),
+        Binding("y", "hotline_reply", N_("Reply 12345"), id="workorder.hotline_reply",
+                tooltip=N_("Record the reply sent to the 12345 hotline (its deadline stops)")),
         # r is Resolve here: R reveals, as it does (besides r) on the owner card and calls.
         Binding("R", "reveal", N_("Reveal"), tooltip=N_("Show the contact phone in full (recorded)")),
         Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this order (supervisors)")),
@@ -220,6 +245,8 @@ class WorkOrderScreen(DeskScreen):
         not to whoever worked this order (data.workorders.may_record_callback)."""
         if action in ("callback", "close_order") and not self.may_call_back:
             return False
+        if action == "hotline_reply" and (self.view is None or self.view.hotline is None):
+            return False  # only an order the 12345 hotline forwarded has a reply to record
         permission = self._permission(action)
         return permission is None or access.can(permission)
 
@@ -342,6 +369,9 @@ class WorkOrderScreen(DeskScreen):
         flag = renovation_flag(self.history)  # a noise complaint about a room under renovation
         if flag:
             text.append("\n" + flag, style="bold yellow")
+        if v.hotline is not None:
+            text.append("\n")
+            text.append_text(hotline_text(v.hotline, at))
         if v.description and v.description.strip() != v.title:
             text.append("\n" + v.description.strip().splitlines()[0], style="italic")
         return text
@@ -397,6 +427,10 @@ class WorkOrderScreen(DeskScreen):
     def _show_keys(self, v: workorders.OrderView) -> None:
         """Show in the footer the keys the order's status allows now (all keys still work)."""
         shown = set(FOOTER_KEYS.get(v.status, ("note",)))
+        if v.hotline is not None and not v.hotline.replied:
+            # The reply the hotline waits for, in the footer's room of the cost (c still works).
+            shown.add("hotline_reply")
+            shown.discard("cost")
         described = {
             "start": _("Resume") if v.status == "on_hold" else _("Start"),
             "assign": _("Reassign") if v.assignee_id else _("Assign"),
@@ -577,6 +611,18 @@ class WorkOrderScreen(DeskScreen):
             _("Cancel order {number}: why?").format(number=v.number),
             lambda reason: workorders.cancel(v.id, self.staff_id, reason, expected_version=guard.version),
             guard=guard), self._after_form)
+
+    def action_hotline_reply(self) -> None:
+        """y: record the reply sent to the 12345 hotline (once; its deadline stops)."""
+        v = self.view
+        if v is None or v.hotline is None:
+            return
+        if v.hotline.replied_at is not None:
+            self._refused(_("The reply to the hotline was recorded already ({time}).").format(
+                time=f"{v.hotline.replied_at:%Y-%m-%d %H:%M}"))
+            return
+        self.app.push_screen(forms.hotline_reply_form(v, self.staff_id, forms.order_guard(v)),
+                             self._after_form)
 
     def action_merge(self) -> None:
         if self.view is not None:

@@ -13,8 +13,10 @@ from data.choices import search_keys
 from data.clock import now as clock_now
 from data.dates import parse_appointment
 from data.errors import FrontDeskError, NotFoundError, ValidationError
+from data.hotline import CHANNEL as HOTLINE
+from data.hotline import parse_reply_due, record_reply
 from data.i18n import N_, _
-from data.queue import QueueFilter
+from data.queue import HOTLINE_FILTERS, QueueFilter
 from data.validators import mask_phone, parse_date
 from data.vocab import (
     CHANNELS,
@@ -188,6 +190,11 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
                   placeholder=_("(nobody)")),
         FormField("phone", _("Contact phone"), phone, placeholder="138 0013 8000"),
         FormField("channel", _("Channel"), "phone", kind="select", options=_options(CHANNELS)),
+        # Asked once the channel is 12345热线: the hotline's reference and reply deadline.
+        FormField("hotline_ref", _("12345 ref."), placeholder=_("the hotline's reference, such as SZ-2026-004711"),
+                  shown_when=("channel", HOTLINE)),
+        FormField("reply_due", _("Reply by"), placeholder=_("the hotline's deadline: 明天 17:00, 12-10, 周五下午"),
+                  shown_when=("channel", HOTLINE)),
         FormField("appointment", _("Appointment"), placeholder=_("明天 15:00, 周三上午 … optional")),
         FormField("description", _("Description"), description, kind="text"),
     ]
@@ -206,14 +213,19 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
             number = stored_phone
         else:
             number = normalize_phone(typed).number if typed else ""
+        channel = values["channel"] or "phone"
+        from_hotline = channel == HOTLINE
         order = workorders.OrderInput(
             kind=values["kind"] or "repair", title=values["title"], community_id=found_community,
             room_id=found_room, person_id=int(values["person"]) if values["person"] else None,
             category_id=int(values["category"]) if values["category"] else None,
-            priority=values["priority"] or "normal", channel=values["channel"] or "phone",
+            priority=values["priority"] or "normal", channel=channel,
             description=values["description"],
             location=(place or values["location"]) if found_room is None else "",
             contact_phone=number, appointment_at=parse_appointment(values["appointment"], clock_now()),
+            # Typed before another channel was chosen: not this order's.
+            hotline_ref=values["hotline_ref"] if from_hotline else "",
+            reply_due=parse_reply_due(values["reply_due"], clock_now()) if from_hotline else None,
         )
         if call_id is None and call is None:
             return workorders.create_order(order, staff_id).id
@@ -317,6 +329,23 @@ def callback_form(view: workorders.OrderView, staff_id: int,
     if who:
         title = _("Callback of {number}: call {who}").format(number=view.number, who=who)
     return FormModal(title, fields, guarded(act, [f.name for f in fields], guard=guard), guard=guard)
+
+
+def hotline_reply_form(view: workorders.OrderView, staff_id: int,
+                       guard: VersionGuard | None = None) -> FormModal:
+    """The reply sent to the 12345 hotline (what was said; by whom and when are the clerk
+    and now): its reply deadline stops counting."""
+    ref = view.hotline.ref if view.hotline is not None else ""
+    due = f"{view.hotline.reply_due:%m-%d %H:%M}" if view.hotline is not None else ""
+    fields = [FormField("reply", _("Reply"), kind="text",
+                        help=_("What was replied to the hotline, due {due}.").format(due=due))]
+
+    def act(values: dict[str, str]) -> Any:
+        return record_reply(view.id, values["reply"], staff_id,
+                            expected_version=guard.version if guard else view.version)
+
+    return FormModal(_("Reply to 12345 {ref} ({number})").format(ref=ref, number=view.number),
+                     fields, guarded(act, ["reply"], guard=guard), guard=guard)
 
 
 def merge_form(view: workorders.OrderView, staff_id: int) -> FormModal:
@@ -438,6 +467,8 @@ class Lookups:
             parts.append(names["assignee_id"].get(flt.assignee_id, f"#{flt.assignee_id}"))
         if flt.created_from or flt.created_to:
             parts.append(f"{flt.created_from or ''}–{flt.created_to or ''}")
+        if flt.hotline:
+            parts.append(label(HOTLINE_FILTERS, flt.hotline))
         return " · ".join(parts) if parts else _("no filter")
 
 
@@ -513,6 +544,8 @@ def filter_form(current: QueueFilter, lookups: Lookups) -> FormModal:
                   keys=["", *(search_keys(name, login) for _i, login, name in lookups.technicians)]),
         FormField("created_from", _("Created from"), text(current.created_from), placeholder="2026-11-01"),
         FormField("created_to", _("Created to"), text(current.created_to), placeholder="2026-11-30"),
+        FormField("hotline", _("12345 hotline"), text(current.hotline), kind="select",
+                  options=_any(_options(HOTLINE_FILTERS))),
     ]
 
     def save(values: dict[str, str]) -> QueueFilter:
@@ -526,7 +559,7 @@ def filter_form(current: QueueFilter, lookups: Lookups) -> FormModal:
             building_id=number("building"), category_id=number("category"),
             priority=values["priority"] or None, status=values["status"] or None,
             assignee_id=number("assignee"), created_from=start, created_to=end,
-            community_id=current.community_id,
+            community_id=current.community_id, hotline=values["hotline"] or None,
         )
 
     return FormModal(_("Filter the queue"), fields, save)

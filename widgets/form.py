@@ -54,6 +54,9 @@ class FormField:
     placeholder: str = ""
     help: str = ""
     keys: list[str] = field(default_factory=list)  # search text per option, for "filter"
+    #: (select field, value): the field is shown only while that select holds that value
+    #: (the hotline's reference once the channel is 12345热线); hidden, it keeps its text.
+    shown_when: tuple[str, str] | None = None
 
 
 class FormSelect(Select):
@@ -136,12 +139,15 @@ class FormModal(DeskModal[Any]):
             yield Label(plain(self.form_title), id="form-title")
             with VerticalScroll():
                 for f in self.fields:
-                    with Horizontal(classes="form-row"):
+                    # A conditional field's row, help and error line go together (`_follow`).
+                    when = f"when-{f.name}" if f.shown_when else ""
+                    with Horizontal(classes=f"form-row {when}".strip()):
                         yield Label(f.label, classes="form-label", markup=False)
                         yield self._widget(f)
                     if f.help:
-                        yield Label(f.help, classes="form-help", markup=False)
-                    yield Label("", id=f"error-{f.name}", classes="form-error", markup=False)
+                        yield Label(f.help, classes=f"form-help {when}".strip(), markup=False)
+                    yield Label("", id=f"error-{f.name}", classes=f"form-error {when}".strip(),
+                                markup=False)
             yield Label("", id="form-message", markup=False)
             yield Label(_("F10 save · enter next field · esc back"), id="form-keys", markup=False)
 
@@ -162,6 +168,22 @@ class FormModal(DeskModal[Any]):
         if self._pending is not None:
             self._fill(self._pending)
             self._pending = None
+        self._follow()
+
+    def _follow(self) -> None:
+        """Show each conditional field while its select holds its value, hide it otherwise."""
+        conditional = [f for f in self.fields if f.shown_when]
+        if not conditional:
+            return
+        values = self.values()
+        for f in conditional:
+            name, wanted = cast(tuple[str, str], f.shown_when)
+            for widget in self.query(f".when-{f.name}"):
+                widget.display = values.get(name) == wanted
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        self._follow()
 
     def _widget(self, f: FormField):
         wid = f"field-{f.name}"
@@ -281,7 +303,8 @@ class FormModal(DeskModal[Any]):
 
     def field_done(self, widget: Any) -> None:
         """enter in a field: the next one, or save on the last."""
-        inputs = [w for w in self.query(".form-field") if w.can_focus]
+        inputs = [w for w in self.query(".form-field")
+                  if w.can_focus and (w.parent is None or w.parent.display)]
         if widget is inputs[-1]:
             self.action_save()
         else:

@@ -32,6 +32,7 @@ from data.models.calls import (
     Script,
 )
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
+from data.models.hotline import HotlineOrder
 from data.models.messages import OutboundMessage
 from data.models.handover import Handover, HandoverCommunity
 from data.models.people import (
@@ -55,6 +56,7 @@ from data.models.renovations import (
     RenovationWorker,
 )
 from data.models.registers import ReleasePass, Visitor
+from data.models.retention import PurgeRun
 from data.models.staff import (
     Draft,
     PersonNote,
@@ -123,6 +125,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     KeyLoan,
     Parcel,
     FoundItem,
+    HotlineOrder,
+    PurgeRun,
 )
 
 __all__ = [
@@ -137,4 +141,5 @@ __all__ = [
     "Handover", "HandoverCommunity",
     "OutboundMessage", "Visitor", "ReleasePass",
     "OutboundMessage", "KeyDeposit", "KeyAuthorisation", "KeyLoan", "Parcel", "FoundItem",
+    "HotlineOrder", "PurgeRun",
 ]

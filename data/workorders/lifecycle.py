@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError, fn
 
-from data import access, errors, territory
+from data import access, errors, hotline, territory
 from data.appointments import sync_work_order_appointment
 from data.clock import now as clock_now
 from data.db import db, is_sqlite, transaction
@@ -80,6 +80,7 @@ ACTION_LABELS = {
     "escalate": N_("Escalated"),
     "appointment": N_("Appointment set"),
     "renovation": N_("Under renovation"),
+    "hotline_reply": N_("Replied to 12345"),
 }
 
 #: The actions as verb phrases, for refusals ("you cannot {start it} now").
@@ -148,6 +149,27 @@ class OrderInput:
     location: str = ""
     contact_phone: str = ""
     appointment_at: dt.datetime | None = None
+    #: Channel "hotline" only: the 12345 hotline's reference and the reply deadline it set.
+    hotline_ref: str = ""
+    reply_due: dt.datetime | None = None
+
+
+def _hotline_input(data: OrderInput, created: dt.datetime) -> tuple[str, dt.datetime] | None:
+    """The checked (reference, reply deadline) of an order from the 12345 hotline; None for
+    another channel, which takes neither."""
+    if data.channel != hotline.CHANNEL:
+        if (data.hotline_ref or "").strip() or data.reply_due is not None:
+            raise ValidationError("hotline_ref", _(
+                "Only an order from the 12345 hotline has a hotline reference and reply "
+                "deadline: choose the channel {channel}.").format(
+                    channel=label(CHANNELS, hotline.CHANNEL)))
+        return None
+    ref = hotline.clean_ref(data.hotline_ref)
+    if data.reply_due is None:
+        raise ValidationError("reply_due", _("Give the reply deadline the 12345 hotline set, such "
+                                             "as 明天 17:00, 12-10 or 周五下午."))
+    hotline.check_reply_due(data.reply_due, created)
+    return ref, data.reply_due
 
 
 def create_order(data: OrderInput, staff_id: int) -> OrderView:
@@ -182,6 +204,7 @@ def create_order(data: OrderInput, staff_id: int) -> OrderView:
             raise ValidationError("room", _("The room is not in that community."))
         building_id = room.building_id
     created = clock_now()
+    from_hotline = _hotline_input(data, created)
     target = sla_for(data.kind, data.category_id, data.priority)
     response_due, resolution_due = deadlines(created, target, 0, stretch_active(), data.priority)
     for _attempt in range(5):
@@ -197,9 +220,14 @@ def create_order(data: OrderInput, staff_id: int) -> OrderView:
                     appointment_at=data.appointment_at, response_due=response_due,
                     resolution_due=resolution_due,
                 )
+                note = "" if from_hotline is None else _("12345 {ref}, reply due {due}").format(
+                    ref=from_hotline[0], due=f"{from_hotline[1]:%Y-%m-%d %H:%M}")
                 WorkOrderHistory.create(work_order=order, staff=staff_id, at=created, action="create",
                                         from_status="", to_status="new", note="")
                 flag_noise_complaint(order, staff_id)  # a noise complaint about a renovation
+                                        from_status="", to_status="new", note=note)
+                if from_hotline is not None:
+                    hotline.attach(order.id, *from_hotline, created)
                 sync_work_order_appointment(order.id, staff_id)
             return get_order(order.id)
         except IntegrityError:

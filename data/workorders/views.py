@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from peewee import JOIN
@@ -11,6 +11,8 @@ from peewee import JOIN
 from data import territory
 from data.clock import now as clock_now
 from data.errors import NotFoundError
+from data.hotline import CHANNEL as HOTLINE
+from data.hotline import HotlineView, hotline_view
 from data.i18n import _
 from data.models import (
     Category,
@@ -73,6 +75,8 @@ class OrderView:
     callback_comment: str
     merged_into: str
     version: int
+    #: The 12345 hotline's reference, reply deadline and reply (channel "hotline" only).
+    hotline: HotlineView | None = None
 
     @property
     def is_open(self) -> bool:
@@ -106,6 +110,8 @@ class OrderView:
             "respond_due": _iso(self.response_due), "resolve_due": _iso(self.resolution_due),
             "overdue": self.overdue(at), "escalation_level": self.escalation_level,
             "rating": self.rating, "version": self.version,
+            **(self.hotline.as_json() if self.hotline is not None else {}),
+            **({"reply_overdue": self.hotline.reply_overdue(at)} if self.hotline is not None else {}),
         }
 
 
@@ -203,7 +209,10 @@ def get_order(ref: int | str) -> OrderView:
     if row is None:
         raise NotFoundError(_("No work order {ref}.").format(ref=text))
     territory.check_order_visible(row)
-    return view_from_row(row)
+    view = view_from_row(row)
+    if view.channel == HOTLINE:
+        view = replace(view, hotline=hotline_view(view.id))
+    return view
 
 
 def history(order_id: int, limit: int = 200) -> list[HistoryRow]:

@@ -26,6 +26,7 @@ from tui.cli import (
     registers,
     desk_registers,
     people,
+    retention,
     settings,
     territory,
     tickets,
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     handover.add_parsers(sub)
     registers.add_parsers(sub)
     desk_registers.add_parsers(sub)
+    retention.add_parsers(sub)
     return parser
 
 
@@ -155,6 +157,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **handover.COMMANDS,
     **registers.COMMANDS,
     **desk_registers.COMMANDS,
+    **retention.COMMANDS,
 }
 
 

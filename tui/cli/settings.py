@@ -1,5 +1,5 @@
 """`frontdesk settings get|set|list`: the company settings an administrator may change
-(data.settings: the dial and print commands, the export folder)."""
+(data.settings: the dial and print commands, the export folder, the retention periods)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
     if args.settings_command == "list":
         for key, known in KNOWN.items():
             print(f"{key} = {get_setting(key)}")
-            print(f"    {_(known.help)}")
+            print(f"    {_(known.help)}" + (_(" (default: {value})").format(value=known.default)
+                                            if known.default else ""))
         return 0
     if args.settings_command == "get":
         print(get_setting(args.key))

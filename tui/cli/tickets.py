@@ -12,13 +12,14 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
-from data.errors import NotFoundError, ValidationError
+from data.errors import ConflictError, NotFoundError, ValidationError
 from data.i18n import _
 from tui.cli.common import emit, open_db, pad, sign_in, to_code
 
 #: Words accepted for each coded option, besides the code itself and its labels.
 KIND_WORDS = {"报修": "repair", "投诉": "complaint", "咨询": "inquiry", "建议": "suggestion"}
-CHANNEL_WORDS = {"电话": "phone", "来访": "visit", "微信": "wechat", "巡查": "patrol"}
+CHANNEL_WORDS = {"电话": "phone", "来访": "visit", "微信": "wechat", "巡查": "patrol",
+                 "12345": "hotline", "热线": "hotline", "12345热线": "hotline", "市民热线": "hotline"}
 STATUS_WORDS = {
     "待派单": "new", "已派单": "assigned", "处理中": "in_progress", "挂起": "on_hold",
     "已完成": "resolved", "已回访": "visited", "已关闭": "closed", "已取消": "cancelled",
@@ -46,8 +47,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help=_("category name or code, such as 水管漏水 or plumbing.leak"))
     q.add_argument("--priority", default="普通", help="特急|紧急|高|普通|低 (critical, urgent, quick, normal, low)")
     q.add_argument("--text", required=True, metavar="TEXT", help=_("what is wrong; the first line is the title"))
-    q.add_argument("--channel", default="电话", help="电话|来访|微信|巡查 (phone, visit, wechat, patrol)")
+    q.add_argument("--channel", default="电话",
+                   help="电话|来访|微信|巡查|12345 (phone, visit, wechat, patrol, hotline)")
     q.add_argument("--appointment", metavar="WHEN", help=_("the on-site visit: 明天 15:00, 周三上午, 2026-12-03 09:30"))
+    q.add_argument("--hotline-ref", dest="hotline_ref", metavar="REF",
+                   help=_("with --channel hotline: the 12345 hotline's reference (letters, digits, hyphens)"))
+    q.add_argument("--reply-due", dest="reply_due", metavar="WHEN",
+                   help=_("with --channel hotline: the reply deadline the hotline set: 明天 17:00, 12-10, 2026-12-10 18:00"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     q = tickets.add_parser("list", help=_("list work orders, by deadline"))
@@ -57,6 +63,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--building", metavar="B", help=_("only this building, such as 3"))
     q.add_argument("--community", metavar="NAME", help=_("only this community"))
     q.add_argument("--assignee", metavar="LOGIN", help=_("only those assigned to this login"))
+    q.add_argument("--hotline", action="store_true",
+                   help=_("only orders from the 12345 hotline (with their reply deadline)"))
+    q.add_argument("--overdue-reply", dest="overdue_reply", action="store_true",
+                   help=_("only 12345 hotline orders whose reply deadline passed unreplied"))
     q.add_argument("--limit", type=int, default=LIST_DEFAULT, metavar="N",
                    help=_("at most N work orders (default 50)"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
@@ -75,6 +85,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--rating", metavar="1-5", help=_("the owner's rating at the callback (status visited)"))
     q.add_argument("--appointment", metavar="WHEN",
                    help=_("set or move the on-site visit: 明天 15:00, 周三上午; \"\" clears it"))
+    q.add_argument("--if-version", type=int, metavar="V", dest="if_version",
+                   help=_("refuse (exit status 3) if the work order changed since version V"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = tickets.add_parser("reply", help=_("record the reply sent to the 12345 hotline"))
+    q.add_argument("ref", metavar="ID|NUMBER")
+    q.add_argument("--text", required=True, metavar="TEXT", help=_("what was replied to the hotline"))
     q.add_argument("--if-version", type=int, metavar="V", dest="if_version",
                    help=_("refuse (exit status 3) if the work order changed since version V"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
@@ -127,21 +144,35 @@ def _find_building(code: str, community: str | None) -> tuple[int, int]:
     return find_building(code, community, option="--building")
 
 
-def _order_line(row, at) -> str:
-    """One aligned line of `tickets list`."""
+def _order_line(row, at, reply: bool = False) -> str:
+    """One aligned line of `tickets list`; with `reply`, the 12345 reply deadline's
+    countdown (or 已答复) before the title."""
     from data.queue import countdown
     from data.vocab import PRIORITIES, WORK_ORDER_STATUSES, label
 
     where = row.room or row.location
-    return "  ".join((
+    cells = [
         pad(row.number, 16),
         pad(label(WORK_ORDER_STATUSES, row.status), 8),
         pad(label(PRIORITIES, row.priority), 6),
         pad(where, 10),
         pad(row.assignee, 8),
         pad(countdown(row.deadline, at) if row.deadline else "", 8),
-        row.title,
-    )).rstrip()
+    ]
+    if reply:
+        cells.append(pad(_reply_cell(row, at), 12))
+    return "  ".join((*cells, row.title)).rstrip()
+
+
+def _reply_cell(row, at) -> str:
+    """The 12345 reply deadline of a list row: its countdown, 已答复 once replied."""
+    from data.queue import countdown
+
+    if row.reply_due is None:
+        return ""
+    if row.replied:
+        return _("replied")
+    return _("reply {left}").format(left=countdown(row.reply_due, at))
 
 
 def _print_order(view, at, phone: str | None = None) -> None:
@@ -178,6 +209,8 @@ def _print_order(view, at, phone: str | None = None) -> None:
     if deadline is not None:
         lines.append(_("Time left: {left}{overdue}").format(
             left=countdown(deadline, at), overdue=_(" (overdue)") if view.overdue(at) else ""))
+    if view.hotline is not None:
+        lines += _hotline_lines(view.hotline, at)
     if view.rating is not None:
         lines.append(_("Rating: {rating} {comment}").format(rating=view.rating,
                                                            comment=view.callback_comment))
@@ -188,6 +221,23 @@ def _print_order(view, at, phone: str | None = None) -> None:
     print("\n".join(lines))
 
 
+def _hotline_lines(h, at) -> list[str]:
+    """The 12345 hotline's reference, reply deadline (time left or overdue) and reply."""
+    from data.queue import countdown
+
+    due = f"{h.reply_due:%Y-%m-%d %H:%M}"
+    if h.replied_at is None:
+        state = (_("overdue {left}") if h.reply_overdue(at) else _("{left} left")).format(
+            left=countdown(h.reply_due, at).lstrip("-"))
+        return [_("12345 hotline: {ref} · reply due {due} ({state})").format(
+            ref=h.ref, due=due, state=state)]
+    late = _(", late") if h.replied_late() else ""
+    return [_("12345 hotline: {ref} · reply due {due}").format(ref=h.ref, due=due),
+            _("Replied {time} by {name}{late}: {text}").format(
+                time=f"{h.replied_at:%Y-%m-%d %H:%M}", name=h.replied_by or "—", late=late,
+                text=h.reply_text)]
+
+
 # --- commands --------------------------------------------------------------------------------
 
 
@@ -196,7 +246,7 @@ def cmd_tickets(args: argparse.Namespace) -> int:
     open_db(args)
     action: Callable[[argparse.Namespace], int] = {
         "new": _tickets_new, "list": _tickets_list, "show": _tickets_show, "update": _tickets_update,
-        "filters": _tickets_filters,
+        "filters": _tickets_filters, "reply": _tickets_reply,
     }[args.tickets_command]
     return action(args)
 
@@ -219,6 +269,8 @@ def _filter_words(flt) -> str:
         parts.append(_("assignee #{id}").format(id=flt.assignee_id))
     if flt.created_from or flt.created_to:
         parts.append(f"{flt.created_from or ''}–{flt.created_to or ''}")
+    if flt.hotline:
+        parts.append(label(queue.HOTLINE_FILTERS, flt.hotline))
     return " · ".join(parts) or _("no filter")
 
 
@@ -263,14 +315,32 @@ def _tickets_new(args: argparse.Namespace) -> int:
         from data.dates import parse_appointment
 
         appointment_at = parse_appointment(args.appointment, now(), "--appointment")
-    view = workorders.create_order(
-        workorders.OrderInput(
-            kind=kind, title=_short_title(args.text), community_id=community_id, room_id=room_id,
-            person_id=args.person, category_id=category_id, priority=priority, channel=channel,
-            description=args.text, appointment_at=appointment_at,
-        ),
-        staff.id,
+    reply_due = None
+    if args.reply_due is not None:
+        from data.clock import now
+        from data.hotline import parse_reply_due
+
+        reply_due = parse_reply_due(args.reply_due, now(), "--reply-due")
+    if channel == "hotline" and args.hotline_ref is None:
+        raise ValidationError("--hotline-ref", _(
+            "An order from the 12345 hotline needs its reference: add --hotline-ref REF."))
+    if channel == "hotline" and reply_due is None:
+        raise ValidationError("--reply-due", _(
+            "An order from the 12345 hotline needs the reply deadline it set: add --reply-due "
+            "WHEN (明天 17:00, 12-10, 2026-12-10 18:00)."))
+    order = workorders.OrderInput(
+        kind=kind, title=_short_title(args.text), community_id=community_id, room_id=room_id,
+        person_id=args.person, category_id=category_id, priority=priority, channel=channel,
+        description=args.text, appointment_at=appointment_at,
+        hotline_ref=args.hotline_ref or "", reply_due=reply_due,
     )
+    try:
+        view = workorders.create_order(order, staff.id)
+    except ValidationError as exc:  # named as the options the user typed
+        options = {"hotline_ref": "--hotline-ref", "reply_due": "--reply-due"}
+        if exc.field in options:
+            raise ValidationError(options[exc.field], exc.message) from None
+        raise
     suggestions = dispatch.suggest(view.id, limit=1)
     if args.json:
         emit({**view.as_json(), "suggested": suggestions[0].login if suggestions else None})
@@ -303,6 +373,10 @@ def _tickets_list(args: argparse.Namespace) -> int:
         flt.community_id = community_by_name(args.community).id
     if args.assignee:
         flt.assignee_id = workorders.staff_by_login(args.assignee).id
+    if args.overdue_reply:
+        flt.hotline = "overdue"
+    elif args.hotline:
+        flt.hotline = "all"
     if args.overdue:
         view = "overdue"
         if args.mine:
@@ -323,7 +397,7 @@ def _tickets_list(args: argparse.Namespace) -> int:
             emit(workorders.get_order(row.id).as_json(at))
         return 0
     for row in rows:
-        print(_order_line(row, at))
+        print(_order_line(row, at, reply=flt.hotline is not None))
     if not rows:
         print(_("No work orders."))
     return 0
@@ -391,6 +465,31 @@ def _tickets_show(args: argparse.Namespace) -> int:
         print(_("Related:"))
         for _id, number, title, status in links:
             print(f"  {number}  {label(WORK_ORDER_STATUSES, status)}  {title}")
+    return 0
+
+
+def _tickets_reply(args: argparse.Namespace) -> int:
+    """`frontdesk tickets reply ID --text T`: the reply sent to the 12345 hotline."""
+    from data import hotline, workorders
+    from data.clock import now
+
+    staff = sign_in(args, "hotline.reply")
+    view = workorders.get_order(args.ref)
+    try:
+        hotline.record_reply(view.id, args.text, staff.id, expected_version=args.if_version)
+    except ValidationError as exc:
+        if exc.field == "reply":  # named as the option the user typed
+            raise ValidationError("--text", exc.message) from None
+        raise
+    except ConflictError as exc:  # exit status 3, as `update --if-version` refuses
+        raise workorders.ConflictError(exc.message, exc.current_version or 0) from None
+    view = workorders.get_order(view.id)
+    if args.json:
+        emit(view.as_json())
+        return 0
+    print(_("{number}: reply to the 12345 hotline recorded.").format(number=view.number))
+    if view.hotline is not None:
+        print("\n".join(_hotline_lines(view.hotline, now())))
     return 0
 
 
@@ -551,7 +650,11 @@ def cmd_escalate(args: argparse.Namespace) -> int:
     done = sweep()
     for e in done:
         if args.json:
-            emit({"id": e.order_id, "number": e.number, "level": e.level, "notified": list(e.notified)})
+            emit({"id": e.order_id, "number": e.number, "level": e.level, "notified": list(e.notified),
+                  **({"deadline": e.deadline} if e.deadline else {})})
+        elif e.deadline:  # the 12345 hotline's reply deadline
+            print(_("{number}: 12345 reply overdue, told {people}").format(
+                number=e.number, people=", ".join(e.notified) or "—"))
         else:
             print(_("{number}: level {level}, told {people}").format(
                 number=e.number, level=e.level, people=", ".join(e.notified) or "—"))

@@ -19,8 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from data import audit, sample_renovations, schema
-from data import audit, sample_registers, schema
+from data import audit, sample_registers, sample_renovations, schema
 from data.auth import hash_password
 from data.clock import today as clock_today
 from data.db import (
@@ -36,8 +35,8 @@ from data.errors import FrontDeskError
 from data.i18n import _
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
-from data.sample_handover import duty_and_handovers
 from data.sample_desk_registers import desk_registers
+from data.sample_handover import duty_and_handovers
 from data.sample_hotline import add_hotline
 from data.seed import DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA

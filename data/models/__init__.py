@@ -32,9 +32,9 @@ from data.models.calls import (
     Script,
 )
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
+from data.models.handover import Handover, HandoverCommunity
 from data.models.hotline import HotlineOrder
 from data.models.messages import OutboundMessage
-from data.models.handover import Handover, HandoverCommunity
 from data.models.people import (
     Building,
     Community,
@@ -49,13 +49,13 @@ from data.models.people import (
     Tag,
     Vehicle,
 )
+from data.models.registers import ReleasePass, Visitor
 from data.models.renovations import (
     Renovation,
     RenovationEvent,
     RenovationInspection,
     RenovationWorker,
 )
-from data.models.registers import ReleasePass, Visitor
 from data.models.retention import PurgeRun
 from data.models.staff import (
     Draft,
@@ -136,10 +136,8 @@ __all__ = [
     "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
-    "OutboundMessage",
     "Renovation", "RenovationWorker", "RenovationInspection", "RenovationEvent",
     "Handover", "HandoverCommunity",
-    "OutboundMessage", "Visitor", "ReleasePass",
-    "OutboundMessage", "KeyDeposit", "KeyAuthorisation", "KeyLoan", "Parcel", "FoundItem",
+    "OutboundMessage", "Visitor", "ReleasePass", "KeyDeposit", "KeyAuthorisation", "KeyLoan", "Parcel", "FoundItem",
     "HotlineOrder", "PurgeRun",
 ]

@@ -223,11 +223,10 @@ def create_order(data: OrderInput, staff_id: int) -> OrderView:
                 note = "" if from_hotline is None else _("12345 {ref}, reply due {due}").format(
                     ref=from_hotline[0], due=f"{from_hotline[1]:%Y-%m-%d %H:%M}")
                 WorkOrderHistory.create(work_order=order, staff=staff_id, at=created, action="create",
-                                        from_status="", to_status="new", note="")
-                flag_noise_complaint(order, staff_id)  # a noise complaint about a renovation
                                         from_status="", to_status="new", note=note)
                 if from_hotline is not None:
                     hotline.attach(order.id, *from_hotline, created)
+                flag_noise_complaint(order, staff_id)  # a noise complaint about a renovation
                 sync_work_order_appointment(order.id, staff_id)
             return get_order(order.id)
         except IntegrityError:

@@ -29,6 +29,7 @@ from data.models.calls import (
     CallListItem,
     Incident,
     IncidentBuilding,
+    Ring,
     Script,
 )
 from data.models.people import (
@@ -86,6 +87,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Incident,
     IncidentBuilding,
     Call,
+    Ring,  # a call the phone system reported (issue 16 item 10)
     Event,
     EventAttendee,
     Notification,
@@ -105,7 +107,7 @@ __all__ = [
     "ALL_MODELS", "Community", "Building", "Entrance", "Person", "PersonNameKey", "Room",
     "Occupancy", "Phone", "Vehicle", "ParkingSpace", "Tag", "PersonTag", "Staff", "Territory",
     "PersonNote", "Category", "SlaPolicy", "WorkOrder", "WorkOrderHistory", "WorkOrderLink",
-    "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
+    "CostLine", "Incident", "IncidentBuilding", "Call", "Ring", "Event", "EventAttendee",
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
 ]

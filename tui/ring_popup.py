@@ -96,7 +96,7 @@ class RingPopup:
         if not ring.answered:
             # It rang here and nobody answered: it is a callback now (the callbacks list).
             self.app.notify(_("Missed call {number}: it is on your callbacks list.").format(
-                number=_shown_number(ring)), title=_("Missed call"), severity="warning",
+                number=_shown_number(ring)), title=_("Missed incoming call"), severity="warning",
                 timeout=RING_TOAST_SECONDS, markup=False)
             return
         self.waiting.append(ring)

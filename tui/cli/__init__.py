@@ -12,7 +12,18 @@ from typing import Any
 from data import i18n
 from data.errors import FrontDeskError
 from data.i18n import _
-from tui.cli import admin, audit, calendar, calls, community, people, settings, territory, tickets
+from tui.cli import (
+    admin,
+    audit,
+    calendar,
+    calls,
+    community,
+    people,
+    phone_gate,
+    settings,
+    territory,
+    tickets,
+)
 from tui.cli.common import open_db
 
 
@@ -47,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("database sizes in owners (default 10000,1000000)"))
     tickets.add_parsers(sub)
     calls.add_parsers(sub)
+    phone_gate.add_parsers(sub)
     calendar.add_parsers(sub)
     audit.add_parsers(sub)
     territory.add_parsers(sub)
@@ -122,6 +134,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **people.COMMANDS,
     **tickets.COMMANDS,
     **calls.COMMANDS,
+    **phone_gate.COMMANDS,
     **calendar.COMMANDS,
     **audit.COMMANDS,
     **territory.COMMANDS,

@@ -18,7 +18,7 @@ from data.errors import AuthError, NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Staff
 from data.passwords import check_new_password, hash_password
-from data.validators import clean_text, normalize_phone
+from data.validators import check_extension, clean_text, normalize_phone
 from data.vocab import STAFF_ROLES, label
 
 #: A FrontDesk login: ASCII letters, digits, '.', '_' and '-' only.
@@ -223,8 +223,6 @@ def set_extension(login: str, extension: str | None, by: int | None) -> StaffInf
     """An administrator sets the phone extension (分机) calls to `login` are answered at (the
     caller-ID pop-up opens that staff member's session); None or "" clears it. Refuses an
     extension another account has, naming it, and service accounts (they take no calls)."""
-    from data.calls.ringing import check_extension
-
     access.require("staff.manage", by)
     row = changeable_account(login)
     value = check_extension(extension) if (extension or "").strip() else None

@@ -34,15 +34,13 @@ from data.errors import NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Call, Ring, Staff
 from data.ring_watch import RING_POLL_S, RingView, RingWatch, get_ring, last_ring_id, rings_for
-from data.validators import clean_text, show_controls
+from data.validators import check_extension, clean_text, show_controls
 
 #: A missed call's callback is due this long after it rang.
 MISSED_CALLBACK_AFTER = dt.timedelta(minutes=15)
 #: The longest recording reference kept (the Call and Ring columns hold 300).
 MAX_RECORDING = 300
 
-#: An extension (分机): ASCII digits only, as every PBX dials them.
-EXTENSION_RE = re.compile(r"[0-9]{2,8}")
 #: The phone system's own id of a call (Asterisk's ${UNIQUEID} is like 1718680712.42).
 PBX_CALL_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 #: A recording given as a plain file name (no folder, nothing hidden).
@@ -59,17 +57,6 @@ _WITHHELD = frozenset({"anonymous", "unknown", "private", "restricted", "unavail
 def _shown(text: str) -> str:
     """Refused input quoted in a message: short, its control characters made visible."""
     return show_controls(text.strip()[:40], keep="")
-
-
-def check_extension(text: object, field: str = "extension") -> str:
-    """An extension: 2 to 8 ASCII digits (ValidationError naming `field` otherwise)."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationError(field, _("Give the extension (分机), such as 801."))
-    value = clean_text(text, field, max_length=40)
-    if not EXTENSION_RE.fullmatch(value):
-        raise ValidationError(field, _(
-            "An extension is 2 to 8 digits, such as 801; “{text}” is not one.").format(text=_shown(text)))
-    return value
 
 
 def check_pbx_call_id(text: object, field: str = "call_id") -> str:

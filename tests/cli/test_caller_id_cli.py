@@ -198,3 +198,20 @@ def test_the_gate_refuses_everything_else(env, capsys, tmp_path, command):
     assert err.startswith("frontdesk: ") and "\x1b" not in err
     assert not sentinel.exists()
     assert table(env, Ring) == [] and table(env, Call) == []
+
+
+# --- the bench --------------------------------------------------------------------------------
+
+
+def test_the_bench_measures_rings_from_other_processes_reaching_a_watcher(sqlite_url):
+    """`frontdesk bench` reports the delay (never asserted: figures only)."""
+    from tui.bench import bench_ring
+
+    open_database(sqlite_url)
+    desk = f.staff("desk1", "王丽", "desk", extension="801")
+    close_database()
+    figures = bench_ring(sqlite_url, runs=2)
+    assert figures["rings"] == 2 and figures["poll_ms"] == 250
+    assert set(figures) >= {"commit_to_seen_p50_ms", "commit_to_seen_p95_ms", "spawn_to_seen_p95_ms"}
+    open_database(sqlite_url)
+    assert [(r.staff_id, r.number) for r in Ring.select()] == [(desk.id, "13800138000")] * 2

@@ -260,3 +260,9 @@ def test_the_watcher_sees_new_rings_of_its_staff_member_and_their_end(phone, mon
         calls.hangup("801")
     again = watch.read()
     assert [(r.id, r.duration_s) for r in again] == [(mine.id, 60)]
+
+
+def test_the_ring_bench_rings_the_first_desk_clerk_with_an_extension(phone):
+    from data.benchmarks import ring_parameters
+
+    assert ring_parameters() == (phone.desk1.id, "801", "13800138000")

@@ -266,3 +266,33 @@ def test_the_ring_bench_rings_the_first_desk_clerk_with_an_extension(phone):
     from data.benchmarks import ring_parameters
 
     assert ring_parameters() == (phone.desk1.id, "801", "13800138000")
+
+
+def test_the_watcher_sees_a_ring_committed_on_another_connection(phone):
+    """As the session's timer polls it: nothing to read until another connection commits
+    (SQLite's data_version, PostgreSQL's NOTIFY), then the ring."""
+    import threading
+    import time
+
+    from data.db import close_database
+
+    watch = RingWatch(phone.desk1.id)
+    assert watch.poll() == []
+
+    def phone_system() -> None:  # a connection of its own, as the `calls ring` process has
+        try:
+            with as_pbx(phone):
+                calls.ring("13800138000", "801")
+        finally:
+            close_database()
+
+    writer = threading.Thread(target=phone_system)
+    writer.start()
+    writer.join()
+    found: list = []
+    deadline = time.monotonic() + 10
+    while not found and time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = watch.poll()
+    assert [(r.number, r.extension, r.answered) for r in found] == [("13800138000", "801", True)]
+    assert watch.poll() == []

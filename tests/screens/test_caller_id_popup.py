@@ -173,3 +173,26 @@ async def test_a_second_ring_waits_for_the_call_on_the_panel(world):
         await wait_for(pilot, lambda: screen.ring_id == second.id)
         assert screen.call_pane.query_one("#call-number", Input).value == "021-62345678"
         assert Ring.get_by_id(first.id).call_id is not None
+
+
+async def test_missed_calls_are_told_and_listed_among_the_callbacks(world):
+    """A call that rang at the clerk's extension and nobody answered: a toast says so, and
+    it is on their callbacks (c), as is a queue's missed call (anyone's)."""
+    i18n.set_language("zh")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        shown = record_notifications(app)
+        with access.acting(world["pbx"]):
+            calls.missed("13800138000", "801")
+            calls.missed("021-62345678")  # a queue's
+        await wait_for(pilot, lambda: any("未接来电 138****8000" in n for n in shown), timeout=10)
+        assert not isinstance(app.screen, CallsScreen)  # nothing to pop up: it was not answered
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: len(app.screen.callback_rows) == 2)
+        text = screen_text(app)
+        assert "138****8000" in text and "021-****5678" in text and "张晓明" in text
+        assert "任何人" in text  # the queue's: nobody's, anyone calls back
+        assert "未接来电" in text

@@ -56,6 +56,8 @@ class RingPopup:
         app = self.app
         if self.watch is None or not app.is_running or not app.screen_stack:
             return
+        if getattr(app, "_held_keys", None):
+            return  # keys typed ahead are being fed (tui.typeahead): look once they are in
         try:
             self.watch.watched = self._watched()
             found = self.watch.poll()

@@ -7,9 +7,10 @@ service: it needs only this look at the ring table until a call pops up.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from data.changes import change_token
+from data.db import db, is_sqlite
 from data.errors import NotFoundError
 from data.i18n import _
 from data.models import Ring, Staff
@@ -90,23 +91,38 @@ def rings_for(staff_id: int, after: int, also: frozenset[int] | set[int] = froze
     return _views(Ring.select().where(Ring.staff == staff_id, where).order_by(Ring.id).limit(RING_BATCH))
 
 
-class RingWatch:
-    """What a session polls every RING_POLL_S for its staff member's rings. It reads the
-    ring table only when the database changed since its last look (SQLite's data_version,
-    PostgreSQL's LISTEN/NOTIFY count: data.changes), so thirty idle sessions cost thirty
-    pragma reads four times a second and nothing more."""
+def connection_token() -> object | None:
+    """What changes when another connection commits, read on this thread's own connection
+    (safe in any thread): SQLite's data_version; None on PostgreSQL, whose change count
+    (data.changes) lives on a LISTEN connection the session's other poll owns — there the
+    ring table is read at every look, one index probe."""
+    if not is_sqlite():
+        return None
+    (version,) = db.connection().execute("PRAGMA data_version").fetchone()
+    return version
 
-    def __init__(self, staff_id: int) -> None:
+
+class RingWatch:
+    """What a session polls every RING_POLL_S for its staff member's rings, in a thread of
+    its own (tui.ring_popup). On SQLite it reads the ring table only when another
+    connection committed since its last look (`connection_token`), so thirty idle sessions
+    cost thirty pragma reads four times a second; on PostgreSQL one probe of the (staff,
+    id) index each time. `poll` hands back a ring once when it is new and again only when
+    it changed (ended, logged, its recording came): nothing for the session to do else."""
+
+    def __init__(self, staff_id: int, token: Callable[[], object | None] = connection_token) -> None:
         self.staff_id = staff_id
+        self._token_of = token
         # The token first: a ring committed after it is seen, one before it is history.
-        self._token = change_token()
+        self._token = token()
         self.after = last_ring_id(staff_id)
-        #: Rings to read again at the next change (popped or waiting: to see them end).
+        #: Rings to read again at the next look (popped or waiting: to see them end).
         self.watched: set[int] = set()
+        self._state: dict[int, tuple] = {}  # what was handed back of each watched ring
 
     def poll(self) -> list[RingView]:
-        """New rings, and the watched ones again, when anything changed; else []."""
-        token = change_token()
+        """New rings, and watched ones that changed, when anything changed; else []."""
+        token = self._token_of()
         if token is not None and token == self._token:
             return []
         self._token = token
@@ -116,4 +132,12 @@ class RingWatch:
         found = rings_for(self.staff_id, self.after, self.watched)
         if found:
             self.after = max(self.after, max(r.id for r in found))
-        return found
+        changed = []
+        for ring in found:
+            state = (ring.hung_up_at, ring.call_id, ring.recording)
+            if self._state.get(ring.id) != state:
+                self._state[ring.id] = state
+                changed.append(ring)
+        for gone in set(self._state) - self.watched - {r.id for r in found}:
+            del self._state[gone]
+        return changed

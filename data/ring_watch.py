@@ -103,12 +103,13 @@ def connection_token() -> object | None:
 
 
 class RingWatch:
-    """What a session polls every RING_POLL_S for its staff member's rings, in a thread of
-    its own (tui.ring_popup). On SQLite it reads the ring table only when another
-    connection committed since its last look (`connection_token`), so thirty idle sessions
-    cost thirty pragma reads four times a second; on PostgreSQL one probe of the (staff,
-    id) index each time. `poll` hands back a ring once when it is new and again only when
-    it changed (ended, logged, its recording came): nothing for the session to do else."""
+    """What a session polls every RING_POLL_S for its staff member's rings. It reads the
+    ring table only when `token` says the database changed since its last look: the
+    session passes data.changes.change_token (SQLite's data_version, PostgreSQL's NOTIFY
+    count, on the connections its change poll already uses); the default,
+    `connection_token`, is safe in any thread (the bench's). Thirty idle sessions cost
+    thirty pragma reads four times a second. `poll` hands back a ring once when it is new
+    and again only when it changed (ended, logged, its recording came)."""
 
     def __init__(self, staff_id: int, token: Callable[[], object | None] = connection_token) -> None:
         self.staff_id = staff_id

@@ -80,6 +80,8 @@ TABLES: tuple[Audited, ...] = (
     Audited("call_list_item", "number", ("call_list", "call_list_id"), phones=frozenset({"number"})),
     Audited("incident", "title"),
     Audited("script", "title"),
+    # What the phone system reported (its service account is named): the caller-ID pop-up.
+    Audited("ring", "extension", phones=frozenset({"number"})),
     Audited("staff", "login", phones=frozenset({"phone"}), secrets=frozenset({"password_hash"}),
             skip=frozenset({"failed_logins"})),
     Audited("territory", "building_id", ("staff", "staff_id")),

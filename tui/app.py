@@ -21,6 +21,7 @@ from data.validators import show_controls
 from data.vocab import NOTIFICATION_KINDS, label
 from screens.home import HomeScreen
 from tui.keymap import load_keymap
+from tui.ring_popup import RingPopup
 from tui.typeahead import TypeAhead
 from widgets.app_header import AppHeader
 from widgets.bindings import DeskCommandPalette, translate_bindings
@@ -156,6 +157,7 @@ class FrontDeskApp(TypeAhead, DeskApp):
         self._last_note_id = 0  # the newest notification already shown (or there at start)
         self._since_refresh = 0.0
         self._control_filter = ControlFilter()
+        self.ring_popup = RingPopup(self)  # the caller-ID pop-up (来电弹屏)
         self._keymap_problem = ""
         keymap, self._keymap_problem = load_keymap()
         if keymap:
@@ -180,6 +182,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
         self._last_note_id = notifications.last_id(self.staff.id)
         self.check_notifications()
         self.set_interval(POLL_SECONDS, self._poll_changes, name="change-poll")
+        # Its own quick look, not the change poll's: a call pops up within a second.
+        self.ring_popup.start()
         self.set_interval(SWEEP_SECONDS, self.sweep_escalations, name="escalation-sweep")
         self._catch_hangup()
         self.offer_drafts()

@@ -29,6 +29,7 @@ from data.models.calls import (
     CallListItem,
     Incident,
     IncidentBuilding,
+    Ring,
     Script,
 )
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
@@ -98,6 +99,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Incident,
     IncidentBuilding,
     Call,
+    Ring,  # a call the phone system reported (issue 16 item 10)
     Event,
     EventAttendee,
     Notification,
@@ -133,7 +135,7 @@ __all__ = [
     "ALL_MODELS", "Community", "Building", "Entrance", "Person", "PersonNameKey", "Room",
     "Occupancy", "Phone", "Vehicle", "ParkingSpace", "Tag", "PersonTag", "Staff", "Territory",
     "PersonNote", "Category", "SlaPolicy", "WorkOrder", "WorkOrderHistory", "WorkOrderLink",
-    "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
+    "CostLine", "Incident", "IncidentBuilding", "Call", "Ring", "Event", "EventAttendee",
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
     "Renovation", "RenovationWorker", "RenovationInspection", "RenovationEvent",

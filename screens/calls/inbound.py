@@ -71,6 +71,9 @@ class CallDraft:
     incident_id: int | None = None
     callback_of: int | None = None  # the call whose callback this is: done once saved
     frozen_s: int | None = None  # the duration, once the call is being saved
+    ring_id: int | None = None  # the phone system's ring it popped up from (data.calls.ringing)
+    extension: str = ""  # where it was answered
+    hung_up_s: int | None = None  # the talk time, once the phone system said it ended
 
 
 class InboundCallPane(CallerSearch, CallsPane):
@@ -180,11 +183,21 @@ class InboundCallPane(CallerSearch, CallsPane):
 
     def start_call(self, direction: str, *, number: str = "", person_id: int | None = None,
                    person_name: str = "", category: str | None = None, summary: str = "",
-                   callback_of: int | None = None) -> None:
-        """A new call on the panel: inbound, or outbound (a callback) with what is known."""
-        self.draft = CallDraft(direction, clock_now(), timer_now(), person_id=person_id,
+                   callback_of: int | None = None, ring: Any = None) -> None:
+        """A new call on the panel: inbound, or outbound (a callback) with what is known; or
+        the call the phone system answered at this clerk's extension (`ring`, a
+        data.calls.RingView): its number matched, its timer running since it was answered."""
+        started, mono = clock_now(), timer_now()
+        if ring is not None:
+            number = ring.number
+            mono -= max(0.0, (started - ring.rang_at).total_seconds())
+            started = ring.rang_at
+        self.draft = CallDraft(direction, started, mono, person_id=person_id,
                                person_name=person_name, category=category,
                                outcome=CALL_OUTCOME_CHOICES[direction][0], callback_of=callback_of)
+        if ring is not None:
+            self.draft.ring_id, self.draft.extension = ring.id, ring.extension
+            self.draft.hung_up_s = ring.duration_s
         self.match, self.hits, self._match_note = None, [], ""
         self._match_query = None
         self.finished_order = ""
@@ -266,7 +279,20 @@ class InboundCallPane(CallerSearch, CallsPane):
             return 0
         if self.draft.frozen_s is not None:
             return self.draft.frozen_s
+        if self.draft.hung_up_s is not None:  # the phone system measured it
+            return self.draft.hung_up_s
         return max(0, int(timer_now() - self.draft.started_mono))
+
+    def ring_ended(self, ring: Any) -> None:
+        """The phone system says the call on the panel ended: the timer stops at its talk time."""
+        if self.draft is not None and self.draft.ring_id == ring.id and ring.duration_s is not None:
+            self.draft.hung_up_s = ring.duration_s
+            self.paint_status()
+
+    @property
+    def ring_id(self) -> int | None:
+        """The ring the call on the panel popped up from, if any."""
+        return self.draft.ring_id if self.draft is not None else None
 
     def paint_status(self) -> None:
         """The call's line: direction, timer, callback."""
@@ -278,6 +304,10 @@ class InboundCallPane(CallerSearch, CallsPane):
         text.append(f"● {arrow} {minutes(self.elapsed())}", style="bold red")
         if draft.callback_of is not None:
             text.append("  " + _("(a callback)"), style="bold")
+        if draft.extension:
+            text.append("  " + _("ext. {ext}").format(ext=draft.extension))
+        if draft.hung_up_s is not None:
+            text.append("  " + _("(hung up)"), style="dim")
         if draft.callback_due is not None:
             text.append("  ")
             text.append(_("↻ {due} {who}").format(due=draft.callback_due.strftime("%m-%d %H:%M"),
@@ -448,7 +478,7 @@ class InboundCallPane(CallerSearch, CallsPane):
             summary=self._summary(), outcome=outcome or draft.outcome, duration_s=self.elapsed(),
             started_at=draft.started_at, person_id=self._person_id(),
             callback_due=draft.callback_due, callback_assignee_id=draft.callback_assignee_id,
-            work_order_id=work_order_id, incident_id=draft.incident_id,
+            work_order_id=work_order_id, incident_id=draft.incident_id, ring_id=draft.ring_id,
         )
 
     def _callback_of(self) -> int | None:

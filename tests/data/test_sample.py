@@ -274,7 +274,8 @@ def test_occupancies(sample):
 
 def test_calls(sample):
     total = _one(sample, "SELECT count(*) FROM call")
-    assert total == 600
+    missed = _one(sample, "SELECT count(*) FROM call WHERE outcome = 'missed'")  # data/sample_phone.py
+    assert total == 600 + missed and missed >= 1
     linked = _one(sample, "SELECT count(*) FROM call WHERE work_order_id IS NOT NULL")
     assert 0.15 * total < linked < 0.45 * total
     assert _one(sample, "SELECT count(*) FROM call c JOIN work_order w ON w.id = c.work_order_id "

@@ -25,6 +25,8 @@ from tui.cli import (
     registers,
     renovations,
     retention,
+    people,
+    phone_gate,
     settings,
     territory,
     tickets,
@@ -63,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("database sizes in owners (default 10000,1000000)"))
     tickets.add_parsers(sub)
     calls.add_parsers(sub)
+    phone_gate.add_parsers(sub)
     calendar.add_parsers(sub)
     audit.add_parsers(sub)
     territory.add_parsers(sub)
@@ -144,6 +147,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **people.COMMANDS,
     **tickets.COMMANDS,
     **calls.COMMANDS,
+    **phone_gate.COMMANDS,
     **calendar.COMMANDS,
     **audit.COMMANDS,
     **territory.COMMANDS,

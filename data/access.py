@@ -65,6 +65,11 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     # SMS or WeChat to an owner through the configured command (parcels, visits, notices).
     "message.send": (EVERYONE, N_("send messages to owners")),
     "calls.list_file": (LEADS, N_("build call lists from a file")),
+    # Leads (潜在客户, issue 17): the desk and the leads work them; a lead that someone else
+    # follows up changes hands only by a lead's decision.
+    "lead.manage": (frozenset({DESK}) | LEADS, N_("work on leads (潜在客户)")),
+    "lead.reassign": (LEADS, N_("reassign another person's lead")),
+    "lead.rules": (LEADS, N_("change the lead assignment rules")),
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),

@@ -84,6 +84,11 @@ TABLES: tuple[Audited, ...] = (
     Audited("category", "name"),
     Audited("sla_policy", "priority"),
     Audited("holiday", "name"),
+    Audited("lead", "name"),
+    Audited("lead_phone", "number", ("lead", "lead_id"), phones=frozenset({"number"})),
+    Audited("lead_interest", "lead_id", ("lead", "lead_id")),
+    Audited("lead_event", "kind", ("lead", "lead_id")),
+    Audited("lead_rule", "interest"),
 )
 
 _state = threading.local()

@@ -1,6 +1,6 @@
 """Peewee models for FrontDesk's whole domain (SPEC §6), one module per domain: people and
-property, staff (and drafts), work orders, calls (and call lists), the calendar, audit and
-settings. A new domain adds its own module here and its models to `ALL_MODELS`.
+property, staff (and drafts), work orders, calls (and call lists), the calendar, audit,
+settings and leads. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -31,6 +31,7 @@ from data.models.calls import (
     IncidentBuilding,
     Script,
 )
+from data.models.leads import Lead, LeadEvent, LeadInterest, LeadPhone, LeadRule
 from data.models.messages import OutboundMessage
 from data.models.people import (
     Building,
@@ -101,6 +102,11 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Script,
     Draft,
     OutboundMessage,
+    Lead,
+    LeadPhone,
+    LeadInterest,
+    LeadEvent,
+    LeadRule,
 )
 
 __all__ = [
@@ -110,5 +116,5 @@ __all__ = [
     "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
-    "OutboundMessage",
+    "OutboundMessage", "Lead", "LeadPhone", "LeadInterest", "LeadEvent", "LeadRule",
 ]

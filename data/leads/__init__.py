@@ -43,6 +43,7 @@ from data.leads.values import (
     CLOSED_STAGES,
     CONTACT_CHANNELS,
     CONVERTED_TO,
+    EDITED_FIELDS,
     EVENT_KINDS,
     INTEREST_WORDS,
     LEAD_INTERESTS,
@@ -71,7 +72,7 @@ from data.leads.values import (
 
 __all__ = [
     "ASSIGNED_BY", "CHANNEL_WORDS", "CLOSED_STAGES", "CONTACT_CHANNELS", "CONVERTED_TO",
-    "EVENT_KINDS", "INTEREST_WORDS", "LEAD_INTERESTS", "LEAD_PAGE", "LEAD_SOURCES",
+    "EDITED_FIELDS",     "EVENT_KINDS", "INTEREST_WORDS", "LEAD_INTERESTS", "LEAD_PAGE", "LEAD_SOURCES",
     "LEAD_STAGES", "LOST_REASONS", "OPEN_STAGES", "PIPELINE", "REASON_WORDS", "SOURCE_WORDS",
     "STAGE_WORDS", "STATS_DAYS",
     "DuplicateLead", "FunnelRow", "FunnelStats", "KnownPerson", "LeadFilter", "LeadInput",

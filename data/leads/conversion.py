@@ -108,7 +108,7 @@ def convert_to_tenant(lead_id: int, staff_id: int, *, room_id: int | None = None
         at = clock_now()
         Lead.update(person=person, converted_to=what, converted_at=at, updated_at=at,
                     version=Lead.version + 1).where(Lead.id == lead_id).execute()
-        event(lead_id, staff_id, "convert", to_value=target, note=what)
+        event(lead_id, staff_id, "convert", code=what, to_value=target)
     return get_lead(lead_id)
 
 
@@ -156,5 +156,5 @@ def convert_to_work_order(lead_id: int, staff_id: int, *, title: str = "", room_
         at = clock_now()
         Lead.update(converted_to="work_order", work_order=order.id, converted_at=at, updated_at=at,
                     version=Lead.version + 1).where(Lead.id == lead_id).execute()
-        event(lead_id, staff_id, "convert", to_value=order.number, note="work_order")
+        event(lead_id, staff_id, "convert", code="work_order", to_value=order.number)
     return get_lead(lead_id)

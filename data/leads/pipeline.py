@@ -47,10 +47,8 @@ def move_stage(lead: Lead, to: str, staff_id: int, *, note: str = "", reason: st
     Lead.update(**values).where(Lead.id == lead.id).execute()
     if to not in OPEN_STAGES:
         followup.close_followup(lead, staff_id)
-    if to == "lost":
-        reason_text = _(LOST_REASONS[reason])
-        note = f"{reason_text}: {note}" if note else reason_text
-    event(lead.id, staff_id, "stage", from_value=lead.stage, to_value=to, note=note)
+    event(lead.id, staff_id, "stage", code=reason if to == "lost" else "", from_value=lead.stage,
+          to_value=to, note=note)
 
 
 def _open_lead(lead_id: int, staff_id: int) -> Lead:
@@ -144,7 +142,7 @@ def log_contact(lead_id: int, channel: str, note: str, staff_id: int, *,
         if next_followup is not None and lead.stage not in OPEN_STAGES:
             raise ValidationError("next_followup", _("This lead is {stage}: it needs no follow-up.").format(
                 stage=_label(lead.stage)))
-        event(lead_id, staff_id, "contact", channel=channel, note=note)
+        event(lead_id, staff_id, "contact", code=channel, note=note)
         Lead.update(updated_at=clock_now(), version=Lead.version + 1).where(Lead.id == lead_id).execute()
         if lead.stage == "new" and channel != "note":
             move_stage(lead, "contacted", staff_id)
@@ -184,7 +182,7 @@ def assign(lead_id: int, owner_id: int | None, staff_id: int, *, note: str = "")
             set_attendees(lead.followup_event_id, [owner])
         logins = {s.id: s.login for s in Staff.select(Staff.id, Staff.login)
                   .where(Staff.id.in_([i for i in (lead.owner_id, owner) if i is not None]))}
-        event(lead_id, staff_id, "assign", from_value=logins.get(lead.owner_id, ""),
-              to_value=logins.get(owner, ""), note=note or how)
+        event(lead_id, staff_id, "assign", code=how, from_value=logins.get(lead.owner_id, ""),
+              to_value=logins.get(owner, ""), note=note)
         tell_owner(lead_id, owner, staff_id, lead.name, lead.interest)
     return get_lead(lead_id)

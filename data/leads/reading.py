@@ -174,7 +174,7 @@ def timeline(lead_id: int, limit: int = TIMELINE_LIMIT) -> list[TimelineRow]:
                 .join(Staff, JOIN.LEFT_OUTER, on=(LeadEvent.staff == Staff.id))
                 .where(LeadEvent.lead == lead_id)
                 .order_by(LeadEvent.at.desc(), LeadEvent.id.desc()).limit(limit).objects())
-    return [TimelineRow(r.at, r.staff_name or "", r.kind, r.channel, r.from_value, r.to_value, r.note)
+    return [TimelineRow(r.at, r.staff_name or "", r.kind, r.code, r.from_value, r.to_value, r.note)
             for r in reversed(rows)]
 
 

@@ -13,7 +13,7 @@ from data import access
 from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import ConflictError, NotFoundError, ValidationError
-from data.i18n import N_, _
+from data.i18n import _
 from data.leads import followup
 from data.leads.timeline import event, tell_owner
 from data.leads.assignment import check_owner, choose_owner
@@ -239,17 +239,14 @@ def create_lead(data: LeadInput, staff_id: int, *, force: bool = False, call=Non
                            updated_at=at)
         _write_phones(lead.id, numbers)
         _write_places(lead.id, rooms, spaces)
-        note = _("{source}, {interest}").format(source=_(LEAD_SOURCES[values["source"]]),
-                                               interest=_(LEAD_INTERESTS[values["interest"]]))
-        if duplicates:
-            note += " · " + _("added despite open lead {ids}").format(
-                ids=", ".join(f"#{d[0]}" for d in duplicates))
-        event(lead.id, staff_id, "create", to_value="new", note=note)
+        # from_value: the open leads with the same phone it was added despite.
+        event(lead.id, staff_id, "create", code=values["source"], to_value="new",
+              from_value=" ".join(f"#{d[0]}" for d in duplicates))
         if owner is not None:
             from data.models import Staff
 
             login = Staff.select(Staff.login).where(Staff.id == owner).scalar() or ""
-            event(lead.id, staff_id, "assign", to_value=login, note=how)
+            event(lead.id, staff_id, "assign", code=how, to_value=login)
         tell_owner(lead.id, owner, staff_id, values["name"], values["interest"])
         if data.next_followup is not None:
             followup.set_followup(lead.id, data.next_followup, staff_id)
@@ -267,13 +264,6 @@ def create_lead_from_call(data: LeadInput, call, staff_id: int, *, callback_of: 
 # --- editing --------------------------------------------------------------------------------------
 
 
-#: The fields `update_lead` compares, with their labels for the timeline.
-_EDITED = {
-    "name": N_("Name"), "company": N_("Company"), "source": N_("Source"),
-    "referrer": N_("Referred by"), "interest": N_("Interest"), "budget": N_("Budget"),
-    "community": N_("Community"), "note": N_("Note"), "phones": N_("Phones"),
-    "places": N_("Rooms and spaces"),
-}
 
 
 def update_lead(lead_id: int, data: LeadInput, staff_id: int, *, expected_version: int | None = None,
@@ -317,7 +307,7 @@ def update_lead(lead_id: int, data: LeadInput, staff_id: int, *, expected_versio
             if len(known) == 1:
                 Lead.update(person=known[0].id).where(Lead.id == lead_id).execute()
         if changed:
-            event(lead_id, staff_id, "edit", note="、".join(_(_EDITED[c]) for c in changed))
+            event(lead_id, staff_id, "edit", note=",".join(changed))
     return get_lead(lead_id)
 
 
@@ -336,5 +326,5 @@ def add_places(lead_id: int, staff_id: int, *, room_ids: Sequence[int] = (),
             return get_lead(lead_id)
         _write_places(lead_id, rooms, spaces)
         Lead.update(updated_at=clock_now(), version=Lead.version + 1).where(Lead.id == lead_id).execute()
-        event(lead_id, staff_id, "edit", note=_(_EDITED["places"]))
+        event(lead_id, staff_id, "edit", note="places")
     return get_lead(lead_id)

@@ -9,10 +9,10 @@ from data.leads.values import LEAD_INTERESTS
 from data.models import LeadEvent
 
 
-def event(lead_id: int, staff_id: int | None, kind: str, *, channel: str = "", from_value: str = "",
+def event(lead_id: int, staff_id: int | None, kind: str, *, code: str = "", from_value: str = "",
           to_value: str = "", note: str = "") -> None:
     """One line of the lead's timeline, now, by `staff_id` (call inside the write's transaction)."""
-    LeadEvent.create(lead=lead_id, at=clock_now(), staff=staff_id, kind=kind, channel=channel,
+    LeadEvent.create(lead=lead_id, at=clock_now(), staff=staff_id, kind=kind, code=code,
                      from_value=from_value[:40], to_value=to_value[:40], note=note)
 
 

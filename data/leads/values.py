@@ -86,6 +86,14 @@ CONVERTED_TO = {
     "work_order": N_("a paid work order"),
 }
 
+#: The fields an edit line of the timeline names (its note: the codes, comma-separated).
+EDITED_FIELDS = {
+    "name": N_("Name"), "company": N_("Company"), "source": N_("Source"),
+    "referrer": N_("Referred by"), "interest": N_("Interest"), "budget": N_("Budget"),
+    "community": N_("Community"), "note": N_("Note"), "phones": N_("Phones"),
+    "places": N_("Rooms and spaces"),
+}
+
 #: Words people type for the codes (Chinese as said at the desk), besides the labels.
 SOURCE_WORDS = {"来电": "phone", "电话": "phone", "到访": "visit", "来访": "visit",
                 "转介绍": "referral", "介绍": "referral", "线上": "online", "网络": "online",
@@ -288,14 +296,14 @@ class TimelineRow:
     at: dt.datetime
     staff: str
     kind: str
-    channel: str
+    code: str  # a contact's channel, a loss's reason, an assignment's rule, a conversion's kind
     from_value: str
     to_value: str
     note: str
 
     def as_json(self) -> dict:
         return {"at": self.at.isoformat(sep=" ", timespec="minutes"), "staff": self.staff or None,
-                "kind": self.kind, "channel": self.channel or None,
+                "kind": self.kind, "code": self.code or None,
                 "from": self.from_value or None, "to": self.to_value or None, "note": self.note}
 
 

@@ -70,7 +70,7 @@ def up(migrator, db):
         at = DateTimeField()
         staff = ForeignKeyField(Staff, null=True, on_delete='SET NULL')
         kind = CharField(max_length=12)
-        channel = CharField(max_length=12, default='')
+        code = CharField(max_length=12, default='')
         from_value = CharField(max_length=40, default='')
         to_value = CharField(max_length=40, default='')
         note = TextField(default='')

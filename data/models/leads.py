@@ -93,7 +93,9 @@ class LeadEvent(BaseModel):
     at = DateTimeField(default=now)
     staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
     kind = CharField(max_length=12)  # data.leads.values.EVENT_KINDS
-    channel = CharField(max_length=12, default="")  # a contact's: call | visit | message | note
+    # What qualifies the line: a contact's channel (CONTACT_CHANNELS), a loss's reason
+    # (LOST_REASONS), how an owner was chosen (ASSIGNED_BY), what a conversion made (CONVERTED_TO).
+    code = CharField(max_length=12, default="")
     from_value = CharField(max_length=40, default="")
     to_value = CharField(max_length=40, default="")
     note = TextField(default="")

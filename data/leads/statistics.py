@@ -79,7 +79,7 @@ def _days(a: dt.datetime, b: dt.datetime) -> float:
 
 
 def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 1) if values else None
+    return statistics.median(values) if values else None
 
 
 def _row(key: str, members: list[_Lead]) -> FunnelRow:

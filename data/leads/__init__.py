@@ -14,7 +14,7 @@ work order) and `statistics` (the funnel). Their public API is re-exported here.
 
 from __future__ import annotations
 
-from data.leads.assignment import RuleRow, desk_of, lead_rules, set_lead_rule
+from data.leads.assignment import RuleRow, desk_of, lead_owners, lead_rules, set_lead_rule
 from data.leads.conversion import convert_to_tenant, convert_to_work_order
 from data.leads.followup import set_followup
 from data.leads.pipeline import advance, assign, back, log_contact, lose, set_stage
@@ -79,7 +79,7 @@ __all__ = [
     "LeadPage", "LeadRow", "LeadView", "Place", "RuleRow", "TimelineRow",
     "add_places", "advance", "assign", "back", "budget_text", "check_duplicates", "clean_phones",
     "code_of", "convert_to_tenant", "convert_to_work_order", "create_lead", "create_lead_from_call",
-    "desk_of", "due_count", "funnel", "get_lead", "known_people", "lead_rules", "leads",
+    "desk_of", "due_count", "lead_owners", "funnel", "get_lead", "known_people", "lead_rules", "leads",
     "log_contact", "lose", "open_duplicates", "parse_budget", "parse_places", "set_followup",
     "set_lead_rule", "set_stage", "stage_counts", "update_lead", "vacant_places",
 ]

@@ -105,6 +105,15 @@ def choose_owner(interest: str, community_id: int | None, creator_id: int | None
     return creator_id, "creator"
 
 
+def lead_owners() -> list[RuleRow]:
+    """Everyone a lead may be given to (active, in a role that works on leads), by login:
+    as RuleRow-like choices (id, login, name) for the forms' staff pickers."""
+    return [RuleRow(0, "", None, "", s.id, s.login, s.name) for s in
+            Staff.select(Staff.id, Staff.login, Staff.name)
+            .where(Staff.active == True, Staff.role.in_(OWNER_ROLES))  # noqa: E712
+            .order_by(Staff.login)]
+
+
 # --- the rule table ---------------------------------------------------------------------------
 
 

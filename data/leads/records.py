@@ -15,9 +15,9 @@ from data.db import transaction
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.i18n import _
 from data.leads import followup
-from data.leads.timeline import event, tell_owner
 from data.leads.assignment import check_owner, choose_owner
 from data.leads.reading import get_lead, known_people, lead_row, open_duplicates, phones_of
+from data.leads.timeline import event, tell_owner
 from data.leads.values import (
     INTEREST_WORDS,
     LEAD_INTERESTS,

@@ -67,7 +67,7 @@ EVENT_KINDS = {
     "create": N_("Lead created"),
     "stage": N_("Stage changed"),
     "contact": N_("Contact"),
-    "assign": N_("Owner changed"),
+    "assign": N_("Owner set"),
     "followup": N_("Follow-up set"),
     "convert": N_("Converted"),
     "edit": N_("Edited"),

@@ -12,7 +12,18 @@ from typing import Any
 from data import i18n
 from data.errors import FrontDeskError
 from data.i18n import _
-from tui.cli import admin, audit, calendar, calls, community, people, settings, territory, tickets
+from tui.cli import (
+    admin,
+    audit,
+    calendar,
+    calls,
+    community,
+    leads,
+    people,
+    settings,
+    territory,
+    tickets,
+)
 from tui.cli.common import open_db
 
 
@@ -53,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_parsers(sub)
     settings.add_parsers(sub)
     community.add_parsers(sub)
+    leads.add_parsers(sub)
     return parser
 
 
@@ -128,6 +140,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **admin.COMMANDS,
     **settings.COMMANDS,
     **community.COMMANDS,
+    **leads.COMMANDS,
 }
 
 

@@ -35,6 +35,7 @@ from data.errors import FrontDeskError
 from data.i18n import _
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
+from data.sample_leads import add_leads
 from data.seed import DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA
 from data.vocab import WORK_ORDER_PREFIXES
@@ -622,6 +623,7 @@ class _Builder:
         self.calls()
         self.calendar()
         self.notifications()
+        add_leads(self)  # data/sample_leads.py (issue 17)
         self.settings()
         conn.execute("COMMIT")
         self.say("indexes")

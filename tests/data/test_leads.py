@@ -389,3 +389,46 @@ def test_a_won_lead_becomes_a_paid_work_order(world):
     assert caught.value.field == "location"
     done = leads.convert_to_work_order(unknown.id, w["desk1"], location="3号楼2单元大堂")
     assert WorkOrder.get_by_id(done.work_order_id).location == "3号楼2单元大堂"
+
+
+# --- the demo database ------------------------------------------------------------------------------
+
+
+def test_the_demo_has_leads_of_every_source_interest_and_stage(tmp_path, monkeypatch):
+    import sqlite3
+
+    from data.sample import generate
+
+    today = dt.date(2026, 11, 27)
+    path = tmp_path / "demo.db"
+    generate(str(path), owners=300, seed=1, today=today)
+    close_database()
+    conn = sqlite3.connect(path)
+
+    def column(sql: str) -> set:
+        return {row[0] for row in conn.execute(sql)}
+
+    assert column("SELECT source FROM lead") == set(leads.LEAD_SOURCES)
+    assert column("SELECT interest FROM lead") == set(leads.LEAD_INTERESTS)
+    assert column("SELECT stage FROM lead") == set(leads.LEAD_STAGES)
+    assert 140 <= conn.execute("SELECT count(*) FROM lead").fetchone()[0] <= 200
+    assert column("SELECT lost_reason FROM lead WHERE stage = 'lost'") <= set(leads.LOST_REASONS)
+    assert column("SELECT converted_to FROM lead WHERE converted_to != ''") == {"tenant", "work_order"}
+    assert conn.execute("SELECT count(*) FROM lead WHERE source = 'owner' AND referrer_id IS NULL").fetchone() == (0,)
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    # desk1 has follow-ups overdue and due later today, each a task in their calendar.
+    due = conn.execute(
+        "SELECT l.next_followup, e.kind, e.due FROM lead l JOIN staff s ON s.id = l.owner_id "
+        "JOIN event e ON e.id = l.followup_event_id WHERE s.login = 'desk1'").fetchall()
+    assert any(n < "2026-11-27 09:00" for n, _k, _d in due)
+    assert any(n.startswith("2026-11-27") and n > "2026-11-27 09:00" for n, _k, _d in due)
+    assert all(k == "task" and d == n for n, k, d in due)
+    conn.close()
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-11-27 09:00")
+    open_database(str(path))
+    won = Lead.get(Lead.converted_to == "tenant")
+    view = leads.get_lead(won.id)
+    assert view.stage == "won" and view.person and [t.kind for t in view.timeline][-1] == "convert"
+    stats = leads.funnel("source")
+    assert stats.total.won > 0 and stats.total.lost > 0 and 0 < stats.total.conversion < 1
+    close_database()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -30,7 +31,7 @@ from widgets.picker import PickerModal, PickRow
 from widgets.safe import plain, safe_text
 
 #: Timeline columns: (title, width); the note takes what is left.
-TIMELINE_COLUMNS = ((N_("Time"), 11), (N_("Who"), 6), (N_("What"), 10), (N_("Detail"), 0))
+TIMELINE_COLUMNS = ((N_("Time"), 11), (N_("Who"), 6), (N_("What"), 8), (N_("Detail"), 0))
 
 
 def place_text(place: leads.Place) -> str:
@@ -119,10 +120,11 @@ class LeadCardScreen(LeadKeys, DeskScreen):
         self.query_one("#lead-card", Static).update(safe_text(self._card(view, clock_now())))
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        fixed = sum(w for _t, w in TIMELINE_COLUMNS)
-        rest = max(12, self.app.size.width - fixed - 2 * len(TIMELINE_COLUMNS) - 2)
-        for title, width in TIMELINE_COLUMNS:
-            table.add_column(_(title), width=width or rest)
+        widths = [w for _t, w in TIMELINE_COLUMNS]
+        widths[2] = min(12, max(widths[2], *(cell_len(label(leads.EVENT_KINDS, k)) for k in leads.EVENT_KINDS)))
+        widths[3] = max(12, self.app.size.width - sum(widths) - 2 * len(TIMELINE_COLUMNS) - 2)
+        for (title, _w), width in zip(TIMELINE_COLUMNS, widths, strict=True):
+            table.add_column(_(title), width=width)
         today = clock_now().date()
         for line in reversed(view.timeline):
             what, detail = timeline_words(line)

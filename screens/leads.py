@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,9 +35,27 @@ from widgets.safe import plain, safe_cells, safe_text
 
 #: The stage strip: "open" (every open stage) first, then each stage (digits 1–7 choose).
 STAGE_CHOICES = ("open", *leads.LEAD_STAGES)
-#: Columns of the list: (title, width); the name takes what is left.
+#: Columns of the list: (title, width); the name takes what is left; a vocabulary's column is
+#: as wide as its longest label, up to LABEL_WIDTH (Chinese labels take 4–8 cells).
 COLUMNS = ((N_("Follow up by"), 12), (N_("Name"), 0), (N_("Phone"), 11), (N_("Interest"), 8),
            (N_("Stage"), 6), (N_("Lead owner"), 6), (N_("Source"), 8))
+LABEL_WIDTH = 10
+_LABELS = {N_("Interest"): leads.LEAD_INTERESTS, N_("Stage"): leads.LEAD_STAGES,
+           N_("Source"): leads.LEAD_SOURCES}
+
+
+def column_widths(width: int) -> list[int]:
+    """The list's column widths for a screen `width` cells wide (cell padding and the
+    scrollbar left out); the name takes what is left, at least 6 cells."""
+    widths = []
+    for title, fixed in COLUMNS:
+        table = _LABELS.get(title)
+        if table is not None:
+            fixed = min(LABEL_WIDTH, max(fixed, *(cell_len(label(table, c)) for c in table)))
+        widths.append(fixed)
+    name = widths.index(0)
+    widths[name] = max(6, width - sum(widths) - 2 * len(COLUMNS) - 2)
+    return widths
 
 
 def open_new_lead(screen: Screen, *, prefill: dict[str, str] | None = None,
@@ -174,10 +193,8 @@ class LeadsScreen(LeadKeys, DeskScreen):
         self._keep = None
         cursor = table.cursor_row
         table.clear(columns=True)
-        fixed = sum(w for _t, w in COLUMNS)
-        name_width = max(8, self.app.size.width - fixed - 2 * len(COLUMNS) - 2)
-        for title, width in COLUMNS:
-            table.add_column(_(title), width=width or name_width)
+        for (title, _w), width in zip(COLUMNS, column_widths(self.app.size.width), strict=True):
+            table.add_column(_(title), width=width)
         self.rows = rows
         now, me = clock_now(), self.app.staff.id
         for row in rows:

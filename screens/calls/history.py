@@ -3,6 +3,7 @@ enter opens one, and from there its work order, a callback or dialling."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.cells import cell_len
@@ -53,7 +54,8 @@ class CallHistoryPane(CallLogPane):
         Binding("r,R", "reveal", N_("Reveal"), tooltip=N_("Show the selected call's number in full (recorded)")),
         Binding("i", "tag_incident", N_("Incident"), show=False,
                 tooltip=N_("Tag the selected call to the outage going on now")),
-        LEAD_BINDING,
+        # In F1, not the footer: at 80 columns it would push ^q off.
+        replace(LEAD_BINDING, show=False),
         Binding("pagedown", "next_page", N_("Next page"), show=False, priority=True),
         Binding("pageup", "previous_page", N_("Previous page"), show=False, priority=True),
     ]
@@ -232,8 +234,6 @@ class CallHistoryPane(CallLogPane):
         call = cursor_row(self.query_one("#history-table", DataTable), self.rows)
         if call is None:
             return
-        from dataclasses import replace
-
         from data import leads
         from screens.leads import open_new_lead
 

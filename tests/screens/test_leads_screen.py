@@ -225,3 +225,22 @@ async def test_a_contact_is_logged_on_the_card_with_the_next_follow_up(world):
     assert lead.stage == "contacted" and lead.next_followup == dt.datetime(2026, 11, 28, 10, 0)
     task = Event.get_by_id(lead.followup_event_id)
     assert (task.kind, task.due) == ("task", dt.datetime(2026, 11, 28, 10, 0))
+
+
+async def test_a_won_lead_becomes_the_tenant_of_its_room_from_the_card(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_leads(app, pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LeadCardScreen) and app.screen.view is not None)
+        card = app.screen
+        await pilot.press("v")
+        await wait_for(pilot, lambda: "租户：3-2-502" in screen_text(app))
+        assert "有偿服务工单" in screen_text(app) and "合同" not in screen_text(app)  # no contracts yet
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is card and "[成交]" in screen_text(app))
+        await wait_for(pilot, lambda: "已于 2026-11-27 转化为租户" in screen_text(app))
+        assert "v 转化" not in screen_text(app)  # converted once
+    lead = Lead.get_by_id(world["lead"])
+    assert (lead.stage, lead.converted_to) == ("won", "tenant")
+    assert Room.get(Room.code == "3-2-502").state == "rented"

@@ -1,8 +1,9 @@
 """A lead's card (enter on the leads list): contact, the known person its phone belongs to,
 source and interest, rooms or spaces of interest, owner and next follow-up, and the timeline
 of every contact and change. Keys: `c` log a contact (and the next follow-up), `>` `<` `l`
-the stage, `e` edit, `r` add a vacant room or space, `a` reassign, `u` follow-up time, `v`
-convert a won lead (a tenant of its room, or a paid work order), `o` what it became."""
+the stage, `e` edit, `p` add a vacant room or space, `a` reassign, `u` follow-up time, `v`
+convert a won lead (a tenant of its room, or a paid work order), `o` what it became, `r`
+the phones in full (recorded; masked until then, as on the owner card)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from data import leads
 from data.clock import now as clock_now
 from data.errors import FrontDeskError
 from data.i18n import N_, _
+from data.validators import mask_phone
 from data.vocab import ROOM_STATES, label
 from screens import lead_forms as forms
 from screens.lead_actions import LEAD_ACTIONS, LEAD_KEYS, LeadKeys, timeline_words
@@ -48,7 +50,9 @@ class LeadCardScreen(LeadKeys, DeskScreen):
         *LEAD_KEYS,
         Binding("e", "edit", N_("Edit"), tooltip=N_("Contact, source, interest, budget, rooms")),
         Binding("v", "convert", N_("Convert"), tooltip=N_("A won lead becomes a tenant or a paid work order")),
-        Binding("r", "places", N_("Add room"), show=False, tooltip=N_("Add a vacant room or parking space")),
+        Binding("p", "places", N_("Add room"), show=False, tooltip=N_("Add a vacant room or parking space")),
+        Binding("r,R", "reveal", N_("Reveal"), show=False,
+                tooltip=N_("Show the phones in full (recorded); r again masks them")),
         Binding("o", "open_result", N_("Open result"), show=False,
                 tooltip=N_("The work order or the person the lead became")),
     ]
@@ -62,6 +66,8 @@ class LeadCardScreen(LeadKeys, DeskScreen):
         super().__init__()
         self.lead_id = lead_id
         self.view: leads.LeadView | None = None
+        #: The phones `r` revealed (recorded in the audit trail); masked otherwise.
+        self.revealed: tuple[str, ...] | None = None
 
     @property
     def screen_title(self) -> str:
@@ -117,7 +123,7 @@ class LeadCardScreen(LeadKeys, DeskScreen):
 
     def show(self, view: leads.LeadView) -> None:
         self.view = view
-        self.query_one("#lead-card", Static).update(safe_text(self._card(view, clock_now())))
+        self.query_one("#lead-card", Static).update(safe_text(self._card(view, clock_now(), self.revealed)))
         table = self.query_one(DataTable)
         table.clear(columns=True)
         widths = [w for _t, w in TIMELINE_COLUMNS]
@@ -133,7 +139,7 @@ class LeadCardScreen(LeadKeys, DeskScreen):
         self.refresh_bindings()
 
     @staticmethod
-    def _card(view: leads.LeadView, now: dt.datetime) -> Text:
+    def _card(view: leads.LeadView, now: dt.datetime, revealed: tuple[str, ...] | None = None) -> Text:
         text = Text()
         text.append(f"#{view.id} {view.name}", style="bold")
         if view.company:
@@ -143,7 +149,10 @@ class LeadCardScreen(LeadKeys, DeskScreen):
         text.append(f"[{label(leads.LEAD_STAGES, view.stage)}]", style=f"reverse {stage_style}")
         text.append(" " + _("since {when}").format(when=f"{view.stage_since:%m-%d %H:%M}"), style="dim")
         text.append("\n" + _("Phones") + " ", style="bold")
-        text.append("、".join(view.phones))
+        shown = view.phones if revealed is not None else tuple(mask_phone(p) for p in view.phones)
+        text.append("、".join(shown))
+        if revealed is None:
+            text.append("  " + _("r: show in full"), style="dim")
         for known in view.known[:2]:
             text.append("   ✓ " + _("known: {who}").format(who=known.text()), style="green")
         text.append("\n" + _("Source") + " ", style="bold")
@@ -171,7 +180,7 @@ class LeadCardScreen(LeadKeys, DeskScreen):
             if overdue:
                 text.append(" " + _("overdue"), style="bold red")
         text.append("\n" + _("Rooms and spaces") + " ", style="bold")
-        text.append("、".join(place_text(p) for p in view.places) if view.places else _("none (r adds one)"),
+        text.append("、".join(place_text(p) for p in view.places) if view.places else _("none (p adds one)"),
                     style="" if view.places else "dim")
         if view.converted_to:
             text.append("\n✔ " + _("Became {what} {target} on {day}").format(
@@ -196,10 +205,33 @@ class LeadCardScreen(LeadKeys, DeskScreen):
 
     # --- keys ---------------------------------------------------------------------------------------
 
+    def action_reveal(self) -> None:
+        """r: the phones in full, recorded in the audit trail; r again masks them."""
+        view = self.view
+        if view is None:
+            return
+        if self.revealed is not None:
+            self.revealed = None
+        elif not self._reveal(view):
+            return
+        self.show(view)
+
+    def _reveal(self, view: leads.LeadView) -> bool:
+        try:
+            self.revealed = leads.reveal_phones([view.id], self.app.staff.id).get(view.id, ())
+        except FrontDeskError as exc:
+            self.notify(exc.message, severity="error", markup=False, timeout=8)
+            return False
+        return True
+
     def action_edit(self) -> None:
         view = self.view
         if view is None:
             return
+        # The form shows the phones in full: that is a reveal, recorded like r.
+        if self.revealed is None and not self._reveal(view):
+            return
+        self.show(view)
 
         def saved(new: leads.LeadView | None) -> None:
             if new is not None:

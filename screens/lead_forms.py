@@ -89,7 +89,7 @@ def lead_form(staff_id: int, *, view: leads.LeadView | None = None, prefill: dic
         FormField("budget", _("Budget"), values.get("budget", ""), placeholder=_("yuan: 3500 or 1.2万")),
         community_field(community),
         FormField("places", _("Rooms and spaces"), values.get("places", ""), placeholder="3-2-502, B2-034",
-                  help=_("vacant ones; r on the lead picks from a list")),
+                  help=_("vacant ones; p on the lead picks from a list")),
     ]
     if view is None:
         fields += [

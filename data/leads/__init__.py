@@ -34,6 +34,7 @@ from data.leads.records import (
     create_lead,
     create_lead_from_call,
     parse_places,
+    reveal_phones,
     update_lead,
 )
 from data.leads.statistics import STATS_DAYS, FunnelRow, FunnelStats, funnel
@@ -80,6 +81,6 @@ __all__ = [
     "add_places", "advance", "assign", "back", "budget_text", "check_duplicates", "clean_phones",
     "code_of", "convert_to_tenant", "convert_to_work_order", "create_lead", "create_lead_from_call",
     "desk_of", "due_count", "lead_owners", "funnel", "get_lead", "known_people", "lead_rules", "leads",
-    "log_contact", "lose", "open_duplicates", "parse_budget", "parse_places", "set_followup",
+    "log_contact", "lose", "open_duplicates", "parse_budget", "parse_places", "reveal_phones", "set_followup",
     "set_lead_rule", "set_stage", "stage_counts", "update_lead", "vacant_places",
 ]

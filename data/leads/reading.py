@@ -250,7 +250,8 @@ def _filtered(flt: LeadFilter, *, with_stage: bool = True, at: dt.datetime | Non
 
 
 def _rows_query():
-    first_phone = (LeadPhone.select(fn.MIN(LeadPhone.number)).where(LeadPhone.lead == Lead.id))
+    first_phone = (LeadPhone.select(LeadPhone.number).where(LeadPhone.lead == Lead.id)
+                   .order_by(LeadPhone.id).limit(1))
     return (Lead.select(Lead, Staff.name.alias("owner_name"), Community.name.alias("community_name"),
                         first_phone.alias("first_phone"))
             .join(Staff, JOIN.LEFT_OUTER, on=(Lead.owner == Staff.id))

@@ -112,7 +112,14 @@ def test_show_update_owner_and_stats(db, capsys):
     capsys.readouterr()
     assert run(db, "leads", "show", "1") == 0
     out = capsys.readouterr().out
-    assert "孙悦" in out and "13566667777" in out and "陈静" in out
+    assert "孙悦" in out and "135****7777" in out and "13566667777" not in out and "陈静" in out
+    assert run(db, "leads", "show", "1", "--reveal", "--json") == 0
+    assert json_lines(capsys)[0]["phones"] == ["13566667777"]
+    open_database(db.url)
+    from data.models import AuditLog
+
+    assert AuditLog.select().where(AuditLog.action == "reveal", AuditLog.entity == "lead").count() == 1
+    close_database()
     assert run(db, "leads", "stats", "--by", "interest", "--json") == 0
     lines = json_lines(capsys)
     assert [(x["key"], x["total"]) for x in lines] == [("rent", 1), (None, 1)]

@@ -205,7 +205,10 @@ async def test_a_contact_is_logged_on_the_card_with_the_next_follow_up(world):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, LeadCardScreen) and app.screen.view is not None)
         text = screen_text(app)
-        assert "#1 孙悦" in text and "13566667777" in text and "3-2-502（空置）" in text
+        assert "#1 孙悦" in text and "135****7777" in text and "3-2-502（空置）" in text
+        assert "13566667777" not in text
+        await pilot.press("r")  # in full, recorded
+        await wait_for(pilot, lambda: "13566667777" in screen_text(app))
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         await pilot.press("tab", *"约明天上午看房")

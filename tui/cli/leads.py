@@ -60,10 +60,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--text", metavar="TEXT", help=_("name, company, note or phone digits"))
     q.add_argument("--due", action="store_true", help=_("only those with a follow-up due by tonight"))
     q.add_argument("--limit", type=int, default=LIST_DEFAULT, metavar="N", help=_("at most N leads (default 50)"))
+    q.add_argument("--reveal", action="store_true",
+                   help=_("phones in full (each lead shown is recorded in the audit trail)"))
     q.add_argument("--json", action="store_true", help=_(_JSON_HELP))
 
     q = cmds.add_parser("show", help=_("one lead with its rooms of interest and timeline"))
     q.add_argument("id", type=int, metavar="ID")
+    q.add_argument("--reveal", action="store_true",
+                   help=_("phones in full (recorded in the audit trail)"))
     q.add_argument("--json", action="store_true", help=_(_JSON_HELP))
 
     q = cmds.add_parser("update", help=_("change a lead, its stage, its owner or its follow-up"))
@@ -149,14 +153,14 @@ def _label(table: dict[str, str], code: str) -> str:
     return label(table, code) if code else ""
 
 
-def _row_line(row, now) -> str:
+def _row_line(row, now, reveal: bool = False) -> str:
     from data import leads
     from data.validators import mask_phone
 
     due = "!" if row.overdue(now) else ("*" if row.due(now) else " ")
     return "  ".join((
         pad(f"#{row.id}", 6), pad(_label(leads.LEAD_STAGES, row.stage), 6), pad(row.name, 10),
-        pad(mask_phone(row.phone) if row.phone else "", 13), pad(_label(leads.LEAD_INTERESTS, row.interest), 12),
+        pad(row.phone if reveal else (mask_phone(row.phone) if row.phone else ""), 13), pad(_label(leads.LEAD_INTERESTS, row.interest), 12),
         pad(_label(leads.LEAD_SOURCES, row.source), 8), pad(row.owner or "—", 8),
         due + _stamp(row.next_followup),
     )).rstrip()
@@ -192,6 +196,16 @@ def _timeline_text(line) -> str:
     return f"{text}  {line.note}" if line.note else text
 
 
+def _masked(view):
+    """The lead with its phones (and its known people's) masked, as lists and cards show them."""
+    from dataclasses import replace
+
+    from data.validators import mask_phone
+
+    return replace(view, phones=tuple(mask_phone(p) for p in view.phones),
+                   known=tuple(replace(k, number=mask_phone(k.number)) for k in view.known))
+
+
 def _print_view(view) -> None:
     from data import leads
 
@@ -222,7 +236,10 @@ def _print_view(view) -> None:
         print("    " + _timeline_text(line))
 
 
-def _show(view, as_json: bool) -> int:
+def _show(view, as_json: bool, *, masked: bool = True) -> int:
+    """Print a lead (its phones masked unless `masked` is False: just typed, or revealed)."""
+    if masked:
+        view = _masked(view)
     if as_json:
         emit(view.as_json())
     else:
@@ -284,7 +301,7 @@ def _add(args: argparse.Namespace) -> int:
         for known in view.known:
             print("  " + _("Known person: {who}").format(who=known.text()))
         return 0
-    return _show(view, True)
+    return _show(view, True, masked=False)  # the phones just typed
 
 
 def _duplicate(exc):
@@ -325,12 +342,15 @@ def _list(args: argparse.Namespace) -> int:
             break
     from data.validators import mask_phone
 
+    if args.reveal:
+        leads.reveal_phones([row.id for row in rows], staff.id)
     now = clock_now()
     for row in rows:
+        phone = row.phone if args.reveal else (mask_phone(row.phone) if row.phone else None)
         if args.json:
-            emit({**row.as_json(), "phone": mask_phone(row.phone) if row.phone else None})
+            emit({**row.as_json(), "phone": phone})
         else:
-            print(_row_line(row, now))
+            print(_row_line(row, now, args.reveal))
     if not rows and not args.json:
         print(_("No leads."))
     return 0
@@ -339,8 +359,11 @@ def _list(args: argparse.Namespace) -> int:
 def _show_cmd(args: argparse.Namespace) -> int:
     from data import leads
 
-    sign_in(args, action="lead.manage")
-    return _show(leads.get_lead(args.id), args.json)
+    staff = sign_in(args, action="lead.manage")
+    view = leads.get_lead(args.id)
+    if args.reveal:
+        leads.reveal_phones([view.id], staff.id)
+    return _show(view, args.json, masked=not args.reveal)
 
 
 def _update(args: argparse.Namespace) -> int:

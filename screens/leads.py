@@ -35,6 +35,8 @@ from widgets.safe import plain, safe_cells, safe_text
 
 #: The stage strip: "open" (every open stage) first, then each stage (digits 1–7 choose).
 STAGE_CHOICES = ("open", *leads.LEAD_STAGES)
+#: What F1 says each digit shows.
+STAGE_KEYS = {"open": N_("Open leads"), **leads.LEAD_STAGES}
 #: Columns of the list: (title, width); the name takes what is left; a vocabulary's column is
 #: as wide as its longest label, up to LABEL_WIDTH (Chinese labels take 4–8 cells).
 COLUMNS = ((N_("Follow up by"), 12), (N_("Name"), 0), (N_("Phone"), 11), (N_("Interest"), 8),
@@ -113,7 +115,9 @@ class LeadsScreen(LeadKeys, DeskScreen):
         Binding("F", "clear_filter", N_("Clear filter"), show=False),
         Binding("m", "mine", N_("Mine/all"), show=False, tooltip=N_("Only the leads I follow up, or all")),
         Binding("pagedown", "next_page", N_("Next page"), show=False, priority=True),
-        *(Binding(str(i), f"stage({i})", str(i), show=False) for i in range(1, len(STAGE_CHOICES) + 1)),
+        # 1–7: the stages of the strip (F1 names each one).
+        *(Binding(str(i), f"stage({i})", STAGE_KEYS[code], show=False)
+          for i, code in enumerate(STAGE_CHOICES, start=1)),
     ]
 
     class LeadsLoaded(Message):

@@ -81,6 +81,11 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "keys.manage": (frozenset({DESK}) | LEADS, N_("keep the key register (钥匙寄存)")),
     "parcels.manage": (frozenset({DESK}) | LEADS, N_("keep the parcel register (代收)")),
     "found.manage": (frozenset({DESK}) | LEADS, N_("keep the lost-and-found register (失物招领)")),
+    # Leads (潜在客户, issue 17): the desk and the leads work them; a lead that someone else
+    # follows up changes hands only by a lead's decision.
+    "lead.manage": (frozenset({DESK}) | LEADS, N_("work on leads (潜在客户)")),
+    "lead.reassign": (LEADS, N_("reassign another person's lead")),
+    "lead.rules": (LEADS, N_("change the lead assignment rules")),
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),

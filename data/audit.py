@@ -105,6 +105,11 @@ TABLES: tuple[Audited, ...] = (
     Audited("found_item", "description", phones=frozenset({"claimed_phone"})),
     Audited("hotline_order", "ref", ("work_order", "work_order_id")),
     Audited("purge_run", "name"),
+    Audited("lead", "name"),
+    Audited("lead_phone", "number", ("lead", "lead_id"), phones=frozenset({"number"})),
+    Audited("lead_interest", "lead_id", ("lead", "lead_id")),
+    Audited("lead_event", "kind", ("lead", "lead_id")),
+    Audited("lead_rule", "interest"),
 )
 
 _state = threading.local()

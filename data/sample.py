@@ -38,6 +38,7 @@ from data.people import name_suffixes, search_key_values
 from data.sample_desk_registers import desk_registers
 from data.sample_handover import duty_and_handovers
 from data.sample_hotline import add_hotline
+from data.sample_leads import add_leads
 from data.sample_phone import phone_system
 from data.seed import DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA
@@ -632,6 +633,7 @@ class _Builder:
         desk_registers(self)
         add_hotline(self)
         phone_system(self)
+        add_leads(self)  # data/sample_leads.py (issue 17)
         self.settings()
         conn.execute("COMMIT")
         self.say("indexes")

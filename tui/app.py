@@ -425,6 +425,23 @@ class FrontDeskApp(TypeAhead, DeskApp):
             return
         self.push_screen(import_form(), lambda values: start_import(self, values))
 
+    def action_open_leads(self) -> None:
+        """潜在客户: the leads pipeline (desk staff and leads; data/access.py "lead.manage"),
+        brought back on top when it is open already."""
+        from screens.leads import LeadsScreen, may_open_leads
+
+        if not may_open_leads():
+            self.notify(_("Leads are for the desk staff and their supervisors."), severity="error",
+                        markup=False)
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, LeadsScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                screen.refresh_data()
+                return
+        self.push_screen(LeadsScreen())
+
     def action_open_property(self) -> None:
         """The property structure: communities, buildings, rooms (administrators only)."""
         from screens.property import PROPERTY_ROLES, PropertyScreen
@@ -468,6 +485,9 @@ class FrontDeskApp(TypeAhead, DeskApp):
                 title == N_("New work order") for title, _h, _c in screen_commands):
             yield self._command(N_("New work order"), _("Repair, complaint, inquiry or suggestion"),
                                 self.action_new_order)
+        if access.can("lead.manage"):
+            yield self._command(N_("Leads"), _("Pipeline, follow-ups due, funnel statistics"),
+                                self.action_open_leads)
         if self.staff.role in IMPORT_ROLES:
             yield self._command(N_("Import owner roster"), _("A .csv or .xlsx roster (administrators)"),
                                 self.action_import_roster)

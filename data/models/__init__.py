@@ -1,6 +1,8 @@
 """Peewee models for FrontDesk's whole domain (SPEC §6), one module per domain: people and
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit and
 settings, renovation permits. A new domain adds its own module here and its models to `ALL_MODELS`.
+property, staff (and drafts), work orders, calls (and call lists), the calendar, audit,
+settings and leads. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -35,6 +37,7 @@ from data.models.calls import (
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.handover import Handover, HandoverCommunity
 from data.models.hotline import HotlineOrder
+from data.models.leads import Lead, LeadEvent, LeadInterest, LeadPhone, LeadRule
 from data.models.messages import OutboundMessage
 from data.models.people import (
     Building,
@@ -129,6 +132,11 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FoundItem,
     HotlineOrder,
     PurgeRun,
+    Lead,
+    LeadPhone,
+    LeadInterest,
+    LeadEvent,
+    LeadRule,
 )
 
 __all__ = [
@@ -142,4 +150,5 @@ __all__ = [
     "Handover", "HandoverCommunity",
     "OutboundMessage", "Visitor", "ReleasePass", "KeyDeposit", "KeyAuthorisation", "KeyLoan", "Parcel", "FoundItem",
     "HotlineOrder", "PurgeRun",
+    "Lead", "LeadPhone", "LeadInterest", "LeadEvent", "LeadRule",
 ]

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
+from data import access
 from data import calls as call_data
 from data.clock import now as clock_now
 from data.errors import FrontDeskError, ValidationError
@@ -33,8 +34,10 @@ from screens.calls.caller import CallerSearch, idle_text, incident_text, match_t
 from screens.calls.pane import (
     CALLBACK_AFTER,
     CATEGORY_KIND,
+    LEAD_BINDING,
     TAB_BINDINGS,
     CallsPane,
+    lead_prefill,
     looks_like_number,
     phone_like,
     quarter,
@@ -92,14 +95,15 @@ class InboundCallPane(CallerSearch, CallsPane):
         Binding("a", "person", N_("Caller"), tooltip=N_("Find the caller by name or room; attach the number")),
         Binding("u", "outcome", N_("Outcome"), show=False),
         Binding("d", "dial", N_("Dial"), tooltip=N_("Dial the selected number")),
+        LEAD_BINDING,
         Binding("escape", "escape", N_("Back"), show=False),
         *(Binding(str(i), f"digit({i})", str(i), show=False) for i in range(1, 8)),
     ]
     TYPED_KEYS = CallsPane.TYPED_KEYS | {"work_order", "callback", "incident", "person", "outcome", "dial",
-                                         "digit", "enter"}
+                                         "digit", "enter", "lead"}
     #: The keys of a call (all off without one).
     CALL_ACTIONS = frozenset({"save_call", "enter", "work_order", "callback", "incident", "person", "outcome",
-                              "dial", "digit", "escape"})
+                              "dial", "digit", "escape", "lead"})
 
     class CallerFound(Message):
         """The number field was matched (a number) or searched (a name, a room)."""
@@ -158,6 +162,8 @@ class InboundCallPane(CallerSearch, CallsPane):
             return False
         if action == "incident":
             return self.incident() is not None
+        if action == "lead":
+            return access.can("lead.manage")
         return True
 
     def focus_pane(self) -> None:
@@ -560,6 +566,35 @@ class InboundCallPane(CallerSearch, CallsPane):
             phone=number, call=lambda: self._call_input(outcome="ticket"),
             callback_of=self._callback_of(), call_logged=logged.append,
         )
+
+    def action_lead(self) -> None:
+        """l: the new-lead form with the number, the caller's name and the summary; saving it
+        logs the call too (linked to the lead), both or neither."""
+        draft = self.draft
+        if draft is None:
+            return
+        from data import leads
+        from screens.leads import open_new_lead, saved_text
+
+        self._settle_match()
+        typed = self.query_one("#call-number", Input).value.strip()
+        number = getattr(self.match, "number", "") or (typed if looks_like_number(typed) else "")
+        rooms = getattr(self.match, "rooms", ()) or ()
+        name = draft.person_name or getattr(self.match, "name", "") or ""
+        prefill = lead_prefill(number, name, self._summary(), rooms[0][2] if rooms else "",
+                               self.app.staff.community_id)
+        me = self.app.staff.id
+
+        def create(data: Any, force: bool) -> Any:
+            # The timer runs on while the form is open: the call is logged with the lead.
+            return leads.create_lead_from_call(data, self._call_input(), me, callback_of=self._callback_of(),
+                                               force=force)
+
+        def then(view: Any) -> None:
+            self.notify(_("Call saved; {lead}").format(lead=saved_text(view)), markup=False)
+            self._end_call()
+
+        open_new_lead(self.screen, prefill=prefill, create=create, then=then)
 
     def action_callback(self) -> None:
         """b: when to call back and who does (me by default); saved with the call."""

@@ -73,7 +73,7 @@ async def test_during_a_call_the_footer_is_the_calls_keys_and_the_tabs_still_wor
         screen = app.screen
         await pilot.press("n", *"13800138000", "enter")
         await settle(app, pilot, 0.2)
-        assert footer(app).startswith("f10 Savew Work orderb Call back latera Callerd Dial^q Quit")
+        assert footer(app).startswith("f10 Savew Work orderb Call back latera Callerd Diall Lead^q Quit")
         await pilot.press("c")  # hidden, but still a key
         await settle(app, pilot, 0.1)
         assert screen.mode == "callbacks" and "● 00:00" in screen_text(app)  # the call goes on

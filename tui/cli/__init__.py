@@ -21,6 +21,7 @@ from tui.cli import (
     desk_registers,
     duty,
     handover,
+    leads,
     people,
     phone_gate,
     registers,
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     registers.add_parsers(sub)
     desk_registers.add_parsers(sub)
     retention.add_parsers(sub)
+    leads.add_parsers(sub)
     return parser
 
 
@@ -159,6 +161,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **registers.COMMANDS,
     **desk_registers.COMMANDS,
     **retention.COMMANDS,
+    **leads.COMMANDS,
 }
 
 

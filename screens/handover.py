@@ -352,7 +352,7 @@ class HistoryPane(HandoverPane):
         table.clear(columns=True)
         widths = [11, 6, 8, 4, 10]
         flexible = max(10, self.app.size.width - sum(widths) - 2 * (len(widths) + 1) - 2)
-        for title, width in zip((_("Time"), _("Shift"), _("Handed over by"), _("Items"), _("Taken over"),
+        for title, width in zip((_("Time"), _("Shift"), _("Handed over by"), _("Entries"), _("Taken over"),
                                  _("Notes")), (*widths, flexible), strict=True):
             table.add_column(title, width=width)
         self.rows = list(page.rows)

@@ -186,7 +186,7 @@ def _view(parcel_id: int, at: dt.datetime | None = None) -> ParcelView:
     [row] = _rows([p], moment(at))
     staff = staff_names([p.received_staff_id, p.collected_staff_id])
     people = person_names([p.notified_person_id])
-    states = {"sent": _("sent"), "failed": _("failed")}
+    states = {"sent": _("sent"), "failed": _("Sending failed")}
     sent = tuple(f"{states.get(m.state, m.state)} {m.number} {m.created_at:%m-%d %H:%M}"
                  + (f" {m.error}" if m.error else "") for m in messages_about(ABOUT, p.id))
     return ParcelView(row, staff.get(p.received_staff_id, ""), people.get(p.notified_person_id, ""),

@@ -57,7 +57,7 @@ LOST_REASONS = {
 }
 #: How a lead was contacted (every contact goes into its timeline).
 CONTACT_CHANNELS = {
-    "call": N_("By phone"),
+    "call": N_("Phone call"),
     "visit": N_("In person"),
     "message": N_("SMS or WeChat"),
     "note": N_("Note only"),

@@ -190,6 +190,7 @@ class QueueScreen(DeskScreen):
 
     def _columns(self, rows: list[QueueRow]) -> list[tuple[str, str, int]]:
         columns, self._short_communities = queue_columns(rows, self.app.size.width)
+        self._priority_shown = any(key == "priority" for key, _title, _width in columns)
         return columns
 
     def _place(self, row: QueueRow, rows: list[QueueRow]) -> str:
@@ -209,8 +210,8 @@ class QueueScreen(DeskScreen):
             keep, cursor = None, 0
         table.clear(columns=True)
         columns = self._columns(list(page.rows))
-        for _key, title, width in columns:
-            table.add_column(title, width=width)
+        for key, title, width in columns:
+            table.add_column(title, width=width, key=key)
         self.rows = list(page.rows)
         keys = [key for key, _title, _width in columns]
         for row in self.rows:
@@ -222,7 +223,8 @@ class QueueScreen(DeskScreen):
         self._paint_status()
 
     def _cells(self, row: QueueRow, at: dt.datetime) -> dict[str, Text]:
-        return queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows))
+        return queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows),
+                           loud_title=not getattr(self, "_priority_shown", True))
 
     def _paint_tabs(self) -> None:
         tabs = Text()

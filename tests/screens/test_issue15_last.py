@@ -1,0 +1,88 @@
+"""The last of issue 15 (Pilot): a toast never starts a line with Chinese closing punctuation,
+and the owner search counts what it lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from rich.cells import cell_len
+from textual.content import Content
+from textual.geometry import Region
+
+from data.db import close_database, open_database
+from data.staff import sign_in
+from tests import factories as f
+from tests.screen_text import screen_text, settle, wait_for
+from tui.app import FrontDeskApp
+from widgets.line_break import NO_LINE_END, NO_LINE_START
+
+NOW = dt.datetime(2026, 11, 27, 10, 0)
+
+
+@pytest.fixture
+def desk(sqlite_url, monkeypatch):
+    monkeypatch.setenv("FRONTDESK_NOW", NOW.isoformat(sep=" "))
+    open_database(sqlite_url)
+    yield f.staff("desk1", "李娜")
+    close_database()
+
+
+def cells(line: str, start: int, width: int) -> str:
+    """The characters of a screen line in cells [start, start + width)."""
+    out, at = [], 0
+    for char in line:
+        if start <= at < start + width:
+            out.append(char)
+        at += cell_len(char)
+    return "".join(out)
+
+
+# --- toasts break lines the Chinese way -------------------------------------------------------
+
+#: At 80×24 a toast's text is 36 cells wide: folded there by cells, the 。 starts line 3.
+TRAP = ("锦绣花园三号楼二单元五零一室的业主来电，反映卫生间地漏返味已经持续三天了。"
+        "楼下住户也说天花板渗水发霉，请尽快派师傅上门查看！")
+
+
+async def test_a_long_chinese_toast_never_starts_a_line_with_closing_punctuation(desk):
+    from textual.widgets._toast import Toast
+
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        app.notify(TRAP, title="提醒", markup=False, timeout=60)
+        await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
+        toast = app.screen.query(Toast).first()
+        region = toast.content_region
+        # The message is a real trap at this width: cut by cells, a line would start with 。
+        naive = [line.plain for line in Content(TRAP).wrap(region.width)]
+        assert any(line[0] in NO_LINE_START for line in naive[1:])
+        # The toast's rows as it paints them (border, padding, title, then the message) …
+        painted = [strip.text for strip in toast.render_lines(Region(0, 0, *toast.region.size))]
+        lines = [cells(row, region.x - toast.region.x, region.width).rstrip() for row in painted]
+        assert lines[0] == "" and lines[1] == "提醒"
+        body = [line for line in lines[2:] if line]
+        shown = screen_text(app)  # … and on the screen
+        assert all(line in shown for line in body)
+        assert "".join(body) == TRAP  # all of it, in order, nothing cut
+        assert len(body) >= 3
+        for line in body:
+            assert line[0] not in NO_LINE_START, line
+            assert line[-1] not in NO_LINE_END, line
+            assert cell_len(line) <= region.width
+
+
+def test_line_breaks_keep_words_whole_and_brackets_with_what_they_enclose():
+    from widgets.line_break import break_offsets
+
+    def pieces(text: str, width: int) -> list[str]:
+        cuts = [0, *break_offsets(text, width), len(text)]
+        return [text[a:b].rstrip() for a, b in zip(cuts, cuts[1:], strict=False)]
+
+    assert pieces("Work order BX-20261127-0001 is overdue, follow it up.", 20) == [
+        "Work order", "BX-20261127-0001 is", "overdue, follow it", "up."]
+    assert pieces("回电 张晓明（138****8000），期限 09-02 17:00", 18) == [
+        "回电 张晓明", "（138****8000），", "期限 09-02 17:00"]
+    assert pieces("请尽快处理——业主说“非常着急”……谢谢", 10) == [
+        "请尽快处", "理——业主说", "“非常着", "急”……谢谢"]

@@ -10,7 +10,10 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.geometry import Region
 
+from data import i18n, people
 from data.db import close_database, open_database
+from data.models import Room
+from data.people import PersonInput
 from data.staff import sign_in
 from tests import factories as f
 from tests.screen_text import screen_text, settle, wait_for
@@ -25,6 +28,23 @@ def desk(sqlite_url, monkeypatch):
     monkeypatch.setenv("FRONTDESK_NOW", NOW.isoformat(sep=" "))
     open_database(sqlite_url)
     yield f.staff("desk1", "李娜")
+    close_database()
+
+
+@pytest.fixture
+def town(sqlite_url, monkeypatch):
+    monkeypatch.setenv("FRONTDESK_NOW", NOW.isoformat(sep=" "))
+    open_database(sqlite_url)
+    comm = f.community("锦绣花园")
+    desk = f.staff("desk1", "李娜")
+    tech = f.staff("tech1", "赵师傅", "tech")
+    f.staff("super1", "陈静", "supervisor")
+    room = people.ensure_room(comm.id, "3-2-501")
+    owner = people.create_person(PersonInput(name="张晓明", phones=["13800138000"]))
+    people.move_in(owner, room, "owner", dt.date(2019, 5, 1))
+    order = f.work_order(desk, comm, room_=Room.get_by_id(room), title="卫生间地漏返味",
+                         status="assigned", assignee=tech)
+    yield {"owner": owner, "order": order, "room": room, "comm": comm}
     close_database()
 
 
@@ -86,3 +106,52 @@ def test_line_breaks_keep_words_whole_and_brackets_with_what_they_enclose():
         "回电 张晓明", "（138****8000），", "期限 09-02 17:00"]
     assert pieces("请尽快处理——业主说“非常着急”……谢谢", 10) == [
         "请尽快处", "理——业主说", "“非常着", "急”……谢谢"]
+
+
+# --- footers: whole labels that fit, F1 always -----------------------------------------------
+
+
+def footer_line(app) -> str:
+    return screen_text(app).splitlines()[-1].rstrip()
+
+
+def shown_keys(app) -> list[str]:
+    return [f"{key.key_display} {key.description}" for key in app.screen.query("FooterKey")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_every_footer_shows_whole_labels_only_and_keeps_f1(town, size, lang):
+    from screens.owner_card import OwnerCardScreen
+    from screens.workorder import WorkOrderScreen
+
+    i18n.set_language(lang)
+    help_key = "f1 " + ("帮助" if lang == "zh" else "Help")
+    app = FrontDeskApp(sign_in("super1"), "demo.db")  # the most keys (改派, 作废 on an order)
+    seen: dict[str, str] = {}
+    async with app.run_test(size=size) as pilot:
+        async def check(name: str) -> None:
+            await settle(app, pilot)
+            await wait_for(pilot, lambda: footer_line(app).endswith(help_key))
+            line, keys = footer_line(app), shown_keys(app)
+            # The line is exactly the shown labels, each whole, F1 last: nothing runs past the edge.
+            assert line == "".join(keys), (name, line, keys)
+            assert cell_len(line) + len(keys) - 1 <= size[0], (name, line)
+            assert len(keys) >= 2, (name, keys)  # the screen's own keys, not F1 alone
+            seen[name] = line
+
+        await check("home")
+        for key, name in [("f2", "owners"), ("f3", "queue"), ("f5", "calls"), ("f4", "calendar"),
+                          ("f6", "inbox")]:
+            await pilot.press(key)
+            await check(name)
+        await pilot.press("f3", "6")
+        await settle(app, pilot)
+        await pilot.press("space")  # a marked row: the bulk keys join the footer
+        await check("queue, one marked")
+        assert seen["queue, one marked"] != seen["queue"]
+        app.push_screen(OwnerCardScreen(town["owner"]))
+        await check("owner card")
+        app.push_screen(WorkOrderScreen(town["order"].id))
+        await check("work order")
+    assert len(seen) == 9

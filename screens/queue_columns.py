@@ -16,8 +16,8 @@ from widgets.safe import plain
 
 #: Taken in this order, one step at a time, while the title is narrower than MIN_TITLE: a
 #: column dropped, or ("short") the community names before repeated room codes shortened.
-#: A column that tells nothing on the page (one status or priority for every row, nobody
-#: assigned) goes before all of them. The number, the place and the deadline always stay.
+#: An assignee column with nobody in it goes before all of them. The number, the place and
+#: the deadline always stay.
 DROP_ORDER = ("status", "priority", "short", "assignee")
 #: The title keeps at least this many cells (ten Chinese characters) before another step of
 #: DROP_ORDER is taken; on a phone it gets what is left once every step is taken.
@@ -75,11 +75,9 @@ def queue_columns(rows: list[QueueRow], width: int) -> tuple[list[tuple[str, str
         # Two cells of padding per column and two for the vertical scrollbar.
         return width - sum(w for _k, _h, w in cols) - 2 * len(cols) - 2
 
-    told = {"status": {row.status for row in rows}, "priority": {row.priority for row in rows},
-            "assignee": {row.assignee for row in rows} - {""}}
-    idle = [key for key in ("status", "priority", "assignee") if rows and len(told[key]) < 2
-            and (key != "assignee" or not told[key])]
-    for step in [*idle, *(step for step in DROP_ORDER if step not in idle)]:
+    # An assignee column with nobody in it (orders still to dispatch) tells nothing: it goes first.
+    steps = ["assignee", *DROP_ORDER] if rows and not any(row.assignee for row in rows) else DROP_ORDER
+    for step in dict.fromkeys(steps):
         if title_room(columns) >= MIN_TITLE:
             break
         if step == "short":

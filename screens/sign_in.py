@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, ScreenStackError
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
@@ -17,6 +17,7 @@ from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.staff import StaffInfo
 from widgets.bindings import translate_bindings
+from widgets.typeahead import TypeAhead
 
 
 class SignInScreen(Screen[StaffInfo | None]):
@@ -190,8 +191,10 @@ class SignInScreen(Screen[StaffInfo | None]):
         self.dismiss(None)
 
 
-class SignInApp(App[StaffInfo | None]):
-    """Just the sign-in screen: `run()` returns the signed-in account, or None."""
+class SignInApp(TypeAhead, App[StaffInfo | None]):
+    """Just the sign-in screen: `run()` returns the signed-in account, or None. Keys typed
+    before the screen is there (login, Tab, password, Enter in one burst at start) wait for
+    it and then reach their fields in order (widgets.typeahead)."""
 
     TITLE = "FrontDesk"
     BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
@@ -200,6 +203,14 @@ class SignInApp(App[StaffInfo | None]):
         super().__init__()
         translate_bindings(self)
         self.login = login
+
+    def keys_ready(self) -> bool:
+        """The sign-in screen is on top, mounted, and its first field has the focus."""
+        try:
+            screen = self.screen
+        except ScreenStackError:  # no screen yet
+            return False
+        return isinstance(screen, SignInScreen) and screen.is_mounted and screen.focused is not None
 
     def on_mount(self) -> None:
         self.title = _("FrontDesk")

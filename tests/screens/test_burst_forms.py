@@ -19,9 +19,9 @@ from tests import factories as f
 from tests.screen_text import wait_for
 from tests.screens.test_typeahead import burst, settle
 from tui.app import FrontDeskApp
-from tui.typeahead import TypeAhead
 from widgets.filter_choice import FilterOverlay
 from widgets.form import FormField, FormModal
+from widgets.typeahead import TypeAhead
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
 CATEGORIES = ["水电", "水电 › 水管漏水", "水电 › 下水道堵塞", "公共 › 电梯"]

@@ -89,3 +89,39 @@ async def test_escape_leaves_without_signing_in(accounts):
         await pilot.press("escape")
         await pilot.pause()
     assert app.return_value is None
+
+
+class _TypedAtStart(SignInApp):
+    """The burst arrives before the sign-in screen is even pushed, let alone mounted and
+    focused: as an SSH link delivers what was typed while the program started."""
+
+    def __init__(self, *keys: str) -> None:
+        super().__init__("")  # no login filled in: the keys type it
+        self.burst = keys
+
+    def on_mount(self) -> None:
+        from tests.screens.test_typeahead import burst
+
+        burst(self, *self.burst)
+        super().on_mount()
+
+
+async def test_login_tab_password_enter_typed_before_the_screen_mounts_reach_their_fields(accounts):
+
+    app = _TypedAtStart(*"desk2", "tab", *"deskpass22", "enter")
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Typed before there was a screen: nothing of it went to Textual's default screen.
+        await wait_for(pilot, lambda: app.return_value is not None, 10)
+    assert app.return_value.login == "desk2"
+    assert Staff.get(Staff.login == "desk2").failed_logins == 0
+
+
+async def test_a_wrong_password_typed_at_start_lands_in_the_password_field_only(accounts):
+    app = _TypedAtStart(*"desk2", "tab", *"nottheone", "enter")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "“desk2”的密码错误" in screen_text(app), 10)
+        screen = app.screen
+        assert screen.query_one("#login", Input).value == "desk2"  # the login, whole, in its field
+        assert screen.query_one("#password", Input).value == ""  # cleared after the refusal
+        assert screen.focused.id == "password"
+    assert Staff.get(Staff.login == "desk2").failed_logins == 1

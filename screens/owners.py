@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 
 from data import search as owner_search
-from data.i18n import N_, _
+from data.i18n import N_, _, ngettext
 from data.vocab import OCCUPANCY_ROLES, label
 from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
@@ -208,7 +208,15 @@ class OwnersScreen(DeskScreen):
             return _("Nothing found for “{query}”.").format(query=message.query.strip()) + scope
         capped = count >= PAGE  # the list stops at PAGE: there may be more
         more = _(" (first {page}; type more to narrow)").format(page=PAGE) if capped else ""
-        return _("{count} found{more}").format(count=f"{count}+" if capped else count, more=more) + scope
+        shown = f"{count}+" if capped else count
+        if not result.rooms:
+            return _("{count} found{more}").format(count=shown, more=more) + scope
+        # Room cards are listed too (first): the count says so, as people and rooms.
+        rooms = ngettext("{rooms} room", "{rooms} rooms", len(result.rooms)).format(rooms=len(result.rooms))
+        if not count:
+            return _("{rooms} found").format(rooms=rooms) + scope
+        people = ngettext("{count} person", "{count} people", count).format(count=shown)
+        return _("{people} and {rooms} found{more}").format(people=people, rooms=rooms, more=more) + scope
 
     def palette_commands(self):
         """This screen's actions for the command palette: (title id, help, callback)."""

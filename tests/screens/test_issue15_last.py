@@ -155,3 +155,40 @@ async def test_every_footer_shows_whole_labels_only_and_keeps_f1(town, size, lan
         app.push_screen(WorkOrderScreen(town["order"].id))
         await check("work order")
     assert len(seen) == 9
+
+
+# --- the owner search counts what it lists ---------------------------------------------------
+
+
+async def test_the_owner_search_count_matches_the_people_and_rooms_listed(town):
+    from textual.widgets import DataTable
+
+    yangguang = f.community("阳光水岸")
+    other = people.ensure_room(yangguang.id, "3-2-501")  # the same room code elsewhere
+    tenant = people.create_person(PersonInput(name="李强", phones=["13900001111"]))
+    people.move_in(tenant, other, "tenant", dt.date(2024, 3, 1))
+    people.ensure_room(town["comm"].id, "9-1-101")  # nobody lives there yet
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2", *"3-2-501")
+        await wait_for(pilot, lambda: "找到" in screen_text(app))
+        screen = app.screen
+        kinds = [kind for kind, _id in screen.rows]
+        assert kinds == ["room", "room", "person", "person"]  # two room cards, then two people
+        assert screen.query_one(DataTable).row_count == 4
+        assert "找到 2 人、2 户" in screen_text(app)
+        await pilot.press("ctrl+u", *"张晓明")
+        await wait_for(pilot, lambda: "找到 1 人" in screen_text(app))
+        assert [kind for kind, _id in screen.rows] == ["person"] and "户" not in screen_text(app)
+        await pilot.press("ctrl+u", *"9-1-101")
+        await wait_for(pilot, lambda: "找到 1 户" in screen_text(app))
+        status = next(line for line in screen_text(app).splitlines() if "找到" in line)
+        assert [kind for kind, _id in screen.rows] == ["room"] and status.strip() == "找到 1 户"
+    i18n.set_language("en")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2", *"3-2-501")
+        await wait_for(pilot, lambda: "found" in screen_text(app))
+        assert "2 people and 2 rooms found" in screen_text(app)

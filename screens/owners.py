@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 
 from data import search as owner_search
-from data.i18n import N_, _, ngettext
+from data.i18n import N_, _
 from data.vocab import OCCUPANCY_ROLES, label
 from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
@@ -212,10 +212,12 @@ class OwnersScreen(DeskScreen):
         if not result.rooms:
             return _("{count} found{more}").format(count=shown, more=more) + scope
         # Room cards are listed too (first): the count says so, as people and rooms.
-        rooms = ngettext("{rooms} room", "{rooms} rooms", len(result.rooms)).format(rooms=len(result.rooms))
+        # (Chinese has one form: 户, 人; the catalog has no plural entries, so two ids each.)
+        n_rooms = len(result.rooms)
+        rooms = (_("{rooms} room") if n_rooms == 1 else _("{rooms} rooms")).format(rooms=n_rooms)
         if not count:
             return _("{rooms} found").format(rooms=rooms) + scope
-        people = ngettext("{count} person", "{count} people", count).format(count=shown)
+        people = (_("{count} person") if count == 1 else _("{count} people")).format(count=shown)
         return _("{people} and {rooms} found{more}").format(people=people, rooms=rooms, more=more) + scope
 
     def palette_commands(self):

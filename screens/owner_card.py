@@ -78,7 +78,7 @@ class CardScreen(DeskScreen):
 class OwnerCardScreen(CardScreen):
     """Everything about one person; every change is a key away."""
 
-    #: Keys typed ahead (`enter e` from the search) wait for the card's read (widgets.typeahead).
+    #: Keys typed ahead (`enter e` from the search) wait for the card's read (tui.typeahead).
     TYPEAHEAD_WAITS_FOR: ClassVar[tuple[str, ...]] = ("owner-card",)
     BINDINGS = [
         Binding("e", "edit_person", N_("Edit")),
@@ -499,7 +499,7 @@ class RoomCardScreen(CardScreen):
     """One room: who lives there, who did, and its open work orders."""
 
     LIST_IDS = ("room-people", "room-orders")
-    #: Keys typed ahead act on the people list: they wait for the room's read (widgets.typeahead).
+    #: Keys typed ahead act on the people list: they wait for the room's read (tui.typeahead).
     TYPEAHEAD_WAITS_FOR: ClassVar[tuple[str, ...]] = ("room-card",)
     BINDINGS = [
         Binding("n", "new_resident", N_("New resident")),

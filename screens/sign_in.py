@@ -1,12 +1,13 @@
 """The sign-in screen (issue 7): login and password, then a new password when the one an
-administrator set is temporary. `SignInApp` runs it on its own before the FrontDesk app."""
+administrator set is temporary. `tui.sign_in_app.SignInApp` runs it on its own before the
+FrontDesk app."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, ComposeResult, ScreenStackError
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
@@ -17,7 +18,6 @@ from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.staff import StaffInfo
 from widgets.bindings import translate_bindings
-from widgets.typeahead import TypeAhead
 
 
 class SignInScreen(Screen[StaffInfo | None]):
@@ -190,28 +190,3 @@ class SignInScreen(Screen[StaffInfo | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-
-class SignInApp(TypeAhead, App[StaffInfo | None]):
-    """Just the sign-in screen: `run()` returns the signed-in account, or None. Keys typed
-    before the screen is there (login, Tab, password, Enter in one burst at start) wait for
-    it and then reach their fields in order (widgets.typeahead)."""
-
-    TITLE = "FrontDesk"
-    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
-
-    def __init__(self, login: str = "") -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.login = login
-
-    def keys_ready(self) -> bool:
-        """The sign-in screen is on top, mounted, and its first field has the focus."""
-        try:
-            screen = self.screen
-        except ScreenStackError:  # no screen yet
-            return False
-        return isinstance(screen, SignInScreen) and screen.is_mounted and screen.focused is not None
-
-    def on_mount(self) -> None:
-        self.title = _("FrontDesk")
-        self.push_screen(SignInScreen(self.login), self.exit)

@@ -21,6 +21,7 @@ from data.validators import show_controls
 from data.vocab import NOTIFICATION_KINDS, label
 from screens.home import HomeScreen
 from tui.keymap import load_keymap
+from tui.typeahead import TypeAhead
 from widgets.app_header import AppHeader
 from widgets.bindings import DeskCommandPalette, translate_bindings
 from widgets.confirm import ConfirmModal
@@ -28,7 +29,6 @@ from widgets.desk import DeskApp, DeskPage, DeskScreen
 from widgets.key_help import KeyHelpModal, key_groups
 from widgets.line_break import install_toasts
 from widgets.safe import ControlFilter
-from widgets.typeahead import TypeAhead
 
 
 def _owners_screen() -> Screen:

@@ -19,9 +19,9 @@ from tests import factories as f
 from tests.screen_text import wait_for
 from tests.screens.test_typeahead import burst, settle
 from tui.app import FrontDeskApp
+from tui.typeahead import TypeAhead
 from widgets.filter_choice import FilterOverlay
 from widgets.form import FormField, FormModal
-from widgets.typeahead import TypeAhead
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
 CATEGORIES = ["水电", "水电 › 水管漏水", "水电 › 下水道堵塞", "公共 › 电梯"]
@@ -283,7 +283,7 @@ async def test_event_quick_add_typed_in_one_burst_previews_then_books(owner_desk
 
 async def test_sign_in_password_typed_while_the_screen_mounts_signs_in(owner_desk):
     from data.models import Staff
-    from screens.sign_in import SignInApp
+    from tui.sign_in_app import SignInApp
 
     Staff.update(password_hash=f.password_hash("deskpass22")).where(Staff.login == "desk1").execute()
     app = SignInApp("desk1")

@@ -13,11 +13,11 @@ from data.db import close_database, open_database
 from data.errors import ValidationError
 from data.models import WorkOrder
 from data.staff import sign_in
-from screens.sign_in import SignInApp
 from screens.workorder import WorkOrderScreen
 from tests import factories as f
 from tests.screen_text import screen_text, settle, wait_for
 from tui.app import FrontDeskApp
+from tui.sign_in_app import SignInApp
 from widgets.app_header import AppHeader
 from widgets.form import FormField, FormModal
 

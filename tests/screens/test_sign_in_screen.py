@@ -9,9 +9,9 @@ from textual.widgets import Input
 
 from data.db import close_database, open_database
 from data.models import Staff
-from screens.sign_in import SignInApp
 from tests import factories as f
 from tests.screen_text import screen_text, settle, wait_for
+from tui.sign_in_app import SignInApp
 
 NOW = "2026-11-27 10:00"
 

@@ -176,8 +176,8 @@ async def test_enter_on_closed_choice_lists_goes_on_to_the_fourth_field():
     # Keys pressed one by one: the same keys as one burst still stop on the second list (left open).
     from textual.widgets import Select
 
+    from tui.typeahead import TypeAhead
     from widgets.form import FormField, FormModal
-    from widgets.typeahead import TypeAhead
 
     form = FormModal("t", [
         FormField("title", "Title"),

@@ -31,8 +31,6 @@ from textual.app import App
 MAX_HOLD_S = 0.5
 #: How often a held key checks again.
 POLL_S = 0.002
-#: How long keys typed before the app is ready for them (`keys_ready`) wait, at most.
-MAX_START_S = 10.0
 
 
 class TypeAhead(App):
@@ -48,18 +46,12 @@ class TypeAhead(App):
         if isinstance(event, events.Key) and not event.is_forwarded:
             if id(event) in self._released:
                 self._released.discard(id(event))
-            elif self._held_keys or not self.keys_ready() or not self._quiet():
+            elif self._held_keys or not self._quiet():
                 self._held_keys.append(event)
                 if self._feeding is None or self._feeding.done():
                     self._feeding = asyncio.create_task(self._feed_keys())
                 return
         await super().on_event(event)
-
-    def keys_ready(self) -> bool:
-        """Whether the screen that typed keys are meant for is there: until it is, keys are
-        held (up to MAX_START_S), not handed to whatever screen Textual shows meanwhile.
-        Apps whose first screen is pushed after start (the sign-in) say when it is ready."""
-        return True
 
     def _quiet(self) -> bool:
         """Nothing left to handle of what earlier keys set off: no message waiting in the
@@ -84,9 +76,6 @@ class TypeAhead(App):
 
     async def _feed_keys(self) -> None:
         """Post the held keys back to the app one at a time, each once the app is quiet."""
-        start_deadline = monotonic() + MAX_START_S
-        while not self.keys_ready() and monotonic() < start_deadline:
-            await asyncio.sleep(POLL_S)
         while self._held_keys:
             deadline = monotonic() + MAX_HOLD_S
             await asyncio.sleep(0)

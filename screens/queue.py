@@ -190,7 +190,6 @@ class QueueScreen(DeskScreen):
 
     def _columns(self, rows: list[QueueRow]) -> list[tuple[str, str, int]]:
         columns, self._short_communities = queue_columns(rows, self.app.size.width)
-        self._priority_shown = any(key == "priority" for key, _title, _width in columns)
         return columns
 
     def _place(self, row: QueueRow, rows: list[QueueRow]) -> str:
@@ -212,6 +211,7 @@ class QueueScreen(DeskScreen):
         columns = self._columns(list(page.rows))
         for key, title, width in columns:
             table.add_column(title, width=width, key=key)
+        self._priority_shown = any(key == "priority" for key, _title, _width in columns)
         self.rows = list(page.rows)
         keys = [key for key, _title, _width in columns]
         for row in self.rows:
@@ -223,8 +223,10 @@ class QueueScreen(DeskScreen):
         self._paint_status()
 
     def _cells(self, row: QueueRow, at: dt.datetime) -> dict[str, Text]:
-        return queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows),
-                           loud_title=not getattr(self, "_priority_shown", True))
+        cells = queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows))
+        if not getattr(self, "_priority_shown", True) and row.priority in ("critical", "urgent"):
+            cells["title"].stylize("bold")  # no priority column: an urgent order's title says so
+        return cells
 
     def _paint_tabs(self) -> None:
         tabs = Text()

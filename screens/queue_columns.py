@@ -16,8 +16,9 @@ from widgets.safe import plain
 
 #: Taken in this order, one step at a time, while the title is narrower than MIN_TITLE: a
 #: column dropped, or ("short") the community names before repeated room codes shortened.
-#: An assignee column with nobody in it goes before all of them. The number, the place and
-#: the deadline always stay.
+#: An assignee column with nobody in it goes before all of them. The number, the place
+#: (with its community when room codes repeat) and the deadline always stay. Without the
+#: priority column, a critical or urgent order's title is bold (screens/queue.py).
 DROP_ORDER = ("status", "priority", "short", "assignee")
 #: The title keeps at least this many cells (ten Chinese characters) before another step of
 #: DROP_ORDER is taken; on a phone it gets what is left once every step is taken.
@@ -49,9 +50,8 @@ def queue_place(row: QueueRow, rows: list[QueueRow], *, short: bool = False) -> 
 
 def queue_columns(rows: list[QueueRow], width: int) -> tuple[list[tuple[str, str, int]], bool]:
     """(key, heading, width) of the columns that fit `width` cells: the title takes what the
-    others leave, and the steps of DROP_ORDER are taken until it has MIN_TITLE cells; the
-    number, the place (with its community when room codes repeat) and the deadline stay.
-    Also whether community names are shortened."""
+    others leave; status, priority and assignee go first, the deadline stays. Also whether
+    community names are shortened (a phone-sized screen)."""
     def fit(header: str, labels: list[str], cap: int) -> int:
         # Never narrower than the heading: a heading is not cut mid-word.
         return max(cell_len(header), min(cap, max(cell_len(text) for text in [header, *labels])))
@@ -88,11 +88,9 @@ def queue_columns(rows: list[QueueRow], width: int) -> tuple[list[tuple[str, str
     return [(k, h, max(6, title_room(columns)) if k == "title" else w) for k, h, w in columns], short
 
 
-def queue_cells(row: QueueRow, at: dt.datetime, *, marked: bool, place: str,
-                loud_title: bool = False) -> dict[str, Text]:
+def queue_cells(row: QueueRow, at: dt.datetime, *, marked: bool, place: str) -> dict[str, Text]:
     """Every cell of one queue row, by column key: the deadline red when missed, yellow when
-    due soon, dim while on hold (its clock is stopped); the priority bold when critical or
-    urgent, and so the title too when `loud_title` (the priority column left out)."""
+    due soon, dim while on hold (its clock is stopped)."""
     style = ""
     if row.overdue:
         style = "bold red"
@@ -101,12 +99,12 @@ def queue_cells(row: QueueRow, at: dt.datetime, *, marked: bool, place: str,
     elif row.deadline is not None and row.deadline - at <= dt.timedelta(hours=DUE_SOON_HOURS):
         style = "yellow"
     due = Text(queue.countdown(row.deadline, at), style=style, justify="right")
-    loud = "bold" if row.priority in ("critical", "urgent") else ""
-    priority = Text(label(PRIORITIES, row.priority), style=loud)
+    priority = Text(label(PRIORITIES, row.priority),
+                    style="bold" if row.priority in ("critical", "urgent") else "")
     return {
         "mark": Text("✓" if marked else "", style="bold"),
         "number": Text(row.number),
-        "title": plain(row.title, style=loud if loud_title else ""),
+        "title": plain(row.title),
         "place": plain(place),
         "priority": priority,
         "status": Text(label(WORK_ORDER_STATUSES, row.status)),

@@ -225,7 +225,7 @@ class QueueScreen(DeskScreen):
     def _cells(self, row: QueueRow, at: dt.datetime) -> dict[str, Text]:
         cells = queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows))
         if not getattr(self, "_priority_shown", True) and row.priority in ("critical", "urgent"):
-            cells["title"].stylize("bold")  # no priority column: an urgent order's title says so
+            cells["title"].style = "bold"  # no priority column: an urgent order's title says so
         return cells
 
     def _paint_tabs(self) -> None:

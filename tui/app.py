@@ -28,6 +28,7 @@ from widgets.bindings import DeskCommandPalette, translate_bindings
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskApp, DeskPage, DeskScreen
 from widgets.key_help import KeyHelpModal, key_groups
+from widgets.line_break import install_toasts
 from widgets.safe import ControlFilter
 
 
@@ -149,6 +150,7 @@ class FrontDeskApp(TypeAhead, DeskApp):
     def __init__(self, staff: StaffInfo, database_label: str) -> None:
         super().__init__()
         translate_bindings(self)
+        install_toasts()  # toasts break lines the Chinese way: no line starts with 。or ，
         access.act_as(staff)  # the data layer checks every step against this account
         self.staff = staff
         self.database_label = database_label

@@ -39,7 +39,7 @@ def found_form(staff_id: int) -> FormModal:
         community = ""
     fields = [
         FormField("community", _("Community"), community),
-        FormField("description", _("What"), placeholder=_("黑色钱包, 儿童自行车 …")),
+        FormField("description", _("Article"), placeholder=_("黑色钱包, 儿童自行车 …")),
         FormField("place", _("Found at"), placeholder=_("3号楼大堂, 儿童游乐区 …")),
         FormField("found_at", _("When"), placeholder=_("now when empty, or 2026-12-06 08:30")),
         FormField("found_by", _("Found by"), placeholder=_("you when empty")),
@@ -92,7 +92,7 @@ class FoundModal(RecordModal):
     """One item: unclaimed (for how long), claimed by whom (phone masked), or disposed of."""
 
     ACTIONS = (
-        ("c", "claim", N_("Claimed")),
+        ("c", "claim", N_("Claim")),
         ("x", "dispose", N_("Dispose of")),
     )
     BINDINGS = [*RecordModal.BINDINGS, *action_bindings(ACTIONS)]
@@ -148,7 +148,7 @@ class FoundTab(RegisterTab):
     TITLE = N_("Lost and found")
     ORDER = 50
     ACTION = desk.FOUND_ACTION
-    COLUMNS = ((N_("Found"), 10), (N_("Community"), 9), (N_("What"), 12), (N_("Found at"), 12),
+    COLUMNS = ((N_("Found"), 10), (N_("Community"), 9), (N_("Article"), 12), (N_("Found at"), 12),
                (N_("State"), 10), (N_("Claimed by"), 10))
     FLEXIBLE = 2
     DROPPABLE = (1, 5)

@@ -37,7 +37,7 @@ STATE_WORDS = {"open": N_("not given back"), "out": N_("handed out"), "held": N_
                "closed": N_("given back"), "": N_("all")}
 #: The state as the list shows it (short enough for its column).
 STATE_LABELS = {"held": N_("At the desk"), "out": N_("Handed out"), "closed": N_("Given back"),
-                "overdue": N_("Overdue")}
+                "overdue": N_("Out >1 day")}
 STATE_STYLES = {"held": "green", "out": "yellow", "closed": "dim"}
 #: Hand-outs shown in a deposit (the rest: `frontdesk keys show ID`).
 LOANS_SHOWN = 20
@@ -233,7 +233,7 @@ class KeyModal(RecordModal):
         pair(_("Left by"), _("{name}, {when} (received by {staff})").format(
             name=row.left_by, when=_when(row.deposited_at), staff=view.deposited_by or "—"))
         pair(_("Note"), " ".join(view.note.split()))
-        text.append(_("May collect them") + ":\n", style="bold")
+        text.append(_("May collect them:") + "\n", style="bold")
         if not view.authorised:
             text.append("• " + _("nobody yet: add someone with the owner's consent (a)") + "\n", style="yellow")
         for person in view.authorised:
@@ -243,7 +243,7 @@ class KeyModal(RecordModal):
             else:
                 text.append(line + "  " + _("(revoked {when})").format(when=_when(person.revoked_at)) + "\n",
                             style="dim strike")
-        text.append(_("Hand-outs") + ":\n", style="bold")
+        text.append(_("Hand-outs:") + "\n", style="bold")
         if not view.loans:
             text.append("• " + _("none yet") + "\n", style="dim")
         for loan in view.loans[:LOANS_SHOWN]:
@@ -292,7 +292,7 @@ class KeysTab(RegisterTab):
     TITLE = N_("Keys")
     ORDER = 30
     ACTION = desk.KEYS_ACTION
-    COLUMNS = ((N_("Room"), 18), (N_("Keys"), 12), (N_("State"), 10), (N_("With"), 8), (N_("Since"), 11))
+    COLUMNS = ((N_("Room"), 18), (N_("Keys"), 12), (N_("State"), 10), (N_("Out with"), 8), (N_("Out since"), 11))
     FLEXIBLE = 1
     DROPPABLE = (4,)
     MIN_FLEX = 8

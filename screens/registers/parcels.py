@@ -59,7 +59,7 @@ def parcel_form(staff_id: int) -> FormModal:
         FormField("room", _("Room"), placeholder="3-2-501"),
         FormField("carrier", _("Carrier"), placeholder="、".join(desk.CARRIERS[:5]) + " …"),
         FormField("tracking", _("Tracking no."), placeholder="SF1234567890123"),
-        FormField("description", _("What"), placeholder=_("一箱水果, 文件袋 …")),
+        FormField("description", _("Contents"), placeholder=_("一箱水果, 文件袋 …")),
         FormField("size", _("Size"), "small", kind="select",
                   options=[(label(desk.PARCEL_SIZES, code), code) for code in desk.PARCEL_SIZES]),
         FormField("shelf", _("Shelf"), placeholder="A-3"),
@@ -104,7 +104,7 @@ class ParcelModal(RecordModal):
     """One parcel: waiting (how long) or collected by whom; whether the occupant was told."""
 
     ACTIONS = (
-        ("c", "collect", N_("Collected")),
+        ("c", "collect", N_("Collect")),
         ("m", "notify", N_("Message again")),
     )
     BINDINGS = [*RecordModal.BINDINGS, *action_bindings(ACTIONS)]
@@ -134,7 +134,7 @@ class ParcelModal(RecordModal):
             (_("Room"), row.room.label),
             (_("Carrier"), row.carrier),
             (_("Tracking no."), row.tracking),
-            (_("What"), row.description),
+            (_("Contents"), row.description),
             (_("Size"), label(desk.PARCEL_SIZES, row.size)),
             (_("Shelf"), row.shelf),
             (_("Received"), _("{when} (by {staff})").format(when=_when(row.received_at), staff=view.received_by)),
@@ -156,7 +156,7 @@ class ParcelsTab(RegisterTab):
     TITLE = N_("Parcels")
     ORDER = 40
     ACTION = desk.PARCELS_ACTION
-    COLUMNS = ((N_("Received"), 11), (N_("Room"), 18), (N_("Carrier"), 7), (N_("What"), 12),
+    COLUMNS = ((N_("Received"), 11), (N_("Room"), 18), (N_("Carrier"), 7), (N_("Contents"), 12),
                (N_("Shelf"), 5), (N_("State"), 10), ("✉", 2))
     FLEXIBLE = 3
     DROPPABLE = (4, 0)

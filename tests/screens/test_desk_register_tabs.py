@@ -319,7 +319,7 @@ async def test_a_parcel_received_messages_the_owner_and_is_collected(desk_db, tm
         await settle(app, pilot)
         assert isinstance(app.screen, ParcelModal)
         text = flat(app)
-        assert "张晓明: Message sent to 138****8000" in text and "c Collected" in text
+        assert "张晓明: Message sent to 138****8000" in text and "c Collect" in text
         assert parcel.pickup_code not in text  # the desk checks the code, never shows it
         await pilot.press("c")
         await settle(app, pilot)
@@ -332,7 +332,7 @@ async def test_a_parcel_received_messages_the_owner_and_is_collected(desk_db, tm
         await wait_for(pilot, lambda: "0 waiting" in flat(app))
 
 
-async def test_without_a_message_command_the_screen_says_no_message_was_sent(desk_db):
+async def test_without_a_message_command_the_screen_says_no_message_was_sent(desk_db, tmp_path):
     app = app_for("desk1")
     async with app.run_test(size=SIZE) as pilot:
         await open_tab(app, pilot, "parcels")
@@ -344,6 +344,17 @@ async def test_without_a_message_command_the_screen_says_no_message_was_sent(des
         parcel = Parcel.get()
         assert not parcel.notified and OutboundMessage.select().count() == 0
         await wait_for(pilot, lambda: "✗" in flat(app))
+        # A command configured since: m messages the owner again.
+        script, out = fake_sender(tmp_path)
+        configure_messages(script)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ParcelModal) and "m Message again" in flat(app)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: "Parcel #1 for 锦绣花园 3-2-501: Message sent to 138****8000." in flat(app))
+        [argv] = [json.loads(line) for line in open(out, encoding="utf-8")]
+        assert argv[0] == "13800138000" and Parcel.get().notified
+        await wait_for(pilot, lambda: "✓" in flat(app))
         # Someone not living there: refused without the code or a note, the form kept.
         await pilot.press("enter", "c")
         await settle(app, pilot)
@@ -432,4 +443,4 @@ async def test_a_found_item_is_registered_and_claimed(desk_db):
         await settle(app, pilot)
         text = flat(app)
         assert "137****7000" in text and "13700137000" not in text  # masked
-        assert "c Claimed" not in text
+        assert "c Claim" not in text

@@ -1,6 +1,9 @@
 """SVG snapshots of the registers screen (issue 16 item 11) as the gate guard sees it: the
 visitors tab (those still inside first) and the release passes tab (every state), at 80×24,
-60×20 and 120×40; and the visitor and pass details at 80×24.
+60×20 and 120×40; and the visitor and pass details at 80×24. As a desk clerk sees them, at
+80×24: the keys tab (out longer than a day first), the parcels tab (waiting over 7 days
+first, the owner not messaged), the lost-and-found tab (unclaimed first, one kept 90 days)
+and a deposit of keys out longer than a day in full.
 
 In English, so that adding Chinese translations does not change them; the clock pinned.
 Regenerate after an intended change of the look:

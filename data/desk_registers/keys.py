@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import Case, fn
 
 from data import access
 from data.db import transaction
@@ -43,6 +43,7 @@ from data.errors import NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.models import KeyAuthorisation, KeyDeposit, KeyLoan, Person, Room
 from data.property.values import person_ref
+from data.registers.common import OWNER_ROLES, room_people
 
 ACTION = "keys.manage"
 #: Keys out longer than this are flagged (the handover and the room card show them).
@@ -300,12 +301,13 @@ def parse_key_state(value: str, field_name: str = "state") -> str:
 
 def list_keys(*, text: str = "", state: str | None = None, community: int | str | None = None,
               room_id: int | None = None, out_only: bool = False, overdue_only: bool = False,
-              limit: int = PAGE, offset: int = 0, at: dt.datetime | None = None,
-              staff_id: int | None = None) -> Page[KeyRow]:
+              urgent_first: bool = False, limit: int = PAGE, offset: int = 0,
+              at: dt.datetime | None = None, staff_id: int | None = None) -> Page[KeyRow]:
     """A page of deposits, newest first: those whose description, room, depositor or an
     authorised name contains `text`; in a state (`held`, `out`, `closed`, or `open`: not
     closed); of a community or a room; only out (`out_only`) or out longer than a day
-    (`overdue_only`)."""
+    (`overdue_only`). `urgent_first` puts the keys out longer than a day first, then
+    those out, then those at the desk, then those given back (the screen's order)."""
     access.require(ACTION, staff_id)
     limit, offset = page_bounds(limit, offset)
     at = moment(at)
@@ -332,8 +334,13 @@ def list_keys(*, text: str = "", state: str | None = None, community: int | str 
                   | KeyDeposit.id.in_(named))
     query = KeyDeposit.select().join(Room, on=(KeyDeposit.room == Room.id)).where(where)
     total = query.count()
-    deposits = list(query.order_by(KeyDeposit.deposited_at.desc(), KeyDeposit.id.desc())
-                    .limit(limit).offset(offset))
+    order = [KeyDeposit.deposited_at.desc(), KeyDeposit.id.desc()]
+    if urgent_first:
+        late = KeyLoan.select(KeyLoan.deposit).where(KeyLoan.returned_at.is_null(),
+                                                     KeyLoan.out_at < at - KEY_OVERDUE)
+        order.insert(0, Case(None, [(KeyDeposit.id.in_(late), 0), (KeyDeposit.state == "out", 1),
+                                    (KeyDeposit.state == "held", 2)], 3))
+    deposits = list(query.order_by(*order).limit(limit).offset(offset))
     return Page(tuple(_rows(deposits, at)), total, offset, limit)
 
 
@@ -372,6 +379,18 @@ def key_counts(*, at: dt.datetime | None = None, staff_id: int | None = None) ->
     overdue = (KeyLoan.select().where(KeyLoan.returned_at.is_null(), KeyLoan.out_at < at - KEY_OVERDUE)
                .count())
     return {"held": counts.get("held", 0), "out": counts.get("out", 0), "overdue": overdue}
+
+
+def owner_authorisation(room_id: int, *, staff_id: int | None = None) -> AuthorisedInput | None:
+    """The room's owner as the first person who may collect keys left for it (a form fills
+    it in): their name and the tails of their mobile and ID number; None when the room has
+    no owner (or co-owner) on record."""
+    access.require(ACTION, staff_id)
+    owners = [p for p in room_people(room_id) if p.role in OWNER_ROLES]
+    if not owners:
+        return None
+    phone, ident = person_tails(owners[0].person_id)
+    return AuthorisedInput(owners[0].name, phone, ident, owners[0].person_id)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -585,5 +604,5 @@ __all__ = [
     "ACTION", "KEY_OVERDUE", "KEY_STATES", "OPEN", "AuthorisedInput", "AuthorisedView",
     "KeyDepositInput", "KeyLoanView", "KeyOut", "KeyRow", "KeyView", "authorise_key",
     "close_key", "deposit_key", "get_key", "hand_out_key", "key_counts", "keys_held_for_room",
-    "keys_out", "list_keys", "parse_key_state", "return_key", "revoke_authorised",
+    "keys_out", "list_keys", "owner_authorisation", "parse_key_state", "return_key", "revoke_authorised",
 ]

@@ -14,7 +14,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import Case, fn
 
 from data import access
 from data.db import transaction
@@ -208,11 +208,13 @@ def parse_parcel_state(value: str, field_name: str = "state") -> str:
 
 def list_parcels(*, text: str = "", state: str | None = None, community: int | str | None = None,
                  room_id: int | None = None, waiting_only: bool = False, overdue_only: bool = False,
-                 limit: int = PAGE, offset: int = 0, at: dt.datetime | None = None,
-                 staff_id: int | None = None) -> Page[ParcelRow]:
+                 waiting_first: bool = False, limit: int = PAGE, offset: int = 0,
+                 at: dt.datetime | None = None, staff_id: int | None = None) -> Page[ParcelRow]:
     """A page of parcels, newest first: those whose carrier, tracking number, description,
     shelf, room or collector contains `text`; in a state (`waiting`, `collected`); of a
-    community or a room; only waiting, or only waiting longer than 7 days."""
+    community or a room; only waiting, or only waiting longer than 7 days. `waiting_first`
+    puts those waiting longer than 7 days first, then the others waiting (the screen's
+    order)."""
     access.require(ACTION, staff_id)
     limit, offset = page_bounds(limit, offset)
     at = moment(at)
@@ -235,7 +237,11 @@ def list_parcels(*, text: str = "", state: str | None = None, community: int | s
                   | Parcel.collected_by.contains(words) | Room.code.contains(words))
     query = Parcel.select().join(Room, on=(Parcel.room == Room.id)).where(where)
     total = query.count()
-    rows = list(query.order_by(Parcel.received_at.desc(), Parcel.id.desc()).limit(limit).offset(offset))
+    order = [Parcel.received_at.desc(), Parcel.id.desc()]
+    if waiting_first:
+        order.insert(0, Case(None, [((Parcel.state == "waiting") & (Parcel.received_at < _overdue_before(at)), 0),
+                                    (Parcel.state == "waiting", 1)], 2))
+    rows = list(query.order_by(*order).limit(limit).offset(offset))
     return Page(tuple(_rows(rows, at)), total, offset, limit)
 
 

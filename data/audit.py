@@ -103,6 +103,10 @@ TABLES: tuple[Audited, ...] = (
     Audited("found_item", "description", phones=frozenset({"claimed_phone"})),
     Audited("hotline_order", "ref", ("work_order", "work_order_id")),
     Audited("purge_run", "name"),
+    # Contracts (data.contracts): a template's file is a blob, its sha256 says it changed.
+    Audited("contract_template", "name", skip=frozenset({"content"})),
+    Audited("contract", "number", phones=frozenset({"party_phone"})),
+    Audited("contract_event", "action", ("contract", "contract_id")),
 )
 
 _state = threading.local()

@@ -1,6 +1,6 @@
 """Peewee models for FrontDesk's whole domain (SPEC §6), one module per domain: people and
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit and
-settings, renovation permits. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, renovation permits, contracts. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -31,6 +31,7 @@ from data.models.calls import (
     IncidentBuilding,
     Script,
 )
+from data.models.contracts import Contract, ContractCounter, ContractEvent, ContractTemplate
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.handover import Handover, HandoverCommunity
 from data.models.hotline import HotlineOrder
@@ -127,6 +128,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FoundItem,
     HotlineOrder,
     PurgeRun,
+    ContractTemplate,
+    ContractCounter,
+    Contract,
+    ContractEvent,
 )
 
 __all__ = [
@@ -140,4 +145,5 @@ __all__ = [
     "Handover", "HandoverCommunity",
     "OutboundMessage", "Visitor", "ReleasePass", "KeyDeposit", "KeyAuthorisation", "KeyLoan", "Parcel", "FoundItem",
     "HotlineOrder", "PurgeRun",
+    "ContractTemplate", "ContractCounter", "Contract", "ContractEvent",
 ]

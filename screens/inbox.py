@@ -39,6 +39,7 @@ OPENS = {
     "person": N_("enter opens the owner card"),
     "event": N_("enter opens the calendar on that day"),
     "call": N_("enter opens the callbacks"),
+    "contract": N_("enter opens the contract"),
 }
 
 
@@ -78,6 +79,10 @@ def screen_for(entity: str, entity_id: int | None, day: dt.date | None = None) -
         from screens.calls import CallsScreen
 
         return CallsScreen(mode="callbacks")
+    if entity == "contract" and entity_id is not None:
+        from screens.contracts import ContractsScreen
+
+        return ContractsScreen(open_id=entity_id)
     return None
 
 

@@ -50,6 +50,7 @@ from data.contracts.templates import (
 from data.contracts.values import (
     ACTION_LABELS,
     EXPIRING_DAYS,
+    KIND_SHORT,
     KIND_WORDS,
     KINDS,
     LINE_FIELDS,
@@ -82,7 +83,7 @@ __all__ = [
     "get_contract", "list_contracts", "may", "parse_kind", "parse_money", "parse_status",
     "quote_lines", "refusal", "remind_expiring", "render_contract", "sign", "status_counts",
     "sweep", "terminate", "get_template", "list_templates", "read_template_file",
-    "register_template", "template_content", "ACTION_LABELS", "EXPIRING_DAYS", "KIND_WORDS",
+    "register_template", "template_content", "ACTION_LABELS", "EXPIRING_DAYS", "KIND_SHORT", "KIND_WORDS",
     "KINDS", "LINE_FIELDS", "OPEN_STATUSES", "PAGE", "PLACEHOLDERS", "RUNNING_STATUSES",
     "SERIES", "STATUS_WORDS", "STATUSES", "TERM_KINDS", "ContractFilter", "ContractInput",
     "ContractPage", "ContractRow", "ContractView", "EventRow", "LineView", "ProposalInput",

@@ -18,6 +18,15 @@ KINDS = {
     "housekeeping": N_("Housekeeping service contract"),  # 家政服务合同
     "other": N_("Other service contract"),  # 其他服务合同
 }
+#: A kind in a narrow list column (报价, 建议书, 装修, 车位, 家政, 其他).
+KIND_SHORT = {
+    "quote": N_("Quote"),
+    "proposal": N_("Proposal"),
+    "renovation": N_("Renovation"),
+    "parking": N_("Parking"),
+    "housekeeping": N_("Housekeeping"),
+    "other": N_("Other"),
+}
 #: Words the CLI and forms take for a kind besides the codes and labels.
 KIND_WORDS = {
     "报价": "quote", "报价单": "quote", "维修报价": "quote", "有偿维修报价单": "quote",

@@ -18,6 +18,7 @@ from tui.cli import (
     calendar,
     calls,
     community,
+    contracts,
     desk_registers,
     duty,
     handover,
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     registers.add_parsers(sub)
     desk_registers.add_parsers(sub)
     retention.add_parsers(sub)
+    contracts.add_parsers(sub)
     return parser
 
 
@@ -156,6 +158,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **registers.COMMANDS,
     **desk_registers.COMMANDS,
     **retention.COMMANDS,
+    **contracts.COMMANDS,
 }
 
 

@@ -18,7 +18,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 
-from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from data.contracts.values import (
@@ -30,7 +30,7 @@ from data.contracts.values import (
     MAX_UNPACKED_BYTES,
     PLACEHOLDERS,
 )
-from data.errors import ValidationError
+from data.errors import FrontDeskError, ValidationError
 from data.i18n import _
 
 #: A control character docxtpl would turn into Word structure (\a a paragraph, \f a page):
@@ -38,6 +38,13 @@ from data.i18n import _
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: XML parts may not declare a DOCTYPE or entities (entity expansion, external entities).
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+#: Filters a template may use: they change how a value reads, never whether it is escaped
+#: (|safe would let a value's text become Word XML) nor reach anything else.
+SAFE_FILTERS = frozenset({"default", "d", "upper", "lower", "trim", "replace", "truncate",
+                          "round", "int", "float", "string", "length", "count", "title",
+                          "capitalize", "first", "last", "join", "sum", "e", "escape"})
 
 
 def sandbox(*, autoescape: bool = True) -> SandboxedEnvironment:
@@ -147,6 +154,29 @@ def _check_ast(tree: nodes.Template) -> None:
             allowed="、".join(PLACEHOLDERS)))
     if list(meta.find_referenced_templates(tree)):
         raise ValidationError("file", _("A template may not include, import or extend another one."))
+    declared = {"loop"}
+    for node in tree.find_all((nodes.For, nodes.Assign, nodes.AssignBlock)):
+        declared |= {n.name for n in node.target.find_all(nodes.Name)}
+        if isinstance(node.target, nodes.Name):
+            declared.add(node.target.name)
+    for node in tree.find_all(nodes.Name):
+        if node.ctx == "load" and node.name not in PLACEHOLDERS and node.name not in declared:
+            raise ValidationError("file", _(
+                "Unknown placeholder {names}: a template may use {allowed}.").format(
+                names="{{ " + node.name[:30] + " }}", allowed="、".join(PLACEHOLDERS)))
+    if any(True for _n in tree.find_all((nodes.Call, nodes.Macro, nodes.CallBlock,
+                                          nodes.EvalContextModifier))):
+        raise ValidationError("file", _(
+            "A template fills in values and repeats rows: no function calls, macros or "
+            "autoescape blocks."))
+    for node in tree.find_all((nodes.Filter, nodes.FilterBlock)):
+        names = [node.name] if isinstance(node, nodes.Filter) else [
+            f.name for f in node.find_all(nodes.Filter)]
+        for name in names:
+            if name not in SAFE_FILTERS:
+                raise ValidationError("file", _("The filter |{name} is not allowed in a template; "
+                                                "these are: {allowed}.").format(
+                    name=str(name)[:20], allowed=", ".join(sorted(SAFE_FILTERS))))
     allowed_attrs = set(LINE_FIELDS) | set(LOOP_FIELDS)
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         if isinstance(node, nodes.Getattr):
@@ -198,7 +228,11 @@ def render_docx(data: bytes, context: dict[str, object]) -> bytes:
             super().render_properties(context, sandbox(autoescape=False))
 
     template = _SandboxedTemplate(io.BytesIO(data))
-    template.render(context, jinja_env=sandbox(), autoescape=True)
+    try:
+        template.render(context, jinja_env=sandbox(), autoescape=True)
+    except TemplateError as exc:  # a sandbox refusal, or a template broken since it was checked
+        raise FrontDeskError(_("The template could not be filled in ({error}): register a "
+                               "corrected one.").format(error=str(exc)[:120])) from None
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

@@ -721,7 +721,7 @@ def _day(value: dt.date | None) -> str:
 
 
 def _number_text(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return format(value.normalize(), "f")  # 2, 1.5 (PostgreSQL gives 1.50, SQLite 1.5)
 
 
 def context_of(view: ContractView) -> dict[str, object]:

@@ -17,7 +17,7 @@ from data import people
 from data import workorders as wo
 from data.db import close_database, open_database
 from data.exports import default_export_dir
-from data.models import Call, Contract, ContractTemplate, Notification
+from data.models import Building, Call, Contract, ContractTemplate, Notification, Territory
 from data.people import PersonInput
 from tests import factories as f
 from tests.helpers.cli import json_lines, run
@@ -38,6 +38,8 @@ def db(db_url, monkeypatch) -> SimpleNamespace:
     desk = f.staff("desk1", "李娜", "desk")
     tech = f.staff("tech1", "王建国", "tech")
     f.staff("super1", "陈静", "supervisor")
+    # The technician's territory holds the room (a technician reads orders of their buildings).
+    Territory.create(staff=tech, building=Building.get(Building.community == comm.id, Building.code == "3"))
     order = wo.create_order(wo.OrderInput(kind="repair", title="卫生间角阀漏水", community_id=comm.id,
                                           room_id=room, person_id=owner), desk.id)
     wo.add_cost(order.id, tech.id, "material", "角阀", "2", "35.50", "owner")

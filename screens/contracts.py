@@ -321,6 +321,8 @@ class ContractsScreen(DeskScreen):
     """合同管理: the register with its filters; a contract opens in full with its steps."""
 
     BINDING_SCOPE = "contracts"
+    #: The list has the focus when the screen opens (not the filter line above it).
+    AUTO_FOCUS = "#contracts-table"
     CSS_PATH = Path(__file__).parent / "contracts.tcss"  # absolute: subclasses elsewhere keep it
 
     def __init__(self, open_id: int | None = None) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from data import audit, sample_registers, sample_renovations, schema
+from data import audit, sample_contracts, sample_registers, sample_renovations, schema
 from data.auth import hash_password
 from data.clock import today as clock_today
 from data.db import (
@@ -630,6 +630,7 @@ class _Builder:
         sample_registers.registers(self)
         desk_registers(self)
         add_hotline(self)
+        sample_contracts.contracts(self)  # proposals, quotes and contracts (data.sample_contracts)
         self.settings()
         conn.execute("COMMIT")
         self.say("indexes")

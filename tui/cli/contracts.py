@@ -105,7 +105,7 @@ def _row_line(row) -> str:
         pad(row.party, 10),
         pad(f"{row.community} {row.room}".strip(), 18),
         f"{money(row.amount):>10}",
-        f"{row.start_date:%Y-%m-%d}–{row.end_date:%m-%d}",
+        f"{row.start_date:%Y-%m-%d}–{row.end_date:%Y-%m-%d}",
         row.owner_staff,
     )).rstrip()
 

@@ -107,6 +107,15 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "handover.write": (frozenset({DESK}) | LEADS, N_("hand over a shift or acknowledge a handover")),
     "handover.read": (frozenset({DESK}) | LEADS, N_("read shift handovers")),
     "database.admin": (frozenset({ADMIN}), N_("back up, restore, copy or migrate the database")),
+    # Proposals and service contracts (data.contracts): the desk drafts, prints and records
+    # the signing; a technician may quote a paid repair from the work order's costs; only a
+    # lead terminates a contract or registers the company's own Word templates.
+    "contract.read": (frozenset({DESK}) | LEADS, N_("see the contract register")),
+    "contract.create": (frozenset({DESK}) | LEADS, N_("draft proposals and contracts")),
+    "contract.quote": (EVERYONE, N_("quote paid repairs")),
+    "contract.sign": (frozenset({DESK}) | LEADS, N_("record that a contract was signed")),
+    "contract.terminate": (LEADS, N_("terminate contracts")),
+    "contract.template": (LEADS, N_("register contract templates")),
     # What unattended work may do (and people who may run it by hand).
     "escalate": (LEADS | {SERVICE}, N_("run the escalation sweep")),
     "remind": (LEADS | {SERVICE}, N_("send the calendar reminders")),

@@ -110,6 +110,10 @@ TABLES: tuple[Audited, ...] = (
     Audited("lead_interest", "lead_id", ("lead", "lead_id")),
     Audited("lead_event", "kind", ("lead", "lead_id")),
     Audited("lead_rule", "interest"),
+    # Contracts (data.contracts): a template's file is a blob, its sha256 says it changed.
+    Audited("contract_template", "name", skip=frozenset({"content"})),
+    Audited("contract", "number", phones=frozenset({"party_phone"})),
+    Audited("contract_event", "action", ("contract", "contract_id")),
 )
 
 _state = threading.local()

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from data import audit, sample_registers, sample_renovations, schema
+from data import audit, sample_contracts, sample_registers, sample_renovations, schema
 from data.auth import hash_password
 from data.clock import today as clock_today
 from data.db import (
@@ -634,6 +634,7 @@ class _Builder:
         add_hotline(self)
         phone_system(self)
         add_leads(self)  # data/sample_leads.py (issue 17)
+        sample_contracts.contracts(self)  # proposals, quotes and contracts (data.sample_contracts)
         self.settings()
         conn.execute("COMMIT")
         self.say("indexes")

@@ -226,6 +226,7 @@ NOTIFICATION_KINDS = {
     "callback": N_("Callback due"),
     "mention": N_("Mention"),
     "system": N_("System"),
+    "contract": N_("Contract ending"),  # a contract ends within 30 days: renew it (data.contracts)
 }
 
 

@@ -40,6 +40,7 @@ OPENS = {
     "event": N_("enter opens the calendar on that day"),
     "call": N_("enter opens the callbacks"),
     "lead": N_("enter opens the lead"),
+    "contract": N_("enter opens the contract"),
 }
 
 
@@ -83,6 +84,10 @@ def screen_for(entity: str, entity_id: int | None, day: dt.date | None = None) -
         from screens.lead_card import LeadCardScreen
 
         return LeadCardScreen(entity_id)
+    if entity == "contract" and entity_id is not None:
+        from screens.contracts import ContractsScreen
+
+        return ContractsScreen(open_id=entity_id)
     return None
 
 

@@ -67,6 +67,7 @@ ACTION_PERMISSIONS = {
     "close_order": "order.close",
     "history": "audit.read",
     "hotline_reply": "hotline.reply",
+    "quote": "contract.quote",
 }
 
 
@@ -201,6 +202,8 @@ class WorkOrderScreen(DeskScreen):
         Binding("y", "hotline_reply", N_("Reply 12345"), id="workorder.hotline_reply",
                 tooltip=N_("Record the reply sent to the 12345 hotline (its deadline stops)")),
         # r is Resolve here: R reveals, as it does (besides r) on the owner card and calls.
+        Binding("q", "quote", N_("Quote"),
+                tooltip=N_("A paid-repair quote (有偿维修报价单) of the owner-paid costs, as a Word file")),
         Binding("R", "reveal", N_("Reveal"), tooltip=N_("Show the contact phone in full (recorded)")),
         Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this order (supervisors)")),
     ]
@@ -234,6 +237,8 @@ class WorkOrderScreen(DeskScreen):
         #: May the signed-in account record the 回访 and close (data.workorders.may_record_callback:
         #: desk staff and leads who did not work the order)? Until loaded, the keys are off.
         self.may_call_back = False
+        #: Does the order have cost lines the owner pays (q quotes them)?
+        self.owner_costs = False
 
     @property
     def screen_title(self) -> str:
@@ -247,6 +252,8 @@ class WorkOrderScreen(DeskScreen):
             return False
         if action == "hotline_reply" and (self.view is None or self.view.hotline is None):
             return False  # only an order the 12345 hotline forwarded has a reply to record
+        if action == "quote" and not self.owner_costs:
+            return False  # nothing the owner pays: nothing to quote
         permission = self._permission(action)
         return permission is None or access.can(permission)
 
@@ -307,6 +314,7 @@ class WorkOrderScreen(DeskScreen):
         self.view = message.view
         self.history = message.history
         self.may_call_back = message.may_call_back
+        self.owner_costs = any(c.payer == "owner" for c in message.costs)
         at = clock_now()
         self.query_one("#wo-details", Static).update(safe_text(self._details(message.view, at)))
         self.query_one("#wo-extra", Static).update(safe_text(self._extra(message.costs, message.links)))
@@ -431,6 +439,8 @@ class WorkOrderScreen(DeskScreen):
             # The reply the hotline waits for, in the footer's room of the cost (c still works).
             shown.add("hotline_reply")
             shown.discard("cost")
+        if self.owner_costs:
+            shown.add("quote")
         described = {
             "start": _("Resume") if v.status == "on_hold" else _("Start"),
             "assign": _("Reassign") if v.assignee_id else _("Assign"),
@@ -653,6 +663,14 @@ class WorkOrderScreen(DeskScreen):
             _("Note on {number}").format(number=v.number),
             lambda text: workorders.add_note(v.id, self.staff_id, text), label_text=_("Note")),
             self._after_form)
+
+    def action_quote(self) -> None:
+        """q: the paid-repair quote of the owner-paid costs, written to the export folder."""
+        from screens.contracts import quote_order
+
+        if self.view is None or not self.owner_costs or not access.can("contract.quote"):
+            return
+        quote_order(self, self.order_id)
 
     def action_new_order(self) -> None:
         open_new_order(self)

@@ -68,6 +68,12 @@ def _registers_screen() -> Screen:
     return RegistersScreen()
 
 
+def _contracts_screen() -> Screen:
+    from screens.contracts import ContractsScreen  # loaded when first opened
+
+    return ContractsScreen()
+
+
 def _dirty(screen: Screen) -> bool:
     """Would leaving `screen` lose typed input?"""
     return isinstance(screen, DeskPage) and screen.is_dirty
@@ -91,6 +97,10 @@ REGISTER_ROLES = frozenset(role for action in ("visitor.register", "pass.check")
                            for role in access.RULES[action][0])
 
 
+#: Who opens the contract register (合同管理): whoever may read it (data.access).
+CONTRACT_ROLES = access.RULES["contract.read"][0]
+
+
 #: Every top-level screen of SPEC §8. A None factory means "not built yet": its key is
 #: hidden and does nothing, and the palette does not offer it.
 SCREENS: tuple[ScreenEntry, ...] = (
@@ -101,6 +111,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("calls", "f5", N_("Calls"), _calls_screen),
     ScreenEntry("inbox", "f6", N_("Notifications"), _inbox_screen),
     ScreenEntry("registers", "", N_("Registers"), _registers_screen, REGISTER_ROLES),
+    ScreenEntry("contracts", "", N_("Contract management"), _contracts_screen, CONTRACT_ROLES),
 )
 
 #: Roles allowed to import rosters (kept here so the palette need not import the screen).
@@ -261,9 +272,11 @@ class FrontDeskApp(TypeAhead, DeskApp):
 
     @work(thread=True, exclusive=True, group="escalation", exit_on_error=False)
     def sweep_escalations(self) -> None:
-        """Escalate work orders whose deadlines passed, notify callbacks that fell due and
-        send calendar reminders (all idempotent); tell this user if an escalation reached them."""
+        """Escalate work orders whose deadlines passed, notify callbacks that fell due, send
+        calendar reminders and move contracts with the calendar (renewal reminders of those
+        ending soon; all idempotent); tell this user if something reached them."""
         from data.calls import notify_due_callbacks
+        from data.contracts import sweep as contract_sweep
         from data.escalation import sweep
         from data.reminders import send_reminders
         from data.staff import system_account
@@ -274,7 +287,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
             mine = [e for e in sweep() if self.staff.login in e.notified]
             due = notify_due_callbacks()
             reminded = send_reminders()
-        if mine or due or reminded:
+            renewals = [r for r in contract_sweep()[1] if r.staff_login == self.staff.login]
+        if mine or due or reminded or renewals:
             # What reached this user shows as toasts now, not a poll later (the check skips
             # what it has shown, so the poll that follows does not repeat them).
             self.call_from_thread(self.check_notifications)

@@ -3,6 +3,7 @@ property, staff (and drafts), work orders, calls (and call lists), the calendar,
 settings, renovation permits. A new domain adds its own module here and its models to `ALL_MODELS`.
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit,
 settings and leads. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, renovation permits, contracts. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -34,6 +35,7 @@ from data.models.calls import (
     Ring,
     Script,
 )
+from data.models.contracts import Contract, ContractCounter, ContractEvent, ContractTemplate
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.handover import Handover, HandoverCommunity
 from data.models.hotline import HotlineOrder
@@ -137,6 +139,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     LeadInterest,
     LeadEvent,
     LeadRule,
+    ContractTemplate,
+    ContractCounter,
+    Contract,
+    ContractEvent,
 )
 
 __all__ = [
@@ -151,4 +157,5 @@ __all__ = [
     "OutboundMessage", "Visitor", "ReleasePass", "KeyDeposit", "KeyAuthorisation", "KeyLoan", "Parcel", "FoundItem",
     "HotlineOrder", "PurgeRun",
     "Lead", "LeadPhone", "LeadInterest", "LeadEvent", "LeadRule",
+    "ContractTemplate", "ContractCounter", "Contract", "ContractEvent",
 ]

@@ -18,6 +18,7 @@ from tui.cli import (
     calendar,
     calls,
     community,
+    contracts,
     desk_registers,
     duty,
     handover,
@@ -79,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     desk_registers.add_parsers(sub)
     retention.add_parsers(sub)
     leads.add_parsers(sub)
+    contracts.add_parsers(sub)
     return parser
 
 
@@ -162,6 +164,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **desk_registers.COMMANDS,
     **retention.COMMANDS,
     **leads.COMMANDS,
+    **contracts.COMMANDS,
 }
 
 

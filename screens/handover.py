@@ -476,10 +476,13 @@ class HandoverScreen(DeskScreen):
             super().__init__()
             self.view, self.ack, self.error = view, ack, error
 
-    def __init__(self, mode: str = "draft") -> None:
+    def __init__(self, mode: str = "draft", take_over: int | None = None) -> None:
+        """`take_over`: a handover to read and acknowledge as soon as the screen is up (the
+        registers' handover tab opens it so)."""
         super().__init__()
         self.mode = mode if mode in MODES else "draft"
         self.pending: list[ho.HandoverRow] = []
+        self.take_over = take_over
 
     @property
     def screen_title(self) -> str:
@@ -510,6 +513,8 @@ class HandoverScreen(DeskScreen):
         self.action_mode(self.mode)
         if self.mode != "draft":
             self.load_draft()  # the pending handover shows in the tabs either way
+        if self.take_over is not None:
+            self.open_handover(self.take_over, ack=True)
 
     def refresh_data(self) -> None:
         """Another session changed something: read the mode shown again (notes kept)."""

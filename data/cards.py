@@ -102,6 +102,7 @@ class RenovationConcern:
     start: dt.date
     end: dt.date
     hours_today: str  # "08:00-12:00,14:00-18:00", "" none today
+    windows: tuple[tuple[dt.time, dt.time], ...]  # the same, parsed
     day_kind: str  # data.renovations.day_kind of today
     active: bool  # works may go on today (approved or in progress, within the period)
     permitted_now: bool
@@ -383,5 +384,6 @@ def concerns(room_ids: list[int], at: dt.datetime | None = None) -> Concerns:
             for row, today in zip(rows, rn.hours_today(rows, now), strict=True):
                 permits.append(RenovationConcern(
                     row.room, row.number, row.status, row.start_date, row.end_date,
-                    rn.format_hours(today.windows), today.kind, today.active, today.permitted_now))
+                    rn.format_hours(today.windows), today.windows, today.kind, today.active,
+                    today.permitted_now))
     return Concerns(tuple(keys), tuple(permits), tuple(parcels))

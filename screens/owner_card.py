@@ -33,6 +33,7 @@ from data.vocab import (
 )
 from screens import owner_forms
 from screens.audit_trail import show_history
+from screens.registers.renovations import compact_hours
 from widgets.app_header import AppHeader
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskScreen
@@ -78,13 +79,12 @@ def concern_lines(concerns: cards.Concerns, *, with_room: bool) -> Text:
         line = Text(_("Renovation") + ": ", style="bold")
         line.append(room(permit.room) + label(RENOVATION_STATUSES, permit.status)
                     + f" {permit.start:%m-%d}–{permit.end:%m-%d}")
-        hours = permit.hours_today.replace(",", "、") or _("none")
-        line.append(" · " + _("today {hours}").format(hours=hours))
+        line.append(" · " + _("today {hours}").format(hours=compact_hours(permit.windows)))
         if permit.active:
             if permit.permitted_now:
-                line.append(" · " + _("works permitted now"), style="green")
+                line.append(" · " + _("✓ now"), style="green")
             else:
-                line.append(" · " + _("no works now"), style="yellow")
+                line.append(" · " + _("✗ not now"), style="yellow")
         lines.append(line)
     for parcel in concerns.parcels:
         line = Text(_("Parcels") + ": ", style="bold")

@@ -39,7 +39,7 @@ class HandoverTab(RegisterTab):
     ORDER = 90
     ACTION = "handover.read"
     NEW_ACTION = "handover.write"
-    COLUMNS = ((N_("Section"), 22), (N_("Items"), 5), (N_("First item"), 30))
+    COLUMNS = ((N_("Section"), 24), (N_("Items"), 5), (N_("First item"), 30))
     FLEXIBLE = 2
     MIN_FLEX = 12
     NEW_LABEL = N_("Hand over")

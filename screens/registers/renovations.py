@@ -23,6 +23,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from data import registers as reg
+from data.registers.common import resolve_one_room
 from data import renovations as rn
 from data.clock import now as clock_now
 from data.clock import today as clock_today
@@ -120,7 +121,7 @@ class ApplicationForm(FormModal):
         self._looked_up.add((text, community))
         picked = self.asker.chosen(text, community)
         try:
-            room = reg.resolve_one_room(text, community or None, picked.id if picked else None)
+            room = resolve_one_room(text, community or None, picked.id if picked else None)
             owners = reg.room_owners(room.id)
         except FrontDeskError:
             return  # said when the form is saved
@@ -143,7 +144,7 @@ def application_form(staff_id: int) -> ApplicationForm:
         FormField("room", _("Room"), placeholder="3-2-501"),
         FormField("applicant", _("Owner"), placeholder=_("filled from the room's owner")),
         FormField("contractor", _("Contractor"), placeholder=_("美家装饰工程有限公司")),
-        FormField("contractor_phone", _("Contractor's phone"), placeholder="021-5555 1234"),
+        FormField("contractor_phone", _("Phone"), placeholder=_("the contractor's, such as 021-5555 1234")),
         FormField("workers", _("Workers"), placeholder=_("王师傅,13700137000,123X；李师傅,…")),
         FormField("scope", _("Works"), placeholder=_("厨卫翻新、水电改造 …")),
         FormField("start_date", _("From"), f"{today:%Y-%m-%d}"),
@@ -161,7 +162,7 @@ def application_form(staff_id: int) -> ApplicationForm:
             match = reg.room_match(values["room"], values["community"] or None)
             if len(match.candidates) > 1:
                 asker.ask(values["room"], match)
-        room = reg.resolve_one_room(values["room"], values["community"] or None,
+        room = resolve_one_room(values["room"], values["community"] or None,
                                     picked.id if picked else None)
         applicant_id = None
         typed = " ".join(values["applicant"].split())
@@ -225,7 +226,7 @@ def permit_rows(view: rn.RenovationView, today: rn.HoursToday) -> list[tuple[str
         (_("Works"), " ".join(view.scope.split())),
         (_("Period"), f"{view.start_date} – {view.end_date}"),
         (_("Permitted hours"), rn.describe_hours(view.workday_hours, view.rest_day_hours)),
-        (_("Today"), hours_line(today)),
+        (_("Today's hours"), hours_line(today)),
         (_("Deposit"), deposit),
         (_("Rules"), _("acknowledged {when}").format(when=_when(view.rules_acknowledged_at))
          if view.rules_acknowledged else _("not acknowledged yet")),
@@ -244,6 +245,7 @@ class PermitModal(RecordModal):
 
     DEFAULT_CSS = """
     PermitModal #permit-body { height: auto; max-height: 15; }
+    PermitModal #record-keys { width: 100%; }
     """
     ACTIONS = (
         ("a", "approve", N_("Approve")),
@@ -324,7 +326,7 @@ class RenovationsTab(RegisterTab):
     ACTION = "renovation.inspect"
     NEW_ACTION = "renovation.register"
     COLUMNS = ((N_("Room"), 16), (N_("Owner"), 6), (N_("Period"), 11), (N_("Status"), 10),
-               (N_("Today"), 11), (N_("Now"), 4))
+               (N_("Today's hours"), 11), (N_("Now"), 4))
     FLEXIBLE = 0
     MIN_FLEX = 12
     DROPPABLE = (1, 4)

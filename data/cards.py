@@ -10,6 +10,7 @@ from decimal import Decimal
 from data import access
 from data import desk_registers as desk
 from data import renovations as rn
+from data.clock import now as clock_now
 from data.errors import NotFoundError
 from data.i18n import _
 from data.models import (
@@ -27,7 +28,6 @@ from data.models import (
     Vehicle,
     WorkOrder,
 )
-from data.clock import now as clock_now
 from data.privacy import shown_id_number
 from data.property import person_contacts, room_view
 from data.territory import visible_only

@@ -47,14 +47,20 @@ def handover_text(view: ho.HandoverView) -> Text:
         at=f"{view.created_at:%Y-%m-%d %H:%M}") + "\n", style="bold")
     if view.communities:
         text.append_text(plain("、".join(view.communities) + "\n"))
-    for section in view.sections:
-        text.append(f"【{section.title}】\n", style="bold")
-        if not section.items:
-            text.append("  " + _("nothing") + "\n", style="dim")
-        for item in section.items:
-            text.append_text(plain(f"  · {item.text}" + (f"  [{item.ref}]" if item.ref else "") + "\n"))
+    # The clerk's notes first: the sections (a line for each register) would push them
+    # out of a short screen's view.
     text.append(f"【{_('Notes')}】\n", style="bold")
     text.append_text(plain((view.notes or "—") + "\n"))
+    for section in view.sections:
+        if not section.items:
+            continue
+        text.append(f"【{section.title}】\n", style="bold")
+        for item in section.items:
+            text.append_text(plain(f"  · {item.text}" + (f"  [{item.ref}]" if item.ref else "") + "\n"))
+    empty = [section.title for section in view.sections if not section.items]
+    if empty:
+        text.append(_("Nothing to hand over in: {sections}").format(sections="、".join(empty)) + "\n",
+                    style="dim")
     if view.acked_at:
         text.append(_("Acknowledged by {name} at {at}").format(
             name=view.acked_by, at=f"{view.acked_at:%Y-%m-%d %H:%M}") + "\n", style="bold")

@@ -16,11 +16,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from data import cards, people, privacy
-from data.renovations import STATUSES as RENOVATION_STATUSES
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.idnumbers import mask_id_number
 from data.property import parking_of_people
+from data.renovations import STATUSES as RENOVATION_STATUSES
 from data.validators import format_plate, mask_phone
 from data.vocab import (
     CALL_CATEGORIES,
@@ -62,7 +62,8 @@ def concern_lines(concerns: cards.Concerns, *, with_room: bool) -> Text:
 
     lines: list[Text] = []
     if concerns.keys:
-        line = Text(_("Keys") + ": ", style="bold")
+        line = Text()
+        line.append(_("Keys") + ": ", style="bold")
         for n, key in enumerate(concerns.keys):
             if n:
                 line.append("；")
@@ -76,7 +77,8 @@ def concern_lines(concerns: cards.Concerns, *, with_room: bool) -> Text:
                 line.append(" " + _("at the desk"), style="dim")
         lines.append(line)
     for permit in concerns.renovations:
-        line = Text(_("Renovation") + ": ", style="bold")
+        line = Text()
+        line.append(_("Renovation") + ": ", style="bold")
         line.append(room(permit.room) + label(RENOVATION_STATUSES, permit.status)
                     + f" {permit.start:%m-%d}–{permit.end:%m-%d}")
         line.append(" · " + _("today {hours}").format(hours=compact_hours(permit.windows)))
@@ -87,7 +89,8 @@ def concern_lines(concerns: cards.Concerns, *, with_room: bool) -> Text:
                 line.append(" · " + _("✗ not now"), style="yellow")
         lines.append(line)
     for parcel in concerns.parcels:
-        line = Text(_("Parcels") + ": ", style="bold")
+        line = Text()
+        line.append(_("Parcels") + ": ", style="bold")
         line.append(room(parcel.room) + _("{count} waiting, the first since {at} ({days} days)").format(
             count=parcel.count, at=f"{parcel.oldest:%m-%d}", days=parcel.days_waiting))
         if parcel.overdue:

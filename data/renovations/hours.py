@@ -36,13 +36,19 @@ NEIGHBOUR_INSIDE_HOURS = N_("Under renovation: {room} (within the permitted hour
 
 
 class PermitHours(Protocol):
-    """What the hours rule needs of a permit (a RenovationView or the model)."""
+    """What the hours rule needs of a permit (a RenovationView, a RenovationRow or the
+    model), read only."""
 
-    status: str
-    start_date: dt.date
-    end_date: dt.date
-    workday_hours: str
-    rest_day_hours: str
+    @property
+    def status(self) -> str: ...
+    @property
+    def start_date(self) -> dt.date: ...
+    @property
+    def end_date(self) -> dt.date: ...
+    @property
+    def workday_hours(self) -> str: ...
+    @property
+    def rest_day_hours(self) -> str: ...
 
 
 def day_kind(day: dt.date) -> str:

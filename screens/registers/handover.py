@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 
@@ -59,6 +60,12 @@ class HandoverTab(RegisterTab):
     def row_key(self, row: Any) -> Any:
         return row.key
 
+    def column_width(self, index: int) -> int:
+        if index == 0:  # the longest section title in this language, 16 to 30 cells
+            titles = [cell_len(_(s.title)) for s in ho.SECTIONS.values()]
+            return max(16, min(30, max(titles, default=16)))
+        return super().column_width(index)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "take_over" and not access.can("handover.write"):
             return False
@@ -87,7 +94,7 @@ class HandoverTab(RegisterTab):
                 first = items[0].text if items else ""
                 lines.append(HandoverLine("section", section.name, section.title, len(items), first))
             where = "、".join(draft.communities) or _("the whole company")
-            status = _("{shift} · {where} · {count} items · drafted {at} · o the full handover").format(
+            status = _("{shift} · {where} · {count} items · drafted {at}").format(
                 shift=draft.shift_label, where=where, count=draft.item_count, at=f"{draft.at:%H:%M}")
         self.pending = pending
         return lines, None, status

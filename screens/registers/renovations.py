@@ -23,12 +23,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from data import registers as reg
-from data.registers.common import resolve_one_room
 from data import renovations as rn
 from data.clock import now as clock_now
 from data.clock import today as clock_today
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
+from data.registers.common import resolve_one_room
 from data.validators import parse_date
 from data.vocab import label
 from screens.registers.tab import RecordModal, RegisterTab, action_bindings
@@ -226,7 +226,7 @@ def permit_rows(view: rn.RenovationView, today: rn.HoursToday) -> list[tuple[str
         (_("Works"), " ".join(view.scope.split())),
         (_("Period"), f"{view.start_date} – {view.end_date}"),
         (_("Permitted hours"), rn.describe_hours(view.workday_hours, view.rest_day_hours)),
-        (_("Today's hours"), hours_line(today)),
+        (_("Hours today"), hours_line(today)),
         (_("Deposit"), deposit),
         (_("Rules"), _("acknowledged {when}").format(when=_when(view.rules_acknowledged_at))
          if view.rules_acknowledged else _("not acknowledged yet")),
@@ -326,7 +326,7 @@ class RenovationsTab(RegisterTab):
     ACTION = "renovation.inspect"
     NEW_ACTION = "renovation.register"
     COLUMNS = ((N_("Room"), 16), (N_("Owner"), 6), (N_("Period"), 11), (N_("Status"), 10),
-               (N_("Today's hours"), 11), (N_("Now"), 4))
+               (N_("Hours today"), 11), (N_("Now"), 4))
     FLEXIBLE = 0
     MIN_FLEX = 12
     DROPPABLE = (1, 4)
@@ -344,8 +344,8 @@ class RenovationsTab(RegisterTab):
         self.status = ""
 
     def column_width(self, index: int) -> int:
-        if index == 3:  # the status: its longest word in this language (10 cells at most)
-            return min(10, max(cell_len(label(rn.STATUSES, code)) for code in rn.STATUSES))
+        if index == 3:  # the status: its longest word in this language (14 cells at most)
+            return min(14, max(cell_len(label(rn.STATUSES, code)) for code in rn.STATUSES))
         if index == 5:
             return max(4, cell_len(_("Now")))
         return super().column_width(index)
@@ -368,7 +368,7 @@ class RenovationsTab(RegisterTab):
         line: PermitLine = row
         r, today = line.row, line.today
         period = f"{r.start_date:%m-%d}–{r.end_date:%m-%d}"
-        hours = compact_hours(today.windows) if r.status in rn.OPEN_STATUSES else ""
+        hours = compact_hours(today.windows) if today.active else ""  # "—": none today
         now = Text("")
         if today.active:
             now = Text("✓", style="bold green") if today.permitted_now else Text("✗", style="red")

@@ -207,6 +207,14 @@ def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
+def place(community: str, code: str, community_ids: list[int] | None) -> str:
+    """A room as a section names it: its code when the handover is about one community,
+    else with the community's name (the same code is in several)."""
+    if community_ids is not None and len(community_ids) == 1:
+        return code
+    return f"{community} {code}".strip()
+
+
 # --- the registry of sections -------------------------------------------------------------------
 
 SECTIONS: dict[str, Section] = {}
@@ -581,6 +589,6 @@ __all__ = [
     "MAX_ITEMS", "NEXT_SHIFT", "NOTES_MAX", "PAGE", "SECTIONS", "DraftSection", "HandoverDraft",
     "HandoverItem", "HandoverPage", "HandoverQuery", "HandoverRow", "HandoverView", "Section",
     "acknowledge_handover", "body_text", "callback_items", "draft_handover", "draft_sections",
-    "get_handover", "handovers", "incident_items", "order_items", "pending_handovers",
+    "get_handover", "handovers", "incident_items", "order_items", "pending_handovers", "place",
     "register_section", "staff_communities", "submit_handover", "unregister_section",
 ]

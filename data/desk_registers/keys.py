@@ -373,7 +373,7 @@ def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[Ha
     role that may not read the register."""
     if not access.can(ACTION):
         return []
-    from data.handover import HandoverItem
+    from data.handover import HandoverItem, place
 
     items = []
     for key in keys_out(now):
@@ -381,7 +381,8 @@ def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[Ha
             continue
         hours = max(0, int((now - key.out_at).total_seconds() // 3600))
         what = key.description + (f"×{key.quantity}" if key.quantity > 1 else "")
-        parts = [_("overdue") if key.overdue else "", key.room.code, what,
+        parts = [_("overdue") if key.overdue else "",
+                 place(key.room.community, key.room.code, community_ids), what,
                  _("out to {name} since {at} ({hours} h)").format(
                      name=key.handed_to, at=f"{key.out_at:%m-%d %H:%M}", hours=hours)]
         items.append(HandoverItem(" · ".join(p for p in parts if p),

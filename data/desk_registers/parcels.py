@@ -263,7 +263,7 @@ def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[Ha
     may not read the register."""
     if not access.can(ACTION):
         return []
-    from data.handover import MAX_ITEMS, MORE, HandoverItem
+    from data.handover import MAX_ITEMS, MORE, HandoverItem, place
 
     where = [Parcel.state == "waiting", Parcel.received_at < _overdue_before(now)]
     if community_ids is not None:
@@ -273,7 +273,8 @@ def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[Ha
                       .limit(MAX_ITEMS)), now)
     items = []
     for row in rows:
-        parts = [row.room.code, " ".join(p for p in (row.carrier, row.description) if p),
+        parts = [place(row.room.community, row.room.code, community_ids),
+                 " ".join(p for p in (row.carrier, row.description) if p),
                  _("waiting {days} days, since {at}").format(days=row.days_waiting,
                                                            at=f"{row.received_at:%m-%d}"),
                  _("shelf {shelf}").format(shelf=row.shelf) if row.shelf else "",

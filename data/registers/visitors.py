@@ -260,7 +260,7 @@ def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[Ha
     register."""
     if not access.can("visitor.register"):
         return []
-    from data.handover import MAX_ITEMS, MORE, HandoverItem
+    from data.handover import MAX_ITEMS, MORE, HandoverItem, place
 
     where = Visitor.time_out.is_null() & (Visitor.time_in <= now)
     if community_ids is not None:
@@ -270,7 +270,8 @@ def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[Ha
     items = []
     for r in rows:
         came = f"{r.time_in:%H:%M}" if r.time_in.date() == now.date() else f"{r.time_in:%m-%d %H:%M}"
-        parts = [_("in since {at}").format(at=came), r.name, r.room_code, " ".join(r.purpose.split())[:20],
+        parts = [_("in since {at}").format(at=came), r.name,
+                 place(r.community_name, r.room_code, community_ids), " ".join(r.purpose.split())[:20],
                  shown_plate(r.plate) if r.plate else ""]
         items.append(HandoverItem(" · ".join(p for p in parts if p),
                                   _("visit #{id}").format(id=r.id), "visitor", r.id))

@@ -9,7 +9,7 @@ import datetime as dt
 from peewee import fn
 
 from data import access
-from data.handover import MAX_ITEMS, MORE, NEXT_SHIFT, HandoverItem
+from data.handover import MAX_ITEMS, MORE, NEXT_SHIFT, HandoverItem, place
 from data.i18n import _
 from data.models import Community, Renovation, RenovationInspection, Room, WorkOrder
 from data.renovations.hours import day_kind, is_noise_category, nearby_permits
@@ -47,8 +47,9 @@ def inspection_items(now: dt.datetime, community_ids: list[int] | None) -> list[
         where.append(Renovation.community.in_(community_ids))
     rows = list(Renovation.select(Renovation.id, Renovation.number, Renovation.started_at,
                                   Renovation.applied_at, Renovation.contractor,
-                                  Room.code.alias("room_code"))
+                                  Room.code.alias("room_code"), Community.name.alias("community_name"))
                 .join(Room, on=(Renovation.room == Room.id))
+                .switch(Renovation).join(Community, on=(Renovation.community == Community.id))
                 .where(*where).limit(2000).objects())
     seen = {r.renovation_id: r.last_at for r in last.where(
         RenovationInspection.renovation.in_([r.id for r in rows] or [0])).objects()}
@@ -67,7 +68,8 @@ def inspection_items(now: dt.datetime, community_ids: list[int] | None) -> list[
         last_seen = (_("last inspected {at}").format(at=f"{inspected:%m-%d}") if inspected else
                      _("not inspected since the works started {at}").format(
                          at=f"{(r.started_at or r.applied_at):%m-%d}"))
-        text = " · ".join((head, r.room_code, _one_line(r.contractor, 20), last_seen))
+        text = " · ".join((head, place(r.community_name, r.room_code, community_ids),
+                           _one_line(r.contractor, 20), last_seen))
         items.append(HandoverItem(text, r.number, "renovation", r.id))
     items = _more(items, len(due))
 
@@ -77,10 +79,12 @@ def inspection_items(now: dt.datetime, community_ids: list[int] | None) -> list[
     found = list(RenovationInspection
                  .select(RenovationInspection.at, RenovationInspection.result,
                          RenovationInspection.findings, Renovation.number.alias("permit_number"),
-                         Room.code.alias("room_code"), WorkOrder.id.alias("order_id"),
+                         Room.code.alias("room_code"), Community.name.alias("community_name"),
+                         WorkOrder.id.alias("order_id"),
                          WorkOrder.number.alias("order_number"), WorkOrder.status.alias("order_status"))
                  .join(Renovation, on=(RenovationInspection.renovation == Renovation.id))
                  .join(Room, on=(Renovation.room == Room.id))
+                 .switch(Renovation).join(Community, on=(Renovation.community == Community.id))
                  .switch(RenovationInspection)
                  .join(WorkOrder, on=(RenovationInspection.work_order == WorkOrder.id))
                  .where(*open_where)
@@ -90,7 +94,7 @@ def inspection_items(now: dt.datetime, community_ids: list[int] | None) -> list[
         text = " · ".join((
             _("{result} found {at}, still open").format(result=label(RESULTS, r.result),
                                                        at=f"{_as_datetime(r.at):%m-%d}"),
-            r.room_code, r.permit_number, _one_line(r.findings),
+            place(r.community_name, r.room_code, community_ids), r.permit_number, _one_line(r.findings),
             label(WORK_ORDER_STATUSES, r.order_status)))
         items.append(HandoverItem(text, r.order_number, "work_order", r.order_id))
     if len(found) > MAX_ITEMS:
@@ -131,7 +135,7 @@ def outside_hours_items(now: dt.datetime, community_ids: list[int] | None) -> li
         permit = nearby.permit
         hours = describe_hours(permit.workday_hours, permit.rest_day_hours, kind)
         text = _("{room}: noise complaint at {time}, outside its hours ({hours})").format(
-            room=f"{names.get(permit.community_id, '')} {nearby.room_code}".strip(),
+            room=place(names.get(permit.community_id, ""), nearby.room_code, community_ids),
             time=f"{_as_datetime(order.created_at):%H:%M}", hours=hours)
         if len(found) > 1:
             text += " · " + _("{count} complaints today").format(count=len(found))

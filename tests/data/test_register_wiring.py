@@ -130,20 +130,20 @@ def test_a_drafted_handover_lists_what_the_registers_hold(w):
     assert list(sections_)[:3] == ["callbacks", "incidents", "work_orders"]
 
     keys = [i.text for i in sections_["keys"].items]
-    assert keys == ["已超时 · 3-2-501 · 入户门钥匙×2 · 借给 王阿姨，03-03 10:30 起（26 小时）",
-                    "3-2-602 · 门禁卡 · 借给 赵先生，03-04 10:30 起（2 小时）"]
+    assert keys == ["已超时 · 锦绣花园 3-2-501 · 入户门钥匙×2 · 借给 王阿姨，03-03 10:30 起（26 小时）",
+                    "锦绣花园 3-2-602 · 门禁卡 · 借给 赵先生，03-04 10:30 起（2 小时）"]
     assert sections_["keys"].title == "借出未还的钥匙"
 
     [visitor] = sections_["visitors"].items
-    assert visitor.text == "09:00 起在内 · 刘访客 · 3-2-501 · 探亲" and visitor.entity == "visitor"
+    assert visitor.text == "09:00 起在内 · 刘访客 · 锦绣花园 3-2-501 · 探亲" and visitor.entity == "visitor"
 
     [parcel] = sections_["parcels"].items
-    assert parcel.text.startswith("3-2-501 · 顺丰 小件 · 已等 9 天，02-23 起")
+    assert parcel.text.startswith("锦绣花园 3-2-501 · 顺丰 小件 · 已等 9 天，02-23 起")
     assert "京东" not in " ".join(i.text for i in sections_["parcels"].items)
 
     inspections = sections_["renovation_inspections"].items
     assert [i.ref for i in inspections] == [w.upstairs.number, w.violation.work_order_number]
-    assert inspections[0].text == "巡查已超期（02-27 09:00 起） · 3-2-601 · 美家装饰工程有限公司 · 02-20 开工后未巡查"
+    assert inspections[0].text == "巡查已超期（02-27 09:00 起） · 锦绣花园 3-2-601 · 美家装饰工程有限公司 · 02-20 开工后未巡查"
     assert inspections[1].entity == "work_order" and "5-1-601" in inspections[1].text
     assert "违规" in inspections[1].text and "擅自拆改卫生间防水层" in inspections[1].text
 
@@ -151,6 +151,9 @@ def test_a_drafted_handover_lists_what_the_registers_hold(w):
     assert outside.text.startswith("锦绣花园 3-2-601：12:30 有噪音投诉，超出许可施工时间")
     assert w.upstairs.number in outside.text and outside.entity == "work_order"
 
+    # The shift's own community (a desk of 锦绣花园): the rooms by their codes alone.
+    [only] = visitor_register.handover_items(T, [w.comm])
+    assert only.text == "09:00 起在内 · 刘访客 · 3-2-501 · 探亲"
     # The next shift finds the same lines in the handover as it was submitted.
     saved = handover.submit_handover(w.desk.id, at=T)
     kept = {s.name: [i.text for i in s.items] for s in handover.get_handover(saved.id).sections}
@@ -177,7 +180,7 @@ def test_each_section_is_empty_for_a_role_that_may_not_read_its_register(w):
     }
     with access.acting(w.guard):  # the gate keeps the visitors' register, and reads no other
         found = {name: p(T, None) for name, p in providers.items()}
-        assert [i.text for i in found.pop("visitors")] == ["09:00 起在内 · 刘访客 · 3-2-501 · 探亲"]
+        assert [i.text for i in found.pop("visitors")] == ["09:00 起在内 · 刘访客 · 锦绣花园 3-2-501 · 探亲"]
         assert found == dict.fromkeys(found, [])
     with access.acting(w.tech):  # a technician reads the renovations, not the desk's registers
         found = {name: p(T, None) for name, p in providers.items()}

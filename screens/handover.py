@@ -47,14 +47,20 @@ def handover_text(view: ho.HandoverView) -> Text:
         at=f"{view.created_at:%Y-%m-%d %H:%M}") + "\n", style="bold")
     if view.communities:
         text.append_text(plain("、".join(view.communities) + "\n"))
-    for section in view.sections:
-        text.append(f"【{section.title}】\n", style="bold")
-        if not section.items:
-            text.append("  " + _("nothing") + "\n", style="dim")
-        for item in section.items:
-            text.append_text(plain(f"  · {item.text}" + (f"  [{item.ref}]" if item.ref else "") + "\n"))
+    # The clerk's notes first: the sections (a line for each register) would push them
+    # out of a short screen's view.
     text.append(f"【{_('Notes')}】\n", style="bold")
     text.append_text(plain((view.notes or "—") + "\n"))
+    for section in view.sections:
+        if not section.items:
+            continue
+        text.append(f"【{section.title}】\n", style="bold")
+        for item in section.items:
+            text.append_text(plain(f"  · {item.text}" + (f"  [{item.ref}]" if item.ref else "") + "\n"))
+    empty = [section.title for section in view.sections if not section.items]
+    if empty:
+        text.append(_("Nothing to hand over in: {sections}").format(sections="、".join(empty)) + "\n",
+                    style="dim")
     if view.acked_at:
         text.append(_("Acknowledged by {name} at {at}").format(
             name=view.acked_by, at=f"{view.acked_at:%Y-%m-%d %H:%M}") + "\n", style="bold")
@@ -476,10 +482,13 @@ class HandoverScreen(DeskScreen):
             super().__init__()
             self.view, self.ack, self.error = view, ack, error
 
-    def __init__(self, mode: str = "draft") -> None:
+    def __init__(self, mode: str = "draft", take_over: int | None = None) -> None:
+        """`take_over`: a handover to read and acknowledge as soon as the screen is up (the
+        registers' handover tab opens it so)."""
         super().__init__()
         self.mode = mode if mode in MODES else "draft"
         self.pending: list[ho.HandoverRow] = []
+        self.take_over = take_over
 
     @property
     def screen_title(self) -> str:
@@ -510,6 +519,8 @@ class HandoverScreen(DeskScreen):
         self.action_mode(self.mode)
         if self.mode != "draft":
             self.load_draft()  # the pending handover shows in the tabs either way
+        if self.take_over is not None:
+            self.open_handover(self.take_over, ack=True)
 
     def refresh_data(self) -> None:
         """Another session changed something: read the mode shown again (notes kept)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from peewee import Case, fn
 
@@ -44,6 +45,9 @@ from data.i18n import N_, _
 from data.models import KeyAuthorisation, KeyDeposit, KeyLoan, Person, Room
 from data.property.values import person_ref
 from data.registers.common import OWNER_ROLES, room_people
+
+if TYPE_CHECKING:
+    from data.handover import HandoverItem
 
 ACTION = "keys.manage"
 #: Keys out longer than this are flagged (the handover and the room card show them).
@@ -368,6 +372,29 @@ def keys_out(now: dt.datetime | None = None, *, staff_id: int | None = None) -> 
     return tuple(KeyOut(r.deposit_id, rooms[r.deposit.room_id], r.deposit.description,
                         r.deposit.quantity, r.handed_to, r.out_at, staff.get(r.out_staff_id, ""),
                         at - r.out_at > KEY_OVERDUE) for r in rows)
+
+
+def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[HandoverItem]:
+    """The shift handover's section (data.handover registers it): every key out now in the
+    communities, the longest out first, those out longer than a day flagged; nothing for a
+    role that may not read the register."""
+    if not access.can(ACTION):
+        return []
+    from data.handover import HandoverItem, place
+
+    items = []
+    for key in keys_out(now):
+        if community_ids is not None and key.room.community_id not in community_ids:
+            continue
+        hours = max(0, int((now - key.out_at).total_seconds() // 3600))
+        what = key.description + (f"×{key.quantity}" if key.quantity > 1 else "")
+        parts = [_("overdue") if key.overdue else "",
+                 place(key.room.community, key.room.code, community_ids), what,
+                 _("out to {name} since {at} ({hours} h)").format(
+                     name=key.handed_to, at=f"{key.out_at:%m-%d %H:%M}", hours=hours)]
+        items.append(HandoverItem(" · ".join(p for p in parts if p),
+                                  _("key #{id}").format(id=key.deposit_id), "key", key.deposit_id))
+    return items
 
 
 def key_counts(*, at: dt.datetime | None = None, staff_id: int | None = None) -> dict[str, int]:

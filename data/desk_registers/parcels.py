@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from peewee import Case, fn
 
@@ -44,6 +45,9 @@ from data.i18n import N_, _, in_language
 from data.messaging import messages_about, send_message
 from data.models import Parcel, Room
 from data.validators import fold_code, fold_width
+
+if TYPE_CHECKING:
+    from data.handover import HandoverItem
 
 ACTION = "parcels.manage"
 #: A parcel waiting longer than this many days is flagged.
@@ -257,6 +261,35 @@ def parcels_waiting(room_id: int, *, at: dt.datetime | None = None,
 
 #: The name the handover and the room card use.
 parcels_waiting_for_room = parcels_waiting
+
+
+def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[HandoverItem]:
+    """The shift handover's section (data.handover registers it): parcels waiting longer
+    than PARCEL_OVERDUE_DAYS in the communities, the oldest first; nothing for a role that
+    may not read the register."""
+    if not access.can(ACTION):
+        return []
+    from data.handover import MAX_ITEMS, MORE, HandoverItem, place
+
+    where = [Parcel.state == "waiting", Parcel.received_at < _overdue_before(now)]
+    if community_ids is not None:
+        where.append(Parcel.community.in_(community_ids))
+    total = Parcel.select().where(*where).count()
+    rows = _rows(list(Parcel.select().where(*where).order_by(Parcel.received_at, Parcel.id)
+                      .limit(MAX_ITEMS)), now)
+    items = []
+    for row in rows:
+        parts = [place(row.room.community, row.room.code, community_ids),
+                 " ".join(p for p in (row.carrier, row.description) if p),
+                 _("waiting {days} days, since {at}").format(days=row.days_waiting,
+                                                           at=f"{row.received_at:%m-%d}"),
+                 _("shelf {shelf}").format(shelf=row.shelf) if row.shelf else "",
+                 "" if row.notified else _("owner not told")]
+        items.append(HandoverItem(" · ".join(p for p in parts if p),
+                                  _("parcel #{id}").format(id=row.id), "parcel", row.id))
+    if total > len(items):
+        items.append(HandoverItem(_("… and {count} more").format(count=total - len(items)), entity=MORE))
+    return items
 
 
 def parcel_counts(*, at: dt.datetime | None = None, staff_id: int | None = None) -> dict[str, int]:

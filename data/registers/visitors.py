@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from peewee import JOIN, Case, fn
 
@@ -34,6 +35,9 @@ from data.registers.common import (
     shown_plate,
 )
 from data.validators import clean_text, mask_phone, parse_plate_query
+
+if TYPE_CHECKING:
+    from data.handover import HandoverItem
 
 #: Visitors a page of the day's list holds.
 PAGE = 50
@@ -248,6 +252,32 @@ def visitors_day(day: dt.date | None = None, *, inside_only: bool = False, query
     count = (Visitor.select(fn.COUNT(Visitor.id)).join(Room, on=(Visitor.room == Room.id))
              .where(_day_where(day, True, community_id, query)).scalar())
     return VisitorPage(views, cursor, int(count or 0))
+
+
+def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[HandoverItem]:
+    """The shift handover's section (data.handover registers it): visitors still inside in
+    the communities, the longest inside first; nothing for a role that may not keep the
+    register."""
+    if not access.can("visitor.register"):
+        return []
+    from data.handover import MAX_ITEMS, MORE, HandoverItem, place
+
+    where = Visitor.time_out.is_null() & (Visitor.time_in <= now)
+    if community_ids is not None:
+        where = where & Visitor.community.in_(community_ids)
+    total = Visitor.select().where(where).count()
+    rows = list(_query().where(where).order_by(Visitor.time_in, Visitor.id).limit(MAX_ITEMS).objects())
+    items = []
+    for r in rows:
+        came = f"{r.time_in:%H:%M}" if r.time_in.date() == now.date() else f"{r.time_in:%m-%d %H:%M}"
+        parts = [_("in since {at}").format(at=came), r.name,
+                 place(r.community_name, r.room_code, community_ids), " ".join(r.purpose.split())[:20],
+                 shown_plate(r.plate) if r.plate else ""]
+        items.append(HandoverItem(" · ".join(p for p in parts if p),
+                                  _("visit #{id}").format(id=r.id), "visitor", r.id))
+    if total > len(items):
+        items.append(HandoverItem(_("… and {count} more").format(count=total - len(items)), entity=MORE))
+    return items
 
 
 def _prefill(where) -> VisitorPrefill | None:

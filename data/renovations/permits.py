@@ -645,6 +645,7 @@ def _row_query():
             .select(Renovation.id, Renovation.number, Renovation.status, Renovation.community,
                     Renovation.room, Renovation.contractor, Renovation.start_date,
                     Renovation.end_date, Renovation.deposit, Renovation.applied_at,
+                    Renovation.workday_hours, Renovation.rest_day_hours,
                     Community.name.alias("community_name"), Room.code.alias("room_code"),
                     Person.name.alias("applicant_name"))
             .join(Room, on=(Renovation.room == Room.id))
@@ -669,7 +670,8 @@ def _rows(query) -> list[RenovationRow]:
     return [RenovationRow(r.id, r.number, r.status, r.community_id, r.community_name or "",
                           r.room_id, r.room_code or "", r.applicant_name or "", r.contractor,
                           r.start_date, r.end_date, Decimal(money(r.deposit)),
-                          counts.get((r.id, "warning"), 0), counts.get((r.id, "violation"), 0))
+                          counts.get((r.id, "warning"), 0), counts.get((r.id, "violation"), 0),
+                          r.workday_hours, r.rest_day_hours)
             for r in found]
 
 

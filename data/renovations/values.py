@@ -155,6 +155,9 @@ class RenovationRow:
     deposit: Decimal
     warnings: int
     violations: int
+    #: The permitted hours (data.renovations.hours_today reads today's from them).
+    workday_hours: str = ""
+    rest_day_hours: str = ""
 
     def as_json(self) -> dict:
         return {"id": self.id, "number": self.number, "status": self.status,

@@ -322,7 +322,7 @@ class RenovationsTab(RegisterTab):
 
     NAME = "renovations"
     TITLE = N_("Renovations")
-    ORDER = 30
+    ORDER = 60
     ACTION = "renovation.inspect"
     NEW_ACTION = "renovation.register"
     COLUMNS = ((N_("Room"), 16), (N_("Owner"), 6), (N_("Period"), 11), (N_("Status"), 10),

@@ -13,6 +13,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -105,10 +106,19 @@ class RegistersScreen(DeskScreen):
         self.refresh_bindings()
 
     def _paint_tabs(self) -> None:
+        full = [f" {number} {cls.title()} " for number, cls in enumerate(self.tabs, start=1)]
+        # Too wide for the terminal: the other registers by number alone (their names in F1),
+        # never a name cut in the middle.
+        fits = sum(cell_len(part) for part in full) <= max(self.size.width, 1)
         text = Text()
-        for number, cls in enumerate(self.tabs, start=1):
-            text.append(f" {number} {cls.title()} ", style="reverse bold" if cls.NAME == self.current else "")
+        for number, (cls, part) in enumerate(zip(self.tabs, full), start=1):
+            current = cls.NAME == self.current
+            text.append(part if fits or current else f" {number} ", style="reverse bold" if current else "")
         self.query_one("#registers-tabs", Label).update(text)
+
+    def on_resize(self) -> None:
+        if self.tabs:
+            self._paint_tabs()
 
     def action_step_tab(self, step: int) -> None:
         names = [cls.NAME for cls in self.tabs]

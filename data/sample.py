@@ -38,6 +38,7 @@ from data.people import name_suffixes, search_key_values
 from data.sample_desk_registers import desk_registers
 from data.sample_handover import duty_and_handovers
 from data.sample_hotline import add_hotline
+from data.sample_knowledge import knowledge
 from data.seed import DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA
 from data.vocab import WORK_ORDER_PREFIXES
@@ -630,6 +631,7 @@ class _Builder:
         sample_registers.registers(self)
         desk_registers(self)
         add_hotline(self)
+        knowledge(self)  # the knowledge base (data.sample_knowledge)
         self.settings()
         conn.execute("COMMIT")
         self.say("indexes")

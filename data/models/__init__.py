@@ -1,6 +1,6 @@
 """Peewee models for FrontDesk's whole domain (SPEC §6), one module per domain: people and
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit and
-settings, renovation permits. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, renovation permits, the knowledge base. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -34,6 +34,14 @@ from data.models.calls import (
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.handover import Handover, HandoverCommunity
 from data.models.hotline import HotlineOrder
+from data.models.knowledge import (
+    KbArticle,
+    KbArticleOrder,
+    KbComment,
+    KbCommentHelpful,
+    KbHelpful,
+    KbKey,
+)
 from data.models.messages import OutboundMessage
 from data.models.people import (
     Building,
@@ -127,6 +135,12 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FoundItem,
     HotlineOrder,
     PurgeRun,
+    KbArticle,
+    KbKey,
+    KbArticleOrder,
+    KbComment,
+    KbHelpful,
+    KbCommentHelpful,
 )
 
 __all__ = [
@@ -140,4 +154,5 @@ __all__ = [
     "Handover", "HandoverCommunity",
     "OutboundMessage", "Visitor", "ReleasePass", "KeyDeposit", "KeyAuthorisation", "KeyLoan", "Parcel", "FoundItem",
     "HotlineOrder", "PurgeRun",
+    "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
 ]

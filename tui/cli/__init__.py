@@ -21,6 +21,7 @@ from tui.cli import (
     desk_registers,
     duty,
     handover,
+    knowledge,
     people,
     registers,
     renovations,
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     registers.add_parsers(sub)
     desk_registers.add_parsers(sub)
     retention.add_parsers(sub)
+    knowledge.add_parsers(sub)
     return parser
 
 
@@ -156,6 +158,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **registers.COMMANDS,
     **desk_registers.COMMANDS,
     **retention.COMMANDS,
+    **knowledge.COMMANDS,
 }
 
 

@@ -25,7 +25,7 @@ from data.errors import NotFoundError
 from data.events import conflicts_for
 from data.i18n import _
 from data.knowledge import SkillRow, category_skills, skill_text
-from data.models import Building, Community, Staff, Territory, WorkOrder
+from data.models import Building, Category, Community, Staff, Territory, WorkOrder
 from data.vocab import OPEN_STATUSES
 
 #: How long a home visit is assumed to take when checking the calendar.
@@ -55,11 +55,17 @@ class Suggestion:
     solved: int = 0
     median_minutes: float | None = None
     avg_rating: float | None = None
+    #: The order's category ("" when it has none: no figures then).
+    category: str = ""
 
     @property
     def skill(self) -> str:
-        """"12 done · 2.5h · ★4.6" on this category, or "none yet"."""
-        return skill_text(self.solved, self.median_minutes, self.avg_rating)
+        """"水管漏水: 12 done · 2.5h · ★4.6" ("none yet" when none resolved); "" without a
+        category."""
+        if not self.category:
+            return ""
+        return _("{category}: {skill}").format(
+            category=self.category, skill=skill_text(self.solved, self.median_minutes, self.avg_rating))
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,9 @@ def suggest(order_id: int, at: dt.datetime | None = None, limit: int = 5) -> lis
     )
     community = Community.select(Community.name).where(Community.id == order.community_id).scalar()
     skills: dict[int, SkillRow] = {}
+    category = ""
     if order.category_id is not None:
+        category = Category.select(Category.name).where(Category.id == order.category_id).scalar() or ""
         skills = {r.staff_id: r for r in category_skills(order.category_id, staff_ids=ids, limit=len(ids))}
 
     out = []
@@ -125,6 +133,7 @@ def suggest(order_id: int, at: dt.datetime | None = None, limit: int = 5) -> lis
                 solved=skills[staff_id].solved if staff_id in skills else 0,
                 median_minutes=skills[staff_id].median_minutes if staff_id in skills else None,
                 avg_rating=skills[staff_id].avg_rating if staff_id in skills else None,
+                category=category,
             )
         )
     out.sort(key=lambda s: (s.busy, _duty_rank(s), tiers.get(s.staff_id, _ELSEWHERE),

@@ -66,6 +66,12 @@ def _registers_screen() -> Screen:
     return RegistersScreen()
 
 
+def _knowledge_screen() -> Screen:
+    from screens.knowledge import KnowledgeScreen  # loaded when first opened
+
+    return KnowledgeScreen()
+
+
 def _dirty(screen: Screen) -> bool:
     """Would leaving `screen` lose typed input?"""
     return isinstance(screen, DeskPage) and screen.is_dirty
@@ -99,6 +105,9 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("calls", "f5", N_("Calls"), _calls_screen),
     ScreenEntry("inbox", "f6", N_("Notifications"), _inbox_screen),
     ScreenEntry("registers", "", N_("Registers"), _registers_screen, REGISTER_ROLES),
+    # 知识库 (zsk): the knowledge base; the palette and the work-order screen open it.
+    ScreenEntry("knowledge", "", N_("Knowledge base"), _knowledge_screen,
+                access.RULES["kb.read"][0]),
 )
 
 #: Roles allowed to import rosters (kept here so the palette need not import the screen).

@@ -25,6 +25,7 @@ from data.knowledge.articles import (
     draft_from_order,
     get_article,
     link_order,
+    may_comment,
     may_moderate,
     may_write,
     order_has_tip,
@@ -36,7 +37,12 @@ from data.knowledge.articles import (
 )
 from data.knowledge.comments import HelpfulResult, add_comment, toggle_helpful
 from data.knowledge.search import DEFAULT_LIMIT, SUGGESTIONS, rows_of, search, suggest_for_order
-from data.knowledge.skills import SKILL_DAYS, category_skills, resolution_minutes, skills_for_category
+from data.knowledge.skills import (
+    SKILL_DAYS,
+    category_skills,
+    resolution_minutes,
+    skills_for_category,
+)
 from data.knowledge.text import article_keys, parse_query, text_keys
 from data.knowledge.values import (
     DRAFT,
@@ -61,7 +67,7 @@ __all__ = [
     "SUGGESTIONS", "ArticleInput", "ArticleRow", "ArticleView", "CommentView", "HelpfulResult",
     "KbQuery", "OrderLink", "SkillRow", "add_comment", "article_keys", "category_names", "category_skills", "counts",
     "create_article", "draft_from_order", "duration_text", "get_article", "link_order",
-    "may_moderate", "may_write", "order_has_tip", "parse_minutes", "parse_query", "parse_tags",
+    "may_comment", "may_moderate", "may_write", "order_has_tip", "parse_minutes", "parse_query", "parse_tags",
     "publish", "resolution_minutes", "rows_of", "search", "set_status", "skill_text",
     "skills_for_category", "suggest_for_order", "text_keys", "thread", "toggle_helpful",
     "update_article", "withdraw",

@@ -68,6 +68,11 @@ def may_moderate(staff_id: int | None = None) -> bool:
     return access.can("kb.moderate", staff_id)
 
 
+def may_comment(staff_id: int | None = None) -> bool:
+    """May the account comment and mark articles and comments helpful?"""
+    return access.can("kb.comment", staff_id)
+
+
 def may_write(staff_id: int | None = None) -> bool:
     """May the account write articles (and edit and publish its own)?"""
     return access.can("kb.write", staff_id)

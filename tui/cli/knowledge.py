@@ -109,10 +109,10 @@ def _print_view(view) -> None:
             for line in text.splitlines():
                 print(f"  {line}")
     if view.orders:
-        print(f"【{_('Work orders it solved')}】")
+        print("【" + _("Work orders it solved") + "】")
         for order in view.orders:
             print(f"  {order.number}  {order.title} ({label(WORK_ORDER_STATUSES, order.status)})")
-    print(f"【{_('Comments')}】 {len(view.comments)}")
+    print("【" + _("Comments") + f"】 {len(view.comments)}")
     for comment in view.comments:
         lead = "  " + "  " * comment.depth + ("└ " if comment.depth else "")
         helpful = f" (+{comment.helpful})" if comment.helpful else ""

@@ -350,8 +350,8 @@ class KnowledgeScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#kb-list", DataTable)
-        for heading, width in ((_("Title"), 34), (_("Category"), 20), ("", 4), (_("Helpful"), 6),
-                               (_("Updated"), 5)):
+        # Title, category, draft or not, helpful marks, the day it was last updated: 76 cells.
+        for heading, width in ((_("Title"), 34), (_("Category"), 19), ("", 5), ("+", 3), (_("Date"), 5)):
             table.add_column(heading, width=width)
         self.query_one("#kb-query", Input).focus()
         self.run_search(debounce=False)

@@ -182,7 +182,7 @@ def suggest_for_order(order_id: int, *, staff_id: int | None = None, limit: int 
     """The published articles most likely to help with a work order, best first: those of
     its category (by the words they share with the order, then helpful marks, then the
     newest), then those of other categories that share enough words with its title and
-    description (a sibling category counting one more). Articles already linked to the
+    description (a sibling category ranking them one higher). Articles already linked to the
     order are left out: it has them."""
     from data.workorders import get_order
 
@@ -235,9 +235,10 @@ def suggest_for_order(order_id: int, *, staff_id: int | None = None, limit: int 
         bonus = 1 if category in siblings else 0
         return (same_category, scores.get(article_id, 0) + bonus, helpful, updated, article_id)
 
+    # A sibling category's bonus orders; it never makes a weak match one.
     chosen = [a for a in candidates
               if (view.category_id is not None and candidates[a][0] == view.category_id)
-              or scores.get(a, 0) + (1 if candidates[a][0] in siblings else 0) >= MIN_SCORE]
+              or scores.get(a, 0) >= MIN_SCORE]
     chosen.sort(key=rank, reverse=True)
     return rows_of(chosen[:max(1, limit)])
 

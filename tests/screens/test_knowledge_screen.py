@@ -12,9 +12,8 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input
 
-from data import access
+from data import access, people
 from data import knowledge as kb
-from data import people
 from data import workorders as wo
 from data.db import close_database, open_database
 from data.models import Category, KbArticle, KbComment, KbHelpful, WorkOrder

@@ -72,12 +72,18 @@ def _filters(query: KbQuery, staff_id: int | None) -> list[Expression]:
     return filters
 
 
+def _like(field, text: str, *, prefix: bool = False) -> Expression:
+    """`field` holds `text` (starts with it when `prefix`): a plain LIKE on both databases,
+    not peewee's ILIKE on PostgreSQL. `text` comes from `parse_query`: Chinese characters or
+    lower-case letters, never a LIKE wildcard (nor the escape PostgreSQL would read)."""
+    return Expression(field, "LIKE", ("" if prefix else "%") + text + "%")
+
+
 def _contains_single(char: str) -> Expression:
     """A lone Chinese character anywhere in the article's text (a filter on the few
     articles the keys found, or on titles alone)."""
-    return (KbArticle.title.contains(char) | KbArticle.problem.contains(char)
-            | KbArticle.symptoms.contains(char) | KbArticle.cause.contains(char)
-            | KbArticle.solution.contains(char))
+    return (_like(KbArticle.title, char) | _like(KbArticle.problem, char) | _like(KbArticle.symptoms, char)
+            | _like(KbArticle.cause, char) | _like(KbArticle.solution, char))
 
 
 def search(query: KbQuery | str, *, staff_id: int | None = None, limit: int = DEFAULT_LIMIT) -> list[ArticleRow]:
@@ -120,7 +126,7 @@ def search(query: KbQuery | str, *, staff_id: int | None = None, limit: int = DE
             keep(_Rank(r["hits"], int(r["th"] or 0), r["helpful_count"], r["updated_at"], r["id"]))
     elif parsed.singles:
         rows = (KbArticle.select(KbArticle.id, KbArticle.helpful_count, KbArticle.updated_at)
-                .where(*filters, *[KbArticle.title.contains(c) for c in parsed.singles])
+                .where(*filters, *[_like(KbArticle.title, c) for c in parsed.singles])
                 .order_by(KbArticle.helpful_count.desc(), KbArticle.updated_at.desc(), KbArticle.id.desc())
                 .limit(limit).dicts())
         for r in rows:
@@ -128,10 +134,8 @@ def search(query: KbQuery | str, *, staff_id: int | None = None, limit: int = DE
     if parsed.letters:
         letters = parsed.letters
         for prefix in (True, False):
-            if prefix:
-                match = KbArticle.title_initials.startswith(letters) | KbArticle.title_pinyin.startswith(letters)
-            else:
-                match = KbArticle.title_initials.contains(letters) | KbArticle.title_pinyin.contains(letters)
+            match = (_like(KbArticle.title_initials, letters, prefix=prefix)
+                     | _like(KbArticle.title_pinyin, letters, prefix=prefix))
             rows = (KbArticle.select(KbArticle.id, KbArticle.helpful_count, KbArticle.updated_at)
                     .where(match, *filters)
                     .order_by(KbArticle.helpful_count.desc(), KbArticle.updated_at.desc(), KbArticle.id.desc())

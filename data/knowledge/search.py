@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from peewee import Case, Expression, fn
 
 from data import access
+from data.db import is_sqlite
 from data.knowledge.articles import category_family, category_names
 from data.knowledge.text import parse_query, text_keys
 from data.knowledge.values import PUBLISHED, STATUSES, ArticleRow, KbQuery, split_tags
@@ -76,7 +77,8 @@ def _like(field, text: str, *, prefix: bool = False) -> Expression:
     """`field` holds `text` (starts with it when `prefix`): a plain LIKE on both databases,
     not peewee's ILIKE on PostgreSQL. `text` comes from `parse_query`: Chinese characters or
     lower-case letters, never a LIKE wildcard (nor the escape PostgreSQL would read)."""
-    return Expression(field, "LIKE", ("" if prefix else "%") + text + "%")
+    # Peewee writes its LIKE as GLOB on SQLite and its ILIKE as LIKE there.
+    return Expression(field, "ILIKE" if is_sqlite() else "LIKE", ("" if prefix else "%") + text + "%")
 
 
 def _contains_single(char: str) -> Expression:

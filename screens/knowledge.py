@@ -27,6 +27,7 @@ from widgets.app_header import AppHeader
 from widgets.bindings import defined_bindings, show_in_footer
 from widgets.desk import DeskScreen
 from widgets.form import FormField, FormModal
+from widgets.picker import PickerModal, PickRow
 from widgets.safe import plain
 
 #: Seconds typing pauses before the search runs.
@@ -97,6 +98,19 @@ def comment_form(article: kb.ArticleView, staff_id: int, reply_to: kb.CommentVie
     fields = [FormField("text", _("Your comment"), kind="text")]
     return FormModal(heading, fields, lambda values: kb.add_comment(
         article.id, values["text"], staff_id, reply_to=reply_to.id if reply_to else None))
+
+
+def skills_report(category: str, skills: list[kb.SkillRow]) -> PickerModal:
+    """服务技能 of a category: who resolved most such orders in the last year, the median time
+    from opening to resolution, the average callback rating (read-only)."""
+    rows = [PickRow((f"{s.name} ({s.login})", _("{count} done").format(count=s.solved),
+                     kb.duration_text(s.median_minutes),
+                     f"★{s.avg_rating:.2f} ({s.rated})" if s.avg_rating is not None else "—"), s.staff_id)
+            for s in skills]
+    columns = [(_("Staff"), 20), (_("Resolved"), 10), (_("Median time"), 12), (_("Rating"), 12)]
+    return PickerModal(_("Skills: {category} (last {days} days)").format(category=category, days=kb.SKILL_DAYS),
+                       columns, rows, selectable=False,
+                       empty=_("Nobody resolved a work order of this category in that time."))
 
 
 # --- one article -----------------------------------------------------------------------------------
@@ -314,12 +328,16 @@ class KnowledgeScreen(DeskScreen):
         Binding("down", "to_results", N_("Results"), show=False),
         Binding("n", "new_article", N_("New article"), tooltip=N_("Write a new article")),
         Binding("e", "edit", N_("Edit"), tooltip=N_("Change the highlighted article")),
-        Binding("p", "publish", N_("Publish"), tooltip=N_("Publish the highlighted article, or take it back to a draft")),
+        # In F1 and the article's own footer: the list's footer keeps room for f1 at 80 columns.
+        Binding("p", "publish", N_("Publish"), show=False,
+                tooltip=N_("Publish the highlighted article, or take it back to a draft")),
         Binding("f", "category", N_("Category"), tooltip=N_("Only the articles of a category")),
         Binding("d", "drafts", N_("Drafts"), tooltip=N_("Only drafts (yours; a supervisor's: everyone's)")),
+        Binding("s", "skills", N_("Skills"),
+                tooltip=N_("服务技能: who resolves this category best — count, median time, rating")),
         Binding("escape", "escape", N_("Back"), show=False),
     ]
-    TYPED_KEYS = frozenset({"new_article", "edit", "publish", "category", "drafts", "focus_search",
+    TYPED_KEYS = frozenset({"new_article", "edit", "publish", "category", "drafts", "skills", "focus_search",
                             "cursor_down", "cursor_up"})
 
     class ArticlesFound(Message):
@@ -568,6 +586,21 @@ class KnowledgeScreen(DeskScreen):
             self.refresh_data()
 
         self.app.push_screen(FormModal(_("Articles of a category"), fields, lambda values: values), chosen)
+
+    def action_skills(self) -> None:
+        """s: the skill lookup of the category chosen with f, else of the highlighted article."""
+        row = self._current()
+        category_id = self.category_id or (row.category_id if row is not None else None)
+        if category_id is None:
+            self.notify(_("Choose a category first (f), or highlight an article that has one."),
+                        severity="warning", markup=False)
+            return
+        try:
+            skills = kb.skills_for_category(category_id, staff_ids=None, limit=20)
+        except FrontDeskError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        self.app.push_screen(skills_report(kb.category_names({category_id}).get(category_id, ""), skills))
 
     def action_drafts(self) -> None:
         self.drafts_only = not self.drafts_only

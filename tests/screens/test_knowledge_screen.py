@@ -261,3 +261,34 @@ async def test_the_dispatch_picker_shows_each_technicians_record_on_the_category
         text = screen_text(app)
         assert "下水道堵塞：1单 · 50分钟 · ★5.0" in text, text
         assert "下水道堵塞：暂无" in text
+
+
+async def test_the_skill_lookup_of_the_highlighted_articles_category(base):
+    for minutes, rating in ((50, 5), (70, 4), (120, None)):
+        done = f.work_order(base["desk"], base["comm"], status="closed", assignee=base["tech"],
+                            created_at=NOW - dt.timedelta(days=3))
+        WorkOrder.update(category=cat("plumbing.leak"), rating=rating,
+                         resolved_at=done.created_at + dt.timedelta(minutes=minutes)).where(
+            WorkOrder.id == done.id).execute()
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_knowledge(app, pilot)
+        await pilot.press(*"漏水", "enter")
+        await wait_for(pilot, lambda: app.focused is screen.query_one("#kb-list", DataTable))
+        assert "s 技能" in footer(app), footer(app)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerModal))
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "服务技能：水电 › 水管漏水（最近 365 天）" in text
+        row = next(line for line in text.splitlines() if "李建国 (tech1)" in line)
+        assert "3单" in row and "1.2小时" in row and "★4.50 (2)" in row, row
+
+
+async def test_the_desk_footer_of_a_resolved_order_keeps_f1_with_the_tip_key(world):
+    wo.resolve(world["order"].id, world["tech"].id, "已疏通")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_order(app, pilot, world["order"].id)
+        line = footer(app)
+        assert "v 回访" in line and "t 写秘诀" in line and "f1 帮助" in line, line

@@ -251,6 +251,19 @@ class ArticleScreen(DeskScreen):
         row = self.query_one("#kb-comments", DataTable).cursor_row
         return v.comments[min(max(row, 0), len(v.comments) - 1)]
 
+    def action_cursor_down(self) -> None:
+        """j: the next comment in the comments, else the article scrolls a line."""
+        if self.focused is self.query_one("#kb-comments", DataTable):
+            self.query_one("#kb-comments", DataTable).action_cursor_down()
+        else:
+            self.action_scroll_body(1)
+
+    def action_cursor_up(self) -> None:
+        if self.focused is self.query_one("#kb-comments", DataTable):
+            self.query_one("#kb-comments", DataTable).action_cursor_up()
+        else:
+            self.action_scroll_body(-1)
+
     def action_scroll_body(self, lines: int) -> None:
         body = self.query_one("#kb-body", VerticalScroll)
         body.scroll_to(y=body.scroll_y + lines, animate=False)

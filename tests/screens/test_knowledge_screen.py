@@ -292,3 +292,13 @@ async def test_the_desk_footer_of_a_resolved_order_keeps_f1_with_the_tip_key(wor
         await open_order(app, pilot, world["order"].id)
         line = footer(app)
         assert "v 回访" in line and "t 写秘诀" in line and "f1 帮助" in line, line
+
+
+async def test_k_on_the_home_screen_opens_the_knowledge_base(base):
+    app = FrontDeskApp(sign_in("tech1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: isinstance(app.screen, KnowledgeScreen))
+        await settle(app, pilot)
+        assert "卫生间水管漏水的处理" in screen_text(app)

@@ -55,6 +55,14 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "order.see_all": (frozenset({DESK}) | LEADS, N_("see every work order")),
     # The reply to a complaint the 12345 citizen hotline forwarded (data.hotline).
     "hotline.reply": (frozenset({DESK}) | LEADS, N_("record the reply to the 12345 hotline")),
+    # The knowledge base (问题与解决方法库, data.knowledge): every person reads it, comments
+    # and marks what helped; technicians, desk staff and leads write articles and publish
+    # their own (an author vouches for a tip, as on a BBS); leads also edit and publish or
+    # withdraw anyone's article and see every draft.
+    "kb.read": (EVERYONE, N_("read the knowledge base")),
+    "kb.comment": (EVERYONE, N_("comment on knowledge-base articles")),
+    "kb.write": (EVERYONE, N_("write knowledge-base articles")),
+    "kb.moderate": (LEADS, N_("edit or publish other people's knowledge-base articles")),
     "person.create": (frozenset({DESK}) | LEADS, N_("register owners")),
     "person.update": (frozenset({DESK}) | LEADS, N_("change owners' records")),
     "person.delete": (LEADS, N_("delete records")),

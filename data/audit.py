@@ -114,6 +114,12 @@ TABLES: tuple[Audited, ...] = (
     Audited("contract_template", "name", skip=frozenset({"content"})),
     Audited("contract", "number", phones=frozenset({"party_phone"})),
     Audited("contract_event", "action", ("contract", "contract_id")),
+    # The knowledge base (data.knowledge): its search keys (kb_key) are derived, not audited.
+    Audited("kb_article", "title", skip=frozenset({"title_pinyin", "title_initials", "helpful_count"})),
+    Audited("kb_article_order", "work_order_id", ("kb_article", "article_id")),
+    Audited("kb_comment", "text", ("kb_article", "article_id"), skip=frozenset({"path", "helpful_count"})),
+    Audited("kb_helpful", "staff_id", ("kb_article", "article_id")),
+    Audited("kb_comment_helpful", "staff_id", ("kb_comment", "comment_id")),
 )
 
 _state = threading.local()

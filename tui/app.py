@@ -72,6 +72,10 @@ def _contracts_screen() -> Screen:
     from screens.contracts import ContractsScreen  # loaded when first opened
 
     return ContractsScreen()
+def _knowledge_screen() -> Screen:
+    from screens.knowledge import KnowledgeScreen  # loaded when first opened
+
+    return KnowledgeScreen()
 
 
 def _dirty(screen: Screen) -> bool:
@@ -112,6 +116,9 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("inbox", "f6", N_("Notifications"), _inbox_screen),
     ScreenEntry("registers", "", N_("Registers"), _registers_screen, REGISTER_ROLES),
     ScreenEntry("contracts", "", N_("Contract management"), _contracts_screen, CONTRACT_ROLES),
+    # 知识库 (zsk): the knowledge base; the palette and the work-order screen open it.
+    ScreenEntry("knowledge", "", N_("Knowledge base"), _knowledge_screen,
+                access.RULES["kb.read"][0]),
 )
 
 #: Roles allowed to import rosters (kept here so the palette need not import the screen).

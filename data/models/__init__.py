@@ -4,6 +4,7 @@ settings, renovation permits. A new domain adds its own module here and its mode
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit,
 settings and leads. A new domain adds its own module here and its models to `ALL_MODELS`.
 settings, renovation permits, contracts. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, renovation permits, the knowledge base. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -39,6 +40,14 @@ from data.models.contracts import Contract, ContractCounter, ContractEvent, Cont
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.handover import Handover, HandoverCommunity
 from data.models.hotline import HotlineOrder
+from data.models.knowledge import (
+    KbArticle,
+    KbArticleOrder,
+    KbComment,
+    KbCommentHelpful,
+    KbHelpful,
+    KbKey,
+)
 from data.models.leads import Lead, LeadEvent, LeadInterest, LeadPhone, LeadRule
 from data.models.messages import OutboundMessage
 from data.models.people import (
@@ -143,6 +152,12 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ContractCounter,
     Contract,
     ContractEvent,
+    KbArticle,
+    KbKey,
+    KbArticleOrder,
+    KbComment,
+    KbHelpful,
+    KbCommentHelpful,
 )
 
 __all__ = [
@@ -158,4 +173,5 @@ __all__ = [
     "HotlineOrder", "PurgeRun",
     "Lead", "LeadPhone", "LeadInterest", "LeadEvent", "LeadRule",
     "ContractTemplate", "ContractCounter", "Contract", "ContractEvent",
+    "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
 ]

@@ -22,6 +22,7 @@ from tui.cli import (
     desk_registers,
     duty,
     handover,
+    knowledge,
     leads,
     people,
     phone_gate,
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     retention.add_parsers(sub)
     leads.add_parsers(sub)
     contracts.add_parsers(sub)
+    knowledge.add_parsers(sub)
     return parser
 
 
@@ -165,6 +167,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **retention.COMMANDS,
     **leads.COMMANDS,
     **contracts.COMMANDS,
+    **knowledge.COMMANDS,
 }
 
 

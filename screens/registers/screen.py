@@ -111,7 +111,7 @@ class RegistersScreen(DeskScreen):
         # never a name cut in the middle.
         fits = sum(cell_len(part) for part in full) <= max(self.size.width, 1)
         text = Text()
-        for number, (cls, part) in enumerate(zip(self.tabs, full), start=1):
+        for number, (cls, part) in enumerate(zip(self.tabs, full, strict=False), start=1):
             current = cls.NAME == self.current
             text.append(part if fits or current else f" {number} ", style="reverse bold" if current else "")
         self.query_one("#registers-tabs", Label).update(text)

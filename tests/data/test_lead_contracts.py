@@ -19,7 +19,16 @@ from data import leads, people
 from data.errors import PermissionDenied, ValidationError
 from data.exports import default_export_dir
 from data.leads import LeadInput
-from data.models import AuditLog, Contract, ContractCounter, ContractEvent, Lead, LeadEvent, ParkingSpace, Room
+from data.models import (
+    AuditLog,
+    Contract,
+    ContractCounter,
+    ContractEvent,
+    Lead,
+    LeadEvent,
+    ParkingSpace,
+    Room,
+)
 from data.people import PersonInput
 from tests import factories as f
 

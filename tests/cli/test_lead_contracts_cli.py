@@ -51,6 +51,9 @@ def test_a_won_lead_converts_into_a_contract(db, capsys):
     [lead] = json_lines(capsys)
     assert lead["converted_to"] == "contract" and lead["contracts"][0]["number"] == "HT-2026-0001"
     assert lead["timeline"][-1]["kind"] == "convert" and lead["timeline"][-1]["to"] == "HT-2026-0001"
+    assert run(db, "leads", "show", str(db.won)) == 0
+    out = capsys.readouterr().out
+    assert "HT-2026-0001 (车位租赁合同, 草拟)" in out and "已转化  合同 HT-2026-0001  车位租赁合同" in out
 
 
 def test_a_lead_not_won_is_refused(db, capsys):

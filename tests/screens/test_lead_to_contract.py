@@ -139,7 +139,8 @@ async def test_an_enquiry_call_becomes_a_lead_then_a_contract_printed_as_a_word_
         written = Path(default_export_dir() / Contract.get(Contract.number == "JY-2026-0001").file_name)
         assert written.is_file()
         assert "尊敬的刘洋：" in [p.text for p in docx.Document(str(written)).paragraphs]
-        assert "JY-2026-0001 建议书（草拟）" in card_text(app)
+        assert "JY-2026-0001 建议书（草拟）" in card_text(app)  # its contracts line
+        assert "JY-2026-0001 3600.00 元" in card_text(app)  # its timeline
 
         # 4. Won: > once more.
         await pilot.press("greater_than_sign")

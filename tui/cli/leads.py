@@ -198,6 +198,8 @@ def _timeline_text(line) -> str:
         detail = line.to_value or "—"
     elif line.kind == "convert":
         detail = f"{_label(leads.CONVERTED_TO, line.code)} {line.to_value}"
+    elif line.kind == "proposal":
+        detail = line.to_value
     elif line.kind == "edit":
         detail = "、".join(_label(leads.EDITED_FIELDS, c) for c in line.note.split(",") if c)
         return f"{_stamp(line.at)}  {pad(line.staff or '—', 8)}  {what}  {detail}"
@@ -244,7 +246,12 @@ def _print_view(view) -> None:
         print("  " + _("Next follow-up: {when}").format(when=_stamp(view.next_followup)))
     if view.converted_to:
         print("  " + _("Converted to {what} {target}").format(
-            what=_label(leads.CONVERTED_TO, view.converted_to), target=view.work_order or view.person))
+            what=_label(leads.CONVERTED_TO, view.converted_to), target=view.result))
+    if view.contracts:
+        from data import contracts as ct
+
+        print("  " + _("Contracts: {numbers}").format(numbers=", ".join(
+            f"{c.number} ({_label(ct.KINDS, c.kind)}, {_label(ct.STATUSES, c.status)})" for c in view.contracts)))
     if view.note:
         print("  " + view.note.replace("\n", "\n  "))
     for line in view.timeline:

@@ -3,7 +3,10 @@ over the last year in every status — parking leases, housekeeping and renovati
 quotes of paid repairs from work orders with owner-paid costs, proposals for prospective
 customers — a few in force ending within 30 days (the first sweep of a session tells their
 owner), and the per-year counters new contracts continue from. The company's name setting.
-Deterministic from the seed.
+Some won leads (data/sample_leads.py) became a contract of the kind their interest calls
+for, and some quoted ones (a service) were sent a proposal: each linked both ways, the lead's id in the
+contract's details and the number in the lead's timeline (data.leads.deals). Deterministic
+from the seed.
 
 Called by data.sample's `_Builder.run()` with the builder: raw SQL inserts on `b.conn`,
 the anchor day `b.t.today`."""
@@ -17,6 +20,13 @@ from decimal import Decimal
 from typing import Any
 
 COMPANY = "锦绣物业服务有限公司"
+#: Won leads converted into a contract, and quoted leads sent a proposal, at most.
+LEAD_CONTRACTS = 6
+LEAD_PROPOSALS = 4
+#: The contract a lead's interest calls for (data.leads.deals.INTEREST_KINDS), with its months.
+_LEAD_KINDS = {"parking": ("parking", 12), "cleaning": ("housekeeping", 12), "renovation": ("renovation", 3)}
+_INTEREST_WORDS = {"rent": "租房", "buy": "买房", "parking": "车位租售", "cleaning": "家政保洁",
+                   "renovation": "装修", "letting": "房屋托管", "shop": "商铺招商", "other": "其他需求"}
 #: (kind, months, amounts to pick from, subjects).
 _TERMS = {
     "parking": ((12, 6), ("3600", "4200", "1800", "2400"), ("B2-0{:02d} 地下车位", "B1-1{:02d} 地下车位")),
@@ -32,6 +42,8 @@ _PROPOSALS = (
     ("王先生", "房屋托管", "5-1-101、5-1-102", "1200"), ("刘女士", "车位租售", "B2-034", "300"),
     ("陈先生", "家政保洁", "", "800"), ("赵女士", "租房", "3-2-502", "0"),
 )
+#: The kinds as the timeline's note names them (Chinese, as the sample is).
+_KIND_NAMES = {"parking": "车位租赁合同", "housekeeping": "家政服务合同", "renovation": "装修管理服务协议"}
 _MOBILE = ("138", "139", "137", "135", "159", "186", "187", "152")
 
 _COLUMNS = (
@@ -70,6 +82,9 @@ class _Contracts:
         self.rows: list[tuple] = []
         self.events: list[tuple] = []
         self.counters: dict[tuple[str, int], int] = {}
+        #: (contract id, lead id, at, staff, timeline kind, note): the lead's timeline lines,
+        #: written once the numbers are final (renumber).
+        self.lead_links: list[tuple[int, int, str, int | None, str, str]] = []
 
     # -- helpers --
 
@@ -109,6 +124,8 @@ class _Contracts:
             self.contract(n, _KIND_ORDER[n % len(_KIND_ORDER)], party)
         self.quotes()
         self.proposals()
+        self.lead_contracts()
+        self.lead_proposals()
         self.flush()
         self.b.say(f"contracts {len(self.rows)}")
 
@@ -229,6 +246,122 @@ class _Contracts:
                 amount, day.isoformat(), (day + dt.timedelta(days=30)).isoformat(), None, staff, "", "",
                 "", None, None, None, staff, at, at, 1))
 
+    # -- leads (data.leads.deals) --
+
+    def _lead_party(self, lead: int, person: int | None, community: int | None) -> tuple:
+        """(community, room, person, name, phone) of a lead's contract: its person and their
+        room when it is a known person, else its name and first phone."""
+        name, = self.conn.execute("SELECT name FROM lead WHERE id = ?", (lead,)).fetchone()
+        phone = (self.conn.execute("SELECT number FROM lead_phone WHERE lead_id = ? ORDER BY id LIMIT 1",
+                                   (lead,)).fetchone() or ("",))[0]
+        room = None
+        if person is not None:
+            row = self.conn.execute(
+                "SELECT o.room_id, r.community_id FROM occupancy o JOIN room r ON r.id = o.room_id "
+                "WHERE o.person_id = ? AND o.end_date IS NULL ORDER BY (r.community_id = ?) DESC, o.id "
+                "LIMIT 1", (person, community)).fetchone()
+            if row is not None:
+                room, community = row
+            name = (self.conn.execute("SELECT name FROM person WHERE id = ?", (person,)).fetchone() or (name,))[0]
+        return community, room, person, name, phone
+
+    def _lead_subject(self, lead: int, interest: str, note: str) -> str:
+        if interest == "parking":
+            codes = [c for c, in self.conn.execute(
+                "SELECT p.code FROM lead_interest i JOIN parking_space p ON p.id = i.parking_space_id "
+                "WHERE i.lead_id = ? ORDER BY i.id", (lead,))]
+            if codes:
+                return "、".join(codes)
+        return note or _INTEREST_WORDS.get(interest, interest)
+
+    def lead_contracts(self) -> None:
+        """Won leads of 车位租售, 家政保洁 and 装修 (not made a paid work order) became a contract
+        the day after they were won: drafted, and signed since unless that was lately."""
+        won = self.conn.execute(
+            "SELECT id, interest, budget, community_id, person_id, owner_id, stage_since, note, converted_to "
+            "FROM lead WHERE stage = 'won' AND converted_to IN ('', 'tenant') "
+            "AND interest IN ('parking', 'cleaning', 'renovation') ORDER BY id").fetchall()
+        for lead, interest, budget, community, person, owner, since, note, converted in won[:LEAD_CONTRACTS]:
+            kind, months = _LEAD_KINDS[interest]
+            won_day = dt.date.fromisoformat(str(since)[:10])
+            created = min(won_day + dt.timedelta(days=1), self.today)
+            start = created + dt.timedelta(days=1 + int(self.rnd.random() * 5))
+            end = _months_later(start, months)
+            community, room, person, name, phone = self._lead_party(lead, person, community)
+            amount = Decimal(str(budget)) if budget is not None else Decimal(self.pick(_TERMS[kind][1]))
+            staff = owner or self.pick(self.desks)
+            cid = len(self.rows) + 1
+            at = self.stamp(created, 8 if created >= self.today else None)  # never after now (09:00)
+            self.event(cid, at, staff, "create", "", "draft", f"{amount:.2f} · 来自潜在客户 #{lead} {name}")
+            status, signed_on, last = "draft", None, at
+            if created < self.today - dt.timedelta(days=3):
+                signed_on = created + dt.timedelta(days=1)
+                last = self.stamp(signed_on, 15)
+                self.event(cid, last, staff, "sign", "draft", "signed", signed_on.isoformat())
+                status = "signed"
+                if start <= self.today:
+                    last = self.stamp(max(start, signed_on), 15)
+                    self.event(cid, last, None if start > signed_on else staff, "start", "signed", "active")
+                    status = "active"
+                if end < self.today:
+                    last = self.stamp(end + dt.timedelta(days=1), 0)
+                    self.event(cid, last, None, "expire", status, "expired")
+                    status = "expired"
+            self.rows.append((
+                cid, self.number("HT", created.year), kind, status, None, community, room, person, name,
+                phone, None, self._lead_subject(lead, interest, note), json.dumps({"lead": lead}),
+                f"{amount:.2f}", start.isoformat(), end.isoformat(),
+                signed_on.isoformat() if signed_on else None, staff, "", "", "", None, None, None, staff, at,
+                last, sum(1 for e in self.events if e[1] == cid)))
+            self.lead_links.append((cid, lead, at, staff, "convert", "contract" if not converted else ""))
+
+    def lead_proposals(self) -> None:
+        """Leads of a paid service at 已报价 were sent a proposal the day they got there."""
+        quoted = self.conn.execute(
+            "SELECT id, name, interest, budget, community_id, owner_id, stage_since, note FROM lead "
+            "WHERE stage = 'quoted' AND interest IN ('parking', 'cleaning', 'renovation', 'letting') "
+            "ORDER BY id").fetchall()
+        for lead, name, interest, budget, _community, owner, since, note in quoted[:LEAD_PROPOSALS]:
+            day = min(dt.date.fromisoformat(str(since)[:10]), self.today)
+            phone = (self.conn.execute("SELECT number FROM lead_phone WHERE lead_id = ? ORDER BY id LIMIT 1",
+                                       (lead,)).fetchone() or ("",))[0]
+            rooms = "、".join(c for c, in self.conn.execute(
+                "SELECT COALESCE(r.code, p.code) FROM lead_interest i LEFT JOIN room r ON r.id = i.room_id "
+                "LEFT JOIN parking_space p ON p.id = i.parking_space_id WHERE i.lead_id = ? ORDER BY i.id",
+                (lead,)))
+            amount = f"{Decimal(str(budget)):.2f}" if budget is not None else "0.00"
+            words = _INTEREST_WORDS.get(interest, interest)
+            staff = owner or self.pick(self.desks)
+            cid = len(self.rows) + 1
+            at = str(since)[:19] if len(str(since)) >= 19 else self.stamp(day)
+            self.event(cid, at, staff, "create", "", "draft", f"{amount} · 来自潜在客户 #{lead} {name}")
+            self.rows.append((
+                cid, self.number("JY", day.year), "proposal", "draft", None, _community, None, None, name,
+                phone, None, self._lead_subject(lead, interest, note),
+                json.dumps({"interest": words, "rooms": rooms, "lead": lead}, ensure_ascii=False),
+                amount, day.isoformat(), (day + dt.timedelta(days=30)).isoformat(), None, staff, "", "",
+                "", None, None, None, staff, at, at, 1))
+            self.lead_links.append((cid, lead, at, staff, "proposal", f"{amount} 元"))
+
+    def link_leads(self) -> None:
+        """The leads' timeline lines naming their contracts (the numbers are final now); a
+        won lead not converted yet is now converted into its contract."""
+        numbers = {r[0]: r[1] for r in self.rows}
+        kinds = {r[0]: r[2] for r in self.rows}
+        lines = []
+        for cid, lead, at, staff, what, extra in self.lead_links:
+            if what == "convert":
+                lines.append((lead, at, staff, "convert", "contract", "", numbers[cid],
+                              _KIND_NAMES.get(kinds[cid], "")))
+                if extra:
+                    self.conn.execute("UPDATE lead SET converted_to = 'contract', converted_at = ? "
+                                      "WHERE id = ? AND converted_to = ''", (at, lead))
+            else:
+                lines.append((lead, at, staff, "proposal", "", "", numbers[cid], extra))
+        self.conn.executemany(
+            "INSERT INTO lead_event (lead_id, at, staff_id, kind, code, from_value, to_value, note) "
+            "VALUES (?,?,?,?,?,?,?,?)", lines)
+
     def renumber(self) -> None:
         """Numbers in the order the contracts were made, within each series and year (they
         were drawn in the order they were planned)."""
@@ -243,6 +376,7 @@ class _Contracts:
 
     def flush(self) -> None:
         self.renumber()
+        self.link_leads()
         conn = self.conn
         marks = ", ".join("?" * len(_COLUMNS.split(",")))
         conn.executemany(f"INSERT INTO contract ({_COLUMNS}) VALUES ({marks})", self.rows)

@@ -2,7 +2,8 @@
 service contracts with filters (status `s`, kind `t`, ending within 30 days `d`, text `/`),
 `n` a new contract (its kind, the room and who signs, or a customer's name and phone, the
 amount and the term), and `enter` a contract in full with its steps: `r` generates the Word
-file into the export folder (the path is shown), `g` records the signing, `x` terminates it.
+file into the export folder (the path is shown), `g` records the signing, `x` terminates it,
+`o` opens the lead (潜在客户) it was drafted for.
 
 The list is a `RegisterTab` (screens.registers.tab: paging, the filter line, the cursor kept
 across refreshes); `quote_order` is what the work-order screen's `q` runs."""
@@ -69,6 +70,7 @@ def contract_rows(view: ct.ContractView) -> list[tuple[str, str]]:
         (_("Kind"), label(ct.KINDS, view.kind)),
         (_("Status"), label(ct.STATUSES, view.status)),
         (_("Party"), " ".join(p for p in (view.party, view.party_phone) if p)),
+        (_("For lead"), f"#{view.lead_id} {view.lead}" if view.lead_id is not None else ""),
         (_("Room"), f"{view.community} {view.room}".strip()),
         (_("Amount"), f"{ct.money(view.amount)} ({ct.amount_in_words(view.amount)})"),
         (_("Term"), f"{_day(view.start_date)} – {_day(view.end_date)}"),
@@ -86,13 +88,14 @@ def contract_rows(view: ct.ContractView) -> list[tuple[str, str]]:
 
 class ContractModal(RecordModal):
     """One contract in full: `r` generates its Word file, `g` records the signing, `x`
-    terminates it (leads); what the role may not do, or the status does not allow, is not
+    terminates it (leads), `o` opens the lead it was drafted for; what the role may not do, or the status does not allow, is not
     offered."""
 
     ACTIONS = (
         ("r", "render", N_("Generate Word file")),
         ("g", "sign", N_("Record signing")),
         ("x", "terminate", N_("Terminate")),
+        ("o", "lead", N_("Open lead")),
     )
     BINDINGS = [*RecordModal.BINDINGS, *action_bindings(ACTIONS)]
 
@@ -109,6 +112,8 @@ class ContractModal(RecordModal):
             return view.status == "draft" and view.end_date >= clock_today() and ct.may("sign")
         if action == "terminate":
             return view.status in ct.OPEN_STATUSES and ct.may("terminate")
+        if action == "lead":
+            return view.lead_id is not None and access.can("lead.manage")
         return True
 
 
@@ -274,6 +279,10 @@ class ContractsList(RegisterTab):
                 self.sign(view)
             elif what == "terminate":
                 self.terminate(view)
+            elif what == "lead" and view.lead_id is not None:
+                from screens.lead_card import LeadCardScreen
+
+                self.app.push_screen(LeadCardScreen(view.lead_id))
 
         self.app.push_screen(ContractModal(view, note), chosen)
 

@@ -55,6 +55,8 @@ def timeline_words(line: leads.TimelineRow) -> tuple[str, str]:
         detail = line.to_value or _("cleared")
     elif line.kind == "convert":
         detail = f"{label(leads.CONVERTED_TO, line.code)} {line.to_value}"
+    elif line.kind == "proposal":
+        detail = line.to_value
     elif line.kind == "edit":
         return what, "、".join(label(leads.EDITED_FIELDS, c) for c in line.note.split(",") if c)
     elif line.kind == "create":

@@ -2,8 +2,11 @@
 source and interest, rooms or spaces of interest, owner and next follow-up, and the timeline
 of every contact and change. Keys: `c` log a contact (and the next follow-up), `>` `<` `l`
 the stage, `e` edit, `p` add a vacant room or space, `a` reassign, `u` follow-up time, `v`
-convert a won lead (a tenant of its room, or a paid work order), `o` what it became, `r`
-the phones in full (recorded; masked until then, as on the owner card)."""
+convert a won lead (a tenant of its room, a paid work order, or a contract of the kind its
+interest calls for, opened in the contracts screen where `r` writes its Word file), `q` a
+value-added service proposal written as a Word file, `h` its contract or latest proposal,
+`o` what it became, `r` the phones in full (recorded; masked until then, as on the owner
+card)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 from textual.worker import get_current_worker
 
+from data import contracts as ct
 from data import leads
 from data.clock import now as clock_now
 from data.errors import FrontDeskError
@@ -49,12 +53,17 @@ class LeadCardScreen(LeadKeys, DeskScreen):
     BINDINGS = [
         *LEAD_KEYS,
         Binding("e", "edit", N_("Edit"), tooltip=N_("Contact, source, interest, budget, rooms")),
-        Binding("v", "convert", N_("Convert"), tooltip=N_("A won lead becomes a tenant or a paid work order")),
+        Binding("v", "convert", N_("Convert"),
+                tooltip=N_("A won lead becomes a tenant, a paid work order or a contract")),
+        Binding("q", "proposal", N_("Proposal"),
+                tooltip=N_("A value-added service proposal for the lead, written as a Word file")),
+        Binding("h", "contract", N_("Contract"), show=False,
+                tooltip=N_("Open the lead's contract, else its latest proposal")),
         Binding("p", "places", N_("Add room"), show=False, tooltip=N_("Add a vacant room or parking space")),
         Binding("r,R", "reveal", N_("Reveal"), show=False,
                 tooltip=N_("Show the phones in full (recorded); r again masks them")),
         Binding("o", "open_result", N_("Open result"), show=False,
-                tooltip=N_("The work order or the person the lead became")),
+                tooltip=N_("The work order, the person or the contract the lead became")),
     ]
 
     class LeadLoaded(Message):
@@ -89,13 +98,21 @@ class LeadCardScreen(LeadKeys, DeskScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         view = self.view
-        if action in LEAD_ACTIONS or action in ("edit", "places", "convert"):
+        if action in LEAD_ACTIONS or action in ("edit", "places", "convert", "proposal"):
             if not self.lead_permission(action):
                 return False
+        if action == "proposal" and not ct.may("create"):
+            return False
+        if action == "contract" and not ct.may("read"):
+            return False
         if view is None:
             return True
         if action == "convert":
-            return not view.converted_to and view.stage != "lost"
+            return view.stage != "lost" and bool(self._conversions(view))
+        if action == "proposal":
+            return view.stage != "lost"
+        if action == "contract":
+            return bool(view.contracts)
         if action == "open_result":
             return bool(view.converted_to)
         if action in ("advance", "lost", "followup", "places"):
@@ -184,12 +201,17 @@ class LeadCardScreen(LeadKeys, DeskScreen):
                     style="" if view.places else "dim")
         if view.converted_to:
             text.append("\n✔ " + _("Became {what} {target} on {day}").format(
-                what=label(leads.CONVERTED_TO, view.converted_to), target=view.work_order or view.person,
+                what=label(leads.CONVERTED_TO, view.converted_to), target=view.result,
                 day=f"{view.converted_at:%Y-%m-%d}" if view.converted_at else ""), style="bold green")
         elif view.stage == "lost":
             text.append("\n✘ " + label(leads.LOST_REASONS, view.lost_reason), style="bold red")
             if view.lost_note:
                 text.append(" " + view.lost_note.splitlines()[0])
+        if view.contracts:
+            text.append("\n" + _("Contracts") + " ", style="bold")
+            text.append("、".join(f"{c.number} {label(ct.KIND_SHORT, c.kind)}（{label(ct.STATUSES, c.status)}）"
+                                 for c in view.contracts[-3:]))
+            text.append("  " + _("h: open"), style="dim")
         if view.note:
             text.append("\n" + " ".join(view.note.split())[:150], style="italic")
         return text
@@ -263,16 +285,32 @@ class LeadCardScreen(LeadKeys, DeskScreen):
         self.app.push_screen(PickerModal(_("Vacant in {community}").format(community=view.community),
                                          columns, rows, empty=_("Nothing vacant in this community.")), picked)
 
+    @staticmethod
+    def _conversions(view: leads.LeadView) -> list[PickRow]:
+        """What the lead may become now: a tenant of one of its vacant rooms (or the holder
+        of a free space) and a paid work order, unless it became one already; a contract
+        (the kind its interest calls for), unless it has one."""
+        rows = []
+        if view.converted_to in ("", "contract"):
+            rows += [PickRow((_("Tenant of {code}").format(code=p.code) if p.kind == "room"
+                              else _("Holder of parking space {code}").format(code=p.code),), ("place", p))
+                     for p in view.places if p.state == "vacant"]
+            if not view.converted_to:
+                rows.append(PickRow((_("A paid work order (家政保洁, 装修 …)"),), ("work_order", None)))
+        if view.contract is None and ct.may("create"):
+            kind = leads.contract_kind_for(view.interest)
+            rows.append(PickRow((_("A contract: {kind}").format(kind=label(ct.KINDS, kind)) if kind
+                                 else _("A contract (choose its kind)"),), ("contract", None)))
+        return rows
+
     def action_convert(self) -> None:
         """v: what the won lead becomes — a tenant of one of its vacant rooms (or the holder
-        of a free space), or a paid work order (a form). Contracts are not offered yet."""
+        of a free space), a paid work order (a form), or a contract (a form; then the
+        contract opens in the contracts screen, where r writes its Word file)."""
         view = self.view
         if view is None:
             return
-        rows = [PickRow((_("Tenant of {code}").format(code=p.code) if p.kind == "room"
-                         else _("Holder of parking space {code}").format(code=p.code),), ("place", p))
-                for p in view.places if p.state == "vacant"]
-        rows.append(PickRow((_("A paid work order (家政保洁, 装修 …)"),), ("work_order", None)))
+        rows = self._conversions(view)
         me = self.app.staff.id
 
         def chosen(value: tuple | None) -> None:
@@ -281,6 +319,13 @@ class LeadCardScreen(LeadKeys, DeskScreen):
             what, place = value
             if what == "work_order":
                 self.app.push_screen(forms.work_order_form(view, me), self._converted)
+                return
+            if what == "contract":
+                refusal = leads.contract_refusal(view.id)
+                if refusal:
+                    self.notify(refusal, severity="error", markup=False, timeout=8)
+                    return
+                self.app.push_screen(forms.contract_form(view, me), self._contracted)
                 return
             room = place.id if place.kind == "room" else None
             space = place.id if place.kind == "parking" else None
@@ -296,11 +341,50 @@ class LeadCardScreen(LeadKeys, DeskScreen):
         if view is not None:
             self.lead_changed(view, _("Work order {number} opened.").format(number=view.work_order))
 
+    def _contracted(self, deal: leads.LeadDeal | None) -> None:
+        """The contract is drafted: the card shows it, and it opens in the contracts screen
+        (r there writes its Word file)."""
+        if deal is None:
+            return
+        self.lead_changed(deal.lead, _("{number} drafted for {name}: r generates its Word file.").format(
+            number=deal.contract.number, name=deal.lead.name))
+        self._open_contract(deal.contract.id)
+
+    def _open_contract(self, contract_id: int) -> None:
+        from screens.contracts import ContractsScreen
+
+        self.app.push_screen(ContractsScreen(open_id=contract_id))
+
+    def action_proposal(self) -> None:
+        """q: a value-added service proposal from the lead's data, written into the export
+        folder (the path is shown); the lead's timeline names it."""
+        view = self.view
+        if view is None:
+            return
+
+        def done(deal: leads.LeadDeal | None) -> None:
+            if deal is not None:
+                self.notify(_("Proposal {number}: wrote {path}").format(number=deal.contract.number,
+                                                                       path=deal.path),
+                            markup=False, timeout=15)
+                self.show(deal.lead)
+
+        self.app.push_screen(forms.proposal_form(view, self.app.staff.id), done)
+
+    def action_contract(self) -> None:
+        """h: the lead's contract (else its latest proposal) in the contracts screen."""
+        view = self.view
+        if view is None or not view.contracts:
+            return
+        self._open_contract((view.contract or view.contracts[-1]).id)
+
     def action_open_result(self) -> None:
         view = self.view
         if view is None or not view.converted_to:
             return
-        if view.work_order_id is not None:
+        if view.converted_to == "contract" and view.contract is not None:
+            self._open_contract(view.contract.id)
+        elif view.work_order_id is not None:
             from screens.workorder import WorkOrderScreen
 
             self.app.push_screen(WorkOrderScreen(view.work_order_id))

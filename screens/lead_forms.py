@@ -231,3 +231,54 @@ def filter_form(current: leads.LeadFilter) -> FormModal:
                        community_id=int(typed["community"]) if typed["community"] else None)
 
     return FormModal(_("Filter leads"), fields, save)
+
+
+def contract_form(view: leads.LeadView, staff_id: int) -> FormModal:
+    """A won lead becomes a contract (草拟): its kind (the one its interest calls for, else
+    chosen), the amount (its budget), the term (a year from today) and what it is about;
+    dismisses with the LeadDeal."""
+    from data import contracts as ct
+    from data.validators import parse_date
+
+    today = clock_now().date()
+    kind = leads.contract_kind_for(view.interest) or ""
+    fields = [
+        FormField("kind", _("Kind"), kind, kind="select",
+                  options=[(label(ct.KINDS, code), code) for code in leads.CONTRACT_KINDS],
+                  placeholder=_("Choose")),
+        FormField("amount", _("Amount"), leads.budget_text(view.budget), placeholder=_("yuan, such as 3600")),
+        FormField("start", _("From"), f"{today:%Y-%m-%d}"),
+        FormField("end", _("Until"), f"{leads.one_year(today):%Y-%m-%d}"),
+        FormField("subject", _("Subject"), leads.default_subject(view.id, view.interest, view.note)),
+    ]
+
+    def save(typed: dict[str, str]) -> leads.LeadDeal:
+        if not typed["kind"]:
+            raise ValidationError("kind", _("Choose the kind of contract."))
+        return leads.convert_to_contract(
+            view.id, staff_id, kind=typed["kind"], amount=typed["amount"],
+            start=parse_date(typed["start"], "start"), end=parse_date(typed["end"], "end"),
+            subject=typed["subject"])
+
+    return FormModal(_("Contract for {name}").format(name=view.name), fields, save)
+
+
+def proposal_form(view: leads.LeadView, staff_id: int) -> FormModal:
+    """A value-added service proposal for the lead, written as a Word file into the export
+    folder: the amount (its budget) and what is offered; a lead before 已报价 moves there
+    unless the clerk says not. Dismisses with the LeadDeal."""
+    fields = [
+        FormField("amount", _("Amount"), leads.budget_text(view.budget), placeholder=_("yuan, such as 3600")),
+        FormField("subject", _("Subject"), leads.default_subject(view.id, view.interest, view.note)),
+    ]
+    if view.stage in ("new", "contacted", "interested"):
+        quoted = label(leads.LEAD_STAGES, "quoted")
+        fields.append(FormField("stage", _("Stage"), "quoted", kind="select", options=[
+            (_("On to {stage}").format(stage=quoted), "quoted"),
+            (_("Stays {stage}").format(stage=label(leads.LEAD_STAGES, view.stage)), "keep")]))
+
+    def save(typed: dict[str, str]) -> leads.LeadDeal:
+        return leads.make_proposal(view.id, staff_id, amount=typed["amount"], subject=typed["subject"],
+                                   to_quoted=typed.get("stage", "quoted") != "keep")
+
+    return FormModal(_("Proposal for {name}").format(name=view.name), fields, save)

@@ -52,6 +52,7 @@ from data.models import (
     ContractCounter,
     ContractEvent,
     ContractTemplate,
+    Lead,
     Person,
     Phone,
     Room,
@@ -199,6 +200,10 @@ def _party(data: ContractInput) -> dict:
         else:
             owners = [p for p in people if p.role in ("owner", "co_owner")] or people
             out["person"] = owners[0].person_id if owners else None
+    elif data.community_id is not None:
+        if not Community.select().where(Community.id == data.community_id).exists():
+            raise ValidationError("community", _("No community with id {id}.").format(id=data.community_id))
+        out["community"] = data.community_id
     elif (data.community or "").strip():
         from data.errors import NotFoundError as _NotFound
 
@@ -206,6 +211,10 @@ def _party(data: ContractInput) -> dict:
             out["community"] = community_id_for(data.community.strip())
         except _NotFound as exc:
             raise ValidationError("community", exc.message) from None
+    if out["person"] is None and data.person_id is not None:  # a known person without a room
+        if not Person.select().where(Person.id == data.person_id).exists():
+            raise ValidationError("owner", _("There is no person #{id}.").format(id=data.person_id))
+        out["person"] = data.person_id
     name = clean_text(data.party_name or "", "party_name", max_length=60)
     phone_text = clean_text(data.party_phone or "", "party_phone", max_length=40)
     phone = ""
@@ -302,6 +311,13 @@ def create_contract(data: ContractInput, staff_id: int | None, *, extra: dict | 
     details: dict = dict(extra or {})
     if data.lines:
         details["lines"] = _lines(data.lines)
+    note = f"{label(KINDS, kind)} {money(amount)}"
+    if data.lead_id is not None:
+        lead_name = Lead.select(Lead.name).where(Lead.id == data.lead_id).scalar()
+        if lead_name is None:
+            raise ValidationError("lead", _("There is no lead #{id}.").format(id=data.lead_id))
+        details["lead"] = data.lead_id
+        note += " · " + _("for lead #{id} {name}").format(id=data.lead_id, name=lead_name)
     at = clock_now()
     with transaction():
         number = _next_number(kind, at.year)
@@ -314,8 +330,7 @@ def create_contract(data: ContractInput, staff_id: int | None, *, extra: dict | 
             amount=amount, start_date=start, end_date=end, owner_staff=owner_staff,
             created_by=staff_id, created_at=at, updated_at=at)
         ContractEvent.create(contract=row.id, at=at, staff=staff_id, action="create",
-                             from_status="", to_status="draft",
-                             note=f"{label(KINDS, kind)} {money(amount)}")
+                             from_status="", to_status="draft", note=note)
     return get_contract(row.id, staff_id, _checked=True)
 
 
@@ -363,8 +378,9 @@ def create_proposal(data: ProposalInput, staff_id: int | None) -> ContractView:
     subject = clean_text(data.subject or "", "subject", multiline=True, max_length=2000)
     return create_contract(ContractInput(
         kind="proposal", amount=data.amount, start_date=None, end_date=None,
-        community=data.community, party_name=data.name, party_phone=data.phone,
-        subject=subject or interest), staff_id, extra={"interest": interest, "rooms": rooms})
+        community=data.community, community_id=data.community_id, party_name=data.name,
+        party_phone=data.phone, subject=subject or interest, lead_id=data.lead_id), staff_id,
+        extra={"interest": interest, "rooms": rooms})
 
 
 # --- changing -----------------------------------------------------------------------------------------
@@ -623,6 +639,8 @@ def get_contract(ref: int | str, staff_id: int | None = None, *, _checked: bool 
               .where(ContractEvent.contract == row.id)
               .order_by(ContractEvent.at, ContractEvent.id).objects())
     details = _details(row)
+    lead_id = details.get("lead") if isinstance(details.get("lead"), int) else None
+    lead = Lead.select(Lead.name).where(Lead.id == lead_id).scalar() if lead_id is not None else None
     return ContractView(
         id=row.id, number=row.number, kind=row.kind, status=row.status, template=template,
         community=community or "", room_id=row.room_id, room=room or "", person_id=row.person_id,
@@ -637,7 +655,8 @@ def get_contract(ref: int | str, staff_id: int | None = None, *, _checked: bool 
         created_at=row.created_at, version=row.version,
         events=tuple(EventRow(e.at, e.staff_name or "", e.action, e.from_status, e.to_status, e.note)
                      for e in events),
-        interest=str(details.get("interest", "")), rooms_of_interest=str(details.get("rooms", "")))
+        interest=str(details.get("interest", "")), rooms_of_interest=str(details.get("rooms", "")),
+        lead_id=lead_id if lead is not None else None, lead=lead or "")
 
 
 def _row_query():

@@ -115,7 +115,7 @@ QUOTE_VALID_DAYS = 30
 class ContractInput:
     """A new proposal or contract as the form or `contracts new` says it (raw values,
     checked on save). The other party is a room (its owner by default, or `person_id`, or
-    the owner named `owner`), else a name and phone (a lead's, for now)."""
+    the owner named `owner`), else a name and phone (a lead's: `lead_id` links it)."""
 
     kind: str
     amount: Decimal | str
@@ -133,6 +133,8 @@ class ContractInput:
     owner_staff_id: int | None = None  # the staff member responsible; None = who creates it
     work_order_id: int | None = None
     lines: list[dict] = field(default_factory=list)
+    community_id: int | None = None  # the community, when there is no room (a lead's)
+    lead_id: int | None = None  # the lead (潜在客户) it was drafted for (data.leads.deals)
 
 
 @dataclass
@@ -147,6 +149,8 @@ class ProposalInput:
     amount: Decimal | str = "0"
     subject: str = ""
     community: str = ""
+    community_id: int | None = None
+    lead_id: int | None = None  # the lead it is for (data.leads.deals.make_proposal)
 
 
 @dataclass
@@ -285,6 +289,8 @@ class ContractView:
     events: tuple[EventRow, ...] = ()
     interest: str = ""  # a proposal's: what the customer is interested in
     rooms_of_interest: str = ""  # a proposal's: the rooms or spaces it is about
+    lead_id: int | None = None  # the lead (潜在客户) it was drafted for
+    lead: str = ""  # that lead's name
 
     def days_left(self, today: dt.date) -> int:
         return (self.end_date - today).days
@@ -309,6 +315,7 @@ class ContractView:
             "rendered_at": when(self.rendered_at), "created_by": self.created_by,
             "created_at": when(self.created_at), "version": self.version,
             "interest": self.interest or None, "rooms_of_interest": self.rooms_of_interest or None,
+            "lead": {"id": self.lead_id, "name": self.lead} if self.lead_id is not None else None,
             "history": [{"at": when(e.at), "staff": e.staff, "action": e.action,
                          "from": e.from_status, "to": e.to_status, "note": e.note}
                         for e in self.events],

@@ -9,13 +9,25 @@ One module per part: `values` (vocabularies, inputs, views, parsers), `reading` 
 lists, counts, vacant places), `records` (adding and editing, duplicates), `assignment`
 (the owner by rule or by hand), `pipeline` (stages, contacts, reassigning), `followup`
 (the next follow-up as a calendar task), `conversion` (a won lead becomes a tenant or a
-work order) and `statistics` (the funnel). Their public API is re-exported here.
+work order), `deals` (a won lead becomes a contract; a proposal for a lead, rendered) and
+`statistics` (the funnel). Their public API is re-exported here.
 """
 
 from __future__ import annotations
 
 from data.leads.assignment import RuleRow, desk_of, lead_owners, lead_rules, set_lead_rule
 from data.leads.conversion import convert_to_tenant, convert_to_work_order
+from data.leads.deals import (
+    CONTRACT_KINDS,
+    INTEREST_KINDS,
+    LeadDeal,
+    contract_kind_for,
+    contract_refusal,
+    convert_to_contract,
+    default_subject,
+    make_proposal,
+    one_year,
+)
 from data.leads.followup import set_followup
 from data.leads.pipeline import advance, assign, back, log_contact, lose, set_stage
 from data.leads.reading import (
@@ -59,6 +71,7 @@ from data.leads.values import (
     STAGE_WORDS,
     DuplicateLead,
     KnownPerson,
+    LeadContract,
     LeadFilter,
     LeadInput,
     LeadPage,
@@ -72,6 +85,8 @@ from data.leads.values import (
 )
 
 __all__ = [
+    "CONTRACT_KINDS", "INTEREST_KINDS", "LeadContract", "LeadDeal", "contract_kind_for", "contract_refusal",
+    "convert_to_contract", "default_subject", "make_proposal", "one_year",
     "ASSIGNED_BY", "CHANNEL_WORDS", "CLOSED_STAGES", "CONTACT_CHANNELS", "CONVERTED_TO",
     "EDITED_FIELDS",     "EVENT_KINDS", "INTEREST_WORDS", "LEAD_INTERESTS", "LEAD_PAGE", "LEAD_SOURCES",
     "LEAD_STAGES", "LOST_REASONS", "OPEN_STAGES", "PIPELINE", "REASON_WORDS", "SOURCE_WORDS",

@@ -1,6 +1,8 @@
 """A won lead, converted in one step: into a person with an occupancy as tenant of the room
 they take (or the holder of the parking space), or into a work order for paid work. A lead
-not yet marked won is won by its conversion; a lost or converted lead is not converted."""
+not yet marked won is won by its conversion; a lost or converted lead is not converted
+(one converted into a contract only — data.leads.deals — may still become the tenant or
+the parking space holder the contract is about)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ SOURCE_CHANNEL = {"phone": "phone", "visit": "visit", "online": "wechat"}
 def _convertible(lead_id: int, staff_id: int) -> Lead:
     access.require("lead.manage", staff_id)
     lead = lead_row(lead_id)
-    if lead.converted_to:
+    if lead.converted_to and lead.converted_to != "contract":  # a contract's lead may still move in
         raise ValidationError("lead", _("This lead was converted already ({what}).").format(
             what=_(CONVERTED_TO.get(lead.converted_to, lead.converted_to))))
     if lead.stage == "lost":

@@ -18,6 +18,7 @@ from data.leads.values import (
     LEAD_PAGE,
     OPEN_STAGES,
     KnownPerson,
+    LeadContract,
     LeadFilter,
     LeadPage,
     LeadRow,
@@ -27,6 +28,7 @@ from data.leads.values import (
 )
 from data.models import (
     Community,
+    Contract,
     Lead,
     LeadEvent,
     LeadInterest,
@@ -207,8 +209,22 @@ def get_lead(lead_id: int) -> LeadView:
         converted_at=lead.converted_at, created_by=staff.get(lead.created_by_id, ""),
         created_at=lead.created_at, version=lead.version,
         places=tuple(places_of(lead_id)), known=tuple(known_people(phones)),
-        timeline=tuple(timeline(lead_id)),
+        timeline=tuple(timeline(lead_id)), contracts=tuple(contracts_of(lead_id)),
     )
+
+
+def contracts_of(lead_id: int) -> list[LeadContract]:
+    """The contract a lead was converted into and the proposals it was sent, oldest first:
+    the numbers its timeline names (data.leads.deals), as the register has them now."""
+    numbers = [e.to_value for e in LeadEvent.select(LeadEvent.to_value).where(
+        LeadEvent.lead == lead_id,
+        ((LeadEvent.kind == "convert") & (LeadEvent.code == "contract")) | (LeadEvent.kind == "proposal"))]
+    if not numbers:
+        return []
+    return [LeadContract(c.id, c.number, c.kind, c.status, _decimal(c.amount) or Decimal("0"), c.file_name)
+            for c in Contract.select(Contract.id, Contract.number, Contract.kind, Contract.status,
+                                     Contract.amount, Contract.file_name)
+            .where(Contract.number.in_(numbers)).order_by(Contract.id)]
 
 
 # --- lists ----------------------------------------------------------------------------------------

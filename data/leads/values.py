@@ -71,6 +71,7 @@ EVENT_KINDS = {
     "followup": N_("Follow-up set"),
     "convert": N_("Converted"),
     "edit": N_("Edited"),
+    "proposal": N_("Proposal"),
 }
 #: How the owner of a lead was chosen.
 ASSIGNED_BY = {
@@ -84,6 +85,7 @@ CONVERTED_TO = {
     "tenant": N_("a tenant"),
     "parking": N_("a parking space holder"),
     "work_order": N_("a paid work order"),
+    "contract": N_("a contract"),
 }
 
 #: The fields an edit line of the timeline names (its note: the codes, comma-separated).
@@ -308,6 +310,22 @@ class TimelineRow:
 
 
 @dataclass(frozen=True)
+class LeadContract:
+    """A contract drafted for the lead (its conversion) or a proposal sent to it."""
+
+    id: int
+    number: str
+    kind: str  # data.contracts.KINDS
+    status: str  # data.contracts.STATUSES
+    amount: Decimal
+    file_name: str
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "number": self.number, "kind": self.kind, "status": self.status,
+                "amount": f"{self.amount:.2f}", "file": self.file_name or None}
+
+
+@dataclass(frozen=True)
 class LeadView:
     """A lead with everything its card shows."""
 
@@ -345,10 +363,26 @@ class LeadView:
     places: tuple[Place, ...] = ()
     known: tuple[KnownPerson, ...] = ()
     timeline: tuple[TimelineRow, ...] = ()
+    contracts: tuple[LeadContract, ...] = ()  # its contract and proposals, oldest first
 
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
+
+    @property
+    def contract(self) -> LeadContract | None:
+        """The contract it was converted into (the newest not terminated), if any."""
+        for row in reversed(self.contracts):
+            if row.kind not in ("proposal", "quote") and row.status != "terminated":
+                return row
+        return None
+
+    @property
+    def result(self) -> str:
+        """What it became, as the card says: the work order, the contract or the person."""
+        if self.converted_to == "contract" and self.contract is not None:
+            return self.contract.number
+        return self.work_order or self.person
 
     def as_json(self) -> dict:
         return {
@@ -368,6 +402,7 @@ class LeadView:
             "known": [{"person_id": k.id, "name": k.name, "number": k.number, "rooms": list(k.rooms)}
                       for k in self.known],
             "timeline": [t.as_json() for t in self.timeline],
+            "contracts": [c.as_json() for c in self.contracts],
         }
 
 

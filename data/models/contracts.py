@@ -73,7 +73,9 @@ class Contract(BaseModel):
     party_phone = CharField(max_length=30, default="")
     work_order = ForeignKeyField(WorkOrder, null=True, backref="+", on_delete="SET NULL")
     subject = TextField(default="")  # 服务内容: what is provided, leased or quoted
-    details = TextField(default="")  # JSON: the cost lines (明细) of a quote, a proposal's interest and rooms
+    # JSON: the cost lines (明细) of a quote, a proposal's interest and rooms, and "lead": the id
+    # of the lead (潜在客户) it was drafted for (whose timeline names it: data.leads.deals).
+    details = TextField(default="")
     amount = DecimalField(max_digits=12, decimal_places=2, default=0)
     start_date = DateField()
     end_date = DateField()

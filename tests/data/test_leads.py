@@ -413,7 +413,7 @@ def test_the_demo_has_leads_of_every_source_interest_and_stage(tmp_path, monkeyp
     assert column("SELECT stage FROM lead") == set(leads.LEAD_STAGES)
     assert 140 <= conn.execute("SELECT count(*) FROM lead").fetchone()[0] <= 200
     assert column("SELECT lost_reason FROM lead WHERE stage = 'lost'") <= set(leads.LOST_REASONS)
-    assert column("SELECT converted_to FROM lead WHERE converted_to != ''") == {"tenant", "work_order"}
+    assert column("SELECT converted_to FROM lead WHERE converted_to != ''") == {"tenant", "work_order", "contract"}
     assert conn.execute("SELECT count(*) FROM lead WHERE source = 'owner' AND referrer_id IS NULL").fetchone() == (0,)
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     # desk1 has follow-ups overdue and due later today, each a task in their calendar.
@@ -429,6 +429,18 @@ def test_the_demo_has_leads_of_every_source_interest_and_stage(tmp_path, monkeyp
     won = Lead.get(Lead.converted_to == "tenant")
     view = leads.get_lead(won.id)
     assert view.stage == "won" and view.person and [t.kind for t in view.timeline][-1] == "convert"
+    # Won leads with their contract, quoted ones with a proposal: linked both ways
+    # (data/sample_contracts.py).
+    from data import contracts as ct
+
+    signed = leads.get_lead(Lead.get(Lead.converted_to == "contract").id)
+    assert signed.stage == "won" and signed.contract is not None and signed.result == signed.contract.number
+    contract = ct.get_contract(signed.contract.number, _checked=True)
+    assert contract.lead_id == signed.id and contract.kind == leads.contract_kind_for(signed.interest)
+    quoted = [leads.get_lead(i) for i, in Lead.select(Lead.id).where(Lead.stage == "quoted").tuples()]
+    offered = [v for v in quoted if v.contracts]
+    assert offered and all(v.contracts[0].kind == "proposal" for v in offered)
+    assert ct.get_contract(offered[0].contracts[0].id, _checked=True).lead_id == offered[0].id
     stats = leads.funnel("source")
     assert stats.total.won > 0 and stats.total.lost > 0 and 0 < stats.total.conversion < 1
     close_database()

@@ -251,11 +251,14 @@ async def test_a_won_lead_becomes_the_tenant_of_its_room_from_the_card(world):
         card = app.screen
         await pilot.press("v")
         await until(pilot, lambda: "租户：3-2-502" in screen_text(app))
-        assert "有偿服务工单" in screen_text(app) and "合同" not in screen_text(app)  # no contracts yet
+        # 租房 calls for no kind of contract in particular: the clerk would choose it.
+        assert "有偿服务工单" in screen_text(app) and "合同（选择类型）" in screen_text(app)
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is card and "[成交]" in screen_text(app))
         await until(pilot, lambda: "已于 2026-11-27 转化为租户" in screen_text(app))
-        assert "v 转化" not in screen_text(app)  # converted once
+        await pilot.press("v")  # a tenant now: only a contract is left to offer
+        await until(pilot, lambda: "合同（选择类型）" in screen_text(app))
+        assert "有偿服务工单" not in screen_text(app) and "租户：" not in screen_text(app)
     lead = Lead.get_by_id(world["lead"])
     assert (lead.stage, lead.converted_to) == ("won", "tenant")
     assert Room.get(Room.code == "3-2-502").state == "rented"

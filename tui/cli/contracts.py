@@ -56,6 +56,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help=_("a quote: valid for N days (default 30)"))
     q.add_argument("--interest", default="", metavar="TEXT", help=_("a proposal: what the customer is interested in"))
     q.add_argument("--rooms", default="", metavar="TEXT", help=_("a proposal: the rooms or spaces it is about"))
+    q.add_argument("--lead", type=int, metavar="ID",
+                   help=_("for a lead (潜在客户): a proposal from its data, written at once; a contract "
+                          "for a won lead, as `leads convert ID --to contract`"))
     json_option(q)
 
     q = actions.add_parser("list", help=_("the register, newest first"))
@@ -130,6 +133,8 @@ def _print_contract(v) -> None:
         lines.append(_("Signed on {day}").format(day=v.signed_on))
     if v.work_order:
         lines.append(_("Work order: {number}").format(number=v.work_order))
+    if v.lead_id is not None:
+        lines.append(_("For lead #{id} {name}").format(id=v.lead_id, name=v.lead))
     if v.interest or v.rooms_of_interest:
         lines.append(_("Interest: {interest} · {rooms}").format(interest=v.interest or "—",
                                                                rooms=v.rooms_of_interest or "—"))
@@ -219,6 +224,8 @@ def _new(args: argparse.Namespace, staff) -> int:
     from data.workorders import get_order, staff_by_login
 
     kind = ct.parse_kind(args.kind, "--kind")
+    if args.lead is not None:
+        return _new_for_lead(args, staff, kind)
     if kind == "quote":
         if not args.order:
             raise ValidationError("--order", _("A quote lists a work order's costs: give --order BX-…"))
@@ -240,6 +247,29 @@ def _new(args: argparse.Namespace, staff) -> int:
         return 0
     print(_("Drafted {number}.").format(number=view.number))
     _print_contract(view)
+    return 0
+
+
+def _new_for_lead(args: argparse.Namespace, staff, kind: str) -> int:
+    """`contracts new --lead ID`: a proposal from the lead's data (rendered), or the won
+    lead converted into a contract of `kind`."""
+    from data import leads
+    from tui.cli.leads import proposal_for_lead
+
+    if kind == "quote":
+        raise ValidationError("--kind", _("A quote lists a work order's costs: give --order BX-…"))
+    if kind == "proposal":
+        return proposal_for_lead(args.lead, staff, amount=args.amount or None, subject=args.subject or None,
+                                 to_quoted=True, as_json=args.json)
+    deal = leads.convert_to_contract(args.lead, staff.id, kind=kind, amount=args.amount or None,
+                                     start=_date(args.start, "--start") if args.start else None,
+                                     end=_date(args.end, "--end") if args.end else None,
+                                     subject=args.subject or None, template_id=args.template)
+    if args.json:
+        emit(deal.contract.as_json())
+        return 0
+    print(_("Drafted {number}.").format(number=deal.contract.number))
+    _print_contract(deal.contract)
     return 0
 
 

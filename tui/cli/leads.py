@@ -1,5 +1,5 @@
 """The `frontdesk leads …` commands (issue 17 item 5): add, list, show, update, contact,
-convert, stats and the assignment rules — the same rules as the leads screen, through
+convert (into a tenant, a paid work order or a contract), proposal, stats and the assignment rules — the same rules as the leads screen, through
 `data.leads`."""
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ def _lead_options(q: argparse.ArgumentParser, *, adding: bool) -> None:
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """Register `leads` (add, list, show, update, contact, convert, stats, rules)."""
-    p = sub.add_parser("leads", help=_("leads (潜在客户): add, list, show, update, contact, convert, stats"))
+    """Register `leads` (add, list, show, update, contact, convert, proposal, stats, rules)."""
+    p = sub.add_parser("leads", help=_("leads (潜在客户): add, list, show, update, contact, convert, "
+                                       "proposal, stats"))
     cmds = p.add_subparsers(dest="leads_command", metavar="ACTION", required=True)
 
     q = cmds.add_parser("add", help=_("add a lead; warns when an open lead has the phone"))
@@ -89,13 +90,27 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--next", dest="next_followup", metavar="YYYY-MM-DD HH:MM", help=_("the next follow-up"))
     q.add_argument("--json", action="store_true", help=_(_JSON_HELP))
 
-    q = cmds.add_parser("convert", help=_("a won lead becomes a tenant or a paid work order"))
+    q = cmds.add_parser("convert", help=_("a won lead becomes a tenant, a paid work order or a contract"))
     q.add_argument("id", type=int, metavar="ID")
-    q.add_argument("--to", required=True, choices=("tenant", "work-order"), help=_("what it becomes"))
+    q.add_argument("--to", required=True, choices=("tenant", "work-order", "contract"), help=_("what it becomes"))
     q.add_argument("--room", metavar="CODE", help=_("the room (default: its first vacant room of interest)"))
     q.add_argument("--space", metavar="CODE", help=_("a parking space instead of a room"))
     q.add_argument("--title", metavar="TEXT", help=_("the work order's title"))
     q.add_argument("--location", metavar="TEXT", help=_("the place of the work, without a room"))
+    q.add_argument("--kind", metavar="K",
+                   help=_("a contract's kind: 车位租赁, 家政, 装修, 其他 (default: what its interest calls for)"))
+    q.add_argument("--amount", metavar="YUAN", help=_("a contract's amount (default: the lead's budget)"))
+    q.add_argument("--start", metavar="YYYY-MM-DD", help=_("a contract's first day (default today)"))
+    q.add_argument("--end", metavar="YYYY-MM-DD", help=_("a contract's last day (default: a year on)"))
+    q.add_argument("--subject", metavar="TEXT", help=_("what the contract is about (服务内容)"))
+    q.add_argument("--json", action="store_true", help=_(_JSON_HELP))
+
+    q = cmds.add_parser("proposal", help=_("a value-added service proposal for a lead, written as a Word file"))
+    q.add_argument("id", type=int, metavar="ID")
+    q.add_argument("--amount", metavar="YUAN", help=_("the amount proposed (default: the lead's budget)"))
+    q.add_argument("--subject", metavar="TEXT", help=_("what is offered (服务内容)"))
+    q.add_argument("--keep-stage", action="store_true", dest="keep_stage",
+                   help=_("leave the stage as it is (default: on to 已报价)"))
     q.add_argument("--json", action="store_true", help=_(_JSON_HELP))
 
     q = cmds.add_parser("stats", help=_("the funnel by source or interest (default: the last 365 days)"))
@@ -183,6 +198,8 @@ def _timeline_text(line) -> str:
         detail = line.to_value or "—"
     elif line.kind == "convert":
         detail = f"{_label(leads.CONVERTED_TO, line.code)} {line.to_value}"
+    elif line.kind == "proposal":
+        detail = line.to_value
     elif line.kind == "edit":
         detail = "、".join(_label(leads.EDITED_FIELDS, c) for c in line.note.split(",") if c)
         return f"{_stamp(line.at)}  {pad(line.staff or '—', 8)}  {what}  {detail}"
@@ -229,7 +246,12 @@ def _print_view(view) -> None:
         print("  " + _("Next follow-up: {when}").format(when=_stamp(view.next_followup)))
     if view.converted_to:
         print("  " + _("Converted to {what} {target}").format(
-            what=_label(leads.CONVERTED_TO, view.converted_to), target=view.work_order or view.person))
+            what=_label(leads.CONVERTED_TO, view.converted_to), target=view.result))
+    if view.contracts:
+        from data import contracts as ct
+
+        print("  " + _("Contracts: {numbers}").format(numbers=", ".join(
+            f"{c.number} ({_label(ct.KINDS, c.kind)}, {_label(ct.STATUSES, c.status)})" for c in view.contracts)))
     if view.note:
         print("  " + view.note.replace("\n", "\n  "))
     for line in view.timeline:
@@ -273,11 +295,11 @@ def _input(args: argparse.Namespace, view=None):
 
 
 def cmd_leads(args: argparse.Namespace) -> int:
-    """`frontdesk leads add|list|show|update|contact|convert|stats|rules`."""
+    """`frontdesk leads add|list|show|update|contact|convert|proposal|stats|rules`."""
     open_db(args)
     action: Callable[[argparse.Namespace], int] = {
         "add": _add, "list": _list, "show": _show_cmd, "update": _update, "contact": _contact,
-        "convert": _convert, "stats": _stats, "rules": _rules,
+        "convert": _convert, "proposal": _proposal, "stats": _stats, "rules": _rules,
     }[args.leads_command]
     return action(args)
 
@@ -416,6 +438,8 @@ def _convert(args: argparse.Namespace) -> int:
     from data.property import find_parking_space, find_room
 
     staff = sign_in(args, action="lead.manage")
+    if args.to == "contract":
+        return _convert_to_contract(args, staff)
     view = leads.get_lead(args.id)
     if args.to == "tenant":
         room = space = None
@@ -437,6 +461,51 @@ def _convert(args: argparse.Namespace) -> int:
     print(_("Lead #{id} converted to {what} {target}.").format(
         id=view.id, what=_label(leads.CONVERTED_TO, view.converted_to),
         target=view.work_order or view.person))
+    return 0
+
+
+def _convert_to_contract(args: argparse.Namespace, staff) -> int:
+    from data import contracts as ct
+    from data import leads
+
+    deal = leads.convert_to_contract(args.id, staff.id, kind=args.kind, amount=args.amount,
+                                     start=_date(args.start, "--start"), end=_date(args.end, "--end"),
+                                     subject=args.subject)
+    if args.json:
+        return _show(deal.lead, True)
+    contract = deal.contract
+    print(_("Lead #{id} converted to {what} {target}.").format(
+        id=deal.lead.id, what=_label(leads.CONVERTED_TO, "contract"), target=contract.number))
+    print("  " + _("{kind}, {amount} yuan, {start} – {end}; `frontdesk contracts render {number}` "
+                   "writes its Word file.").format(
+        kind=_label(ct.KINDS, contract.kind), amount=ct.money(contract.amount), start=contract.start_date,
+        end=contract.end_date, number=contract.number))
+    return 0
+
+
+def _proposal(args: argparse.Namespace) -> int:
+    staff = sign_in(args, action="lead.manage")
+    return proposal_for_lead(args.id, staff, amount=args.amount, subject=args.subject,
+                             to_quoted=not args.keep_stage, as_json=args.json)
+
+
+def proposal_for_lead(lead_id: int, staff, *, amount: str | None, subject: str | None, to_quoted: bool,
+                      as_json: bool) -> int:
+    """`leads proposal ID` and `contracts new --kind proposal --lead ID`: the proposal
+    written into the export folder, its path printed."""
+    from data import contracts as ct
+    from data import leads
+
+    deal = leads.make_proposal(lead_id, staff.id, amount=amount, subject=subject, to_quoted=to_quoted)
+    contract = deal.contract
+    if as_json:
+        emit({"lead": deal.lead.id, "stage": deal.lead.stage, "id": contract.id, "number": contract.number,
+              "amount": ct.money(contract.amount), "path": deal.path})
+        return 0
+    print(_("Proposal {number} for lead #{id} {name} ({amount} yuan): {stage}.").format(
+        number=contract.number, id=deal.lead.id, name=deal.lead.name, amount=ct.money(contract.amount),
+        stage=_label(leads.LEAD_STAGES, deal.lead.stage)))
+    print(_("Wrote {path}").format(path=deal.path))
     return 0
 
 

@@ -200,7 +200,7 @@ class FoundTab(RegisterTab):
     def new_record(self) -> None:
         def saved(view: desk.FoundView | None) -> None:
             if view is not None:
-                self.changed(_("{what} registered as found (#{id}).").format(what=view.row.description, id=view.id))
+                self.changed(_("{what} registered as found (#{id}).").format(what=view.row.description, id=view.id), select=view.id)
 
         self.app.push_screen(found_form(self.app.staff.id), saved)
 

@@ -348,7 +348,7 @@ class KeysTab(RegisterTab):
             if view is not None:
                 names = "、".join(a.name for a in view.active_authorised) or _("nobody yet")
                 self.changed(_("Keys for {room} registered (#{id}). May collect them: {names}.").format(
-                    room=view.row.room.label, id=view.id, names=names))
+                    room=view.row.room.label, id=view.id, names=names), select=view.id)
 
         self.app.push_screen(key_form(self.app.staff.id), saved)
 

@@ -236,7 +236,7 @@ class ParcelsTab(RegisterTab):
     def new_record(self) -> None:
         def saved(view: desk.ParcelView | None) -> None:
             if view is not None:
-                self.load()
+                self.changed(select=view.id)
                 self.notify_owner(view.id, first=True)
 
         self.app.push_screen(parcel_form(self.app.staff.id), saved)

@@ -198,7 +198,7 @@ class PassesTab(RegisterTab):
         def saved(view: reg.PassView | None) -> None:
             if view is not None:
                 self.changed(_("Release pass {number} issued: give the slip to {carrier}.").format(
-                    number=view.number, carrier=view.carrier_name))
+                    number=view.number, carrier=view.carrier_name), select=view.id)
 
         self.app.push_screen(pass_form(self.app.staff.id), saved)
 

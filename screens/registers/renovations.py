@@ -390,7 +390,7 @@ class RenovationsTab(RegisterTab):
         def saved(view: rn.RenovationView | None) -> None:
             if view is not None:
                 self.changed(_("{number} registered for {room}: enter shows it; a lead approves it.").format(
-                    number=view.number, room=view.room))
+                    number=view.number, room=view.room), select=view.id)
 
         self.app.push_screen(application_form(self.app.staff.id), saved)
 

@@ -114,6 +114,8 @@ class RegisterTab(Vertical):
         self._shown_key: tuple[str, Any] | None = None
         self._last: RegisterTab.PageRead | None = None
         self._filled = False
+        #: The record the next page shown puts the cursor on (a record just made).
+        self._select: Any = None
 
     # --- what a register says --------------------------------------------------------------
 
@@ -226,8 +228,17 @@ class RegisterTab(Vertical):
             cells = list(self.cells(row))
             table.add_row(*(safe_text(c) if isinstance(c, Text) else plain(c)
                             for i, c in enumerate(cells) if i in columns))
+        keys = [self.row_key(r) for r in self.rows]
+        if self._select is not None:
+            if self._select in keys:
+                keep = self._select
+                self._select = None
+            elif self.query_text:
+                # The filter hides the new record: clear it (its read comes back here).
+                self.filter_line.value = ""
+            else:
+                self._select = None
         if self.rows:
-            keys = [self.row_key(r) for r in self.rows]
             table.move_cursor(row=keys.index(keep) if keep is not None and keep in keys
                               else min(max(cursor, 0), len(self.rows) - 1))
         parts = [message.status] if message.status else []
@@ -317,10 +328,15 @@ class RegisterTab(Vertical):
             return None
         return self.rows[min(self.table.cursor_row, len(self.rows) - 1)]
 
-    def changed(self, message: str = "") -> None:
-        """A record was written: say so, and read the page again."""
+    def changed(self, message: str = "", select: Any = None) -> None:
+        """A record was written: say so, and read the page again. `select` (the key of a
+        record just made, `row_key`) reads the first page and puts the cursor on it, so
+        `enter` opens the record just saved, never the one that was on top before."""
         if message:
             self.notify(message, markup=False)
+        if select is not None:
+            self._select = select
+            self.cursors = [None]
         self.load()
 
     def refused(self, exc: FrontDeskError) -> None:

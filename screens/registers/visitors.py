@@ -201,7 +201,7 @@ class VisitorsTab(RegisterTab):
         def saved(view: reg.VisitorView | None) -> None:
             if view is not None:
                 self.changed(_("{name} registered, visiting {place}. enter, then d calls the owner.").format(
-                    name=view.name, place=view.place))
+                    name=view.name, place=view.place), select=view.id)
 
         self.app.push_screen(visitor_form(self.app.staff.id), saved)
 

@@ -1,0 +1,40 @@
+"""What a new clerk found walking the registers at 80×24: after a save the cursor is on the
+new record; room codes and reference numbers are never cut; a plate seen before does not
+show the full phone; any pending handover can be taken over; and the smaller fixes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from data import access
+from data import registers as reg
+from screens.registers.visitors import VisitorModal
+from tests.screen_text import screen_text, settle, wait_for
+from tests.screens.test_registers_screen import app_for, gate, registers  # noqa: F401
+from widgets.form import FormModal
+
+SIZE = (80, 24)
+
+
+async def test_after_a_save_enter_opens_the_new_record(gate):  # noqa: F811
+    with access.acting(gate["desk"]):  # someone already inside, on top of the list
+        reg.register_visitor(reg.VisitorInput(name="老访客", room="5-1-101", time_in=dt.datetime(2026, 12, 6, 9, 0)))
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        screen = registers(app)
+        await wait_for(pilot, lambda: "老访客" in screen_text(app))
+        await pilot.press("n")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormModal)
+        form._set_value("name", "新来客")
+        form._set_value("room", "5-1-101")
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: app.screen is screen and "新来客" in screen_text(app))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VisitorModal)
+        assert "Visitor 新来客" in screen_text(app)

@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -229,8 +230,11 @@ class DraftPane(HandoverPane):
         table = self.query_one("#handover-draft", DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_column("", width=max(20, self.app.size.width - REF_WIDTH - 6))
-        table.add_column("", width=REF_WIDTH)
+        # A reference number is never cut: its column fits the longest one.
+        refs = [cell_len(item.ref) for section in draft.sections for item in section.items if item.ref]
+        ref_width = max(REF_WIDTH, *refs) if refs else REF_WIDTH
+        table.add_column("", width=max(20, self.app.size.width - ref_width - 6))
+        table.add_column("", width=ref_width)
         self.lines = []
         for section in draft.sections:
             self.lines.append((section, None))

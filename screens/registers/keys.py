@@ -25,7 +25,7 @@ from data.clock import today as clock_today
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.rooms_lookup import RoomCandidate
-from screens.registers.tab import RecordModal, RegisterTab, action_bindings
+from screens.registers.tab import Code, RecordModal, RegisterTab, action_bindings
 from screens.room_question import RoomAsker
 from widgets.form import FormField, FormModal
 from widgets.picker import PickerModal, PickRow
@@ -326,10 +326,10 @@ class KeysTab(RegisterTab):
         next_cursor = offset + len(page.rows) if page.has_more else None
         return list(page.rows), next_cursor, " · ".join(parts)
 
-    def cells(self, row: Any) -> list[Text | str]:
+    def cells(self, row: Any) -> list[Text | str | Code]:
         key: desk.KeyRow = row
         late = "bold red" if key.overdue else ""
-        return [key.room.label, f"{key.description} ×{key.quantity}", _state_text(key),
+        return [Code.place(key.room.label), f"{key.description} ×{key.quantity}", _state_text(key),
                 Text(key.out_to, style=late), Text(_when(key.out_since), style=late)]
 
     def palette_commands(self):

@@ -19,7 +19,7 @@ from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
 from data.validators import parse_date
 from data.vocab import PASS_CONSENT, PASS_STATES, label
-from screens.registers.tab import RecordModal, RegisterTab, action_bindings
+from screens.registers.tab import Code, RecordModal, RegisterTab, action_bindings
 from screens.room_question import RoomAsker
 from widgets.form import FormField, FormModal
 
@@ -173,13 +173,14 @@ class PassesTab(RegisterTab):
         page = reg.passes_page(query, state=self.state or None, after=after, limit=self.PAGE)
         return page.rows, page.next_cursor, _("Release passes · {state}").format(state=_(STATE_WORDS[self.state]))
 
-    def cells(self, row: Any) -> list[Text | str]:
+    def cells(self, row: Any) -> list[Text | str | Code]:
         view: reg.PassView = row
         state = view.state()
         valid = f"{view.valid_from:%m-%d}"
         if view.valid_until != view.valid_from:
             valid += f"–{view.valid_until:%m-%d}"
-        return [view.number, Text(label(PASS_STATES, state), style=STATE_STYLES.get(state, "")), view.place,
+        return [Code(view.number), Text(label(PASS_STATES, state), style=STATE_STYLES.get(state, "")),
+                Code(view.room, view.community),
                 valid, view.carrier_name, " ".join(view.items.split())]
 
     def palette_commands(self):

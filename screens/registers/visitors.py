@@ -22,7 +22,7 @@ from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.rooms_lookup import RoomCandidate
 from data.vocab import OCCUPANCY_ROLES, label
-from screens.registers.tab import RecordModal, RegisterTab, action_bindings
+from screens.registers.tab import Code, RecordModal, RegisterTab, action_bindings
 from screens.room_question import RoomAsker
 from widgets.confirm import ConfirmModal
 from widgets.form import FormField, FormModal
@@ -185,11 +185,11 @@ class VisitorsTab(RegisterTab):
         status = _("Visitors {day} · {inside} still inside").format(day=f"{day:%m-%d}", inside=page.inside)
         return page.rows, page.next_cursor, status
 
-    def cells(self, row: Any) -> list[Text | str]:
+    def cells(self, row: Any) -> list[Text | str | Code]:
         view: reg.VisitorView = row
         day = clock_today()
         out = Text(_("inside"), style="bold") if view.inside else Text(_hm(view.time_out, day))
-        return [_hm(view.time_in, day), out, view.name, view.place, view.phone_masked, view.plate_shown,
+        return [_hm(view.time_in, day), out, view.name, Code.place(view.place), view.phone_masked, view.plate_shown,
                 "✓" if view.confirmed_at else "", view.purpose]
 
     def palette_commands(self):

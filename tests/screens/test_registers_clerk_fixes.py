@@ -38,3 +38,34 @@ async def test_after_a_save_enter_opens_the_new_record(gate):  # noqa: F811
         await settle(app, pilot)
         assert isinstance(app.screen, VisitorModal)
         assert "Visitor 新来客" in screen_text(app)
+
+
+async def test_a_room_code_is_never_cut_the_community_is_shortened(gate):  # noqa: F811
+    from data import people
+    from tests import factories as f
+
+    long = f.community("锦绣花园二期东区")
+    people.ensure_room(long.id, "3-2-1601")
+    with access.acting(gate["desk"]):
+        reg.register_visitor(reg.VisitorInput(name="长门牌", room="3-2-1601", community="锦绣花园二期东区",
+                                              time_in=dt.datetime(2026, 12, 6, 9, 0)))
+        reg.register_visitor(reg.VisitorInput(name="短门牌", room="5-1-101", community="锦绣花园",
+                                              time_in=dt.datetime(2026, 12, 6, 9, 30)))
+    app = app_for("desk1")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "长门牌" in screen_text(app))
+        text = screen_text(app)
+        # Two communities sharing "锦绣花园": each by the shortest head that tells them apart.
+        assert "锦绣花园二 3-2-1601" in text and "锦绣花园 5-1-101" in text, text
+
+
+def test_free_text_is_cut_with_an_ellipsis_and_codes_keep_their_forms():
+    from screens.registers.tab import Code, _code_forms, _fit_cell, short_names
+
+    assert _fit_cell("一二三四五六七八", 8).plain == "一二三…"
+    short = short_names(["阳光水岸", "锦绣花园"])
+    assert _code_forms(Code("3-2-1601", "阳光水岸"), short, True) == ["阳光水岸 3-2-1601", "阳光 3-2-1601"]
+    assert _code_forms(Code("3-2-1601", "阳光水岸"), short, False)[-1] == "3-2-1601"
+    assert Code.place("锦绣花园 5-1-302") == Code("5-1-302", "锦绣花园")

@@ -146,6 +146,7 @@ class FoundTab(RegisterTab):
 
     NAME = "found"
     TITLE = N_("Lost and found")
+    SHORT = N_("Finds")
     ORDER = 50
     ACTION = desk.FOUND_ACTION
     COLUMNS = ((N_("Found"), 10), (N_("Community"), 9), (N_("Article"), 12), (N_("Found at"), 12),

@@ -144,6 +144,7 @@ class PassesTab(RegisterTab):
 
     NAME = "passes"
     TITLE = N_("Release passes")
+    SHORT = N_("Passes")
     ORDER = 20
     ACTION = "pass.check"
     NEW_ACTION = "pass.issue"

@@ -322,6 +322,7 @@ class RenovationsTab(RegisterTab):
 
     NAME = "renovations"
     TITLE = N_("Renovations")
+    SHORT = N_("Reno")
     ORDER = 60
     ACTION = "renovation.inspect"
     NEW_ACTION = "renovation.register"

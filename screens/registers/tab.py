@@ -114,6 +114,8 @@ class RegisterTab(Vertical):
     #: stands among the tabs, and the permission (data.access.RULES) that shows it.
     NAME: ClassVar[str] = ""
     TITLE: ClassVar[str] = ""
+    #: A shorter title (message id) for the tab line when the full ones do not fit.
+    SHORT: ClassVar[str] = ""
     ORDER: ClassVar[int] = 100
     ACTION: ClassVar[str] = ""
     #: The permission `n` needs (default: ACTION).
@@ -176,6 +178,10 @@ class RegisterTab(Vertical):
     @classmethod
     def title(cls) -> str:
         return _(cls.TITLE)
+
+    @classmethod
+    def short_title(cls) -> str:
+        return _(cls.SHORT or cls.TITLE)
 
     @classmethod
     def may_use(cls) -> bool:

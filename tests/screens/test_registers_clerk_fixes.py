@@ -69,3 +69,27 @@ def test_free_text_is_cut_with_an_ellipsis_and_codes_keep_their_forms():
     assert _code_forms(Code("3-2-1601", "阳光水岸"), short, True) == ["阳光水岸 3-2-1601", "阳光 3-2-1601"]
     assert _code_forms(Code("3-2-1601", "阳光水岸"), short, False)[-1] == "3-2-1601"
     assert Code.place("锦绣花园 5-1-302") == Code("5-1-302", "锦绣花园")
+
+
+async def test_the_tab_line_uses_short_names_before_numbers_and_f1_names_each_tab(gate):  # noqa: F811
+    from data import i18n
+    from widgets.key_help import key_groups
+
+    app = app_for("desk1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "Passes" in screen_text(app))
+        line = next(x for x in screen_text(app).splitlines() if " 1 " in x)
+        assert "1 Visitors" in line and "2 Passes" in line and "5 Finds" in line and "7 Handover" in line, line
+        descriptions = {kl.keys: kl.description for _t, lines in key_groups(app.screen) for kl in lines}
+        assert descriptions.get("1") == "Visitors" and descriptions.get("2") == "Release passes", descriptions
+    i18n.set_language("zh")
+    app = app_for("desk1")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "放行" in screen_text(app))
+        line = next(x for x in screen_text(app).splitlines() if " 1 " in x)
+        assert "1 访客" in line and "2 放行" in line and "5 失物" in line and "6 装修" in line, line
+    i18n.set_language("en")

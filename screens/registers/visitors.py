@@ -269,7 +269,8 @@ class VisitorsTab(RegisterTab):
                     self.write(lambda: reg.confirm_visit(view.id, self.app.staff.id, person_id=person.person_id),
                                lambda done: _("Visit confirmed by {name}.").format(name=done.confirmed_name))
 
-            self.app.push_screen(ConfirmModal(question), answered)
+            # An enter typed to close the number box must not answer yes: only y does.
+            self.app.push_screen(ConfirmModal(question, enter_confirms=False), answered)
 
         if result is not None and result.ok:
             self.notify(result.message, markup=False)

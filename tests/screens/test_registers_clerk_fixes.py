@@ -93,3 +93,25 @@ async def test_the_tab_line_uses_short_names_before_numbers_and_f1_names_each_ta
         line = next(x for x in screen_text(app).splitlines() if " 1 " in x)
         assert "1 访客" in line and "2 放行" in line and "5 失物" in line and "6 装修" in line, line
     i18n.set_language("en")
+
+
+async def test_an_enter_typed_for_the_number_box_never_confirms_the_visit(gate):  # noqa: F811
+    from data.models import Visitor
+    from screens.call_forms import BigNumberModal
+    from widgets.confirm import ConfirmModal
+
+    with access.acting(gate["guard"]):
+        reg.register_visitor(reg.VisitorInput(name="刘访客", room="锦绣花园3-2-501"))
+    app = app_for("guard1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "d")
+        await wait_for(pilot, lambda: isinstance(app.screen, BigNumberModal))
+        await pilot.press("enter")  # closes the box
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("enter")  # a second enter: not a yes
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmModal) and Visitor.get().confirmed_at is None
+        assert "y: yes" in screen_text(app)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: Visitor.get().confirmed_at is not None)

@@ -115,3 +115,29 @@ async def test_an_enter_typed_for_the_number_box_never_confirms_the_visit(gate):
         assert "y: yes" in screen_text(app)
         await pilot.press("y")
         await wait_for(pilot, lambda: Visitor.get().confirmed_at is not None)
+
+
+async def test_keys_left_by_blank_means_the_owner_when_someone_else_may_collect(db_url, monkeypatch):
+    from data.models import KeyDeposit
+    from tests.screens.test_desk_register_tabs import app_for as desk_app, open_tab
+    from tests.screens.test_desk_register_tabs import desk_db as _fixture  # noqa: F401
+
+    gen = _fixture.__wrapped__(db_url, monkeypatch)
+    next(gen)
+    try:
+        app = desk_app("desk1")
+        async with app.run_test(size=SIZE) as pilot:
+            await open_tab(app, pilot, "keys")
+            await pilot.press("n")
+            await settle(app, pilot)
+            form = app.screen
+            assert isinstance(form, FormModal)
+            for name, value in (("community", "锦绣花园"), ("room", "3-2-501"), ("description", "入户门钥匙"),
+                                ("name", "王阿姨"), ("phone_tail", "1234")):
+                form._set_value(name, value)
+            await pilot.press("f10")
+            await wait_for(pilot, lambda: not isinstance(app.screen, FormModal) or "name" in screen_text(app))
+            assert not isinstance(app.screen, FormModal), screen_text(app)
+            assert KeyDeposit.select().get().left_by == "张晓明"
+    finally:
+        next(gen, None)

@@ -89,7 +89,7 @@ def check_form() -> FormModal:
             raise ValidationError("number", _("Type the number on the slip, such as FX-20261206-003."))
         return reg.check_pass(values["number"])
 
-    return FormModal(_("Check a release pass"), fields, save)
+    return FormModal(_("Check a release pass"), fields, save, save_label=_("Check"))
 
 
 def _rows(view: reg.PassView) -> list[tuple[str, str]]:

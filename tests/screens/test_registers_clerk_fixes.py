@@ -119,8 +119,9 @@ async def test_an_enter_typed_for_the_number_box_never_confirms_the_visit(gate):
 
 async def test_keys_left_by_blank_means_the_owner_when_someone_else_may_collect(db_url, monkeypatch):
     from data.models import KeyDeposit
-    from tests.screens.test_desk_register_tabs import app_for as desk_app, open_tab
+    from tests.screens.test_desk_register_tabs import app_for as desk_app
     from tests.screens.test_desk_register_tabs import desk_db as _fixture  # noqa: F401
+    from tests.screens.test_desk_register_tabs import open_tab
 
     gen = _fixture.__wrapped__(db_url, monkeypatch)
     next(gen)
@@ -141,3 +142,22 @@ async def test_keys_left_by_blank_means_the_owner_when_someone_else_may_collect(
             assert KeyDeposit.select().get().left_by == "张晓明"
     finally:
         next(gen, None)
+
+
+def test_a_pass_number_is_found_without_its_prefix_and_in_full_width_digits():
+    from data.registers.passes import normalize_number
+
+    assert normalize_number("20261207-004") == "FX-20261207-004"
+    assert normalize_number("２０２６１２０７－００４") == "FX-20261207-004"
+    assert normalize_number("202612074") == "FX-20261207-004"
+    assert normalize_number("fx-20261207-004") == "FX-20261207-004"
+
+
+async def test_the_check_form_says_f10_checks(gate):  # noqa: F811
+    app = app_for("guard1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        text = screen_text(app)
+        assert "F10 Check" in text and "F10 save" not in text, text

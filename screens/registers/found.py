@@ -138,6 +138,8 @@ class FoundModal(RecordModal):
         super().__init__(row.description, rows, note=note, note_style=style)
 
     def offered(self, action: str) -> bool:
+        if action == "dispose":  # only once kept for its owner long enough (90 days)
+            return self.view.state == "held" and self.view.row.disposable
         return self.view.state == "held"
 
 

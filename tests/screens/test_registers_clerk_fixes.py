@@ -161,3 +161,32 @@ async def test_the_check_form_says_f10_checks(gate):  # noqa: F811
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         text = screen_text(app)
         assert "F10 Check" in text and "F10 save" not in text, text
+
+
+async def test_dispose_is_offered_only_after_90_days_and_a_blank_choice_is_named(gate):  # noqa: F811
+    import pytest
+
+    from data import desk_registers as desk
+    from data.errors import ValidationError
+    from screens.registers.found import FoundModal
+
+    with access.acting(gate["desk"]):
+        young = desk.add_found(desk.FoundInput(description="黑色雨伞", place="大堂", community="锦绣花园",
+                                               found_at="2026-11-25 09:00"))
+        old = desk.add_found(desk.FoundInput(description="旧钱包", place="大堂", community="锦绣花园",
+                                             found_at="2026-08-01 09:00"))
+        with pytest.raises(ValidationError) as refused:
+            desk.dispose_found(old.id, "", "派出所")
+        assert refused.value.message == "Choose how it was disposed of."
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(FoundModal(desk.get_found(young.id)))
+        await wait_for(pilot, lambda: isinstance(app.screen, FoundModal))
+        assert "Dispose" not in screen_text(app)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FoundModal)  # x does nothing on an 11-day-old item
+        await pilot.press("escape")
+        app.push_screen(FoundModal(desk.get_found(old.id)))
+        await wait_for(pilot, lambda: "x Dispose of" in screen_text(app))

@@ -261,8 +261,9 @@ class DraftPane(HandoverPane):
             text = _("To take over: #{id} {name} {shift} {at}, {count} items · a reads and acknowledges it").format(
                 id=first.id, name=first.staff_name, shift=first.shift_label, at=_stamp(first.created_at),
                 count=first.item_count)
-            if len(pending) > 1:
-                text += " " + _("(+{more} more in the history)").format(more=len(pending) - 1)
+            if len(pending) > 1:  # the others by number: h, then a on one takes it over
+                text += " " + _("(also waiting: {ids}; h, then a on one)").format(
+                    ids=", ".join(f"#{row.id}" for row in pending[1:]))
             label.update(plain(text))
 
     def current(self) -> ho.HandoverItem | None:
@@ -399,8 +400,10 @@ class HistoryPane(HandoverPane):
 
     def action_show(self) -> None:
         row = self.current()
-        if row is not None:
-            self.host.open_handover(row.id, ack=False)
+        if row is not None:  # one waiting for this clerk opens to be taken over
+            mine = row.staff_id == self.host.app.staff.id
+            ack = not row.acknowledged and not mine and access.can("handover.write", self.host.app.staff.id)
+            self.host.open_handover(row.id, ack=ack)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -190,3 +190,39 @@ async def test_dispose_is_offered_only_after_90_days_and_a_blank_choice_is_named
         await pilot.press("escape")
         app.push_screen(FoundModal(desk.get_found(old.id)))
         await wait_for(pilot, lambda: "x Dispose of" in screen_text(app))
+
+
+async def test_the_newest_handover_waits_first_and_any_waiting_one_is_taken_over_from_the_history(
+        sqlite_url, monkeypatch):
+    from data import handover
+    from data.models import Handover
+    from screens.handover import HandoverModal, HandoverScreen
+    from tests import factories as f
+    from tests.screens.test_renovation_handover_tabs import T
+    from tests.screens.test_renovation_handover_tabs import app_for as world_app
+    from tests.screens.test_renovation_handover_tabs import world as _world
+
+    gen = _world.__wrapped__(sqlite_url, monkeypatch)
+    world = next(gen)
+    try:
+        desk3 = f.staff("desk3", "赵六")
+        night = handover.submit_handover(desk3.id, "夜班", at=T.replace(hour=23, minute=55))
+        latest = handover.submit_handover(world["desk2"].id, "刚交的班", at=T.replace(hour=9))
+        assert [row.id for row in handover.pending_handovers(world["desk"].id)] == [latest.id, night.id]
+        app = world_app("desk1")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            app.push_screen(HandoverScreen())
+            await wait_for(pilot, lambda: f"To take over: #{latest.id}" in screen_text(app))
+            await pilot.press("h")
+            await wait_for(pilot, lambda: "刚交的班" in screen_text(app))
+            screen = app.screen
+            rows = screen.history_pane.rows
+            await pilot.press(*["down"] * [r.id for r in rows].index(latest.id))
+            await pilot.press("enter")  # a waiting one opens to be taken over, not read-only
+            await wait_for(pilot, lambda: isinstance(app.screen, HandoverModal))
+            assert app.screen.ack
+            await pilot.press("f10")
+            await wait_for(pilot, lambda: Handover.get_by_id(latest.id).acked_by_id == world["desk"].id)
+    finally:
+        next(gen, None)

@@ -46,6 +46,15 @@ class VisitorForm(FormModal):
         super().__init__(*args, **kwargs)
         self.asker = asker
         self._looked_up: set[tuple[str, str]] = set()
+        #: A phone filled from a visit seen before, for a role without reveal.phone: the
+        #: field shows it masked, the save uses it in full (masked, full).
+        self.hidden_phone: tuple[str, str] | None = None
+
+    def phone_value(self, typed: str) -> str:
+        """The phone to save: the hidden one while its field still shows it masked."""
+        if self.hidden_phone is not None and typed.strip() == self.hidden_phone[0]:
+            return self.hidden_phone[1]
+        return typed
 
     @on(Input.Blurred)
     def _seen_before(self, event: Input.Blurred) -> None:
@@ -66,6 +75,16 @@ class VisitorForm(FormModal):
         values = self.values()
         fills = {"name": found.name, "phone": found.phone, "plate": found.plate,
                  "community": found.community, "room": found.room}
+        if fills["phone"] and not values.get("phone", "").strip():
+            if access.can("reveal.phone"):
+                try:  # shown in full: recorded as a reveal, as on the owner card
+                    reg.reveal_prefill_phone(found.visit_id)
+                except FrontDeskError:
+                    fills["phone"] = ""
+            else:  # masked in the field; the number itself stays out of sight
+                self.hidden_phone = (found.phone_masked, found.phone)
+                self._set_value("phone", found.phone_masked)
+                fills["phone"] = ""
         for name, value in fills.items():
             if value and not values.get(name, "").strip():
                 self._set_value(name, value if name != "plate" else reg.shown_plate(value))
@@ -98,7 +117,7 @@ def visitor_form(staff_id: int) -> VisitorForm:
                 asker.ask(values["room"], match)
         return reg.register_visitor(reg.VisitorInput(
             name=values["name"], room=values["room"], community=values["community"] or None,
-            phone=values["phone"], id_number=values["id_number"], plate=values["plate"],
+            phone=form.phone_value(values["phone"]), id_number=values["id_number"], plate=values["plate"],
             purpose=values["purpose"], room_id=room_id), staff_id)
 
     form = VisitorForm(_("New visitor"), fields, save, asker=asker)

@@ -226,3 +226,24 @@ async def test_the_newest_handover_waits_first_and_any_waiting_one_is_taken_over
             await wait_for(pilot, lambda: Handover.get_by_id(latest.id).acked_by_id == world["desk"].id)
     finally:
         next(gen, None)
+
+
+async def test_a_plate_seen_before_fills_the_phone_in_full_for_the_desk_as_a_recorded_reveal(gate):  # noqa: F811
+    from data.models import AuditLog
+
+    with access.acting(gate["guard"]):
+        seen = reg.register_visitor(reg.VisitorInput(
+            name="刘师傅", room="5-1-101", phone="13700137000", plate="沪A12345",
+            time_in=dt.datetime(2026, 12, 1, 9, 0)))
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        await pilot.press(*"沪a12345", "enter")
+        await wait_for(pilot, lambda: app.screen.values()["phone"] != "")
+        assert app.screen.values()["phone"] == "13700137000"
+        reveal = AuditLog.select().where(AuditLog.action == "reveal", AuditLog.entity_id == seen.id).first()
+        assert reveal is not None and reveal.staff_id == gate["desk"].id

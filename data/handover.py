@@ -540,7 +540,7 @@ def get_handover(handover_id: int, staff_id: int | None = None) -> HandoverView:
 
 def pending_handovers(staff_id: int, limit: int = PENDING_LIMIT) -> list[HandoverRow]:
     """Handovers waiting for acknowledgement that `staff_id` may take over: someone else's,
-    about their communities (or the whole company), newest first."""
+    about their communities (or the whole company), the newest saved first."""
     access.require("handover.read", staff_id)
     query = _row_query().where(Handover.acked_at.is_null(), Handover.staff != staff_id)
     mine = staff_communities(staff_id)
@@ -549,7 +549,9 @@ def pending_handovers(staff_id: int, limit: int = PENDING_LIMIT) -> list[Handove
         query = query.where(Handover.id.not_in(covered) | Handover.id.in_(
             HandoverCommunity.select(HandoverCommunity.handover)
             .where(HandoverCommunity.community.in_(mine))))
-    return _rows(query.order_by(Handover.created_at.desc(), Handover.id.desc()).limit(max(1, limit)))
+    # Newest first by when it was saved (the id): a shift's handover dated later than the
+    # one just handed over must not hide it.
+    return _rows(query.order_by(Handover.id.desc()).limit(max(1, limit)))
 
 
 def handovers(query: HandoverQuery | None = None, *, after: tuple[dt.datetime, int] | None = None,

@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -229,8 +230,11 @@ class DraftPane(HandoverPane):
         table = self.query_one("#handover-draft", DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_column("", width=max(20, self.app.size.width - REF_WIDTH - 6))
-        table.add_column("", width=REF_WIDTH)
+        # A reference number is never cut: its column fits the longest one.
+        refs = [cell_len(item.ref) for section in draft.sections for item in section.items if item.ref]
+        ref_width = max(REF_WIDTH, *refs) if refs else REF_WIDTH
+        table.add_column("", width=max(20, self.app.size.width - ref_width - 6))
+        table.add_column("", width=ref_width)
         self.lines = []
         for section in draft.sections:
             self.lines.append((section, None))
@@ -257,8 +261,9 @@ class DraftPane(HandoverPane):
             text = _("To take over: #{id} {name} {shift} {at}, {count} items · a reads and acknowledges it").format(
                 id=first.id, name=first.staff_name, shift=first.shift_label, at=_stamp(first.created_at),
                 count=first.item_count)
-            if len(pending) > 1:
-                text += " " + _("(+{more} more in the history)").format(more=len(pending) - 1)
+            if len(pending) > 1:  # the others by number: h, then a on one takes it over
+                text += " " + _("(also waiting: {ids}; h, then a on one)").format(
+                    ids=", ".join(f"#{row.id}" for row in pending[1:]))
             label.update(plain(text))
 
     def current(self) -> ho.HandoverItem | None:
@@ -395,8 +400,10 @@ class HistoryPane(HandoverPane):
 
     def action_show(self) -> None:
         row = self.current()
-        if row is not None:
-            self.host.open_handover(row.id, ack=False)
+        if row is not None:  # one waiting for this clerk opens to be taken over
+            mine = row.staff_id == self.host.app.staff.id
+            ack = not row.acknowledged and not mine and access.can("handover.write", self.host.app.staff.id)
+            self.host.open_handover(row.id, ack=ack)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

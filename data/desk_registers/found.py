@@ -319,6 +319,8 @@ def dispose_found(item_id: int, how: str, note: str, *, staff_id: int | None = N
     discarded, with a note saying where it went (the police station, the charity)."""
     access.require(ACTION, staff_id)
     at = moment(at)
+    if not (how or "").strip():
+        raise ValidationError("disposal", _("Choose how it was disposed of."))
     disposal = choice(how, DISPOSALS, DISPOSAL_WORDS, "disposal")
     remark = line(note, "note", 200, required=_(
         "Say where it went or why: the police station, the charity, or why it was discarded."))

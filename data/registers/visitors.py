@@ -135,6 +135,11 @@ class VisitorPrefill:
     purpose: str
     last_seen: dt.datetime
 
+    @property
+    def phone_masked(self) -> str:
+        """The phone as a role without reveal.phone sees it in the form."""
+        return mask_phone(self.phone) if self.phone else ""
+
 
 @dataclass(frozen=True)
 class PersonToCall:
@@ -312,6 +317,14 @@ def visitor_by_phone(phone: str) -> VisitorPrefill | None:
     if not value:
         return None
     return _prefill(Visitor.phone == value)
+
+
+def reveal_prefill_phone(visit_id: int, staff_id: int | None = None) -> None:
+    """A phone seen before filled into the new-visitor form in full: recorded in the audit
+    trail as a reveal of that visit's phone (as the owner card's reveal is)."""
+    access.require("reveal.phone", staff_id)
+    with transaction():
+        audit.record("reveal", "visitor", visit_id, "phone", staff_id=staff_id)
 
 
 def reveal_visitors(visit_ids: list[int], staff_id: int | None = None) -> dict[int, RevealedVisitor]:

@@ -138,6 +138,8 @@ class FoundModal(RecordModal):
         super().__init__(row.description, rows, note=note, note_style=style)
 
     def offered(self, action: str) -> bool:
+        if action == "dispose":  # only once kept for its owner long enough (90 days)
+            return self.view.state == "held" and self.view.row.disposable
         return self.view.state == "held"
 
 
@@ -146,6 +148,7 @@ class FoundTab(RegisterTab):
 
     NAME = "found"
     TITLE = N_("Lost and found")
+    SHORT = N_("Finds")
     ORDER = 50
     ACTION = desk.FOUND_ACTION
     COLUMNS = ((N_("Found"), 10), (N_("Community"), 9), (N_("Article"), 12), (N_("Found at"), 12),
@@ -200,7 +203,7 @@ class FoundTab(RegisterTab):
     def new_record(self) -> None:
         def saved(view: desk.FoundView | None) -> None:
             if view is not None:
-                self.changed(_("{what} registered as found (#{id}).").format(what=view.row.description, id=view.id))
+                self.changed(_("{what} registered as found (#{id}).").format(what=view.row.description, id=view.id), select=view.id)
 
         self.app.push_screen(found_form(self.app.staff.id), saved)
 

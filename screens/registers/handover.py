@@ -127,7 +127,10 @@ class HandoverTab(RegisterTab):
         if not self.pending:
             self.notify(_("No handover waits for you to take over."), markup=False)
             return
-        self.app.push_screen(HandoverScreen(take_over=self.pending[0].id))
+        row = self.selected  # the waiting handover under the cursor, else the newest
+        target = row.handover_id if isinstance(row, HandoverLine) and row.handover_id is not None \
+            else self.pending[0].id
+        self.app.push_screen(HandoverScreen(take_over=target))
 
     def open_record(self, row: Any) -> None:
         from screens.handover import HandoverScreen

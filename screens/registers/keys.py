@@ -25,7 +25,7 @@ from data.clock import today as clock_today
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.rooms_lookup import RoomCandidate
-from screens.registers.tab import RecordModal, RegisterTab, action_bindings
+from screens.registers.tab import Code, RecordModal, RegisterTab, action_bindings
 from screens.room_question import RoomAsker
 from widgets.form import FormField, FormModal
 from widgets.picker import PickerModal, PickRow
@@ -157,6 +157,17 @@ def key_form(staff_id: int) -> KeyForm:
             if len(match.candidates) > 1:
                 asker.ask(values["room"], match)
         owner = form.kept_owner(values)
+        left_by = values["left_by"]
+        if not left_by.strip() and owner is None:
+            # "Left by" blank means the room's owner, also when someone else may collect.
+            room_owner = form.owner if room_id is None or room_id == form._owner_room else None
+            if room_owner is None and values["room"].strip():
+                if room_id is None:
+                    match = reg.room_match(values["room"], values["community"] or None)
+                    room_id = match.candidates[0].id if len(match.candidates) == 1 else None
+                room_owner = desk.owner_authorisation(room_id) if room_id is not None else None
+            if room_owner is not None:
+                left_by = room_owner.name
         people = []
         if any(values[name].strip() for name in ("name", "phone_tail", "id_tail")):
             people.append(desk.AuthorisedInput(
@@ -165,7 +176,7 @@ def key_form(staff_id: int) -> KeyForm:
         return desk.deposit_key(desk.KeyDepositInput(
             description=values["description"], room=values["room"],
             community=values["community"] or None, room_id=room_id, quantity=values["quantity"],
-            owner=owner.person if owner is not None else None, left_by=values["left_by"],
+            owner=owner.person if owner is not None else None, left_by=left_by,
             authorised=people, note=values["note"]), staff_id=staff_id)
 
     form = KeyForm(_("Keys left with the desk"), fields, save, asker=asker)
@@ -326,10 +337,10 @@ class KeysTab(RegisterTab):
         next_cursor = offset + len(page.rows) if page.has_more else None
         return list(page.rows), next_cursor, " · ".join(parts)
 
-    def cells(self, row: Any) -> list[Text | str]:
+    def cells(self, row: Any) -> list[Text | str | Code]:
         key: desk.KeyRow = row
         late = "bold red" if key.overdue else ""
-        return [key.room.label, f"{key.description} ×{key.quantity}", _state_text(key),
+        return [Code.place(key.room.label), f"{key.description} ×{key.quantity}", _state_text(key),
                 Text(key.out_to, style=late), Text(_when(key.out_since), style=late)]
 
     def palette_commands(self):
@@ -348,7 +359,7 @@ class KeysTab(RegisterTab):
             if view is not None:
                 names = "、".join(a.name for a in view.active_authorised) or _("nobody yet")
                 self.changed(_("Keys for {room} registered (#{id}). May collect them: {names}.").format(
-                    room=view.row.room.label, id=view.id, names=names))
+                    room=view.row.room.label, id=view.id, names=names), select=view.id)
 
         self.app.push_screen(key_form(self.app.staff.id), saved)
 

@@ -24,7 +24,7 @@ from data.clock import today as clock_today
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.vocab import label
-from screens.registers.tab import RecordModal, RegisterTab, action_bindings
+from screens.registers.tab import Code, RecordModal, RegisterTab, action_bindings
 from screens.room_question import RoomAsker
 from widgets.form import FormField, FormModal
 from widgets.safe import plain
@@ -210,7 +210,7 @@ class ParcelsTab(RegisterTab):
         next_cursor = offset + len(page.rows) if page.has_more else None
         return list(page.rows), next_cursor, " · ".join(parts)
 
-    def cells(self, row: Any) -> list[Text | str]:
+    def cells(self, row: Any) -> list[Text | str | Code]:
         parcel: desk.ParcelRow = row
         what = " ".join((parcel.description or parcel.tracking).split())
         if parcel.notified:
@@ -219,7 +219,7 @@ class ParcelsTab(RegisterTab):
             told = Text("✗", style="red")
         else:
             told = Text("")
-        return [_when(parcel.received_at), parcel.room.label, parcel.carrier, what, parcel.shelf,
+        return [_when(parcel.received_at), Code.place(parcel.room.label), parcel.carrier, what, parcel.shelf,
                 _state_text(parcel), told]
 
     def palette_commands(self):
@@ -236,7 +236,7 @@ class ParcelsTab(RegisterTab):
     def new_record(self) -> None:
         def saved(view: desk.ParcelView | None) -> None:
             if view is not None:
-                self.load()
+                self.changed(select=view.id)
                 self.notify_owner(view.id, first=True)
 
         self.app.push_screen(parcel_form(self.app.staff.id), saved)

@@ -31,7 +31,7 @@ from data.i18n import N_, _
 from data.registers.common import resolve_one_room
 from data.validators import parse_date
 from data.vocab import label
-from screens.registers.tab import RecordModal, RegisterTab, action_bindings
+from screens.registers.tab import Code, RecordModal, RegisterTab, action_bindings
 from screens.room_question import RoomAsker
 from widgets.form import FormField, FormModal
 from widgets.safe import plain, safe_text
@@ -322,6 +322,7 @@ class RenovationsTab(RegisterTab):
 
     NAME = "renovations"
     TITLE = N_("Renovations")
+    SHORT = N_("Reno")
     ORDER = 60
     ACTION = "renovation.inspect"
     NEW_ACTION = "renovation.register"
@@ -364,7 +365,7 @@ class RenovationsTab(RegisterTab):
             status=shown, day=_(DAY_WORDS[rn.day_kind(now.date())]))
         return lines, (offset + len(lines) if page.has_more else None), status
 
-    def cells(self, row: Any) -> list[Text | str]:
+    def cells(self, row: Any) -> list[Text | str | Code]:
         line: PermitLine = row
         r, today = line.row, line.today
         period = f"{r.start_date:%m-%d}–{r.end_date:%m-%d}"
@@ -372,7 +373,7 @@ class RenovationsTab(RegisterTab):
         now = Text("")
         if today.active:
             now = Text("✓", style="bold green") if today.permitted_now else Text("✗", style="red")
-        return [f"{r.community} {r.room}", r.applicant, period,
+        return [Code(r.room, r.community), r.applicant, period,
                 Text(label(rn.STATUSES, r.status), style=STATUS_STYLES.get(r.status, "")), hours, now]
 
     def palette_commands(self):
@@ -390,7 +391,7 @@ class RenovationsTab(RegisterTab):
         def saved(view: rn.RenovationView | None) -> None:
             if view is not None:
                 self.changed(_("{number} registered for {room}: enter shows it; a lead approves it.").format(
-                    number=view.number, room=view.room))
+                    number=view.number, room=view.room), select=view.id)
 
         self.app.push_screen(application_form(self.app.staff.id), saved)
 

@@ -9,15 +9,15 @@ from data.models import AuditLog, Parcel
 from screens.call_forms import BigNumberModal
 from screens.registers.parcels import ParcelModal
 from tests.screen_text import screen_text, settle, wait_for
-from tests.screens.test_desk_register_tabs import (  # noqa: F401 — the fixture
+from tests.screens.test_desk_register_tabs import (
     SIZE,
     app_for,
-    desk_db,
     flat,
     open_tab,
     receive_by_keys,
     type_in,
 )
+from tests.screens.test_desk_register_tabs import desk_db as desk_db  # the fixture
 
 
 async def test_no_message_sent_the_desk_phones_the_owner_with_the_code(desk_db):

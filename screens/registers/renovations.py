@@ -148,7 +148,9 @@ def application_form(staff_id: int) -> ApplicationForm:
         FormField("workers", _("Workers"), placeholder=_("王师傅,13700137000,123X；李师傅,…")),
         FormField("scope", _("Works"), placeholder=_("厨卫翻新、水电改造 …")),
         FormField("start_date", _("From"), f"{today:%Y-%m-%d}"),
-        FormField("end_date", _("Until"), placeholder=f"{today + dt.timedelta(days=60):%Y-%m-%d}"),
+        # An example, said to be one: a bare date in grey reads as a value already there.
+        FormField("end_date", _("Until"), placeholder=_("such as {date} (the last day of the works)").format(
+            date=f"{today + dt.timedelta(days=60):%Y-%m-%d}")),
         FormField("workday_hours", _("Working days"), rn.DEFAULT_WORKDAY_HOURS,
                   help=_("the permitted hours; never on public holidays")),
         FormField("rest_day_hours", _("Rest days"), placeholder=_("none (empty), or 09:00-12:00")),

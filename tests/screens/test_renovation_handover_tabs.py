@@ -105,6 +105,9 @@ async def test_a_renovation_from_application_to_refund_by_keys(world):
         form = app.screen
         assert isinstance(form, FormModal)
         assert form.values()["workday_hours"] == "08:00-12:00,14:00-18:00"  # the default, shown
+        # The end date is empty, its grey example said to be one (not a value already there).
+        assert form.values()["end_date"] == ""
+        assert form.query_one("#field-end_date").placeholder == "such as 2026-05-03 (the last day of the works)"
         await type_in(pilot, "锦绣花园")
         await pilot.press("tab")
         await type_in(pilot, "3-2-601")

@@ -217,10 +217,17 @@ class FrontDeskApp(TypeAhead, DeskApp):
             "staff": f"{self.staff.name}({self.staff.login}) {self.staff.role_label}",
             "database": self.database_label,
             "unread": self._unread_text(),
+            "ring": self.ring_popup.header_text(),
         }
 
     def _unread_text(self) -> str:
         return _("✉ {count}").format(count=self.unread) if self.unread else ""
+
+    def show_ring(self) -> None:
+        """Show in every open screen's header whether a call waits to pop up."""
+        for screen in self.screen_stack:
+            for header in screen.query(AppHeader):
+                header.show(ring=self.ring_popup.header_text())
 
     def show_unread(self, count: int) -> None:
         """Show `count` unread notifications in every open screen's header."""

@@ -51,7 +51,7 @@ class RingPopup:
         self.waiting: list[RingView] = []  # oldest first
         self.popped: list[int] = []  # handed to the calls screen, watched until they end
         self._handled: set[int] = set()  # every ring seen, never queued twice
-        self._told: set[int] = set()  # rings whose "waiting" toast was shown
+        self._told: dict[int, float] = {}  # rings whose "waiting" toast was shown, and when
         self.watch: RingWatch | None = None
 
     # --- the look -------------------------------------------------------------------------
@@ -64,6 +64,16 @@ class RingPopup:
             log.exception("ring watcher not started")
             return
         self.app.set_interval(RING_POLL_S, self.tick, name="ring-watch")
+
+    def header_text(self) -> str:
+        """The header's mark while a call waits to pop up (a form is open): it stays until
+        the call pops up, as the unread count does until the inbox is read."""
+        return _("☎ Call waiting") if self.waiting else ""
+
+    def _show(self) -> None:
+        show = getattr(self.app, "show_ring", None)
+        if show is not None:
+            show()
 
     @property
     def watched(self) -> set[int]:
@@ -129,6 +139,7 @@ class RingPopup:
             return
         if ring.call_id is None:
             self.waiting.append(ring)
+            self._show()
 
     def busy(self) -> bool:
         """Would a pop-up now take keys from something being typed? A modal on top (a form,
@@ -142,21 +153,24 @@ class RingPopup:
         return any(getattr(screen, "is_dirty", False) for screen in app.screen_stack)
 
     def pop_if_free(self) -> None:
-        """Pop the first waiting ring up, unless something is being typed: then say once,
-        in a toast that takes no focus, that it waits."""
+        """Pop the first waiting ring up, unless something is being typed: then say, in a
+        toast that takes no focus, that it waits — again as each toast goes, so it is on
+        the screen (over the form, which may cover the header's mark) until it pops up."""
         if not self.waiting:
             return
         ring = self.waiting[0]
         if self.busy():
-            if ring.id not in self._told:
-                self._told.add(ring.id)
+            told_at = self._told.get(ring.id)
+            if told_at is None or monotonic() - told_at >= RING_TOAST_SECONDS:
+                self._told[ring.id] = monotonic()
                 self.app.notify(
                     _("Call {number}: it pops up once you save or cancel the form you are in.").format(
                         number=_shown_number(ring)),
                     title=_("Incoming call"), timeout=RING_TOAST_SECONDS, markup=False)
             return
         self.waiting.pop(0)
-        self._told.discard(ring.id)
+        self._told.pop(ring.id, None)
+        self._show()
         self.app.action_open_screen("calls")
         screen = self._calls_screen()
         if screen is None:

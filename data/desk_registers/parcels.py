@@ -130,6 +130,9 @@ class ParcelView:
     collected_note: str
     collected_staff: str
     note: str
+    #: The pickup code to read to the occupant by phone: only while the parcel waits and no
+    #: message told them (else "": the desk checks the code, it does not show it).
+    code_to_tell: str = ""
 
     @property
     def id(self) -> int:
@@ -195,7 +198,44 @@ def _view(parcel_id: int, at: dt.datetime | None = None) -> ParcelView:
                  + (f" {m.error}" if m.error else "") for m in messages_about(ABOUT, p.id))
     return ParcelView(row, staff.get(p.received_staff_id, ""), people.get(p.notified_person_id, ""),
                       sent, bool(p.pickup_code), p.collected_how, p.collected_note,
-                      staff.get(p.collected_staff_id, ""), p.note)
+                      staff.get(p.collected_staff_id, ""), p.note,
+                      p.pickup_code if p.state == "waiting" and not p.notified else "")
+
+
+@dataclass(frozen=True)
+class ParcelCall:
+    """Whom to phone about a parcel no message told of: a person of the room and the
+    number to dial (theirs or their chosen contact's), with the pickup code to read out."""
+
+    person_id: int
+    name: str
+    role: str
+    number: str
+    pickup_code: str
+
+
+def parcel_call(parcel_id: int, *, staff_id: int | None = None) -> ParcelCall:
+    """Whom to phone about a waiting parcel (the owner first, then a tenant, then family,
+    who has a phone). The look-up of the number is recorded in the audit trail."""
+    from data import audit
+    from data.property.contacts import call_numbers
+    from data.registers.common import room_people
+
+    access.require(ACTION, staff_id)
+    parcel = _parcel(parcel_id)
+    if parcel.state != "waiting":
+        raise ValidationError("state", _("This parcel was collected already: there is nobody to tell."))
+    people = room_people(parcel.room_id)
+    numbers = call_numbers(p.person_id for p in people)
+    for person in people:
+        number = numbers.get(person.person_id, "")
+        if number:
+            with transaction():
+                audit.record("reveal", "person", person.person_id, "phones", staff_id=acting_id(staff_id),
+                             new=_("to tell of parcel #{id}").format(id=parcel.id))
+            return ParcelCall(person.person_id, person.name, person.role, number, parcel.pickup_code)
+    room = room_refs([parcel.room_id])[parcel.room_id].label
+    raise NotFoundError(_("Nobody of {room} has a phone on record: leave a note at the door.").format(room=room))
 
 
 def get_parcel(parcel_id: int, *, at: dt.datetime | None = None,
@@ -430,7 +470,7 @@ def collect_parcel(parcel_id: int, by: str, *, pickup_code: str = "", note: str 
 
 __all__ = [
     "ACTION", "CARRIERS", "COLLECTED_HOW", "PARCEL_OVERDUE_DAYS", "PARCEL_SIZES", "PARCEL_STATES",
-    "ParcelInput", "ParcelRow", "ParcelView", "collect_parcel", "get_parcel", "list_parcels",
+    "ParcelCall", "ParcelInput", "ParcelRow", "ParcelView", "collect_parcel", "get_parcel", "list_parcels",
     "notify_parcel", "parcel_counts", "parcels_waiting", "parcels_waiting_for_room",
     "parse_parcel_state", "receive_parcel",
 ]

@@ -119,7 +119,9 @@ class InspectionInput:
     result: str = "ok"  # ok | warning | violation
     at: dt.datetime | None = None  # None = now
     inspector_id: int | None = None  # None = whoever records it
-    needs_repair: bool = False
+    #: Open a work order? True, False (not even for a violation: the inspector's choice),
+    #: None: only for a violation.
+    needs_repair: bool | None = None
     category_id: int | None = None  # of the work order opened
     priority: str = "normal"
 

@@ -171,6 +171,10 @@ class InboundCallPane(CallerSearch, CallsPane):
             self.screen.set_focus(None)  # no call: nothing, so letters are the screen's keys
         elif not self.query_one("#call-number", Input).value:
             self.query_one("#call-number").focus()
+        elif self.draft.category is None and self.draft.ring_id is not None:
+            # A popped-up call (its number known): on to the category, as enter on the
+            # number does on a call answered with n, so one digit picks it.
+            self.query_one("#call-category").focus()
         else:
             self.query_one("#call-summary").focus()
 

@@ -21,9 +21,10 @@ from textual.widgets import DataTable, Label
 from data import desk_registers as desk
 from data import registers as reg
 from data.clock import today as clock_today
+from data.dialout import DialResult, dial, dial_command
 from data.errors import FrontDeskError
 from data.i18n import N_, _
-from data.vocab import label
+from data.vocab import OCCUPANCY_ROLES, label
 from screens.registers.tab import Code, RecordModal, RegisterTab, action_bindings
 from screens.room_question import RoomAsker
 from widgets.form import FormField, FormModal
@@ -106,6 +107,7 @@ class ParcelModal(RecordModal):
     ACTIONS = (
         ("c", "collect", N_("Collect")),
         ("m", "notify", N_("Message again")),
+        ("d", "call_owner", N_("Call the owner")),
     )
     BINDINGS = [*RecordModal.BINDINGS, *action_bindings(ACTIONS)]
 
@@ -139,6 +141,8 @@ class ParcelModal(RecordModal):
             (_("Shelf"), row.shelf),
             (_("Received"), _("{when} (by {staff})").format(when=_when(row.received_at), staff=view.received_by)),
             (_("Owner told"), told),
+            (_("Pickup code"), _("{code} (read it to the owner on the phone: d dials)").format(
+                code=view.code_to_tell) if view.code_to_tell else ""),
             (_("Messages"), "\n".join(view.messages)),
             (_("Collected by"), collected),
             (_("Note"), " ".join(view.note.split())),
@@ -146,6 +150,8 @@ class ParcelModal(RecordModal):
         super().__init__(_("Parcel #{id}").format(id=row.id), rows, note=note, note_style=style)
 
     def offered(self, action: str) -> bool:
+        if action == "call_owner":  # no message told them: the desk phones
+            return self.view.state == "waiting" and not self.view.row.notified
         return self.view.state == "waiting"
 
 
@@ -180,9 +186,18 @@ class ParcelsTab(RegisterTab):
             super().__init__()
             self.view, self.first = view, first
 
+    class Dialled(Message):
+        """Whom to phone about a parcel was found, the dial command ran (result None: none
+        is configured)."""
+
+        def __init__(self, call: desk.ParcelCall, result: DialResult | None) -> None:
+            super().__init__()
+            self.call, self.result = call, result
+
     def __init__(self) -> None:
         super().__init__()
         self.state = STATE_STEPS[0]
+        self.told_parcel: int | None = None  # the parcel the line above the list is about
 
     def compose(self) -> ComposeResult:
         """The list's parts, and above the list how the last message went (it stays: the
@@ -265,6 +280,7 @@ class ParcelsTab(RegisterTab):
         told.set_class(view.notified, "-sent")
         told.set_class(not view.notified, "-not-sent")
         told.update(plain(f"{head} {view.notice}"))
+        self.told_parcel = view.id
         if view.notified:
             self.notify(f"{head} {view.notice}", markup=False)
         else:
@@ -287,17 +303,57 @@ class ParcelsTab(RegisterTab):
                 self.collect(view)
             elif what == "notify":
                 self.notify_owner(view.id)
+            elif what == "call_owner":
+                self.call_owner(view.id)
 
         self.app.push_screen(ParcelModal(view), chosen)
 
     def collect(self, view: desk.ParcelView) -> None:
         def done(after: desk.ParcelView | None) -> None:
             if after is not None:
+                if after.id == self.told_parcel:  # what the line said is over
+                    self.hide_told()
                 self.changed(_("Parcel for {room} collected by {name} ({how}).").format(
                     room=after.row.room.label, name=after.row.collected_by,
                     how=label(desk.COLLECTED_HOW, after.collected_how)))
 
         self.app.push_screen(collect_form(view, self.app.staff.id), done)
+
+
+    def hide_told(self) -> None:
+        told = self.query_one("#parcels-told", Label)
+        told.update("")
+        told.remove_class("-sent", "-not-sent")
+        self.told_parcel = None
+
+    # --- d: phone the owner when no message told them ---------------------------------------------
+
+    @work(thread=True, exclusive=True, group="parcel-dial", exit_on_error=False)
+    def call_owner(self, parcel_id: int) -> None:
+        """Find whom to phone (recorded), run the dial command if one is configured."""
+        try:
+            call = desk.parcel_call(parcel_id, staff_id=self.app.staff.id)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self.refused, exc)
+            return
+        command = dial_command()
+        result = dial(command, call.number) if command else None
+        self.post_message(self.Dialled(call, result))
+
+    def on_parcels_tab_dialled(self, message: Dialled) -> None:
+        from screens.call_forms import BigNumberModal
+
+        message.stop()
+        call, result = message.call, message.result
+        who = f"{call.name}({label(OCCUPANCY_ROLES, call.role)})"
+        code = _("Pickup code {code}: read it to them.").format(code=call.pickup_code)
+        if result is not None and result.ok:
+            self.notify(f"{result.message} {code}", markup=False, timeout=30)
+            return
+        if result is not None:
+            self.notify(result.message, severity="error", markup=False, timeout=12)
+        reason = result.message if result is not None else _("No dial command is configured: dial it by hand.")
+        self.app.push_screen(BigNumberModal(call.number, who, f"{reason}\n{code}"))
 
 
 __all__ = ["ParcelModal", "ParcelsTab", "collect_form", "parcel_form"]

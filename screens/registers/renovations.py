@@ -148,7 +148,9 @@ def application_form(staff_id: int) -> ApplicationForm:
         FormField("workers", _("Workers"), placeholder=_("王师傅,13700137000,123X；李师傅,…")),
         FormField("scope", _("Works"), placeholder=_("厨卫翻新、水电改造 …")),
         FormField("start_date", _("From"), f"{today:%Y-%m-%d}"),
-        FormField("end_date", _("Until"), placeholder=f"{today + dt.timedelta(days=60):%Y-%m-%d}"),
+        # An example, said to be one: a bare date in grey reads as a value already there.
+        FormField("end_date", _("Until"), placeholder=_("such as {date} (the last day of the works)").format(
+            date=f"{today + dt.timedelta(days=60):%Y-%m-%d}")),
         FormField("workday_hours", _("Working days"), rn.DEFAULT_WORKDAY_HOURS,
                   help=_("the permitted hours; never on public holidays")),
         FormField("rest_day_hours", _("Rest days"), placeholder=_("none (empty), or 09:00-12:00")),
@@ -258,6 +260,7 @@ class PermitModal(RecordModal):
         ("v", "accept", N_("Acceptance")),
         ("m", "refund", N_("Refund deposit")),
         ("x", "cancel", N_("Withdraw")),
+        ("o", "orders", N_("Work order")),
     )
     BINDINGS: ClassVar = [
         *RecordModal.BINDINGS, *action_bindings(ACTIONS),
@@ -306,6 +309,8 @@ class PermitModal(RecordModal):
 
     def offered(self, action: str) -> bool:
         view = self.view
+        if action == "orders":  # the work orders its inspections opened
+            return any(i.work_order_id for i in view.inspections)
         if rn.refusal(view.number, view.status, action) is not None or not rn.may(action):
             return False
         if action == "deposit":
@@ -410,10 +415,27 @@ class RenovationsTab(RegisterTab):
             return
 
         def chosen(what: str | None) -> None:
-            if what is not None:
+            if what == "orders":
+                self.open_orders(view)
+            elif what is not None:
                 self.step(view, what)
 
         self.app.push_screen(PermitModal(view, today, note=note, note_style=note_style), chosen)
+
+    def open_orders(self, view: rn.RenovationView) -> None:
+        """o: the work order an inspection opened (the one still open first, else the latest)."""
+        from screens.workorder import WorkOrderScreen
+
+        try:
+            still_open = rn.permit_open_orders(view.id, self.app.staff.id)
+        except FrontDeskError as exc:
+            self.refused(exc)
+            return
+        orders = [(i.work_order_id, i.work_order_number) for i in view.inspections if i.work_order_id]
+        if not orders:
+            return
+        order_id = next((oid for oid, number in orders if number in still_open), orders[-1][0])
+        self.app.push_screen(WorkOrderScreen(order_id))
 
     def done(self, view: rn.RenovationView, message: str) -> None:
         """A step was taken: the list read again, the permit shown with what was done."""
@@ -451,8 +473,11 @@ class RenovationsTab(RegisterTab):
         except FrontDeskError as exc:
             self.app.call_from_thread(self.show_permit, view.id, exc.message, "bold red")
             return
-        message = _("{number}: {step} — now {status}.").format(
-            number=done.number, step=_(rn.ACTION_LABELS[action]), status=label(rn.STATUSES, done.status))
+        step, status = _(rn.ACTION_LABELS[action]), label(rn.STATUSES, done.status)
+        if done.status == view.status or step == status:  # "approved, now approved" says it twice
+            message = _("{number}: {step}.").format(number=done.number, step=step)
+        else:
+            message = _("{number}: {step} — now {status}.").format(number=done.number, step=step, status=status)
         self.app.call_from_thread(self.done, done, message)
 
     def step_form(self, view: rn.RenovationView, action: str) -> FormModal:
@@ -481,8 +506,16 @@ class RenovationsTab(RegisterTab):
             fields = [
                 FormField("passed", _("Acceptance"), "yes", kind="select",
                           options=[(_("passed"), "yes"), (_("failed: back to the works"), "no")]),
-                FormField("notes", _("Notes"), placeholder=_("what failed, or anything noted")),
+                FormField("notes", _("Acceptance remarks"), placeholder=_("what failed, or anything noted")),
             ]
+            still_open = rn.permit_open_orders(view.id, me)
+
+            def check(values: dict[str, str]) -> str | None:
+                if still_open and values["passed"] != "no":
+                    return _("Work order {orders} from an inspection is still open: F10 again to "
+                             "accept all the same (the deposit is refunded once it is closed).").format(
+                                 orders="、".join(still_open))
+                return None
 
             def save(values: dict[str, str]) -> tuple[rn.RenovationView, str]:
                 done = rn.accept(view.id, me, values["passed"] != "no", values["notes"], expected_version=version)
@@ -518,7 +551,7 @@ class RenovationsTab(RegisterTab):
                 return done, _("{number}: now {status}.").format(
                     number=done.number, status=label(rn.STATUSES, done.status))
 
-        return FormModal(title, fields, save)
+        return FormModal(title, fields, save, check=check if action == "accept" else None)
 
 
 __all__ = ["ApplicationForm", "PermitModal", "RenovationsTab", "application_form", "compact_hours"]

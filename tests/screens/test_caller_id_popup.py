@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Label, TextArea
 
 from data import access, calls, i18n, people
 from data.db import close_database, open_database
@@ -26,6 +26,7 @@ from screens import calls as calls_screen
 from screens.calls import CallsScreen
 from tests import factories as f
 from tests.screen_text import record_notifications, screen_text, settle, wait_for
+from tui import ring_popup
 from tui.app import FrontDeskApp
 from widgets.form import FormField, FormModal
 
@@ -95,7 +96,14 @@ async def test_a_ring_from_another_process_pops_the_call_up_with_the_caller(worl
         assert "● Inbound 00:00" in text and "ext. 801" in text  # the timer runs
         assert "锦绣花园 3-2-501" in text
         assert screen.draft.ring_id == Ring.get().id
-        assert isinstance(app.focused, TextArea)  # the number is there: on to the summary
+        # The number is there: on to the category, as after enter on a call answered with n;
+        # one digit picks it and the summary is next.
+        assert isinstance(app.focused, calls_screen.inbound.ChoiceStrip)
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert screen.draft.category == "inquiry"
+        assert isinstance(app.focused, TextArea) and screen.call_pane.query_one(
+            "#call-summary", TextArea).text == ""
         await pilot.press(*"漏水")
         await pilot.press("f10")
         await settle(app, pilot)
@@ -129,6 +137,8 @@ async def test_a_ring_waits_for_the_form_being_typed_in_and_pops_up_after_it(wor
 
         await wait_for(pilot, told, timeout=10)
         assert "来电 138****8000" in next(n for n in shown if "当前表单" in n)
+        # The header's mark, until it pops up (the toast says it over the form).
+        assert "☎ 来电等待" in str(app.screen_stack[1].query_one("#header-ring", Label).render())
         for key in "def":  # typing goes on while the call waits
             await pilot.press(key)
             await pilot.pause(0.3)  # longer than a look of the watcher
@@ -146,8 +156,33 @@ async def test_a_ring_waits_for_the_form_being_typed_in_and_pops_up_after_it(wor
                     and "张晓明" in screen_text(app))
 
         await wait_for(pilot, popped, timeout=10)
+        assert "来电等待" not in screen_text(app)
+        assert not app.screen_stack[1].query_one("#header-ring", Label).display
         assert saved == [{"note": "abcdef", "who": "ghi"}]
         assert app.screen.draft.ring_id == Ring.get().id
+
+
+async def test_the_waiting_notice_stays_up_while_the_form_stays_open(world, monkeypatch):
+    """The toast goes after a while; while the call still waits it is shown again, so a
+    form covering the header never hides that a caller is waiting."""
+    monkeypatch.setattr(ring_popup, "RING_TOAST_SECONDS", 0.5)
+    i18n.set_language("zh")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        shown = record_notifications(app)
+        form = FormModal("备忘", [FormField("note", "内容")], lambda values: True)
+        app.push_screen(form)
+        await settle(app, pilot)
+        with access.acting(world["pbx"]):
+            calls.ring("13800138000", "801")
+        await wait_for(pilot, lambda: sum("当前表单" in n for n in shown) >= 2, timeout=10)
+        assert app.screen is form
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen), timeout=10)
+        told = sum("当前表单" in n for n in shown)
+        await pilot.pause(1.2)
+        assert sum("当前表单" in n for n in shown) == told  # popped up: no more notices
 
 
 async def test_a_second_ring_waits_for_the_call_on_the_panel(world):
@@ -160,13 +195,15 @@ async def test_a_second_ring_waits_for_the_call_on_the_panel(world):
         with access.acting(world["pbx"]):
             first = calls.ring("13800138000", "801")
         await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen) and app.screen.ring_id == first.id
-                       and isinstance(app.focused, TextArea))
+                       and isinstance(app.focused, calls_screen.inbound.ChoiceStrip))
         screen = app.screen
+        await pilot.press("1")
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
         await pilot.press(*"first call")
         with access.acting(world["pbx"]):
             calls.hangup("801")
             second = calls.ring("021-62345678", "801")
-        await pilot.pause(0.6)
+        await wait_for(pilot, lambda: "☎ 来电等待" in screen_text(app) or "☎ Call waiting" in screen_text(app))
         assert screen.draft.ring_id == first.id
         assert screen.call_pane.query_one("#call-summary", TextArea).text == "first call"
         await pilot.press("f10")

@@ -339,7 +339,7 @@ async def test_without_a_message_command_the_screen_says_no_message_was_sent(des
         await open_tab(app, pilot, "parcels")
         shown = record_notifications(app)
         await receive_by_keys(app, pilot)
-        await wait_for(pilot, lambda: "nothing was sent to the owner" in flat(app))
+        await wait_for(pilot, lambda: "nothing was sent: tell the owner" in flat(app))
         assert "Parcel #1 for 锦绣花园 3-2-501 received. No message command is configured" in flat(app)
         assert "No message was sent" in " ".join(shown)
         parcel = Parcel.get()

@@ -105,6 +105,9 @@ async def test_a_renovation_from_application_to_refund_by_keys(world):
         form = app.screen
         assert isinstance(form, FormModal)
         assert form.values()["workday_hours"] == "08:00-12:00,14:00-18:00"  # the default, shown
+        # The end date is empty, its grey example said to be one (not a value already there).
+        assert form.values()["end_date"] == ""
+        assert form.query_one("#field-end_date").placeholder == "such as 2026-05-03 (the last day of the works)"
         await type_in(pilot, "锦绣花园")
         await pilot.press("tab")
         await type_in(pilot, "3-2-601")
@@ -151,10 +154,26 @@ async def test_a_renovation_from_application_to_refund_by_keys(world):
         await open_tab(app, pilot, "renovations")
         await pilot.press("enter")
         await wait_for(pilot, lambda: permit_shown(app, permit.number))
-        await take(app, pilot, "a", "now Approved")
+        await take(app, pilot, "a", "Approved.")
+        assert "now Approved" not in app.screen.note  # not "approved, now approved"
         await take(app, pilot, "s", "now Works in progress")
         assert Renovation.get().status == "in_progress"
-        # An inspection finding a violation: it opens a work order, named.
+        # A violation put right on the spot, "no work order" chosen: none is opened.
+        assert "o Work order" not in screen_text(app)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        form = app.screen
+        form.query_one("#field-result").focus()
+        await pilot.press("down")
+        await settle(app, pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(app, pilot)
+        await field(app, pilot, "findings", "阳台堆放建材，已当场清理")
+        assert form.values()["result"] == "violation" and form.values()["needs_repair"] == "no"
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: permit_shown(app, "Inspection recorded: Violation."))
+        assert WorkOrder.select().count() == 0
+        # An inspection finding a violation that needs a repair: it opens a work order, named.
         await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         form = app.screen
@@ -165,18 +184,51 @@ async def test_a_renovation_from_application_to_refund_by_keys(world):
         await settle(app, pilot)
         assert form.values()["result"] == "violation"
         await field(app, pilot, "findings", "擅自拆改卫生间防水层")
+        form.query_one("#field-needs_repair").focus()
+        await pilot.press("down")
+        await settle(app, pilot)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert form.values()["needs_repair"] == "yes"
         await pilot.press("f10")
         await wait_for(pilot, lambda: permit_shown(app, "it opened work order"))
         order = WorkOrder.get()
-        inspection = RenovationInspection.get()
+        inspection = RenovationInspection.select().order_by(RenovationInspection.id.desc()).get()
         assert (inspection.result, inspection.work_order_id) == ("violation", order.id)
         text = screen_text(app)
         assert order.number in text and "Violation" in text
+        # o: the work order it opened.
+        assert "o Work order" in text
+        await pilot.press("o")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "WorkOrderScreen")
+        assert order.number in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, RegistersScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: permit_shown(app, permit.number))
         await take(app, pilot, "f", "now Awaiting acceptance")
         await pilot.press("v")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
-        await pilot.press("f10")  # passed, the default
+        form = app.screen
+        await settle(app, pilot)
+        assert "remarks" in screen_text(app)  # its own words: not the handover's "notes"
+        await pilot.press("f10")  # passed, the default: the open work order is warned of first
+        await wait_for(pilot, lambda: f"Work order {order.number} from an inspection is still open"
+                       in screen_text(app).replace("\n", " ") or order.number in screen_text(app))
+        assert app.screen is form and Renovation.get().status == "awaiting_acceptance"
+        await pilot.press("f10")  # all the same
         await wait_for(pilot, lambda: permit_shown(app, "now Accepted"))
+        # The refund waits for the work order: refused, naming it.
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        form = app.screen
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert app.screen is form and order.number in screen_text(app)
+        assert "still open" in screen_text(app) and Renovation.get().refunded_at is None
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: permit_shown(app, permit.number))
+        WorkOrder.update(status="closed").where(WorkOrder.id == order.id).execute()
         # The refund, less 500 yuan: the reason is asked for in the form, the amount kept.
         await pilot.press("m")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))

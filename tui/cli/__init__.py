@@ -18,14 +18,10 @@ from tui.cli import (
     calendar,
     calls,
     community,
-    contracts,
     desk_registers,
     duty,
     handover,
-    knowledge,
-    leads,
     people,
-    phone_gate,
     registers,
     renovations,
     retention,
@@ -67,7 +63,6 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("database sizes in owners (default 10000,1000000)"))
     tickets.add_parsers(sub)
     calls.add_parsers(sub)
-    phone_gate.add_parsers(sub)
     calendar.add_parsers(sub)
     audit.add_parsers(sub)
     territory.add_parsers(sub)
@@ -80,9 +75,6 @@ def _parser() -> argparse.ArgumentParser:
     registers.add_parsers(sub)
     desk_registers.add_parsers(sub)
     retention.add_parsers(sub)
-    leads.add_parsers(sub)
-    contracts.add_parsers(sub)
-    knowledge.add_parsers(sub)
     return parser
 
 
@@ -152,7 +144,6 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **people.COMMANDS,
     **tickets.COMMANDS,
     **calls.COMMANDS,
-    **phone_gate.COMMANDS,
     **calendar.COMMANDS,
     **audit.COMMANDS,
     **territory.COMMANDS,
@@ -165,9 +156,6 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **registers.COMMANDS,
     **desk_registers.COMMANDS,
     **retention.COMMANDS,
-    **leads.COMMANDS,
-    **contracts.COMMANDS,
-    **knowledge.COMMANDS,
 }
 
 

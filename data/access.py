@@ -55,6 +55,14 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "order.see_all": (frozenset({DESK}) | LEADS, N_("see every work order")),
     # The reply to a complaint the 12345 citizen hotline forwarded (data.hotline).
     "hotline.reply": (frozenset({DESK}) | LEADS, N_("record the reply to the 12345 hotline")),
+    # The knowledge base (问题与解决方法库, data.knowledge): every person reads it, comments
+    # and marks what helped; technicians, desk staff and leads write articles and publish
+    # their own (an author vouches for a tip, as on a BBS); leads also edit and publish or
+    # withdraw anyone's article and see every draft.
+    "kb.read": (EVERYONE, N_("read the knowledge base")),
+    "kb.comment": (EVERYONE, N_("comment on knowledge-base articles")),
+    "kb.write": (EVERYONE, N_("write knowledge-base articles")),
+    "kb.moderate": (LEADS, N_("edit or publish other people's knowledge-base articles")),
     "person.create": (frozenset({DESK}) | LEADS, N_("register owners")),
     "person.update": (frozenset({DESK}) | LEADS, N_("change owners' records")),
     "person.delete": (LEADS, N_("delete records")),
@@ -81,6 +89,11 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "keys.manage": (frozenset({DESK}) | LEADS, N_("keep the key register (钥匙寄存)")),
     "parcels.manage": (frozenset({DESK}) | LEADS, N_("keep the parcel register (代收)")),
     "found.manage": (frozenset({DESK}) | LEADS, N_("keep the lost-and-found register (失物招领)")),
+    # Leads (潜在客户, issue 17): the desk and the leads work them; a lead that someone else
+    # follows up changes hands only by a lead's decision.
+    "lead.manage": (frozenset({DESK}) | LEADS, N_("work on leads (潜在客户)")),
+    "lead.reassign": (LEADS, N_("reassign another person's lead")),
+    "lead.rules": (LEADS, N_("change the lead assignment rules")),
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),
@@ -102,6 +115,15 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "handover.write": (frozenset({DESK}) | LEADS, N_("hand over a shift or acknowledge a handover")),
     "handover.read": (frozenset({DESK}) | LEADS, N_("read shift handovers")),
     "database.admin": (frozenset({ADMIN}), N_("back up, restore, copy or migrate the database")),
+    # Proposals and service contracts (data.contracts): the desk drafts, prints and records
+    # the signing; a technician may quote a paid repair from the work order's costs; only a
+    # lead terminates a contract or registers the company's own Word templates.
+    "contract.read": (frozenset({DESK}) | LEADS, N_("see the contract register")),
+    "contract.create": (frozenset({DESK}) | LEADS, N_("draft proposals and contracts")),
+    "contract.quote": (EVERYONE, N_("quote paid repairs")),
+    "contract.sign": (frozenset({DESK}) | LEADS, N_("record that a contract was signed")),
+    "contract.terminate": (LEADS, N_("terminate contracts")),
+    "contract.template": (LEADS, N_("register contract templates")),
     # What unattended work may do (and people who may run it by hand).
     "escalate": (LEADS | {SERVICE}, N_("run the escalation sweep")),
     "remind": (LEADS | {SERVICE}, N_("send the calendar reminders")),

@@ -80,6 +80,8 @@ TABLES: tuple[Audited, ...] = (
     Audited("call_list_item", "number", ("call_list", "call_list_id"), phones=frozenset({"number"})),
     Audited("incident", "title"),
     Audited("script", "title"),
+    # What the phone system reported (its service account is named): the caller-ID pop-up.
+    Audited("ring", "extension", phones=frozenset({"number"})),
     Audited("staff", "login", phones=frozenset({"phone"}), secrets=frozenset({"password_hash"}),
             skip=frozenset({"failed_logins"})),
     Audited("territory", "building_id", ("staff", "staff_id")),
@@ -103,6 +105,21 @@ TABLES: tuple[Audited, ...] = (
     Audited("found_item", "description", phones=frozenset({"claimed_phone"})),
     Audited("hotline_order", "ref", ("work_order", "work_order_id")),
     Audited("purge_run", "name"),
+    Audited("lead", "name"),
+    Audited("lead_phone", "number", ("lead", "lead_id"), phones=frozenset({"number"})),
+    Audited("lead_interest", "lead_id", ("lead", "lead_id")),
+    Audited("lead_event", "kind", ("lead", "lead_id")),
+    Audited("lead_rule", "interest"),
+    # Contracts (data.contracts): a template's file is a blob, its sha256 says it changed.
+    Audited("contract_template", "name", skip=frozenset({"content"})),
+    Audited("contract", "number", phones=frozenset({"party_phone"})),
+    Audited("contract_event", "action", ("contract", "contract_id")),
+    # The knowledge base (data.knowledge): its search keys (kb_key) are derived, not audited.
+    Audited("kb_article", "title", skip=frozenset({"title_pinyin", "title_initials", "helpful_count"})),
+    Audited("kb_article_order", "work_order_id", ("kb_article", "article_id")),
+    Audited("kb_comment", "text", ("kb_article", "article_id"), skip=frozenset({"path", "helpful_count"})),
+    Audited("kb_helpful", "staff_id", ("kb_article", "article_id")),
+    Audited("kb_comment_helpful", "staff_id", ("kb_comment", "comment_id")),
 )
 
 _state = threading.local()

@@ -231,6 +231,7 @@ class Account:
     locked_until: dt.datetime | None
     has_password: bool
     must_change_password: bool
+    extension: str | None = None  # the phone extension (分机) of the caller-ID pop-up
 
     @property
     def role_label(self) -> str:
@@ -256,7 +257,7 @@ def accounts() -> list[Account]:
     return [
         Account(row.login, row.name, row.role, row.phone, row.os_login, bool(row.active),
                 row.locked_until if row.locked_until and row.locked_until > now else None,
-                bool(row.password_hash), bool(row.must_change_password))
+                bool(row.password_hash), bool(row.must_change_password), row.extension)
         for row in Staff.select().order_by(Staff.login)
     ]
 

@@ -1,6 +1,7 @@
 """What `frontdesk bench` (tui/bench.py) reads of a benchmark database: search terms drawn
-from real rows, and the queue a benchmark pages through. Reads only; the bench times the
-data/ functions a screen calls (`data.search.search`, `data.queue.queue_page`)."""
+from real rows, the queue a benchmark pages through, and who a ring goes to. Reads only;
+the bench times the data/ functions a screen calls (`data.search.search`,
+`data.queue.queue_page`, `data.ring_watch.RingWatch`)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,15 @@ def queue_parameters() -> int | None:
         .group_by(WorkOrder.assignee).order_by(fn.COUNT(WorkOrder.id).desc()).limit(1).scalar()
     )
     return busiest or Staff.select(Staff.id).limit(1).scalar()
+
+
+def ring_parameters() -> tuple[int, str, str]:
+    """(staff id, extension, caller's number) for the ring-delay bench: the first desk
+    clerk with an extension (the demo gives them 801 …) and a phone number on file."""
+    clerk = (Staff.select(Staff.id, Staff.extension)
+             .where(Staff.extension.is_null(False), Staff.active == True)  # noqa: E712
+             .order_by(Staff.extension).first())
+    if clerk is None:
+        raise RuntimeError("no staff member has an extension: the ring bench needs one")
+    number = Phone.select(Phone.number).order_by(Phone.id).limit(1).scalar() or "13800138000"
+    return clerk.id, clerk.extension, number

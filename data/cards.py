@@ -1,4 +1,5 @@
-"""The owner card and the room card: one person or one room with everything around them."""
+"""The owner card and the room card: one person or one room with everything around them,
+and what the front desk's registers hold for them (keys, a renovation, parcels: `concerns`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from data import access
+from data import desk_registers as desk
+from data import renovations as rn
+from data.clock import now as clock_now
 from data.errors import NotFoundError
 from data.i18n import _
 from data.models import (
@@ -77,6 +81,58 @@ class VehicleLine:
 
 
 @dataclass(frozen=True)
+class KeyConcern:
+    """Keys the desk holds for a room: at the desk, or out with someone (since when)."""
+
+    room: str
+    description: str
+    quantity: int
+    out_to: str  # "" at the desk
+    out_since: dt.datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class RenovationConcern:
+    """A room's open renovation permit: its status, period and today's hours."""
+
+    room: str
+    number: str
+    status: str
+    start: dt.date
+    end: dt.date
+    hours_today: str  # "08:00-12:00,14:00-18:00", "" none today
+    windows: tuple[tuple[dt.time, dt.time], ...]  # the same, parsed
+    day_kind: str  # data.renovations.day_kind of today
+    active: bool  # works may go on today (approved or in progress, within the period)
+    permitted_now: bool
+
+
+@dataclass(frozen=True)
+class ParcelConcern:
+    """Parcels waiting at the desk for a room: how many, since when."""
+
+    room: str
+    count: int
+    oldest: dt.datetime
+    days_waiting: int
+    overdue: int  # how many wait longer than data.desk_registers.PARCEL_OVERDUE_DAYS
+
+
+@dataclass(frozen=True)
+class Concerns:
+    """What the registers hold for a room or a person's rooms, only what the acting role
+    may read (the key and parcel registers are the desk's and leads')."""
+
+    keys: tuple[KeyConcern, ...] = ()
+    renovations: tuple[RenovationConcern, ...] = ()
+    parcels: tuple[ParcelConcern, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.keys or self.renovations or self.parcels)
+
+
+@dataclass(frozen=True)
 class OwnerCard:
     """One person. `id_number` is as the acting role may see it (masked, or None for
     technicians: `data.privacy.shown_id_number`); phones are full here, and every screen
@@ -95,6 +151,7 @@ class OwnerCard:
     vehicles: tuple[VehicleLine, ...]
     contact: str = ""  # the chosen contact person's name (联系人), "" none
     emergency: str = ""  # the emergency contact's name
+    concerns: Concerns = Concerns()  # of the rooms the person has now
 
 
 @dataclass(frozen=True)
@@ -140,6 +197,7 @@ class RoomCard:
     developer_held: bool = False
     contact: str = ""  # the chosen contact person's name, "" none
     emergency: str = ""
+    concerns: Concerns = Concerns()
 
 
 def _occupant(occ: Occupancy, name: str) -> Occupant:
@@ -203,6 +261,7 @@ def owner_card(person_id: int) -> OwnerCard:
         person.id, person.name, person.gender, shown_id_number(person.id_number), birth_date,
         person.note, person.version, tags, rooms, phones, vehicles,
         contact.name if contact else "", emergency.name if emergency else "",
+        concerns([r.room_id for r in rooms if r.end is None]),
     )
 
 
@@ -289,5 +348,42 @@ def room_card(room_id: int) -> RoomCard:
         tuple(OrderLine(o.id, o.number, o.title, o.status, o.created_at, o.resolution_due) for o in orders),
         facts.area_m2, facts.inner_area_m2, facts.room_type, facts.state, facts.delivery_date,
         facts.developer_held, facts.contact.name if facts.contact else "",
-        facts.emergency.name if facts.emergency else "",
+        facts.emergency.name if facts.emergency else "", concerns([room.id]),
     )
+
+
+# --- what the registers hold for a room ------------------------------------------------------
+
+
+def concerns(room_ids: list[int], at: dt.datetime | None = None) -> Concerns:
+    """The keys held for the rooms (at the desk or out), their open renovation permits and
+    the parcels waiting for them — each only when the acting role may read that register."""
+    ids = list(dict.fromkeys(room_ids))
+    if not ids:
+        return Concerns()
+    now = at or clock_now()
+    keys: list[KeyConcern] = []
+    parcels: list[ParcelConcern] = []
+    permits: list[RenovationConcern] = []
+    if access.can(desk.KEYS_ACTION):
+        for room_id in ids:
+            keys += [KeyConcern(k.room.code, k.description, k.quantity, k.out_to, k.out_since, k.overdue)
+                     for k in desk.keys_held_for_room(room_id, at=now)]
+    if access.can(desk.PARCELS_ACTION):
+        for room_id in ids:
+            waiting = desk.parcels_waiting_for_room(room_id, at=now)
+            if waiting:
+                first = waiting[0]
+                parcels.append(ParcelConcern(first.room.code, len(waiting), first.received_at,
+                                             first.days_waiting, sum(1 for p in waiting if p.overdue)))
+    if access.can("renovation.inspect"):
+        rows = []
+        for room_id in ids:
+            rows += [r for r in rn.room_permits(room_id, limit=5) if r.status in rn.OPEN_STATUSES][:1]
+        if rows:
+            for row, today in zip(rows, rn.hours_today(rows, now), strict=True):
+                permits.append(RenovationConcern(
+                    row.room, row.number, row.status, row.start_date, row.end_date,
+                    rn.format_hours(today.windows), today.windows, today.kind, today.active,
+                    today.permitted_now))
+    return Concerns(tuple(keys), tuple(permits), tuple(parcels))

@@ -86,6 +86,8 @@ def _value(field, value: object) -> object:
             value = (dt.datetime if isinstance(field, DateTimeField) else dt.date).fromisoformat(value)
         except ValueError:
             return value
+    if isinstance(value, bytes | memoryview):  # a blob: SQLite gives bytes, psycopg2 a memoryview
+        return hashlib.sha256(bytes(value)).hexdigest()
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, dt.datetime):

@@ -5,7 +5,9 @@ not booked on the calendar at the appointment time, on duty (值班, data.duty).
 technicians sort after free ones; then those on duty when the work is to be done (at the
 appointment, else at the moment of dispatch) before those on call (备班), before those
 off duty; then territory before the rest (same community before other communities), then
-the number of open orders, then login. Technicians are few (tens), so they are loaded whole;
+the number of open orders, then login. Beside each, the technician's record on the order's
+category (服务技能: resolved, median time, rating; data.knowledge.skills), for the dispatcher
+to weigh. Technicians are few (tens), so they are loaded whole;
 work orders and events are only read through bounded, indexed queries.
 """
 
@@ -22,7 +24,8 @@ from data.duty import on_duty_ids
 from data.errors import NotFoundError
 from data.events import conflicts_for
 from data.i18n import _
-from data.models import Building, Community, Staff, Territory, WorkOrder
+from data.knowledge import SkillRow, category_skills, skill_text
+from data.models import Building, Category, Community, Staff, Territory, WorkOrder
 from data.vocab import OPEN_STATUSES
 
 #: How long a home visit is assumed to take when checking the calendar.
@@ -46,6 +49,23 @@ class Suggestion:
     #: On duty (值班) when the work is to be done; on_call: only on call (备班) then.
     on_duty: bool = False
     on_call: bool = False
+    #: 服务技能 (data.knowledge.skills): work orders of the order's category this technician
+    #: resolved in the last year, the median time to resolution in minutes, the average
+    #: callback rating. Shown beside the reason; the order of the list does not use them.
+    solved: int = 0
+    median_minutes: float | None = None
+    avg_rating: float | None = None
+    #: The order's category ("" when it has none: no figures then).
+    category: str = ""
+
+    @property
+    def skill(self) -> str:
+        """"水管漏水: 12 done · 2.5h · ★4.6" ("none yet" when none resolved); "" without a
+        category."""
+        if not self.category:
+            return ""
+        return _("{category}: {skill}").format(
+            category=self.category, skill=skill_text(self.solved, self.median_minutes, self.avg_rating))
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,11 @@ def suggest(order_id: int, at: dt.datetime | None = None, limit: int = 5) -> lis
         else None
     )
     community = Community.select(Community.name).where(Community.id == order.community_id).scalar()
+    skills: dict[int, SkillRow] = {}
+    category = ""
+    if order.category_id is not None:
+        category = Category.select(Category.name).where(Category.id == order.category_id).scalar() or ""
+        skills = {r.staff_id: r for r in category_skills(order.category_id, staff_ids=ids, limit=len(ids))}
 
     out = []
     for staff_id, login, name in techs:
@@ -105,6 +130,10 @@ def suggest(order_id: int, at: dt.datetime | None = None, limit: int = 5) -> lis
                                order.appointment_at, booking, duty.get(staff_id)),
                 on_duty=duty.get(staff_id) is True,
                 on_call=duty.get(staff_id) is False,
+                solved=skills[staff_id].solved if staff_id in skills else 0,
+                median_minutes=skills[staff_id].median_minutes if staff_id in skills else None,
+                avg_rating=skills[staff_id].avg_rating if staff_id in skills else None,
+                category=category,
             )
         )
     out.sort(key=lambda s: (s.busy, _duty_rank(s), tiers.get(s.staff_id, _ELSEWHERE),

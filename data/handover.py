@@ -7,7 +7,7 @@ The draft is made of SECTIONS, each a provider registered by name:
 company). The built-in ones are callbacks due, active incidents and work orders overdue
 or due during the next shift; other registers add theirs with one line, for instance
 
-    register_section("keys_out", N_("Keys out"), "data.keys:handover_items")
+    register_section("keys", N_("Keys out"), "data.desk_registers.keys:handover_items")
 
 (a "module:function" path is imported when a draft is made, so the register's module
 need not be imported first and nothing here imports it). A submitted handover keeps the
@@ -205,6 +205,14 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 def _one_line(text: str) -> str:
     return " ".join((text or "").split())
+
+
+def place(community: str, code: str, community_ids: list[int] | None) -> str:
+    """A room as a section names it: its code when the handover is about one community,
+    else with the community's name (the same code is in several)."""
+    if community_ids is not None and len(community_ids) == 1:
+        return code
+    return f"{community} {code}".strip()
 
 
 # --- the registry of sections -------------------------------------------------------------------
@@ -414,6 +422,15 @@ def order_items(now: dt.datetime, community_ids: list[int] | None) -> list[Hando
 register_section("callbacks", N_("Open calls and callbacks due"), callback_items)
 register_section("incidents", N_("Active incidents"), incident_items)
 register_section("work_orders", N_("Work orders overdue or due next shift"), order_items)
+# The registers' sections (issue 16), by path: imported when a draft is made, so this module
+# imports none of them (each checks that the role may read its register, else lists nothing).
+register_section("keys", N_("Keys out"), "data.desk_registers.keys:handover_items")
+register_section("visitors", N_("Visitors still inside"), "data.registers.visitors:handover_items")
+register_section("parcels", N_("Parcels waiting too long"), "data.desk_registers.parcels:handover_items")
+register_section("renovation_inspections", N_("Renovation inspections due or open"),
+                 "data.renovations.sections:inspection_items")
+register_section("renovation_hours", N_("Renovations working outside their hours today"),
+                 "data.renovations.sections:outside_hours_items")
 
 
 # --- saving and acknowledging ------------------------------------------------------------------------
@@ -523,7 +540,7 @@ def get_handover(handover_id: int, staff_id: int | None = None) -> HandoverView:
 
 def pending_handovers(staff_id: int, limit: int = PENDING_LIMIT) -> list[HandoverRow]:
     """Handovers waiting for acknowledgement that `staff_id` may take over: someone else's,
-    about their communities (or the whole company), newest first."""
+    about their communities (or the whole company), the newest saved first."""
     access.require("handover.read", staff_id)
     query = _row_query().where(Handover.acked_at.is_null(), Handover.staff != staff_id)
     mine = staff_communities(staff_id)
@@ -532,7 +549,9 @@ def pending_handovers(staff_id: int, limit: int = PENDING_LIMIT) -> list[Handove
         query = query.where(Handover.id.not_in(covered) | Handover.id.in_(
             HandoverCommunity.select(HandoverCommunity.handover)
             .where(HandoverCommunity.community.in_(mine))))
-    return _rows(query.order_by(Handover.created_at.desc(), Handover.id.desc()).limit(max(1, limit)))
+    # Newest first by when it was saved (the id): a shift's handover dated later than the
+    # one just handed over must not hide it.
+    return _rows(query.order_by(Handover.id.desc()).limit(max(1, limit)))
 
 
 def handovers(query: HandoverQuery | None = None, *, after: tuple[dt.datetime, int] | None = None,
@@ -572,6 +591,6 @@ __all__ = [
     "MAX_ITEMS", "NEXT_SHIFT", "NOTES_MAX", "PAGE", "SECTIONS", "DraftSection", "HandoverDraft",
     "HandoverItem", "HandoverPage", "HandoverQuery", "HandoverRow", "HandoverView", "Section",
     "acknowledge_handover", "body_text", "callback_items", "draft_handover", "draft_sections",
-    "get_handover", "handovers", "incident_items", "order_items", "pending_handovers",
+    "get_handover", "handovers", "incident_items", "order_items", "pending_handovers", "place",
     "register_section", "staff_communities", "submit_handover", "unregister_section",
 ]

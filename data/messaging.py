@@ -69,10 +69,9 @@ def send_message(number: str, text: str, *, about: str = "", about_id: int | Non
         return MessageResult(False, _("Not sent: the message is empty."))
     template = message_command()
     if not template:
+        # Short: it is the clerk's banner. How an administrator sets one is in F1 and README.
         return MessageResult(False, _(
-            "No message command is configured, so nothing was sent to the owner: tell them "
-            "by phone. An administrator sets one with: frontdesk settings set message_command "
-            "\"/usr/local/bin/sms-send\""))
+            "No message command is configured, so nothing was sent: tell the owner by phone."))
     args = command_args(template, _("message command"), {"number": number, "text": text},
                         [number, text])
     if isinstance(args, str):

@@ -23,6 +23,7 @@ from data.models import (
     PersonTag,
     Phone,
     Room,
+    Staff,
     Tag,
     Vehicle,
 )
@@ -311,7 +312,9 @@ def add_note(person_id: int, staff_id: int, text: str) -> int:
         person = _person(person_id)
         note_id = PersonNote.create(person=person_id, staff=staff_id, text=body, created_at=now()).id
         who = " ".join(p for p in (person.name, notifications.person_place(person_id)) if p)
-        notifications.send_mentions(body, _("{name}: you were mentioned").format(name=who),
+        writer = Staff.get_or_none(Staff.id == staff_id) if staff_id else None
+        notifications.send_mentions(body, _("{who} mentioned you in a note on {name}").format(
+            who=writer.name if writer else _("someone"), name=who),
                                     by=staff_id, entity="person", entity_id=person_id)
         return note_id
 

@@ -7,6 +7,7 @@ and keeps the common reading as an alternative, so a clerk who types either find
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 #: Compound (two-character) surnames and their readings.
@@ -128,3 +129,25 @@ def initials(name: str) -> str:
     """The surname-aware initials: 张晓明 → zxm, 单田芳 → stf."""
     readings = name_readings(name)
     return "".join(s[0] for s in readings[0] if s) if readings else ""
+
+
+#: Runs of Chinese characters, and of ASCII letters and digits, in ordinary text.
+_TEXT_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
+
+
+def text_pinyin(text: str) -> tuple[str, str]:
+    """(full pinyin, initials) of ordinary text such as a title, read as words, not as a
+    name: 卫生间漏水 → ("weishengjianloushui", "wsjls"). Letters and digits are kept whole,
+    in lower case ("PPR管" → ("pprguan", "pprg")); anything else is dropped."""
+    full: list[str] = []
+    heads: list[str] = []
+    for match in _TEXT_RUNS.finditer(text):
+        run = match.group()
+        if run.isascii():
+            full.append(run.lower())
+            heads.append(run.lower())
+            continue
+        syllables = [s for s in _syllables(run) if s.isascii() and s.isalpha()]
+        full.append("".join(syllables))
+        heads.append("".join(s[0] for s in syllables))
+    return "".join(full), "".join(heads)

@@ -8,7 +8,7 @@ the periods, the purgers that blank or delete what is older, and the record of e
   line at the end of this module (a "module:function" path is imported when the purge
   runs, so this module imports none of them):
 
-      register("visitors", "retention_visitor_days", "data.visitors:purge_before")
+      register("visitors", "retention_visitor_days", "data.registers.visitors:purge_visitor_details")
 
   A purger changes rows only, in the transaction it is called in (a dry run rolls that
   back), and keeps the record itself where the record is still needed (a call stays in the
@@ -200,3 +200,5 @@ def purge_call_recordings(before: dt.datetime) -> int:
 
 
 register("recordings", "retention_recording_days", purge_call_recordings)
+# The registers' purgers, by path (imported when the purge runs).
+register("visitors", "retention_visitor_days", "data.registers.visitors:purge_visitor_details")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from data import audit, sample_registers, sample_renovations, schema
+from data import audit, sample_contracts, sample_registers, sample_renovations, schema
 from data.auth import hash_password
 from data.clock import today as clock_today
 from data.db import (
@@ -38,6 +38,9 @@ from data.people import name_suffixes, search_key_values
 from data.sample_desk_registers import desk_registers
 from data.sample_handover import duty_and_handovers
 from data.sample_hotline import add_hotline
+from data.sample_knowledge import knowledge
+from data.sample_leads import add_leads
+from data.sample_phone import phone_system
 from data.seed import DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA
 from data.vocab import WORK_ORDER_PREFIXES
@@ -630,6 +633,11 @@ class _Builder:
         sample_registers.registers(self)
         desk_registers(self)
         add_hotline(self)
+        phone_system(self)
+        add_leads(self)  # data/sample_leads.py (issue 17)
+        sample_contracts.contracts(self)  # proposals, quotes and contracts (data.sample_contracts)
+        knowledge(self)  # the knowledge base (data.sample_knowledge)
+        self.told_callbacks()
         self.settings()
         conn.execute("COMMIT")
         self.say("indexes")
@@ -1702,6 +1710,29 @@ class _Builder:
             "dedupe_key, created_at, read_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
+
+    def told_callbacks(self) -> None:
+        """The callbacks the later domains made (missed calls, contract renewals, …) told as
+        the sweeps of the days before would have told them (data.calls.notify_due_callbacks'
+        dedupe key): read, except those due since yesterday's end of the working day — so the
+        first sweep of a session sends nothing old."""
+        since = self.t.fmt(self.t.at(-1, 17))
+        told = {key for (key,) in self.conn.execute(
+            "SELECT dedupe_key FROM notification WHERE kind = 'callback'")}
+        rows = []
+        for call_id, staff, due, number in self.conn.execute(
+                "SELECT id, COALESCE(callback_assignee_id, staff_id), callback_due, number FROM call "
+                "WHERE callback_due IS NOT NULL AND callback_done_at IS NULL AND callback_due <= ?",
+                (self.anchor,)).fetchall():
+            key = f"callback:{call_id}:{str(due)[:16].translate(_DIGITS_ONLY)}"
+            if key in told or staff is None:
+                continue
+            who = number[:3] + "****" + number[-4:] if number else "来电"
+            rows.append((staff, "callback", f"回电 {who}", "", "call", call_id, key, due,
+                         None if str(due) >= since else due))
+        self.conn.executemany(
+            "INSERT INTO notification (staff_id, kind, title, body, entity, entity_id, dedupe_key, "
+            "created_at, read_at) VALUES (?,?,?,?,?,?,?,?,?)", rows)
 
     def settings(self) -> None:
         self.conn.executemany(

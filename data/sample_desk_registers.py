@@ -122,9 +122,7 @@ def _parcels(b: Any, rnd: random.Random, occupied: list[int]) -> int:
     phoned; since then the owner gets an SMS with the pickup code."""
     t = b.t
     no_command = in_language(
-        "No message command is configured, so nothing was sent to the owner: tell them "
-        "by phone. An administrator sets one with: frontdesk settings set message_command "
-        "\"/usr/local/bin/sms-send\"", "zh")
+        "No message command is configured, so nothing was sent: tell the owner by phone.", "zh")
     sent_text = in_language("Message sent to {number}.", "zh")
     no_mobile = in_language("Nobody living in {room} has a mobile number: nothing was sent. Tell them "
                             "by phone or a note.", "zh")

@@ -1,7 +1,8 @@
 """Renovation permits of the demo database (issue 16 item 2): about 1 % of the rooms with a
 permit over the last year, in every state, plus an in-progress permit for every room in
 the state 装修中; inspections with some warnings, and one violation (a waterproofing layer
-broken, water through the ceiling below) that opened a work order; accepted permits with
+broken, water through the ceiling below) that opened a work order of its own (one order
+more than data.sample writes); accepted permits with
 their deposits refunded, one with a deduction. Deterministic from the seed.
 
 Called by data.sample's `_Builder.run()` with the builder: raw SQL inserts on `b.conn`,
@@ -324,44 +325,111 @@ class _Renovations:
 
     # -- the violation --
 
-    def violation_order(self, owner_of: dict[int, int]) -> tuple[int, int, int, int, str] | None:
-        """An existing leak order in an owned room 30–200 days ago, to be the work order the
-        violation opened: (order, room, community, day, number)."""
+    def violation_order(self, owner_of: dict[int, int]) -> tuple[int, int, int, str] | None:
+        """Where and when the violation was found: an existing leak order 30–200 days ago
+        (the flat below reported water through its ceiling), the renovation in the owned
+        flat directly above it (else in that flat itself). Returns (room, community, day,
+        the time the patrol found it: two hours after the leak was reported)."""
         leak = self.b.categories.get("plumbing.leak", (None, None))[0]
         rows = self.conn.execute(
-            "SELECT id, room_id, community_id, created_at, number FROM work_order "
+            "SELECT id, room_id, community_id, created_at FROM work_order "
             "WHERE kind = 'repair' AND room_id IS NOT NULL AND status = 'closed' "
             "AND created_at >= ? AND created_at < ? AND substr(created_at, 12, 2) BETWEEN '09' AND '16' "
             "ORDER BY (category_id = ?) DESC, id",
             (self.at(-200, 0), self.at(-30, 0), leak)).fetchall()
-        for order, room, community, created, number in rows:
-            if room in owner_of:
-                day = dt.date.fromisoformat(created[:10]).toordinal() - self.t.today.toordinal()
-                return order, room, community, day, number
-        return None
+        fallback = None
+        for _order, room, community, created in rows:
+            found = dt.datetime.fromisoformat(created[:19]) + dt.timedelta(hours=2)
+            day = found.date().toordinal() - self.t.today.toordinal()
+            above = self.conn.execute(
+                "SELECT up.id FROM room r JOIN room up ON up.building_id = r.building_id "
+                "AND up.entrance_id = r.entrance_id AND up.floor = r.floor + 1 "
+                "AND CAST(up.number AS INTEGER) % 100 = CAST(r.number AS INTEGER) % 100 "
+                "WHERE r.id = ? ORDER BY up.id", (room,)).fetchall()
+            for (up,) in above:
+                if up in owner_of and up not in self.used_rooms:
+                    return up, community, day, found.strftime("%Y-%m-%d %H:%M:%S")
+            if fallback is None and room in owner_of:
+                fallback = (room, community, day, found.strftime("%Y-%m-%d %H:%M:%S"))
+        return fallback
 
-    def violation_permit(self, order: int, room: int, community: int, day: int, number: str) -> None:
+    def violation_permit(self, room: int, community: int, day: int, found: str) -> None:
         """A permit whose inspection found the bathroom's waterproofing broken: the violation
-        opened `order` (retitled as the patrol's order), the deposit refunded less 1000 yuan."""
+        opened a work order of its own (the patrol's, closed after the repair), the deposit
+        refunded less 1000 yuan."""
         owner = self.conn.execute("SELECT person_id FROM occupancy WHERE room_id = ? AND role = 'owner' "
                                   "AND end_date IS NULL ORDER BY id LIMIT 1", (room,)).fetchone()[0]
         self.used_rooms.add(room)
         pid = len(self.permits) + 1
+        order = int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM work_order").fetchone()[0])
+        prefix = f"BX-{found[:10].replace('-', '')}-"
+        last = self.conn.execute("SELECT max(number) FROM work_order WHERE number LIKE ?",
+                                 (prefix + "%",)).fetchone()[0]
+        number = f"{prefix}{(int(last.rsplit('-', 1)[1]) if last else 0) + 1:04d}"
         self.orders = {pid: (order, number)}
         findings = "擅自破坏卫生间防水层，楼下天花板渗水"
-        created = self.conn.execute("SELECT created_at FROM work_order WHERE id = ?", (order,)).fetchone()[0]
         applied = day - 20
         self.permit(room, community, owner, "refunded", applied, inspections=[
             (day - 8, "warning", "建筑垃圾堆放在楼道，已要求当天清运"), (day, "violation", findings)],
             deduction=(1000, "破坏防水层，楼下天花板修复费用"), scope=_SCOPES[1])
-        # The inspection's time is the order's: the patrol opened it there and then.
+        tech = self.b.bld_tech[self.b.room_bld[room]]
+        # The inspection's time and inspector are the order's: the building's technician on
+        # the patrol opened it there and then.
         for n, row in enumerate(self.inspections):
             if row[1] == pid and row[5] == "violation":
-                self.inspections[n] = (*row[:2], created, *row[3:9], created)
+                self.inspections[n] = (*row[:2], found, tech, *row[4:8], tech, found)
         for n, row in enumerate(self.events):
             if row[1] == pid and row[4] == "inspect" and number in row[7]:
-                self.events[n] = (*row[:2], created, *row[3:])
+                self.events[n] = (*row[:2], found, tech, *row[4:])
+        permit_number = self.permits[-1][1]
+        self.add_order(order, number, room, community, owner, tech, found, permit_number, findings)
+
+    def add_order(self, order: int, number: str, room: int, community: int, owner: int, tech: int,
+                  found: str, permit_number: str, findings: str) -> None:
+        """The patrol's work order for the violation: urgent, repaired by the building's
+        technician, the owner called back, closed — with its history, as data.workorders
+        would have written it."""
+        from data.sla import DEFAULT_SLA
+
+        sla = DEFAULT_SLA[("repair", "urgent")]
+        t0 = dt.datetime.fromisoformat(found)
+        desk = self.b.comm_desk[community]
+        assigned = t0 + dt.timedelta(minutes=5)
+        started = t0 + dt.timedelta(minutes=40)
+        resolved = t0 + dt.timedelta(days=1, hours=3)
+        callback = resolved + dt.timedelta(days=1)
+        closed = callback + dt.timedelta(hours=2)
+
+        def at(value: dt.datetime) -> str:
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+
+        names = dict(self.conn.execute("SELECT id, name FROM staff").fetchall())
+        steps = [
+            (t0, tech, "create", "", "new", "巡查发现"),
+            (assigned, desk, "assign", "new", "assigned", f"派单给{names.get(tech, '')}"),
+            (started, tech, "start", "assigned", "in_progress", "已到现场，要求施工方停工"),
+            (resolved, tech, "resolve", "in_progress", "resolved", "督促施工方重做防水层，闭水试验48小时合格"),
+            (callback, desk, "callback", "resolved", "visited", "回访满意度4分"),
+            (closed, desk, "close", "visited", "closed", "回访完成，工单关闭"),
+        ]
+        title = f"装修违规 {permit_number}: {findings}"
+        description = f"{findings}\n装修许可 {permit_number}，房屋 {self.b.room_code[room]}。"
         self.conn.execute(
-            "UPDATE work_order SET channel = 'patrol', title = ?, description = ? WHERE id = ?",
-            (f"装修违规 {self.permits[-1][1]}: {findings}",
-             f"{findings}\n装修许可 {self.permits[-1][1]}，房屋 {self.b.room_code[room]}。", order))
+            "INSERT INTO work_order (id, number, kind, category_id, priority, channel, status, title, "
+            "description, community_id, building_id, room_id, location, person_id, contact_phone, "
+            "assignee_id, created_by_id, created_at, updated_at, appointment_at, response_due, "
+            "resolution_due, responded_at, resolved_at, closed_at, hold_since, held_minutes, "
+            "escalation_level, rating, callback_comment, callback_by_id, callback_at, merged_into_id, "
+            "version) VALUES (?, ?, 'repair', ?, 'urgent', 'patrol', 'closed', ?, ?, ?, ?, ?, '', ?, ?, "
+            "?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, NULL, 0, 0, 4, ?, ?, ?, NULL, ?)",
+            (order, number, self.b.categories["plumbing.leak"][0], title, description, community,
+             self.b.room_bld[room], room, owner, self.b.person_mobile[owner], tech, tech, at(t0),
+             at(closed), at(t0 + dt.timedelta(minutes=sla.response_minutes)),
+             at(t0 + dt.timedelta(minutes=sla.resolution_minutes)), at(started), at(resolved),
+             at(closed), "处理及时，楼下已不再渗水", desk, at(callback), len(steps)))
+        first = int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM work_order_history").fetchone()[0])
+        self.conn.executemany(
+            "INSERT INTO work_order_history (id, work_order_id, staff_id, at, action, from_status, "
+            "to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + n, order, staff, at(when), action, frm, to, note)
+             for n, (when, staff, action, frm, to, note) in enumerate(steps)])

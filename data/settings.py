@@ -39,6 +39,10 @@ def _folder(value: str) -> str:
     return value
 
 
+def _company_name(value: str) -> str:
+    return clean_text(value, "company_name", max_length=100)
+
+
 def _days(key: str) -> Callable[[str], str]:
     return lambda value: check_days(value, key)
 
@@ -64,6 +68,8 @@ KNOWN: dict[str, KnownSetting] = {s.key: s for s in (
                                        "owner: it gets the number and the text as two arguments "
                                        "(or where {number} and {text} stand); no shell runs it"),
                  _command("message_command")),
+    KnownSetting("company_name", N_("the company's name on proposals, quotes and contracts "
+                                    "(公司名称, e.g. 锦绣物业服务有限公司)"), _company_name),
     KnownSetting("export_dir", N_("each user's export folder; {login} is replaced by the "
                                   "login (default: the user's data folder/exports)"),
                  _folder),

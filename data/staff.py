@@ -18,7 +18,7 @@ from data.errors import AuthError, NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Staff
 from data.passwords import check_new_password, hash_password
-from data.validators import clean_text, normalize_phone
+from data.validators import check_extension, clean_text, normalize_phone
 from data.vocab import STAFF_ROLES, label
 
 #: A FrontDesk login: ASCII letters, digits, '.', '_' and '-' only.
@@ -217,6 +217,44 @@ def map_login(login: str, os_login: str | None, by: int | None) -> StaffInfo:
     except IntegrityError:  # mapped by another session between the check and the write
         raise _taken(os_login or "", Staff.select().where(Staff.os_login == os_login).first()) from None
     return staff_info(row)
+
+
+def set_extension(login: str, extension: str | None, by: int | None) -> StaffInfo:
+    """An administrator sets the phone extension (分机) calls to `login` are answered at (the
+    caller-ID pop-up opens that staff member's session); None or "" clears it. Refuses an
+    extension another account has, naming it, and service accounts (they take no calls)."""
+    access.require("staff.manage", by)
+    row = changeable_account(login)
+    value = check_extension(extension) if (extension or "").strip() else None
+    if value is not None and row.role == access.SERVICE:
+        raise ValidationError("extension", _(
+            "“{login}” is a service account: it answers no calls.").format(login=row.login))
+
+    def taken(other: Staff | None) -> ValidationError:
+        if other is None:
+            return ValidationError("extension", _(
+                "Extension {ext} is already another staff member's.").format(ext=value))
+        return ValidationError("extension", _(
+            "Extension {ext} is already {name}'s ({login}). Clear it first: "
+            "frontdesk staff set-extension {login} --clear").format(
+                ext=value, name=other.name, login=other.login))
+
+    try:
+        with transaction():
+            if value is not None:
+                other = Staff.select().where((Staff.extension == value) & (Staff.id != row.id)).first()
+                if other is not None:
+                    raise taken(other)
+            Staff.update(extension=value).where(Staff.id == row.id).execute()
+            row = Staff.get_by_id(row.id)
+    except IntegrityError:  # set by another session between the check and the write
+        raise taken(Staff.select().where(Staff.extension == value).first()) from None
+    return staff_info(row)
+
+
+def extension_of(staff_id: int) -> str:
+    """The staff member's extension, "" for none."""
+    return Staff.select(Staff.extension).where(Staff.id == staff_id).scalar() or ""
 
 
 def list_staff() -> list[StaffInfo]:

@@ -538,3 +538,22 @@ def _refuse_utf8_after_gbk(data: bytes, bad: int) -> None:
             if any(ord(ch) >= 0x800 for ch in text):
                 raise MixedEncodingError(data, start + 1, line, utf8_later=True)
         start = end
+
+
+# ---------------------------------------------------------------------------
+# Phone extensions (分机)
+# ---------------------------------------------------------------------------
+
+#: An extension: ASCII digits only, as every phone system dials them.
+EXTENSION_RE = re.compile(r"[0-9]{2,8}")
+
+
+def check_extension(text: object, field: str = "extension") -> str:
+    """An extension: 2 to 8 ASCII digits (ValidationError naming `field` otherwise)."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError(field, _("Give the extension (分机), such as 801."))
+    value = clean_text(text, field, max_length=40)
+    if not EXTENSION_RE.fullmatch(value):
+        raise ValidationError(field, _("An extension is 2 to 8 digits, such as 801; “{text}” is not one.").format(
+            text=show_controls(text.strip()[:40], keep="")))
+    return value

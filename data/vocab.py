@@ -148,10 +148,11 @@ CALL_OUTCOMES = {
     "no_answer": N_("No answer"),  # 未接通
     "rejected": N_("Rejected"),  # 拒接
     "invalid": N_("Invalid number"),  # 空号
+    "missed": N_("Missed call"),  # 未接: rang at the desk, nobody answered (the phone system says so)
 }
 
 #: Outcomes of calls that reached nobody: they count against the answered rate.
-UNANSWERED_OUTCOMES = ("no_answer", "rejected")
+UNANSWERED_OUTCOMES = ("no_answer", "rejected", "missed")
 #: Outcomes of calls that could not have been answered (a dead number): left out of it.
 UNREACHABLE_OUTCOMES = ("invalid",)
 
@@ -225,6 +226,7 @@ NOTIFICATION_KINDS = {
     "callback": N_("Callback due"),
     "mention": N_("Mention"),
     "system": N_("System"),
+    "contract": N_("Contract ending"),  # a contract ends within 30 days: renew it (data.contracts)
 }
 
 

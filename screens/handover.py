@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -47,14 +48,20 @@ def handover_text(view: ho.HandoverView) -> Text:
         at=f"{view.created_at:%Y-%m-%d %H:%M}") + "\n", style="bold")
     if view.communities:
         text.append_text(plain("、".join(view.communities) + "\n"))
-    for section in view.sections:
-        text.append(f"【{section.title}】\n", style="bold")
-        if not section.items:
-            text.append("  " + _("nothing") + "\n", style="dim")
-        for item in section.items:
-            text.append_text(plain(f"  · {item.text}" + (f"  [{item.ref}]" if item.ref else "") + "\n"))
+    # The clerk's notes first: the sections (a line for each register) would push them
+    # out of a short screen's view.
     text.append(f"【{_('Notes')}】\n", style="bold")
     text.append_text(plain((view.notes or "—") + "\n"))
+    for section in view.sections:
+        if not section.items:
+            continue
+        text.append(f"【{section.title}】\n", style="bold")
+        for item in section.items:
+            text.append_text(plain(f"  · {item.text}" + (f"  [{item.ref}]" if item.ref else "") + "\n"))
+    empty = [section.title for section in view.sections if not section.items]
+    if empty:
+        text.append(_("Nothing to hand over in: {sections}").format(sections="、".join(empty)) + "\n",
+                    style="dim")
     if view.acked_at:
         text.append(_("Acknowledged by {name} at {at}").format(
             name=view.acked_by, at=f"{view.acked_at:%Y-%m-%d %H:%M}") + "\n", style="bold")
@@ -223,8 +230,11 @@ class DraftPane(HandoverPane):
         table = self.query_one("#handover-draft", DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_column("", width=max(20, self.app.size.width - REF_WIDTH - 6))
-        table.add_column("", width=REF_WIDTH)
+        # A reference number is never cut: its column fits the longest one.
+        refs = [cell_len(item.ref) for section in draft.sections for item in section.items if item.ref]
+        ref_width = max(REF_WIDTH, *refs) if refs else REF_WIDTH
+        table.add_column("", width=max(20, self.app.size.width - ref_width - 6))
+        table.add_column("", width=ref_width)
         self.lines = []
         for section in draft.sections:
             self.lines.append((section, None))
@@ -251,8 +261,9 @@ class DraftPane(HandoverPane):
             text = _("To take over: #{id} {name} {shift} {at}, {count} items · a reads and acknowledges it").format(
                 id=first.id, name=first.staff_name, shift=first.shift_label, at=_stamp(first.created_at),
                 count=first.item_count)
-            if len(pending) > 1:
-                text += " " + _("(+{more} more in the history)").format(more=len(pending) - 1)
+            if len(pending) > 1:  # the others by number: h, then a on one takes it over
+                text += " " + _("(also waiting: {ids}; h, then a on one)").format(
+                    ids=", ".join(f"#{row.id}" for row in pending[1:]))
             label.update(plain(text))
 
     def current(self) -> ho.HandoverItem | None:
@@ -352,7 +363,7 @@ class HistoryPane(HandoverPane):
         table.clear(columns=True)
         widths = [11, 6, 8, 4, 10]
         flexible = max(10, self.app.size.width - sum(widths) - 2 * (len(widths) + 1) - 2)
-        for title, width in zip((_("Time"), _("Shift"), _("Handed over by"), _("Items"), _("Taken over"),
+        for title, width in zip((_("Time"), _("Shift"), _("Handed over by"), _("Entries"), _("Taken over"),
                                  _("Notes")), (*widths, flexible), strict=True):
             table.add_column(title, width=width)
         self.rows = list(page.rows)
@@ -389,8 +400,10 @@ class HistoryPane(HandoverPane):
 
     def action_show(self) -> None:
         row = self.current()
-        if row is not None:
-            self.host.open_handover(row.id, ack=False)
+        if row is not None:  # one waiting for this clerk opens to be taken over
+            mine = row.staff_id == self.host.app.staff.id
+            ack = not row.acknowledged and not mine and access.can("handover.write", self.host.app.staff.id)
+            self.host.open_handover(row.id, ack=ack)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -476,10 +489,13 @@ class HandoverScreen(DeskScreen):
             super().__init__()
             self.view, self.ack, self.error = view, ack, error
 
-    def __init__(self, mode: str = "draft") -> None:
+    def __init__(self, mode: str = "draft", take_over: int | None = None) -> None:
+        """`take_over`: a handover to read and acknowledge as soon as the screen is up (the
+        registers' handover tab opens it so)."""
         super().__init__()
         self.mode = mode if mode in MODES else "draft"
         self.pending: list[ho.HandoverRow] = []
+        self.take_over = take_over
 
     @property
     def screen_title(self) -> str:
@@ -510,6 +526,8 @@ class HandoverScreen(DeskScreen):
         self.action_mode(self.mode)
         if self.mode != "draft":
             self.load_draft()  # the pending handover shows in the tabs either way
+        if self.take_over is not None:
+            self.open_handover(self.take_over, ack=True)
 
     def refresh_data(self) -> None:
         """Another session changed something: read the mode shown again (notes kept)."""

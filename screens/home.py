@@ -130,6 +130,12 @@ class HomeScreen(DeskScreen):
         Binding("r", "refresh_counts", N_("Refresh")),
         Binding("d", "open_registers", N_("Registers"),
                 tooltip=N_("访客, 放行条 … the front desk's registers (登记)")),
+        # In F1, not the footer (kept as it is at 80 columns): the whole duty roster (值班表),
+        # the knowledge base (知识库).
+        Binding("D", "show_duty", N_("On duty"), show=False,
+                tooltip=N_("Today's whole duty roster: every shift, who, hours and phone (值班表)")),
+        Binding("K", "open_knowledge", N_("Knowledge base"), show=False,
+                tooltip=N_("Tips and solutions: search 漏水, 跳闸 … (also ctrl+p 知识库)")),
     ]
 
     class DutyLoaded(Message):
@@ -197,14 +203,27 @@ class HomeScreen(DeskScreen):
     # --- actions ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open_registers":  # not offered to a role that keeps no register
+        if action in ("open_registers", "open_knowledge"):  # not offered to a role without it
             may_open = getattr(self.app, "may_open", None)
-            return may_open is None or bool(may_open("registers"))
+            return may_open is None or bool(may_open("registers" if action == "open_registers" else "knowledge"))
         return True
 
     def action_open_registers(self) -> None:
         """d: the registers (登记): visitors, release passes …"""
         self.app.action_open_screen("registers")
+
+    def action_show_duty(self) -> None:
+        """D: today's duty roster in full (the line above shows what fits)."""
+        from data import duty
+        from screens.duty_roster import DutyRosterModal
+
+        day = clock_today()
+        title = _("On duty today, {day}").format(day=f"{day:%Y-%m-%d}")
+        self.app.push_screen(DutyRosterModal(title, duty.duty_today(day)))
+
+    def action_open_knowledge(self) -> None:
+        """K: the knowledge base (知识库)."""
+        self.app.action_open_screen("knowledge")
 
     def action_show_panel(self, panel_id: str) -> None:
         self.selected = panel_id

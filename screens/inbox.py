@@ -39,6 +39,8 @@ OPENS = {
     "person": N_("enter opens the owner card"),
     "event": N_("enter opens the calendar on that day"),
     "call": N_("enter opens the callbacks"),
+    "lead": N_("enter opens the lead"),
+    "contract": N_("enter opens the contract"),
 }
 
 
@@ -59,7 +61,7 @@ def event_day(note: Note) -> dt.date | None:
 
 def screen_for(entity: str, entity_id: int | None, day: dt.date | None = None) -> Screen | None:
     """The screen that shows what a notification is about: a work order, an owner card, the
-    calendar on `day` (a reminder), the callbacks to make; None when there is nothing to open."""
+    calendar on `day` (a reminder), the callbacks to make, a lead; None when there is nothing to open."""
     if entity == "work_order" and entity_id is not None:
         from screens.workorder import WorkOrderScreen
 
@@ -78,6 +80,14 @@ def screen_for(entity: str, entity_id: int | None, day: dt.date | None = None) -
         from screens.calls import CallsScreen
 
         return CallsScreen(mode="callbacks")
+    if entity == "lead" and entity_id is not None:
+        from screens.lead_card import LeadCardScreen
+
+        return LeadCardScreen(entity_id)
+    if entity == "contract" and entity_id is not None:
+        from screens.contracts import ContractsScreen
+
+        return ContractsScreen(open_id=entity_id)
     return None
 
 

@@ -1,4 +1,5 @@
-"""The owner card (a person, their rooms, phones, vehicles, tags and timeline) and the room card."""
+"""The owner card (a person, their rooms, phones, vehicles, tags and timeline) and the room card;
+both list what the front desk's registers hold for their rooms (keys, a renovation, parcels)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.idnumbers import mask_id_number
 from data.property import parking_of_people
+from data.renovations import STATUSES as RENOVATION_STATUSES
 from data.validators import format_plate, mask_phone
 from data.vocab import (
     CALL_CATEGORIES,
@@ -31,6 +33,7 @@ from data.vocab import (
 )
 from screens import owner_forms
 from screens.audit_trail import show_history
+from screens.registers.renovations import compact_hours
 from widgets.app_header import AppHeader
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskScreen
@@ -51,8 +54,56 @@ def _since(start, end) -> str:
     return _("since {start}").format(start=start) if start else ""
 
 
+def concern_lines(concerns: cards.Concerns, *, with_room: bool) -> Text:
+    """What the registers hold for the card's rooms, a line each (keys, renovation,
+    parcels), cut to the width: the room named first on an owner card (`with_room`)."""
+    def room(code: str) -> str:
+        return f"{code} " if with_room else ""
+
+    lines: list[Text] = []
+    if concerns.keys:
+        line = Text()
+        line.append(_("Keys") + ": ", style="bold")
+        for n, key in enumerate(concerns.keys):
+            if n:
+                line.append("；")
+            line.append(room(key.room) + key.description + (f"×{key.quantity}" if key.quantity > 1 else ""))
+            if key.out_to:
+                line.append(" " + _("out to {name} since {at}").format(
+                    name=key.out_to, at=f"{key.out_since:%m-%d %H:%M}" if key.out_since else ""))
+                if key.overdue:
+                    line.append(" " + _("overdue"), style="bold red")
+            else:
+                line.append(" " + _("at the desk"), style="dim")
+        lines.append(line)
+    for permit in concerns.renovations:
+        line = Text()
+        line.append(_("Renovation") + ": ", style="bold")
+        line.append(room(permit.room) + label(RENOVATION_STATUSES, permit.status)
+                    + f" {permit.start:%m-%d}–{permit.end:%m-%d}")
+        line.append(" · " + _("today {hours}").format(hours=compact_hours(permit.windows)))
+        if permit.active:
+            if permit.permitted_now:
+                line.append(" · " + _("✓ now"), style="green")
+            else:
+                line.append(" · " + _("✗ not now"), style="yellow")
+        lines.append(line)
+    for parcel in concerns.parcels:
+        line = Text()
+        line.append(_("Parcels") + ": ", style="bold")
+        line.append(room(parcel.room) + _("{count} waiting, the first since {at} ({days} days)").format(
+            count=parcel.count, at=f"{parcel.oldest:%m-%d}", days=parcel.days_waiting))
+        if parcel.overdue:
+            line.append(" · " + _("{count} waiting too long").format(count=parcel.overdue), style="bold red")
+        lines.append(line)
+    text = Text("\n").join(lines)
+    text.no_wrap, text.overflow = True, "ellipsis"
+    return text
+
+
 class CardScreen(DeskScreen):
-    """The layout both cards share: a summary, a short list, a title and a long list."""
+    """The layout both cards share: a summary, what the registers hold (keys, renovation,
+    parcels), a short list, a title and a long list."""
 
     CSS_PATH = Path(__file__).parent / "owner_card.tcss"  # absolute: subclasses elsewhere keep it
     LIST_IDS = ("card-items", "card-timeline")
@@ -61,10 +112,17 @@ class CardScreen(DeskScreen):
         upper, lower = self.LIST_IDS
         yield AppHeader()
         yield Static("", id="card-summary", markup=False)
+        yield Static("", id="card-concerns", markup=False)
         yield DataTable(id=upper, cursor_type="row")
         yield Label("", id="timeline-title", markup=False)
         yield DataTable(id=lower, cursor_type="row", zebra_stripes=True)
         yield self.footer()  # the cards have many keys: keep them on one 80-column line
+
+    def show_concerns(self, concerns: cards.Concerns, *, with_room: bool) -> None:
+        """The registers' lines under the summary; none, no room taken."""
+        widget = self.query_one("#card-concerns", Static)
+        widget.display = bool(concerns)
+        widget.update(safe_text(concern_lines(concerns, with_room=with_room)))
 
     def action_cursor_down(self) -> None:
         if isinstance(self.focused, DataTable):
@@ -178,6 +236,7 @@ class OwnerCardScreen(CardScreen):
 
     def _show_card(self, card: cards.OwnerCard) -> None:
         self.query_one("#card-summary", Static).update(safe_text(self._summary(card)))
+        self.show_concerns(card.concerns, with_room=True)
         self._fill_items(card)
 
     def _shown_id(self, card: cards.OwnerCard) -> str | None:
@@ -553,6 +612,7 @@ class RoomCardScreen(CardScreen):
         if message.spaces:
             summary.append("\n" + _parking_text(message.spaces, card.community))
         self.query_one("#card-summary", Static).update(safe_text(summary))
+        self.show_concerns(card.concerns, with_room=False)
         self.people_rows = list(card.current) + list(card.past)
         people_rows: list[tuple[Text, ...]] = []
         for occ in card.current:

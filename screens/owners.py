@@ -208,7 +208,17 @@ class OwnersScreen(DeskScreen):
             return _("Nothing found for “{query}”.").format(query=message.query.strip()) + scope
         capped = count >= PAGE  # the list stops at PAGE: there may be more
         more = _(" (first {page}; type more to narrow)").format(page=PAGE) if capped else ""
-        return _("{count} found{more}").format(count=f"{count}+" if capped else count, more=more) + scope
+        shown = f"{count}+" if capped else count
+        if not result.rooms:
+            return _("{count} found{more}").format(count=shown, more=more) + scope
+        # Room cards are listed too (first): the count says so, as people and rooms.
+        # (Chinese has one form: 户, 人; the catalog has no plural entries, so two ids each.)
+        n_rooms = len(result.rooms)
+        rooms = (_("{rooms} room") if n_rooms == 1 else _("{rooms} rooms")).format(rooms=n_rooms)
+        if not count:
+            return _("{rooms} found").format(rooms=rooms) + scope
+        people = (_("{count} person") if count == 1 else _("{count} people")).format(count=shown)
+        return _("{people} and {rooms} found{more}").format(people=people, rooms=rooms, more=more) + scope
 
     def palette_commands(self):
         """This screen's actions for the command palette: (title id, help, callback)."""

@@ -213,8 +213,9 @@ class QueueScreen(DeskScreen):
             keep, cursor = None, 0
         table.clear(columns=True)
         columns = self._columns(list(page.rows))
-        for _key, title, width in columns:
-            table.add_column(title, width=width)
+        for key, title, width in columns:
+            table.add_column(title, width=width, key=key)
+        self._priority_shown = any(key == "priority" for key, _title, _width in columns)
         self.rows = list(page.rows)
         keys = [key for key, _title, _width in columns]
         for row in self.rows:
@@ -226,7 +227,10 @@ class QueueScreen(DeskScreen):
         self._paint_status()
 
     def _cells(self, row: QueueRow, at: dt.datetime) -> dict[str, Text]:
-        return queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows))
+        cells = queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows))
+        if not getattr(self, "_priority_shown", True) and row.priority in ("critical", "urgent"):
+            cells["title"].style = "bold"  # no priority column: an urgent order's title says so
+        return cells
 
     def _paint_tabs(self) -> None:
         tabs = Text()

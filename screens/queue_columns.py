@@ -14,21 +14,37 @@ from data.queue import DUE_SOON_HOURS, QueueRow
 from data.vocab import PRIORITIES, WORK_ORDER_STATUSES, label
 from widgets.safe import plain
 
-#: Dropped in this order when the title would get too narrow; the deadline always stays.
-DROP_ORDER = ("status", "priority", "assignee")
-#: The title keeps at least this many cells before another column is dropped.
-MIN_TITLE = 10
+#: Taken in this order, one step at a time, while the title is narrower than MIN_TITLE: a
+#: column dropped, or ("short") the community names before repeated room codes shortened.
+#: An assignee column with nobody in it goes before all of them. The number, the place
+#: (with its community when room codes repeat) and the deadline always stay. Without the
+#: priority column, a critical or urgent order's title is bold (screens/queue.py).
+DROP_ORDER = ("status", "priority", "short", "assignee")
+#: The title keeps at least this many cells (ten Chinese characters) before another step of
+#: DROP_ORDER is taken; on a phone it gets what is left once every step is taken.
+MIN_TITLE = 20
+
+
+def short_communities(rows: list[QueueRow]) -> dict[str, str]:
+    """Each community of `rows` by its shortest head of two or more characters that no other
+    community of `rows` shares ("锦绣花园" → "锦绣"; "锦绣花园一期", "锦绣花园二期" stay whole)."""
+    names = sorted({row.community for row in rows if row.community})
+    longest = max((len(name) for name in names), default=0)
+    for n in range(2, longest):
+        if len({name[:n] for name in names}) == len(names):
+            return {name: name[:n] for name in names}
+    return {name: name for name in names}
 
 
 def queue_place(row: QueueRow, rows: list[QueueRow], *, short: bool = False) -> str:
     """The room code, with the community in front when that code is in two communities
-    (its first two characters on a narrow screen, `short`)."""
+    (shortened to the head that tells it from the page's other communities when `short`)."""
     if not row.room:
         return row.location
     communities = {r.community for r in rows if r.room == row.room}
     if len(communities) < 2:
         return row.room
-    name = row.community[:2] if short else row.community
+    name = short_communities(rows)[row.community] if short else row.community
     return f"{name} {row.room}"
 
 
@@ -39,20 +55,20 @@ def queue_columns(rows: list[QueueRow], width: int, *,
     (the queue filtered to the 12345 hotline's orders) the hotline's reply deadline has a
     column too. Also whether community names are shortened (a phone-sized screen)."""
     def fit(header: str, labels: list[str], cap: int) -> int:
-        return min(cap, max(cell_len(text) for text in [header, *labels]))
+        # Never narrower than the heading: a heading is not cut mid-word.
+        return max(cell_len(header), min(cap, max(cell_len(text) for text in [header, *labels])))
+
+    def place_width(short: bool) -> int:
+        return max(9, fit(_("Place"), [queue_place(row, rows, short=short) for row in rows], 18))
 
     short = False
-    place = fit(_("Place"), [queue_place(row, rows) for row in rows], 18)
-    if width < 80 and place > 9:  # a phone: "锦绣 3-2-501"
-        short = True
-        place = fit(_("Place"), [queue_place(row, rows, short=True) for row in rows], 18)
     columns = [
         ("mark", "✓", 1),
         ("number", _("No."), 16),
         ("title", _("Title"), 0),
-        ("place", _("Place"), max(9, place)),
+        ("place", _("Place"), place_width(False)),
         ("priority", _("Priority"), fit(_("Priority"), [label(PRIORITIES, p) for p in PRIORITIES], 13)),
-        ("status", _("Status"), fit(_("Status"), [label(WORK_ORDER_STATUSES, s) for s in WORK_ORDER_STATUSES], 8)),
+        ("status", _("Status"), fit(_("Status"), [label(WORK_ORDER_STATUSES, s) for s in WORK_ORDER_STATUSES], 11)),
         ("assignee", _("Assignee"), fit(_("Assignee"), [row.assignee for row in rows], 6)),
         ("due", _("Due"), 8),
     ]
@@ -63,10 +79,16 @@ def queue_columns(rows: list[QueueRow], width: int, *,
         # Two cells of padding per column and two for the vertical scrollbar.
         return width - sum(w for _k, _h, w in cols) - 2 * len(cols) - 2
 
-    for key in DROP_ORDER:
+    # An assignee column with nobody in it (orders still to dispatch) tells nothing: it goes first.
+    steps = ["assignee", *DROP_ORDER] if rows and not any(row.assignee for row in rows) else DROP_ORDER
+    for step in dict.fromkeys(steps):
         if title_room(columns) >= MIN_TITLE:
             break
-        columns = [c for c in columns if c[0] != key]
+        if step == "short":
+            short = True
+            columns = [(k, h, place_width(True) if k == "place" else w) for k, h, w in columns]
+        else:
+            columns = [c for c in columns if c[0] != step]
     return [(k, h, max(6, title_room(columns)) if k == "title" else w) for k, h, w in columns], short
 
 

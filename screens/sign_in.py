@@ -1,12 +1,13 @@
 """The sign-in screen (issue 7): login and password, then a new password when the one an
-administrator set is temporary. `SignInApp` runs it on its own before the FrontDesk app."""
+administrator set is temporary. `tui.sign_in_app.SignInApp` runs it on its own before the
+FrontDesk app."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
@@ -189,18 +190,3 @@ class SignInScreen(Screen[StaffInfo | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-
-class SignInApp(App[StaffInfo | None]):
-    """Just the sign-in screen: `run()` returns the signed-in account, or None."""
-
-    TITLE = "FrontDesk"
-    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
-
-    def __init__(self, login: str = "") -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.login = login
-
-    def on_mount(self) -> None:
-        self.title = _("FrontDesk")
-        self.push_screen(SignInScreen(self.login), self.exit)

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from data import access, privacy, workorders
+from data import access, knowledge, privacy, workorders
 from data.clock import now as clock_now
 from data.errors import FrontDeskError
 from data.hotline import HotlineView
@@ -52,9 +52,9 @@ FOOTER_KEYS = {
     "assigned": ("assign", "book_visit", "start", "hold", "note", "priority", "cost", "cancel_order"),
     "in_progress": ("resolve", "hold", "note", "priority", "cost", "assign"),
     "on_hold": ("start", "book_visit", "note", "priority", "cost", "assign", "cancel_order"),
-    "resolved": ("callback", "close_order", "reopen", "note", "cost"),
-    "visited": ("close_order", "reopen", "note"),
-    "closed": ("reopen", "note"),
+    "resolved": ("callback", "close_order", "reopen", "note", "cost", "tip"),
+    "visited": ("close_order", "reopen", "note", "tip"),
+    "closed": ("reopen", "note", "tip"),
     "cancelled": ("note",),
 }
 
@@ -67,6 +67,9 @@ ACTION_PERMISSIONS = {
     "close_order": "order.close",
     "history": "audit.read",
     "hotline_reply": "hotline.reply",
+    "quote": "contract.quote",
+    "tip": "kb.write",
+    "tips": "kb.read",
 }
 
 
@@ -201,8 +204,17 @@ class WorkOrderScreen(DeskScreen):
         Binding("y", "hotline_reply", N_("Reply 12345"), id="workorder.hotline_reply",
                 tooltip=N_("Record the reply sent to the 12345 hotline (its deadline stops)")),
         # r is Resolve here: R reveals, as it does (besides r) on the owner card and calls.
+        Binding("q", "quote", N_("Quote"),
+                tooltip=N_("A paid-repair quote (有偿维修报价单) of the owner-paid costs, as a Word file")),
         Binding("R", "reveal", N_("Reveal"), tooltip=N_("Show the contact phone in full (recorded)")),
         Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this order (supervisors)")),
+        # The knowledge base (data.knowledge): a resolved order becomes a tip in one key; the
+        # articles suggested for it are listed under the history (K, or tab, then enter).
+        Binding("t", "tip", N_("Write tip"), id="workorder.tip",
+                tooltip=N_("Turn this resolved order into a knowledge-base tip: its category, title "
+                           "and resolution filled in")),
+        Binding("K", "tips", N_("Tips"), show=False, id="workorder.tips",
+                tooltip=N_("The knowledge-base articles suggested for this order: enter opens one")),
     ]
 
     class OrderLoaded(Message):
@@ -210,10 +222,11 @@ class WorkOrderScreen(DeskScreen):
 
         def __init__(self, view: workorders.OrderView, history: list[workorders.HistoryRow],
                      costs: list[workorders.CostView], links: list[tuple[int, str, str, str]],
-                     may_call_back: bool = True) -> None:
+                     may_call_back: bool = True, tips: list[knowledge.ArticleRow] | None = None) -> None:
             super().__init__()
             self.view, self.history, self.costs, self.links = view, history, costs, links
             self.may_call_back = may_call_back
+            self.tips = tips or []
 
     class TechniciansFound(Message):
         """Suggestions and technicians for the assign picker were read."""
@@ -234,6 +247,10 @@ class WorkOrderScreen(DeskScreen):
         #: May the signed-in account record the 回访 and close (data.workorders.may_record_callback:
         #: desk staff and leads who did not work the order)? Until loaded, the keys are off.
         self.may_call_back = False
+        #: Does the order have cost lines the owner pays (q quotes them)?
+        self.owner_costs = False
+        #: The knowledge-base articles suggested for this order (data.knowledge.suggest_for_order).
+        self.tips: list[knowledge.ArticleRow] = []
 
     @property
     def screen_title(self) -> str:
@@ -247,6 +264,8 @@ class WorkOrderScreen(DeskScreen):
             return False
         if action == "hotline_reply" and (self.view is None or self.view.hotline is None):
             return False  # only an order the 12345 hotline forwarded has a reply to record
+        if action == "quote" and not self.owner_costs:
+            return False  # nothing the owner pays: nothing to quote
         permission = self._permission(action)
         return permission is None or access.can(permission)
 
@@ -261,6 +280,8 @@ class WorkOrderScreen(DeskScreen):
         yield Static("", id="wo-details", markup=False)
         yield Label("", id="wo-history-title", markup=False)
         yield DataTable(id="wo-history", cursor_type="row", zebra_stripes=True)
+        # One line per suggested article, hidden when there is none (the history keeps the room).
+        yield DataTable(id="wo-tips", cursor_type="row", show_header=False)
         yield Static("", id="wo-extra", markup=False)
         yield self.footer()
 
@@ -269,6 +290,7 @@ class WorkOrderScreen(DeskScreen):
         for header in (_("Time"), _("Who"), _("Action"), _("Status"), _("Note")):
             table.add_column(header)  # sized from the history once it is read (_fill_history)
         table.focus()
+        self.query_one("#wo-tips", DataTable).display = False
         self.load()
 
     def refresh_data(self) -> None:
@@ -293,10 +315,17 @@ class WorkOrderScreen(DeskScreen):
         except FrontDeskError as exc:
             self.app.call_from_thread(self._gone, exc.message)
             return
+        tips: list[knowledge.ArticleRow] = []
+        if access.can("kb.read", self.staff_id):
+            try:
+                tips = knowledge.suggest_for_order(self.order_id, staff_id=self.staff_id)
+            except FrontDeskError:
+                tips = []  # the suggestions are a help: the order shows without them
         self.post_message(self.OrderLoaded(view, workorders.history(self.order_id),
                                            workorders.costs(self.order_id),
                                            workorders.linked_orders(self.order_id),
-                                           workorders.may_record_callback(self.order_id, self.staff_id)))
+                                           workorders.may_record_callback(self.order_id, self.staff_id),
+                                           tips))
 
     def _gone(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
@@ -307,12 +336,14 @@ class WorkOrderScreen(DeskScreen):
         self.view = message.view
         self.history = message.history
         self.may_call_back = message.may_call_back
+        self.owner_costs = any(c.payer == "owner" for c in message.costs)
         at = clock_now()
         self.query_one("#wo-details", Static).update(safe_text(self._details(message.view, at)))
         self.query_one("#wo-extra", Static).update(safe_text(self._extra(message.costs, message.links)))
         self.query_one("#wo-history-title", Label).update(
             _("History ({count}, oldest first) · enter shows a whole note").format(count=len(message.history)))
         self._show_keys(message.view)
+        self._fill_tips(message.tips)
         if self._filled_once:
             self._fill_history(message.history, at)
         else:
@@ -424,6 +455,28 @@ class WorkOrderScreen(DeskScreen):
         if history:
             table.move_cursor(row=len(history) - 1 if at_end else min(max(cursor, 0), len(history) - 1))
 
+    def _fill_tips(self, tips: list[knowledge.ArticleRow]) -> None:
+        """One line per suggested article: title, category, helpful marks."""
+        self.tips = tips
+        table = self.query_one("#wo-tips", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_column("", width=max(20, (table.size.width or self.app.size.width) - 2))
+        for tip in tips:
+            line = Text(_("Tip") + " ▸ ", style="bold")
+            line.append_text(plain(tip.title))
+            facts = [tip.category] if tip.category else []
+            if tip.helpful:
+                facts.append(_("{n} helpful").format(n=tip.helpful))
+            if facts:
+                line.append_text(plain(" · " + " · ".join(facts), style="dim"))
+            table.add_row(line)
+        if tips:
+            table.move_cursor(row=min(max(cursor, 0), len(tips) - 1))
+        elif self.focused is table:
+            self.query_one("#wo-history", DataTable).focus()
+        table.display = bool(tips)
+
     def _show_keys(self, v: workorders.OrderView) -> None:
         """Show in the footer the keys the order's status allows now (all keys still work)."""
         shown = set(FOOTER_KEYS.get(v.status, ("note",)))
@@ -431,6 +484,8 @@ class WorkOrderScreen(DeskScreen):
             # The reply the hotline waits for, in the footer's room of the cost (c still works).
             shown.add("hotline_reply")
             shown.discard("cost")
+        if self.owner_costs:
+            shown.add("quote")
         described = {
             "start": _("Resume") if v.status == "on_hold" else _("Start"),
             "assign": _("Reassign") if v.assignee_id else _("Assign"),
@@ -654,6 +709,14 @@ class WorkOrderScreen(DeskScreen):
             lambda text: workorders.add_note(v.id, self.staff_id, text), label_text=_("Note")),
             self._after_form)
 
+    def action_quote(self) -> None:
+        """q: the paid-repair quote of the owner-paid costs, written to the export folder."""
+        from screens.contracts import quote_order
+
+        if self.view is None or not self.owner_costs or not access.can("contract.quote"):
+            return
+        quote_order(self, self.order_id)
+
     def action_new_order(self) -> None:
         open_new_order(self)
 
@@ -690,7 +753,50 @@ class WorkOrderScreen(DeskScreen):
                 self.notify(f"{action}: {show_controls(line.note)}", markup=False, timeout=10)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "wo-tips":
+            self.open_tip(event.cursor_row)
+            return
         self.action_show_note()
+
+    def open_tip(self, row: int) -> None:
+        """The suggested article on that row, on its own screen."""
+        if 0 <= row < len(self.tips):
+            from screens.knowledge import ArticleScreen
+
+            self.app.push_screen(ArticleScreen(self.tips[row].id))
+
+    def action_tips(self) -> None:
+        """K: to the suggested articles (enter opens the highlighted one)."""
+        if not self.tips:
+            self.notify(_("No knowledge-base article yet for this kind of work order; t writes one "
+                          "once it is resolved."), markup=False)
+            return
+        self.query_one("#wo-tips", DataTable).focus()
+
+    def action_tip(self) -> None:
+        """t: the resolved order as a draft tip — the article form, its category, title, problem
+        and resolution filled in and the order linked; saved, the article opens."""
+        v = self.view
+        if v is None:
+            return
+        try:
+            draft = knowledge.draft_from_order(v.id, self.staff_id)
+        except FrontDeskError as exc:
+            self._refused(exc.message)
+            return
+        from screens.knowledge import ArticleScreen, article_form
+
+        def saved(article: knowledge.ArticleView | None) -> None:
+            if article is not None:
+                if article.is_draft:
+                    self.notify(_("Tip “{title}” saved as a draft: p publishes it.").format(
+                        title=article.title), markup=False)
+                else:
+                    self.notify(_("Tip “{title}” published.").format(title=article.title), markup=False)
+                self.app.push_screen(ArticleScreen(article.id))
+
+        self.app.push_screen(article_form(self.staff_id, prefill=draft,
+                                          title=_("Tip from {number}").format(number=v.number)), saved)
 
     def action_cursor_down(self) -> None:
         self.query_one("#wo-history", DataTable).action_cursor_down()

@@ -584,18 +584,25 @@ def technician_picker(suggestions: list, technicians: list[tuple[int, str, str]]
                       current: int | None = None) -> PickerModal:
     """Suggestions first (the first one highlighted: one key takes it), then every other
     technician. `suggestions` are data.dispatch.Suggestion values; their reason says the
-    territory, the open orders and whether the appointment time is free. On a reassignment
-    `current` is who holds the order now: listed last, marked so, never the suggestion."""
+    territory, the open orders and whether the appointment time is free, and a second line
+    their record on the order's category (服务技能: resolved, median time, rating). On a
+    reassignment `current` is who holds the order now: listed last, marked so, never the
+    suggestion."""
     rows: list[PickRow] = []
     held: list[PickRow] = []
+
+    def why(s, reason: str) -> str:
+        return f"{reason}\n{s.skill}" if s.skill else reason
+
     for s in suggestions:
         if s.staff_id == current:
-            held.append(PickRow(("", f"{s.name} ({s.login})", _("holds it now") + " · " + s.reason),
-                                s.staff_id, "dim"))
+            held.append(PickRow(("", f"{s.name} ({s.login})", why(s, _("holds it now") + " · " + s.reason)),
+                                s.staff_id, "dim", height=None))
             continue
         first = not rows
         style = "bold" if first else "dim" if s.busy else ""
-        rows.append(PickRow(("★" if first else "", f"{s.name} ({s.login})", s.reason), s.staff_id, style))
+        rows.append(PickRow(("★" if first else "", f"{s.name} ({s.login})", why(s, s.reason)), s.staff_id,
+                            style, height=None))
     offered = {s.staff_id for s in suggestions}
     for staff_id, login, name in technicians:
         if staff_id not in offered:

@@ -21,12 +21,14 @@ from data.validators import show_controls
 from data.vocab import NOTIFICATION_KINDS, label
 from screens.home import HomeScreen
 from tui.keymap import load_keymap
+from tui.ring_popup import RingPopup
 from tui.typeahead import TypeAhead
 from widgets.app_header import AppHeader
 from widgets.bindings import DeskCommandPalette, translate_bindings
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskApp, DeskPage, DeskScreen
 from widgets.key_help import KeyHelpModal, key_groups
+from widgets.line_break import install_toasts
 from widgets.safe import ControlFilter
 
 
@@ -66,6 +68,16 @@ def _registers_screen() -> Screen:
     return RegistersScreen()
 
 
+def _contracts_screen() -> Screen:
+    from screens.contracts import ContractsScreen  # loaded when first opened
+
+    return ContractsScreen()
+def _knowledge_screen() -> Screen:
+    from screens.knowledge import KnowledgeScreen  # loaded when first opened
+
+    return KnowledgeScreen()
+
+
 def _dirty(screen: Screen) -> bool:
     """Would leaving `screen` lose typed input?"""
     return isinstance(screen, DeskPage) and screen.is_dirty
@@ -89,6 +101,10 @@ REGISTER_ROLES = frozenset(role for action in ("visitor.register", "pass.check")
                            for role in access.RULES[action][0])
 
 
+#: Who opens the contract register (合同管理): whoever may read it (data.access).
+CONTRACT_ROLES = access.RULES["contract.read"][0]
+
+
 #: Every top-level screen of SPEC §8. A None factory means "not built yet": its key is
 #: hidden and does nothing, and the palette does not offer it.
 SCREENS: tuple[ScreenEntry, ...] = (
@@ -99,6 +115,10 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("calls", "f5", N_("Calls"), _calls_screen),
     ScreenEntry("inbox", "f6", N_("Notifications"), _inbox_screen),
     ScreenEntry("registers", "", N_("Registers"), _registers_screen, REGISTER_ROLES),
+    ScreenEntry("contracts", "", N_("Contract management"), _contracts_screen, CONTRACT_ROLES),
+    # 知识库 (zsk): the knowledge base; the palette and the work-order screen open it.
+    ScreenEntry("knowledge", "", N_("Knowledge base"), _knowledge_screen,
+                access.RULES["kb.read"][0]),
 )
 
 #: Roles allowed to import rosters (kept here so the palette need not import the screen).
@@ -148,6 +168,7 @@ class FrontDeskApp(TypeAhead, DeskApp):
     def __init__(self, staff: StaffInfo, database_label: str) -> None:
         super().__init__()
         translate_bindings(self)
+        install_toasts()  # toasts break lines the Chinese way: no line starts with 。or ，
         access.act_as(staff)  # the data layer checks every step against this account
         self.staff = staff
         self.database_label = database_label
@@ -156,6 +177,7 @@ class FrontDeskApp(TypeAhead, DeskApp):
         self._last_note_id = 0  # the newest notification already shown (or there at start)
         self._since_refresh = 0.0
         self._control_filter = ControlFilter()
+        self.ring_popup = RingPopup(self)  # the caller-ID pop-up (来电弹屏)
         self._keymap_problem = ""
         keymap, self._keymap_problem = load_keymap()
         if keymap:
@@ -180,6 +202,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
         self._last_note_id = notifications.last_id(self.staff.id)
         self.check_notifications()
         self.set_interval(POLL_SECONDS, self._poll_changes, name="change-poll")
+        # Its own quick look, not the change poll's: a call pops up within a second.
+        self.ring_popup.start()
         self.set_interval(SWEEP_SECONDS, self.sweep_escalations, name="escalation-sweep")
         self._catch_hangup()
         self.offer_drafts()
@@ -193,10 +217,17 @@ class FrontDeskApp(TypeAhead, DeskApp):
             "staff": f"{self.staff.name}({self.staff.login}) {self.staff.role_label}",
             "database": self.database_label,
             "unread": self._unread_text(),
+            "ring": self.ring_popup.header_text(),
         }
 
     def _unread_text(self) -> str:
         return _("✉ {count}").format(count=self.unread) if self.unread else ""
+
+    def show_ring(self) -> None:
+        """Show in every open screen's header whether a call waits to pop up."""
+        for screen in self.screen_stack:
+            for header in screen.query(AppHeader):
+                header.show(ring=self.ring_popup.header_text())
 
     def show_unread(self, count: int) -> None:
         """Show `count` unread notifications in every open screen's header."""
@@ -255,9 +286,11 @@ class FrontDeskApp(TypeAhead, DeskApp):
 
     @work(thread=True, exclusive=True, group="escalation", exit_on_error=False)
     def sweep_escalations(self) -> None:
-        """Escalate work orders whose deadlines passed, notify callbacks that fell due and
-        send calendar reminders (all idempotent); tell this user if an escalation reached them."""
+        """Escalate work orders whose deadlines passed, notify callbacks that fell due, send
+        calendar reminders and move contracts with the calendar (renewal reminders of those
+        ending soon; all idempotent); tell this user if something reached them."""
         from data.calls import notify_due_callbacks
+        from data.contracts import sweep as contract_sweep
         from data.escalation import sweep
         from data.reminders import send_reminders
         from data.staff import system_account
@@ -268,7 +301,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
             mine = [e for e in sweep() if self.staff.login in e.notified]
             due = notify_due_callbacks()
             reminded = send_reminders()
-        if mine or due or reminded:
+            renewals = [r for r in contract_sweep()[1] if r.staff_login == self.staff.login]
+        if mine or due or reminded or renewals:
             # What reached this user shows as toasts now, not a poll later (the check skips
             # what it has shown, so the poll that follows does not repeat them).
             self.call_from_thread(self.check_notifications)
@@ -421,6 +455,23 @@ class FrontDeskApp(TypeAhead, DeskApp):
             return
         self.push_screen(import_form(), lambda values: start_import(self, values))
 
+    def action_open_leads(self) -> None:
+        """潜在客户: the leads pipeline (desk staff and leads; data/access.py "lead.manage"),
+        brought back on top when it is open already."""
+        from screens.leads import LeadsScreen, may_open_leads
+
+        if not may_open_leads():
+            self.notify(_("Leads are for the desk staff and their supervisors."), severity="error",
+                        markup=False)
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, LeadsScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                screen.refresh_data()
+                return
+        self.push_screen(LeadsScreen())
+
     def action_open_property(self) -> None:
         """The property structure: communities, buildings, rooms (administrators only)."""
         from screens.property import PROPERTY_ROLES, PropertyScreen
@@ -464,6 +515,9 @@ class FrontDeskApp(TypeAhead, DeskApp):
                 title == N_("New work order") for title, _h, _c in screen_commands):
             yield self._command(N_("New work order"), _("Repair, complaint, inquiry or suggestion"),
                                 self.action_new_order)
+        if access.can("lead.manage"):
+            yield self._command(N_("Leads"), _("Pipeline, follow-ups due, funnel statistics"),
+                                self.action_open_leads)
         if self.staff.role in IMPORT_ROLES:
             yield self._command(N_("Import owner roster"), _("A .csv or .xlsx roster (administrators)"),
                                 self.action_import_roster)

@@ -110,7 +110,7 @@ def open_session(args: argparse.Namespace, *, allow_temporary: bool = False,
     if needs_password:
         password = os.environ.get("FRONTDESK_PASSWORD")
         if password is None and tui:
-            from screens.sign_in import SignInApp
+            from tui.sign_in_app import SignInApp
 
             signed = SignInApp(staff.login).run()
             if signed is None:

@@ -44,12 +44,14 @@ class TypeAhead(App):
         self._held_keys: deque[events.Key] = deque()
         self._feeding: asyncio.Task | None = None
         self._released: set[int] = set()  # id() of held keys posted back to the app
+        self.last_key_at = float("-inf")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             if not self._screen_stack:  # the app is closing: no screen to type into
                 self._held_keys.clear()
                 return
+            self.last_key_at = monotonic()  # when the clerk last typed (tui.ring_popup waits)
             if id(event) in self._released:
                 self._released.discard(id(event))
             elif self._held_keys or not self._quiet():

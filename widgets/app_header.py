@@ -29,9 +29,10 @@ class AppHeader(Horizontal):
     AppHeader #header-product { text-style: bold; }
     AppHeader #header-title { width: 1fr; content-align: center middle; text-style: bold; }
     AppHeader #header-unread { color: $warning; text-style: bold; }
+    AppHeader #header-ring { color: $warning; text-style: bold reverse; }
     """
 
-    PARTS = ("product", "title", "unread", "staff", "database")
+    PARTS = ("product", "title", "ring", "unread", "staff", "database")
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,12 +85,12 @@ class AppHeader(Horizontal):
         def used(names: tuple[str, ...]) -> int:
             return sum(cell_len(shown.get(n, "")) + 2 for n in names if shown.get(n))
 
-        room = width - used(("product", "title", "unread", "staff"))
+        room = width - used(("product", "title", "ring", "unread", "staff"))
         database = shown.get("database", "")
         if database and cell_len(database) + 2 > room:
             keep = room - 3  # padding and the ellipsis
             shown["database"] = "…" + _tail(database, keep) if keep >= MIN_DATABASE_COLUMNS else ""
-        everything = ("product", "title", "unread", "staff", "database")
+        everything = ("product", "title", "ring", "unread", "staff", "database")
         if used(everything) > width and shown.get("staff"):
             shown["staff"] = shown["staff"].split(" ")[0].split("(")[0]
         # Still too wide (a long name, a narrow terminal): the title keeps its place all the

@@ -20,6 +20,7 @@ from textual.widgets import Footer
 from data.i18n import N_
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
+from widgets.footer import DeskFooter
 
 #: A command palette entry of a screen: (title message id, help text, callback).
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -126,9 +127,9 @@ class DeskScreen(DeskBindings, Screen):
 
     @staticmethod
     def footer() -> Footer:
-        """Compact and without Textual's palette hint, so the screen's keys fit at 80
-        columns (ctrl+p still opens the palette; F1 lists every key)."""
-        return Footer(compact=True, show_command_palette=False)
+        """Compact, without Textual's palette hint, and only the keys that fit whole, F1
+        always among them (ctrl+p still opens the palette; F1 lists every key)."""
+        return DeskFooter()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

@@ -112,6 +112,7 @@ class FormModal(DeskModal[Any]):
         guard: VersionGuard | None = None,
         draft_key: str | None = None,
         draft_context: dict[str, Any] | None = None,
+        save_label: str = "",
     ) -> None:
         """`check` may return a warning (e.g. a possible duplicate): shown once, and a
         second save goes ahead anyway. `guard`: the record's version and values the form
@@ -124,6 +125,12 @@ class FormModal(DeskModal[Any]):
         self.fields = [replace(f, value=show_controls(f.value)) if isinstance(f.value, str) else f
                        for f in fields]
         self.save_callback = save
+        #: What F10 does when it is not a save (a check reads only: "Check").
+        self.save_label = save_label
+        if save_label:
+            for key, bindings in self._bindings.key_to_bindings.items():
+                self._bindings.key_to_bindings[key] = [
+                    replace(b, description=save_label) if b.action == "save" else b for b in bindings]
         self.check_callback = check
         self._warned_for: dict[str, str] | None = None
         self._initial = {f.name: f.value for f in self.fields}
@@ -149,7 +156,9 @@ class FormModal(DeskModal[Any]):
                     yield Label("", id=f"error-{f.name}", classes=f"form-error {when}".strip(),
                                 markup=False)
             yield Label("", id="form-message", markup=False)
-            yield Label(_("F10 save · enter next field · esc back"), id="form-keys", markup=False)
+            hint = (_("F10 {action} · enter next field · esc back").format(action=self.save_label)
+                    if self.save_label else _("F10 save · enter next field · esc back"))
+            yield Label(hint, id="form-keys", markup=False)
 
     #: Rows a form needs besides its fields: border 2, title 2, the message (up to 2) and
     #: the hint line 1.

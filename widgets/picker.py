@@ -24,6 +24,8 @@ class PickRow:
     cells: tuple[str, ...]
     value: Any = None
     style: str = ""
+    #: Lines the row takes; None: as many as its cells need (a cell may hold a line break).
+    height: int | None = 1
 
 
 class PickerModal(DeskModal[Any]):
@@ -73,7 +75,7 @@ class PickerModal(DeskModal[Any]):
         for title, width in self.columns:
             table.add_column(title, width=width)
         for row in self.rows:
-            table.add_row(*(plain(cell, style=row.style) for cell in row.cells))
+            table.add_row(*(plain(cell, style=row.style) for cell in row.cells), height=row.height)
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -6,8 +6,9 @@ every write is validated first and runs in one write transaction.
 
 One module per part: `numbers` (the stored form of a number, and whom it reaches), `log`
 (logging calls, callbacks, history), `matching` (who is calling), `incidents`, `lists`,
-`script_library` (scripts), `statistics` and `taking` (a call logged with the callback it
-settles or the work order it leads to). Their public API is re-exported here, so
+`script_library` (scripts), `statistics`, `taking` (a call logged with the callback it
+settles or the work order it leads to) and `ringing` (the caller-ID pop-up: what the phone
+system reports, and what a session watches). Their public API is re-exported here, so
 `from data.calls import log_call` is the way to reach it.
 """
 
@@ -64,6 +65,20 @@ from data.calls.matching import (
     match_caller,
 )
 from data.calls.numbers import MAX_DIGITS, MIN_DIGITS, normalize_number
+from data.calls.ringing import (
+    MISSED_CALLBACK_AFTER,
+    RING_POLL_S,
+    RingView,
+    RingWatch,
+    check_extension,
+    check_pbx_call_id,
+    check_recording,
+    get_ring,
+    hangup,
+    missed,
+    ring,
+    ring_number,
+)
 from data.calls.script_library import (
     DEFAULT_SCRIPTS,
     PLACEHOLDERS,
@@ -99,6 +114,10 @@ __all__ = [
     "MAX_FAILED_ATTEMPTS",
     "MAX_LIST_ITEMS",
     "MIN_DIGITS",
+    "MISSED_CALLBACK_AFTER",
+    "RING_POLL_S",
+    "RingView",
+    "RingWatch",
     "NOTIFY_BATCH",
     "OPEN_ORDERS_SHOWN",
     "ScriptView",
@@ -117,11 +136,16 @@ __all__ = [
     "end_incident",
     "PLACEHOLDERS",
     "check_placeholders",
+    "check_extension",
+    "check_pbx_call_id",
+    "check_recording",
     "ensure_default_scripts",
     "find_script",
     "fill_script",
     "get_call",
     "get_incident",
+    "get_ring",
+    "hangup",
     "incident_for_room",
     "link_work_order",
     "list_items",
@@ -129,10 +153,13 @@ __all__ = [
     "log_call_answering",
     "lookup_refusal",
     "match_caller",
+    "missed",
     "next_item",
     "normalize_number",
     "notify_due_callbacks",
     "record_attempt",
+    "ring",
+    "ring_number",
     "save_script",
     "schedule_callback",
     "scripts",

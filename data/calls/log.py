@@ -13,7 +13,17 @@ from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
-from data.models import Call, CallListItem, Incident, Notification, Person, Phone, Staff, WorkOrder
+from data.models import (
+    Call,
+    CallListItem,
+    Incident,
+    Notification,
+    Person,
+    Phone,
+    Ring,
+    Staff,
+    WorkOrder,
+)
 from data.search_gate import count_whole_search
 from data.validators import clean_text, mask_phone, normalize_phone
 from data.vocab import CALL_CATEGORIES, CALL_DIRECTIONS, CALL_OUTCOMES
@@ -99,6 +109,9 @@ class CallInput:
     work_order_id: int | None = None
     incident_id: int | None = None
     recording: str = ""
+    #: The ring (data.calls.ringing) this call popped up from: linked to it when logged,
+    #: taking its recording reference when the phone system reported one.
+    ring_id: int | None = None
 
 
 @dataclass
@@ -233,7 +246,9 @@ def log_call(data: CallInput, staff_id: int, *, lookup: bool = True) -> CallView
     by the number when exactly one person has it; a colleague's number is noted too. A
     callback makes the outcome "callback", a linked work order "ticket", unless one is given.
     Without `lookup` (the whole-number lookup was refused: `lookup_refusal`) the call is
-    logged with neither person nor colleague matched.
+    logged with neither person nor colleague matched. With `ring_id` (the call popped up
+    from the phone system's ring at `staff_id`'s extension) the ring is linked to the call,
+    which keeps the ring's recording reference.
     """
     at = clock_now()
     active_staff(staff_id)
@@ -274,14 +289,33 @@ def log_call(data: CallInput, staff_id: int, *, lookup: bool = True) -> CallView
         staff = matching_staff(number)
         caller_staff = staff.id if staff else None
     with transaction():
+        ring = _ring_to_link(data.ring_id, staff_id) if data.ring_id is not None else None
         call = Call.create(
             direction=direction, number=number, person=person_id, caller_staff=caller_staff,
             staff=staff_id, started_at=started, duration_s=duration, category=category,
             summary=summary, outcome=outcome, callback_due=due,
             callback_assignee=assignee if due is not None else None,
-            work_order=data.work_order_id, incident=data.incident_id, recording=recording,
+            work_order=data.work_order_id, incident=data.incident_id,
+            recording=recording or (ring.recording if ring is not None else ""),
         )
+        if ring is not None:
+            linked = Ring.update(call=call.id).where(Ring.id == ring.id, Ring.call.is_null()).execute()
+            if not linked:  # logged by a second save that raced this one
+                raise ValidationError("ring", _("This call is logged already."))
     return get_call(call.id)
+
+
+def _ring_to_link(ring_id: int, staff_id: int) -> Ring:
+    """The ring a call being logged popped up from: at `staff_id`'s extension, answered,
+    not logged yet."""
+    ring = Ring.get_or_none(Ring.id == ring_id)
+    if ring is None:
+        raise NotFoundError(_("No ring with id {id}.").format(id=ring_id))
+    if ring.staff_id != staff_id or not ring.answered:
+        raise ValidationError("ring", _("This call was answered at another extension."))
+    if ring.call_id is not None:
+        raise ValidationError("ring", _("This call is logged already (call {id}).").format(id=ring.call_id))
+    return ring
 
 
 def call_row(call_id: int) -> Call:
@@ -339,13 +373,16 @@ def complete_callback(call_id: int, staff_id: int, note: str = "") -> CallView:
 
 
 def callbacks(staff_id: int | None = None, *, overdue_only: bool = False,
-              at: dt.datetime | None = None, limit: int = 100) -> list[CallView]:
-    """Open callbacks (promised, not made) by due time; `staff_id` keeps that assignee's,
-    `overdue_only` those already due."""
+              at: dt.datetime | None = None, limit: int = 100,
+              unassigned: bool = False) -> list[CallView]:
+    """Open callbacks (promised, not made) by due time; `staff_id` keeps that assignee's
+    (and, with `unassigned`, those assigned to nobody: calls a queue missed, which anyone
+    may make), `overdue_only` those already due."""
     at = at or clock_now()
     query = call_query().where(Call.callback_due.is_null(False), Call.callback_done_at.is_null())
     if staff_id is not None:
-        query = query.where(Call.callback_assignee == staff_id)
+        mine = Call.callback_assignee == staff_id
+        query = query.where(mine | Call.callback_assignee.is_null() if unassigned else mine)
     if overdue_only:
         query = query.where(Call.callback_due < at)
     return call_views(query.order_by(Call.callback_due, Call.id).limit(max(1, min(limit, 1000))))

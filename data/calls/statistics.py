@@ -2,7 +2,8 @@
 
 Answered rate (`call_stats`). A call "needed an answer" unless its outcome is
 ``invalid`` (空号: nobody could have answered). Of those, a call was answered unless its
-outcome is ``no_answer`` or ``rejected``; a call logged without an outcome was a
+outcome is ``no_answer``, ``rejected`` or ``missed`` (未接: an inbound call the phone system
+reported nobody answered, data.calls.ringing); a call logged without an outcome was a
 conversation, so it counts as answered. The average duration is the talk time of the
 answered calls (unanswered dialling attempts last 0 s and would drag it down).
 

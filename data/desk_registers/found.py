@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import Case, fn
 
 from data import access
 from data.db import transaction
@@ -33,7 +33,7 @@ from data.desk_registers.common import (
 from data.desk_registers.common import note as clean_note
 from data.errors import NotFoundError, ValidationError
 from data.i18n import N_, _
-from data.models import Community, FoundItem
+from data.models import Community, FoundItem, Staff
 from data.validators import mask_phone, normalize_phone, parse_datetime
 
 ACTION = "found.manage"
@@ -185,11 +185,14 @@ def parse_found_state(value: str, field_name: str = "state") -> str:
 
 
 def list_found(*, text: str = "", state: str | None = None, community: int | str | None = None,
-               disposable_only: bool = False, limit: int = PAGE, offset: int = 0,
-               at: dt.datetime | None = None, staff_id: int | None = None) -> Page[FoundRow]:
+               disposable_only: bool = False, unclaimed_first: bool = False, limit: int = PAGE,
+               offset: int = 0, at: dt.datetime | None = None,
+               staff_id: int | None = None) -> Page[FoundRow]:
     """A page of found items, most recently found first: those whose description, place,
     finder, storage place or claimant contains `text`; in a state (`held`, `claimed`,
-    `disposed`); of a community; only those unclaimed for 90 days (`disposable_only`)."""
+    `disposed`); of a community; only those unclaimed for 90 days (`disposable_only`).
+    `unclaimed_first` puts the items still waiting for their owner first (the screen's
+    order)."""
     access.require(ACTION, staff_id)
     limit, offset = page_bounds(limit, offset)
     at = moment(at)
@@ -209,7 +212,10 @@ def list_found(*, text: str = "", state: str | None = None, community: int | str
                   | FoundItem.claimed_by.contains(words))
     query = FoundItem.select().where(where)
     total = query.count()
-    items = list(query.order_by(FoundItem.found_at.desc(), FoundItem.id.desc()).limit(limit).offset(offset))
+    order = [FoundItem.found_at.desc(), FoundItem.id.desc()]
+    if unclaimed_first:
+        order.insert(0, Case(None, [(FoundItem.state == "held", 0)], 1))
+    items = list(query.order_by(*order).limit(limit).offset(offset))
     return Page(tuple(_rows(items, at)), total, offset, limit)
 
 
@@ -222,6 +228,17 @@ def found_counts(*, at: dt.datetime | None = None, staff_id: int | None = None) 
         FoundItem.state == "held", FoundItem.found_at <= at - dt.timedelta(days=FOUND_KEEP_DAYS))
         .scalar() or 0)
     return {"held": held, "disposable": old}
+
+
+def default_community(staff_id: int | None = None) -> str:
+    """The community a new item was most likely found in, for a form: the staff member's
+    own, else the only one there is; "" when neither says."""
+    access.require(ACTION, staff_id)
+    own = Staff.select(Staff.community).where(Staff.id == acting_id(staff_id)).scalar()
+    if own:
+        return Community.select(Community.name).where(Community.id == own).scalar() or ""
+    names = list(Community.select(Community.name).limit(2).tuples())
+    return names[0][0] if len(names) == 1 else ""
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -302,6 +319,8 @@ def dispose_found(item_id: int, how: str, note: str, *, staff_id: int | None = N
     discarded, with a note saying where it went (the police station, the charity)."""
     access.require(ACTION, staff_id)
     at = moment(at)
+    if not (how or "").strip():
+        raise ValidationError("disposal", _("Choose how it was disposed of."))
     disposal = choice(how, DISPOSALS, DISPOSAL_WORDS, "disposal")
     remark = line(note, "note", 200, required=_(
         "Say where it went or why: the police station, the charity, or why it was discarded."))
@@ -322,6 +341,6 @@ def dispose_found(item_id: int, how: str, note: str, *, staff_id: int | None = N
 
 __all__ = [
     "ACTION", "DISPOSALS", "FOUND_KEEP_DAYS", "FOUND_STATES", "ClaimInput", "FoundInput",
-    "FoundRow", "FoundView", "add_found", "claim_found", "dispose_found", "found_counts",
+    "FoundRow", "FoundView", "add_found", "claim_found", "default_community", "dispose_found", "found_counts",
     "get_found", "list_found", "parse_found_state",
 ]

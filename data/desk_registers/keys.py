@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from peewee import fn
+from peewee import Case, fn
 
 from data import access
 from data.db import transaction
@@ -43,6 +44,10 @@ from data.errors import NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.models import KeyAuthorisation, KeyDeposit, KeyLoan, Person, Room
 from data.property.values import person_ref
+from data.registers.common import OWNER_ROLES, room_people
+
+if TYPE_CHECKING:
+    from data.handover import HandoverItem
 
 ACTION = "keys.manage"
 #: Keys out longer than this are flagged (the handover and the room card show them).
@@ -300,12 +305,13 @@ def parse_key_state(value: str, field_name: str = "state") -> str:
 
 def list_keys(*, text: str = "", state: str | None = None, community: int | str | None = None,
               room_id: int | None = None, out_only: bool = False, overdue_only: bool = False,
-              limit: int = PAGE, offset: int = 0, at: dt.datetime | None = None,
-              staff_id: int | None = None) -> Page[KeyRow]:
+              urgent_first: bool = False, limit: int = PAGE, offset: int = 0,
+              at: dt.datetime | None = None, staff_id: int | None = None) -> Page[KeyRow]:
     """A page of deposits, newest first: those whose description, room, depositor or an
     authorised name contains `text`; in a state (`held`, `out`, `closed`, or `open`: not
     closed); of a community or a room; only out (`out_only`) or out longer than a day
-    (`overdue_only`)."""
+    (`overdue_only`). `urgent_first` puts the keys out longer than a day first, then
+    those out, then those at the desk, then those given back (the screen's order)."""
     access.require(ACTION, staff_id)
     limit, offset = page_bounds(limit, offset)
     at = moment(at)
@@ -332,8 +338,13 @@ def list_keys(*, text: str = "", state: str | None = None, community: int | str 
                   | KeyDeposit.id.in_(named))
     query = KeyDeposit.select().join(Room, on=(KeyDeposit.room == Room.id)).where(where)
     total = query.count()
-    deposits = list(query.order_by(KeyDeposit.deposited_at.desc(), KeyDeposit.id.desc())
-                    .limit(limit).offset(offset))
+    order = [KeyDeposit.deposited_at.desc(), KeyDeposit.id.desc()]
+    if urgent_first:
+        late = KeyLoan.select(KeyLoan.deposit).where(KeyLoan.returned_at.is_null(),
+                                                     KeyLoan.out_at < at - KEY_OVERDUE)
+        order.insert(0, Case(None, [(KeyDeposit.id.in_(late), 0), (KeyDeposit.state == "out", 1),
+                                    (KeyDeposit.state == "held", 2)], 3))
+    deposits = list(query.order_by(*order).limit(limit).offset(offset))
     return Page(tuple(_rows(deposits, at)), total, offset, limit)
 
 
@@ -363,6 +374,29 @@ def keys_out(now: dt.datetime | None = None, *, staff_id: int | None = None) -> 
                         at - r.out_at > KEY_OVERDUE) for r in rows)
 
 
+def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[HandoverItem]:
+    """The shift handover's section (data.handover registers it): every key out now in the
+    communities, the longest out first, those out longer than a day flagged; nothing for a
+    role that may not read the register."""
+    if not access.can(ACTION):
+        return []
+    from data.handover import HandoverItem, place
+
+    items = []
+    for key in keys_out(now):
+        if community_ids is not None and key.room.community_id not in community_ids:
+            continue
+        hours = max(0, int((now - key.out_at).total_seconds() // 3600))
+        what = key.description + (f"×{key.quantity}" if key.quantity > 1 else "")
+        parts = [_("overdue") if key.overdue else "",
+                 place(key.room.community, key.room.code, community_ids), what,
+                 _("out to {name} since {at} ({hours} h)").format(
+                     name=key.handed_to, at=f"{key.out_at:%m-%d %H:%M}", hours=hours)]
+        items.append(HandoverItem(" · ".join(p for p in parts if p),
+                                  _("key #{id}").format(id=key.deposit_id), "key", key.deposit_id))
+    return items
+
+
 def key_counts(*, at: dt.datetime | None = None, staff_id: int | None = None) -> dict[str, int]:
     """How many deposits are at the desk, out, and out longer than a day (a tab's title)."""
     access.require(ACTION, staff_id)
@@ -372,6 +406,18 @@ def key_counts(*, at: dt.datetime | None = None, staff_id: int | None = None) ->
     overdue = (KeyLoan.select().where(KeyLoan.returned_at.is_null(), KeyLoan.out_at < at - KEY_OVERDUE)
                .count())
     return {"held": counts.get("held", 0), "out": counts.get("out", 0), "overdue": overdue}
+
+
+def owner_authorisation(room_id: int, *, staff_id: int | None = None) -> AuthorisedInput | None:
+    """The room's owner as the first person who may collect keys left for it (a form fills
+    it in): their name and the tails of their mobile and ID number; None when the room has
+    no owner (or co-owner) on record."""
+    access.require(ACTION, staff_id)
+    owners = [p for p in room_people(room_id) if p.role in OWNER_ROLES]
+    if not owners:
+        return None
+    phone, ident = person_tails(owners[0].person_id)
+    return AuthorisedInput(owners[0].name, phone, ident, owners[0].person_id)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -585,5 +631,5 @@ __all__ = [
     "ACTION", "KEY_OVERDUE", "KEY_STATES", "OPEN", "AuthorisedInput", "AuthorisedView",
     "KeyDepositInput", "KeyLoanView", "KeyOut", "KeyRow", "KeyView", "authorise_key",
     "close_key", "deposit_key", "get_key", "hand_out_key", "key_counts", "keys_held_for_room",
-    "keys_out", "list_keys", "parse_key_state", "return_key", "revoke_authorised",
+    "keys_out", "list_keys", "owner_authorisation", "parse_key_state", "return_key", "revoke_authorised",
 ]

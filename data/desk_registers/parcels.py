@@ -13,8 +13,9 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from peewee import fn
+from peewee import Case, fn
 
 from data import access
 from data.db import transaction
@@ -44,6 +45,9 @@ from data.i18n import N_, _, in_language
 from data.messaging import messages_about, send_message
 from data.models import Parcel, Room
 from data.validators import fold_code, fold_width
+
+if TYPE_CHECKING:
+    from data.handover import HandoverItem
 
 ACTION = "parcels.manage"
 #: A parcel waiting longer than this many days is flagged.
@@ -126,6 +130,9 @@ class ParcelView:
     collected_note: str
     collected_staff: str
     note: str
+    #: The pickup code to read to the occupant by phone: only while the parcel waits and no
+    #: message told them (else "": the desk checks the code, it does not show it).
+    code_to_tell: str = ""
 
     @property
     def id(self) -> int:
@@ -186,12 +193,49 @@ def _view(parcel_id: int, at: dt.datetime | None = None) -> ParcelView:
     [row] = _rows([p], moment(at))
     staff = staff_names([p.received_staff_id, p.collected_staff_id])
     people = person_names([p.notified_person_id])
-    states = {"sent": _("sent"), "failed": _("failed")}
+    states = {"sent": _("sent"), "failed": _("Sending failed")}
     sent = tuple(f"{states.get(m.state, m.state)} {m.number} {m.created_at:%m-%d %H:%M}"
                  + (f" {m.error}" if m.error else "") for m in messages_about(ABOUT, p.id))
     return ParcelView(row, staff.get(p.received_staff_id, ""), people.get(p.notified_person_id, ""),
                       sent, bool(p.pickup_code), p.collected_how, p.collected_note,
-                      staff.get(p.collected_staff_id, ""), p.note)
+                      staff.get(p.collected_staff_id, ""), p.note,
+                      p.pickup_code if p.state == "waiting" and not p.notified else "")
+
+
+@dataclass(frozen=True)
+class ParcelCall:
+    """Whom to phone about a parcel no message told of: a person of the room and the
+    number to dial (theirs or their chosen contact's), with the pickup code to read out."""
+
+    person_id: int
+    name: str
+    role: str
+    number: str
+    pickup_code: str
+
+
+def parcel_call(parcel_id: int, *, staff_id: int | None = None) -> ParcelCall:
+    """Whom to phone about a waiting parcel (the owner first, then a tenant, then family,
+    who has a phone). The look-up of the number is recorded in the audit trail."""
+    from data import audit
+    from data.property.contacts import call_numbers
+    from data.registers.common import room_people
+
+    access.require(ACTION, staff_id)
+    parcel = _parcel(parcel_id)
+    if parcel.state != "waiting":
+        raise ValidationError("state", _("This parcel was collected already: there is nobody to tell."))
+    people = room_people(parcel.room_id)
+    numbers = call_numbers(p.person_id for p in people)
+    for person in people:
+        number = numbers.get(person.person_id, "")
+        if number:
+            with transaction():
+                audit.record("reveal", "person", person.person_id, "phones", staff_id=acting_id(staff_id),
+                             new=_("to tell of parcel #{id}").format(id=parcel.id))
+            return ParcelCall(person.person_id, person.name, person.role, number, parcel.pickup_code)
+    room = room_refs([parcel.room_id])[parcel.room_id].label
+    raise NotFoundError(_("Nobody of {room} has a phone on record: leave a note at the door.").format(room=room))
 
 
 def get_parcel(parcel_id: int, *, at: dt.datetime | None = None,
@@ -208,11 +252,13 @@ def parse_parcel_state(value: str, field_name: str = "state") -> str:
 
 def list_parcels(*, text: str = "", state: str | None = None, community: int | str | None = None,
                  room_id: int | None = None, waiting_only: bool = False, overdue_only: bool = False,
-                 limit: int = PAGE, offset: int = 0, at: dt.datetime | None = None,
-                 staff_id: int | None = None) -> Page[ParcelRow]:
+                 waiting_first: bool = False, limit: int = PAGE, offset: int = 0,
+                 at: dt.datetime | None = None, staff_id: int | None = None) -> Page[ParcelRow]:
     """A page of parcels, newest first: those whose carrier, tracking number, description,
     shelf, room or collector contains `text`; in a state (`waiting`, `collected`); of a
-    community or a room; only waiting, or only waiting longer than 7 days."""
+    community or a room; only waiting, or only waiting longer than 7 days. `waiting_first`
+    puts those waiting longer than 7 days first, then the others waiting (the screen's
+    order)."""
     access.require(ACTION, staff_id)
     limit, offset = page_bounds(limit, offset)
     at = moment(at)
@@ -235,7 +281,11 @@ def list_parcels(*, text: str = "", state: str | None = None, community: int | s
                   | Parcel.collected_by.contains(words) | Room.code.contains(words))
     query = Parcel.select().join(Room, on=(Parcel.room == Room.id)).where(where)
     total = query.count()
-    rows = list(query.order_by(Parcel.received_at.desc(), Parcel.id.desc()).limit(limit).offset(offset))
+    order = [Parcel.received_at.desc(), Parcel.id.desc()]
+    if waiting_first:
+        order.insert(0, Case(None, [((Parcel.state == "waiting") & (Parcel.received_at < _overdue_before(at)), 0),
+                                    (Parcel.state == "waiting", 1)], 2))
+    rows = list(query.order_by(*order).limit(limit).offset(offset))
     return Page(tuple(_rows(rows, at)), total, offset, limit)
 
 
@@ -251,6 +301,35 @@ def parcels_waiting(room_id: int, *, at: dt.datetime | None = None,
 
 #: The name the handover and the room card use.
 parcels_waiting_for_room = parcels_waiting
+
+
+def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[HandoverItem]:
+    """The shift handover's section (data.handover registers it): parcels waiting longer
+    than PARCEL_OVERDUE_DAYS in the communities, the oldest first; nothing for a role that
+    may not read the register."""
+    if not access.can(ACTION):
+        return []
+    from data.handover import MAX_ITEMS, MORE, HandoverItem, place
+
+    where = [Parcel.state == "waiting", Parcel.received_at < _overdue_before(now)]
+    if community_ids is not None:
+        where.append(Parcel.community.in_(community_ids))
+    total = Parcel.select().where(*where).count()
+    rows = _rows(list(Parcel.select().where(*where).order_by(Parcel.received_at, Parcel.id)
+                      .limit(MAX_ITEMS)), now)
+    items = []
+    for row in rows:
+        parts = [place(row.room.community, row.room.code, community_ids),
+                 " ".join(p for p in (row.carrier, row.description) if p),
+                 _("waiting {days} days, since {at}").format(days=row.days_waiting,
+                                                           at=f"{row.received_at:%m-%d}"),
+                 _("shelf {shelf}").format(shelf=row.shelf) if row.shelf else "",
+                 "" if row.notified else _("owner not told")]
+        items.append(HandoverItem(" · ".join(p for p in parts if p),
+                                  _("parcel #{id}").format(id=row.id), "parcel", row.id))
+    if total > len(items):
+        items.append(HandoverItem(_("… and {count} more").format(count=total - len(items)), entity=MORE))
+    return items
 
 
 def parcel_counts(*, at: dt.datetime | None = None, staff_id: int | None = None) -> dict[str, int]:
@@ -391,7 +470,7 @@ def collect_parcel(parcel_id: int, by: str, *, pickup_code: str = "", note: str 
 
 __all__ = [
     "ACTION", "CARRIERS", "COLLECTED_HOW", "PARCEL_OVERDUE_DAYS", "PARCEL_SIZES", "PARCEL_STATES",
-    "ParcelInput", "ParcelRow", "ParcelView", "collect_parcel", "get_parcel", "list_parcels",
+    "ParcelCall", "ParcelInput", "ParcelRow", "ParcelView", "collect_parcel", "get_parcel", "list_parcels",
     "notify_parcel", "parcel_counts", "parcels_waiting", "parcels_waiting_for_room",
     "parse_parcel_state", "receive_parcel",
 ]

@@ -1,6 +1,10 @@
 """Peewee models for FrontDesk's whole domain (SPEC §6), one module per domain: people and
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit and
 settings, renovation permits. A new domain adds its own module here and its models to `ALL_MODELS`.
+property, staff (and drafts), work orders, calls (and call lists), the calendar, audit,
+settings and leads. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, renovation permits, contracts. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, renovation permits, the knowledge base. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -29,11 +33,22 @@ from data.models.calls import (
     CallListItem,
     Incident,
     IncidentBuilding,
+    Ring,
     Script,
 )
+from data.models.contracts import Contract, ContractCounter, ContractEvent, ContractTemplate
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.handover import Handover, HandoverCommunity
 from data.models.hotline import HotlineOrder
+from data.models.knowledge import (
+    KbArticle,
+    KbArticleOrder,
+    KbComment,
+    KbCommentHelpful,
+    KbHelpful,
+    KbKey,
+)
+from data.models.leads import Lead, LeadEvent, LeadInterest, LeadPhone, LeadRule
 from data.models.messages import OutboundMessage
 from data.models.people import (
     Building,
@@ -98,6 +113,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Incident,
     IncidentBuilding,
     Call,
+    Ring,  # a call the phone system reported (issue 16 item 10)
     Event,
     EventAttendee,
     Notification,
@@ -127,17 +143,35 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FoundItem,
     HotlineOrder,
     PurgeRun,
+    Lead,
+    LeadPhone,
+    LeadInterest,
+    LeadEvent,
+    LeadRule,
+    ContractTemplate,
+    ContractCounter,
+    Contract,
+    ContractEvent,
+    KbArticle,
+    KbKey,
+    KbArticleOrder,
+    KbComment,
+    KbHelpful,
+    KbCommentHelpful,
 )
 
 __all__ = [
     "ALL_MODELS", "Community", "Building", "Entrance", "Person", "PersonNameKey", "Room",
     "Occupancy", "Phone", "Vehicle", "ParkingSpace", "Tag", "PersonTag", "Staff", "Territory",
     "PersonNote", "Category", "SlaPolicy", "WorkOrder", "WorkOrderHistory", "WorkOrderLink",
-    "CostLine", "Incident", "IncidentBuilding", "Call", "Event", "EventAttendee",
+    "CostLine", "Incident", "IncidentBuilding", "Call", "Ring", "Event", "EventAttendee",
     "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
     "Renovation", "RenovationWorker", "RenovationInspection", "RenovationEvent",
     "Handover", "HandoverCommunity",
     "OutboundMessage", "Visitor", "ReleasePass", "KeyDeposit", "KeyAuthorisation", "KeyLoan", "Parcel", "FoundItem",
     "HotlineOrder", "PurgeRun",
+    "Lead", "LeadPhone", "LeadInterest", "LeadEvent", "LeadRule",
+    "ContractTemplate", "ContractCounter", "Contract", "ContractEvent",
+    "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
 ]

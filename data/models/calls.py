@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from peewee import (
     AutoField,
+    BooleanField,
     CharField,
     DateTimeField,
     ForeignKeyField,
@@ -74,6 +75,32 @@ class Call(BaseModel):
 
     class Meta:
         indexes = ((("person", "started_at"), False), (("staff", "started_at"), False))
+
+
+class Ring(BaseModel):
+    """来电弹屏 (issue 16 item 10): a call the phone system reported — answered at an extension
+    (its staff member's session pops it up), or rung and never answered (logged as a missed
+    call) — with its end, the recording reference, and the Call the clerk logged for it."""
+
+    id = AutoField()
+    number = CharField(max_length=30, default="")  # normalised; "" when the caller withheld it
+    extension = CharField(max_length=12, default="")
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL", index=False)
+    rang_at = DateTimeField(default=now)
+    answered = BooleanField(default=True)
+    hung_up_at = DateTimeField(null=True)
+    recording = CharField(max_length=300, default="")
+    call = ForeignKeyField(Call, null=True, backref="+", on_delete="SET NULL")
+    pbx_call_id = CharField(max_length=64, default="")  # the phone system's own id of the call
+
+    class Meta:
+        # A session's watcher reads its staff member's newest rings; a hang-up finds the
+        # extension's latest; a retried report finds its call id.
+        indexes = (
+            (("staff", "id"), False),
+            (("extension", "id"), False),
+            (("pbx_call_id",), False),
+        )
 
 
 # --- phone service: call lists and scripts (issue 5) ---------------------------------------

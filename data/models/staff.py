@@ -29,6 +29,9 @@ class Staff(BaseModel):
     phone = CharField(max_length=30, default="")
     community = ForeignKeyField(Community, null=True, backref="staff", on_delete="SET NULL")
     os_login = CharField(max_length=40, null=True, unique=True)  # SSH login mapped to it
+    # The phone extension (分机) calls are answered at: the caller-ID pop-up (data.calls.ringing)
+    # finds whose session to open by it (migration 0017); unique when set.
+    extension = CharField(max_length=12, null=True, unique=True)
     password_hash = CharField(max_length=200, null=True)
     must_change_password = BooleanField(default=False)
     failed_logins = IntegerField(default=0)

@@ -96,6 +96,7 @@ class WorkOrder(BaseModel):
             (("community", "status", "resolution_due"), False),
             (("person", "created_at"), False),  # owner timeline
             (("room", "created_at"), False),  # room card
+            (("category", "resolved_at"), False),  # who solves a category (data.knowledge, 0021)
         )
 
 

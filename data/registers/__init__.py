@@ -42,6 +42,7 @@ from data.registers.visitors import (
     person_to_call,
     purge_visitor_details,
     register_visitor,
+    reveal_prefill_phone,
     reveal_visitors,
     sign_out,
     visitor_by_phone,
@@ -54,7 +55,7 @@ __all__ = [
     "PersonToCall", "RevealedVisitor", "RoomPerson", "RoomRef", "VisitorInput", "VisitorPage",
     "VisitorPrefill", "VisitorView", "cancel_pass", "check_pass", "confirm_visit", "get_pass",
     "get_visitor", "issue_pass", "normalize_number", "passes_page", "person_to_call",
-    "purge_visitor_details", "register_visitor", "reveal_visitors", "room_match", "room_owners",
+    "purge_visitor_details", "register_visitor", "reveal_prefill_phone", "reveal_visitors", "room_match", "room_owners",
     "room_people", "room_ref", "shown_plate", "sign_out", "use_pass", "visitor_by_phone", "visitor_by_plate",
     "visitors_day",
 ]

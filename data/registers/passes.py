@@ -45,7 +45,7 @@ PAGE = 50
 #: A list's narrowing by state.
 LIST_STATES = ("open", "used", "expired", "cancelled")
 
-_NUMBER_RE = re.compile(r"([A-Z]{2})-?([0-9]{8})-?([0-9]{1,6})")
+_NUMBER_RE = re.compile(r"(?:([A-Z]{2})-?)?([0-9]{8})-?([0-9]{1,6})")
 
 
 class PassRefused(FrontDeskError):
@@ -246,7 +246,8 @@ def _date(value) -> dt.date:
 
 
 def normalize_number(text: str) -> str:
-    """A pass number as typed (``fx20261206003``, full-width, spaces) in its stored form
+    """A pass number as typed (``fx20261206003``, full-width, spaces, without the prefix:
+    ``20261206-003``) in its stored form
     ``FX-20261206-003``; what is not a pass number is returned cleaned, to be reported
     unknown."""
     value = re.sub(r"\s+", "", fold_width(text or "")).upper()
@@ -254,7 +255,7 @@ def normalize_number(text: str) -> str:
     if match is None:
         return value[:30]
     prefix, day, seq = match.groups()
-    return f"{prefix}-{day}-{int(seq):03d}"
+    return f"{prefix or PREFIX}-{day}-{int(seq):03d}"
 
 
 def get_pass(number_or_id: str | int) -> PassView:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from peewee import JOIN, Case, fn
 
@@ -34,6 +35,9 @@ from data.registers.common import (
     shown_plate,
 )
 from data.validators import clean_text, mask_phone, parse_plate_query
+
+if TYPE_CHECKING:
+    from data.handover import HandoverItem
 
 #: Visitors a page of the day's list holds.
 PAGE = 50
@@ -130,6 +134,11 @@ class VisitorPrefill:
     community: str
     purpose: str
     last_seen: dt.datetime
+
+    @property
+    def phone_masked(self) -> str:
+        """The phone as a role without reveal.phone sees it in the form."""
+        return mask_phone(self.phone) if self.phone else ""
 
 
 @dataclass(frozen=True)
@@ -250,6 +259,32 @@ def visitors_day(day: dt.date | None = None, *, inside_only: bool = False, query
     return VisitorPage(views, cursor, int(count or 0))
 
 
+def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[HandoverItem]:
+    """The shift handover's section (data.handover registers it): visitors still inside in
+    the communities, the longest inside first; nothing for a role that may not keep the
+    register."""
+    if not access.can("visitor.register"):
+        return []
+    from data.handover import MAX_ITEMS, MORE, HandoverItem, place
+
+    where = Visitor.time_out.is_null() & (Visitor.time_in <= now)
+    if community_ids is not None:
+        where = where & Visitor.community.in_(community_ids)
+    total = Visitor.select().where(where).count()
+    rows = list(_query().where(where).order_by(Visitor.time_in, Visitor.id).limit(MAX_ITEMS).objects())
+    items = []
+    for r in rows:
+        came = f"{r.time_in:%H:%M}" if r.time_in.date() == now.date() else f"{r.time_in:%m-%d %H:%M}"
+        parts = [_("in since {at}").format(at=came), r.name,
+                 place(r.community_name, r.room_code, community_ids), " ".join(r.purpose.split())[:20],
+                 shown_plate(r.plate) if r.plate else ""]
+        items.append(HandoverItem(" · ".join(p for p in parts if p),
+                                  _("visit #{id}").format(id=r.id), "visitor", r.id))
+    if total > len(items):
+        items.append(HandoverItem(_("… and {count} more").format(count=total - len(items)), entity=MORE))
+    return items
+
+
 def _prefill(where) -> VisitorPrefill | None:
     row = (_query().where(where & Visitor.purged_at.is_null())
            .order_by(Visitor.time_in.desc(), Visitor.id.desc()).limit(1).objects().first())
@@ -282,6 +317,14 @@ def visitor_by_phone(phone: str) -> VisitorPrefill | None:
     if not value:
         return None
     return _prefill(Visitor.phone == value)
+
+
+def reveal_prefill_phone(visit_id: int, staff_id: int | None = None) -> None:
+    """A phone seen before filled into the new-visitor form in full: recorded in the audit
+    trail as a reveal of that visit's phone (as the owner card's reveal is)."""
+    access.require("reveal.phone", staff_id)
+    with transaction():
+        audit.record("reveal", "visitor", visit_id, "phone", staff_id=staff_id)
 
 
 def reveal_visitors(visit_ids: list[int], staff_id: int | None = None) -> dict[int, RevealedVisitor]:

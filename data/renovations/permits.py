@@ -464,6 +464,12 @@ def refund(ref: int | str, staff_id: int | None, amount: Decimal | str | None = 
         if permit.refunded_at is not None:
             raise ValidationError("amount", _("The deposit of {number} was refunded on {when}.")
                                   .format(number=permit.number, when=f"{permit.refunded_at:%Y-%m-%d}"))
+        still_open = open_orders(permit.id)
+        if still_open:
+            raise ValidationError("amount", _(
+                "Work order {orders} from an inspection of {number} is still open: refund the "
+                "deposit once it is closed (the cost may be kept back).").format(
+                    orders="、".join(still_open), number=permit.number))
         deposit = Decimal(str(permit.deposit))
         if deposit > 0 and permit.deposit_received_at is None:
             raise ValidationError("amount", _("{number}: no deposit was received, so there is "
@@ -500,6 +506,23 @@ def cancel(ref: int | str, staff_id: int | None, reason: str, *,
 
 
 # --- inspections ---------------------------------------------------------------------------------
+
+
+def open_orders(permit_id: int) -> list[str]:
+    """The numbers of the work orders the permit's inspections opened that are not closed."""
+    from data.vocab import OPEN_STATUSES as ORDER_OPEN
+
+    rows = (WorkOrder.select(WorkOrder.number)
+            .join(RenovationInspection, on=(RenovationInspection.work_order == WorkOrder.id))
+            .where(RenovationInspection.renovation == permit_id, WorkOrder.status.in_(ORDER_OPEN))
+            .order_by(WorkOrder.id).distinct())
+    return [r.number for r in rows]
+
+
+def permit_open_orders(ref: int | str, staff_id: int | None = None) -> list[str]:
+    """open_orders for the screen (the acceptance's warning), by permit id or number."""
+    access.require(PERMISSIONS["inspect"], staff_id)
+    return open_orders(_load(ref).id)
 
 
 def _inspection_order(permit: Renovation, data: InspectionInput, findings: str,
@@ -539,7 +562,9 @@ def inspect(ref: int | str, data: InspectionInput, staff_id: int | None) -> Insp
         if inspector is None or not inspector.active:
             raise ValidationError("inspector", _("No active staff member with id {id}.").format(
                 id=inspector_id))
-    opens = data.result == "violation" or data.needs_repair
+    # The inspector's choice stands (a violation put right on the spot needs no order);
+    # left open (None), a violation opens one.
+    opens = data.result == "violation" if data.needs_repair is None else data.needs_repair
     with transaction():
         permit = _load(ref)
         access.require(PERMISSIONS["inspect"], staff_id)
@@ -645,6 +670,7 @@ def _row_query():
             .select(Renovation.id, Renovation.number, Renovation.status, Renovation.community,
                     Renovation.room, Renovation.contractor, Renovation.start_date,
                     Renovation.end_date, Renovation.deposit, Renovation.applied_at,
+                    Renovation.workday_hours, Renovation.rest_day_hours,
                     Community.name.alias("community_name"), Room.code.alias("room_code"),
                     Person.name.alias("applicant_name"))
             .join(Room, on=(Renovation.room == Room.id))
@@ -669,7 +695,8 @@ def _rows(query) -> list[RenovationRow]:
     return [RenovationRow(r.id, r.number, r.status, r.community_id, r.community_name or "",
                           r.room_id, r.room_code or "", r.applicant_name or "", r.contractor,
                           r.start_date, r.end_date, Decimal(money(r.deposit)),
-                          counts.get((r.id, "warning"), 0), counts.get((r.id, "violation"), 0))
+                          counts.get((r.id, "warning"), 0), counts.get((r.id, "violation"), 0),
+                          r.workday_hours, r.rest_day_hours)
             for r in found]
 
 

@@ -119,7 +119,9 @@ class InspectionInput:
     result: str = "ok"  # ok | warning | violation
     at: dt.datetime | None = None  # None = now
     inspector_id: int | None = None  # None = whoever records it
-    needs_repair: bool = False
+    #: Open a work order? True, False (not even for a violation: the inspector's choice),
+    #: None: only for a violation.
+    needs_repair: bool | None = None
     category_id: int | None = None  # of the work order opened
     priority: str = "normal"
 
@@ -155,6 +157,9 @@ class RenovationRow:
     deposit: Decimal
     warnings: int
     violations: int
+    #: The permitted hours (data.renovations.hours_today reads today's from them).
+    workday_hours: str = ""
+    rest_day_hours: str = ""
 
     def as_json(self) -> dict:
         return {"id": self.id, "number": self.number, "status": self.status,

@@ -361,9 +361,12 @@ def _notify(order: WorkOrder, staff_id: int | None, assignee: int | None, note: 
         notifications.send(assignee, "assigned", _("{subject}: assigned to you").format(
             subject=notifications.order_subject(order.id)), entity="work_order", entity_id=order.id)
     if note and ("@" in note or "＠" in note):
-        notifications.send_mentions(note, _("{subject}: you were mentioned").format(
-            subject=notifications.order_subject(order.id)), by=staff_id, entity="work_order",
-            entity_id=order.id)
+        # Who wrote it and on which order, first: a toast's start is what is read.
+        writer = Staff.get_or_none(Staff.id == staff_id) if staff_id else None
+        notifications.send_mentions(note, _("{who} mentioned you on {subject}").format(
+            who=writer.name if writer else _("someone"),
+            subject=notifications.order_subject(order.id) or order.number), by=staff_id,
+            entity="work_order", entity_id=order.id)
 
 
 def _staff(staff_id: int) -> Staff:

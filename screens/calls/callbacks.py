@@ -1,5 +1,5 @@
-"""The callbacks of the calls screen (c): mine (or everyone's) by due time, the overdue
-ones in red; enter calls one back."""
+"""The callbacks of the calls screen (c): mine and those nobody was given (or everyone's)
+by due time, the overdue ones in red; enter calls one back."""
 
 from __future__ import annotations
 
@@ -63,7 +63,9 @@ class CallbacksPane(CallLogPane):
     @work(thread=True, exclusive=True, group="call-callbacks", exit_on_error=False)
     def load_callbacks(self) -> None:
         try:
-            rows = call_data.callbacks(self.app.staff.id if self.mine else None, at=clock_now())
+            # Mine: mine, and those assigned to nobody (calls a queue missed: anyone calls back).
+            rows = call_data.callbacks(self.app.staff.id if self.mine else None, at=clock_now(),
+                                       unassigned=True)
         except FrontDeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
             return
@@ -87,7 +89,8 @@ class CallbacksPane(CallLogPane):
             style = "bold red" if late else ""
             table.add_row(Text(call.callback_due.strftime("%m-%d %H:%M") if call.callback_due else "", style=style),
                           Text(self.revealed.shown(call), style=style), plain(call.person or ""),
-                          plain(call.callback_assignee or ""), plain(call.summary.replace("\n", " ")))
+                          plain(call.callback_assignee or _("anyone")),
+                          plain(call.summary.replace("\n", " ")))
         if self.rows:
             table.move_cursor(row=row_of(self.rows, keep, cursor))
         whose = _("My callbacks") if self.mine else _("All callbacks")

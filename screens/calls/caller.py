@@ -83,7 +83,8 @@ def match_text(draft: Any, match: Any, hits: list, note: str, query: str) -> Tex
         # In full, unlike the call log: this is the number the clerk is talking to.
         text.append(f"  {group_number(match.number)}\n")
     elif match.staff_login:
-        text.append(_("Staff member {name} ({login})").format(name=match.name, login=match.staff_login),
+        text.append(_("Staff member {name} ({login})").format(
+            name=match.staff_name or match.name, login=match.staff_login),
                     style="bold")
         text.append("\n")
     elif match.ambiguous:

@@ -3,6 +3,7 @@ enter opens one, and from there its work order, a callback or dialling."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.cells import cell_len
@@ -13,6 +14,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Label
 
+from data import access
 from data import calls as call_data
 from data.clock import now as clock_now
 from data.errors import FrontDeskError
@@ -23,10 +25,12 @@ from screens.call_forms import minutes, stamp
 from screens.calls.pane import (
     CALLBACK_AFTER,
     CATEGORY_KIND,
+    LEAD_BINDING,
     CallLogPane,
     RevealedNumbers,
     cursor_row,
     id_at,
+    lead_prefill,
     quarter,
     row_of,
 )
@@ -50,10 +54,12 @@ class CallHistoryPane(CallLogPane):
         Binding("r,R", "reveal", N_("Reveal"), tooltip=N_("Show the selected call's number in full (recorded)")),
         Binding("i", "tag_incident", N_("Incident"), show=False,
                 tooltip=N_("Tag the selected call to the outage going on now")),
+        # In F1, not the footer: at 80 columns it would push ^q off.
+        replace(LEAD_BINDING, show=False),
         Binding("pagedown", "next_page", N_("Next page"), show=False, priority=True),
         Binding("pageup", "previous_page", N_("Previous page"), show=False, priority=True),
     ]
-    TYPED_KEYS = CallLogPane.TYPED_KEYS | {"filter", "clear_filter", "reveal", "tag_incident"}
+    TYPED_KEYS = CallLogPane.TYPED_KEYS | {"filter", "clear_filter", "reveal", "tag_incident", "lead"}
     TABLE = "#history-table"
     NUMBER_COLUMN = 2
 
@@ -216,6 +222,28 @@ class CallHistoryPane(CallLogPane):
         self.app.push_screen(forms.callback_form(self.host.staff_list(), self.app.staff.id, due, act), done)
 
     # --- tagging a call to an incident ---------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lead" and not access.can("lead.manage"):
+            return False
+        return super().check_action(action, parameters)
+
+    def action_lead(self) -> None:
+        """l: the selected call becomes a lead (its number, caller and summary filled), linked
+        to the call."""
+        call = cursor_row(self.query_one("#history-table", DataTable), self.rows)
+        if call is None:
+            return
+        from data import leads
+        from screens.leads import open_new_lead
+
+        me = self.app.staff.id
+        prefill = lead_prefill(call.number, call.person or "", call.summary, "", self.app.staff.community_id)
+
+        def create(data: Any, force: bool) -> Any:
+            return leads.create_lead(replace(data, call_id=call.id), me, force=force)
+
+        open_new_lead(self.screen, prefill=prefill, create=create)
 
     def action_tag_incident(self) -> None:
         """i: tag the selected call to the incident going on now (a choice when several are)."""

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
+from data import access
 from data import calls as call_data
 from data.clock import now as clock_now
 from data.errors import FrontDeskError, ValidationError
@@ -33,8 +34,10 @@ from screens.calls.caller import CallerSearch, idle_text, incident_text, match_t
 from screens.calls.pane import (
     CALLBACK_AFTER,
     CATEGORY_KIND,
+    LEAD_BINDING,
     TAB_BINDINGS,
     CallsPane,
+    lead_prefill,
     looks_like_number,
     phone_like,
     quarter,
@@ -71,6 +74,9 @@ class CallDraft:
     incident_id: int | None = None
     callback_of: int | None = None  # the call whose callback this is: done once saved
     frozen_s: int | None = None  # the duration, once the call is being saved
+    ring_id: int | None = None  # the phone system's ring it popped up from (data.calls.ringing)
+    extension: str = ""  # where it was answered
+    hung_up_s: int | None = None  # the talk time, once the phone system said it ended
 
 
 class InboundCallPane(CallerSearch, CallsPane):
@@ -89,14 +95,15 @@ class InboundCallPane(CallerSearch, CallsPane):
         Binding("a", "person", N_("Caller"), tooltip=N_("Find the caller by name or room; attach the number")),
         Binding("u", "outcome", N_("Outcome"), show=False),
         Binding("d", "dial", N_("Dial"), tooltip=N_("Dial the selected number")),
+        LEAD_BINDING,
         Binding("escape", "escape", N_("Back"), show=False),
         *(Binding(str(i), f"digit({i})", str(i), show=False) for i in range(1, 8)),
     ]
     TYPED_KEYS = CallsPane.TYPED_KEYS | {"work_order", "callback", "incident", "person", "outcome", "dial",
-                                         "digit", "enter"}
+                                         "digit", "enter", "lead"}
     #: The keys of a call (all off without one).
     CALL_ACTIONS = frozenset({"save_call", "enter", "work_order", "callback", "incident", "person", "outcome",
-                              "dial", "digit", "escape"})
+                              "dial", "digit", "escape", "lead"})
 
     class CallerFound(Message):
         """The number field was matched (a number) or searched (a name, a room)."""
@@ -155,6 +162,8 @@ class InboundCallPane(CallerSearch, CallsPane):
             return False
         if action == "incident":
             return self.incident() is not None
+        if action == "lead":
+            return access.can("lead.manage")
         return True
 
     def focus_pane(self) -> None:
@@ -162,6 +171,10 @@ class InboundCallPane(CallerSearch, CallsPane):
             self.screen.set_focus(None)  # no call: nothing, so letters are the screen's keys
         elif not self.query_one("#call-number", Input).value:
             self.query_one("#call-number").focus()
+        elif self.draft.category is None and self.draft.ring_id is not None:
+            # A popped-up call (its number known): on to the category, as enter on the
+            # number does on a call answered with n, so one digit picks it.
+            self.query_one("#call-category").focus()
         else:
             self.query_one("#call-summary").focus()
 
@@ -180,11 +193,21 @@ class InboundCallPane(CallerSearch, CallsPane):
 
     def start_call(self, direction: str, *, number: str = "", person_id: int | None = None,
                    person_name: str = "", category: str | None = None, summary: str = "",
-                   callback_of: int | None = None) -> None:
-        """A new call on the panel: inbound, or outbound (a callback) with what is known."""
-        self.draft = CallDraft(direction, clock_now(), timer_now(), person_id=person_id,
+                   callback_of: int | None = None, ring: Any = None) -> None:
+        """A new call on the panel: inbound, or outbound (a callback) with what is known; or
+        the call the phone system answered at this clerk's extension (`ring`, a
+        data.calls.RingView): its number matched, its timer running since it was answered."""
+        started, mono = clock_now(), timer_now()
+        if ring is not None:
+            number = ring.number
+            mono -= max(0.0, (started - ring.rang_at).total_seconds())
+            started = ring.rang_at
+        self.draft = CallDraft(direction, started, mono, person_id=person_id,
                                person_name=person_name, category=category,
                                outcome=CALL_OUTCOME_CHOICES[direction][0], callback_of=callback_of)
+        if ring is not None:
+            self.draft.ring_id, self.draft.extension = ring.id, ring.extension
+            self.draft.hung_up_s = ring.duration_s
         self.match, self.hits, self._match_note = None, [], ""
         self._match_query = None
         self.finished_order = ""
@@ -266,7 +289,20 @@ class InboundCallPane(CallerSearch, CallsPane):
             return 0
         if self.draft.frozen_s is not None:
             return self.draft.frozen_s
+        if self.draft.hung_up_s is not None:  # the phone system measured it
+            return self.draft.hung_up_s
         return max(0, int(timer_now() - self.draft.started_mono))
+
+    def ring_ended(self, ring: Any) -> None:
+        """The phone system says the call on the panel ended: the timer stops at its talk time."""
+        if self.draft is not None and self.draft.ring_id == ring.id and ring.duration_s is not None:
+            self.draft.hung_up_s = ring.duration_s
+            self.paint_status()
+
+    @property
+    def ring_id(self) -> int | None:
+        """The ring the call on the panel popped up from, if any."""
+        return self.draft.ring_id if self.draft is not None else None
 
     def paint_status(self) -> None:
         """The call's line: direction, timer, callback."""
@@ -278,6 +314,10 @@ class InboundCallPane(CallerSearch, CallsPane):
         text.append(f"● {arrow} {minutes(self.elapsed())}", style="bold red")
         if draft.callback_of is not None:
             text.append("  " + _("(a callback)"), style="bold")
+        if draft.extension:
+            text.append("  " + _("ext. {ext}").format(ext=draft.extension))
+        if draft.hung_up_s is not None:
+            text.append("  " + _("(hung up)"), style="dim")
         if draft.callback_due is not None:
             text.append("  ")
             text.append(_("↻ {due} {who}").format(due=draft.callback_due.strftime("%m-%d %H:%M"),
@@ -448,7 +488,7 @@ class InboundCallPane(CallerSearch, CallsPane):
             summary=self._summary(), outcome=outcome or draft.outcome, duration_s=self.elapsed(),
             started_at=draft.started_at, person_id=self._person_id(),
             callback_due=draft.callback_due, callback_assignee_id=draft.callback_assignee_id,
-            work_order_id=work_order_id, incident_id=draft.incident_id,
+            work_order_id=work_order_id, incident_id=draft.incident_id, ring_id=draft.ring_id,
         )
 
     def _callback_of(self) -> int | None:
@@ -530,6 +570,35 @@ class InboundCallPane(CallerSearch, CallsPane):
             phone=number, call=lambda: self._call_input(outcome="ticket"),
             callback_of=self._callback_of(), call_logged=logged.append,
         )
+
+    def action_lead(self) -> None:
+        """l: the new-lead form with the number, the caller's name and the summary; saving it
+        logs the call too (linked to the lead), both or neither."""
+        draft = self.draft
+        if draft is None:
+            return
+        from data import leads
+        from screens.leads import open_new_lead, saved_text
+
+        self._settle_match()
+        typed = self.query_one("#call-number", Input).value.strip()
+        number = getattr(self.match, "number", "") or (typed if looks_like_number(typed) else "")
+        rooms = getattr(self.match, "rooms", ()) or ()
+        name = draft.person_name or getattr(self.match, "name", "") or ""
+        prefill = lead_prefill(number, name, self._summary(), rooms[0][2] if rooms else "",
+                               self.app.staff.community_id)
+        me = self.app.staff.id
+
+        def create(data: Any, force: bool) -> Any:
+            # The timer runs on while the form is open: the call is logged with the lead.
+            return leads.create_lead_from_call(data, self._call_input(), me, callback_of=self._callback_of(),
+                                               force=force)
+
+        def then(view: Any) -> None:
+            self.notify(_("Call saved; {lead}").format(lead=saved_text(view)), markup=False)
+            self._end_call()
+
+        open_new_lead(self.screen, prefill=prefill, create=create, then=then)
 
     def action_callback(self) -> None:
         """b: when to call back and who does (me by default); saved with the call."""

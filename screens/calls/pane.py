@@ -57,6 +57,23 @@ CATEGORY_KIND = {"repair": "repair", "complaint": "complaint", "inquiry": "inqui
 _PHONE_LIKE = re.compile(r"[0-9０-９\s\-+()（）#*转]+")
 
 
+#: The key that turns a call into a lead (潜在客户), on the call panel and in the history:
+#: shown to the roles that may work on leads (data/access.py "lead.manage").
+LEAD_BINDING = Binding("l", "lead", N_("Lead"), tooltip=N_("Turn the call into a lead (潜在客户): number and summary filled"))
+
+
+def lead_prefill(number: str, name: str, summary: str, community: str = "",
+                 community_id: int | None = None) -> dict[str, str]:
+    """The new-lead form's values from a call: its number, the caller's name, its summary
+    as the note, source 来电, and the community (the caller's room's, else the clerk's)."""
+    from data.property import list_communities
+
+    found = next((c.id for c in list_communities() if c.name == community), None) if community else None
+    chosen = found if found is not None else community_id
+    return {"phones": number, "name": name, "note": summary, "source": "phone",
+            "community": str(chosen) if chosen else ""}
+
+
 def looks_like_number(text: str) -> bool:
     """True when the clerk typed a phone number (7 digits or more) rather than a name, a
     room such as 3-2-501 or a phone tail, which are searched."""

@@ -44,6 +44,8 @@ class CallsScreen(DeskScreen):
     def __init__(self, mode: str = "call") -> None:
         super().__init__()
         self.mode = mode if mode in MODES else "call"
+        self._ring: Any = None  # a ring handed over before the panes were there
+        self._ready = False  # on_mount ran: the panes are there
         self._staff: list | None = None
         self._revealed = RevealedNumbers()  # one set for the history and the callbacks
 
@@ -53,7 +55,9 @@ class CallsScreen(DeskScreen):
 
     @property
     def is_dirty(self) -> bool:
-        """A call in progress is never dropped without asking."""
+        """A call in progress is never dropped without asking (nor one about to show)."""
+        if not self._ready:
+            return self._ring is not None
         return self.draft is not None
 
     # --- the panes, and what they show (for the palette and the tests) -------------------------
@@ -110,6 +114,34 @@ class CallsScreen(DeskScreen):
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick, name="call-timer")
         self.action_mode(self.mode)
+        self._ready = True
+        if self._ring is not None:
+            ring, self._ring = self._ring, None
+            self.take_ring(ring)
+
+    # --- the caller-ID pop-up (tui.ring_popup) ---------------------------------------------------
+
+    def take_ring(self, ring: Any) -> None:
+        """The phone system answered a call at this clerk's extension (a data.calls.RingView):
+        the call panel opens with the caller matched and the timer running. The app hands
+        it over only while no call is on the panel (is_dirty) and no form is open."""
+        if not self._ready:
+            self._ring = ring
+            return
+        self.call_pane.start_call("in", ring=ring)
+        self.action_mode("call")
+
+    def ring_ended(self, ring: Any) -> None:
+        """The phone system says a ring ended: the call on the panel stops its timer."""
+        self.call_pane.ring_ended(ring)
+        self._paint_tabs()
+
+    @property
+    def ring_id(self) -> int | None:
+        """The ring of the call on the panel, if it popped up from one."""
+        if not self._ready:
+            return self._ring.id if self._ring is not None else None
+        return self.call_pane.ring_id
 
     def refresh_data(self) -> None:
         """Another session changed something: read the current mode again (the call panel

@@ -19,7 +19,7 @@ from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
 from data.validators import parse_date
 from data.vocab import PASS_CONSENT, PASS_STATES, label
-from screens.registers.tab import RecordModal, RegisterTab, action_bindings
+from screens.registers.tab import Code, RecordModal, RegisterTab, action_bindings
 from screens.room_question import RoomAsker
 from widgets.form import FormField, FormModal
 
@@ -89,7 +89,7 @@ def check_form() -> FormModal:
             raise ValidationError("number", _("Type the number on the slip, such as FX-20261206-003."))
         return reg.check_pass(values["number"])
 
-    return FormModal(_("Check a release pass"), fields, save)
+    return FormModal(_("Check a release pass"), fields, save, save_label=_("Check"))
 
 
 def _rows(view: reg.PassView) -> list[tuple[str, str]]:
@@ -144,6 +144,7 @@ class PassesTab(RegisterTab):
 
     NAME = "passes"
     TITLE = N_("Release passes")
+    SHORT = N_("Passes")
     ORDER = 20
     ACTION = "pass.check"
     NEW_ACTION = "pass.issue"
@@ -173,13 +174,14 @@ class PassesTab(RegisterTab):
         page = reg.passes_page(query, state=self.state or None, after=after, limit=self.PAGE)
         return page.rows, page.next_cursor, _("Release passes · {state}").format(state=_(STATE_WORDS[self.state]))
 
-    def cells(self, row: Any) -> list[Text | str]:
+    def cells(self, row: Any) -> list[Text | str | Code]:
         view: reg.PassView = row
         state = view.state()
         valid = f"{view.valid_from:%m-%d}"
         if view.valid_until != view.valid_from:
             valid += f"–{view.valid_until:%m-%d}"
-        return [view.number, Text(label(PASS_STATES, state), style=STATE_STYLES.get(state, "")), view.place,
+        return [Code(view.number), Text(label(PASS_STATES, state), style=STATE_STYLES.get(state, "")),
+                Code(view.room, view.community),
                 valid, view.carrier_name, " ".join(view.items.split())]
 
     def palette_commands(self):
@@ -198,7 +200,7 @@ class PassesTab(RegisterTab):
         def saved(view: reg.PassView | None) -> None:
             if view is not None:
                 self.changed(_("Release pass {number} issued: give the slip to {carrier}.").format(
-                    number=view.number, carrier=view.carrier_name))
+                    number=view.number, carrier=view.carrier_name), select=view.id)
 
         self.app.push_screen(pass_form(self.app.staff.id), saved)
 

@@ -13,6 +13,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +22,7 @@ from textual.widgets import ContentSwitcher, Input, Label
 from data.i18n import N_, _
 from screens.registers.tab import RegisterTab
 from widgets.app_header import AppHeader
+from widgets.bindings import defined_bindings, show_in_footer
 from widgets.desk import DeskScreen
 
 #: Modules of this package that are not registers.
@@ -67,6 +69,9 @@ class RegistersScreen(DeskScreen):
         self.tabs = visible_tabs()
         names = [cls.NAME for cls in self.tabs]
         self.current = tab if tab in names else (names[0] if names else "")
+        # F1 lists each digit by the register it opens ("1 Visitors"), not "Register by number".
+        show_in_footer(self, defined_bindings(self), (), among={f"tab_number({n})" for n in range(1, 10)},
+                       descriptions={f"tab_number({n})": cls.title() for n, cls in enumerate(self.tabs, start=1)})
 
     @property
     def screen_title(self) -> str:
@@ -105,10 +110,32 @@ class RegistersScreen(DeskScreen):
         self.refresh_bindings()
 
     def _paint_tabs(self) -> None:
+        # Too wide for the terminal: the short names (访客, 放行 …), then the other registers
+        # by number alone (their names in F1), never a name cut in the middle.
+        def part(number: int, title: str) -> str:
+            return f" {number} {title} " if title else f" {number} "
+
+        numbered = list(enumerate(self.tabs, start=1))
+        ways = [(lambda cls: cls.title(), lambda cls: cls.title()),
+                (lambda cls: cls.title(), lambda cls: cls.short_title()),
+                (lambda cls: cls.short_title(), lambda cls: cls.short_title()),
+                (lambda cls: cls.short_title(), lambda cls: "")]
+        width = max(self.size.width, 1)
+        parts: list[str] = []
+        for current_title, other_title in ways:
+            parts = [part(n, current_title(cls) if cls.NAME == self.current else other_title(cls))
+                     for n, cls in numbered]
+            if sum(cell_len(p) for p in parts) <= width:
+                break
         text = Text()
-        for number, cls in enumerate(self.tabs, start=1):
-            text.append(f" {number} {cls.title()} ", style="reverse bold" if cls.NAME == self.current else "")
+        for (_n, cls), shown in zip(numbered, parts, strict=True):
+            current = cls.NAME == self.current
+            text.append(shown, style="reverse bold" if current else "")
         self.query_one("#registers-tabs", Label).update(text)
+
+    def on_resize(self) -> None:
+        if self.tabs:
+            self._paint_tabs()
 
     def action_step_tab(self, step: int) -> None:
         names = [cls.NAME for cls in self.tabs]

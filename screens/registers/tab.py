@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
@@ -36,6 +38,56 @@ if TYPE_CHECKING:
 
 #: The filter waits this long after the last key before it reads (search as you type).
 DEBOUNCE_S = 0.25
+
+
+@dataclass(frozen=True)
+class Code:
+    """A cell that is never cut: a room code or a reference number, with the community in
+    front when there is room for it (shortened to the head that tells it from the page's
+    other communities, or left out when it is the only one). Its column is as wide as the
+    shortest form needs; free-text cells are cut with "…" instead."""
+
+    text: str
+    community: str = ""
+
+    @classmethod
+    def place(cls, place: str) -> Code:
+        """A place shown as "community room" (the room code is the last word)."""
+        community, _sep, room = place.strip().rpartition(" ")
+        return cls(room, community.strip())
+
+
+def short_names(names: Iterable[str]) -> dict[str, str]:
+    """Each name by its shortest head of two or more characters no other name shares
+    ("锦绣花园" → "锦绣"; "锦绣花园一期", "锦绣花园二期" stay whole), as the queue does."""
+    unique = sorted(set(names))
+    longest = max((len(name) for name in unique), default=0)
+    for n in range(2, longest):
+        if len({name[:n] for name in unique}) == len(unique):
+            return {name: name[:n] for name in unique}
+    return {name: name for name in unique}
+
+
+def _code_forms(code: Code, short: dict[str, str], several: bool) -> list[str]:
+    """The forms of a code cell, longest first; the last is the shortest allowed."""
+    if not code.community:
+        return [code.text]
+    forms = [f"{code.community} {code.text}", f"{short.get(code.community, code.community)} {code.text}"]
+    if not several:
+        forms.append(code.text)
+    return forms
+
+
+def _fit_cell(cell: Text | str, width: int) -> Text:
+    """A free-text cell cut to `width` with "…" (never cut silently)."""
+    text = safe_text(cell) if isinstance(cell, Text) else plain(cell)
+    if cell_len(text.plain) > width > 1:
+        keep = len(text.plain)
+        while keep and cell_len(text.plain[:keep]) > width - 1:
+            keep -= 1
+        text = text[:keep]
+        text.append("…")
+    return text
 
 
 class FilterLine(Input):
@@ -62,6 +114,8 @@ class RegisterTab(Vertical):
     #: stands among the tabs, and the permission (data.access.RULES) that shows it.
     NAME: ClassVar[str] = ""
     TITLE: ClassVar[str] = ""
+    #: A shorter title (message id) for the tab line when the full ones do not fit.
+    SHORT: ClassVar[str] = ""
     ORDER: ClassVar[int] = 100
     ACTION: ClassVar[str] = ""
     #: The permission `n` needs (default: ACTION).
@@ -114,12 +168,20 @@ class RegisterTab(Vertical):
         self._shown_key: tuple[str, Any] | None = None
         self._last: RegisterTab.PageRead | None = None
         self._filled = False
+        #: The record the next page shown puts the cursor on (a record just made).
+        self._select: Any = None
+        #: Cells a column needs for its codes (never cut) on the page shown.
+        self._needed: dict[int, int] = {}
 
     # --- what a register says --------------------------------------------------------------
 
     @classmethod
     def title(cls) -> str:
         return _(cls.TITLE)
+
+    @classmethod
+    def short_title(cls) -> str:
+        return _(cls.SHORT or cls.TITLE)
 
     @classmethod
     def may_use(cls) -> bool:
@@ -131,7 +193,7 @@ class RegisterTab(Vertical):
         narrowed by `query`. Runs in a worker thread: data/ calls only, no widgets."""
         raise NotImplementedError
 
-    def cells(self, row: Any) -> Sequence[Text | str]:
+    def cells(self, row: Any) -> Sequence[Text | str | Code]:
         """The cells of one row, in COLUMNS order."""
         raise NotImplementedError
 
@@ -217,17 +279,36 @@ class RegisterTab(Vertical):
         self._last = message
         self.rows = list(message.rows)
         self.next_cursor = message.next_cursor
+        rows_cells = [list(self.cells(row)) for row in self.rows]
+        forms = self._code_forms(rows_cells)
         columns = self._fit_columns()
         table.clear(columns=True)
         widths = self._widths(columns)
         for index, width in zip(columns, widths, strict=True):
             table.add_column(_(self.COLUMNS[index][0]), width=width)
-        for row in self.rows:
-            cells = list(self.cells(row))
-            table.add_row(*(safe_text(c) if isinstance(c, Text) else plain(c)
-                            for i, c in enumerate(cells) if i in columns))
+        width_of = dict(zip(columns, widths, strict=True))
+        for cells in rows_cells:
+            shown: list[Text] = []
+            for i, cell in enumerate(cells):
+                if i not in width_of:
+                    continue
+                if isinstance(cell, Code):
+                    options = forms[i][cell]
+                    shown.append(plain(next((f for f in options if cell_len(f) <= width_of[i]), options[-1])))
+                else:
+                    shown.append(_fit_cell(cell, width_of[i]))
+            table.add_row(*shown)
+        keys = [self.row_key(r) for r in self.rows]
+        if self._select is not None:
+            if self._select in keys:
+                keep = self._select
+                self._select = None
+            elif self.query_text:
+                # The filter hides the new record: clear it (its read comes back here).
+                self.filter_line.value = ""
+            else:
+                self._select = None
         if self.rows:
-            keys = [self.row_key(r) for r in self.rows]
             table.move_cursor(row=keys.index(keep) if keep is not None and keep in keys
                               else min(max(cursor, 0), len(self.rows) - 1))
         parts = [message.status] if message.status else []
@@ -241,6 +322,22 @@ class RegisterTab(Vertical):
             parts.append(_("nothing here"))
         self.query_one(f"#{self.NAME}-status", Label).update(plain(" · ".join(parts)))
 
+    def _code_forms(self, rows_cells: list[list[Any]]) -> dict[int, dict[Code, list[str]]]:
+        """Each code cell's forms by column, and the width each code column needs."""
+        forms: dict[int, dict[Code, list[str]]] = {}
+        self._needed = {}
+        for index in range(len(self.COLUMNS)):
+            codes = [cells[index] for cells in rows_cells
+                     if index < len(cells) and isinstance(cells[index], Code)]
+            if not codes:
+                continue
+            communities = {code.community for code in codes if code.community}
+            short = short_names(communities)
+            several = len(communities) > 1
+            forms[index] = {code: _code_forms(code, short, several) for code in codes}
+            self._needed[index] = max(cell_len(options[-1]) for options in forms[index].values())
+        return forms
+
     def _fit_columns(self) -> list[int]:
         """The columns shown: all when they fit the width, else the droppable ones go."""
         columns = list(range(len(self.COLUMNS)))
@@ -252,8 +349,9 @@ class RegisterTab(Vertical):
 
     def column_width(self, index: int) -> int:
         """A column's width in cells in the interface language (COLUMNS by default; a
-        column of words, such as a state, may fit its longest word instead)."""
-        return self.COLUMNS[index][1]
+        column of words, such as a state, may fit its longest word instead). A column of
+        codes (`Code`) is never narrower than its codes need."""
+        return max(self.COLUMNS[index][1], self._needed.get(index, 0))
 
     def _spare(self, columns: list[int]) -> int:
         fixed = sum(self.column_width(i) for i in columns if i != self.FLEXIBLE)
@@ -317,10 +415,15 @@ class RegisterTab(Vertical):
             return None
         return self.rows[min(self.table.cursor_row, len(self.rows) - 1)]
 
-    def changed(self, message: str = "") -> None:
-        """A record was written: say so, and read the page again."""
+    def changed(self, message: str = "", select: Any = None) -> None:
+        """A record was written: say so, and read the page again. `select` (the key of a
+        record just made, `row_key`) reads the first page and puts the cursor on it, so
+        `enter` opens the record just saved, never the one that was on top before."""
         if message:
             self.notify(message, markup=False)
+        if select is not None:
+            self._select = select
+            self.cursors = [None]
         self.load()
 
     def refused(self, exc: FrontDeskError) -> None:

@@ -22,7 +22,7 @@ from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.rooms_lookup import RoomCandidate
 from data.vocab import OCCUPANCY_ROLES, label
-from screens.registers.tab import RecordModal, RegisterTab, action_bindings
+from screens.registers.tab import Code, RecordModal, RegisterTab, action_bindings
 from screens.room_question import RoomAsker
 from widgets.confirm import ConfirmModal
 from widgets.form import FormField, FormModal
@@ -46,6 +46,15 @@ class VisitorForm(FormModal):
         super().__init__(*args, **kwargs)
         self.asker = asker
         self._looked_up: set[tuple[str, str]] = set()
+        #: A phone filled from a visit seen before, for a role without reveal.phone: the
+        #: field shows it masked, the save uses it in full (masked, full).
+        self.hidden_phone: tuple[str, str] | None = None
+
+    def phone_value(self, typed: str) -> str:
+        """The phone to save: the hidden one while its field still shows it masked."""
+        if self.hidden_phone is not None and typed.strip() == self.hidden_phone[0]:
+            return self.hidden_phone[1]
+        return typed
 
     @on(Input.Blurred)
     def _seen_before(self, event: Input.Blurred) -> None:
@@ -66,6 +75,16 @@ class VisitorForm(FormModal):
         values = self.values()
         fills = {"name": found.name, "phone": found.phone, "plate": found.plate,
                  "community": found.community, "room": found.room}
+        if fills["phone"] and not values.get("phone", "").strip():
+            if access.can("reveal.phone"):
+                try:  # shown in full: recorded as a reveal, as on the owner card
+                    reg.reveal_prefill_phone(found.visit_id)
+                except FrontDeskError:
+                    fills["phone"] = ""
+            else:  # masked in the field; the number itself stays out of sight
+                self.hidden_phone = (found.phone_masked, found.phone)
+                self._set_value("phone", found.phone_masked)
+                fills["phone"] = ""
         for name, value in fills.items():
             if value and not values.get(name, "").strip():
                 self._set_value(name, value if name != "plate" else reg.shown_plate(value))
@@ -98,7 +117,7 @@ def visitor_form(staff_id: int) -> VisitorForm:
                 asker.ask(values["room"], match)
         return reg.register_visitor(reg.VisitorInput(
             name=values["name"], room=values["room"], community=values["community"] or None,
-            phone=values["phone"], id_number=values["id_number"], plate=values["plate"],
+            phone=form.phone_value(values["phone"]), id_number=values["id_number"], plate=values["plate"],
             purpose=values["purpose"], room_id=room_id), staff_id)
 
     form = VisitorForm(_("New visitor"), fields, save, asker=asker)
@@ -185,11 +204,11 @@ class VisitorsTab(RegisterTab):
         status = _("Visitors {day} · {inside} still inside").format(day=f"{day:%m-%d}", inside=page.inside)
         return page.rows, page.next_cursor, status
 
-    def cells(self, row: Any) -> list[Text | str]:
+    def cells(self, row: Any) -> list[Text | str | Code]:
         view: reg.VisitorView = row
         day = clock_today()
         out = Text(_("inside"), style="bold") if view.inside else Text(_hm(view.time_out, day))
-        return [_hm(view.time_in, day), out, view.name, view.place, view.phone_masked, view.plate_shown,
+        return [_hm(view.time_in, day), out, view.name, Code.place(view.place), view.phone_masked, view.plate_shown,
                 "✓" if view.confirmed_at else "", view.purpose]
 
     def palette_commands(self):
@@ -201,7 +220,7 @@ class VisitorsTab(RegisterTab):
         def saved(view: reg.VisitorView | None) -> None:
             if view is not None:
                 self.changed(_("{name} registered, visiting {place}. enter, then d calls the owner.").format(
-                    name=view.name, place=view.place))
+                    name=view.name, place=view.place), select=view.id)
 
         self.app.push_screen(visitor_form(self.app.staff.id), saved)
 
@@ -269,7 +288,8 @@ class VisitorsTab(RegisterTab):
                     self.write(lambda: reg.confirm_visit(view.id, self.app.staff.id, person_id=person.person_id),
                                lambda done: _("Visit confirmed by {name}.").format(name=done.confirmed_name))
 
-            self.app.push_screen(ConfirmModal(question), answered)
+            # An enter typed to close the number box must not answer yes: only y does.
+            self.app.push_screen(ConfirmModal(question, enter_confirms=False), answered)
 
         if result is not None and result.ok:
             self.notify(result.message, markup=False)

@@ -410,8 +410,8 @@ def test_cli_on_a_terminal_asks_for_the_password_and_a_new_one(cli_db, capsys, m
 def test_the_tui_signs_in_on_its_sign_in_screen(cli_db, monkeypatch):
     from argparse import Namespace
 
-    from screens.sign_in import SignInApp
     from tui.session import open_session
+    from tui.sign_in_app import SignInApp
 
     monkeypatch.delenv("FRONTDESK_PASSWORD")
     asked: list[str] = []

@@ -53,7 +53,7 @@ def test_staff_add_and_list(sqlite_url, capsys, monkeypatch):
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert rows == [{"login": "wangfang", "name": "王芳", "role": "desk", "phone": "",
                      "os_login": "wangfang", "active": True, "locked_until": None,
-                     "must_change_password": False}]
+                     "must_change_password": False, "extension": None}]
 
 
 def test_migrate_a_new_database(tmp_path, capsys):

@@ -92,6 +92,11 @@ def test_the_flow_by_command_with_a_violation_and_a_partial_refund(db, capsys):
        user="tech1")
     assert ok(db, capsys, "renovations", "finish", number)["status"] == "awaiting_acceptance"
     assert ok(db, capsys, "renovations", "accept", number, "--passed", user="super1")["status"] == "accepted"
+    # The violation's work order still open: the refund waits for it, saying which.
+    err = refused(db, capsys, "renovations", "refund", number, "--amount", "1000",
+                  "--reason", "楼下天花板修复", user="super1")
+    assert order in err
+    WorkOrder.update(status="closed").where(WorkOrder.number == order).execute()
     out = ok(db, capsys, "renovations", "refund", number, "--amount", "1000",
              "--reason", "楼下天花板修复", user="super1")
     assert (out["status"], out["refunded_amount"], out["refunded_by"]) == ("refunded", "1000.00", "陈静")

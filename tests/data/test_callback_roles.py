@@ -163,6 +163,7 @@ def test_every_kind_of_notification_names_order_room_and_person_and_masks_number
     wo.add_note(order.id, w.desk, "@super1 业主电话 15905298674，请跟进")
     (mention,) = [n for n in notifications.inbox(w.boss) if n.kind == "mention"]
     _names_the_order(mention.title, order.number)
+    assert mention.title.startswith("王丽 ")  # who wrote it, first
     assert "159****8674" in mention.body and not FULL_NUMBER.search(mention.body)
     # escalation (overdue)
     WorkOrder.update(resolution_due=dt.datetime(2026, 12, 6, 9, 0),

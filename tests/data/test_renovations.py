@@ -172,7 +172,9 @@ def test_other_orders_are_not_flagged(w, monkeypatch):
     running(w)
     no_flag = [
         _complaint(w, monkeypatch, "2026-03-04 12:30", category="sanitation.rubbish"),  # not noise
-        _complaint(w, monkeypatch, "2026-03-04 12:30", room=w.other),  # no permit there
+        # No permit there nor next to it (3-2-601, upstairs, is flagged as the neighbour:
+        # tests/data/test_register_wiring.py).
+        _complaint(w, monkeypatch, "2026-03-04 12:30", room=w.empty),
         _complaint(w, monkeypatch, "2026-03-04 12:30", category="plumbing.leak", kind="repair"),
     ]
     for history in no_flag:
@@ -372,6 +374,30 @@ def test_a_violation_opens_a_work_order_linked_to_the_permit_and_the_room(w, mon
         category_id=Category.get(Category.code == "facility.light").id), w.tech.id)
     assert WorkOrder.get_by_id(repair.work_order_id).category.code == "facility.light"
     assert WorkOrder.select().count() == 2
+
+
+def test_a_violation_with_no_work_order_chosen_opens_none(w, monkeypatch):
+    permit = running(w)
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-03-04 10:15")
+    found = renovations.inspect(permit.id, InspectionInput(
+        "阳台堆放建材，已当场清理", "violation", needs_repair=False), w.tech.id)
+    assert found.work_order_id is None and WorkOrder.select().count() == 0
+    assert renovations.get_permit(permit.id).inspections[0].result == "violation"
+
+
+def test_the_refund_waits_for_the_violations_work_order(w, monkeypatch):
+    permit = running(w)
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-03-04 10:15")
+    found = renovations.inspect(permit.id, InspectionInput("擅自破坏卫生间防水层", "violation"), w.tech.id)
+    renovations.finish(permit.id, w.desk.id)
+    assert renovations.permit_open_orders(permit.id, w.lead.id) == [found.work_order_number]
+    renovations.accept(permit.id, w.lead.id, True)
+    with pytest.raises(ValidationError) as caught:
+        renovations.refund(permit.id, w.lead.id)
+    assert found.work_order_number in caught.value.message
+    assert renovations.get_permit(permit.id).refunded_at is None
+    WorkOrder.update(status="closed").where(WorkOrder.id == found.work_order_id).execute()
+    assert renovations.refund(permit.id, w.lead.id).status == "refunded"
 
 
 def test_inspections_are_refused_when_they_make_no_sense(w, monkeypatch):

@@ -283,7 +283,7 @@ async def test_event_quick_add_typed_in_one_burst_previews_then_books(owner_desk
 
 async def test_sign_in_password_typed_while_the_screen_mounts_signs_in(owner_desk):
     from data.models import Staff
-    from screens.sign_in import SignInApp
+    from tui.sign_in_app import SignInApp
 
     Staff.update(password_hash=f.password_hash("deskpass22")).where(Staff.login == "desk1").execute()
     app = SignInApp("desk1")

@@ -168,3 +168,33 @@ async def test_a_long_roster_is_cut_on_its_line_at_60_columns(desk):
         at = next(i for i, row in enumerate(rows) if "值班：" in row)
         assert rows[at].rstrip().endswith("…") and "白班 欧阳技工2号" in rows[at]
         assert rows[at + 1].strip().startswith("待派单")  # one line, then the list as before
+
+
+async def test_d_on_home_shows_the_whole_duty_roster(desk):
+    """The line is cut at 80 columns; D opens every shift, who, hours and phone."""
+    for n, (title, hour) in enumerate((("维修白班", 8), ("维修白班", 8), ("维修白班", 8), ("维修夜班", 20))):
+        tech = f.staff(f"tech{n + 2}", f"欧阳技工{n + 2}号", "tech", phone=f"1380000000{n}")
+        cal.create_event(cal.EventInput(kind="duty", title=title, start=NOW.replace(hour=hour),
+                                        end=NOW.replace(hour=hour) + dt.timedelta(hours=9),
+                                        attendee_ids=[tech.id]), tech.id)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: "值班：" in screen_text(app))
+        assert "欧阳技工5号" not in screen_text(app)  # cut on its one line
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert "D 值班" in screen_text(app)  # D is in F1
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("D")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "今日值班 2026-11-30" in text
+        for n in range(4):
+            assert f"欧阳技工{n + 2}号" in text
+        assert "欧阳技工5号  维修  20:30–05:30  13800000003" in text and "夜班" in text
+        assert "李建国（备班）" in text and "李婷婷" in text
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)

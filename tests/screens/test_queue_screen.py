@@ -227,11 +227,50 @@ async def test_overdue_countdown_is_red_and_due_soon_yellow(world):
         screen = await open_queue(app, pilot, "1")
         table = screen.query_one(DataTable)
         ids = [r.id for r in screen.rows]
-        late_due = table.get_cell_at((ids.index(late.id), 7))
-        soon_due = table.get_cell_at((ids.index(soon.id), 7))
+        due = table.get_column_index("due")
+        assert due == len(table.columns) - 1  # the deadline is the last column
+        late_due = table.get_cell_at((ids.index(late.id), due))
+        soon_due = table.get_cell_at((ids.index(soon.id), due))
         assert late_due.plain == "-3h00m" and "red" in str(late_due.style)
         assert soon_due.plain == "40m" and "yellow" in str(soon_due.style)
         assert "-3h00m" in screen_text(app)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+async def test_the_title_keeps_ten_characters_at_80_columns_and_the_deadline_always_stays(world, size):
+    desk, comm = world["desk"], world["comm"]
+    yangguang = f.community("阳光水岸")
+    other = Room.get_by_id(people.ensure_room(yangguang.id, "3-2-501"))  # the same room code
+    long_title = "卫生间地漏返味楼下天花板渗水发霉"
+    leak = f.work_order(desk, comm, room_=world["room"], title=long_title,
+                        resolution_due=NOW + dt.timedelta(hours=5))
+    WorkOrder.update(priority="urgent").where(WorkOrder.id == leak.id).execute()
+    f.work_order(desk, yangguang, room_=other, title="厨房下水道堵塞",
+                 resolution_due=NOW + dt.timedelta(hours=8))
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_queue(app, pilot, "6")
+        table = screen.query_one(DataTable)
+        keys = [column.key.value for column in table.ordered_columns]
+        header = next(line for line in screen_text(app).splitlines() if "单号" in line)
+        text = screen_text(app)
+        assert keys[-1] == "due" and "期限" in header  # the deadline always stays
+        title = table.ordered_columns[keys.index("title")]
+        row = [r.id for r in screen.rows].index(leak.id)
+        if size == (120, 40):  # room for everything: whole names, every column
+            assert keys == ["mark", "number", "title", "place", "priority", "status", "assignee", "due"]
+            assert long_title in text and "锦绣花园 3-2-501" in text and "阳光水岸 3-2-501" in text
+            assert "优先级" in header and "状态" in header and "处理人" in header
+        elif size == (80, 24):  # a desk: ten characters of the title, the community shortened
+            assert title.width >= 20 and long_title[:10] in text and long_title not in text
+            assert keys == ["mark", "number", "title", "place", "assignee", "due"]
+            assert "锦绣 3-2-501" in text and "阳光 3-2-501" in text and "钱师傅" in text
+            # Without the priority column an urgent order's title is bold.
+            assert "bold" in str(table.get_cell_at((row, keys.index("title"))).style)
+        else:  # a phone: the title gets what is left, the place and deadline stay
+            assert keys == ["mark", "number", "title", "place", "due"]
+            assert long_title[:5] in text and "锦绣 3-2-501" in text and "阳光 3-2-501" in text
+        assert "5h00m" in text
 
 
 async def test_paging_with_more_than_a_page(world):

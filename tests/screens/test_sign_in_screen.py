@@ -4,13 +4,14 @@ next answer waits), the right one signs in, and a temporary password is replaced
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from data.db import close_database, open_database
 from data.models import Staff
-from screens.sign_in import SignInApp
 from tests import factories as f
 from tests.screen_text import screen_text, settle, wait_for
+from tui.sign_in_app import SignInApp
 
 NOW = "2026-11-27 10:00"
 
@@ -89,3 +90,68 @@ async def test_escape_leaves_without_signing_in(accounts):
         await pilot.press("escape")
         await pilot.pause()
     assert app.return_value is None
+
+
+class _TypedAtStart(SignInApp):
+    """The burst arrives before the sign-in screen is even pushed, let alone mounted and
+    focused: as an SSH link delivers what was typed while the program started."""
+
+    def __init__(self, *keys: str, login: str = "") -> None:
+        super().__init__(login)  # by default no login filled in: the keys type it
+        self.burst = keys
+
+    def on_mount(self, event: events.Mount) -> None:
+        from tests.screens.test_typeahead import burst
+
+        event.prevent_default()  # SignInApp.on_mount runs here, once (Textual would run it again)
+        burst(self, *self.burst)
+        SignInApp.on_mount(self)
+
+
+async def test_login_tab_password_enter_typed_before_the_screen_mounts_reach_their_fields(accounts):
+
+    app = _TypedAtStart(*"desk2", "tab", *"deskpass22", "enter")
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Typed before there was a screen: nothing of it went to Textual's default screen.
+        await wait_for(pilot, lambda: app.return_value is not None, 10)
+    assert app.return_value.login == "desk2"
+    assert Staff.get(Staff.login == "desk2").failed_logins == 0
+
+
+async def test_a_wrong_password_typed_at_start_lands_in_the_password_field_only(accounts):
+    app = _TypedAtStart(*"desk2", "tab", *"nottheone", "enter")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "“desk2”的密码错误" in screen_text(app), 10)
+        screen = app.screen
+        assert screen.query_one("#login", Input).value == "desk2"  # the login, whole, in its field
+        assert screen.query_one("#password", Input).value == ""  # cleared after the refusal
+        assert screen.focused.id == "password"
+    assert Staff.get(Staff.login == "desk2").failed_logins == 1
+
+
+async def test_with_the_login_filled_in_a_password_typed_at_start_signs_in(accounts):
+    # How `frontdesk` starts it (tui/session.py): the account is known, the password is typed.
+    app = _TypedAtStart(*"deskpass22", "enter", login="desk2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.return_value is not None, 10)
+    assert app.return_value.login == "desk2"
+
+
+class _SlowStart(_TypedAtStart):
+    """The screen comes a moment after the keys, with the app idle meanwhile (a slow start:
+    the database read over a network): the keys must wait for it, not go to Textual's
+    default screen because nothing else was going on."""
+
+    def on_mount(self, event: events.Mount) -> None:
+        from tests.screens.test_typeahead import burst
+
+        event.prevent_default()  # the screen comes only with the timer
+        burst(self, *self.burst)
+        self.set_timer(0.8, lambda: SignInApp.on_mount(self))
+
+
+async def test_keys_typed_during_a_slow_start_wait_for_the_sign_in_screen(accounts):
+    app = _SlowStart(*"desk2", "tab", *"deskpass22", "enter")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.return_value is not None, 10)
+    assert app.return_value.login == "desk2"

@@ -18,10 +18,14 @@ from tui.cli import (
     calendar,
     calls,
     community,
+    contracts,
     desk_registers,
     duty,
     handover,
+    knowledge,
+    leads,
     people,
+    phone_gate,
     registers,
     renovations,
     retention,
@@ -63,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("database sizes in owners (default 10000,1000000)"))
     tickets.add_parsers(sub)
     calls.add_parsers(sub)
+    phone_gate.add_parsers(sub)
     calendar.add_parsers(sub)
     audit.add_parsers(sub)
     territory.add_parsers(sub)
@@ -75,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     registers.add_parsers(sub)
     desk_registers.add_parsers(sub)
     retention.add_parsers(sub)
+    leads.add_parsers(sub)
+    contracts.add_parsers(sub)
+    knowledge.add_parsers(sub)
     return parser
 
 
@@ -144,6 +152,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **people.COMMANDS,
     **tickets.COMMANDS,
     **calls.COMMANDS,
+    **phone_gate.COMMANDS,
     **calendar.COMMANDS,
     **audit.COMMANDS,
     **territory.COMMANDS,
@@ -156,6 +165,9 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **registers.COMMANDS,
     **desk_registers.COMMANDS,
     **retention.COMMANDS,
+    **leads.COMMANDS,
+    **contracts.COMMANDS,
+    **knowledge.COMMANDS,
 }
 
 

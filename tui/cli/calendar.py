@@ -374,13 +374,24 @@ def cmd_remind(args: argparse.Namespace) -> int:
     open_db(args)
     sign_in(args, "remind")  # cron runs it as a service account
     run = reminders.run_reminders(hook=args.hook)
+    # Contracts follow the calendar too: in force from their first day, 到期 after their
+    # last, and those ending within 30 days reach their owner (notification and renewal
+    # callback, once per end date) — data.contracts.sweep, idempotent like the reminders.
+    from data.contracts import sweep as contract_sweep
+
+    moved, renewals = contract_sweep()
     if args.json:
         out: dict = {"sent": run.sent}
+        if moved or renewals:  # only when there is something: scripts read {"sent": N}
+            out.update(contracts_moved=moved, renewals=[r.number for r in renewals])
         if args.hook:
             out.update(hooked=run.hooked, failed=len(run.failed))
         emit(out)
     else:
         print(_("{count} reminders sent.").format(count=run.sent))
+        if renewals:
+            print(_("{count} contracts ending soon: their owners were told ({numbers}).").format(
+                count=len(renewals), numbers=", ".join(r.number for r in renewals)))
         if args.hook:
             print(_("{count} sent through the hook.").format(count=run.hooked))
     for failure in run.failed:

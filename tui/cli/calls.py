@@ -20,7 +20,7 @@ STATS_DAYS = 30
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """Register `calls` (log, list, callbacks, stats) on the main parser."""
+    """Register `calls` (log, list, callbacks, stats, ring, hangup …) on the main parser."""
     p = sub.add_parser("calls", help=_("phone calls: log, list, callbacks, stats"))
     calls = p.add_subparsers(dest="calls_command", metavar="ACTION", required=True)
 
@@ -32,7 +32,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--summary", default="", metavar="TEXT", help=_("what was said"))
     q.add_argument("--duration", default="0", metavar="SECONDS", help=_("how long the call lasted, in seconds"))
     q.add_argument("--outcome", default="", metavar="O",
-                   help="resolved, ticket, callback, transferred, info, no_answer, rejected, invalid")
+                   help="resolved, ticket, callback, transferred, info, no_answer, rejected, invalid, missed")
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     q = calls.add_parser("list", help=_("the call log, newest first"))
@@ -45,7 +45,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     q = calls.add_parser("callbacks", help=_("promised callbacks not made yet, by due time"))
-    q.add_argument("--mine", action="store_true", help=_("only those assigned to me"))
+    q.add_argument("--mine", action="store_true",
+                   help=_("only those assigned to me or to nobody (calls a queue missed)"))
     q.add_argument("--overdue", action="store_true", help=_("only those already due"))
     q.add_argument("--reveal", action="store_true",
                    help=_("numbers in full (each call shown is recorded in the audit trail)"))
@@ -94,6 +95,27 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--text", metavar="TEXT",
                    help=_("the new text; placeholders {称呼} {姓名} {房号} {工单号} {预约时间}"))
     r.add_argument("--title", metavar="TEXT", help=_("a new title"))
+
+    # Run by the phone system as a service account (README: Caller-ID from the phone system).
+    q = calls.add_parser("ring", help=_(
+        "the phone system: a call was answered at an extension (it pops up in that staff "
+        "member's session), or with --missed nobody answered it"))
+    q.add_argument("--number", required=True, metavar="N",
+                   help=_("the caller's number (empty when withheld)"))
+    q.add_argument("--ext", default="", metavar="E", help=_("the extension that answered (or rang, with --missed)"))
+    q.add_argument("--call-id", dest="call_id", default="", metavar="X",
+                   help=_("the phone system's id of the call (a repeated report is recorded once)"))
+    q.add_argument("--missed", action="store_true",
+                   help=_("nobody answered: log a missed call (未接) with a callback due"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = calls.add_parser("hangup", help=_("the phone system: the call answered at an extension ended"))
+    q.add_argument("--ext", required=True, metavar="E", help=_("the extension that answered"))
+    q.add_argument("--recording", default="", metavar="URL",
+                   help=_("the recording: an http(s) address or a plain file name (kept, never fetched)"))
+    q.add_argument("--call-id", dest="call_id", default="", metavar="X",
+                   help=_("the phone system's id of the call"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
     q = calls.add_parser("stats", help=_("call statistics (default: the last 30 days)"))
     q.add_argument("--since", metavar="DATE", help=_("first day (YYYY-MM-DD)"))
@@ -159,6 +181,7 @@ def cmd_calls(args: argparse.Namespace) -> int:
     action: Callable[[argparse.Namespace], int] = {
         "log": _calls_log, "list": _calls_list, "callbacks": _calls_callbacks, "stats": _calls_stats,
         "incident": _calls_incident, "lists": _calls_lists, "scripts": _calls_scripts,
+        "ring": _calls_ring, "hangup": _calls_hangup,
     }[args.calls_command]
     return action(args)
 
@@ -237,6 +260,47 @@ def _calls_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calls_ring(args: argparse.Namespace) -> int:
+    """`calls ring --number N --ext E [--call-id X] [--missed]`: the phone system (a service
+    account) reports a call answered at E, or one nobody answered."""
+    from data import calls
+
+    sign_in(args, "calls.ring")
+    if args.missed:
+        view, call_id = calls.missed(args.number, args.ext, pbx_call_id=args.call_id)
+        if args.json:
+            emit({**view.as_json(), "logged_call": call_id})
+        else:
+            print(_("Missed call {number} logged as call {id}{callback}.").format(
+                number=view.number or _("(number withheld)"), id=call_id,
+                callback=_(", to be called back") if view.number else ""))
+        return 0
+    if not args.ext.strip():
+        raise ValidationError("--ext", _("Give the extension that answered (--ext), such as 801."))
+    view = calls.ring(args.number, args.ext, pbx_call_id=args.call_id)
+    if args.json:
+        emit(view.as_json())
+    else:
+        print(_("Ring {id}: {number} answered at extension {ext} ({name}).").format(
+            id=view.id, number=view.number or _("(number withheld)"), ext=view.extension, name=view.staff))
+    return 0
+
+
+def _calls_hangup(args: argparse.Namespace) -> int:
+    """`calls hangup --ext E [--recording URL] [--call-id X]`: the call answered at E ended."""
+    from data import calls
+
+    sign_in(args, "calls.ring")
+    view = calls.hangup(args.ext, recording=args.recording, pbx_call_id=args.call_id)
+    if args.json:
+        emit(view.as_json())
+    else:
+        print(_("Ring {id} at extension {ext} ended after {seconds} s{recording}.").format(
+            id=view.id, ext=view.extension, seconds=view.duration_s or 0,
+            recording=_("; recording {ref}").format(ref=view.recording) if view.recording else ""))
+    return 0
+
+
 def _calls_list(args: argparse.Namespace) -> int:
     from data.calls import CallFilter, CallView, call_history
 
@@ -269,7 +333,9 @@ def _calls_callbacks(args: argparse.Namespace) -> int:
 
     staff = sign_in(args)
     at = now()
-    rows = callbacks(staff.id if args.mine else None, overdue_only=args.overdue, at=at, limit=1000)
+    # Mine: assigned to me, and those assigned to nobody (calls a queue missed).
+    rows = callbacks(staff.id if args.mine else None, overdue_only=args.overdue, at=at, limit=1000,
+                     unassigned=True)
     _reveal(rows, args.reveal)
     for view in rows:
         overdue = view.callback_overdue(at)

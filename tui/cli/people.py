@@ -40,6 +40,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("login", metavar="LOGIN")
     q.add_argument("os_login", nargs="?", metavar="OS_LOGIN")
     q.add_argument("--clear", action="store_true", help=_("remove the account's mapping"))
+    q = staff_sub.add_parser(
+        "set-extension",
+        help=_("set the phone extension (分机) whose answered calls pop up in this account's session"))
+    q.add_argument("login", metavar="LOGIN")
+    q.add_argument("extension", nargs="?", metavar="EXT", help=_("2 to 8 digits, such as 801"))
+    q.add_argument("--clear", action="store_true", help=_("remove the account's extension"))
 
     p = sub.add_parser("owners", help=_("owners: search"))
     owners_sub = p.add_subparsers(dest="owners_command", metavar="ACTION", required=True)
@@ -102,6 +108,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
                     "active": account.active,
                     "locked_until": f"{account.locked_until:%Y-%m-%d %H:%M:%S}" if account.locked_until else None,
                     "must_change_password": account.must_change_password,
+                    "extension": account.extension,
                 })
             else:
 
@@ -126,6 +133,18 @@ def cmd_staff(args: argparse.Namespace) -> int:
         else:
             print(_("The OS login {os_login} now signs in as {login} without a password.").format(
                 os_login=args.os_login.strip(), login=info.login))
+        return 0
+    if command == "set-extension":
+        from data.staff import set_extension
+
+        if args.clear == bool((args.extension or "").strip()):
+            raise FrontDeskError(_("Give the extension to set, or --clear to remove it."))
+        info = set_extension(args.login, None if args.clear else args.extension, by)
+        if args.clear:
+            print(_("{login} has no extension now.").format(login=info.login))
+        else:
+            print(_("Calls answered at extension {ext} now pop up in {login}'s session.").format(
+                ext=args.extension.strip(), login=info.login))
         return 0
     return _staff_passwd(args, session)
 

@@ -91,7 +91,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("ref", metavar="ID|NUMBER")
     q.add_argument("--result", default="正常", metavar="R", help="正常|警告|违规 (ok, warning, violation)")
     q.add_argument("--findings", default="", metavar="TEXT", help=_("what was found"))
-    q.add_argument("--needs-repair", action="store_true", dest="needs_repair",
+    q.add_argument("--needs-repair", action="store_true", dest="needs_repair", default=None,
                    help=_("the finding needs a repair: open a work order"))
     q.add_argument("--category", metavar="NAME", help=_("category of the work order opened"))
     q.add_argument("--at", metavar="YYYY-MM-DD HH:MM", help=_("when (default now)"))

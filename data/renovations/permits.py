@@ -512,10 +512,10 @@ def open_orders(permit_id: int) -> list[str]:
     """The numbers of the work orders the permit's inspections opened that are not closed."""
     from data.vocab import OPEN_STATUSES as ORDER_OPEN
 
-    rows = (WorkOrder.select(WorkOrder.number)
+    rows = (WorkOrder.select(WorkOrder.id, WorkOrder.number)
             .join(RenovationInspection, on=(RenovationInspection.work_order == WorkOrder.id))
             .where(RenovationInspection.renovation == permit_id, WorkOrder.status.in_(ORDER_OPEN))
-            .order_by(WorkOrder.id).distinct())
+            .order_by(WorkOrder.id).distinct())  # PostgreSQL: DISTINCT's ORDER BY must be selected
     return [r.number for r in rows]
 
 

@@ -242,7 +242,7 @@ class ArticleScreen(DeskScreen):
         table.display = bool(v.comments)
         shown = {b.action for b in self.BINDINGS if isinstance(b, Binding) and b.show}
         show_in_footer(self, self._bindings_as_defined, shown, descriptions={
-            "publish": _("Withdraw") if v.status == kb.PUBLISHED else _("Publish")})
+            "publish": _("Unpublish") if v.status == kb.PUBLISHED else _("Publish")})
 
     def _highlighted(self) -> kb.CommentView | None:
         v = self.view

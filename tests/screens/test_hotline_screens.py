@@ -74,7 +74,7 @@ async def test_the_desk_records_the_hotline_reply_from_the_work_order(world):
         text = screen_text(app)
         assert "答复期限 12-09 17:00（王丽 已于 10:00 答复）" in text, text
         assert "y 答复热线" not in text.splitlines()[-1]  # nothing left to reply
-        assert "已答复12345" in text  # the history says it
+        assert "已答复 12345 热线" in text  # the history says it
     row = HotlineOrder.get()
     assert (row.reply_text, row.replied_by_id, row.replied_at) == (
         "已约谈装修户业主表示满意", world["desk"].id, NOW)

@@ -197,7 +197,7 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    def wait_for(self, *wanted: str | tuple[str, ...], timeout: float = 10.0) -> str:
+    def wait_for(self, *wanted: str | tuple[str, ...], timeout: float = 30.0) -> str:
         """Read until each of `wanted` is on screen (a tuple: any one of its strings); fail
         with the screen otherwise."""
         deadline = time.monotonic() + timeout
@@ -210,7 +210,7 @@ class Terminal:
             if time.monotonic() > deadline or self.process.poll() is not None:
                 raise AssertionError(f"not on screen after {timeout} s: {missing!r}\n{text}")
 
-    def wait_for_bytes(self, *wanted: bytes, timeout: float = 10.0) -> None:
+    def wait_for_bytes(self, *wanted: bytes, timeout: float = 30.0) -> None:
         """Read until the app has written each of `wanted` (whatever the screen shows)."""
         deadline = time.monotonic() + timeout
         while not all(w in self.output for w in wanted):

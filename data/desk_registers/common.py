@@ -63,6 +63,14 @@ def moved(model, record_id: int, before: str, values: dict) -> None:
                                          "at it again."))
 
 
+def one(model, record_id: int, message: str):
+    """The `model` row with this id, or NotFoundError with `message` (given `{id}`)."""
+    found = model.get_or_none(model.id == record_id)
+    if found is None:
+        raise NotFoundError(message.format(id=record_id))
+    return found
+
+
 def page_bounds(limit: int, offset: int) -> tuple[int, int]:
     """A page's size and start, checked: 1–500 rows from 0 on."""
     if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:

@@ -27,11 +27,12 @@ from data.desk_registers.common import (
     line,
     moment,
     moved,
+    one,
     page_bounds,
     staff_names,
 )
 from data.desk_registers.common import note as clean_note
-from data.errors import NotFoundError, ValidationError
+from data.errors import ValidationError
 from data.i18n import N_, _
 from data.models import Community, FoundItem, Staff
 from data.validators import mask_phone, normalize_phone, parse_datetime
@@ -156,10 +157,7 @@ def _rows(items: list[FoundItem], at: dt.datetime) -> list[FoundRow]:
 
 
 def _item(item_id: int) -> FoundItem:
-    found = FoundItem.get_or_none(FoundItem.id == item_id)
-    if found is None:
-        raise NotFoundError(_("There is no found item #{id}.").format(id=item_id))
-    return found
+    return one(FoundItem, item_id, _("There is no found item #{id}."))
 
 
 def _view(item_id: int, at: dt.datetime | None = None) -> FoundView:

@@ -31,6 +31,7 @@ from data.desk_registers.common import (
     moment,
     moved,
     name_key,
+    one,
     page_bounds,
     person_tails,
     phone_tail,
@@ -259,10 +260,7 @@ def _rows(deposits: list[KeyDeposit], at: dt.datetime) -> list[KeyRow]:
 
 
 def _deposit(deposit_id: int) -> KeyDeposit:
-    found = KeyDeposit.get_or_none(KeyDeposit.id == deposit_id)
-    if found is None:
-        raise NotFoundError(_("There is no key deposit #{id}.").format(id=deposit_id))
-    return found
+    return one(KeyDeposit, deposit_id, _("There is no key deposit #{id}."))
 
 
 def _view(deposit_id: int, at: dt.datetime | None = None) -> KeyView:

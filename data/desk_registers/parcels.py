@@ -33,6 +33,7 @@ from data.desk_registers.common import (
     moved,
     name_key,
     occupants,
+    one,
     page_bounds,
     person_names,
     resolve_room_ref,
@@ -182,10 +183,7 @@ def _rows(parcels: list[Parcel], at: dt.datetime) -> list[ParcelRow]:
 
 
 def _parcel(parcel_id: int) -> Parcel:
-    found = Parcel.get_or_none(Parcel.id == parcel_id)
-    if found is None:
-        raise NotFoundError(_("There is no parcel #{id}.").format(id=parcel_id))
-    return found
+    return one(Parcel, parcel_id, _("There is no parcel #{id}."))
 
 
 def _view(parcel_id: int, at: dt.datetime | None = None) -> ParcelView:

@@ -18,6 +18,19 @@ from data import handover as ho
 from data.i18n import N_, _
 from screens.registers.tab import RegisterTab
 
+#: The tab's shorter titles of the sections whose titles do not fit its column in English
+#: (the Chinese are the titles' own); the handover screen keeps the full titles.
+SECTION_SHORT = {
+    "work_orders": N_("Orders late or due next shift"),
+    "renovation_inspections": N_("Reno inspections due or open"),
+    "renovation_hours": N_("Renovating outside hours today"),
+}
+
+
+def section_title(name: str, title: str) -> str:
+    """A section's title as the tab shows it (`title`: the translated full one)."""
+    return _(SECTION_SHORT[name]) if name in SECTION_SHORT else title
+
 
 @dataclass(frozen=True)
 class HandoverLine:
@@ -62,7 +75,7 @@ class HandoverTab(RegisterTab):
 
     def column_width(self, index: int) -> int:
         if index == 0:  # the longest section title in this language, 16 to 30 cells
-            titles = [cell_len(_(s.title)) for s in ho.SECTIONS.values()]
+            titles = [cell_len(section_title(s.name, _(s.title))) for s in ho.SECTIONS.values()]
             return max(16, min(30, max(titles, default=16)))
         return super().column_width(index)
 
@@ -92,7 +105,8 @@ class HandoverTab(RegisterTab):
                 if words and not items:
                     continue
                 first = items[0].text if items else ""
-                lines.append(HandoverLine("section", section.name, section.title, len(items), first))
+                lines.append(HandoverLine("section", section.name, section_title(section.name, section.title),
+                                          len(items), first))
             where = "、".join(draft.communities) or _("the whole company")
             status = _("{shift} · {where} · {count} items · drafted {at}").format(
                 shift=draft.shift_label, where=where, count=draft.item_count, at=f"{draft.at:%H:%M}")

@@ -30,6 +30,14 @@ STATE_WORDS = {"": N_("all"), "open": N_("open"), "used": N_("used"), "expired":
 #: How a state looks in the list.
 STATE_STYLES = {"valid": "bold green", "not_yet": "yellow", "used": "dim", "expired": "red",
                 "cancelled": "red strike", "unknown": "bold red"}
+#: The list's shorter word for a state whose label does not fit its column in English
+#: (the Chinese is the label's own: 未到日期).
+STATE_SHORT = {"not_yet": N_("Upcoming")}
+
+
+def state_word(state: str) -> str:
+    """A state as the list shows it: its short word where it has one, else its label."""
+    return _(STATE_SHORT[state]) if state in STATE_SHORT else label(PASS_STATES, state)
 
 
 def pass_form(staff_id: int) -> FormModal:
@@ -167,7 +175,7 @@ class PassesTab(RegisterTab):
 
     def column_width(self, index: int) -> int:
         if index == 1:  # the state: its longest word in this language (10 cells at most)
-            return min(10, max(cell_len(label(PASS_STATES, code)) for code in PASS_STATES))
+            return min(10, max(cell_len(state_word(code)) for code in PASS_STATES))
         return super().column_width(index)
 
     def read_page(self, query: str, after: Any) -> tuple[list, Any, str]:
@@ -180,7 +188,7 @@ class PassesTab(RegisterTab):
         valid = f"{view.valid_from:%m-%d}"
         if view.valid_until != view.valid_from:
             valid += f"–{view.valid_until:%m-%d}"
-        return [Code(view.number), Text(label(PASS_STATES, state), style=STATE_STYLES.get(state, "")),
+        return [Code(view.number), Text(state_word(state), style=STATE_STYLES.get(state, "")),
                 Code(view.room, view.community),
                 valid, view.carrier_name, " ".join(view.items.split())]
 

@@ -42,6 +42,15 @@ STATUS_STEPS = ("", *rn.STATUSES)
 STATUS_STYLES = {"applied": "bold yellow", "approved": "cyan", "in_progress": "bold green",
                  "awaiting_acceptance": "yellow", "accepted": "green", "refunded": "dim",
                  "rejected": "red", "cancelled": "dim strike"}
+#: The list's shorter words for the statuses whose labels do not fit its column in English
+#: (the Chinese are the labels' own: 施工中, 待验收, 押金已退).
+STATUS_SHORT = {"in_progress": N_("Underway"), "awaiting_acceptance": N_("To accept"),
+                "refunded": N_("Deposit back")}
+
+
+def status_word(status: str) -> str:
+    """A status as the list shows it: its short word where it has one, else its label."""
+    return _(STATUS_SHORT[status]) if status in STATUS_SHORT else label(rn.STATUSES, status)
 #: How an inspection's result looks.
 RESULT_STYLES = {"ok": "green", "warning": "yellow", "violation": "bold red"}
 #: The kinds of day, as the hours line says them.
@@ -351,7 +360,7 @@ class RenovationsTab(RegisterTab):
 
     def column_width(self, index: int) -> int:
         if index == 3:  # the status: its longest word in this language (14 cells at most)
-            return min(14, max(cell_len(label(rn.STATUSES, code)) for code in rn.STATUSES))
+            return min(14, max(cell_len(status_word(code)) for code in rn.STATUSES))
         if index == 5:
             return max(4, cell_len(_("Now")))
         return super().column_width(index)
@@ -378,8 +387,9 @@ class RenovationsTab(RegisterTab):
         now = Text("")
         if today.active:
             now = Text("✓", style="bold green") if today.permitted_now else Text("✗", style="red")
+        # Today's hours are numbers: never cut (their column widens, the owner goes first).
         return [Code(r.room, r.community), r.applicant, period,
-                Text(label(rn.STATUSES, r.status), style=STATUS_STYLES.get(r.status, "")), hours, now]
+                Text(status_word(r.status), style=STATUS_STYLES.get(r.status, "")), Code(hours), now]
 
     def palette_commands(self):
         if rn.may("apply"):

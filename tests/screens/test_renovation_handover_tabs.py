@@ -247,7 +247,7 @@ async def test_a_renovation_from_application_to_refund_by_keys(world):
         await pilot.press("escape")
         tab = app.screen.tab()
         await wait_for(pilot, lambda: tab.rows and tab.rows[0].row.status == "refunded")
-        assert "Deposit r" in screen_text(app)  # the list's status column (10 cells)
+        assert "Deposit back" in screen_text(app)  # the list's status word, whole
 
 
 async def test_a_step_refused_says_why_in_the_permit(world):

@@ -335,7 +335,8 @@ class ContractsScreen(DeskScreen):
     CSS_PATH = Path(__file__).parent / "contracts.tcss"  # absolute: subclasses elsewhere keep it
 
     def __init__(self, open_id: int | None = None) -> None:
-        super().__init__(id="contracts")
+        # No fixed id: a notification or a lead may open a second one over the first.
+        super().__init__()
         self.open_id = open_id
 
     @property
@@ -386,24 +387,92 @@ class ContractsScreen(DeskScreen):
 
 def quote_order(screen: Screen, order_id: int) -> None:
     """The work-order screen's `q`: a paid-repair quote (有偿维修报价单) from the order's
-    owner-paid cost lines, generated into the export folder at once; the path is shown."""
+    owner-paid cost lines, generated into the export folder at once; the path is shown.
+    When the order has a quote already, `q` asks first: open the last one, or make a new
+    version from the costs as they are now."""
     app: DeskApp = screen.app  # type: ignore[assignment]
 
     def run() -> None:
         try:
-            view = ct.create_quote(order_id, app.staff.id)
-            result = ct.render_contract(view.id, app.staff.id)
+            made = ct.quotes_of_order(order_id, app.staff.id)
         except FrontDeskError as exc:
             app.call_from_thread(screen.notify, exc.message, severity="error", markup=False, timeout=10)
             return
-        app.call_from_thread(
-            screen.notify, _("Quote {number}: {amount} yuan. Wrote {path}").format(
-                number=view.number, amount=ct.money(view.amount), path=result.path),
-            markup=False, timeout=15)
-        app.call_from_thread(getattr(screen, "refresh_data", lambda: None))
+        if made:
+            app.call_from_thread(_ask_quote, screen, order_id, made)
+        else:
+            _make_quote(screen, order_id)
 
     screen.run_worker(run, thread=True, group="quote", exit_on_error=False)
 
 
+def _ask_quote(screen: Screen, order_id: int, made: list[ct.ContractRow]) -> None:
+    """The order has quotes already: open the last one, or make a new version."""
+    from widgets.picker import PickerModal, PickRow
+
+    last = made[0]
+    rows = [
+        PickRow((_("Open {number} (version {version}, {amount} yuan, {status})").format(
+            number=last.number, version=len(made), amount=ct.money(last.amount),
+            status=label(ct.STATUSES, last.status)),), "open"),
+        PickRow((_("Make a new version ({version}) from the costs as they are now").format(
+            version=len(made) + 1),), "new"),
+    ]
+
+    def chosen(what: str | None) -> None:
+        if what == "open":
+            open_quote(screen, last.id)
+        elif what == "new":
+            screen.run_worker(lambda: _make_quote(screen, order_id), thread=True, group="quote",
+                              exit_on_error=False)
+
+    title = _("This order has {count} quote(s) already").format(count=len(made))
+    screen.app.push_screen(PickerModal(title, [("", None)], rows), chosen)
+
+
+def _make_quote(screen: Screen, order_id: int) -> None:
+    """Make and render a new quote (in a worker thread); the path is shown."""
+    app: DeskApp = screen.app  # type: ignore[assignment]
+    try:
+        view = ct.create_quote(order_id, app.staff.id)
+        result = ct.render_contract(view.id, app.staff.id)
+    except FrontDeskError as exc:
+        app.call_from_thread(screen.notify, exc.message, severity="error", markup=False, timeout=10)
+        return
+    app.call_from_thread(
+        screen.notify, _("Quote {number}: {amount} yuan. Wrote {path}").format(
+            number=view.number, amount=ct.money(view.amount), path=result.path),
+        markup=False, timeout=15)
+    app.call_from_thread(getattr(screen, "refresh_data", lambda: None))
+
+
+def open_quote(screen: Screen, contract_id: int) -> None:
+    """An existing quote in full, over the work order: `r` writes its Word file again; the
+    steps of the register (signing …) open it on the contracts screen."""
+    app: DeskApp = screen.app  # type: ignore[assignment]
+    try:
+        view = ct.get_contract(contract_id, app.staff.id)
+    except FrontDeskError as exc:
+        screen.notify(exc.message, severity="error", markup=False, timeout=10)
+        return
+
+    def render() -> None:
+        try:
+            result = ct.render_contract(contract_id, app.staff.id)
+        except FrontDeskError as exc:
+            app.call_from_thread(screen.notify, exc.message, severity="error", markup=False, timeout=10)
+            return
+        app.call_from_thread(screen.notify, _("Wrote {path}").format(path=result.path), markup=False,
+                             timeout=15)
+
+    def chosen(what: str | None) -> None:
+        if what == "render":
+            screen.run_worker(render, thread=True, group="quote", exit_on_error=False)
+        elif what is not None and ct.may("read"):
+            app.push_screen(ContractsScreen(open_id=contract_id))
+
+    app.push_screen(ContractModal(view), chosen)
+
+
 __all__ = ["CONTRACT_ROLES", "ContractModal", "ContractsList", "ContractsScreen", "contract_form",
-           "quote_order"]
+           "open_quote", "quote_order"]

@@ -113,6 +113,8 @@ def _stamp(value: dt.datetime | None, today: dt.date) -> str:
 
 #: The history's note keeps at least this many cells; the columns before it wrap to leave them.
 NOTE_MIN_WIDTH = 20
+#: The suggested tips shown under the history (#wo-tips' max-height in workorder.tcss).
+TIPS_SHOWN = 3
 #: A column made to wrap keeps at least this many cells (three Chinese characters).
 WRAP_MIN_WIDTH = 6
 
@@ -475,7 +477,12 @@ class WorkOrderScreen(DeskScreen):
             table.move_cursor(row=min(max(cursor, 0), len(tips) - 1))
         elif self.focused is table:
             self.query_one("#wo-history", DataTable).focus()
+        # As many lines as tips, set outright: an auto height measured while the table was
+        # hidden and empty stayed 0 on the first showing of a new order (its tips unseen
+        # until it was opened again).
+        table.styles.height = min(len(tips), TIPS_SHOWN) or None
         table.display = bool(tips)
+        table.refresh(layout=True)
 
     def _show_keys(self, v: workorders.OrderView) -> None:
         """Show in the footer the keys the order's status allows now (all keys still work)."""

@@ -177,7 +177,17 @@ class FormModal(DeskModal[Any]):
         if self._pending is not None:
             self._fill(self._pending)
             self._pending = None
+        self._cursors_to_end()
         self._follow()
+
+    def _cursors_to_end(self) -> None:
+        """The cursor of every prefilled field after its text (where typing goes on), not
+        before it: a text area's starts at its beginning otherwise."""
+        for widget in self.query(".form-field"):
+            if isinstance(widget, TextArea):
+                widget.move_cursor(widget.document.end)
+            elif isinstance(widget, Input):
+                widget.cursor_position = len(widget.value)
 
     def _follow(self) -> None:
         """Show each conditional field while its select holds its value, hide it otherwise."""
@@ -272,6 +282,7 @@ class FormModal(DeskModal[Any]):
             self.guard.restore(guard)
         if self.is_mounted:
             self._fill(values)
+            self._cursors_to_end()
         else:
             self._pending = dict(values)
 

@@ -59,6 +59,7 @@ from data.models import (
     Setting,
     Staff,
     WorkOrder,
+    WorkOrderHistory,
 )
 from data.validators import clean_text, fold_code, fold_width, mask_phone
 from data.vocab import label
@@ -363,11 +364,30 @@ def create_quote(order_id: int, staff_id: int | None, *, valid_days: int = QUOTE
     party_name = ""
     if order.person_id is None and order.room_id is None:
         party_name = "客户"
-    return create_contract(ContractInput(
-        kind="quote", amount=total, start_date=today,
-        end_date=today + dt.timedelta(days=int(valid_days)), room_id=order.room_id,
-        person_id=order.person_id, party_name=party_name, party_phone=order.contact_phone or "",
-        subject=subject or order.title, work_order_id=order.id, lines=lines), staff_id)
+    with transaction():
+        version = Contract.select().where(Contract.work_order == order.id, Contract.kind == "quote").count() + 1
+        view = create_contract(ContractInput(
+            kind="quote", amount=total, start_date=today,
+            end_date=today + dt.timedelta(days=int(valid_days)), room_id=order.room_id,
+            person_id=order.person_id, party_name=party_name, party_phone=order.contact_phone or "",
+            subject=subject or order.title, work_order_id=order.id, lines=lines), staff_id)
+        # The order's history names every quote made from it (and its version).
+        current = WorkOrder.get_by_id(order.id)
+        WorkOrderHistory.create(work_order=order.id, staff=staff_id, at=clock_now(), action="quote",
+                                from_status=current.status, to_status=current.status,
+                                note=_("{number}, version {version}: {amount} yuan").format(
+                                    number=view.number, version=version, amount=money(view.amount)))
+    return view
+
+
+def quotes_of_order(order_id: int, staff_id: int | None = None) -> list[ContractRow]:
+    """The quotes made from a work order, the newest first (for `q`: a new version, or
+    open the last one)."""
+    if not access.can(PERMISSIONS["quote"], staff_id):
+        access.require(PERMISSIONS["read"], staff_id)
+    query = (_row_query().where(Contract.work_order == order_id, Contract.kind == "quote")
+             .order_by(Contract.created_at.desc(), Contract.id.desc()))
+    return _rows(query)
 
 
 def create_proposal(data: ProposalInput, staff_id: int | None) -> ContractView:

@@ -81,6 +81,7 @@ ACTION_LABELS = {
     "appointment": N_("Appointment set"),
     "renovation": N_("Under renovation"),
     "hotline_reply": N_("Replied to 12345"),
+    "quote": N_("Quote made"),  # a paid-repair quote made from its costs (data.contracts.create_quote)
 }
 
 #: The actions as verb phrases, for refusals ("you cannot {start it} now").

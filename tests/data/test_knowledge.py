@@ -112,6 +112,23 @@ def test_pinyin_initials_of_titles_from_the_start_first(world, monkeypatch):
     assert titles(kb.search("ppr", staff_id=me)) == [words.title]  # a word of letters is a key too
 
 
+def test_initials_of_any_run_of_characters_in_a_title_find_it_ranked(world, monkeypatch):
+    """`lsjx` (漏水检修, lòu shuǐ jiǎn xiū — not `lsjs`): the initials of a run of consecutive
+    characters in the middle or at the end of a title find it, not only from its start; a
+    title starting with the run first, then the more helpful."""
+    middle = article(world, "卫生间墙内管道漏水检修")  # wsjqngdlsjx: the run at its end
+    at(monkeypatch, NOW + dt.timedelta(hours=1))
+    start = article(world, "漏水检修的步骤", by="tech2")  # lsjxdbz: from the start
+    inside = article(world, "厨房漏水检修与回访")  # cflsjxyhf: inside
+    article(world, "漏电检查", category="plumbing.power")  # ldjc: not a hit
+    kb.toggle_helpful(inside.id, world["desk"].id)
+    me = world["desk"].id
+    assert titles(kb.search("lsjx", staff_id=me)) == [start.title, inside.title, middle.title]
+    assert titles(kb.search("gdls", staff_id=me)) == [middle.title]  # 管道漏水, mid-title
+    assert titles(kb.search("jxyhf", staff_id=me)) == [inside.title]  # to the end
+    assert titles(kb.search("lsjs", staff_id=me)) == []  # 检修 is jiǎn xiū
+
+
 def test_the_search_keys_follow_an_edit(world):
     view = article(world, "卫生间漏水")
     kb.update_article(view.id, kb.ArticleInput(title="配电箱跳闸", solution="逐路排查。", status=kb.PUBLISHED,

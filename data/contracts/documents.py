@@ -262,7 +262,7 @@ def _check_size(tree: nodes.Template) -> None:
                        for n in [*loop.body, *loop.else_])):
             raise ValidationError("file", _(
                 "A template repeats only the cost lines, once: {{% for 行 in 明细 %}} … "
-                "{{% endfor %}} (no other loops or ranges, none inside another)."))
+                "{{% endfor %}} (no other loops or ranges, none inside another).").format())
 
 
 def _check_ast(tree: nodes.Template) -> None:

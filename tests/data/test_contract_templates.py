@@ -283,7 +283,7 @@ def test_every_built_in_template_renders_every_placeholder(w, kind):
     ('{{ 业主姓名|replace("", "xxxxxxxxxxxxxxxx") }}', "|replace"),
     ('{{ 业主姓名|replace("a", "xxxxxxxxxxxxxxxxx") }}', "|replace"),
     ("{{ 业主姓名|upper(1) }}", "|upper"),
-    ("{% for x in 业主姓名 %}{{ x }}{% endfor %}", "明细"),
+    ("{% for x in 业主姓名 %}{{ x }}{% endfor %}", "{% for 行 in 明细 %}"),
     ("{% for 行 in 明细 %}{% for 列 in 明细 %}x{% endfor %}{% endfor %}", "明细"),
     ("{{ [[[[[[[[[[[[业主姓名]]]]]]]]]]]] }}", "10"),
     ("{% if 业主姓名 %}" * 12 + "x" + "{% endif %}" * 12, "10"),

@@ -271,3 +271,44 @@ def test_a_visit_never_signed_out_is_not_signed_out_after_a_day_not_inside(gate,
     assert "没签退" not in handover.body_text(handover.draft_sections(now, None))
     # A visit 未签退 may still be signed out, late.
     assert reg.sign_out(stale.id).time_out is not None
+
+
+def test_migration_0023_scrubs_plates_from_stored_handovers(gate):
+    """A handover stored before the plate was left out of it: the plate goes from its
+    items and body, the rest of the line stays, the audit trail keeps no copy."""
+    import importlib.util
+    import json
+
+    from data import handover, schema
+    from data.db import db, transaction
+    from data.models import Handover
+
+    old_line = "09:00 起在内 · 刘访客 · 锦绣花园 5-1-101 · 探亲 · 沪A·D12345"
+    kept_line = "09:30 起在内 · 王访客 · 锦绣花园 5-1-101"
+    sections = [{"name": "visitors", "title": "仍在内的访客", "items": [
+        {"text": old_line, "ref": "访客 #1", "entity": "visitor", "entity_id": 1},
+        {"text": kept_line, "ref": "访客 #2", "entity": "visitor", "entity_id": 2}]},
+        {"name": "keys", "title": "借出的钥匙", "items": [
+            {"text": "入户门钥匙 · 沪A·12345 的车主", "ref": "", "entity": "key_deposit", "entity_id": 3}]}]
+    body = f"仍在内的访客\n· {old_line} (访客 #1)\n· {kept_line} (访客 #2)\n借出的钥匙\n· 入户门钥匙 · 沪A·12345 的车主"
+    with transaction():
+        row = Handover.create(staff=gate["desk"], shift="day", items=json.dumps(sections, ensure_ascii=False),
+                              body=body, notes="车 沪A·D12345 停在门口")
+    path = schema.MIGRATIONS_DIR / "0023_handover_plates.py"
+    spec = importlib.util.spec_from_file_location("m0023", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    audit_before = AuditLog.select().count()
+    module.up(None, db)
+    stored = Handover.get_by_id(row.id)
+    items = json.loads(stored.items)
+    assert [i["text"] for i in items[0]["items"]] == [
+        "09:00 起在内 · 刘访客 · 锦绣花园 5-1-101 · 探亲", kept_line]
+    assert items[1]["items"][0]["text"] == "入户门钥匙 · 沪A·12345 的车主"  # not a visitor line
+    assert "D12345" not in stored.body and "· 09:00 起在内 · 刘访客 · 锦绣花园 5-1-101 · 探亲 (访客 #1)" in stored.body
+    assert stored.notes == "车 沪A·D12345 停在门口"  # typed by the staff: left as it is
+    assert AuditLog.select().count() == audit_before
+    assert "D12345" not in " ".join(f"{a.old_value} {a.new_value}" for a in AuditLog.select())
+    module.up(None, db)  # again: nothing more to do
+    assert Handover.get_by_id(row.id).body == stored.body
+    assert handover.HandoverItem  # the module the lines come from

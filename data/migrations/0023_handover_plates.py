@@ -11,7 +11,7 @@ they are."""
 import json
 import re
 
-from peewee import *
+from peewee import Model, PostgresqlDatabase, TextField
 
 #: A plate as handover lines showed it: province character + letter, "·", 5–6 letters/digits.
 _PLATE = re.compile(r" · [\u4e00-\u9fff][A-Z]·[A-Z0-9\u4e00-\u9fff]{4,7}$")

@@ -13,8 +13,10 @@ UPDATE and DELETE).
   installed by `frontdesk migrate`; `data.db.transaction()` hands it the actor and the
   clock (through the `before_pg_write` hook data/__init__ registers) through `set_config('frontdesk.staff' / 'frontdesk.now', …, true)`.
 
-Phones and ID numbers are stored masked in the trail and password hashes never: the
-trail is for accountability and must not become a second copy of what privacy hides.
+Phones and ID numbers are stored masked in the trail and password hashes never, nor what
+retention purges (visitors' ID numbers and plates, call recording references): the trail
+is for accountability and must not become a second copy of what privacy hides. Rows
+written before a column became secret are masked again when read (`_entries`).
 """
 
 from __future__ import annotations
@@ -81,7 +83,8 @@ TABLES: tuple[Audited, ...] = (
     Audited("incident", "title"),
     Audited("script", "title"),
     # What the phone system reported (its service account is named): the caller-ID pop-up.
-    Audited("ring", "extension", phones=frozenset({"number"})),
+    # Its recording reference is the call's (retention purges both): never in the trail.
+    Audited("ring", "extension", phones=frozenset({"number"}), secrets=frozenset({"recording"})),
     Audited("staff", "login", phones=frozenset({"phone"}), secrets=frozenset({"password_hash"}),
             skip=frozenset({"failed_logins"})),
     Audited("territory", "building_id", ("staff", "staff_id")),
@@ -95,7 +98,10 @@ TABLES: tuple[Audited, ...] = (
     # A handover's items are its body as JSON: the body is enough in the trail.
     Audited("handover", "shift", skip=frozenset({"items"})),
     Audited("handover_community", "community_id", ("handover", "handover_id")),
-    Audited("visitor", "name", phones=frozenset({"phone"}), ids=frozenset({"id_number"})),
+    # A visitor's ID number and plate are purged by retention (data.registers.visitors):
+    # the trail records that they changed, never what they were, or the purge kept a copy.
+    Audited("visitor", "name", phones=frozenset({"phone"}),
+            secrets=frozenset({"id_number", "plate"})),
     Audited("release_pass", "number", phones=frozenset({"carrier_phone"})),
     # The front desk's registers (issue 16): keys, parcels, lost and found.
     Audited("key_deposit", "description"),
@@ -413,6 +419,23 @@ class Entry:
                 "old": self.old, "new": self.new, "parent": self.parent}
 
 
+def _shown(row: dict, key: str) -> str | None:
+    """A stored value as the trail shows it: a column that is secret (or masked) now is
+    masked again, so a row written before it became one shows no more than a new row."""
+    value = row[key]
+    spec = _SPECS.get(row["entity"])
+    if value is None or spec is None or row["action"] != "update":
+        return value
+    column = row["field"]
+    if column in spec.secrets:
+        return "***"
+    if column in spec.phones or column in spec.ids:
+        masked = "****" if column in spec.phones else "***********"
+        if masked not in value:  # not masked when it was written
+            return mask_value(spec, column, value)
+    return value
+
+
 def _entries(where, limit: int) -> list[Entry]:
     rows = (AuditLog.select(AuditLog, Staff.login)
             .join(Staff, on=(AuditLog.staff == Staff.id), join_type=JOIN.LEFT_OUTER)
@@ -420,7 +443,7 @@ def _entries(where, limit: int) -> list[Entry]:
     return [
         Entry(at=r["at"], login=r["login"] or _("system"), action=r["action"],
               entity=r["entity"], entity_id=r["entity_id"], field=r["field"],
-              old=r["old_value"], new=r["new_value"],
+              old=_shown(r, "old_value"), new=_shown(r, "new_value"),
               parent=f"{r['parent_entity']}#{r['parent_id']}" if r["parent_entity"] else "")
         for r in rows
     ]

@@ -32,7 +32,7 @@ from data.clock import now as clock_now
 from data.db import transaction
 from data.errors import ValidationError
 from data.i18n import N_, _
-from data.models import Call, PurgeRun, Setting, Staff
+from data.models import Call, PurgeRun, Ring, Setting, Staff
 
 #: The longest period a setting may give (ten years).
 LONGEST_DAYS = 3650
@@ -193,12 +193,23 @@ def purge_history(limit: int = 50, staff_id: int | None = None) -> list[PurgeRun
 def purge_call_recordings(before: dt.datetime) -> int:
     """Blank the recording reference of every call that started before `before`: the call
     stays in the log (who, when, what about), its recording can no longer be found from it.
-    The audit trail keeps no recording reference (data.audit: a secret column)."""
+    The audit trail keeps no recording reference (data.audit: a secret column). The ring
+    the call came from keeps its own copy: `purge_ring_recordings` blanks that one."""
     return (Call.update(recording="")
             .where(Call.started_at < before, Call.recording != "")
             .execute())
 
 
+def purge_ring_recordings(before: dt.datetime) -> int:
+    """Blank the recording reference the phone system reported on every ring (the caller-ID
+    pop-up, data.calls.ringing) that rang before `before`: the same reference the logged
+    call holds, kept on the ring too; the ring stays (when, which extension, answered)."""
+    return (Ring.update(recording="")
+            .where(Ring.rang_at < before, Ring.recording != "")
+            .execute())
+
+
 register("recordings", "retention_recording_days", purge_call_recordings)
+register("ring_recordings", "retention_recording_days", purge_ring_recordings)
 # The registers' purgers, by path (imported when the purge runs).
 register("visitors", "retention_visitor_days", "data.registers.visitors:purge_visitor_details")

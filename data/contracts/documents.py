@@ -8,6 +8,14 @@ can reach no Python attribute the sandbox forbids. Registration refuses, naming 
 placeholder outside `PLACEHOLDERS`, any attribute other than a cost line's fields (or
 jinja's `loop`), includes and imports, and anything that is not a real .docx (a zip with
 word/document.xml that python-docx opens), within size limits.
+
+A template cannot make the renderer build a huge text either (``{{ 金额 * 3000000000 }}``,
+``{{ "a" * 999999999 }}``, ``{{ 业主姓名|center(999999999) }}``): registration refuses
+arithmetic and ``~``, any filter argument but a few short constants (`FILTER_ARGS`), any
+loop but ``{% for 行 in 明细 %}`` (once, not nested), and nesting deeper than MAX_DEPTH;
+rendering checks the template again (one stored before these rules), runs in a sandbox that
+knows only SAFE_FILTERS and refuses arithmetic, and stops a part whose text grows past
+MAX_RENDERED_CHARS.
 """
 
 from __future__ import annotations
@@ -18,7 +26,8 @@ import re
 import zipfile
 from collections.abc import Iterator
 
-from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2 import Template, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from data.contracts.values import (
@@ -47,9 +56,59 @@ SAFE_FILTERS = frozenset({"default", "d", "upper", "lower", "trim", "replace", "
                           "capitalize", "first", "last", "join", "sum", "e", "escape"})
 
 
+#: The filters that may take arguments, and how many at most: each argument a constant —
+#: a text of at most MAX_ARG_CHARS, a whole number within MAX_ARG_NUMBER, or true/false.
+#: (No |center, |indent, |wordwrap… : widths are how a template builds a huge text.)
+FILTER_ARGS = {"default": 2, "d": 2, "truncate": 3, "round": 2, "join": 1, "replace": 2}
+MAX_ARG_CHARS = 20
+MAX_ARG_NUMBER = 1000
+#: How deep a template's statements and expressions may nest (the built-in ones reach 4).
+MAX_DEPTH = 10
+#: The loop a template may have: the cost lines, one row each.
+LOOP_OVER = "明细"
+#: The most text one rendered part (the body, a header…) may grow to.
+MAX_RENDERED_CHARS = 2 * MAX_UNPACKED_BYTES
+
+
+class _LimitedTemplate(Template):
+    """A template whose rendering stops, refused, once its text passes MAX_RENDERED_CHARS."""
+
+    def render(self, *args, **kwargs) -> str:
+        out: list[str] = []
+        size = 0
+        for chunk in self.generate(*args, **kwargs):
+            size += len(chunk)
+            if size > MAX_RENDERED_CHARS:
+                raise SecurityError("the document grows too large")
+            out.append(chunk)
+        return "".join(out)
+
+
+class _Sandbox(SandboxedEnvironment):
+    """jinja2's sandbox, narrowed: the SAFE_FILTERS only, no arithmetic (a checked template
+    has none; one that slipped past is refused here), the text of a part limited."""
+
+    template_class = _LimitedTemplate
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+    intercepted_unops = frozenset({"+", "-"})
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self.filters = {name: f for name, f in self.filters.items() if name in SAFE_FILTERS}
+        self.tests = {name: t for name, t in self.tests.items()
+                      if name in {"defined", "undefined", "none", "number", "string"}}
+        self.globals.clear()
+
+    def call_binop(self, context, operator, left, right):  # type: ignore[override]
+        raise SecurityError("arithmetic is not allowed in a template")
+
+    def call_unop(self, context, operator, arg):  # type: ignore[override]
+        raise SecurityError("arithmetic is not allowed in a template")
+
+
 def sandbox(*, autoescape: bool = True) -> SandboxedEnvironment:
     """The jinja2 environment every template is parsed and rendered with."""
-    return SandboxedEnvironment(autoescape=autoescape)
+    return _Sandbox(autoescape=autoescape)
 
 
 def text_value(value: object) -> str:
@@ -144,6 +203,68 @@ def _template_texts(data: bytes) -> Iterator[tuple[str, str]]:
         yield _("the document properties"), getattr(props, prop) or ""
 
 
+def _depth(tree: nodes.Node) -> int:
+    """How deep the tree nests (walked without recursion: a hostile tree may be deep)."""
+    deepest = 0
+    stack: list[tuple[nodes.Node, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return deepest
+
+
+def _short_constant(node: nodes.Node) -> bool:
+    if not isinstance(node, nodes.Const):
+        return False
+    value = node.value
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return abs(value) <= MAX_ARG_NUMBER
+    return isinstance(value, str) and len(value) <= MAX_ARG_CHARS
+
+
+def _check_size(tree: nodes.Template) -> None:
+    """Refuse what makes a template build a huge text: arithmetic, filter arguments beyond
+    FILTER_ARGS, loops over anything but the cost lines (or nested), deep nesting."""
+    if _depth(tree) > MAX_DEPTH:
+        raise ValidationError("file", _(
+            "The template nests its tags deeper than {most} levels: write it plainer.").format(
+            most=MAX_DEPTH))
+    for node in tree.find_all((nodes.BinExpr, nodes.Concat, nodes.Neg, nodes.Pos)):
+        if isinstance(node, (nodes.And, nodes.Or)):  # {% if a and b %}: no text built
+            continue
+        raise ValidationError("file", _(
+            "A template may not calculate (+ - * / % ** ~): found “{code}”. It fills in "
+            "values as they are.").format(code=type(node).__name__))
+    for node in tree.find_all(nodes.Filter):
+        most = FILTER_ARGS.get(node.name, 0)
+        args = list(node.args)
+        if node.kwargs or node.dyn_args or node.dyn_kwargs or len(args) > most or not all(
+                _short_constant(a) for a in args):
+            raise ValidationError("file", _(
+                "The filter |{name} is used with arguments a template may not give: only "
+                "{allowed} take arguments, each a short text or a number up to {most}.").format(
+                name=str(node.name)[:20], allowed=", ".join(f"|{n}" for n in sorted(FILTER_ARGS)),
+                most=MAX_ARG_NUMBER))
+        if node.name == "replace" and len(args) == 2 and (
+                not args[0].value or len(str(args[1].value)) > max(len(str(args[0].value)), 4)):
+            raise ValidationError("file", _(
+                "|replace may change a text into one of about the same length only."))
+    for loop in tree.find_all(nodes.For):
+        if (not isinstance(loop.iter, nodes.Name) or loop.iter.name != LOOP_OVER
+                or not isinstance(loop.target, nodes.Name) or loop.recursive
+                or loop.test is not None
+                or any(n.find(nodes.For) is not None or isinstance(n, nodes.For)
+                       for n in [*loop.body, *loop.else_])):
+            raise ValidationError("file", _(
+                "A template repeats only the cost lines, once: {{% for 行 in 明细 %}} … "
+                "{{% endfor %}} (no other loops or ranges, none inside another).").format())
+
+
 def _check_ast(tree: nodes.Template) -> None:
     """Refuse placeholders, attributes and statements a template may not use."""
     unknown = sorted(meta.find_undeclared_variables(tree) - set(PLACEHOLDERS))
@@ -190,19 +311,26 @@ def _check_ast(tree: nodes.Template) -> None:
             raise ValidationError("file", _(
                 "Unknown field “{name}”: inside {{% for 行 in 明细 %}} a line has {fields}.").format(
                 name=attr[:30], fields="、".join(LINE_FIELDS)))
+    _check_size(tree)
 
 
 def placeholders_of(data: bytes, name: str = "") -> tuple[str, ...]:
     """The placeholders a .docx template uses, checked: ValidationError naming an unknown
     placeholder or field, a syntax error (where, and what), or a file that is no .docx."""
     check_docx(data, name)
-    env = sandbox()
+    # Parsed by jinja's plain sandbox: its analysis (meta) compiles the tree, which the
+    # narrowed one would fail on an unknown filter before _check_ast could name it.
+    env = SandboxedEnvironment(autoescape=True)
     used: set[str] = set()
     for where, source in _template_texts(data):
         if "{" not in source:
             continue
         try:
             tree = env.parse(source)
+        except RecursionError:
+            raise ValidationError("file", _(
+                "The template nests its tags deeper than {most} levels: write it plainer.").format(
+                most=MAX_DEPTH)) from None
         except TemplateSyntaxError as exc:
             raise ValidationError("file", _(
                 "The template has an error in {where}: {error}. Check the {{{{ }}}} and {{% %}} "
@@ -217,8 +345,16 @@ def placeholders_of(data: bytes, name: str = "") -> tuple[str, ...]:
 
 def render_docx(data: bytes, context: dict[str, object]) -> bytes:
     """`data` (a checked .docx template) rendered with `context`: text values escaped and
-    rendered once, in the sandbox. Returns the new document's bytes."""
+    rendered once, in the sandbox. The template is checked again first: one stored before
+    today's rules (or written straight into the table) is refused. Returns the new
+    document's bytes."""
     from docxtpl import DocxTemplate
+
+    try:
+        placeholders_of(data)
+    except ValidationError as exc:
+        raise FrontDeskError(_("The template could not be filled in ({error}): register a "
+                               "corrected one.").format(error=exc.message[:200])) from None
 
     class _SandboxedTemplate(DocxTemplate):
         """docxtpl renders the document properties with the body's environment, whose XML

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 #: Visitors a page of the day's list holds.
 PAGE = 50
+#: A visit not signed out this long after its time in is no longer counted as inside: the
+#: visitor left without the gate seeing it (未签退), shown so and not handed over as inside.
+STALE_AFTER = dt.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,12 @@ class VisitorView:
     confirmed_by: str
     confirmed_name: str
     purged_at: dt.datetime | None
+    #: Never signed out and in for longer than STALE_AFTER: 未签退, not inside.
+    not_signed_out: bool = False
 
     @property
     def inside(self) -> bool:
-        return self.time_out is None
+        return self.time_out is None and not self.not_signed_out
 
     @property
     def place(self) -> str:
@@ -106,7 +111,8 @@ class VisitorView:
             "id_number": id_number if id_number is not None else self.id_masked,
             "plate": self.plate_shown, "community": self.community, "room": self.room,
             "purpose": self.purpose, "time_in": _stamp(self.time_in),
-            "time_out": _stamp(self.time_out), "inside": self.inside, "registered_by": self.staff,
+            "time_out": _stamp(self.time_out), "inside": self.inside,
+            "not_signed_out": self.not_signed_out, "registered_by": self.staff,
             "signed_out_by": self.signed_out_by or None,
             "confirmed_at": _stamp(self.confirmed_at), "confirmed_by": self.confirmed_by or None,
             "confirmed_name": self.confirmed_name or None, "purged": self.purged_at is not None,
@@ -179,7 +185,8 @@ def _query():
     )
 
 
-def _view(row) -> VisitorView:
+def _view(row, now: dt.datetime | None = None) -> VisitorView:
+    stale_before = (now or clock_now()) - STALE_AFTER
     return VisitorView(
         id=row.id, name=row.name, phone=row.phone,
         id_masked=mask_id_number(row.id_number) if row.id_number else "",
@@ -188,6 +195,7 @@ def _view(row) -> VisitorView:
         time_out=row.time_out, staff=row.staff_name or "", signed_out_by=row.out_name or "",
         confirmed_at=row.confirmed_at, confirmed_by=row.confirmed_staff or "",
         confirmed_name=row.confirmed_name, purged_at=row.purged_at,
+        not_signed_out=row.time_out is None and row.time_in < stale_before,
     )
 
 
@@ -200,20 +208,27 @@ def get_visitor(visit_id: int) -> VisitorView:
     return _view(row)
 
 
-def _inside():
-    return Case(None, [(Visitor.time_out.is_null(), 1)], 0)
+def _still_inside(now: dt.datetime):
+    """Not signed out, and in for less than STALE_AFTER (older ones are 未签退)."""
+    return Visitor.time_out.is_null() & (Visitor.time_in >= now - STALE_AFTER)
 
 
-def _day_where(day: dt.date, inside_only: bool, community_id: int | None, query: str):
+def _inside(now: dt.datetime):
+    return Case(None, [(_still_inside(now), 1)], 0)
+
+
+def _day_where(day: dt.date, inside_only: bool, community_id: int | None, query: str,
+               now: dt.datetime):
     start = dt.datetime.combine(day, dt.time())
     end = start + dt.timedelta(days=1)
     on_day = (Visitor.time_in >= start) & (Visitor.time_in < end)
     if day == clock_today():
-        # Today's list also holds whoever came in earlier and has not gone out.
-        on_day = on_day | (Visitor.time_out.is_null() & (Visitor.time_in < end))
+        # Today's list also holds whoever came in earlier and is still inside (one not
+        # signed out for a day is 未签退 in the list of the day they came).
+        on_day = on_day | (_still_inside(now) & (Visitor.time_in < end))
     where = on_day
     if inside_only:
-        where = where & Visitor.time_out.is_null()
+        where = where & _still_inside(now)
     if community_id is not None:
         where = where & (Visitor.community == community_id)
     text = folded(query)
@@ -237,8 +252,9 @@ def visitors_day(day: dt.date | None = None, *, inside_only: bool = False, query
     narrows by name, room code, phone digits or plate."""
     access.require("visitor.register")
     day = day or clock_today()
-    where = _day_where(day, inside_only, community_id, query)
-    inside = _inside()
+    now = clock_now()
+    where = _day_where(day, inside_only, community_id, query, now)
+    inside = _inside(now)
     rows_query = _query().where(where)
     if after is not None:
         flag, time_in, last_id = after
@@ -249,25 +265,26 @@ def visitors_day(day: dt.date | None = None, *, inside_only: bool = False, query
     rows = list(rows_query.order_by(inside.desc(), Visitor.time_in.desc(), Visitor.id.desc())
                 .limit(limit + 1).objects())
     more = len(rows) > limit
-    views = [_view(r) for r in rows[:limit]]
+    views = [_view(r, now) for r in rows[:limit]]
     cursor = None
     if more and views:
         last = views[-1]
         cursor = (1 if last.inside else 0, last.time_in, last.id)
     count = (Visitor.select(fn.COUNT(Visitor.id)).join(Room, on=(Visitor.room == Room.id))
-             .where(_day_where(day, True, community_id, query)).scalar())
+             .where(_day_where(day, True, community_id, query, now)).scalar())
     return VisitorPage(views, cursor, int(count or 0))
 
 
 def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[HandoverItem]:
     """The shift handover's section (data.handover registers it): visitors still inside in
-    the communities, the longest inside first; nothing for a role that may not keep the
-    register."""
+    the communities, the longest inside first — who and where, never a plate or an ID
+    number (the handover is kept, retention never reaches it); a visit not signed out for
+    STALE_AFTER is not inside. Nothing for a role that may not keep the register."""
     if not access.can("visitor.register"):
         return []
     from data.handover import MAX_ITEMS, MORE, HandoverItem, place
 
-    where = Visitor.time_out.is_null() & (Visitor.time_in <= now)
+    where = _still_inside(now) & (Visitor.time_in <= now)
     if community_ids is not None:
         where = where & Visitor.community.in_(community_ids)
     total = Visitor.select().where(where).count()
@@ -276,8 +293,7 @@ def handover_items(now: dt.datetime, community_ids: list[int] | None) -> list[Ha
     for r in rows:
         came = f"{r.time_in:%H:%M}" if r.time_in.date() == now.date() else f"{r.time_in:%m-%d %H:%M}"
         parts = [_("in since {at}").format(at=came), r.name,
-                 place(r.community_name, r.room_code, community_ids), " ".join(r.purpose.split())[:20],
-                 shown_plate(r.plate) if r.plate else ""]
+                 place(r.community_name, r.room_code, community_ids), " ".join(r.purpose.split())[:20]]
         items.append(HandoverItem(" · ".join(p for p in parts if p),
                                   _("visit #{id}").format(id=r.id), "visitor", r.id))
     if total > len(items):
@@ -464,10 +480,12 @@ def confirm_visit(visit_id: int, staff_id: int | None = None, *, person_id: int 
 
 def purge_visitor_details(before: dt.datetime, staff_id: int | None = None) -> int:
     """Retention (个人信息保护法): blank the ID numbers and plates of the visits that ended
-    before `before`; the visits themselves are kept. Each blanked visit is recorded in the
-    audit trail (the ID number masked there, as ever). Returns how many were blanked."""
+    before `before` — or, never signed out, came in before it; the visits themselves are
+    kept. Each blanked visit is recorded in the audit trail (that the values changed, never
+    what they were). Returns how many were blanked."""
     access.require("visitor.purge", staff_id)
-    stale = (Visitor.time_out.is_null(False) & (Visitor.time_out < before)
+    stale = (((Visitor.time_out < before)
+              | (Visitor.time_out.is_null() & (Visitor.time_in < before)))
              & (Visitor.id_number.is_null(False) | (Visitor.plate != "")))
     with transaction():
         return Visitor.update(id_number=None, plate="", purged_at=clock_now().replace(microsecond=0)).where(

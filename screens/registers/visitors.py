@@ -153,7 +153,7 @@ class VisitorModal(RecordModal):
             (_("Purpose"), view.purpose),
             (_("In"), _("{time} (registered by {staff})").format(time=_stamp(view.time_in), staff=view.staff)),
             (_("Out"), _("{time} ({staff})").format(time=_stamp(view.time_out), staff=view.signed_out_by)
-             if view.time_out else _("still inside")),
+             if view.time_out else _("not signed out") if view.not_signed_out else _("still inside")),
             (_("Confirmed by"), confirmed or _("not confirmed yet")),
             (_("Details purged"), _stamp(view.purged_at)),
         ]
@@ -162,7 +162,7 @@ class VisitorModal(RecordModal):
     def offered(self, action: str) -> bool:
         view = self.view
         if action == "sign_out":
-            return view.inside
+            return view.time_out is None  # a visit 未签退 may still be signed out, late
         if action in ("call_owner", "confirmed"):
             return view.confirmed_at is None
         if action == "reveal":
@@ -194,8 +194,8 @@ class VisitorsTab(RegisterTab):
             self.view, self.person, self.result = view, person, result
 
     def column_width(self, index: int) -> int:
-        if index == 1:  # "inside" (在内) or the time out
-            return max(5, cell_len(_("inside")))
+        if index == 1:  # "inside" (在内), "not signed out" (未签退) or the time out
+            return max(5, cell_len(_("inside")), cell_len(_("not signed out")))
         return super().column_width(index)
 
     def read_page(self, query: str, after: Any) -> tuple[list, Any, str]:
@@ -207,7 +207,10 @@ class VisitorsTab(RegisterTab):
     def cells(self, row: Any) -> list[Text | str | Code]:
         view: reg.VisitorView = row
         day = clock_today()
-        out = Text(_("inside"), style="bold") if view.inside else Text(_hm(view.time_out, day))
+        if view.not_signed_out:
+            out = Text(_("not signed out"), style="italic")
+        else:
+            out = Text(_("inside"), style="bold") if view.inside else Text(_hm(view.time_out, day))
         return [_hm(view.time_in, day), out, view.name, Code.place(view.place), view.phone_masked, view.plate_shown,
                 "✓" if view.confirmed_at else "", view.purpose]
 

@@ -267,3 +267,64 @@ def test_every_built_in_template_renders_every_placeholder(w, kind):
     assert "业主姓名" in used and "金额大写" in used
     document = docx.Document(io.BytesIO(data))
     assert document.paragraphs[0].text == ct.BUILTIN_NAMES[kind]
+
+
+# --- templates that would exhaust memory ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "says"), [
+    ("{{ 金额 * 3000000000 }}", "** ~"),
+    ('{{ "a" * 999999999 }}', "** ~"),
+    ("{{ 业主姓名 ~ 业主姓名 }}", "** ~"),
+    ("{{ -金额 }}", "** ~"),
+    ("{{ 业主姓名|center(999999999) }}", "|center"),
+    ("{{ 业主姓名|truncate(999999999) }}", "|truncate"),
+    ("{{ 业主姓名|default(业主姓名) }}", "|default"),
+    ('{{ 业主姓名|replace("", "xxxxxxxxxxxxxxxx") }}', "|replace"),
+    ('{{ 业主姓名|replace("a", "xxxxxxxxxxxxxxxxx") }}', "|replace"),
+    ("{{ 业主姓名|upper(1) }}", "|upper"),
+    ("{% for x in 业主姓名 %}{{ x }}{% endfor %}", "{% for 行 in 明细 %}"),
+    ("{% for 行 in 明细 %}{% for 列 in 明细 %}x{% endfor %}{% endfor %}", "明细"),
+    ("{{ [[[[[[[[[[[[业主姓名]]]]]]]]]]]] }}", "10"),
+    ("{% if 业主姓名 %}" * 12 + "x" + "{% endif %}" * 12, "10"),
+])
+def test_a_template_that_would_build_a_huge_text_is_refused_naming_what(w, code, says):
+    with pytest.raises(ValidationError) as caught:
+        register(w, make_docx("{{ 业主姓名 }}", code))
+    assert says in caught.value.message and caught.value.field == "file"
+    assert ContractTemplate.select().count() == 0
+
+
+def test_a_hugely_deep_template_is_refused_not_a_crash(w):
+    with pytest.raises(ValidationError):
+        register(w, make_docx("{{ " + "[" * 5000 + "业主姓名" + "]" * 5000 + " }}"))
+
+
+def test_plain_filters_with_short_arguments_and_the_cost_lines_loop_still_register(w):
+    data = make_docx('{{ 业主姓名|default("—")|trim }}', '{{ 服务内容|truncate(50) }}',
+                     '{{ 房号|replace("-", "－") }}', "{% if 业主姓名 and 房号 %}有{% endif %}",
+                     table=[["{%tr for 行 in 明细 %}", ""], ["{{ loop.index }}", "{{ 行.项目 }}"],
+                            ["{%tr endfor %}", ""]])
+    assert register(w, data).name == "公司版"
+
+
+def test_a_huge_template_slipped_past_registration_is_refused_at_render(w):
+    """Stored before these rules (or straight into the table): checked again when rendered,
+    and the sandbox itself computes no arithmetic and knows no other filter."""
+    data = make_docx("{{ 业主姓名 }}", '{{ "a" * 999999999 }}')
+    ContractTemplate.create(kind="parking", name="旧模板", content=data, size=len(data), sha256="x",
+                            placeholders="业主姓名", active=True)
+    view = parking(w)
+    with pytest.raises(FrontDeskError) as caught:
+        ct.render_contract(view.id, w.desk.id)
+    assert "模板" in caught.value.message
+    assert Contract.get_by_id(view.id).file_name == ""
+    from jinja2 import TemplateError
+
+    from data.contracts.documents import sandbox
+
+    env = sandbox()
+    for source in ('{{ "a" * 999999999 }}', "{{ x|center(999999999) }}", "{{ range(10) }}"):
+        with pytest.raises(TemplateError):
+            env.from_string(source).render(x="a")
+    assert env.from_string("{{ x }}").render(x="{{ 7*7 }}") == "{{ 7*7 }}"

@@ -10,7 +10,7 @@ import pytest
 
 from data import access, retention
 from data.errors import PermissionDenied, ValidationError
-from data.models import AuditLog, Call, PurgeRun, Setting, Staff
+from data.models import AuditLog, Call, PurgeRun, Ring, Setting, Staff
 from data.settings import KNOWN, set_setting
 from tests import factories as f
 
@@ -159,7 +159,7 @@ def test_every_registered_purger_runs_with_its_own_period(world):
     assert seen == [T0 - dt.timedelta(days=180)]
     assert (results["visitors"].purged, results["recordings"].purged) == (4, 2)
     assert _("visitors' ID numbers and plates") == results["visitors"].what
-    assert sorted(r.name for r in PurgeRun.select()) == ["recordings", "visitors"]
+    assert sorted(r.name for r in PurgeRun.select()) == ["recordings", "ring_recordings", "visitors"]
     assert Staff.get(Staff.login == "admin1").id == PurgeRun.get(PurgeRun.name == "visitors").staff_id
 
 
@@ -167,3 +167,30 @@ def _(text: str) -> str:
     from data.i18n import _ as translate
 
     return translate(text)
+
+
+def test_the_rings_recording_references_are_purged_too_and_never_kept_in_the_trail(world):
+    """The caller-ID ring keeps the recording reference the phone system reported (the
+    call logged for it takes a copy): the purge blanks both, each run recorded."""
+    access.act_as(world["cron"])
+    old_call = world["calls"]["old"]
+    old = Ring.create(number="13800138000", extension="801", staff=world["desk"],
+                      rang_at=T0 - dt.timedelta(days=400), hung_up_at=T0 - dt.timedelta(days=400),
+                      call=old_call)
+    new = Ring.create(number="13800138000", extension="801", staff=world["desk"],
+                      rang_at=T0 - dt.timedelta(days=3))
+    # The hang-up reports the recordings (as data.calls.ringing.hangup writes them).
+    Ring.update(recording="https://pbx.example.com/rec/old.wav").where(Ring.id == old.id).execute()
+    Ring.update(recording="https://pbx.example.com/rec/new.wav").where(Ring.id == new.id).execute()
+    results = {r.name: r for r in retention.purge()}
+    assert (results["ring_recordings"].purged, results["ring_recordings"].days) == (1, 365)
+    assert Ring.get_by_id(old.id).recording == "" and Call.get_by_id(old_call.id).recording == ""
+    assert Ring.get_by_id(new.id).recording == "https://pbx.example.com/rec/new.wav"
+    assert Ring.select().count() == 2  # the rings themselves are kept
+    run = PurgeRun.get(PurgeRun.name == "ring_recordings")
+    assert (run.purged, run.staff_id, run.cutoff) == (1, world["cron"].id, T0 - dt.timedelta(days=365))
+    blanked = AuditLog.select().where(AuditLog.entity == "ring", AuditLog.field == "recording")
+    assert {(r.entity_id, r.old_value, r.new_value) for r in blanked
+            if r.new_value is not None and r.staff_id == world["cron"].id} >= {(old.id, "***", "***")}
+    assert not AuditLog.select().where(
+        AuditLog.old_value.contains("pbx.example") | AuditLog.new_value.contains("pbx.example")).exists()

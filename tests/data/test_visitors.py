@@ -197,20 +197,118 @@ def test_retention_blanks_old_id_numbers_and_plates_keeps_the_visits_and_records
     reg.sign_out(old.id, at=dt.datetime(2026, 6, 1, 11, 0))
     recent = visitor(id_number=ID, plate="沪B12345", time_in=dt.datetime(2026, 12, 1, 9, 0))
     reg.sign_out(recent.id, at=dt.datetime(2026, 12, 1, 10, 0))
-    inside = visitor(id_number=ID, plate="沪C12345", time_in=dt.datetime(2026, 6, 2, 9, 0))
+    never_out = visitor(id_number=ID, plate="沪C12345", time_in=dt.datetime(2026, 6, 2, 9, 0))
+    inside = visitor(id_number=ID, plate="沪D12345", time_in=dt.datetime(2026, 12, 6, 9, 0))
     with pytest.raises(PermissionDenied):
         reg.purge_visitor_details(dt.datetime(2026, 9, 1))  # the guard
     access.act_as(None)  # retention runs as the system (or a service account)
-    assert reg.purge_visitor_details(dt.datetime(2026, 9, 1)) == 1
+    assert reg.purge_visitor_details(dt.datetime(2026, 9, 1)) == 2
     row = Visitor.get_by_id(old.id)
     assert row.id_number is None and row.plate == "" and row.purged_at is not None
     assert row.name == "刘访客"  # the visit is kept
     assert Visitor.get_by_id(recent.id).id_number == ID
-    assert Visitor.get_by_id(inside.id).plate == "沪C12345"  # not ended: kept
+    # Never signed out: purged by its time in (else it were kept for ever).
+    row = Visitor.get_by_id(never_out.id)
+    assert (row.id_number, row.plate, row.time_out) == (None, "", None) and row.purged_at is not None
+    assert Visitor.get_by_id(inside.id).plate == "沪D12345"  # in since this morning: kept
     changed = {(a.field, a.old_value, a.new_value) for a in AuditLog.select().where(
         AuditLog.entity == "visitor", AuditLog.entity_id == old.id, AuditLog.action == "update")}
-    assert ("id_number", "110***********002X", None) in changed
-    assert ("plate", "沪A12345", "") in changed
+    # The trail says the ID number and the plate went, never what they were.
+    assert ("id_number", "***", None) in changed
+    assert ("plate", "***", "***") in changed
     # A purged visit no longer fills the form.
     assert reg.visitor_by_plate("沪A12345") is None
     assert reg.purge_visitor_details(dt.datetime(2026, 9, 1)) == 0
+
+
+def test_the_audit_trail_keeps_no_visitors_id_number_or_plate(gate):
+    from data import audit
+
+    view = visitor(id_number=ID, plate="沪A12345", phone="13800001111")
+    Visitor.update(plate="沪B54321", id_number="110105194912310037").where(Visitor.id == view.id).execute()
+    rows = list(AuditLog.select().where(AuditLog.entity == "visitor", AuditLog.entity_id == view.id))
+    values = " ".join(f"{r.old_value} {r.new_value}" for r in rows)
+    for secret in ("沪A", "沪B", "12345", "54321", "1101", "002X", "0037"):
+        assert secret not in values
+    assert {(r.field, r.old_value, r.new_value) for r in rows if r.action == "update"} == {
+        ("plate", "***", "***"), ("id_number", "***", "***")}
+    # A row written in full before the columns became secret is masked when read.
+    AuditLog.create(staff=None, at=dt.datetime(2026, 1, 1), action="update", entity="visitor",
+                    entity_id=view.id, field="plate", old_value="沪C12345", new_value="")
+    AuditLog.create(staff=None, at=dt.datetime(2026, 1, 1), action="update", entity="visitor",
+                    entity_id=view.id, field="phone", old_value="13800002222", new_value="")
+    lead = f.staff("super1", "陈静", "supervisor")
+    shown = audit.history("visitor", view.id, staff_id=lead.id)
+    assert not any("沪C" in (e.old or "") or "2222" == (e.old or "")[-4:] and "*" not in e.old
+                   for e in shown)
+    assert {(e.field, e.old) for e in shown if e.at == dt.datetime(2026, 1, 1)} == {
+        ("plate", "***"), ("phone", "138****2222")}
+
+
+def test_a_visit_never_signed_out_is_not_signed_out_after_a_day_not_inside(gate, monkeypatch):
+    from data import handover
+
+    stale = visitor(name="没签退", plate="沪A12345", time_in=dt.datetime(2026, 12, 5, 9, 0))
+    recent = visitor(name="昨晚没走", plate="沪B54321", id_number=ID,
+                     time_in=dt.datetime(2026, 12, 5, 20, 0))
+    page = reg.visitors_day()
+    assert [v.name for v in page.rows] == ["昨晚没走"] and page.inside == 1
+    yesterday = reg.visitors_day(dt.date(2026, 12, 5))
+    shown = {v.name: (v.inside, v.not_signed_out) for v in yesterday.rows}
+    assert shown == {"没签退": (False, True), "昨晚没走": (True, False)}
+    assert yesterday.inside == 1
+    assert reg.get_visitor(stale.id).as_json()["not_signed_out"] is True
+    assert [v.name for v in reg.visitors_day(dt.date(2026, 12, 5), inside_only=True).rows] == ["昨晚没走"]
+    # The handover lists who is inside — name and room, never the plate or ID number.
+    now = dt.datetime(2026, 12, 6, 10, 0)
+    from data.registers.visitors import handover_items
+
+    items = handover_items(now, None)
+    assert [i.entity_id for i in items] == [recent.id]
+    [line] = [i.text for i in items]
+    assert "昨晚没走" in line and "5-1-101" in line
+    assert "沪" not in line and "54321" not in line and "002X" not in line
+    assert "没签退" not in handover.body_text(handover.draft_sections(now, None))
+    # A visit 未签退 may still be signed out, late.
+    assert reg.sign_out(stale.id).time_out is not None
+
+
+def test_migration_0023_scrubs_plates_from_stored_handovers(gate):
+    """A handover stored before the plate was left out of it: the plate goes from its
+    items and body, the rest of the line stays, the audit trail keeps no copy."""
+    import importlib.util
+    import json
+
+    from data import handover, schema
+    from data.db import db, transaction
+    from data.models import Handover
+
+    old_line = "09:00 起在内 · 刘访客 · 锦绣花园 5-1-101 · 探亲 · 沪A·D12345"
+    kept_line = "09:30 起在内 · 王访客 · 锦绣花园 5-1-101"
+    sections = [{"name": "visitors", "title": "仍在内的访客", "items": [
+        {"text": old_line, "ref": "访客 #1", "entity": "visitor", "entity_id": 1},
+        {"text": kept_line, "ref": "访客 #2", "entity": "visitor", "entity_id": 2}]},
+        {"name": "keys", "title": "借出的钥匙", "items": [
+            {"text": "入户门钥匙 · 沪A·12345 的车主", "ref": "", "entity": "key_deposit", "entity_id": 3}]}]
+    body = f"仍在内的访客\n· {old_line} (访客 #1)\n· {kept_line} (访客 #2)\n借出的钥匙\n· 入户门钥匙 · 沪A·12345 的车主"
+    with transaction():
+        row = Handover.create(staff=gate["desk"], shift="day", items=json.dumps(sections, ensure_ascii=False),
+                              body=body, notes="车 沪A·D12345 停在门口")
+    path = schema.MIGRATIONS_DIR / "0023_handover_plates.py"
+    spec = importlib.util.spec_from_file_location("m0023", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    audit_before = AuditLog.select().count()
+    module.up(None, db)
+    stored = Handover.get_by_id(row.id)
+    items = json.loads(stored.items)
+    assert [i["text"] for i in items[0]["items"]] == [
+        "09:00 起在内 · 刘访客 · 锦绣花园 5-1-101 · 探亲", kept_line]
+    assert items[1]["items"][0]["text"] == "入户门钥匙 · 沪A·12345 的车主"  # not a visitor line
+    assert "D12345" not in stored.body and "· 09:00 起在内 · 刘访客 · 锦绣花园 5-1-101 · 探亲 (访客 #1)" in stored.body
+    assert stored.notes == "车 沪A·D12345 停在门口"  # typed by the staff: left as it is
+    assert AuditLog.select().count() == audit_before
+    assert "D12345" not in " ".join(f"{a.old_value} {a.new_value}" for a in AuditLog.select())
+    module.up(None, db)  # again: nothing more to do
+    assert Handover.get_by_id(row.id).body == stored.body
+    assert handover.HandoverItem  # the module the lines come from

@@ -195,7 +195,7 @@ class VisitorsTab(RegisterTab):
 
     def column_width(self, index: int) -> int:
         if index == 1:  # "inside" (在内), "not signed out" (未签退) or the time out
-            return max(5, cell_len(_("inside")), cell_len(_("not signed out")))
+            return max(5, cell_len(_("inside")), cell_len(_("left?")))
         return super().column_width(index)
 
     def read_page(self, query: str, after: Any) -> tuple[list, Any, str]:
@@ -208,7 +208,7 @@ class VisitorsTab(RegisterTab):
         view: reg.VisitorView = row
         day = clock_today()
         if view.not_signed_out:
-            out = Text(_("not signed out"), style="italic")
+            out = Text(_("left?"), style="italic")  # 未签退: in the list, as short as "inside"
         else:
             out = Text(_("inside"), style="bold") if view.inside else Text(_hm(view.time_out, day))
         return [_hm(view.time_in, day), out, view.name, Code.place(view.place), view.phone_masked, view.plate_shown,

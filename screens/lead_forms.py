@@ -209,6 +209,25 @@ def work_order_form(view: leads.LeadView, staff_id: int) -> FormModal:
     return FormModal(_("Paid work order from {name}").format(name=view.name), fields, save)
 
 
+def tenant_form(view: leads.LeadView, staff_id: int, room_id: int, room_code: str) -> FormModal:
+    """A won lead becomes the tenant of `room_code`: the move-in date (today unless typed,
+    YYYY-MM-DD); dismisses with the LeadView."""
+    from data.validators import parse_date
+
+    today = clock_now().date()
+    fields = [FormField("start", _("Move-in date"), f"{today:%Y-%m-%d}",
+                        placeholder=f"{today:%Y-%m-%d}", help=_("the day the tenancy starts"))]
+
+    def save(typed: dict[str, str]) -> leads.LeadView:
+        start = parse_date(typed["start"], "start")
+        if start is None:
+            raise ValidationError("start", _("Write the move-in date, such as {today}.").format(
+                today=f"{today:%Y-%m-%d}"))
+        return leads.convert_to_tenant(view.id, staff_id, room_id=room_id, start=start)
+
+    return FormModal(_("{name} moves into {code}").format(name=view.name, code=room_code), fields, save)
+
+
 def filter_form(current: leads.LeadFilter) -> FormModal:
     """Narrow the list: text, source, interest, owner, community; dismisses with a LeadFilter
     (the stage as it was)."""

@@ -46,6 +46,7 @@ from data.leads.records import (
     create_lead,
     create_lead_from_call,
     parse_places,
+    phone_matches,
     reveal_phones,
     update_lead,
 )
@@ -93,7 +94,7 @@ __all__ = [
     "STAGE_WORDS", "STATS_DAYS",
     "DuplicateLead", "FunnelRow", "FunnelStats", "KnownPerson", "LeadFilter", "LeadInput",
     "LeadPage", "LeadRow", "LeadView", "Place", "RuleRow", "TimelineRow",
-    "add_places", "advance", "assign", "back", "budget_text", "check_duplicates", "clean_phones",
+    "add_places", "advance", "assign", "back", "budget_text", "check_duplicates", "clean_phones", "phone_matches",
     "code_of", "convert_to_tenant", "convert_to_work_order", "create_lead", "create_lead_from_call",
     "desk_of", "due_count", "lead_owners", "funnel", "get_lead", "known_people", "lead_rules", "leads",
     "log_contact", "lose", "open_duplicates", "parse_budget", "parse_places", "reveal_phones", "set_followup",

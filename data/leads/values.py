@@ -206,6 +206,10 @@ class LeadInput:
     owner_id: int | None = None
     call_id: int | None = None
     next_followup: dt.datetime | None = None
+    #: The known person the clerk links the lead to (one of those its phones match); with
+    #: None, `link_known` links the only person the phones match, if there is just one.
+    person_id: int | None = None
+    link_known: bool = True
 
 
 @dataclass(frozen=True)

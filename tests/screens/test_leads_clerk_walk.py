@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from data import i18n, leads, people
 from data.db import close_database, open_database
@@ -20,6 +20,7 @@ from data.staff import sign_in
 from screens import calls as calls_screen
 from screens.calls import CallsScreen
 from screens.lead_card import LeadCardScreen
+from screens.lead_forms import LeadFormModal
 from screens.leads import LeadsScreen
 from tests import factories as f
 from tests.screen_text import screen_text, settle, wait_for
@@ -156,3 +157,78 @@ async def test_a_won_lead_moves_in_on_the_date_asked(world):
     occupancy = Occupancy.get(Occupancy.room == world["vacant"])
     assert (occupancy.person_id, occupancy.role, occupancy.start_date) == (lead.person_id, "tenant",
                                                                            dt.date(2026, 12, 1))
+
+
+# --- 4. a new lead's phone of a known person: shown in the form, linked by the clerk ---------------
+
+
+async def new_lead_form(app, pilot, phone: str) -> LeadFormModal:
+    """The leads screen, n, a name and `phone`, 租房: the form, its phones matched."""
+    await settle(app, pilot)
+    app.action_open_leads()
+    await until(pilot, lambda: isinstance(app.screen, LeadsScreen) and app.screen.loaded)
+    await pilot.press("n")
+    await until(pilot, lambda: isinstance(app.screen, LeadFormModal))
+    form = app.screen
+    await pilot.press(*"张先生", "enter", *phone)
+    form.query_one("#field-interest").focus()
+    await pilot.pause()
+    await choose(pilot, 1)  # the first interest: 租房
+    return form
+
+
+async def choose(pilot, downs: int) -> None:
+    """Open the focused choice list and take the option `downs` rows below the first."""
+    select = pilot.app.focused
+    assert isinstance(select, Select)
+    await pilot.press("down")
+    await until(pilot, lambda: select.expanded)
+    for _ in range(downs):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await until(pilot, lambda: not select.expanded)
+
+
+async def test_a_new_leads_phone_of_a_known_person_is_shown_and_linked(world):
+    leads.create_lead(LeadInput("张先生", ["13800138000"], "来电", "买房", community_id=world["comm"]),
+                      world["desk"])  # an open lead with the same phone: still warned
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await new_lead_form(app, pilot, "13800138000")
+        person = form.query_one("#field-person", Select)
+        await until(pilot, lambda: person.display and person.value == str(world["owner"]))
+        person.focus()
+        await settle(app, pilot)
+        assert "张晓明 锦绣花园 3-2-501 · 电话 13800138000" in screen_text(app)
+        await pilot.press("f10")
+        await until(pilot, lambda: "#2 张先生" in screen_text(app))  # the duplicate warning
+        assert app.screen is form
+        await pilot.press("f10")  # again: saved all the same
+        await until(pilot, lambda: isinstance(app.screen, LeadsScreen))
+    lead = Lead.select().order_by(Lead.id.desc()).get()
+    assert (lead.name, lead.interest, lead.person_id) == ("张先生", "rent", world["owner"])
+
+
+async def test_the_clerk_may_leave_a_new_lead_unlinked(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await new_lead_form(app, pilot, "13800138000")
+        person = form.query_one("#field-person", Select)
+        await until(pilot, lambda: person.display and person.value == str(world["owner"]))
+        person.clear()  # blank: 不关联
+        person.focus()
+        await settle(app, pilot)
+        assert "不关联" in screen_text(app)
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, LeadsScreen))
+    lead = Lead.select().order_by(Lead.id.desc()).get()
+    assert (lead.name, lead.person_id) == ("张先生", None)
+
+
+async def test_no_person_field_for_a_phone_nobody_has(world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await new_lead_form(app, pilot, "13911112222")
+        await until(pilot, lambda: form.matched_for == "13911112222")
+        assert not form.query_one("#field-person", Select).parent.display
+        assert "已登记人员" not in screen_text(app)

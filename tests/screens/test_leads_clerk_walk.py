@@ -21,6 +21,7 @@ from screens import calls as calls_screen
 from screens.calls import CallsScreen
 from screens.lead_card import LeadCardScreen
 from screens.lead_forms import LeadFormModal
+from screens.lead_stats import LeadStatsScreen
 from screens.leads import LeadsScreen
 from tests import factories as f
 from tests.screen_text import screen_text, settle, wait_for
@@ -232,3 +233,25 @@ async def test_no_person_field_for_a_phone_nobody_has(world):
         await until(pilot, lambda: form.matched_for == "13911112222")
         assert not form.query_one("#field-person", Select).parent.display
         assert "已登记人员" not in screen_text(app)
+
+
+# --- 6. English at 80 columns: the stage strip on one line, the funnel headers whole -------------
+
+
+async def test_the_english_stage_strip_and_funnel_headers_fit_80_columns(world):
+    i18n.set_language("en")
+    try:
+        app = FrontDeskApp(sign_in("desk1"), "demo.db")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            app.action_open_leads()
+            await until(pilot, lambda: isinstance(app.screen, LeadsScreen) and app.screen.loaded)
+            strip = next(line for line in screen_text(app).splitlines() if line.startswith("Stage "))
+            assert strip.rstrip().endswith("7Lost 0") and "1Active 1" in strip and "3Reached 0" in strip
+            await pilot.press("t")
+            await until(pilot, lambda: isinstance(app.screen, LeadStatsScreen) and app.screen.stats is not None)
+            header = next(line for line in screen_text(app).splitlines() if "Group" in line)
+            assert header.split() == ["Group", "Total", "Fresh", "Reached", "Keen", "Quoted", "Won", "Lost",
+                                      "Conv."]
+    finally:
+        i18n.set_language("zh")

@@ -327,12 +327,17 @@ class LeadCardScreen(LeadKeys, DeskScreen):
                     return
                 self.app.push_screen(forms.contract_form(view, me), self._contracted)
                 return
-            room = place.id if place.kind == "room" else None
-            space = place.id if place.kind == "parking" else None
-            self.write_lead(lambda: leads.convert_to_tenant(view.id, me, room_id=room, space_id=space),
+            if place.kind == "room":  # a tenancy: from the move-in date the clerk confirms
+                def moved_in(changed: leads.LeadView | None) -> None:
+                    if changed is not None:
+                        self.lead_changed(changed, _("{name} is now {what}.").format(
+                            name=view.name, what=label(leads.CONVERTED_TO, "tenant")))
+
+                self.app.push_screen(forms.tenant_form(view, me, place.id, place.code), moved_in)
+                return
+            self.write_lead(lambda: leads.convert_to_tenant(view.id, me, space_id=place.id),
                             _("{name} is now {what}.").format(
-                                name=view.name, what=label(leads.CONVERTED_TO,
-                                                           "tenant" if room is not None else "parking")))
+                                name=view.name, what=label(leads.CONVERTED_TO, "parking")))
 
         self.app.push_screen(PickerModal(_("Convert {name} (won)").format(name=view.name),
                                          [(_("What the lead becomes"), 60)], rows), chosen)

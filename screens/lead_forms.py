@@ -6,8 +6,16 @@ dismisses with what it returned."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
-from typing import Any
+from dataclasses import replace
+from typing import Any, cast
+
+from textual import on, work
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Select
+from textual.worker import get_current_worker
 
 from data import leads
 from data.clock import now as clock_now
@@ -16,6 +24,10 @@ from data.i18n import _
 from data.pinyin import initials
 from data.vocab import label
 from widgets.form import FormField, FormModal
+from widgets.safe import plain
+
+#: Pause after the last keystroke in the phones field before looking them up.
+PHONE_DEBOUNCE_S = 0.15
 
 
 def stamp(value: dt.datetime | None) -> str:
@@ -58,9 +70,69 @@ def community_field(value: int | None) -> FormField:
 
 class LeadFormModal(FormModal):
     """The new-lead or edit form. A phone that an open lead already has is a warning: the
-    form shows that lead, and F10 again saves anyway."""
+    form shows that lead, and F10 again saves anyway. On a new lead, the known people its
+    phones belong to (who, their rooms) are shown as they are typed, and the clerk links
+    the lead to one of them (or to nobody)."""
 
     BINDING_SCOPE = "lead_form"
+
+    class PhonesMatched(Message):
+        """The known people of the phones typed (`typed`)."""
+
+        def __init__(self, typed: str, people: list[leads.KnownPerson]) -> None:
+            super().__init__()
+            self.typed, self.people = typed, people
+
+    #: The phones text the person field's choices were read for (None: not yet read).
+    matched_for: str | None = None
+
+    @property
+    def links_people(self) -> bool:
+        return any(f.name == "person" for f in self.fields)
+
+    def on_mount(self) -> None:
+        if self.links_people:
+            self._show_person(False)
+            self.match_phones(self.query_one("#field-phones", Input).value, debounce=False)
+
+    def _show_person(self, shown: bool) -> None:
+        """The person field's row and its help line, shown only while the phones match someone."""
+        row = cast(Widget, self.query_one("#field-person").parent)
+        siblings = list(cast(Widget, row.parent).children)
+        for widget in siblings[siblings.index(row):siblings.index(row) + 2]:
+            widget.display = shown
+
+    @on(Input.Changed, "#field-phones")
+    def _phones_changed(self, event: Input.Changed) -> None:
+        if self.links_people:
+            self.match_phones(event.value)
+
+    @work(thread=True, exclusive=True, group="lead-phones", exit_on_error=False)
+    def match_phones(self, typed: str, debounce: bool = True) -> None:
+        """The known people of the phones typed, after the debounce, in a worker."""
+        if debounce:
+            time.sleep(PHONE_DEBOUNCE_S)
+            if get_current_worker().is_cancelled:
+                return
+        found = leads.phone_matches(typed)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.PhonesMatched(typed, found))
+
+    def on_lead_form_modal_phones_matched(self, message: PhonesMatched) -> None:
+        if message.typed != self.query_one("#field-phones", Input).value:
+            return  # typed on since: the next match says
+        select = self.query_one("#field-person", Select)
+        options = [(_("{who} · its phone {number}").format(who=p.text(), number=p.number), str(p.id))
+                   for p in message.people]
+        before = "" if select.value is Select.NULL else str(select.value)
+        self.fields = [replace(f, options=options) if f.name == "person" else f for f in self.fields]
+        select.set_options([(plain(text), value) for text, value in options])
+        if before in [v for _t, v in options]:
+            select.value = before
+        elif len(options) == 1:  # one person: linked unless the clerk says not
+            select.value = options[0][1]
+        self._show_person(bool(options))
+        self.matched_for = message.typed
 
 
 def lead_form(staff_id: int, *, view: leads.LeadView | None = None, prefill: dict[str, str] | None = None,
@@ -93,6 +165,8 @@ def lead_form(staff_id: int, *, view: leads.LeadView | None = None, prefill: dic
     ]
     if view is None:
         fields += [
+            FormField("person", _("Known person"), "", kind="select", placeholder=_("not linked"),
+                      help=_("the phone is theirs: the lead is linked to them (blank: to nobody)")),
             owner_field("owner", _("Lead owner"), values.get("owner", ""), blank=_("by the rules")),
             FormField("next_followup", _("Next follow-up"), values.get("next_followup", ""),
                       placeholder=_("明天 10:00")),
@@ -109,6 +183,10 @@ def lead_form(staff_id: int, *, view: leads.LeadView | None = None, prefill: dic
             places=typed["places"], note=typed["note"],
             owner_id=int(typed["owner"]) if typed.get("owner") else None,
             next_followup=parse_when(typed.get("next_followup", ""), "next_followup"),
+            person_id=int(typed["person"]) if typed.get("person") else None,
+            # Linked as chosen once the form has shown the phones' people; saved before
+            # that (typed fast), the only person they match is linked, as before.
+            link_known=view is not None or form.matched_for != typed["phones"],
         )
 
     def check(typed: dict[str, str]) -> str | None:
@@ -132,7 +210,8 @@ def lead_form(staff_id: int, *, view: leads.LeadView | None = None, prefill: dic
         return leads.create_lead(data, staff_id, force=force)
 
     title = _("Lead #{id} {name}").format(id=view.id, name=view.name) if view else _("New lead")
-    return LeadFormModal(title, fields, save, check=check)
+    form = LeadFormModal(title, fields, save, check=check)
+    return form
 
 
 def contact_form(view: leads.LeadView, staff_id: int) -> FormModal:
@@ -207,6 +286,25 @@ def work_order_form(view: leads.LeadView, staff_id: int) -> FormModal:
                                            location=typed["location"], description=typed["description"])
 
     return FormModal(_("Paid work order from {name}").format(name=view.name), fields, save)
+
+
+def tenant_form(view: leads.LeadView, staff_id: int, room_id: int, room_code: str) -> FormModal:
+    """A won lead becomes the tenant of `room_code`: the move-in date (today unless typed,
+    YYYY-MM-DD); dismisses with the LeadView."""
+    from data.validators import parse_date
+
+    today = clock_now().date()
+    fields = [FormField("start", _("Move-in date"), f"{today:%Y-%m-%d}",
+                        placeholder=f"{today:%Y-%m-%d}", help=_("the day the tenancy starts"))]
+
+    def save(typed: dict[str, str]) -> leads.LeadView:
+        start = parse_date(typed["start"], "start")
+        if start is None:
+            raise ValidationError("start", _("Write the move-in date, such as {today}.").format(
+                today=f"{today:%Y-%m-%d}"))
+        return leads.convert_to_tenant(view.id, staff_id, room_id=room_id, start=start)
+
+    return FormModal(_("{name} moves into {code}").format(name=view.name, code=room_code), fields, save)
 
 
 def filter_form(current: leads.LeadFilter) -> FormModal:

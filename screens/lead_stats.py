@@ -28,8 +28,8 @@ from widgets.safe import plain, safe_text
 
 #: Eighths of a cell, for bars that end between two cells.
 _EIGHTHS = " ▏▎▍▌▋▊▉"
-#: Stage columns never take more than this many cells (longer headers are cut).
-STAGE_WIDTH = 6
+#: Stage columns never take more than this many cells (the short headers are shorter).
+STAGE_WIDTH = 7
 
 
 def bar(value: int, top: int, width: int) -> str:
@@ -145,11 +145,12 @@ class LeadStatsScreen(DeskScreen):
         table.clear(columns=True)
         names = [self.group_name(r) for r in self.rows]
         table.add_column(_("Group"), width=min(12, max(cell_len(n) for n in [*names, _("Group")])))
-        table.add_column(_("Total leads"), width=max(4, min(STAGE_WIDTH, cell_len(_("Total leads")))))
+        # Short headers, each shown whole: nine columns fit 80 columns in English too.
+        table.add_column(_("Total"), width=max(4, min(STAGE_WIDTH, cell_len(_("Total")))))
         for stage in leads.LEAD_STAGES:
-            table.add_column(label(leads.LEAD_STAGES, stage),
-                             width=max(4, min(STAGE_WIDTH, cell_len(label(leads.LEAD_STAGES, stage)))))
-        table.add_column(_("Conversion"), width=max(5, min(STAGE_WIDTH, cell_len(_("Conversion")))))
+            table.add_column(label(leads.STAGE_SHORT, stage),
+                             width=max(4, min(STAGE_WIDTH, cell_len(label(leads.STAGE_SHORT, stage)))))
+        table.add_column(_("Conv."), width=max(5, min(STAGE_WIDTH, cell_len(_("Conv.")))))
         for row, name in zip(self.rows, names, strict=True):
             style = "bold" if not row.key else ""
             cells = [plain(name, style=style), Text(str(row.total), style=style, justify="right")]

@@ -187,7 +187,8 @@ class LeadsScreen(LeadKeys, DeskScreen):
         self._paint_status()
 
     def _stage_choices(self) -> list[tuple[str, str]]:
-        names = {"open": _("Open leads"), **{code: label(leads.LEAD_STAGES, code) for code in leads.LEAD_STAGES}}
+        # Short names: seven stages with their counts fit one line at 80 columns in English too.
+        names = {code: label(leads.STAGE_SHORT, code) for code in leads.STAGE_SHORT}
         return [(code, f"{names[code]} {self.counts.get(code, 0)}") for code in STAGE_CHOICES]
 
     def _fill(self, rows: list[leads.LeadRow]) -> None:

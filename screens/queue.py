@@ -98,7 +98,9 @@ class QueueScreen(DeskScreen):
             actor = access.current()
             view = "mine" if actor is not None and actor.role == "tech" else "new"
         self.view_name = view
-        self.filter = QueueFilter()
+        #: Each view's own filter: a view starts unfiltered, and a filter set in one view
+        #: never silently narrows another (the status line shows the current view's).
+        self._view_filters: dict[str, QueueFilter] = {}
         self.cursors: list[tuple | None] = [None]  # `after` of each page shown, first page None
         self.page: QueuePage | None = None
         self.rows: list[QueueRow] = []
@@ -132,6 +134,15 @@ class QueueScreen(DeskScreen):
             row = self._cursor_row()
             self._keep_id = row.id if row is not None else None
         self.load()
+
+    @property
+    def filter(self) -> QueueFilter:
+        """The filter of the view shown."""
+        return self._view_filters.get(self.view_name, QueueFilter())
+
+    @filter.setter
+    def filter(self, flt: QueueFilter) -> None:
+        self._view_filters[self.view_name] = flt
 
     def palette_commands(self):
         """This screen's actions for the command palette: (title id, help, callback)."""

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from data import access, notifications
 from data.changes import change_token
 from data.i18n import N_, _, in_language
-from data.pinyin import initials
+from data.pinyin import initials, text_pinyin
 from data.staff import StaffInfo
 from data.validators import show_controls
 from data.vocab import NOTIFICATION_KINDS, label
@@ -120,6 +120,25 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("knowledge", "", N_("Knowledge base"), _knowledge_screen,
                 access.RULES["kb.read"][0]),
 )
+
+#: Other Chinese names a clerk calls a screen by (线索 for 潜在客户, 合同 for 合同管理 …), keyed
+#: by the palette entry's English message id: the palette offers the entry for these words
+#: and their pinyin initials too. They are search words, shown after the entry's own name.
+PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
+    "Today": ("首页", "概览"),
+    "Owners": ("住户", "查业主"),
+    "Work orders": ("工单", "报修"),
+    "Calendar": ("日程", "日历"),
+    "Calls": ("电话", "来电"),
+    "Notifications": ("通知", "消息"),
+    "Registers": ("登记簿", "前台登记"),
+    "Contract management": ("合同", "建议书"),
+    "Knowledge base": ("服务秘诀", "问题库"),
+    "Leads": ("线索", "商机"),
+    "Shift handover": ("交班", "接班"),
+    "Property structure": ("房屋", "楼栋"),
+    "Import owner roster": ("名册",),
+}
 
 #: Roles allowed to import rosters (kept here so the palette need not import the screen).
 IMPORT_ROLES = ("admin",)
@@ -534,4 +553,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
     @staticmethod
     def _command(title: str, help_text: str, callback: Callable) -> SystemCommand:
         chinese = in_language(title, "zh")
-        return SystemCommand(f"{chinese} · {title} · {initials(chinese)}", help_text, callback)
+        name = f"{chinese} · {title} · {initials(chinese)}"
+        aliases = [alias for alias in PALETTE_ALIASES.get(title, ()) if alias not in chinese]
+        if aliases:
+            name += " · " + " ".join(f"{alias} {text_pinyin(alias)[1]}" for alias in aliases)
+        return SystemCommand(name, help_text, callback)

@@ -26,6 +26,7 @@ from data.leads.values import (
     MAX_PLACES,
     SOURCE_WORDS,
     DuplicateLead,
+    KnownPerson,
     LeadInput,
     LeadView,
     code_of,
@@ -57,6 +58,30 @@ def clean_phones(raw: list[str]) -> list[str]:
     if len(numbers) > MAX_PHONES:
         raise ValidationError("phones", _("At most {limit} phone numbers.").format(limit=MAX_PHONES))
     return numbers
+
+
+def phone_matches(raw: str, staff_id: int | None = None) -> list[KnownPerson]:
+    """The known people (with their rooms) whose phones are among those typed for a new
+    lead; none while what is typed is not yet a phone number."""
+    access.require("lead.manage", staff_id)
+    try:
+        numbers = clean_phones([raw])
+    except ValidationError:
+        return []
+    return known_people(numbers)
+
+
+def _chosen_person(data: LeadInput, known: list[KnownPerson]) -> int | None:
+    """The person a new lead is linked to: the one the clerk chose among those its phones
+    match, else (`link_known`) the only one they match."""
+    if data.person_id is not None:
+        if data.person_id not in {k.id for k in known}:
+            raise ValidationError("person", _(
+                "The lead's phones are not that person's: link it to someone they match, or to nobody."))
+        return data.person_id
+    if not data.link_known:
+        return None
+    return known[0].id if len(known) == 1 else None
 
 
 def _referrer(data: LeadInput, source: str) -> int | None:
@@ -245,8 +270,7 @@ def create_lead(data: LeadInput, staff_id: int, *, force: bool = False, call=Non
             from data.calls import log_call_answering
 
             call_id = log_call_answering(call, staff_id, callback_of).id
-        known = known_people(numbers)
-        person = known[0].id if len(known) == 1 else None
+        person = _chosen_person(data, known_people(numbers))
         if data.owner_id is not None:
             owner, how = data.owner_id, "hand"
         else:

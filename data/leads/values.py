@@ -41,6 +41,17 @@ LEAD_STAGES = {
     "won": N_("Won"),
     "lost": N_("Lost"),
 }
+#: Short names of the stages (and of "every open stage") where a line holds them all at
+#: 80 columns: the leads screen's stage strip, the funnel's column headers.
+STAGE_SHORT = {
+    "open": N_("Active"),
+    "new": N_("Fresh"),
+    "contacted": N_("Reached"),
+    "interested": N_("Keen"),
+    "quoted": N_("Quoted"),
+    "won": N_("Won"),
+    "lost": N_("Lost"),
+}
 #: The stages a lead moves through with `>` (lost is beside them).
 PIPELINE = ("new", "contacted", "interested", "quoted", "won")
 OPEN_STAGES = ("new", "contacted", "interested", "quoted")
@@ -206,6 +217,10 @@ class LeadInput:
     owner_id: int | None = None
     call_id: int | None = None
     next_followup: dt.datetime | None = None
+    #: The known person the clerk links the lead to (one of those its phones match); with
+    #: None, `link_known` links the only person the phones match, if there is just one.
+    person_id: int | None = None
+    link_known: bool = True
 
 
 @dataclass(frozen=True)

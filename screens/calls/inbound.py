@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -358,6 +358,23 @@ class InboundCallPane(CallerSearch, CallsPane):
         if n <= len(choices):
             self.query_one("#call-category", ChoiceStrip).choose(choices[n - 1][0])
             self.query_one("#call-summary").focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Text typed while a choice strip has the focus (a clerk starting the summary before
+        picking the category, right after enter on the number) goes into the summary instead
+        of being swallowed by the strip. The focus stays, so a digit typed next still picks
+        the category and the call's keys (w, b …) keep their meaning."""
+        if self.draft is None or not event.is_printable or not event.character:
+            return
+        if not isinstance(self.screen.focused, ChoiceStrip) or event.key in self.screen.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        summary = self.query_one("#call-summary", TextArea)
+        if summary.read_only:
+            return
+        summary.move_cursor(summary.document.end)
+        summary.insert(event.character)
 
     # --- the number field ----------------------------------------------------------------------
 

@@ -254,6 +254,8 @@ async def test_a_won_lead_becomes_the_tenant_of_its_room_from_the_card(world):
         # 租房 calls for no kind of contract in particular: the clerk would choose it.
         assert "有偿服务工单" in screen_text(app) and "合同（选择类型）" in screen_text(app)
         await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FormModal) and "入住日期" in screen_text(app))
+        await pilot.press("f10")  # moving in today, as the form says
         await until(pilot, lambda: app.screen is card and "[成交]" in screen_text(app))
         await until(pilot, lambda: "已于 2026-11-27 转化为租户" in screen_text(app))
         await pilot.press("v")  # a tenant now: only a contract is left to offer

@@ -317,6 +317,30 @@ async def test_filter_by_priority(world):
         assert len(screen.rows) == 2 and screen.filter.is_empty()
 
 
+async def test_each_view_starts_unfiltered_and_keeps_its_own_filter(world):
+    """A filter set in one view does not narrow the next one unseen (issue 17's clerk walk)."""
+    desk, comm = world["desk"], world["comm"]
+    urgent = f.work_order(desk, comm, title="爆管")
+    WorkOrder.update(priority="urgent").where(WorkOrder.id == urgent.id).execute()
+    f.work_order(desk, comm, title="灯不亮")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_queue(app, pilot, "1")
+        await pilot.press("f")
+        await settle(app, pilot)
+        app.screen.query_one("#field-priority", Select).value = "urgent"
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert [r.id for r in screen.rows] == [urgent.id]
+        assert "无筛选" not in screen_text(app)
+        await pilot.press("6")  # 全部: unfiltered, and says so
+        await settle(app, pilot)
+        assert len(screen.rows) == 3 and "全部 · 无筛选 · 3" in screen_text(app)
+        await pilot.press("1")  # back: its filter again, shown
+        await settle(app, pilot)
+        assert [r.id for r in screen.rows] == [urgent.id] and "无筛选" not in screen_text(app)
+
+
 async def test_a_bad_date_in_the_filter_keeps_the_form(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -34,6 +34,7 @@ from data.registers.common import (
     room_ref,
     shown_plate,
 )
+from data.search_gate import phone_match
 from data.validators import clean_text, mask_phone, parse_plate_query
 
 if TYPE_CHECKING:
@@ -204,7 +205,19 @@ def _inside():
     return Case(None, [(Visitor.time_out.is_null(), 1)], 0)
 
 
-def _day_where(day: dt.date, inside_only: bool, community_id: int | None, query: str):
+def _phone_where(query: str, *, count: bool):
+    """The phone part of a search (data.search_gate.phone_match): typed digits (spaces and
+    hyphens allowed) match the last 4 digits or the whole number; a longer tail only for
+    roles that may reveal numbers. A hyphenated text is a room code too (3-2-501): short
+    of a tail or a whole number it searches no phone, without refusing."""
+    text = folded(query)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits or len(digits) != len(text.replace(" ", "").replace("-", "")):
+        return None
+    return phone_match(Visitor.phone, digits, count=count, refuse="-" not in text)
+
+
+def _day_where(day: dt.date, inside_only: bool, community_id: int | None, query: str, phone=None):
     start = dt.datetime.combine(day, dt.time())
     end = start + dt.timedelta(days=1)
     on_day = (Visitor.time_in >= start) & (Visitor.time_in < end)
@@ -219,9 +232,8 @@ def _day_where(day: dt.date, inside_only: bool, community_id: int | None, query:
     text = folded(query)
     if text:
         match = Visitor.name.contains(text) | Room.code.startswith(text)
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 4 and len(digits) == len(text.replace(" ", "").replace("-", "")):
-            match = match | Visitor.phone.endswith(digits[-11:])
+        if phone is not None:
+            match = match | phone
         plate = parse_plate_query(text)
         if plate and len(plate) >= 3:
             match = match | Visitor.plate.contains(plate)
@@ -234,10 +246,13 @@ def visitors_day(day: dt.date | None = None, *, inside_only: bool = False, query
                  limit: int = PAGE) -> VisitorPage:
     """The day's visitors (today by default), those still inside first, then the latest in
     first; a keyset page of `limit` at a time (`after`: the page's `next_cursor`). `query`
-    narrows by name, room code, phone digits or plate."""
+    narrows by name, room code, phone digits or plate: the last 4 digits or the whole
+    number (counted, as an owner search's), a longer tail only for roles that may reveal
+    numbers (else ValidationError)."""
     access.require("visitor.register")
     day = day or clock_today()
-    where = _day_where(day, inside_only, community_id, query)
+    phone = _phone_where(query, count=after is None)
+    where = _day_where(day, inside_only, community_id, query, phone)
     inside = _inside()
     rows_query = _query().where(where)
     if after is not None:
@@ -255,7 +270,7 @@ def visitors_day(day: dt.date | None = None, *, inside_only: bool = False, query
         last = views[-1]
         cursor = (1 if last.inside else 0, last.time_in, last.id)
     count = (Visitor.select(fn.COUNT(Visitor.id)).join(Room, on=(Visitor.room == Room.id))
-             .where(_day_where(day, True, community_id, query)).scalar())
+             .where(_day_where(day, True, community_id, query, phone)).scalar())
     return VisitorPage(views, cursor, int(count or 0))
 
 

@@ -214,3 +214,38 @@ def test_retention_blanks_old_id_numbers_and_plates_keeps_the_visits_and_records
     # A purged visit no longer fills the form.
     assert reg.visitor_by_plate("沪A12345") is None
     assert reg.purge_visitor_details(dt.datetime(2026, 9, 1)) == 0
+
+
+def test_the_gate_searches_phones_by_the_last_4_digits_or_the_whole_number_only(gate):
+    """A guard typing longer and longer digits would learn a visitor's number: the last 4
+    digits or the whole number match; a longer tail is refused unless the role may reveal
+    numbers; a whole number is counted in the audit trail like an owner search's."""
+    visitor(name="送水工", phone="13812345678")
+    visitor(name="快递员", phone="13987655678")
+    assert sorted(v.name for v in reg.visitors_day(query="5678").rows) == ["快递员", "送水工"]
+    for partial in ("45678", "2345678", "1381234567"):
+        with pytest.raises(ValidationError) as caught:
+            reg.visitors_day(query=partial)
+        assert caught.value.field == "query" and "As Gate guard you may search by the last 4 digits" in caught.value.message
+    before = AuditLog.select().where(AuditLog.action == "search").count()
+    assert [v.name for v in reg.visitors_day(query="138 1234 5678").rows] == ["送水工"]
+    assert reg.visitors_day(query="13812340000").rows == []  # a whole number matches only itself
+    assert AuditLog.select().where(AuditLog.action == "search",
+                                   AuditLog.staff == gate["guard"].id).count() == before + 2
+    # A room code with hyphens is a room search, not a refused phone tail.
+    assert reg.visitors_day(query="3-2-501").rows == []
+    # The desk may reveal numbers: a longer tail is a search there.
+    access.act_as(gate["desk"])
+    assert [v.name for v in reg.visitors_day(query="45678").rows] == ["送水工"]
+
+
+def test_whole_number_searches_of_the_visitors_list_are_limited_a_minute(gate):
+    from data.search_gate import WHOLE_SEARCHES_PER_MINUTE
+
+    visitor(name="送水工", phone="13812345678")
+    for _n in range(WHOLE_SEARCHES_PER_MINUTE):
+        reg.visitors_day(query="13812345678")
+    with pytest.raises(ValidationError) as caught:
+        reg.visitors_day(query="13812345678")
+    assert "wait a minute" in caught.value.message
+    assert AuditLog.select().where(AuditLog.action == "refused", AuditLog.staff == gate["guard"].id).count() == 1

@@ -19,10 +19,11 @@ from data import access, audit
 from data.clock import now as clock_now
 from data.clock import today as clock_today
 from data.db import transaction
+from data.dialout import DialResult, dial, dial_command
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
 from data.idnumbers import mask_id_number, validate_id_number
-from data.models import Community, Person, Room, Staff, Visitor
+from data.models import AuditLog, Community, Person, Room, Staff, Visitor
 from data.property.contacts import call_numbers
 from data.registers.common import (
     RoomRef,
@@ -34,14 +35,19 @@ from data.registers.common import (
     room_ref,
     shown_plate,
 )
-from data.search_gate import phone_match
-from data.validators import clean_text, mask_phone, parse_plate_query
+from data.search_gate import is_whole_phone, phone_match
+from data.validators import clean_text, mask_phone, normalize_phone, parse_plate_query
 
 if TYPE_CHECKING:
     from data.handover import HandoverItem
 
 #: Visitors a page of the day's list holds.
 PAGE = 50
+#: Look-ups of whom to call to confirm a visit (`person_to_call`) one account may make in
+#: an hour: a guard cannot build a directory of owners' numbers from them.
+CONFIRM_LOOKUPS_PER_HOUR = 30
+#: The audit trail's field of those look-ups (what the limit counts).
+CONFIRM_FIELD = "confirm_call"
 
 
 @dataclass(frozen=True)
@@ -145,12 +151,23 @@ class VisitorPrefill:
 @dataclass(frozen=True)
 class PersonToCall:
     """Whom to call about a visit: someone of the room and the number to dial (theirs, or
-    their chosen contact's)."""
+    their chosen contact's) — masked for a role that may not reveal numbers (the gate):
+    `call_to_confirm` dials the whole number without handing it out."""
 
     person_id: int
     name: str
     role: str
     number: str
+    masked: bool = False
+
+
+@dataclass(frozen=True)
+class ConfirmCall:
+    """Whom `call_to_confirm` called, and how running the dial command went (None: no
+    dial command is configured)."""
+
+    person: PersonToCall
+    result: DialResult | None
 
 
 @dataclass(frozen=True)
@@ -414,10 +431,34 @@ def sign_out(visit_id: int, staff_id: int | None = None, at: dt.datetime | None 
     return get_visitor(visit_id)
 
 
-def person_to_call(visit_id: int, staff_id: int | None = None) -> PersonToCall:
-    """Whom to call to confirm a visit, and the number to dial: the room's owner (then a
-    tenant, then family) who has a phone, or their chosen contact's phone. The gate gets
-    this one number for this one call, and the look-up is recorded in the audit trail."""
+def _record_confirm_lookup(staff_id: int | None, person_id: int, visit_id: int, whole: bool) -> None:
+    """Record a look-up of whom to call (a reveal when the number is given in full), or
+    refuse it (recorded) when the account made CONFIRM_LOOKUPS_PER_HOUR in the last hour,
+    saying when one is possible again. The count is the audit trail's, so parallel
+    processes share it."""
+    actor = access.actor_for(staff_id)
+    times: list[dt.datetime] = []
+    with transaction():
+        if actor is not None:
+            since = clock_now() - dt.timedelta(hours=1)
+            times = [row.at for row in AuditLog.select(AuditLog.at).where(
+                (AuditLog.staff == actor.id) & (AuditLog.field == CONFIRM_FIELD)
+                & AuditLog.action.in_(("reveal", "lookup")) & (AuditLog.at > since))]
+        if len(times) >= CONFIRM_LOOKUPS_PER_HOUR:
+            audit.record("refused", "person", 0, CONFIRM_FIELD, staff_id=actor.id if actor else None)
+        else:
+            audit.record("reveal" if whole else "lookup", "person", person_id, CONFIRM_FIELD,
+                         staff_id=staff_id, new=_("to confirm visitor #{id}").format(id=visit_id))
+            return
+    again = min(times) + dt.timedelta(hours=1)
+    raise ValidationError("visitor", _(
+        "More than {count} look-ups of whom to call about visitors in an hour: the next is "
+        "possible at {time}. (This is recorded.)").format(
+        count=CONFIRM_LOOKUPS_PER_HOUR, time=f"{again:%H:%M}"))
+
+
+def _person_to_call(visit_id: int, staff_id: int | None) -> tuple[PersonToCall, str]:
+    """(whom to call, as the account may see it; the whole number to dial)."""
     access.require("visitor.register", staff_id)
     row = Visitor.get_or_none(Visitor.id == visit_id)
     if row is None:
@@ -427,16 +468,40 @@ def person_to_call(visit_id: int, staff_id: int | None = None) -> PersonToCall:
     for person in people:
         number = numbers.get(person.person_id, "")
         if number:
-            with transaction():
-                audit.record("reveal", "person", person.person_id, "phones", staff_id=staff_id,
-                             new=_("to confirm visitor #{id}").format(id=visit_id))
-            return PersonToCall(person.person_id, person.name, person.role, number)
+            whole = access.can("reveal.phone", staff_id)
+            _record_confirm_lookup(staff_id, person.person_id, visit_id, whole)
+            shown = number if whole else mask_phone(number)
+            return PersonToCall(person.person_id, person.name, person.role, shown, not whole), number
     where = room_ref(row.room_id).label
     if not people:
         raise NotFoundError(_("Nobody is on record for {room}: the visit cannot be confirmed by phone.").format(
             room=where))
     raise NotFoundError(_("Nobody of {room} has a phone on record: ask the visitor to call them.").format(
         room=where))
+
+
+def person_to_call(visit_id: int, staff_id: int | None = None) -> PersonToCall:
+    """Whom to call to confirm a visit, and the number to dial: the room's owner (then a
+    tenant, then family) who has a phone, or their chosen contact's phone — in full only
+    for a role that may reveal numbers, masked for the gate. Each look-up is recorded in
+    the audit trail and counted: CONFIRM_LOOKUPS_PER_HOUR an hour per account."""
+    return _person_to_call(visit_id, staff_id)[0]
+
+
+def call_to_confirm(visit_id: int, staff_id: int | None = None) -> ConfirmCall:
+    """Look up whom to call to confirm a visit (as `person_to_call`: recorded, counted) and
+    run the configured dial command with their whole number, which stays here: the gate
+    is shown it masked."""
+    person, number = _person_to_call(visit_id, staff_id)
+    command = dial_command()
+    if not command:
+        return ConfirmCall(person, None)
+    result = dial(command, number)
+    if person.masked:  # what the dial says ("Dialling 13800138000 …") names it masked too
+        whole = normalize_phone(number).number if is_whole_phone(number) else number
+        result = DialResult(result.ok, result.message.replace(whole, person.number).replace(
+            number, person.number))
+    return ConfirmCall(person, result)
 
 
 def confirm_visit(visit_id: int, staff_id: int | None = None, *, person_id: int | None = None,

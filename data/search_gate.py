@@ -52,12 +52,17 @@ class NumberGate:
         if len(typed) <= FREE_TAIL:
             return ""
         if (phone and not self.may_reveal_phones) or (id_tail and not phone and not self.may_see_ids):
-            return _(
-                "As {role} you may search by the last {count} digits of a number or by the "
-                "whole number, not by a longer part of it."
-            ).format(role=self.role_label, count=FREE_TAIL)
+            return longer_tail_refusal(self.role_label)
         self.reveals = True
         return ""
+
+
+def longer_tail_refusal(role_label: str) -> str:
+    """Why a role that may not reveal numbers may not search by a longer tail of one."""
+    return _(
+        "As {role} you may search by the last {count} digits of a number or by the "
+        "whole number, not by a longer part of it."
+    ).format(role=role_label, count=FREE_TAIL)
 
 
 def count_whole_search(staff_id: int) -> str:
@@ -85,3 +90,29 @@ def count_whole_search(staff_id: int) -> str:
             "More than {count} searches by a whole phone or ID number in a minute: wait a "
             "minute. (This is recorded.)").format(count=WHOLE_SEARCHES_PER_MINUTE)
     return ""
+
+
+def phone_match(field, digits: str, staff_id: int | None = None, *, count: bool = True,
+                refuse: bool = True):
+    """The condition of a register's or a lead's phone search by these `digits` on the
+    phone column `field`, or None when they search no phone (fewer than FREE_TAIL). The
+    last FREE_TAIL digits and a whole number (counted like an owner search's, unless not
+    `count`: a second query of the same search) match for everyone; a longer tail only for
+    roles that may reveal numbers. Otherwise ValidationError("query") — or None when not
+    `refuse` (a typed text that is something else too, such as the room code 3-2-501)."""
+    if len(digits) < FREE_TAIL:
+        return None
+    if len(digits) == FREE_TAIL:
+        return field.endswith(digits)
+    if is_whole_phone(digits):
+        actor = access.actor_for(staff_id)
+        if count and actor is not None:
+            refused = count_whole_search(actor.id)
+            if refused:
+                raise ValidationError("query", refused)
+        return field == normalize_phone(digits).number
+    if access.can("reveal.phone", staff_id):
+        return field.endswith(digits)
+    if not refuse:
+        return None
+    raise ValidationError("query", longer_tail_refusal(NumberGate(staff_id).role_label))

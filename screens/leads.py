@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from data import access, leads
 from data.clock import now as clock_now
+from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.validators import mask_phone
 from data.vocab import label
@@ -171,7 +172,11 @@ class LeadsScreen(LeadKeys, DeskScreen):
     @work(thread=True, exclusive=True, group="leads", exit_on_error=False)
     def load(self, more: bool = False) -> None:
         me = self.app.staff.id
-        page = leads.leads(self.filter, me, after=self.after if more else None)
+        try:
+            page = leads.leads(self.filter, me, after=self.after if more else None)
+        except FrontDeskError as exc:  # phone digits the role may not search by
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
+            return
         counts = leads.stage_counts(self.filter)
         due = leads.due_count(me)
         if not get_current_worker().is_cancelled:

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from peewee import JOIN, fn
 
-from data import access
+from data import access, audit
 from data.clock import now as clock_now
 from data.contracts.amounts import amount_in_words
 from data.contracts.documents import builtin_template, render_docx, text_value
@@ -61,6 +61,7 @@ from data.models import (
     WorkOrder,
     WorkOrderHistory,
 )
+from data.territory import check_order_visible
 from data.validators import clean_text, fold_code, fold_width, mask_phone
 from data.vocab import label
 
@@ -351,6 +352,7 @@ def create_quote(order_id: int, staff_id: int | None, *, valid_days: int = QUOTE
     order = WorkOrder.get_or_none(WorkOrder.id == order_id)
     if order is None:
         raise NotFoundError(_("No work order {ref}.").format(ref=order_id))
+    check_order_visible(order, staff_id)  # a technician quotes their own or their territory's
     lines = quote_lines(order_id)
     if not lines:
         raise ValidationError("lines", _(
@@ -633,12 +635,23 @@ def _line_views(details: dict) -> tuple[LineView, ...]:
     return tuple(out)
 
 
+def _check_order_of(row: Contract, staff_id: int | None) -> None:
+    """A document of a work order (a quote) follows the order's visibility: PermissionDenied
+    unless the account may see the order (data.territory.check_order_visible)."""
+    if row.work_order_id is None:
+        return
+    order = WorkOrder.get_or_none(WorkOrder.id == row.work_order_id)
+    if order is not None:
+        check_order_visible(order, staff_id)
+
+
 def get_contract(ref: int | str, staff_id: int | None = None, *, _checked: bool = False) -> ContractView:
     """A contract in full, by id or number, with its history (the phone masked)."""
     row = _load(ref)
     if not _checked and not (access.can(PERMISSIONS["read"], staff_id)
                              or (row.kind == "quote" and access.can(PERMISSIONS["quote"], staff_id))):
         access.require(PERMISSIONS["read"], staff_id)
+    _check_order_of(row, staff_id)
     community = (Community.select(Community.name).where(Community.id == row.community_id).scalar()
                  if row.community_id else "")
     room = Room.select(Room.code).where(Room.id == row.room_id).scalar() if row.room_id else ""
@@ -763,9 +776,10 @@ def _number_text(value: Decimal) -> str:
     return format(value.normalize(), "f")  # 2, 1.5 (PostgreSQL gives 1.50, SQLite 1.5)
 
 
-def context_of(view: ContractView) -> dict[str, object]:
+def context_of(view: ContractView, staff_id: int | None = None) -> dict[str, object]:
     """The values a template is rendered with: every placeholder, as text (see
-    `documents.text_value`); 明细 as rows of text."""
+    `documents.text_value`); 明细 as rows of text. The party's phone is in full only for
+    an account that may reveal numbers (`render_contract` records that as a reveal)."""
     from data.i18n import in_language
 
     rows = [{"序号": str(n), "项目": text_value(li.description),
@@ -774,6 +788,8 @@ def context_of(view: ContractView) -> dict[str, object]:
              "付款方": PAYER_WORDS.get(li.payer, text_value(li.payer))}
             for n, li in enumerate(view.lines, start=1)]
     raw_phone = Contract.select(Contract.party_phone).where(Contract.id == view.id).scalar() or ""
+    if raw_phone and not access.can("reveal.phone", staff_id):
+        raw_phone = mask_phone(raw_phone)
     values: dict[str, object] = {
         "业主姓名": view.party, "联系电话": raw_phone, "房号": view.room, "小区": view.community,
         "金额": money(view.amount), "金额大写": amount_in_words(view.amount),
@@ -804,8 +820,9 @@ def render_contract(ref: int | str, staff_id: int | None) -> RenderResult:
 
     row = _load(ref)
     access.require(_create_permission(row.kind), staff_id)
-    view = get_contract(row.id, staff_id, _checked=True)
-    document = render_docx(template_bytes_of(row), context_of(view))
+    view = get_contract(row.id, staff_id, _checked=True)  # checks the work order's visibility
+    document = render_docx(template_bytes_of(row), context_of(view, staff_id))
+    revealed = bool(row.party_phone) and access.can("reveal.phone", staff_id)
     path = write_export(row.number.replace("-", "_"), "docx", document)
     digest = hashlib.sha256(document).hexdigest()
     at = clock_now()
@@ -814,4 +831,6 @@ def render_contract(ref: int | str, staff_id: int | None) -> RenderResult:
                         updated_at=at).where(Contract.id == row.id).execute()
         ContractEvent.create(contract=row.id, at=at, staff=staff_id, action="render",
                              from_status=row.status, to_status=row.status, note=path.name)
+        if revealed:  # the document carries the party's phone in full, as a reveal would
+            audit.record("reveal", "contract", row.id, "party_phone", staff_id=staff_id, new=path.name)
     return RenderResult(row.id, row.number, str(path), path.name, digest)

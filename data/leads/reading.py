@@ -41,6 +41,7 @@ from data.models import (
     Staff,
     WorkOrder,
 )
+from data.search_gate import phone_match
 
 #: Timeline lines a lead's card shows at most (the newest).
 TIMELINE_LIMIT = 200
@@ -230,19 +231,24 @@ def contracts_of(lead_id: int) -> list[LeadContract]:
 # --- lists ----------------------------------------------------------------------------------------
 
 
-def _text_filter(text: str):
-    """Leads whose name, company or note contains `text`, or a phone with these digits."""
+def _text_filter(text: str, *, count: bool = True):
+    """Leads whose name, company or note contains `text`, or a phone with these digits:
+    its last 4 or the whole number (counted, unless not `count`), a longer tail only for
+    roles that may reveal numbers (data.search_gate.phone_match)."""
     words = " ".join(text.replace("%", "").replace("_", "").split())
     if not words:
         return None
     condition = (Lead.name.contains(words) | Lead.company.contains(words) | Lead.note.contains(words))
     digits = "".join(ch for ch in words if ch.isdigit())
-    if len(digits) >= 3 and len(digits) == len(words.replace(" ", "").replace("-", "")):
-        condition |= Lead.id.in_(LeadPhone.select(LeadPhone.lead).where(LeadPhone.number.contains(digits)))
+    if digits and len(digits) == len(words.replace(" ", "").replace("-", "")):
+        phone = phone_match(LeadPhone.number, digits, count=count)
+        if phone is not None:
+            condition |= Lead.id.in_(LeadPhone.select(LeadPhone.lead).where(phone))
     return condition
 
 
-def _filtered(flt: LeadFilter, *, with_stage: bool = True, at: dt.datetime | None = None):
+def _filtered(flt: LeadFilter, *, with_stage: bool = True, at: dt.datetime | None = None,
+              count: bool = False):
     """The WHERE condition of a filter (the stage left out when `with_stage` is False)."""
     condition = Lead.id.is_null(False)
     if with_stage and flt.stage == "open":
@@ -259,7 +265,7 @@ def _filtered(flt: LeadFilter, *, with_stage: bool = True, at: dt.datetime | Non
         condition &= Lead.community == flt.community_id
     if flt.due_only:
         condition &= Lead.next_followup <= _end_of_day(at or clock_now())
-    text = _text_filter(flt.text or "")
+    text = _text_filter(flt.text or "", count=count)
     if text is not None:
         condition &= text
     return condition
@@ -284,12 +290,13 @@ def _row(r) -> LeadRow:
 def leads(flt: LeadFilter | None = None, me: int | None = None, *, after: tuple | None = None,
           limit: int = LEAD_PAGE, at: dt.datetime | None = None) -> LeadPage:
     """A page of leads: first my own whose follow-up is due by the end of today (earliest
-    first), then all the others, newest first. Pass the page's `after` for the next page."""
+    first), then all the others, newest first. Pass the page's `after` for the next page.
+    Phone digits in the filter's text: see `_text_filter` (ValidationError when refused)."""
     flt = flt or LeadFilter()
     limit = max(1, min(limit, 500))
     at = at or clock_now()
     end = _end_of_day(at)
-    base = _filtered(flt, at=at)
+    base = _filtered(flt, at=at, count=after is None)  # a whole number counted once a search
     mine_due = (Lead.owner == me) & (Lead.next_followup <= end) if me is not None else None
     rows: list[LeadRow] = []
     part, key = (after or ("due", None, None))[0], after

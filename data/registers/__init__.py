@@ -31,12 +31,15 @@ from data.registers.passes import (
     use_pass,
 )
 from data.registers.visitors import (
+    CONFIRM_LOOKUPS_PER_HOUR,
+    ConfirmCall,
     PersonToCall,
     RevealedVisitor,
     VisitorInput,
     VisitorPage,
     VisitorPrefill,
     VisitorView,
+    call_to_confirm,
     confirm_visit,
     get_visitor,
     person_to_call,
@@ -51,9 +54,9 @@ from data.registers.visitors import (
 )
 
 __all__ = [
-    "LIST_STATES", "OwnerChoice", "PassCheck", "PassInput", "PassPage", "PassRefused", "PassView",
+    "CONFIRM_LOOKUPS_PER_HOUR", "ConfirmCall", "LIST_STATES", "OwnerChoice", "PassCheck", "PassInput", "PassPage", "PassRefused", "PassView",
     "PersonToCall", "RevealedVisitor", "RoomPerson", "RoomRef", "VisitorInput", "VisitorPage",
-    "VisitorPrefill", "VisitorView", "cancel_pass", "check_pass", "confirm_visit", "get_pass",
+    "VisitorPrefill", "VisitorView", "call_to_confirm", "cancel_pass", "check_pass", "confirm_visit", "get_pass",
     "get_visitor", "issue_pass", "normalize_number", "passes_page", "person_to_call",
     "purge_visitor_details", "register_visitor", "reveal_prefill_phone", "reveal_visitors", "room_match", "room_owners",
     "room_people", "room_ref", "shown_plate", "sign_out", "use_pass", "visitor_by_phone", "visitor_by_plate",

@@ -19,10 +19,11 @@ from data import access, audit
 from data.clock import now as clock_now
 from data.clock import today as clock_today
 from data.db import transaction
+from data.dialout import DialResult, dial, dial_command
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
 from data.idnumbers import mask_id_number, validate_id_number
-from data.models import Community, Person, Room, Staff, Visitor
+from data.models import AuditLog, Community, Person, Room, Staff, Visitor
 from data.property.contacts import call_numbers
 from data.registers.common import (
     RoomRef,
@@ -34,7 +35,8 @@ from data.registers.common import (
     room_ref,
     shown_plate,
 )
-from data.validators import clean_text, mask_phone, parse_plate_query
+from data.search_gate import is_whole_phone, phone_match
+from data.validators import clean_text, mask_phone, normalize_phone, parse_plate_query
 
 if TYPE_CHECKING:
     from data.handover import HandoverItem
@@ -44,6 +46,11 @@ PAGE = 50
 #: A visit not signed out this long after its time in is no longer counted as inside: the
 #: visitor left without the gate seeing it (未签退), shown so and not handed over as inside.
 STALE_AFTER = dt.timedelta(hours=24)
+#: Look-ups of whom to call to confirm a visit (`person_to_call`) one account may make in
+#: an hour: a guard cannot build a directory of owners' numbers from them.
+CONFIRM_LOOKUPS_PER_HOUR = 30
+#: The audit trail's field of those look-ups (what the limit counts).
+CONFIRM_FIELD = "confirm_call"
 
 
 @dataclass(frozen=True)
@@ -150,12 +157,23 @@ class VisitorPrefill:
 @dataclass(frozen=True)
 class PersonToCall:
     """Whom to call about a visit: someone of the room and the number to dial (theirs, or
-    their chosen contact's)."""
+    their chosen contact's) — masked for a role that may not reveal numbers (the gate):
+    `call_to_confirm` dials the whole number without handing it out."""
 
     person_id: int
     name: str
     role: str
     number: str
+    masked: bool = False
+
+
+@dataclass(frozen=True)
+class ConfirmCall:
+    """Whom `call_to_confirm` called, and how running the dial command went (None: no
+    dial command is configured)."""
+
+    person: PersonToCall
+    result: DialResult | None
 
 
 @dataclass(frozen=True)
@@ -217,8 +235,20 @@ def _inside(now: dt.datetime):
     return Case(None, [(_still_inside(now), 1)], 0)
 
 
+def _phone_where(query: str, *, count: bool):
+    """The phone part of a search (data.search_gate.phone_match): typed digits (spaces and
+    hyphens allowed) match the last 4 digits or the whole number; a longer tail only for
+    roles that may reveal numbers. A hyphenated text is a room code too (3-2-501): short
+    of a tail or a whole number it searches no phone, without refusing."""
+    text = folded(query)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits or len(digits) != len(text.replace(" ", "").replace("-", "")):
+        return None
+    return phone_match(Visitor.phone, digits, count=count, refuse="-" not in text)
+
+
 def _day_where(day: dt.date, inside_only: bool, community_id: int | None, query: str,
-               now: dt.datetime):
+               now: dt.datetime, phone=None):
     start = dt.datetime.combine(day, dt.time())
     end = start + dt.timedelta(days=1)
     on_day = (Visitor.time_in >= start) & (Visitor.time_in < end)
@@ -234,9 +264,8 @@ def _day_where(day: dt.date, inside_only: bool, community_id: int | None, query:
     text = folded(query)
     if text:
         match = Visitor.name.contains(text) | Room.code.startswith(text)
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 4 and len(digits) == len(text.replace(" ", "").replace("-", "")):
-            match = match | Visitor.phone.endswith(digits[-11:])
+        if phone is not None:
+            match = match | phone
         plate = parse_plate_query(text)
         if plate and len(plate) >= 3:
             match = match | Visitor.plate.contains(plate)
@@ -249,11 +278,14 @@ def visitors_day(day: dt.date | None = None, *, inside_only: bool = False, query
                  limit: int = PAGE) -> VisitorPage:
     """The day's visitors (today by default), those still inside first, then the latest in
     first; a keyset page of `limit` at a time (`after`: the page's `next_cursor`). `query`
-    narrows by name, room code, phone digits or plate."""
+    narrows by name, room code, phone digits or plate: the last 4 digits or the whole
+    number (counted, as an owner search's), a longer tail only for roles that may reveal
+    numbers (else ValidationError)."""
     access.require("visitor.register")
     day = day or clock_today()
     now = clock_now()
-    where = _day_where(day, inside_only, community_id, query, now)
+    phone = _phone_where(query, count=after is None)
+    where = _day_where(day, inside_only, community_id, query, now, phone)
     inside = _inside(now)
     rows_query = _query().where(where)
     if after is not None:
@@ -271,7 +303,7 @@ def visitors_day(day: dt.date | None = None, *, inside_only: bool = False, query
         last = views[-1]
         cursor = (1 if last.inside else 0, last.time_in, last.id)
     count = (Visitor.select(fn.COUNT(Visitor.id)).join(Room, on=(Visitor.room == Room.id))
-             .where(_day_where(day, True, community_id, query, now)).scalar())
+             .where(_day_where(day, True, community_id, query, now, phone)).scalar())
     return VisitorPage(views, cursor, int(count or 0))
 
 
@@ -415,10 +447,34 @@ def sign_out(visit_id: int, staff_id: int | None = None, at: dt.datetime | None 
     return get_visitor(visit_id)
 
 
-def person_to_call(visit_id: int, staff_id: int | None = None) -> PersonToCall:
-    """Whom to call to confirm a visit, and the number to dial: the room's owner (then a
-    tenant, then family) who has a phone, or their chosen contact's phone. The gate gets
-    this one number for this one call, and the look-up is recorded in the audit trail."""
+def _record_confirm_lookup(staff_id: int | None, person_id: int, visit_id: int, whole: bool) -> None:
+    """Record a look-up of whom to call (a reveal when the number is given in full), or
+    refuse it (recorded) when the account made CONFIRM_LOOKUPS_PER_HOUR in the last hour,
+    saying when one is possible again. The count is the audit trail's, so parallel
+    processes share it."""
+    actor = access.actor_for(staff_id)
+    times: list[dt.datetime] = []
+    with transaction():
+        if actor is not None:
+            since = clock_now() - dt.timedelta(hours=1)
+            times = [row.at for row in AuditLog.select(AuditLog.at).where(
+                (AuditLog.staff == actor.id) & (AuditLog.field == CONFIRM_FIELD)
+                & AuditLog.action.in_(("reveal", "lookup")) & (AuditLog.at > since))]
+        if len(times) >= CONFIRM_LOOKUPS_PER_HOUR:
+            audit.record("refused", "person", 0, CONFIRM_FIELD, staff_id=actor.id if actor else None)
+        else:
+            audit.record("reveal" if whole else "lookup", "person", person_id, CONFIRM_FIELD,
+                         staff_id=staff_id, new=_("to confirm visitor #{id}").format(id=visit_id))
+            return
+    again = min(times) + dt.timedelta(hours=1)
+    raise ValidationError("visitor", _(
+        "More than {count} look-ups of whom to call about visitors in an hour: the next is "
+        "possible at {time}. (This is recorded.)").format(
+        count=CONFIRM_LOOKUPS_PER_HOUR, time=f"{again:%H:%M}"))
+
+
+def _person_to_call(visit_id: int, staff_id: int | None) -> tuple[PersonToCall, str]:
+    """(whom to call, as the account may see it; the whole number to dial)."""
     access.require("visitor.register", staff_id)
     row = Visitor.get_or_none(Visitor.id == visit_id)
     if row is None:
@@ -428,16 +484,40 @@ def person_to_call(visit_id: int, staff_id: int | None = None) -> PersonToCall:
     for person in people:
         number = numbers.get(person.person_id, "")
         if number:
-            with transaction():
-                audit.record("reveal", "person", person.person_id, "phones", staff_id=staff_id,
-                             new=_("to confirm visitor #{id}").format(id=visit_id))
-            return PersonToCall(person.person_id, person.name, person.role, number)
+            whole = access.can("reveal.phone", staff_id)
+            _record_confirm_lookup(staff_id, person.person_id, visit_id, whole)
+            shown = number if whole else mask_phone(number)
+            return PersonToCall(person.person_id, person.name, person.role, shown, not whole), number
     where = room_ref(row.room_id).label
     if not people:
         raise NotFoundError(_("Nobody is on record for {room}: the visit cannot be confirmed by phone.").format(
             room=where))
     raise NotFoundError(_("Nobody of {room} has a phone on record: ask the visitor to call them.").format(
         room=where))
+
+
+def person_to_call(visit_id: int, staff_id: int | None = None) -> PersonToCall:
+    """Whom to call to confirm a visit, and the number to dial: the room's owner (then a
+    tenant, then family) who has a phone, or their chosen contact's phone — in full only
+    for a role that may reveal numbers, masked for the gate. Each look-up is recorded in
+    the audit trail and counted: CONFIRM_LOOKUPS_PER_HOUR an hour per account."""
+    return _person_to_call(visit_id, staff_id)[0]
+
+
+def call_to_confirm(visit_id: int, staff_id: int | None = None) -> ConfirmCall:
+    """Look up whom to call to confirm a visit (as `person_to_call`: recorded, counted) and
+    run the configured dial command with their whole number, which stays here: the gate
+    is shown it masked."""
+    person, number = _person_to_call(visit_id, staff_id)
+    command = dial_command()
+    if not command:
+        return ConfirmCall(person, None)
+    result = dial(command, number)
+    if person.masked:  # what the dial says ("Dialling 13800138000 …") names it masked too
+        whole = normalize_phone(number).number if is_whole_phone(number) else number
+        result = DialResult(result.ok, result.message.replace(whole, person.number).replace(
+            number, person.number))
+    return ConfirmCall(person, result)
 
 
 def confirm_visit(visit_id: int, staff_id: int | None = None, *, person_id: int | None = None,

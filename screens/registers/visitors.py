@@ -17,7 +17,7 @@ from textual.widgets import Input, Label
 from data import access
 from data import registers as reg
 from data.clock import today as clock_today
-from data.dialout import DialResult, dial, dial_command
+from data.dialout import DialResult
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.rooms_lookup import RoomCandidate
@@ -266,15 +266,14 @@ class VisitorsTab(RegisterTab):
 
     @work(thread=True, exclusive=True, group="visitor-dial", exit_on_error=False)
     def call_owner(self, view: reg.VisitorView) -> None:
-        """Find whom to call (recorded), run the dial command if one is configured."""
+        """Find whom to call (recorded, counted), run the dial command if one is configured
+        (data/ dials the whole number; the gate sees it masked)."""
         try:
-            person = reg.person_to_call(view.id, self.app.staff.id)
+            call = reg.call_to_confirm(view.id, self.app.staff.id)
         except FrontDeskError as exc:
             self.app.call_from_thread(self.refused, exc)
             return
-        command = dial_command()
-        result = dial(command, person.number) if command else None
-        self.post_message(self.Dialled(view, person, result))
+        self.post_message(self.Dialled(view, call.person, call.result))
 
     def on_visitors_tab_dialled(self, message: Dialled) -> None:
         from screens.call_forms import BigNumberModal
@@ -300,6 +299,14 @@ class VisitorsTab(RegisterTab):
             return
         if result is not None:
             self.notify(result.message, severity="error", markup=False, timeout=12)
+        if person.masked:
+            # The gate sees the number masked: nothing to dial by hand.
+            if result is None:
+                self.notify(_("No dial command is configured, and your role sees the number masked "
+                              "({number}): ask the visitor to call {who}.").format(
+                                  number=person.number, who=person.name),
+                            severity="warning", markup=False, timeout=12)
+            return
         reason = result.message if result is not None else _("No dial command is configured: dial it by hand.")
         self.app.push_screen(BigNumberModal(person.number, who, reason), ask)
 

@@ -167,6 +167,7 @@ def test_incidents_declared_listed_and_ended_from_the_cli(sqlite_url, capsys, mo
     people.ensure_room(comm.id, "3-1-101")
     fx.staff("super1", "周主管", "supervisor")
     fx.staff("desk1", "李娜", "desk")
+    fx.staff("guard1", "王保安", "guard")
     close_database()
     args = ["--db", sqlite_url, "--user", "super1", "calls", "incident", "declare", "--kind", "停水",
             "--title", "3号楼停水", "--buildings", "3", "--from", "2026-11-27 09:00",
@@ -174,11 +175,16 @@ def test_incidents_declared_listed_and_ended_from_the_cli(sqlite_url, capsys, mo
     assert cli.main(args) == 0
     declared = json.loads(capsys.readouterr().out)
     assert declared["kind"] == "water_cut" and declared["buildings"] == ["锦绣花园 3 号楼"]
-    assert cli.main(["--db", sqlite_url, "calls", "incident", "list", "--json"]) == 0
+    # Listing signs in like every reading command of the group: nobody, or the gate, is refused.
+    assert cli.main(["--db", sqlite_url, "--user", "nobody", "calls", "incident", "list", "--json"]) == 2
+    assert capsys.readouterr().out == ""
+    assert cli.main(["--db", sqlite_url, "--user", "guard1", "calls", "incident", "list", "--json"]) == 2
+    assert capsys.readouterr().out == ""
+    assert cli.main(["--db", sqlite_url, "--user", "desk1", "calls", "incident", "list", "--json"]) == 0
     assert [json.loads(x)["title"] for x in capsys.readouterr().out.splitlines()] == ["3号楼停水"]
     assert cli.main(["--db", sqlite_url, "--user", "desk1", "calls", "incident", "end", str(declared["id"])]) == 2
     assert "主管" in capsys.readouterr().err  # desk clerks may not end it
     assert cli.main(["--db", sqlite_url, "--user", "super1", "calls", "incident", "end", str(declared["id"])]) == 0
     capsys.readouterr()
-    assert cli.main(["--db", sqlite_url, "calls", "incident", "list", "--json"]) == 0
+    assert cli.main(["--db", sqlite_url, "--user", "desk1", "calls", "incident", "list", "--json"]) == 0
     assert capsys.readouterr().out == ""

@@ -208,3 +208,16 @@ def test_a_technician_sees_no_register(db, capsys):
     assert err
     assert run(db, "contracts", "list", "--json", user="super1") == 0
     assert json.loads(json.dumps(json_lines(capsys))) == []
+
+
+def test_a_technician_renders_no_quote_of_an_order_outside_their_territory(db, capsys):
+    quote = ok(db, capsys, "contracts", "new", "--kind", "报价单", "--order", db.order)  # the desk's
+    open_database(db.url)
+    try:
+        Territory.delete().execute()  # the order is no longer the technician's to see
+    finally:
+        close_database()
+    err = refused(db, capsys, "contracts", "render", quote["number"], user="tech1")
+    assert db.order in err
+    err = refused(db, capsys, "contracts", "new", "--kind", "报价单", "--order", db.order, user="tech1")
+    assert db.order in err

@@ -176,3 +176,19 @@ def test_a_technician_is_refused_and_an_unknown_lead_is_said(db, capsys):
     assert "#99" in capsys.readouterr().err
     assert run(db, "leads", "contact", "99", "--via", "电话", "--note", "x") == 2
     assert run(db, "leads", "update", "99", "--stage", "流失") == 2
+
+
+def test_list_finds_phones_by_the_last_4_digits_or_the_whole_number_counted(db, capsys):
+    from data.models import AuditLog
+
+    assert add(db, "--json") == 0
+    [lead] = json_lines(capsys)
+    for text, found in (("7777", True), ("1356", False), ("135", False), ("13566667777", True),
+                        ("13566660000", False)):
+        assert run(db, "leads", "list", "--stage", "all", "--text", text, "--json") == 0
+        assert [row["id"] for row in json_lines(capsys)] == ([lead["id"]] if found else []), text
+    open_database(db.url)
+    try:  # the two whole-number searches, once each
+        assert AuditLog.select().where(AuditLog.action == "search").count() == 2
+    finally:
+        close_database()

@@ -173,3 +173,25 @@ def test_staff_add_makes_a_guard(db, capsys):
     assert "门岗" in capsys.readouterr().out
     assert run(db, "staff", "list", "--json", user="admin") == 0
     assert {"guard1", "guard2"} <= {s["login"] for s in json_lines(capsys) if s["role"] == "guard"}
+
+
+def test_the_gate_searches_visitors_phones_by_the_last_4_digits_or_the_whole_number(db, capsys):
+    assert run(db, "visitors", "in", "--name", "送水工", "--room", "3-2-501", "--community", "锦绣花园",
+               "--phone", "13812345678", user="guard1") == 0
+    capsys.readouterr()
+    assert run(db, "visitors", "list", "--query", "5678", user="guard1") == 0
+    assert "送水工" in capsys.readouterr().out
+    # Longer and longer digits would tell the number: refused for the gate.
+    assert run(db, "visitors", "list", "--query", "45678", user="guard1") == 2
+    captured = capsys.readouterr()
+    assert "送水工" not in captured.out and "只能按号码的后 4 位或完整号码搜索" in captured.err
+    assert run(db, "visitors", "list", "--query", "13812345678", user="guard1") == 0
+    assert "送水工" in capsys.readouterr().out
+    open_database(db.url)
+    try:
+        assert AuditLog.select().where(AuditLog.action == "search").count() == 1
+    finally:
+        close_database()
+    # The desk may reveal numbers: a longer tail searches.
+    assert run(db, "visitors", "list", "--query", "45678", user="desk1") == 0
+    assert "送水工" in capsys.readouterr().out

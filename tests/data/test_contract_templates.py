@@ -218,6 +218,7 @@ def test_values_are_text_never_template_code_or_xml(w):
 def test_the_quote_lists_one_row_per_cost_line(w):
     order = wo.create_order(wo.OrderInput(kind="repair", title="卫生间角阀漏水", community_id=w.comm.id,
                                           room_id=w.room, person_id=w.owner), w.desk.id)
+    wo.assign(order.id, w.tech.id, w.desk.id)  # the technician's own order: they may quote it
     wo.add_cost(order.id, w.tech.id, "material", "角阀 <DN15>", "2", "35.50", "owner")
     wo.add_cost(order.id, w.tech.id, "labour", "人工", "1.5", "80", "owner")
     wo.add_cost(order.id, w.tech.id, "material", "密封胶", "1", "12", "company")
@@ -328,3 +329,17 @@ def test_a_huge_template_slipped_past_registration_is_refused_at_render(w):
         with pytest.raises(TemplateError):
             env.from_string(source).render(x="a")
     assert env.from_string("{{ x }}").render(x="{{ 7*7 }}") == "{{ 7*7 }}"
+def test_the_partys_phone_is_masked_in_a_document_unless_the_role_may_reveal_it(w, monkeypatch):
+    """The document carries the party's phone: in full only for a role that may reveal
+    numbers, and then recorded as a reveal in the audit trail."""
+    from data import access
+    from data.models import AuditLog
+
+    register(w, make_docx("电话：{{ 联系电话 }}"))
+    view = parking(w)
+    assert texts(ct.render_contract(view.id, w.desk.id).path) == ["电话：13800138000"]
+    assert AuditLog.select().where(AuditLog.action == "reveal", AuditLog.entity == "contract",
+                                   AuditLog.entity_id == view.id, AuditLog.staff == w.desk.id).count() == 1
+    monkeypatch.setitem(access.RULES, "reveal.phone", (frozenset({access.SUPERVISOR}), "see full phone numbers"))
+    assert texts(ct.render_contract(view.id, w.desk.id).path) == ["电话：138****8000"]
+    assert AuditLog.select().where(AuditLog.action == "reveal", AuditLog.entity == "contract").count() == 1

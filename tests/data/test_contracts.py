@@ -249,6 +249,7 @@ def test_a_stale_version_is_a_conflict(w):
 def test_a_quote_from_the_owner_paid_cost_lines(w):
     order = wo.create_order(wo.OrderInput(kind="repair", title="卫生间角阀漏水", community_id=w.comm.id,
                                           room_id=w.room, person_id=w.owner), w.desk.id)
+    wo.assign(order.id, w.tech.id, w.desk.id)  # the technician's own order: they may quote it
     with pytest.raises(ValidationError) as caught:
         ct.create_quote(order.id, w.tech.id)
     assert order.number in caught.value.message
@@ -324,3 +325,24 @@ def test_the_reminder_goes_to_the_responsible_staff_member(w):
     sent = ct.remind_expiring()
     assert [(n.number, n.staff_login) for n in sent] == [(view.number, "desk2")]
     assert Notification.get(Notification.entity == "contract").staff_id == other.id
+
+
+def test_a_technician_quotes_and_reads_only_orders_they_may_see(w):
+    """A quote follows the work order's visibility: a technician's own (or their
+    territory's) orders, not any other; nor may they read or render another's quote."""
+    order = wo.create_order(wo.OrderInput(kind="repair", title="卫生间角阀漏水", community_id=w.comm.id,
+                                          room_id=w.room, person_id=w.owner), w.desk.id)
+    wo.add_cost(order.id, w.desk.id, "material", "角阀", "2", "35.50", "owner")
+    with pytest.raises(PermissionDenied) as caught:
+        ct.create_quote(order.id, w.tech.id)
+    assert order.number in caught.value.message
+    assert Contract.select().count() == 0
+    quote = ct.create_quote(order.id, w.desk.id)  # the desk sees every order
+    with pytest.raises(PermissionDenied):
+        ct.get_contract(quote.id, w.tech.id)
+    with pytest.raises(PermissionDenied):
+        ct.render_contract(quote.id, w.tech.id)
+    assert Contract.get_by_id(quote.id).file_name == ""
+    wo.assign(order.id, w.tech.id, w.desk.id)
+    assert ct.get_contract(quote.id, w.tech.id).number == quote.number
+    assert ct.create_quote(order.id, w.tech.id).kind == "quote"

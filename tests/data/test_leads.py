@@ -444,3 +444,35 @@ def test_the_demo_has_leads_of_every_source_interest_and_stage(tmp_path, monkeyp
     stats = leads.funnel("source")
     assert stats.total.won > 0 and stats.total.lost > 0 and 0 < stats.total.conversion < 1
     close_database()
+
+
+def test_lead_phones_are_searched_by_the_last_4_digits_or_the_whole_number(world, monkeypatch):
+    """Digits no longer match anywhere inside a number: the last 4 or the whole number
+    (counted in the audit trail like an owner search's); a longer tail only for roles that
+    may reveal numbers."""
+    from data import access
+    from data.models import AuditLog
+
+    w = world
+    lead = new(w, phones=["13912345678"])
+    clerk = f.staff("desk9", "孙丽")
+    mine = clerk.id
+    access.act_as(clerk)
+
+    def found(text: str) -> list[int]:
+        return [r.id for r in leads.leads(leads.LeadFilter(stage=None, text=text), mine).rows]
+
+    assert found("5678") == [lead.id]
+    assert found("139") == [] and found("1391") == [] and found("12345") == []  # not a tail
+    assert found("45678") == [lead.id]  # the desk may reveal numbers: a longer tail
+    assert found("139 1234 5678") == [lead.id] and found("13912340000") == []
+    assert AuditLog.select().where(AuditLog.action == "search", AuditLog.staff == mine).count() == 2
+    # The counts beside the list do not count the same search again.
+    leads.stage_counts(leads.LeadFilter(text="13912345678"))
+    assert AuditLog.select().where(AuditLog.action == "search", AuditLog.staff == mine).count() == 2
+    # A role that may not reveal numbers is refused a longer tail, with the reason.
+    monkeypatch.setitem(access.RULES, "reveal.phone", (frozenset({access.SUPERVISOR}), "see full phone numbers"))
+    with pytest.raises(ValidationError) as caught:
+        found("45678")
+    assert "只能按号码的后 4 位或完整号码搜索" in caught.value.message
+    assert found("5678") == [lead.id]

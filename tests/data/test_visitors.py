@@ -148,9 +148,11 @@ def test_a_plate_or_phone_seen_before_fills_the_rest(gate):
 def test_the_owner_is_called_to_confirm_and_the_confirmation_recorded(gate):
     view = visitor(room="3-2-501", community="锦绣花园")
     to_call = reg.person_to_call(view.id)
-    assert (to_call.name, to_call.role, to_call.number) == ("张晓明", "owner", "13800138000")
-    # The gate got an owner's number: recorded as a reveal.
-    assert AuditLog.select().where(AuditLog.action == "reveal", AuditLog.entity == "person",
+    # The gate sees the owner's number masked (the dial command gets it whole, in data/).
+    assert (to_call.name, to_call.role, to_call.number, to_call.masked) == (
+        "张晓明", "owner", "138****8000", True)
+    # The look-up is recorded against the owner.
+    assert AuditLog.select().where(AuditLog.action == "lookup", AuditLog.entity == "person",
                                    AuditLog.entity_id == gate["owner"]).count() == 1
     done = reg.confirm_visit(view.id, person_id=to_call.person_id)
     assert done.confirmed_name == "张晓明" and done.confirmed_by == "王保安"
@@ -312,3 +314,86 @@ def test_migration_0023_scrubs_plates_from_stored_handovers(gate):
     module.up(None, db)  # again: nothing more to do
     assert Handover.get_by_id(row.id).body == stored.body
     assert handover.HandoverItem  # the module the lines come from
+def test_the_gate_searches_phones_by_the_last_4_digits_or_the_whole_number_only(gate):
+    """A guard typing longer and longer digits would learn a visitor's number: the last 4
+    digits or the whole number match; a longer tail is refused unless the role may reveal
+    numbers; a whole number is counted in the audit trail like an owner search's."""
+    visitor(name="送水工", phone="13812345678")
+    visitor(name="快递员", phone="13987655678")
+    assert sorted(v.name for v in reg.visitors_day(query="5678").rows) == ["快递员", "送水工"]
+    for partial in ("45678", "2345678", "1381234567"):
+        with pytest.raises(ValidationError) as caught:
+            reg.visitors_day(query=partial)
+        assert caught.value.field == "query" and "As Gate guard you may search by the last 4 digits" in caught.value.message
+    before = AuditLog.select().where(AuditLog.action == "search").count()
+    assert [v.name for v in reg.visitors_day(query="138 1234 5678").rows] == ["送水工"]
+    assert reg.visitors_day(query="13812340000").rows == []  # a whole number matches only itself
+    assert AuditLog.select().where(AuditLog.action == "search",
+                                   AuditLog.staff == gate["guard"].id).count() == before + 2
+    # A room code with hyphens is a room search, not a refused phone tail.
+    assert reg.visitors_day(query="3-2-501").rows == []
+    # The desk may reveal numbers: a longer tail is a search there.
+    access.act_as(gate["desk"])
+    assert [v.name for v in reg.visitors_day(query="45678").rows] == ["送水工"]
+
+
+def test_whole_number_searches_of_the_visitors_list_are_limited_a_minute(gate):
+    from data.search_gate import WHOLE_SEARCHES_PER_MINUTE
+
+    visitor(name="送水工", phone="13812345678")
+    for _n in range(WHOLE_SEARCHES_PER_MINUTE):
+        reg.visitors_day(query="13812345678")
+    with pytest.raises(ValidationError) as caught:
+        reg.visitors_day(query="13812345678")
+    assert "wait a minute" in caught.value.message
+    assert AuditLog.select().where(AuditLog.action == "refused", AuditLog.staff == gate["guard"].id).count() == 1
+
+
+def test_the_gate_calls_the_owner_without_seeing_the_number_and_the_desk_sees_it_recorded(
+        gate, tmp_path, monkeypatch):
+    """Calling the owner to confirm must not hand the gate the owner's number: masked for
+    a role that may not reveal numbers, dialled whole by data/; in full (a reveal in the
+    audit trail) for the desk."""
+    import stat
+
+    from data.dialout import DIAL_ENV
+
+    view = visitor(room="3-2-501", community="锦绣花园")
+    # No dial command: the gate gets the masked number only.
+    monkeypatch.delenv(DIAL_ENV, raising=False)
+    call = reg.call_to_confirm(view.id)
+    assert call.result is None and call.person.number == "138****8000" and call.person.masked
+    out = tmp_path / "dialled"
+    softphone = tmp_path / "softphone"
+    softphone.write_text(f'#!/bin/sh\nprintf "%s" "$1" > "{out}"\n')
+    softphone.chmod(softphone.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv(DIAL_ENV, f"{softphone} {{number}}")
+    call = reg.call_to_confirm(view.id)
+    assert out.read_text() == "13800138000"  # dialled whole
+    assert call.result.ok and "13800138000" not in call.result.message and "138****8000" in call.result.message
+    assert "13800138000" not in repr(call)
+    # The desk may reveal numbers: in full, recorded as a reveal.
+    access.act_as(gate["desk"])
+    shown = reg.person_to_call(view.id)
+    assert (shown.number, shown.masked) == ("13800138000", False)
+    assert AuditLog.select().where(AuditLog.action == "reveal", AuditLog.entity_id == gate["owner"],
+                                   AuditLog.staff == gate["desk"].id).count() == 1
+
+
+def test_look_ups_of_whom_to_call_are_limited_an_hour_per_account(gate, monkeypatch):
+    view = visitor(room="3-2-501", community="锦绣花园")
+    for minute in range(reg.CONFIRM_LOOKUPS_PER_HOUR):
+        monkeypatch.setenv("FRONTDESK_NOW", f"2026-12-06 10:{minute:02d}")
+        reg.person_to_call(view.id)
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-12-06 10:45")
+    with pytest.raises(ValidationError) as caught:
+        reg.person_to_call(view.id)
+    assert "More than 30 look-ups" in caught.value.message and "possible at 11:00" in caught.value.message
+    assert AuditLog.select().where(AuditLog.action == "refused", AuditLog.field == "confirm_call",
+                                   AuditLog.staff == gate["guard"].id).count() == 1
+    # Another account has its own count; the first look-up an hour on is possible again.
+    access.act_as(gate["desk"])
+    assert reg.person_to_call(view.id).name == "张晓明"
+    access.act_as(gate["guard"])
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-12-06 11:00")
+    assert reg.person_to_call(view.id).name == "张晓明"

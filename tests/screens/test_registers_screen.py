@@ -22,7 +22,7 @@ from screens.registers import RegistersScreen
 from screens.registers.passes import PassModal
 from screens.registers.visitors import VisitorModal
 from tests import factories as f
-from tests.screen_text import screen_text, settle, wait_for
+from tests.screen_text import record_notifications, screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 from widgets.form import FormModal
 from widgets.key_help import key_groups
@@ -339,13 +339,31 @@ async def test_d_dials_the_rooms_owner_and_the_answer_is_recorded(gate, tmp_path
         await wait_for(pilot, lambda: registers(app).tab().rows[0].confirmed_at is not None)
 
 
-async def test_without_a_dial_command_the_owners_number_is_shown_to_dial_by_hand(gate):
+async def test_without_a_dial_command_the_gate_sees_the_number_masked_and_nothing_to_dial(gate):
     from screens.call_forms import BigNumberModal
 
     with access.acting(gate["guard"]):
         reg.register_visitor(reg.VisitorInput(name="刘访客", room="锦绣花园3-2-501"))
     app = app_for("guard1")
     async with app.run_test(size=SIZE) as pilot:
+        said = record_notifications(app)
+        await settle(app, pilot)
+        await pilot.press("enter", "d")
+        await wait_for(pilot, lambda: any("138****8000" in m for m in said))
+        assert "ask the visitor to call 张晓明" in said[-1]
+        assert "13800138000" not in screen_text(app) and "138 0013 8000" not in screen_text(app)
+        assert not isinstance(app.screen, BigNumberModal)
+
+
+async def test_without_a_dial_command_the_owners_number_is_shown_to_dial_by_hand(gate):
+    from screens.call_forms import BigNumberModal
+
+    with access.acting(gate["guard"]):
+        reg.register_visitor(reg.VisitorInput(name="刘访客", room="锦绣花园3-2-501"))
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")  # the desk opens the registers from home
         await settle(app, pilot)
         await pilot.press("enter", "d")
         await wait_for(pilot, lambda: isinstance(app.screen, BigNumberModal))

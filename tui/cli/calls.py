@@ -410,6 +410,7 @@ def _calls_incident(args: argparse.Namespace) -> int:
     from data.validators import parse_datetime
     from data.vocab import INCIDENT_KINDS, label
 
+    staff = sign_in(args)
     if args.incident_command == "list":
         for view in calls.active_incidents():
             if args.json:
@@ -420,7 +421,6 @@ def _calls_incident(args: argparse.Namespace) -> int:
                     starts=_when(view.starts), ends=_when(view.ends), buildings="、".join(view.buildings),
                     calls=view.calls, callers=view.callers))
         return 0
-    staff = sign_in(args)
     if args.incident_command == "tag":
         call = calls.tag_call(args.call_id, args.incident_id, staff.id)
         incident = calls.get_incident(args.incident_id)

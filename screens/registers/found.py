@@ -146,6 +146,7 @@ class FoundModal(RecordModal):
 class FoundTab(RegisterTab):
     """Lost and found: unclaimed first (those kept 90 days in yellow), then the rest."""
 
+    STATE_STEPS = STATE_STEPS
     NAME = "found"
     TITLE = N_("Lost and found")
     SHORT = N_("Finds")
@@ -194,11 +195,6 @@ class FoundTab(RegisterTab):
 
     def palette_commands(self):
         yield (N_("New found item"), _("Register an item found (Registers, n)"), self.new_record)
-
-    def action_step_state(self) -> None:
-        self.state = STATE_STEPS[(STATE_STEPS.index(self.state) + 1) % len(STATE_STEPS)]
-        self.cursors = [None]
-        self.load()
 
     def new_record(self) -> None:
         def saved(view: desk.FoundView | None) -> None:

@@ -299,6 +299,7 @@ def _collector_form(title: str, save: Any) -> FormModal:
 class KeysTab(RegisterTab):
     """Deposits of keys: out longer than a day first, then out, at the desk, given back."""
 
+    STATE_STEPS = STATE_STEPS
     NAME = "keys"
     TITLE = N_("Keys")
     ORDER = 30
@@ -346,11 +347,6 @@ class KeysTab(RegisterTab):
     def palette_commands(self):
         yield (N_("New key deposit"), _("Keys or cards left with the desk for a room (Registers, n)"),
                self.new_record)
-
-    def action_step_state(self) -> None:
-        self.state = STATE_STEPS[(STATE_STEPS.index(self.state) + 1) % len(STATE_STEPS)]
-        self.cursors = [None]
-        self.load()
 
     # --- n ------------------------------------------------------------------------------------
 

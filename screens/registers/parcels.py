@@ -158,6 +158,7 @@ class ParcelModal(RecordModal):
 class ParcelsTab(RegisterTab):
     """Parcels at the desk: waiting first (over 7 days in red), then collected."""
 
+    STATE_STEPS = STATE_STEPS
     NAME = "parcels"
     TITLE = N_("Parcels")
     ORDER = 40
@@ -240,11 +241,6 @@ class ParcelsTab(RegisterTab):
     def palette_commands(self):
         yield (N_("Receive a parcel"), _("A parcel or item held for a room; the owner is messaged (Registers, n)"),
                self.new_record)
-
-    def action_step_state(self) -> None:
-        self.state = STATE_STEPS[(STATE_STEPS.index(self.state) + 1) % len(STATE_STEPS)]
-        self.cursors = [None]
-        self.load()
 
     # --- n, then the message ---------------------------------------------------------------------
 

@@ -150,6 +150,7 @@ class PassModal(RecordModal):
 class PassesTab(RegisterTab):
     """Release passes, the latest issued first; `c` checks one by number at the gate."""
 
+    STATE_STEPS = STATE_STEPS
     NAME = "passes"
     TITLE = N_("Release passes")
     SHORT = N_("Passes")
@@ -196,11 +197,6 @@ class PassesTab(RegisterTab):
         yield (N_("Check a release pass"), _("By the number on the slip (Registers, c)"), self.action_check_pass)
         if access.can("pass.issue"):
             yield (N_("New release pass"), _("With the owner's consent (Registers, n)"), self.new_record)
-
-    def action_step_state(self) -> None:
-        self.state = STATE_STEPS[(STATE_STEPS.index(self.state) + 1) % len(STATE_STEPS)]
-        self.cursors = [None]
-        self.load()
 
     # --- the desk: n --------------------------------------------------------------------------
 

@@ -123,6 +123,10 @@ class RegisterTab(Vertical):
     #: Columns: (title message id, width in cells); FLEXIBLE takes what the others leave.
     COLUMNS: ClassVar[Sequence[tuple[str, int]]] = ()
     FLEXIBLE: ClassVar[int] = 0
+    #: The state filters `action_step_state` steps through ("" is every state), and the
+    #: one shown.
+    STATE_STEPS: ClassVar[Sequence[str]] = ("",)
+    state: str = ""
     #: The flexible column is never narrower than this (droppable columns go first).
     MIN_FLEX: ClassVar[int] = 8
     #: The columns given up first when the terminal is narrow (indexes).
@@ -239,6 +243,13 @@ class RegisterTab(Vertical):
         return True
 
     # --- reading ---------------------------------------------------------------------------
+
+    def action_step_state(self) -> None:
+        """The next state filter of STATE_STEPS (a tab with a state filter), from page one."""
+        steps = self.STATE_STEPS
+        self.state = steps[(steps.index(self.state) + 1) % len(steps)]
+        self.cursors = [None]
+        self.load()
 
     def load(self) -> None:
         """Read the page shown again (the tab was chosen, a record changed, another

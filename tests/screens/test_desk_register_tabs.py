@@ -434,3 +434,21 @@ async def test_a_found_item_is_registered_and_claimed(desk_db):
         text = flat(app)
         assert "137****7000" in text and "13700137000" not in text  # masked
         assert "c Claim" not in text
+
+
+@pytest.mark.parametrize("name", ["keys", "parcels", "found", "passes"])
+async def test_s_steps_each_tab_through_its_state_filters_and_back(desk_db, name):
+    """s shows the next state filter of the tab (its title says which), from page one,
+    and after the last one the first again."""
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_tab(app, pilot, name)
+        tab = screen.tab(name)
+        steps = list(type(tab).STATE_STEPS)
+        assert len(steps) > 1 and tab.state == steps[0]
+        seen = []
+        for _ in steps:
+            await pilot.press("s")
+            await settle(app, pilot)
+            seen.append(tab.state)
+        assert seen == steps[1:] + steps[:1]

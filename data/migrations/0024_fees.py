@@ -99,7 +99,7 @@ def up(migrator, db):
             indexes = ((('community', 'year'), True),)
 
     class Payment(Model):
-        number = CharField(max_length=20, unique=True)
+        number = CharField(max_length=20)
         community = ForeignKeyField(Community, on_delete='RESTRICT')
         room = ForeignKeyField(Room, on_delete='RESTRICT')
         kind = CharField(max_length=8, default='payment')
@@ -114,7 +114,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'payment'
-            indexes = ((('room', 'taken_at'), False),)
+            indexes = ((('community', 'number'), True), (('room', 'taken_at'), False))
 
     class Allocation(Model):
         bill = ForeignKeyField(Bill, on_delete='RESTRICT')

@@ -109,7 +109,7 @@ class Payment(BaseModel):
     at the payment it cancels, which stays as it was."""
 
     id = AutoField()
-    number = CharField(max_length=20, unique=True)
+    number = CharField(max_length=20)
     community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT")
     room = ForeignKeyField(Room, backref="payments", on_delete="RESTRICT")
     kind = CharField(max_length=8, default="payment")  # payment | void | refund
@@ -123,7 +123,7 @@ class Payment(BaseModel):
     taken_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("room", "taken_at"), False),)
+        indexes = ((("community", "number"), True), (("room", "taken_at"), False))
 
 
 class Allocation(BaseModel):

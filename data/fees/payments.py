@@ -216,6 +216,10 @@ def _cover_negative_prepaid(room_id: int, at) -> None:
         _settle(use.bill_id, -part, None, at)
         _add_prepaid(room_id, part)
         deficit -= part
+    if deficit > 0:
+        raise ValidationError("payment", _(
+            "{amount} yuan of this payment was already refunded: it cannot be voided.").format(
+            amount=money_text(deficit)))
 
 
 def refund(room_id: int, amount: str, reason: str, *, method: str = "cash", reference: str = "",

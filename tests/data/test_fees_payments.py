@@ -65,8 +65,8 @@ def test_a_bank_transfer_needs_its_reference(w):
 
 
 def test_receipts_count_per_community_and_year(w, monkeypatch):
-    from tests import factories as f
     from data import people
+    from tests import factories as f
 
     other = f.community("翠湖苑", code="CH")
     rid = people.ensure_room(other.id, "1-1-101")
@@ -152,3 +152,14 @@ def test_receipt_numbers_have_no_gaps_under_concurrent_payments(w):
         t.join()
     assert not errors
     assert sorted(numbers) == [f"SJ-2027-{n:06d}" for n in range(1, 25)]
+
+
+def test_a_payment_partly_refunded_cannot_be_voided(w):
+    """Found by the balance property: pay into the prepaid balance, refund part, void."""
+    room = w.rooms["3-1-101"]
+    p = fees.take_payment(room, "700", "cash")  # 585 settles three months, 115 prepaid
+    fees.refund(room, "0.01", "退零头", staff_id=w.lead.id)
+    with pytest.raises(ValidationError):
+        fees.void_payment(w.comm.id, p.number, "作废", staff_id=w.lead.id)
+    assert fees.prepaid_balance(room) == 11499
+    assert Payment.select().where(Payment.kind == "void").count() == 0

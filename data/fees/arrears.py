@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import SQL, fn
+from peewee import JOIN, SQL, fn
 
 from data import access
 from data.clock import today
@@ -37,7 +37,7 @@ def bill_rows(where, limit: int = 50) -> tuple[BillRow, ...]:
     query = (Bill.select(Bill, FeeItem.name.alias("item_name"), Room.code.alias("room_code"),
                          Person.name.alias("person_name"))
              .join(FeeItem).switch(Bill).join(Room).switch(Bill)
-             .join(Person, on=(Bill.person == Person.id), join_type="LEFT OUTER")
+             .join(Person, on=(Bill.person == Person.id), join_type=JOIN.LEFT_OUTER)
              .where(where).order_by(Bill.period.desc(), Bill.starts_on.desc(), Bill.id.desc())
              .limit(max(1, min(limit, PAGE_MAX))))
     out = []

@@ -151,8 +151,8 @@ def _standards(args: argparse.Namespace, staff) -> int:
             emit(row.as_json())
         else:
             kind = _(ROOM_TYPES[row.room_type]) if row.room_type else _("every room type")
-            print(f"{pad(row.item, 14)}  {pad(kind, 10)}  {fees.money_text(row.unit_price_fen):>10}  "
-                  f"{_('from')} {row.starts_on}")
+            since = _("from {day}").format(day=row.starts_on)
+            print(f"{pad(row.item, 14)}  {pad(kind, 10)}  {fees.money_text(row.unit_price_fen):>10}  {since}")
     return 0
 
 
@@ -222,7 +222,8 @@ def _rates(args: argparse.Namespace, staff) -> int:
             where = row.community + (f" {row.building}" if row.building else "")
             rate = "—" if row.collection_rate is None else f"{row.collection_rate}%"
             arrears = "—" if row.arrears_rate is None else f"{row.arrears_rate}%"
-            print(f"{pad(where, 16)}  {_('collection')} {rate:>8}  {_('arrears cleared')} {arrears:>8}")
+            print(pad(where, 16) + "  " + _("collection rate {rate}, arrears cleared {cleared}").format(
+                rate=rate, cleared=arrears))
     return 0
 
 
@@ -237,8 +238,8 @@ def _statement(args: argparse.Namespace, staff) -> int:
         community=view.community, room=view.room, due=fees.money_text(view.due_fen),
         prepaid=fees.money_text(view.prepaid_fen)))
     for b in view.bills:
-        print(f"  #{b.id:<6} {b.period}  {pad(b.item, 12)}  {fees.money_text(b.amount_fen):>9}  "
-              f"{_('due')} {fees.money_text(b.due_fen):>9}  {b.payer}")
+        due = _("owing {amount}").format(amount=fees.money_text(b.due_fen))
+        print(f"  #{b.id:<6} {b.period}  {pad(b.item, 12)}  {fees.money_text(b.amount_fen):>9}  {due}  {b.payer}")
     for p in view.payments:
         print(f"  {p.number}  {p.taken_at:%Y-%m-%d %H:%M}  {fees.money_text(p.amount_fen):>10}  {p.kind}")
     return 0

@@ -35,7 +35,6 @@ def fees(b) -> None:
     today: dt.date = b.t.today
     stamp = b.anchor
     seed = int(b.seed) % 97
-    first = _month(today, MONTHS - 1)
     for name, basis in _ITEMS:
         conn.execute("INSERT INTO fee_item (community_id, name, basis, cycle, active, created_at) "
                      "SELECT id, ?, ?, 'monthly', 1, ? FROM community", (name, basis, stamp))

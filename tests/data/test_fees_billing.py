@@ -109,3 +109,28 @@ def test_only_leads_issue_bills(w):
     with pytest.raises(PermissionDenied):
         fees.bill_period("2027-01", staff_id=w.desk.id)
     assert fees.bill_period("2027-01", staff_id=w.lead.id).bills == 8
+
+
+def test_the_vacancy_rate_is_a_checked_company_setting(w):
+    from data.settings import KNOWN, set_setting
+
+    assert KNOWN[fees.VACANCY_SETTING].default == "100"
+    for bad in ("abc", "120", "JX=x"):
+        with pytest.raises(ValidationError):
+            set_setting(fees.VACANCY_SETTING, bad)
+    set_setting(fees.VACANCY_SETTING, "50")
+    assert fees.vacancy_rate(w.comm.id) == 50
+    fees.bill_period("2027-01")
+    assert [a for *_x, a in lines(w.rooms["3-1-102"])] == [7400, 500]
+
+
+def test_one_off_charges(w):
+    renovation = fees.create_item(w.comm.id, "装修垃圾清运费", "once", "once")
+    fees.add_standard(renovation.id, "300", dt.date(2020, 1, 1))
+    bill_id = fees.charge_once(w.rooms["3-1-101"], "装修垃圾清运费")
+    assert Bill.get_by_id(bill_id).amount_fen == 30000
+    with pytest.raises(ValidationError):
+        fees.charge_once(w.rooms["3-1-101"], "装修垃圾清运费")  # the same day twice
+    with pytest.raises(ValidationError):
+        fees.charge_once(w.rooms["3-1-101"], "物业服务费")
+    assert fees.bill_period("2027-01").bills == 8  # one-off items are not billed by period

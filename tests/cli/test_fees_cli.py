@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from data.db import close_database, open_database
-from data.models import Bill, Payment
+from data.models import AuditLog, Bill, Payment
 from tests.helpers.cli import json_lines, run
 from tests.helpers.fees import world
 
@@ -68,6 +68,11 @@ def test_desk_staff_may_not_void_or_waive(db, capsys):
     assert waiver["amount"] == "1.00"
     open_database(db)
     assert Payment.select().count() == 2
+    # the trail names who took and who voided each (payments are audited; bills are not)
+    made = {(a.entity_id, a.staff.login) for a in AuditLog.select().where(
+        AuditLog.entity == "payment", AuditLog.action == "create")}
+    assert made == {(p.id, "desk1" if p.kind == "payment" else "super1") for p in Payment.select()}
+    assert not AuditLog.select().where(AuditLog.entity == "bill").exists()
     close_database()
 
 

@@ -11,7 +11,7 @@ from peewee import fn
 
 from data import access
 from data.clock import now
-from data.db import transaction
+from data.db import is_sqlite, transaction
 from data.errors import NotFoundError, ValidationError
 from data.fees.values import PaymentView, Statement, WaiverView, fen_of, money_text
 from data.i18n import N_, _
@@ -60,6 +60,16 @@ def _add_prepaid(room_id: int, fen: int) -> None:
     FeeAccount.update(prepaid_fen=FeeAccount.prepaid_fen + fen).where(FeeAccount.room == room_id).execute()
 
 
+def _lock_room(room_id: int) -> None:
+    """Serialise the money operations on one room (inside the caller's transaction): on
+    PostgreSQL every payment, void, refund, waiver and use of the prepaid balance first
+    locks the room's account row, so two desks cannot both settle the same open bill; a
+    SQLite write transaction is exclusive anyway."""
+    FeeAccount.insert(room=room_id, prepaid_fen=0).on_conflict_ignore().execute()
+    if not is_sqlite():
+        FeeAccount.select(FeeAccount.id).where(FeeAccount.room == room_id).for_update().execute()
+
+
 def prepaid_balance(room_id: int) -> int:
     """The room's prepaid balance (fen)."""
     return FeeAccount.select(FeeAccount.prepaid_fen).where(FeeAccount.room == room_id).scalar() or 0
@@ -80,6 +90,7 @@ def _open_bills(room_id: int):
 def apply_prepaid(room_id: int) -> int:
     """Settle the room's open bills, oldest first, from its prepaid balance (inside the
     caller's transaction); the fen used."""
+    _lock_room(room_id)
     balance = prepaid_balance(room_id)
     used = 0
     at = now()
@@ -115,6 +126,7 @@ def take_payment(room_id: int, amount: str, method: str, *, reference: str = "",
     payer_name = clean_text(payer_name, "payer", max_length=60)
     at = now()
     with transaction():
+        _lock_room(room_id)
         if bill_ids:
             named = {b.id: b for b in Bill.select(Bill.id, Bill.room, Bill.amount_fen, Bill.paid_fen,
                                                    Bill.waived_fen).where(Bill.id.in_(bill_ids))}
@@ -176,6 +188,7 @@ def void_payment(community_id: int | None, ref: str | int, reason: str,
     at = now()
     with transaction():
         original = _find(community_id, ref)
+        _lock_room(original.room_id)
         if original.kind != "payment":
             raise ValidationError("payment", _("Only a payment can be voided."))
         if Payment.select().where(Payment.voids == original.id).exists():
@@ -238,6 +251,7 @@ def refund(room_id: int, amount: str, reason: str, *, method: str = "cash", refe
         raise NotFoundError(_("No such room."))
     at = now()
     with transaction():
+        _lock_room(room_id)
         balance = prepaid_balance(room_id)
         if fen > balance:
             raise ValidationError("amount", _("The room's prepaid balance is only {amount} yuan.").format(
@@ -261,6 +275,8 @@ def waive(bill_id: int, amount: str, reason: str, staff_id: int | None = None) -
         bill = Bill.get_or_none(Bill.id == bill_id)
         if bill is None:
             raise NotFoundError(_("No bill {id}.").format(id=bill_id))
+        _lock_room(bill.room_id)
+        bill = Bill.get_by_id(bill_id)  # as it is now that the room is ours
         due = bill.amount_fen - bill.paid_fen - bill.waived_fen
         if fen > due:
             raise ValidationError("amount", _("Only {amount} yuan is due on bill {id}.").format(

@@ -163,3 +163,30 @@ def test_a_payment_partly_refunded_cannot_be_voided(w):
         fees.void_payment(w.comm.id, p.number, "作废", staff_id=w.lead.id)
     assert fees.prepaid_balance(room) == 11499
     assert Payment.select().where(Payment.kind == "void").count() == 0
+
+
+def test_concurrent_payments_for_one_room_never_overpay_a_bill(w):
+    """Four desks take three payments of 100 each for the same room at once: the 585 due is
+    settled exactly once, the other 615 is prepaid (the room's account row is locked)."""
+    room = w.rooms["3-1-101"]
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def desk() -> None:
+        try:
+            start.wait()
+            for _n in range(3):
+                fees.take_payment(room, "100", "cash")
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            close_database()
+
+    threads = [threading.Thread(target=desk) for _i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert Bill.select().where(Bill.room == room, Bill.paid_fen != Bill.amount_fen).count() == 0
+    assert fees.prepaid_balance(room) == 120000 - 3 * 19500

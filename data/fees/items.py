@@ -134,7 +134,7 @@ def list_standards(community_id: int | None = None, staff_id: int | None = None)
     if community_id is not None:
         query = query.where(FeeItem.community == community_id)
     return [StandardRow(s.id, s.item_id, s.item_name, s.room_type, s.unit_price_fen, s.starts_on)
-            for s in query]
+            for s in query.objects()]
 
 
 def standards_of(item_ids: list[int]) -> dict[int, list[tuple[str, dt.date, int, int]]]:

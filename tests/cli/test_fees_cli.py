@@ -79,3 +79,21 @@ def test_desk_staff_may_not_void_or_waive(db, capsys):
 def test_the_technician_sees_no_fees(db, capsys):
     refused(db, capsys, "fees", "arrears", user="tech1")
     refused(db, capsys, "fees", "pay", "--room", "3-1-101", "--amount", "1", "--method", "现金", user="tech1")
+
+
+def test_items_and_standards(db, capsys):
+    assert "设置收费项目和标准" in refused(db, capsys, "fees", "items", "add", "--community", "JX",
+                                     "--name", "电梯费", "--basis", "户", "--cycle", "季")
+    [item] = ok(db, capsys, "fees", "items", "add", "--community", "JX", "--name", "电梯费", "--basis", "户",
+                "--cycle", "季", user="super1")
+    assert (item["basis"], item["cycle"]) == ("room", "quarterly")
+    [std] = ok(db, capsys, "fees", "standards", "add", "--community", "锦绣花园", "--item", "电梯费",
+               "--price", "15", "--from", "2027-01-01", user="super1")
+    assert (std["unit_price"], std["starts_on"]) == ("15.00", "2027-01-01")
+    assert "追溯" in refused(db, capsys, "fees", "standards", "add", "--community", "JX", "--item", "电梯费",
+                           "--price", "16", "--from", "2026-12-01", user="super1")
+    names = [r["name"] for r in ok(db, capsys, "fees", "items")]
+    assert names == ["物业服务费", "垃圾清运费", "电梯费"]
+    assert len(ok(db, capsys, "fees", "standards", "--community", "JX")) == 3
+    assert run(db, "fees", "standards") == 0
+    assert "2027-01-01" in capsys.readouterr().out

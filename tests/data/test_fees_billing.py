@@ -134,3 +134,17 @@ def test_one_off_charges(w):
     with pytest.raises(ValidationError):
         fees.charge_once(w.rooms["3-1-101"], "物业服务费")
     assert fees.bill_period("2027-01").bills == 8  # one-off items are not billed by period
+
+
+def test_parking_spaces_are_billed_to_their_holder_on_the_room_they_own(w):
+    from data.models import ParkingSpace
+
+    item = fees.create_item(w.comm.id, "车位管理费", "space", "monthly")
+    fees.add_standard(item.id, "60", dt.date(2020, 1, 1))
+    held = ParkingSpace.create(community=w.comm, code="B2-034", holder=w.owners["3-1-101"])
+    ParkingSpace.create(community=w.comm, code="B2-035")  # nobody holds it: not billed
+    fees.bill_period("2027-01")
+    [line] = Bill.select().where(Bill.item == item.id)
+    assert (line.room_id, line.space_id, line.payer_kind, line.person_id, line.amount_fen) == (
+        w.rooms["3-1-101"], held.id, "holder", w.owners["3-1-101"], 6000)
+    assert fees.bill_period("2027-01").bills == 0

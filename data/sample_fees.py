@@ -21,8 +21,8 @@ _STANDARDS = (
     ("物业服务费", "office", 380, None), ("物业服务费", "", 150, None),
     ("垃圾清运费", "", 1000, None), ("车位管理费", "", 6000, None),
 )
-#: Months of bills up to the anchor's month (more than a year: the 12+ bucket has rooms).
-MONTHS = 15
+#: Months of bills up to the anchor's month (13: the oldest are 12 months old, the 12+ bucket).
+MONTHS = 13
 
 
 def _month(day: dt.date, back: int) -> dt.date:
@@ -90,11 +90,11 @@ def fees(b) -> None:
             "JOIN room r ON r.id = (SELECT MIN(o.room_id) FROM fee_owner o JOIN room r2 ON r2.id = o.room_id "
             "  WHERE o.person_id = p.holder_id AND r2.community_id = p.community_id) "
             "WHERE p.holder_id IS NOT NULL", args)
-    # Who pays: a room owes its last `owed` months (0 for most; 1–14 for about one in nine,
+    # Who pays: a room owes its last `owed` months (0 for most; 1–13 for about one in nine,
     # so every ageing bucket has rooms); the developer's rooms owe two to eleven.
     conn.execute(
         "CREATE TEMP TABLE fee_room AS SELECT id AS room_id, community_id, "
-        f"CASE WHEN (id * 7 + {seed}) % 9 = 0 THEN 1 + (id * 13 + {seed}) % 14 "
+        f"CASE WHEN (id * 7 + {seed}) % 9 = 0 THEN 1 + (id * 5 + {seed}) % 13 "
         f"WHEN developer_held THEN 2 + id % 10 ELSE 0 END AS owed FROM room")
     # One payment per room and month paid, on a day 1–25 after the bill, at the desk's hours;
     # receipts numbered in order of time within each community and year.
@@ -108,14 +108,14 @@ def fees(b) -> None:
         "FROM bill b JOIN fee_room f ON f.room_id = b.room_id "
         f"WHERE ({anchor_month} - (CAST(substr(b.period, 1, 4) AS INTEGER) * 12 + CAST(substr(b.period, 6, 2) AS INTEGER) - 1)) >= f.owed "
         "GROUP BY b.room_id, b.community_id, b.period")
-    # Half the rooms that owe two months or more paid their oldest one late, last month
+    # Half the rooms that owe two to ten months paid their oldest one late, last month
     # (the collection of arrears: 清欠).
     late = _month(today, 1)
     conn.execute(
         "INSERT INTO fee_pay (room_id, community_id, period, fen, taken_at, m) "
         "SELECT b.room_id, b.community_id, b.period, SUM(b.amount_fen), "
         "datetime(?, '+' || (b.room_id % 20) || ' days', '+' || (9 + b.room_id % 8) || ' hours'), 7 "
-        "FROM bill b JOIN fee_room f ON f.room_id = b.room_id WHERE f.owed >= 2 AND f.room_id % 2 = 0 "
+        "FROM bill b JOIN fee_room f ON f.room_id = b.room_id WHERE f.owed BETWEEN 2 AND 10 AND f.room_id % 2 = 0 "
         f"AND (CAST(substr(b.period, 1, 4) AS INTEGER) * 12 + CAST(substr(b.period, 6, 2) AS INTEGER) - 1) "
         f"= {anchor_month} - f.owed + 1 GROUP BY b.room_id, b.community_id, b.period", (late.isoformat(),))
     conn.execute("DELETE FROM fee_pay WHERE taken_at > ?", (f"{last_day} 08:30:00",))  # not yet paid

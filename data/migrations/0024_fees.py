@@ -61,18 +61,18 @@ def up(migrator, db):
             indexes = ((('item', 'room_type', 'starts_on'), True),)
 
     class Bill(Model):
-        community = ForeignKeyField(Community, on_delete='RESTRICT')
-        building = ForeignKeyField(Building, null=True, on_delete='RESTRICT')
-        room = ForeignKeyField(Room, on_delete='RESTRICT')
-        space = ForeignKeyField(ParkingSpace, null=True, on_delete='RESTRICT')
+        community = ForeignKeyField(Community, on_delete='RESTRICT', index=False)
+        building = ForeignKeyField(Building, null=True, on_delete='RESTRICT', index=False)
+        room = ForeignKeyField(Room, on_delete='RESTRICT', index=False)
+        space = ForeignKeyField(ParkingSpace, null=True, on_delete='RESTRICT', index=False)
         space_key = IntegerField(default=0)
-        item = ForeignKeyField(FeeItem, on_delete='RESTRICT')
-        standard = ForeignKeyField(FeeStandard, null=True, on_delete='RESTRICT')
+        item = ForeignKeyField(FeeItem, on_delete='RESTRICT', index=False)
+        standard = ForeignKeyField(FeeStandard, null=True, on_delete='RESTRICT', index=False)
         period = CharField(max_length=7)
         starts_on = DateField()
         ends_on = DateField()
         payer_kind = CharField(max_length=10, default='owner')
-        person = ForeignKeyField(Person, null=True, on_delete='SET NULL')
+        person = ForeignKeyField(Person, null=True, on_delete='SET NULL', index=False)
         quantity = DecimalField(max_digits=12, decimal_places=2, default=1)
         unit_price_fen = IntegerField(default=0)
         rate_pct = IntegerField(default=100)
@@ -86,7 +86,7 @@ def up(migrator, db):
             indexes = (
                 (('room', 'item', 'space_key', 'period', 'starts_on'), True),
                 (('community', 'period'), False),
-                (('room', 'period'), False),
+                (('building', 'period'), False),
             )
 
     class ReceiptCounter(Model):
@@ -100,8 +100,8 @@ def up(migrator, db):
 
     class Payment(Model):
         number = CharField(max_length=20)
-        community = ForeignKeyField(Community, on_delete='RESTRICT')
-        room = ForeignKeyField(Room, on_delete='RESTRICT')
+        community = ForeignKeyField(Community, on_delete='RESTRICT', index=False)
+        room = ForeignKeyField(Room, on_delete='RESTRICT', index=False)
         kind = CharField(max_length=8, default='payment')
         method = CharField(max_length=10, default='')
         reference = CharField(max_length=60, default='')
@@ -117,7 +117,7 @@ def up(migrator, db):
             indexes = ((('community', 'number'), True), (('room', 'taken_at'), False))
 
     class Allocation(Model):
-        bill = ForeignKeyField(Bill, on_delete='RESTRICT')
+        bill = ForeignKeyField(Bill, on_delete='RESTRICT', index=False)
         payment = ForeignKeyField(Payment, null=True, on_delete='RESTRICT')
         amount_fen = IntegerField()
         at = DateTimeField()

@@ -62,18 +62,21 @@ class Bill(BaseModel):
     per owner. `paid_fen` and `waived_fen` follow the allocations and waivers."""
 
     id = AutoField()
-    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT")
-    building = ForeignKeyField(Building, null=True, backref="+", on_delete="RESTRICT")
-    room = ForeignKeyField(Room, backref="bills", on_delete="RESTRICT")
-    space = ForeignKeyField(ParkingSpace, null=True, backref="+", on_delete="RESTRICT")
+    # Only the indexes the queries use (a bill table holds a row per room and month): the
+    # unique key leads with the room, (community, period) and (building, period) serve
+    # billing, rates and the arrears filters.
+    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)
+    building = ForeignKeyField(Building, null=True, backref="+", on_delete="RESTRICT", index=False)
+    room = ForeignKeyField(Room, backref="bills", on_delete="RESTRICT", index=False)
+    space = ForeignKeyField(ParkingSpace, null=True, backref="+", on_delete="RESTRICT", index=False)
     space_key = IntegerField(default=0)  # the space's id, 0 for a room's own line (unique key)
-    item = ForeignKeyField(FeeItem, backref="bills", on_delete="RESTRICT")
-    standard = ForeignKeyField(FeeStandard, null=True, backref="+", on_delete="RESTRICT")
+    item = ForeignKeyField(FeeItem, backref="bills", on_delete="RESTRICT", index=False)
+    standard = ForeignKeyField(FeeStandard, null=True, backref="+", on_delete="RESTRICT", index=False)
     period = CharField(max_length=7)  # "2027-01": the first month the line covers
     starts_on = DateField()
     ends_on = DateField()
     payer_kind = CharField(max_length=10, default="owner")  # owner | developer | holder
-    person = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    person = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL", index=False)
     quantity = DecimalField(max_digits=12, decimal_places=2, default=1)
     unit_price_fen = IntegerField(default=0)
     rate_pct = IntegerField(default=100)  # the vacancy rate for an empty owned room
@@ -86,7 +89,7 @@ class Bill(BaseModel):
         indexes = (
             (("room", "item", "space_key", "period", "starts_on"), True),
             (("community", "period"), False),
-            (("room", "period"), False),
+            (("building", "period"), False),
         )
 
 
@@ -110,8 +113,8 @@ class Payment(BaseModel):
 
     id = AutoField()
     number = CharField(max_length=20)
-    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT")
-    room = ForeignKeyField(Room, backref="payments", on_delete="RESTRICT")
+    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)  # (community, number)
+    room = ForeignKeyField(Room, backref="payments", on_delete="RESTRICT", index=False)  # (room, taken_at)
     kind = CharField(max_length=8, default="payment")  # payment | void | refund
     method = CharField(max_length=10, default="")  # data.fees.payments.METHODS
     reference = CharField(max_length=60, default="")
@@ -131,7 +134,7 @@ class Allocation(BaseModel):
     room's prepaid balance (`payment` NULL)."""
 
     id = AutoField()
-    bill = ForeignKeyField(Bill, backref="allocations", on_delete="RESTRICT")
+    bill = ForeignKeyField(Bill, backref="allocations", on_delete="RESTRICT", index=False)  # (bill, at)
     payment = ForeignKeyField(Payment, null=True, backref="allocations", on_delete="RESTRICT")
     amount_fen = IntegerField()
     at = DateTimeField(default=now)

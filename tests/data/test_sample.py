@@ -383,10 +383,10 @@ def test_rooms_have_areas_states_and_the_car_park_its_spaces(sample):
 
 
 def test_fees_a_year_of_bills_payments_and_arrears(sample):
-    """15 months of bills for every room with an area; most paid, with receipts numbered
+    """13 months of bills for every room with an area; most paid, with receipts numbered
     1..n per community and year and counters that continue from them; arrears in every
     ageing bucket; billed − paid = what the rooms owe (no prepaid balances in the demo)."""
-    assert _one(sample, "SELECT COUNT(DISTINCT period) FROM bill") == 15
+    assert _one(sample, "SELECT COUNT(DISTINCT period) FROM bill") == 13
     assert _one(sample, "SELECT COUNT(*) FROM room WHERE area_m2 > 0 AND id NOT IN "
                         "(SELECT room_id FROM bill)") == 0
     for community, year, count, top, last in sample.execute(

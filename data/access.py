@@ -124,6 +124,15 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "contract.sign": (frozenset({DESK}) | LEADS, N_("record that a contract was signed")),
     "contract.terminate": (LEADS, N_("terminate contracts")),
     "contract.template": (LEADS, N_("register contract templates")),
+    # Fees (data.fees, issue 18): the desk reads accounts and takes payments; money going
+    # back (voids, refunds) and waivers (减免) are a lead's decision; leads set the items and
+    # standards and issue a period's bills (cron's service account may issue them too).
+    "fees.view": (frozenset({DESK}) | LEADS, N_("see fees, bills and arrears")),
+    "fees.pay": (frozenset({DESK}) | LEADS, N_("take payments")),
+    "fees.void": (LEADS, N_("void payments or refund prepaid balances")),
+    "fees.waive": (LEADS, N_("waive fees (减免)")),
+    "fees.manage": (LEADS, N_("set fee items and standards")),
+    "fees.bill": (LEADS | {SERVICE}, N_("issue a period's bills")),
     # What unattended work may do (and people who may run it by hand).
     "escalate": (LEADS | {SERVICE}, N_("run the escalation sweep")),
     "remind": (LEADS | {SERVICE}, N_("send the calendar reminders")),

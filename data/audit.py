@@ -126,6 +126,13 @@ TABLES: tuple[Audited, ...] = (
     Audited("kb_comment", "text", ("kb_article", "article_id"), skip=frozenset({"path", "helpful_count"})),
     Audited("kb_helpful", "staff_id", ("kb_article", "article_id")),
     Audited("kb_comment_helpful", "staff_id", ("kb_comment", "comment_id")),
+    # Fees (data.fees): items, standards, payments (voids and refunds too) and waivers are
+    # people's decisions about money; bills, allocations, balances and counters are derived
+    # in bulk from them (a month's billing would write a row per bill), not audited.
+    Audited("fee_item", "name"),
+    Audited("fee_standard", "unit_price_fen", ("fee_item", "item_id")),
+    Audited("payment", "number"),
+    Audited("waiver", "amount_fen"),
 )
 
 _state = threading.local()

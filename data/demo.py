@@ -58,20 +58,29 @@ from data.errors import FrontDeskError
 from data.i18n import _
 from data.models import (
     ALL_MODELS,
+    Allocation,
     AuditLog,
+    Bill,
     Event,
+    FeeItem,
+    FeeStandard,
     Holiday,
     Notification,
+    Payment,
     Person,
     ReleasePass,
     Setting,
     SlaPolicy,
+    Waiver,
     WorkOrder,
 )
 from data.sample import DEMO_ANCHOR, DEMO_MARK
 
 #: Tables whose dates are real or historical and never move (see the module docstring).
 FIXED_MODELS = frozenset({AuditLog, Holiday, SlaPolicy})
+#: Fees move by whole months (the months fully past since the anchor), so a bill still covers
+#: a calendar month and its period ("2027-01") names it; receipt numbers keep their year.
+FEE_MODELS = frozenset({FeeItem, FeeStandard, Bill, Payment, Allocation, Waiver})
 #: Date columns that never move: a birth date is spelt in the person's ID number.
 FIXED_FIELDS = frozenset({(Person, "birth_date")})
 
@@ -128,8 +137,9 @@ def shift_to_today(today: dt.date | None = None) -> int:
         months = series_months(anchor, today)
         _move_numbers(days)
         _move_dedupe_keys(days, weeks)
+        _move_fees(whole_months_past(anchor, today))
         for model in ALL_MODELS:
-            if model in FIXED_MODELS:
+            if model in FIXED_MODELS or model in FEE_MODELS:
                 continue
             fields = [f for f in model._meta.sorted_fields
                       if isinstance(f, (DateField, DateTimeField))
@@ -149,6 +159,35 @@ def shift_to_today(today: dt.date | None = None) -> int:
         if not Setting.update(value=today.isoformat()).where(Setting.key == DEMO_ANCHOR).execute():
             Setting.insert(key=DEMO_ANCHOR, value=today.isoformat()).execute()
     return days
+
+
+def whole_months_past(anchor: dt.date, today: dt.date) -> int:
+    """The whole months from `anchor` to `today`, rounded toward the anchor: fee records moved
+    by them never land after today."""
+    months = (today.year - anchor.year) * 12 + today.month - anchor.month
+    if months > 0 and today.day < anchor.day:
+        months -= 1
+    elif months < 0 and today.day > anchor.day:
+        months += 1
+    return months
+
+
+def _move_fees(months: int) -> None:
+    """Move the fee records by whole months; a bill's last day moves as the day after it
+    (the first of a month stays the first), its period follows its first day."""
+    if not months:
+        return
+    for model in FEE_MODELS:
+        fields = [f for f in model._meta.sorted_fields if isinstance(f, (DateField, DateTimeField))
+                  and f is not Bill.ends_on]
+        _move(model, fields, months, None, unit="months")
+    if is_sqlite():
+        Bill.update(ends_on=fn.date(Bill.ends_on, "+1 day", f"{months:+d} months", "-1 day"),
+                    period=fn.strftime("%Y-%m", Bill.starts_on)).execute()
+    else:
+        Bill.update(ends_on=Expression(Expression(Bill.ends_on, "+", SQL("1")), "+",
+                                       SQL(f"INTERVAL '{int(months)} months' - INTERVAL '1 day'")).cast("date"),
+                    period=fn.to_char(Bill.starts_on, "YYYY-MM")).execute()
 
 
 def series_months(anchor: dt.date, today: dt.date) -> int:

@@ -36,6 +36,7 @@ from data.i18n import _
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
 from data.sample_desk_registers import desk_registers
+from data.sample_fees import fees
 from data.sample_handover import duty_and_handovers
 from data.sample_hotline import add_hotline
 from data.sample_knowledge import knowledge
@@ -637,6 +638,7 @@ class _Builder:
         add_leads(self)  # data/sample_leads.py (issue 17)
         sample_contracts.contracts(self)  # proposals, quotes and contracts (data.sample_contracts)
         knowledge(self)  # the knowledge base (data.sample_knowledge)
+        fees(self)  # a year of bills and payments, some arrears (data.sample_fees)
         self.told_callbacks()
         self.settings()
         conn.execute("COMMIT")

@@ -47,6 +47,12 @@ def _days(key: str) -> Callable[[str], str]:
     return lambda value: check_days(value, key)
 
 
+def _vacancy(value: str) -> str:
+    from data.fees.items import check_vacancy_setting
+
+    return check_vacancy_setting(value)
+
+
 @dataclass(frozen=True)
 class KnownSetting:
     """A setting `frontdesk settings` may read and change."""
@@ -73,6 +79,11 @@ KNOWN: dict[str, KnownSetting] = {s.key: s for s in (
     KnownSetting("export_dir", N_("each user's export folder; {login} is replaced by the "
                                   "login (default: the user's data folder/exports)"),
                  _folder),
+    # What an empty owned room (空置) pays of its fees (data.fees.items.vacancy_rate).
+    KnownSetting("fee_vacancy_rate", N_("the percentage of its fees an empty owned room pays "
+                                        "(空置房收费比例): 70 for every community, or per "
+                                        "community JX=70, 100 (default 100)"),
+                 lambda value: _vacancy(value), "100"),
     # How long personal data is kept (data.retention, `frontdesk purge`): whole days.
     *(KnownSetting(period.setting, period.what, _days(period.setting), str(period.default_days))
       for period in PERIODS.values()),

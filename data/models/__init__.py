@@ -4,7 +4,7 @@ settings, renovation permits. A new domain adds its own module here and its mode
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit,
 settings and leads. A new domain adds its own module here and its models to `ALL_MODELS`.
 settings, renovation permits, contracts. A new domain adds its own module here and its models to `ALL_MODELS`.
-settings, renovation permits, the knowledge base. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, renovation permits, the knowledge base, fees. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -38,6 +38,16 @@ from data.models.calls import (
 )
 from data.models.contracts import Contract, ContractCounter, ContractEvent, ContractTemplate
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
+from data.models.fees import (
+    Allocation,
+    Bill,
+    FeeAccount,
+    FeeItem,
+    FeeStandard,
+    Payment,
+    ReceiptCounter,
+    Waiver,
+)
 from data.models.handover import Handover, HandoverCommunity
 from data.models.hotline import HotlineOrder
 from data.models.knowledge import (
@@ -158,6 +168,14 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     KbComment,
     KbHelpful,
     KbCommentHelpful,
+    FeeItem,
+    FeeStandard,
+    Bill,
+    ReceiptCounter,
+    Payment,
+    Allocation,
+    Waiver,
+    FeeAccount,
 )
 
 __all__ = [
@@ -174,4 +192,5 @@ __all__ = [
     "Lead", "LeadPhone", "LeadInterest", "LeadEvent", "LeadRule",
     "ContractTemplate", "ContractCounter", "Contract", "ContractEvent",
     "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
+    "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
 ]

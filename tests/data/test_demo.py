@@ -21,6 +21,7 @@ from data.escalation import sweep
 from data.models import (
     AuditLog,
     Call,
+    Community,
     Event,
     Holiday,
     Notification,
@@ -287,3 +288,24 @@ def test_a_sample_that_cannot_be_moved_is_copied_as_it_is(tmp_path, monkeypatch)
         ("desk1",)]
     conn.close()
     shutil.rmtree(Path(copy).parent)
+
+
+def test_shift_moves_fees_by_whole_months(demo, monkeypatch):
+    """Bills cover calendar months: they move by the whole months past (10 from 15 January
+    to 7 December), their period following, the last day of a month staying the last."""
+    from data import fees
+    from data.models import Bill, FeeStandard, Payment
+
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-01-14 10:00")
+    comm = Community.get()
+    item = fees.create_item(comm.id, "垃圾清运费", "room", "monthly")
+    fees.add_standard(item.id, "10", dt.date(2025, 12, 1))
+    fees.bill_period("2026-01")
+    fees.take_payment(demo["owner"].occupancies.get().room_id, "10", "cash")
+    monkeypatch.delenv("FRONTDESK_NOW")
+    shift_to_today(NOW.date())
+    bill = Bill.get()
+    assert (bill.period, bill.starts_on, bill.ends_on) == ("2026-11", dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert Payment.get().taken_at == dt.datetime(2026, 11, 14, 10, 0)
+    assert FeeStandard.get().starts_on == dt.date(2026, 10, 1)
+    assert fees.room_due(bill.room_id) == 0

@@ -380,3 +380,34 @@ def test_rooms_have_areas_states_and_the_car_park_its_spaces(sample):
     assert sample.execute(
         "SELECT count(*) FROM person p JOIN person_tag pt ON pt.person_id = p.id JOIN tag t ON t.id = pt.tag_id"
         " WHERE t.name = '独居老人' AND p.contact_person_id IS NOT NULL").fetchone()[0] > 0
+
+
+def test_fees_a_year_of_bills_payments_and_arrears(sample):
+    """13 months of bills for every room with an area; most paid, with receipts numbered
+    1..n per community and year and counters that continue from them; arrears in every
+    ageing bucket; billed − paid = what the rooms owe (no prepaid balances in the demo)."""
+    assert _one(sample, "SELECT COUNT(DISTINCT period) FROM bill") == 13
+    assert _one(sample, "SELECT COUNT(*) FROM room WHERE area_m2 > 0 AND id NOT IN "
+                        "(SELECT room_id FROM bill)") == 0
+    for community, year, count, top, last in sample.execute(
+            "SELECT community_id, substr(number, 4, 4), COUNT(*), MAX(CAST(substr(number, 9) AS INTEGER)), "
+            "(SELECT last_number FROM receipt_counter c WHERE c.community_id = p.community_id "
+            " AND c.year = CAST(substr(p.number, 4, 4) AS INTEGER)) FROM payment p GROUP BY 1, 2"):
+        assert count == top == last, (community, year)
+    owed = _one(sample, "SELECT SUM(amount_fen - paid_fen - waived_fen) FROM bill")
+    assert _one(sample, "SELECT SUM(amount_fen) FROM bill") - _one(sample, "SELECT SUM(amount_fen) FROM payment") == owed
+    assert _one(sample, "SELECT COUNT(*) FROM bill b WHERE paid_fen != (SELECT COALESCE(SUM(amount_fen), 0) "
+                        "FROM allocation a WHERE a.bill_id = b.id)") == 0
+    # the oldest unpaid months of owing rooms reach more than a year back (every bucket)
+    def index(period: str) -> int:
+        return int(period[:4]) * 12 + int(period[5:7])
+
+    latest = index(_one(sample, "SELECT MAX(period) FROM bill"))
+    ages = {latest - index(row[0]) for row in sample.execute(
+        "SELECT MIN(period) FROM bill WHERE amount_fen > paid_fen GROUP BY room_id")}
+    assert {age < 3 for age in ages} == {True, False}
+    assert any(3 <= age < 6 for age in ages) and any(6 <= age < 12 for age in ages)
+    assert max(ages) >= 12
+    assert {row[0] for row in sample.execute("SELECT DISTINCT method FROM payment")} == {
+        "wechat", "alipay", "cash", "card", "transfer"}
+    assert _one(sample, "SELECT COUNT(*) FROM payment WHERE method = 'transfer' AND reference = ''") == 0

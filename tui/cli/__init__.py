@@ -21,6 +21,7 @@ from tui.cli import (
     contracts,
     desk_registers,
     duty,
+    fees,
     handover,
     knowledge,
     leads,
@@ -82,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     retention.add_parsers(sub)
     leads.add_parsers(sub)
     contracts.add_parsers(sub)
+    fees.add_parsers(sub)
     knowledge.add_parsers(sub)
     return parser
 
@@ -167,6 +169,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **retention.COMMANDS,
     **leads.COMMANDS,
     **contracts.COMMANDS,
+    **fees.COMMANDS,
     **knowledge.COMMANDS,
 }
 

@@ -1,0 +1,298 @@
+"""Issuing bills (开账): `bill_period("2027-01")` bills every room of every community (or of
+one) for a month — items billed quarterly or yearly in the first month of their cycle —
+building by building, each in its own short transaction, so a run is resumable and a rerun
+issues only what is missing (one key per room, item, space, period and first day).
+
+Who pays: the owner; a room whose owner changed within the period is billed to each by days;
+days without an owner, rooms the developer still holds and rooms not delivered are billed to
+the developer (建设单位, 物业服务收费管理办法 art. 16) in full; an empty owned room (空置)
+pays the community's vacancy rate. A room's prepaid balance settles its new bills at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from data import access
+from data.clock import now
+from data.db import db, transaction
+from data.errors import NotFoundError, ValidationError
+from data.fees.items import CYCLE_MONTHS, find_item, standard_on, standards_of, vacancy_rate
+from data.fees.payments import apply_prepaid
+from data.fees.values import BillingResult, add_months, parse_period, period_start
+from data.i18n import _
+from data.models import (
+    Bill,
+    Building,
+    Community,
+    FeeAccount,
+    FeeItem,
+    Occupancy,
+    ParkingSpace,
+    Room,
+)
+
+#: Rows per INSERT (19 parameters each: within SQLite's limit of 32 766).
+CHUNK = 1000
+
+Segment = tuple[dt.date, dt.date, int | None]  # [start, end) and the owner (None: developer)
+
+
+def due_items(community_id: int, period: str) -> list[FeeItem]:
+    """The community's active items issued in `period`'s month."""
+    month = int(period[5:7])
+    items = []
+    for item in (FeeItem.select().where(FeeItem.community == community_id, FeeItem.active == True)  # noqa: E712
+                 .order_by(FeeItem.id)):
+        months = CYCLE_MONTHS.get(item.cycle)
+        if months is None:  # one-off items are charged one by one (charge_once)
+            continue
+        if (month - 1) % months == 0:
+            items.append(item)
+    return items
+
+
+def owner_segments(occupancies: list[tuple[dt.date | None, dt.date | None, int]],
+                   start: dt.date, end: dt.date) -> list[Segment]:
+    """The span [start, end) cut by owner: each owner's days ([move-in, move-out): the
+    move-out day is the next owner's), the days nobody owned as None (the developer)."""
+    spans = []
+    for s, e, person in occupancies:
+        s2, e2 = max(s or start, start), min(e or end, end)
+        if s2 < e2:
+            spans.append((s2, e2, person))
+    spans.sort(key=lambda x: (x[0], x[2]))
+    out: list[Segment] = []
+    cursor = start
+    for s, e, person in spans:
+        if e <= cursor:
+            continue  # overlaps an earlier owner: the first owner of a day pays it
+        s = max(s, cursor)
+        if s > cursor:
+            out.append((cursor, s, None))
+        out.append((s, e, person))
+        cursor = e
+    if cursor < end:
+        out.append((cursor, end, None))
+    return out
+
+
+def line_amount(price_fen: int, quantity: Decimal, months: int, days: int, span_days: int,
+                rate_pct: int) -> int:
+    """price × quantity × months × days ÷ span days × rate %, rounded half up to the fen once."""
+    exact = (Decimal(price_fen) * quantity * months * days * rate_pct) / (Decimal(span_days) * 100)
+    return int(exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def bill_period(period: str, community_id: int | None = None,
+                staff_id: int | None = None) -> BillingResult:
+    """Issue the bills of `period` ("2027-01") for every room of one community or all,
+    building by building in short transactions; a rerun issues only what is missing."""
+    access.require("fees.bill", staff_id)
+    period = parse_period(period)
+    communities = Community.select(Community.id).order_by(Community.id)
+    if community_id is not None:
+        communities = communities.where(Community.id == community_id)
+    total = [0, 0, 0, 0]  # bills, fen, buildings, prepaid used
+    for (cid,) in communities.tuples():
+        _bill_community(cid, period, total)
+    return BillingResult(period, total[0], total[1], total[2], total[3])
+
+
+def _bill_community(community_id: int, period: str, total: list[int]) -> None:
+    items = due_items(community_id, period)
+    if not items:
+        return
+    start = period_start(period)
+    standards = standards_of([i.id for i in items])
+    rate = vacancy_rate(community_id)
+    room_items = [i for i in items if i.basis in ("area", "room")]
+    space_items = [i for i in items if i.basis == "space"]
+    buildings = [b for (b,) in Building.select(Building.id).where(Building.community == community_id)
+                 .order_by(Building.id).tuples()]
+    for building_id in buildings:
+        if room_items:
+            with transaction():
+                rows = _room_lines(community_id, building_id, period, start, room_items, standards, rate)
+                _insert(rows, total)
+                total[3] += _use_prepaid(Room.select(Room.id).where(Room.building == building_id))
+            total[2] += 1
+    if space_items:
+        with transaction():
+            rows = _space_lines(community_id, period, start, space_items, standards)
+            _insert(rows, total)
+            total[3] += _use_prepaid(Room.select(Room.id).where(Room.community == community_id))
+
+
+#: The columns of a bill line, in the order `_insert` writes them.
+_COLUMNS = ("community_id", "building_id", "room_id", "space_id", "space_key", "item_id", "standard_id",
+            "period", "starts_on", "ends_on", "payer_kind", "person_id", "quantity", "unit_price_fen",
+            "rate_pct", "amount_fen", "paid_fen", "waived_fen", "issued_at")
+_KEYS = ("community", "building", "room", "space", "space_key", "item", "standard", "period", "starts_on",
+         "ends_on", "payer_kind", "person", "quantity", "unit_price_fen", "rate_pct", "amount_fen", "paid_fen",
+         "waived_fen", "issued_at")
+
+
+def _param(value):
+    """A value as both drivers take it: dates and times as ISO text, Decimal as text."""
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    return value
+
+
+def _insert(rows: list[dict], total: list[int]) -> None:
+    """Insert the lines, many per statement (building the statement through the query
+    builder cost more than the database's work); a line another run inserted meanwhile is
+    left as it is (ON CONFLICT DO NOTHING on the unique key)."""
+    mark = db.param
+    one = "(" + ", ".join([mark] * len(_COLUMNS)) + ")"
+    head = f'INSERT INTO "bill" ({", ".join(_COLUMNS)}) VALUES '
+    for i in range(0, len(rows), CHUNK):
+        chunk = rows[i:i + CHUNK]
+        params = [_param(row[key]) for row in chunk for key in _KEYS]
+        cursor = db.execute_sql(head + ", ".join([one] * len(chunk)) + " ON CONFLICT DO NOTHING", params)
+        inserted = cursor.rowcount
+        total[0] += inserted
+        total[1] += sum(r["amount_fen"] for r in chunk) if inserted == len(chunk) else 0
+
+
+def _existing(room_ids_query, period: str) -> set[tuple[int, int, int]]:
+    return {(r, i, s) for r, i, s in Bill.select(Bill.room, Bill.item, Bill.space_key)
+            .where(Bill.room.in_(room_ids_query), Bill.period == period).tuples()}
+
+
+def _room_lines(community_id: int, building_id: int, period: str, start: dt.date,
+                items: list[FeeItem], standards: dict, rate: int) -> list[dict]:
+    rooms = list(Room.select(Room.id, Room.room_type, Room.area_m2, Room.state, Room.developer_held)
+                 .where(Room.building == building_id).tuples())
+    if not rooms:
+        return []
+    in_building = Room.select(Room.id).where(Room.building == building_id)
+    done = _existing(in_building, period)
+    longest = max(CYCLE_MONTHS[i.cycle] for i in items)
+    far_end = add_months(start, longest)
+    owners: dict[int, list[tuple[dt.date | None, dt.date | None, int]]] = {}
+    for room_id, s, e, person in (Occupancy.select(Occupancy.room, Occupancy.start_date, Occupancy.end_date,
+                                                   Occupancy.person)
+                                  .where(Occupancy.room.in_(in_building), Occupancy.role == "owner",
+                                         (Occupancy.start_date.is_null()) | (Occupancy.start_date < far_end),
+                                         (Occupancy.end_date.is_null()) | (Occupancy.end_date > start))
+                                  .tuples()):
+        owners.setdefault(room_id, []).append((s, e, person))
+    issued_at = now()
+    rows: list[dict] = []
+    for item in items:
+        months = CYCLE_MONTHS[item.cycle]
+        end = add_months(start, months)
+        span_days = (end - start).days
+        for room_id, room_type, area, state, developer_held in rooms:
+            if (room_id, item.id, 0) in done:
+                continue
+            if item.basis == "area":
+                if area is None or Decimal(area) <= 0:
+                    continue  # no floor area: nothing to bill by area
+                quantity = Decimal(area)
+            else:
+                quantity = Decimal(1)
+            if developer_held or state == "undelivered":
+                segments: list[Segment] = [(start, end, None)]
+            else:
+                segments = owner_segments(owners.get(room_id, []), start, end)
+            for seg_start, seg_end, person in segments:
+                found = standard_on(standards[item.id], room_type, seg_start)
+                if found is None:
+                    continue
+                price, standard_id = found
+                pct = rate if person is not None and state == "vacant" else 100
+                rows.append(dict(
+                    community=community_id, building=building_id, room=room_id, space=None, space_key=0,
+                    item=item.id, standard=standard_id, period=period, starts_on=seg_start,
+                    ends_on=seg_end - dt.timedelta(days=1),
+                    payer_kind="owner" if person is not None else "developer", person=person,
+                    quantity=quantity, unit_price_fen=price, rate_pct=pct,
+                    amount_fen=line_amount(price, quantity, months, (seg_end - seg_start).days, span_days, pct),
+                    paid_fen=0, waived_fen=0, issued_at=issued_at))
+    return rows
+
+
+def _space_lines(community_id: int, period: str, start: dt.date, items: list[FeeItem],
+                 standards: dict) -> list[dict]:
+    """Parking spaces with a holder, billed to the holder on the room the holder owns in
+    the community (payments are taken per room); a space whose holder owns none is skipped."""
+    owned: dict[int, tuple[int, int]] = {}
+    for person, room_id, building_id in (Occupancy.select(Occupancy.person, Room.id, Room.building)
+                                         .join(Room)
+                                         .where(Room.community == community_id, Occupancy.role == "owner",
+                                                Occupancy.end_date.is_null())
+                                         .order_by(Occupancy.id).tuples()):
+        owned.setdefault(person, (room_id, building_id))
+    spaces = list(ParkingSpace.select(ParkingSpace.id, ParkingSpace.holder)
+                  .where(ParkingSpace.community == community_id, ParkingSpace.holder.is_null(False)).tuples())
+    done = {(s, i) for s, i in Bill.select(Bill.space_key, Bill.item)
+            .where(Bill.community == community_id, Bill.period == period, Bill.space_key != 0).tuples()}
+    issued_at = now()
+    rows = []
+    for item in items:
+        months = CYCLE_MONTHS[item.cycle]
+        end = add_months(start, months)
+        found = standard_on(standards[item.id], "", start)
+        if found is None:
+            continue
+        price, standard_id = found
+        for space_id, holder in spaces:
+            if (space_id, item.id) in done or holder not in owned:
+                continue
+            room_id, building_id = owned[holder]
+            rows.append(dict(
+                community=community_id, building=building_id, room=room_id, space=space_id,
+                space_key=space_id, item=item.id, standard=standard_id, period=period, starts_on=start,
+                ends_on=end - dt.timedelta(days=1), payer_kind="holder", person=holder,
+                quantity=Decimal(1), unit_price_fen=price, rate_pct=100, amount_fen=price * months,
+                paid_fen=0, waived_fen=0, issued_at=issued_at))
+    return rows
+
+
+def _use_prepaid(room_ids_query) -> int:
+    """Settle new bills from the prepaid balances of these rooms; the fen used."""
+    rooms = [r for (r,) in FeeAccount.select(FeeAccount.room)
+             .where(FeeAccount.room.in_(room_ids_query), FeeAccount.prepaid_fen > 0).tuples()]
+    return sum(apply_prepaid(room_id) for room_id in rooms)
+
+
+def charge_once(room_id: int, item: str | int, amount: str = "", on: dt.date | None = None,
+                staff_id: int | None = None) -> int:
+    """A one-off charge (装修垃圾清运费 …) on a room, at the item's standard unless an amount
+    is given; returns the bill's id. Billed to the room's current owner (else the developer)."""
+    from data.clock import today
+    from data.fees.values import fen_of
+
+    access.require("fees.bill", staff_id)
+    room = Room.get_or_none(Room.id == room_id)
+    if room is None:
+        raise NotFoundError(_("No such room."))
+    fee = find_item(room.community_id, item)
+    if fee.basis != "once":
+        raise ValidationError("item", _("“{name}” is not a one-off item: it is billed by period.").format(
+            name=fee.name))
+    day = on or today()
+    found = standard_on(standards_of([fee.id])[fee.id], room.room_type, day)
+    if amount:
+        price, standard_id = fen_of(amount, "amount"), None
+    elif found is not None:
+        price, standard_id = found
+    else:
+        raise ValidationError("amount", _("“{name}” has no standard yet: give the amount.").format(name=fee.name))
+    owner = (Occupancy.select(Occupancy.person).where(
+        Occupancy.room == room_id, Occupancy.role == "owner", Occupancy.end_date.is_null())
+        .order_by(Occupancy.id).scalar())
+    with transaction():
+        if Bill.get_or_none(Bill.room == room_id, Bill.item == fee.id, Bill.space_key == 0,
+                            Bill.starts_on == day):
+            raise ValidationError("item", _("This room already has “{name}” on {day}.").format(
+                name=fee.name, day=day))
+        bill = Bill.create(community=room.community_id, building=room.building_id, room=room_id,
+                           item=fee.id, standard=standard_id, period=f"{day.year:04d}-{day.month:02d}",
+                           starts_on=day, ends_on=day, payer_kind="owner" if owner else "developer",
+                           person=owner, quantity=1, unit_price_fen=price, amount_fen=price, issued_at=now())
+        apply_prepaid(room_id)
+    return bill.id

@@ -1,0 +1,162 @@
+"""Fees (服务费用, issue 18): fee items and their dated standards per community, the bills
+issued per room and period, payments with gap-free receipt numbers (and the voids and
+refunds that point at them), what each payment settled, waivers (减免) and each room's
+prepaid balance. Money is integer fen throughout. Migration 0024."""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from data.clock import now
+from data.db import BaseModel
+from data.models.people import Building, Community, ParkingSpace, Person, Room
+from data.models.staff import Staff
+
+
+class FeeItem(BaseModel):
+    """A fee item of a community: how it is computed (`basis`: area, space, room, once)
+    and how often it is billed (`cycle`: monthly, quarterly, yearly; once for one-offs)."""
+
+    id = AutoField()
+    community = ForeignKeyField(Community, backref="fee_items", on_delete="RESTRICT")
+    name = CharField(max_length=40)
+    basis = CharField(max_length=8)  # data.fees.items.BASES
+    cycle = CharField(max_length=10, default="monthly")  # data.fees.items.CYCLES
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("community", "name"), True),)
+
+
+class FeeStandard(BaseModel):
+    """A price of an item from a date on (元/m²/月, 元/个/月, 元/户/月 or the one-off
+    amount), in fen, for one room type ("" for every type). Never edited: a new standard
+    with a later start date replaces it from then on."""
+
+    id = AutoField()
+    item = ForeignKeyField(FeeItem, backref="standards", on_delete="RESTRICT")
+    room_type = CharField(max_length=12, default="")
+    unit_price_fen = IntegerField()
+    starts_on = DateField()
+    created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("item", "room_type", "starts_on"), True),)
+
+
+class Bill(BaseModel):
+    """One bill line: a room's (or its parking space's) item for a period, to one payer,
+    for the days `starts_on`..`ends_on` — a room whose owner changed mid-period has one line
+    per owner. `paid_fen` and `waived_fen` follow the allocations and waivers."""
+
+    id = AutoField()
+    # Only the indexes the queries use (a bill table holds a row per room and month): the
+    # unique key leads with the room, (community, period) and (building, period) serve
+    # billing, rates and the arrears filters.
+    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)
+    building = ForeignKeyField(Building, null=True, backref="+", on_delete="RESTRICT", index=False)
+    room = ForeignKeyField(Room, backref="bills", on_delete="RESTRICT", index=False)
+    space = ForeignKeyField(ParkingSpace, null=True, backref="+", on_delete="RESTRICT", index=False)
+    space_key = IntegerField(default=0)  # the space's id, 0 for a room's own line (unique key)
+    item = ForeignKeyField(FeeItem, backref="bills", on_delete="RESTRICT", index=False)
+    standard = ForeignKeyField(FeeStandard, null=True, backref="+", on_delete="RESTRICT", index=False)
+    period = CharField(max_length=7)  # "2027-01": the first month the line covers
+    starts_on = DateField()
+    ends_on = DateField()
+    payer_kind = CharField(max_length=10, default="owner")  # owner | developer | holder
+    person = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL", index=False)
+    quantity = DecimalField(max_digits=12, decimal_places=2, default=1)
+    unit_price_fen = IntegerField(default=0)
+    rate_pct = IntegerField(default=100)  # the vacancy rate for an empty owned room
+    amount_fen = IntegerField()
+    paid_fen = IntegerField(default=0)
+    waived_fen = IntegerField(default=0)
+    issued_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = (
+            (("room", "item", "space_key", "period", "starts_on"), True),
+            (("community", "period"), False),
+            (("building", "period"), False),
+        )
+
+
+class ReceiptCounter(BaseModel):
+    """The last receipt number of a community in a year: updated in the transaction that
+    takes the payment, so receipt numbers have no gaps."""
+
+    id = AutoField()
+    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT")
+    year = IntegerField()
+    last_number = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("community", "year"), True),)
+
+
+class Payment(BaseModel):
+    """Money in (a payment) or out (a void of a payment, a refund of the prepaid balance):
+    `amount_fen` is negative for money out. Every one has a receipt number; a void points
+    at the payment it cancels, which stays as it was."""
+
+    id = AutoField()
+    number = CharField(max_length=20)
+    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)  # (community, number)
+    room = ForeignKeyField(Room, backref="payments", on_delete="RESTRICT", index=False)  # (room, taken_at)
+    kind = CharField(max_length=8, default="payment")  # payment | void | refund
+    method = CharField(max_length=10, default="")  # data.fees.payments.METHODS
+    reference = CharField(max_length=60, default="")
+    payer_name = CharField(max_length=60, default="")
+    amount_fen = IntegerField()
+    voids = ForeignKeyField("self", null=True, unique=True, backref="voided_by", on_delete="RESTRICT")
+    reason = TextField(default="")
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    taken_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("community", "number"), True), (("room", "taken_at"), False))
+
+
+class Allocation(BaseModel):
+    """What settled a bill: part of a payment (negative when a void takes it back), or the
+    room's prepaid balance (`payment` NULL)."""
+
+    id = AutoField()
+    bill = ForeignKeyField(Bill, backref="allocations", on_delete="RESTRICT", index=False)  # (bill, at)
+    payment = ForeignKeyField(Payment, null=True, backref="allocations", on_delete="RESTRICT")
+    amount_fen = IntegerField()
+    at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("bill", "at"), False),)
+
+
+class Waiver(BaseModel):
+    """减免: part of a bill the company lets go, by a supervisor, with a reason."""
+
+    id = AutoField()
+    bill = ForeignKeyField(Bill, backref="waivers", on_delete="RESTRICT")
+    amount_fen = IntegerField()
+    reason = TextField()
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    at = DateTimeField(default=now)
+
+
+class FeeAccount(BaseModel):
+    """A room's prepaid balance (预存): overpayments, used by the next bills."""
+
+    id = AutoField()
+    room = ForeignKeyField(Room, unique=True, backref="+", on_delete="RESTRICT")
+    prepaid_fen = IntegerField(default=0)

@@ -1,0 +1,286 @@
+"""The `frontdesk fees …` command (issue 18): fee items and standards, issuing a period's
+bills, payments, voids, refunds and waivers, the arrears list, the collection rates and a
+room's statement — through data.fees, with its rules and permissions."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from data.i18n import _
+from tui.cli.common import emit, open_db, pad, sign_in, to_code
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register `fees` and its actions on the main parser."""
+    p = sub.add_parser("fees", help=_("fees, bills, payments and arrears (收费)"))
+    actions = p.add_subparsers(dest="fees_command", metavar="ACTION", required=True)
+
+    def common(q: argparse.ArgumentParser, *, room: bool = False) -> None:
+        q.add_argument("--community", default="", metavar="NAME", help=_("the community (name or code)"))
+        if room:
+            q.add_argument("--room", required=True, metavar="CODE", help=_("the room, such as 3-2-501"))
+        q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    q = actions.add_parser("items", help=_("the fee items; `items add` adds one (leads)"))
+    common(q)
+    steps = q.add_subparsers(dest="items_command", metavar="STEP")
+    t = steps.add_parser("add", help=_("add a fee item to a community"))
+    common(t)
+    t.add_argument("--name", required=True, metavar="NAME", help=_("such as 物业服务费"))
+    t.add_argument("--basis", required=True, metavar="B", help=_("面积 (per m²), 车位, 户 (per room) or 一次性"))
+    t.add_argument("--cycle", default="monthly", metavar="C", help=_("月, 季, 年 or 一次 (default monthly)"))
+
+    q = actions.add_parser("standards", help=_("the fee standards (收费标准); `standards add` adds one (leads)"))
+    common(q)
+    steps = q.add_subparsers(dest="standards_command", metavar="STEP")
+    t = steps.add_parser("add", help=_("a new standard of an item from a date on"))
+    common(t)
+    t.add_argument("--item", required=True, metavar="NAME", help=_("the fee item (name or id)"))
+    t.add_argument("--price", required=True, metavar="YUAN", help=_("yuan per m² per month, per space or room per month, or the one-off amount"))
+    t.add_argument("--from", required=True, dest="from_day", metavar="YYYY-MM-DD", help=_("the first day it applies"))
+    t.add_argument("--room-type", default="", dest="room_type", metavar="T", help=_("only this room type (住宅, 商铺 …)"))
+
+    q = actions.add_parser("bill", help=_("issue a period's bills (leads); a rerun issues only what is missing"))
+    common(q)
+    q.add_argument("--period", required=True, metavar="YYYY-MM", help=_("the month, such as 2027-01"))
+
+    q = actions.add_parser("pay", help=_("take a payment for a room"))
+    common(q, room=True)
+    q.add_argument("--amount", required=True, metavar="YUAN", help=_("the amount in yuan"))
+    q.add_argument("--method", required=True, metavar="M", help=_("现金, 银行卡, 微信, 支付宝 or 银行转账"))
+    q.add_argument("--reference", default="", metavar="REF", help=_("the transfer's reference (交易流水号)"))
+    q.add_argument("--bills", default="", metavar="ID,ID", help=_("the bills it settles (default: the oldest first)"))
+    q.add_argument("--payer", default="", metavar="NAME", help=_("who paid"))
+
+    q = actions.add_parser("void", help=_("void a payment (supervisors; a reason is needed)"))
+    common(q)
+    q.add_argument("receipt", metavar="RECEIPT", help=_("the receipt number, such as SJ-2027-000123"))
+    q.add_argument("--reason", required=True, metavar="TEXT", help=_("why"))
+
+    q = actions.add_parser("refund", help=_("refund part of a room's prepaid balance (supervisors)"))
+    common(q, room=True)
+    q.add_argument("--amount", required=True, metavar="YUAN", help=_("the amount in yuan"))
+    q.add_argument("--reason", required=True, metavar="TEXT", help=_("why"))
+    q.add_argument("--method", default="现金", metavar="M", help=_("how it is paid back (default 现金)"))
+
+    q = actions.add_parser("waive", help=_("waive part of a bill (减免, supervisors; a reason is needed)"))
+    common(q)
+    q.add_argument("bill", type=int, metavar="BILL", help=_("the bill's number (id)"))
+    q.add_argument("--amount", required=True, metavar="YUAN", help=_("the amount in yuan"))
+    q.add_argument("--reason", required=True, metavar="TEXT", help=_("why"))
+
+    q = actions.add_parser("arrears", help=_("rooms that owe, the largest first"))
+    common(q)
+    q.add_argument("--building", default="", metavar="CODE", help=_("only this building"))
+    q.add_argument("--min", default="", dest="minimum", metavar="YUAN", help=_("only rooms owing at least this"))
+    q.add_argument("--bucket", default="", metavar="B", help=_("the age of the oldest debt: 0-3, 3-6, 6-12 or 12+ months"))
+    q.add_argument("--as-of", default="", dest="as_of", metavar="YYYY-MM-DD", help=_("ages as of this day (default today)"))
+    q.add_argument("--limit", type=int, default=50, metavar="N", help=_("at most N (default 50)"))
+    q.add_argument("--offset", type=int, default=0, metavar="N", help=_("skip the first N"))
+
+    q = actions.add_parser("rates", help=_("当期收缴率 and 清欠率 of a period"))
+    common(q)
+    q.add_argument("--period", required=True, metavar="YYYY-MM", help=_("the month, such as 2027-01"))
+    q.add_argument("--cutoff", default="", metavar="YYYY-MM-DD", help=_("as of this day (default the period's last day)"))
+
+    q = actions.add_parser("statement", help=_("a room's bills, payments and balance"))
+    common(q, room=True)
+    q.add_argument("--limit", type=int, default=50, metavar="N", help=_("at most N bills and N payments"))
+
+
+def _community_id(args: argparse.Namespace) -> int | None:
+    from data.rooms_lookup import community_id_for
+
+    return community_id_for(args.community or None)
+
+
+def _room(args: argparse.Namespace) -> int:
+    from data.lookup import find_room
+
+    return find_room(args.room, args.community or None)[1]
+
+
+def _date(text: str, option: str):
+    from data.validators import parse_date
+
+    return parse_date(text or "", option)
+
+
+def _require_community(args: argparse.Namespace) -> int:
+    from data.errors import ValidationError
+
+    cid = _community_id(args)
+    if cid is None:
+        raise ValidationError("--community", _("Say which community with --community."))
+    return cid
+
+
+def _items(args: argparse.Namespace, staff) -> int:
+    from data import fees
+
+    if args.items_command == "add":
+        row = fees.create_item(_require_community(args), args.name,
+                               to_code(args.basis, fees.BASES, fees.BASIS_WORDS, "--basis"),
+                               to_code(args.cycle, fees.CYCLES, fees.CYCLE_WORDS, "--cycle"), staff.id)
+        rows = [row]
+    else:
+        rows = fees.list_items(_community_id(args), staff.id)
+    for row in rows:
+        if args.json:
+            emit(row.as_json())
+        else:
+            print(f"{row.id:>4}  {pad(row.community, 12)}  {pad(row.name, 14)}  "
+                  f"{_(fees.BASES[row.basis])} · {_(fees.CYCLES[row.cycle])}")
+    return 0
+
+
+def _standards(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.vocab import ROOM_TYPE_WORDS, ROOM_TYPES
+
+    if args.standards_command == "add":
+        cid = _require_community(args)
+        item = fees.find_item(cid, args.item)
+        room_type = to_code(args.room_type, ROOM_TYPES, ROOM_TYPE_WORDS, "--room-type") if args.room_type else ""
+        rows = [fees.add_standard(item.id, args.price, _date(args.from_day, "--from"), room_type, staff.id)]
+    else:
+        rows = fees.list_standards(_community_id(args), staff.id)
+    for row in rows:
+        if args.json:
+            emit(row.as_json())
+        else:
+            kind = _(ROOM_TYPES[row.room_type]) if row.room_type else _("every room type")
+            since = _("from {day}").format(day=row.starts_on)
+            print(f"{pad(row.item, 14)}  {pad(kind, 10)}  {fees.money_text(row.unit_price_fen):>10}  {since}")
+    return 0
+
+
+def _pay(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.errors import ValidationError
+
+    bills = []
+    for part in args.bills.replace("，", ",").split(","):
+        if part.strip():
+            if not part.strip().isdigit():
+                raise ValidationError("--bills", _("Give bill numbers separated by commas, such as 12,13."))
+            bills.append(int(part))
+    view = fees.take_payment(_room(args), args.amount, to_code(args.method, fees.METHODS, fees.METHOD_WORDS, "--method"),
+                             reference=args.reference, bill_ids=bills or None, payer_name=args.payer,
+                             staff_id=staff.id)
+    _print_payment(args, view)
+    return 0
+
+
+def _print_payment(args: argparse.Namespace, view) -> None:
+    from data import fees
+
+    if args.json:
+        emit(view.as_json())
+        return
+    print(_("Receipt {number}: {amount} yuan ({words}), {room}.").format(
+        number=view.number, amount=fees.money_text(view.amount_fen), words=view.amount_in_words, room=view.room))
+    for _bill, what, fen in view.settled:
+        print(f"  {pad(what, 24)}  {fees.money_text(fen):>10}")
+    if view.prepaid_fen and view.kind == "payment":
+        print("  " + _("To the prepaid balance: {amount}").format(amount=fees.money_text(view.prepaid_fen)))
+
+
+def _arrears(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.people import find_building
+
+    building_id = find_building(args.building, args.community or None)[1] if args.building else None
+    page = fees.arrears_page(
+        community_id=_community_id(args), building_id=building_id,
+        min_fen=fees.fen_of(args.minimum, "--min") if args.minimum else 0, bucket=args.bucket or None,
+        as_of=_date(args.as_of, "--as-of") if args.as_of else None, limit=args.limit, offset=args.offset,
+        staff_id=staff.id)
+    for row in page.rows:
+        if args.json:
+            emit(row.as_json())
+        else:
+            print(f"{pad(row.community, 10)}  {pad(row.room, 12)}  {pad(row.owner, 8)}  "
+                  f"{fees.money_text(row.due_fen):>10}  {row.oldest_period}  {row.bucket}")
+    if not args.json:
+        print(_("{rooms} rooms owe {amount} yuan.").format(rooms=page.total_rooms,
+                                                           amount=fees.money_text(page.total_fen)))
+    return 0
+
+
+def _rates(args: argparse.Namespace, staff) -> int:
+    from data import fees
+
+    rows = fees.collection_rates(args.period, community_id=_community_id(args),
+                                 cutoff=_date(args.cutoff, "--cutoff") if args.cutoff else None,
+                                 staff_id=staff.id)
+    for row in rows:
+        if args.json:
+            emit(row.as_json())
+        else:
+            where = row.community + (f" {row.building}" if row.building else "")
+            rate = "—" if row.collection_rate is None else f"{row.collection_rate}%"
+            arrears = "—" if row.arrears_rate is None else f"{row.arrears_rate}%"
+            print(pad(where, 16) + "  " + _("collection rate {rate}, arrears cleared {cleared}").format(
+                rate=rate, cleared=arrears))
+    return 0
+
+
+def _statement(args: argparse.Namespace, staff) -> int:
+    from data import fees
+
+    view = fees.statement(_room(args), args.limit, staff.id)
+    if args.json:
+        emit(view.as_json())
+        return 0
+    print(_("{community} {room}: owes {due}, prepaid {prepaid}.").format(
+        community=view.community, room=view.room, due=fees.money_text(view.due_fen),
+        prepaid=fees.money_text(view.prepaid_fen)))
+    for b in view.bills:
+        due = _("owing {amount}").format(amount=fees.money_text(b.due_fen))
+        print(f"  #{b.id:<6} {b.period}  {pad(b.item, 12)}  {fees.money_text(b.amount_fen):>9}  {due}  {b.payer}")
+    for p in view.payments:
+        print(f"  {p.number}  {p.taken_at:%Y-%m-%d %H:%M}  {fees.money_text(p.amount_fen):>10}  {p.kind}")
+    return 0
+
+
+def cmd_fees(args: argparse.Namespace) -> int:
+    """`frontdesk fees …`."""
+    from data import fees
+
+    open_db(args)
+    staff = sign_in(args)
+    command = args.fees_command
+    special: dict[str, Callable[[argparse.Namespace, object], int]] = {
+        "items": _items, "standards": _standards, "pay": _pay, "arrears": _arrears, "rates": _rates,
+        "statement": _statement}
+    if command in special:
+        return special[command](args, staff)
+    if command == "bill":
+        result = fees.bill_period(args.period, _community_id(args), staff.id)
+        if args.json:
+            emit(result.as_json())
+        else:
+            print(_("{period}: {bills} bills issued, {amount} yuan; {prepaid} yuan settled from prepaid balances.").format(
+                period=result.period, bills=result.bills, amount=fees.money_text(result.amount_fen),
+                prepaid=fees.money_text(result.prepaid_used_fen)))
+        return 0
+    if command == "void":
+        view = fees.void_payment(_community_id(args), args.receipt, args.reason, staff.id)
+    elif command == "refund":
+        view = fees.refund(_room(args), args.amount, args.reason,
+                           method=to_code(args.method, fees.METHODS, fees.METHOD_WORDS, "--method"), staff_id=staff.id)
+    else:  # waive
+        waiver = fees.waive(args.bill, args.amount, args.reason, staff.id)
+        if args.json:
+            emit(waiver.as_json())
+        else:
+            print(_("Bill {id}: {amount} yuan waived.").format(id=waiver.bill_id,
+                                                               amount=fees.money_text(waiver.amount_fen)))
+        return 0
+    _print_payment(args, view)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"fees": cmd_fees}

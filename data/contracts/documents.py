@@ -59,7 +59,8 @@ SAFE_FILTERS = frozenset({"default", "d", "upper", "lower", "trim", "replace", "
 #: The filters that may take arguments, and how many at most: each argument a constant —
 #: a text of at most MAX_ARG_CHARS, a whole number within MAX_ARG_NUMBER, or true/false.
 #: (No |center, |indent, |wordwrap… : widths are how a template builds a huge text.)
-FILTER_ARGS = {"default": 2, "d": 2, "truncate": 3, "round": 2, "join": 1, "replace": 2}
+#: (|join takes none: a separator would multiply a text's length, and filters chain.)
+FILTER_ARGS = {"default": 2, "d": 2, "truncate": 3, "round": 2, "replace": 2}
 MAX_ARG_CHARS = 20
 MAX_ARG_NUMBER = 1000
 #: How deep a template's statements and expressions may nest (the built-in ones reach 4).
@@ -240,6 +241,11 @@ def _check_size(tree: nodes.Template) -> None:
         raise ValidationError("file", _(
             "A template may not calculate (+ - * / % ** ~): found “{code}”. It fills in "
             "values as they are.").format(code=type(node).__name__))
+    for node in tree.find_all((nodes.Assign, nodes.AssignBlock)):
+        # {% set b %}{{ a }}{{ a }}{% endset %} doubles a text each line, shallow as it is.
+        raise ValidationError("file", _(
+            "A template may not set values of its own ({{% set %}}): it fills in the "
+            "placeholders as they are.").format())
     for node in tree.find_all(nodes.Filter):
         most = FILTER_ARGS.get(node.name, 0)
         args = list(node.args)

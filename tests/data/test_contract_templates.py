@@ -343,3 +343,17 @@ def test_the_partys_phone_is_masked_in_a_document_unless_the_role_may_reveal_it(
     monkeypatch.setitem(access.RULES, "reveal.phone", (frozenset({access.SUPERVISOR}), "see full phone numbers"))
     assert texts(ct.render_contract(view.id, w.desk.id).path) == ["电话：138****8000"]
     assert AuditLog.select().where(AuditLog.action == "reveal", AuditLog.entity == "contract").count() == 1
+
+
+@pytest.mark.parametrize("code", [
+    "{% set a0 %}{{ 业主姓名 }}{% endset %}{% set a1 %}{{ a0 }}{{ a0 }}{% endset %}{{ a1|length }}",
+    "{% set b0 = 业主姓名 %}{{ b0 }}",
+    '{{ 业主姓名|join("12345678901234567890")|join("12345678901234567890") }}',
+])
+def test_a_template_that_doubles_a_text_by_set_or_join_is_refused(w, code):
+    """Shallow lines that each double a text (set blocks, chained |join separators) would
+    exhaust memory at render: refused when registered."""
+    with pytest.raises(ValidationError) as caught:
+        register(w, make_docx("{{ 业主姓名 }}", code))
+    assert caught.value.field == "file" and ("set" in caught.value.message or "|join" in caught.value.message)
+    assert ContractTemplate.select().count() == 0

@@ -10,6 +10,7 @@ role that may see ID numbers gets one in full through `reveal_visitors`, recorde
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,8 +36,8 @@ from data.registers.common import (
     room_ref,
     shown_plate,
 )
-from data.search_gate import is_whole_phone, phone_match
-from data.validators import clean_text, mask_phone, normalize_phone, parse_plate_query
+from data.search_gate import count_whole_search, phone_match
+from data.validators import clean_text, mask_phone, parse_plate_query
 
 if TYPE_CHECKING:
     from data.handover import HandoverItem
@@ -356,14 +357,24 @@ def visitor_by_plate(plate: str) -> VisitorPrefill | None:
 
 
 def visitor_by_phone(phone: str) -> VisitorPrefill | None:
-    """The last visit of someone with this phone number, or None."""
+    """The last visit of someone with this phone number, or None. Only for roles that may
+    reveal numbers (the gate, seeing numbers masked, could otherwise guess the hidden
+    digits of a masked number one try at a time and learn which one is a visitor's), and
+    counted like a whole-number search (ValidationError beyond the limit)."""
     access.require("visitor.register")
+    if not access.can("reveal.phone"):
+        return None
     try:
         value = optional_phone(phone)
     except ValidationError:
         return None
     if not value:
         return None
+    actor = access.actor_for(None)
+    if actor is not None:
+        refused = count_whole_search(actor.id)
+        if refused:
+            raise ValidationError("phone", refused)
     return _prefill(Visitor.phone == value)
 
 
@@ -514,10 +525,19 @@ def call_to_confirm(visit_id: int, staff_id: int | None = None) -> ConfirmCall:
         return ConfirmCall(person, None)
     result = dial(command, number)
     if person.masked:  # what the dial says ("Dialling 13800138000 …") names it masked too
-        whole = normalize_phone(number).number if is_whole_phone(number) else number
-        result = DialResult(result.ok, result.message.replace(whole, person.number).replace(
-            number, person.number))
+        result = DialResult(result.ok, _mask_digit_runs(result.message, person.number))
     return ConfirmCall(person, result)
+
+
+#: A run of digits the dial command may print a number as: +86 138 0013 8000, 0571-8888-1234…
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-]?\d){6,}")
+
+
+def _mask_digit_runs(text: str, masked: str) -> str:
+    """`text` with every run of 7 or more digits (a space, hyphen or dot between two allowed)
+    written as `masked`: however the dial command prints the number, the gate does not
+    learn it."""
+    return _DIGIT_RUN.sub(lambda _m: masked, text)
 
 
 def confirm_visit(visit_id: int, staff_id: int | None = None, *, person_id: int | None = None,

@@ -65,7 +65,8 @@ class VisitorForm(FormModal):
         self._looked_up.add((name, value))
         try:
             found = reg.visitor_by_plate(value) if name == "plate" else reg.visitor_by_phone(value)
-        except FrontDeskError:
+        except FrontDeskError as exc:  # e.g. too many whole-number look-ups this minute
+            self.notify(exc.message, severity="warning", markup=False)
             return
         if found is not None:
             self.prefill(found)

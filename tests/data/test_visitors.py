@@ -141,8 +141,29 @@ def test_a_plate_or_phone_seen_before_fills_the_rest(gate):
     found = reg.visitor_by_plate("沪a 12345")
     assert (found.name, found.phone, found.room, found.community) == ("刘师傅", "13700137000", "3-2-501", "锦绣花园")
     assert found.room_id == gate["room"]
-    assert reg.visitor_by_phone("137-0013-7000").name == "刘师傅"
+    with access.acting(gate["desk"]):
+        assert reg.visitor_by_phone("137-0013-7000").name == "刘师傅"
     assert reg.visitor_by_plate("沪A99999") is None and reg.visitor_by_plate("not a plate") is None
+
+
+def test_the_gate_cannot_guess_a_masked_phone_through_the_phone_prefill(gate):
+    """The gate sees 137****7000: guessing the hidden digits one try at a time in the form's
+    phone field would tell which number is a visitor's. The prefill by phone is the desk's,
+    counted in the audit trail like a whole-number search, and refused beyond the limit."""
+    from data.models import AuditLog
+    from data.search_gate import WHOLE_SEARCHES_PER_MINUTE
+
+    visitor(name="刘师傅", phone="13700137000", room="3-2-501", community="锦绣花园")
+    with access.acting(gate["guard"]):
+        assert reg.visitor_by_phone("13700137000") is None
+    assert AuditLog.select().where(AuditLog.action == "search").count() == 0
+    with access.acting(gate["desk"]):
+        assert reg.visitor_by_phone("13700137000").name == "刘师傅"
+        assert AuditLog.select().where(AuditLog.action == "search", AuditLog.staff == gate["desk"].id).count() == 1
+        for _ in range(WHOLE_SEARCHES_PER_MINUTE - 1):
+            reg.visitor_by_phone("13700137001")
+        with pytest.raises(ValidationError):
+            reg.visitor_by_phone("13700137000")
 
 
 def test_the_owner_is_called_to_confirm_and_the_confirmation_recorded(gate):
@@ -372,6 +393,11 @@ def test_the_gate_calls_the_owner_without_seeing_the_number_and_the_desk_sees_it
     assert out.read_text() == "13800138000"  # dialled whole
     assert call.result.ok and "13800138000" not in call.result.message and "138****8000" in call.result.message
     assert "13800138000" not in repr(call)
+    # A failing dial command that prints the number in another form: masked all the same.
+    softphone.write_text('#!/bin/sh\necho "cannot dial +86 138 0013 8000 (0571-8888-1234)" >&2\nexit 3\n')
+    call = reg.call_to_confirm(view.id)
+    assert not call.result.ok and "138 0013 8000" not in call.result.message
+    assert "8888-1234" not in call.result.message and "138****8000" in call.result.message
     # The desk may reveal numbers: in full, recorded as a reveal.
     access.act_as(gate["desk"])
     shown = reg.person_to_call(view.id)

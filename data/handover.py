@@ -254,6 +254,35 @@ def staff_communities(staff_id: int) -> list[int] | None:
     return sorted(ids) or None
 
 
+def open_elsewhere(staff_id: int, communities: list[int] | None,
+                   at: dt.datetime | None = None) -> list[int]:
+    """Communities outside `communities` where `staff_id` left something open: a visitor
+    they registered still inside, keys they handed out not back, a parcel they took in
+    still waiting, a renovation permit they took in still open. A desk serving a second
+    estate hands that over too (none when `communities` is the whole company)."""
+    if communities is None:
+        return []
+    from data.models import KeyDeposit, KeyLoan, Parcel, Renovation, Visitor
+    from data.registers.visitors import STALE_AFTER
+    from data.renovations.values import OPEN_STATUSES as PERMIT_OPEN
+
+    since = (at or clock_now()) - STALE_AFTER
+    found: set[int] = set()
+    for query in (
+        Visitor.select(Visitor.community).where(Visitor.staff == staff_id, Visitor.time_out.is_null(),
+                                                Visitor.time_in >= since),
+        KeyDeposit.select(KeyDeposit.community).join(KeyLoan, on=(KeyLoan.deposit == KeyDeposit.id))
+        .where(KeyLoan.out_staff == staff_id, KeyLoan.returned_at.is_null()),
+        Parcel.select(Parcel.community).where(Parcel.received_staff == staff_id,
+                                              Parcel.collected_at.is_null()),
+        Renovation.select(Renovation.community).where(Renovation.applied_by == staff_id,
+                                                      Renovation.status.in_(PERMIT_OPEN)),
+    ):
+        found.update(c for (c,) in query.where(query.model.community.not_in(communities))
+                     .distinct().tuples())
+    return sorted(found)
+
+
 def _community_names(ids: list[int] | None) -> tuple[str, ...]:
     if not ids:
         return ()
@@ -303,6 +332,8 @@ def draft_handover(staff_id: int, at: dt.datetime | None = None) -> HandoverDraf
     if staff is None:
         raise NotFoundError(_("No staff member #{id}.").format(id=staff_id))
     communities = staff_communities(staff_id)
+    if communities is not None:
+        communities = sorted({*communities, *open_elsewhere(staff_id, communities, at)})
     shift, _start, _end = current_shift(staff_id, at)
     return HandoverDraft(staff_id, staff.name, shift, at,
                          tuple(communities) if communities is not None else None,

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from data import access, dispatch, duty, handover, people
 from data import calendar as cal
-from data import dispatch, duty, handover, people
 from data import workorders as wo
 from data.calls import declare_incident
 from data.errors import PermissionDenied, ValidationError
@@ -190,6 +190,24 @@ def test_the_draft_lists_callbacks_incidents_and_late_orders_of_the_clerks_commu
     # The snapshot stays as it was when the records change afterwards.
     Call.update(callback_done_at=NOW).execute()
     assert [i.text for i in handover.get_handover(saved.id).sections[0].items] == calls
+
+
+def test_a_clerk_who_left_a_visitor_inside_in_the_other_community_hands_that_over_too(w):
+    """desk1 serves 锦绣花园 but registered a visitor at 阳光水岸 who is still inside: the
+    draft covers both communities and lists the visitor; desk3 of 阳光水岸 sees it too."""
+    from data import registers as reg
+
+    with access.acting(w.desk1):
+        reg.register_visitor(reg.VisitorInput(name="张访客", room="1-1-101", community="阳光水岸",
+                                              time_in=NOW - dt.timedelta(hours=1)))
+    draft = handover.draft_handover(w.desk1.id)
+    assert set(draft.communities) == {"锦绣花园", "阳光水岸"}
+    texts = [i.text for sec in draft.sections for i in sec.items]
+    assert any("张访客" in t for t in texts), texts
+    # Signed out: nothing open there any more, the handover is about 锦绣花园 alone.
+    with access.acting(w.desk1):
+        reg.sign_out(reg.visitors_day().rows[0].id, at=NOW)
+    assert handover.draft_handover(w.desk1.id).communities == ("锦绣花园",)
 
 
 def test_a_registered_section_appears_in_every_draft(w):

@@ -177,7 +177,9 @@ def convert_to_contract(lead_id: int, staff_id: int, *, kind: str | None = None,
             lead_id, lead.interest, lead.note)
         contract = create_contract(ContractInput(
             kind=code, amount=value, start_date=first, end_date=last, room_id=room,
-            person_id=lead.person_id, party_name="" if lead.person_id is not None else lead.name,
+            # A company's lead: the company is the party (the lead's name is its contact).
+            person_id=lead.person_id,
+            party_name=lead.company or ("" if lead.person_id is not None else lead.name),
             party_phone=phones[0] if phones else "",
             community_id=lead.community_id if room is None else None, subject=text,
             template_id=template_id, lead_id=lead.id), staff_id)

@@ -241,3 +241,18 @@ def test_a_name_that_looks_like_template_code_stays_text(world):
     deal = leads.make_proposal(odd.id, w["desk"])
     text = "\n".join(p.text for p in docx.Document(deal.path).paragraphs)
     assert "尊敬的{{ 7*7 }}：" in text and "49" not in text
+
+
+def test_a_company_lead_signs_as_the_company_and_a_roomless_contract_names_no_room(world):
+    """A company's enquiry (no room, only its community): the contract's other party is the
+    company, and the Word file has no empty brackets or half a 房屋 line."""
+    w = world
+    won = lead(w, name="赵总", phone="13911112222", interest="其他", company="华信科技有限公司",
+               budget="50000", note="办公楼保洁外包")
+    deal = leads.convert_to_contract(won.id, w["desk"], kind="其他")
+    assert deal.contract.party == "华信科技有限公司"
+    path = ct.render_contract(deal.contract.id, w["desk"]).path
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "乙方：华信科技有限公司" in text
+    assert "甲方为乙方提供以下服务：办公楼保洁外包" in text and "（）" not in text
+    assert "房屋：" not in text

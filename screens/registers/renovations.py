@@ -163,7 +163,7 @@ def application_form(staff_id: int) -> ApplicationForm:
         FormField("workday_hours", _("Working days"), rn.DEFAULT_WORKDAY_HOURS,
                   help=_("the permitted hours; never on public holidays")),
         FormField("rest_day_hours", _("Rest days"), placeholder=_("none (empty), or 09:00-12:00")),
-        FormField("deposit", _("Deposit"), placeholder=_("2000 (yuan; 0 when none)")),
+        FormField("deposit", _("Deposit"), placeholder=_("e.g. 2000 (yuan; 0 when none; required)")),
     ]
     asker = RoomAsker()
 

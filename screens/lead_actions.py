@@ -139,8 +139,20 @@ class LeadKeys(_KeysBase):
             me = self.app.staff.id
             nxt = leads.PIPELINE[min(leads.PIPELINE.index(lead.stage) + 1, len(leads.PIPELINE) - 1)] \
                 if lead.stage in leads.PIPELINE else lead.stage
-            self.write_lead(lambda: leads.advance(lead.id, me),
-                            _("{name}: {stage}").format(name=lead.name, stage=label(leads.LEAD_STAGES, nxt)))
+            done = _("{name}: {stage}").format(name=lead.name, stage=label(leads.LEAD_STAGES, nxt))
+            if nxt != "won":
+                self.write_lead(lambda: leads.advance(lead.id, me), done)
+                return
+            from widgets.confirm import ConfirmModal
+
+            # 成交 takes the lead off the follow-up list: asked, so that a > too many (the
+            # cursor then on the next lead) moves nobody by mistake.
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.write_lead(lambda: leads.advance(lead.id, me), done)
+
+            self.app.push_screen(ConfirmModal(_("Mark {name} won (成交)?").format(name=lead.name),
+                                              enter_confirms=False), answered)
 
     def action_back_stage(self) -> None:
         lead = self._lead_or_say()

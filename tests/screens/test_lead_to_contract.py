@@ -29,6 +29,7 @@ from screens.leads import LeadsScreen
 from tests import factories as f
 from tests.screen_text import record_notifications, screen_text, settle, wait_for
 from tui.app import FrontDeskApp
+from widgets.confirm import ConfirmModal
 from widgets.form import FormModal
 from widgets.picker import PickerModal
 
@@ -142,8 +143,11 @@ async def test_an_enquiry_call_becomes_a_lead_then_a_contract_printed_as_a_word_
         assert "JY-2026-0001 建议书（草拟）" in card_text(app)  # its contracts line
         assert "JY-2026-0001 3600.00 元" in card_text(app)  # its timeline
 
-        # 4. Won: > once more.
+        # 4. Won: > once more, and y (成交 is asked: a > too many moves nobody by mistake).
         await pilot.press("greater_than_sign")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "确认 刘洋 已成交？" in screen_text(app)
+        await pilot.press("y")
         await until(pilot, lambda: "[成交]" in card_text(app))
 
         # 5. v: the picker offers the contract its interest calls for; its form is filled in

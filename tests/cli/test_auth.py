@@ -327,6 +327,12 @@ def test_cli_staff_disable_map_login_and_list(cli_db, capsys, monkeypatch, waits
     assert lines["desk2"].endswith("disabled")
     assert "locked" not in lines["desk1"]
     assert "chenjing" in lines["super1"] and "Supervisor" in lines["super1"]
+    # The phone system's extension is listed (what `calls ring --ext` is given).
+    assert run(cli_db, "staff", "set-extension", "desk1", "801", user="admin") == 0
+    capsys.readouterr()
+    assert run(cli_db, "staff", "list", user="admin") == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "ext 801" in lines["desk1"] and "ext" not in lines["desk2"]
 
 
 def test_cli_non_admin_cannot_add_or_disable_staff(cli_db, capsys):

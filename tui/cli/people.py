@@ -112,9 +112,10 @@ def cmd_staff(args: argparse.Namespace) -> int:
                 })
             else:
 
+                ext = _("ext {number}").format(number=account.extension) if account.extension else "-"
                 print(f"{pad(account.login, 12)} {pad(account.name, 8)} "
                       f"{pad(account.role_label, 13)} {pad(account.os_login or '-', 12)} "
-                      f"{account.state}".rstrip())
+                      f"{pad(ext, 10)} {account.state}".rstrip())
         return 0
     if command == "disable":
         info = auth.disable(args.login, by)

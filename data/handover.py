@@ -263,7 +263,7 @@ def open_elsewhere(staff_id: int, communities: list[int] | None,
     if communities is None:
         return []
     from data.models import KeyDeposit, KeyLoan, Parcel, Renovation, Visitor
-    from data.registers.visitors import STALE_AFTER
+    from data.registers.common import STALE_AFTER
     from data.renovations.values import OPEN_STATUSES as PERMIT_OPEN
 
     since = (at or clock_now()) - STALE_AFTER

@@ -241,7 +241,7 @@ def _check_size(tree: nodes.Template) -> None:
         raise ValidationError("file", _(
             "A template may not calculate (+ - * / % ** ~): found “{code}”. It fills in "
             "values as they are.").format(code=type(node).__name__))
-    for node in tree.find_all((nodes.Assign, nodes.AssignBlock)):
+    if tree.find((nodes.Assign, nodes.AssignBlock)) is not None:
         # {% set b %}{{ a }}{{ a }}{% endset %} doubles a text each line, shallow as it is.
         raise ValidationError("file", _(
             "A template may not set values of its own ({{% set %}}): it fills in the "

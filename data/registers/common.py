@@ -3,6 +3,7 @@ two communities asked about), the people of a room, and small text helpers."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from data.errors import NotFoundError, ValidationError
@@ -10,6 +11,10 @@ from data.i18n import _
 from data.models import Community, Occupancy, Person, Room
 from data.rooms_lookup import RoomCandidate, RoomMatch, community_id_for, resolve_room
 from data.validators import clean_text, fold_width, normalize_phone, normalize_plate
+
+#: A visit not signed out this long after its time in is no longer counted as inside: the
+#: visitor left without the gate seeing it (未签退), shown so and not handed over as inside.
+STALE_AFTER = dt.timedelta(hours=24)
 
 #: Roles whose consent lets things leave a room (业主, 共有人).
 OWNER_ROLES = ("owner", "co_owner")

@@ -27,6 +27,7 @@ from data.idnumbers import mask_id_number, validate_id_number
 from data.models import AuditLog, Community, Person, Room, Staff, Visitor
 from data.property.contacts import call_numbers
 from data.registers.common import (
+    STALE_AFTER,
     RoomRef,
     folded,
     optional_phone,
@@ -44,9 +45,6 @@ if TYPE_CHECKING:
 
 #: Visitors a page of the day's list holds.
 PAGE = 50
-#: A visit not signed out this long after its time in is no longer counted as inside: the
-#: visitor left without the gate seeing it (未签退), shown so and not handed over as inside.
-STALE_AFTER = dt.timedelta(hours=24)
 #: Look-ups of whom to call to confirm a visit (`person_to_call`) one account may make in
 #: an hour: a guard cannot build a directory of owners' numbers from them.
 CONFIRM_LOOKUPS_PER_HOUR = 30

@@ -69,14 +69,14 @@ def statement_lines(view: fees.Statement) -> list[tuple[dt.date, int, Any]]:
     return lines
 
 
-KIND_WORDS = {"payment": N_("payment"), "void": N_("void"), "refund": N_("refund")}
+KIND_WORDS = {"payment": N_("Payment"), "void": N_("Void"), "refund": N_("Refund")}
 
 
 def line_cells(line: Any) -> tuple[Text, ...]:
     """The cells of one statement line: date, what, amount, state."""
     if isinstance(line, fees.BillRow):
         state = (Text(_("owing {amount}").format(amount=yuan(line.due_fen)), style="red") if line.due_fen > 0
-                 else Text(_("paid"), style="green"))
+                 else Text(_("settled"), style="green"))
         return (Text(line.period), Text(line.item), Text(yuan(line.amount_fen), justify="right"), state)
     p: fees.PaymentView = line
     method = _(fees.METHODS.get(p.method, p.method))
@@ -85,7 +85,7 @@ def line_cells(line: Any) -> tuple[Text, ...]:
         what += f" {p.reference}"
     state = Text(p.number, style="bold" if p.kind == "payment" else "dim")
     if p.voided_by:
-        state.append(" " + _("voided"), style="red")
+        state.append(" " + _("(voided)"), style="red")
     return (Text(f"{p.taken_at:%Y-%m-%d}"), Text(what), Text(yuan(p.amount_fen), justify="right"), state)
 
 
@@ -258,8 +258,9 @@ class ArrearsList(RegisterTab):
                                  bucket=self.bucket or None, limit=self.PAGE, offset=offset,
                                  staff_id=self.app.staff.id)
         parts = [_("{rooms} rooms owe {amount} yuan.").format(rooms=page.total_rooms,
-                                                              amount=yuan(page.total_fen)).rstrip(".。"),
-                 self.community[1] or _("every community")]
+                                                              amount=yuan(page.total_fen)).rstrip(".。")]
+        if self.community[0] is not None:
+            parts.append(self.community[1])
         if self.building[0] is not None:
             parts.append(self.building[1])
         if self.bucket:

@@ -36,8 +36,8 @@ from widgets.tables import fill_table
 FEE_ROLES = access.RULES["fees.view"][0]
 #: What `a` steps through ("" = every age).
 BUCKET_STEPS = ("", *fees.BUCKETS)
-#: Payment methods in the form, 现金 first (the default).
-METHOD_ORDER = ("cash", "wechat", "alipay", "card", "transfer")
+#: Payment methods in the form, 现金 first (the default), then 银行转账 (one key down).
+METHOD_ORDER = ("cash", "transfer", "wechat", "alipay", "card")
 #: Lines of a statement page.
 STATEMENT_PAGE = 50
 

@@ -169,3 +169,27 @@ async def test_a_technician_or_guard_cannot_open_fees(desk, login):
         await settle(app, pilot)
         assert not isinstance(app.screen, StatementScreen)
         assert any("may not" in message for message in shown)
+
+
+async def test_a_transfer_without_its_reference_is_refused_and_kept(desk):
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(StatementScreen(desk["room"]))
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        await pilot.press("tab", "space", "down", "enter")  # 银行转账, second in the list
+        await settle(app, pilot)
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal)
+        assert "needs its reference" in screen_text(app)
+        assert app.screen.query_one("#field-amount", Input).value == "51.00"
+        assert Payment.select().count() == 0
+        app.screen.query_one("#field-reference", Input).focus()
+        await pilot.press(*"TX123")
+        await pilot.press("f10")
+        await settle(app, pilot)
+        payment = Payment.get()
+        assert (payment.method, payment.reference, payment.amount_fen) == ("transfer", "TX123", 5100)

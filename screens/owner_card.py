@@ -124,6 +124,13 @@ class CardScreen(DeskScreen):
         widget.display = bool(concerns)
         widget.update(safe_text(concern_lines(concerns, with_room=with_room)))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "fees":  # `f`: only for whoever may see fees
+            from data import access
+
+            return access.can("fees.view")
+        return True
+
     def action_cursor_down(self) -> None:
         if isinstance(self.focused, DataTable):
             self.focused.action_cursor_down()
@@ -157,6 +164,8 @@ class OwnerCardScreen(CardScreen):
         Binding("D", "delete_person", N_("Delete owner"), show=False,
                 tooltip=N_("Delete this person with their phones and notes (supervisors)")),
         Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this card (supervisors)"),
+                show=False),
+        Binding("f", "fees", N_("Fees"), tooltip=N_("The statement of the room under the cursor, or of the first room"),
                 show=False),
         Binding("tab", "switch_list", N_("Details/timeline"), show=False),
         Binding("pagedown", "next_page", N_("Older"), show=False),
@@ -394,6 +403,20 @@ class OwnerCardScreen(CardScreen):
         elif kind == "room":
             self.app.push_screen(RoomCardScreen(value.room_id))
 
+    def action_fees(self) -> None:
+        """The statement of the room under the cursor, else of the person's first current room."""
+        from screens.fees import open_statement
+
+        if self._not_read_yet(self.action_fees) or self.card is None:
+            return
+        item = self._selected_item()
+        if item is not None and item[0] == "room":
+            room_id = item[1].room_id
+        else:
+            rooms = [r for r in self.card.rooms if r.end is None] or list(self.card.rooms)
+            room_id = rooms[0].room_id if rooms else None
+        open_statement(self, room_id)
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "card-items":
             self.action_edit_item()
@@ -565,6 +588,7 @@ class RoomCardScreen(CardScreen):
         Binding("w", "change_owner", N_("Change of owner")),
         Binding("o", "new_order", N_("New work order")),
         Binding("x,delete", "move_out", N_("Move out")),
+        Binding("f", "fees", N_("Fees"), tooltip=N_("The room's bills, payments and balance; p takes a payment")),
     ]
 
     class RoomLoaded(Message):
@@ -657,6 +681,11 @@ class RoomCardScreen(CardScreen):
         from screens.workorder import open_new_order
 
         open_new_order(self, room_id=self.room_id)
+
+    def action_fees(self) -> None:
+        from screens.fees import open_statement
+
+        open_statement(self, self.room_id)
 
     def action_new_resident(self) -> None:
         if self.card:

@@ -72,6 +72,14 @@ def _contracts_screen() -> Screen:
     from screens.contracts import ContractsScreen  # loaded when first opened
 
     return ContractsScreen()
+
+
+def _fees_screen() -> Screen:
+    from screens.fees import FeesScreen  # loaded when first opened
+
+    return FeesScreen()
+
+
 def _knowledge_screen() -> Screen:
     from screens.knowledge import KnowledgeScreen  # loaded when first opened
 
@@ -104,6 +112,9 @@ REGISTER_ROLES = frozenset(role for action in ("visitor.register", "pass.check")
 #: Who opens the contract register (合同管理): whoever may read it (data.access).
 CONTRACT_ROLES = access.RULES["contract.read"][0]
 
+#: Who opens the fees screen (收费): whoever may see fees (data.access).
+FEE_ROLES = access.RULES["fees.view"][0]
+
 
 #: Every top-level screen of SPEC §8. A None factory means "not built yet": its key is
 #: hidden and does nothing, and the palette does not offer it.
@@ -116,6 +127,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("inbox", "f6", N_("Notifications"), _inbox_screen),
     ScreenEntry("registers", "", N_("Registers"), _registers_screen, REGISTER_ROLES),
     ScreenEntry("contracts", "", N_("Contract management"), _contracts_screen, CONTRACT_ROLES),
+    ScreenEntry("fees", "", N_("Fees"), _fees_screen, FEE_ROLES),
     # 知识库 (zsk): the knowledge base; the palette and the work-order screen open it.
     ScreenEntry("knowledge", "", N_("Knowledge base"), _knowledge_screen,
                 access.RULES["kb.read"][0]),
@@ -133,6 +145,7 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Notifications": ("通知", "消息"),
     "Registers": ("登记簿", "前台登记"),
     "Contract management": ("合同", "建议书"),
+    "Fees": ("收费", "物业费", "欠费", "缴费"),
     "Knowledge base": ("服务秘诀", "问题库"),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),

@@ -1,0 +1,195 @@
+"""The fees screen (收费, issue 18 item 10) at 80×24 by keys alone: `f` on the room card and
+on the owner card opens the room's statement (the balance on top, bills newest first), `p`
+then F10 takes what is owed in cash (stored, the receipt in a toast and in the statement),
+a bad amount keeps what was typed, the arrears list shows a room in the bucket of its
+oldest debt and `enter` opens its statement; a technician or a guard cannot open it."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+from textual.widgets import Input
+
+from data import fees, i18n, people
+from data.db import close_database, open_database
+from data.models import Bill, Payment
+from data.people import PersonInput
+from data.staff import sign_in
+from screens.fees import FeesScreen, StatementScreen
+from screens.owner_card import OwnerCardScreen, RoomCardScreen
+from tests import factories as f
+from tests.screen_text import record_notifications, screen_text, settle, wait_for
+from tui.app import FrontDeskApp
+from widgets.form import FormModal
+
+NOW = "2027-03-01 09:00"
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def desk(sqlite_url, monkeypatch):
+    monkeypatch.setenv("FRONTDESK_NOW", NOW)
+    i18n.set_language("en")
+    open_database(sqlite_url)
+    comm = f.community("锦绣花园")
+    room = people.ensure_room(comm.id, "3-2-501")
+    owner = people.create_person(PersonInput(name="张晓明", phones=["13800138000"]))
+    people.move_in(owner, room, "owner")
+    item = fees.create_item(comm.id, "垃圾清运费", "room", "monthly")
+    import datetime as dt
+
+    fees.add_standard(item.id, "25.50", dt.date(2026, 1, 1))
+    fees.bill_period("2026-10", comm.id)  # 4–5 months old on 2027-03-01: the 3-6 bucket
+    fees.bill_period("2027-02", comm.id)
+    f.staff("desk1", "李娜", "desk")
+    f.staff("tech1", "王建国", "tech")
+    f.staff("guard1", "王保安", "guard")
+    yield {"comm": comm, "room": room, "owner": owner}
+    close_database()
+
+
+def app_for(login: str) -> FrontDeskApp:
+    return FrontDeskApp(sign_in(login), "test.db")
+
+
+async def test_room_card_f_opens_the_statement_and_p_f10_takes_a_payment(desk):
+    assert Bill.select().where(Bill.room == desk["room"]).count() == 2
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        shown = record_notifications(app)
+        await settle(app, pilot)
+        app.push_screen(RoomCardScreen(desk["room"]))
+        await settle(app, pilot)
+        assert "f Fees" in screen_text(app).splitlines()[-1]
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StatementScreen)
+        text = screen_text(app)
+        assert "锦绣花园 3-2-501" in text and "Owes 51.00 yuan" in text
+        lines = text.splitlines()
+        newest = next(i for i, line in enumerate(lines) if "2027-02" in line)
+        older = next(i for i, line in enumerate(lines) if "2026-10" in line)
+        assert newest < older and "25.50" in lines[newest]
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal)
+        assert app.screen.query_one("#field-amount", Input).value == "51.00"
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StatementScreen)
+        payment = Payment.get(Payment.room == desk["room"])
+        assert (payment.amount_fen, payment.method, payment.kind) == (5100, "cash", "payment")
+        assert payment.number.startswith("SJ-2027-")
+        assert any(payment.number in message and "51.00" in message for message in shown)
+        await wait_for(pilot, lambda: payment.number in screen_text(app))
+        text = screen_text(app)
+        assert "Nothing owed" in text and "Owes" not in text
+
+
+async def test_a_bad_amount_keeps_what_was_typed(desk):
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(StatementScreen(desk["room"]))
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        amount = app.screen.query_one("#field-amount", Input)
+        amount.value = ""
+        amount.focus()
+        await pilot.press(*"abc")
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal)
+        assert app.screen.query_one("#field-amount", Input).value == "abc"
+        assert "amount" in screen_text(app).lower()
+        assert Payment.select().count() == 0
+
+
+async def test_owner_card_f_opens_the_statement_of_their_room(desk):
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(OwnerCardScreen(desk["owner"]))
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StatementScreen)
+        assert app.screen.room_id == desk["room"]
+        assert "Owes 51.00 yuan" in screen_text(app)
+
+
+async def test_the_arrears_list_shows_the_ageing_bucket_and_enter_opens_the_statement(desk):
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        titles = " ".join(c.title for c in app.get_system_commands(app.screen))
+        assert "收费 · Fees" in titles and "欠费" in titles
+        app.action_open_screen("fees")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FeesScreen)
+        text = screen_text(app)
+        header = next(line for line in text.splitlines() if "Owes" in line and "3-6" in line)
+        row = next(line for line in text.splitlines() if "3-2-501" in line)
+        assert "1 rooms owe 51.00 yuan" in text
+        # 25.50 in 0-3 (2027-02) and 25.50 in 3-6 (2026-10), nothing older
+        first = row.index("25.50")
+        second = row.index("25.50", first + 1)
+        assert (cell_len(row[:first]), cell_len(row[:second])) == (header.index("0-3"), header.index("3-6"))
+        assert row.count("25.50") == 2 and row.count("—") == 2  # nothing 6-12 or 12+
+        await pilot.press("a", "a")  # oldest debt 3-6 months
+        await settle(app, pilot)
+        assert "3-2-501" in screen_text(app)
+        await pilot.press("a")  # 6-12: nobody
+        await settle(app, pilot)
+        assert "3-2-501" not in screen_text(app) and "nothing here" in screen_text(app)
+        await pilot.press("a", "a")  # every age again
+        await settle(app, pilot)
+        await pilot.press("c")  # the one community
+        await settle(app, pilot)
+        assert "锦绣花园" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StatementScreen)
+        assert app.screen.room_id == desk["room"]
+
+
+@pytest.mark.parametrize("login", ["tech1", "guard1"])
+async def test_a_technician_or_guard_cannot_open_fees(desk, login):
+    app = app_for(login)
+    async with app.run_test(size=SIZE) as pilot:
+        shown = record_notifications(app)
+        await settle(app, pilot)
+        titles = " ".join(c.title for c in app.get_system_commands(app.screen))
+        assert "Fees" not in titles
+        app.action_open_screen("fees")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FeesScreen)
+        app.push_screen(StatementScreen(desk["room"]))  # even pushed directly, data/ refuses
+        await settle(app, pilot)
+        assert not isinstance(app.screen, StatementScreen)
+        assert any("may not" in message for message in shown)
+
+
+async def test_a_transfer_without_its_reference_is_refused_and_kept(desk):
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(StatementScreen(desk["room"]))
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        await pilot.press("tab", "space", "down", "enter")  # 银行转账, second in the list
+        await settle(app, pilot)
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal)
+        assert "needs its reference" in screen_text(app)
+        assert app.screen.query_one("#field-amount", Input).value == "51.00"
+        assert Payment.select().count() == 0
+        app.screen.query_one("#field-reference", Input).focus()
+        await pilot.press(*"TX123")
+        await pilot.press("f10")
+        await settle(app, pilot)
+        payment = Payment.get()
+        assert (payment.method, payment.reference, payment.amount_fen) == ("transfer", "TX123", 5100)

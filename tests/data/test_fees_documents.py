@@ -111,7 +111,7 @@ def test_a_reminder_needs_something_owed_and_fees_pay(w):
     fees.take_payment(room, "585", "cash", staff_id=w.desk.id)
     with pytest.raises(ValidationError) as caught:
         reminder_pdf(room, w.desk.id)
-    assert "owes nothing" in caught.value.message
+    assert "没有欠费" in caught.value.message
     assert reminders_sent(room, w.desk.id) == []
 
 

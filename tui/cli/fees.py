@@ -84,6 +84,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--period", required=True, metavar="YYYY-MM", help=_("the month, such as 2027-01"))
     q.add_argument("--cutoff", default="", metavar="YYYY-MM-DD", help=_("as of this day (default the period's last day)"))
 
+    q = actions.add_parser("receipt", help=_("print a payment's receipt (A5 PDF) into the export folder"))
+    common(q)
+    q.add_argument("receipt", metavar="NUMBER", help=_("the receipt number, such as SJ-2027-000123"))
+
+    q = actions.add_parser("reminder", help=_("print a room's written reminder (催缴函, A4 PDF) and record it"))
+    common(q)
+    q.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501"))
+
     q = actions.add_parser("statement", help=_("a room's bills, payments and balance"))
     common(q, room=True)
     q.add_argument("--limit", type=int, default=50, metavar="N", help=_("at most N bills and N payments"))
@@ -245,6 +253,21 @@ def _statement(args: argparse.Namespace, staff) -> int:
     return 0
 
 
+def _document(args: argparse.Namespace, staff) -> int:
+    from data.fees.documents import receipt_pdf, reminder_pdf
+    from data.lookup import find_room
+
+    if args.fees_command == "receipt":
+        path = receipt_pdf(args.receipt, staff.id, community_id=_community_id(args))
+    else:
+        path = reminder_pdf(find_room(args.room, args.community or None, option="ROOM")[1], staff.id)
+    if args.json:
+        emit({"path": str(path)})
+    else:
+        print(path)
+    return 0
+
+
 def cmd_fees(args: argparse.Namespace) -> int:
     """`frontdesk fees …`."""
     from data import fees
@@ -254,7 +277,7 @@ def cmd_fees(args: argparse.Namespace) -> int:
     command = args.fees_command
     special: dict[str, Callable[[argparse.Namespace, object], int]] = {
         "items": _items, "standards": _standards, "pay": _pay, "arrears": _arrears, "rates": _rates,
-        "statement": _statement}
+        "statement": _statement, "receipt": _document, "reminder": _document}
     if command in special:
         return special[command](args, staff)
     if command == "bill":

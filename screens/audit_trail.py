@@ -20,6 +20,10 @@ ACTIONS = {
     "update": N_("Changed"),
     "delete": N_("Deleted"),
     "reveal": N_("Revealed"),
+    "search": N_("Searched a whole number"),
+    "refused": N_("Refused over the limit"),
+    "lookup": N_("Looked up, masked"),
+    "remind": N_("Reminder printed"),
 }
 
 

@@ -30,6 +30,9 @@ class SignInApp(TypeAhead, App[StaffInfo | None]):
 
     TITLE = "FrontDesk"
     BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
+    # Nobody is signed in yet: no palette (Textual's own offers a screenshot written to the
+    # working directory, and themes) — only the sign-in form.
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, login: str = "") -> None:
         super().__init__()

@@ -155,3 +155,17 @@ async def test_keys_typed_during_a_slow_start_wait_for_the_sign_in_screen(accoun
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.return_value is not None, 10)
     assert app.return_value.login == "desk2"
+
+
+async def test_no_command_palette_before_anyone_signs_in(accounts):
+    """Textual's own palette would offer a screenshot written to the working directory and
+    themes to whoever sits at the sign-in: ctrl+p does nothing there."""
+    from tui.sign_in_app import SignInScreen
+
+    app = SignInApp("desk2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert "Screenshot" not in screen_text(app) and "截图" not in screen_text(app)

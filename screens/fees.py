@@ -116,6 +116,7 @@ class StatementScreen(DeskScreen):
     CSS_PATH = Path(__file__).parent / "fees.tcss"
     BINDINGS = [
         Binding("p", "pay", N_("Take payment"), tooltip=N_("The amount owed and cash are filled in: F10 takes it")),
+        Binding("r", "receipt", N_("Receipt"), tooltip=N_("The highlighted payment's receipt as an A5 PDF in your export folder")),
         Binding("pagedown", "next_page", N_("Older"), priority=True),
         Binding("pageup", "previous_page", N_("Newer"), priority=True),
     ]
@@ -202,6 +203,30 @@ class StatementScreen(DeskScreen):
     def action_previous_page(self) -> None:
         if self.page:
             self.load(self.page - 1)
+
+    def action_receipt(self) -> None:
+        """Print (write) the receipt of the payment under the cursor, newest by default."""
+        table = self.query_one("#fees-lines", DataTable)
+        row = table.cursor_row if 0 <= table.cursor_row < len(self.lines) else -1
+        line = self.lines[row] if row >= 0 else None
+        if not isinstance(line, fees.PaymentView):
+            line = next((x for x in self.lines if isinstance(x, fees.PaymentView)), None)
+        if line is None:
+            self.notify(_("No payment on this page to print a receipt of."), severity="warning", markup=False)
+            return
+        self.write_receipt(line.number)
+
+    @work(thread=True, exclusive=True, group="fees-receipt", exit_on_error=False)
+    def write_receipt(self, number: str) -> None:
+        from data.fees.documents import receipt_pdf
+
+        try:
+            path = receipt_pdf(number, self.app.staff.id)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False, timeout=10)
+            return
+        self.app.call_from_thread(self.notify, _("Receipt {number} written to {path}.").format(
+            number=number, path=str(path)), markup=False, timeout=15)
 
     def action_pay(self) -> None:
         view = self.view

@@ -6,12 +6,16 @@ oldest debt and `enter` opens its statement; a technician or a guard cannot open
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from pypdf import PdfReader
 from rich.cells import cell_len
 from textual.widgets import Input
 
 from data import fees, i18n, people
 from data.db import close_database, open_database
+from data.exports import default_export_dir
 from data.models import Bill, Payment
 from data.people import PersonInput
 from data.staff import sign_in
@@ -84,6 +88,13 @@ async def test_room_card_f_opens_the_statement_and_p_f10_takes_a_payment(desk):
         await wait_for(pilot, lambda: payment.number in screen_text(app))
         text = screen_text(app)
         assert "Nothing owed" in text and "Owes" not in text
+        # r: the receipt of the payment as a PDF in the export folder, its path told.
+        await pilot.press("r")
+        await wait_for(pilot, lambda: any(m.startswith(f"Receipt {payment.number} written to") for m in shown))
+        told = next(m for m in shown if m.startswith(f"Receipt {payment.number} written to"))
+        path = Path(told.split(" written to ", 1)[1].rstrip("."))
+        assert path.is_file() and path.suffix == ".pdf" and path.parent == default_export_dir()
+        assert payment.number in "".join(page.extract_text() for page in PdfReader(str(path)).pages)
 
 
 async def test_a_bad_amount_keeps_what_was_typed(desk):

@@ -96,15 +96,15 @@ def test_the_shared_statement_shows_what_belongs_to_the_owners(w):
 
 
 def test_entries_are_checked_and_listed(w):
-    with pytest.raises(ValidationError, match="not begun"):
+    with pytest.raises(ValidationError, match="尚未开始"):
         acc.add_expense(w.comm.id, "2027-04", "cleaning", "10", "", w.lead.id)
-    with pytest.raises(ValidationError, match="above zero"):
+    with pytest.raises(ValidationError, match="大于零"):
         acc.add_expense(w.comm.id, "2027-01", "cleaning", "0", "", w.lead.id)
-    with pytest.raises(ValidationError, match="Unknown category"):
+    with pytest.raises(ValidationError, match="未知类别"):
         acc.add_expense(w.comm.id, "2027-01", "party", "10", "", w.lead.id)
-    with pytest.raises(ValidationError, match="used for"):
+    with pytest.raises(ValidationError, match="用途"):
         acc.add_shared(w.comm.id, "2027-01", "fund", "10", "", w.lead.id)
-    with pytest.raises(ValidationError, match="quarter"):
+    with pytest.raises(ValidationError, match="季度"):
         acc.quarter_accounts(w.comm.id, "2027Q5", w.desk.id)
     row = acc.add_expense(w.comm.id, "2027年2月", "repairs", "¥1,234.56", "电梯维保", w.lead.id)
     assert (row.month, row.amount_fen, row.by) == ("2027-02", 123456, "陈静")

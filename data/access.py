@@ -133,6 +133,9 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "fees.waive": (LEADS, N_("waive fees (减免)")),
     "fees.manage": (LEADS, N_("set fee items and standards")),
     "fees.bill": (LEADS | {SERVICE}, N_("issue a period's bills")),
+    # The public accounts (公示): a lead enters what was spent and the shared-facility
+    # income and its use; everyone who reads fees (the desk too) reads and prints them.
+    "fees.accounts": (LEADS, N_("enter expenditure and shared-facility income")),
     # What unattended work may do (and people who may run it by hand).
     "escalate": (LEADS | {SERVICE}, N_("run the escalation sweep")),
     "remind": (LEADS | {SERVICE}, N_("send the calendar reminders")),

@@ -43,6 +43,14 @@ def _company_name(value: str) -> str:
     return clean_text(value, "company_name", max_length=100)
 
 
+def _phone(value: str) -> str:
+    value = clean_text(value, "complaints_phone", max_length=40)
+    if value and not all(ch.isdigit() or ch in " -+()/、," for ch in value):
+        raise ValidationError("complaints_phone", _(
+            "Give the complaints phone as digits, such as 0571-88886666 or 12345."))
+    return value
+
+
 def _days(key: str) -> Callable[[str], str]:
     return lambda value: check_days(value, key)
 
@@ -76,6 +84,8 @@ KNOWN: dict[str, KnownSetting] = {s.key: s for s in (
                  _command("message_command")),
     KnownSetting("company_name", N_("the company's name on proposals, quotes and contracts "
                                     "(公司名称, e.g. 锦绣物业服务有限公司)"), _company_name),
+    KnownSetting("complaints_phone", N_("the complaints phone printed on the fee standards "
+                                        "board (投诉电话, e.g. 0571-88886666)"), _phone),
     KnownSetting("export_dir", N_("each user's export folder; {login} is replaced by the "
                                   "login (default: the user's data folder/exports)"),
                  _folder),

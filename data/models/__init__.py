@@ -42,10 +42,12 @@ from data.models.fees import (
     Allocation,
     Bill,
     FeeAccount,
+    FeeExpense,
     FeeItem,
     FeeStandard,
     Payment,
     ReceiptCounter,
+    SharedEntry,
     Waiver,
 )
 from data.models.handover import Handover, HandoverCommunity
@@ -176,6 +178,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Allocation,
     Waiver,
     FeeAccount,
+    FeeExpense,
+    SharedEntry,
 )
 
 __all__ = [
@@ -193,4 +197,5 @@ __all__ = [
     "ContractTemplate", "ContractCounter", "Contract", "ContractEvent",
     "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
     "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
+    "FeeExpense", "SharedEntry",
 ]

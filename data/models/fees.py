@@ -160,3 +160,39 @@ class FeeAccount(BaseModel):
     id = AutoField()
     room = ForeignKeyField(Room, unique=True, backref="+", on_delete="RESTRICT")
     prepaid_fen = IntegerField(default=0)
+
+
+class FeeExpense(BaseModel):
+    """支出: what a community's fees were spent on in a month, by category
+    (data.fees.accounts.CATEGORIES), entered by a lead for the public accounts (公示).
+    Migration 0026."""
+
+    id = AutoField()
+    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)  # (community, month)
+    month = CharField(max_length=7)  # "2026-10"
+    category = CharField(max_length=12)
+    amount_fen = IntegerField()
+    note = TextField(default="")
+    created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("community", "month"), False),)
+
+
+class SharedEntry(BaseModel):
+    """公共收益: income from the owners' shared parts (广告位, 场地租赁, 停车, 其他) in a
+    month, or what was taken from it (its reasonable costs, its use): `kind` says which
+    (data.fees.accounts.SHARED_KINDS, SHARED_USES). Migration 0026."""
+
+    id = AutoField()
+    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)  # (community, month)
+    month = CharField(max_length=7)
+    kind = CharField(max_length=12)
+    amount_fen = IntegerField()
+    note = TextField(default="")
+    created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("community", "month"), False),)

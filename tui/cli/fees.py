@@ -92,6 +92,42 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     common(q)
     q.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501"))
 
+    for name, what in (("spend", _("expenditure entries (支出): `spend add` adds one (leads)")),
+                       ("shared", _("shared-facility income and its use (公共收益): `shared add` adds one (leads)"))):
+        q = actions.add_parser(name, help=what)
+        steps = q.add_subparsers(dest="entry_command", metavar="STEP")
+        for r in (q, steps.add_parser("list", help=_("list the entries"))):
+            common(r)
+            r.add_argument("--from", default="", dest="first", metavar="YYYY-MM", help=_("from this month"))
+            r.add_argument("--to", default="", dest="last", metavar="YYYY-MM", help=_("up to this month"))
+        t = steps.add_parser("add", help=_("add an entry"))
+        common(t)
+        t.add_argument("--month", required=True, metavar="YYYY-MM", help=_("the month, such as 2027-01"))
+        if name == "spend":
+            t.add_argument("--category", required=True, metavar="C",
+                           help=_("人工, 保洁, 绿化, 秩序维护, 维修养护, 公共能耗, 管理费用 or 其他"))
+        else:
+            t.add_argument("--kind", required=True, metavar="K",
+                           help=_("income: 广告位, 场地租赁, 停车, 其他收入; taken from it: 合理成本, "
+                                  "补充专项维修资金, 共用部位设施维修, 业主共同决定的其他用途"))
+        t.add_argument("--amount", required=True, metavar="YUAN", help=_("the amount in yuan"))
+        t.add_argument("--note", default="", metavar="TEXT", help=_("what it was"))
+
+    def output(q: argparse.ArgumentParser) -> None:
+        common(q)
+        how = q.add_mutually_exclusive_group()
+        how.add_argument("--pdf", action="store_true", help=_("write an A4 PDF into the export folder"))
+        how.add_argument("--xlsx", action="store_true", help=_("write an XLSX workbook into the export folder"))
+
+    q = actions.add_parser("board", help=_("the fee standards board (收费标准公示)"))
+    output(q)
+    q = actions.add_parser("accounts", help=_("a quarter's income and expenditure statement (收支公示)"))
+    output(q)
+    q.add_argument("--quarter", required=True, metavar="YYYYQn", help=_("the quarter, such as 2026Q4"))
+    q = actions.add_parser("shared-statement", help=_("a half-year's shared-facility statement (公共收益公示)"))
+    output(q)
+    q.add_argument("--half", required=True, metavar="YYYYHn", help=_("the half-year, such as 2026H2"))
+
     q = actions.add_parser("statement", help=_("a room's bills, payments and balance"))
     common(q, room=True)
     q.add_argument("--limit", type=int, default=50, metavar="N", help=_("at most N bills and N payments"))
@@ -268,6 +304,93 @@ def _document(args: argparse.Namespace, staff) -> int:
     return 0
 
 
+def _entries(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.fees import accounts as acc
+
+    spend = args.fees_command == "spend"
+    if args.entry_command == "add":
+        cid = _require_community(args)
+        if spend:
+            category = to_code(args.category, acc.CATEGORIES, acc.CATEGORY_WORDS, "--category")
+            rows = [acc.add_expense(cid, args.month, category, args.amount, args.note, staff.id)]
+        else:
+            kind = to_code(args.kind, acc.SHARED_KINDS | acc.SHARED_USES, acc.SHARED_WORDS, "--kind")
+            rows = [acc.add_shared(cid, args.month, kind, args.amount, args.note, staff.id)]
+    else:
+        lister = acc.list_expenses if spend else acc.list_shared
+        rows = lister(_community_id(args), args.first or None, args.last or None, staff.id)
+    words = acc.CATEGORY_ZH if spend else acc.SHARED_ZH
+    for row in rows:
+        if args.json:
+            emit(row.as_json())
+        else:
+            print(f"{row.id:>5}  {pad(row.community, 12)}  {row.month}  {pad(words.get(row.kind, row.kind), 16)}  "
+                  f"{fees.money_text(row.amount_fen):>11}  {pad(row.by, 8)}  {row.note}")
+    return 0
+
+
+def _public(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.fees import accounts as acc
+    from data.fees import notices
+
+    cid = _require_community(args)
+    command = args.fees_command
+    if args.pdf or args.xlsx:
+        fmt = "pdf" if args.pdf else "xlsx"
+        if command == "board":
+            path = notices.board_file(cid, fmt, staff.id)
+        elif command == "accounts":
+            path = notices.accounts_file(cid, args.quarter, fmt, staff.id)
+        else:
+            path = notices.shared_file(cid, args.half, fmt, staff.id)
+        if args.json:
+            emit({"path": str(path)})
+        else:
+            print(path)
+        return 0
+    money = fees.money_text
+    if command == "board":
+        view = acc.board(cid, staff_id=staff.id)
+        if args.json:
+            emit(view.as_json())
+            return 0
+        print(_("{community}: fee standards on {day}; complaints phone {phone}").format(
+            community=view.community, day=view.day, phone=view.phone or "—"))
+        for line in view.lines:
+            how, unit = acc.BASIS_ZH.get(line.basis, (line.basis, ""))
+            since = _("from {day}").format(day=line.starts_on)
+            print(f"  {pad(line.item, 14)}  {pad(acc.ROOM_TYPE_ZH.get(line.room_type, line.room_type), 6)}  "
+                  f"{money(line.unit_price_fen):>9} {pad(unit, 10)}  {pad(how, 14)}  {since}")
+        return 0
+    if command == "accounts":
+        accounts = acc.quarter_accounts(cid, args.quarter, staff.id)
+        if args.json:
+            emit(accounts.as_json())
+            return 0
+        print(_("{community} {quarter}: income {income}, expenditure {spent}, balance {balance}").format(
+            community=accounts.community, quarter=accounts.quarter, income=money(accounts.income_fen),
+            spent=money(accounts.expenditure_fen), balance=money(accounts.balance_fen)))
+        for item, fen in accounts.income:
+            print(f"  + {pad(item, 16)}  {money(fen):>11}")
+        for code, fen in accounts.expenditure:
+            print(f"  - {pad(acc.CATEGORY_ZH[code], 16)}  {money(fen):>11}")
+        return 0
+    shared = acc.shared_statement(cid, args.half, staff.id)
+    if args.json:
+        emit(shared.as_json())
+        return 0
+    print(_("{community} {half}: income {income}, costs {costs}, the owners' {owners}, used {used}, "
+            "remaining {remaining}").format(
+        community=shared.community, half=shared.half, income=money(shared.income_fen),
+        costs=money(shared.costs_fen), owners=money(shared.owners_fen), used=money(shared.used_fen),
+        remaining=money(shared.remaining_fen)))
+    for code, fen in [*shared.income, *shared.uses]:
+        print(f"  {pad(acc.SHARED_ZH[code], 22)}  {money(fen):>11}")
+    return 0
+
+
 def cmd_fees(args: argparse.Namespace) -> int:
     """`frontdesk fees …`."""
     from data import fees
@@ -277,7 +400,8 @@ def cmd_fees(args: argparse.Namespace) -> int:
     command = args.fees_command
     special: dict[str, Callable[[argparse.Namespace, object], int]] = {
         "items": _items, "standards": _standards, "pay": _pay, "arrears": _arrears, "rates": _rates,
-        "statement": _statement, "receipt": _document, "reminder": _document}
+        "statement": _statement, "receipt": _document, "reminder": _document,
+        "spend": _entries, "shared": _entries, "board": _public, "accounts": _public, "shared-statement": _public}
     if command in special:
         return special[command](args, staff)
     if command == "bill":

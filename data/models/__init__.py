@@ -40,6 +40,7 @@ from data.models.contracts import Contract, ContractCounter, ContractEvent, Cont
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.fees import (
     Allocation,
+    ArrearsContact,
     Bill,
     FeeAccount,
     FeeItem,
@@ -176,6 +177,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Allocation,
     Waiver,
     FeeAccount,
+    ArrearsContact,
 )
 
 __all__ = [
@@ -193,4 +195,5 @@ __all__ = [
     "ContractTemplate", "ContractCounter", "Contract", "ContractEvent",
     "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
     "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
+    "ArrearsContact",
 ]

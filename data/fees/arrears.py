@@ -63,9 +63,12 @@ def _bucket_bounds(bucket: str, as_of: dt.date) -> tuple[str | None, str | None]
 
 def arrears_page(*, community_id: int | None = None, building_id: int | None = None, min_fen: int = 0,
                  bucket: str | None = None, as_of: dt.date | None = None, limit: int = 50, offset: int = 0,
-                 staff_id: int | None = None) -> ArrearsPage:
+                 staff_id: int | None = None, limitation_only: bool = False) -> ArrearsPage:
     """Rooms with something due, the largest first: filters by community, building, a
-    minimum amount and the bucket of the oldest unpaid bill."""
+    minimum amount, the bucket of the oldest unpaid bill and (`limitation_only`) the rooms
+    flagged as nearing the three-year limitation (data.fees.collection)."""
+    from data.fees.collection import evidence_rooms_since, limitation_cutoff, limitation_flags
+
     access.require("fees.view", staff_id)
     as_of = as_of or today()
     limit = max(1, min(limit, PAGE_MAX))
@@ -76,6 +79,9 @@ def arrears_page(*, community_id: int | None = None, building_id: int | None = N
         query = query.where(Bill.community == community_id)
     if building_id is not None:
         query = query.where(Bill.building == building_id)
+    if limitation_only:
+        contacted, reminded = evidence_rooms_since(limitation_cutoff(as_of))
+        query = query.where(Bill.room.not_in(contacted), Bill.room.not_in(reminded))
     query = query.group_by(Bill.room)
     having = [due > 0]
     if min_fen:
@@ -85,6 +91,8 @@ def arrears_page(*, community_id: int | None = None, building_id: int | None = N
         having.append(oldest <= latest)
         if earliest is not None:
             having.append(oldest >= earliest)
+    if limitation_only:
+        having.append(oldest <= limitation_cutoff(as_of).strftime("%Y-%m"))
     query = query.having(*having)
     capped = query.limit(COUNT_CAP + 1)
     counted = Bill.select(fn.COUNT(SQL("*")), fn.COALESCE(fn.SUM(SQL("q.due")), 0)).from_(capped.alias("q"))
@@ -109,12 +117,14 @@ def arrears_page(*, community_id: int | None = None, building_id: int | None = N
                                      .group_by(Bill.room, Bill.period).tuples()):
             b = bucket_of(now_index - month_index(period_start(period)))
             buckets[room_id][b] = buckets[room_id].get(b, 0) + int(fen)
+    flagged = limitation_flags([(r, o) for r, _d, o in page], as_of)
     rows = []
     for room_id, fen, first in page:
         r = rooms[room_id]
         rows.append(ArrearsRow(room_id, r.cname, r.bcode, r.code, owners.get(room_id, ""), int(fen), first,
                                bucket_of(now_index - month_index(period_start(first))),
-                               {b: buckets[room_id][b] for b in BUCKETS if b in buckets[room_id]}))
+                               {b: buckets[room_id][b] for b in BUCKETS if b in buckets[room_id]},
+                               room_id in flagged))
     return ArrearsPage(tuple(rows), min(int(total_rooms), COUNT_CAP), int(total_fen or 0),
                        int(total_rooms) > COUNT_CAP or offset + len(rows) < min(int(total_rooms), COUNT_CAP))
 

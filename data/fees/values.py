@@ -209,6 +209,9 @@ class ArrearsRow:
     oldest_period: str
     bucket: str  # the bucket of the oldest unpaid bill
     by_bucket: dict[str, int] = field(default_factory=dict)
+    # The oldest unpaid bill is older than 2 years 6 months and no dated reminder, contact
+    # or promise since (the three-year limitation is close: data.fees.collection).
+    limitation: bool = False
 
     def as_json(self) -> dict:
         return {**asdict(self), "due": money_text(self.due_fen),

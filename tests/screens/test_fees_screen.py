@@ -201,7 +201,7 @@ async def test_the_owner_card_shows_what_the_rooms_owe_but_not_to_a_technician(d
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             app.push_screen(OwnerCardScreen(desk["owner"]))
-            await wait_for(pilot, lambda: "张晓明" in screen_text(app))
+            await wait_for(pilot, lambda app=app: "张晓明" in screen_text(app))
             await settle(app, pilot)
             text = screen_text(app)
             assert ("Owes 51.00 yuan (2 months)" in text) is shown, text

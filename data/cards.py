@@ -260,7 +260,7 @@ def owner_card(person_id: int) -> OwnerCard:
     # see the other either.
     birth_date = person.birth_date if access.can("reveal.id") else None
     contact, emergency = person_contacts(person.id)
-    from data.fees.collection import balance_line
+    from data.fees.arrears import balance_line
 
     return OwnerCard(
         person.id, person.name, person.gender, shown_id_number(person.id_number), birth_date,

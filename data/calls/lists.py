@@ -402,12 +402,9 @@ def record_attempt(item_id: int, staff_id: int, outcome: str, note: str = "",
             CallList.update(closed_at=at).where(CallList.id == item.call_list_id).execute()
         if kind == "arrears" and item.room_id is not None and outcome in ("connected", "later"):
             # A 催缴 call that reached the payer is dated evidence (data.fees.collection).
-            from data.fees.collection import room_arrears
-            from data.models import ArrearsContact
+            from data.fees.arrears import record_reached
 
-            owed = room_arrears([item.room_id]).get(item.room_id)
-            ArrearsContact.create(room=item.room_id, person=item.person_id, staff=staff_id, at=at,
-                                  outcome="reached", due_fen=owed.due_fen if owed else 0, note=note)
+            record_reached(item.room_id, item.person_id, staff_id, at, note)
         if rating is not None and item.work_order_id is not None:
             from data.workorders import record_callback
 

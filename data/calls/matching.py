@@ -104,6 +104,6 @@ def match_caller(number: str, at: dt.datetime | None = None) -> CallerMatch:
 
 
 def _balance(person_id: int) -> str:
-    from data.fees.collection import balance_line
+    from data.fees.arrears import balance_line
 
     return balance_line(person_id)

@@ -191,7 +191,7 @@ def fill_script(body: str, *, person_id: int | None = None, work_order_id: int |
             if person_id is None:
                 person_id = order.person_id
         if room_id is not None:
-            from data.fees.collection import arrears_values
+            from data.fees.arrears import arrears_values
 
             code = Room.select(Room.code).where(Room.id == room_id).scalar()
             if code:

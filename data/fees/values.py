@@ -24,6 +24,10 @@ def round_fen(yuan: Decimal) -> int:
     return int((yuan * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
+#: The audit action a printed written reminder (催缴函) is recorded with (data.fees.documents).
+REMIND_ACTION = "remind"
+
+
 def fen_of(value: Decimal | int | str, field_name: str, *, maximum: Decimal = MAX_AMOUNT) -> int:
     """Integer fen from an amount of yuan as typed ("1,234.50", "¥20", "20元"), at most two
     decimals. ValidationError names `field_name`."""

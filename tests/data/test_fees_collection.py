@@ -24,8 +24,7 @@ def w(database, monkeypatch):
     return w
 
 
-def test_an_arrears_list_has_one_item_per_room_and_fills_the_script(w, monkeypatch):
-    monkeypatch.setenv("FRONTDESK_LANG", "zh")
+def test_an_arrears_list_has_one_item_per_room_and_fills_the_script(w):
     list_id = collection.build_arrears_list(community_id=w.comm.id, min_fen=50000, staff_id=w.desk.id)
     lst = next(x for x in calls.call_lists(open_only=False) if x.id == list_id)
     assert lst.kind == "arrears" and lst.total == 2
@@ -63,7 +62,7 @@ def test_a_kept_promise_makes_no_callback(w, monkeypatch):
 
 
 def test_a_promise_needs_a_date_not_in_the_past(w):
-    with pytest.raises(ValidationError, match="past"):
+    with pytest.raises(ValidationError, match="不能早于今天"):
         collection.record_promise(w.rooms["3-1-101"], dt.date(2027, 3, 1), w.desk.id)
     with pytest.raises(PermissionDenied):
         collection.record_promise(w.rooms["3-1-101"], dt.date(2027, 3, 9), w.tech.id)
@@ -92,5 +91,5 @@ def test_a_connected_arrears_call_is_dated_evidence(w):
 
 def test_the_balance_line_is_for_roles_with_fees_view(w):
     owner = w.owners["3-1-101"]
-    assert collection.balance_line(owner, w.desk.id) == "Owes 585.00 yuan (3 months)"
+    assert collection.balance_line(owner, w.desk.id) == "欠费 585.00 元（3 个月）"
     assert collection.balance_line(owner, w.tech.id) == ""

@@ -260,13 +260,14 @@ def _promise(args: argparse.Namespace, staff) -> int:
     from data.lookup import find_room
 
     room_id = find_room(args.room, args.community or None, option="ROOM")[1]
-    view = record_promise(room_id, _date(args.date, "--date"), staff.id, args.note)
+    promised_on = _date(args.date, "--date")
+    view = record_promise(room_id, promised_on, staff.id, args.note)
     if args.json:
-        emit({"id": view.id, "room": view.room, "promised_on": view.promised_on.isoformat(),
+        emit({"id": view.id, "room": view.room, "promised_on": promised_on.isoformat(),
               "due": fees.money_text(view.due_fen), "staff": view.staff, "at": view.at.isoformat()})
     else:
         print(_("{room}: promised to pay {amount} yuan by {date} (recorded by {staff}).").format(
-            room=view.room, amount=fees.money_text(view.due_fen), date=view.promised_on.isoformat(),
+            room=view.room, amount=fees.money_text(view.due_fen), date=promised_on.isoformat(),
             staff=view.staff))
     return 0
 

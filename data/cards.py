@@ -152,6 +152,9 @@ class OwnerCard:
     contact: str = ""  # the chosen contact person's name (联系人), "" none
     emergency: str = ""  # the emergency contact's name
     concerns: Concerns = Concerns()  # of the rooms the person has now
+    # What the person's rooms owe, one line ("" when nothing, or for a role without
+    # fees.view): data.fees.collection.balance_line.
+    balance: str = ""
 
 
 @dataclass(frozen=True)
@@ -257,11 +260,14 @@ def owner_card(person_id: int) -> OwnerCard:
     # see the other either.
     birth_date = person.birth_date if access.can("reveal.id") else None
     contact, emergency = person_contacts(person.id)
+    from data.fees.arrears import balance_line
+
     return OwnerCard(
         person.id, person.name, person.gender, shown_id_number(person.id_number), birth_date,
         person.note, person.version, tags, rooms, phones, vehicles,
         contact.name if contact else "", emergency.name if emergency else "",
         concerns([r.room_id for r in rooms if r.end is None]),
+        balance_line(person.id),
     )
 
 

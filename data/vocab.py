@@ -159,6 +159,7 @@ UNREACHABLE_OUTCOMES = ("invalid",)
 CALL_LIST_KINDS = {
     "callback": N_("Satisfaction callbacks"),  # 回访
     "adhoc": N_("Call list"),  # 外呼
+    "arrears": N_("Arrears collection"),  # 催缴 (data.fees.collection)
 }
 
 #: Outcomes of one attempt on a call-list item.

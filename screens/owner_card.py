@@ -271,6 +271,8 @@ class OwnerCardScreen(CardScreen):
         contacts = _contacts_text(card.contact, card.emergency)
         if contacts:
             text.append("\n" + contacts)
+        if card.balance:
+            text.append("\n" + card.balance, style="bold red")
         if card.tags:
             text.append("\n")
             for tag in card.tags:

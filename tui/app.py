@@ -324,6 +324,7 @@ class FrontDeskApp(TypeAhead, DeskApp):
         from data.calls import notify_due_callbacks
         from data.contracts import sweep as contract_sweep
         from data.escalation import sweep
+        from data.fees.collection import sweep_missed_promises
         from data.reminders import send_reminders
         from data.staff import system_account
 
@@ -331,6 +332,7 @@ class FrontDeskApp(TypeAhead, DeskApp):
         # account, so that the audit trail names who did them.
         with access.acting(system_account()):
             mine = [e for e in sweep() if self.staff.login in e.notified]
+            sweep_missed_promises()  # a missed promise to pay becomes a callback first
             due = notify_due_callbacks()
             reminded = send_reminders()
             renewals = [r for r in contract_sweep()[1] if r.staff_login == self.staff.login]

@@ -53,7 +53,7 @@ ATTEMPT_CALL_OUTCOMES = {
 
 
 #: The category of the calls an attempt logs, per kind of list.
-LIST_CALL_CATEGORIES = {"callback": "callback", "adhoc": "notice"}
+LIST_CALL_CATEGORIES = {"callback": "callback", "adhoc": "notice", "arrears": "payment"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ class CallItemView:
     attempts: int
     last_outcome: str  # data.vocab.LIST_OUTCOMES or ""
     retry_at: dt.datetime | None
+    room_id: int | None = None  # the room a 催缴 item is about (its script is filled from it)
 
 
 def _list_name(name: str | None, default: str) -> str:
@@ -286,21 +287,26 @@ def call_lists(staff_id: int | None = None, *, open_only: bool = True) -> list[C
 
 
 def _item_views(where, limit: int = 500) -> list[CallItemView]:
+    ItemRoom = Room.alias()
     rows = list(
         CallListItem.select(
             CallListItem, Person.name.alias("person_name"), WorkOrder.number.alias("order_number"),
             WorkOrder.title.alias("order_title"), Room.code.alias("room_code"),
+            ItemRoom.code.alias("item_room_code"),
         )
         .join(Person, JOIN.LEFT_OUTER, on=(CallListItem.person == Person.id))
         .switch(CallListItem)
         .join(WorkOrder, JOIN.LEFT_OUTER, on=(CallListItem.work_order == WorkOrder.id))
         .join(Room, JOIN.LEFT_OUTER, on=(WorkOrder.room == Room.id))
+        .switch(CallListItem)
+        .join(ItemRoom, JOIN.LEFT_OUTER, on=(CallListItem.room == ItemRoom.id))
         .where(where)
         .order_by(CallListItem.id)
         .limit(limit)
         .objects()
     )
-    need_room = [r.person_id for r in rows if not r.room_code and r.person_id is not None]
+    need_room = [r.person_id for r in rows
+                 if not r.room_code and not r.item_room_code and r.person_id is not None]
     rooms: dict[int, str] = {}
     if need_room:
         query = (
@@ -313,10 +319,10 @@ def _item_views(where, limit: int = 500) -> list[CallItemView]:
     return [
         CallItemView(
             id=r.id, list_id=r.call_list_id, person_id=r.person_id, name=r.person_name or "",
-            number=r.number, room=r.room_code or rooms.get(r.person_id, ""),
+            number=r.number, room=r.item_room_code or r.room_code or rooms.get(r.person_id, ""),
             work_order_id=r.work_order_id, work_order_number=r.order_number or "",
             work_order_title=r.order_title or "", status=r.status, attempts=r.attempts,
-            last_outcome=r.last_outcome, retry_at=r.retry_at,
+            last_outcome=r.last_outcome, retry_at=r.retry_at, room_id=r.room_id,
         )
         for r in rows
     ]
@@ -394,6 +400,11 @@ def record_attempt(item_id: int, staff_id: int, outcome: str, note: str = "",
         if done and not CallListItem.select().where(
                 CallListItem.call_list == item.call_list_id, CallListItem.status == "pending").exists():
             CallList.update(closed_at=at).where(CallList.id == item.call_list_id).execute()
+        if kind == "arrears" and item.room_id is not None and outcome in ("connected", "later"):
+            # A 催缴 call that reached the payer is dated evidence (data.fees.collection).
+            from data.fees.arrears import record_reached
+
+            record_reached(item.room_id, item.person_id, staff_id, at, note)
         if rating is not None and item.work_order_id is not None:
             from data.workorders import record_callback
 

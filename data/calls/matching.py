@@ -32,6 +32,8 @@ class CallerMatch:
     ambiguous: tuple[tuple[int, str], ...]  # (person_id, name) when several share the number
     staff_id: int | None = None
     staff_name: str = ""
+    # What the caller's rooms owe, one line, for roles with fees.view (else "").
+    balance: str = ""
 
     @property
     def known(self) -> bool:
@@ -97,4 +99,11 @@ def match_caller(number: str, at: dt.datetime | None = None) -> CallerMatch:
         ambiguous=tuple(people[:AMBIGUOUS_SHOWN]) if len(people) > 1 else (),
         staff_id=staff.id if staff else None,
         staff_name=staff.name if staff else "",
+        balance=_balance(one[0]) if one else "",
     )
+
+
+def _balance(person_id: int) -> str:
+    from data.fees.arrears import balance_line
+
+    return balance_line(person_id)

@@ -165,13 +165,14 @@ def _when(value: dt.datetime) -> str:
 
 
 def fill_script(body: str, *, person_id: int | None = None, work_order_id: int | None = None,
-                appointment: dt.datetime | None = None) -> str:
+                appointment: dt.datetime | None = None, room_id: int | None = None) -> str:
     """`body` with its placeholders filled: {姓名} the person's name, {称呼} 张先生 / 李女士
     (业主 when the gender or the person is unknown), {房号} the work order's room or the
     person's first current room, {工单号} the work order's number, {预约时间} `appointment`
     or the work order's appointment. A placeholder whose value is not available yet shows a
     neutral stand-in (`STAND_INS`: the order number "（保存后生成）" before the order is
-    saved); an unknown one shows its name in brackets. No raw "{…}" placeholder is ever read
+    saved); an unknown one shows its name in brackets. With `room_id` (a 催缴 item) {房号} is
+    that room and {欠费金额} {欠费月数} {最早欠费月} its arrears (data.fees.collection). No raw "{…}" placeholder is ever read
     to a caller; this never raises."""
     text = body if isinstance(body, str) else str(body)
     values: dict[str, str] = {}
@@ -189,6 +190,13 @@ def fill_script(body: str, *, person_id: int | None = None, work_order_id: int |
             appointment = appointment or order.appointment_at
             if person_id is None:
                 person_id = order.person_id
+        if room_id is not None:
+            from data.fees.arrears import arrears_values
+
+            code = Room.select(Room.code).where(Room.id == room_id).scalar()
+            if code:
+                values["房号"] = code
+            values.update(arrears_values(room_id))
         person = Person.get_or_none(Person.id == person_id) if person_id is not None else None
         values["称呼"] = _salutation(person.name, person.gender) if person else "业主"
         if person is not None:
@@ -211,6 +219,9 @@ STAND_INS = {
     "房号": N_("your home"),
     "姓名": N_("owner"),
     "称呼": N_("owner"),
+    "欠费金额": N_("the amount owed"),
+    "欠费月数": N_("several"),
+    "最早欠费月": N_("an earlier month"),
 }
 
 

@@ -6,6 +6,7 @@ count capped so the first page stays fast."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from peewee import JOIN, SQL, fn
 
@@ -14,16 +15,32 @@ from data.clock import today
 from data.errors import ValidationError
 from data.fees.values import (
     BUCKETS,
+    REMIND_ACTION,
     ArrearsPage,
     ArrearsRow,
     BillRow,
     add_months,
     bucket_of,
+    money_text,
     month_index,
     period_start,
 )
-from data.i18n import _
-from data.models import Bill, Building, Community, FeeItem, Occupancy, Person, Room
+from data.i18n import _, language
+from data.models import (
+    ArrearsContact,
+    AuditLog,
+    Bill,
+    Building,
+    Community,
+    FeeItem,
+    Occupancy,
+    Person,
+    Room,
+)
+
+#: Months after which arrears without dated evidence are flagged (2 years 6 months: the
+#: three-year limitation of Civil Code art. 188 is close).
+LIMITATION_MONTHS = 30
 
 #: The largest count of matching rooms the page counts exactly.
 COUNT_CAP = 10_000
@@ -63,9 +80,11 @@ def _bucket_bounds(bucket: str, as_of: dt.date) -> tuple[str | None, str | None]
 
 def arrears_page(*, community_id: int | None = None, building_id: int | None = None, min_fen: int = 0,
                  bucket: str | None = None, as_of: dt.date | None = None, limit: int = 50, offset: int = 0,
-                 staff_id: int | None = None) -> ArrearsPage:
+                 staff_id: int | None = None, limitation_only: bool = False) -> ArrearsPage:
     """Rooms with something due, the largest first: filters by community, building, a
-    minimum amount and the bucket of the oldest unpaid bill."""
+    minimum amount, the bucket of the oldest unpaid bill and (`limitation_only`) the rooms
+    flagged as nearing the three-year limitation (data.fees.collection)."""
+
     access.require("fees.view", staff_id)
     as_of = as_of or today()
     limit = max(1, min(limit, PAGE_MAX))
@@ -76,6 +95,9 @@ def arrears_page(*, community_id: int | None = None, building_id: int | None = N
         query = query.where(Bill.community == community_id)
     if building_id is not None:
         query = query.where(Bill.building == building_id)
+    if limitation_only:
+        contacted, reminded = evidence_rooms_since(limitation_cutoff(as_of))
+        query = query.where(Bill.room.not_in(contacted), Bill.room.not_in(reminded))
     query = query.group_by(Bill.room)
     having = [due > 0]
     if min_fen:
@@ -85,6 +107,8 @@ def arrears_page(*, community_id: int | None = None, building_id: int | None = N
         having.append(oldest <= latest)
         if earliest is not None:
             having.append(oldest >= earliest)
+    if limitation_only:
+        having.append(oldest <= limitation_cutoff(as_of).strftime("%Y-%m"))
     query = query.having(*having)
     capped = query.limit(COUNT_CAP + 1)
     counted = Bill.select(fn.COUNT(SQL("*")), fn.COALESCE(fn.SUM(SQL("q.due")), 0)).from_(capped.alias("q"))
@@ -109,12 +133,14 @@ def arrears_page(*, community_id: int | None = None, building_id: int | None = N
                                      .group_by(Bill.room, Bill.period).tuples()):
             b = bucket_of(now_index - month_index(period_start(period)))
             buckets[room_id][b] = buckets[room_id].get(b, 0) + int(fen)
+    flagged = limitation_flags([(r, o) for r, _d, o in page], as_of)
     rows = []
     for room_id, fen, first in page:
         r = rooms[room_id]
         rows.append(ArrearsRow(room_id, r.cname, r.bcode, r.code, owners.get(room_id, ""), int(fen), first,
                                bucket_of(now_index - month_index(period_start(first))),
-                               {b: buckets[room_id][b] for b in BUCKETS if b in buckets[room_id]}))
+                               {b: buckets[room_id][b] for b in BUCKETS if b in buckets[room_id]},
+                               room_id in flagged))
     return ArrearsPage(tuple(rows), min(int(total_rooms), COUNT_CAP), int(total_fen or 0),
                        int(total_rooms) > COUNT_CAP or offset + len(rows) < min(int(total_rooms), COUNT_CAP))
 
@@ -122,3 +148,99 @@ def arrears_page(*, community_id: int | None = None, building_id: int | None = N
 def room_due(room_id: int) -> int:
     """What a room owes (fen)."""
     return int(Bill.select(fn.COALESCE(fn.SUM(_DUE), 0)).where(Bill.room == room_id).scalar() or 0)
+
+
+@dataclass(frozen=True)
+class RoomArrears:
+    room_id: int
+    due_fen: int
+    months: int  # months with something unpaid
+    oldest_period: str  # "YYYY-MM", "" when nothing is due
+
+
+def room_arrears(room_ids: list[int]) -> dict[int, RoomArrears]:
+    """What each room owes, over how many months, since which month (rooms owing nothing
+    are left out)."""
+    out: dict[int, RoomArrears] = {}
+    ids = list(dict.fromkeys(room_ids))
+    for i in range(0, len(ids), 500):
+        query = (Bill.select(Bill.room, Bill.period, fn.SUM(_DUE))
+                 .where(Bill.room.in_(ids[i:i + 500]), _DUE > 0)
+                 .group_by(Bill.room, Bill.period).tuples())
+        per: dict[int, list[tuple[str, int]]] = {}
+        for room_id, period, fen in query:
+            per.setdefault(room_id, []).append((period, int(fen)))
+        for room_id, rows in per.items():
+            total = sum(f for _p, f in rows)
+            if total > 0:
+                out[room_id] = RoomArrears(room_id, total, len(rows), min(p for p, _f in rows))
+    return out
+
+
+def _month_text(period: str) -> str:
+    if not period:
+        return ""
+    if language() == "zh":
+        return f"{int(period[:4])}年{int(period[5:7])}月"
+    return period
+
+
+def arrears_values(room_id: int) -> dict[str, str]:
+    """The 催缴 placeholders of a room: {欠费金额} "1234.56 元", {欠费月数} "3",
+    {最早欠费月} "2026年3月" ({} when the room owes nothing)."""
+    facts = room_arrears([room_id]).get(room_id)
+    if facts is None:
+        return {}
+    return {"欠费金额": _("{amount} yuan").format(amount=money_text(facts.due_fen)),
+            "欠费月数": str(facts.months), "最早欠费月": _month_text(facts.oldest_period)}
+
+
+def limitation_cutoff(as_of: dt.date) -> dt.date:
+    """The first day of the month 2 years 6 months before `as_of`'s month."""
+    return add_months(as_of, -LIMITATION_MONTHS)
+
+
+def evidence_rooms_since(since: dt.date):
+    """Subqueries of the rooms with dated evidence since `since`: a contact or promise, a
+    printed written reminder (data.fees.documents records it in the audit trail)."""
+    start = dt.datetime.combine(since, dt.time())
+    contacted = ArrearsContact.select(ArrearsContact.room).where(ArrearsContact.at >= start)
+    reminded = AuditLog.select(AuditLog.entity_id).where(
+        AuditLog.entity == "room", AuditLog.action == REMIND_ACTION, AuditLog.at >= start)
+    return contacted, reminded
+
+
+def limitation_flags(rows: list[tuple[int, str]], as_of: dt.date) -> set[int]:
+    """Of (room_id, oldest unpaid period), the rooms flagged: the oldest unpaid bill is
+    older than 2 years 6 months and nothing dated since then."""
+    cutoff = limitation_cutoff(as_of)
+    old = [room_id for room_id, oldest in rows if oldest and period_start(oldest) <= cutoff]
+    if not old:
+        return set()
+    contacted, reminded = evidence_rooms_since(cutoff)
+    seen = {r for (r,) in contacted.where(ArrearsContact.room.in_(old)).tuples()}
+    seen |= {r for (r,) in reminded.where(AuditLog.entity_id.in_(old)).tuples()}
+    return {r for r in old if r not in seen}
+
+
+def balance_line(person_id: int, staff_id: int | None = None) -> str:
+    """What a person's current rooms owe, in one line ("欠费 1234.56 元（3 个月）"), for the
+    owner card and the calls screen's caller panel: "" for a role without fees.view, or
+    when nothing is owed."""
+    if not access.can("fees.view", staff_id):
+        return ""
+    room_ids = [r for (r,) in Occupancy.select(Occupancy.room).where(
+        Occupancy.person == person_id, Occupancy.end_date.is_null()).tuples()]
+    facts = room_arrears(room_ids)
+    if not facts:
+        return ""
+    total = sum(f.due_fen for f in facts.values())
+    months = max(f.months for f in facts.values())
+    return _("Owes {amount} yuan ({months} months)").format(amount=money_text(total), months=months)
+
+
+def record_reached(room_id: int, person_id: int | None, staff_id: int, at: dt.datetime, note: str) -> None:
+    """A 催缴 call that reached the payer (data.calls.record_attempt), as dated evidence."""
+    owed = room_arrears([room_id]).get(room_id)
+    ArrearsContact.create(room=room_id, person=person_id, staff=staff_id, at=at, outcome="reached",
+                          due_fen=owed.due_fen if owed else 0, note=note)

@@ -31,7 +31,7 @@ from data.clock import today
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.fees.payments import METHOD_WORDS, _find
-from data.fees.values import amount_in_words, money_text
+from data.fees.values import REMIND_ACTION, amount_in_words, money_text
 from data.i18n import _
 from data.models import (
     Allocation,
@@ -48,7 +48,6 @@ from data.models import (
 #: reportlab's built-in CID font for simplified Chinese.
 FONT = "STSong-Light"
 #: The audit action and field a printed reminder is recorded with.
-REMIND_ACTION = "remind"
 REMIND_FIELD = "reminder"
 #: What a payer is called on the documents when a bill has no person.
 DEVELOPER_WORD = "建设单位"

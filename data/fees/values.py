@@ -24,6 +24,10 @@ def round_fen(yuan: Decimal) -> int:
     return int((yuan * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
+#: The audit action a printed written reminder (催缴函) is recorded with (data.fees.documents).
+REMIND_ACTION = "remind"
+
+
 def fen_of(value: Decimal | int | str, field_name: str, *, maximum: Decimal = MAX_AMOUNT) -> int:
     """Integer fen from an amount of yuan as typed ("1,234.50", "¥20", "20元"), at most two
     decimals. ValidationError names `field_name`."""
@@ -209,6 +213,9 @@ class ArrearsRow:
     oldest_period: str
     bucket: str  # the bucket of the oldest unpaid bill
     by_bucket: dict[str, int] = field(default_factory=dict)
+    # The oldest unpaid bill is older than 2 years 6 months and no dated reminder, contact
+    # or promise since (the three-year limitation is close: data.fees.collection).
+    limitation: bool = False
 
     def as_json(self) -> dict:
         return {**asdict(self), "due": money_text(self.due_fen),

@@ -40,6 +40,7 @@ from data.models.contracts import Contract, ContractCounter, ContractEvent, Cont
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.fees import (
     Allocation,
+    ArrearsContact,
     Bill,
     FeeAccount,
     FeeExpense,
@@ -180,6 +181,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FeeAccount,
     FeeExpense,
     SharedEntry,
+    ArrearsContact,
 )
 
 __all__ = [
@@ -198,4 +200,5 @@ __all__ = [
     "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
     "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
     "FeeExpense", "SharedEntry",
+    "ArrearsContact",
 ]

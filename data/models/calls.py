@@ -15,7 +15,7 @@ from peewee import (
 
 from data.clock import now
 from data.db import BaseModel
-from data.models.people import Building, Person
+from data.models.people import Building, Person, Room
 from data.models.staff import Staff
 from data.models.workorders import WorkOrder
 
@@ -130,6 +130,8 @@ class CallListItem(BaseModel):
     person = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
     number = CharField(max_length=30)  # normalised (data.calls.normalize_number)
     work_order = ForeignKeyField(WorkOrder, null=True, backref="+", on_delete="SET NULL")
+    # The room a 催缴 (arrears) item is about (migration 0025): its script is filled from it.
+    room = ForeignKeyField(Room, null=True, backref="+", on_delete="SET NULL")
     status = CharField(max_length=10, default="pending")  # pending | done
     attempts = IntegerField(default=0)
     last_outcome = CharField(max_length=12, default="")  # data.vocab.LIST_OUTCOMES

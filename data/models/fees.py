@@ -19,6 +19,7 @@ from peewee import (
 
 from data.clock import now
 from data.db import BaseModel
+from data.models.calls import Call
 from data.models.people import Building, Community, ParkingSpace, Person, Room
 from data.models.staff import Staff
 
@@ -196,3 +197,22 @@ class SharedEntry(BaseModel):
 
     class Meta:
         indexes = ((("community", "month"), False),)
+class ArrearsContact(BaseModel):
+    """催缴: one dated contact with a room's payer about its arrears (a call, a visit), who
+    made it and when, and the date promised to pay (承诺缴费日) when there was one — the
+    evidence that interrupts the three-year limitation (Civil Code art. 188, 195). A promise
+    past its date without a payment since becomes a callback (`callback`) for its recorder."""
+
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT", index=False)  # (room, at)
+    person = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    at = DateTimeField(default=now)
+    outcome = CharField(max_length=12)  # data.fees.collection.CONTACT_OUTCOMES
+    promised_on = DateField(null=True, index=True)
+    due_fen = IntegerField(default=0)  # what the room owed when it was recorded
+    note = TextField(default="")
+    callback = ForeignKeyField(Call, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("room", "at"), False),)

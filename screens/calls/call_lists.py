@@ -234,12 +234,13 @@ class CallListPane(CallsPane):
         keys.update(outcome_keys)
         self.query_one("#list-script", Static).update(Text(_("Script …"), style="dim"))
         self.fill_scripts(call_data.LIST_CALL_CATEGORIES.get(self._list_kind(), "callback"),
-                          item.person_id, item.work_order_id)
+                          item.person_id, item.work_order_id, item.room_id)
 
     @work(thread=True, exclusive=True, group="list-scripts", exit_on_error=False)
-    def fill_scripts(self, category: str | None, person_id: int | None, work_order_id: int | None) -> None:
-        """The item's scripts, filled for its person and work order, in a worker."""
-        filled = read_scripts(category, person_id, work_order_id)
+    def fill_scripts(self, category: str | None, person_id: int | None, work_order_id: int | None,
+                     room_id: int | None = None) -> None:
+        """The item's scripts, filled for its person and work order (and room), in a worker."""
+        filled = read_scripts(category, person_id, work_order_id, room_id)
         if not get_current_worker().is_cancelled:
             self.post_message(self.ScriptsFilled(filled))
 

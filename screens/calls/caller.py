@@ -97,6 +97,8 @@ def match_text(draft: Any, match: Any, hits: list, note: str, query: str) -> Tex
     for room in match.rooms:
         text.append("🏠 ")
         text.append(f"{room[2]} {room[1]}\n")
+    if getattr(match, "balance", ""):
+        text.append(match.balance + "\n", style="bold red")
     for order in match.open_orders[:3]:
         text.append(_("Open: "), style="dim")
         text.append(f"{order[1]} {order[2]} ")

@@ -92,13 +92,15 @@ def timer_now() -> float:
     return importlib.import_module("screens.calls").monotonic()
 
 
-def read_scripts(category: str | None, person_id: int | None, work_order_id: int | None) -> list[tuple[str, str]]:
-    """The scripts of `category`, filled for the person and work order: (title, body)."""
+def read_scripts(category: str | None, person_id: int | None, work_order_id: int | None,
+                 room_id: int | None = None) -> list[tuple[str, str]]:
+    """The scripts of `category`, filled for the person and work order (and the room of a
+    催缴 item): (title, body)."""
     filled = []
     try:
         for script in call_data.scripts(category or "other"):
             filled.append((script.title, call_data.fill_script(
-                script.body, person_id=person_id, work_order_id=work_order_id)))
+                script.body, person_id=person_id, work_order_id=work_order_id, room_id=room_id)))
     except FrontDeskError as exc:
         filled = [(_("Script"), exc.message)]
     return filled

@@ -204,3 +204,15 @@ async def test_a_transfer_without_its_reference_is_refused_and_kept(desk):
         await settle(app, pilot)
         payment = Payment.get()
         assert (payment.method, payment.reference, payment.amount_fen) == ("transfer", "TX123", 5100)
+
+
+async def test_the_owner_card_shows_what_the_rooms_owe_but_not_to_a_technician(desk):
+    for login, shown in (("desk1", True), ("tech1", False)):
+        app = app_for(login)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            app.push_screen(OwnerCardScreen(desk["owner"]))
+            await wait_for(pilot, lambda app=app: "张晓明" in screen_text(app))
+            await settle(app, pilot)
+            text = screen_text(app)
+            assert ("Owes 51.00 yuan (2 months)" in text) is shown, text

@@ -380,6 +380,11 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from data.contracts import sweep as contract_sweep
 
     moved, renewals = contract_sweep()
+    # A promise to pay (承诺缴费日) that passed without a payment becomes a callback for
+    # who took it (data.fees.collection), once.
+    from data.fees.collection import sweep_missed_promises
+
+    sweep_missed_promises()
     if args.json:
         out: dict = {"sent": run.sent}
         if moved or renewals:  # only when there is something: scripts read {"sent": N}

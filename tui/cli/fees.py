@@ -78,6 +78,23 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--as-of", default="", dest="as_of", metavar="YYYY-MM-DD", help=_("ages as of this day (default today)"))
     q.add_argument("--limit", type=int, default=50, metavar="N", help=_("at most N (default 50)"))
     q.add_argument("--offset", type=int, default=0, metavar="N", help=_("skip the first N"))
+    q.add_argument("--limitation", action="store_true",
+                   help=_("only arrears nearing the three-year limitation with no dated reminder"))
+
+    q = actions.add_parser("collect", help=_("build a 催缴 call list from an arrears filter"))
+    common(q)
+    q.add_argument("--building", default="", metavar="CODE", help=_("only this building"))
+    q.add_argument("--min", default="", dest="minimum", metavar="YUAN", help=_("only rooms owing at least this"))
+    q.add_argument("--bucket", default="", metavar="B", help=_("the age of the oldest debt: 0-3, 3-6, 6-12 or 12+ months"))
+    q.add_argument("--limitation", action="store_true",
+                   help=_("only arrears nearing the three-year limitation with no dated reminder"))
+    q.add_argument("--name", default="", metavar="TEXT", help=_("the list's name"))
+
+    q = actions.add_parser("promise", help=_("record a promise to pay a room's arrears (承诺缴费日)"))
+    common(q)
+    q.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501"))
+    q.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("the date promised"))
+    q.add_argument("--note", default="", metavar="TEXT", help=_("what was said"))
 
     q = actions.add_parser("rates", help=_("当期收缴率 and 清欠率 of a period"))
     common(q)
@@ -240,16 +257,54 @@ def _arrears(args: argparse.Namespace, staff) -> int:
         community_id=_community_id(args), building_id=building_id,
         min_fen=fees.fen_of(args.minimum, "--min") if args.minimum else 0, bucket=args.bucket or None,
         as_of=_date(args.as_of, "--as-of") if args.as_of else None, limit=args.limit, offset=args.offset,
-        staff_id=staff.id)
+        staff_id=staff.id, limitation_only=args.limitation)
     for row in page.rows:
         if args.json:
             emit(row.as_json())
         else:
+            flag = "  " + _("limitation near") if row.limitation else ""
             print(f"{pad(row.community, 10)}  {pad(row.room, 12)}  {pad(row.owner, 8)}  "
-                  f"{fees.money_text(row.due_fen):>10}  {row.oldest_period}  {row.bucket}")
+                  f"{fees.money_text(row.due_fen):>10}  {row.oldest_period}  {row.bucket}{flag}")
     if not args.json:
         print(_("{rooms} rooms owe {amount} yuan.").format(rooms=page.total_rooms,
                                                            amount=fees.money_text(page.total_fen)))
+    return 0
+
+
+def _collect(args: argparse.Namespace, staff) -> int:
+    from data import calls, fees
+    from data.fees.collection import build_arrears_list
+    from data.people import find_building
+
+    building_id = find_building(args.building, args.community or None)[1] if args.building else None
+    list_id = build_arrears_list(
+        community_id=_community_id(args), building_id=building_id, bucket=args.bucket or None,
+        min_fen=fees.fen_of(args.minimum, "--min") if args.minimum else 0,
+        limitation_only=args.limitation, staff_id=staff.id, name=args.name or None)
+    lst = next(x for x in calls.call_lists(open_only=False) if x.id == list_id)
+    if args.json:
+        emit({"id": lst.id, "name": lst.name, "count": lst.total})
+    else:
+        print(_("Call list “{name}”: {count} rooms to call (the calls screen works it).").format(
+            name=lst.name, count=lst.total))
+    return 0
+
+
+def _promise(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.fees.collection import record_promise
+    from data.lookup import find_room
+
+    room_id = find_room(args.room, args.community or None, option="ROOM")[1]
+    promised_on = _date(args.date, "--date")
+    view = record_promise(room_id, promised_on, staff.id, args.note)
+    if args.json:
+        emit({"id": view.id, "room": view.room, "promised_on": promised_on.isoformat(),
+              "due": fees.money_text(view.due_fen), "staff": view.staff, "at": view.at.isoformat()})
+    else:
+        print(_("{room}: promised to pay {amount} yuan by {date} (recorded by {staff}).").format(
+            room=view.room, amount=fees.money_text(view.due_fen), date=promised_on.isoformat(),
+            staff=view.staff))
     return 0
 
 
@@ -400,8 +455,9 @@ def cmd_fees(args: argparse.Namespace) -> int:
     command = args.fees_command
     special: dict[str, Callable[[argparse.Namespace, object], int]] = {
         "items": _items, "standards": _standards, "pay": _pay, "arrears": _arrears, "rates": _rates,
-        "statement": _statement, "receipt": _document, "reminder": _document,
-        "spend": _entries, "shared": _entries, "board": _public, "accounts": _public, "shared-statement": _public}
+        "statement": _statement, "receipt": _document, "reminder": _document, "collect": _collect,
+        "promise": _promise, "spend": _entries, "shared": _entries, "board": _public, "accounts": _public,
+        "shared-statement": _public}
     if command in special:
         return special[command](args, staff)
     if command == "bill":

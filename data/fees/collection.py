@@ -1,0 +1,243 @@
+"""催缴 (collection of arrears, issue 18 item 4): an outbound call list of the rooms an
+arrears filter selects, the script placeholders filled from a room's arrears, the dated
+contacts and promises to pay (承诺缴费日) — the evidence that interrupts the three-year
+limitation (Civil Code art. 188, 195) — a promise missed becoming a callback for who took
+it, and the one-line balance the owner card and the calls screen show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
+
+from data import access
+from data.clock import now as clock_now
+from data.clock import today
+from data.db import transaction
+from data.errors import NotFoundError, ValidationError
+from data.fees.arrears import (
+    LIMITATION_MONTHS,
+    PAGE_MAX,
+    RoomArrears,
+    arrears_page,
+    arrears_values,
+    balance_line,
+    evidence_rooms_since,
+    limitation_cutoff,
+    limitation_flags,
+    room_arrears,
+)
+from data.i18n import N_, _
+from data.models import (
+    ArrearsContact,
+    Bill,
+    Call,
+    Occupancy,
+    Payment,
+    Room,
+    Script,
+    Staff,
+)
+from data.validators import clean_text
+
+#: What a contact about arrears came to.
+CONTACT_OUTCOMES = {
+    "promise": N_("Promised to pay"),  # 承诺缴费
+    "reached": N_("Reached"),  # 已联系
+    "refused": N_("Refused to pay"),  # 拒缴
+}
+
+#: The call-list kind of a 催缴 list (data.vocab.CALL_LIST_KINDS).
+LIST_KIND = "arrears"
+
+#: The 催缴 script a list's calls read (category "payment"), added when a list is built
+#: and the database has no script of that title yet.
+SCRIPT_TITLE = "催缴"
+SCRIPT_BODY = ("{称呼}您好，这里是物业服务中心。您家{房号}目前欠缴物业服务费等费用{欠费金额}，"
+               "共{欠费月数}个月，最早从{最早欠费月}起。\n"
+               "请问您方便什么时候缴纳？可以到物业服务中心前台、微信或支付宝缴费。"
+               "如对服务有意见，也请告诉我们，我们会尽快处理。")
+
+_DUE = Bill.amount_fen - Bill.paid_fen - Bill.waived_fen
+
+@dataclass(frozen=True)
+class ContactView:
+    id: int
+    room_id: int
+    room: str
+    at: dt.datetime
+    staff: str
+    outcome: str
+    promised_on: dt.date | None
+    due_fen: int
+    note: str
+    callback_id: int | None
+
+
+def ensure_arrears_script() -> None:
+    """Add the 催缴 script (category payment) unless there is one of that title."""
+    if not Script.select().where(Script.category == "payment", Script.title == SCRIPT_TITLE).exists():
+        Script.create(category="payment", title=SCRIPT_TITLE, body=SCRIPT_BODY, updated_by=None,
+                      updated_at=None)
+
+
+def _payers(room_ids: list[int]) -> dict[int, int]:
+    """The person to call about each room: its current owner, else the payer of its
+    latest unpaid bill."""
+    out: dict[int, int] = {}
+    for i in range(0, len(room_ids), 500):
+        chunk = room_ids[i:i + 500]
+        for room_id, person_id in (Occupancy.select(Occupancy.room, Occupancy.person)
+                                   .where(Occupancy.room.in_(chunk), Occupancy.role == "owner",
+                                          Occupancy.end_date.is_null())
+                                   .order_by(Occupancy.is_primary_contact.desc(), Occupancy.id).tuples()):
+            out.setdefault(room_id, person_id)
+        missing = [r for r in chunk if r not in out]
+        if missing:
+            for room_id, person_id in (Bill.select(Bill.room, Bill.person)
+                                       .where(Bill.room.in_(missing), Bill.person.is_null(False), _DUE > 0)
+                                       .order_by(Bill.period.desc(), Bill.id.desc()).tuples()):
+                out.setdefault(room_id, person_id)
+    return out
+
+
+def build_arrears_list(*, community_id: int | None = None, building_id: int | None = None,
+                       bucket: str | None = None, min_fen: int = 0, limitation_only: bool = False,
+                       staff_id: int, assignee_id: int | None = None, name: str | None = None) -> int:
+    """A 催缴 call list (kind "arrears") of the rooms the arrears filter selects, the
+    largest first: one item per room, on the phone of its owner (their chosen contact
+    person's when they have one; rooms without an owner with a phone are left out).
+    The calls screen fills the 催缴 script's {欠费金额} {欠费月数} {最早欠费月} per room.
+    Returns the list id; ValidationError when no room can be called."""
+    from data.calls.lists import MAX_LIST_ITEMS, _first_phones, _list_name, _list_staff, _new_list
+
+    access.require("fees.view", staff_id)
+    _list_staff(staff_id, assignee_id)
+    room_ids: list[int] = []
+    offset = 0
+    while len(room_ids) < MAX_LIST_ITEMS:
+        page = arrears_page(community_id=community_id, building_id=building_id, min_fen=min_fen,
+                            bucket=bucket, limitation_only=limitation_only, limit=PAGE_MAX,
+                            offset=offset, staff_id=staff_id)
+        room_ids.extend(r.room_id for r in page.rows)
+        offset += len(page.rows)
+        if not page.more or not page.rows:
+            break
+    room_ids = room_ids[:MAX_LIST_ITEMS]
+    payers = _payers(room_ids)
+    phones = _first_phones(payers.values())
+    items = []
+    for room_id in room_ids:
+        person_id = payers.get(room_id)
+        number = phones.get(person_id, "") if person_id is not None else ""
+        if number:
+            items.append({"person": person_id, "number": number, "work_order": None, "room": room_id})
+    if not items:
+        raise ValidationError("list", _("No room with arrears matches, or none has an owner with a phone number."))
+    with transaction():
+        ensure_arrears_script()
+        return _new_list(LIST_KIND, _list_name(name, _("Arrears {date}")), staff_id, assignee_id, items)
+
+
+def _room(room_id: int) -> Room:
+    room = Room.get_or_none(Room.id == room_id)
+    if room is None:
+        raise NotFoundError(_("No room with id {id}.").format(id=room_id))
+    return room
+
+
+def record_contact(room_id: int, outcome: str, staff_id: int, *, promised_on: dt.date | None = None,
+                   note: str = "", person_id: int | None = None) -> ContactView:
+    """Record a dated contact about a room's arrears (who, when, what it came to); a
+    promise to pay needs its date, today or later."""
+    access.require("fees.view", staff_id)
+    if outcome not in CONTACT_OUTCOMES:
+        raise ValidationError("outcome", _("Unknown outcome “{value}”: use one of {choices}.").format(
+            value=str(outcome)[:12], choices=", ".join(CONTACT_OUTCOMES)))
+    note = clean_text(note, "note", multiline=True, max_length=1000)
+    if outcome == "promise":
+        if promised_on is None:
+            raise ValidationError("date", _("Say the date promised to pay."))
+        if promised_on < today():
+            raise ValidationError("date", _("The date promised to pay cannot be in the past."))
+    elif promised_on is not None:
+        raise ValidationError("date", _("Only a promise to pay has a date."))
+    room = _room(room_id)
+    if person_id is None:
+        person_id = _payers([room.id]).get(room.id)
+    with transaction():
+        row = ArrearsContact.create(room=room.id, person=person_id, staff=staff_id, at=clock_now(),
+                                    outcome=outcome, promised_on=promised_on,
+                                    due_fen=room_arrears([room.id]).get(room.id, RoomArrears(0, 0, 0, "")).due_fen,
+                                    note=note)
+    return contacts(room.id, staff_id=staff_id, contact_id=row.id)[0]
+
+
+def record_promise(room_id: int, promised_on: dt.date, staff_id: int, note: str = "") -> ContactView:
+    """A promise to pay a room's arrears by `promised_on` (承诺缴费日)."""
+    return record_contact(room_id, "promise", staff_id, promised_on=promised_on, note=note)
+
+
+def contacts(room_id: int | None = None, *, staff_id: int | None = None, contact_id: int | None = None,
+             limit: int = 100) -> list[ContactView]:
+    """The contacts about arrears, newest first (of a room, or one by id)."""
+    access.require("fees.view", staff_id)
+    query = (ArrearsContact.select(ArrearsContact, Room.code.alias("room_code"), Staff.name.alias("staff_name"))
+             .join(Room).switch(ArrearsContact)
+             .join(Staff, JOIN.LEFT_OUTER, on=(ArrearsContact.staff == Staff.id)))
+    if room_id is not None:
+        query = query.where(ArrearsContact.room == room_id)
+    if contact_id is not None:
+        query = query.where(ArrearsContact.id == contact_id)
+    rows = query.order_by(ArrearsContact.at.desc(), ArrearsContact.id.desc()).limit(max(1, min(limit, 500)))
+    return [ContactView(c.id, c.room_id, c.room_code, c.at, c.staff_name or "", c.outcome, c.promised_on,
+                        c.due_fen, c.note, c.callback_id) for c in rows.objects()]
+
+
+def sweep_missed_promises(at: dt.datetime | None = None) -> int:
+    """Each promise whose date has passed with no payment for its room since it was made,
+    while the room still owes, becomes a callback (an outbound "payment" call with the
+    callback due now) for the staff member who recorded it — once: the contact keeps the
+    call. A later promise for the room replaces an earlier one. Idempotent; returns how
+    many callbacks were made."""
+    at = at or clock_now()
+    day = at.date()
+    Later = ArrearsContact.alias()
+    newer = Later.select(Later.id).where(Later.room == ArrearsContact.room, Later.outcome == "promise",
+                                         Later.id > ArrearsContact.id)
+    paid = Payment.select(Payment.id).where(Payment.room == ArrearsContact.room, Payment.kind == "payment",
+                                            Payment.amount_fen > 0, Payment.taken_at >= ArrearsContact.at)
+    rows = list(ArrearsContact.select().where(
+        ArrearsContact.outcome == "promise", ArrearsContact.promised_on < day,
+        ArrearsContact.callback.is_null(), ~fn.EXISTS(newer), ~fn.EXISTS(paid)).limit(500))
+    if not rows:
+        return 0
+    owing = room_arrears([r.room_id for r in rows])
+    from data.property import call_numbers
+
+    numbers = call_numbers(r.person_id for r in rows if r.person_id is not None)
+    made = 0
+    for r in rows:
+        if r.room_id not in owing or r.staff_id is None:
+            continue
+        room_code = Room.select(Room.code).where(Room.id == r.room_id).scalar() or ""
+        summary = _("Promised to pay {room}'s arrears by {date}; no payment since. Call again.").format(
+            room=room_code, date=r.promised_on.isoformat())
+        with transaction():
+            call = Call.create(direction="out", number=numbers.get(r.person_id, ""), person=r.person_id,
+                               staff=r.staff_id, started_at=at, category="payment", summary=summary,
+                               outcome="callback", callback_due=at, callback_assignee=r.staff_id)
+            done = ArrearsContact.update(callback=call.id).where(
+                ArrearsContact.id == r.id, ArrearsContact.callback.is_null()).execute()
+            if not done:  # another session swept it meanwhile
+                Call.delete().where(Call.id == call.id).execute()
+                continue
+        made += 1
+    return made
+
+
+__all__ = ["CONTACT_OUTCOMES", "LIMITATION_MONTHS", "LIST_KIND", "SCRIPT_BODY", "SCRIPT_TITLE",
+           "ContactView", "RoomArrears", "arrears_values", "balance_line", "build_arrears_list",
+           "contacts", "ensure_arrears_script", "evidence_rooms_since", "limitation_cutoff", "limitation_flags", "record_contact", "record_promise",
+           "room_arrears", "sweep_missed_promises"]

@@ -30,7 +30,7 @@ from data import access, audit
 from data.clock import today
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
-from data.fees.payments import METHOD_WORDS, _find
+from data.fees.payments import METHOD_WORDS, find_payment
 from data.fees.values import REMIND_ACTION, amount_in_words, money_text
 from data.i18n import _
 from data.models import (
@@ -171,7 +171,7 @@ def receipt_pdf(ref: str | int, staff_id: int | None = None, *, community_id: in
     from data.models import Payment
 
     access.require("fees.view", staff_id)
-    p = _find(community_id, ref)
+    p = find_payment(community_id, ref)
     community = Community.get_by_id(p.community_id).name
     room = Room.get_by_id(p.room_id).code
     cashier = Staff.select(Staff.name).where(Staff.id == p.staff_id).scalar() if p.staff_id else ""

@@ -163,7 +163,11 @@ def _reason(reason: str) -> str:
     return text
 
 
-def _find(community_id: int | None, ref: str | int) -> Payment:
+def find_payment(community_id: int | None, ref: str | int) -> Payment:
+    """A payment, void or refund by its receipt number (SJ-2027-000123) or id, within a
+    community when one is given; NotFoundError when none, ValidationError when the number is
+    in several communities. Serves voids, refunds and the printed receipt
+    (data.fees.documents)."""
     text = str(ref).strip()
     query = Payment.select()
     if community_id is not None:
@@ -187,7 +191,7 @@ def void_payment(community_id: int | None, ref: str | int, reason: str,
     reason = _reason(reason)
     at = now()
     with transaction():
-        original = _find(community_id, ref)
+        original = find_payment(community_id, ref)
         _lock_room(original.room_id)
         if original.kind != "payment":
             raise ValidationError("payment", _("Only a payment can be voided."))
@@ -303,7 +307,7 @@ def _view(p: Payment, community: str, room: str) -> PaymentView:
 def get_payment(community_id: int | None, ref: str | int, staff_id: int | None = None) -> PaymentView:
     """A payment, void or refund by receipt number (or id), with what it settled."""
     access.require("fees.view", staff_id)
-    p = _find(community_id, ref)
+    p = find_payment(community_id, ref)
     community = Community.get_by_id(p.community_id).name
     room = Room.get_by_id(p.room_id).code
     return _view(p, community, room)

@@ -185,6 +185,7 @@ async def test_searching_as_you_type_opening_commenting_replying_and_marking_hel
         await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen) and app.screen.view is not None)
         await settle(app, pilot)
         article = app.screen
+        await wait_for(pilot, lambda: "这个方法管用。" in screen_text(app))  # the comments table paints last
         text = screen_text(app)
         assert "【解决方法】" in text and "关闭总阀，更换PPR管接头。" in text and "约需 1.5小时" in text
         assert "这个方法管用。" in text and "评论（1）" in text

@@ -19,6 +19,8 @@ from data.fees.items import (
     list_standards,
     vacancy_rate,
 )
+from data.fees.late import LATE_FEE_SETTING, LateFeeTerms, late_fee_terms, set_late_fee
+from data.fees.meters import ImportResult, ReadingRow, import_readings, readings, record_reading
 from data.fees.payments import (
     METHOD_WORDS,
     METHODS,
@@ -31,6 +33,7 @@ from data.fees.payments import (
     waive,
 )
 from data.fees.rates import collection_rates
+from data.fees.repairs import bill_repair
 from data.fees.values import (
     BUCKETS,
     ArrearsPage,
@@ -51,6 +54,8 @@ from data.fees.values import (
 )
 
 __all__ = [
+    "LATE_FEE_SETTING", "ImportResult", "LateFeeTerms", "ReadingRow", "bill_repair", "import_readings",
+    "late_fee_terms", "readings", "record_reading", "set_late_fee",
     "BASES", "BASIS_WORDS", "BUCKETS", "CYCLES", "CYCLE_WORDS", "METHODS", "METHOD_WORDS", "VACANCY_SETTING",
     "ArrearsPage", "ArrearsRow", "BillRow", "BillingResult", "FeeItemRow", "PaymentView", "RateRow",
     "StandardRow", "Statement", "WaiverView",

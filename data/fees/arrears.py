@@ -36,6 +36,7 @@ from data.models import (
     Occupancy,
     Person,
     Room,
+    WorkOrder,
 )
 
 #: Months after which arrears without dated evidence are flagged (2 years 6 months: the
@@ -52,16 +53,18 @@ _DUE = Bill.amount_fen - Bill.paid_fen - Bill.waived_fen
 def bill_rows(where, limit: int = 50) -> tuple[BillRow, ...]:
     """Bills matching `where`, newest first, with item and payer names."""
     query = (Bill.select(Bill, FeeItem.name.alias("item_name"), Room.code.alias("room_code"),
-                         Person.name.alias("person_name"))
+                         Person.name.alias("person_name"), WorkOrder.number.alias("order_number"))
              .join(FeeItem).switch(Bill).join(Room).switch(Bill)
-             .join(Person, on=(Bill.person == Person.id), join_type=JOIN.LEFT_OUTER)
+             .join(Person, on=(Bill.person == Person.id), join_type=JOIN.LEFT_OUTER).switch(Bill)
+             .join(WorkOrder, on=(Bill.work_order == WorkOrder.id), join_type=JOIN.LEFT_OUTER)
              .where(where).order_by(Bill.period.desc(), Bill.starts_on.desc(), Bill.id.desc())
              .limit(max(1, min(limit, PAGE_MAX))))
     out = []
     for b in query.objects():
         payer = b.person_name or (_("developer") if b.payer_kind == "developer" else "")
         out.append(BillRow(b.id, b.room_id, b.room_code, b.item_name, b.period, b.starts_on, b.ends_on,
-                           b.payer_kind, payer or "", b.amount_fen, b.paid_fen, b.waived_fen))
+                           b.payer_kind, payer or "", b.amount_fen, b.paid_fen, b.waived_fen,
+                           b.order_number or ""))
     return tuple(out)
 
 

@@ -18,6 +18,8 @@ from data.clock import now
 from data.db import db, transaction
 from data.errors import NotFoundError, ValidationError
 from data.fees.items import CYCLE_MONTHS, find_item, standard_on, standards_of, vacancy_rate
+from data.fees.late import late_lines
+from data.fees.meters import meter_lines
 from data.fees.payments import apply_prepaid
 from data.fees.values import BillingResult, add_months, parse_period, period_start
 from data.i18n import _
@@ -94,9 +96,34 @@ def bill_period(period: str, community_id: int | None = None,
     if community_id is not None:
         communities = communities.where(Community.id == community_id)
     total = [0, 0, 0, 0]  # bills, fen, buildings, prepaid used
+    missing = 0
     for (cid,) in communities.tuples():
         _bill_community(cid, period, total)
-    return BillingResult(period, total[0], total[1], total[2], total[3])
+        missing += _bill_meters(cid, period, total)
+        _bill_late_fees(cid, period, total)
+    return BillingResult(period, total[0], total[1], total[2], total[3], missing)
+
+
+def _bill_meters(community_id: int, period: str, total: list[int]) -> int:
+    """The period's metered lines (水, 电) from its readings, in one transaction; returns how
+    many readings are missing."""
+    items = [i for i in due_items(community_id, period) if i.basis == "meter"]
+    if not items:
+        return 0
+    with transaction():
+        rows, missing = meter_lines(community_id, period, items, standards_of([i.id for i in items]))
+        _insert(rows, total)
+        total[3] += _use_prepaid(Room.select(Room.id).where(Room.community == community_id))
+    return missing
+
+
+def _bill_late_fees(community_id: int, period: str, total: list[int]) -> None:
+    """The 滞纳金 lines for the previous month when the community has late fees on."""
+    with transaction():
+        rows = late_lines(community_id, period)
+        if rows:
+            _insert(rows, total)
+            total[3] += _use_prepaid(Room.select(Room.id).where(Room.community == community_id))
 
 
 def _bill_community(community_id: int, period: str, total: list[int]) -> None:

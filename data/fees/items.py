@@ -24,9 +24,11 @@ BASES = {
     "space": N_("per parking space per month"),  # 元/个/月
     "room": N_("per room per month"),  # 元/户/月
     "once": N_("one-off"),  # 一次性
+    "meter": N_("per unit read from the room's meter"),  # 元/吨, 元/度 × 用量 (data.fees.meters)
 }
 BASIS_WORDS = {"面积": "area", "按面积": "area", "车位": "space", "按车位": "space", "户": "room",
-               "按户": "room", "每户": "room", "一次性": "once", "单次": "once"}
+               "按户": "room", "每户": "room", "一次性": "once", "单次": "once",
+               "抄表": "meter", "按表": "meter", "按用量": "meter", "水表": "meter", "电表": "meter"}
 #: How often an item is billed; quarterly and yearly items are issued in the cycle's first month.
 CYCLES = {
     "monthly": N_("monthly"),
@@ -62,6 +64,8 @@ def create_item(community_id: int, name: str, basis: str, cycle: str = "monthly"
             value=cycle[:20], choices=", ".join(CYCLES)))
     if (basis == "once") != (cycle == "once"):
         raise ValidationError("cycle", _("A one-off item has the cycle “once”, and only it."))
+    if basis == "meter" and cycle != "monthly":
+        raise ValidationError("cycle", _("A metered item is read and billed monthly."))
     community = Community.get_or_none(Community.id == community_id)
     if community is None:
         raise NotFoundError(_("No such community."))
@@ -189,3 +193,11 @@ def check_vacancy_setting(value: str) -> str:
                 "Give a percentage from 0 to 100 (such as 70), or per community "
                 "CODE=70 separated by commas."))
     return value
+
+
+def builtin_item(community_id: int, name: str) -> FeeItem:
+    """A community's one-off item the app bills itself (有偿维修, 滞纳金), created on first use."""
+    item = FeeItem.get_or_none(FeeItem.community == community_id, FeeItem.name == name)
+    if item is None:
+        item = FeeItem.create(community=community_id, name=name, basis="once", cycle="once", created_at=now())
+    return item

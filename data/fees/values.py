@@ -115,6 +115,7 @@ class BillingResult:
     amount_fen: int
     buildings: int
     prepaid_used_fen: int
+    missing_readings: int = 0  # metered rooms without a reading for the period (not billed)
 
     def as_json(self) -> dict:
         return {**asdict(self), "amount": money_text(self.amount_fen),
@@ -135,6 +136,7 @@ class BillRow:
     amount_fen: int
     paid_fen: int
     waived_fen: int
+    order: str = ""  # the work order number of a paid repair (有偿维修)
 
     @property
     def due_fen(self) -> int:

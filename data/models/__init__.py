@@ -46,6 +46,7 @@ from data.models.fees import (
     FeeExpense,
     FeeItem,
     FeeStandard,
+    MeterReading,
     Payment,
     ReceiptCounter,
     SharedEntry,
@@ -182,6 +183,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FeeExpense,
     SharedEntry,
     ArrearsContact,
+    MeterReading,
 )
 
 __all__ = [
@@ -200,5 +202,5 @@ __all__ = [
     "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
     "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
     "FeeExpense", "SharedEntry",
-    "ArrearsContact",
+    "ArrearsContact", "MeterReading",
 ]

@@ -22,6 +22,7 @@ from data.db import BaseModel
 from data.models.calls import Call
 from data.models.people import Building, Community, ParkingSpace, Person, Room
 from data.models.staff import Staff
+from data.models.workorders import WorkOrder
 
 
 class FeeItem(BaseModel):
@@ -85,6 +86,9 @@ class Bill(BaseModel):
     paid_fen = IntegerField(default=0)
     waived_fen = IntegerField(default=0)
     issued_at = DateTimeField(default=now)
+    # 有偿维修: the work order an owner-paid repair bill came from (migration 0027); such a
+    # line's space_key is minus the order's id, so two repairs of a room on one day stay apart.
+    work_order = ForeignKeyField(WorkOrder, null=True, unique=True, backref="+", on_delete="RESTRICT")
 
     class Meta:
         indexes = (
@@ -216,3 +220,23 @@ class ArrearsContact(BaseModel):
 
     class Meta:
         indexes = ((("room", "at"), False),)
+
+
+class MeterReading(BaseModel):
+    """A meter reading (抄表) of a room's metered item (水, 电) for a period: `previous` is
+    the reading it is billed from (the room's last one; 0 after a meter change, when the
+    new meter starts at 0; the reading itself for a room's first, its starting reading).
+    One per room, item and period, never replaced. Migration 0027."""
+
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT", index=False)  # (room, item, period)
+    item = ForeignKeyField(FeeItem, backref="+", on_delete="RESTRICT")
+    period = CharField(max_length=7)
+    reading = DecimalField(max_digits=12, decimal_places=2)
+    previous = DecimalField(max_digits=12, decimal_places=2)
+    meter_change = BooleanField(default=False)
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("room", "item", "period"), True),)

@@ -79,6 +79,11 @@ def parse_reading(value: Decimal | int | str) -> Decimal:
     return reading.quantize(Decimal("0.01"))
 
 
+def _dec(value) -> Decimal:
+    """A stored reading as Decimal with two decimals (SQLite hands back 112.5)."""
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
 def _meter_item(community_id: int, item: str | int) -> FeeItem:
     fee = find_item(community_id, item)
     if fee.basis != "meter":
@@ -104,12 +109,12 @@ def _store(room_id: int, fee: FeeItem, period: str, reading: Decimal, meter_chan
         previous = Decimal(0)  # the new meter starts at 0
     elif last is None:
         previous = reading  # the starting reading: nothing consumed yet
-    elif reading < Decimal(last.reading):
+    elif reading < _dec(last.reading):
         raise ValidationError("reading", _(
             "{reading} is lower than this room's last reading {last} ({period}); if the meter was "
-            "replaced, mark it as a meter change.").format(reading=reading, last=last.reading, period=last.period))
+            "replaced, mark it as a meter change.").format(reading=reading, last=_dec(last.reading), period=last.period))
     else:
-        previous = Decimal(last.reading)
+        previous = _dec(last.reading)
     return MeterReading.create(room=room_id, item=fee.id, period=period, reading=reading, previous=previous,
                                meter_change=meter_change, staff=staff_id, at=now())
 
@@ -147,8 +152,8 @@ def readings(period: str, *, room_id: int | None = None, community_id: int | Non
         query = query.where(MeterReading.room == room_id)
     if community_id is not None:
         query = query.where(Room.community == community_id)
-    return [ReadingRow(r.id, r.room_id, r.room_code, r.item_name, r.period, Decimal(r.reading),
-                       Decimal(r.previous), r.meter_change, r.staff_name or "", r.at) for r in query.objects()]
+    return [ReadingRow(r.id, r.room_id, r.room_code, r.item_name, r.period, _dec(r.reading),
+                       _dec(r.previous), r.meter_change, r.staff_name or "", r.at) for r in query.objects()]
 
 
 def import_readings(path: str, community_id: int, item: str | int, period: str,
@@ -221,7 +226,7 @@ def meter_lines(community_id: int, period: str, items: list[FeeItem], standards:
         read = set()
         for room_id, reading, previous, building_id, room_type, state, developer_held in rows:
             read.add(room_id)
-            quantity = Decimal(reading) - Decimal(previous)
+            quantity = _dec(reading) - _dec(previous)
             found = standard_on(standards[item.id], room_type, start)
             if room_id in done or quantity <= 0 or found is None:
                 continue

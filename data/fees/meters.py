@@ -195,7 +195,7 @@ def import_readings(path: str, community_id: int, item: str | int, period: str,
             with transaction():
                 _store(room_id, fee, period, parse_reading(value), change, staff_id)
         except ValidationError as exc:
-            bad.append((line_no, str(exc)))
+            bad.append((line_no, exc.message))
             continue
         stored += 1
     return ImportResult(stored, tuple(bad))

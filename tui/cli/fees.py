@@ -45,6 +45,35 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     common(q)
     q.add_argument("--period", required=True, metavar="YYYY-MM", help=_("the month, such as 2027-01"))
 
+    q = actions.add_parser("read", help=_("record a room's meter reading for a period (抄表)"))
+    common(q)
+    q.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501"))
+    q.add_argument("item", metavar="ITEM", help=_("the metered fee item, such as 水费"))
+    q.add_argument("period", metavar="YYYY-MM", help=_("the month, such as 2027-01"))
+    q.add_argument("reading", metavar="READING", help=_("what the meter shows"))
+    q.add_argument("--meter-change", action="store_true", dest="meter_change",
+                   help=_("the meter was replaced: the new one started at 0"))
+
+    q = actions.add_parser("readings", help=_("a period's meter readings"))
+    common(q)
+    q.add_argument("--period", required=True, metavar="YYYY-MM", help=_("the month, such as 2027-01"))
+
+    q = actions.add_parser("import-readings", help=_("import a period's meter readings from a CSV file (room, reading)"))
+    common(q)
+    q.add_argument("file", metavar="FILE", help=_("a CSV file of lines “room, reading” (a third column 换表 marks a meter change)"))
+    q.add_argument("--item", required=True, metavar="ITEM", help=_("the metered fee item, such as 水费"))
+    q.add_argument("--period", required=True, metavar="YYYY-MM", help=_("the month, such as 2027-01"))
+
+    q = actions.add_parser("repair-bill", help=_("bill a work order's owner-paid costs (有偿维修, leads)"))
+    common(q)
+    q.add_argument("order", metavar="ORDER", help=_("the work order's number, such as BX-20270105-0001"))
+
+    q = actions.add_parser("late-fee", help=_("a community's late fees (滞纳金): show, set or turn off (leads)"))
+    common(q)
+    q.add_argument("--rate", default="", metavar="RATE", help=_("the daily rate, such as 0.0005 (万分之五 a day)"))
+    q.add_argument("--from", default="", dest="from_day", metavar="YYYY-MM-DD", help=_("the first day late fees are charged for"))
+    q.add_argument("--off", action="store_true", help=_("turn late fees off"))
+
     q = actions.add_parser("pay", help=_("take a payment for a room"))
     common(q, room=True)
     q.add_argument("--amount", required=True, metavar="YUAN", help=_("the amount in yuan"))
@@ -175,6 +204,75 @@ def _require_community(args: argparse.Namespace) -> int:
     if cid is None:
         raise ValidationError("--community", _("Say which community with --community."))
     return cid
+
+
+def _print_reading(args: argparse.Namespace, row) -> None:
+    if args.json:
+        emit(row.as_json())
+        return
+    change = "  " + _("meter change") if row.meter_change else ""
+    print(f"{pad(row.room, 12)}  {pad(row.item, 8)}  {row.period}  {row.reading:>12}  "
+          f"{row.previous:>12}  {row.consumption:>10}{change}")
+
+
+def _meters(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.lookup import find_room
+
+    command = args.fees_command
+    if command == "read":
+        room_id = find_room(args.room, args.community or None, option="ROOM")[1]
+        _print_reading(args, fees.record_reading(room_id, args.item, args.period, args.reading,
+                                                 args.meter_change, staff.id))
+        return 0
+    if command == "readings":
+        for row in fees.readings(args.period, community_id=_community_id(args), staff_id=staff.id):
+            _print_reading(args, row)
+        return 0
+    result = fees.import_readings(args.file, _require_community(args), args.item, args.period, staff.id)
+    if args.json:
+        emit(result.as_json())
+    else:
+        print(_("{count} readings stored, {bad} lines refused.").format(count=result.stored, bad=len(result.bad)))
+        for line, reason in result.bad:
+            print("  " + _("line {line}: {reason}").format(line=line, reason=reason))
+    return 1 if result.bad else 0
+
+
+def _repair_bill(args: argparse.Namespace, staff) -> int:
+    from data import fees
+
+    row = fees.bill_repair(args.order, staff.id)
+    if args.json:
+        emit(row.as_json())
+    else:
+        print(_("Bill {id}: {item} {amount} yuan for {room} (work order {order}).").format(
+            id=row.id, item=row.item, amount=fees.money_text(row.amount_fen), room=row.room, order=row.order))
+    return 0
+
+
+def _late_fee(args: argparse.Namespace, staff) -> int:
+    from data import access, fees
+    from data.errors import ValidationError
+
+    cid = _require_community(args)
+    if args.off:
+        terms = fees.set_late_fee(cid, None, staff_id=staff.id)
+    elif args.rate or args.from_day:
+        if not (args.rate and args.from_day):
+            raise ValidationError("--rate", _("Give both --rate and --from, or --off."))
+        terms = fees.set_late_fee(cid, args.rate, _date(args.from_day, "--from"), staff.id)
+    else:
+        access.require("fees.view", staff.id)
+        terms = fees.late_fee_terms(cid)
+    if args.json:
+        emit(terms.as_json() if terms else {"rate": None})
+    elif terms is None:
+        print(_("Late fees are off."))
+    else:
+        print(_("{community}: late fees of {rate} a day from {day}.").format(
+            community=terms.community, rate=terms.rate, day=terms.starts_on.isoformat()))
+    return 0
 
 
 def _items(args: argparse.Namespace, staff) -> int:
@@ -338,7 +436,8 @@ def _statement(args: argparse.Namespace, staff) -> int:
         prepaid=fees.money_text(view.prepaid_fen)))
     for b in view.bills:
         due = _("owing {amount}").format(amount=fees.money_text(b.due_fen))
-        print(f"  #{b.id:<6} {b.period}  {pad(b.item, 12)}  {fees.money_text(b.amount_fen):>9}  {due}  {b.payer}")
+        order = f"  {b.order}" if b.order else ""
+        print(f"  #{b.id:<6} {b.period}  {pad(b.item, 12)}  {fees.money_text(b.amount_fen):>9}  {due}  {b.payer}{order}")
     for p in view.payments:
         print(f"  {p.number}  {p.taken_at:%Y-%m-%d %H:%M}  {fees.money_text(p.amount_fen):>10}  {p.kind}")
     return 0
@@ -457,7 +556,8 @@ def cmd_fees(args: argparse.Namespace) -> int:
         "items": _items, "standards": _standards, "pay": _pay, "arrears": _arrears, "rates": _rates,
         "statement": _statement, "receipt": _document, "reminder": _document, "collect": _collect,
         "promise": _promise, "spend": _entries, "shared": _entries, "board": _public, "accounts": _public,
-        "shared-statement": _public}
+        "shared-statement": _public, "read": _meters, "readings": _meters, "import-readings": _meters,
+        "repair-bill": _repair_bill, "late-fee": _late_fee}
     if command in special:
         return special[command](args, staff)
     if command == "bill":
@@ -468,6 +568,9 @@ def cmd_fees(args: argparse.Namespace) -> int:
             print(_("{period}: {bills} bills issued, {amount} yuan; {prepaid} yuan settled from prepaid balances.").format(
                 period=result.period, bills=result.bills, amount=fees.money_text(result.amount_fen),
                 prepaid=fees.money_text(result.prepaid_used_fen)))
+            if result.missing_readings:
+                print(_("{count} meter readings are missing: those rooms' metered items were not billed.").format(
+                    count=result.missing_readings))
         return 0
     if command == "void":
         view = fees.void_payment(_community_id(args), args.receipt, args.reason, staff.id)

@@ -12,15 +12,22 @@ day `b.t.today`."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 #: (item, basis) per community, and the standards: (item, room type, 元 in fen, months before the anchor's month)
-_ITEMS = (("物业服务费", "area"), ("垃圾清运费", "room"), ("车位管理费", "space"))
+_ITEMS = (("物业服务费", "area"), ("垃圾清运费", "room"), ("车位管理费", "space"), ("水费", "meter"))
 _STANDARDS = (
     ("物业服务费", "residential", 185, None), ("物业服务费", "residential", 198, 5),
     ("物业服务费", "villa", 350, None), ("物业服务费", "shop", 420, None),
     ("物业服务费", "office", 380, None), ("物业服务费", "", 150, None),
-    ("垃圾清运费", "", 1000, None), ("车位管理费", "", 6000, None),
+    ("垃圾清运费", "", 1000, None), ("车位管理费", "", 6000, None), ("水费", "", 345, None),
 )
+#: Rooms per community whose water meters are read (the first owned rooms), and the room
+#: (the first of them) whose meter was replaced this many months before the anchor's month.
+METERED_ROOMS = 10
+METER_CHANGE_BACK = 5
+#: Owner-paid repairs billed (有偿维修): the most recent orders with owner-paid cost lines.
+REPAIRS_BILLED = 3
 #: Months of bills up to the anchor's month (13: the oldest are 12 months old, the 12+ bucket).
 MONTHS = 13
 
@@ -90,6 +97,7 @@ def fees(b) -> None:
             "JOIN room r ON r.id = (SELECT MIN(o.room_id) FROM fee_owner o JOIN room r2 ON r2.id = o.room_id "
             "  WHERE o.person_id = p.holder_id AND r2.community_id = p.community_id) "
             "WHERE p.holder_id IS NOT NULL", args)
+    _water(b)
     # Who pays: a room owes its last `owed` months (0 for most; 1–13 for about one in nine,
     # so every ageing bucket has rooms); the developer's rooms owe two to eleven.
     conn.execute(
@@ -142,8 +150,82 @@ def fees(b) -> None:
         "INSERT INTO receipt_counter (community_id, year, last_number) "
         "SELECT community_id, CAST(substr(number, 4, 4) AS INTEGER), COUNT(*) FROM payment "
         "GROUP BY community_id, substr(number, 4, 4)")
+    _repairs(b)
     for table in ("fee_pay", "fee_room", "fee_owner"):
         conn.execute(f"DROP TABLE temp.{table}")
     count = conn.execute("SELECT COUNT(*) FROM bill").fetchone()[0]
     paid = conn.execute("SELECT COUNT(*) FROM payment").fetchone()[0]
     b.say(f"fees: {count} bills, {paid} payments")
+
+
+def _water(b) -> None:
+    """Water readings (水费, 3.45 元/吨) of the first owned rooms of each community: a starting
+    reading the month before the first bill, then a reading a month with its bill line
+    (consumption × price, rounded half up once); one room's meter replaced (the new meter
+    starts at 0, so that month's consumption is its reading)."""
+    conn = b.conn
+    today: dt.date = b.t.today
+    stamp = b.anchor
+    rooms = conn.execute(
+        "SELECT r.id, r.community_id, r.building_id, o.person_id, i.id, s.id FROM room r "
+        "JOIN fee_owner o ON o.room_id = r.id JOIN fee_item i ON i.community_id = r.community_id AND i.name = '水费' "
+        "JOIN fee_standard s ON s.item_id = i.id WHERE NOT r.developer_held "
+        "AND r.id IN (SELECT r2.id FROM room r2 JOIN fee_owner o2 ON o2.room_id = r2.id "
+        f"  WHERE r2.community_id = r.community_id ORDER BY r2.id LIMIT {METERED_ROOMS}) ORDER BY r.id").fetchall()
+    changed = rooms[0][0] if rooms else None
+    readings, bills = [], []
+    for room_id, community_id, building_id, person_id, item_id, standard_id in rooms:
+        reading = Decimal(100 + room_id * 37 % 400)
+        readings.append((room_id, item_id, _month(today, MONTHS).strftime("%Y-%m"), str(reading), str(reading), 0,
+                         stamp))
+        for back in range(MONTHS - 1, -1, -1):
+            start = _month(today, back)
+            end = _month(today, back - 1) - dt.timedelta(days=1)
+            used = Decimal(6 + (room_id * 7 + back * 13) % 15) + Decimal((room_id + back) % 4) / 4
+            change = room_id == changed and back == METER_CHANGE_BACK
+            previous = Decimal(0) if change else reading
+            reading = previous + used
+            period = start.strftime("%Y-%m")
+            readings.append((room_id, item_id, period, str(reading), str(previous), int(change),
+                             f"{start.isoformat()} 07:30:00"))
+            amount = int((345 * used).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+            bills.append((community_id, building_id, room_id, item_id, standard_id, period, start.isoformat(),
+                          end.isoformat(), person_id, str(used), amount, f"{start.isoformat()} 08:00:00"))
+    conn.executemany("INSERT INTO meter_reading (room_id, item_id, period, reading, previous, meter_change, at) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", readings)
+    conn.executemany(
+        "INSERT INTO bill (community_id, building_id, room_id, space_id, space_key, item_id, standard_id, "
+        "period, starts_on, ends_on, payer_kind, person_id, quantity, unit_price_fen, rate_pct, amount_fen, "
+        "paid_fen, waived_fen, issued_at) VALUES (?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, 'owner', ?, ?, 345, 100, ?, 0, 0, ?)",
+        bills)
+
+
+def _repairs(b) -> None:
+    """The most recent finished work orders with owner-paid cost lines billed as 有偿维修 (one
+    bill each, on the day the order was resolved, the order on the bill); left unpaid."""
+    conn = b.conn
+    orders = conn.execute(
+        "SELECT w.id, w.room_id, r.community_id, r.building_id, o.person_id, "
+        "COALESCE(w.resolved_at, w.created_at) FROM work_order w JOIN room r ON r.id = w.room_id "
+        "LEFT JOIN fee_owner o ON o.room_id = r.id WHERE w.status IN ('resolved', 'closed') AND EXISTS ("
+        "SELECT 1 FROM cost_line c WHERE c.work_order_id = w.id AND c.payer = 'owner') "
+        f"ORDER BY w.id DESC LIMIT {REPAIRS_BILLED}").fetchall()
+    for order_id, room_id, community_id, building_id, person_id, at in orders:
+        exact = sum((Decimal(str(q)) * Decimal(str(p)) for q, p in conn.execute(
+            "SELECT quantity, unit_price FROM cost_line WHERE work_order_id = ? AND payer = 'owner'", (order_id,))),
+            Decimal(0))
+        fen = int((exact * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+        # (the unique indexes are built after the data: look before inserting)
+        found = conn.execute("SELECT id FROM fee_item WHERE community_id = ? AND name = '有偿维修'",
+                             (community_id,)).fetchone()
+        item_id = found[0] if found else conn.execute(
+            "INSERT INTO fee_item (community_id, name, basis, cycle, active, created_at) "
+            "VALUES (?, '有偿维修', 'once', 'once', 1, ?)", (community_id, b.anchor)).lastrowid
+        day = str(at)[:10]
+        conn.execute(
+            "INSERT INTO bill (community_id, building_id, room_id, space_id, space_key, item_id, standard_id, "
+            "period, starts_on, ends_on, payer_kind, person_id, quantity, unit_price_fen, rate_pct, amount_fen, "
+            "paid_fen, waived_fen, issued_at, work_order_id) VALUES (?, ?, ?, NULL, ?, ?, NULL, ?, ?, ?, ?, ?, 1, ?, "
+            "100, ?, 0, 0, ?, ?)",
+            (community_id, building_id, room_id, -order_id, item_id, day[:7], day, day,
+             "owner" if person_id else "developer", person_id, fen, fen, str(at)[:19], order_id))

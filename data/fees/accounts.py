@@ -74,7 +74,8 @@ SHARED_WORDS = {zh: code for code, zh in SHARED_ZH.items()} | {
 PHONE_SETTING = "complaints_phone"
 #: How the board says an item is computed, and its unit.
 BASIS_ZH = {"area": ("按建筑面积计收", "元/m²·月"), "space": ("按车位计收", "元/个·月"),
-            "room": ("按户计收", "元/户·月"), "once": ("一次性收取", "元")}
+            "room": ("按户计收", "元/户·月"), "once": ("一次性收取", "元"),
+            "meter": ("按表计量计收", "元/吨(度)")}
 CYCLE_ZH = {"monthly": "按月", "quarterly": "按季", "yearly": "按年", "once": "一次"}
 ROOM_TYPE_ZH = {"": "全部", "residential": "住宅", "shop": "商铺", "garage": "车库", "storage": "储藏室",
                 "villa": "别墅", "office": "办公"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -411,3 +412,24 @@ def test_fees_a_year_of_bills_payments_and_arrears(sample):
     assert {row[0] for row in sample.execute("SELECT DISTINCT method FROM payment")} == {
         "wechat", "alipay", "cash", "card", "transfer"}
     assert _one(sample, "SELECT COUNT(*) FROM payment WHERE method = 'transfer' AND reference = ''") == 0
+
+
+def test_fees_water_readings_repairs_and_no_late_fees(sample):
+    """Water readings for the demo rooms with one meter change, each month's water bill the
+    consumption × 3.45 exactly, a few owner-paid repairs billed with their order, and late
+    fees off."""
+    assert _one(sample, "SELECT COUNT(*) FROM meter_reading") > 0
+    assert _one(sample, "SELECT COUNT(*) FROM meter_reading WHERE meter_change") == 1
+    assert _one(sample, "SELECT COUNT(*) FROM meter_reading WHERE NOT meter_change AND reading < previous") == 0
+    water = sample.execute(
+        "SELECT b.quantity, b.amount_fen, m.reading - m.previous FROM bill b JOIN fee_item i ON i.id = b.item_id "
+        "JOIN meter_reading m ON m.room_id = b.room_id AND m.item_id = i.id AND m.period = b.period "
+        "WHERE i.name = '水费'").fetchall()
+    assert water
+    for quantity, amount, used in water:
+        assert abs(float(quantity) - used) < 1e-9
+        exact = Decimal(str(quantity)) * 345
+        assert amount == int(exact.quantize(Decimal("1"), rounding="ROUND_HALF_UP"))
+    repairs = sample.execute("SELECT b.amount_fen, w.number FROM bill b JOIN work_order w ON w.id = b.work_order_id")
+    assert len(repairs.fetchall()) >= 2
+    assert _one(sample, "SELECT COUNT(*) FROM setting WHERE key = 'fee_late_fee'") == 0

@@ -62,7 +62,7 @@ def test_meter_change_starts_the_new_meter_at_zero(w):
 
 def test_consumption_times_price_exact_missing_readings_and_rerun(w):
     a, b = w.rooms["3-1-101"], w.rooms["5-1-101"]
-    for room, dec, jan in ((a, "100", "112.37"), (b, "50", "60")):
+    for room, dec in ((a, "100"), (b, "50")):
         fees.record_reading(room, "水费", "2026-12", dec)
     fees.record_reading(a, "水费", "2027-01", "112.37")  # 12.37 t × 3.45 = 42.6765 → 42.68
     result = fees.bill_period("2027-01")

@@ -77,7 +77,8 @@ def line_cells(line: Any) -> tuple[Text, ...]:
     if isinstance(line, fees.BillRow):
         state = (Text(_("owing {amount}").format(amount=yuan(line.due_fen)), style="red") if line.due_fen > 0
                  else Text(_("settled"), style="green"))
-        return (Text(line.period), Text(line.item), Text(yuan(line.amount_fen), justify="right"), state)
+        what = f"{line.item} {line.order}" if line.order else line.item  # 有偿维修: its work order
+        return (Text(line.period), Text(what), Text(yuan(line.amount_fen), justify="right"), state)
     p: fees.PaymentView = line
     method = _(fees.METHODS.get(p.method, p.method))
     what = f"{_(KIND_WORDS.get(p.kind, p.kind))} · {method}"

@@ -136,7 +136,7 @@ def late_lines(community_id: int, period: str) -> list[dict]:
             exact[room_id] = exact.get(room_id, Decimal(0)) + terms.rate * Decimal(due_fen) * days
     if not exact:
         return []
-    rooms = {r: (b, ) for r, b in Room.select(Room.id, Room.building).where(Room.id.in_(list(exact))).tuples()}
+    buildings = dict(Room.select(Room.id, Room.building).where(Room.id.in_(list(exact))).tuples())
     owners = dict(Occupancy.select(Occupancy.room, fn.MIN(Occupancy.person))
                   .where(Occupancy.room.in_(list(exact)), Occupancy.role == "owner", Occupancy.end_date.is_null())
                   .group_by(Occupancy.room).tuples())
@@ -148,7 +148,7 @@ def late_lines(community_id: int, period: str) -> list[dict]:
             continue
         person = owners.get(room_id)
         lines.append(dict(
-            community=community_id, building=rooms[room_id][0], room=room_id, space=None, space_key=0,
+            community=community_id, building=buildings[room_id], room=room_id, space=None, space_key=0,
             item=item.id, standard=None, period=period, starts_on=start, ends_on=end - dt.timedelta(days=1),
             payer_kind="owner" if person else "developer", person=person, quantity=Decimal(1),
             unit_price_fen=fen, rate_pct=100, amount_fen=fen, paid_fen=0, waived_fen=0, issued_at=issued_at))

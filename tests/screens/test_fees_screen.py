@@ -216,3 +216,13 @@ async def test_the_owner_card_shows_what_the_rooms_owe_but_not_to_a_technician(d
             await settle(app, pilot)
             text = screen_text(app)
             assert ("Owes 51.00 yuan (2 months)" in text) is shown, text
+
+
+def test_a_repair_bill_line_names_its_work_order():
+    import datetime as dt
+
+    from screens.fees import line_cells
+
+    row = fees.BillRow(7, 1, "3-2-501", "有偿维修", "2027-03", dt.date(2027, 3, 1), dt.date(2027, 3, 1),
+                       "owner", "张晓明", 4550, 0, 0, "BX-20270301-0002")
+    assert line_cells(row)[1].plain == "有偿维修 BX-20270301-0002"

@@ -30,7 +30,8 @@ from data.fees.payments import (
     void_payment,
     waive,
 )
-from data.fees.rates import collection_rates
+from data.fees.rates import collection_rates, monthly_rates
+from data.fees.reasons import REASONS, OwnerArrears, ReasonView, owner_arrears, reasons_of, set_reason
 from data.fees.values import (
     BUCKETS,
     ArrearsPage,
@@ -51,7 +52,8 @@ from data.fees.values import (
 )
 
 __all__ = [
-    "BASES", "BASIS_WORDS", "BUCKETS", "CYCLES", "CYCLE_WORDS", "METHODS", "METHOD_WORDS", "VACANCY_SETTING",
+    "BASES", "BASIS_WORDS", "BUCKETS", "CYCLES", "CYCLE_WORDS", "METHODS", "METHOD_WORDS", "VACANCY_SETTING", "REASONS",
+    "OwnerArrears", "ReasonView", "monthly_rates", "owner_arrears", "reasons_of", "set_reason",
     "ArrearsPage", "ArrearsRow", "BillRow", "BillingResult", "FeeItemRow", "PaymentView", "RateRow",
     "StandardRow", "Statement", "WaiverView",
     "add_standard", "amount_in_words", "arrears_page", "bill_period", "bill_rows", "charge_once",

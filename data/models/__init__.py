@@ -41,6 +41,7 @@ from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, 
 from data.models.fees import (
     Allocation,
     ArrearsContact,
+    ArrearsReason,
     Bill,
     FeeAccount,
     FeeExpense,
@@ -182,6 +183,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FeeExpense,
     SharedEntry,
     ArrearsContact,
+    ArrearsReason,
 )
 
 __all__ = [
@@ -200,5 +202,5 @@ __all__ = [
     "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
     "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
     "FeeExpense", "SharedEntry",
-    "ArrearsContact",
+    "ArrearsContact", "ArrearsReason",
 ]

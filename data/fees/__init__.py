@@ -48,12 +48,14 @@ from data.fees.values import (
     fen_of,
     money_text,
     parse_period,
+    rate_bar,
+    rate_text,
     round_fen,
 )
 
 __all__ = [
     "BASES", "BASIS_WORDS", "BUCKETS", "CYCLES", "CYCLE_WORDS", "METHODS", "METHOD_WORDS", "VACANCY_SETTING", "REASONS",
-    "OwnerArrears", "ReasonView", "monthly_rates", "owner_arrears", "reasons_of", "set_reason",
+    "OwnerArrears", "ReasonView", "monthly_rates", "owner_arrears", "rate_bar", "rate_text", "reasons_of", "set_reason",
     "ArrearsPage", "ArrearsRow", "BillRow", "BillingResult", "FeeItemRow", "PaymentView", "RateRow",
     "StandardRow", "Statement", "WaiverView",
     "add_standard", "amount_in_words", "arrears_page", "bill_period", "bill_rows", "charge_once",

@@ -31,7 +31,16 @@ from data.fees.payments import (
     waive,
 )
 from data.fees.rates import collection_rates, monthly_rates
-from data.fees.reasons import REASONS, OwnerArrears, ReasonView, owner_arrears, reasons_of, set_reason
+from data.fees.reasons import (
+    REASONS,
+    ComplaintRef,
+    OwnerArrears,
+    ReasonView,
+    open_complaints,
+    owner_arrears,
+    reasons_of,
+    set_reason,
+)
 from data.fees.values import (
     BUCKETS,
     ArrearsPage,
@@ -55,7 +64,7 @@ from data.fees.values import (
 
 __all__ = [
     "BASES", "BASIS_WORDS", "BUCKETS", "CYCLES", "CYCLE_WORDS", "METHODS", "METHOD_WORDS", "VACANCY_SETTING", "REASONS",
-    "OwnerArrears", "ReasonView", "monthly_rates", "owner_arrears", "rate_bar", "rate_text", "reasons_of", "set_reason",
+    "OwnerArrears", "ReasonView", "ComplaintRef", "monthly_rates", "open_complaints", "owner_arrears", "rate_bar", "rate_text", "reasons_of", "set_reason",
     "ArrearsPage", "ArrearsRow", "BillRow", "BillingResult", "FeeItemRow", "PaymentView", "RateRow",
     "StandardRow", "Statement", "WaiverView",
     "add_standard", "amount_in_words", "arrears_page", "bill_period", "bill_rows", "charge_once",

@@ -287,9 +287,9 @@ class Statement:
 
 def rate_bar(rate: Decimal | None, width: int = 20) -> str:
     """A percentage as a bar of block characters `width` cells wide (eighths for the last
-    cell; over 100 % is drawn full), blank when there is no rate."""
+    cell; over 100 % is drawn full), an empty track when there is no rate."""
     if rate is None:
-        return " " * width
+        return "·" * width
     eighths = int(min(max(rate, Decimal(0)), Decimal(100)) * width * 8 / 100)
     full, part = divmod(eighths, 8)
     bar = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")

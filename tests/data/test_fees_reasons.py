@@ -93,3 +93,22 @@ def test_twelve_months_of_rates_oldest_first(w, monkeypatch):
     assert mar.arrears_start_fen == 2 * 76150 and mar.arrears_collected_fen == 19500
     with pytest.raises(ValidationError):
         fees.monthly_rates(w.comm.id, months=0, staff_id=w.desk.id)
+
+
+def test_a_list_contact_records_the_attempt_and_the_promise_or_nothing(w):
+    from data import calls
+    from data.fees import collection
+    from data.models import ArrearsContact, CallAttempt
+
+    list_id = collection.build_arrears_list(community_id=w.comm.id, min_fen=50000, staff_id=w.desk.id)
+    item = next(i for i in calls.list_items(list_id) if i.room == "3-1-101")
+    with pytest.raises(ValidationError):
+        collection.record_list_contact(item.id, "promise", w.desk.id, promised_on="2027-13-01")
+    with pytest.raises(ValidationError):
+        collection.record_list_contact(item.id, "promise", w.desk.id, promised_on="")
+    assert not ArrearsContact.select().exists() and not CallAttempt.select().exists()
+    view = collection.record_list_contact(item.id, "promise", w.desk.id, promised_on="2027-03-20", note="月底")
+    assert (view.outcome, view.promised_on, view.due_fen, view.note) == ("promise", dt.date(2027, 3, 20), 58500, "月底")
+    assert [a.outcome for a in CallAttempt.select()] == ["connected"]
+    assert ArrearsContact.select().count() == 1  # the promise alone, no separate "reached"
+    assert next(i for i in calls.list_items(list_id) if i.id == item.id).status == "done"

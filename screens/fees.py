@@ -1,6 +1,8 @@
 """The fees screen (收费, issue 18 item 10): the arrears list (欠费) with its ageing buckets,
-filtered by community `c`, building `b` and the age of the oldest debt `a`; `enter` opens
-the room's statement. The statement (`StatementScreen`, also opened by `f` on the owner and
+filtered by community `c`, building `b` and the age of the oldest debt `a`, each room's
+arrears reason (欠费原因, set with `y`; 对服务不满 with the owner's open complaints); `t`
+draws the community's last 12 months of 当期收缴率 and 清欠率 as bars; `enter` opens the
+room's statement. The statement (`StatementScreen`, also opened by `f` on the owner and
 room cards) shows what the room owes or has prepaid on top, then its bills and payments
 newest first, a page at a time (pgdn/pgup); `p` takes a payment (the amount owed and 现金
 filled in: `p` then F10), and the receipt number is shown in a toast and in the list.
@@ -138,11 +140,13 @@ class StatementScreen(DeskScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, view: fees.Statement, page: int, owner: fees.OwnerArrears | None = None) -> None:
+        def __init__(self, view: fees.Statement, page: int, owner: fees.OwnerArrears | None = None,
+                     reason: fees.ReasonView | None = None) -> None:
             super().__init__()
             self.view = view
             self.page = page
             self.owner = owner
+            self.reason = reason
 
     def __init__(self, room_id: int, person_id: int | None = None) -> None:
         super().__init__()
@@ -162,6 +166,7 @@ class StatementScreen(DeskScreen):
         yield AppHeader()
         yield Static("", id="fees-balance", markup=False)
         yield Static("", id="fees-owner", markup=False)
+        yield Static("", id="fees-reason", markup=False)
         yield Label("", id="fees-status", markup=False)
         yield DataTable(id="fees-lines", cursor_type="row", zebra_stripes=True)
         yield self.footer()
@@ -180,10 +185,11 @@ class StatementScreen(DeskScreen):
             view = fees.statement(self.room_id, STATEMENT_PAGE * (page + 1), self.app.staff.id)
             owner = (fees.owner_arrears(self.person_id, staff_id=self.app.staff.id)
                      if self.person_id is not None else None)
+            reason = fees.reasons_of([self.room_id], staff_id=self.app.staff.id).get(self.room_id)
         except FrontDeskError as exc:
             self.app.call_from_thread(self._refused, exc.message)
             return
-        self.post_message(self.Loaded(view, page, owner))
+        self.post_message(self.Loaded(view, page, owner, reason))
 
     def _refused(self, message: str) -> None:
         self.notify(message, severity="error", markup=False, timeout=10)
@@ -206,6 +212,10 @@ class StatementScreen(DeskScreen):
         owner_line.display = message.owner is not None and len(message.owner.rooms) > 1
         if owner_line.display and message.owner is not None:
             owner_line.update(owner_text(message.owner))
+        reason_line = self.query_one("#fees-reason", Static)
+        reason_line.display = message.reason is not None and view.due_fen > 0
+        if reason_line.display and message.reason is not None:
+            reason_line.update(reason_text(message.reason))
         parts = [_("Bills and payments, newest first")]
         if self.page or self.more:
             parts.append(_("page {page}").format(page=self.page + 1))

@@ -69,6 +69,9 @@ async def test_y_sets_the_reason_and_the_list_shows_it_with_the_complaints(desk)
         assert "对服务不满 · 1 件投诉未结" in text  # the highlighted room's line under the list
         assert desk["order"].number in text and "电梯常坏没人修" in text
         assert all(len(line) <= 80 for line in text.splitlines())
+        await pilot.press("enter")  # the room's statement says it too
+        await wait_for(pilot, lambda: isinstance(app.screen, StatementScreen) and "件投诉未结" in screen_text(app))
+        assert "对服务不满 · 1 件投诉未结" in screen_text(app)
 
 
 async def test_t_draws_the_rates_chart(desk):

@@ -1,6 +1,8 @@
 """The fees screen (收费, issue 18 item 10): the arrears list (欠费) with its ageing buckets,
-filtered by community `c`, building `b` and the age of the oldest debt `a`; `enter` opens
-the room's statement. The statement (`StatementScreen`, also opened by `f` on the owner and
+filtered by community `c`, building `b` and the age of the oldest debt `a`, each room's
+arrears reason (欠费原因, set with `y`; 对服务不满 with the owner's open complaints); `t`
+draws the community's last 12 months of 当期收缴率 and 清欠率 as bars; `enter` opens the
+room's statement. The statement (`StatementScreen`, also opened by `f` on the owner and
 room cards) shows what the room owes or has prepaid on top, then its bills and payments
 newest first, a page at a time (pgdn/pgup); `p` takes a payment (the amount owed and 现金
 filled in: `p` then F10), and the receipt number is shown in a toast and in the list.
@@ -10,9 +12,11 @@ Money is integer fen in data/; the screen shows yuan with two decimals (`fees.mo
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -110,6 +114,20 @@ def payment_form(room_id: int, room: str, due_fen: int, staff_id: int) -> FormMo
     return FormModal(_("Payment for {room}").format(room=room), fields, save, save_label=_("Take payment"))
 
 
+def owner_text(view: fees.OwnerArrears) -> Text:
+    """The owner's line on a statement: what all their rooms owe, since when, and which."""
+    text = Text()
+    text.append(_("{name} owes {amount} yuan over {rooms} rooms.").format(
+        name=view.name, amount=yuan(view.due_fen), rooms=len(view.rooms)).rstrip(".。"),
+        style="bold red" if view.due_fen else "bold")
+    if view.oldest_period:
+        text.append(" · " + _("Oldest unpaid month {period}").format(period=view.oldest_period))
+    owing = [f"{r.room} {yuan(r.due_fen)}" for r in view.rooms if r.due_fen]
+    if owing:
+        text.append(" · " + ", ".join(owing[:3]))
+    return text
+
+
 class StatementScreen(DeskScreen):
     """A room's account: the balance on top, bills and payments newest first, `p` pays."""
 
@@ -123,14 +141,19 @@ class StatementScreen(DeskScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, view: fees.Statement, page: int) -> None:
+        def __init__(self, view: fees.Statement, page: int, owner: fees.OwnerArrears | None = None,
+                     reason: fees.ReasonView | None = None) -> None:
             super().__init__()
             self.view = view
             self.page = page
+            self.owner = owner
+            self.reason = reason
 
-    def __init__(self, room_id: int) -> None:
+    def __init__(self, room_id: int, person_id: int | None = None) -> None:
         super().__init__()
         self.room_id = room_id
+        #: Opened from an owner card: their total over several rooms is shown on top.
+        self.person_id = person_id
         self.view: fees.Statement | None = None
         self.page = 0
         self.more = False
@@ -143,6 +166,8 @@ class StatementScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static("", id="fees-balance", markup=False)
+        yield Static("", id="fees-owner", markup=False)
+        yield Static("", id="fees-reason", markup=False)
         yield Label("", id="fees-status", markup=False)
         yield DataTable(id="fees-lines", cursor_type="row", zebra_stripes=True)
         yield self.footer()
@@ -159,10 +184,13 @@ class StatementScreen(DeskScreen):
     def load(self, page: int = 0) -> None:
         try:
             view = fees.statement(self.room_id, STATEMENT_PAGE * (page + 1), self.app.staff.id)
+            owner = (fees.owner_arrears(self.person_id, staff_id=self.app.staff.id)
+                     if self.person_id is not None else None)
+            reason = fees.reasons_of([self.room_id], staff_id=self.app.staff.id).get(self.room_id)
         except FrontDeskError as exc:
             self.app.call_from_thread(self._refused, exc.message)
             return
-        self.post_message(self.Loaded(view, page))
+        self.post_message(self.Loaded(view, page, owner, reason))
 
     def _refused(self, message: str) -> None:
         self.notify(message, severity="error", markup=False, timeout=10)
@@ -181,6 +209,14 @@ class StatementScreen(DeskScreen):
         top.append(f"{view.community} {view.room}  ", style="bold")
         top.append_text(balance_text(view.due_fen, view.prepaid_fen))
         self.query_one("#fees-balance", Static).update(safe_text(top))
+        owner_line = self.query_one("#fees-owner", Static)
+        owner_line.display = message.owner is not None and len(message.owner.rooms) > 1
+        if owner_line.display and message.owner is not None:
+            owner_line.update(owner_text(message.owner))
+        reason_line = self.query_one("#fees-reason", Static)
+        reason_line.display = message.reason is not None and view.due_fen > 0
+        if reason_line.display and message.reason is not None:
+            reason_line.update(reason_text(message.reason))
         parts = [_("Bills and payments, newest first")]
         if self.page or self.more:
             parts.append(_("page {page}").format(page=self.page + 1))
@@ -246,22 +282,50 @@ class StatementScreen(DeskScreen):
                                           self.app.staff.id), saved)
 
 
+@dataclass(frozen=True)
+class ArrearsLine:
+    """A row of the arrears list and the room's current arrears reason."""
+
+    row: fees.ArrearsRow
+    reason: fees.ReasonView | None
+
+    @property
+    def room_id(self) -> int:
+        return self.row.room_id
+
+
+def reason_text(view: fees.ReasonView) -> Text:
+    """The reason under the list: what, when, by whom, the note and the open complaints."""
+    text = Text()
+    text.append(_("Why unpaid") + ": ", style="bold")
+    text.append(view.short, style="bold yellow" if view.complaints else "bold")
+    text.append(f"  {view.at:%Y-%m-%d} {view.staff}")
+    if view.note:
+        text.append(f"  {view.note}")
+    for c in view.complaints[:2]:
+        text.append(f"\n  {c.number} {c.title}")
+    return text
+
+
 class ArrearsList(RegisterTab):
     """Rooms that owe, the largest first, with what they owe by the age of the debt."""
 
     NAME = "arrears"
     TITLE = N_("Arrears")
     ACTION = "fees.view"
-    COLUMNS = ((N_("Room"), 12), (N_("Owner"), 8), (N_("Owes"), 10), ("0-3", 8), ("3-6", 8),
-               ("6-12", 8), ("12+", 8))
-    FLEXIBLE = 1
-    MIN_FLEX = 6
+    # Narrow money columns leave the reason a column at 80 cells (9999.99 fits a bucket).
+    COLUMNS = ((N_("Room"), 9), (N_("Owner"), 6), (N_("Owes"), 9), ("0-3", 7), ("3-6", 7),
+               ("6-12", 7), ("12+", 7), (N_("Why unpaid"), 10))
+    FLEXIBLE = 7
+    MIN_FLEX = 4
     BINDINGS = [
         Binding("c", "step_community", N_("Community"), tooltip=N_("Every community, or one")),
         Binding("b", "step_building", N_("Building"), tooltip=N_("Every building of the community, or one")),
         Binding("a", "step_bucket", N_("Age"), tooltip=N_("The age of the oldest debt: 0-3, 3-6, 6-12 or 12+ months")),
+        Binding("y", "set_reason", N_("Why unpaid"), tooltip=N_("Record why the highlighted room does not pay (欠费原因)")),
+        Binding("t", "rates", N_("Rates"), tooltip=N_("当期收缴率 and 清欠率 of the last 12 months as a chart")),
     ]
-    TYPED_KEYS = RegisterTab.TYPED_KEYS | {"step_community", "step_building", "step_bucket"}
+    TYPED_KEYS = RegisterTab.TYPED_KEYS | {"step_community", "step_building", "step_bucket", "set_reason", "rates"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -271,10 +335,62 @@ class ArrearsList(RegisterTab):
         self.building: tuple[int | None, str] = (None, "")
         self.bucket = ""
 
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Static("", id="arrears-reason", markup=False)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_record", "focus_filter"):
             return False  # no text filter and nothing to create: the keys are the filters
         return super().check_action(action, parameters)
+
+    def _highlighted(self) -> ArrearsLine | None:
+        cursor = self.table.cursor_row
+        return self.rows[cursor] if 0 <= cursor < len(self.rows) else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_reason()
+
+    def _show_reason(self) -> None:
+        line = self._highlighted()
+        self.query_one("#arrears-reason", Static).update(
+            reason_text(line.reason) if line is not None and line.reason is not None else "")
+
+    def action_set_reason(self) -> None:
+        """y: why the highlighted room does not pay (a choice of six and a note)."""
+        line = self._highlighted()
+        if line is None:
+            return
+        room_id, staff_id = line.room_id, self.app.staff.id
+        complaints = fees.open_complaints([room_id]).get(room_id, ())
+        help_text = ""
+        if complaints:
+            help_text = _("Open complaints: {list}").format(
+                list="; ".join(f"{c.number} {c.title}" for c in complaints[:3]))
+        current = line.reason.reason if line.reason is not None else "service" if complaints else "hardship"
+        fields = [
+            FormField("reason", _("Why unpaid"), current, kind="select",
+                      options=[(_(label), code) for code, label in fees.REASONS.items()], help=help_text),
+            FormField("note", _("Note"), placeholder=_("what the owner said (needed for 其他)")),
+        ]
+
+        def saved(view: fees.ReasonView | None) -> None:
+            if view is not None:
+                self.notify(_("{room}: {reason}.").format(room=line.row.room, reason=view.short), markup=False)
+                self.load()
+
+        form = FormModal(_("Why {room} does not pay").format(room=line.row.room), fields,
+                         lambda v: fees.set_reason(room_id, v["reason"], v["note"], staff_id))
+        self.app.push_screen(form, saved)
+
+    def action_rates(self) -> None:
+        """t: the rates chart of the community chosen (or the first)."""
+        if len(self.communities) < 2:
+            self.notify(_("No community yet."), markup=False)
+            return
+        community = self.community if self.community[0] is not None else self.communities[1]
+        assert community[0] is not None
+        self.app.push_screen(RatesScreen(community[0], community[1]))
 
     def read_page(self, query: str, after: Any) -> tuple[list, Any, str]:
         if len(self.communities) == 1:
@@ -291,19 +407,28 @@ class ArrearsList(RegisterTab):
             parts.append(self.building[1])
         if self.bucket:
             parts.append(_("oldest debt {bucket} months").format(bucket=self.bucket))
-        return list(page.rows), offset + len(page.rows) if page.more else None, " · ".join(parts)
+        reasons = fees.reasons_of([r.room_id for r in page.rows], staff_id=self.app.staff.id)
+        lines = [ArrearsLine(r, reasons.get(r.room_id)) for r in page.rows]
+        return lines, offset + len(page.rows) if page.more else None, " · ".join(parts)
+
+    def _show(self, message: Any) -> None:
+        super()._show(message)
+        self._show_reason()
 
     def row_key(self, row: Any) -> Any:
         return row.room_id
 
     def cells(self, row: Any) -> list[Text | str | Code]:
-        r: fees.ArrearsRow = row
+        r: fees.ArrearsRow = row.row
         out: list[Text | str | Code] = [Code(r.room, r.community), r.owner,
                                         Text(yuan(r.due_fen), style="bold")]
         for bucket in fees.BUCKETS:
             fen = r.by_bucket.get(bucket, 0)
             style = "bold red" if bucket == r.bucket else ""
             out.append(Text(yuan(fen), style=style) if fen else Text("—", style="dim"))
+        # The column has room for the reason; the line under the list says the rest.
+        out.append(Text(row.reason.label, style="bold yellow" if row.reason.complaints else "") if row.reason
+                   else Text(""))
         return out
 
     def open_record(self, row: Any) -> None:
@@ -374,15 +499,85 @@ class FeesScreen(DeskScreen):
         self.register.focus_tab()
 
 
-def open_statement(screen: Any, room_id: int | None) -> None:
-    """`f` on the owner and room cards: the room's statement (for whoever may see fees)."""
+def open_statement(screen: Any, room_id: int | None, person_id: int | None = None) -> None:
+    """`f` on the owner and room cards: the room's statement (for whoever may see fees);
+    from an owner card (`person_id`) with the owner's total over their rooms."""
     if not access.can("fees.view"):
         screen.notify(_("Only desk staff and leads see fees."), severity="error", markup=False)
         return
     if room_id is None:
         screen.notify(_("This person has no room."), markup=False)
         return
-    screen.app.push_screen(StatementScreen(room_id))
+    screen.app.push_screen(StatementScreen(room_id, person_id))
 
 
-__all__ = ["FEE_ROLES", "ArrearsList", "FeesScreen", "StatementScreen", "open_statement", "payment_form"]
+class RatesScreen(DeskScreen):
+    """收缴率 (t on the arrears list): 当期收缴率 and 清欠率 of a community for the last 12
+    months, one bar per month with its percentage."""
+
+    BINDING_SCOPE = "fees_rates"
+    CSS_PATH = Path(__file__).parent / "fees.tcss"
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"))]
+
+    class Loaded(Message):
+        def __init__(self, rows: list[fees.RateRow]) -> None:
+            super().__init__()
+            self.rows = rows
+
+    def __init__(self, community_id: int, community: str) -> None:
+        super().__init__()
+        self.community_id = community_id
+        self.community = community
+
+    @property
+    def screen_title(self) -> str:
+        return _("Collection rates")
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static(_("Reading …"), id="rates-chart", markup=False)
+        yield self.footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def refresh_data(self) -> None:
+        if self.is_mounted:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="fees-rates", exit_on_error=False)
+    def load(self) -> None:
+        try:
+            rows = fees.monthly_rates(self.community_id, months=12, staff_id=self.app.staff.id)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False, timeout=10)
+            return
+        self.post_message(self.Loaded(rows))
+
+    def on_rates_screen_loaded(self, message: Loaded) -> None:
+        self.query_one("#rates-chart", Static).update(rates_chart(self.community, message.rows))
+
+
+#: Cells of one bar of the rates chart (two bars and their figures fit 80 columns).
+BAR_WIDTH = 22
+
+
+def rates_chart(community: str, rows: list[fees.RateRow]) -> Text:
+    """The chart: a line per month, the 当期收缴率 bar and figure, then the 清欠率 one."""
+    text = Text()
+    text.append(community, style="bold")
+    text.append("  " + _("the last {n} months, each as of its last day").format(n=len(rows)) + "\n\n", style="dim")
+    label = _("Collection rate")
+    text.append(" " * 9 + label + " " * max(1, BAR_WIDTH + 7 - cell_len(label)), style="bold")
+    text.append(" │ " + _("Arrears cleared") + "\n", style="bold")
+    for row in rows:
+        text.append(f"{row.period}  ")
+        text.append(fees.rate_bar(row.collection_rate, BAR_WIDTH), style="green")
+        text.append(f" {fees.rate_text(row.collection_rate):>6}")
+        text.append(" │ ")
+        text.append(fees.rate_bar(row.arrears_rate, BAR_WIDTH), style="cyan")
+        text.append(f" {fees.rate_text(row.arrears_rate):>6}\n")
+    return text
+
+
+__all__ = ["FEE_ROLES", "ArrearsLine", "ArrearsList", "RatesScreen", "FeesScreen", "StatementScreen", "open_statement", "payment_form"]

@@ -417,7 +417,7 @@ class OwnerCardScreen(CardScreen):
         else:
             rooms = [r for r in self.card.rooms if r.end is None] or list(self.card.rooms)
             room_id = rooms[0].room_id if rooms else None
-        open_statement(self, room_id)
+        open_statement(self, room_id, self.person_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "card-items":

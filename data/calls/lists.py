@@ -353,14 +353,16 @@ def next_item(list_id: int, at: dt.datetime | None = None) -> CallItemView | Non
 
 def record_attempt(item_id: int, staff_id: int, outcome: str, note: str = "",
                    retry_at: dt.datetime | None = None, *, duration_s: int = 0,
-                   rating: int | None = None) -> CallItemView:
+                   rating: int | None = None, evidence: bool = True) -> CallItemView:
     """Record one dialling of a call-list item, and log it as an outbound call (category
     "callback" on a 回访 list, linked to its work order; "notice" on other lists).
 
     connected and invalid end the item; no_answer and rejected end it at the third failed
     attempt; later needs `retry_at` in the future and hides the item until then. On a
     回访 item, a connected attempt with the owner's `rating` (1–5) also records the work
-    order's callback. When the last item ends, the list is closed.
+    order's callback. When the last item ends, the list is closed. On a 催缴 item a
+    connected call is dated evidence ("reached") unless `evidence` is off (the caller
+    records the contact itself: data.fees.collection.record_list_contact).
     """
     active_staff(staff_id)
     check_code(outcome, LIST_OUTCOMES, "outcome")
@@ -400,7 +402,7 @@ def record_attempt(item_id: int, staff_id: int, outcome: str, note: str = "",
         if done and not CallListItem.select().where(
                 CallListItem.call_list == item.call_list_id, CallListItem.status == "pending").exists():
             CallList.update(closed_at=at).where(CallList.id == item.call_list_id).execute()
-        if kind == "arrears" and item.room_id is not None and outcome in ("connected", "later"):
+        if evidence and kind == "arrears" and item.room_id is not None and outcome in ("connected", "later"):
             # A 催缴 call that reached the payer is dated evidence (data.fees.collection).
             from data.fees.arrears import record_reached
 

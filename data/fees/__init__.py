@@ -32,7 +32,17 @@ from data.fees.payments import (
     void_payment,
     waive,
 )
-from data.fees.rates import collection_rates
+from data.fees.rates import collection_rates, monthly_rates
+from data.fees.reasons import (
+    REASONS,
+    ComplaintRef,
+    OwnerArrears,
+    ReasonView,
+    open_complaints,
+    owner_arrears,
+    reasons_of,
+    set_reason,
+)
 from data.fees.repairs import bill_repair
 from data.fees.values import (
     BUCKETS,
@@ -50,13 +60,16 @@ from data.fees.values import (
     fen_of,
     money_text,
     parse_period,
+    rate_bar,
+    rate_text,
     round_fen,
 )
 
 __all__ = [
     "LATE_FEE_SETTING", "ImportResult", "LateFeeTerms", "ReadingRow", "bill_repair", "import_readings",
     "late_fee_terms", "readings", "record_reading", "set_late_fee",
-    "BASES", "BASIS_WORDS", "BUCKETS", "CYCLES", "CYCLE_WORDS", "METHODS", "METHOD_WORDS", "VACANCY_SETTING",
+    "BASES", "BASIS_WORDS", "BUCKETS", "CYCLES", "CYCLE_WORDS", "METHODS", "METHOD_WORDS", "VACANCY_SETTING", "REASONS",
+    "OwnerArrears", "ReasonView", "ComplaintRef", "monthly_rates", "open_complaints", "owner_arrears", "rate_bar", "rate_text", "reasons_of", "set_reason",
     "ArrearsPage", "ArrearsRow", "BillRow", "BillingResult", "FeeItemRow", "PaymentView", "RateRow",
     "StandardRow", "Statement", "WaiverView",
     "add_standard", "amount_in_words", "arrears_page", "bill_period", "bill_rows", "charge_once",

@@ -179,6 +179,29 @@ def record_promise(room_id: int, promised_on: dt.date, staff_id: int, note: str 
     return record_contact(room_id, "promise", staff_id, promised_on=promised_on, note=note)
 
 
+def record_list_contact(item_id: int, outcome: str, staff_id: int, *, promised_on: str | dt.date | None = None,
+                        note: str = "") -> ContactView:
+    """A 催缴 call-list item worked from the calls screen: the call connected and what it came
+    to (promise with its date, reached, refused) — the list attempt and the dated contact
+    in one transaction; nothing is stored when either is refused."""
+    from data.calls.lists import record_attempt
+    from data.models import CallListItem
+    from data.validators import parse_date
+
+    if isinstance(promised_on, str):
+        promised_on = parse_date(promised_on, "date")
+    item = CallListItem.get_or_none(CallListItem.id == item_id)
+    if item is None:
+        raise NotFoundError(_("No call-list item with id {id}.").format(id=item_id))
+    if item.room_id is None:
+        raise ValidationError("item", _("This call is not about a room's arrears."))
+    with transaction():
+        view = record_contact(item.room_id, outcome, staff_id, promised_on=promised_on, note=note,
+                              person_id=item.person_id)
+        record_attempt(item_id, staff_id, "connected", note, evidence=False)
+    return view
+
+
 def contacts(room_id: int | None = None, *, staff_id: int | None = None, contact_id: int | None = None,
              limit: int = 100) -> list[ContactView]:
     """The contacts about arrears, newest first (of a room, or one by id)."""
@@ -239,5 +262,5 @@ def sweep_missed_promises(at: dt.datetime | None = None) -> int:
 
 __all__ = ["CONTACT_OUTCOMES", "LIMITATION_MONTHS", "LIST_KIND", "SCRIPT_BODY", "SCRIPT_TITLE",
            "ContactView", "RoomArrears", "arrears_values", "balance_line", "build_arrears_list",
-           "contacts", "ensure_arrears_script", "evidence_rooms_since", "limitation_cutoff", "limitation_flags", "record_contact", "record_promise",
+           "contacts", "ensure_arrears_script", "evidence_rooms_since", "limitation_cutoff", "limitation_flags", "record_contact", "record_list_contact", "record_promise",
            "room_arrears", "sweep_missed_promises"]

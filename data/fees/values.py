@@ -285,3 +285,19 @@ class Statement:
                 "due": money_text(self.due_fen), "prepaid": money_text(self.prepaid_fen),
                 "bills": [b.as_json() for b in self.bills],
                 "payments": [p.as_json() for p in self.payments]}
+
+
+def rate_bar(rate: Decimal | None, width: int = 20) -> str:
+    """A percentage as a bar of block characters `width` cells wide (eighths for the last
+    cell; over 100 % is drawn full), an empty track when there is no rate."""
+    if rate is None:
+        return "·" * width
+    eighths = int(min(max(rate, Decimal(0)), Decimal(100)) * width * 8 / 100)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
+    return bar + "·" * (width - len(bar))
+
+
+def rate_text(rate: Decimal | None) -> str:
+    """"85.2%" (one decimal), "—" when there is nothing to divide by."""
+    return "—" if rate is None else f"{rate.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"

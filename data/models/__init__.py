@@ -41,6 +41,7 @@ from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, 
 from data.models.fees import (
     Allocation,
     ArrearsContact,
+    ArrearsReason,
     Bill,
     FeeAccount,
     FeeExpense,
@@ -184,6 +185,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     SharedEntry,
     ArrearsContact,
     MeterReading,
+    ArrearsReason,
 )
 
 __all__ = [
@@ -202,5 +204,5 @@ __all__ = [
     "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
     "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
     "FeeExpense", "SharedEntry",
-    "ArrearsContact", "MeterReading",
+    "ArrearsContact", "MeterReading", "ArrearsReason",
 ]

@@ -240,3 +240,18 @@ class MeterReading(BaseModel):
 
     class Meta:
         indexes = ((("room", "item", "period"), True),)
+
+
+class ArrearsReason(BaseModel):
+    """Why a room's arrears are unpaid (欠费原因), as the desk heard it, dated and by whom;
+    the latest record is the room's current reason (data.fees.reasons). Migration 0028."""
+
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT", index=False)  # (room, at)
+    reason = CharField(max_length=12)  # data.fees.reasons.REASONS
+    note = TextField(default="")
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("room", "at"), False),)

@@ -52,11 +52,13 @@ class CallListPane(CallsPane):
         Binding("u", "list_from_file", N_("From file"), show=False,
                 tooltip=N_("A call list from a file of numbers (export folder or a path; supervisors)")),
         Binding("l", "pick_list", N_("Other list"), show=False),
+        Binding("p", "promise", N_("Promise to pay"),
+                tooltip=N_("催缴 lists: the call connected — a promise to pay with its date, reached or refused")),
         Binding("escape", "escape", N_("Back"), show=False),
         *(Binding(str(i), f"digit({i})", str(i), show=False) for i in range(1, 8)),
     ]
     TYPED_KEYS = CallsPane.TYPED_KEYS | {"dial", "build_list", "pick_list", "digit", "list_from_search",
-                                         "list_from_file"}
+                                         "list_from_file", "promise"}
 
     class ListLoaded(Message):
         def __init__(self, lists: list, list_id: int | None, current: Any, item: Any) -> None:
@@ -100,6 +102,8 @@ class CallListPane(CallsPane):
             return False
         if action in ("dial", "digit"):
             return self.item is not None
+        if action == "promise":
+            return self.item is not None and self._list_kind() == "arrears" and self.item.room_id is not None
         if action == "pick_list":
             return self.list_id is not None
         if action == "list_from_file":
@@ -231,6 +235,9 @@ class CallListPane(CallsPane):
         for i, code in enumerate(LIST_OUTCOMES):
             outcome_keys.append(f" {i + 1} ", style="reverse bold")
             outcome_keys.append(f"{label(LIST_OUTCOMES, code)} ")
+        if self._list_kind() == "arrears" and item.room_id is not None:
+            outcome_keys.append(" p ", style="reverse bold")
+            outcome_keys.append(_("Promise to pay") + " ")
         keys.update(outcome_keys)
         self.query_one("#list-script", Static).update(Text(_("Script …"), style="dim"))
         self.fill_scripts(call_data.LIST_CALL_CATEGORIES.get(self._list_kind(), "callback"),
@@ -337,6 +344,42 @@ class CallListPane(CallsPane):
             self.app.push_screen(forms.RatingModal(item.work_order_number), rated)
             return
         self._record(item, outcome, None)
+
+    def action_promise(self) -> None:
+        """p on a 催缴 item: what the connected call came to — a promise with its date (the
+        default: p, tab, the date, F10), reached or refused — then the next item."""
+        from data.fees.collection import CONTACT_OUTCOMES, record_list_contact
+        from widgets.form import FormField, FormModal
+
+        item = self.item
+        if item is None or item.room_id is None:
+            return
+        me = self.app.staff.id
+        note = self.query_one("#list-note", Input).value
+        fields = [
+            FormField("outcome", _("Outcome"), "promise", kind="select",
+                      options=[(_(text), code) for code, text in CONTACT_OUTCOMES.items()]),
+            FormField("date", _("Date promised"), placeholder="YYYY-MM-DD", shown_when=("outcome", "promise")),
+            FormField("note", _("Note"), note),
+        ]
+
+        def save(values: dict[str, str]) -> Any:
+            outcome = values["outcome"] or "promise"
+            return record_list_contact(item.id, outcome, me, note=values["note"],
+                                       promised_on=values["date"] if outcome == "promise" else None)
+
+        def saved(view: Any) -> None:
+            if view is None:
+                return
+            self.query_one("#list-note", Input).value = ""
+            what = _(CONTACT_OUTCOMES.get(view.outcome, view.outcome))
+            if view.promised_on is not None:
+                what += f" {view.promised_on.isoformat()}"
+            self.notify(_("{room}: {outcome}.").format(room=view.room, outcome=what), markup=False)
+            self.item = None
+            self.load_list(self.list_id)
+
+        self.app.push_screen(FormModal(_("Arrears call {room}").format(room=item.room or ""), fields, save), saved)
 
     def _list_kind(self) -> str:
         return getattr(self.list_view, "kind", "")

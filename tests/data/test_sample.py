@@ -433,3 +433,21 @@ def test_fees_water_readings_repairs_and_no_late_fees(sample):
     repairs = sample.execute("SELECT b.amount_fen, w.number FROM bill b JOIN work_order w ON w.id = b.work_order_id")
     assert len(repairs.fetchall()) >= 2
     assert _one(sample, "SELECT COUNT(*) FROM setting WHERE key = 'fee_late_fee'") == 0
+
+
+def test_fees_arrears_reasons_on_owing_rooms(sample):
+    """欠费原因 on rooms that owe: 对服务不满 only where the owner has an open complaint,
+    房屋空置 on rooms nobody lives in, 经济困难 too, each by a desk clerk with a note."""
+    by_reason = dict(sample.execute("SELECT reason, COUNT(*) FROM arrears_reason GROUP BY reason").fetchall())
+    assert by_reason.get("service", 0) >= 1 and by_reason.get("vacant", 0) >= 1 and by_reason.get("hardship", 0) >= 1
+    assert _one(sample, "SELECT COUNT(*) FROM arrears_reason a WHERE a.room_id NOT IN (SELECT room_id FROM bill "
+                        "GROUP BY room_id HAVING SUM(amount_fen - paid_fen - waived_fen) > 0)") == 0
+    assert _one(sample, "SELECT COUNT(*) FROM arrears_reason a WHERE a.reason = 'service' AND NOT EXISTS ("
+                        "SELECT 1 FROM occupancy o JOIN work_order w ON w.person_id = o.person_id "
+                        "WHERE o.room_id = a.room_id AND o.role = 'owner' AND o.end_date IS NULL "
+                        "AND w.kind = 'complaint' AND w.status IN ('new', 'assigned', 'in_progress', 'on_hold'))") == 0
+    assert _one(sample, "SELECT COUNT(*) FROM arrears_reason a WHERE a.reason = 'vacant' AND EXISTS ("
+                        "SELECT 1 FROM occupancy o WHERE o.room_id = a.room_id AND o.end_date IS NULL "
+                        "AND o.role != 'owner')") == 0  # nobody lives in an empty room
+    assert _one(sample, "SELECT COUNT(*) FROM arrears_reason a JOIN staff s ON s.id = a.staff_id "
+                        "WHERE s.role = 'desk' AND a.note != ''") == _one(sample, "SELECT COUNT(*) FROM arrears_reason")

@@ -109,6 +109,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--offset", type=int, default=0, metavar="N", help=_("skip the first N"))
     q.add_argument("--limitation", action="store_true",
                    help=_("only arrears nearing the three-year limitation with no dated reminder"))
+    q.add_argument("--owner", default="", metavar="PHONE_OR_NAME",
+                   help=_("what one owner owes over all their rooms (a phone number, a name or #id)"))
+
+    q = actions.add_parser("reason", help=_("record why a room's arrears are unpaid (欠费原因)"))
+    common(q)
+    q.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501"))
+    q.add_argument("reason", metavar="REASON",
+                   help=_("对服务不满, 经济困难, 房屋空置, 联系不上, 房屋质量纠纷 or 其他"))
+    q.add_argument("--note", default="", metavar="TEXT", help=_("what was said (needed for 其他)"))
 
     q = actions.add_parser("collect", help=_("build a 催缴 call list from an arrears filter"))
     common(q)
@@ -125,9 +134,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("the date promised"))
     q.add_argument("--note", default="", metavar="TEXT", help=_("what was said"))
 
-    q = actions.add_parser("rates", help=_("当期收缴率 and 清欠率 of a period"))
+    q = actions.add_parser("rates", help=_("当期收缴率 and 清欠率 of a period, or of the last months as a chart"))
     common(q)
-    q.add_argument("--period", required=True, metavar="YYYY-MM", help=_("the month, such as 2027-01"))
+    q.add_argument("--period", default="", metavar="YYYY-MM", help=_("the month, such as 2027-01"))
+    q.add_argument("--months", type=int, default=0, metavar="N",
+                   help=_("the last N months of a community (with --community), oldest first"))
     q.add_argument("--cutoff", default="", metavar="YYYY-MM-DD", help=_("as of this day (default the period's last day)"))
 
     q = actions.add_parser("receipt", help=_("print a payment's receipt (A5 PDF) into the export folder"))
@@ -350,22 +361,67 @@ def _arrears(args: argparse.Namespace, staff) -> int:
     from data import fees
     from data.people import find_building
 
+    if args.owner:
+        return _owner_arrears(args, staff)
     building_id = find_building(args.building, args.community or None)[1] if args.building else None
     page = fees.arrears_page(
         community_id=_community_id(args), building_id=building_id,
         min_fen=fees.fen_of(args.minimum, "--min") if args.minimum else 0, bucket=args.bucket or None,
         as_of=_date(args.as_of, "--as-of") if args.as_of else None, limit=args.limit, offset=args.offset,
         staff_id=staff.id, limitation_only=args.limitation)
+    reasons = fees.reasons_of([row.room_id for row in page.rows], staff_id=staff.id)
     for row in page.rows:
+        reason = reasons.get(row.room_id)
         if args.json:
-            emit(row.as_json())
+            emit({**row.as_json(), "reason": reason.as_json() if reason else None})
         else:
             flag = "  " + _("limitation near") if row.limitation else ""
+            why = f"  {reason.short}" if reason else ""
             print(f"{pad(row.community, 10)}  {pad(row.room, 12)}  {pad(row.owner, 8)}  "
-                  f"{fees.money_text(row.due_fen):>10}  {row.oldest_period}  {row.bucket}{flag}")
+                  f"{fees.money_text(row.due_fen):>10}  {row.oldest_period}  {row.bucket}{flag}{why}")
     if not args.json:
         print(_("{rooms} rooms owe {amount} yuan.").format(rooms=page.total_rooms,
                                                            amount=fees.money_text(page.total_fen)))
+    return 0
+
+
+def _owner_arrears(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.property import person_ref
+
+    person_id = person_ref(args.owner, "--owner")
+    assert person_id is not None  # a non-blank --owner names someone or raises
+    view = fees.owner_arrears(person_id, as_of=_date(args.as_of, "--as-of") if args.as_of else None,
+                              staff_id=staff.id)
+    if args.json:
+        emit(view.as_json())
+        return 0
+    ages = "  ".join(f"{b}: {fees.money_text(v)}" for b, v in view.by_bucket.items())
+    print(_("{name} owes {amount} yuan over {rooms} rooms.").format(
+        name=view.name, amount=fees.money_text(view.due_fen), rooms=len(view.rooms)))
+    if view.oldest_period:
+        print("  " + _("Oldest unpaid month {period}").format(period=view.oldest_period) + (f"  {ages}" if ages else ""))
+    for line in view.rooms:
+        print(f"  {pad(line.community, 10)}  {pad(line.room, 12)}  {fees.money_text(line.due_fen):>10}  "
+              f"{line.oldest_period}")
+    return 0
+
+
+def _reason(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.fees.reasons import REASON_WORDS
+    from data.lookup import find_room
+
+    room_id = find_room(args.room, args.community or None, option="ROOM")[1]
+    code = to_code(args.reason, fees.REASONS, REASON_WORDS, "REASON")
+    view = fees.set_reason(room_id, code, args.note, staff.id)
+    if args.json:
+        emit({"room": args.room, **view.as_json()})
+        return 0
+    print(_("{room}: arrears reason {reason} (recorded by {staff}).").format(
+        room=args.room, reason=view.short, staff=view.staff))
+    for c in view.complaints:
+        print(f"  {c.number}  {c.title}")
     return 0
 
 
@@ -408,7 +464,12 @@ def _promise(args: argparse.Namespace, staff) -> int:
 
 def _rates(args: argparse.Namespace, staff) -> int:
     from data import fees
+    from data.errors import ValidationError
 
+    if args.months:
+        return _rate_chart(args, staff)
+    if not args.period:
+        raise ValidationError("--period", _("Say which month with --period, or the last months with --months."))
     rows = fees.collection_rates(args.period, community_id=_community_id(args),
                                  cutoff=_date(args.cutoff, "--cutoff") if args.cutoff else None,
                                  staff_id=staff.id)
@@ -421,6 +482,22 @@ def _rates(args: argparse.Namespace, staff) -> int:
             arrears = "—" if row.arrears_rate is None else f"{row.arrears_rate}%"
             print(pad(where, 16) + "  " + _("collection rate {rate}, arrears cleared {cleared}").format(
                 rate=rate, cleared=arrears))
+    return 0
+
+
+def _rate_chart(args: argparse.Namespace, staff) -> int:
+    from data import fees
+
+    rows = fees.monthly_rates(_require_community(args), months=args.months, last=args.period or None,
+                              staff_id=staff.id)
+    if args.json:
+        for row in rows:
+            emit(row.as_json())
+        return 0
+    print(f"{rows[0].community}  " + _("Collection rate") + " │ " + _("Arrears cleared"))
+    for row in rows:
+        print(f"{row.period}  {fees.rate_bar(row.collection_rate)} {fees.rate_text(row.collection_rate):>6} │ "
+              f"{fees.rate_bar(row.arrears_rate)} {fees.rate_text(row.arrears_rate):>6}")
     return 0
 
 
@@ -555,9 +632,9 @@ def cmd_fees(args: argparse.Namespace) -> int:
     special: dict[str, Callable[[argparse.Namespace, object], int]] = {
         "items": _items, "standards": _standards, "pay": _pay, "arrears": _arrears, "rates": _rates,
         "statement": _statement, "receipt": _document, "reminder": _document, "collect": _collect,
-        "promise": _promise, "spend": _entries, "shared": _entries, "board": _public, "accounts": _public,
-        "shared-statement": _public, "read": _meters, "readings": _meters, "import-readings": _meters,
-        "repair-bill": _repair_bill, "late-fee": _late_fee}
+        "promise": _promise, "reason": _reason, "spend": _entries, "shared": _entries, "board": _public,
+        "accounts": _public, "shared-statement": _public, "read": _meters, "readings": _meters,
+        "import-readings": _meters, "repair-bill": _repair_bill, "late-fee": _late_fee}
     if command in special:
         return special[command](args, staff)
     if command == "bill":

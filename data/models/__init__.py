@@ -42,6 +42,9 @@ from data.models.fees import (
     Allocation,
     ArrearsContact,
     Bill,
+    CommissionLine,
+    CommissionRule,
+    CommissionStatement,
     FeeAccount,
     FeeExpense,
     FeeItem,
@@ -182,6 +185,9 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FeeExpense,
     SharedEntry,
     ArrearsContact,
+    CommissionRule,
+    CommissionStatement,
+    CommissionLine,
 )
 
 __all__ = [
@@ -200,5 +206,5 @@ __all__ = [
     "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
     "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
     "FeeExpense", "SharedEntry",
-    "ArrearsContact",
+    "ArrearsContact", "CommissionRule", "CommissionStatement", "CommissionLine",
 ]

@@ -16,7 +16,6 @@ from peewee import JOIN, IntegrityError, fn
 from data import access
 from data.clock import now as clock_now
 from data.db import db, is_sqlite, transaction
-from data.fees import deposits
 from data.errors import ConflictError, FrontDeskError, NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.models import (
@@ -357,6 +356,8 @@ def reject(ref: int | str, staff_id: int | None, reason: str, *,
 def _take_deposit(permit: Renovation, amount: Decimal, staff_id: int | None, at: dt.datetime) -> str:
     """The deposit as a payment of the 装修押金 fee item on the permit's room (inside the
     step's transaction); its receipt number ("" for no deposit)."""
+    from data.fees import deposits  # data.fees.values imports data.renovations: not at import time
+
     fen = int(Decimal(str(amount)) * 100)
     if fen <= 0:
         return ""
@@ -499,6 +500,8 @@ def refund(ref: int | str, staff_id: int | None, amount: Decimal | str | None = 
             raise ValidationError("reason", _(
                 "Say why {deduction} yuan is kept back from the deposit.").format(
                 deduction=money(deposit - back)))
+        from data.fees import deposits  # not at import time (see _take_deposit)
+
         fen = int(back * 100)
         receipt = (deposits.refund_deposit(permit.room_id, fen, permit.number, staff_id, at)
                    if fen > 0 and permit.deposit_receipt else "")

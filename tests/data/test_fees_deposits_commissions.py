@@ -202,3 +202,45 @@ def test_rules_refuse_bad_input_and_the_desk(cw):
     with pytest.raises(PermissionDenied):
         commissions.add_rule("tech", "labour", "5", dt.date(2027, 1, 1), staff_id=w.desk.id)
     assert len(commissions.list_rules(w.lead.id)) == 4
+
+
+# --- the demo database ------------------------------------------------------------------------
+
+
+def test_the_sample_has_deposit_receipts_and_an_approved_commission_month(tmp_path):
+    """Deposits taken have receipts, refunded ones a refund receipt after the acceptance;
+    receipts stay gap-free; commission rules and last month's approved statements."""
+    import sqlite3
+
+    from data.db import close_database
+    from data.sample import generate
+
+    path = tmp_path / "sample.db"
+    try:
+        generate(str(path), owners=300, seed=3, today=dt.date(2026, 6, 18))
+    finally:
+        close_database()
+    conn = sqlite3.connect(path)
+    try:
+        taken = conn.execute("SELECT count(*) FROM renovation WHERE deposit_received_at IS NOT NULL "
+                             "AND deposit > 0 AND deposit_receipt LIKE 'SJ-%'").fetchone()[0]
+        assert taken >= 2
+        assert conn.execute("SELECT count(*) FROM renovation WHERE deposit_received_at IS NOT NULL "
+                            "AND deposit > 0 AND deposit_receipt = ''").fetchone()[0] == 0
+        refunded = conn.execute(
+            "SELECT r.number, p.amount_fen, p.reason, r.refunded_amount FROM renovation r JOIN payment p "
+            "ON p.number = r.refund_receipt AND p.community_id = r.community_id "
+            "WHERE r.status = 'refunded' AND p.kind = 'refund'").fetchall()
+        assert refunded
+        number, fen, reason, amount = refunded[0]
+        assert reason == f"装修押金退还 {number}" and fen == -round(amount * 100)
+        for community, year, count, last in conn.execute(
+                "SELECT community_id, substr(number, 4, 4), count(*), MAX(number) FROM payment "
+                "GROUP BY community_id, substr(number, 4, 4)"):
+            assert int(last[-6:]) == count  # gap-free with the deposits among them
+        assert conn.execute("SELECT count(*) FROM commission_rule").fetchone()[0] == 4
+        rows = conn.execute("SELECT s.month, s.status, s.total_fen, (SELECT SUM(amount_fen) FROM commission_line "
+                            "WHERE statement_id = s.id) FROM commission_statement s").fetchall()
+        assert rows and all(m < "2026-06" and st == "approved" and t == lines for m, st, t, lines in rows)
+    finally:
+        conn.close()

@@ -149,7 +149,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                                                  "`commissions approve` approves one (supervisors, managers)"))
     steps = q.add_subparsers(dest="commissions_command", metavar="STEP")
     for r in (q, steps.add_parser("approve", help=_("approve a staff member's statement of a month"))):
-        r.add_argument("--month", required=True, metavar="YYYY-MM", help=_("the month, such as 2027-01"))
+        r.add_argument("--month", default="", metavar="YYYY-MM", help=_("the month, such as 2027-01"))
         r.add_argument("--staff", default="", metavar="LOGIN", help=_("one staff member (login, name or id)"))
         r.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     q.add_argument("--xlsx", action="store_true", help=_("write an XLSX workbook into the export folder"))
@@ -471,6 +471,8 @@ def _commissions(args: argparse.Namespace, staff) -> int:
     from data.errors import ValidationError
     from data.fees import commissions as cm
 
+    if not args.month.strip():
+        raise ValidationError("--month", _("Say which month with --month, such as 2027-01."))
     if getattr(args, "commissions_command", None) == "approve":
         if not args.staff.strip():
             raise ValidationError("--staff", _("Say whose statement with --staff."))

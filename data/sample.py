@@ -36,8 +36,8 @@ from data.i18n import _
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
 from data.sample_accounts import accounts as fee_accounts
-from data.sample_desk_registers import desk_registers
 from data.sample_commissions import commissions
+from data.sample_desk_registers import desk_registers
 from data.sample_fees import fees
 from data.sample_handover import duty_and_handovers
 from data.sample_hotline import add_hotline

@@ -234,7 +234,7 @@ def test_the_sample_has_deposit_receipts_and_an_approved_commission_month(tmp_pa
         assert refunded
         number, fen, reason, amount = refunded[0]
         assert reason == f"装修押金退还 {number}" and fen == -round(amount * 100)
-        for community, year, count, last in conn.execute(
+        for _community, _year, count, last in conn.execute(
                 "SELECT community_id, substr(number, 4, 4), count(*), MAX(number) FROM payment "
                 "GROUP BY community_id, substr(number, 4, 4)"):
             assert int(last[-6:]) == count  # gap-free with the deposits among them

@@ -132,6 +132,10 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "fees.void": (LEADS, N_("void payments or refund prepaid balances")),
     "fees.waive": (LEADS, N_("waive fees (减免)")),
     "fees.manage": (LEADS, N_("set fee items and standards")),
+    # 服务佣金 (data.fees.commissions): leads read the statements; a supervisor or manager
+    # approves a month (not the desk, not the administrator's technical account).
+    "fees.commissions": (LEADS, N_("see staff commissions")),
+    "fees.commissions.approve": (frozenset({SUPERVISOR, MANAGER}), N_("approve commission statements")),
     "fees.bill": (LEADS | {SERVICE}, N_("issue a period's bills")),
     # The public accounts (公示): a lead enters what was spent and the shared-facility
     # income and its use; everyone who reads fees (the desk too) reads and prints them.

@@ -36,6 +36,7 @@ from data.i18n import _
 from data.models import ALL_MODELS
 from data.people import name_suffixes, search_key_values
 from data.sample_accounts import accounts as fee_accounts
+from data.sample_commissions import commissions
 from data.sample_desk_registers import desk_registers
 from data.sample_fees import fees
 from data.sample_handover import duty_and_handovers
@@ -641,6 +642,7 @@ class _Builder:
         knowledge(self)  # the knowledge base (data.sample_knowledge)
         fees(self)  # a year of bills and payments, some arrears (data.sample_fees)
         fee_accounts(self)  # a year of expenditure and shared income (data.sample_accounts)
+        commissions(self)  # commission rules and last month approved (data.sample_commissions)
         self.told_callbacks()
         self.settings()
         conn.execute("COMMIT")

@@ -4,7 +4,9 @@ and 车位管理费 (per parking space held, per month); a year of monthly bills
 anchor's month, set-based; most rooms paid each month soon after the bill (微信, 支付宝,
 现金, 银行卡, 银行转账 with a reference), with gap-free receipt numbers per community and
 year and the counters new payments continue from; some rooms owe one to twelve months (so
-every ageing bucket has rooms). Deterministic (from room ids and the seed).
+every ageing bucket has rooms). The renovation permits' deposits (装修押金, a refundable
+one-off item) are bill lines paid with a receipt, the refunded ones paid back by a refund
+with its own receipt and a credit line (data.fees.deposits). Deterministic (from room ids and the seed).
 
 Called by data.sample's `_Builder.run()` with the builder: raw SQL on `b.conn`, the anchor
 day `b.t.today`."""
@@ -43,8 +45,8 @@ def fees(b) -> None:
     stamp = b.anchor
     seed = int(b.seed) % 97
     for name, basis in _ITEMS:
-        conn.execute("INSERT INTO fee_item (community_id, name, basis, cycle, active, created_at) "
-                     "SELECT id, ?, ?, 'monthly', 1, ? FROM community", (name, basis, stamp))
+        conn.execute("INSERT INTO fee_item (community_id, name, basis, cycle, active, refundable, created_at) "
+                     "SELECT id, ?, ?, 'monthly', 1, 0, ? FROM community", (name, basis, stamp))
     for name, room_type, fen, back in _STANDARDS:
         start = dt.date(2020, 1, 1) if back is None else _month(today, back)
         conn.execute("INSERT INTO fee_standard (item_id, room_type, unit_price_fen, starts_on, created_at) "
@@ -146,12 +148,13 @@ def fees(b) -> None:
         "SELECT b.id, p.payment_id, b.amount_fen, p.taken_at FROM fee_pay p "
         "JOIN bill b ON b.room_id = p.room_id AND b.period = p.period")
     conn.execute("UPDATE bill SET paid_fen = amount_fen WHERE id IN (SELECT bill_id FROM allocation)")
+    _deposits(conn, stamp)
     conn.execute(
         "INSERT INTO receipt_counter (community_id, year, last_number) "
         "SELECT community_id, CAST(substr(number, 4, 4) AS INTEGER), COUNT(*) FROM payment "
         "GROUP BY community_id, substr(number, 4, 4)")
     _repairs(b)
-    for table in ("fee_pay", "fee_room", "fee_owner"):
+    for table in ("fee_pay", "fee_room", "fee_owner", "fee_dep"):
         conn.execute(f"DROP TABLE temp.{table}")
     count = conn.execute("SELECT COUNT(*) FROM bill").fetchone()[0]
     paid = conn.execute("SELECT COUNT(*) FROM payment").fetchone()[0]
@@ -220,8 +223,8 @@ def _repairs(b) -> None:
         found = conn.execute("SELECT id FROM fee_item WHERE community_id = ? AND name = '有偿维修'",
                              (community_id,)).fetchone()
         item_id = found[0] if found else conn.execute(
-            "INSERT INTO fee_item (community_id, name, basis, cycle, active, created_at) "
-            "VALUES (?, '有偿维修', 'once', 'once', 1, ?)", (community_id, b.anchor)).lastrowid
+            "INSERT INTO fee_item (community_id, name, basis, cycle, active, refundable, created_at) "
+            "VALUES (?, '有偿维修', 'once', 'once', 1, 0, ?)", (community_id, b.anchor)).lastrowid
         day = str(at)[:10]
         conn.execute(
             "INSERT INTO bill (community_id, building_id, room_id, space_id, space_key, item_id, standard_id, "
@@ -279,3 +282,58 @@ def arrears_reasons(b) -> int:
                          f"{at.isoformat()} {9 + room_id % 8:02d}:{room_id * 7 % 60:02d}:00"))
     conn.executemany("INSERT INTO arrears_reason (room_id, reason, note, staff_id, at) VALUES (?, ?, ?, ?, ?)", rows)
     return len(rows)
+
+
+def _deposits(conn, stamp: str) -> None:
+    """Each deposit taken on a permit (data.sample_renovations) as a 装修押金 bill line paid
+    when it was taken; each refund as a credit line and a refund payment. Then every
+    payment of a community and year is numbered again in order of time (gap-free), and the
+    permits get their receipt numbers."""
+    conn.execute("INSERT INTO fee_item (community_id, name, basis, cycle, active, refundable, created_at) "
+                 "SELECT id, '装修押金', 'once', 'once', 1, 1, ? FROM community", (stamp,))
+    conn.execute(
+        "CREATE TEMP TABLE fee_dep AS "
+        "SELECT r.id AS permit_id, r.room_id, r.community_id, 'payment' AS kind, -1 AS space_key, "
+        "  CAST(ROUND(r.deposit * 100) AS INTEGER) AS fen, r.deposit_received_at AS at, "
+        "  r.deposit_received_by_id AS staff_id, '' AS reason "
+        "FROM renovation r WHERE r.deposit_received_at IS NOT NULL AND r.deposit > 0 "
+        "UNION ALL "
+        "SELECT r.id, r.room_id, r.community_id, 'refund', -2, -CAST(ROUND(r.refunded_amount * 100) AS INTEGER), "
+        "  r.refunded_at, r.refunded_by_id, '装修押金退还 ' || r.number "
+        "FROM renovation r WHERE r.refunded_at IS NOT NULL AND r.refunded_amount > 0 "
+        "  AND r.deposit_received_at IS NOT NULL")
+    conn.execute("ALTER TABLE fee_dep ADD COLUMN payment_id INTEGER")
+    conn.execute("ALTER TABLE fee_dep ADD COLUMN bill_id INTEGER")
+    pay_base = conn.execute("SELECT COALESCE(MAX(id), 0) FROM payment").fetchone()[0]
+    bill_base = conn.execute("SELECT COALESCE(MAX(id), 0) FROM bill").fetchone()[0]
+    conn.execute(f"UPDATE fee_dep SET payment_id = {pay_base} + rowid, bill_id = {bill_base} + rowid")
+    conn.execute(
+        "INSERT INTO bill (id, community_id, building_id, room_id, space_id, space_key, item_id, standard_id, "
+        "period, starts_on, ends_on, payer_kind, person_id, quantity, unit_price_fen, rate_pct, amount_fen, "
+        "paid_fen, waived_fen, issued_at) "
+        "SELECT d.bill_id, d.community_id, r.building_id, d.room_id, NULL, d.space_key - 2 * d.permit_id, i.id, "
+        "NULL, substr(d.at, 1, 7), substr(d.at, 1, 10), substr(d.at, 1, 10), "
+        "CASE WHEN o.person_id IS NULL THEN 'developer' ELSE 'owner' END, o.person_id, 1, d.fen, 100, d.fen, "
+        "d.fen, 0, d.at "
+        "FROM fee_dep d JOIN room r ON r.id = d.room_id "
+        "JOIN fee_item i ON i.community_id = d.community_id AND i.name = '装修押金' "
+        "LEFT JOIN fee_owner o ON o.room_id = d.room_id")
+    conn.execute(
+        "INSERT INTO payment (id, number, community_id, room_id, kind, method, reference, payer_name, amount_fen, "
+        "voids_id, reason, staff_id, taken_at) "
+        "SELECT d.payment_id, 'DEP-' || d.payment_id, d.community_id, d.room_id, d.kind, 'cash', '', "
+        "COALESCE(pe.name, ''), d.fen, NULL, d.reason, d.staff_id, d.at "
+        "FROM fee_dep d LEFT JOIN fee_owner o ON o.room_id = d.room_id LEFT JOIN person pe ON pe.id = o.person_id")
+    conn.execute("INSERT INTO allocation (bill_id, payment_id, amount_fen, at) "
+                 "SELECT bill_id, payment_id, fen, at FROM fee_dep")
+    # Number every payment again, the deposits among them, in order of time.
+    conn.execute(
+        "UPDATE payment SET number = (SELECT n.number FROM (SELECT id, 'SJ-' || substr(taken_at, 1, 4) || '-' || "
+        "  printf('%06d', ROW_NUMBER() OVER (PARTITION BY community_id, substr(taken_at, 1, 4) "
+        "  ORDER BY taken_at, id)) AS number FROM payment) n WHERE n.id = payment.id)")
+    conn.execute("UPDATE renovation SET deposit_receipt = (SELECT p.number FROM fee_dep d JOIN payment p "
+                 "ON p.id = d.payment_id WHERE d.permit_id = renovation.id AND d.kind = 'payment') "
+                 "WHERE id IN (SELECT permit_id FROM fee_dep WHERE kind = 'payment')")
+    conn.execute("UPDATE renovation SET refund_receipt = (SELECT p.number FROM fee_dep d JOIN payment p "
+                 "ON p.id = d.payment_id WHERE d.permit_id = renovation.id AND d.kind = 'refund') "
+                 "WHERE id IN (SELECT permit_id FROM fee_dep WHERE kind = 'refund')")

@@ -53,7 +53,8 @@ _PERMIT_COLUMNS = (
     "deposit_received_by_id, rules_acknowledged, rules_acknowledged_at, status, applied_at, "
     "applied_by_id, approved_at, approved_by_id, started_at, finished_at, acceptance_result, "
     "acceptance_notes, accepted_at, accepted_by_id, refunded_amount, deduction_reason, "
-    "refunded_at, refunded_by_id, closed_reason, room_state_before, updated_at, version")
+    "refunded_at, refunded_by_id, closed_reason, room_state_before, updated_at, version, "
+    "deposit_receipt, refund_receipt")  # the receipts: data.sample_fees numbers them
 _DEFAULT_HOURS = "08:00-12:00,14:00-18:00"
 
 
@@ -307,7 +308,7 @@ class _Renovations:
             row["finished_at"], row["acceptance_result"], row["acceptance_notes"], row["accepted_at"],
             row["accepted_by"], f"{row['refunded_amount']}.00" if row["refunded_amount"] is not None else None,
             row["deduction_reason"], row["refunded_at"], row["refunded_by"], row["closed_reason"],
-            row["room_state_before"], last, len([e for e in self.events if e[1] == pid]),
+            row["room_state_before"], last, len([e for e in self.events if e[1] == pid]), "", "",
         ))
         return pid
 

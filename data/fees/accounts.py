@@ -346,7 +346,8 @@ def quarter_accounts(community_id: int, quarter: str, staff_id: int | None = Non
     collected = (Allocation.select(FeeItem.name, fn.SUM(Allocation.amount_fen))
                  .join(Bill, on=(Allocation.bill == Bill.id))
                  .join(FeeItem, on=(Bill.item == FeeItem.id))
-                 .where(Bill.community == community.id, Allocation.at >= start, Allocation.at < end)
+                 .where(Bill.community == community.id, Allocation.at >= start, Allocation.at < end,
+                        FeeItem.refundable == False)  # noqa: E712 — deposits held are not income
                  .group_by(FeeItem.id, FeeItem.name).order_by(FeeItem.id).tuples())
     income = [(item, int(fen or 0)) for item, fen in collected]
     spent = dict(FeeExpense.select(FeeExpense.category, fn.SUM(FeeExpense.amount_fen))

@@ -6,7 +6,8 @@ the period's last day), per community and per building:
 - 清欠率 = collected between the period's first day and the cut-off on earlier periods'
   bills ÷ those bills' arrears at the period's start.
 
-"Collected" counts every settlement: payments, prepaid balances used, and (negative) voids."""
+"Collected" counts every settlement: payments, prepaid balances used, and (negative) voids.
+Refundable items (装修押金) are left out: money held is neither income nor arrears."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from peewee import fn
 from data import access
 from data.clock import today
 from data.errors import ValidationError
+from data.fees.deposits import refundable_items
 from data.fees.values import RateRow, add_months, parse_period, period_start
 from data.i18n import _
 from data.models import Allocation, Bill, Building, Community, Waiver
@@ -40,6 +42,8 @@ def collection_rates(period: str, *, community_id: int | None = None, cutoff: dt
     keys = (Bill.community, Bill.building)
 
     def scoped(query):
+        # Deposits held (refundable items, data.fees.deposits) are neither billed income nor arrears.
+        query = query.where(Bill.item.not_in(refundable_items()))
         return query.where(Bill.community == community_id) if community_id is not None else query
 
     billed = _sums(scoped(Bill.select(*keys, fn.SUM(Bill.amount_fen)).where(Bill.period == period)), keys)

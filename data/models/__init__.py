@@ -1,10 +1,7 @@
 """Peewee models for FrontDesk's whole domain (SPEC §6), one module per domain: people and
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit and
-settings, renovation permits. A new domain adds its own module here and its models to `ALL_MODELS`.
-property, staff (and drafts), work orders, calls (and call lists), the calendar, audit,
-settings and leads. A new domain adds its own module here and its models to `ALL_MODELS`.
-settings, renovation permits, contracts. A new domain adds its own module here and its models to `ALL_MODELS`.
-settings, renovation permits, the knowledge base, fees. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, the registers and renovation permits, leads, the knowledge base, contracts and
+fees. A new domain adds its own module here and its models to `ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -43,6 +40,9 @@ from data.models.fees import (
     ArrearsContact,
     ArrearsReason,
     Bill,
+    CommissionLine,
+    CommissionRule,
+    CommissionStatement,
     FeeAccount,
     FeeExpense,
     FeeItem,
@@ -186,6 +186,9 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ArrearsContact,
     MeterReading,
     ArrearsReason,
+    CommissionRule,
+    CommissionStatement,
+    CommissionLine,
 )
 
 __all__ = [
@@ -204,5 +207,5 @@ __all__ = [
     "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
     "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
     "FeeExpense", "SharedEntry",
-    "ArrearsContact", "MeterReading", "ArrearsReason",
+    "ArrearsContact", "MeterReading", "ArrearsReason", "CommissionRule", "CommissionStatement", "CommissionLine",
 ]

@@ -35,6 +35,9 @@ class FeeItem(BaseModel):
     basis = CharField(max_length=8)  # data.fees.items.BASES
     cycle = CharField(max_length=10, default="monthly")  # data.fees.items.CYCLES
     active = BooleanField(default=True)
+    # 装修押金: money held and paid back, neither income nor arrears (rates and public
+    # accounts leave it out). Migration 0030.
+    refundable = BooleanField(default=False)
     created_at = DateTimeField(default=now)
 
     class Meta:
@@ -255,3 +258,48 @@ class ArrearsReason(BaseModel):
 
     class Meta:
         indexes = ((("room", "at"), False),)
+
+
+class CommissionRule(BaseModel):
+    """服务佣金: a share (`percent`) of a source (data.fees.commissions.SOURCES) for the
+    staff of a role, in one community or all (NULL), from a date on. Migration 0030."""
+
+    id = AutoField()
+    community = ForeignKeyField(Community, null=True, backref="+", on_delete="RESTRICT")
+    role = CharField(max_length=12)
+    source = CharField(max_length=12)  # labour | arrears | contracts
+    percent = DecimalField(max_digits=6, decimal_places=2)
+    starts_on = DateField()
+    created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+
+class CommissionStatement(BaseModel):
+    """A staff member's commissions of a month: a draft until a manager approves it; an
+    approved statement never changes (its lines are stored)."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
+    month = CharField(max_length=7)
+    total_fen = IntegerField(default=0)
+    status = CharField(max_length=10, default="draft")  # draft | approved
+    computed_at = DateTimeField(default=now)
+    approved_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    approved_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("staff", "month"), True), (("month",), False))
+
+
+class CommissionLine(BaseModel):
+    """One line of a statement: what it was earned on (`ref`: a work order, a receipt, a
+    contract number), the base, the percent and the commission, all as computed then."""
+
+    id = AutoField()
+    statement = ForeignKeyField(CommissionStatement, backref="lines", on_delete="CASCADE")
+    source = CharField(max_length=12)
+    ref = CharField(max_length=40)
+    note = CharField(max_length=120, default="")
+    base_fen = IntegerField()
+    percent = DecimalField(max_digits=6, decimal_places=2)
+    amount_fen = IntegerField()

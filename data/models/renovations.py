@@ -62,6 +62,10 @@ class Renovation(BaseModel):
     refunded_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
     closed_reason = TextField(default="")  # why rejected or cancelled
     room_state_before = CharField(max_length=12, default="")  # put back after acceptance
+    # The fees side of the deposit (migration 0030): the receipts of the payment taking it
+    # and of the refund paying it back (data.fees.deposits).
+    deposit_receipt = CharField(max_length=20, default="")
+    refund_receipt = CharField(max_length=20, default="")
     updated_at = DateTimeField(default=now)
     version = IntegerField(default=1)
 

@@ -269,6 +269,9 @@ def register(data: RenovationInput, staff_id: int | None) -> RenovationView:
                     RenovationWorker.create(renovation=permit.id, **worker)
                 notes = [f"{data.start_date} – {data.end_date}", contractor]
                 if data.deposit_received:
+                    receipt = _take_deposit(permit, deposit, staff_id, at)
+                    if receipt:
+                        Renovation.update(deposit_receipt=receipt).where(Renovation.id == permit.id).execute()
                     notes.append(_("deposit {amount} received").format(amount=money(deposit)))
                 if data.rules_acknowledged:
                     notes.append(_("rules acknowledged"))
@@ -350,6 +353,18 @@ def reject(ref: int | str, staff_id: int | None, reason: str, *,
                    closed_reason=reason)
 
 
+def _take_deposit(permit: Renovation, amount: Decimal, staff_id: int | None, at: dt.datetime) -> str:
+    """The deposit as a payment of the 装修押金 fee item on the permit's room (inside the
+    step's transaction); its receipt number ("" for no deposit)."""
+    from data.fees import deposits  # data.fees.values imports data.renovations: not at import time
+
+    fen = int(Decimal(str(amount)) * 100)
+    if fen <= 0:
+        return ""
+    payer = Person.select(Person.name).where(Person.id == permit.applicant_id).scalar() or ""
+    return deposits.take_deposit(permit.room_id, fen, payer, staff_id, at)
+
+
 def record_deposit(ref: int | str, staff_id: int | None, amount: Decimal | str | None = None, *,
                    expected_version: int | None = None) -> RenovationView:
     """The deposit (装修押金) was taken: when, by whom; `amount` changes it when given."""
@@ -359,7 +374,9 @@ def record_deposit(ref: int | str, staff_id: int | None, amount: Decimal | str |
         if permit.deposit_received_at is not None:
             raise ValidationError("deposit", _("The deposit of {number} was received on {when}.")
                                   .format(number=permit.number, when=f"{permit.deposit_received_at:%Y-%m-%d}"))
-        return {"deposit": value} if value is not None else {}
+        amount = value if value is not None else Decimal(str(permit.deposit))
+        receipt = _take_deposit(permit, amount, staff_id, at)
+        return ({"deposit": value} if value is not None else {}) | {"deposit_receipt": receipt}
 
     permit = _load(ref)
     shown = money(value if value is not None else permit.deposit)
@@ -483,7 +500,12 @@ def refund(ref: int | str, staff_id: int | None, amount: Decimal | str | None = 
             raise ValidationError("reason", _(
                 "Say why {deduction} yuan is kept back from the deposit.").format(
                 deduction=money(deposit - back)))
-        return {"refunded_amount": back,
+        from data.fees import deposits  # not at import time (see _take_deposit)
+
+        fen = int(back * 100)
+        receipt = (deposits.refund_deposit(permit.room_id, fen, permit.number, staff_id, at)
+                   if fen > 0 and permit.deposit_receipt else "")
+        return {"refunded_amount": back, "refund_receipt": receipt,
                 "to_status": "refunded" if permit.status == "accepted" else permit.status}
 
     def note_for(permit: Renovation) -> str:
@@ -659,6 +681,7 @@ def get_permit(ref: int | str, staff_id: int | None = None) -> RenovationView:
                          if permit.refunded_amount is not None else None),
         deduction_reason=permit.deduction_reason, refunded_at=permit.refunded_at,
         refunded_by=name(permit.refunded_by_id), closed_reason=permit.closed_reason,
+        deposit_receipt=permit.deposit_receipt, refund_receipt=permit.refund_receipt,
         version=permit.version, workers=workers, inspections=tuple(_inspections(permit.id)),
         events=tuple(EventRow(e.at, e.staff_name or "", e.action, e.from_status, e.to_status, e.note)
                      for e in events),

@@ -259,6 +259,8 @@ class RenovationView:
     workers: tuple[WorkerView, ...] = ()
     inspections: tuple[InspectionView, ...] = ()
     events: tuple[EventRow, ...] = ()
+    deposit_receipt: str = ""  # the fees receipt of the deposit taken (data.fees.deposits)
+    refund_receipt: str = ""  # and of its refund
 
     @property
     def warnings(self) -> int:
@@ -284,6 +286,7 @@ class RenovationView:
             "rest_day_hours": self.rest_day_hours, "deposit": money(self.deposit),
             "deposit_received_at": when(self.deposit_received_at),
             "deposit_received_by": self.deposit_received_by or None,
+            "deposit_receipt": self.deposit_receipt or None, "refund_receipt": self.refund_receipt or None,
             "rules_acknowledged": self.rules_acknowledged,
             "rules_acknowledged_at": when(self.rules_acknowledged_at),
             "applied_at": when(self.applied_at), "applied_by": self.applied_by or None,

@@ -218,6 +218,8 @@ def permit_rows(view: rn.RenovationView, today: rn.HoursToday) -> list[tuple[str
             when=_when(view.deposit_received_at), name=view.deposit_received_by)
     elif view.deposit > 0:
         deposit += " · " + _("not received")
+    if view.deposit_receipt:
+        deposit += " · " + _("receipt {number}").format(number=view.deposit_receipt)
     workers = "、".join(" ".join(p for p in (w.name, w.phone, w.id_tail or "") if p) for w in view.workers)
     acceptance = ""
     if view.acceptance_result:
@@ -228,7 +230,8 @@ def permit_rows(view: rn.RenovationView, today: rn.HoursToday) -> list[tuple[str
     if view.refunded_at:
         refund = " ".join(p for p in (
             _("{amount} yuan").format(amount=rn.money(view.refunded_amount)), _when(view.refunded_at),
-            view.refunded_by, view.deduction_reason) if p)
+            view.refunded_by, view.deduction_reason,
+            _("receipt {number}").format(number=view.refund_receipt) if view.refund_receipt else "") if p)
     return [
         (_("Room"), f"{view.community} {view.room}"),
         (_("Owner"), view.applicant),

@@ -185,6 +185,26 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     output(q)
     q.add_argument("--half", required=True, metavar="YYYYHn", help=_("the half-year, such as 2026H2"))
 
+    q = actions.add_parser("commissions", help=_("a month's commission statements (服务佣金); "
+                                                 "`commissions approve` approves one (supervisors, managers)"))
+    steps = q.add_subparsers(dest="commissions_command", metavar="STEP")
+    for r in (q, steps.add_parser("approve", help=_("approve a staff member's statement of a month"))):
+        r.add_argument("--month", default="", metavar="YYYY-MM", help=_("the month, such as 2027-01"))
+        r.add_argument("--staff", default="", metavar="LOGIN", help=_("one staff member (login, name or id)"))
+        r.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    q.add_argument("--xlsx", action="store_true", help=_("write an XLSX workbook into the export folder"))
+
+    q = actions.add_parser("commission-rules", help=_("the commission rules; `commission-rules add` adds one (leads)"))
+    steps = q.add_subparsers(dest="rules_command", metavar="STEP")
+    for r in (q, steps.add_parser("list", help=_("list the rules"))):
+        r.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    t = steps.add_parser("add", help=_("a share of a source for a role from a date on"))
+    common(t)
+    t.add_argument("--role", required=True, metavar="ROLE", help=_("desk, tech, supervisor or manager"))
+    t.add_argument("--source", required=True, metavar="S", help=_("人工 (paid labour), 清欠 (old arrears) or 签约 (contracts from leads)"))
+    t.add_argument("--percent", required=True, metavar="PCT", help=_("the share in percent, such as 5"))
+    t.add_argument("--from", required=True, dest="from_day", metavar="YYYY-MM-DD", help=_("the first day it applies"))
+
     q = actions.add_parser("statement", help=_("a room's bills, payments and balance"))
     common(q, room=True)
     q.add_argument("--limit", type=int, default=50, metavar="N", help=_("at most N bills and N payments"))
@@ -622,6 +642,61 @@ def _public(args: argparse.Namespace, staff) -> int:
     return 0
 
 
+def _commissions(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.errors import ValidationError
+    from data.fees import commissions as cm
+
+    if not args.month.strip():
+        raise ValidationError("--month", _("Say which month with --month, such as 2027-01."))
+    if getattr(args, "commissions_command", None) == "approve":
+        if not args.staff.strip():
+            raise ValidationError("--staff", _("Say whose statement with --staff."))
+        views = [cm.approve(args.month, args.staff, staff.id)]
+    elif getattr(args, "xlsx", False):
+        path = cm.statements_xlsx(args.month, args.staff or None, staff.id)
+        if args.json:
+            emit({"path": str(path)})
+        else:
+            print(path)
+        return 0
+    else:
+        views = cm.statements(args.month, args.staff or None, staff.id)
+    for view in views:
+        if args.json:
+            emit(view.as_json())
+            continue
+        status = (_("approved by {name} on {when}").format(name=view.approved_by, when=f"{view.approved_at:%Y-%m-%d}")
+                  if view.status == "approved" else _("draft"))
+        print(f"{pad(view.staff, 10)}  {view.month}  {fees.money_text(view.total_fen):>10}  {status}")
+        for line in view.lines:
+            print(f"  {pad(_(cm.SOURCES[line.source]), 24)}  {pad(line.ref, 20)}  "
+                  f"{fees.money_text(line.base_fen):>10} × {line.percent}%  {fees.money_text(line.amount_fen):>9}")
+    if not views and not args.json:
+        print(_("No commissions in {month}.").format(month=args.month))
+    return 0
+
+
+def _commission_rules(args: argparse.Namespace, staff) -> int:
+    from data.fees import commissions as cm
+    from data.vocab import STAFF_ROLES
+
+    if getattr(args, "rules_command", None) == "add":
+        rows = [cm.add_rule(to_code(args.role, STAFF_ROLES, cm.ROLE_WORDS, "--role"),
+                            to_code(args.source, cm.SOURCES, cm.SOURCE_WORDS, "--source"), args.percent,
+                            _date(args.from_day, "--from"), _community_id(args), staff.id)]
+    else:
+        rows = cm.list_rules(staff.id)
+    for row in rows:
+        if args.json:
+            emit(row.as_json())
+        else:
+            since = _("from {day}").format(day=row.starts_on)
+            print(f"{row.id:>4}  {pad(row.community or _('every community'), 12)}  {pad(row.role, 10)}  "
+                  f"{pad(_(cm.SOURCES[row.source]), 24)}  {row.percent:>6}%  {since}")
+    return 0
+
+
 def cmd_fees(args: argparse.Namespace) -> int:
     """`frontdesk fees …`."""
     from data import fees
@@ -634,7 +709,8 @@ def cmd_fees(args: argparse.Namespace) -> int:
         "statement": _statement, "receipt": _document, "reminder": _document, "collect": _collect,
         "promise": _promise, "reason": _reason, "spend": _entries, "shared": _entries, "board": _public,
         "accounts": _public, "shared-statement": _public, "read": _meters, "readings": _meters,
-        "import-readings": _meters, "repair-bill": _repair_bill, "late-fee": _late_fee}
+        "import-readings": _meters, "repair-bill": _repair_bill, "late-fee": _late_fee,
+        "commissions": _commissions, "commission-rules": _commission_rules}
     if command in special:
         return special[command](args, staff)
     if command == "bill":

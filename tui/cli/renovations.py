@@ -155,7 +155,8 @@ def _print_permit(v) -> None:
             amount=money(v.deposit),
             received=(_("received {when} by {name}").format(when=when(v.deposit_received_at),
                                                           name=v.deposit_received_by)
-                      if v.deposit_received_at else _("not received"))),
+                      if v.deposit_received_at else _("not received"))
+            + (" · " + _("receipt {number}").format(number=v.deposit_receipt) if v.deposit_receipt else "")),
         _("Rules acknowledged: {when}").format(when=when(v.rules_acknowledged_at)
                                                if v.rules_acknowledged else _("no")),
     ]
@@ -166,7 +167,8 @@ def _print_permit(v) -> None:
     if v.refunded_at:
         lines.append(_("Refunded: {amount} yuan {when} by {name} {reason}").format(
             amount=money(v.refunded_amount), when=when(v.refunded_at), name=v.refunded_by,
-            reason=v.deduction_reason).rstrip())
+            reason=v.deduction_reason).rstrip()
+            + (" · " + _("receipt {number}").format(number=v.refund_receipt) if v.refund_receipt else ""))
     if v.closed_reason:
         lines.append(_("Reason: {reason}").format(reason=v.closed_reason))
     if v.scope:

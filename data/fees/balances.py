@@ -48,3 +48,8 @@ def refresh_community(community_id: int) -> None:
                    'ON CONFLICT DO NOTHING', [community_id])
     db.execute_sql(_SET + f'WHERE "room_id" IN (SELECT "id" FROM "room" WHERE "community_id" = {mark})',
                    [community_id])
+
+
+def refresh_all() -> None:
+    """Recompute the figures of every room with an account (after a bulk change)."""
+    db.execute_sql(_SET)

@@ -40,16 +40,14 @@ def refresh_building(building_id: int) -> None:
                    [building_id])
 
 
-def refresh_community(community_id: int) -> None:
-    """Recompute the figures of every room of a community that has bills."""
-    mark = db.param
-    db.execute_sql('INSERT INTO "fee_account" ("room_id", "prepaid_fen", "due_fen", "oldest_period") '
-                   f'SELECT DISTINCT "room_id", 0, 0, \'\' FROM "bill" WHERE "community_id" = {mark} '
-                   'ON CONFLICT DO NOTHING', [community_id])
-    db.execute_sql(_SET + f'WHERE "room_id" IN (SELECT "id" FROM "room" WHERE "community_id" = {mark})',
-                   [community_id])
+#: Accounts for every room with bills, then every account's figures: plain SQL, also run
+#: by the demo generator on its own connection (data.sample_fees).
+OPEN_ALL_SQL = ('INSERT INTO "fee_account" ("room_id", "prepaid_fen", "due_fen", "oldest_period") '
+                'SELECT DISTINCT "room_id", 0, 0, \'\' FROM "bill" WHERE TRUE ON CONFLICT DO NOTHING')
+FIGURES_ALL_SQL = _SET
 
 
 def refresh_all() -> None:
-    """Recompute the figures of every room with an account (after a bulk change)."""
-    db.execute_sql(_SET)
+    """Recompute the figures of every room with bills (after a bulk change)."""
+    db.execute_sql(OPEN_ALL_SQL)
+    db.execute_sql(FIGURES_ALL_SQL)

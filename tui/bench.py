@@ -142,7 +142,7 @@ def fee_bench_database(rooms: int, say=print) -> str:
     """The cached fees benchmark database of `rooms` rooms without bills (data.fee_bench),
     generated once set-based; the bench bills a copy of it."""
     from data import fee_bench, schema
-    from data.db import close_database, open_database
+    from data.db import close_database, open_database, sidecars
 
     path = bench_dir() / f"fees-{rooms}-{_schema_digest()}.db"
     if not path.exists():
@@ -158,6 +158,8 @@ def fee_bench_database(rooms: int, say=print) -> str:
         finally:
             close_database()
         partial.rename(path)
+        for sidecar in sidecars(partial):
+            sidecar.unlink(missing_ok=True)
         say(_("  done in {s:.0f} s, {mb:.0f} MB").format(
             s=time.perf_counter() - began, mb=path.stat().st_size / 1e6))
     return str(path)
@@ -168,7 +170,7 @@ def bench_fees(rooms: int, runs: int = 20, say=print) -> dict[str, float | int]:
     with four rooms in five paid, the arrears list's first page: p50/p95 ms over `runs`
     reads, unfiltered and filtered (a community, an ageing bucket, a minimum amount)."""
     from data import fee_bench
-    from data.db import close_database, open_database
+    from data.db import close_database, open_database, sidecars
     from data.fees import arrears_page, bill_period
     from data.fees.values import period_start
 
@@ -197,7 +199,7 @@ def bench_fees(rooms: int, runs: int = 20, say=print) -> dict[str, float | int]:
         return figures
     finally:
         close_database()
-        for leftover in [work, *work.parent.glob(work.name + "-*")]:
+        for leftover in [work, *sidecars(work)]:
             leftover.unlink(missing_ok=True)
 
 

@@ -101,7 +101,9 @@ def bill_period(period: str, community_id: int | None = None,
     if community_id is not None:
         communities = communities.where(Community.id == community_id)
     total = [0, 0, 0, 0]  # bills, fen, buildings, prepaid used
-    for (cid,) in communities.tuples():
+    # Read the ids first: a SELECT still open across the building transactions would pin
+    # SQLite's WAL (no checkpoint can reset it), which grows by gigabytes at a million rooms.
+    for cid in [c for (c,) in communities.tuples()]:
         _bill_community(cid, period, total)
     return BillingResult(period, total[0], total[1], total[2], total[3])
 

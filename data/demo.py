@@ -55,6 +55,7 @@ from data import audit
 from data.clock import today as clock_today
 from data.db import db, is_sqlite, transaction
 from data.errors import FrontDeskError
+from data.fees.balances import refresh_all
 from data.i18n import _
 from data.models import (
     ALL_MODELS,
@@ -188,6 +189,7 @@ def _move_fees(months: int) -> None:
         Bill.update(ends_on=Expression(Expression(Bill.ends_on, "+", SQL("1")), "+",
                                        SQL(f"INTERVAL '{int(months)} months' - INTERVAL '1 day'")).cast("date"),
                     period=fn.to_char(Bill.starts_on, "YYYY-MM")).execute()
+    refresh_all()  # the rooms' oldest unpaid month follows the bills' periods
 
 
 def series_months(anchor: dt.date, today: dt.date) -> int:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from data.fees.balances import FIGURES_ALL_SQL, OPEN_ALL_SQL
+
 #: (item, basis) per community, and the standards: (item, room type, 元 in fen, months before the anchor's month)
 _ITEMS = (("物业服务费", "area"), ("垃圾清运费", "room"), ("车位管理费", "space"), ("水费", "meter"))
 _STANDARDS = (
@@ -156,6 +158,9 @@ def fees(b) -> None:
     _repairs(b)
     for table in ("fee_pay", "fee_room", "fee_owner", "fee_dep"):
         conn.execute(f"DROP TABLE temp.{table}")
+    # Each room's running arrears figures (data.fees.balances), as the fees writers keep them.
+    conn.execute(OPEN_ALL_SQL)
+    conn.execute(FIGURES_ALL_SQL)
     count = conn.execute("SELECT COUNT(*) FROM bill").fetchone()[0]
     paid = conn.execute("SELECT COUNT(*) FROM payment").fetchone()[0]
     reasons = arrears_reasons(b)

@@ -113,16 +113,21 @@ def bench_dir() -> Path:
     return path
 
 
-def bench_database(owners: int, say=print) -> str:
-    """The cached benchmark database of `owners` households, generated once (seed 7)."""
-    from data.sample import generate
+def _schema_digest() -> str:
+    """Any change to the migrations changes the schema: cached databases are keyed by it."""
     from data.schema import MIGRATIONS_DIR
 
-    # Any change to the migrations changes the schema: the cache key is their digest.
     digest = hashlib.sha256()
     for migration in sorted(MIGRATIONS_DIR.glob("[0-9]*.py")):
         digest.update(migration.read_bytes())
-    path = bench_dir() / f"owners-{owners}-{digest.hexdigest()[:12]}.db"
+    return digest.hexdigest()[:12]
+
+
+def bench_database(owners: int, say=print) -> str:
+    """The cached benchmark database of `owners` households, generated once (seed 7)."""
+    from data.sample import generate
+
+    path = bench_dir() / f"owners-{owners}-{_schema_digest()}.db"
     if not path.exists():
         say(_("Generating the {owners}-owner benchmark database once (cached at {path})…").format(
             owners=owners, path=path))
@@ -131,6 +136,83 @@ def bench_database(owners: int, say=print) -> str:
         say(_("  done in {s:.0f} s, {mb:.0f} MB").format(
             s=time.perf_counter() - began, mb=path.stat().st_size / 1e6))
     return str(path)
+
+
+def fee_bench_database(rooms: int, say=print) -> str:
+    """The cached fees benchmark database of `rooms` rooms without bills (data.fee_bench),
+    generated once set-based; the bench bills a copy of it."""
+    from data import fee_bench, schema
+    from data.db import close_database, open_database, sidecars
+
+    path = bench_dir() / f"fees-{rooms}-{_schema_digest()}.db"
+    if not path.exists():
+        say(_("Generating the {rooms}-room fees benchmark database once (cached at {path})…").format(
+            rooms=rooms, path=path))
+        began = time.perf_counter()
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        open_database(str(partial), create=True)
+        try:
+            schema.migrate()
+            fee_bench.build(rooms)
+        finally:
+            close_database()
+        partial.rename(path)
+        for sidecar in sidecars(partial):
+            sidecar.unlink(missing_ok=True)
+        say(_("  done in {s:.0f} s, {mb:.0f} MB").format(
+            s=time.perf_counter() - began, mb=path.stat().st_size / 1e6))
+    return str(path)
+
+
+def bench_fees(rooms: int, runs: int = 20, say=print) -> dict[str, float | int]:
+    """Billing one month for every room of the fees benchmark database (a copy), then,
+    with four rooms in five paid, the arrears list's first page: p50/p95 ms over `runs`
+    reads, unfiltered and filtered (a community, an ageing bucket, a minimum amount)."""
+    from data import fee_bench
+    from data.db import close_database, open_database, sidecars
+    from data.fees import arrears_page, bill_period
+    from data.fees.values import period_start
+
+    source = fee_bench_database(rooms, say)
+    work = Path(source).with_suffix(".work.db")
+    shutil.copyfile(source, work)
+    open_database(str(work))
+    try:
+        began = time.perf_counter()
+        result = bill_period(fee_bench.PERIOD)
+        billing_s = time.perf_counter() - began
+        owing = fee_bench.pay_most(80)
+        as_of = period_start(fee_bench.PERIOD).replace(day=28)
+        figures: dict[str, float | int] = {"rooms": rooms, "billing_s": round(billing_s, 1), "bills": result.bills,
+                                           "owing_rooms": owing}
+        for name, filters in (("all", {}), ("community", {"community_id": 1}), ("bucket", {"bucket": "0-3"}),
+                              ("min_amount", {"min_fen": 30000})):
+            arrears_page(as_of=as_of, **filters)  # warm the page cache
+            times = []
+            for _run in range(runs):
+                began = time.perf_counter()
+                arrears_page(as_of=as_of, **filters)
+                times.append((time.perf_counter() - began) * 1000)
+            figures[f"arrears_{name}_p50_ms"] = round(_percentile(times, 50), 1)
+            figures[f"arrears_{name}_p95_ms"] = round(_percentile(times, 95), 1)
+        return figures
+    finally:
+        close_database()
+        for leftover in [work, *sidecars(work)]:
+            leftover.unlink(missing_ok=True)
+
+
+def print_fees(figures: dict[str, float | int], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"bench": "fees", **figures}))
+        return
+    print(_("Fees, {rooms} rooms: billing one month, {rooms} rooms: {s} s ({bills} bill lines; "
+            "target ≤ 300 s at 1 M)").format(rooms=figures["rooms"], s=figures["billing_s"], bills=figures["bills"]))
+    print(_("  arrears first page ({owing} rooms owing; ms, target ≤ 100 at 1 M): p50 / p95").format(
+        owing=figures["owing_rooms"]))
+    for name in ("all", "community", "bucket", "min_amount"):
+        print(f"  {name:<12} {figures[f'arrears_{name}_p50_ms']:>8} / {figures[f'arrears_{name}_p95_ms']:>8}")
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -356,9 +438,14 @@ def _demo_copy(workdir: Path) -> str:
     return str(target)
 
 
-def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = SIZES) -> int:
-    """Run every benchmark and print the figures; returns the exit status."""
+def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = SIZES,
+              only: str = "") -> int:
+    """Run every benchmark (or `only` one: "fees") and print the figures; returns the exit status."""
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if as_json else print
+    for rooms in sizes:
+        print_fees(bench_fees(rooms, say=say), as_json)
+    if only == "fees":
+        return 0
     per_size: dict[int, dict[str, dict[str, float]]] = {}
     for owners in sizes:
         db = bench_database(owners, say)

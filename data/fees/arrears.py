@@ -32,6 +32,7 @@ from data.models import (
     Bill,
     Building,
     Community,
+    FeeAccount,
     FeeItem,
     Occupancy,
     Person,
@@ -83,40 +84,50 @@ def _bucket_bounds(bucket: str, as_of: dt.date) -> tuple[str | None, str | None]
 
 def arrears_page(*, community_id: int | None = None, building_id: int | None = None, min_fen: int = 0,
                  bucket: str | None = None, as_of: dt.date | None = None, limit: int = 50, offset: int = 0,
-                 staff_id: int | None = None, limitation_only: bool = False) -> ArrearsPage:
+                 staff_id: int | None = None, limitation_only: bool = False,
+                 after: tuple[int, int] | None = None) -> ArrearsPage:
     """Rooms with something due, the largest first: filters by community, building, a
     minimum amount, the bucket of the oldest unpaid bill and (`limitation_only`) the rooms
-    flagged as nearing the three-year limitation (data.fees.collection)."""
+    flagged as nearing the three-year limitation (data.fees.collection).
+
+    Reads the rooms' running figures (FeeAccount.due_fen, oldest_period: data.fees.balances)
+    in the order of their index (due_fen DESC, room), so a page costs a few rows at any size;
+    `after` (the page's `next_after`) continues from the last row shown (keyset), `offset`
+    still works for small jumps."""
 
     access.require("fees.view", staff_id)
     as_of = as_of or today()
     limit = max(1, min(limit, PAGE_MAX))
-    due = fn.SUM(_DUE)
-    oldest = fn.MIN(Bill.period)
-    query = Bill.select(Bill.room, due.alias("due"), oldest.alias("oldest")).where(_DUE > 0)
-    if community_id is not None:
-        query = query.where(Bill.community == community_id)
-    if building_id is not None:
-        query = query.where(Bill.building == building_id)
-    if limitation_only:
-        contacted, reminded = evidence_rooms_since(limitation_cutoff(as_of))
-        query = query.where(Bill.room.not_in(contacted), Bill.room.not_in(reminded))
-    query = query.group_by(Bill.room)
-    having = [due > 0]
+    query = (FeeAccount.select(FeeAccount.room, FeeAccount.due_fen, FeeAccount.oldest_period)
+             .where(FeeAccount.due_fen > 0))
+    if community_id is not None or building_id is not None:
+        query = query.join(Room, on=(FeeAccount.room == Room.id))
+        if community_id is not None:
+            query = query.where(Room.community == community_id)
+        if building_id is not None:
+            query = query.where(Room.building == building_id)
     if min_fen:
-        having.append(due >= min_fen)
+        query = query.where(FeeAccount.due_fen >= min_fen)
     if bucket:
         earliest, latest = _bucket_bounds(bucket, as_of)
-        having.append(oldest <= latest)
+        query = query.where(FeeAccount.oldest_period <= latest)
         if earliest is not None:
-            having.append(oldest >= earliest)
+            query = query.where(FeeAccount.oldest_period >= earliest)
     if limitation_only:
-        having.append(oldest <= limitation_cutoff(as_of).strftime("%Y-%m"))
-    query = query.having(*having)
+        contacted, reminded = evidence_rooms_since(limitation_cutoff(as_of))
+        query = query.where(FeeAccount.room.not_in(contacted), FeeAccount.room.not_in(reminded),
+                            FeeAccount.oldest_period <= limitation_cutoff(as_of).strftime("%Y-%m"))
     capped = query.limit(COUNT_CAP + 1)
-    counted = Bill.select(fn.COUNT(SQL("*")), fn.COALESCE(fn.SUM(SQL("q.due")), 0)).from_(capped.alias("q"))
+    counted = FeeAccount.select(fn.COUNT(SQL("*")), fn.COALESCE(fn.SUM(SQL("q.due_fen")), 0)).from_(
+        capped.alias("q"))
     total_rooms, total_fen = counted.tuples().first() or (0, 0)
-    page = list(query.order_by(SQL("due").desc(), Bill.room).limit(limit).offset(max(0, offset)).tuples())
+    paged = query
+    if after is not None:
+        due_after, room_after = after
+        paged = paged.where((FeeAccount.due_fen < due_after)
+                            | ((FeeAccount.due_fen == due_after) & (FeeAccount.room > room_after)))
+    page = list(paged.order_by(FeeAccount.due_fen.desc(), FeeAccount.room).limit(limit)
+                .offset(max(0, offset)).tuples())
     room_ids = [r for r, _d, _o in page]
     rooms = {r.id: r for r in (Room.select(Room.id, Room.code, Community.name.alias("cname"),
                                            Building.code.alias("bcode"))
@@ -144,8 +155,10 @@ def arrears_page(*, community_id: int | None = None, building_id: int | None = N
                                bucket_of(now_index - month_index(period_start(first))),
                                {b: buckets[room_id][b] for b in BUCKETS if b in buckets[room_id]},
                                room_id in flagged))
-    return ArrearsPage(tuple(rows), min(int(total_rooms), COUNT_CAP), int(total_fen or 0),
-                       int(total_rooms) > COUNT_CAP or offset + len(rows) < min(int(total_rooms), COUNT_CAP))
+    shown = min(int(total_rooms), COUNT_CAP)
+    more = int(total_rooms) > COUNT_CAP or offset + len(rows) < shown if after is None else len(rows) == limit
+    next_after = (rows[-1].due_fen, rows[-1].room_id) if rows and more else None
+    return ArrearsPage(tuple(rows), shown, int(total_fen or 0), more, next_after)
 
 
 def room_due(room_id: int) -> int:

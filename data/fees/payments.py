@@ -13,6 +13,7 @@ from data import access
 from data.clock import now
 from data.db import is_sqlite, transaction
 from data.errors import NotFoundError, ValidationError
+from data.fees.balances import refresh_rooms
 from data.fees.values import PaymentView, Statement, WaiverView, fen_of, money_text
 from data.i18n import N_, _
 from data.models import (
@@ -102,6 +103,7 @@ def apply_prepaid(room_id: int) -> int:
         used += part
     if used:
         _add_prepaid(room_id, -used)
+        refresh_rooms([room_id])
     return used
 
 
@@ -153,6 +155,7 @@ def take_payment(room_id: int, amount: str, method: str, *, reference: str = "",
             left -= part
         if left:
             _add_prepaid(room_id, left)
+        refresh_rooms([room_id])
     return get_payment(room.community_id, number, staff_id)
 
 
@@ -212,6 +215,7 @@ def void_payment(community_id: int | None, ref: str | int, reason: str,
         if to_prepaid:
             _add_prepaid(original.room_id, -to_prepaid)
             _cover_negative_prepaid(original.room_id, at)
+        refresh_rooms([original.room_id])
     return get_payment(original.community_id, number, staff_id)
 
 
@@ -265,6 +269,7 @@ def refund(room_id: int, amount: str, reason: str, *, method: str = "cash", refe
                        method=method, reference=clean_text(reference, "reference", max_length=60),
                        amount_fen=-fen, reason=reason, staff=staff_id, taken_at=at)
         _add_prepaid(room_id, -fen)
+        refresh_rooms([room_id])
     return get_payment(room.community_id, number, staff_id)
 
 
@@ -287,6 +292,7 @@ def waive(bill_id: int, amount: str, reason: str, staff_id: int | None = None) -
                 amount=money_text(due), id=bill_id))
         row = Waiver.create(bill=bill_id, amount_fen=fen, reason=reason, staff=staff_id, at=now())
         Bill.update(waived_fen=Bill.waived_fen + fen).where(Bill.id == bill_id).execute()
+        refresh_rooms([bill.room_id])
     return WaiverView(row.id, bill_id, fen, reason)
 
 

@@ -11,6 +11,7 @@ from data.clock import now, today
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.fees.arrears import bill_rows
+from data.fees.balances import refresh_rooms
 from data.fees.items import builtin_item
 from data.fees.payments import apply_prepaid
 from data.fees.values import BillRow
@@ -63,4 +64,5 @@ def bill_repair(order_ref: int | str, staff_id: int | None = None) -> BillRow:
                            person=owner, quantity=1, unit_price_fen=fen, amount_fen=fen, issued_at=now(),
                            work_order=order.id)
         apply_prepaid(room.id)
+        refresh_rooms([room.id])
     return bill_rows(Bill.id == bill.id)[0]

@@ -230,6 +230,8 @@ class ArrearsPage:
     total_rooms: int
     total_fen: int
     more: bool
+    # (due fen, room id) of the last row: `arrears_page(after=…)` continues from there.
+    next_after: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

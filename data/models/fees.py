@@ -163,11 +163,19 @@ class Waiver(BaseModel):
 
 
 class FeeAccount(BaseModel):
-    """A room's prepaid balance (预存): overpayments, used by the next bills."""
+    """A room's prepaid balance (预存): overpayments, used by the next bills; and its
+    running arrears figures (migration 0031), kept by every fees writer in the same
+    transaction (data.fees.balances): what it owes and the first month of its oldest unpaid
+    bill ("" when nothing is due). The index (due_fen DESC, room) is the arrears list's order."""
 
     id = AutoField()
     room = ForeignKeyField(Room, unique=True, backref="+", on_delete="RESTRICT")
     prepaid_fen = IntegerField(default=0)
+    due_fen = IntegerField(default=0)
+    oldest_period = CharField(max_length=7, default="")
+
+    class Meta:
+        indexes = ((("due_fen", "room"), False),)  # created DESC on due_fen by migration 0031
 
 
 class FeeExpense(BaseModel):

@@ -1,6 +1,7 @@
 """Property (hypothesis): for any sequence of bills, payments, voids, refunds and waivers,
 billed − paid − waived = arrears − prepaid, per room and per community; every bill's paid
-part is what was allocated to it; nothing is overpaid and no prepaid balance is negative."""
+part is what was allocated to it; nothing is overpaid and no prepaid balance is negative;
+each room's running arrears figures equal a recomputation from its bills."""
 
 from __future__ import annotations
 
@@ -101,6 +102,18 @@ def _check(comm, rooms) -> None:
     community_prepaid = _sum(FeeAccount.select(fn.SUM(FeeAccount.prepaid_fen)).join(Room)
                              .where(Room.community == comm.id))
     assert totals[0] == totals[1] == page.total_fen - community_prepaid
+    # The running figures every writer keeps (data.fees.balances) equal a recomputation
+    # from the bills, and the arrears list agrees with them.
+    for room in rooms:
+        open_bills = Bill.select().where(Bill.room == room, Bill.amount_fen > Bill.paid_fen + Bill.waived_fen)
+        due = sum(b.amount_fen - b.paid_fen - b.waived_fen for b in open_bills)
+        oldest = min((b.period for b in open_bills), default="")
+        account = FeeAccount.get_or_none(FeeAccount.room == room)
+        figures = (account.due_fen, account.oldest_period) if account else (0, "")
+        assert figures == (due, oldest)
+    assert {(r.room_id, r.due_fen, r.oldest_period) for r in page.rows} == {
+        (a.room_id, a.due_fen, a.oldest_period) for a in FeeAccount.select().join(Room)
+        .where(Room.community == comm.id, FeeAccount.due_fen > 0)}
     for bill in Bill.select().where(Bill.community == comm.id):
         allocated = _sum(Allocation.select(fn.SUM(Allocation.amount_fen)).where(Allocation.bill == bill.id))
         assert bill.paid_fen == allocated

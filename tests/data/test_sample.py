@@ -399,6 +399,13 @@ def test_fees_a_year_of_bills_payments_and_arrears(sample):
     assert _one(sample, "SELECT SUM(amount_fen) FROM bill") - _one(sample, "SELECT SUM(amount_fen) FROM payment") == owed
     assert _one(sample, "SELECT COUNT(*) FROM bill b WHERE paid_fen != (SELECT COALESCE(SUM(amount_fen), 0) "
                         "FROM allocation a WHERE a.bill_id = b.id)") == 0
+    # every room's running arrears figures (what the arrears list reads) agree with its bills
+    assert _one(sample, "SELECT COUNT(*) FROM fee_account") == _one(sample, "SELECT COUNT(DISTINCT room_id) FROM bill")
+    assert _one(sample, "SELECT COUNT(*) FROM fee_account a WHERE a.due_fen != (SELECT COALESCE(SUM("
+                        "amount_fen - paid_fen - waived_fen), 0) FROM bill b WHERE b.room_id = a.room_id) "
+                        "OR a.oldest_period != (SELECT COALESCE(MIN(period), '') FROM bill b "
+                        "WHERE b.room_id = a.room_id AND amount_fen > paid_fen + waived_fen)") == 0
+    assert _one(sample, "SELECT SUM(due_fen) FROM fee_account") == owed
     # the oldest unpaid months of owing rooms reach more than a year back (every bucket)
     def index(period: str) -> int:
         return int(period[:4]) * 12 + int(period[5:7])

@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=5, metavar="N", help=_("repetitions per measure"))
     p.add_argument("--sizes", default="10000,1000000", metavar="N,N",
                    help=_("database sizes in owners (default 10000,1000000)"))
+    p.add_argument("--only", choices=["fees"], default="",
+                   help=_("run one benchmark: fees (billing a month, the arrears list; sizes in rooms)"))
     tickets.add_parsers(sub)
     calls.add_parsers(sub)
     phone_gate.add_parsers(sub)
@@ -141,7 +143,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         sizes = tuple(int(x) for x in args.sizes.split(",") if x.strip())
     except ValueError:
         raise FrontDeskError(_("--sizes takes owner counts separated by commas, such as 10000,1000000.")) from None
-    return run_bench(runs=args.runs, as_json=args.json, sizes=sizes)
+    return run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only)
 
 
 #: The function of each command; None (no command) opens the app. The key is Any: a dict's

@@ -332,10 +332,16 @@ def _deposits(conn, stamp: str) -> None:
     conn.execute("INSERT INTO allocation (bill_id, payment_id, amount_fen, at) "
                  "SELECT bill_id, payment_id, fen, at FROM fee_dep")
     # Number every payment again, the deposits among them, in order of time.
+    # (the new numbers in a keyed temporary table first: a correlated window per row is quadratic)
     conn.execute(
-        "UPDATE payment SET number = (SELECT n.number FROM (SELECT id, 'SJ-' || substr(taken_at, 1, 4) || '-' || "
+        "CREATE TEMP TABLE fee_renumber (id INTEGER PRIMARY KEY, number TEXT) ")
+    conn.execute(
+        "INSERT INTO fee_renumber (id, number) SELECT id, 'SJ-' || substr(taken_at, 1, 4) || '-' || "
         "  printf('%06d', ROW_NUMBER() OVER (PARTITION BY community_id, substr(taken_at, 1, 4) "
-        "  ORDER BY taken_at, id)) AS number FROM payment) n WHERE n.id = payment.id)")
+        "  ORDER BY taken_at, id)) FROM payment")
+    conn.execute("UPDATE payment SET number = 'TMP-' || id")  # no clash with a number not yet rewritten
+    conn.execute("UPDATE payment SET number = (SELECT n.number FROM fee_renumber n WHERE n.id = payment.id)")
+    conn.execute("DROP TABLE temp.fee_renumber")
     conn.execute("UPDATE renovation SET deposit_receipt = (SELECT p.number FROM fee_dep d JOIN payment p "
                  "ON p.id = d.payment_id WHERE d.permit_id = renovation.id AND d.kind = 'payment') "
                  "WHERE id IN (SELECT permit_id FROM fee_dep WHERE kind = 'payment')")

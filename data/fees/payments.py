@@ -299,9 +299,11 @@ def _view(p: Payment, community: str, room: str) -> PaymentView:
     voids = Payment.select(Payment.number).where(Payment.id == p.voids_id).scalar() if p.voids_id else ""
     voided_by = Payment.select(Payment.number).where(Payment.voids == p.id).scalar() or ""
     to_prepaid = p.amount_fen - sum(f for _b, _w, f in settled)
+    from data.fees.invoices import invoice_states  # it finds payments through this module
+
     return PaymentView(p.id, p.number, community, p.room_id, room, p.kind, p.method, p.reference,
                        p.payer_name, p.amount_fen, p.taken_at, p.reason, voids or "", voided_by,
-                       settled, to_prepaid)
+                       settled, to_prepaid, invoice_states([p.id]).get(p.id, ""))
 
 
 def get_payment(community_id: int | None, ref: str | int, staff_id: int | None = None) -> PaymentView:

@@ -46,6 +46,10 @@ from data.models.fees import (
     FeeExpense,
     FeeItem,
     FeeStandard,
+    FundBalance,
+    FundRequest,
+    FundRequestRoom,
+    Invoice,
     Payment,
     ReceiptCounter,
     SharedEntry,
@@ -182,6 +186,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FeeExpense,
     SharedEntry,
     ArrearsContact,
+    Invoice,
+    FundBalance,
+    FundRequest,
+    FundRequestRoom,
 )
 
 __all__ = [
@@ -200,5 +208,5 @@ __all__ = [
     "KbArticle", "KbKey", "KbArticleOrder", "KbComment", "KbHelpful", "KbCommentHelpful",
     "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
     "FeeExpense", "SharedEntry",
-    "ArrearsContact",
+    "ArrearsContact", "Invoice", "FundBalance", "FundRequest", "FundRequestRoom",
 ]

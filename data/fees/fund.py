@@ -196,7 +196,7 @@ def fund_balances(community_id: int | None = None, building_id: int | None = Non
     access.require("fees.view", staff_id)
     day = day or today()
     latest = _current(day)
-    query = (FundBalance.select(FundBalance.balance_fen, FundBalance.as_of, Room.code, Building.name.alias("bname"),
+    query = (FundBalance.select(FundBalance.balance_fen, FundBalance.as_of, Room.code, Building.code.alias("bname"),
                                 Community.name.alias("cname"))
              .join(latest, on=((FundBalance.room == latest.c.rid) & (FundBalance.as_of == latest.c.last)))
              .switch(FundBalance).join(Room, on=(FundBalance.room == Room.id))
@@ -206,7 +206,7 @@ def fund_balances(community_id: int | None = None, building_id: int | None = Non
         query = query.where(FundBalance.community == community_id)
     if building_id is not None:
         query = query.where(Room.building == building_id)
-    rows = [FundRow(r.cname, r.bname or "", r.room.code, r.balance_fen, r.as_of)
+    rows = [FundRow(r.cname, r.bname or "", r.code, r.balance_fen, r.as_of)
             for r in query.order_by(Community.name, Room.code).objects()]
     return FundPage(day, rows[:MAX_LIST], sum(r.balance_fen for r in rows), len(rows))
 
@@ -251,7 +251,7 @@ def create_request(community_id: int, project: str, budget: str | int, reason: s
         if building is None:
             raise ValidationError("building", _("That building is not in {community}.").format(community=community.name))
         rooms = list(Room.select(Room.id, Room.code).where(Room.building == building_id).order_by(Room.code))
-        scope = building.name
+        scope = building.name or _("building {code}").format(code=building.code)
     else:
         ids = list(dict.fromkeys(room_ids or []))
         rooms = list(Room.select(Room.id, Room.code).where(Room.id.in_(ids), Room.community == community_id)

@@ -57,7 +57,7 @@ class VoteCount:
     approved: bool  # quorum and the matter's majority of both
 
     def as_json(self) -> dict:
-        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
+        return {k: (f"{v:.2f}" if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
 
 
 def _head_choice(choices: list[tuple[str, Decimal]]) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from data.sample_fund import fund
+
 #: (item, basis) per community, and the standards: (item, room type, 元 in fen, months before the anchor's month)
 _ITEMS = (("物业服务费", "area"), ("垃圾清运费", "room"), ("车位管理费", "space"))
 _STANDARDS = (
@@ -147,3 +149,4 @@ def fees(b) -> None:
     count = conn.execute("SELECT COUNT(*) FROM bill").fetchone()[0]
     paid = conn.execute("SELECT COUNT(*) FROM payment").fetchone()[0]
     b.say(f"fees: {count} bills, {paid} payments")
+    fund(b)  # the maintenance fund and invoices (data.sample_fund)

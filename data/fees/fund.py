@@ -23,7 +23,15 @@ from data.errors import NotFoundError, ValidationError
 from data.fees.values import fen_of, money_text
 from data.i18n import _
 from data.limits import read_bytes_limited
-from data.models import Building, Community, FundBalance, FundRequest, FundRequestRoom, Occupancy, Room
+from data.models import (
+    Building,
+    Community,
+    FundBalance,
+    FundRequest,
+    FundRequestRoom,
+    Occupancy,
+    Room,
+)
 from data.validators import clean_text, decode_text, parse_date
 from data.votes.counting import CHOICES, OTHER, Unit, VoteCount, count_votes
 

@@ -16,14 +16,13 @@ from data import access
 from data.clock import now
 from data.db import transaction
 from data.errors import ValidationError
-from data.fees.payments import find_payment
+from data.fees.payments import INVOICE_ZH, find_payment, invoice_state, invoice_states
 from data.i18n import N_, _
 from data.models import Community, Invoice, Payment, Room, Staff
 from data.validators import clean_text, fold_width
 
 STATUSES = {"pending": N_("to issue"), "issued": N_("issued"), "cancelled": N_("cancelled")}
-#: How the statement and a receipt show an invoice.
-STATUS_ZH = {"pending": "待开票", "issued": "已开票", "cancelled": "已取消"}
+STATUS_ZH = INVOICE_ZH
 #: GB 32100-2015: the code's 31 characters (no I, O, S, V, Z) and the check digit's weights.
 CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -62,12 +61,6 @@ class InvoiceRow:
                    issued_at=self.issued_at.isoformat(sep=" ", timespec="seconds") if self.issued_at else None,
                    state=self.state_text)
         return out
-
-
-def invoice_state(status: str, number: str) -> str:
-    if status == "issued":
-        return f"已开票 No.{number}"
-    return STATUS_ZH.get(status, status)
 
 
 def check_tax_no(text: str, field_name: str = "tax_no") -> str:
@@ -195,16 +188,6 @@ def invoices(status: str | None = None, community_id: int | None = None,
     if community_id is not None:
         where.append(Invoice.community == community_id)
     return _rows(*where)
-
-
-def invoice_states(payment_ids: list[int]) -> dict[int, str]:
-    """The invoice state (待开票, 已开票 No.…) of each of these payments that has a request
-    not cancelled: for the statement and the receipt lookup."""
-    if not payment_ids:
-        return {}
-    found = (Invoice.select(Invoice.payment, Invoice.status, Invoice.number)
-             .where(Invoice.payment.in_(payment_ids), Invoice.status != "cancelled").tuples())
-    return {pid: invoice_state(status, number) for pid, status, number in found}
 
 
 __all__ = ["STATUSES", "STATUS_ZH", "InvoiceRow", "cancel_invoice", "check_tax_no", "invoice_state",

@@ -8,7 +8,13 @@ import pytest
 
 from data import fees
 from data.errors import PermissionDenied, ValidationError
-from data.fees.invoices import cancel_invoice, check_tax_no, invoices, record_invoice, request_invoice
+from data.fees.invoices import (
+    cancel_invoice,
+    check_tax_no,
+    invoices,
+    record_invoice,
+    request_invoice,
+)
 from tests.helpers.fees import world
 
 COMPANY_NO = "91350100M000100Y43"  # a valid 统一社会信用代码 (GB 32100-2015 check digit Y43 → 3)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import json
+import re
 import sqlite3
 from pathlib import Path
 

@@ -86,15 +86,17 @@ def fund(b) -> None:
             f"CAST(ROUND(area_m2 * (3000 + (id * 13 + {seed}) % 5000 + {extra})) AS INTEGER), ?, ? "
             "FROM room WHERE area_m2 > 0", (day.isoformat(), staff_id, b.anchor))
     first = conn.execute("SELECT MIN(id) FROM community").fetchone()[0]
-    buildings = [r for (r,) in conn.execute(
-        "SELECT building_id FROM room WHERE community_id = ? GROUP BY building_id HAVING COUNT(*) >= 6 "
-        "ORDER BY building_id LIMIT 2", (first,))]
-    if len(buildings) == 2:
+    # The first two buildings of six rooms or more (in the first community when it has two).
+    buildings = conn.execute(
+        "SELECT community_id, building_id FROM room GROUP BY community_id, building_id HAVING COUNT(*) >= 6 "
+        "ORDER BY community_id != ?, community_id, building_id LIMIT 2", (first,)).fetchall()
+    if buildings:
         created = b.t.fmt(b.t.at(-40, 10))
         decided = b.t.fmt(b.t.at(-20, 16))
-        _request(b, first, buildings[0], "屋面防水层翻新", 8600000, "顶层多户渗漏，原防水层超过保修期已老化。",
+        _request(b, *buildings[0], "屋面防水层翻新", 8600000, "顶层多户渗漏，原防水层超过保修期已老化。",
                  "used", created, 85, 95, staff_id, decided, (8315000, b.t.date(b.t.at(-5, 10))))
-        _request(b, first, buildings[1], "电梯主板及钢丝绳更换", 12800000, "电梯年检提出整改意见，维保单位报价。",
+    if len(buildings) > 1:
+        _request(b, *buildings[1], "电梯主板及钢丝绳更换", 12800000, "电梯年检提出整改意见，维保单位报价。",
                  "voting", b.t.fmt(b.t.at(-6, 11)), 30, 45, staff_id)
     # Invoices against the first community's latest payments: the first two issued.
     payments = conn.execute(
@@ -103,7 +105,8 @@ def fund(b) -> None:
     for i, ((pid, payer), (company, body)) in enumerate(zip(payments, _TITLES, strict=False)):
         title = company or payer or "个人"
         issued = i < 2
-        number = ("2" + f"{pid:019d}") if i == 1 else f"{(pid * 7919 + seed) % 100000000:08d}"
+        # 数电发票: the year, the province (44), the channel and a sequence; else an 8-digit number.
+        number = f"{today.year % 100:02d}442{pid:015d}" if i == 1 else f"{(pid * 7919 + seed) % 100000000:08d}"
         conn.execute(
             "INSERT INTO invoice (payment_id, community_id, title, tax_no, email, status, number, requested_by_id, "
             "requested_at, issued_by_id, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

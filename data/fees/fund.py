@@ -413,7 +413,7 @@ class FundUse:
 def fund_disclosure(community_id: int, start: dt.datetime, end: dt.datetime) -> tuple[list[FundUse], int, dt.date]:
     """What the public accounts disclose of the fund for [start, end): the requests approved
     or used in it, the community's fund total on the last day, and that day."""
-    last_day = (end - dt.timedelta(days=1)).date()
+    last_day = min((end - dt.timedelta(days=1)).date(), today())  # a quarter still running: as of today
     decided = (FundRequest.decided_at >= start) & (FundRequest.decided_at < end)
     used = (FundRequest.used_on >= start.date()) & (FundRequest.used_on < end.date())
     uses = [FundUse(r.project, r.used_fen if r.status == "used" and r.used_fen is not None else r.budget_fen,

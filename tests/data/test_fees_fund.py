@@ -152,11 +152,11 @@ def test_the_quarter_s_public_accounts_disclose_the_fund(w, tmp_path, monkeypatc
                                 staff_id=w.lead.id)  # a draft: not disclosed
     view = acc.quarter_accounts(w.comm.id, "2027Q1", w.desk.id)
     assert view.fund_uses == [("3号楼屋面防水维修", 1180000, req.scope, "used")]
-    assert (view.fund_total_fen, view.fund_day) == (1500050, dt.date(2027, 3, 31))
+    assert (view.fund_total_fen, view.fund_day) == (1500050, dt.date(2027, 3, 5))  # the quarter is running
     assert acc.quarter_accounts(w.comm.id, "2026Q4", w.desk.id).fund_uses == []
     reader = PdfReader(str(accounts_file(w.comm.id, "2027Q1", "pdf", w.desk.id)))
     text = "".join("".join(page.extract_text().split()) for page in reader.pages)
     assert "专项维修资金使用情况" in text
     assert "3号楼屋面防水维修" in text and "11800.00" in text and "已使用" in text
-    assert "维修资金账面余额合计（截至2027-03-31）" in text and "15000.50" in text
+    assert "维修资金账面余额合计（截至2027-03-05）" in text and "15000.50" in text
     assert other.project not in text

@@ -447,7 +447,7 @@ def _entries(args: argparse.Namespace, staff) -> int:
 def _public(args: argparse.Namespace, staff) -> int:
     from data import fees
     from data.fees import accounts as acc
-    from data.fees import notices
+    from data.fees import fund, notices
 
     cid = _require_community(args)
     command = args.fees_command
@@ -490,6 +490,10 @@ def _public(args: argparse.Namespace, staff) -> int:
             print(f"  + {pad(item, 16)}  {money(fen):>11}")
         for code, fen in accounts.expenditure:
             print(f"  - {pad(acc.CATEGORY_ZH[code], 16)}  {money(fen):>11}")
+        print(_("Maintenance fund (专项维修资金): {total} yuan on {day}").format(
+            total=money(accounts.fund_total_fen), day=accounts.fund_day))
+        for project, fen, rooms, status in accounts.fund_uses:
+            print(f"  * {pad(project, 16)}  {money(fen):>11}  {pad(fund.STATUS_ZH.get(status, status), 6)}  {rooms}")
         return 0
     shared = acc.shared_statement(cid, args.half, staff.id)
     if args.json:
@@ -526,7 +530,7 @@ def _invoice(args: argparse.Namespace, staff) -> int:
         else:
             tax = f"  {row.tax_no}" if row.tax_no else ""
             print(f"{row.receipt}  {pad(row.room, 10)}  {fees.money_text(row.amount_fen):>10}  "
-                  f"{pad(row.state_text, 24)}  {row.title}{tax}")
+                  f"{pad(row.state_text, 34)}  {row.title}{tax}")
     return 0
 
 

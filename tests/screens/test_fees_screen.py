@@ -216,3 +216,23 @@ async def test_the_owner_card_shows_what_the_rooms_owe_but_not_to_a_technician(d
             await settle(app, pilot)
             text = screen_text(app)
             assert ("Owes 51.00 yuan (2 months)" in text) is shown, text
+
+
+async def test_the_statement_shows_a_payment_s_invoice_state(desk):
+    from data.fees.invoices import record_invoice, request_invoice
+
+    staff = sign_in("desk1")
+    paid = fees.take_payment(desk["room"], "51", "cash", staff_id=staff.id)
+    request_invoice(paid.number, "张晓明", staff_id=staff.id)
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(StatementScreen(desk["room"]))
+        await wait_for(pilot, lambda: paid.number in screen_text(app))
+        assert "待开票" in screen_text(app)
+    record_invoice(paid.number, "12345678", staff.id)
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(StatementScreen(desk["room"]))
+        await wait_for(pilot, lambda: "已开票 No.12345678" in screen_text(app))

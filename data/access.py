@@ -140,6 +140,11 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     # The public accounts (公示): a lead enters what was spent and the shared-facility
     # income and its use; everyone who reads fees (the desk too) reads and prints them.
     "fees.accounts": (LEADS, N_("enter expenditure and shared-facility income")),
+    # Invoices (发票): the desk takes the request and records the number the tax system
+    # gave. The maintenance fund (专项维修资金): a lead imports the authority's figures,
+    # files the requests to use it, records the owners' ballots and closes the vote.
+    "fees.invoice": (frozenset({DESK}) | LEADS, N_("request and record invoices")),
+    "fees.fund": (LEADS, N_("manage the maintenance fund and its votes")),
     # What unattended work may do (and people who may run it by hand).
     "escalate": (LEADS | {SERVICE}, N_("run the escalation sweep")),
     "remind": (LEADS | {SERVICE}, N_("send the calendar reminders")),

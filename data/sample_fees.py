@@ -17,6 +17,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from data.fees.balances import FIGURES_ALL_SQL, OPEN_ALL_SQL
+from data.sample_fund import fund
 
 #: (item, basis) per community, and the standards: (item, room type, 元 in fen, months before the anchor's month)
 _ITEMS = (("物业服务费", "area"), ("垃圾清运费", "room"), ("车位管理费", "space"), ("水费", "meter"))
@@ -165,6 +166,7 @@ def fees(b) -> None:
     paid = conn.execute("SELECT COUNT(*) FROM payment").fetchone()[0]
     reasons = arrears_reasons(b)
     b.say(f"fees: {count} bills, {paid} payments, {reasons} arrears reasons")
+    fund(b)  # the maintenance fund and invoices (data.sample_fund)
 
 
 def _water(b) -> None:

@@ -88,6 +88,8 @@ def line_cells(line: Any) -> tuple[Text, ...]:
     what = f"{_(KIND_WORDS.get(p.kind, p.kind))} · {method}"
     if p.reference:
         what += f" {p.reference}"
+    if p.invoice:  # 待开票 / 已开票 No.…
+        what += f" · {p.invoice}"
     state = Text(p.number, style="bold" if p.kind == "payment" else "dim")
     if p.voided_by:
         state.append(" " + _("(voided)"), style="red")

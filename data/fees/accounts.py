@@ -22,6 +22,7 @@ from data import access
 from data.clock import now, today
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
+from data.fees.fund import fund_disclosure
 from data.fees.values import add_months, fen_of, parse_period, period_start
 from data.i18n import N_, _
 from data.models import (
@@ -140,6 +141,11 @@ class Accounts:
     expenditure: list[tuple[str, int]]  # (category code, fen), every category
     income_fen: int
     expenditure_fen: int
+    # 专项维修资金使用情况 (art. 943): (project, fen used or approved, rooms concerned, status)
+    # of the requests approved or used in the quarter, and the fund's total on its last day.
+    fund_uses: list[tuple[str, int, str, str]] = field(default_factory=list)
+    fund_total_fen: int = 0
+    fund_day: dt.date | None = None
 
     @property
     def balance_fen(self) -> int:
@@ -354,8 +360,10 @@ def quarter_accounts(community_id: int, quarter: str, staff_id: int | None = Non
                  .where(FeeExpense.community == community.id, FeeExpense.month.in_(months))
                  .group_by(FeeExpense.category).tuples())
     expenditure = [(code, int(spent.get(code) or 0)) for code in CATEGORIES]
+    uses, fund_total, fund_day = fund_disclosure(community.id, start, end)
     return Accounts(community.name, name, months[0], months[-1], income, expenditure,
-                    sum(f for _i, f in income), sum(f for _c, f in expenditure))
+                    sum(f for _i, f in income), sum(f for _c, f in expenditure),
+                    [(u.project, u.amount_fen, u.rooms, u.status) for u in uses], fund_total, fund_day)
 
 
 def shared_statement(community_id: int, half: str, staff_id: int | None = None) -> SharedStatement:

@@ -37,9 +37,24 @@ def _accounts_rows(view: acc.Accounts) -> tuple[str, list[str], list[list[str]],
     rows += [["支出", acc.CATEGORY_ZH[code], money_text(fen)] for code, fen in view.expenditure]
     rows.append(["支出", "支出合计", money_text(view.expenditure_fen)])
     rows.append(["结余", "收支结余", money_text(view.balance_fen)])
+    rows += _fund_rows(view)
     tail = [f"统计期间：{view.first_month}至{view.last_month}；收入为本季度实收的物业服务费用（按收费项目）。",
+            "专项维修资金使用情况依据《中华人民共和国民法典》第九百四十三条公开；已使用的按实际使用金额，已通过未使用的按预算金额列示。",
             "如有疑问，请到物业服务中心查询。"]
     return title, head, rows, tail
+
+
+def _fund_rows(view: acc.Accounts) -> list[list[str]]:
+    """The section 专项维修资金使用情况: each request approved or used in the quarter (project,
+    the rooms concerned, its state) and the fund's total on the quarter's last day."""
+    section = "专项维修资金使用情况"
+    rows = [[section, f"{project}（涉及：{rooms}；{'已使用' if status == 'used' else '已表决通过'}）", money_text(fen)]
+            for project, fen, rooms, status in view.fund_uses]
+    if not rows:
+        rows.append([section, "本季度无使用", money_text(0)])
+    day = f"{view.fund_day:%Y-%m-%d}" if view.fund_day else view.last_month
+    rows.append([section, f"维修资金账面余额合计（截至{day}）", money_text(view.fund_total_fen)])
+    return rows
 
 
 def _shared_rows(view: acc.SharedStatement) -> tuple[str, list[str], list[list[str]], list[str]]:

@@ -22,6 +22,7 @@ from data.models import (
     Community,
     FeeAccount,
     FeeItem,
+    Invoice,
     Payment,
     ReceiptCounter,
     Room,
@@ -307,7 +308,27 @@ def _view(p: Payment, community: str, room: str) -> PaymentView:
     to_prepaid = p.amount_fen - sum(f for _b, _w, f in settled)
     return PaymentView(p.id, p.number, community, p.room_id, room, p.kind, p.method, p.reference,
                        p.payer_name, p.amount_fen, p.taken_at, p.reason, voids or "", voided_by,
-                       settled, to_prepaid)
+                       settled, to_prepaid, invoice_states([p.id]).get(p.id, ""))
+
+
+#: How the statement and a receipt show a payment's invoice (data.fees.invoices).
+INVOICE_ZH = {"pending": "待开票", "issued": "已开票", "cancelled": "已取消"}
+
+
+def invoice_state(status: str, number: str) -> str:
+    """待开票, 已开票 No.12345678 or 已取消."""
+    if status == "issued":
+        return f"已开票 No.{number}"
+    return INVOICE_ZH.get(status, status)
+
+
+def invoice_states(payment_ids: list[int]) -> dict[int, str]:
+    """The invoice state of each of these payments that has a request not cancelled."""
+    if not payment_ids:
+        return {}
+    found = (Invoice.select(Invoice.payment, Invoice.status, Invoice.number)
+             .where(Invoice.payment.in_(payment_ids), Invoice.status != "cancelled").tuples())
+    return {pid: invoice_state(status, number) for pid, status, number in found}
 
 
 def get_payment(community_id: int | None, ref: str | int, staff_id: int | None = None) -> PaymentView:

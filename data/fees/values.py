@@ -165,6 +165,7 @@ class PaymentView:
     voided_by: str = ""  # the void's receipt number, when this payment was voided
     settled: tuple[tuple[int, str, int], ...] = ()  # (bill id, "物业服务费 2027-01", fen)
     prepaid_fen: int = 0  # what went to (or, negative, came from) the prepaid balance
+    invoice: str = ""  # 待开票 or 已开票 No.12345678 once an invoice was asked for
 
     @property
     def amount_in_words(self) -> str:

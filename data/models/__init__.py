@@ -47,6 +47,10 @@ from data.models.fees import (
     FeeExpense,
     FeeItem,
     FeeStandard,
+    FundBalance,
+    FundRequest,
+    FundRequestRoom,
+    Invoice,
     MeterReading,
     Payment,
     ReceiptCounter,
@@ -189,6 +193,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     CommissionRule,
     CommissionStatement,
     CommissionLine,
+    Invoice,
+    FundBalance,
+    FundRequest,
+    FundRequestRoom,
 )
 
 __all__ = [
@@ -208,4 +216,5 @@ __all__ = [
     "FeeItem", "FeeStandard", "Bill", "ReceiptCounter", "Payment", "Allocation", "Waiver", "FeeAccount",
     "FeeExpense", "SharedEntry",
     "ArrearsContact", "MeterReading", "ArrearsReason", "CommissionRule", "CommissionStatement", "CommissionLine",
+    "Invoice", "FundBalance", "FundRequest", "FundRequestRoom",
 ]

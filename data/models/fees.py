@@ -311,3 +311,79 @@ class CommissionLine(BaseModel):
     base_fen = IntegerField()
     percent = DecimalField(max_digits=6, decimal_places=2)
     amount_fen = IntegerField()
+
+
+class Invoice(BaseModel):
+    """发票: an invoice asked for against a payment — the title (a person's name or a
+    company's), the company's tax number (统一社会信用代码), an email — and, once issued,
+    its number, who recorded it and when. `status`: pending, issued or cancelled (a request
+    may be cancelled while not issued; a payment has at most one request that is not
+    cancelled). Migration 0029."""
+
+    id = AutoField()
+    payment = ForeignKeyField(Payment, backref="+", on_delete="RESTRICT")
+    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)  # (community, status)
+    title = CharField(max_length=100)
+    tax_no = CharField(max_length=18, default="")
+    email = CharField(max_length=120, default="")
+    status = CharField(max_length=10, default="pending")
+    number = CharField(max_length=20, default="")
+    requested_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    requested_at = DateTimeField(default=now)
+    issued_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    issued_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("community", "status"), False),)
+
+
+class FundBalance(BaseModel):
+    """专项维修资金: a room's balance as the housing authority reported it on `as_of`. A new
+    figure for a later date replaces the earlier one from then on; the earlier stay (history).
+    Migration 0029."""
+
+    id = AutoField()
+    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT", index=False)  # (room, as_of)
+    as_of = DateField()
+    balance_fen = IntegerField()
+    imported_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    imported_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("room", "as_of"), True), (("community", "as_of"), False))
+
+
+class FundRequest(BaseModel):
+    """A request to use the maintenance fund: the project, its budget, the rooms concerned
+    (FundRequestRoom), the reason; `status` draft → voting → approved | rejected → used (with
+    the amount used and the day). `result` keeps the vote's figures as counted. Migration 0029."""
+
+    id = AutoField()
+    community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT")
+    project = CharField(max_length=100)
+    budget_fen = IntegerField()
+    reason = TextField(default="")
+    scope = CharField(max_length=100, default="")  # how the rooms were named: "3号楼" or "3-1-101、3-1-102"
+    status = CharField(max_length=10, default="draft")
+    used_fen = IntegerField(null=True)
+    used_on = DateField(null=True)
+    result = TextField(default="")
+    created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+    decided_at = DateTimeField(null=True)
+
+
+class FundRequestRoom(BaseModel):
+    """A room concerned by a request to use the fund, and its ballot once cast (同意 yes,
+    反对 no, 弃权 abstain), who recorded it and when. Migration 0029."""
+
+    id = AutoField()
+    request = ForeignKeyField(FundRequest, backref="rooms", on_delete="CASCADE", index=False)
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    ballot = CharField(max_length=8, default="")
+    recorded_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    recorded_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("request", "room"), True),)

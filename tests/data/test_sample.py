@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sqlite3
 from decimal import Decimal
@@ -458,3 +459,33 @@ def test_fees_arrears_reasons_on_owing_rooms(sample):
                         "AND o.role != 'owner')") == 0  # nobody lives in an empty room
     assert _one(sample, "SELECT COUNT(*) FROM arrears_reason a JOIN staff s ON s.id = a.staff_id "
                         "WHERE s.role = 'desk' AND a.note != ''") == _one(sample, "SELECT COUNT(*) FROM arrears_reason")
+
+
+def test_the_maintenance_fund_and_invoices(sample):
+    """Every room with an area has its fund balance at two dates; one request voted,
+    approved and used (its stored figures are the counting rule's) and one being voted on;
+    invoice requests against payments, two issued, company titles with valid tax numbers."""
+    from decimal import Decimal
+
+    from data.fees.invoices import check_tax_no
+    from data.votes.counting import Unit, count_votes
+
+    assert _one(sample, "SELECT COUNT(*) FROM room WHERE area_m2 > 0 AND id NOT IN "
+                        "(SELECT room_id FROM fund_balance)") == 0
+    assert _one(sample, "SELECT COUNT(DISTINCT as_of) FROM fund_balance") == 2
+    assert {s for (s,) in sample.execute("SELECT status FROM fund_request")} == {"used", "voting"}
+    rid, result, used, budget = sample.execute(
+        "SELECT id, result, used_fen, budget_fen FROM fund_request WHERE status = 'used'").fetchone()
+    assert 0 < used <= budget
+    rooms = sample.execute(
+        "SELECT r.id, r.area_m2, r.developer_held, (SELECT MIN(person_id) FROM occupancy o WHERE o.room_id = r.id "
+        "AND o.role = 'owner' AND o.end_date IS NULL), fr.ballot FROM fund_request_room fr "
+        "JOIN room r ON r.id = fr.room_id WHERE fr.request_id = ?", (rid,)).fetchall()
+    count = count_votes([Unit(r, Decimal(str(a)), str(o) if o else None, bool(d)) for r, a, d, o, _b in rooms],
+                        {r: b for r, _a, _d, _o, b in rooms if b})
+    assert count.approved and json.loads(result) == count.as_json()
+    statuses = [s for (s,) in sample.execute("SELECT status FROM invoice ORDER BY id")]
+    assert statuses.count("issued") == 2 and "pending" in statuses
+    for tax_no, number, status in sample.execute("SELECT tax_no, number, status FROM invoice"):
+        assert not tax_no or check_tax_no(tax_no) == tax_no
+        assert (len(number) in (8, 20)) if status == "issued" else number == ""

@@ -226,3 +226,23 @@ def test_a_repair_bill_line_names_its_work_order():
     row = fees.BillRow(7, 1, "3-2-501", "有偿维修", "2027-03", dt.date(2027, 3, 1), dt.date(2027, 3, 1),
                        "owner", "张晓明", 4550, 0, 0, "BX-20270301-0002")
     assert line_cells(row)[1].plain == "有偿维修 BX-20270301-0002"
+
+
+async def test_the_statement_shows_a_payment_s_invoice_state(desk):
+    from data.fees.invoices import record_invoice, request_invoice
+
+    staff = sign_in("desk1")
+    paid = fees.take_payment(desk["room"], "51", "cash", staff_id=staff.id)
+    request_invoice(paid.number, "张晓明", staff_id=staff.id)
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(StatementScreen(desk["room"]))
+        await wait_for(pilot, lambda: paid.number in screen_text(app))
+        assert "待开票" in screen_text(app)
+    record_invoice(paid.number, "12345678", staff.id)
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(StatementScreen(desk["room"]))
+        await wait_for(pilot, lambda: "已开票 No.12345678" in screen_text(app))

@@ -209,6 +209,62 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     common(q, room=True)
     q.add_argument("--limit", type=int, default=50, metavar="N", help=_("at most N bills and N payments"))
 
+    q = actions.add_parser("invoice", help=_("invoices (发票) asked for against payments"))
+    steps = q.add_subparsers(dest="invoice_command", metavar="STEP", required=True)
+    t = steps.add_parser("request", help=_("ask for an invoice against a payment"))
+    common(t)
+    t.add_argument("receipt", metavar="RECEIPT", help=_("the receipt number, such as SJ-2027-000123"))
+    t.add_argument("--title", required=True, metavar="TEXT", help=_("the invoice title: a name or a company"))
+    t.add_argument("--tax-no", default="", dest="tax_no", metavar="CODE",
+                   help=_("the company's tax number (统一社会信用代码, 18 characters)"))
+    t.add_argument("--email", default="", metavar="ADDRESS", help=_("where to send it"))
+    t = steps.add_parser("issue", help=_("record the invoice number once issued"))
+    common(t)
+    t.add_argument("receipt", metavar="RECEIPT", help=_("the receipt number, such as SJ-2027-000123"))
+    t.add_argument("number", metavar="NUMBER", help=_("the invoice number (发票号码): 8 or 20 digits"))
+    t = steps.add_parser("cancel", help=_("cancel a request not yet issued"))
+    common(t)
+    t.add_argument("receipt", metavar="RECEIPT", help=_("the receipt number, such as SJ-2027-000123"))
+    t = steps.add_parser("list", help=_("the invoice requests, newest first"))
+    common(t)
+    t.add_argument("--pending", action="store_true", help=_("only those still to issue"))
+
+    q = actions.add_parser("fund", help=_("the special maintenance fund (专项维修资金) and its votes"))
+    steps = q.add_subparsers(dest="fund_command", metavar="STEP", required=True)
+    t = steps.add_parser("import", help=_("import the housing authority's balances (CSV: room, yuan, date)"))
+    common(t)
+    t.add_argument("file", metavar="FILE", help=_("the CSV file"))
+    t.add_argument("--skip-bad", action="store_true", dest="skip_bad",
+                   help=_("store the good lines and list the bad ones (default: store nothing if any is bad)"))
+    t = steps.add_parser("list", help=_("each room's balance and the totals"))
+    common(t)
+    t.add_argument("--building", default="", metavar="CODE", help=_("only this building"))
+    t = steps.add_parser("request", help=_("file a request to use the fund (a draft)"))
+    common(t)
+    t.add_argument("--project", required=True, metavar="TEXT", help=_("the project, such as 3号楼电梯更换"))
+    t.add_argument("--budget", required=True, metavar="YUAN", help=_("the budget in yuan"))
+    t.add_argument("--building", default="", metavar="CODE", help=_("the rooms concerned: a building"))
+    t.add_argument("--rooms", default="", metavar="ROOM,ROOM", help=_("the rooms concerned: a list"))
+    t.add_argument("--reason", required=True, metavar="TEXT", help=_("why"))
+    t = steps.add_parser("requests", help=_("the requests to use the fund, newest first"))
+    common(t)
+    t = steps.add_parser("vote", help=_("put a draft request to the owners' vote"))
+    common(t)
+    t.add_argument("request", type=int, metavar="REQ", help=_("the request's number"))
+    t = steps.add_parser("ballot", help=_("record a room's ballot (supervisors)"))
+    common(t)
+    t.add_argument("request", type=int, metavar="REQ", help=_("the request's number"))
+    t.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501"))
+    t.add_argument("choice", metavar="CHOICE", help=_("同意, 反对 or 弃权"))
+    t = steps.add_parser("close", help=_("count the ballots and decide the request"))
+    common(t)
+    t.add_argument("request", type=int, metavar="REQ", help=_("the request's number"))
+    t = steps.add_parser("use", help=_("record what an approved request actually used"))
+    common(t)
+    t.add_argument("request", type=int, metavar="REQ", help=_("the request's number"))
+    t.add_argument("--amount", required=True, metavar="YUAN", help=_("the amount used in yuan"))
+    t.add_argument("--date", default="", metavar="YYYY-MM-DD", help=_("the day (default today)"))
+
 
 def _community_id(args: argparse.Namespace) -> int | None:
     from data.rooms_lookup import community_id_for
@@ -375,6 +431,8 @@ def _print_payment(args: argparse.Namespace, view) -> None:
         print(f"  {pad(what, 24)}  {fees.money_text(fen):>10}")
     if view.prepaid_fen and view.kind == "payment":
         print("  " + _("To the prepaid balance: {amount}").format(amount=fees.money_text(view.prepaid_fen)))
+    if view.invoice:
+        print("  " + _("Invoice: {state}").format(state=view.invoice))
 
 
 def _arrears(args: argparse.Namespace, staff) -> int:
@@ -536,7 +594,8 @@ def _statement(args: argparse.Namespace, staff) -> int:
         order = f"  {b.order}" if b.order else ""
         print(f"  #{b.id:<6} {b.period}  {pad(b.item, 12)}  {fees.money_text(b.amount_fen):>9}  {due}  {b.payer}{order}")
     for p in view.payments:
-        print(f"  {p.number}  {p.taken_at:%Y-%m-%d %H:%M}  {fees.money_text(p.amount_fen):>10}  {p.kind}")
+        invoice = f"  {p.invoice}" if p.invoice else ""
+        print(f"  {p.number}  {p.taken_at:%Y-%m-%d %H:%M}  {fees.money_text(p.amount_fen):>10}  {p.kind}{invoice}")
     return 0
 
 
@@ -584,7 +643,7 @@ def _entries(args: argparse.Namespace, staff) -> int:
 def _public(args: argparse.Namespace, staff) -> int:
     from data import fees
     from data.fees import accounts as acc
-    from data.fees import notices
+    from data.fees import fund, notices
 
     cid = _require_community(args)
     command = args.fees_command
@@ -627,6 +686,10 @@ def _public(args: argparse.Namespace, staff) -> int:
             print(f"  + {pad(item, 16)}  {money(fen):>11}")
         for code, fen in accounts.expenditure:
             print(f"  - {pad(acc.CATEGORY_ZH[code], 16)}  {money(fen):>11}")
+        print(_("Maintenance fund (专项维修资金): {total} yuan on {day}").format(
+            total=money(accounts.fund_total_fen), day=accounts.fund_day))
+        for project, fen, rooms, status in accounts.fund_uses:
+            print(f"  * {pad(project, 16)}  {money(fen):>11}  {pad(fund.STATUS_ZH.get(status, status), 6)}  {rooms}")
         return 0
     shared = acc.shared_statement(cid, args.half, staff.id)
     if args.json:
@@ -697,6 +760,114 @@ def _commission_rules(args: argparse.Namespace, staff) -> int:
     return 0
 
 
+def _invoice(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.fees import invoices as inv
+
+    step = args.invoice_command
+    cid = _community_id(args)
+    if step == "request":
+        rows = [inv.request_invoice(args.receipt, args.title, args.tax_no, args.email, community_id=cid,
+                                    staff_id=staff.id)]
+    elif step == "issue":
+        rows = [inv.record_invoice(args.receipt, args.number, staff.id, community_id=cid)]
+    elif step == "cancel":
+        rows = [inv.cancel_invoice(args.receipt, staff.id, community_id=cid)]
+    else:
+        rows = inv.invoices("pending" if args.pending else None, cid, staff.id)
+    for row in rows:
+        if args.json:
+            emit(row.as_json())
+        else:
+            tax = f"  {row.tax_no}" if row.tax_no else ""
+            print(f"{row.receipt}  {pad(row.room, 10)}  {fees.money_text(row.amount_fen):>10}  "
+                  f"{pad(row.state_text, 34)}  {row.title}{tax}")
+    return 0
+
+
+def _print_request(args: argparse.Namespace, view, count=None) -> None:
+    from data import fees
+
+    if args.json:
+        emit(view.as_json())
+        return
+    used = ""
+    if view.used_fen is not None:
+        used = "  " + _("used {amount} on {day}").format(amount=fees.money_text(view.used_fen), day=view.used_on)
+    print(f"#{view.id:<4} {pad(view.community, 10)}  {pad(view.status_text, 6)}  {pad(view.project, 20)}  "
+          f"{fees.money_text(view.budget_fen):>11}  {view.scope}{used}")
+    if count is not None:
+        print("  " + _("took part: {area} of {total_area} m², {heads} of {total_heads} owners — {quorum}").format(
+            area=count.voted_area, total_area=count.total_area, heads=count.voted_heads,
+            total_heads=count.total_heads, quorum=_("enough") if count.quorum else _("under 2/3")))
+        print("  " + _("同意 {yes_area} m² / {yes_heads}, 反对 {no_area} m² / {no_heads}, "
+                       "弃权 {abstain_area} m² / {abstain_heads}").format(
+            yes_area=count.yes_area, yes_heads=count.yes_heads, no_area=count.no_area, no_heads=count.no_heads,
+            abstain_area=count.abstain_area, abstain_heads=count.abstain_heads))
+
+
+def _fund(args: argparse.Namespace, staff) -> int:
+    from data import fees
+    from data.errors import ValidationError
+    from data.fees import fund
+    from data.lookup import find_room
+    from data.people import find_building
+    from data.votes import CHOICES
+
+    step = args.fund_command
+    if step == "import":
+        result = fund.import_balances(args.file, _community_id(args), skip_bad=args.skip_bad, staff_id=staff.id)
+        if args.json:
+            emit({"stored": result.stored, "bad": [{"line": n, "reason": r} for n, r in result.bad]})
+        else:
+            print(_("{n} balances stored.").format(n=result.stored))
+            for line, reason in result.bad:
+                print("  " + _("line {line}: {reason}").format(line=line, reason=reason))
+        return 0
+    if step == "list":
+        building_id = find_building(args.building, args.community or None)[1] if args.building else None
+        page = fund.fund_balances(_community_id(args), building_id, staff_id=staff.id)
+        for row in page.rows:
+            if args.json:
+                emit(row.as_json())
+            else:
+                print(f"{pad(row.community, 10)}  {pad(row.room, 12)}  {fees.money_text(row.balance_fen):>11}  "
+                      f"{row.as_of}")
+        if not args.json:
+            print(_("{rooms} rooms, {amount} yuan in total on {day}.").format(
+                rooms=page.rooms, amount=fees.money_text(page.total_fen), day=page.day))
+        return 0
+    if step == "request":
+        cid = _require_community(args)
+        if bool(args.building) == bool(args.rooms):
+            raise ValidationError("--rooms", _("Name the rooms concerned: --building or --rooms, not both."))
+        building_id = find_building(args.building, args.community)[1] if args.building else None
+        room_ids = [find_room(code.strip(), args.community, option="--rooms")[1]
+                    for code in args.rooms.replace("，", ",").split(",") if code.strip()]
+        _print_request(args, fund.create_request(cid, args.project, args.budget, args.reason,
+                                                 building_id=building_id, room_ids=room_ids or None,
+                                                 staff_id=staff.id))
+        return 0
+    if step == "requests":
+        for view in fund.fund_requests(_community_id(args), staff_id=staff.id):
+            _print_request(args, view)
+        return 0
+    if step == "vote":
+        _print_request(args, fund.open_vote(args.request, staff.id))
+    elif step == "ballot":
+        view = fund.get_request(args.request, staff.id)
+        room_id = find_room(args.room, view.community, option="ROOM")[1]
+        choice = to_code(args.choice, CHOICES, fund.CHOICE_WORDS, "CHOICE")
+        _print_request(args, fund.cast_ballot(args.request, room_id, choice, staff.id))
+    elif step == "close":
+        view, count = fund.close_vote(args.request, staff.id)
+        _print_request(args, view, count)
+    else:  # use
+        _print_request(args, fund.record_use(args.request, args.amount,
+                                             _date(args.date, "--date") if args.date else None, staff.id))
+    return 0
+
+
 def cmd_fees(args: argparse.Namespace) -> int:
     """`frontdesk fees …`."""
     from data import fees
@@ -710,7 +881,7 @@ def cmd_fees(args: argparse.Namespace) -> int:
         "promise": _promise, "reason": _reason, "spend": _entries, "shared": _entries, "board": _public,
         "accounts": _public, "shared-statement": _public, "read": _meters, "readings": _meters,
         "import-readings": _meters, "repair-bill": _repair_bill, "late-fee": _late_fee,
-        "commissions": _commissions, "commission-rules": _commission_rules}
+        "commissions": _commissions, "commission-rules": _commission_rules, "invoice": _invoice, "fund": _fund}
     if command in special:
         return special[command](args, staff)
     if command == "bill":

@@ -1,0 +1,112 @@
+"""How an owners' vote is counted (SPEC §13; Civil Code art. 278, 最高人民法院建筑物区分所有权
+解释 art. 8–9): pure functions over the units concerned and the ballots cast, no database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+#: A ballot: 同意, 反对 or 弃权 (codes).
+CHOICES = {"yes": "同意", "no": "反对", "abstain": "弃权"}
+#: "Other matters" (using the maintenance fund, electing the committee …): more than 1/2.
+OTHER = "other"
+#: "Major matters" (raising the fund, rebuilding, changing the use of shared parts): at least 3/4.
+MAJOR = "major"
+#: The head of every unit the developer still holds (unsold, or sold and not delivered).
+DEVELOPER = "developer"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A 专有部分 concerned by the vote: its area (the register's, else surveyed, else the
+    contract's; 0 when unknown) and who holds it — `owner` a key of the owner (a person),
+    or None when no owner is known (the unit is then its own head); `developer` when the
+    建设单位 still holds it."""
+
+    room_id: int
+    area: Decimal
+    owner: str | None = None
+    developer: bool = False
+
+    @property
+    def head(self) -> str:
+        """Whose head the unit counts towards: the developer's units are one head in total,
+        one buyer of several units is one head, else one head per unit."""
+        if self.developer:
+            return DEVELOPER
+        return f"owner:{self.owner}" if self.owner else f"room:{self.room_id}"
+
+
+@dataclass(frozen=True)
+class VoteCount:
+    """The figures of a vote and its outcome."""
+
+    matter: str
+    total_area: Decimal
+    total_heads: int
+    voted_area: Decimal
+    voted_heads: int
+    yes_area: Decimal
+    yes_heads: int
+    no_area: Decimal
+    no_heads: int
+    abstain_area: Decimal
+    abstain_heads: int
+    quorum: bool  # ≥ 2/3 of the area and ≥ 2/3 of the heads took part
+    approved: bool  # quorum and the matter's majority of both
+
+    def as_json(self) -> dict:
+        return {k: (f"{v:.2f}" if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
+
+
+def _head_choice(choices: list[tuple[str, Decimal]]) -> str:
+    """One head, several units with ballots (an owner of several units, the developer): the
+    head follows the choice that holds the most of its voted area; a tie between choices
+    counts as 弃权, since the head expressed no single will."""
+    by_choice: dict[str, Decimal] = {}
+    for choice, area in choices:
+        by_choice[choice] = by_choice.get(choice, Decimal(0)) + area
+    best = max(by_choice.values())
+    winners = [c for c, a in by_choice.items() if a == best]
+    return winners[0] if len(winners) == 1 else "abstain"
+
+
+def count_votes(units: Iterable[Unit], ballots: Mapping[int, str], matter: str = OTHER) -> VoteCount:
+    """Count `ballots` (room id → yes/no/abstain) over the `units` concerned. Every ballot
+    cast is participation; a ballot for a room not concerned is ignored. Area follows each
+    unit's own ballot; heads follow `_head_choice`. Comparisons are exact (cross-multiplied
+    integers and Decimals, no float): ≥ 2/3 participation of both, then more than 1/2 of the
+    participating area and heads (`OTHER`) or at least 3/4 of both (`MAJOR`)."""
+    if matter not in (OTHER, MAJOR):
+        raise ValueError(f"unknown matter {matter!r}")
+    units = list(units)
+    zero = Decimal(0)
+    area = {c: zero for c in CHOICES}
+    heads_units: dict[str, list[tuple[str, Decimal]]] = {}
+    all_heads: set[str] = set()
+    total_area = zero
+    for unit in units:
+        total_area += unit.area
+        all_heads.add(unit.head)
+        choice = ballots.get(unit.room_id)
+        if choice is None:
+            continue
+        if choice not in CHOICES:
+            raise ValueError(f"unknown ballot {choice!r}")
+        area[choice] += unit.area
+        heads_units.setdefault(unit.head, []).append((choice, unit.area))
+    heads = dict.fromkeys(CHOICES, 0)
+    for choices in heads_units.values():
+        heads[_head_choice(choices)] += 1
+    voted_area = sum(area.values(), zero)
+    voted_heads = len(heads_units)
+    total_heads = len(all_heads)
+    quorum = total_heads > 0 and voted_area * 3 >= total_area * 2 and voted_heads * 3 >= total_heads * 2
+    if matter == MAJOR:
+        majority = area["yes"] * 4 >= voted_area * 3 and heads["yes"] * 4 >= voted_heads * 3
+    else:
+        majority = area["yes"] * 2 > voted_area and heads["yes"] * 2 > voted_heads
+    return VoteCount(matter, total_area, total_heads, voted_area, voted_heads, area["yes"], heads["yes"],
+                     area["no"], heads["no"], area["abstain"], heads["abstain"], quorum,
+                     bool(quorum and voted_heads and majority))

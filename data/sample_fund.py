@@ -78,6 +78,8 @@ def fund(b) -> None:
     staff_id = staff[0] if staff else None
     year_end = dt.date(today.year - 1, 12, 31)
     month_end = today.replace(day=1) - dt.timedelta(days=1)
+    if month_end <= year_end:  # in January last month ended the year: the report before is a year older
+        year_end = dt.date(today.year - 2, 12, 31)
     # 30–79 元 per m² at the end of last year; a little interest since, less where used.
     for day, extra in ((year_end, 0), (month_end, 120)):
         conn.execute(

@@ -68,6 +68,7 @@ ACTION_PERMISSIONS = {
     "history": "audit.read",
     "hotline_reply": "hotline.reply",
     "quote": "contract.quote",
+    "bill_repair": "fees.bill",
     "tip": "kb.write",
     "tips": "kb.read",
 }
@@ -208,6 +209,8 @@ class WorkOrderScreen(DeskScreen):
         # r is Resolve here: R reveals, as it does (besides r) on the owner card and calls.
         Binding("q", "quote", N_("Quote"),
                 tooltip=N_("A paid-repair quote (有偿维修报价单) of the owner-paid costs, as a Word file")),
+        Binding("B", "bill_repair", N_("Bill owner"), id="workorder.bill_repair",
+                tooltip=N_("Bill the owner-paid cost lines to the room (有偿维修): on its fee statement")),
         Binding("R", "reveal", N_("Reveal"), tooltip=N_("Show the contact phone in full (recorded)")),
         Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this order (supervisors)")),
         # The knowledge base (data.knowledge): a resolved order becomes a tip in one key; the
@@ -266,8 +269,8 @@ class WorkOrderScreen(DeskScreen):
             return False
         if action == "hotline_reply" and (self.view is None or self.view.hotline is None):
             return False  # only an order the 12345 hotline forwarded has a reply to record
-        if action == "quote" and not self.owner_costs:
-            return False  # nothing the owner pays: nothing to quote
+        if action in ("quote", "bill_repair") and not self.owner_costs:
+            return False  # nothing the owner pays: nothing to quote or bill
         permission = self._permission(action)
         return permission is None or access.can(permission)
 
@@ -493,6 +496,8 @@ class WorkOrderScreen(DeskScreen):
             shown.discard("cost")
         if self.owner_costs:
             shown.add("quote")
+            if v.status in ("resolved", "visited", "closed"):
+                shown.add("bill_repair")  # the work is done: the owner's share can be billed
         described = {
             "start": _("Resume") if v.status == "on_hold" else _("Start"),
             "assign": _("Reassign") if v.assignee_id else _("Assign"),
@@ -723,6 +728,25 @@ class WorkOrderScreen(DeskScreen):
         if self.view is None or not self.owner_costs or not access.can("contract.quote"):
             return
         quote_order(self, self.order_id)
+
+    def action_bill_repair(self) -> None:
+        """B: bill the owner-paid cost lines (有偿维修) to the room; a second time is refused."""
+        if self.view is None or not self.owner_costs:
+            return
+        self.bill_repair(self.order_id)
+
+    @work(thread=True, exclusive=True, group="work-order-bill", exit_on_error=False)
+    def bill_repair(self, order_id: int) -> None:
+        from data import fees
+
+        try:
+            bill = fees.bill_repair(order_id, self.staff_id)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self._refused, exc.message)
+            return
+        self.app.call_from_thread(self.notify, _(
+            "Billed {amount} yuan (有偿维修 {order}): it is on the statement of {room}.").format(
+            amount=fees.money_text(bill.amount_fen), order=bill.order, room=bill.room), markup=False, timeout=15)
 
     def action_new_order(self) -> None:
         open_new_order(self)

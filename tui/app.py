@@ -80,6 +80,12 @@ def _fees_screen() -> Screen:
     return FeesScreen()
 
 
+def _fees_manage_screen() -> Screen:
+    from screens.fees_manage import FeesManageScreen  # loaded when first opened
+
+    return FeesManageScreen()
+
+
 def _knowledge_screen() -> Screen:
     from screens.knowledge import KnowledgeScreen  # loaded when first opened
 
@@ -128,6 +134,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("registers", "", N_("Registers"), _registers_screen, REGISTER_ROLES),
     ScreenEntry("contracts", "", N_("Contract management"), _contracts_screen, CONTRACT_ROLES),
     ScreenEntry("fees", "", N_("Fees"), _fees_screen, FEE_ROLES),
+    # 收费管理: meter readings, late fees, commissions, the fund (leads: data.access fees.manage).
+    ScreenEntry("fees_manage", "", N_("Fees management"), _fees_manage_screen, access.RULES["fees.manage"][0]),
     # 知识库 (zsk): the knowledge base; the palette and the work-order screen open it.
     ScreenEntry("knowledge", "", N_("Knowledge base"), _knowledge_screen,
                 access.RULES["kb.read"][0]),
@@ -146,6 +154,7 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Registers": ("登记簿", "前台登记"),
     "Contract management": ("合同", "建议书"),
     "Fees": ("收费", "物业费", "欠费", "缴费"),
+    "Fees management": ("抄表", "滞纳金", "佣金", "维修资金"),
     "Knowledge base": ("服务秘诀", "问题库"),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),

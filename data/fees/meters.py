@@ -156,6 +156,25 @@ def readings(period: str, *, room_id: int | None = None, community_id: int | Non
                        _dec(r.previous), r.meter_change, r.staff_name or "", r.at) for r in query.objects()]
 
 
+def missing_readings(community_id: int, period: str, staff_id: int | None = None) -> int:
+    """How many rooms of a community have a metered item read before `period` but no
+    reading of it for `period` (what `bill_period` would leave unbilled)."""
+    access.require("fees.view", staff_id)
+    period = parse_period(period)
+    missing = 0
+    for item_id in [i for (i,) in FeeItem.select(FeeItem.id).where(
+            FeeItem.community == community_id, FeeItem.basis == "meter").tuples()]:
+        missing += len(_rooms_read(community_id, item_id, MeterReading.period < period)
+                       - _rooms_read(community_id, item_id, MeterReading.period == period))
+    return missing
+
+
+def _rooms_read(community_id: int, item_id: int, when) -> set[int]:
+    """The rooms of a community with a reading of the item in the periods `when` selects."""
+    return {r for (r,) in MeterReading.select(MeterReading.room).join(Room, on=(MeterReading.room == Room.id))
+            .where(Room.community == community_id, MeterReading.item == item_id, when).distinct().tuples()}
+
+
 def import_readings(path: str, community_id: int, item: str | int, period: str,
                     staff_id: int | None = None) -> ImportResult:
     """A period's readings from a CSV file of "room, reading" lines (a header line and blank
@@ -238,10 +257,7 @@ def meter_lines(community_id: int, period: str, items: list[FeeItem], standards:
                 ends_on=end - dt.timedelta(days=1), payer_kind="owner" if person else "developer",
                 person=person, quantity=quantity, unit_price_fen=price, rate_pct=100,
                 amount_fen=_fen(Decimal(price) * quantity), paid_fen=0, waived_fen=0, issued_at=issued_at))
-        before = {r for (r,) in MeterReading.select(MeterReading.room).join(Room, on=(MeterReading.room == Room.id))
-                  .where(Room.community == community_id, MeterReading.item == item.id,
-                         MeterReading.period < period).distinct().tuples()}
-        missing += len(before - read)
+        missing += len(_rooms_read(community_id, item.id, MeterReading.period < period) - read)
     return lines, missing
 
 

@@ -8,6 +8,7 @@ Every write is one data/ function; a refused form stays open with what was typed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -461,14 +462,18 @@ class FundRequestScreen(DeskScreen):
         self.app.call_from_thread(self.notify, said, markup=False, timeout=15)
         self.app.call_from_thread(self.load)
 
+    def _confirmed(self, step: str) -> Callable[[bool | None], None]:
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.run(step)
+        return answered
+
     def action_open_vote(self) -> None:
-        self.app.push_screen(ConfirmModal(_("Put this request to the owners' vote?")),
-                             lambda ok: self.run("open") if ok else None)
+        self.app.push_screen(ConfirmModal(_("Put this request to the owners' vote?")), self._confirmed("open"))
 
     def action_close_vote(self) -> None:
         self.app.push_screen(ConfirmModal(_("Close the vote and count the ballots? No ballot can be "
-                                            "recorded afterwards.")),
-                             lambda ok: self.run("close") if ok else None)
+                                            "recorded afterwards.")), self._confirmed("close"))
 
     def action_ballot(self) -> None:
         code = self._room()
@@ -483,7 +488,11 @@ class FundRequestScreen(DeskScreen):
         form = FormModal(_("Ballot of {room}").format(room=code),
                          [FormField("ballot", _("Ballot"), "yes", kind="select",
                                     options=[(zh, c) for c, zh in BALLOTS])], save, save_label=_("Record"))
-        self.app.push_screen(form, lambda v: self.load() if v is not None else None)
+        def saved(view: fund.FundRequestView | None) -> None:
+            if view is not None:
+                self.load()
+
+        self.app.push_screen(form, saved)
 
     def action_use(self) -> None:
         me = self.app.staff.id

@@ -155,3 +155,14 @@ def test_repair_without_owner_paid_lines_is_refused(w):
     with pytest.raises(PermissionDenied):
         fees.bill_repair(order.number, w.desk.id)
     assert Bill.select().count() == 0
+
+
+def test_missing_readings_counts_rooms_read_before_but_not_this_period(w):
+    fees.record_reading(w.rooms["3-1-101"], "水费", "2026-12", "100")
+    fees.record_reading(w.rooms["3-1-102"], "水费", "2026-12", "50")
+    assert fees.missing_readings(w.comm.id, "2027-01") == 2
+    fees.record_reading(w.rooms["3-1-101"], "水费", "2027-01", "110")
+    assert fees.missing_readings(w.comm.id, "2027-01") == 1
+    assert fees.missing_readings(w.comm.id, "2026-12") == 0  # nothing read before: nothing missing
+    with pytest.raises(PermissionDenied):
+        fees.missing_readings(w.comm.id, "2027-01", w.tech.id)

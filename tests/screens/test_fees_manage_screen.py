@@ -15,7 +15,15 @@ from textual.widgets import Input
 from data import fees, i18n
 from data.db import close_database, open_database
 from data.fees import commissions, fund
-from data.models import Bill, CommissionStatement, CostLine, FundRequestRoom, MeterReading, Room, WorkOrder
+from data.models import (
+    Bill,
+    CommissionStatement,
+    CostLine,
+    FundRequestRoom,
+    MeterReading,
+    Room,
+    WorkOrder,
+)
 from data.staff import sign_in
 from screens.fees_manage import FeesManageScreen, FundRequestScreen
 from screens.workorder import WorkOrderScreen

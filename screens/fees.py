@@ -138,6 +138,7 @@ class StatementScreen(DeskScreen):
     BINDINGS = [
         Binding("p", "pay", N_("Take payment"), tooltip=N_("The amount owed and cash are filled in: F10 takes it")),
         Binding("r", "receipt", N_("Receipt"), tooltip=N_("The highlighted payment's receipt as an A5 PDF in your export folder")),
+        Binding("i", "invoice", N_("Invoice"), tooltip=N_("发票 for the highlighted payment: request it (title, tax number), then record its number")),
         Binding("pagedown", "next_page", N_("Older"), priority=True),
         Binding("pageup", "previous_page", N_("Newer"), priority=True),
     ]
@@ -233,6 +234,8 @@ class StatementScreen(DeskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pay":
             return access.can("fees.pay")
+        if action == "invoice":
+            return access.can("fees.invoice")
         return True
 
     def action_next_page(self) -> None:
@@ -243,17 +246,43 @@ class StatementScreen(DeskScreen):
         if self.page:
             self.load(self.page - 1)
 
-    def action_receipt(self) -> None:
-        """Print (write) the receipt of the payment under the cursor, newest by default."""
+    def _payment(self) -> fees.PaymentView | None:
+        """The payment under the cursor, else the newest on the page."""
         table = self.query_one("#fees-lines", DataTable)
         row = table.cursor_row if 0 <= table.cursor_row < len(self.lines) else -1
         line = self.lines[row] if row >= 0 else None
         if not isinstance(line, fees.PaymentView):
             line = next((x for x in self.lines if isinstance(x, fees.PaymentView)), None)
+        return line
+
+    def action_receipt(self) -> None:
+        """Print (write) the receipt of the payment under the cursor, newest by default."""
+        line = self._payment()
         if line is None:
             self.notify(_("No payment on this page to print a receipt of."), severity="warning", markup=False)
             return
         self.write_receipt(line.number)
+
+    def action_invoice(self) -> None:
+        """i: the invoice of the payment under the cursor — request it, or record its number."""
+        from screens.fees_desk import invoice_form
+
+        line = self._payment()
+        if line is None:
+            self.notify(_("No payment on this page to invoice."), severity="warning", markup=False)
+            return
+        form = invoice_form(line, self.app.staff.id)
+        if isinstance(form, str):
+            self.notify(form, markup=False)
+            return
+
+        def saved(row: Any) -> None:
+            if row is not None:
+                self.notify(_("Invoice of {number}: {state}.").format(number=row.receipt, state=row.state_text),
+                            markup=False, timeout=10)
+                self.load(self.page)
+
+        self.app.push_screen(form, saved)
 
     @work(thread=True, exclusive=True, group="fees-receipt", exit_on_error=False)
     def write_receipt(self, number: str) -> None:
@@ -326,8 +355,15 @@ class ArrearsList(RegisterTab):
         Binding("a", "step_bucket", N_("Age"), tooltip=N_("The age of the oldest debt: 0-3, 3-6, 6-12 or 12+ months")),
         Binding("y", "set_reason", N_("Why unpaid"), tooltip=N_("Record why the highlighted room does not pay (欠费原因)")),
         Binding("t", "rates", N_("Rates"), tooltip=N_("当期收缴率 and 清欠率 of the last 12 months as a chart")),
+        Binding("l", "call_list", N_("催缴 list"),
+                tooltip=N_("A 催缴 call list of the rooms these filters show, for the calls screen")),
+        Binding("w", "reminder", N_("催缴函"),
+                tooltip=N_("The highlighted room's written reminder as an A4 PDF in your export folder")),
+        Binding("g", "public_accounts", N_("公示"), show=False,
+                tooltip=N_("Public accounts: the fee board, a quarter's or a half-year's statement, PDF or XLSX")),
     ]
-    TYPED_KEYS = RegisterTab.TYPED_KEYS | {"step_community", "step_building", "step_bucket", "set_reason", "rates"}
+    TYPED_KEYS = RegisterTab.TYPED_KEYS | {"step_community", "step_building", "step_bucket", "set_reason", "rates",
+                                           "call_list", "reminder", "public_accounts"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -344,6 +380,8 @@ class ArrearsList(RegisterTab):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_record", "focus_filter"):
             return False  # no text filter and nothing to create: the keys are the filters
+        if action == "reminder" and not access.can("fees.pay"):
+            return False
         return super().check_action(action, parameters)
 
     def _highlighted(self) -> ArrearsLine | None:
@@ -393,6 +431,66 @@ class ArrearsList(RegisterTab):
         community = self.community if self.community[0] is not None else self.communities[1]
         assert community[0] is not None
         self.app.push_screen(RatesScreen(community[0], community[1]))
+
+    def action_call_list(self) -> None:
+        """l: a 催缴 call list of the rooms the current filters show, built in a worker."""
+        self.notify(_("Building the 催缴 list …"), markup=False, timeout=3)
+        self.build_call_list(self.community[0], self.building[0], self.bucket or None)
+
+    @work(thread=True, exclusive=True, group="arrears-call-list", exit_on_error=False)
+    def build_call_list(self, community_id: int | None, building_id: int | None, bucket: str | None) -> None:
+        from data.calls import call_lists
+        from data.fees.collection import build_arrears_list
+
+        me = self.app.staff.id
+        try:
+            list_id = build_arrears_list(community_id=community_id, building_id=building_id, bucket=bucket,
+                                         staff_id=me, assignee_id=me)
+            count = next((lst.total for lst in call_lists(me) if lst.id == list_id), 0)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="warning", markup=False, timeout=10)
+            return
+        self.app.call_from_thread(self._list_built, list_id, count)
+
+    def _list_built(self, list_id: int, count: int) -> None:
+        """Say how many rooms went in and offer the calls screen on that list."""
+        from widgets.confirm import ConfirmModal
+
+        question = _("The 催缴 list has {count} rooms. Open it in the calls screen now?").format(count=count)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                from screens.calls import CallsScreen
+
+                self.app.push_screen(CallsScreen(mode="list", list_id=list_id))
+
+        self.notify(_("催缴 list built: {count} rooms.").format(count=count), markup=False, timeout=10)
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    def action_reminder(self) -> None:
+        """w: the highlighted room's 催缴函 into the export folder."""
+        line = self._highlighted()
+        if line is None:
+            return
+        self.write_reminder(line.room_id, line.row.room)
+
+    @work(thread=True, exclusive=True, group="arrears-reminder", exit_on_error=False)
+    def write_reminder(self, room_id: int, room: str) -> None:
+        from data.fees.documents import reminder_pdf
+
+        try:
+            path = reminder_pdf(room_id, self.app.staff.id)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False, timeout=10)
+            return
+        self.app.call_from_thread(self.notify, _("催缴函 of {room} written to {path}.").format(
+            room=room, path=str(path)), markup=False, timeout=15)
+
+    def action_public_accounts(self) -> None:
+        """g: the 公示 form, on the community chosen."""
+        from screens.fees_desk import open_accounts_form
+
+        open_accounts_form(self, self.community[0])
 
     def read_page(self, query: str, after: Any) -> tuple[list, Any, str]:
         if len(self.communities) == 1:

@@ -160,6 +160,7 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Shift handover": ("交班", "接班"),
     "Property structure": ("房屋", "楼栋"),
     "Import owner roster": ("名册",),
+    "Public accounts": ("公示", "收支公示", "收费标准公示", "公共收益"),
 }
 
 #: Roles allowed to import rosters (kept here so the palette need not import the screen).
@@ -538,6 +539,12 @@ class FrontDeskApp(TypeAhead, DeskApp):
                 return
         self.push_screen(HandoverScreen())
 
+    def action_public_accounts(self) -> None:
+        """公示: the public accounts form (whoever reads fees)."""
+        from screens.fees_desk import open_accounts_form
+
+        open_accounts_form(self.screen)
+
     # --- command palette -------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -567,6 +574,9 @@ class FrontDeskApp(TypeAhead, DeskApp):
             yield self._command(N_("Property structure"),
                                 _("Communities, buildings and rooms with their areas (administrators)"),
                                 self.action_open_property)
+        if access.can("fees.view", self.staff.id):
+            yield self._command(N_("Public accounts"), _("The fee board, a quarter's or a half-year's statement "
+                                                         "as PDF or XLSX"), self.action_public_accounts)
         if access.can("handover.read", self.staff.id):
             yield self._command(N_("Shift handover"), _("Draft and hand over your shift, take over the previous one, "
                                                         "search the history"), self.action_open_handover)

@@ -208,6 +208,19 @@ def parse_half(text: str, field_name: str = "half") -> tuple[str, list[str]]:
     return f"{year}H{h}", [f"{year:04d}-{m:02d}" for m in range(6 * h - 5, 6 * h + 1)]
 
 
+def last_quarter(day: dt.date | None = None) -> str:
+    """The last quarter finished by `day` (today): 2026Q4 on any day of 2027Q1."""
+    day = day or today()
+    q = (day.month - 1) // 3  # this quarter's index 0..3: the one before it is finished
+    return f"{day.year - 1}Q4" if q == 0 else f"{day.year}Q{q}"
+
+
+def last_half(day: dt.date | None = None) -> str:
+    """The last half-year finished by `day` (today): 2026H2 on any day of 2027H1."""
+    day = day or today()
+    return f"{day.year - 1}H2" if day.month <= 6 else f"{day.year}H1"
+
+
 def _community(community_id: int | None) -> Community:
     if community_id is None:
         raise ValidationError("community", _("Say which community."))
@@ -385,5 +398,5 @@ __all__ = [
     "CATEGORIES", "CATEGORY_WORDS", "CATEGORY_ZH", "SHARED_KINDS", "SHARED_USES", "SHARED_WORDS", "SHARED_ZH",
     "Accounts", "Board", "BoardLine", "EntryRow", "SharedStatement",
     "add_expense", "add_shared", "board", "complaints_phone", "list_expenses", "list_shared",
-    "parse_half", "parse_quarter", "quarter_accounts", "shared_statement",
+    "last_half", "last_quarter", "parse_half", "parse_quarter", "quarter_accounts", "shared_statement",
 ]

@@ -41,9 +41,13 @@ class CallsScreen(DeskScreen):
     #: Actions whose key is a letter: off while the focus is in a text field.
     TYPED_KEYS = frozenset({"new_call", "mode"})
 
-    def __init__(self, mode: str = "call") -> None:
+    def __init__(self, mode: str = "call", list_id: int | None = None) -> None:
         super().__init__()
         self.mode = mode if mode in MODES else "call"
+        #: A call list to work at once (the fees screen's 催缴 list): opens in the list mode.
+        self.open_list_id = list_id
+        if list_id is not None:
+            self.mode = "list"
         self._ring: Any = None  # a ring handed over before the panes were there
         self._ready = False  # on_mount ran: the panes are there
         self._staff: list | None = None
@@ -113,6 +117,8 @@ class CallsScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick, name="call-timer")
+        if self.open_list_id is not None:
+            self.query_one("#mode-list", CallListPane).list_id = self.open_list_id
         self.action_mode(self.mode)
         self._ready = True
         if self._ring is not None:

@@ -159,3 +159,15 @@ def test_the_quarterly_files_read_back_and_hostile_names_stay_text(w):
     money = {r[1]: r[2] for r in rows if len(r) >= 3 and r[0] in ("收入", "支出", "结余")}
     assert money["收入合计"] == pytest.approx(938.00) and money["支出合计"] == pytest.approx(1700.50)
     assert money["收支结余"] == pytest.approx(-762.50) and money["保洁"] == pytest.approx(1500.50)
+
+
+@pytest.mark.parametrize(("day", "quarter", "half"), [
+    (dt.date(2027, 1, 1), "2026Q4", "2026H2"),
+    (dt.date(2027, 3, 31), "2026Q4", "2026H2"),
+    (dt.date(2027, 4, 1), "2027Q1", "2026H2"),
+    (dt.date(2027, 6, 30), "2027Q1", "2026H2"),
+    (dt.date(2027, 7, 1), "2027Q2", "2027H1"),
+    (dt.date(2027, 12, 31), "2027Q3", "2027H1"),
+])
+def test_the_last_finished_quarter_and_half(day, quarter, half):
+    assert (acc.last_quarter(day), acc.last_half(day)) == (quarter, half)

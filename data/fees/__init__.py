@@ -20,7 +20,14 @@ from data.fees.items import (
     vacancy_rate,
 )
 from data.fees.late import LATE_FEE_SETTING, LateFeeTerms, late_fee_terms, set_late_fee
-from data.fees.meters import ImportResult, ReadingRow, delete_reading, import_readings, readings, record_reading
+from data.fees.meters import (
+    ImportResult,
+    ReadingRow,
+    delete_reading,
+    import_readings,
+    readings,
+    record_reading,
+)
 from data.fees.payments import (
     METHOD_WORDS,
     METHODS,

@@ -132,7 +132,7 @@ def _store(room_id: int, fee: FeeItem, period: str, reading: Decimal, meter_chan
     row = MeterReading.create(room=room_id, item=fee.id, period=period, reading=reading, previous=previous,
                               meter_change=meter_change, staff=staff_id, at=now())
     if meter_change:
-        audit.record("meter_change", "meter_reading", row.id, "note", new=note, staff_id=staff_id)
+        audit.record("replace", "meter_reading", row.id, "note", new=note, staff_id=staff_id)
     return row
 
 

@@ -94,7 +94,7 @@ def test_a_meter_change_needs_a_note_and_is_audited(w):
     assert exc.value.field == "note"
     row = fees.record_reading(room, "水费", "2027-02", "3", meter_change=True, note="旧表冻裂")
     entry = AuditLog.get(AuditLog.entity == "meter_reading", AuditLog.entity_id == row.id)
-    assert (entry.action, entry.new_value) == ("meter_change", "旧表冻裂")
+    assert (entry.action, entry.new_value) == ("replace", "旧表冻裂")
 
 
 # --- 3, 4: voids ----------------------------------------------------------------------------------

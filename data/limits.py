@@ -118,13 +118,26 @@ def read_bytes_limited(path: str | Path, limit: int, what: str) -> bytes:
     """The bytes of `path`, refusing (ValidationError) a file over `limit` before reading it,
     and a file that grows past `limit` while it is read: never more than `limit` + 1 bytes
     are read."""
-    check_file_size(path, limit, what)
+    # Open first (O_NONBLOCK: a FIFO or device does not hang the open), then check what was
+    # opened with fstat: no window between a check of the path and its open.
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise ValidationError("file", _("Cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ValidationError("file", _("{path} is not a regular file.").format(path=path))
+        if st.st_size > limit:
+            raise too_big(path, st.st_size, limit, what)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
         raise ValidationError("file", _("Cannot read {path}: {reason}").format(
             path=path, reason=exc.strerror or exc)) from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise too_big(path, len(data), limit, what)
     return data

@@ -23,6 +23,7 @@ from data.fees.late import LATE_FEE_SETTING, LateFeeTerms, late_fee_terms, set_l
 from data.fees.meters import (
     ImportResult,
     ReadingRow,
+    delete_reading,
     import_readings,
     missing_readings,
     readings,
@@ -74,7 +75,7 @@ from data.fees.values import (
 
 __all__ = [
     "LATE_FEE_SETTING", "ImportResult", "LateFeeTerms", "ReadingRow", "bill_repair", "import_readings",
-    "late_fee_terms", "missing_readings", "readings", "record_reading", "set_late_fee",
+    "late_fee_terms", "missing_readings", "readings", "record_reading", "delete_reading", "set_late_fee",
     "BASES", "BASIS_WORDS", "BUCKETS", "CYCLES", "CYCLE_WORDS", "METHODS", "METHOD_WORDS", "VACANCY_SETTING", "REASONS",
     "OwnerArrears", "ReasonView", "ComplaintRef", "monthly_rates", "open_complaints", "owner_arrears", "rate_bar", "rate_text", "reasons_of", "set_reason",
     "ArrearsPage", "ArrearsRow", "BillRow", "BillingResult", "FeeItemRow", "PaymentView", "RateRow",

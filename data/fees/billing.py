@@ -104,23 +104,25 @@ def bill_period(period: str, community_id: int | None = None,
         communities = communities.where(Community.id == community_id)
     total = [0, 0, 0, 0]  # bills, fen, buildings, prepaid used
     missing = 0
+    bad: list[str] = []
     # Read the ids first: a SELECT still open across the building transactions would pin
     # SQLite's WAL (no checkpoint can reset it), which grows by gigabytes at a million rooms.
     for cid in [c for (c,) in communities.tuples()]:
         _bill_community(cid, period, total)
-        missing += _bill_meters(cid, period, total)
+        missing += _bill_meters(cid, period, total, bad)
         _bill_late_fees(cid, period, total)
-    return BillingResult(period, total[0], total[1], total[2], total[3], missing)
+    return BillingResult(period, total[0], total[1], total[2], total[3], missing, tuple(bad))
 
 
-def _bill_meters(community_id: int, period: str, total: list[int]) -> int:
+def _bill_meters(community_id: int, period: str, total: list[int], bad: list[str]) -> int:
     """The period's metered lines (水, 电) from its readings, in one transaction; returns how
-    many readings are missing."""
+    many readings are missing and adds the readings whose line is too big to `bad`."""
     items = [i for i in due_items(community_id, period) if i.basis == "meter"]
     if not items:
         return 0
     with transaction():
-        rows, missing = meter_lines(community_id, period, items, standards_of([i.id for i in items]))
+        rows, missing, too_big = meter_lines(community_id, period, items, standards_of([i.id for i in items]))
+        bad.extend(too_big)
         _insert(rows, total)
         total[3] += _use_prepaid(Room.select(Room.id).where(Room.community == community_id))
         refresh_rooms([r["room"] for r in rows])

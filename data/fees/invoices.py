@@ -147,6 +147,11 @@ def record_invoice(payment_ref: str | int, number: str, staff_id: int | None = N
         invoice = _pending(payment_ref, community_id)
         if Payment.select().where(Payment.voids == invoice.payment_id).exists():
             raise ValidationError("payment", _("The payment was voided: cancel its invoice request instead."))
+        used = (Invoice.select(Payment.number).join(Payment, on=(Invoice.payment == Payment.id))
+                .where(Invoice.number == number, Invoice.status == "issued").scalar())
+        if used:
+            raise ValidationError("number", _("Invoice No.{number} is already recorded for payment {receipt}: "
+                                              "check the number.").format(number=number, receipt=used))
         (Invoice.update(status="issued", number=number, issued_by=staff_id, issued_at=now())
          .where(Invoice.id == invoice.id).execute())
     return _rows(Invoice.id == invoice.id)[0]

@@ -17,18 +17,21 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from peewee import JOIN, fn
 
-from data import access, limits
-from data.clock import now
+from data import access, audit, limits
+from data.clock import now, today
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.fees.items import CYCLE_MONTHS, find_item, standard_on
-from data.fees.values import add_months, parse_period, period_start
+from data.fees.values import MAX_AMOUNT, add_months, parse_period, period_start
 from data.i18n import _
 from data.models import Bill, Community, FeeItem, MeterReading, Occupancy, Room
-from data.validators import decode_text, show_controls
+from data.validators import clean_text, decode_text, show_controls
 
-#: The largest reading a meter shows (DECIMAL(12, 2)).
-MAX_READING = Decimal("9999999999.99")
+#: The largest reading a meter shows (a household water or electricity meter has 7 digits).
+MAX_READING = Decimal("9999999.99")
+#: The most one room may use of one item in a month (m³, kWh) before a lead (fees.manage)
+#: must confirm the reading: a typo of a digit or two is caught at the desk.
+MAX_MONTHLY_CONSUMPTION = Decimal("10000")
 #: A period's readings file (a reading a line: 50 000 rooms are about 1 MB).
 READINGS_MAX_BYTES = 4 * limits.MB
 
@@ -92,8 +95,14 @@ def _meter_item(community_id: int, item: str | int) -> FeeItem:
 
 
 def _store(room_id: int, fee: FeeItem, period: str, reading: Decimal, meter_change: bool,
-           staff_id: int | None) -> MeterReading:
+           staff_id: int | None, note: str = "") -> MeterReading:
     """Check and store one reading (inside the caller's transaction)."""
+    day = today()
+    if period > f"{day.year:04d}-{day.month:02d}":
+        raise ValidationError("period", _(
+            "{period} is still to come: a meter is read for this month or an earlier one.").format(period=period))
+    if meter_change and not note:
+        raise ValidationError("note", _("A meter change needs a note: why the meter was replaced."))
     if MeterReading.get_or_none(MeterReading.room == room_id, MeterReading.item == fee.id,
                                 MeterReading.period == period):
         raise ValidationError("period", _(
@@ -115,23 +124,67 @@ def _store(room_id: int, fee: FeeItem, period: str, reading: Decimal, meter_chan
             "replaced, mark it as a meter change.").format(reading=reading, last=_dec(last.reading), period=last.period))
     else:
         previous = _dec(last.reading)
-    return MeterReading.create(room=room_id, item=fee.id, period=period, reading=reading, previous=previous,
-                               meter_change=meter_change, staff=staff_id, at=now())
+    if reading - previous > MAX_MONTHLY_CONSUMPTION and not access.can("fees.manage", staff_id):
+        raise ValidationError("reading", _(
+            "{reading} means {used} units of “{name}” in a month, more than {most}: check the reading; "
+            "if it is right, a lead (fees.manage) must enter it.").format(
+            reading=reading, used=reading - previous, name=fee.name, most=MAX_MONTHLY_CONSUMPTION))
+    row = MeterReading.create(room=room_id, item=fee.id, period=period, reading=reading, previous=previous,
+                              meter_change=meter_change, staff=staff_id, at=now())
+    if meter_change:
+        audit.record("replace", "meter_reading", row.id, "note", new=note, staff_id=staff_id)
+    return row
 
 
 def record_reading(room_id: int, item: str | int, period: str, reading: Decimal | int | str,
-                   meter_change: bool = False, staff_id: int | None = None) -> ReadingRow:
-    """Record a room's reading of a metered item for a period (抄表)."""
+                   meter_change: bool = False, staff_id: int | None = None, note: str = "") -> ReadingRow:
+    """Record a room's reading of a metered item for a period (抄表); a meter change needs
+    a note (why), which the audit log keeps."""
     access.require("fees.pay", staff_id)
     period = parse_period(period)
     value = parse_reading(reading)
+    note = clean_text(note or "", "note", max_length=500)
     room = Room.get_or_none(Room.id == room_id)
     if room is None:
         raise NotFoundError(_("No such room."))
     fee = _meter_item(room.community_id, item)
     with transaction():
-        row = _store(room_id, fee, period, value, bool(meter_change), staff_id)
+        row = _store(room_id, fee, period, value, bool(meter_change), staff_id, note)
     return next(r for r in readings(period, room_id=room_id) if r.id == row.id)
+
+
+def delete_reading(room_id: int, item: str | int, period: str, staff_id: int | None = None) -> ReadingRow:
+    """Delete a room's latest reading of an item (leads, fees.manage) — a mistyped or
+    far-future one — while no bill of the room, item and period is issued; audited."""
+    access.require("fees.manage", staff_id)
+    period = parse_period(period)
+    room = Room.get_or_none(Room.id == room_id)
+    if room is None:
+        raise NotFoundError(_("No such room."))
+    fee = _meter_item(room.community_id, item)
+    with transaction():
+        row = MeterReading.get_or_none(MeterReading.room == room_id, MeterReading.item == fee.id,
+                                       MeterReading.period == period)
+        if row is None:
+            raise NotFoundError(_("This room has no reading of “{name}” for {period}.").format(
+                name=fee.name, period=period))
+        later = (MeterReading.select(MeterReading.period).where(
+            MeterReading.room == room_id, MeterReading.item == fee.id, MeterReading.period > period)
+            .order_by(MeterReading.period.desc()).scalar())
+        if later:
+            raise ValidationError("period", _(
+                "Only the latest reading can be deleted: this room has a reading of “{name}” for {later}.").format(
+                name=fee.name, later=later))
+        if Bill.select().where(Bill.room == room_id, Bill.item == fee.id, Bill.period == period).exists():
+            raise ValidationError("period", _(
+                "The bill of “{name}” for {period} is issued: its reading cannot be deleted.").format(
+                name=fee.name, period=period))
+        shown = ReadingRow(row.id, room_id, room.code, fee.name, period, _dec(row.reading), _dec(row.previous),
+                           row.meter_change, "", row.at)
+        audit.record("delete", "meter_reading", row.id, "reading", old=f"{room.code} {fee.name} {period} "
+                     f"{shown.reading}", staff_id=staff_id)
+        MeterReading.delete().where(MeterReading.id == row.id).execute()
+    return shown
 
 
 def readings(period: str, *, room_id: int | None = None, community_id: int | None = None,
@@ -210,9 +263,11 @@ def import_readings(path: str, community_id: int, item: str | int, period: str,
             bad.append((line_no, _("no room “{code}”").format(code=show_controls(code[:30]))))
             continue
         change = len(fields) > 2 and fields[2].lower() in ("换表", "change", "meter change", "1", "yes", "是")
+        note = clean_text(",".join(fields[3:]), "note", max_length=500) if change else ""
         try:
             with transaction():
-                _store(room_id, fee, period, parse_reading(value), change, staff_id)
+                _store(room_id, fee, period, parse_reading(value), change, staff_id,
+                       note or _("meter change (readings file)"))
         except ValidationError as exc:
             bad.append((line_no, exc.message))
             continue
@@ -220,12 +275,17 @@ def import_readings(path: str, community_id: int, item: str | int, period: str,
     return ImportResult(stored, tuple(bad))
 
 
-def meter_lines(community_id: int, period: str, items: list[FeeItem], standards: dict) -> tuple[list[dict], int]:
-    """The bill lines of a period's readings of these metered items, and how many readings
-    are missing (rooms whose meter was read before, without a reading for the period).
-    Lines already issued are left out; a reading without consumption bills nothing."""
+def meter_lines(community_id: int, period: str, items: list[FeeItem],
+                standards: dict) -> tuple[list[dict], int, list[str]]:
+    """The bill lines of a period's readings of these metered items, how many readings
+    are missing (rooms whose meter was read before, without a reading for the period) and
+    the bad ones ("3-1-101 水费": a line over MAX_AMOUNT, left out so one wild reading cannot
+    stop the run). Lines already issued are left out; a reading without consumption bills
+    nothing."""
     start = period_start(period)
     lines: list[dict] = []
+    bad: list[str] = []
+    most_fen = int(MAX_AMOUNT * 100)
     missing = 0
     issued_at = now()
     for item in items:
@@ -238,27 +298,31 @@ def meter_lines(community_id: int, period: str, items: list[FeeItem], standards:
                                         Occupancy.end_date.is_null())
                       .group_by(Occupancy.room).tuples())
         rows = (MeterReading.select(MeterReading.room, MeterReading.reading, MeterReading.previous,
-                                    Room.building, Room.room_type, Room.state, Room.developer_held)
+                                    Room.building, Room.room_type, Room.state, Room.developer_held, Room.code)
                 .join(Room, on=(MeterReading.room == Room.id))
                 .where(Room.community == community_id, MeterReading.item == item.id, MeterReading.period == period)
                 .tuples())
         read = set()
-        for room_id, reading, previous, building_id, room_type, state, developer_held in rows:
+        for room_id, reading, previous, building_id, room_type, state, developer_held, code in rows:
             read.add(room_id)
             quantity = _dec(reading) - _dec(previous)
             found = standard_on(standards[item.id], room_type, start)
             if room_id in done or quantity <= 0 or found is None:
                 continue
             price, standard_id = found
+            amount = _fen(Decimal(price) * quantity)
+            if amount > most_fen:
+                bad.append(f"{code} {item.name}")
+                continue
             person = None if developer_held or state == "undelivered" else owners.get(room_id)
             lines.append(dict(
                 community=community_id, building=building_id, room=room_id, space=None, space_key=0,
                 item=item.id, standard=standard_id, period=period, starts_on=start,
                 ends_on=end - dt.timedelta(days=1), payer_kind="owner" if person else "developer",
                 person=person, quantity=quantity, unit_price_fen=price, rate_pct=100,
-                amount_fen=_fen(Decimal(price) * quantity), paid_fen=0, waived_fen=0, issued_at=issued_at))
+                amount_fen=amount, paid_fen=0, waived_fen=0, issued_at=issued_at))
         missing += len(_rooms_read(community_id, item.id, MeterReading.period < period) - read)
-    return lines, missing
+    return lines, missing, bad
 
 
 def _fen(exact: Decimal) -> int:

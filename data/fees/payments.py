@@ -201,6 +201,7 @@ def void_payment(community_id: int | None, ref: str | int, reason: str,
             raise ValidationError("payment", _("Only a payment can be voided."))
         if Payment.select().where(Payment.voids == original.id).exists():
             raise ValidationError("payment", _("Payment {number} is already voided.").format(number=original.number))
+        _check_voidable(original)
         number = _next_receipt(original.community_id, at.year)
         void = Payment.create(number=number, community=original.community_id, room=original.room_id,
                               kind="void", method=original.method, reference=original.reference,
@@ -218,6 +219,32 @@ def void_payment(community_id: int | None, ref: str | int, reason: str,
             _cover_negative_prepaid(original.room_id, at)
         refresh_rooms([original.room_id])
     return get_payment(original.community_id, number, staff_id)
+
+
+def _check_voidable(original: Payment) -> None:
+    """Refuse voiding a payment that took a refundable deposit (it comes back only through
+    its permit's refund, or it would be paid back twice) or that has an issued invoice (a
+    red-letter invoice comes first); a pending invoice request is cancelled with the void."""
+    from data.models import Renovation
+
+    refundable = (Allocation.select(Allocation.id).join(Bill).join(FeeItem)
+                  .where(Allocation.payment == original.id, FeeItem.refundable == True)  # noqa: E712
+                  .exists())
+    if refundable:
+        permit = (Renovation.select(Renovation.number).where(Renovation.deposit_receipt == original.number)
+                  .scalar()) or "?"
+        raise ValidationError("payment", _(
+            "Payment {number} is the deposit of renovation permit {permit}: it cannot be voided; the "
+            "deposit comes back only through the permit's refund.").format(number=original.number, permit=permit))
+    invoice = (Invoice.select().where(Invoice.payment == original.id, Invoice.status != "cancelled")
+               .order_by(Invoice.id.desc()).first())
+    if invoice is not None and invoice.status == "issued":
+        raise ValidationError("payment", _(
+            "Payment {number} has an issued invoice No.{invoice}: issue a red-letter invoice "
+            "(请先开具红字发票/作废发票) and record it before voiding the payment.").format(
+            number=original.number, invoice=invoice.number))
+    if invoice is not None:
+        Invoice.update(status="cancelled").where(Invoice.id == invoice.id).execute()
 
 
 def _cover_negative_prepaid(room_id: int, at) -> None:

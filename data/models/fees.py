@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from peewee import (
     AutoField,
+    BigIntegerField,
     BooleanField,
     CharField,
     DateField,
@@ -52,7 +53,7 @@ class FeeStandard(BaseModel):
     id = AutoField()
     item = ForeignKeyField(FeeItem, backref="standards", on_delete="RESTRICT")
     room_type = CharField(max_length=12, default="")
-    unit_price_fen = IntegerField()
+    unit_price_fen = BigIntegerField()
     starts_on = DateField()
     created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
     created_at = DateTimeField(default=now)
@@ -83,11 +84,11 @@ class Bill(BaseModel):
     payer_kind = CharField(max_length=10, default="owner")  # owner | developer | holder
     person = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL", index=False)
     quantity = DecimalField(max_digits=12, decimal_places=2, default=1)
-    unit_price_fen = IntegerField(default=0)
+    unit_price_fen = BigIntegerField(default=0)
     rate_pct = IntegerField(default=100)  # the vacancy rate for an empty owned room
-    amount_fen = IntegerField()
-    paid_fen = IntegerField(default=0)
-    waived_fen = IntegerField(default=0)
+    amount_fen = BigIntegerField()
+    paid_fen = BigIntegerField(default=0)
+    waived_fen = BigIntegerField(default=0)
     issued_at = DateTimeField(default=now)
     # 有偿维修: the work order an owner-paid repair bill came from (migration 0027); such a
     # line's space_key is minus the order's id, so two repairs of a room on one day stay apart.
@@ -127,7 +128,7 @@ class Payment(BaseModel):
     method = CharField(max_length=10, default="")  # data.fees.payments.METHODS
     reference = CharField(max_length=60, default="")
     payer_name = CharField(max_length=60, default="")
-    amount_fen = IntegerField()
+    amount_fen = BigIntegerField()
     voids = ForeignKeyField("self", null=True, unique=True, backref="voided_by", on_delete="RESTRICT")
     reason = TextField(default="")
     staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
@@ -144,7 +145,7 @@ class Allocation(BaseModel):
     id = AutoField()
     bill = ForeignKeyField(Bill, backref="allocations", on_delete="RESTRICT", index=False)  # (bill, at)
     payment = ForeignKeyField(Payment, null=True, backref="allocations", on_delete="RESTRICT")
-    amount_fen = IntegerField()
+    amount_fen = BigIntegerField()
     at = DateTimeField(default=now)
 
     class Meta:
@@ -156,7 +157,7 @@ class Waiver(BaseModel):
 
     id = AutoField()
     bill = ForeignKeyField(Bill, backref="waivers", on_delete="RESTRICT")
-    amount_fen = IntegerField()
+    amount_fen = BigIntegerField()
     reason = TextField()
     staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
     at = DateTimeField(default=now)
@@ -170,8 +171,8 @@ class FeeAccount(BaseModel):
 
     id = AutoField()
     room = ForeignKeyField(Room, unique=True, backref="+", on_delete="RESTRICT")
-    prepaid_fen = IntegerField(default=0)
-    due_fen = IntegerField(default=0)
+    prepaid_fen = BigIntegerField(default=0)
+    due_fen = BigIntegerField(default=0)
     oldest_period = CharField(max_length=7, default="")
 
     class Meta:
@@ -187,7 +188,7 @@ class FeeExpense(BaseModel):
     community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)  # (community, month)
     month = CharField(max_length=7)  # "2026-10"
     category = CharField(max_length=12)
-    amount_fen = IntegerField()
+    amount_fen = BigIntegerField()
     note = TextField(default="")
     created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
     created_at = DateTimeField(default=now)
@@ -205,7 +206,7 @@ class SharedEntry(BaseModel):
     community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)  # (community, month)
     month = CharField(max_length=7)
     kind = CharField(max_length=12)
-    amount_fen = IntegerField()
+    amount_fen = BigIntegerField()
     note = TextField(default="")
     created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
     created_at = DateTimeField(default=now)
@@ -225,7 +226,7 @@ class ArrearsContact(BaseModel):
     at = DateTimeField(default=now)
     outcome = CharField(max_length=12)  # data.fees.collection.CONTACT_OUTCOMES
     promised_on = DateField(null=True, index=True)
-    due_fen = IntegerField(default=0)  # what the room owed when it was recorded
+    due_fen = BigIntegerField(default=0)  # what the room owed when it was recorded
     note = TextField(default="")
     callback = ForeignKeyField(Call, null=True, backref="+", on_delete="SET NULL")
 
@@ -289,7 +290,7 @@ class CommissionStatement(BaseModel):
     id = AutoField()
     staff = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
     month = CharField(max_length=7)
-    total_fen = IntegerField(default=0)
+    total_fen = BigIntegerField(default=0)
     status = CharField(max_length=10, default="draft")  # draft | approved
     computed_at = DateTimeField(default=now)
     approved_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
@@ -308,9 +309,9 @@ class CommissionLine(BaseModel):
     source = CharField(max_length=12)
     ref = CharField(max_length=40)
     note = CharField(max_length=120, default="")
-    base_fen = IntegerField()
+    base_fen = BigIntegerField()
     percent = DecimalField(max_digits=6, decimal_places=2)
-    amount_fen = IntegerField()
+    amount_fen = BigIntegerField()
 
 
 class Invoice(BaseModel):
@@ -346,7 +347,7 @@ class FundBalance(BaseModel):
     community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT", index=False)
     room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT", index=False)  # (room, as_of)
     as_of = DateField()
-    balance_fen = IntegerField()
+    balance_fen = BigIntegerField()
     imported_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
     imported_at = DateTimeField(default=now)
 
@@ -362,11 +363,11 @@ class FundRequest(BaseModel):
     id = AutoField()
     community = ForeignKeyField(Community, backref="+", on_delete="RESTRICT")
     project = CharField(max_length=100)
-    budget_fen = IntegerField()
+    budget_fen = BigIntegerField()
     reason = TextField(default="")
     scope = CharField(max_length=100, default="")  # how the rooms were named: "3号楼" or "3-1-101、3-1-102"
     status = CharField(max_length=10, default="draft")
-    used_fen = IntegerField(null=True)
+    used_fen = BigIntegerField(null=True)
     used_on = DateField(null=True)
     result = TextField(default="")
     created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")

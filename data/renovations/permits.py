@@ -374,6 +374,11 @@ def record_deposit(ref: int | str, staff_id: int | None, amount: Decimal | str |
         if permit.deposit_received_at is not None:
             raise ValidationError("deposit", _("The deposit of {number} was received on {when}.")
                                   .format(number=permit.number, when=f"{permit.deposit_received_at:%Y-%m-%d}"))
+        if (value is not None and permit.approved_at is not None and value != Decimal(str(permit.deposit))
+                and not access.can("renovation.approve", staff_id)):
+            raise ValidationError("deposit", _(
+                "{number} was approved with a deposit of {amount} yuan: only a lead may change it.").format(
+                number=permit.number, amount=money(permit.deposit)))
         amount = value if value is not None else Decimal(str(permit.deposit))
         receipt = _take_deposit(permit, amount, staff_id, at)
         return ({"deposit": value} if value is not None else {}) | {"deposit_receipt": receipt}

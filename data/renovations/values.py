@@ -320,17 +320,21 @@ def money(value: Decimal | int | str | None) -> str:
     return str(Decimal(str(value if value is not None else 0)).quantize(Decimal("0.01")))
 
 
-_AMOUNT_JUNK = re.compile(r"[\s,¥￥元]|RMB|CNY", re.IGNORECASE)
+_AMOUNT_JUNK = re.compile(r"[\s¥￥元]|RMB|CNY", re.IGNORECASE)
+#: Plain digits with one decimal point, or thousands groups of three ("1,000.50"): no
+#: exponent (1e3), underscore (1_000) or misplaced separator (1,0.5) that Decimal() takes.
+_AMOUNT_RE = re.compile(r"^-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?$|^-?\.\d+$")
 
 
 def parse_amount(value: Decimal | int | str, field_name: str, *,
                  maximum: Decimal = MAX_DEPOSIT) -> Decimal:
     """An amount of yuan: "2000", "2,000.00", "¥2000", "2000元" (full-width digits too), at
     most two decimals, from 0 to `maximum`. ValidationError names `field_name`."""
-    text = _AMOUNT_JUNK.sub("", fold_width(str(value)))
+    text = _AMOUNT_JUNK.sub("", fold_width(format(value, "f") if isinstance(value, Decimal) else str(value)))
     example = _("Give the amount in yuan, such as 2000 or 2000.00.")
-    if not text:
+    if not text or not text.isascii() or not _AMOUNT_RE.match(text):
         raise ValidationError(field_name, example)
+    text = text.replace(",", "")
     try:
         amount = Decimal(text)
     except InvalidOperation:

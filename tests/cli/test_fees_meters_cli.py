@@ -41,7 +41,7 @@ def test_readings_and_their_bill(db, capsys, tmp_path):
     ok(db, capsys, "fees", "read", "3-1-101", "水费", "2026-12", "100")
     assert run(db, "fees", "read", "3-1-101", "水费", "2027-01", "90") == 2
     assert "低于该房间上次读数 100.00" in capsys.readouterr().err
-    [row] = ok(db, capsys, "fees", "read", "3-1-101", "水费", "2027-01", "6", "--meter-change")
+    [row] = ok(db, capsys, "fees", "read", "3-1-101", "水费", "2027-01", "6", "--meter-change", "--note", "旧表损坏")
     assert (row["consumption"], row["meter_change"]) == ("6.00", True)
     ok(db, capsys, "fees", "read", "5-1-101", "水费", "2026-12", "10")
     csv = tmp_path / "jan.csv"

@@ -53,7 +53,7 @@ def test_lower_reading_is_refused_and_nothing_stored(w):
 def test_meter_change_starts_the_new_meter_at_zero(w):
     room = w.rooms["3-1-101"]
     fees.record_reading(room, "水费", "2026-12", "500")
-    row = fees.record_reading(room, "水费", "2027-01", "7.3", meter_change=True)
+    row = fees.record_reading(room, "水费", "2027-01", "7.3", meter_change=True, note="旧表损坏，换新表")
     assert (row.meter_change, row.previous, row.consumption) == (True, Decimal("0.00"), Decimal("7.30"))
     fees.bill_period("2027-01")
     # 7.3 t × 3.45 = 25.185 yuan → 2519 fen (rounded half up once)

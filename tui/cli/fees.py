@@ -50,9 +50,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501"))
     q.add_argument("item", metavar="ITEM", help=_("the metered fee item, such as 水费"))
     q.add_argument("period", metavar="YYYY-MM", help=_("the month, such as 2027-01"))
-    q.add_argument("reading", metavar="READING", help=_("what the meter shows"))
+    q.add_argument("reading", metavar="READING", nargs="?", default=None, help=_("what the meter shows"))
     q.add_argument("--meter-change", action="store_true", dest="meter_change",
                    help=_("the meter was replaced: the new one started at 0"))
+    q.add_argument("--note", default="", metavar="TEXT", help=_("why the meter was replaced (needed with --meter-change)"))
+    q.add_argument("--delete", action="store_true",
+                   help=_("delete the room's latest reading of the item for PERIOD while its bill is not issued (leads)"))
 
     q = actions.add_parser("readings", help=_("a period's meter readings"))
     common(q)
@@ -304,13 +307,24 @@ def _print_reading(args: argparse.Namespace, row) -> None:
 
 def _meters(args: argparse.Namespace, staff) -> int:
     from data import fees
+    from data.errors import ValidationError
     from data.lookup import find_room
 
     command = args.fees_command
     if command == "read":
         room_id = find_room(args.room, args.community or None, option="ROOM")[1]
+        if args.delete:
+            row = fees.delete_reading(room_id, args.item, args.period, staff.id)
+            if args.json:
+                emit(row.as_json())
+            else:
+                print(_("Deleted the reading {reading} of {room} {item} for {period}.").format(
+                    reading=row.reading, room=row.room, item=row.item, period=row.period))
+            return 0
+        if args.reading is None:
+            raise ValidationError("reading", _("Give the reading (READING)."))
         _print_reading(args, fees.record_reading(room_id, args.item, args.period, args.reading,
-                                                 args.meter_change, staff.id))
+                                                 args.meter_change, staff.id, args.note))
         return 0
     if command == "readings":
         for row in fees.readings(args.period, community_id=_community_id(args), staff_id=staff.id):
@@ -895,6 +909,9 @@ def cmd_fees(args: argparse.Namespace) -> int:
             if result.missing_readings:
                 print(_("{count} meter readings are missing: those rooms' metered items were not billed.").format(
                     count=result.missing_readings))
+            if result.bad_readings:
+                print(_("{count} meter readings give a bill over the limit and were not billed; check them: {rooms}").format(
+                    count=len(result.bad_readings), rooms="、".join(result.bad_readings[:20])))
         return 0
     if command == "void":
         view = fees.void_payment(_community_id(args), args.receipt, args.reason, staff.id)

@@ -72,12 +72,13 @@ def reading_form(community_id: int, community: str, period: str, staff_id: int) 
         FormField("reading", _("Reading"), placeholder=_("what the meter shows, such as 1234.5")),
         FormField("change", _("Meter change"), "no", kind="select",
                   options=[(_("No"), "no"), (_("Yes: a new meter, starting at 0"), "yes")]),
+        FormField("note", _("Why (meter change)"), placeholder=_("needed for a meter change: what happened")),
     ]
 
     def save(values: dict[str, str]) -> fees.ReadingRow:
         room_id = find_room(values["room"], community, option="room")[1]
         return fees.record_reading(room_id, values["item"], values["period"], values["reading"],
-                                   values["change"] == "yes", staff_id)
+                                   values["change"] == "yes", staff_id, values.get("note", ""))
 
     return FormModal(_("Meter reading in {community}").format(community=community), fields, save,
                      save_label=_("Record"))

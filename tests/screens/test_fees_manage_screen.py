@@ -92,6 +92,27 @@ async def test_a_reading_is_stored_and_a_lower_one_refused_with_the_form_kept(w)
         assert "1 rooms read before have no reading yet" in text and "3-1-101" in text and "12.50" in text
 
 
+async def test_a_meter_change_needs_its_reason_in_the_form(w):
+    app = FrontDeskApp(sign_in("super1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_manage(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        form = app.screen
+        fill(app, room="3-1-102", reading="6")
+        form.query_one("#field-change").value = "yes"
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert app.screen is form  # no reason given: refused, the form kept
+        assert not MeterReading.select().where(MeterReading.room == w.rooms["3-1-102"],
+                                               MeterReading.period == "2027-03").exists()
+        fill(app, note="旧表损坏，换新表")
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FeesManageScreen)
+        stored = MeterReading.get(MeterReading.room == w.rooms["3-1-102"], MeterReading.period == "2027-03")
+        assert stored.meter_change and Decimal(str(stored.reading)) == Decimal("6")
+
 async def test_a_repair_is_billed_from_the_work_order_view_once(w):
     room = Room.get_by_id(w.rooms["3-1-101"])
     order = f.work_order(w.desk, w.comm, room_=room, status="resolved")

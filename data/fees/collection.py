@@ -185,8 +185,8 @@ def record_list_contact(item_id: int, outcome: str, staff_id: int, *, promised_o
     to (promise with its date, reached, refused) — the list attempt and the dated contact
     in one transaction; nothing is stored when either is refused."""
     from data.calls.lists import record_attempt
-    from data.models import CallListItem
     from data.dates import parse_day
+    from data.models import CallListItem
 
     if isinstance(promised_on, str):  # the desk's short forms too: 12-14, 下周一, +7
         promised_on = parse_day(promised_on, today()) if promised_on.strip() else None

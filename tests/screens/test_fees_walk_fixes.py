@@ -14,12 +14,12 @@ from data import fees, people
 from data.db import close_database, open_database
 from data.fees import collection
 from data.models import ArrearsContact, ArrearsReason, FeeAccount, Payment
+from data.staff import sign_in
 from screens.fees import FeesScreen, StatementScreen
 from tests import factories as f
 from tests.helpers.fees import world
 from tests.screen_text import record_notifications, screen_text, settle, wait_for
 from tui.app import FrontDeskApp
-from data.staff import sign_in
 from widgets.confirm import ConfirmModal
 from widgets.form import FormModal
 

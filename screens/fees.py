@@ -373,6 +373,22 @@ def promise_words(day: dt.date) -> str:
     return _("Promised to pay on {date}").format(date=day.isoformat())
 
 
+def arrears_facts(room_id: int, staff_id: int) -> str:
+    """What the 催缴 call panel says of a room before the script: its recorded arrears reason
+    (对服务不满 … and the note) and its open promise to pay; "" when neither (or no fees.view)."""
+    try:
+        reason = fees.reasons_of([room_id], staff_id=staff_id).get(room_id)
+        promise = open_promises([room_id]).get(room_id)
+    except FrontDeskError:
+        return ""
+    lines = []
+    if reason is not None:
+        lines.append(f"{reason.short}  {reason.note}".strip())
+    if promise is not None:
+        lines.append(promise_words(promise))
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class ArrearsLine:
     """A row of the arrears list, the room's current arrears reason and open promise to pay."""
@@ -420,6 +436,8 @@ class ArrearsList(RegisterTab):
                 tooltip=N_("A 催缴 call list of the rooms these filters show, for the calls screen")),
         Binding("w", "reminder", N_("催缴函"),
                 tooltip=N_("The highlighted room's written reminder as an A4 PDF in your export folder")),
+        # Listed by F1 (the table's own enter does the same: open_record).
+        Binding("enter", "open_statement", N_("Open the room's statement"), show=False),
         Binding("g", "public_accounts", N_("公示"), show=False,
                 tooltip=N_("Public accounts: the fee board, a quarter's or a half-year's statement, PDF or XLSX")),
     ]
@@ -604,6 +622,11 @@ class ArrearsList(RegisterTab):
     def open_record(self, row: Any) -> None:
         self.app.push_screen(StatementScreen(row.room_id))
 
+    def action_open_statement(self) -> None:
+        line = self._highlighted()
+        if line is not None:
+            self.open_record(line)
+
     # --- filters -------------------------------------------------------------------------------
 
     def _reload(self) -> None:
@@ -750,4 +773,4 @@ def rates_chart(community: str, rows: list[fees.RateRow]) -> Text:
     return text
 
 
-__all__ = ["FEE_ROLES", "ArrearsLine", "ArrearsList", "RatesScreen", "FeesScreen", "StatementScreen", "open_statement", "payment_form"]
+__all__ = ["FEE_ROLES", "ArrearsLine", "arrears_facts", "ArrearsList", "RatesScreen", "FeesScreen", "StatementScreen", "open_statement", "payment_form"]

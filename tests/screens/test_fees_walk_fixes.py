@@ -173,19 +173,19 @@ async def test_owners_filters_and_columns_at_80_columns(w):
         shown = record_notifications(app)
         await settle(app, pilot)
         app.push_screen(FeesScreen())
-        await wait_for(pilot, lambda: "3-1-103" in screen_text(app))
+        await wait_for(pilot, lambda: "3-1-103" in screen_text(app), timeout=15)
         text = screen_text(app)
         line = next(x for x in text.splitlines() if "3-1-103" in x)
         assert "无业主" in line or "建设单位" in line  # nobody's room is not blank
         assert "原因" in text and "…" not in next(x for x in text.splitlines() if "户欠费" in x)
         assert "全部小区" in text
         await pilot.press("c")
-        await wait_for(pilot, lambda: "全部小区" not in screen_text(app))
+        await wait_for(pilot, lambda: "全部小区" not in screen_text(app), timeout=15)
         await pilot.press("c")
-        await wait_for(pilot, lambda: "全部小区" in screen_text(app))
+        await wait_for(pilot, lambda: "全部小区" in screen_text(app), timeout=15)
         # l: the 催缴 list says how many rooms were left out (3-1-103 has no owner).
         await pilot.press("l")
-        await wait_for(pilot, lambda: any("未列入" in m for m in shown))
+        await wait_for(pilot, lambda: any("未列入" in m for m in shown), timeout=15)
         assert any("1 户无业主电话，未列入" in m for m in shown)
 
 
@@ -200,3 +200,57 @@ async def test_the_statement_names_the_owner_and_pgdn_at_the_end_says_so(w):
         await wait_for(pilot, lambda: any("没有更早的记录" in m for m in shown))
         await pilot.press("pageup")
         await wait_for(pilot, lambda: any("已是第一页" in m for m in shown))
+
+
+async def test_help_lists_enter_on_the_arrears_list_and_no_key_twice_on_the_task_list(w):
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(FeesScreen())
+        await wait_for(pilot, lambda: "3-1-101" in screen_text(app))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: "打开该户的收费明细" in screen_text(app))
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("f5", "o")
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: "回电" in screen_text(app))
+        lines = [line.strip("│ ") for line in screen_text(app).splitlines()]
+        for words in ("o 任务", "h 历史", "t 统计", "c 回电", "n 新来电"):
+            assert lines.count(words) == 1, words
+
+
+async def test_the_owner_card_footer_offers_f_fees(w):
+    from screens.owner_card import OwnerCardScreen
+
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(OwnerCardScreen(w.owners["3-1-101"]))
+        await wait_for(pilot, lambda: "张晓明" in screen_text(app))
+        assert "f 收费" in screen_text(app).splitlines()[-1]
+    app = app_for("tech1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(OwnerCardScreen(w.owners["3-1-101"]))
+        await wait_for(pilot, lambda: "张晓明" in screen_text(app))
+        assert "f 收费" not in screen_text(app).splitlines()[-1]
+
+
+async def test_the_call_panel_of_a_催缴_item_shows_the_reason_and_the_promise(w):
+    room = w.rooms["3-1-101"]
+    fees.set_reason(room, "service", "电梯坏了三个月", w.desk.id)
+    collection.record_promise(room, dt.date(2027, 3, 20), w.desk.id)
+    collection.build_arrears_list(community_id=w.comm.id, min_fen=50000, staff_id=w.desk.id, name="三月催缴")
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "三月催缴" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "承诺 2027-03-20 缴费" in screen_text(app))
+        text = screen_text(app)
+        assert "对服务不满" in text and "电梯坏了三个月" in text

@@ -13,7 +13,7 @@ from textual.widgets import Input
 from data import fees, people
 from data.db import close_database, open_database
 from data.fees import collection
-from data.models import ArrearsContact, ArrearsReason, FeeAccount, Payment
+from data.models import ArrearsContact, ArrearsReason, FeeAccount, Invoice, Payment
 from data.staff import sign_in
 from screens.fees import FeesScreen, StatementScreen
 from tests import factories as f
@@ -60,6 +60,14 @@ async def test_r_prints_a_receipt_whose_number_another_community_has(w):
         await pilot.press("r")
         await wait_for(pilot, lambda: any(here.number in m and "多个小区" not in m for m in shown))
         assert not any("多个小区" in m for m in shown)
+        # i: the invoice request goes to this room's payment, not the other community's.
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        app.screen.query_one("#field-title", Input).value = "张晓明"
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, StatementScreen) and Invoice.select().exists())
+    [invoice] = Invoice.select()
+    assert invoice.payment_id == here.id
 
 
 async def test_an_overpayment_asks_first_and_escape_keeps_the_amount(w):

@@ -588,10 +588,13 @@ class ArrearsList(RegisterTab):
         self.total_rooms = page.total_rooms
         # Short enough for 80 columns: the filters as words, 全部小区 when none is chosen.
         parts = [_("{rooms} rooms owe {amount} yuan.").format(rooms=page.total_rooms,
-                                                              amount=yuan(page.total_fen)).rstrip(".。"),
-                 self.community[1] if self.community[0] is not None else _("All communities")]
-        if self.building[0] is not None:
+                                                              amount=yuan(page.total_fen)).rstrip(".。")]
+        if self.community[0] is None:
+            parts.append(_("All communities"))
+        elif self.building[0] is not None:  # its label names the community already
             parts.append(self.building[1])
+        else:
+            parts += [self.community[1], _("All buildings")]
         if self.bucket:
             parts.append(_("{bucket} months").format(bucket=self.bucket))
         reasons = fees.reasons_of([r.room_id for r in page.rows], staff_id=self.app.staff.id)

@@ -189,6 +189,11 @@ async def test_owners_filters_and_columns_at_80_columns(w):
         assert "全部小区" in text
         await pilot.press("c")
         await wait_for(pilot, lambda: "全部小区" not in screen_text(app), timeout=15)
+        assert "全部楼栋" in screen_text(app)
+        await pilot.press("b")  # building 3, then 5, then every building again
+        await wait_for(pilot, lambda: "全部楼栋" not in screen_text(app), timeout=15)
+        await pilot.press("b", "b")
+        await wait_for(pilot, lambda: "全部楼栋" in screen_text(app), timeout=15)
         await pilot.press("c")
         await wait_for(pilot, lambda: "全部小区" in screen_text(app), timeout=15)
         # l: the 催缴 list says how many rooms were left out (3-1-103 has no owner).

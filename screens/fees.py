@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Label, Static
 
 from data import access, fees
 from data.errors import FrontDeskError
+from data.fees.collection import open_promises, room_owner
 from data.i18n import N_, _
 from data.property.communities import list_communities
 from data.queue import buildings as building_choices
@@ -113,7 +114,40 @@ def payment_form(room_id: int, room: str, due_fen: int, staff_id: int) -> FormMo
                                  reference=values["reference"] if method == "transfer" else "",
                                  payer_name=values["payer"], staff_id=staff_id)
 
-    return FormModal(_("Payment for {room}").format(room=room), fields, save, save_label=_("Take payment"))
+    return PaymentForm(_("Payment for {room}").format(room=room), fields, save, save_label=_("Take payment"),
+                       due_fen=due_fen)
+
+
+class PaymentForm(FormModal):
+    """The payment form: an amount over what the room owes (a typo as often as a prepayment)
+    is taken only once the clerk confirms that the excess goes to the prepaid balance."""
+
+    def __init__(self, *args: Any, due_fen: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.due_fen = due_fen
+        self._confirmed_for = ""
+
+    def action_save(self) -> None:
+        amount = self.values()["amount"]
+        try:
+            fen = fees.fen_of(amount, "amount")
+        except FrontDeskError:
+            fen = 0  # the save says what is wrong with it
+        if fen <= max(self.due_fen, 0) or self._confirmed_for == amount:
+            super().action_save()
+            return
+        from widgets.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._confirmed_for = amount
+                super(PaymentForm, self).action_save()
+            else:  # back to the form, the amount as typed
+                self.query_one("#field-amount").focus()
+
+        question = _("{amount} yuan more than owed will go to the prepaid balance. Go ahead?").format(
+            amount=yuan(fen - max(self.due_fen, 0)))
+        self.app.push_screen(ConfirmModal(question), answered)
 
 
 def owner_text(view: fees.OwnerArrears) -> Text:
@@ -145,8 +179,11 @@ class StatementScreen(DeskScreen):
 
     class Loaded(Message):
         def __init__(self, view: fees.Statement, page: int, owner: fees.OwnerArrears | None = None,
-                     reason: fees.ReasonView | None = None) -> None:
+                     reason: fees.ReasonView | None = None, holder: tuple[str, str] = ("", ""),
+                     promise: dt.date | None = None) -> None:
             super().__init__()
+            self.holder = holder
+            self.promise = promise
             self.view = view
             self.page = page
             self.owner = owner
@@ -161,6 +198,8 @@ class StatementScreen(DeskScreen):
         self.page = 0
         self.more = False
         self.lines: list[Any] = []
+        #: The last payment's receipt line, shown on the status line until the screen closes.
+        self.last_receipt = ""
 
     @property
     def screen_title(self) -> str:
@@ -190,10 +229,12 @@ class StatementScreen(DeskScreen):
             owner = (fees.owner_arrears(self.person_id, staff_id=self.app.staff.id)
                      if self.person_id is not None else None)
             reason = fees.reasons_of([self.room_id], staff_id=self.app.staff.id).get(self.room_id)
+            holder = room_owner(self.room_id, self.app.staff.id)
+            promise = open_promises([self.room_id]).get(self.room_id)
         except FrontDeskError as exc:
             self.app.call_from_thread(self._refused, exc.message)
             return
-        self.post_message(self.Loaded(view, page, owner, reason))
+        self.post_message(self.Loaded(view, page, owner, reason, holder, promise))
 
     def _refused(self, message: str) -> None:
         self.notify(message, severity="error", markup=False, timeout=10)
@@ -210,7 +251,12 @@ class StatementScreen(DeskScreen):
         self.more = len(merged) > start + STATEMENT_PAGE or len(view.bills) >= limit or len(view.payments) >= limit
         top = Text()
         top.append(f"{view.community} {view.room}  ", style="bold")
+        name, phone = message.holder
+        if name:
+            top.append(f"{name} {phone}".strip() + "  ")
         top.append_text(balance_text(view.due_fen, view.prepaid_fen))
+        if message.promise is not None and view.due_fen > 0:
+            top.append("  " + promise_words(message.promise), style="yellow")
         self.query_one("#fees-balance", Static).update(safe_text(top))
         owner_line = self.query_one("#fees-owner", Static)
         owner_line.display = message.owner is not None and len(message.owner.rooms) > 1
@@ -227,6 +273,8 @@ class StatementScreen(DeskScreen):
             parts.append(_("pgdn more"))
         if not self.lines:
             parts.append(_("nothing here"))
+        if self.last_receipt:
+            parts = [self.last_receipt, *parts[1:]]
         self.query_one("#fees-status", Label).update(plain(" · ".join(parts)))
         headers = (_("Date"), _("Item"), _("Amount"), _("State"))
         fill_table(self.query_one("#fees-lines", DataTable), headers, [line_cells(line) for line in self.lines])
@@ -241,10 +289,14 @@ class StatementScreen(DeskScreen):
     def action_next_page(self) -> None:
         if self.more:
             self.load(self.page + 1)
+        else:
+            self.notify(_("No older records."), markup=False, timeout=3)
 
     def action_previous_page(self) -> None:
         if self.page:
             self.load(self.page - 1)
+        else:
+            self.notify(_("No newer records: this is the first page."), markup=False, timeout=3)
 
     def _payment(self) -> fees.PaymentView | None:
         """The payment under the cursor, else the newest on the page."""
@@ -261,7 +313,7 @@ class StatementScreen(DeskScreen):
         if line is None:
             self.notify(_("No payment on this page to print a receipt of."), severity="warning", markup=False)
             return
-        self.write_receipt(line.number)
+        self.write_receipt(line.number, self.room_id)
 
     def action_invoice(self) -> None:
         """i: the invoice of the payment under the cursor — request it, or record its number."""
@@ -285,11 +337,11 @@ class StatementScreen(DeskScreen):
         self.app.push_screen(form, saved)
 
     @work(thread=True, exclusive=True, group="fees-receipt", exit_on_error=False)
-    def write_receipt(self, number: str) -> None:
+    def write_receipt(self, number: str, room_id: int) -> None:
         from data.fees.documents import receipt_pdf
 
-        try:
-            path = receipt_pdf(number, self.app.staff.id)
+        try:  # receipt numbers restart per community: look it up in the room's
+            path = receipt_pdf(number, self.app.staff.id, room_id=room_id)
         except FrontDeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False, timeout=10)
             return
@@ -304,21 +356,46 @@ class StatementScreen(DeskScreen):
         def saved(payment: fees.PaymentView | None) -> None:
             if payment is None:
                 return
-            self.notify(_("Receipt {number}: {amount} yuan ({words}), {room}.").format(
+            said = _("Receipt {number}: {amount} yuan ({words}), {room}.").format(
                 number=payment.number, amount=yuan(payment.amount_fen), words=payment.amount_in_words,
-                room=payment.room), markup=False, timeout=15)
+                room=payment.room)
+            # The toast covers the list's state column: short, and the status line keeps it.
+            self.last_receipt = said
+            self.notify(said, markup=False, timeout=3)
             self.load(0)
 
         self.app.push_screen(payment_form(self.room_id, f"{view.community} {view.room}", view.due_fen,
                                           self.app.staff.id), saved)
 
 
+def promise_words(day: dt.date) -> str:
+    """承诺 2026-12-14 缴费: the room's open promise to pay."""
+    return _("Promised to pay on {date}").format(date=day.isoformat())
+
+
+def arrears_facts(room_id: int, staff_id: int) -> str:
+    """What the 催缴 call panel says of a room before the script: its recorded arrears reason
+    (对服务不满 … and the note) and its open promise to pay; "" when neither (or no fees.view)."""
+    try:
+        reason = fees.reasons_of([room_id], staff_id=staff_id).get(room_id)
+        promise = open_promises([room_id]).get(room_id)
+    except FrontDeskError:
+        return ""
+    lines = []
+    if reason is not None:
+        lines.append(f"{reason.short}  {reason.note}".strip())
+    if promise is not None:
+        lines.append(promise_words(promise))
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class ArrearsLine:
-    """A row of the arrears list and the room's current arrears reason."""
+    """A row of the arrears list, the room's current arrears reason and open promise to pay."""
 
     row: fees.ArrearsRow
     reason: fees.ReasonView | None
+    promise: dt.date | None = None
 
     @property
     def room_id(self) -> int:
@@ -346,7 +423,7 @@ class ArrearsList(RegisterTab):
     ACTION = "fees.view"
     # Narrow money columns leave the reason a column at 80 cells (9999.99 fits a bucket).
     COLUMNS = ((N_("Room"), 9), (N_("Owner"), 6), (N_("Owes"), 9), ("0-3", 7), ("3-6", 7),
-               ("6-12", 7), ("12+", 7), (N_("Why unpaid"), 10))
+               ("6-12", 7), ("12+", 7), (N_("Reason"), 10))
     FLEXIBLE = 7
     MIN_FLEX = 4
     BINDINGS = [
@@ -359,6 +436,8 @@ class ArrearsList(RegisterTab):
                 tooltip=N_("A 催缴 call list of the rooms these filters show, for the calls screen")),
         Binding("w", "reminder", N_("催缴函"),
                 tooltip=N_("The highlighted room's written reminder as an A4 PDF in your export folder")),
+        # Listed by F1 (the table's own enter does the same: open_record).
+        Binding("enter", "open_statement", N_("Open the room's statement"), show=False),
         Binding("g", "public_accounts", N_("公示"), show=False,
                 tooltip=N_("Public accounts: the fee board, a quarter's or a half-year's statement, PDF or XLSX")),
     ]
@@ -372,6 +451,7 @@ class ArrearsList(RegisterTab):
         self.community: tuple[int | None, str] = (None, "")
         self.building: tuple[int | None, str] = (None, "")
         self.bucket = ""
+        self.total_rooms = 0
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -393,8 +473,10 @@ class ArrearsList(RegisterTab):
 
     def _show_reason(self) -> None:
         line = self._highlighted()
-        self.query_one("#arrears-reason", Static).update(
-            reason_text(line.reason) if line is not None and line.reason is not None else "")
+        text = reason_text(line.reason) if line is not None and line.reason is not None else Text()
+        if line is not None and line.promise is not None:
+            text = Text(promise_words(line.promise), style="bold yellow") + (Text("  ") + text if text else Text())
+        self.query_one("#arrears-reason", Static).update(text)
 
     def action_set_reason(self) -> None:
         """y: why the highlighted room does not pay (a choice of six and a note)."""
@@ -407,7 +489,8 @@ class ArrearsList(RegisterTab):
         if complaints:
             help_text = _("Open complaints: {list}").format(
                 list="; ".join(f"{c.number} {c.title}" for c in complaints[:3]))
-        current = line.reason.reason if line.reason is not None else "service" if complaints else "hardship"
+        # Nothing is chosen for the clerk (a guess would be recorded as what the owner said).
+        current = line.reason.reason if line.reason is not None else ""
         fields = [
             FormField("reason", _("Why unpaid"), current, kind="select",
                       options=[(_(label), code) for code, label in fees.REASONS.items()], help=help_text),
@@ -450,9 +533,9 @@ class ArrearsList(RegisterTab):
         except FrontDeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="warning", markup=False, timeout=10)
             return
-        self.app.call_from_thread(self._list_built, list_id, count)
+        self.app.call_from_thread(self._list_built, list_id, count, max(0, self.total_rooms - count))
 
-    def _list_built(self, list_id: int, count: int) -> None:
+    def _list_built(self, list_id: int, count: int, left_out: int = 0) -> None:
         """Say how many rooms went in and offer the calls screen on that list."""
         from widgets.confirm import ConfirmModal
 
@@ -464,7 +547,10 @@ class ArrearsList(RegisterTab):
 
                 self.app.push_screen(CallsScreen(mode="list", list_id=list_id))
 
-        self.notify(_("催缴 list built: {count} rooms.").format(count=count), markup=False, timeout=10)
+        said = _("催缴 list built: {count} rooms.").format(count=count)
+        if left_out:
+            said += " " + _("{count} rooms have no owner with a phone and were left out.").format(count=left_out)
+        self.notify(said, markup=False, timeout=10)
         self.app.push_screen(ConfirmModal(question), answered)
 
     def action_reminder(self) -> None:
@@ -499,16 +585,21 @@ class ArrearsList(RegisterTab):
         page = fees.arrears_page(community_id=self.community[0], building_id=self.building[0],
                                  bucket=self.bucket or None, limit=self.PAGE, offset=offset,
                                  staff_id=self.app.staff.id)
+        self.total_rooms = page.total_rooms
+        # Short enough for 80 columns: the filters as words, 全部小区 when none is chosen.
         parts = [_("{rooms} rooms owe {amount} yuan.").format(rooms=page.total_rooms,
                                                               amount=yuan(page.total_fen)).rstrip(".。")]
-        if self.community[0] is not None:
-            parts.append(self.community[1])
-        if self.building[0] is not None:
+        if self.community[0] is None:
+            parts.append(_("All communities"))
+        elif self.building[0] is not None:  # its label names the community already
             parts.append(self.building[1])
+        else:
+            parts += [self.community[1], _("All buildings")]
         if self.bucket:
-            parts.append(_("oldest debt {bucket} months").format(bucket=self.bucket))
+            parts.append(_("{bucket} months").format(bucket=self.bucket))
         reasons = fees.reasons_of([r.room_id for r in page.rows], staff_id=self.app.staff.id)
-        lines = [ArrearsLine(r, reasons.get(r.room_id)) for r in page.rows]
+        promises = open_promises([r.room_id for r in page.rows])
+        lines = [ArrearsLine(r, reasons.get(r.room_id), promises.get(r.room_id)) for r in page.rows]
         return lines, offset + len(page.rows) if page.more else None, " · ".join(parts)
 
     def _show(self, message: Any) -> None:
@@ -533,6 +624,11 @@ class ArrearsList(RegisterTab):
 
     def open_record(self, row: Any) -> None:
         self.app.push_screen(StatementScreen(row.room_id))
+
+    def action_open_statement(self) -> None:
+        line = self._highlighted()
+        if line is not None:
+            self.open_record(line)
 
     # --- filters -------------------------------------------------------------------------------
 
@@ -680,4 +776,4 @@ def rates_chart(community: str, rows: list[fees.RateRow]) -> Text:
     return text
 
 
-__all__ = ["FEE_ROLES", "ArrearsLine", "ArrearsList", "RatesScreen", "FeesScreen", "StatementScreen", "open_statement", "payment_form"]
+__all__ = ["FEE_ROLES", "ArrearsLine", "arrears_facts", "ArrearsList", "RatesScreen", "FeesScreen", "StatementScreen", "open_statement", "payment_form"]

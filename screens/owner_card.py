@@ -153,6 +153,8 @@ class OwnerCardScreen(CardScreen):
         Binding("t", "edit_tags", N_("Tags")),
         Binding("m", "move_in", N_("Move in")),
         Binding("o", "new_order", N_("New work order")),
+        # On the footer for whoever may see fees (check_action hides it from the others).
+        Binding("f", "fees", N_("Fees"), tooltip=N_("The statement of the room under the cursor, or of the first room")),
         Binding("c", "edit_contacts", N_("Contacts"), show=False,
                 tooltip=N_("The contact person called first, and the emergency contact")),
         Binding("enter", "edit_item", N_("Edit item"), show=False),
@@ -164,8 +166,6 @@ class OwnerCardScreen(CardScreen):
         Binding("D", "delete_person", N_("Delete owner"), show=False,
                 tooltip=N_("Delete this person with their phones and notes (supervisors)")),
         Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this card (supervisors)"),
-                show=False),
-        Binding("f", "fees", N_("Fees"), tooltip=N_("The statement of the room under the cursor, or of the first room"),
                 show=False),
         Binding("tab", "switch_list", N_("Details/timeline"), show=False),
         Binding("pagedown", "next_page", N_("Older"), show=False),

@@ -66,6 +66,7 @@ def key_groups(screen: Screen) -> list[tuple[str, list[KeyLine]]]:
     signed-in role may not use left out (check_action False), as the keymap maps them."""
     app = screen.app
     seen: dict[tuple[int, str], KeyLine] = {}
+    listed: set[tuple[str, str]] = set()
     groups: dict[str, list[KeyLine]] = {"navigation": [], "actions": [], "global": []}
     for node, bindings in binding_chain(screen):
         if not _is_ours(node):
@@ -82,6 +83,11 @@ def key_groups(screen: Screen) -> list[tuple[str, list[KeyLine]]]:
             keys = " ".join(dict.fromkeys(app.get_key_display(b) for b in same))
             line = KeyLine(keys, same[0].description)
             seen[(id(node), action)] = line
+            # A screen and the list inside it may bind the same key to the same words (the
+            # calls screen's task list): the one nearest the focus is listed, once.
+            if node is not app and (keys, line.description) in listed:
+                continue
+            listed.add((keys, line.description))
             if node is app:
                 groups["global"].append(line)
             elif _action_name(same[0]) in NAVIGATION_ACTIONS:

@@ -129,7 +129,7 @@ def arrears_page(*, community_id: int | None = None, building_id: int | None = N
     page = list(paged.order_by(FeeAccount.due_fen.desc(), FeeAccount.room).limit(limit)
                 .offset(max(0, offset)).tuples())
     room_ids = [r for r, _d, _o in page]
-    rooms = {r.id: r for r in (Room.select(Room.id, Room.code, Community.name.alias("cname"),
+    rooms = {r.id: r for r in (Room.select(Room.id, Room.code, Room.developer_held, Community.name.alias("cname"),
                                            Building.code.alias("bcode"))
                                .join(Community).switch(Room).join(Building)
                                .where(Room.id.in_(room_ids)).objects())} if room_ids else {}
@@ -151,7 +151,9 @@ def arrears_page(*, community_id: int | None = None, building_id: int | None = N
     rows = []
     for room_id, fen, first in page:
         r = rooms[room_id]
-        rows.append(ArrearsRow(room_id, r.cname, r.bcode, r.code, owners.get(room_id, ""), int(fen), first,
+        # A room without an owner says whose it is: the developer's (建设单位) or nobody's.
+        owner = owners.get(room_id) or (_("Developer") if r.developer_held else _("No owner"))
+        rows.append(ArrearsRow(room_id, r.cname, r.bcode, r.code, owner, int(fen), first,
                                bucket_of(now_index - month_index(period_start(first))),
                                {b: buckets[room_id][b] for b in BUCKETS if b in buckets[room_id]},
                                room_id in flagged))

@@ -185,11 +185,11 @@ def record_list_contact(item_id: int, outcome: str, staff_id: int, *, promised_o
     to (promise with its date, reached, refused) — the list attempt and the dated contact
     in one transaction; nothing is stored when either is refused."""
     from data.calls.lists import record_attempt
+    from data.dates import parse_day
     from data.models import CallListItem
-    from data.validators import parse_date
 
-    if isinstance(promised_on, str):
-        promised_on = parse_date(promised_on, "date")
+    if isinstance(promised_on, str):  # the desk's short forms too: 12-14, 下周一, +7
+        promised_on = parse_day(promised_on, today()) if promised_on.strip() else None
     item = CallListItem.get_or_none(CallListItem.id == item_id)
     if item is None:
         raise NotFoundError(_("No call-list item with id {id}.").format(id=item_id))
@@ -216,6 +216,44 @@ def contacts(room_id: int | None = None, *, staff_id: int | None = None, contact
     rows = query.order_by(ArrearsContact.at.desc(), ArrearsContact.id.desc()).limit(max(1, min(limit, 500)))
     return [ContactView(c.id, c.room_id, c.room_code, c.at, c.staff_name or "", c.outcome, c.promised_on,
                         c.due_fen, c.note, c.callback_id) for c in rows.objects()]
+
+
+def open_promises(room_ids: list[int]) -> dict[int, dt.date]:
+    """The date of each room's latest promise to pay that no payment has followed yet (the
+    statement, the arrears list and the 催缴 call panel say "承诺 2026-12-14 缴费")."""
+    ids = list(dict.fromkeys(room_ids))
+    out: dict[int, dt.date] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        latest: dict[int, tuple[dt.datetime, dt.date]] = {}
+        for room_id, at, day in (ArrearsContact.select(ArrearsContact.room, ArrearsContact.at,
+                                                       ArrearsContact.promised_on)
+                                 .where(ArrearsContact.room.in_(chunk), ArrearsContact.outcome == "promise")
+                                 .order_by(ArrearsContact.at.desc(), ArrearsContact.id.desc()).tuples()):
+            latest.setdefault(room_id, (at, day))
+        paid = dict(Payment.select(Payment.room, fn.MAX(Payment.taken_at))
+                    .where(Payment.room.in_(list(latest)), Payment.kind == "payment")
+                    .group_by(Payment.room).tuples()) if latest else {}
+        for room_id, (at, day) in latest.items():
+            if day is not None and (paid.get(room_id) is None or paid[room_id] < at):
+                out[room_id] = day
+    return out
+
+
+def room_owner(room_id: int, staff_id: int | None = None) -> tuple[str, str]:
+    """The room's owner to show on its statement: their name and first phone, masked as
+    everywhere (data.privacy); ("", "") when it has none."""
+    from data.models import Person, Phone
+    from data.validators import mask_phone
+
+    access.require("fees.view", staff_id)
+    found = (Occupancy.select(Person.id, Person.name).join(Person)
+             .where(Occupancy.room == room_id, Occupancy.role == "owner", Occupancy.end_date.is_null())
+             .order_by(Occupancy.is_primary_contact.desc(), Occupancy.id).tuples().first())
+    if found is None:
+        return "", ""
+    number = Phone.select(Phone.number).where(Phone.person == found[0]).order_by(Phone.id).scalar()
+    return found[1], mask_phone(number) if number else ""
 
 
 def sweep_missed_promises(at: dt.datetime | None = None) -> int:
@@ -262,5 +300,5 @@ def sweep_missed_promises(at: dt.datetime | None = None) -> int:
 
 __all__ = ["CONTACT_OUTCOMES", "LIMITATION_MONTHS", "LIST_KIND", "SCRIPT_BODY", "SCRIPT_TITLE",
            "ContactView", "RoomArrears", "arrears_values", "balance_line", "build_arrears_list",
-           "contacts", "ensure_arrears_script", "evidence_rooms_since", "limitation_cutoff", "limitation_flags", "record_contact", "record_list_contact", "record_promise",
-           "room_arrears", "sweep_missed_promises"]
+           "contacts", "ensure_arrears_script", "evidence_rooms_since", "limitation_cutoff", "limitation_flags", "open_promises", "record_contact", "record_list_contact", "record_promise",
+           "room_arrears", "room_owner", "sweep_missed_promises"]

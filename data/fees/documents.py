@@ -159,9 +159,11 @@ def _owner_name(room_id: int) -> str:
 # --- the receipt ------------------------------------------------------------------------------
 
 
-def receipt_pdf(ref: str | int, staff_id: int | None = None, *, community_id: int | None = None) -> Path:
+def receipt_pdf(ref: str | int, staff_id: int | None = None, *, community_id: int | None = None,
+                room_id: int | None = None) -> Path:
     """Write the receipt of a payment (by receipt number SJ-2027-000123 or id) as an A5 PDF
-    into the export folder; its path. A void or a refund prints as its own voucher; a
+    into the export folder; its path. Receipt numbers restart per community: `room_id` (a
+    room's statement) looks the number up in that room's community. A void or a refund prints as its own voucher; a
     payment since voided says 已作废 with the void's number and reason."""
     from reportlab.lib.pagesizes import A5
     from reportlab.lib.units import mm
@@ -171,6 +173,8 @@ def receipt_pdf(ref: str | int, staff_id: int | None = None, *, community_id: in
     from data.models import Payment
 
     access.require("fees.view", staff_id)
+    if room_id is not None and community_id is None:
+        community_id = Room.select(Room.community).where(Room.id == room_id).scalar()
     p = find_payment(community_id, ref)
     community = Community.get_by_id(p.community_id).name
     room = Room.get_by_id(p.room_id).code

@@ -75,6 +75,8 @@ def set_reason(room_id: int, reason: str, note: str, staff_id: int) -> ReasonVie
     """Record why a room's arrears are unpaid (dated, by `staff_id`); it becomes the room's
     current reason. "other" needs a note."""
     access.require("fees.view", staff_id)
+    if not (reason or "").strip():
+        raise ValidationError("reason", _("Choose why the room does not pay."))
     if reason not in REASONS:
         raise ValidationError("reason", _("Unknown reason “{value}”: use one of {choices}.").format(
             value=str(reason)[:12], choices="、".join(REASON_WORDS)))

@@ -248,6 +248,12 @@ class CallListPane(CallsPane):
                      room_id: int | None = None) -> None:
         """The item's scripts, filled for its person and work order (and room), in a worker."""
         filled = read_scripts(category, person_id, work_order_id, room_id)
+        if room_id is not None:  # a 催缴 item: the room's reason and promise before the script
+            from screens.fees import arrears_facts
+
+            facts = arrears_facts(room_id, self.app.staff.id)
+            if facts:
+                filled = [(_("Why unpaid"), facts), *filled]
         if not get_current_worker().is_cancelled:
             self.post_message(self.ScriptsFilled(filled))
 

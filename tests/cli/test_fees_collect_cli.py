@@ -38,5 +38,7 @@ def test_collect_and_promise(db, capsys):
     assert promise["due"] == "585.00" and promise["staff"] == "李娜"
     assert run(db, "fees", "promise", "3-1-101", "--date", "2027-03-01") == 2
     assert "承诺缴费日期不能早于今天" in capsys.readouterr().err
+    [short] = ok(db, capsys, "fees", "promise", "3-1-101", "--date", "+7")  # the desk's short forms
+    assert short["promised_on"] == "2027-03-12"  # FRONTDESK_NOW 2027-03-05 + 7 days
     assert run(db, "fees", "collect", user="tech1") == 2
     assert run(db, "fees", "promise", "3-1-101", "--date", "2027-03-15", user="tech1") == 2

@@ -57,6 +57,9 @@ async def test_y_sets_the_reason_and_the_list_shows_it_with_the_complaints(desk)
         await settle(app, pilot)
         assert isinstance(app.screen, FormModal)
         assert desk["order"].number in screen_text(app)  # the open complaint, in the form
+        # Nothing is chosen for the clerk (issue 18 walk): they choose 对服务不满.
+        assert app.screen.values()["reason"] == ""
+        app.screen.query_one("#field-reason").value = "service"
         await pilot.press("tab")
         await pilot.press(*"电梯坏了三个月")
         await pilot.press("f10")

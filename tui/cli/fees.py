@@ -134,7 +134,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q = actions.add_parser("promise", help=_("record a promise to pay a room's arrears (承诺缴费日)"))
     common(q)
     q.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501"))
-    q.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("the date promised"))
+    q.add_argument("--date", required=True, metavar="DATE", help=_("the date promised"))
     q.add_argument("--note", default="", metavar="TEXT", help=_("what was said"))
 
     q = actions.add_parser("rates", help=_("当期收缴率 and 清欠率 of a period, or of the last months as a chart"))
@@ -538,11 +538,13 @@ def _collect(args: argparse.Namespace, staff) -> int:
 
 def _promise(args: argparse.Namespace, staff) -> int:
     from data import fees
+    from data.clock import today
+    from data.dates import parse_day
     from data.fees.collection import record_promise
     from data.lookup import find_room
 
     room_id = find_room(args.room, args.community or None, option="ROOM")[1]
-    promised_on = _date(args.date, "--date")
+    promised_on = parse_day(args.date, today())  # the desk's short forms too: 12-14, 下周一, +7
     view = record_promise(room_id, promised_on, staff.id, args.note)
     if args.json:
         emit({"id": view.id, "room": view.room, "promised_on": promised_on.isoformat(),

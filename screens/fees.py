@@ -313,6 +313,8 @@ class StatementScreen(DeskScreen):
         if line is None:
             self.notify(_("No payment on this page to print a receipt of."), severity="warning", markup=False)
             return
+        if running(self, "fees-receipt"):
+            return
         self.write_receipt(line.number, self.room_id)
 
     def action_invoice(self) -> None:
@@ -352,6 +354,9 @@ class StatementScreen(DeskScreen):
         view = self.view
         if view is None:
             return
+        if running(self, "fees-statement"):  # the amount owed is being read again after a payment
+            self.notify(_("Reading the balance again: a moment."), markup=False, timeout=3)
+            return
 
         def saved(payment: fees.PaymentView | None) -> None:
             if payment is None:
@@ -366,6 +371,12 @@ class StatementScreen(DeskScreen):
 
         self.app.push_screen(payment_form(self.room_id, f"{view.community} {view.room}", view.due_fen,
                                           self.app.staff.id), saved)
+
+
+def running(screen: Any, group: str) -> bool:
+    """Whether a worker of `group` started by this screen is still at work (a key pressed
+    again meanwhile must not write a second list, letter or payment)."""
+    return any(w.node is screen and w.group == group and not w.is_finished for w in screen.app.workers)
 
 
 def promise_words(day: dt.date) -> str:
@@ -517,6 +528,8 @@ class ArrearsList(RegisterTab):
 
     def action_call_list(self) -> None:
         """l: a 催缴 call list of the rooms the current filters show, built in a worker."""
+        if running(self, "arrears-call-list"):
+            return
         self.notify(_("Building the 催缴 list …"), markup=False, timeout=3)
         self.build_call_list(self.community[0], self.building[0], self.bucket or None)
 
@@ -556,7 +569,7 @@ class ArrearsList(RegisterTab):
     def action_reminder(self) -> None:
         """w: the highlighted room's 催缴函 into the export folder."""
         line = self._highlighted()
-        if line is None:
+        if line is None or running(self, "arrears-reminder"):
             return
         self.write_reminder(line.room_id, line.row.room)
 

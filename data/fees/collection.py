@@ -33,6 +33,8 @@ from data.models import (
     ArrearsContact,
     Bill,
     Call,
+    CallList,
+    CallListItem,
     Occupancy,
     Payment,
     Room,
@@ -136,8 +138,28 @@ def build_arrears_list(*, community_id: int | None = None, building_id: int | No
     if not items:
         raise ValidationError("list", _("No room with arrears matches, or none has an owner with a phone number."))
     with transaction():
+        same = _same_open_list(staff_id, assignee_id, {i["room"] for i in items})
+        if same is not None:  # the key pressed twice, or the same filter again today: one list
+            return same
         ensure_arrears_script()
         return _new_list(LIST_KIND, _list_name(name, _("Arrears {date}")), staff_id, assignee_id, items)
+
+
+def _same_open_list(staff_id: int, assignee_id: int | None, rooms: set[int]) -> int | None:
+    """An open 催缴 list this clerk built today for the same assignee and the same rooms —
+    built again it would have the same owners called twice."""
+    start = dt.datetime.combine(today(), dt.time())
+    for (list_id,) in (CallList.select(CallList.id)
+                       .where(CallList.kind == LIST_KIND, CallList.created_by == staff_id,
+                              (CallList.assignee == assignee_id) if assignee_id is not None
+                              else CallList.assignee.is_null(),
+                              CallList.created_at >= start, CallList.closed_at.is_null())
+                       .order_by(CallList.id.desc()).tuples()):
+        listed = {r for (r,) in CallListItem.select(CallListItem.room)
+                  .where(CallListItem.call_list == list_id).tuples()}
+        if listed == rooms:
+            return list_id
+    return None
 
 
 def _room(room_id: int) -> Room:

@@ -39,6 +39,15 @@ def test_an_arrears_list_has_one_item_per_room_and_fills_the_script(w):
     assert "{" not in text
 
 
+def test_the_same_list_built_twice_the_same_day_is_one_list(w):
+    """`l` pressed twice (or the same filter again): the owners are not put on two lists."""
+    first = collection.build_arrears_list(community_id=w.comm.id, min_fen=50000, staff_id=w.desk.id)
+    again = collection.build_arrears_list(community_id=w.comm.id, min_fen=50000, staff_id=w.desk.id)
+    assert again == first
+    assert len([x for x in calls.call_lists(open_only=False) if x.kind == "arrears"]) == 1
+    other = collection.build_arrears_list(community_id=w.comm.id, staff_id=w.desk.id)  # more rooms: a new list
+    assert other != first
+
 def test_a_missed_promise_becomes_a_callback_for_who_recorded_it(w, monkeypatch):
     room = w.rooms["3-1-101"]
     promise = collection.record_promise(room, dt.date(2027, 3, 10), w.desk.id, note="月中发工资")

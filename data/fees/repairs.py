@@ -37,6 +37,11 @@ def _order(ref: int | str) -> WorkOrder:
 BILLABLE_STATUSES = ("resolved", "visited", "closed")
 
 
+def _not_billed(order: WorkOrder) -> None:
+    if Bill.get_or_none(Bill.work_order == order.id) is not None:
+        raise ValidationError("order", _("Work order {number} is already billed.").format(number=order.number))
+
+
 def _billable(order: WorkOrder) -> int:
     """The fen the owner pays for `order` (Σ quantity × unit price of its owner-paid cost
     lines, rounded to the fen once); refused unless the work is done and there is a room."""
@@ -46,6 +51,7 @@ def _billable(order: WorkOrder) -> int:
             number=order.number, status=label(WORK_ORDER_STATUSES, order.status)))
     if order.room_id is None:
         raise ValidationError("order", _("Work order {number} has no room to bill.").format(number=order.number))
+    _not_billed(order)
     lines = list(CostLine.select(CostLine.quantity, CostLine.unit_price)
                  .where(CostLine.work_order == order.id, CostLine.payer == "owner").tuples())
     if not lines:
@@ -79,8 +85,7 @@ def bill_repair(order_ref: int | str, staff_id: int | None = None) -> BillRow:
         Occupancy.room == room.id, Occupancy.role == "owner", Occupancy.end_date.is_null())
         .order_by(Occupancy.id).scalar())
     with transaction():
-        if Bill.get_or_none(Bill.work_order == order.id) is not None:
-            raise ValidationError("order", _("Work order {number} is already billed.").format(number=order.number))
+        _not_billed(order)  # again inside the transaction: two desks may bill at once
         item = builtin_item(room.community_id, REPAIR_ITEM)
         bill = Bill.create(community=room.community_id, building=room.building_id, room=room.id,
                            space_key=-order.id, item=item.id, period=f"{day.year:04d}-{day.month:02d}",

@@ -20,9 +20,9 @@ from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.fees.items import builtin_item
 from data.fees.values import add_months, period_start
-from data.renovations.values import strict_decimal
 from data.i18n import _
 from data.models import Bill, Community, Occupancy, Room, Setting
+from data.renovations.values import strict_decimal
 from data.validators import fold_width
 
 #: The setting holding each community's late-fee terms: "JX=0.0005@2027-01-01, HY=…"

@@ -93,6 +93,25 @@ _SHOWN_AS_PICTURE_RE = re.compile(
 )
 
 
+#: A whole terminal escape sequence (ECMA-48): a string command (OSC ``ESC ]``, DCS, SOS, PM,
+#: APC) up to its BEL or ST terminator (or the end), a CSI ``ESC [`` with its parameters and
+#: final byte, or another ESC with its intermediates and final byte; the C1 forms too.
+_ESCAPE_SEQUENCE_RE = re.compile(
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+
+
+def drop_escape_sequences(text: str) -> str:
+    """`text` without terminal escape sequences, each dropped whole: "a\x1b[2Jb" is "ab" and
+    "\x1b]52;c;SGk=\x07" vanishes (dropping only the ESC would leave "]52;c;SGk=" printed)."""
+    return _ESCAPE_SEQUENCE_RE.sub("", text) if ("\x1b" in text or _C1_RE.search(text)) else text
+
+
+_C1_RE = re.compile("[\x80-\x9f]")
+
+
 def show_controls(text: str, *, keep: str = "\t\n") -> str:
     """`text` with every control character except those in `keep` (tab and newline) made
     visible: ESC reads ``␛``, BEL ``␇``, DEL ``␡``, a C1 control ``�``; so do the invisible

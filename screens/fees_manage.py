@@ -34,7 +34,7 @@ from widgets.app_header import AppHeader
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskScreen
 from widgets.form import FormField, FormModal
-from widgets.safe import plain
+from widgets.safe import plain, safe_text
 from widgets.tables import fill_table
 
 #: Who opens 收费管理: whoever may set fee items and standards (the leads, data.access).
@@ -87,7 +87,7 @@ def reading_form(community_id: int, community: str, period: str, staff_id: int) 
 def late_fee_form(community_id: int, community: str, terms: fees.LateFeeTerms | None, staff_id: int) -> FormModal:
     """`l`: turn the community's late fees on (a daily rate from a day) or off (no rate)."""
     fields = [
-        FormField("rate", _("Daily rate"), str(terms.rate) if terms else "",
+        FormField("rate", _("Daily rate"), terms.rate_text if terms else "",
                   placeholder=_("such as 0.0005; empty turns late fees off")),
         FormField("from", _("From"), (terms.starts_on if terms else today()).isoformat(), placeholder="2027-01-01"),
     ]
@@ -106,9 +106,9 @@ def late_text(terms: fees.LateFeeTerms | None, community: str) -> Text:
         text.append(_("Late fees are off."))
     else:
         text.append(_("Late fees of {rate} a day on what is overdue, from {day}.").format(
-            rate=terms.rate, day=terms.starts_on.isoformat()), style="bold yellow")
+            rate=terms.rate_text, day=terms.starts_on.isoformat()), style="bold yellow")
     text.append("\n" + _("l: turn them on or off (supervisors)."), style="dim")
-    return text
+    return safe_text(text)
 
 
 def statement_lines_text(view: cm.StatementView) -> Text:
@@ -126,7 +126,7 @@ def statement_lines_text(view: cm.StatementView) -> Text:
         text.append("\n  " + _("… and {n} more lines").format(n=len(view.lines) - 4), style="dim")
     if not view.lines:
         text.append("\n  " + _("no lines"), style="dim")
-    return text
+    return safe_text(text)  # names and line notes are stored text
 
 
 def vote_text(count: dict | None) -> str:
@@ -149,6 +149,8 @@ class FeesManageScreen(DeskScreen):
         Binding("c", "step_community", N_("Community"), tooltip=N_("The next community")),
         Binding("m", "month", N_("Month"), tooltip=N_("The month of the readings or the commissions")),
         Binding("r", "read", N_("Reading"), tooltip=N_("Record a room's meter reading (抄表)")),
+        Binding("d", "delete_reading", N_("Delete reading"),
+                tooltip=N_("Delete the highlighted meter reading, while it is not billed (supervisors)")),
         Binding("l", "late_fee", N_("Late fees"), tooltip=N_("Turn the community's late fees on or off")),
         Binding("a", "approve", N_("Approve"), tooltip=N_("Approve the highlighted commission statement")),
         Binding("1", "show_tab('readings')", N_("Readings"), show=False),
@@ -232,20 +234,20 @@ class FeesManageScreen(DeskScreen):
         self.query_one("#readings-summary", Label).update(plain(summary))
         fill_table(self.query_one("#readings-table", DataTable),
                    (_("Room"), _("Item"), _("Reading"), _("Used"), _("By")),
-                   [(Text(r.room), Text(r.item), Text(str(r.reading), justify="right"),
+                   [(plain(r.room), plain(r.item), Text(str(r.reading), justify="right"),
                      Text(str(r.consumption) + (" " + _("new meter") if r.meter_change else ""), justify="right"),
-                     Text(r.staff)) for r in snap.readings])
+                     plain(r.staff)) for r in snap.readings])
         self.query_one("#late-terms", Static).update(late_text(snap.late, name))
         fill_table(self.query_one("#commissions-table", DataTable),
                    (_("Staff"), _("Total"), _("State"), _("Approved")),
-                   [(Text(s.staff), Text(yuan(s.total_fen), justify="right"),
+                   [(plain(s.staff), Text(yuan(s.total_fen), justify="right"),
                      Text(cm.STATUS_ZH.get(s.status, s.status), style="green" if s.status == "approved" else ""),
-                     Text(f"{s.approved_by} {s.approved_at:%m-%d %H:%M}" if s.approved_at else ""))
+                     plain(f"{s.approved_by} {s.approved_at:%m-%d %H:%M}" if s.approved_at else ""))
                     for s in snap.statements or []])
         self._show_statement(None)
         fill_table(self.query_one("#fund-table", DataTable),
                    ("#", _("Project"), _("Budget"), _("State"), _("Ballots")),
-                   [(Text(str(r.id)), Text(r.project), Text(yuan(r.budget_fen), justify="right"),
+                   [(Text(str(r.id)), plain(r.project), Text(yuan(r.budget_fen), justify="right"),
                      Text(r.status_text), Text(f"{sum(1 for _c, b in r.rooms if b)}/{len(r.rooms)}"))
                     for r in snap.requests])
 
@@ -254,6 +256,8 @@ class FeesManageScreen(DeskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "read":
             return self.tab == "readings" and access.can("fees.pay")
+        if action == "delete_reading":
+            return self.tab == "readings" and access.can("fees.manage")
         if action == "late_fee":
             return self.tab == "late" and access.can("fees.manage")
         if action == "approve":
@@ -309,6 +313,38 @@ class FeesManageScreen(DeskScreen):
         self.app.push_screen(reading_form(self.community[0], self.community[1], self.period, self.app.staff.id),
                              saved)
 
+    def _reading(self) -> fees.ReadingRow | None:
+        rows = self.snap.readings if self.snap is not None else None
+        cursor = self.query_one("#readings-table", DataTable).cursor_row
+        return rows[cursor] if rows and 0 <= cursor < len(rows) else None
+
+    def action_delete_reading(self) -> None:
+        """d: delete the highlighted reading (a mistyped one) after a confirmation; the data
+        layer refuses it once its bill is issued or a later reading follows."""
+        row = self._reading()
+        if row is None or self.community is None:
+            return
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.delete_reading(row)
+
+        self.app.push_screen(ConfirmModal(_("Delete the reading {reading} of {room} {item} for {period}?").format(
+            reading=row.reading, room=row.room, item=row.item, period=row.period)), answered)
+
+    @work(thread=True, exclusive=True, group="fees-manage-write", exit_on_error=False)
+    def delete_reading(self, row: fees.ReadingRow) -> None:
+        community_id = self.community[0] if self.community else 0
+        try:
+            item = fees.find_item(community_id, row.item).id
+            gone = fees.delete_reading(row.room_id, item, row.period, self.app.staff.id)
+        except FrontDeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False, timeout=10)
+            return
+        self.app.call_from_thread(self.notify, _("{room} {item} {period}: the reading {reading} is deleted.").format(
+            room=gone.room, item=gone.item, period=gone.period, reading=gone.reading), markup=False)
+        self.app.call_from_thread(self.load)
+
     def action_late_fee(self) -> None:
         if self.community is None or self.snap is None:
             return
@@ -317,7 +353,7 @@ class FeesManageScreen(DeskScreen):
             if terms is None:
                 return  # cancelled
             self.notify(_("Late fees are off.") if terms is False else _("Late fees of {rate} a day from {day}.")
-                        .format(rate=terms.rate, day=terms.starts_on.isoformat()), markup=False)
+                        .format(rate=terms.rate_text, day=terms.starts_on.isoformat()), markup=False)
             self.load()
 
         self.app.push_screen(late_fee_form(self.community[0], self.community[1], self.snap.late, self.app.staff.id),
@@ -430,9 +466,9 @@ class FundRequestScreen(DeskScreen):
         if v.used_fen is not None:
             text.append("\n" + _("Used {amount} yuan on {day}.").format(
                 amount=yuan(v.used_fen), day=v.used_on.isoformat() if v.used_on else ""))
-        self.query_one("#fund-request", Static).update(text)
+        self.query_one("#fund-request", Static).update(safe_text(text))  # project, reason: stored text
         fill_table(self.query_one("#fund-rooms", DataTable), (_("Room"), _("Ballot")),
-                   [(Text(code), Text(dict(BALLOTS).get(ballot, "—"))) for code, ballot in v.rooms])
+                   [(plain(code), Text(dict(BALLOTS).get(ballot, "—"))) for code, ballot in v.rooms])
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

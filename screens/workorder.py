@@ -58,6 +58,9 @@ FOOTER_KEYS = {
     "cancelled": ("note",),
 }
 
+#: The statuses in which B bills the owner (data.fees.BILLABLE_STATUSES: the work is done).
+BILL_STATUSES = ("resolved", "visited", "closed")
+
 #: Actions that need more than "change work orders": the permission of data/access.py the
 #: data layer checks for them (assign: dispatch, or reassign when someone holds the order).
 ACTION_PERMISSIONS = {
@@ -271,6 +274,8 @@ class WorkOrderScreen(DeskScreen):
             return False  # only an order the 12345 hotline forwarded has a reply to record
         if action in ("quote", "bill_repair") and not self.owner_costs:
             return False  # nothing the owner pays: nothing to quote or bill
+        if action == "bill_repair" and (self.view is None or self.view.status not in BILL_STATUSES):
+            return False  # the work is not done: no bill yet (B is one Shift away from b)
         permission = self._permission(action)
         return permission is None or access.can(permission)
 
@@ -496,7 +501,7 @@ class WorkOrderScreen(DeskScreen):
             shown.discard("cost")
         if self.owner_costs:
             shown.add("quote")
-            if v.status in ("resolved", "visited", "closed"):
+            if v.status in BILL_STATUSES:
                 shown.add("bill_repair")  # the work is done: the owner's share can be billed
         described = {
             "start": _("Resume") if v.status == "on_hold" else _("Start"),
@@ -730,16 +735,22 @@ class WorkOrderScreen(DeskScreen):
         quote_order(self, self.order_id)
 
     def action_bill_repair(self) -> None:
-        """B: bill the owner-paid cost lines (有偿维修) to the room; a second time is refused."""
-        if self.view is None or not self.owner_costs:
+        """B: bill the owner-paid cost lines (有偿维修) to the room once the work is done, after
+        a confirmation that shows the amount; a second time is refused."""
+        if self.check_action("bill_repair", ()) is False or self.view is None:
             return
-        self.bill_repair(self.order_id)
+        self.bill_repair(self.order_id, self.view.number, confirmed=False)
 
     @work(thread=True, exclusive=True, group="work-order-bill", exit_on_error=False)
-    def bill_repair(self, order_id: int) -> None:
+    def bill_repair(self, order_id: int, number: str, *, confirmed: bool) -> None:
+        """First the amount for the question (confirmed=False), then the bill (confirmed=True)."""
         from data import fees
 
         try:
+            if not confirmed:
+                fen = fees.repair_amount(order_id, self.staff_id)
+                self.app.call_from_thread(self._confirm_bill, order_id, number, fees.money_text(fen))
+                return
             bill = fees.bill_repair(order_id, self.staff_id)
         except FrontDeskError as exc:
             self.app.call_from_thread(self._refused, exc.message)
@@ -747,6 +758,14 @@ class WorkOrderScreen(DeskScreen):
         self.app.call_from_thread(self.notify, _(
             "Billed {amount} yuan (有偿维修 {order}): it is on the statement of {room}.").format(
             amount=fees.money_text(bill.amount_fen), order=bill.order, room=bill.room), markup=False, timeout=15)
+
+    def _confirm_bill(self, order_id: int, number: str, amount: str) -> None:
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.bill_repair(order_id, number, confirmed=True)
+
+        self.app.push_screen(ConfirmModal(_("Bill the owner {amount} yuan (有偿维修 {number})?").format(
+            amount=amount, number=number), enter_confirms=False), answered)
 
     def action_new_order(self) -> None:
         open_new_order(self)

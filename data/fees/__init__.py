@@ -51,7 +51,7 @@ from data.fees.reasons import (
     reasons_of,
     set_reason,
 )
-from data.fees.repairs import bill_repair
+from data.fees.repairs import BILLABLE_STATUSES, bill_repair, repair_amount
 from data.fees.values import (
     BUCKETS,
     ArrearsPage,
@@ -74,7 +74,7 @@ from data.fees.values import (
 )
 
 __all__ = [
-    "LATE_FEE_SETTING", "ImportResult", "LateFeeTerms", "ReadingRow", "bill_repair", "import_readings",
+    "LATE_FEE_SETTING", "ImportResult", "LateFeeTerms", "ReadingRow", "BILLABLE_STATUSES", "bill_repair", "repair_amount", "import_readings",
     "late_fee_terms", "missing_readings", "readings", "record_reading", "delete_reading", "set_late_fee",
     "BASES", "BASIS_WORDS", "BUCKETS", "CYCLES", "CYCLE_WORDS", "METHODS", "METHOD_WORDS", "VACANCY_SETTING", "REASONS",
     "OwnerArrears", "ReasonView", "ComplaintRef", "monthly_rates", "open_complaints", "owner_arrears", "rate_bar", "rate_text", "reasons_of", "set_reason",

@@ -169,10 +169,16 @@ def _room(room_id: int) -> Room:
     return room
 
 
+#: How far ahead the desk may record a promise to pay (days); a later one needs a lead
+#: (fees.waive or fees.manage).
+MAX_PROMISE_DAYS = 90
+
+
 def record_contact(room_id: int, outcome: str, staff_id: int, *, promised_on: dt.date | None = None,
                    note: str = "", person_id: int | None = None) -> ContactView:
     """Record a dated contact about a room's arrears (who, when, what it came to); a
-    promise to pay needs its date, today or later."""
+    promise to pay needs its date, today or later (at most `MAX_PROMISE_DAYS` ahead unless
+    a lead records it)."""
     access.require("fees.view", staff_id)
     if outcome not in CONTACT_OUTCOMES:
         raise ValidationError("outcome", _("Unknown outcome “{value}”: use one of {choices}.").format(
@@ -183,6 +189,12 @@ def record_contact(room_id: int, outcome: str, staff_id: int, *, promised_on: dt
             raise ValidationError("date", _("Say the date promised to pay."))
         if promised_on < today():
             raise ValidationError("date", _("The date promised to pay cannot be in the past."))
+        latest = today() + dt.timedelta(days=MAX_PROMISE_DAYS)
+        if promised_on > latest and not (access.can("fees.waive", staff_id) or access.can("fees.manage", staff_id)):
+            # A far date would keep the missed-promise sweep quiet for good (9999-12-31).
+            raise ValidationError("date", _(
+                "A promise to pay can be at most {days} days ahead (until {latest}); a later date "
+                "needs a supervisor.").format(days=MAX_PROMISE_DAYS, latest=latest.isoformat()))
     elif promised_on is not None:
         raise ValidationError("date", _("Only a promise to pay has a date."))
     room = _room(room_id)
@@ -320,7 +332,7 @@ def sweep_missed_promises(at: dt.datetime | None = None) -> int:
     return made
 
 
-__all__ = ["CONTACT_OUTCOMES", "LIMITATION_MONTHS", "LIST_KIND", "SCRIPT_BODY", "SCRIPT_TITLE",
+__all__ = ["CONTACT_OUTCOMES", "LIMITATION_MONTHS", "LIST_KIND", "MAX_PROMISE_DAYS", "SCRIPT_BODY", "SCRIPT_TITLE",
            "ContactView", "RoomArrears", "arrears_values", "balance_line", "build_arrears_list",
            "contacts", "ensure_arrears_script", "evidence_rooms_since", "limitation_cutoff", "limitation_flags", "open_promises", "record_contact", "record_list_contact", "record_promise",
            "room_arrears", "room_owner", "sweep_missed_promises"]

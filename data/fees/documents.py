@@ -44,6 +44,7 @@ from data.models import (
     Room,
     Staff,
 )
+from data.validators import drop_escape_sequences
 
 #: reportlab's built-in CID font for simplified Chinese.
 FONT = "STSong-Light"
@@ -58,7 +59,7 @@ MAX_REMINDER_LINES = 120
 #: Words the reminder must never carry (art. 944: no collection by cutting supplies).
 FORBIDDEN_WORDS = ("停水", "停电", "断水", "断电", "停气", "停暖", "限电", "限水")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,10 @@ def _styles() -> dict:
 
 
 def plain(value: object, limit: int = 300) -> str:
-    """Stored text as it may be printed: no control or direction characters, one line,
-    at most `limit` characters, XML-escaped for a reportlab Paragraph."""
-    text = _CONTROL.sub("", "" if value is None else str(value))
+    """Stored text as it may be printed: no escape sequence (dropped whole), control or
+    direction characters, one line, at most `limit` characters, XML-escaped for a reportlab
+    Paragraph."""
+    text = _CONTROL.sub("", drop_escape_sequences("" if value is None else str(value)))
     text = " ".join(text.split())[:limit]
     return escape(text)
 

@@ -22,6 +22,8 @@ from data.fees.items import builtin_item
 from data.fees.values import add_months, period_start
 from data.i18n import _
 from data.models import Bill, Community, Occupancy, Room, Setting
+from data.renovations.values import strict_decimal
+from data.validators import fold_width
 
 #: The setting holding each community's late-fee terms: "JX=0.0005@2027-01-01, HY=…"
 #: (community code, daily rate, first day); a community not named has none.
@@ -30,6 +32,16 @@ LATE_FEE_SETTING = "fee_late_fee"
 LATE_FEE_ITEM = "滞纳金"
 #: The highest daily rate accepted (1 % a day is already far beyond what courts uphold).
 MAX_RATE = Decimal("0.01")
+#: The lowest daily rate accepted (0.001 % a day): anything below is a typing slip, not terms.
+MIN_RATE = Decimal("0.00001")
+#: The most decimals a daily rate may have (0.000123).
+RATE_DECIMALS = 6
+
+
+def daily_rate_text(rate: Decimal) -> str:
+    """A daily rate in fixed point without trailing zeros ("0.0005"), never an exponent ("5E-4")."""
+    text = format(rate, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -39,8 +51,12 @@ class LateFeeTerms:
     rate: Decimal
     starts_on: dt.date
 
+    @property
+    def rate_text(self) -> str:
+        return daily_rate_text(self.rate)
+
     def as_json(self) -> dict:
-        return {"community": self.community, "rate": str(self.rate), "from": self.starts_on.isoformat()}
+        return {"community": self.community, "rate": self.rate_text, "from": self.starts_on.isoformat()}
 
 
 def _parse(value: str) -> dict[str, tuple[Decimal, dt.date]]:
@@ -85,22 +101,24 @@ def set_late_fee(community_id: int, rate: str | None, starts_on: dt.date | None 
         raise ValidationError("community", _("Give the community a code first: the setting names it by its code."))
     terms: tuple[Decimal, dt.date] | None = None
     if rate is not None:
-        try:
-            value = Decimal(str(rate).strip())
-        except InvalidOperation:
-            value = Decimal(-1)
-        if not value.is_finite() or not Decimal(0) < value <= MAX_RATE:
-            raise ValidationError("rate", _("Give the daily rate as a fraction above 0 and at most {most}, "
-                                            "such as 0.0005 (万分之五 a day).").format(most=MAX_RATE))
+        # Plain digits only: Decimal() would take 1e-10, which would read "1E-10" afterwards.
+        value = strict_decimal(fold_width(format(rate, "f") if isinstance(rate, Decimal) else str(rate)).strip())
+        if value is None or not MIN_RATE <= value <= MAX_RATE:
+            raise ValidationError("rate", _("Give the daily rate as a fraction from {least} to {most}, "
+                                            "such as 0.0005 (万分之五 a day).").format(
+                least=daily_rate_text(MIN_RATE), most=daily_rate_text(MAX_RATE)))
+        if value != value.quantize(Decimal(1).scaleb(-RATE_DECIMALS)):
+            raise ValidationError("rate", _("A daily rate has at most {n} decimals, such as 0.0005.").format(
+                n=RATE_DECIMALS))
         if starts_on is None:
             raise ValidationError("from", _("Give the first day late fees are charged for."))
-        terms = (value.normalize(), starts_on)
+        terms = (Decimal(daily_rate_text(value)), starts_on)
     with transaction():
         stored = _stored()
         stored.pop(community.code, None)
         if terms is not None:
             stored[community.code] = terms
-        text = ", ".join(f"{code}={r}@{d.isoformat()}" for code, (r, d) in sorted(stored.items()))
+        text = ", ".join(f"{code}={daily_rate_text(r)}@{d.isoformat()}" for code, (r, d) in sorted(stored.items()))
         Setting.insert(key=LATE_FEE_SETTING, value=text, updated_by=staff_id, updated_at=now()).on_conflict(
             conflict_target=[Setting.key],
             update={Setting.value: text, Setting.updated_by: staff_id, Setting.updated_at: now()}).execute()

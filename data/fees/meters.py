@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from peewee import JOIN, fn
 
@@ -25,7 +25,8 @@ from data.fees.items import CYCLE_MONTHS, find_item, standard_on
 from data.fees.values import MAX_AMOUNT, add_months, parse_period, period_start
 from data.i18n import _
 from data.models import Bill, Community, FeeItem, MeterReading, Occupancy, Room
-from data.validators import clean_text, decode_text, show_controls
+from data.renovations.values import strict_decimal
+from data.validators import clean_text, decode_text, fold_width, show_controls
 
 #: The largest reading a meter shows (a household water or electricity meter has 7 digits).
 MAX_READING = Decimal("9999999.99")
@@ -71,11 +72,11 @@ class ImportResult:
 
 def parse_reading(value: Decimal | int | str) -> Decimal:
     """A meter reading: a number from 0 with at most two decimals."""
-    try:
-        reading = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValidationError("reading", _("Give the reading as a number, such as 1234.5.")) from None
-    if not reading.is_finite() or reading < 0 or reading > MAX_READING:
+    # Plain digits only, as amounts: Decimal() would also take 1e3, 1_000 or NaN.
+    reading = strict_decimal(fold_width(format(value, "f") if isinstance(value, Decimal) else str(value)).strip())
+    if reading is None:
+        raise ValidationError("reading", _("Give the reading as a number, such as 1234.5."))
+    if reading < 0 or reading > MAX_READING:
         raise ValidationError("reading", _("A reading is a number from 0 to {most}.").format(most=MAX_READING))
     if reading != reading.quantize(Decimal("0.01")):
         raise ValidationError("reading", _("A reading has at most two decimals."))

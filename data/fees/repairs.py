@@ -17,6 +17,7 @@ from data.fees.payments import apply_prepaid
 from data.fees.values import BillRow
 from data.i18n import _
 from data.models import Bill, CostLine, Occupancy, Room, WorkOrder
+from data.vocab import WORK_ORDER_STATUSES, label
 
 #: The item's name on bills and statements.
 REPAIR_ITEM = "有偿维修"
@@ -32,13 +33,25 @@ def _order(ref: int | str) -> WorkOrder:
     return order
 
 
-def bill_repair(order_ref: int | str, staff_id: int | None = None) -> BillRow:
-    """Bill a work order's owner-paid cost lines (Σ quantity × unit price, rounded to the fen
-    once) to its room's owner (else the developer), today."""
-    access.require("fees.bill", staff_id)
-    order = _order(order_ref)
+#: The statuses in which the work is done and the owner's share may be billed.
+BILLABLE_STATUSES = ("resolved", "visited", "closed")
+
+
+def _not_billed(order: WorkOrder) -> None:
+    if Bill.get_or_none(Bill.work_order == order.id) is not None:
+        raise ValidationError("order", _("Work order {number} is already billed.").format(number=order.number))
+
+
+def _billable(order: WorkOrder) -> int:
+    """The fen the owner pays for `order` (Σ quantity × unit price of its owner-paid cost
+    lines, rounded to the fen once); refused unless the work is done and there is a room."""
+    if order.status not in BILLABLE_STATUSES:
+        raise ValidationError("order", _(
+            "Work order {number} is {status}: only a resolved, called-back or closed order can be billed.").format(
+            number=order.number, status=label(WORK_ORDER_STATUSES, order.status)))
     if order.room_id is None:
         raise ValidationError("order", _("Work order {number} has no room to bill.").format(number=order.number))
+    _not_billed(order)
     lines = list(CostLine.select(CostLine.quantity, CostLine.unit_price)
                  .where(CostLine.work_order == order.id, CostLine.payer == "owner").tuples())
     if not lines:
@@ -49,14 +62,30 @@ def bill_repair(order_ref: int | str, staff_id: int | None = None) -> BillRow:
     if fen <= 0:
         raise ValidationError("order", _("Work order {number}'s owner-paid cost lines come to nothing.").format(
             number=order.number))
+    return fen
+
+
+def repair_amount(order_ref: int | str, staff_id: int | None = None) -> int:
+    """What `bill_repair` would bill for the order, in fen (for the confirmation), with the
+    same refusals."""
+    access.require("fees.bill", staff_id)
+    return _billable(_order(order_ref))
+
+
+def bill_repair(order_ref: int | str, staff_id: int | None = None) -> BillRow:
+    """Bill a work order's owner-paid cost lines (Σ quantity × unit price, rounded to the fen
+    once) to its room's owner (else the developer), today — only once the work is done
+    (`BILLABLE_STATUSES`)."""
+    access.require("fees.bill", staff_id)
+    order = _order(order_ref)
+    fen = _billable(order)
     room = Room.get_by_id(order.room_id)
     day = today()
     owner = (Occupancy.select(Occupancy.person).where(
         Occupancy.room == room.id, Occupancy.role == "owner", Occupancy.end_date.is_null())
         .order_by(Occupancy.id).scalar())
     with transaction():
-        if Bill.get_or_none(Bill.work_order == order.id) is not None:
-            raise ValidationError("order", _("Work order {number} is already billed.").format(number=order.number))
+        _not_billed(order)  # again inside the transaction: two desks may bill at once
         item = builtin_item(room.community_id, REPAIR_ITEM)
         bill = Bill.create(community=room.community_id, building=room.building_id, room=room.id,
                            space_key=-order.id, item=item.id, period=f"{day.year:04d}-{day.month:02d}",

@@ -326,21 +326,26 @@ _AMOUNT_JUNK = re.compile(r"[\s¥￥元]|RMB|CNY", re.IGNORECASE)
 _AMOUNT_RE = re.compile(r"^-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?$|^-?\.\d+$")
 
 
+def strict_decimal(text: str) -> Decimal | None:
+    """The number `text` writes in plain digits ("1234.5", "1,234.50", "-3"), None for anything
+    else Decimal() would still take: an exponent (1e3), underscores (1_000), NaN, Infinity."""
+    if not text or not text.isascii() or not _AMOUNT_RE.match(text):
+        return None
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
 def parse_amount(value: Decimal | int | str, field_name: str, *,
                  maximum: Decimal = MAX_DEPOSIT) -> Decimal:
     """An amount of yuan: "2000", "2,000.00", "¥2000", "2000元" (full-width digits too), at
     most two decimals, from 0 to `maximum`. ValidationError names `field_name`."""
-    text = _AMOUNT_JUNK.sub("", fold_width(format(value, "f") if isinstance(value, Decimal) else str(value)))
-    example = _("Give the amount in yuan, such as 2000 or 2000.00.")
-    if not text or not text.isascii() or not _AMOUNT_RE.match(text):
-        raise ValidationError(field_name, example)
-    text = text.replace(",", "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(field_name, example) from None
-    if not amount.is_finite():
-        raise ValidationError(field_name, example)
+    amount = strict_decimal(_AMOUNT_JUNK.sub("", fold_width(
+        format(value, "f") if isinstance(value, Decimal) else str(value))))
+    if amount is None:
+        raise ValidationError(field_name, _("Give the amount in yuan, such as 2000 or 2000.00."))
     if amount < 0:
         raise ValidationError(field_name, _("The amount cannot be negative."))
     if amount != amount.quantize(Decimal("0.01")):

@@ -102,3 +102,15 @@ def test_the_balance_line_is_for_roles_with_fees_view(w):
     owner = w.owners["3-1-101"]
     assert collection.balance_line(owner, w.desk.id) == "欠费 585.00 元（3 个月）"
     assert collection.balance_line(owner, w.tech.id) == ""
+
+
+def test_a_promise_at_most_90_days_ahead_unless_a_lead_records_it(w):
+    room = w.rooms["3-1-101"]
+    assert collection.MAX_PROMISE_DAYS == 90
+    latest = dt.date(2027, 3, 5) + dt.timedelta(days=90)
+    assert collection.record_promise(room, latest, w.desk.id).promised_on == latest
+    for far in (latest + dt.timedelta(days=1), dt.date(9999, 12, 31)):
+        with pytest.raises(ValidationError) as exc:
+            collection.record_promise(room, far, w.desk.id)
+        assert exc.value.field == "date" and "90" in str(exc.value) and latest.isoformat() in str(exc.value)
+    assert collection.record_promise(room, dt.date(2027, 12, 31), w.lead.id).promised_on == dt.date(2027, 12, 31)

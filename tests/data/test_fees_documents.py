@@ -118,3 +118,15 @@ def test_a_reminder_needs_something_owed_and_fees_pay(w):
 def test_the_developer_s_room_is_addressed_to_the_developer(w):
     text, _size, _pages = read(reminder_pdf(w.rooms["3-1-103"], w.lead.id))
     assert "尊敬的建设单位" in text
+
+
+def test_escape_sequences_vanish_whole_from_pdfs(w):
+    from data.fees.documents import plain
+
+    assert plain("张\x1b]52;c;SGk=\x07三\x1b[2J\x1b[31m!\x1b[0m") == "张三!"
+    assert plain("\x1bPq#0\x1b\\a\x9b2Jb\x1b") == "ab"
+    room = w.rooms["3-1-101"]
+    p = fees.take_payment(room, "10", "cash", payer_name="王五", staff_id=w.desk.id)
+    Payment.update(payer_name="王\x1b]52;c;SGk=\x07五\x1b[2J").where(Payment.number == p.number).execute()
+    text = read(receipt_pdf(p.number, w.desk.id))[0]
+    assert "王五" in text and "52;c" not in text and "[2J" not in text

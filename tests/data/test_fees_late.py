@@ -84,3 +84,16 @@ def test_only_supervisors_and_sane_rates(w):
     assert fees.set_late_fee(w.comm.id, None, staff_id=w.lead.id) is None
     fees.bill_period("2027-02")
     assert late_lines() == []
+
+
+def test_a_rate_is_at_least_the_minimum_with_at_most_six_decimals_shown_fixed_point(w):
+    for bad, said in (("0.0000000001", "0.00001"), ("1e-4", "0.00001"), ("0.0000125", "6"),
+                      ("0.000001", "0.00001")):
+        with pytest.raises(ValidationError) as exc:
+            fees.set_late_fee(w.comm.id, bad, dt.date(2027, 1, 1), w.lead.id)
+        assert exc.value.field == "rate" and said in str(exc.value)
+    assert fees.late_fee_terms(w.comm.id) is None
+    terms = fees.set_late_fee(w.comm.id, "0.00001", dt.date(2027, 1, 1), w.lead.id)
+    assert terms.rate_text == "0.00001" and terms.as_json()["rate"] == "0.00001"
+    terms = fees.set_late_fee(w.comm.id, "0.000150", dt.date(2027, 1, 1), w.lead.id)
+    assert terms.rate_text == "0.00015" and "E" not in fees.late_fee_terms(w.comm.id).rate_text

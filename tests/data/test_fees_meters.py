@@ -139,7 +139,7 @@ def test_repair_bill_from_owner_paid_lines_once(w):
     # the statement shows the order number on that line
     assert [b.order for b in fees.statement(room.id).bills if b.item == "有偿维修"] == [order.number]
     # a second repair of the same room on the same day is its own bill
-    other = f.work_order(w.tech, w.comm, room_=room)
+    other = f.work_order(w.tech, w.comm, room_=room, status="closed")
     cost(other, "owner", "1", "10")
     assert fees.bill_repair(other.number).amount_fen == 1000
 
@@ -147,7 +147,7 @@ def test_repair_bill_from_owner_paid_lines_once(w):
 def test_repair_without_owner_paid_lines_is_refused(w):
     from data.models import Room
 
-    order = f.work_order(w.tech, w.comm, room_=Room.get_by_id(w.rooms["3-1-101"]))
+    order = f.work_order(w.tech, w.comm, room_=Room.get_by_id(w.rooms["3-1-101"]), status="resolved")
     cost(order, "company", "1", "500")
     with pytest.raises(ValidationError) as exc:
         fees.bill_repair(order.number)
@@ -166,3 +166,31 @@ def test_missing_readings_counts_rooms_read_before_but_not_this_period(w):
     assert fees.missing_readings(w.comm.id, "2026-12") == 0  # nothing read before: nothing missing
     with pytest.raises(PermissionDenied):
         fees.missing_readings(w.comm.id, "2027-01", w.tech.id)
+
+
+def test_an_unfinished_order_is_not_billed_and_says_its_status(w):
+    from data.models import Room
+
+    order = f.work_order(w.tech, w.comm, room_=Room.get_by_id(w.rooms["3-1-101"]))  # status new
+    cost(order, "owner", "1", "35")
+    for ask in (fees.repair_amount, fees.bill_repair):
+        with pytest.raises(ValidationError) as exc:
+            ask(order.number, w.lead.id)
+        assert exc.value.field == "order" and "待派单" in str(exc.value) and order.number in str(exc.value)
+    assert not Bill.select().where(Bill.work_order == order.id).exists()
+    order.status = "resolved"
+    order.save()
+    assert fees.repair_amount(order.number, w.lead.id) == 3500
+    assert not Bill.select().where(Bill.work_order == order.id).exists()  # asking bills nothing
+    assert fees.bill_repair(order.number, w.lead.id).amount_fen == 3500
+
+
+def test_readings_refuse_exponents_and_underscores(w):
+    room = w.rooms["3-1-101"]
+    for bad in ("1e3", "1E2", "1_000", "Infinity", "0x10", "1,0.5"):
+        with pytest.raises(ValidationError) as exc:
+            fees.record_reading(room, "水费", "2027-01", bad)
+        assert exc.value.field == "reading"
+    assert MeterReading.select().count() == 0
+    assert fees.record_reading(room, "水费", "2027-01", "1,234.5").reading == Decimal("1234.50")
+    assert fees.record_reading(room, "水费", "2027-02", "１２４０").reading == Decimal("1240.00")  # full width

@@ -125,6 +125,8 @@ async def test_a_repair_is_billed_from_the_work_order_view_once(w):
         app.push_screen(WorkOrderScreen(order.id))
         await settle(app, pilot)
         await pilot.press("B")
+        await wait_for(pilot, lambda: "Bill the owner 71.00 yuan" in screen_text(app))
+        await pilot.press("y")
         await wait_for(pilot, lambda: any("71.00" in m for m in shown))
         assert any("on the statement of 3-1-101" in m for m in shown)
         assert Bill.get(Bill.work_order == order.id).amount_fen == 7100

@@ -372,7 +372,7 @@ def _late_fee(args: argparse.Namespace, staff) -> int:
         print(_("Late fees are off."))
     else:
         print(_("{community}: late fees of {rate} a day from {day}.").format(
-            community=terms.community, rate=terms.rate, day=terms.starts_on.isoformat()))
+            community=terms.community, rate=terms.rate_text, day=terms.starts_on.isoformat()))
     return 0
 
 

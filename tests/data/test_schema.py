@@ -11,6 +11,10 @@ from data.db import close_database, db, open_database
 from data.models import ALL_MODELS
 
 
+#: Partial indexes the migrations create by SQL (not on any model).
+PARTIAL_INDEXES = {"invoice_number_once"}
+
+
 def _pattern_index_columns() -> set[tuple[str, tuple[str, ...]]]:
     """(table, columns) of the PostgreSQL-only text_pattern_ops indexes of migration 0002."""
     import importlib.util
@@ -30,8 +34,10 @@ def test_migrations_build_exactly_the_models(database):
     diff = diff_models(database, list(ALL_MODELS))
     assert not diff.create_tables and not diff.add_columns and not diff.drop_columns
     assert not diff.add_indexes
-    # PostgreSQL has extra pattern-ops twins of some indexes for LIKE 'prefix%'; nothing else.
-    extra = {(i.table, tuple(i.columns)) for i in diff.drop_indexes}
+    # PostgreSQL has extra pattern-ops twins of some indexes for LIKE 'prefix%'; both have the
+    # partial unique index of invoice numbers (migration 0032: peewee models cannot declare a
+    # WHERE, and the introspection gives it no columns); nothing else.
+    extra = {(i.table, tuple(i.columns)) for i in diff.drop_indexes if i.name not in PARTIAL_INDEXES}
     assert extra <= _pattern_index_columns()
     if isinstance(database, SqliteDatabase):
         assert not extra

@@ -17,7 +17,7 @@ from data.i18n import _
 from tui.cli.common import emit, open_db, pad, sign_in, to_code
 
 #: Words accepted for each coded option, besides the code itself and its labels.
-KIND_WORDS = {"报修": "repair", "投诉": "complaint", "咨询": "inquiry", "建议": "suggestion"}
+KIND_WORDS = {"报修": "repair", "投诉": "complaint", "咨询": "inquiry", "建议": "suggestion", "业委会": "committee"}
 CHANNEL_WORDS = {"电话": "phone", "来访": "visit", "微信": "wechat", "巡查": "patrol",
                  "12345": "hotline", "热线": "hotline", "12345热线": "hotline", "市民热线": "hotline"}
 STATUS_WORDS = {

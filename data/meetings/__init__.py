@@ -21,6 +21,7 @@ from data.meetings.ballots import (
     import_ballots,
     meetings,
     owner_participation,
+    room_id,
     tally,
 )
 from data.meetings.committee import (
@@ -39,6 +40,6 @@ from data.meetings.report import RULE_NAMES, figure, report_file
 __all__ = [
     "EXPIRY_DAYS", "KEYS", "MATTERS", "NOTICE_DAYS", "ROLES", "RULE_NAMES", "CommitteeMeetingRow", "DiffRow",
     "EntryResult", "MeetingView", "MemberRow", "ProposalTally", "Tally", "add_member", "add_proposal",
-    "committee_meetings", "create_meeting", "differences", "enter_ballot", "expiring", "figure", "get_meeting",
+    "committee_meetings", "room_id", "create_meeting", "differences", "enter_ballot", "expiring", "figure", "get_meeting",
     "import_ballots", "meetings", "members", "owner_participation", "record_meeting", "report_file", "tally",
 ]

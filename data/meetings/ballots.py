@@ -444,3 +444,15 @@ def owner_participation(person_id: int, staff_id: int | None = None) -> list[tup
         out.append((m.title, m.held_on, any(u.head in heads for u in units if u.room_id in agreed)))
     return out
 
+
+
+def room_id(meeting_id: int, code: str, staff_id: int | None = None) -> int:
+    """The room a clerk typed (any form data.rooms_lookup reads) in the meeting's community."""
+    from data.rooms_lookup import resolve_room
+
+    access.require("meetings.view", staff_id)
+    meeting = _meeting(meeting_id)
+    rooms = resolve_room(clean_text(code, "room", max_length=60), meeting.community_id).rooms
+    if len(rooms) != 1:
+        raise ValidationError("room", _("no room {room}").format(room=code.strip()[:40]))
+    return rooms[0].id

@@ -168,7 +168,7 @@ class MeetingScreen(DeskScreen):
         yield self.footer()
 
     def on_mount(self) -> None:
-        self.query_one("#tally", DataTable).add_columns(_("Proposal"), _("Heads"), _("Area m²"), _("Yes"),
+        self.query_one("#tally", DataTable).add_columns(_("Agenda item"), _("Heads"), _("Area m²"), _("Voted yes"),
                                                         _("Result"))
         self.refresh_data()
         self.query_one("#room", Input).focus()
@@ -202,7 +202,7 @@ class MeetingScreen(DeskScreen):
                           f"{heads.part}/{heads.whole}{mark(heads)}",
                           f"{area.part:.0f}/{area.whole:.0f}{mark(area)}",
                           f"{yes_heads.part}人{mark(yes_heads)} {yes_area.part:.0f}m²{mark(yes_area)}",
-                          _("Approved") if p.approved else _("Not approved"))
+                          _("Passed") if p.approved else _("Not passed"))
         text = Text(_("Differences:") + " ")
         text.append_text(plain("；".join(f"{d.room} {d.first_by} {d.first} ≠ {d.second_by} {d.second}"
                                         for d in diffs[:6]) if diffs else _("No differences.")))

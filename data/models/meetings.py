@@ -4,7 +4,15 @@ minutes). Migration 0035."""
 
 from __future__ import annotations
 
-from peewee import AutoField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    AutoField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from data.clock import now
 from data.db import BaseModel

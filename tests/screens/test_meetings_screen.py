@@ -28,7 +28,8 @@ def world(sqlite_url, monkeypatch):
     monkeypatch.setenv("FRONTDESK_NOW", "2027-03-05 09:00")
     open_database(sqlite_url)
     comm = f.community("和谐家园", code="HX")
-    desk1, desk2 = f.staff("desk1", "李娜", "desk"), f.staff("desk2", "周敏", "desk")
+    desk1 = f.staff("desk1", "李娜", "desk")
+    f.staff("desk2", "周敏", "desk")
     for n in (1, 2, 3):
         rid = people.ensure_room(comm.id, f"1-1-10{n}")
         Room.update(area_m2=Decimal("100")).where(Room.id == rid).execute()

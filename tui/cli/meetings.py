@@ -155,11 +155,11 @@ def cmd_meetings(args: argparse.Namespace) -> int:
             print(_("{room}: entry {n} stored — {state}").format(room=result.room, n=result.entry,
                                                                  state=words[result.state]))
     elif step == "import":
-        result = meetings.import_ballots(args.meeting, args.file, staff_id=staff.id)
+        stored = meetings.import_ballots(args.meeting, args.file, staff_id=staff.id).stored
         if args.json:
-            emit({"stored": result.stored})
+            emit({"stored": stored})
         else:
-            print(_("{n} ballots imported.").format(n=result.stored))
+            print(_("{n} ballots imported.").format(n=stored))
     elif step == "diff":
         rows = meetings.differences(args.meeting, staff_id=staff.id)
         for row in rows:
@@ -210,10 +210,10 @@ def cmd_committee(args: argparse.Namespace) -> int:
         cid = _need_community(args)
         when = parse_datetime(args.at, "--at")
         assert when is not None
-        rows = [meetings.record_meeting(cid, when, args.topic, args.minutes, staff_id=staff.id)]
+        held = [meetings.record_meeting(cid, when, args.topic, args.minutes, staff_id=staff.id)]
     else:
-        rows = meetings.committee_meetings(_community(args), staff_id=staff.id)
-    for m in rows:
+        held = meetings.committee_meetings(_community(args), staff_id=staff.id)
+    for m in held:
         if args.json:
             emit(m.as_json())
         else:

@@ -80,9 +80,9 @@ def meetings(b: Any) -> None:
     owners = [pid for (pid,) in conn.execute(
         "SELECT DISTINCT o.person_id FROM occupancy o JOIN room r ON r.id = o.room_id WHERE o.role = 'owner' "
         "AND o.end_date IS NULL AND r.community_id = ? ORDER BY o.person_id LIMIT 40", (community,))]
-    members = rnd.sample(owners, 5)
+    members = rnd.sample(owners, min(5, len(owners)))  # a tiny sample has fewer owners
     start = today - dt.timedelta(days=2 * 365 + 300)
-    for i, (pid, role) in enumerate(zip(members, _ROLES, strict=True)):
+    for i, (pid, role) in enumerate(zip(members, _ROLES, strict=False)):
         end = today + dt.timedelta(days=40) if i == 3 else start.replace(year=start.year + 5)
         conn.execute("INSERT INTO committee_member (community_id, person_id, role, term_start, term_end, created_at) "
                      "VALUES (?,?,?,?,?,?)", (community, pid, role, start.isoformat(), end.isoformat(),
@@ -95,6 +95,7 @@ def meetings(b: Any) -> None:
             "cancelled, done, created_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (f"{rnd.getrandbits(128):032x}@frontdesk", "meeting", f"业委会会议：{topic}", minutes, name, desks[0],
              f"{when:%Y-%m-%d %H:%M:%S}", f"{when + dt.timedelta(hours=2):%Y-%m-%d %H:%M:%S}", 0, 0, 0, created, 1))
+        conn.execute("INSERT INTO event_attendee (event_id, staff_id) VALUES (?,?)", (cur.lastrowid, desks[0]))
         conn.execute("INSERT INTO committee_meeting (community_id, event_id, starts_at, topic, minutes, created_by_id, "
                      "created_at) VALUES (?,?,?,?,?,?,?)",
                      (community, cur.lastrowid, f"{when:%Y-%m-%d %H:%M:%S}", topic, minutes, desks[0], created))

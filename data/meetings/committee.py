@@ -109,7 +109,8 @@ def expiring(community_id: int | None = None, days: int = EXPIRY_DAYS, staff_id:
 
 def record_meeting(community_id: int, starts_at: dt.datetime, topic: str, minutes: str = "", *,
                    staff_id: int) -> CommitteeMeetingRow:
-    """A committee meeting: booked on the calendar (a 会议 of two hours) with its minutes."""
+    """A committee meeting: booked on the calendar (a 会议 of two hours, the clerk recording it
+    attending for the desk) with its minutes."""
     from data.calendar import create_event
     from data.events import EventInput
 
@@ -122,7 +123,7 @@ def record_meeting(community_id: int, starts_at: dt.datetime, topic: str, minute
     with transaction():
         event_id, _conflicts = create_event(EventInput(
             kind="meeting", title=f"业委会会议：{topic}"[:120], start=starts_at,
-            end=starts_at + dt.timedelta(hours=2), attendee_ids=[], location=community.name,
+            end=starts_at + dt.timedelta(hours=2), attendee_ids=[staff_id], location=community.name,
             description=minutes), staff_id, force=True)
         row = CommitteeMeeting.create(community=community_id, event=event_id, starts_at=starts_at, topic=topic,
                                       minutes=minutes, created_by=staff_id)

@@ -76,3 +76,22 @@ async def test_ballots_entered_by_keys_change_the_tally(world):
         assert "1/3✗" in screen_text(app)
         await settle(app, pilot)
         assert app.screen.query_one("#room", Input).has_focus
+
+
+@pytest.mark.asyncio
+async def test_the_owner_card_shows_only_the_owners_own_participation(world):
+    from data.models import Person, Staff
+    from screens.owner_card import OwnerCardScreen
+
+    meetings.enter_ballot(world, Room.get(Room.code == "1-1-101").id, "11",
+                          staff_id=Staff.get(Staff.login == "desk2").id)
+    app = FrontDeskApp(sign_in("desk2"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for name, word in (("业主1", "已投票"), ("业主2", "未投票")):
+            app.push_screen(OwnerCardScreen(Person.get(Person.name == name).id))
+            await wait_for(pilot, lambda: "第一次业主大会" in screen_text(app))
+            text = screen_text(app)
+            assert word in text and "同意" not in text and "反对" not in text
+            app.pop_screen()
+            await settle(app, pilot)

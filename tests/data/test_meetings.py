@@ -251,3 +251,12 @@ def test_the_committee_terms_ending_soon_and_its_meetings_on_the_calendar(clerks
     event = Event.get_by_id(row.event_id)
     assert event.kind == "meeting" and "讨论停车收费" in event.title
     assert [m.minutes for m in meetings.committee_meetings(comm.id, staff_id=clerks[0].id)] == ["同意提交业主大会。"]
+
+
+def test_a_committee_request_is_a_work_order_of_its_own_kind(clerks):
+    from data import workorders as wo
+
+    comm = f.community("和谐家园", code="HX")
+    order = wo.create_order(wo.OrderInput(kind="committee", title="业委会要求公示停车场收支", community_id=comm.id,
+                                          channel="visit"), clerks[0].id)
+    assert order.kind == "committee" and order.number.startswith("YW-20270305-")

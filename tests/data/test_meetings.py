@@ -258,5 +258,5 @@ def test_a_committee_request_is_a_work_order_of_its_own_kind(clerks):
 
     comm = f.community("和谐家园", code="HX")
     order = wo.create_order(wo.OrderInput(kind="committee", title="业委会要求公示停车场收支", community_id=comm.id,
-                                          channel="visit"), clerks[0].id)
+                                          channel="visit", location="小区停车场"), clerks[0].id)
     assert order.kind == "committee" and order.number.startswith("YW-20270305-")

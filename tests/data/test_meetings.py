@@ -260,3 +260,21 @@ def test_a_committee_request_is_a_work_order_of_its_own_kind(clerks):
     order = wo.create_order(wo.OrderInput(kind="committee", title="业委会要求公示停车场收支", community_id=comm.id,
                                           channel="visit", location="小区停车场"), clerks[0].id)
     assert order.kind == "committee" and order.number.startswith("YW-20270305-")
+
+
+def test_ballots_are_imported_from_an_xlsx_made_here(clerks, tmp_path):
+    from openpyxl import Workbook
+
+    comm, rooms, _p = estate([("8-1-101", "100", ["甲"], False), ("8-1-102", "60", ["乙"], False)])
+    mid = meeting(comm, clerks[0], "major")
+    book = Workbook()
+    sheet = book.active
+    for row in (["房号", "续筹维修资金"], ["8-1-101", "同意"], ["8-1-102", "反对"]):
+        sheet.append(row)
+    path = tmp_path / "ballots.xlsx"
+    book.save(path)
+    assert meetings.import_ballots(mid, str(path), staff_id=clerks[0].id).stored == 2
+    count = meetings.tally(mid, staff_id=clerks[0].id).proposals[0].count
+    assert (count.yes_area, count.no_area, count.voted_heads) == (Decimal(100), Decimal(60), 2)
+    with pytest.raises(ValidationError):  # typed by hand after an import: refused
+        meetings.enter_ballot(mid, rooms["8-1-101"], "1", staff_id=clerks[1].id)

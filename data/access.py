@@ -145,6 +145,10 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     # files the requests to use it, records the owners' ballots and closes the vote.
     "fees.invoice": (frozenset({DESK}) | LEADS, N_("request and record invoices")),
     "fees.fund": (LEADS, N_("manage the maintenance fund and its votes")),
+    # Owners' meetings (业主大会) and the owners' committee (业委会, data.meetings): the desk
+    # records them on the committee's behalf and enters the written ballots; leads too.
+    "meetings.view": (frozenset({DESK}) | LEADS, N_("see owners' meetings, their tally and the committee")),
+    "meetings.record": (frozenset({DESK}) | LEADS, N_("record owners' meetings, ballots and the committee")),
     # What unattended work may do (and people who may run it by hand).
     "escalate": (LEADS | {SERVICE}, N_("run the escalation sweep")),
     "remind": (LEADS | {SERVICE}, N_("send the calendar reminders")),

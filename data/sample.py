@@ -43,6 +43,7 @@ from data.sample_handover import duty_and_handovers
 from data.sample_hotline import add_hotline
 from data.sample_knowledge import knowledge
 from data.sample_leads import add_leads
+from data.sample_meetings import meetings
 from data.sample_phone import phone_system
 from data.seed import DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA
@@ -643,6 +644,7 @@ class _Builder:
         fees(self)  # a year of bills and payments, some arrears (data.sample_fees)
         fee_accounts(self)  # a year of expenditure and shared income (data.sample_accounts)
         commissions(self)  # commission rules and last month approved (data.sample_commissions)
+        meetings(self)  # an owners' meeting with ballots, the committee (data.sample_meetings)
         self.told_callbacks()
         self.settings()
         conn.execute("COMMIT")

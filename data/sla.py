@@ -42,6 +42,7 @@ DEFAULT_SLA: dict[tuple[str, str], SlaMinutes] = {
     ("complaint", "normal"): SlaMinutes(1440, 10080),
     ("inquiry", "normal"): SlaMinutes(240, 2880),
     ("suggestion", "normal"): SlaMinutes(240, 2880),
+    ("committee", "normal"): SlaMinutes(240, 4320),
 }
 
 

@@ -70,10 +70,12 @@ WORK_ORDER_KINDS = {
     "complaint": N_("Complaint"),
     "inquiry": N_("Inquiry"),
     "suggestion": N_("Suggestion"),
+    # 业委会事项: a request of the owners' committee (issue 19 item 4), tracked on its own.
+    "committee": N_("Committee request"),
 }
 
 #: Work-order number prefixes (BX-20261127-0001).
-WORK_ORDER_PREFIXES = {"repair": "BX", "complaint": "TS", "inquiry": "ZX", "suggestion": "JY"}
+WORK_ORDER_PREFIXES = {"repair": "BX", "complaint": "TS", "inquiry": "ZX", "suggestion": "JY", "committee": "YW"}
 
 WORK_ORDER_STATUSES = {
     "new": N_("New"),

@@ -54,6 +54,18 @@ def _since(start, end) -> str:
     return _("since {start}").format(start=start) if start else ""
 
 
+def _participation(person_id: int, staff_id: int | None) -> list[tuple[str, Any, bool]]:
+    """The owner's own participation in owners' meetings, for whoever may see meetings."""
+    from data import access, meetings
+
+    if not access.can("meetings.view", staff_id):
+        return []
+    try:
+        return meetings.owner_participation(person_id, staff_id)
+    except FrontDeskError:
+        return []
+
+
 def concern_lines(concerns: cards.Concerns, *, with_room: bool) -> Text:
     """What the registers hold for the card's rooms, a line each (keys, renovation,
     parcels), cut to the width: the room named first on an owner card (`with_room`)."""
@@ -183,6 +195,7 @@ class OwnerCardScreen(CardScreen):
         super().__init__()
         self.person_id = person_id
         self.card: cards.OwnerCard | None = None
+        self.participation: list[tuple[str, Any, bool]] = []
         # What each details row stands for: (kind, value), the value a data.cards RoomLine,
         # PhoneLine or VehicleLine as the kind says (Any: the kind, not the type, tells them apart).
         self.items: list[tuple[str, Any]] = []
@@ -219,6 +232,7 @@ class OwnerCardScreen(CardScreen):
             self.app.call_from_thread(self._gone, exc.message)
             return
         entries = cards.timeline(self.person_id, before)
+        self.participation = _participation(self.person_id, getattr(getattr(self.app, "staff", None), "id", None))
         self.post_message(self.CardLoaded(card, entries, page))
 
     def _gone(self, message: str) -> None:
@@ -280,6 +294,10 @@ class OwnerCardScreen(CardScreen):
                 text.append(" ")
         if card.note:
             text.append("\n" + card.note.splitlines()[0])
+        if self.participation:  # this owner's own participation only, never how anyone voted
+            text.append("\n" + _("Owners' meetings") + "：" + "；".join(
+                f"{title} {_('took part') if voted else _('no ballot yet')}" for title, _day, voted in
+                self.participation[:2]))
         return text
 
     @staticmethod

@@ -86,6 +86,12 @@ def _fees_manage_screen() -> Screen:
     return FeesManageScreen()
 
 
+def _meetings_screen() -> Screen:
+    from screens.meetings import MeetingsScreen  # loaded when first opened
+
+    return MeetingsScreen()
+
+
 def _knowledge_screen() -> Screen:
     from screens.knowledge import KnowledgeScreen  # loaded when first opened
 
@@ -139,6 +145,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
     # 知识库 (zsk): the knowledge base; the palette and the work-order screen open it.
     ScreenEntry("knowledge", "", N_("Knowledge base"), _knowledge_screen,
                 access.RULES["kb.read"][0]),
+    # 业主大会: owners' meetings, the live tally, ballot entry; the committee's terms (issue 19).
+    ScreenEntry("meetings", "", N_("Owners' meetings"), _meetings_screen, access.RULES["meetings.view"][0]),
 )
 
 #: Other Chinese names a clerk calls a screen by (线索 for 潜在客户, 合同 for 合同管理 …), keyed
@@ -156,6 +164,7 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Fees": ("收费", "物业费", "欠费", "缴费"),
     "Fees management": ("抄表", "滞纳金", "佣金", "维修资金"),
     "Knowledge base": ("服务秘诀", "问题库"),
+    "Owners' meetings": ("业委会", "表决", "计票"),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),
     "Property structure": ("房屋", "楼栋"),

@@ -68,6 +68,7 @@ from data.models.knowledge import (
     KbKey,
 )
 from data.models.leads import Lead, LeadEvent, LeadInterest, LeadPhone, LeadRule
+from data.models.meetings import BallotEntry, CommitteeMeeting, CommitteeMember, Meeting, Proposal
 from data.models.messages import OutboundMessage
 from data.models.people import (
     Building,
@@ -197,6 +198,11 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FundBalance,
     FundRequest,
     FundRequestRoom,
+    Meeting,
+    Proposal,
+    BallotEntry,
+    CommitteeMember,
+    CommitteeMeeting,
 )
 
 __all__ = [
@@ -217,4 +223,5 @@ __all__ = [
     "FeeExpense", "SharedEntry",
     "ArrearsContact", "MeterReading", "ArrearsReason", "CommissionRule", "CommissionStatement", "CommissionLine",
     "Invoice", "FundBalance", "FundRequest", "FundRequestRoom",
+    "Meeting", "Proposal", "BallotEntry", "CommitteeMember", "CommitteeMeeting",
 ]

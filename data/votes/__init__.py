@@ -1,6 +1,16 @@
 """Owners' votes (业主表决, SPEC §13): the counting rule shared by the maintenance fund's
 requests and the owners' meetings (`counting`)."""
 
-from data.votes.counting import CHOICES, MAJOR, OTHER, Unit, VoteCount, count_votes
+from data.votes.counting import (
+    CHOICES,
+    DEVELOPER,
+    MAJOR,
+    OTHER,
+    Rule,
+    Unit,
+    VoteCount,
+    count_votes,
+    rules,
+)
 
-__all__ = ["CHOICES", "MAJOR", "OTHER", "Unit", "VoteCount", "count_votes"]
+__all__ = ["CHOICES", "DEVELOPER", "MAJOR", "OTHER", "Rule", "Unit", "VoteCount", "count_votes", "rules"]

@@ -110,3 +110,44 @@ def count_votes(units: Iterable[Unit], ballots: Mapping[int, str], matter: str =
     return VoteCount(matter, total_area, total_heads, voted_area, voted_heads, area["yes"], heads["yes"],
                      area["no"], heads["no"], area["abstain"], heads["abstain"], quorum,
                      bool(quorum and voted_heads and majority))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One figure of a count against its threshold: `part` of `whole`, the rule in words
+    (≥ 2/3, > 1/2, ≥ 3/4) and whether it is met."""
+
+    name: str  # participation_heads, participation_area, approval_heads, approval_area
+    part: Decimal | int
+    whole: Decimal | int
+    rule: str
+    met: bool
+
+    def as_json(self) -> dict:
+        def text(v: Decimal | int) -> str | int:
+            return f"{v:.2f}" if isinstance(v, Decimal) else v
+        return {"name": self.name, "part": text(self.part), "whole": text(self.whole), "rule": self.rule,
+                "met": self.met}
+
+
+def rules(count: VoteCount) -> list[Rule]:
+    """The four figures SPEC §13 decides on, each with its rule and whether it is met (the
+    same exact comparisons as `count_votes`): participation by heads and by area against
+    2/3 of the total, approval by heads and by area against the matter's majority of those
+    taking part."""
+    def share(part, whole, num: int, den: int, strict: bool) -> bool:
+        if not whole:
+            return False
+        return part * den > whole * num if strict else part * den >= whole * num
+    major = count.matter == MAJOR
+    num, den, strict, words = (3, 4, False, "≥ 3/4") if major else (1, 2, True, "> 1/2")
+    return [
+        Rule("participation_heads", count.voted_heads, count.total_heads, "≥ 2/3",
+             share(count.voted_heads, count.total_heads, 2, 3, False)),
+        Rule("participation_area", count.voted_area, count.total_area, "≥ 2/3",
+             share(count.voted_area, count.total_area, 2, 3, False)),
+        Rule("approval_heads", count.yes_heads, count.voted_heads, words,
+             share(count.yes_heads, count.voted_heads, num, den, strict)),
+        Rule("approval_area", count.yes_area, count.voted_area, words,
+             share(count.yes_area, count.voted_area, num, den, strict)),
+    ]

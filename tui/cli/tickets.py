@@ -17,7 +17,7 @@ from data.i18n import _
 from tui.cli.common import emit, open_db, pad, sign_in, to_code
 
 #: Words accepted for each coded option, besides the code itself and its labels.
-KIND_WORDS = {"报修": "repair", "投诉": "complaint", "咨询": "inquiry", "建议": "suggestion"}
+KIND_WORDS = {"报修": "repair", "投诉": "complaint", "咨询": "inquiry", "建议": "suggestion", "业委会": "committee"}
 CHANNEL_WORDS = {"电话": "phone", "来访": "visit", "微信": "wechat", "巡查": "patrol",
                  "12345": "hotline", "热线": "hotline", "12345热线": "hotline", "市民热线": "hotline"}
 STATUS_WORDS = {
@@ -39,7 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     tickets = p.add_subparsers(dest="tickets_command", metavar="ACTION", required=True)
 
     q = tickets.add_parser("new", help=_("open a work order"))
-    q.add_argument("--kind", required=True, help="报修|投诉|咨询|建议 (repair, complaint, inquiry, suggestion)")
+    q.add_argument("--kind", required=True, help="报修|投诉|咨询|建议|业委会 (repair, complaint, inquiry, suggestion, committee)")
     q.add_argument("--room", required=True, metavar="CODE", help=_("room code, such as 3-2-501"))
     q.add_argument("--community", metavar="NAME", help=_("community, when the room code exists in several"))
     q.add_argument("--person", type=int, metavar="ID", help=_("the person who reported it"))
@@ -111,7 +111,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q = sla.add_parser("list", help=_("show the SLA table"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     q = sla.add_parser("set", help=_("set a deadline policy (new work orders use it)"))
-    q.add_argument("kind", help="报修|投诉|咨询|建议")
+    q.add_argument("kind", help="报修|投诉|咨询|建议|业委会")
     q.add_argument("priority", help="特急|紧急|急修|一般|低 (critical, urgent, quick, normal, low)")
     q.add_argument("--response", type=int, required=True, metavar="MIN", help=_("minutes to the first response"))
     q.add_argument("--resolution", type=int, required=True, metavar="MIN", help=_("minutes to resolution"))

@@ -1,0 +1,458 @@
+"""Owners' meetings (业主大会, issue 19 item 3): a meeting and its proposals, the written
+ballots entered twice by room (two different clerks; only agreeing entries count) or
+imported, and the live tally per proposal counted by data.votes.counting (SPEC §13)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import asdict, dataclass, field
+
+from data import access
+from data.clock import today
+from data.db import transaction
+from data.errors import NotFoundError, ValidationError
+from data.fees.fund import CHOICE_WORDS, vote_units
+from data.i18n import _
+from data.limits import read_bytes_limited
+from data.models import BallotEntry, Community, Meeting, Occupancy, Person, Proposal, Room, Staff
+from data.validators import clean_text, decode_text
+from data.votes.counting import CHOICES, MAJOR, OTHER, Rule, Unit, VoteCount, count_votes, rules
+
+#: 物业管理条例 art. 14: a meeting is announced to all owners at least 15 days ahead.
+NOTICE_DAYS = 15
+MATTERS = {OTHER: "一般事项", MAJOR: "重大事项"}
+MATTER_WORDS = {"一般": OTHER, "一般事项": OTHER, "ordinary": OTHER, "重大": MAJOR, "重大事项": MAJOR}
+#: One key per proposal on the ballot form and the CLI: 1 同意, 2 反对, 3 弃权.
+KEYS = {"1": "yes", "2": "no", "3": "abstain"}
+IMPORTED = 0
+MAX_FILE = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    id: int
+    seq: int
+    title: str
+    matter: str
+
+    @property
+    def matter_text(self) -> str:
+        return MATTERS.get(self.matter, self.matter)
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """A meeting, its proposals and how far the ballots are entered."""
+
+    id: int
+    community_id: int
+    community: str
+    title: str
+    held_on: dt.date
+    place: str
+    announced_on: dt.date
+    proposals: list[ProposalRow]
+    agreed: int  # rooms whose ballot counts
+    pending: int  # rooms entered once, waiting for the second entry
+    differing: int  # rooms whose two entries differ
+
+    @property
+    def where(self) -> str:
+        return self.place or "书面表决"
+
+    def as_json(self) -> dict:
+        out = asdict(self)
+        out.update(held_on=self.held_on.isoformat(), announced_on=self.announced_on.isoformat(), where=self.where,
+                   proposals=[asdict(p) | {"matter_text": p.matter_text} for p in self.proposals])
+        return out
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    """What entering a ballot did: which entry it was and the room's state now."""
+
+    room: str
+    entry: int
+    state: str  # agreed, pending, differs
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """A room whose two entries differ: the proposals (seq) where they do, and both clerks."""
+
+    room: str
+    proposals: list[int]
+    first: str
+    second: str
+    first_by: str
+    second_by: str
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ProposalTally:
+    seq: int
+    title: str
+    matter: str
+    count: VoteCount
+    rules: list[Rule]
+
+    @property
+    def matter_text(self) -> str:
+        return MATTERS.get(self.matter, self.matter)
+
+    @property
+    def approved(self) -> bool:
+        return self.count.approved
+
+    def as_json(self) -> dict:
+        return {"seq": self.seq, "title": self.title, "matter": self.matter, "matter_text": self.matter_text,
+                "count": self.count.as_json(), "rules": [r.as_json() for r in self.rules],
+                "approved": self.approved}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The live tally of a meeting: each proposal's figures; the rooms still without an area
+    (the totals are incomplete until they are entered, and no proposal is decided)."""
+
+    meeting_id: int
+    title: str
+    community: str
+    proposals: list[ProposalTally]
+    ballots: int
+    missing_area: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"meeting": self.meeting_id, "title": self.title, "community": self.community,
+                "ballots": self.ballots, "missing_area": self.missing_area,
+                "proposals": [p.as_json() for p in self.proposals]}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    stored: int
+    bad: list[tuple[int, str]] = field(default_factory=list)
+
+
+# --- meetings and proposals ---------------------------------------------------------------------
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    row = Meeting.get_or_none(Meeting.id == meeting_id)
+    if row is None:
+        raise NotFoundError(_("No owners' meeting {id}.").format(id=meeting_id))
+    return row
+
+
+def create_meeting(community_id: int, title: str, held_on: dt.date, place: str = "", *,
+                   announced_on: dt.date | None = None, staff_id: int | None = None) -> MeetingView:
+    """Record a meeting the owners' committee convened (announced today unless said): held at
+    `place`, or in writing when no place is given. Refuses a day less than 15 days after the
+    announcement (物业管理条例 art. 14)."""
+    access.require("meetings.record", staff_id)
+    if Community.get_or_none(Community.id == community_id) is None:
+        raise NotFoundError(_("No such community."))
+    title = clean_text(title, "title", max_length=100)
+    if not title:
+        raise ValidationError("title", _("Name the meeting (such as 2027年第一次业主大会)."))
+    place = clean_text(place or "", "place", max_length=100)
+    announced_on = announced_on or today()
+    if announced_on > today():
+        raise ValidationError("announced_on", _("The announcement cannot be dated in the future."))
+    earliest = announced_on + dt.timedelta(days=NOTICE_DAYS)
+    if held_on < earliest:
+        raise ValidationError("held_on", _(
+            "A meeting is announced to all owners at least 15 days ahead (物业管理条例 art. 14): announced on "
+            "{announced}, it can be held on {earliest} at the earliest, not {day}.").format(
+            announced=announced_on.isoformat(), earliest=earliest.isoformat(), day=held_on.isoformat()))
+    with transaction():
+        row = Meeting.create(community=community_id, title=title, held_on=held_on, place=place,
+                             announced_on=announced_on, created_by=staff_id)
+    return get_meeting(row.id, staff_id)
+
+
+def _no_ballots_yet(meeting: Meeting) -> None:
+    if BallotEntry.select().where(BallotEntry.meeting == meeting.id).exists():
+        raise ValidationError("proposal", _("Ballots are already entered: the proposals of a meeting cannot "
+                                            "change once voting started."))
+
+
+def add_proposal(meeting_id: int, title: str, matter: str = OTHER, staff_id: int | None = None) -> MeetingView:
+    """Add a proposal, an ordinary (`other`) or a major matter, before any ballot is entered."""
+    access.require("meetings.record", staff_id)
+    matter = MATTER_WORDS.get(matter, matter)
+    if matter not in MATTERS:
+        raise ValidationError("matter", _("A proposal is an ordinary (一般) or a major (重大) matter."))
+    title = clean_text(title, "title", max_length=200)
+    if not title:
+        raise ValidationError("title", _("Give the proposal's title."))
+    with transaction():
+        meeting = _meeting(meeting_id)
+        _no_ballots_yet(meeting)
+        seq = Proposal.select().where(Proposal.meeting == meeting.id).count() + 1
+        Proposal.create(meeting=meeting.id, seq=seq, title=title, matter=matter)
+    return get_meeting(meeting_id, staff_id)
+
+
+def _proposals(meeting_id: int) -> list[ProposalRow]:
+    return [ProposalRow(p.id, p.seq, p.title, p.matter)
+            for p in Proposal.select().where(Proposal.meeting == meeting_id).order_by(Proposal.seq)]
+
+
+def _entries(meeting_id: int) -> dict[int, dict[int, BallotEntry]]:
+    """room id → entry number → entry."""
+    out: dict[int, dict[int, BallotEntry]] = {}
+    for e in BallotEntry.select().where(BallotEntry.meeting == meeting_id):
+        out.setdefault(e.room_id, {})[e.entry] = e
+    return out
+
+
+def _state(entries: dict[int, BallotEntry]) -> str:
+    if IMPORTED in entries:
+        return "agreed"
+    if 1 in entries and 2 in entries:
+        return "agreed" if json.loads(entries[1].choices) == json.loads(entries[2].choices) else "differs"
+    return "pending"
+
+
+def _agreed(meeting_id: int) -> dict[int, dict[str, str]]:
+    """room id → the ballot that counts ({proposal id: choice})."""
+    out = {}
+    for room, entries in _entries(meeting_id).items():
+        if _state(entries) == "agreed":
+            out[room] = json.loads(entries[IMPORTED if IMPORTED in entries else 1].choices)
+    return out
+
+
+def _view(row: Meeting) -> MeetingView:
+    states = [_state(e) for e in _entries(row.id).values()]
+    return MeetingView(row.id, row.community_id, Community.get_by_id(row.community_id).name, row.title, row.held_on,
+                       row.place, row.announced_on, _proposals(row.id), states.count("agreed"),
+                       states.count("pending"), states.count("differs"))
+
+
+def get_meeting(meeting_id: int, staff_id: int | None = None) -> MeetingView:
+    access.require("meetings.view", staff_id)
+    return _view(_meeting(meeting_id))
+
+
+def meetings(community_id: int | None = None, staff_id: int | None = None) -> list[MeetingView]:
+    """The owners' meetings, the latest first."""
+    access.require("meetings.view", staff_id)
+    query = Meeting.select()
+    if community_id is not None:
+        query = query.where(Meeting.community == community_id)
+    return [_view(r) for r in query.order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(200)]
+
+
+# --- ballots ------------------------------------------------------------------------------------
+
+
+def _units(community_id: int) -> list[Unit]:
+    return vote_units([r.id for r in Room.select(Room.id).where(Room.community == community_id)])
+
+
+def _choices(meeting_id: int, choices: dict[int, str] | list[str] | str) -> dict[str, str]:
+    """The ballot as {proposal id: code}: a dict by proposal id, a list in proposal order, or
+    keys typed in a row ("123": 1 同意, 2 反对, 3 弃权)."""
+    proposals = _proposals(meeting_id)
+    if not proposals:
+        raise ValidationError("ballot", _("The meeting has no proposals yet."))
+    if isinstance(choices, str):
+        choices = list(choices.replace(" ", ""))
+    if isinstance(choices, list):
+        if len(choices) != len(proposals):
+            raise ValidationError("ballot", _("The ballot needs one choice for each of the {n} proposals.").format(
+                n=len(proposals)))
+        choices = {p.id: c for p, c in zip(proposals, choices, strict=True)}
+    out = {}
+    for p in proposals:
+        raw = str(choices.get(p.id, "")).strip()
+        code = KEYS.get(raw) or CHOICE_WORDS.get(raw) or (raw if raw in CHOICES else "")
+        if not code:
+            raise ValidationError("ballot", _("Proposal {seq}: a ballot is 1 同意, 2 反对 or 3 弃权.").format(seq=p.seq))
+        out[str(p.id)] = code
+    return out
+
+
+def _room_for_ballot(meeting: Meeting, room_id: int, units: list[Unit], entries: dict) -> Room:
+    """The room, checked: in the meeting's community, with an area, and its head not already
+    voting through another room (one ballot per head, SPEC §13)."""
+    room = Room.get_or_none(Room.id == room_id)
+    if room is None or room.community_id != meeting.community_id:
+        raise ValidationError("room", _("That room is not in the meeting's community."))
+    unit = next(u for u in units if u.room_id == room_id)
+    if unit.area <= 0:
+        raise ValidationError("room", _("{room} has no area in the room register: enter its 建筑面积 first, "
+                                        "its ballot cannot be weighed without it.").format(room=room.code))
+    for other in units:
+        if other.room_id != room_id and other.head == unit.head and other.room_id in entries:
+            code = Room.get_by_id(other.room_id).code
+            raise ValidationError("room", _("The ballot of {room}'s owner was entered under {other}: one owner "
+                                            "casts one ballot carrying all their rooms.").format(room=room.code,
+                                                                                                  other=code))
+    return room
+
+
+def enter_ballot(meeting_id: int, room_id: int, choices: dict[int, str] | list[str] | str,
+                 staff_id: int | None = None) -> EntryResult:
+    """Enter a room's written ballot. The first clerk's entry is entry 1, a different clerk's
+    entry 2; a clerk entering the room again replaces their own entry (to correct it). The
+    ballot counts once both entries agree."""
+    access.require("meetings.record", staff_id)
+    with transaction():
+        meeting = _meeting(meeting_id)
+        codes = _choices(meeting.id, choices)
+        entries = _entries(meeting.id)
+        room = _room_for_ballot(meeting, room_id, _units(meeting.community_id), entries)
+        mine = entries.get(room_id, {})
+        if IMPORTED in mine:
+            raise ValidationError("room", _("{room}'s ballot was imported; it is not entered by hand.").format(
+                room=room.code))
+        number = next((n for n, e in mine.items() if e.entered_by_id == staff_id), None)
+        if number is None:
+            if len(mine) >= 2:
+                raise ValidationError("room", _("{room}'s ballot is already entered twice, by other clerks.").format(
+                    room=room.code))
+            number = 1 if 1 not in mine else 2
+        text = json.dumps(codes, sort_keys=True)
+        (BallotEntry.insert(meeting=meeting.id, room=room_id, entry=number, choices=text, entered_by=staff_id)
+         .on_conflict(conflict_target=[BallotEntry.meeting, BallotEntry.room, BallotEntry.entry],
+                      update={BallotEntry.choices: text, BallotEntry.entered_by: staff_id}).execute())
+        state = _state(_entries(meeting.id).get(room_id, {}))
+    return EntryResult(room.code, number, state)
+
+
+def _clerk(staff_id: int | None) -> str:
+    row = Staff.get_or_none(Staff.id == staff_id) if staff_id else None
+    return row.name if row else "—"
+
+
+def differences(meeting_id: int, staff_id: int | None = None) -> list[DiffRow]:
+    """The rooms whose two entries differ (they do not count until a clerk corrects theirs)."""
+    access.require("meetings.view", staff_id)
+    proposals = {str(p.id): p.seq for p in _proposals(meeting_id)}
+    rows = []
+    for room_id, entries in _entries(_meeting(meeting_id).id).items():
+        if _state(entries) != "differs":
+            continue
+        a, b = json.loads(entries[1].choices), json.loads(entries[2].choices)
+        seqs = sorted(proposals[k] for k in proposals if a.get(k) != b.get(k))
+        word = {k: "".join(str(proposals[k]) + CHOICES[v] for k, v in sorted(x.items(), key=lambda i: proposals[i[0]]))
+                for k, x in (("a", a), ("b", b))}
+        rows.append(DiffRow(Room.get_by_id(room_id).code, seqs, word["a"], word["b"],
+                            _clerk(entries[1].entered_by_id), _clerk(entries[2].entered_by_id)))
+    return sorted(rows, key=lambda r: r.room)
+
+
+def import_ballots(meeting_id: int, path: str, staff_id: int | None = None) -> ImportResult:
+    """Import ballots (a regular CSV or XLSX file, read only): the room in the first column,
+    then one column per proposal in order (同意/反对/弃权 or 1/2/3); a header line is allowed.
+    Any bad line refuses the whole file, each named by its number."""
+    access.require("meetings.record", staff_id)
+    data = read_bytes_limited(path, MAX_FILE, _("a ballot file"))
+    lines = _xlsx_rows(data) if data[:2] == b"PK" else list(csv.reader(io.StringIO(decode_text(data))))
+    meeting = _meeting(meeting_id)
+    units = _units(meeting.community_id)
+    from data.rooms_lookup import resolve_room
+
+    good: dict[int, dict[str, str]] = {}
+    bad: list[tuple[int, str]] = []
+    entries = _entries(meeting.id)
+    for n, cells in enumerate(lines, 1):
+        cells = [str(c or "").strip() for c in cells]
+        if not any(cells) or (n == 1 and cells and not any(ch.isdigit() for ch in cells[0])):
+            continue
+        try:
+            rooms = resolve_room(clean_text(cells[0], "room", max_length=60), meeting.community_id).rooms
+            if len(rooms) != 1:
+                raise ValidationError("room", _("no room {room}").format(room=cells[0][:40]))
+            room_id = rooms[0].id
+            if {1, 2} & set(entries.get(room_id, {})):
+                raise ValidationError("room", _("{room}'s ballot is entered by hand already.").format(room=cells[0]))
+            codes = _choices(meeting.id, cells[1:len(_proposals(meeting.id)) + 1])
+            claimed = {**entries, **{r: {} for r in good}}
+            claimed.pop(room_id, None)
+            _room_for_ballot(meeting, room_id, units, claimed)
+            good[room_id] = codes
+        except (ValidationError, NotFoundError) as exc:
+            bad.append((n, str(getattr(exc, "message", exc))))
+    if bad:
+        listed = "; ".join(_("line {line}: {reason}").format(line=n, reason=r) for n, r in bad[:20])
+        raise ValidationError("file", _("Nothing imported, {n} bad lines — {lines}.").format(n=len(bad), lines=listed))
+    with transaction():
+        for room_id, codes in good.items():
+            text = json.dumps(codes, sort_keys=True)
+            (BallotEntry.insert(meeting=meeting.id, room=room_id, entry=IMPORTED, choices=text, entered_by=staff_id)
+             .on_conflict(conflict_target=[BallotEntry.meeting, BallotEntry.room, BallotEntry.entry],
+                          update={BallotEntry.choices: text, BallotEntry.entered_by: staff_id}).execute())
+    return ImportResult(len(good), bad)
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # a damaged or foreign file: say so, never crash
+        raise ValidationError("file", _("That is not a readable XLSX workbook.")) from exc
+    return [list(r) for r in book.worksheets[0].iter_rows(values_only=True, max_row=20000)]
+
+
+# --- the tally ----------------------------------------------------------------------------------
+
+
+def tally(meeting_id: int, staff_id: int | None = None) -> Tally:
+    """Each proposal counted over every room of the community (SPEC §13): an agreed ballot
+    carries every room of its head (an owner's several rooms, the developer's units)."""
+    access.require("meetings.view", staff_id)
+    meeting = _meeting(meeting_id)
+    units = _units(meeting.community_id)
+    agreed = _agreed(meeting.id)
+    head_ballot = {u.head: agreed[u.room_id] for u in units if u.room_id in agreed}
+    missing = [u.room_id for u in units if u.area <= 0]
+    codes = [r.code for r in Room.select(Room.code).where(Room.id.in_(missing)).order_by(Room.code)] if missing else []
+    out = []
+    for p in _proposals(meeting.id):
+        ballots = {u.room_id: head_ballot[u.head][str(p.id)] for u in units if u.head in head_ballot}
+        count = count_votes(units, ballots, p.matter)
+        if missing:  # the totals lack rooms: nothing is decided until their areas are entered
+            count = VoteCount(**{**asdict(count), "quorum": False, "approved": False})
+        out.append(ProposalTally(p.seq, p.title, p.matter, count, rules(count)))
+    return Tally(meeting.id, meeting.title, Community.get_by_id(meeting.community_id).name, out, len(agreed), codes)
+
+
+def owner_participation(person_id: int, staff_id: int | None = None) -> list[tuple[str, dt.date, bool]]:
+    """For the owner's own card only: each meeting of their communities and whether a ballot
+    of theirs counts — never how they or anyone else voted."""
+    access.require("meetings.view", staff_id)
+    if Person.get_or_none(Person.id == person_id) is None:
+        raise NotFoundError(_("No such person."))
+    rooms = {r: c for r, c in Room.select(Room.id, Room.community).join(Occupancy, on=(Occupancy.room == Room.id))
+             .where(Occupancy.person == person_id, Occupancy.role == "owner", Occupancy.end_date.is_null()).tuples()}
+    out = []
+    for m in Meeting.select().where(Meeting.community.in_(set(rooms.values()))).order_by(Meeting.held_on.desc()):
+        units = _units(m.community_id)
+        heads = {u.head for u in units if u.room_id in rooms}
+        agreed = _agreed(m.id)
+        out.append((m.title, m.held_on, any(u.head in heads for u in units if u.room_id in agreed)))
+    return out
+
+
+
+def room_id(meeting_id: int, code: str, staff_id: int | None = None) -> int:
+    """The room a clerk typed (any form data.rooms_lookup reads) in the meeting's community."""
+    from data.rooms_lookup import resolve_room
+
+    access.require("meetings.view", staff_id)
+    meeting = _meeting(meeting_id)
+    rooms = resolve_room(clean_text(code, "room", max_length=60), meeting.community_id).rooms
+    if len(rooms) != 1:
+        raise ValidationError("room", _("no room {room}").format(room=code.strip()[:40]))
+    return rooms[0].id

@@ -1,0 +1,97 @@
+"""业主大会 at 80×24 by keys alone: the meetings list with the committee's term ending soon,
+a meeting opened, two clerks' ballots entered by room then one key per proposal, the tally
+changing as they agree, and a differing entry listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from textual.widgets import Input
+
+from data import meetings, people
+from data.db import close_database, open_database
+from data.models import Room
+from data.people import PersonInput
+from data.staff import sign_in
+from screens.meetings import MeetingScreen, MeetingsScreen
+from tests import factories as f
+from tests.screen_text import screen_text, settle, wait_for
+from tui.app import FrontDeskApp
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def world(sqlite_url, monkeypatch):
+    monkeypatch.setenv("FRONTDESK_NOW", "2027-03-05 09:00")
+    open_database(sqlite_url)
+    comm = f.community("和谐家园", code="HX")
+    desk1 = f.staff("desk1", "李娜", "desk")
+    f.staff("desk2", "周敏", "desk")
+    for n in (1, 2, 3):
+        rid = people.ensure_room(comm.id, f"1-1-10{n}")
+        Room.update(area_m2=Decimal("100")).where(Room.id == rid).execute()
+        pid = people.create_person(PersonInput(name=f"业主{n}", phones=[f"1390000000{n}"]))
+        people.move_in(pid, rid, "owner", dt.date(2020, 1, 1))
+    mid = meetings.create_meeting(comm.id, "第一次业主大会", dt.date(2027, 3, 25), "会所", staff_id=desk1.id).id
+    meetings.add_proposal(mid, "续筹维修资金", "major", staff_id=desk1.id)
+    meetings.add_proposal(mid, "续聘物业", "other", staff_id=desk1.id)
+    meetings.add_member(comm.id, pid, "主任", dt.date(2022, 5, 1), dt.date(2027, 4, 30), staff_id=desk1.id)
+    # the first clerk entered two papers already
+    meetings.enter_ballot(mid, Room.get(Room.code == "1-1-101").id, "11", staff_id=desk1.id)
+    meetings.enter_ballot(mid, Room.get(Room.code == "1-1-102").id, "12", staff_id=desk1.id)
+    yield mid
+    close_database()
+
+
+async def enter(pilot, room: str, keys: str) -> None:
+    await pilot.click("#room")
+    for ch in room:
+        await pilot.press(ch)
+    await pilot.press("enter")
+    for ch in keys:
+        await pilot.press(ch)
+
+
+@pytest.mark.asyncio
+async def test_ballots_entered_by_keys_change_the_tally(world):
+    app = FrontDeskApp(sign_in("desk2"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("meetings")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MeetingsScreen)
+        text = screen_text(app)
+        assert "第一次业主大会" in text and "业主3" in text and "2027-04-30" in text
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen))
+        await settle(app, pilot)
+        assert "0/3✗" in screen_text(app)
+        await enter(pilot, "1-1-101", "11")  # agrees with the first clerk: it counts
+        await wait_for(pilot, lambda: "1/3✗" in screen_text(app))
+        await enter(pilot, "1-1-102", "11")  # the first clerk read 12
+        await wait_for(pilot, lambda: "1-1-102" in screen_text(app) and "≠" in screen_text(app))
+        assert "1/3✗" in screen_text(app)
+        await settle(app, pilot)
+        assert app.screen.query_one("#room", Input).has_focus
+
+
+@pytest.mark.asyncio
+async def test_the_owner_card_shows_only_the_owners_own_participation(world):
+    from data.models import Person, Staff
+    from screens.owner_card import OwnerCardScreen
+
+    meetings.enter_ballot(world, Room.get(Room.code == "1-1-101").id, "11",
+                          staff_id=Staff.get(Staff.login == "desk2").id)
+    app = FrontDeskApp(sign_in("desk2"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for name, word in (("业主1", "已投票"), ("业主2", "未投票")):
+            app.push_screen(OwnerCardScreen(Person.get(Person.name == name).id))
+            await wait_for(pilot, lambda: "第一次业主大会" in screen_text(app))
+            text = screen_text(app)
+            assert word in text and "同意" not in text and "反对" not in text
+            app.pop_screen()
+            await settle(app, pilot)

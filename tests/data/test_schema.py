@@ -10,7 +10,6 @@ from data import schema
 from data.db import close_database, db, open_database
 from data.models import ALL_MODELS
 
-
 #: Partial indexes the migrations create by SQL (not on any model).
 PARTIAL_INDEXES = {"invoice_number_once"}
 

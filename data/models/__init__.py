@@ -91,6 +91,13 @@ from data.models.renovations import (
     RenovationWorker,
 )
 from data.models.retention import PurgeRun
+from data.models.surveys import (
+    Questionnaire,
+    Survey,
+    SurveyAnswer,
+    SurveyHousehold,
+    SurveyQuestion,
+)
 from data.models.staff import (
     Draft,
     PersonNote,
@@ -197,6 +204,11 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     FundBalance,
     FundRequest,
     FundRequestRoom,
+    Questionnaire,
+    SurveyQuestion,
+    Survey,
+    SurveyHousehold,
+    SurveyAnswer,
 )
 
 __all__ = [

@@ -91,18 +91,18 @@ from data.models.renovations import (
     RenovationWorker,
 )
 from data.models.retention import PurgeRun
+from data.models.staff import (
+    Draft,
+    PersonNote,
+    Staff,
+    Territory,
+)
 from data.models.surveys import (
     Questionnaire,
     Survey,
     SurveyAnswer,
     SurveyHousehold,
     SurveyQuestion,
-)
-from data.models.staff import (
-    Draft,
-    PersonNote,
-    Staff,
-    Territory,
 )
 from data.models.workorders import (
     Category,

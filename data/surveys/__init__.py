@@ -27,12 +27,14 @@ from data.surveys.runs import (
     QuestionnaireView,
     QuestionView,
     SurveyRow,
+    building_id,
     close_survey,
     draw_sample,
     ensure_standard_template,
     households,
     new_survey,
     questionnaire,
+    questionnaire_of,
     survey,
     surveys,
     templates,
@@ -41,9 +43,9 @@ from data.surveys.values import CHOICE_KEYS, QUESTION_KINDS, SAMPLES, SCALE_SCOR
 
 __all__ = [
     "CHOICE_KEYS", "ORDER_KINDS", "QUESTION_KINDS", "SAMPLES", "SCALE_SCORES", "SECTIONS", "GroupIndex",
-    "HouseholdRow", "ImportResult", "QuestionResult", "QuestionView", "QuestionnaireView", "SurveyResults",
+    "HouseholdRow", "ImportResult", "building_id", "QuestionResult", "QuestionView", "QuestionnaireView", "SurveyResults",
     "SurveyRow", "TextAnswerRow", "answer_by_phone", "answer_text", "answer_to_order", "close_survey",
     "draw_sample", "ensure_standard_template", "households", "import_answers", "new_survey", "parse_answer",
-    "questionnaire", "record_answers", "results", "satisfaction_index", "survey", "survey_of_list", "surveys",
+    "questionnaire", "questionnaire_of", "record_answers", "results", "satisfaction_index", "survey", "survey_of_list", "surveys",
     "templates",
 ]

@@ -13,6 +13,7 @@ from data.clock import now
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
+from data.limits import quote
 from data.models import (
     Building,
     Community,
@@ -233,3 +234,19 @@ def close_survey(survey_id: int, staff_id: int | None) -> None:
     survey(survey_id)
     with transaction():
         Survey.update(status="closed", closed_at=now()).where(Survey.id == survey_id).execute()
+
+
+def building_id(community_id: int, code: str) -> int:
+    """The id of a community's building by its code (NotFoundError if none)."""
+    found = Building.get_or_none(Building.community == community_id, Building.code == code.strip())
+    if found is None:
+        raise NotFoundError(_("No building {code} in this community.").format(code=quote(code)))
+    return found.id
+
+
+def questionnaire_of(survey_id: int) -> QuestionnaireView:
+    """The questionnaire a survey asks."""
+    found = Survey.get_or_none(Survey.id == survey_id)
+    if found is None:
+        raise NotFoundError(_("No survey {id}.").format(id=survey_id))
+    return questionnaire(found.questionnaire_id)

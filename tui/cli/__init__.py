@@ -31,6 +31,7 @@ from tui.cli import (
     renovations,
     retention,
     settings,
+    surveys,
     territory,
     tickets,
 )
@@ -87,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     contracts.add_parsers(sub)
     fees.add_parsers(sub)
     knowledge.add_parsers(sub)
+    surveys.add_parsers(sub)
     return parser
 
 
@@ -173,6 +175,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **contracts.COMMANDS,
     **fees.COMMANDS,
     **knowledge.COMMANDS,
+    **surveys.COMMANDS,
 }
 
 

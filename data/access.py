@@ -94,6 +94,9 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "lead.manage": (frozenset({DESK}) | LEADS, N_("work on leads (潜在客户)")),
     "lead.reassign": (LEADS, N_("reassign another person's lead")),
     "lead.rules": (LEADS, N_("change the lead assignment rules")),
+    # Satisfaction surveys (满意度调查, data.surveys): the desk runs them, asks by phone and
+    # imports online answers; anyone may read the results.
+    "survey.manage": (frozenset({DESK}) | LEADS, N_("run satisfaction surveys")),
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),

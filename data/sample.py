@@ -45,6 +45,7 @@ from data.sample_knowledge import knowledge
 from data.sample_leads import add_leads
 from data.sample_meetings import meetings
 from data.sample_phone import phone_system
+from data.sample_surveys import surveys
 from data.seed import DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA
 from data.vocab import WORK_ORDER_PREFIXES
@@ -645,6 +646,7 @@ class _Builder:
         fee_accounts(self)  # a year of expenditure and shared income (data.sample_accounts)
         commissions(self)  # commission rules and last month approved (data.sample_commissions)
         meetings(self)  # an owners' meeting with ballots, the committee (data.sample_meetings)
+        surveys(self)  # last quarter's satisfaction survey and this quarter's (data.sample_surveys)
         self.told_callbacks()
         self.settings()
         conn.execute("COMMIT")

@@ -162,6 +162,7 @@ CALL_LIST_KINDS = {
     "callback": N_("Satisfaction callbacks"),  # 回访
     "adhoc": N_("Call list"),  # 外呼
     "arrears": N_("Arrears collection"),  # 催缴 (data.fees.collection)
+    "survey": N_("Satisfaction survey"),  # 满意度调查 (data.surveys)
 }
 
 #: Outcomes of one attempt on a call-list item.

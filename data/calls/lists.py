@@ -53,7 +53,7 @@ ATTEMPT_CALL_OUTCOMES = {
 
 
 #: The category of the calls an attempt logs, per kind of list.
-LIST_CALL_CATEGORIES = {"callback": "callback", "adhoc": "notice", "arrears": "payment"}
+LIST_CALL_CATEGORIES = {"callback": "callback", "adhoc": "notice", "arrears": "payment", "survey": "callback"}
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,13 @@ from data.models.staff import (
     Staff,
     Territory,
 )
+from data.models.surveys import (
+    Questionnaire,
+    Survey,
+    SurveyAnswer,
+    SurveyHousehold,
+    SurveyQuestion,
+)
 from data.models.workorders import (
     Category,
     CostLine,
@@ -203,6 +210,11 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     BallotEntry,
     CommitteeMember,
     CommitteeMeeting,
+    Questionnaire,
+    SurveyQuestion,
+    Survey,
+    SurveyHousehold,
+    SurveyAnswer,
 )
 
 __all__ = [
@@ -224,4 +236,5 @@ __all__ = [
     "ArrearsContact", "MeterReading", "ArrearsReason", "CommissionRule", "CommissionStatement", "CommissionLine",
     "Invoice", "FundBalance", "FundRequest", "FundRequestRoom",
     "Meeting", "Proposal", "BallotEntry", "CommitteeMember", "CommitteeMeeting",
+    "Questionnaire", "SurveyQuestion", "Survey", "SurveyHousehold", "SurveyAnswer",
 ]

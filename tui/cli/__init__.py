@@ -32,6 +32,7 @@ from tui.cli import (
     renovations,
     retention,
     settings,
+    surveys,
     territory,
     tickets,
 )
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     fees.add_parsers(sub)
     knowledge.add_parsers(sub)
     meetings.add_parsers(sub)
+    surveys.add_parsers(sub)
     return parser
 
 
@@ -176,6 +178,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **fees.COMMANDS,
     **knowledge.COMMANDS,
     **meetings.COMMANDS,
+    **surveys.COMMANDS,
 }
 
 

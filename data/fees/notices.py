@@ -10,8 +10,12 @@ import io
 from pathlib import Path
 
 from data.fees import accounts as acc
-from data.fees.documents import _build, _para, _styles, _table, plain
 from data.fees.values import money_text
+from data.pdf import build as _build
+from data.pdf import para as _para
+from data.pdf import plain
+from data.pdf import styles as _styles
+from data.pdf import table as _table
 
 
 def _board_rows(view: acc.Board) -> tuple[str, list[str], list[list[str]], list[str]]:

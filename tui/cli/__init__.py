@@ -25,6 +25,7 @@ from tui.cli import (
     handover,
     knowledge,
     leads,
+    notices,
     people,
     phone_gate,
     registers,
@@ -87,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     contracts.add_parsers(sub)
     fees.add_parsers(sub)
     knowledge.add_parsers(sub)
+    notices.add_parsers(sub)
     return parser
 
 
@@ -173,6 +175,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **contracts.COMMANDS,
     **fees.COMMANDS,
     **knowledge.COMMANDS,
+    **notices.COMMANDS,
 }
 
 

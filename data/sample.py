@@ -42,8 +42,8 @@ from data.sample_fees import fees
 from data.sample_handover import duty_and_handovers
 from data.sample_hotline import add_hotline
 from data.sample_knowledge import knowledge
-from data.sample_notices import notices
 from data.sample_leads import add_leads
+from data.sample_notices import notices
 from data.sample_phone import phone_system
 from data.seed import DEFAULT_TAGS, ensure_reference_data
 from data.sla import DEFAULT_SLA

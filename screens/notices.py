@@ -74,7 +74,7 @@ class NoticesScreen(DeskScreen):
         Binding("x", "withdraw", N_("Withdraw"), show=False),
         Binding("s", "signup", N_("Sign up"), show=False),
         Binding("a", "attend", N_("Came"), show=False),
-        Binding("t", "toggle", N_("Notices/activities")),
+        Binding("t", "switch_view", N_("Notices/activities")),
         Binding("escape", "app.back", N_("Back")),
     ]
 
@@ -192,7 +192,7 @@ class NoticesScreen(DeskScreen):
 
     # --- actions ---------------------------------------------------------------------------
 
-    def action_toggle(self) -> None:
+    def action_switch_view(self) -> None:
         self.show_activities = not self.show_activities
         self.query_one("#notices-list").display = not self.show_activities
         self.query_one("#activities-list").display = self.show_activities

@@ -25,6 +25,7 @@ from data.models import (
     CallAttempt,
     CallList,
     CallListItem,
+    NoticeDelivery,
     Occupancy,
     Person,
     Room,
@@ -419,9 +420,8 @@ def record_attempt(item_id: int, staff_id: int, outcome: str, note: str = "",
             record_reached(item.room_id, item.person_id, staff_id, at, note)
         if kind == "notice" and outcome == "connected":
             # The household of a notice is told (data.notices: who was told, how, when).
-            from data.notices.notices import reached_by_call
-
-            reached_by_call(item_id, staff_id, at)
+            NoticeDelivery.update(how="call", reached_at=at, staff=staff_id).where(
+                NoticeDelivery.call_item == item_id, NoticeDelivery.reached_at.is_null()).execute()
         if rating is not None and item.work_order_id is not None:
             from data.workorders import record_callback
 

@@ -477,13 +477,6 @@ def mark_reached(notice_id: int, room_id: int, how: str, staff_id: int | None = 
     return next(d for d in deliveries(notice_id) if d.room_id == room_id)
 
 
-def reached_by_call(item_id: int, staff_id: int, at: dt.datetime) -> None:
-    """A notice call-list item was answered: its household is told (data.calls.lists calls
-    this inside the attempt's transaction)."""
-    NoticeDelivery.update(how="call", reached_at=at, staff=staff_id).where(
-        NoticeDelivery.call_item == item_id, NoticeDelivery.reached_at.is_null()).execute()
-
-
 def _status_label(code: str) -> str:
     from data.vocab import NOTICE_STATUSES, label
 

@@ -174,13 +174,13 @@ def cmd_notices(args: argparse.Namespace) -> int:
                 print(f"#{r.notice.id} {r.message}")
         return 0
     if command == "unreached":
-        rows = notices.unreached(args.id)
+        left = notices.unreached(args.id)
         if args.json:
-            for d in rows:
+            for d in left:
                 emit(dataclasses.asdict(d))
         else:
-            print(_("Not yet told: {count} households.").format(count=len(rows)))
-            _print_deliveries(rows)
+            print(_("Not yet told: {count} households.").format(count=len(left)))
+            _print_deliveries(left)
         return 0
     if command == "pdf":
         path = notices.notice_pdf(args.id, staff.id)

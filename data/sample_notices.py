@@ -42,6 +42,8 @@ def notices(b: Any) -> None:
     community, name, phone = conn.execute("SELECT id, name, phone FROM community ORDER BY id").fetchone()
     buildings = conn.execute("SELECT id, code FROM building WHERE community_id = ? AND kind = 'residential' "
                              "ORDER BY id LIMIT 2", (community,)).fetchall()
+    if not buildings:
+        return
     places = "、".join(f"{code}栋" for _i, code in buildings)
 
     def notice(code: str, values: dict, status: str, created: int, publish: int | None, expires: int | None,
@@ -104,7 +106,8 @@ def notices(b: Any) -> None:
                              "结束时间": when_text(_day(t, -4, 17)), "原因": "市政供水管网维修"},
                    "published", week_ago - 1800, week_ago, t.at(-4, 18),
                    [("building", i, f"{code}栋") for i, code in buildings])
-    homes = _households(conn, "r.building_id IN (?, ?)", tuple(i for i, _c in buildings))
+    homes = _households(conn, f"r.building_id IN ({', '.join('?' * len(buildings))})",
+                        tuple(i for i, _c in buildings))
     told, total = deliver(water, homes, week_ago, 0.5)
     # An expired 消杀 notice to the whole community, three weeks ago.
     old = t.at(-21, 10)

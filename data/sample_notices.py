@@ -62,14 +62,15 @@ def notices(b: Any) -> None:
                          [(nid, k, r, lab) for k, r, lab in targets])
         return nid
 
-    def deliver(nid: int, homes, published: int, call_share: float) -> tuple[int, int]:
+    def deliver(nid: int, homes, published: int, call_share: float, closed: int | None = None) -> tuple[int, int]:
         """Messages reach the households with a mobile; the others go on a call list of
         which `call_share` was answered."""
         list_id = None
         if homes:
             list_id = conn.execute(
                 "INSERT INTO call_list (name, kind, assignee_id, created_by_id, created_at, closed_at) "
-                "VALUES (?,?,?,?,?,?)", ("公告 停水通知", "notice", desk, desk, t.fmt(published), None)).lastrowid
+                "VALUES (?,?,?,?,?,?)", (f"公告 {title_of(nid)}"[:60], "notice", desk, desk, t.fmt(published),
+                                          t.fmt(closed) if closed is not None else None)).lastrowid
             conn.execute("UPDATE notice SET call_list_id = ? WHERE id = ?", (list_id, nid))
         told = 0
         for room, person, mobile, number, elderly in homes:
@@ -100,11 +101,14 @@ def notices(b: Any) -> None:
             told += reached
         return told, len(homes)
 
-    # 停水 last week to two buildings.
+    def title_of(nid: int) -> str:
+        return conn.execute("SELECT title FROM notice WHERE id = ?", (nid,)).fetchone()[0]
+
+    # 停水 to two buildings, published last week for the mains work the day after tomorrow.
     week_ago = t.at(-6, 9)
-    water = notice("water", {"开始时间": when_text(_day(t, -4, 9)),
-                             "结束时间": when_text(_day(t, -4, 17)), "原因": "市政供水管网维修"},
-                   "published", week_ago - 1800, week_ago, t.at(-4, 18),
+    water = notice("water", {"开始时间": when_text(_day(t, 2, 9)),
+                             "结束时间": when_text(_day(t, 2, 17)), "原因": "市政供水管网维修"},
+                   "published", week_ago - 1800, week_ago, t.at(2, 18),
                    [("building", i, f"{code}栋") for i, code in buildings])
     homes = _households(conn, f"r.building_id IN ({', '.join('?' * len(buildings))})",
                         tuple(i for i, _c in buildings))
@@ -113,7 +117,7 @@ def notices(b: Any) -> None:
     old = t.at(-21, 10)
     spray = notice("disinfect", {"开始时间": when_text(_day(t, -19, 8)), "结束时间": when_text(_day(t, -18, 17))},
                    "published", old - 3600, old, t.at(-18, 18), [("community", community, name)])
-    deliver(spray, _households(conn, "r.community_id = ?", (community,)), old, 0.9)
+    deliver(spray, _households(conn, "r.community_id = ?", (community,)), old, 0.9, closed=t.at(-18, 18))
     # A scheduled 电梯维保 for the first building.
     first_id, first_code = buildings[0]
     notice("lift", {"开始时间": when_text(_day(t, 2, 9)), "结束时间": when_text(_day(t, 2, 12)), "楼栋": f"{first_code}栋"},
@@ -129,7 +133,9 @@ def notices(b: Any) -> None:
         "created_at) VALUES (?,?,?,?,?,?,?,?,?)",
         ("sports", "邻里运动会", community, "小区中心广场", t.fmt(starts), capacity, act_notice, desk,
          t.fmt(t.at(-3, 9)))).lastrowid
-    rooms = [h[:2] for h in _households(conn, "r.community_id = ?", (community,))]
+    everyone = _households(conn, "r.community_id = ?", (community,))
+    deliver(act_notice, everyone, t.at(-3, 10), 0.6)
+    rooms = [h[:2] for h in everyone]
     signed = rnd.sample(rooms, min(18, len(rooms)))
     conn.executemany("INSERT INTO activity_signup (activity_id, room_id, person_id, people, attended, signed_at) "
                      "VALUES (?,?,?,?,?,?)",

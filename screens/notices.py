@@ -1,7 +1,7 @@
 """公告: the notices screen (issue 19 items 1, 5, 6) — the notices (status, template, title,
 whom, reached x/y) above, the chosen one's text and "未通知 N 户" with the households not
 yet told below; n drafts one from a template, p publishes it, w writes the lobby board's
-PDF, x withdraws it. t switches to the community activities: n adds one, s signs up a
+PDF, x withdraws it, r marks the highlighted household as told at the desk. t switches to the community activities: n adds one, s signs up a
 household, a marks one as come."""
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ class NoticesScreen(DeskScreen):
         Binding("p", "publish", N_("Publish")),
         Binding("w", "pdf", N_("PDF")),
         Binding("x", "withdraw", N_("Withdraw"), show=False),
+        Binding("r", "reached", N_("Told"), show=False),
         Binding("s", "signup", N_("Sign up"), show=False),
         Binding("a", "attend", N_("Came"), show=False),
         Binding("t", "switch_view", N_("Notices/activities")),
@@ -81,6 +82,7 @@ class NoticesScreen(DeskScreen):
     def __init__(self, notice_id: int | None = None) -> None:
         super().__init__()
         self.rows: list[notices.NoticeRow] = []
+        self.left: list[notices.DeliveryRow] = []
         self.activity_rows: list[notices.ActivityView] = []
         self.notice_id = notice_id
         self.activity_id: int | None = None
@@ -110,7 +112,7 @@ class NoticesScreen(DeskScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("signup", "attend"):
             return self.show_activities
-        if action in ("publish", "pdf", "withdraw"):
+        if action in ("publish", "pdf", "withdraw", "reached"):
             return not self.show_activities
         return True
 
@@ -151,6 +153,7 @@ class NoticesScreen(DeskScreen):
             style="bold red" if view.unreached else "green")
         detail.update(text)
         left = notices.unreached(view.id) if view.published_at else []
+        self.left = left
         fill_table(table, (_("Room"), _("Person"), _("Channel"), _("Number")),
                    [(Text(d.room), Text(d.person), Text(label(NOTICE_CHANNELS, d.channel)), Text(d.number))
                     for d in left])
@@ -243,6 +246,18 @@ class NoticesScreen(DeskScreen):
         if self.notice_id is not None:
             nid = self.notice_id
             self._run(lambda: notices.withdraw_notice(nid), _("Notice withdrawn."))
+
+    def action_reached(self) -> None:
+        """The household under the cursor of the not-told list was told at the desk or on a
+        visit (the call list marks answered calls by itself)."""
+        table = self.query_one("#notice-left", DataTable)
+        row = table.cursor_row
+        if self.notice_id is None or not 0 <= row < len(self.left):
+            self.notify(_("Choose a household in the list of those not told."), severity="warning", markup=False)
+            return
+        nid, home = self.notice_id, self.left[row]
+        self._run(lambda: notices.mark_reached(nid, home.room_id, "desk"),
+                  _("{room} marked as told.").format(room=home.room))
 
     def _activity_form(self) -> FormModal:
         fields = [

@@ -42,11 +42,15 @@ def test_a_water_notice_from_the_command_line(db, capsys):
     # No message command is configured: nobody was told yet; the two with a phone are to call.
     assert sorted((d["room"], d["channel"]) for d in json_lines(capsys)) == [
         ("3-1-101", "call"), ("3-1-102", "none"), ("5-1-101", "call")]
+    assert run(db, "notices", "reached", str(made["id"]), "3-1-102", "--how", "visit") == 0
+    capsys.readouterr()
+    assert run(db, "notices", "unreached", str(made["id"]), "--json") == 0
+    assert [d["room"] for d in json_lines(capsys)] == ["3-1-101", "5-1-101"]
     assert run(db, "notices", "pdf", str(made["id"])) == 0
     path = Path(capsys.readouterr().out.strip().split(" ", 1)[-1].split("：", 1)[-1])
     assert path.parent == default_export_dir() and path.suffix == ".pdf"
     assert run(db, "notices", "list") == 0
-    assert "0/3" in capsys.readouterr().out
+    assert "1/3" in capsys.readouterr().out
 
 
 def test_refusals(db, capsys):

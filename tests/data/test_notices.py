@@ -20,6 +20,7 @@ from data.notices import (
     get_notice,
     list_notices,
     mark_attended,
+    mark_reached,
     notice_from_incident,
     notice_pdf,
     publish_due,
@@ -84,6 +85,10 @@ def test_a_water_notice_to_two_buildings_tells_each_household_and_lists_who_is_l
     told = NoticeDelivery.get(NoticeDelivery.notice == n.id, NoticeDelivery.room == world.homes["3-1-102"][0])
     assert told.how == "call" and told.reached_at == D(2026, 11, 30, 8)
     assert [r.reached for r in list_notices() if r.id == n.id] == [3]
+    # 5-1-102 has no number: told on a visit, by hand.
+    visited = mark_reached(n.id, world.homes["5-1-102"][0], "visit", world.desk.id, "上门告知")
+    assert (visited.how, visited.staff, visited.note) == ("visit", "李娜", "上门告知")
+    assert [d.room for d in unreached(n.id)] == ["3-2-201"]
 
 
 def test_entrance_and_tag_targets(world):

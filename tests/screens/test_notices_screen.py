@@ -59,6 +59,10 @@ async def test_a_water_notice_to_two_buildings_shows_who_was_not_told(world):
         text = screen_text(app)
         assert "3-1-101" in text and "3-1-102" in text and "5-1-101" in text and "7-1-101" not in text
         assert "0/3" in text and "已发布" in text
+        app.screen.query_one("#notice-left").focus()
+        await pilot.press("r")  # the first not told (3-1-101) was told at the desk
+        await wait_for(pilot, lambda: "未通知 2 户" in screen_text(app))
+        assert "1/3" in screen_text(app)
 
 
 async def test_an_incident_drafts_its_notice_in_one_key(world):

@@ -16,7 +16,7 @@ from tui.cli.common import emit, open_db, pad, sign_in
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register `notices` and `activities`."""
-    p = sub.add_parser("notices", help=_("notices (公告): templates, new, list, show, publish, unreached, pdf"))
+    p = sub.add_parser("notices", help=_("notices (公告): templates, new, list, show, publish, unreached, reached, pdf"))
     actions = p.add_subparsers(dest="notices_command", metavar="ACTION", required=True)
     q = actions.add_parser("templates", help=_("the notice templates and their placeholders"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
@@ -42,6 +42,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         q = actions.add_parser(name, help=text)
         q.add_argument("id", type=int, metavar="ID")
         q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    q = actions.add_parser("reached", help=_("record that a household was told (by a call, a visit, at the desk)"))
+    q.add_argument("id", type=int, metavar="ID")
+    q.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501"))
+    q.add_argument("--how", default="desk", choices=("call", "visit", "desk"))
+    q.add_argument("--note", default="", metavar="TEXT")
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     q = actions.add_parser("publish", help=_("publish a notice (or, with --due, the scheduled ones now due)"))
     q.add_argument("id", type=int, nargs="?", metavar="ID")
     q.add_argument("--due", action="store_true", help=_("publish the scheduled notices whose time has come"))
@@ -181,6 +187,10 @@ def cmd_notices(args: argparse.Namespace) -> int:
         else:
             print(_("Not yet told: {count} households.").format(count=len(left)))
             _print_deliveries(left)
+        return 0
+    if command == "reached":
+        told = notices.mark_reached(args.id, notices.room_id_of(args.id, args.room), args.how, staff.id, args.note)
+        emit(dataclasses.asdict(told)) if args.json else print(_("{room} marked as told.").format(room=told.room))
         return 0
     if command == "pdf":
         path = notices.notice_pdf(args.id, staff.id)

@@ -144,13 +144,15 @@ class NoticesScreen(DeskScreen):
         view = notices.get_notice(self.notice_id)
         text = Text()
         text.append(f"{view.title}  [{label(NOTICE_STATUSES, view.status)}]\n", style="bold")
+        # "未通知 N 户" comes before the text: the detail is six lines at 80×24 and the body
+        # is what may be cut short.
+        text.append(_("Not told: {count} households (told {reached} of {households})").format(
+            count=view.unreached, reached=view.reached, households=view.households) + "\n",
+            style="bold red" if view.unreached else "green")
         text.append(_("To: {target} · publish {publish} · expires {expires}").format(
             target=view.target, publish=_when(view.publish_at or view.published_at),
             expires=_when(view.expires_at)) + "\n")
-        text.append(" ".join(view.body.split())[:150] + "\n")
-        text.append(_("Not told: {count} households (told {reached} of {households})").format(
-            count=view.unreached, reached=view.reached, households=view.households),
-            style="bold red" if view.unreached else "green")
+        text.append(" ".join(view.body.split())[:150])
         detail.update(text)
         left = notices.unreached(view.id) if view.published_at else []
         self.left = left

@@ -77,6 +77,7 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "scripts.manage": (LEADS, N_("edit the call scripts")),
     # SMS or WeChat to an owner through the configured command (parcels, visits, notices).
     "message.send": (EVERYONE, N_("send messages to owners")),
+    "notice.manage": (frozenset({DESK}) | LEADS, N_("post notices and run community activities")),
     "calls.list_file": (LEADS, N_("build call lists from a file")),
     # The front desk's registers (issue 16): the gate registers visitors and checks passes;
     # only the desk issues or cancels a pass (the owner's consent is taken there).

@@ -44,6 +44,7 @@ from data.sample_hotline import add_hotline
 from data.sample_knowledge import knowledge
 from data.sample_leads import add_leads
 from data.sample_meetings import meetings
+from data.sample_notices import notices
 from data.sample_phone import phone_system
 from data.sample_surveys import surveys
 from data.seed import DEFAULT_TAGS, ensure_reference_data
@@ -642,6 +643,7 @@ class _Builder:
         add_leads(self)  # data/sample_leads.py (issue 17)
         sample_contracts.contracts(self)  # proposals, quotes and contracts (data.sample_contracts)
         knowledge(self)  # the knowledge base (data.sample_knowledge)
+        notices(self)  # notices and an activity (data.sample_notices)
         fees(self)  # a year of bills and payments, some arrears (data.sample_fees)
         fee_accounts(self)  # a year of expenditure and shared income (data.sample_accounts)
         commissions(self)  # commission rules and last month approved (data.sample_commissions)

@@ -163,6 +163,7 @@ CALL_LIST_KINDS = {
     "adhoc": N_("Call list"),  # 外呼
     "arrears": N_("Arrears collection"),  # 催缴 (data.fees.collection)
     "survey": N_("Satisfaction survey"),  # 满意度调查 (data.surveys)
+    "notice": N_("Notice calls"),  # 公告通知 (data.notices)
 }
 
 #: Outcomes of one attempt on a call-list item.
@@ -231,6 +232,33 @@ NOTIFICATION_KINDS = {
     "mention": N_("Mention"),
     "system": N_("System"),
     "contract": N_("Contract ending"),  # a contract ends within 30 days: renew it (data.contracts)
+}
+
+
+#: A notice's status (data.notices); "expired" is a published notice past its expiry.
+NOTICE_STATUSES = {
+    "draft": N_("Draft"),  # 草稿
+    "scheduled": N_("Scheduled"),  # 待发布
+    "published": N_("Published"),  # 已发布
+    "expired": N_("Expired"),  # 已过期
+    "withdrawn": N_("Withdrawn"),  # 撤回
+}
+
+#: How a household is to be told of a notice, and how it was.
+NOTICE_CHANNELS = {
+    "message": N_("Message"),  # 短信
+    "call": N_("Phone call"),  # 电话
+    "none": N_("No number"),  # 无号码
+    "visit": N_("Visit"),  # 上门
+    "desk": N_("At the desk"),  # 前台告知
+}
+
+#: Kinds of community activity (社区活动).
+ACTIVITY_KINDS = {
+    "sports": N_("Sports day"),  # 运动会
+    "culture": N_("Culture festival"),  # 文化节
+    "health": N_("Health talk"),  # 健康讲座
+    "other": N_("Other activity"),  # 其他活动
 }
 
 

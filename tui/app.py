@@ -98,6 +98,12 @@ def _knowledge_screen() -> Screen:
     return KnowledgeScreen()
 
 
+def _notices_screen() -> Screen:
+    from screens.notices import NoticesScreen  # loaded when first opened
+
+    return NoticesScreen()
+
+
 def _dirty(screen: Screen) -> bool:
     """Would leaving `screen` lose typed input?"""
     return isinstance(screen, DeskPage) and screen.is_dirty
@@ -147,6 +153,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
                 access.RULES["kb.read"][0]),
     # 业主大会: owners' meetings, the live tally, ballot entry; the committee's terms (issue 19).
     ScreenEntry("meetings", "", N_("Owners' meetings"), _meetings_screen, access.RULES["meetings.view"][0]),
+    # 公告: notices to households and community activities (data.access notice.manage).
+    ScreenEntry("notices", "", N_("Notices"), _notices_screen, access.RULES["notice.manage"][0]),
 )
 
 #: Other Chinese names a clerk calls a screen by (线索 for 潜在客户, 合同 for 合同管理 …), keyed
@@ -165,6 +173,7 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Fees management": ("抄表", "滞纳金", "佣金", "维修资金"),
     "Knowledge base": ("服务秘诀", "问题库"),
     "Owners' meetings": ("业委会", "表决", "计票"),
+    "Notices": ("公告", "停水通知", "社区活动"),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),
     "Property structure": ("房屋", "楼栋"),

@@ -25,6 +25,7 @@ from data.models import (
     CallAttempt,
     CallList,
     CallListItem,
+    NoticeDelivery,
     Occupancy,
     Person,
     Room,
@@ -53,7 +54,8 @@ ATTEMPT_CALL_OUTCOMES = {
 
 
 #: The category of the calls an attempt logs, per kind of list.
-LIST_CALL_CATEGORIES = {"callback": "callback", "adhoc": "notice", "arrears": "payment", "survey": "callback"}
+LIST_CALL_CATEGORIES = {"callback": "callback", "adhoc": "notice", "arrears": "payment", "survey": "callback",
+                        "notice": "notice"}
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,16 @@ def _new_list(kind: str, name: str, staff_id: int, assignee_id: int | None,
         for i in range(0, len(rows), 100):
             CallListItem.insert_many(rows[i:i + 100]).execute()
     return row.id
+
+
+def build_notice_list(name: str, items: list[dict], staff_id: int) -> tuple[int, list[int]]:
+    """The 外呼 list of a notice (data.notices): `items` are {person, number, room}; returns
+    the list id and its item ids in the order given."""
+    _list_staff(staff_id, None)
+    list_id = _new_list("notice", _list_name(name, _("Call list {date}")), staff_id, None, items)
+    ids = [i for (i,) in CallListItem.select(CallListItem.id).where(CallListItem.call_list == list_id)
+           .order_by(CallListItem.id).tuples()]
+    return list_id, ids
 
 
 def _list_staff(staff_id: int, assignee_id: int | None) -> None:
@@ -407,6 +419,10 @@ def record_attempt(item_id: int, staff_id: int, outcome: str, note: str = "",
             from data.fees.arrears import record_reached
 
             record_reached(item.room_id, item.person_id, staff_id, at, note)
+        if kind == "notice" and outcome == "connected":
+            # The household of a notice is told (data.notices: who was told, how, when).
+            NoticeDelivery.update(how="call", reached_at=at, staff=staff_id).where(
+                NoticeDelivery.call_item == item_id, NoticeDelivery.reached_at.is_null()).execute()
         if rating is not None and item.work_order_id is not None:
             from data.workorders import record_callback
 

@@ -17,12 +17,8 @@ date and total): the dated evidence that interrupts the three-year limitation
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from peewee import JOIN, fn
 
@@ -44,10 +40,13 @@ from data.models import (
     Room,
     Staff,
 )
-from data.validators import drop_escape_sequences
+from data.pdf import FONT, plain
+from data.pdf import build as _build
+from data.pdf import company as _company
+from data.pdf import para as _para
+from data.pdf import styles as _styles
+from data.pdf import table as _table
 
-#: reportlab's built-in CID font for simplified Chinese.
-FONT = "STSong-Light"
 #: The audit action and field a printed reminder is recorded with.
 REMIND_FIELD = "reminder"
 #: What a payer is called on the documents when a bill has no person.
@@ -59,9 +58,6 @@ MAX_REMINDER_LINES = 120
 #: Words the reminder must never carry (art. 944: no collection by cutting supplies).
 FORBIDDEN_WORDS = ("停水", "停电", "断水", "断电", "停气", "停暖", "限电", "限水")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 @dataclass(frozen=True)
 class ReminderRecord:
     """A written reminder printed for a room: when, by whom, and what it said it owed."""
@@ -69,83 +65,6 @@ class ReminderRecord:
     at: dt.datetime
     staff: str
     text: str
-
-
-# --- reportlab helpers -------------------------------------------------------------------------
-
-
-@functools.cache
-def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _styles() -> dict:
-    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-    from reportlab.lib.styles import ParagraphStyle
-
-    font = _register_font()
-    base = ParagraphStyle("fd-body", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
-    return {
-        "body": base,
-        "small": ParagraphStyle("fd-small", parent=base, fontSize=9, leading=12),
-        "company": ParagraphStyle("fd-company", parent=base, fontSize=13, leading=18, alignment=TA_CENTER),
-        "title": ParagraphStyle("fd-title", parent=base, fontSize=17, leading=24, alignment=TA_CENTER),
-        "void": ParagraphStyle("fd-void", parent=base, fontSize=15, leading=20, alignment=TA_CENTER,
-                               textColor="#c00000"),
-        "right": ParagraphStyle("fd-right", parent=base, alignment=TA_RIGHT),
-    }
-
-
-def plain(value: object, limit: int = 300) -> str:
-    """Stored text as it may be printed: no escape sequence (dropped whole), control or
-    direction characters, one line, at most `limit` characters, XML-escaped for a reportlab
-    Paragraph."""
-    text = _CONTROL.sub("", drop_escape_sequences("" if value is None else str(value)))
-    text = " ".join(text.split())[:limit]
-    return escape(text)
-
-
-def _para(text: str, style):
-    """A Paragraph of already-escaped `text` (see `plain`)."""
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(text, style)
-
-
-def _table(rows: list[list], widths: list[float], *, header: bool = True):
-    from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
-
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-             ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")))
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _build(pagesize, story: list, title: str) -> bytes:
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    out = io.BytesIO()
-    margin = 12 * mm
-    doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=margin, rightMargin=margin,
-                            topMargin=margin, bottomMargin=margin, title=title,
-                            author="FrontDesk", creator="FrontDesk")
-    doc.build(story)
-    return out.getvalue()
-
-
-def _company() -> str:
-    from data.contracts.register import company_name
-
-    return company_name()
 
 
 def _span(starts_on: dt.date, ends_on: dt.date) -> str:

@@ -1,7 +1,7 @@
 """The public accounts as files for the lobby board (公示, issue 18 item 6): the fee
 standards board, the quarterly income and expenditure statement and the half-yearly
 shared-facility statement, each as an A4 PDF (reportlab, CID font STSong-Light, stored text
-escaped by data.fees.documents.plain) or an XLSX workbook (openpyxl, every text cell through
+escaped by data.pdf.plain) or an XLSX workbook (openpyxl, every text cell through
 data.exports.safe_cell so none runs as a formula), written into the export folder."""
 
 from __future__ import annotations
@@ -10,8 +10,12 @@ import io
 from pathlib import Path
 
 from data.fees import accounts as acc
-from data.fees.documents import _build, _para, _styles, _table, plain
 from data.fees.values import money_text
+from data.pdf import build as _build
+from data.pdf import para as _para
+from data.pdf import plain
+from data.pdf import styles as _styles
+from data.pdf import table as _table
 
 
 def _board_rows(view: acc.Board) -> tuple[str, list[str], list[list[str]], list[str]]:

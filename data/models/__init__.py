@@ -1,7 +1,8 @@
 """Peewee models for FrontDesk's whole domain (SPEC §6), one module per domain: people and
 property, staff (and drafts), work orders, calls (and call lists), the calendar, audit and
-settings, the registers and renovation permits, leads, the knowledge base, contracts and
-fees. A new domain adds its own module here and its models to `ALL_MODELS`.
+settings, the registers and renovation permits, leads, the knowledge base, contracts,
+fees, notices and activities. A new domain adds its own module here and its models to
+`ALL_MODELS`.
 
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
@@ -70,6 +71,7 @@ from data.models.knowledge import (
 from data.models.leads import Lead, LeadEvent, LeadInterest, LeadPhone, LeadRule
 from data.models.meetings import BallotEntry, CommitteeMeeting, CommitteeMember, Meeting, Proposal
 from data.models.messages import OutboundMessage
+from data.models.notices import Activity, ActivitySignup, Notice, NoticeDelivery, NoticeTarget
 from data.models.people import (
     Building,
     Community,
@@ -215,6 +217,11 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Survey,
     SurveyHousehold,
     SurveyAnswer,
+    Notice,
+    NoticeTarget,
+    NoticeDelivery,
+    Activity,
+    ActivitySignup,
 )
 
 __all__ = [
@@ -237,4 +244,5 @@ __all__ = [
     "Invoice", "FundBalance", "FundRequest", "FundRequestRoom",
     "Meeting", "Proposal", "BallotEntry", "CommitteeMember", "CommitteeMeeting",
     "Questionnaire", "SurveyQuestion", "Survey", "SurveyHousehold", "SurveyAnswer",
+    "Notice", "NoticeTarget", "NoticeDelivery", "Activity", "ActivitySignup",
 ]

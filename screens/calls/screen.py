@@ -260,8 +260,27 @@ class CallsScreen(DeskScreen):
         ]
         columns = [(_("Kind"), 8), (_("Title"), 18), (_("Buildings"), 16), (_("Until"), 11),
                    (_("Calls"), 5), (_("Callers"), 5)]
-        self.app.push_screen(PickerModal(_("Incidents going on now"), columns, rows, selectable=False,
-                                         empty=_("No incident is going on.")))
+        self.app.push_screen(PickerModal(_("Incidents going on now"), columns, rows,
+                                         hint=_("enter / y: draft the incident's notice (公告) · esc: close"),
+                                         empty=_("No incident is going on.")), self._draft_notice)
+
+    def _draft_notice(self, incident_id: int | None) -> None:
+        """One key on an incident: its notice (停水通知 …) drafted for its buildings, opened on
+        the notices screen to publish."""
+        from data.errors import FrontDeskError
+        from data.notices import notice_from_incident
+        from screens.notices import NoticesScreen
+
+        if not incident_id:
+            return
+        try:
+            view = notice_from_incident(incident_id, self.app.staff.id)
+        except FrontDeskError as exc:
+            self.notify(str(getattr(exc, "message", exc)), severity="error", markup=False)
+            return
+        self.notify(_("Notice drafted for {households} households: p publishes it.").format(
+            households=view.households), markup=False)
+        self.app.push_screen(NoticesScreen(view.id))
 
     def action_declare_incident(self) -> None:
         """A supervisor declares an outage: kind, buildings, time range and the callers' script."""

@@ -26,6 +26,7 @@ from tui.cli import (
     knowledge,
     leads,
     meetings,
+    notices,
     people,
     phone_gate,
     registers,
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     knowledge.add_parsers(sub)
     meetings.add_parsers(sub)
     surveys.add_parsers(sub)
+    notices.add_parsers(sub)
     return parser
 
 
@@ -179,6 +181,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **knowledge.COMMANDS,
     **meetings.COMMANDS,
     **surveys.COMMANDS,
+    **notices.COMMANDS,
 }
 
 

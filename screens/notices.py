@@ -1,0 +1,318 @@
+"""公告: the notices screen (issue 19 items 1, 5, 6) — the notices (status, template, title,
+whom, reached x/y) above, the chosen one's text and "未通知 N 户" with the households not
+yet told below; n drafts one from a template, p publishes it, w writes the lobby board's
+PDF, x withdraws it, r marks the highlighted household as told at the desk. t switches to the community activities: n adds one, s signs up a
+household, a marks one as come."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Label, Static
+
+from data import notices
+from data.i18n import N_, _
+from data.vocab import ACTIVITY_KINDS, NOTICE_CHANNELS, NOTICE_STATUSES, label
+from widgets.app_header import AppHeader
+from widgets.desk import DeskScreen
+from widgets.form import FormField, FormModal
+from widgets.tables import fill_table
+
+
+def _when(at) -> str:
+    return f"{at:%m-%d %H:%M}" if at else "—"
+
+
+def notice_form(community: str = "") -> FormModal:
+    """Draft a notice from a template; dismisses with its id."""
+    fields = [
+        FormField("template", _("Template"), "water", kind="select",
+                  options=[(t.name, t.code) for t in notices.TEMPLATES.values()]),
+        FormField("community", _("Community"), community, placeholder="锦绣花园"),
+        FormField("targets", _("To"), placeholder="3, 5 · 3-2 · #独居老人 · 全体",
+                  help=_("buildings, entrances (3-2), a tag (#独居老人) or 全体")),
+        FormField("starts", "{开始时间}", placeholder="12月8日 9:00"),
+        FormField("ends", "{结束时间}", placeholder="12月8日 17:00"),
+        FormField("reason", "{原因}", placeholder="市政管网维修"),
+        FormField("more", _("Other values"), placeholder="地点=中心广场; 内容=…",
+                  help=_("other placeholders as NAME=VALUE, separated by ;")),
+        FormField("publish_at", _("Publish at"), placeholder="2026-12-08 08:00", help=_("empty: when published")),
+        FormField("expires", _("Expires"), placeholder="2026-12-08 18:00"),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        from data.validators import parse_datetime
+
+        given = {"开始时间": values["starts"], "结束时间": values["ends"], "原因": values["reason"]}
+        for pair in [p for p in values["more"].replace("；", ";").split(";") if p.strip()]:
+            name, _sep, value = pair.partition("=")
+            given[name.strip()] = value.strip()
+        view = notices.create_notice(
+            values["template"], notices.community_id_of(values["community"]), values["targets"],
+            {k: v for k, v in given.items() if v.strip()}, publish_at=parse_datetime(values["publish_at"], "publish_at"),
+            expires_at=parse_datetime(values["expires"], "expires"))
+        return view.id
+
+    return FormModal(_("New notice"), fields, save)
+
+
+class NoticesScreen(DeskScreen):
+    """Notices above, the chosen notice below; t switches to the activities."""
+
+    DEFAULT_CSS = """
+    NoticesScreen #notices-list { height: 8; }
+    NoticesScreen #activities-list { height: 8; }
+    NoticesScreen #notice-detail { height: auto; max-height: 6; padding: 0 1; }
+    NoticesScreen #notice-left { height: 1fr; }
+    NoticesScreen .notices-title { color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("n", "new", N_("New")),
+        Binding("p", "publish", N_("Publish")),
+        Binding("w", "pdf", N_("PDF")),
+        Binding("x", "withdraw", N_("Withdraw"), show=False),
+        Binding("r", "reached", N_("Told"), show=False),
+        Binding("s", "signup", N_("Sign up"), show=False),
+        Binding("a", "attend", N_("Came"), show=False),
+        Binding("t", "switch_view", N_("Notices/activities")),
+        Binding("escape", "app.back", N_("Back")),
+    ]
+
+    def __init__(self, notice_id: int | None = None) -> None:
+        super().__init__()
+        self.rows: list[notices.NoticeRow] = []
+        self.left: list[notices.DeliveryRow] = []
+        self.activity_rows: list[notices.ActivityView] = []
+        self.notice_id = notice_id
+        self.activity_id: int | None = None
+        self.show_activities = False
+
+    @property
+    def screen_title(self) -> str:
+        return _("Notices")
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Label(_("Notices"), classes="notices-title", id="notices-heading")
+        yield DataTable(id="notices-list", cursor_type="row")
+        yield DataTable(id="activities-list", cursor_type="row")
+        yield Static("", id="notice-detail")
+        yield DataTable(id="notice-left", cursor_type="row", zebra_stripes=True)
+        yield self.footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#activities-list").display = False
+        self.query_one("#notices-list").focus()
+        self.load()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("signup", "attend"):
+            return self.show_activities
+        if action in ("publish", "pdf", "withdraw", "reached"):
+            return not self.show_activities
+        return True
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def load(self) -> None:
+        if self.show_activities:
+            self._load_activities()
+            return
+        self.rows = notices.list_notices()
+        ids = [r.id for r in self.rows]
+        if self.notice_id not in ids:
+            self.notice_id = ids[0] if ids else None
+        fill_table(self.query_one("#notices-list", DataTable),
+                   (_("Status"), _("Notice"), _("Title"), _("To"), _("Told")),
+                   [(Text(label(NOTICE_STATUSES, r.status)), Text(r.template), Text(r.title), Text(r.target),
+                     Text(f"{r.reached}/{r.households}")) for r in self.rows])
+        if self.notice_id in ids:
+            self.query_one("#notices-list", DataTable).move_cursor(row=ids.index(self.notice_id))
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        detail = self.query_one("#notice-detail", Static)
+        table = self.query_one("#notice-left", DataTable)
+        if self.notice_id is None:
+            detail.update(Text(_("No notices yet: n drafts one from a template.")))
+            fill_table(table, (_("Room"),), [])
+            return
+        view = notices.get_notice(self.notice_id)
+        text = Text()
+        text.append(f"{view.title}  [{label(NOTICE_STATUSES, view.status)}]\n", style="bold")
+        # "未通知 N 户" comes before the text: the detail is six lines at 80×24 and the body
+        # is what may be cut short.
+        text.append(_("Not told: {count} households (told {reached} of {households})").format(
+            count=view.unreached, reached=view.reached, households=view.households) + "\n",
+            style="bold red" if view.unreached else "green")
+        text.append(_("To: {target} · publish {publish} · expires {expires}").format(
+            target=view.target, publish=_when(view.publish_at or view.published_at),
+            expires=_when(view.expires_at)) + "\n")
+        text.append(" ".join(view.body.split())[:150])
+        detail.update(text)
+        left = notices.unreached(view.id) if view.published_at else []
+        self.left = left
+        fill_table(table, (_("Room"), _("Person"), _("Channel"), _("Number")),
+                   [(Text(d.room), Text(d.person), Text(label(NOTICE_CHANNELS, d.channel)), Text(d.number))
+                    for d in left])
+
+    def _load_activities(self) -> None:
+        self.activity_rows = notices.list_activities()
+        ids = [a.id for a in self.activity_rows]
+        if self.activity_id not in ids:
+            self.activity_id = ids[0] if ids else None
+        fill_table(self.query_one("#activities-list", DataTable),
+                   (_("Kind"), _("Activity"), _("When"), _("Place"), _("Signed"), _("Came")),
+                   [(Text(label(ACTIVITY_KINDS, a.kind)), Text(a.title), Text(_when(a.starts_at)), Text(a.place),
+                     Text(f"{a.signed}/{a.capacity}"), Text(str(a.attended))) for a in self.activity_rows])
+        detail = self.query_one("#notice-detail", Static)
+        table = self.query_one("#notice-left", DataTable)
+        if self.activity_id is None:
+            detail.update(Text(_("No activities yet: n adds one.")))
+            fill_table(table, (_("Room"),), [])
+            return
+        self.query_one("#activities-list", DataTable).move_cursor(row=ids.index(self.activity_id))
+        view = notices.get_activity(self.activity_id)
+        detail.update(Text(_("{title} · {when} · {place} · {signed} of {capacity} places, {households} households").format(
+            title=view.title, when=_when(view.starts_at), place=view.place, signed=view.signed,
+            capacity=view.capacity, households=view.households)))
+        fill_table(table, (_("Room"), _("Person"), _("People"), _("Came")),
+                   [(Text(s.room), Text(s.person), Text(str(s.people)), Text("✓" if s.attended else ""))
+                    for s in view.signups])
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = event.cursor_row
+        if event.data_table.id == "notices-list" and 0 <= row < len(self.rows):
+            if self.rows[row].id != self.notice_id:
+                self.notice_id = self.rows[row].id
+                self._show_notice()
+        elif event.data_table.id == "activities-list" and 0 <= row < len(self.activity_rows):
+            if self.activity_rows[row].id != self.activity_id:
+                self.activity_id = self.activity_rows[row].id
+                self._load_activities()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_switch_view(self) -> None:
+        self.show_activities = not self.show_activities
+        self.query_one("#notices-list").display = not self.show_activities
+        self.query_one("#activities-list").display = self.show_activities
+        self.query_one("#notices-heading", Label).update(
+            _("Community activities") if self.show_activities else _("Notices"))
+        self.query_one("#activities-list" if self.show_activities else "#notices-list").focus()
+        self.refresh_bindings()
+        self.load()
+
+    def _run(self, job, done: str | None = None) -> None:
+        from data.errors import FrontDeskError
+
+        try:
+            result = job()
+        except FrontDeskError as exc:
+            self.notify(str(exc.message if hasattr(exc, "message") else exc), severity="error", markup=False)
+            return
+        self.notify(done or str(result), markup=False)
+        self.load()
+
+    def action_new(self) -> None:
+        if self.show_activities:
+            self.app.push_screen(self._activity_form(), self._saved)
+        else:
+            self.app.push_screen(notice_form(), self._saved_notice)
+
+    def _saved_notice(self, notice_id: int | None) -> None:
+        if notice_id:
+            self.notice_id = notice_id
+            self.notify(_("Notice drafted: p publishes it."), markup=False)
+            self.load()
+
+    def _saved(self, result) -> None:
+        if result:
+            self.load()
+
+    def action_publish(self) -> None:
+        if self.notice_id is not None:
+            nid = self.notice_id
+            self._run(lambda: notices.publish_notice(nid).message)
+
+    def action_pdf(self) -> None:
+        if self.notice_id is not None:
+            nid = self.notice_id
+            self._run(lambda: _("Written: {path}").format(path=notices.notice_pdf(nid)))
+
+    def action_withdraw(self) -> None:
+        if self.notice_id is not None:
+            nid = self.notice_id
+            self._run(lambda: notices.withdraw_notice(nid), _("Notice withdrawn."))
+
+    def action_reached(self) -> None:
+        """The household under the cursor of the not-told list was told at the desk or on a
+        visit (the call list marks answered calls by itself)."""
+        table = self.query_one("#notice-left", DataTable)
+        row = table.cursor_row
+        if self.notice_id is None or not 0 <= row < len(self.left):
+            self.notify(_("Choose a household in the list of those not told."), severity="warning", markup=False)
+            return
+        nid, home = self.notice_id, self.left[row]
+        self._run(lambda: notices.mark_reached(nid, home.room_id, "desk"),
+                  _("{room} marked as told.").format(room=home.room))
+
+    def _activity_form(self) -> FormModal:
+        fields = [
+            FormField("kind", _("Kind"), "sports", kind="select",
+                      options=[(label(ACTIVITY_KINDS, c), c) for c in ACTIVITY_KINDS]),
+            FormField("title", _("Title"), placeholder="邻里运动会"),
+            FormField("community", _("Community"), placeholder="锦绣花园"),
+            FormField("place", _("Place"), placeholder="小区中心广场"),
+            FormField("at", _("When"), placeholder="2026-12-12 09:00"),
+            FormField("capacity", _("Capacity"), placeholder="80"),
+        ]
+
+        def save(values: dict[str, str]) -> int:
+            from data.errors import ValidationError
+            from data.validators import parse_datetime
+
+            at = parse_datetime(values["at"], "at")
+            if at is None:
+                raise ValidationError("at", _("Give the date and time of the activity."))
+            try:
+                capacity = int(values["capacity"].strip())
+            except ValueError:
+                raise ValidationError("capacity", _("The capacity is a number of people.")) from None
+            return notices.create_activity(values["kind"], values["title"], notices.community_id_of(values["community"]),
+                                           values["place"], at, capacity).id
+
+        return FormModal(_("New activity"), fields, save)
+
+    def _room_form(self, title: str, people: bool) -> FormModal:
+        fields = [FormField("room", _("Room"), placeholder="3-2-501")]
+        if people:
+            fields.append(FormField("people", _("People"), "1"))
+        aid = self.activity_id
+
+        def save(values: dict[str, str]) -> int:
+            from data.errors import ValidationError
+
+            if aid is None:
+                raise ValidationError("room", _("Add an activity first (n)."))
+            if people:
+                try:
+                    count = int(values["people"].strip())
+                except ValueError:
+                    raise ValidationError("people", _("The number of people is a whole number.")) from None
+                notices.sign_up(aid, values["room"], count)
+            else:
+                notices.mark_attended(aid, values["room"], True)
+            return aid
+
+        return FormModal(title, fields, save)
+
+    def action_signup(self) -> None:
+        self.app.push_screen(self._room_form(_("Sign up a household"), True), self._saved)
+
+    def action_attend(self) -> None:
+        self.app.push_screen(self._room_form(_("Mark a household as come"), False), self._saved)

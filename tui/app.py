@@ -92,6 +92,12 @@ def _meetings_screen() -> Screen:
     return MeetingsScreen()
 
 
+def _surveys_screen() -> Screen:
+    from screens.surveys import SurveysScreen  # loaded when first opened
+
+    return SurveysScreen()
+
+
 def _knowledge_screen() -> Screen:
     from screens.knowledge import KnowledgeScreen  # loaded when first opened
 
@@ -147,6 +153,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
                 access.RULES["kb.read"][0]),
     # 业主大会: owners' meetings, the live tally, ballot entry; the committee's terms (issue 19).
     ScreenEntry("meetings", "", N_("Owners' meetings"), _meetings_screen, access.RULES["meetings.view"][0]),
+    # 满意度: satisfaction surveys, their results and free text made work orders (issue 19).
+    ScreenEntry("surveys", "", N_("Satisfaction surveys"), _surveys_screen, access.RULES["survey.manage"][0]),
 )
 
 #: Other Chinese names a clerk calls a screen by (线索 for 潜在客户, 合同 for 合同管理 …), keyed
@@ -165,6 +173,7 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Fees management": ("抄表", "滞纳金", "佣金", "维修资金"),
     "Knowledge base": ("服务秘诀", "问题库"),
     "Owners' meetings": ("业委会", "表决", "计票"),
+    "Satisfaction surveys": ("满意度", "满意度调查", "问卷"),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),
     "Property structure": ("房屋", "楼栋"),

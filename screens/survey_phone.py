@@ -37,6 +37,7 @@ class SurveyPhoneModal(DeskModal[int | None]):
     """
     BINDINGS = [
         Binding("f10", "store", N_("Store")),
+        Binding("enter", "next", N_("Next"), show=False),
         Binding("escape", "cancel", N_("Back")),
     ]
 
@@ -138,8 +139,11 @@ class SurveyPhoneModal(DeskModal[int | None]):
             event.stop()
             self.picked ^= {key}
             self._show()
-        elif q.kind == "multi" and event.key == "enter":
-            event.stop()
+
+    def action_next(self) -> None:
+        """enter: a multiple choice's toggled keys are its answer."""
+        q = self.question
+        if q is not None and q.kind == "multi":
             self._answer("".join(sorted(self.picked)))
 
     @on(Input.Submitted, "#sp-text")

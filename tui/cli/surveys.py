@@ -157,7 +157,10 @@ def cmd_surveys(args: argparse.Namespace) -> int:
     elif command == "results":
         if args.order:
             number = surveys.answer_to_order(int(args.order[0]), args.order[1], me.id)
-            print(_("Work order {number} opened.").format(number=number))
+            if args.json:  # JSON lines only: the order, then the results
+                emit({"work_order": number})
+            else:
+                print(_("Work order {number} opened.").format(number=number))
         res = surveys.results(args.id)
         emit(dataclasses.asdict(res)) if args.json else _print_results(res)
     return 0

@@ -160,7 +160,7 @@ class SurveyPhoneModal(DeskModal[int | None]):
             if value and value != "-":
                 self.answers[q.id] = value
         try:
-            stored = sv.answer_by_phone(self.item_id, self.app.staff.id, self.answers, self.note)  # type: ignore[attr-defined]
+            stored = sv.answer_by_phone(self.item_id, self.app.staff.id, self.answers, self.note)
         except FrontDeskError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return

@@ -39,7 +39,15 @@ from data.surveys.runs import (
     surveys,
     templates,
 )
-from data.surveys.values import CHOICE_KEYS, QUESTION_KINDS, SAMPLES, SCALE_SCORES, SECTIONS, bar, index_text
+from data.surveys.values import (
+    CHOICE_KEYS,
+    QUESTION_KINDS,
+    SAMPLES,
+    SCALE_SCORES,
+    SECTIONS,
+    bar,
+    index_text,
+)
 
 __all__ = [
     "CHOICE_KEYS", "ORDER_KINDS", "QUESTION_KINDS", "SAMPLES", "SCALE_SCORES", "SECTIONS", "GroupIndex",

@@ -5,6 +5,7 @@ phone survey on a household of the survey's call list answered by keys is stored
 from __future__ import annotations
 
 import pytest
+
 from data import surveys
 from data.db import close_database, open_database
 from data.models import Building, CallAttempt, Survey, SurveyAnswer, SurveyHousehold, WorkOrder

@@ -92,6 +92,12 @@ def _meetings_screen() -> Screen:
     return MeetingsScreen()
 
 
+def _surveys_screen() -> Screen:
+    from screens.surveys import SurveysScreen  # loaded when first opened
+
+    return SurveysScreen()
+
+
 def _knowledge_screen() -> Screen:
     from screens.knowledge import KnowledgeScreen  # loaded when first opened
 
@@ -155,6 +161,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("meetings", "", N_("Owners' meetings"), _meetings_screen, access.RULES["meetings.view"][0]),
     # 公告: notices to households and community activities (data.access notice.manage).
     ScreenEntry("notices", "", N_("Notices"), _notices_screen, access.RULES["notice.manage"][0]),
+    # 满意度: satisfaction surveys, their results and free text made work orders (issue 19).
+    ScreenEntry("surveys", "", N_("Satisfaction surveys"), _surveys_screen, access.RULES["survey.manage"][0]),
 )
 
 #: Other Chinese names a clerk calls a screen by (线索 for 潜在客户, 合同 for 合同管理 …), keyed
@@ -174,6 +182,7 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Knowledge base": ("服务秘诀", "问题库"),
     "Owners' meetings": ("业委会", "表决", "计票"),
     "Notices": ("公告", "停水通知", "社区活动"),
+    "Satisfaction surveys": ("满意度", "满意度调查", "问卷"),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),
     "Property structure": ("房屋", "楼栋"),

@@ -39,7 +39,15 @@ from data.surveys.runs import (
     surveys,
     templates,
 )
-from data.surveys.values import CHOICE_KEYS, QUESTION_KINDS, SAMPLES, SCALE_SCORES, SECTIONS
+from data.surveys.values import (
+    CHOICE_KEYS,
+    QUESTION_KINDS,
+    SAMPLES,
+    SCALE_SCORES,
+    SECTIONS,
+    bar,
+    index_text,
+)
 
 __all__ = [
     "CHOICE_KEYS", "ORDER_KINDS", "QUESTION_KINDS", "SAMPLES", "SCALE_SCORES", "SECTIONS", "GroupIndex",
@@ -47,5 +55,5 @@ __all__ = [
     "SurveyRow", "TextAnswerRow", "answer_by_phone", "answer_text", "answer_to_order", "close_survey",
     "draw_sample", "ensure_standard_template", "households", "import_answers", "new_survey", "parse_answer",
     "questionnaire", "questionnaire_of", "record_answers", "results", "satisfaction_index", "survey", "survey_of_list", "surveys",
-    "templates",
+    "templates", "bar", "index_text",
 ]

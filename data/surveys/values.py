@@ -12,7 +12,7 @@ SECTIONS = {
     "cleaning": N_("Cleaning"),  # 保洁
     "greening": N_("Greening"),  # 绿化
     "security": N_("Security and order"),  # 秩序维护
-    "parking": N_("Parking"),  # 停车
+    "parking": N_("Parking management"),  # 停车
 }
 
 QUESTION_KINDS = {
@@ -51,3 +51,15 @@ STANDARD_QUESTIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("service", "multi", "您最希望改进哪些方面？", ("维修", "保洁", "绿化", "秩序维护", "停车")),
     ("service", "text", "您对物业服务还有什么意见或建议？", ()),
 )
+
+
+def bar(value: float | None, width: int = 20) -> str:
+    """A 0–100 value as a text bar (the CLI's and the results screen's chart)."""
+    if value is None:
+        return "·" * width
+    filled = round(value / 100 * width)
+    return "█" * filled + "·" * (width - filled)
+
+
+def index_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"

@@ -342,6 +342,9 @@ class CallListPane(CallsPane):
 
             self.app.push_screen(forms.retry_form(quarter(clock_now() + RETRY_AFTER)), chosen)
             return
+        if outcome == "connected" and self._list_kind() == "survey" and item.room_id is not None:
+            self.ask_survey(item)
+            return
         if outcome == "connected" and item.work_order_id is not None and self._list_kind() == "callback":
             def rated(rating: int | None) -> None:
                 if rating is not None:
@@ -386,6 +389,28 @@ class CallListPane(CallsPane):
             self.load_list(self.list_id)
 
         self.app.push_screen(FormModal(_("Arrears call {room}").format(room=item.room or ""), fields, save), saved)
+
+    def ask_survey(self, item: Any) -> None:
+        """1 (connected) on a survey item: the questions one key each, F10 stores them with
+        the connected attempt; then the next item."""
+        from data.surveys import survey_of_list
+        from screens.survey_phone import SurveyPhoneModal
+
+        survey_id = survey_of_list(self.list_id or 0)
+        if survey_id is None:
+            self._record(item, "connected", None)
+            return
+        note = self.query_one("#list-note", Input).value
+
+        def stored(count: int | None) -> None:
+            if count is None:
+                return
+            self.query_one("#list-note", Input).value = ""
+            self.notify(_("{room}: {n} answers stored.").format(room=item.room or "", n=count), markup=False)
+            self.item = None
+            self.load_list(self.list_id)
+
+        self.app.push_screen(SurveyPhoneModal(survey_id, item.id, item.room or "", note), stored)
 
     def _list_kind(self) -> str:
         return getattr(self.list_view, "kind", "")

@@ -79,7 +79,7 @@ def test_the_index_matches_a_hand_computation(w):
     multi = res.questions[7]
     assert dict(multi.counts) == {"维修": 1, "保洁": 0, "绿化": 1, "秩序维护": 0, "停车": 0}
     assert [t.text for t in res.texts] == ["电梯太慢"]
-    with pytest.raises(ValidationError, match="1 to 5"):
+    with pytest.raises(ValidationError, match="1 到 5"):
         surveys.record_answers(sid, w.rooms["1-1-102"], {qs[1].id: "7"}, w.desk.id)
 
 
@@ -124,7 +124,7 @@ def test_an_xlsx_export_is_imported_and_bad_rows_reported(w, tmp_path):
                                           [3, "2027-03-01 12:00", "2-1-102", "很好", 3, ""]])
     with pytest.raises(ValidationError) as err:
         surveys.import_answers(sid, path, w.desk.id)
-    assert "row 3" in err.value.message and "row 4" in err.value.message
+    assert "第 3 行" in err.value.message and "第 4 行" in err.value.message
     assert SurveyAnswer.select().count() == 0
     done = surveys.import_answers(sid, path, w.desk.id, skip_bad=True)
     assert done.stored == 1 and [n for n, _r in done.bad] == [3, 4]
@@ -142,5 +142,5 @@ def test_a_free_text_answer_becomes_a_complaint_once(w):
     order = WorkOrder.get(WorkOrder.number == number)
     assert order.kind == "complaint" and order.room_id == w.rooms["1-1-101"] and "楼道灯" in order.description
     assert surveys.results(sid).texts[0].work_order_number == number
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="已转为工单"):
         surveys.answer_to_order(text.id, "suggestion", w.desk.id)

@@ -9,6 +9,7 @@ import dataclasses
 from collections.abc import Callable
 
 from data.i18n import _
+from data.surveys.values import bar, index_text
 from tui.cli.common import emit, open_db, pad, sign_in
 
 
@@ -54,18 +55,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--order", nargs=2, metavar=("ANSWER", "KIND"),
                    help=_("make free-text answer ANSWER a complaint or suggestion work order"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
-
-
-def bar(value: float | None, width: int = 20) -> str:
-    """A 0–100 value as a text bar."""
-    if value is None:
-        return "·" * width
-    filled = round(value / 100 * width)
-    return "█" * filled + "·" * (width - filled)
-
-
-def index_text(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
 
 
 def _print_results(res) -> None:
@@ -168,7 +157,10 @@ def cmd_surveys(args: argparse.Namespace) -> int:
     elif command == "results":
         if args.order:
             number = surveys.answer_to_order(int(args.order[0]), args.order[1], me.id)
-            print(_("Work order {number} opened.").format(number=number))
+            if args.json:  # JSON lines only: the order, then the results
+                emit({"work_order": number})
+            else:
+                print(_("Work order {number} opened.").format(number=number))
         res = surveys.results(args.id)
         emit(dataclasses.asdict(res)) if args.json else _print_results(res)
     return 0

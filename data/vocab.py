@@ -232,6 +232,7 @@ NOTIFICATION_KINDS = {
     "mention": N_("Mention"),
     "system": N_("System"),
     "contract": N_("Contract ending"),  # a contract ends within 30 days: renew it (data.contracts)
+    "committee": N_("Committee term"),  # a committee member's term ends within 60 days (data.meetings)
 }
 
 

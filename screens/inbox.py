@@ -41,6 +41,7 @@ OPENS = {
     "call": N_("enter opens the callbacks"),
     "lead": N_("enter opens the lead"),
     "contract": N_("enter opens the contract"),
+    "committee": N_("enter opens the owners' committee"),
 }
 
 
@@ -88,6 +89,10 @@ def screen_for(entity: str, entity_id: int | None, day: dt.date | None = None) -
         from screens.contracts import ContractsScreen
 
         return ContractsScreen(open_id=entity_id)
+    if entity == "committee":
+        from screens.committee import CommitteeScreen
+
+        return CommitteeScreen(community_id=entity_id)
     return None
 
 

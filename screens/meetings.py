@@ -72,11 +72,15 @@ class MeetingsScreen(DeskScreen):
     BINDINGS = [
         Binding("enter", "open", N_("Open")),
         Binding("n", "new", N_("New meeting")),
+        Binding("w", "committee", N_("Committee")),  # 业委会 (screens.committee)
     ]
 
     @property
     def screen_title(self) -> str:
         return _("Owners' meetings")
+
+    def action_committee(self) -> None:
+        self.app.action_open_screen("committee")
 
     def compose(self) -> ComposeResult:
         yield self.header()

@@ -104,6 +104,12 @@ def _knowledge_screen() -> Screen:
     return KnowledgeScreen()
 
 
+def _committee_screen() -> Screen:
+    from screens.committee import CommitteeScreen  # loaded when first opened
+
+    return CommitteeScreen()
+
+
 def _notices_screen() -> Screen:
     from screens.notices import NoticesScreen  # loaded when first opened
 
@@ -159,6 +165,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
                 access.RULES["kb.read"][0]),
     # 业主大会: owners' meetings, the live tally, ballot entry; the committee's terms (issue 19).
     ScreenEntry("meetings", "", N_("Owners' meetings"), _meetings_screen, access.RULES["meetings.view"][0]),
+    # 业委会: the owners' committee — members and terms, its meetings with minutes, its requests.
+    ScreenEntry("committee", "", N_("Owners' committee"), _committee_screen, access.RULES["meetings.view"][0]),
     # 公告: notices to households and community activities (data.access notice.manage).
     ScreenEntry("notices", "", N_("Notices"), _notices_screen, access.RULES["notice.manage"][0]),
     # 满意度: satisfaction surveys, their results and free text made work orders (issue 19).
@@ -180,7 +188,8 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Fees": ("收费", "物业费", "欠费", "缴费"),
     "Fees management": ("抄表", "滞纳金", "佣金", "维修资金"),
     "Knowledge base": ("服务秘诀", "问题库"),
-    "Owners' meetings": ("业委会", "表决", "计票"),
+    "Owners' meetings": ("表决", "计票"),
+    "Owners' committee": ("业委会换届", "委员任期"),
     "Notices": ("公告", "停水通知", "社区活动"),
     "Satisfaction surveys": ("满意度", "满意度调查", "问卷"),
     "Leads": ("线索", "商机"),
@@ -362,6 +371,7 @@ class FrontDeskApp(TypeAhead, DeskApp):
         from data.contracts import sweep as contract_sweep
         from data.escalation import sweep
         from data.fees.collection import sweep_missed_promises
+        from data.meetings import notify_expiring_terms
         from data.reminders import send_reminders
         from data.staff import system_account
 
@@ -373,7 +383,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
             due = notify_due_callbacks()
             reminded = send_reminders()
             renewals = [r for r in contract_sweep()[1] if r.staff_login == self.staff.login]
-        if mine or due or reminded or renewals:
+            terms = notify_expiring_terms()  # 业委会 terms ending within 60 days, once each
+        if mine or due or reminded or renewals or terms:
             # What reached this user shows as toasts now, not a poll later (the check skips
             # what it has shown, so the poll that follows does not repeat them).
             self.call_from_thread(self.check_notifications)

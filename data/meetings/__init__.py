@@ -29,11 +29,18 @@ from data.meetings.committee import (
     ROLES,
     CommitteeMeetingRow,
     MemberRow,
+    RequestRow,
     add_member,
+    change_member,
     committee_meetings,
+    committee_requests,
+    end_member,
     expiring,
+    get_committee_meeting,
     members,
+    notify_expiring_terms,
     record_meeting,
+    save_minutes,
 )
 from data.meetings.report import RULE_NAMES, figure, report_file
 
@@ -42,4 +49,6 @@ __all__ = [
     "EntryResult", "MeetingView", "MemberRow", "ProposalTally", "Tally", "add_member", "add_proposal",
     "committee_meetings", "room_id", "create_meeting", "differences", "enter_ballot", "expiring", "figure", "get_meeting",
     "import_ballots", "meetings", "members", "owner_participation", "record_meeting", "report_file", "tally",
+    "RequestRow", "change_member", "committee_requests", "end_member", "get_committee_meeting",
+    "notify_expiring_terms", "save_minutes",
 ]

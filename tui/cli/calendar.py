@@ -385,6 +385,10 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from data.fees.collection import sweep_missed_promises
 
     sweep_missed_promises()
+    # 业委会 terms ending within 60 days reach the desk, once per member and term.
+    from data.meetings import notify_expiring_terms
+
+    notify_expiring_terms()
     if args.json:
         out: dict = {"sent": run.sent}
         if moved or renewals:  # only when there is something: scripts read {"sent": N}

@@ -13,7 +13,16 @@ from data.clock import today
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
-from data.models import CommitteeMeeting, CommitteeMember, Community, Event, Notification, Person, Staff, WorkOrder
+from data.models import (
+    CommitteeMeeting,
+    CommitteeMember,
+    Community,
+    Event,
+    Notification,
+    Person,
+    Staff,
+    WorkOrder,
+)
 from data.validators import clean_text
 
 ROLES = {"director": "主任", "deputy": "副主任", "member": "委员"}

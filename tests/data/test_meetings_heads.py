@@ -138,15 +138,15 @@ def test_a_co_owner_of_one_flat_who_alone_owns_another_joins_them_into_one_head(
 def test_shops_storerooms_and_garages_are_counted_as_rooms(clerks):
     e = Estate()
     e.room("4-1-101", "100", "甲")
-    e.room("4-0-901", "10", "甲", room_type="storage")  # 甲's storeroom: the same head
-    e.room("4-0-101", "50", "乙", room_type="shop")
-    e.room("4-0-801", "20", "丙", room_type="garage")
-    e.room("4-0-802", "20", developer=True, room_type="garage")
-    e.room("4-0-803", "20", developer=True, room_type="garage")  # the developer: one head
+    e.room("4-3-901", "10", "甲", room_type="storage")  # 甲's storeroom: the same head
+    e.room("4-3-101", "50", "乙", room_type="shop")
+    e.room("4-3-801", "20", "丙", room_type="garage")
+    e.room("4-3-802", "20", developer=True, room_type="garage")
+    e.room("4-3-803", "20", developer=True, room_type="garage")  # the developer: one head
     mid = e.meeting(clerks[0])
     vote(mid, "4-1-101", "1", clerks)
-    vote(mid, "4-0-101", "1", clerks)
-    vote(mid, "4-0-801", "2", clerks)
+    vote(mid, "4-3-101", "1", clerks)
+    vote(mid, "4-3-801", "2", clerks)
     # heads 甲, 乙, 丙, developer = 4; area 100 + 10 + 50 + 20 + 20 + 20 = 220.
     # voted 3 heads (≥ 2/3 of 4) and 180 m² (≥ 146.67); yes 2 of 3 heads, 160 of 180 m².
     assert figures(mid, clerks[0]) == {

@@ -1,14 +1,15 @@
 """业主大会: the owners' meetings list with the committee's terms ending soon (`MeetingsScreen`),
 and one meeting (`MeetingScreen`): its proposals with the live tally, the ballot entry by room
-(the room, then one key per proposal: 1 同意 2 反对 3 弃权) and the differences between two
-clerks' entries. Everything through data.meetings."""
+(the room or a titled parking space's code, then one key per proposal: 1 同意 2 反对 3 弃权)
+and the differences between two clerks' entries (`d`: every room whose entries differ, enter
+puts it back into the entry field). Everything through data.meetings."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -21,10 +22,11 @@ from data.property.communities import list_communities
 from data.validators import parse_date
 from widgets.desk import DeskScreen
 from widgets.form import FormField, FormModal
+from widgets.picker import PickerModal, PickRow
 from widgets.safe import plain
 
 STATE_WORDS = {"agreed": N_("both entries agree: it counts"), "pending": N_("waiting for a second clerk's entry"),
-               "differs": N_("the two entries differ: see `meetings diff`")}
+               "differs": N_("the two entries differ: press d to see them")}
 
 
 def _staff_id(screen: Any) -> int | None:
@@ -60,6 +62,41 @@ def proposal_form(meeting_id: int, staff_id: int | None) -> FormModal:
     ]
     return FormModal(_("New proposal"), fields,
                      lambda v: mt.add_proposal(meeting_id, v["title"], v["matter"], staff_id=staff_id))
+
+
+class RoomInput(Input):
+    """The ballot's room field: `d` typed into it while empty is the screen's key (the
+    differences view), not a letter of a room."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if key == "d" and not self.value:
+            return False
+        return super().check_consume_key(key, character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "d" and not self.value:
+            event.prevent_default()  # not a letter here: the screen's binding
+            event.stop()
+            await self.screen.run_action("differences")
+            return
+        await super()._on_key(event)
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        if len(value) <= 1:  # `d` becomes a letter, or the screen's key again
+            self.screen.refresh_bindings()
+
+
+def differences_view(rows: list[mt.DiffRow]) -> PickerModal:
+    """Every room whose two entries differ: the room, the proposals where they do, each
+    entry in words and its clerk; enter takes the room back to the entry field."""
+    columns = [(_("Room"), 10), (_("Agenda item"), 6), (_("Entry 1"), 14), (_("Entry 2"), 14),
+               (_("Clerk 1"), 8), (_("Clerk 2"), 8)]
+    picks = [PickRow((d.room, "、".join(str(n) for n in d.proposals), d.first, d.second, d.first_by, d.second_by),
+                     d.room) for d in rows]
+    return PickerModal(_("Differing entries ({n})").format(n=len(rows)), columns, picks,
+                       hint=_("enter: re-enter this room's ballot · esc: close"),
+                       empty=_("No differences."))
 
 
 class MeetingsScreen(DeskScreen):
@@ -147,13 +184,15 @@ class MeetingScreen(DeskScreen):
     BINDINGS = [
         Binding("ctrl+n", "propose", N_("New proposal")),
         Binding("ctrl+r", "report", N_("Result report")),
+        Binding("d", "differences", N_("Differences"),
+                tooltip=N_("Every room whose two entries differ; enter puts it back into the entry field")),
         Binding("escape", "back", N_("Back")),
     ]
 
     def __init__(self, meeting_id: int) -> None:
         super().__init__()
         self.meeting_id = meeting_id
-        self.room: int | None = None
+        self.room: int | str | None = None
         self.room_code = ""
         self.proposals = 0
 
@@ -166,7 +205,7 @@ class MeetingScreen(DeskScreen):
         yield Static(id="info")
         yield DataTable(id="tally", cursor_type="row")
         with Horizontal(id="entry"):
-            yield Input(placeholder=_("Room, such as 3-2-501"), id="room")
+            yield RoomInput(placeholder=_("Room or titled space, such as 3-2-501"), id="room")
             yield Input(placeholder=_("1 同意 2 反对 3 弃权"), id="keys", restrict="[123]*", disabled=True)
         yield Static(id="diffs")
         yield self.footer()
@@ -214,12 +253,16 @@ class MeetingScreen(DeskScreen):
 
     @on(Input.Submitted, "#room")
     def room_given(self, event: Input.Submitted) -> None:
+        self.take_room(event.value)
+
+    def take_room(self, code: str) -> None:
+        """The room (or titled space) typed: the keys field opens for its ballot."""
         try:
-            self.room = mt.room_id(self.meeting_id, event.value, _staff_id(self))
+            self.room = mt.unit_key(self.meeting_id, code, _staff_id(self))
         except FrontDeskError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
-        self.room_code = event.value.strip()
+        self.room_code = code.strip()
         keys = self.query_one("#keys", Input)
         keys.disabled = False
         keys.value = ""
@@ -243,6 +286,20 @@ class MeetingScreen(DeskScreen):
         room_input.value = ""
         room_input.focus()
         self.refresh_data()
+
+    def action_differences(self) -> None:
+        try:
+            rows = mt.differences(self.meeting_id, _staff_id(self))
+        except FrontDeskError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+
+        def chosen(code: Any) -> None:
+            if code:
+                self.query_one("#room", Input).value = str(code)
+                self.take_room(str(code))
+
+        self.app.push_screen(differences_view(rows), chosen)
 
     def action_propose(self) -> None:
         self.app.push_screen(proposal_form(self.meeting_id, _staff_id(self)), lambda _v: self.refresh_data())

@@ -30,10 +30,11 @@ from data.models import (
     FundRequest,
     FundRequestRoom,
     Occupancy,
+    ParkingSpace,
     Room,
 )
 from data.validators import clean_text, decode_text, parse_date
-from data.votes.counting import CHOICES, OTHER, Unit, VoteCount, count_votes
+from data.votes.counting import CHOICES, OTHER, Unit, UnitKey, VoteCount, count_votes, heads_of
 
 STATUS_ZH = {"draft": "草稿", "voting": "表决中", "approved": "通过", "rejected": "未通过", "used": "已使用"}
 CHOICE_WORDS = {zh: code for code, zh in CHOICES.items()} | {"赞成": "yes", "不同意": "no"}
@@ -304,21 +305,32 @@ def cast_ballot(request_id: int, room_id: int, choice: str, staff_id: int | None
     return get_request(request_id, staff_id)
 
 
-def vote_units(room_ids: list[int]) -> list[Unit]:
-    """The units of these rooms for counting a vote (SPEC §13): the area is the room's
-    建筑面积 (else its 套内面积, else 0); the owner the current owner (the first recorded when
-    several), none for a room with no owner known; developer-held rooms are the developer's."""
-    owners: dict[int, int] = {}
-    for room, person in (Occupancy.select(Occupancy.room, fn.MIN(Occupancy.person))
-                         .where(Occupancy.room.in_(room_ids), Occupancy.role == "owner",
-                                Occupancy.end_date.is_null())
-                         .group_by(Occupancy.room).tuples()):
-        owners[room] = person
+def vote_units(room_ids: list[int], space_ids: list[int] | None = None) -> list[Unit]:
+    """The units of these rooms (and titled parking spaces) for counting a vote (SPEC §13):
+    a room's area is its 建筑面积 (else its 套内面积, else 0), a space's its area_m2 (else 0);
+    the heads are the current owners joined by shared ownership (`heads_of`: co-owners of a
+    room are one head, and so is everything one of them owns among these units; a space
+    goes with its holder), none for a unit with no owner known; developer-held rooms are
+    the developer's one head."""
+    space_ids = space_ids or []
+    rooms = list(Room.select(Room.id, Room.area_m2, Room.inner_area_m2, Room.developer_held)
+                 .where(Room.id.in_(room_ids)))
+    developer = {r.id for r in rooms if r.developer_held}
+    pairs: list[tuple[UnitKey, str]] = [
+        (room, str(person)) for room, person in
+        (Occupancy.select(Occupancy.room, Occupancy.person)
+         .where(Occupancy.room.in_(room_ids), Occupancy.role == "owner", Occupancy.end_date.is_null())
+         .order_by(Occupancy.room, Occupancy.person).tuples()) if room not in developer]
+    spaces = list(ParkingSpace.select(ParkingSpace.id, ParkingSpace.area_m2, ParkingSpace.holder)
+                  .where(ParkingSpace.id.in_(space_ids)).order_by(ParkingSpace.id)) if space_ids else []
+    pairs += [(f"space:{s.id}", str(s.holder_id)) for s in spaces if s.holder_id]
+    heads = heads_of(pairs)
     units = []
-    for r in Room.select(Room.id, Room.area_m2, Room.inner_area_m2, Room.developer_held).where(Room.id.in_(room_ids)):
+    for r in rooms:
         area = Decimal(r.area_m2 if r.area_m2 is not None else (r.inner_area_m2 or 0))
-        owner = owners.get(r.id)
-        units.append(Unit(r.id, area, str(owner) if owner else None, bool(r.developer_held)))
+        units.append(Unit(r.id, area, heads.get(r.id), r.id in developer))
+    for sp in spaces:
+        units.append(Unit(sp.id, Decimal(sp.area_m2 or 0), heads.get(f"space:{sp.id}"), space=True))
     return units
 
 

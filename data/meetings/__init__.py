@@ -23,6 +23,7 @@ from data.meetings.ballots import (
     owner_participation,
     room_id,
     tally,
+    unit_key,
 )
 from data.meetings.committee import (
     EXPIRY_DAYS,
@@ -48,7 +49,7 @@ __all__ = [
     "EXPIRY_DAYS", "KEYS", "MATTERS", "NOTICE_DAYS", "ROLES", "RULE_NAMES", "CommitteeMeetingRow", "DiffRow",
     "EntryResult", "MeetingView", "MemberRow", "ProposalTally", "Tally", "add_member", "add_proposal",
     "committee_meetings", "room_id", "create_meeting", "differences", "enter_ballot", "expiring", "figure", "get_meeting",
-    "import_ballots", "meetings", "members", "owner_participation", "record_meeting", "report_file", "tally",
+    "import_ballots", "meetings", "members", "owner_participation", "record_meeting", "report_file", "tally", "unit_key",
     "RequestRow", "change_member", "committee_requests", "end_member", "get_committee_meeting",
     "notify_expiring_terms", "save_minutes",
 ]

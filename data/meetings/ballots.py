@@ -1,6 +1,11 @@
 """Owners' meetings (业主大会, issue 19 item 3): a meeting and its proposals, the written
 ballots entered twice by room (two different clerks; only agreeing entries count) or
-imported, and the live tally per proposal counted by data.votes.counting (SPEC §13)."""
+imported, and the live tally per proposal counted by data.votes.counting (SPEC §13).
+
+Every 专有部分 with its own title is a unit of the vote: the community's rooms (flats,
+shops, storerooms, garages — whatever their room_type) and its titled parking spaces
+(产权车位, their holder's). A ballot is entered under a room or, for a holder who owns no
+room, under a space's code (such as B1-0005); one ballot per head carries all its units."""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 
+from peewee import fn
+
 from data import access
 from data.clock import today
 from data.db import transaction
@@ -17,9 +24,29 @@ from data.errors import NotFoundError, ValidationError
 from data.fees.fund import CHOICE_WORDS, vote_units
 from data.i18n import _
 from data.limits import read_bytes_limited
-from data.models import BallotEntry, Community, Meeting, Occupancy, Person, Proposal, Room, Staff
+from data.models import (
+    BallotEntry,
+    Community,
+    Meeting,
+    Occupancy,
+    ParkingSpace,
+    Person,
+    Proposal,
+    Room,
+    Staff,
+)
 from data.validators import clean_text, decode_text
-from data.votes.counting import CHOICES, MAJOR, OTHER, Rule, Unit, VoteCount, count_votes, rules
+from data.votes.counting import (
+    CHOICES,
+    MAJOR,
+    OTHER,
+    Rule,
+    Unit,
+    UnitKey,
+    VoteCount,
+    count_votes,
+    rules,
+)
 
 #: 物业管理条例 art. 14: a meeting is announced to all owners at least 15 days ahead.
 NOTICE_DAYS = 15
@@ -55,9 +82,9 @@ class MeetingView:
     place: str
     announced_on: dt.date
     proposals: list[ProposalRow]
-    agreed: int  # rooms whose ballot counts
-    pending: int  # rooms entered once, waiting for the second entry
-    differing: int  # rooms whose two entries differ
+    agreed: int  # ballots (rooms or spaces) that count
+    pending: int  # entered once, waiting for the second entry
+    differing: int  # whose two entries differ
 
     @property
     def where(self) -> str:
@@ -74,14 +101,15 @@ class MeetingView:
 class EntryResult:
     """What entering a ballot did: which entry it was and the room's state now."""
 
-    room: str
+    room: str  # the room's or the parking space's code
     entry: int
     state: str  # agreed, pending, differs
 
 
 @dataclass(frozen=True)
 class DiffRow:
-    """A room whose two entries differ: the proposals (seq) where they do, and both clerks."""
+    """A room (or titled space) whose two entries differ: the proposals (seq) where they do,
+    each entry in words per proposal ("1同意 2反对") and both clerks."""
 
     room: str
     proposals: list[int]
@@ -205,11 +233,29 @@ def _proposals(meeting_id: int) -> list[ProposalRow]:
             for p in Proposal.select().where(Proposal.meeting == meeting_id).order_by(Proposal.seq)]
 
 
-def _entries(meeting_id: int) -> dict[int, dict[int, BallotEntry]]:
-    """room id → entry number → entry."""
-    out: dict[int, dict[int, BallotEntry]] = {}
+def _key(entry: BallotEntry) -> UnitKey:
+    return entry.room_id if entry.room_id is not None else f"space:{entry.space_id}"
+
+
+def _entries(meeting_id: int) -> dict[UnitKey, dict[int, BallotEntry]]:
+    """unit key (room id, or "space:<id>") → entry number → entry."""
+    out: dict[UnitKey, dict[int, BallotEntry]] = {}
     for e in BallotEntry.select().where(BallotEntry.meeting == meeting_id):
-        out.setdefault(e.room_id, {})[e.entry] = e
+        out.setdefault(_key(e), {})[e.entry] = e
+    return out
+
+
+def _labels(keys) -> dict[UnitKey, str]:
+    """The code of each unit: the room's, or the parking space's."""
+    keys = list(keys)
+    rooms = [k for k in keys if isinstance(k, int)]
+    spaces = [int(k.split(":", 1)[1]) for k in keys if isinstance(k, str)]
+    out: dict[UnitKey, str] = {}
+    if rooms:
+        out.update(Room.select(Room.id, Room.code).where(Room.id.in_(rooms)).tuples())
+    if spaces:
+        out.update((f"space:{i}", c) for i, c in
+                   ParkingSpace.select(ParkingSpace.id, ParkingSpace.code).where(ParkingSpace.id.in_(spaces)).tuples())
     return out
 
 
@@ -221,8 +267,8 @@ def _state(entries: dict[int, BallotEntry]) -> str:
     return "pending"
 
 
-def _agreed(meeting_id: int) -> dict[int, dict[str, str]]:
-    """room id → the ballot that counts ({proposal id: choice})."""
+def _agreed(meeting_id: int) -> dict[UnitKey, dict[str, str]]:
+    """unit key → the ballot that counts ({proposal id: choice})."""
     out = {}
     for room, entries in _entries(meeting_id).items():
         if _state(entries) == "agreed":
@@ -255,7 +301,11 @@ def meetings(community_id: int | None = None, staff_id: int | None = None) -> li
 
 
 def _units(community_id: int) -> list[Unit]:
-    return vote_units([r.id for r in Room.select(Room.id).where(Room.community == community_id)])
+    """Every 专有部分 of the community: its rooms of every type and its titled spaces."""
+    rooms = [r for (r,) in Room.select(Room.id).where(Room.community == community_id).tuples()]
+    spaces = [s for (s,) in ParkingSpace.select(ParkingSpace.id).where(ParkingSpace.community == community_id,
+                                                                       ParkingSpace.kind == "titled").tuples()]
+    return vote_units(rooms, spaces)
 
 
 def _choices(meeting_id: int, choices: dict[int, str] | list[str] | str) -> dict[str, str]:
@@ -281,52 +331,67 @@ def _choices(meeting_id: int, choices: dict[int, str] | list[str] | str) -> dict
     return out
 
 
-def _room_for_ballot(meeting: Meeting, room_id: int, units: list[Unit], entries: dict) -> Room:
-    """The room, checked: in the meeting's community, with an area, and its head not already
-    voting through another room (one ballot per head, SPEC §13)."""
-    room = Room.get_or_none(Room.id == room_id)
-    if room is None or room.community_id != meeting.community_id:
+def _unit_for_ballot(meeting: Meeting, key: UnitKey, units: list[Unit], entries: dict) -> str:
+    """The unit's code, checked: a room or titled space of the meeting's community, with an
+    area, and its head not already voting through another unit (one ballot per head,
+    SPEC §13)."""
+    unit = next((u for u in units if u.key == key), None)
+    if unit is None:
+        if isinstance(key, str):
+            raise ValidationError("room", _("That parking space is not a titled space (产权车位) of the meeting's "
+                                            "community: it carries no vote."))
         raise ValidationError("room", _("That room is not in the meeting's community."))
-    unit = next(u for u in units if u.room_id == room_id)
+    code = _labels([key])[key]
     if unit.area <= 0:
+        if unit.space:
+            raise ValidationError("room", _("Parking space {space} has no area: enter its area first, its ballot "
+                                            "cannot be weighed without it.").format(space=code))
         raise ValidationError("room", _("{room} has no area in the room register: enter its 建筑面积 first, "
-                                        "its ballot cannot be weighed without it.").format(room=room.code))
+                                        "its ballot cannot be weighed without it.").format(room=code))
     for other in units:
-        if other.room_id != room_id and other.head == unit.head and other.room_id in entries:
-            code = Room.get_by_id(other.room_id).code
+        if other.key != key and other.head == unit.head and other.key in entries:
             raise ValidationError("room", _("The ballot of {room}'s owner was entered under {other}: one owner "
-                                            "casts one ballot carrying all their rooms.").format(room=room.code,
-                                                                                                  other=code))
-    return room
+                                            "casts one ballot carrying all their rooms.").format(
+                room=code, other=_labels([other.key])[other.key]))
+    return code
 
 
-def enter_ballot(meeting_id: int, room_id: int, choices: dict[int, str] | list[str] | str,
+def _store(meeting_id: int, key: UnitKey, number: int, text: str, staff_id: int | None) -> None:
+    """Insert or replace one entry of a unit's ballot."""
+    if isinstance(key, str):
+        column, target = {"space": int(key.split(":", 1)[1])}, BallotEntry.space
+    else:
+        column, target = {"room": key}, BallotEntry.room
+    (BallotEntry.insert(meeting=meeting_id, entry=number, choices=text, entered_by=staff_id, **column)
+     .on_conflict(conflict_target=[BallotEntry.meeting, target, BallotEntry.entry],
+                  update={BallotEntry.choices: text, BallotEntry.entered_by: staff_id}).execute())
+
+
+def enter_ballot(meeting_id: int, unit: UnitKey, choices: dict[int, str] | list[str] | str,
                  staff_id: int | None = None) -> EntryResult:
-    """Enter a room's written ballot. The first clerk's entry is entry 1, a different clerk's
-    entry 2; a clerk entering the room again replaces their own entry (to correct it). The
-    ballot counts once both entries agree."""
+    """Enter a written ballot under a room (its id) or a titled parking space ("space:<id>",
+    see `unit_key`). The first clerk's entry is entry 1, a different clerk's entry 2; a
+    clerk entering the unit again replaces their own entry (to correct it). The ballot
+    counts once both entries agree."""
     access.require("meetings.record", staff_id)
     with transaction():
         meeting = _meeting(meeting_id)
         codes = _choices(meeting.id, choices)
         entries = _entries(meeting.id)
-        room = _room_for_ballot(meeting, room_id, _units(meeting.community_id), entries)
-        mine = entries.get(room_id, {})
+        code = _unit_for_ballot(meeting, unit, _units(meeting.community_id), entries)
+        mine = entries.get(unit, {})
         if IMPORTED in mine:
             raise ValidationError("room", _("{room}'s ballot was imported; it is not entered by hand.").format(
-                room=room.code))
+                room=code))
         number = next((n for n, e in mine.items() if e.entered_by_id == staff_id), None)
         if number is None:
             if len(mine) >= 2:
                 raise ValidationError("room", _("{room}'s ballot is already entered twice, by other clerks.").format(
-                    room=room.code))
+                    room=code))
             number = 1 if 1 not in mine else 2
-        text = json.dumps(codes, sort_keys=True)
-        (BallotEntry.insert(meeting=meeting.id, room=room_id, entry=number, choices=text, entered_by=staff_id)
-         .on_conflict(conflict_target=[BallotEntry.meeting, BallotEntry.room, BallotEntry.entry],
-                      update={BallotEntry.choices: text, BallotEntry.entered_by: staff_id}).execute())
-        state = _state(_entries(meeting.id).get(room_id, {}))
-    return EntryResult(room.code, number, state)
+        _store(meeting.id, unit, number, json.dumps(codes, sort_keys=True), staff_id)
+        state = _state(_entries(meeting.id).get(unit, {}))
+    return EntryResult(code, number, state)
 
 
 def _clerk(staff_id: int | None) -> str:
@@ -335,24 +400,28 @@ def _clerk(staff_id: int | None) -> str:
 
 
 def differences(meeting_id: int, staff_id: int | None = None) -> list[DiffRow]:
-    """The rooms whose two entries differ (they do not count until a clerk corrects theirs)."""
+    """The rooms (and titled spaces) whose two entries differ — they do not count until a
+    clerk corrects theirs: the proposals where they differ, each entry in words per
+    proposal ("1同意 2反对") and the two clerks, by room code."""
     access.require("meetings.view", staff_id)
     proposals = {str(p.id): p.seq for p in _proposals(meeting_id)}
+    differing = {k: e for k, e in _entries(_meeting(meeting_id).id).items() if _state(e) == "differs"}
+    labels = _labels(differing)
     rows = []
-    for room_id, entries in _entries(_meeting(meeting_id).id).items():
-        if _state(entries) != "differs":
-            continue
+    for key, entries in differing.items():
         a, b = json.loads(entries[1].choices), json.loads(entries[2].choices)
         seqs = sorted(proposals[k] for k in proposals if a.get(k) != b.get(k))
-        word = {k: "".join(str(proposals[k]) + CHOICES[v] for k, v in sorted(x.items(), key=lambda i: proposals[i[0]]))
+        word = {k: " ".join(f"{proposals[p]}{CHOICES.get(v, v)}"
+                            for p, v in sorted(x.items(), key=lambda i: proposals.get(i[0], 0)) if p in proposals)
                 for k, x in (("a", a), ("b", b))}
-        rows.append(DiffRow(Room.get_by_id(room_id).code, seqs, word["a"], word["b"],
+        rows.append(DiffRow(labels.get(key, "?"), seqs, word["a"], word["b"],
                             _clerk(entries[1].entered_by_id), _clerk(entries[2].entered_by_id)))
     return sorted(rows, key=lambda r: r.room)
 
 
 def import_ballots(meeting_id: int, path: str, staff_id: int | None = None) -> ImportResult:
-    """Import ballots (a regular CSV or XLSX file, read only): the room in the first column,
+    """Import ballots (a regular CSV or XLSX file, read only): the room (or a titled parking
+    space's code, for a holder who owns no room) in the first column,
     then one column per proposal in order (同意/反对/弃权 or 1/2/3); a header line is allowed.
     Any bad line refuses the whole file, each named by its number."""
     access.require("meetings.record", staff_id)
@@ -360,9 +429,7 @@ def import_ballots(meeting_id: int, path: str, staff_id: int | None = None) -> I
     lines = _xlsx_rows(data) if data[:2] == b"PK" else list(csv.reader(io.StringIO(decode_text(data))))
     meeting = _meeting(meeting_id)
     units = _units(meeting.community_id)
-    from data.rooms_lookup import resolve_room
-
-    good: dict[int, dict[str, str]] = {}
+    good: dict[UnitKey, dict[str, str]] = {}
     bad: list[tuple[int, str]] = []
     entries = _entries(meeting.id)
     for n, cells in enumerate(lines, 1):
@@ -370,28 +437,22 @@ def import_ballots(meeting_id: int, path: str, staff_id: int | None = None) -> I
         if not any(cells) or (n == 1 and cells and not any(ch.isdigit() for ch in cells[0])):
             continue
         try:
-            rooms = resolve_room(clean_text(cells[0], "room", max_length=60), meeting.community_id).rooms
-            if len(rooms) != 1:
-                raise ValidationError("room", _("no room {room}").format(room=cells[0][:40]))
-            room_id = rooms[0].id
-            if {1, 2} & set(entries.get(room_id, {})):
+            key = _resolve(meeting, cells[0])
+            if {1, 2} & set(entries.get(key, {})):
                 raise ValidationError("room", _("{room}'s ballot is entered by hand already.").format(room=cells[0]))
             codes = _choices(meeting.id, cells[1:len(_proposals(meeting.id)) + 1])
             claimed = {**entries, **{r: {} for r in good}}
-            claimed.pop(room_id, None)
-            _room_for_ballot(meeting, room_id, units, claimed)
-            good[room_id] = codes
+            claimed.pop(key, None)
+            _unit_for_ballot(meeting, key, units, claimed)
+            good[key] = codes
         except (ValidationError, NotFoundError) as exc:
             bad.append((n, str(getattr(exc, "message", exc))))
     if bad:
         listed = "; ".join(_("line {line}: {reason}").format(line=n, reason=r) for n, r in bad[:20])
         raise ValidationError("file", _("Nothing imported, {n} bad lines — {lines}.").format(n=len(bad), lines=listed))
     with transaction():
-        for room_id, codes in good.items():
-            text = json.dumps(codes, sort_keys=True)
-            (BallotEntry.insert(meeting=meeting.id, room=room_id, entry=IMPORTED, choices=text, entered_by=staff_id)
-             .on_conflict(conflict_target=[BallotEntry.meeting, BallotEntry.room, BallotEntry.entry],
-                          update={BallotEntry.choices: text, BallotEntry.entered_by: staff_id}).execute())
+        for key, codes in good.items():
+            _store(meeting.id, key, IMPORTED, json.dumps(codes, sort_keys=True), staff_id)
     return ImportResult(len(good), bad)
 
 
@@ -409,18 +470,20 @@ def _xlsx_rows(data: bytes) -> list[list]:
 
 
 def tally(meeting_id: int, staff_id: int | None = None) -> Tally:
-    """Each proposal counted over every room of the community (SPEC §13): an agreed ballot
-    carries every room of its head (an owner's several rooms, the developer's units)."""
+    """Each proposal counted over every 专有部分 of the community (SPEC §13): its rooms and
+    titled parking spaces; an agreed ballot carries every unit of its head (an owner's
+    several rooms and spaces, co-owners' rooms, the developer's units). A unit without an
+    area (room or space) is listed in `missing_area` and nothing is decided until entered."""
     access.require("meetings.view", staff_id)
     meeting = _meeting(meeting_id)
     units = _units(meeting.community_id)
     agreed = _agreed(meeting.id)
-    head_ballot = {u.head: agreed[u.room_id] for u in units if u.room_id in agreed}
-    missing = [u.room_id for u in units if u.area <= 0]
-    codes = [r.code for r in Room.select(Room.code).where(Room.id.in_(missing)).order_by(Room.code)] if missing else []
+    head_ballot = {u.head: agreed[u.key] for u in units if u.key in agreed}
+    missing = [u.key for u in units if u.area <= 0]
+    codes = sorted(_labels(missing).values()) if missing else []
     out = []
     for p in _proposals(meeting.id):
-        ballots = {u.room_id: head_ballot[u.head][str(p.id)] for u in units if u.head in head_ballot}
+        ballots = {u.key: head_ballot[u.head][str(p.id)] for u in units if u.head in head_ballot}
         count = count_votes(units, ballots, p.matter)
         if missing:  # the totals lack rooms: nothing is decided until their areas are entered
             count = VoteCount(**{**asdict(count), "quorum": False, "approved": False})
@@ -434,16 +497,48 @@ def owner_participation(person_id: int, staff_id: int | None = None) -> list[tup
     access.require("meetings.view", staff_id)
     if Person.get_or_none(Person.id == person_id) is None:
         raise NotFoundError(_("No such person."))
-    rooms = {r: c for r, c in Room.select(Room.id, Room.community).join(Occupancy, on=(Occupancy.room == Room.id))
-             .where(Occupancy.person == person_id, Occupancy.role == "owner", Occupancy.end_date.is_null()).tuples()}
+    mine: dict[UnitKey, int] = {
+        r: c for r, c in Room.select(Room.id, Room.community).join(Occupancy, on=(Occupancy.room == Room.id))
+        .where(Occupancy.person == person_id, Occupancy.role == "owner", Occupancy.end_date.is_null()).tuples()}
+    mine.update((f"space:{s}", c) for s, c in ParkingSpace.select(ParkingSpace.id, ParkingSpace.community)
+                .where(ParkingSpace.holder == person_id, ParkingSpace.kind == "titled").tuples())
     out = []
-    for m in Meeting.select().where(Meeting.community.in_(set(rooms.values()))).order_by(Meeting.held_on.desc()):
+    for m in Meeting.select().where(Meeting.community.in_(set(mine.values()))).order_by(Meeting.held_on.desc()):
         units = _units(m.community_id)
-        heads = {u.head for u in units if u.room_id in rooms}
+        heads = {u.head for u in units if u.key in mine}
         agreed = _agreed(m.id)
-        out.append((m.title, m.held_on, any(u.head in heads for u in units if u.room_id in agreed)))
+        out.append((m.title, m.held_on, any(u.head in heads for u in units if u.key in agreed)))
     return out
 
+
+
+def _resolve(meeting: Meeting, code: str) -> UnitKey:
+    """A typed code in the meeting's community: a parking space's code (such as B1-0005),
+    else a room in any form data.rooms_lookup reads."""
+    from data.rooms_lookup import resolve_room
+
+    text = clean_text(code, "room", max_length=60)
+    if not text:
+        raise ValidationError("room", _("Give the room, or the titled parking space's code."))
+    space = (ParkingSpace.select(ParkingSpace.id, ParkingSpace.kind)
+             .where(ParkingSpace.community == meeting.community_id, fn.UPPER(ParkingSpace.code) == text.upper())
+             .first())
+    if space is not None:
+        if space.kind != "titled":
+            raise ValidationError("room", _("Parking space {space} is not a titled space (产权车位): it carries no "
+                                            "vote.").format(space=text[:20]))
+        return f"space:{space.id}"
+    rooms = resolve_room(text, meeting.community_id).rooms
+    if len(rooms) != 1:
+        raise ValidationError("room", _("no room {room}").format(room=text[:40]))
+    return rooms[0].id
+
+
+def unit_key(meeting_id: int, code: str, staff_id: int | None = None) -> UnitKey:
+    """What a clerk typed on the ballot form or the CLI, as the key `enter_ballot` takes: a
+    titled parking space's code ("space:<id>") or a room (its id) of the meeting's community."""
+    access.require("meetings.view", staff_id)
+    return _resolve(_meeting(meeting_id), code)
 
 
 def room_id(meeting_id: int, code: str, staff_id: int | None = None) -> int:

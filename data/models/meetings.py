@@ -17,7 +17,7 @@ from peewee import (
 from data.clock import now
 from data.db import BaseModel
 from data.models.calendar import Event
-from data.models.people import Community, Person, Room
+from data.models.people import Community, ParkingSpace, Person, Room
 from data.models.staff import Staff
 
 
@@ -49,18 +49,21 @@ class Proposal(BaseModel):
 class BallotEntry(BaseModel):
     """One entry of a room's written ballot: `entry` 1 and 2 are two different clerks'
     entries of the same paper (only agreeing entries count), 0 an imported ballot. `choices`
-    is JSON {proposal id: yes|no|abstain}."""
+    is JSON {proposal id: yes|no|abstain}. The paper is entered under a room, or under a
+    titled parking space (`space`, migration 0036) for a holder who owns no room: exactly
+    one of the two is set."""
 
     id = AutoField()
     meeting = ForeignKeyField(Meeting, backref="+", on_delete="CASCADE", index=False)
-    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    room = ForeignKeyField(Room, null=True, backref="+", on_delete="RESTRICT")
+    space = ForeignKeyField(ParkingSpace, null=True, backref="+", on_delete="RESTRICT")
     entry = IntegerField()
     choices = TextField(default="{}")
     entered_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
     entered_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("meeting", "room", "entry"), True),)
+        indexes = ((("meeting", "room", "entry"), True), (("meeting", "space", "entry"), True))
 
 
 class CommitteeMember(BaseModel):

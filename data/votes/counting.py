@@ -17,17 +17,29 @@ MAJOR = "major"
 DEVELOPER = "developer"
 
 
+#: What a ballot is keyed by: a room's id, or "space:<id>" for a titled parking space.
+UnitKey = int | str
+
+
 @dataclass(frozen=True)
 class Unit:
     """A 专有部分 concerned by the vote: its area (the register's, else surveyed, else the
-    contract's; 0 when unknown) and who holds it — `owner` a key of the owner (a person),
-    or None when no owner is known (the unit is then its own head); `developer` when the
-    建设单位 still holds it."""
+    contract's; 0 when unknown) and who holds it — `owner` the key of the owner's head (one
+    person, or a group of co-owners joined by the rooms they share), or None when no owner
+    is known (the unit is then its own head); `developer` when the 建设单位 still holds it.
+    `room_id` is the room's id, or the parking space's id when `space` (a titled 产权车位
+    or storeroom with its own title)."""
 
     room_id: int
     area: Decimal
     owner: str | None = None
     developer: bool = False
+    space: bool = False
+
+    @property
+    def key(self) -> UnitKey:
+        """What its ballot is keyed by: the room id, or "space:<id>"."""
+        return f"space:{self.room_id}" if self.space else self.room_id
 
     @property
     def head(self) -> str:
@@ -35,7 +47,38 @@ class Unit:
         one buyer of several units is one head, else one head per unit."""
         if self.developer:
             return DEVELOPER
-        return f"owner:{self.owner}" if self.owner else f"room:{self.room_id}"
+        if self.owner:
+            return f"owner:{self.owner}"
+        return f"space:{self.room_id}" if self.space else f"room:{self.room_id}"
+
+
+def heads_of(owners: Iterable[tuple[UnitKey, str]]) -> dict[UnitKey, str]:
+    """The head of each unit from its current owners ((unit key, person key) pairs, several
+    per unit for co-owners): units sharing an owner are one head, transitively (co-owners
+    of room X, one of whom alone owns room Y: X and Y are one head) — union-find over the
+    owners. The head is named by its smallest person key (stable whatever the order)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def person_order(x: str) -> tuple[int, str]:
+        return (int(x), x) if x.isdigit() else (1 << 62, x)
+
+    first: dict[UnitKey, str] = {}
+    for unit, person in owners:
+        root = find(person)
+        if unit in first:
+            other = find(first[unit])
+            if other != root:
+                keep, drop = sorted((root, other), key=person_order)
+                parent[drop] = keep
+        else:
+            first[unit] = person
+    return {unit: find(person) for unit, person in first.items()}
 
 
 @dataclass(frozen=True)
@@ -72,8 +115,8 @@ def _head_choice(choices: list[tuple[str, Decimal]]) -> str:
     return winners[0] if len(winners) == 1 else "abstain"
 
 
-def count_votes(units: Iterable[Unit], ballots: Mapping[int, str], matter: str = OTHER) -> VoteCount:
-    """Count `ballots` (room id → yes/no/abstain) over the `units` concerned. Every ballot
+def count_votes(units: Iterable[Unit], ballots: Mapping[UnitKey, str], matter: str = OTHER) -> VoteCount:
+    """Count `ballots` (unit key → yes/no/abstain) over the `units` concerned. Every ballot
     cast is participation; a ballot for a room not concerned is ignored. Area follows each
     unit's own ballot; heads follow `_head_choice`. Comparisons are exact (cross-multiplied
     integers and Decimals, no float): ≥ 2/3 participation of both, then more than 1/2 of the
@@ -89,7 +132,7 @@ def count_votes(units: Iterable[Unit], ballots: Mapping[int, str], matter: str =
     for unit in units:
         total_area += unit.area
         all_heads.add(unit.head)
-        choice = ballots.get(unit.room_id)
+        choice = ballots.get(unit.key)
         if choice is None:
             continue
         if choice not in CHOICES:

@@ -48,6 +48,8 @@ def test_a_meeting_from_announcement_to_result(db, capsys):
         ok(url, capsys, "meetings", "ballot", mid, room, second, user="super1")
     [d] = ok(url, capsys, "meetings", "diff", mid)
     assert (d["room"], d["proposals"]) == ("3-1-102", [2])
+    assert ok(url, capsys, "meetings", "differences", mid) == [d]  # the same list under its long name
+    assert (d["first"], d["second"]) == ("1同意 2反对", "1同意 2同意")
     [t] = ok(url, capsys, "meetings", "tally", mid)
     major, ordinary = t["proposals"]
     # 4 heads (张晓明, 王芳, 赵强, the developer), 390 m²; counted: 3-1-101, 5-1-101, 3-1-103.

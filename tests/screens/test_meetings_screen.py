@@ -95,3 +95,33 @@ async def test_the_owner_card_shows_only_the_owners_own_participation(world):
             assert word in text and "同意" not in text and "反对" not in text
             app.pop_screen()
             await settle(app, pilot)
+
+
+@pytest.mark.asyncio
+async def test_the_differences_view_lists_both_entries_and_takes_the_room_back(world):
+    from data.models import Staff
+
+    desk2 = Staff.get(Staff.login == "desk2").id
+    meetings.enter_ballot(world, Room.get(Room.code == "1-1-102").id, "11", staff_id=desk2)  # desk1 read 12
+    app = FrontDeskApp(sign_in("desk2"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(MeetingScreen(world))
+        await wait_for(pilot, lambda: "0/3✗" in screen_text(app))
+        assert "d 差异" in screen_text(app)  # the key is in the footer
+        await pilot.press("d")  # the room field is empty: d opens the view
+        await wait_for(pilot, lambda: "1-1-102" in screen_text(app) and "周敏" in screen_text(app))
+        text = screen_text(app)
+        assert "1同意 2反对" in text and "1同意 2同意" in text and "李娜" in text
+        assert "录入1" in text and "录入2" in text
+        await pilot.press("enter")  # the room goes back into the entry field
+        await wait_for(pilot, lambda: app.screen.query_one("#keys", Input).has_focus)
+        assert app.screen.query_one("#room", Input).value == "1-1-102"
+        for ch in "12":  # desk2 re-reads the paper: now both agree, and the tally moves
+            await pilot.press(ch)
+        await wait_for(pilot, lambda: "1/3✗" in screen_text(app))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "没有差异" in screen_text(app))
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MeetingScreen)

@@ -29,6 +29,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q = js(steps.add_parser("list", help=_("the meetings, the latest first")))
     q.add_argument("--community", default="", metavar="NAME", help=_("the community (name or code)"))
     for name, text in (("show", _("a meeting and its proposals")), ("diff", _("rooms whose two entries differ")),
+                       ("differences", _("rooms whose two entries differ")),
                        ("tally", _("the live tally of every proposal"))):
         js(steps.add_parser(name, help=text)).add_argument("meeting", type=int, metavar="ID")
     q = js(steps.add_parser("propose", help=_("add a proposal (before any ballot)")))
@@ -37,7 +38,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--major", action="store_true", help=_("a major matter (≥ 3/4); else ordinary (> 1/2)"))
     q = js(steps.add_parser("ballot", help=_("enter a room's written ballot: one key per proposal, 1 同意 2 反对 3 弃权")))
     q.add_argument("meeting", type=int, metavar="ID")
-    q.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501"))
+    q.add_argument("room", metavar="ROOM", help=_("the room, such as 3-2-501, or a titled parking space's code"))
     q.add_argument("keys", metavar="KEYS", help=_("such as 121: proposal 1 同意, 2 反对, 3 同意"))
     q = js(steps.add_parser("import", help=_("import ballots from a CSV or XLSX file (room, then one column per proposal)")))
     q.add_argument("meeting", type=int, metavar="ID")
@@ -125,7 +126,6 @@ def _print_tally(args: argparse.Namespace, view) -> None:
 def cmd_meetings(args: argparse.Namespace) -> int:
     """`frontdesk meetings …`."""
     from data import meetings
-    from data.lookup import find_room
 
     open_db(args)
     staff = sign_in(args)
@@ -144,9 +144,8 @@ def cmd_meetings(args: argparse.Namespace) -> int:
         _print_meeting(args, meetings.add_proposal(args.meeting, args.title, "major" if args.major else "other",
                                                    staff_id=staff.id))
     elif step == "ballot":
-        view = meetings.get_meeting(args.meeting, staff.id)
-        room_id = find_room(args.room, view.community, option="ROOM")[1]
-        result = meetings.enter_ballot(args.meeting, room_id, args.keys, staff_id=staff.id)
+        unit = meetings.unit_key(args.meeting, args.room, staff.id)
+        result = meetings.enter_ballot(args.meeting, unit, args.keys, staff_id=staff.id)
         words = {"agreed": _("both entries agree: it counts"), "pending": _("waiting for a second clerk's entry"),
                  "differs": _("the two entries differ: see `meetings diff`")}
         if args.json:
@@ -160,13 +159,14 @@ def cmd_meetings(args: argparse.Namespace) -> int:
             emit({"stored": stored})
         else:
             print(_("{n} ballots imported.").format(n=stored))
-    elif step == "diff":
+    elif step in ("diff", "differences"):
         rows = meetings.differences(args.meeting, staff_id=staff.id)
         for row in rows:
             if args.json:
                 emit(row.as_json())
             else:
-                print(f"{pad(row.room, 12)} {row.first_by}: {row.first}  ≠  {row.second_by}: {row.second}")
+                print(f"{pad(row.room, 12)} {'、'.join(map(str, row.proposals))}  {row.first_by}: {row.first}  ≠  "
+                      f"{row.second_by}: {row.second}")
         if not rows and not args.json:
             print(_("No differences."))
     elif step == "tally":

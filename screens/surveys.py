@@ -178,7 +178,7 @@ def ask_to_close(screen: Any, survey_id: int) -> None:
         screen.refresh_data()
 
     screen.app.push_screen(ConfirmModal(_(
-        "Close survey “{name}” ({answered} of {total} answered)? No more answers by phone or import; "
+        "Close survey “{name}” ({answered} of {total} answered)?\nNo more answers by phone or import;\n"
         "its call list is closed too.").format(name=row.name, answered=row.answered, total=row.households),
         enter_confirms=False), answered)
 

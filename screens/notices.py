@@ -1,12 +1,16 @@
 """公告: the notices screen (issue 19 items 1, 5, 6) — the notices (status, template, title,
 whom, reached x/y) above, the chosen one's text and "未通知 N 户" with the households not
 yet told below; n drafts one from a template, p publishes it, w writes the lobby board's
-PDF, x withdraws it, r marks the highlighted household as told at the desk. t switches to the community activities: n adds one, s signs up a
+PDF (both in a thread worker: "publishing…" then the result, the screen answering keys
+meanwhile, a second p or w while one runs doing nothing), x withdraws it, r marks the highlighted household as told at the desk. t switches to the community activities: n adds one, s signs up a
 household, a marks one as come."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
@@ -66,6 +70,7 @@ class NoticesScreen(DeskScreen):
     NoticesScreen #notice-detail { height: auto; max-height: 6; padding: 0 1; }
     NoticesScreen #notice-left { height: 1fr; }
     NoticesScreen .notices-title { color: $text-muted; padding: 0 1; }
+    NoticesScreen #notice-state { height: auto; padding: 0 1; color: $warning; }
     """
     BINDINGS = [
         Binding("n", "new", N_("New")),
@@ -87,6 +92,7 @@ class NoticesScreen(DeskScreen):
         self.notice_id = notice_id
         self.activity_id: int | None = None
         self.show_activities = False
+        self.running: set[str] = set()  # "publish" / "pdf" while their worker runs
 
     @property
     def screen_title(self) -> str:
@@ -97,12 +103,14 @@ class NoticesScreen(DeskScreen):
         yield Label(_("Notices"), classes="notices-title", id="notices-heading")
         yield DataTable(id="notices-list", cursor_type="row")
         yield DataTable(id="activities-list", cursor_type="row")
+        yield Static("", id="notice-state")
         yield Static("", id="notice-detail")
         yield DataTable(id="notice-left", cursor_type="row", zebra_stripes=True)
         yield self.footer()
 
     def on_mount(self) -> None:
         self.query_one("#activities-list").display = False
+        self.query_one("#notice-state").display = False
         self.query_one("#notices-list").focus()
         self.load()
 
@@ -234,15 +242,56 @@ class NoticesScreen(DeskScreen):
         if result:
             self.load()
 
+    def _state(self, text: str, style: str = "") -> None:
+        """The line above the notice's detail: "publishing…", then the result."""
+        state = self.query_one("#notice-state", Static)
+        state.update(Text(text, style=style))
+        state.display = bool(text)
+
+    def _start(self, name: str, busy_words: str, job: Callable[[], str]) -> None:
+        """Run `job` in a thread worker unless one called `name` is running already (then
+        the key does nothing): "… in progress" meanwhile, its result or refusal after."""
+        if name in self.running:
+            return
+        self.running.add(name)
+        self._state(busy_words)
+        self._in_thread(name, job)
+
+    @work(thread=True, group="notice-jobs", exit_on_error=False)
+    def _in_thread(self, name: str, job: Callable[[], str]) -> None:
+        from data.errors import FrontDeskError
+
+        said, failed = "", True
+        try:
+            said, failed = job(), False
+        except FrontDeskError as exc:
+            said = exc.message
+        except Exception as exc:  # shown to the clerk: the screen stays usable
+            said = _("It did not work: {error}").format(error=exc)
+        finally:
+            self.app.call_from_thread(self._finished, name, said, failed)
+
+    def _finished(self, name: str, said: str, failed: bool) -> None:
+        self.running.discard(name)
+        self._state(said, "red" if failed else "green")
+        self.notify(said, severity="error" if failed else "information", markup=False)
+        if not failed and self.is_attached:
+            self.load()
+
     def action_publish(self) -> None:
+        """p: publish the chosen notice in a worker — the messages go out one by one through
+        the message hook and the call list is built, the screen answering keys meanwhile."""
         if self.notice_id is not None:
-            nid = self.notice_id
-            self._run(lambda: notices.publish_notice(nid).message)
+            nid, staff = self.notice_id, getattr(getattr(self.app, "staff", None), "id", None)
+            self._start("publish", _("Publishing…: sending the messages and building the call list."),
+                        lambda: notices.publish_notice(nid, staff).message)
 
     def action_pdf(self) -> None:
+        """w: the lobby board's PDF, written in a worker."""
         if self.notice_id is not None:
-            nid = self.notice_id
-            self._run(lambda: _("Written: {path}").format(path=notices.notice_pdf(nid)))
+            nid, staff = self.notice_id, getattr(getattr(self.app, "staff", None), "id", None)
+            self._start("pdf", _("Writing the PDF…"),
+                        lambda: _("Written: {path}").format(path=notices.notice_pdf(nid, staff)))
 
     def action_withdraw(self) -> None:
         if self.notice_id is not None:

@@ -1,17 +1,21 @@
 """满意度: the satisfaction surveys (`SurveysScreen`: community, sample, answered, index,
-status; `n` a new one from the standard questionnaire) and one survey's results
-(`SurveyResultsScreen`: the index against the last survey, a bar per section and per
-building, the free-text answers, `o`/`s` one made a complaint or suggestion). Everything
-through data.surveys."""
+status 进行中/已结束; `n` a new one from the standard questionnaire on any sample, `c`
+closes one) and one survey's results (`SurveyResultsScreen`: the index against the last
+survey, a bar per section, each question's options or ratings with count, share and bar,
+each building's answers and index — scrolled by Up/Down/PageUp/PageDown — and the
+free-text answers below, `o`/`s` one made a complaint or suggestion; `c` closes the
+survey). Everything through data.surveys."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from data import surveys as sv
@@ -19,12 +23,15 @@ from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
 from data.property.communities import list_communities
 from data.vocab import label
+from widgets.confirm import ConfirmModal
 from widgets.desk import DeskScreen
 from widgets.form import FormField, FormModal
 from widgets.safe import plain
 
-STATUS_WORDS = {"open": N_("Survey open"), "closed": N_("Survey closed")}
+STATUS_WORDS = sv.STATUS_WORDS
 BAR_WIDTH = 20
+#: The width (in cells) of an option's or a building's name before its bar.
+NAME_CELLS = 12
 
 
 def _staff_id(screen: Any) -> int | None:
@@ -68,7 +75,12 @@ class SurveysScreen(DeskScreen):
     BINDINGS = [
         Binding("enter", "open", N_("Results")),
         Binding("n", "new", N_("New survey")),
+        Binding("c", "close_survey", N_("Close survey")),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: dict[int, str] = {}  # survey id → open | closed
 
     @property
     def screen_title(self) -> str:
@@ -78,6 +90,28 @@ class SurveysScreen(DeskScreen):
         yield self.header()
         yield DataTable(id="surveys", cursor_type="row", zebra_stripes=True)
         yield self.footer()
+
+    def _current(self) -> int | None:
+        table = self.query_one("#surveys", DataTable)
+        if not table.row_count:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_survey" and self.is_mounted:
+            current = self._current()
+            return current is not None and self.status.get(current) == "open"
+        return True
+
+    @on(DataTable.RowHighlighted, "#surveys")
+    def _highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def action_close_survey(self) -> None:
+        """c: close the survey under the cursor (asked first)."""
+        current = self._current()
+        if current is not None:
+            ask_to_close(self, current)
 
     def on_mount(self) -> None:
         table = self.query_one("#surveys", DataTable)
@@ -93,11 +127,16 @@ class SurveysScreen(DeskScreen):
             self.notify(exc.message, severity="error", markup=False)
             return
         table = self.query_one("#surveys", DataTable)
+        at = table.cursor_row
         table.clear()
+        self.status = {r.id: r.status for r in rows}
         for r in rows:
             table.add_row(f"{r.created_at:%Y-%m-%d}", plain(r.community[:10]), Text(label(sv.SAMPLES, r.sample)),
                           f"{r.answered}/{r.households}", sv.index_text(indexes[r.id]),
                           Text(label(STATUS_WORDS, r.status)), key=str(r.id))
+        if rows:
+            table.move_cursor(row=min(max(at, 0), len(rows) - 1))
+        self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#surveys")
     def row_chosen(self, _event: DataTable.RowSelected) -> None:
@@ -118,10 +157,74 @@ class SurveysScreen(DeskScreen):
         self.app.push_screen(survey_form(_staff_id(self)), done)
 
 
+def ask_to_close(screen: Any, survey_id: int) -> None:
+    """Ask, then close a survey: no more answers by phone or import, its call list closed."""
+    try:
+        row = sv.survey(survey_id)
+    except FrontDeskError as exc:
+        screen.notify(exc.message, severity="error", markup=False)
+        return
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            done = sv.close_survey(survey_id, _staff_id(screen))
+        except FrontDeskError as exc:
+            screen.notify(exc.message, severity="error", markup=False)
+            return
+        screen.notify(_("Survey “{name}” closed: {answered} of {total} answered; it takes no more answers.").format(
+            name=done.name, answered=done.answered, total=done.households), markup=False)
+        screen.refresh_data()
+
+    screen.app.push_screen(ConfirmModal(_(
+        "Close survey “{name}” ({answered} of {total} answered)?\nNo more answers by phone or import;\n"
+        "its call list is closed too.").format(name=row.name, answered=row.answered, total=row.households),
+        enter_confirms=False), answered)
+
+
+def _padded(text: str, cells: int = NAME_CELLS) -> Text:
+    """`text` cut or padded to `cells` terminal cells (a Chinese character takes two)."""
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells:
+            break
+        out += ch
+    return plain(out + " " * (cells - cell_len(out)))
+
+
+def _share_bar(count: int, share: float) -> Text:
+    line = Text(sv.bar(share, BAR_WIDTH), style="cyan")
+    line.append(f" {count:>4} {share:5.1f}%")
+    return line
+
+
+def question_text(q: sv.QuestionResult) -> Text:
+    """One question's block: its heading (answered, index) and a line per option or rating."""
+    text = Text()
+    text.append(f"{q.position}. ", style="bold")
+    text.append_text(plain(q.text))
+    text.append(f"  【{label(sv.SECTIONS, q.section)}】", style="dim")
+    text.append("\n   " + _("{n} answered").format(n=q.answered))
+    if q.index is not None:
+        text.append("  " + _("index {index}").format(index=sv.index_text(q.index)), style="bold")
+    if q.kind == "text":
+        text.append("  " + _("(the free-text answers are listed below)"), style="dim")
+    for (option, count), share in zip(q.counts, q.shares, strict=True):
+        name = _("{n} points").format(n=option) if q.kind == "rating" else option
+        text.append("\n   ")
+        text.append_text(_padded(name))
+        text.append(" ")
+        text.append_text(_share_bar(count, share))
+    return text
+
+
 def results_text(res: sv.SurveyResults) -> Text:
-    """The index line, the change against the last survey, a bar per section and the buildings."""
+    """The index line, the change against the last survey, a bar per section, each question,
+    each building."""
     text = plain(f"{res.survey.name} · {res.survey.community}  ")
     text.append(_("{answered} of {total} answered").format(answered=res.answered, total=res.households))
+    text.append(f"  [{label(STATUS_WORDS, res.survey.status)}]", style="dim" if res.survey.status == "closed" else "green")
     text.append("\n" + _("Satisfaction index {index}").format(index=sv.index_text(res.index)), style="bold")
     if res.previous_name:
         text.append("  " + _("last survey: {index}").format(index=sv.index_text(res.previous_index)))
@@ -131,28 +234,41 @@ def results_text(res: sv.SurveyResults) -> Text:
     for s in res.sections:
         text.append(f"\n{label(sv.SECTIONS, s.code)[:6]:　<6}{sv.bar(s.index, BAR_WIDTH)} {sv.index_text(s.index)}")
     if res.buildings:
-        text.append("\n" + _("Buildings") + ": ")
-        text.append_text(plain("  ".join(f"{b.code}栋 {sv.index_text(b.index)}" for b in res.buildings)))
+        text.append("\n\n" + _("Per building") + "\n", style="bold")
+        for b in res.buildings:
+            text.append_text(_padded(_("Building {code}").format(code=b.code)))
+            text.append(" " + sv.bar(b.index, BAR_WIDTH), style="cyan")
+            text.append(" " + _("index {index}").format(index=sv.index_text(b.index)) + " · "
+                        + _("{n} households answered").format(n=b.answered) + "\n")
+    text.append("\n" + _("Per question") + "\n", style="bold")
+    for q in res.questions:
+        text.append_text(question_text(q))
+        text.append("\n")
     return text
 
 
 class SurveyResultsScreen(DeskScreen):
-    """One survey's results; the free-text answers below, `o`/`s` making one a work order."""
+    """One survey's results, scrolled by keys; the free-text answers below, `o`/`s` making
+    one a work order, `c` closing the survey."""
 
     BINDING_SCOPE = "survey_results"
     DEFAULT_CSS = """
-    SurveyResultsScreen #results { height: auto; max-height: 11; }
-    SurveyResultsScreen #texts { height: 1fr; }
+    SurveyResultsScreen #results-scroll { height: 1fr; padding: 0 1; }
+    SurveyResultsScreen #results-scroll:focus { background-tint: $foreground 3%; }
+    SurveyResultsScreen #texts { height: auto; max-height: 6; }
     """
     BINDINGS = [
         Binding("o", "order('complaint')", N_("Complaint")),
         Binding("s", "order('suggestion')", N_("Suggestion")),
+        Binding("c", "close_survey", N_("Close survey")),
         Binding("escape", "back", N_("Back")),
     ]
 
     def __init__(self, survey_id: int) -> None:
         super().__init__()
         self.survey_id = survey_id
+        self.status = "open"
+        self.has_texts = False
 
     @property
     def screen_title(self) -> str:
@@ -160,7 +276,8 @@ class SurveyResultsScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield self.header()
-        yield Static(id="results")
+        with VerticalScroll(id="results-scroll"):
+            yield Static(id="results")
         yield DataTable(id="texts", cursor_type="row", zebra_stripes=True)
         yield self.footer()
 
@@ -168,7 +285,14 @@ class SurveyResultsScreen(DeskScreen):
         table = self.query_one("#texts", DataTable)
         table.add_columns(_("Room"), _("Free-text answer"), _("Work order"))
         self.refresh_data()
-        table.focus()
+        self.query_one("#results-scroll").focus()  # Up/Down/PageUp/PageDown scroll the results
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_survey":
+            return self.status == "open"
+        if action == "order":
+            return self.has_texts
+        return True
 
     def refresh_data(self) -> None:
         try:
@@ -176,12 +300,23 @@ class SurveyResultsScreen(DeskScreen):
         except FrontDeskError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
+        self.status = res.survey.status
+        self.has_texts = bool(res.texts)
         self.query_one("#results", Static).update(results_text(res))
         table = self.query_one("#texts", DataTable)
+        at = table.cursor_row
         table.clear()
         for t in res.texts:
             table.add_row(plain(t.room), plain(t.text.replace("\n", " ")[:46]), plain(t.work_order_number or "—"),
                           key=str(t.id))
+        if res.texts:
+            table.move_cursor(row=min(max(at, 0), len(res.texts) - 1))
+        table.display = bool(res.texts)
+        self.refresh_bindings()
+
+    def action_close_survey(self) -> None:
+        """c: close this survey (asked first)."""
+        ask_to_close(self, self.survey_id)
 
     def action_order(self, kind: str) -> None:
         """o / s: the free-text answer under the cursor becomes a complaint / suggestion."""

@@ -7,6 +7,7 @@ from data.surveys.answers import (
     ImportResult,
     answer_by_phone,
     answer_text,
+    check_open,
     import_answers,
     parse_answer,
     record_answers,
@@ -45,14 +46,15 @@ from data.surveys.values import (
     SAMPLES,
     SCALE_SCORES,
     SECTIONS,
+    STATUS_WORDS,
     bar,
     index_text,
 )
 
 __all__ = [
-    "CHOICE_KEYS", "ORDER_KINDS", "QUESTION_KINDS", "SAMPLES", "SCALE_SCORES", "SECTIONS", "GroupIndex",
+    "CHOICE_KEYS", "ORDER_KINDS", "QUESTION_KINDS", "SAMPLES", "SCALE_SCORES", "SECTIONS", "STATUS_WORDS", "GroupIndex",
     "HouseholdRow", "ImportResult", "building_id", "QuestionResult", "QuestionView", "QuestionnaireView", "SurveyResults",
-    "SurveyRow", "TextAnswerRow", "answer_by_phone", "answer_text", "answer_to_order", "close_survey",
+    "SurveyRow", "TextAnswerRow", "answer_by_phone", "answer_text", "check_open", "answer_to_order", "close_survey",
     "draw_sample", "ensure_standard_template", "households", "import_answers", "new_survey", "parse_answer",
     "questionnaire", "questionnaire_of", "record_answers", "results", "satisfaction_index", "survey", "survey_of_list", "surveys",
     "templates", "bar", "index_text",

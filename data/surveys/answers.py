@@ -108,8 +108,14 @@ def _open_survey(survey_id: int) -> Survey:
     if found is None:
         raise NotFoundError(_("No survey {id}.").format(id=survey_id))
     if found.status != "open":
-        raise ValidationError("survey", _("Survey {id} is closed.").format(id=survey_id))
+        raise ValidationError("survey", _("Survey “{name}” is closed: it takes no more answers.").format(
+            name=found.name))
     return found
+
+
+def check_open(survey_id: int) -> None:
+    """Refuse (ValidationError, with the survey's name) a survey that is closed."""
+    _open_survey(survey_id)
 
 
 def record_answers(survey_id: int, room_id: int, answers: dict[int, str], staff_id: int | None,

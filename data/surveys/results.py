@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from peewee import fn
+
 from data import access
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
 from data.i18n import _
-from data.models import Building, Room, Survey, SurveyAnswer, SurveyHousehold
+from data.models import Building, Room, Survey, SurveyAnswer, SurveyHousehold, SurveyQuestion
 from data.surveys.answers import answer_text
 from data.surveys.runs import SurveyRow, questionnaire, survey
 from data.surveys.values import SECTIONS
@@ -28,7 +30,8 @@ class QuestionResult:
     kind: str
     text: str
     answered: int
-    counts: tuple[tuple[str, int], ...]  # (option or rating, how many)
+    counts: tuple[tuple[str, int], ...]  # (option or rating 5…1, how many)
+    shares: tuple[float, ...]  # each count's share of `answered`, in % to one decimal
     index: float | None  # the mean score, when the question is scored
 
 
@@ -63,22 +66,27 @@ class SurveyResults:
     texts: tuple[TextAnswerRow, ...]
 
 
-def _mean(scores: list[int]) -> float | None:
-    return round(sum(scores) / len(scores), 1) if scores else None
+def _index(total: int | None, count: int | None) -> float | None:
+    """The mean of `count` scores summing to `total`, to one decimal (None for none)."""
+    return round(int(total or 0) / int(count), 1) if count else None
 
 
-def _answers(survey_id: int):
-    return list(SurveyAnswer.select(SurveyAnswer, Room.code.alias("rcode"), Building.code.alias("bcode"))
-                .join(SurveyHousehold).join(Room).join(Building)
-                .where(SurveyHousehold.survey == survey_id).order_by(SurveyAnswer.id).objects())
+def _share(n: int, of: int) -> float:
+    """n of `of` as a percentage, to one decimal (0 when nobody answered)."""
+    return round(n * 100 / of, 1) if of else 0.0
+
+
+def _of_survey(survey_id: int):
+    """The answers of a survey (the SurveyAnswer ⋈ SurveyHousehold join)."""
+    return SurveyHousehold.survey == survey_id
 
 
 def satisfaction_index(survey_id: int) -> float | None:
     """The survey's index: the mean of every scored answer (非常满意 100 … 非常不满意 20,
     a rating × 20), to one decimal; None before any."""
-    scores = [s for (s,) in SurveyAnswer.select(SurveyAnswer.score).join(SurveyHousehold)
-              .where(SurveyHousehold.survey == survey_id, SurveyAnswer.score.is_null(False)).tuples()]
-    return _mean(scores)
+    total, count = (SurveyAnswer.select(fn.SUM(SurveyAnswer.score), fn.COUNT(SurveyAnswer.score))
+                    .join(SurveyHousehold).where(_of_survey(survey_id)).tuples().get())
+    return _index(total, count)
 
 
 def _previous(row: SurveyRow) -> tuple[str, float | None]:
@@ -91,53 +99,84 @@ def _previous(row: SurveyRow) -> tuple[str, float | None]:
     return before.name, satisfaction_index(before.id)
 
 
+def _question_results(survey_id: int, questions) -> list[QuestionResult]:
+    """Per question, counted by the database (GROUP BY): how many answered, each option's or
+    rating's count and share of those who answered, and the mean score."""
+    totals = {qid: (int(n), total, scored) for qid, n, total, scored in (
+        SurveyAnswer.select(SurveyAnswer.question, fn.COUNT(SurveyAnswer.id), fn.SUM(SurveyAnswer.score),
+                            fn.COUNT(SurveyAnswer.score))
+        .join(SurveyHousehold).where(_of_survey(survey_id)).group_by(SurveyAnswer.question).tuples())}
+    counted = [q.id for q in questions if q.kind != "text"]
+    values: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    if counted:
+        for qid, value, n in (SurveyAnswer.select(SurveyAnswer.question, SurveyAnswer.value, fn.COUNT(SurveyAnswer.id))
+                              .join(SurveyHousehold)
+                              .where(_of_survey(survey_id), SurveyAnswer.question.in_(counted))
+                              .group_by(SurveyAnswer.question, SurveyAnswer.value).tuples()):
+            values[qid].append((value, int(n)))
+    out = []
+    for q in questions:
+        answered, total, scored = totals.get(q.id, (0, 0, 0))
+        if q.kind in ("single", "multi"):
+            tally = [0] * len(q.choices)
+            for value, n in values.get(q.id, []):  # a multiple choice's "1,3" counts for 1 and 3
+                for part in value.split(","):
+                    if part.isdigit() and 1 <= int(part) <= len(tally):
+                        tally[int(part) - 1] += n
+            counts = tuple(zip(q.choices, tally, strict=True))
+        elif q.kind == "rating":
+            got = dict(values.get(q.id, []))
+            counts = tuple((str(r), got.get(str(r), 0)) for r in range(5, 0, -1))
+        else:
+            counts = ()
+        out.append(QuestionResult(q.id, q.position, q.section, q.kind, q.text, answered, counts,
+                                  tuple(_share(n, answered) for _t, n in counts), _index(total, scored)))
+    return out
+
+
+def _text_answers(survey_id: int, questions) -> list[TextAnswerRow]:
+    """The free-text answers, in the order given, with the work order each became."""
+    texts = {q.id: q for q in questions if q.kind == "text"}
+    if not texts:
+        return []
+    rows = list(SurveyAnswer.select(SurveyAnswer.id, SurveyAnswer.question, SurveyAnswer.value,
+                                    SurveyAnswer.work_order, Room.code.alias("rcode"))
+                .join(SurveyHousehold).join(Room)
+                .where(_of_survey(survey_id), SurveyAnswer.question.in_(list(texts)))
+                .order_by(SurveyAnswer.id).objects())
+    numbers = _order_numbers([a.work_order_id for a in rows if a.work_order_id])
+    return [TextAnswerRow(a.id, a.rcode, texts[a.question_id].text, answer_text(texts[a.question_id], a.value),
+                          a.work_order_id, numbers.get(a.work_order_id or 0, "")) for a in rows]
+
+
 def results(survey_id: int) -> SurveyResults:
     """Everything the results view and `surveys results` show."""
     row = survey(survey_id)
     questions = questionnaire(Survey.get_by_id(survey_id).questionnaire_id).questions
-    answers = _answers(survey_id)
-    by_question: dict[int, list] = defaultdict(list)
-    by_section: dict[str, list[int]] = defaultdict(list)
-    by_building: dict[str, list[int]] = defaultdict(list)
-    building_sheets: dict[str, set[int]] = defaultdict(set)
-    section_of = {q.id: q.section for q in questions}
-    for a in answers:
-        by_question[a.question_id].append(a)
-        building_sheets[a.bcode].add(a.household_id)
-        if a.score is not None:
-            by_section[section_of.get(a.question_id, "")].append(a.score)
-            by_building[a.bcode].append(a.score)
-    out, texts = [], []
-    for q in questions:
-        got = by_question.get(q.id, [])
-        if q.kind in ("single", "multi"):
-            tally = [0] * len(q.choices)
-            for a in got:
-                for n in a.value.split(","):
-                    if n.isdigit() and 1 <= int(n) <= len(tally):
-                        tally[int(n) - 1] += 1
-            counts = tuple(zip(q.choices, tally, strict=True))
-        elif q.kind == "rating":
-            counts = tuple((str(r), sum(1 for a in got if a.value == str(r))) for r in range(5, 0, -1))
-        else:
-            counts = ()
-            texts.extend(TextAnswerRow(a.id, a.rcode, q.text, answer_text(q, a.value), a.work_order_id, "")
-                         for a in got)
-        out.append(QuestionResult(q.id, q.position, q.section, q.kind, q.text, len(got), counts,
-                                  _mean([a.score for a in got if a.score is not None])))
-    numbers = _order_numbers([t.work_order_id for t in texts if t.work_order_id])
-    texts = [TextAnswerRow(t.id, t.room, t.question, t.text, t.work_order_id,
-                           numbers.get(t.work_order_id or 0, "")) for t in texts]
+    sections = {code: (int(n), _index(total, n)) for code, total, n in (
+        SurveyAnswer.select(SurveyQuestion.section, fn.SUM(SurveyAnswer.score), fn.COUNT(SurveyAnswer.score))
+        .join(SurveyHousehold).switch(SurveyAnswer).join(SurveyQuestion)
+        .where(_of_survey(survey_id), SurveyAnswer.score.is_null(False))
+        .group_by(SurveyQuestion.section).tuples())}
+    buildings = list(
+        SurveyAnswer.select(Building.code, fn.COUNT(SurveyAnswer.household.distinct()), fn.SUM(SurveyAnswer.score),
+                            fn.COUNT(SurveyAnswer.score))
+        .join(SurveyHousehold).join(Room).join(Building)
+        .where(_of_survey(survey_id)).group_by(Building.code).tuples())
     previous_name, previous_index = _previous(row)
     return SurveyResults(
         row, row.answered, row.households, satisfaction_index(survey_id), previous_name, previous_index,
-        tuple(out),
-        tuple(GroupIndex(code, len(by_section[code]), _mean(by_section[code])) for code in SECTIONS
-              if code in by_section),
-        tuple(GroupIndex(code, len(building_sheets[code]), _mean(by_building[code]))
-              for code in sorted(building_sheets)),
-        tuple(texts),
+        tuple(_question_results(survey_id, questions)),
+        tuple(GroupIndex(code, *sections[code]) for code in SECTIONS if code in sections),
+        tuple(GroupIndex(code, int(households), _index(total, n))
+              for code, households, total, n in sorted(buildings, key=lambda b: _building_order(b[0]))),
+        tuple(_text_answers(survey_id, questions)),
     )
+
+
+def _building_order(code: str) -> tuple[int, int, str]:
+    """Buildings in their natural order: 2 before 10."""
+    return (0, int(code), "") if code.isdigit() else (1, 0, code)
 
 
 def _order_numbers(ids: list[int]) -> dict[int, str]:

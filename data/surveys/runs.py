@@ -16,6 +16,7 @@ from data.i18n import _
 from data.limits import quote
 from data.models import (
     Building,
+    CallList,
     Community,
     Occupancy,
     Questionnaire,
@@ -228,12 +229,21 @@ def households(survey_id: int) -> list[HouseholdRow]:
     return [HouseholdRow(h.room_id, h.rcode, h.bcode, h.person_id, h.answered_at, h.channel) for h in rows]
 
 
-def close_survey(survey_id: int, staff_id: int | None) -> None:
-    """Close a survey: its figures are final and the next survey compares with it."""
+def close_survey(survey_id: int, staff_id: int | None) -> SurveyRow:
+    """Close a survey (结束调查): it takes no more answers, by phone, at the desk or by import;
+    its phone call list is closed with it (its numbers leave the calls screen); its figures
+    are final and the next survey compares with it."""
     access.require("survey.manage", staff_id)
-    survey(survey_id)
+    row = survey(survey_id)
+    if row.status == "closed":
+        raise ValidationError("survey", _("Survey “{name}” is closed already.").format(name=row.name))
+    at = now()
     with transaction():
-        Survey.update(status="closed", closed_at=now()).where(Survey.id == survey_id).execute()
+        Survey.update(status="closed", closed_at=at).where(Survey.id == survey_id).execute()
+        if row.call_list_id is not None:
+            CallList.update(closed_at=at).where(CallList.id == row.call_list_id,
+                                                CallList.closed_at.is_null()).execute()
+    return survey(survey_id)
 
 
 def building_id(community_id: int, code: str) -> int:

@@ -29,6 +29,9 @@ SAMPLES = {
     "served": N_("Served last month"),
 }
 
+#: A survey's status as the list shows it.
+STATUS_WORDS = {"open": N_("Survey open"), "closed": N_("Survey closed")}
+
 #: The 5-level answer and its score on the 0–100 index (a 1–5 rating scores rating × 20).
 SCALE_SCORES = {"非常满意": 100, "满意": 80, "一般": 60, "不满意": 40, "非常不满意": 20}
 SCALE = tuple(SCALE_SCORES)

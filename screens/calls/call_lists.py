@@ -393,12 +393,17 @@ class CallListPane(CallsPane):
     def ask_survey(self, item: Any) -> None:
         """1 (connected) on a survey item: the questions one key each, F10 stores them with
         the connected attempt; then the next item."""
-        from data.surveys import survey_of_list
+        from data.surveys import check_open, survey_of_list
         from screens.survey_phone import SurveyPhoneModal
 
         survey_id = survey_of_list(self.list_id or 0)
         if survey_id is None:
             self._record(item, "connected", None)
+            return
+        try:
+            check_open(survey_id)  # closed while this list was open: no more answers
+        except FrontDeskError as exc:
+            self.notify(exc.message, severity="error", markup=False)
             return
         note = self.query_one("#list-note", Input).value
 

@@ -48,3 +48,23 @@ def test_results_json_against_a_hand_count(db, capsys):
     assert [t["work_order_number"] for t in after["texts"]] == [order["work_order"]]
     assert run(url, "surveys", "results", str(sid), "--order", str(text["id"]), "suggestion") == 2
     assert "已转为工单" in capsys.readouterr().err
+
+
+def test_results_per_question_and_close(db, capsys):
+    url, sid = db
+    assert run(url, "surveys", "results", str(sid), "--json") == 0
+    [res] = json_lines(capsys)
+    q1 = res["questions"][0]  # 非常满意 once, 一般 once, of two
+    assert (q1["answered"], q1["index"]) == (2, 80.0)
+    assert [c for c in q1["counts"]] == [["非常满意", 1], ["满意", 0], ["一般", 1], ["不满意", 0], ["非常不满意", 0]]
+    assert q1["shares"] == [50.0, 0.0, 50.0, 0.0, 0.0]
+    assert res["questions"][8]["answered"] == 1 and res["questions"][8]["counts"] == []
+    assert run(url, "surveys", "close", str(sid), "--json") == 0
+    [row] = json_lines(capsys)
+    assert (row["id"], row["status"]) == (sid, "closed")
+    assert run(url, "surveys", "answer", str(sid), "--room", "2-1-102", "2=5") == 2
+    assert "已结束，不再接受答卷" in capsys.readouterr().err
+    assert run(url, "surveys", "close", str(sid)) == 2
+    assert "已经结束" in capsys.readouterr().err
+    assert run(url, "surveys", "list") == 0
+    assert capsys.readouterr().out.count("已结束") == 2

@@ -105,3 +105,72 @@ async def test_the_activities_tab(world):
         app.screen.query_one("#field-people", Input).value = "2"
         await pilot.press("f10")
         await wait_for(pilot, lambda: "2/30" in screen_text(app))
+
+
+@pytest.fixture
+def slow_hook(world, tmp_path):
+    """A message command that waits until the test opens its gate: a slow SMS gateway."""
+    from data.settings import set_setting
+
+    admin = f.staff("admin1", "管理员", "admin")
+    gate = tmp_path / "gate"
+    script = tmp_path / "sms"
+    script.write_text(f"#!/bin/sh\nwhile [ ! -e '{gate}' ]; do sleep 0.05; done\nexit 0\n")
+    script.chmod(0o755)
+    set_setting("message_command", str(script), admin.id)
+    for code, name, mobile in (("3-1-201", "李雷", "13800000011"), ("3-1-202", "韩梅梅", "13800000012")):
+        pid = people.create_person(PersonInput(name=name, phones=[mobile]))
+        people.move_in(pid, people.ensure_room(world["comm"].id, code), "owner")
+    return gate
+
+
+async def test_publishing_runs_in_a_worker_and_the_screen_answers_keys(world, slow_hook):
+    from data import notices
+    from data.models import NoticeDelivery
+
+    water = {"开始时间": "12月1日 9:00", "结束时间": "12月1日 17:00", "原因": "水泵检修"}
+    first = notices.create_notice("停水通知", world["comm"].id, "3", water, world["sup"].id)
+    second = notices.create_notice("停水通知", world["comm"].id, "5", water, world["sup"].id)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(NoticesScreen(first.id))
+        await wait_for(pilot, lambda: "关于3栋临时停水的通知" in screen_text(app))
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "正在发布" in screen_text(app))
+        # The messages wait on the gateway; the screen still answers: the other notice is shown.
+        ids = [r.id for r in app.screen.rows]
+        towards, back = ("up", "down") if ids.index(second.id) < ids.index(first.id) else ("down", "up")
+        await pilot.press(towards)
+        await wait_for(pilot, lambda: app.screen.notice_id == second.id)
+        await wait_for(pilot, lambda: "5栋" in screen_text(app).split("正在发布")[1])
+        await pilot.press("p")  # a second p while the first runs does nothing
+        await pilot.press(back)
+        await wait_for(pilot, lambda: app.screen.notice_id == first.id)
+        assert notices.get_notice(second.id).status == "draft"
+        assert [w for w in app.workers if w.is_running and w.group == "notice-jobs"]
+        slow_hook.touch()  # the gateway answers
+        await wait_for(pilot, lambda: "正在发布" not in screen_text(app), timeout=30)
+        await settle(app, pilot)
+        text = screen_text(app)
+        # 3-1-201 and 3-1-202 told by message; 3-1-102 (a landline) on the call list; 3-1-101 has no number.
+        assert "已发布到 4 户：短信通知 2 户，待电话通知 1 户" in text, text
+        assert "未通知 2 户" in text
+    assert notices.get_notice(second.id).status == "draft"
+    assert NoticeDelivery.select().where(NoticeDelivery.notice == first.id,
+                                         NoticeDelivery.how == "message").count() == 2
+
+
+async def test_the_pdf_is_written_in_a_worker(world):
+    from data import notices
+
+    n = notices.create_notice("停水通知", world["comm"].id, "3", {"开始时间": "9:00", "结束时间": "17:00",
+                                                                 "原因": "检修"}, world["sup"].id)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(NoticesScreen(n.id))
+        await wait_for(pilot, lambda: "关于3栋临时停水的通知" in screen_text(app))
+        await pilot.press("w")
+        await wait_for(pilot, lambda: "正在生成" not in screen_text(app) and not app.screen.running, timeout=30)
+        assert "已写入：" in screen_text(app) and ".pdf" in screen_text(app)

@@ -1,6 +1,8 @@
 """满意度 at 80×24 (issue 19 item 2): the results show the index against the last survey,
-a bar per section and the buildings; a free-text answer becomes a complaint by `o`; a
-phone survey on a household of the survey's call list answered by keys is stored."""
+a bar per section, each building's answers and index and each question's bars, scrolled
+by keys; a free-text answer becomes a complaint by `o`; `c` then y closes a survey; the
+new-survey form offers every sample; a phone survey on a household of the survey's call
+list answered by keys is stored."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from screens.surveys import SurveyResultsScreen, SurveysScreen
 from tests.helpers.surveys import world
 from tests.screen_text import screen_text, settle, wait_for
 from tui.app import FrontDeskApp
+from widgets.confirm import ConfirmModal
+from widgets.form import FormModal
 
 SIZE = (80, 24)
 
@@ -64,7 +68,7 @@ async def test_results_show_the_index_bars_and_a_complaint_by_o(w):
         text = screen_text(app)
         assert "满意度指数 80.0" in text and "上次调查：60.0" in text and "+20.0" in text
         assert "客服" in text and "█" * 16 + "····" in text  # 80 on a bar of 20
-        assert "1栋 100.0" in text and "2栋 60.0" in text
+        assert "各楼栋" in text and "指数 100.0 · 1 户作答" in text and "指数 60.0 · 1 户作答" in text
         assert "电梯经常坏" in text and "1-1-101" in text
         await pilot.press("o")
         await wait_for(pilot, lambda: WorkOrder.select().exists())
@@ -76,6 +80,135 @@ async def test_results_show_the_index_bars_and_a_complaint_by_o(w):
         await pilot.press("s")  # once only: said, nothing more made
         await wait_for(pilot, lambda: _said(app, "已转为工单"))
         assert WorkOrder.select().count() == 1
+
+
+def _line(text: str, *words: str) -> str:
+    """The first line of the screen holding every one of `words` ("" if none)."""
+    return next((line for line in text.splitlines() if all(w in line for w in words)), "")
+
+
+async def test_results_per_question_and_per_building_scroll_by_keys(w):
+    app = FrontDeskApp(sign_in("desk1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(SurveyResultsScreen(w.sid))
+        await wait_for(pilot, lambda: "各楼栋" in screen_text(app))
+        await settle(app, pilot)
+        text = screen_text(app)
+        # Building 1: 100 + 100 → 100.0; building 2: 60 + 60 → 60.0; one household each.
+        assert "█" * 20 + " 指数 100.0 · 1 户作答" in _line(text, "1栋")
+        assert "█" * 12 + "·" * 8 + " 指数 60.0 · 1 户作答" in _line(text, "2栋")
+        # Question 1 (single, the scale): 非常满意 1 of 2, 一般 1 of 2, its index (100 + 60) / 2.
+        assert "各题结果" in text and "1. 您对客服中心的服务态度是否满意？" in text
+        assert "2 人作答  指数 80.0" in text
+        assert "█" * 10 + "·" * 10 + "    1  50.0%" in _line(text, "非常满意")
+        assert "·" * 20 + "    0   0.0%" in _line(text, "不满意")
+        assert "停车管理" not in text  # question 7 is further down
+        for _ in range(8):
+            if "停车管理" in screen_text(app):
+                break
+            await pilot.press("pagedown")
+            await settle(app, pilot)
+        text = screen_text(app)
+        assert "7. 停车管理（1–5 分）" in text and "0 人作答" in _line(text, "0 人作答")
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "9. 您对物业服务还有什么意见或建议？" in screen_text(app))
+        assert "1 人作答  （文字意见见下方列表）" in screen_text(app)
+        await pilot.press("home")
+        await wait_for(pilot, lambda: "满意度指数 80.0" in screen_text(app))
+        await pilot.press("down", "down", "down")
+        await wait_for(pilot, lambda: "满意度指数 80.0" not in screen_text(app))
+
+
+async def test_c_then_y_closes_a_survey_from_the_list(w):
+    app = FrontDeskApp(sign_in("desk1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("surveys")
+        await wait_for(pilot, lambda: isinstance(app.screen, SurveysScreen))
+        await settle(app, pilot)
+        assert "c 结束调查" in screen_text(app)  # on the open survey under the cursor
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "结束调查“一季度满意度”（已答 2/6 户）" in screen_text(app)
+        await pilot.press("n")  # no: still open
+        await wait_for(pilot, lambda: isinstance(app.screen, SurveysScreen))
+        assert surveys.survey(w.sid).status == "open"
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: surveys.survey(w.sid).status == "closed")
+        await wait_for(pilot, lambda: "进行中" not in screen_text(app))
+        assert screen_text(app).count("已结束") == 2
+        assert _said(app, "调查“一季度满意度”已结束：已答 2/6 户，不再接受答卷。")
+        assert "c 结束调查" not in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SurveyResultsScreen))
+        await wait_for(pilot, lambda: "[已结束]" in screen_text(app))
+        assert "结束调查" not in screen_text(app)
+
+
+async def test_c_on_the_results_closes_the_survey(w):
+    app = FrontDeskApp(sign_in("desk1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(SurveyResultsScreen(w.sid))
+        await wait_for(pilot, lambda: "[进行中]" in screen_text(app))
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("enter")  # only y says yes here
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmModal) and surveys.survey(w.sid).status == "open"
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "[已结束]" in screen_text(app))
+        assert surveys.survey(w.sid).status == "closed"
+
+
+async def test_the_new_survey_form_offers_every_sample(w):
+    from textual.widgets import Input, Select
+
+    app = FrontDeskApp(sign_in("desk1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("surveys")
+        await wait_for(pilot, lambda: isinstance(app.screen, SurveysScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        form = app.screen
+        sample = form.query_one("#field-sample", Select)
+        offered = [(str(text), code) for text, code in sample._options if isinstance(code, str)]
+        assert offered == [("全部住户", "all"), ("单栋楼", "building"), ("随机抽样", "random"),
+                           ("上月服务过的住户", "served")]
+        sample.value = "building"
+        await settle(app, pilot)
+        form.query_one("#field-building", Input).value = "2"
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, SurveyResultsScreen))
+        new = max(r.id for r in surveys.surveys())
+        row = surveys.survey(new)
+        assert (row.sample, row.households) == ("building", 3)
+        assert {h.building for h in surveys.households(new)} == {"2"}
+        app.pop_screen()
+        await wait_for(pilot, lambda: isinstance(app.screen, SurveysScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        form = app.screen
+        form.query_one("#field-sample", Select).value = "random"
+        await settle(app, pilot)
+        form.query_one("#field-size", Input).value = "4"
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, SurveyResultsScreen))
+        row = surveys.survey(max(r.id for r in surveys.surveys()))
+        assert (row.sample, row.households) == ("random", 4)
+        app.pop_screen()
+        await wait_for(pilot, lambda: isinstance(app.screen, SurveysScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        app.screen.query_one("#field-sample", Select).value = "served"
+        await settle(app, pilot)
+        await pilot.press("f10")  # nobody was served last month here: said, the form stays
+        await wait_for(pilot, lambda: "没有可调查的住户" in screen_text(app) or _said(app, "没有"))
+        assert isinstance(app.screen, FormModal)
 
 
 @pytest.fixture

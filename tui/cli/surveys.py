@@ -9,12 +9,13 @@ import dataclasses
 from collections.abc import Callable
 
 from data.i18n import _
-from data.surveys.values import bar, index_text
+from data.surveys.values import STATUS_WORDS, bar, index_text
+from data.vocab import label
 from tui.cli.common import emit, open_db, pad, sign_in
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """Register `surveys` (templates, new, list, sample, answer, import, results)."""
+    """Register `surveys` (templates, new, list, sample, answer, import, close, results)."""
     p = sub.add_parser("surveys", help=_("satisfaction surveys (满意度调查): run, answer, import, results"))
     actions = p.add_subparsers(dest="surveys_command", metavar="ACTION", required=True)
 
@@ -50,6 +51,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--skip-bad", dest="skip_bad", action="store_true", help=_("store the good rows, list the bad"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
 
+    q = actions.add_parser("close", help=_("close a survey: no more answers, its call list closed"))
+    q.add_argument("id", type=int, metavar="ID")
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
     q = actions.add_parser("results", help=_("the index, per question and per building, the free-text answers"))
     q.add_argument("id", type=int, metavar="ID")
     q.add_argument("--order", nargs=2, metavar=("ANSWER", "KIND"),
@@ -59,7 +64,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def _print_results(res) -> None:
     from data.surveys import SECTIONS
-    from data.vocab import label
 
     print(f"#{res.survey.id} {res.survey.name}  {res.survey.community}  "
           + _("{answered} of {total} answered").format(answered=res.answered, total=res.households))
@@ -75,9 +79,8 @@ def _print_results(res) -> None:
         print(f"  {pad(b.code, 12)} {bar(b.index)} {index_text(b.index)}  ({b.answered})")
     for q in res.questions:
         print(f"{q.position}. {q.text}  ({q.answered})" + (f"  {index_text(q.index)}" if q.index is not None else ""))
-        top = max((n for _t, n in q.counts), default=0) or 1
-        for text, n in q.counts:
-            print(f"    {pad(text, 12)} {'█' * round(n / top * 20)} {n}")
+        for (text, n), share in zip(q.counts, q.shares, strict=True):
+            print(f"    {pad(text, 12)} {bar(share)} {n:>4}  {share:5.1f}%")
     if res.texts:
         print("【" + _("Free-text answers") + "】")
         for t in res.texts:
@@ -131,7 +134,7 @@ def cmd_surveys(args: argparse.Namespace) -> int:
                 emit(dataclasses.asdict(row))
             else:
                 print(f"#{row.id:<4} {pad(row.name, 24)} {pad(row.community, 12)} {row.answered}/{row.households}  "
-                      f"{row.status}  {row.created_at:%Y-%m-%d}")
+                      f"{pad(label(STATUS_WORDS, row.status), 8)} {row.created_at:%Y-%m-%d}")
     elif command == "sample":
         for h in surveys.households(args.id):
             if args.json:
@@ -154,6 +157,14 @@ def cmd_surveys(args: argparse.Namespace) -> int:
             print(_("{n} answer sheets imported.").format(n=done.stored))
             for line, reason in done.bad:
                 print(_("row {row}: {reason}").format(row=line, reason=reason))
+    elif command == "close":
+        row = surveys.close_survey(args.id, me.id)
+        if args.json:
+            emit(dataclasses.asdict(row))
+        else:
+            print(_("Survey #{id} {name} closed: {answered} of {total} answered, index {index}.").format(
+                id=row.id, name=row.name, answered=row.answered, total=row.households,
+                index=index_text(surveys.satisfaction_index(row.id))))
     elif command == "results":
         if args.order:
             number = surveys.answer_to_order(int(args.order[0]), args.order[1], me.id)

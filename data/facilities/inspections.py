@@ -372,9 +372,13 @@ def open_work_order(run_id: int, item_id: int, staff_id: int, *, note: str = "")
             if text:
                 finding.append(text)
         title = f"{facility.name}：{item.text}" if facility else item.text
-        order = create_order(OrderInput(
-            kind="repair", title=title[:120], community_id=route.community_id, channel="patrol",
-            description="\n".join(finding), location=place[:120]), staff_id)
+        access.require("order.create", staff_id)
+        # Who found it may open it though it is outside their territory (a technician on a
+        # round): the order's read-back is the system's, the order is still theirs.
+        with access.acting(None):
+            order = create_order(OrderInput(
+                kind="repair", title=title[:120], community_id=route.community_id, channel="patrol",
+                description="\n".join(finding), location=place[:120]), staff_id)
         building = facility.building_id if facility else None
         WorkOrder.update(facility=facility.id if facility else None,
                          building=building).where(WorkOrder.id == order.id).execute()

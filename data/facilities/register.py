@@ -267,3 +267,24 @@ def history(facility_id: int, staff_id: int | None = None, limit: int = 200) -> 
         out.append(HistoryEntry(a.answered_at, "inspection", text, bool(a.ok), a.rname))
     out.sort(key=lambda h: h.at, reverse=True)
     return out[:limit]
+
+
+def building_id_for(community_id: int, code: str) -> int | None:
+    """The id of the building `code` (as typed, "3" or "3号楼") of a community; None when
+    `code` is empty; NotFoundError when there is no such building."""
+    code = (code or "").strip().removesuffix("号楼").removesuffix("栋")
+    if not code:
+        return None
+    row = Building.get_or_none(Building.community == community_id, Building.code == code)
+    if row is None:
+        raise NotFoundError(_("No building {code} in that community.").format(code=code))
+    return row.id
+
+
+def buildings_of(community_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, code) of the buildings that have facilities, for the screen's filter."""
+    query = (Building.select(Building.id, Building.code).join(Facility, on=(Facility.building == Building.id))
+             .distinct())
+    if community_id is not None:
+        query = query.where(Building.community == community_id)
+    return sorted(((b.id, b.code) for b in query), key=lambda b: (len(b[1]), b[1]))

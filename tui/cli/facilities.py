@@ -181,15 +181,15 @@ def cmd_facilities(args: argparse.Namespace) -> int:
             print(_("{name}: {check} recorded; next due {due}.").format(name=view.name, check=check.name,
                                                                          due=check.next_due))
     else:  # due
-        rows = fac.due_checks(within_days=max(0, args.days), staff_id=staff.id)
-        for d in rows:
+        pending = fac.due_checks(within_days=max(0, args.days), staff_id=staff.id)
+        for d in pending:
             if args.json:
                 emit(_as_json(d))
             else:
                 when = (_("overdue {n} days").format(n=-d.days) if d.overdue
                         else _("in {n} days").format(n=d.days))
                 print(f"{d.next_due}  {pad(when, 14)} {pad(d.facility, 22)} {pad(d.building, 4)} {d.name}")
-        if not rows and not args.json:
+        if not pending and not args.json:
             print(_("Nothing due."))
     return 0
 
@@ -258,18 +258,18 @@ def cmd_inspections(args: argparse.Namespace) -> int:
         _print_run(args, fac.start_run(route.id, staff.id, occurrence=occurrence))
     elif step == "record":
         run = fac.get_run(args.run, staff.id)
-        item = next((i for i in run.items if i.seq == args.item), None)
-        if item is None:
+        found = next((i for i in run.items if i.seq == args.item), None)
+        if found is None:
             raise NotFoundError(_("No item {ref} on this route.").format(ref=args.item))
         ok = True if args.ok else (False if args.not_ok else None)
-        answer = fac.record_answer(run.id, item.id, staff.id, ok=ok, reading=args.reading, note=args.note)
+        answer = fac.record_answer(run.id, found.id, staff.id, ok=ok, reading=args.reading, note=args.note)
         number = ""
         if args.order and not answer.ok:
-            number = fac.open_work_order(run.id, item.id, staff.id).number
+            number = fac.open_work_order(run.id, found.id, staff.id).number
         if args.json:
             emit({**_as_json(answer), "work_order": number or answer.work_order})
         else:
-            print(f"{item.seq}. {item.text}: {_('normal') if answer.ok else _('not normal')}"
+            print(f"{found.seq}. {found.text}: {_('normal') if answer.ok else _('not normal')}"
                   + (" → " + _("work order {number}").format(number=number) if number else ""))
     elif step == "finish":
         _print_run(args, fac.finish_run(args.run, staff.id))

@@ -153,6 +153,14 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     # records them on the committee's behalf and enters the written ballots; leads too.
     "meetings.view": (frozenset({DESK}) | LEADS, N_("see owners' meetings, their tally and the committee")),
     "meetings.record": (frozenset({DESK}) | LEADS, N_("record owners' meetings, ballots and the committee")),
+    # Facilities (设施设备台账) and inspection routes (巡查, data.facilities): everyone sees
+    # the register and the routes; technicians and leads record inspections and walk the
+    # routes; leads keep the register and set the routes up.
+    "facilities.view": (EVERYONE, N_("see the facilities register")),
+    "facilities.manage": (LEADS, N_("keep the facilities register")),
+    "inspections.view": (EVERYONE, N_("see inspection routes and their results")),
+    "inspections.record": (frozenset({TECH}) | LEADS, N_("record inspections")),
+    "inspections.manage": (LEADS, N_("set up inspection routes")),
     # What unattended work may do (and people who may run it by hand).
     "escalate": (LEADS | {SERVICE}, N_("run the escalation sweep")),
     "remind": (LEADS | {SERVICE}, N_("send the calendar reminders")),

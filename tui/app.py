@@ -370,6 +370,7 @@ class FrontDeskApp(TypeAhead, DeskApp):
         from data.calls import notify_due_callbacks
         from data.contracts import sweep as contract_sweep
         from data.escalation import sweep
+        from data.facilities import remind_due_checks
         from data.fees.collection import sweep_missed_promises
         from data.meetings import notify_expiring_terms
         from data.reminders import send_reminders
@@ -385,6 +386,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
             renewals = [r for r in contract_sweep()[1] if r.staff_login == self.staff.login]
             terms = notify_expiring_terms()  # 业委会 terms ending within 60 days, once each
         if mine or due or reminded or renewals or terms:
+            checks = [c for c in remind_due_checks() if self.staff.login in c.logins]
+        if mine or due or reminded or renewals or checks:
             # What reached this user shows as toasts now, not a poll later (the check skips
             # what it has shown, so the poll that follows does not repeat them).
             self.call_from_thread(self.check_notifications)

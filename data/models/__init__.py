@@ -36,6 +36,7 @@ from data.models.calls import (
 )
 from data.models.contracts import Contract, ContractCounter, ContractEvent, ContractTemplate
 from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
+from data.models.facilities import Facility, FacilityCheck, FacilityCheckRecord
 from data.models.fees import (
     Allocation,
     ArrearsContact,
@@ -60,6 +61,7 @@ from data.models.fees import (
 )
 from data.models.handover import Handover, HandoverCommunity
 from data.models.hotline import HotlineOrder
+from data.models.inspections import InspectionRoute, InspectionRun, RouteItem, RunAnswer
 from data.models.knowledge import (
     KbArticle,
     KbArticleOrder,
@@ -135,6 +137,9 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     PersonNote,
     Category,
     SlaPolicy,
+    Facility,  # before WorkOrder: an order names the facility it is about (0039)
+    FacilityCheck,
+    FacilityCheckRecord,
     WorkOrder,
     WorkOrderHistory,
     WorkOrderLink,
@@ -222,6 +227,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     NoticeDelivery,
     Activity,
     ActivitySignup,
+    InspectionRoute,
+    RouteItem,
+    InspectionRun,
+    RunAnswer,
 )
 
 __all__ = [
@@ -245,4 +254,6 @@ __all__ = [
     "Meeting", "Proposal", "BallotEntry", "CommitteeMember", "CommitteeMeeting",
     "Questionnaire", "SurveyQuestion", "Survey", "SurveyHousehold", "SurveyAnswer",
     "Notice", "NoticeTarget", "NoticeDelivery", "Activity", "ActivitySignup",
+    "Facility", "FacilityCheck", "FacilityCheckRecord", "InspectionRoute", "RouteItem", "InspectionRun",
+    "RunAnswer",
 ]

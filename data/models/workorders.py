@@ -15,6 +15,7 @@ from peewee import (
 
 from data.clock import now
 from data.db import BaseModel
+from data.models.facilities import Facility
 from data.models.people import Building, Community, Person, Room
 from data.models.staff import Staff
 
@@ -86,6 +87,9 @@ class WorkOrder(BaseModel):
     callback_at = DateTimeField(null=True)
     merged_into = ForeignKeyField("self", null=True, backref="merged", on_delete="SET NULL")
     version = IntegerField(default=1)
+    # Migration 0039: the facility the order is about (an inspection finding, a repair of
+    # an elevator): the facility's history lists it.
+    facility = ForeignKeyField(Facility, null=True, backref="+", on_delete="SET NULL")
 
     class Meta:
         indexes = (

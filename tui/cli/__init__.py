@@ -21,6 +21,7 @@ from tui.cli import (
     contracts,
     desk_registers,
     duty,
+    facilities,
     fees,
     handover,
     knowledge,
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     fees.add_parsers(sub)
     knowledge.add_parsers(sub)
     meetings.add_parsers(sub)
+    facilities.add_parsers(sub)
     surveys.add_parsers(sub)
     notices.add_parsers(sub)
     return parser
@@ -180,6 +182,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     **fees.COMMANDS,
     **knowledge.COMMANDS,
     **meetings.COMMANDS,
+    **facilities.COMMANDS,
     **surveys.COMMANDS,
     **notices.COMMANDS,
 }

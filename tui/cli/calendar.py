@@ -389,8 +389,15 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from data.meetings import notify_expiring_terms
 
     notify_expiring_terms()
+    # Facilities' legal inspections due within 30 days reach who answers for them (else the
+    # supervisors), once per due date (data.facilities.remind_due_checks).
+    from data.facilities import remind_due_checks
+
+    checks = remind_due_checks()
     if args.json:
         out: dict = {"sent": run.sent}
+        if checks:
+            out.update(inspections_due=[c.facility for c in checks])
         if moved or renewals:  # only when there is something: scripts read {"sent": N}
             out.update(contracts_moved=moved, renewals=[r.number for r in renewals])
         if args.hook:
@@ -401,6 +408,9 @@ def cmd_remind(args: argparse.Namespace) -> int:
         if renewals:
             print(_("{count} contracts ending soon: their owners were told ({numbers}).").format(
                 count=len(renewals), numbers=", ".join(r.number for r in renewals)))
+        if checks:
+            print(_("{count} facility inspections due soon: who answers for them was told.").format(
+                count=len(checks)))
         if args.hook:
             print(_("{count} sent through the hook.").format(count=run.hooked))
     for failure in run.failed:

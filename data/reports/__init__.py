@@ -11,6 +11,7 @@ from data.reports.periods import (
     parse_period,
     parse_scope,
 )
+from data.reports.stages import StageRow, StageSpan, StageView, open_stages, stage_report
 from data.reports.standard import REPORTS, ReportKind, report_names, run_report
 from data.reports.values import Report, ReportColumn, SummaryLine, cell_text, change_text
 from data.reports.workorders import REPEAT_DAYS, callback_promise
@@ -18,5 +19,6 @@ from data.reports.workorders import REPEAT_DAYS, callback_promise
 __all__ = [
     "MAX_RANGE_DAYS", "REPEAT_DAYS", "REPORTS", "Period", "Report", "ReportColumn", "ReportKind", "Scope",
     "SummaryLine", "callback_promise", "cell_text", "change_text", "month_period", "parse_period",
-    "parse_scope", "report_names", "run_report",
+    "parse_scope", "report_names", "run_report", "StageRow", "StageSpan", "StageView", "open_stages",
+    "stage_report",
 ]

@@ -3,6 +3,7 @@ service stage report, and their export to XLSX and CSV."""
 
 from __future__ import annotations
 
+from data.reports.export import export_report, report_bytes, to_csv, to_xlsx
 from data.reports.periods import (
     MAX_RANGE_DAYS,
     Period,
@@ -20,5 +21,5 @@ __all__ = [
     "MAX_RANGE_DAYS", "REPEAT_DAYS", "REPORTS", "Period", "Report", "ReportColumn", "ReportKind", "Scope",
     "SummaryLine", "callback_promise", "cell_text", "change_text", "month_period", "parse_period",
     "parse_scope", "report_names", "run_report", "StageRow", "StageSpan", "StageView", "open_stages",
-    "stage_report",
+    "stage_report", "export_report", "report_bytes", "to_csv", "to_xlsx",
 ]

@@ -31,6 +31,7 @@ from tui.cli import (
     phone_gate,
     registers,
     renovations,
+    reports,
     retention,
     settings,
     surveys,
@@ -93,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     meetings.add_parsers(sub)
     surveys.add_parsers(sub)
     notices.add_parsers(sub)
+    reports.add_parsers(sub)
     return parser
 
 
@@ -160,6 +162,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     "migrate": cmd_migrate,
     "bench": cmd_bench,
     **people.COMMANDS,
+    **reports.COMMANDS,
     **tickets.COMMANDS,
     **calls.COMMANDS,
     **phone_gate.COMMANDS,

@@ -51,6 +51,12 @@ def _phone(value: str) -> str:
     return value
 
 
+def _promise(value: str) -> str:
+    if value and not (value.strip().isdigit() and 1 <= int(value) <= 100):
+        raise ValidationError("callback_promise", _("Give the promised callback rate as a whole percentage, 1 to 100."))
+    return value.strip()
+
+
 def _days(key: str) -> Callable[[str], str]:
     return lambda value: check_days(value, key)
 
@@ -94,6 +100,9 @@ KNOWN: dict[str, KnownSetting] = {s.key: s for s in (
                                         "(空置房收费比例): 70 for every community, or per "
                                         "community JX=70, 100 (default 100)"),
                  lambda value: _vacancy(value), "100"),
+    # The 回访率 the company promises (SPEC §11: 70 % to 90 %+), shown against in reports.
+    KnownSetting("callback_promise", N_("the callback rate (回访率) the company promises, in percent: "
+                                        "reports show the rate against it (default 80)"), _promise, "80"),
     # How long personal data is kept (data.retention, `frontdesk purge`): whole days.
     *(KnownSetting(period.setting, period.what, _days(period.setting), str(period.default_days))
       for period in PERIODS.values()),

@@ -32,6 +32,7 @@ from tui.cli import (
     phone_gate,
     registers,
     renovations,
+    reports,
     retention,
     settings,
     surveys,
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     facilities.add_parsers(sub)
     surveys.add_parsers(sub)
     notices.add_parsers(sub)
+    reports.add_parsers(sub)
     return parser
 
 
@@ -162,6 +164,7 @@ COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
     "migrate": cmd_migrate,
     "bench": cmd_bench,
     **people.COMMANDS,
+    **reports.COMMANDS,
     **tickets.COMMANDS,
     **calls.COMMANDS,
     **phone_gate.COMMANDS,

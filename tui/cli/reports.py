@@ -1,0 +1,144 @@
+"""`frontdesk report list|show|run` (issue 20): the standard reports, shown in the terminal
+(or as JSON), or written to XLSX/CSV for cron with `--send CMD` to mail them on.
+
+Where `run` writes: without --out, a new file of the user's export folder (data.exports);
+with --out, that file (never the open database or a sidecar, never through a symbolic
+link). Reports are for leads and the service account only, never a desk clerk's session,
+so --out is as trusted as the account. `--send CMD` (administrators and the service
+account) runs CMD split like a shell would but without one, the file's path appended (or
+put where ``{file}`` stands), with a timeout."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from data.errors import PermissionDenied, ValidationError
+from data.i18n import _
+from tui.cli.common import emit, open_db, pad, sign_in, width
+
+SEND_TIMEOUT_S = 120
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register `report` (list, show, run) on the main parser."""
+    p = sub.add_parser("report", help=_("standard reports: list, show, run to XLSX/CSV"))
+    actions = p.add_subparsers(dest="report_command", metavar="ACTION", required=True)
+    q = actions.add_parser("list", help=_("the standard reports"))
+    q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    for name, text in (("show", _("a report in the terminal")),
+                       ("run", _("a report written to XLSX or CSV (for cron)"))):
+        q = actions.add_parser(name, help=text)
+        q.add_argument("name", metavar="NAME", help=_("the report (see `report list`)"))
+        q.add_argument("--period", default="last-month", metavar="P",
+                       help=_("month:2027-01, week:2027-W02, quarter:2027-Q1, day:2027-01-05, "
+                              "2027-01-01..2027-01-31, last-month (default), this-month, last-week"))
+        q.add_argument("--community", default="", metavar="C", help=_("one community (code or name)"))
+        q.add_argument("--building", default="", metavar="B", help=_("one building of that community"))
+        if name == "show":
+            q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+        else:
+            q.add_argument("--out", default="", metavar="FILE.xlsx|.csv",
+                           help=_("the file to write (default: a new file in your export folder)"))
+            q.add_argument("--format", default="", choices=("xlsx", "csv"),
+                           help=_("the format when --out is not given (default xlsx)"))
+            q.add_argument("--send", default="", metavar="CMD",
+                           help=_("run CMD with the file's path (no shell; administrators and "
+                                  "the service account)"))
+
+
+def _build(args: argparse.Namespace, staff):
+    from data.reports import parse_period, parse_scope, run_report
+
+    period = parse_period(args.period)
+    scope = parse_scope(args.community or None, args.building or None)
+    return run_report(args.name, period, scope, staff_id=staff.id)
+
+
+def _print(report) -> None:
+    from data.reports import cell_text, change_text
+
+    print(report.title)
+    print(_("{period} ({since} – {until}) · {scope} · compared with {previous}").format(
+        period=report.period.text, since=report.period.start, until=report.period.end,
+        scope=report.scope.label, previous=report.period.previous().text))
+    widths = [max(10, min(24, width(c.title) + 1)) for c in report.columns]
+    print("  ".join(pad(c.title, w) for c, w in zip(report.columns, widths, strict=True)))
+    lines = list(report.rows) + [r for r in (report.totals, report.previous) if r is not None]
+    for row in lines:
+        print("  ".join(pad(cell_text(c.kind, v), w) for c, v, w in zip(report.columns, row, widths, strict=True)))
+    for s in report.summary:
+        change = change_text(s.kind, s.value, s.previous)
+        print(f"{s.label}: {cell_text(s.kind, s.value)}" + (f" ({change})" if change else "")
+              + (f" · {s.note}" if s.note else ""))
+    for note in report.notes:
+        print(note)
+
+
+def _write_out(target: str, data: bytes) -> Path:
+    """Write `data` to the file --out names: never the database or a sidecar, never
+    through a symbolic link (O_NOFOLLOW), replacing a regular file of that name."""
+    from data.exports import refuse_database
+
+    path = Path(os.path.expanduser(target))
+    refuse_database(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o640)
+    except OSError as exc:
+        raise ValidationError("--out", _("Cannot write {path}: {error}").format(
+            path=target, error=exc.strerror or exc)) from exc
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    return path
+
+
+def _send(command: str, path: Path, staff) -> None:
+    from data import access
+    from data.programs import command_args, run_program
+
+    if staff.role not in (access.ADMIN, access.SERVICE):
+        raise PermissionDenied(_("Only administrators and the service account may use --send."))
+    argv = command_args(command, _("send command"), {"file": str(path.resolve())}, [str(path.resolve())])
+    if isinstance(argv, str):
+        raise ValidationError("--send", argv)
+    failure = run_program(argv, _("Sending failed"), SEND_TIMEOUT_S)
+    if failure is not None:
+        raise ValidationError("--send", failure.message)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """`report list|show|run`."""
+    from data.reports import export_report, report_bytes, report_names
+
+    open_db(args)
+    staff = sign_in(args, "report.run")
+    if args.report_command == "list":
+        for name, title in report_names():
+            if args.json:
+                emit({"name": name, "title": title})
+            else:
+                print(f"{pad(name, 20)}{title}")
+        return 0
+    report = _build(args, staff)
+    if args.report_command == "show":
+        if args.json:
+            emit(report.as_json())
+        else:
+            _print(report)
+        return 0
+    if args.out:
+        extension = Path(args.out).suffix.lower().lstrip(".")
+        path = _write_out(args.out, report_bytes(report, extension))
+    else:
+        path = export_report(report, args.format or "xlsx")
+    print(_("{title} written to {path}.").format(title=report.title, path=path))
+    if args.send:
+        _send(args.send, path, staff)
+        print(_("Sent with {command}.").format(command=args.send.split()[0] if args.send.split() else ""))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"report": cmd_report}

@@ -385,9 +385,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
             reminded = send_reminders()
             renewals = [r for r in contract_sweep()[1] if r.staff_login == self.staff.login]
             terms = notify_expiring_terms()  # 业委会 terms ending within 60 days, once each
-        if mine or due or reminded or renewals or terms:
             checks = [c for c in remind_due_checks() if self.staff.login in c.logins]
-        if mine or due or reminded or renewals or checks:
+        if mine or due or reminded or renewals or terms or checks:
             # What reached this user shows as toasts now, not a poll later (the check skips
             # what it has shown, so the poll that follows does not repeat them).
             self.call_from_thread(self.check_notifications)

@@ -177,13 +177,20 @@ class NoticesScreen(DeskScreen):
                    (_("Kind"), _("Activity"), _("When"), _("Place"), _("Signed"), _("Came")),
                    [(Text(label(ACTIVITY_KINDS, a.kind)), Text(a.title), Text(_when(a.starts_at)), Text(a.place),
                      Text(f"{a.signed}/{a.capacity}"), Text(str(a.attended))) for a in self.activity_rows])
+        if self.activity_id is not None:
+            self.query_one("#activities-list", DataTable).move_cursor(row=ids.index(self.activity_id))
+        self._show_activity()
+
+    def _show_activity(self) -> None:
+        """The chosen activity's line and its sign-ups. Only this part follows the cursor: refilling
+        the list from here re-highlighted its first row, whose handler chose that row and
+        refilled the list again — an endless loop that froze the app (walk19 #1)."""
         detail = self.query_one("#notice-detail", Static)
         table = self.query_one("#notice-left", DataTable)
         if self.activity_id is None:
             detail.update(Text(_("No activities yet: n adds one.")))
             fill_table(table, (_("Room"),), [])
             return
-        self.query_one("#activities-list", DataTable).move_cursor(row=ids.index(self.activity_id))
         view = notices.get_activity(self.activity_id)
         detail.update(Text(_("{title} · {when} · {place} · {signed} of {capacity} places, {households} households").format(
             title=view.title, when=_when(view.starts_at), place=view.place, signed=view.signed,
@@ -201,7 +208,7 @@ class NoticesScreen(DeskScreen):
         elif event.data_table.id == "activities-list" and 0 <= row < len(self.activity_rows):
             if self.activity_rows[row].id != self.activity_id:
                 self.activity_id = self.activity_rows[row].id
-                self._load_activities()
+                self._show_activity()
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -174,3 +174,36 @@ async def test_the_pdf_is_written_in_a_worker(world):
         await pilot.press("w")
         await wait_for(pilot, lambda: "正在生成" not in screen_text(app) and not app.screen.running, timeout=30)
         assert "已写入：" in screen_text(app) and ".pdf" in screen_text(app)
+
+
+async def test_moving_through_the_activities_and_back_keeps_the_app_answering(world):
+    """walk19 #1: j/Down to the second activity froze the app (the list refilled itself from
+    its own highlight handler, for ever)."""
+    from data import notices
+
+    for day, title in ((10, "健康讲座"), (11, "邻里运动会"), (12, "文化节")):
+        notices.create_activity("sports", title, world["comm"].id, "会所", dt.datetime(2026, 12, day, 9, 0), 30,
+                                world["sup"].id, announce=False)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(NoticesScreen())
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        await pilot.press("t")
+        await settle(app, pilot)
+        screen = app.screen
+        first = screen.activity_id
+        assert first == screen.activity_rows[0].id
+        seen = [screen.activity_id]
+        for key in ("j", "down", "k", "up"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            seen.append(screen.activity_id)
+        assert seen == [screen.activity_rows[i].id for i in (0, 1, 2, 1, 0)]
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert "邻里运动会 · 12-11 09:00" in screen_text(app)
+        await pilot.press("s")  # other keys still work: the sign-up form opens
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)

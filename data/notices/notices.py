@@ -52,6 +52,9 @@ TARGET_KINDS = ("community", "building", "entrance", "tag")
 REACH_WAYS = ("message", "call", "visit", "desk")
 #: The longest message text (data.messaging.MAX_TEXT).
 MESSAGE_CHARS = 500
+#: The longest title and body a notice stores, its placeholders filled in.
+MAX_TITLE = 120
+MAX_BODY = 4000
 
 
 def _staff(staff_id: int | None) -> int:
@@ -206,8 +209,8 @@ def create_notice(template: str, community_id: int, targets: list[tuple[str, int
     for kind, _ref in targets:
         if kind not in TARGET_KINDS:
             raise ValidationError("targets", _("Unknown kind of target: {kind}.").format(kind=kind))
-    title_text = clean_text(title or "", "title", max_length=120) or tpl.title
-    body_text = clean_text(body or "", "body", multiline=True, max_length=4000) or tpl.body
+    title_text = clean_text(title or "", "title", max_length=MAX_TITLE) or tpl.title
+    body_text = clean_text(body or "", "body", multiline=True, max_length=MAX_BODY) or tpl.body
     check_placeholders(title_text, "title")
     check_placeholders(body_text, "body")
     given = {str(k).strip("{} "): clean_text(str(v), "values", max_length=200) for k, v in (values or {}).items()}
@@ -215,8 +218,15 @@ def create_notice(template: str, community_id: int, targets: list[tuple[str, int
     if unknown:
         check_placeholders("".join("{" + k + "}" for k in unknown), "values")
     filled = {**_auto_values(list(targets), community_id), **{k: v for k, v in given.items() if v}}
-    title_text = fill(title_text, filled, "title")[:120]
+    title_text = fill(title_text, filled, "title")
     body_text = fill(body_text, filled, "body")
+    # The limits hold for what is stored, with the placeholders filled: one 200-character
+    # value repeated in the body must not make a 200 000-character notice (attack19 #4).
+    for field, text, most in (("title", title_text, MAX_TITLE), ("body", body_text, MAX_BODY)):
+        if len(text) > most:
+            raise ValidationError(field, _(
+                "With its placeholders filled in, the {field} has {length} characters; at most {max} are allowed.").format(
+                field=_("title") if field == "title" else _("body"), length=len(text), max=most))
     _check_times(publish_at, expires_at)
     if not _target_rooms(list(targets)):
         raise ValidationError("targets", _("Nobody lives in the households these targets reach."))

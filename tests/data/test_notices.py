@@ -156,3 +156,15 @@ def test_activity_capacity_and_attendance(world):
     view = mark_attended(act.id, "3-1-101", True, world.desk.id)
     assert (view.signed, view.households, view.attended) == (2, 1, 1)
     assert [s.room for s in view.signups] == ["3-1-101"]
+
+
+def test_the_length_limits_hold_after_the_placeholders_are_filled(world):
+    """attack19 #4: one 200-character value repeated in {内容} made a 200 000-character body."""
+    long = "长" * 200
+    with pytest.raises(ValidationError, match=r"the body has 200\d{3} characters; at most 4000"):
+        create_notice("温馨提示", world.comm.id, "3", {"内容": long}, world.desk.id, body="{内容}" * 1000)
+    with pytest.raises(ValidationError, match=r"the title has 2\d\d characters; at most 120"):
+        create_notice("温馨提示", world.comm.id, "3", {"内容": long}, world.desk.id, title="{内容}", body="x")
+    assert list_notices() == []
+    ok = create_notice("温馨提示", world.comm.id, "3", {"内容": "长" * 19}, world.desk.id, body="{内容}" * 200)
+    assert len(ok.body) == 3800

@@ -73,7 +73,9 @@ class NoticesScreen(DeskScreen):
     NoticesScreen #notice-state { height: auto; padding: 0 1; color: $warning; }
     """
     BINDINGS = [
-        Binding("n", "new", N_("New")),
+        # Two bindings of n, one shown in each view: "New" alone is a work order status (待派单).
+        Binding("n", "new_notice", N_("New notice")),
+        Binding("n", "new_activity", N_("New activity")),
         Binding("p", "publish", N_("Publish")),
         Binding("w", "pdf", N_("PDF")),
         Binding("x", "withdraw", N_("Withdraw"), show=False),
@@ -118,9 +120,9 @@ class NoticesScreen(DeskScreen):
         self.load()
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action in ("signup", "attend"):
+        if action in ("signup", "attend", "new_activity"):
             return self.show_activities
-        if action in ("publish", "pdf", "withdraw", "reached"):
+        if action in ("publish", "pdf", "withdraw", "reached", "new_notice"):
             return not self.show_activities
         return True
 
@@ -233,11 +235,11 @@ class NoticesScreen(DeskScreen):
         self.notify(done or str(result), markup=False)
         self.load()
 
-    def action_new(self) -> None:
-        if self.show_activities:
-            self.app.push_screen(self._activity_form(), self._saved)
-        else:
-            self.app.push_screen(notice_form(), self._saved_notice)
+    def action_new_notice(self) -> None:
+        self.app.push_screen(notice_form(), self._saved_notice)
+
+    def action_new_activity(self) -> None:
+        self.app.push_screen(self._activity_form(), self._saved)
 
     def _saved_notice(self, notice_id: int | None) -> None:
         if notice_id:

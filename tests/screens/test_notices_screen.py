@@ -189,8 +189,13 @@ async def test_moving_through_the_activities_and_back_keeps_the_app_answering(wo
         await settle(app, pilot)
         app.push_screen(NoticesScreen())
         await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "新建公告" in footer and "待派单" not in footer  # walk19 #14
         await pilot.press("t")
         await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "新建活动" in footer and "新建公告" not in footer and "待派单" not in footer
         screen = app.screen
         first = screen.activity_id
         assert first == screen.activity_rows[0].id

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Label, Select, Static
 
 from data import notices
 from data.i18n import N_, _
@@ -28,21 +28,52 @@ def _when(at) -> str:
     return f"{at:%m-%d %H:%M}" if at else "—"
 
 
+#: Placeholders the app fills itself, and those the form asks for in their own fields.
+_AUTO = ("小区", "楼栋", "联系电话", "日期")
+_OWN_FIELDS = ("开始时间", "结束时间", "原因")
+
+
+def _more_help(template_code: str) -> str:
+    """What the "other values" field is for with this template (walk19 #15: it showed
+    地点=…; 内容=… even for a water cut)."""
+    tpl = notices.TEMPLATES.get(template_code)
+    extra = [p for p in (tpl.placeholders if tpl else ()) if p not in _AUTO + _OWN_FIELDS]
+    if not extra:
+        return _("This template needs no other values.")
+    return _("This template also needs: {pairs} (NAME=VALUE, separated by ;)").format(
+        pairs="; ".join(f"{p}=…" for p in extra))
+
+
+class NoticeForm(FormModal):
+    """The notice form: the hint of "other values" follows the chosen template."""
+
+    @on(Select.Changed, "#field-template")
+    def _template_changed(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, str) else ""
+        self.query_one("#help-more", Label).update(_more_help(value))
+
+
 def notice_form(community: str = "") -> FormModal:
-    """Draft a notice from a template; dismisses with its id."""
+    """Draft a notice from a template; dismisses with its id. The examples are the fields'
+    grey placeholders, each starting 例：, so none looks filled in (walk19 #10); with one
+    community it is chosen already."""
+    choices = notices.community_choices()
+    if not community and len(choices) == 1:
+        community = str(choices[0][1])
     fields = [
         FormField("template", _("Template"), "water", kind="select",
                   options=[(t.name, t.code) for t in notices.TEMPLATES.values()]),
-        FormField("community", _("Community"), community, placeholder="锦绣花园"),
-        FormField("targets", _("To"), placeholder="3, 5 · 3-2 · #独居老人 · 全体",
+        FormField("community", _("Community"), community, kind="select",
+                  options=[(name, str(cid)) for name, cid in choices], placeholder=_("Choose the community")),
+        FormField("targets", _("To"), placeholder=_("e.g. {example}").format(example="3, 5 · 3-2 · #独居老人 · 全体"),
                   help=_("buildings, entrances (3-2), a tag (#独居老人) or 全体")),
-        FormField("starts", "{开始时间}", placeholder="12月8日 9:00"),
-        FormField("ends", "{结束时间}", placeholder="12月8日 17:00"),
-        FormField("reason", "{原因}", placeholder="市政管网维修"),
-        FormField("more", _("Other values"), placeholder="地点=中心广场; 内容=…",
-                  help=_("other placeholders as NAME=VALUE, separated by ;")),
-        FormField("publish_at", _("Publish at"), placeholder="2026-12-08 08:00", help=_("empty: when published")),
-        FormField("expires", _("Expires"), placeholder="2026-12-08 18:00"),
+        FormField("starts", _("Start time"), placeholder=_("e.g. {example}").format(example="12月8日 9:00")),
+        FormField("ends", _("End time"), placeholder=_("e.g. {example}").format(example="12月8日 17:00")),
+        FormField("reason", _("Reason"), placeholder=_("e.g. {example}").format(example="市政管网维修")),
+        FormField("more", _("Other values"), placeholder=_("NAME=VALUE; …"), help=_more_help("water")),
+        FormField("publish_at", _("Publish at"), placeholder=_("e.g. {example}").format(example="2026-12-08 08:00"),
+                  help=_("empty: when published")),
+        FormField("expires", _("Expires"), placeholder=_("e.g. {example}").format(example="2026-12-08 18:00")),
     ]
 
     def save(values: dict[str, str]) -> int:
@@ -58,7 +89,7 @@ def notice_form(community: str = "") -> FormModal:
             expires_at=parse_datetime(values["expires"], "expires"))
         return view.id
 
-    return FormModal(_("New notice"), fields, save)
+    return NoticeForm(_("New notice"), fields, save)
 
 
 class NoticesScreen(DeskScreen):
@@ -239,7 +270,19 @@ class NoticesScreen(DeskScreen):
         self.app.push_screen(notice_form(), self._saved_notice)
 
     def action_new_activity(self) -> None:
-        self.app.push_screen(self._activity_form(), self._saved)
+        self.app.push_screen(self._activity_form(), self._saved_activity)
+
+    def _saved_activity(self, activity_id: int | None) -> None:
+        """Says which draft notice announces the new activity (nothing is written to a file:
+        w on that notice prints its PDF when the clerk asks)."""
+        if not activity_id:
+            return
+        self.activity_id = activity_id
+        view = notices.get_activity(activity_id)
+        if view.notice_id:
+            self.notify(_("Activity added; its draft notice #{id} is in the notice list (t, then p publishes it).").format(
+                id=view.notice_id), markup=False)
+        self.load()
 
     def _saved_notice(self, notice_id: int | None) -> None:
         if notice_id:
@@ -320,14 +363,16 @@ class NoticesScreen(DeskScreen):
                   _("{room} marked as told.").format(room=home.room))
 
     def _activity_form(self) -> FormModal:
+        choices = notices.community_choices()
         fields = [
             FormField("kind", _("Kind"), "sports", kind="select",
                       options=[(label(ACTIVITY_KINDS, c), c) for c in ACTIVITY_KINDS]),
-            FormField("title", _("Title"), placeholder="邻里运动会"),
-            FormField("community", _("Community"), placeholder="锦绣花园"),
-            FormField("place", _("Place"), placeholder="小区中心广场"),
-            FormField("at", _("When"), placeholder="2026-12-12 09:00"),
-            FormField("capacity", _("Capacity"), placeholder="80"),
+            FormField("title", _("Title"), placeholder=_("e.g. {example}").format(example="邻里运动会")),
+            FormField("community", _("Community"), str(choices[0][1]) if len(choices) == 1 else "", kind="select",
+                      options=[(name, str(cid)) for name, cid in choices], placeholder=_("Choose the community")),
+            FormField("place", _("Place"), placeholder=_("e.g. {example}").format(example="小区中心广场")),
+            FormField("at", _("When"), placeholder=_("e.g. {example}").format(example="2026-12-12 09:00")),
+            FormField("capacity", _("Capacity"), placeholder=_("e.g. {example}").format(example="80")),
         ]
 
         def save(values: dict[str, str]) -> int:
@@ -347,7 +392,15 @@ class NoticesScreen(DeskScreen):
         return FormModal(_("New activity"), fields, save)
 
     def _room_form(self, title: str, people: bool) -> FormModal:
-        fields = [FormField("room", _("Room"), placeholder="3-2-501")]
+        """The room to sign up (typed) or to mark as come: the highlighted sign-up's room,
+        still editable (walk19 #11)."""
+        room = ""
+        if not people:
+            table = self.query_one("#notice-left", DataTable)
+            signups = notices.get_activity(self.activity_id).signups if self.activity_id is not None else ()
+            if 0 <= table.cursor_row < len(signups):
+                room = signups[table.cursor_row].room
+        fields = [FormField("room", _("Room"), room, placeholder=_("e.g. {example}").format(example="3-2-501"))]
         if people:
             fields.append(FormField("people", _("People"), "1"))
         aid = self.activity_id

@@ -79,9 +79,17 @@ _ENTRANCE = re.compile(r"^(\w+?)(?:栋|号楼|幢)?[-－](\w+?)(?:单元)?$|^(\w
 _BUILDING = re.compile(r"^(\w+?)(?:栋|号楼|幢)?$")
 
 
+def community_choices() -> list[tuple[str, int]]:
+    """Every community as (name, id), by name: the notice form's choice."""
+    return [(name, cid) for cid, name in Community.select(Community.id, Community.name)
+            .order_by(Community.name).tuples()]
+
+
 def community_id_of(text: str | int) -> int:
-    """A community by id, code or name; ValidationError when none matches."""
+    """A community by id, code or name; ValidationError when none matches (or none was given)."""
     value = str(text or "").strip()
+    if not value:
+        raise ValidationError("community", _("Choose the community."))
     row = None
     if value.isdigit():
         row = Community.get_or_none(Community.id == int(value))

@@ -5,6 +5,7 @@ the calls screen's incident list drafts an incident's notice in one key; the act
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from textual.widgets import Input
@@ -15,7 +16,7 @@ from data.people import PersonInput
 from data.staff import sign_in
 from screens.notices import NoticesScreen
 from tests import factories as f
-from tests.screen_text import screen_text, settle, wait_for
+from tests.screen_text import record_notifications, screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 from widgets.form import FormModal
 
@@ -52,7 +53,8 @@ async def test_a_water_notice_to_two_buildings_shows_who_was_not_told(world):
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         form = app.screen
-        for name, value in (("community", "锦绣花园"), ("targets", "3, 5"), ("starts", "12月1日 9:00"),
+        assert form.values()["community"] == str(world["comm"].id)  # the only community: chosen already
+        for name, value in (("targets", "3, 5"), ("starts", "12月1日 9:00"),
                             ("ends", "12月1日 17:00"), ("reason", "水泵检修")):
             form.query_one(f"#field-{name}", Input).value = value
         await pilot.press("f10")
@@ -92,19 +94,66 @@ async def test_the_activities_tab(world):
         await settle(app, pilot)
         app.push_screen(NoticesScreen())
         await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        said = record_notifications(app)
         await pilot.press("t", "n")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
-        for name, value in (("title", "健康讲座"), ("community", "锦绣花园"), ("place", "会所"),
+        for name, value in (("title", "健康讲座"), ("place", "会所"),
                             ("at", "2026-12-10 14:00"), ("capacity", "30")):
             app.screen.query_one(f"#field-{name}", Input).value = value
         await pilot.press("f10")
         await wait_for(pilot, lambda: "健康讲座" in screen_text(app))
+        from data import notices
+
+        [draft] = [r for r in notices.list_notices() if r.template == "活动通知"]
+        await wait_for(pilot, lambda: any(f"草稿公告 #{draft.id}" in m for m in said))  # walk19 #17: said, and
+        assert not list((Path.home() / ".local" / "share").rglob("*.pdf"))  # no PDF written unasked
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         app.screen.query_one("#field-room", Input).value = "3-1-101"
         app.screen.query_one("#field-people", Input).value = "2"
         await pilot.press("f10")
         await wait_for(pilot, lambda: "2/30" in screen_text(app))
+        app.screen.query_one("#notice-left").focus()
+        await pilot.press("a")  # walk19 #11: the highlighted sign-up's room, still editable
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        assert app.screen.query_one("#field-room", Input).value == "3-1-101"
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        await wait_for(pilot, lambda: "✓" in screen_text(app))
+
+
+async def test_the_notice_form_shows_examples_as_examples(world):
+    """walk19 #10, #15: grey examples starting 例：, labels without braces, 请选择小区 when two
+    communities leave the choice open, the other values' hint following the template."""
+    f.community("阳光水岸")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(NoticesScreen())
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        await settle(app, pilot)
+        form = app.screen
+        text = screen_text(app)
+        assert "开始时间" in text and "{开始时间}" not in text and "{原因}" not in text
+        assert form.query_one("#field-starts", Input).value == ""
+        assert form.query_one("#field-starts", Input).placeholder.startswith("例：")
+        assert "请选择小区" in text
+        help_text = str(form.query_one("#help-more").render())
+        assert "无需其他" in help_text and "地点" not in help_text
+        form.query_one("#field-template").value = "activity"
+        await settle(app, pilot)
+        help_text = str(form.query_one("#help-more").render())
+        assert "活动=…" in help_text and "地点=…" in help_text and "名额=…" in help_text
+        form.query_one("#field-template").value = "water"
+        for name, value in (("targets", "3"), ("starts", "9:00"), ("ends", "17:00"), ("reason", "检修")):
+            form.query_one(f"#field-{name}", Input).value = value
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal)  # kept open, nothing typed lost
+        assert "请选择小区" in str(form.query_one("#error-community").render())
+        assert form.query_one("#field-reason", Input).value == "检修"
 
 
 @pytest.fixture

@@ -193,6 +193,9 @@ class NoticesScreen(DeskScreen):
         text.append(_("To: {target} · publish {publish} · expires {expires}").format(
             target=view.target, publish=_when(view.publish_at or view.published_at),
             expires=_when(view.expires_at)) + "\n")
+        if view.status in ("draft", "scheduled") and not notices.message_channel_ready():
+            text.append(_("No message channel is configured: households with a mobile will be on the call list.") + "\n",
+                        style="yellow")
         text.append(" ".join(view.body.split())[:150])
         detail.update(text)
         left = notices.unreached(view.id) if view.published_at else []

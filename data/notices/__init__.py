@@ -23,6 +23,7 @@ from data.notices.notices import (
     get_notice,
     list_notices,
     mark_reached,
+    message_channel_ready,
     notice_from_incident,
     parse_targets,
     publish_due,
@@ -46,6 +47,6 @@ __all__ = [
     "PLACEHOLDERS", "TEMPLATES", "ActivityView", "DeliveryRow", "NoticeRow", "NoticeView", "PublishResult",
     "SignupRow", "TargetView", "Template", "community_choices", "community_id_of", "create_activity", "create_notice", "deliveries",
     "find_template", "get_activity", "get_notice", "list_activities", "list_notices", "mark_attended",
-    "mark_reached", "notice_from_incident", "notice_pdf", "parse_targets", "publish_due", "publish_notice",
+    "mark_reached", "message_channel_ready", "notice_from_incident", "notice_pdf", "parse_targets", "publish_due", "publish_notice",
     "room_id_of", "sign_up", "unreached", "withdraw_notice",
 ]

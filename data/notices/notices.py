@@ -426,8 +426,14 @@ def _deliver(row: Notice, staff_id: int, at: dt.datetime) -> PublishResult:
             NoticeDelivery.insert_many([{**h, "notice": row.id} for h in homes[i:i + 100]]).execute()
     text = f"【{row.title}】{row.body}".replace("\n", " ")[:MESSAGE_CHARS]
     sent, to_call = 0, []
+    # With no message command nothing can be texted: the households with a mobile go on the
+    # call list, and the clerk is told why (walk19 #3: "0 by message" and no reason).
+    channel = message_channel_ready()
+    unsent = 0
     for h in homes:
-        if h["channel"] == "message":
+        if h["channel"] == "message" and not channel:
+            unsent += 1
+        elif h["channel"] == "message":
             result = send_message(h["number"], text, about="notice", about_id=row.id,
                                   person_id=h["person"], staff_id=staff_id)
             if result.sent:
@@ -457,9 +463,20 @@ def _deliver(row: Notice, staff_id: int, at: dt.datetime) -> PublishResult:
                     NoticeDelivery.update(call_item=item, channel="call").where(
                         NoticeDelivery.notice == row.id, NoticeDelivery.room == h["room"]).execute()
     view = get_notice(row.id)
-    return PublishResult(view, sent, list_id, len(to_call), _(
+    said = _(
         "Published to {households} households: {sent} told by message, {called} to call, {left} not yet told.").format(
-        households=view.households, sent=sent, called=len(to_call), left=view.unreached))
+        households=view.households, sent=sent, called=len(to_call), left=view.unreached)
+    if unsent:
+        said = _("No message channel is configured: {count} households with a mobile go on the call list. ").format(
+            count=unsent) + said
+    return PublishResult(view, sent, list_id, len(to_call), said)
+
+
+def message_channel_ready() -> bool:
+    """Whether notices can be texted: a message command is configured (data.messaging)."""
+    from data.messaging import message_command
+
+    return bool(message_command())
 
 
 def publish_due(staff_id: int | None = None, at: dt.datetime | None = None) -> list[PublishResult]:

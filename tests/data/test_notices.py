@@ -168,3 +168,16 @@ def test_the_length_limits_hold_after_the_placeholders_are_filled(world):
     assert list_notices() == []
     ok = create_notice("温馨提示", world.comm.id, "3", {"内容": "长" * 19}, world.desk.id, body="{内容}" * 200)
     assert len(ok.body) == 3800
+
+
+def test_without_a_message_channel_publishing_says_so_and_calls_the_mobiles(world):
+    """walk19 #3: no message command configured → "0 by message" with no reason given."""
+    from data.models import Setting
+
+    Setting.delete().where(Setting.key == "message_command").execute()
+    n = create_notice("停水通知", world.comm.id, "3, 5", WATER, world.desk.id)
+    result = publish_notice(n.id, world.desk.id)
+    assert result.message.startswith("No message channel is configured: 2 households with a mobile go on the call list.")
+    assert result.messages_sent == 0 and result.called == 4
+    assert [(d.room, d.channel) for d in unreached(n.id)] == [
+        ("3-1-101", "call"), ("3-1-102", "call"), ("3-2-201", "call"), ("5-1-101", "call"), ("5-1-102", "none")]

@@ -13,15 +13,19 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Select, Static
 
 from data import notices
 from data.i18n import N_, _
 from data.vocab import ACTIVITY_KINDS, NOTICE_CHANNELS, NOTICE_STATUSES, label
 from widgets.app_header import AppHeader
-from widgets.desk import DeskScreen
+from widgets.desk import DeskModal, DeskScreen
 from widgets.form import FormField, FormModal
 from widgets.tables import fill_table
+
+#: How a household was told, as the clerk reads it.
+REACH_WAYS = {"call": N_("by phone"), "visit": N_("visit"), "desk": N_("at the desk"), "message": N_("message")}
 
 
 def _when(at) -> str:
@@ -90,6 +94,38 @@ def notice_form(community: str = "") -> FormModal:
         return view.id
 
     return NoticeForm(_("New notice"), fields, save)
+
+
+class HowToldModal(DeskModal[str | None]):
+    """How a household was told: 1 电话, 2 上门, 3 前台, one key each (enter: 电话, the call
+    list's way); esc cancels. Dismisses with the way's code or None."""
+
+    DEFAULT_CSS = """
+    HowToldModal { align: center middle; }
+    HowToldModal > Vertical { width: 60; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    HowToldModal Label { width: 100%; }
+    """
+    BINDINGS = [
+        Binding("1,enter", "how('call')", N_("by phone")),
+        Binding("2", "how('visit')", N_("visit")),
+        Binding("3", "how('desk')", N_("at the desk")),
+        Binding("escape", "cancel", N_("Cancel")),
+    ]
+
+    def __init__(self, room: str) -> None:
+        super().__init__()
+        self.room = room
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_("How was {room} told?").format(room=self.room), markup=False)
+            yield Label(_("1 / enter: by phone    2: visit    3: at the desk    esc: cancel"), markup=False)
+
+    def action_how(self, how: str) -> None:
+        self.dismiss(how)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class NoticesScreen(DeskScreen):
@@ -354,16 +390,23 @@ class NoticesScreen(DeskScreen):
             self._run(lambda: notices.withdraw_notice(nid), _("Notice withdrawn."))
 
     def action_reached(self) -> None:
-        """The household under the cursor of the not-told list was told at the desk or on a
-        visit (the call list marks answered calls by itself)."""
+        """r: the household highlighted in the list of those not told was told — asked how
+        (电话/上门/前台); it leaves the notice's call list. Only from that list (walk19 #4: r
+        from the notice list marked its first household)."""
         table = self.query_one("#notice-left", DataTable)
         row = table.cursor_row
-        if self.notice_id is None or not 0 <= row < len(self.left):
-            self.notify(_("Choose a household in the list of those not told."), severity="warning", markup=False)
+        if self.notice_id is None or not table.has_focus or not 0 <= row < len(self.left):
+            self.notify(_("Choose a household in the list of those not told (tab), then r."), severity="warning",
+                        markup=False)
             return
         nid, home = self.notice_id, self.left[row]
-        self._run(lambda: notices.mark_reached(nid, home.room_id, "desk"),
-                  _("{room} marked as told.").format(room=home.room))
+
+        def told(how: str | None) -> None:
+            if how:
+                self._run(lambda: notices.mark_reached(nid, home.room_id, how),
+                          _("{room} marked as told ({how}).").format(room=home.room, how=label(REACH_WAYS, how)))
+
+        self.app.push_screen(HowToldModal(home.room), told)
 
     def _activity_form(self) -> FormModal:
         choices = notices.community_choices()

@@ -18,6 +18,7 @@ from data.errors import NotFoundError, ValidationError
 from data.i18n import _
 from data.models import (
     Building,
+    CallListItem,
     Community,
     Entrance,
     Incident,
@@ -507,6 +508,11 @@ def mark_reached(notice_id: int, room_id: int, how: str, staff_id: int | None = 
     with transaction():
         done = NoticeDelivery.update(how=how, reached_at=clock_now(), staff=sid, note=note).where(
             NoticeDelivery.notice == notice_id, NoticeDelivery.room == room_id).execute()
+        # Told, by whatever way: off the notice's call list, so nobody phones them again (walk19 #6).
+        item = call_item_of(notice_id, room_id)
+        if done and item is not None:
+            CallListItem.update(status="done", updated_at=clock_now()).where(
+                CallListItem.id == item, CallListItem.status == "pending").execute()
     if not done:
         raise NotFoundError(_("This household is not among the notice's households."))
     return next(d for d in deliveries(notice_id) if d.room_id == room_id)

@@ -181,3 +181,16 @@ def test_without_a_message_channel_publishing_says_so_and_calls_the_mobiles(worl
     assert result.messages_sent == 0 and result.called == 4
     assert [(d.room, d.channel) for d in unreached(n.id)] == [
         ("3-1-101", "call"), ("3-1-102", "call"), ("3-2-201", "call"), ("5-1-101", "call"), ("5-1-102", "none")]
+
+
+def test_a_household_told_another_way_leaves_the_call_list(world):
+    """walk19 #6: told at the desk, a household must not stay on the notice's call list."""
+    from data.calls.lists import list_items
+
+    n = create_notice("停水通知", world.comm.id, "3", WATER, world.desk.id)
+    result = publish_notice(n.id, world.desk.id)
+    before = {i.id for i in list_items(result.call_list_id, pending_only=True)}
+    assert len(before) == 2  # 3-1-102 (landline) and 3-2-201 (独居老人)
+    told = mark_reached(n.id, world.homes["3-1-102"][0], "desk", world.desk.id)
+    assert (told.room, told.how) == ("3-1-102", "desk")
+    assert len(list_items(result.call_list_id, pending_only=True)) == 1

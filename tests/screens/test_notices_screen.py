@@ -66,10 +66,30 @@ async def test_a_water_notice_to_two_buildings_shows_who_was_not_told(world):
         text = screen_text(app)
         assert "3-1-101" in text and "3-1-102" in text and "5-1-101" in text and "7-1-101" not in text
         assert "0/3" in text and "已发布" in text
-        app.screen.query_one("#notice-left").focus()
-        await pilot.press("r")  # the first not told (3-1-101) was told at the desk
+        said = record_notifications(app)
+        screen = app.screen
+        await pilot.press("r")  # walk19 #4: focus in the notice list — r marks nobody
+        await settle(app, pilot)
+        assert app.screen is screen and "未通知 3 户" in screen_text(app)
+        assert any("选择住户" in m for m in said)
+        screen.query_one("#notice-left").focus()
+        await pilot.press("down", "r")  # 3-1-102, on the call list: asked how, enter = 电话
+        await wait_for(pilot, lambda: app.screen is not screen)
+        assert "3-1-102" in screen_text(app) and "上门" in screen_text(app)
+        await pilot.press("2")  # a visit
         await wait_for(pilot, lambda: "未通知 2 户" in screen_text(app))
         assert "1/3" in screen_text(app)
+        assert any("3-1-102" in m and "上门" in m for m in said)
+        from data import notices
+
+        [told] = [d for d in notices.deliveries(screen.notice_id) if d.reached_at]
+        assert (told.room, told.how) == ("3-1-102", "visit")
+        # walk19 #6: off the notice's call list — nobody phones them again.
+        from data.calls.lists import list_items
+
+        view = notices.get_notice(screen.notice_id)
+        pending = [i for i in list_items(view.call_list_id, pending_only=True)]
+        assert len(pending) == 0
 
 
 async def test_an_incident_drafts_its_notice_in_one_key(world):

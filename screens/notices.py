@@ -10,39 +10,74 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Label, Static
+from textual.containers import Vertical
+from textual.widgets import DataTable, Label, Select, Static
 
 from data import notices
 from data.i18n import N_, _
 from data.vocab import ACTIVITY_KINDS, NOTICE_CHANNELS, NOTICE_STATUSES, label
 from widgets.app_header import AppHeader
-from widgets.desk import DeskScreen
+from widgets.desk import DeskModal, DeskScreen
 from widgets.form import FormField, FormModal
 from widgets.tables import fill_table
+
+#: How a household was told, as the clerk reads it.
+REACH_WAYS = {"call": N_("by phone"), "visit": N_("visit"), "desk": N_("at the desk"), "message": N_("message")}
 
 
 def _when(at) -> str:
     return f"{at:%m-%d %H:%M}" if at else "—"
 
 
+#: Placeholders the app fills itself, and those the form asks for in their own fields.
+_AUTO = ("小区", "楼栋", "联系电话", "日期")
+_OWN_FIELDS = ("开始时间", "结束时间", "原因")
+
+
+def _more_help(template_code: str) -> str:
+    """What the "other values" field is for with this template (walk19 #15: it showed
+    地点=…; 内容=… even for a water cut)."""
+    tpl = notices.TEMPLATES.get(template_code)
+    extra = [p for p in (tpl.placeholders if tpl else ()) if p not in _AUTO + _OWN_FIELDS]
+    if not extra:
+        return _("This template needs no other values.")
+    return _("This template also needs: {pairs} (NAME=VALUE, separated by ;)").format(
+        pairs="; ".join(f"{p}=…" for p in extra))
+
+
+class NoticeForm(FormModal):
+    """The notice form: the hint of "other values" follows the chosen template."""
+
+    @on(Select.Changed, "#field-template")
+    def _template_changed(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, str) else ""
+        self.query_one("#help-more", Label).update(_more_help(value))
+
+
 def notice_form(community: str = "") -> FormModal:
-    """Draft a notice from a template; dismisses with its id."""
+    """Draft a notice from a template; dismisses with its id. The examples are the fields'
+    grey placeholders, each starting 例：, so none looks filled in (walk19 #10); with one
+    community it is chosen already."""
+    choices = notices.community_choices()
+    if not community and len(choices) == 1:
+        community = str(choices[0][1])
     fields = [
         FormField("template", _("Template"), "water", kind="select",
                   options=[(t.name, t.code) for t in notices.TEMPLATES.values()]),
-        FormField("community", _("Community"), community, placeholder="锦绣花园"),
-        FormField("targets", _("To"), placeholder="3, 5 · 3-2 · #独居老人 · 全体",
+        FormField("community", _("Community"), community, kind="select",
+                  options=[(name, str(cid)) for name, cid in choices], placeholder=_("Choose the community")),
+        FormField("targets", _("To"), placeholder=_("e.g. {example}").format(example="3, 5 · 3-2 · #独居老人 · 全体"),
                   help=_("buildings, entrances (3-2), a tag (#独居老人) or 全体")),
-        FormField("starts", "{开始时间}", placeholder="12月8日 9:00"),
-        FormField("ends", "{结束时间}", placeholder="12月8日 17:00"),
-        FormField("reason", "{原因}", placeholder="市政管网维修"),
-        FormField("more", _("Other values"), placeholder="地点=中心广场; 内容=…",
-                  help=_("other placeholders as NAME=VALUE, separated by ;")),
-        FormField("publish_at", _("Publish at"), placeholder="2026-12-08 08:00", help=_("empty: when published")),
-        FormField("expires", _("Expires"), placeholder="2026-12-08 18:00"),
+        FormField("starts", _("Start time"), placeholder=_("e.g. {example}").format(example="12月8日 9:00")),
+        FormField("ends", _("End time"), placeholder=_("e.g. {example}").format(example="12月8日 17:00")),
+        FormField("reason", _("Reason"), placeholder=_("e.g. {example}").format(example="市政管网维修")),
+        FormField("more", _("Other values"), placeholder=_("NAME=VALUE; …"), help=_more_help("water")),
+        FormField("publish_at", _("Publish at"), placeholder=_("e.g. {example}").format(example="2026-12-08 08:00"),
+                  help=_("empty: when published")),
+        FormField("expires", _("Expires"), placeholder=_("e.g. {example}").format(example="2026-12-08 18:00")),
     ]
 
     def save(values: dict[str, str]) -> int:
@@ -58,7 +93,39 @@ def notice_form(community: str = "") -> FormModal:
             expires_at=parse_datetime(values["expires"], "expires"))
         return view.id
 
-    return FormModal(_("New notice"), fields, save)
+    return NoticeForm(_("New notice"), fields, save)
+
+
+class HowToldModal(DeskModal[str | None]):
+    """How a household was told: 1 电话, 2 上门, 3 前台, one key each (enter: 电话, the call
+    list's way); esc cancels. Dismisses with the way's code or None."""
+
+    DEFAULT_CSS = """
+    HowToldModal { align: center middle; }
+    HowToldModal > Vertical { width: 60; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    HowToldModal Label { width: 100%; }
+    """
+    BINDINGS = [
+        Binding("1,enter", "how('call')", N_("by phone")),
+        Binding("2", "how('visit')", N_("visit")),
+        Binding("3", "how('desk')", N_("at the desk")),
+        Binding("escape", "cancel", N_("Cancel")),
+    ]
+
+    def __init__(self, room: str) -> None:
+        super().__init__()
+        self.room = room
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_("How was {room} told?").format(room=self.room), markup=False)
+            yield Label(_("1 / enter: by phone    2: visit    3: at the desk    esc: cancel"), markup=False)
+
+    def action_how(self, how: str) -> None:
+        self.dismiss(how)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class NoticesScreen(DeskScreen):
@@ -73,7 +140,9 @@ class NoticesScreen(DeskScreen):
     NoticesScreen #notice-state { height: auto; padding: 0 1; color: $warning; }
     """
     BINDINGS = [
-        Binding("n", "new", N_("New")),
+        # Two bindings of n, one shown in each view: "New" alone is a work order status (待派单).
+        Binding("n", "new_notice", N_("New notice")),
+        Binding("n", "new_activity", N_("New activity")),
         Binding("p", "publish", N_("Publish")),
         Binding("w", "pdf", N_("PDF")),
         Binding("x", "withdraw", N_("Withdraw"), show=False),
@@ -118,9 +187,9 @@ class NoticesScreen(DeskScreen):
         self.load()
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action in ("signup", "attend"):
+        if action in ("signup", "attend", "new_activity"):
             return self.show_activities
-        if action in ("publish", "pdf", "withdraw", "reached"):
+        if action in ("publish", "pdf", "withdraw", "reached", "new_notice"):
             return not self.show_activities
         return True
 
@@ -160,6 +229,9 @@ class NoticesScreen(DeskScreen):
         text.append(_("To: {target} · publish {publish} · expires {expires}").format(
             target=view.target, publish=_when(view.publish_at or view.published_at),
             expires=_when(view.expires_at)) + "\n")
+        if view.status in ("draft", "scheduled") and not notices.message_channel_ready():
+            text.append(_("No message channel is configured: households with a mobile will be on the call list.") + "\n",
+                        style="yellow")
         text.append(" ".join(view.body.split())[:150])
         detail.update(text)
         left = notices.unreached(view.id) if view.published_at else []
@@ -177,13 +249,20 @@ class NoticesScreen(DeskScreen):
                    (_("Kind"), _("Activity"), _("When"), _("Place"), _("Signed"), _("Came")),
                    [(Text(label(ACTIVITY_KINDS, a.kind)), Text(a.title), Text(_when(a.starts_at)), Text(a.place),
                      Text(f"{a.signed}/{a.capacity}"), Text(str(a.attended))) for a in self.activity_rows])
+        if self.activity_id is not None:
+            self.query_one("#activities-list", DataTable).move_cursor(row=ids.index(self.activity_id))
+        self._show_activity()
+
+    def _show_activity(self) -> None:
+        """The chosen activity's line and its sign-ups. Only this part follows the cursor: refilling
+        the list from here re-highlighted its first row, whose handler chose that row and
+        refilled the list again — an endless loop that froze the app (walk19 #1)."""
         detail = self.query_one("#notice-detail", Static)
         table = self.query_one("#notice-left", DataTable)
         if self.activity_id is None:
             detail.update(Text(_("No activities yet: n adds one.")))
             fill_table(table, (_("Room"),), [])
             return
-        self.query_one("#activities-list", DataTable).move_cursor(row=ids.index(self.activity_id))
         view = notices.get_activity(self.activity_id)
         detail.update(Text(_("{title} · {when} · {place} · {signed} of {capacity} places, {households} households").format(
             title=view.title, when=_when(view.starts_at), place=view.place, signed=view.signed,
@@ -201,7 +280,7 @@ class NoticesScreen(DeskScreen):
         elif event.data_table.id == "activities-list" and 0 <= row < len(self.activity_rows):
             if self.activity_rows[row].id != self.activity_id:
                 self.activity_id = self.activity_rows[row].id
-                self._load_activities()
+                self._show_activity()
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -226,11 +305,23 @@ class NoticesScreen(DeskScreen):
         self.notify(done or str(result), markup=False)
         self.load()
 
-    def action_new(self) -> None:
-        if self.show_activities:
-            self.app.push_screen(self._activity_form(), self._saved)
-        else:
-            self.app.push_screen(notice_form(), self._saved_notice)
+    def action_new_notice(self) -> None:
+        self.app.push_screen(notice_form(), self._saved_notice)
+
+    def action_new_activity(self) -> None:
+        self.app.push_screen(self._activity_form(), self._saved_activity)
+
+    def _saved_activity(self, activity_id: int | None) -> None:
+        """Says which draft notice announces the new activity (nothing is written to a file:
+        w on that notice prints its PDF when the clerk asks)."""
+        if not activity_id:
+            return
+        self.activity_id = activity_id
+        view = notices.get_activity(activity_id)
+        if view.notice_id:
+            self.notify(_("Activity added; its draft notice #{id} is in the notice list (t, then p publishes it).").format(
+                id=view.notice_id), markup=False)
+        self.load()
 
     def _saved_notice(self, notice_id: int | None) -> None:
         if notice_id:
@@ -299,26 +390,35 @@ class NoticesScreen(DeskScreen):
             self._run(lambda: notices.withdraw_notice(nid), _("Notice withdrawn."))
 
     def action_reached(self) -> None:
-        """The household under the cursor of the not-told list was told at the desk or on a
-        visit (the call list marks answered calls by itself)."""
+        """r: the household highlighted in the list of those not told was told — asked how
+        (电话/上门/前台); it leaves the notice's call list. Only from that list (walk19 #4: r
+        from the notice list marked its first household)."""
         table = self.query_one("#notice-left", DataTable)
         row = table.cursor_row
-        if self.notice_id is None or not 0 <= row < len(self.left):
-            self.notify(_("Choose a household in the list of those not told."), severity="warning", markup=False)
+        if self.notice_id is None or not table.has_focus or not 0 <= row < len(self.left):
+            self.notify(_("Choose a household in the list of those not told (tab), then r."), severity="warning",
+                        markup=False)
             return
         nid, home = self.notice_id, self.left[row]
-        self._run(lambda: notices.mark_reached(nid, home.room_id, "desk"),
-                  _("{room} marked as told.").format(room=home.room))
+
+        def told(how: str | None) -> None:
+            if how:
+                self._run(lambda: notices.mark_reached(nid, home.room_id, how),
+                          _("{room} marked as told ({how}).").format(room=home.room, how=label(REACH_WAYS, how)))
+
+        self.app.push_screen(HowToldModal(home.room), told)
 
     def _activity_form(self) -> FormModal:
+        choices = notices.community_choices()
         fields = [
             FormField("kind", _("Kind"), "sports", kind="select",
                       options=[(label(ACTIVITY_KINDS, c), c) for c in ACTIVITY_KINDS]),
-            FormField("title", _("Title"), placeholder="邻里运动会"),
-            FormField("community", _("Community"), placeholder="锦绣花园"),
-            FormField("place", _("Place"), placeholder="小区中心广场"),
-            FormField("at", _("When"), placeholder="2026-12-12 09:00"),
-            FormField("capacity", _("Capacity"), placeholder="80"),
+            FormField("title", _("Title"), placeholder=_("e.g. {example}").format(example="邻里运动会")),
+            FormField("community", _("Community"), str(choices[0][1]) if len(choices) == 1 else "", kind="select",
+                      options=[(name, str(cid)) for name, cid in choices], placeholder=_("Choose the community")),
+            FormField("place", _("Place"), placeholder=_("e.g. {example}").format(example="小区中心广场")),
+            FormField("at", _("When"), placeholder=_("e.g. {example}").format(example="2026-12-12 09:00")),
+            FormField("capacity", _("Capacity"), placeholder=_("e.g. {example}").format(example="80")),
         ]
 
         def save(values: dict[str, str]) -> int:
@@ -338,7 +438,15 @@ class NoticesScreen(DeskScreen):
         return FormModal(_("New activity"), fields, save)
 
     def _room_form(self, title: str, people: bool) -> FormModal:
-        fields = [FormField("room", _("Room"), placeholder="3-2-501")]
+        """The room to sign up (typed) or to mark as come: the highlighted sign-up's room,
+        still editable (walk19 #11)."""
+        room = ""
+        if not people:
+            table = self.query_one("#notice-left", DataTable)
+            signups = notices.get_activity(self.activity_id).signups if self.activity_id is not None else ()
+            if 0 <= table.cursor_row < len(signups):
+                room = signups[table.cursor_row].room
+        fields = [FormField("room", _("Room"), room, placeholder=_("e.g. {example}").format(example="3-2-501"))]
         if people:
             fields.append(FormField("people", _("People"), "1"))
         aid = self.activity_id

@@ -152,7 +152,7 @@ class FormModal(DeskModal[Any]):
                         yield Label(f.label, classes="form-label", markup=False)
                         yield self._widget(f)
                     if f.help:
-                        yield Label(f.help, classes=f"form-help {when}".strip(), markup=False)
+                        yield Label(f.help, id=f"help-{f.name}", classes=f"form-help {when}".strip(), markup=False)
                     yield Label("", id=f"error-{f.name}", classes=f"form-error {when}".strip(),
                                 markup=False)
             yield Label("", id="form-message", markup=False)

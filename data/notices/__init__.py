@@ -16,12 +16,14 @@ from data.notices.activities import (
 )
 from data.notices.documents import notice_pdf
 from data.notices.notices import (
+    community_choices,
     community_id_of,
     create_notice,
     deliveries,
     get_notice,
     list_notices,
     mark_reached,
+    message_channel_ready,
     notice_from_incident,
     parse_targets,
     publish_due,
@@ -43,8 +45,8 @@ from data.notices.values import (
 
 __all__ = [
     "PLACEHOLDERS", "TEMPLATES", "ActivityView", "DeliveryRow", "NoticeRow", "NoticeView", "PublishResult",
-    "SignupRow", "TargetView", "Template", "community_id_of", "create_activity", "create_notice", "deliveries",
+    "SignupRow", "TargetView", "Template", "community_choices", "community_id_of", "create_activity", "create_notice", "deliveries",
     "find_template", "get_activity", "get_notice", "list_activities", "list_notices", "mark_attended",
-    "mark_reached", "notice_from_incident", "notice_pdf", "parse_targets", "publish_due", "publish_notice",
+    "mark_reached", "message_channel_ready", "notice_from_incident", "notice_pdf", "parse_targets", "publish_due", "publish_notice",
     "room_id_of", "sign_up", "unreached", "withdraw_notice",
 ]

@@ -18,6 +18,7 @@ from data.errors import NotFoundError, ValidationError
 from data.i18n import _
 from data.models import (
     Building,
+    CallListItem,
     Community,
     Entrance,
     Incident,
@@ -52,6 +53,9 @@ TARGET_KINDS = ("community", "building", "entrance", "tag")
 REACH_WAYS = ("message", "call", "visit", "desk")
 #: The longest message text (data.messaging.MAX_TEXT).
 MESSAGE_CHARS = 500
+#: The longest title and body a notice stores, its placeholders filled in.
+MAX_TITLE = 120
+MAX_BODY = 4000
 
 
 def _staff(staff_id: int | None) -> int:
@@ -76,9 +80,17 @@ _ENTRANCE = re.compile(r"^(\w+?)(?:栋|号楼|幢)?[-－](\w+?)(?:单元)?$|^(\w
 _BUILDING = re.compile(r"^(\w+?)(?:栋|号楼|幢)?$")
 
 
+def community_choices() -> list[tuple[str, int]]:
+    """Every community as (name, id), by name: the notice form's choice."""
+    return [(name, cid) for cid, name in Community.select(Community.id, Community.name)
+            .order_by(Community.name).tuples()]
+
+
 def community_id_of(text: str | int) -> int:
-    """A community by id, code or name; ValidationError when none matches."""
+    """A community by id, code or name; ValidationError when none matches (or none was given)."""
     value = str(text or "").strip()
+    if not value:
+        raise ValidationError("community", _("Choose the community."))
     row = None
     if value.isdigit():
         row = Community.get_or_none(Community.id == int(value))
@@ -206,8 +218,8 @@ def create_notice(template: str, community_id: int, targets: list[tuple[str, int
     for kind, _ref in targets:
         if kind not in TARGET_KINDS:
             raise ValidationError("targets", _("Unknown kind of target: {kind}.").format(kind=kind))
-    title_text = clean_text(title or "", "title", max_length=120) or tpl.title
-    body_text = clean_text(body or "", "body", multiline=True, max_length=4000) or tpl.body
+    title_text = clean_text(title or "", "title", max_length=MAX_TITLE) or tpl.title
+    body_text = clean_text(body or "", "body", multiline=True, max_length=MAX_BODY) or tpl.body
     check_placeholders(title_text, "title")
     check_placeholders(body_text, "body")
     given = {str(k).strip("{} "): clean_text(str(v), "values", max_length=200) for k, v in (values or {}).items()}
@@ -215,8 +227,15 @@ def create_notice(template: str, community_id: int, targets: list[tuple[str, int
     if unknown:
         check_placeholders("".join("{" + k + "}" for k in unknown), "values")
     filled = {**_auto_values(list(targets), community_id), **{k: v for k, v in given.items() if v}}
-    title_text = fill(title_text, filled, "title")[:120]
+    title_text = fill(title_text, filled, "title")
     body_text = fill(body_text, filled, "body")
+    # The limits hold for what is stored, with the placeholders filled: one 200-character
+    # value repeated in the body must not make a 200 000-character notice (attack19 #4).
+    for field, text, most in (("title", title_text, MAX_TITLE), ("body", body_text, MAX_BODY)):
+        if len(text) > most:
+            raise ValidationError(field, _(
+                "With its placeholders filled in, the {field} has {length} characters; at most {max} are allowed.").format(
+                field=_("title") if field == "title" else _("body"), length=len(text), max=most))
     _check_times(publish_at, expires_at)
     if not _target_rooms(list(targets)):
         raise ValidationError("targets", _("Nobody lives in the households these targets reach."))
@@ -408,8 +427,14 @@ def _deliver(row: Notice, staff_id: int, at: dt.datetime) -> PublishResult:
             NoticeDelivery.insert_many([{**h, "notice": row.id} for h in homes[i:i + 100]]).execute()
     text = f"【{row.title}】{row.body}".replace("\n", " ")[:MESSAGE_CHARS]
     sent, to_call = 0, []
+    # With no message command nothing can be texted: the households with a mobile go on the
+    # call list, and the clerk is told why (walk19 #3: "0 by message" and no reason).
+    channel = message_channel_ready()
+    unsent = 0
     for h in homes:
-        if h["channel"] == "message":
+        if h["channel"] == "message" and not channel:
+            unsent += 1
+        elif h["channel"] == "message":
             result = send_message(h["number"], text, about="notice", about_id=row.id,
                                   person_id=h["person"], staff_id=staff_id)
             if result.sent:
@@ -439,9 +464,20 @@ def _deliver(row: Notice, staff_id: int, at: dt.datetime) -> PublishResult:
                     NoticeDelivery.update(call_item=item, channel="call").where(
                         NoticeDelivery.notice == row.id, NoticeDelivery.room == h["room"]).execute()
     view = get_notice(row.id)
-    return PublishResult(view, sent, list_id, len(to_call), _(
+    said = _(
         "Published to {households} households: {sent} told by message, {called} to call, {left} not yet told.").format(
-        households=view.households, sent=sent, called=len(to_call), left=view.unreached))
+        households=view.households, sent=sent, called=len(to_call), left=view.unreached)
+    if unsent:
+        said = _("No message channel is configured: {count} households with a mobile go on the call list. ").format(
+            count=unsent) + said
+    return PublishResult(view, sent, list_id, len(to_call), said)
+
+
+def message_channel_ready() -> bool:
+    """Whether notices can be texted: a message command is configured (data.messaging)."""
+    from data.messaging import message_command
+
+    return bool(message_command())
 
 
 def publish_due(staff_id: int | None = None, at: dt.datetime | None = None) -> list[PublishResult]:
@@ -472,6 +508,11 @@ def mark_reached(notice_id: int, room_id: int, how: str, staff_id: int | None = 
     with transaction():
         done = NoticeDelivery.update(how=how, reached_at=clock_now(), staff=sid, note=note).where(
             NoticeDelivery.notice == notice_id, NoticeDelivery.room == room_id).execute()
+        # Told, by whatever way: off the notice's call list, so nobody phones them again (walk19 #6).
+        item = call_item_of(notice_id, room_id)
+        if done and item is not None:
+            CallListItem.update(status="done", updated_at=clock_now()).where(
+                CallListItem.id == item, CallListItem.status == "pending").execute()
     if not done:
         raise NotFoundError(_("This household is not among the notice's households."))
     return next(d for d in deliveries(notice_id) if d.room_id == room_id)

@@ -156,3 +156,41 @@ def test_activity_capacity_and_attendance(world):
     view = mark_attended(act.id, "3-1-101", True, world.desk.id)
     assert (view.signed, view.households, view.attended) == (2, 1, 1)
     assert [s.room for s in view.signups] == ["3-1-101"]
+
+
+def test_the_length_limits_hold_after_the_placeholders_are_filled(world):
+    """attack19 #4: one 200-character value repeated in {内容} made a 200 000-character body."""
+    long = "长" * 200
+    with pytest.raises(ValidationError, match=r"the body has 200\d{3} characters; at most 4000"):
+        create_notice("温馨提示", world.comm.id, "3", {"内容": long}, world.desk.id, body="{内容}" * 1000)
+    with pytest.raises(ValidationError, match=r"the title has 2\d\d characters; at most 120"):
+        create_notice("温馨提示", world.comm.id, "3", {"内容": long}, world.desk.id, title="{内容}", body="x")
+    assert list_notices() == []
+    ok = create_notice("温馨提示", world.comm.id, "3", {"内容": "长" * 19}, world.desk.id, body="{内容}" * 200)
+    assert len(ok.body) == 3800
+
+
+def test_without_a_message_channel_publishing_says_so_and_calls_the_mobiles(world):
+    """walk19 #3: no message command configured → "0 by message" with no reason given."""
+    from data.models import Setting
+
+    Setting.delete().where(Setting.key == "message_command").execute()
+    n = create_notice("停水通知", world.comm.id, "3, 5", WATER, world.desk.id)
+    result = publish_notice(n.id, world.desk.id)
+    assert result.message.startswith("No message channel is configured: 2 households with a mobile go on the call list.")
+    assert result.messages_sent == 0 and result.called == 4
+    assert [(d.room, d.channel) for d in unreached(n.id)] == [
+        ("3-1-101", "call"), ("3-1-102", "call"), ("3-2-201", "call"), ("5-1-101", "call"), ("5-1-102", "none")]
+
+
+def test_a_household_told_another_way_leaves_the_call_list(world):
+    """walk19 #6: told at the desk, a household must not stay on the notice's call list."""
+    from data.calls.lists import list_items
+
+    n = create_notice("停水通知", world.comm.id, "3", WATER, world.desk.id)
+    result = publish_notice(n.id, world.desk.id)
+    before = {i.id for i in list_items(result.call_list_id, pending_only=True)}
+    assert len(before) == 2  # 3-1-102 (landline) and 3-2-201 (独居老人)
+    told = mark_reached(n.id, world.homes["3-1-102"][0], "desk", world.desk.id)
+    assert (told.room, told.how) == ("3-1-102", "desk")
+    assert len(list_items(result.call_list_id, pending_only=True)) == 1

@@ -5,6 +5,7 @@ the calls screen's incident list drafts an incident's notice in one key; the act
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from textual.widgets import Input
@@ -15,7 +16,7 @@ from data.people import PersonInput
 from data.staff import sign_in
 from screens.notices import NoticesScreen
 from tests import factories as f
-from tests.screen_text import screen_text, settle, wait_for
+from tests.screen_text import record_notifications, screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 from widgets.form import FormModal
 
@@ -52,7 +53,8 @@ async def test_a_water_notice_to_two_buildings_shows_who_was_not_told(world):
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         form = app.screen
-        for name, value in (("community", "锦绣花园"), ("targets", "3, 5"), ("starts", "12月1日 9:00"),
+        assert form.values()["community"] == str(world["comm"].id)  # the only community: chosen already
+        for name, value in (("targets", "3, 5"), ("starts", "12月1日 9:00"),
                             ("ends", "12月1日 17:00"), ("reason", "水泵检修")):
             form.query_one(f"#field-{name}", Input).value = value
         await pilot.press("f10")
@@ -64,10 +66,30 @@ async def test_a_water_notice_to_two_buildings_shows_who_was_not_told(world):
         text = screen_text(app)
         assert "3-1-101" in text and "3-1-102" in text and "5-1-101" in text and "7-1-101" not in text
         assert "0/3" in text and "已发布" in text
-        app.screen.query_one("#notice-left").focus()
-        await pilot.press("r")  # the first not told (3-1-101) was told at the desk
+        said = record_notifications(app)
+        screen = app.screen
+        await pilot.press("r")  # walk19 #4: focus in the notice list — r marks nobody
+        await settle(app, pilot)
+        assert app.screen is screen and "未通知 3 户" in screen_text(app)
+        assert any("选择住户" in m for m in said)
+        screen.query_one("#notice-left").focus()
+        await pilot.press("down", "r")  # 3-1-102, on the call list: asked how, enter = 电话
+        await wait_for(pilot, lambda: app.screen is not screen)
+        assert "3-1-102" in screen_text(app) and "上门" in screen_text(app)
+        await pilot.press("2")  # a visit
         await wait_for(pilot, lambda: "未通知 2 户" in screen_text(app))
         assert "1/3" in screen_text(app)
+        assert any("3-1-102" in m and "上门" in m for m in said)
+        from data import notices
+
+        [told] = [d for d in notices.deliveries(screen.notice_id) if d.reached_at]
+        assert (told.room, told.how) == ("3-1-102", "visit")
+        # walk19 #6: off the notice's call list — nobody phones them again.
+        from data.calls.lists import list_items
+
+        view = notices.get_notice(screen.notice_id)
+        pending = [i for i in list_items(view.call_list_id, pending_only=True)]
+        assert len(pending) == 0
 
 
 async def test_an_incident_drafts_its_notice_in_one_key(world):
@@ -92,19 +114,66 @@ async def test_the_activities_tab(world):
         await settle(app, pilot)
         app.push_screen(NoticesScreen())
         await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        said = record_notifications(app)
         await pilot.press("t", "n")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
-        for name, value in (("title", "健康讲座"), ("community", "锦绣花园"), ("place", "会所"),
+        for name, value in (("title", "健康讲座"), ("place", "会所"),
                             ("at", "2026-12-10 14:00"), ("capacity", "30")):
             app.screen.query_one(f"#field-{name}", Input).value = value
         await pilot.press("f10")
         await wait_for(pilot, lambda: "健康讲座" in screen_text(app))
+        from data import notices
+
+        [draft] = [r for r in notices.list_notices() if r.template == "活动通知"]
+        await wait_for(pilot, lambda: any(f"草稿公告 #{draft.id}" in m for m in said))  # walk19 #17: said, and
+        assert not list((Path.home() / ".local" / "share").rglob("*.pdf"))  # no PDF written unasked
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         app.screen.query_one("#field-room", Input).value = "3-1-101"
         app.screen.query_one("#field-people", Input).value = "2"
         await pilot.press("f10")
         await wait_for(pilot, lambda: "2/30" in screen_text(app))
+        app.screen.query_one("#notice-left").focus()
+        await pilot.press("a")  # walk19 #11: the highlighted sign-up's room, still editable
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        assert app.screen.query_one("#field-room", Input).value == "3-1-101"
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        await wait_for(pilot, lambda: "✓" in screen_text(app))
+
+
+async def test_the_notice_form_shows_examples_as_examples(world):
+    """walk19 #10, #15: grey examples starting 例：, labels without braces, 请选择小区 when two
+    communities leave the choice open, the other values' hint following the template."""
+    f.community("阳光水岸")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(NoticesScreen())
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        await settle(app, pilot)
+        form = app.screen
+        text = screen_text(app)
+        assert "开始时间" in text and "{开始时间}" not in text and "{原因}" not in text
+        assert form.query_one("#field-starts", Input).value == ""
+        assert form.query_one("#field-starts", Input).placeholder.startswith("例：")
+        assert "请选择小区" in text
+        help_text = str(form.query_one("#help-more").render())
+        assert "无需其他" in help_text and "地点" not in help_text
+        form.query_one("#field-template").value = "activity"
+        await settle(app, pilot)
+        help_text = str(form.query_one("#help-more").render())
+        assert "活动=…" in help_text and "地点=…" in help_text and "名额=…" in help_text
+        form.query_one("#field-template").value = "water"
+        for name, value in (("targets", "3"), ("starts", "9:00"), ("ends", "17:00"), ("reason", "检修")):
+            form.query_one(f"#field-{name}", Input).value = value
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal)  # kept open, nothing typed lost
+        assert "请选择小区" in str(form.query_one("#error-community").render())
+        assert form.query_one("#field-reason", Input).value == "检修"
 
 
 @pytest.fixture
@@ -174,3 +243,41 @@ async def test_the_pdf_is_written_in_a_worker(world):
         await pilot.press("w")
         await wait_for(pilot, lambda: "正在生成" not in screen_text(app) and not app.screen.running, timeout=30)
         assert "已写入：" in screen_text(app) and ".pdf" in screen_text(app)
+
+
+async def test_moving_through_the_activities_and_back_keeps_the_app_answering(world):
+    """walk19 #1: j/Down to the second activity froze the app (the list refilled itself from
+    its own highlight handler, for ever)."""
+    from data import notices
+
+    for day, title in ((10, "健康讲座"), (11, "邻里运动会"), (12, "文化节")):
+        notices.create_activity("sports", title, world["comm"].id, "会所", dt.datetime(2026, 12, day, 9, 0), 30,
+                                world["sup"].id, announce=False)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(NoticesScreen())
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "新建公告" in footer and "待派单" not in footer  # walk19 #14
+        await pilot.press("t")
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "新建活动" in footer and "新建公告" not in footer and "待派单" not in footer
+        screen = app.screen
+        first = screen.activity_id
+        assert first == screen.activity_rows[0].id
+        seen = [screen.activity_id]
+        for key in ("j", "down", "k", "up"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            seen.append(screen.activity_id)
+        assert seen == [screen.activity_rows[i].id for i in (0, 1, 2, 1, 0)]
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert "邻里运动会 · 12-11 09:00" in screen_text(app)
+        await pilot.press("s")  # other keys still work: the sign-up form opens
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)

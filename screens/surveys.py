@@ -49,7 +49,7 @@ def survey_form(staff_id: int | None) -> FormModal:
         FormField("size", _("Households"), placeholder="20", shown_when=("sample", "random"),
                   help=_("how many households are drawn")),
         FormField("building", _("Building"), placeholder="1", shown_when=("sample", "building")),
-        FormField("name", _("Name"), placeholder=_("(default: Satisfaction survey and the date)")),
+        FormField("name", _("Survey name"), placeholder=_("(default: Satisfaction survey and the date)")),
     ]
 
     def save(values: dict[str, str]) -> int:

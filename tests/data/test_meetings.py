@@ -307,10 +307,10 @@ def test_an_import_needs_a_lead_and_replaces_earlier_imported_ballots_only_when_
     assert (count.yes_heads, count.no_heads, count.voted_heads) == (1, 1, 3)
     trail = audit.history("meeting", mid, staff_id=lead.id)
     texts = [e.new for e in trail]
-    for words in ("ballot imported for 8-1-101", "ballot imported for 8-1-103", "imported ballot replaced for 8-1-101",
-                  "owners' meeting 2027年第一次业主大会 on 2027-03-25", "1. [一般事项] 议题1", "2. [重大事项] 议题2"):
+    for words in ("已导入 8-1-101 的表决票", "已导入 8-1-103 的表决票", "已替换 8-1-101 导入的表决票",
+                  "业主大会 2027年第一次业主大会（2027-03-25）", "1. [一般事项] 议题1", "2. [重大事项] 议题2"):
         assert any(words in (t or "") for t in texts), words
-    assert sum("ballots imported from" in (t or "") for t in texts) == 2
+    assert sum("张表决票：新增" in (t or "") for t in texts) == 2
     assert {e.entity for e in trail} == {"meeting", "proposal", "ballot_entry"}
     for e in trail:  # how a room voted never enters the trail
         assert not any(w in f"{e.old} {e.new}" for w in ("同意", "反对", "弃权", "yes", "abstain"))
@@ -325,8 +325,8 @@ def test_a_ballot_typed_by_hand_is_audited_without_its_choices(clerks):
     meetings.enter_ballot(mid, rooms["3-1-101"], "2", staff_id=clerks[1].id)  # corrects their own
     lead = f.staff("super1", "陈主管", "supervisor")
     rows = [(e.login, e.new) for e in audit.search(entity="ballot_entry", staff_id=lead.id)]
-    assert rows == [("desk2", "ballot corrected for 3-1-101 (entry 2)"), ("desk2", "ballot entered for 3-1-101 (entry 2)"),
-                    ("desk1", "ballot entered for 3-1-101 (entry 1)")]
+    assert rows == [("desk2", "已更正 3-1-101 的表决票（录入2）"), ("desk2", "已录入 3-1-101 的表决票（录入2）"),
+                    ("desk1", "已录入 3-1-101 的表决票（录入1）")]
 
 
 def test_an_xlsx_bomb_of_ballots_is_refused_before_it_is_read(clerks, tmp_path):
@@ -357,3 +357,26 @@ def test_an_xlsx_bomb_of_ballots_is_refused_before_it_is_read(clerks, tmp_path):
         meetings.import_ballots(mid, str(bomb), staff_id=f.staff("super1", "陈主管", "supervisor").id)
     assert "zip" in info.value.message or "压缩" in info.value.message or "解压" in info.value.message
     assert meetings.tally(mid, staff_id=clerks[0].id).ballots == 0
+
+
+def test_the_report_states_the_ballots_not_counted_and_is_not_final(clerks):
+    """walk19 #9: a report with ballots awaiting the second entry or differing says how many
+    and marks itself 未定稿."""
+    comm, rooms, _p = estate([(f"9-1-10{n}", "100", [f"业主{n}"], False) for n in range(1, 4)])
+    mid = meeting(comm, clerks[0], "major")
+    both(mid, rooms["9-1-101"], "1", clerks)
+    meetings.enter_ballot(mid, rooms["9-1-102"], "1", staff_id=clerks[0].id)  # pending
+    meetings.enter_ballot(mid, rooms["9-1-103"], "1", staff_id=clerks[0].id)
+    meetings.enter_ballot(mid, rooms["9-1-103"], "2", staff_id=clerks[1].id)  # differs
+    path = meetings.report_file(mid, "pdf", staff_id=clerks[0].id)
+    text = "".join(page.extract_text() for page in PdfReader(str(path)).pages).replace("\n", "")
+    assert "未定稿" in text and "待第二次录入 1 张" in text and "两次录入不一致 1 张" in text
+    from openpyxl import load_workbook
+
+    book = load_workbook(meetings.report_file(mid, "xlsx", staff_id=clerks[0].id))
+    cells = " ".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c)
+    assert "未定稿" in cells and "待第二次录入 1 张" in cells
+    both(mid, rooms["9-1-102"], "1", clerks[:1] + clerks[1:2])
+    meetings.enter_ballot(mid, rooms["9-1-103"], "1", staff_id=clerks[1].id)
+    text = "".join(p.extract_text() for p in PdfReader(str(meetings.report_file(mid, "pdf", staff_id=clerks[0].id))).pages)
+    assert "未定稿" not in text

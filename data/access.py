@@ -96,8 +96,11 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "lead.reassign": (LEADS, N_("reassign another person's lead")),
     "lead.rules": (LEADS, N_("change the lead assignment rules")),
     # Satisfaction surveys (满意度调查, data.surveys): the desk runs them, asks by phone and
-    # imports online answers; anyone may read the results.
+    # imports online answers. Reading the list, the sample and the results is the desk's
+    # and the leads' too: free-text answers name the room that complained about a
+    # technician or a guard, so neither reads them.
     "survey.manage": (frozenset({DESK}) | LEADS, N_("run satisfaction surveys")),
+    "survey.view": (frozenset({DESK}) | LEADS, N_("see satisfaction surveys and their answers")),
     "staff.manage": (frozenset({ADMIN}), N_("manage staff accounts")),
     "territory.manage": (frozenset({ADMIN}), N_("manage territories")),
     "import": (frozenset({ADMIN}), N_("import data")),
@@ -153,6 +156,8 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     # records them on the committee's behalf and enters the written ballots; leads too.
     "meetings.view": (frozenset({DESK}) | LEADS, N_("see owners' meetings, their tally and the committee")),
     "meetings.record": (frozenset({DESK}) | LEADS, N_("record owners' meetings, ballots and the committee")),
+    # Importing ballots stores them without the second clerk's entry: a lead's act.
+    "meetings.import": (LEADS, N_("import owners' meeting ballots")),
     # Facilities (设施设备台账) and inspection routes (巡查, data.facilities): everyone sees
     # the register and the routes; technicians and leads record inspections and walk the
     # routes; leads keep the register and set the routes up.

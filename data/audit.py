@@ -382,13 +382,22 @@ def install() -> None:
         install_postgres()
 
 
+#: Record kinds written only by explicit `record` calls (no trigger): owners' meetings, their
+#: proposals and ballot entries (whose choices never enter the trail, SPEC §13: the trail
+#: says a ballot was entered, not how a room voted).
+EXPLICIT_ENTITIES = ("meeting", "proposal", "ballot_entry")
+
+
 def record(action: str, entity: str, entity_id: int, field_name: str = "", *,
-           old: str | None = None, new: str | None = None, staff_id: int | None = None) -> None:
+           old: str | None = None, new: str | None = None, staff_id: int | None = None,
+           parent: tuple[str, int] | None = None) -> None:
     """An explicit row for what triggers cannot see: a reveal of a masked value, the reason
-    given for booking over a conflict. Call inside the transaction of what it explains."""
+    given for booking over a conflict. Call inside the transaction of what it explains.
+    `parent` (entity, id) files the row under a record's history too."""
     AuditLog.create(staff=staff_id if staff_id is not None else access.current_id(),
                     at=clock_now(), action=action, entity=entity, entity_id=entity_id,
-                    field=field_name, old_value=old, new_value=new)
+                    field=field_name, old_value=old, new_value=new,
+                    parent_entity=parent[0] if parent else "", parent_id=parent[1] if parent else None)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -484,4 +493,4 @@ def search(*, entity: str | None = None, entity_id: int | None = None, login: st
 
 def entities() -> tuple[str, ...]:
     """The record kinds the trail knows, for the CLI's --entity choices."""
-    return tuple(spec.table for spec in TABLES)
+    return tuple(spec.table for spec in TABLES) + EXPLICIT_ENTITIES

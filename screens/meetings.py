@@ -58,7 +58,10 @@ def proposal_form(meeting_id: int, staff_id: int | None) -> FormModal:
     fields = [
         FormField("title", _("Title")),
         FormField("matter", _("Matter"), "other", kind="select",
-                  options=[(text, code) for code, text in mt.MATTERS.items()]),
+                  options=[(text, code) for code, text in mt.MATTERS.items()],
+                  help=_("Major: raising the maintenance fund, rebuilding, changing the use of common parts or "
+                         "running them for income. Ordinary: using the fund, electing the committee, hiring or "
+                         "dismissing the property company …")),
     ]
     return FormModal(_("New proposal"), fields,
                      lambda v: mt.add_proposal(meeting_id, v["title"], v["matter"], staff_id=staff_id))
@@ -178,6 +181,7 @@ class MeetingScreen(DeskScreen):
     MeetingScreen #tally { height: auto; max-height: 9; }
     MeetingScreen #entry { height: 3; }
     MeetingScreen #room { width: 30; }
+    MeetingScreen #room:focus { border: tall $accent; background: $boost; }
     MeetingScreen #keys { width: 1fr; }
     MeetingScreen #diffs { height: auto; max-height: 4; }
     """
@@ -230,6 +234,9 @@ class MeetingScreen(DeskScreen):
         info = plain(f"{view.held_on} {view.community} {view.title} ({view.where})\n")
         info.append(_("ballots counted {agreed}, waiting for a second entry {pending}, differing {differing}").format(
             agreed=view.agreed, pending=view.pending, differing=view.differing))
+        if view.pending or view.differing:  # the figures below leave these ballots out
+            info.append("  " + _("not counted: {n} — the result is not final").format(
+                n=view.pending + view.differing), style="bold yellow")
         if tally.missing_area:
             info.append("\n" + _("Rooms without an area (nothing is decided until entered): {rooms}").format(
                 rooms="、".join(tally.missing_area[:8])), style="bold red")
@@ -257,6 +264,9 @@ class MeetingScreen(DeskScreen):
 
     def take_room(self, code: str) -> None:
         """The room (or titled space) typed: the keys field opens for its ballot."""
+        if not code.strip():
+            self.notify(_("Enter the room number."), severity="warning", markup=False)
+            return
         try:
             self.room = mt.unit_key(self.meeting_id, code, _staff_id(self))
         except FrontDeskError as exc:
@@ -302,7 +312,11 @@ class MeetingScreen(DeskScreen):
         self.app.push_screen(differences_view(rows), chosen)
 
     def action_propose(self) -> None:
-        self.app.push_screen(proposal_form(self.meeting_id, _staff_id(self)), lambda _v: self.refresh_data())
+        def added(_view: Any) -> None:
+            self.refresh_data()
+            self.query_one("#room", Input).focus()  # the next ballot's room
+
+        self.app.push_screen(proposal_form(self.meeting_id, _staff_id(self)), added)
 
     def action_report(self) -> None:
         try:

@@ -18,6 +18,7 @@ from data import surveys as sv
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.vocab import label
+from widgets.confirm import ConfirmModal
 from widgets.desk import DeskModal
 from widgets.safe import plain
 
@@ -126,6 +127,15 @@ class SurveyPhoneModal(DeskModal[int | None]):
         if q is None or q.kind == "text" or not key:
             return
         keys = sv.CHOICE_KEYS[:len(q.choices)]
+        if key.isprintable() and key != " " and not (
+                key == "-" or (q.kind == "rating" and key in "12345") or (q.kind != "rating" and key in keys)):
+            event.stop()  # a refused key says so: one silent slip shifts every later answer
+            self.app.bell()
+            wanted = (_("Press 1–5") if q.kind == "rating"
+                      else _("Press {first}–{last}").format(first=keys[0], last=keys[-1]) if keys else "")
+            self.query_one("#sp-hint", Label).update(
+                _("“{key}” is not an answer here: {wanted} (- skips).").format(key=key, wanted=wanted))
+            return
         if key == "-":
             event.stop()
             self._answer("")
@@ -153,12 +163,27 @@ class SurveyPhoneModal(DeskModal[int | None]):
         self._answer("" if value == "-" else value)
 
     def action_store(self) -> None:
-        """F10: the answers so far stored, with the connected attempt."""
+        """F10: the answers so far stored, with the connected attempt; asked first when some
+        questions have no answer."""
         q = self.question
         if q is not None and q.kind == "text":  # what is typed counts without an enter
             value = self.query_one("#sp-text", Input).value.strip()
             if value and value != "-":
                 self.answers[q.id] = value
+        if q is not None and q.kind == "multi" and self.picked:  # toggled, not yet entered
+            self.answers[q.id] = "".join(sorted(self.picked))
+        missing = sum(1 for x in self.questions if x.id not in self.answers)
+        if not missing:
+            self._store()
+            return
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._store()
+
+        self.app.push_screen(ConfirmModal(_("{n} questions unanswered: store anyway?").format(n=missing),
+                                          enter_confirms=False), answered)
+
+    def _store(self) -> None:
         try:
             stored = sv.answer_by_phone(self.item_id, self.app.staff.id, self.answers, self.note)
         except FrontDeskError as exc:

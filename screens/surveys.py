@@ -49,7 +49,7 @@ def survey_form(staff_id: int | None) -> FormModal:
         FormField("size", _("Households"), placeholder="20", shown_when=("sample", "random"),
                   help=_("how many households are drawn")),
         FormField("building", _("Building"), placeholder="1", shown_when=("sample", "building")),
-        FormField("name", _("Name"), placeholder=_("(default: Satisfaction survey and the date)")),
+        FormField("name", _("Survey name"), placeholder=_("(default: Satisfaction survey and the date)")),
     ]
 
     def save(values: dict[str, str]) -> int:
@@ -227,7 +227,10 @@ def results_text(res: sv.SurveyResults) -> Text:
     text.append(f"  [{label(STATUS_WORDS, res.survey.status)}]", style="dim" if res.survey.status == "closed" else "green")
     text.append("\n" + _("Satisfaction index {index}").format(index=sv.index_text(res.index)), style="bold")
     if res.previous_name:
-        text.append("  " + _("last survey: {index}").format(index=sv.index_text(res.previous_index)))
+        text.append("  ")
+        text.append_text(plain(_("last survey ({name}, {date}): {index}").format(
+            name=res.previous_name, date=f"{res.previous_on:%Y-%m-%d}" if res.previous_on else "—",
+            index=sv.index_text(res.previous_index))))
         if res.index is not None and res.previous_index is not None:
             change = res.index - res.previous_index
             text.append(f"  {change:+.1f}", style="green" if change >= 0 else "red")

@@ -14,10 +14,11 @@ import datetime as dt
 import io
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from peewee import fn
 
-from data import access
+from data import access, audit
 from data.clock import today
 from data.db import transaction
 from data.errors import NotFoundError, ValidationError
@@ -164,8 +165,24 @@ class Tally:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import stored: how many ballots, and with `replace`, each earlier imported
+    ballot the file changed (room, before and after in words per proposal)."""
+
     stored: int
     bad: list[tuple[int, str]] = field(default_factory=list)
+    changed: list[tuple[str, str, str]] = field(default_factory=list)
+    added: int = 0  # ballots of rooms not imported before
+
+
+def _audit(action: str, entity: str, entity_id: int, text: str, staff_id: int | None, meeting_id: int,
+           old: str | None = None) -> None:
+    """An audit row for a meeting's record (the meeting itself, a proposal, a ballot entry):
+    what happened and to which room, never the choices (SPEC §13: the trail is read by
+    people who may not see how a room voted)."""
+    if not audit.enabled():
+        return
+    audit.record(action, entity, entity_id, "", old=old, new=text, staff_id=staff_id,
+                 parent=None if entity == "meeting" else ("meeting", meeting_id))
 
 
 # --- meetings and proposals ---------------------------------------------------------------------
@@ -202,6 +219,8 @@ def create_meeting(community_id: int, title: str, held_on: dt.date, place: str =
     with transaction():
         row = Meeting.create(community=community_id, title=title, held_on=held_on, place=place,
                              announced_on=announced_on, created_by=staff_id)
+        _audit("create", "meeting", row.id, _("owners' meeting {title} on {day}").format(
+            title=title, day=held_on.isoformat()), staff_id, row.id)
     return get_meeting(row.id, staff_id)
 
 
@@ -224,7 +243,8 @@ def add_proposal(meeting_id: int, title: str, matter: str = OTHER, staff_id: int
         meeting = _meeting(meeting_id)
         _no_ballots_yet(meeting)
         seq = Proposal.select().where(Proposal.meeting == meeting.id).count() + 1
-        Proposal.create(meeting=meeting.id, seq=seq, title=title, matter=matter)
+        proposal = Proposal.create(meeting=meeting.id, seq=seq, title=title, matter=matter)
+        _audit("create", "proposal", proposal.id, f"{seq}. [{MATTERS[matter]}] {title}", staff_id, meeting.id)
     return get_meeting(meeting_id, staff_id)
 
 
@@ -356,8 +376,8 @@ def _unit_for_ballot(meeting: Meeting, key: UnitKey, units: list[Unit], entries:
     return code
 
 
-def _store(meeting_id: int, key: UnitKey, number: int, text: str, staff_id: int | None) -> None:
-    """Insert or replace one entry of a unit's ballot."""
+def _store(meeting_id: int, key: UnitKey, number: int, text: str, staff_id: int | None) -> int:
+    """Insert or replace one entry of a unit's ballot; its id."""
     if isinstance(key, str):
         column, target = {"space": int(key.split(":", 1)[1])}, BallotEntry.space
     else:
@@ -365,6 +385,8 @@ def _store(meeting_id: int, key: UnitKey, number: int, text: str, staff_id: int 
     (BallotEntry.insert(meeting=meeting_id, entry=number, choices=text, entered_by=staff_id, **column)
      .on_conflict(conflict_target=[BallotEntry.meeting, target, BallotEntry.entry],
                   update={BallotEntry.choices: text, BallotEntry.entered_by: staff_id}).execute())
+    return BallotEntry.get(BallotEntry.meeting == meeting_id, target == next(iter(column.values())),
+                           BallotEntry.entry == number).id
 
 
 def enter_ballot(meeting_id: int, unit: UnitKey, choices: dict[int, str] | list[str] | str,
@@ -389,7 +411,11 @@ def enter_ballot(meeting_id: int, unit: UnitKey, choices: dict[int, str] | list[
                 raise ValidationError("room", _("{room}'s ballot is already entered twice, by other clerks.").format(
                     room=code))
             number = 1 if 1 not in mine else 2
-        _store(meeting.id, unit, number, json.dumps(codes, sort_keys=True), staff_id)
+        entry_id = _store(meeting.id, unit, number, json.dumps(codes, sort_keys=True), staff_id)
+        words = (_("ballot corrected for {room} (entry {n})") if number in mine
+                 else _("ballot entered for {room} (entry {n})"))
+        _audit("update" if number in mine else "create", "ballot_entry", entry_id,
+               words.format(room=code, n=number), staff_id, meeting.id)
         state = _state(_entries(meeting.id).get(unit, {}))
     return EntryResult(code, number, state)
 
@@ -419,27 +445,61 @@ def differences(meeting_id: int, staff_id: int | None = None) -> list[DiffRow]:
     return sorted(rows, key=lambda r: r.room)
 
 
-def import_ballots(meeting_id: int, path: str, staff_id: int | None = None) -> ImportResult:
+def _ballot_lines(path: Path) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of a ballot file: an XLSX workbook (by its content) read through
+    the roster import's guarded reader (size, parts and zip-bomb limits, data.limits), else
+    CSV text."""
+    from data.roster.reading import _check_xlsx_parts, _read_xlsx
+
+    data = read_bytes_limited(path, MAX_FILE, _("a ballot file"))
+    if data[:2] != b"PK":
+        return list(enumerate(csv.reader(io.StringIO(decode_text(data))), 1))
+    del data
+    _check_xlsx_parts(path)
+    tables = _read_xlsx(path)
+    return [(n, [str(c) for c in cells]) for n, cells in tables[0].rows] if tables else []
+
+
+def _words(codes: dict[str, str], seqs: dict[str, int]) -> str:
+    """A ballot in words per proposal: "1同意 2反对"."""
+    return " ".join(f"{seqs[p]}{CHOICES.get(v, v)}" for p, v in sorted(codes.items(), key=lambda i: seqs.get(i[0], 0))
+                    if p in seqs)
+
+
+def import_ballots(meeting_id: int, path: str, staff_id: int | None = None, *, replace: bool = False) -> ImportResult:
     """Import ballots (a regular CSV or XLSX file, read only): the room (or a titled parking
     space's code, for a holder who owns no room) in the first column,
     then one column per proposal in order (同意/反对/弃权 or 1/2/3); a header line is allowed.
-    Any bad line refuses the whole file, each named by its number."""
-    access.require("meetings.record", staff_id)
-    data = read_bytes_limited(path, MAX_FILE, _("a ballot file"))
-    lines = _xlsx_rows(data) if data[:2] == b"PK" else list(csv.reader(io.StringIO(decode_text(data))))
+    Any bad line refuses the whole file, each named by its number.
+
+    An imported ballot counts without a second clerk's entry, so importing is a lead's act
+    (`meetings.import`). Once ballots were imported, another import is refused unless
+    `replace`: then the file's ballots replace those of its rooms and every change is
+    listed (`changed`). Each ballot stored and the import itself go to the audit trail,
+    without the choices."""
+    access.require("meetings.import", staff_id)
+    lines = _ballot_lines(Path(path))
     meeting = _meeting(meeting_id)
     units = _units(meeting.community_id)
     good: dict[UnitKey, dict[str, str]] = {}
     bad: list[tuple[int, str]] = []
     entries = _entries(meeting.id)
-    for n, cells in enumerate(lines, 1):
+    imported = [k for k, e in entries.items() if IMPORTED in e]
+    if imported and not replace:
+        raise ValidationError("file", _(
+            "{n} ballots of this meeting were imported already. Importing again replaces them: run it with "
+            "--replace to do so (each changed ballot is listed).").format(n=len(imported)))
+    first = lines[0][0] if lines else 0
+    for n, cells in lines:
         cells = [str(c or "").strip() for c in cells]
-        if not any(cells) or (n == 1 and cells and not any(ch.isdigit() for ch in cells[0])):
+        if not any(cells) or (n == first and cells and not any(ch.isdigit() for ch in cells[0])):
             continue
         try:
             key = _resolve(meeting, cells[0])
             if {1, 2} & set(entries.get(key, {})):
                 raise ValidationError("room", _("{room}'s ballot is entered by hand already.").format(room=cells[0]))
+            if key in good:
+                raise ValidationError("room", _("{room} appears twice in the file.").format(room=cells[0]))
             codes = _choices(meeting.id, cells[1:len(_proposals(meeting.id)) + 1])
             claimed = {**entries, **{r: {} for r in good}}
             claimed.pop(key, None)
@@ -450,20 +510,30 @@ def import_ballots(meeting_id: int, path: str, staff_id: int | None = None) -> I
     if bad:
         listed = "; ".join(_("line {line}: {reason}").format(line=n, reason=r) for n, r in bad[:20])
         raise ValidationError("file", _("Nothing imported, {n} bad lines — {lines}.").format(n=len(bad), lines=listed))
+    seqs = {str(p.id): p.seq for p in _proposals(meeting.id)}
+    labels = _labels(good)
+    changed: list[tuple[str, str, str]] = []
+    added = 0
     with transaction():
         for key, codes in good.items():
-            _store(meeting.id, key, IMPORTED, json.dumps(codes, sort_keys=True), staff_id)
-    return ImportResult(len(good), bad)
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or foreign file: say so, never crash
-        raise ValidationError("file", _("That is not a readable XLSX workbook.")) from exc
-    return [list(r) for r in book.worksheets[0].iter_rows(values_only=True, max_row=20000)]
+            text = json.dumps(codes, sort_keys=True)
+            before = entries.get(key, {}).get(IMPORTED)
+            if before is not None and json.loads(before.choices) == codes:
+                continue
+            entry_id = _store(meeting.id, key, IMPORTED, text, staff_id)
+            room = labels.get(key, "?")
+            if before is None:
+                added += 1
+                _audit("create", "ballot_entry", entry_id, _("ballot imported for {room}").format(room=room),
+                       staff_id, meeting.id)
+            else:
+                changed.append((room, _words(json.loads(before.choices), seqs), _words(codes, seqs)))
+                _audit("update", "ballot_entry", entry_id, _("imported ballot replaced for {room}").format(
+                    room=room), staff_id, meeting.id)
+        _audit("import", "meeting", meeting.id, _(
+            "{n} ballots imported from {file}: {added} new, {changed} replaced").format(
+            n=len(good), file=Path(path).name[:80], added=added, changed=len(changed)), staff_id, meeting.id)
+    return ImportResult(len(good), bad, sorted(changed), added)
 
 
 # --- the tally ----------------------------------------------------------------------------------

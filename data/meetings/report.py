@@ -45,11 +45,15 @@ def report_file(meeting_id: int, fmt: str = "pdf", staff_id: int | None = None) 
         raise ValidationError("format", _("The report is a PDF or an XLSX file."))
     meeting = get_meeting(meeting_id, staff_id)
     view = tally(meeting_id, staff_id)
-    title = f"{meeting.title} 表决结果"
+    waiting = meeting.pending + meeting.differing
+    title = f"{meeting.title} 表决结果" + ("（未定稿）" if waiting else "")
     tail = [f"会议日期：{meeting.held_on.isoformat()}　地点：{meeting.where}　公告日期：{meeting.announced_on.isoformat()}",
-            f"计入的有效表决票：{view.ballots} 张（两名工作人员分别录入一致，或导入）。",
-            "计票规则（民法典第二百七十八条）：参与表决的专有部分面积及人数均不少于总数的三分之二；"
-            "一般事项经参与表决面积及人数过半数同意，重大事项经参与表决面积及人数四分之三以上同意。"]
+            f"计入的有效表决票：{view.ballots} 张（两名工作人员分别录入一致，或导入）。"]
+    if waiting:  # walk19 #9: a committee must not publish a count with ballots left out as final
+        tail.append(f"未计入的表决票：{waiting} 张——待第二次录入 {meeting.pending} 张，两次录入不一致 "
+                    f"{meeting.differing} 张。本报告未定稿：全部录入一致后方为最终结果。")
+    tail.append("计票规则（民法典第二百七十八条）：参与表决的专有部分面积及人数均不少于总数的三分之二；"
+                "一般事项经参与表决面积及人数过半数同意，重大事项经参与表决面积及人数四分之三以上同意。")
     if view.missing_area:
         tail.append("以下房屋未登记面积，总数不完整，表决结果未确定：" + "、".join(view.missing_area[:50]))
     parts = (title, ["议题", "事项", "指标", "数值", "规则", "结果"], result_rows(view), tail)

@@ -202,7 +202,7 @@ def _leads(period: Period, scope: Scope, at: dt.datetime) -> Parts:
 
 
 def _surveys(period: Period, scope: Scope, at: dt.datetime) -> Parts:
-    from data.surveys.results import results
+    from data.surveys.results import _results as results
 
     def found(p: Period) -> list:
         where = (Survey.created_at >= p.since) & (Survey.created_at < p.until)

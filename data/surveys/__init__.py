@@ -9,6 +9,7 @@ from data.surveys.answers import (
     answer_text,
     check_open,
     import_answers,
+    opening_script,
     parse_answer,
     record_answers,
     survey_of_list,
@@ -55,7 +56,8 @@ __all__ = [
     "CHOICE_KEYS", "ORDER_KINDS", "QUESTION_KINDS", "SAMPLES", "SCALE_SCORES", "SECTIONS", "STATUS_WORDS", "GroupIndex",
     "HouseholdRow", "ImportResult", "building_id", "QuestionResult", "QuestionView", "QuestionnaireView", "SurveyResults",
     "SurveyRow", "TextAnswerRow", "answer_by_phone", "answer_text", "check_open", "answer_to_order", "close_survey",
-    "draw_sample", "ensure_standard_template", "households", "import_answers", "new_survey", "parse_answer",
+    "draw_sample", "ensure_standard_template", "households", "import_answers", "new_survey", "opening_script",
+    "parse_answer",
     "questionnaire", "questionnaire_of", "record_answers", "results", "satisfaction_index", "survey", "survey_of_list", "surveys",
     "templates", "bar", "index_text",
 ]

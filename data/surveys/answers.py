@@ -223,3 +223,23 @@ def import_answers(survey_id: int, path: str, staff_id: int | None, *, skip_bad:
         for household, parsed, _line in good.values():
             _store(household, parsed, "import")
     return ImportResult(len(good), bad)
+
+
+def opening_script(list_id: int, room_id: int | None, person_id: int | None, staff_id: int | None = None) -> str:
+    """What the desk says when a survey's call is answered: the survey's name, the household
+    and how long it takes — the survey's own opening, not a repair follow-up (回访) script."""
+    from data.models import Person, Room
+
+    access.require("survey.view", staff_id)
+    found = Survey.get_or_none(Survey.call_list == list_id)
+    if found is None:
+        raise NotFoundError(_("This call is not part of a survey."))
+    room = Room.get_or_none(Room.id == room_id) if room_id else None
+    person = Person.get_or_none(Person.id == person_id) if person_id else None
+    count = len(questionnaire(found.questionnaire_id).questions)
+    greeting = (_("Hello, is this {name}?").format(name=person.name) + " ") if person is not None else ""
+    return greeting + _(
+        "This is the property service centre. We are asking households for the survey “{survey}”: "
+        "{n} short questions about our service for your home {room}, about {minutes} minutes. "
+        "May I ask them now?").format(survey=found.name, n=count, room=room.code if room else "—",
+                                      minutes=max(1, round(count / 3)))

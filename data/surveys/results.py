@@ -4,6 +4,7 @@ answers, and a free-text answer made a complaint or suggestion work order."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from data.errors import NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Building, Room, Survey, SurveyAnswer, SurveyHousehold, SurveyQuestion
 from data.surveys.answers import answer_text
-from data.surveys.runs import SurveyRow, questionnaire, survey
+from data.surveys.runs import SurveyRow, _survey, questionnaire
 from data.surveys.values import SECTIONS
 
 #: The kinds of work order a free-text answer can become.
@@ -64,6 +65,7 @@ class SurveyResults:
     sections: tuple[GroupIndex, ...]
     buildings: tuple[GroupIndex, ...]
     texts: tuple[TextAnswerRow, ...]
+    previous_on: dt.date | None = None  # the day the previous survey was made
 
 
 def _index(total: int | None, count: int | None) -> float | None:
@@ -89,14 +91,15 @@ def satisfaction_index(survey_id: int) -> float | None:
     return _index(total, count)
 
 
-def _previous(row: SurveyRow) -> tuple[str, float | None]:
-    before = (Survey.select(Survey.id, Survey.name)
+def _previous(row: SurveyRow) -> tuple[str, float | None, dt.date | None]:
+    """The community's last closed survey before this one: its name, index and date."""
+    before = (Survey.select(Survey.id, Survey.name, Survey.created_at)
               .where(Survey.community == row.community_id, Survey.id != row.id, Survey.status == "closed",
                      Survey.created_at <= row.created_at)
               .order_by(Survey.created_at.desc(), Survey.id.desc()).first())
     if before is None:
-        return "", None
-    return before.name, satisfaction_index(before.id)
+        return "", None, None
+    return before.name, satisfaction_index(before.id), before.created_at.date()
 
 
 def _question_results(survey_id: int, questions) -> list[QuestionResult]:
@@ -149,9 +152,16 @@ def _text_answers(survey_id: int, questions) -> list[TextAnswerRow]:
                           a.work_order_id, numbers.get(a.work_order_id or 0, "")) for a in rows]
 
 
-def results(survey_id: int) -> SurveyResults:
-    """Everything the results view and `surveys results` show."""
-    row = survey(survey_id)
+def results(survey_id: int, staff_id: int | None = None) -> SurveyResults:
+    """Everything the results view and `surveys results` show (`survey.view`: the free-text
+    answers name their rooms)."""
+    access.require("survey.view", staff_id)
+    return _results(survey_id)
+
+
+def _results(survey_id: int) -> SurveyResults:
+    """The results, unchecked: for a report whose own rule the caller checked."""
+    row = _survey(survey_id)
     questions = questionnaire(Survey.get_by_id(survey_id).questionnaire_id).questions
     sections = {code: (int(n), _index(total, n)) for code, total, n in (
         SurveyAnswer.select(SurveyQuestion.section, fn.SUM(SurveyAnswer.score), fn.COUNT(SurveyAnswer.score))
@@ -163,7 +173,7 @@ def results(survey_id: int) -> SurveyResults:
                             fn.COUNT(SurveyAnswer.score))
         .join(SurveyHousehold).join(Room).join(Building)
         .where(_of_survey(survey_id)).group_by(Building.code).tuples())
-    previous_name, previous_index = _previous(row)
+    previous_name, previous_index, previous_on = _previous(row)
     return SurveyResults(
         row, row.answered, row.households, satisfaction_index(survey_id), previous_name, previous_index,
         tuple(_question_results(survey_id, questions)),
@@ -171,6 +181,7 @@ def results(survey_id: int) -> SurveyResults:
         tuple(GroupIndex(code, int(households), _index(total, n))
               for code, households, total, n in sorted(buildings, key=lambda b: _building_order(b[0]))),
         tuple(_text_answers(survey_id, questions)),
+        previous_on,
     )
 
 

@@ -197,8 +197,14 @@ def _phone_list(name: str, staff_id: int, pairs: list[tuple[int, int]]) -> int |
     return _new_list("survey", name[:60], staff_id, staff_id, items)
 
 
-def surveys(community_id: int | None = None) -> list[SurveyRow]:
-    """Every survey, newest first, with its households and how many answered."""
+def surveys(community_id: int | None = None, staff_id: int | None = None) -> list[SurveyRow]:
+    """Every survey, newest first, with its households and how many answered (the desk's
+    and the leads', `survey.view`)."""
+    access.require("survey.view", staff_id)
+    return _surveys(community_id)
+
+
+def _surveys(community_id: int | None = None) -> list[SurveyRow]:
     query = Survey.select(Survey, Community.name.alias("cname"), Questionnaire.name.alias("qname")).join(
         Community, on=(Survey.community == Community.id)).switch(Survey).join(
         Questionnaire, on=(Survey.questionnaire == Questionnaire.id))
@@ -213,17 +219,23 @@ def surveys(community_id: int | None = None) -> list[SurveyRow]:
                       *counts.get(s.id, (0, 0)), s.created_at, s.call_list_id) for s in rows]
 
 
-def survey(survey_id: int) -> SurveyRow:
-    """One survey (NotFoundError if none)."""
-    for row in surveys():
+def survey(survey_id: int, staff_id: int | None = None) -> SurveyRow:
+    """One survey (NotFoundError if none; `survey.view`)."""
+    access.require("survey.view", staff_id)
+    return _survey(survey_id)
+
+
+def _survey(survey_id: int) -> SurveyRow:
+    for row in _surveys():
         if row.id == survey_id:
             return row
     raise NotFoundError(_("No survey {id}.").format(id=survey_id))
 
 
-def households(survey_id: int) -> list[HouseholdRow]:
-    """A survey's sample, by room code."""
-    survey(survey_id)
+def households(survey_id: int, staff_id: int | None = None) -> list[HouseholdRow]:
+    """A survey's sample, by room code (`survey.view`: who was asked, when and how)."""
+    access.require("survey.view", staff_id)
+    _survey(survey_id)
     rows = (SurveyHousehold.select(SurveyHousehold, Room.code.alias("rcode"), Building.code.alias("bcode"))
             .join(Room).join(Building).where(SurveyHousehold.survey == survey_id).order_by(Room.code).objects())
     return [HouseholdRow(h.room_id, h.rcode, h.bcode, h.person_id, h.answered_at, h.channel) for h in rows]
@@ -234,7 +246,7 @@ def close_survey(survey_id: int, staff_id: int | None) -> SurveyRow:
     its phone call list is closed with it (its numbers leave the calls screen); its figures
     are final and the next survey compares with it."""
     access.require("survey.manage", staff_id)
-    row = survey(survey_id)
+    row = _survey(survey_id)
     if row.status == "closed":
         raise ValidationError("survey", _("Survey “{name}” is closed already.").format(name=row.name))
     at = now()
@@ -243,7 +255,7 @@ def close_survey(survey_id: int, staff_id: int | None) -> SurveyRow:
         if row.call_list_id is not None:
             CallList.update(closed_at=at).where(CallList.id == row.call_list_id,
                                                 CallList.closed_at.is_null()).execute()
-    return survey(survey_id)
+    return _survey(survey_id)
 
 
 def building_id(community_id: int, code: str) -> int:

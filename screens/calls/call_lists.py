@@ -241,14 +241,26 @@ class CallListPane(CallsPane):
         keys.update(outcome_keys)
         self.query_one("#list-script", Static).update(Text(_("Script …"), style="dim"))
         self.fill_scripts(call_data.LIST_CALL_CATEGORIES.get(self._list_kind(), "callback"),
-                          item.person_id, item.work_order_id, item.room_id)
+                          item.person_id, item.work_order_id, item.room_id, self._list_kind(), self.list_id)
 
     @work(thread=True, exclusive=True, group="list-scripts", exit_on_error=False)
     def fill_scripts(self, category: str | None, person_id: int | None, work_order_id: int | None,
-                     room_id: int | None = None) -> None:
-        """The item's scripts, filled for its person and work order (and room), in a worker."""
+                     room_id: int | None = None, kind: str = "", list_id: int | None = None) -> None:
+        """The item's scripts, filled for its person and work order (and room), in a worker;
+        a survey's item: the survey's own opening (its name, the household), never the
+        repair follow-up script."""
+        if kind == "survey" and list_id is not None:
+            from data.surveys import opening_script
+
+            try:
+                opening = opening_script(list_id, room_id, person_id, self.app.staff.id)
+            except FrontDeskError as exc:
+                opening = exc.message
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.ScriptsFilled([(_("Survey opening"), opening)]))
+            return
         filled = read_scripts(category, person_id, work_order_id, room_id)
-        if room_id is not None:  # a 催缴 item: the room's reason and promise before the script
+        if room_id is not None and kind == "arrears":  # a 催缴 item: the room's reason and promise first
             from screens.fees import arrears_facts
 
             facts = arrears_facts(room_id, self.app.staff.id)

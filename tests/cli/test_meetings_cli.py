@@ -78,3 +78,24 @@ def test_the_committee_members_and_expiring_terms(db, capsys):
     assert m["event_id"] and m["minutes"] == "确定议题"
     assert run(url, "committee", "add", *C, "--person", person, "--role", "秘书", "--from", "2022-05-01",
                "--to", "2027-04-30") == 2
+
+
+def test_meetings_import_needs_a_lead_and_replace_lists_the_changes(db, capsys, tmp_path):
+    """attack19 #3: `meetings import` is a lead's; a second import is refused unless
+    `--replace`, which lists each changed ballot."""
+    url, _w = db
+    [m] = ok(url, capsys, "meetings", "new", *C, "--title", "2027年第一次业主大会", "--date", "2027-03-25")
+    mid = str(m["id"])
+    ok(url, capsys, "meetings", "propose", mid, "续聘物业")
+    sheet = tmp_path / "b.csv"
+    sheet.write_text("房号,1\n3-1-101,同意\n5-1-101,同意\n", encoding="utf-8")
+    assert run(url, "meetings", "import", mid, str(sheet), user="desk1") != 0
+    assert "主管" in capsys.readouterr().err
+    [done] = ok(url, capsys, "meetings", "import", mid, str(sheet), user="super1")
+    assert (done["stored"], done["added"], done["changed"]) == (2, 2, [])
+    sheet.write_text("房号,1\n3-1-101,反对\n5-1-101,同意\n", encoding="utf-8")
+    assert run(url, "meetings", "import", mid, str(sheet), user="super1") == 2
+    assert "--replace" in capsys.readouterr().err
+    assert run(url, "meetings", "import", mid, str(sheet), "--replace", user="super1") == 0
+    out = capsys.readouterr().out
+    assert "3-1-101" in out and "1同意  →  1反对" in out and "5-1-101" not in out

@@ -68,3 +68,26 @@ def test_results_per_question_and_close(db, capsys):
     assert "已经结束" in capsys.readouterr().err
     assert run(url, "surveys", "list") == 0
     assert capsys.readouterr().out.count("已结束") == 2
+
+
+@pytest.mark.parametrize("who", ["tech1", "guard1"])
+def test_a_technician_or_a_guard_reads_no_survey(db, capsys, who):
+    """attack19 #1: `surveys results|sample|list` refuse the technician and the gate."""
+    from tests import factories as f
+
+    url, sid = db
+    open_database(url)
+    if who == "guard1":
+        f.staff("guard1", "刘保安", "guard")
+    close_database()
+    for argv in (("results", str(sid)), ("results", str(sid), "--json"), ("sample", str(sid), "--json"),
+                 ("list",)):
+        assert run(url, "surveys", *argv, user=who) != 0
+        out = capsys.readouterr()
+        assert "车位太少" not in out.out and "1-1-101" not in out.out and out.out.strip() == ""
+
+
+def test_the_results_name_the_last_survey(db, capsys):
+    url, sid = db
+    assert run(url, "surveys", "results", str(sid)) == 0
+    assert "去年四季度" in capsys.readouterr().out

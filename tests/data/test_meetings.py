@@ -196,19 +196,20 @@ def test_ballots_are_imported_from_a_csv_and_bad_lines_named(clerks, tmp_path):
     comm, rooms, _p = estate([("8-1-101", "100", ["甲"], False), ("8-1-102", "100", ["乙"], False),
                               ("8-1-103", "100", ["丙"], False)])
     mid = meeting(comm, clerks[0], "other", "major")
+    lead = f.staff("super1", "陈主管", "supervisor")
     bad = tmp_path / "bad.csv"
     bad.write_text("房号,议题1,议题2\n8-1-101,同意,同意\n8-1-999,同意,反对\n8-1-102,同意,也许\n", encoding="utf-8")
     with pytest.raises(ValidationError) as info:
-        meetings.import_ballots(mid, str(bad), staff_id=clerks[0].id)
+        meetings.import_ballots(mid, str(bad), staff_id=lead.id)
     assert "第 3 行" in info.value.message and "第 4 行" in info.value.message
     assert meetings.tally(mid, staff_id=clerks[0].id).ballots == 0
     good = tmp_path / "good.csv"
     good.write_text("房号,议题1,议题2\n8-1-101,同意,同意\n8-1-102,1,2\n", encoding="utf-8")
-    assert meetings.import_ballots(mid, str(good), staff_id=clerks[0].id).stored == 2
+    assert meetings.import_ballots(mid, str(good), staff_id=lead.id).stored == 2
     t = meetings.tally(mid, staff_id=clerks[0].id)
     assert t.ballots == 2 and t.proposals[0].count.yes_heads == 2 and t.proposals[1].count.no_heads == 1
     with pytest.raises(ValidationError):
-        meetings.import_ballots(mid, str(tmp_path), staff_id=clerks[0].id)
+        meetings.import_ballots(mid, str(tmp_path), staff_id=lead.id)
 
 
 def test_the_result_report_states_each_figure_and_rule(clerks):
@@ -273,8 +274,109 @@ def test_ballots_are_imported_from_an_xlsx_made_here(clerks, tmp_path):
         sheet.append(row)
     path = tmp_path / "ballots.xlsx"
     book.save(path)
-    assert meetings.import_ballots(mid, str(path), staff_id=clerks[0].id).stored == 2
+    assert meetings.import_ballots(mid, str(path), staff_id=f.staff("super1", "陈主管", "supervisor").id).stored == 2
     count = meetings.tally(mid, staff_id=clerks[0].id).proposals[0].count
     assert (count.yes_area, count.no_area, count.voted_heads) == (Decimal(100), Decimal(60), 2)
     with pytest.raises(ValidationError):  # typed by hand after an import: refused
         meetings.enter_ballot(mid, rooms["8-1-101"], "1", staff_id=clerks[1].id)
+
+
+def test_an_import_needs_a_lead_and_replaces_earlier_imported_ballots_only_when_told(clerks, tmp_path):
+    """attack19 #3: an imported ballot counts without a second clerk, so importing is a
+    lead's act; a second import is refused unless it replaces, and then lists each change."""
+    from data import audit
+
+    comm, rooms, _p = estate([("8-1-101", "100", ["甲"], False), ("8-1-102", "100", ["乙"], False),
+                              ("8-1-103", "100", ["丙"], False)])
+    mid = meeting(comm, clerks[0], "other", "major")
+    lead = f.staff("super1", "陈主管", "supervisor")
+    first = tmp_path / "b.csv"
+    first.write_text("房号,1,2\n8-1-101,同意,同意\n8-1-102,同意,同意\n", encoding="utf-8")
+    with pytest.raises(PermissionDenied):
+        meetings.import_ballots(mid, str(first), staff_id=clerks[0].id)
+    assert meetings.import_ballots(mid, str(first), staff_id=lead.id).added == 2
+    second = tmp_path / "b2.csv"
+    second.write_text("房号,1,2\n8-1-101,反对,反对\n8-1-102,同意,同意\n8-1-103,弃权,同意\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        meetings.import_ballots(mid, str(second), staff_id=lead.id)
+    assert "--replace" in info.value.message and "2" in info.value.message
+    assert meetings.tally(mid, staff_id=lead.id).proposals[0].count.yes_heads == 2  # nothing changed
+    done = meetings.import_ballots(mid, str(second), staff_id=lead.id, replace=True)
+    assert (done.stored, done.added, done.changed) == (3, 1, [("8-1-101", "1同意 2同意", "1反对 2反对")])
+    count = meetings.tally(mid, staff_id=lead.id).proposals[0].count
+    assert (count.yes_heads, count.no_heads, count.voted_heads) == (1, 1, 3)
+    trail = audit.history("meeting", mid, staff_id=lead.id)
+    texts = [e.new for e in trail]
+    for words in ("已导入 8-1-101 的表决票", "已导入 8-1-103 的表决票", "已替换 8-1-101 导入的表决票",
+                  "业主大会 2027年第一次业主大会（2027-03-25）", "1. [一般事项] 议题1", "2. [重大事项] 议题2"):
+        assert any(words in (t or "") for t in texts), words
+    assert sum("张表决票：新增" in (t or "") for t in texts) == 2
+    assert {e.entity for e in trail} == {"meeting", "proposal", "ballot_entry"}
+    for e in trail:  # how a room voted never enters the trail
+        assert not any(w in f"{e.old} {e.new}" for w in ("同意", "反对", "弃权", "yes", "abstain"))
+
+
+def test_a_ballot_typed_by_hand_is_audited_without_its_choices(clerks):
+    from data import audit
+
+    comm, rooms, _p = estate([("3-1-101", "100", ["甲"], False)])
+    mid = meeting(comm, clerks[0])
+    both(mid, rooms["3-1-101"], "1", clerks)
+    meetings.enter_ballot(mid, rooms["3-1-101"], "2", staff_id=clerks[1].id)  # corrects their own
+    lead = f.staff("super1", "陈主管", "supervisor")
+    rows = [(e.login, e.new) for e in audit.search(entity="ballot_entry", staff_id=lead.id)]
+    assert rows == [("desk2", "已更正 3-1-101 的表决票（录入2）"), ("desk2", "已录入 3-1-101 的表决票（录入2）"),
+                    ("desk1", "已录入 3-1-101 的表决票（录入1）")]
+
+
+def test_an_xlsx_bomb_of_ballots_is_refused_before_it_is_read(clerks, tmp_path):
+    """attack19 #2: the ballot import reads an XLSX through the roster import's guarded
+    reader: a small file whose shared strings expand to megabytes is refused unread."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from data.errors import FrontDeskError
+
+    comm, _rooms, _p = estate([("8-1-101", "100", ["甲"], False)])
+    mid = meeting(comm, clerks[0])
+    book = Workbook()
+    book.active.append(["房号", "议题1"])
+    book.active.append(["8-1-101", "同意"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():  # openpyxl writes inline strings: add a shared strings part
+            out.writestr(item, src.read(item.filename), compress_type=zipfile.ZIP_DEFLATED)
+        out.writestr("xl/sharedStrings.xml", b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+                     b'openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+                     + b"1" * (8 * 1024 * 1024) + b"</t></si></sst>", compress_type=zipfile.ZIP_DEFLATED)
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(FrontDeskError) as info:
+        meetings.import_ballots(mid, str(bomb), staff_id=f.staff("super1", "陈主管", "supervisor").id)
+    assert "zip" in info.value.message or "压缩" in info.value.message or "解压" in info.value.message
+    assert meetings.tally(mid, staff_id=clerks[0].id).ballots == 0
+
+
+def test_the_report_states_the_ballots_not_counted_and_is_not_final(clerks):
+    """walk19 #9: a report with ballots awaiting the second entry or differing says how many
+    and marks itself 未定稿."""
+    comm, rooms, _p = estate([(f"9-1-10{n}", "100", [f"业主{n}"], False) for n in range(1, 4)])
+    mid = meeting(comm, clerks[0], "major")
+    both(mid, rooms["9-1-101"], "1", clerks)
+    meetings.enter_ballot(mid, rooms["9-1-102"], "1", staff_id=clerks[0].id)  # pending
+    meetings.enter_ballot(mid, rooms["9-1-103"], "1", staff_id=clerks[0].id)
+    meetings.enter_ballot(mid, rooms["9-1-103"], "2", staff_id=clerks[1].id)  # differs
+    path = meetings.report_file(mid, "pdf", staff_id=clerks[0].id)
+    text = "".join(page.extract_text() for page in PdfReader(str(path)).pages).replace("\n", "")
+    assert "未定稿" in text and "待第二次录入 1 张" in text and "两次录入不一致 1 张" in text
+    from openpyxl import load_workbook
+
+    book = load_workbook(meetings.report_file(mid, "xlsx", staff_id=clerks[0].id))
+    cells = " ".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c)
+    assert "未定稿" in cells and "待第二次录入 1 张" in cells
+    both(mid, rooms["9-1-102"], "1", clerks[:1] + clerks[1:2])
+    meetings.enter_ballot(mid, rooms["9-1-103"], "1", staff_id=clerks[1].id)
+    text = "".join(p.extract_text() for p in PdfReader(str(meetings.report_file(mid, "pdf", staff_id=clerks[0].id))).pages)
+    assert "未定稿" not in text

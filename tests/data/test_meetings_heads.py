@@ -182,7 +182,7 @@ def test_a_holder_who_owns_no_flat_votes_by_the_spaces_code(clerks, tmp_path):
     other = e.meeting(clerks[0], "other", "major")
     sheet = tmp_path / "ballots.csv"
     sheet.write_text("房号,议题1,议题2\nB1-0007,同意,反对\n5-1-101,反对,反对\n", encoding="utf-8")
-    assert meetings.import_ballots(other, str(sheet), staff_id=clerks[0].id).stored == 2
+    assert meetings.import_ballots(other, str(sheet), staff_id=f.staff("super1", "陈主管", "supervisor").id).stored == 2
     # 2 of 2 heads, 125.50 m²; yes 1 head (not more than half of 2) and 25.50 m².
     assert figures(other, clerks[0]) == {
         "participation_heads": (2, 2, True), "participation_area": (D("125.50"), D("125.50"), True),

@@ -144,3 +144,33 @@ def test_a_free_text_answer_becomes_a_complaint_once(w):
     assert surveys.results(sid).texts[0].work_order_number == number
     with pytest.raises(ValidationError, match="已转为工单"):
         surveys.answer_to_order(text.id, "suggestion", w.desk.id)
+
+
+def test_only_the_desk_and_leads_read_surveys_their_sample_and_answers(w):
+    """attack19 #1: free-text answers name the room that complained about a technician or a
+    guard: neither reads the list, the sample or the results, the data layer refuses."""
+    guard = f.staff("guard1", "刘保安", "guard")
+    sup = f.staff("super1", "陈主管", "supervisor")
+    sid = surveys.new_survey(w.comm.id, w.desk.id, name="一季度满意度", phone_list=False)
+    q = {x.position: x.id for x in _q(sid)}
+    surveys.record_answers(sid, w.rooms["1-1-101"], {q[9]: "维修师傅态度差"}, w.desk.id)
+    for who in (w.tech, guard):
+        for call in (lambda s: surveys.surveys(staff_id=s), lambda s: surveys.survey(sid, s),
+                     lambda s: surveys.households(sid, s), lambda s: surveys.results(sid, s)):
+            with pytest.raises(PermissionDenied):
+                call(who.id)
+    for who in (w.desk, sup):
+        assert [r.id for r in surveys.surveys(staff_id=who.id)] == [sid]
+        assert len(surveys.households(sid, who.id)) == 6
+        assert [t.text for t in surveys.results(sid, who.id).texts] == ["维修师傅态度差"]
+
+
+def test_the_results_name_the_last_survey_and_its_date(w, monkeypatch):
+    """walk19 #18: "上次调查" says which survey it is: its name and its date."""
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-11-25 10:00")
+    old = surveys.new_survey(w.comm.id, w.desk.id, name="11月满意度", phone_list=False)
+    surveys.close_survey(old, w.desk.id)
+    monkeypatch.setenv("FRONTDESK_NOW", "2027-03-05 09:00")
+    sid = surveys.new_survey(w.comm.id, w.desk.id, name="一季度满意度", phone_list=False)
+    res = surveys.results(sid, w.desk.id)
+    assert (res.previous_name, res.previous_on) == ("11月满意度", dt.date(2026, 11, 25))

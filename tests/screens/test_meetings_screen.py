@@ -125,3 +125,40 @@ async def test_the_differences_view_lists_both_entries_and_takes_the_room_back(w
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, MeetingScreen)
+
+
+@pytest.mark.asyncio
+async def test_the_tally_says_what_is_not_counted_and_focus_goes_back_to_the_room(world):
+    """walk19 #9, #13, #19: the ballots not counted are stated; the proposal form says which
+    matters are major; after a proposal and after a ballot the room field has the focus;
+    enter on an empty room says so."""
+    from widgets.form import FormModal
+
+    app = FrontDeskApp(sign_in("desk2"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(MeetingScreen(world))
+        await wait_for(pilot, lambda: "0/3✗" in screen_text(app))
+        assert "未计入 2 张" in screen_text(app) and "未定稿" in screen_text(app)
+        await pilot.press("enter")  # nothing typed in the room field
+        await wait_for(pilot, lambda: any("请输入房号" in str(n.message) for n in app._notifications))
+        comm = Room.get(Room.code == "1-1-101").community_id
+        second = meetings.create_meeting(comm, "第二次业主大会", dt.date(2027, 3, 25), staff_id=None).id
+        app.pop_screen()
+        app.push_screen(MeetingScreen(second))
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
+        assert "筹集维修资金" in screen_text(app) and "使用维修资金" in screen_text(app)
+        for ch in "选聘物业":
+            await pilot.press(ch)
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen) and "选聘物业" in screen_text(app))
+        await settle(app, pilot)
+        assert app.screen.query_one("#room", Input).has_focus
+        for ch in "1-1-101":
+            await pilot.press(ch)
+        await pilot.press("enter", "1")
+        await wait_for(pilot, lambda: "未计入 1 张" in screen_text(app))
+        await settle(app, pilot)
+        assert app.screen.query_one("#room", Input).has_focus

@@ -66,7 +66,7 @@ async def test_results_show_the_index_bars_and_a_complaint_by_o(w):
         await wait_for(pilot, lambda: isinstance(app.screen, SurveyResultsScreen))
         await settle(app, pilot)
         text = screen_text(app)
-        assert "满意度指数 80.0" in text and "上次调查：60.0" in text and "+20.0" in text
+        assert "满意度指数 80.0" in text and "上次调查（去年四季度，2027-03-05）：60.0" in text and "+20.0" in text
         assert "客服" in text and "█" * 16 + "····" in text  # 80 on a bar of 20
         assert "各楼栋" in text and "指数 100.0 · 1 户作答" in text and "指数 60.0 · 1 户作答" in text
         assert "电梯经常坏" in text and "1-1-101" in text
@@ -248,8 +248,11 @@ async def test_a_phone_survey_answered_by_keys_is_stored(phone):
         await wait_for(pilot, lambda: "意见或建议" in screen_text(app))
         await pilot.press(*"垃圾清运及时", "enter")
         await wait_for(pilot, lambda: "F10" in screen_text(app) and "已问完" in screen_text(app))
-        await pilot.press("f10")
-        await wait_for(pilot, lambda: not isinstance(app.screen, SurveyPhoneModal))
+        await pilot.press("f10")  # question 3 was skipped: asked first
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "1 题未答" in screen_text(app)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (SurveyPhoneModal, ConfirmModal)))
         await wait_for(pilot, lambda: _said(app, "已保存 8 个答案"))
     household = SurveyHousehold.get(SurveyHousehold.survey == phone.sid, SurveyHousehold.room == room_id)
     assert household.channel == "phone" and household.answered_at is not None
@@ -260,3 +263,50 @@ async def test_a_phone_survey_answered_by_keys_is_stored(phone):
                    8: ("1,3", None), 9: ("垃圾清运及时", None)}
     assert Survey.select().count() == 1 and surveys.survey(phone.sid).answered == 1
     assert [a.outcome for a in CallAttempt.select()] == ["connected"]
+
+
+async def test_a_phone_survey_opens_with_its_own_script_and_refuses_keys_visibly(phone):
+    """walk19 #7, #8: the survey call shows the survey's opening (its name, the household),
+    never the repair follow-up script; a refused key says which keys answer; F10 with
+    unanswered questions asks first (n: back to the questions, nothing stored); the free
+    text typed without enter is kept."""
+    app = FrontDeskApp(sign_in("desk1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "一号楼电话调查" in screen_text(app))
+        await pilot.press("enter")
+        pane = app.screen.query_one(CallListPane)
+        await wait_for(pilot, lambda: pane.item is not None)
+        room = pane.item.room
+        await wait_for(pilot, lambda: "调查开场白" in screen_text(app))
+        text = screen_text(app)
+        assert "工单号" not in text and "报修" not in text and "一号楼电话调查" in text.split("调查开场白")[1]
+        assert room in text.split("调查开场白")[1]
+        await pilot.press("1")
+        await wait_for(pilot, lambda: isinstance(app.screen, SurveyPhoneModal))
+        await pilot.press("7")  # a digit on a lettered question
+        await wait_for(pilot, lambda: "请按 a–e" in screen_text(app))
+        assert "1/9" in screen_text(app)  # still the first question
+        await pilot.press("a")
+        await pilot.press("x")  # a letter on a 1–5 rating
+        await wait_for(pilot, lambda: "请按 1–5" in screen_text(app))
+        assert "2/9" in screen_text(app)
+        for _n in range(6):
+            await pilot.press("-")
+        await pilot.press("enter")  # question 8 (several): nothing toggled
+        await wait_for(pilot, lambda: "意见或建议" in screen_text(app))
+        await pilot.press(*"楼道灯坏了")  # typed, no enter
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "7 题未答，仍然保存？" in screen_text(app)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, SurveyPhoneModal))
+        assert SurveyAnswer.select().count() == 0 and "楼道灯坏了" in screen_text(app)
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: _said(app, "已保存 2 个答案"))
+    assert sorted(a.value for a in SurveyAnswer.select()) == ["1", "楼道灯坏了"]

@@ -43,6 +43,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q = js(steps.add_parser("import", help=_("import ballots from a CSV or XLSX file (room, then one column per proposal)")))
     q.add_argument("meeting", type=int, metavar="ID")
     q.add_argument("file", metavar="FILE")
+    q.add_argument("--replace", action="store_true",
+                   help=_("replace ballots imported before (each changed ballot is listed)"))
     q = js(steps.add_parser("report", help=_("the result report (PDF or XLSX) in the export folder")))
     q.add_argument("meeting", type=int, metavar="ID")
     q.add_argument("--format", default="pdf", choices=["pdf", "xlsx"])
@@ -154,11 +156,17 @@ def cmd_meetings(args: argparse.Namespace) -> int:
             print(_("{room}: entry {n} stored — {state}").format(room=result.room, n=result.entry,
                                                                  state=words[result.state]))
     elif step == "import":
-        stored = meetings.import_ballots(args.meeting, args.file, staff_id=staff.id).stored
+        done = meetings.import_ballots(args.meeting, args.file, staff_id=staff.id, replace=args.replace)
         if args.json:
-            emit({"stored": stored})
+            emit({"stored": done.stored, "added": done.added,
+                  "changed": [{"room": r, "before": a, "after": b} for r, a, b in done.changed]})
         else:
-            print(_("{n} ballots imported.").format(n=stored))
+            print(_("{n} ballots imported.").format(n=done.stored))
+            if args.replace:
+                print(_("{n} imported ballots changed:").format(n=len(done.changed)) if done.changed
+                      else _("No imported ballot changed."))
+                for room, before, after in done.changed:
+                    print(f"  {pad(room, 12)} {before}  →  {after}")
     elif step in ("diff", "differences"):
         rows = meetings.differences(args.meeting, staff_id=staff.id)
         for row in rows:

@@ -69,8 +69,9 @@ def _print_results(res) -> None:
           + _("{answered} of {total} answered").format(answered=res.answered, total=res.households))
     line = _("Satisfaction index {index}").format(index=index_text(res.index))
     if res.previous_name:
-        line += "  " + _("last survey {name}: {index}").format(name=res.previous_name,
-                                                              index=index_text(res.previous_index))
+        line += "  " + _("last survey ({name}, {date}): {index}").format(
+            name=res.previous_name, date=f"{res.previous_on:%Y-%m-%d}" if res.previous_on else "—",
+            index=index_text(res.previous_index))
     print(line)
     for s in res.sections:
         print(f"  {pad(label(SECTIONS, s.code), 12)} {bar(s.index)} {index_text(s.index)}")
@@ -107,7 +108,7 @@ def cmd_surveys(args: argparse.Namespace) -> int:
 
     open_db(args)
     command = args.surveys_command
-    me = sign_in(args, None if command in ("templates", "list", "sample", "results") and not getattr(
+    me = sign_in(args, "survey.view" if command in ("templates", "list", "sample", "results") and not getattr(
         args, "order", None) else "survey.manage")
     if command == "templates":
         for t in surveys.templates():
@@ -129,14 +130,14 @@ def cmd_surveys(args: argparse.Namespace) -> int:
             print(_("Survey #{id} {name}: {n} households, call list #{list}.").format(
                 id=sid, name=row.name, n=row.households, list=row.call_list_id or "—"))
     elif command == "list":
-        for row in surveys.surveys():
+        for row in surveys.surveys(staff_id=me.id):
             if args.json:
                 emit(dataclasses.asdict(row))
             else:
                 print(f"#{row.id:<4} {pad(row.name, 24)} {pad(row.community, 12)} {row.answered}/{row.households}  "
                       f"{pad(label(STATUS_WORDS, row.status), 8)} {row.created_at:%Y-%m-%d}")
     elif command == "sample":
-        for h in surveys.households(args.id):
+        for h in surveys.households(args.id, me.id):
             if args.json:
                 emit(dataclasses.asdict(h))
             else:
@@ -172,7 +173,7 @@ def cmd_surveys(args: argparse.Namespace) -> int:
                 emit({"work_order": number})
             else:
                 print(_("Work order {number} opened.").format(number=number))
-        res = surveys.results(args.id)
+        res = surveys.results(args.id, me.id)
         emit(dataclasses.asdict(res)) if args.json else _print_results(res)
     return 0
 

@@ -408,6 +408,11 @@ def subject(key: str) -> Subject:
     return build()
 
 
+def subject_title(key: str) -> str:
+    """The translated name of a subject."""
+    return _(subject(key).title)
+
+
 # --- the definition -----------------------------------------------------------------------------
 
 

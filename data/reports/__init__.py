@@ -21,7 +21,14 @@ from data.reports.periods import (
     parse_period,
     parse_scope,
 )
-from data.reports.saved import SavedReport, delete_report, list_reports, load_report, save_report, share_report
+from data.reports.saved import (
+    SavedReport,
+    delete_report,
+    list_reports,
+    load_report,
+    save_report,
+    share_report,
+)
 from data.reports.stages import StageRow, StageSpan, StageView, open_stages, stage_report
 from data.reports.standard import REPORTS, ReportKind, report_names, run_report
 from data.reports.values import Report, ReportColumn, SummaryLine, cell_text, change_text

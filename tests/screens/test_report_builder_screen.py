@@ -67,7 +67,7 @@ async def test_build_preview_and_save_complaints_by_category_and_month(estate):
         await pilot.press("enter")
         await settle(app, pilot)
         await _choose(pilot, app, "预览")
-        await wait_for(pilot, lambda: "噪音测试" in screen_text(app))
+        await wait_for(pilot, lambda: "噪音测试" in screen_text(app), timeout=30)
         text = screen_text(app)
         assert "2027-01" in text and "2" in text
         await pilot.press("s")
@@ -75,10 +75,11 @@ async def test_build_preview_and_save_complaints_by_category_and_month(estate):
         for key in "complaints":
             await pilot.press(key)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: CustomReport.select().count() == 1)
+        await wait_for(pilot, lambda: app.screen.saved_name == "complaints", timeout=30)
+        assert CustomReport.select().count() == 1
         await settle(app, pilot)
         await pilot.press("t")
-        await wait_for(pilot, lambda: CustomReport.get().shared)
+        await wait_for(pilot, lambda: CustomReport.get().shared, timeout=30)
         [saved] = list_reports(staff_id=app.staff.id)
         assert saved.name == "complaints" and saved.definition.groups == ("category", "month")
         assert saved.definition.filters == (("kind", "complaint"),)

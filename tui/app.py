@@ -116,6 +116,12 @@ def _notices_screen() -> Screen:
     return NoticesScreen()
 
 
+def _report_builder_screen() -> Screen:
+    from screens.report_builder import ReportBuilderScreen  # loaded when first opened
+
+    return ReportBuilderScreen()
+
+
 def _dirty(screen: Screen) -> bool:
     """Would leaving `screen` lose typed input?"""
     return isinstance(screen, DeskPage) and screen.is_dirty
@@ -171,6 +177,9 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("notices", "", N_("Notices"), _notices_screen, access.RULES["notice.manage"][0]),
     # 满意度: satisfaction surveys, their results and free text made work orders (issue 19).
     ScreenEntry("surveys", "", N_("Satisfaction surveys"), _surveys_screen, access.RULES["survey.manage"][0]),
+    # 定制报表: custom reports built, previewed, saved and shared (issue 20 item 3).
+    ScreenEntry("report_builder", "", N_("Custom reports"), _report_builder_screen,
+                access.RULES["report.custom"][0]),
 )
 
 #: Other Chinese names a clerk calls a screen by (线索 for 潜在客户, 合同 for 合同管理 …), keyed
@@ -192,6 +201,7 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Owners' committee": ("业委会换届", "委员任期"),
     "Notices": ("公告", "停水通知", "社区活动"),
     "Satisfaction surveys": ("满意度", "满意度调查", "问卷"),
+    "Custom reports": ("定制报表", "用户可定制报告"),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),
     "Property structure": ("房屋", "楼栋"),

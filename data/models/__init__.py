@@ -95,6 +95,7 @@ from data.models.renovations import (
     RenovationInspection,
     RenovationWorker,
 )
+from data.models.reports import CustomReport
 from data.models.retention import PurgeRun
 from data.models.staff import (
     Draft,
@@ -231,6 +232,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     RouteItem,
     InspectionRun,
     RunAnswer,
+    CustomReport,
 )
 
 __all__ = [
@@ -255,5 +257,5 @@ __all__ = [
     "Questionnaire", "SurveyQuestion", "Survey", "SurveyHousehold", "SurveyAnswer",
     "Notice", "NoticeTarget", "NoticeDelivery", "Activity", "ActivitySignup",
     "Facility", "FacilityCheck", "FacilityCheckRecord", "InspectionRoute", "RouteItem", "InspectionRun",
-    "RunAnswer",
+    "RunAnswer", "CustomReport",
 ]

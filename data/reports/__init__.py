@@ -3,6 +3,15 @@ service stage report, and their export to XLSX and CSV."""
 
 from __future__ import annotations
 
+from data.reports.custom import (
+    SUBJECTS,
+    Definition,
+    choices,
+    describe,
+    parse_definition,
+    run_custom,
+    subject_title,
+)
 from data.reports.export import export_report, report_bytes, to_csv, to_xlsx
 from data.reports.periods import (
     MAX_RANGE_DAYS,
@@ -11,6 +20,14 @@ from data.reports.periods import (
     month_period,
     parse_period,
     parse_scope,
+)
+from data.reports.saved import (
+    SavedReport,
+    delete_report,
+    list_reports,
+    load_report,
+    save_report,
+    share_report,
 )
 from data.reports.stages import StageRow, StageSpan, StageView, open_stages, stage_report
 from data.reports.standard import REPORTS, ReportKind, report_names, run_report
@@ -22,4 +39,6 @@ __all__ = [
     "SummaryLine", "callback_promise", "cell_text", "change_text", "month_period", "parse_period",
     "parse_scope", "report_names", "run_report", "StageRow", "StageSpan", "StageView", "open_stages",
     "stage_report", "export_report", "report_bytes", "to_csv", "to_xlsx",
+    "SUBJECTS", "subject_title", "Definition", "choices", "describe", "parse_definition", "run_custom",
+    "SavedReport", "delete_report", "list_reports", "load_report", "save_report", "share_report",
 ]

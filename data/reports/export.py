@@ -23,6 +23,7 @@ def _header(report: Report) -> list[list[object]]:
         [_("Compared with"), f"{prev.start.isoformat()} – {prev.end.isoformat()}", prev.text],
         [_("Scope"), report.scope.label or _("the whole company")],
         [_("Run"), when, report.generated_by],
+        *([_("Filter"), label, value] for label, value in report.filters),
     ]
 
 

@@ -55,6 +55,8 @@ class Report:
     generated_at: dt.datetime | None = None
     generated_by: str = ""
     extra: dict = field(default_factory=dict)
+    #: A custom report's filters as (label, value), listed in the export's header block.
+    filters: tuple[tuple[str, str], ...] = ()
 
     def as_json(self) -> dict:
         def plain(kind: str, value: object) -> object:
@@ -79,6 +81,7 @@ class Report:
             "summary": [{"key": s.key, "label": s.label, "value": plain(s.kind, s.value),
                          "previous": plain(s.kind, s.previous), "note": s.note} for s in self.summary],
             "notes": list(self.notes),
+            "filters": [[k, v] for k, v in self.filters],
             "generated_at": self.generated_at.isoformat() if self.generated_at else None,
             "generated_by": self.generated_by,
         }

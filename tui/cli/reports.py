@@ -26,8 +26,24 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register `report` (list, show, run) on the main parser."""
     p = sub.add_parser("report", help=_("standard reports: list, show, run to XLSX/CSV"))
     actions = p.add_subparsers(dest="report_command", metavar="ACTION", required=True)
-    q = actions.add_parser("list", help=_("the standard reports"))
+    q = actions.add_parser("list", help=_("the standard reports and the saved custom ones"))
     q.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+    q = actions.add_parser("save", help=_("save a custom report (supervisors and up)"))
+    q.add_argument("name", metavar="NAME", help=_("its name (replaces your own of that name)"))
+    q.add_argument("--subject", required=True, metavar="S",
+                   help=_("orders, calls, callbacks, events, leads, bills, payments, survey_answers, visitors"))
+    q.add_argument("--group", action="append", default=[], required=True, metavar="G",
+                   help=_("a group-by field, once or twice: community, building, category, month…"))
+    q.add_argument("--measure", action="append", default=[], metavar="M",
+                   help=_("count (default), sum:F, avg:F, median:F, p90:F, rate:C, profit"))
+    q.add_argument("--filter", action="append", default=[], metavar="K=V",
+                   help=_("a filter such as kind=complaint or building=JX/1"))
+    q.add_argument("--share", action="store_true", help=_("share it with the other supervisors"))
+    q = actions.add_parser("delete", help=_("delete one of your saved reports"))
+    q.add_argument("name", metavar="NAME")
+    q = actions.add_parser("share", help=_("share one of your saved reports (--off: stop sharing)"))
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--off", action="store_true", help=_("stop sharing it"))
     for name, text in (("show", _("a report in the terminal")),
                        ("run", _("a report written to XLSX or CSV (for cron)"))):
         q = actions.add_parser(name, help=text)
@@ -50,11 +66,41 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _build(args: argparse.Namespace, staff):
-    from data.reports import parse_period, parse_scope, run_report
+    from data.reports import REPORTS, parse_period, parse_scope, run_report
 
     period = parse_period(args.period)
+    if args.name not in REPORTS:
+        return _build_saved(args, period, staff)
     scope = parse_scope(args.community or None, args.building or None)
     return run_report(args.name, period, scope, staff_id=staff.id)
+
+
+def _build_saved(args: argparse.Namespace, period, staff):
+    """A saved custom report by name (--community / --building replace its place filters)."""
+    import dataclasses
+
+    from data.errors import NotFoundError
+    from data.reports import REPORTS, load_report, run_custom
+
+    try:
+        saved = load_report(args.name, staff_id=staff.id)
+    except NotFoundError:
+        raise ValidationError("report", _("There is no report “{name}”: use one of {names}, or a saved "
+                                          "report (`report list`).").format(name=args.name[:40],
+                                                                           names=", ".join(REPORTS))) from None
+    if saved.definition is None:
+        raise ValidationError("report", _("The saved report “{name}” cannot run: {problem}").format(
+            name=saved.name, problem=saved.problem))
+    definition = saved.definition
+    place = [(k, v) for k, v in (("community", args.community), ("building", args.building)) if v]
+    if args.building and not args.community and "/" not in args.building:
+        raise ValidationError("--building", _("Give the building as COMMUNITY/BUILDING, such as JX/1."))
+    if args.building and args.community and "/" not in args.building:
+        place = [("building", f"{args.community}/{args.building}")]
+    if place:
+        keep = [(k, v) for k, v in definition.filters if k not in ("community", "building")]
+        definition = dataclasses.replace(definition, filters=tuple(keep + place))
+    return run_custom(definition, period, name=saved.name, staff_id=staff.id)
 
 
 def _print(report) -> None:
@@ -109,6 +155,39 @@ def _send(command: str, path: Path, staff) -> None:
         raise ValidationError("--send", failure.message)
 
 
+def _list_saved(args: argparse.Namespace, staff) -> None:
+    from data.reports import describe, list_reports
+
+    for r in list_reports(staff_id=staff.id):
+        name = r.name if r.mine else r.ref
+        what = describe(r.definition) if r.definition else r.problem
+        if args.json:
+            emit({"name": name, "title": what, "kind": "saved", "owner": r.owner_login, "shared": r.shared,
+                  "definition": r.definition.as_json() if r.definition else None})
+        else:
+            flag = _("shared") if r.shared else ""
+            print(f"{pad(name, 20)}{what}" + (f" · {flag}" if flag else "")
+                  + ("" if r.mine else " · " + _("by {name}").format(name=r.owner_name)))
+
+
+def _change_saved(args: argparse.Namespace, staff) -> int:
+    from data.reports import delete_report, describe, parse_definition, save_report, share_report
+
+    if args.report_command == "save":
+        definition = parse_definition(args.subject, args.group, args.measure or ["count"], args.filter)
+        saved = save_report(args.name, definition, shared=True if args.share else None, staff_id=staff.id)
+        print(_("Saved “{name}”: {what}.").format(name=saved.name, what=describe(definition))
+              + (" " + _("Shared with the other supervisors.") if saved.shared else ""))
+    elif args.report_command == "delete":
+        delete_report(args.name, staff_id=staff.id)
+        print(_("Deleted “{name}”.").format(name=args.name))
+    else:
+        saved = share_report(args.name, not args.off, staff_id=staff.id)
+        print((_("“{name}” is shared with the other supervisors.") if saved.shared
+               else _("“{name}” is no longer shared.")).format(name=saved.name))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """`report list|show|run`."""
     from data.reports import export_report, report_bytes, report_names
@@ -118,10 +197,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.report_command == "list":
         for name, title in report_names():
             if args.json:
-                emit({"name": name, "title": title})
+                emit({"name": name, "title": title, "kind": "standard"})
             else:
                 print(f"{pad(name, 20)}{title}")
+        _list_saved(args, staff)
         return 0
+    if args.report_command in ("save", "delete", "share"):
+        return _change_saved(args, staff)
     report = _build(args, staff)
     if args.report_command == "show":
         if args.json:

@@ -116,6 +116,18 @@ def _notices_screen() -> Screen:
     return NoticesScreen()
 
 
+def _inspections_screen() -> Screen:
+    from screens.inspections import InspectionsScreen  # loaded when first opened
+
+    return InspectionsScreen()
+
+
+def _facilities_screen() -> Screen:
+    from screens.facilities import FacilitiesScreen  # loaded when first opened
+
+    return FacilitiesScreen()
+
+
 def _dirty(screen: Screen) -> bool:
     """Would leaving `screen` lose typed input?"""
     return isinstance(screen, DeskPage) and screen.is_dirty
@@ -171,6 +183,10 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("notices", "", N_("Notices"), _notices_screen, access.RULES["notice.manage"][0]),
     # 满意度: satisfaction surveys, their results and free text made work orders (issue 19).
     ScreenEntry("surveys", "", N_("Satisfaction surveys"), _surveys_screen, access.RULES["survey.manage"][0]),
+    # 巡查: today's inspection routes walked item by item, 60×20 (whoever records runs).
+    ScreenEntry("inspections", "", N_("Inspections"), _inspections_screen, access.RULES["inspections.record"][0]),
+    # 设施: the facilities register with the legal inspections due (issue 20 item 6).
+    ScreenEntry("facilities", "", N_("Facilities"), _facilities_screen, access.RULES["facilities.view"][0]),
 )
 
 #: Other Chinese names a clerk calls a screen by (线索 for 潜在客户, 合同 for 合同管理 …), keyed
@@ -192,6 +208,8 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Owners' committee": ("业委会换届", "委员任期"),
     "Notices": ("公告", "停水通知", "社区活动"),
     "Satisfaction surveys": ("满意度", "满意度调查", "问卷"),
+    "Inspections": ("巡检", "巡查路线"),
+    "Facilities": ("设备台账", "设施设备"),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),
     "Property structure": ("房屋", "楼栋"),

@@ -278,9 +278,16 @@ def inspection_flags(staff_id: int, at: dt.datetime | None = None) -> list[FlagR
     if not access.can("inspections.manage", staff_id):
         return []
     at = at or clock_now()
-    out = [FlagRow(s.state, s.start.date(), f"{s.start:%m-%d %H:%M} {s.route} · {s.assignee}", 0, "inspections")
-           for s in sorted(fac.missed(at - dt.timedelta(days=FLAG_DAYS), at=at, staff_id=staff_id),
-                           key=lambda s: s.start, reverse=True)]
+    # One line per route and state: how many, and the latest.
+    grouped: dict[tuple[str, str], list] = {}
+    for slot in fac.missed(at - dt.timedelta(days=FLAG_DAYS), at=at, staff_id=staff_id):
+        grouped.setdefault((slot.route, slot.state), []).append(slot)
+    out = []
+    for (route, state), slots in sorted(grouped.items(), key=lambda g: max(s.start for s in g[1]), reverse=True):
+        last = max(slots, key=lambda s: s.start)
+        times = f" ×{len(slots)}" if len(slots) > 1 else ""
+        out.append(FlagRow(state, last.start.date(),
+                           f"{route}{times} · {last.start:%m-%d %H:%M} · {last.assignee}", 0, "inspections"))
     out += [FlagRow("overdue" if c.overdue else "due", c.next_due,
                     f"{c.next_due:%Y-%m-%d} {c.facility} {c.name}", c.days, "facilities")
             for c in fac.due_checks(at.date(), staff_id=staff_id)]

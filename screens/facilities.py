@@ -162,9 +162,9 @@ class FacilitiesScreen(DeskScreen):
         self.rows = rows
         table.clear(columns=True)
         today = clock_today()
-        place_width = max(10, self.app.size.width - 8 - 16 - 10 - 8 - 2 * 6 - 2)
+        place_width = max(10, self.app.size.width - 8 - 16 - 10 - 10 - 2 * 5 - 2)
         for title, width in ((_("Kind"), 8), (_("Facility"), 16), (_("Building / place"), place_width),
-                             (_("Next due"), 10), (_("Days"), 8)):
+                             (_("Next due"), 10), (_("Days"), 10)):
             table.add_column(title, width=width)
         overdue = 0
         for r in rows:
@@ -180,7 +180,7 @@ class FacilitiesScreen(DeskScreen):
         building = self.building[1] if self.building else _("all")
         status = _("Kind: {kind} · building: {building} · {n} items").format(kind=kind, building=building, n=len(rows))
         if overdue:
-            status += " · " + _("{n} overdue").format(n=overdue)
+            status += " · " + _("{n} inspections overdue").format(n=overdue)
         self.query_one("#fac-status", Label).update(status)
 
     def current(self) -> FacilityRow | None:

@@ -182,9 +182,10 @@ class HomeScreen(DeskScreen):
             for panel in PANELS:
                 yield CountTile(panel)
         yield Label("", id="duty-line", markup=False)
-        yield DataTable(id="home-flags", cursor_type="row", show_header=False)
         yield Label("", id="list-title", markup=False)
         yield DataTable(id="home-list", cursor_type="row", zebra_stripes=True)
+        # After the list (tests and callers look up the list as the screen's first table).
+        yield DataTable(id="home-flags", cursor_type="row", show_header=False)
         yield self.footer()
 
     def on_mount(self) -> None:
@@ -294,6 +295,7 @@ class HomeScreen(DeskScreen):
             if flag.kind == "due":
                 line.append(" " + _("in {n} days").format(n=flag.days))
             table.add_row(line)
+        table.styles.height = min(len(self.flags), 4) + 1  # the rows and the rule above them
         table.display = bool(self.flags)
 
     # --- loading ---------------------------------------------------------------------------

@@ -249,3 +249,46 @@ def mark_read(notification_id: int, staff_id: int) -> None:
         ).execute()
 
 
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    """A line of the supervisor's inspection flags: a route missed or walked late, or a
+    legal inspection overdue or due within the reminder window; `target` is the screen
+    that shows it (inspections or facilities)."""
+
+    kind: str  # missed | late | overdue | due
+    day: dt.date
+    text: str
+    days: int  # a legal inspection's days left (negative: overdue); 0 for a route
+    target: str
+
+
+#: Missed or late routes are flagged for this many days back.
+FLAG_DAYS = 7
+
+
+def inspection_flags(staff_id: int, at: dt.datetime | None = None) -> list[FlagRow]:
+    """For whoever sets up inspection routes (data.access inspections.manage): the routes
+    missed or walked late in the last FLAG_DAYS days, newest first, then the legal
+    inspections overdue or due within 30 days, soonest first. Empty for everyone else."""
+    from data import access
+    from data import facilities as fac
+
+    if not access.can("inspections.manage", staff_id):
+        return []
+    at = at or clock_now()
+    # One line per route and state: how many, and the latest.
+    grouped: dict[tuple[str, str], list] = {}
+    for slot in fac.missed(at - dt.timedelta(days=FLAG_DAYS), at=at, staff_id=staff_id):
+        grouped.setdefault((slot.route, slot.state), []).append(slot)
+    out = []
+    for (route, state), slots in sorted(grouped.items(), key=lambda g: max(s.start for s in g[1]), reverse=True):
+        last = max(slots, key=lambda s: s.start)
+        times = f" ×{len(slots)}" if len(slots) > 1 else ""
+        out.append(FlagRow(state, last.start.date(),
+                           f"{route}{times} · {last.start:%m-%d %H:%M} · {last.assignee}", 0, "inspections"))
+    out += [FlagRow("overdue" if c.overdue else "due", c.next_due,
+                    f"{c.next_due:%Y-%m-%d} {c.facility} {c.name}", c.days, "facilities")
+            for c in fac.due_checks(at.date(), staff_id=staff_id)]
+    return out[:LIST_LIMIT]

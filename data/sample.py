@@ -38,6 +38,7 @@ from data.people import name_suffixes, search_key_values
 from data.sample_accounts import accounts as fee_accounts
 from data.sample_commissions import commissions
 from data.sample_desk_registers import desk_registers
+from data.sample_facilities import facilities
 from data.sample_fees import fees
 from data.sample_handover import duty_and_handovers
 from data.sample_hotline import add_hotline
@@ -649,6 +650,7 @@ class _Builder:
         commissions(self)  # commission rules and last month approved (data.sample_commissions)
         meetings(self)  # an owners' meeting with ballots, the committee (data.sample_meetings)
         surveys(self)  # last quarter's satisfaction survey and this quarter's (data.sample_surveys)
+        facilities(self)  # the facilities register and two inspection routes (data.sample_facilities)
         self.told_callbacks()
         self.settings()
         conn.execute("COMMIT")

@@ -136,6 +136,9 @@ class HomeScreen(DeskScreen):
                 tooltip=N_("Today's whole duty roster: every shift, who, hours and phone (值班表)")),
         Binding("K", "open_knowledge", N_("Knowledge base"), show=False,
                 tooltip=N_("Tips and solutions: search 漏水, 跳闸 … (also ctrl+p 知识库)")),
+        # Supervisors: the inspection flags (missed or late routes, legal inspections due).
+        Binding("i", "focus_flags", N_("Inspection flags"), show=False,
+                tooltip=N_("Missed or late inspections, legal inspections due: enter opens them")),
     ]
 
     class DutyLoaded(Message):
@@ -154,8 +157,16 @@ class HomeScreen(DeskScreen):
             self.panel = panel
             self.rows = rows
 
+    class FlagsLoaded(Message):
+        """The supervisor's inspection flags were read."""
+
+        def __init__(self, flags: list[overview.FlagRow]) -> None:
+            super().__init__()
+            self.flags = flags
+
     def __init__(self) -> None:
         super().__init__(id="home")
+        self.flags: list[overview.FlagRow] = []
         self.selected = PANELS[0].id
         self.counts: overview.HomeCounts | None = None
         self.rows: list[Any] = []  # what each row of the list stands for
@@ -173,12 +184,15 @@ class HomeScreen(DeskScreen):
         yield Label("", id="duty-line", markup=False)
         yield Label("", id="list-title", markup=False)
         yield DataTable(id="home-list", cursor_type="row", zebra_stripes=True)
+        # After the list (tests and callers look up the list as the screen's first table).
+        yield DataTable(id="home-flags", cursor_type="row", show_header=False)
         yield self.footer()
 
     def on_mount(self) -> None:
         self._mark_selected()
         self._fit_tiles()
-        self.query_one(DataTable).focus()
+        self.query_one("#home-flags", DataTable).display = False
+        self.query_one("#home-list", DataTable).focus()
         self.action_refresh_counts()
 
     def on_resize(self) -> None:
@@ -237,17 +251,52 @@ class HomeScreen(DeskScreen):
     def action_refresh_counts(self) -> None:
         self.load(self.selected)
         self.load_duty()
+        self.load_flags()
 
     def refresh_data(self) -> None:
         """Another session changed something: read the counts, the list and the roster again."""
         self.load(self.selected)
         self.load_duty()
+        self.load_flags()
+
+    def _focused_table(self) -> DataTable:
+        flags = self.query_one("#home-flags", DataTable)
+        return flags if self.focused is flags else self.query_one("#home-list", DataTable)
 
     def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
+        self._focused_table().action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
+        self._focused_table().action_cursor_up()
+
+    def action_focus_flags(self) -> None:
+        """i: to the inspection flags and back to the list."""
+        flags = self.query_one("#home-flags", DataTable)
+        if self.focused is flags or not self.flags:
+            self.query_one("#home-list", DataTable).focus()
+        else:
+            flags.focus()
+
+    @work(thread=True, exclusive=True, group="home-flags", exit_on_error=False)
+    def load_flags(self) -> None:
+        """Read the supervisor's inspection flags in a worker thread (none for others)."""
+        self.post_message(self.FlagsLoaded(overview.inspection_flags(self.app.staff.id)))
+
+    def on_home_screen_flags_loaded(self, message: FlagsLoaded) -> None:
+        self.flags = message.flags
+        table = self.query_one("#home-flags", DataTable)
+        table.clear(columns=True)
+        table.add_column("", width=max(20, self.app.size.width - 4))
+        marks = {"missed": _("Missed"), "late": _("Walked late"), "overdue": _("Inspection overdue"),
+                 "due": _("Due soon")}
+        for flag in self.flags:
+            line = Text(f"⚑ {marks[flag.kind]} ", style="bold red" if flag.kind in ("missed", "overdue") else "yellow")
+            line.append_text(plain(flag.text))
+            if flag.kind == "due":
+                line.append(" " + _("in {n} days").format(n=flag.days))
+            table.add_row(line)
+        table.styles.height = min(len(self.flags), 4) + 1  # the rows and the rule above them
+        table.display = bool(self.flags)
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -297,7 +346,7 @@ class HomeScreen(DeskScreen):
 
     def _fill_table(self, panel_id: str, rows: list[Any]) -> None:
         panel = next(p for p in PANELS if p.id == panel_id)
-        table = self.query_one(DataTable)
+        table = self.query_one("#home-list", DataTable)
         cursor = table.cursor_row
         # A refresh keeps the cursor on the same record, wherever new rows put it.
         keep = None
@@ -356,7 +405,11 @@ class HomeScreen(DeskScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """enter opens what the row is: the work order, the callbacks to make, or a
-        notification's work order."""
+        notification's work order; an inspection flag opens the inspections or facilities."""
+        if event.data_table.id == "home-flags":
+            if 0 <= event.cursor_row < len(self.flags):
+                self.app.action_open_screen(self.flags[event.cursor_row].target)
+            return
         if not self.rows or event.cursor_row >= len(self.rows):
             return
         row = self.rows[event.cursor_row]

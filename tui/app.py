@@ -120,6 +120,16 @@ def _report_builder_screen() -> Screen:
     from screens.report_builder import ReportBuilderScreen  # loaded when first opened
 
     return ReportBuilderScreen()
+def _inspections_screen() -> Screen:
+    from screens.inspections import InspectionsScreen  # loaded when first opened
+
+    return InspectionsScreen()
+
+
+def _facilities_screen() -> Screen:
+    from screens.facilities import FacilitiesScreen  # loaded when first opened
+
+    return FacilitiesScreen()
 
 
 def _dirty(screen: Screen) -> bool:
@@ -180,6 +190,10 @@ SCREENS: tuple[ScreenEntry, ...] = (
     # 定制报表: custom reports built, previewed, saved and shared (issue 20 item 3).
     ScreenEntry("report_builder", "", N_("Custom reports"), _report_builder_screen,
                 access.RULES["report.custom"][0]),
+    # 巡查: today's inspection routes walked item by item, 60×20 (whoever records runs).
+    ScreenEntry("inspections", "", N_("Inspections"), _inspections_screen, access.RULES["inspections.record"][0]),
+    # 设施: the facilities register with the legal inspections due (issue 20 item 6).
+    ScreenEntry("facilities", "", N_("Facilities"), _facilities_screen, access.RULES["facilities.view"][0]),
 )
 
 #: Other Chinese names a clerk calls a screen by (线索 for 潜在客户, 合同 for 合同管理 …), keyed
@@ -202,6 +216,8 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Notices": ("公告", "停水通知", "社区活动"),
     "Satisfaction surveys": ("满意度", "满意度调查", "问卷"),
     "Custom reports": ("定制报表", "用户可定制报告"),
+    "Inspections": ("巡检", "巡查路线"),
+    "Facilities": ("设备台账", "设施设备"),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),
     "Property structure": ("房屋", "楼栋"),

@@ -90,8 +90,9 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     close_database()
     assert stats.path == str(target)
     # 1.5 orders per household (75), and the one a renovation inspection's violation opened
-    # (data.sample_renovations adds it).
-    assert stats.counts["work_order"] == 76
+    # (data.sample_renovations adds it), and the one an inspection's low pump pressure opened
+    # (data.sample_facilities).
+    assert stats.counts["work_order"] == 77
     assert stats.seconds > 0
     assert not (tmp_path / "demo.db.partial").exists()
     conn = sqlite3.connect(target)

@@ -1,0 +1,127 @@
+"""巡查 at 60×20 and 设施 at 80×24 (issue 20 items 6, 7): a technician walks today's route
+item by item — a reading out of range becomes a work order with the facility and place —
+and the run's start and end are stored; the register shows overdue legal inspections
+marked; the supervisor's home screen flags missed routes and inspections due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from data import facilities as fac
+from data.facilities import FacilityInput, ItemInput, RouteInput
+from data.models import Building, InspectionRun, RunAnswer, WorkOrder
+from data.staff import sign_in
+from screens.facilities import FacilitiesScreen
+from screens.inspections import InspectionsScreen
+from tests import factories as f
+from tests.screen_text import screen_text, settle, wait_for
+from tui.app import FrontDeskApp
+
+NOW = dt.datetime(2027, 5, 10, 9, 10)
+
+
+@pytest.fixture
+def team(database, monkeypatch):
+    monkeypatch.setenv("FRONTDESK_NOW", "2027-05-10 09:10")
+    comm = f.community("锦绣花园", code="JX")
+    building, _ = Building.get_or_create(community=comm, code="2")
+    tech = f.staff("tech1", "王强", "tech")
+    sup = f.staff("super1", "赵敏", "supervisor")
+    pump = fac.add_facility(FacilityInput(comm.id, "pump", "2号楼生活水泵", building_id=building.id,
+                                          place="2号楼地下泵房", maker="格兰富"), staff_id=sup.id)
+    lift = fac.add_facility(FacilityInput(comm.id, "elevator", "2号楼1号电梯", building_id=building.id,
+                                          place="2号楼电梯井", legal_due=dt.date(2027, 5, 1)), staff_id=sup.id)
+    fac.add_facility(FacilityInput(comm.id, "elevator", "2号楼2号电梯", building_id=building.id,
+                                   legal_due=dt.date(2027, 5, 25)), staff_id=sup.id)
+    route = fac.create_route(RouteInput(
+        "设备房巡查", comm.id, tech.id, dt.datetime(2027, 5, 3, 9, 0), 60, "FREQ=DAILY", (
+            ItemInput("泵房无积水", place="2号楼地下泵房"),
+            ItemInput("水泵出口压力", "reading", Decimal("0.3"), Decimal("0.6"), "MPa", facility_id=pump.id),
+            ItemInput("巡查情况", "note"),
+        ), grace_minutes=30), staff_id=sup.id)
+    return dict(comm=comm, tech=tech, sup=sup, pump=pump, lift=lift, route=route)
+
+
+async def test_a_route_walked_at_60x20_a_low_reading_becomes_a_work_order(team):
+    app = FrontDeskApp(sign_in("tech1"), "test.db")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("inspections")
+        await settle(app, pilot)
+        assert isinstance(app.screen, InspectionsScreen)
+        text = screen_text(app)
+        assert "设备房巡查" in text and "09:00-10:00" in text
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "泵房无积水" in screen_text(app))
+        assert "1/3" in screen_text(app) and "2号楼地下泵房" in screen_text(app)
+        await pilot.press("1")
+        await wait_for(pilot, lambda: "水泵出口压力" in screen_text(app))
+        text = screen_text(app)
+        assert "2/3" in text and "2号楼生活水泵" in text and "0.3–0.6 MPa" in text
+        await pilot.press("up")  # back one item: its answer shown
+        await wait_for(pilot, lambda: "1/3" in screen_text(app))
+        assert "已答：正常" in screen_text(app)
+        await pilot.press("1")
+        await wait_for(pilot, lambda: "2/3" in screen_text(app))
+        await pilot.press("x")  # not a number: said, nothing stored
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not RunAnswer.select().where(RunAnswer.reading.is_null(False)).exists()
+        await pilot.press("backspace", "0", ".", "1", "8", "enter")
+        await wait_for(pilot, lambda: "y 开工单" in screen_text(app))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: WorkOrder.select().exists())
+        [order] = WorkOrder.select()
+        assert order.facility_id == team["pump"].id and order.location == "2号楼地下泵房"
+        assert order.channel == "patrol" and "0.18" in order.description
+        await wait_for(pilot, lambda: "3/3" in screen_text(app))
+        await pilot.press(*"ok", "enter")  # the note item
+        await wait_for(pilot, lambda: "巡查完成" in screen_text(app))
+        text = screen_text(app)
+        assert "正常 2 项 · 异常 1 项" in text and order.number in text and "09:10" in text
+        [run] = InspectionRun.select()
+        assert run.started_at == NOW and run.ended_at == NOW
+        assert run.occurrence == dt.datetime(2027, 5, 10, 9, 0)
+        answers = {a.item.text: a for a in RunAnswer.select()}
+        assert answers["水泵出口压力"].work_order_id == order.id and not answers["水泵出口压力"].ok
+        assert answers["巡查情况"].note == "ok"
+        await pilot.press("enter")  # back to the list: walked, so nothing left today
+        await wait_for(pilot, lambda: "今日没有要巡查的路线" in screen_text(app))
+
+
+async def test_the_register_at_80x24_marks_overdue_inspections_and_shows_history(team):
+    app = FrontDeskApp(sign_in("super1"), "test.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("facilities")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FacilitiesScreen)
+        text = screen_text(app)
+        assert "2号楼1号电梯" in text and "2027-05-01" in text and "逾期 9 天" in text
+        assert "2号楼2号电梯" in text and "2027-05-25" in text and "共 3 项 · 1 项检验逾期" in text
+        await pilot.press("k")  # kind: elevators only
+        await wait_for(pilot, lambda: "类别：电梯" in screen_text(app))
+        assert "生活水泵" not in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "2号楼电梯井" in screen_text(app) and "下次检验 2027-05-01" in screen_text(app)
+
+
+async def test_the_supervisor_home_flags_missed_routes_and_inspections_due(team, monkeypatch):
+    monkeypatch.setenv("FRONTDESK_NOW", "2027-05-12 12:00")  # the 10th and 11th walked by nobody
+    app = FrontDeskApp(sign_in("super1"), "test.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "漏检" in text and "设备房巡查" in text
+        assert "检验逾期" in text and "2号楼1号电梯" in text
+        await pilot.press("i", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, InspectionsScreen)
+    desk = FrontDeskApp(sign_in("tech1"), "test.db")
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(desk, pilot)
+        assert "漏检" not in screen_text(desk)

@@ -120,6 +120,8 @@ def _report_builder_screen() -> Screen:
     from screens.report_builder import ReportBuilderScreen  # loaded when first opened
 
     return ReportBuilderScreen()
+
+
 def _inspections_screen() -> Screen:
     from screens.inspections import InspectionsScreen  # loaded when first opened
 

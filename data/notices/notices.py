@@ -43,7 +43,14 @@ from data.notices.templates import (
     find_template,
     when_text,
 )
-from data.notices.values import DeliveryPage, DeliveryRow, NoticeRow, NoticeView, PublishResult, TargetView
+from data.notices.values import (
+    DeliveryPage,
+    DeliveryRow,
+    NoticeRow,
+    NoticeView,
+    PublishResult,
+    TargetView,
+)
 from data.validators import clean_text, mask_phone
 
 #: People with one of these tags are called, not messaged (an elderly owner may not read SMS).

@@ -2,8 +2,11 @@
 whom, reached x/y) above, the chosen one's text and "未通知 N 户" with the households not
 yet told below; n drafts one from a template, p publishes it, w writes the lobby board's
 PDF (both in a thread worker: "publishing…" then the result, the screen answering keys
-meanwhile, a second p or w while one runs doing nothing), x withdraws it, r marks the highlighted household as told at the desk. t switches to the community activities: n adds one, s signs up a
-household, a marks one as come."""
+meanwhile, a second p or w while one runs doing nothing), x withdraws it, r marks the highlighted
+household as told (asked how: 电话/上门/前台). v switches the households table between those not yet
+told and those told (who, how, when, by whom), a page at a time (pgdn/pgup); u on a told
+household undoes a marking by hand after a y/n question. t switches to the community activities:
+n adds one, s signs up a household, a marks one as come."""
 
 from __future__ import annotations
 
@@ -20,12 +23,15 @@ from data import notices
 from data.i18n import N_, _
 from data.vocab import ACTIVITY_KINDS, NOTICE_CHANNELS, NOTICE_STATUSES, label
 from widgets.app_header import AppHeader
+from widgets.confirm import ConfirmModal
 from widgets.desk import DeskModal, DeskScreen
 from widgets.form import FormField, FormModal
 from widgets.tables import fill_table
 
 #: How a household was told, as the clerk reads it.
 REACH_WAYS = {"call": N_("by phone"), "visit": N_("visit"), "desk": N_("at the desk"), "message": N_("message")}
+#: The same, short, in the told households' table (短信/电话/上门/前台).
+HOW_TOLD = {"call": N_("by phone"), "visit": N_("visit"), "desk": N_("told at the desk"), "message": N_("message")}
 
 
 def _when(at) -> str:
@@ -138,6 +144,7 @@ class NoticesScreen(DeskScreen):
     NoticesScreen #notice-left { height: 1fr; }
     NoticesScreen .notices-title { color: $text-muted; padding: 0 1; }
     NoticesScreen #notice-state { height: auto; padding: 0 1; color: $warning; }
+    NoticesScreen #notice-left-title { height: 1; padding: 0 1; text-style: bold; }
     """
     BINDINGS = [
         # Two bindings of n, one shown in each view: "New" alone is a work order status (待派单).
@@ -147,6 +154,12 @@ class NoticesScreen(DeskScreen):
         Binding("w", "pdf", N_("PDF")),
         Binding("x", "withdraw", N_("Withdraw"), show=False),
         Binding("r", "reached", N_("Told"), show=False),
+        Binding("v", "toggle_told", N_("Told/not told"), tooltip=N_("Show the households told or those not yet told")),
+        Binding("u", "undo_told", N_("Undo told")),
+        # Priority over the table's own page keys, but only while there is a page to go to
+        # (check_action): otherwise pgdn/pgup scroll the table as usual.
+        Binding("pagedown", "next_page", N_("Next page"), show=False, priority=True),
+        Binding("pageup", "previous_page", N_("Previous page"), show=False, priority=True),
         Binding("s", "signup", N_("Sign up"), show=False),
         Binding("a", "attend", N_("Came"), show=False),
         Binding("t", "switch_view", N_("Notices/activities")),
@@ -156,7 +169,12 @@ class NoticesScreen(DeskScreen):
     def __init__(self, notice_id: int | None = None) -> None:
         super().__init__()
         self.rows: list[notices.NoticeRow] = []
-        self.left: list[notices.DeliveryRow] = []
+        self.left: list[notices.DeliveryRow] = []  # the households the table shows (this page)
+        self.show_told = False  # the households table: those told (v) or those not yet told
+        self.cursors: list[tuple[str, int] | None] = [None]  # keyset cursors of the pages so far
+        self.page: notices.DeliveryPage | None = None
+        self.published = False  # the chosen notice was published: it has households
+        self.shown_id: int | None = None  # the notice whose households the table shows
         self.activity_rows: list[notices.ActivityView] = []
         self.notice_id = notice_id
         self.activity_id: int | None = None
@@ -174,6 +192,7 @@ class NoticesScreen(DeskScreen):
         yield DataTable(id="activities-list", cursor_type="row")
         yield Static("", id="notice-state")
         yield Static("", id="notice-detail")
+        yield Label("", id="notice-left-title", markup=False)
         yield DataTable(id="notice-left", cursor_type="row", zebra_stripes=True)
         yield self.footer()
 
@@ -189,8 +208,18 @@ class NoticesScreen(DeskScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("signup", "attend", "new_activity"):
             return self.show_activities
-        if action in ("publish", "pdf", "withdraw", "reached", "new_notice"):
+        if action in ("publish", "pdf", "withdraw", "new_notice"):
             return not self.show_activities
+        if action == "toggle_told":
+            return not self.show_activities and self.published
+        if action == "next_page":
+            return not self.show_activities and self.page is not None and self.page.next_cursor is not None
+        if action == "previous_page":
+            return not self.show_activities and self.published and len(self.cursors) > 1
+        if action == "reached":
+            return not self.show_activities and not self.show_told
+        if action == "undo_told":
+            return not self.show_activities and self.published and self.show_told
         return True
 
     # --- loading ---------------------------------------------------------------------------
@@ -216,9 +245,14 @@ class NoticesScreen(DeskScreen):
         table = self.query_one("#notice-left", DataTable)
         if self.notice_id is None:
             detail.update(Text(_("No notices yet: n drafts one from a template.")))
+            self.published, self.left = False, []
+            self._left_title("")
             fill_table(table, (_("Room"),), [])
+            self.refresh_bindings()
             return
         view = notices.get_notice(self.notice_id)
+        if view.id != self.shown_id:  # another notice: its households from their first page
+            self.shown_id, self.cursors = view.id, [None]
         text = Text()
         text.append(f"{view.title}  [{label(NOTICE_STATUSES, view.status)}]\n", style="bold")
         # "未通知 N 户" comes before the text: the detail is six lines at 80×24 and the body
@@ -234,11 +268,46 @@ class NoticesScreen(DeskScreen):
                         style="yellow")
         text.append(" ".join(view.body.split())[:150])
         detail.update(text)
-        left = notices.unreached(view.id) if view.published_at else []
-        self.left = left
-        fill_table(table, (_("Room"), _("Person"), _("Channel"), _("Number")),
-                   [(Text(d.room), Text(d.person), Text(label(NOTICE_CHANNELS, d.channel)), Text(d.number))
-                    for d in left])
+        self.published = view.published_at is not None
+        self.refresh_bindings()
+        self._show_households()
+
+    def _left_title(self, text: str) -> None:
+        title = self.query_one("#notice-left-title", Label)
+        title.update(text)
+        title.display = bool(text)
+
+    def _show_households(self) -> None:
+        """The chosen notice's households, one page: those not yet told (room, person,
+        channel, number) or, after v, those told (room, person, number, how, when, by whom)."""
+        table = self.query_one("#notice-left", DataTable)
+        if self.notice_id is None or not self.published:
+            self.page, self.left = None, []
+            self._left_title("")
+            fill_table(table, (_("Room"), _("Person"), _("Channel"), _("Number")), [])
+            return
+        page = notices.delivery_page(self.notice_id, told=self.show_told, after=self.cursors[-1])
+        if not page.rows and len(self.cursors) > 1:  # the last page emptied (an undo): back one
+            self.cursors.pop()
+            page = notices.delivery_page(self.notice_id, told=self.show_told, after=self.cursors[-1])
+        self.page, self.left = page, page.rows
+        self.refresh_bindings()
+        if self.show_told:
+            title = _("Told: {told} households (not told {not_told})").format(told=page.told, not_told=page.not_told)
+            fill_table(table, (_("Room"), _("Person"), _("Number"), _("How"), _("When"), _("By")),
+                       [(Text(d.room), Text(d.person), Text(d.number), Text(label(HOW_TOLD, d.how)),
+                         Text(_when(d.reached_at)), Text(d.staff)) for d in page.rows])
+        else:
+            title = _("Not told: {not_told} households (told {told})").format(told=page.told, not_told=page.not_told)
+            fill_table(table, (_("Room"), _("Person"), _("Channel"), _("Number")),
+                       [(Text(d.room), Text(d.person), Text(label(NOTICE_CHANNELS, d.channel)), Text(d.number))
+                        for d in page.rows])
+        if len(self.cursors) > 1 or page.next_cursor is not None:
+            title += " · " + _("page {page}").format(page=len(self.cursors))
+        if page.next_cursor is not None:
+            title += " · " + _("pgdn more")
+        title += " · " + (_("v: not told") if self.show_told else _("v: told"))
+        self._left_title(title)
 
     def _load_activities(self) -> None:
         self.activity_rows = notices.list_activities()
@@ -407,6 +476,47 @@ class NoticesScreen(DeskScreen):
                           _("{room} marked as told ({how}).").format(room=home.room, how=label(REACH_WAYS, how)))
 
         self.app.push_screen(HowToldModal(home.room), told)
+
+    def action_toggle_told(self) -> None:
+        """v: the households table shows those told, or again those not yet told."""
+        self.show_told = not self.show_told
+        self.cursors = [None]
+        self.refresh_bindings()
+        self._show_households()
+
+    def action_next_page(self) -> None:
+        if self.page is not None and self.page.next_cursor is not None:
+            self.cursors.append(self.page.next_cursor)
+            self._show_households()
+
+    def action_previous_page(self) -> None:
+        if len(self.cursors) > 1:
+            self.cursors.pop()
+            self._show_households()
+
+    def action_undo_told(self) -> None:
+        """u: the highlighted told household was not told after all (marked by mistake):
+        asked y/n, it goes back to those not yet told (and to the call list). A household
+        told by a text message that was sent cannot be undone."""
+        table = self.query_one("#notice-left", DataTable)
+        row = table.cursor_row
+        if self.notice_id is None or not self.show_told or not 0 <= row < len(self.left):
+            self.notify(_("Choose a household in the list of those told (v, tab), then u."), severity="warning",
+                        markup=False)
+            return
+        nid, home = self.notice_id, self.left[row]
+        if home.how == "message":
+            self.notify(_("{room} was told by a text message that was sent: that cannot be undone.").format(
+                room=home.room), severity="error", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: notices.undo_reached(nid, home.room_id),
+                          _("{room} is back among the households not told.").format(room=home.room))
+
+        self.app.push_screen(ConfirmModal(_("Undo “told” ({how}, {when}) for {room}? It goes back among those not told.").format(
+            how=label(REACH_WAYS, home.how), when=_when(home.reached_at), room=home.room)), answered)
 
     def _activity_form(self) -> FormModal:
         choices = notices.community_choices()

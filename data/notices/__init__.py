@@ -20,6 +20,7 @@ from data.notices.notices import (
     community_id_of,
     create_notice,
     deliveries,
+    delivery_page,
     get_notice,
     list_notices,
     mark_reached,
@@ -29,12 +30,14 @@ from data.notices.notices import (
     publish_due,
     publish_notice,
     room_id_of,
+    undo_reached,
     unreached,
     withdraw_notice,
 )
 from data.notices.templates import PLACEHOLDERS, TEMPLATES, Template, find_template
 from data.notices.values import (
     ActivityView,
+    DeliveryPage,
     DeliveryRow,
     NoticeRow,
     NoticeView,
@@ -44,9 +47,9 @@ from data.notices.values import (
 )
 
 __all__ = [
-    "PLACEHOLDERS", "TEMPLATES", "ActivityView", "DeliveryRow", "NoticeRow", "NoticeView", "PublishResult",
-    "SignupRow", "TargetView", "Template", "community_choices", "community_id_of", "create_activity", "create_notice", "deliveries",
+    "PLACEHOLDERS", "TEMPLATES", "ActivityView", "DeliveryPage", "DeliveryRow", "NoticeRow", "NoticeView", "PublishResult",
+    "SignupRow", "TargetView", "Template", "community_choices", "community_id_of", "create_activity", "create_notice", "deliveries", "delivery_page",
     "find_template", "get_activity", "get_notice", "list_activities", "list_notices", "mark_attended",
     "mark_reached", "message_channel_ready", "notice_from_incident", "notice_pdf", "parse_targets", "publish_due", "publish_notice",
-    "room_id_of", "sign_up", "unreached", "withdraw_notice",
+    "room_id_of", "sign_up", "undo_reached", "unreached", "withdraw_notice",
 ]

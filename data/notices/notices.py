@@ -18,6 +18,7 @@ from data.errors import NotFoundError, ValidationError
 from data.i18n import _
 from data.models import (
     Building,
+    CallList,
     CallListItem,
     Community,
     Entrance,
@@ -42,7 +43,14 @@ from data.notices.templates import (
     find_template,
     when_text,
 )
-from data.notices.values import DeliveryRow, NoticeRow, NoticeView, PublishResult, TargetView
+from data.notices.values import (
+    DeliveryPage,
+    DeliveryRow,
+    NoticeRow,
+    NoticeView,
+    PublishResult,
+    TargetView,
+)
 from data.validators import clean_text, mask_phone
 
 #: People with one of these tags are called, not messaged (an elderly owner may not read SMS).
@@ -347,6 +355,38 @@ def deliveries(notice_id: int, *, unreached_only: bool = False, limit: int = 200
             for r in rows]
 
 
+#: Households a page of the 公告 screen's table shows at most.
+DELIVERY_PAGE = 100
+
+
+def delivery_page(notice_id: int, *, told: bool, after: tuple[str, int] | None = None,
+                  limit: int = DELIVERY_PAGE) -> DeliveryPage:
+    """One page of a notice's households in room order: those told (`told`: who, how,
+    when, by whom) or those not yet told, after the keyset cursor `after` (the
+    `next_cursor` of the page before), with how many are told and not told in all."""
+    _notice(notice_id)
+    limit = max(1, min(limit, 500))
+    where = (NoticeDelivery.notice == notice_id) & (
+        NoticeDelivery.reached_at.is_null(False) if told else NoticeDelivery.reached_at.is_null())
+    if after is not None:
+        code, last = after
+        where = where & ((Room.code > code) | ((Room.code == code) & (NoticeDelivery.id > last)))
+    rows = list(NoticeDelivery.select(NoticeDelivery, Room.code.alias("room_code"), Person.name.alias("person_name"),
+                                      Staff.name.alias("staff_name"))
+                .join(Room, on=(NoticeDelivery.room == Room.id))
+                .switch(NoticeDelivery).join(Person, JOIN.LEFT_OUTER, on=(NoticeDelivery.person == Person.id))
+                .switch(NoticeDelivery).join(Staff, JOIN.LEFT_OUTER, on=(NoticeDelivery.staff == Staff.id))
+                .where(where).order_by(Room.code, NoticeDelivery.id).limit(limit + 1).objects())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    total, reached = _counts([notice_id]).get(notice_id) or (0, 0)
+    return DeliveryPage(
+        [DeliveryRow(r.room_id, r.room_code, r.person_name or "", r.channel,
+                     mask_phone(r.number) if r.number else "", r.how, r.reached_at, r.staff_name or "", r.note)
+         for r in rows],
+        (rows[-1].room_code, rows[-1].id) if more else None, reached, total - reached)
+
+
 def unreached(notice_id: int) -> list[DeliveryRow]:
     """The households of a notice not yet told."""
     return deliveries(notice_id, unreached_only=True)
@@ -515,6 +555,39 @@ def mark_reached(notice_id: int, room_id: int, how: str, staff_id: int | None = 
                 CallListItem.id == item, CallListItem.status == "pending").execute()
     if not done:
         raise NotFoundError(_("This household is not among the notice's households."))
+    return next(d for d in deliveries(notice_id) if d.room_id == room_id)
+
+
+def undo_reached(notice_id: int, room_id: int, staff_id: int | None = None) -> DeliveryRow:
+    """Undo "told" for a household the desk marked by hand (a call, a visit, at the desk):
+    it is not told again, and back on the notice's call list when it had an item there
+    that is closed (unless its number was found invalid). A household told by a message
+    that was sent cannot be undone (ValidationError): the message went."""
+    _staff(staff_id)
+    with transaction():
+        row = NoticeDelivery.get_or_none(NoticeDelivery.notice == notice_id, NoticeDelivery.room == room_id)
+        if row is None:
+            raise NotFoundError(_("This household is not among the notice's households."))
+        if row.reached_at is None:
+            raise ValidationError("how", _("This household has not been told yet: there is nothing to undo."))
+        if row.how == "message":
+            raise ValidationError("how", _(
+                "This household was told by a text message that was sent: that cannot be undone."))
+        # Conditional, so two desks undoing at once (or an SMS recorded meanwhile) change it once.
+        done = NoticeDelivery.update(how="", reached_at=None, staff=None, note="").where(
+            NoticeDelivery.id == row.id, NoticeDelivery.reached_at.is_null(False),
+            NoticeDelivery.how != "message").execute()
+        if not done:
+            raise ValidationError("how", _("This household's record changed meanwhile: look again."))
+        if row.call_item_id is not None:
+            # The call_list_item update is audited (data.audit TABLES): who put it back is kept.
+            back = CallListItem.update(status="pending", retry_at=None, updated_at=clock_now()).where(
+                CallListItem.id == row.call_item_id, CallListItem.status == "done",
+                CallListItem.last_outcome != "invalid").execute()
+            if back:
+                CallList.update(closed_at=None).where(
+                    CallList.id == CallListItem.select(CallListItem.call_list).where(
+                        CallListItem.id == row.call_item_id)).execute()
     return next(d for d in deliveries(notice_id) if d.room_id == room_id)
 
 

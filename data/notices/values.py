@@ -29,6 +29,16 @@ class DeliveryRow:
 
 
 @dataclass(frozen=True)
+class DeliveryPage:
+    """One page of a notice's households, told or not yet told, in room order, with both counts."""
+
+    rows: list[DeliveryRow]
+    next_cursor: tuple[str, int] | None  # pass as `after` for the next page; None on the last page
+    told: int
+    not_told: int
+
+
+@dataclass(frozen=True)
 class NoticeRow:
     id: int
     template: str  # 停水通知

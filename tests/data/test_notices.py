@@ -194,3 +194,83 @@ def test_a_household_told_another_way_leaves_the_call_list(world):
     told = mark_reached(n.id, world.homes["3-1-102"][0], "desk", world.desk.id)
     assert (told.room, told.how) == ("3-1-102", "desk")
     assert len(list_items(result.call_list_id, pending_only=True)) == 1
+
+
+def test_undoing_a_household_marked_told_by_hand_puts_it_back_and_on_the_call_list(world):
+    """walk19 #5 / h103: a marking by hand (call, visit, desk) can be undone; the household is
+    not told again and back on the notice's call list; an SMS that was sent cannot be undone."""
+    from data.calls.lists import list_items
+    from data.errors import NotFoundError
+    from data.models import CallList
+    from data.notices import delivery_page, undo_reached
+
+    n = create_notice("停水通知", world.comm.id, "3", WATER, world.desk.id)
+    result = publish_notice(n.id, world.desk.id)  # 3-1-101 texted; 3-1-102 and 3-2-201 to call
+    room = world.homes["3-1-102"][0]
+    mark_reached(n.id, room, "call", world.desk.id, "电话告知")
+    mark_reached(n.id, world.homes["3-2-201"][0], "desk", world.desk.id)
+    assert list_items(result.call_list_id, pending_only=True) == []
+    page = delivery_page(n.id, told=True)
+    assert (page.told, page.not_told) == (3, 0)
+    assert [(d.room, d.how, d.staff) for d in page.rows] == [
+        ("3-1-101", "message", "李娜"), ("3-1-102", "call", "李娜"), ("3-2-201", "desk", "李娜")]
+    back = undo_reached(n.id, room, world.desk.id)
+    assert (back.room, back.how, back.reached_at, back.staff, back.note) == ("3-1-102", "", None, "", "")
+    assert [d.room for d in unreached(n.id)] == ["3-1-102"]
+    assert [i.name for i in list_items(result.call_list_id, pending_only=True)] == ["王芳"]
+    assert CallList.get_by_id(result.call_list_id).closed_at is None
+    assert get_notice(n.id).reached == 2
+    # Undoing twice, an SMS that was sent, or a room not among the households: refused.
+    with pytest.raises(ValidationError, match="has not been told yet"):
+        undo_reached(n.id, room, world.desk.id)
+    with pytest.raises(ValidationError, match="text message that was sent"):
+        undo_reached(n.id, world.homes["3-1-101"][0], world.desk.id)
+    assert [d.how for d in delivery_page(n.id, told=True).rows] == ["message", "desk"]
+    with pytest.raises(NotFoundError):
+        undo_reached(n.id, world.homes["7-1-101"][0], world.desk.id)
+
+
+def test_undo_puts_a_call_list_answer_back_but_not_an_invalid_number(world):
+    """A household told through the call list (接通) can be undone and is called again; one
+    whose number was found invalid is not put back on the list, only among the not told."""
+    from data.calls.lists import list_items
+    from data.notices import undo_reached
+
+    n = create_notice("停水通知", world.comm.id, "3", WATER, world.desk.id)
+    result = publish_notice(n.id, world.desk.id)
+    first, second = list_items(result.call_list_id)
+    calls.record_attempt(first.id, world.desk.id, "connected")
+    calls.record_attempt(second.id, world.desk.id, "invalid")
+    mark_reached(n.id, world.homes["3-2-201"][0], "visit", world.desk.id)
+    assert unreached(n.id) == [] and list_items(result.call_list_id, pending_only=True) == []
+    undo_reached(n.id, world.homes["3-1-102"][0], world.desk.id)
+    undo_reached(n.id, world.homes["3-2-201"][0], world.desk.id)
+    assert [d.room for d in unreached(n.id)] == ["3-1-102", "3-2-201"]
+    assert [i.id for i in list_items(result.call_list_id, pending_only=True)] == [first.id]
+
+
+def test_the_households_come_a_page_at_a_time(world):
+    """The 公告 screen's table pages (keyset), told and not told, with both counts."""
+    from data.notices import delivery_page
+
+    n = create_notice("停水通知", world.comm.id, "3, 5", WATER, world.desk.id)
+    publish_notice(n.id, world.desk.id)
+    first = delivery_page(n.id, told=False, limit=2)
+    assert [d.room for d in first.rows] == ["3-1-102", "3-2-201"] and (first.told, first.not_told) == (2, 3)
+    second = delivery_page(n.id, told=False, after=first.next_cursor, limit=2)
+    assert [d.room for d in second.rows] == ["5-1-102"] and second.next_cursor is None
+    told = delivery_page(n.id, told=True, limit=1)
+    assert [d.room for d in told.rows] == ["3-1-101"] and told.next_cursor is not None
+    assert [d.room for d in delivery_page(n.id, told=True, after=told.next_cursor).rows] == ["5-1-101"]
+
+
+def test_only_desk_staff_may_undo(world):
+    from data.errors import PermissionDenied
+    from data.notices import undo_reached
+
+    n = create_notice("停水通知", world.comm.id, "3", WATER, world.desk.id)
+    publish_notice(n.id, world.desk.id)
+    mark_reached(n.id, world.homes["3-1-102"][0], "desk", world.desk.id)
+    guard = f.staff("guard1", "赵强", "guard")
+    with pytest.raises(PermissionDenied):
+        undo_reached(n.id, world.homes["3-1-102"][0], guard.id)

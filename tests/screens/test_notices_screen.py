@@ -281,3 +281,46 @@ async def test_moving_through_the_activities_and_back_keeps_the_app_answering(wo
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
+
+
+async def test_v_shows_who_was_told_how_and_when_and_u_undoes_it(world):
+    """walk19 #5 / h103: mark a household told by phone, v shows it among those told with its
+    room, 电话, time and who; u (after y) puts it back among those not told."""
+    from data import notices
+
+    desk = sign_in("desk1")
+    n = notices.create_notice("停水通知", world["comm"].id, "3", {"开始时间": "12月1日 9:00",
+                              "结束时间": "12月1日 17:00", "原因": "水泵检修"}, desk.id)
+    notices.publish_notice(n.id, desk.id)  # 3-1-101 (no phone: none), 3-1-102 (landline: call)
+    app = FrontDeskApp(desk, "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(NoticesScreen(n.id))
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: "未通知 2 户（已通知 0 户）" in screen_text(app))
+        assert "已通知/未通知" in screen_text(app)  # v in the footer: the notice is published
+        screen.query_one("#notice-left").focus()
+        await pilot.press("down", "r")  # 3-1-102
+        await wait_for(pilot, lambda: app.screen is not screen)
+        await pilot.press("1")  # by phone
+        await wait_for(pilot, lambda: "未通知 1 户（已通知 1 户）" in screen_text(app))
+        await pilot.press("v")
+        await wait_for(pilot, lambda: "已通知 1 户（未通知 1 户）" in screen_text(app))
+        text = screen_text(app)
+        assert "3-1-102" in text and "王芳" in text and "电话" in text and "11-30 08:00" in text
+        assert "3-1-101" not in text and "010-****6666" in text and "88886666" not in text
+        assert "王丽" in text  # by whom
+        assert "撤销已通知" in text  # u in the footer in the told view
+        said = record_notifications(app)
+        screen.query_one("#notice-left").focus()
+        await pilot.press("u")
+        await wait_for(pilot, lambda: app.screen is not screen)
+        assert "3-1-102" in screen_text(app) and "撤销" in screen_text(app)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "已通知 0 户（未通知 2 户）" in screen_text(app))
+        assert any("3-1-102 已回到未通知名单" in m for m in said)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: "未通知 2 户（已通知 0 户）" in screen_text(app))
+        assert "3-1-102" in screen_text(app)
+    assert [d.room for d in notices.unreached(n.id)] == ["3-1-101", "3-1-102"]

@@ -98,6 +98,12 @@ def _surveys_screen() -> Screen:
     return SurveysScreen()
 
 
+def _reports_screen() -> Screen:
+    from screens.reports import ReportsScreen  # loaded when first opened
+
+    return ReportsScreen()
+
+
 def _knowledge_screen() -> Screen:
     from screens.knowledge import KnowledgeScreen  # loaded when first opened
 
@@ -171,6 +177,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("notices", "", N_("Notices"), _notices_screen, access.RULES["notice.manage"][0]),
     # 满意度: satisfaction surveys, their results and free text made work orders (issue 19).
     ScreenEntry("surveys", "", N_("Satisfaction surveys"), _surveys_screen, access.RULES["survey.manage"][0]),
+    # 报表: the standard reports with the previous period, chart and export; 在办工单阶段 (issue 20).
+    ScreenEntry("reports", "", N_("Reports"), _reports_screen, access.RULES["report.run"][0]),
 )
 
 #: Other Chinese names a clerk calls a screen by (线索 for 潜在客户, 合同 for 合同管理 …), keyed
@@ -192,6 +200,7 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Owners' committee": ("业委会换届", "委员任期"),
     "Notices": ("公告", "停水通知", "社区活动"),
     "Satisfaction surveys": ("满意度", "满意度调查", "问卷"),
+    "Reports": ("统计报表",),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),
     "Property structure": ("房屋", "楼栋"),

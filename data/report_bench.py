@@ -6,6 +6,8 @@ one in fifty cancelled, seven in ten called back and six in ten rated — writte
 
 from __future__ import annotations
 
+import datetime as dt
+
 from data.db import db, transaction
 
 ROOMS_PER_BUILDING = 200
@@ -85,3 +87,10 @@ def build(orders: int) -> None:
         # Orders completed in the last five days of the span stay open: no rating nor callback then.
         run('UPDATE "work_order" SET "rating" = NULL WHERE "status" != \'closed\'')
     db.execute_sql("ANALYZE")
+
+
+def orders_in(since: dt.datetime, until: dt.datetime) -> int:
+    """How many work orders were opened from `since` to before `until`."""
+    from data.models import WorkOrder
+
+    return WorkOrder.select().where(WorkOrder.created_at >= since, WorkOrder.created_at < until).count()

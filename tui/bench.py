@@ -241,7 +241,6 @@ def bench_reports(orders: int, runs: int = 5, say=print) -> dict[str, float | in
     runs each after a warm-up run, as the service account (cron) runs it."""
     from data import access, report_bench
     from data.db import close_database, open_database
-    from data.models import WorkOrder
     from data.reports import Scope, parse_period, run_report
     from data.staff import system_account
 
@@ -252,9 +251,7 @@ def bench_reports(orders: int, runs: int = 5, say=print) -> dict[str, float | in
         period = parse_period(report_bench.MONTH)
         at = dt.datetime.fromisoformat(report_bench.NOW)
         figures: dict[str, float | int] = {"orders": orders, "runs": runs}
-        month_orders = WorkOrder.select().where(WorkOrder.created_at >= period.since,
-                                                WorkOrder.created_at < period.until).count()
-        figures["month_orders"] = month_orders
+        figures["month_orders"] = report_bench.orders_in(period.since, period.until)
         for name in BENCH_REPORTS:
             report = run_report(name, period, Scope(label=""), at=at)  # warm the page cache
             times = []

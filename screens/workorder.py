@@ -41,6 +41,7 @@ from widgets.bindings import defined_bindings, show_in_footer
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskApp, DeskScreen
 from widgets.form import FormModal
+from widgets.picker import PickerModal, PickRow
 from widgets.safe import plain, safe_text
 
 #: The keys the footer shows for each status, in the order of BINDINGS (the next steps
@@ -187,6 +188,33 @@ def hotline_text(h: HotlineView, at: dt.datetime) -> Text:
     return text
 
 
+def _h(hours: float | None) -> str:
+    return "—" if hours is None else _("{hours:.1f} h").format(hours=hours)
+
+
+def stage_rows(view: Any) -> list[PickRow]:
+    """The lines of a stage report (data.reports.StageView): the stage now, each stage's
+    time, the expected time left, and the category's history in the building."""
+    rows = [PickRow((_("Stage now"), f"{view.stage} · {_h(view.in_stage_hours)}"), style="bold")]
+    rows += [PickRow(("  " + span.label, _h(span.hours))) for span in view.spans]
+    rows.append(PickRow((_("Open for"), _h(view.elapsed_hours))))
+    expected = (_("{hours} (median of {n} like orders)").format(hours=_h(view.expected_total_hours),
+                                                                 n=view.similar_closed)
+                if view.expected_total_hours is not None else _("no like order completed this year"))
+    rows.append(PickRow((_("Usually takes"), expected)))
+    if view.open:
+        rows.append(PickRow((_("Likely left"), _h(view.remaining_hours)), style="bold"))
+    rating = "—" if view.building_mean_rating is None else f"{view.building_mean_rating:.1f}/5"
+    rows.append(PickRow((_("This building, 1 year"), _("{n} orders · rating {rating} · {repeats} repeat repairs").format(
+        n=view.building_orders, rating=rating, repeats=view.building_repeats))))
+    return rows
+
+
+def show_stage_report(screen: Screen, view: Any) -> None:
+    screen.app.push_screen(PickerModal(_("Stage report {number}").format(number=view.number),
+                                       [(_("Stage"), 22), (_("Time"), 48)], stage_rows(view), selectable=False))
+
+
 class WorkOrderScreen(DeskScreen):
     """Details, history, costs and links of one work order; a key for every action."""
 
@@ -216,6 +244,10 @@ class WorkOrderScreen(DeskScreen):
                 tooltip=N_("Bill the owner-paid cost lines to the room (有偿维修): on its fee statement")),
         Binding("R", "reveal", N_("Reveal"), tooltip=N_("Show the contact phone in full (recorded)")),
         Binding("H", "history", N_("History"), tooltip=N_("Who changed what on this order (supervisors)")),
+        # 阶段报告 (issue 20): the stage, time in each stage, time likely left, the building's history.
+        Binding("g", "stages", N_("Stages"), id="workorder.stages",
+                tooltip=N_("Stage report: time in each stage, the time likely left, this category's "
+                           "history in the building")),
         # The knowledge base (data.knowledge): a resolved order becomes a tip in one key; the
         # articles suggested for it are listed under the history (K, or tab, then enter).
         Binding("t", "tip", N_("Write tip"), id="workorder.tip",
@@ -788,6 +820,26 @@ class WorkOrderScreen(DeskScreen):
                 return
             self.phone_revealed = True
         self.query_one("#wo-details", Static).update(safe_text(self._details(v, clock_now())))
+
+    def action_stages(self) -> None:
+        """g: the order's stage report (data.reports.stages), read in a thread."""
+        self.read_stages()
+
+    @work(thread=True, exclusive=True, group="work-order-stages", exit_on_error=False)
+    def read_stages(self) -> None:
+        from data.reports import stage_report
+
+        try:
+            view, error = stage_report(self.order_id), ""
+        except FrontDeskError as exc:
+            view, error = None, exc.message
+        self.app.call_from_thread(self._show_stages, view, error)
+
+    def _show_stages(self, view: Any, error: str) -> None:
+        if view is None:
+            self._refused(error)
+            return
+        show_stage_report(self, view)
 
     def action_history(self) -> None:
         """H: the order's audit trail (supervisors and above)."""

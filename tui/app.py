@@ -98,6 +98,12 @@ def _surveys_screen() -> Screen:
     return SurveysScreen()
 
 
+def _reports_screen() -> Screen:
+    from screens.reports import ReportsScreen  # loaded when first opened
+
+    return ReportsScreen()
+
+
 def _knowledge_screen() -> Screen:
     from screens.knowledge import KnowledgeScreen  # loaded when first opened
 
@@ -196,6 +202,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("inspections", "", N_("Inspections"), _inspections_screen, access.RULES["inspections.record"][0]),
     # 设施: the facilities register with the legal inspections due (issue 20 item 6).
     ScreenEntry("facilities", "", N_("Facilities"), _facilities_screen, access.RULES["facilities.view"][0]),
+    # 报表: the standard reports with the previous period, chart and export; 在办工单阶段 (issue 20).
+    ScreenEntry("reports", "", N_("Reports"), _reports_screen, access.RULES["report.run"][0]),
 )
 
 #: Other Chinese names a clerk calls a screen by (线索 for 潜在客户, 合同 for 合同管理 …), keyed
@@ -220,6 +228,7 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Custom reports": ("定制报表", "用户可定制报告"),
     "Inspections": ("巡检", "巡查路线"),
     "Facilities": ("设备台账", "设施设备"),
+    "Reports": ("统计报表",),
     "Leads": ("线索", "商机"),
     "Shift handover": ("交班", "接班"),
     "Property structure": ("房屋", "楼栋"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -201,6 +202,82 @@ def bench_fees(rooms: int, runs: int = 20, say=print) -> dict[str, float | int]:
         close_database()
         for leftover in [work, *sidecars(work)]:
             leftover.unlink(missing_ok=True)
+
+
+def report_bench_database(orders: int, say=print) -> str:
+    """The cached reports benchmark database of `orders` work orders (data.report_bench),
+    generated once set-based."""
+    from data import report_bench, schema
+    from data.db import close_database, open_database, sidecars
+
+    path = bench_dir() / f"reports-{orders}-{_schema_digest()}.db"
+    if not path.exists():
+        say(_("Generating the {orders}-order reports benchmark database once (cached at {path})…").format(
+            orders=orders, path=path))
+        began = time.perf_counter()
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        open_database(str(partial), create=True)
+        try:
+            schema.migrate()
+            report_bench.build(orders)
+        finally:
+            close_database()
+        partial.rename(path)
+        for sidecar in sidecars(partial):
+            sidecar.unlink(missing_ok=True)
+        say(_("  done in {s:.0f} s, {mb:.0f} MB").format(
+            s=time.perf_counter() - began, mb=path.stat().st_size / 1e6))
+    return str(path)
+
+
+#: The standard reports the reports bench times.
+BENCH_REPORTS = ("orders-category", "orders-building", "orders-technician")
+
+
+def bench_reports(orders: int, runs: int = 5, say=print) -> dict[str, float | int]:
+    """One month's standard work-order report (by category, building, technician, with the
+    previous month's figures) on the reports benchmark database: p50/p95 ms over `runs`
+    runs each after a warm-up run, as the service account (cron) runs it."""
+    from data import access, report_bench
+    from data.db import close_database, open_database
+    from data.reports import Scope, parse_period, run_report
+    from data.staff import system_account
+
+    db = report_bench_database(orders, say)
+    open_database(db)
+    try:
+        access.act_as(system_account())
+        period = parse_period(report_bench.MONTH)
+        at = dt.datetime.fromisoformat(report_bench.NOW)
+        figures: dict[str, float | int] = {"orders": orders, "runs": runs}
+        figures["month_orders"] = report_bench.orders_in(period.since, period.until)
+        for name in BENCH_REPORTS:
+            report = run_report(name, period, Scope(label=""), at=at)  # warm the page cache
+            times = []
+            for _run in range(max(1, runs)):
+                began = time.perf_counter()
+                report = run_report(name, period, Scope(label=""), at=at)
+                times.append((time.perf_counter() - began) * 1000)
+            key = name.replace("orders-", "")
+            figures[f"{key}_p50_ms"] = round(_percentile(times, 50), 1)
+            figures[f"{key}_p95_ms"] = round(_percentile(times, 95), 1)
+            figures[f"{key}_rows"] = len(report.rows)
+        return figures
+    finally:
+        access.act_as(None)
+        close_database()
+
+
+def print_reports(figures: dict[str, float | int], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"bench": "reports", **figures}))
+        return
+    print(_("Reports, {orders} work orders ({month} in the month): one month's work-order report with the "
+            "previous month, ms over {runs} runs (target ≤ 2000 at 1.5 M): p50 / p95, rows").format(
+        orders=figures["orders"], month=figures["month_orders"], runs=figures["runs"]))
+    for key in ("category", "building", "technician"):
+        print(f"  {key:<12} {figures[f'{key}_p50_ms']:>8} / {figures[f'{key}_p95_ms']:>8}   {figures[f'{key}_rows']:>5}")
 
 
 def print_fees(figures: dict[str, float | int], as_json: bool) -> None:
@@ -440,8 +517,14 @@ def _demo_copy(workdir: Path) -> str:
 
 def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = SIZES,
               only: str = "") -> int:
-    """Run every benchmark (or `only` one: "fees") and print the figures; returns the exit status."""
+    """Run every benchmark (or `only` one: "fees", "reports") and print the figures; returns
+    the exit status."""
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if as_json else print
+    if only in ("", "reports"):
+        for orders in sizes:
+            print_reports(bench_reports(orders, runs=runs, say=say), as_json)
+        if only == "reports":
+            return 0
     for rooms in sizes:
         print_fees(bench_fees(rooms, say=say), as_json)
     if only == "fees":

@@ -19,6 +19,9 @@ _DAY = re.compile(r"^day:(\d{4}-\d{2}-\d{2})$")
 _WEEK = re.compile(r"^week:(\d{4})-w(\d{1,2})$")
 _MONTH = re.compile(r"^month:(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^quarter:(\d{4})-q([1-4])$")
+#: The same without the kind's prefix, as typed on the reports screen (2027-01, 2027-Q1 …).
+_BARE = ((re.compile(r"^\d{4}-\d{2}-\d{2}$"), "day:"), (re.compile(r"^\d{4}-w\d{1,2}$"), "week:"),
+         (re.compile(r"^\d{4}-\d{1,2}$"), "month:"), (re.compile(r"^\d{4}-q[1-4]$"), "quarter:"))
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
@@ -73,6 +76,16 @@ class Period:
             return Period("quarter", start, self.start - dt.timedelta(days=1))
         return Period("range", self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
 
+    def next(self) -> Period:
+        """The period after this one, of the same kind (a custom range: as many days just
+        after it)."""
+        after = self.end + dt.timedelta(days=1)
+        if self.kind == "month":
+            return month_period(after)
+        if self.kind == "quarter":
+            return Period("quarter", after, _add_months(after, 3) - dt.timedelta(days=1))
+        return Period(self.kind, after, after + dt.timedelta(days=self.days - 1))
+
     def months(self) -> list[str]:
         """The months ("YYYY-MM") the period touches, oldest first (fees are billed per month)."""
         out, month = [], self.start.replace(day=1)
@@ -110,6 +123,10 @@ def parse_period(text: str, *, on: dt.date | None = None) -> Period:
     from `on` (default today). ValidationError says what is accepted."""
     raw = (text or "").strip().lower()
     on = on or today()
+    for bare, prefix in _BARE:
+        if bare.match(raw):
+            raw = prefix + raw
+            break
     if raw in ("this-month", "last-month"):
         period = month_period(on)
         return period.previous() if raw == "last-month" else period

@@ -59,3 +59,34 @@ def test_scopes(database):
         parse_scope("JX", "9")
     with pytest.raises(ValidationError, match="无此|没有|NOPE"):
         parse_scope("NOPE")
+
+
+@pytest.mark.parametrize("typed, canonical", [
+    ("2027-01", "month:2027-01"), ("2027-q1", "quarter:2027-Q1"), ("2027-W02", "week:2027-W02"),
+    ("2027-01-05", "day:2027-01-05"),
+])
+def test_periods_typed_without_their_kind(typed, canonical):
+    assert parse_period(typed, on=ON) == parse_period(canonical, on=ON)
+
+
+@pytest.mark.parametrize("text, following", [
+    ("month:2027-01", "month:2027-02"), ("month:2026-12", "month:2027-01"), ("quarter:2027-Q4", "quarter:2028-Q1"),
+    ("week:2027-W02", "week:2027-W03"), ("day:2027-02-28", "day:2027-03-01"),
+    ("2027-01-01..2027-01-10", "2027-01-11..2027-01-20"),
+])
+def test_next_period_and_back(text, following):
+    p = parse_period(text, on=ON)
+    assert p.next().text == following
+    assert p.next().previous() == p
+
+
+def test_scope_choices(database):
+    from data.reports.scopes import building_scopes, community_scopes
+
+    comm = f.community("锦绣花园", code="JX")
+    f.room(comm, building="3")
+    f.room(comm, building="12")
+    [c] = community_scopes()
+    assert (c.community_id, c.label) == (comm.id, "锦绣花园")
+    assert [b.label for b in building_scopes(comm.id)] == ["锦绣花园 3", "锦绣花园 12"]
+    assert all(b.community_id == comm.id and b.building_id for b in building_scopes())

@@ -5,6 +5,7 @@ XLSX (x) or CSV (v). Every query runs in a thread worker; the data layer checks 
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -54,10 +55,10 @@ class ReportBuilderScreen(DeskScreen):
         Binding("s", "save", N_("Save")),
         Binding("t", "share", N_("Share")),
         Binding("o", "open_saved", N_("Open")),
-        Binding("p", "period", N_("Period")),
+        Binding("p", "period", N_("Report period")),
         Binding("x", "export('xlsx')", N_("XLSX")),
         Binding("v", "export('csv')", N_("CSV")),
-        Binding("n", "restart", N_("New")),
+        Binding("n", "restart", N_("New report")),
     ]
 
     class Ran(Message):
@@ -286,12 +287,16 @@ class ReportBuilderScreen(DeskScreen):
         self.report = report = message.report
         table = self.query_one("#rb-table", DataTable)
         table.clear(columns=True)
-        for column in report.columns:
-            table.add_column(column.title)
         lines = list(report.rows) + [r for r in (report.totals, report.previous) if r is not None]
-        for row in lines:
-            table.add_row(*(plain(cell_text(c.kind, v) if c.kind != "text" else str(v or ""))
-                            for c, v in zip(report.columns, row, strict=True)))
+        cells = [[plain(cell_text(c.kind, v) if c.kind != "text" else str(v or ""))
+                  for c, v in zip(report.columns, row, strict=True)] for row in lines]
+        # Widths from the content (Chinese takes two cells each): an auto width measured
+        # before the rows arrive would cut 噪音测试 to 噪音 until the next refresh.
+        for i, column in enumerate(report.columns):
+            width = max([cell_len(column.title)] + [cell_len(str(row[i])) for row in cells])
+            table.add_column(column.title, width=min(30, width))
+        for row in cells:
+            table.add_row(*row)
         self._status(message.note or _("{n} rows · PgUp/PgDn pages · s save · x XLSX · v CSV · p period").format(
             n=len(report.rows)))
         self.refresh_bindings()

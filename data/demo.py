@@ -66,10 +66,12 @@ from data.models import (
     FeeItem,
     FeeStandard,
     Holiday,
+    InspectionRun,
     Notification,
     Payment,
     Person,
     ReleasePass,
+    RunAnswer,
     Setting,
     SlaPolicy,
     Waiver,
@@ -155,6 +157,11 @@ def shift_to_today(today: dt.date | None = None) -> int:
                     _move(Event, fields, weeks, ~one_off & ~by_month)
                 if months:
                     _move(Event, fields, months, by_month, unit="months")
+            elif model in (InspectionRun, RunAnswer):
+                # A run belongs to an occurrence of its route's series, which moves by whole
+                # weeks: moved by days, a weekly route's runs would miss their occurrences.
+                if weeks:
+                    _move(model, fields, weeks, None)
             else:
                 _move(model, fields, days, None)
         if not Setting.update(value=today.isoformat()).where(Setting.key == DEMO_ANCHOR).execute():

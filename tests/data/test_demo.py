@@ -73,7 +73,10 @@ def test_sample_never_crashes_and_its_first_sweep_sends_nothing_at_its_anchor(
         # (data.sample_renovations) when the sample has one
         violations = conn.execute("SELECT count(*) FROM renovation_inspection WHERE result = 'violation' "
                                   "AND work_order_id IS NOT NULL").fetchone()[0]
-        assert conn.execute("SELECT count(*) FROM work_order").fetchone() == (round(owners * 1.5) + violations,)
+        # … and the repair an abnormal inspection reading opened (data.sample_facilities)
+        findings = conn.execute("SELECT count(*) FROM run_answer WHERE work_order_id IS NOT NULL").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM work_order").fetchone() == (
+            round(owners * 1.5) + violations + findings,)
         anchor = f"{today} 09:00:00"
         assert conn.execute("SELECT count(*) FROM work_order WHERE created_at > ? OR "
                             "updated_at > ?", (anchor, anchor)).fetchone() == (0,)

@@ -629,3 +629,20 @@ def call_item_of(notice_id: int, room_id: int) -> int | None:
     return (NoticeDelivery.select(NoticeDelivery.call_item)
             .where(NoticeDelivery.notice == notice_id, NoticeDelivery.room == room_id).scalar())
 
+
+
+def call_script(list_id: int, room_id: int | None, person_id: int | None,
+                staff_id: int | None = None) -> str:
+    """What the desk says on a notice's outbound call: a greeting, then the notice's own title
+    and filled body (its reason and times) — not the stock 停水/停电 scripts with their
+    placeholders (walk19b N2)."""
+    access.require("notice.manage", staff_id)
+    found = Notice.get_or_none(Notice.call_list == list_id)
+    if found is None:
+        raise NotFoundError(_("This call is not part of a notice."))
+    room = Room.get_or_none(Room.id == room_id) if room_id else None
+    person = Person.get_or_none(Person.id == person_id) if person_id else None
+    greeting = (_("Hello, is this {name}?").format(name=person.name) + " ") if person is not None else ""
+    intro = _("This is the property service centre with a notice for your home {room}:").format(
+        room=room.code if room else "—")
+    return f"{greeting}{intro}\n【{found.title}】\n{found.body}"

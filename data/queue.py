@@ -382,9 +382,13 @@ def buildings(community_id: int | None = None) -> list[tuple[int, str]]:
     return [(b.id, f"{b.community.name} {b.code}栋") for b in query]
 
 
-def categories() -> list[tuple[int, str]]:
-    """(id, "水电 › 水管漏水") of every active category, parents first."""
-    rows = list(Category.select().where(Category.active == True).order_by(Category.sort_order))  # noqa: E712
+def categories(*, except_kind: str | None = None) -> list[tuple[int, str]]:
+    """(id, "水电 › 水管漏水") of every active category, parents first; `except_kind`
+    leaves out the categories of that default kind (a committee request: no repair ones)."""
+    query = Category.select().where(Category.active == True)  # noqa: E712
+    if except_kind is not None:
+        query = query.where(Category.kind != except_kind)
+    rows = list(query.order_by(Category.sort_order))
     by_id = {c.id: c for c in rows}
     out = []
     for c in sorted(rows, key=lambda c: (by_id[c.parent_id].sort_order if c.parent_id in by_id else c.sort_order,

@@ -460,7 +460,13 @@ class CommitteeScreen(DeskScreen):
         return True
 
     def _selected_member(self) -> mt.MemberRow | None:
+        """The member under the cursor, only when the members table has the focus (walk19b N5:
+        x in the meetings table asked to end the first member); else a message says to pick one."""
         table = self.query_one("#members", DataTable)
+        if not table.has_focus:
+            self.notify(_("Choose a member in the members list first (tab), then press the key again."),
+                        severity="warning", markup=False)
+            return None
         if not self.member_rows or table.cursor_row < 0:
             return None
         return self.member_rows[min(table.cursor_row, len(self.member_rows) - 1)]

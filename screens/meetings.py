@@ -29,6 +29,11 @@ STATE_WORDS = {"agreed": N_("both entries agree: it counts"), "pending": N_("wai
                "differs": N_("the two entries differ: press d to see them")}
 
 
+def _pct(rule: Any) -> str:
+    """A rule's share as a whole percent ("70%"), short enough for the 80-column tally."""
+    return f"{int(rule.part * 100 // rule.whole) if rule.whole else 0}%"
+
+
 def _staff_id(screen: Any) -> int | None:
     return getattr(getattr(screen.app, "staff", None), "id", None)
 
@@ -215,8 +220,10 @@ class MeetingScreen(DeskScreen):
         yield self.footer()
 
     def on_mount(self) -> None:
-        self.query_one("#tally", DataTable).add_columns(_("Agenda item"), _("Heads"), _("Area m²"), _("Voted yes"),
-                                                        _("Result"))
+        # Short columns, so the result shows at 80×24 without scrolling right (walk19b N3):
+        # 参与 人/面积 ✓✗, 同意 人/面积 ✓✗, 结果.
+        self.query_one("#tally", DataTable).add_columns(_("Agenda item"), _("Took part heads/area"),
+                                                        _("Yes heads/area"), _("Result"))
         self.refresh_data()
         self.query_one("#room", Input).focus()
 
@@ -248,10 +255,9 @@ class MeetingScreen(DeskScreen):
 
             def mark(r: Any) -> str:
                 return "✓" if r.met else "✗"
-            table.add_row(plain(f"{p.seq}.{p.matter_text[:2]} {p.title}"[:22]),
-                          f"{heads.part}/{heads.whole}{mark(heads)}",
-                          f"{area.part:.0f}/{area.whole:.0f}{mark(area)}",
-                          f"{yes_heads.part}人{mark(yes_heads)} {yes_area.part:.0f}m²{mark(yes_area)}",
+            table.add_row(plain(f"{p.seq}.{p.matter_text[:2]} {p.title}"[:12]),
+                          f"{heads.part}/{heads.whole}{mark(heads)} {_pct(area)}{mark(area)}",
+                          f"{_pct(yes_heads)}{mark(yes_heads)} {_pct(yes_area)}{mark(yes_area)}",
                           _("Passed") if p.approved else _("Not passed"))
         text = Text(_("Differences:") + " ")
         text.append_text(plain("；".join(f"{d.room} {d.first_by} {d.first} ≠ {d.second_by} {d.second}"
@@ -288,8 +294,12 @@ class MeetingScreen(DeskScreen):
         except FrontDeskError as exc:
             self.notify(exc.message, severity="error", markup=False)
         else:
-            self.notify(_("{room}: entry {n} stored — {state}").format(
-                room=result.room, n=result.entry, state=_(STATE_WORDS[result.state])), markup=False)
+            # The votes echoed in words, and a re-entry by the same clerk said to replace
+            # theirs (walk19b N4: the earlier entry was replaced without a word).
+            said = (_("{room} entry {n} corrected: {votes}") if result.corrected
+                    else _("{room}: entry {n} stored ({votes})")).format(
+                room=result.room, n=result.entry, votes=result.words)
+            self.notify(f"{said}——{_(STATE_WORDS[result.state])}", markup=False)
         event.input.value = ""
         event.input.disabled = True
         room_input = self.query_one("#room", Input)

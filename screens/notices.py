@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Select, Static
 
 from data import notices
+from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.vocab import ACTIVITY_KINDS, NOTICE_CHANNELS, NOTICE_STATUSES, label
 from widgets.app_header import AppHeader
@@ -152,7 +153,7 @@ class NoticesScreen(DeskScreen):
         Binding("n", "new_activity", N_("New activity")),
         Binding("p", "publish", N_("Publish")),
         Binding("w", "pdf", N_("PDF")),
-        Binding("x", "withdraw", N_("Withdraw"), show=False),
+        Binding("x", "withdraw", N_("Withdraw notice"), show=False),
         Binding("r", "reached", N_("Told"), show=False),
         Binding("v", "toggle_told", N_("Told/not told"), tooltip=N_("Show the households told or those not yet told")),
         Binding("u", "undo_told", N_("Undo told")),
@@ -364,8 +365,6 @@ class NoticesScreen(DeskScreen):
         self.load()
 
     def _run(self, job, done: str | None = None) -> None:
-        from data.errors import FrontDeskError
-
         try:
             result = job()
         except FrontDeskError as exc:
@@ -419,8 +418,6 @@ class NoticesScreen(DeskScreen):
 
     @work(thread=True, group="notice-jobs", exit_on_error=False)
     def _in_thread(self, name: str, job: Callable[[], str]) -> None:
-        from data.errors import FrontDeskError
-
         said, failed = "", True
         try:
             said, failed = job(), False
@@ -454,9 +451,29 @@ class NoticesScreen(DeskScreen):
                         lambda: _("Written: {path}").format(path=notices.notice_pdf(nid, staff)))
 
     def action_withdraw(self) -> None:
-        if self.notice_id is not None:
-            nid = self.notice_id
-            self._run(lambda: notices.withdraw_notice(nid), _("Notice withdrawn."))
+        """x: withdraw (撤回公告) the chosen notice, asked first: it cannot be published again and
+        the calls still pending on its list are cancelled (walk19b N1: it went at once)."""
+        if self.notice_id is None:
+            return
+        nid = self.notice_id
+        try:
+            view = notices.get_notice(nid)
+            pending = notices.pending_calls(nid)
+        except FrontDeskError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        if view.status == "withdrawn":
+            self.notify(_("This notice was withdrawn already."), severity="warning", markup=False)
+            return
+        question = _("Withdraw the notice “{title}”? A withdrawn notice cannot be published again, and the calls "
+                     "not yet made are cancelled ({count} households).").format(title=view.title, count=pending)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: notices.withdraw_notice(nid), _(
+                    "Notice withdrawn; {count} pending calls cancelled.").format(count=pending))
+
+        self.app.push_screen(ConfirmModal(question), answered)
 
     def action_reached(self) -> None:
         """r: the household highlighted in the list of those not told was told — asked how

@@ -173,9 +173,19 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
     fallback_community = community_id if not community_name else None
     from data.queue import categories
 
-    cats = categories()
+    # A committee request (业委会事项, from the committee screen) is no repair (walk19b N6): no
+    # repair categories, its community filled in, the committee as its place, the channel 来访.
+    committee = kind == "committee"
+    cats = categories(except_kind="repair") if committee else categories()
+    place, channel_default = "", "phone"
+    if committee and community_id is not None and not community_name:
+        from data.property.communities import list_communities
+
+        community_name = next((c.name for c in list_communities() if c.id == community_id), "")
+        place, channel_default = _("Owners' committee"), "visit"
     fields = [
-        FormField("title", _("Title"), title, placeholder=_("厨房水管漏水, 2号楼电梯异响 …")),
+        FormField("title", _("Title"), title, placeholder=_("要求公示停车场收支, 请物业列席业委会会议 …") if committee
+                  else _("厨房水管漏水, 2号楼电梯异响 …")),
         FormField("kind", _("Kind"), kind if kind in WORK_ORDER_KINDS else "repair", kind="select",
                   options=_options(WORK_ORDER_KINDS)),
         FormField("category", _("Category"), kind="filter",
@@ -185,11 +195,11 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
         FormField("room", _("Room"), room_code, placeholder="3-2-501 / 3栋2单元501"),
         FormField("community", _("Community"), community_name,
                   placeholder=_("needed when the room code is in several communities")),
-        FormField("location", _("Public place"), placeholder=_("instead of a room: 2号楼电梯, 东门 …")),
+        FormField("location", _("Public place"), place, placeholder=_("instead of a room: 2号楼电梯, 东门 …")),
         FormField("person", _("Person"), str(person_id or ""), kind="select", options=persons,
                   placeholder=_("(nobody)")),
         FormField("phone", _("Contact phone"), phone, placeholder="138 0013 8000"),
-        FormField("channel", _("Channel"), "phone", kind="select", options=_options(CHANNELS)),
+        FormField("channel", _("Channel"), channel_default, kind="select", options=_options(CHANNELS)),
         # Asked once the channel is 12345热线: the hotline's reference and reply deadline.
         FormField("hotline_ref", _("12345 ref."), placeholder=_("the hotline's reference, such as SZ-2026-004711"),
                   shown_when=("channel", HOTLINE)),
@@ -236,7 +246,8 @@ def new_order_form(staff_id: int, *, person_id: int | None = None, room_id: int 
             call_logged(logged)
         return order_id
 
-    form = FormModal(_("New work order"), fields, save, draft_key=NEW_ORDER,
+    form = FormModal(_("New committee request") if committee else _("New work order"), fields, save,
+                     draft_key=NEW_ORDER,
                      draft_context={"prefill": prefill})
     asker.form = form
     return form

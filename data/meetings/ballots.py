@@ -105,6 +105,8 @@ class EntryResult:
     room: str  # the room's or the parking space's code
     entry: int
     state: str  # agreed, pending, differs
+    corrected: bool = False  # the clerk replaced their own earlier entry
+    words: str = ""  # the ballot as stored, in words: "1同意 2反对"
 
 
 @dataclass(frozen=True)
@@ -417,7 +419,8 @@ def enter_ballot(meeting_id: int, unit: UnitKey, choices: dict[int, str] | list[
         _audit("update" if number in mine else "create", "ballot_entry", entry_id,
                words.format(room=code, n=number), staff_id, meeting.id)
         state = _state(_entries(meeting.id).get(unit, {}))
-    return EntryResult(code, number, state)
+        seqs = {str(p.id): p.seq for p in _proposals(meeting.id)}
+    return EntryResult(code, number, state, number in mine, _words(codes, seqs))
 
 
 def _clerk(staff_id: int | None) -> str:

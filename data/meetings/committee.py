@@ -109,6 +109,10 @@ def _role(role: str) -> str:
     return role
 
 
+#: The longest term of a committee (业委会每届任期不超过5年).
+MAX_TERM_YEARS = 5
+
+
 def _check_term(term_start: dt.date | None, term_end: dt.date | None) -> None:
     if term_start is None:
         raise ValidationError("term_start", _("Give the first day of the term as YYYY-MM-DD."))
@@ -116,6 +120,19 @@ def _check_term(term_start: dt.date | None, term_end: dt.date | None) -> None:
         raise ValidationError("term_end", _("Give the last day of the term as YYYY-MM-DD."))
     if term_end <= term_start:
         raise ValidationError("term_end", _("The term must end after it starts."))
+    if term_end > _years_later(term_start, MAX_TERM_YEARS):  # 业主大会议事规则: a term is at most 5 years
+        raise ValidationError("term_end", _(
+            "A committee term is at most {years} years: from {start} it ends by {last} at the latest.").format(
+            years=MAX_TERM_YEARS, start=f"{term_start:%Y-%m-%d}",
+            last=f"{_years_later(term_start, MAX_TERM_YEARS):%Y-%m-%d}"))
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (29 February: 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _member(member_id: int) -> CommitteeMember:

@@ -16,6 +16,7 @@ from data.notices.activities import (
 )
 from data.notices.documents import notice_pdf
 from data.notices.notices import (
+    call_script,
     community_choices,
     community_id_of,
     create_notice,
@@ -27,6 +28,7 @@ from data.notices.notices import (
     message_channel_ready,
     notice_from_incident,
     parse_targets,
+    pending_calls,
     publish_due,
     publish_notice,
     room_id_of,
@@ -48,8 +50,8 @@ from data.notices.values import (
 
 __all__ = [
     "PLACEHOLDERS", "TEMPLATES", "ActivityView", "DeliveryPage", "DeliveryRow", "NoticeRow", "NoticeView", "PublishResult",
-    "SignupRow", "TargetView", "Template", "community_choices", "community_id_of", "create_activity", "create_notice", "deliveries", "delivery_page",
+    "SignupRow", "TargetView", "Template", "call_script", "community_choices", "community_id_of", "create_activity", "create_notice", "deliveries", "delivery_page",
     "find_template", "get_activity", "get_notice", "list_activities", "list_notices", "mark_attended",
-    "mark_reached", "message_channel_ready", "notice_from_incident", "notice_pdf", "parse_targets", "publish_due", "publish_notice",
+    "mark_reached", "message_channel_ready", "notice_from_incident", "notice_pdf", "parse_targets", "pending_calls", "publish_due", "publish_notice",
     "room_id_of", "sign_up", "undo_reached", "unreached", "withdraw_notice",
 ]

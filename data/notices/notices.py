@@ -529,14 +529,31 @@ def publish_due(staff_id: int | None = None, at: dt.datetime | None = None) -> l
 
 
 def withdraw_notice(notice_id: int, staff_id: int | None = None) -> NoticeView:
-    """Withdraw (撤回) a notice: it no longer shows as current; who was told stays recorded."""
+    """Withdraw (撤回) a notice: it no longer shows as current and cannot be published again;
+    who was told stays recorded; the calls still pending on its outbound list are cancelled and
+    the list is closed, in the same transaction (walk19b N1: colleagues went on phoning)."""
     _staff(staff_id)
+    at = clock_now()
     with transaction():
         row = _notice(notice_id)
         if row.status == "withdrawn":
             raise ValidationError("notice", _("This notice was withdrawn already."))
-        Notice.update(status="withdrawn", withdrawn_at=clock_now()).where(Notice.id == notice_id).execute()
+        Notice.update(status="withdrawn", withdrawn_at=at).where(Notice.id == notice_id).execute()
+        if row.call_list_id is not None:
+            CallListItem.update(status="done", updated_at=at).where(
+                CallListItem.call_list == row.call_list_id, CallListItem.status == "pending").execute()
+            CallList.update(closed_at=at).where(CallList.id == row.call_list_id,
+                                                CallList.closed_at.is_null()).execute()
     return get_notice(notice_id)
+
+
+def pending_calls(notice_id: int) -> int:
+    """How many calls of the notice's outbound list are still pending (0 without a list)."""
+    row = _notice(notice_id)
+    if row.call_list_id is None:
+        return 0
+    return CallListItem.select().where(CallListItem.call_list == row.call_list_id,
+                                       CallListItem.status == "pending").count()
 
 
 def mark_reached(notice_id: int, room_id: int, how: str, staff_id: int | None = None, note: str = "") -> DeliveryRow:
@@ -579,7 +596,8 @@ def undo_reached(notice_id: int, room_id: int, staff_id: int | None = None) -> D
             NoticeDelivery.how != "message").execute()
         if not done:
             raise ValidationError("how", _("This household's record changed meanwhile: look again."))
-        if row.call_item_id is not None:
+        withdrawn = Notice.select(Notice.status).where(Notice.id == notice_id).scalar() == "withdrawn"
+        if row.call_item_id is not None and not withdrawn:
             # The call_list_item update is audited (data.audit TABLES): who put it back is kept.
             back = CallListItem.update(status="pending", retry_at=None, updated_at=clock_now()).where(
                 CallListItem.id == row.call_item_id, CallListItem.status == "done",
@@ -611,3 +629,20 @@ def call_item_of(notice_id: int, room_id: int) -> int | None:
     return (NoticeDelivery.select(NoticeDelivery.call_item)
             .where(NoticeDelivery.notice == notice_id, NoticeDelivery.room == room_id).scalar())
 
+
+
+def call_script(list_id: int, room_id: int | None, person_id: int | None,
+                staff_id: int | None = None) -> str:
+    """What the desk says on a notice's outbound call: a greeting, then the notice's own title
+    and filled body (its reason and times) — not the stock 停水/停电 scripts with their
+    placeholders (walk19b N2)."""
+    access.require("notice.manage", staff_id)
+    found = Notice.get_or_none(Notice.call_list == list_id)
+    if found is None:
+        raise NotFoundError(_("This call is not part of a notice."))
+    room = Room.get_or_none(Room.id == room_id) if room_id else None
+    person = Person.get_or_none(Person.id == person_id) if person_id else None
+    greeting = (_("Hello, is this {name}?").format(name=person.name) + " ") if person is not None else ""
+    intro = _("This is the property service centre with a notice for your home {room}:").format(
+        room=room.code if room else "—")
+    return f"{greeting}{intro}\n【{found.title}】\n{found.body}"

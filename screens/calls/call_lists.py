@@ -248,7 +248,7 @@ class CallListPane(CallsPane):
                      room_id: int | None = None, kind: str = "", list_id: int | None = None) -> None:
         """The item's scripts, filled for its person and work order (and room), in a worker;
         a survey's item: the survey's own opening (its name, the household), never the
-        repair follow-up script."""
+        repair follow-up script; a notice's item: the notice's own title and text."""
         if kind == "survey" and list_id is not None:
             from data.surveys import opening_script
 
@@ -258,6 +258,16 @@ class CallListPane(CallsPane):
                 opening = exc.message
             if not get_current_worker().is_cancelled:
                 self.post_message(self.ScriptsFilled([(_("Survey opening"), opening)]))
+            return
+        if kind == "notice" and list_id is not None:  # the notice itself, not stock scripts (walk19b N2)
+            from data.notices import call_script
+
+            try:
+                script = call_script(list_id, room_id, person_id, self.app.staff.id)
+            except FrontDeskError as exc:
+                script = exc.message
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.ScriptsFilled([(_("Notice to read out"), script)]))
             return
         filled = read_scripts(category, person_id, work_order_id, room_id)
         if room_id is not None and kind == "arrears":  # a 催缴 item: the room's reason and promise first

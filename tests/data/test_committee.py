@@ -34,8 +34,12 @@ def test_a_role_or_term_changed_and_a_membership_ended(world):
     with pytest.raises(ValidationError) as refused:  # the same person twice
         meetings.add_member(comm.id, pids[0], "委员", dt.date(2024, 5, 1), dt.date(2029, 4, 30), staff_id=desk.id)
     assert refused.value.field == "person"
-    changed = meetings.change_member(row.id, "副主任", dt.date(2022, 5, 1), dt.date(2032, 4, 30), staff_id=desk.id)
-    assert (changed.role_text, changed.term_end) == ("副主任", dt.date(2032, 4, 30))
+    changed = meetings.change_member(row.id, "副主任", dt.date(2022, 5, 1), dt.date(2027, 5, 1), staff_id=desk.id)
+    assert (changed.role_text, changed.term_end) == ("副主任", dt.date(2027, 5, 1))  # 5 years to the day
+    with pytest.raises(ValidationError) as refused:  # walk19b N7: about 10 years
+        meetings.change_member(row.id, "副主任", dt.date(2022, 5, 1), dt.date(2032, 4, 30), staff_id=desk.id)
+    assert refused.value.field == "term_end" and "业委会每届任期不超过5年" in refused.value.message
+    assert "2027-05-01" in refused.value.message
     with pytest.raises(ValidationError) as refused:
         meetings.change_member(row.id, "副主任", dt.date(2022, 5, 1), dt.date(2021, 4, 30), staff_id=desk.id)
     assert refused.value.field == "term_end"
@@ -63,7 +67,7 @@ def test_minutes_saved_with_the_calendar_entry_and_the_open_requests(world):
 def test_a_term_ending_within_60_days_reaches_each_desk_account_once(world, monkeypatch):
     comm, _other, desk, pids = world
     meetings.add_member(comm.id, pids[0], "主任", dt.date(2022, 5, 1), dt.date(2027, 4, 30), staff_id=desk.id)
-    row = meetings.add_member(comm.id, pids[1], "委员", dt.date(2022, 5, 1), dt.date(2029, 4, 30), staff_id=desk.id)
+    row = meetings.add_member(comm.id, pids[1], "委员", dt.date(2024, 5, 1), dt.date(2029, 4, 30), staff_id=desk.id)
     assert meetings.notify_expiring_terms() == 2  # 甲's term, to desk1 and desk2 (not the technician)
     assert meetings.notify_expiring_terms() == 0  # told already
     notes = list(Notification.select().where(Notification.kind == "committee"))

@@ -109,11 +109,15 @@ async def test_role_changed_and_membership_ended(world):
         await settle(app, pilot)
         assert isinstance(app.screen, FormModal) and "2021-01-01" == end.value
         assert "任期结束日须晚于开始日" in screen_text(app)
-        end.value = "2032-04-03"
+        end.value = "2032-04-03"  # walk19b N7: about 10 years from 2022-04-04 — refused, said under the field
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormModal) and "业委会每届任期不超过5年" in screen_text(app)
+        app.screen.query_one("#field-term_start", Input).value = "2027-04-05"  # re-elected: a new term
         await pilot.press("f10")
         await wait_for(pilot, lambda: isinstance(app.screen, CommitteeScreen))
         await settle(app, pilot)
-        assert "2022-04-04–2032-04-03" in screen_text(app) and "⚠" not in screen_text(app)
+        assert "2027-04-05–2032-04-03" in screen_text(app) and "⚠" not in screen_text(app)
         await pilot.press("x")
         await wait_for(pilot, lambda: not isinstance(app.screen, CommitteeScreen))
         await pilot.press("y")
@@ -177,6 +181,14 @@ async def test_a_committee_request_opens_as_a_work_order_of_its_kind(world):
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         form = app.screen
         assert form.values()["kind"] == "committee"
+        # walk19b N6: not a repair — its own title, the community filled in, channel 来访,
+        # no repair categories, no repair example
+        values = form.values()
+        assert values["community"] == "和谐家园" and values["channel"] == "visit"
+        assert "新建业委会事项" in screen_text(app) and "厨房水管漏水" not in screen_text(app)
+        [category] = [fld for fld in form.fields if fld.name == "category"]
+        names = [text for text, _value in category.options]
+        assert names and not any("水电" in n for n in names) and any("意见建议" in n for n in names)
         form.query_one("#field-title", Input).value = "要求公示停车场收支"
         form.query_one("#field-location", Input).value = "小区停车场"
         await pilot.press("f10")
@@ -204,3 +216,32 @@ async def test_the_owners_meetings_screen_opens_the_committee_by_a_key(world):
         assert isinstance(app.screen, MeetingsScreen)
         await pilot.press("w")
         await wait_for(pilot, lambda: isinstance(app.screen, CommitteeScreen))
+
+
+@pytest.mark.asyncio
+async def test_e_and_x_act_only_on_the_members_table(world):
+    """walk19b N5: with the focus in the meetings table, e and x name nobody: a message says
+    to pick a member; in the members table x asks about that member."""
+    from tests.screen_text import record_notifications
+
+    comm, _pids = world
+    meetings.record_meeting(comm.id, dt.datetime(2027, 3, 10, 19, 0), "讨论停车收费",
+                           staff_id=sign_in("desk1").id)
+    app = FrontDeskApp(sign_in("desk1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_committee(app, pilot)
+        await wait_for(pilot, lambda: "讨论停车收费" in screen_text(app))
+        said = record_notifications(app)
+        screen.query_one("#committee-meetings", DataTable).focus()
+        for key in ("x", "e"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert app.screen is screen
+        assert sum("委员列表" in m for m in said) == 2
+        screen.query_one("#members", DataTable).focus()
+        await pilot.press("x")
+        await wait_for(pilot, lambda: app.screen is not screen)
+        assert "王建国" in screen_text(app)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is screen)
+    assert [m.name for m in meetings.members(comm.id)] == ["王建国"]

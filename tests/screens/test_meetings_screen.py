@@ -162,3 +162,31 @@ async def test_the_tally_says_what_is_not_counted_and_focus_goes_back_to_the_roo
         await wait_for(pilot, lambda: "未计入 1 张" in screen_text(app))
         await settle(app, pilot)
         assert app.screen.query_one("#room", Input).has_focus
+
+
+@pytest.mark.asyncio
+async def test_the_result_shows_at_80x24_and_a_reentry_says_it_corrected_the_clerks_entry(world):
+    """walk19b N3, N4: with a long proposal title and large areas the 通过/未通过 column is on
+    screen without scrolling; the same clerk entering a room again is told it corrected their
+    entry 1, with the votes in words."""
+    from tests.screen_text import record_notifications
+
+    Room.update(area_m2=Decimal("70174.50")).where(Room.code == "1-1-101").execute()
+    Room.update(area_m2=Decimal("41292.40")).where(Room.code == "1-1-103").execute()
+    from data.models import Proposal
+
+    Proposal.update(title="筹集专项维修资金用于3栋、5栋电梯更新及消防设施改造").where(
+        Proposal.meeting == world).execute()  # ballots are in: a long title, set behind the screen
+    app = FrontDeskApp(sign_in("desk1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(MeetingScreen(world))
+        await wait_for(pilot, lambda: "0/3✗" in screen_text(app))
+        text = screen_text(app)
+        assert "参与 人/面积" in text and "同意 人/面积" in text and "结果" in text
+        assert text.count("未通过") == 2  # every proposal's result, no scrolling right
+        said = record_notifications(app)
+        await enter(pilot, "1-1-101", "12")  # desk1 entered 101 before: this corrects it
+        await wait_for(pilot, lambda: any("1-1-101 录入1已更正：1同意 2反对" in m for m in said))
+        await enter(pilot, "1-1-103", "33")
+        await wait_for(pilot, lambda: any("1-1-103：第 1 次录入已保存（1弃权 2弃权）" in m for m in said))

@@ -324,3 +324,69 @@ async def test_v_shows_who_was_told_how_and_when_and_u_undoes_it(world):
         await wait_for(pilot, lambda: "未通知 2 户（已通知 0 户）" in screen_text(app))
         assert "3-1-102" in screen_text(app)
     assert [d.room for d in notices.unreached(n.id)] == ["3-1-101", "3-1-102"]
+
+
+async def test_x_asks_before_withdrawing_and_cancels_the_pending_calls(world):
+    """walk19b N1: x asks y/n, saying the notice cannot be published again and the calls not
+    made are cancelled; y withdraws it and closes its call list's pending items."""
+    from data import notices
+    from data.calls.lists import list_items
+
+    desk = sign_in("desk1")
+    n = notices.create_notice("停水通知", world["comm"].id, "3", {"开始时间": "12月1日 9:00",
+                              "结束时间": "12月1日 17:00", "原因": "水泵检修"}, desk.id)
+    notices.publish_notice(n.id, desk.id)
+    list_id = notices.get_notice(n.id).call_list_id
+    assert list_id is not None and len(list_items(list_id, pending_only=True)) == 1
+    app = FrontDeskApp(desk, "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(NoticesScreen(n.id))
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: "已发布" in screen_text(app))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: "撤回公告" in screen_text(app))
+        assert "x 撤销" not in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: app.screen is not screen)
+        text = screen_text(app)
+        assert "关于3栋临时停水的通知" in text and "撤回公告后不能再发布" in text and "未拨打的电话通知也将取消" in text
+        await pilot.press("n")  # no: nothing changes
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert notices.get_notice(n.id).status == "published"
+        said = record_notifications(app)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: app.screen is not screen)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any("公告已撤回" in m for m in said))
+    assert notices.get_notice(n.id).status == "withdrawn"
+    assert list_items(list_id, pending_only=True) == []
+
+
+async def test_the_notice_call_list_reads_the_notice_itself(world):
+    """walk19b N2: F5 o, Enter on the notice's call list: the script pane shows the notice's
+    own title and body (its reason and times), not stock scripts with placeholders."""
+    from data import notices
+    from screens.calls.call_lists import CallListPane
+
+    desk = sign_in("desk1")
+    n = notices.create_notice("停水通知", world["comm"].id, "3", {"开始时间": "12月1日 9:00",
+                              "结束时间": "12月1日 17:00", "原因": "水泵检修"}, desk.id)
+    notices.publish_notice(n.id, desk.id)  # 3-1-102 (landline) goes on the call list
+    app = FrontDeskApp(desk, "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "关于3栋临时停水" in screen_text(app))
+        await pilot.press("enter")
+        pane = app.screen.query_one(CallListPane)
+        await wait_for(pilot, lambda: pane.item is not None)
+        await wait_for(pilot, lambda: "宣读公告" in screen_text(app))
+        script = screen_text(app).split("宣读公告")[1]
+        assert "王芳" in script and "3-1-102" in script and "水泵检修" in script and "9:00" in script
+        assert "待与维修师傅约定" not in screen_text(app)

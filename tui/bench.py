@@ -139,23 +139,22 @@ def bench_database(owners: int, say=print) -> str:
     return str(path)
 
 
-def fee_bench_database(rooms: int, say=print) -> str:
-    """The cached fees benchmark database of `rooms` rooms without bills (data.fee_bench),
-    generated once set-based; the bench bills a copy of it."""
-    from data import fee_bench, schema
+def _cached_database(stem: str, announce: str, build, say=print) -> str:
+    """A benchmark database cached as `stem`-<schema digest>.db in the bench folder, built
+    once by `build()` into a partial file (migrated first) and renamed when complete."""
+    from data import schema
     from data.db import close_database, open_database, sidecars
 
-    path = bench_dir() / f"fees-{rooms}-{_schema_digest()}.db"
+    path = bench_dir() / f"{stem}-{_schema_digest()}.db"
     if not path.exists():
-        say(_("Generating the {rooms}-room fees benchmark database once (cached at {path})…").format(
-            rooms=rooms, path=path))
+        say(announce.format(path=path))
         began = time.perf_counter()
         partial = path.with_suffix(".partial")
         partial.unlink(missing_ok=True)
         open_database(str(partial), create=True)
         try:
             schema.migrate()
-            fee_bench.build(rooms)
+            build()
         finally:
             close_database()
         partial.rename(path)
@@ -164,6 +163,16 @@ def fee_bench_database(rooms: int, say=print) -> str:
         say(_("  done in {s:.0f} s, {mb:.0f} MB").format(
             s=time.perf_counter() - began, mb=path.stat().st_size / 1e6))
     return str(path)
+
+
+def fee_bench_database(rooms: int, say=print) -> str:
+    """The cached fees benchmark database of `rooms` rooms without bills (data.fee_bench),
+    generated once set-based; the bench bills a copy of it."""
+    from data import fee_bench
+
+    announce = _("Generating the {rooms}-room fees benchmark database once (cached at {path})…").replace(
+        "{rooms}", str(rooms))
+    return _cached_database(f"fees-{rooms}", announce, lambda: fee_bench.build(rooms), say)
 
 
 def bench_fees(rooms: int, runs: int = 20, say=print) -> dict[str, float | int]:
@@ -207,28 +216,11 @@ def bench_fees(rooms: int, runs: int = 20, say=print) -> dict[str, float | int]:
 def report_bench_database(orders: int, say=print) -> str:
     """The cached reports benchmark database of `orders` work orders (data.report_bench),
     generated once set-based."""
-    from data import report_bench, schema
-    from data.db import close_database, open_database, sidecars
+    from data import report_bench
 
-    path = bench_dir() / f"reports-{orders}-{_schema_digest()}.db"
-    if not path.exists():
-        say(_("Generating the {orders}-order reports benchmark database once (cached at {path})…").format(
-            orders=orders, path=path))
-        began = time.perf_counter()
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        open_database(str(partial), create=True)
-        try:
-            schema.migrate()
-            report_bench.build(orders)
-        finally:
-            close_database()
-        partial.rename(path)
-        for sidecar in sidecars(partial):
-            sidecar.unlink(missing_ok=True)
-        say(_("  done in {s:.0f} s, {mb:.0f} MB").format(
-            s=time.perf_counter() - began, mb=path.stat().st_size / 1e6))
-    return str(path)
+    announce = _("Generating the {orders}-order reports benchmark database once (cached at {path})…").replace(
+        "{orders}", str(orders))
+    return _cached_database(f"reports-{orders}", announce, lambda: report_bench.build(orders), say)
 
 
 #: The standard reports the reports bench times.

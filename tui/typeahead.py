@@ -105,8 +105,9 @@ class TypeAhead(App):
             key = self._held_keys.popleft()
             self._released.add(id(key))
             self.post_message(key)
-            # wait for it to be taken from the queue before judging the next one
-            posted = monotonic()
-            while id(key) in self._released and monotonic() < posted + MAX_WAIT_S:
+            # wait for it to be taken from the queue before judging the next one, however
+            # long a loaded host takes: given up on, it would come back as a new key behind
+            # the next one and the two would swap (``QZ`` typed, ``ZQ`` stored)
+            while id(key) in self._released and self._screen_stack and not self._closing:
                 await asyncio.sleep(POLL_S)
             self._released.discard(id(key))

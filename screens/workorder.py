@@ -830,7 +830,7 @@ class WorkOrderScreen(DeskScreen):
         from data.reports import stage_report
 
         try:
-            view, error = stage_report(self.order_id), ""
+            view, error = stage_report(self.order_id, staff_id=self.app.staff.id), ""
         except FrontDeskError as exc:
             view, error = None, exc.message
         self.app.call_from_thread(self._show_stages, view, error)

@@ -71,6 +71,13 @@ def short_change(kind: str, value: object, previous: object) -> str:
     return reports.change_text(kind, value, previous)
 
 
+
+def span(period: reports.Period) -> str:
+    """A period's days as a header shows them: 2026-11-01 – 11-30 (the end's year only when
+    it differs)."""
+    end = f"{period.end:%m-%d}" if period.end.year == period.start.year else period.end.isoformat()
+    return f"{period.start.isoformat()} – {end}"
+
 class ReportsScreen(DeskScreen):
     """The standard reports and the open orders' stages: enter opens one."""
 
@@ -165,7 +172,7 @@ class ReportScreen(DeskScreen):
     def _head(self, status: str = "") -> None:
         title = dict(reports.report_names()).get(self.report_name, self.report_name)
         text = Text(title, style="bold")
-        text.append(f"  {self.period.start.isoformat()} – {self.period.end.isoformat()}")
+        text.append(f"  {span(self.period)}")
         text.append_text(plain(f"  {self.scope.label}"))
         if status:
             text.append("  " + status, style="dim")
@@ -186,8 +193,11 @@ class ReportScreen(DeskScreen):
             self.query_one("#rp-summary", Static).update(plain(message.error, style="bold red"))
             return
         self.report = report = message.report
+        before = report.period.previous()
+        # Short dates, so the line fits 80 columns: 2026-11-01 – 11-30 … 对比 10-01 – 10-31.
         self._head(_("compared with {since} – {until}").format(
-            since=report.period.previous().start.isoformat(), until=report.period.previous().end.isoformat()))
+            since=f"{before.start:%m-%d}" if before.start.year == report.period.start.year
+            else before.start.isoformat(), until=f"{before.end:%m-%d}"))
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
@@ -261,7 +271,7 @@ class ReportScreen(DeskScreen):
                 self.load()
 
         rows = [PickRow((s.label,), s) for s in choices]
-        self.app.push_screen(PickerModal(title, [(_("Name"), 60)], rows, empty=empty), chosen)
+        self.app.push_screen(PickerModal(title, [(_("Community / building"), 60)], rows, empty=empty), chosen)
 
     def action_community(self) -> None:
         self._pick(_("The report of which community?"), community_scopes(), _("No community yet."))

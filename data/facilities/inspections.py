@@ -126,11 +126,13 @@ def create_route(data: RouteInput, staff_id: int | None = None) -> RouteRow:
 
 
 def _items(route_id: int) -> tuple[ItemView, ...]:
-    rows = (RouteItem.select(RouteItem, Facility.name.alias("fname"))
+    rows = (RouteItem.select(RouteItem, Facility.name.alias("fname"), Facility.place.alias("fplace"))
             .join(Facility, join_type=JOIN.LEFT_OUTER, on=(RouteItem.facility == Facility.id))
             .where(RouteItem.route == route_id).order_by(RouteItem.seq, RouteItem.id).objects())
+    # The place the walker goes to: the item's own, else its facility's (as the work order
+    # a finding opens says).
     return tuple(ItemView(r.id, r.seq, r.text, r.kind, r.low, r.high, r.unit, r.facility_id,
-                          r.fname or "", r.place) for r in rows)
+                          r.fname or "", r.place or r.fplace or "") for r in rows)
 
 
 def _route_row(route: InspectionRoute) -> RouteRow:

@@ -86,10 +86,10 @@ def _calls_by_hour(period: Period, scope: Scope, at: dt.datetime) -> Parts:
 
     now_h, before_h = hours(period), hours(period.previous())
     columns = (ReportColumn("hour", _("Hour"), "text"), ReportColumn("calls", _("Calls")),
-               ReportColumn("previous", _("Previous period")))
+               ReportColumn("previous", _("The previous period")))
     rows = tuple((f"{h:02d}:00", now_h.get(h, 0), before_h.get(h, 0)) for h in range(24))
     total = (_("Total"), sum(now_h.values()), sum(before_h.values()))
-    return columns, rows, total, (_("Previous period"), sum(before_h.values()), None), ()
+    return columns, rows, total, (_("The previous period"), sum(before_h.values()), None), ()
 
 
 # --- fees -------------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def _fee_rates(period: Period, scope: Scope, at: dt.datetime) -> Parts:
         return out
 
     columns = (ReportColumn("month", _("Month"), "text"), ReportColumn("where", _("Community / building"), "text"),
-               ReportColumn("billed", _("Billed"), "fen"), ReportColumn("collected", _("Collected"), "fen"),
+               ReportColumn("billed", _("Billed"), "fen"), ReportColumn("collected", _("Money collected"), "fen"),
                ReportColumn("collection_rate", _("Collection rate (收缴率)"), "rate"),
                ReportColumn("arrears_start", _("Arrears at start"), "fen"),
                ReportColumn("arrears_collected", _("Arrears collected"), "fen"),
@@ -181,7 +181,7 @@ def _ageing(period: Period, scope: Scope, at: dt.datetime) -> Parts:
 
     now_b, before_b = buckets(period), buckets(period.previous())
     columns = (ReportColumn("age", _("Months overdue"), "text"), ReportColumn("due", _("Unpaid"), "fen"),
-               ReportColumn("bills", _("Room-months")), ReportColumn("previous", _("Previous period"), "fen"))
+               ReportColumn("bills", _("Room-months")), ReportColumn("previous", _("The previous period"), "fen"))
     rows = tuple((key, now_b[key][0], now_b[key][1], before_b[key][0]) for key, _a, _b in AGEING)
     total = (_("Total"), sum(v[0] for v in now_b.values()), sum(v[1] for v in now_b.values()),
              sum(v[0] for v in before_b.values()))
@@ -212,7 +212,7 @@ def _leads(period: Period, scope: Scope, at: dt.datetime) -> Parts:
     now_f, before_f = run(period), run(period.previous())
     return (columns, tuple(row(label(LEAD_SOURCES, r.key) if r.key else "—", r) for r in now_f.rows),
             row(_("Total"), now_f.total) if now_f.total.total else None,
-            row(_("Previous period"), before_f.total) if before_f.total.total else None, ())
+            row(_("The previous period"), before_f.total) if before_f.total.total else None, ())
 
 
 def _surveys(period: Period, scope: Scope, at: dt.datetime) -> Parts:

@@ -87,22 +87,30 @@ async def test_work_order_report_next_period_and_xlsx(w):
         rows = _table(app)
         by_name = {r[0]: r for r in rows}
         assert by_name["水电测试"][1] == "2" and by_name["门窗测试"][1] == "1"
-        assert by_name["合计"][1] == "3" and by_name["上一段"][1] == "1" and by_name["较上期"][1] == "+2"
+        assert by_name["合计"][1] == "3" and by_name["上期"][1] == "1" and by_name["较上期"][1] == "+2"
         text = screen_text(app)
-        assert "2027-01-01 – 2027-01-31" in text and "2026-12-01 – 2026-12-31" in text
+        # The header fits 80 columns: the period, the scope and the period compared with.
+        assert "2027-01-01 – 01-31  全公司  对比 2026-12-01 – 12-31" in text
         assert "█" in text  # the chart of the orders
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: app.screen.report is not None and app.screen.report.period.text == "month:2027-02")
         await settle(app, pilot)
         by_name = {r[0]: r for r in _table(app)}
-        assert by_name["合计"][1] == "2" and by_name["上一段"][1] == "3" and by_name["较上期"][1] == "-1"
-        assert "2027-02-01 – 2027-02-28" in screen_text(app)
+        assert by_name["合计"][1] == "2" and by_name["上期"][1] == "3" and by_name["较上期"][1] == "-1"
+        assert "2027-02-01 – 02-28" in screen_text(app)
+        await pilot.press("b")  # the building picker names what it lists
+        await settle(app, pilot)
+        assert "哪个楼栋的报表" in screen_text(app) and "小区/楼栋" in screen_text(app)
+        assert "姓名" not in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
         await pilot.press("x")
         await wait_for(pilot, lambda: bool(app.screen.last_export))
         book = load_workbook(app.screen.last_export)
         sheet = book.active
         assert sheet["B2"].value == "2027-02-01 – 2027-02-28" and sheet["C2"].value == "month:2027-02"
         assert sheet["B3"].value == "2027-01-01 – 2027-01-31"
+        assert (sheet["A2"].value, sheet["A11"].value) == ("报表期间", "上期")  # not 工期, 上一段
         assert sheet["C5"].value == "super1"
         assert str(w["exports"]) in app.screen.last_export
 

@@ -216,6 +216,10 @@ def _leads(period: Period, scope: Scope, at: dt.datetime) -> Parts:
 
 
 def _surveys(period: Period, scope: Scope, at: dt.datetime) -> Parts:
+    from types import SimpleNamespace
+
+    from data.models import Room, SurveyAnswer, SurveyHousehold
+    from data.surveys.results import _index
     from data.surveys.results import _results as results
 
     def found(p: Period) -> list:
@@ -237,7 +241,26 @@ def _surveys(period: Period, scope: Scope, at: dt.datetime) -> Parts:
         return (_("Total"), sum(r.answered for r in rs), sum(r.households for r in rs),
                 sum(i * n for i, n in scored) / weight if weight else None)
 
-    now_r, before_r = found(period), found(period.previous())
+    def in_building(p: Period) -> list:
+        """A building's report: its households of each survey, the index of their answers."""
+        where = (Survey.created_at >= p.since) & (Survey.created_at < p.until)
+        where &= Survey.community == scope.community_id
+        out = []
+        for sid, name in (Survey.select(Survey.id, Survey.name).where(where)
+                          .order_by(Survey.created_at, Survey.id).limit(200).tuples()):
+            of = (SurveyHousehold.survey == sid) & (Room.building == scope.building_id)
+            sample, answered = SurveyHousehold.select(
+                fn.COUNT(SurveyHousehold.id), fn.COUNT(SurveyHousehold.answered_at)).join(Room).where(of) \
+                .tuples().get()
+            score, n = (SurveyAnswer.select(fn.SUM(SurveyAnswer.score), fn.COUNT(SurveyAnswer.score))
+                        .join(SurveyHousehold).join(Room).where(of).tuples().get())
+            if sample:
+                out.append(SimpleNamespace(survey=SimpleNamespace(name=name), answered=int(answered or 0),
+                                           households=int(sample), index=_index(score, n)))
+        return out
+
+    read = found if scope.building_id is None else in_building
+    now_r, before_r = read(period), read(period.previous())
     rows = tuple((r.survey.name, r.answered, r.households, r.index) for r in now_r)
     return columns, rows, total(now_r), total(before_r), ()
 

@@ -225,6 +225,12 @@ def test_surveys_index_weighted_by_households_answered(database, monkeypatch):
     assert rep.previous[1:] == (1, 6, 20.0)
     both = run_report("surveys", parse_period("2026-12-01..2027-01-31"), parse_scope("JX"), at=AT)
     assert both.totals[3] == pytest.approx((80 * 3 + 20 * 1) / 4)  # weighted by households answered
+    # A building's report: its own households and answers (three households a building).
+    one = run_report("surveys", JAN, parse_scope("JX", "1"), at=AT)
+    assert one.rows == (("一月", 2, 3, 90.0),)  # 1-1-101 100, 100; 1-1-102 80, 80
+    assert one.previous[1:] == (0, 3, None)  # December: nobody of building 1 answered
+    two = run_report("surveys", JAN, parse_scope("JX", "2"), at=AT)
+    assert two.rows == (("一月", 1, 3, 60.0),) and two.previous[1:] == (1, 3, 20.0)
 
 
 # --- calls ------------------------------------------------------------------------------------

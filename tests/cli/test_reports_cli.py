@@ -130,4 +130,5 @@ def test_tech_and_desk_see_no_report_nor_shared_definition(env, capsys):
                      ("report", "run", "super1/投诉", "--out", str(env.tmp / f"{who}.csv"))):
             assert run(env, *argv, user=who) != 0
         assert not (env.tmp / f"{who}.csv").exists()
-    capsys.readouterr()
+    err = capsys.readouterr().err
+    assert "无权运行报表" in err and "定时" not in err  # says what was refused: reports, not only cron's

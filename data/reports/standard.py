@@ -312,6 +312,8 @@ def run_report(name: str, period: Period, scope: Scope, *, at: dt.datetime | Non
     # lead.manage, reports), which the service account does not hold: read as the system.
     with access.acting(None):
         columns, rows, totals, previous, summary = kind.build(period, scope, at)
+    if previous is not None and columns[0].kind == "text":  # never a second "Total" line
+        previous = (_("The previous period"), *previous[1:])
     return Report(name=kind.name, title=_(kind.title), period=period, scope=scope, columns=columns,
                   rows=rows, totals=totals, previous=previous, summary=summary,
                   notes=tuple(_(n) for n in kind.notes), chart=kind.chart,

@@ -132,3 +132,17 @@ def test_tech_and_desk_see_no_report_nor_shared_definition(env, capsys):
         assert not (env.tmp / f"{who}.csv").exists()
     err = capsys.readouterr().err
     assert "无权运行报表" in err and "定时" not in err  # says what was refused: reports, not only cron's
+
+
+def test_show_prints_large_sums_whole(env, capsys):
+    """report show: a column as wide as its widest figure (it cut 1,480,009.62 to 1,480,009.)."""
+    from data.models import Bill, FeeItem, Room
+
+    room = Room.get()
+    item = FeeItem.create(community=room.community, name="物业费", basis="area")
+    Bill.create(community=room.community, building=room.building, room=room, item=item, period="2027-01",
+                starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2027, 1, 31), amount_fen=148000962)
+    assert run(env, "report", "show", "fees", "--period", "month:2027-01", "--community", "JX",
+               user="super1") == 0
+    out = capsys.readouterr().out
+    assert "1,480,009.62" in out and "0.0%" in out and "上期" not in out.split("合计")[0]

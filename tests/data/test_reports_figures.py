@@ -103,6 +103,7 @@ def test_fee_rates_of_january_are_fractions_of_the_fen(fees):
         15000, 7000, 10000, 4000)
     assert prev["collection_rate"] == pytest.approx(7 / 15) and prev["arrears_rate"] == pytest.approx(0.4)
     assert "70.6%" in to_csv(rep) and "7059" not in to_csv(rep)
+    assert (rep.totals[0], rep.previous[0]) == ("合计", "上期")  # not two lines called 合计
 
 
 def test_fee_rates_of_one_building_and_of_the_company(fees):

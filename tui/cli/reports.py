@@ -112,9 +112,11 @@ def _print(report) -> None:
     print(_("{period} ({since} – {until}) · {scope} · compared with {previous}").format(
         period=report.period.text, since=report.period.start, until=report.period.end,
         scope=report.scope.label, previous=report.period.previous().text))
-    widths = [max(10, min(24, width(c.title) + 1)) for c in report.columns]
-    print("  ".join(pad(c.title, w) for c, w in zip(report.columns, widths, strict=True)))
     lines = list(report.rows) + [r for r in (report.totals, report.previous) if r is not None]
+    # As wide as the heading or the widest figure (1,480,009.00 whole), at most 24 cells.
+    widths = [max(10, min(24, max([width(c.title), *(width(cell_text(c.kind, r[i])) for r in lines)]) + 1))
+              for i, c in enumerate(report.columns)]
+    print("  ".join(pad(c.title, w) for c, w in zip(report.columns, widths, strict=True)))
     for row in lines:
         print("  ".join(pad(cell_text(c.kind, v), w) for c, v, w in zip(report.columns, row, widths, strict=True)))
     for s in report.summary:

@@ -45,7 +45,12 @@ def _num(value: object) -> float:
 def report_chart(report: reports.Report, width: int, rows: int = CHART_ROWS) -> Text:
     """A bar per row (at most `rows`, the largest first) of the report's main measure."""
     column = report.columns[report.chart]
-    found = [(str(r[0]), r[report.chart]) for r in report.rows if r[report.chart] is not None]
+    # Each bar names its row: the first column, and the second text column too when the
+    # first repeats (the fees report: 2026-11 锦绣花园, 2026-11 阳光水岸).
+    firsts = [str(r[0]) for r in report.rows]
+    both = len(set(firsts)) < len(firsts) and len(report.columns) > 1 and report.columns[1].kind == "text"
+    found = [(f"{r[0]} {r[1]}" if both else str(r[0]), r[report.chart]) for r in report.rows
+             if r[report.chart] is not None]
     found.sort(key=lambda kv: -_num(kv[1]))
     found = found[:rows]
     text = Text(column.title, style="bold")
@@ -216,7 +221,9 @@ class ReportScreen(DeskScreen):
             if change is not None:
                 cells.append(str(change[i]))
             width = max([cell_len(column.title), *(cell_len(c) for c in cells)]) if cells else cell_len(column.title)
-            table.add_column(column.title, width=min(16 if i == 0 else 9, max(4, width)))
+            # Money whole (1,234,567.89, never cut to 1,234,567.8): the table scrolls sideways.
+            cap = 16 if i == 0 else (14 if column.kind == "fen" else 9)
+            table.add_column(column.title, width=min(cap, max(4, width)))
         for row, style in lines:
             table.add_row(*(plain(reports.cell_text(c.kind, v) if c.kind != "text" else str(v or ""), style=style)
                             for c, v in zip(report.columns, row, strict=True)))

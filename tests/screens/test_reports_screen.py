@@ -151,3 +151,29 @@ async def test_open_stages_list_and_the_stage_block(w):
         assert f"阶段报告 {w['open'].number}" in text
         assert "处理中 · 28.0 小时" in text  # in progress since Feb 9 08:00, now Feb 10 12:00
         assert "52.0 小时" in text  # open since Feb 8 08:00
+
+
+async def test_fee_report_shows_money_whole_and_names_each_bar(w):
+    """收费 at 80×24: a sum is never cut (240,617.30, not 240,617.3), the rates are percentages
+    (79.1 %, not 7909 %), and two communities' bars of one month say which is which."""
+    from data.models import Allocation, Bill, Community, FeeItem, Room
+
+    other = f.community("阳光水岸", code="YG")
+    f.room(other, building="1", entrance="1", number="101")
+    for room, amount, paid in ((Room.get(Room.community == Community.get(code="JX")), 24061730, 19031330),
+                               (Room.get(Room.community == other), 25264550, 20158180)):
+        item = FeeItem.create(community=room.community, name="物业费", basis="area")
+        Bill.create(community=room.community, building=room.building, room=room, item=item, period="2027-01",
+                    starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2027, 1, 31), amount_fen=amount,
+                    paid_fen=paid)
+        Allocation.create(bill=Bill.select().order_by(Bill.id.desc()).get(), amount_fen=paid,
+                          at=dt.datetime(2027, 1, 20, 9))
+    app = FrontDeskApp(sign_in("super1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ReportScreen("fees"))
+        await wait_for(pilot, lambda: app.screen.report is not None)
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "240,617.30" in text and "190,313.30" in text and "79.1%" in text
+        assert "2027-01 锦绣花园" in text and "2027-01 阳光水岸" in text  # the chart's bars

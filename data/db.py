@@ -444,13 +444,14 @@ def transaction() -> Iterator[object]:
         return
     # PostgreSQL, a write the clerk may cancel (data.waits): cancelling stops the statement
     # waiting for a lock; the transaction rolls back and says so.
-    wait.check()
     conn = db.connection()
     try:
-        with wait.on_cancel(conn.cancel), db.atomic() as txn:
-            for hook in _pg_transaction_hooks:
-                hook()
-            yield txn
+        with wait.on_cancel(conn.cancel):
+            wait.check()  # after the hook is in place: a cancel now either sees it or is seen
+            with db.atomic() as txn:
+                for hook in _pg_transaction_hooks:
+                    hook()
+                yield txn
     except PeeweeDatabaseError as exc:
         if wait.cancelled:
             raise WriteCancelled() from exc

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 from data.errors import FrontDeskError
@@ -47,12 +48,26 @@ class WriteWait:
     def cancel(self) -> None:
         """Give up the write: its wait stops at the next slice (a statement waiting on
         PostgreSQL is cancelled now). A write already past its wait goes on and commits."""
+        if self._cancelled.is_set():
+            return
         self._cancelled.set()
         with self._lock:
-            hooks = list(self._hooks)
-        for hook in hooks:
-            with contextlib.suppress(Exception):  # the statement may have ended meanwhile
-                hook()
+            if not self._hooks:
+                return
+        # Again every slice while the write is inside a cancellable block: a cancel that
+        # reached the database between two statements (nothing to stop) is sent again.
+        threading.Thread(target=self._keep_cancelling, name="write-cancel", daemon=True).start()
+
+    def _keep_cancelling(self) -> None:
+        while True:
+            with self._lock:
+                hooks = list(self._hooks)
+            if not hooks:
+                return
+            for hook in hooks:
+                with contextlib.suppress(Exception):  # the statement may have ended meanwhile
+                    hook()
+            time.sleep(self.SLICE_S)
 
     def check(self) -> None:
         """Raise WriteCancelled if the write was cancelled."""

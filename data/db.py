@@ -228,6 +228,7 @@ class FrontDeskSqlite(SqliteDatabase):
                 except (sqlite3.OperationalError, PeeweeDatabaseError) as exc:
                     if "locked" not in str(exc) and "busy" not in str(exc):
                         raise
+                wait.sleep(0.005)  # (a busy answered at once would spin)
         finally:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
 

@@ -365,6 +365,13 @@ class FormModal(DeskModal[Any]):
             self, lambda: self.save_callback(values),
             done=self.saved, refused=self._save_refused_now, waiting=self._still_waiting)
 
+    def on_unmount(self) -> None:
+        """Closed while its save still waits (the app quits, the session hangs up): the wait
+        is given up, so no thread is left waiting for the lock; a draft keeps the typing."""
+        if self.saving:
+            assert self._write is not None
+            self._write.cancel()
+
     def _still_waiting(self) -> None:
         self.query_one("#form-message", Label).update(
             _("Waiting for another desk… esc cancels, what you typed stays."))

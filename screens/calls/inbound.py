@@ -572,6 +572,12 @@ class InboundCallPane(CallerSearch, CallsPane):
             self, lambda: call_data.log_call_answering(data, staff_id, callback_of),
             done=done, refused=refused, waiting=self._still_waiting)
 
+    def on_unmount(self) -> None:
+        """Closed while the call's save still waits (the app quits): the wait is given up."""
+        if self.saving:
+            assert self._write is not None
+            self._write.cancel()
+
     def _still_waiting(self) -> None:
         self.notify(_("Waiting for another desk… esc cancels, what you typed stays."),
                     severity="warning", markup=False)

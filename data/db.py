@@ -255,6 +255,7 @@ def _flock_cancellable(fd: int, wait: WriteWait) -> None:
     then every `wait.SLICE_S`, instead of one blocking flock no other thread can stop."""
     delay = 0.002
     while True:
+        wait.check()
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return

@@ -164,3 +164,31 @@ async def test_the_call_panel_save_waits_can_be_cancelled_keeps_the_call_then_sa
             await wait_for(pilot, lambda: screen.draft is None, timeout=30)
     call = Call.get()
     assert (call.person_id, call.summary) == (world["owner"], "问停水时间")
+
+
+@pytest.mark.parametrize("leave", [False, True])
+async def test_a_work_order_step_waits_for_another_desk_and_leaving_gives_it_up(world, leave):
+    from data.models import Community, Staff
+
+    tech = f.staff("tech1", "王建国", "tech")
+    order = f.work_order(Staff.get(Staff.login == "desk1"), Community.get(), status="assigned", assignee=tech)
+    app = FrontDeskApp(sign_in("tech1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = record_notifications(app)
+        await settle(app, pilot)
+        app.push_screen(WorkOrderScreen(order.id))
+        await settle(app, pilot)
+        screen = app.screen
+        with held_write_lock(world["path"], "txlock") as held:
+            await pilot.press("s")
+            await wait_for(pilot, lambda: any(WAITING in m for m in shown))
+            assert WorkOrder.get_by_id(order.id).status == "assigned"
+            if leave:
+                screen.dismiss()  # as escape does
+                await wait_for(pilot, lambda: app.screen is not screen)
+                assert screen._write is not None and screen._write.cancelled
+            held.release()
+            if not leave:
+                await wait_for(pilot, lambda: WorkOrder.get_by_id(order.id).status == "in_progress", timeout=30)
+        await settle(app, pilot)
+    assert WorkOrder.get_by_id(order.id).status == ("assigned" if leave else "in_progress")

@@ -18,6 +18,7 @@ from peewee import DatabaseError as PeeweeDatabaseError
 
 from data.errors import FrontDeskError
 from data.i18n import _
+from data.waits import WriteCancelled, WriteWait, current_wait
 
 #: Every model is bound to this proxy; `open_database` points it at a real database once.
 db = DatabaseProxy()
@@ -196,13 +197,40 @@ class FrontDeskSqlite(SqliteDatabase):
         for hook in _sqlite_write_hooks:  # the audit triggers, before this connection's first write
             hook(conn)
         fd = self._lock_fd()
+        wait = current_wait()  # a write the clerk may cancel (data.waits): waits in slices
         if fd is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            if wait is None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            else:
+                _flock_cancellable(fd, wait)
         try:
-            super().begin(lock_type)
+            if wait is None:
+                super().begin(lock_type)
+            else:
+                self._begin_cancellable(lock_type, wait)
         except BaseException:
             self._unlock()
             raise
+
+    def _begin_cancellable(self, lock_type, wait: WriteWait) -> None:
+        """BEGIN IMMEDIATE behind a transaction that holds the write lock without the
+        -txlock (another program, a backup): SQLite's busy handler is given a slice at a
+        time, the cancel flag checked between slices; no overall timeout (the clerk sees
+        that the desk waits, and may cancel)."""
+        conn = self.connection()
+        conn.execute(f"PRAGMA busy_timeout = {int(wait.SLICE_S * 1000)}")
+        try:
+            while True:
+                wait.check()
+                try:
+                    super().begin(lock_type)
+                    return
+                except (sqlite3.OperationalError, PeeweeDatabaseError) as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                wait.sleep(0.005)  # (a busy answered at once would spin)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
 
     def _unlock(self) -> None:
         fd = getattr(_lock_files, "fds", {}).get(self.database)
@@ -220,6 +248,20 @@ class FrontDeskSqlite(SqliteDatabase):
             super().rollback()
         finally:
             self._unlock()
+
+
+def _flock_cancellable(fd: int, wait: WriteWait) -> None:
+    """The -txlock for a write the clerk may cancel: polled, first every few milliseconds,
+    then every `wait.SLICE_S`, instead of one blocking flock no other thread can stop."""
+    delay = 0.002
+    while True:
+        wait.check()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            wait.sleep(delay)
+            delay = min(delay * 2, wait.SLICE_S)
 
 
 def is_postgres_url(target: str) -> bool:
@@ -394,11 +436,28 @@ def transaction() -> Iterator[object]:
     """A write transaction (BEGIN IMMEDIATE on SQLite); nests as a savepoint. On
     PostgreSQL it first runs the `before_pg_write` hooks (the audit trail hands its
     triggers the acting staff member and the clock)."""
-    with db.atomic() as txn:
-        if not is_sqlite():
-            for hook in _pg_transaction_hooks:
-                hook()
-        yield txn
+    wait = current_wait()
+    if wait is None or is_sqlite():
+        with db.atomic() as txn:
+            if not is_sqlite():
+                for hook in _pg_transaction_hooks:
+                    hook()
+            yield txn
+        return
+    # PostgreSQL, a write the clerk may cancel (data.waits): cancelling stops the statement
+    # waiting for a lock; the transaction rolls back and says so.
+    conn = db.connection()
+    try:
+        with wait.on_cancel(conn.cancel):
+            wait.check()  # after the hook is in place: a cancel now either sees it or is seen
+            with db.atomic() as txn:
+                for hook in _pg_transaction_hooks:
+                    hook()
+                yield txn
+    except PeeweeDatabaseError as exc:
+        if wait.cancelled:
+            raise WriteCancelled() from exc
+        raise
 
 
 def is_sqlite() -> bool:

@@ -365,9 +365,10 @@ class FrontDeskApp(TypeAhead, DeskApp):
             self._since_refresh = 0.0
             self.check_notifications()
             # Only the screen on top, and only if it is a list or card: a modal form being
-            # typed in is not a DeskScreen, so what is typed is never disturbed.
+            # typed in is not a DeskScreen, so what is typed is never disturbed. A screen
+            # pushed but not yet mounted reads its data in its own on_mount (data_changed).
             if isinstance(self.screen, DeskScreen):
-                self.screen.refresh_data()
+                self.screen.data_changed()
 
     @work(thread=True, group="notifications", exit_on_error=False)
     def check_notifications(self) -> None:

@@ -67,7 +67,10 @@ class AppHeader(Horizontal):
         for part, value in parts.items():
             if part in self.PARTS and value is not None:
                 self._parts[part] = value
-        self._fit()
+        # The app tells every header (a notification, a ring), also one of a screen just
+        # pushed whose labels are not composed yet: its on_mount shows the parts then.
+        if self.is_mounted:
+            self._fit()
 
     def _fit(self) -> None:
         """Give the title the room it needs, taking it from the database path first."""

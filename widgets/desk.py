@@ -134,6 +134,14 @@ class DeskScreen(DeskBindings, Screen):
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
+    def data_changed(self) -> None:
+        """Another session committed something (the app's change poll): read the data again,
+        unless the screen has not finished mounting — pushed, but its compose or on_mount
+        still to run on a busy host. Its on_mount reads the data then; a refresh before it
+        would fill tables whose columns are not there yet (or find no table at all)."""
+        if self.is_mounted and not self._closing and not self._closed:
+            self.refresh_data()
+
     def reopened(self) -> None:
         """Its function key brought this screen back on top (tui.app): by default the focus
         stays where it was left."""

@@ -32,6 +32,13 @@ from textual.app import App
 #: built), the key keeps waiting, up to MAX_WAIT_S in all.
 MAX_HOLD_S = 0.5
 MAX_WAIT_S = 3.0
+#: ... and at least this many looks without progress: a starved process (a loaded host)
+#: wakes the key's check late, after the app had no turn to move on, so wall time alone
+#: would give up on work the app never had the chance to do.
+MIN_LOOKS = 50
+#: A worker the screen's keys act on (`TYPEAHEAD_WAITS_FOR`) is work in progress however
+#: slow the host: keys wait for it up to this long (a stuck one must not hold them forever).
+MAX_WORKER_WAIT_S = 30.0
 #: How often a held key checks again.
 POLL_S = 0.002
 
@@ -83,23 +90,43 @@ class TypeAhead(App):
             return pending
         for node in screen.walk_children(with_self=True):
             pending += node._message_queue.qsize() + len(node._next_callbacks)
+        return pending + self._working()
+
+    def _working(self) -> int:
+        """The current screen's workers its keys wait for (`TYPEAHEAD_WAITS_FOR`) still running."""
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet
+            return 0
         waits_for = getattr(screen, "TYPEAHEAD_WAITS_FOR", ())
-        if waits_for:  # the screen's keys act on what these workers are reading
-            pending += sum(1 for worker in self.workers if worker.node is screen
-                           and worker.group in waits_for and not worker.is_finished)
-        return pending
+        if not waits_for:  # the screen's keys act on what these workers are reading
+            return 0
+        return sum(1 for worker in self.workers if worker.node is screen
+                   and worker.group in waits_for and not worker.is_finished)
 
     async def _feed_keys(self) -> None:
         """Post the held keys back to the app one at a time, each once the app is quiet."""
         while self._held_keys:
             await asyncio.sleep(0)
             start = stalled_since = monotonic()
+            looks = stalled_looks = 0
             last = self._pending()
-            while last and monotonic() - stalled_since < MAX_HOLD_S and monotonic() - start < MAX_WAIT_S:
+            while last:
+                now = monotonic()
+                if self._working():
+                    # a worker of the screen's keys (an answer being stored): the key
+                    # acts on what it reads, so it waits however slow the host is
+                    if now - start >= MAX_WORKER_WAIT_S:
+                        break
+                elif (now - stalled_since >= MAX_HOLD_S and stalled_looks >= MIN_LOOKS) or (
+                        now - start >= MAX_WAIT_S and looks >= MIN_LOOKS):
+                    break
                 await asyncio.sleep(POLL_S)
+                looks += 1
+                stalled_looks += 1
                 pending = self._pending()
                 if pending != last:  # the app is working through it: keep waiting
-                    last, stalled_since = pending, monotonic()
+                    last, stalled_since, stalled_looks = pending, monotonic(), 0
             if not self._held_keys:
                 break
             key = self._held_keys.popleft()

@@ -150,3 +150,47 @@ async def test_keys_typed_at_once_on_a_phone_reach_the_next_item(team):
         [order] = WorkOrder.select()
         assert order.facility_id == team["pump"].id and order.location == "2号楼地下泵房"
         assert order.building_id == team["pump"].building_id
+
+
+async def test_a_reading_typed_right_after_y_waits_for_the_work_order_however_slow(team, monkeypatch):
+    """``y`` (open the work order) then the next item's reading ``22`` in one burst, on a
+    host so loaded that the held keys' own patience runs out while the order is being
+    stored (the limits set to nothing here, the store held until the keys came): the keys
+    wait for the store the screen's keys act on and both digits reach the reading's box
+    (they went to the item still shown, and no reading was stored)."""
+    import threading
+
+    from tests.screens.test_typeahead import burst
+    from tui import typeahead
+
+    app = FrontDeskApp(sign_in("tech1"), "test.db")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("inspections")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "泵房无积水" in screen_text(app))
+        await pilot.press("2")  # abnormal: the work order is offered
+        await wait_for(pilot, lambda: "y 开工单" in screen_text(app))
+        started, go_on = threading.Event(), threading.Event()
+        open_order = fac.open_work_order
+
+        def slow_open(*args, **kwargs):
+            started.set()
+            go_on.wait(30)
+            return open_order(*args, **kwargs)
+
+        monkeypatch.setattr(fac, "open_work_order", slow_open)
+        monkeypatch.setattr(typeahead, "MAX_HOLD_S", 0.0)
+        monkeypatch.setattr(typeahead, "MAX_WAIT_S", 0.0)
+        monkeypatch.setattr(typeahead, "MIN_LOOKS", 0, raising=False)  # (older: none)
+        burst(app, "y", "2", "2", "enter")
+        await wait_for(pilot, started.is_set)
+        for _ in range(20):  # the held keys' turns come and go while the order is stored
+            await pilot.pause()
+        go_on.set()
+        await wait_for(pilot, lambda: RunAnswer.select().where(RunAnswer.reading.is_null(False)).exists())
+        await settle(app, pilot)
+        answers = {a.item.text: a for a in RunAnswer.select()}
+        assert answers["泵房无积水"].work_order_id is not None
+        assert answers["水泵出口压力"].reading == Decimal("22")

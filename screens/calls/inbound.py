@@ -169,16 +169,20 @@ class InboundCallPane(CallerSearch, CallsPane):
         return True
 
     def focus_pane(self) -> None:
+        """The focus where the call goes on, set at once (screen.set_focus), not by
+        widget.focus(), a callback the app runs later: a popped-up call (and the caller
+        found for it) showed on the panel before the category had the focus on a busy
+        host, while "no call" takes the focus away at once, so the two could cross."""
         if self.draft is None:
             self.screen.set_focus(None)  # no call: nothing, so letters are the screen's keys
         elif not self.query_one("#call-number", Input).value:
-            self.query_one("#call-number").focus()
+            self.screen.set_focus(self.query_one("#call-number"))
         elif self.draft.category is None and self.draft.ring_id is not None:
             # A popped-up call (its number known): on to the category, as enter on the
             # number does on a call answered with n, so one digit picks it.
-            self.query_one("#call-category").focus()
+            self.screen.set_focus(self.query_one("#call-category"))
         else:
-            self.query_one("#call-summary").focus()
+            self.screen.set_focus(self.query_one("#call-summary"))
 
     def _show_panel(self) -> None:
         active = self.draft is not None or bool(self.finished_order)

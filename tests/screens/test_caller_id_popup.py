@@ -116,6 +116,41 @@ async def test_a_ring_from_another_process_pops_the_call_up_with_the_caller(worl
         assert Call.get().recording == "1718680712.42.wav"
 
 
+def _ring_view(ring_id: int = 1):
+    from data.ring_watch import RingView
+
+    return RingView(id=ring_id, number="13800138000", extension="801", staff_id=None, staff="",
+                    rang_at=NOW, answered=True, hung_up_at=None, recording="", call_id=None,
+                    pbx_call_id="1718680712.42")
+
+
+@pytest.mark.parametrize("mounted", [True, False])
+async def test_a_popped_up_call_has_the_category_focused_as_it_is_shown(world, mounted):
+    """The focus moves with the call, not by a callback the app runs later: the call on the
+    panel (and the caller found after it) was shown before the category had the focus on a
+    busy host, and with no call the focus is taken away at once, so the two could cross.
+    Checked at the very moment the call is handed over, or the screen's on_mount ran."""
+    i18n.set_language("en")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("calls")
+        screen = app.screen
+        assert isinstance(screen, CallsScreen)
+        if mounted:
+            await wait_for(pilot, lambda: screen.is_mounted)
+            await settle(app, pilot)
+            assert screen.focused is None  # no call: letters are the screen's keys
+        screen.take_ring(_ring_view())
+        if not mounted:
+            assert not screen.is_mounted
+            await wait_for(pilot, lambda: screen.is_mounted)
+        assert isinstance(screen.focused, calls_screen.inbound.ChoiceStrip)
+        assert screen.focused.id == "call-category"
+        await settle(app, pilot)
+        assert isinstance(app.focused, calls_screen.inbound.ChoiceStrip)
+
+
 async def test_a_ring_waits_for_the_form_being_typed_in_and_pops_up_after_it(world):
     i18n.set_language("zh")
     app = FrontDeskApp(sign_in("desk1"), "demo.db")

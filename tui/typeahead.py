@@ -93,11 +93,16 @@ class TypeAhead(App):
         return pending + self._working()
 
     def _working(self) -> int:
-        """The current screen's workers its keys wait for (`TYPEAHEAD_WAITS_FOR`) still running."""
+        """The current screen still being built (pushed: its compose and on_mount are run
+        outside its message queue, so nothing else shows them, and a key handed over now
+        finds no focus yet: the edit form got ``QZ`` as ``ZQ`` under load), and its workers
+        its keys wait for (`TYPEAHEAD_WAITS_FOR`)."""
         try:
             screen = self.screen
         except Exception:  # no screen yet
             return 0
+        if not screen.is_mounted:
+            return 1
         waits_for = getattr(screen, "TYPEAHEAD_WAITS_FOR", ())
         if not waits_for:  # the screen's keys act on what these workers are reading
             return 0

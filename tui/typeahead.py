@@ -95,8 +95,7 @@ class TypeAhead(App):
     def _working(self) -> int:
         """The current screen still being built (pushed: its compose and on_mount are run
         outside its message queue, so nothing else shows them, and a key handed over now
-        finds no focus yet: the edit form got ``QZ`` as ``ZQ`` under load), and its workers
-        its keys wait for (`TYPEAHEAD_WAITS_FOR`)."""
+        finds no focus yet), and its workers its keys wait for (`TYPEAHEAD_WAITS_FOR`)."""
         try:
             screen = self.screen
         except Exception:  # no screen yet

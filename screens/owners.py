@@ -165,7 +165,7 @@ class OwnersScreen(DeskScreen):
         # Over SSH every repaint costs: the same rows again (a refresh after another desk's
         # change elsewhere, the search run again on coming back) leave the table alone, and
         # a new result replaces the rows in one batch, painted once (issue 21).
-        if True:
+        with self.app.batch_update():
             if rows != self.rows or [row for _key, row in cells] != self._shown_cells:
                 table.clear()
                 for _key, row in cells:

@@ -17,6 +17,7 @@ from data.i18n import N_, _
 from data.vocab import OCCUPANCY_ROLES, label
 from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
+from widgets.paint import looks
 from widgets.safe import plain
 
 #: Pause after the last keystroke before searching (the worker is exclusive, so a new
@@ -72,7 +73,7 @@ class OwnersScreen(DeskScreen):
         self.result: owner_search.SearchResult | None = None
         self.rows: list[tuple[str, int]] = []  # ("room"|"person", id) per table row
         self.shown_query: str | None = None  # the query whose result the table shows
-        self._shown_cells: list[tuple[Text, ...]] = []  # the cells of each table row
+        self._shown_cells: list[tuple] = []  # how each table row reads (widgets.paint.looks)
         self._status_text = _("Type to search.")  # what the status line shows
 
     @property
@@ -166,12 +167,12 @@ class OwnersScreen(DeskScreen):
         # change elsewhere, the search run again on coming back) leave the table alone, and
         # a new result replaces the rows in one batch, painted once (issue 21).
         with self.app.batch_update():
-            if rows != self.rows or [row for _key, row in cells] != self._shown_cells:
+            if rows != self.rows or [looks(shown) for _key, shown in cells] != self._shown_cells:
                 table.clear()
-                for _key, row in cells:
-                    table.add_row(*row)
+                for _key, shown in cells:
+                    table.add_row(*shown)
                 self.rows = rows
-                self._shown_cells = [row for _key, row in cells]
+                self._shown_cells = [looks(shown) for _key, shown in cells]
                 if self.rows:
                     if keep in self.rows:
                         row = self.rows.index(keep)

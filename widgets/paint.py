@@ -27,3 +27,4 @@ def update_label(label: Static, content: str | Text) -> None:
     if getattr(label, "_painted_look", None) != seen:
         label._painted_look = seen  # type: ignore[attr-defined]
         label.update(content)
+

@@ -512,6 +512,9 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
     """Run every benchmark (or `only` one: "fees", "reports") and print the figures; returns
     the exit status."""
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if as_json else print
+    if only == "bytes":
+        run_bytes(as_json)
+        return 0
     if only in ("", "reports"):
         for orders in sizes:
             print_reports(bench_reports(orders, runs=runs, say=say), as_json)
@@ -564,6 +567,7 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
             print(_("Keystroke to repainted results (owners screen, headless, after the {ms:.0f} ms debounce), "
                     "{owners} owners: p50 {p50} ms, p95 {p95} ms (target p95 ≤ 50 ms)").format(
                 ms=DEBOUNCE_S * 1000, owners=owners, p50=figures["p50_ms"], p95=figures["p95_ms"]))
+    run_bytes(as_json)
     with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
         db = _demo_copy(Path(tmp))
         startup = bench_startup(db, runs)
@@ -589,6 +593,19 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
         print(_("  ratio             {t:8.2f} ×      {m:6.2f} ×   (targets ≤ 1.3 × and ≤ 1.6 ×)").format(
             t=startup["start_ratio"], m=startup["rss_ratio"]))
     return 0
+
+
+def run_bytes(as_json: bool) -> None:
+    """Bytes written to a pseudo-terminal per action (tui.bench_bytes), on a copy of the demo
+    database; skipped where there are no pseudo-terminals."""
+    from tui import bench_bytes
+
+    if not hasattr(os, "openpty"):
+        print(_("Bytes per action: no pseudo-terminals on this platform, skipped."))
+        return
+    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
+        db = _demo_copy(Path(tmp))
+        bench_bytes.print_bytes(bench_bytes.bench_bytes(db, Path(tmp) / "home"), as_json)
 
 
 def _print_search(per_size: dict[int, dict[str, dict[str, float]]]) -> None:

@@ -36,12 +36,7 @@ BUDGETS = {"refresh": 20_000, "cursor": 2_000, "idle": 0}
 #: The app in the pseudo-terminal: signed in as desk1 on `db`, in `lang`.
 CHILD = r"""
 import sys
-db, lang, blink = sys.argv[1], sys.argv[2], sys.argv[3] == "blink"
-if not blink:  # each action measured alone: a text field's blinking cursor is measured apart
-    from textual.widgets import Input, TextArea
-
-    for widget in (Input, TextArea):
-        vars(widget)["cursor_blink"]._default = False
+db, lang = sys.argv[1], sys.argv[2]
 from data import i18n, schema
 from data.db import open_database
 from data.staff import sign_in
@@ -179,13 +174,11 @@ def app_env(home: Path, columns: int = COLUMNS, lines: int = LINES) -> dict[str,
     return env
 
 
-def open_app(db: str, home: Path, lang: str = "zh", *, blink: bool = False, columns: int = COLUMNS,
-             lines: int = LINES) -> PtyApp:
+def open_app(db: str, home: Path, lang: str = "zh", *, columns: int = COLUMNS, lines: int = LINES) -> PtyApp:
     """The FrontDesk TUI on `db` in a pseudo-terminal, signed in as desk1 (its home screen
-    comes up). Without `blink` the text fields' cursors are steady, so that a focused search
-    box does not write between the actions measured."""
+    comes up)."""
     home.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-c", CHILD, db, lang, "blink" if blink else "steady"]
+    argv = [sys.executable, "-c", CHILD, db, lang]
     return PtyApp(argv, app_env(home, columns, lines), columns, lines)
 
 
@@ -239,6 +232,7 @@ def measure_owners(app: PtyApp, figures: Figures, db: str) -> None:
     figures.add("owners", "cursor move", app.measure("down"), BUDGETS["cursor"])
     figures.add("owners", "idle", app.idle(), BUDGETS["idle"])
     app.send("slash")
+    # (A text field's cursor does not blink: each blink repainted the field, 7–22 KB in 3 s.)
     figures.add("owners", "idle in the search box", app.idle(), BUDGETS["idle"])
     figures.add("owners", "another desk's change, nothing shown changed", app.after(lambda: poke(db), POKE_WAIT_S))
 
@@ -291,14 +285,6 @@ def bench_bytes(db: str, home: Path, lang: str = "zh") -> Figures:
             measure(app, figures, db)
         finally:
             app.close()
-    app = open_app(db, home, lang, blink=True)  # as a desk has it: the cursor blinks
-    try:
-        app.wait_for(i18n._("To dispatch"), timeout=60)
-        app.send("f2")
-        app.wait_for(i18n._("Type to search."))
-        figures.add("owners", f"idle in the search box, cursor blinking ({IDLE_S:.0f} s)", app.read(IDLE_S))
-    finally:
-        app.close()
     return figures
 
 

@@ -26,7 +26,7 @@ from widgets.app_header import AppHeader
 from widgets.bindings import defined_bindings, show_in_footer
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskScreen
-from widgets.paint import looks
+from widgets.paint import looks, rewrite_rows
 from widgets.safe import safe_text
 
 VIEW_NAMES = tuple(queue.VIEWS)
@@ -233,25 +233,30 @@ class QueueScreen(DeskScreen):
         shown = [[self._cells(row, at)[key] for key in keys] for row in self.rows]
         drawn = [looks(cells) for cells in shown]
         # Over SSH every repaint costs (issue 21): the same page again (another desk changed
-        # something elsewhere) leaves the table alone; new rows under the same columns keep
-        # the columns, so the table is painted once.
-        if columns != self._shown_columns or drawn != self._shown_cells:
-            if columns != self._shown_columns:
-                table.clear(columns=True)
-                for key, title, width in columns:
-                    table.add_column(title, width=width, key=key)
-                self._shown_columns = columns
-            else:
-                table.clear()
-            for cells in shown:
-                table.add_row(*cells)
-            self._shown_cells = drawn
+        # something elsewhere) leaves the table alone; as many rows under the same columns are
+        # written in place, only those that changed (a deadline's countdown); other rows
+        # under the same columns keep the columns, so the table is painted once.
+        if columns != self._shown_columns:
+            table.clear(columns=True)
+            for key, title, width in columns:
+                table.add_column(title, width=width, key=key)
+            self._shown_columns = columns
+            self._fill_rows(table, shown)
+        elif drawn != self._shown_cells and not rewrite_rows(table, self._shown_cells, shown, drawn):
+            table.clear()
+            self._fill_rows(table, shown)
+        self._shown_cells = drawn
         if self.rows:
             ids = [r.id for r in self.rows]
             row = ids.index(keep) if keep in ids else min(max(cursor, 0), len(ids) - 1)
             if row != table.cursor_row:
                 table.move_cursor(row=row)
         self._paint_status()
+
+    @staticmethod
+    def _fill_rows(table: DataTable, shown: list[list[Text]]) -> None:
+        for cells in shown:
+            table.add_row(*cells)
 
     def _cells(self, row: QueueRow, at: dt.datetime) -> dict[str, Text]:
         cells = queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows))

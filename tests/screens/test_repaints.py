@@ -1,6 +1,6 @@
 """Painted once (issue 21): a search result replaces the owners table in one go, the same
 result again (another desk's change elsewhere, coming back to the screen) leaves the table,
-the status line and the header alone; the queue and the call history likewise. Over SSH
+the status line and the header alone; the queue likewise, and writes a changed row in place. Over SSH
 each of those repaints was a whole table (16–20 KB); tests/screens/test_bytes_pty.py counts
 the bytes themselves."""
 
@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Label
 
 from data import people
 from data.db import close_database, open_database
+from data.models import WorkOrder
 from data.people import PersonInput
 from data.staff import sign_in
 from screens.owners import OwnersScreen
@@ -102,3 +103,12 @@ async def test_queue_refreshed_unchanged_leaves_the_table(world, monkeypatch):
         await settle(app, pilot, 0.3)
         assert (paints.clears, paints.rows, paints.labels) == (0, 0, 0)
         assert "楼道灯不亮" in screen_text(app)
+
+        # One order changed (as a countdown ticks, or another desk edits it): its row is
+        # written in place, the table is neither cleared nor refilled.
+        WorkOrder.update(title="楼道灯坏了").where(WorkOrder.title == "楼道灯不亮").execute()
+        screen.refresh_data()
+        await wait_for(pilot, lambda: "楼道灯坏了" in screen_text(app))
+        await settle(app, pilot)
+        assert (paints.clears, paints.rows) == (0, 0)
+        assert table.row_count == 2 and "厨房漏水" in screen_text(app) and "楼道灯不亮" not in screen_text(app)

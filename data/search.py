@@ -499,6 +499,7 @@ def _rank(candidates: Iterable[_Candidate], limit: int) -> tuple[list[OwnerHit],
     # Rank a bounded set: the best-quality candidates first.
     ordered = sorted(best.values(), key=lambda c: (c.quality, c.room_rank, c.person_id))
     chosen = ordered[: max(limit * 2, 100)]
+    names: dict[int, str] | None = None
     if len(chosen) > limit:
         # More than the page: rank from names and roles alone, then load only the page.
         keys = _rank_keys([c.person_id for c in chosen if c.matched != "room"],
@@ -509,7 +510,8 @@ def _rank(candidates: Iterable[_Candidate], limit: int) -> tuple[list[OwnerHit],
             for cand in chosen if cand.person_id in keys
         )
         chosen = [cand for _key, cand in ranked[:limit]]
-    cards = _hydrate([c.person_id for c in chosen])
+        names = {pid: name for pid, (name, _role) in keys.items()}
+    cards = _hydrate([c.person_id for c in chosen], names)
     hits = []
     for cand in chosen:
         card = cards.get(cand.person_id)
@@ -556,18 +558,23 @@ def _rank_keys(person_ids: list[int], room_matched: list[int]) -> dict[int, tupl
     return keys
 
 
-def _hydrate(person_ids: list[int]) -> dict[int, dict]:
+def _hydrate(person_ids: list[int], names: dict[int, str] | None = None) -> dict[int, dict]:
     """Rooms, phones, plates and tags of a bounded set of people (the page shown), in five
-    plain queries (tuples, not model objects: this runs on every keystroke)."""
+    plain queries (tuples, not model objects: this runs on every keystroke); their `names`
+    when ranking read them already."""
     if not person_ids:
         return {}
     among = _ids(person_ids)
+    if names is None:
+        named = _rows(f"SELECT id, name FROM person WHERE id IN {among}", person_ids)
+    else:
+        named = [(pid, names[pid]) for pid in person_ids if pid in names]
     cards: dict[int, dict] = {
         pid: {
             "name": name, "rooms": [], "communities": [], "phones": [], "plates": [],
             "tags": [], "role": "", "rank": NO_ROOM_RANK, "current": False,
         }
-        for pid, name in _rows(f"SELECT id, name FROM person WHERE id IN {among}", person_ids)
+        for pid, name in named
     }
     occupancies = _rows(
         "SELECT o.person_id, o.role, o.end_date, r.code, c.name FROM occupancy o "

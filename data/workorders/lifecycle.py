@@ -15,7 +15,7 @@ from peewee import IntegrityError, fn
 from data import access, errors, hotline, territory
 from data.appointments import sync_work_order_appointment
 from data.clock import now as clock_now
-from data.db import db, is_sqlite, transaction
+from data.db import Prepared, Slot, db, is_sqlite, transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.models import (
@@ -238,8 +238,11 @@ def create_order(data: OrderInput, staff_id: int) -> OrderView:
 # --- changing --------------------------------------------------------------------------------
 
 
+_ORDER = Prepared(lambda: WorkOrder.select().where(WorkOrder.id == Slot("id")).limit(1))
+
+
 def load_for_change(order_id: int, expected_version: int | None) -> WorkOrder:
-    order = WorkOrder.get_or_none(WorkOrder.id == order_id)
+    order = _ORDER.first(id=order_id)
     if order is None:
         raise NotFoundError(_("No work order {ref}.").format(ref=order_id))
     if expected_version is not None and order.version != expected_version:

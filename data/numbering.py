@@ -82,3 +82,37 @@ def next_number(prefix: str, width: int, field: Field, *, resync: bool = False) 
             seq = top + 1
             _set(prefix, seq)
     return f"{prefix}{seq:0{width}d}"
+
+
+def create_numbered(field: Field, prefix: str, width: int, values: dict, *,
+                    resync: bool = False, then: tuple[tuple[str, list], ...] = ()):
+    """`field.model.create(**values)` with the next number under `prefix` in `field`; call
+    inside the transaction that stores it, as its last write (see the module's note).
+
+    On PostgreSQL the number is taken inside the INSERT itself (`fd_next_number`, migration
+    0042), so the counter row is locked from that statement to the commit only; `then` are
+    INSERT … SELECT … FROM o statements run in the same statement, `o` being the new row
+    (its id and number): a work order's first history row. On SQLite (or with `resync`)
+    they run one after the other, with `o` given as the new row's id."""
+    model = field.model
+    if is_sqlite() or resync:
+        row = model.create(**{field.name: next_number(prefix, width, field, resync=resync)}, **values)
+        for sql, params in then:
+            db.execute_sql(f"WITH o AS (SELECT {param()} AS id) {sql}", [row.id, *params])
+        return row
+    key = model._meta.primary_key
+    number = fn.fd_next_number(prefix, width, model._meta.table_name, field.column_name)
+    insert_sql, insert_params = (model.insert(**{field.name: number}, **values)
+                                 .returning(key, field).sql())
+    ctes = [f"o AS ({insert_sql})"]
+    params = list(insert_params)
+    for n, (sql, extra) in enumerate(then):
+        ctes.append(f"t{n} AS ({sql})")
+        params += extra
+    row_id, text = db.execute_sql(f"WITH {', '.join(ctes)} SELECT * FROM o", params).fetchone()
+    return model(**{key.name: row_id, field.name: text}, **values)
+
+
+def param() -> str:
+    """The driver's placeholder for a value in SQL given to `create_numbered(then=…)`."""
+    return "?" if is_sqlite() else "%s"

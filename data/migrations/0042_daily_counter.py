@@ -8,6 +8,28 @@ from peewee import *
 
 #: (table, column) of the numbers counted per day's prefix.
 NUMBERED = (("work_order", "number"), ("release_pass", "number"), ("renovation", "number"))
+#: PostgreSQL: the next number of a day's prefix, taken inside the INSERT that stores it
+#: (data.numbering.create_numbered), so the counter row is locked only from that INSERT,
+#: the transaction's last statement, to the commit. A prefix without a counter row starts
+#: after the highest number stored in `tbl`.`col` (longest first: 10000 > 9999).
+PG_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION fd_next_number(p text, width integer, tbl text, col text)
+RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE n integer; top text;
+BEGIN
+  UPDATE daily_counter SET last = last + 1 WHERE prefix = p RETURNING last INTO n;
+  IF n IS NULL THEN
+    EXECUTE format('SELECT %I FROM %I WHERE %I >= $1 AND %I < $2 '
+                   'ORDER BY length(%I) DESC, %I DESC LIMIT 1', col, tbl, col, col, col, col)
+      INTO top USING p, p || '~';
+    top := substr(top, length(p) + 1);
+    n := CASE WHEN top ~ '^[0-9]+$' THEN top::integer ELSE 0 END + 1;
+    INSERT INTO daily_counter (prefix, last) VALUES (p, n)
+      ON CONFLICT (prefix) DO UPDATE SET last = daily_counter.last + 1 RETURNING last INTO n;
+  END IF;
+  RETURN p || lpad(n::text, greatest(width, length(n::text)), '0');
+END $$;
+"""
 #: A number of a day: its prefix ("BX-20261127-") and its sequence ("0001").
 DAILY = re.compile(r"^([A-Z]+-\d{8}-)(\d+)$")
 
@@ -22,6 +44,8 @@ def up(migrator, db):
             table_name = 'daily_counter'
 
     db.create_tables([DailyCounter])
+    if not isinstance(db, SqliteDatabase):
+        db.execute_sql(PG_FUNCTION.replace("%", "%%"))  # the driver formats even without values
     highest: dict[str, int] = {}
     tables = set(db.get_tables())
     for table, column in NUMBERED:
@@ -39,4 +63,6 @@ def up(migrator, db):
 
 
 def down(migrator, db):
+    if not isinstance(db, SqliteDatabase):
+        db.execute_sql('DROP FUNCTION IF EXISTS fd_next_number(text, integer, text, text)')
     db.execute_sql('DROP TABLE daily_counter')

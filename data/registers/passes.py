@@ -361,10 +361,10 @@ def room_owners(room_id: int) -> list[OwnerChoice]:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _next_number(day: dt.date, *, resync: bool = False) -> str:
-    """The next pass number of the day, from its counter row (data.numbering, as work-order
-    numbers); inside the transaction that uses it, right before the INSERT."""
-    return numbering.next_number(f"{PREFIX}-{day:%Y%m%d}-", 3, ReleasePass.number, resync=resync)
+def _prefix(day: dt.date) -> str:
+    """What the pass numbers of `day` start with (FX-20261127-): numbered from a counter
+    row, as work orders (data.numbering)."""
+    return f"{PREFIX}-{day:%Y%m%d}-"
 
 
 def _role_word(role: str) -> str:
@@ -467,12 +467,12 @@ def issue_pass(data: PassInput, staff_id: int | None = None) -> PassView:
                                           owner_text)
                 call = _consent_call(how, data.call_id, owner.person_id)
                 at = clock_now().replace(microsecond=0)
-                row = ReleasePass.create(
-                    number=_next_number(at.date(), resync=attempt > 0), community=room.community_id,
-                    room=room.id, items=items, carrier_name=carrier, carrier_phone=phone,
-                    carrier_plate=plate, valid_from=first, valid_until=last, consent_how=how,
-                    consent_person=owner.person_id, consent_name=owner.name, consent_call=call,
-                    consent_note=note, issued_by=actor, issued_at=at)
+                row = numbering.create_numbered(ReleasePass.number, _prefix(at.date()), 3, dict(
+                    community=room.community_id, room=room.id, items=items, carrier_name=carrier,
+                    carrier_phone=phone, carrier_plate=plate, valid_from=first, valid_until=last,
+                    consent_how=how, consent_person=owner.person_id, consent_name=owner.name,
+                    consent_call=call, consent_note=note, issued_by=actor, issued_at=at),
+                    resync=attempt > 0)
             return get_pass(row.id)
         except IntegrityError:
             continue  # the number was written without the counter: resync and take the next

@@ -127,11 +127,10 @@ def may(action: str, staff_id: int | None = None) -> bool:
 # --- numbering ----------------------------------------------------------------------------------
 
 
-def _next_number(day: dt.date, *, resync: bool = False) -> str:
-    """The next permit number of the day, from its counter row (data.numbering); call inside
-    the transaction that uses it, right before the INSERT."""
-    return numbering.next_number(f"{NUMBER_PREFIX}-{day:%Y%m%d}-", 4, Renovation.number,
-                                 resync=resync)
+def _prefix(day: dt.date) -> str:
+    """What the permit numbers of `day` start with (ZXXK-20261127-): numbered from a counter
+    row (data.numbering)."""
+    return f"{NUMBER_PREFIX}-{day:%Y%m%d}-"
 
 
 # --- registering --------------------------------------------------------------------------------
@@ -247,8 +246,8 @@ def register(data: RenovationInput, staff_id: int | None) -> RenovationView:
         try:
             with transaction():
                 _check_no_overlap(room, data.start_date, data.end_date)
-                permit = Renovation.create(
-                    number=_next_number(at.date(), resync=attempt > 0), community=room.community_id, room=room.id,
+                permit = numbering.create_numbered(Renovation.number, _prefix(at.date()), 4, dict(
+                    community=room.community_id, room=room.id,
                     applicant=applicant, contractor=contractor, contractor_phone=contractor_phone,
                     scope=scope, start_date=data.start_date, end_date=data.end_date,
                     workday_hours=workday, rest_day_hours=rest_day, deposit=deposit,
@@ -257,7 +256,7 @@ def register(data: RenovationInput, staff_id: int | None) -> RenovationView:
                     rules_acknowledged=bool(data.rules_acknowledged),
                     rules_acknowledged_at=at if data.rules_acknowledged else None,
                     status="applied", applied_at=at, applied_by=staff_id, updated_at=at,
-                )
+                ), resync=attempt > 0)
                 for worker in workers:
                     RenovationWorker.create(renovation=permit.id, **worker)
                 notes = [f"{data.start_date} – {data.end_date}", contractor]

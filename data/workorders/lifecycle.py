@@ -114,12 +114,9 @@ class ConflictError(errors.ConflictError):
 # --- creating --------------------------------------------------------------------------------
 
 
-def _next_number(kind: str, day: dt.date, *, resync: bool = False) -> str:
-    """The next number of the day for `kind`, from its counter row (data.numbering); call
-    inside the transaction that uses it, right before the INSERT (on PostgreSQL other desks
-    numbering the same day wait from here to the commit)."""
-    return numbering.next_number(f"{WORK_ORDER_PREFIXES[kind]}-{day:%Y%m%d}-", 4, WorkOrder.number,
-                                 resync=resync)
+def _prefix(kind: str, day: dt.date) -> str:
+    """What the numbers of `kind` taken on `day` start with: BX-20261127-."""
+    return f"{WORK_ORDER_PREFIXES[kind]}-{day:%Y%m%d}-"
 
 
 @dataclass
@@ -196,24 +193,28 @@ def create_order(data: OrderInput, staff_id: int) -> OrderView:
     from_hotline = _hotline_input(data, created)
     target = sla_for(data.kind, data.category_id, data.priority)
     response_due, resolution_due = deadlines(created, target, 0, stretch_active(), data.priority)
+    note = "" if from_hotline is None else _("12345 {ref}, reply due {due}").format(
+        ref=from_hotline[0], due=f"{from_hotline[1]:%Y-%m-%d %H:%M}")
+    values = dict(kind=data.kind, category=data.category_id, priority=data.priority,
+                  channel=data.channel, status="new", title=title, description=description,
+                  community=data.community_id, building=building_id, room=data.room_id,
+                  location=location, person=data.person_id, contact_phone=contact_phone,
+                  created_by=staff_id, created_at=created, updated_at=created,
+                  appointment_at=data.appointment_at, response_due=response_due,
+                  resolution_due=resolution_due)
+    p = numbering.param()
+    # The history's "create" row, in the same statement as the order (PostgreSQL): the
+    # numbered INSERT is then the transaction's last statement for an order from the
+    # phone or the counter, and the day's counter row is locked only until the commit.
+    history = (f'INSERT INTO work_order_history (work_order_id, staff_id, "at", action, '
+               f"from_status, to_status, note) SELECT id, {p}, {p}, 'create', '', 'new', {p} FROM o",
+               [staff_id, WorkOrderHistory.at.db_value(created), note])
     for attempt in range(5):
         try:
             with transaction():
-                order = WorkOrder.create(
-                    number=_next_number(data.kind, created.date(), resync=attempt > 0),
-                    kind=data.kind,
-                    category=data.category_id, priority=data.priority, channel=data.channel,
-                    status="new", title=title, description=description,
-                    community=data.community_id, building=building_id, room=data.room_id,
-                    location=location, person=data.person_id, contact_phone=contact_phone,
-                    created_by=staff_id, created_at=created, updated_at=created,
-                    appointment_at=data.appointment_at, response_due=response_due,
-                    resolution_due=resolution_due,
-                )
-                note = "" if from_hotline is None else _("12345 {ref}, reply due {due}").format(
-                    ref=from_hotline[0], due=f"{from_hotline[1]:%Y-%m-%d %H:%M}")
-                WorkOrderHistory.create(work_order=order, staff=staff_id, at=created, action="create",
-                                        from_status="", to_status="new", note=note)
+                order = numbering.create_numbered(
+                    WorkOrder.number, _prefix(data.kind, created.date()), 4, values,
+                    resync=attempt > 0, then=(history,))
                 if from_hotline is not None:
                     hotline.attach(order.id, *from_hotline, created)
                 flag_noise_complaint(order, staff_id)  # a noise complaint about a renovation

@@ -15,6 +15,7 @@ from data import workorders as wo
 from data.db import close_database, db, open_database
 from data.errors import NotFoundError, ValidationError
 from data.models import (
+    AuditLog,
     Category,
     CostLine,
     DailyCounter,
@@ -269,6 +270,17 @@ def test_numbers_per_kind_and_day(w, monkeypatch):
     set_clock(monkeypatch, "2026-11-28 00:01")
     assert new(w).number == "BX-20261128-0001"
     assert new(w, kind="complaint").number == "TS-20261128-0001"
+
+
+def test_a_new_order_is_audited_with_its_number_and_has_its_create_row(w):
+    """On PostgreSQL the order, its number and its first history row are one statement
+    (data.numbering): the audit trigger still sees the real number, the history its row."""
+    order = new(w)
+    audit = AuditLog.get((AuditLog.entity == "work_order") & (AuditLog.entity_id == order.id)
+                         & (AuditLog.action == "create"))
+    assert audit.new_value == order.number == "BX-20261127-0001"
+    assert [(h.action, h.to_status) for h in wo.history(order.id)] == [("create", "new")]
+    assert wo.get_order(order.id).version == 1
 
 
 def test_numbers_past_9999_keep_counting(w):

@@ -7,7 +7,7 @@ TEST_NODEPS := recurring-ical-events==3.8.2 x-wr-timezone==2.0.1 click==8.5.1
 #: The data kernel, type-checked by make lint like widgets/, screens/ and tui/ (the rest of
 #: data/ once the foreign-key attributes of its peewee models are typed).
 MYPY_KERNEL := $(addprefix data/,i18n.py errors.py clock.py validators.py vocab.py pinyin.py \
-	rooms.py idnumbers.py limits.py)
+	rooms.py idnumbers.py limits.py waits.py)
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: run test test-data lint sample bench soak i18n i18n-update clean

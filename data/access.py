@@ -170,7 +170,7 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "escalate": (LEADS | {SERVICE}, N_("run the escalation sweep")),
     "remind": (LEADS | {SERVICE}, N_("send the calendar reminders")),
     "calls.ring": (frozenset({SERVICE}), N_("report ringing and hung-up calls")),
-    "report.run": (LEADS | {SERVICE}, N_("run scheduled reports")),
+    "report.run": (LEADS | {SERVICE}, N_("run reports")),
     # Custom reports (data.reports.custom): define, save, share; running a saved one is report.run.
     "report.custom": (LEADS, N_("define and save custom reports")),
     # Purging personal data past its retention period (data.retention): cron's service

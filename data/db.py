@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-from peewee import Database, DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, DatabaseProxy, Model, Node, PostgresqlDatabase, SqliteDatabase
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from data.errors import FrontDeskError
 from data.i18n import _
+from data.waits import WriteCancelled, WriteWait, current_wait
 
 #: Every model is bound to this proxy; `open_database` points it at a real database once.
 db = DatabaseProxy()
@@ -196,13 +197,40 @@ class FrontDeskSqlite(SqliteDatabase):
         for hook in _sqlite_write_hooks:  # the audit triggers, before this connection's first write
             hook(conn)
         fd = self._lock_fd()
+        wait = current_wait()  # a write the clerk may cancel (data.waits): waits in slices
         if fd is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            if wait is None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            else:
+                _flock_cancellable(fd, wait)
         try:
-            super().begin(lock_type)
+            if wait is None:
+                super().begin(lock_type)
+            else:
+                self._begin_cancellable(lock_type, wait)
         except BaseException:
             self._unlock()
             raise
+
+    def _begin_cancellable(self, lock_type, wait: WriteWait) -> None:
+        """BEGIN IMMEDIATE behind a transaction that holds the write lock without the
+        -txlock (another program, a backup): SQLite's busy handler is given a slice at a
+        time, the cancel flag checked between slices; no overall timeout (the clerk sees
+        that the desk waits, and may cancel)."""
+        conn = self.connection()
+        conn.execute(f"PRAGMA busy_timeout = {int(wait.SLICE_S * 1000)}")
+        try:
+            while True:
+                wait.check()
+                try:
+                    super().begin(lock_type)
+                    return
+                except (sqlite3.OperationalError, PeeweeDatabaseError) as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                wait.sleep(0.005)  # (a busy answered at once would spin)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
 
     def _unlock(self) -> None:
         fd = getattr(_lock_files, "fds", {}).get(self.database)
@@ -220,6 +248,20 @@ class FrontDeskSqlite(SqliteDatabase):
             super().rollback()
         finally:
             self._unlock()
+
+
+def _flock_cancellable(fd: int, wait: WriteWait) -> None:
+    """The -txlock for a write the clerk may cancel: polled, first every few milliseconds,
+    then every `wait.SLICE_S`, instead of one blocking flock no other thread can stop."""
+    delay = 0.002
+    while True:
+        wait.check()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            wait.sleep(delay)
+            delay = min(delay * 2, wait.SLICE_S)
 
 
 def is_postgres_url(target: str) -> bool:
@@ -394,14 +436,82 @@ def transaction() -> Iterator[object]:
     """A write transaction (BEGIN IMMEDIATE on SQLite); nests as a savepoint. On
     PostgreSQL it first runs the `before_pg_write` hooks (the audit trail hands its
     triggers the acting staff member and the clock)."""
-    with db.atomic() as txn:
-        if not is_sqlite():
-            for hook in _pg_transaction_hooks:
-                hook()
-        yield txn
+    wait = current_wait()
+    if wait is None or is_sqlite():
+        with db.atomic() as txn:
+            if not is_sqlite():
+                for hook in _pg_transaction_hooks:
+                    hook()
+            yield txn
+        return
+    # PostgreSQL, a write the clerk may cancel (data.waits): cancelling stops the statement
+    # waiting for a lock; the transaction rolls back and says so.
+    conn = db.connection()
+    try:
+        with wait.on_cancel(conn.cancel):
+            wait.check()  # after the hook is in place: a cancel now either sees it or is seen
+            with db.atomic() as txn:
+                for hook in _pg_transaction_hooks:
+                    hook()
+                yield txn
+    except PeeweeDatabaseError as exc:
+        if wait.cancelled:
+            raise WriteCancelled() from exc
+        raise
 
 
 def is_sqlite() -> bool:
     """True when the shared handle points at SQLite."""
     return isinstance(db.obj, SqliteDatabase)
 
+
+
+# --- queries compiled once ----------------------------------------------------------------------
+
+
+class Slot(Node):
+    """A parameter of a `Prepared` query, named, filled in each time the query runs. The
+    value is passed to the driver as given (no field conversion): ints, text, None."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def __sql__(self, ctx):
+        ctx._values.append(self)
+        return ctx.literal(ctx.state.param or "?")
+
+
+class Prepared:
+    """A read query whose SQL is compiled once per kind of database and then run with new
+    values for its `Slot`s. Peewee rebuilds the SQL text of every query it runs (for a
+    work order with its joins, about a millisecond of CPU: most of what a transaction
+    costs under many writers); the hot reads of the write paths are compiled once here.
+
+    `build()` returns the peewee query, with `Slot("name")` where a value goes; `run(**values)`
+    returns what iterating the query would (model instances, tuples…, as built)."""
+
+    def __init__(self, build: Callable[[], object]) -> None:
+        self._build = build
+        self._compiled: dict[tuple, tuple[object, str, list]] = {}
+
+    def _compile(self, database: Database) -> tuple[object, str, list]:
+        key = (type(database), database.param, database.quote)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            query = self._build()
+            sql, params = database.get_sql_context().sql(query).query()
+            compiled = self._compiled[key] = (query, sql, list(params))
+        return compiled
+
+    def run(self, **values: object):
+        database = db.obj
+        query, sql, params = self._compile(database)
+        cursor = database.execute_sql(
+            sql, [values[p.name] if isinstance(p, Slot) else p for p in params])
+        return query._get_cursor_wrapper(cursor)  # type: ignore[attr-defined]
+
+    def first(self, **values: object):
+        """The first row, or None (build the query with `.limit(1)`: every row is read)."""
+        rows = list(self.run(**values))
+        return rows[0] if rows else None

@@ -38,6 +38,11 @@ MAX_SAME_SECOND = 100
 
 #: A cell a spreadsheet would read as a formula (or as the start of one: DDE, HYPERLINK…).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Their full-width forms (an input method types ＝ for =; some spreadsheets fold them when
+#: a CSV is imported) and what a spreadsheet may trim before reading a cell (spaces, the
+#: ideographic space, a line feed).
+_WIDE_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+_TRIMMED = " \u3000\n\x0b\x0c"
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -230,9 +235,11 @@ def write_text_export(kind: str, extension: str, text: str, encoding: str = "utf
 
 def safe_cell(value: object) -> object:
     """A spreadsheet cell that can never run as a formula: text starting with ``=``, ``+``,
-    ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (shown as text by Excel,
-    WPS and LibreOffice). Other values are returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    ``-``, ``@``, a tab or a carriage return — or with one of those or its full-width form
+    (＝ ＋ － ＠) after spaces a spreadsheet may trim — gets a leading ``'`` (shown as text by
+    Excel, WPS and LibreOffice). Other values are returned unchanged."""
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS)
+                                   or value.lstrip(_TRIMMED).startswith(FORMULA_STARTS + _WIDE_STARTS)):
         return "'" + value
     return value
 

@@ -66,50 +66,14 @@ class PickNeeded(FrontDeskError):
 
 
 class WorkerForm(FormModal):
-    """A FormModal whose save runs in a thread worker (STYLE: writes from a screen run in a
-    worker, so a desk waiting behind another desk's transaction never freezes). A refusal
-    shows the data layer's message under its field, or below the fields; nothing typed is
-    lost. While a save runs, another F10 does nothing."""
+    """A FormModal (its save runs in a worker, as every form's does) whose save may find
+    several people for what was typed (`PickNeeded`): the form then lets the clerk pick."""
 
-    saving = False
-
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        values = self.values()
-        for f in self.fields:
-            self.query_one(f"#error-{f.name}", Label).update("")
-        self.query_one("#form-message", Label).update(_("Saving…"))
-        self.saving = True
-        self._save_in_worker(values)
-
-    @work(thread=True, exclusive=True, group="committee-form", exit_on_error=False)
-    def _save_in_worker(self, values: dict[str, str]) -> None:
-        try:
-            result = self.save_callback(values)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self._refused, exc)
-            return
-        self.app.call_from_thread(self._saved, result)
-
-    def _saved(self, result: Any) -> None:
-        self.saving = False
-        self.dismiss(result)
-
-    def _refused(self, exc: FrontDeskError) -> None:
-        self.saving = False
-        message = self.query_one("#form-message", Label)
-        message.update("")
+    def refused(self, exc: FrontDeskError) -> None:
         if isinstance(exc, PickNeeded):
             self.pick(exc.hits)
             return
-        if isinstance(exc, ValidationError):
-            target = self.query(f"#error-{exc.field}")
-            if target:
-                target.first(Label).update(plain(exc.message))
-                self.query_one(f"#field-{exc.field}").focus()
-                return
-        message.update(plain(exc.message))
+        super().refused(exc)
 
     def pick(self, hits: list) -> None:
         """Several people match: overridden by the member form."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -77,6 +77,9 @@ class WalkInput(Input):
 class InspectionsScreen(DeskScreen):
     """Today's routes of the signed-in walker, and the walk of one of them."""
 
+    #: Keys typed while an answer is being stored wait for it (tui.typeahead): ``1`` then
+    #: ``0.45 enter`` at once puts the reading in the next item's box, not nowhere.
+    TYPEAHEAD_WAITS_FOR: ClassVar[tuple[str, ...]] = ("inspections-write",)
     CSS_PATH = Path(__file__).parent / "inspections.tcss"
     BINDINGS = [
         Binding("enter", "start", N_("Start"), priority=True),

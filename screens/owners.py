@@ -230,8 +230,8 @@ class OwnersScreen(DeskScreen):
         count = len(result.hits)
         if not count and not result.rooms:
             return _("Nothing found for “{query}”.").format(query=message.query.strip()) + scope
-        capped = count >= PAGE  # the list stops at PAGE: there may be more
-        more = _(" (first {page}; type more to narrow)").format(page=PAGE) if capped else ""
+        capped = result.more  # a capped count: more match than the list shows
+        more = _(" (first {page}; type more to narrow)").format(page=count) if capped else ""
         shown = f"{count}+" if capped else count
         if not result.rooms:
             return _("{count} found{more}").format(count=shown, more=more) + scope

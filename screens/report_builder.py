@@ -126,7 +126,14 @@ class ReportBuilderScreen(DeskScreen):
                 text.append("\n" + _("Filters: ") + "，".join(f"{labels[k]}={v}" for k, v in self.filters))
         else:
             text.append(_("Choose what to count, then Enter."), style="bold")
-        text.append("  " + _("Period: {period}").format(period=self.period_text), style="dim")
+        shown = self.period_text
+        try:
+            period = parse_period(self.period_text)
+            if period.kind != "range":  # last-month, 2027-Q1…: the days it stands for too
+                shown += f"（{period.start.isoformat()} – {period.end:%m-%d}）"
+        except FrontDeskError:
+            pass
+        text.append("  " + _("Period: {period}").format(period=shown), style="dim")
         if self.saved_name:
             text.append("  「" + self.saved_name + "」" + (" " + _("shared") if self.shared else ""), style="cyan")
         self.query_one("#rb-summary", Label).update(text)

@@ -45,7 +45,12 @@ def _num(value: object) -> float:
 def report_chart(report: reports.Report, width: int, rows: int = CHART_ROWS) -> Text:
     """A bar per row (at most `rows`, the largest first) of the report's main measure."""
     column = report.columns[report.chart]
-    found = [(str(r[0]), r[report.chart]) for r in report.rows if r[report.chart] is not None]
+    # Each bar names its row: the first column, and the second text column too when the
+    # first repeats (the fees report: 2026-11 锦绣花园, 2026-11 阳光水岸).
+    firsts = [str(r[0]) for r in report.rows]
+    both = len(set(firsts)) < len(firsts) and len(report.columns) > 1 and report.columns[1].kind == "text"
+    found = [(f"{r[0]} {r[1]}" if both else str(r[0]), r[report.chart]) for r in report.rows
+             if r[report.chart] is not None]
     found.sort(key=lambda kv: -_num(kv[1]))
     found = found[:rows]
     text = Text(column.title, style="bold")
@@ -70,6 +75,13 @@ def short_change(kind: str, value: object, previous: object) -> str:
         return _("{delta:+.1f} pts").format(delta=(_num(value) - _num(previous)) * 100)
     return reports.change_text(kind, value, previous)
 
+
+
+def span(period: reports.Period) -> str:
+    """A period's days as a header shows them: 2026-11-01 – 11-30 (the end's year only when
+    it differs)."""
+    end = f"{period.end:%m-%d}" if period.end.year == period.start.year else period.end.isoformat()
+    return f"{period.start.isoformat()} – {end}"
 
 class ReportsScreen(DeskScreen):
     """The standard reports and the open orders' stages: enter opens one."""
@@ -165,7 +177,7 @@ class ReportScreen(DeskScreen):
     def _head(self, status: str = "") -> None:
         title = dict(reports.report_names()).get(self.report_name, self.report_name)
         text = Text(title, style="bold")
-        text.append(f"  {self.period.start.isoformat()} – {self.period.end.isoformat()}")
+        text.append(f"  {span(self.period)}")
         text.append_text(plain(f"  {self.scope.label}"))
         if status:
             text.append("  " + status, style="dim")
@@ -186,8 +198,11 @@ class ReportScreen(DeskScreen):
             self.query_one("#rp-summary", Static).update(plain(message.error, style="bold red"))
             return
         self.report = report = message.report
+        before = report.period.previous()
+        # Short dates, so the line fits 80 columns: 2026-11-01 – 11-30 … 对比 10-01 – 10-31.
         self._head(_("compared with {since} – {until}").format(
-            since=report.period.previous().start.isoformat(), until=report.period.previous().end.isoformat()))
+            since=f"{before.start:%m-%d}" if before.start.year == report.period.start.year
+            else before.start.isoformat(), until=f"{before.end:%m-%d}"))
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
@@ -206,7 +221,9 @@ class ReportScreen(DeskScreen):
             if change is not None:
                 cells.append(str(change[i]))
             width = max([cell_len(column.title), *(cell_len(c) for c in cells)]) if cells else cell_len(column.title)
-            table.add_column(column.title, width=min(16 if i == 0 else 9, max(4, width)))
+            # Money whole (1,234,567.89, never cut to 1,234,567.8): the table scrolls sideways.
+            cap = 16 if i == 0 else (14 if column.kind == "fen" else 9)
+            table.add_column(column.title, width=min(cap, max(4, width)))
         for row, style in lines:
             table.add_row(*(plain(reports.cell_text(c.kind, v) if c.kind != "text" else str(v or ""), style=style)
                             for c, v in zip(report.columns, row, strict=True)))
@@ -261,7 +278,7 @@ class ReportScreen(DeskScreen):
                 self.load()
 
         rows = [PickRow((s.label,), s) for s in choices]
-        self.app.push_screen(PickerModal(title, [(_("Name"), 60)], rows, empty=empty), chosen)
+        self.app.push_screen(PickerModal(title, [(_("Community / building"), 60)], rows, empty=empty), chosen)
 
     def action_community(self) -> None:
         self._pick(_("The report of which community?"), community_scopes(), _("No community yet."))

@@ -5,6 +5,7 @@ typed, and the pick saves it."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from textual.widgets import Input
@@ -73,5 +74,9 @@ class RoomAsker:
                     self.fill(candidate)
                 form.action_save()
 
-            form.app.push_screen(room_picker(match), picked)
+            # The save runs in a worker (widgets.saving): the picker goes up on the app's thread.
+            if threading.current_thread() is threading.main_thread():
+                form.app.push_screen(room_picker(match), picked)
+            else:
+                form.app.call_from_thread(form.app.push_screen, room_picker(match), picked)
         raise ValidationError("room", candidates_question(match))

@@ -43,6 +43,7 @@ from widgets.desk import DeskApp, DeskScreen
 from widgets.form import FormModal
 from widgets.picker import PickerModal, PickRow
 from widgets.safe import plain, safe_text
+from widgets.saving import PendingWrite, start_write
 
 #: The keys the footer shows for each status, in the order of BINDINGS (the next steps
 #: first, then note, priority and cost, which every status allows); keys the signed-in role
@@ -553,17 +554,29 @@ class WorkOrderScreen(DeskScreen):
         if conflict:
             self.refresh_data()
 
+    #: The change `_do` runs, while it runs (widgets.saving), else None.
+    _write: PendingWrite | None = None
+
     def _do(self, act: Callable[[], Any]) -> None:
-        """Run one change now; a refusal shows the data layer's message, a conflict reloads."""
-        try:
-            act()
-        except workorders.ConflictError as exc:
-            self._refused(exc.message, conflict=True)
-            return
-        except FrontDeskError as exc:
-            self._refused(exc.message)
-            return
-        self.refresh_data()
+        """Run one change in a worker (widgets.saving: behind another desk's transaction the
+        screen keeps taking keys, and says so after a few seconds; leaving the screen gives
+        the change up). A refusal shows the data layer's message, a conflict reloads."""
+        if self._write is not None and not self._write.over:
+            return  # one change at a time
+
+        def refused(exc: FrontDeskError) -> None:
+            self._refused(exc.message, conflict=isinstance(exc, workorders.ConflictError))
+
+        def waiting() -> None:
+            self.notify(_("Waiting for another desk… esc gives it up."), severity="warning", markup=False)
+
+        self._write = start_write(self, act, done=lambda _result: self.refresh_data(), refused=refused,
+                                  waiting=waiting)
+
+    def on_unmount(self) -> None:
+        """Left (escape) while a change still waits for another desk: it is given up."""
+        if self._write is not None:
+            self._write.cancel()
 
     def _after_form(self, result: Any) -> None:
         if isinstance(result, forms.Refused):
@@ -830,7 +843,7 @@ class WorkOrderScreen(DeskScreen):
         from data.reports import stage_report
 
         try:
-            view, error = stage_report(self.order_id), ""
+            view, error = stage_report(self.order_id, staff_id=self.app.staff.id), ""
         except FrontDeskError as exc:
             view, error = None, exc.message
         self.app.call_from_thread(self._show_stages, view, error)

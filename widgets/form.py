@@ -36,6 +36,7 @@ from widgets.conflict import (
 )
 from widgets.desk import DeskModal
 from widgets.safe import plain
+from widgets.saving import PendingWrite, start_write
 
 #: The draft key of a form no screen knows how to reopen: restored as a plain copy.
 GENERIC_DRAFT = "form"
@@ -331,6 +332,8 @@ class FormModal(DeskModal[Any]):
             self.focus_next()
 
     def action_save(self) -> None:
+        if self.saving:  # F10 again while the save runs: it is on its way
+            return
         values = self.values()
         for f in self.fields:
             self.query_one(f"#error-{f.name}", Label).update("")
@@ -342,26 +345,66 @@ class FormModal(DeskModal[Any]):
                 self._warned_for = values
                 message.update(plain(warning))
                 return
-        try:
-            result = self.save_callback(values)
-        except ConflictError as exc:
+        self._start_save(values)
+
+    # --- the save runs in a worker ------------------------------------------------------------
+
+    #: The save running now, else None.
+    _write: PendingWrite | None = None
+
+    @property
+    def saving(self) -> bool:
+        """A save is running (in its worker): F10 does nothing, esc gives it up."""
+        return self._write is not None and not self._write.over
+
+    def _start_save(self, values: dict[str, str]) -> None:
+        """Run the save callback in a thread worker (widgets.saving): keys are handled
+        meanwhile, a save still waiting for another desk after a few seconds says so, and
+        esc then cancels it, the form keeping what was typed."""
+        self._write = start_write(
+            self, lambda: self.save_callback(values),
+            done=self.saved, refused=self._save_refused_now, waiting=self._still_waiting)
+
+    def on_unmount(self) -> None:
+        """Closed while its save still waits (the app quits, the session hangs up): the wait
+        is given up, so no thread is left waiting for the lock; a draft keeps the typing."""
+        if self.saving:
+            assert self._write is not None
+            self._write.cancel()
+
+    def _still_waiting(self) -> None:
+        self.query_one("#form-message", Label).update(
+            _("Waiting for another desk… esc cancels, what you typed stays."))
+
+    def saved(self, result: Any) -> None:
+        """The save succeeded (even if esc came too late to stop it): close with its result."""
+        self.query_one("#form-message", Label).update("")
+        self.dismiss(result)
+
+    def _save_refused_now(self, exc: FrontDeskError) -> None:
+        """Say why nothing was saved, under the field it concerns or below the fields;
+        everything typed stays."""
+        message = self.query_one("#form-message", Label)
+        message.update("")
+        if isinstance(exc, ConflictError):
             if self.guard is None:
                 message.update(plain(exc.message))
             else:
                 self._conflict(exc)
             return
-        except ValidationError as exc:
+        if isinstance(exc, ValidationError):
             target = self.query(f"#error-{exc.field}")
             if target:
                 target.first(Label).update(plain(exc.message))
                 self.query_one(f"#field-{exc.field}").focus()
-            else:
-                message.update(plain(str(exc)))
+                return
+            message.update(plain(str(exc)))
             return
-        except FrontDeskError as exc:
-            message.update(plain(exc.message))
-            return
-        self.dismiss(result)
+        self.refused(exc)
+
+    def refused(self, exc: FrontDeskError) -> None:
+        """A refusal no field owns (overridden by a form that acts on its own kind)."""
+        self.query_one("#form-message", Label).update(plain(exc.message))
 
     # --- someone else saved meanwhile ---------------------------------------------------------
 
@@ -447,6 +490,11 @@ class FormModal(DeskModal[Any]):
         return " ".join(parts)
 
     def action_cancel(self) -> None:
+        if self.saving:  # give up the save: it stops waiting, the form stays as typed
+            assert self._write is not None
+            if self._write.cancel():
+                self.query_one("#form-message", Label).update(_("Cancelling…"))
+            return
         if self.is_dirty:
             async def discard(ok: bool | None) -> None:
                 if ok:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import Case, fn
+from peewee import SQL, Case, fn
 
 from data import access
 from data.clock import now as clock_now
@@ -75,11 +75,39 @@ def _as_date(value) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def place_where(since: dt.date, until: dt.date, community_id: int | None = None,
+                building_id: int | None = None):
+    """The calls of a community or building (None: every call): those about a work order
+    of that place, and those without a work order from a person who lived there (an
+    occupancy of a room there overlapping `since`..`until`). A call from an unknown number
+    belongs to no place: it counts for the whole company only."""
+    if community_id is None and building_id is None:
+        return None
+    from data.models import Occupancy, Room, WorkOrder
+
+    order = WorkOrder.select(SQL("1")).where(WorkOrder.id == Call.work_order)
+    room = Room.select(Room.id)
+    if building_id is not None:
+        order = order.where(WorkOrder.building == building_id)
+        room = room.where(Room.building == building_id)
+    else:
+        order = order.where(WorkOrder.community == community_id)
+        room = room.where(Room.community == community_id)
+    lived = Occupancy.select(SQL("1")).where(
+        Occupancy.person == Call.person, Occupancy.room.in_(room),
+        Occupancy.end_date.is_null() | (Occupancy.end_date >= since),
+        Occupancy.start_date.is_null() | (Occupancy.start_date <= until))
+    return (Call.work_order.is_null(False) & fn.EXISTS(order)) | (
+        Call.work_order.is_null() & Call.person.is_null(False) & fn.EXISTS(lived))
+
+
 def call_stats(since: dt.date, until: dt.date, staff_id: int | None = None, *,
-               at: dt.datetime | None = None) -> CallStats:
+               at: dt.datetime | None = None, community_id: int | None = None,
+               building_id: int | None = None) -> CallStats:
     """Statistics of the calls started from `since` to `until` (both included), in SQL
     aggregates that give the same numbers on SQLite and PostgreSQL. `staff_id` keeps that
-    staff member's calls, and the callbacks assigned to them. See the module docstring for
+    staff member's calls, and the callbacks assigned to them; `community_id` or
+    `building_id` that place's calls (`place_where`). See the module docstring for
     the answered rate, the average duration and the callbacks kept on time. Anyone may
     see their own; everyone's, or a colleague's, is a report (supervisors)."""
     if staff_id is None or staff_id != access.current_id():
@@ -95,6 +123,9 @@ def call_stats(since: dt.date, until: dt.date, staff_id: int | None = None, *,
     where = (Call.started_at >= start) & (Call.started_at < end)
     if staff_id is not None:
         where = where & (Call.staff == staff_id)
+    place = place_where(since, until, community_id, building_id)
+    if place is not None:
+        where = where & place
 
     def count_if(cond):
         return fn.SUM(Case(None, ((cond, 1),), 0))
@@ -141,6 +172,8 @@ def call_stats(since: dt.date, until: dt.date, staff_id: int | None = None, *,
         (Call.callback_due <= at) | Call.callback_done_at.is_null(False))
     if staff_id is not None:
         due_where = due_where & (Call.callback_assignee == staff_id)
+    if place is not None:
+        due_where = due_where & place
     cb_due, cb_on_time = Call.select(
         fn.COUNT(Call.id), count_if(Call.callback_done_at <= Call.callback_due)
     ).where(due_where).tuples().first()

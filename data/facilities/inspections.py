@@ -10,7 +10,7 @@ missed; a run started more than the route's grace after the occurrence's start i
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from peewee import JOIN
 
@@ -55,12 +55,14 @@ def parse_reading(text: str, field: str = "reading") -> Decimal:
     """A reading as typed ("0.35", "1,2" is refused): a clear message when it is not a number."""
     cleaned = (text or "").strip()
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        # To the thousandth the database keeps (numeric(12, 3)), so the range is judged on
+        # the value stored, and 999999999.9999 cannot overflow the column once rounded.
+        value = Decimal(cleaned).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP) if len(cleaned) <= 40 else None
+    except (InvalidOperation, ValueError):
         value = None
     if value is None or not value.is_finite() or abs(value) >= Decimal("1e9"):
         raise ValidationError(field, _("“{text}” is not a reading: type a number such as 0.35.").format(
-            text=cleaned))
+            text=cleaned[:40]))
     return value
 
 
@@ -124,11 +126,13 @@ def create_route(data: RouteInput, staff_id: int | None = None) -> RouteRow:
 
 
 def _items(route_id: int) -> tuple[ItemView, ...]:
-    rows = (RouteItem.select(RouteItem, Facility.name.alias("fname"))
+    rows = (RouteItem.select(RouteItem, Facility.name.alias("fname"), Facility.place.alias("fplace"))
             .join(Facility, join_type=JOIN.LEFT_OUTER, on=(RouteItem.facility == Facility.id))
             .where(RouteItem.route == route_id).order_by(RouteItem.seq, RouteItem.id).objects())
+    # The place the walker goes to: the item's own, else its facility's (as the work order
+    # a finding opens says).
     return tuple(ItemView(r.id, r.seq, r.text, r.kind, r.low, r.high, r.unit, r.facility_id,
-                          r.fname or "", r.place) for r in rows)
+                          r.fname or "", r.place or r.fplace or "") for r in rows)
 
 
 def _route_row(route: InspectionRoute) -> RouteRow:
@@ -326,7 +330,7 @@ def record_answer(run_id: int, item_id: int, staff_id: int, *, ok: bool | None =
         if item.kind == "reading":
             if reading is None or (isinstance(reading, str) and not reading.strip()):
                 raise ValidationError("reading", _("Type the reading of “{item}”.").format(item=item.text))
-            value = reading if isinstance(reading, Decimal) else parse_reading(str(reading))
+            value = parse_reading(str(reading))  # a Decimal too: bounded, to the thousandth
             in_range = ((item.low is None or value >= item.low) and (item.high is None or value <= item.high))
             ok = in_range if ok is None else (ok and in_range)
         elif item.kind == "check":

@@ -240,7 +240,7 @@ def _orders() -> Subject:
               "kind": _code(N_("Kind"), lambda: W.kind, lambda: _vocab().WORK_ORDER_KINDS),
               "priority": _code(N_("Priority"), lambda: W.priority, lambda: _vocab().PRIORITIES),
               "status": _code(N_("Status"), lambda: W.status, lambda: _vocab().WORK_ORDER_STATUSES),
-              "staff": _fk(N_("Technician"), lambda: W.assignee, _names_staff, _find_staff),
+              "staff": _fk(N_("Repair technician"), lambda: W.assignee, _names_staff, _find_staff),
               "source": _code(N_("Channel"), lambda: W.channel, lambda: _vocab().CHANNELS),
               **_time_dims(lambda: W.created_at)},
         fields={"resolve_hours": Field(N_("hours to resolve"), "hours",
@@ -735,7 +735,7 @@ def run_custom(d: Definition, period: Period, *, name: str = "", at: dt.datetime
         name="custom", title=name or describe(d), period=period, scope=_scope(d),
         columns=group_columns + tuple(columns), rows=tuple(_label(s, d.groups, rows)),
         totals=(_("Total"), *pad, *total[0]) if total else None,
-        previous=(_("Previous period"), *pad, *before[0]) if before else None,
+        previous=(_("The previous period"), *pad, *before[0]) if before else None,
         notes=tuple(notes), chart=len(d.groups), generated_at=at,
         generated_by=actor.login if actor else "system",
         filters=filter_lines(d))

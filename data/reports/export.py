@@ -19,7 +19,7 @@ def _header(report: Report) -> list[list[object]]:
     when = f"{report.generated_at:%Y-%m-%d %H:%M}" if report.generated_at else ""
     return [
         [report.title],
-        [_("Period"), f"{report.period.start.isoformat()} – {report.period.end.isoformat()}", report.period.text],
+        [_("Report period"), f"{report.period.start.isoformat()} – {report.period.end.isoformat()}", report.period.text],
         [_("Compared with"), f"{prev.start.isoformat()} – {prev.end.isoformat()}", prev.text],
         [_("Scope"), report.scope.label or _("the whole company")],
         [_("Run"), when, report.generated_by],

@@ -118,12 +118,16 @@ def _spans(order: WorkOrder, at: dt.datetime) -> tuple[list[StageSpan], float]:
     return spans, current
 
 
-def stage_report(order_id: int, at: dt.datetime | None = None) -> StageView:
-    """The stage report of a work order (anyone who may see the order)."""
+def stage_report(order_id: int, at: dt.datetime | None = None, *, staff_id: int | None = None) -> StageView:
+    """The stage report of a work order (anyone who may see the order: a technician only
+    their own and their territory's, data.territory)."""
+    from data.territory import check_order_visible
+
     at = at or clock_now()
     order = WorkOrder.get_or_none(WorkOrder.id == order_id)
     if order is None:
         raise NotFoundError(_("There is no work order {id}.").format(id=order_id))
+    check_order_visible(order, staff_id)
     spans, current = _spans(order, at)
     end = order.resolved_at if order.resolved_at and order.status not in OPEN_STATUSES else at
     elapsed = _hours(end - order.created_at)

@@ -42,8 +42,9 @@ class ReportKind:
 def _calls_by_day(period: Period, scope: Scope, at: dt.datetime) -> Parts:
     from data.calls.statistics import call_stats
 
-    now_stats = call_stats(period.start, period.end, at=at)
-    before = call_stats(period.previous().start, period.previous().end, at=at)
+    place = dict(community_id=scope.community_id, building_id=scope.building_id)
+    now_stats = call_stats(period.start, period.end, at=at, **place)
+    before = call_stats(period.previous().start, period.previous().end, at=at, **place)
     columns = (ReportColumn("day", _("Day"), "text"), ReportColumn("calls", _("Calls")),
                ReportColumn("inbound", _("Inbound")), ReportColumn("outbound", _("Outbound")))
     rows = tuple((d.isoformat(), i + o, i, o) for d, i, o in now_stats.by_day)
@@ -72,17 +73,23 @@ def _hour():
 
 
 def _calls_by_hour(period: Period, scope: Scope, at: dt.datetime) -> Parts:
+    from data.calls.statistics import place_where
+
     def hours(p: Period) -> dict[int, int]:
         hour = _hour()
-        return {int(h): int(n) for h, n in Call.select(hour, fn.COUNT(Call.id)).where(
-            Call.started_at >= p.since, Call.started_at < p.until).group_by(hour).tuples()}
+        where = (Call.started_at >= p.since) & (Call.started_at < p.until)
+        place = place_where(p.start, p.end, scope.community_id, scope.building_id)
+        if place is not None:
+            where &= place
+        return {int(h): int(n) for h, n in Call.select(hour, fn.COUNT(Call.id)).where(where)
+                .group_by(hour).tuples()}
 
     now_h, before_h = hours(period), hours(period.previous())
     columns = (ReportColumn("hour", _("Hour"), "text"), ReportColumn("calls", _("Calls")),
-               ReportColumn("previous", _("Previous period")))
+               ReportColumn("previous", _("The previous period")))
     rows = tuple((f"{h:02d}:00", now_h.get(h, 0), before_h.get(h, 0)) for h in range(24))
     total = (_("Total"), sum(now_h.values()), sum(before_h.values()))
-    return columns, rows, total, (_("Previous period"), sum(before_h.values()), None), ()
+    return columns, rows, total, (_("The previous period"), sum(before_h.values()), None), ()
 
 
 # --- fees -------------------------------------------------------------------------------------
@@ -111,34 +118,39 @@ def _fee_rates(period: Period, scope: Scope, at: dt.datetime) -> Parts:
         return out
 
     columns = (ReportColumn("month", _("Month"), "text"), ReportColumn("where", _("Community / building"), "text"),
-               ReportColumn("billed", _("Billed"), "fen"), ReportColumn("collected", _("Collected"), "fen"),
+               ReportColumn("billed", _("Billed"), "fen"), ReportColumn("collected", _("Money collected"), "fen"),
                ReportColumn("collection_rate", _("Collection rate (收缴率)"), "rate"),
                ReportColumn("arrears_start", _("Arrears at start"), "fen"),
                ReportColumn("arrears_collected", _("Arrears collected"), "fen"),
                ReportColumn("arrears_rate", _("Arrears rate (清欠率)"), "rate"))
 
     def row(r) -> tuple:
+        # Fractions from the fen (RateRow's own rates are percentages, rounded).
         return (r.period, f"{r.community} {r.building}".strip(), r.billed_fen, r.collected_fen,
-                _f(r.collection_rate), r.arrears_start_fen, r.arrears_collected_fen, _f(r.arrears_rate))
+                _ratio(r.collected_fen, r.billed_fen), r.arrears_start_fen, r.arrears_collected_fen,
+                _ratio(r.arrears_collected_fen, r.arrears_start_fen))
 
-    def total(rs: list) -> tuple | None:
+    def total(rs: list, first_month: str) -> tuple | None:
         # One line per month and place: the company's (or community's, building's) own lines.
         top = [r for r in rs if (not r.building) == (scope.building_id is None)]
         if not top:
             return None
         billed, coll = sum(r.billed_fen for r in top), sum(r.collected_fen for r in top)
-        first = [r for r in top if r.period == top[0].period]
+        # 清欠率 of the whole period: the arrears at its start and what was collected on them
+        # by the cut-off — the first month's line. A later month's line counts the same
+        # payments again (its "earlier bills" include the period's first months).
+        first = [r for r in top if r.period == first_month]
         start = sum(r.arrears_start_fen for r in first)
-        back = sum(r.arrears_collected_fen for r in top)
-        return (_("Total"), "", billed, coll, coll / billed if billed else None, start, back,
-                back / start if start else None)
+        back = sum(r.arrears_collected_fen for r in first)
+        return (_("Total"), "", billed, coll, _ratio(coll, billed), start, back, _ratio(back, start))
 
     now_rows, before_rows = rates(period), rates(period.previous())
-    return columns, tuple(row(r) for r in now_rows), total(now_rows), total(before_rows), ()
+    return (columns, tuple(row(r) for r in now_rows), total(now_rows, period.months()[0]),
+            total(before_rows, period.previous().months()[0]), ())
 
 
-def _f(value) -> float | None:
-    return float(value) if value is not None else None
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
 
 
 #: Arrears ageing buckets: (key, months old from, to) — as data.fees.arrears buckets them.
@@ -169,7 +181,7 @@ def _ageing(period: Period, scope: Scope, at: dt.datetime) -> Parts:
 
     now_b, before_b = buckets(period), buckets(period.previous())
     columns = (ReportColumn("age", _("Months overdue"), "text"), ReportColumn("due", _("Unpaid"), "fen"),
-               ReportColumn("bills", _("Room-months")), ReportColumn("previous", _("Previous period"), "fen"))
+               ReportColumn("bills", _("Room-months")), ReportColumn("previous", _("The previous period"), "fen"))
     rows = tuple((key, now_b[key][0], now_b[key][1], before_b[key][0]) for key, _a, _b in AGEING)
     total = (_("Total"), sum(v[0] for v in now_b.values()), sum(v[1] for v in now_b.values()),
              sum(v[0] for v in before_b.values()))
@@ -181,13 +193,15 @@ def _ageing(period: Period, scope: Scope, at: dt.datetime) -> Parts:
 
 def _leads(period: Period, scope: Scope, at: dt.datetime) -> Parts:
     from data.leads.statistics import funnel
-    from data.leads.values import PIPELINE
+    from data.leads.values import LEAD_SOURCES, LEAD_STAGES, PIPELINE
+    from data.vocab import label
 
     def run(p: Period):
         return funnel("source", p.start, p.end, community_id=scope.community_id)
 
     columns = (ReportColumn("source", _("Source"), "text"), ReportColumn("leads", _("Leads")),
-               *(ReportColumn(f"reached_{s}", _("Reached {stage}").format(stage=s)) for s in PIPELINE[1:-1]),
+               *(ReportColumn(f"reached_{s}", _("Reached {stage}").format(stage=_(LEAD_STAGES[s])))
+                 for s in PIPELINE[1:-1]),
                ReportColumn("won", _("Won")), ReportColumn("lost", _("Lost")),
                ReportColumn("win_rate", _("Won of leads"), "rate"))
 
@@ -196,12 +210,16 @@ def _leads(period: Period, scope: Scope, at: dt.datetime) -> Parts:
                 r.won / r.total if r.total else None)
 
     now_f, before_f = run(period), run(period.previous())
-    return (columns, tuple(row(r.key, r) for r in now_f.rows),
+    return (columns, tuple(row(label(LEAD_SOURCES, r.key) if r.key else "—", r) for r in now_f.rows),
             row(_("Total"), now_f.total) if now_f.total.total else None,
-            row(_("Previous period"), before_f.total) if before_f.total.total else None, ())
+            row(_("The previous period"), before_f.total) if before_f.total.total else None, ())
 
 
 def _surveys(period: Period, scope: Scope, at: dt.datetime) -> Parts:
+    from types import SimpleNamespace
+
+    from data.models import Room, SurveyAnswer, SurveyHousehold
+    from data.surveys.results import _index
     from data.surveys.results import _results as results
 
     def found(p: Period) -> list:
@@ -223,12 +241,36 @@ def _surveys(period: Period, scope: Scope, at: dt.datetime) -> Parts:
         return (_("Total"), sum(r.answered for r in rs), sum(r.households for r in rs),
                 sum(i * n for i, n in scored) / weight if weight else None)
 
-    now_r, before_r = found(period), found(period.previous())
+    def in_building(p: Period) -> list:
+        """A building's report: its households of each survey, the index of their answers."""
+        where = (Survey.created_at >= p.since) & (Survey.created_at < p.until)
+        where &= Survey.community == scope.community_id
+        out = []
+        for sid, name in (Survey.select(Survey.id, Survey.name).where(where)
+                          .order_by(Survey.created_at, Survey.id).limit(200).tuples()):
+            of = (SurveyHousehold.survey == sid) & (Room.building == scope.building_id)
+            sample, answered = SurveyHousehold.select(
+                fn.COUNT(SurveyHousehold.id), fn.COUNT(SurveyHousehold.answered_at)).join(Room).where(of) \
+                .tuples().get()
+            score, n = (SurveyAnswer.select(fn.SUM(SurveyAnswer.score), fn.COUNT(SurveyAnswer.score))
+                        .join(SurveyHousehold).join(Room).where(of).tuples().get())
+            if sample:
+                out.append(SimpleNamespace(survey=SimpleNamespace(name=name), answered=int(answered or 0),
+                                           households=int(sample), index=_index(score, n)))
+        return out
+
+    read = found if scope.building_id is None else in_building
+    now_r, before_r = read(period), read(period.previous())
     rows = tuple((r.survey.name, r.answered, r.households, r.index) for r in now_r)
     return columns, rows, total(now_r), total(before_r), ()
 
 
 # --- the list ----------------------------------------------------------------------------------
+
+
+#: How the calls of a community or building are told apart (data.calls.statistics.place_where).
+CALLS_PLACE = N_("A community's or building's calls: those about its work orders and those from people "
+                 "living there; calls from unknown numbers count for the whole company only.")
 
 
 def _orders(group: str) -> Callable[[Period, Scope, dt.datetime], Parts]:
@@ -241,8 +283,8 @@ REPORTS: dict[str, ReportKind] = {k.name: k for k in (
     ReportKind("orders-technician", N_("Work orders by technician"), _orders("technician")),
     ReportKind("staff", N_("Staff: orders, ratings, missed deadlines"),
                lambda p, s, at: wo.staff_report_parts(p, s, at), chart=5),
-    ReportKind("calls", N_("Calls by day"), _calls_by_day, notes=(N_("Calls cover the whole company."),)),
-    ReportKind("calls-hours", N_("Calls by hour"), _calls_by_hour, notes=(N_("Calls cover the whole company."),)),
+    ReportKind("calls", N_("Calls by day"), _calls_by_day, notes=(CALLS_PLACE,)),
+    ReportKind("calls-hours", N_("Calls by hour"), _calls_by_hour, notes=(CALLS_PLACE,)),
     ReportKind("fees", N_("Fee collection (收缴率, 清欠率)"), _fee_rates, chart=4),
     ReportKind("fees-ageing", N_("Arrears ageing"), _ageing),
     ReportKind("leads", N_("Leads funnel"), _leads),
@@ -270,6 +312,8 @@ def run_report(name: str, period: Period, scope: Scope, *, at: dt.datetime | Non
     # lead.manage, reports), which the service account does not hold: read as the system.
     with access.acting(None):
         columns, rows, totals, previous, summary = kind.build(period, scope, at)
+    if previous is not None and columns[0].kind == "text":  # never a second "Total" line
+        previous = (_("The previous period"), *previous[1:])
     return Report(name=kind.name, title=_(kind.title), period=period, scope=scope, columns=columns,
                   rows=rows, totals=totals, previous=previous, summary=summary,
                   notes=tuple(_(n) for n in kind.notes), chart=kind.chart,

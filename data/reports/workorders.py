@@ -185,7 +185,7 @@ WO_COLUMNS = ("count", "response_on_time", "resolution_on_time", "median_hours",
 
 
 def order_columns(group: str) -> tuple[ReportColumn, ...]:
-    heading = {"category": _("Category"), "building": _("Building"), "technician": _("Technician")}[group]
+    heading = {"category": _("Category"), "building": _("Building"), "technician": _("Repair technician")}[group]
     return (ReportColumn(group, heading, "text"), ReportColumn("count", _("Orders")),
             ReportColumn("response_on_time", _("Response on time"), "rate"),
             ReportColumn("resolution_on_time", _("Done on time"), "rate"),
@@ -212,7 +212,7 @@ def order_report_parts(group: str, period: Period, scope: Scope, at: dt.datetime
     totals = _figures(tm, _medians(where, None, {None: tm[5]})[None]) if tm else None
     previous, pm = _totals(period.previous(), scope, at)
     total_row = (_("Total"), *totals) if totals else None
-    prev_row = (_("Previous period"), *previous) if previous else None
+    prev_row = (_("The previous period"), *previous) if previous else None
     promise = callback_promise()
     rate = total_row[7] if total_row else None
     below = rate is not None and rate * 100 < promise
@@ -292,4 +292,4 @@ def staff_report_parts(period: Period, scope: Scope, at: dt.datetime | None = No
                            n_flagged, p_flagged, "int"),
                SummaryLine("missed", _("Missed deadlines"), n_missed, p_missed, "int"))
     return (staff_columns(), tuple(rows), (_("Total"), *total(per)) if per else None,
-            (_("Previous period"), *total(prev)) if prev else None, summary)
+            (_("The previous period"), *total(prev)) if prev else None, summary)

@@ -5,6 +5,7 @@ and the keys that save it, turn it into a work order or promise a callback."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Any
@@ -47,6 +48,7 @@ from screens.calls.pane import (
 from widgets.choice_strip import ChoiceStrip
 from widgets.confirm import ConfirmModal
 from widgets.safe import safe_text
+from widgets.saving import PendingWrite, start_write
 
 #: Pause after the last keystroke in the number field before matching or searching.
 DEBOUNCE_S = 0.15
@@ -343,7 +345,13 @@ class InboundCallPane(CallerSearch, CallsPane):
         return getattr(self.match, "incident", None) if self.draft is not None else None
 
     async def action_escape(self) -> None:
-        """escape during a call: drop it, once confirmed."""
+        """escape during a call: drop it, once confirmed; while its save runs, give the save
+        up (it stops waiting for another desk; the call stays on the panel as typed)."""
+        if self.saving:
+            assert self._write is not None
+            if self._write.cancel():
+                self.notify(_("Cancelling…"), markup=False)
+            return
         def confirmed(ok: bool | None) -> None:
             if ok:
                 self._end_call()
@@ -508,12 +516,15 @@ class InboundCallPane(CallerSearch, CallsPane):
             work_order_id=work_order_id, incident_id=draft.incident_id, ring_id=draft.ring_id,
         )
 
+    def _ticket_call_input(self) -> Any:
+        """The call as it is now, for the new-order form's save (run in a worker: the
+        widgets are read on the app's thread)."""
+        if threading.current_thread() is threading.main_thread():
+            return self._call_input(outcome="ticket")
+        return self.app.call_from_thread(self._call_input, outcome="ticket")
+
     def _callback_of(self) -> int | None:
         return self.draft.callback_of if self.draft is not None else None
-
-    def _log(self, data: Any) -> Any:
-        """Log the call (and mark the callback it answers done): one data operation."""
-        return call_data.log_call_answering(data, self.app.staff.id, self._callback_of())
 
     def _settle_match(self) -> None:
         """Keys typed ahead (F10 or `w` right after the number, over a slow link) must act on
@@ -530,19 +541,46 @@ class InboundCallPane(CallerSearch, CallsPane):
         if self.draft is not None and self.draft.person_id is None and self.match is not None:
             self.draft.person_name = self.match.name
 
+    #: The call's save while it runs (widgets.saving), else None.
+    _write: PendingWrite | None = None
+
+    @property
+    def saving(self) -> bool:
+        return self._write is not None and not self._write.over
+
     def action_save_call(self) -> None:
-        """enter / F10: log the call as it is."""
-        if self.draft is None:
+        """enter / F10: log the call as it is, in a worker (a desk waiting behind another
+        desk's transaction stays responsive; escape then gives the save up)."""
+        if self.draft is None or self.saving:
             return
         self._settle_match()
-        self.draft.frozen_s = self.elapsed()
-        try:
-            view = self._log(self._call_input())
-        except FrontDeskError as exc:
-            self.draft.frozen_s = None
-            self._refused(exc)
-            return
-        self._saved(view, None)
+        draft = self.draft
+        draft.frozen_s = self.elapsed()
+        data = self._call_input()
+        staff_id, callback_of = self.app.staff.id, self._callback_of()
+
+        def refused(exc: FrontDeskError) -> None:
+            draft.frozen_s = None
+            if self.draft is draft:
+                self._refused(exc)
+
+        def done(view: Any) -> None:
+            if self.draft is draft:
+                self._saved(view, None)
+
+        self._write = start_write(
+            self, lambda: call_data.log_call_answering(data, staff_id, callback_of),
+            done=done, refused=refused, waiting=self._still_waiting)
+
+    def on_unmount(self) -> None:
+        """Closed while the call's save still waits (the app quits): the wait is given up."""
+        if self.saving:
+            assert self._write is not None
+            self._write.cancel()
+
+    def _still_waiting(self) -> None:
+        self.notify(_("Waiting for another desk… esc cancels, what you typed stays."),
+                    severity="warning", markup=False)
 
     def _refused(self, exc: FrontDeskError) -> None:
         if isinstance(exc, ValidationError) and exc.field == "number":
@@ -584,7 +622,7 @@ class InboundCallPane(CallerSearch, CallsPane):
             self.screen, then=then, person_id=self._person_id(), room_id=rooms[0][0] if rooms else None,
             title=summary.splitlines()[0][:60] if summary else "", description=summary,
             kind=CATEGORY_KIND.get(draft.category or "", "repair"),
-            phone=number, call=lambda: self._call_input(outcome="ticket"),
+            phone=number, call=self._ticket_call_input,
             callback_of=self._callback_of(), call_logged=logged.append,
         )
 

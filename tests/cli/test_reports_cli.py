@@ -87,3 +87,62 @@ def test_refusals(env, capsys):
     err = capsys.readouterr().err
     assert "month:2027-13" in err or "13" in err
     assert run(env, "report", "run", "staff", "--out", str(env.tmp / "x.pdf"), user="super1") != 0
+
+
+def test_out_replaces_a_file_whole_and_refuses_links_folders_and_fifos(env, capsys):
+    """--out: the file cron names each month is replaced; a symbolic link on the way (a
+    folder's), a folder, a FIFO are refused with the reason, nothing written."""
+    import os
+
+    target = env.tmp / "monthly.xlsx"
+    target.write_bytes(b"last month")
+    assert run(env, "report", "run", "staff", "--out", str(target), user="super1") == 0
+    assert load_workbook(target).active.cell(row=1, column=1).value  # a workbook now
+    assert not [p for p in env.tmp.iterdir() if p.name.startswith(".report-")]  # no leftover
+    real = env.tmp / "real"
+    real.mkdir()
+    (env.tmp / "via").symlink_to(real, target_is_directory=True)
+    capsys.readouterr()
+    assert run(env, "report", "run", "staff", "--out", str(env.tmp / "via" / "x.xlsx"), user="super1") != 0
+    assert "符号链接" in capsys.readouterr().err and not list(real.iterdir())
+    folder = env.tmp / "folder.xlsx"
+    folder.mkdir()
+    assert run(env, "report", "run", "staff", "--out", str(folder), user="super1") != 0
+    assert "不是普通文件" in capsys.readouterr().err
+    fifo = env.tmp / "pipe.csv"
+    os.mkfifo(fifo)
+    assert run(env, "report", "run", "staff", "--out", str(fifo), user="super1") != 0  # never blocks
+    assert "不是普通文件" in capsys.readouterr().err
+
+
+def test_send_refused_before_anything_is_written(env, capsys):
+    out = env.tmp / "never.xlsx"
+    assert run(env, "report", "run", "staff", "--out", str(out), "--send", "true", user="super1") != 0
+    assert "--send" in capsys.readouterr().err and not out.exists()
+
+
+def test_tech_and_desk_see_no_report_nor_shared_definition(env, capsys):
+    f.staff("tech1", "王工", "tech")
+    assert run(env, "report", "save", "投诉", "--subject", "orders", "--group", "category", "--share",
+               user="super1") == 0
+    for who in ("tech1", "desk1"):
+        for argv in (("report", "list"), ("report", "show", "super1/投诉"), ("report", "show", "staff"),
+                     ("report", "run", "super1/投诉", "--out", str(env.tmp / f"{who}.csv"))):
+            assert run(env, *argv, user=who) != 0
+        assert not (env.tmp / f"{who}.csv").exists()
+    err = capsys.readouterr().err
+    assert "无权运行报表" in err and "定时" not in err  # says what was refused: reports, not only cron's
+
+
+def test_show_prints_large_sums_whole(env, capsys):
+    """report show: a column as wide as its widest figure (it cut 1,480,009.62 to 1,480,009.)."""
+    from data.models import Bill, FeeItem, Room
+
+    room = Room.get()
+    item = FeeItem.create(community=room.community, name="物业费", basis="area")
+    Bill.create(community=room.community, building=room.building, room=room, item=item, period="2027-01",
+                starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2027, 1, 31), amount_fen=148000962)
+    assert run(env, "report", "show", "fees", "--period", "month:2027-01", "--community", "JX",
+               user="super1") == 0
+    out = capsys.readouterr().out
+    assert "1,480,009.62" in out and "0.0%" in out and "上期" not in out.split("合计")[0]

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The data kernel (STYLE.md): pure helpers any layer may use.
 KERNEL = ("data/i18n.py", "data/errors.py", "data/clock.py", "data/validators.py",
           "data/vocab.py", "data/pinyin.py", "data/rooms.py", "data/idnumbers.py",
-          "data/limits.py", "data/stamps.py")
+          "data/limits.py", "data/stamps.py", "data/waits.py")
 
 
 def _module_name(path: Path) -> str:

@@ -125,3 +125,28 @@ async def test_the_supervisor_home_flags_missed_routes_and_inspections_due(team,
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(desk, pilot)
         assert "漏检" not in screen_text(desk)
+
+
+async def test_keys_typed_at_once_on_a_phone_reach_the_next_item(team):
+    """A walker types ahead over a slow link: ``1`` (normal) then the next item's reading
+    ``0.18 enter`` then ``y`` in one burst — the reading reaches its box (not lost while the
+    answer was being stored), the low pump pressure becomes its work order; the item shows
+    its facility's place though the item names none."""
+    app = FrontDeskApp(sign_in("tech1"), "test.db")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("inspections")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "泵房无积水" in screen_text(app))
+        await pilot.press("1", "0", ".", "1", "8", "enter")
+        await wait_for(pilot, lambda: "y 开工单" in screen_text(app))
+        assert "0.18 MPa" in screen_text(app)
+        assert "地点：2号楼地下泵房" in screen_text(app)  # the pump's place
+        answers = {a.item.text: a for a in RunAnswer.select()}
+        assert answers["泵房无积水"].ok and answers["水泵出口压力"].reading == Decimal("0.18")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: WorkOrder.select().exists())
+        [order] = WorkOrder.select()
+        assert order.facility_id == team["pump"].id and order.location == "2号楼地下泵房"
+        assert order.building_id == team["pump"].building_id

@@ -70,6 +70,7 @@ async def test_build_preview_and_save_complaints_by_category_and_month(estate):
         await wait_for(pilot, lambda: "噪音测试" in screen_text(app), timeout=30)
         text = screen_text(app)
         assert "2027-01" in text and "2" in text
+        assert "期间：last-month（2027-01-01 – 01-31）" in text  # the days the period stands for
         await pilot.press("s")
         await settle(app, pilot)
         for key in "complaints":

@@ -87,22 +87,30 @@ async def test_work_order_report_next_period_and_xlsx(w):
         rows = _table(app)
         by_name = {r[0]: r for r in rows}
         assert by_name["水电测试"][1] == "2" and by_name["门窗测试"][1] == "1"
-        assert by_name["合计"][1] == "3" and by_name["上一段"][1] == "1" and by_name["较上期"][1] == "+2"
+        assert by_name["合计"][1] == "3" and by_name["上期"][1] == "1" and by_name["较上期"][1] == "+2"
         text = screen_text(app)
-        assert "2027-01-01 – 2027-01-31" in text and "2026-12-01 – 2026-12-31" in text
+        # The header fits 80 columns: the period, the scope and the period compared with.
+        assert "2027-01-01 – 01-31  全公司  对比 2026-12-01 – 12-31" in text
         assert "█" in text  # the chart of the orders
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: app.screen.report is not None and app.screen.report.period.text == "month:2027-02")
         await settle(app, pilot)
         by_name = {r[0]: r for r in _table(app)}
-        assert by_name["合计"][1] == "2" and by_name["上一段"][1] == "3" and by_name["较上期"][1] == "-1"
-        assert "2027-02-01 – 2027-02-28" in screen_text(app)
+        assert by_name["合计"][1] == "2" and by_name["上期"][1] == "3" and by_name["较上期"][1] == "-1"
+        assert "2027-02-01 – 02-28" in screen_text(app)
+        await pilot.press("b")  # the building picker names what it lists
+        await settle(app, pilot)
+        assert "哪个楼栋的报表" in screen_text(app) and "小区/楼栋" in screen_text(app)
+        assert "姓名" not in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
         await pilot.press("x")
         await wait_for(pilot, lambda: bool(app.screen.last_export))
         book = load_workbook(app.screen.last_export)
         sheet = book.active
         assert sheet["B2"].value == "2027-02-01 – 2027-02-28" and sheet["C2"].value == "month:2027-02"
         assert sheet["B3"].value == "2027-01-01 – 2027-01-31"
+        assert (sheet["A2"].value, sheet["A11"].value) == ("报表期间", "上期")  # not 工期, 上一段
         assert sheet["C5"].value == "super1"
         assert str(w["exports"]) in app.screen.last_export
 
@@ -143,3 +151,29 @@ async def test_open_stages_list_and_the_stage_block(w):
         assert f"阶段报告 {w['open'].number}" in text
         assert "处理中 · 28.0 小时" in text  # in progress since Feb 9 08:00, now Feb 10 12:00
         assert "52.0 小时" in text  # open since Feb 8 08:00
+
+
+async def test_fee_report_shows_money_whole_and_names_each_bar(w):
+    """收费 at 80×24: a sum is never cut (240,617.30, not 240,617.3), the rates are percentages
+    (79.1 %, not 7909 %), and two communities' bars of one month say which is which."""
+    from data.models import Allocation, Bill, Community, FeeItem, Room
+
+    other = f.community("阳光水岸", code="YG")
+    f.room(other, building="1", entrance="1", number="101")
+    for room, amount, paid in ((Room.get(Room.community == Community.get(code="JX")), 24061730, 19031330),
+                               (Room.get(Room.community == other), 25264550, 20158180)):
+        item = FeeItem.create(community=room.community, name="物业费", basis="area")
+        Bill.create(community=room.community, building=room.building, room=room, item=item, period="2027-01",
+                    starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2027, 1, 31), amount_fen=amount,
+                    paid_fen=paid)
+        Allocation.create(bill=Bill.select().order_by(Bill.id.desc()).get(), amount_fen=paid,
+                          at=dt.datetime(2027, 1, 20, 9))
+    app = FrontDeskApp(sign_in("super1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ReportScreen("fees"))
+        await wait_for(pilot, lambda: app.screen.report is not None)
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "240,617.30" in text and "190,313.30" in text and "79.1%" in text
+        assert "2027-01 锦绣花园" in text and "2027-01 阳光水岸" in text  # the chart's bars

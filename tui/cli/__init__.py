@@ -71,10 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=5, metavar="N", help=_("repetitions per measure"))
     p.add_argument("--sizes", default="10000,1000000", metavar="N,N",
                    help=_("database sizes in owners (default 10000,1000000)"))
-    p.add_argument("--only", choices=["fees", "reports", "bytes"], default="",
+    p.add_argument("--only", choices=["fees", "reports", "search", "bytes"], default="",
                    help=_("run one benchmark: fees (billing a month, the arrears list; sizes in rooms), "
-                          "reports (a month's work-order reports; sizes in work orders), "
-                          "bytes (written to a pseudo-terminal per action, 120×40)"))
+                          "reports (a month's work-order reports; sizes in work orders)") + "; "
+                   + _("search (owner search by kind of query; sizes in owners)") + "; "
+                   + _("bytes (written to a pseudo-terminal per action, 120×40)"))
     tickets.add_parsers(sub)
     calls.add_parsers(sub)
     phone_gate.add_parsers(sub)

@@ -2,8 +2,9 @@
 (or as JSON), or written to XLSX/CSV for cron with `--send CMD` to mail them on.
 
 Where `run` writes: without --out, a new file of the user's export folder (data.exports);
-with --out, that file (never the open database or a sidecar, never through a symbolic
-link). Reports are for leads and the service account only, never a desk clerk's session,
+with --out, that file, replaced whole (never the open database or a sidecar, never a
+folder, device or FIFO, never through a symbolic link — of the file or of a folder on the
+way). Reports are for leads and the service account only, never a desk clerk's session,
 so --out is as trusted as the account. `--send CMD` (administrators and the service
 account) runs CMD split like a shell would but without one, the file's path appended (or
 put where ``{file}`` stands), with a timeout."""
@@ -11,6 +12,7 @@ put where ``{file}`` stands), with a timeout."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -110,9 +112,11 @@ def _print(report) -> None:
     print(_("{period} ({since} – {until}) · {scope} · compared with {previous}").format(
         period=report.period.text, since=report.period.start, until=report.period.end,
         scope=report.scope.label, previous=report.period.previous().text))
-    widths = [max(10, min(24, width(c.title) + 1)) for c in report.columns]
-    print("  ".join(pad(c.title, w) for c, w in zip(report.columns, widths, strict=True)))
     lines = list(report.rows) + [r for r in (report.totals, report.previous) if r is not None]
+    # As wide as the heading or the widest figure (1,480,009.00 whole), at most 24 cells.
+    widths = [max(10, min(24, max([width(c.title), *(width(cell_text(c.kind, r[i])) for r in lines)]) + 1))
+              for i, c in enumerate(report.columns)]
+    print("  ".join(pad(c.title, w) for c, w in zip(report.columns, widths, strict=True)))
     for row in lines:
         print("  ".join(pad(cell_text(c.kind, v), w) for c, v, w in zip(report.columns, row, widths, strict=True)))
     for s in report.summary:
@@ -124,29 +128,63 @@ def _print(report) -> None:
 
 
 def _write_out(target: str, data: bytes) -> Path:
-    """Write `data` to the file --out names: never the database or a sidecar, never
-    through a symbolic link (O_NOFOLLOW), replacing a regular file of that name."""
+    """Write `data` to the file --out names, replacing a regular file of that name whole
+    (a new file renamed over it: a failed write leaves the old one as it was). Refused: the
+    database or a sidecar, a name that is a folder, device, FIFO or symbolic link, and a
+    path through a symbolic link (any folder on the way)."""
+    import stat
+    import tempfile
+
     from data.exports import refuse_database
 
-    path = Path(os.path.expanduser(target))
+    path = Path(os.path.abspath(os.path.expanduser(target)))
     refuse_database(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    folder = path.parent
+    for part in (folder, *folder.parents):
+        if part.is_symlink():
+            raise ValidationError("--out", _("Cannot write {path}: {link} is a symbolic link; give the real "
+                                             "folder.").format(path=target, link=part))
     try:
-        fd = os.open(path, flags, 0o640)
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
     except OSError as exc:
         raise ValidationError("--out", _("Cannot write {path}: {error}").format(
             path=target, error=exc.strerror or exc)) from exc
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise ValidationError("--out", _("Cannot write {path}: it exists and is not a regular file (a folder, "
+                                         "link, device or FIFO).").format(path=target))
+    try:
+        fd, temp = tempfile.mkstemp(prefix=".report-", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ValidationError("--out", _("Cannot write {path}: {error}").format(
+            path=target, error=exc.strerror or exc)) from exc
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, 0o640)
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise ValidationError("--out", _("Cannot write {path}: {error}").format(
+            path=target, error=exc.strerror or exc)) from exc
     return path
 
 
-def _send(command: str, path: Path, staff) -> None:
+def _may_send(staff) -> None:
     from data import access
-    from data.programs import command_args, run_program
 
     if staff.role not in (access.ADMIN, access.SERVICE):
         raise PermissionDenied(_("Only administrators and the service account may use --send."))
+
+
+def _send(command: str, path: Path, staff) -> None:
+    from data.programs import command_args, run_program
+
+    _may_send(staff)
     argv = command_args(command, _("send command"), {"file": str(path.resolve())}, [str(path.resolve())])
     if isinstance(argv, str):
         raise ValidationError("--send", argv)
@@ -204,6 +242,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     if args.report_command in ("save", "delete", "share"):
         return _change_saved(args, staff)
+    if args.report_command == "run" and args.send:
+        _may_send(staff)  # refused before anything is run or written
     report = _build(args, staff)
     if args.report_command == "show":
         if args.json:

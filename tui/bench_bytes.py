@@ -43,7 +43,7 @@ from data.staff import sign_in
 
 i18n.set_language(lang)
 open_database(db)
-schema.check()
+schema.migrate()  # a copy of the demo database, maybe older than the code
 staff = sign_in("desk1")
 from tui.app import FrontDeskApp
 

@@ -284,6 +284,59 @@ def print_fees(figures: dict[str, float | int], as_json: bool) -> None:
         print(f"  {name:<12} {figures[f'arrears_{name}_p50_ms']:>8} / {figures[f'arrears_{name}_p95_ms']:>8}")
 
 
+#: Rows of the roster the import bench reads (issue 21: ≤ 3 s to import, ≤ 2 s again).
+IMPORT_ROWS = 10_000
+
+
+def bench_import(rows: int = IMPORT_ROWS, say=print) -> dict[str, float | int]:
+    """`frontdesk import owners` of a realistic `rows`-row roster (data.roster_bench) into a
+    fresh SQLite database whose two communities have no rooms yet, as an administrator,
+    then the same file again (everything found, nothing added): seconds for each."""
+    from data import access, roster_bench, schema
+    from data.db import close_database, open_database
+    from data.property import CommunityInput, add_community
+    from data.roster import import_owners
+    from data.staff import add_staff
+
+    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-import-") as tmp:
+        roster = roster_bench.write_roster(Path(tmp) / "roster.csv", rows)
+        open_database(str(Path(tmp) / "import.db"), create=True)
+        try:
+            schema.migrate()
+            for name in roster_bench.COMMUNITIES:
+                add_community(CommunityInput(name=name))
+            access.act_as(add_staff("benchadmin", "基准管理员", "admin"))
+            began = time.perf_counter()
+            first = import_owners(str(roster))
+            first_s = time.perf_counter() - began
+            began = time.perf_counter()
+            again = import_owners(str(roster))
+            again_s = time.perf_counter() - began
+        finally:
+            access.act_as(None)
+            close_database()
+    return {
+        "rows": rows, "import_s": round(first_s, 2), "reimport_s": round(again_s, 2),
+        "import_ms_per_row": round(first_s * 1000 / max(rows, 1), 3),
+        "people_created": first.people_created, "rooms_created": first.rooms_created,
+        "phones_added": first.phones_added, "occupancies_added": first.occupancies_added,
+        "reimport_unchanged": again.rows_unchanged,
+    }
+
+
+def print_import(figures: dict[str, float | int], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"bench": "import", **figures}))
+        return
+    print(_("Roster import, {rows} rows into a new SQLite database (rooms created): {s} s (target ≤ 3 s); "
+            "the same file again: {again} s (target ≤ 2 s)").format(
+        rows=figures["rows"], s=figures["import_s"], again=figures["reimport_s"]))
+    print(_("  {people} people, {rooms} rooms, {phones} phones, {occupancies} occupancies; "
+            "again: {unchanged} rows with nothing new").format(
+        people=figures["people_created"], rooms=figures["rooms_created"], phones=figures["phones_added"],
+        occupancies=figures["occupancies_added"], unchanged=figures["reimport_unchanged"]))
+
+
 def _percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
@@ -512,6 +565,10 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
     """Run every benchmark (or `only` one: "fees", "reports") and print the figures; returns
     the exit status."""
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if as_json else print
+    if only == "import":  # sizes are rows of the roster (default IMPORT_ROWS)
+        for rows in sizes:
+            print_import(bench_import(rows, say=say), as_json)
+        return 0
     if only in ("", "reports"):
         for orders in sizes:
             print_reports(bench_reports(orders, runs=runs, say=say), as_json)

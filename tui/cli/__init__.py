@@ -69,9 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help=_("the benchmark suite (SPEC §10)"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     p.add_argument("--runs", type=int, default=5, metavar="N", help=_("repetitions per measure"))
-    p.add_argument("--sizes", default="10000,1000000", metavar="N,N",
+    p.add_argument("--sizes", default=None, metavar="N,N",
                    help=_("database sizes in owners (default 10000,1000000)"))
-    p.add_argument("--only", choices=["fees", "reports"], default="",
+    p.add_argument("--only", choices=["fees", "reports", "import"], default="",
                    help=_("run one benchmark: fees (billing a month, the arrears list; sizes in rooms), "
                           "reports (a month's work-order reports; sizes in work orders)"))
     tickets.add_parsers(sub)
@@ -151,7 +151,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from tui.bench import run_bench
 
     try:
-        sizes = tuple(int(x) for x in args.sizes.split(",") if x.strip())
+        text = args.sizes if args.sizes is not None else ("10000" if args.only == "import" else "10000,1000000")
+        sizes = tuple(int(x) for x in text.split(",") if x.strip())
     except ValueError:
         raise FrontDeskError(_("--sizes takes owner counts separated by commas, such as 10000,1000000.")) from None
     return run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only)

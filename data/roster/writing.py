@@ -99,7 +99,7 @@ class _Room:
         self.parsed = parsed  # set when a row of this batch creates it
         self.new = parsed is not None
         self.people: dict[_Person, str] = {}  # current occupants → role
-        self.updates: dict[str, object] = {}  # area_m2 / delivery_date to store
+        self.updates: list[dict[str, object]] = []  # area_m2 / delivery_date to store, row by row
 
 
 class _Person:
@@ -136,9 +136,9 @@ class _Batch:
         self.new_rooms: list[_Room] = []
         self.new_people: list[_Person] = []
         self.phones: list[tuple[_Person, object, bool]] = []  # (person, normalised phone, primary)
-        self.fills: list[tuple[int, int, PersonInput]] = []  # (row, stored person id, what to save)
+        self.fills: list[tuple[int, _Person, PersonInput]] = []  # (row, person, what to save)
         self.vehicles: list[tuple[_Person, str]] = []
-        self.tags: list[tuple[_Person, str]] = []
+        self.tags: list[tuple[_Person, list[str], bool]] = []  # (person, tags, replacing theirs)
         self.occupancies: list[tuple[_Person, _Room, str, object]] = []
         self.lines: dict[int, _Person] = {}  # row → the person it was merged into
 
@@ -254,18 +254,15 @@ class _Writer:
 
     def _room_facts(self, room: _Room, row: _Row) -> bool:
         """Store the row's 面积 and 交房日期 on its room when they differ. True if changed."""
-        changed = False
+        values: dict[str, object] = {}
         if row.area is not None and room.area != row.area:
-            room.area = row.area
-            room.updates["area_m2"] = row.area
-            changed = True
+            room.area = values["area_m2"] = row.area
         if row.delivery_date is not None and room.delivery != row.delivery_date:
-            room.delivery = row.delivery_date
-            room.updates["delivery_date"] = row.delivery_date
-            changed = True
-        if changed:
+            room.delivery = values["delivery_date"] = row.delivery_date
+        if values:
+            room.updates.append(values)
             self.report.rooms_updated += 1
-        return changed
+        return bool(values)
 
     def _match(self, batch: _Batch, row: _Row, room: _Room, room_new: bool) -> _Person | None:
         """The person this row is about: same ID number, else same name and a same phone,
@@ -330,8 +327,10 @@ class _Writer:
                 changed = True
         new_tags = [t for t in row.tags if t not in person.tags]
         if new_tags:
-            person.tags += new_tags
-            batch.tags += [(person, t) for t in new_tags]
+            # As the tag editor saves them: a person's tags replaced by the longer list.
+            replace = bool(person.tags)
+            person.tags = person.tags + new_tags
+            batch.tags.append((person, person.tags if replace else new_tags, replace))
             report.tags_added += len(new_tags)
             changed = True
         batch.lines[row.line] = person
@@ -368,12 +367,9 @@ class _Writer:
             )
             values = people.person_values(data)
             person.id_number, person.note, person.gender = values["id_number"], values["note"], values["gender"]
-            if person.id is None:  # created by this batch: stored completed
-                person.values = values
-            else:
-                batch.fills.append((row.line, person.id, data))
-                if person.id not in self.created:
-                    self.updated.add(person.id)
+            batch.fills.append((row.line, person, data))  # saved once the person is
+            if person.id is not None and person.id not in self.created:
+                self.updated.add(person.id)
             if fill_id:
                 batch.by_id_number.setdefault(row.id_number, []).append(person)
             changed = True
@@ -388,22 +384,29 @@ class _Writer:
             self.created.add(person_id)
         _insert(PersonNameKey, [k for p in new for k in people.name_key_rows(p.id, p.name)])
         _insert(Phone, [people.phone_values(p.id, phone, primary=primary) for p, phone, primary in batch.phones])
-        for line, person_id, data in batch.fills:
+        for line, person, data in batch.fills:
             try:
-                people.update_person(person_id, data)
+                people.update_person(person.id, data)  # type: ignore[arg-type]
             except ValidationError as exc:
                 exc.row = line  # type: ignore[attr-defined]
                 raise
         _insert(Vehicle, [{"person": p.id, "plate": plate, "plate_tail": plate_tail(plate), "description": "",
                            "parking_space": ""} for p, plate in batch.vehicles])
         if batch.tags:
-            names = list(dict.fromkeys(t for _p, t in batch.tags))
+            names = list(dict.fromkeys(t for _p, tags, _r in batch.tags for t in tags))
             tag_ids = {}
             for part in _chunks(names):
                 tag_ids.update(Tag.select(Tag.name, Tag.id).where(Tag.name.in_(part)).tuples())
             missing = [n for n in names if n not in tag_ids]
             tag_ids.update(zip(missing, _insert(Tag, [{"name": n} for n in missing], ids=True), strict=True))
-            _insert(PersonTag, [{"person": p.id, "tag": tag_ids[t]} for p, t in batch.tags])
+            pending: list[dict] = []
+            for p, tags, replace in batch.tags:
+                if replace:  # (rare: a person who has tags gets more)
+                    _insert(PersonTag, pending)
+                    pending = []
+                    PersonTag.delete().where(PersonTag.person == p.id).execute()
+                pending += [{"person": p.id, "tag": tag_ids[t]} for t in tags]
+            _insert(PersonTag, pending)
         _insert(Occupancy, [{"person": p.id, "room": room.id, "role": role, "start_date": start}
                             for p, room, role, start in batch.occupancies])
         for line, person in batch.lines.items():
@@ -462,14 +465,17 @@ class _Writer:
                              "floor": parsed.derived_floor})  # type: ignore[union-attr]
             for room, room_id in zip(new, _insert(Room, rows, ids=True), strict=True):
                 room.id = room_id
+        # Each row's change is one update, as the rows said it (the audit trail shows each):
+        # round k stores the k-th change of every room changed k times or more.
         changed = [r for r in batch.rooms.values() if r.updates]
-        for field in ("area_m2", "delivery_date"):
-            touched = sorted((r for r in changed if field in r.updates), key=lambda r: r.id)  # type: ignore[arg-type,return-value]
-            column = getattr(Room, field)
-            for part in _chunks(touched):
-                value = Case(Room.id, [(r.id, Value(r.updates[field], converter=column.db_value)) for r in part],
-                             column)
-                Room.update({column: value}).where(Room.id.in_([r.id for r in part])).execute()
+        for k in range(max((len(r.updates) for r in changed), default=0)):
+            for field in ("area_m2", "delivery_date"):
+                touched = [r for r in changed if len(r.updates) > k and field in r.updates[k]]
+                column = getattr(Room, field)
+                for part in _chunks(touched):
+                    value = Case(Room.id, [(r.id, Value(r.updates[k][field], converter=column.db_value))
+                                           for r in part], column)
+                    Room.update({column: value}).where(Room.id.in_([r.id for r in part])).execute()
 
 
 # --- the import -----------------------------------------------------------------------------------------

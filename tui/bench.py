@@ -306,17 +306,19 @@ def bench_import(rows: int = IMPORT_ROWS, say=print) -> dict[str, float | int]:
             for name in roster_bench.COMMUNITIES:
                 add_community(CommunityInput(name=name))
             access.act_as(add_staff("benchadmin", "基准管理员", "admin"))
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             first = import_owners(str(roster))
-            first_s = time.perf_counter() - began
-            began = time.perf_counter()
+            first_s, first_cpu = time.perf_counter() - began, time.process_time() - cpu
+            began, cpu = time.perf_counter(), time.process_time()
             again = import_owners(str(roster))
-            again_s = time.perf_counter() - began
+            again_s, again_cpu = time.perf_counter() - began, time.process_time() - cpu
         finally:
             access.act_as(None)
             close_database()
     return {
         "rows": rows, "import_s": round(first_s, 2), "reimport_s": round(again_s, 2),
+        # CPU seconds of this process: what the wall time is on a machine with a core to spare.
+        "import_cpu_s": round(first_cpu, 2), "reimport_cpu_s": round(again_cpu, 2),
         "import_ms_per_row": round(first_s * 1000 / max(rows, 1), 3),
         "people_created": first.people_created, "rooms_created": first.rooms_created,
         "phones_added": first.phones_added, "occupancies_added": first.occupancies_added,
@@ -328,9 +330,10 @@ def print_import(figures: dict[str, float | int], as_json: bool) -> None:
     if as_json:
         print(json.dumps({"bench": "import", **figures}))
         return
-    print(_("Roster import, {rows} rows into a new SQLite database (rooms created): {s} s (target ≤ 3 s); "
-            "the same file again: {again} s (target ≤ 2 s)").format(
-        rows=figures["rows"], s=figures["import_s"], again=figures["reimport_s"]))
+    print(_("Roster import, {rows} rows into a new SQLite database (rooms created): {s} s, {cpu} s CPU "
+            "(target ≤ 3 s); the same file again: {again} s, {again_cpu} s CPU (target ≤ 2 s)").format(
+        rows=figures["rows"], s=figures["import_s"], cpu=figures["import_cpu_s"], again=figures["reimport_s"],
+        again_cpu=figures["reimport_cpu_s"]))
     print(_("  {people} people, {rooms} rooms, {phones} phones, {occupancies} occupancies; "
             "again: {unchanged} rows with nothing new").format(
         people=figures["people_created"], rooms=figures["rooms_created"], phones=figures["phones_added"],

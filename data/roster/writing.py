@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from peewee import AutoField, Case, Value
+from peewee import AutoField, CharField, TextField
 
 from data import access, people
 from data.clock import today
@@ -65,21 +65,34 @@ def _insert(model, rows: list[dict], *, ids: bool = False) -> list[int]:
               if not isinstance(f, AutoField) and (f.name in rows[0] or f.default is not None)]
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     one = "(" + ", ".join([db.param] * len(fields)) + ")"
+    # Text goes in as it is (what CharField.db_value returns for it), the rest through the
+    # field; a default (the clock) is taken once per statement.
+    plain = [isinstance(f, (CharField, TextField)) for f in fields]
     new: list[int] = []
     for part in _chunks(rows):
+        defaults = {f.name: f.db_value(f.default() if callable(f.default) else f.default)
+                    for f in fields if f.name not in part[0]}
         params = []
         for row in part:
-            for f in fields:
-                if f.name in row:
-                    params.append(f.db_value(row[f.name]))
-                else:
-                    params.append(f.db_value(f.default() if callable(f.default) else f.default))
+            for f, text in zip(fields, plain, strict=True):
+                if f.name not in row:
+                    params.append(defaults[f.name])
+                    continue
+                value = row[f.name]
+                params.append(value if text and (value is None or type(value) is str) else f.db_value(value))
         sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES {", ".join([one] * len(part))}'
         if ids:
             new += sorted(r[0] for r in db.execute_sql(sql + ' RETURNING "id"', params).fetchall())
         else:
             db.execute_sql(sql, params)
     return new
+
+
+def _select(sql: str, *groups: list) -> list[tuple]:
+    """The rows of `sql`, each ``{}`` of which is an IN list of the values of a group (bound
+    parameters, never text in the SQL): peewee's builder costs more than the query here."""
+    marks = [", ".join([db.param] * len(group)) for group in groups]
+    return db.execute_sql(sql.format(*marks), [v for group in groups for v in group]).fetchall()
 
 
 def _area(value) -> Decimal | None:
@@ -186,11 +199,12 @@ class _Writer:
         ID number, same name and phone, same name in the same room."""
         codes = sorted({code for r in rows for code in r.room.codes})
         communities = sorted({r.community_id for r in rows})
+        delivery_value = Room.delivery_date.python_value
         for part in _chunks(codes):
-            query = (Room.select(Room.id, Room.community, Room.code, Room.area_m2, Room.delivery_date)
-                     .where(Room.community.in_(communities), Room.code.in_(part)).tuples())
-            for room_id, community_id, code, area, delivery in query:
-                batch.rooms[(community_id, code)] = _Room(room_id, community_id, area, delivery)
+            for room_id, community_id, code, area, delivery in _select(
+                    'SELECT "id", "community_id", "code", "area_m2", "delivery_date" FROM "room" '
+                    'WHERE "community_id" IN ({}) AND "code" IN ({})', communities, part):
+                batch.rooms[(community_id, code)] = _Room(room_id, community_id, area, delivery_value(delivery))
         stored_rooms = {room.id: room for room in batch.rooms.values()}
 
         names = sorted({r.name for r in rows if r.name})
@@ -199,38 +213,37 @@ class _Writer:
         numbers = sorted({n for r in rows if r.name for n in r.phones})
         person_ids: set[int] = set()
         for part in _chunks(ids):
-            person_ids.update(p for (p,) in Person.select(Person.id).where(Person.id_number.in_(part)).tuples())
+            person_ids.update(p for (p,) in _select('SELECT "id" FROM "person" WHERE "id_number" IN ({})', part))
         pairs: list[tuple[int, str, str]] = []
         if names:
             for part in _chunks(numbers):
-                query = (Phone.select(Phone.person, Person.name, Phone.number).join(Person)
-                         .where(Phone.number.in_(part), Person.name.in_(names)).tuples())
-                pairs += list(query)
+                pairs += _select('SELECT ph."person_id", p."name", ph."number" FROM "phone" ph '
+                                 'JOIN "person" p ON p."id" = ph."person_id" '
+                                 'WHERE ph."number" IN ({}) AND p."name" IN ({})', part, names)
         person_ids.update(p for p, _name, _number in pairs)
         occupants: list[tuple[int, int, str]] = []
         for part in _chunks(sorted(stored_rooms)):
-            query = (Occupancy.select(Occupancy.person, Occupancy.room, Occupancy.role, Person.name)
-                     .join(Person).where(Occupancy.room.in_(part), Occupancy.end_date.is_null()).tuples())
-            for person_id, room_id, role, name in query:
+            for person_id, room_id, role, name in _select(
+                    'SELECT o."person_id", o."room_id", o."role", p."name" FROM "occupancy" o '
+                    'JOIN "person" p ON p."id" = o."person_id" '
+                    'WHERE o."room_id" IN ({}) AND o."end_date" IS NULL', part):
                 if name in name_set or person_id in person_ids:
                     person_ids.add(person_id)
                     occupants.append((person_id, room_id, role))
 
-        ordered = sorted(person_ids)
-        for part in _chunks(ordered):
-            query = (Person.select(Person.id, Person.name, Person.id_number, Person.note, Person.gender)
-                     .where(Person.id.in_(part)).tuples())
-            for person_id, name, id_number, note, gender in query:
+        for part in _chunks(sorted(person_ids)):
+            for person_id, name, id_number, note, gender in _select(
+                    'SELECT "id", "name", "id_number", "note", "gender" FROM "person" WHERE "id" IN ({})', part):
                 batch.people[person_id] = _Person((0, person_id), person_id, name, id_number, note, gender)
-        for part in _chunks(ordered):
-            for person_id, number in (Phone.select(Phone.person, Phone.number).where(Phone.person.in_(part))
-                                      .order_by(Phone.id).tuples()):
+            for person_id, number in _select(
+                    'SELECT "person_id", "number" FROM "phone" WHERE "person_id" IN ({}) ORDER BY "id"', part):
                 batch.people[person_id].phones.append(number)
-            for person_id, plate in Vehicle.select(Vehicle.person, Vehicle.plate).where(
-                    Vehicle.person.in_(part)).tuples():
+            for person_id, plate in _select('SELECT "person_id", "plate" FROM "vehicle" WHERE "person_id" IN ({})',
+                                            part):
                 batch.people[person_id].plates.add(plate)
-            for person_id, tag in (Tag.select(PersonTag.person, Tag.name).join(PersonTag)
-                                   .where(PersonTag.person.in_(part)).order_by(PersonTag.id).tuples()):
+            for person_id, tag in _select(
+                    'SELECT pt."person_id", t."name" FROM "person_tag" pt JOIN "tag" t ON t."id" = pt."tag_id" '
+                    'WHERE pt."person_id" IN ({}) ORDER BY pt."id"', part):
                 batch.people[person_id].tags.append(tag)
         for person in sorted(batch.people.values()):
             if person.id_number:
@@ -307,8 +320,7 @@ class _Writer:
                              values["note"], values["gender"])
             person.values = values
             batch.new_people.append(person)
-            for i, number in enumerate(dict.fromkeys(normalize_phone(raw).number for raw in row.phones
-                                                     if raw.strip())):
+            for i, number in enumerate(dict.fromkeys(n for n in row.phones if n.strip())):  # normalised
                 self._add_phone(batch, person, number, i == 0)
             if person.id_number:
                 batch.by_id_number.setdefault(person.id_number, []).append(person)
@@ -471,11 +483,13 @@ class _Writer:
         for k in range(max((len(r.updates) for r in changed), default=0)):
             for field in ("area_m2", "delivery_date"):
                 touched = [r for r in changed if len(r.updates) > k and field in r.updates[k]]
-                column = getattr(Room, field)
+                convert = getattr(Room, field).db_value
                 for part in _chunks(touched):
-                    value = Case(Room.id, [(r.id, Value(r.updates[k][field], converter=column.db_value))
-                                           for r in part], column)
-                    Room.update({column: value}).where(Room.id.in_([r.id for r in part])).execute()
+                    cases = " ".join([f"WHEN {db.param} THEN {db.param}"] * len(part))
+                    params = [v for r in part for v in (r.id, convert(r.updates[k][field]))]
+                    params += [r.id for r in part]
+                    db.execute_sql(f'UPDATE "room" SET "{field}" = CASE "id" {cases} ELSE "{field}" END '
+                                   f'WHERE "id" IN ({", ".join([db.param] * len(part))})', params)
 
 
 # --- the import -----------------------------------------------------------------------------------------

@@ -16,6 +16,17 @@ from pathlib import Path
 
 from data.i18n import _
 
+#: The figure records of the run (what --json prints, one per line), kept while a run is
+#: saved or compared (`--save`, `--against`: tui.bench_figures); None otherwise.
+kept: list[dict] | None = None
+
+
+def keep(record: dict) -> dict:
+    """One benchmark's figures, as --json prints them: kept when the run is saved or compared."""
+    if kept is not None:
+        kept.append(record)
+    return record
+
 #: A child process that starts the real FrontDesk TUI headless and exits once the home
 #: screen shows its first counts, or a bare Textual app with a header and footer.
 CHILD = r"""
@@ -262,8 +273,9 @@ def bench_reports(orders: int, runs: int = 5, say=print) -> dict[str, float | in
 
 
 def print_reports(figures: dict[str, float | int], as_json: bool) -> None:
+    record = keep({"bench": "reports", **figures})
     if as_json:
-        print(json.dumps({"bench": "reports", **figures}))
+        print(json.dumps(record))
         return
     print(_("Reports, {orders} work orders ({month} in the month): one month's work-order report with the "
             "previous month, ms over {runs} runs (target ≤ 2000 at 1.5 M): p50 / p95, rows").format(
@@ -273,8 +285,9 @@ def print_reports(figures: dict[str, float | int], as_json: bool) -> None:
 
 
 def print_fees(figures: dict[str, float | int], as_json: bool) -> None:
+    record = keep({"bench": "fees", **figures})
     if as_json:
-        print(json.dumps({"bench": "fees", **figures}))
+        print(json.dumps(record))
         return
     print(_("Fees, {rooms} rooms: billing one month, {rooms} rooms: {s} s ({bills} bill lines; "
             "target ≤ 300 s at 1 M)").format(rooms=figures["rooms"], s=figures["billing_s"], bills=figures["bills"]))
@@ -327,8 +340,9 @@ def bench_import(rows: int = IMPORT_ROWS, say=print) -> dict[str, float | int]:
 
 
 def print_import(figures: dict[str, float | int], as_json: bool) -> None:
+    record = keep({"bench": "import", **figures})
     if as_json:
-        print(json.dumps({"bench": "import", **figures}))
+        print(json.dumps(record))
         return
     print(_("Roster import, {rows} rows into a new SQLite database (rooms created): {s} s, {cpu} s CPU "
             "(target ≤ 3 s); the same file again: {again} s, {again_cpu} s CPU (target ≤ 2 s)").format(
@@ -586,7 +600,7 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
         db = bench_database(owners, say)
         per_size[owners] = bench_search(db)
         for kind, figures in per_size[owners].items():
-            record = {"bench": "search", "owners": owners, "kind": kind, **figures}
+            record = keep({"bench": "search", "owners": owners, "kind": kind, **figures})
             if as_json:
                 print(json.dumps(record, ensure_ascii=False))
     if not as_json:
@@ -594,17 +608,20 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
     if len(sizes) >= 2:
         small, large = per_size[sizes[0]], per_size[sizes[-1]]
         ratios = {k: round(large[k]["p95_ms"] / max(small[k]["p95_ms"], 0.001), 2) for k in large}
+        record = keep({"bench": "search_ratio", "sizes": [sizes[0], sizes[-1]], **ratios})
         if as_json:
-            print(json.dumps({"bench": "search_ratio", "sizes": [sizes[0], sizes[-1]], **ratios}))
+            print(json.dumps(record))
         else:
             print(_("  p95 ratio {large} / {small}: {ratios}").format(
                 large=sizes[-1], small=sizes[0],
                 ratios="  ".join(f"{k} {v:.2f}×" for k, v in ratios.items())))
     queue = {owners: bench_queue(bench_database(owners, say)) for owners in sizes}
     for owners, queue_views in queue.items():
+        records = [keep({"bench": "queue", "owners": owners, "view": view, **queue_figures})
+                   for view, queue_figures in queue_views.items()]
         if as_json:
-            for view, queue_figures in queue_views.items():
-                print(json.dumps({"bench": "queue", "owners": owners, "view": view, **queue_figures}))
+            for record in records:
+                print(json.dumps(record))
         else:
             print(_("Work-order queue, {owners} owners (ms; target first page ≤ 100 ms at 1 M work orders):").format(
                 owners=owners))
@@ -618,8 +635,9 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
 
     keystroke = {owners: bench_keystroke(bench_database(owners, say)) for owners in sizes}
     for owners, figures in keystroke.items():
+        record = keep({"bench": "keystroke", "owners": owners, **figures})
         if as_json:
-            print(json.dumps({"bench": "keystroke", "owners": owners, **figures}))
+            print(json.dumps(record))
         else:
             print(_("Keystroke to repainted results (owners screen, headless, after the {ms:.0f} ms debounce), "
                     "{owners} owners: p50 {p50} ms, p95 {p95} ms (target p95 ≤ 50 ms)").format(
@@ -628,8 +646,9 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
         db = _demo_copy(Path(tmp))
         startup = bench_startup(db, runs)
         ring = bench_ring(_phone_demo(Path(tmp)))
+    record = keep({"bench": "ring", **ring})
     if as_json:
-        print(json.dumps({"bench": "ring", **ring}))
+        print(json.dumps(record))
     else:
         print(_("Caller-ID pop-up: a ring written by another process until a session's watcher sees it "
                 "({rings} rings, watcher every {poll} ms):").format(rings=ring["rings"], poll=ring["poll_ms"]))
@@ -637,7 +656,7 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
             p50=ring["commit_to_seen_p50_ms"], p95=ring["commit_to_seen_p95_ms"]))
         print(_("  from starting that process: p50 {p50} ms, p95 {p95} ms").format(
             p50=ring["spawn_to_seen_p50_ms"], p95=ring["spawn_to_seen_p95_ms"]))
-    record = {"bench": "startup", "owners": 2000, "runs": runs, **startup}
+    record = keep({"bench": "startup", "owners": 2000, "runs": runs, **startup})
     if as_json:
         print(json.dumps(record, ensure_ascii=False))
     else:

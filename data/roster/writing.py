@@ -30,10 +30,10 @@ from data.models import (
 from data.people import PersonInput
 from data.property import parse_area
 from data.rooms import ParsedRoom
-from data.validators import normalize_phone, plate_tail
 from data.roster.reading import Table
 from data.roster.report import ImportReport, RowError
 from data.roster.validate import Row as _Row
+from data.validators import normalize_phone, plate_tail
 
 #: Columns of the rejects file added after the original ones.
 REJECTS_ROW_HEADER = "行号"

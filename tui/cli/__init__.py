@@ -73,7 +73,12 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("database sizes in owners (default 10000,1000000)"))
     p.add_argument("--only", choices=["fees", "reports", "import"], default="",
                    help=_("run one benchmark: fees (billing a month, the arrears list; sizes in rooms), "
-                          "reports (a month's work-order reports; sizes in work orders)"))
+                          "reports (a month's work-order reports; sizes in work orders)")
+                   + _(", import (an owner roster into a new database; sizes in rows, default 10000)"))
+    p.add_argument("--save", metavar="FILE",
+                   help=_("write the figures to FILE (JSON, with the commit and the machine)"))
+    p.add_argument("--against", metavar="FILE",
+                   help=_("print each figure next to the one saved in FILE, with the ratio now / saved"))
     tickets.add_parsers(sub)
     calls.add_parsers(sub)
     phone_gate.add_parsers(sub)
@@ -155,7 +160,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
         sizes = tuple(int(x) for x in text.split(",") if x.strip())
     except ValueError:
         raise FrontDeskError(_("--sizes takes owner counts separated by commas, such as 10000,1000000.")) from None
-    return run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only)
+    if not (args.save or args.against):
+        return run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only)
+    from tui.bench_figures import run_saved
+
+    return run_saved(lambda: run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only),
+                     save=args.save, against=args.against, as_json=args.json,
+                     options={"runs": args.runs, "sizes": list(sizes), "only": args.only})
 
 
 #: The function of each command; None (no command) opens the app. The key is Any: a dict's

@@ -168,9 +168,6 @@ class _Writer:
         self.updated: set[int] = set()
         self.person_of_line: dict[int, int] = {}  # row → the person it was merged into
 
-    def prefetch(self, rows: list[_Row]) -> None:
-        """Kept for callers of the one-by-one writer: a batch reads what it needs itself."""
-
     # --- one batch ----------------------------------------------------------------------------
 
     def write_batch(self, rows: list[_Row]) -> None:
@@ -188,10 +185,6 @@ class _Writer:
                 exc.row = row.line  # type: ignore[attr-defined]
                 raise
         self._store(batch)
-
-    def write(self, row: _Row) -> None:
-        """Merge one row (a batch of one)."""
-        self.write_batch([row])
 
     def _read(self, batch: _Batch, rows: list[_Row]) -> None:
         """What the database holds about the batch's rows, one query per kind: their rooms

@@ -109,9 +109,11 @@ def machine(load_before: list[float] | None = None) -> dict:
             "python": platform.python_version(), "load_before": load_before, "load_after": _load()}
 
 
-def figure_file(records: list[dict], options: dict, load_before: list[float] | None) -> dict:
-    """The content of a figures file for the run that made `records`."""
-    head, dirty = commit()
+def figure_file(records: list[dict], options: dict, load_before: list[float] | None,
+                source: tuple[str, bool | None] | None = None) -> dict:
+    """The content of a figures file for the run that made `records` (`source`: the commit
+    as the run began, `commit()` by default)."""
+    head, dirty = source or commit()
     return {
         "format": FORMAT, "version": VERSION, "commit": head, "dirty": dirty,
         "saved_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -278,14 +280,14 @@ def run_saved(run, *, save: str | None, against: str | None, options: dict, as_j
         old["_path"] = quote(str(against), 200)
     if save:
         check_target(save)
-    load_before = _load()
+    load_before, source = _load(), commit()  # what runs is the code as it is now
     bench.kept = []
     try:
         status = run()
         records = bench.kept
     finally:
         bench.kept = None
-    content = figure_file(records, options, load_before)
+    content = figure_file(records, options, load_before, source)
     out = sys.stderr if as_json else sys.stdout
     if save:
         written = write_figures(save, content)

@@ -16,6 +16,17 @@ from pathlib import Path
 
 from data.i18n import _
 
+#: The figure records of the run (what --json prints, one per line), kept while a run is
+#: saved or compared (`--save`, `--against`: tui.bench_figures); None otherwise.
+kept: list[dict] | None = None
+
+
+def keep(record: dict) -> dict:
+    """One benchmark's figures, as --json prints them: kept when the run is saved or compared."""
+    if kept is not None:
+        kept.append(record)
+    return record
+
 #: A child process that starts the real FrontDesk TUI headless and exits once the home
 #: screen shows its first counts, or a bare Textual app with a header and footer.
 CHILD = r"""
@@ -262,8 +273,9 @@ def bench_reports(orders: int, runs: int = 5, say=print) -> dict[str, float | in
 
 
 def print_reports(figures: dict[str, float | int], as_json: bool) -> None:
+    record = keep({"bench": "reports", **figures})
     if as_json:
-        print(json.dumps({"bench": "reports", **figures}))
+        print(json.dumps(record))
         return
     print(_("Reports, {orders} work orders ({month} in the month): one month's work-order report with the "
             "previous month, ms over {runs} runs (target ≤ 2000 at 1.5 M): p50 / p95, rows").format(
@@ -273,8 +285,9 @@ def print_reports(figures: dict[str, float | int], as_json: bool) -> None:
 
 
 def print_fees(figures: dict[str, float | int], as_json: bool) -> None:
+    record = keep({"bench": "fees", **figures})
     if as_json:
-        print(json.dumps({"bench": "fees", **figures}))
+        print(json.dumps(record))
         return
     print(_("Fees, {rooms} rooms: billing one month, {rooms} rooms: {s} s ({bills} bill lines; "
             "target ≤ 300 s at 1 M)").format(rooms=figures["rooms"], s=figures["billing_s"], bills=figures["bills"]))
@@ -282,6 +295,63 @@ def print_fees(figures: dict[str, float | int], as_json: bool) -> None:
         owing=figures["owing_rooms"]))
     for name in ("all", "community", "bucket", "min_amount"):
         print(f"  {name:<12} {figures[f'arrears_{name}_p50_ms']:>8} / {figures[f'arrears_{name}_p95_ms']:>8}")
+
+
+#: Rows of the roster the import bench reads (issue 21: ≤ 3 s to import, ≤ 2 s again).
+IMPORT_ROWS = 10_000
+
+
+def bench_import(rows: int = IMPORT_ROWS, say=print) -> dict[str, float | int]:
+    """`frontdesk import owners` of a realistic `rows`-row roster (data.roster_bench) into a
+    fresh SQLite database whose two communities have no rooms yet, as an administrator,
+    then the same file again (everything found, nothing added): seconds for each."""
+    from data import access, roster_bench, schema
+    from data.db import close_database, open_database
+    from data.property import CommunityInput, add_community
+    from data.roster import import_owners
+    from data.staff import add_staff
+
+    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-import-") as tmp:
+        roster = roster_bench.write_roster(Path(tmp) / "roster.csv", rows)
+        open_database(str(Path(tmp) / "import.db"), create=True)
+        try:
+            schema.migrate()
+            for name in roster_bench.COMMUNITIES:
+                add_community(CommunityInput(name=name))
+            access.act_as(add_staff("benchadmin", "基准管理员", "admin"))
+            began, cpu = time.perf_counter(), time.process_time()
+            first = import_owners(str(roster))
+            first_s, first_cpu = time.perf_counter() - began, time.process_time() - cpu
+            began, cpu = time.perf_counter(), time.process_time()
+            again = import_owners(str(roster))
+            again_s, again_cpu = time.perf_counter() - began, time.process_time() - cpu
+        finally:
+            access.act_as(None)
+            close_database()
+    return {
+        "rows": rows, "import_s": round(first_s, 2), "reimport_s": round(again_s, 2),
+        # CPU seconds of this process: what the wall time is on a machine with a core to spare.
+        "import_cpu_s": round(first_cpu, 2), "reimport_cpu_s": round(again_cpu, 2),
+        "import_ms_per_row": round(first_s * 1000 / max(rows, 1), 3),
+        "people_created": first.people_created, "rooms_created": first.rooms_created,
+        "phones_added": first.phones_added, "occupancies_added": first.occupancies_added,
+        "reimport_unchanged": again.rows_unchanged,
+    }
+
+
+def print_import(figures: dict[str, float | int], as_json: bool) -> None:
+    record = keep({"bench": "import", **figures})
+    if as_json:
+        print(json.dumps(record))
+        return
+    print(_("Roster import, {rows} rows into a new SQLite database (rooms created): {s} s, {cpu} s CPU "
+            "(target ≤ 3 s); the same file again: {again} s, {again_cpu} s CPU (target ≤ 2 s)").format(
+        rows=figures["rows"], s=figures["import_s"], cpu=figures["import_cpu_s"], again=figures["reimport_s"],
+        again_cpu=figures["reimport_cpu_s"]))
+    print(_("  {people} people, {rooms} rooms, {phones} phones, {occupancies} occupancies; "
+            "again: {unchanged} rows with nothing new").format(
+        people=figures["people_created"], rooms=figures["rooms_created"], phones=figures["phones_added"],
+        occupancies=figures["occupancies_added"], unchanged=figures["reimport_unchanged"]))
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -517,6 +587,11 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
     if only == "bytes":
         run_bytes(as_json)
         return 0
+    if only in ("", "import"):  # alone, sizes are rows of the roster; in the whole suite, IMPORT_ROWS
+        for rows in sizes if only else (IMPORT_ROWS,):
+            print_import(bench_import(rows, say=say), as_json)
+        if only == "import":
+            return 0
     if only in ("", "reports"):
         for orders in sizes:
             print_reports(bench_reports(orders, runs=runs, say=say), as_json)
@@ -532,7 +607,7 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
         db = bench_database(owners, say)
         per_size[owners] = bench_search(db)
         for kind, figures in per_size[owners].items():
-            record = {"bench": "search", "owners": owners, "kind": kind, **figures}
+            record = keep({"bench": "search", "owners": owners, "kind": kind, **figures})
             if as_json:
                 print(json.dumps(record, ensure_ascii=False))
     if not as_json:
@@ -543,10 +618,12 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
         mean_ratios = {k: round(large[k]["mean_ms"] / max(small[k]["mean_ms"], 0.001), 2) for k in large}
         mix = round(sum(f["mean_ms"] for f in large.values())
                     / max(sum(f["mean_ms"] for f in small.values()), 0.001), 2)
+        record = keep({"bench": "search_ratio", "sizes": [sizes[0], sizes[-1]], **ratios})
+        mean_record = keep({"bench": "search_mean_ratio", "sizes": [sizes[0], sizes[-1]],
+                            **mean_ratios, "mix": mix})
         if as_json:
-            print(json.dumps({"bench": "search_ratio", "sizes": [sizes[0], sizes[-1]], **ratios}))
-            print(json.dumps({"bench": "search_mean_ratio", "sizes": [sizes[0], sizes[-1]],
-                              **mean_ratios, "mix": mix}))
+            print(json.dumps(record))
+            print(json.dumps(mean_record))
         else:
             print(_("  p95 ratio {large} / {small}: {ratios}").format(
                 large=sizes[-1], small=sizes[0],
@@ -558,9 +635,11 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
         return 0
     queue = {owners: bench_queue(bench_database(owners, say)) for owners in sizes}
     for owners, queue_views in queue.items():
+        records = [keep({"bench": "queue", "owners": owners, "view": view, **queue_figures})
+                   for view, queue_figures in queue_views.items()]
         if as_json:
-            for view, queue_figures in queue_views.items():
-                print(json.dumps({"bench": "queue", "owners": owners, "view": view, **queue_figures}))
+            for record in records:
+                print(json.dumps(record))
         else:
             print(_("Work-order queue, {owners} owners (ms; target first page ≤ 100 ms at 1 M work orders):").format(
                 owners=owners))
@@ -574,8 +653,9 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
 
     keystroke = {owners: bench_keystroke(bench_database(owners, say)) for owners in sizes}
     for owners, figures in keystroke.items():
+        record = keep({"bench": "keystroke", "owners": owners, **figures})
         if as_json:
-            print(json.dumps({"bench": "keystroke", "owners": owners, **figures}))
+            print(json.dumps(record))
         else:
             print(_("Keystroke to repainted results (owners screen, headless, after the {ms:.0f} ms debounce), "
                     "{owners} owners: p50 {p50} ms, p95 {p95} ms (target p95 ≤ 50 ms)").format(
@@ -585,8 +665,9 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
         db = _demo_copy(Path(tmp))
         startup = bench_startup(db, runs)
         ring = bench_ring(_phone_demo(Path(tmp)))
+    record = keep({"bench": "ring", **ring})
     if as_json:
-        print(json.dumps({"bench": "ring", **ring}))
+        print(json.dumps(record))
     else:
         print(_("Caller-ID pop-up: a ring written by another process until a session's watcher sees it "
                 "({rings} rings, watcher every {poll} ms):").format(rings=ring["rings"], poll=ring["poll_ms"]))
@@ -594,7 +675,7 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
             p50=ring["commit_to_seen_p50_ms"], p95=ring["commit_to_seen_p95_ms"]))
         print(_("  from starting that process: p50 {p50} ms, p95 {p95} ms").format(
             p50=ring["spawn_to_seen_p50_ms"], p95=ring["spawn_to_seen_p95_ms"]))
-    record = {"bench": "startup", "owners": 2000, "runs": runs, **startup}
+    record = keep({"bench": "startup", "owners": 2000, "runs": runs, **startup})
     if as_json:
         print(json.dumps(record, ensure_ascii=False))
     else:

@@ -293,10 +293,13 @@ def print_bytes(figures: Figures, as_json: bool) -> None:
 
     from data.i18n import _
 
+    from tui.bench import keep
+
+    records = [keep({"bench": "bytes", "screen": screen, "action": action, "bytes": written,
+                     "budget": budget, "size": f"{COLUMNS}x{LINES}"}) for screen, action, written, budget in figures.rows]
     if as_json:
-        for screen, action, written, budget in figures.rows:
-            print(json.dumps({"bench": "bytes", "screen": screen, "action": action, "bytes": written,
-                              "budget": budget, "size": f"{COLUMNS}x{LINES}"}, ensure_ascii=False))
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False))
         return
     print(_("Bytes written to the terminal per action, {columns}×{lines}, through a pseudo-terminal "
             "(targets: search refresh ≤ 20 KB, cursor move ≤ 2 KB, idle 0):").format(columns=COLUMNS, lines=LINES))

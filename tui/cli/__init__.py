@@ -69,13 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help=_("the benchmark suite (SPEC §10)"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     p.add_argument("--runs", type=int, default=5, metavar="N", help=_("repetitions per measure"))
-    p.add_argument("--sizes", default="10000,1000000", metavar="N,N",
+    p.add_argument("--sizes", default=None, metavar="N,N",
                    help=_("database sizes in owners (default 10000,1000000)"))
-    p.add_argument("--only", choices=["fees", "reports", "search", "bytes"], default="",
+    p.add_argument("--only", choices=["fees", "reports", "search", "bytes", "import"], default="",
                    help=_("run one benchmark: fees (billing a month, the arrears list; sizes in rooms), "
                           "reports (a month's work-order reports; sizes in work orders)") + "; "
                    + _("search (owner search by kind of query; sizes in owners)") + "; "
-                   + _("bytes (written to a pseudo-terminal per action, 120×40)"))
+                   + _("bytes (written to a pseudo-terminal per action, 120×40)")
+                   + _(", import (an owner roster into a new database; sizes in rows, default 10000)"))
+    p.add_argument("--save", metavar="FILE",
+                   help=_("write the figures to FILE (JSON, with the commit and the machine)"))
+    p.add_argument("--against", metavar="FILE",
+                   help=_("print each figure next to the one saved in FILE, with the ratio now / saved"))
     tickets.add_parsers(sub)
     calls.add_parsers(sub)
     phone_gate.add_parsers(sub)
@@ -153,10 +158,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from tui.bench import run_bench
 
     try:
-        sizes = tuple(int(x) for x in args.sizes.split(",") if x.strip())
+        text = args.sizes if args.sizes is not None else ("10000" if args.only == "import" else "10000,1000000")
+        sizes = tuple(int(x) for x in text.split(",") if x.strip())
     except ValueError:
         raise FrontDeskError(_("--sizes takes owner counts separated by commas, such as 10000,1000000.")) from None
-    return run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only)
+    if not (args.save or args.against):
+        return run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only)
+    from tui.bench_figures import run_saved
+
+    return run_saved(lambda: run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only),
+                     save=args.save, against=args.against, as_json=args.json,
+                     options={"runs": args.runs, "sizes": list(sizes), "only": args.only})
 
 
 #: The function of each command; None (no command) opens the app. The key is Any: a dict's

@@ -292,7 +292,6 @@ def print_bytes(figures: Figures, as_json: bool) -> None:
     import json
 
     from data.i18n import _
-
     from tui.bench import keep
 
     records = [keep({"bench": "bytes", "screen": screen, "action": action, "bytes": written,

@@ -696,6 +696,8 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
 
 def print_startup(startup: dict[str, float], runs: int, as_json: bool) -> None:
     """The start-up figures, and each step of both starts next to each other."""
+    from rich.cells import cell_len
+
     if as_json:
         print(json.dumps({"bench": "startup", "owners": 2000, "runs": runs, **startup}, ensure_ascii=False))
         return
@@ -709,7 +711,7 @@ def print_startup(startup: dict[str, float], runs: int, as_json: bool) -> None:
     print(_("  steps (ms)         imports  database  first paint  first counts     exit"))
     for kind, name in (("bare", _("bare Textual app")), ("frontdesk", _("FrontDesk"))):
         cells = [startup.get(f"{kind}_{step}_ms", 0.0) for step, _mark in PHASES]
-        print(f"  {name:<16} " + "".join(f"{cell:>{width}.1f}" for cell, width in zip(cells, (9, 10, 13, 14, 9))))
+        print("  " + name + " " * max(1, 17 - cell_len(name)) + "".join(f"{cell:>{width}.1f}" for cell, width in zip(cells, (9, 10, 13, 14, 9))))
     bare_paint = startup["bare_imports_ms"] + startup["bare_database_ms"] + startup["bare_paint_ms"]
     paint = startup["frontdesk_imports_ms"] + startup["frontdesk_database_ms"] + startup["frontdesk_paint_ms"]
     print(_("  to the first paint: {app:.1f} ms against {bare:.1f} ms, {ratio:.2f} ×").format(

@@ -185,8 +185,8 @@ def bench_startup(db: str, runs: int) -> dict[str, float]:
         "frontdesk_rss_mb": round(app_mb, 1),
         "rss_ratio": round(app_mb / bare_mb, 2),
     }
-    for kind, phases in steps.items():
-        for name, values in phases.items():
+    for kind, kind_steps in steps.items():
+        for name, values in kind_steps.items():
             figures[f"{kind}_{name}_ms"] = round(statistics.median(values) * 1000, 1)
     return figures
 
@@ -711,7 +711,9 @@ def print_startup(startup: dict[str, float], runs: int, as_json: bool) -> None:
     print(_("  steps (ms)         imports  database  first paint  first counts     exit"))
     for kind, name in (("bare", _("bare Textual app")), ("frontdesk", _("FrontDesk"))):
         cells = [startup.get(f"{kind}_{step}_ms", 0.0) for step, _mark in PHASES]
-        print("  " + name + " " * max(1, 17 - cell_len(name)) + "".join(f"{cell:>{width}.1f}" for cell, width in zip(cells, (9, 10, 13, 14, 9))))
+        widths = (9, 10, 13, 14, 9)
+        print("  " + name + " " * max(1, 17 - cell_len(name))
+              + "".join(f"{cell:>{width}.1f}" for cell, width in zip(cells, widths, strict=True)))
     bare_paint = startup["bare_imports_ms"] + startup["bare_database_ms"] + startup["bare_paint_ms"]
     paint = startup["frontdesk_imports_ms"] + startup["frontdesk_database_ms"] + startup["frontdesk_paint_ms"]
     print(_("  to the first paint: {app:.1f} ms against {bare:.1f} ms, {ratio:.2f} ×").format(

@@ -253,7 +253,7 @@ def _commands() -> dict[Any, Callable[[argparse.Namespace], int]]:
     }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> dict[Any, Callable[[argparse.Namespace], int]]:
     """`COMMANDS`, the table of `_commands`, built when first asked for (not at import)."""
     if name == "COMMANDS":
         return _commands()

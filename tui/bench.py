@@ -71,8 +71,7 @@ else:
                 self.call_after_refresh(mark, "paint")
 
         def counts_loaded(self, message):
-            mark("counts")
-            self.call_after_refresh(self.exit)
+            self.call_after_refresh(lambda: (mark("counts"), self.exit()))
 
         tui.app.HomeScreen = TimedHome
         type(app).on_home_screen_counts_loaded = counts_loaded
@@ -188,6 +187,16 @@ def bench_startup(db: str, runs: int) -> dict[str, float]:
     for kind, kind_steps in steps.items():
         for name, values in kind_steps.items():
             figures[f"{kind}_{name}_ms"] = round(statistics.median(values) * 1000, 1)
+    # Cold start to the first interactive screen (SPEC §10): the bare app's first paint, and
+    # FrontDesk's home screen painted with its first counts (the exit is not part of it).
+    ready = {kind: statistics.median(
+        sum(kind_steps[step][run] for step in ("imports", "database", "paint", "counts"))
+        for run in range(runs)) for kind, kind_steps in steps.items()}
+    figures.update(
+        bare_total_ms=figures["bare_start_ms"], frontdesk_total_ms=figures["frontdesk_start_ms"],
+        total_ratio=figures["start_ratio"],
+        bare_start_ms=round(ready["bare"] * 1000, 1), frontdesk_start_ms=round(ready["frontdesk"] * 1000, 1),
+        start_ratio=round(ready["frontdesk"] / ready["bare"], 2))
     return figures
 
 
@@ -718,7 +727,9 @@ def print_startup(startup: dict[str, float], runs: int, as_json: bool) -> None:
     paint = startup["frontdesk_imports_ms"] + startup["frontdesk_database_ms"] + startup["frontdesk_paint_ms"]
     print(_("  to the first paint: {app:.1f} ms against {bare:.1f} ms, {ratio:.2f} ×").format(
         app=paint, bare=bare_paint, ratio=paint / bare_paint))
-    print(_("  (FrontDesk through the frontdesk command, as a SQLite deployment: no PostgreSQL driver)"))
+    print(_("  spawn to exit: {app:.1f} ms against {bare:.1f} ms, {ratio:.2f} ×").format(
+        app=startup["frontdesk_total_ms"], bare=startup["bare_total_ms"], ratio=startup["total_ratio"]))
+    print(_("  (FrontDesk through the frontdesk command until its home screen shows the first counts, as a SQLite deployment: no PostgreSQL driver; the bare app until its first paint)"))
 
 
 def _print_search(per_size: dict[int, dict[str, dict[str, float]]]) -> None:

@@ -193,7 +193,9 @@ class HomeScreen(DeskScreen):
         self._fit_tiles()
         self.query_one("#home-flags", DataTable).display = False
         self.query_one("#home-list", DataTable).focus()
-        self.action_refresh_counts()
+        # The counts are read after the first paint: worker threads started now would hold
+        # the interpreter while the screen is being laid out (SPEC §10 cold start).
+        self.call_after_refresh(self.action_refresh_counts)
 
     def on_resize(self) -> None:
         self._fit_tiles()

@@ -73,6 +73,8 @@ class AppHeader(Horizontal):
 
     def _fit(self) -> None:
         """Give the title the room it needs, taking it from the database path first."""
+        if not self.children:
+            return  # not composed yet (a screen still being mounted): compose shows the parts
         shown = self._shown(self.size.width or self.app.size.width)
         for part in self.PARTS:
             value = shown.get(part, "")

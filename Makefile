@@ -9,6 +9,9 @@ TEST_NODEPS := recurring-ical-events==3.8.2 x-wr-timezone==2.0.1 click==8.5.1
 MYPY_KERNEL := $(addprefix data/,i18n.py errors.py clock.py validators.py vocab.py pinyin.py \
 	rooms.py idnumbers.py limits.py waits.py)
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+#: The app alone, as a SQLite deployment installs it (no test extras, no PostgreSQL driver:
+#: peewee imports any driver it finds at start-up); `make test`'s venv has everything.
+RUN_STAMP := $(VENV)/.run-installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: run test test-data lint sample bench soak i18n i18n-update clean
 
@@ -20,8 +23,16 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## run: open the app as desk1 on a private copy of sample.db (the tracked file is never written)
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.run-installed-*
+	touch $@
+
+## run: open the app as desk1 on a private copy of sample.db (the tracked file is never written);
+## a new venv gets the app only (pip install -e '.[postgres]' adds the PostgreSQL driver)
+run: $(if $(wildcard $(STAMP)),$(STAMP),$(RUN_STAMP))
 	$(BIN)/frontdesk --user $${FRONTDESK_USER:-desk1}
 
 # Two workers (pytest-xdist; a file stays on one worker), then the tests marked `serial`

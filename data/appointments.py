@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from data.clock import now as clock_now
+from data.db import Prepared, Slot
 from data.events import event_attendee_ids, new_uid, set_attendees
 from data.models import Event, Room, WorkOrder
 
@@ -19,11 +20,15 @@ _ENDED_ORDER_STATUSES = frozenset({"closed", "cancelled"})
 _DONE_ORDER_STATUSES = frozenset({"resolved", "visited"})
 
 
+_EVENT = Prepared(lambda: Event.select().where(
+    Event.work_order == Slot("order"), Event.kind == "appointment", Event.series.is_null())
+    .order_by(Event.id).limit(1))
+_ORDER = Prepared(lambda: WorkOrder.select().where(WorkOrder.id == Slot("id")).limit(1))
+
+
 def appointment_event(order_id: int) -> Event | None:
     """The calendar event of a work order's appointment (one per work order), or None."""
-    return (Event.select().where(Event.work_order == order_id, Event.kind == "appointment",
-                                 Event.series.is_null())
-            .order_by(Event.id).first())
+    return _EVENT.first(order=order_id)
 
 
 def sync_work_order_appointment(order_id: int, staff_id: int | None) -> int | None:
@@ -35,7 +40,7 @@ def sync_work_order_appointment(order_id: int, staff_id: int | None) -> int | No
     visit still to come is cancelled, one under way ends now and one past stays. Booked without a conflict check:
     the dispatcher chose the time. Call inside the work order's transaction. Returns the
     event id (None when there is none)."""
-    order = WorkOrder.get_or_none(WorkOrder.id == order_id)
+    order = _ORDER.first(id=order_id)
     if order is None:
         return None
     event = appointment_event(order_id)

@@ -13,7 +13,7 @@ from data.db import db, is_sqlite
 
 CHANNEL = "frontdesk_changes"
 #: Tables whose changes nobody watches on screen.
-QUIET_TABLES = ("audit_log", "migratehistory", "schema_migration")
+QUIET_TABLES = ("audit_log", "migratehistory", "schema_migration", "daily_counter")
 
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION fd_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-from peewee import Database, DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, DatabaseProxy, Model, Node, PostgresqlDatabase, SqliteDatabase
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from data.errors import FrontDeskError
@@ -464,3 +464,54 @@ def is_sqlite() -> bool:
     """True when the shared handle points at SQLite."""
     return isinstance(db.obj, SqliteDatabase)
 
+
+
+# --- queries compiled once ----------------------------------------------------------------------
+
+
+class Slot(Node):
+    """A parameter of a `Prepared` query, named, filled in each time the query runs. The
+    value is passed to the driver as given (no field conversion): ints, text, None."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def __sql__(self, ctx):
+        ctx._values.append(self)
+        return ctx.literal(ctx.state.param or "?")
+
+
+class Prepared:
+    """A read query whose SQL is compiled once per kind of database and then run with new
+    values for its `Slot`s. Peewee rebuilds the SQL text of every query it runs (for a
+    work order with its joins, about a millisecond of CPU: most of what a transaction
+    costs under many writers); the hot reads of the write paths are compiled once here.
+
+    `build()` returns the peewee query, with `Slot("name")` where a value goes; `run(**values)`
+    returns what iterating the query would (model instances, tuples…, as built)."""
+
+    def __init__(self, build: Callable[[], object]) -> None:
+        self._build = build
+        self._compiled: dict[tuple, tuple[object, str, list]] = {}
+
+    def _compile(self, database: Database) -> tuple[object, str, list]:
+        key = (type(database), database.param, database.quote)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            query = self._build()
+            sql, params = database.get_sql_context().sql(query).query()
+            compiled = self._compiled[key] = (query, sql, list(params))
+        return compiled
+
+    def run(self, **values: object):
+        database = db.obj
+        query, sql, params = self._compile(database)
+        cursor = database.execute_sql(
+            sql, [values[p.name] if isinstance(p, Slot) else p for p in params])
+        return query._get_cursor_wrapper(cursor)  # type: ignore[attr-defined]
+
+    def first(self, **values: object):
+        """The first row, or None (build the query with `.limit(1)`: every row is read)."""
+        rows = list(self.run(**values))
+        return rows[0] if rows else None

@@ -34,7 +34,7 @@ What does not move:
 
 Work-order numbers spell the day the order was taken (BX-20260115-0003). They are
 renumbered with their day moved by D, so an order taken this morning has today's number, as
-every order the desk takes from now on will (`_next_number` continues after them); the
+every order the desk takes from now on will (data.numbering continues after them); the
 number in notification titles and bodies is changed with it. Notification dedupe keys that
 embed a time (a callback's due time, an occurrence's start) are moved too, so the sweeps see
 what the generator marked as already told as told.

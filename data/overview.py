@@ -273,10 +273,11 @@ def inspection_flags(staff_id: int, at: dt.datetime | None = None) -> list[FlagR
     missed or walked late in the last FLAG_DAYS days, newest first, then the legal
     inspections overdue or due within 30 days, soonest first. Empty for everyone else."""
     from data import access
-    from data import facilities as fac
 
     if not access.can("inspections.manage", staff_id):
-        return []
+        return []  # and the facilities module (and the work orders it needs) stays unloaded
+    from data import facilities as fac
+
     at = at or clock_now()
     # One line per route and state: how many, and the latest.
     grouped: dict[tuple[str, str], list] = {}

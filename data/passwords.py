@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError
-from argon2.low_level import hash_secret
+from functools import cache
+from typing import TYPE_CHECKING
 
 from data.errors import ValidationError
 from data.i18n import _
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 #: Length limits of a new password.
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 
-#: argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: t=3, 64 MiB, p=4).
-#: A hash carries its own parameters, so hashes made with other costs still verify.
-_hasher = PasswordHasher()
+@cache
+def _hasher() -> PasswordHasher:
+    """argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: t=3, 64 MiB, p=4).
+    A hash carries its own parameters, so hashes made with other costs still verify. Loaded
+    when a password is first hashed or checked: a session signed in by its OS login (and
+    the first screen) never needs it."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
     """The argon2id hash of `password` (a random salt unless one is given: the sample
     generator gives one so that the same seed writes the same database)."""
+    from argon2 import Type
+    from argon2.low_level import hash_secret
+
+    hasher = _hasher()
     if salt is None:
-        return _hasher.hash(password)
+        return hasher.hash(password)
     return hash_secret(
-        password.encode(), salt, time_cost=_hasher.time_cost, memory_cost=_hasher.memory_cost,
-        parallelism=_hasher.parallelism, hash_len=_hasher.hash_len, type=Type.ID,
+        password.encode(), salt, time_cost=hasher.time_cost, memory_cost=hasher.memory_cost,
+        parallelism=hasher.parallelism, hash_len=hasher.hash_len, type=Type.ID,
     ).decode()
 
 
@@ -32,8 +44,10 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """Does `password` match the stored hash? False for no hash or an unreadable one."""
     if not password_hash:
         return False
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -99,11 +99,24 @@ def name_suffixes(name: str) -> list[str]:
     return [compact[i:] for i in range(1, len(compact))]
 
 
+def name_key_rows(person_id: int, name: str) -> list[dict]:
+    """The PersonNameKey rows of a person called `name`."""
+    return [{"key": key, "person": person_id} for key in dict.fromkeys(name_suffixes(name))]
+
+
 def _write_name_keys(person_id: int, name: str) -> None:
     PersonNameKey.delete().where(PersonNameKey.person == person_id).execute()
-    rows = [{"key": key, "person": person_id} for key in dict.fromkeys(name_suffixes(name))]
+    rows = name_key_rows(person_id, name)
     if rows:
         PersonNameKey.insert_many(rows).execute()
+
+
+def person_values(data: PersonInput) -> dict:
+    """The columns `create_person` stores for `data` (validated, with the search keys), for
+    an import that inserts many people in one statement. ValidationError as it would."""
+    values = _clean_person(data)
+    values.update(search_key_values(values["name"]))
+    return values
 
 
 def find_duplicates(data: PersonInput, *, exclude_id: int | None = None) -> list[Duplicate]:
@@ -187,15 +200,14 @@ def _person(person_id: int) -> Person:
     return person
 
 
+def phone_values(person_id: int, phone, *, primary: bool = False, label: str = "") -> dict:
+    """The Phone columns of a normalised phone (`normalize_phone`) of a person."""
+    return {"person": person_id, "number": phone.number, "digits_rev": phone.digits[::-1],
+            "kind": phone.kind, "label": label, "is_primary": primary}
+
+
 def _insert_phone(person_id: int, phone, *, primary: bool = False, label: str = "") -> Phone:
-    return Phone.create(
-        person=person_id,
-        number=phone.number,
-        digits_rev=phone.digits[::-1],
-        kind=phone.kind,
-        label=label,
-        is_primary=primary,
-    )
+    return Phone.create(**phone_values(person_id, phone, primary=primary, label=label))
 
 
 def add_phone(person_id: int, raw: str, label: str = "") -> int:

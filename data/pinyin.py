@@ -61,6 +61,10 @@ SYLLABLES = frozenset(
 )
 
 
+#: Every beginning of a syllable ("zh", "zhua", …): an unfinished last piece is one of these.
+SYLLABLE_PREFIXES = frozenset(s[:i] for s in SYLLABLES for i in range(1, len(s) + 1))
+
+
 def split_typed_pinyin(text: str, limit: int = 4) -> list[list[str]]:
     """Ways to read typed letters as syllables and initials, fewest pieces first.
 
@@ -82,7 +86,7 @@ def split_typed_pinyin(text: str, limit: int = 4) -> list[list[str]]:
         for end in range(len(rest), 1, -1):  # whole syllables, longest first
             piece = rest[:end]
             last = start + end == len(text)
-            if piece in SYLLABLES or (last and any(s.startswith(piece) for s in SYLLABLES)):
+            if piece in SYLLABLES or (last and piece in SYLLABLE_PREFIXES):
                 walk(start + end, pieces + [piece])
         walk(start + 1, pieces + [rest[0]])  # one letter: an initial
 

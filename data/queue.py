@@ -275,7 +275,12 @@ def _rows(ids: list[int], at: dt.datetime) -> list[QueueRow]:
         return []
     assignee = Staff.alias()
     query = (
-        WorkOrder.select(WorkOrder, Room.code.alias("room_code"), assignee.name.alias("assignee_name"),
+        # Only the columns a row shows: a page is 50 rows, built on every refresh.
+        WorkOrder.select(WorkOrder.id, WorkOrder.number, WorkOrder.kind, WorkOrder.title,
+                         WorkOrder.status, WorkOrder.priority, WorkOrder.location,
+                         WorkOrder.created_at, WorkOrder.responded_at, WorkOrder.response_due,
+                         WorkOrder.resolution_due, WorkOrder.version,
+                         Room.code.alias("room_code"), assignee.name.alias("assignee_name"),
                          Community.name.alias("community_name"))
         .join(Room, JOIN.LEFT_OUTER, on=(WorkOrder.room == Room.id))
         .switch(WorkOrder)
@@ -283,7 +288,7 @@ def _rows(ids: list[int], at: dt.datetime) -> list[QueueRow]:
         .switch(WorkOrder)
         .join(assignee, JOIN.LEFT_OUTER, on=(WorkOrder.assignee == assignee.id))
         .where(WorkOrder.id.in_(ids))
-        .objects()
+        .namedtuples()
     )
     replies = {h.work_order_id: (h.reply_due, h.replied_at) for h in HotlineOrder.select(
         HotlineOrder.work_order, HotlineOrder.reply_due, HotlineOrder.replied_at).where(

@@ -19,8 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import HOURLY, rrulestr
-
 from data.errors import ValidationError
 from data.i18n import _
 
@@ -106,6 +104,8 @@ def parse_rrule(rule: str, start: dt.datetime, tzid: str | None = None):
     """Parse an RRULE string anchored at `start` (Shanghai time); with `tzid` (a zone other
     than Shanghai) the rule is expanded in that zone and gives Shanghai times
     (`ZonedRule`). ValidationError on a malformed rule."""
+    from dateutil.rrule import rrulestr  # loaded when a calendar is first read, not at start
+
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
@@ -183,6 +183,8 @@ def _fast_forward(parsed, rule: str, start: dt.datetime, before: dt.datetime) ->
     rule without COUNT or BYSETPOS), at or before `before`, so that the walk need not
     begin at a start long past; `start` itself otherwise. BY* filters are absolute and
     UNTIL is a date, so they give the same occurrences from either start."""
+    from dateutil.rrule import HOURLY
+
     freq = getattr(parsed, "_freq", None)
     parts = _parts(rule)
     if freq is None or freq < HOURLY or "COUNT" in parts or "BYSETPOS" in parts or before <= start:

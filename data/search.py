@@ -12,7 +12,11 @@ account (data.access); with none (the code itself) nothing is limited.
 Every kind of query is answered by index range lookups (prefix searches on stored keys),
 never by scanning a table, and each lookup is bounded, so a query costs the same on ten
 thousand owners and on a million. Hits are ranked exact before partial, current owners
-before past occupants, owners before co-owners before tenants before family.
+before past occupants, owners before co-owners before tenants before family. A query that
+matches more people than the page holds costs no more than the page: each lookup reads one
+row past its bound only to tell that there are more (`SearchResult.more`, shown as "50+"),
+the candidates are ranked from their names and roles alone, and only the people shown are
+loaded with their rooms, phones, plates and tags.
 """
 
 from __future__ import annotations
@@ -24,19 +28,12 @@ from dataclasses import dataclass, field
 from peewee import Expression, Field
 
 from data import access
-from data.db import is_sqlite
+from data.db import db, is_sqlite
 from data.errors import ValidationError
 from data.i18n import _
 from data.models import (
     Community,
-    Occupancy,
-    Person,
-    PersonNameKey,
-    PersonTag,
-    Phone,
     Room,
-    Tag,
-    Vehicle,
 )
 from data.pinyin import split_typed_pinyin
 from data.rooms import PARKING, ParsedRoom, parse_room, parse_room_prefix
@@ -111,6 +108,8 @@ class SearchResult:
     too_short: bool = False  # e.g. 1–3 digits: not enough to search by
     #: Why the query was not run for this account (then nothing was searched), else "".
     refused: str = ""
+    #: More people match than `hits` lists (a capped count: the list stops at the limit).
+    more: bool = False
 
 
 @dataclass
@@ -119,6 +118,57 @@ class _Candidate:
     matched: str
     quality: int
     room_rank: int = NO_ROOM_RANK  # for room queries: the role in the matched room
+
+
+class _Pool(list[_Candidate]):
+    """The candidates of one query; `more` once a lookup had rows beyond its bound."""
+
+    more = False
+
+    def capped(self, sql: str, params: list, cap: int) -> list[tuple]:
+        """The first `cap` rows of `sql`, read with LIMIT cap + 1: the extra row, if any,
+        only says that there are more (a capped count in the same index read)."""
+        rows = _rows(sql + " LIMIT ?", [*params, cap + 1])
+        if len(rows) > cap:
+            self.more = True
+            del rows[cap:]
+        return rows
+
+
+# --- plain SQL on the hot path -----------------------------------------------------------------
+# A search runs on every keystroke and reads a few hundred index entries at a million owners:
+# building each statement through the ORM and turning every row into Python values through
+# it cost more than the reads themselves, and grew with the rows read. The statements below
+# are fixed text with "?" placeholders (turned into the driver's), over the tables of
+# data.models, and return plain tuples.
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    if not is_sqlite():
+        sql = sql.replace("?", "%s")
+    return list(db.execute_sql(sql, params).fetchall())
+
+
+def _ids(ids: list[int]) -> str:
+    """The "(?, ?, …)" of an IN list of `ids` (never empty: callers check)."""
+    return "(" + ", ".join("?" * len(ids)) + ")"
+
+
+def _prefix_sql(column: str, prefix: str) -> tuple[str, list]:
+    """`column` starts with `prefix`, as _prefix writes it (an index range on SQLite, LIKE
+    'p%' on PostgreSQL)."""
+    if is_sqlite():
+        return f"{column} >= ? AND {column} < ?", [prefix, prefix + "\U0010ffff"]
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{column} LIKE ?", [escaped + "%"]
+
+
+def _in_community_sql(person_column: str, community_id: int | None) -> tuple[str, list]:
+    """The condition "and `person_column` lives or lived in the community", or none."""
+    if community_id is None:
+        return "", []
+    return (f" AND {person_column} IN (SELECT o.person_id FROM occupancy o "
+            "JOIN room r ON r.id = o.room_id WHERE r.community_id = ?)", [community_id])
 
 
 # --- prefix lookups that use an index on both backends --------------------------------------
@@ -133,58 +183,40 @@ def _prefix(field_: Field, prefix: str) -> Expression:
     return Expression(field_, "LIKE", escaped + "%")
 
 
-def _community_filter(query, community_id: int | None):
-    if community_id is None:
-        return query
-    in_community = (
-        Occupancy.select(Occupancy.person)
-        .join(Room)
-        .where(Room.community == community_id)
-    )
-    return query.where(Person.id.in_(in_community))
-
-
 # --- strategies ------------------------------------------------------------------------------
 
 
 def _by_person_field(
-    field_: Field, value: str, matched: str, cap: int, community_id: int | None
+    column: str, value: str, matched: str, cap: int, community_id: int | None, pool: _Pool
 ) -> list[_Candidate]:
     """People whose column starts with `value`, in one index range read. The exact match
     sorts first among the strings with that prefix, so it is never cut off by the limit."""
-    query = _community_filter(
-        Person.select(Person.id, field_.alias("v")).where(_prefix(field_, value)), community_id
-    )
-    return [
-        _Candidate(row["id"], matched, EXACT if row["v"] == value else PREFIX)
-        for row in query.order_by(field_, Person.id).limit(cap).dicts()
-    ]
+    where, params = _prefix_sql(f"p.{column}", value)
+    in_community, more = _in_community_sql("p.id", community_id)
+    rows = pool.capped(f"SELECT p.id, p.{column} FROM person p WHERE {where}{in_community} "
+                       f"ORDER BY p.{column}, p.id", params + more, cap)
+    return [_Candidate(pid, matched, EXACT if v == value else PREFIX) for pid, v in rows]
 
 
-def _by_name(text: str, cap: int, community_id: int | None) -> list[_Candidate]:
-    found = _by_person_field(Person.name, text, "name", cap, community_id)
+def _by_name(text: str, cap: int, community_id: int | None, pool: _Pool) -> list[_Candidate]:
+    found = _by_person_field("name", text, "name", cap, community_id, pool)
     # Any other part of the name: a prefix of one of its stored suffixes.
-    keyed = _community_filter(
-        Person.select(Person.id)
-        .join(PersonNameKey)
-        .where(_prefix(PersonNameKey.key, text))
-        .distinct(),
-        community_id,
-    )
-    for row in keyed.limit(cap):
-        found.append(_Candidate(row.id, "name", PARTIAL))
+    where, params = _prefix_sql("k.key", text)
+    in_community, more = _in_community_sql("p.id", community_id)
+    keyed = pool.capped("SELECT DISTINCT p.id FROM person p JOIN person_name_key k ON k.person_id = p.id "
+                        f"WHERE {where}{in_community}", params + more, cap)
+    for (person_id,) in keyed:
+        found.append(_Candidate(person_id, "name", PARTIAL))
     return found
 
 
-def _by_pinyin(letters: str, cap: int, community_id: int | None) -> list[_Candidate]:
+def _by_pinyin(letters: str, cap: int, community_id: int | None, pool: _Pool) -> list[_Candidate]:
     found: list[_Candidate] = []
-    for pinyin, initials in (
-        (Person.name_pinyin, Person.name_initials),
-        (Person.name_pinyin_alt, Person.name_initials_alt),
-    ):
-        found += _by_person_field(pinyin, letters, "pinyin", cap, community_id)
-        found += _by_person_field(initials, letters, "initials", cap, community_id)
-        for pieces in split_typed_pinyin(letters):
+    readings = split_typed_pinyin(letters)
+    for pinyin, initials in (("name_pinyin", "name_initials"), ("name_pinyin_alt", "name_initials_alt")):
+        found += _by_person_field(pinyin, letters, "pinyin", cap, community_id, pool)
+        found += _by_person_field(initials, letters, "initials", cap, community_id, pool)
+        for pieces in readings:
             if all(len(p) == 1 for p in pieces) or len(pieces) == 1:
                 continue  # plain initials or one syllable: covered above
             typed_initials = "".join(p[0] for p in pieces)
@@ -196,56 +228,51 @@ def _by_pinyin(letters: str, cap: int, community_id: int | None) -> list[_Candid
                 lead += piece
             pattern = re.compile("^" + "".join(
                 re.escape(p) + "[a-z]*" for p in pieces))
-            query = _community_filter(
-                Person.select(Person.id, pinyin.alias("py")).where(
-                    _prefix(initials, typed_initials), _prefix(pinyin, lead)
-                ),
-                community_id,
-            )
-            for row in query.limit(cap * 4).dicts():
-                if pattern.match(row["py"]):
-                    found.append(_Candidate(row["id"], "pinyin", PREFIX))
+            by_initials, params = _prefix_sql(f"p.{initials}", typed_initials)
+            by_lead, lead_params = _prefix_sql(f"p.{pinyin}", lead)
+            in_community, more = _in_community_sql("p.id", community_id)
+            rows = pool.capped(f"SELECT p.id, p.{pinyin} FROM person p WHERE {by_initials} AND {by_lead}"
+                               f"{in_community}", params + lead_params + more, cap * 4)
+            for pid, py in rows:
+                if pattern.match(py):
+                    found.append(_Candidate(pid, "pinyin", PREFIX))
     return found
 
 
-def _by_phone(digits: str, cap: int, community_id: int | None) -> list[_Candidate]:
+def _by_phone(digits: str, cap: int, community_id: int | None, pool: _Pool) -> list[_Candidate]:
     """Whole numbers or their last 4+ digits, through the reversed-digits index."""
     found = []
-    query = _community_filter(
-        Person.select(Person.id, Phone.digits_rev)
-        .join(Phone)
-        .where(_prefix(Phone.digits_rev, digits[::-1])),
-        community_id,
-    )
-    for person_id, digits_rev in query.limit(cap).tuples():
+    where, params = _prefix_sql("ph.digits_rev", digits[::-1])
+    in_community, more = _in_community_sql("ph.person_id", community_id)
+    rows = pool.capped(f"SELECT ph.person_id, ph.digits_rev FROM phone ph WHERE {where}{in_community}",
+                       params + more, cap)
+    for person_id, digits_rev in rows:
         quality = EXACT if digits_rev == digits[::-1] else PREFIX
         found.append(_Candidate(person_id, "phone", quality))
     return found
 
 
-def _by_id_tail(tail: str, cap: int, community_id: int | None) -> list[_Candidate]:
+def _by_id_tail(tail: str, cap: int, community_id: int | None, pool: _Pool) -> list[_Candidate]:
     tail = tail.upper()
-    query = _community_filter(
-        Person.select(Person.id, Person.id_number).where(
-            _prefix(Person.id_number_rev, tail[::-1])
-        ),
-        community_id,
-    )
+    where, params = _prefix_sql("p.id_number_rev", tail[::-1])
+    in_community, more = _in_community_sql("p.id", community_id)
+    rows = pool.capped(f"SELECT p.id, p.id_number FROM person p WHERE {where}{in_community}",
+                       params + more, cap)
     return [
         _Candidate(person_id, "id_number", EXACT if id_number == tail else PREFIX)
-        for person_id, id_number in query.limit(cap).tuples()
+        for person_id, id_number in rows
     ]
 
 
-def _by_plate(plate: str, cap: int, community_id: int | None) -> list[_Candidate]:
+def _by_plate(plate: str, cap: int, community_id: int | None, pool: _Pool) -> list[_Candidate]:
     found = []
-    column = Vehicle.plate if _CJK.match(plate) else Vehicle.plate_tail
-    query = _community_filter(
-        Person.select(Person.id, column.alias("p")).join(Vehicle).where(_prefix(column, plate)),
-        community_id,
-    )
-    for row in query.limit(cap).dicts():
-        found.append(_Candidate(row["id"], "plate", EXACT if row["p"] == plate else PREFIX))
+    column = "v.plate" if _CJK.match(plate) else "v.plate_tail"
+    where, params = _prefix_sql(column, plate)
+    in_community, more = _in_community_sql("v.person_id", community_id)
+    rows = pool.capped(f"SELECT v.person_id, {column} FROM vehicle v WHERE {where}{in_community}",
+                       params + more, cap)
+    for person_id, value in rows:
+        found.append(_Candidate(person_id, "plate", EXACT if value == plate else PREFIX))
     return found
 
 
@@ -312,16 +339,13 @@ def _typed_phone(text: str) -> PhoneNumber | None:
         return None
 
 
-def _occupants(room_ids: list[int], exact_ids: set[int], cap: int) -> list[_Candidate]:
+def _occupants(room_ids: list[int], exact_ids: set[int], cap: int, pool: _Pool) -> list[_Candidate]:
     if not room_ids:
         return []
-    rows = (
-        Occupancy.select(Occupancy.person, Occupancy.role, Occupancy.end_date, Occupancy.room)
-        .where(Occupancy.room.in_(room_ids))
-        .limit(cap * 4)
-    )
+    rows = pool.capped("SELECT person_id, role, end_date, room_id FROM occupancy "
+                       f"WHERE room_id IN {_ids(room_ids)}", list(room_ids), cap * 4)
     found = []
-    for person_id, role, end_date, room_id in rows.tuples():
+    for person_id, role, end_date, room_id in rows:
         rank = PAST_RANK if end_date is not None else ROLE_RANK.get(role, PAST_RANK)
         quality = EXACT if room_id in exact_ids else PREFIX
         found.append(_Candidate(person_id, "room", quality, rank))
@@ -345,7 +369,7 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
     compact = text.replace(" ", "")
     lowered = compact.lower()
     cap = limit
-    candidates: list[_Candidate] = []
+    candidates = _Pool()
     understood: list[str] = []
 
     whole_room, room_community = _whole_room(text, community_id)
@@ -356,17 +380,17 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
         rooms, exact_ids = _rooms_by_code(room_parts, whole_room, room_community)
         if whole_room is not None:
             result.rooms = [r for r in rooms if r.id in exact_ids]
-        candidates += _occupants([r.id for r in rooms], exact_ids, cap)
+        candidates += _occupants([r.id for r in rooms], exact_ids, cap, candidates)
     typed_phone = None if is_room else _typed_phone(text)
 
     if typed_phone is None and _CJK.search(compact):
         plate = parse_plate_query(compact) if len(compact) >= 2 and not _CJK.search(compact[1:]) else None
         if plate:
             understood.append("plate")
-            candidates += _by_plate(plate, cap, community_id)
+            candidates += _by_plate(plate, cap, community_id, candidates)
         if not is_room and not plate:
             understood.append("name")
-            candidates += _by_name(compact, cap, community_id)
+            candidates += _by_name(compact, cap, community_id, candidates)
     elif typed_phone is not None or (_DIGITS_ONLY.match(text) and not is_room):
         if typed_phone is not None:
             # A whole number in any form the import reads finds the number as stored.
@@ -392,10 +416,10 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
                 return result
             if phone:
                 understood.append("phone")
-                candidates += _by_phone(digits, cap, community_id)
+                candidates += _by_phone(digits, cap, community_id, candidates)
             if by_id:
                 understood.append("id_number")
-                candidates += _by_id_tail(digits, cap, community_id)
+                candidates += _by_id_tail(digits, cap, community_id, candidates)
             reveal = gate.reveals
     elif _ID_TAIL.match(lowered):
         gate = NumberGate(staff_id)
@@ -408,22 +432,23 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
         if result.refused:
             return result
         understood.append("id_number")
-        candidates += _by_id_tail(lowered, cap, community_id)
+        candidates += _by_id_tail(lowered, cap, community_id, candidates)
         reveal = gate.reveals
     elif _LETTERS.match(lowered):
         understood.append("pinyin")
-        candidates += _by_pinyin(lowered, cap, community_id)
-        candidates += _by_name(compact, cap, community_id)  # names written in Latin letters
+        candidates += _by_pinyin(lowered, cap, community_id, candidates)
+        candidates += _by_name(compact, cap, community_id, candidates)  # names written in Latin letters
     elif not is_room:
         plate = parse_plate_query(compact)
         if plate and re.search(r"[a-z]", lowered) and re.search(r"\d", compact):
             understood.append("plate")
-            candidates += _by_plate(plate, cap, community_id)
+            candidates += _by_plate(plate, cap, community_id, candidates)
         understood.append("name")
-        candidates += _by_name(compact, cap, community_id)
+        candidates += _by_name(compact, cap, community_id, candidates)
 
     result.understood = tuple(understood)
-    result.hits = _rank(candidates, limit)
+    result.hits, beyond = _rank(candidates, limit)
+    result.more = candidates.more or beyond
     if reveal:
         _record_reveals(result.hits, staff_id)
     return result
@@ -461,18 +486,32 @@ def _record_reveals(hits: list[OwnerHit], staff_id: int | None) -> None:
             audit.record("reveal", "person", person_id, field_name, new="search", staff_id=staff_id)
 
 
-def _rank(candidates: Iterable[_Candidate], limit: int) -> list[OwnerHit]:
+def _rank(candidates: Iterable[_Candidate], limit: int) -> tuple[list[OwnerHit], bool]:
+    """The best `limit` people of `candidates`, loaded for showing, and whether more of
+    them matched than are returned."""
     best: dict[int, _Candidate] = {}
     for cand in candidates:
         held = best.get(cand.person_id)
         if held is None or (cand.quality, cand.room_rank) < (held.quality, held.room_rank):
             best[cand.person_id] = cand
     if not best:
-        return []
-    # Hydrate a bounded set: the best-quality candidates first.
+        return [], False
+    # Rank a bounded set: the best-quality candidates first.
     ordered = sorted(best.values(), key=lambda c: (c.quality, c.room_rank, c.person_id))
     chosen = ordered[: max(limit * 2, 100)]
-    cards = _hydrate([c.person_id for c in chosen])
+    names: dict[int, str] | None = None
+    if len(chosen) > limit:
+        # More than the page: rank from names and roles alone, then load only the page.
+        keys = _rank_keys([c.person_id for c in chosen if c.matched != "room"],
+                          [c.person_id for c in chosen if c.matched == "room"])
+        ranked = sorted(
+            ((cand.quality, cand.room_rank if cand.matched == "room" else keys[cand.person_id][1],
+              keys[cand.person_id][0], cand.person_id), cand)
+            for cand in chosen if cand.person_id in keys
+        )
+        chosen = [cand for _key, cand in ranked[:limit]]
+        names = {pid: name for pid, (name, _role) in keys.items()}
+    cards = _hydrate([c.person_id for c in chosen], names)
     hits = []
     for cand in chosen:
         card = cards.get(cand.person_id)
@@ -498,27 +537,50 @@ def _rank(candidates: Iterable[_Candidate], limit: int) -> list[OwnerHit]:
             )
         )
     hits.sort(key=lambda pair: pair[0])
-    return [hit for _key, hit in hits[:limit]]
+    return [hit for _key, hit in hits[:limit]], len(best) > limit
 
 
-def _hydrate(person_ids: list[int]) -> dict[int, dict]:
-    """Rooms, phones, plates and tags of a bounded set of people, in five plain queries
-    (tuples, not model objects: this runs on every keystroke)."""
+def _rank_keys(person_ids: list[int], room_matched: list[int]) -> dict[int, tuple[str, int]]:
+    """(name, best role rank) of each person, as _hydrate ranks them, in two index reads:
+    names by primary key, roles by the occupancy (person, end date) index; people found in
+    a room (`room_matched`) are ranked by their role there and need only their names."""
+    everyone = person_ids + room_matched
+    keys = {pid: (name, NO_ROOM_RANK)
+            for pid, name in _rows(f"SELECT id, name FROM person WHERE id IN {_ids(everyone)}", everyone)}
+    if person_ids:
+        roles = _rows(f"SELECT person_id, role, end_date FROM occupancy WHERE person_id IN {_ids(person_ids)}",
+                      person_ids)
+        for pid, role, end_date in roles:
+            rank = ROLE_RANK.get(role, PAST_RANK) if end_date is None else PAST_RANK
+            held = keys.get(pid)
+            if held is not None and rank < held[1]:
+                keys[pid] = (held[0], rank)
+    return keys
+
+
+def _hydrate(person_ids: list[int], names: dict[int, str] | None = None) -> dict[int, dict]:
+    """Rooms, phones, plates and tags of a bounded set of people (the page shown), in five
+    plain queries (tuples, not model objects: this runs on every keystroke); their `names`
+    when ranking read them already."""
+    if not person_ids:
+        return {}
+    among = _ids(person_ids)
+    if names is None:
+        named = _rows(f"SELECT id, name FROM person WHERE id IN {among}", person_ids)
+    else:
+        named = [(pid, names[pid]) for pid in person_ids if pid in names]
     cards: dict[int, dict] = {
         pid: {
             "name": name, "rooms": [], "communities": [], "phones": [], "plates": [],
             "tags": [], "role": "", "rank": NO_ROOM_RANK, "current": False,
         }
-        for pid, name in Person.select(Person.id, Person.name).where(Person.id.in_(person_ids)).tuples()
+        for pid, name in named
     }
-    occupancies = (
-        Occupancy.select(Occupancy.person, Occupancy.role, Occupancy.end_date, Room.code, Community.name)
-        .join(Room)
-        .join(Community)
-        .where(Occupancy.person.in_(person_ids))
-        .order_by(Occupancy.end_date.is_null().desc(), Occupancy.start_date.desc(), Occupancy.id)
-        .tuples()
-    )
+    occupancies = _rows(
+        "SELECT o.person_id, o.role, o.end_date, r.code, c.name FROM occupancy o "
+        "JOIN room r ON r.id = o.room_id JOIN community c ON c.id = r.community_id "
+        f"WHERE o.person_id IN {among} ORDER BY (o.end_date IS NULL) DESC, o.start_date DESC, o.id",
+        person_ids)
     for pid, role, end_date, code, community in occupancies:
         card = cards.get(pid)
         if card is None:
@@ -531,23 +593,17 @@ def _hydrate(person_ids: list[int]) -> dict[int, dict]:
         if current or not card["rooms"]:
             card["rooms"].append(code)
             card["communities"].append(community)
-    phones = (
-        Phone.select(Phone.person, Phone.number)
-        .where(Phone.person.in_(person_ids))
-        .order_by(Phone.is_primary.desc(), Phone.id)
-        .tuples()
-    )
+    phones = _rows(f"SELECT person_id, number FROM phone WHERE person_id IN {among} "
+                   "ORDER BY is_primary DESC, id", person_ids)
     for pid, number in phones:
-        cards[pid]["phones"].append(number)
-    for pid, plate in Vehicle.select(Vehicle.person, Vehicle.plate).where(Vehicle.person.in_(person_ids)).tuples():
-        cards[pid]["plates"].append(plate)
-    tags = (
-        PersonTag.select(PersonTag.person, Tag.name)
-        .join(Tag)
-        .where(PersonTag.person.in_(person_ids))
-        .order_by(Tag.name)
-        .tuples()
-    )
+        if pid in cards:
+            cards[pid]["phones"].append(number)
+    for pid, plate in _rows(f"SELECT person_id, plate FROM vehicle WHERE person_id IN {among}", person_ids):
+        if pid in cards:
+            cards[pid]["plates"].append(plate)
+    tags = _rows("SELECT pt.person_id, t.name FROM person_tag pt JOIN tag t ON t.id = pt.tag_id "
+                 f"WHERE pt.person_id IN {among} ORDER BY t.name", person_ids)
     for pid, tag in tags:
-        cards[pid]["tags"].append(tag)
+        if pid in cards:
+            cards[pid]["tags"].append(tag)
     return cards

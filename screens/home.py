@@ -193,7 +193,9 @@ class HomeScreen(DeskScreen):
         self._fit_tiles()
         self.query_one("#home-flags", DataTable).display = False
         self.query_one("#home-list", DataTable).focus()
-        self.action_refresh_counts()
+        # The counts are read after the first paint: worker threads started now would hold
+        # the interpreter while the screen is being laid out (SPEC §10 cold start).
+        self.call_after_refresh(self.action_refresh_counts)
 
     def on_resize(self) -> None:
         self._fit_tiles()
@@ -283,6 +285,8 @@ class HomeScreen(DeskScreen):
         self.post_message(self.FlagsLoaded(overview.inspection_flags(self.app.staff.id)))
 
     def on_home_screen_flags_loaded(self, message: FlagsLoaded) -> None:
+        if not message.flags and not self.flags:
+            return  # none shown and none to show (most roles): nothing to build or paint
         self.flags = message.flags
         table = self.query_one("#home-flags", DataTable)
         table.clear(columns=True)
@@ -357,7 +361,8 @@ class HomeScreen(DeskScreen):
         columns = self._fit_columns(panel)
         for index in columns:
             title, width = panel.columns[index]
-            table.add_column(_(title), width=self._title_width(panel, columns) if title in FLEXIBLE
+            # A Text label, not a str: a str is parsed as markup (and loads rich's emoji table).
+            table.add_column(Text(_(title)), width=self._title_width(panel, columns) if title in FLEXIBLE
                              else _width(title, width))
         today = clock_today()
         self.rows = list(rows)

@@ -17,6 +17,7 @@ from data.i18n import N_, _
 from data.vocab import OCCUPANCY_ROLES, label
 from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
+from widgets.paint import looks
 from widgets.safe import plain
 
 #: Pause after the last keystroke before searching (the worker is exclusive, so a new
@@ -72,6 +73,8 @@ class OwnersScreen(DeskScreen):
         self.result: owner_search.SearchResult | None = None
         self.rows: list[tuple[str, int]] = []  # ("room"|"person", id) per table row
         self.shown_query: str | None = None  # the query whose result the table shows
+        self._shown_cells: list[tuple] = []  # how each table row reads (widgets.paint.looks)
+        self._status_text = _("Type to search.")  # what the status line shows
 
     @property
     def screen_title(self) -> str:
@@ -107,8 +110,7 @@ class OwnersScreen(DeskScreen):
     @on(Input.Changed, "#owner-query")
     def _query_changed(self, event: Input.Changed) -> None:
         if held_number(event.value):
-            self.query_one("#owner-status", Label).update(
-                _("Type the last 4 digits or the whole number; enter searches."))
+            self._show_status(_("Type the last 4 digits or the whole number; enter searches."))
             return
         self.run_search(event.value)
 
@@ -159,10 +161,33 @@ class OwnersScreen(DeskScreen):
         same = message.query == self.shown_query
         keep = self.rows[cursor] if same and 0 <= cursor < len(self.rows) else None
         self.shown_query = message.query
-        table.clear()
-        self.rows = []
-        for room in message.result.rooms:
-            table.add_row(
+        cells = self._cells(message.result)
+        rows = [key for key, _row in cells]
+        # Over SSH every repaint costs: the same rows again (a refresh after another desk's
+        # change elsewhere, the search run again on coming back) leave the table alone, and
+        # a new result replaces the rows in one batch, painted once (issue 21).
+        with self.app.batch_update():
+            if rows != self.rows or [looks(shown) for _key, shown in cells] != self._shown_cells:
+                table.clear()
+                for _key, shown in cells:
+                    table.add_row(*shown)
+                self.rows = rows
+                self._shown_cells = [looks(shown) for _key, shown in cells]
+                if self.rows:
+                    if keep in self.rows:
+                        row = self.rows.index(keep)
+                    else:
+                        row = min(max(cursor, 0), len(self.rows) - 1) if same else 0
+                    table.move_cursor(row=row)
+            elif not same and self.rows:
+                table.move_cursor(row=0)
+            self._show_status(self._status(message))
+
+    def _cells(self, result: owner_search.SearchResult) -> list[tuple[tuple[str, int], tuple[Text, ...]]]:
+        """The table's rows for `result`: (kind, id) and the cells of each."""
+        rows: list[tuple[tuple[str, int], tuple[Text, ...]]] = []
+        for room in result.rooms:
+            rows.append((("room", room.id), (
                 Text("🏠 " + room.code, style="bold"),
                 Text(room.code),
                 plain(room.community),
@@ -170,13 +195,12 @@ class OwnersScreen(DeskScreen):
                 Text(""),
                 Text(""),
                 Text(_(MATCH_LABELS["room"])),
-            )
-            self.rows.append(("room", room.id))
-        for hit in message.result.hits:
+            )))
+        for hit in result.hits:
             role = label(OCCUPANCY_ROLES, hit.role) if hit.role else ""
             if hit.role and not hit.current:
                 role = _("former {role}").format(role=role)
-            table.add_row(
+            rows.append((("person", hit.id), (
                 plain(hit.name),
                 plain(" ".join(hit.rooms)),
                 plain(hit.communities[0] if hit.communities else ""),
@@ -184,15 +208,15 @@ class OwnersScreen(DeskScreen):
                 Text(hit.masked_phones[0] if hit.phones else ""),
                 plain("、".join(hit.tags)),
                 Text(_(MATCH_LABELS.get(hit.matched, hit.matched))),
-            )
-            self.rows.append(("person", hit.id))
-        if self.rows:
-            if keep in self.rows:
-                row = self.rows.index(keep)
-            else:
-                row = min(max(cursor, 0), len(self.rows) - 1) if same else 0
-            table.move_cursor(row=row)
-        self.query_one("#owner-status", Label).update(self._status(message))
+            )))
+        return rows
+
+    def _show_status(self, text: str) -> None:
+        """The status line, written only when its text changes (a label's update repaints it)."""
+        status = self.query_one("#owner-status", Label)
+        if text != self._status_text:
+            self._status_text = text
+            status.update(text)
 
     def _status(self, message: OwnersFound) -> str:
         result = message.result
@@ -206,8 +230,8 @@ class OwnersScreen(DeskScreen):
         count = len(result.hits)
         if not count and not result.rooms:
             return _("Nothing found for “{query}”.").format(query=message.query.strip()) + scope
-        capped = count >= PAGE  # the list stops at PAGE: there may be more
-        more = _(" (first {page}; type more to narrow)").format(page=PAGE) if capped else ""
+        capped = result.more  # a capped count: more match than the list shows
+        more = _(" (first {page}; type more to narrow)").format(page=count) if capped else ""
         shown = f"{count}+" if capped else count
         if not result.rooms:
             return _("{count} found{more}").format(count=shown, more=more) + scope

@@ -26,6 +26,7 @@ from widgets.app_header import AppHeader
 from widgets.bindings import defined_bindings, show_in_footer
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskScreen
+from widgets.paint import looks, rewrite_rows
 from widgets.safe import safe_text
 
 VIEW_NAMES = tuple(queue.VIEWS)
@@ -109,6 +110,9 @@ class QueueScreen(DeskScreen):
         self.stretched = False
         self._keep_id: int | None = None
         self._filled_once = False
+        self._shown_columns: list[tuple[str, str, int]] = []  # the table's columns, as set
+        self._shown_cells: list[tuple] = []  # how each row shown reads (widgets.paint.looks)
+        self._status_text: Text | None = None  # what the status line shows
 
     @property
     def screen_title(self) -> str:
@@ -222,20 +226,37 @@ class QueueScreen(DeskScreen):
         if getattr(self, "_new_result", False):  # a new view, filter or page: its first row
             self._new_result = False
             keep, cursor = None, 0
-        table.clear(columns=True)
         columns = self._columns(list(page.rows))
-        for key, title, width in columns:
-            table.add_column(title, width=width, key=key)
         self._priority_shown = any(key == "priority" for key, _title, _width in columns)
         self.rows = list(page.rows)
         keys = [key for key, _title, _width in columns]
-        for row in self.rows:
-            cells = self._cells(row, at)
-            table.add_row(*(cells[key] for key in keys))
+        shown = [[self._cells(row, at)[key] for key in keys] for row in self.rows]
+        drawn = [looks(cells) for cells in shown]
+        # Over SSH every repaint costs (issue 21): the same page again (another desk changed
+        # something elsewhere) leaves the table alone; as many rows under the same columns are
+        # written in place, only those that changed (a deadline's countdown); other rows
+        # under the same columns keep the columns, so the table is painted once.
+        if columns != self._shown_columns:
+            table.clear(columns=True)
+            for key, title, width in columns:
+                table.add_column(title, width=width, key=key)
+            self._shown_columns = columns
+            self._fill_rows(table, shown)
+        elif drawn != self._shown_cells and not rewrite_rows(table, self._shown_cells, shown, drawn):
+            table.clear()
+            self._fill_rows(table, shown)
+        self._shown_cells = drawn
         if self.rows:
             ids = [r.id for r in self.rows]
-            table.move_cursor(row=ids.index(keep) if keep in ids else min(max(cursor, 0), len(ids) - 1))
+            row = ids.index(keep) if keep in ids else min(max(cursor, 0), len(ids) - 1)
+            if row != table.cursor_row:
+                table.move_cursor(row=row)
         self._paint_status()
+
+    @staticmethod
+    def _fill_rows(table: DataTable, shown: list[list[Text]]) -> None:
+        for cells in shown:
+            table.add_row(*cells)
 
     def _cells(self, row: QueueRow, at: dt.datetime) -> dict[str, Text]:
         cells = queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows))
@@ -266,7 +287,10 @@ class QueueScreen(DeskScreen):
             text.append(_("stretch ×1.5"), style="bold yellow")
         if page.next_cursor is not None:
             text.append(" · " + _("pgdn more"))
-        self.query_one("#queue-status", Label).update(safe_text(text))  # the filter names places
+        shown = safe_text(text)  # the filter names places
+        if shown != self._status_text:  # a label's update repaints it: only when it changes
+            self._status_text = shown
+            self.query_one("#queue-status", Label).update(shown)
         self._show_keys()
 
     def _show_keys(self) -> None:

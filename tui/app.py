@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter
@@ -306,12 +306,32 @@ class FrontDeskApp(TypeAhead, DeskApp):
 
     # --- shell ---------------------------------------------------------------------------
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A text field's cursor stays lit instead of blinking: each blink repaints the field,
+        about 2.5 KB a second over SSH while the clerk only reads (issue 21: an idle screen
+        writes nothing)."""
+        from textual.widgets import Input, TextArea
+
+        field = event.widget
+        if isinstance(field, (Input, TextArea)) and field.cursor_blink:
+            field.cursor_blink = False
+
     def on_mount(self) -> None:
         self.title = _("FrontDesk")
         # Pushed rather than returned by get_default_screen: Textual loads a screen's
         # CSS_PATH when it is pushed, not for the default screen. The gate lands on its
         # registers (visitors, passes), which are all it may use.
         self.push_screen(self._landing_screen())
+        self._catch_hangup()
+        # The session's own checks (notifications, the caller-ID watch, the drafts a hang-up
+        # kept) wait for the first paint: the first screen shows without waiting for them.
+        self.call_after_refresh(self._start_checks)
+
+    def _start_checks(self) -> None:
+        """After the first paint: the notifications, change poll, caller-ID watch, sweep and
+        the drafts offered back (each reads the database; the reads run in workers)."""
+        if not self.is_running:
+            return  # quit before the first paint
         self._last_token = change_token()
         # Toasts are for what arrives from now on; the inbox and the count cover the rest.
         self._last_note_id = notifications.last_id(self.staff.id)
@@ -320,7 +340,6 @@ class FrontDeskApp(TypeAhead, DeskApp):
         # Its own quick look, not the change poll's: a call pops up within a second.
         self.ring_popup.start()
         self.set_interval(SWEEP_SECONDS, self.sweep_escalations, name="escalation-sweep")
-        self._catch_hangup()
         self.offer_drafts()
         if self._keymap_problem:
             self.notify(self._keymap_problem, severity="warning", timeout=TOAST_SECONDS, markup=False)

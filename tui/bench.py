@@ -16,14 +16,35 @@ from pathlib import Path
 
 from data.i18n import _
 
-#: A child process that starts the real FrontDesk TUI headless and exits once the home
-#: screen shows its first counts, or a bare Textual app with a header and footer.
+#: The figure records of the run (what --json prints, one per line), kept while a run is
+#: saved or compared (`--save`, `--against`: tui.bench_figures); None otherwise.
+kept: list[dict] | None = None
+
+
+def keep(record: dict) -> dict:
+    """One benchmark's figures, as --json prints them: kept when the run is saved or compared."""
+    if kept is not None:
+        kept.append(record)
+    return record
+
+#: A child process that starts FrontDesk as the `frontdesk` command does (its entry point,
+#: the database opened and the OS login's account signed in, then the TUI, headless at
+#: 80×24) and exits once the home screen shows its first counts; or a bare Textual app with
+#: a header and footer, which exits after its first paint. It prints the seconds since the
+#: parent spawned it at each step (MARK lines) and its peak memory.
 CHILD = r"""
-import sys
-kind, db = sys.argv[1], sys.argv[2]
+import sys, time
+kind, db, spawned = sys.argv[1], sys.argv[2], float(sys.argv[3])
+marks = {}
+
+def mark(name):
+    marks.setdefault(name, time.time() - spawned)
+
 if kind == "bare":
     from textual.app import App
     from textual.widgets import Footer, Header
+
+    mark("imports")
 
     class Bare(App):
         def compose(self):
@@ -31,26 +52,66 @@ if kind == "bare":
             yield Footer()
 
         def on_mount(self):
-            self.call_after_refresh(self.exit)
+            self.call_after_refresh(lambda: (mark("paint"), mark("counts"), self.exit()))
 
+    mark("database")
     Bare().run(headless=True, size=(80, 24))
 else:
-    from data import i18n, schema
-    from data.db import open_database
-    from data.staff import sign_in
+    if not db.startswith("postgres"):
+        # As a SQLite deployment installs (no `postgres` extra): peewee imports any
+        # PostgreSQL or MySQL driver it finds, and a development venv has psycopg2.
+        for driver in ("psycopg2", "psycopg", "psycopg2cffi", "pymysql", "MySQLdb"):
+            sys.modules[driver] = None
+    import textual.app
 
-    i18n.set_language("zh")
-    open_database(db)
-    schema.check()
-    staff = sign_in("desk1")
-    from tui.app import FrontDeskApp
+    import tui.cli
 
-    class Timed(FrontDeskApp):
-        def on_home_screen_counts_loaded(self, message):
-            self.call_after_refresh(self.exit)
+    mark("cli")
+    run, init = textual.app.App.run, textual.app.App.__init__
 
-    Timed(staff, db).run(headless=True, size=(80, 24))
+    def timed_init(app, *args, **kwargs):
+        mark("imports")  # the app module is imported once its class is being built
+        init(app, *args, **kwargs)
 
+    def timed_run(app, *args, **kwargs):
+        import tui.app
+        from screens.home import HomeScreen
+
+        class TimedHome(HomeScreen):
+            def on_mount(self):
+                self.call_after_refresh(mark, "paint")
+
+        def counts_loaded(self, message):
+            self.call_after_refresh(lambda: (mark("counts"), self.exit()))
+
+        tui.app.HomeScreen = TimedHome
+        type(app).on_home_screen_counts_loaded = counts_loaded
+        return run(app, headless=True, size=(80, 24))
+
+    def timed(function):
+        def call(*args, **kwargs):
+            mark("opening")
+            try:
+                return function(*args, **kwargs)
+            finally:
+                marks["database"] = time.time() - spawned
+
+        return call
+
+    import tui.session
+
+    tui.cli.open_db = timed(tui.cli.open_db)
+    tui.session.open_session = timed(tui.session.open_session)
+    textual.app.App.__init__, textual.app.App.run = timed_init, timed_run
+    status = tui.cli.main(["--db", db])
+    if status:
+        raise SystemExit(status)
+    mark("paint")
+    mark("counts")
+
+mark("exit")
+for name, seconds in marks.items():
+    print("MARK", name, seconds)
 # Peak resident memory of this process image (VmHWM: reset by exec, unlike ru_maxrss,
 # which keeps the parent's size from before the fork).
 with open("/proc/self/status") as status:
@@ -59,37 +120,74 @@ print("VmHWM_kB", peak)
 """
 
 
-def _start_once(kind: str, db: str) -> tuple[float, float]:
-    """Seconds from spawn to exit, and peak resident memory in MB, of one child."""
-    began = time.perf_counter()
+#: The steps of a start, in order: (name, the MARK that ends it).
+PHASES = (("imports", "imports"), ("database", "database"), ("paint", "paint"),
+          ("counts", "counts"), ("exit", "exit"))
+
+
+def _child_env(db: str) -> dict[str, str]:
+    """The children's environment: no Textual dev options, and compiled modules kept, in a
+    bytecode cache of the bench's own next to `db` (the first, untimed start fills it), as an
+    installed FrontDesk has them: with PYTHONDONTWRITEBYTECODE set (as in some dev shells)
+    each start would compile every module of the app from source again."""
+    env = {**os.environ, "TEXTUAL": "", "PYTHONPYCACHEPREFIX": str(Path(db).parent / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _start_once(kind: str, db: str) -> tuple[float, float, dict[str, float]]:
+    """Seconds from spawn to exit, peak resident memory in MB, and the seconds each step
+    took (PHASES) of one child."""
+    began, spawned = time.perf_counter(), time.time()
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, kind, db],
+        [sys.executable, "-c", CHILD, kind, db, repr(spawned)],
         capture_output=True,
-        env={**os.environ, "TEXTUAL": ""},
+        env=_child_env(db),
     )
     elapsed = time.perf_counter() - began
     if proc.returncode != 0:
         raise RuntimeError(f"{kind} start failed: {proc.stderr.decode(errors='replace')}")
-    peak_kb = next(
-        int(line.split()[1]) for line in proc.stdout.decode().splitlines() if line.startswith("VmHWM_kB")
-    )
-    return elapsed, peak_kb / 1024
+    lines = proc.stdout.decode().splitlines()
+    peak_kb = next(int(line.split()[1]) for line in lines if line.startswith("VmHWM_kB"))
+    marks = {line.split()[1]: float(line.split()[2]) for line in lines if line.startswith("MARK ")}
+    marks["exit"] = elapsed
+    return elapsed, peak_kb / 1024, _phases(marks)
+
+
+def _phases(marks: dict[str, float]) -> dict[str, float]:
+    """Seconds per step from the child's marks (seconds since spawn): the imports count the
+    interpreter's start, the command line and every module loaded before the app is built
+    (those loaded while the database opens too); the database step is opening it and
+    signing in; then the home screen's first paint, its first counts, and the exit."""
+    opened = marks.get("database", marks["imports"]) - marks.get("opening", marks["imports"])
+    steps = {"imports": marks["imports"] - opened, "database": opened}
+    before = marks["imports"]
+    for name, mark in PHASES[2:]:
+        steps[name] = marks[mark] - before
+        before = marks[mark]
+    return steps
 
 
 def bench_startup(db: str, runs: int) -> dict[str, float]:
-    """Cold start and memory of FrontDesk next to a bare Textual app, interleaved runs."""
+    """Cold start and memory of FrontDesk next to a bare Textual app, interleaved runs, with
+    the median of each step (PHASES): FrontDesk starts through its entry point, as the
+    `frontdesk` command, without a PostgreSQL driver (a SQLite deployment has none)."""
     times: dict[str, list[float]] = {"bare": [], "frontdesk": []}
     memory: dict[str, list[float]] = {"bare": [], "frontdesk": []}
-    _start_once("bare", db)  # warm the OS file cache for both, so neither pays it alone
+    steps: dict[str, dict[str, list[float]]] = {"bare": {}, "frontdesk": {}}
+    # Warm the OS file cache and fill the bytecode cache for both, so neither pays it alone.
+    _start_once("bare", db)
     _start_once("frontdesk", db)
     for _run in range(runs):
         for kind in ("bare", "frontdesk"):
-            seconds, mb = _start_once(kind, db)
+            seconds, mb, phases = _start_once(kind, db)
             times[kind].append(seconds)
             memory[kind].append(mb)
+            for name, value in phases.items():
+                steps[kind].setdefault(name, []).append(value)
     bare_s, app_s = statistics.median(times["bare"]), statistics.median(times["frontdesk"])
     bare_mb, app_mb = statistics.median(memory["bare"]), statistics.median(memory["frontdesk"])
-    return {
+    figures = {
         "bare_start_ms": round(bare_s * 1000, 1),
         "frontdesk_start_ms": round(app_s * 1000, 1),
         "start_ratio": round(app_s / bare_s, 2),
@@ -97,6 +195,38 @@ def bench_startup(db: str, runs: int) -> dict[str, float]:
         "frontdesk_rss_mb": round(app_mb, 1),
         "rss_ratio": round(app_mb / bare_mb, 2),
     }
+    for kind, kind_steps in steps.items():
+        for name, values in kind_steps.items():
+            figures[f"{kind}_{name}_ms"] = round(statistics.median(values) * 1000, 1)
+    # Cold start to the first interactive screen (SPEC §10): the bare app's first paint, and
+    # FrontDesk's home screen painted with its first counts (the exit is not part of it).
+    ready = {kind: statistics.median(
+        sum(kind_steps[step][run] for step in ("imports", "database", "paint", "counts"))
+        for run in range(runs)) for kind, kind_steps in steps.items()}
+    figures.update(
+        bare_total_ms=figures["bare_start_ms"], frontdesk_total_ms=figures["frontdesk_start_ms"],
+        total_ratio=figures["start_ratio"],
+        bare_start_ms=round(ready["bare"] * 1000, 1), frontdesk_start_ms=round(ready["frontdesk"] * 1000, 1),
+        start_ratio=round(ready["frontdesk"] / ready["bare"], 2))
+    return figures
+
+
+def startup_database(workdir: Path) -> str:
+    """A copy of the demo database whose desk clerk desk1 is this OS login's account, so that
+    the start signs in as an SSH session does: without a password."""
+    from data import access
+    from data.db import close_database, open_database
+    from data.staff import map_login, sign_in
+
+    db = _demo_copy(workdir)
+    open_database(db)
+    try:
+        admin = sign_in("admin")
+        with access.acting(admin):
+            map_login("desk1", access.os_login(), admin.id)
+    finally:
+        close_database()
+    return db
 
 
 #: Database sizes of SPEC §10, in owners (households).
@@ -262,8 +392,9 @@ def bench_reports(orders: int, runs: int = 5, say=print) -> dict[str, float | in
 
 
 def print_reports(figures: dict[str, float | int], as_json: bool) -> None:
+    record = keep({"bench": "reports", **figures})
     if as_json:
-        print(json.dumps({"bench": "reports", **figures}))
+        print(json.dumps(record))
         return
     print(_("Reports, {orders} work orders ({month} in the month): one month's work-order report with the "
             "previous month, ms over {runs} runs (target ≤ 2000 at 1.5 M): p50 / p95, rows").format(
@@ -273,8 +404,9 @@ def print_reports(figures: dict[str, float | int], as_json: bool) -> None:
 
 
 def print_fees(figures: dict[str, float | int], as_json: bool) -> None:
+    record = keep({"bench": "fees", **figures})
     if as_json:
-        print(json.dumps({"bench": "fees", **figures}))
+        print(json.dumps(record))
         return
     print(_("Fees, {rooms} rooms: billing one month, {rooms} rooms: {s} s ({bills} bill lines; "
             "target ≤ 300 s at 1 M)").format(rooms=figures["rooms"], s=figures["billing_s"], bills=figures["bills"]))
@@ -284,6 +416,63 @@ def print_fees(figures: dict[str, float | int], as_json: bool) -> None:
         print(f"  {name:<12} {figures[f'arrears_{name}_p50_ms']:>8} / {figures[f'arrears_{name}_p95_ms']:>8}")
 
 
+#: Rows of the roster the import bench reads (issue 21: ≤ 3 s to import, ≤ 2 s again).
+IMPORT_ROWS = 10_000
+
+
+def bench_import(rows: int = IMPORT_ROWS, say=print) -> dict[str, float | int]:
+    """`frontdesk import owners` of a realistic `rows`-row roster (data.roster_bench) into a
+    fresh SQLite database whose two communities have no rooms yet, as an administrator,
+    then the same file again (everything found, nothing added): seconds for each."""
+    from data import access, roster_bench, schema
+    from data.db import close_database, open_database
+    from data.property import CommunityInput, add_community
+    from data.roster import import_owners
+    from data.staff import add_staff
+
+    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-import-") as tmp:
+        roster = roster_bench.write_roster(Path(tmp) / "roster.csv", rows)
+        open_database(str(Path(tmp) / "import.db"), create=True)
+        try:
+            schema.migrate()
+            for name in roster_bench.COMMUNITIES:
+                add_community(CommunityInput(name=name))
+            access.act_as(add_staff("benchadmin", "基准管理员", "admin"))
+            began, cpu = time.perf_counter(), time.process_time()
+            first = import_owners(str(roster))
+            first_s, first_cpu = time.perf_counter() - began, time.process_time() - cpu
+            began, cpu = time.perf_counter(), time.process_time()
+            again = import_owners(str(roster))
+            again_s, again_cpu = time.perf_counter() - began, time.process_time() - cpu
+        finally:
+            access.act_as(None)
+            close_database()
+    return {
+        "rows": rows, "import_s": round(first_s, 2), "reimport_s": round(again_s, 2),
+        # CPU seconds of this process: what the wall time is on a machine with a core to spare.
+        "import_cpu_s": round(first_cpu, 2), "reimport_cpu_s": round(again_cpu, 2),
+        "import_ms_per_row": round(first_s * 1000 / max(rows, 1), 3),
+        "people_created": first.people_created, "rooms_created": first.rooms_created,
+        "phones_added": first.phones_added, "occupancies_added": first.occupancies_added,
+        "reimport_unchanged": again.rows_unchanged,
+    }
+
+
+def print_import(figures: dict[str, float | int], as_json: bool) -> None:
+    record = keep({"bench": "import", **figures})
+    if as_json:
+        print(json.dumps(record))
+        return
+    print(_("Roster import, {rows} rows into a new SQLite database (rooms created): {s} s, {cpu} s CPU "
+            "(target ≤ 3 s); the same file again: {again} s, {again_cpu} s CPU (target ≤ 2 s)").format(
+        rows=figures["rows"], s=figures["import_s"], cpu=figures["import_cpu_s"], again=figures["reimport_s"],
+        again_cpu=figures["reimport_cpu_s"]))
+    print(_("  {people} people, {rooms} rooms, {phones} phones, {occupancies} occupancies; "
+            "again: {unchanged} rows with nothing new").format(
+        people=figures["people_created"], rooms=figures["rooms_created"], phones=figures["phones_added"],
+        occupancies=figures["occupancies_added"], unchanged=figures["reimport_unchanged"]))
+
+
 def _percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
@@ -291,7 +480,8 @@ def _percentile(values: list[float], pct: float) -> float:
 
 
 def bench_search(db: str, count: int = QUERIES_PER_KIND) -> dict[str, dict[str, float]]:
-    """p50/p95 milliseconds per query kind, each query run once after a warm-up pass."""
+    """Mean, p50 and p95 milliseconds per query kind, each query run once after a warm-up
+    pass."""
     from data import access
     from data.benchmarks import search_terms
     from data.db import close_database, open_database
@@ -314,6 +504,7 @@ def bench_search(db: str, count: int = QUERIES_PER_KIND) -> dict[str, dict[str, 
                 empty += not result.hits and not result.rooms
                 hits += len(result.hits)
             figures[kind] = {
+                "mean_ms": round(sum(times) / len(times), 2),
                 "p50_ms": round(_percentile(times, 50), 2),
                 "p95_ms": round(_percentile(times, 95), 2),
                 "mean_hits": round(hits / len(queries), 1),
@@ -509,16 +700,29 @@ def _demo_copy(workdir: Path) -> str:
 
 def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = SIZES,
               only: str = "") -> int:
-    """Run every benchmark (or `only` one: "fees", "reports") and print the figures; returns
-    the exit status."""
+    """Run every benchmark (or `only` one: "fees", "reports", "search", "bytes", "import",
+    "startup") and print the figures; returns the exit status."""
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if as_json else print
+    if only == "startup":
+        with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
+            print_startup(bench_startup(startup_database(Path(tmp)), runs), runs, as_json)
+        return 0
+    if only == "bytes":
+        run_bytes(as_json)
+        return 0
+    if only in ("", "import"):  # alone, sizes are rows of the roster; in the whole suite, IMPORT_ROWS
+        for rows in sizes if only else (IMPORT_ROWS,):
+            print_import(bench_import(rows, say=say), as_json)
+        if only == "import":
+            return 0
     if only in ("", "reports"):
         for orders in sizes:
             print_reports(bench_reports(orders, runs=runs, say=say), as_json)
         if only == "reports":
             return 0
-    for rooms in sizes:
-        print_fees(bench_fees(rooms, say=say), as_json)
+    if only != "search":
+        for rooms in sizes:
+            print_fees(bench_fees(rooms, say=say), as_json)
     if only == "fees":
         return 0
     per_size: dict[int, dict[str, dict[str, float]]] = {}
@@ -526,7 +730,7 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
         db = bench_database(owners, say)
         per_size[owners] = bench_search(db)
         for kind, figures in per_size[owners].items():
-            record = {"bench": "search", "owners": owners, "kind": kind, **figures}
+            record = keep({"bench": "search", "owners": owners, "kind": kind, **figures})
             if as_json:
                 print(json.dumps(record, ensure_ascii=False))
     if not as_json:
@@ -534,17 +738,31 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
     if len(sizes) >= 2:
         small, large = per_size[sizes[0]], per_size[sizes[-1]]
         ratios = {k: round(large[k]["p95_ms"] / max(small[k]["p95_ms"], 0.001), 2) for k in large}
+        mean_ratios = {k: round(large[k]["mean_ms"] / max(small[k]["mean_ms"], 0.001), 2) for k in large}
+        mix = round(sum(f["mean_ms"] for f in large.values())
+                    / max(sum(f["mean_ms"] for f in small.values()), 0.001), 2)
+        record = keep({"bench": "search_ratio", "sizes": [sizes[0], sizes[-1]], **ratios})
+        mean_record = keep({"bench": "search_mean_ratio", "sizes": [sizes[0], sizes[-1]],
+                            **mean_ratios, "mix": mix})
         if as_json:
-            print(json.dumps({"bench": "search_ratio", "sizes": [sizes[0], sizes[-1]], **ratios}))
+            print(json.dumps(record))
+            print(json.dumps(mean_record))
         else:
             print(_("  p95 ratio {large} / {small}: {ratios}").format(
                 large=sizes[-1], small=sizes[0],
                 ratios="  ".join(f"{k} {v:.2f}×" for k, v in ratios.items())))
+            print(_("  mean ratio {large} / {small}: {ratios}  (target ≤ 1.5 ×)").format(
+                large=sizes[-1], small=sizes[0],
+                ratios="  ".join(f"{k} {v:.2f}×" for k, v in [*mean_ratios.items(), (_("all kinds"), mix)])))
+    if only == "search":
+        return 0
     queue = {owners: bench_queue(bench_database(owners, say)) for owners in sizes}
     for owners, queue_views in queue.items():
+        records = [keep({"bench": "queue", "owners": owners, "view": view, **queue_figures})
+                   for view, queue_figures in queue_views.items()]
         if as_json:
-            for view, queue_figures in queue_views.items():
-                print(json.dumps({"bench": "queue", "owners": owners, "view": view, **queue_figures}))
+            for record in records:
+                print(json.dumps(record))
         else:
             print(_("Work-order queue, {owners} owners (ms; target first page ≤ 100 ms at 1 M work orders):").format(
                 owners=owners))
@@ -558,18 +776,20 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
 
     keystroke = {owners: bench_keystroke(bench_database(owners, say)) for owners in sizes}
     for owners, figures in keystroke.items():
+        record = keep({"bench": "keystroke", "owners": owners, **figures})
         if as_json:
-            print(json.dumps({"bench": "keystroke", "owners": owners, **figures}))
+            print(json.dumps(record))
         else:
             print(_("Keystroke to repainted results (owners screen, headless, after the {ms:.0f} ms debounce), "
                     "{owners} owners: p50 {p50} ms, p95 {p95} ms (target p95 ≤ 50 ms)").format(
                 ms=DEBOUNCE_S * 1000, owners=owners, p50=figures["p50_ms"], p95=figures["p95_ms"]))
+    run_bytes(as_json)
     with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
-        db = _demo_copy(Path(tmp))
-        startup = bench_startup(db, runs)
+        startup = bench_startup(startup_database(Path(tmp)), runs)
         ring = bench_ring(_phone_demo(Path(tmp)))
+    record = keep({"bench": "ring", **ring})
     if as_json:
-        print(json.dumps({"bench": "ring", **ring}))
+        print(json.dumps(record))
     else:
         print(_("Caller-ID pop-up: a ring written by another process until a session's watcher sees it "
                 "({rings} rings, watcher every {poll} ms):").format(rings=ring["rings"], poll=ring["poll_ms"]))
@@ -577,31 +797,64 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
             p50=ring["commit_to_seen_p50_ms"], p95=ring["commit_to_seen_p95_ms"]))
         print(_("  from starting that process: p50 {p50} ms, p95 {p95} ms").format(
             p50=ring["spawn_to_seen_p50_ms"], p95=ring["spawn_to_seen_p95_ms"]))
-    record = {"bench": "startup", "owners": 2000, "runs": runs, **startup}
+    print_startup(startup, runs, as_json)
+    return 0
+
+
+def print_startup(startup: dict[str, float], runs: int, as_json: bool) -> None:
+    """The start-up figures, and each step of both starts next to each other."""
+    from rich.cells import cell_len
+
+    record = keep({"bench": "startup", "owners": 2000, "runs": runs, **startup})
     if as_json:
         print(json.dumps(record, ensure_ascii=False))
-    else:
-        print(_("Cold start to the first interactive screen (median of {runs} runs, 80×24, headless):").format(runs=runs))
-        print(_("  bare Textual app  {ms:8.1f} ms   {mb:6.1f} MB").format(
-            ms=startup["bare_start_ms"], mb=startup["bare_rss_mb"]))
-        print(_("  FrontDesk         {ms:8.1f} ms   {mb:6.1f} MB").format(
-            ms=startup["frontdesk_start_ms"], mb=startup["frontdesk_rss_mb"]))
-        print(_("  ratio             {t:8.2f} ×      {m:6.2f} ×   (targets ≤ 1.3 × and ≤ 1.6 ×)").format(
-            t=startup["start_ratio"], m=startup["rss_ratio"]))
-    return 0
+        return
+    print(_("Cold start to the first interactive screen (median of {runs} runs, 80×24, headless):").format(runs=runs))
+    print(_("  bare Textual app  {ms:8.1f} ms   {mb:6.1f} MB").format(
+        ms=startup["bare_start_ms"], mb=startup["bare_rss_mb"]))
+    print(_("  FrontDesk         {ms:8.1f} ms   {mb:6.1f} MB").format(
+        ms=startup["frontdesk_start_ms"], mb=startup["frontdesk_rss_mb"]))
+    print(_("  ratio             {t:8.2f} ×      {m:6.2f} ×   (targets ≤ 1.3 × and ≤ 1.6 ×)").format(
+        t=startup["start_ratio"], m=startup["rss_ratio"]))
+    print(_("  steps (ms)         imports  database  first paint  first counts     exit"))
+    for kind, name in (("bare", _("bare Textual app")), ("frontdesk", _("FrontDesk"))):
+        cells = [startup.get(f"{kind}_{step}_ms", 0.0) for step, _mark in PHASES]
+        widths = (9, 10, 13, 14, 9)
+        print("  " + name + " " * max(1, 17 - cell_len(name))
+              + "".join(f"{cell:>{width}.1f}" for cell, width in zip(cells, widths, strict=True)))
+    bare_paint = startup["bare_imports_ms"] + startup["bare_database_ms"] + startup["bare_paint_ms"]
+    paint = startup["frontdesk_imports_ms"] + startup["frontdesk_database_ms"] + startup["frontdesk_paint_ms"]
+    print(_("  to the first paint: {app:.1f} ms against {bare:.1f} ms, {ratio:.2f} ×").format(
+        app=paint, bare=bare_paint, ratio=paint / bare_paint))
+    print(_("  spawn to exit: {app:.1f} ms against {bare:.1f} ms, {ratio:.2f} ×").format(
+        app=startup["frontdesk_total_ms"], bare=startup["bare_total_ms"], ratio=startup["total_ratio"]))
+    print(_("  (FrontDesk through the frontdesk command until its home screen shows the first counts, as a SQLite deployment: no PostgreSQL driver; the bare app until its first paint)"))
+
+
+def run_bytes(as_json: bool) -> None:
+    """Bytes written to a pseudo-terminal per action (tui.bench_bytes), on a copy of the demo
+    database; skipped where there are no pseudo-terminals."""
+    from tui import bench_bytes
+
+    if not hasattr(os, "openpty"):
+        print(_("Bytes per action: no pseudo-terminals on this platform, skipped."))
+        return
+    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
+        db = _demo_copy(Path(tmp))
+        bench_bytes.print_bytes(bench_bytes.bench_bytes(db, Path(tmp) / "home"), as_json)
 
 
 def _print_search(per_size: dict[int, dict[str, dict[str, float]]]) -> None:
     print(_("Owner search, {n} queries per kind (milliseconds; target p95 ≤ 20 ms at 1 M):").format(
         n=QUERIES_PER_KIND))
-    header = "  " + _("kind").ljust(12) + "".join(f"{owners:>30,}" for owners in per_size)
+    header = "  " + _("kind").ljust(12) + "".join(f"{owners:>40,}" for owners in per_size)
     print(header)
     kinds = next(iter(per_size.values())).keys()
     for kind in kinds:
         cells = "".join(
-            f"{per_size[o][kind]['p50_ms']:>10.2f} /{per_size[o][kind]['p95_ms']:>9.2f}"
-            f"{per_size[o][kind]['mean_hits']:>8.1f}"
+            f"{per_size[o][kind]['mean_ms']:>10.2f} /{per_size[o][kind]['p50_ms']:>9.2f} /"
+            f"{per_size[o][kind]['p95_ms']:>9.2f}{per_size[o][kind]['mean_hits']:>8.1f}"
             for o in per_size
         )
         print("  " + kind.ljust(12) + cells)
-    print("  " + _("(each size: p50 / p95 ms, mean hits per query)"))
+    print("  " + _("(each size: mean / p50 / p95 ms, mean hits per query)"))

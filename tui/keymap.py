@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 from platformdirs import user_config_dir
@@ -32,8 +31,10 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str]:
             return {}, ""
         if path.stat().st_size > MAX_KEYMAP_BYTES:
             return {}, _("The keymap {path} is too large; it was ignored.").format(path=_short(path))
+        import tomllib  # only when there is a keymap: most sessions start without one
+
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: tomllib.TOMLDecodeError
         return {}, _("The keymap {path} could not be read ({error}); it was ignored.").format(
             path=_short(path), error=str(exc)[:60])
     keys = data.get("keys", data)

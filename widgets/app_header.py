@@ -37,12 +37,14 @@ class AppHeader(Horizontal):
     def __init__(self) -> None:
         super().__init__()
         self._parts: dict[str, str] = {}
+        self._painted: dict[str, str] = {}  # what each label shows
 
     def compose(self) -> ComposeResult:
         # Filled here, not only on mount: the first frame after signing in already shows
         # who is signed in and where (the screen's data may take a moment to load).
         self._parts = self._known_parts()
         shown = self._shown(self.app.size.width)
+        self._painted = {part: shown.get(part, "") for part in self.PARTS}
         for part in self.PARTS:
             label = Label(plain(shown.get(part, "")), id=f"header-{part}", markup=False)
             label.display = bool(shown.get(part)) or part == "title"
@@ -74,10 +76,15 @@ class AppHeader(Horizontal):
 
     def _fit(self) -> None:
         """Give the title the room it needs, taking it from the database path first."""
+        if not self.children:
+            return  # not composed yet (a screen still being mounted): compose shows the parts
         shown = self._shown(self.size.width or self.app.size.width)
         for part in self.PARTS:
-            label = self.query_one(f"#header-{part}", Label)
             value = shown.get(part, "")
+            if self._painted.get(part) == value:
+                continue  # unchanged: a label's update repaints (over SSH, bytes; issue 21)
+            self._painted[part] = value
+            label = self.query_one(f"#header-{part}", Label)
             label.update(plain(value))
             label.display = bool(value) or part == "title"
 

@@ -75,13 +75,18 @@ def show_in_footer(node: DOMNode, defined: Mapping[str, list[Binding]], shown: C
     others (all of them, or only those whose action is in `among`), and re-describe some
     (`descriptions`: action → text). The keys keep working; F1 lists them all."""
     descriptions = descriptions or {}
+    changed = False
     for key, bindings in defined.items():
-        node._bindings.key_to_bindings[key] = [
+        wanted = [
             replace(b, show=b.action in shown, description=descriptions.get(b.action, b.description))
             if among is None or b.action in among else b
             for b in bindings
         ]
-    node.refresh_bindings()
+        if node._bindings.key_to_bindings.get(key) != wanted:
+            node._bindings.key_to_bindings[key] = wanted
+            changed = True
+    if changed:  # the footer is composed again: over SSH a whole-screen paint (issue 21)
+        node.refresh_bindings()
 
 
 def binding_chain(screen: Screen) -> list[tuple[DOMNode, list[tuple[Binding, bool | None]]]]:

@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -56,6 +57,7 @@ class DeskFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
         self._composed_width = 0
+        self._composed_keys: list[tuple[str, str, str, str, bool, str]] | None = None
 
     def items(self) -> list[FooterItem]:
         """The screen's shown bindings, one per action (as Textual's footer shows them)."""
@@ -73,7 +75,31 @@ class DeskFooter(Footer):
         if not self._bindings_ready:
             return
         self._composed_width = self._width()
-        yield from self._keys(fitting(self.items(), self._composed_width))
+        shown = fitting(self.items(), self._composed_width)
+        self._composed_keys = self._signature(shown)
+        yield from self._keys(shown)
+
+    @staticmethod
+    def _signature(items: list[FooterItem]) -> list[tuple[str, str, str, str, bool, str]]:
+        """What the footer line shows of `items` (to tell whether it would change)."""
+        return [(i.binding.key, i.key_display, i.binding.description, i.binding.action, i.enabled, i.tooltip)
+                for i in items]
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """The screen's bindings changed: compose the keys again only if what the line
+        shows changes (recomposing repaints the whole screen: over SSH, bytes; issue 21)."""
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if not self.is_attached:
+            return
+        if self._width() != self._composed_width or self._composed_keys != self._signature(
+                fitting(self.items(), self._width())):
+            await self.recompose()
 
     def _keys(self, items: Iterable[FooterItem]) -> Iterable[FooterKey]:
         for item in items:

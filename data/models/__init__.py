@@ -14,6 +14,7 @@ from __future__ import annotations
 from data.db import BaseModel
 from data.models.audit import (
     AuditLog,
+    DailyCounter,
     Holiday,
     Notification,
     ReminderDelivery,
@@ -156,6 +157,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     AuditLog,
     SavedFilter,
     Setting,
+    DailyCounter,
     Holiday,
     CallList,
     CallListItem,
@@ -240,7 +242,7 @@ __all__ = [
     "Occupancy", "Phone", "Vehicle", "ParkingSpace", "Tag", "PersonTag", "Staff", "Territory",
     "PersonNote", "Category", "SlaPolicy", "WorkOrder", "WorkOrderHistory", "WorkOrderLink",
     "CostLine", "Incident", "IncidentBuilding", "Call", "Ring", "Event", "EventAttendee",
-    "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "Holiday",
+    "Notification", "ReminderDelivery", "AuditLog", "SavedFilter", "Setting", "DailyCounter", "Holiday",
     "CallList", "CallListItem", "CallAttempt", "Script", "Draft",
     "Renovation", "RenovationWorker", "RenovationInspection", "RenovationEvent",
     "Handover", "HandoverCommunity",

@@ -1,4 +1,5 @@
-"""Notifications, reminder deliveries, the audit trail, saved filters, settings and holidays."""
+"""Notifications, reminder deliveries, the audit trail, saved filters, settings, daily
+number counters and holidays."""
 
 from __future__ import annotations
 
@@ -102,6 +103,16 @@ class Setting(BaseModel):
     value = TextField(default="")
     updated_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
     updated_at = DateTimeField(default=now)
+
+
+class DailyCounter(BaseModel):
+    """The last number given in one day's series, by its prefix ("BX-20261127-"): work
+    orders, release passes and renovation permits (data.numbering). Taken by an UPDATE in
+    the transaction that creates the record, so numbers have no gaps and no repeats, and
+    on PostgreSQL the row lock is held only from there to the commit."""
+
+    prefix = CharField(max_length=24, primary_key=True)
+    last = IntegerField(default=0)
 
 
 class Holiday(BaseModel):

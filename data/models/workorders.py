@@ -101,6 +101,10 @@ class WorkOrder(BaseModel):
             (("person", "created_at"), False),  # owner timeline
             (("room", "created_at"), False),  # room card
             (("category", "resolved_at"), False),  # who solves a category (data.knowledge, 0021)
+            # The monthly work-order reports read a period from this index alone (0041).
+            (("created_at", "status", "kind", "category", "building", "assignee", "community", "room",
+              "response_due", "responded_at", "resolution_due", "resolved_at", "callback_at", "rating"), False),
+            (("room", "category", "created_at", "status"), False),  # 返修: an earlier order (0041)
         )
 
 

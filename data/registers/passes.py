@@ -12,12 +12,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN, IntegrityError
 
-from data import access
+from data import access, numbering
 from data.clock import now as clock_now
 from data.clock import today as clock_today
-from data.db import db, is_sqlite, transaction
+from data.db import transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import _
 from data.models import Call, Community, ReleasePass, Room, Staff
@@ -361,19 +361,10 @@ def room_owners(room_id: int) -> list[OwnerChoice]:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _next_number(day: dt.date) -> str:
-    """The next pass number of the day; inside the transaction that uses it (as work-order
-    numbers: PostgreSQL sessions take turns on an advisory lock, SQLite's write transaction
-    is exclusive already)."""
-    prefix = f"{PREFIX}-{day:%Y%m%d}-"
-    if not is_sqlite():
-        db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (prefix,))
-    last = (ReleasePass.select(ReleasePass.number)
-            .where((ReleasePass.number >= prefix) & (ReleasePass.number < prefix + "~"))
-            .order_by(fn.LENGTH(ReleasePass.number).desc(), ReleasePass.number.desc())
-            .limit(1).scalar())
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:03d}"
+def _prefix(day: dt.date) -> str:
+    """What the pass numbers of `day` start with (FX-20261127-): numbered from a counter
+    row, as work orders (data.numbering)."""
+    return f"{PREFIX}-{day:%Y%m%d}-"
 
 
 def _role_word(role: str) -> str:
@@ -469,16 +460,23 @@ def issue_pass(data: PassInput, staff_id: int | None = None) -> PassView:
     actor = staff_id if staff_id is not None else access.current_id()
     if actor is None:
         raise ValidationError("staff", _("A pass is issued by a staff member: sign in first."))
-    with transaction():
-        owner = _consenting_owner(room.label, room_people(room.id), data.consent_person_id, owner_text)
-        call = _consent_call(how, data.call_id, owner.person_id)
-        at = clock_now().replace(microsecond=0)
-        row = ReleasePass.create(
-            number=_next_number(at.date()), community=room.community_id, room=room.id, items=items,
-            carrier_name=carrier, carrier_phone=phone, carrier_plate=plate, valid_from=first,
-            valid_until=last, consent_how=how, consent_person=owner.person_id, consent_name=owner.name,
-            consent_call=call, consent_note=note, issued_by=actor, issued_at=at)
-    return get_pass(row.id)
+    for attempt in range(5):
+        try:
+            with transaction():
+                owner = _consenting_owner(room.label, room_people(room.id), data.consent_person_id,
+                                          owner_text)
+                call = _consent_call(how, data.call_id, owner.person_id)
+                at = clock_now().replace(microsecond=0)
+                row = numbering.create_numbered(ReleasePass.number, _prefix(at.date()), 3, dict(
+                    community=room.community_id, room=room.id, items=items, carrier_name=carrier,
+                    carrier_phone=phone, carrier_plate=plate, valid_from=first, valid_until=last,
+                    consent_how=how, consent_person=owner.person_id, consent_name=owner.name,
+                    consent_call=call, consent_note=note, issued_by=actor, issued_at=at),
+                    resync=attempt > 0)
+            return get_pass(row.id)
+        except IntegrityError:
+            continue  # the number was written without the counter: resync and take the next
+    raise FrontDeskError(_("Could not number the pass; please try again."))
 
 
 def use_pass(number: str, staff_id: int | None = None) -> PassCheck:

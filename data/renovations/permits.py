@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from peewee import JOIN, IntegrityError, fn
 
-from data import access
+from data import access, numbering
 from data.clock import now as clock_now
-from data.db import db, is_sqlite, transaction
+from data.db import transaction
 from data.errors import ConflictError, FrontDeskError, NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.models import (
@@ -127,18 +127,10 @@ def may(action: str, staff_id: int | None = None) -> bool:
 # --- numbering ----------------------------------------------------------------------------------
 
 
-def _next_number(day: dt.date) -> str:
-    """The next permit number of the day; call inside the transaction that uses it (on
-    PostgreSQL sessions numbering the same day take turns on an advisory lock)."""
-    prefix = f"{NUMBER_PREFIX}-{day:%Y%m%d}-"
-    if not is_sqlite():
-        db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (prefix,))
-    last = (Renovation.select(Renovation.number)
-            .where((Renovation.number >= prefix) & (Renovation.number < prefix + "~"))
-            .order_by(fn.LENGTH(Renovation.number).desc(), Renovation.number.desc())
-            .limit(1).scalar())
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+def _prefix(day: dt.date) -> str:
+    """What the permit numbers of `day` start with (ZXXK-20261127-): numbered from a counter
+    row (data.numbering)."""
+    return f"{NUMBER_PREFIX}-{day:%Y%m%d}-"
 
 
 # --- registering --------------------------------------------------------------------------------
@@ -250,12 +242,12 @@ def register(data: RenovationInput, staff_id: int | None) -> RenovationView:
     deposit = parse_amount(data.deposit, "deposit")
     workers = _workers(data.workers)
     at = clock_now()
-    for _attempt in range(5):
+    for attempt in range(5):
         try:
             with transaction():
                 _check_no_overlap(room, data.start_date, data.end_date)
-                permit = Renovation.create(
-                    number=_next_number(at.date()), community=room.community_id, room=room.id,
+                permit = numbering.create_numbered(Renovation.number, _prefix(at.date()), 4, dict(
+                    community=room.community_id, room=room.id,
                     applicant=applicant, contractor=contractor, contractor_phone=contractor_phone,
                     scope=scope, start_date=data.start_date, end_date=data.end_date,
                     workday_hours=workday, rest_day_hours=rest_day, deposit=deposit,
@@ -264,7 +256,7 @@ def register(data: RenovationInput, staff_id: int | None) -> RenovationView:
                     rules_acknowledged=bool(data.rules_acknowledged),
                     rules_acknowledged_at=at if data.rules_acknowledged else None,
                     status="applied", applied_at=at, applied_by=staff_id, updated_at=at,
-                )
+                ), resync=attempt > 0)
                 for worker in workers:
                     RenovationWorker.create(renovation=permit.id, **worker)
                 notes = [f"{data.start_date} – {data.end_date}", contractor]
@@ -279,7 +271,7 @@ def register(data: RenovationInput, staff_id: int | None) -> RenovationView:
                                        from_status="", to_status="applied", note=" · ".join(notes))
             return get_permit(permit.id)
         except IntegrityError:
-            continue  # another session took the number at the same moment: take the next
+            continue  # the number was written without the counter: resync and take the next
     raise FrontDeskError(_("Could not number the permit; please try again."))
 
 

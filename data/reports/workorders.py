@@ -150,6 +150,38 @@ def _medians(where, key, counts: dict[object, int]) -> dict[object, float | None
     return {k: (found.get(k) if n > 0 else None) for k, n in counts.items()}
 
 
+def _group_and_total_medians(where, key, counts: dict[object, int]) -> tuple[dict[object, float | None], float | None]:
+    """`_medians` per key value and of all the orders `where`: on SQLite in one ordered pass
+    (each row's rank in its group and overall; the middle one or two of each read back)."""
+    total = sum(counts.values())
+    if not is_sqlite():
+        return _medians(where, key, counts), _medians(where, None, {None: total})[None]
+    hours = _hours_to_resolve()
+    inner = WorkOrder.select(
+        key.alias("k"), hours.alias("h"),
+        fn.ROW_NUMBER().over(partition_by=[key], order_by=[hours]).alias("rn"),
+        fn.COUNT(WorkOrder.id).over(partition_by=[key]).alias("cnt"),
+        fn.ROW_NUMBER().over(order_by=[hours]).alias("rn_all"),
+        fn.COUNT(WorkOrder.id).over().alias("cnt_all"),
+    ).where(where & WorkOrder.resolved_at.is_null(False))
+    sql, params = inner.sql()
+    group_middle: dict[object, list[float]] = {}
+    total_middle: list[float] = []
+    for k, h, in_group, in_total in db.execute_sql(
+            f"SELECT k, h, rn IN ((cnt + 1) / 2, (cnt + 2) / 2), rn_all IN ((cnt_all + 1) / 2, (cnt_all + 2) / 2) "
+            f"FROM ({sql}) WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2) "
+            "OR rn_all IN ((cnt_all + 1) / 2, (cnt_all + 2) / 2)", params).fetchall():
+        if h is None:
+            continue
+        if in_group:
+            group_middle.setdefault(k, []).append(float(h))
+        if in_total:
+            total_middle.append(float(h))
+    found = {k: sum(v) / len(v) for k, v in group_middle.items()}
+    return ({k: (found.get(k) if n > 0 else None) for k, n in counts.items()},
+            (sum(total_middle) / len(total_middle)) if total and total_middle else None)
+
+
 def _rate(num: int, den: int) -> float | None:
     return num / den if den else None
 
@@ -202,14 +234,14 @@ def order_report_parts(group: str, period: Period, scope: Scope, at: dt.datetime
     where = _where(period, scope)
     key = _key(group)
     groups = _measures(where, key, at)
-    medians = _medians(where, key, {k: m[5] for k, m in groups.items()})
+    medians, total_median = _group_and_total_medians(where, key, {k: m[5] for k, m in groups.items()})
     names = _names(group, list(groups))
     rows = [(names.get(k, "—") if k is not None else "—", *_figures(m, medians.get(k)))
             for k, m in groups.items()]
     rows.sort(key=lambda r: (-r[1], r[0]))
     # Every measure but the median adds up: the totals are the groups' sums (one pass fewer).
     tm = [sum(column) for column in zip(*groups.values(), strict=True)] if groups else None
-    totals = _figures(tm, _medians(where, None, {None: tm[5]})[None]) if tm else None
+    totals = _figures(tm, total_median) if tm else None
     previous, pm = _totals(period.previous(), scope, at)
     total_row = (_("Total"), *totals) if totals else None
     prev_row = (_("The previous period"), *previous) if previous else None

@@ -39,6 +39,7 @@ from data.roster.reading import (
 from data.roster.report import ImportRejected, ImportReport, RowError
 from data.roster.validate import Row, Validator, date_text, joined_room, parse_room
 from data.roster.writing import (
+    BATCH,
     REJECTS_REASON_HEADER,
     REJECTS_ROW_HEADER,
     Writer,
@@ -129,7 +130,8 @@ def import_owners(
     """Import an owner roster (.csv or .xlsx) and return what was done.
 
     Every row is validated before anything is written; then all rows are written in one
-    transaction. With invalid rows, ImportRejected lists them all and nothing changes,
+    transaction, BATCH rows at a time (their rooms and people read in one query each, what
+    is new inserted in one statement per table). With invalid rows, ImportRejected lists them all and nothing changes,
     unless `skip_invalid`: then the valid rows are imported and the others are written to
     `rejects_path` (default ``<stem>.rejects.csv`` next to the file; with
     `rejects_to_exports`, a new file of the user's export folder, as the TUI does). A cell holding a
@@ -140,8 +142,9 @@ def import_owners(
     a file twice changes nothing the second time.
 
     `progress(done, total)` counts rows (total = the data rows of the file) once each row
-    has been validated and written, or skipped. Validating is fast (about 30 µs a row), so
-    the count advances while the slow part, writing, runs; a rejected file draws no bar.
+    has been validated and written, or skipped: every row of a batch once the batch is
+    written. Validating is fast (about 30 µs a row), so the count advances while the slow
+    part, writing, runs; a rejected file draws no bar.
     """
     access.require("import")
     started = time.perf_counter()
@@ -189,19 +192,18 @@ def import_owners(
     total = len(table.rows)
     with transaction():
         writer = Writer(report, {r.community_id for r in valid.values()})
-        writer.prefetch(list(valid.values()))
-        for done, (line, _cells) in enumerate(table.rows, start=1):
-            row = valid.get(line)
-            if row is not None:
-                try:
-                    writer.write(row)
-                except ValidationError as exc:
-                    # Validated above, so only a concurrent change gets here; the
-                    # transaction rolls back and the clerk learns which row it was.
-                    raise FrontDeskError(_("Row {row}: {message} Nothing was imported.").format(
-                        row=line, message=exc.message)) from exc
+        for start in range(0, total, BATCH):
+            lines = [line for line, _cells in table.rows[start : start + BATCH]]
+            try:
+                writer.write_batch([valid[line] for line in lines if line in valid])
+            except ValidationError as exc:
+                # Validated above, so only a concurrent change gets here; the
+                # transaction rolls back and the clerk learns which row it was.
+                raise FrontDeskError(_("Row {row}: {message} Nothing was imported.").format(
+                    row=getattr(exc, "row", lines[0]), message=exc.message)) from exc
             if progress:
-                progress(done, total)
+                for done in range(start + 1, start + len(lines) + 1):
+                    progress(done, total)
         if hc is not None:
             bad = {e.row for e in report.rejected if e.column.startswith(hc_sheet_label())}
             community_ids = {r.community_id for r in valid.values()} or {default_community}

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import IntegrityError, fn
+from peewee import IntegrityError
 
-from data import access, errors, hotline, territory
+from data import access, errors, hotline, numbering, territory
 from data.appointments import sync_work_order_appointment
 from data.clock import now as clock_now
-from data.db import db, is_sqlite, transaction
+from data.db import Prepared, Slot, transaction
 from data.errors import FrontDeskError, NotFoundError, ValidationError
 from data.i18n import N_, _
 from data.models import (
@@ -114,24 +114,9 @@ class ConflictError(errors.ConflictError):
 # --- creating --------------------------------------------------------------------------------
 
 
-def _next_number(kind: str, day: dt.date) -> str:
-    """The next number of the day for `kind`; call inside the transaction that uses it. On
-    PostgreSQL (read committed) sessions numbering the same prefix take turns on an
-    advisory lock held to the end of the transaction, so none reads a stale maximum; on
-    SQLite the write transaction is already exclusive."""
-    prefix = f"{WORK_ORDER_PREFIXES[kind]}-{day:%Y%m%d}-"
-    if not is_sqlite():
-        db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (prefix,))
-    # Longest first: past 9999 the sequence grows a digit, and "…-9999" > "…-10000" as text.
-    last = (
-        WorkOrder.select(WorkOrder.number)
-        .where((WorkOrder.number >= prefix) & (WorkOrder.number < prefix + "~"))
-        .order_by(fn.LENGTH(WorkOrder.number).desc(), WorkOrder.number.desc())
-        .limit(1)
-        .scalar()
-    )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+def _prefix(kind: str, day: dt.date) -> str:
+    """What the numbers of `kind` taken on `day` start with: BX-20261127-."""
+    return f"{WORK_ORDER_PREFIXES[kind]}-{day:%Y%m%d}-"
 
 
 @dataclass
@@ -208,38 +193,47 @@ def create_order(data: OrderInput, staff_id: int) -> OrderView:
     from_hotline = _hotline_input(data, created)
     target = sla_for(data.kind, data.category_id, data.priority)
     response_due, resolution_due = deadlines(created, target, 0, stretch_active(), data.priority)
-    for _attempt in range(5):
+    note = "" if from_hotline is None else _("12345 {ref}, reply due {due}").format(
+        ref=from_hotline[0], due=f"{from_hotline[1]:%Y-%m-%d %H:%M}")
+    values = dict(kind=data.kind, category=data.category_id, priority=data.priority,
+                  channel=data.channel, status="new", title=title, description=description,
+                  community=data.community_id, building=building_id, room=data.room_id,
+                  location=location, person=data.person_id, contact_phone=contact_phone,
+                  created_by=staff_id, created_at=created, updated_at=created,
+                  appointment_at=data.appointment_at, response_due=response_due,
+                  resolution_due=resolution_due)
+    p = numbering.param()
+    # The history's "create" row, in the same statement as the order (PostgreSQL): the
+    # numbered INSERT is then the transaction's last statement for an order from the
+    # phone or the counter, and the day's counter row is locked only until the commit.
+    history = (f'INSERT INTO work_order_history (work_order_id, staff_id, "at", action, '
+               f"from_status, to_status, note) SELECT id, {p}, {p}, 'create', '', 'new', {p} FROM o",
+               [staff_id, WorkOrderHistory.at.db_value(created), note])
+    for attempt in range(5):
         try:
             with transaction():
-                order = WorkOrder.create(
-                    number=_next_number(data.kind, created.date()), kind=data.kind,
-                    category=data.category_id, priority=data.priority, channel=data.channel,
-                    status="new", title=title, description=description,
-                    community=data.community_id, building=building_id, room=data.room_id,
-                    location=location, person=data.person_id, contact_phone=contact_phone,
-                    created_by=staff_id, created_at=created, updated_at=created,
-                    appointment_at=data.appointment_at, response_due=response_due,
-                    resolution_due=resolution_due,
-                )
-                note = "" if from_hotline is None else _("12345 {ref}, reply due {due}").format(
-                    ref=from_hotline[0], due=f"{from_hotline[1]:%Y-%m-%d %H:%M}")
-                WorkOrderHistory.create(work_order=order, staff=staff_id, at=created, action="create",
-                                        from_status="", to_status="new", note=note)
+                order = numbering.create_numbered(
+                    WorkOrder.number, _prefix(data.kind, created.date()), 4, values,
+                    resync=attempt > 0, then=(history,))
                 if from_hotline is not None:
                     hotline.attach(order.id, *from_hotline, created)
                 flag_noise_complaint(order, staff_id)  # a noise complaint about a renovation
-                sync_work_order_appointment(order.id, staff_id)
+                # No sync_work_order_appointment here: a new order has no assignee, so it
+                # has no appointment on anyone's calendar yet (assigning puts it there).
             return get_order(order.id)
         except IntegrityError:
-            continue  # another session took the number at the same moment: take the next
+            continue  # the number was written without the counter: resync and take the next
     raise FrontDeskError(_("Could not number the work order; please try again."))
 
 
 # --- changing --------------------------------------------------------------------------------
 
 
+_ORDER = Prepared(lambda: WorkOrder.select().where(WorkOrder.id == Slot("id")).limit(1))
+
+
 def load_for_change(order_id: int, expected_version: int | None) -> WorkOrder:
-    order = WorkOrder.get_or_none(WorkOrder.id == order_id)
+    order = _ORDER.first(id=order_id)
     if order is None:
         raise NotFoundError(_("No work order {ref}.").format(ref=order_id))
     if expected_version is not None and order.version != expected_version:

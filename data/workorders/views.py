@@ -10,6 +10,7 @@ from peewee import JOIN
 
 from data import territory
 from data.clock import now as clock_now
+from data.db import Prepared, Slot
 from data.errors import NotFoundError
 from data.hotline import CHANNEL as HOTLINE
 from data.hotline import HotlineView, hotline_view
@@ -197,15 +198,19 @@ def view_from_row(row) -> OrderView:
     )
 
 
+#: `_view_query()` by id and by number, compiled once (every write ends with a get_order).
+_BY_ID = Prepared(lambda: _view_query().where(WorkOrder.id == Slot("ref")).limit(1).objects())
+_BY_NUMBER = Prepared(lambda: _view_query().where(WorkOrder.number == Slot("ref")).limit(1)
+                      .objects())
+
+
 def get_order(ref: int | str) -> OrderView:
     """A work order by id or by number (BX-20261127-0001); NotFoundError otherwise."""
-    query = _view_query()
     text = str(ref).strip()
     if text.isdigit():
-        query = query.where(WorkOrder.id == int(text))
+        row = _BY_ID.first(ref=int(text))
     else:
-        query = query.where(WorkOrder.number == text.upper())
-    row = query.objects().first()
+        row = _BY_NUMBER.first(ref=text.upper())
     if row is None:
         raise NotFoundError(_("No work order {ref}.").format(ref=text))
     territory.check_order_visible(row)

@@ -166,12 +166,12 @@ class CallListPane(CallsPane):
         cursor = table.cursor_row
         keep = id_at(self.lists, cursor)
         self.lists, self.list_view = list(lists), current
-        self.columns(table, [(_("List"), 0), (_("Kind"), 8), (_("Assignee"), 6), (_("Done"), 7),
-                             (_("To call"), 7), (_("Created"), 11)], 0)
-        for lst in self.lists:
-            table.add_row(plain(lst.name), Text(label(CALL_LIST_KINDS, lst.kind)), plain(lst.assignee or ""),
-                          Text(f"{lst.done}/{lst.total}", justify="right"), Text(str(lst.pending), justify="right"),
-                          Text(lst.created_at.strftime("%m-%d %H:%M")))
+        self.fill(table, [(_("List"), 0), (_("Kind"), 8), (_("Assignee"), 6), (_("Done"), 7),
+                          (_("To call"), 7), (_("Created"), 11)], 0, [
+            (plain(lst.name), Text(label(CALL_LIST_KINDS, lst.kind)), plain(lst.assignee or ""),
+             Text(f"{lst.done}/{lst.total}", justify="right"), Text(str(lst.pending), justify="right"),
+             Text(lst.created_at.strftime("%m-%d %H:%M")))
+            for lst in self.lists])
         if self.lists:
             table.move_cursor(row=row_of(self.lists, keep, cursor))
         switch = self.query_one("#list-switch", ContentSwitcher)

@@ -18,6 +18,7 @@ from data.clock import now as clock_now
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from screens.calls.pane import CallLogPane, RevealedNumbers, cursor_row, id_at, row_of
+from widgets.paint import update_label
 from widgets.safe import plain
 
 
@@ -80,17 +81,18 @@ class CallbacksPane(CallLogPane):
         cursor = table.cursor_row
         keep = id_at(self.rows, cursor)
         self.rows = list(message.rows)
-        self.columns(table, [(_("Due"), 11), (_("Number"), 13), (_("Name"), 6), (_("Assignee"), 6),
-                             (_("Summary"), 0)], 4)
         overdue = 0
+        rows = []
         for call in self.rows:
             late = call.callback_due is not None and call.callback_due < at
             overdue += late
             style = "bold red" if late else ""
-            table.add_row(Text(call.callback_due.strftime("%m-%d %H:%M") if call.callback_due else "", style=style),
-                          Text(self.revealed.shown(call), style=style), plain(call.person or ""),
-                          plain(call.callback_assignee or _("anyone")),
-                          plain(call.summary.replace("\n", " ")))
+            rows.append((Text(call.callback_due.strftime("%m-%d %H:%M") if call.callback_due else "", style=style),
+                         Text(self.revealed.shown(call), style=style), plain(call.person or ""),
+                         plain(call.callback_assignee or _("anyone")),
+                         plain(call.summary.replace("\n", " "))))
+        self.fill(table, [(_("Due"), 11), (_("Number"), 13), (_("Name"), 6), (_("Assignee"), 6),
+                          (_("Summary"), 0)], 4, rows)
         if self.rows:
             table.move_cursor(row=row_of(self.rows, keep, cursor))
         whose = _("My callbacks") if self.mine else _("All callbacks")
@@ -99,7 +101,7 @@ class CallbacksPane(CallLogPane):
             status.append(" · ")
             status.append(_("{n} overdue").format(n=overdue), style="bold red")
         status.append(" · " + _("enter calls back · d dials · m mine/all"))
-        self.query_one("#callbacks-status", Label).update(status)
+        update_label(self.query_one("#callbacks-status", Label), status)
 
     def action_toggle_mine(self) -> None:
         self.mine = not self.mine

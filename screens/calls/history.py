@@ -34,6 +34,7 @@ from screens.calls.pane import (
     quarter,
     row_of,
 )
+from widgets.paint import update_label
 from widgets.safe import plain
 
 #: Calls per history page.
@@ -126,20 +127,18 @@ class CallHistoryPane(CallLogPane):
         self.page = page
         self.rows = list(page.rows)
         category_width = min(8, max(cell_len(label(CALL_CATEGORIES, c)) for c in CALL_CATEGORIES))
-        self.columns(table, [(_("Time"), 11), ("", 1), (_("Number"), 13), (_("Name"), 6),
-                             (_("Category"), category_width), (_("Length"), 5), (_("Summary"), 0),
-                             (_("WO"), 2)], 6)
-        for call in self.rows:
-            table.add_row(
-                Text(call.started_at.strftime("%m-%d %H:%M")),
-                Text("←" if call.direction == "in" else "→"),
-                Text(self.revealed.shown(call)),
-                plain(call.person or ""),
-                Text(label(CALL_CATEGORIES, call.category)),
-                Text(minutes(call.duration_s), justify="right"),
-                plain(call.summary.replace("\n", " ")),
-                Text("✓" if call.work_order_id else ""),
-            )
+        self.fill(table, [(_("Time"), 11), ("", 1), (_("Number"), 13), (_("Name"), 6),
+                          (_("Category"), category_width), (_("Length"), 5), (_("Summary"), 0),
+                          (_("WO"), 2)], 6, [
+            (Text(call.started_at.strftime("%m-%d %H:%M")),
+             Text("←" if call.direction == "in" else "→"),
+             Text(self.revealed.shown(call)),
+             plain(call.person or ""),
+             Text(label(CALL_CATEGORIES, call.category)),
+             Text(minutes(call.duration_s), justify="right"),
+             plain(call.summary.replace("\n", " ")),
+             Text("✓" if call.work_order_id else ""))
+            for call in self.rows])
         if self.rows:
             table.move_cursor(row=row_of(self.rows, keep, cursor))
         status = _("{filter} · page {page}").format(
@@ -149,7 +148,7 @@ class CallHistoryPane(CallLogPane):
         if not self.rows:
             status += " · " + _("no calls")
         status += " · " + _("enter: details")
-        self.query_one("#history-status", Label).update(plain(status))  # names staff
+        update_label(self.query_one("#history-status", Label), plain(status))  # names staff
 
     def _filter(self) -> Any:
         return self.filter or call_data.CallFilter()

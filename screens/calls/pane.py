@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -25,6 +25,7 @@ from data.i18n import N_, _
 from data.validators import mask_phone
 from screens import call_forms as forms
 from widgets.bindings import translate_bindings
+from widgets.paint import looks
 
 if TYPE_CHECKING:
     from screens.calls.screen import CallsScreen
@@ -160,6 +161,8 @@ class CallsPane(Vertical):
         super().__init__(id=id)
         translate_bindings(self)
         self._filled = False
+        #: What each table shows: its columns and how each row reads (widgets.paint.looks).
+        self._painted: dict[int, tuple[list[tuple[str, int]], list[tuple]]] = {}
 
     @property
     def host(self) -> CallsScreen:
@@ -200,11 +203,33 @@ class CallsPane(Vertical):
     def columns(self, table: DataTable, columns: list[tuple[str, int]], flexible: int) -> None:
         """Set columns; the `flexible` one takes what the others, padding and the scrollbar leave."""
         table.clear(columns=True)
-        fixed = sum(w for i, (_t, w) in enumerate(columns) if i != flexible)
-        for i, (title, width) in enumerate(columns):
-            if i == flexible:
-                width = max(8, self.app.size.width - fixed - 2 * len(columns) - 2)
+        for title, width in self._widths(columns, flexible):
             table.add_column(title, width=width)
+
+    def _widths(self, columns: list[tuple[str, int]], flexible: int) -> list[tuple[str, int]]:
+        fixed = sum(w for i, (_t, w) in enumerate(columns) if i != flexible)
+        return [(title, max(8, self.app.size.width - fixed - 2 * len(columns) - 2) if i == flexible else width)
+                for i, (title, width) in enumerate(columns)]
+
+    def fill(self, table: DataTable, columns: list[tuple[str, int]], flexible: int,
+             rows: Sequence[tuple[Text, ...]]) -> None:
+        """Set the columns (as `columns`) and the rows; over SSH every repaint costs (issue
+        21): the same rows again (a refresh after a change elsewhere) leave the table alone,
+        and new rows under the same columns keep the columns, painted once."""
+        widths = self._widths(columns, flexible)
+        drawn = [looks(row) for row in rows]
+        shown = self._painted.get(id(table))
+        if shown == (widths, drawn):
+            return
+        if shown is None or shown[0] != widths:
+            table.clear(columns=True)
+            for title, width in widths:
+                table.add_column(title, width=width)
+        else:
+            table.clear()
+        for row in rows:
+            table.add_row(*row)
+        self._painted[id(table)] = (widths, drawn)
 
     # dialling out
 

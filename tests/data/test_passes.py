@@ -6,11 +6,13 @@ marks it used once; the desk cancels it; the guard may do nothing else; on both 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 
 from data import access, calls, i18n, people
 from data import registers as reg
+from data.db import close_database
 from data.errors import NotFoundError, PermissionDenied, ValidationError
 from data.models import ReleasePass
 from data.people import PersonInput
@@ -115,6 +117,36 @@ def test_a_phone_consent_is_linked_to_the_owners_recent_call(desk):
     with pytest.raises(ValidationError) as caught:
         issue(consent_how="phone", call_id=99999)
     assert caught.value.field == "call"
+
+
+def test_pass_numbers_have_no_gaps_or_repeats_under_concurrent_desks(desk):
+    """Four desks issue five passes each at once, on their own connections (the day's
+    counter row, data.numbering): twenty numbers, 001–020."""
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(4)
+
+    def clerk() -> None:
+        try:
+            access.act_as(desk["clerk"])
+            start.wait()
+            for _n in range(5):
+                view = issue()
+                with lock:
+                    numbers.append(view.number)
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            close_database()
+
+    threads = [threading.Thread(target=clerk) for _i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(numbers) == [f"FX-20261206-{n:03d}" for n in range(1, 21)]
 
 
 def test_the_gate_checks_by_number_and_uses_a_pass_once(desk):

@@ -197,6 +197,20 @@ def test_no_query_kind_scans_the_person_table(town):
         plan = original("EXPLAIN QUERY PLAN " + sql, params).fetchall()
         for row in plan:
             detail = row[-1]
-            for table in ("person", "phone", "vehicle", "room", "occupancy", "person_name_key"):
+            for table in ("person", "phone", "vehicle", "room", "occupancy", "person_name_key",
+                          "p", "ph", "v", "k", "o", "r", "pt"):  # and the aliases of data.search's SQL
                 assert not detail.startswith(f"SCAN {table} "), (sql, detail)
                 assert detail != f"SCAN {table}", (sql, detail)
+
+
+def test_more_than_the_page_is_a_capped_count_and_the_page_keeps_its_order(town):
+    """A query matching more people than the limit returns `limit` of them and says there are
+    more (shown as "1+"); the page of a room keeps the order of the whole list."""
+    everyone = search("张")
+    assert names(everyone) == ["张晓明", "张晓"] and not everyone.more  # owner before family
+    page = search("张", limit=1)
+    assert len(page.hits) == 1 and page.more
+    room = search("3-2-501")
+    first = search("3-2-501", limit=2)
+    assert names(first) == names(room)[:2] and first.more and not room.more
+    assert not search("晓明").more

@@ -12,11 +12,13 @@ import pytest
 
 from data import people, schema, sla
 from data import workorders as wo
-from data.db import close_database, open_database
+from data.db import close_database, db, open_database
 from data.errors import NotFoundError, ValidationError
 from data.models import (
+    AuditLog,
     Category,
     CostLine,
+    DailyCounter,
     Room,
     Setting,
     SlaPolicy,
@@ -270,14 +272,54 @@ def test_numbers_per_kind_and_day(w, monkeypatch):
     assert new(w, kind="complaint").number == "TS-20261128-0001"
 
 
+def test_a_new_order_is_audited_with_its_number_and_has_its_create_row(w):
+    """On PostgreSQL the order, its number and its first history row are one statement
+    (data.numbering): the audit trigger still sees the real number, the history its row."""
+    order = new(w)
+    audit = AuditLog.get((AuditLog.entity == "work_order") & (AuditLog.entity_id == order.id)
+                         & (AuditLog.action == "create"))
+    assert audit.new_value == order.number == "BX-20261127-0001"
+    assert [(h.action, h.to_status) for h in wo.history(order.id)] == [("create", "new")]
+    assert wo.get_order(order.id).version == 1
+
+
 def test_numbers_past_9999_keep_counting(w):
-    first = new(w)
-    WorkOrder.update(number="BX-20261127-9999").where(WorkOrder.id == first.id).execute()
+    new(w)
+    DailyCounter.update(last=9999).where(DailyCounter.prefix == "BX-20261127-").execute()
     assert new(w).number == "BX-20261127-10000"
     assert new(w).number == "BX-20261127-10001"
 
 
-def test_numbers_stay_unique_under_concurrent_creation(sqlite_database, monkeypatch):
+def test_numbering_continues_after_numbers_written_without_the_counter(w):
+    """The demo generator and its date shift write numbers directly: a day with no counter
+    row starts after the highest number stored (longest first: 10000 > 9999), and a number
+    that meets one written behind the counter's back skips past it."""
+    first, second = new(w), new(w)
+    WorkOrder.update(number="BX-20261127-9999").where(WorkOrder.id == first.id).execute()
+    WorkOrder.update(number="BX-20261127-10000").where(WorkOrder.id == second.id).execute()
+    DailyCounter.delete().execute()
+    assert new(w).number == "BX-20261127-10001"
+    third = new(w)
+    assert third.number == "BX-20261127-10002"
+    WorkOrder.update(number="BX-20261127-10003").where(WorkOrder.id == third.id).execute()
+    assert new(w).number == "BX-20261127-10004"  # 10003 was taken: resynced, no repeat
+    assert DailyCounter.get_by_id("BX-20261127-").last == 10004
+
+
+def test_migration_0042_seeds_the_counters_from_the_stored_numbers(w):
+    """Run again on a database whose counters are gone, 0042 counts on after the highest
+    number of each day stored (not the latest made), and numbering continues from there."""
+    orders = [new(w) for _i in range(3)]
+    WorkOrder.update(number="TS-20261101-0042").where(WorkOrder.id == orders[1].id).execute()
+    db.execute_sql("DROP TABLE daily_counter")
+    db.execute_sql(f"DELETE FROM {schema.HISTORY_TABLE} WHERE name = '0042_daily_counter'")
+    assert "0042_daily_counter" in schema.migrate()
+    counters = {c.prefix: c.last for c in DailyCounter.select()}
+    assert counters == {"BX-20261127-": 3, "TS-20261101-": 42}
+    assert new(w).number == "BX-20261127-0004"
+
+
+def test_numbers_stay_unique_under_concurrent_creation(database, monkeypatch):
     monkeypatch.setenv("FRONTDESK_NOW", NOW)
     world = _world()
     numbers: list[str] = []

@@ -12,37 +12,15 @@ from typing import Any
 from data import i18n
 from data.errors import FrontDeskError
 from data.i18n import _
-from tui.cli import (
-    admin,
-    audit,
-    calendar,
-    calls,
-    community,
-    contracts,
-    desk_registers,
-    duty,
-    facilities,
-    fees,
-    handover,
-    knowledge,
-    leads,
-    meetings,
-    notices,
-    people,
-    phone_gate,
-    registers,
-    renovations,
-    reports,
-    retention,
-    settings,
-    surveys,
-    territory,
-    tickets,
-)
 from tui.cli.common import open_db
 
+#: The options every command takes (before the command's name), and the one-word values of
+#: the TUI's start: `frontdesk --db X --user Y` opens the app without loading the commands.
+GLOBAL_OPTIONS = ("--db", "--user", "--lang")
 
-def _parser() -> argparse.ArgumentParser:
+
+def _options_parser() -> argparse.ArgumentParser:
+    """The parser of the options before the command (all the app's start needs)."""
     parser = argparse.ArgumentParser(
         prog="frontdesk",
         description=_("FrontDesk 物业前台 — the front desk of a residential property company."),
@@ -53,6 +31,59 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--user", metavar="LOGIN", help=_("staff login (else your OS login)"))
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("interface language (default zh)"))
+    return parser
+
+
+def _opens_app(argv: Sequence[str]) -> bool:
+    """Does `argv` only open the app: global options with their values and no command (nor
+    -h)? Then the command modules (each loading its part of the data layer) stay unloaded:
+    the first screen is painted sooner (SPEC §10 cold start)."""
+    i = 0
+    while i < len(argv):
+        name, has_value, value = argv[i].partition("=")
+        if name not in GLOBAL_OPTIONS:
+            return False
+        if not has_value:
+            if i + 1 >= len(argv) or argv[i + 1].startswith("-"):
+                return False
+            value = argv[i + 1]
+            i += 1
+        if name == "--lang" and value not in i18n.LANGUAGES:
+            return False  # the full parser says which languages there are
+        i += 1
+    return True
+
+
+def _parser() -> argparse.ArgumentParser:
+    from tui.cli import (  # the command modules: loaded for a command, not for the app
+        admin,
+        audit,
+        calendar,
+        calls,
+        community,
+        contracts,
+        desk_registers,
+        duty,
+        facilities,
+        fees,
+        handover,
+        knowledge,
+        leads,
+        meetings,
+        notices,
+        people,
+        phone_gate,
+        registers,
+        renovations,
+        reports,
+        retention,
+        settings,
+        surveys,
+        territory,
+        tickets,
+    )
+
+    parser = _options_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("sample", help=_("write a realistic demo database"))
@@ -69,11 +100,19 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help=_("the benchmark suite (SPEC §10)"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     p.add_argument("--runs", type=int, default=5, metavar="N", help=_("repetitions per measure"))
-    p.add_argument("--sizes", default="10000,1000000", metavar="N,N",
+    p.add_argument("--sizes", default=None, metavar="N,N",
                    help=_("database sizes in owners (default 10000,1000000)"))
-    p.add_argument("--only", choices=["fees", "reports"], default="",
+    p.add_argument("--only", choices=["fees", "reports", "search", "bytes", "import", "startup"], default="",
                    help=_("run one benchmark: fees (billing a month, the arrears list; sizes in rooms), "
-                          "reports (a month's work-order reports; sizes in work orders)"))
+                          "reports (a month's work-order reports; sizes in work orders)") + "; "
+                   + _("search (owner search by kind of query; sizes in owners)") + "; "
+                   + _("bytes (written to a pseudo-terminal per action, 120×40)")
+                   + _(", import (an owner roster into a new database; sizes in rows, default 10000)") + "; "
+                   + _("startup (cold start next to a bare Textual app, step by step)"))
+    p.add_argument("--save", metavar="FILE",
+                   help=_("write the figures to FILE (JSON, with the commit and the machine)"))
+    p.add_argument("--against", metavar="FILE",
+                   help=_("print each figure next to the one saved in FILE, with the ratio now / saved"))
     tickets.add_parsers(sub)
     calls.add_parsers(sub)
     phone_gate.add_parsers(sub)
@@ -151,45 +190,88 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from tui.bench import run_bench
 
     try:
-        sizes = tuple(int(x) for x in args.sizes.split(",") if x.strip())
+        text = args.sizes if args.sizes is not None else ("10000" if args.only == "import" else "10000,1000000")
+        sizes = tuple(int(x) for x in text.split(",") if x.strip())
     except ValueError:
         raise FrontDeskError(_("--sizes takes owner counts separated by commas, such as 10000,1000000.")) from None
-    return run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only)
+    if not (args.save or args.against):
+        return run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only)
+    from tui.bench_figures import run_saved
+
+    return run_saved(lambda: run_bench(runs=args.runs, as_json=args.json, sizes=sizes, only=args.only),
+                     save=args.save, against=args.against, as_json=args.json,
+                     options={"runs": args.runs, "sizes": list(sizes), "only": args.only})
 
 
-#: The function of each command; None (no command) opens the app. The key is Any: a dict's
-#: key type is invariant, and each group's table is a dict[str, ...].
-COMMANDS: dict[Any, Callable[[argparse.Namespace], int]] = {
-    None: cmd_tui,
-    "sample": cmd_sample,
-    "migrate": cmd_migrate,
-    "bench": cmd_bench,
-    **people.COMMANDS,
-    **reports.COMMANDS,
-    **tickets.COMMANDS,
-    **calls.COMMANDS,
-    **phone_gate.COMMANDS,
-    **calendar.COMMANDS,
-    **audit.COMMANDS,
-    **territory.COMMANDS,
-    **admin.COMMANDS,
-    **settings.COMMANDS,
-    **community.COMMANDS,
-    **renovations.COMMANDS,
-    **duty.COMMANDS,
-    **handover.COMMANDS,
-    **registers.COMMANDS,
-    **desk_registers.COMMANDS,
-    **retention.COMMANDS,
-    **leads.COMMANDS,
-    **contracts.COMMANDS,
-    **fees.COMMANDS,
-    **knowledge.COMMANDS,
-    **meetings.COMMANDS,
-    **facilities.COMMANDS,
-    **surveys.COMMANDS,
-    **notices.COMMANDS,
-}
+def _commands() -> dict[Any, Callable[[argparse.Namespace], int]]:
+    """The function of each command; None (no command) opens the app. The key is Any: a
+    dict's key type is invariant, and each group's table is a dict[str, ...]."""
+    from tui.cli import (
+        admin,
+        audit,
+        calendar,
+        calls,
+        community,
+        contracts,
+        desk_registers,
+        duty,
+        facilities,
+        fees,
+        handover,
+        knowledge,
+        leads,
+        meetings,
+        notices,
+        people,
+        phone_gate,
+        registers,
+        renovations,
+        reports,
+        retention,
+        settings,
+        surveys,
+        territory,
+        tickets,
+    )
+
+    return {
+        None: cmd_tui,
+        "sample": cmd_sample,
+        "migrate": cmd_migrate,
+        "bench": cmd_bench,
+        **people.COMMANDS,
+        **reports.COMMANDS,
+        **tickets.COMMANDS,
+        **calls.COMMANDS,
+        **phone_gate.COMMANDS,
+        **calendar.COMMANDS,
+        **audit.COMMANDS,
+        **territory.COMMANDS,
+        **admin.COMMANDS,
+        **settings.COMMANDS,
+        **community.COMMANDS,
+        **renovations.COMMANDS,
+        **duty.COMMANDS,
+        **handover.COMMANDS,
+        **registers.COMMANDS,
+        **desk_registers.COMMANDS,
+        **retention.COMMANDS,
+        **leads.COMMANDS,
+        **contracts.COMMANDS,
+        **fees.COMMANDS,
+        **knowledge.COMMANDS,
+        **meetings.COMMANDS,
+        **facilities.COMMANDS,
+        **surveys.COMMANDS,
+        **notices.COMMANDS,
+    }
+
+
+def __getattr__(name: str) -> dict[Any, Callable[[argparse.Namespace], int]]:
+    """`COMMANDS`, the table of `_commands`, built when first asked for (not at import)."""
+    if name == "COMMANDS":
+        return _commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _VisibleControls:
@@ -228,10 +310,14 @@ def _main(argv: Sequence[str] | None) -> int:
         i18n.set_language(lang)
     except ValueError:
         pass  # argparse reports the bad choice below
-    args = _parser().parse_args(argv)
+    if _opens_app(argv):
+        args = _options_parser().parse_args(argv)
+        args.command = None
+    else:
+        args = _parser().parse_args(argv)
     try:
         try:
-            return COMMANDS[args.command](args)
+            return cmd_tui(args) if args.command is None else _commands()[args.command](args)
         except Exception as exc:
             # A SQLite error about the file itself (not a database, damaged, read-only, …)
             # becomes a message naming the file; any other error stays what it is.

@@ -233,9 +233,11 @@ def cmd_owners(args: argparse.Namespace) -> int:
                     for h in result.hits
                 ],
                 "rooms": [{"id": r.id, "code": r.code, "community": r.community} for r in result.rooms],
+                "more": result.more,  # more people match than "hits" lists
             })
             continue
-        print(_("# {query}: {count} found").format(query=query, count=len(result.hits)))
+        count = f"{len(result.hits)}+" if result.more else str(len(result.hits))
+        print(_("# {query}: {count} found").format(query=query, count=count))
         if result.too_short:
             print(_("  (type at least 4 digits of a phone or ID number, or a room such as 3-2-501)"))
         for h in result.hits:

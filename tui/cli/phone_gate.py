@@ -121,7 +121,7 @@ def cmd_phone_gate(args: argparse.Namespace) -> int:
     own = [*(["--db", args.db] if args.db else []), *(["--user", args.user] if args.user else []),
            *(["--lang", args.lang] if args.lang else [])]
     parser_args = cli._parser().parse_args([*own, *argv])
-    return cli.COMMANDS[parser_args.command](parser_args)
+    return cli._commands()[parser_args.command](parser_args)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

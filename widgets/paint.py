@@ -1,0 +1,55 @@
+"""Painting less over SSH (issue 21): what a table row or a label shows, compared before it
+is written again, so that the same content is never repainted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Static
+
+
+def looks(cells: Iterable[Text]) -> tuple[tuple[object, ...], ...]:
+    """How `cells` read on screen: text, style, spans, justification (rich's Text equality
+    leaves out the style of the whole text)."""
+    return tuple((cell.plain, str(cell.style), tuple(cell.spans), cell.justify, cell.no_wrap, cell.overflow)
+                 for cell in cells)
+
+
+def _look(content: str | Text) -> object:
+    return looks([content]) if isinstance(content, Text) else content
+
+
+def update_label(label: Static, content: str | Text) -> None:
+    """`label.update(content)` unless it shows that already (an update repaints the label
+    and lays the screen out again, whatever its text)."""
+    seen = _look(content)
+    if getattr(label, "_painted_look", None) != seen:
+        label._painted_look = seen  # type: ignore[attr-defined]
+        label.update(content)
+
+
+
+def rewrite_rows(table: DataTable, shown: list[tuple], rows: list[list[Text]], drawn: list[tuple]) -> bool:
+    """Write the rows of `rows` whose look (`drawn`) differs from `shown` in place, painting
+    only those lines; False (nothing done) unless the table holds exactly as many rows.
+
+    Textual's own `update_cell` repaints the whole table for each cell (8.2.8), so the cells
+    are set in its row data and the render caches invalidated as `update_cell` does, then
+    only the changed rows are refreshed: a countdown ticking in one row of fifty costs that
+    row, not the table (issue 21)."""
+    data = getattr(table, "_data", None)
+    if data is None or not hasattr(table, "_update_count") or table.row_count != len(rows) or len(shown) != len(rows):
+        return False
+    columns = [column.key for column in table.ordered_columns]
+    changed = [i for i, (old, new) in enumerate(zip(shown, drawn, strict=True)) if old != new]
+    for i in changed:
+        row_key = table.coordinate_to_cell_key(Coordinate(i, 0)).row_key
+        for column_key, value in zip(columns, rows[i], strict=True):
+            data[row_key][column_key] = value
+    if changed:
+        table._update_count += 1  # the row and line caches are keyed by it
+        for i in changed:
+            table.refresh_row(i)
+    return True

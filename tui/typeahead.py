@@ -61,7 +61,9 @@ class TypeAhead(App):
             self.last_key_at = monotonic()  # when the clerk last typed (tui.ring_popup waits)
             if id(event) in self._released:
                 self._released.discard(id(event))
-            elif self._held_keys or not self._quiet():
+            elif self._held_keys or self._released or not self._quiet():
+                # (a held key already handed back may still be behind this one in the app's
+                # queue: this one waits its turn, or ``QZ`` typed would arrive ``ZQ``)
                 self._held_keys.append(event)
                 if self._feeding is None or self._feeding.done():
                     self._feeding = asyncio.create_task(self._feed_keys())

@@ -83,6 +83,8 @@ class InspectionsScreen(DeskScreen):
     CSS_PATH = Path(__file__).parent / "inspections.tcss"
     BINDINGS = [
         Binding("enter", "start", N_("Start"), priority=True),
+        Binding("enter", "submit", N_("Record"), priority=True),
+        Binding("enter", "finish", N_("Back to the list"), priority=True),
         Binding("1", "answer(True)", N_("Normal"), show=False),
         Binding("2", "answer(False)", N_("Abnormal"), show=False),
         Binding("n", "note", N_("Note"), show=False),
@@ -140,8 +142,14 @@ class InspectionsScreen(DeskScreen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # enter says what it does: start a route (the list), record what was typed (a
+        # reading or a note), back to the list (the summary)
         if action == "start":
-            return self.run is None or self.summary is not None or self.typing != ""
+            return self.run is None and not self.typing
+        if action == "submit":
+            return self.typing != ""
+        if action == "finish":
+            return self.summary is not None and not self.typing
         if action in ("answer", "note", "back_item"):
             return self.walking and self.asking_order is None and self.typing in ("", "reading")
         if action == "order":
@@ -184,6 +192,12 @@ class InspectionsScreen(DeskScreen):
     def action_reload(self) -> None:
         if self.run is None:
             self.load()
+
+    def action_submit(self) -> None:
+        self.action_start()
+
+    def action_finish(self) -> None:
+        self.action_start()
 
     def action_start(self) -> None:
         """enter: in the list, start (or go on with) the route under the cursor; walking, the
@@ -302,6 +316,7 @@ class InspectionsScreen(DeskScreen):
         box.disabled = True
         if self.walking:
             self.focus()
+        self.refresh_bindings()
 
     @on(Input.Submitted, "#insp-input")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -194,3 +194,23 @@ async def test_a_reading_typed_right_after_y_waits_for_the_work_order_however_sl
         answers = {a.item.text: a for a in RunAnswer.select()}
         assert answers["泵房无积水"].work_order_id is not None
         assert answers["水泵出口压力"].reading == Decimal("22")
+
+
+async def test_the_footer_says_what_enter_does_in_the_list_a_reading_and_the_summary(team):
+    app = FrontDeskApp(sign_in("tech1"), "test.db")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("inspections")
+        await settle(app, pilot)
+        footer = screen_text(app).rstrip().splitlines()[-1]
+        assert "开始" in footer and "记录" not in footer
+        await pilot.press("enter", "1")
+        await wait_for(pilot, lambda: "水泵出口压力" in screen_text(app))
+        footer = screen_text(app).rstrip().splitlines()[-1]
+        assert "记录" in footer and "开始" not in footer  # enter records the typed reading
+        await pilot.press(*"0.45", "enter")
+        await wait_for(pilot, lambda: "3/3" in screen_text(app))
+        await pilot.press(*"ok", "enter")
+        await wait_for(pilot, lambda: "巡查完成" in screen_text(app))
+        footer = screen_text(app).rstrip().splitlines()[-1]
+        assert "回到列表" in footer and "开始" not in footer

@@ -475,6 +475,9 @@ class InspectionsScreen(DeskScreen):
         text.append_text(plain(view.route, style="bold"))
         text.append("\n" + _("Done: {start} – {end}").format(
             start=f"{view.started_at:%H:%M}", end=f"{view.ended_at:%H:%M}" if view.ended_at else ""))
+        late = _late_line(view)
+        if late:
+            text.append("\n" + late, style="bold")
         text.append("\n" + _("{ok} normal · {bad} abnormal").format(ok=len(answers) - len(bad), bad=len(bad)))
         items = {i.id: i for i in view.items}
         for a in bad:
@@ -493,3 +496,18 @@ class InspectionsScreen(DeskScreen):
 
     def current_item(self) -> Any:
         return self.item
+
+
+def _late_line(view: RunView) -> str:
+    """When the walk began later than its round allowed (state late: past the start and the
+    route's grace), when it was planned and when it began: 补巡 when the round had already
+    ended (it was missed and walked after), 晚开始 when it was still on."""
+    if view.state != "late" or view.occurrence is None or view.planned_end is None:
+        return ""
+    other_day = view.started_at.date() != view.occurrence.date()
+    when = "%m-%d %H:%M" if other_day else "%H:%M"
+    values = {"start": view.occurrence.strftime(when), "end": view.planned_end.strftime("%H:%M"),
+              "at": view.started_at.strftime(when)}
+    if view.started_at >= view.planned_end:
+        return _("Walked after it was missed: planned {start}–{end}, started {at}").format(**values)
+    return _("Started late: planned {start}–{end}, started {at}").format(**values)

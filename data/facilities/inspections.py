@@ -299,8 +299,21 @@ def get_run(run_id: int, staff_id: int | None = None) -> RunView:
               .join(WorkOrder, join_type=JOIN.LEFT_OUTER, on=(RunAnswer.work_order == WorkOrder.id))
               .where(RunAnswer.run == row.id).objects()):
         answers[a.item_id] = AnswerView(a.item_id, bool(a.ok), a.reading, a.note, a.wnumber or "", a.answered_at)
+    slot = _slot_of(row, staff_id)
     return RunView(row.id, route.id, route.name, route.community_id, row.occurrence,
-                   who.login if who else "", row.started_at, row.ended_at, _items(route.id), answers)
+                   who.login if who else "", row.started_at, row.ended_at, _items(route.id), answers,
+                   slot.end if slot else None, slot.state if slot else "")
+
+
+def _slot_of(row: InspectionRun, staff_id: int | None) -> Slot | None:
+    """The scheduled occurrence a run answers (None off the schedule, or when it is no longer
+    scheduled): its end and its state, late or not, by the rule of `schedule`."""
+    if row.occurrence is None:
+        return None
+    window = dt.timedelta(days=1)
+    return next((s for s in schedule(row.occurrence - window, row.occurrence + window, route_id=row.route_id,
+                                     at=row.ended_at or clock_now(), staff_id=staff_id)
+                 if s.start == row.occurrence), None)
 
 
 def _open_run(run_id: int, staff_id: int) -> InspectionRun:

@@ -240,6 +240,11 @@ class RunView:
     ended_at: dt.datetime | None
     items: tuple[ItemView, ...]
     answers: dict[int, AnswerView]  # item id → answer
+    #: The end of the scheduled occurrence it answers (None off the schedule).
+    planned_end: dt.datetime | None = None
+    #: What became of that occurrence (RUN_STATES): running, done, or late when the run was
+    #: started more than the route's grace after the occurrence's start; '' off the schedule.
+    state: str = ""
 
     @property
     def next_item(self) -> ItemView | None:

@@ -88,3 +88,18 @@ def test_a_route_walked_with_a_failed_reading_becoming_a_work_order(db, capsys):
     assert [m["start"][:10] for m in missed] == ["2027-05-06", "2027-05-07", "2027-05-08", "2027-05-09"]
     assert run(url, "inspections", "missed", user="super1") == 0
     assert "漏检" in capsys.readouterr().out
+
+
+def test_a_refusal_shows_the_message_not_the_internal_field_name(db, capsys):
+    """Issue 20: `frontdesk: legal_due: 电梯…` named a field of the code; the user sees the
+    message alone. An option the user typed is still named."""
+    url, _w, _pump = db
+    assert run(url, "facilities", "add", *C, "--kind", "电梯", "--name", "3号楼1号电梯", user="super1") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("frontdesk：电梯") and "legal_due" not in err
+    assert run(url, "facilities", "add", *C, "--kind", "路灯", "--name", " ", user="super1") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("frontdesk：请") and "name:" not in err
+    assert run(url, "facilities", "add", *C, "--kind", "电梯", "--name", "3号楼1号电梯", "--due", "明天",
+               user="super1") == 2
+    assert "--due" in capsys.readouterr().err

@@ -97,3 +97,16 @@ def test_only_global_options_open_the_app_without_the_command_parser(capsys):
     except SystemExit as exc:
         assert exc.code == 0
     assert "tickets" in capsys.readouterr().out
+
+
+def test_one_list_of_command_modules_serves_the_parser_and_the_table():
+    """Issue 20: the command modules were listed twice (parser, table); now one tuple.
+    Every module under tui/cli/ is in it, and every command of the parser has its function."""
+    from tui import cli
+
+    files = {p.stem for p in (ROOT / "tui" / "cli").glob("*.py")} - {"__init__", "common"}
+    assert sorted(cli.COMMAND_MODULES) == sorted(files)
+    assert len(set(cli.COMMAND_MODULES)) == len(cli.COMMAND_MODULES)
+    parser = cli._parser()
+    [sub] = [a for a in parser._actions if a.dest == "command"]
+    assert set(sub.choices) == set(cli.COMMANDS) - {None}

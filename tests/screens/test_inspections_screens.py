@@ -82,6 +82,7 @@ async def test_a_route_walked_at_60x20_a_low_reading_becomes_a_work_order(team):
         await wait_for(pilot, lambda: "巡查完成" in screen_text(app))
         text = screen_text(app)
         assert "正常 2 项 · 异常 1 项" in text and order.number in text and "09:10" in text
+        assert "补巡" not in text and "晚开始" not in text  # walked within its grace
         [run] = InspectionRun.select()
         assert run.started_at == NOW and run.ended_at == NOW
         assert run.occurrence == dt.datetime(2027, 5, 10, 9, 0)
@@ -214,3 +215,34 @@ async def test_the_footer_says_what_enter_does_in_the_list_a_reading_and_the_sum
         await wait_for(pilot, lambda: "巡查完成" in screen_text(app))
         footer = screen_text(app).rstrip().splitlines()[-1]
         assert "回到列表" in footer and "开始" not in footer
+
+
+async def _walk_all(app, pilot) -> str:
+    """Start the first route of the list, answer its three items, return the summary."""
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: "1/3" in screen_text(app))
+    await pilot.press("1")
+    await wait_for(pilot, lambda: "2/3" in screen_text(app))
+    await pilot.press(*"0.45", "enter")
+    await wait_for(pilot, lambda: "3/3" in screen_text(app))
+    await pilot.press(*"ok", "enter")
+    await wait_for(pilot, lambda: "巡查完成" in screen_text(app))
+    return screen_text(app)
+
+
+@pytest.mark.parametrize(("at", "said"), [
+    ("2027-05-10 11:20", "补巡：计划 09:00–10:00，实际 11:20 开始"),  # after the round's end: missed, walked after
+    ("2027-05-10 09:40", "晚开始：计划 09:00–10:00，实际 09:40 开始"),  # past the 30 minutes' grace
+])
+async def test_the_summary_says_when_a_round_was_walked_late(team, monkeypatch, at, said):
+    """Issue 20: a missed round walked later, or one begun past its grace, read as on time."""
+    monkeypatch.setenv("FRONTDESK_NOW", at)
+    app = FrontDeskApp(sign_in("tech1"), "test.db")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("inspections")
+        await settle(app, pilot)
+        assert "设备房巡查" in screen_text(app)
+        assert said in await _walk_all(app, pilot)
+        [run] = InspectionRun.select()
+        assert run.occurrence == dt.datetime(2027, 5, 10, 9, 0)

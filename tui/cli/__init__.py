@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -17,6 +18,15 @@ from tui.cli.common import open_db
 #: The options every command takes (before the command's name), and the one-word values of
 #: the TUI's start: `frontdesk --db X --user Y` opens the app without loading the commands.
 GLOBAL_OPTIONS = ("--db", "--user", "--lang")
+
+#: The command modules under tui/cli/, in the order of `frontdesk --help` (people's commands
+#: come right after `migrate`, before `bench`). One list for the parser and the table.
+COMMAND_MODULES = (
+    "people", "tickets", "calls", "phone_gate", "calendar", "audit", "territory", "admin",
+    "settings", "community", "renovations", "duty", "handover", "registers", "desk_registers",
+    "retention", "leads", "contracts", "fees", "knowledge", "meetings", "facilities", "surveys",
+    "notices", "reports",
+)
 
 
 def _options_parser() -> argparse.ArgumentParser:
@@ -54,35 +64,14 @@ def _opens_app(argv: Sequence[str]) -> bool:
     return True
 
 
-def _parser() -> argparse.ArgumentParser:
-    from tui.cli import (  # the command modules: loaded for a command, not for the app
-        admin,
-        audit,
-        calendar,
-        calls,
-        community,
-        contracts,
-        desk_registers,
-        duty,
-        facilities,
-        fees,
-        handover,
-        knowledge,
-        leads,
-        meetings,
-        notices,
-        people,
-        phone_gate,
-        registers,
-        renovations,
-        reports,
-        retention,
-        settings,
-        surveys,
-        territory,
-        tickets,
-    )
+def _modules() -> list[Any]:
+    """The command modules, in the order their commands are listed: loaded for a command,
+    not for the app."""
+    return [importlib.import_module(f"tui.cli.{name}") for name in COMMAND_MODULES]
 
+
+def _parser() -> argparse.ArgumentParser:
+    people, *others = _modules()
     parser = _options_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -113,30 +102,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("write the figures to FILE (JSON, with the commit and the machine)"))
     p.add_argument("--against", metavar="FILE",
                    help=_("print each figure next to the one saved in FILE, with the ratio now / saved"))
-    tickets.add_parsers(sub)
-    calls.add_parsers(sub)
-    phone_gate.add_parsers(sub)
-    calendar.add_parsers(sub)
-    audit.add_parsers(sub)
-    territory.add_parsers(sub)
-    admin.add_parsers(sub)
-    settings.add_parsers(sub)
-    community.add_parsers(sub)
-    renovations.add_parsers(sub)
-    duty.add_parsers(sub)
-    handover.add_parsers(sub)
-    registers.add_parsers(sub)
-    desk_registers.add_parsers(sub)
-    retention.add_parsers(sub)
-    leads.add_parsers(sub)
-    contracts.add_parsers(sub)
-    fees.add_parsers(sub)
-    knowledge.add_parsers(sub)
-    meetings.add_parsers(sub)
-    facilities.add_parsers(sub)
-    surveys.add_parsers(sub)
-    notices.add_parsers(sub)
-    reports.add_parsers(sub)
+    for module in others:
+        module.add_parsers(sub)
     return parser
 
 
@@ -206,65 +173,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def _commands() -> dict[Any, Callable[[argparse.Namespace], int]]:
     """The function of each command; None (no command) opens the app. The key is Any: a
     dict's key type is invariant, and each group's table is a dict[str, ...]."""
-    from tui.cli import (
-        admin,
-        audit,
-        calendar,
-        calls,
-        community,
-        contracts,
-        desk_registers,
-        duty,
-        facilities,
-        fees,
-        handover,
-        knowledge,
-        leads,
-        meetings,
-        notices,
-        people,
-        phone_gate,
-        registers,
-        renovations,
-        reports,
-        retention,
-        settings,
-        surveys,
-        territory,
-        tickets,
-    )
-
-    return {
+    table: dict[Any, Callable[[argparse.Namespace], int]] = {
         None: cmd_tui,
         "sample": cmd_sample,
         "migrate": cmd_migrate,
         "bench": cmd_bench,
-        **people.COMMANDS,
-        **reports.COMMANDS,
-        **tickets.COMMANDS,
-        **calls.COMMANDS,
-        **phone_gate.COMMANDS,
-        **calendar.COMMANDS,
-        **audit.COMMANDS,
-        **territory.COMMANDS,
-        **admin.COMMANDS,
-        **settings.COMMANDS,
-        **community.COMMANDS,
-        **renovations.COMMANDS,
-        **duty.COMMANDS,
-        **handover.COMMANDS,
-        **registers.COMMANDS,
-        **desk_registers.COMMANDS,
-        **retention.COMMANDS,
-        **leads.COMMANDS,
-        **contracts.COMMANDS,
-        **fees.COMMANDS,
-        **knowledge.COMMANDS,
-        **meetings.COMMANDS,
-        **facilities.COMMANDS,
-        **surveys.COMMANDS,
-        **notices.COMMANDS,
     }
+    for module in _modules():
+        table.update(module.COMMANDS)
+    return table
 
 
 def __getattr__(name: str) -> dict[Any, Callable[[argparse.Namespace], int]]:

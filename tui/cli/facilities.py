@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from data.i18n import _
@@ -98,6 +99,26 @@ def _as_json(value) -> dict:
     return dataclasses.asdict(value)
 
 
+def _plain_refusals(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A refusal of the data layer names its field by an internal name (`name`, `legal_due`):
+    the user sees only the message (请…), as the screens show it. An option the user typed
+    (`--date`) is still named."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        from data.errors import ValidationError
+
+        try:
+            return command(args)
+        except ValidationError as exc:
+            if exc.field and not exc.field.startswith("-"):
+                raise ValidationError("", exc.message, row=exc.row) from exc
+            raise
+
+    return run
+
+
+@_plain_refusals
 def cmd_facilities(args: argparse.Namespace) -> int:
     """`frontdesk facilities …`."""
     from data import facilities as fac
@@ -221,6 +242,7 @@ def _print_run(args: argparse.Namespace, run) -> None:
         print(f"  {item.seq}. {pad(item.text, 24)} {state}{reading}{order}")
 
 
+@_plain_refusals
 def cmd_inspections(args: argparse.Namespace) -> int:
     """`frontdesk inspections …`."""
     from data import facilities as fac

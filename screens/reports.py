@@ -88,6 +88,11 @@ class ReportsScreen(DeskScreen):
 
     BINDING_SCOPE = "reports"
     CSS_PATH = Path(__file__).parent / "reports.tcss"
+    # What enter does, for F1 (built from the bindings): the list itself takes the key.
+    BINDINGS = [
+        Binding("enter", "open", N_("Open the report"), show=False,
+                tooltip=N_("Last month's report of the whole company; [ ] p c b change it")),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -115,7 +120,16 @@ class ReportsScreen(DeskScreen):
     @on(DataTable.RowSelected, "#rp-list")
     def _open(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        name, _title = self.entries[event.cursor_row]
+        self._open_row(event.cursor_row)
+
+    def action_open(self) -> None:
+        """enter: the report under the cursor."""
+        self._open_row(self.query_one("#rp-list", DataTable).cursor_row)
+
+    def _open_row(self, row: int) -> None:
+        if not 0 <= row < len(self.entries):
+            return
+        name, _title = self.entries[row]
         self.app.push_screen(StagesScreen() if name == STAGES else ReportScreen(name))
 
 
@@ -322,6 +336,9 @@ class StagesScreen(DeskScreen):
 
     BINDING_SCOPE = "stages"
     CSS_PATH = Path(__file__).parent / "reports.tcss"
+    BINDINGS = [
+        Binding("enter", "open", N_("Open the work order"), show=False),
+    ]
 
     class Loaded(Message):
         def __init__(self, rows: list[reports.StageRow], error: str = "") -> None:
@@ -384,8 +401,15 @@ class StagesScreen(DeskScreen):
     @on(DataTable.RowSelected, "#rp-stages")
     def _open(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        self._open_row(event.cursor_row)
+
+    def action_open(self) -> None:
+        """enter: the work order under the cursor."""
+        self._open_row(self.query_one("#rp-stages", DataTable).cursor_row)
+
+    def _open_row(self, row: int) -> None:
         if not self.rows:
             return
         from screens.workorder import WorkOrderScreen
 
-        self.app.push_screen(WorkOrderScreen(self.rows[min(event.cursor_row, len(self.rows) - 1)].order_id))
+        self.app.push_screen(WorkOrderScreen(self.rows[min(max(row, 0), len(self.rows) - 1)].order_id))

@@ -177,3 +177,32 @@ async def test_fee_report_shows_money_whole_and_names_each_bar(w):
         text = screen_text(app)
         assert "240,617.30" in text and "190,313.30" in text and "79.1%" in text
         assert "2027-01 锦绣花园" in text and "2027-01 阳光水岸" in text  # the chart's bars
+
+
+async def test_f1_on_the_reports_list_and_the_stages_says_what_enter_does(w):
+    """Issue 20: F1 of the reports list did not mention enter (it opens the report)."""
+    from widgets.key_help import KeyHelpModal, key_groups
+
+    app = FrontDeskApp(sign_in("super1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("reports")
+        await settle(app, pilot)
+        lines = {line.description: line.keys for _t, group in key_groups(app.screen) for line in group}
+        assert lines["打开报表"] == "⏎"  # enter
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, KeyHelpModal) and "打开报表" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        depth = len(app.screen_stack)
+        await pilot.press("enter")  # what F1 said: the report under the cursor, once
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await settle(app, pilot)
+        assert len(app.screen_stack) == depth + 1
+        app.pop_screen()
+        await settle(app, pilot)
+        app.push_screen(StagesScreen())
+        await settle(app, pilot)
+        lines = {line.description: line.keys for _t, group in key_groups(app.screen) for line in group}
+        assert lines["打开工单"] == "⏎"

@@ -24,6 +24,7 @@ from data.reports import (
     cell_text,
     choices,
     export_report,
+    filter_values,
     list_reports,
     load_report,
     parse_period,
@@ -36,7 +37,8 @@ from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
 from widgets.safe import plain
 
-#: The steps a definition is built in; Enter on a choice moves to the next.
+#: The steps a definition is built in; Enter on a choice moves to the next. (`value`, the
+#: accepted values of a filter with a closed set, comes between two `filter` steps.)
 STEPS = ("subject", "group", "group2", "measure", "filter", "preview")
 DONE = "__done__"
 
@@ -59,12 +61,21 @@ class ReportBuilderScreen(DeskScreen):
         Binding("x", "export('xlsx')", N_("XLSX")),
         Binding("v", "export('csv')", N_("CSV")),
         Binding("n", "restart", N_("New report")),
+        # Out of a filter's values (or the typed line) back to the filters; else back.
+        Binding("escape", "escape", N_("Back"), show=False),
     ]
 
     class Ran(Message):
         def __init__(self, report: Report | None, error: str = "", note: str = "") -> None:
             super().__init__()
             self.report, self.error, self.note = report, error, note
+
+    class Values(Message):
+        """The values a filter accepts (None: typed), or why they could not be read."""
+
+        def __init__(self, key: str, values: list[tuple[str, str]] | None, error: str = "") -> None:
+            super().__init__()
+            self.key, self.values, self.error = key, values, error
 
     def __init__(self) -> None:
         super().__init__()
@@ -73,6 +84,9 @@ class ReportBuilderScreen(DeskScreen):
         self.groups: list[str] = []
         self.measures: list[str] = []
         self.filters: list[tuple[str, str]] = []
+        self.filter_key = ""  # the filter whose value is being chosen (step `value`)
+        self.values: list[tuple[str, str]] = []  # its accepted values: (value, label)
+        self.value_labels: dict[tuple[str, str], str] = {}  # (filter, value) → label shown
         self.period_text = "last-month"
         self.asking = ""  # what the input line is for: filter:KEY, name, period
         self.saved_name = ""
@@ -123,7 +137,8 @@ class ReportBuilderScreen(DeskScreen):
             if self.measures:
                 text.append("\n" + _("Measures: ") + "、".join(measures[m] for m in self.measures))
             if self.filters:
-                text.append("\n" + _("Filters: ") + "，".join(f"{labels[k]}={v}" for k, v in self.filters))
+                text.append("\n" + _("Filters: ") + "，".join(
+                    f"{labels[k]}={self.value_labels.get((k, v), v)}" for k, v in self.filters))
         else:
             text.append(_("Choose what to count, then Enter."), style="bold")
         shown = self.period_text
@@ -154,6 +169,8 @@ class ReportBuilderScreen(DeskScreen):
         if self.step == "filter":
             return [Option(_("(no more filters: preview)"), id=DONE)] + [
                 Option(label, id=k) for k, label in c["filters"]]
+        if self.step == "value":
+            return [Option(plain(label), id=f"value:{i}") for i, (_value, label) in enumerate(self.values)]
         if self.step == "open":
             return [Option(ref, id=f"saved:{i}") for i, ref in enumerate(self.saved_refs)] or [
                 Option(_("(no saved reports)"), id=DONE)]
@@ -176,7 +193,8 @@ class ReportBuilderScreen(DeskScreen):
         hints = {"subject": _("Enter: choose the subject"), "group": _("Enter: group by this"),
                  "group2": _("Enter: a second grouping, or none"),
                  "measure": _("Enter: add or remove a measure; the first line moves on"),
-                 "filter": _("Enter: filter by this (type the value), or preview"),
+                 "filter": _("Enter: filter by this (choose or type the value), or preview"),
+                 "value": _("Enter: filter by this value · Esc: back to the filters"),
                  "open": _("Enter: open this saved report")}
         self._status(hints.get(self.step, ""))
 
@@ -188,6 +206,7 @@ class ReportBuilderScreen(DeskScreen):
         key = event.option.id or ""
         if self.step == "subject":
             self.subject, self.groups, self.measures, self.filters = key, [], [], []
+            self.value_labels = {}
             self.step = "group"
         elif self.step == "group":
             self.groups = [key]
@@ -214,14 +233,41 @@ class ReportBuilderScreen(DeskScreen):
                 self._show_step()
                 self.run_preview()
                 return
-            self._ask(f"filter:{key}", _("Value of {name} (Enter adds the filter, Esc cancels)").format(
-                name=dict(choices(self.subject)["filters"])[key]))
+            self.filter_key = key
+            self.load_values(self.subject, key)
             return
+        elif self.step == "value":
+            value, label = self.values[int(key.split(":")[1])]
+            self.filters = [(k, v) for k, v in self.filters if k != self.filter_key] + [(self.filter_key, value)]
+            self.value_labels[(self.filter_key, value)] = label
+            self.step = "filter"
         elif self.step == "open":
             if key != DONE:
                 self.open_saved(self.saved_refs[int(key.split(":")[1])])
             return
         self._show_step()
+
+    @work(thread=True, exclusive=True, group="report-builder-values", exit_on_error=False)
+    def load_values(self, subject: str, key: str) -> None:
+        try:
+            self.post_message(self.Values(key, filter_values(subject, key, staff_id=self.app.staff.id)))
+        except FrontDeskError as exc:
+            self.post_message(self.Values(key, None, exc.message))
+
+    def on_report_builder_screen_values(self, message: Values) -> None:
+        if self.step != "filter" or message.key != self.filter_key:
+            return  # the user moved on meanwhile
+        if message.error:
+            self._status(message.error)
+            return
+        if message.values:
+            # A closed set (priorities, statuses, staff, buildings…): chosen, never mistyped.
+            self.values = message.values
+            self.step = "value"
+            self._show_step()
+            return
+        self._ask(f"filter:{message.key}", _("Value of {name} (Enter adds the filter, Esc cancels)").format(
+            name=dict(choices(self.subject)["filters"])[message.key]))
 
     # --- the input line -------------------------------------------------------------------------
 
@@ -270,6 +316,18 @@ class ReportBuilderScreen(DeskScreen):
             self._show_step()
             return True
         return None
+
+    async def action_escape(self) -> None:
+        """escape: out of the typed line or a filter's values, back to the step; else back
+        where the user came from."""
+        if self.asking:
+            self._close_input()
+            self._show_step()
+        elif self.step == "value":
+            self.step = "filter"
+            self._show_step()
+        else:
+            await self.app.run_action("back")
 
     # --- running ---------------------------------------------------------------------------------
 

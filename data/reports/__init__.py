@@ -8,6 +8,7 @@ from data.reports.custom import (
     Definition,
     choices,
     describe,
+    filter_values,
     parse_definition,
     run_custom,
     subject_title,
@@ -39,6 +40,6 @@ __all__ = [
     "SummaryLine", "callback_promise", "cell_text", "change_text", "month_period", "parse_period",
     "parse_scope", "report_names", "run_report", "StageRow", "StageSpan", "StageView", "open_stages",
     "stage_report", "export_report", "report_bytes", "to_csv", "to_xlsx",
-    "SUBJECTS", "subject_title", "Definition", "choices", "describe", "parse_definition", "run_custom",
+    "SUBJECTS", "subject_title", "Definition", "choices", "describe", "filter_values", "parse_definition", "run_custom",
     "SavedReport", "delete_report", "list_reports", "load_report", "save_report", "share_report",
 ]

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from peewee import SQL, Case, NodeList, fn
+from peewee import OP, SQL, Case, Expression, NodeList, fn
 
 from data import access
 from data.clock import now as clock_now
@@ -462,6 +462,70 @@ def choices(subject_key: str) -> dict[str, list[tuple[str, str]]]:
             "measures": measures}
 
 
+#: At most this many values are offered for one filter (more are typed).
+MAX_FILTER_VALUES = 500
+
+
+def _staff_values() -> list[tuple[str, str]]:
+    M = _m()
+    return [(login, f"{name} ({login})") for login, name in M.Staff.select(M.Staff.login, M.Staff.name)
+            .order_by(M.Staff.name, M.Staff.login).limit(MAX_FILTER_VALUES + 1).tuples()]
+
+
+def _community_values() -> list[tuple[str, str]]:
+    M = _m()
+    return [(code, name) for code, name in M.Community.select(M.Community.code, M.Community.name)
+            .order_by(M.Community.name).limit(MAX_FILTER_VALUES + 1).tuples()]
+
+
+def _building_values() -> list[tuple[str, str]]:
+    M = _m()
+    B, C = M.Building, M.Community
+    return [(f"{ccode}/{code}", f"{cname} {name or code}") for code, name, ccode, cname in
+            B.select(B.code, B.name, C.code, C.name).join(C).order_by(C.name, B.code)
+            .limit(MAX_FILTER_VALUES + 1).tuples()]
+
+
+def _category_values() -> list[tuple[str, str]]:
+    M = _m()
+    return [(code, name) for code, name in M.Category.select(M.Category.code, M.Category.name)
+            .where(M.Category.active == True)  # noqa: E712
+            .order_by(M.Category.sort_order, M.Category.name).limit(MAX_FILTER_VALUES + 1).tuples()]
+
+
+def _fee_item_values() -> list[tuple[str, str]]:
+    M = _m()
+    names = M.FeeItem.select(M.FeeItem.name).distinct().order_by(M.FeeItem.name).limit(MAX_FILTER_VALUES + 1)
+    return [(name, name) for (name,) in names.tuples()]
+
+
+#: How the values a filter accepts are listed, by the function that resolves a typed one.
+_VALUES: dict[Callable[[str], list], Callable[[], list[tuple[str, str]]]] = {
+    _find_staff: _staff_values, _find_community: _community_values, _find_building: _building_values,
+    _find_category: _category_values, _find_fee_item: _fee_item_values,
+}
+
+
+def filter_values(subject_key: str, key: str, staff_id: int | None = None) -> list[tuple[str, str]] | None:
+    """The values a filter of the subject accepts, as (value, label) — the codes of a
+    vocabulary with their labels, the staff, communities, buildings, categories there are —
+    or None when it takes free text or there are too many to list (then they are typed)."""
+    access.require("report.run", staff_id)
+    s = subject(subject_key)
+    dim = s.dims.get(key)
+    if dim is None or key in ("week", "month"):
+        raise ValidationError("filter", _("{subject} cannot be filtered by “{name}”: use one of {names}.").format(
+            subject=_(s.title), name=key[:30],
+            names=", ".join(k for k in s.dims if k not in ("week", "month"))))
+    if dim.vocab_of is not None:
+        return [(code, _(message)) for code, message in dim.vocab_of().items()]
+    lister = _VALUES.get(dim.resolve) if dim.resolve is not None else None
+    if lister is None:
+        return None
+    values = lister()
+    return values if len(values) <= MAX_FILTER_VALUES else None
+
+
 def _measure_title(stat: str, field: str) -> str:
     return {"sum": _("Total {field}"), "avg": _("Average {field}"), "median": _("Median {field}"),
             "p90": _("90th percentile {field}")}[stat].format(field=field)
@@ -525,7 +589,8 @@ def _filter_where(s: Subject, d: Definition):
         if dim.vocab_of is not None:
             cond = expr == _vocab_code(key, dim.vocab_of(), value)
         elif dim.resolve is not None:
-            cond = expr.in_(dim.resolve(value))
+            # A column, or a scalar subquery (the territory's staff), which has no .in_().
+            cond = Expression(expr, OP.IN, dim.resolve(value))
         else:
             cond = expr == value
         where = cond if where is None else where & cond

@@ -13,8 +13,11 @@ from data import access
 from data.errors import NotFoundError, PermissionDenied, ValidationError
 from data.models import Bill, Category, CostLine, FeeItem, WorkOrder
 from data.reports import (
+    SUBJECTS,
     Definition,
+    choices,
     delete_report,
+    filter_values,
     list_reports,
     load_report,
     parse_definition,
@@ -220,3 +223,18 @@ def test_a_damaged_definition_is_reported_not_run(estate):
     CustomReport.create(name="坏的", owner=estate["boss"], definition='{"subject": "orders", "groups": ["title"]}')
     [bad] = list_reports()
     assert bad.definition is None and bad.problem
+
+
+def test_the_values_a_filter_offers_are_the_ones_it_accepts(estate):
+    """Issue 20: the builder lists a closed set's values (codes with their labels, the
+    staff, buildings, categories there are); each one offered runs, and free text is None."""
+    assert ("normal", "一般") in filter_values("orders", "priority")
+    assert ("JX/1", "锦绣花园 1") in filter_values("orders", "building")
+    assert ("T_NOISE", "噪音测试") in filter_values("orders", "category")
+    assert ("super1", "赵主管 (super1)") in filter_values("orders", "staff")
+    with pytest.raises(ValidationError, match="week"):
+        filter_values("orders", "week")
+    for subject in SUBJECTS:
+        for key, _label in choices(subject)["filters"]:
+            for value, _shown in (filter_values(subject, key) or [])[:3]:
+                run_custom(parse_definition(subject, ["month"], ["count"], [f"{key}={value}"]), JAN, at=AT)

@@ -62,10 +62,9 @@ async def test_build_preview_and_save_complaints_by_category_and_month(estate):
         await pilot.press("enter")  # the first line: done, count
         await settle(app, pilot)
         await _choose(pilot, app, "类型")
-        for key in "complaint":
-            await pilot.press(key)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await wait_for(pilot, lambda: app.screen.step == "value")
+        await _choose(pilot, app, "投诉")  # the kinds are listed, not typed
+        assert "类型=投诉" in screen_text(app)
         await _choose(pilot, app, "预览")
         await wait_for(pilot, lambda: "噪音测试" in screen_text(app), timeout=30)
         text = screen_text(app)
@@ -94,3 +93,42 @@ async def test_a_clerk_is_not_offered_the_builder(estate):
         app.action_open_screen("report_builder")
         await settle(app, pilot)
         assert not isinstance(app.screen, ReportBuilderScreen)
+
+
+def _prompts(app) -> list[str]:
+    options = app.screen.query_one("#rb-choices")
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_a_filter_of_a_closed_set_lists_its_values(estate):
+    """Issue 20: the builder asked for a filter value without saying which are accepted
+    (a mistyped priority only failed at the preview). Priorities, staff and buildings are
+    chosen from the values there are; Esc goes back to the filters."""
+    app = FrontDeskApp(sign_in("super1"), "test.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("report_builder")
+        await settle(app, pilot)
+        await _choose(pilot, app, "工单")
+        await _choose(pilot, app, "类别")
+        await _choose(pilot, app, "不再分组")
+        await pilot.press("enter")  # measures: count
+        await settle(app, pilot)
+        await _choose(pilot, app, "优先级")
+        await wait_for(pilot, lambda: app.screen.step == "value")
+        assert _prompts(app) == ["特急", "紧急", "急修", "一般", "低"]
+        assert "不在" not in screen_text(app) and "Esc" in screen_text(app)
+        await pilot.press("escape")  # back to the filters, none added
+        await settle(app, pilot)
+        assert app.screen.step == "filter" and app.screen.filters == []
+        await _choose(pilot, app, "楼栋")
+        await wait_for(pilot, lambda: app.screen.step == "value")
+        assert _prompts(app) == ["锦绣花园 1"]
+        await _choose(pilot, app, "锦绣花园 1")
+        await _choose(pilot, app, "优先级")
+        await wait_for(pilot, lambda: app.screen.step == "value")
+        await _choose(pilot, app, "一般")
+        assert app.screen.filters == [("building", "JX/1"), ("priority", "normal")]
+        assert "楼栋=锦绣花园 1，优先级=一般" in screen_text(app)
+        await _choose(pilot, app, "预览")
+        await wait_for(pilot, lambda: app.screen.report is not None, timeout=30)

@@ -309,8 +309,10 @@ def _rooms_by_code(
         partial = [RoomHit(*row) for row in rows if row[0] not in exact_ids]
         if whole is None:
             # No whole code: the exact code of a partial one ("3-2-5" is also room 5).
-            same = _rows(f"{select}{in_community}r.code = ? ORDER BY c.name LIMIT ?",
-                         [*more, code, ROOM_LIMIT])
+            # From the code's rooms (one a community at most), not along every community.
+            same = _rows("SELECT r.id, r.code, r.community_id, c.name FROM room r CROSS JOIN "
+                         f"community c WHERE c.id = r.community_id AND {in_community}r.code = ? "
+                         "ORDER BY c.name LIMIT ?", [*more, code, ROOM_LIMIT])
             partial = [RoomHit(*row) for row in same] + partial
     return exact + partial, exact_ids
 

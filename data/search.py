@@ -33,7 +33,6 @@ from data.errors import ValidationError
 from data.i18n import _
 from data.models import (
     Community,
-    Room,
 )
 from data.pinyin import split_typed_pinyin
 from data.rooms import PARKING, ParsedRoom, parse_room, parse_room_prefix
@@ -290,23 +289,31 @@ def _rooms_by_code(
     partial: list[RoomHit] = []
     if parts is not None:
         code = "-".join(parts)
-        query = (
-            Room.select(Room.id, Room.code, Room.community, Community.name)
-            .join(Community)
-            .switch(Room)
-        )
+        select = ("SELECT r.id, r.code, r.community_id, c.name FROM room r "
+                  "JOIN community c ON c.id = r.community_id WHERE ")
+        in_community, more = "", []
         if community_id is not None:
-            query = query.where(Room.community == community_id)
+            in_community, more = "r.community_id = ? AND ", [community_id]
         # "3-2" means that entrance ("3-2-…"); "3-2-5" means rooms starting 5 on it.
         prefix = code + "-" if len(parts) < 3 else code
-        rows = (query.where(_prefix(Room.code, prefix), Room.code != code)
-                .order_by(Room.code, Room.id).limit(ROOM_LIMIT).objects())
-        partial = [RoomHit(r.id, r.code, r.community_id, r.name) for r in rows
-                   if r.id not in exact_ids]
+        if is_sqlite():
+            # Past the code itself, not through it: a code is in every community that has
+            # that building (a thousand index entries to skip at a million owners).
+            above = ">" if prefix == code else ">="
+            where, params = f"r.code {above} ? AND r.code < ?", [prefix, prefix + "\U0010ffff"]
+        else:
+            where, params = _prefix_sql("r.code", prefix)
+            where, params = f"{where} AND r.code <> ?", [*params, code]
+        rows = _rows(f"{select}{in_community}{where} ORDER BY r.code, r.id LIMIT ?",
+                     [*more, *params, ROOM_LIMIT])
+        partial = [RoomHit(*row) for row in rows if row[0] not in exact_ids]
         if whole is None:
             # No whole code: the exact code of a partial one ("3-2-5" is also room 5).
-            same = query.where(Room.code == code).order_by(Community.name).limit(ROOM_LIMIT)
-            partial = [RoomHit(r.id, r.code, r.community_id, r.name) for r in same.objects()] + partial
+            # From the code's rooms (one a community at most), not along every community.
+            same = _rows("SELECT r.id, r.code, r.community_id, c.name FROM room r CROSS JOIN "
+                         f"community c WHERE c.id = r.community_id AND {in_community}r.code = ? "
+                         "ORDER BY c.name LIMIT ?", [*more, code, ROOM_LIMIT])
+            partial = [RoomHit(*row) for row in same] + partial
     return exact + partial, exact_ids
 
 

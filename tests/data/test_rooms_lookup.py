@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from data import i18n, people
+from data import i18n, people, rooms_lookup
 from data.dates.quick_add import _room
 from data.errors import NotFoundError, ValidationError
 from data.models import Room
 from data.people import PersonInput
+from data.rooms import parse_room
 from data.rooms_lookup import resolve_room
 from data.roster import import_owners
 from data.search import search
@@ -95,6 +96,26 @@ def test_a_code_in_several_communities_gives_every_candidate_and_asks_naming_the
         match.one()
     assert "锦绣花园 3-2-501" in err.value.message and "阳光水岸 3-2-501" in err.value.message
     assert "Which one?" in err.value.message
+
+
+@pytest.mark.parametrize("communities", [3, 12])  # read from the code's rooms / along the communities
+def test_a_code_in_many_communities_lists_the_first_communities_by_name_either_way(
+        database, monkeypatch, communities):
+    monkeypatch.setattr(rooms_lookup, "CANDIDATE_LIMIT", 4)  # a common code: more than 4 × 4 rooms
+    for n in reversed(range(communities)):
+        comm = f.community(f"小区{n:02d}")
+        alias = f.room(comm, "1", "1", "101")  # "1-1-101", stored before or after "1-101"
+        canonical = Room.create(community=comm, building=alias.building, entrance=alias.entrance,
+                                number="101", code="1-101", floor=1)
+        if n % 2:
+            alias.delete_instance()
+            Room.create(community=comm, building=canonical.building, entrance=canonical.entrance,
+                        number="101", code="1-1-101", floor=1)
+    # The first four rooms in community-name order: two communities, the canonical code each.
+    found = rooms_lookup.find_rooms(parse_room("1-101"), None)
+    assert [(c.community, c.code) for c in found] == [("小区00", "1-101"), ("小区01", "1-101")]
+    found = rooms_lookup.find_rooms(parse_room("1-1-101"), None)
+    assert [(c.community, c.code) for c in found] == [("小区00", "1-1-101"), ("小区01", "1-1-101")]
 
 
 def test_the_community_written_in_front_or_passed_narrows_the_code(database, en):

@@ -169,8 +169,8 @@ class DeskScreen(DeskBindings, Screen):
         """A write started by `run_write` is still on its way."""
         return self._desk_write is not None and not self._desk_write.over
 
-    def run_write(self, write: Callable[[], Any], *, done: Callable[[Any], None] | None = None,
-                  refused: Callable[[FrontDeskError], None] | None = None) -> bool:
+    def run_write(self, write: Callable[[], Any], *, done: Callable[[Any], object] | None = None,
+                  refused: Callable[[FrontDeskError], object] | None = None) -> bool:
         """Run `write()` (data/ calls only) in a thread worker (widgets.saving): behind another
         desk's transaction the screen keeps taking keys and says so after a few seconds;
         leaving the screen (escape) gives the write up, nothing written. Then, on the app's
@@ -185,11 +185,14 @@ class DeskScreen(DeskBindings, Screen):
             else:
                 refused(exc)
 
+        def done_now(result: Any) -> None:
+            if done is not None:
+                done(result)
+
         def waiting() -> None:
             self.notify(_("Waiting for another desk… esc gives it up."), severity="warning", markup=False)
 
-        self._desk_write = start_write(self, write, done=done or (lambda _result: None),
-                                       refused=refused_now, waiting=waiting)
+        self._desk_write = start_write(self, write, done=done_now, refused=refused_now, waiting=waiting)
         return True
 
     def _on_unmount(self) -> None:

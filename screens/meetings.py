@@ -315,9 +315,8 @@ class MeetingScreen(DeskScreen):
         # In a worker (DeskScreen.run_write): behind another desk it says so, leaving gives it up.
         if not self.run_write(lambda: mt.enter_ballot(meeting_id, room, event.value, staff_id=staff_id),
                               done=stored, refused=refused):
-            # The entry before still waits for another desk: this one stays typed, to try again.
+            # The entry before still waits for another desk (said): this one stays typed, to try again.
             self.room = room
-            self.notify(_("Waiting for another desk… esc gives it up."), severity="warning", markup=False)
 
     def action_differences(self) -> None:
         try:

@@ -175,8 +175,13 @@ class DeskScreen(DeskBindings, Screen):
         desk's transaction the screen keeps taking keys and says so after a few seconds;
         leaving the screen (escape) gives the write up, nothing written. Then, on the app's
         thread, `done(result)` — or `refused(error)`, by default the data layer's message as
-        an error. One write at a time: False (nothing started) while one is on its way."""
+        an error. One write at a time: while one is on its way, another is not started (False)
+        and the clerk is told the screen still waits."""
+        def waiting() -> None:
+            self.notify(_("Waiting for another desk… esc gives it up."), severity="warning", markup=False)
+
         if self.writing:
+            waiting()
             return False
 
         def refused_now(exc: FrontDeskError) -> None:
@@ -188,9 +193,6 @@ class DeskScreen(DeskBindings, Screen):
         def done_now(result: Any) -> None:
             if done is not None:
                 done(result)
-
-        def waiting() -> None:
-            self.notify(_("Waiting for another desk… esc gives it up."), severity="warning", markup=False)
 
         self._desk_write = start_write(self, write, done=done_now, refused=refused_now, waiting=waiting)
         return True

@@ -286,18 +286,16 @@ class ContractsList(RegisterTab):
 
         self.app.push_screen(ContractModal(view, note), chosen)
 
-    @work(thread=True, group="contract-render", exit_on_error=False)
     def render_file(self, contract_id: int) -> None:
-        """Generate the Word file in a worker (a template render and a write)."""
-        try:
-            result = ct.render_contract(contract_id, self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.refused, exc)
-            return
-        self.app.call_from_thread(self.load)
-        self.app.call_from_thread(self.notify, _("Wrote {path}").format(path=result.path), markup=False,
-                                  timeout=10)
-        self.open_contract(contract_id, _("Wrote {path}").format(path=result.path))
+        """Generate the Word file in a worker (a template render and a write: run_write)."""
+        staff_id = self.app.staff.id
+
+        def rendered(result: Any) -> None:
+            self.load()
+            self.notify(_("Wrote {path}").format(path=result.path), markup=False, timeout=10)
+            self.open_contract(contract_id, _("Wrote {path}").format(path=result.path))
+
+        self.run_write(lambda: ct.render_contract(contract_id, staff_id), rendered)
 
     def sign(self, view: ct.ContractView) -> None:
         fields = [FormField("signed_on", _("Signed on"), f"{clock_today():%Y-%m-%d}")]

@@ -332,18 +332,23 @@ class FeesManageScreen(DeskScreen):
         self.app.push_screen(ConfirmModal(_("Delete the reading {reading} of {room} {item} for {period}?").format(
             reading=row.reading, room=row.room, item=row.item, period=row.period)), answered)
 
-    @work(thread=True, exclusive=True, group="fees-manage-write", exit_on_error=False)
     def delete_reading(self, row: fees.ReadingRow) -> None:
-        community_id = self.community[0] if self.community else 0
-        try:
+        """In a worker (DeskScreen.run_write: behind another desk it says so, leaving gives it up)."""
+        community_id, staff_id = (self.community[0] if self.community else 0), self.app.staff.id
+
+        def delete() -> fees.ReadingRow:
             item = fees.find_item(community_id, row.item).id
-            gone = fees.delete_reading(row.room_id, item, row.period, self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False, timeout=10)
-            return
-        self.app.call_from_thread(self.notify, _("{room} {item} {period}: the reading {reading} is deleted.").format(
-            room=gone.room, item=gone.item, period=gone.period, reading=gone.reading), markup=False)
-        self.app.call_from_thread(self.load)
+            return fees.delete_reading(row.room_id, item, row.period, staff_id)
+
+        def deleted(gone: fees.ReadingRow) -> None:
+            self.notify(_("{room} {item} {period}: the reading {reading} is deleted.").format(
+                room=gone.room, item=gone.item, period=gone.period, reading=gone.reading), markup=False)
+            self.load()
+
+        self.run_write(delete, done=deleted, refused=self._write_refused)
+
+    def _write_refused(self, exc: FrontDeskError) -> None:
+        self.notify(exc.message, severity="error", markup=False, timeout=10)
 
     def action_late_fee(self) -> None:
         if self.community is None or self.snap is None:
@@ -393,16 +398,15 @@ class FeesManageScreen(DeskScreen):
                                             "An approved month does not change.").format(
             name=view.staff, month=view.month, amount=yuan(view.total_fen))), answered)
 
-    @work(thread=True, exclusive=True, group="fees-manage-write", exit_on_error=False)
     def approve(self, who: int, month: str) -> None:
-        try:
-            view = cm.approve(month, who, self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False, timeout=10)
-            return
-        self.app.call_from_thread(self.notify, _("{name}'s commissions for {month} approved: {amount} yuan.").format(
-            name=view.staff, month=view.month, amount=yuan(view.total_fen)), markup=False)
-        self.app.call_from_thread(self.load)
+        staff_id = self.app.staff.id
+
+        def approved(view: cm.StatementView) -> None:
+            self.notify(_("{name}'s commissions for {month} approved: {amount} yuan.").format(
+                name=view.staff, month=view.month, amount=yuan(view.total_fen)), markup=False)
+            self.load()
+
+        self.run_write(lambda: cm.approve(month, who, staff_id), done=approved, refused=self._write_refused)
 
 
 class FundRequestScreen(DeskScreen):
@@ -483,21 +487,23 @@ class FundRequestScreen(DeskScreen):
         cursor = self.query_one("#fund-rooms", DataTable).cursor_row
         return self.view.rooms[cursor][0] if 0 <= cursor < len(self.view.rooms) else None
 
-    @work(thread=True, exclusive=True, group="fees-fund-write", exit_on_error=False)
     def run(self, step: str) -> None:
-        me = self.app.staff.id
-        try:
+        """The vote opened or closed, in a worker (DeskScreen.run_write)."""
+        me, request_id = self.app.staff.id, self.request_id
+
+        def write() -> str:
             if step == "open":
-                fund.open_vote(self.request_id, me)
-                said = _("The vote is open.")
-            else:
-                view, count = fund.close_vote(self.request_id, me)
-                said = vote_text(count.as_json())
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False, timeout=10)
-            return
-        self.app.call_from_thread(self.notify, said, markup=False, timeout=15)
-        self.app.call_from_thread(self.load)
+                fund.open_vote(request_id, me)
+                return _("The vote is open.")
+            _view, count = fund.close_vote(request_id, me)
+            return vote_text(count.as_json())
+
+        def finished(said: str) -> None:
+            self.notify(said, markup=False, timeout=15)
+            self.load()
+
+        self.run_write(write, done=finished, refused=lambda exc: self.notify(
+            exc.message, severity="error", markup=False, timeout=10))
 
     def _confirmed(self, step: str) -> Callable[[bool | None], None]:
         def answered(ok: bool | None) -> None:

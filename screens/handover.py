@@ -654,19 +654,20 @@ class HandoverScreen(DeskScreen):
             self.notify(_("Only desk staff and leads hand over a shift."), severity="error", markup=False)
             return
         pane.submitting = True
-        self._submit(pane.notes)
+        if not self._submit(pane.notes):
+            pane.submitting = False
 
-    @work(thread=True, exclusive=True, group="handover-submit", exit_on_error=False)
-    def _submit(self, notes: str) -> None:
-        try:
-            view = ho.submit_handover(self.app.staff.id, notes)
-        except ValidationError as exc:
-            self.post_message(self.HandoverSaved(None, exc.message, exc.field))
-            return
-        except FrontDeskError as exc:
-            self.post_message(self.HandoverSaved(None, exc.message))
-            return
-        self.post_message(self.HandoverSaved(view))
+    def _submit(self, notes: str) -> bool:
+        """The write in a worker (DeskScreen.run_write: behind another desk it says so,
+        leaving gives it up); False when another write of the screen is still on its way."""
+        staff_id = self.app.staff.id
+
+        def refused(exc: FrontDeskError) -> None:
+            field = exc.field if isinstance(exc, ValidationError) else ""
+            self.post_message(self.HandoverSaved(None, exc.message, field))
+
+        return self.run_write(lambda: ho.submit_handover(staff_id, notes),
+                              done=lambda view: self.post_message(self.HandoverSaved(view)), refused=refused)
 
     def on_handover_screen_handover_saved(self, message: HandoverSaved) -> None:
         pane = self.draft_pane

@@ -429,8 +429,10 @@ class HomeScreen(DeskScreen):
         elif self.selected == "unread_notifications":
             from screens.inbox import screen_for
 
-            overview.mark_read(row.id, self.app.staff.id)
-            self.refresh_data()
+            notification_id, staff_id = row.id, self.app.staff.id
+            # In a worker (DeskScreen.run_write: behind another desk it says so).
+            self.run_write(lambda: overview.mark_read(notification_id, staff_id),
+                           done=lambda _result: self.refresh_data())
             screen = screen_for(row.entity, row.entity_id)  # a reminder's day is in the inbox (F6)
             if screen is not None:
                 self.app.push_screen(screen)

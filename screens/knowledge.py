@@ -282,17 +282,27 @@ class ArticleScreen(DeskScreen):
         v = self.view
         if v is None or not v.may_publish:
             return
-        try:
-            if v.status == kb.PUBLISHED:
-                kb.withdraw(v.id, self.app.staff.id, expected_version=v.version)
+        staff_id, published = self.app.staff.id, v.status == kb.PUBLISHED
+
+        def write() -> None:
+            if published:
+                kb.withdraw(v.id, staff_id, expected_version=v.version)
+            else:
+                kb.publish(v.id, staff_id, expected_version=v.version)
+
+        def written(_result: object) -> None:
+            if published:
                 self.notify(_("“{title}” is a draft again.").format(title=v.title), markup=False)
             else:
-                kb.publish(v.id, self.app.staff.id, expected_version=v.version)
                 self.notify(_("“{title}” is published: everyone finds it, and work orders of its "
                               "category suggest it.").format(title=v.title), markup=False)
-        except FrontDeskError as exc:
+            self.load()
+
+        def refused(exc: FrontDeskError) -> None:
             self.notify(exc.message, severity="error", markup=False)
-        self.load()
+            self.load()
+
+        self.run_write(write, done=written, refused=refused)
 
     def action_comment(self) -> None:
         if self.view is not None:
@@ -310,16 +320,17 @@ class ArticleScreen(DeskScreen):
             return
         in_comments = self.focused is self.query_one("#kb-comments", DataTable)
         target = self._highlighted() if in_comments else None
-        try:
-            result = kb.toggle_helpful(v.id, self.app.staff.id, comment_id=target.id if target else None)
-        except FrontDeskError as exc:
-            self.notify(exc.message, severity="warning", markup=False)
-            return
-        what = _("the comment") if target else _("the article")
-        self.notify((_("You marked {what} helpful ({n} in all).") if result.marked
-                     else _("You took back your mark on {what} ({n} in all).")).format(what=what, n=result.count),
-                    markup=False)
-        self.load()
+        staff_id = self.app.staff.id
+
+        def marked(result: Any) -> None:
+            what = _("the comment") if target else _("the article")
+            self.notify((_("You marked {what} helpful ({n} in all).") if result.marked
+                         else _("You took back your mark on {what} ({n} in all).")).format(what=what, n=result.count),
+                        markup=False)
+            self.load()
+
+        self.run_write(lambda: kb.toggle_helpful(v.id, staff_id, comment_id=target.id if target else None),
+                       done=marked, refused=lambda exc: self.notify(exc.message, severity="warning", markup=False))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         comment = self._highlighted()
@@ -574,16 +585,26 @@ class KnowledgeScreen(DeskScreen):
         row = self._current()
         if row is None:
             return
-        try:
+        staff_id = self.app.staff.id
+
+        def write() -> None:
             if row.is_draft:
-                kb.publish(row.id, self.app.staff.id)
+                kb.publish(row.id, staff_id)
+            else:
+                kb.withdraw(row.id, staff_id)
+
+        def written(_result: object) -> None:
+            if row.is_draft:
                 self.notify(_("“{title}” is published.").format(title=row.title), markup=False)
             else:
-                kb.withdraw(row.id, self.app.staff.id)
                 self.notify(_("“{title}” is a draft again.").format(title=row.title), markup=False)
-        except FrontDeskError as exc:
+            self.refresh_data()
+
+        def refused(exc: FrontDeskError) -> None:
             self.notify(exc.message, severity="error", markup=False)
-        self.refresh_data()
+            self.refresh_data()
+
+        self.run_write(write, done=written, refused=refused)
 
     def action_category(self) -> None:
         from data.queue import categories

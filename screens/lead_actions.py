@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.binding import Binding
 
 from data import access, leads
@@ -93,15 +92,11 @@ class LeadKeys(_KeysBase):
 
     # --- writes in a worker ----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="lead-write", exit_on_error=False)
     def write_lead(self, step: Callable[[], leads.LeadView], message: str) -> None:
-        """Run one data.leads step off the UI thread; say what happened."""
-        try:
-            view = step()
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False, timeout=8)
-            return
-        self.app.call_from_thread(self.lead_changed, view, message)
+        """Run one data.leads step off the UI thread (DeskScreen.run_write: behind another
+        desk it says so, leaving gives it up); say what happened."""
+        self.run_write(step, done=lambda view: self.lead_changed(view, message),
+                       refused=lambda exc: self.notify(exc.message, severity="error", markup=False, timeout=8))
 
     def _lead_or_say(self) -> Any:
         lead = self.current_lead()

@@ -365,13 +365,13 @@ class NoticesScreen(DeskScreen):
         self.load()
 
     def _run(self, job, done: str | None = None) -> None:
-        try:
-            result = job()
-        except FrontDeskError as exc:
-            self.notify(str(exc.message if hasattr(exc, "message") else exc), severity="error", markup=False)
-            return
-        self.notify(done or str(result), markup=False)
-        self.load()
+        """A one-key write in a worker (DeskScreen.run_write: behind another desk it says so,
+        leaving gives it up): what it did, then the list read again; or why not."""
+        def finished(result: object) -> None:
+            self.notify(done or str(result), markup=False)
+            self.load()
+
+        self.run_write(job, done=finished)
 
     def action_new_notice(self) -> None:
         self.app.push_screen(notice_form(), self._saved_notice)

@@ -460,14 +460,13 @@ class OwnerCardScreen(CardScreen):
                 name=self.card.name if self.card else "", room=value.code)
             act = lambda: people.move_out(value.occupancy_id)  # noqa: E731
 
-        def confirmed(ok: bool | None) -> None:
-            if not ok:
-                return
-            try:
-                act()
-            except FrontDeskError as exc:
-                self.notify(exc.message, severity="error", markup=False)
+        def refused(exc: FrontDeskError) -> None:
+            self.notify(exc.message, severity="error", markup=False)
             self.refresh_data()
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.run_write(act, done=lambda _result: self.refresh_data(), refused=refused)
 
         self.app.push_screen(ConfirmModal(question), confirmed)
 
@@ -518,17 +517,15 @@ class OwnerCardScreen(CardScreen):
             return
         name = self.card.name if self.card else f"#{self.person_id}"
 
-        def confirmed(ok: bool | None) -> None:
-            if not ok:
-                return
-            try:
-                people.delete_person(self.person_id, self.app.staff.id)
-            except FrontDeskError as exc:
-                self.notify(exc.message, severity="error", markup=False)
-                return
+        def deleted(_result: Any) -> None:
             self.notify(_("{name} was deleted; the audit trail keeps the record.").format(name=name),
                         markup=False)
             self.app.pop_screen()
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                staff_id = self.app.staff.id
+                self.run_write(lambda: people.delete_person(self.person_id, staff_id), done=deleted)
 
         self.app.push_screen(ConfirmModal(_("Delete {name} with their phones, vehicles, tags and "
                                             "notes? Work orders and calls keep their text.").format(
@@ -722,13 +719,16 @@ class RoomCardScreen(CardScreen):
         if occ is None or occ.end is not None:
             return
 
+        def moved(_result: Any) -> None:
+            self.load()
+
+        def refused(exc: FrontDeskError) -> None:
+            self.notify(exc.message, severity="error", markup=False)
+            self.load()
+
         def confirmed(ok: bool | None) -> None:
             if ok:
-                try:
-                    people.move_out(occ.occupancy_id)
-                except FrontDeskError as exc:
-                    self.notify(exc.message, severity="error", markup=False)
-                self.load()
+                self.run_write(lambda: people.move_out(occ.occupancy_id), done=moved, refused=refused)
 
         self.app.push_screen(
             ConfirmModal(_("Record that {name} moved out of {room} today?").format(

@@ -20,6 +20,7 @@ from data.clock import now as clock_now
 from data.errors import FrontDeskError, ValidationError
 from data.i18n import N_, _
 from data.queue import QueueFilter, QueuePage, QueueRow
+from data.waits import WriteCancelled
 from screens import workorder_forms as forms
 from screens.queue_columns import queue_cells, queue_columns, queue_place
 from widgets.app_header import AppHeader
@@ -453,16 +454,11 @@ class QueueScreen(DeskScreen):
         picker.picker_title = _("Delete which saved filter?")
         self.app.push_screen(picker, picked)
 
-    @work(thread=True, exclusive=True, group="queue-filter-delete", exit_on_error=False)
     def delete_saved_filter(self, name: str) -> None:
-        """Delete the filter in a worker (a write)."""
-        try:
-            queue.delete_filter(self.app.staff.id, name)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, _("Saved filter “{name}” deleted.").format(name=name),
-                                  markup=False)
+        """Delete the filter in a worker (a write: widgets.saving, through run_write)."""
+        staff_id = self.app.staff.id
+        self.run_write(lambda: queue.delete_filter(staff_id, name), done=lambda _result: self.notify(
+            _("Saved filter “{name}” deleted.").format(name=name), markup=False))
 
     # --- marks and bulk actions ------------------------------------------------------------
 
@@ -517,17 +513,24 @@ class QueueScreen(DeskScreen):
         self.app.push_screen(ConfirmModal(_("Close {count} work orders?").format(count=len(targets))),
                              confirmed)
 
-    @work(thread=True, group="queue-bulk", exit_on_error=False)
     def run_bulk(self, title: str, targets: list[QueueRow], act) -> None:
-        """Apply `act` to each target in its own transaction; report, do not stop, on refusals."""
-        done, refused = 0, []
-        for row in targets:
-            try:
-                act(row)
-                done += 1
-            except FrontDeskError as exc:
-                refused.append((row.number, exc.message))
-        self.post_message(self.BulkDone(title, done, refused))
+        """Apply `act` to each target in its own transaction, in a worker (run_write: behind
+        another desk it says so, leaving gives up what is not done yet); report, do not
+        stop, on refusals."""
+        def bulk() -> QueueScreen.BulkDone:
+            done, refused = 0, []
+            for at, row in enumerate(targets):
+                try:
+                    act(row)
+                    done += 1
+                except WriteCancelled as exc:  # given up: the rest is not done either
+                    refused += [(r.number, exc.message) for r in targets[at:]]
+                    break
+                except FrontDeskError as exc:
+                    refused.append((row.number, exc.message))
+            return self.BulkDone(title, done, refused)
+
+        self.run_write(bulk, done=self.on_queue_screen_bulk_done)
 
     def on_queue_screen_bulk_done(self, message: BulkDone) -> None:
         self.marked.clear()
@@ -604,17 +607,16 @@ class QueueScreen(DeskScreen):
 
         self.app.push_screen(ConfirmModal(question), confirmed)
 
-    @work(thread=True, exclusive=True, group="queue-stretch", exit_on_error=False)
     def switch_stretch(self, on: bool) -> None:
-        try:
-            count = sla.set_severe_weather(on, self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
-            return
-        message = (_("Severe-weather stretch on: {count} work orders have later deadlines.") if on
-                   else _("Severe-weather stretch off: {count} work orders are back to normal deadlines."))
-        self.app.call_from_thread(self.notify, message.format(count=count), markup=False)
-        self.app.call_from_thread(self.refresh_data)
+        staff_id = self.app.staff.id
+
+        def switched(count: int) -> None:
+            message = (_("Severe-weather stretch on: {count} work orders have later deadlines.") if on
+                       else _("Severe-weather stretch off: {count} work orders are back to normal deadlines."))
+            self.notify(message.format(count=count), markup=False)
+            self.refresh_data()
+
+        self.run_write(lambda: sla.set_severe_weather(on, staff_id), done=switched)
 
 
 def _required_reason(text: str) -> str:

@@ -3,8 +3,9 @@ desk's transaction never freezes (STYLE): keys are handled while it waits, a wri
 waiting after `WAIT_NOTICE_S` says so (`waiting`), and `cancel()` gives it up — the wait
 for the lock stops (data.waits) and nothing is written; what was typed stays where it is.
 
-Every form's save goes through here (widgets.form.FormModal); a screen that saves without
-a form (the call panel) uses `start_write` itself.
+Every form's save goes through here (widgets.form.FormModal); a screen's one-key writes (a
+confirmed removal, a bulk change) through DeskScreen.run_write (widgets.desk); the call
+panel and the work-order screen use `start_write` themselves.
 """
 
 from __future__ import annotations

@@ -419,23 +419,23 @@ class CalendarScreen(DeskScreen):
             return
         self._change("done", occ)
 
-    @work(thread=True, group="calendar-change", exit_on_error=False)
     def _change(self, what: str, occ: Occurrence) -> None:
+        """In a worker (DeskScreen.run_write: behind another desk it says so, leaving gives it up)."""
         staff_id = self.app.staff.id
-        try:
+
+        def change() -> str:
             if what == "cancel":
                 calendar.cancel_occurrence(occ.event_id, original_start(occ), staff_id)
-                text = _("Cancelled “{title}” on {start}.")
-            elif what == "done":
+                return _("Cancelled “{title}” on {start}.")
+            if what == "done":
                 calendar.set_task_done(occ.event_id, not occ.done, staff_id)
-                text = _("Open again: “{title}”.") if occ.done else _("Done: “{title}”.")
-            else:
-                calendar.delete_event(occ.series_id or occ.event_id, staff_id)
-                text = _("Deleted “{title}”.")
-        except FrontDeskError as exc:
-            self.post_message(self.Done(exc.message, error=True))
-            return
-        self.post_message(self.Done(text.format(title=occ.title, start=f"{occ.start:{DATETIME_FORMAT}}")))
+                return _("Open again: “{title}”.") if occ.done else _("Done: “{title}”.")
+            calendar.delete_event(occ.series_id or occ.event_id, staff_id)
+            return _("Deleted “{title}”.")
+
+        self.run_write(change, done=lambda text: self.post_message(self.Done(
+            text.format(title=occ.title, start=f"{occ.start:{DATETIME_FORMAT}}"))),
+            refused=lambda exc: self.post_message(self.Done(exc.message, error=True)))
 
     def on_calendar_screen_done(self, message: Done) -> None:
         self.notify(message.text, severity="error" if message.error else "information", markup=False)

@@ -12,7 +12,6 @@ from textual.message import Message
 from textual.widgets import Input
 
 from data import calls as call_data
-from data.errors import FrontDeskError
 from data.i18n import _
 from data.validators import show_controls
 from data.vocab import CALL_CATEGORIES, INCIDENT_KINDS, OCCUPANCY_ROLES, WORK_ORDER_STATUSES, label
@@ -20,6 +19,7 @@ from screens import call_forms as forms
 from screens.call_forms import group_number
 from screens.calls.pane import looks_like_number
 from widgets.confirm import ConfirmModal
+from widgets.desk import DeskScreen
 
 if TYPE_CHECKING:
     from screens.calls.pane import CallsPane
@@ -223,14 +223,16 @@ class CallerSearch(_MixedInto):
 
         def confirmed(ok: bool | None) -> None:
             if ok:
-                try:
-                    call_data.attach_number(number, person_id, self.app.staff.id)
-                except FrontDeskError as exc:
-                    self.notify(exc.message, severity="error", markup=False)
-                    return
-                self.notify(_("{number} is now {name}'s; their earlier calls follow.").format(
-                    number=group_number(number), name=show_controls(name)), markup=False)
-                self.lookup(self.query_one("#call-number", Input).value, debounce=False)
+                staff_id = self.app.staff.id
+                # In a worker (DeskScreen.run_write: behind another desk it says so, leaving gives it up).
+                screen = self.screen
+                assert isinstance(screen, DeskScreen)
+                screen.run_write(lambda: call_data.attach_number(number, person_id, staff_id), done=attached)
+
+        def attached(_result: object) -> None:
+            self.notify(_("{number} is now {name}'s; their earlier calls follow.").format(
+                number=group_number(number), name=show_controls(name)), markup=False)
+            self.lookup(self.query_one("#call-number", Input).value, debounce=False)
 
         if hasattr(call_data, "attach_number"):
             self.app.push_screen(ConfirmModal(_("Add {number} to {name}'s phones? Earlier calls from it "

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -470,28 +470,29 @@ class RenovationsTab(RegisterTab):
 
         return saved
 
-    @work(thread=True, group="renovation-write", exit_on_error=False)
     def write(self, view: rn.RenovationView, action: str) -> None:
-        """A step without a form, in a worker; refused, the permit says why."""
+        """A step without a form, in a worker (run_write); refused, the permit says why."""
         me, version = self.app.staff.id, view.version
-        try:
+
+        def step() -> rn.RenovationView:
             if action == "approve":
-                done = rn.approve(view.id, me, expected_version=version)
-            elif action == "rules":
-                done = rn.acknowledge_rules(view.id, me, expected_version=version)
-            elif action == "start":
-                done = rn.start(view.id, me, expected_version=version)
+                return rn.approve(view.id, me, expected_version=version)
+            if action == "rules":
+                return rn.acknowledge_rules(view.id, me, expected_version=version)
+            if action == "start":
+                return rn.start(view.id, me, expected_version=version)
+            return rn.finish(view.id, me, expected_version=version)
+
+        def stepped(done: rn.RenovationView) -> None:
+            step, status = _(rn.ACTION_LABELS[action]), label(rn.STATUSES, done.status)
+            if done.status == view.status or step == status:  # "approved, now approved" says it twice
+                message = _("{number}: {step}.").format(number=done.number, step=step)
             else:
-                done = rn.finish(view.id, me, expected_version=version)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.show_permit, view.id, exc.message, "bold red")
-            return
-        step, status = _(rn.ACTION_LABELS[action]), label(rn.STATUSES, done.status)
-        if done.status == view.status or step == status:  # "approved, now approved" says it twice
-            message = _("{number}: {step}.").format(number=done.number, step=step)
-        else:
-            message = _("{number}: {step} — now {status}.").format(number=done.number, step=step, status=status)
-        self.app.call_from_thread(self.done, done, message)
+                message = _("{number}: {step} — now {status}.").format(number=done.number, step=step,
+                                                                      status=status)
+            self.done(done, message)
+
+        self.run_write(step, stepped, refused=lambda exc: self.show_permit(view.id, exc.message, "bold red"))
 
     def step_form(self, view: rn.RenovationView, action: str) -> FormModal:
         """The form of a step that asks something: what is typed stays when it is refused."""

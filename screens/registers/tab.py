@@ -12,7 +12,7 @@ its columns, how a page is read (`read_page`, in a worker thread), how a row is 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -30,7 +30,7 @@ from data import access
 from data.errors import FrontDeskError
 from data.i18n import N_, _
 from widgets.bindings import defined_bindings, show_in_footer, translate_bindings
-from widgets.desk import DeskModal, PaletteCommand
+from widgets.desk import DeskModal, DeskScreen, PaletteCommand
 from widgets.safe import plain, safe_text
 
 if TYPE_CHECKING:
@@ -439,6 +439,15 @@ class RegisterTab(Vertical):
 
     def refused(self, exc: FrontDeskError) -> None:
         self.notify(exc.message, severity="error", markup=False, timeout=10)
+
+    def run_write(self, write: Callable[[], Any], done: Callable[[Any], None],
+                  refused: Callable[[FrontDeskError], None] | None = None) -> None:
+        """A write without a form, in a worker of the registers screen (DeskScreen.run_write:
+        behind another desk it says so, leaving gives it up); refused, `refused` (by default
+        the data layer's message) says why."""
+        screen = self.screen
+        assert isinstance(screen, DeskScreen)
+        screen.run_write(write, done=done, refused=refused or self.refused)
 
 
 def action_bindings(actions: Sequence[tuple[str, str, str]]) -> list[Binding]:

@@ -253,15 +253,9 @@ class VisitorsTab(RegisterTab):
 
         self.app.push_screen(VisitorModal(view, revealed), chosen)
 
-    @work(thread=True, group="visitor-write", exit_on_error=False)
     def write(self, act, said) -> None:
-        """A write in a worker (a desk waiting for another's transaction never freezes)."""
-        try:
-            done = act()
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.refused, exc)
-            return
-        self.app.call_from_thread(self.changed, said(done))
+        """A write in a worker (run_write: a desk waiting for another's transaction never freezes)."""
+        self.run_write(act, lambda done: self.changed(said(done)))
 
     # --- d: call the owner to confirm -------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 lock, a save runs in its worker, the screen keeps handling keys, a save still waiting says
 "正在等待其他工位…", escape gives it up with everything typed still there, and once the lock
 is released F10 saves — the owner edit form, the new work order form, the fee desk's payment
-and the call panel's save.
+and the call panel's save; and the one-key writes of screens (DeskScreen.run_write): a
+phone removed on the owner card and a bulk close in the queue, which leaving gives up.
 
 The waiting notice comes after 5 s in use; here after a moment (WAIT_NOTICE_S), and every
 wait is for something shown on screen, never for a time. `settle` is not used while the
@@ -13,23 +14,25 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import DataTable, Input, TextArea
 
 from data import fees, people
 from data.db import close_database, open_database
-from data.models import Call, Payment, Person, WorkOrder
+from data.models import Call, Payment, Person, Phone, WorkOrder
 from data.people import PersonInput
 from data.staff import sign_in
 from screens import calls as calls_screen
 from screens.calls import CallsScreen
 from screens.fees import StatementScreen
 from screens.owner_card import OwnerCardScreen, RoomCardScreen
+from screens.queue import QueueScreen
 from screens.workorder import WorkOrderScreen
 from tests import factories as f
 from tests.helpers.write_lock import held_write_lock
 from tests.screen_text import record_notifications, screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 from widgets import saving
+from widgets.confirm import ConfirmModal
 from widgets.form import FormModal
 
 WAITING = "正在等待其他工位"
@@ -192,3 +195,100 @@ async def test_a_work_order_step_waits_for_another_desk_and_leaving_gives_it_up(
                 await wait_for(pilot, lambda: WorkOrder.get_by_id(order.id).status == "in_progress", timeout=30)
         await settle(app, pilot)
     assert WorkOrder.get_by_id(order.id).status == ("assigned" if leave else "in_progress")
+
+
+async def _remove_second_phone(app, pilot, person_id: int) -> OwnerCardScreen:
+    """Open the card, put the cursor on its second phone, x, confirm."""
+    app.push_screen(OwnerCardScreen(person_id))
+    await settle(app, pilot)
+    card = app.screen
+    assert isinstance(card, OwnerCardScreen)
+    table = card.query_one("#card-items", DataTable)
+    table.focus()
+    phones = [at for at, (kind, _value) in enumerate(card.items) if kind == "phone"]
+    table.move_cursor(row=phones[1])
+    await pilot.pause()
+    await pilot.press("x")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+    await pilot.press("y")
+    return card
+
+
+@pytest.mark.parametrize("how", ["txlock", "sqlite"])
+async def test_removing_a_phone_on_the_owner_card_waits_leaving_gives_it_up_then_it_is_removed(world, how):
+    person = people.create_person(PersonInput(name="王芳", phones=["13900001111", "13700002222"]))
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = record_notifications(app)
+        await settle(app, pilot)
+        with held_write_lock(world["path"], how) as held:
+            card = await _remove_second_phone(app, pilot, person)
+            await wait_for(pilot, lambda: any(WAITING in m for m in shown))
+            assert app.screen is card and card.writing
+            table = card.query_one("#card-items", DataTable)
+            row = table.cursor_row
+            await pilot.press("up")  # the card still takes keys
+            await wait_for(pilot, lambda: table.cursor_row == row - 1)
+            await pilot.press("escape")  # leaving the card gives the removal up
+            await wait_for(pilot, lambda: app.screen is not card)
+            assert card._desk_write is not None and card._desk_write.cancelled
+            await wait_for(pilot, lambda: card._desk_write.over, timeout=30)
+            assert Phone.select().where(Phone.person == person).count() == 2
+            card = await _remove_second_phone(app, pilot, person)  # again, still behind the other desk
+            await wait_for(pilot, lambda: sum(WAITING in m for m in shown) == 2)
+            assert Phone.select().where(Phone.person == person).count() == 2
+            held.release()
+            await wait_for(pilot, lambda: not card.writing, timeout=30)
+        await settle(app, pilot)
+        assert app.screen is card
+        assert "13700002222"[-4:] not in screen_text(app)
+    assert [p.number for p in Phone.select().where(Phone.person == person)] == ["13900001111"]
+
+
+async def _bulk_close(app, pilot, order_id: int) -> QueueScreen:
+    await pilot.press("f3")
+    await settle(app, pilot)
+    await pilot.press("6")
+    await settle(app, pilot)
+    queue_screen = app.screen
+    assert isinstance(queue_screen, QueueScreen)
+    queue_screen.query_one(DataTable).move_cursor(row=[r.id for r in queue_screen.rows].index(order_id))
+    await pilot.pause()
+    await pilot.press("C")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+    await pilot.press("y")
+    return queue_screen
+
+
+async def test_a_bulk_close_in_the_queue_waits_leaving_gives_it_up_then_it_closes(world):
+    from data.models import Community, Staff
+
+    tech = f.staff("tech1", "王建国", "tech")
+    desk = Staff.get(Staff.login == "desk1")
+    order = f.work_order(desk, Community.get(), title="已修好", status="resolved", assignee=tech,
+                         resolution_due=dt.datetime(2027, 3, 1, 10, 0))
+    other = f.work_order(desk, Community.get(), title="也修好了", status="resolved", assignee=tech,
+                         resolution_due=dt.datetime(2027, 3, 1, 11, 0))
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = record_notifications(app)
+        await settle(app, pilot)
+        with held_write_lock(world["path"], "txlock") as held:
+            screen = await _bulk_close(app, pilot, order.id)
+            await wait_for(pilot, lambda: any(WAITING in m for m in shown))
+            assert app.screen is screen and screen.writing
+            await pilot.press("space")  # the queue still takes keys: a mark
+            await wait_for(pilot, lambda: order.id in screen.marked)
+            await pilot.press("escape")  # leaving the queue gives the close up
+            await wait_for(pilot, lambda: app.screen is not screen)
+            assert screen._desk_write is not None and screen._desk_write.cancelled
+            await wait_for(pilot, lambda: screen._desk_write.over, timeout=30)
+            assert WorkOrder.get_by_id(order.id).status == "resolved"
+            screen = await _bulk_close(app, pilot, order.id)
+            await wait_for(pilot, lambda: sum(WAITING in m for m in shown) == 2)
+            held.release()
+            await wait_for(pilot, lambda: WorkOrder.get_by_id(order.id).status == "closed", timeout=30)
+            await wait_for(pilot, lambda: not screen.writing)
+        await settle(app, pilot)
+        assert app.screen is screen
+    assert WorkOrder.get_by_id(other.id).status == "resolved"

@@ -177,7 +177,7 @@ async def test_the_tip_form_says_minutes_takes_hours_and_leaves_the_cursor_after
         minutes = form.query_one("#field-minutes", Input)
         minutes.focus()
         await settle(app, pilot)
-        assert "Time (min)" in screen_text(app), screen_text(app)
+        await wait_for(pilot, lambda: "Time (min)" in screen_text(app), timeout=15)  # scrolled into view
         await pilot.press(*"1.5小时", "f10")
         await wait_for(pilot, lambda: KbArticle.select().count() == 1)
         assert KbArticle.get().minutes == 90

@@ -95,7 +95,7 @@ async def test_a_resolved_order_becomes_a_tip_in_one_key_and_the_next_order_sugg
         assert (article.title, article.status, article.author_id) == ("卫生间地漏返臭", "draft", world["tech"].id)
         text = screen_text(app)
         assert "草稿" in text and "清理地漏头发并加装防臭地漏芯" in text and world["order"].number in text
-        assert "p 发布" in footer(app), footer(app)
+        await wait_for(pilot, lambda: "p 发布" in footer(app), timeout=15)  # the keys follow the focus
         await pilot.press("p")
         await wait_for(pilot, lambda: app.screen.view is not None and app.screen.view.status == "published")
         await settle(app, pilot)
@@ -185,7 +185,7 @@ async def test_searching_as_you_type_opening_commenting_replying_and_marking_hel
         await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen) and app.screen.view is not None)
         await settle(app, pilot)
         article = app.screen
-        await wait_for(pilot, lambda: "这个方法管用。" in screen_text(app))  # the comments table paints last
+        await wait_for(pilot, lambda: "这个方法管用。" in screen_text(app), timeout=15)  # the comments table paints last
         text = screen_text(app)
         assert "【解决方法】" in text and "关闭总阀，更换PPR管接头。" in text and "约需 1.5小时" in text
         assert "这个方法管用。" in text and "评论（1）" in text

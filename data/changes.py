@@ -4,7 +4,11 @@ session commits, without re-querying everything on a timer.
 - SQLite: `PRAGMA data_version` changes whenever another connection commits.
 - PostgreSQL: a statement-level trigger on every table sends `pg_notify` on the channel
   `frontdesk_changes` with the schema name; each session LISTENs on its own connection
-  and counts what arrives (`PgListener`).
+  and counts what arrives (`PgListener`). The payload is the schema alone, not the table:
+  PostgreSQL folds identical notifications of one transaction into one, so a transaction
+  queues one notification however many tables and statements it touched (a new work order
+  wrote three tables). The commit still takes PostgreSQL's notify-queue lock; measured on
+  the soak, that cost less than a quarter of the create p99.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ QUIET_TABLES = ("audit_log", "migratehistory", "schema_migration", "daily_counte
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION fd_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_notify('{CHANNEL}', current_schema() || ' ' || TG_TABLE_NAME);
+  PERFORM pg_notify('{CHANNEL}', current_schema());
   RETURN NULL;
 END $$;
 """

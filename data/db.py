@@ -5,10 +5,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import grp
+import itertools
 import os
+import re
 import sqlite3
 import stat
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlparse
@@ -482,6 +485,13 @@ class Slot(Node):
         return ctx.literal(ctx.state.param or "?")
 
 
+#: The prepared statements made on each PostgreSQL connection (they live as long as it).
+_PG_PREPARED: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictionary()
+_PREPARED_IDS = itertools.count(1)
+#: psycopg2's placeholder, and its escaped percent sign (kept: psycopg2 still formats).
+_PG_PLACEHOLDER = re.compile(r"%%|%s")
+
+
 class Prepared:
     """A read query whose SQL is compiled once per kind of database and then run with new
     values for its `Slot`s. Peewee rebuilds the SQL text of every query it runs (for a
@@ -494,6 +504,8 @@ class Prepared:
     def __init__(self, build: Callable[[], object]) -> None:
         self._build = build
         self._compiled: dict[tuple, tuple[object, str, list]] = {}
+        self._pg_id = next(_PREPARED_IDS)
+        self._pg_unpreparable = False
 
     def _compile(self, database: Database) -> tuple[object, str, list]:
         key = (type(database), database.param, database.quote)
@@ -507,9 +519,39 @@ class Prepared:
     def run(self, **values: object):
         database = db.obj
         query, sql, params = self._compile(database)
-        cursor = database.execute_sql(
-            sql, [values[p.name] if isinstance(p, Slot) else p for p in params])
+        args = [values[p.name] if isinstance(p, Slot) else p for p in params]
+        name = self._pg_prepared(database, sql) if isinstance(database, PostgresqlDatabase) else None
+        if name is not None:
+            sql = f"EXECUTE {name}({', '.join(['%s'] * len(args))})" if args else f"EXECUTE {name}"
+        cursor = database.execute_sql(sql, args)
         return query._get_cursor_wrapper(cursor)  # type: ignore[attr-defined]
+
+    def _pg_prepared(self, database: Database, sql: str) -> str | None:
+        """The name of this query's server-side prepared statement on the current
+        PostgreSQL connection, made on first use; None when it cannot be prepared (then the
+        SQL is sent as text). Planning a work order's eight-table join costs about 10 ms of
+        CPU on every run; a prepared statement is planned once per connection (PostgreSQL
+        keeps its generic plan after five runs)."""
+        if self._pg_unpreparable:
+            return None
+        conn = database.connection()
+        made = _PG_PREPARED.get(conn)
+        if made is None:
+            made = _PG_PREPARED[conn] = set()
+        name = f"fd_prepared_{self._pg_id}"
+        if name in made:
+            return name
+        numbers = iter(range(1, 10_000))
+        text = _PG_PLACEHOLDER.sub(lambda m: m.group(0) if m.group(0) == "%%" else f"${next(numbers)}",
+                                   sql)
+        try:
+            with database.atomic():  # a savepoint inside a transaction: a failure leaves it usable
+                database.execute_sql(f"PREPARE {name} AS {text}")
+        except PeeweeDatabaseError:
+            self._pg_unpreparable = True  # a parameter whose type PostgreSQL cannot infer
+            return None
+        made.add(name)
+        return name
 
     def first(self, **values: object):
         """The first row, or None (build the query with `.limit(1)`: every row is read)."""

@@ -38,3 +38,33 @@ def test_a_commit_elsewhere_changes_the_token(database, db_url):
     assert change_token() == settled
     close_database()
     open_database(db_url)
+
+
+def test_one_notification_per_transaction_on_postgresql(database, db_url):
+    """A transaction touching several tables, statement after statement, queues one
+    notification (the payload is the schema alone: PostgreSQL folds identical ones)."""
+    import time
+
+    import pytest
+
+    from data.db import is_sqlite
+    from data.models import Community
+
+    if is_sqlite():
+        pytest.skip("PostgreSQL's LISTEN/NOTIFY")
+    from data.changes import PgListener
+
+    listener = PgListener()
+    try:
+        before = listener.poll()
+        with transaction():
+            Person.create(name="张晓明")
+            Person.create(name="李四")
+            Community.create(name="通知小区", code="TZ")
+        deadline = time.monotonic() + 5
+        while listener.poll() == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        assert listener.poll() == before + 1
+    finally:
+        listener.close()

@@ -76,7 +76,7 @@ async def test_a_resolved_order_becomes_a_tip_in_one_key_and_the_next_order_sugg
         await pilot.press(*"清理地漏头发并加装防臭地漏芯", "f10")
         await wait_for(pilot, lambda: app.screen is screen and screen.view.status == "resolved")
         await settle(app, pilot)
-        assert "t 写秘诀" in footer(app), footer(app)
+        await wait_for(pilot, lambda: "t 写秘诀" in footer(app), timeout=15)
         await pilot.press("t")  # one key: the article form, filled in from the order
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         form = app.screen
@@ -99,7 +99,7 @@ async def test_a_resolved_order_becomes_a_tip_in_one_key_and_the_next_order_sugg
         await pilot.press("p")
         await wait_for(pilot, lambda: app.screen.view is not None and app.screen.view.status == "published")
         await settle(app, pilot)
-        assert "p 撤回" in footer(app)
+        await wait_for(pilot, lambda: "p 撤回" in footer(app), timeout=15)
         assert KbArticle.get().status == "published"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
@@ -118,7 +118,7 @@ async def test_a_resolved_order_becomes_a_tip_in_one_key_and_the_next_order_sugg
         assert "秘诀 ▸ 卫生间地漏返臭 · 水电 › 下水道堵塞" in text, text
         # The essentials stay on screen at 80×24: number, title, deadlines and the footer keys.
         assert nxt.number in text and "厨房下水道堵塞" in text and "完成期限" in text
-        assert "开始" in footer(app)
+        await wait_for(pilot, lambda: "开始" in footer(app), timeout=15)
         await pilot.press("K")
         await wait_for(pilot, lambda: app.focused is second.query_one("#wo-tips", DataTable))
         await pilot.press("enter")
@@ -218,7 +218,7 @@ async def test_the_author_edits_and_a_bad_edit_keeps_the_form(base):
         app.push_screen(ArticleScreen(base["leak"].id))
         await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen) and app.screen.view is not None)
         await settle(app, pilot)
-        assert "e 编辑" in footer(app)
+        await wait_for(pilot, lambda: "e 编辑" in footer(app), timeout=15)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, FormModal))
         form = app.screen
@@ -276,7 +276,7 @@ async def test_the_skill_lookup_of_the_highlighted_articles_category(base):
         screen = await open_knowledge(app, pilot)
         await pilot.press(*"漏水", "enter")
         await wait_for(pilot, lambda: app.focused is screen.query_one("#kb-list", DataTable))
-        assert "s 技能" in footer(app), footer(app)
+        await wait_for(pilot, lambda: "s 技能" in footer(app), timeout=15)
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, PickerModal))
         await settle(app, pilot)

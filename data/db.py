@@ -56,6 +56,14 @@ SQLITE_PRAGMAS = (
     ("cache_size", -32_000),  # 32 MB page cache per connection
     ("temp_store", "memory"),
 )
+#: A database file larger than this is read through a memory map (SQLITE_MAP_PRAGMA): at a
+#: million owners a search reads a few hundred pages that are in the OS cache but not in
+#: the page cache, one read() call each without the map (about a fifth of the search).
+#: A smaller file is mostly in the page cache: mapping it only adds the resident pages the
+#: kernel maps around each one touched (7 MB on the 2 000-owner demo at start-up).
+SQLITE_MAP_ABOVE = 256 * 1024 * 1024
+#: Address space only (pages count once touched); SQLite's largest map, 2 GB.
+SQLITE_MAP_PRAGMA = ("mmap_size", 0x7FFF0000)
 #: A database this user may only read: no pragma that writes the file (journal_mode).
 SQLITE_READ_ONLY_PRAGMAS = tuple(p for p in SQLITE_PRAGMAS if p[0] != "journal_mode")
 
@@ -371,9 +379,13 @@ def make_database(target: str, *, create: bool = False) -> Database:
     read_only = None if path == ":memory:" else check_sqlite_file(path, create=create)
     # lock_type makes every transaction BEGIN IMMEDIATE: writers queue on the busy
     # timeout instead of failing with "database is locked" on lock upgrade.
+    pragmas = SQLITE_READ_ONLY_PRAGMAS if read_only else SQLITE_PRAGMAS
+    stat = None if path == ":memory:" else _safe_stat(path)
+    if stat is not None and stat.st_size > SQLITE_MAP_ABOVE:
+        pragmas = (*pragmas, SQLITE_MAP_PRAGMA)
     real = FrontDeskSqlite(
         path,
-        pragmas=SQLITE_READ_ONLY_PRAGMAS if read_only else SQLITE_PRAGMAS,
+        pragmas=pragmas,
         timeout=BUSY_TIMEOUT_S,
         lock_type="IMMEDIATE",
     )

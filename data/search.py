@@ -15,8 +15,9 @@ thousand owners and on a million. Hits are ranked exact before partial, current 
 before past occupants, owners before co-owners before tenants before family. A query that
 matches more people than the page holds costs no more than the page: each lookup reads one
 row past its bound only to tell that there are more (`SearchResult.more`, shown as "50+"),
-the candidates are ranked from their names and roles alone, and only the people shown are
-loaded with their rooms, phones, plates and tags.
+the candidates are cut to the page by what the lookups know (quality of the match, the
+role in a matched room, then index order), and only the people shown are read, with their
+rooms, phones, plates and tags, and ordered by role and name.
 """
 
 from __future__ import annotations
@@ -255,11 +256,12 @@ def _by_id_tail(tail: str, cap: int, community_id: int | None, pool: _Pool) -> l
     tail = tail.upper()
     where, params = _prefix_sql("p.id_number_rev", tail[::-1])
     in_community, more = _in_community_sql("p.id", community_id)
-    rows = pool.capped(f"SELECT p.id, p.id_number FROM person p WHERE {where}{in_community}",
+    # The reversed number, not the number: read from the index alone.
+    rows = pool.capped(f"SELECT p.id, p.id_number_rev FROM person p WHERE {where}{in_community}",
                        params + more, cap)
     return [
-        _Candidate(person_id, "id_number", EXACT if id_number == tail else PREFIX)
-        for person_id, id_number in rows
+        _Candidate(person_id, "id_number", EXACT if reversed_number == tail[::-1] else PREFIX)
+        for person_id, reversed_number in rows
     ]
 
 
@@ -495,7 +497,12 @@ def _record_reveals(hits: list[OwnerHit], staff_id: int | None) -> None:
 
 def _rank(candidates: Iterable[_Candidate], limit: int) -> tuple[list[OwnerHit], bool]:
     """The best `limit` people of `candidates`, loaded for showing, and whether more of
-    them matched than are returned."""
+    them matched than are returned.
+
+    Only the page is read: the candidates are cut to `limit` by what the lookups already
+    know — the quality of the match, and for a room the role in it — keeping the lookups'
+    own (index) order among equals, so no person beyond the page is ever read; the page is
+    then ordered by quality, role and name."""
     best: dict[int, _Candidate] = {}
     for cand in candidates:
         held = best.get(cand.person_id)
@@ -503,22 +510,10 @@ def _rank(candidates: Iterable[_Candidate], limit: int) -> tuple[list[OwnerHit],
             best[cand.person_id] = cand
     if not best:
         return [], False
-    # Rank a bounded set: the best-quality candidates first.
-    ordered = sorted(best.values(), key=lambda c: (c.quality, c.room_rank, c.person_id))
-    chosen = ordered[: max(limit * 2, 100)]
-    names: dict[int, str] | None = None
+    chosen = list(best.values())
     if len(chosen) > limit:
-        # More than the page: rank from names and roles alone, then load only the page.
-        keys = _rank_keys([c.person_id for c in chosen if c.matched != "room"],
-                          [c.person_id for c in chosen if c.matched == "room"])
-        ranked = sorted(
-            ((cand.quality, cand.room_rank if cand.matched == "room" else keys[cand.person_id][1],
-              keys[cand.person_id][0], cand.person_id), cand)
-            for cand in chosen if cand.person_id in keys
-        )
-        chosen = [cand for _key, cand in ranked[:limit]]
-        names = {pid: name for pid, (name, _role) in keys.items()}
-    cards = _hydrate([c.person_id for c in chosen], names)
+        chosen = sorted(chosen, key=lambda c: (c.quality, c.room_rank))[:limit]  # stable: index order
+    cards = _hydrate([c.person_id for c in chosen])
     hits = []
     for cand in chosen:
         card = cards.get(cand.person_id)
@@ -544,38 +539,16 @@ def _rank(candidates: Iterable[_Candidate], limit: int) -> tuple[list[OwnerHit],
             )
         )
     hits.sort(key=lambda pair: pair[0])
-    return [hit for _key, hit in hits[:limit]], len(best) > limit
+    return [hit for _key, hit in hits], len(best) > limit
 
 
-def _rank_keys(person_ids: list[int], room_matched: list[int]) -> dict[int, tuple[str, int]]:
-    """(name, best role rank) of each person, as _hydrate ranks them, in two index reads:
-    names by primary key, roles by the occupancy (person, end date) index; people found in
-    a room (`room_matched`) are ranked by their role there and need only their names."""
-    everyone = person_ids + room_matched
-    keys = {pid: (name, NO_ROOM_RANK)
-            for pid, name in _rows(f"SELECT id, name FROM person WHERE id IN {_ids(everyone)}", everyone)}
-    if person_ids:
-        roles = _rows(f"SELECT person_id, role, end_date FROM occupancy WHERE person_id IN {_ids(person_ids)}",
-                      person_ids)
-        for pid, role, end_date in roles:
-            rank = ROLE_RANK.get(role, PAST_RANK) if end_date is None else PAST_RANK
-            held = keys.get(pid)
-            if held is not None and rank < held[1]:
-                keys[pid] = (held[0], rank)
-    return keys
-
-
-def _hydrate(person_ids: list[int], names: dict[int, str] | None = None) -> dict[int, dict]:
-    """Rooms, phones, plates and tags of a bounded set of people (the page shown), in five
-    plain queries (tuples, not model objects: this runs on every keystroke); their `names`
-    when ranking read them already."""
+def _hydrate(person_ids: list[int]) -> dict[int, dict]:
+    """Names, rooms, phones, plates and tags of a bounded set of people (the page shown), in
+    five plain queries (tuples, not model objects: this runs on every keystroke)."""
     if not person_ids:
         return {}
     among = _ids(person_ids)
-    if names is None:
-        named = _rows(f"SELECT id, name FROM person WHERE id IN {among}", person_ids)
-    else:
-        named = [(pid, names[pid]) for pid in person_ids if pid in names]
+    named = _rows(f"SELECT id, name FROM person WHERE id IN {among}", person_ids)
     cards: dict[int, dict] = {
         pid: {
             "name": name, "rooms": [], "communities": [], "phones": [], "plates": [],

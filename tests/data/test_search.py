@@ -214,3 +214,20 @@ def test_more_than_the_page_is_a_capped_count_and_the_page_keeps_its_order(town)
     first = search("3-2-501", limit=2)
     assert names(first) == names(room)[:2] and first.more and not room.more
     assert not search("晓明").more
+
+
+def test_a_page_cut_from_many_matches_is_ordered_by_role_and_name(database):
+    """Past the page, who is shown is read from the index alone (no person beyond the
+    page is loaded), but the page itself lists owners before tenants before family, each
+    by name, and says there are more."""
+    comm = f.community("锦绣花园")
+    roles = ["family", "tenant", "owner", "family", "owner", "tenant", "co_owner"]
+    for i, role in enumerate(roles):
+        room = people.ensure_room(comm.id, f"1-1-{101 + i}")
+        pid = people.create_person(PersonInput(name=f"测{'甲乙丙丁戊己庚'[i]}", phones=[f"1380000{i}000"]))
+        people.move_in(pid, room, role, dt.date(2020, 1, 1))
+    page = search("测", limit=4)
+    assert len(page.hits) == 4 and page.more
+    order = {"owner": 0, "co_owner": 1, "tenant": 2, "family": 3}
+    assert [(order[h.role], h.name) for h in page.hits] == sorted((order[h.role], h.name) for h in page.hits)
+    assert page.hits[0].role == "owner"

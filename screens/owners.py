@@ -23,8 +23,10 @@ from widgets.safe import plain
 #: Pause after the last keystroke before searching (the worker is exclusive, so a new
 #: keystroke cancels the pending search).
 DEBOUNCE_S = 0.12
-#: Hits shown (a page; the status line says when there are more).
+#: Hits a search loads at most (the status line says when there are more): the rows the
+#: result table shows (`OwnersScreen.page`), never fewer than MIN_PAGE nor more than PAGE.
 PAGE = 50
+MIN_PAGE = 10
 #: A digits-only query this long is part of a number being typed: searching it would record
 #: a reveal for every prefix on the way (data.search_gate), so it is searched only on Enter.
 HELD_DIGITS = range(5, 11)
@@ -133,8 +135,21 @@ class OwnersScreen(DeskScreen):
         if query == self.shown_query or (held_number(query) and not send_held):
             return
         community = self.app.staff.community_id if self.only_my_community else None
-        result = owner_search.search(query, limit=PAGE, community_id=community)
+        result = owner_search.search(query, limit=self.page(), community_id=community)
         self.on_owners_screen_owners_found(self.OwnersFound(query, result))
+
+    def page(self) -> int:
+        """How many people a search loads: what the result table shows without scrolling
+        (issue 21: load and rank only what is shown; the status line says "N+" when more
+        match), PAGE before the table is laid out."""
+        rows = self.query_one(DataTable).scrollable_content_region.height - 1  # its header row
+        return PAGE if rows <= 0 else max(MIN_PAGE, min(PAGE, rows))
+
+    def on_resize(self) -> None:
+        """A taller window shows more rows: load them when the search had more to give."""
+        result = self.result
+        if result is not None and result.more and len(result.hits) < self.page():
+            self.run_search(self.query_one(Input).value, debounce=False)
 
     @work(thread=True, exclusive=True, group="owner-search", exit_on_error=False)
     def run_search(self, query: str, debounce: bool = True) -> None:
@@ -146,7 +161,7 @@ class OwnersScreen(DeskScreen):
             if get_current_worker().is_cancelled:
                 return
         community = self.app.staff.community_id if self.only_my_community else None
-        result = owner_search.search(query, limit=PAGE, community_id=community)
+        result = owner_search.search(query, limit=self.page(), community_id=community)
         if not get_current_worker().is_cancelled:
             self.post_message(self.OwnersFound(query, result))
 

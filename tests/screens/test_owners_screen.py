@@ -208,3 +208,26 @@ async def test_control_characters_are_refused_in_a_form(world):
         assert "U+001B" in screen_text(app)
         assert form.query_one("#field-name", Input).value == "王\x1b[2J芳"  # nothing lost
         assert Person.select().where(Person.name.contains("王")).count() == 0
+
+
+async def test_a_search_loads_the_rows_the_table_shows_and_more_when_taller(world):
+    """Many matches: the search loads what the table shows (issue 21), the status says there
+    are more, and a taller window loads the rows it now has room for."""
+    comm = f.community("阳光水岸")
+    for i in range(60):
+        room = people.ensure_room(comm.id, f"1-1-{101 + i}")
+        pid = people.create_person(PersonInput(name=f"欧阳{chr(0x4E00 + i)}"))
+        people.move_in(pid, room, "owner", dt.date(2020, 1, 1))
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_owners(app, pilot, "欧阳")
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        shown = table.row_count
+        assert 10 <= shown < 30 and shown == len(screen.result.hits)
+        assert f"{shown}+" in screen_text(app)
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot, 0.3)
+        taller = table.row_count
+        assert shown < taller < 60 and f"{taller}+" in screen_text(app)
+        assert taller >= table.scrollable_content_region.height - 1  # the table is full

@@ -125,6 +125,18 @@ class _Pool(list[_Candidate]):
 
     more = False
 
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def full(self, quality: int, found: Iterable[_Candidate] = ()) -> bool:
+        """The page is full of people matching at least as well as `quality` (these and
+        `found`, not yet added), and more are known to match: a lookup whose matches can be
+        no better changes neither the page (the cut keeps the lookups' order among equals)
+        nor "more", so it need not run."""
+        people = {c.person_id for c in (*self, *found) if c.quality <= quality}
+        return len(people) > self.limit or (len(people) == self.limit and self.more)
+
     def capped(self, sql: str, params: list, cap: int) -> list[tuple]:
         """The first `cap` rows of `sql`, read with LIMIT cap + 1: the extra row, if any,
         only says that there are more (a capped count in the same index read)."""
@@ -200,6 +212,8 @@ def _by_person_field(
 
 def _by_name(text: str, cap: int, community_id: int | None, pool: _Pool) -> list[_Candidate]:
     found = _by_person_field("name", text, "name", cap, community_id, pool)
+    if pool.full(PARTIAL, found):
+        return found
     # Any other part of the name: a prefix of one of its stored suffixes.
     where, params = _prefix_sql("k.key", text)
     in_community, more = _in_community_sql("p.id", community_id)
@@ -219,6 +233,8 @@ def _by_pinyin(letters: str, cap: int, community_id: int | None, pool: _Pool) ->
         for pieces in readings:
             if all(len(p) == 1 for p in pieces) or len(pieces) == 1:
                 continue  # plain initials or one syllable: covered above
+            if pool.full(PREFIX, found):
+                break  # typed readings find prefixes only: the page is full of as good
             typed_initials = "".join(p[0] for p in pieces)
             lead = ""
             for piece in pieces:  # the whole syllables typed before the first initial
@@ -378,7 +394,7 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
     compact = text.replace(" ", "")
     lowered = compact.lower()
     cap = limit
-    candidates = _Pool()
+    candidates = _Pool(limit)
     understood: list[str] = []
 
     whole_room, room_community = _whole_room(text, community_id)
@@ -428,7 +444,8 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
                 candidates += _by_phone(digits, cap, community_id, candidates)
             if by_id:
                 understood.append("id_number")
-                candidates += _by_id_tail(digits, cap, community_id, candidates)
+                if len(digits) == ID_LENGTH or not candidates.full(PREFIX):  # a tail: no exact match
+                    candidates += _by_id_tail(digits, cap, community_id, candidates)
             reveal = gate.reveals
     elif _ID_TAIL.match(lowered):
         gate = NumberGate(staff_id)

@@ -493,17 +493,23 @@ def _percentile(values: list[float], pct: float) -> float:
 SEARCH_SCREEN = (120, 40)
 
 
-def shown_page(db: str, size: tuple[int, int] = SEARCH_SCREEN) -> int:
+def shown_page(size: tuple[int, int] = SEARCH_SCREEN) -> int:
     """The people a search in the owners screen loads at this terminal size (the rows its
-    result table shows: screens.owners `OwnersScreen.page`), read from the headless screen."""
+    result table shows: screens.owners `OwnersScreen.page`), read from the headless screen
+    on a small throwaway database (a session writes to its database: never the cached ones)."""
     import asyncio
 
+    from data import schema, search_bench
     from data.db import close_database, open_database
     from data.staff import sign_in
     from screens.owners import OwnersScreen
     from tui.app import FrontDeskApp
 
-    open_database(db)
+    workdir = tempfile.TemporaryDirectory(prefix="frontdesk-bench-")
+    db = str(Path(workdir.name) / "page.db")
+    open_database(db, create=True)
+    schema.migrate()
+    search_bench.build(20)
     page = 0
 
     async def run() -> None:
@@ -519,6 +525,7 @@ def shown_page(db: str, size: tuple[int, int] = SEARCH_SCREEN) -> int:
         asyncio.run(run())
     finally:
         close_database()
+        workdir.cleanup()
     return page
 
 
@@ -773,7 +780,7 @@ def run_bench(*, runs: int = 5, as_json: bool = False, sizes: tuple[int, ...] = 
     page = 0
     for owners in sizes:
         db = search_bench_database(owners, say)
-        page = page or shown_page(db)
+        page = page or shown_page()
         per_size[owners] = bench_search(db, limit=page)
         for kind, figures in per_size[owners].items():
             record = keep({"bench": "search", "owners": owners, "kind": kind, **figures})

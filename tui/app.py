@@ -309,11 +309,11 @@ class FrontDeskApp(TypeAhead, DeskApp):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A text field's cursor stays lit instead of blinking: each blink repaints the field,
         about 2.5 KB a second over SSH while the clerk only reads (issue 21: an idle screen
-        writes nothing)."""
-        from textual.widgets import Input, TextArea
-
+        writes nothing). Asked of the widget, not by importing Input and TextArea to test
+        its class: importing TextArea (and its document machinery) on the first focus cost
+        about 10 ms of the cold start (issue 21), and only those fields have the reactive."""
         field = event.widget
-        if isinstance(field, (Input, TextArea)) and field.cursor_blink:
+        if getattr(field, "cursor_blink", False):
             field.cursor_blink = False
 
     def on_mount(self) -> None:

@@ -171,6 +171,7 @@ class HomeScreen(DeskScreen):
         self.counts: overview.HomeCounts | None = None
         self.rows: list[Any] = []  # what each row of the list stands for
         self._filled_panel: str | None = None  # the list the table shows
+        self._first_read = False  # the first read, after the first paint, has been asked for
 
     @property
     def screen_title(self) -> str:
@@ -195,7 +196,11 @@ class HomeScreen(DeskScreen):
         self.query_one("#home-list", DataTable).focus()
         # The counts are read after the first paint: worker threads started now would hold
         # the interpreter while the screen is being laid out (SPEC §10 cold start).
-        self.call_after_refresh(self.action_refresh_counts)
+        self.call_after_refresh(self._read_first)
+
+    def _read_first(self) -> None:
+        self._first_read = True
+        self.action_refresh_counts()
 
     def on_resize(self) -> None:
         self._fit_tiles()
@@ -256,7 +261,12 @@ class HomeScreen(DeskScreen):
         self.load_flags()
 
     def refresh_data(self) -> None:
-        """Another session changed something: read the counts, the list and the roster again."""
+        """Another session changed something, or the screen is back on top: read the counts,
+        the list and the roster again. Not before the first read that on_mount asks for
+        after the first paint: the resume of the first push would read everything twice,
+        once while the screen is being laid out (issue 21, cold start)."""
+        if not self._first_read:
+            return
         self.load(self.selected)
         self.load_duty()
         self.load_flags()

@@ -200,7 +200,7 @@ class HomeScreen(DeskScreen):
 
     def _read_first(self) -> None:
         self._first_read = True
-        self.action_refresh_counts()
+        self.load(self.selected, first=True)
 
     def on_resize(self) -> None:
         self._fit_tiles()
@@ -292,6 +292,9 @@ class HomeScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="home-flags", exit_on_error=False)
     def load_flags(self) -> None:
         """Read the supervisor's inspection flags in a worker thread (none for others)."""
+        self._read_flags()
+
+    def _read_flags(self) -> None:
         self.post_message(self.FlagsLoaded(overview.inspection_flags(self.app.staff.id)))
 
     def on_home_screen_flags_loaded(self, message: FlagsLoaded) -> None:
@@ -315,8 +318,12 @@ class HomeScreen(DeskScreen):
     # --- loading ---------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)
-    def load(self, panel_id: str) -> None:
-        """Read the counts and the selected list in a worker thread."""
+    def load(self, panel_id: str, first: bool = False) -> None:
+        """Read the counts and the selected list in a worker thread; the `first` read of the
+        screen then reads the duty roster and the flags in the same thread. Each worker
+        thread opens its own connection, and SQLite reads the whole schema (about 550
+        tables and indexes, some 3 ms) for each: at start, one thread rather than three
+        (issue 21, cold start); the counts are shown first, the roster line right after."""
         staff_id = self.app.staff.id
         counts = overview.home_counts(staff_id)
         readers: dict[str, Callable[[], list[Any]]] = {
@@ -329,10 +336,16 @@ class HomeScreen(DeskScreen):
         }
         rows = readers[panel_id]()
         self.post_message(self.CountsLoaded(counts, panel_id, rows))
+        if first:
+            self._read_duty()
+            self._read_flags()
 
     @work(thread=True, exclusive=True, group="home-duty", exit_on_error=False)
     def load_duty(self) -> None:
         """Read today's duty roster (值班表) in a worker thread."""
+        self._read_duty()
+
+    def _read_duty(self) -> None:
         from data import duty
 
         line = duty.roster_line(duty.duty_today(clock_today()))

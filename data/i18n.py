@@ -135,7 +135,7 @@ class _MoTranslations(gettext.GNUTranslations):
     """GNUTranslations whose catalog is read in place (_MoIndex), UTF-8 as ours are; any
     other file (big-endian, another charset) is parsed as gettext does."""
 
-    def _parse(self, fp) -> None:  # type: ignore[no-untyped-def]
+    def _parse(self, fp) -> None:
         data = fp.read()
         magic, _revision, count, ids_at, strs_at = struct.unpack_from("<5I", data)
         index = _MoIndex(data, count, ids_at, strs_at)
@@ -144,7 +144,7 @@ class _MoTranslations(gettext.GNUTranslations):
             super()._parse(io.BytesIO(data))
             return
         self._info = {}
-        self.plural = lambda n: int(n != 1)  # type: ignore[method-assign]
+        self.plural = lambda n: int(n != 1)
         for line in header.splitlines():
             name, _sep, value = line.partition(":")
             if not _sep:
@@ -154,8 +154,8 @@ class _MoTranslations(gettext.GNUTranslations):
             if name == "content-type":
                 self._charset = value.split("charset=")[1]
             elif name == "plural-forms":
-                self.plural = gettext.c2py(value.split(";")[1].split("plural=")[1])  # type: ignore[method-assign]
-        self._catalog = index  # type: ignore[assignment]
+                self.plural = gettext.c2py(value.split(";")[1].split("plural=")[1])
+        self._catalog = index
 
 
 def N_(message: str) -> str:

@@ -171,6 +171,7 @@ class HomeScreen(DeskScreen):
         self.counts: overview.HomeCounts | None = None
         self.rows: list[Any] = []  # what each row of the list stands for
         self._filled_panel: str | None = None  # the list the table shows
+        self._first_read = False  # the first read, after the first paint, has been asked for
 
     @property
     def screen_title(self) -> str:
@@ -195,7 +196,11 @@ class HomeScreen(DeskScreen):
         self.query_one("#home-list", DataTable).focus()
         # The counts are read after the first paint: worker threads started now would hold
         # the interpreter while the screen is being laid out (SPEC §10 cold start).
-        self.call_after_refresh(self.action_refresh_counts)
+        self.call_after_refresh(self._read_first)
+
+    def _read_first(self) -> None:
+        self._first_read = True
+        self.load(self.selected, first=True)
 
     def on_resize(self) -> None:
         self._fit_tiles()
@@ -256,7 +261,12 @@ class HomeScreen(DeskScreen):
         self.load_flags()
 
     def refresh_data(self) -> None:
-        """Another session changed something: read the counts, the list and the roster again."""
+        """Another session changed something, or the screen is back on top: read the counts,
+        the list and the roster again. Not before the first read that on_mount asks for
+        after the first paint: the resume of the first push would read everything twice,
+        once while the screen is being laid out (issue 21, cold start)."""
+        if not self._first_read:
+            return
         self.load(self.selected)
         self.load_duty()
         self.load_flags()
@@ -282,6 +292,9 @@ class HomeScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="home-flags", exit_on_error=False)
     def load_flags(self) -> None:
         """Read the supervisor's inspection flags in a worker thread (none for others)."""
+        self._read_flags()
+
+    def _read_flags(self) -> None:
         self.post_message(self.FlagsLoaded(overview.inspection_flags(self.app.staff.id)))
 
     def on_home_screen_flags_loaded(self, message: FlagsLoaded) -> None:
@@ -305,8 +318,12 @@ class HomeScreen(DeskScreen):
     # --- loading ---------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)
-    def load(self, panel_id: str) -> None:
-        """Read the counts and the selected list in a worker thread."""
+    def load(self, panel_id: str, first: bool = False) -> None:
+        """Read the counts and the selected list in a worker thread; the `first` read of the
+        screen then reads the duty roster and the flags in the same thread. Each worker
+        thread opens its own connection, and SQLite reads the whole schema (about 550
+        tables and indexes, some 3 ms) for each: at start, one thread rather than three
+        (issue 21, cold start); the counts are shown first, the roster line right after."""
         staff_id = self.app.staff.id
         counts = overview.home_counts(staff_id)
         readers: dict[str, Callable[[], list[Any]]] = {
@@ -319,10 +336,16 @@ class HomeScreen(DeskScreen):
         }
         rows = readers[panel_id]()
         self.post_message(self.CountsLoaded(counts, panel_id, rows))
+        if first:
+            self._read_duty()
+            self._read_flags()
 
     @work(thread=True, exclusive=True, group="home-duty", exit_on_error=False)
     def load_duty(self) -> None:
         """Read today's duty roster (值班表) in a worker thread."""
+        self._read_duty()
+
+    def _read_duty(self) -> None:
         from data import duty
 
         line = duty.roster_line(duty.duty_today(clock_today()))

@@ -262,7 +262,10 @@ NEW_NOTES_LIMIT = 100
 class FrontDeskApp(TypeAhead, DeskApp):
     """物业前台 FrontDesk."""
 
-    CSS_PATH = Path(__file__).parent / "app.tcss"
+    # The home screen's sheet is read with the app's: read when the screen is pushed, it
+    # made Textual parse every sheet again and restyle the app (about 5 ms of the cold
+    # start, issue 21). It stays next to the screen that owns it, and the screen names it.
+    CSS_PATH = [Path(__file__).parent / "app.tcss", HomeScreen.CSS_PATH]
     TITLE = "FrontDesk"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -309,12 +312,12 @@ class FrontDeskApp(TypeAhead, DeskApp):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A text field's cursor stays lit instead of blinking: each blink repaints the field,
         about 2.5 KB a second over SSH while the clerk only reads (issue 21: an idle screen
-        writes nothing)."""
-        from textual.widgets import Input, TextArea
-
+        writes nothing). Asked of the widget, not by importing Input and TextArea to test
+        its class: importing TextArea (and its document machinery) on the first focus cost
+        about 10 ms of the cold start (issue 21), and only those fields have the reactive."""
         field = event.widget
-        if isinstance(field, (Input, TextArea)) and field.cursor_blink:
-            field.cursor_blink = False
+        if getattr(field, "cursor_blink", False):
+            setattr(field, "cursor_blink", False)  # noqa: B010 (a reactive of Input and TextArea only)
 
     def on_mount(self) -> None:
         self.title = _("FrontDesk")
@@ -335,12 +338,13 @@ class FrontDeskApp(TypeAhead, DeskApp):
         self._last_token = change_token()
         # Toasts are for what arrives from now on; the inbox and the count cover the rest.
         self._last_note_id = notifications.last_id(self.staff.id)
-        self.check_notifications()
+        # The notifications and the drafts read in one worker thread: each thread opens its
+        # own connection, and SQLite reads the whole schema for each (issue 21, cold start).
+        self.check_notifications(drafts=True)
         self.set_interval(POLL_SECONDS, self._poll_changes, name="change-poll")
         # Its own quick look, not the change poll's: a call pops up within a second.
         self.ring_popup.start()
         self.set_interval(SWEEP_SECONDS, self.sweep_escalations, name="escalation-sweep")
-        self.offer_drafts()
         if self._keymap_problem:
             self.notify(self._keymap_problem, severity="warning", timeout=TOAST_SECONDS, markup=False)
 
@@ -390,19 +394,24 @@ class FrontDeskApp(TypeAhead, DeskApp):
                 self.screen.data_changed()
 
     @work(thread=True, group="notifications", exit_on_error=False)
-    def check_notifications(self) -> None:
+    def check_notifications(self, drafts: bool = False) -> None:
         """Read notifications newer than the last one shown, and the unread count, off the UI
-        thread; toast the new ones and update every header."""
-        me, after = self.staff.id, self._last_note_id
-        new: list[notifications.Note] = []
-        while len(new) < NEW_NOTES_LIMIT:
-            batch = notifications.newer_than(me, after)
-            if not batch:
-                break
-            new.extend(batch)
-            after = batch[-1].id
-        count = notifications.unread_count(me)
-        self.call_from_thread(self._notes_arrived, new, count)
+        thread; toast the new ones and update every header. At sign-in (`drafts`), then the
+        drafts a hang-up kept, offered back."""
+        try:
+            me, after = self.staff.id, self._last_note_id
+            new: list[notifications.Note] = []
+            while len(new) < NEW_NOTES_LIMIT:
+                batch = notifications.newer_than(me, after)
+                if not batch:
+                    break
+                new.extend(batch)
+                after = batch[-1].id
+            count = notifications.unread_count(me)
+            self.call_from_thread(self._notes_arrived, new, count)
+        finally:
+            if drafts:
+                self._read_drafts()
 
     def _notes_arrived(self, new: list[notifications.Note], count: int) -> None:
         """Toast what this session has not shown yet (two checks may overlap), at most
@@ -481,9 +490,9 @@ class FrontDeskApp(TypeAhead, DeskApp):
             signal.signal(signal.SIGHUP, before)
             self._hangup_before = None
 
-    @work(thread=True, exclusive=True, group="drafts", exit_on_error=False)
-    def offer_drafts(self) -> None:
-        """At sign-in: the drafts a hang-up kept for this staff member, offered back."""
+    def _read_drafts(self) -> None:
+        """At sign-in (in the notifications' worker): the drafts a hang-up kept for this
+        staff member, offered back."""
         from data.drafts import drafts
 
         found = drafts(self.staff.id)

@@ -4,12 +4,23 @@ settings, the registers and renovation permits, leads, the knowledge base, contr
 fees, notices and activities. A new domain adds its own module here and its models to
 `ALL_MODELS`.
 
+The models the sign-in and the home screen need (people and property, staff, work orders
+and facilities, calls, the calendar, audit and settings) are defined on import; every
+other domain's module is imported when one of its models is first asked for
+(`from data.models import Bill`, or `ALL_MODELS`): defining all 114 models took about a
+third of FrontDesk's own imports at every cold start (SPEC §10, issue 21). A new domain
+module lists its models in `_LAZY` (or among the eager imports if the first screen needs
+them).
+
 Times are naive Asia/Shanghai wall-clock datetimes (see `data.clock`). Codes
 (roles, statuses, kinds) are stored as short ASCII strings; their Chinese and
 English labels live in `data.vocab` and the translation catalogs.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from data.db import BaseModel
 from data.models.audit import (
@@ -21,10 +32,7 @@ from data.models.audit import (
     SavedFilter,
     Setting,
 )
-from data.models.calendar import (
-    Event,
-    EventAttendee,
-)
+from data.models.calendar import Event, EventAttendee
 from data.models.calls import (
     Call,
     CallAttempt,
@@ -35,46 +43,7 @@ from data.models.calls import (
     Ring,
     Script,
 )
-from data.models.contracts import Contract, ContractCounter, ContractEvent, ContractTemplate
-from data.models.desk_registers import FoundItem, KeyAuthorisation, KeyDeposit, KeyLoan, Parcel
 from data.models.facilities import Facility, FacilityCheck, FacilityCheckRecord
-from data.models.fees import (
-    Allocation,
-    ArrearsContact,
-    ArrearsReason,
-    Bill,
-    CommissionLine,
-    CommissionRule,
-    CommissionStatement,
-    FeeAccount,
-    FeeExpense,
-    FeeItem,
-    FeeStandard,
-    FundBalance,
-    FundRequest,
-    FundRequestRoom,
-    Invoice,
-    MeterReading,
-    Payment,
-    ReceiptCounter,
-    SharedEntry,
-    Waiver,
-)
-from data.models.handover import Handover, HandoverCommunity
-from data.models.hotline import HotlineOrder
-from data.models.inspections import InspectionRoute, InspectionRun, RouteItem, RunAnswer
-from data.models.knowledge import (
-    KbArticle,
-    KbArticleOrder,
-    KbComment,
-    KbCommentHelpful,
-    KbHelpful,
-    KbKey,
-)
-from data.models.leads import Lead, LeadEvent, LeadInterest, LeadPhone, LeadRule
-from data.models.meetings import BallotEntry, CommitteeMeeting, CommitteeMember, Meeting, Proposal
-from data.models.messages import OutboundMessage
-from data.models.notices import Activity, ActivitySignup, Notice, NoticeDelivery, NoticeTarget
 from data.models.people import (
     Building,
     Community,
@@ -89,27 +58,11 @@ from data.models.people import (
     Tag,
     Vehicle,
 )
-from data.models.registers import ReleasePass, Visitor
-from data.models.renovations import (
-    Renovation,
-    RenovationEvent,
-    RenovationInspection,
-    RenovationWorker,
-)
-from data.models.reports import CustomReport
-from data.models.retention import PurgeRun
 from data.models.staff import (
     Draft,
     PersonNote,
     Staff,
     Territory,
-)
-from data.models.surveys import (
-    Questionnaire,
-    Survey,
-    SurveyAnswer,
-    SurveyHousehold,
-    SurveyQuestion,
 )
 from data.models.workorders import (
     Category,
@@ -120,122 +73,159 @@ from data.models.workorders import (
     WorkOrderLink,
 )
 
-#: Every model, in dependency order (creation, copying, counting).
-ALL_MODELS: tuple[type[BaseModel], ...] = (
-    Community,
-    Building,
-    Entrance,
-    Person,  # before Room: a room names its contact people (migration 0011)
-    PersonNameKey,
-    Room,
-    Occupancy,
-    Phone,
-    Vehicle,
-    ParkingSpace,
-    Tag,
-    PersonTag,
-    Staff,
-    Territory,
-    PersonNote,
-    Category,
-    SlaPolicy,
-    Facility,  # before WorkOrder: an order names the facility it is about (0039)
-    FacilityCheck,
-    FacilityCheckRecord,
-    WorkOrder,
-    WorkOrderHistory,
-    WorkOrderLink,
-    CostLine,
-    Incident,
-    IncidentBuilding,
-    Call,
-    Ring,  # a call the phone system reported (issue 16 item 10)
-    Event,
-    EventAttendee,
-    Notification,
-    ReminderDelivery,
-    AuditLog,
-    SavedFilter,
-    Setting,
-    DailyCounter,
-    Holiday,
-    CallList,
-    CallListItem,
-    CallAttempt,
-    Script,
-    Draft,
-    OutboundMessage,
-    Renovation,
-    RenovationWorker,
-    RenovationInspection,
-    RenovationEvent,
-    Handover,
-    HandoverCommunity,
-    Visitor,
-    ReleasePass,
-    KeyDeposit,
-    KeyAuthorisation,
-    KeyLoan,
-    Parcel,
-    FoundItem,
-    HotlineOrder,
-    PurgeRun,
-    Lead,
-    LeadPhone,
-    LeadInterest,
-    LeadEvent,
-    LeadRule,
-    ContractTemplate,
-    ContractCounter,
-    Contract,
-    ContractEvent,
-    KbArticle,
-    KbKey,
-    KbArticleOrder,
-    KbComment,
-    KbHelpful,
-    KbCommentHelpful,
-    FeeItem,
-    FeeStandard,
-    Bill,
-    ReceiptCounter,
-    Payment,
-    Allocation,
-    Waiver,
-    FeeAccount,
-    FeeExpense,
-    SharedEntry,
-    ArrearsContact,
-    MeterReading,
-    ArrearsReason,
-    CommissionRule,
-    CommissionStatement,
-    CommissionLine,
-    Invoice,
-    FundBalance,
-    FundRequest,
-    FundRequestRoom,
-    Meeting,
-    Proposal,
-    BallotEntry,
-    CommitteeMember,
-    CommitteeMeeting,
-    Questionnaire,
-    SurveyQuestion,
-    Survey,
-    SurveyHousehold,
-    SurveyAnswer,
-    Notice,
-    NoticeTarget,
-    NoticeDelivery,
-    Activity,
-    ActivitySignup,
-    InspectionRoute,
-    RouteItem,
-    InspectionRun,
-    RunAnswer,
-    CustomReport,
+#: The models of the domains imported on first use: name → module under data.models.
+_LAZY: dict[str, str] = {
+    "Contract": "contracts", "ContractCounter": "contracts", "ContractEvent": "contracts", "ContractTemplate": "contracts",
+    "FoundItem": "desk_registers", "KeyAuthorisation": "desk_registers", "KeyDeposit": "desk_registers", "KeyLoan": "desk_registers", "Parcel": "desk_registers",
+    "Allocation": "fees", "ArrearsContact": "fees", "ArrearsReason": "fees", "Bill": "fees", "CommissionLine": "fees", "CommissionRule": "fees", "CommissionStatement": "fees", "FeeAccount": "fees", "FeeExpense": "fees", "FeeItem": "fees", "FeeStandard": "fees", "FundBalance": "fees", "FundRequest": "fees", "FundRequestRoom": "fees", "Invoice": "fees", "MeterReading": "fees", "Payment": "fees", "ReceiptCounter": "fees", "SharedEntry": "fees", "Waiver": "fees",
+    "Handover": "handover", "HandoverCommunity": "handover",
+    "HotlineOrder": "hotline",
+    "InspectionRoute": "inspections", "InspectionRun": "inspections", "RouteItem": "inspections", "RunAnswer": "inspections",
+    "KbArticle": "knowledge", "KbArticleOrder": "knowledge", "KbComment": "knowledge", "KbCommentHelpful": "knowledge", "KbHelpful": "knowledge", "KbKey": "knowledge",
+    "Lead": "leads", "LeadEvent": "leads", "LeadInterest": "leads", "LeadPhone": "leads", "LeadRule": "leads",
+    "BallotEntry": "meetings", "CommitteeMeeting": "meetings", "CommitteeMember": "meetings", "Meeting": "meetings", "Proposal": "meetings",
+    "OutboundMessage": "messages",
+    "Activity": "notices", "ActivitySignup": "notices", "Notice": "notices", "NoticeDelivery": "notices", "NoticeTarget": "notices",
+    "ReleasePass": "registers", "Visitor": "registers",
+    "Renovation": "renovations", "RenovationEvent": "renovations", "RenovationInspection": "renovations", "RenovationWorker": "renovations",
+    "CustomReport": "reports",
+    "PurgeRun": "retention",
+    "Questionnaire": "surveys", "Survey": "surveys", "SurveyAnswer": "surveys", "SurveyHousehold": "surveys", "SurveyQuestion": "surveys",
+}
+
+#: Every model's name, in dependency order (creation, copying, counting): `ALL_MODELS`.
+_ALL_NAMES: tuple[str, ...] = (
+    "Community",
+    "Building",
+    "Entrance",
+    "Person",
+    "PersonNameKey",
+    "Room",
+    "Occupancy",
+    "Phone",
+    "Vehicle",
+    "ParkingSpace",
+    "Tag",
+    "PersonTag",
+    "Staff",
+    "Territory",
+    "PersonNote",
+    "Category",
+    "SlaPolicy",
+    "Facility",
+    "FacilityCheck",
+    "FacilityCheckRecord",
+    "WorkOrder",
+    "WorkOrderHistory",
+    "WorkOrderLink",
+    "CostLine",
+    "Incident",
+    "IncidentBuilding",
+    "Call",
+    "Ring",
+    "Event",
+    "EventAttendee",
+    "Notification",
+    "ReminderDelivery",
+    "AuditLog",
+    "SavedFilter",
+    "Setting",
+    "DailyCounter",
+    "Holiday",
+    "CallList",
+    "CallListItem",
+    "CallAttempt",
+    "Script",
+    "Draft",
+    "OutboundMessage",
+    "Renovation",
+    "RenovationWorker",
+    "RenovationInspection",
+    "RenovationEvent",
+    "Handover",
+    "HandoverCommunity",
+    "Visitor",
+    "ReleasePass",
+    "KeyDeposit",
+    "KeyAuthorisation",
+    "KeyLoan",
+    "Parcel",
+    "FoundItem",
+    "HotlineOrder",
+    "PurgeRun",
+    "Lead",
+    "LeadPhone",
+    "LeadInterest",
+    "LeadEvent",
+    "LeadRule",
+    "ContractTemplate",
+    "ContractCounter",
+    "Contract",
+    "ContractEvent",
+    "KbArticle",
+    "KbKey",
+    "KbArticleOrder",
+    "KbComment",
+    "KbHelpful",
+    "KbCommentHelpful",
+    "FeeItem",
+    "FeeStandard",
+    "Bill",
+    "ReceiptCounter",
+    "Payment",
+    "Allocation",
+    "Waiver",
+    "FeeAccount",
+    "FeeExpense",
+    "SharedEntry",
+    "ArrearsContact",
+    "MeterReading",
+    "ArrearsReason",
+    "CommissionRule",
+    "CommissionStatement",
+    "CommissionLine",
+    "Invoice",
+    "FundBalance",
+    "FundRequest",
+    "FundRequestRoom",
+    "Meeting",
+    "Proposal",
+    "BallotEntry",
+    "CommitteeMember",
+    "CommitteeMeeting",
+    "Questionnaire",
+    "SurveyQuestion",
+    "Survey",
+    "SurveyHousehold",
+    "SurveyAnswer",
+    "Notice",
+    "NoticeTarget",
+    "NoticeDelivery",
+    "Activity",
+    "ActivitySignup",
+    "InspectionRoute",
+    "RouteItem",
+    "InspectionRun",
+    "RunAnswer",
+    "CustomReport",
 )
+
+
+def __getattr__(name: str) -> Any:
+    """A lazily imported domain's model, or `ALL_MODELS` (every model, in dependency
+    order: all the domains are imported)."""
+    if name == "ALL_MODELS":
+        models: tuple[type[BaseModel], ...] = tuple(
+            globals()[n] if n in globals() else __getattr__(n) for n in _ALL_NAMES)
+        globals()["ALL_MODELS"] = models
+        return models
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"data.models.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ALL_MODELS", "Community", "Building", "Entrance", "Person", "PersonNameKey", "Room",

@@ -47,3 +47,20 @@ def test_switching_language():
     assert i18n._("Owner") == "业主"
     assert i18n.in_language("Owners", "zh") == "业主"
     assert i18n.in_language("Owners", "en") == "Owners"
+
+
+def test_the_catalog_read_in_place_says_what_gettext_parsing_it_says():
+    """The zh_CN catalog is looked up in the .mo itself (not parsed whole at start): every
+    message, a message it lacks, and a plural form come out as gettext's own parser has them."""
+    import gettext
+
+    parsed = gettext.GNUTranslations(io.BytesIO(MO.read_bytes()))
+    in_place = i18n._catalog("zh_CN")
+    assert isinstance(in_place, i18n._MoTranslations)
+    for message, translation in parsed._catalog.items():  # type: ignore[attr-defined]
+        if message:
+            assert in_place.gettext(message) == translation, message
+    assert in_place.gettext("No such message, surely") == "No such message, surely"
+    assert in_place.ngettext("{n} owner", "{n} owners", 3) == parsed.ngettext("{n} owner", "{n} owners", 3)
+    assert in_place.info()["language"] == parsed.info()["language"]
+    assert in_place.plural(5) == parsed.plural(5)

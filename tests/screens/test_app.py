@@ -58,6 +58,24 @@ async def test_home_shows_the_staff_member_and_live_counts(world):
         assert "楼道灯不亮" in text and "3-2-501" in text
 
 
+async def test_the_home_screen_reads_its_counts_once_at_start(world, monkeypatch):
+    """The first push's resume used to read the counts too, while the screen was still being
+    laid out, and the read after the first paint read them again (issue 21, cold start)."""
+    from data import overview
+
+    reads: list[int] = []
+    counts = overview.home_counts
+    monkeypatch.setattr(overview, "home_counts", lambda staff_id, at=None: reads.append(staff_id) or counts(staff_id, at))
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: app.screen.query_one("#tile-new_orders").count == 2)
+        await settle(app, pilot)
+        assert len(reads) == 1
+        await pilot.press("r")  # and a refresh still reads them
+        await wait_for(pilot, lambda: len(reads) == 2)
+
+
 async def test_number_keys_open_the_list_behind_each_count(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -78,8 +78,8 @@ class ResultTable(DataTable):
     Textual (8.2.8) gives every scrollable view a new size at every layout of the screen,
     whatever changed: a letter typed in the search box lays the screen out, and the table's
     scrollbar is painted again, in a frame of its own (1.7 KB at 40 lines). Laid out with the
-    same sizes as last time, nothing is updated here; laid out with the table repainted, its
-    scrollbar is painted with it, not again on its own. The screens' CSS keeps the scrollbar
+    same sizes as last time, nothing is updated here; a scrollbar changed by a layout is
+    painted in that layout's frame, not in one of its own. The screens' CSS keeps the scrollbar
     shown (`overflow-y: scroll`): its coming with a first result laid the table out and
     painted every row twice."""
 
@@ -91,9 +91,11 @@ class ResultTable(DataTable):
             return False
         self._laid_out = seen
         resized = super()._size_updated(size, virtual_size, container_size, layout)
-        screen = self.screen
-        if self in getattr(screen, "_dirty_widgets", ()) and self.show_vertical_scrollbar:
-            # The table is painted whole in this layout, its scrollbar with it (with its new
-            # size): the scrollbar's own repaint would follow in a frame of its own.
-            self.vertical_scrollbar._repaint_required = False
+        bar = self._vertical_scrollbar
+        compositor = getattr(self.screen, "_compositor", None)
+        if bar is not None and bar._repaint_required and compositor is not None and bar in compositor.visible_widgets:
+            # Its new thumb is painted in the frame of this layout (called before it is
+            # composed), not in one of its own after it.
+            compositor._dirty_regions.add(compositor.visible_widgets[bar][0])
+            bar._repaint_required = False
         return resized

@@ -17,7 +17,7 @@ from data.i18n import N_, _
 from data.vocab import OCCUPANCY_ROLES, label
 from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
-from widgets.paint import looks
+from widgets.paint import ResultTable, looks, size_now
 from widgets.safe import plain
 
 #: Pause after the last keystroke before searching (the worker is exclusive, so a new
@@ -90,7 +90,7 @@ class OwnersScreen(DeskScreen):
             id="owner-query",
         )
         yield Label(_("Type to search."), id="owner-status", markup=False)
-        yield DataTable(id="owner-results", cursor_type="row", zebra_stripes=True)
+        yield ResultTable(id="owner-results", cursor_type="row", zebra_stripes=True)
         yield self.footer()
 
     def on_mount(self) -> None:
@@ -186,6 +186,7 @@ class OwnersScreen(DeskScreen):
                 table.clear()
                 for _key, shown in cells:
                     table.add_row(*shown)
+                size_now(table)
                 self.rows = rows
                 self._shown_cells = [looks(shown) for _key, shown in cells]
                 if self.rows:

@@ -27,7 +27,7 @@ from widgets.app_header import AppHeader
 from widgets.bindings import defined_bindings, show_in_footer
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskScreen
-from widgets.paint import looks, rewrite_rows
+from widgets.paint import ResultTable, looks, rewrite_rows, size_now
 from widgets.safe import safe_text
 
 VIEW_NAMES = tuple(queue.VIEWS)
@@ -123,7 +123,7 @@ class QueueScreen(DeskScreen):
         yield AppHeader()
         yield Label("", id="queue-tabs", markup=False)
         yield Label("", id="queue-status", markup=False)
-        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield ResultTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         # Without the palette hint: at 80 columns it would push the screen's keys off
         # (ctrl+p still opens it, and offers every action of this screen).
         yield self.footer()
@@ -220,6 +220,10 @@ class QueueScreen(DeskScreen):
             self._fill(self.page, clock_now())
 
     def _fill(self, page: QueuePage, at: dt.datetime) -> None:
+        with self.app.batch_update():  # the table, its status line and keys painted at once
+            self._fill_table(page, at)
+
+    def _fill_table(self, page: QueuePage, at: dt.datetime) -> None:
         table = self.query_one(DataTable)
         keep = self._keep_id
         cursor = table.cursor_row
@@ -258,6 +262,7 @@ class QueueScreen(DeskScreen):
     def _fill_rows(table: DataTable, shown: list[list[Text]]) -> None:
         for cells in shown:
             table.add_row(*cells)
+        size_now(table)  # laid out once, with the rows (widgets.paint.size_now)
 
     def _cells(self, row: QueueRow, at: dt.datetime) -> dict[str, Text]:
         cells = queue_cells(row, at, marked=row.id in self.marked, place=self._place(row, self.rows))

@@ -50,7 +50,8 @@ from tui.app import FrontDeskApp
 FrontDeskApp(staff, db).run()
 """
 
-KEYS = {"f2": b"\x1bOQ", "f3": b"\x1bOR", "f5": b"\x1b[15~", "escape": b"\x1b", "enter": b"\r",
+KEYS = {"f2": b"\x1bOQ", "f3": b"\x1bOR", "f4": b"\x1bOS", "f5": b"\x1b[15~", "f6": b"\x1b[17~",
+        "escape": b"\x1b", "enter": b"\r",
         "ctrl+q": b"\x11", "tab": b"\t", "down": b"\x1b[B", "up": b"\x1b[A", "pagedown": b"\x1b[6~",
         "backspace": b"\x7f", "slash": b"/"}
 
@@ -149,6 +150,7 @@ class PtyApp:
             except (OSError, subprocess.TimeoutExpired):
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=5)
+        self.read(0.1)  # what it wrote on its way out
         os.close(self.master)
 
 

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_chec
 from textual import getters
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 
 from data.errors import FrontDeskError
@@ -113,6 +115,11 @@ class DeskScreen(DeskBindings, Screen):
 
     #: The SCREENS entry (tui/app.py) this screen was opened as, if any.
     registry_name: str = ""
+
+    #: The focused widget. Textual's (8.2.8) repaints the whole screen when the focus moves
+    #: (20–31 KB over SSH at 120×40, issue 21); the widget losing the focus and the one
+    #: gaining it repaint themselves (their :focus styles), the footer its keys.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     BINDINGS = [
         Binding("j", "cursor_down", N_("Down"), show=False),

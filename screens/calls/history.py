@@ -34,7 +34,7 @@ from screens.calls.pane import (
     quarter,
     row_of,
 )
-from widgets.paint import update_label
+from widgets.paint import ResultTable, update_label
 from widgets.safe import plain
 
 #: Calls per history page.
@@ -85,7 +85,7 @@ class CallHistoryPane(CallLogPane):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="history-status", markup=False)
-        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield ResultTable(id="history-table", cursor_type="row", zebra_stripes=True)
 
     def load(self) -> None:
         self.load_history()
@@ -117,6 +117,10 @@ class CallHistoryPane(CallLogPane):
         page, query = loaded
         if not same_query(query, self._query()):
             return  # read for a filter or page left since: its successor is on the way
+        with self.app.batch_update():  # the rows and the status line painted at once
+            self._show_page(page, query)
+
+    def _show_page(self, page: Any, query: tuple[Any, Any]) -> None:
         table = self.query_one("#history-table", DataTable)
         # A refresh of the query shown keeps the cursor on its record; a new one starts on
         # its first hit.

@@ -25,7 +25,7 @@ from data.i18n import N_, _
 from data.validators import mask_phone
 from screens import call_forms as forms
 from widgets.bindings import translate_bindings
-from widgets.paint import looks
+from widgets.paint import looks, size_now
 
 if TYPE_CHECKING:
     from screens.calls.screen import CallsScreen
@@ -229,6 +229,7 @@ class CallsPane(Vertical):
             table.clear()
         for row in rows:
             table.add_row(*row)
+        size_now(table)  # laid out once, with the rows (widgets.paint.size_now)
         self._painted[id(table)] = (widths, drawn)
 
     # dialling out

@@ -2,7 +2,8 @@
 demo database writes at most 20 KB for a search refresh on the owners screen (the table
 painted once), at most 2 KB for a cursor move, nothing while idle, and nothing when another
 desk's change leaves what it shows as it was (tui/bench_bytes.py measures; `frontdesk
-bench` prints the same figures).
+bench` prints the same figures). A new result is painted once: the owners' first search and a
+queue view change stay within a search refresh, and a focus move leaves the header alone.
 
 Byte budgets, not times: each action is read until its result is on screen and the terminal
 has been quiet, so a slow machine only takes longer. A text field's cursor does not blink
@@ -67,3 +68,41 @@ def test_calls_history_refreshed_unchanged_writes_nothing(terminal):
     assert 0 < moved <= bench_bytes.BUDGETS["cursor"], f"a cursor move wrote {moved} bytes"
     assert app.idle() == 0
     assert app.after(lambda: bench_bytes.poke(db), bench_bytes.POKE_WAIT_S) == 0
+
+
+# --- each new result painted once (issue 21 item 2) -------------------------------------------
+# A table given new rows was painted, then painted again when Textual measured the rows on its
+# idle and the scrollbar came; a focus move repainted the whole screen. A screen at 120×40 is
+# 20–31 KB: a result painted twice is over the 20 KB of a search refresh.
+
+
+def test_owners_first_search_paints_the_results_once(terminal):
+    app, _db = terminal
+    app.measure("f2", until=i18n._("Type to search."))
+    first = app.measure("王", until="王", count=20)  # an empty table filled with a page of 王…
+    assert first <= bench_bytes.BUDGETS["refresh"], f"the first search wrote {first} bytes"
+
+
+def test_moving_into_the_results_leaves_the_rest_of_the_screen_alone(terminal):
+    app, _db = terminal
+    app.measure("f2", until=i18n._("Type to search."))
+    app.measure("李", until="李", count=20)
+    # ↓ to the results: the table takes its focused look (every row) and the footer its keys;
+    # the header, which nothing changed, is not written again (a whole screen was 24.5 KB).
+    moved = app.measure("down")
+    written = bench_bytes.screen_text(bytes(app.output[-moved:]))
+    assert i18n._("FrontDesk") not in written, "a focus move repainted the header"
+    assert moved <= bench_bytes.BUDGETS["refresh"] + 2_000, f"a focus move wrote {moved} bytes"
+    assert app.measure("down") <= bench_bytes.BUDGETS["cursor"]  # nothing held for the next key
+
+
+def test_queue_view_change_paints_the_table_once(terminal):
+    app, _db = terminal
+    from data import queue
+
+    first, last = list(queue.VIEWS)[0], list(queue.VIEWS)[-1]
+    app.measure("f3", until=bench_bytes._queue_status(first))
+    # Another view, another page of rows (and the scrollbar's thumb with them).
+    changed = app.measure(str(len(queue.VIEWS)), until=bench_bytes._queue_status(last))
+    assert changed <= bench_bytes.BUDGETS["refresh"], f"a view change wrote {changed} bytes"
+

@@ -13,11 +13,7 @@ import datetime as dt
 import getpass
 import os
 import re
-import select
 import shutil
-import signal
-import struct
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,6 +37,7 @@ from data.models import (
 from data.people import PersonInput
 from tests import factories
 from tests.conftest import mark_test_database
+from tui import bench_bytes
 
 termios = pytest.importorskip("termios", reason="no POSIX terminals on this platform")
 fcntl = pytest.importorskip("fcntl", reason="no POSIX terminals on this platform")
@@ -67,8 +64,7 @@ def stored(pieces: tuple[str, ...]) -> tuple[str, ...]:
     return (" ".join(pieces), *pieces)
 
 
-KEYS = {"f2": b"\x1bOQ", "f3": b"\x1bOR", "f4": b"\x1bOS", "f5": b"\x1b[15~", "f6": b"\x1b[17~",
-        "escape": b"\x1b", "enter": b"\r", "ctrl+q": b"\x11", "tab": b"\t", "down": b"\x1b[B"}
+KEYS = bench_bytes.KEYS
 
 
 def _pty_available() -> str | None:
@@ -148,51 +144,23 @@ def frontdesk(db: Path) -> list[str]:
     return [exe, "--db", str(db), "--lang", "en"]
 
 
-class Terminal:
-    """The app running in a pseudo-terminal of COLUMNS × LINES, and what it wrote."""
+class Terminal(bench_bytes.PtyApp):
+    """The app running in a pseudo-terminal of COLUMNS × LINES (the bench's harness,
+    tui/bench_bytes.py), and what it shows (a pyte screen)."""
 
     def __init__(self, argv: list[str], home: Path) -> None:
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "HOME": str(home),
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_STATE_HOME": str(home / "state"),
-            "TERM": "xterm-256color",
-            "COLORTERM": "truecolor",
-            "COLUMNS": str(COLUMNS),
-            "LINES": str(LINES),
-            "LANG": "C.UTF-8",
-            "FRONTDESK_NOW": NOW,
-            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-        }
-        self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
-        self.process = subprocess.Popen(
-            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-            close_fds=True,
-        )
-        os.close(slave)
-        self.output = bytearray()
+        env = bench_bytes.app_env(home, COLUMNS, LINES) | {"FRONTDESK_NOW": NOW}
         self.screen = pyte.Screen(COLUMNS, LINES)
         self.stream = pyte.ByteStream(self.screen)
+        super().__init__(argv, env, COLUMNS, LINES)
 
-    def read(self, seconds: float = 0.05) -> None:
-        """Take what the app wrote within `seconds`."""
-        deadline = time.monotonic() + seconds
-        while True:
-            left = deadline - time.monotonic()
-            ready, _w, _x = select.select([self.master], [], [], max(left, 0))
-            if not ready:
-                return
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:  # the app has gone: the pty's other end is closed
-                return
-            if not chunk:
-                return
-            self.output += chunk
-            self.stream.feed(chunk)
+    def read(self, seconds: float = 0.05) -> int:
+        """Take what the app wrote within `seconds` (onto the screen too)."""
+        start = len(self.output)
+        taken = super().read(seconds)
+        if taken:
+            self.stream.feed(bytes(self.output[start:]))
+        return taken
 
     def text(self) -> str:
         return "\n".join(self.screen.display)
@@ -223,17 +191,6 @@ class Terminal:
             os.write(self.master, KEYS.get(key, key.encode()))
             # A lone ESC is the escape key only if nothing follows it at once (else alt+key).
             self.read(0.25 if key == "escape" else 0.05)
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.write(self.master, KEYS["ctrl+q"])
-                self.process.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self.read(0.1)
-        os.close(self.master)
 
 
 def _osc(output: bytes) -> set[bytes]:

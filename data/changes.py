@@ -2,96 +2,40 @@
 session commits, without re-querying everything on a timer.
 
 - SQLite: `PRAGMA data_version` changes whenever another connection commits.
-- PostgreSQL: a statement-level trigger on every table sends `pg_notify` on the channel
-  `frontdesk_changes` with the schema name; each session LISTENs on its own connection
-  and counts what arrives (`PgListener`). The payload is the schema alone, not the table:
-  PostgreSQL folds identical notifications of one transaction into one, so a transaction
-  queues one notification however many tables and statements it touched (a new work order
-  wrote three tables). The commit still takes PostgreSQL's notify-queue lock; measured on
-  the soak, that cost less than a quarter of the create p99.
+- PostgreSQL: the server's current snapshot (`pg_current_snapshot()`, read on this thread's
+  own connection). A transaction that writes gets a transaction id; until it commits it is
+  in the snapshot's in-progress list or at or above its xmax, and its commit takes it out
+  of the list or moves xmax past it. So a look after any commit differs from every look
+  before it (nothing committed since a look: the same snapshot), and the commit itself
+  does nothing for it — no trigger, no NOTIFY (whose queue lock every notifying commit
+  held: issue 21 item 4), no counter row. Reads get no transaction id and move nothing.
+
+  It is the whole server's: a write to another database or schema, or to the audit trail
+  alone, also moves it (a refresh that shows nothing new: since issue 21 it draws nothing,
+  it costs the screen's queries).
 """
 
 from __future__ import annotations
 
 from data.db import db, is_sqlite
 
-CHANNEL = "frontdesk_changes"
-#: Tables whose changes nobody watches on screen.
-QUIET_TABLES = ("audit_log", "migratehistory", "schema_migration", "daily_counter")
 
-_PG_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION fd_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('{CHANNEL}', current_schema());
-  RETURN NULL;
-END $$;
-"""
-
-
-def install_postgres() -> None:
-    """(Re)create the notify trigger on every FrontDesk table of the current schema."""
-    tables = [name for (name,) in db.execute_sql(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-        "AND table_type = 'BASE TABLE'") if name not in QUIET_TABLES]
-    db.execute_sql(_PG_FUNCTION)
-    for table in tables:
-        db.execute_sql(f'DROP TRIGGER IF EXISTS fd_changed ON "{table}"')
-        db.execute_sql(f'CREATE TRIGGER fd_changed AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
-                       "FOR EACH STATEMENT EXECUTE FUNCTION fd_changed()")
-
-
-class PgListener:
-    """A connection of its own that LISTENs; `poll()` counts the notifications for this
-    schema that arrived since the last call (non-blocking)."""
-
-    def __init__(self) -> None:
-        import psycopg2
-        import psycopg2.extensions
-
-        real = db.obj
-        self.conn = psycopg2.connect(dbname=real.database, **real.connect_params)
-        self.conn.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
-        with self.conn.cursor() as cur:
-            cur.execute("SELECT current_schema()")
-            (self.schema,) = cur.fetchone()
-            cur.execute(f"LISTEN {CHANNEL}")
-        self.count = 0
-        self.target = real
-
-    def poll(self) -> int:
-        self.conn.poll()
-        mine = [n for n in self.conn.notifies if n.payload.split(" ", 1)[0] == self.schema]
-        self.conn.notifies.clear()
-        self.count += len(mine)
-        return self.count
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-_listener: PgListener | None = None
-
-
-def pg_token() -> tuple[str, int] | None:
-    """How many changes this session has heard of (PostgreSQL); None when it cannot listen
-    (the caller then falls back to refreshing on a slow timer)."""
-    global _listener
-    import psycopg2
+def pg_token() -> tuple[str, str] | None:
+    """The server's current snapshot (PostgreSQL), read on this thread's connection; None
+    when the server cannot be asked (the caller then refreshes on a slow timer)."""
+    from peewee import DatabaseError, InterfaceError
 
     try:
-        if _listener is None or _listener.target is not db.obj:
-            if _listener is not None:
-                _listener.close()
-            _listener = PgListener()
-        return ("pg", _listener.poll())
-    except psycopg2.Error:
-        _listener = None  # the server went away: listen again on the next poll
+        (snapshot,) = db.execute_sql("SELECT pg_current_snapshot()::text").fetchone()
+    except (DatabaseError, InterfaceError):
         return None
+    return ("pg", snapshot)
 
 
 def change_token() -> object | None:
-    """A value that changes whenever another connection commits, for cheap polling:
-    SQLite's data_version, PostgreSQL's LISTEN/NOTIFY count (`pg_token`)."""
+    """A value that changes whenever a connection commits, for cheap polling, safe in any
+    thread: SQLite's data_version (another connection's commits) and this connection's
+    own changes, PostgreSQL's current snapshot (`pg_token`)."""
     if not is_sqlite():
         return pg_token()
     conn = db.connection()

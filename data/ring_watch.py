@@ -92,12 +92,12 @@ def rings_for(staff_id: int, after: int, also: frozenset[int] | set[int] = froze
 
 
 def connection_token() -> object | None:
-    """What changes when another connection commits, read on this thread's own connection
-    (safe in any thread): SQLite's data_version; None on PostgreSQL, whose change count
-    (data.changes) lives on a LISTEN connection the session's other poll owns — there the
-    ring table is read at every look, one index probe."""
+    """What changes when a connection commits, read on this thread's own connection (safe
+    in any thread): SQLite's data_version, PostgreSQL's current snapshot (data.changes)."""
     if not is_sqlite():
-        return None
+        from data.changes import pg_token
+
+        return pg_token()
     (version,) = db.connection().execute("PRAGMA data_version").fetchone()
     return version
 
@@ -105,10 +105,10 @@ def connection_token() -> object | None:
 class RingWatch:
     """What a session polls every RING_POLL_S for its staff member's rings. It reads the
     ring table only when `token` says the database changed since its last look: the
-    session passes data.changes.change_token (SQLite's data_version, PostgreSQL's NOTIFY
-    count, on the connections its change poll already uses); the default,
-    `connection_token`, is safe in any thread (the bench's). Thirty idle sessions cost
-    thirty pragma reads four times a second. `poll` hands back a ring once when it is new
+    session passes data.changes.change_token (SQLite's data_version, PostgreSQL's current
+    snapshot, on the connection its change poll already uses); the default,
+    `connection_token`, is safe in any thread too (the bench's). Thirty idle sessions cost
+    thirty pragma reads (PostgreSQL: thirty one-row SELECTs) four times a second. `poll` hands back a ring once when it is new
     and again only when it changed (ended, logged, its recording came)."""
 
     def __init__(self, staff_id: int, token: Callable[[], object | None] = connection_token) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data import clock
-from data.db import db, is_sqlite
+from data.db import db
 from data.errors import FrontDeskError
 from data.i18n import _
 from data.migrations import HISTORY_TABLE, MIGRATIONS_DIR, shipped
@@ -87,10 +87,6 @@ def migrate(*, backed_up: Callable[[Path], None] | None = None) -> list[str]:
 
     applied = _runner().up()
     install()  # the audit triggers see the migrated tables
-    if not is_sqlite():
-        from data.changes import install_postgres
-
-        install_postgres()  # live updates: LISTEN/NOTIFY
     ensure_reference_data()
     return applied
 

@@ -381,10 +381,16 @@ def _occupants(room_ids: list[int], exact_ids: set[int], cap: int, pool: _Pool) 
 
 
 def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None = None,
-           staff_id: int | None = None) -> SearchResult:
+           staff_id: int | None = None, shown: frozenset[int] | None = None) -> SearchResult:
     """Find people by whatever the clerk typed, as the acting account (`staff_id`, else
     data.access's current one) may: see the module docstring for the forms and the rules
-    on numbers. A query the account may not run comes back with `refused` set."""
+    on numbers. A query the account may not run comes back with `refused` set.
+
+    `shown`: the refresh of a search whose hits (these people) are on screen already
+    (another session committed something): a whole number is not counted again, and of a
+    longer tail's hits only people not shown yet are recorded — a record is a commit,
+    which would refresh the screen once more. Never for a refused search: `shown` skips
+    the count that refuses."""
     limit = max(1, min(limit, MAX_LIMIT))
     reveal = False
     text = " ".join(fold_width(query or "").split())
@@ -436,7 +442,7 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
                     role=gate.role_label)
             else:
                 result.refused = gate.check(digits, whole=is_whole_phone(digits) or not phone,
-                                            phone=phone, id_tail=by_id)
+                                            phone=phone, id_tail=by_id, count=shown is None)
             if result.refused:
                 return result
             if phone:
@@ -454,7 +460,7 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
                 role=gate.role_label)
             return result
         result.refused = gate.check(lowered, whole=len(lowered) == ID_LENGTH, phone=False,
-                                    id_tail=True)
+                                    id_tail=True, count=shown is None)
         if result.refused:
             return result
         understood.append("id_number")
@@ -476,7 +482,7 @@ def search(query: str, *, limit: int = DEFAULT_LIMIT, community_id: int | None =
     result.hits, beyond = _rank(candidates, limit)
     result.more = candidates.more or beyond
     if reveal:
-        _record_reveals(result.hits, staff_id)
+        _record_reveals([h for h in result.hits if shown is None or h.id not in shown], staff_id)
     return result
 
 

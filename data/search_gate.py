@@ -43,12 +43,14 @@ class NumberGate:
 
         return label(STAFF_ROLES, self.actor.role) if self.actor else ""
 
-    def check(self, typed: str, *, whole: bool, phone: bool, id_tail: bool) -> str:
-        """Empty when the query may run (a whole number is counted), else why not."""
+    def check(self, typed: str, *, whole: bool, phone: bool, id_tail: bool,
+              count: bool = True) -> str:
+        """Empty when the query may run (a whole number is counted, unless not `count`: the
+        same search again), else why not."""
         if self.actor is None:
             return ""
         if whole:
-            return count_whole_search(self.actor.id)
+            return count_whole_search(self.actor.id) if count else ""
         if len(typed) <= FREE_TAIL:
             return ""
         if (phone and not self.may_reveal_phones) or (id_tail and not phone and not self.may_see_ids):

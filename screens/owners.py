@@ -105,7 +105,13 @@ class OwnersScreen(DeskScreen):
         query = self.query_one(Input).value
         if held_number(query) and query != self.shown_query:
             return  # a part of a number not sent yet
-        self.run_search(query, debounce=False)
+        # The hits on screen again: a number search is not counted, nor a person shown
+        # already recorded, twice (the record would be a commit, refreshing the screen at
+        # the next poll, and so on). A refused search is asked again as a new one.
+        shown = None
+        if query == self.shown_query and self.result is not None and not self.result.refused:
+            shown = frozenset(hit.id for hit in self.result.hits)
+        self.run_search(query, debounce=False, shown=shown)
 
     # --- searching --------------------------------------------------------------------------
 
@@ -152,8 +158,10 @@ class OwnersScreen(DeskScreen):
             self.run_search(self.query_one(Input).value, debounce=False)
 
     @work(thread=True, exclusive=True, group="owner-search", exit_on_error=False)
-    def run_search(self, query: str, debounce: bool = True) -> None:
-        """Debounce, then search in a worker thread and post OwnersFound."""
+    def run_search(self, query: str, debounce: bool = True,
+                   shown: frozenset[int] | None = None) -> None:
+        """Debounce, then search in a worker thread and post OwnersFound (`shown`: the
+        refresh of the search on screen, data.search.search)."""
         from textual.worker import get_current_worker
 
         if debounce:
@@ -161,7 +169,7 @@ class OwnersScreen(DeskScreen):
             if get_current_worker().is_cancelled:
                 return
         community = self.app.staff.community_id if self.only_my_community else None
-        result = owner_search.search(query, limit=self.page(), community_id=community)
+        result = owner_search.search(query, limit=self.page(), community_id=community, shown=shown)
         if not get_current_worker().is_cancelled:
             self.post_message(self.OwnersFound(query, result))
 

@@ -248,7 +248,7 @@ SWEEP_SECONDS = 60.0
 
 #: How often the app asks the database whether anything changed (cheap on SQLite).
 POLL_SECONDS = 2.0
-#: Without cheap change detection (PostgreSQL, until LISTEN/NOTIFY), refresh this often.
+#: Without cheap change detection (the server cannot be asked), refresh this often.
 SLOW_REFRESH_SECONDS = 30.0
 
 #: New notifications shown as toasts one by one; beyond this, one "and N more" toast.

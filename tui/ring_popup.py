@@ -4,7 +4,7 @@ timer running, within about a second.
 
 A look of its own every RING_POLL_S (a quarter second), not the app's regular change poll
 (every two seconds): the same cheap change token (data.changes: SQLite's data_version,
-PostgreSQL's NOTIFY count), and one indexed query only when the database changed
+PostgreSQL's current snapshot), and one indexed query only when the database changed
 (data.ring_watch). It runs on the app's thread — a thread of its own would have to take
 Python's lock from the app's at every look, and on a busy host each hand-over delays the
 keys — and it does not look while the clerk is typing (a key in the last KEYS_QUIET_S):

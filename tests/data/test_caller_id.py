@@ -270,7 +270,7 @@ def test_the_ring_bench_rings_the_first_desk_clerk_with_an_extension(phone):
 
 def test_the_watcher_sees_a_ring_committed_on_another_connection(phone):
     """As the session's timer polls it: nothing to read until another connection commits
-    (SQLite's data_version, PostgreSQL's NOTIFY), then the ring."""
+    (SQLite's data_version, PostgreSQL's snapshot), then the ring."""
     import threading
     import time
 

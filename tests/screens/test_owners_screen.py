@@ -231,3 +231,74 @@ async def test_a_search_loads_the_rows_the_table_shows_and_more_when_taller(worl
         taller = table.row_count
         assert shown < taller < 60 and f"{taller}+" in screen_text(app)
         assert taller >= table.scrollable_content_region.height - 1  # the table is full
+
+
+@pytest.fixture
+def world_both(db_url, monkeypatch):
+    """The owner of 3-2-501, on both databases."""
+    monkeypatch.setenv("FRONTDESK_NOW", "2026-11-27 10:00")
+    open_database(db_url)
+    comm = f.community("锦绣花园")
+    f.staff("desk1", "李娜")
+    room = people.ensure_room(comm.id, "3-2-501")
+    pid = people.create_person(PersonInput(name="张晓明", phones=["13800138000"]))
+    people.move_in(pid, room, "owner", dt.date(2019, 5, 1))
+    other = people.create_person(PersonInput(name="王芳", phones=["13700138000"]))
+    people.move_in(other, people.ensure_room(comm.id, "3-2-502"), "owner", dt.date(2020, 5, 1))
+    yield pid
+    close_database()
+
+
+@pytest.mark.parametrize("query", ["13800138000", "38000"], ids=["whole", "longer-tail"])
+async def test_a_number_search_left_open_is_recorded_once(world_both, query):
+    """A search by a whole number (counted, 30 a minute at most) or a longer tail (a reveal)
+    is recorded when it is typed; the screen's refreshes show the same hits without
+    recording it again — so a refresh never starts the next one (the record is a commit the
+    change poll sees) and a screen left open is not refused a minute later."""
+    from data.models import AuditLog
+
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_owners(app, pilot, query)
+        if query == "38000":
+            await pilot.press("enter")  # a longer tail is sent by enter (two hits: no card)
+        await settle(app, pilot, 0.2)
+        assert isinstance(app.screen, OwnersScreen)
+        assert "张晓明" in screen_text(app)
+        recorded = AuditLog.select().where(AuditLog.action.in_(["search", "reveal"])).count()
+        assert recorded >= 1
+        for _poll in range(4):
+            app._poll_changes()
+            await settle(app, pilot, 0.1)
+        assert AuditLog.select().where(AuditLog.action.in_(["search", "reveal"])).count() == recorded
+        assert "张晓明" in screen_text(app)
+        if query == "38000":  # someone new matching the tail: recorded when first shown
+            newcomer = people.create_person(PersonInput(name="赵敏", phones=["13600138000"]))
+            app._poll_changes()
+            await wait_for(pilot, lambda: "赵敏" in screen_text(app))
+            reveals = AuditLog.select().where(AuditLog.action == "reveal")
+            assert reveals.count() == recorded + 1
+            assert reveals.order_by(AuditLog.id.desc()).get().entity_id == newcomer
+
+
+async def test_a_refused_number_search_stays_refused_when_the_screen_refreshes(world_both):
+    """Beyond 30 whole-number searches a minute the search is refused; a refresh of the
+    screen asks again as a new search (counted, refused), never shows the hits."""
+    from data import audit
+    from data.db import transaction
+    from data.models import Staff
+    from data.search_gate import WHOLE_SEARCHES_PER_MINUTE
+
+    desk1 = Staff.get(Staff.login == "desk1").id
+    with transaction():
+        for _n in range(WHOLE_SEARCHES_PER_MINUTE):
+            audit.record("search", "person", 0, "number", staff_id=desk1)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_owners(app, pilot, "13800138000")
+        assert "张晓明" not in screen_text(app)
+        app._poll_changes()
+        await settle(app, pilot, 0.2)
+        assert isinstance(app.screen, OwnersScreen)
+        assert "张晓明" not in screen_text(app)
+        assert app.screen.result is not None and app.screen.result.refused

@@ -1,6 +1,6 @@
 """Live registers (issue 16, the clerk's walk-through): an open register tab, and the room
 card's register lines, show what another session wrote — within the app's own change poll
-(SQLite's data_version, PostgreSQL's LISTEN/NOTIFY), the cursor kept on its record — on
+(SQLite's data_version, PostgreSQL's current snapshot), the cursor kept on its record — on
 both databases. The other session is a thread with a connection of its own, writing
 through data/ as another clerk."""
 

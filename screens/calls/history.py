@@ -191,8 +191,8 @@ class CallHistoryPane(CallLogPane):
                 self._schedule(call)
             elif what == "dial":
                 self.run_dial(call.number, call.person or "")
-            elif what == "reveal" and self.toggle_reveal(call):
-                self.open_call()  # the details again, the number as it is now shown
+            elif what == "reveal":  # the details again, the number as it is now shown
+                self.toggle_reveal(call, self.open_call)
 
         self.app.push_screen(forms.CallDetailsModal(call, revealed=call.id in self.revealed), chosen)
 

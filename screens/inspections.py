@@ -28,7 +28,6 @@ from data.errors import FrontDeskError
 from data.facilities import ItemView, RunView, Slot
 from data.i18n import N_, _
 from data.vocab import label
-from data.waits import WriteCancelled
 from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
 from widgets.safe import plain
@@ -225,17 +224,18 @@ class InspectionsScreen(DeskScreen):
                              else fac.start_run(slot.route_id, me, occurrence=slot.start)), self._walk)
 
     def _write(self, write: Callable[[], Any], done: Callable[[Any], object],
-               refused: Callable[[FrontDeskError], object] | None = None) -> None:
+               not_done: Callable[[], object] | None = None) -> None:
         """Every write of the walk runs in a worker (DeskScreen.run_write, the group the
         typed-ahead keys wait for): behind another desk it says so after a few seconds and
-        esc gives it up, the item staying as it was (a typed reading back in its box)."""
-        def not_stored(exc: FrontDeskError) -> None:
-            self.notify(exc.message, severity="warning" if isinstance(exc, WriteCancelled) else "error",
-                        markup=False)
-            if refused is not None:
-                refused(exc)
+        esc gives it up; refused or given up, `not_done()` shows the item as it was (a typed
+        reading back in its box)."""
+        def refused(exc: FrontDeskError) -> None:
+            self.notify(exc.message, severity="error", markup=False)
+            if not_done is not None:
+                not_done()
 
-        self.run_write(write, done=done, refused=not_stored, stays=True, group="inspections-write")
+        self.run_write(write, done=done, refused=refused, cancelled=not_done, stays=True,
+                       group="inspections-write")
 
     def _error(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
@@ -413,7 +413,7 @@ class InspectionsScreen(DeskScreen):
             answer = fac.record_answer(run_id, item.id, me, ok=ok, reading=reading, note=note)
             return fac.get_run(run_id, me), bool(answer.ok), answer.work_order
 
-        def refused(_exc: FrontDeskError) -> None:
+        def not_done() -> None:
             if self.item is item:
                 self._show()
                 if typed and self.typing:
@@ -421,7 +421,7 @@ class InspectionsScreen(DeskScreen):
                     box.value = typed
                     box.cursor_position = len(typed)
 
-        self._write(store, lambda got: self._answered(got[0], item, got[1], got[2]), refused)
+        self._write(store, lambda got: self._answered(got[0], item, got[1], got[2]), not_done)
 
     def _answered(self, view: RunView, item: ItemView, ok: bool, order: str) -> None:
         self.run = view
@@ -461,7 +461,7 @@ class InspectionsScreen(DeskScreen):
             order = fac.open_work_order(run_id, item_id, me)
             return fac.get_run(run_id, me), order.number
 
-        self._write(store, lambda got: self._ordered(got[0], got[1]), lambda _exc: self._show())
+        self._write(store, lambda got: self._ordered(got[0], got[1]), self._show)
 
     def _ordered(self, view: RunView, number: str) -> None:
         self.run = view

@@ -16,10 +16,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from data import surveys as sv
-from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.vocab import label
-from data.waits import WriteCancelled
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskModal
 from widgets.safe import plain
@@ -190,11 +188,7 @@ class SurveyPhoneModal(DeskModal[int | None]):
         the store up, the answers staying as given (F10 stores them again)."""
         item_id, staff_id, answers, note = self.item_id, self.app.staff.id, dict(self.answers), self.note
         self.run_write(lambda: sv.answer_by_phone(item_id, staff_id, answers, note), done=self.dismiss,
-                       refused=self._not_stored, stays=True)
-
-    def _not_stored(self, exc: FrontDeskError) -> None:
-        self.notify(exc.message, severity="warning" if isinstance(exc, WriteCancelled) else "error",
-                    markup=False)
+                       cancelled=self._show, stays=True)
 
     def action_cancel(self) -> None:
         if self.give_up_write():  # the answers stay; esc again goes back

@@ -121,8 +121,8 @@ class DeskWrites:
 
     A write started with `stays=True` is one whose input is still on screen to be kept (a
     modal's answers, a typed reading): escape gives up the write, not the screen
-    (`give_up_write`, asked by DeskModal's and the app's escape), and `refused` then gets
-    WriteCancelled to put the input back; by default the clerk is told nothing was saved."""
+    (`give_up_write`, asked by the modal's and the app's escape): the clerk is told nothing
+    was saved and `cancelled()` puts the input back."""
 
     _desk_write: PendingWrite | None = None
     _desk_write_stays = False
@@ -134,12 +134,14 @@ class DeskWrites:
 
     def run_write(self, write: Callable[[], Any], *, done: Callable[[Any], object] | None = None,
                   refused: Callable[[FrontDeskError], object] | None = None,
+                  cancelled: Callable[[], object] | None = None,
                   stays: bool = False, group: str = "write") -> bool:
         """Run `write()` (data/ calls only) in a thread worker (widgets.saving): behind another
         desk's transaction the widget keeps taking keys and says so after a few seconds;
         leaving the screen (escape) gives the write up, nothing written — or, with `stays`,
         escape gives up only the write. Then, on the app's thread, `done(result)` — or
-        `refused(error)`, by default the data layer's message as an error. One write at a
+        `refused(error)`, by default the data layer's message as an error; given up, the
+        clerk is told nothing was saved, then `cancelled()` (to put input back). One write at a
         time: while one is on its way, another is not started (False) and the clerk is told
         the widget still waits."""
         widget: Any = self
@@ -154,11 +156,13 @@ class DeskWrites:
             return False
 
         def refused_now(exc: FrontDeskError) -> None:
-            if refused is not None:
-                refused(exc)
-            elif isinstance(exc, WriteCancelled):
+            if isinstance(exc, WriteCancelled):
                 widget.notify(_("Not saved: you cancelled while waiting for another desk."),
                               severity="warning", markup=False)
+                if cancelled is not None:
+                    cancelled()
+            elif refused is not None:
+                refused(exc)
             else:
                 widget.notify(exc.message, severity="error", markup=False)
 
@@ -173,8 +177,8 @@ class DeskWrites:
 
     @property
     def write_waits(self) -> bool:
-        """The write on its way was said to wait for another desk: keys typed ahead no
-        longer wait for it (tui.typeahead), escape must get through."""
+        """The write on its way was said to wait for another desk: escape skips the line of
+        keys typed ahead (tui.typeahead) to give it up."""
         return self.writing and self._desk_write is not None and self._desk_write.noticed
 
     def give_up_write(self) -> bool:

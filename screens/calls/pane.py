@@ -131,7 +131,7 @@ class RevealedNumbers:
 
 
 
-class CallsPane(Vertical):
+class CallsPane(DeskWrites, Vertical):
     """One mode of the calls screen. Its keys come after the tabs' keys (see TAB_BINDINGS);
     letters and digits are off while the focus is in a text field."""
 
@@ -277,7 +277,7 @@ def quarter(at: dt.datetime) -> dt.datetime:
     return at + dt.timedelta(minutes=-at.minute % 15)
 
 
-class CallLogPane(DeskWrites, CallsPane):
+class CallLogPane(CallsPane):
     """A pane of logged calls in a table (history, callbacks): their numbers masked
     unless `r` revealed them (RevealedNumbers, shared by the screen's panes)."""
 

@@ -250,13 +250,10 @@ class VisitorsTab(RegisterTab):
             elif what == "confirmed":
                 self.write(lambda: reg.confirm_visit(view.id, self.app.staff.id),
                            lambda done: _("Visit confirmed by {name}.").format(name=done.confirmed_name))
-            elif what == "reveal":
-                try:
-                    shown = reg.reveal_visitors([view.id], self.app.staff.id).get(view.id)
-                except FrontDeskError as exc:
-                    self.refused(exc)
-                    return
-                self.open_record(view, shown)
+            elif what == "reveal":  # recorded: a write (run_write), then the visit again
+                staff_id = self.app.staff.id
+                self.run_write(lambda: reg.reveal_visitors([view.id], staff_id),
+                               lambda shown: self.open_record(view, shown.get(view.id)))
 
         self.app.push_screen(VisitorModal(view, revealed), chosen)
 

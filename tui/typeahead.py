@@ -116,8 +116,6 @@ class TypeAhead(App):
         waits_for = getattr(screen, "TYPEAHEAD_WAITS_FOR", ())
         if not waits_for:  # the screen's keys act on what these workers are reading
             return 0
-        if getattr(screen, "write_waits", False):  # a write waits for another desk: the keys
-            return 0  # go on (escape gives it up), as they do on every other screen
         return sum(1 for worker in self.workers if worker.node is screen
                    and worker.group in waits_for and not worker.is_finished)
 

@@ -108,3 +108,16 @@ def cancellable(wait: WriteWait) -> Iterator[WriteWait]:
         yield wait
     finally:
         _local.wait = previous
+
+
+@contextlib.contextmanager
+def past_cancelling() -> Iterator[None]:
+    """A write of several transactions whose first has committed (a notice published, its
+    messages going out): what follows in the block goes on to the end even if the clerk
+    cancels now — a half-done write would be worse than a late one."""
+    previous = current_wait()
+    _local.wait = None
+    try:
+        yield
+    finally:
+        _local.wait = previous

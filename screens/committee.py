@@ -203,11 +203,6 @@ class MinutesModal(DeskModal[bool]):
         Binding("escape", "cancel", N_("Cancel")),
     ]
 
-    class Refused(Message):
-        def __init__(self, message: str) -> None:
-            super().__init__()
-            self.message = message
-
     def __init__(self, row: mt.CommitteeMeetingRow, staff_id: int | None) -> None:
         super().__init__()
         self.row = row
@@ -234,26 +229,28 @@ class MinutesModal(DeskModal[bool]):
         return self.is_mounted and self.query_one("#minutes", TextArea).text != self.row.minutes
 
     def action_save(self) -> None:
+        """In a worker (DeskWrites.run_write): behind another desk it says so, and esc gives
+        the save up, the minutes staying as typed."""
         if self.saving:
             return
         self.saving = True
         self.query_one("#minutes-message", Label).update(_("Saving…"))
-        self._save(self.query_one("#minutes", TextArea).text)
+        meeting_id, text, staff_id = self.row.id, self.query_one("#minutes", TextArea).text, self.staff_id
 
-    @work(thread=True, exclusive=True, group="committee-minutes", exit_on_error=False)
-    def _save(self, text: str) -> None:
-        try:
-            mt.save_minutes(self.row.id, text, staff_id=self.staff_id)
-        except FrontDeskError as exc:
-            self.post_message(self.Refused(exc.message))
-            return
-        self.app.call_from_thread(self.dismiss, True)
+        def refused(exc: FrontDeskError) -> None:
+            self.saving = False
+            self.query_one("#minutes-message", Label).update(plain(exc.message, style="bold red"))
 
-    def on_minutes_modal_refused(self, message: Refused) -> None:
-        self.saving = False
-        self.query_one("#minutes-message", Label).update(plain(message.message, style="bold red"))
+        def given_up() -> None:
+            self.saving = False
+            self.query_one("#minutes-message", Label).update("")
+
+        self.run_write(lambda: mt.save_minutes(meeting_id, text, staff_id=staff_id),
+                       done=lambda _result: self.dismiss(True), refused=refused, cancelled=given_up, stays=True)
 
     def action_cancel(self) -> None:
+        if self.give_up_write():  # the save waits for another desk: given up, the text stays
+            return
         if not self.is_dirty:
             self.dismiss(False)
             return

@@ -19,7 +19,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Input
 
 from data import access
@@ -383,12 +382,12 @@ class ContractsScreen(DeskScreen):
 # --- from the work-order screen -------------------------------------------------------------------
 
 
-def quote_order(screen: Screen, order_id: int) -> None:
+def quote_order(screen: DeskScreen, order_id: int) -> None:
     """The work-order screen's `q`: a paid-repair quote (有偿维修报价单) from the order's
     owner-paid cost lines, generated into the export folder at once; the path is shown.
     When the order has a quote already, `q` asks first: open the last one, or make a new
     version from the costs as they are now."""
-    app: DeskApp = screen.app  # type: ignore[assignment]
+    app: DeskApp = screen.app
 
     def run() -> None:
         try:
@@ -399,12 +398,12 @@ def quote_order(screen: Screen, order_id: int) -> None:
         if made:
             app.call_from_thread(_ask_quote, screen, order_id, made)
         else:
-            _make_quote(screen, order_id)
+            app.call_from_thread(_make_quote, screen, order_id)
 
     screen.run_worker(run, thread=True, group="quote", exit_on_error=False)
 
 
-def _ask_quote(screen: Screen, order_id: int, made: list[ct.ContractRow]) -> None:
+def _ask_quote(screen: DeskScreen, order_id: int, made: list[ct.ContractRow]) -> None:
     """The order has quotes already: open the last one, or make a new version."""
     from widgets.picker import PickerModal, PickRow
 
@@ -421,51 +420,50 @@ def _ask_quote(screen: Screen, order_id: int, made: list[ct.ContractRow]) -> Non
         if what == "open":
             open_quote(screen, last.id)
         elif what == "new":
-            screen.run_worker(lambda: _make_quote(screen, order_id), thread=True, group="quote",
-                              exit_on_error=False)
+            _make_quote(screen, order_id)
 
     title = _("This order has {count} quote(s) already").format(count=len(made))
     screen.app.push_screen(PickerModal(title, [("", None)], rows), chosen)
 
 
-def _make_quote(screen: Screen, order_id: int) -> None:
-    """Make and render a new quote (in a worker thread); the path is shown."""
-    app: DeskApp = screen.app  # type: ignore[assignment]
-    try:
-        view = ct.create_quote(order_id, app.staff.id)
-        result = ct.render_contract(view.id, app.staff.id)
-    except FrontDeskError as exc:
-        app.call_from_thread(screen.notify, exc.message, severity="error", markup=False, timeout=10)
-        return
-    app.call_from_thread(
-        screen.notify, _("Quote {number}: {amount} yuan. Wrote {path}").format(
-            number=view.number, amount=ct.money(view.amount), path=result.path),
-        markup=False, timeout=15)
-    app.call_from_thread(getattr(screen, "refresh_data", lambda: None))
+def _make_quote(screen: DeskScreen, order_id: int) -> None:
+    """Make and render a new quote, in a worker (DeskScreen.run_write: behind another desk
+    it says so, leaving gives it up); the path is shown."""
+    staff_id = screen.app.staff.id
+
+    def make() -> tuple[ct.ContractView, Any]:
+        view = ct.create_quote(order_id, staff_id)
+        return view, ct.render_contract(view.id, staff_id)
+
+    def made(got: tuple[ct.ContractView, Any]) -> None:
+        view, result = got
+        screen.notify(_("Quote {number}: {amount} yuan. Wrote {path}").format(
+            number=view.number, amount=ct.money(view.amount), path=result.path), markup=False, timeout=15)
+        screen.refresh_data()
+
+    screen.run_write(make, done=made,
+                     refused=lambda exc: screen.notify(exc.message, severity="error", markup=False, timeout=10))
 
 
-def open_quote(screen: Screen, contract_id: int) -> None:
-    """An existing quote in full, over the work order: `r` writes its Word file again; the
-    steps of the register (signing …) open it on the contracts screen."""
-    app: DeskApp = screen.app  # type: ignore[assignment]
+def open_quote(screen: DeskScreen, contract_id: int) -> None:
+    """An existing quote in full, over the work order: `r` writes its Word file again (a
+    write: DeskScreen.run_write); the steps of the register (signing …) open it on the
+    contracts screen."""
+    app = screen.app
+    staff_id = app.staff.id
     try:
-        view = ct.get_contract(contract_id, app.staff.id)
+        view = ct.get_contract(contract_id, staff_id)
     except FrontDeskError as exc:
         screen.notify(exc.message, severity="error", markup=False, timeout=10)
         return
 
-    def render() -> None:
-        try:
-            result = ct.render_contract(contract_id, app.staff.id)
-        except FrontDeskError as exc:
-            app.call_from_thread(screen.notify, exc.message, severity="error", markup=False, timeout=10)
-            return
-        app.call_from_thread(screen.notify, _("Wrote {path}").format(path=result.path), markup=False,
-                             timeout=15)
-
     def chosen(what: str | None) -> None:
         if what == "render":
-            screen.run_worker(render, thread=True, group="quote", exit_on_error=False)
+            screen.run_write(
+                lambda: ct.render_contract(contract_id, staff_id),
+                done=lambda result: screen.notify(_("Wrote {path}").format(path=result.path), markup=False,
+                                                  timeout=15),
+                refused=lambda exc: screen.notify(exc.message, severity="error", markup=False, timeout=10))
         elif what is not None and ct.may("read"):
             app.push_screen(ContractsScreen(open_id=contract_id))
 

@@ -528,25 +528,30 @@ class ArrearsList(RegisterTab):
 
     def action_call_list(self) -> None:
         """l: a 催缴 call list of the rooms the current filters show, built in a worker."""
-        if running(self, "arrears-call-list"):
+        if self.writing:  # the list (or a letter) is on its way: run_write says it still waits
+            self.build_call_list(self.community[0], self.building[0], self.bucket or None)
             return
         self.notify(_("Building the 催缴 list …"), markup=False, timeout=3)
         self.build_call_list(self.community[0], self.building[0], self.bucket or None)
 
-    @work(thread=True, exclusive=True, group="arrears-call-list", exit_on_error=False)
     def build_call_list(self, community_id: int | None, building_id: int | None, bucket: str | None) -> None:
+        """A write, in a worker (DeskWrites.run_write): behind another desk it says so,
+        esc gives it up."""
         from data.calls import call_lists
         from data.fees.collection import build_arrears_list
 
-        me = self.app.staff.id
-        try:
+        me, shown = self.app.staff.id, self.total_rooms
+
+        def build() -> tuple[int, int]:
             list_id = build_arrears_list(community_id=community_id, building_id=building_id, bucket=bucket,
                                          staff_id=me, assignee_id=me)
-            count = next((lst.total for lst in call_lists(me) if lst.id == list_id), 0)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="warning", markup=False, timeout=10)
-            return
-        self.app.call_from_thread(self._list_built, list_id, count, max(0, self.total_rooms - count))
+            return list_id, next((lst.total for lst in call_lists(me) if lst.id == list_id), 0)
+
+        def refused(exc: FrontDeskError) -> None:
+            self.notify(exc.message, severity="warning", markup=False, timeout=10)
+
+        self.run_write(build, done=lambda got: self._list_built(got[0], got[1], max(0, shown - got[1])),
+                       refused=refused, stays=True)
 
     def _list_built(self, list_id: int, count: int, left_out: int = 0) -> None:
         """Say how many rooms went in and offer the calls screen on that list."""
@@ -569,21 +574,25 @@ class ArrearsList(RegisterTab):
     def action_reminder(self) -> None:
         """w: the highlighted room's 催缴函 into the export folder."""
         line = self._highlighted()
-        if line is None or running(self, "arrears-reminder"):
+        if line is None:
             return
         self.write_reminder(line.room_id, line.row.room)
 
-    @work(thread=True, exclusive=True, group="arrears-reminder", exit_on_error=False)
     def write_reminder(self, room_id: int, room: str) -> None:
+        """The letter is recorded (a write): in a worker (DeskWrites.run_write), behind
+        another desk it says so, esc gives it up."""
         from data.fees.documents import reminder_pdf
 
-        try:
-            path = reminder_pdf(room_id, self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False, timeout=10)
-            return
-        self.app.call_from_thread(self.notify, _("催缴函 of {room} written to {path}.").format(
-            room=room, path=str(path)), markup=False, timeout=15)
+        me = self.app.staff.id
+
+        def written(path: Any) -> None:
+            self.notify(_("催缴函 of {room} written to {path}.").format(room=room, path=str(path)),
+                        markup=False, timeout=15)
+
+        def refused(exc: FrontDeskError) -> None:
+            self.notify(exc.message, severity="error", markup=False, timeout=10)
+
+        self.run_write(lambda: reminder_pdf(room_id, me), done=written, refused=refused, stays=True)
 
     def action_public_accounts(self) -> None:
         """g: the 公示 form, on the community chosen."""

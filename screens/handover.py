@@ -97,11 +97,6 @@ class HandoverModal(DeskModal[Any]):
         Binding("pageup", "scroll(-10)", N_("Previous page"), show=False),
     ]
 
-    class Acknowledged(Message):
-        def __init__(self, view: ho.HandoverView | None, error: str = "", field: str = "") -> None:
-            super().__init__()
-            self.view, self.error, self.field = view, error, field
-
     def __init__(self, view: ho.HandoverView, *, ack: bool = False) -> None:
         super().__init__()
         self.view = view
@@ -143,6 +138,8 @@ class HandoverModal(DeskModal[Any]):
         return self.ack and self.is_mounted and bool(self.query_one("#handover-ack-notes", Input).value.strip())
 
     def action_cancel(self) -> None:
+        if self.give_up_write():  # waiting for another desk: given up, the notes stay
+            return
         self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -150,31 +147,25 @@ class HandoverModal(DeskModal[Any]):
         self.action_acknowledge()
 
     def action_acknowledge(self) -> None:
+        """In a worker (DeskWrites.run_write): behind another desk it says so, and esc gives
+        it up, the notes staying as typed."""
         if not self.ack or self._busy:
             return
         self._busy = True
-        self.query_one("#handover-message", Label).update("")
-        self._acknowledge(self.query_one("#handover-ack-notes", Input).value)
+        message = self.query_one("#handover-message", Label)
+        message.update("")
+        handover_id, staff_id = self.view.id, self.app.staff.id
+        notes = self.query_one("#handover-ack-notes", Input).value
 
-    @work(thread=True, exclusive=True, group="handover-ack", exit_on_error=False)
-    def _acknowledge(self, notes: str) -> None:
-        """The write, off the UI thread (a desk waiting behind another's transaction)."""
-        try:
-            view = ho.acknowledge_handover(self.view.id, self.app.staff.id, notes)
-        except ValidationError as exc:
-            self.post_message(self.Acknowledged(None, exc.message, exc.field))
-            return
-        except FrontDeskError as exc:
-            self.post_message(self.Acknowledged(None, exc.message))
-            return
-        self.post_message(self.Acknowledged(view))
+        def refused(exc: FrontDeskError) -> None:
+            self._busy = False
+            message.update(plain(exc.message))
 
-    def on_handover_modal_acknowledged(self, message: Acknowledged) -> None:
-        self._busy = False
-        if message.view is not None:
-            self.dismiss(message.view)
-            return
-        self.query_one("#handover-message", Label).update(plain(message.error))
+        def given_up() -> None:
+            self._busy = False
+
+        self.run_write(lambda: ho.acknowledge_handover(handover_id, staff_id, notes), done=self.dismiss,
+                       refused=refused, cancelled=given_up, stays=True)
 
 
 class HandoverPane(Vertical):

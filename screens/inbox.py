@@ -288,8 +288,26 @@ class InboxScreen(DeskScreen):
         self.unread = max(0, self.unread - len(changed))
         self._fill([replace(n, read=True) if n.id in wanted else n for n in self.rows])
 
-    @work(thread=True, group="inbox-mark", exit_on_error=False)
+    #: Notifications to mark read once the write on its way is over (None in it: all).
+    _to_mark: set[int | None] | None = None
+
     def mark(self, ids: list[int] | None) -> None:
-        """Mark `ids` (None: all) read, then read the inbox and the count again."""
-        notifications.mark_read(self.app.staff.id, ids)
-        self.app.call_from_thread(self.refresh_data)
+        """Mark `ids` (None: all) read, then read the inbox and the count again: a write, in a
+        worker (DeskScreen.run_write: behind another desk it says so, leaving gives it up).
+        Marks made while one is on its way go together after it."""
+        wanted: set[int | None] = {None} if ids is None else set(ids)
+        if self.writing:
+            self._to_mark = (self._to_mark or set()) | wanted
+            return
+        staff_id = self.app.staff.id
+        every = None in wanted
+        marked = None if every else sorted(i for i in wanted if i is not None)
+
+        def done(_result: object) -> None:
+            more, self._to_mark = self._to_mark, None
+            if more:
+                self.mark(None if None in more else sorted(i for i in more if i is not None))
+            else:
+                self.refresh_data()
+
+        self.run_write(lambda: notifications.mark_read(staff_id, marked), done=done)

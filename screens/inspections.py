@@ -5,11 +5,13 @@ check, the expected range — with one key per answer: 1 正常, 2 异常; a rea
 then enter; n adds a note. An abnormal answer (or a reading out of range) asks "y 开工单":
 the work order is opened by data.facilities with the facility and place filled in, and its
 number shown. Backspace or up goes back one item; after the last the run is finished (its
-end time recorded) and a summary shown. Every write runs in a thread worker."""
+end time recorded) and a summary shown. Every write runs in a thread worker (run_write):
+behind another desk it says so, and esc gives it up, a typed reading kept in its box."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
@@ -215,16 +217,25 @@ class InspectionsScreen(DeskScreen):
             return
         self._begin(self.slots[min(table.cursor_row, len(self.slots) - 1)])
 
-    @work(thread=True, exclusive=True, group="inspections-write", exit_on_error=False)
     def _begin(self, slot: Slot) -> None:
+        """Start the route (a write) or go on with its run, in a worker (`_write`)."""
         me = self.app.staff.id
-        try:
-            run = (fac.get_run(slot.run_id, me) if slot.run_id is not None
-                   else fac.start_run(slot.route_id, me, occurrence=slot.start))
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self._error, exc.message)
-            return
-        self.app.call_from_thread(self._walk, run)
+        self._write(lambda: (fac.get_run(slot.run_id, me) if slot.run_id is not None
+                             else fac.start_run(slot.route_id, me, occurrence=slot.start)), self._walk)
+
+    def _write(self, write: Callable[[], Any], done: Callable[[Any], object],
+               not_done: Callable[[], object] | None = None) -> None:
+        """Every write of the walk runs in a worker (DeskScreen.run_write, the group the
+        typed-ahead keys wait for): behind another desk it says so after a few seconds and
+        esc gives it up; refused or given up, `not_done()` shows the item as it was (a typed
+        reading back in its box)."""
+        def refused(exc: FrontDeskError) -> None:
+            self.notify(exc.message, severity="error", markup=False)
+            if not_done is not None:
+                not_done()
+
+        self.run_write(write, done=done, refused=refused, cancelled=not_done, stays=True,
+                       group="inspections-write")
 
     def _error(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
@@ -345,10 +356,10 @@ class InspectionsScreen(DeskScreen):
                 self.notify(exc.message, severity="error", markup=False)
                 return
             self._hide_input()
-            self._record(item, None, reading, self.notes.get(item.id, ""))
+            self._record(item, None, reading, self.notes.get(item.id, ""), typed=value)
             return
         self._hide_input()  # a note item: the text is its note
-        self._record(item, None, None, value or self.notes.get(item.id, ""))
+        self._record(item, None, None, value or self.notes.get(item.id, ""), typed=value)
 
     def on_key(self, event: events.Key) -> None:
         if self.asking_order is not None and event.key != "y":
@@ -390,20 +401,27 @@ class InspectionsScreen(DeskScreen):
             self.asking_order = None
             self._show()
 
-    @work(thread=True, group="inspections-write", exit_on_error=False)
-    def _record(self, item: ItemView, ok: bool | None, reading: Decimal | None, note: str) -> None:
+    def _record(self, item: ItemView, ok: bool | None, reading: Decimal | None, note: str,
+                typed: str = "") -> None:
+        """Store one answer (`typed`: the reading or note as typed, put back if refused)."""
         run = self.run
         if run is None:
             return
-        me = self.app.staff.id
-        try:
-            answer = fac.record_answer(run.id, item.id, me, ok=ok, reading=reading, note=note)
-            view = fac.get_run(run.id, me)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self._error, exc.message)
-            self.app.call_from_thread(self._show)
-            return
-        self.app.call_from_thread(self._answered, view, item, bool(answer.ok), answer.work_order)
+        me, run_id = self.app.staff.id, run.id
+
+        def store() -> tuple[RunView, bool, str]:
+            answer = fac.record_answer(run_id, item.id, me, ok=ok, reading=reading, note=note)
+            return fac.get_run(run_id, me), bool(answer.ok), answer.work_order
+
+        def not_done() -> None:
+            if self.item is item:
+                self._show()
+                if typed and self.typing:
+                    box = self.query_one("#insp-input", Input)
+                    box.value = typed
+                    box.cursor_position = len(typed)
+
+        self._write(store, lambda got: self._answered(got[0], item, got[1], got[2]), not_done)
 
     def _answered(self, view: RunView, item: ItemView, ok: bool, order: str) -> None:
         self.run = view
@@ -436,17 +454,14 @@ class InspectionsScreen(DeskScreen):
         self.asking_order = None
         self._open_order(self.run.id, item_id)
 
-    @work(thread=True, group="inspections-write", exit_on_error=False)
     def _open_order(self, run_id: int, item_id: int) -> None:
         me = self.app.staff.id
-        try:
+
+        def store() -> tuple[RunView, str]:
             order = fac.open_work_order(run_id, item_id, me)
-            view = fac.get_run(run_id, me)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self._error, exc.message)
-            self.app.call_from_thread(self._show)
-            return
-        self.app.call_from_thread(self._ordered, view, order.number)
+            return fac.get_run(run_id, me), order.number
+
+        self._write(store, lambda got: self._ordered(got[0], got[1]), self._show)
 
     def _ordered(self, view: RunView, number: str) -> None:
         self.run = view
@@ -454,18 +469,12 @@ class InspectionsScreen(DeskScreen):
         self.notify(_("Work order {number} opened.").format(number=number), markup=False)
         self._advance()
 
-    @work(thread=True, group="inspections-write", exit_on_error=False)
     def _finish(self) -> None:
         run = self.run
         if run is None:
             return
-        me = self.app.staff.id
-        try:
-            view = fac.finish_run(run.id, me)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self._error, exc.message)
-            return
-        self.app.call_from_thread(self._summary, view)
+        me, run_id = self.app.staff.id, run.id
+        self._write(lambda: fac.finish_run(run_id, me), self._summary)
 
     def _summary(self, view: RunView) -> None:
         self.run = view

@@ -11,6 +11,7 @@ card)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -234,32 +235,39 @@ class LeadCardScreen(LeadKeys, DeskScreen):
             return
         if self.revealed is not None:
             self.revealed = None
-        elif not self._reveal(view):
+            self.show(view)
             return
-        self.show(view)
+        self._reveal(view, lambda: self.show(view))
 
-    def _reveal(self, view: leads.LeadView) -> bool:
-        try:
-            self.revealed = leads.reveal_phones([view.id], self.app.staff.id).get(view.id, ())
-        except FrontDeskError as exc:
-            self.notify(exc.message, severity="error", markup=False, timeout=8)
-            return False
-        return True
+    def _reveal(self, view: leads.LeadView, then: Callable[[], object]) -> None:
+        """The phones in full, recorded (a write: DeskScreen.run_write, behind another desk it
+        says so, leaving gives it up); then `then()`."""
+        lead_id, staff_id = view.id, self.app.staff.id
+
+        def shown(revealed: dict) -> None:
+            self.revealed = revealed.get(lead_id, ())
+            then()
+
+        self.run_write(lambda: leads.reveal_phones([lead_id], staff_id), done=shown,
+                       refused=lambda exc: self.notify(exc.message, severity="error", markup=False, timeout=8))
 
     def action_edit(self) -> None:
         view = self.view
         if view is None:
             return
-        # The form shows the phones in full: that is a reveal, recorded like r.
-        if self.revealed is None and not self._reveal(view):
-            return
-        self.show(view)
-
         def saved(new: leads.LeadView | None) -> None:
             if new is not None:
                 self.lead_changed(new, _("Lead saved."))
 
-        self.app.push_screen(forms.lead_form(self.app.staff.id, view=view), saved)
+        def edit() -> None:
+            self.show(view)
+            self.app.push_screen(forms.lead_form(self.app.staff.id, view=view), saved)
+
+        # The form shows the phones in full: that is a reveal, recorded like r.
+        if self.revealed is None:
+            self._reveal(view, edit)
+        else:
+            edit()
 
     def action_places(self) -> None:
         view = self.view

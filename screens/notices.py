@@ -428,6 +428,11 @@ class NoticesScreen(DeskScreen):
         finally:
             self.app.call_from_thread(self._finished, name, said, failed)
 
+    def _given_up(self, name: str) -> None:
+        """esc while it waited for another desk: nothing was done (run_write said so)."""
+        self.running.discard(name)
+        self._state("")
+
     def _finished(self, name: str, said: str, failed: bool) -> None:
         self.running.discard(name)
         self._state(said, "red" if failed else "green")
@@ -438,10 +443,26 @@ class NoticesScreen(DeskScreen):
     def action_publish(self) -> None:
         """p: publish the chosen notice in a worker — the messages go out one by one through
         the message hook and the call list is built, the screen answering keys meanwhile."""
-        if self.notice_id is not None:
-            nid, staff = self.notice_id, getattr(getattr(self.app, "staff", None), "id", None)
-            self._start("publish", _("Publishing…: sending the messages and building the call list."),
-                        lambda: notices.publish_notice(nid, staff).message)
+        if self.notice_id is None or "publish" in self.running:
+            return
+        nid, staff = self.notice_id, getattr(getattr(self.app, "staff", None), "id", None)
+
+        def publish() -> tuple[str, bool]:
+            try:
+                return notices.publish_notice(nid, staff).message, False
+            except FrontDeskError:
+                raise  # refused, or given up while waiting for another desk (esc)
+            except Exception as exc:  # shown to the clerk: the screen stays usable
+                return _("It did not work: {error}").format(error=exc), True
+
+        # A write (DeskScreen.run_write): behind another desk it says so, and esc gives it up
+        # before anything is published (once published, the messages go on to the end).
+        if self.run_write(publish, done=lambda got: self._finished("publish", *got),
+                          refused=lambda exc: self._finished("publish", exc.message, True),
+                          cancelled=lambda: self._given_up("publish"), stays=True,
+                          group="notice-jobs"):
+            self.running.add("publish")
+            self._state(_("Publishing…: sending the messages and building the call list."))
 
     def action_pdf(self) -> None:
         """w: the lobby board's PDF, written in a worker."""

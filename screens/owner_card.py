@@ -415,9 +415,13 @@ class OwnerCardScreen(CardScreen):
         kind, value = item
         if kind == "phone":
             # Editing a number shows it: that is a reveal, recorded like `r`.
-            if value.id not in self.revealed_phones and not self._reveal():
-                return
-            self.app.push_screen(owner_forms.phone_form(self.person_id, value), self._after)
+            def edit() -> None:
+                self.app.push_screen(owner_forms.phone_form(self.person_id, value), self._after)
+
+            if value.id in self.revealed_phones:
+                edit()
+            else:
+                self._reveal(edit)
         elif kind == "vehicle":
             self.app.push_screen(owner_forms.vehicle_form(self.person_id, value), self._after)
         elif kind == "room":
@@ -478,20 +482,25 @@ class OwnerCardScreen(CardScreen):
         room_id = item[1].room_id if item and item[0] == "room" and item[1].end is None else None
         open_new_order(self, person_id=self.person_id, room_id=room_id)
 
-    def _reveal(self) -> bool:
-        """Reveal this person's numbers through the data layer (which records it); say why
-        not when the role may not. True when revealed."""
-        try:
-            revealed = privacy.reveal_person(self.person_id, staff_id=self.app.staff.id)
-        except FrontDeskError as exc:
+    def _reveal(self, then: Callable[[], object]) -> None:
+        """Reveal this person's numbers through the data layer (which records it), in a
+        worker (DeskScreen.run_write: behind another desk it says so, leaving gives it up),
+        then `then()`; say why not when the role may not."""
+        person_id, staff_id = self.person_id, self.app.staff.id
+
+        def revealed(shown: Any) -> None:
+            self.revealed = True
+            self.revealed_phones = set(shown.phones)
+            self.revealed_id = shown.id_number
+            if self.card is not None:
+                self._show_card(self.card)
+            then()
+
+        def refused(exc: FrontDeskError) -> None:
             self.notify(exc.message, severity="error", markup=False, timeout=8)
-            return False
-        self.revealed = True
-        self.revealed_phones = set(revealed.phones)
-        self.revealed_id = revealed.id_number
-        if self.card is not None:
-            self._show_card(self.card)
-        return True
+
+        self.run_write(lambda: privacy.reveal_person(person_id, staff_id=staff_id), done=revealed,
+                       refused=refused)
 
     def action_reveal(self) -> None:
         """r: the phones and the ID number (when the role may see it) in full, recorded in
@@ -501,8 +510,8 @@ class OwnerCardScreen(CardScreen):
             if self.card is not None:
                 self._show_card(self.card)
             return
-        if self._reveal():
-            self.notify(_("Shown in full; this is recorded. r hides them again."), markup=False)
+        self._reveal(lambda: self.notify(_("Shown in full; this is recorded. r hides them again."),
+                                         markup=False))
 
     def action_delete_person(self) -> None:
         """D: delete the person (supervisors and administrators; the data layer refuses

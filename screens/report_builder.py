@@ -5,6 +5,8 @@ XLSX (x) or CSV (v). Every query runs in a thread worker; the data layer checks 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
@@ -319,7 +321,9 @@ class ReportBuilderScreen(DeskScreen):
 
     async def action_escape(self) -> None:
         """escape: out of the typed line or a filter's values, back to the step; else back
-        where the user came from."""
+        where the user came from (a save waiting for another desk: given up, first)."""
+        if self.give_up_write():
+            return
         if self.asking:
             self._close_input()
             self._show_step()
@@ -381,15 +385,14 @@ class ReportBuilderScreen(DeskScreen):
             return
         self._ask("name", _("Save as (a name; Enter saves, Esc cancels)"), self.saved_name)
 
-    @work(thread=True, exclusive=True, group="report-builder-save", exit_on_error=False)
     def save(self, name: str) -> None:
-        try:
-            saved = save_report(name, self.definition(), staff_id=self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self._status, exc.message)
-            return
-        self.app.call_from_thread(self._saved, saved.name, saved.shared,
-                                  _("Saved “{name}”.").format(name=saved.name))
+        """A write, in a worker (DeskScreen.run_write): behind another desk it says so and esc
+        gives it up, the report as built staying on screen."""
+        definition, staff_id = self.definition(), self.app.staff.id
+        self.run_write(lambda: save_report(name, definition, staff_id=staff_id),
+                       done=lambda saved: self._saved(saved.name, saved.shared,
+                                                      _("Saved “{name}”.").format(name=saved.name)),
+                       refused=lambda exc: self._status(exc.message), stays=True)
 
     def _saved(self, name: str, shared: bool, note: str) -> None:
         self.saved_name, self.shared = name, shared
@@ -397,16 +400,17 @@ class ReportBuilderScreen(DeskScreen):
         self._status(note)
         self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, group="report-builder-save", exit_on_error=False)
     def action_share(self) -> None:
-        try:
-            saved = share_report(self.saved_name, not self.shared, staff_id=self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self._status, exc.message)
-            return
-        note = (_("“{name}” is shared with the other supervisors.") if saved.shared
-                else _("“{name}” is no longer shared.")).format(name=saved.name)
-        self.app.call_from_thread(self._saved, saved.name, saved.shared, note)
+        """Shared or not any more: a write, as `save`."""
+        name, share, staff_id = self.saved_name, not self.shared, self.app.staff.id
+
+        def shared(saved: Any) -> None:
+            note = (_("“{name}” is shared with the other supervisors.") if saved.shared
+                    else _("“{name}” is no longer shared.")).format(name=saved.name)
+            self._saved(saved.name, saved.shared, note)
+
+        self.run_write(lambda: share_report(name, share, staff_id=staff_id), done=shared,
+                       refused=lambda exc: self._status(exc.message), stays=True)
 
     @work(thread=True, exclusive=True, group="report-builder", exit_on_error=False)
     def action_open_saved(self) -> None:

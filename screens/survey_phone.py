@@ -1,7 +1,8 @@
 """A satisfaction survey asked on the phone (`SurveyPhoneModal`): a connected call of a
 survey's call list steps through the questions, one key per answer (1–5 a rating, a–e a
 choice, a–e toggles then enter for several, an input then enter for free text, `-` skips),
-and F10 stores the answers and the connected attempt through data.surveys.answer_by_phone."""
+and F10 stores the answers and the connected attempt through data.surveys.answer_by_phone,
+in a worker: behind another desk it says so, and esc gives the store up keeping the answers."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from data import surveys as sv
-from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.vocab import label
 from widgets.confirm import ConfirmModal
@@ -184,12 +184,13 @@ class SurveyPhoneModal(DeskModal[int | None]):
                                           enter_confirms=False), answered)
 
     def _store(self) -> None:
-        try:
-            stored = sv.answer_by_phone(self.item_id, self.app.staff.id, self.answers, self.note)
-        except FrontDeskError as exc:
-            self.notify(exc.message, severity="error", markup=False)
-            return
-        self.dismiss(stored)
+        """In a worker (DeskWrites.run_write): behind another desk it says so and esc gives
+        the store up, the answers staying as given (F10 stores them again)."""
+        item_id, staff_id, answers, note = self.item_id, self.app.staff.id, dict(self.answers), self.note
+        self.run_write(lambda: sv.answer_by_phone(item_id, staff_id, answers, note), done=self.dismiss,
+                       cancelled=self._show, stays=True)
 
     def action_cancel(self) -> None:
+        if self.give_up_write():  # the answers stay; esc again goes back
+            return
         self.dismiss(None)

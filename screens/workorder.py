@@ -784,30 +784,34 @@ class WorkOrderScreen(DeskScreen):
         a confirmation that shows the amount; a second time is refused."""
         if self.check_action("bill_repair", ()) is False or self.view is None:
             return
-        self.bill_repair(self.order_id, self.view.number, confirmed=False)
+        self.bill_repair(self.order_id, self.view.number)
 
     @work(thread=True, exclusive=True, group="work-order-bill", exit_on_error=False)
-    def bill_repair(self, order_id: int, number: str, *, confirmed: bool) -> None:
-        """First the amount for the question (confirmed=False), then the bill (confirmed=True)."""
+    def bill_repair(self, order_id: int, number: str) -> None:
+        """The amount for the question (a read); the bill itself is written through run_write."""
         from data import fees
 
         try:
-            if not confirmed:
-                fen = fees.repair_amount(order_id, self.staff_id)
-                self.app.call_from_thread(self._confirm_bill, order_id, number, fees.money_text(fen))
-                return
-            bill = fees.bill_repair(order_id, self.staff_id)
+            fen = fees.repair_amount(order_id, self.staff_id)
         except FrontDeskError as exc:
             self.app.call_from_thread(self._refused, exc.message)
             return
-        self.app.call_from_thread(self.notify, _(
-            "Billed {amount} yuan (有偿维修 {order}): it is on the statement of {room}.").format(
-            amount=fees.money_text(bill.amount_fen), order=bill.order, room=bill.room), markup=False, timeout=15)
+        self.app.call_from_thread(self._confirm_bill, order_id, number, fees.money_text(fen))
 
     def _confirm_bill(self, order_id: int, number: str, amount: str) -> None:
+        from data import fees
+
+        staff_id = self.staff_id
+
+        def billed(bill: Any) -> None:
+            self.notify(_("Billed {amount} yuan (有偿维修 {order}): it is on the statement of {room}.").format(
+                amount=fees.money_text(bill.amount_fen), order=bill.order, room=bill.room), markup=False,
+                timeout=15)
+
         def answered(ok: bool | None) -> None:
-            if ok:
-                self.bill_repair(order_id, number, confirmed=True)
+            if ok:  # in a worker (DeskScreen.run_write): behind another desk it says so
+                self.run_write(lambda: fees.bill_repair(order_id, staff_id), done=billed,
+                               refused=lambda exc: self._refused(exc.message))
 
         self.app.push_screen(ConfirmModal(_("Bill the owner {amount} yuan (有偿维修 {number})?").format(
             amount=amount, number=number), enter_confirms=False), answered)
@@ -826,12 +830,17 @@ class WorkOrderScreen(DeskScreen):
             if not v.contact_phone:
                 self.notify(_("This work order has no contact phone."), markup=False)
                 return
-            try:
-                privacy.reveal_order_phone(v.id, staff_id=self.staff_id)
-            except FrontDeskError as exc:
-                self._refused(exc.message)
-                return
-            self.phone_revealed = True
+            order_id, staff_id = v.id, self.staff_id
+
+            def revealed(_number: Any) -> None:
+                self.phone_revealed = True
+                if self.view is not None:
+                    self.query_one("#wo-details", Static).update(safe_text(self._details(self.view, clock_now())))
+
+            # In a worker (DeskScreen.run_write): the reveal is recorded, a write like any other.
+            self.run_write(lambda: privacy.reveal_order_phone(order_id, staff_id=staff_id), done=revealed,
+                           refused=lambda exc: self._refused(exc.message))
+            return
         self.query_one("#wo-details", Static).update(safe_text(self._details(v, clock_now())))
 
     def action_stages(self) -> None:

@@ -568,6 +568,9 @@ class FrontDeskApp(TypeAhead, DeskApp):
             self.push_screen(DeskCommandPalette(id="--command-palette"))
 
     async def action_back(self) -> None:
+        screen = self.screen
+        if isinstance(screen, DeskScreen) and screen.give_up_writes():
+            return  # escape gave up a write waiting for another desk; what was typed stays
         if len(self.screen_stack) <= HOME_DEPTH:
             return
         if _dirty(self.screen):

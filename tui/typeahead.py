@@ -12,7 +12,8 @@ word) the next keys went to the widget the focus was leaving: ``Tab 1`` in a cal
 is pending, otherwise it waits in line until every message the earlier keys set off has
 been handled (focus moves included), then goes to whatever has the focus by then. Work in
 threads (a search in a worker) is not waited for, unless the screen names the worker groups
-its keys act on in `TYPEAHEAD_WAITS_FOR` (the owner card: `e` edits the card it has read);
+its keys act on in `TYPEAHEAD_WAITS_FOR` (the owner card: `e` edits the card it has read)
+— but for escape once such a write was said to wait for another desk (it gives it up);
 other screens handle that themselves (the owner search runs a pending search when Enter or
 Down arrive first).
 """
@@ -61,6 +62,8 @@ class TypeAhead(App):
             self.last_key_at = monotonic()  # when the clerk last typed (tui.ring_popup waits)
             if id(event) in self._released:
                 self._released.discard(id(event))
+            elif event.key == "escape" and getattr(self._top_screen(), "write_waits", False):
+                pass  # a write waits for another desk: escape, which gives it up, skips the line
             elif self._held_keys or self._released or not self._quiet():
                 # (a held key already handed back may still be behind this one in the app's
                 # queue: this one waits its turn, or ``QZ`` typed would arrive ``ZQ``)
@@ -69,6 +72,12 @@ class TypeAhead(App):
                     self._feeding = asyncio.create_task(self._feed_keys())
                 return
         await super().on_event(event)
+
+    def _top_screen(self) -> object:
+        try:
+            return self.screen
+        except Exception:  # no screen yet
+            return None
 
     def _quiet(self) -> bool:
         """Nothing left to handle of what earlier keys set off: no message waiting in the

@@ -19,12 +19,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from data.errors import FrontDeskError
-from data.i18n import N_, _
+from data.i18n import N_
 from widgets.app_header import AppHeader
 from widgets.bindings import translate_bindings
 from widgets.footer import DeskFooter
-from widgets.saving import PendingWrite, start_write
+from widgets.saving import DeskWrites
 
 #: A command palette entry of a screen: (title message id, help text, callback).
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -107,7 +106,7 @@ class DeskBindings:
         return ()
 
 
-class DeskScreen(DeskBindings, Screen):
+class DeskScreen(DeskBindings, DeskWrites, Screen):
     """A top-level FrontDesk screen: header, list keys, footer, refresh on resume."""
 
     if TYPE_CHECKING:
@@ -166,51 +165,17 @@ class DeskScreen(DeskBindings, Screen):
         if move is not None:
             move()
 
-    # --- one-key writes (a confirmed removal, a bulk change) run in a worker ------------------
-
-    #: The write `run_write` started, while it runs (widgets.saving), else None.
-    _desk_write: PendingWrite | None = None
-
-    @property
-    def writing(self) -> bool:
-        """A write started by `run_write` is still on its way."""
-        return self._desk_write is not None and not self._desk_write.over
-
-    def run_write(self, write: Callable[[], Any], *, done: Callable[[Any], object] | None = None,
-                  refused: Callable[[FrontDeskError], object] | None = None) -> bool:
-        """Run `write()` (data/ calls only) in a thread worker (widgets.saving): behind another
-        desk's transaction the screen keeps taking keys and says so after a few seconds;
-        leaving the screen (escape) gives the write up, nothing written. Then, on the app's
-        thread, `done(result)` — or `refused(error)`, by default the data layer's message as
-        an error. One write at a time: while one is on its way, another is not started (False)
-        and the clerk is told the screen still waits."""
-        def waiting() -> None:
-            self.notify(_("Waiting for another desk… esc gives it up."), severity="warning", markup=False)
-
-        if self.writing:
-            waiting()
-            return False
-
-        def refused_now(exc: FrontDeskError) -> None:
-            if refused is None:
-                self.notify(exc.message, severity="error", markup=False)
-            else:
-                refused(exc)
-
-        def done_now(result: Any) -> None:
-            if done is not None:
-                done(result)
-
-        self._desk_write = start_write(self, write, done=done_now, refused=refused_now, waiting=waiting)
-        return True
-
-    def _on_unmount(self) -> None:
-        """Left while a `run_write` write still waits for another desk: it is given up."""
-        if self._desk_write is not None:
-            self._desk_write.cancel()
+    def give_up_writes(self) -> bool:
+        """escape: a `stays` write of this screen or of one of its panes still on its way is
+        given up (True: escape did that, the screen stays)."""
+        given_up = self.give_up_write()
+        for node in self.walk_children():
+            if isinstance(node, DeskWrites) and node.give_up_write():
+                given_up = True
+        return given_up
 
 
-class DeskModal(DeskBindings, ModalScreen[T]):
+class DeskModal(DeskBindings, DeskWrites, ModalScreen[T]):
     """A FrontDesk modal: translated bindings with ids; escape cancels (each modal binds it)."""
 
     if TYPE_CHECKING:

@@ -3,9 +3,10 @@ desk's transaction never freezes (STYLE): keys are handled while it waits, a wri
 waiting after `WAIT_NOTICE_S` says so (`waiting`), and `cancel()` gives it up — the wait
 for the lock stops (data.waits) and nothing is written; what was typed stays where it is.
 
-Every form's save goes through here (widgets.form.FormModal); a screen's one-key writes (a
-confirmed removal, a bulk change) through DeskScreen.run_write (widgets.desk); the call
-panel and the work-order screen use `start_write` themselves.
+Every form's save goes through here (widgets.form.FormModal); a screen's, modal's or pane's
+own writes (a confirmed removal, a bulk change, a survey's answers, a reading, a reveal)
+through `DeskWrites.run_write` (DeskScreen and DeskModal have it); the call panel and the
+work-order screen use `start_write` themselves.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from data.errors import FrontDeskError
+from data.i18n import _
 from data.waits import WriteCancelled, WriteWait, cancellable
 
 #: A write still waiting after this many seconds tells the clerk it waits for another desk.
@@ -32,6 +34,7 @@ class PendingWrite:
         self.owner = owner
         self.wait = WriteWait()
         self.over = False
+        self.noticed = False  # the clerk was told it waits for another desk
         self.timer: Timer | None = None
 
     @property
@@ -64,12 +67,14 @@ def start_write(
     refused: Callable[[FrontDeskError], None],
     waiting: Callable[[], None] | None = None,
     notice_after: float | None = None,
+    group: str = "write",
 ) -> PendingWrite:
     """Run `write()` (data/ calls only) in a thread worker of `owner`. Then, on the app's
     thread: `done(result)`, or `refused(error)` for a FrontDeskError — `WriteCancelled`
     when it was given up while waiting. `waiting()` runs once if it is still going after
     `notice_after` seconds (WAIT_NOTICE_S). Any other error ends the app with its
-    traceback, as it did when the write ran on the app's thread."""
+    traceback, as it did when the write ran on the app's thread. `group` names the worker's
+    group (a screen's TYPEAHEAD_WAITS_FOR may hold typed keys until it is over)."""
     pending = PendingWrite(owner)
     app = owner.app
 
@@ -100,9 +105,92 @@ def start_write(
         def still_waiting() -> None:
             pending.timer = None
             if not pending.over and not pending.wait.cancelled:
+                pending.noticed = True
                 waiting()
 
         pending.timer = owner.set_timer(WAIT_NOTICE_S if notice_after is None else notice_after,
                                         still_waiting)
-    owner.run_worker(work, thread=True, group="write")
+    owner.run_worker(work, thread=True, group=group)
     return pending
+
+
+class DeskWrites:
+    """A screen's, modal's or pane's own writes (mixed into a Widget): one at a time, each in
+    a thread worker through `start_write`. Behind another desk's transaction the widget keeps
+    taking keys and says so after WAIT_NOTICE_S; leaving it gives the write up.
+
+    A write started with `stays=True` is one whose input is still on screen to be kept (a
+    modal's answers, a typed reading): escape gives up the write, not the screen
+    (`give_up_write`, asked by the modal's and the app's escape): the clerk is told nothing
+    was saved and `cancelled()` puts the input back."""
+
+    _desk_write: PendingWrite | None = None
+    _desk_write_stays = False
+
+    @property
+    def writing(self) -> bool:
+        """A write started by `run_write` is still on its way."""
+        return self._desk_write is not None and not self._desk_write.over
+
+    def run_write(self, write: Callable[[], Any], *, done: Callable[[Any], object] | None = None,
+                  refused: Callable[[FrontDeskError], object] | None = None,
+                  cancelled: Callable[[], object] | None = None,
+                  stays: bool = False, group: str = "write") -> bool:
+        """Run `write()` (data/ calls only) in a thread worker (widgets.saving): behind another
+        desk's transaction the widget keeps taking keys and says so after a few seconds;
+        leaving the screen (escape) gives the write up, nothing written — or, with `stays`,
+        escape gives up only the write. Then, on the app's thread, `done(result)` — or
+        `refused(error)`, by default the data layer's message as an error; given up, the
+        clerk is told nothing was saved, then `cancelled()` (to put input back). One write at a
+        time: while one is on its way, another is not started (False) and the clerk is told
+        the widget still waits."""
+        widget: Any = self
+
+        def waiting() -> None:
+            text = (_("Waiting for another desk… esc cancels, what you typed stays.") if self._desk_write_stays
+                    else _("Waiting for another desk… esc gives it up."))
+            widget.notify(text, severity="warning", markup=False)
+
+        if self.writing:
+            waiting()
+            return False
+
+        def refused_now(exc: FrontDeskError) -> None:
+            if isinstance(exc, WriteCancelled):
+                widget.notify(_("Not saved: you cancelled while waiting for another desk."),
+                              severity="warning", markup=False)
+                if cancelled is not None:
+                    cancelled()
+            elif refused is not None:
+                refused(exc)
+            else:
+                widget.notify(exc.message, severity="error", markup=False)
+
+        def done_now(result: Any) -> None:
+            if done is not None:
+                done(result)
+
+        self._desk_write_stays = stays
+        self._desk_write = start_write(widget, write, done=done_now, refused=refused_now, waiting=waiting,
+                                       group=group)
+        return True
+
+    @property
+    def write_waits(self) -> bool:
+        """The write on its way was said to wait for another desk: escape skips the line of
+        keys typed ahead (tui.typeahead) to give it up."""
+        return self.writing and self._desk_write is not None and self._desk_write.noticed
+
+    def give_up_write(self) -> bool:
+        """escape: a `stays` write still on its way is given up (True: escape did that and
+        nothing else); False when there is none (escape does what it always does)."""
+        if not self.writing or not self._desk_write_stays:
+            return False
+        assert self._desk_write is not None
+        self._desk_write.cancel()  # a second escape while it winds down does nothing more
+        return True
+
+    def _on_unmount(self) -> None:
+        """Left while a `run_write` write still waits for another desk: it is given up."""
+        if self._desk_write is not None:
+            self._desk_write.cancel()

@@ -52,6 +52,7 @@ from data.notices.values import (
     TargetView,
 )
 from data.validators import clean_text, mask_phone
+from data.waits import past_cancelling
 
 #: People with one of these tags are called, not messaged (an elderly owner may not read SMS).
 CALL_TAGS = ("独居老人",)
@@ -456,15 +457,21 @@ def publish_notice(notice_id: int, staff_id: int | None = None) -> PublishResult
 
 
 def _deliver(row: Notice, staff_id: int, at: dt.datetime) -> PublishResult:
-    from data.calls.lists import build_notice_list
-    from data.messaging import send_message
-
     targets = [(t.kind, t.ref_id) for t in NoticeTarget.select().where(NoticeTarget.notice == row.id)]
     homes = _households(_target_rooms(targets))
     with transaction():
         Notice.update(status="published", published_at=at).where(Notice.id == row.id).execute()
         for i in range(0, len(homes), 100):
             NoticeDelivery.insert_many([{**h, "notice": row.id} for h in homes[i:i + 100]]).execute()
+    with past_cancelling():  # published: the clerk's cancel no longer stops the rest
+        return _tell(row, staff_id, homes)
+
+
+def _tell(row: Notice, staff_id: int, homes: list[dict]) -> PublishResult:
+    """The messages and the call list of a notice just published (_deliver)."""
+    from data.calls.lists import build_notice_list
+    from data.messaging import send_message
+
     text = f"【{row.title}】{row.body}".replace("\n", " ")[:MESSAGE_CHARS]
     sent, to_call = 0, []
     # With no message command nothing can be texted: the households with a mobile go on the

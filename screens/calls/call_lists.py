@@ -65,11 +65,6 @@ class CallListPane(CallsPane):
             super().__init__()
             self.lists, self.list_id, self.current, self.item = lists, list_id, current, item
 
-    class ListBuilt(Message):
-        def __init__(self, list_id: int) -> None:
-            super().__init__()
-            self.list_id = list_id
-
     class ScriptsFilled(Message):
         def __init__(self, scripts: list[tuple[str, str]]) -> None:
             super().__init__()
@@ -310,19 +305,17 @@ class CallListPane(CallsPane):
         self.query_one("#list-status", Label).update(_("Building the 回访 list …"))
         self.build_list()
 
-    @work(thread=True, exclusive=True, group="call-list-build", exit_on_error=False)
     def build_list(self) -> None:
-        """Build the list in a worker: it reads every resolved work order."""
-        try:
-            list_id = call_data.build_callback_list(self.app.staff.id, self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="warning", markup=False)
-            self.app.call_from_thread(self.load_list, self.list_id)
-            return
-        self.post_message(self.ListBuilt(list_id))
+        """Build the list in a worker (DeskWrites.run_write: it reads every resolved work
+        order and writes the list; behind another desk it says so, leaving gives it up)."""
+        staff_id = self.app.staff.id
 
-    def on_call_list_pane_list_built(self, message: ListBuilt) -> None:
-        self._work_list(message.list_id)
+        def refused(exc: FrontDeskError) -> None:
+            self.notify(exc.message, severity="warning", markup=False)
+            self.load_list(self.list_id)
+
+        self.run_write(lambda: call_data.build_callback_list(staff_id, staff_id), done=self._work_list,
+                       refused=refused)
 
     def action_list_from_search(self) -> None:
         """s: a call list of the owners a search finds, named as typed."""

@@ -195,8 +195,8 @@ class CallHistoryPane(CallLogPane):
                 self._schedule(call)
             elif what == "dial":
                 self.run_dial(call.number, call.person or "")
-            elif what == "reveal" and self.toggle_reveal(call):
-                self.open_call()  # the details again, the number as it is now shown
+            elif what == "reveal":  # the details again, the number as it is now shown
+                self.toggle_reveal(call, self.open_call)
 
         self.app.push_screen(forms.CallDetailsModal(call, revealed=call.id in self.revealed), chosen)
 
@@ -285,14 +285,13 @@ class CallHistoryPane(CallLogPane):
 
         self.app.push_screen(picker, picked)
 
-    @work(thread=True, exclusive=True, group="call-tag", exit_on_error=False)
     def tag_incident(self, call_id: int, incident: Any) -> None:
-        """Tag in a worker (a write), then read the page again."""
-        try:
-            call_data.tag_call(call_id, incident.id, self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, _("Call tagged to {title}.").format(title=incident.title),
-                                  markup=False)
-        self.app.call_from_thread(self.load_history)
+        """Tag in a worker (DeskWrites.run_write: behind another desk it says so, leaving gives
+        it up), then read the page again."""
+        staff_id = self.app.staff.id
+
+        def tagged(_result: object) -> None:
+            self.notify(_("Call tagged to {title}.").format(title=incident.title), markup=False)
+            self.load_history()
+
+        self.run_write(lambda: call_data.tag_call(call_id, incident.id, staff_id), done=tagged)

@@ -26,6 +26,7 @@ from data.validators import mask_phone
 from screens import call_forms as forms
 from widgets.bindings import translate_bindings
 from widgets.paint import looks, size_now
+from widgets.saving import DeskWrites
 
 if TYPE_CHECKING:
     from screens.calls.screen import CallsScreen
@@ -128,17 +129,9 @@ class RevealedNumbers:
             return call.number
         return mask_phone(call.number)
 
-    def toggle(self, call: Any, staff_id: int) -> None:
-        """Reveal a call's number through the data layer (recorded), or mask it again.
-        Raises FrontDeskError when refused."""
-        if call.id in self.ids:
-            self.ids.discard(call.id)
-            return
-        privacy.reveal_call_number(call.id, staff_id=staff_id)
-        self.ids.add(call.id)
 
 
-class CallsPane(Vertical):
+class CallsPane(DeskWrites, Vertical):
     """One mode of the calls screen. Its keys come after the tabs' keys (see TAB_BINDINGS);
     letters and digits are off while the focus is in a text field."""
 
@@ -298,21 +291,38 @@ class CallLogPane(CallsPane):
         self.revealed = revealed
         self.rows: list = []
 
-    def toggle_reveal(self, call: Any) -> bool:
-        """Reveal a call's number (recorded) or mask it again; False when refused (said)."""
-        try:
-            self.revealed.toggle(call, self.app.staff.id)
-        except FrontDeskError as exc:
+    def toggle_reveal(self, call: Any, then: Callable[[], object]) -> None:
+        """Reveal a call's number through the data layer (recorded) — in a worker (DeskWrites:
+        behind another desk it says so, leaving gives it up) — or mask it again; then
+        `then()`. A refusal is said, and `then` not run."""
+        revealed = self.revealed
+        if call.id in revealed.ids:
+            revealed.ids.discard(call.id)
+            then()
+            return
+        call_id, staff_id = call.id, self.app.staff.id
+
+        def shown(_number: Any) -> None:
+            revealed.ids.add(call_id)
+            then()
+
+        def refused(exc: FrontDeskError) -> None:
             self.notify(exc.message, severity="error", markup=False, timeout=8)
-            return False
-        return True
+
+        self.run_write(lambda: privacy.reveal_call_number(call_id, staff_id=staff_id), done=shown,
+                       refused=refused)
 
     def action_reveal(self) -> None:
         """r: the selected call's number in full; r again masks it."""
         table = self.query_one(self.TABLE, DataTable)
         call = cursor_row(table, self.rows)
-        if call is None or not self.toggle_reveal(call):
-            return
-        where = Coordinate(table.cursor_row, self.NUMBER_COLUMN)
+        if call is not None:
+            self.toggle_reveal(call, lambda: self._show_number(table, call))
+
+    def _show_number(self, table: DataTable, call: Any) -> None:
+        at = next((i for i, row in enumerate(self.rows) if row.id == call.id), None)
+        if at is None or at >= table.row_count:
+            return  # the page was read again meanwhile (it shows the number as it is now)
+        where = Coordinate(at, self.NUMBER_COLUMN)
         old = table.get_cell_at(where)
         table.update_cell_at(where, Text(self.revealed.shown(call), style=getattr(old, "style", "")))

@@ -9,7 +9,6 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import work
 from textual.binding import Binding
 
 from data import access
@@ -233,19 +232,19 @@ class PassesTab(RegisterTab):
 
         self.app.push_screen(PassModal(check), chosen)
 
-    @work(thread=True, group="pass-use", exit_on_error=False)
     def use(self, number: str) -> None:
-        """Mark it used, in a worker (a write); refused: why, and what the pass covers."""
-        try:
-            done = reg.use_pass(number, self.app.staff.id)
-        except reg.PassRefused as refused:
-            self.app.call_from_thread(self.load)
-            self.app.call_from_thread(self.show_check, refused.check)
-            return
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.refused, exc)
-            return
-        self.app.call_from_thread(self.changed, done.message)
+        """Mark it used, in a worker (RegisterTab.run_write: behind another desk it says so,
+        leaving gives it up); refused: why, and what the pass covers."""
+        staff_id = self.app.staff.id
+
+        def refused(exc: FrontDeskError) -> None:
+            if isinstance(exc, reg.PassRefused):
+                self.load()
+                self.show_check(exc.check)
+            else:
+                self.refused(exc)
+
+        self.run_write(lambda: reg.use_pass(number, staff_id), lambda done: self.changed(done.message), refused)
 
     def cancel(self, number: str) -> None:
         fields = [FormField("reason", _("Reason"), placeholder=_("业主改期, 开错了 …"))]

@@ -440,14 +440,22 @@ class RegisterTab(Vertical):
     def refused(self, exc: FrontDeskError) -> None:
         self.notify(exc.message, severity="error", markup=False, timeout=10)
 
-    def run_write(self, write: Callable[[], Any], done: Callable[[Any], None],
-                  refused: Callable[[FrontDeskError], None] | None = None) -> None:
+    def run_write(self, write: Callable[[], Any], done: Callable[[Any], object],
+                  refused: Callable[[FrontDeskError], object] | None = None, *,
+                  cancelled: Callable[[], object] | None = None, stays: bool = False) -> bool:
         """A write without a form, in a worker of the registers screen (DeskScreen.run_write:
-        behind another desk it says so, leaving gives it up); refused, `refused` (by default
-        the data layer's message) says why."""
+        behind another desk it says so, leaving gives it up — with `stays`, esc gives up the
+        write alone); refused, `refused` (by default the data layer's message) says why."""
         screen = self.screen
         assert isinstance(screen, DeskScreen)
-        screen.run_write(write, done=done, refused=refused or self.refused)
+        return screen.run_write(write, done=done, refused=refused or self.refused, cancelled=cancelled,
+                                stays=stays)
+
+    @property
+    def writing(self) -> bool:
+        """A write of this tab's screen is on its way."""
+        screen = self.screen
+        return isinstance(screen, DeskScreen) and screen.writing
 
 
 def action_bindings(actions: Sequence[tuple[str, str, str]]) -> list[Binding]:

@@ -78,10 +78,17 @@ class VisitorForm(FormModal):
                  "community": found.community, "room": found.room}
         if fills["phone"] and not values.get("phone", "").strip():
             if access.can("reveal.phone"):
-                try:  # shown in full: recorded as a reveal, as on the owner card
-                    reg.reveal_prefill_phone(found.visit_id)
-                except FrontDeskError:
-                    fills["phone"] = ""
+                # Shown in full once recorded as a reveal, as on the owner card: a write, in a
+                # worker (DeskWrites.run_write); the other fields are filled meanwhile.
+                phone, visit_id = fills["phone"], found.visit_id
+                fills["phone"] = ""
+
+                def revealed(_result: object) -> None:
+                    if not self.values().get("phone", "").strip():
+                        self._set_value("phone", phone)
+
+                self.run_write(lambda: reg.reveal_prefill_phone(visit_id), done=revealed,
+                               refused=lambda _exc: None)
             else:  # masked in the field; the number itself stays out of sight
                 self.hidden_phone = (found.phone_masked, found.phone)
                 self._set_value("phone", found.phone_masked)
@@ -243,13 +250,10 @@ class VisitorsTab(RegisterTab):
             elif what == "confirmed":
                 self.write(lambda: reg.confirm_visit(view.id, self.app.staff.id),
                            lambda done: _("Visit confirmed by {name}.").format(name=done.confirmed_name))
-            elif what == "reveal":
-                try:
-                    shown = reg.reveal_visitors([view.id], self.app.staff.id).get(view.id)
-                except FrontDeskError as exc:
-                    self.refused(exc)
-                    return
-                self.open_record(view, shown)
+            elif what == "reveal":  # recorded: a write (run_write), then the visit again
+                staff_id = self.app.staff.id
+                self.run_write(lambda: reg.reveal_visitors([view.id], staff_id),
+                               lambda shown: self.open_record(view, shown.get(view.id)))
 
         self.app.push_screen(VisitorModal(view, revealed), chosen)
 

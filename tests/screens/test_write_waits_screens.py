@@ -16,8 +16,7 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, TextArea
 
-from data import fees, people
-from data.db import close_database, open_database
+from data import people
 from data.models import Call, Payment, Person, Phone, WorkOrder
 from data.people import PersonInput
 from data.staff import sign_in
@@ -28,32 +27,17 @@ from screens.owner_card import OwnerCardScreen, RoomCardScreen
 from screens.queue import QueueScreen
 from screens.workorder import WorkOrderScreen
 from tests import factories as f
+from tests.helpers import write_lock
 from tests.helpers.write_lock import held_write_lock
 from tests.screen_text import record_notifications, screen_text, settle, wait_for
 from tui.app import FrontDeskApp
-from widgets import saving
 from widgets.confirm import ConfirmModal
 from widgets.form import FormModal
 
+world = write_lock.world  # the desk these tests write from (SQLite)
+
 WAITING = "正在等待其他工位"
 CANCELLED = "未保存：您在等待其他工位时取消了"
-
-
-@pytest.fixture
-def world(sqlite_url, monkeypatch):
-    monkeypatch.setenv("FRONTDESK_NOW", "2027-03-01 09:00")
-    monkeypatch.setattr(saving, "WAIT_NOTICE_S", 0.05)
-    open_database(sqlite_url)
-    comm = f.community("锦绣花园")
-    f.staff("desk1", "李娜")
-    room = people.ensure_room(comm.id, "3-2-501")
-    owner = people.create_person(PersonInput(name="张晓明", phones=["13800138000"]))
-    people.move_in(owner, room, "owner", dt.date(2019, 5, 1))
-    item = fees.create_item(comm.id, "垃圾清运费", "room", "monthly")
-    fees.add_standard(item.id, "25.50", dt.date(2026, 1, 1))
-    fees.bill_period("2027-02", comm.id)
-    yield {"path": sqlite_url, "room": room, "owner": owner}
-    close_database()
 
 
 @pytest.mark.parametrize("how", ["txlock", "sqlite"])

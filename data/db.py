@@ -381,9 +381,21 @@ def _draw_ticket(fd: int, wait: WriteWait | None) -> int | None:
 
 
 def _take_write_turn(fd: int, wait: WriteWait | None) -> None:
-    """Queue behind the writers ahead, then take the flock on `<database>-txlock`. Without
-    a cancellable `wait` both waits block; with one they poll, and a cancel (WriteCancelled)
-    leaves the queue at once."""
+    """Take the flock on `<database>-txlock`: at once if it is free this instant, else
+    after queueing behind the writers ahead. Without a cancellable `wait` both waits block;
+    with one they poll, and a cancel (WriteCancelled) leaves the queue at once.
+
+    A writer on a CPU that finds the flock free takes it: strictly first come, first
+    served left the flock idle after every transaction until the scheduler ran the writer
+    next in line (the soak: 630 → 380 transactions/s at load 7). The one in line keeps
+    trying while it waits, so it loses only when it is not running: the lock never idles
+    for it, and it never waits behind more than the few writers that found it free."""
+    if wait is None:
+        try:  # free this instant (nobody in line is ready for it): take it, no queueing
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
     ticket = _draw_ticket(fd, wait)
     try:
         if ticket:  # ticket 0 has no predecessor
@@ -409,8 +421,9 @@ def _take_write_turn(fd: int, wait: WriteWait | None) -> None:
 
 
 #: How long the writer next in line keeps trying for the flock before it sleeps in it,
-#: seconds: a little longer than most transactions take.
-_SPIN_S = 0.004
+#: seconds: several transactions' time (a writer that finds the flock free takes it
+#: without queueing, so the one in line may lose it a few times to a writer on a CPU).
+_SPIN_S = 0.02
 
 
 def _flock_next(fd: int) -> None:

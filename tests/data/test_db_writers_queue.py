@@ -64,7 +64,6 @@ def test_writers_on_many_threads_all_get_through_and_lose_no_increment(sqlite_ur
     open_database(sqlite_url)
     try:
         assert Setting.get(Setting.key == COUNTER_KEY).value == "180"
-        assert tickets_drawn(sqlite_url) >= 181  # every write went through the queue
     finally:
         close_database()
 

@@ -48,11 +48,10 @@ async def test_home_shows_the_staff_member_and_live_counts(world):
         assert "demo.db" in text
         assert "今日概览" in text
         assert "待派单" in text
-        tile = app.screen.query_one("#tile-new_orders")
-        assert tile.count == 2
-        assert app.screen.query_one("#tile-overdue_orders").count == 1
-        assert app.screen.query_one("#tile-callbacks_due").count == 1
-        assert app.screen.query_one("#tile-unread_notifications").count == 1
+        assert app.screen.query_one("#tiles").counts["new_orders"] == 2
+        assert app.screen.query_one("#tiles").counts["overdue_orders"] == 1
+        assert app.screen.query_one("#tiles").counts["callbacks_due"] == 1
+        assert app.screen.query_one("#tiles").counts["unread_notifications"] == 1
         table = app.screen.query_one(DataTable)
         assert table.row_count == 2
         assert "楼道灯不亮" in text and "3-2-501" in text
@@ -69,7 +68,7 @@ async def test_the_home_screen_reads_its_counts_once_at_start(world, monkeypatch
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await wait_for(pilot, lambda: app.screen.query_one("#tile-new_orders").count == 2)
+        await wait_for(pilot, lambda: app.screen.query_one("#tiles").counts["new_orders"] == 2)
         await settle(app, pilot)
         assert len(reads) == 1
         await pilot.press("r")  # and a refresh still reads them
@@ -102,7 +101,7 @@ async def test_counts_refresh_when_another_session_writes(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        assert app.screen.query_one("#tile-new_orders").count == 2
+        assert app.screen.query_one("#tiles").counts["new_orders"] == 2
         other = sqlite3.connect(world)
         other.execute(
             "INSERT INTO work_order (number, kind, priority, channel, status, title, description,"
@@ -114,7 +113,7 @@ async def test_counts_refresh_when_another_session_writes(world):
         other.close()
         app._poll_changes()
         await settle(app, pilot)
-        assert app.screen.query_one("#tile-new_orders").count == 3
+        assert app.screen.query_one("#tiles").counts["new_orders"] == 3
 
 
 async def test_english_interface(world):

@@ -407,7 +407,9 @@ class HomeScreen(DeskScreen):
         self.post_message(self.DutyLoaded(_("On duty: {roster}").format(roster=line)))
 
     def on_home_screen_duty_loaded(self, message: DutyLoaded) -> None:
-        self.query_one("#duty-line", Label).update(Text(message.line, no_wrap=True, overflow="ellipsis"))
+        # A line of fixed size (home.tcss): a repaint of the line, not a layout of the screen.
+        self.query_one("#duty-line", Label).update(Text(message.line, no_wrap=True, overflow="ellipsis"),
+                                                   layout=False)
 
     def on_home_screen_counts_loaded(self, message: CountsLoaded) -> None:
         self.counts = message.counts
@@ -450,7 +452,7 @@ class HomeScreen(DeskScreen):
             )
         else:
             caption = _("{title}: {total}").format(title=title, total=total)
-        self.query_one("#list-title", Label).update(caption)
+        self.query_one("#list-title", Label).update(caption, layout=False)  # one line, fixed
         if rows:
             keys = [_row_key(row) for row in rows]
             table.move_cursor(row=keys.index(keep) if keep in keys else min(max(cursor, 0), len(rows) - 1))

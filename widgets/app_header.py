@@ -45,15 +45,10 @@ class AppHeader(Horizontal):
         self._parts = self._known_parts()
         shown = self._shown(self.app.size.width)
         self._painted = {part: shown.get(part, "") for part in self.PARTS}
-        # Only the parts there are (the title always): a part that comes later (a ring, an
-        # unread count) gets its label then (issue 21, cold start: fewer widgets to style).
         for part in self.PARTS:
-            if shown.get(part) or part == "title":
-                yield self._label(part, shown.get(part, ""))
-
-    @staticmethod
-    def _label(part: str, value: str) -> Label:
-        return Label(plain(value), id=f"header-{part}", markup=False)
+            label = Label(plain(shown.get(part, "")), id=f"header-{part}", markup=False)
+            label.display = bool(shown.get(part)) or part == "title"
+            yield label
 
     def _known_parts(self) -> dict[str, str]:
         parts = dict(getattr(self.app, "header_parts", dict)())
@@ -89,12 +84,7 @@ class AppHeader(Horizontal):
             if self._painted.get(part) == value:
                 continue  # unchanged: a label's update repaints (over SSH, bytes; issue 21)
             self._painted[part] = value
-            label = next(self.query_children(f"#header-{part}").results(Label), None)
-            if label is None:  # a part first shown: its label, in its place
-                later = [f"#header-{p}" for p in self.PARTS[self.PARTS.index(part) + 1:]]
-                after = next((c for c in self.children if f"#{c.id}" in later), None)
-                self.mount(self._label(part, value), before=after)
-                continue
+            label = self.query_one(f"#header-{part}", Label)
             label.update(plain(value))
             label.display = bool(value) or part == "title"
 

@@ -259,7 +259,10 @@ class HomeScreen(DeskScreen):
         without borders (same height), so that no label is ever cut."""
         widest = max(cell_len(f"{p.key} {_(p.title)}") for p in PANELS)
         width = self.app.size.width
-        self.query_one(CountTiles).set_class(width // len(PANELS) - 2 < widest, "-narrow")
+        tiles, narrow = self.query_one(CountTiles), width // len(PANELS) - 2 < widest
+        if tiles.has_class("-narrow") != narrow:  # no style rule follows the class: repaint
+            tiles.set_class(narrow, "-narrow")
+            tiles.refresh()
 
     def palette_commands(self):
         """This screen's actions for the command palette: (title id, help, callback)."""

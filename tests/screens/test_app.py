@@ -205,3 +205,28 @@ async def test_enter_on_a_home_row_opens_the_work_order(world):
         await settle(app, pilot)
         assert isinstance(app.screen, WorkOrderScreen)
         assert "BX-20261127-000" in screen_text(app)
+
+
+async def test_home_tiles_follow_the_width_and_the_selected_list(world):
+    """Boxed tiles side by side on a wide terminal, two rows of three without boxes on a
+    narrow one (every label whole), back to boxes when widened again; 3 selects My day."""
+    labels = ("1 待派单", "2 超时/将超时", "3 今日日程", "4 待回电", "5 待回访", "6 未读通知")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: app.screen.query_one("#tiles").counts["new_orders"] == 2)
+        text = screen_text(app)
+        assert text.count("╭") == 6 and any(all(label in row for label in labels) for row in text.splitlines())
+        await pilot.resize_terminal(60, 20)
+        await settle(app, pilot)
+        rows = screen_text(app).splitlines()
+        assert "╭" not in "\n".join(rows)
+        assert any(all(label in row for label in labels[:3]) for row in rows)
+        assert any(all(label in row for label in labels[3:]) for row in rows)
+        await pilot.resize_terminal(120, 30)
+        await settle(app, pilot)
+        assert screen_text(app).count("╭") == 6
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert app.screen.query_one("#tiles").selected == "appointments_today"
+        assert "今日日程：" in screen_text(app)

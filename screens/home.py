@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.color import Color
 from textual.message import Message
-from textual.widgets import DataTable, Label, Static
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import DataTable, Label
 
 from data import overview
 from data.clock import today as clock_today
@@ -82,36 +86,82 @@ def _width(title: str, width: int) -> int:
     return width
 
 
-class CountTile(Static):
-    """A number with its key and title; the selected tile is highlighted."""
+class CountTiles(Widget):
+    """The six counts, each a number with its key and title in a rounded box, the selected
+    one highlighted; one widget drawing all six (issue 21, cold start: six bordered widgets
+    cost Textual a style match and a box each). At a width where a label would not fit in
+    its box (class -narrow), two rows of three without borders, a cell apart."""
 
     DEFAULT_CSS = """
-    CountTile {
-        width: 1fr; height: 4; border: round $primary-muted; content-align: center middle;
-        text-align: center; padding: 0 0;
-    }
-    CountTile.-selected { border: round $accent; background: $boost; }
-    CountTile.-alert .count { color: $error; }
+    CountTiles { width: 1fr; height: 4; }
     """
 
-    def __init__(self, panel: Panel) -> None:
-        super().__init__(id=f"tile-{panel.id}", markup=False)
-        self.panel = panel
-        self.count: int | None = None
+    def __init__(self) -> None:
+        super().__init__(id="tiles")
+        self.counts: dict[str, int | None] = {panel.id: None for panel in PANELS}
+        self.selected = PANELS[0].id
 
-    def set_count(self, count: int) -> None:
-        self.count = count
-        self._paint()
+    def set_counts(self, counts: dict[str, int]) -> None:
+        self.counts.update(counts)
+        self.refresh()
 
-    def on_mount(self) -> None:
-        self._paint()
+    def select(self, panel_id: str) -> None:
+        self.selected = panel_id
+        self.refresh()
 
-    def _paint(self) -> None:
-        value = "…" if self.count is None else str(self.count)
-        text = Text(justify="center")
-        text.append(value + "\n", style="bold")
-        text.append(f"{self.panel.key} {_(self.panel.title)}")
-        self.update(text)
+    def _boxes(self, width: int, narrow: bool) -> list[tuple[int, int, int]]:
+        """(x, width, row) of each tile: 1fr each, as Textual shares a width out."""
+        if not narrow:
+            edges = [width * i // len(PANELS) for i in range(len(PANELS) + 1)]
+            return [(edges[i], edges[i + 1] - edges[i], 0) for i in range(len(PANELS))]
+        columns = 3
+        room = max(0, width - (columns - 1))  # a cell of gutter between columns
+        edges = [room * i // columns for i in range(columns + 1)]
+        return [(edges[i % columns] + i % columns, edges[i % columns + 1] - edges[i % columns], i // columns)
+                for i in range(len(PANELS))]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        narrow = self.has_class("-narrow")
+        variables = self.app.theme_variables
+        base = self.rich_style
+        background = self.background_colors[1]
+        selected_bg = (background + Color.parse(variables.get("boost", "transparent"))).rich_color
+        muted = Color.parse(variables.get("primary-muted", "blue")).rich_color
+        accent = Color.parse(variables.get("accent", "yellow")).rich_color
+        segments: list[Segment] = []
+        x = 0
+        for panel, (left, box, row) in zip(PANELS, self._boxes(width, narrow), strict=True):
+            if narrow and y // 2 != row:
+                continue
+            if left > x:
+                segments.append(Segment(" " * (left - x), base))
+            x = left + box
+            selected = panel.id == self.selected
+            style = base + Style(bgcolor=selected_bg) if selected else base
+            line = y % 2 if narrow else y - 1  # 0: the count, 1: key and title
+            inner = box if narrow else box - 2
+            if not narrow:
+                border = Style(color=accent if selected else muted, bgcolor=style.bgcolor)
+                if y in (0, 3):
+                    ends = "╭╮" if y == 0 else "╰╯"
+                    segments.append(Segment(ends[0] + "─" * max(0, box - 2) + ends[1], border))
+                    continue
+                segments.append(Segment("│", border))
+            if line == 0:
+                count = self.counts[panel.id]
+                text, text_style = ("…" if count is None else str(count)), style + Style(bold=True)
+            else:
+                text, text_style = f"{panel.key} {_(panel.title)}", style
+            text = set_cell_size(text, min(cell_len(text), max(0, inner)))
+            pad = max(0, inner - cell_len(text))
+            segments += [Segment(" " * (pad // 2), style), Segment(text, text_style),
+                         Segment(" " * (pad - pad // 2), style)]
+            if not narrow:
+                segments.append(Segment("│", border))
+        if x < width:
+            segments.append(Segment(" " * (width - x), base))
+        return Strip(segments, width)
 
 
 class HomeScreen(DeskScreen):
@@ -179,20 +229,17 @@ class HomeScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
-        with Horizontal(id="tiles"):
-            for panel in PANELS:
-                yield CountTile(panel)
+        yield CountTiles()
         yield Label("", id="duty-line", markup=False)
         yield Label("", id="list-title", markup=False)
         yield DataTable(id="home-list", cursor_type="row", zebra_stripes=True)
-        # After the list (tests and callers look up the list as the screen's first table).
-        yield DataTable(id="home-flags", cursor_type="row", show_header=False)
+        # The supervisor's flags table (#home-flags) is mounted after the list when there
+        # are flags to show (most roles have none): on_home_screen_flags_loaded.
         yield self.footer()
 
     def on_mount(self) -> None:
         self._mark_selected()
         self._fit_tiles()
-        self.query_one("#home-flags", DataTable).display = False
         self.query_one("#home-list", DataTable).focus()
         # The counts are read after the first paint: worker threads started now would hold
         # the interpreter while the screen is being laid out (SPEC §10 cold start).
@@ -212,7 +259,10 @@ class HomeScreen(DeskScreen):
         without borders (same height), so that no label is ever cut."""
         widest = max(cell_len(f"{p.key} {_(p.title)}") for p in PANELS)
         width = self.app.size.width
-        self.query_one("#tiles").set_class(width // len(PANELS) - 2 < widest, "-narrow")
+        tiles, narrow = self.query_one(CountTiles), width // len(PANELS) - 2 < widest
+        if tiles.has_class("-narrow") != narrow:  # no style rule follows the class: repaint
+            tiles.set_class(narrow, "-narrow")
+            tiles.refresh()
 
     def palette_commands(self):
         """This screen's actions for the command palette: (title id, help, callback)."""
@@ -271,9 +321,14 @@ class HomeScreen(DeskScreen):
         self.load_duty()
         self.load_flags()
 
+    def _flags_table(self) -> DataTable | None:
+        """The inspection flags' table, once there were flags to show."""
+        tables = self.query("#home-flags").results(DataTable)
+        return next(tables, None)
+
     def _focused_table(self) -> DataTable:
-        flags = self.query_one("#home-flags", DataTable)
-        return flags if self.focused is flags else self.query_one("#home-list", DataTable)
+        flags = self._flags_table()
+        return flags if flags is not None and self.focused is flags else self.query_one("#home-list", DataTable)
 
     def action_cursor_down(self) -> None:
         self._focused_table().action_cursor_down()
@@ -283,8 +338,8 @@ class HomeScreen(DeskScreen):
 
     def action_focus_flags(self) -> None:
         """i: to the inspection flags and back to the list."""
-        flags = self.query_one("#home-flags", DataTable)
-        if self.focused is flags or not self.flags:
+        flags = self._flags_table()
+        if flags is None or self.focused is flags or not self.flags:
             self.query_one("#home-list", DataTable).focus()
         else:
             flags.focus()
@@ -301,7 +356,10 @@ class HomeScreen(DeskScreen):
         if not message.flags and not self.flags:
             return  # none shown and none to show (most roles): nothing to build or paint
         self.flags = message.flags
-        table = self.query_one("#home-flags", DataTable)
+        table = self._flags_table()
+        if table is None:  # after the list (callers look up the list as the first table)
+            table = DataTable(id="home-flags", cursor_type="row", show_header=False)
+            self.mount(table, after=self.query_one("#home-list", DataTable))
         table.clear(columns=True)
         table.add_column("", width=max(20, self.app.size.width - 4))
         marks = {"missed": _("Missed"), "late": _("Walked late"), "overdue": _("Inspection overdue"),
@@ -352,24 +410,19 @@ class HomeScreen(DeskScreen):
         self.post_message(self.DutyLoaded(_("On duty: {roster}").format(roster=line)))
 
     def on_home_screen_duty_loaded(self, message: DutyLoaded) -> None:
-        self.query_one("#duty-line", Label).update(Text(message.line, no_wrap=True, overflow="ellipsis"))
+        # A line of fixed size (home.tcss): a repaint of the line, not a layout of the screen.
+        self.query_one("#duty-line", Label).update(Text(message.line, no_wrap=True, overflow="ellipsis"),
+                                                   layout=False)
 
     def on_home_screen_counts_loaded(self, message: CountsLoaded) -> None:
         self.counts = message.counts
-        for panel in PANELS:
-            tile = self.query_one(f"#tile-{panel.id}", CountTile)
-            count = getattr(message.counts, panel.id)
-            tile.set_count(count)
-            tile.set_class(panel.id == "overdue_orders" and count > 0, "-alert")
+        self.query_one(CountTiles).set_counts({panel.id: getattr(message.counts, panel.id) for panel in PANELS})
         self.app.show_unread(message.counts.unread_notifications)
         if message.panel == self.selected:
             self._fill_table(message.panel, message.rows)
 
     def _mark_selected(self) -> None:
-        for panel in PANELS:
-            self.query_one(f"#tile-{panel.id}", CountTile).set_class(
-                panel.id == self.selected, "-selected"
-            )
+        self.query_one(CountTiles).select(self.selected)
 
     def _fill_table(self, panel_id: str, rows: list[Any]) -> None:
         panel = next(p for p in PANELS if p.id == panel_id)
@@ -402,7 +455,7 @@ class HomeScreen(DeskScreen):
             )
         else:
             caption = _("{title}: {total}").format(title=title, total=total)
-        self.query_one("#list-title", Label).update(caption)
+        self.query_one("#list-title", Label).update(caption, layout=False)  # one line, fixed
         if rows:
             keys = [_row_key(row) for row in rows]
             table.move_cursor(row=keys.index(keep) if keep in keys else min(max(cursor, 0), len(rows) - 1))

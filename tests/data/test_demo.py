@@ -165,8 +165,8 @@ async def test_home_screen_of_an_old_demo_opened_far_later_at_80x24(old_sample):
     app = FrontDeskApp(sign_in("desk1"), paths.database_label(copy))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await wait_for(pilot, lambda: app.screen.query_one("#tile-new_orders").count > 0)
-        tiles = {key: app.screen.query_one(f"#tile-{key}").count for key in (
+        await wait_for(pilot, lambda: app.screen.query_one("#tiles").counts["new_orders"] > 0)
+        tiles = {key: app.screen.query_one("#tiles").counts[key] for key in (
             "new_orders", "overdue_orders", "appointments_today", "callbacks_due",
             "unread_notifications")}
         assert tiles["new_orders"] > 0

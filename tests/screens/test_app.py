@@ -48,11 +48,10 @@ async def test_home_shows_the_staff_member_and_live_counts(world):
         assert "demo.db" in text
         assert "今日概览" in text
         assert "待派单" in text
-        tile = app.screen.query_one("#tile-new_orders")
-        assert tile.count == 2
-        assert app.screen.query_one("#tile-overdue_orders").count == 1
-        assert app.screen.query_one("#tile-callbacks_due").count == 1
-        assert app.screen.query_one("#tile-unread_notifications").count == 1
+        assert app.screen.query_one("#tiles").counts["new_orders"] == 2
+        assert app.screen.query_one("#tiles").counts["overdue_orders"] == 1
+        assert app.screen.query_one("#tiles").counts["callbacks_due"] == 1
+        assert app.screen.query_one("#tiles").counts["unread_notifications"] == 1
         table = app.screen.query_one(DataTable)
         assert table.row_count == 2
         assert "楼道灯不亮" in text and "3-2-501" in text
@@ -69,7 +68,7 @@ async def test_the_home_screen_reads_its_counts_once_at_start(world, monkeypatch
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await wait_for(pilot, lambda: app.screen.query_one("#tile-new_orders").count == 2)
+        await wait_for(pilot, lambda: app.screen.query_one("#tiles").counts["new_orders"] == 2)
         await settle(app, pilot)
         assert len(reads) == 1
         await pilot.press("r")  # and a refresh still reads them
@@ -102,7 +101,7 @@ async def test_counts_refresh_when_another_session_writes(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        assert app.screen.query_one("#tile-new_orders").count == 2
+        assert app.screen.query_one("#tiles").counts["new_orders"] == 2
         other = sqlite3.connect(world)
         other.execute(
             "INSERT INTO work_order (number, kind, priority, channel, status, title, description,"
@@ -114,7 +113,7 @@ async def test_counts_refresh_when_another_session_writes(world):
         other.close()
         app._poll_changes()
         await settle(app, pilot)
-        assert app.screen.query_one("#tile-new_orders").count == 3
+        assert app.screen.query_one("#tiles").counts["new_orders"] == 3
 
 
 async def test_english_interface(world):
@@ -206,3 +205,28 @@ async def test_enter_on_a_home_row_opens_the_work_order(world):
         await settle(app, pilot)
         assert isinstance(app.screen, WorkOrderScreen)
         assert "BX-20261127-000" in screen_text(app)
+
+
+async def test_home_tiles_follow_the_width_and_the_selected_list(world):
+    """Boxed tiles side by side on a wide terminal, two rows of three without boxes on a
+    narrow one (every label whole), back to boxes when widened again; 3 selects My day."""
+    labels = ("1 待派单", "2 超时/将超时", "3 今日日程", "4 待回电", "5 待回访", "6 未读通知")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: app.screen.query_one("#tiles").counts["new_orders"] == 2)
+        text = screen_text(app)
+        assert text.count("╭") == 6 and any(all(label in row for label in labels) for row in text.splitlines())
+        await pilot.resize_terminal(60, 20)
+        await settle(app, pilot)
+        rows = screen_text(app).splitlines()
+        assert "╭" not in "\n".join(rows)
+        assert any(all(label in row for label in labels[:3]) for row in rows)
+        assert any(all(label in row for label in labels[3:]) for row in rows)
+        await pilot.resize_terminal(120, 30)
+        await settle(app, pilot)
+        assert screen_text(app).count("╭") == 6
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert app.screen.query_one("#tiles").selected == "appointments_today"
+        assert "今日日程：" in screen_text(app)

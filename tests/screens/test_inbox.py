@@ -241,7 +241,7 @@ async def test_an_assignment_in_another_session_toasts_within_five_seconds(world
                                           for n in app._notifications), timeout=2)
         await wait_for(pilot, lambda: "✉ 1" in header(app), timeout=2)
         # The home screen's unread tile follows too (the poll refreshed it).
-        await wait_for(pilot, lambda: app.screen.query_one("#tile-unread_notifications").count == 1)
+        await wait_for(pilot, lambda: app.screen.query_one("#tiles").counts["unread_notifications"] == 1)
 
 
 async def test_many_at_once_make_three_toasts_and_a_count(world):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -13,12 +15,15 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 
 from data import search as owner_search
+from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.vocab import OCCUPANCY_ROLES, label
+from data.waits import WriteCancelled, WriteWait, cancellable
 from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
 from widgets.paint import ResultTable, looks, size_now
 from widgets.safe import plain
+from widgets.saving import PendingWrite, start_write
 
 #: Pause after the last keystroke before searching (the worker is exclusive, so a new
 #: keystroke cancels the pending search).
@@ -52,6 +57,10 @@ class OwnersScreen(DeskScreen):
     """Search as you type; enter opens the owner card (or the room card of a room row)."""
 
     CSS_PATH = Path(__file__).parent / "owners.tcss"  # absolute: subclasses elsewhere keep it
+    #: Keys typed after enter (or down) wait for the search it sent (`search_now`): they act
+    #: on its hits, never on the last query's (tui.typeahead); escape skips the line once the
+    #: search was said to wait for another desk, and gives it up.
+    TYPEAHEAD_WAITS_FOR: ClassVar[tuple[str, ...]] = ("owner-search-now",)
     BINDINGS = [
         Binding("slash", "focus_search", N_("Search")),
         Binding("enter", "open", N_("Open"), show=False),
@@ -77,6 +86,10 @@ class OwnersScreen(DeskScreen):
         self.shown_query: str | None = None  # the query whose result the table shows
         self._shown_cells: list[tuple] = []  # how each table row reads (widgets.paint.looks)
         self._status_text = _("Type to search.")  # what the status line shows
+        self._sent: PendingWrite | None = None  # the search enter (or down) sent, on its way
+        self._sent_query: str | None = None  # ... its query
+        self._sent_then: Callable[[], None] | None = None  # ... and what follows its hits
+        self._typed_wait: WriteWait | None = None  # the debounced search's, to give it up
 
     @property
     def screen_title(self) -> str:
@@ -124,25 +137,89 @@ class OwnersScreen(DeskScreen):
 
     @on(Input.Submitted, "#owner-query")
     def _query_submitted(self) -> None:
-        # Typed ahead: the search of what is typed may not have landed yet; run it now, so
-        # enter acts on the hits of this query, never on the last one's.
-        self.search_now()
+        # Typed ahead: the search of what is typed may not have landed yet; it is sent now,
+        # and enter acts on the hits of this query, never on the last one's.
+        self.search_now(then=self._open_hits)
+
+    def _open_hits(self) -> None:
+        """enter: the results list, or the only hit's card."""
         if self.rows:
             table = self.query_one(DataTable)
             table.focus()
             if len(self.rows) == 1:
                 self.action_open()
 
-    def search_now(self, *, send_held: bool = True) -> None:
-        """Show the hits of what is typed now, unless they are on screen already: searched
-        here and now (the pending debounced search, landing later, finds the same query). A part of a number
-        (`held_number`) is searched only when `send_held` (enter sends it)."""
+    def search_now(self, *, send_held: bool = True, then: Callable[[], None] | None = None) -> None:
+        """Show the hits of what is typed now, then `then()` — at once if they are on screen
+        already. A part of a number (`held_number`) is searched only when `send_held` (enter
+        sends it). The search runs in a thread worker (widgets.saving.start_write): a whole
+        number or a longer tail is recorded (data.search_gate, a commit), which may wait
+        for another desk's transaction; the screen keeps taking keys, says so after a few
+        seconds, and escape gives the search up, the query kept (`give_up_write`)."""
         query = self.query_one(Input).value
         if query == self.shown_query or (held_number(query) and not send_held):
+            if then is not None:
+                then()
             return
+        if self._sent is not None and not self._sent.over:
+            if self._sent_query == query:
+                self._sent_then = then or self._sent_then  # the same search: its hits, once
+                return
+            self._sent.cancel()  # (unreachable while keys wait for it; a program's call)
         community = self.app.staff.community_id if self.only_my_community else None
-        result = owner_search.search(query, limit=self.page(), community_id=community)
-        self.on_owners_screen_owners_found(self.OwnersFound(query, result))
+        limit = self.page()
+        # The debounced search of the same query, still pending or waiting for another
+        # desk to record it, is not needed any more.
+        self.workers.cancel_group(self, "owner-search")
+        if self._typed_wait is not None:
+            self._typed_wait.cancel()
+        self._sent_query = query
+        self._sent_then = then
+
+        def found(result: owner_search.SearchResult) -> None:
+            self.on_owners_screen_owners_found(self.OwnersFound(query, result))
+            follow = self._sent_then
+            if follow is not None and self.shown_query == query == self.query_one(Input).value:
+                follow()
+
+        def refused(exc: FrontDeskError) -> None:
+            if isinstance(exc, WriteCancelled):
+                self.notify(_("Search given up while waiting for another desk; enter tries again."),
+                            severity="warning", markup=False)
+            else:
+                self.notify(exc.message, severity="error", markup=False)
+
+        def waiting() -> None:
+            self.notify(_("The search waits for another desk… esc gives it up, the query stays."),
+                        severity="warning", markup=False)
+
+        self._sent = start_write(
+            self, lambda: owner_search.search(query, limit=limit, community_id=community),
+            done=found, refused=refused, waiting=waiting, group="owner-search-now")
+
+    @property
+    def write_waits(self) -> bool:
+        """A write, or the search enter sent, was said to wait for another desk: escape skips
+        the keys typed ahead to give it up (tui.typeahead)."""
+        sent = self._sent
+        return super().write_waits or (sent is not None and not sent.over and sent.noticed)
+
+    def give_up_write(self) -> bool:
+        """escape while the search enter sent is on its way: it is given up (the query stays
+        in the box, the screen too; a second escape while it winds down does nothing more);
+        else what DeskWrites does."""
+        sent = self._sent
+        if sent is not None and not sent.over:
+            sent.cancel()
+            return True
+        return super().give_up_write()
+
+    def _on_unmount(self) -> None:
+        # (DeskWrites' own _on_unmount runs too: Textual calls each class's handler)
+        if self._sent is not None:
+            self._sent.cancel()
+        if self._typed_wait is not None:
+            self._typed_wait.cancel()
 
     def page(self) -> int:
         """How many people a search loads: what the result table shows without scrolling
@@ -169,7 +246,19 @@ class OwnersScreen(DeskScreen):
             if get_current_worker().is_cancelled:
                 return
         community = self.app.staff.community_id if self.only_my_community else None
-        result = owner_search.search(query, limit=self.page(), community_id=community, shown=shown)
+        # A search that records (data.search_gate) may wait for another desk: enter's own
+        # search (`search_now`) or leaving the screen gives this one up.
+        wait = WriteWait()
+        if self._typed_wait is not None:
+            self._typed_wait.cancel()
+        self._typed_wait = wait
+        try:
+            with cancellable(wait):
+                result = owner_search.search(query, limit=self.page(), community_id=community, shown=shown)
+        except Exception:
+            if wait.cancelled:  # given up (on PostgreSQL: its cancelled statement's error)
+                return
+            raise
         if not get_current_worker().is_cancelled:
             self.post_message(self.OwnersFound(query, result))
 
@@ -287,7 +376,9 @@ class OwnersScreen(DeskScreen):
         self.action_focus_search()
 
     def action_to_results(self) -> None:
-        self.search_now(send_held=False)  # typed ahead of the search: its hits first
+        self.search_now(send_held=False, then=self._to_results)  # typed ahead of the search: its hits first
+
+    def _to_results(self) -> None:
         if self.rows:
             self.query_one(DataTable).focus()
 

@@ -3,7 +3,8 @@ thread, on SQLite and PostgreSQL, with another process holding the write lock
 (tests.helpers.write_lock): a phone survey's answers (a modal: esc gives the store up,
 the answers stay), a reveal on the owner card (a one-key write: leaving gives it up),
 an inspection reading (a screen's own write: esc gives it up, the reading back in its
-box) and a notice's publish (esc gives it up before anything goes out). Each says
+box), a notice's publish (esc gives it up before anything goes out) and the owner search
+by a whole phone number (recorded: esc gives it up, the query stays). Each says
 "正在等待其他工位…" while it waits and goes through once the lock is released.
 
 The waiting notice comes after 5 s in use; here after a moment (WAIT_NOTICE_S). `settle`
@@ -27,6 +28,7 @@ from screens.calls.call_lists import CallListPane
 from screens.inspections import InspectionsScreen
 from screens.notices import NoticesScreen
 from screens.owner_card import OwnerCardScreen
+from screens.owners import OwnersScreen
 from screens.survey_phone import SurveyPhoneModal
 from tests import factories as f
 from tests.helpers import write_lock
@@ -153,6 +155,45 @@ async def test_a_reveal_waits_for_another_desk_leaving_gives_it_up_then_the_numb
             await wait_for(pilot, lambda: "13800138000" in screen_text(app), timeout=30)
         assert app.screen is card
     assert _reveals(owner) == 1
+
+
+def _whole_searches() -> int:
+    return AuditLog.select().where(AuditLog.action == "search", AuditLog.field == "number").count()
+
+
+async def test_enter_on_a_whole_phone_number_waits_esc_gives_it_up_keeping_it_then_it_finds(write_world):
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = record_notifications(app)
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, OwnersScreen)
+        field = screen.query_one(Input)
+        with held_lock(write_world) as held:
+            start = len(shown)
+            await pilot.press(*"13800138000", "enter")  # the search is recorded: it waits
+            await wait_for(pilot, lambda: _since(shown, start, "搜索正在等待其他工位") >= 1)
+            assert app.screen is screen and "张晓明" not in screen_text(app)
+            await pilot.press("escape")  # the screen takes keys: esc gives the search up
+            await wait_for(pilot, lambda: _since(shown, start, "已放弃搜索") >= 1)
+            await wait_for(pilot, lambda: screen._sent.over, timeout=30)
+            assert app.screen is screen and field.value == "13800138000"
+            await pilot.press("backspace", "9")  # and typing goes into the box
+            await wait_for(pilot, lambda: field.value == "13800138009")
+            await pilot.press("backspace", "0")
+            await wait_for(pilot, lambda: field.value == "13800138000")
+            assert _whole_searches() == 0 and "张晓明" not in screen_text(app)
+            again = len(shown)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: _since(shown, again, "搜索正在等待其他工位") >= 1)
+            held.release()
+            # enter acts on the hits of this query: the only hit's card opens
+            await wait_for(pilot, lambda: isinstance(app.screen, OwnerCardScreen), timeout=30)
+        assert app.screen.person_id == write_world["owner"]
+        await settle(app, pilot)
+    assert _whole_searches() == 1  # the given-up searches recorded nothing
 
 
 # --- a screen's own writes: an inspection reading -------------------------------------------------

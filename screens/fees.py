@@ -602,7 +602,10 @@ class ArrearsList(RegisterTab):
 
     def read_page(self, query: str, after: Any) -> tuple[list, Any, str]:
         if len(self.communities) == 1:
-            self.communities += [(c.id, c.name) for c in list_communities()]
+            # Assigned whole, never appended: two pages read at once (a filter key while the
+            # last page was still being read) listed every community twice, and `c` stepped
+            # from a community to itself.
+            self.communities = [(None, ""), *((c.id, c.name) for c in list_communities())]
         offset = int(after or 0)
         page = fees.arrears_page(community_id=self.community[0], building_id=self.building[0],
                                  bucket=self.bucket or None, limit=self.PAGE, offset=offset,

@@ -36,6 +36,7 @@ from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
 from widgets.picker import PickerModal, PickRow
 from widgets.safe import plain, safe_text
+from widgets.saving import KEYS_WAIT_GROUP
 
 #: Timeline columns: (title, width); the note takes what is left.
 TIMELINE_COLUMNS = ((N_("Time"), 11), (N_("Who"), 6), (N_("What"), 8), (N_("Detail"), 0))
@@ -249,7 +250,7 @@ class LeadCardScreen(LeadKeys, DeskScreen):
             then()
 
         self.run_write(lambda: leads.reveal_phones([lead_id], staff_id), done=shown,
-                       refused=lambda exc: self.notify(exc.message, severity="error", markup=False, timeout=8))
+                       refused=lambda exc: self.notify(exc.message, severity="error", markup=False, timeout=8), group=KEYS_WAIT_GROUP)
 
     def action_edit(self) -> None:
         view = self.view

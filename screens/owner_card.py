@@ -38,6 +38,7 @@ from widgets.app_header import AppHeader
 from widgets.confirm import ConfirmModal
 from widgets.desk import DeskScreen
 from widgets.safe import safe_text
+from widgets.saving import KEYS_WAIT_GROUP
 from widgets.tables import fill_table
 
 TIMELINE_KINDS = {
@@ -500,7 +501,7 @@ class OwnerCardScreen(CardScreen):
             self.notify(exc.message, severity="error", markup=False, timeout=8)
 
         self.run_write(lambda: privacy.reveal_person(person_id, staff_id=staff_id), done=revealed,
-                       refused=refused)
+                       refused=refused, group=KEYS_WAIT_GROUP)
 
     def action_reveal(self) -> None:
         """r: the phones and the ID number (when the role may see it) in full, recorded in

@@ -27,6 +27,8 @@ from time import monotonic
 from textual import events
 from textual.app import App
 
+from widgets.saving import KEYS_WAIT_GROUP
+
 #: How long a held key waits for the app to finish what earlier keys set off while the app
 #: makes no progress on it: a screen that never quietens delays typing by this much, never
 #: loses it. While the app is visibly working through it (a loaded host, a screen being
@@ -113,9 +115,8 @@ class TypeAhead(App):
             return 0
         if not screen.is_mounted:
             return 1
-        waits_for = getattr(screen, "TYPEAHEAD_WAITS_FOR", ())
-        if not waits_for:  # the screen's keys act on what these workers are reading
-            return 0
+        # the screen's keys act on what these workers are reading or recording
+        waits_for = (*getattr(screen, "TYPEAHEAD_WAITS_FOR", ()), KEYS_WAIT_GROUP)
         return sum(1 for worker in self.workers if worker.node is screen
                    and worker.group in waits_for and not worker.is_finished)
 

@@ -24,6 +24,10 @@ from data.waits import WriteCancelled, WriteWait, cancellable
 
 #: A write still waiting after this many seconds tells the clerk it waits for another desk.
 WAIT_NOTICE_S = 5.0
+#: The worker group of a write whose result the next typed keys act on (a recorded reveal
+#: that then opens the number's form, or shows the card they act on): keys typed ahead wait
+#: for it (tui.typeahead), as they wait for a screen's TYPEAHEAD_WAITS_FOR.
+KEYS_WAIT_GROUP = "keys-wait"
 
 
 class PendingWrite:

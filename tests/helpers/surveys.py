@@ -23,3 +23,20 @@ def world() -> SimpleNamespace:
     people.ensure_room(comm.id, "2-1-301")  # empty: never in a sample
     return SimpleNamespace(comm=comm, rooms=rooms, owners=owners, desk=f.staff("desk1", "李娜", "desk"),
                            tech=f.staff("tech1", "王建国", "tech"))
+
+
+async def open_survey_call(app, pilot, name: str = "一号楼电话调查"):
+    """From home: the calls screen (F5), its call lists (o), the survey list `name` opened
+    (enter) at its first household; the list pane, its item shown."""
+    from screens.calls.call_lists import CallListPane
+    from tests.screen_text import screen_text, settle, wait_for
+
+    await settle(app, pilot)
+    await pilot.press("f5")
+    await settle(app, pilot)
+    await pilot.press("o")
+    await wait_for(pilot, lambda: name in screen_text(app))
+    await pilot.press("enter")
+    pane = app.screen.query_one(CallListPane)
+    await wait_for(pilot, lambda: pane.item is not None)
+    return pane

@@ -16,7 +16,7 @@ from screens.calls import CallsScreen
 from screens.calls.call_lists import CallListPane
 from screens.survey_phone import SurveyPhoneModal
 from screens.surveys import SurveyResultsScreen, SurveysScreen
-from tests.helpers.surveys import world
+from tests.helpers.surveys import open_survey_call, world
 from tests.screen_text import screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 from widgets.confirm import ConfirmModal
@@ -272,14 +272,7 @@ async def test_a_phone_survey_opens_with_its_own_script_and_refuses_keys_visibly
     text typed without enter is kept."""
     app = FrontDeskApp(sign_in("desk1"), "test.db")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("f5")
-        await settle(app, pilot)
-        await pilot.press("o")
-        await wait_for(pilot, lambda: "一号楼电话调查" in screen_text(app))
-        await pilot.press("enter")
-        pane = app.screen.query_one(CallListPane)
-        await wait_for(pilot, lambda: pane.item is not None)
+        pane = await open_survey_call(app, pilot)
         room = pane.item.room
         await wait_for(pilot, lambda: "调查开场白" in screen_text(app))
         text = screen_text(app)

@@ -24,7 +24,6 @@ from data.db import close_database, open_database
 from data.facilities import ItemInput, RouteInput
 from data.models import AuditLog, Building, Notice, NoticeDelivery, RunAnswer, SurveyAnswer
 from data.staff import sign_in
-from screens.calls.call_lists import CallListPane
 from screens.inspections import InspectionsScreen
 from screens.notices import NoticesScreen
 from screens.owner_card import OwnerCardScreen
@@ -32,6 +31,7 @@ from screens.owners import OwnersScreen
 from screens.survey_phone import SurveyPhoneModal
 from tests import factories as f
 from tests.helpers import write_lock
+from tests.helpers.surveys import open_survey_call
 from tests.helpers.surveys import world as survey_world
 from tests.helpers.write_lock import held_lock
 from tests.screen_text import record_notifications, screen_text, settle, wait_for
@@ -81,14 +81,7 @@ async def test_phone_survey_answers_wait_for_another_desk_esc_keeps_them_then_th
     app = FrontDeskApp(sign_in("desk1"), "test.db")
     async with app.run_test(size=(80, 24)) as pilot:
         shown = record_notifications(app)
-        await settle(app, pilot)
-        await pilot.press("f5")
-        await settle(app, pilot)
-        await pilot.press("o")
-        await wait_for(pilot, lambda: "一号楼电话调查" in screen_text(app))
-        await pilot.press("enter")
-        pane = app.screen.query_one(CallListPane)
-        await wait_for(pilot, lambda: pane.item is not None)
+        await open_survey_call(app, pilot)
         await settle(app, pilot)
         await pilot.press("1")  # connected: the questions
         await wait_for(pilot, lambda: isinstance(app.screen, SurveyPhoneModal))

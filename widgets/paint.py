@@ -94,6 +94,13 @@ class ResultTable(DataTable):
 
     DEFAULT_CSS = """
     ResultTable, ResultTable:focus { background-tint: transparent; }
+    /* The scrollbar is always there (overflow-y: scroll): its empty track takes the table's
+       colour, not a black strip beside a few rows; the thumb shows when the rows scroll. */
+    ResultTable {
+        scrollbar-background: $surface;
+        scrollbar-background-hover: $surface;
+        scrollbar-background-active: $surface;
+    }
     ResultTable > .datatable--header, ResultTable:focus > .datatable--header { background-tint: transparent; }
     """
 

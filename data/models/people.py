@@ -152,7 +152,10 @@ class Occupancy(BaseModel):
     is_primary_contact = BooleanField(default=False)
 
     class Meta:
-        indexes = ((("room", "end_date"), False), (("person", "end_date"), False))
+        # Covering (0044): a search reads the occupants of a room and the rooms of the people
+        # it shows from these alone.
+        indexes = ((("room", "end_date", "role", "person"), False),
+                   (("person", "end_date", "start_date", "role", "room"), False))
 
 
 class Phone(BaseModel):
@@ -161,13 +164,18 @@ class Phone(BaseModel):
     id = AutoField()
     person = ForeignKeyField(Person, backref="phones", on_delete="CASCADE")
     number = CharField(max_length=30, index=True)
-    digits_rev = CharField(max_length=30, index=True)  # all digits reversed: tail lookups
+    digits_rev = CharField(max_length=30)  # all digits reversed: tail lookups (index below)
     kind = CharField(max_length=10, default="mobile")  # mobile | landline
     label = CharField(max_length=20, default="")  # 本人, 家属, 单位 …
     is_primary = BooleanField(default=False)
 
     class Meta:
-        indexes = ((("person", "number"), True),)
+        indexes = (
+            (("person", "number"), True),
+            # Covering (0044): the tail lookup and a search's page read these alone.
+            (("digits_rev", "person"), False),
+            (("person", "is_primary", "number"), False),
+        )
 
 
 class Vehicle(BaseModel):
@@ -179,6 +187,9 @@ class Vehicle(BaseModel):
     plate_tail = CharField(max_length=12, index=True)  # plate without province: "A12345"
     description = CharField(max_length=60, default="")
     parking_space = CharField(max_length=30, default="")
+
+    class Meta:
+        indexes = ((("person", "plate"), False),)  # a search's page reads plates from it (0044)
 
 
 class ParkingSpace(BaseModel):

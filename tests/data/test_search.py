@@ -175,10 +175,9 @@ def test_markup_looking_names_are_found_and_returned_as_typed(town):
     assert [h.id for h in search("[red]").hits] == [pid]
 
 
-def test_no_query_kind_scans_the_person_table(town):
-    """EXPLAIN every kind of lookup: each must SEARCH an index, never SCAN a big table."""
-    if not is_sqlite():
-        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans tiny tables by seq scan")
+def _plans(queries: list[str], found: bool = False) -> list[tuple[str, list]]:
+    """(statement, EXPLAIN QUERY PLAN rows) of every statement the searches for `queries`
+    ran (SQLite); `found`: each query must find someone."""
     statements = []
     original = db.obj.execute_sql
 
@@ -188,19 +187,46 @@ def test_no_query_kind_scans_the_person_table(town):
 
     db.obj.execute_sql = spy
     try:
-        for typed in ["晓明", "明", "zhangxm", "zxm", "zhangxiaoming", "8000", "3-2", "3-2-501",
-                      "沪A123", "A123", "002X"]:
-            search(typed)
+        for typed in queries:
+            result = search(typed)
+            assert result.hits or not found, typed
     finally:
         db.obj.execute_sql = original
-    for sql, params in statements:
-        plan = original("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+    return [(sql, original("EXPLAIN QUERY PLAN " + sql, params).fetchall()) for sql, params in statements]
+
+
+def test_no_query_kind_scans_the_person_table(town):
+    """EXPLAIN every kind of lookup: each must SEARCH an index, never SCAN a big table."""
+    if not is_sqlite():
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans tiny tables by seq scan")
+    for sql, plan in _plans(["晓明", "明", "zhangxm", "zxm", "zhangxiaoming", "8000", "3-2", "3-2-501",
+                             "沪A123", "A123", "002X"]):
         for row in plan:
             detail = row[-1]
             for table in ("person", "phone", "vehicle", "room", "occupancy", "person_name_key",
                           "p", "ph", "v", "k", "o", "r", "pt"):  # and the aliases of data.search's SQL
                 assert not detail.startswith(f"SCAN {table} "), (sql, detail)
                 assert detail != f"SCAN {table}", (sql, detail)
+
+
+def test_the_page_and_the_tail_and_room_lookups_read_indexes_alone(town):
+    """Migration 0044: the rooms, phones, plates and tags of the people shown, a phone
+    tail's and a room's people and a name part's people are read from covering indexes —
+    no table row of occupancy, phone, vehicle, person_tag or person_name_key (the person's
+    own row gives the name; the room's its code)."""
+    if not is_sqlite():
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    covered = {"occupancy", "o", "phone", "ph", "person_tag", "pt", "person_name_key", "k"}
+    searched = set()
+    for sql, plan in _plans(["晓明", "明", "8000", "3-2", "3-2-501", "沪A123"], found=True):
+        page_plates = sql.startswith("SELECT person_id, plate FROM vehicle")
+        for row in plan:
+            words = row[-1].split()
+            if words[0] != "SEARCH" or not (words[1] in covered or page_plates):
+                continue
+            searched.add(words[1])
+            assert words[3] == "COVERING", (sql, row[-1])
+    assert {"occupancy", "o", "phone", "ph", "vehicle", "pt", "k"} <= searched
 
 
 def test_more_than_the_page_is_a_capped_count_and_the_page_keeps_its_order(town):

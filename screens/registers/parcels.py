@@ -324,14 +324,15 @@ class ParcelsTab(RegisterTab):
 
     # --- d: phone the owner when no message told them ---------------------------------------------
 
-    @work(thread=True, exclusive=True, group="parcel-dial", exit_on_error=False)
     def call_owner(self, parcel_id: int) -> None:
-        """Find whom to phone (recorded), run the dial command if one is configured."""
-        try:
-            call = desk.parcel_call(parcel_id, staff_id=self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.refused, exc)
-            return
+        """Find whom to phone (recorded: `record_then_dial`), then run the dial command if
+        one is configured (`dial_owner`)."""
+        staff_id = self.app.staff.id
+        self.record_then_dial(lambda: desk.parcel_call(parcel_id, staff_id=staff_id), self.dial_owner)
+
+    @work(thread=True, exclusive=True, group="parcel-dial", exit_on_error=False)
+    def dial_owner(self, call: desk.ParcelCall) -> None:
+        """The dial command, in its own worker (it may take seconds; it writes nothing)."""
         command = dial_command()
         result = dial(command, call.number) if command else None
         self.post_message(self.Dialled(call, result))

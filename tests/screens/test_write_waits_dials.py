@@ -18,12 +18,13 @@ from data import registers as reg
 from data.dialout import DIAL_ENV
 from data.models import AuditLog, Staff
 from data.staff import sign_in
-from screens.registers import RegistersScreen
 from screens.registers.parcels import ParcelModal
 from screens.registers.visitors import VisitorModal
 from tests.helpers import write_lock
 from tests.helpers.write_lock import held_lock
 from tests.screen_text import record_notifications, settle, wait_for
+from tests.screens.test_desk_register_tabs import open_tab
+from tests.screens.test_write_waits_more_screens import _since
 from tui.app import FrontDeskApp
 from widgets.confirm import ConfirmModal
 
@@ -31,10 +32,6 @@ write_world = write_lock.write_world  # the desk these tests write from, on both
 
 WAITING = "拨号前正在等待其他工位"
 GIVEN_UP = "未拨号"
-
-
-def _since(shown: list[str], start: int, words: str) -> int:
-    return sum(words in m for m in shown[start:])
 
 
 def _softphone(tmp_path, monkeypatch):
@@ -52,49 +49,47 @@ def _looked_up(person_id: int) -> int:
                                    AuditLog.entity_id == person_id).count()
 
 
-async def _registers(app, pilot, tab: str) -> RegistersScreen:
-    await settle(app, pilot)
-    await pilot.press("d")  # the desk opens the registers from home
-    await settle(app, pilot)
-    screen = app.screen
-    assert isinstance(screen, RegistersScreen)
-    await pilot.press(str([cls.NAME for cls in screen.tabs].index(tab) + 1))
-    await settle(app, pilot)
-    assert screen.current == tab
-    return screen
+async def _give_up_then_dial(app, pilot, shown: list[str], screen, modal: type, held, dialled,
+                             owner: int) -> int:
+    """On the tab on top, lock held: enter, `d` in the record's modal — it says it waits;
+    esc gives it up (nothing recorded, nothing dialled, the list stays); enter, `d` again,
+    then the lock released: it dials. Returns where the notifications of the second try
+    start."""
+    start = len(shown)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, modal))
+    await pilot.press("d")
+    await wait_for(pilot, lambda: _since(shown, start, WAITING) >= 1)
+    assert app.screen is screen and screen.writing
+    await pilot.press("escape")  # gives the look-up up, not the registers
+    await wait_for(pilot, lambda: _since(shown, start, GIVEN_UP) == 1)
+    await wait_for(pilot, lambda: screen._desk_write.over, timeout=30)
+    assert app.screen is screen
+    assert _looked_up(owner) == 0 and not dialled.exists()
+    again = len(shown)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, modal))
+    await pilot.press("d")
+    await wait_for(pilot, lambda: _since(shown, again, WAITING) >= 1)
+    assert not dialled.exists()  # nothing dialled before the look-up is recorded
+    held.release()
+    await wait_for(pilot, lambda: dialled.exists() and dialled.read_text() == "13800138000", timeout=30)
+    return again
 
 
 async def test_phoning_the_owner_of_a_parcel_waits_esc_gives_it_up_undialled_then_it_dials(
         write_world, tmp_path, monkeypatch):
     dialled = _softphone(tmp_path, monkeypatch)
     owner = write_world["owner"]
-    clerk = Staff.get(Staff.login == "desk1")
-    with access.acting(clerk):
+    with access.acting(Staff.get(Staff.login == "desk1")):
         desk.receive_parcel(desk.ParcelInput("顺丰", room_id=write_world["room"]), notify=False)
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(100, 30)) as pilot:
         shown = record_notifications(app)
-        screen = await _registers(app, pilot, "parcels")
+        screen = await open_tab(app, pilot, "parcels")
         with held_lock(write_world) as held:
-            start = len(shown)
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, ParcelModal))
-            await pilot.press("d")
-            await wait_for(pilot, lambda: _since(shown, start, WAITING) >= 1)
-            assert app.screen is screen and screen.writing
-            await pilot.press("escape")  # gives the look-up up, not the registers
-            await wait_for(pilot, lambda: _since(shown, start, GIVEN_UP) == 1)
-            await wait_for(pilot, lambda: screen._desk_write.over, timeout=30)
-            assert app.screen is screen
-            assert _looked_up(owner) == 0 and not dialled.exists()
-            again = len(shown)
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, ParcelModal))
-            await pilot.press("d")
-            await wait_for(pilot, lambda: _since(shown, again, WAITING) >= 1)
-            assert not dialled.exists()  # nothing dialled before the look-up is recorded
-            held.release()
-            await wait_for(pilot, lambda: dialled.exists() and dialled.read_text() == "13800138000", timeout=30)
+            again = await _give_up_then_dial(app, pilot, shown, screen, ParcelModal, held, dialled, owner)
+            # what the dial says, with the pickup code, as before
             await wait_for(pilot, lambda: _since(shown, again, "13800138000") >= 1, timeout=30)
         assert app.screen is screen
         await settle(app, pilot)
@@ -105,33 +100,14 @@ async def test_calling_to_confirm_a_visit_waits_esc_gives_it_up_undialled_then_i
         write_world, tmp_path, monkeypatch):
     dialled = _softphone(tmp_path, monkeypatch)
     owner = write_world["owner"]
-    clerk = Staff.get(Staff.login == "desk1")
-    with access.acting(clerk):
+    with access.acting(Staff.get(Staff.login == "desk1")):
         reg.register_visitor(reg.VisitorInput(name="刘访客", room="锦绣花园3-2-501"))
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(100, 30)) as pilot:
         shown = record_notifications(app)
-        screen = await _registers(app, pilot, "visitors")
+        screen = await open_tab(app, pilot, "visitors")
         with held_lock(write_world) as held:
-            start = len(shown)
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, VisitorModal))
-            await pilot.press("d")
-            await wait_for(pilot, lambda: _since(shown, start, WAITING) >= 1)
-            assert app.screen is screen and screen.writing
-            await pilot.press("escape")
-            await wait_for(pilot, lambda: _since(shown, start, GIVEN_UP) == 1)
-            await wait_for(pilot, lambda: screen._desk_write.over, timeout=30)
-            assert app.screen is screen
-            assert _looked_up(owner) == 0 and not dialled.exists()
-            again = len(shown)
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, VisitorModal))
-            await pilot.press("d")
-            await wait_for(pilot, lambda: _since(shown, again, WAITING) >= 1)
-            assert not dialled.exists()
-            held.release()
-            await wait_for(pilot, lambda: dialled.exists() and dialled.read_text() == "13800138000", timeout=30)
+            await _give_up_then_dial(app, pilot, shown, screen, VisitorModal, held, dialled, owner)
             # then asked whether they confirmed, as before
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), timeout=30)
         await pilot.press("n")

@@ -2,7 +2,8 @@
 message — the `message_command` setting, given the number and the text as two separate
 arguments (or where `{number}` and `{text}` stand), never through a shell. Parcels, visits
 and notices all send through `send_message`. Every message the command was run for is kept
-(`sent` or `failed`); with no command configured nothing is sent and nothing is recorded."""
+(`sending` while it runs, then `sent` or `failed`); with no command configured nothing is
+sent and nothing is recorded."""
 
 from __future__ import annotations
 
@@ -53,12 +54,21 @@ def message_command() -> str:
     return row.value.strip() if row is not None else ""
 
 
-def send_message(number: str, text: str, *, about: str = "", about_id: int | None = None,
-                 person_id: int | None = None, staff_id: int | None = None,
-                 timeout: float = MESSAGE_TIMEOUT_S) -> MessageResult:
-    """Send `text` to `number` with the configured command and record how it went. The
-    number is normalised first (only a valid mainland number is ever passed), the text
-    cleaned of control characters; both reach the program as whole arguments."""
+@dataclass(frozen=True)
+class MessageToSend:
+    """A message recorded as being sent (`begin_message`, state `sending`), for
+    `finish_message` to run the command for."""
+
+    message_id: int
+    number: str
+    args: tuple[str, ...]
+
+
+def begin_message(number: str, text: str, *, about: str = "", about_id: int | None = None,
+                  person_id: int | None = None, staff_id: int | None = None) -> MessageToSend | MessageResult:
+    """The first half of `send_message`, a write: the message recorded as being sent
+    (`sending`), before the command runs — or, when nothing can be sent (a bad number, an
+    empty text, no command), why, as a MessageResult, nothing recorded."""
     access.require("message.send", staff_id)
     try:
         number = normalize_phone(number).number
@@ -76,16 +86,39 @@ def send_message(number: str, text: str, *, about: str = "", about_id: int | Non
                         [number, text])
     if isinstance(args, str):
         return MessageResult(False, args)
-    failure = run_program(args, _("Sending failed"), timeout)
     with transaction():
         row = OutboundMessage.create(
             number=number, text=text, person=person_id, about=about[:20], about_id=about_id,
             staff=staff_id if staff_id is not None else access.current_id(),
-            state="failed" if failure else "sent",
-            error=(failure.message[:200] if failure else ""), created_at=clock_now())
+            state="sending", error="", created_at=clock_now())
+    return MessageToSend(row.id, number, tuple(args))
+
+
+def finish_message(message: MessageToSend, timeout: float = MESSAGE_TIMEOUT_S) -> MessageResult:
+    """The second half of `send_message`: run the command (it may take seconds), then
+    record how it went (`sent` or `failed`)."""
+    failure = run_program(message.args, _("Sending failed"), timeout)
+    with transaction():
+        OutboundMessage.update(state="failed" if failure else "sent",
+                               error=(failure.message[:200] if failure else "")).where(
+            OutboundMessage.id == message.message_id).execute()
     if failure is not None:
-        return MessageResult(False, failure.message, row.id)
-    return MessageResult(True, _("Message sent to {number}.").format(number=mask_phone(number)), row.id)
+        return MessageResult(False, failure.message, message.message_id)
+    return MessageResult(True, _("Message sent to {number}.").format(number=mask_phone(message.number)),
+                         message.message_id)
+
+
+def send_message(number: str, text: str, *, about: str = "", about_id: int | None = None,
+                 person_id: int | None = None, staff_id: int | None = None,
+                 timeout: float = MESSAGE_TIMEOUT_S) -> MessageResult:
+    """Send `text` to `number` with the configured command and record how it went. The
+    number is normalised first (only a valid mainland number is ever passed), the text
+    cleaned of control characters; both reach the program as whole arguments. The message
+    is recorded (`sending`) before the command runs, its outcome after: a screen runs the
+    two halves apart (`begin_message`, a write; `finish_message`, the command)."""
+    begun = begin_message(number, text, about=about, about_id=about_id, person_id=person_id,
+                          staff_id=staff_id)
+    return begun if isinstance(begun, MessageResult) else finish_message(begun, timeout)
 
 
 def messages_about(about: str, about_id: int) -> list[SentMessage]:

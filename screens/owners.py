@@ -15,15 +15,13 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 
 from data import search as owner_search
-from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.vocab import OCCUPANCY_ROLES, label
-from data.waits import WriteCancelled, WriteWait, cancellable
+from data.waits import WriteWait, cancellable
 from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
 from widgets.paint import ResultTable, looks, size_now
 from widgets.safe import plain
-from widgets.saving import PendingWrite, start_write
 
 #: Pause after the last keystroke before searching (the worker is exclusive, so a new
 #: keystroke cancels the pending search).
@@ -86,8 +84,7 @@ class OwnersScreen(DeskScreen):
         self.shown_query: str | None = None  # the query whose result the table shows
         self._shown_cells: list[tuple] = []  # how each table row reads (widgets.paint.looks)
         self._status_text = _("Type to search.")  # what the status line shows
-        self._sent: PendingWrite | None = None  # the search enter (or down) sent, on its way
-        self._sent_query: str | None = None  # ... its query
+        self._sent_query: str | None = None  # the query enter (or down) sent (`run_write`)
         self._sent_then: Callable[[], None] | None = None  # ... and what follows its hits
         self._typed_wait: WriteWait | None = None  # the debounced search's, to give it up
 
@@ -152,7 +149,7 @@ class OwnersScreen(DeskScreen):
     def search_now(self, *, send_held: bool = True, then: Callable[[], None] | None = None) -> None:
         """Show the hits of what is typed now, then `then()` — at once if they are on screen
         already. A part of a number (`held_number`) is searched only when `send_held` (enter
-        sends it). The search runs in a thread worker (widgets.saving.start_write): a whole
+        sends it). The search runs in a thread worker (DeskWrites.run_write): a whole
         number or a longer tail is recorded (data.search_gate, a commit), which may wait
         for another desk's transaction; the screen keeps taking keys, says so after a few
         seconds, and escape gives the search up, the query kept (`give_up_write`)."""
@@ -161,11 +158,9 @@ class OwnersScreen(DeskScreen):
             if then is not None:
                 then()
             return
-        if self._sent is not None and not self._sent.over:
-            if self._sent_query == query:
-                self._sent_then = then or self._sent_then  # the same search: its hits, once
-                return
-            self._sent.cancel()  # (unreachable while keys wait for it; a program's call)
+        if self.writing and self._sent_query == query:
+            self._sent_then = then or self._sent_then  # the same search: its hits, once
+            return
         community = self.app.staff.community_id if self.only_my_community else None
         limit = self.page()
         # The debounced search of the same query, still pending or waiting for another
@@ -182,42 +177,16 @@ class OwnersScreen(DeskScreen):
             if follow is not None and self.shown_query == query == self.query_one(Input).value:
                 follow()
 
-        def refused(exc: FrontDeskError) -> None:
-            if isinstance(exc, WriteCancelled):
-                self.notify(_("Search given up while waiting for another desk; enter tries again."),
-                            severity="warning", markup=False)
-            else:
-                self.notify(exc.message, severity="error", markup=False)
-
-        def waiting() -> None:
-            self.notify(_("The search waits for another desk… esc gives it up, the query stays."),
-                        severity="warning", markup=False)
-
-        self._sent = start_write(
-            self, lambda: owner_search.search(query, limit=limit, community_id=community),
-            done=found, refused=refused, waiting=waiting, group="owner-search-now")
-
-    @property
-    def write_waits(self) -> bool:
-        """A write, or the search enter sent, was said to wait for another desk: escape skips
-        the keys typed ahead to give it up (tui.typeahead)."""
-        sent = self._sent
-        return super().write_waits or (sent is not None and not sent.over and sent.noticed)
-
-    def give_up_write(self) -> bool:
-        """escape while the search enter sent is on its way: it is given up (the query stays
-        in the box, the screen too; a second escape while it winds down does nothing more);
-        else what DeskWrites does."""
-        sent = self._sent
-        if sent is not None and not sent.over:
-            sent.cancel()
-            return True
-        return super().give_up_write()
+        # Another query's search on its way is given up (unreachable while keys wait for
+        # it; a program's call).
+        self.run_write(
+            lambda: owner_search.search(query, limit=limit, community_id=community), done=found,
+            stays=True, replace=True, group="owner-search-now",
+            waiting_text=_("The search waits for another desk… esc gives it up, the query stays."),
+            given_up_text=_("Search given up while waiting for another desk; enter tries again."))
 
     def _on_unmount(self) -> None:
-        # (DeskWrites' own _on_unmount runs too: Textual calls each class's handler)
-        if self._sent is not None:
-            self._sent.cancel()
+        # (DeskWrites' own _on_unmount gives up enter's search: Textual calls each class's handler)
         if self._typed_wait is not None:
             self._typed_wait.cancel()
 

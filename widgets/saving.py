@@ -139,7 +139,8 @@ class DeskWrites:
     def run_write(self, write: Callable[[], Any], *, done: Callable[[Any], object] | None = None,
                   refused: Callable[[FrontDeskError], object] | None = None,
                   cancelled: Callable[[], object] | None = None,
-                  stays: bool = False, group: str = "write") -> bool:
+                  stays: bool = False, group: str = "write", waiting_text: str | None = None,
+                  given_up_text: str | None = None, replace: bool = False) -> bool:
         """Run `write()` (data/ calls only) in a thread worker (widgets.saving): behind another
         desk's transaction the widget keeps taking keys and says so after a few seconds;
         leaving the screen (escape) gives the write up, nothing written — or, with `stays`,
@@ -147,21 +148,28 @@ class DeskWrites:
         `refused(error)`, by default the data layer's message as an error; given up, the
         clerk is told nothing was saved, then `cancelled()` (to put input back). One write at a
         time: while one is on its way, another is not started (False) and the clerk is told
-        the widget still waits."""
+        the widget still waits — or, with `replace`, the one on its way is given up and this
+        one started. `group` names the worker's group (keys typed ahead may wait for it:
+        KEYS_WAIT_GROUP, a screen's TYPEAHEAD_WAITS_FOR); `waiting_text` and `given_up_text`
+        say what waits and what was given up when "a write" would not say it (a search)."""
         widget: Any = self
 
         def waiting() -> None:
-            text = (_("Waiting for another desk… esc cancels, what you typed stays.") if self._desk_write_stays
-                    else _("Waiting for another desk… esc gives it up."))
+            text = waiting_text or (
+                _("Waiting for another desk… esc cancels, what you typed stays.") if self._desk_write_stays
+                else _("Waiting for another desk… esc gives it up."))
             widget.notify(text, severity="warning", markup=False)
 
         if self.writing:
-            waiting()
-            return False
+            if not replace:
+                waiting()
+                return False
+            assert self._desk_write is not None
+            self._desk_write.cancel()
 
         def refused_now(exc: FrontDeskError) -> None:
             if isinstance(exc, WriteCancelled):
-                widget.notify(_("Not saved: you cancelled while waiting for another desk."),
+                widget.notify(given_up_text or _("Not saved: you cancelled while waiting for another desk."),
                               severity="warning", markup=False)
                 if cancelled is not None:
                     cancelled()

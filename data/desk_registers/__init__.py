@@ -66,8 +66,10 @@ from data.desk_registers.parcels import (
     PARCEL_STATES,
     ParcelCall,
     ParcelInput,
+    ParcelMessage,
     ParcelRow,
     ParcelView,
+    begin_parcel_message,
     collect_parcel,
     get_parcel,
     list_parcels,
@@ -78,6 +80,7 @@ from data.desk_registers.parcels import (
     parcels_waiting_for_room,
     parse_parcel_state,
     receive_parcel,
+    send_parcel_message,
 )
 
 __all__ = [
@@ -85,10 +88,10 @@ __all__ = [
     "KEY_STATES", "MAX_PAGE", "PAGE", "PARCEL_OVERDUE_DAYS", "PARCEL_SIZES", "PARCEL_STATES",
     "AuthorisedInput", "AuthorisedView", "ClaimInput", "FoundInput", "FoundRow", "FoundView",
     "KeyDepositInput", "KeyLoanView", "KeyOut", "KeyRow", "KeyView", "Page", "ParcelInput",
-    "ParcelCall", "ParcelRow", "ParcelView", "RoomRef", "add_found", "authorise_key", "claim_found",
+    "ParcelCall", "ParcelMessage", "ParcelRow", "ParcelView", "RoomRef", "add_found", "authorise_key", "begin_parcel_message", "claim_found",
     "close_key", "collect_parcel", "default_community", "deposit_key", "dispose_found", "found_counts", "get_found",
     "get_key", "get_parcel", "hand_out_key", "key_counts", "keys_held_for_room", "keys_out",
     "list_found", "list_keys", "list_parcels", "notify_parcel", "parcel_call", "owner_authorisation", "parcel_counts",
     "parcels_waiting", "parcels_waiting_for_room", "parse_found_state", "parse_key_state",
-    "parse_parcel_state", "receive_parcel", "return_key", "revoke_authorised",
+    "parse_parcel_state", "receive_parcel", "return_key", "revoke_authorised", "send_parcel_message",
 ]

@@ -43,7 +43,13 @@ from data.desk_registers.common import (
 from data.desk_registers.common import note as clean_note
 from data.errors import NotFoundError, ValidationError
 from data.i18n import N_, _, in_language
-from data.messaging import messages_about, send_message
+from data.messaging import (
+    MessageResult,
+    MessageToSend,
+    begin_message,
+    finish_message,
+    messages_about,
+)
 from data.models import Parcel, Room
 from data.validators import fold_code, fold_width
 
@@ -191,7 +197,7 @@ def _view(parcel_id: int, at: dt.datetime | None = None) -> ParcelView:
     [row] = _rows([p], moment(at))
     staff = staff_names([p.received_staff_id, p.collected_staff_id])
     people = person_names([p.notified_person_id])
-    states = {"sent": _("sent"), "failed": _("Sending failed")}
+    states = {"sending": _("sending"), "sent": _("sent"), "failed": _("Sending failed")}
     sent = tuple(f"{states.get(m.state, m.state)} {m.number} {m.created_at:%m-%d %H:%M}"
                  + (f" {m.error}" if m.error else "") for m in messages_about(ABOUT, p.id))
     return ParcelView(row, staff.get(p.received_staff_id, ""), people.get(p.notified_person_id, ""),
@@ -361,26 +367,55 @@ def _message_text(parcel: Parcel, room: RoomRef) -> str:
             carrier=parcel.carrier, what=what, room=room.label, shelf=shelf, code=parcel.pickup_code)
 
 
-def _notify(parcel_id: int, staff_id: int | None) -> None:
-    """Tell the room's occupant (the first with a mobile) through the message command and
-    keep on the parcel whether it was sent, and if not why. Runs outside any transaction:
-    the command may take seconds and no write waits for it."""
+@dataclass(frozen=True)
+class ParcelMessage:
+    """A parcel's message begun (`begin_parcel_message`): recorded as being sent, for
+    `send_parcel_message` to send (`to_send`), or nothing to send — why is on the parcel."""
+
+    parcel_id: int
+    person_id: int | None
+    to_send: MessageToSend | None
+
+
+def _begin_notify(parcel_id: int, staff_id: int | None) -> ParcelMessage:
+    """Whom to tell (the room's first occupant with a mobile) and the message recorded as
+    being sent (data.messaging.begin_message) — a write. With nothing to send (no mobile,
+    no command, …) why is kept on the parcel now, and nothing is left to do."""
     parcel = _parcel(parcel_id)
     room = room_refs([parcel.room_id])[parcel.room_id]
     people = occupants(parcel.room_id)
     target = mobile_of([pid for pid, _name in people])
     if target is None:
-        person_id, sent, notice, message_id = None, False, _(
+        _told(parcel_id, None, MessageResult(False, _(
             "Nobody living in {room} has a mobile number: nothing was sent. Tell them by phone "
-            "or a note.").format(room=room.code), None
-    else:
-        person_id, number = target
-        result = send_message(number, _message_text(parcel, room), about=ABOUT, about_id=parcel.id,
-                              person_id=person_id, staff_id=staff_id)
-        sent, notice, message_id = result.sent, result.message, result.message_id
+            "or a note.").format(room=room.code)))
+        return ParcelMessage(parcel_id, None, None)
+    person_id, number = target
+    begun = begin_message(number, _message_text(parcel, room), about=ABOUT, about_id=parcel.id,
+                          person_id=person_id, staff_id=staff_id)
+    if isinstance(begun, MessageResult):
+        _told(parcel_id, person_id, begun)
+        return ParcelMessage(parcel_id, person_id, None)
+    return ParcelMessage(parcel_id, person_id, begun)
+
+
+def _finish_notify(message: ParcelMessage) -> None:
+    """Run the message command (outside any transaction: it may take seconds and no write
+    waits for it), then keep on the parcel whether it was sent, and if not why."""
+    if message.to_send is not None:
+        _told(message.parcel_id, message.person_id, finish_message(message.to_send))
+
+
+def _told(parcel_id: int, person_id: int | None, result: MessageResult) -> None:
     with transaction():
-        Parcel.update(notified=sent, notice=notice[:300], notified_person=person_id,
-                      message_id=message_id).where(Parcel.id == parcel_id).execute()
+        Parcel.update(notified=result.sent, notice=result.message[:300], notified_person=person_id,
+                      message_id=result.message_id).where(Parcel.id == parcel_id).execute()
+
+
+def _notify(parcel_id: int, staff_id: int | None) -> None:
+    """Tell the room's occupant (the first with a mobile) through the message command and
+    keep on the parcel whether it was sent, and if not why."""
+    _finish_notify(_begin_notify(parcel_id, staff_id))
 
 
 def receive_parcel(data: ParcelInput, *, notify: bool = True, staff_id: int | None = None,
@@ -419,12 +454,25 @@ def receive_parcel(data: ParcelInput, *, notify: bool = True, staff_id: int | No
 def notify_parcel(parcel_id: int, *, staff_id: int | None = None,
                   at: dt.datetime | None = None) -> ParcelView:
     """Tell the occupant again (after a message command was configured, or a mobile added)."""
+    return send_parcel_message(begin_parcel_message(parcel_id, staff_id=staff_id), at=at)
+
+
+def begin_parcel_message(parcel_id: int, *, staff_id: int | None = None) -> ParcelMessage:
+    """The first half of `notify_parcel`, a write (it may wait for another desk): whom to
+    tell, and the message recorded as being sent — or, with nothing to send, why, kept on
+    the parcel. Nothing is sent yet: `send_parcel_message` does, once this is committed."""
     access.require(ACTION, staff_id)
     parcel = _parcel(parcel_id)
     if parcel.state != "waiting":
         raise ValidationError("state", _("This parcel was collected already: there is nobody to tell."))
-    _notify(parcel.id, acting_id(staff_id))
-    return _view(parcel_id, at)
+    return _begin_notify(parcel.id, acting_id(staff_id))
+
+
+def send_parcel_message(message: ParcelMessage, *, at: dt.datetime | None = None) -> ParcelView:
+    """The second half of `notify_parcel`: run the message command (it may take seconds)
+    and keep how it went on the parcel; the parcel as it is then."""
+    _finish_notify(message)
+    return _view(message.parcel_id, at)
 
 
 def collect_parcel(parcel_id: int, by: str, *, pickup_code: str = "", note: str = "",
@@ -469,6 +517,6 @@ def collect_parcel(parcel_id: int, by: str, *, pickup_code: str = "", note: str 
 __all__ = [
     "ACTION", "CARRIERS", "COLLECTED_HOW", "PARCEL_OVERDUE_DAYS", "PARCEL_SIZES", "PARCEL_STATES",
     "ParcelCall", "ParcelInput", "ParcelRow", "ParcelView", "collect_parcel", "get_parcel", "list_parcels",
-    "notify_parcel", "parcel_counts", "parcels_waiting", "parcels_waiting_for_room",
-    "parse_parcel_state", "receive_parcel",
+    "ParcelMessage", "begin_parcel_message", "notify_parcel", "parcel_counts", "parcels_waiting", "parcels_waiting_for_room",
+    "parse_parcel_state", "receive_parcel", "send_parcel_message",
 ]

@@ -33,6 +33,7 @@ from data.registers.passes import (
 from data.registers.visitors import (
     CONFIRM_LOOKUPS_PER_HOUR,
     ConfirmCall,
+    ConfirmLookup,
     PersonToCall,
     RevealedVisitor,
     VisitorInput,
@@ -41,7 +42,9 @@ from data.registers.visitors import (
     VisitorView,
     call_to_confirm,
     confirm_visit,
+    dial_to_confirm,
     get_visitor,
+    look_up_to_confirm,
     person_to_call,
     purge_visitor_details,
     register_visitor,
@@ -54,10 +57,10 @@ from data.registers.visitors import (
 )
 
 __all__ = [
-    "CONFIRM_LOOKUPS_PER_HOUR", "ConfirmCall", "LIST_STATES", "OwnerChoice", "PassCheck", "PassInput", "PassPage", "PassRefused", "PassView",
+    "CONFIRM_LOOKUPS_PER_HOUR", "ConfirmCall", "ConfirmLookup", "LIST_STATES", "OwnerChoice", "PassCheck", "PassInput", "PassPage", "PassRefused", "PassView",
     "PersonToCall", "RevealedVisitor", "RoomPerson", "RoomRef", "VisitorInput", "VisitorPage",
-    "VisitorPrefill", "VisitorView", "call_to_confirm", "cancel_pass", "check_pass", "confirm_visit", "get_pass",
-    "get_visitor", "issue_pass", "normalize_number", "passes_page", "person_to_call",
+    "VisitorPrefill", "VisitorView", "call_to_confirm", "cancel_pass", "check_pass", "confirm_visit", "dial_to_confirm", "get_pass",
+    "get_visitor", "issue_pass", "look_up_to_confirm", "normalize_number", "passes_page", "person_to_call",
     "purge_visitor_details", "register_visitor", "reveal_prefill_phone", "reveal_visitors", "room_match", "room_owners",
     "room_people", "room_ref", "shown_plate", "sign_out", "use_pass", "visitor_by_phone", "visitor_by_plate",
     "visitors_day",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from peewee import JOIN, Case, fn
@@ -173,6 +173,16 @@ class ConfirmCall:
 
     person: PersonToCall
     result: DialResult | None
+
+
+@dataclass(frozen=True)
+class ConfirmLookup:
+    """Whom to call to confirm a visit, looked up (recorded, counted: `look_up_to_confirm`):
+    `person` as the account may see them; the whole number to dial stays inside, for
+    `dial_to_confirm` (never shown, never in a repr)."""
+
+    person: PersonToCall
+    _number: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -513,18 +523,32 @@ def person_to_call(visit_id: int, staff_id: int | None = None) -> PersonToCall:
     return _person_to_call(visit_id, staff_id)[0]
 
 
-def call_to_confirm(visit_id: int, staff_id: int | None = None) -> ConfirmCall:
-    """Look up whom to call to confirm a visit (as `person_to_call`: recorded, counted) and
-    run the configured dial command with their whole number, which stays here: the gate
-    is shown it masked."""
+def look_up_to_confirm(visit_id: int, staff_id: int | None = None) -> ConfirmLookup:
+    """Whom to call to confirm a visit, as `person_to_call` (recorded, counted: a write,
+    which may wait for another desk), for `dial_to_confirm` to dial once it is recorded."""
     person, number = _person_to_call(visit_id, staff_id)
+    return ConfirmLookup(person, number)
+
+
+def dial_to_confirm(lookup: ConfirmLookup) -> ConfirmCall:
+    """Run the configured dial command with the whole number `lookup` holds (it may take
+    seconds; nothing is written): the gate is shown it masked, what the dial says too."""
+    person = lookup.person
     command = dial_command()
     if not command:
         return ConfirmCall(person, None)
-    result = dial(command, number)
+    result = dial(command, lookup._number)
     if person.masked:  # what the dial says ("Dialling 13800138000 …") names it masked too
         result = DialResult(result.ok, _mask_digit_runs(result.message, person.number))
     return ConfirmCall(person, result)
+
+
+def call_to_confirm(visit_id: int, staff_id: int | None = None) -> ConfirmCall:
+    """Look up whom to call to confirm a visit (as `person_to_call`: recorded, counted) and
+    run the configured dial command with their whole number, which stays here: the gate
+    is shown it masked. (A screen does the two apart: `look_up_to_confirm`, a write, then
+    `dial_to_confirm`, the command, each in its own worker.)"""
+    return dial_to_confirm(look_up_to_confirm(visit_id, staff_id))
 
 
 #: A run of digits the dial command may print a number as: +86 138 0013 8000, 0571-8888-1234…

@@ -126,6 +126,7 @@ def import_owners(
     rejects_path: str | None = None,
     rejects_to_exports: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    writing: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Import an owner roster (.csv or .xlsx) and return what was done.
 
@@ -144,7 +145,9 @@ def import_owners(
     `progress(done, total)` counts rows (total = the data rows of the file) once each row
     has been validated and written, or skipped: every row of a batch once the batch is
     written. Validating is fast (about 30 µs a row), so the count advances while the slow
-    part, writing, runs; a rejected file draws no bar.
+    part, writing, runs; a rejected file draws no bar. `writing()` is called once every row
+    is checked, just before the transaction begins (it may wait for another desk's: a
+    screen says so when no progress follows for a while).
     """
     access.require("import")
     started = time.perf_counter()
@@ -190,6 +193,8 @@ def import_owners(
         report.rejects_path = str(write_rejects(target, table, report.rejected))
 
     total = len(table.rows)
+    if writing:
+        writing()
     with transaction():
         writer = Writer(report, {r.community_id for r in valid.values()})
         for start in range(0, total, BATCH):

@@ -252,12 +252,22 @@ class ParcelsTab(RegisterTab):
 
         self.app.push_screen(parcel_form(self.app.staff.id), saved)
 
-    @work(thread=True, group="parcel-message", exit_on_error=False)
     def notify_owner(self, parcel_id: int, first: bool = False) -> None:
-        """Message the occupant (the command may take seconds: never in the interface's
-        thread), then say how it went."""
+        """Message the occupant: first the message recorded as being sent (a write, run_write:
+        behind another desk it says so after a few seconds and esc gives it up, nothing
+        sent), then the command in a worker of its own (`send_message`), then say how it went."""
+        staff_id = self.app.staff.id
+        self.run_write(lambda: desk.begin_parcel_message(parcel_id, staff_id=staff_id),
+                       lambda message: self.send_message(message, first), stays=True,
+                       waiting_text=_("Waiting for another desk before the message goes… esc gives it up."),
+                       given_up_text=_("No message sent: given up while waiting for another desk."))
+
+    @work(thread=True, group="parcel-message", exit_on_error=False)
+    def send_message(self, message: desk.ParcelMessage, first: bool) -> None:
+        """The message command (it may take seconds: never in the interface's thread), and
+        how it went kept on the parcel."""
         try:
-            view = desk.notify_parcel(parcel_id, staff_id=self.app.staff.id)
+            view = desk.send_parcel_message(message)
         except FrontDeskError as exc:
             self.app.call_from_thread(self.refused, exc)
             return
@@ -324,14 +334,15 @@ class ParcelsTab(RegisterTab):
 
     # --- d: phone the owner when no message told them ---------------------------------------------
 
-    @work(thread=True, exclusive=True, group="parcel-dial", exit_on_error=False)
     def call_owner(self, parcel_id: int) -> None:
-        """Find whom to phone (recorded), run the dial command if one is configured."""
-        try:
-            call = desk.parcel_call(parcel_id, staff_id=self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.refused, exc)
-            return
+        """Find whom to phone (recorded: `record_then_dial`), then run the dial command if
+        one is configured (`dial_owner`)."""
+        staff_id = self.app.staff.id
+        self.record_then_dial(lambda: desk.parcel_call(parcel_id, staff_id=staff_id), self.dial_owner)
+
+    @work(thread=True, exclusive=True, group="parcel-dial", exit_on_error=False)
+    def dial_owner(self, call: desk.ParcelCall) -> None:
+        """The dial command, in its own worker (it may take seconds; it writes nothing)."""
         command = dial_command()
         result = dial(command, call.number) if command else None
         self.post_message(self.Dialled(call, result))

@@ -263,15 +263,18 @@ class VisitorsTab(RegisterTab):
 
     # --- d: call the owner to confirm -------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="visitor-dial", exit_on_error=False)
     def call_owner(self, view: reg.VisitorView) -> None:
-        """Find whom to call (recorded, counted), run the dial command if one is configured
-        (data/ dials the whole number; the gate sees it masked)."""
-        try:
-            call = reg.call_to_confirm(view.id, self.app.staff.id)
-        except FrontDeskError as exc:
-            self.app.call_from_thread(self.refused, exc)
-            return
+        """Find whom to call (recorded, counted: `record_then_dial`), then run the dial
+        command if one is configured (`dial_owner`; data/ dials the whole number, the gate
+        sees it masked)."""
+        staff_id = self.app.staff.id
+        self.record_then_dial(lambda: reg.look_up_to_confirm(view.id, staff_id),
+                              lambda lookup: self.dial_owner(view, lookup))
+
+    @work(thread=True, exclusive=True, group="visitor-dial", exit_on_error=False)
+    def dial_owner(self, view: reg.VisitorView, lookup: reg.ConfirmLookup) -> None:
+        """The dial command, in its own worker (it may take seconds; it writes nothing)."""
+        call = reg.dial_to_confirm(lookup)
         self.post_message(self.Dialled(view, call.person, call.result))
 
     def on_visitors_tab_dialled(self, message: Dialled) -> None:

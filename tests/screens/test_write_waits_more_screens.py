@@ -171,7 +171,7 @@ async def test_enter_on_a_whole_phone_number_waits_esc_gives_it_up_keeping_it_th
             assert app.screen is screen and "张晓明" not in screen_text(app)
             await pilot.press("escape")  # the screen takes keys: esc gives the search up
             await wait_for(pilot, lambda: _since(shown, start, "已放弃搜索") >= 1)
-            await wait_for(pilot, lambda: screen._sent.over, timeout=30)
+            await wait_for(pilot, lambda: screen._desk_write.over, timeout=30)
             assert app.screen is screen and field.value == "13800138000"
             await pilot.press("backspace", "9")  # and typing goes into the box
             await wait_for(pilot, lambda: field.value == "13800138009")

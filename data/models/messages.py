@@ -21,7 +21,7 @@ class OutboundMessage(BaseModel):
     about = CharField(max_length=20, default="")  # parcel, visitor, notice, order, …
     about_id = IntegerField(null=True)
     staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
-    state = CharField(max_length=10)  # sent | failed
+    state = CharField(max_length=10)  # sending (recorded, the command not yet run) | sent | failed
     error = CharField(max_length=200, default="")
     created_at = DateTimeField(default=now)
 

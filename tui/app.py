@@ -11,6 +11,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter
 from textual.screen import Screen
+from textual.timer import Timer
 
 from data import access, notifications
 from data.changes import change_token
@@ -246,6 +247,10 @@ HOME_DEPTH = 2
 #: sweep is idempotent, so several sessions sweeping at once notify each person once).
 SWEEP_SECONDS = 60.0
 
+#: The session's checks start with the home screen's first counts, or after this many
+#: seconds should they not come (FrontDeskApp.first_data_shown).
+CHECKS_AT_THE_LATEST = 2.0
+
 #: How often the app asks the database whether anything changed (cheap on SQLite).
 POLL_SECONDS = 2.0
 #: Without cheap change detection (the server cannot be asked), refresh this often.
@@ -292,6 +297,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
         self.database_label = database_label
         self.unread = 0
         self._last_token: object | None = None
+        self._checks_started = False  # first_data_shown
+        self._checks_timer: Timer | None = None
         self._last_note_id = 0  # the newest notification already shown (or there at start)
         self._since_refresh = 0.0
         self._control_filter = ControlFilter()
@@ -324,18 +331,35 @@ class FrontDeskApp(TypeAhead, DeskApp):
         # Pushed rather than returned by get_default_screen: Textual loads a screen's
         # CSS_PATH when it is pushed, not for the default screen. The gate lands on its
         # registers (visitors, passes), which are all it may use.
-        self.push_screen(self._landing_screen())
+        landing = self._landing_screen()
+        self.push_screen(landing)
         self._catch_hangup()
+        # Taken before the landing screen reads anything: whatever another desk commits from
+        # now on is seen by the first change poll, however late the checks start.
+        self._last_token = change_token()
         # The session's own checks (notifications, the caller-ID watch, the drafts a hang-up
-        # kept) wait for the first paint: the first screen shows without waiting for them.
-        self.call_after_refresh(self._start_checks)
+        # kept) wait for the first screen: the home screen's first counts (it calls
+        # first_data_shown; their threads would compete with its read and its paint, issue 21
+        # cold start), another landing screen's first paint. At the latest after
+        # CHECKS_AT_THE_LATEST seconds, should the counts never come.
+        if isinstance(landing, HomeScreen):
+            self._checks_timer = self.set_timer(CHECKS_AT_THE_LATEST, self.first_data_shown,
+                                                name="checks-at-the-latest")
+        else:
+            self.call_after_refresh(self.first_data_shown)
+
+    def first_data_shown(self) -> None:
+        """The landing screen shows what it is for: start the session's checks (once)."""
+        if self._checks_started or not self.is_running:
+            return  # started already, or quit before the first paint
+        self._checks_started = True
+        if self._checks_timer is not None:
+            self._checks_timer.stop()
+        self._start_checks()
 
     def _start_checks(self) -> None:
-        """After the first paint: the notifications, change poll, caller-ID watch, sweep and
+        """After the first screen: the notifications, change poll, caller-ID watch, sweep and
         the drafts offered back (each reads the database; the reads run in workers)."""
-        if not self.is_running:
-            return  # quit before the first paint
-        self._last_token = change_token()
         # Toasts are for what arrives from now on; the inbox and the count cover the rest.
         self._last_note_id = notifications.last_id(self.staff.id)
         # The notifications and the drafts read in one worker thread: each thread opens its

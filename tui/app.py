@@ -26,9 +26,7 @@ from tui.ring_popup import RingPopup
 from tui.typeahead import TypeAhead
 from widgets.app_header import AppHeader
 from widgets.bindings import DeskCommandPalette, translate_bindings
-from widgets.confirm import ConfirmModal
 from widgets.desk import DeskApp, DeskPage, DeskScreen
-from widgets.key_help import KeyHelpModal, key_groups
 from widgets.line_break import install_toasts
 from widgets.safe import ControlFilter
 
@@ -579,6 +577,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
 
     def action_toggle_help(self) -> None:
         """F1: the keys of the screen on top (F1 again, or escape, closes the list)."""
+        from widgets.key_help import KeyHelpModal, key_groups  # on the first F1, not at start
+
         if isinstance(self.screen, KeyHelpModal):
             self.screen.dismiss(None)
             return
@@ -598,6 +598,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
         if len(self.screen_stack) <= HOME_DEPTH:
             return
         if _dirty(self.screen):
+            from widgets.confirm import ConfirmModal  # loaded when first asked, not at start
+
             async def discard(ok: bool | None) -> None:
                 if ok:
                     await self.pop_screen()
@@ -608,6 +610,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
 
     async def action_quit(self) -> None:
         if any(_dirty(s) for s in self.screen_stack):
+            from widgets.confirm import ConfirmModal
+
             self.push_screen(
                 ConfirmModal(_("Some typed input is not saved. Quit anyway?")),
                 lambda ok: self.exit() if ok else None,

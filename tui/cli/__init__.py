@@ -115,8 +115,8 @@ def _loading() -> Iterator[None]:
     classes, the catalog, the models): the cyclic garbage collector is off meanwhile — its
     passes would find nothing — and what was loaded is frozen after it, left out of every
     later full pass. Else the first full pass came during the first paint and walked some
-    50 000 objects that are never garbage (15-30 ms of the cold start, issue 21), and each
-    later one in the session walked them again."""
+    50 000 objects that are never garbage (27 ms of a cold start on a busy machine, issue
+    21), and each later one in the session walked them again."""
     gc.disable()
     try:
         yield

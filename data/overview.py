@@ -90,7 +90,7 @@ def _new_orders_query():
 def _overdue_query(at: dt.datetime):
     # The queue's 超时/将超时 view, so that the tile's count equals the list behind it; on
     # hold the clock is stopped, so an order on hold is never counted.
-    from data.queue import view_condition
+    from data.queue_views import view_condition
 
     return _live_orders().where(view_condition("overdue", 0, at))
 

@@ -22,25 +22,15 @@ from data.models import (
     Staff,
     WorkOrder,
 )
+from data.queue_views import DUE_SOON_HOURS, VIEWS, view_condition  # noqa: F401 (the queue's too)
 from data.territory import visible_only
 from data.validators import clean_text, show_controls
 from data.vocab import OPEN_STATUSES, PRIORITIES, WORK_ORDER_STATUSES
 
 #: Rows per page.
 PAGE_SIZE = 50
-#: "将超时": a running deadline within this many hours counts as due soon.
-DUE_SOON_HOURS = 2
 #: Counts stop here ("1000+"): counting a million rows for a header is not worth it.
 COUNT_CAP = 1000
-
-VIEWS = {
-    "new": N_("To dispatch"),
-    "mine": N_("Mine"),
-    "overdue": N_("Overdue / due soon"),
-    "on_hold": N_("On hold"),
-    "callback": N_("Follow-up"),
-    "all": N_("All"),
-}
 
 #: The queue's 12345-hotline filter (QueueFilter.hotline): every order the hotline
 #: forwarded, those whose reply is not recorded yet, those whose reply deadline passed.
@@ -120,32 +110,6 @@ class QueuePage:
         return f"{COUNT_CAP}+" if self.total > COUNT_CAP else str(self.total)
 
 
-def _view_where(view: str, staff_id: int, at: dt.datetime):
-    soon = at + dt.timedelta(hours=DUE_SOON_HOURS)
-    if view == "new":
-        return WorkOrder.status == "new"
-    if view == "mine":
-        return (WorkOrder.assignee == staff_id) & WorkOrder.status.in_(OPEN_STATUSES)
-    if view == "overdue":
-        running = WorkOrder.status.in_(("new", "assigned", "in_progress"))
-        response = WorkOrder.responded_at.is_null() & (WorkOrder.response_due < soon)
-        return running & ((WorkOrder.resolution_due < soon) | response)
-    if view == "on_hold":
-        return WorkOrder.status == "on_hold"
-    if view == "callback":
-        return WorkOrder.status == "resolved"
-    if view == "all":
-        return None
-    raise ValidationError("view", _("Unknown view “{view}”: use one of {views}.").format(
-        view=view, views=", ".join(VIEWS)))
-
-
-def view_condition(view: str, staff_id: int, at: dt.datetime):
-    """The WHERE condition of a view (None for "all"): the home screen counts with the same
-    one, so its tiles equal the lists behind them."""
-    return _view_where(view, staff_id, at)
-
-
 #: Views of open orders sorted by the deadline their rows show (`QueueRow.deadline`): the
 #: response deadline until someone answers, then the resolution deadline.
 WATCHED_VIEWS = ("mine", "overdue", "on_hold")
@@ -206,7 +170,7 @@ def _base(view: str, staff_id: int, flt: QueueFilter, at: dt.datetime):
     # No "merged_into IS NULL" here: a merged order is cancelled, so open views never see
     # it, and the condition lures SQLite onto the merged_into index (a 1.5 M-row walk).
     query = WorkOrder.select(WorkOrder.id)
-    where = _view_where(view, staff_id, at)
+    where = view_condition(view, staff_id, at)
     if where is not None:
         query = query.where(where)
     query = visible_only(query, staff_id)  # technicians: their own and their territory's

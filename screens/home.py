@@ -222,6 +222,7 @@ class HomeScreen(DeskScreen):
         self.rows: list[Any] = []  # what each row of the list stands for
         self._filled_panel: str | None = None  # the list the table shows
         self._first_read = False  # the first read, after the first paint, has been asked for
+        self._first_shown = False  # the first counts are on screen (the rest read after them)
 
     @property
     def screen_title(self) -> str:
@@ -247,7 +248,17 @@ class HomeScreen(DeskScreen):
 
     def _read_first(self) -> None:
         self._first_read = True
-        self.load(self.selected, first=True)
+        self.load(self.selected)
+
+    def _first_counts_shown(self) -> None:
+        """The first counts are painted: now the duty line and the flags (one worker), and
+        the app's own checks (notifications, drafts, the caller-ID watch). Read with the
+        counts, they held the interpreter while the counts were read and painted (issue 21,
+        cold start)."""
+        self.load_rest()
+        first_data_shown = getattr(self.app, "first_data_shown", None)
+        if first_data_shown is not None:
+            first_data_shown()
 
     def on_resize(self) -> None:
         self._fit_tiles()
@@ -376,12 +387,8 @@ class HomeScreen(DeskScreen):
     # --- loading ---------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)
-    def load(self, panel_id: str, first: bool = False) -> None:
-        """Read the counts and the selected list in a worker thread; the `first` read of the
-        screen then reads the duty roster and the flags in the same thread. Each worker
-        thread opens its own connection, and SQLite reads the whole schema (about 550
-        tables and indexes, some 3 ms) for each: at start, one thread rather than three
-        (issue 21, cold start); the counts are shown first, the roster line right after."""
+    def load(self, panel_id: str) -> None:
+        """Read the counts and the selected list in a worker thread."""
         staff_id = self.app.staff.id
         counts = overview.home_counts(staff_id)
         readers: dict[str, Callable[[], list[Any]]] = {
@@ -394,9 +401,15 @@ class HomeScreen(DeskScreen):
         }
         rows = readers[panel_id]()
         self.post_message(self.CountsLoaded(counts, panel_id, rows))
-        if first:
-            self._read_duty()
-            self._read_flags()
+
+    @work(thread=True, exclusive=True, group="home-rest", exit_on_error=False)
+    def load_rest(self) -> None:
+        """After the first counts: the duty roster and the flags, read in one worker thread.
+        Each worker thread opens its own connection, and SQLite reads the whole schema
+        (about 550 tables and indexes, some 3 ms) for each: one thread rather than two; it
+        is the counts' thread again when that one is idle (Textual's thread pool)."""
+        self._read_duty()
+        self._read_flags()
 
     @work(thread=True, exclusive=True, group="home-duty", exit_on_error=False)
     def load_duty(self) -> None:
@@ -420,6 +433,9 @@ class HomeScreen(DeskScreen):
         self.app.show_unread(message.counts.unread_notifications)
         if message.panel == self.selected:
             self._fill_table(message.panel, message.rows)
+        if not self._first_shown:
+            self._first_shown = True
+            self.call_after_refresh(self._first_counts_shown)
 
     def _mark_selected(self) -> None:
         self.query_one(CountTiles).select(self.selected)

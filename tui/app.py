@@ -11,6 +11,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter
 from textual.screen import Screen
+from textual.timer import Timer
 
 from data import access, notifications
 from data.changes import change_token
@@ -25,9 +26,7 @@ from tui.ring_popup import RingPopup
 from tui.typeahead import TypeAhead
 from widgets.app_header import AppHeader
 from widgets.bindings import DeskCommandPalette, translate_bindings
-from widgets.confirm import ConfirmModal
 from widgets.desk import DeskApp, DeskPage, DeskScreen
-from widgets.key_help import KeyHelpModal, key_groups
 from widgets.line_break import install_toasts
 from widgets.safe import ControlFilter
 
@@ -246,6 +245,10 @@ HOME_DEPTH = 2
 #: sweep is idempotent, so several sessions sweeping at once notify each person once).
 SWEEP_SECONDS = 60.0
 
+#: The session's checks start with the home screen's first counts, or after this many
+#: seconds should they not come (FrontDeskApp.first_data_shown).
+CHECKS_AT_THE_LATEST = 2.0
+
 #: How often the app asks the database whether anything changed (cheap on SQLite).
 POLL_SECONDS = 2.0
 #: Without cheap change detection (the server cannot be asked), refresh this often.
@@ -292,6 +295,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
         self.database_label = database_label
         self.unread = 0
         self._last_token: object | None = None
+        self._checks_started = False  # first_data_shown
+        self._checks_timer: Timer | None = None
         self._last_note_id = 0  # the newest notification already shown (or there at start)
         self._since_refresh = 0.0
         self._control_filter = ControlFilter()
@@ -324,18 +329,35 @@ class FrontDeskApp(TypeAhead, DeskApp):
         # Pushed rather than returned by get_default_screen: Textual loads a screen's
         # CSS_PATH when it is pushed, not for the default screen. The gate lands on its
         # registers (visitors, passes), which are all it may use.
-        self.push_screen(self._landing_screen())
+        landing = self._landing_screen()
+        self.push_screen(landing)
         self._catch_hangup()
+        # Taken before the landing screen reads anything: whatever another desk commits from
+        # now on is seen by the first change poll, however late the checks start.
+        self._last_token = change_token()
         # The session's own checks (notifications, the caller-ID watch, the drafts a hang-up
-        # kept) wait for the first paint: the first screen shows without waiting for them.
-        self.call_after_refresh(self._start_checks)
+        # kept) wait for the first screen: the home screen's first counts (it calls
+        # first_data_shown; their threads would compete with its read and its paint, issue 21
+        # cold start), another landing screen's first paint. At the latest after
+        # CHECKS_AT_THE_LATEST seconds, should the counts never come.
+        if isinstance(landing, HomeScreen):
+            self._checks_timer = self.set_timer(CHECKS_AT_THE_LATEST, self.first_data_shown,
+                                                name="checks-at-the-latest")
+        else:
+            self.call_after_refresh(self.first_data_shown)
+
+    def first_data_shown(self) -> None:
+        """The landing screen shows what it is for: start the session's checks (once)."""
+        if self._checks_started or not self.is_running:
+            return  # started already, or quit before the first paint
+        self._checks_started = True
+        if self._checks_timer is not None:
+            self._checks_timer.stop()
+        self._start_checks()
 
     def _start_checks(self) -> None:
-        """After the first paint: the notifications, change poll, caller-ID watch, sweep and
+        """After the first screen: the notifications, change poll, caller-ID watch, sweep and
         the drafts offered back (each reads the database; the reads run in workers)."""
-        if not self.is_running:
-            return  # quit before the first paint
-        self._last_token = change_token()
         # Toasts are for what arrives from now on; the inbox and the count cover the rest.
         self._last_note_id = notifications.last_id(self.staff.id)
         # The notifications and the drafts read in one worker thread: each thread opens its
@@ -555,6 +577,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
 
     def action_toggle_help(self) -> None:
         """F1: the keys of the screen on top (F1 again, or escape, closes the list)."""
+        from widgets.key_help import KeyHelpModal, key_groups  # on the first F1, not at start
+
         if isinstance(self.screen, KeyHelpModal):
             self.screen.dismiss(None)
             return
@@ -574,6 +598,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
         if len(self.screen_stack) <= HOME_DEPTH:
             return
         if _dirty(self.screen):
+            from widgets.confirm import ConfirmModal  # loaded when first asked, not at start
+
             async def discard(ok: bool | None) -> None:
                 if ok:
                     await self.pop_screen()
@@ -584,6 +610,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
 
     async def action_quit(self) -> None:
         if any(_dirty(s) for s in self.screen_stack):
+            from widgets.confirm import ConfirmModal
+
             self.push_screen(
                 ConfirmModal(_("Some typed input is not saved. Quit anyway?")),
                 lambda ok: self.exit() if ok else None,

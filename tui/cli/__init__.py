@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from data import i18n
@@ -107,15 +109,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def _loading() -> Iterator[None]:
+    """A stretch of the app's start that loads what lives as long as the app (modules,
+    classes, the catalog, the models): the cyclic garbage collector is off meanwhile — its
+    passes would find nothing — and what was loaded is frozen after it, left out of every
+    later full pass. Else the first full pass came during the first paint and walked some
+    50 000 objects that are never garbage (27 ms of a cold start on a busy machine, issue
+    21), and each later one in the session walked them again."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
-    from tui.paths import database_label
-    from tui.session import open_session
+    with _loading():
+        from tui.paths import database_label
+        from tui.session import open_session
 
-    target = open_db(args)
+        target = open_db(args)
+    # The collector runs while the sign-in may wait for a password (its own screen).
     staff = open_session(args, tui=True).staff
-    from tui.app import FrontDeskApp
+    with _loading():
+        from tui.app import FrontDeskApp
 
-    FrontDeskApp(staff, database_label(target)).run()
+        app = FrontDeskApp(staff, database_label(target))
+    app.run()
     return 0
 
 

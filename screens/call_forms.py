@@ -221,8 +221,9 @@ class CallDetailsModal(DeskModal[str | None]):
         number = group_number(call.number) if revealed or not call.number else mask_phone(call.number)
         rows = [
             (_("Number"), number),
-            (_("Caller"), call.person or _("(unknown number)")),
-            (_("Taken by"), call.staff),
+            # An outbound call names whom the desk called and who called, not a caller.
+            (_("Person called") if call.direction == "out" else _("Caller"), call.person or _("(unknown number)")),
+            (_("Called by") if call.direction == "out" else _("Taken by"), call.staff),
             (_("Duration"), minutes(call.duration_s)),
             (_("Category"), label(CALL_CATEGORIES, call.category)),
             (_("Outcome"), label(CALL_OUTCOMES, call.outcome) if call.outcome else ""),

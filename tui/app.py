@@ -216,6 +216,10 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Calls": ("电话", "来电"),
     "Notifications": ("通知", "消息"),
     "Registers": ("登记簿", "前台登记"),
+    "Parcels": ("快递", "代收快递", "包裹"),
+    "Visitors": ("来访", "访客登记"),
+    "Keys": ("钥匙寄存",),
+    "Release passes": ("出门条", "放行"),
     "Contract management": ("合同", "建议书"),
     "Fees": ("收费", "物业费", "欠费", "缴费"),
     "Fees management": ("抄表", "滞纳金", "佣金", "维修资金"),
@@ -575,6 +579,19 @@ class FrontDeskApp(TypeAhead, DeskApp):
             screen.registry_name = name
         self.push_screen(screen)
 
+    def action_open_register(self, name: str) -> None:
+        """A register by its name from the palette: the registers screen, at that register."""
+        from screens.registers import RegistersScreen
+
+        self.action_open_screen("registers")
+        screen = self.screen
+        if not isinstance(screen, RegistersScreen):
+            return
+        if screen.is_mounted:
+            screen.show_tab(name)
+        elif name in [cls.NAME for cls in screen.tabs]:
+            screen.current = name  # just pushed: it opens at this register
+
     def action_toggle_help(self) -> None:
         """F1: the keys of the screen on top (F1 again, or escape, closes the list)."""
         from widgets.key_help import KeyHelpModal, key_groups  # on the first F1, not at start
@@ -696,6 +713,14 @@ class FrontDeskApp(TypeAhead, DeskApp):
                 help_text = _("Open this screen")
             yield self._command(entry.title, help_text, lambda name=entry.name: self.action_open_screen(name))
         screen_commands = list(screen.palette_commands()) if isinstance(screen, DeskPage) else []
+        if self.may_open("registers") and screen.id != "registers":  # (登记 lists its registers itself)
+            # Each register by its own name (代收, 访客, 钥匙 …) from any screen; loaded when the
+            # palette opens, not at start.
+            from screens.registers.screen import visible_tabs
+
+            for number, cls in enumerate(visible_tabs(), start=1):
+                yield self._command(cls.TITLE, _("Registers: {title} ({key})").format(title=cls.title(), key=number),
+                                    lambda name=cls.NAME: self.action_open_register(name))
         for title, help_text, callback in screen_commands:
             yield self._command(title, help_text, callback)
         if access.can("order.create") and not any(

@@ -91,9 +91,11 @@ def _fit_cell(cell: Text | str, width: int) -> Text:
 
 
 class FilterLine(Input):
-    """The filter of a tab: what is typed narrows the list; enter or escape go back to it."""
+    """The filter of a tab: what is typed narrows the list; enter, ↓ or escape go back to it
+    (↓ as from the owners' search box to its results)."""
 
-    BINDINGS = [Binding("escape", "done", N_("Back to the list"), show=False)]
+    BINDINGS = [Binding("escape", "done", N_("Back to the list"), show=False),
+                Binding("down", "done", N_("Back to the list"), key_display="↓")]
 
     class Done(Message):
         """The clerk is done typing the filter."""

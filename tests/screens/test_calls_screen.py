@@ -427,6 +427,9 @@ async def test_history_pages_filters_and_opens_a_call(world, clock):
         await settle(app, pilot)
         assert isinstance(app.screen, CallDetailsModal)
         assert "通知停水" in screen_text(app) and "张晓明" in screen_text(app)
+        # An outbound call: whom the desk called and who called, not "caller" / "taken by".
+        assert "Person called: 张晓明" in screen_text(app) and "Called by:" in screen_text(app)
+        assert "Caller:" not in screen_text(app) and "Taken by:" not in screen_text(app)
         await pilot.press("w")
         await settle(app, pilot)
         form = app.screen

@@ -223,6 +223,12 @@ async def test_typing_in_the_filter_never_switches_tabs(gate):
         await pilot.press("enter")  # back to the list
         await settle(app, pilot)
         assert not isinstance(app.focused, Input)
+        await pilot.press("slash")  # the filter again: ↓ goes back to the list too (as on F2)
+        await settle(app, pilot)
+        assert isinstance(app.focused, Input) and "↓" in screen_text(app).splitlines()[-1]
+        await pilot.press("down")
+        await settle(app, pilot)
+        assert not isinstance(app.focused, Input) and screen.tab().filter_line.value == "王"
         await pilot.press("2")
         await settle(app, pilot)
         assert screen.current == "passes"
@@ -393,3 +399,30 @@ async def test_page_keys_turn_the_pages_of_the_list(gate):
         assert "page 2" in screen_text(app)
         await pilot.press("pageup")
         await wait_for(pilot, lambda: len(tab.rows) == 50)
+
+
+async def test_the_palette_opens_a_register_by_its_own_name_from_any_screen(gate):
+    """walk (tenth session): ctrl+p 代收 / 快递 / 访客 found nothing outside the registers: each
+    register is a palette entry of its own (its name, its other names), opening the registers at it."""
+    app = app_for("desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_in(pilot, "kd")  # 快递, another name of 代收, by its pinyin initials
+        await wait_for(pilot, lambda: "代收 · Parcels · ds · 快递 kd" in screen_text(app), 10)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RegistersScreen))
+        await settle(app, pilot)
+        assert registers(app).current == "parcels"
+        await pilot.press("f2")  # another screen, then a register that is already open
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_in(pilot, "fk")  # 访客
+        await wait_for(pilot, lambda: "访客 · Visitors · fk" in screen_text(app), 10)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RegistersScreen))
+        await settle(app, pilot)
+        assert registers(app).current == "visitors"
+        assert len([s for s in app.screen_stack if isinstance(s, RegistersScreen)]) == 1

@@ -7,7 +7,8 @@ sent and nothing is recorded."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 from data import access
 from data.clock import now as clock_now
@@ -20,6 +21,9 @@ from data.validators import clean_text, mask_phone, normalize_phone
 
 MESSAGE_SETTING = "message_command"
 MESSAGE_TIMEOUT_S = 15
+#: A message still `sending` this long after it was recorded has lost its outcome (the
+#: process ended, or the outcome's write failed): it is shown as unknown, and another may go.
+SENDING_STALE_S = 4 * MESSAGE_TIMEOUT_S
 MAX_TEXT = 500
 
 
@@ -57,11 +61,28 @@ def message_command() -> str:
 @dataclass(frozen=True)
 class MessageToSend:
     """A message recorded as being sent (`begin_message`, state `sending`), for
-    `finish_message` to run the command for."""
+    `finish_message` to run the command for. (Its number and the command's arguments are
+    left out of its repr: a worker's description, logged by Textual, is made of it.)"""
 
     message_id: int
-    number: str
-    args: tuple[str, ...]
+    number: str = field(repr=False)
+    args: tuple[str, ...] = field(repr=False)
+
+
+def being_sent(about: str, about_id: int) -> bool:
+    """A message about this record is being sent now: recorded `sending`, its outcome not
+    yet in and not yet given up for lost (SENDING_STALE_S)."""
+    since = clock_now() - dt.timedelta(seconds=SENDING_STALE_S)
+    return (OutboundMessage.select(OutboundMessage.id)
+            .where((OutboundMessage.about == about) & (OutboundMessage.about_id == about_id)
+                   & (OutboundMessage.state == "sending") & (OutboundMessage.created_at >= since))
+            .exists())
+
+
+def outcome_lost(message: SentMessage) -> bool:
+    """`message` is still `sending` long after it was recorded: how it went is unknown."""
+    return (message.state == "sending" and isinstance(message.created_at, dt.datetime)
+            and message.created_at < clock_now() - dt.timedelta(seconds=SENDING_STALE_S))
 
 
 def begin_message(number: str, text: str, *, about: str = "", about_id: int | None = None,

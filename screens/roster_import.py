@@ -82,8 +82,8 @@ def start_import(app, values: dict[str, str] | None) -> None:
 
 class ImportScreen(DeskModal[None]):
     """Runs the import in a worker with a progress bar, then shows the summary. Its one
-    transaction may wait for another desk's: when no row is written for WAIT_NOTICE_S
-    (widgets.saving) the line under the bar says so, and esc gives the import up (the
+    transaction may wait for another desk's: when its first row is not written within
+    WAIT_NOTICE_S (widgets.saving) the line under the bar says so, and esc gives the import up (the
     transaction rolls back: nothing is imported); otherwise it cannot be stopped half-way."""
 
     DEFAULT_CSS = """
@@ -167,7 +167,8 @@ class ImportScreen(DeskModal[None]):
         self.post_message(self.Finished(report.summary(), ok=True))
 
     def _watch(self) -> None:
-        """(Again) WAIT_NOTICE_S from now without a row written, the line says it waits."""
+        """WAIT_NOTICE_S from the transaction's start without a row written, the line says it
+        waits (for the lock: once rows are written the import no longer waits for a desk)."""
         if self._stall is not None:
             self._stall.stop()
         self._stall = self.set_timer(saving.WAIT_NOTICE_S, self._stalled)
@@ -188,9 +189,9 @@ class ImportScreen(DeskModal[None]):
         if self.waits:
             self.waits = False
             self.query_one("#import-waiting", Label).update("")
-        if message.done < message.total:
-            self._watch()
-        elif self._stall is not None:
+        # Rows are being written: the transaction has its lock (SQLite) and esc could no longer
+        # give it up whole — a slow batch after this is not "waiting for another desk".
+        if self._stall is not None:
             self._stall.stop()
             self._stall = None
 

@@ -140,7 +140,7 @@ class DeskWrites:
                   refused: Callable[[FrontDeskError], object] | None = None,
                   cancelled: Callable[[], object] | None = None,
                   stays: bool = False, group: str = "write", waiting_text: str | None = None,
-                  given_up_text: str | None = None, replace: bool = False) -> bool:
+                  given_up_text: str | None = None, replace: bool = False, queue: bool = False) -> bool:
         """Run `write()` (data/ calls only) in a thread worker (widgets.saving): behind another
         desk's transaction the widget keeps taking keys and says so after a few seconds;
         leaving the screen (escape) gives the write up, nothing written — or, with `stays`,
@@ -149,7 +149,9 @@ class DeskWrites:
         clerk is told nothing was saved, then `cancelled()` (to put input back). One write at a
         time: while one is on its way, another is not started (False) and the clerk is told
         the widget still waits — or, with `replace`, the one on its way is given up and this
-        one started. `group` names the worker's group (keys typed ahead may wait for it:
+        one started; with `queue`, this one starts when the one on its way is over (a write
+        the clerk did not type and must not lose: a parcel's message after receiving it, a
+        dial). `group` names the worker's group (keys typed ahead may wait for it:
         KEYS_WAIT_GROUP, a screen's TYPEAHEAD_WAITS_FOR); `waiting_text` and `given_up_text`
         say what waits and what was given up when "a write" would not say it (a search)."""
         widget: Any = self
@@ -161,6 +163,11 @@ class DeskWrites:
             widget.notify(text, severity="warning", markup=False)
 
         if self.writing:
+            if queue:
+                self._desk_queued.append(lambda: self.run_write(
+                    write, done=done, refused=refused, cancelled=cancelled, stays=stays, group=group,
+                    waiting_text=waiting_text, given_up_text=given_up_text, queue=True))
+                return True
             if not replace:
                 waiting()
                 return False
@@ -168,6 +175,12 @@ class DeskWrites:
             self._desk_write.cancel()
 
         def refused_now(exc: FrontDeskError) -> None:
+            try:
+                refused_then(exc)
+            finally:
+                self._next_queued()
+
+        def refused_then(exc: FrontDeskError) -> None:
             if isinstance(exc, WriteCancelled):
                 widget.notify(given_up_text or _("Not saved: you cancelled while waiting for another desk."),
                               severity="warning", markup=False)
@@ -179,13 +192,29 @@ class DeskWrites:
                 widget.notify(exc.message, severity="error", markup=False)
 
         def done_now(result: Any) -> None:
-            if done is not None:
-                done(result)
+            try:
+                if done is not None:
+                    done(result)
+            finally:
+                self._next_queued()
 
         self._desk_write_stays = stays
         self._desk_write = start_write(widget, write, done=done_now, refused=refused_now, waiting=waiting,
                                        group=group)
         return True
+
+    @property
+    def _desk_queued(self) -> list[Callable[[], object]]:
+        """Writes started with `queue` while another was on its way, in order."""
+        queued = self.__dict__.get("_desk_queued_writes")
+        if queued is None:
+            queued = self.__dict__["_desk_queued_writes"] = []
+        return queued
+
+    def _next_queued(self) -> None:
+        """The write on its way is over: the first one queued behind it starts."""
+        if self._desk_queued and not self.writing:
+            self._desk_queued.pop(0)()
 
     @property
     def write_waits(self) -> bool:
@@ -204,5 +233,6 @@ class DeskWrites:
 
     def _on_unmount(self) -> None:
         """Left while a `run_write` write still waits for another desk: it is given up."""
+        self._desk_queued.clear()
         if self._desk_write is not None:
             self._desk_write.cancel()

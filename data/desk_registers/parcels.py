@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from peewee import Case, fn
@@ -47,8 +47,10 @@ from data.messaging import (
     MessageResult,
     MessageToSend,
     begin_message,
+    being_sent,
     finish_message,
     messages_about,
+    outcome_lost,
 )
 from data.models import Parcel, Room
 from data.validators import fold_code, fold_width
@@ -198,7 +200,8 @@ def _view(parcel_id: int, at: dt.datetime | None = None) -> ParcelView:
     staff = staff_names([p.received_staff_id, p.collected_staff_id])
     people = person_names([p.notified_person_id])
     states = {"sending": _("sending"), "sent": _("sent"), "failed": _("Sending failed")}
-    sent = tuple(f"{states.get(m.state, m.state)} {m.number} {m.created_at:%m-%d %H:%M}"
+    sent = tuple(f"{_('outcome unknown') if outcome_lost(m) else states.get(m.state, m.state)} {m.number} "
+                 f"{m.created_at:%m-%d %H:%M}"
                  + (f" {m.error}" if m.error else "") for m in messages_about(ABOUT, p.id))
     return ParcelView(row, staff.get(p.received_staff_id, ""), people.get(p.notified_person_id, ""),
                       sent, bool(p.pickup_code), p.collected_how, p.collected_note,
@@ -214,8 +217,8 @@ class ParcelCall:
     person_id: int
     name: str
     role: str
-    number: str
-    pickup_code: str
+    number: str = field(repr=False)  # (not in a worker's logged description)
+    pickup_code: str = field(repr=False)
 
 
 def parcel_call(parcel_id: int, *, staff_id: int | None = None) -> ParcelCall:
@@ -465,6 +468,8 @@ def begin_parcel_message(parcel_id: int, *, staff_id: int | None = None) -> Parc
     parcel = _parcel(parcel_id)
     if parcel.state != "waiting":
         raise ValidationError("state", _("This parcel was collected already: there is nobody to tell."))
+    if being_sent(ABOUT, parcel.id):  # m again while the first is on its way: the owner would get two
+        raise ValidationError("state", _("A message about this parcel is being sent now: wait for how it went."))
     return _begin_notify(parcel.id, acting_id(staff_id))
 
 

@@ -259,6 +259,7 @@ class ParcelsTab(RegisterTab):
         staff_id = self.app.staff.id
         self.run_write(lambda: desk.begin_parcel_message(parcel_id, staff_id=staff_id),
                        lambda message: self.send_message(message, first), stays=True,
+                       queue=True,  # behind another write of the screen: after it, never dropped
                        waiting_text=_("Waiting for another desk before the message goes… esc gives it up."),
                        given_up_text=_("No message sent: given up while waiting for another desk."))
 
@@ -270,6 +271,11 @@ class ParcelsTab(RegisterTab):
             view = desk.send_parcel_message(message)
         except FrontDeskError as exc:
             self.app.call_from_thread(self.refused, exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - the outcome's write failed (a lock held too long, a lost connection)
+            self.app.call_from_thread(self.refused, FrontDeskError(_(
+                "The message command ran, but how it went could not be recorded ({error}): look at the "
+                "parcel before sending again.").format(error=type(exc).__name__)))
             return
         self.post_message(self.Told(view, first))
 

@@ -445,21 +445,24 @@ class RegisterTab(Vertical):
     def run_write(self, write: Callable[[], Any], done: Callable[[Any], object],
                   refused: Callable[[FrontDeskError], object] | None = None, *,
                   cancelled: Callable[[], object] | None = None, stays: bool = False,
-                  waiting_text: str | None = None, given_up_text: str | None = None) -> bool:
+                  waiting_text: str | None = None, given_up_text: str | None = None,
+                  queue: bool = False) -> bool:
         """A write without a form, in a worker of the registers screen (DeskScreen.run_write:
         behind another desk it says so, leaving gives it up — with `stays`, esc gives up the
         write alone); refused, `refused` (by default the data layer's message) says why."""
         screen = self.screen
         assert isinstance(screen, DeskScreen)
         return screen.run_write(write, done=done, refused=refused or self.refused, cancelled=cancelled,
-                                stays=stays, waiting_text=waiting_text, given_up_text=given_up_text)
+                                stays=stays, waiting_text=waiting_text, given_up_text=given_up_text,
+                                queue=queue)
 
     def record_then_dial(self, look_up: Callable[[], Any], dial: Callable[[Any], object]) -> bool:
         """`d`: the look-up of whom to phone, recorded (`look_up()`, a write: behind another
         desk it says so after a few seconds and esc gives it up, the list staying, nothing
         dialled), then `dial(what it found)` — the dial command in a worker of its own, once
-        the look-up is committed (a slow softphone is never taken for another desk)."""
-        return self.run_write(look_up, dial, stays=True,
+        the look-up is committed (a slow softphone is never taken for another desk). Behind
+        another write of this screen it waits its turn (`queue`): a d is never dropped."""
+        return self.run_write(look_up, dial, stays=True, queue=True,
                               waiting_text=_("Waiting for another desk before dialling… esc gives it up."),
                               given_up_text=_("Not dialled: given up while waiting for another desk."))
 

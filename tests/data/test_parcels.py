@@ -172,3 +172,26 @@ def test_a_technician_may_not_use_the_register(w):
         receive()
     with pytest.raises(PermissionDenied):
         reg.parcels_waiting_for_room(w["room"].id)
+
+
+def test_a_message_being_sent_refuses_a_second_and_a_lost_outcome_says_unknown(w, tmp_path):
+    """The attack of the tenth session: `m` twice while the first message was on its way sent
+    it twice; a message whose outcome was never recorded stayed "sending" for ever."""
+    from data.clock import now
+    from data.messaging import SENDING_STALE_S
+
+    script, out = fake_sender(tmp_path)
+    configure(script)
+    view = reg.receive_parcel(reg.ParcelInput(carrier="顺丰", room="3-2-501", community="锦绣花园"), notify=False)
+    begun = reg.begin_parcel_message(view.id)  # recorded as being sent; the command not run yet
+    assert "13800138000" not in repr(begun)  # (a worker's logged description is its repr)
+    with pytest.raises(ValidationError, match="being sent now"):
+        reg.begin_parcel_message(view.id)
+    assert reg.get_parcel(view.id).messages[-1].startswith("sending 138****8000")
+    # Its outcome lost (the process ended before it was recorded): unknown, and another may go.
+    OutboundMessage.update(created_at=now() - dt.timedelta(seconds=SENDING_STALE_S + 1)).execute()
+    assert reg.get_parcel(view.id).messages[-1].startswith("outcome unknown 138****8000")
+    again = reg.send_parcel_message(reg.begin_parcel_message(view.id))
+    assert again.notified and [m.state for m in OutboundMessage.select().order_by(OutboundMessage.id)] == [
+        "sending", "sent"]
+    assert len(open(out, encoding="utf-8").read().splitlines()) == 1

@@ -144,3 +144,35 @@ async def test_messaging_a_parcel_again_waits_esc_gives_it_up_unsent_then_it_is_
         await settle(app, pilot)
     assert "13800138000" in sent.read_text()
     assert [m.state for m in OutboundMessage.select()] == ["sent"]
+
+
+async def test_a_second_message_behind_one_that_waits_is_sent_after_it_never_dropped(write_world, tmp_path):
+    """The attack of the tenth session: `m` on one parcel waited for another desk, `m` on a
+    second parcel was dropped (the screen's one write slot: "still waiting", nothing recorded,
+    nothing sent). It now waits its turn: released, both owners are messaged."""
+    f.staff("admin1", "孙管理", "admin")
+    with access.acting(Staff.get(Staff.login == "desk1")):
+        first = desk.receive_parcel(desk.ParcelInput("顺丰", room_id=write_world["room"]), notify=False)
+        second = desk.receive_parcel(desk.ParcelInput("京东", room_id=write_world["room"]), notify=False)
+    script, out = fake_sender(tmp_path)
+    configure_messages(script)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        shown = record_notifications(app)
+        screen = await open_tab(app, pilot, "parcels")
+        with held_lock(write_world, OutboundMessage, Parcel) as held:
+            start = len(shown)
+            for move in ((), ("down",)):
+                await pilot.press(*move, "enter")
+                await wait_for(pilot, lambda: isinstance(app.screen, ParcelModal))
+                await pilot.press("m")
+                await wait_for(pilot, lambda: app.screen is screen)
+            await wait_for(pilot, lambda: _since(shown, start, "发送消息前正在等待其他工位") >= 1)
+            assert OutboundMessage.select().count() == 0 and not Path(out).exists()
+            held.release()
+            await wait_for(pilot, lambda: Parcel.get_by_id(first.id).notified and Parcel.get_by_id(second.id).notified,
+                           timeout=30)
+        await settle(app, pilot)
+    assert sorted(m.about_id for m in OutboundMessage.select()) == sorted([first.id, second.id])
+    assert [m.state for m in OutboundMessage.select()] == ["sent", "sent"]
+    assert len(Path(out).read_text().splitlines()) == 2

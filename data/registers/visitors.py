@@ -551,12 +551,13 @@ def call_to_confirm(visit_id: int, staff_id: int | None = None) -> ConfirmCall:
     return dial_to_confirm(look_up_to_confirm(visit_id, staff_id))
 
 
-#: A run of digits the dial command may print a number as: +86 138 0013 8000, 0571-8888-1234…
-_DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-]?\d){6,}")
+#: A run of digits the dial command may print a number as: +86 138 0013 8000, 0571-8888-1234,
+#: 156  0647  3775, 156/0647/3775, (0571) 8888 1234… — up to three separators between two digits.
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\s./\\\-()_,:]{0,3}\d){6,}")
 
 
 def _mask_digit_runs(text: str, masked: str) -> str:
-    """`text` with every run of 7 or more digits (a space, hyphen or dot between two allowed)
+    """`text` with every run of 7 or more digits (up to three spaces, hyphens, dots, slashes, brackets… between two)
     written as `masked`: however the dial command prints the number, the gate does not
     learn it."""
     return _DIGIT_RUN.sub(lambda _m: masked, text)

@@ -398,6 +398,10 @@ def test_the_gate_calls_the_owner_without_seeing_the_number_and_the_desk_sees_it
     call = reg.call_to_confirm(view.id)
     assert not call.result.ok and "138 0013 8000" not in call.result.message
     assert "8888-1234" not in call.result.message and "138****8000" in call.result.message
+    # …or with several separators, slashes (the attack of the tenth session): masked too.
+    softphone.write_text('#!/bin/sh\necho "callee 138  0013  8000 busy; route 138/0013/8000" >&2\nexit 3\n')
+    call = reg.call_to_confirm(view.id)
+    assert "0013" not in call.result.message and call.result.message.count("138****8000") == 2
     # The desk may reveal numbers: in full, recorded as a reveal.
     access.act_as(gate["desk"])
     shown = reg.person_to_call(view.id)

@@ -239,6 +239,10 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Public accounts": ("公示", "收支公示", "收费标准公示", "公共收益"),
 }
 
+#: Registers the palette reaches under an entry of their own, not as a register: 交接班 opens
+#: the whole handover screen (Shift handover), not the registers' summary tab of the same name.
+REGISTERS_WITH_OWN_ENTRY = frozenset({"handover"})
+
 #: Roles allowed to import rosters (kept here so the palette need not import the screen).
 IMPORT_ROLES = ("admin",)
 
@@ -719,6 +723,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
             from screens.registers.screen import visible_tabs
 
             for number, cls in enumerate(visible_tabs(), start=1):
+                if cls.NAME in REGISTERS_WITH_OWN_ENTRY:
+                    continue
                 yield self._command(cls.TITLE, _("Registers: {title} ({key})").format(title=cls.title(), key=number),
                                     lambda name=cls.NAME: self.action_open_register(name))
         for title, help_text, callback in screen_commands:

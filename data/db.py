@@ -648,6 +648,40 @@ def transaction() -> Iterator[object]:
         raise
 
 
+class ReadTooSlow(Exception):
+    """A read under `time_limited_read` took longer than it was given (for its caller to
+    catch: never said to the clerk)."""
+
+
+@contextlib.contextmanager
+def time_limited_read(seconds: float) -> Iterator[None]:
+    """Reads on this thread's connection that give up after `seconds` (ReadTooSlow): for a
+    read the UI thread may afford only when it is quick. SQLite: a progress handler stops the
+    statement running at the deadline; PostgreSQL: the reads run in a transaction whose
+    statements each time out after `seconds`."""
+    if is_sqlite():
+        conn = db.connection()
+        deadline = time.monotonic() + seconds
+        conn.set_progress_handler(lambda: time.monotonic() > deadline, 2000)
+        try:
+            yield
+        except PeeweeDatabaseError as exc:
+            if time.monotonic() > deadline:
+                raise ReadTooSlow() from exc
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
+        return
+    try:
+        with db.atomic():
+            db.execute_sql(f"SET LOCAL statement_timeout = {max(1, round(seconds * 1000))}")
+            yield
+    except PeeweeDatabaseError as exc:
+        if "statement timeout" in str(exc):
+            raise ReadTooSlow() from exc
+        raise
+
+
 def is_sqlite() -> bool:
     """True when the shared handle points at SQLite."""
     return isinstance(db.obj, SqliteDatabase)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from data.clock import now as clock_now
+from data.db import ReadTooSlow, time_limited_read
 from data.models import Call, Event, EventAttendee, Notification, Person, Room, Staff, WorkOrder
 from data.recurrence import occurrences
 
@@ -235,6 +236,34 @@ def unread_notifications(staff_id: int) -> list[NotificationRow]:
         NotificationRow(n.id, n.at, n.kind, n.title, n.entity, n.entity_id)
         for n in shown(query.limit(LIST_LIMIT))
     ]
+
+
+def home_list(panel: str, staff_id: int) -> list:
+    """The rows of the home screen's list `panel` (a HomeCounts field) for `staff_id`."""
+    if panel == "new_orders":
+        return new_orders()
+    if panel == "overdue_orders":
+        return overdue_orders()
+    if panel == "appointments_today":
+        return my_agenda(staff_id)
+    if panel == "callbacks_due":
+        return callbacks_due(staff_id)
+    if panel == "awaiting_visit":
+        return awaiting_visit_orders()
+    if panel == "unread_notifications":
+        return unread_notifications(staff_id)
+    raise ValueError(f"no home list {panel!r}")
+
+
+def home_first(staff_id: int, panel: str, within_s: float) -> tuple[HomeCounts, list] | None:
+    """The counts and the list `panel` for the home screen's first paint, read on the
+    caller's thread only if that takes at most `within_s` seconds: else None (the screen
+    reads them in a worker after its first paint, as for every later read)."""
+    try:
+        with time_limited_read(within_s):
+            return home_counts(staff_id), home_list(panel, staff_id)
+    except ReadTooSlow:
+        return None
 
 
 def mark_read(notification_id: int, staff_id: int) -> None:

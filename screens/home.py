@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,6 +163,11 @@ class CountTiles(Widget):
         return Strip(segments, width)
 
 
+#: The longest the home screen's first read may take on the UI thread before its first paint,
+#: seconds (about 10 ms on the demo): a slower one is given up and read in a worker.
+FIRST_READ_S = 0.05
+
+
 class HomeScreen(DeskScreen):
     """Counts of new and overdue work orders, my day, callbacks and unread notifications."""
 
@@ -221,6 +225,7 @@ class HomeScreen(DeskScreen):
         self.counts: overview.HomeCounts | None = None
         self.rows: list[Any] = []  # what each row of the list stands for
         self._filled_panel: str | None = None  # the list the table shows
+        self._filled_width = 0  # the terminal's width its columns were fitted to
         self._first_read = False  # the first read, after the first paint, has been asked for
         self._first_shown = False  # the first counts are on screen (the rest read after them)
 
@@ -242,9 +247,19 @@ class HomeScreen(DeskScreen):
         self._mark_selected()
         self._fit_tiles()
         self.query_one("#home-list", DataTable).focus()
-        # The counts are read after the first paint: worker threads started now would hold
-        # the interpreter while the screen is being laid out (SPEC §10 cold start).
-        self.call_after_refresh(self._read_first)
+        # The first counts, read now when that is quick (FIRST_READ_S): the first paint then
+        # shows them, and the screen is drawn once, not empty and then again (issue 21: cold
+        # start, bytes over SSH). A slower database: read after the first paint, in a worker
+        # (worker threads started now would hold the interpreter while the screen is being
+        # laid out, SPEC §10 cold start).
+        first = overview.home_first(self.app.staff.id, self.selected, FIRST_READ_S)
+        if first is not None:
+            counts, rows = first
+            self.post_message(self.CountsLoaded(counts, self.selected, rows))
+            # As below: the resume that follows the mount reads nothing again.
+            self.call_after_refresh(setattr, self, "_first_read", True)
+        else:
+            self.call_after_refresh(self._read_first)
 
     def _read_first(self) -> None:
         self._first_read = True
@@ -262,8 +277,10 @@ class HomeScreen(DeskScreen):
 
     def on_resize(self) -> None:
         self._fit_tiles()
-        if self.counts is not None:  # the list's columns follow the new width
-            self.load(self.selected)
+        # The list's columns follow a new width: refilled from the rows it holds, no read
+        # (a screen's first layout is a resize too: its first list is not read twice).
+        if self._filled_panel is not None and self.app.size.width != self._filled_width:
+            self._fill_table(self._filled_panel, self.rows)
 
     def _fit_tiles(self) -> None:
         """Six tiles in a row when every label fits in its box; otherwise two rows of three
@@ -391,15 +408,7 @@ class HomeScreen(DeskScreen):
         """Read the counts and the selected list in a worker thread."""
         staff_id = self.app.staff.id
         counts = overview.home_counts(staff_id)
-        readers: dict[str, Callable[[], list[Any]]] = {
-            "new_orders": overview.new_orders,
-            "overdue_orders": overview.overdue_orders,
-            "appointments_today": lambda: overview.my_agenda(staff_id),
-            "callbacks_due": lambda: overview.callbacks_due(staff_id),
-            "awaiting_visit": overview.awaiting_visit_orders,
-            "unread_notifications": lambda: overview.unread_notifications(staff_id),
-        }
-        rows = readers[panel_id]()
+        rows = overview.home_list(panel_id, staff_id)
         self.post_message(self.CountsLoaded(counts, panel_id, rows))
 
     @work(thread=True, exclusive=True, group="home-rest", exit_on_error=False)
@@ -449,6 +458,7 @@ class HomeScreen(DeskScreen):
         if panel_id == self._filled_panel and self.rows and 0 <= cursor < len(self.rows):
             keep = _row_key(self.rows[cursor])
         self._filled_panel = panel_id
+        self._filled_width = self.app.size.width
         table.clear(columns=True)
         columns = self._fit_columns(panel)
         for index in columns:

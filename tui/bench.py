@@ -78,14 +78,16 @@ else:
         from screens.home import HomeScreen
 
         class TimedHome(HomeScreen):
+            # Textual calls these after HomeScreen's own handlers of the same events.
             def on_mount(self):
                 self.call_after_refresh(mark, "paint")
 
-        def counts_loaded(self, message):
-            self.call_after_refresh(lambda: (mark("counts"), self.exit()))
+            def on_home_screen_counts_loaded(self, message):
+                # The screen's next refresh after it took the counts is the one that shows
+                # them (with the counts read at sign-in, the first paint).
+                self.call_after_refresh(lambda: (mark("counts"), self.app.exit()))
 
         tui.app.HomeScreen = TimedHome
-        type(app).on_home_screen_counts_loaded = counts_loaded
         return run(app, headless=True, size=(80, 24))
 
     def timed(function):

@@ -288,6 +288,8 @@ def bench_bytes(db: str, home: Path, lang: str = "zh") -> Figures:
         try:
             app.wait_for(i18n._("To dispatch"), timeout=60)
             app.settle()
+            if not figures.rows:  # the first session's start: the home screen until quiet
+                figures.add("home", "start (the first screen, its counts and list)", len(app.output))
             measure(app, figures, db)
         finally:
             app.close()

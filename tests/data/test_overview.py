@@ -56,3 +56,37 @@ def test_a_moved_occurrence_is_not_counted_twice(database):
         Event.id == moved.id).execute()
     agenda = overview.my_agenda(me.id, NOW)
     assert [(a.start.hour, a.title) for a in agenda] == [(16, "周五巡查（改期）")]
+
+
+def _slow_statement(seconds: float) -> None:
+    """A statement that runs `seconds` or more on either database."""
+    from data.db import db, is_sqlite
+
+    if is_sqlite():  # counts to a number the progress handler never lets it reach
+        db.execute_sql("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+                       "WHERE x < 1000000000) SELECT count(*) FROM n").fetchone()
+    else:
+        db.execute_sql("SELECT pg_sleep(%s)", (seconds,)).fetchone()
+
+
+def test_the_first_read_is_given_up_when_slow_and_the_connection_reads_on(database, monkeypatch):
+    """The home screen's first read on the UI thread (home_first): the counts and the list
+    when quick; None when slower than it is given, stopped at once, and the same connection
+    reads on afterwards (no handler or transaction left behind)."""
+    import time
+
+    me, comm = f.staff("desk1"), f.community()
+    f.work_order(me, comm, title="楼道灯不亮")
+    counts, rows = overview.home_first(me.id, "new_orders", within_s=5)
+    assert counts.new_orders == 1 and [r.title for r in rows] == ["楼道灯不亮"]
+
+    quick = overview.home_counts
+    monkeypatch.setattr(overview, "home_counts",
+                        lambda staff_id, at=None: _slow_statement(3) or quick(staff_id, at))
+    started = time.monotonic()
+    assert overview.home_first(me.id, "new_orders", within_s=0.1) is None
+    assert time.monotonic() - started < 2  # stopped at its time, not after 3 s (or hours)
+    monkeypatch.undo()
+    f.work_order(me, comm, title="厨房水管漏水")  # a write on the same connection works
+    counts, rows = overview.home_first(me.id, "new_orders", within_s=5)
+    assert counts.new_orders == 2 and len(rows) == 2

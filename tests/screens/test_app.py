@@ -75,6 +75,42 @@ async def test_the_home_screen_reads_its_counts_once_at_start(world, monkeypatch
         await wait_for(pilot, lambda: len(reads) == 2)
 
 
+async def test_the_home_screens_first_paint_shows_its_counts(world, monkeypatch):
+    """Read on the UI thread when quick, the first counts and list are in the first paint:
+    the screen is drawn once, not empty and again after a worker's read (issue 21)."""
+    import tui.app
+
+    first_paint: dict[str, object] = {}
+
+    class Watched(HomeScreen):
+        def on_mount(self) -> None:  # called after HomeScreen.on_mount
+            self.call_after_refresh(lambda: first_paint.update(
+                tiles=dict(self.query_one("#tiles").counts),
+                rows=self.query_one("#home-list", DataTable).row_count))
+
+    workers: list[str] = []
+    monkeypatch.setattr(tui.app, "HomeScreen", Watched)
+    monkeypatch.setattr(HomeScreen, "load", lambda self, panel: workers.append(panel))
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert first_paint["tiles"]["new_orders"] == 2 and first_paint["rows"] == 2
+        assert workers == []  # no second read at start
+        assert "楼道灯不亮" in screen_text(app)
+
+
+async def test_a_slow_first_read_is_read_again_after_the_first_paint(world, monkeypatch):
+    """A database too slow for the UI thread's first read (home_first gives up): the counts
+    come from the worker after the first paint, as before."""
+    from data import overview
+
+    monkeypatch.setattr(overview, "home_first", lambda staff_id, panel, within_s: None)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.query_one("#tiles").counts.get("new_orders") == 2)
+        await wait_for(pilot, lambda: "楼道灯不亮" in screen_text(app))
+
+
 async def test_number_keys_open_the_list_behind_each_count(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -19,7 +19,7 @@ import os
 import pwd
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from data.errors import PermissionDenied
 from data.i18n import N_, _
@@ -194,8 +194,7 @@ def os_login() -> str | None:
         return None
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     """The staff member a check is about."""
 
     id: int

@@ -26,6 +26,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from peewee import JOIN
 
@@ -39,8 +40,7 @@ AUDIT_TABLE = "audit_log"
 PAGE = 200  # rows a history panel or one CLI call shows at most
 
 
-@dataclass(frozen=True)
-class Audited:
+class Audited(NamedTuple):
     """How one table is audited."""
 
     table: str

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from data import access, audit, clock
 from data.db import transaction
@@ -114,7 +114,7 @@ def resolve_session(os_login: str | None, requested: str | None) -> tuple[StaffI
     if mapped is not None and requested in (None, mapped.login, mapped.os_login):
         if not mapped.active:
             raise disabled_account(mapped.login)
-        return replace(_info(mapped), must_change_password=False), False
+        return _info(mapped)._replace(must_change_password=False), False
     if requested is None and not os_login:
         raise AuthError(_(
             "Your OS user has no login name, so no account is mapped to it: sign in with "
@@ -218,8 +218,7 @@ def enable(login: str, by: int | None) -> StaffInfo:
 # --- listing ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Account:
+class Account(NamedTuple):
     """A staff account as `frontdesk staff list` shows it."""
 
     login: str

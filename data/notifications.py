@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from peewee import JOIN
 
@@ -93,8 +93,7 @@ def person_place(person_id: int | None) -> str:
     return code or ""
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """One notification as the inbox and the toasts show it."""
 
     id: int

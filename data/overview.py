@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from peewee import JOIN
 
@@ -16,8 +16,7 @@ from data.recurrence import occurrences
 LIST_LIMIT = 100
 
 
-@dataclass(frozen=True)
-class HomeCounts:
+class HomeCounts(NamedTuple):
     """The numbers on the home screen."""
 
     new_orders: int
@@ -28,8 +27,7 @@ class HomeCounts:
     unread_notifications: int
 
 
-@dataclass(frozen=True)
-class OrderRow:
+class OrderRow(NamedTuple):
     id: int
     number: str
     title: str
@@ -41,8 +39,7 @@ class OrderRow:
     due: dt.datetime | None
 
 
-@dataclass(frozen=True)
-class AgendaRow:
+class AgendaRow(NamedTuple):
     event_id: int
     start: dt.datetime
     end: dt.datetime
@@ -51,8 +48,7 @@ class AgendaRow:
     location: str
 
 
-@dataclass(frozen=True)
-class CallbackRow:
+class CallbackRow(NamedTuple):
     call_id: int
     due: dt.datetime
     number: str
@@ -60,8 +56,7 @@ class CallbackRow:
     summary: str
 
 
-@dataclass(frozen=True)
-class NotificationRow:
+class NotificationRow(NamedTuple):
     id: int
     created_at: dt.datetime
     kind: str
@@ -280,8 +275,7 @@ def mark_read(notification_id: int, staff_id: int) -> None:
 
 
 
-@dataclass(frozen=True)
-class FlagRow:
+class FlagRow(NamedTuple):
     """A line of the supervisor's inspection flags: a route missed or walked late, or a
     legal inspection overdue or due within the reminder window; `target` is the screen
     that shows it (inspections or facilities)."""

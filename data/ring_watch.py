@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from data.db import db, is_sqlite
 from data.errors import NotFoundError
@@ -22,8 +22,7 @@ RING_POLL_S = 0.25
 RING_BATCH = 20
 
 
-@dataclass(frozen=True)
-class RingView:
+class RingView(NamedTuple):
     """A ring as a session and the CLI see it."""
 
     id: int

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from data import clock
 from data.db import db
@@ -26,8 +26,7 @@ class SchemaError(FrontDeskError):
     """The database's schema does not match this program's."""
 
 
-@dataclass(frozen=True)
-class SchemaStatus:
+class SchemaStatus(NamedTuple):
     """Where a database stands against this program's migrations."""
 
     applied: tuple[str, ...]

@@ -8,7 +8,7 @@ Signing in with a password, locking and the administrator's other account action
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from peewee import IntegrityError
 
@@ -26,8 +26,7 @@ LOGIN_PATTERN = re.compile(r"[A-Za-z0-9._-]+", re.ASCII)
 _OS_LOGIN = re.compile(r"^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}\$?$")
 
 
-@dataclass(frozen=True)
-class StaffInfo:
+class StaffInfo(NamedTuple):
     """A staff member as the screens see them."""
 
     id: int

@@ -5,7 +5,7 @@ the open work in them move together, and each moved order's history says so."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from data import access
 from data.clock import now as clock_now
@@ -18,8 +18,7 @@ from data.models import Building, Community, Staff, Territory, WorkOrder, WorkOr
 MOVING_STATUSES = ("new", "assigned", "in_progress", "on_hold")
 
 
-@dataclass(frozen=True)
-class TerritoryLine:
+class TerritoryLine(NamedTuple):
     login: str
     name: str
     community: str
@@ -27,8 +26,7 @@ class TerritoryLine:
     building_id: int
 
 
-@dataclass(frozen=True)
-class MoveResult:
+class MoveResult(NamedTuple):
     buildings: int
     orders: tuple[str, ...]  # numbers of the work orders that moved
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from data.errors import ValidationError
 from data.i18n import _
@@ -192,8 +192,7 @@ def clean_text(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PhoneNumber:
+class PhoneNumber(NamedTuple):
     """A normalised mainland phone number.
 
     `number` is ``13800138000`` for a mobile, ``021-12345678`` or ``0571-8765432-801``

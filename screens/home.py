@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -29,8 +28,7 @@ from widgets.desk import DeskScreen
 from widgets.safe import plain
 
 
-@dataclass(frozen=True)
-class Panel:
+class Panel(NamedTuple):
     """One count on the home screen and the list behind it."""
 
     key: str

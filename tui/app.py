@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from textual import events, work
 from textual.app import SystemCommand
@@ -144,8 +144,7 @@ def _dirty(screen: Screen) -> bool:
     return isinstance(screen, DeskPage) and screen.is_dirty
 
 
-@dataclass(frozen=True)
-class ScreenEntry:
+class ScreenEntry(NamedTuple):
     """A top-level screen reachable by a function key and from the palette."""
 
     name: str

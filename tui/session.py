@@ -14,7 +14,7 @@ import argparse
 import getpass
 import os
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from data import access
 from data.errors import AuthError
@@ -22,12 +22,14 @@ from data.i18n import _
 from data.staff import StaffInfo
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     """A signed-in account and the password it signed in with (None: by its OS login)."""
 
     staff: StaffInfo
     password: str | None
+
+    def __repr__(self) -> str:  # the password is never in a log or a traceback
+        return f"Session(staff={self.staff!r}, password={'…' if self.password else None})"
 
 
 def requested_login(args: argparse.Namespace) -> str | None:

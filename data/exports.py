@@ -24,6 +24,7 @@ from platformdirs import user_data_dir
 from data.errors import FrontDeskError
 from data.i18n import _
 from data.programs import ProgramResult, command_args, run_program, shown
+from data.validators import show_controls
 
 #: Settings (the Setting table) this module reads.
 EXPORT_DIR_SETTING = "export_dir"
@@ -237,7 +238,11 @@ def safe_cell(value: object) -> object:
     """A spreadsheet cell that can never run as a formula: text starting with ``=``, ``+``,
     ``-``, ``@``, a tab or a carriage return — or with one of those or its full-width form
     (＝ ＋ － ＠) after spaces a spreadsheet may trim — gets a leading ``'`` (shown as text by
-    Excel, WPS and LibreOffice). Other values are returned unchanged."""
+    Excel, WPS and LibreOffice). Control characters (ESC of a terminal escape sequence,
+    BEL …) in text stored before validation read as pictures (␛, ␇), as on screen: a file
+    printed to a terminal cannot steer it (tab, newline and carriage return stay). Other values are returned unchanged."""
+    if isinstance(value, str):
+        value = show_controls(value, keep="\t\n\r")  # a leading tab or CR is quoted below
     if isinstance(value, str) and (value.startswith(FORMULA_STARTS)
                                    or value.lstrip(_TRIMMED).startswith(FORMULA_STARTS + _WIDE_STARTS)):
         return "'" + value

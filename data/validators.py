@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -123,9 +124,17 @@ def show_controls(text: str, *, keep: str = "\t\n") -> str:
     or hide what is shown. Text that `clean_text` accepted comes back unchanged (the same
     object).
     """
+    if "\t" in keep and "\n" in keep and not _SHOWN_AS_PICTURE_RE.search(text):
+        return text  # nothing to show (the pattern leaves tab and newline out)
     if keep == "\t\n":
-        return text.translate(_VISIBLE_KEEP_TAB_NL) if _SHOWN_AS_PICTURE_RE.search(text) else text
-    return text.translate({cp: to for cp, to in _VISIBLE_TABLE.items() if chr(cp) not in keep})
+        return text.translate(_VISIBLE_KEEP_TAB_NL)
+    return text.translate(_pictures_keeping(keep))
+
+
+@functools.lru_cache(maxsize=8)
+def _pictures_keeping(keep: str) -> dict[int, int]:
+    """The translation of `show_controls` that leaves the characters of `keep` as they are."""
+    return {cp: to for cp, to in _VISIBLE_TABLE.items() if chr(cp) not in keep}
 
 
 def refused_char_message(ch: str, pos: int) -> str:

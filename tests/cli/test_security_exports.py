@@ -141,6 +141,16 @@ def test_an_export_folder_of_another_user_is_refused(clerk, tmp_path):
         write_export("calendar", "ics", b"x")
 
 
+def test_safe_cell_shows_escape_sequences_as_pictures():
+    """Text stored before validation (or by another program) with a terminal escape sequence:
+    the cell reads it literally, as the screens show it, so a CSV printed to a terminal cannot
+    clear it or set its clipboard; tab and newline stay, a formula start is still quoted."""
+    assert safe_cell("张\x1b[2J晓明") == "张␛[2J晓明"
+    assert safe_cell("\x1b]52;c;SGk=\x07x") == "␛]52;c;SGk=␇x"
+    assert safe_cell("=1\x1b[0m") == "'=1␛[0m"
+    assert safe_cell("第一行\n第二行\t备注") == "第一行\n第二行\t备注"
+
+
 def test_safe_cell_writes_formulas_as_text_and_leaves_the_rest():
     for cell in [*FORMULAS, "\tx", "\rx"]:
         assert safe_cell(cell) == "'" + cell

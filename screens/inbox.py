@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -286,7 +285,7 @@ class InboxScreen(DeskScreen):
         if not changed:
             return
         self.unread = max(0, self.unread - len(changed))
-        self._fill([replace(n, read=True) if n.id in wanted else n for n in self.rows])
+        self._fill([n._replace(read=True) if n.id in wanted else n for n in self.rows])
 
     #: Notifications to mark read once the write on its way is over (None in it: all).
     _to_mark: set[int | None] | None = None

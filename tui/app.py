@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -237,10 +237,6 @@ PALETTE_ALIASES: dict[str, tuple[str, ...]] = {
     "Import owner roster": ("名册",),
     "Public accounts": ("公示", "收支公示", "收费标准公示", "公共收益"),
 }
-
-#: Registers the palette reaches under an entry of their own, not as a register: 交接班 opens
-#: the whole handover screen (Shift handover), not the registers' summary tab of the same name.
-REGISTERS_WITH_OWN_ENTRY = frozenset({"handover"})
 
 #: Roles allowed to import rosters (kept here so the palette need not import the screen).
 IMPORT_ROLES = ("admin",)
@@ -706,6 +702,19 @@ class FrontDeskApp(TypeAhead, DeskApp):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every screen and action, findable by Chinese name, English name or pinyin initials."""
+        screens = list(self._screen_entries())
+        actions = list(self._action_entries(screen))
+        # Each register by its own name (代收, 访客, 钥匙 …) from any screen (登记 lists its
+        # registers itself) — unless an entry of the same Chinese name is offered already:
+        # 交接班 is the whole Shift handover screen, not the registers' summary tab.
+        offered = {in_language(title, "zh") for title, _h, _c in screens + actions}
+        registers = [entry for entry in self._register_entries(screen)
+                     if in_language(entry[0], "zh") not in offered]
+        for title, help_text, callback in screens + registers + actions:
+            yield self._command(title, help_text, callback)
+
+    def _screen_entries(self) -> Iterator[tuple[str, str, Callable]]:
+        """The screens this role may open: (title id, help, callback)."""
         for entry in SCREENS:
             if not self.may_open(entry.name) or (entry.name == "home" and self.staff.role == access.GUARD):
                 continue
@@ -714,42 +723,41 @@ class FrontDeskApp(TypeAhead, DeskApp):
                     key="Esc" if entry.key == "escape" else entry.key.upper())
             else:
                 help_text = _("Open this screen")
-            yield self._command(entry.title, help_text, lambda name=entry.name: self.action_open_screen(name))
-        screen_commands = list(screen.palette_commands()) if isinstance(screen, DeskPage) else []
-        if self.may_open("registers") and screen.id != "registers":  # (登记 lists its registers itself)
-            # Each register by its own name (代收, 访客, 钥匙 …) from any screen; loaded when the
-            # palette opens, not at start.
-            from screens.registers.screen import visible_tabs
+            yield entry.title, help_text, lambda name=entry.name: self.action_open_screen(name)
 
-            for number, cls in enumerate(visible_tabs(), start=1):
-                if cls.NAME in REGISTERS_WITH_OWN_ENTRY:
-                    continue
-                yield self._command(cls.TITLE, _("Registers: {title} ({key})").format(title=cls.title(), key=number),
-                                    lambda name=cls.NAME: self.action_open_register(name))
-        for title, help_text, callback in screen_commands:
-            yield self._command(title, help_text, callback)
+    def _register_entries(self, screen: Screen) -> Iterator[tuple[str, str, Callable]]:
+        """Each register as an entry of its own, from any screen but the registers'; loaded
+        when the palette opens, not at start."""
+        if not self.may_open("registers") or screen.id == "registers":
+            return
+        from screens.registers.screen import visible_tabs
+
+        for number, cls in enumerate(visible_tabs(), start=1):
+            yield (cls.TITLE, _("Registers: {title} ({key})").format(title=cls.title(), key=number),
+                   lambda name=cls.NAME: self.action_open_register(name))
+
+    def _action_entries(self, screen: Screen) -> Iterator[tuple[str, str, Callable]]:
+        """The screen's own actions, then the app's."""
+        screen_commands = list(screen.palette_commands()) if isinstance(screen, DeskPage) else []
+        yield from screen_commands
         if access.can("order.create") and not any(
                 title == N_("New work order") for title, _h, _c in screen_commands):
-            yield self._command(N_("New work order"), _("Repair, complaint, inquiry or suggestion"),
-                                self.action_new_order)
+            yield N_("New work order"), _("Repair, complaint, inquiry or suggestion"), self.action_new_order
         if access.can("lead.manage"):
-            yield self._command(N_("Leads"), _("Pipeline, follow-ups due, funnel statistics"),
-                                self.action_open_leads)
+            yield N_("Leads"), _("Pipeline, follow-ups due, funnel statistics"), self.action_open_leads
         if self.staff.role in IMPORT_ROLES:
-            yield self._command(N_("Import owner roster"), _("A .csv or .xlsx roster (administrators)"),
-                                self.action_import_roster)
-            yield self._command(N_("Property structure"),
-                                _("Communities, buildings and rooms with their areas (administrators)"),
-                                self.action_open_property)
+            yield N_("Import owner roster"), _("A .csv or .xlsx roster (administrators)"), self.action_import_roster
+            yield (N_("Property structure"), _("Communities, buildings and rooms with their areas (administrators)"),
+                   self.action_open_property)
         if access.can("fees.view", self.staff.id):
-            yield self._command(N_("Public accounts"), _("The fee board, a quarter's or a half-year's statement "
-                                                         "as PDF or XLSX"), self.action_public_accounts)
+            yield (N_("Public accounts"), _("The fee board, a quarter's or a half-year's statement as PDF or XLSX"),
+                   self.action_public_accounts)
         if access.can("handover.read", self.staff.id):
-            yield self._command(N_("Shift handover"), _("Draft and hand over your shift, take over the previous one, "
-                                                        "search the history"), self.action_open_handover)
-        yield self._command(N_("Help"), _("Keys of this screen (F1)"), self.action_toggle_help)
-        yield self._command(N_("Change theme"), _("Colours of the interface"), self.action_change_theme)
-        yield self._command(N_("Quit"), _("Leave FrontDesk (Ctrl+Q)"), self.action_quit)
+            yield (N_("Shift handover"), _("Draft and hand over your shift, take over the previous one, "
+                                           "search the history"), self.action_open_handover)
+        yield N_("Help"), _("Keys of this screen (F1)"), self.action_toggle_help
+        yield N_("Change theme"), _("Colours of the interface"), self.action_change_theme
+        yield N_("Quit"), _("Leave FrontDesk (Ctrl+Q)"), self.action_quit
 
     @staticmethod
     def _command(title: str, help_text: str, callback: Callable) -> SystemCommand:

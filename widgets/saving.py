@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual.timer import Timer
 from textual.widget import Widget
@@ -118,6 +118,19 @@ def start_write(
     return pending
 
 
+class _WriteRequest(NamedTuple):
+    """One `DeskWrites.run_write`: the write and what follows it (queued, it waits as this)."""
+
+    write: Callable[[], Any]
+    done: Callable[[Any], object] | None
+    refused: Callable[[FrontDeskError], object] | None
+    cancelled: Callable[[], object] | None
+    stays: bool
+    group: str
+    waiting_text: str | None
+    given_up_text: str | None
+
+
 class DeskWrites:
     """A screen's, modal's or pane's own writes (mixed into a Widget): one at a time, each in
     a thread worker through `start_write`. Behind another desk's transaction the widget keeps
@@ -154,25 +167,29 @@ class DeskWrites:
         dial). `group` names the worker's group (keys typed ahead may wait for it:
         KEYS_WAIT_GROUP, a screen's TYPEAHEAD_WAITS_FOR); `waiting_text` and `given_up_text`
         say what waits and what was given up when "a write" would not say it (a search)."""
-        widget: Any = self
-
-        def waiting() -> None:
-            text = waiting_text or (
-                _("Waiting for another desk… esc cancels, what you typed stays.") if self._desk_write_stays
-                else _("Waiting for another desk… esc gives it up."))
-            widget.notify(text, severity="warning", markup=False)
-
+        request = _WriteRequest(write, done, refused, cancelled, stays, group, waiting_text, given_up_text)
         if self.writing:
             if queue:
-                self._desk_queued.append(lambda: self.run_write(
-                    write, done=done, refused=refused, cancelled=cancelled, stays=stays, group=group,
-                    waiting_text=waiting_text, given_up_text=given_up_text, queue=True))
+                self._desk_queued.append(request)
                 return True
             if not replace:
-                waiting()
+                self._say_waiting(request)
                 return False
             assert self._desk_write is not None
             self._desk_write.cancel()
+        self._start_request(request)
+        return True
+
+    def _say_waiting(self, request: _WriteRequest) -> None:
+        widget: Any = self
+        text = request.waiting_text or (
+            _("Waiting for another desk… esc cancels, what you typed stays.") if self._desk_write_stays
+            else _("Waiting for another desk… esc gives it up."))
+        widget.notify(text, severity="warning", markup=False)
+
+    def _start_request(self, request: _WriteRequest) -> None:
+        """Start `request`'s write now (none is on its way)."""
+        widget: Any = self
 
         def refused_now(exc: FrontDeskError) -> None:
             try:
@@ -182,29 +199,28 @@ class DeskWrites:
 
         def refused_then(exc: FrontDeskError) -> None:
             if isinstance(exc, WriteCancelled):
-                widget.notify(given_up_text or _("Not saved: you cancelled while waiting for another desk."),
+                widget.notify(request.given_up_text or _("Not saved: you cancelled while waiting for another desk."),
                               severity="warning", markup=False)
-                if cancelled is not None:
-                    cancelled()
-            elif refused is not None:
-                refused(exc)
+                if request.cancelled is not None:
+                    request.cancelled()
+            elif request.refused is not None:
+                request.refused(exc)
             else:
                 widget.notify(exc.message, severity="error", markup=False)
 
         def done_now(result: Any) -> None:
             try:
-                if done is not None:
-                    done(result)
+                if request.done is not None:
+                    request.done(result)
             finally:
                 self._next_queued()
 
-        self._desk_write_stays = stays
-        self._desk_write = start_write(widget, write, done=done_now, refused=refused_now, waiting=waiting,
-                                       group=group)
-        return True
+        self._desk_write_stays = request.stays
+        self._desk_write = start_write(widget, request.write, done=done_now, refused=refused_now,
+                                       waiting=lambda: self._say_waiting(request), group=request.group)
 
     @property
-    def _desk_queued(self) -> list[Callable[[], object]]:
+    def _desk_queued(self) -> list[_WriteRequest]:
         """Writes started with `queue` while another was on its way, in order."""
         queued = self.__dict__.get("_desk_queued_writes")
         if queued is None:
@@ -214,7 +230,7 @@ class DeskWrites:
     def _next_queued(self) -> None:
         """The write on its way is over: the first one queued behind it starts."""
         if self._desk_queued and not self.writing:
-            self._desk_queued.pop(0)()
+            self._start_request(self._desk_queued.pop(0))
 
     @property
     def write_waits(self) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Asia/Shanghai")
+#: Asia/Shanghai: China Standard Time, UTC+8, without daylight saving since 1991 — so for
+#: the current time a fixed offset is the zone (data.recurrence uses zoneinfo for series in
+#: other zones). Importing zoneinfo, which imports sysconfig, took 3.5 ms of the cold start.
+TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 #: Whether this process honours FRONTDESK_NOW. Off until the open database allows it
 #: (data.schema.check: a demo database, or a test database): on a company database the

@@ -16,7 +16,6 @@ from textual.timer import Timer
 from data import access, notifications
 from data.changes import change_token
 from data.i18n import N_, _, in_language
-from data.pinyin import initials, text_pinyin
 from data.staff import StaffInfo
 from data.validators import show_controls
 from data.vocab import NOTIFICATION_KINDS, label
@@ -761,6 +760,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
 
     @staticmethod
     def _command(title: str, help_text: str, callback: Callable) -> SystemCommand:
+        from data.pinyin import initials, text_pinyin  # when the palette opens, not at start
+
         chinese = in_language(title, "zh")
         name = f"{chinese} · {title} · {initials(chinese)}"
         aliases = [alias for alias in PALETTE_ALIASES.get(title, ()) if alias not in chinese]

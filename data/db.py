@@ -657,20 +657,24 @@ class ReadTooSlow(Exception):
 def time_limited_read(seconds: float) -> Iterator[None]:
     """Reads on this thread's connection that give up after `seconds` (ReadTooSlow): for a
     read the UI thread may afford only when it is quick. SQLite: a progress handler stops the
-    statement running at the deadline; PostgreSQL: the reads run in a transaction whose
-    statements each time out after `seconds`."""
+    statement running at the deadline, and a lock is waited for `seconds` at most;
+    PostgreSQL: the reads run in a transaction whose statements (lock waits included) each
+    time out after `seconds`."""
     if is_sqlite():
         conn = db.connection()
         deadline = time.monotonic() + seconds
         conn.set_progress_handler(lambda: time.monotonic() > deadline, 2000)
+        # Nor longer waiting for a lock (another process holding the file exclusively).
+        conn.execute(f"PRAGMA busy_timeout = {max(1, round(seconds * 1000))}")
         try:
             yield
         except PeeweeDatabaseError as exc:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or "locked" in str(exc):
                 raise ReadTooSlow() from exc
             raise
         finally:
             conn.set_progress_handler(None, 0)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         return
     try:
         with db.atomic():

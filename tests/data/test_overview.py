@@ -90,3 +90,33 @@ def test_the_first_read_is_given_up_when_slow_and_the_connection_reads_on(databa
     f.work_order(me, comm, title="厨房水管漏水")  # a write on the same connection works
     counts, rows = overview.home_first(me.id, "new_orders", within_s=5)
     assert counts.new_orders == 2 and len(rows) == 2
+
+
+def test_the_first_read_waits_for_a_lock_no_longer_than_it_is_given(database):
+    """A lock held by another connection (PostgreSQL: a table locked by a migration; SQLite:
+    the busy timeout is the read's time while it runs, the usual one after): the UI thread's
+    first read gives up within its time — a worker reads after the first paint, waiting as
+    long as reads do."""
+    import time
+
+    from data.db import BUSY_TIMEOUT_S, db, is_sqlite, time_limited_read
+
+    me = f.staff("desk1")
+    if is_sqlite():
+        with time_limited_read(0.2):
+            assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 200
+        assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_S * 1000
+        return
+    import psycopg2
+
+    other = psycopg2.connect(dbname=db.database, **db.connect_params)
+    try:
+        other.cursor().execute("LOCK TABLE work_order IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        assert overview.home_first(me.id, "new_orders", within_s=0.2) is None
+        assert time.monotonic() - started < 2
+    finally:
+        other.rollback()
+        other.close()
+    counts, _rows = overview.home_first(me.id, "new_orders", within_s=5)
+    assert counts.new_orders == 0

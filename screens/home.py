@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Label
 
 from data import overview
+from data.clock import now as clock_now
 from data.clock import today as clock_today
 from data.i18n import N_, _
 from data.vocab import EVENT_KINDS, NOTIFICATION_KINDS, PRIORITIES, WORK_ORDER_STATUSES, label
@@ -53,6 +54,10 @@ PANELS: tuple[Panel, ...] = (
     Panel("6", "unread_notifications", N_("Unread"),
           ((N_("Time"), 11), (N_("Kind"), 10), (N_("Title"), 50))),
 )
+
+
+#: Counts shown in the error colour when not zero: work orders past (or near) their deadline.
+ALARMING = frozenset({"overdue_orders"})
 
 
 def _hm(value: dt.datetime | None, today: dt.date) -> str:
@@ -126,6 +131,7 @@ class CountTiles(Widget):
         selected_bg = (background + Color.parse(variables.get("boost", "transparent"))).rich_color
         muted = Color.parse(variables.get("primary-muted", "blue")).rich_color
         accent = Color.parse(variables.get("accent", "yellow")).rich_color
+        error = Color.parse(variables.get("error", "red")).rich_color
         segments: list[Segment] = []
         x = 0
         for panel, (left, box, row) in zip(PANELS, self._boxes(width, narrow), strict=True):
@@ -148,6 +154,8 @@ class CountTiles(Widget):
             if line == 0:
                 count = self.counts[panel.id]
                 text, text_style = ("…" if count is None else str(count)), style + Style(bold=True)
+                if count and panel.id in ALARMING:  # work past its deadline: red, as in the lists
+                    text_style += Style(color=error)
             else:
                 text, text_style = f"{panel.key} {_(panel.title)}", style
             text = set_cell_size(text, min(cell_len(text), max(0, inner)))
@@ -464,11 +472,15 @@ class HomeScreen(DeskScreen):
             # A Text label, not a str: a str is parsed as markup (and loads rich's emoji table).
             table.add_column(Text(_(title)), width=self._title_width(panel, columns) if title in FLEXIBLE
                              else _width(title, width))
-        today = clock_today()
+        now = clock_now()
+        today = now.date()
         self.rows = list(rows)
         for row in rows:
             cells = self._cells(panel_id, row, today)
-            table.add_row(*(plain(cells[i]) for i in columns))
+            # A deadline already past reads in red (as in the callbacks list).
+            late = getattr(row, "due", None) is not None and row.due < now
+            table.add_row(*(plain(cells[i], "bold red" if late and panel.columns[i][0] == N_("Due") else "")
+                            for i in columns))
         total = getattr(self.counts, panel_id) if self.counts else len(rows)
         title = _(panel.title)
         if not rows:

@@ -111,6 +111,31 @@ async def test_a_slow_first_read_is_read_again_after_the_first_paint(world, monk
         await wait_for(pilot, lambda: "楼道灯不亮" in screen_text(app))
 
 
+async def test_work_past_its_deadline_reads_red_on_the_home_screen(world):
+    """The overdue count, and in the lists a deadline already past, in the error colour (as
+    the callbacks list shows a late callback); a deadline still ahead is not."""
+    from textual.color import Color
+    from textual.coordinate import Coordinate
+
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        tiles = app.screen.query_one("#tiles")
+        error = Color.parse(app.theme_variables["error"]).rich_color
+        counts = [seg for seg in tiles.render_line(1) if seg.text.strip().isdigit()]
+        assert [(seg.text.strip(), seg.style.color == error) for seg in counts] == [
+            ("2", False), ("1", True), ("0", False), ("1", False), ("0", False), ("1", False)]
+        await pilot.press("2")  # 电梯异响, due two hours ago
+        await wait_for(pilot, lambda: "电梯异响" in screen_text(app))
+        table = app.screen.query_one("#home-list", DataTable)
+        due = table.get_cell_at(Coordinate(0, table.ordered_columns.index(
+            next(c for c in table.ordered_columns if str(c.label) == "期限"))))
+        assert "red" in str(due.style) and due.plain == "08:00"
+        await pilot.press("4")  # the callback due an hour ago: red too
+        await wait_for(pilot, lambda: "回电确认维修时间" in screen_text(app))
+        assert "red" in str(table.get_cell_at(Coordinate(0, 0)).style)
+
+
 async def test_number_keys_open_the_list_behind_each_count(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from peewee import JOIN
+from peewee import JOIN, DatabaseError
 
 from data.clock import now as clock_now
 from data.db import ReadTooSlow, time_limited_read
@@ -253,11 +253,12 @@ def home_list(panel: str, staff_id: int) -> list:
 def home_first(staff_id: int, panel: str, within_s: float) -> tuple[HomeCounts, list] | None:
     """The counts and the list `panel` for the home screen's first paint, read on the
     caller's thread only if that takes at most `within_s` seconds: else None (the screen
-    reads them in a worker after its first paint, as for every later read)."""
+    reads them in a worker after its first paint, as for every later read) — None too when
+    the database fails: the worker's read meets it again and says so, as it always did."""
     try:
         with time_limited_read(within_s):
             return home_counts(staff_id), home_list(panel, staff_id)
-    except ReadTooSlow:
+    except (ReadTooSlow, DatabaseError):
         return None
 
 

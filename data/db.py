@@ -160,7 +160,27 @@ def _open_lock_file(database: str) -> int:
     return fd
 
 
-class FrontDeskSqlite(SqliteDatabase):
+#: This thread's deadline under `time_limited_read` (time.monotonic()), or none.
+_read_deadline = threading.local()
+
+
+class _Deadlined:
+    """A database whose statements are not started past this thread's `time_limited_read`
+    deadline: the limit holds over a read's many statements, not only for each (on a
+    distant PostgreSQL server each round trip counts)."""
+
+    def execute_sql(self, sql, params=None):
+        deadline = getattr(_read_deadline, "at", None)
+        if deadline is not None and time.monotonic() > deadline:
+            raise ReadTooSlow()
+        return super().execute_sql(sql, params)  # type: ignore[misc]
+
+
+class FrontDeskPostgres(_Deadlined, PostgresqlDatabase):
+    """The PostgreSQL database (`_Deadlined`)."""
+
+
+class FrontDeskSqlite(_Deadlined, SqliteDatabase):
     """SQLite with the audit trail's TEMP triggers on every connection that writes (data.audit,
     through `before_sqlite_write`; every write runs in `transaction()`, whose BEGIN installs
     them first), and writers queued fairly.
@@ -546,7 +566,7 @@ def make_database(target: str, *, create: bool = False) -> Database:
 
         params = parse_url(target)
         name = params.pop("database")
-        return PostgresqlDatabase(name, **params)
+        return FrontDeskPostgres(name, **params)
     path = target.removeprefix("sqlite:///") if target.startswith("sqlite:") else target
     path = os.path.expanduser(path)
     read_only = None if path == ":memory:" else check_sqlite_file(path, create=create)
@@ -594,7 +614,8 @@ def database_problem(exc: BaseException) -> DatabaseFileError | None:
     text = str(exc).lower()
     if "file is not a database" in text:
         message = _("{path} is not a FrontDesk database (not even a SQLite file): check the path.")
-    elif "malformed" in text or "database corrupt" in text:
+    elif "disk image is malformed" in text or "malformed database schema" in text or "database corrupt" in text:
+        # (not any "malformed": SQLite's json() says "malformed JSON" of a bad value)
         message = _("{path} is damaged (SQLite: database disk image is malformed): restore the "
                     "last backup with `frontdesk --db {path} restore BACKUP`.")
     elif "readonly" in text or "read-only" in text:
@@ -656,16 +677,20 @@ class ReadTooSlow(Exception):
 @contextlib.contextmanager
 def time_limited_read(seconds: float) -> Iterator[None]:
     """Reads on this thread's connection that give up after `seconds` (ReadTooSlow): for a
-    read the UI thread may afford only when it is quick. SQLite: a progress handler stops the
-    statement running at the deadline, and a lock is waited for `seconds` at most;
-    PostgreSQL: the reads run in a transaction whose statements (lock waits included) each
-    time out after `seconds`."""
+    read the UI thread may afford only when it is quick. No statement starts past the deadline
+    (`_Deadlined`); SQLite: a progress handler stops the statement running at the deadline,
+    and a lock is waited for `seconds` at most; PostgreSQL: the reads run in a transaction
+    whose statements (lock waits included) each time out after `seconds` — the read ends by
+    the deadline and one statement's time at most (a server that stops answering is waited
+    for, as by every read).
+    """
     if is_sqlite():
         conn = db.connection()
         deadline = time.monotonic() + seconds
         conn.set_progress_handler(lambda: time.monotonic() > deadline, 2000)
         # Nor longer waiting for a lock (another process holding the file exclusively).
         conn.execute(f"PRAGMA busy_timeout = {max(1, round(seconds * 1000))}")
+        _read_deadline.at = deadline
         try:
             yield
         except PeeweeDatabaseError as exc:
@@ -673,15 +698,21 @@ def time_limited_read(seconds: float) -> Iterator[None]:
                 raise ReadTooSlow() from exc
             raise
         finally:
+            _read_deadline.at = None
             conn.set_progress_handler(None, 0)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         return
+    deadline = time.monotonic() + seconds
     try:
         with db.atomic():
             db.execute_sql(f"SET LOCAL statement_timeout = {max(1, round(seconds * 1000))}")
-            yield
+            _read_deadline.at = deadline
+            try:
+                yield
+            finally:
+                _read_deadline.at = None  # before the transaction's end, which must run
     except PeeweeDatabaseError as exc:
-        if "statement timeout" in str(exc):
+        if time.monotonic() > deadline or "statement timeout" in str(exc):
             raise ReadTooSlow() from exc
         raise
 

@@ -8,7 +8,9 @@ from typing import NamedTuple
 from peewee import JOIN, DatabaseError
 
 from data.clock import now as clock_now
-from data.db import ReadTooSlow, time_limited_read
+from data.db import ReadTooSlow, database_problem, time_limited_read
+from data.errors import FrontDeskError
+from data.i18n import _
 from data.models import Call, Event, EventAttendee, Notification, Person, Room, Staff, WorkOrder
 from data.recurrence import occurrences
 
@@ -250,11 +252,22 @@ def home_list(panel: str, staff_id: int) -> list:
     raise ValueError(f"no home list {panel!r}")
 
 
+def read_home(staff_id: int, panel: str) -> tuple[HomeCounts, list]:
+    """The home screen's counts and its list `panel` (in a worker); a database that fails
+    raises FrontDeskError saying why, for the clerk (a file damaged or gone, a server down …)."""
+    try:
+        return home_counts(staff_id), home_list(panel, staff_id)
+    except DatabaseError as exc:
+        problem = database_problem(exc)
+        reason = problem.message if problem is not None else (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise FrontDeskError(_("The counts could not be read: {error}").format(error=reason)) from exc
+
+
 def home_first(staff_id: int, panel: str, within_s: float) -> tuple[HomeCounts, list] | None:
     """The counts and the list `panel` for the home screen's first paint, read on the
     caller's thread only if that takes at most `within_s` seconds: else None (the screen
     reads them in a worker after its first paint, as for every later read) — None too when
-    the database fails: the worker's read meets it again and says so, as it always did."""
+    the database fails: the worker's read (`read_home`) meets it again and says why."""
     try:
         with time_limited_read(within_s):
             return home_counts(staff_id), home_list(panel, staff_id)

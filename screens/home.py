@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Label
 from data import overview
 from data.clock import now as clock_now
 from data.clock import today as clock_today
+from data.errors import FrontDeskError
 from data.i18n import N_, _
 from data.vocab import EVENT_KINDS, NOTIFICATION_KINDS, PRIORITIES, WORK_ORDER_STATUSES, label
 from widgets.app_header import AppHeader
@@ -412,9 +413,11 @@ class HomeScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)
     def load(self, panel_id: str) -> None:
         """Read the counts and the selected list in a worker thread."""
-        staff_id = self.app.staff.id
-        counts = overview.home_counts(staff_id)
-        rows = overview.home_list(panel_id, staff_id)
+        try:
+            counts, rows = overview.read_home(self.app.staff.id, panel_id)
+        except FrontDeskError as exc:  # the database failed: said, the tiles keep what they had
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
+            return
         self.post_message(self.CountsLoaded(counts, panel_id, rows))
 
     @work(thread=True, exclusive=True, group="home-rest", exit_on_error=False)

@@ -129,3 +129,24 @@ def test_the_first_read_waits_for_a_lock_no_longer_than_it_is_given(database):
         other.close()
     counts, _rows = overview.home_first(me.id, "new_orders", within_s=5)
     assert counts.new_orders == 0
+
+
+def test_no_statement_starts_past_the_first_reads_deadline(database):
+    """The limit holds over the read's many statements (each a round trip to a distant
+    server), not only for each: past the deadline the next statement is not started, and the
+    connection reads and writes on afterwards, no transaction left open."""
+    import time
+
+    import pytest
+
+    from data.db import ReadTooSlow, db, time_limited_read
+
+    me = f.staff("desk1")
+    with pytest.raises(ReadTooSlow), time_limited_read(0.05):
+        db.execute_sql("SELECT 1").fetchone()
+        time.sleep(0.1)  # a slow link: the deadline passes between two statements
+        db.execute_sql("SELECT 2").fetchone()
+    assert not db.in_transaction()
+    f.work_order(me, f.community(), title="楼道灯不亮")
+    counts, _rows = overview.home_first(me.id, "new_orders", within_s=5)
+    assert counts.new_orders == 1

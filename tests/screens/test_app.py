@@ -12,7 +12,7 @@ from data.db import close_database, open_database
 from data.staff import sign_in
 from screens.home import HomeScreen
 from tests import factories as f
-from tests.screen_text import screen_text, settle, wait_for
+from tests.screen_text import record_notifications, screen_text, settle, wait_for
 from tui.app import FrontDeskApp
 from widgets.key_help import KeyHelpModal
 
@@ -134,6 +134,26 @@ async def test_work_past_its_deadline_reads_red_on_the_home_screen(world):
         await pilot.press("4")  # the callback due an hour ago: red too
         await wait_for(pilot, lambda: "回电确认维修时间" in screen_text(app))
         assert "red" in str(table.get_cell_at(Coordinate(0, 0)).style)
+
+
+async def test_counts_that_cannot_be_read_are_said_not_swallowed(world, monkeypatch):
+    """A database failing under the home screen's read (here a table a view breaks): the
+    clerk is told why, on the first read and on r, instead of tiles showing … for ever."""
+    from peewee import OperationalError
+
+    from data import overview
+
+    def broken(staff_id, at=None):
+        raise OperationalError("malformed JSON")
+
+    monkeypatch.setattr(overview, "home_counts", broken)
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    shown = record_notifications(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "无法读取首页的计数：malformed JSON" in shown)
+        monkeypatch.undo()
+        await pilot.press("r")  # the database is back: the counts come
+        await wait_for(pilot, lambda: app.screen.query_one("#tiles").counts.get("new_orders") == 2)
 
 
 async def test_number_keys_open_the_list_behind_each_count(world):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from peewee import JOIN, DatabaseError
+from peewee import JOIN, Case, DatabaseError
 
 from data.clock import now as clock_now
 from data.db import ReadTooSlow, database_problem, time_limited_read
@@ -161,10 +161,24 @@ def new_orders() -> list[OrderRow]:
                        due=lambda o: o.response_due)
 
 
+def _first_deadline(order) -> dt.datetime | None:
+    """The deadline an open order meets first: its response's while nobody has responded
+    (when earlier than the resolution's), else its resolution's."""
+    pending = [order.resolution_due]
+    if order.responded_at is None:
+        pending.append(order.response_due)
+    return min((d for d in pending if d is not None), default=None)
+
+
 def overdue_orders(at: dt.datetime | None = None) -> list[OrderRow]:
-    """Open work orders past a deadline or due within DUE_SOON_HOURS, most overdue first."""
+    """Open work orders past a deadline or due within DUE_SOON_HOURS, most overdue first, each
+    with the deadline that puts it on the list (a response not made by its deadline, though
+    the resolution's is days away, is late)."""
     at = at or clock_now()
-    return _order_rows(_overdue_query(at).order_by(WorkOrder.resolution_due, WorkOrder.id))
+    first = Case(None, [(WorkOrder.responded_at.is_null() & WorkOrder.response_due.is_null(False)
+                         & (WorkOrder.resolution_due.is_null() | (WorkOrder.response_due < WorkOrder.resolution_due)),
+                         WorkOrder.response_due)], WorkOrder.resolution_due)
+    return _order_rows(_overdue_query(at).order_by(first, WorkOrder.id), due=_first_deadline)
 
 
 def awaiting_visit_orders() -> list[OrderRow]:

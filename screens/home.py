@@ -24,6 +24,7 @@ from data.clock import now as clock_now
 from data.clock import today as clock_today
 from data.errors import FrontDeskError
 from data.i18n import N_, _
+from data.validators import mask_phone
 from data.vocab import EVENT_KINDS, NOTIFICATION_KINDS, PRIORITIES, WORK_ORDER_STATUSES, label
 from widgets.app_header import AppHeader
 from widgets.desk import DeskScreen
@@ -374,6 +375,8 @@ class HomeScreen(DeskScreen):
     def action_focus_flags(self) -> None:
         """i: to the inspection flags and back to the list."""
         flags = self._flags_table()
+        if not self.flags:  # said, rather than nothing happening
+            self.notify(_("No inspection reminders now."), markup=False)
         if flags is None or self.focused is flags or not self.flags:
             self.query_one("#home-list", DataTable).focus()
         else:
@@ -464,7 +467,8 @@ class HomeScreen(DeskScreen):
         cursor = table.cursor_row
         # A refresh keeps the cursor on the same record, wherever new rows put it.
         keep = None
-        if panel_id == self._filled_panel and self.rows and 0 <= cursor < len(self.rows):
+        same_list = panel_id == self._filled_panel
+        if same_list and self.rows and 0 <= cursor < len(self.rows):
             keep = _row_key(self.rows[cursor])
         self._filled_panel = panel_id
         self._filled_width = self.app.size.width
@@ -497,7 +501,9 @@ class HomeScreen(DeskScreen):
         self.query_one("#list-title", Label).update(caption, layout=False)  # one line, fixed
         if rows:
             keys = [_row_key(row) for row in rows]
-            table.move_cursor(row=keys.index(keep) if keep in keys else min(max(cursor, 0), len(rows) - 1))
+            # Another list starts at its top; the same list read again keeps its place.
+            place = min(max(cursor, 0), len(rows) - 1) if same_list else 0
+            table.move_cursor(row=keys.index(keep) if keep in keys else place)
 
     #: Columns given up first when the terminal is narrow (deadlines and titles stay).
     DROPPABLE = ("Priority", "Assignee", "Status", "Kind", "Name", "Location")
@@ -580,5 +586,6 @@ class HomeScreen(DeskScreen):
             span = f"{row.start:%H:%M}-{row.end:%H:%M}"
             return (span, label(EVENT_KINDS, row.kind), row.title, row.location)
         if panel_id == "callbacks_due":
-            return (_hm(row.due, today), row.number, row.person, row.summary)
+            # Masked, as in the callbacks list (its r shows the whole number).
+            return (_hm(row.due, today), mask_phone(row.number), row.person, row.summary)
         return (_hm(row.created_at, today), label(NOTIFICATION_KINDS, row.kind), row.title)

@@ -736,11 +736,15 @@ class FrontDeskApp(TypeAhead, DeskApp):
                    lambda name=cls.NAME: self.action_open_register(name))
 
     def _action_entries(self, screen: Screen) -> Iterator[tuple[str, str, Callable]]:
-        """The screen's own actions, then the app's."""
+        """The screen's own actions, then the app's (but for a title the screen offers)."""
         screen_commands = list(screen.palette_commands()) if isinstance(screen, DeskPage) else []
         yield from screen_commands
-        if access.can("order.create") and not any(
-                title == N_("New work order") for title, _h, _c in screen_commands):
+        offered = {title for title, _h, _c in screen_commands}  # the screen's own wins (its context)
+        yield from (entry for entry in self._app_actions() if entry[0] not in offered)
+
+    def _app_actions(self) -> Iterator[tuple[str, str, Callable]]:
+        """The app's own actions, from any screen."""
+        if access.can("order.create"):
             yield N_("New work order"), _("Repair, complaint, inquiry or suggestion"), self.action_new_order
         if access.can("lead.manage"):
             yield N_("Leads"), _("Pipeline, follow-ups due, funnel statistics"), self.action_open_leads

@@ -150,3 +150,17 @@ def test_no_statement_starts_past_the_first_reads_deadline(database):
     f.work_order(me, f.community(), title="楼道灯不亮")
     counts, _rows = overview.home_first(me.id, "new_orders", within_s=5)
     assert counts.new_orders == 1
+
+
+def test_the_overdue_list_shows_the_deadline_that_is_late(database):
+    """An order nobody responded to by its response deadline is late though its resolution is
+    days away: the list shows (and orders by) the response deadline; a responded order shows
+    its resolution deadline."""
+    me, comm = f.staff("desk1"), f.community()
+    unanswered = f.work_order(me, comm, status="new", title="保安脱岗",
+                              response_due=NOW - dt.timedelta(days=3), resolution_due=NOW + dt.timedelta(days=3))
+    late = f.work_order(me, comm, status="assigned", title="电梯异响",
+                        resolution_due=NOW - dt.timedelta(hours=1))
+    rows = overview.overdue_orders(NOW)
+    assert [(r.number, r.due) for r in rows] == [
+        (unanswered.number, NOW - dt.timedelta(days=3)), (late.number, NOW - dt.timedelta(hours=1))]

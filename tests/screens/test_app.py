@@ -156,6 +156,26 @@ async def test_counts_that_cannot_be_read_are_said_not_swallowed(world, monkeypa
         await wait_for(pilot, lambda: app.screen.query_one("#tiles").counts.get("new_orders") == 2)
 
 
+async def test_another_home_list_starts_at_its_top_numbers_are_masked_and_i_answers(world):
+    """From the clerk's walk: 2 after moving down list 1 started list 2 on the same row (enter
+    then opened another order than the top one); the callbacks list showed whole numbers
+    (masked everywhere else); i with no inspection reminders did nothing at all."""
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    shown = record_notifications(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#home-list", DataTable)
+        await pilot.press("down")
+        assert table.cursor_row == 1
+        await pilot.press("5", "1")  # another list and back: both start at the top
+        await wait_for(pilot, lambda: table.row_count == 2 and table.cursor_row == 0)
+        await pilot.press("4")
+        await wait_for(pilot, lambda: "回电确认维修时间" in screen_text(app))
+        assert "138****8000" in screen_text(app) and "13800138000" not in screen_text(app)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: "当前没有巡查提醒。" in shown)
+
+
 async def test_number_keys_open_the_list_behind_each_count(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:

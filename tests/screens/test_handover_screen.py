@@ -198,3 +198,23 @@ async def test_d_on_home_shows_the_whole_duty_roster(desk):
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_jjb_opens_the_shift_handover_from_the_registers_too(desk):
+    """From the clerk's walk: on the registers screen the palette offered 交接班 three times
+    (the registers' summary tab, the tab's command and the app's own) and jjb enter opened
+    the tab. One entry per name: the whole Shift handover screen."""
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.action_open_screen("registers")
+        await wait_for(pilot, lambda: app.screen.id == "registers")
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"jjb")
+        await wait_for(pilot, lambda: "交接班 · Shift handover · jjb" in screen_text(app), 10)
+        text = screen_text(app)
+        assert text.count("交接班 · ") == 1, text
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen))

@@ -302,7 +302,7 @@ class DraftPane(HandoverPane):
         elif item.entity == "call":
             from screens.calls import CallsScreen
 
-            self.app.push_screen(CallsScreen(mode="callbacks"))
+            self.app.push_screen(CallsScreen(mode="callbacks", call_id=item.entity_id))
 
 
 class HistoryPane(HandoverPane):

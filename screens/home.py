@@ -545,7 +545,7 @@ class HomeScreen(DeskScreen):
         elif self.selected == "callbacks_due":
             from screens.calls import CallsScreen
 
-            self.app.push_screen(CallsScreen(mode="callbacks"))
+            self.app.push_screen(CallsScreen(mode="callbacks", call_id=row.call_id))
             return
         elif self.selected == "unread_notifications":
             from screens.inbox import screen_for

@@ -79,7 +79,7 @@ def screen_for(entity: str, entity_id: int | None, day: dt.date | None = None) -
     if entity == "call":
         from screens.calls import CallsScreen
 
-        return CallsScreen(mode="callbacks")
+        return CallsScreen(mode="callbacks", call_id=entity_id)
     if entity == "lead" and entity_id is not None:
         from screens.lead_card import LeadCardScreen
 

@@ -47,9 +47,11 @@ class CallbacksPane(CallLogPane):
             super().__init__()
             self.call = call
 
-    def __init__(self, revealed: RevealedNumbers, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, revealed: RevealedNumbers, *, id: str | None = None,  # noqa: A002
+                 wanted: int | None = None) -> None:
         super().__init__(revealed, id=id)
         self.mine = True
+        self.wanted = wanted  # the call the first fill puts the cursor on (it was picked elsewhere)
 
     def compose(self) -> ComposeResult:
         yield Label("", id="callbacks-status", markup=False)
@@ -79,7 +81,7 @@ class CallbacksPane(CallLogPane):
         at = message.at
         table = self.query_one("#callbacks-table", DataTable)
         cursor = table.cursor_row
-        keep = id_at(self.rows, cursor)
+        keep, self.wanted = (self.wanted if self.wanted is not None else id_at(self.rows, cursor)), None
         self.rows = list(message.rows)
         overdue = 0
         rows = []

@@ -41,9 +41,11 @@ class CallsScreen(DeskScreen):
     #: Actions whose key is a letter: off while the focus is in a text field.
     TYPED_KEYS = frozenset({"new_call", "mode"})
 
-    def __init__(self, mode: str = "call", list_id: int | None = None) -> None:
+    def __init__(self, mode: str = "call", list_id: int | None = None, call_id: int | None = None) -> None:
         super().__init__()
         self.mode = mode if mode in MODES else "call"
+        #: The callback to put the cursor on (opened from a notification, home, a handover).
+        self.open_call_id = call_id
         #: A call list to work at once (the fees screen's 催缴 list): opens in the list mode.
         self.open_list_id = list_id
         if list_id is not None:
@@ -111,7 +113,7 @@ class CallsScreen(DeskScreen):
             yield CallListPane(id="mode-list")
             yield CallHistoryPane(self._revealed, id="mode-history")
             yield CallStatsPane(id="mode-stats")
-            yield CallbacksPane(self._revealed, id="mode-callbacks")
+            yield CallbacksPane(self._revealed, id="mode-callbacks", wanted=self.open_call_id)
         # Without the palette hint: at 80 columns it would push the screen's keys off.
         yield self.footer()
 

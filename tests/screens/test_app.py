@@ -176,6 +176,26 @@ async def test_another_home_list_starts_at_its_top_numbers_are_masked_and_i_answ
         await wait_for(pilot, lambda: "当前没有巡查提醒。" in shown)
 
 
+async def test_a_callback_picked_on_home_is_the_one_the_callbacks_list_opens_on(world):
+    """From the clerk's walk: enter on a callback of home's list 4 opened the callbacks list
+    on its first row, someone else (a second enter would have called them back)."""
+    from data.models import Staff
+
+    f.call(Staff.get(Staff.login == "desk1"), callback_due=NOW - dt.timedelta(hours=3),
+           assignee=Staff.get(Staff.login == "desk1"), summary="询问车位续租", number="13900000001")
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await wait_for(pilot, lambda: "回电确认维修时间" in screen_text(app))
+        await pilot.press("down", "enter")  # the second: 回电确认维修时间
+        await wait_for(pilot, lambda: app.screen.query("#callbacks-table").results(DataTable) and "回电确认维修时间" in screen_text(app))
+        pane = app.screen.query_one("#mode-callbacks")
+        table = app.screen.query_one("#callbacks-table", DataTable)
+        await wait_for(pilot, lambda: len(pane.rows) == 2)
+        assert pane.rows[table.cursor_row].summary == "回电确认维修时间"
+
+
 async def test_number_keys_open_the_list_behind_each_count(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -48,6 +48,7 @@ class AgendaRow(NamedTuple):
     kind: str
     title: str
     location: str
+    all_day: bool = False
 
 
 class CallbackRow(NamedTuple):
@@ -205,7 +206,7 @@ def my_agenda(staff_id: int, at: dt.datetime | None = None) -> list[AgendaRow]:
         Event.series_until.is_null() | (Event.series_until >= day_start),
     )
     rows: list[AgendaRow] = [
-        AgendaRow(e.id, e.start, e.end, e.kind, e.title, e.location) for e in single
+        AgendaRow(e.id, e.start, e.end, e.kind, e.title, e.location, e.all_day) for e in single
     ]
     for event in series:
         handled = [
@@ -216,7 +217,7 @@ def my_agenda(staff_id: int, at: dt.datetime | None = None) -> list[AgendaRow]:
             event.start, event.end, event.rrule, day_start, day_end, handled,
             tzid=event.tzid,
         ):
-            rows.append(AgendaRow(event.id, start, end, event.kind, event.title, event.location))
+            rows.append(AgendaRow(event.id, start, end, event.kind, event.title, event.location, event.all_day))
     rows.sort(key=lambda r: (r.start, r.event_id))
     return rows[:LIST_LIMIT]
 

@@ -583,7 +583,7 @@ class HomeScreen(DeskScreen):
                 label(WORK_ORDER_STATUSES, row.status),
             )
         if panel_id == "appointments_today":
-            span = f"{row.start:%H:%M}-{row.end:%H:%M}"
+            span = _("All day") if row.all_day else f"{row.start:%H:%M}-{row.end:%H:%M}"  # as F4 says
             return (span, label(EVENT_KINDS, row.kind), row.title, row.location)
         if panel_id == "callbacks_due":
             # Masked, as in the callbacks list (its r shows the whole number).

@@ -196,6 +196,23 @@ async def test_a_callback_picked_on_home_is_the_one_the_callbacks_list_opens_on(
         assert pane.rows[table.cursor_row].summary == "回电确认维修时间"
 
 
+async def test_an_all_day_item_of_my_day_reads_all_day(world):
+    """From the clerk's walk: home's My day showed an all-day item as 00:00-00:00 where F4
+    says 全天."""
+    from data.models import Event, Staff
+
+    day = dt.datetime.combine(NOW.date(), dt.time())
+    notice = f.event(Staff.get(Staff.login == "desk1"), day, day + dt.timedelta(days=1),
+                     title="3号楼周四上午停水检修", kind="memo")
+    Event.update(all_day=True).where(Event.id == notice.id).execute()
+    app = FrontDeskApp(sign_in("desk1"), "demo.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: "3号楼周四上午停水检修" in screen_text(app))
+        assert "全天" in screen_text(app) and "00:00-00:00" not in screen_text(app)
+
+
 async def test_number_keys_open_the_list_behind_each_count(world):
     app = FrontDeskApp(sign_in("desk1"), "demo.db")
     async with app.run_test(size=(80, 24)) as pilot:

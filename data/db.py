@@ -688,7 +688,7 @@ def time_limited_read(seconds: float) -> Iterator[None]:
         conn = db.connection()
         deadline = time.monotonic() + seconds
         conn.set_progress_handler(lambda: time.monotonic() > deadline, 2000)
-        # Nor longer waiting for a lock (another process holding the file exclusively).
+        # A lock (another process holding the file) is waited for no longer than the read may take.
         conn.execute(f"PRAGMA busy_timeout = {max(1, round(seconds * 1000))}")
         _read_deadline.at = deadline
         try:

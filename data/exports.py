@@ -240,11 +240,12 @@ def safe_cell(value: object) -> object:
     (＝ ＋ － ＠) after spaces a spreadsheet may trim — gets a leading ``'`` (shown as text by
     Excel, WPS and LibreOffice). Control characters (ESC of a terminal escape sequence,
     BEL …) in text stored before validation read as pictures (␛, ␇), as on screen: a file
-    printed to a terminal cannot steer it (tab, newline and carriage return stay). Other values are returned unchanged."""
-    if isinstance(value, str):
-        value = show_controls(value, keep="\t\n\r")  # a leading tab or CR is quoted below
-    if isinstance(value, str) and (value.startswith(FORMULA_STARTS)
-                                   or value.lstrip(_TRIMMED).startswith(FORMULA_STARTS + _WIDE_STARTS)):
+    printed to a terminal cannot steer it (tab, newline and carriage return stay). Other
+    values are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = show_controls(value, keep="\t\n\r")  # a leading tab or CR is quoted below
+    if value.startswith(FORMULA_STARTS) or value.lstrip(_TRIMMED).startswith(FORMULA_STARTS + _WIDE_STARTS):
         return "'" + value
     return value
 

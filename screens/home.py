@@ -234,7 +234,7 @@ class HomeScreen(DeskScreen):
         self.rows: list[Any] = []  # what each row of the list stands for
         self._filled_panel: str | None = None  # the list the table shows
         self._filled_width = 0  # the terminal's width its columns were fitted to
-        self._first_read = False  # the first read, after the first paint, has been asked for
+        self._first_read = False  # the first read is done or asked for (after the first paint)
         self._first_shown = False  # the first counts are on screen (the rest read after them)
 
     @property

@@ -24,7 +24,7 @@ from tui.keymap import load_keymap
 from tui.ring_popup import RingPopup
 from tui.typeahead import TypeAhead
 from widgets.app_header import AppHeader
-from widgets.bindings import DeskCommandPalette, translate_bindings
+from widgets.bindings import DeskCommandPalette, not_named_like, translate_bindings
 from widgets.desk import DeskApp, DeskPage, DeskScreen
 from widgets.line_break import install_toasts
 from widgets.safe import ControlFilter
@@ -704,11 +704,8 @@ class FrontDeskApp(TypeAhead, DeskApp):
         screens = list(self._screen_entries())
         actions = list(self._action_entries(screen))
         # Each register by its own name (代收, 访客, 钥匙 …) from any screen (登记 lists its
-        # registers itself) — unless an entry of the same Chinese name is offered already:
-        # 交接班 is the whole Shift handover screen, not the registers' summary tab.
-        offered = {in_language(title, "zh") for title, _h, _c in screens + actions}
-        registers = [entry for entry in self._register_entries(screen)
-                     if in_language(entry[0], "zh") not in offered]
+        # registers itself), but for a name another entry has.
+        registers = not_named_like(self._register_entries(screen), screens + actions)
         for title, help_text, callback in screens + registers + actions:
             yield self._command(title, help_text, callback)
 

@@ -84,7 +84,7 @@ else:
 
             def on_home_screen_counts_loaded(self, message):
                 # The screen's next refresh after it took the counts is the one that shows
-                # them (with the counts read at sign-in, the first paint).
+                # them (when the first read was quick enough for the UI thread, the first paint).
                 self.call_after_refresh(lambda: (mark("counts"), self.app.exit()))
 
         tui.app.HomeScreen = TimedHome

@@ -13,7 +13,7 @@ with no attribute to override. If Textual grows public APIs for these, only this
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 
 from rich.align import Align
@@ -24,7 +24,18 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
-from data.i18n import N_, _
+from data.i18n import N_, _, in_language
+
+#: A command palette entry as screens offer them: (title message id, help, callback).
+PaletteEntry = tuple[str, str, Callable]
+
+
+def not_named_like(entries: Iterable[PaletteEntry], offered: Iterable[PaletteEntry]) -> list[PaletteEntry]:
+    """`entries` but those whose Chinese name an entry of `offered` has: the palette offers one
+    entry per name (交接班 is the whole Shift handover screen, not the registers' summary tab
+    of the same name, which its number key opens)."""
+    taken = {in_language(title, "zh") for title, _help, _callback in offered}
+    return [entry for entry in entries if in_language(entry[0], "zh") not in taken]
 
 
 def binding_scope(node: DOMNode) -> str:

@@ -81,7 +81,8 @@ class CallbacksPane(CallLogPane):
         at = message.at
         table = self.query_one("#callbacks-table", DataTable)
         cursor = table.cursor_row
-        keep, self.wanted = (self.wanted if self.wanted is not None else id_at(self.rows, cursor)), None
+        keep = self.wanted if self.wanted is not None else id_at(self.rows, cursor)
+        self.wanted = None  # the first fill only: later ones keep the clerk's place
         self.rows = list(message.rows)
         overdue = 0
         rows = []

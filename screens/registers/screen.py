@@ -19,10 +19,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Input, Label
 
-from data.i18n import N_, _, in_language
+from data.i18n import N_, _
 from screens.registers.tab import RegisterTab
 from widgets.app_header import AppHeader
-from widgets.bindings import defined_bindings, show_in_footer
+from widgets.bindings import defined_bindings, not_named_like, show_in_footer
 from widgets.desk import DeskScreen
 
 #: Modules of this package that are not registers.
@@ -171,13 +171,11 @@ class RegistersScreen(DeskScreen):
             self.tab().focus_tab()
 
     def palette_commands(self):
-        """Each tab's own commands, and the registers by name — but for a register whose Chinese
-        name a command has (交接班: Shift handover, the whole screen; the tab is its number
-        key): one entry per name, as the app's palette does."""
+        """Each tab's own commands, and the registers by name but for a name a command has
+        (one entry per name, as in the app's palette)."""
         commands = [command for cls in self.tabs for command in self.tab(cls.NAME).palette_commands()]
-        taken = {in_language(title, "zh") for title, _help, _callback in commands}
-        for number, cls in enumerate(self.tabs, start=1):
-            if in_language(cls.TITLE, "zh") not in taken:
-                yield (cls.TITLE, _("Registers: {title} ({key})").format(title=cls.title(), key=number),
-                       lambda name=cls.NAME: self.show_tab(name))
+        yield from not_named_like(
+            ((cls.TITLE, _("Registers: {title} ({key})").format(title=cls.title(), key=number),
+              lambda name=cls.NAME: self.show_tab(name)) for number, cls in enumerate(self.tabs, start=1)),
+            commands)
         yield from commands
